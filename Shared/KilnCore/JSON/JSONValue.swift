@@ -1,0 +1,181 @@
+import Foundation
+
+/// A JSON document as a value: task data, dynamic data, artifact and collection data all travel as this.
+///
+/// Debusine keeps task data as free-form JSON and validates it per task, so the core needs one exact,
+/// hashable representation that round-trips through `Codable` without losing the distinction between an
+/// integer and a floating-point number (lookups treat `42` and `42.0` differently: only integers are ids).
+public enum JSONValue: Hashable, Sendable {
+    case null
+    case bool(Bool)
+    case int(Int)
+    case double(Double)
+    case string(String)
+    case array([JSONValue])
+    case object([String: JSONValue])
+
+    /// The JSON type name used in error messages ("string", "integer", "object", …).
+    public var typeName: String {
+        switch self {
+        case .null: "null"
+        case .bool: "boolean"
+        case .int: "integer"
+        case .double: "number"
+        case .string: "string"
+        case .array: "array"
+        case .object: "object"
+        }
+    }
+
+    /// The string payload, or `nil` for any other kind.
+    public var stringValue: String? {
+        if case .string(let value) = self { return value }
+        return nil
+    }
+
+    /// The integer payload, or `nil` for any other kind (a `double` is never silently truncated).
+    public var intValue: Int? {
+        if case .int(let value) = self { return value }
+        return nil
+    }
+
+    /// The boolean payload, or `nil` for any other kind.
+    public var boolValue: Bool? {
+        if case .bool(let value) = self { return value }
+        return nil
+    }
+
+    /// The array payload, or `nil` for any other kind.
+    public var arrayValue: [JSONValue]? {
+        if case .array(let value) = self { return value }
+        return nil
+    }
+
+    /// The object payload, or `nil` for any other kind.
+    public var objectValue: [String: JSONValue]? {
+        if case .object(let value) = self { return value }
+        return nil
+    }
+
+    /// `true` for `.null`.
+    public var isNull: Bool {
+        if case .null = self { return true }
+        return false
+    }
+
+    /// The value as text the way Debusine compares `data__KEY` lookups: strings unquoted, everything else
+    /// as its compact JSON form (so the integer `123` matches the filter value `"123"` and `123`).
+    public var comparisonText: String {
+        switch self {
+        case .string(let value): value
+        case .null: "null"
+        case .bool(let value): value ? "true" : "false"
+        case .int(let value): String(value)
+        case .double(let value): JSONText.render(value)
+        case .array, .object: compactJSON
+        }
+    }
+
+    /// Compact JSON text with sorted keys: stable, so it can be stored, hashed and compared. Doubles keep
+    /// a fractional part (`1.0`), so the text reads back as the same value.
+    public var compactJSON: String { JSONText.write(self) }
+
+    /// Parses JSON text into a value.
+    ///
+    /// - Throws: `JSONValueError.invalidJSON` naming the parser's complaint.
+    public static func parse(_ text: String) throws -> JSONValue {
+        try parse(Data(text.utf8))
+    }
+
+    /// Parses JSON bytes into a value.
+    ///
+    /// - Throws: `JSONValueError.invalidJSON` naming the parser's complaint.
+    public static func parse(_ data: Data) throws -> JSONValue {
+        try JSONText.parse([UInt8](data))
+    }
+
+    /// Parses JSON bytes into a value.
+    ///
+    /// - Throws: `JSONValueError.invalidJSON` naming the problem and its byte offset.
+    public static func parse(bytes: [UInt8]) throws -> JSONValue {
+        try JSONText.parse(bytes)
+    }
+
+    /// Encodes any `Encodable` value to a `JSONValue` (through JSON text, so the result is exactly what a
+    /// peer would receive).
+    public static func from(_ value: some Encodable) throws -> JSONValue {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return try parse(encoder.encode(value))
+    }
+
+    /// Decodes this value into a `Decodable` type.
+    public func decode<T: Decodable>(_ type: T.Type) throws -> T {
+        try JSONDecoder().decode(type, from: Data(compactJSON.utf8))
+    }
+}
+
+/// Errors raised while reading JSON text.
+public enum JSONValueError: Error, Equatable, CustomStringConvertible {
+    /// The text is not JSON; the payload is the decoder's explanation.
+    case invalidJSON(String)
+
+    public var description: String {
+        switch self {
+        case .invalidJSON(let reason): "invalid JSON: \(reason)"
+        }
+    }
+}
+
+extension JSONValue: Codable {
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if container.decodeNil() {
+            self = .null
+        } else if let value = try? container.decode(Bool.self) {
+            self = .bool(value)
+        } else if let value = try? container.decode(Int.self) {
+            self = .int(value)
+        } else if let value = try? container.decode(Double.self) {
+            self = .double(value)
+        } else if let value = try? container.decode(String.self) {
+            self = .string(value)
+        } else if let value = try? container.decode([JSONValue].self) {
+            self = .array(value)
+        } else {
+            self = .object(try container.decode([String: JSONValue].self))
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case .null: try container.encodeNil()
+        case .bool(let value): try container.encode(value)
+        case .int(let value): try container.encode(value)
+        case .double(let value): try container.encode(value)
+        case .string(let value): try container.encode(value)
+        case .array(let value): try container.encode(value)
+        case .object(let value): try container.encode(value)
+        }
+    }
+}
+
+extension JSONValue: ExpressibleByNilLiteral, ExpressibleByBooleanLiteral, ExpressibleByIntegerLiteral,
+    ExpressibleByFloatLiteral, ExpressibleByStringLiteral, ExpressibleByArrayLiteral,
+    ExpressibleByDictionaryLiteral
+{
+    public init(nilLiteral: ()) { self = .null }
+    public init(booleanLiteral value: Bool) { self = .bool(value) }
+    public init(integerLiteral value: Int) { self = .int(value) }
+    public init(floatLiteral value: Double) { self = .double(value) }
+    public init(stringLiteral value: String) { self = .string(value) }
+    public init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
+    public init(dictionaryLiteral elements: (String, JSONValue)...) {
+        self = .object(Dictionary(elements, uniquingKeysWith: { _, last in last }))
+    }
+}
+
+extension JSONValue: CustomStringConvertible {
+    public var description: String { compactJSON }
+}

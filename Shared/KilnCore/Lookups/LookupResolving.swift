@@ -1,0 +1,136 @@
+/// The contract between lookup resolution (§3) and its callers: input fields, task configuration and the
+/// lookup-resolver's RPC all go through it, so the in-memory store used by tests and the PostgreSQL store
+/// used by services answer every lookup the same way.
+///
+/// Lookups are passed as they appear in task data (`JSONValue`): a string or integer is a single lookup, an
+/// object or array a multiple lookup (§3.1). Implementations throw `LookupFailure`, keeping "not found"
+/// (`KeyError` in Debusine) apart from "invalid" (`LookupError`), because callers treat them differently
+/// (a missing default task-configuration collection is ignored, §5.1).
+public protocol LookupResolving {
+    /// Resolves a single lookup (string or integer) to exactly one result.
+    ///
+    /// - Parameters:
+    ///   - lookup: the lookup as written in task data.
+    ///   - expect: the type the result must have.
+    ///   - defaultCategory: the category a bare `NAME` first segment gets, if the context supplies one.
+    ///   - context: who looks up, from which workspace and workflow.
+    /// - Throws: `LookupFailure`.
+    func lookupSingle(
+        _ lookup: JSONValue, expect: LookupExpectType, defaultCategory: String?, context: LookupContext
+    ) throws -> LookupResult
+
+    /// Resolves a multiple lookup (object or array; single lookups are accepted as one-element lists) to
+    /// zero or more results, in order. Any failing element fails the whole lookup.
+    ///
+    /// - Throws: `LookupFailure`.
+    func lookupMultiple(
+        _ lookup: JSONValue, expect: LookupExpectType, defaultCategory: String?, context: LookupContext
+    ) throws -> [LookupResult]
+
+    /// Resolves an environment lookup the way executor tasks do (§3.3): default category
+    /// `debian:environments`; a `COLL/match:…` lookup is augmented with `architecture`, `format`
+    /// (when given), `backend` (when given), and, if no `variant` is given, tried first with
+    /// `variant=<taskName>` and then with `variant=` (no variant).
+    ///
+    /// - Parameters:
+    ///   - architecture: the task's build architecture (task data or the server fallback, never a worker's).
+    ///   - backend: the executor backend (`unshare`, `incus-lxc`, …), or nil to leave it out.
+    ///   - format: `tarball` or `image` (from the backend's image category), or nil to leave it out.
+    ///   - taskName: the lowercased task name tried as the variant first.
+    /// - Throws: `LookupFailure`.
+    func lookupEnvironment(
+        _ lookup: JSONValue, architecture: String, backend: String?, format: String?, taskName: String,
+        context: LookupContext
+    ) throws -> LookupResult
+
+    /// The lookup string that finds `result` again later (§3.5 `reconstruct_lookup`): an item in a
+    /// collection → `"<parent collection lookup>/name:<item name>"`; an artifact → `"<id>@artifacts"`; a
+    /// collection → `"internal@collections"` for the workflow's internal collection, else `"<id>@collections"`.
+    func reconstructLookup(_ result: LookupResult, context: LookupContext) -> String
+
+    /// The workspace with this id, if it exists (used to fill `scope_name`/`workspace_name` of
+    /// `InputCollectionSingle` and to find a suite's `_@debian:archive`).
+    func workspace(id: Int) -> WorkspaceRecord?
+}
+
+/// Who performs a lookup and from where (§3.2, §3.7 "Visibility"): a lookup runs as the work request's
+/// creator, in the work request's workspace, inside its workflow root (if any).
+public struct LookupContext: Hashable, Sendable, Codable {
+    /// The workspace whose collections (and inheritance chain) a `NAME@CATEGORY` lookup searches.
+    public var workspaceID: Int
+    /// The looking-up user's name; `nil` is anonymous (sees public workspaces only).
+    public var user: String?
+    /// The workflow root's work-request id; `internal@collections` is only valid when set.
+    public var workflowRootID: Int?
+
+    public init(workspaceID: Int, user: String? = nil, workflowRootID: Int? = nil) {
+        self.workspaceID = workspaceID
+        self.user = user
+        self.workflowRootID = workflowRootID
+    }
+}
+
+/// The type a lookup's result must have (§3.5 `expect_type`).
+public enum LookupExpectType: String, CaseIterable, Hashable, Sendable, Codable {
+    /// A bare data item.
+    case bare
+    /// An artifact.
+    case artifact
+    /// An artifact, or a bare `debusine:promise` item standing for one not produced yet.
+    case artifactOrPromise = "artifact-or-promise"
+    /// A collection.
+    case collection
+    /// Anything.
+    case any
+}
+
+/// One result of a lookup (§3.5 `LookupResult`). First-segment-only results have no `collectionItem`.
+public struct LookupResult: Hashable, Sendable, Codable {
+    /// What was found.
+    public var resultType: CollectionChildType
+    /// The lookup of the collection the item was found in (for `reconstructLookup`), when found through one.
+    public var parentCollectionLookup: String?
+    /// The collection item, when the result came from a collection.
+    public var collectionItem: CollectionItemRecord?
+    /// The artifact, for artifact results.
+    public var artifact: ArtifactRecord?
+    /// The collection, for collection results.
+    public var collection: CollectionRecord?
+
+    public init(
+        resultType: CollectionChildType, parentCollectionLookup: String? = nil,
+        collectionItem: CollectionItemRecord? = nil, artifact: ArtifactRecord? = nil,
+        collection: CollectionRecord? = nil
+    ) {
+        self.resultType = resultType
+        self.parentCollectionLookup = parentCollectionLookup
+        self.collectionItem = collectionItem
+        self.artifact = artifact
+        self.collection = collection
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case resultType = "result_type"
+        case parentCollectionLookup = "parent_collection_lookup"
+        case collectionItem = "collection_item"
+        case artifact, collection
+    }
+}
+
+/// Why a lookup failed (§3.6). The two classes stay distinct because callers treat them differently.
+public enum LookupFailure: Error, Hashable, Sendable, CustomStringConvertible {
+    /// Debusine's `KeyError`: the id or name does not exist, or is hidden from the user.
+    /// The message has the spec's shape, e.g. `'12@artifacts' does not exist or is hidden`.
+    case notFound(String)
+    /// Debusine's `LookupError`: the lookup is malformed or yields the wrong type.
+    case invalid(String)
+
+    /// The human-readable message, exactly as the spec words it.
+    public var message: String {
+        switch self {
+        case .notFound(let message), .invalid(let message): message
+        }
+    }
+
+    public var description: String { message }
+}

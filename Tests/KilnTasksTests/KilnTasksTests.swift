@@ -1,0 +1,6 @@
+import KilnTasks
+import Testing
+
+@Test func tasksModuleLinks() {
+    _ = KilnTasks.self
+}
