@@ -1,0 +1,54 @@
+/// A work request's two sets, each with its audit trail.
+public struct TaskTagSets: Hashable, Sendable, Codable {
+    /// Task-provided (TP), stored as `scheduler_tags_provided`.
+    public let provided: ComputedTagSet
+    /// Task-required (TR), stored as `scheduler_tags_required`.
+    public let required: ComputedTagSet
+
+    public init(provided: ComputedTagSet, required: ComputedTagSet) {
+        self.provided = provided
+        self.required = required
+    }
+
+    /// The two sets as the matcher takes them.
+    public var scheduling: SchedulingTags { SchedulingTags(provided: provided.tags, required: required.tags) }
+}
+
+/// §6.6: a work request's sets from the task's candidate tags (`compute_scheduler_tags`, or the four
+/// named hooks combined) and its task configuration.
+public enum TaskTagComputation {
+    /// The *early* sets: the candidates through the provenance restrictions, before configuration. Task
+    /// configuration entries are filtered against these (§5.4), since configuration cannot be consulted
+    /// to decide which configuration applies.
+    public static func earlySets(
+        provided: CandidateTags, required: CandidateTags, providedDerivations: [TagDerivationBatch] = [],
+        requiredDerivations: [TagDerivationBatch] = []
+    ) -> TaskTagSets {
+        finalSets(
+            provided: provided, required: required, configurationProvides: [], configurationRequires: [],
+            providedDerivations: providedDerivations, requiredDerivations: requiredDerivations)
+    }
+
+    /// The final sets, frozen when the work request becomes pending:
+    /// ```
+    /// TP = Tagset(task-provided) + workspace: configuration provide_tags + provided candidates
+    /// TR = Tagset(task-required) + workspace: configuration require_tags + required candidates
+    /// ```
+    /// Each candidate keeps its own provenance; a configuration that tries to provide a system-only tag
+    /// (`task:scope:…`) sees it dropped and audited.
+    public static func finalSets(
+        provided: CandidateTags, required: CandidateTags, configurationProvides: some Sequence<String>,
+        configurationRequires: some Sequence<String>, providedDerivations: [TagDerivationBatch] = [],
+        requiredDerivations: [TagDerivationBatch] = []
+    ) -> TaskTagSets {
+        var providedSet = Tagset(kind: .taskProvided, derivationRules: providedDerivations)
+        providedSet.add(.workspace, configurationProvides)
+        providedSet.add(provided)
+
+        var requiredSet = Tagset(kind: .taskRequired, derivationRules: requiredDerivations)
+        requiredSet.add(.workspace, configurationRequires)
+        requiredSet.add(required)
+
+        return TaskTagSets(provided: providedSet.finalize(), required: requiredSet.finalize())
+    }
+}
