@@ -108,6 +108,20 @@ public enum TaskConfigurator {
             appliedEntries: applied)
     }
 
+    /// The same, with the request spelled out: the task, its early tag sets, the collection's active items
+    /// as (item id, item data) pairs, the collection id and the submitted task data.
+    public static func configure(
+        taskType: TaskType, taskName: String, subject: String?, context: String?, earlyProvided: Set<String>,
+        earlyRequired: Set<String>, entries: [(id: Int, data: JSONValue)], collectionID: Int, taskData: JSONValue
+    ) throws(TaskConfigError) -> ConfiguredTask {
+        try configure(TaskConfigurationRequest(
+            query: TaskConfigurationQuery(
+                taskType: taskType, taskName: taskName, subject: subject, context: context,
+                earlyProvided: earlyProvided, earlyRequired: earlyRequired),
+            items: entries.map { TaskConfigurationItem(id: $0.id, data: $0.data) }, collectionID: collectionID,
+            taskData: taskData))
+    }
+
     private static func decode(_ item: TaskConfigurationItem) throws(TaskConfigError) -> TaskConfigurationEntry {
         do {
             return try TaskConfigurationEntry(data: item.data)

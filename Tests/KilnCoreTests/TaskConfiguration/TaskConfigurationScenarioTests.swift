@@ -193,4 +193,14 @@ struct TaskConfigurationScenarioTests {
         #expect(configured.taskData == ["a": 1, "task_configuration": 42])
         #expect(configured.appliedEntries.isEmpty && configured.provideTags.isEmpty && configured.requireTags.isEmpty)
     }
+
+    @Test("the spelled-out entry point agrees with the request form")
+    func spelledOut() throws {
+        let configured = try TaskConfigurator.configure(
+            taskType: .worker, taskName: "noop", subject: "subject", context: "context", earlyProvided: ["p"],
+            earlyRequired: [], entries: Self.levels.map { (id: $0.0, data: $0.1) }, collectionID: 42, taskData: [:])
+        #expect(configured == (try Self.configure(
+            Self.query(subject: "subject", context: "context", provided: ["p"]), Self.levels)))
+        #expect(configured.appliedEntries.count == 4)
+    }
 }
