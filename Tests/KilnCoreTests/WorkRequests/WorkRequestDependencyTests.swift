@@ -228,3 +228,33 @@ struct WorkRequestDependencyTests {
         return try? WorkRequestGraph(workRequests)
     }
 }
+
+@Suite("User abort (§1.7)")
+struct UserAbortTests {
+    @Test("aborting a workflow aborts its unfinished, unsuperseded descendants, clears workers, cascades")
+    func abortWorkflow() throws {
+        let now = Fixture.at(700)
+        let graph = try WorkRequestGraph([
+            Fixture.runningWorkflow(1),
+            Fixture.workRequest(2, status: .running, type: .workflow, parent: 1, root: 1),
+            Fixture.workRequest(3, status: .running, worker: 9, parent: 2, root: 1),
+            Fixture.workRequest(4, status: .completed, parent: 1, root: 1, result: .success),
+            Fixture.workRequest(5, status: .aborted, parent: 1, root: 1),
+            Fixture.workRequest(6, status: .pending, worker: 8, parent: 1, root: 1),
+            {
+                var replacement = Fixture.workRequest(7, status: .blocked, parent: 1, root: 1)
+                replacement.supersedesID = 5
+                return replacement
+            }(),
+            Fixture.workRequest(10, status: .blocked, root: 20, dependencies: [3]),
+        ])
+        let outcome = try graph.abortingByUser(1, user: 42, at: now)
+        #expect(outcome.aborted == [1, 2, 3, 6, 7, 10])
+        #expect(outcome.workersToStop == [3: 9, 6: 8])
+        #expect(outcome.graph[3]?.workerID == nil && outcome.graph[3]?.abortedBy == 42)
+        #expect(outcome.graph[4]?.status == .completed)
+        #expect(outcome.graph[10]?.abortedBy == nil, "the cascade is the system's, not the user's")
+        #expect(throws: WorkRequestGraphError.self) { try graph.abortingByUser(4, user: 42, at: now) }
+        #expect(throws: WorkRequestGraphError.self) { try graph.abortingByUser(5, user: 42, at: now) }
+    }
+}
