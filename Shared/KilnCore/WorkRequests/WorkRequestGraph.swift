@@ -9,16 +9,37 @@
 public struct WorkRequestGraph: Hashable, Sendable {
     /// The work requests, by id.
     public private(set) var workRequests: [Int: WorkRequest]
+    // Derived indices, kept in step by `insert`/`remove`, so that cascades over large workflows cost
+    // time proportional to what they touch rather than to the graph's size.
+    private var dependantsByID: [Int: Set<Int>] = [:]
+    private var childrenByID: [Int: Set<Int>] = [:]
+    private var supersederByID: [Int: Int] = [:]
 
     /// Builds a graph, refusing two work requests with the same id.
     public init(_ workRequests: some Sequence<WorkRequest>) throws(WorkRequestGraphError) {
-        var byID: [Int: WorkRequest] = [:]
+        self.workRequests = [:]
         for workRequest in workRequests {
-            guard byID.updateValue(workRequest, forKey: workRequest.id) == nil else {
-                throw .duplicateWorkRequest(id: workRequest.id)
-            }
+            guard self.workRequests[workRequest.id] == nil else { throw .duplicateWorkRequest(id: workRequest.id) }
+            insert(workRequest)
         }
-        self.workRequests = byID
+    }
+
+    private mutating func insert(_ workRequest: WorkRequest) {
+        workRequests[workRequest.id] = workRequest
+        for dependency in workRequest.dependencyIDs { dependantsByID[dependency, default: []].insert(workRequest.id) }
+        if let parent = workRequest.parentID { childrenByID[parent, default: []].insert(workRequest.id) }
+        if let superseded = workRequest.supersedesID { supersederByID[superseded] = workRequest.id }
+    }
+
+    private mutating func remove(_ id: Int) {
+        guard let old = workRequests.removeValue(forKey: id) else { return }
+        for dependency in old.dependencyIDs { dependantsByID[dependency]?.remove(id) }
+        if let parent = old.parentID { childrenByID[parent]?.remove(id) }
+        if let superseded = old.supersedesID, supersederByID[superseded] == id { supersederByID[superseded] = nil }
+    }
+
+    private func lookUp(_ ids: Set<Int>?) -> [WorkRequest] {
+        (ids ?? []).sorted().compactMap { workRequests[$0] }
     }
 
     /// The work request with this id, if the graph holds it.
@@ -34,27 +55,33 @@ public struct WorkRequestGraph: Hashable, Sendable {
     public var all: [WorkRequest] { workRequests.values.sorted { $0.id < $1.id } }
 
     /// The work requests that depend on `id`, in id order.
-    public func reverseDependencies(of id: Int) -> [WorkRequest] {
-        all.filter { $0.dependencyIDs.contains(id) }
-    }
+    public func reverseDependencies(of id: Int) -> [WorkRequest] { lookUp(dependantsByID[id]) }
 
     /// The direct children of the workflow `id`, in id order.
-    public func children(of id: Int) -> [WorkRequest] {
-        all.filter { $0.parentID == id }
-    }
+    public func children(of id: Int) -> [WorkRequest] { lookUp(childrenByID[id]) }
 
     /// The work request that superseded `id` through a retry, if any.
     public func supersedingWorkRequest(of id: Int) -> WorkRequest? {
-        workRequests.values.first { $0.supersedesID == id }
+        supersederByID[id].flatMap { workRequests[$0] }
     }
 
     /// `true` when a retry already replaced `id`.
     public func isSuperseded(_ id: Int) -> Bool { supersedingWorkRequest(of: id) != nil }
 
+    /// Two graphs are equal when they hold the same work requests (the indices are derived from them).
+    public static func == (lhs: WorkRequestGraph, rhs: WorkRequestGraph) -> Bool {
+        lhs.workRequests == rhs.workRequests
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(workRequests)
+    }
+
     /// Replaces (or adds) one work request; used by the operations that build new graphs.
     public func replacing(_ workRequest: WorkRequest) -> WorkRequestGraph {
         var copy = self
-        copy.workRequests[workRequest.id] = workRequest
+        copy.remove(workRequest.id)
+        copy.insert(workRequest)
         return copy
     }
 }
