@@ -1,0 +1,66 @@
+import Foundation
+
+/// The position of a pending work request in the queue (§1.6): effective priority descending, then
+/// `created_at` ascending (oldest first), then id ascending so that no two work requests tie.
+///
+/// `<` means "is scheduled first", so a sorted array or a min-heap of keys is in queue order; the
+/// scheduler's per-class priority queues store these keys.
+public struct WorkRequestQueueKey: Hashable, Sendable, Comparable {
+    /// `priority_base + priority_adjustment`.
+    public var effectivePriority: Int
+    /// Creation time.
+    public var createdAt: Date
+    /// Work-request id, the final tie-breaker.
+    public var id: Int
+
+    public init(effectivePriority: Int, createdAt: Date, id: Int) {
+        self.effectivePriority = effectivePriority
+        self.createdAt = createdAt
+        self.id = id
+    }
+
+    /// The key of a work request.
+    public init(_ workRequest: WorkRequest) {
+        self.init(effectivePriority: workRequest.effectivePriority, createdAt: workRequest.createdAt, id: workRequest.id)
+    }
+
+    public static func < (lhs: WorkRequestQueueKey, rhs: WorkRequestQueueKey) -> Bool {
+        if lhs.effectivePriority != rhs.effectivePriority { return lhs.effectivePriority > rhs.effectivePriority }
+        if lhs.createdAt != rhs.createdAt { return lhs.createdAt < rhs.createdAt }
+        return lhs.id < rhs.id
+    }
+}
+
+/// The queue-order comparator for work requests (§1.6).
+public enum WorkRequestQueueOrder {
+    /// `true` when `lhs` is scheduled before `rhs`; a strict weak ordering (in fact total over distinct
+    /// ids), usable with `sorted(by:)`.
+    public static func precedes(_ lhs: WorkRequest, _ rhs: WorkRequest) -> Bool {
+        WorkRequestQueueKey(lhs) < WorkRequestQueueKey(rhs)
+    }
+}
+
+/// A worker's task-name allowlist and denylist (§7.1 step 2): with a non-empty allowlist only the names it
+/// lists run there (the allowlist wins, the denylist is then ignored); otherwise every name but those of
+/// the denylist runs. Names compare case-insensitively, as task names do.
+///
+/// An empty allowlist counts as "not set", as in Debusine, whose check is a truthiness test.
+public struct WorkerTaskNameFilter: Hashable, Sendable {
+    /// Lower-cased allowlist; `nil` when unset or empty.
+    public let allowlist: Set<String>?
+    /// Lower-cased denylist.
+    public let denylist: Set<String>
+
+    public init(allowlist: [String]? = nil, denylist: [String]? = nil) {
+        let allowed = Set((allowlist ?? []).map { $0.lowercased() })
+        self.allowlist = allowed.isEmpty ? nil : allowed
+        self.denylist = Set((denylist ?? []).map { $0.lowercased() })
+    }
+
+    /// Whether a work request with this task name may run on the worker.
+    public func permits(taskName: String) -> Bool {
+        let name = taskName.lowercased()
+        if let allowlist { return allowlist.contains(name) }
+        return !denylist.contains(name)
+    }
+}

@@ -1,0 +1,180 @@
+import Foundation
+
+/// The workflow-related settings of a work request (§1.1 `workflow_data`), stored as JSON with Debusine's
+/// snake_case keys.
+///
+/// The flags that change scheduling (`allow_failure`, `allow_dependency_failures`, `retry_count`) are plain
+/// values with Debusine's defaults, so callers never have to unwrap them; purely descriptive fields stay
+/// optional and are written only when set, so a stored document round-trips without gaining keys.
+public struct WorkflowData: Hashable, Sendable, Codable {
+    /// When this work request fails, its dependants still run and the workflow does not fail because of it.
+    public var allowFailure: Bool
+    /// [0.16] This work request runs even if one of its dependencies failed or was aborted.
+    public var allowDependencyFailures: Bool
+    /// How many times this work request (and the ones it supersedes) was retried (§1.7).
+    public var retryCount: Int
+    /// Whether a Wait task needs a person (`true`) or only time (`false`); required for Wait tasks.
+    public var needsInput: Bool?
+    /// The name shown in the UI.
+    public var displayName: String?
+    /// The orchestrator's step name, used to find the work request again.
+    public var step: String?
+    /// A UI grouping label.
+    public var group: String?
+    /// The name of the workflow template the work request was created from.
+    public var workflowTemplateName: String?
+    /// The log of manual unblock reviews (only for `manual` unblock strategy).
+    public var manualUnblock: ManualUnblockData?
+    /// Whether the UI shows the work request (invisible helper steps are still scheduled).
+    public var visible: Bool
+    /// Whether the UI shows a workflow expanded.
+    public var expanded: Bool?
+
+    public init(
+        allowFailure: Bool = false, allowDependencyFailures: Bool = false, retryCount: Int = 0,
+        needsInput: Bool? = nil, displayName: String? = nil, step: String? = nil, group: String? = nil,
+        workflowTemplateName: String? = nil, manualUnblock: ManualUnblockData? = nil, visible: Bool = true,
+        expanded: Bool? = nil
+    ) {
+        self.allowFailure = allowFailure
+        self.allowDependencyFailures = allowDependencyFailures
+        self.retryCount = retryCount
+        self.needsInput = needsInput
+        self.displayName = displayName
+        self.step = step
+        self.group = group
+        self.workflowTemplateName = workflowTemplateName
+        self.manualUnblock = manualUnblock
+        self.visible = visible
+        self.expanded = expanded
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case allowFailure = "allow_failure"
+        case allowDependencyFailures = "allow_dependency_failures"
+        case retryCount = "retry_count"
+        case needsInput = "needs_input"
+        case displayName = "display_name"
+        case step
+        case group
+        case workflowTemplateName = "workflow_template_name"
+        case manualUnblock = "manual_unblock"
+        case visible
+        case expanded
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        allowFailure = try container.decodeIfPresent(Bool.self, forKey: .allowFailure) ?? false
+        allowDependencyFailures = try container.decodeIfPresent(Bool.self, forKey: .allowDependencyFailures) ?? false
+        retryCount = try container.decodeIfPresent(Int.self, forKey: .retryCount) ?? 0
+        guard retryCount >= 0 else {
+            throw DecodingError.dataCorruptedError(
+                forKey: .retryCount, in: container, debugDescription: "retry_count \(retryCount) is negative")
+        }
+        needsInput = try container.decodeIfPresent(Bool.self, forKey: .needsInput)
+        displayName = try container.decodeIfPresent(String.self, forKey: .displayName)
+        step = try container.decodeIfPresent(String.self, forKey: .step)
+        group = try container.decodeIfPresent(String.self, forKey: .group)
+        workflowTemplateName = try container.decodeIfPresent(String.self, forKey: .workflowTemplateName)
+        manualUnblock = try container.decodeIfPresent(ManualUnblockData.self, forKey: .manualUnblock)
+        visible = try container.decodeIfPresent(Bool.self, forKey: .visible) ?? true
+        expanded = try container.decodeIfPresent(Bool.self, forKey: .expanded)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(allowFailure, forKey: .allowFailure)
+        try container.encode(allowDependencyFailures, forKey: .allowDependencyFailures)
+        try container.encode(retryCount, forKey: .retryCount)
+        try container.encodeIfPresent(needsInput, forKey: .needsInput)
+        try container.encodeIfPresent(displayName, forKey: .displayName)
+        try container.encodeIfPresent(step, forKey: .step)
+        try container.encodeIfPresent(group, forKey: .group)
+        try container.encodeIfPresent(workflowTemplateName, forKey: .workflowTemplateName)
+        try container.encodeIfPresent(manualUnblock, forKey: .manualUnblock)
+        try container.encode(visible, forKey: .visible)
+        try container.encodeIfPresent(expanded, forKey: .expanded)
+    }
+}
+
+/// `workflow_data.manual_unblock`: the review history of a `manual` work request (§1.5).
+public struct ManualUnblockData: Hashable, Sendable, Codable {
+    /// Every review, oldest first; kept so owners can see who let a work request through and why.
+    public var log: [ManualUnblockReview]
+
+    public init(log: [ManualUnblockReview] = []) {
+        self.log = log
+    }
+}
+
+/// What a reviewer decided about a `manual` work request.
+public enum ManualUnblockAction: String, CaseIterable, Hashable, Sendable, Codable {
+    /// Let it run: BLOCKED → PENDING.
+    case accept
+    /// Refuse it: BLOCKED → ABORTED (which cascades to its dependants).
+    case reject
+}
+
+/// One entry of the manual unblock log. The timestamp is stored as ISO 8601 text, as Debusine stores it.
+public struct ManualUnblockReview: Hashable, Sendable, Codable {
+    /// The reviewing user's id.
+    public var userID: Int
+    /// When the review happened.
+    public var timestamp: Date
+    /// The reviewer's free-text notes.
+    public var notes: String?
+    /// The decision, or `nil` for a comment that neither accepts nor rejects.
+    public var action: ManualUnblockAction?
+
+    public init(userID: Int, timestamp: Date, notes: String? = nil, action: ManualUnblockAction? = nil) {
+        self.userID = userID
+        self.timestamp = timestamp
+        self.notes = notes
+        self.action = action
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case userID = "user_id"
+        case timestamp
+        case notes
+        case action
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        userID = try container.decode(Int.self, forKey: .userID)
+        let text = try container.decode(String.self, forKey: .timestamp)
+        guard let date = ISO8601Timestamp.parse(text) else {
+            throw DecodingError.dataCorruptedError(
+                forKey: .timestamp, in: container, debugDescription: "timestamp \"\(text)\" is not ISO 8601")
+        }
+        timestamp = date
+        notes = try container.decodeIfPresent(String.self, forKey: .notes)
+        action = try container.decodeIfPresent(ManualUnblockAction.self, forKey: .action)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(userID, forKey: .userID)
+        try container.encode(ISO8601Timestamp.format(timestamp), forKey: .timestamp)
+        try container.encodeIfPresent(notes, forKey: .notes)
+        try container.encodeIfPresent(action, forKey: .action)
+    }
+}
+
+/// ISO 8601 timestamps as Debusine writes them into JSON (`2026-10-28T12:00:00.123456+00:00` or without
+/// fractional seconds); used for `manual_unblock` entries and `Wait/delay`'s `delay_until`.
+public enum ISO8601Timestamp {
+    /// Parses a timestamp with or without fractional seconds; `nil` when the text is not ISO 8601.
+    public static func parse(_ text: String) -> Date? {
+        let fractional = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
+        if let date = try? fractional.parse(text) { return date }
+        return try? Date.ISO8601FormatStyle().parse(text)
+    }
+
+    /// Formats a timestamp in UTC with millisecond precision.
+    public static func format(_ date: Date) -> String {
+        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+    }
+}
