@@ -8,6 +8,7 @@ let strict: [SwiftSetting] = [
 ]
 
 let propertyBased = Target.Dependency.product(name: "PropertyBased", package: "swift-property-based")
+let logging = Target.Dependency.product(name: "Logging", package: "swift-log")
 
 let package = Package(
     name: "kiln",
@@ -18,6 +19,11 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
     ],
     targets: [
         // The pure core: model, JSON, lookups, Input* values, input fields, task framework, tags, task
@@ -25,6 +31,19 @@ let package = Package(
         .target(name: "KilnCore", path: "Shared/KilnCore", swiftSettings: strict),
         // Concrete task definitions (noop, sbuild, lintian, …) built on the core. Foundation only, no I/O.
         .target(name: "KilnTasks", dependencies: ["KilnCore"], path: "Shared/KilnTasks", swiftSettings: strict),
+        // What every executable shares: settings from the environment, structured logs, metrics, the ops
+        // HTTP endpoints (/health/live, /health/ready, /metrics) and the SIGTERM-aware service runner.
+        .target(
+            name: "ServiceKit",
+            dependencies: [
+                logging,
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            path: "Shared/ServiceKit", swiftSettings: strict),
 
         .testTarget(
             name: "KilnCoreTests", dependencies: ["KilnCore", propertyBased], path: "Tests/KilnCoreTests",
@@ -32,6 +51,9 @@ let package = Package(
         .testTarget(
             name: "KilnTasksTests", dependencies: ["KilnTasks", "KilnCore", propertyBased],
             path: "Tests/KilnTasksTests", swiftSettings: strict),
+        .testTarget(
+            name: "ServiceKitTests", dependencies: ["ServiceKit", logging], path: "Tests/ServiceKitTests",
+            swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,112 @@
+import Foundation
+
+/// Reads typed settings from environment variables, failing with an error that names the variable.
+///
+/// ```swift
+/// let env = EnvironmentReader()
+/// let port = try env.int(Settings.opsPort, in: 1...65535)
+/// ```
+public struct EnvironmentReader: Sendable {
+    /// The variables read; the process environment unless a test passes its own.
+    public let variables: [String: String]
+
+    public init(variables: [String: String] = ProcessInfo.processInfo.environment) {
+        self.variables = variables
+    }
+
+    /// The raw text of a setting: the variable if set and non-empty, else its default.
+    ///
+    /// - Throws: `ConfigurationError.missing` for a required setting that is unset.
+    public func string(_ setting: Setting) throws -> String {
+        if let value = variables[setting.name], !value.isEmpty { return value }
+        if let fallback = setting.defaultValue { return fallback }
+        throw ConfigurationError.missing(variable: setting.name, help: setting.help)
+    }
+
+    /// An integer setting within a range.
+    public func int(_ setting: Setting, in range: ClosedRange<Int>) throws -> Int {
+        let text = try string(setting)
+        guard let value = Int(text.trimmingCharacters(in: .whitespaces)), range.contains(value) else {
+            throw ConfigurationError.invalid(
+                variable: setting.name, value: text,
+                expected: "a whole number from \(range.lowerBound) to \(range.upperBound)")
+        }
+        return value
+    }
+
+    /// A duration setting written as a number with an optional unit: `250ms`, `30s`, `5m`, `1h` (plain
+    /// numbers are seconds).
+    public func duration(_ setting: Setting, in range: ClosedRange<Duration> = .zero ... .seconds(86_400 * 7))
+        throws -> Duration
+    {
+        let text = try string(setting)
+        guard let value = Self.parseDuration(text), range.contains(value) else {
+            throw ConfigurationError.invalid(
+                variable: setting.name, value: text,
+                expected: "a duration such as 500ms, 30s, 5m or 1h between \(range.lowerBound) and \(range.upperBound)")
+        }
+        return value
+    }
+
+    /// A boolean setting: `1/true/yes/on` or `0/false/no/off`.
+    public func bool(_ setting: Setting) throws -> Bool {
+        let text = try string(setting)
+        switch text.lowercased() {
+        case "1", "true", "yes", "on": return true
+        case "0", "false", "no", "off": return false
+        default: throw ConfigurationError.invalid(variable: setting.name, value: text, expected: "true or false")
+        }
+    }
+
+    /// A setting restricted to the raw values of an enumeration.
+    public func choice<T: RawRepresentable & CaseIterable>(_ setting: Setting, as type: T.Type) throws -> T
+    where T.RawValue == String {
+        let text = try string(setting)
+        guard let value = T(rawValue: text.lowercased()) else {
+            throw ConfigurationError.invalid(
+                variable: setting.name, value: text,
+                expected: "one of " + T.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+        return value
+    }
+
+    /// A URL setting whose scheme must be one of `schemes`.
+    public func url(_ setting: Setting, schemes: Set<String>) throws -> URL {
+        let text = try string(setting)
+        guard let url = URL(string: text), let scheme = url.scheme, schemes.contains(scheme), url.host != nil else {
+            throw ConfigurationError.invalid(
+                variable: setting.name, value: Self.redact(text),
+                expected: "a URL starting with " + schemes.sorted().map { "\($0)://" }.joined(separator: " or "))
+        }
+        return url
+    }
+
+    /// The effective configuration as `NAME=value` pairs, secrets redacted, for the start-up log line.
+    public func describe(_ settings: [Setting]) -> [String: String] {
+        var described: [String: String] = [:]
+        for setting in settings {
+            let value = (variables[setting.name].flatMap { $0.isEmpty ? nil : $0 }) ?? setting.defaultValue ?? ""
+            described[setting.name] = setting.isSecret ? Self.redact(value) : value
+        }
+        return described
+    }
+
+    /// Replaces the password of a URL (or a whole secret) with `***`.
+    public static func redact(_ value: String) -> String {
+        guard let schemeEnd = value.range(of: "://"), let at = value.range(of: "@", range: schemeEnd.upperBound..<value.endIndex),
+            let colon = value.range(of: ":", range: schemeEnd.upperBound..<at.lowerBound)
+        else { return value.contains("://") ? value : (value.isEmpty ? "" : "***") }
+        return String(value[..<colon.upperBound]) + "***" + String(value[at.lowerBound...])
+    }
+
+    static func parseDuration(_ text: String) -> Duration? {
+        let trimmed = text.trimmingCharacters(in: .whitespaces).lowercased()
+        let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600)]
+        for (suffix, scale) in units where trimmed.hasSuffix(suffix) {
+            guard let number = Double(trimmed.dropLast(suffix.count)), number >= 0 else { return nil }
+            return .milliseconds(Int64((number * scale * 1000).rounded()))
+        }
+        guard let seconds = Double(trimmed), seconds >= 0 else { return nil }
+        return .milliseconds(Int64((seconds * 1000).rounded()))
+    }
+}

@@ -1,0 +1,51 @@
+import ServiceKit
+import Testing
+
+@Suite("Settings from environment variables")
+struct EnvironmentReaderTests {
+    let port = Setting("KILN_OPS_PORT", default: "8081", help: "ops port")
+    let url = Setting("KILN_AMQP_URL", default: nil, help: "broker URL", secret: true)
+
+    @Test("defaults apply when a variable is unset or empty")
+    func defaults() throws {
+        #expect(try EnvironmentReader(variables: [:]).int(port, in: 1...65535) == 8081)
+        #expect(try EnvironmentReader(variables: ["KILN_OPS_PORT": ""]).int(port, in: 1...65535) == 8081)
+        #expect(try EnvironmentReader(variables: ["KILN_OPS_PORT": "9000"]).int(port, in: 1...65535) == 9000)
+    }
+
+    @Test("a required variable that is unset names itself")
+    func missing() {
+        #expect(throws: ConfigurationError.missing(variable: "KILN_AMQP_URL", help: "broker URL")) {
+            try EnvironmentReader(variables: [:]).url(url, schemes: ["amqp"])
+        }
+    }
+
+    @Test("bad values name the variable, the value and what was expected")
+    func invalid() {
+        let error = #expect(throws: ConfigurationError.self) {
+            try EnvironmentReader(variables: ["KILN_OPS_PORT": "80a"]).int(port, in: 1...65535)
+        }
+        #expect(error?.description == "configuration error: KILN_OPS_PORT='80a' is invalid: expected a whole number from 1 to 65535")
+        #expect(throws: ConfigurationError.self) {
+            try EnvironmentReader(variables: ["KILN_AMQP_URL": "http://x"]).url(url, schemes: ["amqp"])
+        }
+    }
+
+    @Test("durations accept ms, s, m, h and plain seconds")
+    func durations() throws {
+        let lease = Setting("KILN_LEASE", default: "90s", help: "lease")
+        #expect(try EnvironmentReader(variables: [:]).duration(lease) == .seconds(90))
+        #expect(try EnvironmentReader(variables: ["KILN_LEASE": "250ms"]).duration(lease) == .milliseconds(250))
+        #expect(try EnvironmentReader(variables: ["KILN_LEASE": "2m"]).duration(lease) == .seconds(120))
+        #expect(try EnvironmentReader(variables: ["KILN_LEASE": "3"]).duration(lease) == .seconds(3))
+        #expect(throws: ConfigurationError.self) {
+            try EnvironmentReader(variables: ["KILN_LEASE": "soon"]).duration(lease)
+        }
+    }
+
+    @Test("secrets are redacted when configuration is described")
+    func redaction() {
+        let env = EnvironmentReader(variables: ["KILN_AMQP_URL": "amqp://kiln:hunter2@broker:5672/kiln"])
+        #expect(env.describe([url, port]) == ["KILN_AMQP_URL": "amqp://kiln:***@broker:5672/kiln", "KILN_OPS_PORT": "8081"])
+    }
+}
