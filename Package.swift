@@ -28,7 +28,8 @@ let package = Package(
 
         // Fixtures and scenario tables shared by the in-memory tests and the later PostgreSQL store tests, so
         // both stores are held to the same expected answers.
-        .target(name: "KilnTestSupport", dependencies: ["KilnCore"], path: "Tests/KilnTestSupport", swiftSettings: strict),
+        .target(
+            name: "KilnTestSupport", dependencies: ["KilnCore"], path: "Tests/KilnTestSupport", swiftSettings: strict),
 
         .testTarget(
             name: "KilnCoreTests", dependencies: ["KilnCore", "KilnTestSupport", propertyBased],

@@ -70,12 +70,33 @@ public enum LookupFixture {
     static let workspaces: [WorkspaceRecord] = [
         WorkspaceRecord(id: Workspace.base, scope: "debian", name: "base"),
         WorkspaceRecord(id: Workspace.developers, scope: "debian", name: "developers", inheritsFrom: [Workspace.base]),
-        WorkspaceRecord(id: Workspace.privateP0, scope: "debian", name: "private-p0", isPublic: false, members: ["alice"]),
-        WorkspaceRecord(id: Workspace.privateP1, scope: "debian", name: "private-p1", isPublic: false, members: ["alice"]),
         WorkspaceRecord(
-            id: Workspace.hiddenParent, scope: "debian", name: "hidden-parent", isPublic: false, members: ["bob"]),
+            id: Workspace.privateP0,
+            scope: "debian",
+            name: "private-p0",
+            isPublic: false,
+            members: ["alice"]
+        ),
         WorkspaceRecord(
-            id: Workspace.child, scope: "debian", name: "child", inheritsFrom: [Workspace.hiddenParent, Workspace.base]),
+            id: Workspace.privateP1,
+            scope: "debian",
+            name: "private-p1",
+            isPublic: false,
+            members: ["alice"]
+        ),
+        WorkspaceRecord(
+            id: Workspace.hiddenParent,
+            scope: "debian",
+            name: "hidden-parent",
+            isPublic: false,
+            members: ["bob"]
+        ),
+        WorkspaceRecord(
+            id: Workspace.child,
+            scope: "debian",
+            name: "child",
+            inheritsFrom: [Workspace.hiddenParent, Workspace.base]
+        ),
         WorkspaceRecord(id: Workspace.loopA, scope: "debian", name: "loop-a", inheritsFrom: [Workspace.loopB]),
         WorkspaceRecord(id: Workspace.loopB, scope: "debian", name: "loop-b", inheritsFrom: [Workspace.loopA]),
         WorkspaceRecord(id: Workspace.otherScope, scope: "freexian", name: "developers"),
@@ -115,37 +136,89 @@ public enum LookupFixture {
 
     static let collections: [CollectionRecord] = [
         CollectionRecord(
-            id: Collection.bookwormSuite, name: "bookworm", category: LookupCategories.suite, workspaceID: Workspace.base),
+            id: Collection.bookwormSuite,
+            name: "bookworm",
+            category: LookupCategories.suite,
+            workspaceID: Workspace.base
+        ),
         CollectionRecord(
-            id: Collection.bookwormTest, name: "bookworm", category: "debusine:test", workspaceID: Workspace.developers),
+            id: Collection.bookwormTest,
+            name: "bookworm",
+            category: "debusine:test",
+            workspaceID: Workspace.developers
+        ),
         CollectionRecord(
-            id: Collection.trixieSuite, name: "trixie", category: LookupCategories.suite,
-            workspaceID: Workspace.developers),
+            id: Collection.trixieSuite,
+            name: "trixie",
+            category: LookupCategories.suite,
+            workspaceID: Workspace.developers
+        ),
         CollectionRecord(
-            id: Collection.environments, name: "debian", category: LookupCategories.environments,
-            workspaceID: Workspace.base),
+            id: Collection.environments,
+            name: "debian",
+            category: LookupCategories.environments,
+            workspaceID: Workspace.base
+        ),
         CollectionRecord(
-            id: Collection.taskConfiguration, name: "default", category: LookupCategories.taskConfiguration,
-            workspaceID: Workspace.base),
+            id: Collection.taskConfiguration,
+            name: "default",
+            category: LookupCategories.taskConfiguration,
+            workspaceID: Workspace.base
+        ),
         CollectionRecord(
             id: Collection.workflowInternal,
             name: LookupCategories.workflowInternalCollectionName(rootID: workflowRootID),
-            category: LookupCategories.workflowInternal, workspaceID: Workspace.developers),
-        CollectionRecord(id: Collection.empty, name: "empty", category: "debusine:test", workspaceID: Workspace.developers),
-        CollectionRecord(id: Collection.names, name: "names", category: "debusine:test", workspaceID: Workspace.developers),
+            category: LookupCategories.workflowInternal,
+            workspaceID: Workspace.developers
+        ),
         CollectionRecord(
-            id: Collection.hiddenBookwormSuite, name: "bookworm", category: LookupCategories.suite,
-            workspaceID: Workspace.hiddenParent),
+            id: Collection.empty,
+            name: "empty",
+            category: "debusine:test",
+            workspaceID: Workspace.developers
+        ),
         CollectionRecord(
-            id: Collection.privateSuite, name: "p0suite", category: LookupCategories.suite,
-            workspaceID: Workspace.privateP0),
+            id: Collection.names,
+            name: "names",
+            category: "debusine:test",
+            workspaceID: Workspace.developers
+        ),
         CollectionRecord(
-            id: Collection.bullseyeSuite, name: "bullseye", category: LookupCategories.suite, workspaceID: Workspace.base),
+            id: Collection.hiddenBookwormSuite,
+            name: "bookworm",
+            category: LookupCategories.suite,
+            workspaceID: Workspace.hiddenParent
+        ),
         CollectionRecord(
-            id: Collection.otherScopeBookwormSuite, name: "bookworm", category: LookupCategories.suite,
-            workspaceID: Workspace.otherScope),
-        CollectionRecord(id: Collection.sidSuite, name: "sid", category: LookupCategories.suite, workspaceID: Workspace.base),
-        CollectionRecord(id: Collection.nested, name: "nested", category: "debusine:test", workspaceID: Workspace.developers),
+            id: Collection.privateSuite,
+            name: "p0suite",
+            category: LookupCategories.suite,
+            workspaceID: Workspace.privateP0
+        ),
+        CollectionRecord(
+            id: Collection.bullseyeSuite,
+            name: "bullseye",
+            category: LookupCategories.suite,
+            workspaceID: Workspace.base
+        ),
+        CollectionRecord(
+            id: Collection.otherScopeBookwormSuite,
+            name: "bookworm",
+            category: LookupCategories.suite,
+            workspaceID: Workspace.otherScope
+        ),
+        CollectionRecord(
+            id: Collection.sidSuite,
+            name: "sid",
+            category: LookupCategories.suite,
+            workspaceID: Workspace.base
+        ),
+        CollectionRecord(
+            id: Collection.nested,
+            name: "nested",
+            category: "debusine:test",
+            workspaceID: Workspace.developers
+        ),
     ]
 
     static let items: [CollectionItemRecord] = [
@@ -158,26 +231,84 @@ public enum LookupFixture {
         suiteBinary(214, Collection.bookwormSuite, artifact: 105, "foo", "1.0", "i386", source: ("src1", "1.0")),
         // Added before foo 1.0 (created at 100 s), so foo 1.0 stays the current amd64 binary.
         suiteBinary(
-            215, Collection.bookwormSuite, artifact: 106, "foo", "0.9", "amd64", source: ("src1", "0.9"), createdAt: 100),
+            215,
+            Collection.bookwormSuite,
+            artifact: 106,
+            "foo",
+            "0.9",
+            "amd64",
+            source: ("src1", "0.9"),
+            createdAt: 100
+        ),
         CollectionItemRecord(
-            id: 216, parentCollectionID: Collection.bookwormSuite, name: "index:Release", childType: .artifact,
-            category: LookupCategories.repositoryIndex, data: ["path": "Release"], artifactID: 107,
-            createdAt: seconds(216), removedAt: seconds(217)),
+            id: 216,
+            parentCollectionID: Collection.bookwormSuite,
+            name: "index:Release",
+            childType: .artifact,
+            category: LookupCategories.repositoryIndex,
+            data: ["path": "Release"],
+            artifactID: 107,
+            createdAt: seconds(216),
+            removedAt: seconds(217)
+        ),
         CollectionItemRecord(
-            id: 217, parentCollectionID: Collection.bookwormSuite, name: "index:Release", childType: .artifact,
-            category: LookupCategories.repositoryIndex, data: ["path": "Release"], artifactID: 108,
-            createdAt: seconds(217)),
+            id: 217,
+            parentCollectionID: Collection.bookwormSuite,
+            name: "index:Release",
+            childType: .artifact,
+            category: LookupCategories.repositoryIndex,
+            data: ["path": "Release"],
+            artifactID: 108,
+            createdAt: seconds(217)
+        ),
         // trixie@debian:suite (scenario 39).
         suiteSource(201, Collection.trixieSuite, artifact: 120, "hello", "1.0"),
-        suiteBinary(202, Collection.trixieSuite, artifact: 121, "libc6-dev", "2.37-15", "amd64", source: ("glibc", "2.37-15")),
-        suiteBinary(203, Collection.trixieSuite, artifact: 122, "libc6-dev", "2.37-14", "amd64", source: ("glibc", "2.37-14")),
         suiteBinary(
-            204, Collection.trixieSuite, artifact: 123, "debhelper", "13.15.3", "amd64", source: ("debhelper", "13.15.3")),
+            202,
+            Collection.trixieSuite,
+            artifact: 121,
+            "libc6-dev",
+            "2.37-15",
+            "amd64",
+            source: ("glibc", "2.37-15")
+        ),
         suiteBinary(
-            205, Collection.trixieSuite, artifact: 124, "debhelper", "13.15.3", "s390x", source: ("debhelper", "13.15.3")),
+            203,
+            Collection.trixieSuite,
+            artifact: 122,
+            "libc6-dev",
+            "2.37-14",
+            "amd64",
+            source: ("glibc", "2.37-14")
+        ),
         suiteBinary(
-            206, Collection.trixieSuite, artifact: 125, "debhelper", "13.15.2", "all", source: ("debhelper", "13.15.2"),
-            removedAt: 300),
+            204,
+            Collection.trixieSuite,
+            artifact: 123,
+            "debhelper",
+            "13.15.3",
+            "amd64",
+            source: ("debhelper", "13.15.3")
+        ),
+        suiteBinary(
+            205,
+            Collection.trixieSuite,
+            artifact: 124,
+            "debhelper",
+            "13.15.3",
+            "s390x",
+            source: ("debhelper", "13.15.3")
+        ),
+        suiteBinary(
+            206,
+            Collection.trixieSuite,
+            artifact: 125,
+            "debhelper",
+            "13.15.2",
+            "all",
+            source: ("debhelper", "13.15.2"),
+            removedAt: 300
+        ),
         // debian@debian:environments: the removed 225 is the newest but must never win.
         environmentItem(220, artifact: 130, "tarball", "amd64", variant: nil, backend: nil),
         environmentItem(221, artifact: 131, "tarball", "amd64", variant: "lintian", backend: "unshare"),
@@ -187,40 +318,89 @@ public enum LookupFixture {
         environmentItem(225, artifact: 135, "tarball", "amd64", variant: nil, backend: "unshare", removedAt: 400),
         // default@debusine:task-configuration.
         CollectionItemRecord(
-            id: 230, parentCollectionID: Collection.taskConfiguration, name: "noop-global", childType: .bare,
-            category: LookupCategories.taskConfiguration, data: ["task_type": "Worker", "task_name": "noop"],
-            createdAt: seconds(230)),
+            id: 230,
+            parentCollectionID: Collection.taskConfiguration,
+            name: "noop-global",
+            childType: .bare,
+            category: LookupCategories.taskConfiguration,
+            data: ["task_type": "Worker", "task_name": "noop"],
+            createdAt: seconds(230)
+        ),
         // workflow-500@debusine:workflow-internal: a promise, a real artifact, other bare data.
         CollectionItemRecord(
-            id: 240, parentCollectionID: Collection.workflowInternal, name: "build-arm64", childType: .bare,
+            id: 240,
+            parentCollectionID: Collection.workflowInternal,
+            name: "build-arm64",
+            childType: .bare,
             category: LookupCategories.promise,
             data: [
                 "promise_work_request_id": 501, "promise_workflow_id": .int(workflowRootID),
                 "promise_category": .string(LookupCategories.binaryPackage),
-            ], createdAt: seconds(240)),
+            ],
+            createdAt: seconds(240)
+        ),
         CollectionItemRecord(
-            id: 241, parentCollectionID: Collection.workflowInternal, name: "build-amd64", childType: .artifact,
-            category: "debusine:test", artifactID: 140, createdAt: seconds(241)),
+            id: 241,
+            parentCollectionID: Collection.workflowInternal,
+            name: "build-amd64",
+            childType: .artifact,
+            category: "debusine:test",
+            artifactID: 140,
+            createdAt: seconds(241)
+        ),
         CollectionItemRecord(
-            id: 242, parentCollectionID: Collection.workflowInternal, name: "notes", childType: .bare,
-            category: "debusine:test", data: ["text": "hello"], createdAt: seconds(242)),
+            id: 242,
+            parentCollectionID: Collection.workflowInternal,
+            name: "notes",
+            childType: .bare,
+            category: "debusine:test",
+            data: ["text": "hello"],
+            createdAt: seconds(242)
+        ),
         // names@debusine:test (scenario 38).
         CollectionItemRecord(
-            id: 250, parentCollectionID: Collection.names, name: "foo", childType: .artifact, category: "debusine:test",
-            data: ["some_id": 7], artifactID: 150, createdAt: seconds(250)),
+            id: 250,
+            parentCollectionID: Collection.names,
+            name: "foo",
+            childType: .artifact,
+            category: "debusine:test",
+            data: ["some_id": 7],
+            artifactID: 150,
+            createdAt: seconds(250)
+        ),
         CollectionItemRecord(
-            id: 251, parentCollectionID: Collection.names, name: "foobar", childType: .artifact,
-            category: "debusine:test", data: ["some_id": 123], artifactID: 151, createdAt: seconds(251)),
+            id: 251,
+            parentCollectionID: Collection.names,
+            name: "foobar",
+            childType: .artifact,
+            category: "debusine:test",
+            data: ["some_id": 123],
+            artifactID: 151,
+            createdAt: seconds(251)
+        ),
         CollectionItemRecord(
-            id: 252, parentCollectionID: Collection.names, name: "rebar", childType: .artifact, category: "debusine:test",
-            data: ["some_id": "124", "note": nil], artifactID: 152, createdAt: seconds(252)),
+            id: 252,
+            parentCollectionID: Collection.names,
+            name: "rebar",
+            childType: .artifact,
+            category: "debusine:test",
+            data: ["some_id": "124", "note": nil],
+            artifactID: 152,
+            createdAt: seconds(252)
+        ),
         // sid@debian:suite: hello 1.0 added after hello 2.0 (a downgrade).
         suiteSource(260, Collection.sidSuite, artifact: 160, "hello", "2.0"),
         suiteSource(261, Collection.sidSuite, artifact: 161, "hello", "1.0"),
         // nested@debusine:test holds a collection.
         CollectionItemRecord(
-            id: 270, parentCollectionID: Collection.nested, name: "inner", childType: .collection,
-            category: "debusine:test", collectionID: Collection.empty, createdAt: seconds(270)),
+            id: 270,
+            parentCollectionID: Collection.nested,
+            name: "inner",
+            childType: .collection,
+            category: "debusine:test",
+            collectionID: Collection.empty,
+            createdAt: seconds(270)
+        ),
     ]
 
     // MARK: Builders
@@ -229,67 +409,114 @@ public enum LookupFixture {
 
     static func source(_ id: Int, _ name: String, _ version: String, in workspace: Int) -> ArtifactRecord {
         ArtifactRecord(
-            id: id, category: LookupCategories.sourcePackage, workspaceID: workspace,
-            data: ["name": .string(name), "version": .string(version), "type": "dpkg"])
+            id: id,
+            category: LookupCategories.sourcePackage,
+            workspaceID: workspace,
+            data: ["name": .string(name), "version": .string(version), "type": "dpkg"]
+        )
     }
 
     static func binary(
-        _ id: Int, _ name: String, _ version: String, _ architecture: String, source: (String, String),
+        _ id: Int,
+        _ name: String,
+        _ version: String,
+        _ architecture: String,
+        source: (String, String),
         in workspace: Int
     ) -> ArtifactRecord {
         ArtifactRecord(
-            id: id, category: LookupCategories.binaryPackage, workspaceID: workspace,
+            id: id,
+            category: LookupCategories.binaryPackage,
+            workspaceID: workspace,
             data: [
                 "srcpkg_name": .string(source.0), "srcpkg_version": .string(source.1),
                 "deb_fields": [
                     "Package": .string(name), "Version": .string(version), "Architecture": .string(architecture),
                 ],
-            ])
+            ]
+        )
     }
 
     static func environment(_ id: Int, _ category: String, _ architecture: String) -> ArtifactRecord {
         ArtifactRecord(
-            id: id, category: category, workspaceID: Workspace.base,
-            data: ["codename": "bookworm", "architecture": .string(architecture)])
+            id: id,
+            category: category,
+            workspaceID: Workspace.base,
+            data: ["codename": "bookworm", "architecture": .string(architecture)]
+        )
     }
 
     static func suiteSource(
-        _ id: Int, _ collection: Int, artifact: Int, _ name: String, _ version: String
+        _ id: Int,
+        _ collection: Int,
+        artifact: Int,
+        _ name: String,
+        _ version: String
     ) -> CollectionItemRecord {
         CollectionItemRecord(
-            id: id, parentCollectionID: collection, name: "\(name)_\(version)", childType: .artifact,
+            id: id,
+            parentCollectionID: collection,
+            name: "\(name)_\(version)",
+            childType: .artifact,
             category: LookupCategories.sourcePackage,
             data: ["package": .string(name), "version": .string(version), "component": "main", "section": "devel"],
-            artifactID: artifact, createdAt: seconds(id))
+            artifactID: artifact,
+            createdAt: seconds(id)
+        )
     }
 
     static func suiteBinary(
-        _ id: Int, _ collection: Int, artifact: Int, _ name: String, _ version: String, _ architecture: String,
-        source: (String, String), createdAt: Int? = nil, removedAt: Int? = nil
+        _ id: Int,
+        _ collection: Int,
+        artifact: Int,
+        _ name: String,
+        _ version: String,
+        _ architecture: String,
+        source: (String, String),
+        createdAt: Int? = nil,
+        removedAt: Int? = nil
     ) -> CollectionItemRecord {
         CollectionItemRecord(
-            id: id, parentCollectionID: collection, name: "\(name)_\(version)_\(architecture)", childType: .artifact,
+            id: id,
+            parentCollectionID: collection,
+            name: "\(name)_\(version)_\(architecture)",
+            childType: .artifact,
             category: LookupCategories.binaryPackage,
             data: [
                 "srcpkg_name": .string(source.0), "srcpkg_version": .string(source.1), "package": .string(name),
                 "version": .string(version), "architecture": .string(architecture), "component": "main",
                 "section": "devel", "priority": "optional",
-            ], artifactID: artifact, createdAt: seconds(createdAt ?? id), removedAt: removedAt.map(seconds))
+            ],
+            artifactID: artifact,
+            createdAt: seconds(createdAt ?? id),
+            removedAt: removedAt.map(seconds)
+        )
     }
 
     static func environmentItem(
-        _ id: Int, artifact: Int, _ format: String, _ architecture: String, variant: String?, backend: String?,
+        _ id: Int,
+        artifact: Int,
+        _ format: String,
+        _ architecture: String,
+        variant: String?,
+        backend: String?,
         removedAt: Int? = nil
     ) -> CollectionItemRecord {
         var name = [format, "bookworm", architecture]
         if variant != nil || backend != nil { name += [variant ?? "", backend ?? ""] }
         return CollectionItemRecord(
-            id: id, parentCollectionID: Collection.environments, name: name.joined(separator: ":"),
+            id: id,
+            parentCollectionID: Collection.environments,
+            name: name.joined(separator: ":"),
             childType: .artifact,
             category: format == "image" ? LookupCategories.systemImage : LookupCategories.systemTarball,
             data: [
                 "codename": "bookworm", "architecture": .string(architecture),
                 "variant": variant.map(JSONValue.string) ?? .null, "backend": backend.map(JSONValue.string) ?? .null,
-            ], artifactID: artifact, createdAt: seconds(id), removedAt: removedAt.map(seconds))
+            ],
+            artifactID: artifact,
+            createdAt: seconds(id),
+            removedAt: removedAt.map(seconds)
+        )
     }
 }

@@ -34,9 +34,15 @@ public struct LookupScenario: Sendable, CustomStringConvertible {
     public var expected: LookupScenarioOutcome
 
     public init(
-        spec specScenario: Int? = nil, group: String, _ title: String, _ operation: Operation = .single,
-        lookup: JSONValue, expect: LookupExpectType = .any, defaultCategory: String? = nil,
-        context: LookupContext = LookupScenario.developers, expected: LookupScenarioOutcome
+        spec specScenario: Int? = nil,
+        group: String,
+        _ title: String,
+        _ operation: Operation = .single,
+        lookup: JSONValue,
+        expect: LookupExpectType = .any,
+        defaultCategory: String? = nil,
+        context: LookupContext = LookupScenario.developers,
+        expected: LookupScenarioOutcome
     ) {
         self.specScenario = specScenario
         self.group = group
@@ -62,20 +68,37 @@ public struct LookupScenario: Sendable, CustomStringConvertible {
             switch operation {
             case .single:
                 let result = try resolver.lookupSingle(
-                    lookup, expect: expect, defaultCategory: defaultCategory, context: context)
+                    lookup,
+                    expect: expect,
+                    defaultCategory: defaultCategory,
+                    context: context
+                )
                 return .results([LookupResultSummary(result)])
             case .multiple:
                 let results = try resolver.lookupMultiple(
-                    lookup, expect: expect, defaultCategory: defaultCategory, context: context)
+                    lookup,
+                    expect: expect,
+                    defaultCategory: defaultCategory,
+                    context: context
+                )
                 return .results(results.map(LookupResultSummary.init))
             case .environment(let architecture, let backend, let format, let taskName):
                 let result = try resolver.lookupEnvironment(
-                    lookup, architecture: architecture, backend: backend, format: format, taskName: taskName,
-                    context: context)
+                    lookup,
+                    architecture: architecture,
+                    backend: backend,
+                    format: format,
+                    taskName: taskName,
+                    context: context
+                )
                 return .results([LookupResultSummary(result)])
             case .reconstructSingle:
                 let result = try resolver.lookupSingle(
-                    lookup, expect: expect, defaultCategory: defaultCategory, context: context)
+                    lookup,
+                    expect: expect,
+                    defaultCategory: defaultCategory,
+                    context: context
+                )
                 return .reconstructed(resolver.reconstructLookup(result, context: context))
             }
         } catch let failure as LookupFailure {
@@ -114,7 +137,10 @@ public struct LookupResultSummary: Hashable, Sendable, CustomStringConvertible {
     public var parentCollectionLookup: String?
 
     public init(
-        resultType: CollectionChildType, itemID: Int? = nil, artifactID: Int? = nil, collectionID: Int? = nil,
+        resultType: CollectionChildType,
+        itemID: Int? = nil,
+        artifactID: Int? = nil,
+        collectionID: Int? = nil,
         parentCollectionLookup: String? = nil
     ) {
         self.resultType = resultType
@@ -127,8 +153,12 @@ public struct LookupResultSummary: Hashable, Sendable, CustomStringConvertible {
     /// Summarises a result.
     public init(_ result: LookupResult) {
         self.init(
-            resultType: result.resultType, itemID: result.collectionItem?.id, artifactID: result.artifact?.id,
-            collectionID: result.collection?.id, parentCollectionLookup: result.parentCollectionLookup)
+            resultType: result.resultType,
+            itemID: result.collectionItem?.id,
+            artifactID: result.artifact?.id,
+            collectionID: result.collection?.id,
+            parentCollectionLookup: result.parentCollectionLookup
+        )
     }
 
     /// An artifact found by id (no collection item).

@@ -9,7 +9,10 @@ struct LookupRoundTripPropertyTests {
         await propertyCheck(input: Gen.int(in: 0...10_000).array(of: 1...30)) { seeds in
             var remaining = seeds[...]
             let lookup = Self.lookup(from: &remaining)
-            let parsed = try #require(try? ParsedLookup(parsing: lookup), "generated lookup \(lookup.compactJSON) is valid")
+            let parsed = try #require(
+                try? ParsedLookup(parsing: lookup),
+                "generated lookup \(lookup.compactJSON) is valid"
+            )
             let rendered = parsed.exported
             let reparsed = try #require(try? ParsedLookup(parsing: rendered), "rendered \(rendered.compactJSON) parses")
             #expect(reparsed == parsed, "\(lookup.compactJSON) → \(rendered.compactJSON)")
@@ -70,8 +73,11 @@ struct LookupRoundTripPropertyTests {
         case 5: "binary-version:\(word(&seeds))_2_all"
         case 6: "index:\(word(&seeds))"
         default:
-            "match:" + pick(["codename=bookworm", "variant=", "format=image:backend=unshare", "architecture=i386:variant=x"],
-                            &seeds)
+            "match:"
+                + pick(
+                    ["codename=bookworm", "variant=", "format=image:backend=unshare", "architecture=i386:variant=x"],
+                    &seeds
+                )
         }
     }
 
@@ -88,11 +94,14 @@ struct LookupRoundTripPropertyTests {
         }
         if flags & 8 != 0 {
             let kind = pick(ItemMatchKind.allCases, &seeds)
-            let key = "data__\(pick(["package", "version", "some_id"], &seeds))" + (kind == .exact ? "" : "__\(kind.rawValue)")
+            let key =
+                "data__\(pick(["package", "version", "some_id"], &seeds))"
+                + (kind == .exact ? "" : "__\(kind.rawValue)")
             object[key] = kind == .in ? [.int(next(&seeds)), .string(word(&seeds))] : .int(next(&seeds))
         }
         if flags & 16 != 0 {
-            object["lookup__binaries"] = flags & 128 != 0
+            object["lookup__binaries"] =
+                flags & 128 != 0
                 ? .array([.string(stringLookup(&seeds)), .int(next(&seeds))]) : .string(stringLookup(&seeds))
         }
         if flags & 32 != 0 { object["error_on_empty"] = .bool(next(&seeds) % 2 == 0) }

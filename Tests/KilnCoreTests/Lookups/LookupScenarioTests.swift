@@ -30,9 +30,13 @@ struct LookupScenarioTests {
     @Test("§8 scenario 38: name and data matchers") func scenario38() { check(LookupScenarios.spec(38)) }
     @Test("§8 scenario 39: list lookups keep order") func scenario39() { check(LookupScenarios.spec(39)) }
     @Test("§8 scenario 40: a failing element fails the list") func scenario40() { check(LookupScenarios.spec(40)) }
-    @Test("§8 scenario 41: internal collection and reconstruction") func scenario41() { check(LookupScenarios.spec(41)) }
+    @Test("§8 scenario 41: internal collection and reconstruction") func scenario41() {
+        check(LookupScenarios.spec(41))
+    }
 
-    @Test("inheritance, visibility and the workspace prefix") func inheritance() { check(LookupScenarios.group("inheritance")) }
+    @Test("inheritance, visibility and the workspace prefix") func inheritance() {
+        check(LookupScenarios.group("inheritance"))
+    }
     @Test("debian:suite segment handlers and lookup__binaries") func suite() { check(LookupScenarios.group("suite")) }
     @Test("debian:environments match: segments") func environments() { check(LookupScenarios.group("environments")) }
     @Test("lookupEnvironment augmentation and variant fallback") func lookupEnvironment() {

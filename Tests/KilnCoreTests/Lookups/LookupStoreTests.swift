@@ -6,8 +6,14 @@ import Testing
 @Suite("Item filters and the in-memory lookup store")
 struct LookupStoreTests {
     static let item = CollectionItemRecord(
-        id: 1, parentCollectionID: 1, name: "foo_1.0_all", childType: .artifact, category: "debian:binary-package",
-        data: ["package": "foo", "architecture": "all", "build_id": 7, "variant": nil], artifactID: 1)
+        id: 1,
+        parentCollectionID: 1,
+        name: "foo_1.0_all",
+        childType: .artifact,
+        category: "debian:binary-package",
+        data: ["package": "foo", "architecture": "all", "build_id": 7, "variant": nil],
+        artifactID: 1
+    )
 
     @Test("each filter condition admits and rejects")
     func filterConditions() throws {
@@ -18,8 +24,13 @@ struct LookupStoreTests {
         #expect(ItemFilter(category: "debian:binary-package").matches(item))
         #expect(!ItemFilter(category: "debian:source-package").matches(item))
         #expect(ItemFilter(name: try ItemMatcher(kind: .endswith, value: "_all", key: "name__endswith")).matches(item))
-        #expect(!ItemFilter(name: try ItemMatcher(kind: .startswith, value: "bar", key: "name__startswith")).matches(item))
-        let buildID = ItemDataCondition(key: "build_id", test: .matcher(try ItemMatcher(kind: .exact, value: "7", key: "k")))
+        #expect(
+            !ItemFilter(name: try ItemMatcher(kind: .startswith, value: "bar", key: "name__startswith")).matches(item)
+        )
+        let buildID = ItemDataCondition(
+            key: "build_id",
+            test: .matcher(try ItemMatcher(kind: .exact, value: "7", key: "k"))
+        )
         #expect(ItemFilter(data: [buildID]).matches(item))
         #expect(ItemFilter(data: [ItemDataCondition(key: "variant", test: .absentOrNull)]).matches(item))
         #expect(ItemFilter(data: [ItemDataCondition(key: "missing", test: .absentOrNull)]).matches(item))
@@ -50,7 +61,8 @@ struct LookupStoreTests {
         let store = try LookupFixture.inMemoryStore()
         let items = store.activeItems(
             inCollection: LookupFixture.Collection.trixieSuite,
-            matching: ItemFilter(category: LookupCategories.binaryPackage))
+            matching: ItemFilter(category: LookupCategories.binaryPackage)
+        )
         #expect(items.map(\.id) == [202, 203, 204, 205])
     }
 
@@ -73,15 +85,32 @@ struct LookupStoreTests {
         let item = CollectionItemRecord(id: 1, parentCollectionID: 1, name: "a", childType: .bare, category: "x")
         try store.addItem(item)
         #expect(throws: LookupFixtureError.notUnique("active item 'a' in collection 1")) {
-            try store.addItem(CollectionItemRecord(id: 2, parentCollectionID: 1, name: "a", childType: .bare, category: "x"))
+            try store.addItem(
+                CollectionItemRecord(id: 2, parentCollectionID: 1, name: "a", childType: .bare, category: "x")
+            )
         }
         // A removed item may share the name.
         try store.addItem(
             CollectionItemRecord(
-                id: 3, parentCollectionID: 1, name: "a", childType: .bare, category: "x", removedAt: Date()))
+                id: 3,
+                parentCollectionID: 1,
+                name: "a",
+                childType: .bare,
+                category: "x",
+                removedAt: Date()
+            )
+        )
         #expect(throws: LookupFixtureError.missingReference("artifact 5 of item 4")) {
             try store.addItem(
-                CollectionItemRecord(id: 4, parentCollectionID: 1, name: "b", childType: .artifact, category: "x", artifactID: 5))
+                CollectionItemRecord(
+                    id: 4,
+                    parentCollectionID: 1,
+                    name: "b",
+                    childType: .artifact,
+                    category: "x",
+                    artifactID: 5
+                )
+            )
         }
     }
 
@@ -89,13 +118,27 @@ struct LookupStoreTests {
     func environmentAttempts() throws {
         let lookup = try LookupSingle(parsing: "debian/match:codename=bookworm")
         let attempts = try LookupResolver<InMemoryLookupStore>.environmentAttempts(
-            lookup, architecture: "i386", backend: "unshare", format: "tarball", taskName: "lintian")
-        #expect(attempts.map(\.exported) == [
-            "debian/match:codename=bookworm:architecture=i386:format=tarball:backend=unshare:variant=lintian",
-            "debian/match:codename=bookworm:architecture=i386:format=tarball:backend=unshare:variant=",
-        ])
+            lookup,
+            architecture: "i386",
+            backend: "unshare",
+            format: "tarball",
+            taskName: "lintian"
+        )
+        #expect(
+            attempts.map(\.exported) == [
+                "debian/match:codename=bookworm:architecture=i386:format=tarball:backend=unshare:variant=lintian",
+                "debian/match:codename=bookworm:architecture=i386:format=tarball:backend=unshare:variant=",
+            ]
+        )
         let byName = try LookupSingle(parsing: "debian/name:x")
-        #expect(try LookupResolver<InMemoryLookupStore>.environmentAttempts(
-            byName, architecture: "i386", backend: nil, format: nil, taskName: "lintian") == [byName])
+        #expect(
+            try LookupResolver<InMemoryLookupStore>.environmentAttempts(
+                byName,
+                architecture: "i386",
+                backend: nil,
+                format: nil,
+                taskName: "lintian"
+            ) == [byName]
+        )
     }
 }

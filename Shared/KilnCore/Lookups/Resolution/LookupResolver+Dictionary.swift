@@ -9,28 +9,43 @@ extension LookupResolver {
     ///
     /// - Throws: `LookupFailure`, or the store's own error.
     public func resolve(
-        _ lookup: LookupDictionary, expect: LookupExpectType, defaultCategory: String?, context: LookupContext
+        _ lookup: LookupDictionary,
+        expect: LookupExpectType,
+        defaultCategory: String?,
+        context: LookupContext
     ) throws -> [LookupResult] {
         let collectionLookup = try normalized(lookup.collection, expect: .collection)
         guard let firstText = collectionLookup.normalizedFirstText(defaultCategory: defaultCategory) else {
             throw LookupFailure.invalid(
-                "'\(collectionLookup.firstText)' does not specify a category and the context does not supply a default")
+                "'\(collectionLookup.firstText)' does not specify a category and the context does not supply a default"
+            )
         }
         let parentCollectionLookup = collectionLookup.prefixText(
-            segmentCount: collectionLookup.segments.count, normalizedFirst: firstText)
+            segmentCount: collectionLookup.segments.count,
+            normalizedFirst: firstText
+        )
         guard
             let collection = try resolve(
-                lookup.collection, expect: .collection, defaultCategory: defaultCategory, context: context
+                lookup.collection,
+                expect: .collection,
+                defaultCategory: defaultCategory,
+                context: context
             ).collection
         else { throw LookupFailure.notFound("'\(parentCollectionLookup)' does not exist or is hidden") }
 
         var filter = ItemFilter(
-            childTypes: ItemChildTypeFilter(lookup.childType), category: lookup.category, name: lookup.nameMatcher,
-            data: lookup.dataMatchers.sorted { $0.key < $1.key }.map { ItemDataCondition(key: $0.key, test: .matcher($0.value)) })
+            childTypes: ItemChildTypeFilter(lookup.childType),
+            category: lookup.category,
+            name: lookup.nameMatcher,
+            data: lookup.dataMatchers.sorted { $0.key < $1.key }.map {
+                ItemDataCondition(key: $0.key, test: .matcher($0.value))
+            }
+        )
         for (key, subLookup) in lookup.lookupFilters.sorted(by: { $0.key < $1.key }) {
             guard key == "binaries", collection.category == LookupCategories.suite else {
                 throw LookupFailure.invalid(
-                    "Unexpected lookup filter 'lookup__\(key)' for a \(collection.category) collection")
+                    "Unexpected lookup filter 'lookup__\(key)' for a \(collection.category) collection"
+                )
             }
             let sources = try sourcePackages(subLookup, defaultCategory: defaultCategory, context: context)
             filter.builtFrom = (filter.builtFrom ?? []) + sources
@@ -42,7 +57,8 @@ extension LookupResolver {
         }
         for result in results where !Self.result(result, satisfies: expect) {
             throw LookupFailure.invalid(
-                "Result from \(exported) is of type '\(result.resultType.rawValue)' instead of expected '\(expect.rawValue)'")
+                "Result from \(exported) is of type '\(result.resultType.rawValue)' instead of expected '\(expect.rawValue)'"
+            )
         }
         if lookup.errorOnEmpty && results.isEmpty {
             // [0.16] error_on_empty: nothing was found, so this is the "not found" class.
@@ -56,7 +72,9 @@ extension LookupResolver {
     ///
     /// - Throws: `LookupFailure.invalid` when a result is not a source package.
     private func sourcePackages(
-        _ lookup: ParsedLookup, defaultCategory: String?, context: LookupContext
+        _ lookup: ParsedLookup,
+        defaultCategory: String?,
+        context: LookupContext
     ) throws -> [SourcePackageIdentity] {
         let results: [LookupResult] =
             switch lookup {
@@ -69,7 +87,8 @@ extension LookupResolver {
             guard let artifact = result.artifact, artifact.category == LookupCategories.sourcePackage else {
                 throw LookupFailure.invalid(
                     "lookup__binaries needs source packages, but \(lookup.exported.compactJSON) found "
-                        + "a \(result.artifact?.category ?? result.resultType.rawValue)")
+                        + "a \(result.artifact?.category ?? result.resultType.rawValue)"
+                )
             }
             let itemData = result.collectionItem?.data ?? [:]
             guard

@@ -3,17 +3,30 @@ extension LookupResolver {
     public static var environmentDefaultCategory: String { LookupCategories.environments }
 
     public func lookupEnvironment(
-        _ lookup: JSONValue, architecture: String, backend: String?, format: String?, taskName: String,
+        _ lookup: JSONValue,
+        architecture: String,
+        backend: String?,
+        format: String?,
+        taskName: String,
         context: LookupContext
     ) throws -> LookupResult {
         let parsed = try LookupSingle(parsing: lookup)
         let attempts = try Self.environmentAttempts(
-            parsed, architecture: architecture, backend: backend, format: format, taskName: taskName)
+            parsed,
+            architecture: architecture,
+            backend: backend,
+            format: format,
+            taskName: taskName
+        )
         var lastNotFound: LookupFailure?
         for attempt in attempts {
             do {
                 return try resolve(
-                    attempt, expect: .artifact, defaultCategory: Self.environmentDefaultCategory, context: context)
+                    attempt,
+                    expect: .artifact,
+                    defaultCategory: Self.environmentDefaultCategory,
+                    context: context
+                )
             } catch let failure as LookupFailure {
                 // Only "not found" moves on to the next variant; an invalid lookup stays invalid.
                 guard case .notFound = failure else { throw failure }
@@ -30,7 +43,11 @@ extension LookupResolver {
     ///
     /// - Throws: `LookupFailure.invalid` for a `format` other than tarball/image.
     public static func environmentAttempts(
-        _ lookup: LookupSingle, architecture: String, backend: String?, format: String?, taskName: String
+        _ lookup: LookupSingle,
+        architecture: String,
+        backend: String?,
+        format: String?,
+        taskName: String
     ) throws -> [LookupSingle] {
         guard case .string(let stringLookup) = lookup, let last = stringLookup.segments.last,
             case .match(let given) = last.query

@@ -5,7 +5,10 @@ extension LookupResolver {
     /// - Throws: `LookupFailure.notFound` (`'<first segment>' does not exist or is hidden`) when nothing
     ///   visible matches; `.invalid` for `internal@collections` outside a workflow.
     func resolveFirst(
-        _ lookup: StringLookup, normalizedFirst: String, defaultCategory: String?, context: LookupContext
+        _ lookup: StringLookup,
+        normalizedFirst: String,
+        defaultCategory: String?,
+        context: LookupContext
     ) throws -> LookupResult {
         let notFound = LookupFailure.notFound("'\(normalizedFirst)' does not exist or is hidden")
         switch lookup.first {
@@ -24,7 +27,13 @@ extension LookupResolver {
                 throw LookupFailure.invalid("internal@collections is only valid in the context of a workflow")
             }
             let name = LookupCategories.workflowInternalCollectionName(rootID: rootID)
-            return try collectionResult(name: name, category: LookupCategories.workflowInternal, lookup, context, notFound)
+            return try collectionResult(
+                name: name,
+                category: LookupCategories.workflowInternal,
+                lookup,
+                context,
+                notFound
+            )
         case .collection(let name, let category):
             return try collectionResult(name: name, category: category, lookup, context, notFound)
         case .bareName(let name):
@@ -35,7 +44,11 @@ extension LookupResolver {
     }
 
     private func collectionResult(
-        name: String, category: String, _ lookup: StringLookup, _ context: LookupContext, _ notFound: LookupFailure
+        name: String,
+        category: String,
+        _ lookup: StringLookup,
+        _ context: LookupContext,
+        _ notFound: LookupFailure
     ) throws -> LookupResult {
         let start = try startingWorkspaceID(lookup.workspace, context)
         guard let collection = try findCollection(name: name, category: category, from: start, user: context.user)
@@ -59,7 +72,8 @@ extension LookupResolver {
             workspace.isVisible(to: context.user)
         else {
             throw LookupFailure.notFound(
-                "Workspace '\(selector.workspace)' in scope '\(scope)' does not exist or is hidden")
+                "Workspace '\(selector.workspace)' in scope '\(scope)' does not exist or is hidden"
+            )
         }
         return workspace.id
     }

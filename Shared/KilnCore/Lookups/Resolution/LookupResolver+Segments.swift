@@ -39,26 +39,36 @@ extension LookupResolver {
             return ItemFilter(childTypes: .only(.artifact), category: source, data: [equal("package", name)])
         case .sourceVersion(let name, let version):
             return ItemFilter(
-                childTypes: .only(.artifact), category: source,
-                data: [equal("package", name), equal("version", version)])
+                childTypes: .only(.artifact),
+                category: source,
+                data: [equal("package", name), equal("version", version)]
+            )
         case .binary(let name, let architecture):
             // An `Architecture: all` binary serves every concrete architecture.
             let architectures: [JSONValue] = architecture == "all" ? ["all"] : [.string(architecture), "all"]
             return ItemFilter(
-                childTypes: .only(.artifact), category: binary,
+                childTypes: .only(.artifact),
+                category: binary,
                 data: [
                     equal("package", name),
                     ItemDataCondition(
                         key: "architecture",
-                        test: .matcher(try ItemMatcher(kind: .in, value: .array(architectures), key: "architecture"))),
-                ])
+                        test: .matcher(try ItemMatcher(kind: .in, value: .array(architectures), key: "architecture"))
+                    ),
+                ]
+            )
         case .binaryVersion(let name, let version, let architecture):
             return ItemFilter(
-                childTypes: .only(.artifact), category: binary,
-                data: [equal("package", name), equal("version", version), equal("architecture", architecture)])
+                childTypes: .only(.artifact),
+                category: binary,
+                data: [equal("package", name), equal("version", version), equal("architecture", architecture)]
+            )
         case .index(let path):
             return ItemFilter(
-                childTypes: .only(.artifact), category: LookupCategories.repositoryIndex, data: [equal("path", path)])
+                childTypes: .only(.artifact),
+                category: LookupCategories.repositoryIndex,
+                data: [equal("path", path)]
+            )
         case .name, .match:
             return nil
         }
@@ -77,7 +87,8 @@ extension LookupResolver {
                 filter.data.append(ItemDataCondition(key: "variant", test: .absentOrNull))
             default:
                 filter.data.append(
-                    ItemDataCondition(key: match.key, test: .matcher(ItemMatcher(exactText: match.value))))
+                    ItemDataCondition(key: match.key, test: .matcher(ItemMatcher(exactText: match.value)))
+                )
             }
         }
         return filter

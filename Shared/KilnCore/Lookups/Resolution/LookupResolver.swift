@@ -9,13 +9,19 @@ public struct LookupResolver<Store: LookupStore>: LookupResolving {
     }
 
     public func lookupSingle(
-        _ lookup: JSONValue, expect: LookupExpectType, defaultCategory: String?, context: LookupContext
+        _ lookup: JSONValue,
+        expect: LookupExpectType,
+        defaultCategory: String?,
+        context: LookupContext
     ) throws -> LookupResult {
         try resolve(LookupSingle(parsing: lookup), expect: expect, defaultCategory: defaultCategory, context: context)
     }
 
     public func lookupMultiple(
-        _ lookup: JSONValue, expect: LookupExpectType, defaultCategory: String?, context: LookupContext
+        _ lookup: JSONValue,
+        expect: LookupExpectType,
+        defaultCategory: String?,
+        context: LookupContext
     ) throws -> [LookupResult] {
         try resolve(LookupMultiple(parsing: lookup), expect: expect, defaultCategory: defaultCategory, context: context)
     }
@@ -47,20 +53,29 @@ public struct LookupResolver<Store: LookupStore>: LookupResolving {
     ///
     /// - Throws: `LookupFailure`, or the store's own error.
     public func resolve(
-        _ lookup: LookupSingle, expect: LookupExpectType, defaultCategory: String?, context: LookupContext
+        _ lookup: LookupSingle,
+        expect: LookupExpectType,
+        defaultCategory: String?,
+        context: LookupContext
     ) throws -> LookupResult {
         let stringLookup = try normalized(lookup, expect: expect)
         guard let firstText = stringLookup.normalizedFirstText(defaultCategory: defaultCategory) else {
             throw LookupFailure.invalid(
-                "'\(stringLookup.firstText)' does not specify a category and the context does not supply a default")
+                "'\(stringLookup.firstText)' does not specify a category and the context does not supply a default"
+            )
         }
-        var result = try resolveFirst(stringLookup, normalizedFirst: firstText, defaultCategory: defaultCategory,
-                                      context: context)
+        var result = try resolveFirst(
+            stringLookup,
+            normalizedFirst: firstText,
+            defaultCategory: defaultCategory,
+            context: context
+        )
         for (index, segment) in stringLookup.segments.enumerated() {
             let containerLookup = stringLookup.prefixText(segmentCount: index, normalizedFirst: firstText)
             guard result.resultType == .collection, let container = result.collection else {
                 throw LookupFailure.invalid(
-                    "'\(containerLookup)' is of type '\(result.resultType.rawValue)' instead of expected 'collection'")
+                    "'\(containerLookup)' is of type '\(result.resultType.rawValue)' instead of expected 'collection'"
+                )
             }
             guard let item = try findItem(segment.query, in: container) else {
                 throw LookupFailure.notFound("'\(containerLookup)' has no item '\(segment.normalizedText)'")
@@ -69,7 +84,8 @@ public struct LookupResolver<Store: LookupStore>: LookupResolving {
         }
         guard Self.result(result, satisfies: expect) else {
             throw LookupFailure.invalid(
-                "\(lookup.quoted) is of type '\(result.resultType.rawValue)' instead of expected '\(expect.rawValue)'")
+                "\(lookup.quoted) is of type '\(result.resultType.rawValue)' instead of expected '\(expect.rawValue)'"
+            )
         }
         return result
     }
@@ -79,7 +95,10 @@ public struct LookupResolver<Store: LookupStore>: LookupResolving {
     ///
     /// - Throws: `LookupFailure`, or the store's own error.
     public func resolve(
-        _ lookup: LookupMultiple, expect: LookupExpectType, defaultCategory: String?, context: LookupContext
+        _ lookup: LookupMultiple,
+        expect: LookupExpectType,
+        defaultCategory: String?,
+        context: LookupContext
     ) throws -> [LookupResult] {
         var results: [LookupResult] = []
         for element in lookup.elements {
@@ -107,7 +126,8 @@ public struct LookupResolver<Store: LookupStore>: LookupResolving {
             case .collection: first = .collectionID(id)
             case .bare, .any:
                 throw LookupFailure.invalid(
-                    "Integer lookups only work in contexts that expect an artifact or a collection")
+                    "Integer lookups only work in contexts that expect an artifact or a collection"
+                )
             }
             let text = if case .artifactID = first { "\(id)@artifacts" } else { "\(id)@collections" }
             return StringLookup(workspace: nil, first: first, firstText: text, segments: [])
@@ -118,9 +138,12 @@ public struct LookupResolver<Store: LookupStore>: LookupResolving {
     /// was found so `reconstructLookup` can find the item's successor later.
     func result(for item: CollectionItemRecord, parentCollectionLookup: String) throws -> LookupResult {
         LookupResult(
-            resultType: item.childType, parentCollectionLookup: parentCollectionLookup, collectionItem: item,
+            resultType: item.childType,
+            parentCollectionLookup: parentCollectionLookup,
+            collectionItem: item,
             artifact: try item.artifactID.flatMap { try store.artifact(id: $0) },
-            collection: try item.collectionID.flatMap { try store.collection(id: $0) })
+            collection: try item.collectionID.flatMap { try store.collection(id: $0) }
+        )
     }
 
     /// Whether a result has the expected type; `artifact-or-promise` also admits bare `debusine:promise`

@@ -37,7 +37,9 @@ public struct InMemoryLookupStore: LookupStore, LookupFixtureSink, Hashable, Sen
     // MARK: LookupFixtureSink
 
     public mutating func addWorkspace(_ workspace: WorkspaceRecord) throws {
-        guard workspaces[workspace.id] == nil else { throw LookupFixtureError.duplicateID(kind: "workspace", id: workspace.id) }
+        guard workspaces[workspace.id] == nil else {
+            throw LookupFixtureError.duplicateID(kind: "workspace", id: workspace.id)
+        }
         guard self.workspace(scope: workspace.scope, name: workspace.name) == nil else {
             throw LookupFixtureError.notUnique("workspace \(workspace.scope)/\(workspace.name)")
         }
@@ -45,7 +47,9 @@ public struct InMemoryLookupStore: LookupStore, LookupFixtureSink, Hashable, Sen
     }
 
     public mutating func addArtifact(_ artifact: ArtifactRecord) throws {
-        guard artifacts[artifact.id] == nil else { throw LookupFixtureError.duplicateID(kind: "artifact", id: artifact.id) }
+        guard artifacts[artifact.id] == nil else {
+            throw LookupFixtureError.duplicateID(kind: "artifact", id: artifact.id)
+        }
         guard workspaces[artifact.workspaceID] != nil else {
             throw LookupFixtureError.missingReference("workspace \(artifact.workspaceID) of artifact \(artifact.id)")
         }
@@ -58,13 +62,16 @@ public struct InMemoryLookupStore: LookupStore, LookupFixtureSink, Hashable, Sen
         }
         guard workspaces[collection.workspaceID] != nil else {
             throw LookupFixtureError.missingReference(
-                "workspace \(collection.workspaceID) of collection \(collection.id)")
+                "workspace \(collection.workspaceID) of collection \(collection.id)"
+            )
         }
-        guard self.collection(name: collection.name, category: collection.category, workspaceID: collection.workspaceID)
-            == nil
+        guard
+            self.collection(name: collection.name, category: collection.category, workspaceID: collection.workspaceID)
+                == nil
         else {
             throw LookupFixtureError.notUnique(
-                "collection \(collection.name)@\(collection.category) in workspace \(collection.workspaceID)")
+                "collection \(collection.name)@\(collection.category) in workspace \(collection.workspaceID)"
+            )
         }
         collections[collection.id] = collection
     }

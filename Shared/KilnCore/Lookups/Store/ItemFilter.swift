@@ -17,8 +17,11 @@ public struct ItemFilter: Hashable, Sendable {
     public var builtFrom: [SourcePackageIdentity]?
 
     public init(
-        childTypes: ItemChildTypeFilter = .any, category: String? = nil, name: ItemMatcher? = nil,
-        data: [ItemDataCondition] = [], builtFrom: [SourcePackageIdentity]? = nil
+        childTypes: ItemChildTypeFilter = .any,
+        category: String? = nil,
+        name: ItemMatcher? = nil,
+        data: [ItemDataCondition] = [],
+        builtFrom: [SourcePackageIdentity]? = nil
     ) {
         self.childTypes = childTypes
         self.category = category

@@ -17,9 +17,13 @@ public struct LookupDictionary: Hashable, Sendable {
     public var errorOnEmpty: Bool
 
     public init(
-        collection: LookupSingle, childType: LookupExpectType = .artifact, category: String? = nil,
-        nameMatcher: ItemMatcher? = nil, dataMatchers: [String: ItemMatcher] = [:],
-        lookupFilters: [String: ParsedLookup] = [:], errorOnEmpty: Bool = false
+        collection: LookupSingle,
+        childType: LookupExpectType = .artifact,
+        category: String? = nil,
+        nameMatcher: ItemMatcher? = nil,
+        dataMatchers: [String: ItemMatcher] = [:],
+        lookupFilters: [String: ParsedLookup] = [:],
+        errorOnEmpty: Bool = false
     ) {
         self.collection = collection
         self.childType = childType
@@ -52,7 +56,8 @@ public struct LookupDictionary: Hashable, Sendable {
                 guard let text = value.stringValue, let type = LookupExpectType(rawValue: text) else {
                     throw .invalid(
                         "Invalid child_type \(value.compactJSON): expected one of "
-                            + LookupExpectType.allCases.map(\.rawValue).joined(separator: ", "))
+                            + LookupExpectType.allCases.map(\.rawValue).joined(separator: ", ")
+                    )
                 }
                 childType = type
             case "category":
@@ -120,7 +125,8 @@ public struct LookupDictionary: Hashable, Sendable {
 
     /// The match kind named by the words after the target (none = exact).
     private static func kind(
-        _ suffix: ArraySlice<String>, orThrow error: LookupFailure
+        _ suffix: ArraySlice<String>,
+        orThrow error: LookupFailure
     ) throws(LookupFailure) -> ItemMatchKind {
         guard let word = suffix.first else { return .exact }
         guard suffix.count == 1, let kind = ItemMatchKind(rawValue: word) else { throw error }

@@ -140,18 +140,22 @@ public struct EnvironmentMatchFilter: Hashable, Sendable {
                 throw .invalid("Unexpected lookup format: \"\(segment)\" ('\(item)' is not key=value)")
             }
             let filter = EnvironmentMatchFilter(
-                key: String(item[..<equals]), value: String(item[item.index(after: equals)...]))
+                key: String(item[..<equals]),
+                value: String(item[item.index(after: equals)...])
+            )
             guard knownKeys.contains(filter.key) else {
                 throw .invalid(
                     "Unknown match key '\(filter.key)' in \"\(segment)\": expected one of "
-                        + knownKeys.joined(separator: ", "))
+                        + knownKeys.joined(separator: ", ")
+                )
             }
             guard !filters.contains(where: { $0.key == filter.key }) else {
                 throw .invalid("Match key '\(filter.key)' repeated in \"\(segment)\"")
             }
             if filter.key == "format", EnvironmentFormat(rawValue: filter.value) == nil {
                 throw .invalid(
-                    "Unknown environment format '\(filter.value)' in \"\(segment)\": expected tarball or image")
+                    "Unknown environment format '\(filter.value)' in \"\(segment)\": expected tarball or image"
+                )
             }
             filters.append(filter)
         }

@@ -115,7 +115,8 @@ public enum LookupMultipleElement: Hashable, Sendable {
         case .string, .int: self = .single(try LookupSingle(parsing: value))
         default:
             throw .invalid(
-                "An element of a multiple lookup must be a string, an integer or an object, not \(value.typeName)")
+                "An element of a multiple lookup must be a string, an integer or an object, not \(value.typeName)"
+            )
         }
     }
 
