@@ -74,11 +74,3 @@ extension LookupResolver {
         }
     }
 }
-
-extension LookupSegment {
-    /// Builds a segment from a query already known to be valid.
-    init(text: String, query: SegmentQuery) {
-        self.text = text
-        self.query = query
-    }
-}

@@ -94,11 +94,3 @@ extension LookupResolver {
         return filter
     }
 }
-
-extension ItemMatcher {
-    /// An exact text matcher; cannot fail, since a string fits every non-`in` kind.
-    init(exactText: String) {
-        self.kind = .exact
-        self.value = .string(exactText)
-    }
-}

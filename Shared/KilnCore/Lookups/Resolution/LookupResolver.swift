@@ -172,14 +172,4 @@ public struct LookupResolver<Store: LookupStore>: LookupResolving {
     }
 }
 
-extension StringLookup {
-    /// Builds a string lookup from parts already known to be valid (integer lookups, augmented lookups).
-    init(workspace: WorkspaceSelector?, first: FirstSegment, firstText: String, segments: [LookupSegment]) {
-        self.workspace = workspace
-        self.first = first
-        self.firstText = firstText
-        self.segments = segments
-    }
-}
-
 extension LookupResolver: Sendable where Store: Sendable {}

@@ -43,6 +43,12 @@ public struct ItemMatcher: Hashable, Sendable {
         self.value = value
     }
 
+    /// An exact text matcher; cannot fail, since a string fits every kind but `in`.
+    public init(exactText: String) {
+        self.kind = .exact
+        self.value = .string(exactText)
+    }
+
     /// Whether `text` (the item's name, or the text of a data field; `nil` when the field is absent or
     /// JSON null, which like SQL NULL matches nothing) passes the comparison.
     public func matches(_ text: String?) -> Bool {

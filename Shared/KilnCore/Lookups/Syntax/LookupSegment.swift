@@ -22,6 +22,14 @@ public struct LookupSegment: Hashable, Sendable {
     public var normalizedText: String { query.text }
 }
 
+extension LookupSegment {
+    /// Builds a segment from a query already known to be valid.
+    init(text: String, query: SegmentQuery) {
+        self.text = text
+        self.query = query
+    }
+}
+
 /// The queries collections understand (§3.3).
 public enum SegmentQuery: Hashable, Sendable {
     /// `name:NAME` (or a bare `NAME`): the active item with that name; every collection accepts it.

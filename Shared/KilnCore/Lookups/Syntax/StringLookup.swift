@@ -59,6 +59,16 @@ public struct StringLookup: Hashable, Sendable {
     }
 }
 
+extension StringLookup {
+    /// Builds a string lookup from parts already known to be valid (integer lookups, augmented lookups).
+    init(workspace: WorkspaceSelector?, first: FirstSegment, firstText: String, segments: [LookupSegment]) {
+        self.workspace = workspace
+        self.first = first
+        self.firstText = firstText
+        self.segments = segments
+    }
+}
+
 /// The `//…/` prefix of a string lookup ([0.16]): resolve the first segment in another workspace.
 public struct WorkspaceSelector: Hashable, Sendable {
     /// The scope, or `nil` for the current workspace's scope.
