@@ -45,9 +45,14 @@ let package = Package(
             ],
             path: "Shared/ServiceKit", swiftSettings: strict),
 
+        // Fixtures and scenario tables shared by the in-memory tests and the later PostgreSQL store tests, so
+        // both stores are held to the same expected answers.
+        .target(
+            name: "KilnTestSupport", dependencies: ["KilnCore"], path: "Tests/KilnTestSupport", swiftSettings: strict),
+
         .testTarget(
-            name: "KilnCoreTests", dependencies: ["KilnCore", propertyBased], path: "Tests/KilnCoreTests",
-            swiftSettings: strict),
+            name: "KilnCoreTests", dependencies: ["KilnCore", "KilnTestSupport", propertyBased],
+            path: "Tests/KilnCoreTests", swiftSettings: strict),
         .testTarget(
             name: "KilnTasksTests", dependencies: ["KilnTasks", "KilnCore", propertyBased],
             path: "Tests/KilnTasksTests", swiftSettings: strict),

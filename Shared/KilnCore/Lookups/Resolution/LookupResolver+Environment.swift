@@ -1,0 +1,76 @@
+extension LookupResolver {
+    /// The category an environment lookup's bare first segment gets (`debian` → `debian@debian:environments`).
+    public static var environmentDefaultCategory: String { LookupCategories.environments }
+
+    public func lookupEnvironment(
+        _ lookup: JSONValue,
+        architecture: String,
+        backend: String?,
+        format: String?,
+        taskName: String,
+        context: LookupContext
+    ) throws -> LookupResult {
+        let parsed = try LookupSingle(parsing: lookup)
+        let attempts = try Self.environmentAttempts(
+            parsed,
+            architecture: architecture,
+            backend: backend,
+            format: format,
+            taskName: taskName
+        )
+        var lastNotFound: LookupFailure?
+        for attempt in attempts {
+            do {
+                return try resolve(
+                    attempt,
+                    expect: .artifact,
+                    defaultCategory: Self.environmentDefaultCategory,
+                    context: context
+                )
+            } catch let failure as LookupFailure {
+                // Only "not found" moves on to the next variant; an invalid lookup stays invalid.
+                guard case .notFound = failure else { throw failure }
+                lastNotFound = failure
+            }
+        }
+        throw lastNotFound ?? LookupFailure.notFound("'\(parsed.exported.compactJSON)' does not exist or is hidden")
+    }
+
+    /// The lookups an executor task tries, in order (§3.3 `get_environment`): a lookup ending in a `match:`
+    /// segment gets `architecture`, `format` and `backend` where the user did not give them, and, without a
+    /// `variant`, one attempt with `variant=<taskName>` then one with `variant=` (no variant). Any other
+    /// lookup (an id, an item name) is used as is.
+    ///
+    /// - Throws: `LookupFailure.invalid` for a `format` other than tarball/image.
+    public static func environmentAttempts(
+        _ lookup: LookupSingle,
+        architecture: String,
+        backend: String?,
+        format: String?,
+        taskName: String
+    ) throws -> [LookupSingle] {
+        guard case .string(let stringLookup) = lookup, let last = stringLookup.segments.last,
+            case .match(let given) = last.query
+        else { return [lookup] }
+        if let format, EnvironmentFormat(rawValue: format) == nil {
+            throw LookupFailure.invalid("Unknown environment format '\(format)': expected tarball or image")
+        }
+        var filters = given
+        func setDefault(_ key: String, _ value: String?) {
+            guard let value, !filters.contains(where: { $0.key == key }) else { return }
+            filters.append(EnvironmentMatchFilter(key: key, value: value))
+        }
+        setDefault("architecture", architecture)
+        setDefault("format", format)
+        setDefault("backend", backend)
+        let variants: [String?] = filters.contains { $0.key == "variant" } ? [nil] : [taskName, ""]
+        return variants.map { variant in
+            var attemptFilters = filters
+            if let variant { attemptFilters.append(EnvironmentMatchFilter(key: "variant", value: variant)) }
+            let query = SegmentQuery.match(attemptFilters)
+            var augmented = stringLookup
+            augmented.segments[augmented.segments.count - 1] = LookupSegment(text: query.text, query: query)
+            return .string(augmented)
+        }
+    }
+}

@@ -1,0 +1,104 @@
+extension LookupResolver {
+    /// Resolves the first segment (§3.2), which is found outside any collection: by id (visibility only),
+    /// or as a collection along a workspace's inheritance chain.
+    ///
+    /// - Throws: `LookupFailure.notFound` (`'<first segment>' does not exist or is hidden`) when nothing
+    ///   visible matches; `.invalid` for `internal@collections` outside a workflow.
+    func resolveFirst(
+        _ lookup: StringLookup,
+        normalizedFirst: String,
+        defaultCategory: String?,
+        context: LookupContext
+    ) throws -> LookupResult {
+        let notFound = LookupFailure.notFound("'\(normalizedFirst)' does not exist or is hidden")
+        switch lookup.first {
+        case .artifactID(let id):
+            // Only visibility counts: the current workspace (and any prefix) plays no role (§3.2).
+            guard let artifact = try store.artifact(id: id), try isVisible(workspaceID: artifact.workspaceID, context)
+            else { throw notFound }
+            return LookupResult(resultType: .artifact, artifact: artifact)
+        case .collectionID(let id):
+            guard let collection = try store.collection(id: id),
+                try isVisible(workspaceID: collection.workspaceID, context)
+            else { throw notFound }
+            return LookupResult(resultType: .collection, collection: collection)
+        case .internalCollection:
+            guard let rootID = context.workflowRootID else {
+                throw LookupFailure.invalid("internal@collections is only valid in the context of a workflow")
+            }
+            let name = LookupCategories.workflowInternalCollectionName(rootID: rootID)
+            return try collectionResult(
+                name: name,
+                category: LookupCategories.workflowInternal,
+                lookup,
+                context,
+                notFound
+            )
+        case .collection(let name, let category):
+            return try collectionResult(name: name, category: category, lookup, context, notFound)
+        case .bareName(let name):
+            // `resolve` has already refused a bare name without a default category.
+            guard let defaultCategory else { throw notFound }
+            return try collectionResult(name: name, category: defaultCategory, lookup, context, notFound)
+        }
+    }
+
+    private func collectionResult(
+        name: String,
+        category: String,
+        _ lookup: StringLookup,
+        _ context: LookupContext,
+        _ notFound: LookupFailure
+    ) throws -> LookupResult {
+        let start = try startingWorkspaceID(lookup.workspace, context)
+        guard let collection = try findCollection(name: name, category: category, from: start, user: context.user)
+        else { throw notFound }
+        return LookupResult(resultType: .collection, collection: collection)
+    }
+
+    /// The workspace a `NAME@CATEGORY` search starts from: the prefix's workspace (which must be visible;
+    /// its scope defaults to the current workspace's) or the current one.
+    private func startingWorkspaceID(_ selector: WorkspaceSelector?, _ context: LookupContext) throws -> Int {
+        guard let selector else { return context.workspaceID }
+        let scope: String
+        if let explicit = selector.scope {
+            scope = explicit
+        } else if let current = try store.workspace(id: context.workspaceID) {
+            scope = current.scope
+        } else {
+            throw LookupFailure.notFound("Current workspace \(context.workspaceID) does not exist")
+        }
+        guard let workspace = try store.workspace(scope: scope, name: selector.workspace),
+            workspace.isVisible(to: context.user)
+        else {
+            throw LookupFailure.notFound(
+                "Workspace '\(selector.workspace)' in scope '\(scope)' does not exist or is hidden"
+            )
+        }
+        return workspace.id
+    }
+
+    /// Searches `startID` first, then the workspaces it inherits from in order, depth first, each visited
+    /// once (so cycles and diamonds are harmless), skipping workspaces the user cannot display together
+    /// with what only they would have led to.
+    func findCollection(name: String, category: String, from startID: Int, user: String?) throws -> CollectionRecord? {
+        var visited: Set<Int> = []
+        func search(_ workspaceID: Int) throws -> CollectionRecord? {
+            guard visited.insert(workspaceID).inserted, let workspace = try store.workspace(id: workspaceID),
+                workspace.isVisible(to: user)
+            else { return nil }
+            if let found = try store.collection(name: name, category: category, workspaceID: workspaceID) {
+                return found
+            }
+            for parentID in workspace.inheritsFrom {
+                if let found = try search(parentID) { return found }
+            }
+            return nil
+        }
+        return try search(startID)
+    }
+
+    private func isVisible(workspaceID: Int, _ context: LookupContext) throws -> Bool {
+        try store.workspace(id: workspaceID)?.isVisible(to: context.user) ?? false
+    }
+}

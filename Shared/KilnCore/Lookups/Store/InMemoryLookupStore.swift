@@ -1,0 +1,99 @@
+/// A lookup store held in memory: the reference implementation tests, the CLI's `explain` and simulations
+/// use. A value type, so a copy is a snapshot.
+public struct InMemoryLookupStore: LookupStore, LookupFixtureSink, Hashable, Sendable {
+    /// Workspaces by id.
+    public private(set) var workspaces: [Int: WorkspaceRecord] = [:]
+    /// Artifacts by id.
+    public private(set) var artifacts: [Int: ArtifactRecord] = [:]
+    /// Collections by id.
+    public private(set) var collections: [Int: CollectionRecord] = [:]
+    /// Collection items by id.
+    public private(set) var items: [Int: CollectionItemRecord] = [:]
+
+    public init() {}
+
+    // MARK: LookupStore
+
+    public func workspace(id: Int) -> WorkspaceRecord? { workspaces[id] }
+
+    public func workspace(scope: String, name: String) -> WorkspaceRecord? {
+        workspaces.values.first { $0.scope == scope && $0.name == name }
+    }
+
+    public func artifact(id: Int) -> ArtifactRecord? { artifacts[id] }
+
+    public func collection(id: Int) -> CollectionRecord? { collections[id] }
+
+    public func collection(name: String, category: String, workspaceID: Int) -> CollectionRecord? {
+        collections.values.first { $0.name == name && $0.category == category && $0.workspaceID == workspaceID }
+    }
+
+    public func activeItems(inCollection collectionID: Int, matching filter: ItemFilter) -> [CollectionItemRecord] {
+        items.values
+            .filter { $0.parentCollectionID == collectionID && $0.isActive && filter.matches($0) }
+            .sorted { $0.id < $1.id }
+    }
+
+    // MARK: LookupFixtureSink
+
+    public mutating func addWorkspace(_ workspace: WorkspaceRecord) throws {
+        guard workspaces[workspace.id] == nil else {
+            throw LookupFixtureError.duplicateID(kind: "workspace", id: workspace.id)
+        }
+        guard self.workspace(scope: workspace.scope, name: workspace.name) == nil else {
+            throw LookupFixtureError.notUnique("workspace \(workspace.scope)/\(workspace.name)")
+        }
+        workspaces[workspace.id] = workspace
+    }
+
+    public mutating func addArtifact(_ artifact: ArtifactRecord) throws {
+        guard artifacts[artifact.id] == nil else {
+            throw LookupFixtureError.duplicateID(kind: "artifact", id: artifact.id)
+        }
+        guard workspaces[artifact.workspaceID] != nil else {
+            throw LookupFixtureError.missingReference("workspace \(artifact.workspaceID) of artifact \(artifact.id)")
+        }
+        artifacts[artifact.id] = artifact
+    }
+
+    public mutating func addCollection(_ collection: CollectionRecord) throws {
+        guard collections[collection.id] == nil else {
+            throw LookupFixtureError.duplicateID(kind: "collection", id: collection.id)
+        }
+        guard workspaces[collection.workspaceID] != nil else {
+            throw LookupFixtureError.missingReference(
+                "workspace \(collection.workspaceID) of collection \(collection.id)"
+            )
+        }
+        guard
+            self.collection(name: collection.name, category: collection.category, workspaceID: collection.workspaceID)
+                == nil
+        else {
+            throw LookupFixtureError.notUnique(
+                "collection \(collection.name)@\(collection.category) in workspace \(collection.workspaceID)"
+            )
+        }
+        collections[collection.id] = collection
+    }
+
+    public mutating func addItem(_ item: CollectionItemRecord) throws {
+        guard items[item.id] == nil else { throw LookupFixtureError.duplicateID(kind: "collection item", id: item.id) }
+        guard collections[item.parentCollectionID] != nil else {
+            throw LookupFixtureError.missingReference("collection \(item.parentCollectionID) of item \(item.id)")
+        }
+        if let artifactID = item.artifactID, artifacts[artifactID] == nil {
+            throw LookupFixtureError.missingReference("artifact \(artifactID) of item \(item.id)")
+        }
+        if let collectionID = item.collectionID, collections[collectionID] == nil {
+            throw LookupFixtureError.missingReference("collection \(collectionID) of item \(item.id)")
+        }
+        if item.isActive,
+            items.values.contains(where: {
+                $0.parentCollectionID == item.parentCollectionID && $0.name == item.name && $0.isActive
+            })
+        {
+            throw LookupFixtureError.notUnique("active item '\(item.name)' in collection \(item.parentCollectionID)")
+        }
+        items[item.id] = item
+    }
+}

@@ -1,0 +1,118 @@
+/// Which active items of a collection a lookup wants, as plain data.
+///
+/// Resolution never hands a store a closure: every condition is a value a SQL store can translate into a
+/// `WHERE` clause (`child_type = …`, `name LIKE …`, `data->>'key' = …`), while the in-memory store
+/// evaluates the same description with `matches(_:)`. All conditions are ANDed.
+public struct ItemFilter: Hashable, Sendable {
+    /// Which kinds of item qualify.
+    public var childTypes: ItemChildTypeFilter
+    /// The item category must equal this, when given.
+    public var category: String?
+    /// The item name must pass this, when given.
+    public var name: ItemMatcher?
+    /// Data conditions, each on one per-item data key.
+    public var data: [ItemDataCondition]
+    /// When given, the item must be a binary built from one of these source packages (its
+    /// `srcpkg_name`/`srcpkg_version` data equal one pair); an empty list matches nothing.
+    public var builtFrom: [SourcePackageIdentity]?
+
+    public init(
+        childTypes: ItemChildTypeFilter = .any,
+        category: String? = nil,
+        name: ItemMatcher? = nil,
+        data: [ItemDataCondition] = [],
+        builtFrom: [SourcePackageIdentity]? = nil
+    ) {
+        self.childTypes = childTypes
+        self.category = category
+        self.name = name
+        self.data = data
+        self.builtFrom = builtFrom
+    }
+
+    /// Whether `item` passes every condition (activity is the store's business, not the filter's).
+    public func matches(_ item: CollectionItemRecord) -> Bool {
+        guard childTypes.admits(item), category.map({ $0 == item.category }) ?? true,
+            name?.matches(item.name) ?? true,
+            data.allSatisfy({ $0.matches(item.data) })
+        else { return false }
+        guard let builtFrom else { return true }
+        let sourceName = ItemMatcher.comparisonText(of: item.data["srcpkg_name"])
+        let sourceVersion = ItemMatcher.comparisonText(of: item.data["srcpkg_version"])
+        return builtFrom.contains { $0.name == sourceName && $0.version == sourceVersion }
+    }
+}
+
+/// The child-type part of an item filter (dictionary lookups' `child_type`).
+public enum ItemChildTypeFilter: Hashable, Sendable {
+    /// Every item.
+    case any
+    /// Items of one child type.
+    case only(CollectionChildType)
+    /// Artifact items, plus bare items of category `debusine:promise`.
+    case artifactOrPromise
+
+    /// The filter a dictionary lookup's `child_type` stands for.
+    public init(_ childType: LookupExpectType) {
+        switch childType {
+        case .any: self = .any
+        case .bare: self = .only(.bare)
+        case .artifact: self = .only(.artifact)
+        case .collection: self = .only(.collection)
+        case .artifactOrPromise: self = .artifactOrPromise
+        }
+    }
+
+    /// Whether `item` is of an admitted kind.
+    public func admits(_ item: CollectionItemRecord) -> Bool {
+        switch self {
+        case .any: true
+        case .only(let type): item.childType == type
+        case .artifactOrPromise:
+            item.childType == .artifact || (item.childType == .bare && item.category == LookupCategories.promise)
+        }
+    }
+}
+
+/// A condition on one per-item data field.
+public struct ItemDataCondition: Hashable, Sendable {
+    /// The data key (top-level; Debusine's `data__KEY` has no nested path).
+    public var key: String
+    /// What the field must satisfy.
+    public var test: ItemDataTest
+
+    public init(key: String, test: ItemDataTest) {
+        self.key = key
+        self.test = test
+    }
+
+    /// Whether `data` satisfies the condition.
+    public func matches(_ data: [String: JSONValue]) -> Bool {
+        let text = ItemMatcher.comparisonText(of: data[key])
+        switch test {
+        case .matcher(let matcher): return matcher.matches(text)
+        case .absentOrNull: return text == nil
+        }
+    }
+}
+
+/// What a data field must satisfy.
+public enum ItemDataTest: Hashable, Sendable {
+    /// Its text passes the matcher (an absent or null field never does).
+    case matcher(ItemMatcher)
+    /// It is absent or JSON null (an environment lookup's `variant=` means "no variant").
+    case absentOrNull
+}
+
+/// A source package by name and version, as binaries record it in `srcpkg_name`/`srcpkg_version`.
+public struct SourcePackageIdentity: Hashable, Sendable {
+    /// Source package name.
+    public var name: String
+    /// Source package version.
+    public var version: String
+
+    public init(name: String, version: String) {
+        self.name = name
+        self.version = version
+    }
+}

@@ -1,0 +1,77 @@
+/// How a dictionary lookup compares an item's name or a data field (§3.4 `name__KIND`, `data__KEY__KIND`).
+public enum ItemMatchKind: String, CaseIterable, Hashable, Sendable, Codable {
+    /// Equal text (`name`, `data__KEY` without a suffix).
+    case exact
+    /// Text contains the value.
+    case contains
+    /// Text starts with the value.
+    case startswith
+    /// Text ends with the value.
+    case endswith
+    /// [0.16] Text equals one of the values (the value is a list).
+    case `in`
+}
+
+/// A comparison against an item's name or one of its data fields.
+///
+/// Values are compared as text, the way Debusine compares `KT(data__KEY)`: a JSON string by its content,
+/// anything else by its compact JSON (so the filter `123` matches the integer 123 and the string "123").
+public struct ItemMatcher: Hashable, Sendable {
+    /// The comparison.
+    public var kind: ItemMatchKind
+    /// The value compared against: a scalar, or for `in` a list of scalars.
+    public var value: JSONValue
+
+    /// Builds a matcher, checking the value fits the kind.
+    ///
+    /// - Throws: `LookupFailure.invalid` naming `key` when `in` is not given a list of scalars or another
+    ///   kind is given a list or object.
+    public init(kind: ItemMatchKind, value: JSONValue, key: String) throws(LookupFailure) {
+        switch (kind, value) {
+        case (.in, .array(let elements)):
+            if let bad = elements.first(where: { !Self.isScalar($0) }) {
+                throw .invalid("'\(key)' must be a list of strings or numbers, found \(bad.typeName) in the list")
+            }
+        case (.in, _):
+            throw .invalid("'\(key)' must be a list, not \(value.typeName)")
+        case (_, let scalar) where Self.isScalar(scalar):
+            break
+        default:
+            throw .invalid("'\(key)' must be a string or a number, not \(value.typeName)")
+        }
+        self.kind = kind
+        self.value = value
+    }
+
+    /// An exact text matcher; cannot fail, since a string fits every kind but `in`.
+    public init(exactText: String) {
+        self.kind = .exact
+        self.value = .string(exactText)
+    }
+
+    /// Whether `text` (the item's name, or the text of a data field; `nil` when the field is absent or
+    /// JSON null, which like SQL NULL matches nothing) passes the comparison.
+    public func matches(_ text: String?) -> Bool {
+        guard let text else { return false }
+        switch kind {
+        case .exact: return text == value.comparisonText
+        case .contains: return text.contains(value.comparisonText)
+        case .startswith: return text.hasPrefix(value.comparisonText)
+        case .endswith: return text.hasSuffix(value.comparisonText)
+        case .in: return (value.arrayValue ?? []).contains { $0.comparisonText == text }
+        }
+    }
+
+    /// The text of a data field as the comparison sees it; `nil` for an absent field or JSON null.
+    public static func comparisonText(of field: JSONValue?) -> String? {
+        guard let field, !field.isNull else { return nil }
+        return field.comparisonText
+    }
+
+    private static func isScalar(_ value: JSONValue) -> Bool {
+        switch value {
+        case .string, .int, .double, .bool: true
+        case .null, .array, .object: false
+        }
+    }
+}

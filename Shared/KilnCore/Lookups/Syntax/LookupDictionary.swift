@@ -1,0 +1,152 @@
+/// A dictionary lookup (§3.4): the active items of one collection that pass every given filter, ordered by
+/// item id.
+public struct LookupDictionary: Hashable, Sendable {
+    /// The collection searched (a single lookup that must yield a collection).
+    public var collection: LookupSingle
+    /// Which kinds of item qualify (default `artifact`).
+    public var childType: LookupExpectType
+    /// The item category must equal this, when given.
+    public var category: String?
+    /// The item name must pass this, when given.
+    public var nameMatcher: ItemMatcher?
+    /// Per-item data fields that must pass, by data key.
+    public var dataMatchers: [String: ItemMatcher]
+    /// Collection-specific filters (`lookup__KEY`), each itself a lookup.
+    public var lookupFilters: [String: ParsedLookup]
+    /// [0.16] Fail instead of returning no items.
+    public var errorOnEmpty: Bool
+
+    public init(
+        collection: LookupSingle,
+        childType: LookupExpectType = .artifact,
+        category: String? = nil,
+        nameMatcher: ItemMatcher? = nil,
+        dataMatchers: [String: ItemMatcher] = [:],
+        lookupFilters: [String: ParsedLookup] = [:],
+        errorOnEmpty: Bool = false
+    ) {
+        self.collection = collection
+        self.childType = childType
+        self.category = category
+        self.nameMatcher = nameMatcher
+        self.dataMatchers = dataMatchers
+        self.lookupFilters = lookupFilters
+        self.errorOnEmpty = errorOnEmpty
+    }
+
+    /// Parses the user form (Debusine's `LookupDict.normalize_matchers`).
+    ///
+    /// - Throws: `LookupFailure.invalid` for a missing `collection`, an unknown key, a malformed matcher
+    ///   key, two matchers on the same target (`Conflicting matchers: [...]`) or a value of the wrong type.
+    public init(parsing object: [String: JSONValue]) throws(LookupFailure) {
+        guard let collectionValue = object["collection"] else {
+            throw .invalid("Dictionary lookup \(JSONValue.object(object).compactJSON) has no 'collection'")
+        }
+        collection = try LookupSingle(parsing: collectionValue)
+        childType = .artifact
+        errorOnEmpty = false
+        dataMatchers = [:]
+        lookupFilters = [:]
+        var matcherKeysByTarget: [String: [String]] = [:]
+        for (key, value) in object {
+            switch key {
+            case "collection":
+                continue
+            case "child_type":
+                guard let text = value.stringValue, let type = LookupExpectType(rawValue: text) else {
+                    throw .invalid(
+                        "Invalid child_type \(value.compactJSON): expected one of "
+                            + LookupExpectType.allCases.map(\.rawValue).joined(separator: ", ")
+                    )
+                }
+                childType = type
+            case "category":
+                guard let text = value.stringValue else {
+                    throw .invalid("'category' must be a string, not \(value.typeName)")
+                }
+                category = text
+            case "error_on_empty":
+                guard let flag = value.boolValue else {
+                    throw .invalid("'error_on_empty' must be a boolean, not \(value.typeName)")
+                }
+                errorOnEmpty = flag
+            default:
+                guard let target = Self.matcherTarget(of: key) else {
+                    throw .invalid("Unknown key '\(key)' in dictionary lookup")
+                }
+                matcherKeysByTarget[target, default: []].append(key)
+            }
+        }
+        for (_, keys) in matcherKeysByTarget.sorted(by: { $0.key < $1.key }) {
+            guard keys.count == 1, let key = keys.first, let value = object[key] else {
+                let quoted = keys.sorted().map { "'\($0)'" }.joined(separator: ", ")
+                throw .invalid("Conflicting matchers: [\(quoted)]")
+            }
+            try addMatcher(key: key, value: value)
+        }
+    }
+
+    /// The target a matcher key filters on (`name`, `data__KEY`, `lookup__KEY`), so two keys on one
+    /// target can be reported as conflicting; `nil` for keys that are no matcher at all.
+    private static func matcherTarget(of key: String) -> String? {
+        let words = key.components(separatedBy: "__")
+        switch words.first {
+        case "name": return "name"
+        case "data" where words.count >= 2: return "data__" + words[1]
+        case "lookup" where words.count == 2: return key
+        default: return nil
+        }
+    }
+
+    private mutating func addMatcher(key: String, value: JSONValue) throws(LookupFailure) {
+        let words = key.components(separatedBy: "__")
+        let unrecognized = LookupFailure.invalid("Unrecognized matcher: \(key)")
+        switch words[0] {
+        case "name":
+            let kind = try Self.kind(words.dropFirst(), orThrow: unrecognized)
+            if value.stringValue == nil && kind != .in {
+                throw .invalid("'\(key)' must be a string, not \(value.typeName)")
+            }
+            if kind == .in, let list = value.arrayValue, list.contains(where: { $0.stringValue == nil }) {
+                throw .invalid("'\(key)' must be a list of strings")
+            }
+            nameMatcher = try ItemMatcher(kind: kind, value: value, key: key)
+        case "data":
+            let dataKey = words[1]
+            guard !dataKey.isEmpty else { throw unrecognized }
+            let kind = try Self.kind(words.dropFirst(2), orThrow: unrecognized)
+            dataMatchers[dataKey] = try ItemMatcher(kind: kind, value: value, key: key)
+        default:
+            let lookupKey = words[1]
+            guard !lookupKey.isEmpty else { throw unrecognized }
+            lookupFilters[lookupKey] = try ParsedLookup(parsing: value)
+        }
+    }
+
+    /// The match kind named by the words after the target (none = exact).
+    private static func kind(
+        _ suffix: ArraySlice<String>,
+        orThrow error: LookupFailure
+    ) throws(LookupFailure) -> ItemMatchKind {
+        guard let word = suffix.first else { return .exact }
+        guard suffix.count == 1, let kind = ItemMatchKind(rawValue: word) else { throw error }
+        return kind
+    }
+
+    /// The user form (Debusine's `LookupDict.export()`): defaults left out, exact matchers without suffix.
+    public var exported: JSONValue {
+        var object: [String: JSONValue] = ["collection": collection.exported]
+        if childType != .artifact { object["child_type"] = .string(childType.rawValue) }
+        if let category { object["category"] = .string(category) }
+        if let nameMatcher {
+            object[nameMatcher.kind == .exact ? "name" : "name__\(nameMatcher.kind.rawValue)"] = nameMatcher.value
+        }
+        for (key, matcher) in dataMatchers {
+            object[matcher.kind == .exact ? "data__\(key)" : "data__\(key)__\(matcher.kind.rawValue)"] =
+                matcher.value
+        }
+        for (key, filter) in lookupFilters { object["lookup__\(key)"] = filter.exported }
+        if errorOnEmpty { object["error_on_empty"] = true }
+        return .object(object)
+    }
+}

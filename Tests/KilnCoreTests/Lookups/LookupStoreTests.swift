@@ -1,0 +1,144 @@
+import Foundation
+import KilnCore
+import KilnTestSupport
+import Testing
+
+@Suite("Item filters and the in-memory lookup store")
+struct LookupStoreTests {
+    static let item = CollectionItemRecord(
+        id: 1,
+        parentCollectionID: 1,
+        name: "foo_1.0_all",
+        childType: .artifact,
+        category: "debian:binary-package",
+        data: ["package": "foo", "architecture": "all", "build_id": 7, "variant": nil],
+        artifactID: 1
+    )
+
+    @Test("each filter condition admits and rejects")
+    func filterConditions() throws {
+        let item = Self.item
+        #expect(ItemFilter().matches(item))
+        #expect(ItemFilter(childTypes: .only(.artifact)).matches(item))
+        #expect(!ItemFilter(childTypes: .only(.bare)).matches(item))
+        #expect(ItemFilter(category: "debian:binary-package").matches(item))
+        #expect(!ItemFilter(category: "debian:source-package").matches(item))
+        #expect(ItemFilter(name: try ItemMatcher(kind: .endswith, value: "_all", key: "name__endswith")).matches(item))
+        #expect(
+            !ItemFilter(name: try ItemMatcher(kind: .startswith, value: "bar", key: "name__startswith")).matches(item)
+        )
+        let buildID = ItemDataCondition(
+            key: "build_id",
+            test: .matcher(try ItemMatcher(kind: .exact, value: "7", key: "k"))
+        )
+        #expect(ItemFilter(data: [buildID]).matches(item))
+        #expect(ItemFilter(data: [ItemDataCondition(key: "variant", test: .absentOrNull)]).matches(item))
+        #expect(ItemFilter(data: [ItemDataCondition(key: "missing", test: .absentOrNull)]).matches(item))
+        #expect(!ItemFilter(data: [ItemDataCondition(key: "package", test: .absentOrNull)]).matches(item))
+        // A binary records its source; no source list means no constraint, an empty one excludes all.
+        var binary = item
+        binary.data["srcpkg_name"] = "foo-src"
+        binary.data["srcpkg_version"] = "1.0"
+        #expect(ItemFilter(builtFrom: [SourcePackageIdentity(name: "foo-src", version: "1.0")]).matches(binary))
+        #expect(!ItemFilter(builtFrom: [SourcePackageIdentity(name: "foo-src", version: "1.1")]).matches(binary))
+        #expect(!ItemFilter(builtFrom: []).matches(binary))
+    }
+
+    @Test("artifact-or-promise admits artifacts and promises only")
+    func artifactOrPromise() {
+        var promise = Self.item
+        promise.childType = .bare
+        promise.category = LookupCategories.promise
+        var otherBare = promise
+        otherBare.category = "debusine:test"
+        #expect(ItemChildTypeFilter.artifactOrPromise.admits(Self.item))
+        #expect(ItemChildTypeFilter.artifactOrPromise.admits(promise))
+        #expect(!ItemChildTypeFilter.artifactOrPromise.admits(otherBare))
+    }
+
+    @Test("the store returns active matches in id order")
+    func activeItemsInOrder() throws {
+        let store = try LookupFixture.inMemoryStore()
+        let items = store.activeItems(
+            inCollection: LookupFixture.Collection.trixieSuite,
+            matching: ItemFilter(category: LookupCategories.binaryPackage)
+        )
+        #expect(items.map(\.id) == [202, 203, 204, 205])
+    }
+
+    @Test("the fixture sink refuses duplicates, dangling references and a second active name")
+    func fixtureIntegrity() throws {
+        var store = InMemoryLookupStore()
+        let workspace = WorkspaceRecord(id: 1, scope: "debian", name: "w")
+        try store.addWorkspace(workspace)
+        #expect(throws: LookupFixtureError.duplicateID(kind: "workspace", id: 1)) { try store.addWorkspace(workspace) }
+        #expect(throws: LookupFixtureError.notUnique("workspace debian/w")) {
+            try store.addWorkspace(WorkspaceRecord(id: 2, scope: "debian", name: "w"))
+        }
+        #expect(throws: LookupFixtureError.missingReference("workspace 9 of artifact 1")) {
+            try store.addArtifact(ArtifactRecord(id: 1, category: "debusine:test", workspaceID: 9))
+        }
+        try store.addCollection(CollectionRecord(id: 1, name: "c", category: "debusine:test", workspaceID: 1))
+        #expect(throws: LookupFixtureError.notUnique("collection c@debusine:test in workspace 1")) {
+            try store.addCollection(CollectionRecord(id: 2, name: "c", category: "debusine:test", workspaceID: 1))
+        }
+        let item = CollectionItemRecord(id: 1, parentCollectionID: 1, name: "a", childType: .bare, category: "x")
+        try store.addItem(item)
+        #expect(throws: LookupFixtureError.notUnique("active item 'a' in collection 1")) {
+            try store.addItem(
+                CollectionItemRecord(id: 2, parentCollectionID: 1, name: "a", childType: .bare, category: "x")
+            )
+        }
+        // A removed item may share the name.
+        try store.addItem(
+            CollectionItemRecord(
+                id: 3,
+                parentCollectionID: 1,
+                name: "a",
+                childType: .bare,
+                category: "x",
+                removedAt: Date()
+            )
+        )
+        #expect(throws: LookupFixtureError.missingReference("artifact 5 of item 4")) {
+            try store.addItem(
+                CollectionItemRecord(
+                    id: 4,
+                    parentCollectionID: 1,
+                    name: "b",
+                    childType: .artifact,
+                    category: "x",
+                    artifactID: 5
+                )
+            )
+        }
+    }
+
+    @Test("environment attempts: augmentation order and variant fallback")
+    func environmentAttempts() throws {
+        let lookup = try LookupSingle(parsing: "debian/match:codename=bookworm")
+        let attempts = try LookupResolver<InMemoryLookupStore>.environmentAttempts(
+            lookup,
+            architecture: "i386",
+            backend: "unshare",
+            format: "tarball",
+            taskName: "lintian"
+        )
+        #expect(
+            attempts.map(\.exported) == [
+                "debian/match:codename=bookworm:architecture=i386:format=tarball:backend=unshare:variant=lintian",
+                "debian/match:codename=bookworm:architecture=i386:format=tarball:backend=unshare:variant=",
+            ]
+        )
+        let byName = try LookupSingle(parsing: "debian/name:x")
+        #expect(
+            try LookupResolver<InMemoryLookupStore>.environmentAttempts(
+                byName,
+                architecture: "i386",
+                backend: nil,
+                format: nil,
+                taskName: "lintian"
+            ) == [byName]
+        )
+    }
+}

@@ -1,0 +1,239 @@
+import KilnCore
+import Testing
+
+@Suite("Lookup syntax: parsing, validation and rendering")
+struct LookupSyntaxTests {
+    func parse(_ value: JSONValue) throws(LookupFailure) -> ParsedLookup { try ParsedLookup(parsing: value) }
+
+    func expectInvalid(_ value: JSONValue, _ message: String, sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(throws: LookupFailure.invalid(message), sourceLocation: sourceLocation) { try parse(value) }
+    }
+
+    func stringLookup(_ text: String) throws -> StringLookup {
+        guard case .single(.string(let lookup)) = try parse(.string(text)) else {
+            Issue.record("'\(text)' did not parse as a string lookup")
+            throw LookupFailure.invalid(text)
+        }
+        return lookup
+    }
+
+    // MARK: First segments and prefixes
+
+    @Test("first segment forms")
+    func firstSegments() throws {
+        #expect(try stringLookup("12@artifacts").first == .artifactID(12))
+        #expect(try stringLookup("7@collections").first == .collectionID(7))
+        #expect(try stringLookup("internal@collections").first == .internalCollection)
+        #expect(
+            try stringLookup("bookworm@debian:suite").first == .collection(name: "bookworm", category: "debian:suite")
+        )
+        #expect(try stringLookup("_@debian:archive").first == .collection(name: "_", category: "debian:archive"))
+        #expect(try stringLookup("bookworm").first == .bareName("bookworm"))
+        // The category is split on the last `@`.
+        #expect(
+            try stringLookup("user@example@debusine:test").first
+                == .collection(name: "user@example", category: "debusine:test")
+        )
+        // Not a number: an ordinary (never found) collection of category `artifacts`.
+        #expect(try stringLookup("x12@artifacts").first == .collection(name: "x12", category: "artifacts"))
+        #expect(try parse(12) == .single(.integer(12)))
+    }
+
+    @Test("workspace prefixes")
+    func prefixes() throws {
+        let plain = try stringLookup("//workspace=developers/bookworm@debian:suite/source:hello")
+        #expect(plain.workspace == WorkspaceSelector(workspace: "developers"))
+        #expect(plain.first == .collection(name: "bookworm", category: "debian:suite"))
+        #expect(plain.segments.map(\.query) == [.source(name: "hello")])
+        let scoped = try stringLookup("//workspace=w:scope=s/x@debian:suite")
+        #expect(scoped.workspace == WorkspaceSelector(scope: "s", workspace: "w"))
+        #expect(scoped.text == "//scope=s:workspace=w/x@debian:suite")
+    }
+
+    @Test("prefix errors name the bad option")
+    func prefixErrors() {
+        expectInvalid(
+            "//scope=debian/bookworm@debian:suite",
+            "Lookup prefix in '//scope=debian/bookworm@debian:suite' gives a scope without a workspace"
+        )
+        expectInvalid(
+            "//workspace=w:color=red/x@y",
+            "Unknown lookup option 'color' in '//workspace=w:color=red/x@y': expected scope or workspace"
+        )
+        expectInvalid("//workspace=w", "Lookup prefix in '//workspace=w' must end with '/'")
+        expectInvalid("//workspace/x@y", "Lookup option 'workspace' in '//workspace/x@y' is not of the form key=value")
+        expectInvalid("//workspace=/x@y", "Lookup option 'workspace' in '//workspace=/x@y' is empty")
+        expectInvalid(
+            "//workspace=a:workspace=b/x@y",
+            "Lookup option 'workspace' repeated in '//workspace=a:workspace=b/x@y'"
+        )
+        expectInvalid("//workspace=w/", "Empty lookup")
+    }
+
+    @Test("empty lookups and ids out of range")
+    func emptyAndOutOfRange() {
+        expectInvalid("", "Empty lookup")
+        expectInvalid("/source:x", "Empty lookup")
+        expectInvalid(
+            "99999999999999999999999@artifacts",
+            "Id '99999999999999999999999' in lookup '99999999999999999999999@artifacts' is out of range"
+        )
+    }
+
+    // MARK: Segments
+
+    @Test("segment forms")
+    func segments() throws {
+        let segments = try stringLookup(
+            "s@debian:suite/name:a/b_1/source:c/source-version:d_1.0-1/binary:e_amd64/binary-version:f_2_all/index:Release"
+        ).segments.map(\.query)
+        #expect(
+            segments == [
+                .name("a"), .name("b_1"), .source(name: "c"), .sourceVersion(name: "d", version: "1.0-1"),
+                .binary(name: "e", architecture: "amd64"), .binaryVersion(name: "f", version: "2", architecture: "all"),
+                .index(path: "Release"),
+            ]
+        )
+        // Debusine's non-greedy split: the name ends at the first `_`, the version may hold more.
+        #expect(
+            try stringLookup("s@debian:suite/binary-version:g_1_2_3").segments[0].query
+                == .binaryVersion(name: "g", version: "1", architecture: "2_3")
+        )
+        let match = try stringLookup("e@debian:environments/match:codename=bookworm:variant=:format=image")
+        #expect(
+            match.segments[0].query
+                == .match([
+                    EnvironmentMatchFilter(key: "codename", value: "bookworm"),
+                    EnvironmentMatchFilter(key: "variant", value: ""),
+                    EnvironmentMatchFilter(key: "format", value: "image"),
+                ])
+        )
+        #expect(try stringLookup("c@x/name:a:b").segments[0].query == .name("a:b"))
+    }
+
+    @Test("malformed segments are unexpected formats")
+    func segmentErrors() {
+        for segment in [
+            "frobnicate:x", "source:", "source-version:hello", "source-version:_1", "binary:foo", "binary:foo_",
+            "binary-version:foo_1", "index:", "match:",
+        ] {
+            expectInvalid(.string("s@debian:suite/\(segment)"), "Unexpected lookup format: \"\(segment)\"")
+        }
+        expectInvalid(
+            "e@debian:environments/match:codename",
+            "Unexpected lookup format: \"match:codename\" ('codename' is not key=value)"
+        )
+        expectInvalid(
+            "e@debian:environments/match:arch=amd64",
+            "Unknown match key 'arch' in \"match:arch=amd64\": expected one of format, codename, architecture, variant, backend"
+        )
+        expectInvalid(
+            "e@debian:environments/match:codename=a:codename=b",
+            "Match key 'codename' repeated in \"match:codename=a:codename=b\""
+        )
+        expectInvalid(
+            "e@debian:environments/match:format=iso",
+            "Unknown environment format 'iso' in \"match:format=iso\": expected tarball or image"
+        )
+    }
+
+    // MARK: JSON forms
+
+    @Test("JSON types that are no lookup")
+    func wrongJSONTypes() {
+        expectInvalid(true, "A lookup must be a string, an integer, an object or a list, not boolean")
+        expectInvalid(1.5, "A lookup must be a string, an integer, an object or a list, not number")
+        expectInvalid([[1]], "An element of a multiple lookup must be a string, an integer or an object, not array")
+        expectInvalid([nil], "An element of a multiple lookup must be a string, an integer or an object, not null")
+        #expect(throws: LookupFailure.invalid("A single lookup must be a string or an integer, not object")) {
+            try LookupSingle(parsing: ["collection": "x@y"])
+        }
+        #expect(throws: LookupFailure.invalid("A multiple lookup must be an object or a list, not boolean")) {
+            try LookupMultiple(parsing: false)
+        }
+    }
+
+    // MARK: Dictionaries
+
+    @Test("dictionary keys")
+    func dictionaryKeys() throws {
+        let parsed = try parse([
+            "collection": "trixie", "child_type": "artifact-or-promise", "category": "debian:binary-package",
+            "name__startswith": "lib", "data__package": "libc6", "data__version__in": ["1", 2],
+            "lookup__binaries": "trixie/source:glibc", "error_on_empty": true,
+        ])
+        guard case .multiple(let multiple) = parsed, case .dictionary(let dictionary) = multiple.elements.first else {
+            Issue.record("not a dictionary lookup: \(parsed)")
+            return
+        }
+        #expect(dictionary.childType == .artifactOrPromise)
+        #expect(dictionary.category == "debian:binary-package")
+        #expect(dictionary.nameMatcher == (try ItemMatcher(kind: .startswith, value: "lib", key: "name__startswith")))
+        #expect(dictionary.dataMatchers["package"]?.kind == .exact)
+        #expect(dictionary.dataMatchers["version"]?.kind == .in)
+        #expect(
+            dictionary.lookupFilters["binaries"] == .single(.string(try StringLookup(parsing: "trixie/source:glibc")))
+        )
+        #expect(dictionary.errorOnEmpty)
+        let defaults = try LookupDictionary(parsing: ["collection": 3])
+        #expect(defaults == LookupDictionary(collection: .integer(3)))
+    }
+
+    @Test("dictionary errors name the bad key or value")
+    func dictionaryErrors() {
+        expectInvalid(["child_type": "bare"], #"Dictionary lookup {"child_type":"bare"} has no 'collection'"#)
+        expectInvalid(["collection": "c@x", "color": 1], "Unknown key 'color' in dictionary lookup")
+        expectInvalid(["collection": "c@x", "data": 1], "Unknown key 'data' in dictionary lookup")
+        expectInvalid(["collection": "c@x", "lookup__a__b": "x@y"], "Unknown key 'lookup__a__b' in dictionary lookup")
+        expectInvalid(["collection": "c@x", "name__like": "a"], "Unrecognized matcher: name__like")
+        expectInvalid(["collection": "c@x", "data__a__b__c": "a"], "Unrecognized matcher: data__a__b__c")
+        expectInvalid(["collection": "c@x", "data____exact": "a"], "Unrecognized matcher: data____exact")
+        expectInvalid(
+            ["collection": "c@x", "name": "a", "name__startswith": "b"],
+            "Conflicting matchers: ['name', 'name__startswith']"
+        )
+        expectInvalid(
+            ["collection": "c@x", "data__k": "a", "data__k__contains": "b"],
+            "Conflicting matchers: ['data__k', 'data__k__contains']"
+        )
+        expectInvalid(
+            ["collection": "c@x", "child_type": "file"],
+            #"Invalid child_type "file": expected one of bare, artifact, artifact-or-promise, collection, any"#
+        )
+        expectInvalid(["collection": "c@x", "category": 3], "'category' must be a string, not integer")
+        expectInvalid(["collection": "c@x", "error_on_empty": "yes"], "'error_on_empty' must be a boolean, not string")
+        expectInvalid(["collection": "c@x", "name": 3], "'name' must be a string, not integer")
+        expectInvalid(["collection": "c@x", "name__in": "a"], "'name__in' must be a list, not string")
+        expectInvalid(["collection": "c@x", "name__in": ["a", 1]], "'name__in' must be a list of strings")
+        expectInvalid(
+            ["collection": "c@x", "data__k__in": [["a"]]],
+            "'data__k__in' must be a list of strings or numbers, found array in the list"
+        )
+        expectInvalid(["collection": "c@x", "data__k": ["a"]], "'data__k' must be a string or a number, not array")
+        expectInvalid(["collection": true], "A single lookup must be a string or an integer, not boolean")
+        expectInvalid(["collection": ""], "Empty lookup")
+        expectInvalid(
+            ["collection": "c@x", "lookup__binaries": 1.5],
+            "A lookup must be a string, an integer, an object or a list, not number"
+        )
+    }
+
+    // MARK: Rendering
+
+    @Test("rendering gives the user form back")
+    func rendering() throws {
+        for text in [
+            "bookworm", "0012@artifacts", "//workspace=w/x@y/a", "s@debian:suite/src_1.0/name:x",
+            "e@debian:environments/match:codename=bookworm:variant=",
+        ] {
+            #expect(try parse(.string(text)).exported == .string(text))
+        }
+        // A lone dictionary renders as itself; defaults and `__exact` are left out.
+        #expect(
+            try parse([["collection": "c@x", "child_type": "artifact", "name__exact": "a", "error_on_empty": false]])
+                .exported == ["collection": "c@x", "name": "a"]
+        )
+        #expect(try parse(["a@artifacts", 3]).exported == ["a@artifacts", 3])
+        #expect(try LookupMultiple(parsing: "x@y").exported == ["x@y"])
+    }
+}
