@@ -15,6 +15,9 @@ public struct TaskDataReader {
         self.members = members
     }
 
+    /// Every key of this object, sorted (for maps such as `extra_environment`).
+    public var keys: [String] { members.keys.sorted() }
+
     /// The dotted name of `key` in this object.
     public func fieldName(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
 
