@@ -28,13 +28,19 @@ public enum KilnTasks {
         return registry
     }
 
-    private static func registerExternal<T: ExternalTask>(_ task: T.Type, into registry: inout TaskRegistry)
+    private static func registerExternal<T: ExternalTask>(
+        _ task: T.Type,
+        into registry: inout TaskRegistry
+    )
         throws(TaskRegistryError)
     {
         try registry.register(external: task)
     }
 
-    private static func registerDB<T: DBTask>(_ task: T.Type, into registry: inout TaskRegistry) throws(TaskRegistryError) {
+    private static func registerDB<T: DBTask>(
+        _ task: T.Type,
+        into registry: inout TaskRegistry
+    ) throws(TaskRegistryError) {
         try registry.register(db: task)
     }
 }

@@ -27,8 +27,10 @@ public enum ExecutorBackend: String, CaseIterable, Hashable, Sendable, Codable {
     public init(name: String, field: String) throws(TaskInputError) {
         guard let backend = ExecutorBackend(rawValue: name) else {
             throw .invalidValue(
-                field: field, value: .string(name),
-                reason: "not one of \(ExecutorBackend.allCases.map(\.rawValue).joined(separator: ", "))")
+                field: field,
+                value: .string(name),
+                reason: "not one of \(ExecutorBackend.allCases.map(\.rawValue).joined(separator: ", "))"
+            )
         }
         self = backend
     }

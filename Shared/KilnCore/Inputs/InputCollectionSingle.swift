@@ -27,8 +27,14 @@ public struct InputCollectionSingle: Hashable, Sendable {
     ]
 
     public init(
-        label: String, lookup: SingleLookup, collectionID: Int, scopeName: String, workspaceName: String,
-        category: String, name: String, data: [String: JSONValue] = [:]
+        label: String,
+        lookup: SingleLookup,
+        collectionID: Int,
+        scopeName: String,
+        workspaceName: String,
+        category: String,
+        name: String,
+        data: [String: JSONValue] = [:]
     ) throws(InputModelError) {
         guard KnownCategories.collections.contains(category) else {
             throw .unknownCategory(model: "InputCollectionSingle", category: category)
@@ -45,22 +51,36 @@ public struct InputCollectionSingle: Hashable, Sendable {
 
     /// Builds the value for a looked-up collection record in `workspace`.
     public init(
-        label: String, lookup: SingleLookup, collection: CollectionRecord, workspace: WorkspaceRecord
+        label: String,
+        lookup: SingleLookup,
+        collection: CollectionRecord,
+        workspace: WorkspaceRecord
     ) throws(InputModelError) {
         try self.init(
-            label: label, lookup: lookup, collectionID: collection.id, scopeName: workspace.scope,
-            workspaceName: workspace.name, category: collection.category, name: collection.name,
-            data: collection.data)
+            label: label,
+            lookup: lookup,
+            collectionID: collection.id,
+            scopeName: workspace.scope,
+            workspaceName: workspace.name,
+            category: collection.category,
+            name: collection.name,
+            data: collection.data
+        )
     }
 
     /// Reads the closed JSON form.
     public init(json: JSONValue) throws(InputModelError) {
         let reader = try ClosedObjectReader(json, model: "InputCollectionSingle", keys: Self.keys)
         try self.init(
-            label: try reader.string("label"), lookup: try reader.singleLookup("lookup"),
-            collectionID: try reader.int("collection_id"), scopeName: try reader.string("scope_name"),
-            workspaceName: try reader.string("workspace_name"), category: try reader.string("category"),
-            name: try reader.string("name"), data: try reader.optionalObject("data") ?? [:])
+            label: try reader.string("label"),
+            lookup: try reader.singleLookup("lookup"),
+            collectionID: try reader.int("collection_id"),
+            scopeName: try reader.string("scope_name"),
+            workspaceName: try reader.string("workspace_name"),
+            category: try reader.string("category"),
+            name: try reader.string("name"),
+            data: try reader.optionalObject("data") ?? [:]
+        )
     }
 
     /// The JSON form.

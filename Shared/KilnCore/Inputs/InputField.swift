@@ -70,8 +70,12 @@ public struct InputField: Hashable, Sendable {
     ///   - stage: defaults to `.running`, the later stage, as in Debusine.
     ///   - path: defaults to `name`.
     public init(
-        _ name: String, kind: InputFieldKind, stage: Stage = .running, path: String? = nil,
-        categories: Set<String> = [], default defaultValue: JSONValue? = nil
+        _ name: String,
+        kind: InputFieldKind,
+        stage: Stage = .running,
+        path: String? = nil,
+        categories: Set<String> = [],
+        default defaultValue: JSONValue? = nil
     ) {
         self.name = name
         self.kind = kind
@@ -89,6 +93,9 @@ public struct InputField: Hashable, Sendable {
 
     /// The task-configuration field every `DBTask` has: stage pending, reading `task_configuration`.
     public static let taskConfiguration = InputField(
-        taskConfigurationName, kind: .taskConfigurationCollection, stage: .pending,
-        default: .string(defaultTaskConfigurationLookup))
+        taskConfigurationName,
+        kind: .taskConfigurationCollection,
+        stage: .pending,
+        default: .string(defaultTaskConfigurationLookup)
+    )
 }

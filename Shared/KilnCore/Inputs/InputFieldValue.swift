@@ -44,15 +44,19 @@ public enum InputFieldValue: Hashable, Sendable {
             case .single, .optionalSingle, .environment, .optionalEnvironment:
                 self = .artifact(try InputArtifactSingle(json: json))
             case .singleList:
-                self = .artifactList(try Self.elements(of: json, field: field).map { element throws(InputModelError) in
-                    try InputArtifactSingle(json: element)
-                })
+                self = .artifactList(
+                    try Self.elements(of: json, field: field).map { element throws(InputModelError) in
+                        try InputArtifactSingle(json: element)
+                    }
+                )
             case .multiple:
                 self = .multiple(try InputArtifactMultiple(json: json))
             case .multipleList:
-                self = .multipleList(try Self.elements(of: json, field: field).map { element throws(InputModelError) in
-                    try InputArtifactMultiple(json: element)
-                })
+                self = .multipleList(
+                    try Self.elements(of: json, field: field).map { element throws(InputModelError) in
+                        try InputArtifactMultiple(json: element)
+                    }
+                )
             case .suiteArchive:
                 let pair = try Self.elements(of: json, field: field)
                 guard pair.count == 2 else {

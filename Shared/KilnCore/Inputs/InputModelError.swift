@@ -61,7 +61,9 @@ struct ClosedObjectReader {
 
     func optionalInt(_ key: String) throws(InputModelError) -> Int? {
         guard let value = present(key) else { return nil }
-        guard let int = value.intValue else { throw .wrongType(model: model, key: key, expected: "an integer", found: value) }
+        guard let int = value.intValue else {
+            throw .wrongType(model: model, key: key, expected: "an integer", found: value)
+        }
         return int
     }
 
@@ -72,7 +74,9 @@ struct ClosedObjectReader {
 
     func optionalString(_ key: String) throws(InputModelError) -> String? {
         guard let value = present(key) else { return nil }
-        guard let text = value.stringValue else { throw .wrongType(model: model, key: key, expected: "a string", found: value) }
+        guard let text = value.stringValue else {
+            throw .wrongType(model: model, key: key, expected: "a string", found: value)
+        }
         return text
     }
 
@@ -83,7 +87,9 @@ struct ClosedObjectReader {
 
     func optionalObject(_ key: String) throws(InputModelError) -> [String: JSONValue]? {
         guard let value = present(key) else { return nil }
-        guard let object = value.objectValue else { throw .wrongType(model: model, key: key, expected: "an object", found: value) }
+        guard let object = value.objectValue else {
+            throw .wrongType(model: model, key: key, expected: "an object", found: value)
+        }
         return object
     }
 

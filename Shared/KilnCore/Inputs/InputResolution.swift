@@ -13,7 +13,10 @@ public struct InputResolutionRequest<Resolver: LookupResolving> {
     public var settings: InputResolutionSettings
 
     public init(
-        taskData: JSONValue, taskName: String, lookups: Resolver, context: LookupContext,
+        taskData: JSONValue,
+        taskName: String,
+        lookups: Resolver,
+        context: LookupContext,
         settings: InputResolutionSettings
     ) {
         self.taskData = taskData
@@ -31,7 +34,8 @@ extension ResolvedInputs {
     ///
     /// - Throws: `TaskInputError.whileResolving(field:…)` naming the field that failed.
     public mutating func resolve<Resolver: LookupResolving>(
-        stage: Stage, with request: InputResolutionRequest<Resolver>
+        stage: Stage,
+        with request: InputResolutionRequest<Resolver>
     ) throws(TaskInputError) {
         let due = fields.filter { $0.stage <= stage }
         let ordered = due.filter { $0.kind == .buildArchitecture } + due.filter { $0.kind != .buildArchitecture }
@@ -69,15 +73,19 @@ private struct FieldResolver<Resolver: LookupResolving> {
             guard let value = raw, !value.isNull else { return .artifact(nil) }
             return .artifact(try artifact(try SingleLookup(json: value, field: field.path), label: field.path))
         case .singleList:
-            return .artifactList(try list(of: try required()) { element, label throws(TaskInputError) in
-                try artifact(try SingleLookup(json: element, field: label), label: label)
-            })
+            return .artifactList(
+                try list(of: try required()) { element, label throws(TaskInputError) in
+                    try artifact(try SingleLookup(json: element, field: label), label: label)
+                }
+            )
         case .multiple:
             return .multiple(try multiple(try required(), label: field.path))
         case .multipleList:
-            return .multipleList(try list(of: try required()) { element, label throws(TaskInputError) in
-                try multiple(element, label: label)
-            })
+            return .multipleList(
+                try list(of: try required()) { element, label throws(TaskInputError) in
+                    try multiple(element, label: label)
+                }
+            )
         case .environment(let options):
             let lookup = try SingleLookup(json: try required(), field: field.path)
             return .artifact(try environment(lookup, options: options))
@@ -106,7 +114,10 @@ private struct FieldResolver<Resolver: LookupResolving> {
         }
     }
 
-    func list<T>(of value: JSONValue, _ element: (JSONValue, String) throws(TaskInputError) -> T)
+    func list<T>(
+        of value: JSONValue,
+        _ element: (JSONValue, String) throws(TaskInputError) -> T
+    )
         throws(TaskInputError) -> [T]
     {
         guard let elements = value.arrayValue else {
@@ -126,18 +137,31 @@ private struct FieldResolver<Resolver: LookupResolving> {
     func artifact(_ lookup: SingleLookup, label: String) throws(TaskInputError) -> InputArtifactSingle {
         let result = try lookingUp {
             try request.lookups.lookupSingle(
-                lookup.json, expect: .artifact, defaultCategory: nil, context: request.context)
+                lookup.json,
+                expect: .artifact,
+                defaultCategory: nil,
+                context: request.context
+            )
         }
         return try inputArtifact(from: result, lookup: lookup, label: label, allowed: field.categories)
     }
 
-    func inputArtifact(from result: LookupResult, lookup: SingleLookup, label: String, allowed: Set<String>)
+    func inputArtifact(
+        from result: LookupResult,
+        lookup: SingleLookup,
+        label: String,
+        allowed: Set<String>
+    )
         throws(TaskInputError) -> InputArtifactSingle
     {
         guard let record = result.artifact else { throw .notAnArtifact(label: label) }
         try checkCategory(record.category, label: label, allowed: allowed)
         do {
-            return InputArtifactSingle(label: label, lookup: lookup, artifact: try BaseTaskInputArtifact(artifact: record))
+            return InputArtifactSingle(
+                label: label,
+                lookup: lookup,
+                artifact: try BaseTaskInputArtifact(artifact: record)
+            )
         } catch {
             throw .model(error)
         }
@@ -147,7 +171,11 @@ private struct FieldResolver<Resolver: LookupResolving> {
         guard !lookup.isNull else { throw .wrongType(field: label, found: lookup, expected: "multiple lookup") }
         let results = try lookingUp {
             try request.lookups.lookupMultiple(
-                lookup, expect: .artifact, defaultCategory: nil, context: request.context)
+                lookup,
+                expect: .artifact,
+                defaultCategory: nil,
+                context: request.context
+            )
         }
         var artifacts: [BaseTaskInputArtifact] = []
         for (index, result) in results.enumerated() {
@@ -159,7 +187,10 @@ private struct FieldResolver<Resolver: LookupResolving> {
         return InputArtifactMultiple(label: label, lookup: lookup, artifacts: artifacts)
     }
 
-    func environment(_ lookup: SingleLookup, options: EnvironmentFieldOptions) throws(TaskInputError)
+    func environment(
+        _ lookup: SingleLookup,
+        options: EnvironmentFieldOptions
+    ) throws(TaskInputError)
         -> InputArtifactSingle
     {
         let architecture = try resolved.string(options.architectureField)
@@ -174,14 +205,24 @@ private struct FieldResolver<Resolver: LookupResolving> {
         }
         let result = try lookingUp {
             try request.lookups.lookupEnvironment(
-                lookup.json, architecture: architecture, backend: backend?.rawValue, format: backend?.imageFormat,
-                taskName: request.taskName, context: request.context)
+                lookup.json,
+                architecture: architecture,
+                backend: backend?.rawValue,
+                format: backend?.imageFormat,
+                taskName: request.taskName,
+                context: request.context
+            )
         }
         let allowed = field.categories.isEmpty ? KnownCategories.environmentArtifacts : field.categories
         return try inputArtifact(from: result, lookup: lookup, label: field.path, allowed: allowed)
     }
 
-    func collectionInput(_ result: LookupResult, lookup: SingleLookup, label: String, expectedCategory: String)
+    func collectionInput(
+        _ result: LookupResult,
+        lookup: SingleLookup,
+        label: String,
+        expectedCategory: String
+    )
         throws(TaskInputError) -> InputCollectionSingle
     {
         guard let collection = result.collection else { throw .notACollection(label: label) }
@@ -201,10 +242,18 @@ private struct FieldResolver<Resolver: LookupResolving> {
     func suiteArchive(_ lookup: SingleLookup) throws(TaskInputError) -> InputFieldValue {
         let suiteResult = try lookingUp {
             try request.lookups.lookupSingle(
-                lookup.json, expect: .collection, defaultCategory: KnownCategories.suite, context: request.context)
+                lookup.json,
+                expect: .collection,
+                defaultCategory: KnownCategories.suite,
+                context: request.context
+            )
         }
         let suite = try collectionInput(
-            suiteResult, lookup: lookup, label: field.path, expectedCategory: KnownCategories.suite)
+            suiteResult,
+            lookup: lookup,
+            label: field.path,
+            expectedCategory: KnownCategories.suite
+        )
         // The archive is the singleton `_@debian:archive` of the suite's own workspace, if there is one.
         let archiveLookup = SingleLookup.string("_@\(KnownCategories.archive)")
         var archiveContext = request.context
@@ -212,7 +261,11 @@ private struct FieldResolver<Resolver: LookupResolving> {
         let archiveResult: LookupResult
         do {
             archiveResult = try request.lookups.lookupSingle(
-                archiveLookup.json, expect: .collection, defaultCategory: nil, context: archiveContext)
+                archiveLookup.json,
+                expect: .collection,
+                defaultCategory: nil,
+                context: archiveContext
+            )
         } catch LookupFailure.notFound {
             return .suiteArchive(suite: suite, archive: nil)
         } catch let failure as LookupFailure {
@@ -221,7 +274,11 @@ private struct FieldResolver<Resolver: LookupResolving> {
             throw .lookup(.invalid("\(error)"))
         }
         let archive = try collectionInput(
-            archiveResult, lookup: archiveLookup, label: field.path, expectedCategory: KnownCategories.archive)
+            archiveResult,
+            lookup: archiveLookup,
+            label: field.path,
+            expectedCategory: KnownCategories.archive
+        )
         return .suiteArchive(suite: suite, archive: archive)
     }
 
@@ -237,13 +294,20 @@ private struct FieldResolver<Resolver: LookupResolving> {
 
     func taskConfiguration() throws(TaskInputError) -> InputCollectionSingle? {
         let value: JSONValue
-        if let given = raw, !given.isNull { value = given } else { value = .string(InputField.defaultTaskConfigurationLookup) }
+        if let given = raw, !given.isNull {
+            value = given
+        } else {
+            value = .string(InputField.defaultTaskConfigurationLookup)
+        }
         let lookup = try SingleLookup(json: value, field: field.path)
         let result: LookupResult
         do {
             result = try request.lookups.lookupSingle(
-                lookup.json, expect: .collection, defaultCategory: KnownCategories.taskConfiguration,
-                context: request.context)
+                lookup.json,
+                expect: .collection,
+                defaultCategory: KnownCategories.taskConfiguration,
+                context: request.context
+            )
         } catch LookupFailure.notFound(let message) {
             // A missing DEFAULT collection means "no configuration" (§5.1); any other missing one is an error.
             if lookup == .string(InputField.defaultTaskConfigurationLookup) { return nil }
@@ -254,6 +318,10 @@ private struct FieldResolver<Resolver: LookupResolving> {
             throw .lookup(.invalid("\(error)"))
         }
         return try collectionInput(
-            result, lookup: lookup, label: field.path, expectedCategory: KnownCategories.taskConfiguration)
+            result,
+            lookup: lookup,
+            label: field.path,
+            expectedCategory: KnownCategories.taskConfiguration
+        )
     }
 }

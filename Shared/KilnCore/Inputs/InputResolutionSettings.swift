@@ -10,14 +10,18 @@ public struct InputResolutionSettings: Hashable, Sendable {
     public static let defaultFallbackArchitecture = "amd64"
 
     /// - Throws: `TaskInputError.invalidValue` for an empty or blank architecture.
-    public init(fallbackArchitecture: String = InputResolutionSettings.defaultFallbackArchitecture)
+    public init(
+        fallbackArchitecture: String = InputResolutionSettings.defaultFallbackArchitecture
+    )
         throws(TaskInputError)
     {
         let trimmed = fallbackArchitecture.trimmingCharacters(in: .whitespaces)
         guard !trimmed.isEmpty, !trimmed.contains(" ") else {
             throw .invalidValue(
-                field: "fallback architecture", value: .string(fallbackArchitecture),
-                reason: "must be a Debian architecture name such as amd64")
+                field: "fallback architecture",
+                value: .string(fallbackArchitecture),
+                reason: "must be a Debian architecture name such as amd64"
+            )
         }
         self.fallbackArchitecture = trimmed
     }

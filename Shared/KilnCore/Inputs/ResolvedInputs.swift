@@ -81,7 +81,9 @@ public struct ResolvedInputs: Hashable, Sendable {
     }
 
     /// A suite and its archive.
-    public func suiteArchive(_ name: String) throws(TaskInputError)
+    public func suiteArchive(
+        _ name: String
+    ) throws(TaskInputError)
         -> (suite: InputCollectionSingle, archive: InputCollectionSingle?)
     {
         guard case .suiteArchive(let suite, let archive) = try value(of: name) else {
@@ -130,7 +132,10 @@ public struct ResolvedInputs: Hashable, Sendable {
     /// this container declares are read, others are ignored; no resolver is involved.
     ///
     /// - Throws: `TaskInputError.badSavedValue` when a saved value does not fit its field.
-    public static func restoring(fields: [InputField], from dynamicData: JSONValue) throws(TaskInputError)
+    public static func restoring(
+        fields: [InputField],
+        from dynamicData: JSONValue
+    ) throws(TaskInputError)
         -> ResolvedInputs
     {
         var inputs = try ResolvedInputs(fields: fields)

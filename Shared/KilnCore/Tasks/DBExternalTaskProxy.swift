@@ -33,7 +33,10 @@ public struct DBExternalTaskProxy<Wrapped: ExternalTask>: DBTask {
 
     public func getTaskConfigurationSubjectContext() throws -> TaskConfigurationSubjectContext {
         let task = wrapped
-        return TaskConfigurationSubjectContext(subject: try task.getSubject(), context: try task.getConfigurationContext())
+        return TaskConfigurationSubjectContext(
+            subject: try task.getSubject(),
+            context: try task.getConfigurationContext()
+        )
     }
 
     public func computeSystemRequiredTags() throws -> Set<String> {

@@ -154,10 +154,18 @@ extension DBTask {
     ///
     /// - Throws: `TaskInputError.whileResolving` naming the failing field.
     public mutating func resolveInputs<Resolver: LookupResolving>(
-        stage: Stage, lookups: Resolver, context: LookupContext, settings: InputResolutionSettings
+        stage: Stage,
+        lookups: Resolver,
+        context: LookupContext,
+        settings: InputResolutionSettings
     ) throws(TaskInputError) {
         let request = InputResolutionRequest(
-            taskData: taskData, taskName: Self.taskName, lookups: lookups, context: context, settings: settings)
+            taskData: taskData,
+            taskName: Self.taskName,
+            lookups: lookups,
+            context: context,
+            settings: settings
+        )
         try inputs.resolve(stage: stage, with: request)
     }
 

@@ -21,7 +21,8 @@ public enum TaskDataError: Error, Hashable, Sendable, CustomStringConvertible {
             "task data field '\(field)' must be \(expected), not \(found.typeName) \(found.compactJSON)"
         case .invalidValue(let field, let value, let reason):
             "task data field '\(field)' has invalid value \(value.compactJSON): \(reason)"
-        case .unknownField(let field): "task data field '\(field)' is not a field of this task (extra fields are not permitted)"
+        case .unknownField(let field):
+            "task data field '\(field)' is not a field of this task (extra fields are not permitted)"
         }
     }
 }

@@ -37,31 +37,47 @@ public struct TaskDataReader {
     /// An optional string.
     public mutating func optionalString(_ key: String) throws(TaskDataError) -> String? {
         guard let value = raw(key) else { return nil }
-        guard let text = value.stringValue else { throw .wrongType(field: fieldName(key), expected: "a string", found: value) }
+        guard let text = value.stringValue else {
+            throw .wrongType(field: fieldName(key), expected: "a string", found: value)
+        }
         return text
     }
 
     /// A boolean with a default.
     public mutating func bool(_ key: String, default defaultValue: Bool) throws(TaskDataError) -> Bool {
         guard let value = raw(key) else { return defaultValue }
-        guard let flag = value.boolValue else { throw .wrongType(field: fieldName(key), expected: "a boolean", found: value) }
+        guard let flag = value.boolValue else {
+            throw .wrongType(field: fieldName(key), expected: "a boolean", found: value)
+        }
         return flag
     }
 
     /// An optional integer within `range`.
-    public mutating func optionalInt(_ key: String, in range: ClosedRange<Int> = Int.min...Int.max)
+    public mutating func optionalInt(
+        _ key: String,
+        in range: ClosedRange<Int> = Int.min...Int.max
+    )
         throws(TaskDataError) -> Int?
     {
         guard let value = raw(key) else { return nil }
-        guard let number = value.intValue else { throw .wrongType(field: fieldName(key), expected: "an integer", found: value) }
+        guard let number = value.intValue else {
+            throw .wrongType(field: fieldName(key), expected: "an integer", found: value)
+        }
         guard range.contains(number) else {
-            throw .invalidValue(field: fieldName(key), value: value, reason: "must be between \(range.lowerBound) and \(range.upperBound)")
+            throw .invalidValue(
+                field: fieldName(key),
+                value: value,
+                reason: "must be between \(range.lowerBound) and \(range.upperBound)"
+            )
         }
         return number
     }
 
     /// A list of strings (default empty).
-    public mutating func stringList(_ key: String, default defaultValue: [String] = []) throws(TaskDataError) -> [String] {
+    public mutating func stringList(
+        _ key: String,
+        default defaultValue: [String] = []
+    ) throws(TaskDataError) -> [String] {
         guard let value = raw(key) else { return defaultValue }
         guard let elements = value.arrayValue else {
             throw .wrongType(field: fieldName(key), expected: "a list of strings", found: value)
@@ -77,12 +93,20 @@ public struct TaskDataReader {
     }
 
     /// A string that must be one of `allowed`, with a default.
-    public mutating func choice(_ key: String, from allowed: [String], default defaultValue: String)
+    public mutating func choice(
+        _ key: String,
+        from allowed: [String],
+        default defaultValue: String
+    )
         throws(TaskDataError) -> String
     {
         guard let text = try optionalString(key) else { return defaultValue }
         guard allowed.contains(text) else {
-            throw .invalidValue(field: fieldName(key), value: .string(text), reason: "must be one of \(allowed.joined(separator: ", "))")
+            throw .invalidValue(
+                field: fieldName(key),
+                value: .string(text),
+                reason: "must be one of \(allowed.joined(separator: ", "))"
+            )
         }
         return text
     }
@@ -103,7 +127,10 @@ public struct TaskDataReader {
     }
 
     /// A multiple lookup (object, list, or a single lookup), with a default.
-    public mutating func multipleLookup(_ key: String, default defaultValue: JSONValue? = nil)
+    public mutating func multipleLookup(
+        _ key: String,
+        default defaultValue: JSONValue? = nil
+    )
         throws(TaskDataError) -> JSONValue
     {
         guard let value = raw(key) else {
@@ -127,8 +154,10 @@ public struct TaskDataReader {
         guard let name = try optionalString(key) else { return .auto }
         guard let backend = ExecutorBackend(rawValue: name) else {
             throw .invalidValue(
-                field: fieldName(key), value: .string(name),
-                reason: "must be one of \(ExecutorBackend.allCases.map(\.rawValue).joined(separator: ", "))")
+                field: fieldName(key),
+                value: .string(name),
+                reason: "must be one of \(ExecutorBackend.allCases.map(\.rawValue).joined(separator: ", "))"
+            )
         }
         return backend
     }

@@ -15,8 +15,11 @@ public struct TaskDynamicData: Hashable, Sendable {
     public var taskInputFields: [String: JSONValue]
 
     public init(
-        parameterSummary: String? = nil, subject: String? = nil, runtimeContext: String? = nil,
-        configurationContext: String? = nil, extra: [String: JSONValue] = [:],
+        parameterSummary: String? = nil,
+        subject: String? = nil,
+        runtimeContext: String? = nil,
+        configurationContext: String? = nil,
+        extra: [String: JSONValue] = [:],
         taskInputFields: [String: JSONValue] = [:]
     ) {
         self.parameterSummary = parameterSummary

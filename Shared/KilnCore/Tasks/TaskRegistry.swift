@@ -38,16 +38,28 @@ public struct TaskRegistry: Sendable {
     /// - Throws: `TaskRegistryError` for a wrong task type, a bad name, a duplicate or a Server/Worker clash.
     public mutating func register<T: ExternalTask>(external task: T.Type) throws(TaskRegistryError) {
         guard T.taskType == .worker || T.taskType == .signing else {
-            throw .wrongTaskType(name: T.taskName, type: T.taskType, reason: "an ExternalTask must be Worker or Signing")
+            throw .wrongTaskType(
+                name: T.taskName,
+                type: T.taskType,
+                reason: "an ExternalTask must be Worker or Signing"
+            )
         }
         if let clash = T.inputFields.first(where: { $0.name == InputField.taskConfigurationName }) {
-            throw .wrongTaskType(name: T.taskName, type: T.taskType, reason: "input field '\(clash.name)' is reserved for the DBTask side")
+            throw .wrongTaskType(
+                name: T.taskName,
+                type: T.taskType,
+                reason: "input field '\(clash.name)' is reserved for the DBTask side"
+            )
         }
-        try insert(Registration(
-            key: Key(type: T.taskType, name: T.taskName), version: T.taskVersion,
-            makeDBTask: { try DBExternalTaskProxy<T>(taskData: $0) },
-            makeExternalTask: { try T.make(taskData: $0, dynamicData: $1) },
-            providedWorkerTags: { DBExternalTaskProxy<T>.getProvidedWorkerTags(host: $0) }))
+        try insert(
+            Registration(
+                key: Key(type: T.taskType, name: T.taskName),
+                version: T.taskVersion,
+                makeDBTask: { try DBExternalTaskProxy<T>(taskData: $0) },
+                makeExternalTask: { try T.make(taskData: $0, dynamicData: $1) },
+                providedWorkerTags: { DBExternalTaskProxy<T>.getProvidedWorkerTags(host: $0) }
+            )
+        )
     }
 
     /// Registers a server, internal, workflow or wait task implemented directly on the DBTask side.
@@ -56,12 +68,21 @@ public struct TaskRegistry: Sendable {
     ///   name, a duplicate or a Server/Worker clash.
     public mutating func register<T: DBTask>(db task: T.Type) throws(TaskRegistryError) {
         guard T.taskType != .worker, T.taskType != .signing else {
-            throw .wrongTaskType(name: T.taskName, type: T.taskType, reason: "Worker and Signing tasks register as ExternalTask")
+            throw .wrongTaskType(
+                name: T.taskName,
+                type: T.taskType,
+                reason: "Worker and Signing tasks register as ExternalTask"
+            )
         }
-        try insert(Registration(
-            key: Key(type: T.taskType, name: T.taskName), version: T.taskVersion,
-            makeDBTask: { try T(taskData: $0) }, makeExternalTask: nil,
-            providedWorkerTags: { T.getProvidedWorkerTags(host: $0) }))
+        try insert(
+            Registration(
+                key: Key(type: T.taskType, name: T.taskName),
+                version: T.taskVersion,
+                makeDBTask: { try T(taskData: $0) },
+                makeExternalTask: nil,
+                providedWorkerTags: { T.getProvidedWorkerTags(host: $0) }
+            )
+        )
     }
 
     private mutating func insert(_ registration: Registration) throws(TaskRegistryError) {
@@ -71,11 +92,12 @@ public struct TaskRegistry: Sendable {
         }
         guard registrations[key] == nil else { throw .duplicate(key) }
         // A Server task and a Worker task may not share a name (Debusine refuses it too).
-        let rival: TaskType? = switch key.type {
-        case .server: .worker
-        case .worker: .server
-        default: nil
-        }
+        let rival: TaskType? =
+            switch key.type {
+            case .server: .worker
+            case .worker: .server
+            default: nil
+            }
         if let rival, registrations[Key(type: rival, name: key.name)] != nil {
             throw .serverWorkerNameClash(name: key.name, existing: rival, new: key.type)
         }
@@ -101,7 +123,12 @@ public struct TaskRegistry: Sendable {
     ///
     /// - Throws: `TaskRegistryError.unknownTask` (also for tasks that do not run on workers), or the task's
     ///   data or saved-field error.
-    public func makeExternalTask(type: TaskType, name: String, taskData: JSONValue, dynamicData: JSONValue) throws
+    public func makeExternalTask(
+        type: TaskType,
+        name: String,
+        taskData: JSONValue,
+        dynamicData: JSONValue
+    ) throws
         -> any ExternalTask
     {
         guard let make = registration(type: type, name: name)?.makeExternalTask else {
@@ -136,7 +163,8 @@ public enum TaskRegistryError: Error, Hashable, Sendable, CustomStringConvertibl
         case .duplicate(let key): "task \(key) is already registered"
         case .serverWorkerNameClash(let name, let existing, let new):
             "cannot register \(new.rawValue) task '\(name)': a \(existing.rawValue) task has the same name"
-        case .wrongTaskType(let name, let type, let reason): "cannot register task '\(name)' of type \(type.rawValue): \(reason)"
+        case .wrongTaskType(let name, let type, let reason):
+            "cannot register task '\(name)' of type \(type.rawValue): \(reason)"
         case .invalidName(let name): "invalid task name '\(name)': it must be non-empty, without ':' or spaces"
         case .unknownTask(let key): "no task \(key) is registered"
         }

@@ -15,17 +15,24 @@ public struct ExecutorSettings: Hashable, Sendable {
     ///
     /// The pre-0.14 name `host_architecture` is refused with a pointer to `build_architecture`, so old
     /// task data fails loudly instead of silently building for the fallback architecture.
-    static func read(from reader: inout TaskDataReader, environmentRequired: Bool, readsArchitecture: Bool = true)
+    static func read(
+        from reader: inout TaskDataReader,
+        environmentRequired: Bool,
+        readsArchitecture: Bool = true
+    )
         throws(TaskDataError) -> ExecutorSettings
     {
         if let old = reader.raw("host_architecture") {
             throw .invalidValue(
-                field: reader.fieldName("host_architecture"), value: old,
-                reason: "this field was renamed to build_architecture")
+                field: reader.fieldName("host_architecture"),
+                value: old,
+                reason: "this field was renamed to build_architecture"
+            )
         }
         let backend = try reader.backend()
         let architecture = readsArchitecture ? try reader.optionalString("build_architecture") : nil
-        let environment = environmentRequired
+        let environment =
+            environmentRequired
             ? try reader.singleLookup("environment") : try reader.optionalSingleLookup("environment")
         return ExecutorSettings(backend: backend, buildArchitecture: architecture, environment: environment)
     }
@@ -47,8 +54,11 @@ enum ExecutorTaskSupport {
     static func environment(optional: Bool = false) -> InputField {
         let options = EnvironmentFieldOptions(architectureField: buildArchitectureField, backendPath: "backend")
         return InputField(
-            environmentField, kind: optional ? .optionalEnvironment(options) : .environment(options), stage: .pending,
-            categories: KnownCategories.environmentArtifacts)
+            environmentField,
+            kind: optional ? .optionalEnvironment(options) : .environment(options),
+            stage: .pending,
+            categories: KnownCategories.environmentArtifacts
+        )
     }
 
     /// `worker:executor:<backend>` (`auto` → `unshare`) and `worker:build-arch:<build architecture>`.
@@ -89,5 +99,7 @@ struct SourcePackageFacts: Hashable, Sendable {
 
 extension Set where Element == String {
     /// The artifact categories binary-package inputs accept.
-    static let binaryArtifactCategories: Set<String> = ["debian:binary-package", "debian:binary-packages", "debian:upload"]
+    static let binaryArtifactCategories: Set<String> = [
+        "debian:binary-package", "debian:binary-packages", "debian:upload",
+    ]
 }

@@ -20,7 +20,10 @@ public struct DelayTask: DBTask {
         let text = try reader.string("delay_until")
         guard let date = Self.parseTimestamp(text) else {
             throw TaskDataError.invalidValue(
-                field: "delay_until", value: .string(text), reason: "must be an ISO 8601 timestamp with a time zone")
+                field: "delay_until",
+                value: .string(text),
+                reason: "must be an ISO 8601 timestamp with a time zone"
+            )
         }
         delayUntil = date
         taskConfiguration = try reader.taskConfiguration()

@@ -25,8 +25,10 @@ public struct ServerNoopTask: DBTask {
     public init(taskData: JSONValue) throws {
         var reader = try TaskDataReader(taskData)
         data = TaskData(
-            result: try reader.bool("result", default: true), exception: try reader.bool("exception", default: false),
-            taskConfiguration: try reader.taskConfiguration())
+            result: try reader.bool("result", default: true),
+            exception: try reader.bool("exception", default: false),
+            taskConfiguration: try reader.taskConfiguration()
+        )
         try reader.finish()
         self.taskData = taskData
         inputs = try ResolvedInputs(fields: Self.ownInputFields)

@@ -37,9 +37,17 @@ public struct DebsignTask: ExternalTask {
         let key = try reader.string("key")
         let isHex = key.allSatisfy(\.isHexDigit)
         guard isHex, key.count == 40 || key.count == 64 else {
-            throw .invalidValue(field: "key", value: .string(key), reason: "must be an OpenPGP fingerprint of 40 or 64 hexadecimal digits")
+            throw .invalidValue(
+                field: "key",
+                value: .string(key),
+                reason: "must be an OpenPGP fingerprint of 40 or 64 hexadecimal digits"
+            )
         }
-        let data = TaskData(unsigned: unsigned, key: key.uppercased(), taskConfiguration: try reader.taskConfiguration())
+        let data = TaskData(
+            unsigned: unsigned,
+            key: key.uppercased(),
+            taskConfiguration: try reader.taskConfiguration()
+        )
         try reader.finish()
         return data
     }
@@ -51,7 +59,9 @@ public struct DebsignTask: ExternalTask {
     public func computeDynamicData() throws -> TaskDynamicData {
         let unsigned = try inputs.artifact("unsigned")
         return TaskDynamicData(
-            subject: try getSubject(), extra: ["unsigned_id": unsigned.artifactID.map(JSONValue.int) ?? .null])
+            subject: try getSubject(),
+            extra: ["unsigned_id": unsigned.artifactID.map(JSONValue.int) ?? .null]
+        )
     }
 
     public static func getProvidedWorkerTags(host: WorkerHostCapabilities) -> Set<String> {

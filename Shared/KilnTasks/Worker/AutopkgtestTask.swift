@@ -47,14 +47,25 @@ public struct AutopkgtestTask: ExternalTask {
     public static let inputFields: [InputField] = [
         ExecutorTaskSupport.buildArchitecture(),
         InputField(
-            "input_source_artifact", kind: .single, stage: .pending, path: "input.source_artifact",
-            categories: [KnownCategories.sourcePackage]),
+            "input_source_artifact",
+            kind: .single,
+            stage: .pending,
+            path: "input.source_artifact",
+            categories: [KnownCategories.sourcePackage]
+        ),
         InputField(
-            "input_binary_artifacts", kind: .multiple, path: "input.binary_artifacts",
-            categories: .binaryArtifactCategories),
+            "input_binary_artifacts",
+            kind: .multiple,
+            path: "input.binary_artifacts",
+            categories: .binaryArtifactCategories
+        ),
         InputField(
-            "input_context_artifacts", kind: .multiple, path: "input.context_artifacts",
-            categories: .binaryArtifactCategories, default: []),
+            "input_context_artifacts",
+            kind: .multiple,
+            path: "input.context_artifacts",
+            categories: .binaryArtifactCategories,
+            default: []
+        ),
         ExecutorTaskSupport.environment(),
     ]
 
@@ -83,8 +94,10 @@ public struct AutopkgtestTask: ExternalTask {
         var failOn = FailOn(failedTest: true, flakyTest: false, skippedTest: false)
         if var fail = try reader.object("fail_on") {
             failOn = FailOn(
-                failedTest: try fail.bool("failed_test", default: true), flakyTest: try fail.bool("flaky_test", default: false),
-                skippedTest: try fail.bool("skipped_test", default: false))
+                failedTest: try fail.bool("failed_test", default: true),
+                flakyTest: try fail.bool("flaky_test", default: false),
+                skippedTest: try fail.bool("skipped_test", default: false)
+            )
             try fail.finish()
         }
         var timeout: [String: Int] = [:]
@@ -93,14 +106,20 @@ public struct AutopkgtestTask: ExternalTask {
             try limits.finish()
         }
         let data = TaskData(
-            sourceArtifact: source, binaryArtifacts: binaries, contextArtifacts: context,
+            sourceArtifact: source,
+            binaryArtifacts: binaries,
+            contextArtifacts: context,
             executor: try ExecutorSettings.read(from: &reader, environmentRequired: true),
-            includeTests: try reader.stringList("include_tests"), excludeTests: try reader.stringList("exclude_tests"),
-            debugLevel: try reader.optionalInt("debug_level", in: 0...3) ?? 0, extraEnvironment: extraEnvironment,
+            includeTests: try reader.stringList("include_tests"),
+            excludeTests: try reader.stringList("exclude_tests"),
+            debugLevel: try reader.optionalInt("debug_level", in: 0...3) ?? 0,
+            extraEnvironment: extraEnvironment,
             needsInternet: try reader.choice("needs_internet", from: ["run", "try", "skip"], default: "run"),
-            failOn: failOn, timeout: timeout,
+            failOn: failOn,
+            timeout: timeout,
             usePackagesFromBaseRepository: try reader.bool("use_packages_from_base_repository", default: false),
-            taskConfiguration: try reader.taskConfiguration())
+            taskConfiguration: try reader.taskConfiguration()
+        )
         try reader.finish()
         return data
     }
@@ -115,14 +134,22 @@ public struct AutopkgtestTask: ExternalTask {
 
     public func computeDynamicData() throws -> TaskDynamicData {
         var extra: [String: JSONValue] = [
-            "input_source_artifact_id": try inputs.artifact("input_source_artifact").artifactID.map(JSONValue.int) ?? .null,
-            "input_binary_artifacts_ids": .array(try inputs.multiple("input_binary_artifacts").artifactIDs.map(JSONValue.int)),
-            "input_context_artifacts_ids": .array(try inputs.multiple("input_context_artifacts").artifactIDs.map(JSONValue.int)),
+            "input_source_artifact_id": try inputs.artifact("input_source_artifact").artifactID.map(JSONValue.int)
+                ?? .null,
+            "input_binary_artifacts_ids": .array(
+                try inputs.multiple("input_binary_artifacts").artifactIDs.map(JSONValue.int)
+            ),
+            "input_context_artifacts_ids": .array(
+                try inputs.multiple("input_context_artifacts").artifactIDs.map(JSONValue.int)
+            ),
         ]
         extra["environment_id"] = try ExecutorTaskSupport.environmentID(inputs)
         return TaskDynamicData(
-            parameterSummary: try source?.summary, subject: try getSubject(),
-            configurationContext: try getConfigurationContext(), extra: extra)
+            parameterSummary: try source?.summary,
+            subject: try getSubject(),
+            configurationContext: try getConfigurationContext(),
+            extra: extra
+        )
     }
 
     public static func getProvidedWorkerTags(host: WorkerHostCapabilities) -> Set<String> {

@@ -45,11 +45,20 @@ public struct LintianTask: ExternalTask {
     public static let inputFields: [InputField] = [
         ExecutorTaskSupport.buildArchitecture(),
         InputField(
-            "input_source_artifact", kind: .optionalSingle, stage: .pending, path: "input.source_artifact",
-            categories: [KnownCategories.sourcePackage]),
+            "input_source_artifact",
+            kind: .optionalSingle,
+            stage: .pending,
+            path: "input.source_artifact",
+            categories: [KnownCategories.sourcePackage]
+        ),
         InputField(
-            "input_binary_artifacts", kind: .multiple, stage: .pending, path: "input.binary_artifacts",
-            categories: .binaryArtifactCategories, default: []),
+            "input_binary_artifacts",
+            kind: .multiple,
+            stage: .pending,
+            path: "input.binary_artifacts",
+            categories: .binaryArtifactCategories,
+            default: []
+        ),
         ExecutorTaskSupport.environment(),
     ]
 
@@ -70,7 +79,11 @@ public struct LintianTask: ExternalTask {
         let binaries = try input.multipleLookup("binary_artifacts", default: [])
         try input.finish()
         if source == nil, binaries == [] {
-            throw .invalidValue(field: "input", value: json.value(atPath: "input") ?? .null, reason: "one of source_artifact or binary_artifacts must be set")
+            throw .invalidValue(
+                field: "input",
+                value: json.value(atPath: "input") ?? .null,
+                reason: "one of source_artifact or binary_artifacts must be set"
+            )
         }
         var analyses = Analyses(source: true, binaryAll: true, binaryAny: true)
         if var output = try reader.object("output") {
@@ -80,12 +93,16 @@ public struct LintianTask: ExternalTask {
             try output.finish()
         }
         let data = TaskData(
-            sourceArtifact: source, binaryArtifacts: binaries, analyses: analyses,
+            sourceArtifact: source,
+            binaryArtifacts: binaries,
+            analyses: analyses,
             targetDistribution: try reader.optionalString("target_distribution") ?? "debian:unstable",
-            includeTags: try reader.stringList("include_tags"), excludeTags: try reader.stringList("exclude_tags"),
+            includeTags: try reader.stringList("include_tags"),
+            excludeTags: try reader.stringList("exclude_tags"),
             failOnSeverity: try reader.choice("fail_on_severity", from: severities, default: "none"),
             executor: try ExecutorSettings.read(from: &reader, environmentRequired: true),
-            taskConfiguration: try reader.taskConfiguration())
+            taskConfiguration: try reader.taskConfiguration()
+        )
         try reader.finish()
         return data
     }
@@ -107,13 +124,19 @@ public struct LintianTask: ExternalTask {
         var extra: [String: JSONValue] = [
             "input_source_artifact_id":
                 try inputs.optionalArtifact("input_source_artifact")?.artifactID.map(JSONValue.int) ?? .null,
-            "input_binary_artifacts_ids": .array(try inputs.multiple("input_binary_artifacts").artifactIDs.map(JSONValue.int)),
+            "input_binary_artifacts_ids": .array(
+                try inputs.multiple("input_binary_artifacts").artifactIDs.map(JSONValue.int)
+            ),
         ]
         extra["environment_id"] = try ExecutorTaskSupport.environmentID(inputs)
         let analyses = data.analyses.names.joined(separator: "+")
         return TaskDynamicData(
-            parameterSummary: try source?.summary, subject: try getSubject(),
-            runtimeContext: codename.map { "\(analyses):\($0)" }, configurationContext: codename, extra: extra)
+            parameterSummary: try source?.summary,
+            subject: try getSubject(),
+            runtimeContext: codename.map { "\(analyses):\($0)" },
+            configurationContext: codename,
+            extra: extra
+        )
     }
 
     public func computeSystemRequiredTags() throws -> Set<String> {

@@ -60,12 +60,20 @@ public struct MmdebstrapTask: ExternalTask {
         guard var options = try reader.object("bootstrap_options") else { throw .missingField("bootstrap_options") }
         let architecture = try options.string("architecture")
         if architecture.isEmpty || architecture.contains(where: \.isWhitespace) {
-            throw .invalidValue(field: options.fieldName("architecture"), value: .string(architecture), reason: "must be a Debian architecture name")
+            throw .invalidValue(
+                field: options.fieldName("architecture"),
+                value: .string(architecture),
+                reason: "must be a Debian architecture name"
+            )
         }
         var variant: String?
         if let given = try options.optionalString("variant") {
             guard variants.contains(given) else {
-                throw .invalidValue(field: options.fieldName("variant"), value: .string(given), reason: "must be one of \(variants.joined(separator: ", "))")
+                throw .invalidValue(
+                    field: options.fieldName("variant"),
+                    value: .string(given),
+                    reason: "must be one of \(variants.joined(separator: ", "))"
+                )
             }
             variant = given
         }
@@ -78,25 +86,43 @@ public struct MmdebstrapTask: ExternalTask {
             throw .wrongType(field: "bootstrap_repositories", expected: "a list of repositories", found: list)
         }
         if elements.isEmpty {
-            throw .invalidValue(field: "bootstrap_repositories", value: list, reason: "at least one repository is needed")
+            throw .invalidValue(
+                field: "bootstrap_repositories",
+                value: list,
+                reason: "at least one repository is needed"
+            )
         }
         var repositories: [Repository] = []
         for (index, element) in elements.enumerated() {
             var repository = try TaskDataReader(element, path: "bootstrap_repositories[\(index)]")
             let types = try repository.stringList("types", default: ["deb"])
             if let bad = types.first(where: { !["deb", "deb-src"].contains($0) }) {
-                throw .invalidValue(field: repository.fieldName("types"), value: .string(bad), reason: "must be deb or deb-src")
+                throw .invalidValue(
+                    field: repository.fieldName("types"),
+                    value: .string(bad),
+                    reason: "must be deb or deb-src"
+                )
             }
-            repositories.append(Repository(
-                mirror: try repository.string("mirror"), suite: try repository.string("suite"),
-                components: try repository.stringList("components"), types: types))
+            repositories.append(
+                Repository(
+                    mirror: try repository.string("mirror"),
+                    suite: try repository.string("suite"),
+                    components: try repository.stringList("components"),
+                    types: types
+                )
+            )
             try repository.finish()
         }
         let data = TaskData(
-            architecture: architecture, variant: variant, extraPackages: extraPackages, useSignedBy: useSignedBy,
-            repositories: repositories, customizationScript: try reader.optionalString("customization_script"),
+            architecture: architecture,
+            variant: variant,
+            extraPackages: extraPackages,
+            useSignedBy: useSignedBy,
+            repositories: repositories,
+            customizationScript: try reader.optionalString("customization_script"),
             executor: try ExecutorSettings.read(from: &reader, environmentRequired: false, readsArchitecture: false),
-            taskConfiguration: try reader.taskConfiguration())
+            taskConfiguration: try reader.taskConfiguration()
+        )
         try reader.finish()
         return data
     }

@@ -26,7 +26,10 @@ public struct NoopTask: ExternalTask {
 
     public static func validateData(_ json: JSONValue) throws(TaskDataError) -> TaskData {
         var reader = try TaskDataReader(json)
-        let data = TaskData(result: try reader.bool("result", default: true), taskConfiguration: try reader.taskConfiguration())
+        let data = TaskData(
+            result: try reader.bool("result", default: true),
+            taskConfiguration: try reader.taskConfiguration()
+        )
         try reader.finish()
         return data
     }

@@ -43,11 +43,19 @@ public struct SbuildTask: ExternalTask {
     public static let inputFields: [InputField] = [
         ExecutorTaskSupport.buildArchitecture(),
         InputField(
-            "input_source_artifact", kind: .single, stage: .pending, path: "input.source_artifact",
-            categories: [KnownCategories.sourcePackage]),
+            "input_source_artifact",
+            kind: .single,
+            stage: .pending,
+            path: "input.source_artifact",
+            categories: [KnownCategories.sourcePackage]
+        ),
         InputField(
-            "input_extra_binary_artifacts", kind: .multiple, path: "input.extra_binary_artifacts",
-            categories: .binaryArtifactCategories, default: []),
+            "input_extra_binary_artifacts",
+            kind: .multiple,
+            path: "input.extra_binary_artifacts",
+            categories: .binaryArtifactCategories,
+            default: []
+        ),
         ExecutorTaskSupport.environment(),
     ]
 
@@ -75,10 +83,18 @@ public struct SbuildTask: ExternalTask {
             throw .invalidValue(field: componentsField, value: [], reason: "at least one of any, all, source is needed")
         }
         for (index, component) in components.enumerated() where !Self.components.contains(component) {
-            throw .invalidValue(field: "\(componentsField)[\(index)]", value: .string(component), reason: "must be one of any, all, source")
+            throw .invalidValue(
+                field: "\(componentsField)[\(index)]",
+                value: .string(component),
+                reason: "must be one of any, all, source"
+            )
         }
         if Set(components).count != components.count {
-            throw .invalidValue(field: componentsField, value: .array(components.map(JSONValue.string)), reason: "duplicate entries")
+            throw .invalidValue(
+                field: componentsField,
+                value: .array(components.map(JSONValue.string)),
+                reason: "duplicate entries"
+            )
         }
         let profiles = try reader.stringList("build_profiles")
         var binnmu: BinNMU?
@@ -86,7 +102,11 @@ public struct SbuildTask: ExternalTask {
             let changelog = try nmu.string("changelog")
             let suffix = try nmu.string("suffix")
             if suffix.isEmpty || suffix.contains(where: \.isWhitespace) {
-                throw .invalidValue(field: nmu.fieldName("suffix"), value: .string(suffix), reason: "must be a non-empty version suffix such as +b1")
+                throw .invalidValue(
+                    field: nmu.fieldName("suffix"),
+                    value: .string(suffix),
+                    reason: "must be a non-empty version suffix such as +b1"
+                )
             }
             binnmu = BinNMU(changelog: changelog, suffix: suffix, maintainer: try nmu.optionalString("maintainer"))
             try nmu.finish()
@@ -94,18 +114,33 @@ public struct SbuildTask: ExternalTask {
         var resolver: String?
         if let given = try reader.optionalString("build_dep_resolution") {
             guard Self.resolvers.contains(given) else {
-                throw .invalidValue(field: "build_dep_resolution", value: .string(given), reason: "must be one of \(Self.resolvers.joined(separator: ", "))")
+                throw .invalidValue(
+                    field: "build_dep_resolution",
+                    value: .string(given),
+                    reason: "must be one of \(Self.resolvers.joined(separator: ", "))"
+                )
             }
             resolver = given
         }
         let criteria = try reader.optionalString("aspcud_criteria")
         if let criteria, resolver != "aspcud" {
-            throw .invalidValue(field: "aspcud_criteria", value: .string(criteria), reason: "only allowed with build_dep_resolution aspcud")
+            throw .invalidValue(
+                field: "aspcud_criteria",
+                value: .string(criteria),
+                reason: "only allowed with build_dep_resolution aspcud"
+            )
         }
         let data = TaskData(
-            sourceArtifact: source, extraBinaryArtifacts: extra, executor: executor, buildComponents: components,
-            buildProfiles: profiles, binnmu: binnmu, buildDepResolution: resolver, aspcudCriteria: criteria,
-            taskConfiguration: try reader.taskConfiguration())
+            sourceArtifact: source,
+            extraBinaryArtifacts: extra,
+            executor: executor,
+            buildComponents: components,
+            buildProfiles: profiles,
+            binnmu: binnmu,
+            buildDepResolution: resolver,
+            aspcudCriteria: criteria,
+            taskConfiguration: try reader.taskConfiguration()
+        )
         try reader.finish()
         return data
     }
@@ -123,12 +158,16 @@ public struct SbuildTask: ExternalTask {
         var extra: [String: JSONValue] = [
             "input_source_artifact_id": sourceArtifact.artifactID.map(JSONValue.int) ?? .null,
             "input_extra_binary_artifacts_ids": .array(
-                try inputs.multiple("input_extra_binary_artifacts").artifactIDs.map(JSONValue.int)),
+                try inputs.multiple("input_extra_binary_artifacts").artifactIDs.map(JSONValue.int)
+            ),
         ]
         extra["environment_id"] = try ExecutorTaskSupport.environmentID(inputs)
         return TaskDynamicData(
-            parameterSummary: try source?.summary, subject: try getSubject(),
-            configurationContext: try getConfigurationContext(), extra: extra)
+            parameterSummary: try source?.summary,
+            subject: try getSubject(),
+            configurationContext: try getConfigurationContext(),
+            extra: extra
+        )
     }
 
     public static func getProvidedWorkerTags(host: WorkerHostCapabilities) -> Set<String> {

@@ -8,11 +8,19 @@ struct InputFieldResolutionTests {
         .taskConfiguration,
         InputField("build_architecture", kind: .buildArchitecture, stage: .pending),
         InputField(
-            "input_source_artifact", kind: .single, stage: .pending, path: "input.source_artifact",
-            categories: ["debian:source-package"]),
+            "input_source_artifact",
+            kind: .single,
+            stage: .pending,
+            path: "input.source_artifact",
+            categories: ["debian:source-package"]
+        ),
         InputField(
-            "input_binary_artifacts", kind: .multiple, path: "input.binary_artifacts",
-            categories: ["debian:binary-package"], default: []),
+            "input_binary_artifacts",
+            kind: .multiple,
+            path: "input.binary_artifacts",
+            categories: ["debian:binary-package"],
+            default: []
+        ),
         InputField("environment", kind: .environment(environment)),
         InputField("suite", kind: .suiteArchive),
     ]
@@ -25,13 +33,20 @@ struct InputFieldResolutionTests {
     ]
 
     func resolved(
-        _ stage: Stage, data: JSONValue = taskData, fields: [InputField] = fields,
-        lookups: RecordLookups = Fixtures.lookups(), settings: InputResolutionSettings? = nil
+        _ stage: Stage,
+        data: JSONValue = taskData,
+        fields: [InputField] = fields,
+        lookups: RecordLookups = Fixtures.lookups(),
+        settings: InputResolutionSettings? = nil
     ) throws -> ResolvedInputs {
         var inputs = try ResolvedInputs(fields: fields)
         let request = InputResolutionRequest(
-            taskData: data, taskName: "Sbuild", lookups: lookups, context: Fixtures.context,
-            settings: try settings ?? InputResolutionSettings())
+            taskData: data,
+            taskName: "Sbuild",
+            lookups: lookups,
+            context: Fixtures.context,
+            settings: try settings ?? InputResolutionSettings()
+        )
         try inputs.resolve(stage: stage, with: request)
         return inputs
     }
@@ -91,7 +106,11 @@ struct InputFieldResolutionTests {
     @Test("§4.7: no build_architecture in task data → the server fallback, never a worker's architecture")
     func buildArchitectureFallback() throws {
         let lookups = Fixtures.lookups()
-        let inputs = try resolved(.running, lookups: lookups, settings: try InputResolutionSettings(fallbackArchitecture: "arm64"))
+        let inputs = try resolved(
+            .running,
+            lookups: lookups,
+            settings: try InputResolutionSettings(fallbackArchitecture: "arm64")
+        )
         #expect(try inputs.string("build_architecture") == "arm64")
         #expect(lookups.environmentCalls.map(\.architecture) == ["arm64"])
         #expect(try inputs.artifact("environment").artifactID == 4, "the arm64 tarball was found")
@@ -108,7 +127,9 @@ struct InputFieldResolutionTests {
         let inputs = try resolved(.pending)
         #expect(try inputs.collection("task_configuration") == nil)
         let explicitDefault = try resolved(
-            .pending, data: try Self.taskData.setting("default@debusine:task-configuration", atPath: "task_configuration"))
+            .pending,
+            data: try Self.taskData.setting("default@debusine:task-configuration", atPath: "task_configuration")
+        )
         #expect(try explicitDefault.collection("task_configuration") == nil)
     }
 
@@ -124,9 +145,13 @@ struct InputFieldResolutionTests {
     func nonDefaultConfigurationMissing() throws {
         let data = try Self.taskData.setting("custom@debusine:task-configuration", atPath: "task_configuration")
         let error = try #require(throws: TaskInputError.self) { try resolved(.pending, data: data) }
-        #expect(error == .whileResolving(
-            field: "task_configuration",
-            .lookup(.notFound("'custom@debusine:task-configuration' does not exist or is hidden"))))
+        #expect(
+            error
+                == .whileResolving(
+                    field: "task_configuration",
+                    .lookup(.notFound("'custom@debusine:task-configuration' does not exist or is hidden"))
+                )
+        )
     }
 
     @Test("§4.4: a missing attribute is 'Task input attribute ... not found', noting the field")
@@ -134,7 +159,10 @@ struct InputFieldResolutionTests {
         let data = Self.taskData.removing(path: "input.source_artifact")
         let error = try #require(throws: TaskInputError.self) { try resolved(.pending, data: data) }
         #expect(error.underlying == .attributeNotFound("input.source_artifact"))
-        #expect(error.description == "Task input attribute 'input.source_artifact' not found (while resolving input field 'input_source_artifact')")
+        #expect(
+            error.description
+                == "Task input attribute 'input.source_artifact' not found (while resolving input field 'input_source_artifact')"
+        )
     }
 
     @Test("§4.4: list fields check each element and name it x[i]")
@@ -143,13 +171,23 @@ struct InputFieldResolutionTests {
         let wrongType = try #require(throws: TaskInputError.self) {
             try resolved(.running, data: ["artifacts": [2, 2, true]], fields: fields)
         }
-        #expect(wrongType.underlying == .wrongType(field: "artifacts[2]", found: true, expected: "integer or string (a single lookup)"))
+        #expect(
+            wrongType.underlying
+                == .wrongType(field: "artifacts[2]", found: true, expected: "integer or string (a single lookup)")
+        )
         #expect(wrongType.description.hasPrefix("Task data field artifacts[2] is boolean true which is not of type"))
 
         let wrongCategory = try #require(throws: TaskInputError.self) {
             try resolved(.running, data: ["artifacts": [2, 1]], fields: fields)
         }
-        #expect(wrongCategory.underlying == .unexpectedCategory(label: "artifacts[1]", category: "debian:source-package", allowed: ["debian:binary-package"]))
+        #expect(
+            wrongCategory.underlying
+                == .unexpectedCategory(
+                    label: "artifacts[1]",
+                    category: "debian:source-package",
+                    allowed: ["debian:binary-package"]
+                )
+        )
         let ok = try resolved(.running, data: ["artifacts": [2, "2@artifacts"]], fields: fields)
         #expect(try ok.artifactList("artifacts").map(\.label) == ["artifacts[0]", "artifacts[1]"])
     }
@@ -158,9 +196,17 @@ struct InputFieldResolutionTests {
     func multipleCategoryCheck() throws {
         let data = try Self.taskData.setting([2, 5], atPath: "input.binary_artifacts")
         let error = try #require(throws: TaskInputError.self) { try resolved(.running, data: data) }
-        #expect(error == .whileResolving(
-            field: "input_binary_artifacts",
-            .unexpectedCategory(label: "input.binary_artifacts[1]", category: "debian:lintian", allowed: ["debian:binary-package"])))
+        #expect(
+            error
+                == .whileResolving(
+                    field: "input_binary_artifacts",
+                    .unexpectedCategory(
+                        label: "input.binary_artifacts[1]",
+                        category: "debian:lintian",
+                        allowed: ["debian:binary-package"]
+                    )
+                )
+        )
     }
 
     @Test("§4.4: optional singles resolve null to null; a missing default-less multiple is an error")
@@ -183,10 +229,21 @@ struct InputFieldResolutionTests {
         #expect(try noArchive.suiteArchive("suite").archive == nil)
         let fields = [InputField("suite", kind: .suiteArchive)]
         let error = try #require(throws: TaskInputError.self) {
-            try resolved(.running, data: ["suite": "default@debusine:task-configuration"], fields: fields,
-                         lookups: Fixtures.lookups(withDefaultConfiguration: true))
+            try resolved(
+                .running,
+                data: ["suite": "default@debusine:task-configuration"],
+                fields: fields,
+                lookups: Fixtures.lookups(withDefaultConfiguration: true)
+            )
         }
-        #expect(error.underlying == .unexpectedCollectionCategory(label: "suite", category: "debusine:task-configuration", expected: "debian:suite"))
+        #expect(
+            error.underlying
+                == .unexpectedCollectionCategory(
+                    label: "suite",
+                    category: "debusine:task-configuration",
+                    expected: "debian:suite"
+                )
+        )
     }
 
     @Test("a container refuses two fields with one name, and undeclared names are errors")

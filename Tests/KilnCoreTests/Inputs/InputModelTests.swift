@@ -33,9 +33,13 @@ struct InputModelTests {
         #expect(single.json == Self.sourceExample)
     }
 
-    @Test("unknown keys are rejected with an error naming the key", arguments: [
-        ("InputArtifactSingle", "extra"), ("InputArtifactMultiple", "artifact_ids"), ("InputCollectionSingle", "id"),
-    ])
+    @Test(
+        "unknown keys are rejected with an error naming the key",
+        arguments: [
+            ("InputArtifactSingle", "extra"), ("InputArtifactMultiple", "artifact_ids"),
+            ("InputCollectionSingle", "id"),
+        ]
+    )
     func unknownKeysRejected(model: String, key: String) throws {
         let error: InputModelError
         switch model {
@@ -74,38 +78,71 @@ struct InputModelTests {
         #expect(throws: InputModelError.dataWithoutCategory(model: "InputArtifactSingle")) {
             try InputArtifactSingle(json: ["label": "x", "lookup": 1, "data": ["a": 1]])
         }
-        #expect(throws: InputModelError.unknownCategory(model: "InputCollectionSingle", category: "debian:source-package")) {
+        #expect(
+            throws: InputModelError.unknownCategory(model: "InputCollectionSingle", category: "debian:source-package")
+        ) {
             try InputCollectionSingle(
-                label: "x", lookup: .id(1), collectionID: 1, scopeName: "s", workspaceName: "w",
-                category: "debian:source-package", name: "n")
+                label: "x",
+                lookup: .id(1),
+                collectionID: 1,
+                scopeName: "s",
+                workspaceName: "w",
+                category: "debian:source-package",
+                name: "n"
+            )
         }
     }
 
     @Test("lookup must be an integer or a string")
     func lookupType() {
-        #expect(throws: InputModelError.wrongType(model: "InputArtifactSingle", key: "lookup", expected: "an integer or a string", found: [1])) {
+        #expect(
+            throws: InputModelError.wrongType(
+                model: "InputArtifactSingle",
+                key: "lookup",
+                expected: "an integer or a string",
+                found: [1]
+            )
+        ) {
             try InputArtifactSingle(json: ["label": "x", "lookup": [1]])
         }
     }
 
     @Test("multiple lookups keep the user form; legacy id-only artifacts are accepted")
     func multipleUserFormAndLegacyIDs() throws {
-        let userLookup: JSONValue = ["collection": "sid@debian:suite", "child_type": "artifact", "data__package": "hello"]
-        let multiple = try InputArtifactMultiple(json: ["label": "input.binary_artifacts", "lookup": userLookup, "artifacts": [4, ["artifact_id": 5]]])
+        let userLookup: JSONValue = [
+            "collection": "sid@debian:suite", "child_type": "artifact", "data__package": "hello",
+        ]
+        let multiple = try InputArtifactMultiple(json: [
+            "label": "input.binary_artifacts", "lookup": userLookup, "artifacts": [4, ["artifact_id": 5]],
+        ])
         #expect(multiple.lookup == userLookup)
         #expect(multiple.artifactIDs == [4, 5])
-        #expect(multiple.json == ["label": "input.binary_artifacts", "lookup": userLookup, "artifacts": [["artifact_id": 4], ["artifact_id": 5]]])
+        #expect(
+            multiple.json == [
+                "label": "input.binary_artifacts", "lookup": userLookup,
+                "artifacts": [["artifact_id": 4], ["artifact_id": 5]],
+            ]
+        )
     }
 
     @Test("collection input writes every key, snake_case")
     func collectionKeys() throws {
         let suite = try InputCollectionSingle(
-            label: "suite", lookup: .string("sid@debian:suite"), collectionID: 10, scopeName: "debian",
-            workspaceName: "base", category: "debian:suite", name: "sid", data: ["release_fields": ["Suite": "unstable"]])
+            label: "suite",
+            lookup: .string("sid@debian:suite"),
+            collectionID: 10,
+            scopeName: "debian",
+            workspaceName: "base",
+            category: "debian:suite",
+            name: "sid",
+            data: ["release_fields": ["Suite": "unstable"]]
+        )
         let json = try encode(suite)
-        #expect(Set(json.objectValue?.keys.map { $0 } ?? []) == [
-            "label", "lookup", "collection_id", "scope_name", "workspace_name", "category", "name", "data",
-        ])
+        #expect(
+            Set(json.objectValue?.keys.map { $0 } ?? []) == [
+                "label", "lookup", "collection_id", "scope_name", "workspace_name", "category", "name", "data",
+            ]
+        )
         #expect(try decode(InputCollectionSingle.self, json) == suite)
     }
 
@@ -119,9 +156,16 @@ struct InputModelTests {
         let category = hasCategory ? categories[pick(3) % categories.count] : nil
         var data: [String: JSONValue]?
         if hasCategory, pick(4) % 2 == 0 {
-            data = ["n": .int(pick(0)), "s": .string("v\(pick(1))"), "b": .bool(pick(2) % 2 == 0), "l": [.int(pick(3)), nil]]
+            data = [
+                "n": .int(pick(0)), "s": .string("v\(pick(1))"), "b": .bool(pick(2) % 2 == 0),
+                "l": [.int(pick(3)), nil],
+            ]
         }
-        let artifact = try BaseTaskInputArtifact(artifactID: pick(5) % 4 == 0 ? nil : pick(5), category: category, data: data)
+        let artifact = try BaseTaskInputArtifact(
+            artifactID: pick(5) % 4 == 0 ? nil : pick(5),
+            category: category,
+            data: data
+        )
         return InputArtifactSingle(label: "input.f\(pick(1))", lookup: lookup, artifact: artifact)
     }
 
@@ -131,13 +175,21 @@ struct InputModelTests {
             let single = try Self.single(from: seeds)
             #expect(try decode(InputArtifactSingle.self, try encode(single)) == single)
             let multiple = InputArtifactMultiple(
-                label: single.label, lookup: .array(seeds.map(JSONValue.int)),
-                artifacts: try seeds.map { try Self.single(from: [$0, $0 + 1, $0 + 2]).artifact })
+                label: single.label,
+                lookup: .array(seeds.map(JSONValue.int)),
+                artifacts: try seeds.map { try Self.single(from: [$0, $0 + 1, $0 + 2]).artifact }
+            )
             #expect(try decode(InputArtifactMultiple.self, try encode(multiple)) == multiple)
             let collection = try InputCollectionSingle(
-                label: single.label, lookup: single.lookup, collectionID: seeds[0], scopeName: "s\(seeds.count)",
-                workspaceName: "w", category: Array(KnownCategories.collections).sorted()[seeds[0] % KnownCategories.collections.count],
-                name: "n\(seeds.last ?? 0)", data: single.data)
+                label: single.label,
+                lookup: single.lookup,
+                collectionID: seeds[0],
+                scopeName: "s\(seeds.count)",
+                workspaceName: "w",
+                category: Array(KnownCategories.collections).sorted()[seeds[0] % KnownCategories.collections.count],
+                name: "n\(seeds.last ?? 0)",
+                data: single.data
+            )
             #expect(try decode(InputCollectionSingle.self, try encode(collection)) == collection)
         }
     }

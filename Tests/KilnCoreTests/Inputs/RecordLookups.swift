@@ -11,7 +11,8 @@ final class RecordLookups: LookupResolving {
     var artifacts: [Int: ArtifactRecord] = [:]
     var collections: [CollectionRecord] = []
     /// `(architecture, backend, format, taskName)` of every environment lookup, in order.
-    private(set) var environmentCalls: [(architecture: String, backend: String?, format: String?, taskName: String)] = []
+    private(set) var environmentCalls: [(architecture: String, backend: String?, format: String?, taskName: String)] =
+        []
 
     init(workspaces: [WorkspaceRecord], artifacts: [ArtifactRecord] = [], collections: [CollectionRecord] = []) {
         for workspace in workspaces { self.workspaces[workspace.id] = workspace }
@@ -20,7 +21,10 @@ final class RecordLookups: LookupResolving {
     }
 
     func lookupSingle(
-        _ lookup: JSONValue, expect: LookupExpectType, defaultCategory: String?, context: LookupContext
+        _ lookup: JSONValue,
+        expect: LookupExpectType,
+        defaultCategory: String?,
+        context: LookupContext
     ) throws -> LookupResult {
         let text: String
         switch lookup {
@@ -29,7 +33,9 @@ final class RecordLookups: LookupResolving {
         default: throw LookupFailure.invalid("\(lookup.compactJSON) is not a single lookup")
         }
         if text.hasSuffix("@artifacts"), let id = Int(text.dropLast("@artifacts".count)) {
-            guard let artifact = artifacts[id] else { throw LookupFailure.notFound("'\(text)' does not exist or is hidden") }
+            guard let artifact = artifacts[id] else {
+                throw LookupFailure.notFound("'\(text)' does not exist or is hidden")
+            }
             return LookupResult(resultType: .artifact, artifact: artifact)
         }
         if text.hasSuffix("@collections"), let id = Int(text.dropLast("@collections".count)) {
@@ -54,11 +60,16 @@ final class RecordLookups: LookupResolving {
     }
 
     func lookupMultiple(
-        _ lookup: JSONValue, expect: LookupExpectType, defaultCategory: String?, context: LookupContext
+        _ lookup: JSONValue,
+        expect: LookupExpectType,
+        defaultCategory: String?,
+        context: LookupContext
     ) throws -> [LookupResult] {
         switch lookup {
         case .array(let elements):
-            return try elements.map { try lookupSingle($0, expect: expect, defaultCategory: defaultCategory, context: context) }
+            return try elements.map {
+                try lookupSingle($0, expect: expect, defaultCategory: defaultCategory, context: context)
+            }
         case .int, .string:
             return [try lookupSingle(lookup, expect: expect, defaultCategory: defaultCategory, context: context)]
         default:
@@ -67,7 +78,11 @@ final class RecordLookups: LookupResolving {
     }
 
     func lookupEnvironment(
-        _ lookup: JSONValue, architecture: String, backend: String?, format: String?, taskName: String,
+        _ lookup: JSONValue,
+        architecture: String,
+        backend: String?,
+        format: String?,
+        taskName: String,
         context: LookupContext
     ) throws -> LookupResult {
         environmentCalls.append((architecture, backend, format, taskName))
@@ -112,27 +127,43 @@ enum Fixtures {
     static let base = WorkspaceRecord(id: 2, scope: "debian", name: "base")
 
     static let hello = ArtifactRecord(
-        id: 1, category: "debian:source-package", workspaceID: 1,
+        id: 1,
+        category: "debian:source-package",
+        workspaceID: 1,
         data: [
             "name": "hello", "version": "1.0-1", "type": "dpkg",
             "dsc_fields": ["Package": "hello", "Version": "1.0-1"],
-        ])
+        ]
+    )
     static let helloBinary = ArtifactRecord(
-        id: 2, category: "debian:binary-package", workspaceID: 1,
-        data: ["srcpkg_name": "hello", "srcpkg_version": "1.0-1", "deb_fields": ["Package": "hello"]])
+        id: 2,
+        category: "debian:binary-package",
+        workspaceID: 1,
+        data: ["srcpkg_name": "hello", "srcpkg_version": "1.0-1", "deb_fields": ["Package": "hello"]]
+    )
     static let sidAmd64 = ArtifactRecord(
-        id: 3, category: "debian:system-tarball", workspaceID: 2,
-        data: ["codename": "sid", "architecture": "amd64", "vendor": "debian"])
+        id: 3,
+        category: "debian:system-tarball",
+        workspaceID: 2,
+        data: ["codename": "sid", "architecture": "amd64", "vendor": "debian"]
+    )
     static let sidArm64 = ArtifactRecord(
-        id: 4, category: "debian:system-tarball", workspaceID: 2,
-        data: ["codename": "sid", "architecture": "arm64", "vendor": "debian"])
+        id: 4,
+        category: "debian:system-tarball",
+        workspaceID: 2,
+        data: ["codename": "sid", "architecture": "arm64", "vendor": "debian"]
+    )
     static let lintianReport = ArtifactRecord(id: 5, category: "debian:lintian", workspaceID: 1)
 
     static let sid = CollectionRecord(id: 10, name: "sid", category: "debian:suite", workspaceID: 2)
     static let archive = CollectionRecord(id: 11, name: "_", category: "debian:archive", workspaceID: 2)
     static let defaultConfiguration = CollectionRecord(
-        id: 12, name: "default", category: "debusine:task-configuration", workspaceID: 1,
-        data: ["git_commit": "abc123"])
+        id: 12,
+        name: "default",
+        category: "debusine:task-configuration",
+        workspaceID: 1,
+        data: ["git_commit": "abc123"]
+    )
 
     static let context = LookupContext(workspaceID: 1, user: "alice")
 
@@ -142,7 +173,9 @@ enum Fixtures {
         if withArchive { collections.append(archive) }
         if withDefaultConfiguration { collections.append(defaultConfiguration) }
         return RecordLookups(
-            workspaces: [developers, base], artifacts: [hello, helloBinary, sidAmd64, sidArm64, lintianReport],
-            collections: collections)
+            workspaces: [developers, base],
+            artifacts: [hello, helloBinary, sidAmd64, sidArm64, lintianReport],
+            collections: collections
+        )
     }
 }

@@ -35,7 +35,10 @@ private struct ProbeTask: ExternalTask {
     func getSubject() throws -> String? { try inputs.artifact("input_source_artifact").data["name"]?.stringValue }
     func getConfigurationContext() throws -> String? { data.label }
     func computeDynamicData() throws -> TaskDynamicData {
-        TaskDynamicData(subject: try getSubject(), extra: ["extra_ids": .array(try inputs.multiple("input_extra").artifactIDs.map(JSONValue.int))])
+        TaskDynamicData(
+            subject: try getSubject(),
+            extra: ["extra_ids": .array(try inputs.multiple("input_extra").artifactIDs.map(JSONValue.int))]
+        )
     }
     static func getProvidedWorkerTags(host: WorkerHostCapabilities) -> Set<String> {
         baseProvidedWorkerTags().union(host.has("probe-tool") ? [TagOntology.capability("probe")] : [])
@@ -74,14 +77,26 @@ private struct WaitProbeTask: DBTask {
 @Suite("§4.1, §4.8, §6.6 task framework: ExternalTask, DBTask, proxies, registry")
 struct TaskFrameworkTests {
     static let workRequest = WorkRequestTagContext(
-        scope: "debian", workspace: "developers",
-        creatorGroups: [.init(scope: "debian", name: "Debian"), .init(scope: "debian", workspace: "developers", name: "Uploaders")])
+        scope: "debian",
+        workspace: "developers",
+        creatorGroups: [
+            .init(scope: "debian", name: "Debian"), .init(scope: "debian", workspace: "developers", name: "Uploaders"),
+        ]
+    )
 
     static let data: JSONValue = ["label": "ctx", "input": ["source_artifact": 1, "extra": [2]]]
 
-    fileprivate func proxy(stage: Stage, lookups: RecordLookups = Fixtures.lookups()) throws -> DBExternalTaskProxy<ProbeTask> {
+    fileprivate func proxy(
+        stage: Stage,
+        lookups: RecordLookups = Fixtures.lookups()
+    ) throws -> DBExternalTaskProxy<ProbeTask> {
         var task = try DBExternalTaskProxy<ProbeTask>(taskData: Self.data)
-        try task.resolveInputs(stage: stage, lookups: lookups, context: Fixtures.context, settings: InputResolutionSettings())
+        try task.resolveInputs(
+            stage: stage,
+            lookups: lookups,
+            context: Fixtures.context,
+            settings: InputResolutionSettings()
+        )
         return task
     }
 
@@ -96,28 +111,37 @@ struct TaskFrameworkTests {
     @Test("§5.3: subject and context come from the wrapped task with only Stage.pending fields resolved")
     func subjectContextAtPending() throws {
         let task = try proxy(stage: .pending)
-        #expect(try task.getTaskConfigurationSubjectContext() == TaskConfigurationSubjectContext(subject: "hello", context: "ctx"))
+        #expect(
+            try task.getTaskConfigurationSubjectContext()
+                == TaskConfigurationSubjectContext(subject: "hello", context: "ctx")
+        )
         #expect(!task.inputs.isResolved("input_extra"))
     }
 
     @Test("§6.6: proxy tags are the union of both sides, per provenance")
     func proxyTagUnion() throws {
         let candidates = try proxy(stage: .pending).computeSchedulerTags(for: Self.workRequest)
-        #expect(candidates.provided.byProvenance[.system] == [
-            "task:scope:debian", "task:workspace:debian:developers", "task:group:debian::Debian",
-            "task:group:debian:developers:Uploaders", "task:source-package:hello",
-        ])
+        #expect(
+            candidates.provided.byProvenance[.system] == [
+                "task:scope:debian", "task:workspace:debian:developers", "task:group:debian::Debian",
+                "task:group:debian:developers:Uploaders", "task:source-package:hello",
+            ]
+        )
         #expect(candidates.provided.byProvenance[.user] == ["user:asked"])
-        #expect(candidates.required.byProvenance == [
-            .system: ["worker:type:external", "worker:task:worker:probe:version:3", "worker:cap:probe"],
-        ])
+        #expect(
+            candidates.required.byProvenance == [
+                .system: ["worker:type:external", "worker:task:worker:probe:version:3", "worker:cap:probe"]
+            ]
+        )
     }
 
     @Test("§6.5: worker-provided tags are the DBTask's plus the wrapped task's, gated on the host")
     func proxyWorkerTags() {
         let bare = DBExternalTaskProxy<ProbeTask>.getProvidedWorkerTags(host: WorkerHostCapabilities())
         #expect(bare == ["worker:task:worker:probe:version:3"])
-        let equipped = DBExternalTaskProxy<ProbeTask>.getProvidedWorkerTags(host: WorkerHostCapabilities(installedCommands: ["probe-tool"]))
+        let equipped = DBExternalTaskProxy<ProbeTask>.getProvidedWorkerTags(
+            host: WorkerHostCapabilities(installedCommands: ["probe-tool"])
+        )
         #expect(equipped == ["worker:task:worker:probe:version:3", "worker:cap:probe"])
     }
 
@@ -142,7 +166,12 @@ struct TaskFrameworkTests {
     @Test("§4.8: a DBTask's dynamic data is empty plus its saved field values")
     func dbTaskDynamicData() throws {
         var task = try ServerProbeTask(taskData: [:])
-        try task.resolveInputs(stage: .pending, lookups: Fixtures.lookups(), context: Fixtures.context, settings: InputResolutionSettings())
+        try task.resolveInputs(
+            stage: .pending,
+            lookups: Fixtures.lookups(),
+            context: Fixtures.context,
+            settings: InputResolutionSettings()
+        )
         let dynamic = try task.computeDynamicData()
         #expect(dynamic.json == ["task_input_fields": ["task_configuration": nil]])
     }
@@ -155,7 +184,11 @@ struct TaskFrameworkTests {
         #expect(wait.required.byProvenance[.system] == ["worker:type:not-assignable"])
         #expect(wait.provided.byProvenance[.system]?.contains("task:scope:debian") == true)
         #expect(WaitProbeTask.getProvidedWorkerTags(host: WorkerHostCapabilities()).isEmpty)
-        #expect(ServerProbeTask.getProvidedWorkerTags(host: WorkerHostCapabilities()) == ["worker:task:server:probe:version:1"])
+        #expect(
+            ServerProbeTask.getProvidedWorkerTags(host: WorkerHostCapabilities()) == [
+                "worker:task:server:probe:version:1"
+            ]
+        )
     }
 
     @Test("§4.1: the registry refuses a Server/Worker name clash, whichever comes first")
@@ -183,7 +216,12 @@ struct TaskFrameworkTests {
         let db = try registry.makeDBTask(type: .worker, name: "PROBE", taskData: Self.data)
         #expect(db.taskName == "probe" && db.taskVersion == 3)
         #expect(db.inputs.fields.count == 3)
-        let external = try registry.makeExternalTask(type: .worker, name: "probe", taskData: Self.data, dynamicData: [:])
+        let external = try registry.makeExternalTask(
+            type: .worker,
+            name: "probe",
+            taskData: Self.data,
+            dynamicData: [:]
+        )
         #expect(external.taskName == "probe")
         #expect(throws: TaskRegistryError.unknownTask(TaskRegistry.Key(type: .wait, name: "waitprobe"))) {
             try registry.makeExternalTask(type: .wait, name: "waitprobe", taskData: [:], dynamicData: [:])
@@ -194,7 +232,11 @@ struct TaskFrameworkTests {
         #expect(throws: TaskDataError.missingField("label")) {
             try registry.makeDBTask(type: .worker, name: "probe", taskData: [:])
         }
-        #expect(registry.providedWorkerTags(for: [.worker], host: WorkerHostCapabilities()) == ["worker:task:worker:probe:version:3"])
+        #expect(
+            registry.providedWorkerTags(for: [.worker], host: WorkerHostCapabilities()) == [
+                "worker:task:worker:probe:version:3"
+            ]
+        )
         #expect(registry.providedWorkerTags(for: [.signing], host: WorkerHostCapabilities()).isEmpty)
     }
 
@@ -203,7 +245,13 @@ struct TaskFrameworkTests {
         #expect(throws: TaskDataError.unknownField("input.surprise")) {
             try ProbeTask.validateData(["label": "x", "input": ["source_artifact": 1, "surprise": 1]])
         }
-        #expect(throws: TaskDataError.wrongType(field: "input.source_artifact", expected: "a single lookup (integer or string)", found: [1])) {
+        #expect(
+            throws: TaskDataError.wrongType(
+                field: "input.source_artifact",
+                expected: "a single lookup (integer or string)",
+                found: [1]
+            )
+        ) {
             try ProbeTask.validateData(["label": "x", "input": ["source_artifact": [1]]])
         }
         #expect(throws: TaskDataError.notAnObject(field: "", found: [])) { try ProbeTask.validateData([]) }

@@ -11,7 +11,8 @@ final class RecordLookups: LookupResolving {
     var artifacts: [Int: ArtifactRecord] = [:]
     var collections: [CollectionRecord] = []
     /// `(architecture, backend, format, taskName)` of every environment lookup, in order.
-    private(set) var environmentCalls: [(architecture: String, backend: String?, format: String?, taskName: String)] = []
+    private(set) var environmentCalls: [(architecture: String, backend: String?, format: String?, taskName: String)] =
+        []
 
     init(workspaces: [WorkspaceRecord], artifacts: [ArtifactRecord] = [], collections: [CollectionRecord] = []) {
         for workspace in workspaces { self.workspaces[workspace.id] = workspace }
@@ -20,7 +21,10 @@ final class RecordLookups: LookupResolving {
     }
 
     func lookupSingle(
-        _ lookup: JSONValue, expect: LookupExpectType, defaultCategory: String?, context: LookupContext
+        _ lookup: JSONValue,
+        expect: LookupExpectType,
+        defaultCategory: String?,
+        context: LookupContext
     ) throws -> LookupResult {
         let text: String
         switch lookup {
@@ -29,7 +33,9 @@ final class RecordLookups: LookupResolving {
         default: throw LookupFailure.invalid("\(lookup.compactJSON) is not a single lookup")
         }
         if text.hasSuffix("@artifacts"), let id = Int(text.dropLast("@artifacts".count)) {
-            guard let artifact = artifacts[id] else { throw LookupFailure.notFound("'\(text)' does not exist or is hidden") }
+            guard let artifact = artifacts[id] else {
+                throw LookupFailure.notFound("'\(text)' does not exist or is hidden")
+            }
             return LookupResult(resultType: .artifact, artifact: artifact)
         }
         if text.hasSuffix("@collections"), let id = Int(text.dropLast("@collections".count)) {
@@ -54,11 +60,16 @@ final class RecordLookups: LookupResolving {
     }
 
     func lookupMultiple(
-        _ lookup: JSONValue, expect: LookupExpectType, defaultCategory: String?, context: LookupContext
+        _ lookup: JSONValue,
+        expect: LookupExpectType,
+        defaultCategory: String?,
+        context: LookupContext
     ) throws -> [LookupResult] {
         switch lookup {
         case .array(let elements):
-            return try elements.map { try lookupSingle($0, expect: expect, defaultCategory: defaultCategory, context: context) }
+            return try elements.map {
+                try lookupSingle($0, expect: expect, defaultCategory: defaultCategory, context: context)
+            }
         case .int, .string:
             return [try lookupSingle(lookup, expect: expect, defaultCategory: defaultCategory, context: context)]
         default:
@@ -67,7 +78,11 @@ final class RecordLookups: LookupResolving {
     }
 
     func lookupEnvironment(
-        _ lookup: JSONValue, architecture: String, backend: String?, format: String?, taskName: String,
+        _ lookup: JSONValue,
+        architecture: String,
+        backend: String?,
+        format: String?,
+        taskName: String,
         context: LookupContext
     ) throws -> LookupResult {
         environmentCalls.append((architecture, backend, format, taskName))
@@ -110,30 +125,62 @@ enum Fixtures {
     static let developers = WorkspaceRecord(id: 1, scope: "debian", name: "developers", inheritsFrom: [2])
     static let base = WorkspaceRecord(id: 2, scope: "debian", name: "base")
     static let hello = ArtifactRecord(
-        id: 1, category: "debian:source-package", workspaceID: 1,
-        data: ["name": "hello", "version": "1.0-1", "type": "dpkg", "dsc_fields": ["Package": "hello", "Version": "1.0-1"]])
+        id: 1,
+        category: "debian:source-package",
+        workspaceID: 1,
+        data: [
+            "name": "hello", "version": "1.0-1", "type": "dpkg",
+            "dsc_fields": ["Package": "hello", "Version": "1.0-1"],
+        ]
+    )
     static let helloBinary = ArtifactRecord(
-        id: 2, category: "debian:binary-package", workspaceID: 1,
-        data: ["srcpkg_name": "hello", "srcpkg_version": "1.0-1", "deb_fields": ["Package": "hello", "Architecture": "amd64"]])
+        id: 2,
+        category: "debian:binary-package",
+        workspaceID: 1,
+        data: [
+            "srcpkg_name": "hello", "srcpkg_version": "1.0-1",
+            "deb_fields": ["Package": "hello", "Architecture": "amd64"],
+        ]
+    )
     static let sidAmd64 = ArtifactRecord(
-        id: 3, category: "debian:system-tarball", workspaceID: 2, data: ["codename": "sid", "architecture": "amd64"])
+        id: 3,
+        category: "debian:system-tarball",
+        workspaceID: 2,
+        data: ["codename": "sid", "architecture": "amd64"]
+    )
     static let sidArm64 = ArtifactRecord(
-        id: 4, category: "debian:system-tarball", workspaceID: 2, data: ["codename": "sid", "architecture": "arm64"])
+        id: 4,
+        category: "debian:system-tarball",
+        workspaceID: 2,
+        data: ["codename": "sid", "architecture": "arm64"]
+    )
     static let helloUpload = ArtifactRecord(
-        id: 6, category: "debian:upload", workspaceID: 1,
-        data: ["type": "dpkg", "changes_fields": ["Source": "hello", "Version": "1.0-1"]])
+        id: 6,
+        category: "debian:upload",
+        workspaceID: 1,
+        data: ["type": "dpkg", "changes_fields": ["Source": "hello", "Version": "1.0-1"]]
+    )
     static let defaultConfiguration = CollectionRecord(
-        id: 12, name: "default", category: "debusine:task-configuration", workspaceID: 1)
+        id: 12,
+        name: "default",
+        category: "debusine:task-configuration",
+        workspaceID: 1
+    )
 
     static let context = LookupContext(workspaceID: 1, user: "alice")
 
     /// §6.8 example 1: workspace `debian/developers`, creator in the scope-level group `Debian`.
     static let developersWorkRequest = WorkRequestTagContext(
-        scope: "debian", workspace: "developers", creatorGroups: [.init(scope: "debian", name: "Debian")])
+        scope: "debian",
+        workspace: "developers",
+        creatorGroups: [.init(scope: "debian", name: "Debian")]
+    )
 
     static func lookups(withDefaultConfiguration: Bool = false) -> RecordLookups {
         RecordLookups(
-            workspaces: [developers, base], artifacts: [hello, helloBinary, sidAmd64, sidArm64, helloUpload],
-            collections: withDefaultConfiguration ? [defaultConfiguration] : [])
+            workspaces: [developers, base],
+            artifacts: [hello, helloBinary, sidAmd64, sidArm64, helloUpload],
+            collections: withDefaultConfiguration ? [defaultConfiguration] : []
+        )
     }
 }
