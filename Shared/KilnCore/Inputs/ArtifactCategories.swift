@@ -1,0 +1,34 @@
+/// The category vocabularies of §3.7 that the Input* model checks against.
+///
+/// An `Input*` value may only name a category Debusine knows, so a worker never receives (and a store never
+/// keeps) a value it cannot interpret.
+public enum KnownCategories {
+    /// Artifact categories ([0.16], plus `debusine:test` which Debusine's own tests use).
+    public static let artifacts: Set<String> = [
+        "debusine:work-request-debug-logs", "debian:package-build-log", "debian:upload",
+        "debian:source-package", "debian:binary-package", "debian:binary-packages", "debian:debug-symbols",
+        "debian:lintian", "debian:autopkgtest", "debian:piuparts", "debian:system-tarball", "debian:blhc",
+        "debian:debdiff", "debian:system-image", "debusine:signing-input", "debusine:signing-output",
+        "debian:repository-index", "debusine:test",
+    ]
+
+    /// Collection categories ([0.16], plus `debusine:test`).
+    public static let collections: Set<String> = [
+        "debian:environments", "debian:suite", "debian:package-build-logs", "debusine:workflow-internal",
+        "debusine:task-configuration", "debusine:task-history", "debian:archive", "debian:qa-results",
+        "debusine:test",
+    ]
+
+    /// `debian:source-package`.
+    public static let sourcePackage = "debian:source-package"
+    /// `debian:suite`: the only collection category a suite/archive input accepts.
+    public static let suite = "debian:suite"
+    /// `debian:archive`: the singleton collection found next to a suite.
+    public static let archive = "debian:archive"
+    /// `debian:environments`: the default category of environment lookups.
+    public static let environments = "debian:environments"
+    /// `debusine:task-configuration`: the default category of the `task_configuration` input.
+    public static let taskConfiguration = "debusine:task-configuration"
+    /// The categories an environment input accepts: tarballs (unshare, incus-lxc) and images (VMs).
+    public static let environmentArtifacts: Set<String> = ["debian:system-tarball", "debian:system-image"]
+}

@@ -1,0 +1,79 @@
+/// One artifact as a worker receives it (§4.5 `BaseTaskInputArtifact`): its id, category and data, so the
+/// worker needs no database to learn, for instance, a source package's name and version.
+///
+/// A closed JSON object with keys `artifact_id`, `category`, `data`; every key is optional (legacy dynamic
+/// data may carry ids alone), but `data` requires `category` and `category` must be a known artifact
+/// category (§3.7).
+public struct BaseTaskInputArtifact: Hashable, Sendable {
+    /// The artifact's id, if known.
+    public let artifactID: Int?
+    /// The artifact's category (`debian:source-package`, …).
+    public let category: String?
+    /// The artifact's category-specific data.
+    public let data: [String: JSONValue]?
+
+    /// The keys a JSON form may hold.
+    static let keys: Set<String> = ["artifact_id", "category", "data"]
+
+    /// Builds a value, checking the category is known and that data comes with a category.
+    public init(artifactID: Int?, category: String?, data: [String: JSONValue]?) throws(InputModelError) {
+        try Self.check(category: category, data: data, model: "BaseTaskInputArtifact")
+        self.artifactID = artifactID
+        self.category = category
+        self.data = data
+    }
+
+    /// Builds the value for a looked-up artifact record.
+    public init(artifact: ArtifactRecord) throws(InputModelError) {
+        try self.init(artifactID: artifact.id, category: artifact.category, data: artifact.data)
+    }
+
+    /// Reads the closed JSON form; an integer alone is accepted as a legacy id-only element.
+    public init(json: JSONValue) throws(InputModelError) {
+        if case .int(let id) = json {
+            try self.init(artifactID: id, category: nil, data: nil)
+            return
+        }
+        let reader = try ClosedObjectReader(json, model: "BaseTaskInputArtifact", keys: Self.keys)
+        try self.init(reader: reader)
+    }
+
+    init(reader: ClosedObjectReader) throws(InputModelError) {
+        let category = try reader.optionalString("category")
+        let data = try reader.optionalObject("data")
+        try Self.check(category: category, data: data, model: reader.model)
+        self.artifactID = try reader.optionalInt("artifact_id")
+        self.category = category
+        self.data = data
+    }
+
+    static func check(category: String?, data: [String: JSONValue]?, model: String) throws(InputModelError) {
+        if let category, !KnownCategories.artifacts.contains(category) {
+            throw .unknownCategory(model: model, category: category)
+        }
+        if data != nil, category == nil { throw .dataWithoutCategory(model: model) }
+    }
+
+    /// The JSON form (absent members left out).
+    public var json: JSONValue {
+        var builder = JSONObjectBuilder()
+        write(into: &builder)
+        return builder.json
+    }
+
+    func write(into builder: inout JSONObjectBuilder) {
+        builder.set("artifact_id", artifactID.map(JSONValue.int))
+        builder.set("category", category.map(JSONValue.string))
+        builder.set("data", data.map(JSONValue.object))
+    }
+}
+
+extension BaseTaskInputArtifact: Codable {
+    public init(from decoder: any Decoder) throws {
+        try self.init(json: try JSONValue(from: decoder))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        try json.encode(to: encoder)
+    }
+}

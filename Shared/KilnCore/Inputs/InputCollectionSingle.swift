@@ -1,0 +1,104 @@
+/// The resolved value of a collection input (§4.5 `InputCollectionSingle`, formerly `CollectionInfo`): a
+/// suite, an archive, or the task-configuration collection, with enough context (scope, workspace) for a
+/// worker to build URLs and messages without a database.
+///
+/// JSON keys: `label`, `lookup`, `collection_id`, `scope_name`, `workspace_name`, `category`, `name`, `data`.
+/// Extra keys are rejected; `data` defaults to `{}`.
+public struct InputCollectionSingle: Hashable, Sendable {
+    /// The task-data path the lookup was read from.
+    public let label: String
+    /// The lookup as written (or, for a derived collection such as a suite's archive, as Kiln wrote it).
+    public let lookup: SingleLookup
+    /// The collection's id.
+    public let collectionID: Int
+    /// The scope of the collection's workspace.
+    public let scopeName: String
+    /// The collection's workspace.
+    public let workspaceName: String
+    /// The collection category (a known collection category of §3.7).
+    public let category: String
+    /// The collection name.
+    public let name: String
+    /// Collection-level data.
+    public let data: [String: JSONValue]
+
+    static let keys: Set<String> = [
+        "label", "lookup", "collection_id", "scope_name", "workspace_name", "category", "name", "data",
+    ]
+
+    public init(
+        label: String,
+        lookup: SingleLookup,
+        collectionID: Int,
+        scopeName: String,
+        workspaceName: String,
+        category: String,
+        name: String,
+        data: [String: JSONValue] = [:]
+    ) throws(InputModelError) {
+        guard KnownCategories.collections.contains(category) else {
+            throw .unknownCategory(model: "InputCollectionSingle", category: category)
+        }
+        self.label = label
+        self.lookup = lookup
+        self.collectionID = collectionID
+        self.scopeName = scopeName
+        self.workspaceName = workspaceName
+        self.category = category
+        self.name = name
+        self.data = data
+    }
+
+    /// Builds the value for a looked-up collection record in `workspace`.
+    public init(
+        label: String,
+        lookup: SingleLookup,
+        collection: CollectionRecord,
+        workspace: WorkspaceRecord
+    ) throws(InputModelError) {
+        try self.init(
+            label: label,
+            lookup: lookup,
+            collectionID: collection.id,
+            scopeName: workspace.scope,
+            workspaceName: workspace.name,
+            category: collection.category,
+            name: collection.name,
+            data: collection.data
+        )
+    }
+
+    /// Reads the closed JSON form.
+    public init(json: JSONValue) throws(InputModelError) {
+        let reader = try ClosedObjectReader(json, model: "InputCollectionSingle", keys: Self.keys)
+        try self.init(
+            label: try reader.string("label"),
+            lookup: try reader.singleLookup("lookup"),
+            collectionID: try reader.int("collection_id"),
+            scopeName: try reader.string("scope_name"),
+            workspaceName: try reader.string("workspace_name"),
+            category: try reader.string("category"),
+            name: try reader.string("name"),
+            data: try reader.optionalObject("data") ?? [:]
+        )
+    }
+
+    /// The JSON form.
+    public var json: JSONValue {
+        [
+            "label": .string(label), "lookup": lookup.json, "collection_id": .int(collectionID),
+            "scope_name": .string(scopeName), "workspace_name": .string(workspaceName),
+            "category": .string(category), "name": .string(name), "data": .object(data),
+        ]
+    }
+}
+
+extension InputCollectionSingle: Codable {
+    public init(from decoder: any Decoder) throws {
+        try self.init(json: try JSONValue(from: decoder))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        try json.encode(to: encoder)
+    }
+}

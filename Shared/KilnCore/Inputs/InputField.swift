@@ -1,0 +1,101 @@
+/// What an input field reads from task data and what it resolves to (§4.4).
+public enum InputFieldKind: Hashable, Sendable {
+    /// A single artifact lookup → `InputArtifactSingle` (`SingleInput`).
+    case single
+    /// A single artifact lookup or null → `InputArtifactSingle?` (`OptionalSingleInput`).
+    case optionalSingle
+    /// A list of single lookups → `[InputArtifactSingle]` (`SingleInputList`).
+    case singleList
+    /// A multiple lookup → `InputArtifactMultiple` (`MultiInput`).
+    case multiple
+    /// A list of multiple lookups → `[InputArtifactMultiple]` (`MultiInputList`).
+    case multipleList
+    /// An environment lookup → `InputArtifactSingle` (`EnvironmentInput`).
+    case environment(EnvironmentFieldOptions)
+    /// An environment lookup or null → `InputArtifactSingle?` (`OptionalEnvironmentInput`).
+    case optionalEnvironment(EnvironmentFieldOptions)
+    /// A `debian:suite` lookup → the suite and its workspace's `_@debian:archive`, if any
+    /// (`SuiteArchiveInput`).
+    case suiteArchive
+    /// The build architecture → a string: the task-data value if non-empty, else the server fallback
+    /// (`BuildArchitectureInput`, §4.7). Never a worker's architecture.
+    case buildArchitecture
+    /// The task-configuration collection → `InputCollectionSingle?` (`TaskConfigurationCollection`, §5.1).
+    case taskConfigurationCollection
+
+    /// Whether JSON `null` is a valid resolved value of this kind.
+    var allowsNull: Bool {
+        switch self {
+        case .optionalSingle, .optionalEnvironment, .taskConfigurationCollection: true
+        default: false
+        }
+    }
+}
+
+/// Where an environment field finds the parameters of its lookup (§3.3): the build architecture comes from
+/// an already-resolved field, the backend from task data.
+public struct EnvironmentFieldOptions: Hashable, Sendable {
+    /// The name of the build-architecture input field; it must resolve at the same stage or earlier.
+    public var architectureField: String
+    /// Dotted task-data path of the executor backend; `nil` for tasks without one (no backend or format
+    /// constraint is then added to the lookup).
+    public var backendPath: String?
+
+    public init(architectureField: String = "build_architecture", backendPath: String? = "backend") {
+        self.architectureField = architectureField
+        self.backendPath = backendPath
+    }
+}
+
+/// A declared task input field (§4.2): a named value looked up from task data, resolved server-side at a
+/// given stage, saved into dynamic task data and read back on the worker without any database.
+public struct InputField: Hashable, Sendable {
+    /// The field's name: its key under `task_input_fields` and the name accessors use.
+    public let name: String
+    /// The earliest stage at which the field must be resolvable.
+    public let stage: Stage
+    /// Dotted path into task data (`input.source_artifact`).
+    public let path: String
+    /// Allowed artifact categories; empty means any.
+    public let categories: Set<String>
+    /// What the field reads and resolves to.
+    public let kind: InputFieldKind
+    /// The value used when task data lacks the path (the task data model's default), if any; without one
+    /// a missing path is "Task input attribute 'x' not found".
+    public let defaultValue: JSONValue?
+
+    /// Declares a field.
+    ///
+    /// - Parameters:
+    ///   - stage: defaults to `.running`, the later stage, as in Debusine.
+    ///   - path: defaults to `name`.
+    public init(
+        _ name: String,
+        kind: InputFieldKind,
+        stage: Stage = .running,
+        path: String? = nil,
+        categories: Set<String> = [],
+        default defaultValue: JSONValue? = nil
+    ) {
+        self.name = name
+        self.kind = kind
+        self.stage = stage
+        self.path = path ?? name
+        self.categories = categories
+        self.defaultValue = defaultValue
+    }
+
+    /// The name of the field every `DBTask` carries for its task-configuration collection.
+    public static let taskConfigurationName = "task_configuration"
+
+    /// The lookup the `task_configuration` field uses when task data gives none (§5.1).
+    public static let defaultTaskConfigurationLookup = "default@debusine:task-configuration"
+
+    /// The task-configuration field every `DBTask` has: stage pending, reading `task_configuration`.
+    public static let taskConfiguration = InputField(
+        taskConfigurationName,
+        kind: .taskConfigurationCollection,
+        stage: .pending,
+        default: .string(defaultTaskConfigurationLookup)
+    )
+}

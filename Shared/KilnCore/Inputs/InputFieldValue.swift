@@ -1,0 +1,90 @@
+/// The resolved value of one input field, in the shape its kind produces (§4.4), and its persisted JSON
+/// form under `task_input_fields` (§4.6: objects, arrays, the suite/archive pair as a 2-element array,
+/// scalars unchanged).
+public enum InputFieldValue: Hashable, Sendable {
+    /// Single, optional single, environment and optional environment fields.
+    case artifact(InputArtifactSingle?)
+    /// Single-list fields.
+    case artifactList([InputArtifactSingle])
+    /// Multiple fields.
+    case multiple(InputArtifactMultiple)
+    /// Multiple-list fields.
+    case multipleList([InputArtifactMultiple])
+    /// Suite/archive fields.
+    case suiteArchive(suite: InputCollectionSingle, archive: InputCollectionSingle?)
+    /// The task-configuration field (`nil` when the default collection does not exist).
+    case collection(InputCollectionSingle?)
+    /// The build-architecture field.
+    case string(String)
+
+    /// The persisted JSON form.
+    public var json: JSONValue {
+        switch self {
+        case .artifact(let value): value?.json ?? .null
+        case .artifactList(let values): .array(values.map(\.json))
+        case .multiple(let value): value.json
+        case .multipleList(let values): .array(values.map(\.json))
+        case .suiteArchive(let suite, let archive): .array([suite.json, archive?.json ?? .null])
+        case .collection(let value): value?.json ?? .null
+        case .string(let text): .string(text)
+        }
+    }
+
+    /// Reads a persisted value back, in the shape `kind` resolves to.
+    ///
+    /// - Throws: `TaskInputError.badSavedValue` naming the field and the problem.
+    public init(json: JSONValue, kind: InputFieldKind, field: String) throws(TaskInputError) {
+        if json.isNull {
+            guard kind.allowsNull else { throw .badSavedValue(field: field, reason: "null is not allowed") }
+            self = kind == .taskConfigurationCollection ? .collection(nil) : .artifact(nil)
+            return
+        }
+        do {
+            switch kind {
+            case .single, .optionalSingle, .environment, .optionalEnvironment:
+                self = .artifact(try InputArtifactSingle(json: json))
+            case .singleList:
+                self = .artifactList(
+                    try Self.elements(of: json, field: field).map { element throws(InputModelError) in
+                        try InputArtifactSingle(json: element)
+                    }
+                )
+            case .multiple:
+                self = .multiple(try InputArtifactMultiple(json: json))
+            case .multipleList:
+                self = .multipleList(
+                    try Self.elements(of: json, field: field).map { element throws(InputModelError) in
+                        try InputArtifactMultiple(json: element)
+                    }
+                )
+            case .suiteArchive:
+                let pair = try Self.elements(of: json, field: field)
+                guard pair.count == 2 else {
+                    throw TaskInputError.badSavedValue(field: field, reason: "a suite/archive pair needs 2 elements")
+                }
+                let archive = pair[1].isNull ? nil : try InputCollectionSingle(json: pair[1])
+                self = .suiteArchive(suite: try InputCollectionSingle(json: pair[0]), archive: archive)
+            case .taskConfigurationCollection:
+                self = .collection(try InputCollectionSingle(json: json))
+            case .buildArchitecture:
+                guard let text = json.stringValue else {
+                    throw TaskInputError.badSavedValue(field: field, reason: "expected a string, got \(json.typeName)")
+                }
+                self = .string(text)
+            }
+        } catch let error as TaskInputError {
+            throw error
+        } catch let error as InputModelError {
+            throw .badSavedValue(field: field, reason: error.description)
+        } catch {
+            throw .badSavedValue(field: field, reason: "\(error)")
+        }
+    }
+
+    private static func elements(of json: JSONValue, field: String) throws(TaskInputError) -> [JSONValue] {
+        guard let elements = json.arrayValue else {
+            throw .badSavedValue(field: field, reason: "expected an array, got \(json.typeName)")
+        }
+        return elements
+    }
+}

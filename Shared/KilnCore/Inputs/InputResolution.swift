@@ -1,0 +1,327 @@
+/// What resolving input fields needs beyond the fields themselves: the task data, the task's name (the
+/// environment variant tried first), where lookups run, and the server settings.
+public struct InputResolutionRequest<Resolver: LookupResolving> {
+    /// The task data the fields' paths point into (configured task data once configuration is applied).
+    public var taskData: JSONValue
+    /// The lowercased task name, tried as the environment `variant` first (§3.3).
+    public var taskName: String
+    /// The lookup implementation (in-memory for tests, PostgreSQL-backed in services).
+    public var lookups: Resolver
+    /// The work request's lookup context (creator, workspace, workflow root).
+    public var context: LookupContext
+    /// Server settings (fallback architecture).
+    public var settings: InputResolutionSettings
+
+    public init(
+        taskData: JSONValue,
+        taskName: String,
+        lookups: Resolver,
+        context: LookupContext,
+        settings: InputResolutionSettings
+    ) {
+        self.taskData = taskData
+        self.taskName = taskName.lowercased()
+        self.lookups = lookups
+        self.context = context
+        self.settings = settings
+    }
+}
+
+extension ResolvedInputs {
+    /// Resolves every field whose stage is at or before `stage` (§4.3), replacing earlier values.
+    ///
+    /// Build-architecture fields resolve first, because environment lookups filter on the architecture.
+    ///
+    /// - Throws: `TaskInputError.whileResolving(field:…)` naming the field that failed.
+    public mutating func resolve<Resolver: LookupResolving>(
+        stage: Stage,
+        with request: InputResolutionRequest<Resolver>
+    ) throws(TaskInputError) {
+        let due = fields.filter { $0.stage <= stage }
+        let ordered = due.filter { $0.kind == .buildArchitecture } + due.filter { $0.kind != .buildArchitecture }
+        for field in ordered {
+            do {
+                let value = try FieldResolver(field: field, request: request, resolved: self).resolve()
+                set(value, for: field.name)
+            } catch {
+                throw .whileResolving(field: field.name, error)
+            }
+        }
+    }
+}
+
+/// Resolves one field against a lookup implementation.
+private struct FieldResolver<Resolver: LookupResolving> {
+    let field: InputField
+    let request: InputResolutionRequest<Resolver>
+    let resolved: ResolvedInputs
+
+    /// The task-data value at the field's path, the field's default when absent, or nil.
+    var raw: JSONValue? { request.taskData.value(atPath: field.path) ?? field.defaultValue }
+
+    func required() throws(TaskInputError) -> JSONValue {
+        guard let value = raw else { throw .attributeNotFound(field.path) }
+        return value
+    }
+
+    func resolve() throws(TaskInputError) -> InputFieldValue {
+        switch field.kind {
+        case .single:
+            let lookup = try SingleLookup(json: try required(), field: field.path)
+            return .artifact(try artifact(lookup, label: field.path))
+        case .optionalSingle:
+            guard let value = raw, !value.isNull else { return .artifact(nil) }
+            return .artifact(try artifact(try SingleLookup(json: value, field: field.path), label: field.path))
+        case .singleList:
+            return .artifactList(
+                try list(of: try required()) { element, label throws(TaskInputError) in
+                    try artifact(try SingleLookup(json: element, field: label), label: label)
+                }
+            )
+        case .multiple:
+            return .multiple(try multiple(try required(), label: field.path))
+        case .multipleList:
+            return .multipleList(
+                try list(of: try required()) { element, label throws(TaskInputError) in
+                    try multiple(element, label: label)
+                }
+            )
+        case .environment(let options):
+            let lookup = try SingleLookup(json: try required(), field: field.path)
+            return .artifact(try environment(lookup, options: options))
+        case .optionalEnvironment(let options):
+            guard let value = raw, !value.isNull else { return .artifact(nil) }
+            return .artifact(try environment(try SingleLookup(json: value, field: field.path), options: options))
+        case .suiteArchive:
+            return try suiteArchive(try SingleLookup(json: try required(), field: field.path))
+        case .buildArchitecture:
+            return .string(try buildArchitecture())
+        case .taskConfigurationCollection:
+            return .collection(try taskConfiguration())
+        }
+    }
+
+    /// Runs a lookup, turning its failure into a `TaskInputError` that keeps the failure class.
+    func lookingUp<T>(_ body: () throws -> T) throws(TaskInputError) -> T {
+        do {
+            return try body()
+        } catch let failure as LookupFailure {
+            throw .lookup(failure)
+        } catch let error as TaskInputError {
+            throw error
+        } catch {
+            throw .lookup(.invalid("\(error)"))
+        }
+    }
+
+    func list<T>(
+        of value: JSONValue,
+        _ element: (JSONValue, String) throws(TaskInputError) -> T
+    )
+        throws(TaskInputError) -> [T]
+    {
+        guard let elements = value.arrayValue else {
+            throw .wrongType(field: field.path, found: value, expected: "list")
+        }
+        var results: [T] = []
+        for (index, item) in elements.enumerated() { results.append(try element(item, "\(field.path)[\(index)]")) }
+        return results
+    }
+
+    func checkCategory(_ category: String, label: String, allowed: Set<String>) throws(TaskInputError) {
+        guard allowed.isEmpty || allowed.contains(category) else {
+            throw .unexpectedCategory(label: label, category: category, allowed: allowed)
+        }
+    }
+
+    func artifact(_ lookup: SingleLookup, label: String) throws(TaskInputError) -> InputArtifactSingle {
+        let result = try lookingUp {
+            try request.lookups.lookupSingle(
+                lookup.json,
+                expect: .artifact,
+                defaultCategory: nil,
+                context: request.context
+            )
+        }
+        return try inputArtifact(from: result, lookup: lookup, label: label, allowed: field.categories)
+    }
+
+    func inputArtifact(
+        from result: LookupResult,
+        lookup: SingleLookup,
+        label: String,
+        allowed: Set<String>
+    )
+        throws(TaskInputError) -> InputArtifactSingle
+    {
+        guard let record = result.artifact else { throw .notAnArtifact(label: label) }
+        try checkCategory(record.category, label: label, allowed: allowed)
+        do {
+            return InputArtifactSingle(
+                label: label,
+                lookup: lookup,
+                artifact: try BaseTaskInputArtifact(artifact: record)
+            )
+        } catch {
+            throw .model(error)
+        }
+    }
+
+    func multiple(_ lookup: JSONValue, label: String) throws(TaskInputError) -> InputArtifactMultiple {
+        guard !lookup.isNull else { throw .wrongType(field: label, found: lookup, expected: "multiple lookup") }
+        let results = try lookingUp {
+            try request.lookups.lookupMultiple(
+                lookup,
+                expect: .artifact,
+                defaultCategory: nil,
+                context: request.context
+            )
+        }
+        var artifacts: [BaseTaskInputArtifact] = []
+        for (index, result) in results.enumerated() {
+            let elementLabel = "\(label)[\(index)]"
+            guard let record = result.artifact else { throw .notAnArtifact(label: elementLabel) }
+            try checkCategory(record.category, label: elementLabel, allowed: field.categories)
+            do { artifacts.append(try BaseTaskInputArtifact(artifact: record)) } catch { throw .model(error) }
+        }
+        return InputArtifactMultiple(label: label, lookup: lookup, artifacts: artifacts)
+    }
+
+    func environment(
+        _ lookup: SingleLookup,
+        options: EnvironmentFieldOptions
+    ) throws(TaskInputError)
+        -> InputArtifactSingle
+    {
+        let architecture = try resolved.string(options.architectureField)
+        var backend: ExecutorBackend?
+        if let path = options.backendPath, let value = request.taskData.value(atPath: path), !value.isNull {
+            guard let name = value.stringValue else {
+                throw .wrongType(field: path, found: value, expected: "string")
+            }
+            backend = try ExecutorBackend(name: name, field: path).effective
+        } else if options.backendPath != nil {
+            backend = ExecutorBackend.auto.effective
+        }
+        let result = try lookingUp {
+            try request.lookups.lookupEnvironment(
+                lookup.json,
+                architecture: architecture,
+                backend: backend?.rawValue,
+                format: backend?.imageFormat,
+                taskName: request.taskName,
+                context: request.context
+            )
+        }
+        let allowed = field.categories.isEmpty ? KnownCategories.environmentArtifacts : field.categories
+        return try inputArtifact(from: result, lookup: lookup, label: field.path, allowed: allowed)
+    }
+
+    func collectionInput(
+        _ result: LookupResult,
+        lookup: SingleLookup,
+        label: String,
+        expectedCategory: String
+    )
+        throws(TaskInputError) -> InputCollectionSingle
+    {
+        guard let collection = result.collection else { throw .notACollection(label: label) }
+        guard collection.category == expectedCategory else {
+            throw .unexpectedCollectionCategory(label: label, category: collection.category, expected: expectedCategory)
+        }
+        guard let workspace = request.lookups.workspace(id: collection.workspaceID) else {
+            throw .unknownWorkspace(id: collection.workspaceID)
+        }
+        do {
+            return try InputCollectionSingle(label: label, lookup: lookup, collection: collection, workspace: workspace)
+        } catch {
+            throw .model(error)
+        }
+    }
+
+    func suiteArchive(_ lookup: SingleLookup) throws(TaskInputError) -> InputFieldValue {
+        let suiteResult = try lookingUp {
+            try request.lookups.lookupSingle(
+                lookup.json,
+                expect: .collection,
+                defaultCategory: KnownCategories.suite,
+                context: request.context
+            )
+        }
+        let suite = try collectionInput(
+            suiteResult,
+            lookup: lookup,
+            label: field.path,
+            expectedCategory: KnownCategories.suite
+        )
+        // The archive is the singleton `_@debian:archive` of the suite's own workspace, if there is one.
+        let archiveLookup = SingleLookup.string("_@\(KnownCategories.archive)")
+        var archiveContext = request.context
+        archiveContext.workspaceID = suiteResult.collection?.workspaceID ?? request.context.workspaceID
+        let archiveResult: LookupResult
+        do {
+            archiveResult = try request.lookups.lookupSingle(
+                archiveLookup.json,
+                expect: .collection,
+                defaultCategory: nil,
+                context: archiveContext
+            )
+        } catch LookupFailure.notFound {
+            return .suiteArchive(suite: suite, archive: nil)
+        } catch let failure as LookupFailure {
+            throw .lookup(failure)
+        } catch {
+            throw .lookup(.invalid("\(error)"))
+        }
+        let archive = try collectionInput(
+            archiveResult,
+            lookup: archiveLookup,
+            label: field.path,
+            expectedCategory: KnownCategories.archive
+        )
+        return .suiteArchive(suite: suite, archive: archive)
+    }
+
+    func buildArchitecture() throws(TaskInputError) -> String {
+        // The task data's value if non-empty, else the SERVER fallback; a worker's architecture is never
+        // consulted (§4.7): the task then requires `worker:build-arch:<arch>` instead.
+        guard let value = raw, !value.isNull else { return request.settings.fallbackArchitecture }
+        guard let text = value.stringValue else {
+            throw .wrongType(field: field.path, found: value, expected: "string")
+        }
+        return text.isEmpty ? request.settings.fallbackArchitecture : text
+    }
+
+    func taskConfiguration() throws(TaskInputError) -> InputCollectionSingle? {
+        let value: JSONValue
+        if let given = raw, !given.isNull {
+            value = given
+        } else {
+            value = .string(InputField.defaultTaskConfigurationLookup)
+        }
+        let lookup = try SingleLookup(json: value, field: field.path)
+        let result: LookupResult
+        do {
+            result = try request.lookups.lookupSingle(
+                lookup.json,
+                expect: .collection,
+                defaultCategory: KnownCategories.taskConfiguration,
+                context: request.context
+            )
+        } catch LookupFailure.notFound(let message) {
+            // A missing DEFAULT collection means "no configuration" (§5.1); any other missing one is an error.
+            if lookup == .string(InputField.defaultTaskConfigurationLookup) { return nil }
+            throw .lookup(.notFound(message))
+        } catch let failure as LookupFailure {
+            throw .lookup(failure)
+        } catch {
+            throw .lookup(.invalid("\(error)"))
+        }
+        return try collectionInput(
+            result,
+            lookup: lookup,
+            label: field.path,
+            expectedCategory: KnownCategories.taskConfiguration
+        )
+    }
+}

@@ -1,0 +1,28 @@
+/// A single lookup as a user wrote it in task data: an artifact/collection id or a lookup string (§3.1).
+///
+/// Kept in this user form (not a normalised one) everywhere it is stored, see `InputArtifactMultiple`.
+public enum SingleLookup: Hashable, Sendable {
+    /// An integer id (`12`).
+    case id(Int)
+    /// A lookup string (`"sid@debian:suite"`, `"12@artifacts"`, `"internal@collections/name:x"`).
+    case string(String)
+
+    /// Reads a single lookup; anything but an integer or a string is refused.
+    ///
+    /// - Parameter field: where the value came from, named in the error.
+    public init(json: JSONValue, field: String) throws(TaskInputError) {
+        switch json {
+        case .int(let id): self = .id(id)
+        case .string(let text): self = .string(text)
+        default: throw .wrongType(field: field, found: json, expected: "integer or string (a single lookup)")
+        }
+    }
+
+    /// The lookup as JSON, exactly as it was written.
+    public var json: JSONValue {
+        switch self {
+        case .id(let id): .int(id)
+        case .string(let text): .string(text)
+        }
+    }
+}

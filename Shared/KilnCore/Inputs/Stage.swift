@@ -1,0 +1,14 @@
+/// When an input field must be resolvable (§4.3). Ordered: resolving a stage resolves every field whose stage
+/// is at or before it, so `.running` resolves everything.
+///
+/// [0.16] names; [0.14] called them `CONFIG` (= `.pending`) and `ALL` (= `.running`).
+public enum Stage: Int, CaseIterable, Comparable, Hashable, Sendable, Codable {
+    /// Stage 1 ([0.14] `CONFIG`): resolved when the work request becomes pending. Subject, configuration
+    /// context and scheduler tags may rely only on fields of this stage.
+    case pending = 1
+    /// Stage 2 ([0.14] `ALL`): resolved at worker assignment and again when the work request is marked
+    /// running; `computeDynamicData()` and execution see every field.
+    case running = 2
+
+    public static func < (lhs: Stage, rhs: Stage) -> Bool { lhs.rawValue < rhs.rawValue }
+}

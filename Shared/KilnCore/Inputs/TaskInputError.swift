@@ -1,0 +1,66 @@
+/// Why an input field cannot be read, resolved, saved or restored (Debusine's `TaskConfigError` for input
+/// fields, §4.2, §4.4). Messages follow the spec's wording so logs read like Debusine's.
+public indirect enum TaskInputError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// The dotted path is absent from task data and the field has no default.
+    case attributeNotFound(String)
+    /// The task-data value at `field` (a path, possibly with `[i]`) has the wrong type.
+    case wrongType(field: String, found: JSONValue, expected: String)
+    /// The value has the right type but is not acceptable.
+    case invalidValue(field: String, value: JSONValue, reason: String)
+    /// A field was read before it was resolved (or restored).
+    case unresolved(String)
+    /// No field of this name is declared on the container.
+    case undeclared(String)
+    /// Two fields of one container share a name.
+    case duplicateField(String)
+    /// A field was read through an accessor of another kind (a programming error, reported clearly).
+    case kindMismatch(field: String, expected: String)
+    /// The lookup failed; the failure keeps "not found" apart from "invalid".
+    case lookup(LookupFailure)
+    /// The lookup found something that is not an artifact.
+    case notAnArtifact(label: String)
+    /// The lookup found something that is not a collection.
+    case notACollection(label: String)
+    /// The artifact's category is not one the field allows.
+    case unexpectedCategory(label: String, category: String, allowed: Set<String>)
+    /// The collection's category is not the one the field needs.
+    case unexpectedCollectionCategory(label: String, category: String, expected: String)
+    /// A looked-up record names a workspace the resolver does not know.
+    case unknownWorkspace(id: Int)
+    /// The value could not be turned into (or read back from) its `Input*` model.
+    case model(InputModelError)
+    /// A saved `task_input_fields` entry does not fit its field.
+    case badSavedValue(field: String, reason: String)
+    /// The error happened while resolving this field (Debusine adds a note naming the field).
+    case whileResolving(field: String, TaskInputError)
+
+    public var description: String {
+        switch self {
+        case .attributeNotFound(let path): "Task input attribute '\(path)' not found"
+        case .wrongType(let field, let found, let expected):
+            "Task data field \(field) is \(found.typeName) \(found.compactJSON) which is not of type \(expected)"
+        case .invalidValue(let field, let value, let reason): "\(field): invalid value \(value.compactJSON): \(reason)"
+        case .unresolved(let name): "Cannot access unresolved input '\(name)'"
+        case .undeclared(let name): "No input field named '\(name)' is declared"
+        case .duplicateField(let name): "Input field '\(name)' is declared twice"
+        case .kindMismatch(let field, let expected): "Input field '\(field)' does not hold \(expected)"
+        case .lookup(let failure): failure.message
+        case .notAnArtifact(let label): "\(label): lookup result is not an artifact"
+        case .notACollection(let label): "\(label): lookup result is not a collection"
+        case .unexpectedCategory(let label, let category, let allowed):
+            "\(label): unexpected artifact category: '\(category)'. Valid categories: \(allowed.sorted())"
+        case .unexpectedCollectionCategory(let label, let category, let expected):
+            "\(label): unexpected collection category: '\(category)'. Expected: '\(expected)'"
+        case .unknownWorkspace(let id): "workspace \(id) of a lookup result is unknown"
+        case .model(let error): error.description
+        case .badSavedValue(let field, let reason): "saved value of input '\(field)' is invalid: \(reason)"
+        case .whileResolving(let field, let error): "\(error) (while resolving input field '\(field)')"
+        }
+    }
+
+    /// The innermost error, without the `whileResolving` notes.
+    public var underlying: TaskInputError {
+        if case .whileResolving(_, let inner) = self { return inner.underlying }
+        return self
+    }
+}

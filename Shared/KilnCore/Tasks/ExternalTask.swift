@@ -1,0 +1,94 @@
+/// A task that runs on an external or signing worker (Debusine's `BaseExternalTask`, §4.1).
+///
+/// It never touches a store: it is built from configured task data plus resolved (or restored) input
+/// fields, and everything it computes — subject, configuration context, dynamic data, tags — is a pure
+/// function of those. The server sees it through `DBExternalTaskProxy`, which resolves its fields.
+public protocol ExternalTask: Sendable {
+    /// The validated task data model.
+    associatedtype TaskData: Sendable
+
+    /// The registry name (lowercase; matched case-insensitively).
+    static var taskName: String { get }
+    /// `.worker` or `.signing`.
+    static var taskType: TaskType { get }
+    /// `TASK_VERSION`: bumped when the worker side changes incompatibly; it forms the
+    /// `worker:task:…:version:N` tag so version skew prevents a match (§6.8 example 7).
+    static var taskVersion: Int { get }
+    /// The input fields the task reads (the proxy chains them after the DBTask's own fields).
+    static var inputFields: [InputField] { get }
+
+    /// Validates task data into the model.
+    ///
+    /// - Throws: `TaskDataError` naming the bad field and value.
+    static func validateData(_ json: JSONValue) throws(TaskDataError) -> TaskData
+
+    /// Builds the task from validated data and its (possibly partly) resolved input fields.
+    init(data: TaskData, inputs: ResolvedInputs)
+
+    /// The validated task data.
+    var data: TaskData { get }
+    /// The input fields, resolved server side or restored worker side.
+    var inputs: ResolvedInputs { get }
+
+    /// The subject for task configuration (usually the source package name); may read only
+    /// `Stage.pending` fields.
+    func getSubject() throws -> String?
+    /// The configuration context (usually the environment's codename); may read only `Stage.pending` fields.
+    func getConfigurationContext() throws -> String?
+    /// Dynamic data; takes no arguments and may read only resolved fields and `data`.
+    func computeDynamicData() throws -> TaskDynamicData
+
+    /// Worker-provided tags this task class contributes on a host (runs on the worker, §6.5):
+    /// `worker:task:…` plus capability tags for what the host really has.
+    static func getProvidedWorkerTags(host: WorkerHostCapabilities) -> Set<String>
+    /// Task-required tags with `system` provenance (executor, build architecture, capabilities).
+    func computeSystemRequiredTags() throws -> Set<String>
+    /// Task-provided tags with `user` provenance (nothing contributes these yet, §6.3).
+    func getUserProvidedTags() throws -> Set<String>
+    /// Task-provided tags with `system` provenance (`task:source-package:…`).
+    func computeSystemProvidedTags() throws -> Set<String>
+
+    /// Runs the task on the worker.
+    func execute(in context: some TaskExecutionContext) async throws -> TaskOutcome
+}
+
+extension ExternalTask {
+    /// `worker:task:<type>:<name>:version:<N>`: what a worker that has this class provides, and what a work
+    /// request of this class requires.
+    public static var workerTaskTag: String {
+        TagOntology.workerTask(type: taskType, name: taskName, version: taskVersion)
+    }
+
+    /// The base contribution every external task class makes to worker-provided tags.
+    public static func baseProvidedWorkerTags() -> Set<String> { [workerTaskTag] }
+
+    public static func getProvidedWorkerTags(host: WorkerHostCapabilities) -> Set<String> {
+        baseProvidedWorkerTags()
+    }
+
+    public func getConfigurationContext() throws -> String? { nil }
+    public func computeSystemRequiredTags() throws -> Set<String> { [] }
+    public func getUserProvidedTags() throws -> Set<String> { [] }
+    public func computeSystemProvidedTags() throws -> Set<String> { [] }
+    public func computeDynamicData() throws -> TaskDynamicData { TaskDynamicData() }
+
+    /// Tasks whose execution pipeline Kiln does not ship say so instead of pretending to run.
+    public func execute(in context: some TaskExecutionContext) async throws -> TaskOutcome {
+        throw TaskExecutionError.executionUnavailable(task: Self.taskName)
+    }
+
+    /// Rebuilds the task on the worker from configured task data and dynamic data (§4.9 step 7): the data is
+    /// validated, field values restored; no resolver, no store.
+    ///
+    /// - Throws: `TaskDataError` for bad data, `TaskInputError` for a bad saved field value.
+    public static func make(taskData: JSONValue, dynamicData: JSONValue) throws -> Self {
+        let data = try validateData(taskData)
+        let inputs = try ResolvedInputs.restoring(fields: inputFields, from: dynamicData)
+        return Self(data: data, inputs: inputs)
+    }
+
+    /// Instance access to the static task name (for existentials).
+    public var taskName: String { Self.taskName }
+    /// Instance access to the static task type (for existentials).
+    public var taskType: TaskType { Self.taskType }
+}

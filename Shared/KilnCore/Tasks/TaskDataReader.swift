@@ -1,0 +1,176 @@
+/// Reads a closed task-data object field by field, with errors naming the full dotted field.
+///
+/// Task data models call the typed readers for every field they define and then `finish()`, which refuses
+/// any key left over: a typo in task data is an error, not a silently ignored setting.
+public struct TaskDataReader {
+    /// The dotted path of this object inside the task data ("" at the top).
+    public let path: String
+    private let members: [String: JSONValue]
+    private var consumed: Set<String> = []
+
+    /// - Throws: `TaskDataError.notAnObject` when `json` is not an object.
+    public init(_ json: JSONValue, path: String = "") throws(TaskDataError) {
+        guard case .object(let members) = json else { throw .notAnObject(field: path, found: json) }
+        self.path = path
+        self.members = members
+    }
+
+    /// Every key of this object, sorted (for maps such as `extra_environment`).
+    public var keys: [String] { members.keys.sorted() }
+
+    /// The dotted name of `key` in this object.
+    public func fieldName(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
+
+    /// The raw value of `key` (null counts as absent), marking it as read.
+    public mutating func raw(_ key: String) -> JSONValue? {
+        consumed.insert(key)
+        guard let value = members[key], !value.isNull else { return nil }
+        return value
+    }
+
+    /// A required string.
+    public mutating func string(_ key: String) throws(TaskDataError) -> String {
+        guard let text = try optionalString(key) else { throw .missingField(fieldName(key)) }
+        return text
+    }
+
+    /// An optional string.
+    public mutating func optionalString(_ key: String) throws(TaskDataError) -> String? {
+        guard let value = raw(key) else { return nil }
+        guard let text = value.stringValue else {
+            throw .wrongType(field: fieldName(key), expected: "a string", found: value)
+        }
+        return text
+    }
+
+    /// A boolean with a default.
+    public mutating func bool(_ key: String, default defaultValue: Bool) throws(TaskDataError) -> Bool {
+        guard let value = raw(key) else { return defaultValue }
+        guard let flag = value.boolValue else {
+            throw .wrongType(field: fieldName(key), expected: "a boolean", found: value)
+        }
+        return flag
+    }
+
+    /// An optional integer within `range`.
+    public mutating func optionalInt(
+        _ key: String,
+        in range: ClosedRange<Int> = Int.min...Int.max
+    )
+        throws(TaskDataError) -> Int?
+    {
+        guard let value = raw(key) else { return nil }
+        guard let number = value.intValue else {
+            throw .wrongType(field: fieldName(key), expected: "an integer", found: value)
+        }
+        guard range.contains(number) else {
+            throw .invalidValue(
+                field: fieldName(key),
+                value: value,
+                reason: "must be between \(range.lowerBound) and \(range.upperBound)"
+            )
+        }
+        return number
+    }
+
+    /// A list of strings (default empty).
+    public mutating func stringList(
+        _ key: String,
+        default defaultValue: [String] = []
+    ) throws(TaskDataError) -> [String] {
+        guard let value = raw(key) else { return defaultValue }
+        guard let elements = value.arrayValue else {
+            throw .wrongType(field: fieldName(key), expected: "a list of strings", found: value)
+        }
+        var texts: [String] = []
+        for (index, element) in elements.enumerated() {
+            guard let text = element.stringValue else {
+                throw .wrongType(field: "\(fieldName(key))[\(index)]", expected: "a string", found: element)
+            }
+            texts.append(text)
+        }
+        return texts
+    }
+
+    /// A string that must be one of `allowed`, with a default.
+    public mutating func choice(
+        _ key: String,
+        from allowed: [String],
+        default defaultValue: String
+    )
+        throws(TaskDataError) -> String
+    {
+        guard let text = try optionalString(key) else { return defaultValue }
+        guard allowed.contains(text) else {
+            throw .invalidValue(
+                field: fieldName(key),
+                value: .string(text),
+                reason: "must be one of \(allowed.joined(separator: ", "))"
+            )
+        }
+        return text
+    }
+
+    /// A required single lookup (integer or string), kept as written.
+    public mutating func singleLookup(_ key: String) throws(TaskDataError) -> JSONValue {
+        guard let lookup = try optionalSingleLookup(key) else { throw .missingField(fieldName(key)) }
+        return lookup
+    }
+
+    /// An optional single lookup.
+    public mutating func optionalSingleLookup(_ key: String) throws(TaskDataError) -> JSONValue? {
+        guard let value = raw(key) else { return nil }
+        switch value {
+        case .int, .string: return value
+        default: throw .wrongType(field: fieldName(key), expected: "a single lookup (integer or string)", found: value)
+        }
+    }
+
+    /// A multiple lookup (object, list, or a single lookup), with a default.
+    public mutating func multipleLookup(
+        _ key: String,
+        default defaultValue: JSONValue? = nil
+    )
+        throws(TaskDataError) -> JSONValue
+    {
+        guard let value = raw(key) else {
+            guard let defaultValue else { throw .missingField(fieldName(key)) }
+            return defaultValue
+        }
+        switch value {
+        case .int, .string, .object, .array: return value
+        default: throw .wrongType(field: fieldName(key), expected: "a multiple lookup (object or list)", found: value)
+        }
+    }
+
+    /// A nested object, read by its own reader (nil when absent).
+    public mutating func object(_ key: String) throws(TaskDataError) -> TaskDataReader? {
+        guard let value = raw(key) else { return nil }
+        return try TaskDataReader(value, path: fieldName(key))
+    }
+
+    /// The executor backend (default `auto`).
+    public mutating func backend(_ key: String = "backend") throws(TaskDataError) -> ExecutorBackend {
+        guard let name = try optionalString(key) else { return .auto }
+        guard let backend = ExecutorBackend(rawValue: name) else {
+            throw .invalidValue(
+                field: fieldName(key),
+                value: .string(name),
+                reason: "must be one of \(ExecutorBackend.allCases.map(\.rawValue).joined(separator: ", "))"
+            )
+        }
+        return backend
+    }
+
+    /// The `task_configuration` lookup every task's data may carry (§5.1); nil means the default.
+    public mutating func taskConfiguration() throws(TaskDataError) -> JSONValue? {
+        try optionalSingleLookup(InputField.taskConfigurationName)
+    }
+
+    /// Refuses any key of this object no reader asked for.
+    public func finish() throws(TaskDataError) {
+        if let extra = members.keys.filter({ !consumed.contains($0) }).sorted().first {
+            throw .unknownField(fieldName(extra))
+        }
+    }
+}

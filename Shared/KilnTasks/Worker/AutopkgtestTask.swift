@@ -1,0 +1,170 @@
+import KilnCore
+
+/// `autopkgtest` (Worker): runs a source package's tests against binary packages inside an executor.
+///
+/// Subject = the source package name, configuration context = the environment's codename. Requires the
+/// executor, the build architecture and `worker:cap:autopkgtest`; provides `task:source-package:<name>`.
+public struct AutopkgtestTask: ExternalTask {
+    /// Which test outcomes make the task fail (`fail_on`).
+    public struct FailOn: Hashable, Sendable {
+        public var failedTest: Bool
+        public var flakyTest: Bool
+        public var skippedTest: Bool
+    }
+
+    /// `autopkgtest` task data (Debusine's `AutopkgtestData`).
+    public struct TaskData: Hashable, Sendable {
+        /// `input.source_artifact`.
+        public var sourceArtifact: JSONValue
+        /// `input.binary_artifacts`.
+        public var binaryArtifacts: JSONValue
+        /// `input.context_artifacts` (default none).
+        public var contextArtifacts: JSONValue
+        /// `backend`, `build_architecture`, `environment`.
+        public var executor: ExecutorSettings
+        /// `include_tests`, `exclude_tests`.
+        public var includeTests: [String]
+        public var excludeTests: [String]
+        /// `debug_level` 0…3 (default 0).
+        public var debugLevel: Int
+        /// `extra_environment`: variables set for the tests.
+        public var extraEnvironment: [String: String]
+        /// `needs_internet`: `run` (default), `try` or `skip`.
+        public var needsInternet: String
+        /// `fail_on`.
+        public var failOn: FailOn
+        /// `timeout`: per-phase limits in seconds (`global`, `factor`, `short`, `install`, `test`, `copy`).
+        public var timeout: [String: Int]
+        /// `use_packages_from_base_repository` (default false).
+        public var usePackagesFromBaseRepository: Bool
+        /// `task_configuration`.
+        public var taskConfiguration: JSONValue?
+    }
+
+    public static let taskName = "autopkgtest"
+    public static let taskType = TaskType.worker
+    public static let taskVersion = 1
+    public static let inputFields: [InputField] = [
+        ExecutorTaskSupport.buildArchitecture(),
+        InputField(
+            "input_source_artifact",
+            kind: .single,
+            stage: .pending,
+            path: "input.source_artifact",
+            categories: [KnownCategories.sourcePackage]
+        ),
+        InputField(
+            "input_binary_artifacts",
+            kind: .multiple,
+            path: "input.binary_artifacts",
+            categories: .binaryArtifactCategories
+        ),
+        InputField(
+            "input_context_artifacts",
+            kind: .multiple,
+            path: "input.context_artifacts",
+            categories: .binaryArtifactCategories,
+            default: []
+        ),
+        ExecutorTaskSupport.environment(),
+    ]
+
+    static let timeoutKeys = ["global", "factor", "short", "install", "test", "copy"]
+
+    public let data: TaskData
+    public let inputs: ResolvedInputs
+
+    public init(data: TaskData, inputs: ResolvedInputs) {
+        self.data = data
+        self.inputs = inputs
+    }
+
+    public static func validateData(_ json: JSONValue) throws(TaskDataError) -> TaskData {
+        var reader = try TaskDataReader(json)
+        guard var input = try reader.object("input") else { throw .missingField("input") }
+        let source = try input.singleLookup("source_artifact")
+        let binaries = try input.multipleLookup("binary_artifacts")
+        let context = try input.multipleLookup("context_artifacts", default: [])
+        try input.finish()
+        var extraEnvironment: [String: String] = [:]
+        if var environment = try reader.object("extra_environment") {
+            for name in environment.keys { extraEnvironment[name] = try environment.string(name) }
+            try environment.finish()
+        }
+        var failOn = FailOn(failedTest: true, flakyTest: false, skippedTest: false)
+        if var fail = try reader.object("fail_on") {
+            failOn = FailOn(
+                failedTest: try fail.bool("failed_test", default: true),
+                flakyTest: try fail.bool("flaky_test", default: false),
+                skippedTest: try fail.bool("skipped_test", default: false)
+            )
+            try fail.finish()
+        }
+        var timeout: [String: Int] = [:]
+        if var limits = try reader.object("timeout") {
+            for key in timeoutKeys { timeout[key] = try limits.optionalInt(key, in: 0...Int.max) }
+            try limits.finish()
+        }
+        let data = TaskData(
+            sourceArtifact: source,
+            binaryArtifacts: binaries,
+            contextArtifacts: context,
+            executor: try ExecutorSettings.read(from: &reader, environmentRequired: true),
+            includeTests: try reader.stringList("include_tests"),
+            excludeTests: try reader.stringList("exclude_tests"),
+            debugLevel: try reader.optionalInt("debug_level", in: 0...3) ?? 0,
+            extraEnvironment: extraEnvironment,
+            needsInternet: try reader.choice("needs_internet", from: ["run", "try", "skip"], default: "run"),
+            failOn: failOn,
+            timeout: timeout,
+            usePackagesFromBaseRepository: try reader.bool("use_packages_from_base_repository", default: false),
+            taskConfiguration: try reader.taskConfiguration()
+        )
+        try reader.finish()
+        return data
+    }
+
+    var source: SourcePackageFacts? {
+        get throws { SourcePackageFacts(try inputs.artifact("input_source_artifact")) }
+    }
+
+    public func getSubject() throws -> String? { try source?.name }
+
+    public func getConfigurationContext() throws -> String? { try ExecutorTaskSupport.codename(inputs) }
+
+    public func computeDynamicData() throws -> TaskDynamicData {
+        var extra: [String: JSONValue] = [
+            "input_source_artifact_id": try inputs.artifact("input_source_artifact").artifactID.map(JSONValue.int)
+                ?? .null,
+            "input_binary_artifacts_ids": .array(
+                try inputs.multiple("input_binary_artifacts").artifactIDs.map(JSONValue.int)
+            ),
+            "input_context_artifacts_ids": .array(
+                try inputs.multiple("input_context_artifacts").artifactIDs.map(JSONValue.int)
+            ),
+        ]
+        extra["environment_id"] = try ExecutorTaskSupport.environmentID(inputs)
+        return TaskDynamicData(
+            parameterSummary: try source?.summary,
+            subject: try getSubject(),
+            configurationContext: try getConfigurationContext(),
+            extra: extra
+        )
+    }
+
+    public static func getProvidedWorkerTags(host: WorkerHostCapabilities) -> Set<String> {
+        var tags = baseProvidedWorkerTags()
+        if host.has("autopkgtest") { tags.insert(TagOntology.capability("autopkgtest")) }
+        return tags
+    }
+
+    public func computeSystemRequiredTags() throws -> Set<String> {
+        try ExecutorTaskSupport.requiredTags(backend: data.executor.backend, inputs: inputs)
+            .union([TagOntology.capability("autopkgtest")])
+    }
+
+    public func computeSystemProvidedTags() throws -> Set<String> {
+        guard let name = try source?.name else { return [] }
+        return [TagOntology.taskSourcePackage(name)]
+    }
+}

@@ -1,0 +1,150 @@
+import KilnCore
+
+/// `lintian` (Worker): checks a source package and/or binary packages inside an executor environment.
+///
+/// Subject = the source package name (from the source artifact, else the binaries' `srcpkg_name`),
+/// configuration context = the environment's codename, runtime context = the enabled analyses and codename
+/// (`binary-all+binary-any+source:sid`, §4.6). Provides `task:source-package:<name>`.
+public struct LintianTask: ExternalTask {
+    /// Which analyses to run (`output`); each defaults to true.
+    public struct Analyses: Hashable, Sendable {
+        public var source: Bool
+        public var binaryAll: Bool
+        public var binaryAny: Bool
+
+        /// The enabled analyses' names, sorted (`binary-all`, `binary-any`, `source`).
+        var names: [String] {
+            [binaryAll ? "binary-all" : nil, binaryAny ? "binary-any" : nil, source ? "source" : nil].compactMap { $0 }
+        }
+    }
+
+    /// `lintian` task data (Debusine's `LintianData`).
+    public struct TaskData: Hashable, Sendable {
+        /// `input.source_artifact`, if a source package is checked.
+        public var sourceArtifact: JSONValue?
+        /// `input.binary_artifacts` (default none).
+        public var binaryArtifacts: JSONValue
+        /// `output`.
+        public var analyses: Analyses
+        /// `target_distribution` (default `debian:unstable`).
+        public var targetDistribution: String
+        /// `include_tags`, `exclude_tags`.
+        public var includeTags: [String]
+        public var excludeTags: [String]
+        /// `fail_on_severity` (default `none`).
+        public var failOnSeverity: String
+        /// `backend`, `build_architecture`, `environment`.
+        public var executor: ExecutorSettings
+        /// `task_configuration`.
+        public var taskConfiguration: JSONValue?
+    }
+
+    public static let taskName = "lintian"
+    public static let taskType = TaskType.worker
+    public static let taskVersion = 1
+    public static let inputFields: [InputField] = [
+        ExecutorTaskSupport.buildArchitecture(),
+        InputField(
+            "input_source_artifact",
+            kind: .optionalSingle,
+            stage: .pending,
+            path: "input.source_artifact",
+            categories: [KnownCategories.sourcePackage]
+        ),
+        InputField(
+            "input_binary_artifacts",
+            kind: .multiple,
+            stage: .pending,
+            path: "input.binary_artifacts",
+            categories: .binaryArtifactCategories,
+            default: []
+        ),
+        ExecutorTaskSupport.environment(),
+    ]
+
+    static let severities = ["error", "warning", "info", "pedantic", "experimental", "overridden", "none"]
+
+    public let data: TaskData
+    public let inputs: ResolvedInputs
+
+    public init(data: TaskData, inputs: ResolvedInputs) {
+        self.data = data
+        self.inputs = inputs
+    }
+
+    public static func validateData(_ json: JSONValue) throws(TaskDataError) -> TaskData {
+        var reader = try TaskDataReader(json)
+        guard var input = try reader.object("input") else { throw .missingField("input") }
+        let source = try input.optionalSingleLookup("source_artifact")
+        let binaries = try input.multipleLookup("binary_artifacts", default: [])
+        try input.finish()
+        if source == nil, binaries == [] {
+            throw .invalidValue(
+                field: "input",
+                value: json.value(atPath: "input") ?? .null,
+                reason: "one of source_artifact or binary_artifacts must be set"
+            )
+        }
+        var analyses = Analyses(source: true, binaryAll: true, binaryAny: true)
+        if var output = try reader.object("output") {
+            analyses.source = try output.bool("source_analysis", default: true)
+            analyses.binaryAll = try output.bool("binary_all_analysis", default: true)
+            analyses.binaryAny = try output.bool("binary_any_analysis", default: true)
+            try output.finish()
+        }
+        let data = TaskData(
+            sourceArtifact: source,
+            binaryArtifacts: binaries,
+            analyses: analyses,
+            targetDistribution: try reader.optionalString("target_distribution") ?? "debian:unstable",
+            includeTags: try reader.stringList("include_tags"),
+            excludeTags: try reader.stringList("exclude_tags"),
+            failOnSeverity: try reader.choice("fail_on_severity", from: severities, default: "none"),
+            executor: try ExecutorSettings.read(from: &reader, environmentRequired: true),
+            taskConfiguration: try reader.taskConfiguration()
+        )
+        try reader.finish()
+        return data
+    }
+
+    var source: SourcePackageFacts? {
+        get throws { SourcePackageFacts(try inputs.optionalArtifact("input_source_artifact")) }
+    }
+
+    public func getSubject() throws -> String? {
+        if let source = try source { return source.name }
+        let binaries = try inputs.multiple("input_binary_artifacts").artifacts
+        return binaries.lazy.compactMap { $0.data?["srcpkg_name"]?.stringValue }.first
+    }
+
+    public func getConfigurationContext() throws -> String? { try ExecutorTaskSupport.codename(inputs) }
+
+    public func computeDynamicData() throws -> TaskDynamicData {
+        let codename = try ExecutorTaskSupport.codename(inputs)
+        var extra: [String: JSONValue] = [
+            "input_source_artifact_id":
+                try inputs.optionalArtifact("input_source_artifact")?.artifactID.map(JSONValue.int) ?? .null,
+            "input_binary_artifacts_ids": .array(
+                try inputs.multiple("input_binary_artifacts").artifactIDs.map(JSONValue.int)
+            ),
+        ]
+        extra["environment_id"] = try ExecutorTaskSupport.environmentID(inputs)
+        let analyses = data.analyses.names.joined(separator: "+")
+        return TaskDynamicData(
+            parameterSummary: try source?.summary,
+            subject: try getSubject(),
+            runtimeContext: codename.map { "\(analyses):\($0)" },
+            configurationContext: codename,
+            extra: extra
+        )
+    }
+
+    public func computeSystemRequiredTags() throws -> Set<String> {
+        try ExecutorTaskSupport.requiredTags(backend: data.executor.backend, inputs: inputs)
+    }
+
+    public func computeSystemProvidedTags() throws -> Set<String> {
+        guard let name = try getSubject() else { return [] }
+        return [TagOntology.taskSourcePackage(name)]
+    }
+}

@@ -1,0 +1,154 @@
+import KilnCore
+
+/// `mmdebstrap` (Worker): builds a system tarball with mmdebstrap.
+///
+/// Its build architecture is `bootstrap_options.architecture` (the input field reads that dotted path), the
+/// environment is optional (mmdebstrap can run on the host itself). Requires the executor, the build
+/// architecture and `worker:cap:mmdebstrap`.
+public struct MmdebstrapTask: ExternalTask {
+    /// One APT repository to bootstrap from (`bootstrap_repositories[i]`).
+    public struct Repository: Hashable, Sendable {
+        public var mirror: String
+        public var suite: String
+        public var components: [String]
+        public var types: [String]
+    }
+
+    /// `mmdebstrap` task data (Debusine's `MmDebstrapData`).
+    public struct TaskData: Hashable, Sendable {
+        /// `bootstrap_options.architecture`: the architecture of the system built.
+        public var architecture: String
+        /// `bootstrap_options.variant`, if given.
+        public var variant: String?
+        /// `bootstrap_options.extra_packages`.
+        public var extraPackages: [String]
+        /// `bootstrap_options.use_signed_by` (default true).
+        public var useSignedBy: Bool
+        /// `bootstrap_repositories`: at least one.
+        public var repositories: [Repository]
+        /// `customization_script`, if any.
+        public var customizationScript: String?
+        /// `backend` and `environment` (`build_architecture` is not a field of this task's data).
+        public var executor: ExecutorSettings
+        /// `task_configuration`.
+        public var taskConfiguration: JSONValue?
+    }
+
+    public static let taskName = "mmdebstrap"
+    public static let taskType = TaskType.worker
+    public static let taskVersion = 1
+    public static let inputFields: [InputField] = [
+        ExecutorTaskSupport.buildArchitecture(path: "bootstrap_options.architecture"),
+        ExecutorTaskSupport.environment(optional: true),
+    ]
+
+    static let variants = [
+        "extract", "custom", "essential", "apt", "required", "minbase", "buildd", "important", "debootstrap", "-",
+        "standard",
+    ]
+
+    public let data: TaskData
+    public let inputs: ResolvedInputs
+
+    public init(data: TaskData, inputs: ResolvedInputs) {
+        self.data = data
+        self.inputs = inputs
+    }
+
+    public static func validateData(_ json: JSONValue) throws(TaskDataError) -> TaskData {
+        var reader = try TaskDataReader(json)
+        guard var options = try reader.object("bootstrap_options") else { throw .missingField("bootstrap_options") }
+        let architecture = try options.string("architecture")
+        if architecture.isEmpty || architecture.contains(where: \.isWhitespace) {
+            throw .invalidValue(
+                field: options.fieldName("architecture"),
+                value: .string(architecture),
+                reason: "must be a Debian architecture name"
+            )
+        }
+        var variant: String?
+        if let given = try options.optionalString("variant") {
+            guard variants.contains(given) else {
+                throw .invalidValue(
+                    field: options.fieldName("variant"),
+                    value: .string(given),
+                    reason: "must be one of \(variants.joined(separator: ", "))"
+                )
+            }
+            variant = given
+        }
+        let extraPackages = try options.stringList("extra_packages")
+        let useSignedBy = try options.bool("use_signed_by", default: true)
+        try options.finish()
+
+        guard let list = reader.raw("bootstrap_repositories") else { throw .missingField("bootstrap_repositories") }
+        guard let elements = list.arrayValue else {
+            throw .wrongType(field: "bootstrap_repositories", expected: "a list of repositories", found: list)
+        }
+        if elements.isEmpty {
+            throw .invalidValue(
+                field: "bootstrap_repositories",
+                value: list,
+                reason: "at least one repository is needed"
+            )
+        }
+        var repositories: [Repository] = []
+        for (index, element) in elements.enumerated() {
+            var repository = try TaskDataReader(element, path: "bootstrap_repositories[\(index)]")
+            let types = try repository.stringList("types", default: ["deb"])
+            if let bad = types.first(where: { !["deb", "deb-src"].contains($0) }) {
+                throw .invalidValue(
+                    field: repository.fieldName("types"),
+                    value: .string(bad),
+                    reason: "must be deb or deb-src"
+                )
+            }
+            repositories.append(
+                Repository(
+                    mirror: try repository.string("mirror"),
+                    suite: try repository.string("suite"),
+                    components: try repository.stringList("components"),
+                    types: types
+                )
+            )
+            try repository.finish()
+        }
+        let data = TaskData(
+            architecture: architecture,
+            variant: variant,
+            extraPackages: extraPackages,
+            useSignedBy: useSignedBy,
+            repositories: repositories,
+            customizationScript: try reader.optionalString("customization_script"),
+            executor: try ExecutorSettings.read(from: &reader, environmentRequired: false, readsArchitecture: false),
+            taskConfiguration: try reader.taskConfiguration()
+        )
+        try reader.finish()
+        return data
+    }
+
+    /// A system bootstrap builds no source package, so it has no subject; configuration can still match it
+    /// with a global `Worker:mmdebstrap::` entry or by context.
+    public func getSubject() throws -> String? { nil }
+
+    /// Kiln's choice: the first repository's suite (`bookworm`), which is what the tarball will be the
+    /// environment of — the same thing other tasks use as their context (an environment codename).
+    public func getConfigurationContext() throws -> String? { data.repositories.first?.suite }
+
+    public func computeDynamicData() throws -> TaskDynamicData {
+        var extra: [String: JSONValue] = [:]
+        extra["environment_id"] = try ExecutorTaskSupport.environmentID(inputs)
+        return TaskDynamicData(configurationContext: try getConfigurationContext(), extra: extra)
+    }
+
+    public static func getProvidedWorkerTags(host: WorkerHostCapabilities) -> Set<String> {
+        var tags = baseProvidedWorkerTags()
+        if host.has("mmdebstrap") { tags.insert(TagOntology.capability("mmdebstrap")) }
+        return tags
+    }
+
+    public func computeSystemRequiredTags() throws -> Set<String> {
+        try ExecutorTaskSupport.requiredTags(backend: data.executor.backend, inputs: inputs)
+            .union([TagOntology.capability("mmdebstrap")])
+    }
+}

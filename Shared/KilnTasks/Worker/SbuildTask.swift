@@ -1,0 +1,188 @@
+import KilnCore
+
+/// `sbuild` (Worker): builds a source package inside an executor environment.
+///
+/// Subject = the source package name, configuration context = the environment's codename (§5.3). Requires
+/// the executor, the build architecture and `worker:cap:sbuild`; provides `task:source-package:<name>`.
+public struct SbuildTask: ExternalTask {
+    /// A binNMU request (`binnmu`).
+    public struct BinNMU: Hashable, Sendable {
+        /// The changelog entry text.
+        public var changelog: String
+        /// The version suffix (`+b1`).
+        public var suffix: String
+        /// The maintainer of the binNMU, if given.
+        public var maintainer: String?
+    }
+
+    /// `sbuild` task data (Debusine's `SbuildData`; `host_architecture` is now `build_architecture`).
+    public struct TaskData: Hashable, Sendable {
+        /// `input.source_artifact`: the `debian:source-package` to build.
+        public var sourceArtifact: JSONValue
+        /// `input.extra_binary_artifacts`: extra binaries made available to the build (default none).
+        public var extraBinaryArtifacts: JSONValue
+        /// `backend`, `build_architecture`, `environment`.
+        public var executor: ExecutorSettings
+        /// `build_components`: any of `any`, `all`, `source` (default `["any"]`).
+        public var buildComponents: [String]
+        /// `build_profiles`: `DEB_BUILD_PROFILES` entries.
+        public var buildProfiles: [String]
+        /// `binnmu`, if this is a binNMU.
+        public var binnmu: BinNMU?
+        /// `build_dep_resolution`: sbuild's resolver (`apt`, `aptitude`, `aspcud`, `xapt`), if set.
+        public var buildDepResolution: String?
+        /// `aspcud_criteria`: only with the aspcud resolver.
+        public var aspcudCriteria: String?
+        /// `task_configuration`.
+        public var taskConfiguration: JSONValue?
+    }
+
+    public static let taskName = "sbuild"
+    public static let taskType = TaskType.worker
+    public static let taskVersion = 1
+    public static let inputFields: [InputField] = [
+        ExecutorTaskSupport.buildArchitecture(),
+        InputField(
+            "input_source_artifact",
+            kind: .single,
+            stage: .pending,
+            path: "input.source_artifact",
+            categories: [KnownCategories.sourcePackage]
+        ),
+        InputField(
+            "input_extra_binary_artifacts",
+            kind: .multiple,
+            path: "input.extra_binary_artifacts",
+            categories: .binaryArtifactCategories,
+            default: []
+        ),
+        ExecutorTaskSupport.environment(),
+    ]
+
+    static let components = ["any", "all", "source"]
+    static let resolvers = ["apt", "aptitude", "aspcud", "xapt"]
+
+    public let data: TaskData
+    public let inputs: ResolvedInputs
+
+    public init(data: TaskData, inputs: ResolvedInputs) {
+        self.data = data
+        self.inputs = inputs
+    }
+
+    public static func validateData(_ json: JSONValue) throws(TaskDataError) -> TaskData {
+        var reader = try TaskDataReader(json)
+        guard var input = try reader.object("input") else { throw .missingField("input") }
+        let source = try input.singleLookup("source_artifact")
+        let extra = try input.multipleLookup("extra_binary_artifacts", default: [])
+        try input.finish()
+        let executor = try ExecutorSettings.read(from: &reader, environmentRequired: true)
+        let components = try reader.stringList("build_components", default: ["any"])
+        let componentsField = reader.fieldName("build_components")
+        if components.isEmpty {
+            throw .invalidValue(field: componentsField, value: [], reason: "at least one of any, all, source is needed")
+        }
+        for (index, component) in components.enumerated() where !Self.components.contains(component) {
+            throw .invalidValue(
+                field: "\(componentsField)[\(index)]",
+                value: .string(component),
+                reason: "must be one of any, all, source"
+            )
+        }
+        if Set(components).count != components.count {
+            throw .invalidValue(
+                field: componentsField,
+                value: .array(components.map(JSONValue.string)),
+                reason: "duplicate entries"
+            )
+        }
+        let profiles = try reader.stringList("build_profiles")
+        var binnmu: BinNMU?
+        if var nmu = try reader.object("binnmu") {
+            let changelog = try nmu.string("changelog")
+            let suffix = try nmu.string("suffix")
+            if suffix.isEmpty || suffix.contains(where: \.isWhitespace) {
+                throw .invalidValue(
+                    field: nmu.fieldName("suffix"),
+                    value: .string(suffix),
+                    reason: "must be a non-empty version suffix such as +b1"
+                )
+            }
+            binnmu = BinNMU(changelog: changelog, suffix: suffix, maintainer: try nmu.optionalString("maintainer"))
+            try nmu.finish()
+        }
+        var resolver: String?
+        if let given = try reader.optionalString("build_dep_resolution") {
+            guard Self.resolvers.contains(given) else {
+                throw .invalidValue(
+                    field: "build_dep_resolution",
+                    value: .string(given),
+                    reason: "must be one of \(Self.resolvers.joined(separator: ", "))"
+                )
+            }
+            resolver = given
+        }
+        let criteria = try reader.optionalString("aspcud_criteria")
+        if let criteria, resolver != "aspcud" {
+            throw .invalidValue(
+                field: "aspcud_criteria",
+                value: .string(criteria),
+                reason: "only allowed with build_dep_resolution aspcud"
+            )
+        }
+        let data = TaskData(
+            sourceArtifact: source,
+            extraBinaryArtifacts: extra,
+            executor: executor,
+            buildComponents: components,
+            buildProfiles: profiles,
+            binnmu: binnmu,
+            buildDepResolution: resolver,
+            aspcudCriteria: criteria,
+            taskConfiguration: try reader.taskConfiguration()
+        )
+        try reader.finish()
+        return data
+    }
+
+    var source: SourcePackageFacts? {
+        get throws { SourcePackageFacts(try inputs.artifact("input_source_artifact")) }
+    }
+
+    public func getSubject() throws -> String? { try source?.name }
+
+    public func getConfigurationContext() throws -> String? { try ExecutorTaskSupport.codename(inputs) }
+
+    public func computeDynamicData() throws -> TaskDynamicData {
+        let sourceArtifact = try inputs.artifact("input_source_artifact")
+        var extra: [String: JSONValue] = [
+            "input_source_artifact_id": sourceArtifact.artifactID.map(JSONValue.int) ?? .null,
+            "input_extra_binary_artifacts_ids": .array(
+                try inputs.multiple("input_extra_binary_artifacts").artifactIDs.map(JSONValue.int)
+            ),
+        ]
+        extra["environment_id"] = try ExecutorTaskSupport.environmentID(inputs)
+        return TaskDynamicData(
+            parameterSummary: try source?.summary,
+            subject: try getSubject(),
+            configurationContext: try getConfigurationContext(),
+            extra: extra
+        )
+    }
+
+    public static func getProvidedWorkerTags(host: WorkerHostCapabilities) -> Set<String> {
+        var tags = baseProvidedWorkerTags()
+        if host.has("sbuild") { tags.insert(TagOntology.capability("sbuild")) }
+        return tags
+    }
+
+    public func computeSystemRequiredTags() throws -> Set<String> {
+        try ExecutorTaskSupport.requiredTags(backend: data.executor.backend, inputs: inputs)
+            .union([TagOntology.capability("sbuild")])
+    }
+
+    public func computeSystemProvidedTags() throws -> Set<String> {
+        guard let name = try source?.name else { return [] }
+        return [TagOntology.taskSourcePackage(name)]
+    }
+}

@@ -1,0 +1,196 @@
+import Foundation
+import KilnCore
+import PropertyBased
+import Testing
+
+@Suite("§4.5 Input* model: closed JSON objects with exact snake_case keys")
+struct InputModelTests {
+    static let sourceExample: JSONValue = [
+        "label": "input.source_artifact", "lookup": 1, "artifact_id": 1, "category": "debian:source-package",
+        "data": [
+            "name": "hello", "version": "1.0-1", "type": "dpkg",
+            "dsc_fields": ["Package": "hello", "Version": "1.0-1"],
+        ],
+    ]
+
+    func encode(_ value: some Encodable) throws -> JSONValue {
+        try JSONValue.parse(JSONEncoder().encode(value))
+    }
+
+    func decode<T: Decodable>(_ type: T.Type, _ json: JSONValue) throws -> T {
+        try JSONDecoder().decode(type, from: Data(json.compactJSON.utf8))
+    }
+
+    @Test("§4.5 example: the stored input_source_artifact value reads and writes back unchanged")
+    func specExampleRoundTrip() throws {
+        let single = try decode(InputArtifactSingle.self, Self.sourceExample)
+        #expect(single.label == "input.source_artifact")
+        #expect(single.lookup == .id(1))
+        #expect(single.artifactID == 1)
+        #expect(single.data["name"] == "hello")
+        #expect(single.resolvedIDs == [1])
+        #expect(try encode(single) == Self.sourceExample)
+        #expect(single.json == Self.sourceExample)
+    }
+
+    @Test(
+        "unknown keys are rejected with an error naming the key",
+        arguments: [
+            ("InputArtifactSingle", "extra"), ("InputArtifactMultiple", "artifact_ids"),
+            ("InputCollectionSingle", "id"),
+        ]
+    )
+    func unknownKeysRejected(model: String, key: String) throws {
+        let error: InputModelError
+        switch model {
+        case "InputArtifactSingle":
+            var object = try #require(Self.sourceExample.objectValue)
+            object[key] = 1
+            error = try #require(throws: InputModelError.self) { try InputArtifactSingle(json: .object(object)) }
+        case "InputArtifactMultiple":
+            error = try #require(throws: InputModelError.self) {
+                try InputArtifactMultiple(json: ["label": "x", "lookup": [1], "artifacts": [], key: [1]])
+            }
+        default:
+            error = try #require(throws: InputModelError.self) {
+                try InputCollectionSingle(json: [
+                    "label": "suite", "lookup": "sid@debian:suite", "collection_id": 10, "scope_name": "debian",
+                    "workspace_name": "base", "category": "debian:suite", "name": "sid", key: 3,
+                ])
+            }
+        }
+        #expect(error == .unknownKey(model: model, key: key))
+        #expect(error.description.contains("'\(key)'"))
+    }
+
+    @Test("Codable decoding reports the unknown key too")
+    func codableRejectsUnknownKey() throws {
+        let bad: JSONValue = ["artifact_id": 3, "surprise": true]
+        let error = try #require(throws: InputModelError.self) { try decode(BaseTaskInputArtifact.self, bad) }
+        #expect(error == .unknownKey(model: "BaseTaskInputArtifact", key: "surprise"))
+    }
+
+    @Test("category must be a known artifact category, and data needs a category")
+    func categoryRules() {
+        #expect(throws: InputModelError.unknownCategory(model: "BaseTaskInputArtifact", category: "debian:nonsense")) {
+            try BaseTaskInputArtifact(artifactID: 1, category: "debian:nonsense", data: nil)
+        }
+        #expect(throws: InputModelError.dataWithoutCategory(model: "InputArtifactSingle")) {
+            try InputArtifactSingle(json: ["label": "x", "lookup": 1, "data": ["a": 1]])
+        }
+        #expect(
+            throws: InputModelError.unknownCategory(model: "InputCollectionSingle", category: "debian:source-package")
+        ) {
+            try InputCollectionSingle(
+                label: "x",
+                lookup: .id(1),
+                collectionID: 1,
+                scopeName: "s",
+                workspaceName: "w",
+                category: "debian:source-package",
+                name: "n"
+            )
+        }
+    }
+
+    @Test("lookup must be an integer or a string")
+    func lookupType() {
+        #expect(
+            throws: InputModelError.wrongType(
+                model: "InputArtifactSingle",
+                key: "lookup",
+                expected: "an integer or a string",
+                found: [1]
+            )
+        ) {
+            try InputArtifactSingle(json: ["label": "x", "lookup": [1]])
+        }
+    }
+
+    @Test("multiple lookups keep the user form; legacy id-only artifacts are accepted")
+    func multipleUserFormAndLegacyIDs() throws {
+        let userLookup: JSONValue = [
+            "collection": "sid@debian:suite", "child_type": "artifact", "data__package": "hello",
+        ]
+        let multiple = try InputArtifactMultiple(json: [
+            "label": "input.binary_artifacts", "lookup": userLookup, "artifacts": [4, ["artifact_id": 5]],
+        ])
+        #expect(multiple.lookup == userLookup)
+        #expect(multiple.artifactIDs == [4, 5])
+        #expect(
+            multiple.json == [
+                "label": "input.binary_artifacts", "lookup": userLookup,
+                "artifacts": [["artifact_id": 4], ["artifact_id": 5]],
+            ]
+        )
+    }
+
+    @Test("collection input writes every key, snake_case")
+    func collectionKeys() throws {
+        let suite = try InputCollectionSingle(
+            label: "suite",
+            lookup: .string("sid@debian:suite"),
+            collectionID: 10,
+            scopeName: "debian",
+            workspaceName: "base",
+            category: "debian:suite",
+            name: "sid",
+            data: ["release_fields": ["Suite": "unstable"]]
+        )
+        let json = try encode(suite)
+        #expect(
+            Set(json.objectValue?.keys.map { $0 } ?? []) == [
+                "label", "lookup", "collection_id", "scope_name", "workspace_name", "category", "name", "data",
+            ]
+        )
+        #expect(try decode(InputCollectionSingle.self, json) == suite)
+    }
+
+    static let categories = Array(KnownCategories.artifacts).sorted()
+
+    /// Builds an `InputArtifactSingle` from a list of small integers (no `Gen.zip` in PropertyBased).
+    static func single(from seeds: [Int]) throws -> InputArtifactSingle {
+        let pick = { (index: Int) in seeds[index % seeds.count] }
+        let lookup: SingleLookup = pick(0) % 2 == 0 ? .id(pick(1)) : .string("name\(pick(1))@debian:suite/x")
+        let hasCategory = pick(2) % 3 != 0
+        let category = hasCategory ? categories[pick(3) % categories.count] : nil
+        var data: [String: JSONValue]?
+        if hasCategory, pick(4) % 2 == 0 {
+            data = [
+                "n": .int(pick(0)), "s": .string("v\(pick(1))"), "b": .bool(pick(2) % 2 == 0),
+                "l": [.int(pick(3)), nil],
+            ]
+        }
+        let artifact = try BaseTaskInputArtifact(
+            artifactID: pick(5) % 4 == 0 ? nil : pick(5),
+            category: category,
+            data: data
+        )
+        return InputArtifactSingle(label: "input.f\(pick(1))", lookup: lookup, artifact: artifact)
+    }
+
+    @Test("property: Input* values survive a Codable round trip")
+    func codableRoundTripProperty() async {
+        await propertyCheck(input: Gen.int(in: 0...1_000).array(of: 1...8)) { seeds in
+            let single = try Self.single(from: seeds)
+            #expect(try decode(InputArtifactSingle.self, try encode(single)) == single)
+            let multiple = InputArtifactMultiple(
+                label: single.label,
+                lookup: .array(seeds.map(JSONValue.int)),
+                artifacts: try seeds.map { try Self.single(from: [$0, $0 + 1, $0 + 2]).artifact }
+            )
+            #expect(try decode(InputArtifactMultiple.self, try encode(multiple)) == multiple)
+            let collection = try InputCollectionSingle(
+                label: single.label,
+                lookup: single.lookup,
+                collectionID: seeds[0],
+                scopeName: "s\(seeds.count)",
+                workspaceName: "w",
+                category: Array(KnownCategories.collections).sorted()[seeds[0] % KnownCategories.collections.count],
+                name: "n\(seeds.last ?? 0)",
+                data: single.data
+            )
+            #expect(try decode(InputCollectionSingle.self, try encode(collection)) == collection)
+        }
+    }
+}

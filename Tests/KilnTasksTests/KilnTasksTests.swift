@@ -1,6 +1,0 @@
-import KilnTasks
-import Testing
-
-@Test func tasksModuleLinks() {
-    _ = KilnTasks.self
-}

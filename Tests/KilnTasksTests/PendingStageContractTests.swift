@@ -1,0 +1,94 @@
+import KilnCore
+import KilnTasks
+import Testing
+
+/// Sample valid data for one registered task, with what its subject and context must be.
+struct TaskSample: Sendable, CustomTestStringConvertible {
+    let type: TaskType
+    let name: String
+    let data: JSONValue
+    let subject: String?
+    let context: String?
+
+    var testDescription: String { "\(type.rawValue):\(name)" }
+}
+
+@Suite("§4.1, §5.3 contract: configuration subject/context and tags need only Stage.pending fields")
+struct PendingStageContractTests {
+    static let env: JSONValue = "debian/match:codename=sid"
+    static let samples: [TaskSample] = [
+        TaskSample(type: .worker, name: "noop", data: [:], subject: nil, context: nil),
+        TaskSample(
+            type: .worker,
+            name: "sbuild",
+            data: ["input": ["source_artifact": 1], "environment": env],
+            subject: "hello",
+            context: "sid"
+        ),
+        TaskSample(
+            type: .worker,
+            name: "lintian",
+            data: ["input": ["source_artifact": 1], "environment": env],
+            subject: "hello",
+            context: "sid"
+        ),
+        TaskSample(
+            type: .worker,
+            name: "autopkgtest",
+            data: ["input": ["source_artifact": 1, "binary_artifacts": [2]], "environment": env],
+            subject: "hello",
+            context: "sid"
+        ),
+        TaskSample(
+            type: .worker,
+            name: "mmdebstrap",
+            data: [
+                "bootstrap_options": ["architecture": "amd64"],
+                "bootstrap_repositories": [["mirror": "http://deb.debian.org/debian", "suite": "trixie"]],
+            ],
+            subject: nil,
+            context: "trixie"
+        ),
+        TaskSample(
+            type: .signing,
+            name: "debsign",
+            data: ["unsigned": 6, "key": .string(String(repeating: "A", count: 40))],
+            subject: "hello",
+            context: nil
+        ),
+        TaskSample(type: .server, name: "servernoop", data: [:], subject: nil, context: nil),
+        TaskSample(type: .internal, name: "synchronization_point", data: [:], subject: nil, context: nil),
+        TaskSample(
+            type: .wait,
+            name: "delay",
+            data: ["delay_until": "2026-01-01T00:00:00Z"],
+            subject: nil,
+            context: nil
+        ),
+    ]
+
+    @Test("subject, context and scheduler tags computed after resolving Stage.pending only", arguments: samples)
+    func pendingIsEnough(_ sample: TaskSample) throws {
+        let task = try resolvedDBTask(sample.type, sample.name, sample.data, stage: .pending)
+        #expect(
+            try task.getTaskConfigurationSubjectContext()
+                == TaskConfigurationSubjectContext(subject: sample.subject, context: sample.context)
+        )
+        let tags = try task.computeSchedulerTags(for: Fixtures.developersWorkRequest)
+        #expect(tags.provided.allTags.isSuperset(of: ["task:scope:debian", "task:workspace:debian:developers"]))
+        #expect(!tags.required.isEmpty)
+        let pendingNames = Set(task.inputs.fields.filter { $0.stage == .pending }.map(\.name))
+        #expect(Set(task.inputs.values.keys) == pendingNames, "nothing of stage running was resolved")
+        #expect(pendingNames.contains("task_configuration"), "every DBTask has the task-configuration field")
+    }
+
+    @Test("the environment lookup asks for the image format of a VM backend")
+    func vmBackendAsksForImages() throws {
+        let lookups = Fixtures.lookups()
+        let data: JSONValue = ["input": ["source_artifact": 1], "environment": Self.env, "backend": "incus-vm"]
+        _ = try resolvedDBTask(.worker, "sbuild", data, stage: .running, lookups: lookups)
+        #expect(lookups.environmentCalls.map(\.format) == ["image"])
+        #expect(lookups.environmentCalls.map(\.backend) == ["incus-vm"])
+        #expect(lookups.environmentCalls.map(\.taskName) == ["sbuild"])
+    }
+}

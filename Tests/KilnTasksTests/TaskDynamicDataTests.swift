@@ -1,0 +1,144 @@
+import Foundation
+import KilnCore
+import KilnTasks
+import Testing
+
+@Suite("§4.6, §4.9 dynamic data, worker-side reconstruction and execution")
+struct TaskDynamicDataTests {
+    @Test("§4.6 example: lintian on hello 1.0-1 with an sid environment")
+    func lintianDynamicData() throws {
+        let data: JSONValue = ["input": ["source_artifact": 1], "environment": "debian/match:codename=sid"]
+        let task = try resolvedDBTask(
+            .worker,
+            "lintian",
+            data,
+            stage: .running,
+            lookups: Fixtures.lookups(withDefaultConfiguration: true)
+        )
+        let dynamic = try task.computeDynamicData()
+        #expect(dynamic.subject == "hello")
+        #expect(dynamic.parameterSummary == "hello_1.0-1")
+        #expect(dynamic.configurationContext == "sid")
+        #expect(dynamic.runtimeContext == "binary-all+binary-any+source:sid")
+        #expect(
+            dynamic.extra == ["input_source_artifact_id": 1, "input_binary_artifacts_ids": [], "environment_id": 3]
+        )
+        #expect(
+            Set(dynamic.taskInputFields.keys) == [
+                "build_architecture", "environment", "input_binary_artifacts", "input_source_artifact",
+                "task_configuration",
+            ]
+        )
+        #expect(dynamic.taskInputFields["task_configuration"]?.value(atPath: "collection_id") == 12)
+        #expect(
+            try task.getTaskConfigurationSubjectContext()
+                == TaskConfigurationSubjectContext(subject: "hello", context: "sid")
+        )
+    }
+
+    @Test("lintian's runtime context lists only the enabled analyses")
+    func lintianAnalyses() throws {
+        let data: JSONValue = [
+            "input": ["source_artifact": 1], "environment": "debian/match:codename=sid",
+            "output": ["binary_all_analysis": false, "binary_any_analysis": false],
+        ]
+        let dynamic = try resolvedDBTask(.worker, "lintian", data, stage: .running).computeDynamicData()
+        #expect(dynamic.runtimeContext == "source:sid")
+    }
+
+    @Test("§4.9 step 7: the worker rebuilds sbuild from configured data and dynamic data, with no resolver")
+    func workerReconstruction() throws {
+        let data: JSONValue = [
+            "input": ["source_artifact": 1, "extra_binary_artifacts": [2]], "environment": "debian/match:codename=sid",
+        ]
+        let server = try resolvedDBTask(.worker, "sbuild", data, stage: .running)
+        let dynamic = try server.computeDynamicData()
+        #expect(
+            dynamic.extra == [
+                "input_source_artifact_id": 1, "input_extra_binary_artifacts_ids": [2], "environment_id": 3,
+            ]
+        )
+
+        let onWorker = try KilnTasks.registry().makeExternalTask(
+            type: .worker,
+            name: "sbuild",
+            taskData: data,
+            dynamicData: dynamic.json
+        )
+        #expect(try onWorker.getSubject() == "hello")
+        #expect(try onWorker.getConfigurationContext() == "sid")
+        #expect(try onWorker.computeDynamicData().extra == dynamic.extra)
+        #expect(try onWorker.computeSystemRequiredTags().contains("worker:build-arch:amd64"))
+
+        let unresolved = try KilnTasks.registry().makeExternalTask(
+            type: .worker,
+            name: "sbuild",
+            taskData: data,
+            dynamicData: [:]
+        )
+        #expect(throws: TaskInputError.unresolved("input_source_artifact")) { try unresolved.getSubject() }
+    }
+
+    @Test(
+        "noop's outcome comes from its task data",
+        arguments: [
+            (JSONValue.object([:]), TaskOutcome.Result.success), (JSONValue.object(["result": true]), .success),
+            (JSONValue.object(["result": false]), .failure),
+        ]
+    )
+    func noopOutcome(data: JSONValue, expected: TaskOutcome.Result) async throws {
+        let task = try KilnTasks.registry().makeExternalTask(
+            type: .worker,
+            name: "noop",
+            taskData: data,
+            dynamicData: [:]
+        )
+        let context = RecordingContext()
+        let outcome = try await task.execute(in: context)
+        #expect(outcome.result == expected)
+        #expect(await context.lines.count == 1)
+    }
+
+    @Test("tasks without a worker pipeline in Kiln refuse to run rather than fake a result")
+    func sbuildDoesNotFakeExecution() async throws {
+        let data: JSONValue = ["input": ["source_artifact": 1], "environment": "debian/match:codename=sid"]
+        let task = try KilnTasks.registry().makeExternalTask(
+            type: .worker,
+            name: "sbuild",
+            taskData: data,
+            dynamicData: [:]
+        )
+        await #expect(throws: TaskExecutionError.executionUnavailable(task: "sbuild")) {
+            try await task.execute(in: RecordingContext())
+        }
+    }
+
+    @Test("§1.2: delay is due once delay_until ≤ now")
+    func delayDue() throws {
+        let task = try DelayTask(taskData: ["delay_until": "2026-11-29T10:00:00.250+01:00"])
+        #expect(task.delayUntil == Date(timeIntervalSince1970: 1_795_942_800.25))
+        #expect(task.isDue(at: task.delayUntil))
+        #expect(!task.isDue(at: task.delayUntil.addingTimeInterval(-1)))
+    }
+
+    @Test("every Kiln task is registered under its (type, name)")
+    func registeredTasks() throws {
+        #expect(
+            try KilnTasks.registry().keys.map(\.description) == [
+                "Internal:synchronization_point", "Server:servernoop", "Signing:debsign", "Wait:delay",
+                "Worker:autopkgtest",
+                "Worker:lintian", "Worker:mmdebstrap", "Worker:noop", "Worker:sbuild",
+            ]
+        )
+        var registry = try KilnTasks.registry()
+        #expect(throws: TaskRegistryError.duplicate(TaskRegistry.Key(type: .worker, name: "noop"))) {
+            try KilnTasks.register(into: &registry)
+        }
+    }
+}
+
+private actor RecordingContext: TaskExecutionContext {
+    nonisolated let workRequestID = 42
+    private(set) var lines: [String] = []
+    func log(_ line: String) async { lines.append(line) }
+}
