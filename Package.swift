@@ -8,6 +8,7 @@ let strict: [SwiftSetting] = [
 ]
 
 let propertyBased = Target.Dependency.product(name: "PropertyBased", package: "swift-property-based")
+let logging = Target.Dependency.product(name: "Logging", package: "swift-log")
 
 let package = Package(
     name: "kiln",
@@ -15,9 +16,11 @@ let package = Package(
     products: [
         .library(name: "KilnCore", targets: ["KilnCore"]),
         .library(name: "KilnTasks", targets: ["KilnTasks"]),
+        .library(name: "Store", targets: ["Store"]),
     ],
     dependencies: [
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
     ],
     targets: [
         // The pure core: model, JSON, lookups, Input* values, input fields, task framework, tags, task
@@ -25,6 +28,11 @@ let package = Package(
         .target(name: "KilnCore", path: "Shared/KilnCore", swiftSettings: strict),
         // Concrete task definitions (noop, sbuild, lintian, …) built on the core. Foundation only, no I/O.
         .target(name: "KilnTasks", dependencies: ["KilnCore"], path: "Shared/KilnTasks", swiftSettings: strict),
+        // libpq, the PostgreSQL client library (Debian libpq-dev), as a C module.
+        .systemLibrary(name: "CLibPQ", path: "Shared/CLibPQ", providers: [.apt(["libpq-dev"])]),
+        // The PostgreSQL store: connection actor and pool, typed parameters and rows, migrations and the
+        // schema, the transactional outbox relay and the inbox.
+        .target(name: "Store", dependencies: ["CLibPQ", "KilnCore", logging], path: "Shared/Store", swiftSettings: strict),
 
         .testTarget(
             name: "KilnCoreTests", dependencies: ["KilnCore", propertyBased], path: "Tests/KilnCoreTests",
@@ -32,6 +40,10 @@ let package = Package(
         .testTarget(
             name: "KilnTasksTests", dependencies: ["KilnTasks", "KilnCore", propertyBased],
             path: "Tests/KilnTasksTests", swiftSettings: strict),
+        // Integration tests against the real private cluster (deploy/local/postgres).
+        .testTarget(
+            name: "StoreTests", dependencies: ["Store", "KilnCore", logging], path: "Tests/StoreTests",
+            swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]
 )
