@@ -22,6 +22,7 @@ extension PGConnection {
     ///
     /// - Throws: `PGError.transactionAlreadyOpen` when called inside another transaction; whatever `body`
     ///   throws (after rolling back); `PGError` from BEGIN/COMMIT (a COMMIT can fail with 40001).
+    @discardableResult
     public nonisolated func withTransaction<Result: Sendable>(
         isolation level: PGIsolationLevel = .readCommitted,
         _ body: (PGConnection) async throws -> Result
@@ -51,6 +52,7 @@ extension PGConnection {
     /// but effects outside PostgreSQL were not.
     ///
     /// - Throws: the last error when attempts run out, or the first non-retryable error at once.
+    @discardableResult
     public nonisolated func withRetryingTransaction<Result: Sendable>(
         isolation level: PGIsolationLevel = .readCommitted,
         maxAttempts: Int = 5,

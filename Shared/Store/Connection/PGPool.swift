@@ -41,6 +41,7 @@ public actor PGPool {
     /// `body` left open).
     ///
     /// - Throws: `PGError.poolClosed`, `CancellationError` if cancelled while waiting, or what `body` throws.
+    @discardableResult
     public nonisolated func withConnection<Result: Sendable>(
         _ body: (PGConnection) async throws -> Result
     ) async throws -> Result {
@@ -56,6 +57,7 @@ public actor PGPool {
     }
 
     /// Runs `body` in a transaction on a pooled connection (see `PGConnection.withTransaction`).
+    @discardableResult
     public nonisolated func withTransaction<Result: Sendable>(
         isolation level: PGIsolationLevel = .readCommitted,
         _ body: (PGConnection) async throws -> Result
@@ -65,6 +67,7 @@ public actor PGPool {
 
     /// Runs `body` in a transaction retried on serialization failure or deadlock (see
     /// `PGConnection.withRetryingTransaction`).
+    @discardableResult
     public nonisolated func withRetryingTransaction<Result: Sendable>(
         isolation level: PGIsolationLevel = .readCommitted,
         maxAttempts: Int = 5,

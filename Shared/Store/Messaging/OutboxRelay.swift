@@ -37,6 +37,12 @@ public final class OutboxRelay: Sendable {
         public var claimed: Int
         /// Rows the publisher confirmed and that are now marked published.
         public var published: Int
+
+        /// Creates a round summary.
+        public init(claimed: Int, published: Int) {
+            self.claimed = claimed
+            self.published = published
+        }
     }
 
     private let pool: PGPool
