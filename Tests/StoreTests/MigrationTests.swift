@@ -27,7 +27,8 @@ extension StoreIntegration {
                 SELECT 'migration ' || version || ' ' || name || ' ' || checksum || ' ' || applied_at
                   FROM schema_migrations
                 ORDER BY 1
-                """, schema
+                """,
+                schema
             ).rows.map { try $0.decode(String.self, at: 0) }
         }
 
@@ -42,8 +43,10 @@ extension StoreIntegration {
                 #expect(before.count > 100, "the dump covers the whole schema (\(before.count) lines)")
                 let tables = Set(
                     try await pool.query(
-                        "SELECT table_name FROM information_schema.tables WHERE table_schema = $1", schema
-                    ).rows.map { try $0.decode(String.self, at: 0) })
+                        "SELECT table_name FROM information_schema.tables WHERE table_schema = $1",
+                        schema
+                    ).rows.map { try $0.decode(String.self, at: 0) }
+                )
                 #expect(tables == Self.expectedTables)
             }
         }
@@ -58,7 +61,10 @@ extension StoreIntegration {
             async let appliedBySecond = Migrator.migrate(second, logger: TestDatabase.logger)
             let results = try await [appliedByFirst, appliedBySecond]
             #expect(results.flatMap { $0 }.sorted() == Migrator.migrations.map(\.version))
-            let recorded = try await first.query("SELECT count(*) FROM schema_migrations").rows[0].decode(Int.self, at: 0)
+            let recorded = try await first.query("SELECT count(*) FROM schema_migrations").rows[0].decode(
+                Int.self,
+                at: 0
+            )
             #expect(recorded == Migrator.migrations.count)
             try await first.query("DROP SCHEMA \(schema) CASCADE")
         }
@@ -81,19 +87,26 @@ extension StoreIntegration {
                 let workspace = try await TransactionAndErrorTests.makeWorkspace(pool)
                 let collection = try await pool.query(
                     "INSERT INTO collections (name, category, workspace_id) VALUES ($1, $2, $3) RETURNING id",
-                    "bookworm", "debian:suite", workspace
+                    "bookworm",
+                    "debian:suite",
+                    workspace
                 ).rows[0].decode(Int.self, at: 0)
                 let insertItem =
                     "INSERT INTO collection_items (parent_collection_id, name, child_type, category) VALUES ($1, $2, 'bare', 'debusine:promise')"
                 try await pool.query(insertItem, collection, "hello_1.0")
-                let duplicate = await #expect(throws: PGError.self) { try await pool.query(insertItem, collection, "hello_1.0") }
+                let duplicate = await #expect(throws: PGError.self) {
+                    try await pool.query(insertItem, collection, "hello_1.0")
+                }
                 #expect(duplicate?.serverError?.constraint == "collection_items_active_name_key")
                 try await pool.query("UPDATE collection_items SET removed_at = now() WHERE name = $1", "hello_1.0")
                 try await pool.query(insertItem, collection, "hello_1.0")
                 let duplicateCollection = await #expect(throws: PGError.self) {
                     try await pool.query(
-                        "INSERT INTO collections (name, category, workspace_id) VALUES ($1, $2, $3)", "bookworm",
-                        "debian:suite", workspace)
+                        "INSERT INTO collections (name, category, workspace_id) VALUES ($1, $2, $3)",
+                        "bookworm",
+                        "debian:suite",
+                        workspace
+                    )
                 }
                 #expect(duplicateCollection?.serverError?.constraint == "collections_name_category_workspace_key")
             }

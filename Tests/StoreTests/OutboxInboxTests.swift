@@ -8,8 +8,12 @@ extension StoreIntegration {
     struct OutboxInboxTests {
         static func message(_ index: Int) -> OutboxMessage {
             OutboxMessage(
-                exchange: "kiln.events", routingKey: "wr.pending", type: "wr.pending",
-                body: ["schema": 1, "work_request_id": .int(index)], headers: ["x-kiln-test": "yes"])
+                exchange: "kiln.events",
+                routingKey: "wr.pending",
+                type: "wr.pending",
+                body: ["schema": 1, "work_request_id": .int(index)],
+                headers: ["x-kiln-test": "yes"]
+            )
         }
 
         static func enqueue(_ count: Int, on pool: PGPool) async throws -> [OutboxMessage] {
@@ -34,7 +38,11 @@ extension StoreIntegration {
                     return confirmed
                 }
                 let relay = OutboxRelay(
-                    pool: pool, publisher: publisher, configuration: .init(batchSize: 10), logger: TestDatabase.logger)
+                    pool: pool,
+                    publisher: publisher,
+                    configuration: .init(batchSize: 10),
+                    logger: TestDatabase.logger
+                )
                 var rounds = 0
                 while try await pool.withConnection({ try await Outbox.unpublishedCount(on: $0) }) > 0, rounds < 20 {
                     try await relay.relayOnce()
@@ -44,8 +52,11 @@ extension StoreIntegration {
                 #expect(confirmed.count == 25, "each row confirmed once: \(confirmed.sorted())")
                 #expect(Set(confirmed).count == 25)
                 let published = try await pool.query(
-                    "SELECT message_id, attempts, last_error FROM outbox WHERE published_at IS NOT NULL ORDER BY id")
-                #expect(Set(try published.rows.map { try $0.decode(UUID.self, at: 0) }) == Set(messages.map(\.messageID)))
+                    "SELECT message_id, attempts, last_error FROM outbox WHERE published_at IS NOT NULL ORDER BY id"
+                )
+                #expect(
+                    Set(try published.rows.map { try $0.decode(UUID.self, at: 0) }) == Set(messages.map(\.messageID))
+                )
                 // Row 1: failed batch, then unconfirmed (odd), then confirmed. Row 2: failed batch, then confirmed.
                 let attempts = try published.rows.prefix(2).map { try $0.decode(Int.self, at: 1) }
                 #expect(attempts == [3, 2])
@@ -58,8 +69,10 @@ extension StoreIntegration {
             try await TestDatabase.withSchema { pool, _ in
                 let messages = try await Self.enqueue(7, on: pool)
                 let downRelay = OutboxRelay(
-                    pool: pool, publisher: OutboxPublisher { _ in throw FakeBrokerDown() },
-                    logger: TestDatabase.logger)
+                    pool: pool,
+                    publisher: OutboxPublisher { _ in throw FakeBrokerDown() },
+                    logger: TestDatabase.logger
+                )
                 for _ in 0..<3 { try await downRelay.relayOnce() }
                 #expect(try await pool.withConnection { try await Outbox.unpublishedCount(on: $0) } == 7)
 
@@ -69,7 +82,9 @@ extension StoreIntegration {
                     publisher: OutboxPublisher { batch in
                         await log.record(confirmed: batch.map(\.id), batch: batch)
                         return Set(batch.map(\.id))
-                    }, logger: TestDatabase.logger)
+                    },
+                    logger: TestDatabase.logger
+                )
                 let round = try await healthyRelay.relayOnce()
                 #expect(round == OutboxRelay.Round(claimed: 7, published: 7))
                 #expect(await log.seenMessageIDs == messages.map(\.messageID), "published in enqueue order")
@@ -89,7 +104,12 @@ extension StoreIntegration {
                     return Set(batch.map(\.id))
                 }
                 let relays = (0..<2).map { _ in
-                    OutboxRelay(pool: pool, publisher: publisher, configuration: .init(batchSize: 5), logger: TestDatabase.logger)
+                    OutboxRelay(
+                        pool: pool,
+                        publisher: publisher,
+                        configuration: .init(batchSize: 5),
+                        logger: TestDatabase.logger
+                    )
                 }
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     for relay in relays {
@@ -116,7 +136,9 @@ extension StoreIntegration {
                         return Set(batch.map(\.id))
                     },
                     // A poll interval longer than the test's limit: only wake() can explain a prompt publish.
-                    configuration: .init(batchSize: 10, pollInterval: .seconds(600)), logger: TestDatabase.logger)
+                    configuration: .init(batchSize: 10, pollInterval: .seconds(600)),
+                    logger: TestDatabase.logger
+                )
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     group.addTask { await relay.run() }
                     _ = try await Self.enqueue(3, on: pool)
@@ -159,7 +181,10 @@ extension StoreIntegration {
                         for try await claimed in group { results.append(claimed) }
                         return results
                     }
-                    #expect(winners.count == 2 && winners.filter { $0 }.count == 1, "attempt \(attempt): exactly one first claim")
+                    #expect(
+                        winners.count == 2 && winners.filter { $0 }.count == 1,
+                        "attempt \(attempt): exactly one first claim"
+                    )
                     let again = try await pool.withConnection { conn in
                         try await Inbox.claim(conn, consumer: "scheduler", messageID: messageID)
                     }

@@ -38,9 +38,10 @@ extension StoreIntegration {
                 // Wait (bounded) until the sleep is running on the server, then restart under it.
                 var running = false
                 for _ in 0..<200 where !running {
-                    running = try await pool.query(
-                        "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep(60)%' AND state = 'active'"
-                    ).rows[0].decode(Int.self, at: 0) > 0
+                    running =
+                        try await pool.query(
+                            "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep(60)%' AND state = 'active'"
+                        ).rows[0].decode(Int.self, at: 0) > 0
                     if !running { try await Task.sleep(for: .milliseconds(25)) }
                 }
                 #expect(running, "the long statement started")

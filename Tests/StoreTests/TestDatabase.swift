@@ -68,14 +68,20 @@ enum TestDatabase {
     static func makePool(schema: String?, size: Int = 2) -> PGPool {
         PGPool(
             configuration: PGConfiguration(
-                url: url, applicationName: "kiln-store-tests", searchPath: schema.map { [$0] }),
-            size: size, logger: logger)
+                url: url,
+                applicationName: "kiln-store-tests",
+                searchPath: schema.map { [$0] }
+            ),
+            size: size,
+            logger: logger
+        )
     }
 
     /// Runs `body` with a pool bound to a fresh schema (migrated when asked), then drops the schema.
     @discardableResult
     static func withSchema<Result: Sendable>(
-        migrated: Bool = true, poolSize: Int = 2,
+        migrated: Bool = true,
+        poolSize: Int = 2,
         _ body: (PGPool, String) async throws -> Result
     ) async throws -> Result {
         try ensureServer()

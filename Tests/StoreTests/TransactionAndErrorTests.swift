@@ -13,7 +13,7 @@ actor Rendezvous {
     func arriveAndWait() async {
         arrived += 1
         if arrived >= parties {
-            waiting.forEach { $0.resume() }
+            for continuation in waiting { continuation.resume() }
             waiting.removeAll()
             return
         }
@@ -89,7 +89,11 @@ extension StoreIntegration {
                 let error = await #expect(throws: PGError.self) {
                     try await pool.query(
                         "INSERT INTO work_requests (workspace_id, task_type, task_name, status) VALUES ($1, $2, $3, $4)",
-                        workspace, "Worker", "noop", "sleeping")
+                        workspace,
+                        "Worker",
+                        "noop",
+                        "sleeping"
+                    )
                 }
                 #expect(error?.code == .checkViolation)
                 #expect(error?.serverError?.constraint == "work_requests_status_check")
@@ -109,7 +113,10 @@ extension StoreIntegration {
                                 try await pool.withTransaction { conn in
                                     try await conn.execute("UPDATE counters SET value = value + 1 WHERE id = $1", first)
                                     await bothLocked.arriveAndWait()
-                                    try await conn.execute("UPDATE counters SET value = value + 1 WHERE id = $1", second)
+                                    try await conn.execute(
+                                        "UPDATE counters SET value = value + 1 WHERE id = $1",
+                                        second
+                                    )
                                 }
                                 return nil
                             } catch let error as PGError {
@@ -171,11 +178,16 @@ extension StoreIntegration {
                         group.addTask {
                             do {
                                 try await pool.withTransaction(isolation: .serializable) { conn in
-                                    let onDuty = try await conn.query("SELECT count(*) FROM oncall WHERE on_duty").rows[0]
-                                        .decode(Int.self, at: 0)
+                                    let onDuty = try await conn.query("SELECT count(*) FROM oncall WHERE on_duty").rows[
+                                        0
+                                    ]
+                                    .decode(Int.self, at: 0)
                                     await bothRead.arriveAndWait()
                                     if onDuty >= 2 {
-                                        try await conn.execute("UPDATE oncall SET on_duty = false WHERE name = $1", name)
+                                        try await conn.execute(
+                                            "UPDATE oncall SET on_duty = false WHERE name = $1",
+                                            name
+                                        )
                                     }
                                 }
                                 return nil
@@ -228,7 +240,9 @@ extension StoreIntegration {
             let scope = try await pool.query("INSERT INTO scopes (name) VALUES ($1) RETURNING id", "debian").rows[0]
                 .decode(Int.self, at: 0)
             return try await pool.query(
-                "INSERT INTO workspaces (scope_id, name) VALUES ($1, $2) RETURNING id", scope, "System"
+                "INSERT INTO workspaces (scope_id, name) VALUES ($1, $2) RETURNING id",
+                scope,
+                "System"
             ).rows[0].decode(Int.self, at: 0)
         }
     }

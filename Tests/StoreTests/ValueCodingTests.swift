@@ -10,7 +10,9 @@ extension StoreIntegration {
         func roundTrip() async throws {
             try TestDatabase.ensureServer()
             let pool = TestDatabase.makePool(schema: nil)
-            let tags = ["", "NULL", "a,b", "{x}", "quote\"d", "back\\slash", " spaced ", "ünïcode", "worker:type:external"]
+            let tags = [
+                "", "NULL", "a,b", "{x}", "quote\"d", "back\\slash", " spaced ", "ünïcode", "worker:type:external",
+            ]
             let instant = Date(timeIntervalSince1970: 1_790_000_000.123456)
             let json: JSONValue = ["int": 42, "double": 42.0, "list": [1, "two", nil, true], "nested": ["k": "v"]]
             let id = UUID()
@@ -18,9 +20,18 @@ extension StoreIntegration {
                 try await pool.query(
                     "SELECT $1::text AS s, $2::bigint AS i, $3::boolean AS b, $4::float8 AS d, $5::timestamptz AS t, "
                         + "$6::text[] AS tags, $7::jsonb AS j, $8::uuid AS u, $9::text AS missing, $10::bigint[] AS ids",
-                    "it's \"quoted\" \\ ünï", -9_007_199_254_740_993, true, 0.1, instant, tags, json, id,
-                    String?.none, [3, -1, 7]
-                ).first)
+                    "it's \"quoted\" \\ ünï",
+                    -9_007_199_254_740_993,
+                    true,
+                    0.1,
+                    instant,
+                    tags,
+                    json,
+                    id,
+                    String?.none,
+                    [3, -1, 7]
+                ).first
+            )
             #expect(try row.decode(String.self, named: "s") == "it's \"quoted\" \\ ünï")
             #expect(try row.decode(Int.self, named: "i") == -9_007_199_254_740_993)
             #expect(try row.decode(Bool.self, named: "b") == true)
@@ -42,7 +53,8 @@ extension StoreIntegration {
                 try await pool.query(
                     "SELECT '2026-01-31 12:00:00.25+05:30'::timestamptz AS t, ARRAY['a', NULL]::text[] AS a, "
                         + "'{}'::text[] AS empty, NULL::bigint AS n"
-                ).first)
+                ).first
+            )
             let expected = Date(timeIntervalSince1970: 1_769_841_000.25)  // 2026-01-31 06:30:00.25 UTC
             #expect(try row.decode(Date.self, named: "t") == expected)
             #expect(try row.decode([String].self, named: "empty") == [])
@@ -57,7 +69,9 @@ extension StoreIntegration {
         func nulByteParameter() async throws {
             try TestDatabase.ensureServer()
             let pool = TestDatabase.makePool(schema: nil)
-            let error = await #expect(throws: PGError.self) { try await pool.query("SELECT $1::text, $2::text", "ok", "a\u{0}b") }
+            let error = await #expect(throws: PGError.self) {
+                try await pool.query("SELECT $1::text, $2::text", "ok", "a\u{0}b")
+            }
             #expect(error.map { "\($0)" }?.contains("parameter $2") == true)
         }
 

@@ -27,7 +27,10 @@ public struct PGConfiguration: Sendable, Hashable {
     ///   - searchPath: schema names (letters, digits, `_`, `$`, not starting with a digit), or `nil`.
     ///   - statementTimeout: the session's `statement_timeout`, or `nil`.
     public init(
-        url: String, applicationName: String = "kiln", connectTimeoutSeconds: Int = 5, searchPath: [String]? = nil,
+        url: String,
+        applicationName: String = "kiln",
+        connectTimeoutSeconds: Int = 5,
+        searchPath: [String]? = nil,
         statementTimeout: Duration? = nil
     ) {
         self.url = url
@@ -57,14 +60,16 @@ public struct PGConfiguration: Sendable, Hashable {
         if let searchPath {
             for schema in searchPath where !PGIdentifier.isPlain(schema) {
                 throw PGError.invalidConfiguration(
-                    "search path entry '\(schema)' is not a plain identifier (letters, digits, _ and $ only)")
+                    "search path entry '\(schema)' is not a plain identifier (letters, digits, _ and $ only)"
+                )
             }
             guard !searchPath.isEmpty else { throw PGError.invalidConfiguration("search path must not be empty") }
             // libpq `options` separates words by spaces; the comma list has none.
             options.append("-c search_path=\(searchPath.joined(separator: ","))")
         }
         if let statementTimeout {
-            let milliseconds = statementTimeout.components.seconds * 1000
+            let milliseconds =
+                statementTimeout.components.seconds * 1000
                 + statementTimeout.components.attoseconds / 1_000_000_000_000_000
             guard milliseconds > 0 else {
                 throw PGError.invalidConfiguration("statementTimeout must be positive, got \(statementTimeout)")
@@ -94,8 +99,9 @@ public enum PGIdentifier {
         guard let first = name.unicodeScalars.first, name.utf8.count <= 63 else { return false }
         guard first == "_" || (first.isASCII && first.properties.isAlphabetic) else { return false }
         return name.unicodeScalars.allSatisfy { scalar in
-            scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || scalar == "_"
-                || scalar == "$")
+            scalar.isASCII
+                && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || scalar == "_"
+                    || scalar == "$")
         }
     }
 
@@ -104,7 +110,9 @@ public enum PGIdentifier {
     /// - Throws: `PGError.invalidConfiguration` naming the bad identifier.
     public static func quoted(_ name: String) throws -> String {
         guard isPlain(name) else {
-            throw PGError.invalidConfiguration("'\(name)' is not a plain SQL identifier (letters, digits, _ and $ only)")
+            throw PGError.invalidConfiguration(
+                "'\(name)' is not a plain SQL identifier (letters, digits, _ and $ only)"
+            )
         }
         return "\"\(name)\""
     }

@@ -3,9 +3,9 @@ import Foundation
 import Logging
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #elseif canImport(Darwin)
-    import Darwin
+import Darwin
 #endif
 
 /// One PostgreSQL session (`PGconn`), owned by an actor that runs on its own serial queue.
@@ -131,13 +131,20 @@ public actor PGConnection {
         let types = parameters.map(\.pgTypeOID)
         let connection = try liveHandle()
         let cStrings: [UnsafeMutablePointer<CChar>?] = texts.map { $0.flatMap { strdup($0) } }
-        defer { cStrings.forEach { free($0) } }
+        defer { for pointer in cStrings { free(pointer) } }
         let borrowed = cStrings.map { UnsafePointer($0) }
         let result = types.withUnsafeBufferPointer { typeBuffer in
             borrowed.withUnsafeBufferPointer { valueBuffer in
                 PQexecParams(
-                    connection, sql, Int32(parameters.count), typeBuffer.baseAddress, valueBuffer.baseAddress, nil, nil,
-                    0)
+                    connection,
+                    sql,
+                    Int32(parameters.count),
+                    typeBuffer.baseAddress,
+                    valueBuffer.baseAddress,
+                    nil,
+                    nil,
+                    0
+                )
             }
         }
         guard let result else {
@@ -195,9 +202,17 @@ public actor PGConnection {
         }
         return .server(
             PGServerError(
-                sqlState: sqlState, severity: field("V") ?? field("S") ?? "ERROR", message: message,
-                detail: field("D"), hint: field("H"), constraint: field("n"), table: field("t"), column: field("c"),
-                schema: field("s")))
+                sqlState: sqlState,
+                severity: field("V") ?? field("S") ?? "ERROR",
+                message: message,
+                detail: field("D"),
+                hint: field("H"),
+                constraint: field("n"),
+                table: field("t"),
+                column: field("c"),
+                schema: field("s")
+            )
+        )
     }
 
     private func lossOrFailure(_ connection: OpaquePointer, fallback: String) -> PGError {
@@ -218,7 +233,8 @@ public actor PGConnection {
         guard let handle else { return }
         logger.warning(
             "PostgreSQL session lost; the next statement reconnects",
-            metadata: ["pg.reason": "\(reason)", "pg.target": "\(configuration.redactedURL)"])
+            metadata: ["pg.reason": "\(reason)", "pg.target": "\(configuration.redactedURL)"]
+        )
         PQfinish(handle)
         self.handle = nil
     }
@@ -255,8 +271,7 @@ public actor PGConnection {
         let keywords = parameters.map { strdup($0.0) }
         let values = parameters.map { strdup($0.1) }
         defer {
-            keywords.forEach { free($0) }
-            values.forEach { free($0) }
+            for pointer in keywords + values { free(pointer) }
         }
         let keywordPointers = keywords.map { UnsafePointer($0) } + [nil]
         let valuePointers = values.map { UnsafePointer($0) } + [nil]
@@ -272,7 +287,8 @@ public actor PGConnection {
         handle = connection
         logger.debug(
             "PostgreSQL session opened",
-            metadata: ["pg.target": "\(configuration.redactedURL)", "pg.pid": "\(PQbackendPID(connection))"])
+            metadata: ["pg.target": "\(configuration.redactedURL)", "pg.pid": "\(PQbackendPID(connection))"]
+        )
         return connection
     }
 }
@@ -289,5 +305,6 @@ private func noticeReceiver(_ context: UnsafeMutableRawPointer?, _ result: Opaqu
     let sink = Unmanaged<NoticeSink>.fromOpaque(context).takeUnretainedValue()
     sink.logger.debug(
         "PostgreSQL notice",
-        metadata: ["pg.notice": "\(String(cString: message).trimmingCharacters(in: .whitespacesAndNewlines))"])
+        metadata: ["pg.notice": "\(String(cString: message).trimmingCharacters(in: .whitespacesAndNewlines))"]
+    )
 }

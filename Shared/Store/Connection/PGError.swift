@@ -102,8 +102,15 @@ public struct PGServerError: Sendable, Hashable, CustomStringConvertible {
 
     /// Creates a server error value (the store fills it from libpq's diagnostic fields).
     public init(
-        sqlState: String, severity: String, message: String, detail: String? = nil, hint: String? = nil,
-        constraint: String? = nil, table: String? = nil, column: String? = nil, schema: String? = nil
+        sqlState: String,
+        severity: String,
+        message: String,
+        detail: String? = nil,
+        hint: String? = nil,
+        constraint: String? = nil,
+        table: String? = nil,
+        column: String? = nil,
+        schema: String? = nil
     ) {
         self.sqlState = sqlState
         self.severity = severity

@@ -21,7 +21,10 @@ public enum Inbox {
     /// - Throws: `PGError.server` with `checkViolation` for an empty or over-long (> 255) id.
     public static func claim(_ conn: PGConnection, consumer: String, messageID: String) async throws -> Bool {
         let inserted = try await conn.execute(
-            "INSERT INTO inbox (consumer, message_id) VALUES ($1, $2) ON CONFLICT DO NOTHING", consumer, messageID)
+            "INSERT INTO inbox (consumer, message_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+            consumer,
+            messageID
+        )
         return inserted == 1
     }
 

@@ -18,7 +18,12 @@ public enum Outbox {
             INSERT INTO outbox (message_id, exchange, routing_key, type, body, headers)
             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id
             """,
-            message.messageID, message.exchange, message.routingKey, message.type, message.body, headers
+            message.messageID,
+            message.exchange,
+            message.routingKey,
+            message.type,
+            message.body,
+            headers
         ).first
         guard let row else { throw PGError.unexpectedResult(status: "no row", message: "INSERT … RETURNING id") }
         return try row.decode(Int.self, at: 0)

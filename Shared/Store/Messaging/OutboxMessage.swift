@@ -21,7 +21,11 @@ public struct OutboxMessage: Sendable, Hashable {
 
     /// Creates a message; a fresh random `messageID` unless one is given.
     public init(
-        messageID: UUID = UUID(), exchange: String, routingKey: String, type: String, body: JSONValue,
+        messageID: UUID = UUID(),
+        exchange: String,
+        routingKey: String,
+        type: String,
+        body: JSONValue,
         headers: [String: String] = [:]
     ) {
         self.messageID = messageID
@@ -66,8 +70,10 @@ public struct OutboxRecord: Sendable, Hashable {
                 routingKey: try row.decode(String.self, named: "routing_key"),
                 type: try row.decode(String.self, named: "type"),
                 body: try row.decode(JSONValue.self, named: "body"),
-                headers: headers),
+                headers: headers
+            ),
             createdAt: try row.decode(Date.self, named: "created_at"),
-            attempts: try row.decode(Int.self, named: "attempts"))
+            attempts: try row.decode(Int.self, named: "attempts")
+        )
     }
 }

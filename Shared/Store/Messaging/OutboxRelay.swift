@@ -59,7 +59,9 @@ public final class OutboxRelay: Sendable {
     ///   - configuration: batch size and poll interval.
     ///   - logger: a warning per failed round.
     public init(
-        pool: PGPool, publisher: any OutboxPublishing, configuration: Configuration = Configuration(),
+        pool: PGPool,
+        publisher: any OutboxPublishing,
+        configuration: Configuration = Configuration(),
         logger: Logger = Logger(label: "kiln.store.outbox")
     ) {
         precondition(configuration.batchSize >= 1, "OutboxRelay batchSize must be at least 1")
@@ -114,18 +116,22 @@ public final class OutboxRelay: Sendable {
                 failure = "\(error)"
                 logger.warning(
                     "outbox publish failed; rows stay for the next round",
-                    metadata: ["error": "\(error)", "outbox.batch": "\(batch.count)"])
+                    metadata: ["error": "\(error)", "outbox.batch": "\(batch.count)"]
+                )
             }
             if !confirmed.isEmpty {
                 try await conn.query(
                     "UPDATE outbox SET published_at = now(), attempts = attempts + 1 WHERE id = ANY($1)",
-                    confirmed.sorted())
+                    confirmed.sorted()
+                )
             }
             let unconfirmed = ids.subtracting(confirmed)
             if !unconfirmed.isEmpty, let failure {
                 try await conn.query(
                     "UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE id = ANY($1)",
-                    unconfirmed.sorted(), failure)
+                    unconfirmed.sorted(),
+                    failure
+                )
             }
             return Round(claimed: batch.count, published: confirmed.count)
         }

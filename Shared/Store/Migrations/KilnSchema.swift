@@ -9,7 +9,8 @@ enum KilnSchema {
     /// Version 1: scopes, workspaces, users, groups, artifacts, collections, work requests, dependencies,
     /// workers, tokens, tag audit, outbox, inbox, leases.
     static let initial = Migration(
-        version: 1, name: "initial schema",
+        version: 1,
+        name: "initial schema",
         statements: [
             // MARK: scopes, workspaces, users, groups
             """
@@ -322,5 +323,6 @@ enum KilnSchema {
             )
             """,
             "CREATE INDEX inbox_received_at_idx ON inbox (received_at)",
-        ])
+        ]
+    )
 }

@@ -45,7 +45,9 @@ public enum Migrator {
     /// - Throws: `MigrationError`, or the `PGError` of a failing statement (nothing is applied then).
     @discardableResult
     public static func migrate(
-        _ pool: PGPool, schema: String? = nil, migrations: [Migration] = Migrator.migrations,
+        _ pool: PGPool,
+        schema: String? = nil,
+        migrations: [Migration] = Migrator.migrations,
         logger: Logger = Logger(label: "kiln.store.migrate")
     ) async throws -> [Int] {
         let versions = migrations.map(\.version)
@@ -66,7 +68,8 @@ public enum Migrator {
                     checksum   text NOT NULL,
                     applied_at timestamptz NOT NULL DEFAULT now()
                 )
-                """)
+                """
+            )
             var recorded: [Int: (name: String, checksum: String)] = [:]
             for row in try await conn.query("SELECT version, name, checksum FROM schema_migrations").rows {
                 recorded[try row.decode(Int.self, at: 0)] = (
@@ -78,28 +81,36 @@ public enum Migrator {
                 if let existing = recorded[migration.version] {
                     guard existing.checksum == migration.checksum else {
                         throw MigrationError.checksumMismatch(
-                            version: migration.version, name: migration.name, recorded: existing.checksum,
-                            expected: migration.checksum)
+                            version: migration.version,
+                            name: migration.name,
+                            recorded: existing.checksum,
+                            expected: migration.checksum
+                        )
                     }
                     continue
                 }
                 for statement in migration.statements { try await conn.query(statement) }
                 try await conn.query(
-                    "INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)", migration.version,
-                    migration.name, migration.checksum)
+                    "INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)",
+                    migration.version,
+                    migration.name,
+                    migration.checksum
+                )
                 logger.info(
                     "applied migration",
                     metadata: [
                         "migration.version": "\(migration.version)", "migration.name": "\(migration.name)",
                         "pg.schema": "\(target)",
-                    ])
+                    ]
+                )
                 applied.append(migration.version)
             }
             if let newest = recorded.keys.max(), let known = versions.last, newest > known {
                 // A newer release already migrated this database (rolling upgrade): keep going, but say so.
                 logger.warning(
                     "database schema is newer than this build",
-                    metadata: ["migration.database": "\(newest)", "migration.code": "\(known)"])
+                    metadata: ["migration.database": "\(newest)", "migration.code": "\(known)"]
+                )
             }
             return applied
         }

@@ -17,8 +17,11 @@ extension PGDecodable {
     static func requireText(_ text: String?, column: PGColumn) throws -> String {
         guard let text else {
             throw PGError.decoding(
-                column: column.name, targetType: "\(Self.self)", value: nil,
-                reason: "the column is NULL; decode as Optional to accept NULL")
+                column: column.name,
+                targetType: "\(Self.self)",
+                value: nil,
+                reason: "the column is NULL; decode as Optional to accept NULL"
+            )
         }
         return text
     }

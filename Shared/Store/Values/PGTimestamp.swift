@@ -15,8 +15,15 @@ public enum PGTimestamp {
         let secondOfDay = seconds - days * 86_400
         let (year, month, day) = civilDate(daysSinceEpoch: days)
         return String(
-            format: "%04lld-%02lld-%02lld %02lld:%02lld:%02lld.%06lld+00", year, month, day, secondOfDay / 3600,
-            (secondOfDay % 3600) / 60, secondOfDay % 60, fraction)
+            format: "%04lld-%02lld-%02lld %02lld:%02lld:%02lld.%06lld+00",
+            year,
+            month,
+            day,
+            secondOfDay / 3600,
+            (secondOfDay % 3600) / 60,
+            secondOfDay % 60,
+            fraction
+        )
     }
 
     /// Parses `YYYY-MM-DD[ HH:MM:SS[.ffffff]][±HH[:MM[:SS]]]`; a missing offset means UTC (plain `timestamp`
