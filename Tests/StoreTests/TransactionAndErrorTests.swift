@@ -31,6 +31,21 @@ actor AttemptCounter {
 
 struct DeliberateFailure: Error {}
 
+/// Counts how many callers hold a pooled connection at once.
+actor BorrowGauge {
+    private var current = 0
+    private(set) var peak = 0
+    private(set) var total = 0
+
+    func enter() {
+        current += 1
+        total += 1
+        peak = max(peak, current)
+    }
+
+    func leave() { current -= 1 }
+}
+
 extension StoreIntegration {
     @Suite("Transactions and error mapping")
     struct TransactionAndErrorTests {
@@ -213,16 +228,14 @@ extension StoreIntegration {
         func poolWaitsWhenExhausted() async throws {
             try TestDatabase.ensureServer()
             let pool = TestDatabase.makePool(schema: nil, size: 1)
+            let borrowers = BorrowGauge()
             let pids = try await withThrowingTaskGroup(of: Int32.self) { group in
                 for _ in 0..<4 {
                     group.addTask {
                         try await pool.withConnection { conn in
-                            let active = try await conn.query(
-                                "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'kiln-store-tests' "
-                                    + "AND pid = pg_backend_pid()"
-                            ).rows[0].decode(Int.self, at: 0)
-                            #expect(active == 1)
+                            await borrowers.enter()
                             try await conn.query("SELECT pg_sleep(0.05)")
+                            await borrowers.leave()
                             return try #require(await conn.backendPID)
                         }
                     }
@@ -232,6 +245,8 @@ extension StoreIntegration {
                 return collected
             }
             #expect(pids.count == 1, "all four callers shared the single session")
+            #expect(await borrowers.peak == 1, "never two borrowers at once")
+            #expect(await borrowers.total == 4)
             await pool.close()
             await #expect(throws: PGError.self) { try await pool.query("SELECT 1") }
         }
