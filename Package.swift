@@ -16,6 +16,7 @@ let package = Package(
     products: [
         .library(name: "KilnCore", targets: ["KilnCore"]),
         .library(name: "KilnTasks", targets: ["KilnTasks"]),
+        .library(name: "Store", targets: ["Store"]),
     ],
     dependencies: [
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
@@ -49,6 +50,11 @@ let package = Package(
         // both stores are held to the same expected answers.
         .target(
             name: "KilnTestSupport", dependencies: ["KilnCore"], path: "Tests/KilnTestSupport", swiftSettings: strict),
+        // libpq, the PostgreSQL client library (Debian libpq-dev), as a C module.
+        .systemLibrary(name: "CLibPQ", path: "Shared/CLibPQ", providers: [.apt(["libpq-dev"])]),
+        // The PostgreSQL store: connection actor and pool, typed parameters and rows, migrations and the
+        // schema, the transactional outbox relay and the inbox.
+        .target(name: "Store", dependencies: ["CLibPQ", "KilnCore", logging], path: "Shared/Store", swiftSettings: strict),
 
         .testTarget(
             name: "KilnCoreTests", dependencies: ["KilnCore", "KilnTestSupport", propertyBased],
@@ -58,6 +64,10 @@ let package = Package(
             path: "Tests/KilnTasksTests", swiftSettings: strict),
         .testTarget(
             name: "ServiceKitTests", dependencies: ["ServiceKit", logging], path: "Tests/ServiceKitTests",
+            swiftSettings: strict),
+        // Integration tests against the real private cluster (deploy/local/postgres).
+        .testTarget(
+            name: "StoreTests", dependencies: ["Store", "KilnCore", logging], path: "Tests/StoreTests",
             swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]

@@ -1,0 +1,73 @@
+/// The isolation level a transaction runs at.
+public enum PGIsolationLevel: String, Sendable {
+    /// PostgreSQL's default: each statement sees what was committed before it began.
+    case readCommitted = "READ COMMITTED"
+    /// One snapshot for the whole transaction.
+    case repeatableRead = "REPEATABLE READ"
+    /// As if transactions ran one at a time; conflicts fail with 40001 and must be retried.
+    case serializable = "SERIALIZABLE"
+}
+
+extension PGConnection {
+    /// Runs `body` in one transaction: BEGIN, then COMMIT when it returns, ROLLBACK when it throws.
+    ///
+    /// This is where compare-and-set state changes and their outbox rows are written together.
+    ///
+    /// ```swift
+    /// try await conn.withTransaction { conn in
+    ///     let won = try await conn.execute("UPDATE work_requests SET status = 'running' WHERE id = $1 AND status = 'pending'", id)
+    ///     if won == 1 { try await Outbox.enqueue(message, on: conn) }
+    /// }
+    /// ```
+    ///
+    /// - Throws: `PGError.transactionAlreadyOpen` when called inside another transaction; whatever `body`
+    ///   throws (after rolling back); `PGError` from BEGIN/COMMIT (a COMMIT can fail with 40001).
+    @discardableResult
+    public nonisolated func withTransaction<Result: Sendable>(
+        isolation level: PGIsolationLevel = .readCommitted,
+        _ body: (PGConnection) async throws -> Result
+    ) async throws -> Result {
+        guard await !isInTransaction else { throw PGError.transactionAlreadyOpen }
+        try await execute("BEGIN ISOLATION LEVEL \(level.rawValue)")
+        let result: Result
+        do {
+            result = try await body(self)
+        } catch {
+            await rollbackIfOpen()
+            throw error
+        }
+        do {
+            try await execute("COMMIT")
+        } catch {
+            await rollbackIfOpen()
+            throw error
+        }
+        return result
+    }
+
+    /// `withTransaction`, run again (with a short, growing, jittered pause) when it fails with a
+    /// serialization failure or a deadlock, up to `maxAttempts` times in all.
+    ///
+    /// `body` must be safe to run more than once: everything it did in a failed attempt was rolled back,
+    /// but effects outside PostgreSQL were not.
+    ///
+    /// - Throws: the last error when attempts run out, or the first non-retryable error at once.
+    @discardableResult
+    public nonisolated func withRetryingTransaction<Result: Sendable>(
+        isolation level: PGIsolationLevel = .readCommitted,
+        maxAttempts: Int = 5,
+        _ body: (PGConnection) async throws -> Result
+    ) async throws -> Result {
+        precondition(maxAttempts >= 1, "maxAttempts must be at least 1")
+        var attempt = 1
+        while true {
+            do {
+                return try await withTransaction(isolation: level, body)
+            } catch let error as PGError where error.isRetryable && attempt < maxAttempts {
+                let pauseMilliseconds = Int.random(in: 5...20) << (attempt - 1)
+                try await Task.sleep(for: .milliseconds(pauseMilliseconds))
+                attempt += 1
+            }
+        }
+    }
+}

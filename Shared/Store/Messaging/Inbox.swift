@@ -1,0 +1,39 @@
+import Foundation
+
+/// Inbox de-duplication for idempotent consumers.
+///
+/// AMQP delivers at least once; a consumer claims each message id inside the transaction that applies the
+/// message's effect, and skips the effect when the claim says "seen before". Ack only after commit.
+///
+/// ```swift
+/// try await pool.withTransaction { conn in
+///     guard try await Inbox.claim(conn, consumer: "scheduler", messageID: delivery.messageID) else { return }
+///     … apply the effect …
+/// }
+/// ```
+public enum Inbox {
+    /// Records that `consumer` has seen `messageID`.
+    ///
+    /// Concurrent claims of the same id (two replicas got the same redelivery) serialise on the primary
+    /// key: the second waits for the first transaction and then sees the row.
+    ///
+    /// - Returns: `true` the first time (apply the effect), `false` for a duplicate (skip it).
+    /// - Throws: `PGError.server` with `checkViolation` for an empty or over-long (> 255) id.
+    public static func claim(_ conn: PGConnection, consumer: String, messageID: String) async throws -> Bool {
+        let inserted = try await conn.execute(
+            "INSERT INTO inbox (consumer, message_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+            consumer,
+            messageID
+        )
+        return inserted == 1
+    }
+
+    /// Deletes inbox rows received before `cutoff`. Keep them longer than any redelivery can take
+    /// (queue TTL plus the delivery limit's retries), or a late duplicate is applied twice.
+    ///
+    /// - Returns: how many rows were deleted.
+    @discardableResult
+    public static func prune(olderThan cutoff: Date, on conn: PGConnection) async throws -> Int {
+        try await conn.execute("DELETE FROM inbox WHERE received_at < $1", cutoff)
+    }
+}

@@ -1,0 +1,139 @@
+import Foundation
+import Logging
+
+/// Moves outbox rows to the broker: claim a batch, publish it with confirms, mark the confirmed rows.
+///
+/// Each round is one transaction: `SELECT … FOR UPDATE SKIP LOCKED` claims up to `batchSize` unpublished
+/// rows in id order (so several relay replicas split the work instead of publishing twice), the publisher
+/// runs while the rows stay locked, confirmed rows get `published_at`, the others get `attempts + 1` and
+/// the error and wait for a later round. A crash after the broker confirmed but before COMMIT republishes
+/// those rows: delivery is at least once, and consumers de-duplicate by message id.
+///
+/// `run()` loops until its task is cancelled: rounds back to back while there is a full batch to move,
+/// otherwise it sleeps until `wake()` (call it after committing a transaction that enqueued messages) or
+/// the poll interval, so a missed wake-up only delays events.
+public final class OutboxRelay: Sendable {
+    /// Tuning for the relay loop.
+    public struct Configuration: Sendable, Hashable {
+        /// Most rows claimed and published per round.
+        public var batchSize: Int
+        /// Longest sleep between rounds without a wake-up; also the back-off after a failed round.
+        public var pollInterval: Duration
+
+        /// Creates a configuration.
+        ///
+        /// - Parameters:
+        ///   - batchSize: at least 1 (default 100).
+        ///   - pollInterval: default 1 second.
+        public init(batchSize: Int = 100, pollInterval: Duration = .seconds(1)) {
+            self.batchSize = batchSize
+            self.pollInterval = pollInterval
+        }
+    }
+
+    /// What one round did.
+    public struct Round: Sendable, Hashable {
+        /// Rows claimed from the outbox.
+        public var claimed: Int
+        /// Rows the publisher confirmed and that are now marked published.
+        public var published: Int
+
+        /// Creates a round summary.
+        public init(claimed: Int, published: Int) {
+            self.claimed = claimed
+            self.published = published
+        }
+    }
+
+    private let pool: PGPool
+    private let publisher: any OutboxPublishing
+    private let configuration: Configuration
+    private let logger: Logger
+    private let signal = WakeSignal()
+
+    /// Creates a relay.
+    ///
+    /// - Parameters:
+    ///   - pool: where the `outbox` table is (the pool's search path picks the schema).
+    ///   - publisher: publishes a batch and returns the confirmed ids.
+    ///   - configuration: batch size and poll interval.
+    ///   - logger: a warning per failed round.
+    public init(
+        pool: PGPool,
+        publisher: any OutboxPublishing,
+        configuration: Configuration = Configuration(),
+        logger: Logger = Logger(label: "kiln.store.outbox")
+    ) {
+        precondition(configuration.batchSize >= 1, "OutboxRelay batchSize must be at least 1")
+        self.pool = pool
+        self.publisher = publisher
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    /// Asks the running loop for a round now (e.g. after committing a transaction that enqueued events).
+    public func wake() {
+        signal.signal()
+    }
+
+    /// Relays until the task is cancelled. Never throws: failed rounds are logged and retried after the
+    /// poll interval.
+    public func run() async {
+        while !Task.isCancelled {
+            var again = false
+            do {
+                let round = try await relayOnce()
+                again = round.claimed == configuration.batchSize && round.published > 0
+            } catch {
+                logger.warning("outbox relay round failed", metadata: ["error": "\(error)"])
+            }
+            if !again { await signal.wait(timeout: configuration.pollInterval) }
+        }
+    }
+
+    /// Runs one claim → publish → mark round.
+    ///
+    /// - Returns: how many rows were claimed and how many were confirmed.
+    /// - Throws: `PGError` when the database fails; publisher errors are recorded on the rows, not thrown.
+    @discardableResult
+    public func relayOnce() async throws -> Round {
+        try await pool.withTransaction { conn in
+            let batch = try await conn.query(
+                """
+                SELECT id, message_id, exchange, routing_key, type, body, headers, created_at, attempts
+                FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED
+                """,
+                configuration.batchSize
+            ).rows.map(OutboxRecord.init(row:))
+            guard !batch.isEmpty else { return Round(claimed: 0, published: 0) }
+            let ids = Set(batch.map(\.id))
+            var confirmed: Set<Int> = []
+            var failure: String?
+            do {
+                confirmed = try await publisher.publishConfirmed(batch).intersection(ids)
+                if confirmed.count < ids.count { failure = "not confirmed by the broker" }
+            } catch {
+                failure = "\(error)"
+                logger.warning(
+                    "outbox publish failed; rows stay for the next round",
+                    metadata: ["error": "\(error)", "outbox.batch": "\(batch.count)"]
+                )
+            }
+            if !confirmed.isEmpty {
+                try await conn.query(
+                    "UPDATE outbox SET published_at = now(), attempts = attempts + 1 WHERE id = ANY($1)",
+                    confirmed.sorted()
+                )
+            }
+            let unconfirmed = ids.subtracting(confirmed)
+            if !unconfirmed.isEmpty, let failure {
+                try await conn.query(
+                    "UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE id = ANY($1)",
+                    unconfirmed.sorted(),
+                    failure
+                )
+            }
+            return Round(claimed: batch.count, published: confirmed.count)
+        }
+    }
+}

@@ -1,0 +1,204 @@
+import Foundation
+import KilnCore
+import Store
+import Testing
+
+extension StoreIntegration {
+    @Suite("Outbox relay and inbox de-duplication")
+    struct OutboxInboxTests {
+        static func message(_ index: Int) -> OutboxMessage {
+            OutboxMessage(
+                exchange: "kiln.events",
+                routingKey: "wr.pending",
+                type: "wr.pending",
+                body: ["schema": 1, "work_request_id": .int(index)],
+                headers: ["x-kiln-test": "yes"]
+            )
+        }
+
+        static func enqueue(_ count: Int, on pool: PGPool) async throws -> [OutboxMessage] {
+            let messages = (1...count).map(message)
+            try await pool.withTransaction { conn in
+                for message in messages { try await Outbox.enqueue(message, on: conn) }
+            }
+            return messages
+        }
+
+        @Test("the relay publishes every row exactly once although the publisher fails some batches")
+        func relayPublishesEachRowOnce() async throws {
+            try await TestDatabase.withSchema { pool, _ in
+                let messages = try await Self.enqueue(25, on: pool)
+                let log = PublishLog()
+                // Call 1 fails outright, call 2 confirms only even ids, later calls confirm everything.
+                let publisher = OutboxPublisher { batch in
+                    let call = await log.nextCall()
+                    if call == 1 { throw FakeBrokerDown() }
+                    let confirmed = call == 2 ? Set(batch.map(\.id).filter { $0 % 2 == 0 }) : Set(batch.map(\.id))
+                    await log.record(confirmed: confirmed, batch: batch)
+                    return confirmed
+                }
+                let relay = OutboxRelay(
+                    pool: pool,
+                    publisher: publisher,
+                    configuration: .init(batchSize: 10),
+                    logger: TestDatabase.logger
+                )
+                var rounds = 0
+                while try await pool.withConnection({ try await Outbox.unpublishedCount(on: $0) }) > 0, rounds < 20 {
+                    try await relay.relayOnce()
+                    rounds += 1
+                }
+                let confirmed = await log.confirmedIDs
+                #expect(confirmed.count == 25, "each row confirmed once: \(confirmed.sorted())")
+                #expect(Set(confirmed).count == 25)
+                let published = try await pool.query(
+                    "SELECT message_id, attempts, last_error FROM outbox WHERE published_at IS NOT NULL ORDER BY id"
+                )
+                #expect(
+                    Set(try published.rows.map { try $0.decode(UUID.self, at: 0) }) == Set(messages.map(\.messageID))
+                )
+                // Row 1: failed batch, then unconfirmed (odd), then confirmed. Row 2: failed batch, then confirmed.
+                let attempts = try published.rows.prefix(2).map { try $0.decode(Int.self, at: 1) }
+                #expect(attempts == [3, 2])
+                #expect(try published.rows[0].decode(String?.self, at: 2)?.isEmpty == false)
+            }
+        }
+
+        @Test("unpublished rows survive a relay restart and the next relay publishes them in id order")
+        func unpublishedRowsSurviveRelayRestart() async throws {
+            try await TestDatabase.withSchema { pool, _ in
+                let messages = try await Self.enqueue(7, on: pool)
+                let downRelay = OutboxRelay(
+                    pool: pool,
+                    publisher: OutboxPublisher { _ in throw FakeBrokerDown() },
+                    logger: TestDatabase.logger
+                )
+                for _ in 0..<3 { try await downRelay.relayOnce() }
+                #expect(try await pool.withConnection { try await Outbox.unpublishedCount(on: $0) } == 7)
+
+                let log = PublishLog()
+                let healthyRelay = OutboxRelay(
+                    pool: pool,
+                    publisher: OutboxPublisher { batch in
+                        await log.record(confirmed: batch.map(\.id), batch: batch)
+                        return Set(batch.map(\.id))
+                    },
+                    logger: TestDatabase.logger
+                )
+                let round = try await healthyRelay.relayOnce()
+                #expect(round == OutboxRelay.Round(claimed: 7, published: 7))
+                #expect(await log.seenMessageIDs == messages.map(\.messageID), "published in enqueue order")
+                #expect(try await pool.withConnection { try await Outbox.unpublishedCount(on: $0) } == 0)
+                #expect(try await healthyRelay.relayOnce() == OutboxRelay.Round(claimed: 0, published: 0))
+            }
+        }
+
+        @Test("two relays running at once never publish the same row (SKIP LOCKED)")
+        func concurrentRelaysSplitWork() async throws {
+            try await TestDatabase.withSchema(poolSize: 4) { pool, _ in
+                _ = try await Self.enqueue(60, on: pool)
+                let log = PublishLog()
+                let publisher = OutboxPublisher { batch in
+                    try await Task.sleep(for: .milliseconds(20))  // hold the claim while the other relay runs
+                    await log.record(confirmed: batch.map(\.id), batch: batch)
+                    return Set(batch.map(\.id))
+                }
+                let relays = (0..<2).map { _ in
+                    OutboxRelay(
+                        pool: pool,
+                        publisher: publisher,
+                        configuration: .init(batchSize: 5),
+                        logger: TestDatabase.logger
+                    )
+                }
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for relay in relays {
+                        group.addTask {
+                            for _ in 0..<40 where try await relay.relayOnce().claimed > 0 {}
+                        }
+                    }
+                    try await group.waitForAll()
+                }
+                let confirmed = await log.confirmedIDs
+                #expect(confirmed.count == 60)
+                #expect(Set(confirmed).count == 60, "no row was published twice")
+            }
+        }
+
+        @Test("the running relay publishes soon after wake() and stops when cancelled")
+        func runLoopWakesUp() async throws {
+            try await TestDatabase.withSchema { pool, _ in
+                let log = PublishLog()
+                let relay = OutboxRelay(
+                    pool: pool,
+                    publisher: OutboxPublisher { batch in
+                        await log.record(confirmed: batch.map(\.id), batch: batch)
+                        return Set(batch.map(\.id))
+                    },
+                    // A poll interval longer than the test's limit: only wake() can explain a prompt publish.
+                    configuration: .init(batchSize: 10, pollInterval: .seconds(600)),
+                    logger: TestDatabase.logger
+                )
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask { await relay.run() }
+                    _ = try await Self.enqueue(3, on: pool)
+                    relay.wake()
+                    var published = 0
+                    for _ in 0..<400 where published < 3 {
+                        published = await log.confirmedIDs.count
+                        if published < 3 { try await Task.sleep(for: .milliseconds(25)) }
+                    }
+                    #expect(published == 3)
+                    group.cancelAll()
+                }
+            }
+        }
+
+        @Test("Outbox.enqueue refuses to run outside a transaction")
+        func enqueueNeedsTransaction() async throws {
+            try await TestDatabase.withSchema { pool, _ in
+                let error = await #expect(throws: PGError.self) {
+                    try await pool.withConnection { conn in try await Outbox.enqueue(Self.message(1), on: conn) }
+                }
+                #expect("\(error.map { "\($0)" } ?? "")".contains("must run inside a transaction"))
+            }
+        }
+
+        @Test("inbox claim is true once, then false, also when two connections race for the same id")
+        func inboxClaimsOnce() async throws {
+            try await TestDatabase.withSchema(poolSize: 2) { pool, _ in
+                for attempt in 0..<5 {
+                    let messageID = UUID().uuidString
+                    let winners = try await withThrowingTaskGroup(of: Bool.self) { group in
+                        for _ in 0..<2 {
+                            group.addTask {
+                                try await pool.withTransaction { conn in
+                                    try await Inbox.claim(conn, consumer: "scheduler", messageID: messageID)
+                                }
+                            }
+                        }
+                        var results: [Bool] = []
+                        for try await claimed in group { results.append(claimed) }
+                        return results
+                    }
+                    #expect(
+                        winners.count == 2 && winners.filter { $0 }.count == 1,
+                        "attempt \(attempt): exactly one first claim"
+                    )
+                    let again = try await pool.withConnection { conn in
+                        try await Inbox.claim(conn, consumer: "scheduler", messageID: messageID)
+                    }
+                    #expect(again == false)
+                    let otherConsumer = try await pool.withConnection { conn in
+                        try await Inbox.claim(conn, consumer: "tag-computer", messageID: messageID)
+                    }
+                    #expect(otherConsumer == true, "de-duplication is per consumer")
+                }
+                let pruned = try await pool.withConnection { conn in
+                    try await Inbox.prune(olderThan: Date().addingTimeInterval(3600), on: conn)
+                }
+                #expect(pruned == 10)
+            }
+        }
+    }
+}
