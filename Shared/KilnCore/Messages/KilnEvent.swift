@@ -1,0 +1,44 @@
+/// The body of every event on `kiln.events`: which work request or worker changed, and the fencing number
+/// where it matters. Events carry identifiers, never state: the consumer reads PostgreSQL.
+///
+/// ```json
+/// {"schema_version": 1, "work_request_id": 12, "epoch": 3}
+/// ```
+public struct KilnEvent: VersionedMessage, Hashable {
+    public var schemaVersion: Int
+    /// The work request concerned (every `wr.*` event).
+    public var workRequestID: Int?
+    /// The worker concerned (`worker.*` events, and `wr.assigned`/`wr.dispatch`).
+    public var workerID: Int?
+    /// The assignment's fencing number (`wr.assigned`, `wr.dispatch`).
+    public var epoch: Int?
+
+    public init(workRequestID: Int? = nil, workerID: Int? = nil, epoch: Int? = nil) {
+        self.schemaVersion = MessageCodec.schemaVersion
+        self.workRequestID = workRequestID
+        self.workerID = workerID
+        self.epoch = epoch
+    }
+
+    /// Checks that the identifiers the routing key needs are present.
+    public func validate(for key: RoutingKey) throws(MessageError) {
+        switch key {
+        case .workRequestUnblocked, .workRequestInputsResolved, .workRequestPending, .workRequestCompleted,
+            .workRequestAborted:
+            guard workRequestID != nil else { throw .invalid("\(key.rawValue) needs work_request_id") }
+        case .workRequestAssigned, .workRequestDispatch:
+            guard workRequestID != nil, workerID != nil, epoch != nil else {
+                throw .invalid("\(key.rawValue) needs work_request_id, worker_id and epoch")
+            }
+        case .workerMetadata, .workerReady, .workerGone:
+            guard workerID != nil else { throw .invalid("\(key.rawValue) needs worker_id") }
+        }
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case schemaVersion = "schema_version"
+        case workRequestID = "work_request_id"
+        case workerID = "worker_id"
+        case epoch
+    }
+}

@@ -1,0 +1,79 @@
+/// The lookup-resolver's RPC (`kiln lookup`): a request on the `lookup-resolver.rpc` queue with
+/// `reply_to = amq.rabbitmq.reply-to`, answered with `LookupReply`.
+public struct LookupRequest: VersionedMessage, Hashable {
+    public var schemaVersion: Int
+    /// The lookup as it would be written in task data.
+    public var lookup: JSONValue
+    public var expectType: LookupExpectType
+    public var defaultCategory: String?
+    /// `scope/workspace` the lookup runs from.
+    public var workspace: String
+    /// The user the lookup runs as (nil = anonymous).
+    public var user: String?
+    public var workflowRootID: Int?
+    /// Resolve as a multiple lookup (lists and dictionaries), even if `lookup` is a string.
+    public var multiple: Bool
+
+    public init(
+        lookup: JSONValue, expectType: LookupExpectType, defaultCategory: String? = nil, workspace: String,
+        user: String? = nil, workflowRootID: Int? = nil, multiple: Bool = false
+    ) {
+        self.schemaVersion = MessageCodec.schemaVersion
+        self.lookup = lookup
+        self.expectType = expectType
+        self.defaultCategory = defaultCategory
+        self.workspace = workspace
+        self.user = user
+        self.workflowRootID = workflowRootID
+        self.multiple = multiple
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case schemaVersion = "schema_version"
+        case lookup
+        case expectType = "expect_type"
+        case defaultCategory = "default_category"
+        case workspace, user
+        case workflowRootID = "workflow_root_id"
+        case multiple
+    }
+}
+
+/// The answer to a `LookupRequest`: results, or the failure with its class (`not-found` or `invalid`).
+public struct LookupReply: VersionedMessage, Hashable {
+    public var schemaVersion: Int
+    public var results: [LookupResult]
+    /// `not-found` or `invalid` when the lookup failed.
+    public var errorKind: String?
+    public var errorMessage: String?
+
+    public init(results: [LookupResult]) {
+        self.schemaVersion = MessageCodec.schemaVersion
+        self.results = results
+    }
+
+    public init(failure: LookupFailure) {
+        self.schemaVersion = MessageCodec.schemaVersion
+        self.results = []
+        switch failure {
+        case .notFound(let message): (errorKind, errorMessage) = ("not-found", message)
+        case .invalid(let message): (errorKind, errorMessage) = ("invalid", message)
+        }
+    }
+
+    /// The failure, if the lookup failed.
+    public var failure: LookupFailure? {
+        switch errorKind {
+        case "not-found": .notFound(errorMessage ?? "")
+        case "invalid": .invalid(errorMessage ?? "")
+        default: nil
+        }
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case schemaVersion = "schema_version"
+        case results
+        case errorKind = "error_kind"
+        case errorMessage = "error_message"
+    }
+}

@@ -1,0 +1,152 @@
+import Foundation
+
+/// What a `kiln-worker` sends on the `kiln.gateway` exchange (its restricted RabbitMQ account may write only
+/// there). Every message carries the worker's token; the gateway keeps only SHA-256 digests of tokens.
+public enum WorkerMessageKind: String, CaseIterable, Sendable, Codable {
+    /// First message after connecting: identity, queue and dynamic metadata.
+    case hello = "worker.hello"
+    /// Periodic liveness: renews the leases of the work requests it runs.
+    case heartbeat = "worker.heartbeat"
+    /// New dynamic metadata (provided tags, architectures, executors…).
+    case metadata = "worker.metadata-update"
+    /// The outcome of a work request, with the assignment's fencing number.
+    case result = "worker.result"
+}
+
+/// `worker.hello`: a worker introduces itself (§2.3). An unknown token registers a disabled worker (an admin
+/// enables it); an activation token attaches the new token to a pre-created worker and enables it.
+public struct WorkerHello: VersionedMessage, Hashable {
+    public var schemaVersion: Int
+    /// The worker's secret token (random, at most 64 characters).
+    public var token: String
+    /// A one-shot activation token from `kiln worker create`, if the worker was pre-created.
+    public var activationToken: String?
+    /// The host's fully qualified domain name; the worker's name is derived from it.
+    public var fqdn: String
+    /// `external` or `signing`.
+    public var workerType: WorkerType
+    /// The worker's exclusive, server-named queue (`amq.gen-…`) where assignments are delivered.
+    public var queue: String
+    /// Dynamic metadata (§2.4): `system:*` keys and `provided_tags`.
+    public var metadata: [String: JSONValue]
+
+    public init(
+        token: String, activationToken: String? = nil, fqdn: String, workerType: WorkerType, queue: String,
+        metadata: [String: JSONValue]
+    ) {
+        self.schemaVersion = MessageCodec.schemaVersion
+        self.token = token
+        self.activationToken = activationToken
+        self.fqdn = fqdn
+        self.workerType = workerType
+        self.queue = queue
+        self.metadata = metadata
+    }
+
+    public func validate() throws(MessageError) {
+        guard (1...64).contains(token.count) else { throw .invalid("token must have 1 to 64 characters") }
+        guard (1...400).contains(fqdn.count) else { throw .invalid("fqdn must have 1 to 400 characters") }
+        guard workerType == .external || workerType == .signing else {
+            throw .invalid("worker_type must be external or signing, not \(workerType.rawValue)")
+        }
+        guard queue.hasPrefix("amq.gen-") else { throw .invalid("queue must be a server-named amq.gen-* queue") }
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case schemaVersion = "schema_version"
+        case token
+        case activationToken = "activation_token"
+        case fqdn
+        case workerType = "worker_type"
+        case queue, metadata
+    }
+}
+
+/// `worker.heartbeat`: the worker is alive and runs these assignments (work request id → epoch).
+public struct WorkerHeartbeat: VersionedMessage, Hashable {
+    public var schemaVersion: Int
+    public var token: String
+    /// The assignments the worker is running, each with its fencing number.
+    public var running: [RunningAssignment]
+
+    public init(token: String, running: [RunningAssignment]) {
+        self.schemaVersion = MessageCodec.schemaVersion
+        self.token = token
+        self.running = running
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case schemaVersion = "schema_version"
+        case token, running
+    }
+}
+
+/// A work request a worker runs, with the fencing number of its assignment.
+public struct RunningAssignment: Codable, Hashable, Sendable {
+    public var workRequestID: Int
+    public var epoch: Int
+
+    public init(workRequestID: Int, epoch: Int) {
+        self.workRequestID = workRequestID
+        self.epoch = epoch
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case workRequestID = "work_request_id"
+        case epoch
+    }
+}
+
+/// `worker.metadata-update`: replaces the worker's dynamic metadata.
+public struct WorkerMetadataUpdate: VersionedMessage, Hashable {
+    public var schemaVersion: Int
+    public var token: String
+    public var metadata: [String: JSONValue]
+
+    public init(token: String, metadata: [String: JSONValue]) {
+        self.schemaVersion = MessageCodec.schemaVersion
+        self.token = token
+        self.metadata = metadata
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case schemaVersion = "schema_version"
+        case token, metadata
+    }
+}
+
+/// `worker.result`: the outcome of an assignment. The gateway accepts it only if the work request is still
+/// assigned to this worker with this epoch (a late result after a lease expiry is refused and logged).
+public struct WorkerResult: VersionedMessage, Hashable {
+    public var schemaVersion: Int
+    public var token: String
+    public var workRequestID: Int
+    public var epoch: Int
+    /// `success`, `failure`, `temporary failure`, `error` or `skipped` (never empty, §2.6).
+    public var result: String
+    /// Merged into the work request's output data (`runtime_statistics`, `errors`, `skip_reason`).
+    public var outputData: [String: JSONValue]?
+
+    public init(token: String, workRequestID: Int, epoch: Int, result: String, outputData: [String: JSONValue]? = nil) {
+        self.schemaVersion = MessageCodec.schemaVersion
+        self.token = token
+        self.workRequestID = workRequestID
+        self.epoch = epoch
+        self.result = result
+        self.outputData = outputData
+    }
+
+    public func validate() throws(MessageError) {
+        guard ["success", "failure", "temporary failure", "error", "skipped"].contains(result) else {
+            throw .invalid("result must be success, failure, temporary failure, error or skipped, not '\(result)'")
+        }
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case schemaVersion = "schema_version"
+        case token
+        case workRequestID = "work_request_id"
+        case epoch, result
+        case outputData = "output_data"
+    }
+}
