@@ -67,7 +67,7 @@ let package = Package(
             swiftSettings: strict),
         // Integration tests against the real private cluster (deploy/local/postgres).
         .testTarget(
-            name: "StoreTests", dependencies: ["Store", "KilnCore", logging], path: "Tests/StoreTests",
+            name: "StoreTests", dependencies: ["Store", "KilnCore", "KilnTestSupport", logging], path: "Tests/StoreTests",
             swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]

@@ -2,7 +2,11 @@ import Foundation
 import Store
 import Testing
 
-extension StoreIntegration {
+/// Restarts the shared cluster, so it must never run beside the other suites: `deploy/test` runs every suite
+/// whose name contains "Disruptive" last and alone (`swift test --skip Disruptive`, then
+/// `swift test --filter Disruptive`). The type name carries the word too, whichever name the filter sees.
+@Suite("Disruptive: PostgreSQL restart", .serialized, .timeLimit(.minutes(2)))
+struct DisruptivePostgreSQLRestartTests {
     @Suite("Reconnect after a server restart")
     struct ReconnectTests {
         @Test("after deploy/local/postgres restart the next query on the pool succeeds on a new session")

@@ -1,6 +1,7 @@
 import Testing
 
-/// All store integration tests share one real cluster and one of them restarts it, so they run one at a
-/// time (each still works in its own schema).
-@Suite("PostgreSQL store (real cluster)", .serialized, .timeLimit(.minutes(2)))
+/// The store integration tests share one real cluster. Each test works in its own schema (or touches no
+/// table), so they run in parallel; the tests that restart the server live in
+/// `DisruptivePostgreSQLRestartTests`, which `deploy/test` runs on its own afterwards.
+@Suite("PostgreSQL store (real cluster)", .timeLimit(.minutes(2)))
 struct StoreIntegration {}

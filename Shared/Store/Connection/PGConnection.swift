@@ -123,7 +123,8 @@ public actor PGConnection {
 
     // MARK: - libpq
 
-    private func run(_ sql: String, _ parameters: [any PGEncodable]) throws -> PGQueryResult {
+    /// Runs one statement on the session; the one place statements reach libpq (also used by `PGSession`).
+    func run(_ sql: String, _ parameters: [any PGEncodable]) throws -> PGQueryResult {
         let texts = parameters.map(\.pgText)
         for (index, text) in texts.enumerated() where text?.utf8.contains(0) == true {
             throw PGError.invalidParameter(index: index, reason: "text contains a NUL byte, which PostgreSQL rejects")

@@ -29,6 +29,8 @@ public enum PGError: Error, CustomStringConvertible, Sendable {
     case notInTransaction(operation: String)
     /// `withTransaction` was called on a connection that already has a transaction open.
     case transactionAlreadyOpen
+    /// A `PGSession` was used after the `withSynchronousAccess` call that lent it had returned.
+    case sessionExpired
 
     /// The server's error, when the server produced this error.
     public var serverError: PGServerError? {
@@ -73,6 +75,7 @@ public enum PGError: Error, CustomStringConvertible, Sendable {
         case .poolClosed: "the PostgreSQL pool is closed"
         case .notInTransaction(let operation): "\(operation) must run inside a transaction"
         case .transactionAlreadyOpen: "a transaction is already open on this connection (nesting is not supported)"
+        case .sessionExpired: "a PGSession was used after its withSynchronousAccess call returned"
         }
     }
 }
