@@ -128,7 +128,11 @@ public enum TaskFixture {
         removedArtifacts: Set<Int> = []
     ) -> RecordingLookupResolver {
         RecordingLookupResolver(
-            store: store(defaultConfiguration: defaultConfiguration, archive: archive, removedArtifacts: removedArtifacts)
+            store: store(
+                defaultConfiguration: defaultConfiguration,
+                archive: archive,
+                removedArtifacts: removedArtifacts
+            )
         )
     }
 
@@ -169,7 +173,12 @@ public enum TaskFixture {
     ]
 
     static let collections: [CollectionRecord] = [
-        CollectionRecord(id: Collection.sidSuite, name: "sid", category: LookupCategories.suite, workspaceID: Workspace.base),
+        CollectionRecord(
+            id: Collection.sidSuite,
+            name: "sid",
+            category: LookupCategories.suite,
+            workspaceID: Workspace.base
+        ),
         CollectionRecord(id: Collection.archive, name: "_", category: "debian:archive", workspaceID: Workspace.base),
         CollectionRecord(
             id: Collection.defaultConfiguration,
@@ -230,15 +239,41 @@ public enum TaskFixture {
         environmentItem(202, Artifact.sidAmd64Image, "image", "sid", "amd64", variant: nil, backend: "incus-vm"),
         environmentItem(203, Artifact.sidArm64Image, "image", "sid", "arm64", variant: nil, backend: "incus-vm"),
         environmentItem(
-            204, Artifact.bookwormAmd64Tarball, "tarball", "bookworm", "amd64", variant: nil, backend: "unshare"),
+            204,
+            Artifact.bookwormAmd64Tarball,
+            "tarball",
+            "bookworm",
+            "amd64",
+            variant: nil,
+            backend: "unshare"
+        ),
         environmentItem(
-            205, Artifact.bookwormArm64Tarball, "tarball", "bookworm", "arm64", variant: nil, backend: "unshare"),
+            205,
+            Artifact.bookwormArm64Tarball,
+            "tarball",
+            "bookworm",
+            "arm64",
+            variant: nil,
+            backend: "unshare"
+        ),
         environmentItem(
-            206, Artifact.bookwormAmd64SbuildTarball, "tarball", "bookworm", "amd64", variant: "sbuild",
-            backend: "unshare"),
+            206,
+            Artifact.bookwormAmd64SbuildTarball,
+            "tarball",
+            "bookworm",
+            "amd64",
+            variant: "sbuild",
+            backend: "unshare"
+        ),
         environmentItem(
-            207, Artifact.bookwormArm64SbuildTarball, "tarball", "bookworm", "arm64", variant: "sbuild",
-            backend: "unshare"),
+            207,
+            Artifact.bookwormArm64SbuildTarball,
+            "tarball",
+            "bookworm",
+            "arm64",
+            variant: "sbuild",
+            backend: "unshare"
+        ),
         // default@debusine:task-configuration.
         configurationItem(
             ConfigurationItem.sbuildGlobal,
@@ -323,7 +358,8 @@ public enum TaskFixture {
         )
     }
 
-    static func environment(_ id: Int, _ category: String, _ codename: String, _ architecture: String) -> ArtifactRecord {
+    static func environment(_ id: Int, _ category: String, _ codename: String, _ architecture: String) -> ArtifactRecord
+    {
         ArtifactRecord(
             id: id,
             category: category,
