@@ -60,7 +60,7 @@ let package = Package(
             name: "KilnCoreTests", dependencies: ["KilnCore", "KilnTestSupport", propertyBased],
             path: "Tests/KilnCoreTests", swiftSettings: strict),
         .testTarget(
-            name: "KilnTasksTests", dependencies: ["KilnTasks", "KilnCore", propertyBased],
+            name: "KilnTasksTests", dependencies: ["KilnTasks", "KilnCore", "KilnTestSupport", propertyBased],
             path: "Tests/KilnTasksTests", swiftSettings: strict),
         .testTarget(
             name: "ServiceKitTests", dependencies: ["ServiceKit", logging], path: "Tests/ServiceKitTests",

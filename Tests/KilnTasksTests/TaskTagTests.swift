@@ -1,4 +1,5 @@
 import KilnCore
+import KilnTestSupport
 import KilnTasks
 import Testing
 
@@ -8,7 +9,7 @@ func resolvedDBTask(
     _ name: String,
     _ data: JSONValue,
     stage: Stage = .pending,
-    lookups: RecordLookups = Fixtures.lookups(),
+    lookups: RecordingLookupResolver = Fixtures.lookups(),
     fallback: String = "amd64"
 ) throws -> any DBTask {
     var task = try KilnTasks.registry().makeDBTask(type: type, name: name, taskData: data)

@@ -1,19 +1,3 @@
-/// A work request's two sets, each with its audit trail.
-public struct TaskTagSets: Hashable, Sendable, Codable {
-    /// Task-provided (TP), stored as `scheduler_tags_provided`.
-    public let provided: ComputedTagSet
-    /// Task-required (TR), stored as `scheduler_tags_required`.
-    public let required: ComputedTagSet
-
-    public init(provided: ComputedTagSet, required: ComputedTagSet) {
-        self.provided = provided
-        self.required = required
-    }
-
-    /// The two sets as the matcher takes them.
-    public var scheduling: SchedulingTags { SchedulingTags(provided: provided.tags, required: required.tags) }
-}
-
 /// §6.6: a work request's sets from the task's candidate tags (`compute_scheduler_tags`, or the four
 /// named hooks combined) and its task configuration.
 public enum TaskTagComputation {

@@ -72,22 +72,6 @@ public struct WorkerTagInputs: Hashable, Sendable {
     }
 }
 
-/// A worker's two sets, each with its audit trail.
-public struct WorkerTagSets: Hashable, Sendable, Codable {
-    /// Worker-provided (WP).
-    public let provided: ComputedTagSet
-    /// Worker-required (WR).
-    public let required: ComputedTagSet
-
-    public init(provided: ComputedTagSet, required: ComputedTagSet) {
-        self.provided = provided
-        self.required = required
-    }
-
-    /// The two sets as the matcher takes them.
-    public var scheduling: SchedulingTags { SchedulingTags(provided: provided.tags, required: required.tags) }
-}
-
 /// §6.5: a worker's provided and required sets from its metadata and type.
 public enum WorkerTagComputation {
     /// ```

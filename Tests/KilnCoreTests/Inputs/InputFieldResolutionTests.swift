@@ -1,4 +1,5 @@
 import KilnCore
+import KilnTestSupport
 import Testing
 
 @Suite("§4.2–§4.7 input fields: stages, resolution, persistence")
@@ -36,7 +37,7 @@ struct InputFieldResolutionTests {
         _ stage: Stage,
         data: JSONValue = taskData,
         fields: [InputField] = fields,
-        lookups: RecordLookups = Fixtures.lookups(),
+        lookups: RecordingLookupResolver = Fixtures.lookups(),
         settings: InputResolutionSettings? = nil
     ) throws -> ResolvedInputs {
         var inputs = try ResolvedInputs(fields: fields)

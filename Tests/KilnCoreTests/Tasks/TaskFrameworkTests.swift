@@ -1,4 +1,5 @@
 import KilnCore
+import KilnTestSupport
 import Testing
 
 /// A worker task defined only for these tests: one stage-1 artifact field, one stage-2 multiple field, and
@@ -88,7 +89,7 @@ struct TaskFrameworkTests {
 
     fileprivate func proxy(
         stage: Stage,
-        lookups: RecordLookups = Fixtures.lookups()
+        lookups: RecordingLookupResolver = Fixtures.lookups()
     ) throws -> DBExternalTaskProxy<ProbeTask> {
         var task = try DBExternalTaskProxy<ProbeTask>(taskData: Self.data)
         try task.resolveInputs(

@@ -1,0 +1,183 @@
+/// Unblocking a work request (§1.4 `mark_pending`, §4.9 steps 2–3, §5.3, §6.6), as two steps a service can
+/// run separately:
+///
+/// 1. `resolvePendingInputs` (lookup-resolver): build the DBTask view from the submitted task data and
+///    resolve its `Stage.pending` fields, including `task_configuration` (a missing DEFAULT collection
+///    means "no configuration"). Output: `ResolvedPendingInputs`, serialisable.
+/// 2. `configure` (tag-computer): restore those values, take subject/context and the EARLY tag sets, load
+///    the configuration entries, run `TaskConfigurator`, rebuild the task from the CONFIGURED data
+///    (resolving the pending fields again only when configuration changed a key they read), and compute
+///    the FINAL tag sets: workspace-provenance configuration tags plus the task's own candidates, through
+///    the provenance restrictions (a configuration cannot forge `task:scope:…`; the drop is audited).
+///
+/// `run` does both. Every failure is a `WorkRequestPipelineError` with code `configure-failed` and a
+/// message starting "Failed to configure: " (§8 scenario 13). Callers skip Internal tasks, which Debusine
+/// neither configures nor tags (§1.4).
+public enum PendingTransition {
+    /// Step 1: resolve the `Stage.pending` fields of the submitted task data.
+    ///
+    /// - Throws: `WorkRequestPipelineError` (`configure-failed`): unknown task, invalid task data, or a
+    ///   pending field that cannot be resolved (a missing non-default configuration collection included;
+    ///   `lookupFailure` keeps "not found" apart from "invalid").
+    public static func resolvePendingInputs<Resolver: LookupResolving>(
+        registry: TaskRegistry,
+        taskType: TaskType,
+        taskName: String,
+        taskData: JSONValue,
+        lookups: Resolver,
+        context: LookupContext,
+        settings: InputResolutionSettings
+    ) throws(WorkRequestPipelineError) -> ResolvedPendingInputs {
+        try WorkRequestPipelineError.configuring {
+            var task = try registry.makeDBTask(type: taskType, name: taskName, taskData: taskData)
+            try task.resolveInputs(stage: .pending, lookups: lookups, context: context, settings: settings)
+            return ResolvedPendingInputs(
+                taskType: taskType,
+                taskName: task.taskName,
+                taskData: taskData,
+                lookupContext: context,
+                pendingFieldValues: task.inputs.savedFieldValues
+            )
+        }
+    }
+
+    /// Step 2: configuration and the final tag sets, from step 1's output.
+    ///
+    /// - Parameters:
+    ///   - workRequest: the facts behind the system task-provided tags (scope, workspace, creator groups).
+    ///   - lookups: used to load the configuration entries and, only when configuration changed a key a
+    ///     pending field reads, to resolve the pending fields again from the configured data.
+    ///   - settings: the server settings (fallback architecture) for that re-resolution.
+    /// - Throws: `WorkRequestPipelineError` (`configure-failed`).
+    public static func configure<Resolver: LookupResolving>(
+        _ pending: ResolvedPendingInputs,
+        registry: TaskRegistry,
+        workRequest: WorkRequestTagContext,
+        lookups: Resolver,
+        settings: InputResolutionSettings
+    ) throws(WorkRequestPipelineError) -> PendingTransitionResult {
+        try WorkRequestPipelineError.configuring {
+            let task = try restoredTask(pending, registry: registry)
+            let subjectContext = try task.getTaskConfigurationSubjectContext()
+            let earlyCandidates = try task.computeSchedulerTags(for: workRequest)
+            let early = TaskTagComputation.earlySets(
+                provided: earlyCandidates.provided,
+                required: earlyCandidates.required
+            )
+            guard let collection = try task.taskConfigurationCollection() else {
+                // No configuration collection: configured data is the submitted data, the tags the early ones.
+                return PendingTransitionResult(
+                    configuredTaskData: pending.taskData,
+                    dynamicTaskData: TaskDynamicData(taskInputFields: task.inputs.savedFieldValues).json,
+                    tags: early,
+                    appliedConfigurationEntries: [],
+                    subjectContext: subjectContext,
+                    configurationCollectionID: nil
+                )
+            }
+
+            let items = try TaskConfigurationEntries.load(
+                collectionID: collection.collectionID,
+                lookups: lookups,
+                context: pending.lookupContext
+            )
+            let configured = try TaskConfigurator.configure(
+                TaskConfigurationRequest(
+                    query: TaskConfigurationQuery(
+                        taskType: task.taskType,
+                        taskName: task.taskName,
+                        subject: subjectContext.subject,
+                        context: subjectContext.context,
+                        earlyProvided: early.provided.set,
+                        earlyRequired: early.required.set
+                    ),
+                    items: items,
+                    collectionID: collection.collectionID,
+                    taskData: pending.taskData
+                )
+            )
+
+            var configuredTask = try registry.makeDBTask(
+                type: pending.taskType,
+                name: pending.taskName,
+                taskData: configured.taskData
+            )
+            if PendingFieldDependencies.configurationChangesPendingInputs(
+                fields: configuredTask.inputs.fields,
+                submitted: pending.taskData,
+                configured: configured.taskData
+            ) {
+                try configuredTask.resolveInputs(
+                    stage: .pending,
+                    lookups: lookups,
+                    context: pending.lookupContext,
+                    settings: settings
+                )
+            } else {
+                configuredTask.inputs = task.inputs
+            }
+
+            let finalCandidates = try configuredTask.computeSchedulerTags(for: workRequest)
+            let tags = TaskTagComputation.finalSets(
+                provided: finalCandidates.provided,
+                required: finalCandidates.required,
+                configurationProvides: configured.provideTags,
+                configurationRequires: configured.requireTags
+            )
+            return PendingTransitionResult(
+                configuredTaskData: configured.taskData,
+                dynamicTaskData: TaskDynamicData(taskInputFields: configuredTask.inputs.savedFieldValues).json,
+                tags: tags,
+                appliedConfigurationEntries: configured.appliedEntries,
+                subjectContext: subjectContext,
+                configurationCollectionID: collection.collectionID
+            )
+        }
+    }
+
+    /// Both steps in one go (the CLI's `explain`, tests, a single-process deployment).
+    ///
+    /// - Throws: `WorkRequestPipelineError` (`configure-failed`).
+    public static func run<Resolver: LookupResolving>(
+        registry: TaskRegistry,
+        taskType: TaskType,
+        taskName: String,
+        taskData: JSONValue,
+        workRequest: WorkRequestTagContext,
+        lookups: Resolver,
+        context: LookupContext,
+        settings: InputResolutionSettings
+    ) throws(WorkRequestPipelineError) -> PendingTransitionResult {
+        let pending = try resolvePendingInputs(
+            registry: registry,
+            taskType: taskType,
+            taskName: taskName,
+            taskData: taskData,
+            lookups: lookups,
+            context: context,
+            settings: settings
+        )
+        return try configure(
+            pending,
+            registry: registry,
+            workRequest: workRequest,
+            lookups: lookups,
+            settings: settings
+        )
+    }
+
+    /// The DBTask view of the submitted data with the pending values restored (no lookups); every pending
+    /// field must have a value, or the intermediate record is incomplete.
+    static func restoredTask(_ pending: ResolvedPendingInputs, registry: TaskRegistry) throws -> any DBTask {
+        var task = try registry.makeDBTask(type: pending.taskType, name: pending.taskName, taskData: pending.taskData)
+        let restored = try ResolvedInputs.restoring(fields: task.inputs.fields, from: pending.asDynamicData)
+        for field in restored.fields where field.stage == .pending && !restored.isResolved(field.name) {
+            throw TaskInputError.badSavedValue(
+                field: field.name,
+                reason: "the resolved pending inputs hold no value for this Stage.pending field"
+            )
+        }
+        task.inputs = restored
+        return task
+    }
+}
