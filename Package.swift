@@ -8,6 +8,7 @@ let strict: [SwiftSetting] = [
 ]
 
 let propertyBased = Target.Dependency.product(name: "PropertyBased", package: "swift-property-based")
+let logging = Target.Dependency.product(name: "Logging", package: "swift-log")
 
 let package = Package(
     name: "kiln",
@@ -15,9 +16,11 @@ let package = Package(
     products: [
         .library(name: "KilnCore", targets: ["KilnCore"]),
         .library(name: "KilnTasks", targets: ["KilnTasks"]),
+        .library(name: "AMQP", targets: ["AMQP"]),
     ],
     dependencies: [
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
     ],
     targets: [
         // The pure core: model, JSON, lookups, Input* values, input fields, task framework, tags, task
@@ -25,6 +28,12 @@ let package = Package(
         .target(name: "KilnCore", path: "Shared/KilnCore", swiftSettings: strict),
         // Concrete task definitions (noop, sbuild, lintian, …) built on the core. Foundation only, no I/O.
         .target(name: "KilnTasks", dependencies: ["KilnCore"], path: "Shared/KilnTasks", swiftSettings: strict),
+        // librabbitmq 0.11 as a system library (a module map and a shim header, no C target).
+        .systemLibrary(
+            name: "CRabbitMQ", path: "Shared/CRabbitMQ", pkgConfig: "librabbitmq",
+            providers: [.apt(["librabbitmq-dev"])]),
+        // The AMQP wrapper: one actor per connection on its own serial queue, confirms, consumers, reconnect.
+        .target(name: "AMQP", dependencies: ["CRabbitMQ", logging], path: "Shared/AMQP", swiftSettings: strict),
 
         .testTarget(
             name: "KilnCoreTests", dependencies: ["KilnCore", propertyBased], path: "Tests/KilnCoreTests",
@@ -32,6 +41,12 @@ let package = Package(
         .testTarget(
             name: "KilnTasksTests", dependencies: ["KilnTasks", "KilnCore", propertyBased],
             path: "Tests/KilnTasksTests", swiftSettings: strict),
+        // Unit tests of the pure parts and integration tests against the private node of deploy/local/rabbitmq.
+        .testTarget(name: "AMQPTests", dependencies: ["AMQP", logging], path: "Tests/AMQPTests", swiftSettings: strict),
+        // BM3 (a benchmark, not a test): run through deploy/bench/amqp, which also runs the C baseline.
+        .executableTarget(
+            name: "AMQPBenchmark", dependencies: ["AMQP", "CRabbitMQ"], path: "Tests/Benchmarks/AMQPBenchmark",
+            swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]
 )
