@@ -8,6 +8,9 @@ public struct AMQPConnectionConfiguration: Sendable, Hashable {
     public var heartbeat: Duration
     /// TCP connect and AMQP handshake timeout.
     public var connectTimeout: Duration
+    /// Bound on every synchronous AMQP method (declarations, channel open, qos, consume): librabbitmq 0.11
+    /// waits forever by default, which would hang a connection to a broker that accepted TCP but stalls.
+    public var rpcTimeout: Duration
     /// How long to wait for each publisher confirm before the outcome is declared unknown (and the message
     /// published again on a new connection).
     public var confirmTimeout: Duration
@@ -21,12 +24,13 @@ public struct AMQPConnectionConfiguration: Sendable, Hashable {
 
     public init(
         url: AMQPURL, heartbeat: Duration = .seconds(30), connectTimeout: Duration = .seconds(5),
-        confirmTimeout: Duration = .seconds(30), maxMessageSize: Int = 1 << 20, frameMax: Int = 131_072,
+        rpcTimeout: Duration = .seconds(15), confirmTimeout: Duration = .seconds(30), maxMessageSize: Int = 1 << 20, frameMax: Int = 131_072,
         reconnectBackoff: Backoff = Backoff()
     ) {
         self.url = url
         self.heartbeat = heartbeat
         self.connectTimeout = connectTimeout
+        self.rpcTimeout = rpcTimeout
         self.confirmTimeout = confirmTimeout
         self.maxMessageSize = maxMessageSize
         self.frameMax = frameMax

@@ -46,6 +46,8 @@ final class RawConnection {
             throw error
         }
         negotiatedHeartbeat = Int(amqp_get_heartbeat(state))
+        var rpcTimeout = Self.timeval(configuration.rpcTimeout)
+        _ = amqp_set_rpc_timeout(state, &rpcTimeout)
     }
 
     deinit {
