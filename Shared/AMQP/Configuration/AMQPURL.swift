@@ -60,7 +60,9 @@ public struct AMQPURL: Sendable, Hashable, CustomStringConvertible {
 
     /// The URL with the password replaced by `***`, safe for logs.
     public var description: String {
-        let vhost = virtualHost == "/" ? "%2f" : virtualHost.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(.init(charactersIn: "-_.~"))) ?? virtualHost
+        let unreserved = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-_.~"))
+        let vhost =
+            virtualHost == "/" ? "%2f" : virtualHost.addingPercentEncoding(withAllowedCharacters: unreserved) ?? virtualHost
         return "amqp://\(user):***@\(host):\(port)/\(vhost)"
     }
 

@@ -140,14 +140,14 @@ final class RawConnection {
         let props = message.properties
         // All strings of this call go into one reusable buffer; their amqp_bytes_t point into it.
         scratch.removeAll(keepingCapacity: true)
-        func append(_ text: String?) -> Range<Int>? {
-            guard let text else { return nil }
+        func append(_ text: String) -> Range<Int> {
             let start = scratch.count
             scratch.append(contentsOf: text.utf8)
             return start..<scratch.count
         }
-        let exchange = append(message.exchange)!
-        let routingKey = append(message.routingKey)!
+        func append(_ text: String?) -> Range<Int>? { text.map { append($0) } }
+        let exchange = append(message.exchange)
+        let routingKey = append(message.routingKey)
         let contentType = append(props.contentType)
         let messageID = append(props.messageID)
         let type = append(props.type)
