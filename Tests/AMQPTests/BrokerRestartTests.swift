@@ -11,6 +11,14 @@ extension AMQPIntegrationTests {
         let topology = Topology(queues: [.classic(name: queue, arguments: ["x-expires": .int(600_000)])])
         let publisher = AMQPPublisher(configuration: try TestBroker.configuration(), topology: topology)
         try await publisher.connect()
+        // A consumer runs across the restart too: it must reconnect, redeclare and subscribe again by itself.
+        let consumer = AMQPConsumer(configuration: try TestBroker.configuration(), topology: topology)
+        let collector = DeliveryCollector()
+        try await consumer.addConsumer(queue: queue, prefetch: 200) { delivery in
+            delivery.ack()
+            await collector.add(delivery)
+        }
+        let consuming = Task { try await consumer.run() }
 
         let restartDone = Mutex(false)
         let restart = Task {
@@ -40,18 +48,13 @@ extension AMQPIntegrationTests {
         #expect(restartStatus == 0)
         #expect(await publisher.connectionsOpened >= 2)
 
-        let consumer = AMQPConsumer(configuration: try TestBroker.configuration(), topology: topology)
-        let collector = DeliveryCollector()
-        try await consumer.addConsumer(queue: queue, prefetch: 200) { delivery in
-            delivery.ack()
-            await collector.add(delivery)
-        }
         let expected = confirmed
-        let received = try await withRunningConsumer(consumer) {
-            await collector.wait(timeout: .seconds(30)) { deliveries in
-                expected.isSubset(of: Set(deliveries.compactMap(\.properties.messageID)))
-            }
+        let received = await collector.wait(timeout: .seconds(30)) { deliveries in
+            expected.isSubset(of: Set(deliveries.compactMap(\.properties.messageID)))
         }
+        consuming.cancel()
+        _ = await consuming.result
+        #expect(await consumer.connectionsOpened >= 2)
         let arrived = Set(received.compactMap(\.properties.messageID))
         #expect(confirmed.subtracting(arrived).isEmpty, "confirmed but lost: \(confirmed.subtracting(arrived).count)")
         #expect(confirmed.count >= 100)

@@ -91,6 +91,7 @@ extension AMQPIntegrationTests {
             try? await replies.publish(answer)
             request.ack()
         }
+        try await replies.connect()  // declares the service queue before the first request
         let client = AMQPRequestReplyClient(configuration: try TestBroker.configuration())
         let reply = try await withRunningConsumer(server) {
             try await client.call(

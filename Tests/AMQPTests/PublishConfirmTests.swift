@@ -97,6 +97,24 @@ struct AMQPIntegrationTests {
         await publisher.close()
     }
 
+    @Test("the restricted worker account may not publish to the default exchange (deploy/local/rabbitmq)")
+    func workerAccountIsRestricted() async throws {
+        guard let service = URLComponents(string: TestBroker.url), let host = service.host else {
+            Issue.record("KILN_AMQP_URL is not a URL: \(TestBroker.url)")
+            return
+        }
+        let worker = AMQPURL(
+            host: host, port: service.port ?? 5672, user: "kiln-worker", password: "kiln-worker",
+            virtualHost: "kiln")
+        let publisher = AMQPPublisher(configuration: AMQPConnectionConfiguration(url: worker))
+        await #expect {
+            try await publisher.publish(OutgoingMessage(exchange: "", routingKey: "scheduler.inbox", text: "{}"))
+        } throws: { error in
+            if case .channelClosed(403, let text) = error as? AMQPError { text.contains("ACCESS_REFUSED") } else { false }
+        }
+        await publisher.close()
+    }
+
     @Test("an oversize message is refused before publishing, and on receipt it is rejected without requeue")
     func oversize() async throws {
         let queue = TestBroker.uniqueName("big")
