@@ -33,6 +33,7 @@ public actor AMQPConsumer {
 
     private let executor: QueueExecutor
     public nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
+    private static let topologyChannel: UInt16 = 1
 
     public nonisolated let configuration: AMQPConnectionConfiguration
     public nonisolated let topology: Topology
@@ -66,7 +67,8 @@ public actor AMQPConsumer {
         guard prefetch > 0 else {
             throw .invalidArgument("prefetch must be at least 1 for queue '\(queue)', got 0")
         }
-        let channel = UInt16(registrations.count + 1)
+        // Channel 1 declares the topology; consumers take 2, 3, … (far below RabbitMQ's channel_max of 2047).
+        let channel = UInt16(registrations.count + 2)
         registrations.append(
             Registration(
                 queue: queue, prefetch: prefetch, handler: handler, channel: channel,
@@ -123,9 +125,9 @@ public actor AMQPConsumer {
         guard connection == nil else { return }
         let fresh = try RawConnection(configuration: configuration)
         do {
-            try fresh.openChannel(0xFFFF)
-            try fresh.declare(topology, channel: 0xFFFF)
-            fresh.closeChannel(0xFFFF)
+            try fresh.openChannel(Self.topologyChannel)
+            try fresh.declare(topology, channel: Self.topologyChannel)
+            fresh.closeChannel(Self.topologyChannel)
             for registration in registrations { try subscribe(registration, on: fresh) }
         } catch {
             fresh.close()
