@@ -3,7 +3,9 @@ import Foundation
 import Synchronization
 import Testing
 
-extension AMQPIntegrationTests {
+/// Restarts the shared private node, so `deploy/test` runs it last and alone (the "Disruptive" name).
+@Suite("Disruptive: RabbitMQ restart", .timeLimit(.minutes(3)))
+struct DisruptiveRabbitMQRestartTests {
     @Test("a publish stream across a broker restart loses no confirmed message")
     func publishAcrossBrokerRestart() async throws {
         let queue = TestBroker.uniqueName("restart")

@@ -3,8 +3,9 @@ import Foundation
 import Testing
 
 /// Integration tests against the real private RabbitMQ node (`deploy/local/rabbitmq start`).
-/// Serialized because one of them restarts the broker.
-@Suite("AMQP against RabbitMQ", .serialized, .timeLimit(.minutes(2)))
+/// Each test uses its own queues, so they run in parallel; the broker restart lives in its own
+/// "Disruptive" suite, which `deploy/test` runs last and alone.
+@Suite("AMQP against RabbitMQ", .timeLimit(.minutes(2)))
 struct AMQPIntegrationTests {
     @Test("a persistent mandatory publish is confirmed and arrives with its properties")
     func confirmedPublish() async throws {
