@@ -16,10 +16,9 @@ extension SchedulingIndex {
     /// is eligible for, never by walking pending work requests.
     public mutating func nextAssignments(limit: Int) -> [ProposedAssignment] {
         guard limit > 0 else { return [] }
+        reclassifyIfNeeded()
         refreshServingOrder()
         var batch: [ProposedAssignment] = []
-        // Within one call the pending set only shrinks, so a worker class that found nothing stays empty-handed.
-        var classHasNoWork = [Bool](repeating: false, count: workerClasses.count)
         var candidates: [Int]
         var roundIsPartial: Bool
         if let cursor = roundCursor {
@@ -33,7 +32,7 @@ extension SchedulingIndex {
         while true {
             var servedThisRound: [Int] = []
             for workerID in candidates {
-                guard let proposal = propose(forWorker: workerID, classHasNoWork: &classHasNoWork) else { continue }
+                guard let proposal = propose(forWorker: workerID) else { continue }
                 batch.append(proposal)
                 servedThisRound.append(workerID)
                 if batch.count == limit {
@@ -93,13 +92,14 @@ extension SchedulingIndex {
     // MARK: One proposal
 
     /// Gives the worker the best work request it may run, if it has a free slot and there is one.
-    mutating func propose(forWorker workerID: Int, classHasNoWork: inout [Bool]) -> ProposedAssignment? {
+    mutating func propose(forWorker workerID: Int) -> ProposedAssignment? {
         guard let state = workers[workerID], state.freeSlots > 0 else { return nil }
         let workerClassID = state.workerClassID
-        guard !classHasNoWork[workerClassID] else { return nil }
+        // Nothing was queued since a worker of this class found nothing: the pending set only shrank since.
+        guard workerClasses[workerClassID]?.foundNoWorkAtEnqueueCount != enqueueCount else { return nil }
         updateEligibility(of: workerClassID)
         guard let taskClassID = bestEligibleTaskClass(for: workerClassID), let head = heads[taskClassID] else {
-            classHasNoWork[workerClassID] = true
+            workerClasses[workerClassID]?.foundNoWorkAtEnqueueCount = enqueueCount
             return nil
         }
         // The head is the live top of the class queue (refreshHead keeps it so).
@@ -118,14 +118,16 @@ extension SchedulingIndex {
             return
         }
         let key = workerClass.key
+        let filtersNames = key.taskNameFilter.allowlist != nil || !key.taskNameFilter.denylist.isEmpty
+        let requiresTags = !key.required.isEmpty
+        let notProvided = ~key.provided.summary
         var additions: [Int32] = []
         for taskClassID in workerClass.checkedThrough..<taskClasses.count where heads[taskClassID] != nil {
-            let taskKey = taskClasses[taskClassID].key
-            if taskKey.required.isSubset(of: key.provided), key.required.isSubset(of: taskKey.provided),
-               key.taskNameFilter.permits(taskName: taskKey.taskName)
-            {
-                additions.append(Int32(taskClassID))
-            }
+            guard requiredSummaries[taskClassID] & notProvided == 0,
+                  taskClasses[taskClassID].key.required.isSubset(of: key.provided) else { continue }
+            if requiresTags, !key.required.isSubset(of: taskClasses[taskClassID].key.relevantProvided) { continue }
+            if filtersNames, !key.taskNameFilter.permits(taskName: taskClasses[taskClassID].key.taskName) { continue }
+            additions.append(Int32(taskClassID))
         }
         workerClasses[workerClassID]?.eligibleTaskClasses.append(contentsOf: additions)
         workerClasses[workerClassID]?.checkedThrough = taskClasses.count

@@ -80,6 +80,11 @@ extension SchedulingIndex {
             workerClasses[classID]?.memberCount += 1
             return classID
         }
+        if !key.required.isSubset(of: workerRequiredTags) {
+            workerRequiredTags = workerRequiredTags.union(key.required)
+            // Classes made under the narrower projection must be rebuilt; with none yet there is nothing to do.
+            if liveTaskClassCount > 0 { needsReclassification = true }
+        }
         var workerClass = WorkerClass(key: key, providedTags: worker.providedTags, requiredTags: worker.requiredTags)
         workerClass.memberCount = 1
         let classID: Int

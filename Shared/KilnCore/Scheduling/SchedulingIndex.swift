@@ -10,6 +10,10 @@
 /// task class the worker's class may run (never per pending work request), plus the one-off eligibility test
 /// of each new (worker class, task class) pair. Nothing grows with pending × workers.
 ///
+/// Task classes key on the task-provided tags that some worker requires, not on all of them, so a worker
+/// bringing a worker-required tag never seen before makes the index rebuild its task classes once (before the
+/// next batch). At start or takeover, load the workers before the work requests to avoid that rebuild.
+///
 /// It is a value type with no I/O; copies are independent.
 public struct SchedulingIndex: Sendable {
     var tagDictionary = TagDictionary()
@@ -18,6 +22,8 @@ public struct SchedulingIndex: Sendable {
     /// The best pending position of each task class, `nil` exactly when the class is dead. Kept apart from
     /// `taskClasses` so comparing heads walks one dense array.
     var heads: [WorkRequestQueueKey?] = []
+    /// `TagBitset.summary` of each task class's required tags, for the quick reject in eligibility tests.
+    var requiredSummaries: [UInt64] = []
     var taskClassIDs: [TaskClassKey: Int] = [:]
     var liveTaskClassCount = 0
     var workerClasses: [WorkerClass?] = []
@@ -31,6 +37,15 @@ public struct SchedulingIndex: Sendable {
     var roundCursor: WorkerOrderKey?
     var outstandingProposalCount = 0
     var compactionCount = 0
+    /// Every tag some worker class requires (or required): the only task-provided tags that can decide a
+    /// match, hence the only ones in task class keys. Grows, never shrinks, while the index lives.
+    var workerRequiredTags = TagBitset()
+    /// Set when `workerRequiredTags` grew: the task classes must be rebuilt under the new projection before
+    /// eligibility is next computed.
+    var needsReclassification = false
+    var reclassificationCount = 0
+    /// Bumped whenever a work request is queued; see `WorkerClass.foundNoWorkAtEnqueueCount`.
+    var enqueueCount = 0
 
     /// An empty index.
     public init() {}
@@ -110,7 +125,8 @@ public struct SchedulingIndex: Sendable {
             workerClasses: liveWorkerClasses.count,
             eligiblePairsCached: liveWorkerClasses.map(\.eligibleTaskClasses.count).reduce(0, +),
             internedTags: tagDictionary.count,
-            compactions: compactionCount)
+            compactions: compactionCount,
+            reclassifications: reclassificationCount)
     }
 
     // MARK: Task class bookkeeping
@@ -119,7 +135,8 @@ public struct SchedulingIndex: Sendable {
     mutating func enqueue(_ request: PendingWorkRequest) {
         let key = TaskClassKey(
             taskName: request.taskName, required: tagDictionary.bitset(of: request.requiredTags),
-            provided: tagDictionary.bitset(of: request.providedTags))
+            relevantProvided: tagDictionary.bitset(of: request.providedTags).intersection(workerRequiredTags))
+        enqueueCount += 1
         let classID: Int
         if let existing = taskClassIDs[key] {
             classID = existing
@@ -127,6 +144,7 @@ public struct SchedulingIndex: Sendable {
             classID = taskClasses.count
             taskClasses.append(TaskClass(key: key))
             heads.append(nil)
+            requiredSummaries.append(key.required.summary)
             taskClassIDs[key] = classID
             liveTaskClassCount += 1
         }
@@ -181,6 +199,26 @@ public struct SchedulingIndex: Sendable {
         liveTaskClassCount -= 1
     }
 
+    /// Rebuilds every task class under the current `workerRequiredTags` projection (after a worker brought a
+    /// required tag not seen before). O(pending); rare: worker-required tags are an administrator's knob.
+    mutating func reclassifyIfNeeded() {
+        guard needsReclassification else { return }
+        needsReclassification = false
+        let pending = requests.values.filter { $0.proposedTo == nil }.map(\.request)
+        for request in pending { requests.removeValue(forKey: request.id) }
+        taskClasses = []
+        heads = []
+        requiredSummaries = []
+        taskClassIDs = [:]
+        liveTaskClassCount = 0
+        for classID in workerClasses.indices where workerClasses[classID] != nil {
+            workerClasses[classID]?.eligibleTaskClasses = []
+            workerClasses[classID]?.checkedThrough = 0
+        }
+        for request in pending { enqueue(request) }
+        reclassificationCount += 1
+    }
+
     /// Renumbers the live task classes once dead ones dominate, so memory and eligibility lists track the
     /// live classes rather than every class ever seen. Drops the eligibility caches (rebuilt on demand).
     mutating func compactIfWorthwhile() {
@@ -201,6 +239,7 @@ public struct SchedulingIndex: Sendable {
         }
         taskClasses = keptClasses
         heads = keptHeads
+        requiredSummaries = keptClasses.map(\.key.required.summary)
         taskClassIDs = Dictionary(uniqueKeysWithValues: taskClasses.enumerated().map { ($1.key, $0) })
         for classID in workerClasses.indices where workerClasses[classID] != nil {
             workerClasses[classID]?.eligibleTaskClasses = []

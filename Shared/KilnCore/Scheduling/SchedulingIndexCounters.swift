@@ -17,4 +17,6 @@ public struct SchedulingIndexCounters: Hashable, Sendable, Codable {
     public var internedTags: Int
     /// How many times dead task classes were purged (each purge drops the eligibility caches).
     public var compactions: Int
+    /// How many times the task classes were rebuilt because a worker brought a required tag not seen before.
+    public var reclassifications: Int
 }

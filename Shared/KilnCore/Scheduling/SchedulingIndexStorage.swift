@@ -1,10 +1,13 @@
-/// The identity of a task class: work requests with the same task name and the same required and provided
-/// tag sets are interchangeable for every worker, so eligibility is decided once for all of them. The task
-/// name is part of the key so worker allow/deny lists fold into class eligibility.
+/// The identity of a task class: work requests with the same task name, the same required tags and the same
+/// provided tags *among those some worker requires* are interchangeable for every worker, so eligibility is
+/// decided once for all of them. Provided tags no worker requires (`task:source-package:…`, most scopes)
+/// cannot change a match, so they are left out of the key; otherwise nearly every work request would be a
+/// class of its own. The task name is in the key so worker allow/deny lists fold into class eligibility.
 struct TaskClassKey: Hashable, Sendable {
     let taskName: String
     let required: TagBitset
-    let provided: TagBitset
+    /// Task-provided tags ∩ tags some worker class requires.
+    let relevantProvided: TagBitset
 }
 
 /// One task class: its pending work requests as a queue.
@@ -35,6 +38,9 @@ struct WorkerClass: Sendable {
     var eligibleTaskClasses: [Int32] = []
     /// Task class ids below this were tested; those at or above it appeared later and are tested on next use.
     var checkedThrough = 0
+    /// The `enqueueCount` at which a worker of this class last found nothing to run: until another work
+    /// request is queued, none of its workers will find anything either.
+    var foundNoWorkAtEnqueueCount: Int?
 }
 
 /// A work request the index holds: pending in a class queue, or handed out in a proposal.

@@ -34,9 +34,37 @@ public struct TagBitset: Hashable, Sendable {
     /// `true` iff every tag of `self` is in `other`: no word of `self` has a bit that `other` lacks.
     public func isSubset(of other: TagBitset) -> Bool {
         if words.count > other.words.count { return false }  // the top word of self is non-zero by invariant
-        for index in words.indices where words[index] & ~other.words[index] != 0 { return false }
-        return true
+        return words.withUnsafeBufferPointer { mine in
+            other.words.withUnsafeBufferPointer { theirs in
+                for index in mine.indices where mine[index] & ~theirs[index] != 0 { return false }
+                return true
+            }
+        }
     }
+
+    /// The tags in both sets.
+    public func intersection(_ other: TagBitset) -> TagBitset {
+        var result = TagBitset()
+        var words = zip(self.words, other.words).map { $0 & $1 }
+        while words.last == 0 { words.removeLast() }
+        result.words = words
+        return result
+    }
+
+    /// The tags in either set.
+    public func union(_ other: TagBitset) -> TagBitset {
+        var result = TagBitset()
+        let (longer, shorter) = self.words.count >= other.words.count ? (self.words, other.words) : (other.words, self.words)
+        var words = longer
+        for index in shorter.indices { words[index] |= shorter[index] }
+        result.words = words
+        return result
+    }
+
+    /// All words OR-ed together: tag `n` lands on bit `n % 64`. If `a ⊆ b` then `a.summary & ~b.summary == 0`,
+    /// so comparing summaries rejects most non-subsets with one instruction and no memory access (exact when
+    /// fewer than 64 tags were interned).
+    public var summary: UInt64 { words.reduce(0, |) }
 
     /// `true` when no tag is in the set.
     public var isEmpty: Bool { words.isEmpty }
