@@ -209,3 +209,24 @@ struct SchedulingIndexBehaviourTests {
         #expect(index.nextAssignments(limit: 10_000).map(\.workRequestID) == remaining)
     }
 }
+
+@Suite("Scheduling index: task classes project provided tags onto worker-required ones")
+struct SchedulingIndexProjectionTests {
+    @Test("provided tags no worker requires do not split classes; a worker requiring a new tag reclassifies")
+    func projection() throws {
+        var index = SchedulingIndex()
+        for id in 1...6 {
+            try index.addWorkRequest(PendingWorkRequest(
+                id: id, taskName: "sbuild", createdAt: at(Double(id)), providedTags: ["task:source-package:p\(id)"]))
+        }
+        #expect(index.counters.taskClasses == 1)
+        try index.addWorker(SchedulableWorker(
+            id: 1, requiredTags: ["task:source-package:p4"], concurrency: 2, connectedAt: at(0)))
+        #expect(index.nextAssignments(limit: 10) == [ProposedAssignment(workRequestID: 4, workerID: 1)])
+        #expect(index.counters.reclassifications == 1)
+        #expect(index.counters.taskClasses == 1)  // p1, p2, p3, p5, p6 share the class "provides nothing required"
+        try index.addWorker(SchedulableWorker(id: 2, connectedAt: at(1)))
+        #expect(index.nextAssignments(limit: 10) == [ProposedAssignment(workRequestID: 1, workerID: 2)])
+        #expect(index.counters.reclassifications == 1)
+    }
+}
