@@ -32,6 +32,12 @@ let package = Package(
         .testTarget(
             name: "KilnTasksTests", dependencies: ["KilnTasks", "KilnCore", propertyBased],
             path: "Tests/KilnTasksTests", swiftSettings: strict),
+
+        // BM1/BM6 of anchors-reliability-perf.md §3: the scheduling index against the naive reference loop.
+        // A benchmark, not a test: build with `-c release --product SchedulerBenchmark`.
+        .executableTarget(
+            name: "SchedulerBenchmark", dependencies: ["KilnCore"], path: "Tests/Benchmarks/SchedulerBenchmark",
+            swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]
 )
