@@ -85,7 +85,10 @@ extension SchedulingIndex {
             // Classes made under the narrower projection must be rebuilt; with none yet there is nothing to do.
             if liveTaskClassCount > 0 { needsReclassification = true }
         }
-        var workerClass = WorkerClass(key: key, providedTags: worker.providedTags, requiredTags: worker.requiredTags)
+        workerClassGenerations += 1
+        var workerClass = WorkerClass(
+            key: key, providedTags: worker.providedTags, requiredTags: worker.requiredTags,
+            generation: workerClassGenerations)
         workerClass.memberCount = 1
         let classID: Int
         if let free = freeWorkerClassIDs.popLast() {
