@@ -112,8 +112,7 @@ extension SchedulingIndex {
         return ProposedAssignment(workRequestID: head.id, workerID: workerID)
     }
 
-    /// Tests the task classes that appeared since the worker class last looked, adding the eligible ones to its
-    /// list and heap and registering the worker class on each (for head improvements).
+    /// Tests the task classes that appeared since the worker class last looked, adding the eligible ones.
     mutating func updateEligibility(of workerClassID: Int) {
         guard let workerClass = workerClasses[workerClassID], workerClass.checkedThrough < taskClasses.count else {
             return
@@ -122,7 +121,6 @@ extension SchedulingIndex {
         let filtersNames = key.taskNameFilter.allowlist != nil || !key.taskNameFilter.denylist.isEmpty
         let requiresTags = !key.required.isEmpty
         let notProvided = ~key.provided.summary
-        let reference = WorkerClassReference(workerClassID: Int32(workerClassID), generation: workerClass.generation)
         var additions: [Int32] = []
         for taskClassID in workerClass.checkedThrough..<taskClasses.count where heads[taskClassID] != nil {
             guard requiredSummaries[taskClassID] & notProvided == 0,
@@ -130,54 +128,34 @@ extension SchedulingIndex {
             if requiresTags, !key.required.isSubset(of: taskClasses[taskClassID].key.relevantProvided) { continue }
             if filtersNames, !key.taskNameFilter.permits(taskName: taskClasses[taskClassID].key.taskName) { continue }
             additions.append(Int32(taskClassID))
-            taskClasses[taskClassID].eligibleWorkerClasses.append(reference)
         }
-        workerClasses[workerClassID]?.checkedThrough = taskClasses.count
-        guard !additions.isEmpty else { return }
         workerClasses[workerClassID]?.eligibleTaskClasses.append(contentsOf: additions)
-        if additions.count > 64 {
-            rebuildEligibleHeap(of: workerClassID)
-        } else {
-            for taskClassID in additions {
-                guard let head = heads[Int(taskClassID)] else { continue }
-                workerClasses[workerClassID]?.eligibleHeap.push(EligibleTaskClassEntry(head: head, taskClassID: taskClassID))
-            }
-        }
+        workerClasses[workerClassID]?.checkedThrough = taskClasses.count
     }
 
-    /// The eligible task class whose head comes first in the queue. Entries that surface stale are dropped
-    /// (dead class) or re-pushed with the class's current head (it was popped since); the current top stays,
-    /// and goes stale when the caller takes its head.
+    /// The eligible task class whose head comes first in the queue; drops dead classes from the list on the way.
     mutating func bestEligibleTaskClass(for workerClassID: Int) -> Int? {
-        guard let workerClass = workerClasses[workerClassID] else { return nil }
-        if workerClass.eligibleHeap.count > 2 * workerClass.eligibleTaskClasses.count + 64 {
-            rebuildEligibleHeap(of: workerClassID)
-        }
-        while let top = workerClasses[workerClassID]?.eligibleHeap.top {
-            let taskClassID = Int(top.taskClassID)
+        guard workerClasses[workerClassID] != nil else { return nil }
+        var eligible: [Int32] = []
+        swap(&eligible, &workerClasses[workerClassID]!.eligibleTaskClasses)
+        var best: Int?
+        var bestHead: WorkRequestQueueKey?
+        var index = 0
+        while index < eligible.count {
+            let taskClassID = Int(eligible[index])
             guard let head = heads[taskClassID] else {
-                workerClasses[workerClassID]?.eligibleHeap.removeTop()
+                eligible.swapAt(index, eligible.count - 1)
+                eligible.removeLast()
                 continue
             }
-            if head == top.head { return taskClassID }
-            workerClasses[workerClassID]?.eligibleHeap.removeTop()
-            if top.head < head {
-                workerClasses[workerClassID]?.eligibleHeap.push(EligibleTaskClassEntry(head: head, taskClassID: top.taskClassID))
+            if bestHead.map({ head < $0 }) ?? true {
+                best = taskClassID
+                bestHead = head
             }
-            // A top worse than the current head is a leftover: the improvement pushed a current entry already.
+            index += 1
         }
-        return nil
-    }
-
-    /// Rebuilds a worker class's heap from its eligible list (dropping dead classes) with current heads.
-    mutating func rebuildEligibleHeap(of workerClassID: Int) {
-        guard let eligible = workerClasses[workerClassID]?.eligibleTaskClasses else { return }
-        let live = eligible.filter { heads[Int($0)] != nil }
-        let entries = live.compactMap { taskClassID in
-            heads[Int(taskClassID)].map { EligibleTaskClassEntry(head: $0, taskClassID: taskClassID) }
-        }
-        workerClasses[workerClassID]?.eligibleTaskClasses = live
-        workerClasses[workerClassID]?.eligibleHeap.replaceAll(with: entries)
+        swap(&eligible, &workerClasses[workerClassID]!.eligibleTaskClasses)
+        return best
     }
 
     /// Index in `servingOrder` of the first worker served after `cursor`.

@@ -85,10 +85,7 @@ extension SchedulingIndex {
             // Classes made under the narrower projection must be rebuilt; with none yet there is nothing to do.
             if liveTaskClassCount > 0 { needsReclassification = true }
         }
-        workerClassGenerations += 1
-        var workerClass = WorkerClass(
-            key: key, providedTags: worker.providedTags, requiredTags: worker.requiredTags,
-            generation: workerClassGenerations)
+        var workerClass = WorkerClass(key: key, providedTags: worker.providedTags, requiredTags: worker.requiredTags)
         workerClass.memberCount = 1
         let classID: Int
         if let free = freeWorkerClassIDs.popLast() {

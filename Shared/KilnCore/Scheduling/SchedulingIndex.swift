@@ -44,8 +44,6 @@ public struct SchedulingIndex: Sendable {
     /// eligibility is next computed.
     var needsReclassification = false
     var reclassificationCount = 0
-    /// Source of `WorkerClass.generation`.
-    var workerClassGenerations = 0
     /// Bumped whenever a work request is queued; see `WorkerClass.foundNoWorkAtEnqueueCount`.
     var enqueueCount = 0
 
@@ -154,19 +152,8 @@ public struct SchedulingIndex: Sendable {
         requests[request.id] = StoredWorkRequest(request: request, taskClassID: classID)
         taskClasses[classID].queue.push(position)
         taskClasses[classID].pendingCount += 1
-        guard let head = heads[classID] else {
-            heads[classID] = position
-            return
-        }
-        guard position < head else { return }
+        if let head = heads[classID], !(position < head) { return }
         heads[classID] = position
-        // The class now sorts better than its entries in the worker classes' heaps: give each a fresh one.
-        let entry = EligibleTaskClassEntry(head: position, taskClassID: Int32(classID))
-        for reference in taskClasses[classID].eligibleWorkerClasses {
-            let workerClassID = Int(reference.workerClassID)
-            guard workerClasses[workerClassID]?.generation == reference.generation else { continue }
-            workerClasses[workerClassID]?.eligibleHeap.push(entry)
-        }
     }
 
     /// Takes a pending work request out of its class (the record is removed from `requests`).
@@ -191,7 +178,7 @@ public struct SchedulingIndex: Sendable {
             return
         }
         if taskClasses[classID].queue.count > 2 * taskClasses[classID].pendingCount + 32 {
-            var queue = MinHeap<WorkRequestQueueKey>()
+            var queue = QueueKeyHeap()
             swap(&queue, &taskClasses[classID].queue)
             queue.rebuild { isLive($0, inClass: classID) }
             swap(&queue, &taskClasses[classID].queue)
@@ -207,8 +194,7 @@ public struct SchedulingIndex: Sendable {
     mutating func killTaskClass(_ classID: Int) {
         heads[classID] = nil
         taskClasses[classID].isAlive = false
-        taskClasses[classID].queue = MinHeap<WorkRequestQueueKey>()
-        taskClasses[classID].eligibleWorkerClasses = []
+        taskClasses[classID].queue = QueueKeyHeap()
         taskClassIDs.removeValue(forKey: taskClasses[classID].key)
         liveTaskClassCount -= 1
     }
@@ -226,7 +212,8 @@ public struct SchedulingIndex: Sendable {
         taskClassIDs = [:]
         liveTaskClassCount = 0
         for classID in workerClasses.indices where workerClasses[classID] != nil {
-            workerClasses[classID]?.resetEligibility()
+            workerClasses[classID]?.eligibleTaskClasses = []
+            workerClasses[classID]?.checkedThrough = 0
         }
         for request in pending { enqueue(request) }
         reclassificationCount += 1
@@ -243,9 +230,7 @@ public struct SchedulingIndex: Sendable {
         keptClasses.reserveCapacity(liveTaskClassCount)
         for (oldID, taskClass) in taskClasses.enumerated() where taskClass.isAlive {
             newID[oldID] = keptClasses.count
-            var kept = taskClass
-            kept.eligibleWorkerClasses = []  // the eligibility caches are dropped below
-            keptClasses.append(kept)
+            keptClasses.append(taskClass)
             keptHeads.append(heads[oldID])
         }
         for id in Array(requests.keys) {
@@ -257,7 +242,8 @@ public struct SchedulingIndex: Sendable {
         requiredSummaries = keptClasses.map(\.key.required.summary)
         taskClassIDs = Dictionary(uniqueKeysWithValues: taskClasses.enumerated().map { ($1.key, $0) })
         for classID in workerClasses.indices where workerClasses[classID] != nil {
-            workerClasses[classID]?.resetEligibility()
+            workerClasses[classID]?.eligibleTaskClasses = []
+            workerClasses[classID]?.checkedThrough = 0
         }
         compactionCount += 1
     }

@@ -13,14 +13,11 @@ struct TaskClassKey: Hashable, Sendable {
 /// One task class: its pending work requests as a queue.
 struct TaskClass: Sendable {
     let key: TaskClassKey
-    var queue = MinHeap<WorkRequestQueueKey>()
+    var queue = QueueKeyHeap()
     /// Live (pending, in this class) work requests; the queue may also hold stale entries.
     var pendingCount = 0
     /// A class dies when its last work request leaves; its id is never reused until compaction.
     var isAlive = true
-    /// Worker classes whose eligibility lists hold this class: when its head improves, each gets a fresh
-    /// heap entry.
-    var eligibleWorkerClasses: [WorkerClassReference] = []
 }
 
 /// The identity of a worker class: workers with equal tag sets and task lists accept exactly the same work.
@@ -35,51 +32,15 @@ struct WorkerClass: Sendable {
     let key: WorkerClassKey
     let providedTags: Set<String>
     let requiredTags: Set<String>
-    /// Unique over the index's life, so a reference to a freed and reused class id is recognisably stale.
-    let generation: Int
     var memberCount = 0
-    /// Ids of task classes this class may run, in no particular order; may hold dead classes, dropped when
-    /// the heap is rebuilt.
+    /// Ids of task classes this class may run, in no particular order; may hold dead classes, dropped
+    /// lazily when met.
     var eligibleTaskClasses: [Int32] = []
-    /// The eligible task classes by head, best first. An entry is current when its key equals the class's
-    /// head; entries whose class was popped since are stale (refreshed when they surface), and a class whose
-    /// head improved got a fresh entry pushed (see `TaskClass.eligibleWorkerClasses`).
-    var eligibleHeap = MinHeap<EligibleTaskClassEntry>()
     /// Task class ids below this were tested; those at or above it appeared later and are tested on next use.
     var checkedThrough = 0
     /// The `enqueueCount` at which a worker of this class last found nothing to run: until another work
     /// request is queued, none of its workers will find anything either.
     var foundNoWorkAtEnqueueCount: Int?
-
-    init(key: WorkerClassKey, providedTags: Set<String>, requiredTags: Set<String>, generation: Int) {
-        self.key = key
-        self.providedTags = providedTags
-        self.requiredTags = requiredTags
-        self.generation = generation
-    }
-
-    /// Forgets the eligibility cache (task class ids were renumbered or the classes rebuilt).
-    mutating func resetEligibility() {
-        eligibleTaskClasses = []
-        eligibleHeap = MinHeap()
-        checkedThrough = 0
-    }
-}
-
-/// A task class in a worker class's eligible heap, keyed by the head it had when pushed.
-struct EligibleTaskClassEntry: Comparable, Sendable {
-    let head: WorkRequestQueueKey
-    let taskClassID: Int32
-
-    static func < (lhs: EligibleTaskClassEntry, rhs: EligibleTaskClassEntry) -> Bool {
-        lhs.head == rhs.head ? lhs.taskClassID < rhs.taskClassID : lhs.head < rhs.head
-    }
-}
-
-/// A worker class as seen from a task class: its id and the generation that id had.
-struct WorkerClassReference: Sendable {
-    let workerClassID: Int32
-    let generation: Int
 }
 
 /// A work request the index holds: pending in a class queue, or handed out in a proposal.

@@ -1,19 +1,18 @@
-/// A binary min-heap: the queue of one task class (queue keys, §1.6, first to run on top), and the eligible
-/// task classes of one worker class (by their heads).
+/// A binary min-heap of queue keys (`WorkRequestQueueKey`, §1.6): the queue of one task class, best (first to run) on top.
 ///
-/// Removal is lazy: the index leaves stale entries in the heap and drops or refreshes them when they reach
-/// the top (or rebuilds the heap when stale entries outnumber live ones), which keeps every operation O(log n).
-struct MinHeap<Element: Comparable & Sendable>: Sendable {
-    private(set) var entries: [Element] = []
+/// Removal is lazy: the index leaves stale positions in the heap and drops them when they reach the top
+/// (or rebuilds the heap when stale entries outnumber live ones), which keeps every operation O(log n).
+struct QueueKeyHeap: Sendable {
+    private(set) var entries: [WorkRequestQueueKey] = []
 
-    /// The smallest entry, stale or not.
-    var top: Element? { entries.first }
+    /// The best position, stale or not.
+    var top: WorkRequestQueueKey? { entries.first }
 
     /// Number of entries, stale ones included.
     var count: Int { entries.count }
 
-    mutating func push(_ element: Element) {
-        entries.append(element)
+    mutating func push(_ position: WorkRequestQueueKey) {
+        entries.append(position)
         var child = entries.count - 1
         while child > 0 {
             let parent = (child - 1) / 2
@@ -33,18 +32,8 @@ struct MinHeap<Element: Comparable & Sendable>: Sendable {
     }
 
     /// Keeps only the entries satisfying `isLive` and restores the heap order in O(n).
-    mutating func rebuild(keeping isLive: (Element) -> Bool) {
+    mutating func rebuild(keeping isLive: (WorkRequestQueueKey) -> Bool) {
         entries.removeAll { !isLive($0) }
-        heapify()
-    }
-
-    /// Replaces the entries and restores the heap order in O(n).
-    mutating func replaceAll(with elements: [Element]) {
-        entries = elements
-        heapify()
-    }
-
-    private mutating func heapify() {
         var index = entries.count / 2
         while index > 0 {
             index -= 1
