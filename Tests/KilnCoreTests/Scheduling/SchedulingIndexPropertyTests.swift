@@ -157,6 +157,11 @@ struct SchedulingIndexPropertyTests {
         await propertyCheck(count: 200, input: Self.seeds) { seed in
             var world = SmallWorld(seed: seed)
             guard var index = try? world.index() else { return }
+            // A complete run abandoned: the index is back to the world, but with eligibility cached, so the
+            // events below go through the incremental paths (head improvements, stale heap entries).
+            for proposal in index.nextAssignments(limit: 1_000) {
+                #expect(throws: Never.self) { try index.rollback(proposal, because: .abandoned) }
+            }
             var rng = SplitMix64(seed: seed &+ 1)
             for _ in 0..<Int.random(in: 0...12, using: &rng) where !world.requests.isEmpty {
                 let position = Int.random(in: 0..<world.requests.count, using: &rng)
