@@ -215,8 +215,8 @@ if !skipGrid {
     print("")
     print("## BM6: scaling grid (profiled tags; index run, then naive loop for reference)")
     print("")
-    print("| pending | workers | assignments | task classes | worker classes | index run /s (median, range) | index build ms | naive /s (median) | ratio |")
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("| pending | workers | assignments | task classes | worker classes | index cold run /s (median, range) | index build ms | naive /s (median) | ratio | warm index /s | warm naive /s | warm ratio |")
+print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for pending in [1_000, 10_000, 50_000] {
         for workerCount in [50, 500, 2_000] {
             let workload = Workload(pending: pending, workers: workerCount, shape: .profiled, seed: seed)
