@@ -17,8 +17,12 @@ public struct PendingWorkRequest: Hashable, Sendable {
     public var providedTags: Set<String>
 
     public init(
-        id: Int, taskName: String, effectivePriority: Int = 0, createdAt: Date,
-        requiredTags: some Sequence<String> = [String](), providedTags: some Sequence<String> = [String]()
+        id: Int,
+        taskName: String,
+        effectivePriority: Int = 0,
+        createdAt: Date,
+        requiredTags: some Sequence<String> = [String](),
+        providedTags: some Sequence<String> = [String]()
     ) {
         self.id = id
         self.taskName = taskName

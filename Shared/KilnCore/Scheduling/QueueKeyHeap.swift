@@ -1,4 +1,5 @@
-/// A binary min-heap of queue keys (`WorkRequestQueueKey`, §1.6): the queue of one task class, best (first to run) on top.
+/// A binary min-heap of queue keys (`WorkRequestQueueKey`, §1.6): the queue of one task class, best (first
+/// to run) on top.
 ///
 /// Removal is lazy: the index leaves stale positions in the heap and drops them when they reach the top
 /// (or rebuilds the heap when stale entries outnumber live ones), which keeps every operation O(log n).

@@ -26,9 +26,14 @@ public struct SchedulableWorker: Hashable, Sendable {
     public var connectedAt: Date
 
     public init(
-        id: Int, providedTags: some Sequence<String> = [String](), requiredTags: some Sequence<String> = [String](),
-        taskNameFilter: WorkerTaskNameFilter = WorkerTaskNameFilter(), concurrency: Int = 1, currentLoad: Int = 0,
-        isPoolWorker: Bool = false, connectedAt: Date
+        id: Int,
+        providedTags: some Sequence<String> = [String](),
+        requiredTags: some Sequence<String> = [String](),
+        taskNameFilter: WorkerTaskNameFilter = WorkerTaskNameFilter(),
+        concurrency: Int = 1,
+        currentLoad: Int = 0,
+        isPoolWorker: Bool = false,
+        connectedAt: Date
     ) {
         self.id = id
         self.providedTags = Set(providedTags)

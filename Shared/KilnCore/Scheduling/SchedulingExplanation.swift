@@ -34,8 +34,13 @@ public struct WorkerClassExplanation: Hashable, Sendable {
     public let busyWorkers: Int
 
     public init(
-        providedTags: [String], requiredTags: [String], taskNameFilter: WorkerTaskNameFilter, workerIDs: [Int],
-        tagMismatch: TagMismatch, taskNameRejection: TaskNameRejection?, busyWorkers: Int
+        providedTags: [String],
+        requiredTags: [String],
+        taskNameFilter: WorkerTaskNameFilter,
+        workerIDs: [Int],
+        tagMismatch: TagMismatch,
+        taskNameRejection: TaskNameRejection?,
+        busyWorkers: Int
     ) {
         self.providedTags = providedTags
         self.requiredTags = requiredTags

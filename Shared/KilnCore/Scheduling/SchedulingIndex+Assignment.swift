@@ -74,7 +74,10 @@ extension SchedulingIndex {
     /// Undoes a proposal whose commit failed; `reason` says which side lost the race (see `RollbackReason`).
     ///
     /// - Throws: `SchedulingIndexError.unknownProposal` if this pair is not outstanding.
-    public mutating func rollback(_ proposal: ProposedAssignment, because reason: RollbackReason)
+    public mutating func rollback(
+        _ proposal: ProposedAssignment,
+        because reason: RollbackReason
+    )
         throws(SchedulingIndexError)
     {
         guard let stored = requests[proposal.workRequestID], stored.proposedTo == proposal.workerID else {
@@ -124,7 +127,8 @@ extension SchedulingIndex {
         var additions: [Int32] = []
         for taskClassID in workerClass.checkedThrough..<taskClasses.count where heads[taskClassID] != nil {
             guard requiredSummaries[taskClassID] & notProvided == 0,
-                  taskClasses[taskClassID].key.required.isSubset(of: key.provided) else { continue }
+                taskClasses[taskClassID].key.required.isSubset(of: key.provided)
+            else { continue }
             if requiresTags, !key.required.isSubset(of: taskClasses[taskClassID].key.relevantProvided) { continue }
             if filtersNames, !key.taskNameFilter.permits(taskName: taskClasses[taskClassID].key.taskName) { continue }
             additions.append(Int32(taskClassID))

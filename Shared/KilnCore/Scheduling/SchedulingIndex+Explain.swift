@@ -19,11 +19,14 @@ extension SchedulingIndex {
             guard let workerClass = workerClasses[classID] else { return nil }
             let workerTags = SchedulingTags(provided: workerClass.providedTags, required: workerClass.requiredTags)
             return WorkerClassExplanation(
-                providedTags: workerClass.providedTags.sorted(), requiredTags: workerClass.requiredTags.sorted(),
-                taskNameFilter: workerClass.key.taskNameFilter, workerIDs: members[classID, default: []],
+                providedTags: workerClass.providedTags.sorted(),
+                requiredTags: workerClass.requiredTags.sorted(),
+                taskNameFilter: workerClass.key.taskNameFilter,
+                workerIDs: members[classID, default: []],
                 tagMismatch: TagMatching.explain(taskTags, on: workerTags),
                 taskNameRejection: workerClass.key.taskNameFilter.rejection(of: request.taskName),
-                busyWorkers: busy[classID, default: 0])
+                busyWorkers: busy[classID, default: 0]
+            )
         }
         return WorkRequestExplanation(workRequestID: request.id, workerClasses: explanations)
     }

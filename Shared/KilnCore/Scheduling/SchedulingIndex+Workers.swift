@@ -63,15 +63,20 @@ extension SchedulingIndex {
 
     static func validateCapacity(of worker: SchedulableWorker) throws(SchedulingIndexError) {
         guard worker.concurrency >= 0, worker.currentLoad >= 0 else {
-            throw .invalidCapacity(workerID: worker.id, concurrency: worker.concurrency,
-                                   currentLoad: worker.currentLoad)
+            throw .invalidCapacity(
+                workerID: worker.id,
+                concurrency: worker.concurrency,
+                currentLoad: worker.currentLoad
+            )
         }
     }
 
     mutating func workerClassKey(for worker: SchedulableWorker) -> WorkerClassKey {
         WorkerClassKey(
             provided: tagDictionary.bitset(of: worker.providedTags),
-            required: tagDictionary.bitset(of: worker.requiredTags), taskNameFilter: worker.taskNameFilter)
+            required: tagDictionary.bitset(of: worker.requiredTags),
+            taskNameFilter: worker.taskNameFilter
+        )
     }
 
     mutating func acquireWorkerClass(for worker: SchedulableWorker) -> Int {

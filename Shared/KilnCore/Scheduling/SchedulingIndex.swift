@@ -126,7 +126,8 @@ public struct SchedulingIndex: Sendable {
             eligiblePairsCached: liveWorkerClasses.map(\.eligibleTaskClasses.count).reduce(0, +),
             internedTags: tagDictionary.count,
             compactions: compactionCount,
-            reclassifications: reclassificationCount)
+            reclassifications: reclassificationCount
+        )
     }
 
     // MARK: Task class bookkeeping
@@ -134,8 +135,10 @@ public struct SchedulingIndex: Sendable {
     /// Puts a work request into its class queue, creating the class if needed.
     mutating func enqueue(_ request: PendingWorkRequest) {
         let key = TaskClassKey(
-            taskName: request.taskName, required: tagDictionary.bitset(of: request.requiredTags),
-            relevantProvided: tagDictionary.bitset(of: request.providedTags).intersection(workerRequiredTags))
+            taskName: request.taskName,
+            required: tagDictionary.bitset(of: request.requiredTags),
+            relevantProvided: tagDictionary.bitset(of: request.providedTags).intersection(workerRequiredTags)
+        )
         enqueueCount += 1
         let classID: Int
         if let existing = taskClassIDs[key] {

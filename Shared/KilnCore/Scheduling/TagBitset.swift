@@ -54,7 +54,8 @@ public struct TagBitset: Hashable, Sendable {
     /// The tags in either set.
     public func union(_ other: TagBitset) -> TagBitset {
         var result = TagBitset()
-        let (longer, shorter) = self.words.count >= other.words.count ? (self.words, other.words) : (other.words, self.words)
+        let (longer, shorter) =
+            self.words.count >= other.words.count ? (self.words, other.words) : (other.words, self.words)
         var words = longer
         for index in shorter.indices { words[index] |= shorter[index] }
         result.words = words

@@ -33,7 +33,7 @@ struct NaiveScheduler {
                 var found: Int?
                 for index in queue.indices where !taken[index] {
                     if TagMatching.taskCanRun(requestTags[index], on: workerTags[position]),
-                       worker.taskNameFilter.permits(taskName: queue[index].taskName)
+                        worker.taskNameFilter.permits(taskName: queue[index].taskName)
                     {
                         found = index
                         break

@@ -44,8 +44,10 @@ struct Workload {
     static let architectures = (0..<10).map { "arch:a\($0)" }
     static let capabilities = (0..<50).map { "cap:c\($0)" }
     static let scopes = (0..<140).map { "scope:s\($0)" }
-    static let taskNames = ["sbuild", "autopkgtest", "lintian", "piuparts", "blhc", "debdiff", "mmdebstrap",
-                            "simplesystemimagebuild", "noop", "assemble-signed-source"]
+    static let taskNames = [
+        "sbuild", "autopkgtest", "lintian", "piuparts", "blhc", "debdiff", "mmdebstrap",
+        "simplesystemimagebuild", "noop", "assemble-signed-source",
+    ]
     /// Tags no worker ever provides: requiring one makes a work request match no worker.
     static let unavailable = ["arch:a9", "cap:c49"]
 
@@ -64,18 +66,22 @@ struct Workload {
             if Bool.random(using: &rng) { tags.insert(usableArchitectures[rng.zipf(usableArchitectures.count)]) }
             let capabilityCount = Int.random(in: 4...28, using: &rng)
             while tags.count < capabilityCount + 1 {
-                tags.insert(shape == .profiled
-                    ? usableCapabilities[rng.zipf(usableCapabilities.count)]
-                    : usableCapabilities.randomElement(using: &rng)!)
+                tags.insert(
+                    shape == .profiled
+                        ? usableCapabilities[rng.zipf(usableCapabilities.count)]
+                        : usableCapabilities.randomElement(using: &rng)!
+                )
             }
             return tags
         }
         func taskRequired(_ rng: inout SplitMix64) -> Set<String> {
             var tags: Set<String> = [usableArchitectures[rng.zipf(usableArchitectures.count)]]
             for _ in 0..<Int.random(in: 0...4, using: &rng) {
-                tags.insert(shape == .profiled
-                    ? usableCapabilities[rng.zipf(12)]
-                    : usableCapabilities.randomElement(using: &rng)!)
+                tags.insert(
+                    shape == .profiled
+                        ? usableCapabilities[rng.zipf(12)]
+                        : usableCapabilities.randomElement(using: &rng)!
+                )
             }
             return tags
         }
@@ -89,14 +95,23 @@ struct Workload {
         for id in 1...max(1, pending) where id <= pending {
             var required = shape == .profiled ? taskProfiles[rng.zipf(taskProfiles.count)] : taskRequired(&rng)
             // ~20% match no worker.
-            if Double.random(in: 0..<1, using: &rng) < 0.2 { required.insert(Self.unavailable.randomElement(using: &rng)!) }
-            let provided = Set((0..<Int.random(in: 0...3, using: &rng)).map { _ in Self.scopes[rng.zipf(Self.scopes.count)] })
+            if Double.random(in: 0..<1, using: &rng) < 0.2 {
+                required.insert(Self.unavailable.randomElement(using: &rng)!)
+            }
+            let provided = Set(
+                (0..<Int.random(in: 0...3, using: &rng)).map { _ in Self.scopes[rng.zipf(Self.scopes.count)] }
+            )
             let priorityDraw = Double.random(in: 0..<1, using: &rng)
-            requests.append(PendingWorkRequest(
-                id: id, taskName: Self.taskNames[rng.zipf(Self.taskNames.count)],
-                effectivePriority: priorityDraw < 0.7 ? 0 : priorityDraw < 0.9 ? 10 : 20,
-                createdAt: origin.addingTimeInterval(Double(Int.random(in: 0..<86_400, using: &rng))),
-                requiredTags: required, providedTags: provided))
+            requests.append(
+                PendingWorkRequest(
+                    id: id,
+                    taskName: Self.taskNames[rng.zipf(Self.taskNames.count)],
+                    effectivePriority: priorityDraw < 0.7 ? 0 : priorityDraw < 0.9 ? 10 : 20,
+                    createdAt: origin.addingTimeInterval(Double(Int.random(in: 0..<86_400, using: &rng))),
+                    requiredTags: required,
+                    providedTags: provided
+                )
+            )
         }
         self.requests = requests
 
@@ -104,18 +119,30 @@ struct Workload {
         for id in 1...max(1, workerCount) where id <= workerCount {
             let provided = shape == .profiled ? hostProfiles[rng.zipf(hostProfiles.count)] : hostTags(&rng)
             // ~10% of workers serve one scope only (they require its tag).
-            let required: Set<String> = Double.random(in: 0..<1, using: &rng) < 0.1
+            let required: Set<String> =
+                Double.random(in: 0..<1, using: &rng) < 0.1
                 ? [Self.scopes[rng.zipf(20)]] : []
             // ~5% of workers refuse a few task names.
-            let filter = Double.random(in: 0..<1, using: &rng) < 0.05
-                ? WorkerTaskNameFilter(denylist: (0..<Int.random(in: 1...3, using: &rng)).map { _ in
-                    Self.taskNames.randomElement(using: &rng)!
-                })
+            let filter =
+                Double.random(in: 0..<1, using: &rng) < 0.05
+                ? WorkerTaskNameFilter(
+                    denylist: (0..<Int.random(in: 1...3, using: &rng)).map { _ in
+                        Self.taskNames.randomElement(using: &rng)!
+                    }
+                )
                 : WorkerTaskNameFilter()
-            workers.append(SchedulableWorker(
-                id: id, providedTags: provided, requiredTags: required, taskNameFilter: filter, concurrency: 1,
-                currentLoad: 0, isPoolWorker: Double.random(in: 0..<1, using: &rng) < 0.3,
-                connectedAt: origin.addingTimeInterval(Double(Int.random(in: 0..<3_600, using: &rng)))))
+            workers.append(
+                SchedulableWorker(
+                    id: id,
+                    providedTags: provided,
+                    requiredTags: required,
+                    taskNameFilter: filter,
+                    concurrency: 1,
+                    currentLoad: 0,
+                    isPoolWorker: Double.random(in: 0..<1, using: &rng) < 0.3,
+                    connectedAt: origin.addingTimeInterval(Double(Int.random(in: 0..<3_600, using: &rng)))
+                )
+            )
         }
         self.workers = workers
     }

@@ -45,8 +45,12 @@ func checkValid(_ pairs: [ProposedAssignment], _ workload: Workload) {
         guard let request = requests[pair.workRequestID], let worker = workers[pair.workerID] else {
             fail("\(pair) names an unknown work request or worker")
         }
-        guard NaiveScheduler.mayRun(request, on: worker) else { fail("\(pair) does not satisfy TR ⊆ WP ∧ WR ⊆ TP") }
-        guard seen.insert(pair.workRequestID).inserted else { fail("work request \(pair.workRequestID) assigned twice") }
+        guard NaiveScheduler.mayRun(request, on: worker) else {
+            fail("\(pair) does not satisfy TR ⊆ WP ∧ WR ⊆ TP or the task lists")
+        }
+        guard seen.insert(pair.workRequestID).inserted else {
+            fail("work request \(pair.workRequestID) assigned twice")
+        }
         perWorker[pair.workerID, default: 0] += 1
         guard perWorker[pair.workerID, default: 0] <= worker.concurrency - worker.currentLoad else {
             fail("worker \(pair.workerID) over capacity")
@@ -190,7 +194,12 @@ print("CPUs: \(ProcessInfo.processInfo.activeProcessorCount); repetitions: \(rep
 print("")
 print("## BM1: 10,000 pending × 500 idle workers (concurrency 1)")
 print("")
-print("| tags | assignments | unmatched WRs | task classes | worker classes | eligible pairs | naive /s (median, range) | index cold run /s (median, range) | ratio | index build ms | index build+run /s | ratio incl. build | warm: assignments, naive /s, index /s, ratio | p50/p99 µs naive | p50/p99 µs index |")
+print(
+    "| tags | assignments | unmatched WRs | task classes | worker classes | eligible pairs | "
+        + "naive /s (median, range) | index cold run /s (median, range) | ratio | index build ms | "
+        + "index build+run /s | ratio incl. build | warm: assignments, naive /s, index /s, ratio | "
+        + "p50/p99 µs naive | p50/p99 µs index |"
+)
 print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
 for shape in [TagShape.profiled, .independent] {
     let workload = Workload(pending: 10_000, workers: 500, shape: shape, seed: seed)
@@ -200,23 +209,47 @@ for shape in [TagShape.profiled, .independent] {
     let naive = median(figures.naiveRate)
     let index = median(figures.indexRate)
     let withBuild = median(figures.indexWithBuildRate)
-    print(String(
-        format: "| %@ | %d | %.1f%% | %d | %d | %d | %.0f (%@) | %.0f (%@) | %.1f× | %.1f | %.0f | %.2f× | %d, %.0f, %.0f, %.1f× | %.0f / %.0f | %.0f / %.0f |",
-        shape.rawValue, figures.assignments, 100 * unmatchedFraction(workload), taskClasses,
-        counters?.workerClasses ?? 0, counters?.eligiblePairsCached ?? 0, naive, spread(figures.naiveRate), index,
-        spread(figures.indexRate), index / naive, 1_000 * median(figures.buildSeconds), withBuild, withBuild / naive,
-        figures.warmAssignments, median(figures.naiveWarmRate), median(figures.indexWarmRate),
-        median(figures.indexWarmRate) / median(figures.naiveWarmRate),
-        percentile(figures.naiveLatencies, 0.5), percentile(figures.naiveLatencies, 0.99),
-        percentile(figures.indexLatencies, 0.5), percentile(figures.indexLatencies, 0.99)))
+    print(
+        String(
+            format:
+                "| %@ | %d | %.1f%% | %d | %d | %d | %.0f (%@) | %.0f (%@) | %.1f× | %.1f | %.0f | %.2f× | "
+                    + "%d, %.0f, %.0f, %.1f× | %.0f / %.0f | %.0f / %.0f |",
+            shape.rawValue,
+            figures.assignments,
+            100 * unmatchedFraction(workload),
+            taskClasses,
+            counters?.workerClasses ?? 0,
+            counters?.eligiblePairsCached ?? 0,
+            naive,
+            spread(figures.naiveRate),
+            index,
+            spread(figures.indexRate),
+            index / naive,
+            1_000 * median(figures.buildSeconds),
+            withBuild,
+            withBuild / naive,
+            figures.warmAssignments,
+            median(figures.naiveWarmRate),
+            median(figures.indexWarmRate),
+            median(figures.indexWarmRate) / median(figures.naiveWarmRate),
+            percentile(figures.naiveLatencies, 0.5),
+            percentile(figures.naiveLatencies, 0.99),
+            percentile(figures.indexLatencies, 0.5),
+            percentile(figures.indexLatencies, 0.99)
+        )
+    )
 }
 
 if !skipGrid {
     print("")
     print("## BM6: scaling grid (profiled tags; index run, then naive loop for reference)")
     print("")
-    print("| pending | workers | assignments | task classes | worker classes | index cold run /s (median, range) | index build ms | naive /s (median) | ratio | warm index /s | warm naive /s | warm ratio |")
-print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+    print(
+        "| pending | workers | assignments | task classes | worker classes | "
+            + "index cold run /s (median, range) | index build ms | naive /s (median) | ratio | "
+            + "warm index /s | warm naive /s | warm ratio |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for pending in [1_000, 10_000, 50_000] {
         for workerCount in [50, 500, 2_000] {
             let workload = Workload(pending: pending, workers: workerCount, shape: .profiled, seed: seed)
@@ -224,12 +257,24 @@ print("|---|---|---|---|---|---|---|---|---|---|---|---|")
             let taskClasses = buildIndex(workload).counters.taskClasses
             let index = median(figures.indexRate)
             let naive = median(figures.naiveRate)
-            print(String(
-                format: "| %d | %d | %d | %d | %d | %.0f (%@) | %.1f | %.0f | %.1f× | %.0f | %.0f | %.1f× |", pending,
-                workerCount, figures.assignments, taskClasses, figures.counters?.workerClasses ?? 0, index,
-                spread(figures.indexRate), 1_000 * median(figures.buildSeconds), naive, index / naive,
-                median(figures.indexWarmRate), median(figures.naiveWarmRate),
-                median(figures.indexWarmRate) / median(figures.naiveWarmRate)))
+            print(
+                String(
+                    format: "| %d | %d | %d | %d | %d | %.0f (%@) | %.1f | %.0f | %.1f× | %.0f | %.0f | %.1f× |",
+                    pending,
+                    workerCount,
+                    figures.assignments,
+                    taskClasses,
+                    figures.counters?.workerClasses ?? 0,
+                    index,
+                    spread(figures.indexRate),
+                    1_000 * median(figures.buildSeconds),
+                    naive,
+                    index / naive,
+                    median(figures.indexWarmRate),
+                    median(figures.naiveWarmRate),
+                    median(figures.indexWarmRate) / median(figures.naiveWarmRate)
+                )
+            )
         }
     }
 }

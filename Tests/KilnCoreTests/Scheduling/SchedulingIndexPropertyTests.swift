@@ -4,7 +4,7 @@ import PropertyBased
 import Testing
 
 /// A small deterministic generator, so one generated seed describes a whole world.
-struct SplitMix64: RandomNumberGenerator {
+struct SchedulingTestRandom: RandomNumberGenerator {
     var state: UInt64
     init(seed: Int) { state = UInt64(truncatingIfNeeded: seed) }
     mutating func next() -> UInt64 {
@@ -18,7 +18,7 @@ struct SplitMix64: RandomNumberGenerator {
 
 /// A random small world: ≤ 30 pending work requests, ≤ 8 workers, 8 tags, 3 task names, colliding priorities
 /// and timestamps so every tie-break is exercised.
-struct SmallWorld {
+struct SchedulingSmallWorld {
     var requests: [PendingWorkRequest]
     var workers: [SchedulableWorker]
 
@@ -26,32 +26,43 @@ struct SmallWorld {
     static let taskNames = ["sbuild", "noop", "lintian"]
 
     init(seed: Int) {
-        var rng = SplitMix64(seed: seed)
+        var rng = SchedulingTestRandom(seed: seed)
         func tags(_ range: ClosedRange<Int>) -> Set<String> {
             Set((0..<Int.random(in: range, using: &rng)).map { _ in Self.vocabulary.randomElement(using: &rng)! })
         }
         requests = (0..<Int.random(in: 0...30, using: &rng)).map { id in
             PendingWorkRequest(
-                id: id, taskName: Self.taskNames.randomElement(using: &rng)!,
+                id: id,
+                taskName: Self.taskNames.randomElement(using: &rng)!,
                 effectivePriority: Int.random(in: 0...2, using: &rng),
-                createdAt: at(Double(Int.random(in: 0...5, using: &rng))), requiredTags: tags(0...2),
-                providedTags: tags(0...3))
+                createdAt: schedulingTime(Double(Int.random(in: 0...5, using: &rng))),
+                requiredTags: tags(0...2),
+                providedTags: tags(0...3)
+            )
         }
         workers = (0..<Int.random(in: 0...8, using: &rng)).map { id in
             let concurrency = Int.random(in: 0...3, using: &rng)
             let filter: WorkerTaskNameFilter
             switch Int.random(in: 0...5, using: &rng) {
             case 0: filter = WorkerTaskNameFilter(denylist: Array(Self.taskNames.shuffled(using: &rng).prefix(1)))
-            case 1: filter = WorkerTaskNameFilter(allowlist: Array(Self.taskNames.shuffled(using: &rng).prefix(2)),
-                                            denylist: Array(Self.taskNames.shuffled(using: &rng).prefix(1)))
+            case 1:
+                filter = WorkerTaskNameFilter(
+                    allowlist: Array(Self.taskNames.shuffled(using: &rng).prefix(2)),
+                    denylist: Array(Self.taskNames.shuffled(using: &rng).prefix(1))
+                )
             case 2: filter = WorkerTaskNameFilter(allowlist: [])
             default: filter = WorkerTaskNameFilter()
             }
             return SchedulableWorker(
-                id: 100 + id, providedTags: tags(0...7), requiredTags: Bool.random(using: &rng) ? [] : tags(0...1),
-                taskNameFilter: filter, concurrency: concurrency,
+                id: 100 + id,
+                providedTags: tags(0...7),
+                requiredTags: Bool.random(using: &rng) ? [] : tags(0...1),
+                taskNameFilter: filter,
+                concurrency: concurrency,
                 currentLoad: Int.random(in: 0...concurrency, using: &rng),
-                isPoolWorker: Bool.random(using: &rng), connectedAt: at(Double(Int.random(in: 0...3, using: &rng))))
+                isPoolWorker: Bool.random(using: &rng),
+                connectedAt: schedulingTime(Double(Int.random(in: 0...3, using: &rng)))
+            )
         }
     }
 
@@ -66,7 +77,7 @@ struct SmallWorld {
 /// The reference: Debusine's loop written the slow, obvious way (§7). Repeated `schedule()` runs; in each,
 /// every worker below capacity, in serving order, scans all pending work requests in queue order and takes
 /// the first it may run.
-enum NaiveScheduler {
+enum NaiveReferenceScheduler {
     static func mayRun(_ request: PendingWorkRequest, on worker: SchedulableWorker) -> Bool {
         guard TagMatching.taskCanRun(request.schedulingTags, on: worker.schedulingTags) else { return false }
         // §7.1 step 2, restated: a (non-empty) allowlist decides alone; otherwise the denylist excludes.
@@ -101,7 +112,7 @@ struct SchedulingIndexPropertyTests {
     static let seeds = Gen.int(in: 0...Int(Int32.max))
 
     /// Checks the invariants of one complete run over `world`.
-    static func checkInvariants(_ pairs: [ProposedAssignment], world: SmallWorld) {
+    static func checkInvariants(_ pairs: [ProposedAssignment], world: SchedulingSmallWorld) {
         let requests = Dictionary(uniqueKeysWithValues: world.requests.map { ($0.id, $0) })
         let workers = Dictionary(uniqueKeysWithValues: world.workers.map { ($0.id, $0) })
         for pair in pairs {
@@ -119,7 +130,9 @@ struct SchedulingIndexPropertyTests {
         }
         let proposed = Set(pairs.map(\.workRequestID))
         for worker in world.workers where worker.concurrency - worker.currentLoad > perWorker[worker.id, default: 0] {
-            let runnable = world.requests.filter { !proposed.contains($0.id) && NaiveScheduler.mayRun($0, on: worker) }
+            let runnable = world.requests.filter {
+                !proposed.contains($0.id) && NaiveReferenceScheduler.mayRun($0, on: worker)
+            }
             #expect(runnable.isEmpty, "worker \(worker.id) has a free slot and could run \(runnable.map(\.id))")
         }
     }
@@ -127,13 +140,16 @@ struct SchedulingIndexPropertyTests {
     @Test("property: the index proposes exactly the naive scheduler's pairs, valid and maximal")
     func matchesNaiveReference() async {
         await propertyCheck(count: 300, input: Self.seeds) { seed in
-            let world = SmallWorld(seed: seed)
+            let world = SchedulingSmallWorld(seed: seed)
             guard var index = try? world.index() else {
                 Issue.record("world \(seed) could not be loaded")
                 return
             }
             let pairs = index.nextAssignments(limit: 1_000)
-            #expect(pairs == NaiveScheduler.schedule(requests: world.requests, workers: world.workers), "seed \(seed)")
+            #expect(
+                pairs == NaiveReferenceScheduler.schedule(requests: world.requests, workers: world.workers),
+                "seed \(seed)"
+            )
             Self.checkInvariants(pairs, world: world)
             #expect(index.nextAssignments(limit: 1_000).isEmpty)
         }
@@ -142,7 +158,7 @@ struct SchedulingIndexPropertyTests {
     @Test("property: any split into batches proposes the same pairs as one call")
     func batchesAgree() async {
         await propertyCheck(count: 200, input: Self.seeds, Gen.int(in: 1...4).array(of: 1...40)) { seed, limits in
-            let world = SmallWorld(seed: seed)
+            let world = SchedulingSmallWorld(seed: seed)
             guard var whole = try? world.index(), var split = try? world.index() else { return }
             let expected = whole.nextAssignments(limit: 1_000)
             var batches: [ProposedAssignment] = []
@@ -155,14 +171,14 @@ struct SchedulingIndexPropertyTests {
     @Test("property: after events (removals, re-prioritisation, worker updates) the index still equals the reference")
     func eventsKeepTheIndexExact() async {
         await propertyCheck(count: 200, input: Self.seeds) { seed in
-            var world = SmallWorld(seed: seed)
+            var world = SchedulingSmallWorld(seed: seed)
             guard var index = try? world.index() else { return }
             // A complete run abandoned: the index is back to the world, but with eligibility cached, so the
             // events below go through the incremental paths (head improvements, stale heap entries).
             for proposal in index.nextAssignments(limit: 1_000) {
                 #expect(throws: Never.self) { try index.rollback(proposal, because: .abandoned) }
             }
-            var rng = SplitMix64(seed: seed &+ 1)
+            var rng = SchedulingTestRandom(seed: seed &+ 1)
             for _ in 0..<Int.random(in: 0...12, using: &rng) where !world.requests.isEmpty {
                 let position = Int.random(in: 0..<world.requests.count, using: &rng)
                 switch Int.random(in: 0...2, using: &rng) {
@@ -172,19 +188,28 @@ struct SchedulingIndexPropertyTests {
                     world.requests.remove(at: position)
                 case 1:
                     world.requests[position].effectivePriority = Int.random(in: -1...3, using: &rng)
-                    world.requests[position].requiredTags = Set(SmallWorld.vocabulary.shuffled(using: &rng).prefix(1))
+                    world.requests[position].requiredTags = Set(
+                        SchedulingSmallWorld.vocabulary.shuffled(using: &rng).prefix(1)
+                    )
                     #expect(throws: Never.self) { try index.updateWorkRequest(world.requests[position]) }
                 default:
                     guard !world.workers.isEmpty else { continue }
                     let workerPosition = Int.random(in: 0..<world.workers.count, using: &rng)
-                    world.workers[workerPosition].providedTags.insert(SmallWorld.vocabulary.randomElement(using: &rng)!)
-                    world.workers[workerPosition].connectedAt = at(Double(Int.random(in: 0...3, using: &rng)))
+                    world.workers[workerPosition].providedTags.insert(
+                        SchedulingSmallWorld.vocabulary.randomElement(using: &rng)!
+                    )
+                    world.workers[workerPosition].connectedAt = schedulingTime(
+                        Double(Int.random(in: 0...3, using: &rng))
+                    )
                     world.workers[workerPosition].concurrency += 1
                     #expect(throws: Never.self) { try index.updateWorker(world.workers[workerPosition]) }
                 }
             }
             let pairs = index.nextAssignments(limit: 1_000)
-            #expect(pairs == NaiveScheduler.schedule(requests: world.requests, workers: world.workers), "seed \(seed)")
+            #expect(
+                pairs == NaiveReferenceScheduler.schedule(requests: world.requests, workers: world.workers),
+                "seed \(seed)"
+            )
             Self.checkInvariants(pairs, world: world)
         }
     }
@@ -192,9 +217,9 @@ struct SchedulingIndexPropertyTests {
     @Test("property: confirming some proposals and abandoning the rest leaves the index equal to the reference")
     func confirmAndAbandon() async {
         await propertyCheck(count: 200, input: Self.seeds) { seed in
-            var world = SmallWorld(seed: seed)
+            var world = SchedulingSmallWorld(seed: seed)
             guard var index = try? world.index() else { return }
-            var rng = SplitMix64(seed: seed &+ 2)
+            var rng = SchedulingTestRandom(seed: seed &+ 2)
             let first = index.nextAssignments(limit: Int.random(in: 1...10, using: &rng))
             for proposal in first {
                 if Bool.random(using: &rng) {
@@ -212,7 +237,7 @@ struct SchedulingIndexPropertyTests {
             var fresh = SchedulingIndex()
             for request in world.requests { try? fresh.addWorkRequest(request) }
             for worker in world.workers { try? fresh.addWorker(worker) }
-            let expected = NaiveScheduler.schedule(requests: world.requests, workers: world.workers)
+            let expected = NaiveReferenceScheduler.schedule(requests: world.requests, workers: world.workers)
             #expect(fresh.nextAssignments(limit: 1_000) == expected, "seed \(seed)")
             // The used index resumes the round the first batch was cut from, so its pairs may differ from a
             // fresh run's; they must still be valid and maximal.

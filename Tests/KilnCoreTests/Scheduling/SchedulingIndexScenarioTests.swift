@@ -3,14 +3,14 @@ import KilnCore
 import Testing
 
 /// A date `seconds` after a fixed origin, so queue ages are explicit.
-func at(_ seconds: Double) -> Date { Date(timeIntervalSinceReferenceDate: 1_000_000 + seconds) }
+func schedulingTime(_ seconds: Double) -> Date { Date(timeIntervalSinceReferenceDate: 1_000_000 + seconds) }
 
 @Suite("Scheduling index: §8 scheduler scenarios")
 struct SchedulingIndexScenarioTests {
     @Test("§8 scenario 1: no work requests and one idle worker → nothing proposed")
     func scenario1() throws {
         var index = SchedulingIndex()
-        try index.addWorker(SchedulableWorker(id: 1, connectedAt: at(0)))
+        try index.addWorker(SchedulableWorker(id: 1, connectedAt: schedulingTime(0)))
         #expect(index.nextAssignments(limit: 100).isEmpty)
         #expect(index.freeSlots(ofWorker: 1) == 1)
     }
@@ -18,13 +18,15 @@ struct SchedulingIndexScenarioTests {
     @Test("§8 scenario 4: two matching work requests and two idle workers → both assigned in one run")
     func scenario4() throws {
         var index = SchedulingIndex()
-        try index.addWorkRequest(PendingWorkRequest(id: 10, taskName: "noop", createdAt: at(0)))
-        try index.addWorkRequest(PendingWorkRequest(id: 11, taskName: "noop", createdAt: at(1)))
-        try index.addWorker(SchedulableWorker(id: 1, connectedAt: at(0)))
-        try index.addWorker(SchedulableWorker(id: 2, connectedAt: at(1)))
-        #expect(index.nextAssignments(limit: 100) == [
-            ProposedAssignment(workRequestID: 10, workerID: 1), ProposedAssignment(workRequestID: 11, workerID: 2),
-        ])
+        try index.addWorkRequest(PendingWorkRequest(id: 10, taskName: "noop", createdAt: schedulingTime(0)))
+        try index.addWorkRequest(PendingWorkRequest(id: 11, taskName: "noop", createdAt: schedulingTime(1)))
+        try index.addWorker(SchedulableWorker(id: 1, connectedAt: schedulingTime(0)))
+        try index.addWorker(SchedulableWorker(id: 2, connectedAt: schedulingTime(1)))
+        #expect(
+            index.nextAssignments(limit: 100) == [
+                ProposedAssignment(workRequestID: 10, workerID: 1), ProposedAssignment(workRequestID: 11, workerID: 2),
+            ]
+        )
         #expect(index.counters.pendingWorkRequests == 0)
         #expect(index.counters.outstandingProposals == 2)
     }
@@ -32,8 +34,8 @@ struct SchedulingIndexScenarioTests {
     @Test("§8 scenario 5: a worker already holding a PENDING work request at concurrency 1 gets nothing more")
     func scenario5() throws {
         var index = SchedulingIndex()
-        try index.addWorkRequest(PendingWorkRequest(id: 10, taskName: "noop", createdAt: at(0)))
-        try index.addWorker(SchedulableWorker(id: 1, concurrency: 1, currentLoad: 1, connectedAt: at(0)))
+        try index.addWorkRequest(PendingWorkRequest(id: 10, taskName: "noop", createdAt: schedulingTime(0)))
+        try index.addWorker(SchedulableWorker(id: 1, concurrency: 1, currentLoad: 1, connectedAt: schedulingTime(0)))
         #expect(index.nextAssignments(limit: 100).isEmpty)
         #expect(index.pendingWorkRequest(id: 10) != nil)
     }
@@ -42,10 +44,16 @@ struct SchedulingIndexScenarioTests {
     func scenario9() throws {
         var index = SchedulingIndex()
         for (id, (base, adjustment)) in [(0, 0), (0, 10), (10, 0), (10, 1)].enumerated() {
-            try index.addWorkRequest(PendingWorkRequest(
-                id: id + 1, taskName: "noop", effectivePriority: base + adjustment, createdAt: at(Double(id))))
+            try index.addWorkRequest(
+                PendingWorkRequest(
+                    id: id + 1,
+                    taskName: "noop",
+                    effectivePriority: base + adjustment,
+                    createdAt: schedulingTime(Double(id))
+                )
+            )
         }
-        try index.addWorker(SchedulableWorker(id: 1, connectedAt: at(0)))
+        try index.addWorker(SchedulableWorker(id: 1, connectedAt: schedulingTime(0)))
         #expect(index.nextAssignments(limit: 100) == [ProposedAssignment(workRequestID: 4, workerID: 1)])
     }
 
@@ -53,9 +61,9 @@ struct SchedulingIndexScenarioTests {
     func scenario10() throws {
         var index = SchedulingIndex()
         for (id, offset) in [(1, 1.0), (2, 0.0), (3, 2.0)] {
-            try index.addWorkRequest(PendingWorkRequest(id: id, taskName: "noop", createdAt: at(offset)))
+            try index.addWorkRequest(PendingWorkRequest(id: id, taskName: "noop", createdAt: schedulingTime(offset)))
         }
-        try index.addWorker(SchedulableWorker(id: 1, concurrency: 3, connectedAt: at(0)))
+        try index.addWorker(SchedulableWorker(id: 1, concurrency: 3, connectedAt: schedulingTime(0)))
         // Three runs of schedule(): one work request per run, in queue order.
         #expect(index.nextAssignments(limit: 100).map(\.workRequestID) == [2, 1, 3])
     }
@@ -69,8 +77,8 @@ struct SchedulingIndexScenarioTests {
         ]
         for (filter, assigned) in filters {
             var index = SchedulingIndex()
-            try index.addWorkRequest(PendingWorkRequest(id: 1, taskName: "sbuild", createdAt: at(0)))
-            try index.addWorker(SchedulableWorker(id: 1, taskNameFilter: filter, connectedAt: at(0)))
+            try index.addWorkRequest(PendingWorkRequest(id: 1, taskName: "sbuild", createdAt: schedulingTime(0)))
+            try index.addWorker(SchedulableWorker(id: 1, taskNameFilter: filter, connectedAt: schedulingTime(0)))
             #expect(index.nextAssignments(limit: 10).isEmpty == !assigned, "\(filter)")
         }
     }
@@ -80,10 +88,18 @@ struct SchedulingIndexScenarioTests {
         var index = SchedulingIndex()
         let celery = ["worker:type:celery"]
         for id in 1...4 {
-            try index.addWorkRequest(PendingWorkRequest(
-                id: id, taskName: "aptmirror", createdAt: at(Double(id)), requiredTags: celery))
+            try index.addWorkRequest(
+                PendingWorkRequest(
+                    id: id,
+                    taskName: "aptmirror",
+                    createdAt: schedulingTime(Double(id)),
+                    requiredTags: celery
+                )
+            )
         }
-        try index.addWorker(SchedulableWorker(id: 7, providedTags: celery, concurrency: 3, connectedAt: at(0)))
+        try index.addWorker(
+            SchedulableWorker(id: 7, providedTags: celery, concurrency: 3, connectedAt: schedulingTime(0))
+        )
         // Like the scenario's four schedule_for_worker calls: one proposal per call, the fourth finds no slot.
         var proposals: [ProposedAssignment] = []
         for _ in 1...4 { proposals += index.nextAssignments(limit: 1) }
@@ -107,28 +123,55 @@ struct SchedulingIndexScenarioTests {
     func scenario17() throws {
         for (required, provided, accepted) in Self.scenario17 {
             var taskSide = SchedulingIndex()
-            try taskSide.addWorkRequest(PendingWorkRequest(
-                id: 1, taskName: "noop", createdAt: at(0), requiredTags: required))
-            try taskSide.addWorker(SchedulableWorker(id: 1, providedTags: provided, connectedAt: at(0)))
+            try taskSide.addWorkRequest(
+                PendingWorkRequest(
+                    id: 1,
+                    taskName: "noop",
+                    createdAt: schedulingTime(0),
+                    requiredTags: required
+                )
+            )
+            try taskSide.addWorker(SchedulableWorker(id: 1, providedTags: provided, connectedAt: schedulingTime(0)))
             #expect(taskSide.nextAssignments(limit: 1).isEmpty == !accepted, "TR \(required) WP \(provided)")
 
             var workerSide = SchedulingIndex()
-            try workerSide.addWorkRequest(PendingWorkRequest(
-                id: 1, taskName: "noop", createdAt: at(0), providedTags: provided))
-            try workerSide.addWorker(SchedulableWorker(id: 1, requiredTags: required, connectedAt: at(0)))
+            try workerSide.addWorkRequest(
+                PendingWorkRequest(
+                    id: 1,
+                    taskName: "noop",
+                    createdAt: schedulingTime(0),
+                    providedTags: provided
+                )
+            )
+            try workerSide.addWorker(SchedulableWorker(id: 1, requiredTags: required, connectedAt: schedulingTime(0)))
             #expect(workerSide.nextAssignments(limit: 1).isEmpty == !accepted, "WR \(required) TP \(provided)")
         }
     }
 
-    @Test("§8 scenario 18: a worker requiring [pool] is offered only the work request providing pool and needing nothing else")
+    @Test("§8 scenario 18: a worker requiring [pool] gets only the WR providing pool and needing nothing else")
     func scenario18() throws {
         var index = SchedulingIndex()
-        try index.addWorkRequest(PendingWorkRequest(
-            id: 1, taskName: "noop", createdAt: at(0), requiredTags: ["impossible"], providedTags: ["pool"]))
-        try index.addWorkRequest(PendingWorkRequest(
-            id: 2, taskName: "noop", createdAt: at(1), providedTags: ["pool"]))
-        try index.addWorkRequest(PendingWorkRequest(id: 3, taskName: "noop", createdAt: at(2)))
-        try index.addWorker(SchedulableWorker(id: 1, requiredTags: ["pool"], concurrency: 3, connectedAt: at(0)))
+        try index.addWorkRequest(
+            PendingWorkRequest(
+                id: 1,
+                taskName: "noop",
+                createdAt: schedulingTime(0),
+                requiredTags: ["impossible"],
+                providedTags: ["pool"]
+            )
+        )
+        try index.addWorkRequest(
+            PendingWorkRequest(
+                id: 2,
+                taskName: "noop",
+                createdAt: schedulingTime(1),
+                providedTags: ["pool"]
+            )
+        )
+        try index.addWorkRequest(PendingWorkRequest(id: 3, taskName: "noop", createdAt: schedulingTime(2)))
+        try index.addWorker(
+            SchedulableWorker(id: 1, requiredTags: ["pool"], concurrency: 3, connectedAt: schedulingTime(0))
+        )
         #expect(index.nextAssignments(limit: 10) == [ProposedAssignment(workRequestID: 2, workerID: 1)])
         let explanation = try index.explain(workRequestID: 1)
         #expect(explanation.workerClasses.map(\.tagMismatch.tagsWorkerLacks) == [["impossible"]])
