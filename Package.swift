@@ -82,6 +82,12 @@ let package = Package(
         .executableTarget(
             name: "AMQPBenchmark", dependencies: ["AMQP", "CRabbitMQ"], path: "Tests/Benchmarks/AMQPBenchmark",
             swiftSettings: strict),
+
+        // BM1/BM6 of anchors-reliability-perf.md §3: the scheduling index against the naive reference loop.
+        // A benchmark, not a test: build with `-c release --product SchedulerBenchmark`.
+        .executableTarget(
+            name: "SchedulerBenchmark", dependencies: ["KilnCore"], path: "Tests/Benchmarks/SchedulerBenchmark",
+            swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]
 )
