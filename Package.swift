@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "KilnCore", targets: ["KilnCore"]),
         .library(name: "KilnTasks", targets: ["KilnTasks"]),
         .library(name: "Store", targets: ["Store"]),
+        .library(name: "AMQP", targets: ["AMQP"]),
     ],
     dependencies: [
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
@@ -55,6 +56,12 @@ let package = Package(
         // The PostgreSQL store: connection actor and pool, typed parameters and rows, migrations and the
         // schema, the transactional outbox relay and the inbox.
         .target(name: "Store", dependencies: ["CLibPQ", "KilnCore", logging], path: "Shared/Store", swiftSettings: strict),
+        // librabbitmq 0.11 as a system library (a module map and a shim header, no C target).
+        .systemLibrary(
+            name: "CRabbitMQ", path: "Shared/CRabbitMQ", pkgConfig: "librabbitmq",
+            providers: [.apt(["librabbitmq-dev"])]),
+        // The AMQP wrapper: one actor per connection on its own serial queue, confirms, consumers, reconnect.
+        .target(name: "AMQP", dependencies: ["CRabbitMQ", logging], path: "Shared/AMQP", swiftSettings: strict),
 
         .testTarget(
             name: "KilnCoreTests", dependencies: ["KilnCore", "KilnTestSupport", propertyBased],
@@ -68,6 +75,12 @@ let package = Package(
         // Integration tests against the real private cluster (deploy/local/postgres).
         .testTarget(
             name: "StoreTests", dependencies: ["Store", "KilnCore", "KilnTestSupport", logging], path: "Tests/StoreTests",
+            swiftSettings: strict),
+        // Unit tests of the pure parts and integration tests against the private node of deploy/local/rabbitmq.
+        .testTarget(name: "AMQPTests", dependencies: ["AMQP", logging], path: "Tests/AMQPTests", swiftSettings: strict),
+        // BM3 (a benchmark, not a test): run through deploy/bench/amqp, which also runs the C baseline.
+        .executableTarget(
+            name: "AMQPBenchmark", dependencies: ["AMQP", "CRabbitMQ"], path: "Tests/Benchmarks/AMQPBenchmark",
             swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]
