@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "KilnTasks", targets: ["KilnTasks"]),
         .library(name: "Store", targets: ["Store"]),
         .library(name: "AMQP", targets: ["AMQP"]),
+        .library(name: "KilnRuntime", targets: ["KilnRuntime"]),
     ],
     dependencies: [
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
@@ -62,6 +63,17 @@ let package = Package(
             providers: [.apt(["librabbitmq-dev"])]),
         // The AMQP wrapper: one actor per connection on its own serial queue, confirms, consumers, reconnect.
         .target(name: "AMQP", dependencies: ["CRabbitMQ", logging], path: "Shared/AMQP", swiftSettings: strict),
+        // The layer every service runs on: the Kiln AMQP topology, the idempotent event consumer (inbox +
+        // dead-lettering with reasons), outbox publishing with confirms, sweepers and the common start-up.
+        .target(
+            name: "KilnRuntime",
+            dependencies: [
+                "AMQP", "Store", "ServiceKit", "KilnCore", logging,
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Shared/Runtime", swiftSettings: strict),
 
         .testTarget(
             name: "KilnCoreTests", dependencies: ["KilnCore", "KilnTestSupport", propertyBased],
@@ -78,6 +90,14 @@ let package = Package(
             swiftSettings: strict),
         // Unit tests of the pure parts and integration tests against the private node of deploy/local/rabbitmq.
         .testTarget(name: "AMQPTests", dependencies: ["AMQP", logging], path: "Tests/AMQPTests", swiftSettings: strict),
+        // Integration tests of the runtime against the real broker and database (unique queues and schema per test).
+        .testTarget(
+            name: "RuntimeTests",
+            dependencies: [
+                "KilnRuntime", "AMQP", "Store", "ServiceKit", "KilnCore", logging,
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Tests/RuntimeTests", swiftSettings: strict),
         // BM3 (a benchmark, not a test): run through deploy/bench/amqp, which also runs the C baseline.
         .executableTarget(
             name: "AMQPBenchmark", dependencies: ["AMQP", "CRabbitMQ"], path: "Tests/Benchmarks/AMQPBenchmark",

@@ -1,0 +1,103 @@
+import AMQP
+import Foundation
+import ServiceKit
+import Store
+
+/// The settings every Kiln service reads, with their defaults (the local runner's servers) and meaning.
+/// The README's configuration table is generated from the same list.
+public enum RuntimeSettings {
+    /// The broker.
+    public static let amqpURL = Setting(
+        "KILN_AMQP_URL", default: "amqp://kiln:kiln@127.0.0.1:56720/kiln",
+        help: "RabbitMQ URL amqp://user:password@host:port/vhost (vhost percent-encoded; / is %2f)", secret: true)
+    /// The database.
+    public static let postgresURL = Setting(
+        "KILN_POSTGRES_URL", default: "postgresql://kiln:kiln@127.0.0.1:55432/kiln",
+        help: "PostgreSQL URL postgresql://user:password@host:port/database", secret: true)
+    /// Handlers at once.
+    public static let concurrency = Setting(
+        "KILN_SERVICE_CONCURRENCY", default: "8",
+        help: "events handled at once by this process (also the AMQP prefetch), 1 to 1000")
+    /// The sweeper's interval.
+    public static let sweepInterval = Setting(
+        "KILN_SWEEP_INTERVAL", default: "30s",
+        help: "average pause between sweeps for work stuck in this service's stage, 1s to 1h")
+    /// Database sessions.
+    public static let postgresPoolSize = Setting(
+        "KILN_POSTGRES_POOL_SIZE", default: "4", help: "PostgreSQL connections this process opens at most, 1 to 64")
+    /// Start-up patience.
+    public static let startupTimeout = Setting(
+        "KILN_STARTUP_TIMEOUT", default: "120s",
+        help: "how long to keep retrying PostgreSQL and RabbitMQ at start before exiting, 1s to 1h")
+
+    /// Every runtime setting, then the ops and log settings.
+    public static let all: [Setting] =
+        [amqpURL, postgresURL, concurrency, sweepInterval, postgresPoolSize, startupTimeout]
+        + OpsServer.settings + LoggingBootstrap.settings
+}
+
+/// The effective runtime configuration of one service process.
+public struct RuntimeConfiguration: Sendable, Hashable {
+    /// The service name (`app_id`, inbox consumer name, log `service`).
+    public var service: String
+    public var amqp: AMQPConnectionConfiguration
+    public var postgres: PGConfiguration
+    public var concurrency: Int
+    public var sweepInterval: Duration
+    public var postgresPoolSize: Int
+    public var startupTimeout: Duration
+    public var opsHost: String
+    public var opsPort: Int
+
+    /// Reads and checks every runtime setting.
+    ///
+    /// - Throws: `ConfigurationError` naming the first bad variable (a bad URL's message says what is wrong
+    ///   with it, password masked).
+    public init(service: String, environment: EnvironmentReader) throws(ConfigurationError) {
+        do {
+            self.service = service
+            let amqpText = try environment.string(RuntimeSettings.amqpURL)
+            do {
+                amqp = try AMQPConnectionConfiguration(url: amqpText)
+            } catch {
+                if case .invalidURL(let masked, let reason) = error {
+                    throw ConfigurationError.invalid(
+                        variable: RuntimeSettings.amqpURL.name, value: masked,
+                        expected: "an amqp://user:password@host:port/vhost URL (\(reason))")
+                }
+                throw ConfigurationError.invalid(
+                    variable: RuntimeSettings.amqpURL.name, value: EnvironmentReader.redact(amqpText),
+                    expected: "an amqp:// URL (\(error))")
+            }
+            let postgresText = try environment.string(RuntimeSettings.postgresURL)
+            try Self.checkPostgresURL(postgresText)
+            postgresPoolSize = try environment.int(RuntimeSettings.postgresPoolSize, in: 1...64)
+            postgres = PGConfiguration(url: postgresText, applicationName: service)
+            concurrency = try environment.int(RuntimeSettings.concurrency, in: 1...1000)
+            sweepInterval = try environment.duration(RuntimeSettings.sweepInterval, in: .seconds(1) ... .seconds(3600))
+            startupTimeout = try environment.duration(RuntimeSettings.startupTimeout, in: .seconds(1) ... .seconds(3600))
+            opsHost = try environment.string(OpsServer.settings[0])
+            opsPort = try environment.int(OpsServer.settings[1], in: 1...65535)
+        } catch let error as ConfigurationError {
+            throw error
+        } catch {
+            throw ConfigurationError.invalid(variable: "(unknown)", value: "", expected: "\(error)")
+        }
+    }
+
+    private static func checkPostgresURL(_ text: String) throws(ConfigurationError) {
+        let variable = RuntimeSettings.postgresURL.name
+        let shown = EnvironmentReader.redact(text)
+        guard let components = URLComponents(string: text), let scheme = components.scheme?.lowercased() else {
+            throw .invalid(variable: variable, value: shown, expected: "a postgresql:// URL (not a URL)")
+        }
+        guard scheme == "postgresql" || scheme == "postgres" else {
+            throw .invalid(
+                variable: variable, value: shown,
+                expected: "a postgresql:// URL (unsupported scheme '\(scheme)')")
+        }
+        if let port = components.port, !(1...65535).contains(port) {
+            throw .invalid(variable: variable, value: shown, expected: "a postgresql:// URL (port \(port) is outside 1…65535)")
+        }
+    }
+}

@@ -1,0 +1,91 @@
+import AMQP
+import Logging
+import Prometheus
+import ServiceKit
+import ServiceLifecycle
+import Store
+
+/// A started service's shared pieces — configuration, database pool, confirming publisher, readiness — and
+/// the factories that wire them into consumers, the outbox relay, sweepers and the service group.
+public final class ServiceRuntime: Sendable {
+    public let configuration: RuntimeConfiguration
+    public let environment: EnvironmentReader
+    /// What every connection declares.
+    public let topology: Topology
+    public let pool: PGPool
+    /// The confirming publisher shared by the outbox relay and the consumers' dead-lettering.
+    public let publisher: AMQPPublisher
+    public let readiness: Readiness
+    public let logger: Logger
+    /// Publishes this service's outbox; wake it after a commit that enqueued events (consumers do so
+    /// themselves).
+    public let relay: OutboxRelay
+    private let registry: PrometheusCollectorRegistry
+
+    init(
+        configuration: RuntimeConfiguration, environment: EnvironmentReader, topology: Topology, pool: PGPool,
+        publisher: AMQPPublisher, readiness: Readiness, registry: PrometheusCollectorRegistry?, logger: Logger
+    ) {
+        self.configuration = configuration
+        self.environment = environment
+        self.topology = topology
+        self.pool = pool
+        self.publisher = publisher
+        self.readiness = readiness
+        self.registry = registry ?? PrometheusCollectorRegistry()
+        self.logger = logger
+        relay = OutboxRelay(
+            pool: pool,
+            publisher: AMQPOutboxPublisher(publisher: publisher, appID: configuration.service, logger: logger),
+            logger: logger)
+    }
+
+    /// The service name.
+    public var service: String { configuration.service }
+
+    /// Reads one of the service's own settings; a bad value exits 78 with a line naming the variable.
+    public func setting<Value>(_ read: (EnvironmentReader) throws -> Value) -> Value {
+        do {
+            return try read(environment)
+        } catch {
+            ServiceMain.failConfiguration(error, service: service)
+        }
+    }
+
+    /// A consumer of `queues`' inbox running `handler`, with the configured concurrency; it wakes the relay
+    /// after each commit.
+    public func eventConsumer(
+        queues: ServiceQueues, options: EventConsumer.Options? = nil, handler: @escaping EventHandler
+    ) -> EventConsumer {
+        let relay = self.relay
+        return EventConsumer(
+            queues: queues, amqp: configuration.amqp, topology: topology, pool: pool, deadLetterPublisher: publisher,
+            options: options ?? EventConsumer.Options(concurrency: configuration.concurrency), logger: logger,
+            afterCommit: { relay.wake() }, handler: handler)
+    }
+
+    /// A sweeper at the configured interval.
+    public func sweeper(name: String, jitter: Double = 0.2, sweep: @escaping Sweeper.Sweep) -> Sweeper {
+        Sweeper(
+            service: service, name: name, interval: configuration.sweepInterval, jitter: jitter, logger: logger,
+            sweep: sweep)
+    }
+
+    /// The service group, in start order: ops server, readiness probe, outbox relay, then `domain`
+    /// (consumers, sweepers). Shutdown runs in reverse: the domain services drain first, the relay publishes
+    /// what they committed, and `/metrics` stays up to the end.
+    public func services(_ domain: [any Service]) -> [any Service] {
+        [
+            OpsServer(
+                host: configuration.opsHost, port: configuration.opsPort, readiness: readiness, registry: registry,
+                logger: logger),
+            ReadinessProbe(publisher: publisher, pool: pool, readiness: readiness, logger: logger),
+            RelayService(relay: relay, logger: logger),
+        ] + domain
+    }
+
+    /// Runs ``services(_:)`` until SIGTERM/SIGINT and exits.
+    public func run(_ domain: [any Service]) async -> Never {
+        await ServiceMain.run(services: services(domain), logger: logger)
+    }
+}

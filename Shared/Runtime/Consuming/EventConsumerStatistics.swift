@@ -1,0 +1,15 @@
+/// Running totals of one ``EventConsumer``: the same facts as its metrics, readable in-process (tests,
+/// shutdown log line) without a metrics backend.
+public struct EventConsumerStatistics: Sendable, Hashable {
+    /// Events whose handler committed.
+    public var handled = 0
+    /// Events whose message id the inbox had already seen: acked without effect.
+    public var duplicates = 0
+    /// Messages the consumer sent to `<service>.dead` itself.
+    public var deadLettered = 0
+    /// Deliveries nacked with requeue after a failure (transaction rolled back).
+    public var requeued = 0
+
+    /// All zero.
+    public init() {}
+}

@@ -1,0 +1,206 @@
+import AMQP
+import Foundation
+import KilnCore
+import KilnRuntime
+import Logging
+import Store
+
+/// The real servers the runtime tests use: `KILN_AMQP_URL` / `KILN_POSTGRES_URL`, else the local runner's
+/// (started by `deploy/local/… start` only when nothing answers — never restarted or stopped here).
+enum TestServers {
+    static let amqpURL = ProcessInfo.processInfo.environment["KILN_AMQP_URL"] ?? "amqp://kiln:kiln@127.0.0.1:56720/kiln"
+    static let postgresURL =
+        ProcessInfo.processInfo.environment["KILN_POSTGRES_URL"] ?? "postgresql://kiln:kiln@127.0.0.1:55432/kiln"
+
+    static let repositoryRoot = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+
+    static var logger: Logger {
+        var logger = Logger(label: "kiln.runtime.tests")
+        logger.logLevel = .warning
+        return logger
+    }
+
+    static func amqpConfiguration() throws -> AMQPConnectionConfiguration {
+        var configuration = try AMQPConnectionConfiguration(url: amqpURL)
+        configuration.reconnectBackoff = Backoff(initial: .milliseconds(200), maximum: .seconds(2))
+        return configuration
+    }
+
+    /// Starts a local server only if none answers.
+    static func ensureRunning() async throws {
+        let probe = PGPool(configuration: PGConfiguration(url: postgresURL), size: 1, logger: logger)
+        if (try? await probe.query("SELECT 1")) == nil { try run(script: "deploy/local/postgres", "start") }
+        await probe.close()
+        let publisher = AMQPPublisher(configuration: try amqpConfiguration())
+        do {
+            try await publisher.connect()
+        } catch {
+            try run(script: "deploy/local/rabbitmq", "start")
+        }
+        await publisher.close()
+    }
+
+    private static func run(script: String, _ argument: String) throws {
+        let process = Process()
+        process.executableURL = repositoryRoot.appending(path: script)
+        process.arguments = [argument]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+    }
+}
+
+/// One test's world: a unique service (so its inbox and dead queues are its own), a fresh migrated schema
+/// with an `applied` table the handlers write to, and a confirming publisher. Cleaned up by ``with(_:)``.
+struct RuntimeHarness: Sendable {
+    let queues: ServiceQueues
+    let schema: String
+    let pool: PGPool
+    let publisher: AMQPPublisher
+    let amqp: AMQPConnectionConfiguration
+
+    /// Runs `body` with a fresh harness, then deletes its queues and schema.
+    static func with<T: Sendable>(
+        consumes keys: [RoutingKey] = [.workRequestPending], deliveryLimit: Int = 10,
+        _ body: (RuntimeHarness) async throws -> T
+    ) async throws -> T {
+        try await TestServers.ensureRunning()
+        let id = UUID().uuidString.prefix(8).lowercased()
+        // Test queues expire ten minutes after last use, so an aborted run leaves nothing behind for long.
+        let queues = ServiceQueues(
+            service: "test-\(id)", consumes: keys, deliveryLimit: deliveryLimit,
+            inboxArguments: ["x-expires": .int(600_000)], deadArguments: ["x-expires": .int(600_000)])
+        let schema = "kiln_rt_\(id)"
+        let pool = PGPool(
+            configuration: PGConfiguration(url: TestServers.postgresURL, applicationName: "kiln-runtime-tests", searchPath: [schema]),
+            size: 4, logger: TestServers.logger)
+        let amqp = try TestServers.amqpConfiguration()
+        let publisher = AMQPPublisher(configuration: amqp, topology: KilnTopology.only(queues), logger: TestServers.logger)
+        let harness = RuntimeHarness(queues: queues, schema: schema, pool: pool, publisher: publisher, amqp: amqp)
+        do {
+            try await Migrator.migrate(pool, logger: TestServers.logger)
+            try await pool.query("CREATE TABLE applied (message_id text NOT NULL, work_request_id bigint NOT NULL)")
+            try await publisher.connect()
+            let result = try await body(harness)
+            await harness.cleanUp()
+            return result
+        } catch {
+            await harness.cleanUp()
+            throw error
+        }
+    }
+
+    private func cleanUp() async {
+        try? await publisher.deleteQueue(queues.inbox)
+        try? await publisher.deleteQueue(queues.dead)
+        await publisher.close()
+        _ = try? await pool.query("DROP SCHEMA IF EXISTS \(schema) CASCADE")
+        await pool.close()
+    }
+
+    /// A consumer of this harness's inbox.
+    func consumer(concurrency: Int = 4, handler: @escaping EventHandler) -> EventConsumer {
+        EventConsumer(
+            queues: queues, amqp: amqp, pool: pool, deadLetterPublisher: publisher,
+            options: EventConsumer.Options(concurrency: concurrency), logger: TestServers.logger, handler: handler)
+    }
+
+    /// Publishes straight into the inbox (default exchange), the event kind in `type`.
+    func publishDirect(
+        type: String = RoutingKey.workRequestPending.rawValue, body: [UInt8], messageID: String? = UUID().uuidString.lowercased()
+    ) async throws {
+        try await publisher.publish(
+            OutgoingMessage(
+                exchange: "", routingKey: queues.inbox, body: body,
+                properties: MessageProperties(messageID: messageID, type: type)))
+    }
+
+    /// Publishes a valid event for `workRequestID` straight into the inbox.
+    func publishEvent(workRequestID: Int, messageID: String = UUID().uuidString.lowercased()) async throws {
+        try await publishDirect(body: try MessageCodec.encode(KilnEvent(workRequestID: workRequestID)), messageID: messageID)
+    }
+
+    /// Rows the handlers committed.
+    func appliedRows() async throws -> [(messageID: String, workRequestID: Int)] {
+        try await pool.query("SELECT message_id, work_request_id FROM applied ORDER BY message_id").rows.map {
+            (try $0.decode(String.self, at: 0), try $0.decode(Int.self, at: 1))
+        }
+    }
+
+    /// Inbox rows of this service.
+    func inboxCount() async throws -> Int {
+        try await pool.query("SELECT count(*) FROM inbox WHERE consumer = $1", queues.service).rows[0].decode(Int.self, at: 0)
+    }
+
+    /// Reads (and acks) what reaches the dead queue until `count` messages arrived or `timeout` passed.
+    func deadLetters(count: Int, timeout: Duration = .seconds(30)) async throws -> [Delivery] {
+        let collector = Collector<Delivery>()
+        let consumer = AMQPConsumer(configuration: amqp, logger: TestServers.logger)
+        try await consumer.addConsumer(queue: queues.dead, prefetch: 50) { delivery in
+            await collector.add(delivery)
+            delivery.ack()
+        }
+        let running = Task { try await consumer.run() }
+        let result = await collector.wait(timeout: timeout) { $0.count >= count }
+        running.cancel()
+        _ = await running.result
+        return result
+    }
+}
+
+/// Runs `consumer` for the duration of `body`, then stops it gracefully and rethrows its failure, if any.
+func withRunning<T: Sendable>(_ consumer: EventConsumer, _ body: () async throws -> T) async throws -> T {
+    let running = Task { try await consumer.run() }
+    do {
+        let result = try await body()
+        consumer.stop()
+        try await running.value
+        return result
+    } catch {
+        consumer.stop()
+        _ = await running.result
+        throw error
+    }
+}
+
+/// Waits until `condition` holds, polling; returns whether it did within `timeout`.
+func eventually(timeout: Duration = .seconds(30), _ condition: @Sendable () async throws -> Bool) async rethrows -> Bool {
+    let deadline = ContinuousClock.now + timeout
+    while ContinuousClock.now < deadline {
+        if try await condition() { return true }
+        try? await Task.sleep(for: .milliseconds(25))
+    }
+    return try await condition()
+}
+
+/// Collects values from handlers.
+actor Collector<Value: Sendable> {
+    private(set) var values: [Value] = []
+
+    func add(_ value: Value) { values.append(value) }
+
+    func wait(timeout: Duration, until condition: @Sendable ([Value]) -> Bool) async -> [Value] {
+        let deadline = ContinuousClock.now + timeout
+        while !condition(values), ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(25))
+        }
+        return values
+    }
+}
+
+/// Counts handler attempts per message id, across the handler's concurrent invocations.
+actor AttemptCounter {
+    private var attempts: [String: Int] = [:]
+
+    /// Records one more attempt and returns its number (1 for the first).
+    func next(_ id: String) -> Int {
+        attempts[id, default: 0] += 1
+        return attempts[id, default: 0]
+    }
+
+    func count(_ id: String) -> Int { attempts[id] ?? 0 }
+}
