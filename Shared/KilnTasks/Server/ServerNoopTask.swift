@@ -13,15 +13,23 @@ public struct ServerNoopTask: DBTask {
         public var taskConfiguration: JSONValue?
     }
 
+    /// Server: run by the Celery-type worker, which is what this task exists to exercise.
     public static let taskType = TaskType.server
+    /// The registry name, as Debusine's `servernoop` task.
     public static let taskName = "servernoop"
+    /// Version 1: forms the `worker:task:server:servernoop:version:1` tag the Celery worker provides.
     public static let taskVersion = 1
 
+    /// The data as submitted, kept so field resolution reads the same JSON the validation checked.
     public let taskData: JSONValue
     /// The validated data.
     public let data: TaskData
+    /// Only the DBTask's own `task_configuration` field: a noop reads no artifacts.
     public var inputs: ResolvedInputs
 
+    /// Validates the data (booleans with Debusine's defaults) so a typo is refused at submission.
+    ///
+    /// - Throws: `TaskDataError` naming the bad or unknown field.
     public init(taskData: JSONValue) throws {
         var reader = try TaskDataReader(taskData)
         data = TaskData(

@@ -16,21 +16,31 @@ public struct DebsignTask: ExternalTask {
         public var taskConfiguration: JSONValue?
     }
 
+    /// The registry name, as Debusine's `debsign` task.
     public static let taskName = "debsign"
+    /// Signing: only signing workers, which hold the keys, may run it (§2.7).
     public static let taskType = TaskType.signing
+    /// Version 1: forms the `worker:task:signing:debsign:version:1` tag (§6.8 example 7).
     public static let taskVersion = 1
+    /// `unsigned`, resolved at `Stage.pending` because the subject is read from it (§4.3).
     public static let inputFields: [InputField] = [
         InputField("unsigned", kind: .single, stage: .pending, categories: ["debian:upload"])
     ]
 
+    /// The validated data; the key fingerprint is upper-cased so equal keys compare equal.
     public let data: TaskData
+    /// The `unsigned` field, resolved server side or restored on the signing worker.
     public let inputs: ResolvedInputs
 
+    /// Memberwise: used by `make(taskData:dynamicData:)` and the proxy, which validate beforehand.
     public init(data: TaskData, inputs: ResolvedInputs) {
         self.data = data
         self.inputs = inputs
     }
 
+    /// Checks the key is a 40- or 64-digit fingerprint, so a bad key fails at submission, not on the signer.
+    ///
+    /// - Throws: `TaskDataError` naming the bad or unknown field.
     public static func validateData(_ json: JSONValue) throws(TaskDataError) -> TaskData {
         var reader = try TaskDataReader(json)
         let unsigned = try reader.singleLookup("unsigned")
@@ -52,10 +62,12 @@ public struct DebsignTask: ExternalTask {
         return data
     }
 
+    /// The upload's source package (`changes_fields.Source`): configuration for signing is keyed by it (§5.3).
     public func getSubject() throws -> String? {
         try inputs.artifact("unsigned").data["changes_fields"]?.value(atPath: "Source")?.stringValue
     }
 
+    /// The subject plus `unsigned_id`, the legacy artifact id Debusine still writes beside the field values.
     public func computeDynamicData() throws -> TaskDynamicData {
         let unsigned = try inputs.artifact("unsigned")
         return TaskDynamicData(
@@ -64,11 +76,13 @@ public struct DebsignTask: ExternalTask {
         )
     }
 
+    /// Adds `worker:cap:debsign` only where the command exists, so a signer without it never matches (§6.2).
     public static func getProvidedWorkerTags(host: WorkerHostCapabilities) -> Set<String> {
         var tags = baseProvidedWorkerTags()
         if host.has("debsign") { tags.insert(TagOntology.capability("debsign")) }
         return tags
     }
 
+    /// `worker:cap:debsign`: the signing worker must really have the tool (§6.2).
     public func computeSystemRequiredTags() throws -> Set<String> { [TagOntology.capability("debsign")] }
 }

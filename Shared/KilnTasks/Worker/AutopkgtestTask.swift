@@ -7,8 +7,11 @@ import KilnCore
 public struct AutopkgtestTask: ExternalTask {
     /// Which test outcomes make the task fail (`fail_on`).
     public struct FailOn: Hashable, Sendable {
+        /// `failed_test` (default true): a failing test fails the task.
         public var failedTest: Bool
+        /// `flaky_test` (default false): tests marked flaky fail the task only when asked.
         public var flakyTest: Bool
+        /// `skipped_test` (default false): skipped tests fail the task only when asked.
         public var skippedTest: Bool
     }
 
@@ -22,8 +25,9 @@ public struct AutopkgtestTask: ExternalTask {
         public var contextArtifacts: JSONValue
         /// `backend`, `build_architecture`, `environment`.
         public var executor: ExecutorSettings
-        /// `include_tests`, `exclude_tests`.
+        /// `include_tests`: only these tests run (default all).
         public var includeTests: [String]
+        /// `exclude_tests`: tests not to run.
         public var excludeTests: [String]
         /// `debug_level` 0…3 (default 0).
         public var debugLevel: Int
@@ -41,9 +45,13 @@ public struct AutopkgtestTask: ExternalTask {
         public var taskConfiguration: JSONValue?
     }
 
+    /// The registry name, as Debusine's `autopkgtest` task.
     public static let taskName = "autopkgtest"
+    /// Worker: runs on an external worker with the executor it asks for.
     public static let taskType = TaskType.worker
+    /// Version 1: forms the `worker:task:worker:autopkgtest:version:1` tag (§6.8 example 7).
     public static let taskVersion = 1
+    /// Build architecture, source (`Stage.pending`: it gives the subject), binaries, context and environment (§4.2).
     public static let inputFields: [InputField] = [
         ExecutorTaskSupport.buildArchitecture(),
         InputField(
@@ -71,14 +79,20 @@ public struct AutopkgtestTask: ExternalTask {
 
     static let timeoutKeys = ["global", "factor", "short", "install", "test", "copy"]
 
+    /// The validated data.
     public let data: TaskData
+    /// The input fields, resolved server side or restored on the worker (§4.9).
     public let inputs: ResolvedInputs
 
+    /// Memberwise: used by `make(taskData:dynamicData:)` and the proxy, which validate beforehand.
     public init(data: TaskData, inputs: ResolvedInputs) {
         self.data = data
         self.inputs = inputs
     }
 
+    /// Checks every option against Debusine's `AutopkgtestData` rules, so bad data fails at submission.
+    ///
+    /// - Throws: `TaskDataError` naming the bad or unknown field.
     public static func validateData(_ json: JSONValue) throws(TaskDataError) -> TaskData {
         var reader = try TaskDataReader(json)
         guard var input = try reader.object("input") else { throw .missingField("input") }
@@ -128,10 +142,13 @@ public struct AutopkgtestTask: ExternalTask {
         get throws { SourcePackageFacts(try inputs.artifact("input_source_artifact")) }
     }
 
+    /// The source package name: configuration entries for autopkgtest are keyed by it (§5.3).
     public func getSubject() throws -> String? { try source?.name }
 
+    /// The environment's codename, so entries can differ per suite (§5.3).
     public func getConfigurationContext() throws -> String? { try ExecutorTaskSupport.codename(inputs) }
 
+    /// Subject, context, summary and the legacy artifact ids Debusine still writes beside the field values (§4.6).
     public func computeDynamicData() throws -> TaskDynamicData {
         var extra: [String: JSONValue] = [
             "input_source_artifact_id": try inputs.artifact("input_source_artifact").artifactID.map(JSONValue.int)
@@ -152,17 +169,20 @@ public struct AutopkgtestTask: ExternalTask {
         )
     }
 
+    /// Adds `worker:cap:autopkgtest` only where the command exists (§6.2).
     public static func getProvidedWorkerTags(host: WorkerHostCapabilities) -> Set<String> {
         var tags = baseProvidedWorkerTags()
         if host.has("autopkgtest") { tags.insert(TagOntology.capability("autopkgtest")) }
         return tags
     }
 
+    /// Executor, build architecture and `worker:cap:autopkgtest` (§6.2).
     public func computeSystemRequiredTags() throws -> Set<String> {
         try ExecutorTaskSupport.requiredTags(backend: data.executor.backend, inputs: inputs)
             .union([TagOntology.capability("autopkgtest")])
     }
 
+    /// `task:source-package:<name>`, so workers can be reserved for given packages (§6.2).
     public func computeSystemProvidedTags() throws -> Set<String> {
         guard let name = try source?.name else { return [] }
         return [TagOntology.taskSourcePackage(name)]

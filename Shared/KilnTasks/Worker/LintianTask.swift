@@ -8,8 +8,11 @@ import KilnCore
 public struct LintianTask: ExternalTask {
     /// Which analyses to run (`output`); each defaults to true.
     public struct Analyses: Hashable, Sendable {
+        /// `source_analysis`: check the source package.
         public var source: Bool
+        /// `binary_all_analysis`: check the `Architecture: all` binaries.
         public var binaryAll: Bool
+        /// `binary_any_analysis`: check the architecture-specific binaries.
         public var binaryAny: Bool
 
         /// The enabled analyses' names, sorted (`binary-all`, `binary-any`, `source`).
@@ -28,8 +31,9 @@ public struct LintianTask: ExternalTask {
         public var analyses: Analyses
         /// `target_distribution` (default `debian:unstable`).
         public var targetDistribution: String
-        /// `include_tags`, `exclude_tags`.
+        /// `include_tags`: only these lintian tags are reported (default all).
         public var includeTags: [String]
+        /// `exclude_tags`: lintian tags to leave out of the report.
         public var excludeTags: [String]
         /// `fail_on_severity` (default `none`).
         public var failOnSeverity: String
@@ -39,9 +43,13 @@ public struct LintianTask: ExternalTask {
         public var taskConfiguration: JSONValue?
     }
 
+    /// The registry name, as Debusine's `lintian` task.
     public static let taskName = "lintian"
+    /// Worker: runs on an external worker with the executor it asks for.
     public static let taskType = TaskType.worker
+    /// Version 1: forms the `worker:task:worker:lintian:version:1` tag (§6.8 example 7).
     public static let taskVersion = 1
+    /// Source and binaries both at `Stage.pending`: either may give the subject (§4.3).
     public static let inputFields: [InputField] = [
         ExecutorTaskSupport.buildArchitecture(),
         InputField(
@@ -64,14 +72,20 @@ public struct LintianTask: ExternalTask {
 
     static let severities = ["error", "warning", "info", "pedantic", "experimental", "overridden", "none"]
 
+    /// The validated data.
     public let data: TaskData
+    /// The input fields, resolved server side or restored on the worker (§4.9).
     public let inputs: ResolvedInputs
 
+    /// Memberwise: used by `make(taskData:dynamicData:)` and the proxy, which validate beforehand.
     public init(data: TaskData, inputs: ResolvedInputs) {
         self.data = data
         self.inputs = inputs
     }
 
+    /// Checks every option against Debusine's `LintianData` rules, so bad data fails at submission.
+    ///
+    /// - Throws: `TaskDataError` naming the bad or unknown field.
     public static func validateData(_ json: JSONValue) throws(TaskDataError) -> TaskData {
         var reader = try TaskDataReader(json)
         guard var input = try reader.object("input") else { throw .missingField("input") }
@@ -111,14 +125,18 @@ public struct LintianTask: ExternalTask {
         get throws { SourcePackageFacts(try inputs.optionalArtifact("input_source_artifact")) }
     }
 
+    /// The source package name, else the first binary's `srcpkg_name`: a binaries-only check still has a
+    /// package for configuration to key on (§5.3).
     public func getSubject() throws -> String? {
         if let source = try source { return source.name }
         let binaries = try inputs.multiple("input_binary_artifacts").artifacts
         return binaries.lazy.compactMap { $0.data?["srcpkg_name"]?.stringValue }.first
     }
 
+    /// The environment's codename, so entries can differ per suite (§5.3).
     public func getConfigurationContext() throws -> String? { try ExecutorTaskSupport.codename(inputs) }
 
+    /// Also sets the runtime context `<analyses>:<codename>` Debusine uses to compare lintian runs (§4.6).
     public func computeDynamicData() throws -> TaskDynamicData {
         let codename = try ExecutorTaskSupport.codename(inputs)
         var extra: [String: JSONValue] = [
@@ -139,10 +157,12 @@ public struct LintianTask: ExternalTask {
         )
     }
 
+    /// Executor and build architecture only: Debusine defines no lintian capability tag (§6.2).
     public func computeSystemRequiredTags() throws -> Set<String> {
         try ExecutorTaskSupport.requiredTags(backend: data.executor.backend, inputs: inputs)
     }
 
+    /// `task:source-package:<name>` from the subject, so it exists for binaries-only checks too (§6.2).
     public func computeSystemProvidedTags() throws -> Set<String> {
         guard let name = try getSubject() else { return [] }
         return [TagOntology.taskSourcePackage(name)]

@@ -8,9 +8,13 @@ import KilnCore
 public struct MmdebstrapTask: ExternalTask {
     /// One APT repository to bootstrap from (`bootstrap_repositories[i]`).
     public struct Repository: Hashable, Sendable {
+        /// The archive URL.
         public var mirror: String
+        /// The suite (`bookworm`); the first repository's suite is the configuration context.
         public var suite: String
+        /// The components (`main`, `contrib`…).
         public var components: [String]
+        /// `deb` and/or `deb-src` (default `["deb"]`).
         public var types: [String]
     }
 
@@ -34,9 +38,13 @@ public struct MmdebstrapTask: ExternalTask {
         public var taskConfiguration: JSONValue?
     }
 
+    /// The registry name, as Debusine's `mmdebstrap` task.
     public static let taskName = "mmdebstrap"
+    /// Worker: runs on an external worker with the executor it asks for.
     public static let taskType = TaskType.worker
+    /// Version 1: forms the `worker:task:worker:mmdebstrap:version:1` tag (§6.8 example 7).
     public static let taskVersion = 1
+    /// The build architecture read from `bootstrap_options.architecture`, and an optional environment (§4.7).
     public static let inputFields: [InputField] = [
         ExecutorTaskSupport.buildArchitecture(path: "bootstrap_options.architecture"),
         ExecutorTaskSupport.environment(optional: true),
@@ -47,14 +55,20 @@ public struct MmdebstrapTask: ExternalTask {
         "standard",
     ]
 
+    /// The validated data.
     public let data: TaskData
+    /// The input fields, resolved server side or restored on the worker (§4.9).
     public let inputs: ResolvedInputs
 
+    /// Memberwise: used by `make(taskData:dynamicData:)` and the proxy, which validate beforehand.
     public init(data: TaskData, inputs: ResolvedInputs) {
         self.data = data
         self.inputs = inputs
     }
 
+    /// Checks every option against Debusine's `MmDebstrapData` rules, so bad data fails at submission.
+    ///
+    /// - Throws: `TaskDataError` naming the bad or unknown field.
     public static func validateData(_ json: JSONValue) throws(TaskDataError) -> TaskData {
         var reader = try TaskDataReader(json)
         guard var options = try reader.object("bootstrap_options") else { throw .missingField("bootstrap_options") }
@@ -135,18 +149,21 @@ public struct MmdebstrapTask: ExternalTask {
     /// environment of — the same thing other tasks use as their context (an environment codename).
     public func getConfigurationContext() throws -> String? { data.repositories.first?.suite }
 
+    /// Only the context and `environment_id`: there is no source package to summarise.
     public func computeDynamicData() throws -> TaskDynamicData {
         var extra: [String: JSONValue] = [:]
         extra["environment_id"] = try ExecutorTaskSupport.environmentID(inputs)
         return TaskDynamicData(configurationContext: try getConfigurationContext(), extra: extra)
     }
 
+    /// Adds `worker:cap:mmdebstrap` only where the command exists (§6.2).
     public static func getProvidedWorkerTags(host: WorkerHostCapabilities) -> Set<String> {
         var tags = baseProvidedWorkerTags()
         if host.has("mmdebstrap") { tags.insert(TagOntology.capability("mmdebstrap")) }
         return tags
     }
 
+    /// Executor, build architecture and `worker:cap:mmdebstrap` (§6.2).
     public func computeSystemRequiredTags() throws -> Set<String> {
         try ExecutorTaskSupport.requiredTags(backend: data.executor.backend, inputs: inputs)
             .union([TagOntology.capability("mmdebstrap")])

@@ -11,19 +11,29 @@ public struct NoopTask: ExternalTask {
         public var taskConfiguration: JSONValue?
     }
 
+    /// The registry name, as Debusine's `noop` task.
     public static let taskName = "noop"
+    /// Worker: it exercises the external-worker path end to end.
     public static let taskType = TaskType.worker
+    /// Version 1: forms the `worker:task:worker:noop:version:1` tag (§6.8 example 7).
     public static let taskVersion = 1
+    /// None: a noop reads no artifacts.
     public static let inputFields: [InputField] = []
 
+    /// The validated data.
     public let data: TaskData
+    /// No fields of its own; the proxy still resolves `task_configuration`.
     public let inputs: ResolvedInputs
 
+    /// Memberwise: used by `make(taskData:dynamicData:)` and the proxy, which validate beforehand.
     public init(data: TaskData, inputs: ResolvedInputs) {
         self.data = data
         self.inputs = inputs
     }
 
+    /// Accepts `result` and `task_configuration` only, so a typo is refused at submission.
+    ///
+    /// - Throws: `TaskDataError` naming the bad or unknown field.
     public static func validateData(_ json: JSONValue) throws(TaskDataError) -> TaskData {
         var reader = try TaskDataReader(json)
         let data = TaskData(

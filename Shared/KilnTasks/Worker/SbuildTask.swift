@@ -37,9 +37,13 @@ public struct SbuildTask: ExternalTask {
         public var taskConfiguration: JSONValue?
     }
 
+    /// The registry name, as Debusine's `sbuild` task.
     public static let taskName = "sbuild"
+    /// Worker: runs on an external worker with the executor it asks for.
     public static let taskType = TaskType.worker
+    /// Version 1: forms the `worker:task:worker:sbuild:version:1` tag (§6.8 example 7).
     public static let taskVersion = 1
+    /// Build architecture, source (`Stage.pending`: it gives the subject), extra binaries and environment (§4.2).
     public static let inputFields: [InputField] = [
         ExecutorTaskSupport.buildArchitecture(),
         InputField(
@@ -62,14 +66,20 @@ public struct SbuildTask: ExternalTask {
     static let components = ["any", "all", "source"]
     static let resolvers = ["apt", "aptitude", "aspcud", "xapt"]
 
+    /// The validated data.
     public let data: TaskData
+    /// The input fields, resolved server side or restored on the worker (§4.9).
     public let inputs: ResolvedInputs
 
+    /// Memberwise: used by `make(taskData:dynamicData:)` and the proxy, which validate beforehand.
     public init(data: TaskData, inputs: ResolvedInputs) {
         self.data = data
         self.inputs = inputs
     }
 
+    /// Checks every option against Debusine's `SbuildData` rules, so bad data fails at submission.
+    ///
+    /// - Throws: `TaskDataError` naming the bad or unknown field.
     public static func validateData(_ json: JSONValue) throws(TaskDataError) -> TaskData {
         var reader = try TaskDataReader(json)
         guard var input = try reader.object("input") else { throw .missingField("input") }
@@ -149,10 +159,13 @@ public struct SbuildTask: ExternalTask {
         get throws { SourcePackageFacts(try inputs.artifact("input_source_artifact")) }
     }
 
+    /// The source package name: configuration entries for sbuild are keyed by it (§5.3).
     public func getSubject() throws -> String? { try source?.name }
 
+    /// The environment's codename, so entries can differ per suite (§5.3).
     public func getConfigurationContext() throws -> String? { try ExecutorTaskSupport.codename(inputs) }
 
+    /// Subject, context, summary and the legacy artifact ids Debusine still writes beside the field values (§4.6).
     public func computeDynamicData() throws -> TaskDynamicData {
         let sourceArtifact = try inputs.artifact("input_source_artifact")
         var extra: [String: JSONValue] = [
@@ -170,17 +183,20 @@ public struct SbuildTask: ExternalTask {
         )
     }
 
+    /// Adds `worker:cap:sbuild` only where the command exists (§6.2).
     public static func getProvidedWorkerTags(host: WorkerHostCapabilities) -> Set<String> {
         var tags = baseProvidedWorkerTags()
         if host.has("sbuild") { tags.insert(TagOntology.capability("sbuild")) }
         return tags
     }
 
+    /// Executor, build architecture and `worker:cap:sbuild` (§6.2).
     public func computeSystemRequiredTags() throws -> Set<String> {
         try ExecutorTaskSupport.requiredTags(backend: data.executor.backend, inputs: inputs)
             .union([TagOntology.capability("sbuild")])
     }
 
+    /// `task:source-package:<name>`, so workers can be reserved for given packages (§6.2).
     public func computeSystemProvidedTags() throws -> Set<String> {
         guard let name = try source?.name else { return [] }
         return [TagOntology.taskSourcePackage(name)]
