@@ -8,6 +8,7 @@ public struct WorkRequestTagContext: Hashable, Sendable, Codable {
     /// Every group the creator belongs to.
     public var creatorGroups: [CreatorGroup]
 
+    /// Creator groups default to none, as for a work request created by the system.
     public init(scope: String, workspace: String, creatorGroups: [CreatorGroup] = []) {
         self.scope = scope
         self.workspace = workspace
@@ -16,10 +17,14 @@ public struct WorkRequestTagContext: Hashable, Sendable, Codable {
 
     /// A group of the work request's creator: scope-level (`workspace == nil`) or workspace-level.
     public struct CreatorGroup: Hashable, Sendable, Codable {
+        /// The group's scope.
         public var scope: String
+        /// The group's workspace; nil for a scope-level group, which yields a shorter `task:group:` tag (§6.2).
         public var workspace: String?
+        /// The group's name.
         public var name: String
 
+        /// A scope-level group unless `workspace` is given.
         public init(scope: String, workspace: String? = nil, name: String) {
             self.scope = scope
             self.workspace = workspace
@@ -30,9 +35,12 @@ public struct WorkRequestTagContext: Hashable, Sendable, Codable {
 
 /// The subject and configuration context task configuration matches on (§5.3).
 public struct TaskConfigurationSubjectContext: Hashable, Sendable, Codable {
+    /// The subject (usually the source package name), nil when the task has none.
     public var subject: String?
+    /// The configuration context (usually the environment codename), nil when the task has none.
     public var context: String?
 
+    /// Either part may be nil: then only entries without that part match (§5.4).
     public init(subject: String?, context: String?) {
         self.subject = subject
         self.context = context
@@ -46,6 +54,7 @@ public struct SchedulerTagCandidates: Hashable, Sendable, Codable {
     /// Candidates for the task-required set.
     public var required: CandidateTags
 
+    /// Both sets start empty; the hooks add their tags with provenances.
     public init(provided: CandidateTags = CandidateTags(), required: CandidateTags = CandidateTags()) {
         self.provided = provided
         self.required = required
@@ -89,6 +98,7 @@ public protocol DBTask: Sendable {
 }
 
 extension DBTask {
+    /// Only `task_configuration`: every task can be configured, whatever else it reads (§5.1).
     public static var ownInputFields: [InputField] { [.taskConfiguration] }
 
     /// `worker:task:…` for dispatchable types (a Server task's tag is provided by the Celery worker);
@@ -98,6 +108,7 @@ extension DBTask {
         return [TagOntology.workerTask(type: taskType, name: taskName, version: taskVersion)]
     }
 
+    /// Just the base `worker:task:…` tag: server tasks need no host capability (§6.5).
     public static func getProvidedWorkerTags(host: WorkerHostCapabilities) -> Set<String> {
         baseProvidedWorkerTags()
     }
@@ -124,16 +135,21 @@ extension DBTask {
         return tags
     }
 
+    /// Neither subject nor context: server-side tasks have nothing to be configured by unless they say so.
     public func getTaskConfigurationSubjectContext() throws -> TaskConfigurationSubjectContext {
         TaskConfigurationSubjectContext(subject: nil, context: nil)
     }
 
+    /// The base tags only (worker type and version, or not-assignable) (§6.2).
     public func computeSystemRequiredTags() throws -> Set<String> { baseSystemRequiredTags() }
+    /// None: nothing contributes user-provenance tags yet (§6.3).
     public func getUserProvidedTags() throws -> Set<String> { [] }
+    /// The base tags only: scope, workspace and creator groups (§6.2).
     public func computeSystemProvidedTags(for workRequest: WorkRequestTagContext) throws -> Set<String> {
         baseSystemProvidedTags(for: workRequest)
     }
 
+    /// Only the saved field values: server tasks have no legacy ids or summary to add (§4.6).
     public func computeDynamicData() throws -> TaskDynamicData {
         var dynamic = TaskDynamicData()
         dynamic.saveFields(of: inputs)

@@ -62,14 +62,20 @@ extension ExternalTask {
     /// The base contribution every external task class makes to worker-provided tags.
     public static func baseProvidedWorkerTags() -> Set<String> { [workerTaskTag] }
 
+    /// Just `worker:task:…`; tasks that need a host tool add their `worker:cap:` tag (§6.5).
     public static func getProvidedWorkerTags(host: WorkerHostCapabilities) -> Set<String> {
         baseProvidedWorkerTags()
     }
 
+    /// None by default: only tasks run in an environment have a codename to offer (§5.3).
     public func getConfigurationContext() throws -> String? { nil }
+    /// None by default; the proxy still adds the worker type and version tags (§6.6).
     public func computeSystemRequiredTags() throws -> Set<String> { [] }
+    /// None: nothing contributes user-provenance tags yet (§6.3).
     public func getUserProvidedTags() throws -> Set<String> { [] }
+    /// None by default: tasks without a source package provide no `task:source-package:` tag.
     public func computeSystemProvidedTags() throws -> Set<String> { [] }
+    /// Empty by default; the proxy still saves the field values (§4.6).
     public func computeDynamicData() throws -> TaskDynamicData { TaskDynamicData() }
 
     /// Tasks whose execution pipeline Kiln does not ship say so instead of pretending to run.

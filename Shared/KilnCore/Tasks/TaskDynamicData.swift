@@ -14,6 +14,7 @@ public struct TaskDynamicData: Hashable, Sendable {
     /// Saved input-field values by field name (`task_input_fields`).
     public var taskInputFields: [String: JSONValue]
 
+    /// Every member optional or empty, so a task sets only what it knows (`exclude_unset`, §4.6).
     public init(
         parameterSummary: String? = nil,
         subject: String? = nil,

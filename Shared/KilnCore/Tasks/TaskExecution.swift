@@ -24,6 +24,7 @@ public struct TaskOutcome: Hashable, Sendable, Codable {
     /// A human-readable explanation, for failures and errors.
     public var message: String?
 
+    /// The message is optional: a success usually needs none.
     public init(_ result: Result, message: String? = nil) {
         self.result = result
         self.message = message

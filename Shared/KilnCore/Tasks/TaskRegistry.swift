@@ -6,9 +6,12 @@
 public struct TaskRegistry: Sendable {
     /// The registry key.
     public struct Key: Hashable, Sendable, CustomStringConvertible {
+        /// The task type; part of the key because a Server and a Worker task could otherwise be confused.
         public let type: TaskType
+        /// The lowercased name, so lookups are case-insensitive as in Debusine.
         public let name: String
 
+        /// Lowercases `name`, so `Sbuild` and `sbuild` are one key.
         public init(type: TaskType, name: String) {
             self.type = type
             self.name = name.lowercased()
@@ -19,7 +22,9 @@ public struct TaskRegistry: Sendable {
 
     /// One registered task class.
     public struct Registration: Sendable {
+        /// The (type, name) the class is registered under.
         public let key: Key
+        /// `TASK_VERSION`, kept so callers can show or check it without building the task.
         public let version: Int
         let makeDBTask: @Sendable (JSONValue) throws -> any DBTask
         let makeExternalTask: (@Sendable (JSONValue, JSONValue) throws -> any ExternalTask)?
@@ -28,6 +33,7 @@ public struct TaskRegistry: Sendable {
 
     private var registrations: [Key: Registration] = [:]
 
+    /// An empty registry; each process registers the task classes it ships.
     public init() {}
 
     /// Every registered key.

@@ -6,6 +6,7 @@ public struct WorkerHostCapabilities: Hashable, Sendable, Codable {
     /// Executor backends whose availability check succeeded (never `auto`).
     public var availableExecutors: Set<ExecutorBackend>
 
+    /// Drops `auto` from the executors: it is a choice, not a backend a host can have.
     public init(installedCommands: Set<String> = [], availableExecutors: Set<ExecutorBackend> = []) {
         self.installedCommands = installedCommands
         self.availableExecutors = availableExecutors.subtracting([.auto])
