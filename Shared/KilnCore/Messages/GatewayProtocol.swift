@@ -12,14 +12,18 @@ public enum GatewayMessageKind: String, CaseIterable, Sendable, Codable {
 
 /// `gateway.welcome`.
 public struct GatewayWelcome: VersionedMessage, Hashable {
+    /// The schema version the producer wrote; `MessageCodec.decode` refuses any other.
     public var schemaVersion: Int
+    /// The worker's database id, which the worker logs and reports nothing else by.
     public var workerID: Int
+    /// The name the gateway derived from the fqdn (§2.3), so worker and operator use the same one.
     public var workerName: String
     /// How often to send `worker.heartbeat`.
     public var heartbeatSeconds: Int
     /// How long an assignment's lease lasts without a heartbeat.
     public var leaseSeconds: Int
 
+    /// Stamps the current `MessageCodec.schemaVersion`, so producers cannot forget it.
     public init(workerID: Int, workerName: String, heartbeatSeconds: Int, leaseSeconds: Int) {
         self.schemaVersion = MessageCodec.schemaVersion
         self.workerID = workerID
@@ -39,10 +43,14 @@ public struct GatewayWelcome: VersionedMessage, Hashable {
 
 /// `gateway.refused`, with Debusine's reason codes (`TOKEN_DISABLED`, …).
 public struct GatewayRefusal: VersionedMessage, Hashable {
+    /// The schema version the producer wrote; `MessageCodec.decode` refuses any other.
     public var schemaVersion: Int
+    /// A human-readable explanation for the worker's log.
     public var reason: String
+    /// Debusine's machine-readable code (`TOKEN_DISABLED`, …), so the worker can decide whether to retry.
     public var reasonCode: String
 
+    /// Stamps the current `MessageCodec.schemaVersion`, so producers cannot forget it.
     public init(reason: String, reasonCode: String) {
         self.schemaVersion = MessageCodec.schemaVersion
         self.reason = reason
@@ -59,18 +67,26 @@ public struct GatewayRefusal: VersionedMessage, Hashable {
 /// `gateway.assignment`: everything the worker needs to rebuild the task with no database and no lookups
 /// (§4.9 step 7): the configured task data (as `task_data`) and the dynamic data with `task_input_fields`.
 public struct WorkAssignment: VersionedMessage, Hashable {
+    /// The schema version the producer wrote; `MessageCodec.decode` refuses any other.
     public var schemaVersion: Int
+    /// The work request to run.
     public var workRequestID: Int
     /// The fencing number the result must carry.
     public var epoch: Int
+    /// With `taskName`, the registry key the worker builds the `ExternalTask` from.
     public var taskType: TaskType
+    /// The registry name of the task.
     public var taskName: String
     /// The configured task data.
     public var taskData: JSONValue
+    /// The dynamic data with `task_input_fields`: the field values the worker restores instead of looking up (§4.6).
     public var dynamicTaskData: JSONValue
+    /// The work request's workspace name, for the worker's logs and paths.
     public var workspace: String
+    /// The workspace's scope, for the worker's logs and paths.
     public var scope: String
 
+    /// Stamps the current `MessageCodec.schemaVersion`, so producers cannot forget it.
     public init(
         workRequestID: Int, epoch: Int, taskType: TaskType, taskName: String, taskData: JSONValue,
         dynamicTaskData: JSONValue, workspace: String, scope: String
@@ -100,11 +116,16 @@ public struct WorkAssignment: VersionedMessage, Hashable {
 
 /// `gateway.abort`: stop the work request (only if still running under this epoch).
 public struct AbortCommand: VersionedMessage, Hashable {
+    /// The schema version the producer wrote; `MessageCodec.decode` refuses any other.
     public var schemaVersion: Int
+    /// The work request to stop.
     public var workRequestID: Int
+    /// The fencing number of the assignment to stop, so an old abort cannot stop a newer run.
     public var epoch: Int
+    /// Why it was aborted, for the worker's log.
     public var reason: String
 
+    /// Stamps the current `MessageCodec.schemaVersion`, so producers cannot forget it.
     public init(workRequestID: Int, epoch: Int, reason: String) {
         self.schemaVersion = MessageCodec.schemaVersion
         self.workRequestID = workRequestID

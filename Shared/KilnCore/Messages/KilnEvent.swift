@@ -5,6 +5,7 @@
 /// {"schema_version": 1, "work_request_id": 12, "epoch": 3}
 /// ```
 public struct KilnEvent: VersionedMessage, Hashable {
+    /// The schema version the producer wrote; `MessageCodec.decode` refuses any other.
     public var schemaVersion: Int
     /// The work request concerned (every `wr.*` event).
     public var workRequestID: Int?
@@ -13,6 +14,8 @@ public struct KilnEvent: VersionedMessage, Hashable {
     /// The assignment's fencing number (`wr.assigned`, `wr.dispatch`).
     public var epoch: Int?
 
+    /// Every identifier is optional: each event kind sets only those it concerns. Stamps the current
+    /// `MessageCodec.schemaVersion`, so producers cannot forget it.
     public init(workRequestID: Int? = nil, workerID: Int? = nil, epoch: Int? = nil) {
         self.schemaVersion = MessageCodec.schemaVersion
         self.workRequestID = workRequestID

@@ -1,19 +1,24 @@
 /// The lookup-resolver's RPC (`kiln lookup`): a request on the `lookup-resolver.rpc` queue with
 /// `reply_to = amq.rabbitmq.reply-to`, answered with `LookupReply`.
 public struct LookupRequest: VersionedMessage, Hashable {
+    /// The schema version the producer wrote; `MessageCodec.decode` refuses any other.
     public var schemaVersion: Int
     /// The lookup as it would be written in task data.
     public var lookup: JSONValue
+    /// What the results must be (`artifact`, `collection`, …), checked as for a task input field (§3.5).
     public var expectType: LookupExpectType
+    /// The category assumed when the first segment is a bare `NAME` without `@category` (§3.2).
     public var defaultCategory: String?
     /// `scope/workspace` the lookup runs from.
     public var workspace: String
     /// The user the lookup runs as (nil = anonymous).
     public var user: String?
+    /// The workflow whose internal collection `internal@collections` lookups read (§3.2), if any.
     public var workflowRootID: Int?
     /// Resolve as a multiple lookup (lists and dictionaries), even if `lookup` is a string.
     public var multiple: Bool
 
+    /// Stamps the current `MessageCodec.schemaVersion`, so producers cannot forget it.
     public init(
         lookup: JSONValue, expectType: LookupExpectType, defaultCategory: String? = nil, workspace: String,
         user: String? = nil, workflowRootID: Int? = nil, multiple: Bool = false
@@ -41,17 +46,22 @@ public struct LookupRequest: VersionedMessage, Hashable {
 
 /// The answer to a `LookupRequest`: results, or the failure with its class (`not-found` or `invalid`).
 public struct LookupReply: VersionedMessage, Hashable {
+    /// The schema version the producer wrote; `MessageCodec.decode` refuses any other.
     public var schemaVersion: Int
+    /// The resolved items; empty on failure.
     public var results: [LookupResult]
     /// `not-found` or `invalid` when the lookup failed.
     public var errorKind: String?
+    /// The failure's message, naming the lookup segment that failed.
     public var errorMessage: String?
 
+    /// A successful reply. Stamps the current `MessageCodec.schemaVersion`, so producers cannot forget it.
     public init(results: [LookupResult]) {
         self.schemaVersion = MessageCodec.schemaVersion
         self.results = results
     }
 
+    /// A failed reply, keeping the failure's class so the client can tell "not found" from "invalid".
     public init(failure: LookupFailure) {
         self.schemaVersion = MessageCodec.schemaVersion
         self.results = []

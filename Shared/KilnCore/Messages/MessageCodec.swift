@@ -69,6 +69,7 @@ public protocol VersionedMessage: Codable, Sendable {
 }
 
 extension VersionedMessage {
+    /// No extra rules by default: most bodies are fully checked by their types.
     public func validate() throws(MessageError) {}
 }
 

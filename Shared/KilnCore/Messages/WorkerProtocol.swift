@@ -16,6 +16,7 @@ public enum WorkerMessageKind: String, CaseIterable, Sendable, Codable {
 /// `worker.hello`: a worker introduces itself (§2.3). An unknown token registers a disabled worker (an admin
 /// enables it); an activation token attaches the new token to a pre-created worker and enables it.
 public struct WorkerHello: VersionedMessage, Hashable {
+    /// The schema version the producer wrote; `MessageCodec.decode` refuses any other.
     public var schemaVersion: Int
     /// The worker's secret token (random, at most 64 characters).
     public var token: String
@@ -30,6 +31,7 @@ public struct WorkerHello: VersionedMessage, Hashable {
     /// Dynamic metadata (§2.4): `system:*` keys and `provided_tags`.
     public var metadata: [String: JSONValue]
 
+    /// Stamps the current `MessageCodec.schemaVersion`, so producers cannot forget it.
     public init(
         token: String, activationToken: String? = nil, fqdn: String, workerType: WorkerType, queue: String,
         metadata: [String: JSONValue]
@@ -43,6 +45,7 @@ public struct WorkerHello: VersionedMessage, Hashable {
         self.metadata = metadata
     }
 
+    /// Refuses bad tokens, fqdns, worker types and non server-named queues before any database work (B2).
     public func validate() throws(MessageError) {
         guard (1...64).contains(token.count) else { throw .invalid("token must have 1 to 64 characters") }
         guard (1...400).contains(fqdn.count) else { throw .invalid("fqdn must have 1 to 400 characters") }
@@ -64,11 +67,14 @@ public struct WorkerHello: VersionedMessage, Hashable {
 
 /// `worker.heartbeat`: the worker is alive and runs these assignments (work request id → epoch).
 public struct WorkerHeartbeat: VersionedMessage, Hashable {
+    /// The schema version the producer wrote; `MessageCodec.decode` refuses any other.
     public var schemaVersion: Int
+    /// The worker's secret token, which identifies and authenticates it.
     public var token: String
     /// The assignments the worker is running, each with its fencing number.
     public var running: [RunningAssignment]
 
+    /// Stamps the current `MessageCodec.schemaVersion`, so producers cannot forget it.
     public init(token: String, running: [RunningAssignment]) {
         self.schemaVersion = MessageCodec.schemaVersion
         self.token = token
@@ -83,9 +89,12 @@ public struct WorkerHeartbeat: VersionedMessage, Hashable {
 
 /// A work request a worker runs, with the fencing number of its assignment.
 public struct RunningAssignment: Codable, Hashable, Sendable {
+    /// The work request being run.
     public var workRequestID: Int
+    /// The assignment's fencing number: only the lease of this very assignment is renewed.
     public var epoch: Int
 
+    /// Pairs a work request with the epoch the worker was assigned it under.
     public init(workRequestID: Int, epoch: Int) {
         self.workRequestID = workRequestID
         self.epoch = epoch
@@ -99,10 +108,14 @@ public struct RunningAssignment: Codable, Hashable, Sendable {
 
 /// `worker.metadata-update`: replaces the worker's dynamic metadata.
 public struct WorkerMetadataUpdate: VersionedMessage, Hashable {
+    /// The schema version the producer wrote; `MessageCodec.decode` refuses any other.
     public var schemaVersion: Int
+    /// The worker's secret token, which identifies and authenticates it.
     public var token: String
+    /// The full new dynamic metadata (§2.4); it replaces, not merges, the stored one.
     public var metadata: [String: JSONValue]
 
+    /// Stamps the current `MessageCodec.schemaVersion`, so producers cannot forget it.
     public init(token: String, metadata: [String: JSONValue]) {
         self.schemaVersion = MessageCodec.schemaVersion
         self.token = token
@@ -118,15 +131,20 @@ public struct WorkerMetadataUpdate: VersionedMessage, Hashable {
 /// `worker.result`: the outcome of an assignment. The gateway accepts it only if the work request is still
 /// assigned to this worker with this epoch (a late result after a lease expiry is refused and logged).
 public struct WorkerResult: VersionedMessage, Hashable {
+    /// The schema version the producer wrote; `MessageCodec.decode` refuses any other.
     public var schemaVersion: Int
+    /// The worker's secret token, which identifies and authenticates it.
     public var token: String
+    /// The work request the result is for.
     public var workRequestID: Int
+    /// The assignment's fencing number: a result under an older epoch is refused.
     public var epoch: Int
     /// `success`, `failure`, `temporary failure`, `error` or `skipped` (never empty, §2.6).
     public var result: String
     /// Merged into the work request's output data (`runtime_statistics`, `errors`, `skip_reason`).
     public var outputData: [String: JSONValue]?
 
+    /// Stamps the current `MessageCodec.schemaVersion`, so producers cannot forget it.
     public init(token: String, workRequestID: Int, epoch: Int, result: String, outputData: [String: JSONValue]? = nil) {
         self.schemaVersion = MessageCodec.schemaVersion
         self.token = token
@@ -136,6 +154,7 @@ public struct WorkerResult: VersionedMessage, Hashable {
         self.outputData = outputData
     }
 
+    /// Refuses an empty or unknown result, which Debusine's API rejects too (§2.6).
     public func validate() throws(MessageError) {
         guard ["success", "failure", "temporary failure", "error", "skipped"].contains(result) else {
             throw .invalid("result must be success, failure, temporary failure, error or skipped, not '\(result)'")
