@@ -69,10 +69,12 @@ public struct BaseTaskInputArtifact: Hashable, Sendable {
 }
 
 extension BaseTaskInputArtifact: Codable {
+    /// Goes through `init(json:)`, so decoding refuses unknown keys exactly as the closed JSON form does.
     public init(from decoder: any Decoder) throws {
         try self.init(json: try JSONValue(from: decoder))
     }
 
+    /// Writes the closed JSON form `json` gives, the one saved in `task_input_fields` (§4.6).
     public func encode(to encoder: any Encoder) throws {
         try json.encode(to: encoder)
     }

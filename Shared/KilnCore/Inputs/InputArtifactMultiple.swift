@@ -17,6 +17,7 @@ public struct InputArtifactMultiple: Hashable, Sendable {
 
     static let keys: Set<String> = ["label", "lookup", "artifacts"]
 
+    /// Built by the resolver from a lookup's results, in lookup order.
     public init(label: String, lookup: JSONValue, artifacts: [BaseTaskInputArtifact]) {
         self.label = label
         self.lookup = lookup
@@ -47,10 +48,12 @@ public struct InputArtifactMultiple: Hashable, Sendable {
 }
 
 extension InputArtifactMultiple: Codable {
+    /// Goes through `init(json:)`, so decoding refuses unknown keys exactly as the closed JSON form does.
     public init(from decoder: any Decoder) throws {
         try self.init(json: try JSONValue(from: decoder))
     }
 
+    /// Writes the closed JSON form `json` gives, the one saved in `task_input_fields` (§4.6).
     public func encode(to encoder: any Encoder) throws {
         try json.encode(to: encoder)
     }

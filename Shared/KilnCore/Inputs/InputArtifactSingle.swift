@@ -13,6 +13,7 @@ public struct InputArtifactSingle: Hashable, Sendable {
 
     static let keys = BaseTaskInputArtifact.keys.union(["label", "lookup"])
 
+    /// Built by the resolver from one lookup result.
     public init(label: String, lookup: SingleLookup, artifact: BaseTaskInputArtifact) {
         self.label = label
         self.lookup = lookup
@@ -47,10 +48,12 @@ public struct InputArtifactSingle: Hashable, Sendable {
 }
 
 extension InputArtifactSingle: Codable {
+    /// Goes through `init(json:)`, so decoding refuses unknown keys exactly as the closed JSON form does.
     public init(from decoder: any Decoder) throws {
         try self.init(json: try JSONValue(from: decoder))
     }
 
+    /// Writes the closed JSON form `json` gives, the one saved in `task_input_fields` (§4.6).
     public func encode(to encoder: any Encoder) throws {
         try json.encode(to: encoder)
     }

@@ -26,6 +26,10 @@ public struct InputCollectionSingle: Hashable, Sendable {
         "label", "lookup", "collection_id", "scope_name", "workspace_name", "category", "name", "data",
     ]
 
+    /// Built by the resolver from one collection result.
+    ///
+    /// - Throws: `InputModelError.unknownCategory` for a category Debusine does not know as a collection's,
+    /// so a bad value is refused before it is saved into dynamic data.
     public init(
         label: String,
         lookup: SingleLookup,
@@ -94,10 +98,12 @@ public struct InputCollectionSingle: Hashable, Sendable {
 }
 
 extension InputCollectionSingle: Codable {
+    /// Goes through `init(json:)`, so decoding refuses unknown keys exactly as the closed JSON form does.
     public init(from decoder: any Decoder) throws {
         try self.init(json: try JSONValue(from: decoder))
     }
 
+    /// Writes the closed JSON form `json` gives, the one saved in `task_input_fields` (§4.6).
     public func encode(to encoder: any Encoder) throws {
         try json.encode(to: encoder)
     }

@@ -41,6 +41,7 @@ public struct EnvironmentFieldOptions: Hashable, Sendable {
     /// constraint is then added to the lookup).
     public var backendPath: String?
 
+    /// Defaults fit executor tasks: `build_architecture` and `backend` at the top of the task data.
     public init(architectureField: String = "build_architecture", backendPath: String? = "backend") {
         self.architectureField = architectureField
         self.backendPath = backendPath

@@ -12,6 +12,7 @@ public struct InputResolutionRequest<Resolver: LookupResolving> {
     /// Server settings (fallback architecture).
     public var settings: InputResolutionSettings
 
+    /// Lowercases `taskName`, because it is tried as the environment variant and variants are lowercase (§3.3).
     public init(
         taskData: JSONValue,
         taskName: String,

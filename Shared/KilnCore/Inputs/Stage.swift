@@ -10,5 +10,6 @@ public enum Stage: Int, CaseIterable, Comparable, Hashable, Sendable, Codable {
     /// running; `computeDynamicData()` and execution see every field.
     case running = 2
 
+    /// `pending` before `running`: the order fields are resolved in (§4.3).
     public static func < (lhs: Stage, rhs: Stage) -> Bool { lhs.rawValue < rhs.rawValue }
 }

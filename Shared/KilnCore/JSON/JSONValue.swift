@@ -128,6 +128,7 @@ public enum JSONValueError: Error, Equatable, CustomStringConvertible {
 }
 
 extension JSONValue: Codable {
+    /// Tries bool before int and int before double, so `true` never becomes 1 and `3` stays an integer.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         if container.decodeNil() {
@@ -147,6 +148,7 @@ extension JSONValue: Codable {
         }
     }
 
+    /// Writes each case as its own JSON type, so a value round-trips unchanged.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         switch self {

@@ -63,6 +63,7 @@ public struct LookupContext: Hashable, Sendable, Codable {
     /// The workflow root's work-request id; `internal@collections` is only valid when set.
     public var workflowRootID: Int?
 
+    /// Defaults describe an anonymous lookup outside any workflow.
     public init(workspaceID: Int, user: String? = nil, workflowRootID: Int? = nil) {
         self.workspaceID = workspaceID
         self.user = user
@@ -97,6 +98,7 @@ public struct LookupResult: Hashable, Sendable, Codable {
     /// The collection, for collection results.
     public var collection: CollectionRecord?
 
+    /// Only `resultType` is required: what else is set depends on what was found (§3.5).
     public init(
         resultType: CollectionChildType, parentCollectionLookup: String? = nil,
         collectionItem: CollectionItemRecord? = nil, artifact: ArtifactRecord? = nil,

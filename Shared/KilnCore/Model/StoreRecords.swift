@@ -18,6 +18,7 @@ public struct WorkspaceRecord: Hashable, Sendable, Codable {
     /// The user names that may display this workspace when it is private.
     public var members: Set<String>
 
+    /// Defaults describe a plain public workspace that inherits nothing.
     public init(
         id: Int, scope: String, name: String, isPublic: Bool = true, inheritsFrom: [Int] = [],
         members: Set<String> = []
@@ -52,6 +53,7 @@ public struct ArtifactRecord: Hashable, Sendable, Codable {
     /// longer "reassignable" on worker reconnect (§1.8).
     public var createdByWorkRequestID: Int?
 
+    /// Defaults describe an uploaded artifact with no data, created by no work request.
     public init(
         id: Int, category: String, workspaceID: Int, data: [String: JSONValue] = [:],
         createdByWorkRequestID: Int? = nil
@@ -78,6 +80,7 @@ public struct CollectionRecord: Hashable, Sendable, Codable {
     /// Collection-level data (for `debusine:task-configuration`: `git_commit`).
     public var data: [String: JSONValue]
 
+    /// Memberwise; collection-level data defaults to none.
     public init(id: Int, name: String, category: String, workspaceID: Int, data: [String: JSONValue] = [:]) {
         self.id = id
         self.name = name
@@ -122,6 +125,8 @@ public struct CollectionItemRecord: Hashable, Sendable, Codable {
     /// When the item was removed; `nil` while active.
     public var removedAt: Date?
 
+    /// Defaults describe an active item holding no data; the epoch creation time suits fixtures that do not
+    /// care about time.
     public init(
         id: Int, parentCollectionID: Int, name: String, childType: CollectionChildType, category: String,
         data: [String: JSONValue] = [:], artifactID: Int? = nil, collectionID: Int? = nil,

@@ -22,6 +22,7 @@ public struct ResolvedPendingInputs: Hashable, Sendable, Codable {
     /// `task_configuration` value among them names the configuration collection (null: none applies).
     public var pendingFieldValues: [String: JSONValue]
 
+    /// Memberwise: the lookup-resolver builds it after the `Stage.pending` pass and hands it to the tag-computer.
     public init(
         taskType: TaskType,
         taskName: String,
@@ -65,6 +66,7 @@ public struct PendingTransitionResult: Hashable, Sendable, Codable {
     /// The configuration collection that applied, if any.
     public var configurationCollectionID: Int?
 
+    /// Memberwise: everything the tag-computer writes in the work request's PENDING transition.
     public init(
         configuredTaskData: JSONValue,
         dynamicTaskData: JSONValue,

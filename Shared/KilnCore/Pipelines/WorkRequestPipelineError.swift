@@ -16,6 +16,7 @@ public struct WorkRequestPipelineError: Error, Hashable, Sendable, CustomStringC
     /// What failed, keeping the typed error where there is one.
     public let cause: PipelineFailureCause
 
+    /// Keeps the stage and the typed cause apart, so the message can use Debusine's wording for the stage.
     public init(code: Code, cause: PipelineFailureCause) {
         self.code = code
         self.cause = cause

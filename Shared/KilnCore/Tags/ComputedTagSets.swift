@@ -8,6 +8,7 @@ public struct ComputedTagSets: Hashable, Sendable, Codable {
     /// The required set: TR (`scheduler_tags_required`) for a task, WR for a worker.
     public let required: ComputedTagSet
 
+    /// Memberwise.
     public init(provided: ComputedTagSet, required: ComputedTagSet) {
         self.provided = provided
         self.required = required

@@ -17,6 +17,7 @@ public struct TagRestrictionRule: Hashable, Sendable, Codable, CustomStringConve
     /// The provenances that may add those tags.
     public let allowed: Set<TagProvenance>
 
+    /// Memberwise; `prefix(_:allowed:)` and `exact(_:allowed:)` read better at call sites.
     public init(_ pattern: Pattern, allowed: Set<TagProvenance>) {
         self.pattern = pattern
         self.allowed = allowed
@@ -79,6 +80,7 @@ public struct ProvenanceRestrictions: Hashable, Sendable {
     /// The rules, checked in order; the first one that refuses a tag is the one reported.
     public let rules: [TagRestrictionRule]
 
+    /// Memberwise; the built-in tables are the `TagSetKind` ones (§6.3).
     public init(name: String, acceptedProvenances: Set<TagProvenance>, rules: [TagRestrictionRule]) {
         self.name = name
         self.acceptedProvenances = acceptedProvenances

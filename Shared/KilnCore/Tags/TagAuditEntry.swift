@@ -20,6 +20,7 @@ public struct TagAuditEntry: Hashable, Sendable, Codable, CustomStringConvertibl
     /// expression; `nil` when the tag was added directly.
     public let derivedBy: String?
 
+    /// `derivedBy` is nil for tags added directly rather than by a derivation rule.
     public init(tag: String, provenance: TagProvenance, outcome: Outcome, derivedBy: String? = nil) {
         self.tag = tag
         self.provenance = provenance

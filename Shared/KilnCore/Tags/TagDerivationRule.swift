@@ -8,6 +8,7 @@ public struct TagDerivationRule: Hashable, Sendable {
     /// What it adds.
     public let tags: Set<String>
 
+    /// Memberwise, from an already parsed condition.
     public init(condition: TagExpression, tags: Set<String>) {
         self.condition = condition
         self.tags = tags
@@ -29,6 +30,7 @@ public struct TagDerivationBatch: Hashable, Sendable {
     /// The batch's rules; all see the same snapshot of the set.
     public let rules: [TagDerivationRule]
 
+    /// Memberwise.
     public init(provenance: TagProvenance, rules: [TagDerivationRule]) {
         self.provenance = provenance
         self.rules = rules

@@ -79,11 +79,13 @@ extension TagExpression: CustomStringConvertible {
 }
 
 extension TagExpression: Codable {
+    /// Reads the expression text and parses it, so a malformed expression fails decoding with the parser's message.
     public init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
         try self.init(parsing: text)
     }
 
+    /// Writes the rendered text, the form configuration entries store (§6.7).
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(rendered)

@@ -10,6 +10,7 @@ public struct TagExpressionSyntaxError: Error, Hashable, Sendable, CustomStringC
     /// What was there instead.
     public let found: String
 
+    /// Memberwise; the parser fills in the offset and what it expected there.
     public init(expression: String, offset: Int, expected: String, found: String) {
         self.expression = expression
         self.offset = offset

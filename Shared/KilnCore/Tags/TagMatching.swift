@@ -5,6 +5,7 @@ public struct SchedulingTags: Hashable, Sendable, Codable {
     /// What this side demands of the other.
     public var required: Set<String>
 
+    /// Takes any sequence and dedupes it, so callers can pass arrays from JSON directly.
     public init(provided: some Sequence<String> = [String](), required: some Sequence<String> = [String]()) {
         self.provided = Set(provided)
         self.required = Set(required)
@@ -19,6 +20,7 @@ public struct TagMismatch: Hashable, Sendable, Codable, CustomStringConvertible 
     /// Worker-required tags the task does not provide (`WR \ TP`), sorted.
     public let tagsTaskLacks: [String]
 
+    /// Memberwise; callers pass the lists sorted.
     public init(tagsWorkerLacks: [String], tagsTaskLacks: [String]) {
         self.tagsWorkerLacks = tagsWorkerLacks
         self.tagsTaskLacks = tagsTaskLacks

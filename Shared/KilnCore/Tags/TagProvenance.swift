@@ -13,6 +13,7 @@ public enum TagProvenance: String, CaseIterable, Hashable, Sendable, Codable, Co
     /// The workspace's task configuration (`provide_tags`, `require_tags`).
     case workspace
 
+    /// Declaration order, so audit trails list provenances the same way every time.
     public static func < (lhs: TagProvenance, rhs: TagProvenance) -> Bool {
         allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
     }
@@ -25,6 +26,7 @@ public struct CandidateTags: Hashable, Sendable, Codable {
     /// The proposed tags of each provenance.
     public private(set) var byProvenance: [TagProvenance: Set<String>]
 
+    /// Drops empty entries, so two candidate sets with the same tags compare equal.
     public init(_ byProvenance: [TagProvenance: Set<String>] = [:]) {
         self.byProvenance = byProvenance.filter { !$0.value.isEmpty }
     }

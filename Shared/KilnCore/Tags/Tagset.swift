@@ -13,6 +13,7 @@ public struct Tagset: Sendable {
     /// Every decision so far, in the order it was made.
     public private(set) var audit: [TagAuditEntry] = []
 
+    /// An empty set guarded by `restrictions`; derivation rules run at `finalize()`.
     public init(restrictions: ProvenanceRestrictions, derivationRules: [TagDerivationBatch] = []) {
         self.restrictions = restrictions
         self.derivationRules = derivationRules
@@ -73,6 +74,7 @@ public struct ComputedTagSet: Hashable, Sendable, Codable {
     /// Every decision taken while building the set.
     public let audit: [TagAuditEntry]
 
+    /// Memberwise; `Tagset.finalize()` is what normally builds it.
     public init(tags: [String], audit: [TagAuditEntry]) {
         self.tags = tags
         self.audit = audit

@@ -7,6 +7,7 @@ public struct WorkerMetadataError: Error, Hashable, Sendable, CustomStringConver
     /// The offending value.
     public let found: JSONValue
 
+    /// Memberwise.
     public init(source: String, key: String, found: JSONValue) {
         self.source = source
         self.key = key
@@ -32,6 +33,7 @@ public struct WorkerTagInputs: Hashable, Sendable {
     /// Dynamic `required_tags`: ignored by [0.16]; kept here so the audit trail shows them being dropped.
     public var dynamicRequiredTags: [String]
 
+    /// Every tag list defaults to empty: the worker type alone still yields its `worker:type:` tag (§6.5).
     public init(
         workerType: WorkerType, staticProvidedTags: [String] = [], staticRequiredTags: [String] = [],
         dynamicProvidedTags: [String] = [], dynamicRequiredTags: [String] = []

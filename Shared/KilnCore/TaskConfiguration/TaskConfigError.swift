@@ -7,6 +7,7 @@ public struct TaskConfigError: Error, Hashable, Sendable, CustomStringConvertibl
     /// Extra detail, when there is any.
     public let reason: String?
 
+    /// Keeps the message in Debusine's exact wording, with any detail apart.
     public init(_ message: String, reason: String? = nil) {
         self.message = message
         self.reason = reason
@@ -22,6 +23,7 @@ public struct TaskConfigurationEntryError: Error, Hashable, Sendable, CustomStri
     /// What is wrong.
     public let problem: String
 
+    /// `key` is nil when the entry as a whole is wrong rather than one key.
     public init(key: String?, problem: String) {
         self.key = key
         self.problem = problem

@@ -11,6 +11,7 @@ public struct TaskConfigurationFold: Hashable, Sendable {
     /// Tags for the task-required set (workspace provenance).
     public private(set) var requireTags: Set<String> = []
 
+    /// The empty fold: nothing set, nothing locked, before the first entry (§5.6).
     public init() {}
 
     /// Folds one entry in: deletions, then defaults, then overrides (each skipping locked keys), then the

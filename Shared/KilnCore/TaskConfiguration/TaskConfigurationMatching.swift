@@ -40,6 +40,7 @@ public struct TaskConfigurationOrder: Hashable, Sendable, Comparable {
     /// The collection item id.
     public let itemID: Int
 
+    /// Absent `path` and `position` sort as `""` and 0, so legacy entries keep the [0.12] order (§5.4).
     public init(entry: TaskConfigurationEntry, itemID: Int) {
         path = entry.path ?? ""
         position = entry.position ?? 0
@@ -47,6 +48,8 @@ public struct TaskConfigurationOrder: Hashable, Sendable, Comparable {
         self.itemID = itemID
     }
 
+    /// Application order (§5.4): path, position, specificity rank, then item id; later entries win the fold
+    /// unless a key is locked.
     public static func < (lhs: TaskConfigurationOrder, rhs: TaskConfigurationOrder) -> Bool {
         (lhs.path, lhs.position, lhs.specificityRank, lhs.itemID)
             < (rhs.path, rhs.position, rhs.specificityRank, rhs.itemID)

@@ -6,6 +6,7 @@ public struct TaskConfigurationItem: Hashable, Sendable {
     /// The item's bare data (a configuration entry).
     public let data: JSONValue
 
+    /// Memberwise, for tests and the CLI that build entries without a store.
     public init(id: Int, data: JSONValue) {
         self.id = id
         self.data = data
@@ -28,6 +29,7 @@ public struct TaskConfigurationRequest: Hashable, Sendable {
     /// The task data as submitted.
     public var taskData: JSONValue
 
+    /// Memberwise: the tag-computer gathers the collection's items and the task's query first.
     public init(query: TaskConfigurationQuery, items: [TaskConfigurationItem], collectionID: Int, taskData: JSONValue) {
         self.query = query
         self.items = items
@@ -48,6 +50,7 @@ public struct ConfiguredTask: Hashable, Sendable {
     /// diamond references one twice): for the audit trail and `kiln show`.
     public let appliedEntries: [String]
 
+    /// Memberwise: `TaskConfigurator` fills it in once every entry is applied.
     public init(taskData: JSONValue, provideTags: [String], requireTags: [String], appliedEntries: [String]) {
         self.taskData = taskData
         self.provideTags = provideTags

@@ -20,6 +20,7 @@ public struct InternalWorkError: Error, Hashable, Sendable, CustomStringConverti
     /// What is wrong.
     public var reason: String
 
+    /// Memberwise.
     public init(workRequestID: Int, reason: String) {
         self.workRequestID = workRequestID
         self.reason = reason

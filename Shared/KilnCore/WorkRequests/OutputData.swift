@@ -9,6 +9,7 @@ public struct WorkRequestError: Hashable, Sendable, Codable {
     /// Machine-readable kind of failure.
     public var code: String
 
+    /// Memberwise.
     public init(message: String, code: String) {
         self.message = message
         self.code = code
@@ -31,6 +32,7 @@ public struct OutputData: Hashable, Sendable, Codable {
     /// [0.16] The confirmation a `Wait/confirm` task received (free-form).
     public var confirmation: JSONValue?
 
+    /// Everything defaults to "not set", so an update names only what it changes (see the type's doc).
     public init(
         runtimeStatistics: JSONValue? = nil, errors: [WorkRequestError]? = nil, skipReason: String? = nil,
         regressionAnalysis: JSONValue? = nil, confirmation: JSONValue? = nil

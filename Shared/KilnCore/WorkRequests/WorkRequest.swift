@@ -66,6 +66,8 @@ public struct WorkRequest: Hashable, Sendable, Identifiable {
     /// dead, the same work request handed out again) is refused instead of overwriting newer state.
     public var assignmentEpoch: Int
 
+    /// Memberwise; the defaults describe a freshly submitted work request: blocked, no result, no worker,
+    /// epoch 0.
     public init(
         id: Int, workspaceID: Int, createdAt: Date, createdBy: Int, taskType: TaskType, taskName: String,
         taskData: JSONValue = [:], status: WorkRequestStatus = .blocked, result: WorkRequestResult = .none,

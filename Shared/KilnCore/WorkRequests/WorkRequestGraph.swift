@@ -73,6 +73,7 @@ public struct WorkRequestGraph: Hashable, Sendable {
         lhs.workRequests == rhs.workRequests
     }
 
+    /// Hashes the work requests only, consistent with `==`: the indices are derived from them.
     public func hash(into hasher: inout Hasher) {
         hasher.combine(workRequests)
     }
@@ -93,6 +94,7 @@ public struct WorkRequestEdit: Hashable, Sendable {
     /// The row as it must be written.
     public var after: WorkRequest
 
+    /// Memberwise.
     public init(before: WorkRequest?, after: WorkRequest) {
         self.before = before
         self.after = after

@@ -13,6 +13,7 @@ public struct WorkRequestQueueKey: Hashable, Sendable, Comparable {
     /// Work-request id, the final tie-breaker.
     public var id: Int
 
+    /// Memberwise; `init(_:)` builds it from a work request.
     public init(effectivePriority: Int, createdAt: Date, id: Int) {
         self.effectivePriority = effectivePriority
         self.createdAt = createdAt
@@ -24,6 +25,7 @@ public struct WorkRequestQueueKey: Hashable, Sendable, Comparable {
         self.init(effectivePriority: workRequest.effectivePriority, createdAt: workRequest.createdAt, id: workRequest.id)
     }
 
+    /// Queue order (§1.6): higher effective priority first, then older first, then lower id.
     public static func < (lhs: WorkRequestQueueKey, rhs: WorkRequestQueueKey) -> Bool {
         if lhs.effectivePriority != rhs.effectivePriority { return lhs.effectivePriority > rhs.effectivePriority }
         if lhs.createdAt != rhs.createdAt { return lhs.createdAt < rhs.createdAt }
@@ -51,6 +53,7 @@ public struct WorkerTaskNameFilter: Hashable, Sendable {
     /// Lower-cased denylist.
     public let denylist: Set<String>
 
+    /// Lowercases both lists (task names match case-insensitively) and treats an empty allowlist as unset.
     public init(allowlist: [String]? = nil, denylist: [String]? = nil) {
         let allowed = Set((allowlist ?? []).map { $0.lowercased() })
         self.allowlist = allowed.isEmpty ? nil : allowed

@@ -63,6 +63,7 @@ public struct StatusChangeError: Error, Hashable, Sendable, CustomStringConverti
     /// Why, without the "cannot … work request N:" prefix.
     public var reason: String
 
+    /// Memberwise; `wrongStatus(_:_:)` builds the common case.
     public init(workRequestID: Int, transition: WorkRequestTransition, reason: String) {
         self.workRequestID = workRequestID
         self.transition = transition
@@ -95,6 +96,7 @@ public struct StaleResultError: Error, Hashable, Sendable, CustomStringConvertib
     /// Why the result was refused.
     public var reason: String
 
+    /// Memberwise.
     public init(workRequestID: Int, reason: String) {
         self.workRequestID = workRequestID
         self.reason = reason
@@ -110,6 +112,7 @@ public struct WorkerRunningLoad: Hashable, Sendable {
     /// How many of its work requests are RUNNING now.
     public var runningCount: Int
 
+    /// Memberwise.
     public init(concurrency: Int, runningCount: Int) {
         self.concurrency = concurrency
         self.runningCount = runningCount

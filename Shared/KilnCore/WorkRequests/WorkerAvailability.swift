@@ -23,6 +23,7 @@ public struct WorkerAvailability: Hashable, Sendable, Identifiable {
     /// it every hour; 65 minutes leaves slack).
     public static let metadataFreshness: TimeInterval = 65 * 60
 
+    /// Memberwise.
     public init(
         id: Int, workerType: WorkerType, connectedAt: Date?, dynamicMetadataUpdatedAt: Date?, tokenEnabled: Bool,
         concurrency: Int, activeWorkRequests: Int, workerPoolID: Int? = nil

@@ -30,6 +30,7 @@ public struct WorkflowData: Hashable, Sendable, Codable {
     /// Whether the UI shows a workflow expanded.
     public var expanded: Bool?
 
+    /// Defaults are Debusine's, so an empty `workflow_data` document decodes to the same value.
     public init(
         allowFailure: Bool = false, allowDependencyFailures: Bool = false, retryCount: Int = 0,
         needsInput: Bool? = nil, displayName: String? = nil, step: String? = nil, group: String? = nil,
@@ -63,6 +64,7 @@ public struct WorkflowData: Hashable, Sendable, Codable {
         case expanded
     }
 
+    /// Applies Debusine's defaults to absent flags and refuses a negative `retry_count`.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         allowFailure = try container.decodeIfPresent(Bool.self, forKey: .allowFailure) ?? false
@@ -82,6 +84,7 @@ public struct WorkflowData: Hashable, Sendable, Codable {
         expanded = try container.decodeIfPresent(Bool.self, forKey: .expanded)
     }
 
+    /// Always writes the scheduling flags; descriptive fields only when set, so documents round-trip.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(allowFailure, forKey: .allowFailure)
@@ -103,6 +106,7 @@ public struct ManualUnblockData: Hashable, Sendable, Codable {
     /// Every review, oldest first; kept so owners can see who let a work request through and why.
     public var log: [ManualUnblockReview]
 
+    /// An empty log: nobody has reviewed the work request yet.
     public init(log: [ManualUnblockReview] = []) {
         self.log = log
     }
@@ -127,6 +131,7 @@ public struct ManualUnblockReview: Hashable, Sendable, Codable {
     /// The decision, or `nil` for a comment that neither accepts nor rejects.
     public var action: ManualUnblockAction?
 
+    /// Notes and action are optional: a review may be a plain comment.
     public init(userID: Int, timestamp: Date, notes: String? = nil, action: ManualUnblockAction? = nil) {
         self.userID = userID
         self.timestamp = timestamp
@@ -141,6 +146,7 @@ public struct ManualUnblockReview: Hashable, Sendable, Codable {
         case action
     }
 
+    /// Reads the ISO 8601 timestamp text Debusine stores, refusing text that is not one.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         userID = try container.decode(Int.self, forKey: .userID)
@@ -154,6 +160,7 @@ public struct ManualUnblockReview: Hashable, Sendable, Codable {
         action = try container.decodeIfPresent(ManualUnblockAction.self, forKey: .action)
     }
 
+    /// Writes the timestamp as ISO 8601 text, as Debusine stores it.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(userID, forKey: .userID)

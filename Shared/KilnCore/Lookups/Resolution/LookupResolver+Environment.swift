@@ -2,6 +2,11 @@ extension LookupResolver {
     /// The category an environment lookup's bare first segment gets (`debian` → `debian@debian:environments`).
     public static var environmentDefaultCategory: String { LookupCategories.environments }
 
+    /// An environment lookup the way executor tasks make it (§3.3 `get_environment`): the task's architecture,
+    /// backend and format are added to a `match:` lookup, and the variant named after the task is tried before
+    /// the variant-less one, so a task-specific environment wins when it exists.
+    ///
+    /// - Throws: `LookupFailure` (the last not-found if no attempt matches), or the store's own error.
     public func lookupEnvironment(
         _ lookup: JSONValue,
         architecture: String,

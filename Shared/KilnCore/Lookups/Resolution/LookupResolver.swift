@@ -4,10 +4,12 @@ public struct LookupResolver<Store: LookupStore>: LookupResolving {
     /// Where the data comes from.
     public let store: Store
 
+    /// Wraps a store; the resolver holds no state of its own, so one per store is enough.
     public init(store: Store) {
         self.store = store
     }
 
+    /// Parses the JSON form, then resolves it against the store (§3.2, §3.4).
     public func lookupSingle(
         _ lookup: JSONValue,
         expect: LookupExpectType,
@@ -17,6 +19,7 @@ public struct LookupResolver<Store: LookupStore>: LookupResolving {
         try resolve(LookupSingle(parsing: lookup), expect: expect, defaultCategory: defaultCategory, context: context)
     }
 
+    /// Parses a list or dictionary lookup, then resolves every element in order (§3.1, §3.4).
     public func lookupMultiple(
         _ lookup: JSONValue,
         expect: LookupExpectType,
@@ -26,6 +29,8 @@ public struct LookupResolver<Store: LookupStore>: LookupResolving {
         try resolve(LookupMultiple(parsing: lookup), expect: expect, defaultCategory: defaultCategory, context: context)
     }
 
+    /// A lookup string that finds the same thing again later (§3.5 `reconstruct_lookup`): items keep their
+    /// collection path, so a promise later replaced by the real artifact is still found.
     public func reconstructLookup(_ result: LookupResult, context: LookupContext) -> String {
         if let parent = result.parentCollectionLookup, let item = result.collectionItem {
             return "\(parent)/name:\(item.name)"

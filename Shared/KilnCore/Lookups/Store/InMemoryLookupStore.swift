@@ -10,24 +10,31 @@ public struct InMemoryLookupStore: LookupStore, LookupFixtureSink, Hashable, Sen
     /// Collection items by id.
     public private(set) var items: [Int: CollectionItemRecord] = [:]
 
+    /// An empty store; fill it through the `LookupFixtureSink` methods, which check references.
     public init() {}
 
     // MARK: LookupStore
 
+    /// The workspace with this id.
     public func workspace(id: Int) -> WorkspaceRecord? { workspaces[id] }
 
+    /// The workspace named `scope/name`; the fixture methods keep the pair unique.
     public func workspace(scope: String, name: String) -> WorkspaceRecord? {
         workspaces.values.first { $0.scope == scope && $0.name == name }
     }
 
+    /// The artifact with this id.
     public func artifact(id: Int) -> ArtifactRecord? { artifacts[id] }
 
+    /// The collection with this id.
     public func collection(id: Int) -> CollectionRecord? { collections[id] }
 
+    /// The collection `name@category` of a workspace; the fixture methods keep it unique.
     public func collection(name: String, category: String, workspaceID: Int) -> CollectionRecord? {
         collections.values.first { $0.name == name && $0.category == category && $0.workspaceID == workspaceID }
     }
 
+    /// Active items of the collection passing `filter`, sorted by id so results are deterministic.
     public func activeItems(inCollection collectionID: Int, matching filter: ItemFilter) -> [CollectionItemRecord] {
         items.values
             .filter { $0.parentCollectionID == collectionID && $0.isActive && filter.matches($0) }
@@ -36,6 +43,7 @@ public struct InMemoryLookupStore: LookupStore, LookupFixtureSink, Hashable, Sen
 
     // MARK: LookupFixtureSink
 
+    /// Refuses a duplicate id or `scope/name`, as the database's constraints would.
     public mutating func addWorkspace(_ workspace: WorkspaceRecord) throws {
         guard workspaces[workspace.id] == nil else {
             throw LookupFixtureError.duplicateID(kind: "workspace", id: workspace.id)
@@ -46,6 +54,7 @@ public struct InMemoryLookupStore: LookupStore, LookupFixtureSink, Hashable, Sen
         workspaces[workspace.id] = workspace
     }
 
+    /// Refuses a duplicate id or an unknown workspace, as the database's constraints would.
     public mutating func addArtifact(_ artifact: ArtifactRecord) throws {
         guard artifacts[artifact.id] == nil else {
             throw LookupFixtureError.duplicateID(kind: "artifact", id: artifact.id)
@@ -56,6 +65,7 @@ public struct InMemoryLookupStore: LookupStore, LookupFixtureSink, Hashable, Sen
         artifacts[artifact.id] = artifact
     }
 
+    /// Refuses a duplicate id, an unknown workspace or a second `name@category` in the workspace.
     public mutating func addCollection(_ collection: CollectionRecord) throws {
         guard collections[collection.id] == nil else {
             throw LookupFixtureError.duplicateID(kind: "collection", id: collection.id)
@@ -76,6 +86,8 @@ public struct InMemoryLookupStore: LookupStore, LookupFixtureSink, Hashable, Sen
         collections[collection.id] = collection
     }
 
+    /// Refuses a duplicate id, a dangling reference, or a second active item of the same name in the
+    /// collection (§3.7: item names are unique among active items).
     public mutating func addItem(_ item: CollectionItemRecord) throws {
         guard items[item.id] == nil else { throw LookupFixtureError.duplicateID(kind: "collection item", id: item.id) }
         guard collections[item.parentCollectionID] != nil else {

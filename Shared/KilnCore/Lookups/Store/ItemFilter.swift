@@ -16,6 +16,7 @@ public struct ItemFilter: Hashable, Sendable {
     /// `srcpkg_name`/`srcpkg_version` data equal one pair); an empty list matches nothing.
     public var builtFrom: [SourcePackageIdentity]?
 
+    /// Every criterion defaults to "any", so the empty filter lets every item through.
     public init(
         childTypes: ItemChildTypeFilter = .any,
         category: String? = nil,
@@ -81,6 +82,7 @@ public struct ItemDataCondition: Hashable, Sendable {
     /// What the field must satisfy.
     public var test: ItemDataTest
 
+    /// Memberwise.
     public init(key: String, test: ItemDataTest) {
         self.key = key
         self.test = test
@@ -111,6 +113,7 @@ public struct SourcePackageIdentity: Hashable, Sendable {
     /// Source package version.
     public var version: String
 
+    /// Memberwise.
     public init(name: String, version: String) {
         self.name = name
         self.version = version

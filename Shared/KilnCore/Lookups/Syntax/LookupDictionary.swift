@@ -16,6 +16,7 @@ public struct LookupDictionary: Hashable, Sendable {
     /// [0.16] Fail instead of returning no items.
     public var errorOnEmpty: Bool
 
+    /// Defaults mirror Debusine's dictionary lookup: artifacts of any category and name, no filters (§3.4).
     public init(
         collection: LookupSingle,
         childType: LookupExpectType = .artifact,

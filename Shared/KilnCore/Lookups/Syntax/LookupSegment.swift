@@ -129,6 +129,7 @@ public struct EnvironmentMatchFilter: Hashable, Sendable {
     /// The value; for `variant` an empty value means "no variant".
     public var value: String
 
+    /// Memberwise; the parser checks `key` is one of `knownKeys`.
     public init(key: String, value: String) {
         self.key = key
         self.value = value

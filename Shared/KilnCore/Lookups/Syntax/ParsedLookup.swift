@@ -72,6 +72,7 @@ public struct LookupMultiple: Hashable, Sendable {
     /// The elements, in order.
     public var elements: [LookupMultipleElement]
 
+    /// Memberwise; parsing normalises every form into this list.
     public init(elements: [LookupMultipleElement]) {
         self.elements = elements
     }

@@ -76,6 +76,7 @@ public struct WorkspaceSelector: Hashable, Sendable {
     /// The workspace name.
     public var workspace: String
 
+    /// A nil scope means the current workspace's scope (`//workspace/…`).
     public init(scope: String? = nil, workspace: String) {
         self.scope = scope
         self.workspace = workspace
