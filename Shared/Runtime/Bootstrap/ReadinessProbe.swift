@@ -29,6 +29,7 @@ public struct ReadinessProbe: Service {
         self.logger = logger
     }
 
+    /// Probes every `interval` until shutdown, logging only changes, so a flapping broker shows up once per flip.
     public func run() async throws {
         let this = self
         await cancelWhenGracefulShutdown {

@@ -40,13 +40,21 @@ public enum RuntimeSettings {
 public struct RuntimeConfiguration: Sendable, Hashable {
     /// The service name (`app_id`, inbox consumer name, log `service`).
     public var service: String
+    /// The broker connection, from `KILN_AMQP_URL`.
     public var amqp: AMQPConnectionConfiguration
+    /// The database connection, from `KILN_POSTGRES_URL`, tagged with the service as `application_name`.
     public var postgres: PGConfiguration
+    /// Events handled at once, also the AMQP prefetch (`KILN_SERVICE_CONCURRENCY`).
     public var concurrency: Int
+    /// Average pause between sweeps (`KILN_SWEEP_INTERVAL`): the bound on how long a lost message delays work.
     public var sweepInterval: Duration
+    /// PostgreSQL connections this process opens at most (`KILN_POSTGRES_POOL_SIZE`).
     public var postgresPoolSize: Int
+    /// How long start-up keeps retrying the broker and the database before exiting (`KILN_STARTUP_TIMEOUT`).
     public var startupTimeout: Duration
+    /// The address the ops HTTP server binds (`KILN_OPS_HOST`).
     public var opsHost: String
+    /// The port of the health and metrics endpoints (`KILN_OPS_PORT`).
     public var opsPort: Int
 
     /// Reads and checks every runtime setting.

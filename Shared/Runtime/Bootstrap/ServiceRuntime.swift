@@ -8,14 +8,19 @@ import Store
 /// A started service's shared pieces — configuration, database pool, confirming publisher, readiness — and
 /// the factories that wire them into consumers, the outbox relay, sweepers and the service group.
 public final class ServiceRuntime: Sendable {
+    /// The checked settings, for services that size their own work by them.
     public let configuration: RuntimeConfiguration
+    /// The environment the settings came from, so a service reads its own extra settings the same way.
     public let environment: EnvironmentReader
     /// What every connection declares.
     public let topology: Topology
+    /// The database pool: PostgreSQL is the truth every handler and sweep reads and writes.
     public let pool: PGPool
     /// The confirming publisher shared by the outbox relay and the consumers' dead-lettering.
     public let publisher: AMQPPublisher
+    /// The readiness conditions behind `/health/ready`.
     public let readiness: Readiness
+    /// The service's logger (`kiln.<service>`), shared so every component logs under the same name.
     public let logger: Logger
     /// Publishes this service's outbox; wake it after a commit that enqueued events (consumers do so
     /// themselves).

@@ -42,6 +42,8 @@ public struct AMQPOutboxPublisher: OutboxPublishing {
             text: record.message.body.compactJSON, properties: properties, mandatory: true)
     }
 
+    /// Publishes the batch and returns the ids of the rows the broker confirmed; the others stay in the outbox
+    /// for the next round, so an event is never lost, only delayed (and consumers de-duplicate repeats).
     public func publishConfirmed(_ batch: [OutboxRecord]) async throws -> Set<Int> {
         let outcomes = try await publisher.publish(batch.map(message(for:)), window: window)
         var confirmed: Set<Int> = []

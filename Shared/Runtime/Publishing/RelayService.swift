@@ -19,6 +19,8 @@ public struct RelayService: Service {
         self.finalRounds = finalRounds
     }
 
+    /// Relays until graceful shutdown, then drains a few more rounds so events committed just before the
+    /// stop are not left for the next start.
     public func run() async throws {
         let relay = self.relay
         await cancelWhenGracefulShutdown { await relay.run() }

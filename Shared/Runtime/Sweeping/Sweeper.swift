@@ -48,6 +48,7 @@ public struct Sweeper: Service {
         interval * (1 + jitter * (2 * min(max(random, 0), 1) - 1))
     }
 
+    /// Sweeps at jittered intervals until shutdown, so replicas of a service do not all sweep at once.
     public func run() async throws {
         let this = self
         await cancelWhenGracefulShutdown {

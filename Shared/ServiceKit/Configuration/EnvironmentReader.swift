@@ -10,6 +10,7 @@ public struct EnvironmentReader: Sendable {
     /// The variables read; the process environment unless a test passes its own.
     public let variables: [String: String]
 
+    /// Defaults to the process environment; tests pass a dictionary instead of mutating the real one.
     public init(variables: [String: String] = ProcessInfo.processInfo.environment) {
         self.variables = variables
     }

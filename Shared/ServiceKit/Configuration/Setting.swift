@@ -13,6 +13,7 @@ public struct Setting: Sendable, Hashable {
     /// Secrets (passwords inside URLs, tokens) are redacted whenever configuration is logged.
     public let isSecret: Bool
 
+    /// A nil `default` makes the variable required; `secret` redacts its value whenever configuration is logged.
     public init(_ name: String, default defaultValue: String?, help: String, secret: Bool = false) {
         self.name = name
         self.defaultValue = defaultValue

@@ -8,8 +8,11 @@ import Logging
 /// lines from concurrent tasks never interleave, and nothing is buffered: a crashed container keeps its last
 /// line. Operators follow one service with `deploy/local/logs SERVICE` or `docker compose logs SERVICE`.
 public struct StructuredLogHandler: LogHandler {
+    /// Handler metadata (`logger[metadataKey:]`), written on every line; provider and event metadata override it.
     public var metadata: Logger.Metadata = [:]
+    /// swift-log's metadata provider (e.g. task-local values), asked at each event; it overrides handler metadata.
     public var metadataProvider: Logger.MetadataProvider?
+    /// The lowest level written, from `KILN_LOG_LEVEL` at start-up.
     public var logLevel: Logger.Level
     private let service: String
     private let format: LogFormat
@@ -32,11 +35,13 @@ public struct StructuredLogHandler: LogHandler {
         self.sink = sink
     }
 
+    /// One handler metadata value; `Logger` uses this for `logger[metadataKey:]`.
     public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
         get { metadata[key] }
         set { metadata[key] = newValue }
     }
 
+    /// Formats the event into one line and hands it to the sink in a single call, so lines never interleave.
     public func log(event: LogEvent) {
         var merged = metadata
         if let provided = metadataProvider?.get() { merged.merge(provided) { _, new in new } }

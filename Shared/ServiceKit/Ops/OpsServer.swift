@@ -18,8 +18,11 @@ public struct OpsServer: Service, CustomStringConvertible {
     ]
 
     private let application: Application<RouterResponder<BasicRequestContext>>
+    /// `OpsServer(host:port)`, so the service group's logs say which port the ops server took.
     public let description: String
 
+    /// Builds the routes; nothing listens until `run()`. The server's own request log is kept at `notice` and
+    /// above, so health probes do not flood the service log.
     public init(
         host: String, port: Int, readiness: Readiness, registry: PrometheusCollectorRegistry, logger: Logger
     ) {
@@ -45,6 +48,7 @@ public struct OpsServer: Service, CustomStringConvertible {
         self.description = "OpsServer(\(host):\(port))"
     }
 
+    /// Serves until the service group cancels it; it registers no signals itself, because the group owns them.
     public func run() async throws {
         try await application.runService(gracefulShutdownSignals: [])
     }

@@ -8,6 +8,7 @@ import Synchronization
 public final class Readiness: Sendable {
     private let conditions = Mutex<[String: Bool]>([:])
 
+    /// Registers `names` as not yet holding, so `/health/ready` reports 503 until each connection comes up.
     public init(conditions names: [String] = []) {
         conditions.withLock { state in for name in names { state[name] = false } }
     }
