@@ -15,7 +15,17 @@ public enum TagProvenance: String, CaseIterable, Hashable, Sendable, Codable, Co
 
     /// Declaration order, so audit trails list provenances the same way every time.
     public static func < (lhs: TagProvenance, rhs: TagProvenance) -> Bool {
-        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+        lhs.rank < rhs.rank
+    }
+
+    private var rank: Int {
+        switch self {
+        case .worker: 0
+        case .admin: 1
+        case .system: 2
+        case .user: 3
+        case .workspace: 4
+        }
     }
 }
 
