@@ -9,6 +9,7 @@ let strict: [SwiftSetting] = [
 
 let propertyBased = Target.Dependency.product(name: "PropertyBased", package: "swift-property-based")
 let logging = Target.Dependency.product(name: "Logging", package: "swift-log")
+let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: "swift-argument-parser")
 
 let package = Package(
     name: "kiln",
@@ -17,6 +18,7 @@ let package = Package(
         .library(name: "KilnCore", targets: ["KilnCore"]),
         .library(name: "KilnTasks", targets: ["KilnTasks"]),
         .library(name: "Store", targets: ["Store"]),
+        .executable(name: "kiln", targets: ["kiln"]),
     ],
     dependencies: [
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
@@ -25,6 +27,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
     ],
     targets: [
         // The pure core: model, JSON, lookups, Input* values, input fields, task framework, tags, task
@@ -56,6 +60,16 @@ let package = Package(
         // schema, the transactional outbox relay and the inbox.
         .target(name: "Store", dependencies: ["CLibPQ", "KilnCore", logging], path: "Shared/Store", swiftSettings: strict),
 
+        // The operator/user CLI: migrations, workspaces, artifacts, collections, work requests and workers,
+        // straight against PostgreSQL through the Store repositories.
+        .executableTarget(
+            name: "kiln",
+            dependencies: [
+                "Store", "KilnCore", "KilnTasks", "ServiceKit", argumentParser, logging,
+                .product(name: "Yams", package: "Yams"),
+            ],
+            path: "Services/kiln", swiftSettings: strict),
+
         .testTarget(
             name: "KilnCoreTests", dependencies: ["KilnCore", "KilnTestSupport", propertyBased],
             path: "Tests/KilnCoreTests", swiftSettings: strict),
@@ -68,6 +82,10 @@ let package = Package(
         // Integration tests against the real private cluster (deploy/local/postgres).
         .testTarget(
             name: "StoreTests", dependencies: ["Store", "KilnCore", "KilnTestSupport", logging], path: "Tests/StoreTests",
+            swiftSettings: strict),
+        // The repositories and the `kiln` executable (run as a real process) against the real private cluster.
+        .testTarget(
+            name: "CLITests", dependencies: ["Store", "KilnCore", "KilnTasks", "kiln", logging], path: "Tests/CLITests",
             swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]
