@@ -340,3 +340,10 @@ public enum WorkRequestRepository {
             eventReactions: try row.decode(JSONValue.self, named: "event_reactions"))
     }
 }
+
+extension WorkRequestRepository {
+    /// The work request that superseded `id` through a retry, if any.
+    public static func supersededBy(_ id: Int, on conn: PGConnection) async throws -> Int? {
+        try await conn.query("SELECT id FROM work_requests WHERE supersedes_id = $1", id).first?.decode(Int.self, at: 0)
+    }
+}
