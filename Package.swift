@@ -9,6 +9,7 @@ let strict: [SwiftSetting] = [
 
 let propertyBased = Target.Dependency.product(name: "PropertyBased", package: "swift-property-based")
 let logging = Target.Dependency.product(name: "Logging", package: "swift-log")
+let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: "swift-argument-parser")
 
 let package = Package(
     name: "kiln",
@@ -19,6 +20,7 @@ let package = Package(
         .library(name: "Store", targets: ["Store"]),
         .library(name: "AMQP", targets: ["AMQP"]),
         .library(name: "KilnRuntime", targets: ["KilnRuntime"]),
+        .executable(name: "kiln", targets: ["kiln"]),
     ],
     dependencies: [
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
@@ -27,6 +29,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
     ],
     targets: [
         // The pure core: model, JSON, lookups, Input* values, input fields, task framework, tags, task
@@ -75,6 +79,16 @@ let package = Package(
             ],
             path: "Shared/Runtime", swiftSettings: strict),
 
+        // The operator/user CLI: migrations, workspaces, artifacts, collections, work requests and workers,
+        // straight against PostgreSQL through the Store repositories.
+        .executableTarget(
+            name: "kiln",
+            dependencies: [
+                "Store", "KilnCore", "KilnTasks", "ServiceKit", argumentParser, logging,
+                .product(name: "Yams", package: "Yams"),
+            ],
+            path: "Services/kiln", swiftSettings: strict),
+
         .testTarget(
             name: "KilnCoreTests", dependencies: ["KilnCore", "KilnTestSupport", propertyBased],
             path: "Tests/KilnCoreTests", swiftSettings: strict),
@@ -107,6 +121,10 @@ let package = Package(
         // A benchmark, not a test: build with `-c release --product SchedulerBenchmark`.
         .executableTarget(
             name: "SchedulerBenchmark", dependencies: ["KilnCore"], path: "Tests/Benchmarks/SchedulerBenchmark",
+            swiftSettings: strict),
+        // The repositories and the `kiln` executable (run as a real process) against the real private cluster.
+        .testTarget(
+            name: "CLITests", dependencies: ["Store", "KilnCore", "KilnTasks", "kiln", logging], path: "Tests/CLITests",
             swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]

@@ -20,7 +20,7 @@ struct EventConsumerTests {
             let consumer = harness.consumer(handler: recordApplied)
             try await withRunning(consumer) {
                 let messageID = try await harness.pool.withTransaction { conn in
-                    try await EventPublishing.enqueueEvent(
+                    try await EventOutbox.enqueue(
                         .workRequestPending, KilnEvent(workRequestID: 41), on: conn, exchange: "",
                         routingKey: harness.queues.inbox)
                 }

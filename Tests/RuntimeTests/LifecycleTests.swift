@@ -24,7 +24,7 @@ struct LifecycleTests {
                 try await Task.sleep(for: .milliseconds(300))
                 try await recordApplied(context, conn)
                 if context.event.workRequestID ?? 0 < 100 {
-                    try await EventPublishing.enqueueEvent(
+                    try await EventOutbox.enqueue(
                         .workRequestPending, KilnEvent(workRequestID: (context.event.workRequestID ?? 0) + 100), on: conn,
                         exchange: "", routingKey: harness.queues.inbox)
                 }
@@ -76,12 +76,12 @@ struct LifecycleTests {
         #expect(String(decoding: message.body, as: UTF8.self) == #"{"schema_version":1,"work_request_id":12}"#)
     }
 
-    @Test("enqueueEvent refuses an event missing an identifier its routing key needs")
+    @Test("EventOutbox.enqueue refuses an event missing an identifier its routing key needs")
     func enqueueEventValidates() async throws {
         try await RuntimeHarness.with { harness in
             await #expect(throws: MessageError.self) {
                 try await harness.pool.withTransaction { conn in
-                    try await EventPublishing.enqueueEvent(.workRequestAssigned, KilnEvent(workRequestID: 1), on: conn)
+                    try await EventOutbox.enqueue(.workRequestAssigned, KilnEvent(workRequestID: 1), on: conn)
                 }
             }
             let unpublished = try await harness.pool.withConnection { try await Outbox.unpublishedCount(on: $0) }

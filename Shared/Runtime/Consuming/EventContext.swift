@@ -35,7 +35,7 @@ public struct EventContext: Sendable {
 /// Applies one event inside the consumer's transaction (which has already claimed the inbox row).
 ///
 /// Do every state change on `conn` (compare-and-set) and enqueue the events it causes with
-/// ``EventPublishing/enqueueEvent(_:_:on:messageID:exchange:routingKey:)`` on the same connection: they
+/// `EventOutbox.enqueue(_:_:on:messageID:exchange:routingKey:)` (module Store) on the same connection: they
 /// commit or vanish together. Throw ``EventRejected`` for input that can never be processed (the
 /// transaction is rolled back and the message dead-lettered with the reason); throw anything else for a
 /// failure worth retrying (rolled back, requeued, bounded by the queue's delivery limit).

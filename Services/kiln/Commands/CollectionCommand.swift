@@ -1,0 +1,255 @@
+import ArgumentParser
+import KilnCore
+import Store
+
+struct CollectionCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "collection",
+        abstract: "Create collections, add and remove items, list them, import many items from a file.",
+        discussion: """
+            A collection is named NAME@CATEGORY within a workspace (e.g. sid@debian:suite). Each name is held \
+            by at most one active item: adding a name that exists replaces the old item (kept as history).
+            """,
+        subcommands: [
+            CollectionCreate.self, CollectionAdd.self, CollectionRemove.self, CollectionList.self, CollectionImport.self,
+        ])
+}
+
+/// `NAME@CATEGORY`, the way a collection is named on the command line.
+struct CollectionName: CustomStringConvertible {
+    var name: String
+    var category: String
+
+    init(parsing text: String) throws {
+        guard let at = text.lastIndex(of: "@"), at != text.startIndex, text.index(after: at) != text.endIndex else {
+            throw CLIError("collection '\(text)' must be written NAME@CATEGORY, e.g. sid@debian:suite")
+        }
+        name = String(text[..<at])
+        category = String(text[text.index(after: at)...])
+    }
+
+    var description: String { "\(name)@\(category)" }
+
+    func require(workspaceID: Int, workspace: WorkspacePath, on conn: PGConnection) async throws -> CollectionRecord {
+        guard let record = try await CollectionRepository.find(
+            workspaceID: workspaceID, name: name, category: category, on: conn)
+        else {
+            throw RepositoryError.notFound(kind: "collection", key: "\(self) in workspace \(workspace)")
+        }
+        return record
+    }
+}
+
+struct CollectionCreate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "create",
+        abstract: "Create a collection NAME@CATEGORY in a workspace.",
+        discussion: """
+            Example:
+              kiln collection create sid@debian:suite --workspace debian/developers
+              kiln collection create default@debusine:task-configuration --workspace debian/developers
+            """)
+
+    @Argument(help: "The collection as NAME@CATEGORY.")
+    var collection: String
+
+    @Option(help: "The workspace (SCOPE/NAME).")
+    var workspace: String
+
+    @Option(help: "Collection data: inline JSON object or a JSON/YAML file (default {}).")
+    var data: String?
+
+    func run() async throws {
+        try await CLIRunner.run { pool in
+            let path = try WorkspacePath(parsing: workspace)
+            let name = try CollectionName(parsing: collection)
+            let payload = try data.map { try DataInput.object($0, what: "--data") } ?? [:]
+            let record = try await pool.withTransaction { conn in
+                let workspace = try await WorkspaceRepository.require(path, on: conn)
+                return try await CollectionRepository.create(
+                    workspaceID: workspace.id, name: name.name, category: name.category, data: payload, on: conn)
+            }
+            print("created collection \(name) (id \(record.id)) in \(path)")
+        }
+    }
+}
+
+struct CollectionAdd: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "add",
+        abstract: "Add an item (an artifact, a collection, or bare data) to a collection under a name.",
+        discussion: """
+            Exactly one of --artifact, --collection or --bare says what the item holds. An active item with \
+            the same name is replaced.
+
+            Examples:
+              kiln collection add sid@debian:suite --workspace debian/developers --name hello_2.10-3 --artifact 7
+              kiln collection add default@debusine:task-configuration --workspace debian/developers \\
+                  --name 'Worker:sbuild::' --bare debusine:task-configuration --data config.yaml
+            """)
+
+    @Argument(help: "The collection as NAME@CATEGORY.")
+    var collection: String
+
+    @Option(help: "The workspace (SCOPE/NAME).")
+    var workspace: String
+
+    @Option(help: "The item name.")
+    var name: String
+
+    @Option(help: "The id of the artifact the item holds.")
+    var artifact: Int?
+
+    @Option(name: .customLong("collection"), help: "The collection (NAME@CATEGORY, same workspace) the item holds.")
+    var childCollection: String?
+
+    @Option(help: "Make a bare item of this category (data only).")
+    var bare: String?
+
+    @Option(help: "Item data: inline JSON object or a JSON/YAML file (default {}).")
+    var data: String?
+
+    func validate() throws {
+        let given = [artifact != nil, childCollection != nil, bare != nil].filter { $0 }.count
+        guard given == 1 else {
+            throw ValidationError("give exactly one of --artifact ID, --collection NAME@CATEGORY or --bare CATEGORY")
+        }
+    }
+
+    func run() async throws {
+        try await CLIRunner.run { pool in
+            let path = try WorkspacePath(parsing: workspace)
+            let parentName = try CollectionName(parsing: collection)
+            let payload = try data.map { try DataInput.object($0, what: "--data") } ?? [:]
+            let childName = try childCollection.map(CollectionName.init(parsing:))
+            let (item, replaced) = try await pool.withTransaction { conn in
+                let workspace = try await WorkspaceRepository.require(path, on: conn)
+                let parent = try await parentName.require(workspaceID: workspace.id, workspace: path, on: conn)
+                let child: CollectionItemChild
+                if let artifact {
+                    child = .artifact(id: artifact)
+                } else if let childName {
+                    child = .collection(
+                        id: try await childName.require(workspaceID: workspace.id, workspace: path, on: conn).id)
+                } else {
+                    child = .bare(category: bare ?? "")
+                }
+                return try await CollectionRepository.addItem(
+                    collectionID: parent.id, name: name, child: child, data: payload, on: conn)
+            }
+            let replacedText = replaced.map { ", replacing item \($0)" } ?? ""
+            print("added item \(item.id) '\(item.name)' (\(item.childType.rawValue) \(item.category)) to \(parentName)\(replacedText)")
+        }
+    }
+}
+
+struct CollectionRemove: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "remove",
+        abstract: "Remove the active item of that name from a collection (it stays as history).",
+        discussion: """
+            Example:
+              kiln collection remove sid@debian:suite --workspace debian/developers --name hello_2.10-3
+            """)
+
+    @Argument(help: "The collection as NAME@CATEGORY.")
+    var collection: String
+
+    @Option(help: "The workspace (SCOPE/NAME).")
+    var workspace: String
+
+    @Option(help: "The item name.")
+    var name: String
+
+    func run() async throws {
+        try await CLIRunner.run { pool in
+            let path = try WorkspacePath(parsing: workspace)
+            let parentName = try CollectionName(parsing: collection)
+            let removed = try await pool.withTransaction { conn in
+                let workspace = try await WorkspaceRepository.require(path, on: conn)
+                let parent = try await parentName.require(workspaceID: workspace.id, workspace: path, on: conn)
+                return try await CollectionRepository.removeItem(collectionID: parent.id, name: name, on: conn)
+            }
+            print("removed item \(removed) '\(name)' from \(parentName)")
+        }
+    }
+}
+
+struct CollectionList: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "list",
+        abstract: "List the collections of a workspace, or the items of one collection.",
+        discussion: """
+            Examples:
+              kiln collection list --workspace debian/developers
+              kiln collection list sid@debian:suite --workspace debian/developers --all --json
+            """)
+
+    @Argument(help: "A collection (NAME@CATEGORY) whose items to list; omit to list the collections.")
+    var collection: String?
+
+    @Option(help: "The workspace (SCOPE/NAME).")
+    var workspace: String
+
+    @Flag(help: "Include removed items.")
+    var all = false
+
+    @Flag(help: "Print JSON instead of a table.")
+    var json = false
+
+    func run() async throws {
+        try await CLIRunner.run { pool in
+            let path = try WorkspacePath(parsing: workspace)
+            let parentName = try collection.map(CollectionName.init(parsing:))
+            try await pool.withConnection { conn in
+                let workspace = try await WorkspaceRepository.require(path, on: conn)
+                guard let parentName else {
+                    let collections = try await CollectionRepository.list(workspaceID: workspace.id, on: conn)
+                    if json {
+                        Output.json(
+                            .array(
+                                collections.map {
+                                    [
+                                        "id": .int($0.collection.id), "name": .string($0.collection.name),
+                                        "category": .string($0.collection.category), "data": .object($0.collection.data),
+                                        "active_items": .int($0.activeItems),
+                                    ]
+                                }))
+                    } else {
+                        Output.table(
+                            ["ID", "NAME", "CATEGORY", "ITEMS"],
+                            collections.map {
+                                [String($0.collection.id), $0.collection.name, $0.collection.category, String($0.activeItems)]
+                            })
+                    }
+                    return
+                }
+                let parent = try await parentName.require(workspaceID: workspace.id, workspace: path, on: conn)
+                let items = try await CollectionRepository.items(collectionID: parent.id, includeRemoved: all, on: conn)
+                if json {
+                    Output.json(.array(items.map(Self.json)))
+                } else {
+                    Output.table(
+                        ["ID", "NAME", "TYPE", "CATEGORY", "CHILD", "STATE", "DATA"],
+                        items.map { item in
+                            [
+                                String(item.id), item.name, item.childType.rawValue, item.category,
+                                (item.artifactID ?? item.collectionID).map(String.init) ?? "-",
+                                item.isActive ? "active" : "removed \(Output.time(item.removedAt))",
+                                JSONValue.object(item.data).compactJSON,
+                            ]
+                        })
+                }
+            }
+        }
+    }
+
+    static func json(_ item: CollectionItemRecord) -> JSONValue {
+        [
+            "id": .int(item.id), "name": .string(item.name), "child_type": .string(item.childType.rawValue),
+            "category": .string(item.category), "data": .object(item.data), "artifact_id": Output.optional(item.artifactID),
+            "collection_id": Output.optional(item.collectionID), "created_at": Output.jsonTime(item.createdAt),
+            "removed_at": Output.jsonTime(item.removedAt),
+        ]
+    }
+}

@@ -1,0 +1,174 @@
+import ArgumentParser
+import Foundation
+import KilnCore
+import Store
+
+struct ShowCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "show",
+        abstract: "Show one work request: status, result, priority, worker, tags with provenance, all its data.",
+        discussion: """
+            Tags come with their provenance from the tag audit trail (who proposed each tag, and which tags \
+            were dropped and why). Dynamic data includes task_input_fields: the Input* values resolved for the \
+            task (artifact ids and lookups as resolved).
+
+            Examples:
+              kiln show 12
+              kiln show 12 --json | jq .dynamic_task_data.task_input_fields
+            """)
+
+    @Argument(help: "The work request id.")
+    var id: Int
+
+    @Flag(help: "Print JSON instead of text.")
+    var json = false
+
+    struct Details: Sendable {
+        var stored: StoredWorkRequest
+        var workspace: String
+        var worker: String?
+        var createdBy: String?
+        var abortedBy: String?
+        var reverseDependencies: [Int]
+        var supersededBy: Int?
+        var audit: [TagAuditRecord]
+    }
+
+    func run() async throws {
+        try await CLIRunner.run { pool in
+            let details = try await pool.withConnection { conn in
+                let stored = try await WorkRequestRepository.require(id: id, on: conn)
+                let request = stored.workRequest
+                let workspace = try await WorkspaceRepository.find(id: request.workspaceID, on: conn)
+                return Details(
+                    stored: stored,
+                    workspace: workspace.map { "\($0.scope)/\($0.name)" } ?? String(request.workspaceID),
+                    worker: try await request.workerID.asyncMap { try await WorkerRepository.find(id: $0, on: conn)?.name }
+                        ?? nil,
+                    createdBy: try await WorkspaceRepository.user(id: request.createdBy, on: conn)?.username,
+                    abortedBy: try await request.abortedBy.asyncMap {
+                        try await WorkspaceRepository.user(id: $0, on: conn)?.username
+                    } ?? nil,
+                    reverseDependencies: try await WorkRequestRepository.reverseDependencies(of: id, on: conn),
+                    supersededBy: try await WorkRequestRepository.supersededBy(id, on: conn),
+                    audit: try await TagAuditRepository.events(for: .workRequest(id), on: conn))
+            }
+            if json {
+                Output.json(Self.json(details))
+            } else {
+                Self.printText(details)
+            }
+        }
+    }
+
+    /// For each tag of a set, the provenance of its latest kept audit event (`tag (provenance)`), or just the
+    /// tag when the audit trail has nothing on it.
+    static func tagLines(_ tags: Set<String>, set: TagAuditSetKind, audit: [TagAuditRecord]) -> [JSONValue] {
+        tags.sorted().map { tag in
+            let kept = audit.last { $0.tag == tag && $0.setKind == set && $0.action != .dropped }
+            return [
+                "tag": .string(tag), "provenance": Output.optional(kept?.provenance), "rule": Output.optional(kept?.rule),
+            ]
+        }
+    }
+
+    static func dropped(_ audit: [TagAuditRecord]) -> [JSONValue] {
+        audit.filter { $0.action == .dropped }.map {
+            [
+                "tag": .string($0.tag), "set": .string($0.setKind.rawValue), "provenance": .string($0.provenance),
+                "reason": Output.optional($0.rule),
+            ]
+        }
+    }
+
+    static func json(_ details: Details) -> JSONValue {
+        let request = details.stored.workRequest
+        let outputData: JSONValue? = try? request.outputData.map { try JSONValue.from($0) }
+        return [
+            "id": .int(request.id), "workspace": .string(details.workspace), "task_type": .string(request.taskType.rawValue),
+            "task_name": .string(request.taskName), "status": .string(request.status.rawValue),
+            "pending_stage": Output.optional(details.stored.pendingStage?.rawValue),
+            "result": .string(request.result.rawValue), "priority_base": .int(request.priorityBase),
+            "priority_adjustment": .int(request.priorityAdjustment), "priority": .int(request.effectivePriority),
+            "worker": Output.optional(details.worker), "worker_id": Output.optional(request.workerID),
+            "assignment_epoch": .int(request.assignmentEpoch), "created_at": Output.jsonTime(request.createdAt),
+            "created_by": Output.optional(details.createdBy), "pending_at": Output.jsonTime(request.pendingAt),
+            "started_at": Output.jsonTime(request.startedAt), "completed_at": Output.jsonTime(request.completedAt),
+            "aborted_by": Output.optional(details.abortedBy),
+            "dependencies": .array(request.dependencyIDs.sorted().map(JSONValue.int)),
+            "reverse_dependencies": .array(details.reverseDependencies.map(JSONValue.int)),
+            "supersedes": Output.optional(request.supersedesID), "superseded_by": Output.optional(details.supersededBy),
+            "retry_count": .int(request.workflowData.retryCount),
+            "scheduler_tags_provided": .array(tagLines(request.schedulerTagsProvided, set: .provided, audit: details.audit)),
+            "scheduler_tags_required": .array(tagLines(request.schedulerTagsRequired, set: .required, audit: details.audit)),
+            "dropped_tags": .array(dropped(details.audit)),
+            "task_data": request.taskData, "configured_task_data": request.configuredTaskData ?? .null,
+            "dynamic_task_data": request.dynamicTaskData ?? .null, "output_data": outputData ?? .null,
+        ]
+    }
+
+    static func printText(_ details: Details) {
+        let request = details.stored.workRequest
+        var pairs: [(String, String)] = [
+            ("Work request", String(request.id)),
+            ("Workspace", details.workspace),
+            ("Task", "\(request.taskType.rawValue)/\(request.taskName)"),
+            ("Status", details.stored.displayStatus),
+            ("Result", request.result.rawValue.orDash),
+            (
+                "Priority",
+                "\(request.effectivePriority) (base \(request.priorityBase), adjustment \(request.priorityAdjustment))"
+            ),
+            ("Worker", details.worker.map { "\($0) (epoch \(request.assignmentEpoch))" } ?? "-"),
+            ("Created", "\(Output.time(request.createdAt)) by \(details.createdBy ?? "-")"),
+            ("Pending at", Output.time(request.pendingAt)),
+            ("Started", Output.time(request.startedAt)),
+            ("Completed", Output.time(request.completedAt)),
+        ]
+        if let abortedBy = details.abortedBy { pairs.append(("Aborted by", abortedBy)) }
+        pairs.append(("Depends on", request.dependencyIDs.sorted().map(String.init).joined(separator: ", ").orDash))
+        pairs.append(("Needed by", details.reverseDependencies.map(String.init).joined(separator: ", ").orDash))
+        if let supersedes = request.supersedesID { pairs.append(("Supersedes", String(supersedes))) }
+        if let supersededBy = details.supersededBy { pairs.append(("Superseded by", String(supersededBy))) }
+        pairs.append(("Retry count", String(request.workflowData.retryCount)))
+        Output.fields(pairs)
+
+        for (title, tags, set) in [
+            ("Tags provided", request.schedulerTagsProvided, TagAuditSetKind.provided),
+            ("Tags required", request.schedulerTagsRequired, TagAuditSetKind.required),
+        ] {
+            print("\(title):" + (tags.isEmpty ? " -" : ""))
+            for line in tagLines(tags, set: set, audit: details.audit) {
+                let object = line.objectValue ?? [:]
+                let provenance = object["provenance"]?.stringValue.map { " (\($0))" } ?? ""
+                let rule = object["rule"]?.stringValue.map { " via \($0)" } ?? ""
+                print("  \(object["tag"]?.stringValue ?? "")\(provenance)\(rule)")
+            }
+        }
+        let droppedTags = dropped(details.audit)
+        if !droppedTags.isEmpty {
+            print("Dropped tags:")
+            for line in droppedTags {
+                let object = line.objectValue ?? [:]
+                print(
+                    "  \(object["tag"]?.stringValue ?? "") [\(object["set"]?.stringValue ?? "")] "
+                        + "(\(object["provenance"]?.stringValue ?? "")): \(object["reason"]?.stringValue ?? "")")
+            }
+        }
+        block("Task data", request.taskData)
+        block("Configured task data", request.configuredTaskData)
+        block("Dynamic task data", request.dynamicTaskData)
+        let outputData: JSONValue? = try? request.outputData.map { try JSONValue.from($0) }
+        block("Output data", outputData)
+    }
+
+    static func block(_ title: String, _ value: JSONValue?) {
+        guard let value else {
+            print("\(title): -")
+            return
+        }
+        print("\(title):")
+        let text = Output.pretty(value)
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) { print("  " + line) }
+    }
+}

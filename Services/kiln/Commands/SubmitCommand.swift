@@ -1,0 +1,97 @@
+import ArgumentParser
+import KilnCore
+import KilnTasks
+import Store
+
+struct SubmitCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "submit",
+        abstract: "Create a work request after validating its task data against the task's model.",
+        discussion: """
+            The task data (--data, then each --set on top) is validated BEFORE anything is written: an unknown \
+            task or invalid data is refused with the task model's exact error. The work request is created \
+            BLOCKED; if it can be unblocked at once (no unfinished dependency) it becomes pending-requested and \
+            the services resolve its inputs, configure it and schedule it. With --depends-on it waits for those \
+            work requests; if one has already failed, it is aborted at once.
+
+            Examples:
+              kiln submit noop --workspace debian/developers --set result=true
+              kiln submit sbuild --workspace debian/developers --data sbuild.json --priority 10
+              kiln submit lintian --workspace debian/developers --data '{"input": {"source_artifact": 7}}' --depends-on 12
+            """)
+
+    @Argument(help: "The task name, e.g. noop, sbuild, lintian (case-insensitive).")
+    var taskName: String
+
+    @Option(help: "The workspace (SCOPE/NAME).")
+    var workspace: String
+
+    @Option(name: .customLong("type"), help: "The task type: worker (default), server, signing, internal, wait.")
+    var taskType = "worker"
+
+    @Option(help: "Task data: inline JSON object or a JSON/YAML file (default {}).")
+    var data: String?
+
+    @Option(name: .customLong("set"), help: "Set KEY=VALUE in the task data (dotted keys nest; VALUE is JSON or text); repeat.")
+    var assignments: [String] = []
+
+    @Option(help: "Base priority (higher runs first; default 0).")
+    var priority = 0
+
+    @Option(name: .customLong("depends-on"), help: "A work request id that must finish first; repeat.")
+    var dependsOn: [Int] = []
+
+    @Option(name: .customLong("created-by"), help: "The creating user (default $USER; created if new).")
+    var createdBy: String?
+
+    @Flag(help: "Print the result as JSON.")
+    var json = false
+
+    func run() async throws {
+        try await CLIRunner.run { pool in
+            guard let type = TaskType(caseInsensitive: taskType) else {
+                throw CLIError(
+                    "unknown task type '\(taskType)': expected one of "
+                        + TaskType.allCases.map { $0.rawValue.lowercased() }.joined(separator: ", "))
+            }
+            let path = try WorkspacePath(parsing: workspace)
+            let base = try data.map { try DataInput.document($0, what: "--data") } ?? [:]
+            let taskData = try DataInput.applying(assignments, to: base)
+            let registry = try KilnTasks.registry()
+            // Validate before touching the database: a bad submission never reaches a transaction.
+            let probe = WorkRequestSubmission(workspaceID: 0, createdBy: 0, taskType: type, taskName: taskName, taskData: taskData)
+            do {
+                _ = try probe.validated(by: registry)
+            } catch {
+                throw CLIError("cannot submit \(type.rawValue) task '\(taskName)': \(error)")
+            }
+            let user = ActingUser.name(createdBy)
+            let (outcome, stored) = try await pool.withCASRetry { conn in
+                let workspace = try await WorkspaceRepository.require(path, on: conn)
+                let creator = try await WorkspaceRepository.findOrCreateUser(user, on: conn)
+                var submission = probe
+                submission.workspaceID = workspace.id
+                submission.createdBy = creator.id
+                submission.priorityBase = priority
+                submission.dependencyIDs = dependsOn
+                let outcome = try await WorkRequestOperations.submit(try submission.validated(by: registry), on: conn)
+                return (outcome, try await WorkRequestRepository.require(id: outcome.id, on: conn))
+            }
+            if json {
+                Output.json([
+                    "id": .int(outcome.id), "status": .string(stored.workRequest.status.rawValue),
+                    "pending_stage": Output.optional(stored.pendingStage?.rawValue),
+                    "aborted": .array(outcome.aborted.map(JSONValue.int)),
+                ])
+                return
+            }
+            var line = "submitted work request \(outcome.id) (\(stored.displayStatus))"
+            if stored.workRequest.status == .blocked && stored.pendingStage == nil {
+                line += ": waiting for " + stored.workRequest.dependencyIDs.sorted().map(String.init).joined(separator: ", ")
+            } else if stored.workRequest.status == .aborted {
+                line += ": a dependency already failed"
+            }
+            print(line)
+        }
+    }
+}

@@ -1,0 +1,260 @@
+import ArgumentParser
+import KilnCore
+import Store
+
+struct WorkerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "worker",
+        abstract: "List, inspect, create, enable and disable workers; edit their static metadata.",
+        subcommands: [
+            WorkerList.self, WorkerShow.self, WorkerCreate.self, WorkerEnable.self, WorkerDisable.self,
+            WorkerEditMetadata.self,
+        ])
+}
+
+/// Parses `--type` for worker commands.
+func parseWorkerType(_ text: String) throws -> WorkerType {
+    guard let type = WorkerType(rawValue: text.lowercased()), type == .external || type == .signing else {
+        throw CLIError("unknown worker type '\(text)': expected external or signing")
+    }
+    return type
+}
+
+struct WorkerList: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "list",
+        abstract: "List workers: type, enabled, connected, load, provided tags.",
+        discussion: """
+            Example:
+              kiln worker list
+              kiln worker list --json
+            """)
+
+    @Flag(help: "Print JSON instead of a table.")
+    var json = false
+
+    func run() async throws {
+        try await CLIRunner.run { pool in
+            let workers = try await pool.withConnection { conn in try await WorkerRepository.list(on: conn) }
+            if json {
+                Output.json(.array(workers.map(WorkerShow.json)))
+                return
+            }
+            Output.table(
+                ["NAME", "TYPE", "ENABLED", "CONNECTED", "LOAD", "PROVIDED TAGS"],
+                workers.map { worker in
+                    [
+                        worker.name, worker.workerType.rawValue, worker.enabled ? "yes" : "no",
+                        worker.connectedAt == nil ? "no" : "since \(Output.time(worker.connectedAt))",
+                        "\(worker.activeWorkRequests)/\(worker.concurrency)",
+                        worker.providedTags.joined(separator: ",").orDash,
+                    ]
+                })
+        }
+    }
+}
+
+struct WorkerShow: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "show",
+        abstract: "Show one worker: state, metadata, tag sets, tokens (digests only) and assigned work.",
+        discussion: """
+            Example:
+              kiln worker show builder-1-example-org
+            """)
+
+    @Argument(help: "The worker name.")
+    var name: String
+
+    @Flag(help: "Print JSON instead of text.")
+    var json = false
+
+    func run() async throws {
+        try await CLIRunner.run { pool in
+            let (worker, tokens, assigned) = try await pool.withConnection { conn in
+                let worker = try await WorkerRepository.require(name: name, on: conn)
+                return (
+                    worker, try await TokenRepository.tokens(ofWorker: worker.id, on: conn),
+                    try await WorkRequestRepository.assigned(toWorker: worker.id, on: conn)
+                )
+            }
+            if json {
+                var object = Self.json(worker).objectValue ?? [:]
+                object["tokens"] = .array(
+                    tokens.map {
+                        [
+                            "kind": .string($0.kind.rawValue), "enabled": .bool($0.enabled),
+                            "digest": .string($0.digest), "expires_at": Output.jsonTime($0.expiresAt),
+                        ]
+                    })
+                object["assigned_work_requests"] = .array(assigned.map { .int($0.workRequest.id) })
+                Output.json(.object(object))
+                return
+            }
+            Output.fields([
+                ("Worker", worker.name), ("Type", worker.workerType.rawValue), ("Enabled", worker.enabled ? "yes" : "no"),
+                ("Connected", worker.connectedAt.map { "since \(Output.time($0))" } ?? "no"),
+                ("Load", "\(worker.activeWorkRequests)/\(worker.concurrency)"),
+                ("Registered", Output.time(worker.registeredAt)),
+                ("Provided tags", worker.providedTags.joined(separator: ", ").orDash),
+                ("Required tags", worker.requiredTags.joined(separator: ", ").orDash),
+                ("Static metadata", JSONValue.object(worker.staticMetadata).compactJSON),
+                ("Dynamic metadata", JSONValue.object(worker.dynamicMetadata).compactJSON),
+                (
+                    "Tokens",
+                    tokens.map { "\($0.kind.rawValue) \($0.enabled ? "enabled" : "disabled") sha256:\($0.digest.prefix(12))…" }
+                        .joined(separator: "; ").orDash
+                ),
+                ("Assigned", assigned.map { "\($0.workRequest.id) (\($0.displayStatus))" }.joined(separator: ", ").orDash),
+            ])
+        }
+    }
+
+    static func json(_ worker: WorkerRecord) -> JSONValue {
+        [
+            "id": .int(worker.id), "name": .string(worker.name), "worker_type": .string(worker.workerType.rawValue),
+            "enabled": .bool(worker.enabled), "concurrency": .int(worker.concurrency),
+            "active_work_requests": .int(worker.activeWorkRequests), "connected_at": Output.jsonTime(worker.connectedAt),
+            "registered_at": Output.jsonTime(worker.registeredAt),
+            "provided_tags": .array(worker.providedTags.map(JSONValue.string)),
+            "required_tags": .array(worker.requiredTags.map(JSONValue.string)),
+            "static_metadata": .object(worker.staticMetadata), "dynamic_metadata": .object(worker.dynamicMetadata),
+        ]
+    }
+}
+
+struct WorkerCreate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "create",
+        abstract: "Pre-create a worker for an FQDN and print its one-time activation token.",
+        discussion: """
+            The worker is named from the FQDN (dots become hyphens; -2, -3 … on a clash). Give the printed \
+            activation token to the worker (kiln-worker --activation-token): it is valid for 15 minutes and \
+            shown only now; Kiln stores only its SHA-256 digest.
+
+            Examples:
+              kiln worker create builder-1.example.org
+              kiln worker create signer.example.org --type signing
+            """)
+
+    @Argument(help: "The worker's fully qualified domain name.")
+    var fqdn: String
+
+    @Option(name: .customLong("type"), help: "external (default) or signing.")
+    var workerType = "external"
+
+    @Flag(help: "Print the result as JSON.")
+    var json = false
+
+    func run() async throws {
+        try await CLIRunner.run { pool in
+            let type = try parseWorkerType(workerType)
+            let created = try await pool.withTransaction { conn in
+                try await WorkerRepository.create(fqdn: fqdn, workerType: type, on: conn)
+            }
+            if json {
+                Output.json([
+                    "name": .string(created.worker.name), "id": .int(created.worker.id),
+                    "worker_type": .string(created.worker.workerType.rawValue),
+                    "activation_token": .string(created.activationToken),
+                    "activation_expires_at": Output.jsonTime(created.activationExpiresAt),
+                ])
+            } else {
+                print("created \(created.worker.workerType.rawValue) worker \(created.worker.name)")
+                print("activation token (valid until \(Output.time(created.activationExpiresAt)), shown only once):")
+                print(created.activationToken)
+            }
+        }
+    }
+}
+
+struct WorkerEnable: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "enable",
+        abstract: "Enable a worker so it may connect and receive work.",
+        discussion: """
+            Signing workers hold private keys: enabling one needs an explicit --type signing.
+
+            Examples:
+              kiln worker enable builder-1-example-org
+              kiln worker enable signer-example-org --type signing
+            """)
+
+    @Argument(help: "The worker name.")
+    var name: String
+
+    @Option(name: .customLong("type"), help: "Confirm the worker type (required, as signing, for signing workers).")
+    var workerType: String?
+
+    func run() async throws {
+        try await CLIRunner.run { pool in
+            let type = try workerType.map(parseWorkerType)
+            let changed = try await pool.withTransaction { conn in
+                try await WorkerRepository.enable(name: name, confirmedType: type, on: conn)
+            }
+            print(changed ? "enabled worker \(name)" : "worker \(name) was already enabled")
+        }
+    }
+}
+
+struct WorkerDisable: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "disable",
+        abstract: "Disable a worker: its tokens stop working and its pending/running work goes back to the queue.",
+        discussion: """
+            Example:
+              kiln worker disable builder-1-example-org
+            """)
+
+    @Argument(help: "The worker name.")
+    var name: String
+
+    func run() async throws {
+        try await CLIRunner.run { pool in
+            let deAssigned = try await pool.withCASRetry { conn in
+                try await WorkerRepository.disable(name: name, on: conn)
+            }
+            guard let deAssigned else {
+                print("worker \(name) was already disabled")
+                return
+            }
+            let work =
+                deAssigned.isEmpty
+                ? "" : "; de-assigned work requests " + deAssigned.map(String.init).joined(separator: ", ")
+            print("disabled worker \(name)\(work)")
+        }
+    }
+}
+
+struct WorkerEditMetadata: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "edit-metadata",
+        abstract: "Replace a worker's static metadata from a JSON or YAML file.",
+        discussion: """
+            Known keys: tasks_allowlist, tasks_denylist, provided_tags, required_tags (lists of strings); any \
+            other key overrides the worker's dynamic value of the same name. The tag-computer recomputes the \
+            worker's tags afterwards.
+
+            Example (metadata.yaml holds `provided_tags: [worker:build-profile:nocheck]`):
+              kiln worker edit-metadata builder-1-example-org --file metadata.yaml
+            """)
+
+    @Argument(help: "The worker name.")
+    var name: String
+
+    @Option(help: "The metadata file (JSON, or YAML for .yaml/.yml).")
+    var file: String
+
+    func run() async throws {
+        try await CLIRunner.run { pool in
+            let value = try DataInput.file(file, what: "--file")
+            guard let metadata = value.objectValue else {
+                throw CLIError("--file must hold an object, not \(value.typeName)")
+            }
+            try await pool.withTransaction { conn in
+                try await WorkerRepository.setStaticMetadata(name: name, metadata: metadata, on: conn)
+            }
+            print("updated static metadata of worker \(name) (\(metadata.count) key(s))")
+        }
+    }
+}

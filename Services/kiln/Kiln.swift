@@ -1,0 +1,31 @@
+import ArgumentParser
+
+/// `kiln`: the operator and user command line, talking to PostgreSQL directly (the truth), so it works
+/// whether or not the services run; what it changes reaches the services through the outbox.
+@main
+struct Kiln: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "kiln",
+        abstract: "Manage a Kiln build farm: schema, workspaces, artifacts, collections, work requests, workers.",
+        discussion: """
+            kiln talks to PostgreSQL directly. Set KILN_POSTGRES_URL (default \
+            postgresql://kiln:kiln@127.0.0.1:55432/kiln) and, optionally, KILN_POSTGRES_SCHEMA.
+
+            A first session:
+              kiln migrate
+              kiln workspace create debian/developers
+              kiln submit noop --workspace debian/developers --set result=true
+              kiln list
+              kiln show 1
+
+            Every read command takes --json. Errors print one line on stderr and exit with status 1 (refused: \
+            unknown name, invalid data, a transition the state machine forbids) or 3 (configuration or database \
+            unavailable); usage errors exit with 64.
+            """,
+        subcommands: [
+            MigrateCommand.self, WorkspaceCommand.self, ArtifactCommand.self, CollectionCommand.self,
+            SubmitCommand.self, ListCommand.self, ShowCommand.self, AbortCommand.self, RetryCommand.self,
+            WorkerCommand.self,
+        ]
+    )
+}

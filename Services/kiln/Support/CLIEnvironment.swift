@@ -1,0 +1,88 @@
+import Foundation
+import Logging
+import ServiceKit
+import Store
+
+/// The settings `kiln` reads from the environment (documented in `deploy/docs/cli.md`).
+enum CLISettings {
+    static let postgresURL = Setting(
+        "KILN_POSTGRES_URL", default: "postgresql://kiln:kiln@127.0.0.1:55432/kiln",
+        help: "libpq URI of the Kiln database", secret: true)
+    static let postgresSchema = Setting(
+        "KILN_POSTGRES_SCHEMA", default: "",
+        help: "schema holding Kiln's tables (empty: the server's search_path, normally public)")
+
+    static let all = [postgresURL, postgresSchema]
+}
+
+/// A refusal worth one line on stderr and a non-zero exit, rather than a stack of context.
+struct CLIError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Exit statuses: documented so scripts can tell "you asked for something impossible" from "the database is
+/// not there".
+enum CLIExit {
+    /// The request was refused: unknown name or id, invalid input, a state-machine refusal.
+    static let refused: Int32 = 1
+    /// Configuration or database trouble: bad `KILN_POSTGRES_URL`, server unreachable, schema missing.
+    static let unavailable: Int32 = 3
+}
+
+/// Opens the database for one command and turns every failure into one clear line and an exit status.
+enum CLIRunner {
+    /// Warnings and errors only: the CLI's own output is what the user asked for.
+    static var logger: Logger {
+        var logger = Logger(label: "kiln.cli")
+        logger.logLevel = .warning
+        return logger
+    }
+
+    static func run<Result: Sendable>(_ body: (PGPool) async throws -> Result) async throws -> Result {
+        let pool: PGPool
+        do {
+            let environment = EnvironmentReader()
+            let url = try environment.string(CLISettings.postgresURL)
+            let schema = try environment.string(CLISettings.postgresSchema)
+            if !schema.isEmpty && !PGIdentifier.isPlain(schema) {
+                throw CLIError(
+                    "configuration error: KILN_POSTGRES_SCHEMA='\(schema)' is invalid: expected letters, digits and _")
+            }
+            pool = PGPool(
+                configuration: PGConfiguration(
+                    url: url, applicationName: "kiln-cli", searchPath: schema.isEmpty ? nil : [schema]),
+                size: 1, logger: Self.logger)
+        } catch {
+            fail(error, status: CLIExit.unavailable)
+        }
+        do {
+            let result = try await body(pool)
+            await pool.close()
+            return result
+        } catch {
+            await pool.close()
+            if let pgError = error as? PGError {
+                switch pgError {
+                case .connectionFailed, .connectionLost, .invalidConfiguration:
+                    fail(error, status: CLIExit.unavailable)
+                case .server(let server) where server.sqlState == "42P01":
+                    fail(
+                        CLIError("\(server.message): the database is not migrated; run `kiln migrate` first"),
+                        status: CLIExit.unavailable)
+                default:
+                    fail(error, status: CLIExit.refused)
+                }
+            }
+            fail(error, status: CLIExit.refused)
+        }
+    }
+
+    /// Prints `kiln: <message>` on stderr and exits with `status`.
+    static func fail(_ error: any Error, status: Int32) -> Never {
+        let text = String(describing: error)
+        let oneLine = text.split(whereSeparator: \.isNewline).joined(separator: " ")
+        FileHandle.standardError.write(Data("kiln: \(oneLine)\n".utf8))
+        exit(status)
+    }
+}

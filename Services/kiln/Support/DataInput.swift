@@ -1,0 +1,116 @@
+import Foundation
+import KilnCore
+import Yams
+
+/// Reads the JSON (or YAML) documents the commands accept: `--data` is either a file path or inline JSON,
+/// files ending in `.yaml`/`.yml` are YAML, and `--set key.path=value` edits the result.
+enum DataInput {
+    /// `argument` as a document: inline JSON when it starts with `{` or `[`, `-` for stdin, else a file.
+    static func document(_ argument: String, what: String) throws -> JSONValue {
+        let trimmed = argument.trimmingCharacters(in: .whitespacesAndNewlines)
+        if trimmed.hasPrefix("{") || trimmed.hasPrefix("[") {
+            do {
+                return try JSONValue.parse(trimmed)
+            } catch {
+                throw CLIError("\(what) is not valid JSON: \(error)")
+            }
+        }
+        return try file(argument, what: what)
+    }
+
+    /// The document in file `path` (`-` = stdin): YAML for `.yaml`/`.yml`, JSON otherwise.
+    static func file(_ path: String, what: String) throws -> JSONValue {
+        let data: Data
+        if path == "-" {
+            data = FileHandle.standardInput.readDataToEndOfFile()
+        } else {
+            guard FileManager.default.fileExists(atPath: path) else {
+                throw CLIError("\(what): no such file '\(path)' (give a file path or inline JSON starting with '{')")
+            }
+            guard let contents = FileManager.default.contents(atPath: path) else {
+                throw CLIError("\(what): cannot read '\(path)'")
+            }
+            data = contents
+        }
+        let isYAML = path.hasSuffix(".yaml") || path.hasSuffix(".yml")
+        if isYAML {
+            guard let text = String(data: data, encoding: .utf8) else {
+                throw CLIError("\(what): '\(path)' is not UTF-8 text")
+            }
+            do {
+                return try YAMLDocument.parse(text)
+            } catch let error as CLIError {
+                throw CLIError("\(what): '\(path)': \(error.description)")
+            } catch {
+                throw CLIError("\(what): '\(path)' is not valid YAML: \(error)")
+            }
+        }
+        do {
+            return try JSONValue.parse(data)
+        } catch {
+            throw CLIError("\(what): '\(path)' is not valid JSON: \(error)")
+        }
+    }
+
+    /// A document that must be an object.
+    static func object(_ argument: String, what: String) throws -> [String: JSONValue] {
+        let value = try document(argument, what: what)
+        guard let object = value.objectValue else {
+            throw CLIError("\(what) must be a JSON object, not \(value.typeName) \(value.compactJSON)")
+        }
+        return object
+    }
+
+    /// Applies `key.path=value` assignments; the value is parsed as JSON when it is valid JSON (`3`,
+    /// `true`, `["a"]`, `"quoted"`), else taken as a string.
+    static func applying(_ assignments: [String], to value: JSONValue) throws -> JSONValue {
+        var result = value
+        for assignment in assignments {
+            guard let equals = assignment.firstIndex(of: "="), equals != assignment.startIndex else {
+                throw CLIError("--set '\(assignment)' must be KEY=VALUE (KEY may be dotted: input.source_artifact)")
+            }
+            let key = String(assignment[..<equals])
+            let text = String(assignment[assignment.index(after: equals)...])
+            let parsed = (try? JSONValue.parse(text)) ?? .string(text)
+            do {
+                result = try result.setting(parsed, atPath: key)
+            } catch {
+                throw CLIError("--set '\(assignment)': \(error)")
+            }
+        }
+        return result
+    }
+}
+
+/// YAML to `JSONValue`, keeping YAML's scalar types (an unquoted `3` is a number, `"3"` a string).
+enum YAMLDocument {
+    static func parse(_ text: String) throws -> JSONValue {
+        guard let node = try Yams.compose(yaml: text) else { return .null }
+        return try convert(node)
+    }
+
+    static func convert(_ node: Node) throws -> JSONValue {
+        switch node {
+        case .scalar(let scalar):
+            if scalar.style != .plain { return .string(scalar.string) }
+            if let bool = Bool.construct(from: scalar) { return .bool(bool) }
+            if let int = Int.construct(from: scalar) { return .int(int) }
+            if let double = Double.construct(from: scalar) { return .double(double) }
+            if NSNull.construct(from: scalar) != nil { return .null }
+            return .string(scalar.string)
+        case .sequence(let sequence):
+            return .array(try sequence.map(convert))
+        case .mapping(let mapping):
+            var object: [String: JSONValue] = [:]
+            for (key, value) in mapping {
+                guard case .scalar(let keyScalar) = key else {
+                    throw CLIError("YAML mapping keys must be plain strings")
+                }
+                object[keyScalar.string] = try convert(value)
+            }
+            return .object(object)
+        case .alias:
+            throw CLIError("YAML aliases are not supported")
+        }
+    }
+}

@@ -1,0 +1,109 @@
+import Foundation
+import KilnCore
+
+/// What `WorkRequestOperations.submit` did.
+public struct SubmitOutcome: Hashable, Sendable {
+    /// The new work request's id.
+    public var id: Int
+    /// `true` when it could be unblocked at once: it is now pending-requested and `wr.unblocked` is queued.
+    public var unblocked: Bool
+    /// Work requests aborted because a dependency had already failed (the new one first).
+    public var aborted: [Int]
+}
+
+/// The multi-row work-request operations the CLI and the services share: each loads the part of the graph
+/// it reads, lets the core's pure state machine plan the change, and persists the plan with
+/// compare-and-set writes and outbox events in the caller's transaction.
+///
+/// Run them through `PGPool.withTransaction`; a `RepositoryError.concurrentUpdate` means another writer won
+/// a race and the whole operation was rolled back, so running it again is safe.
+public enum WorkRequestOperations {
+    /// Inserts a validated submission BLOCKED, adds its dependencies (refused per the core's dependency
+    /// rule, which Kiln relaxes for standalone work requests), then settles it: pending-requested with a
+    /// `wr.unblocked` event when it can be unblocked, ABORTED (cascading) when a dependency already failed,
+    /// otherwise left BLOCKED until its dependencies terminate.
+    public static func submit(
+        _ validated: ValidatedWorkRequestSubmission, at now: Date = Date(), on conn: PGConnection
+    ) async throws -> SubmitOutcome {
+        guard await conn.isInTransaction else { throw PGError.notInTransaction(operation: "WorkRequestOperations.submit") }
+        let id = try await WorkRequestRepository.insert(validated, on: conn)
+        let (graph, stages) = try await loadGraph(around: [id], on: conn)
+        var withoutDependencies = try graph.require(id)
+        withoutDependencies.dependencyIDs = []
+        var check = graph.replacing(withoutDependencies)
+        for dependency in validated.submission.dependencyIDs.sorted() {
+            check = try check.addingDependency(id, on: dependency, allowStandalone: true).graph
+        }
+        let outcome = try graph.settlingBlocked(id, at: now)
+        try await WorkRequestRepository.apply(outcome.edits, stages: stages, on: conn)
+        return SubmitOutcome(id: id, unblocked: outcome.unblocked.contains(id), aborted: outcome.aborted)
+    }
+
+    /// A user's abort (§1.7): the work request and, for a workflow, its unfinished descendants become
+    /// ABORTED, their dependants are aborted or unblocked as §1.5 says, and a `wr.aborted` event per aborted
+    /// work request names the worker to stop.
+    ///
+    /// - Throws: `RepositoryError.notFound`; `WorkRequestGraphError.invalidState` for a terminated or
+    ///   superseded work request.
+    public static func abort(
+        _ id: Int, by userID: Int, at now: Date = Date(), on conn: PGConnection
+    ) async throws -> UserAbortOutcome {
+        _ = try await WorkRequestRepository.require(id: id, on: conn)
+        let (graph, stages) = try await loadGraph(around: [id], on: conn)
+        let outcome = try graph.abortingByUser(id, user: userID, at: now)
+        try await WorkRequestRepository.apply(
+            outcome.edits, stages: stages, workersToStop: outcome.workersToStop, on: conn)
+        return outcome
+    }
+
+    /// A manual retry (§1.7, reason MANUAL: `retry_count` back to 0): a new work request supersedes the
+    /// unsuccessful one, takes over its dependencies and dependants, and is pending-requested when it can be
+    /// unblocked.
+    ///
+    /// Kiln cannot ask the lookup-resolver from here whether the old inputs still resolve, so it assumes
+    /// they do (`inputsResolve: true`); if they no longer do, the replacement fails its pending stage with
+    /// `configure-failed`, which reports the same problem one step later. Promise re-pointing (step 7) only
+    /// concerns workflow children, which the CLI does not create.
+    ///
+    /// - Throws: `RepositoryError.notFound`; `RetryRefusal` with Debusine's wording when not retryable.
+    public static func retry(
+        _ id: Int, at now: Date = Date(), on conn: PGConnection
+    ) async throws -> SupersedingRetryPlan {
+        _ = try await WorkRequestRepository.require(id: id, on: conn)
+        let (graph, stages) = try await loadGraph(around: [id], on: conn)
+        try graph.checkRetryable(id)
+        let newID = try await WorkRequestRepository.allocateID(on: conn)
+        let plan = try graph.supersedingRetry(of: id, reason: .manual, newID: newID, at: now)
+        try await WorkRequestRepository.apply(
+            [WorkRequestEdit(before: nil, after: plan.newWorkRequest)] + plan.edits, stages: stages, on: conn)
+        return plan
+    }
+
+    /// Loads every work request connected to `seeds` through dependencies (both ways), parent/child links
+    /// and supersession: exactly what the core's graph operations may read, so none of them meets an
+    /// unloaded work request.
+    ///
+    /// - Returns: the graph and each loaded row's pending stage.
+    public static func loadGraph(
+        around seeds: [Int], on conn: PGConnection
+    ) async throws -> (WorkRequestGraph, [Int: PendingStage?]) {
+        var known = Set(seeds)
+        var frontier = seeds
+        while !frontier.isEmpty {
+            let neighbours = try await conn.query(
+                """
+                SELECT depends_on_id FROM work_request_dependencies WHERE work_request_id = ANY($1)
+                UNION SELECT work_request_id FROM work_request_dependencies WHERE depends_on_id = ANY($1)
+                UNION SELECT id FROM work_requests WHERE parent_id = ANY($1) OR supersedes_id = ANY($1)
+                UNION SELECT parent_id FROM work_requests WHERE id = ANY($1) AND parent_id IS NOT NULL
+                UNION SELECT supersedes_id FROM work_requests WHERE id = ANY($1) AND supersedes_id IS NOT NULL
+                """, frontier
+            ).rows.map { try $0.decode(Int.self, at: 0) }
+            frontier = neighbours.filter { known.insert($0).inserted }
+        }
+        let rows = try await WorkRequestRepository.load(ids: known.sorted(), on: conn)
+        var stages: [Int: PendingStage?] = [:]
+        for row in rows { stages[row.workRequest.id] = row.pendingStage }
+        return (try WorkRequestGraph(rows.map(\.workRequest)), stages)
+    }
+}

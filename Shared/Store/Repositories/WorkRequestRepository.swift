@@ -1,0 +1,349 @@
+import Foundation
+import KilnCore
+
+/// Work requests in PostgreSQL: insertion of validated submissions, loading into the core's `WorkRequest`
+/// value, listings, dependencies, and compare-and-set writes of the edits the core's state machine plans.
+///
+/// Every state change here is a compare-and-set (`UPDATE … WHERE status = <expected> AND worker_id IS NOT
+/// DISTINCT FROM <expected> AND assignment_epoch = <expected> AND pending_stage IS NOT DISTINCT FROM
+/// <expected>`) and every event it causes is enqueued in the same transaction through `EventOutbox`.
+public enum WorkRequestRepository {
+    static let selectColumns = """
+        SELECT w.id, w.workspace_id, w.created_at, w.created_by_id, w.pending_at, w.started_at, w.completed_at,
+               w.aborted_by_id, w.task_type, w.task_name, w.task_data, w.configured_task_data, w.dynamic_task_data,
+               w.status, w.result, w.worker_id, w.priority_base, w.priority_adjustment, w.output_data,
+               w.unblock_strategy, w.parent_id, w.workflow_root_id,
+               ARRAY(SELECT d.depends_on_id FROM work_request_dependencies d
+                     WHERE d.work_request_id = w.id ORDER BY d.depends_on_id) AS dependencies,
+               w.workflow_data, w.supersedes_id, w.scheduler_tags_provided, w.scheduler_tags_required,
+               w.assignment_epoch, w.pending_stage, w.version, w.updated_at, w.event_reactions
+        FROM work_requests w
+        """
+
+    // MARK: reading
+
+    /// The work request `id`, if it exists.
+    public static func load(id: Int, on conn: PGConnection) async throws -> StoredWorkRequest? {
+        try await conn.query(selectColumns + " WHERE w.id = $1", id).first.map(stored(from:))
+    }
+
+    /// The work request `id`, or `RepositoryError.notFound` naming it.
+    public static func require(id: Int, on conn: PGConnection) async throws -> StoredWorkRequest {
+        guard let stored = try await load(id: id, on: conn) else {
+            throw RepositoryError.notFound(kind: "work request", key: String(id))
+        }
+        return stored
+    }
+
+    /// The work requests with these ids (missing ids are skipped), in id order.
+    public static func load(ids: [Int], on conn: PGConnection) async throws -> [StoredWorkRequest] {
+        guard !ids.isEmpty else { return [] }
+        return try await conn.query(selectColumns + " WHERE w.id = ANY($1) ORDER BY w.id", ids).rows.map(stored(from:))
+    }
+
+    /// The PENDING or RUNNING work requests assigned to a worker, in id order.
+    public static func assigned(toWorker workerID: Int, on conn: PGConnection) async throws -> [StoredWorkRequest] {
+        try await conn.query(
+            selectColumns + " WHERE w.worker_id = $1 AND w.status IN ('pending', 'running') ORDER BY w.id", workerID
+        ).rows.map(stored(from:))
+    }
+
+    /// Work requests matching `filter`, newest first.
+    public static func list(_ filter: WorkRequestFilter, on conn: PGConnection) async throws -> [WorkRequestSummary] {
+        guard filter.limit >= 1 else { throw RepositoryError.invalid("limit \(filter.limit) must be at least 1") }
+        return try await conn.query(
+            """
+            SELECT w.id, s.name || '/' || ws.name, w.task_type, w.task_name, w.status, w.pending_stage, w.result,
+                   k.name, w.priority_base + w.priority_adjustment, w.created_at, u.username
+            FROM work_requests w
+                 JOIN workspaces ws ON ws.id = w.workspace_id JOIN scopes s ON s.id = ws.scope_id
+                 LEFT JOIN workers k ON k.id = w.worker_id LEFT JOIN users u ON u.id = w.created_by_id
+            WHERE (cardinality($1::text[]) = 0 OR w.status = ANY($1::text[]))
+              AND ($2::text IS NULL OR lower(w.task_name) = lower($2::text))
+              AND ($3::bigint IS NULL OR w.workspace_id = $3::bigint)
+              AND ($4::bigint IS NULL OR w.worker_id = $4::bigint)
+            ORDER BY w.id DESC LIMIT $5
+            """, filter.statuses.map(\.rawValue), filter.taskName, filter.workspaceID, filter.workerID, filter.limit
+        ).rows.map { row in
+            WorkRequestSummary(
+                id: try row.decode(Int.self, at: 0), workspace: try row.decode(String.self, at: 1),
+                taskType: try decodeEnum(TaskType.self, row, at: 2), taskName: try row.decode(String.self, at: 3),
+                status: try decodeEnum(WorkRequestStatus.self, row, at: 4),
+                pendingStage: try row.decode(String?.self, at: 5).map { try parseStage($0) },
+                result: try decodeEnum(WorkRequestResult.self, row, at: 6), worker: try row.decode(String?.self, at: 7),
+                priority: try row.decode(Int.self, at: 8), createdAt: try row.decode(Date.self, at: 9),
+                createdBy: try row.decode(String?.self, at: 10))
+        }
+    }
+
+    /// The ids `id` depends on.
+    public static func dependencies(of id: Int, on conn: PGConnection) async throws -> [Int] {
+        try await conn.query(
+            "SELECT depends_on_id FROM work_request_dependencies WHERE work_request_id = $1 ORDER BY 1", id
+        ).rows.map { try $0.decode(Int.self, at: 0) }
+    }
+
+    /// The ids that depend on `id` (its reverse dependencies).
+    public static func reverseDependencies(of id: Int, on conn: PGConnection) async throws -> [Int] {
+        try await conn.query(
+            "SELECT work_request_id FROM work_request_dependencies WHERE depends_on_id = $1 ORDER BY 1", id
+        ).rows.map { try $0.decode(Int.self, at: 0) }
+    }
+
+    // MARK: writing
+
+    /// Inserts a validated submission as BLOCKED with its dependencies, and returns its id.
+    ///
+    /// Does not unblock it: `WorkRequestOperations.submit` does that (and is what callers normally use).
+    public static func insert(_ validated: ValidatedWorkRequestSubmission, on conn: PGConnection) async throws -> Int {
+        let submission = validated.submission
+        let row = try await conn.query(
+            """
+            INSERT INTO work_requests (workspace_id, created_by_id, task_type, task_name, task_data, priority_base,
+                                       priority_adjustment, workflow_data, unblock_strategy)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id
+            """, submission.workspaceID, submission.createdBy, submission.taskType.rawValue, submission.taskName,
+            submission.taskData, submission.priorityBase, submission.priorityAdjustment,
+            try JSONValue.from(submission.workflowData), submission.unblockStrategy.rawValue
+        ).first
+        guard let id = try row?.decode(Int.self, at: 0) else {
+            throw PGError.unexpectedResult(status: "no row", message: "INSERT INTO work_requests … RETURNING id")
+        }
+        try await addDependencies(of: id, on: Set(submission.dependencyIDs), conn: conn)
+        return id
+    }
+
+    /// Compare-and-set of one edit the core planned: writes `edit.after` only if the row still has
+    /// `edit.before`'s status, worker and assignment epoch, and `expectedStage`.
+    ///
+    /// A BLOCKED → PENDING edit is stored as BLOCKED with `pending_stage = requested` (the services finish
+    /// the unblocking); any other edit clears the pending stage.
+    ///
+    /// - Returns: `true` when the row changed; `false` when it changed meanwhile (nothing written).
+    public static func compareAndSet(
+        _ edit: WorkRequestEdit, expectedStage: PendingStage?, on conn: PGConnection
+    ) async throws -> Bool {
+        guard let before = edit.before else {
+            throw RepositoryError.invalid("work request \(edit.id) has no previous state to compare with")
+        }
+        let after = edit.after
+        let (status, stage, pendingAt) = storedState(before: before, after: after, currentStage: expectedStage)
+        let changed = try await conn.execute(
+            """
+            UPDATE work_requests SET
+                status = $2, result = $3, worker_id = $4, assignment_epoch = $5, pending_at = $6, started_at = $7,
+                completed_at = $8, aborted_by_id = $9, output_data = $10, workflow_data = $11, priority_base = $12,
+                priority_adjustment = $13, pending_stage = $14, configured_task_data = $15, dynamic_task_data = $16,
+                scheduler_tags_provided = $17, scheduler_tags_required = $18, updated_at = now()
+            WHERE id = $1 AND status = $19 AND worker_id IS NOT DISTINCT FROM $20 AND assignment_epoch = $21
+              AND pending_stage IS NOT DISTINCT FROM $22
+            """, after.id, status.rawValue, after.result.rawValue, after.workerID, after.assignmentEpoch, pendingAt,
+            after.startedAt, after.completedAt, after.abortedBy, try after.outputData.map { try JSONValue.from($0) },
+            try JSONValue.from(after.workflowData), after.priorityBase, after.priorityAdjustment, stage?.rawValue,
+            after.configuredTaskData, after.dynamicTaskData, after.schedulerTagsProvided.sorted(),
+            after.schedulerTagsRequired.sorted(), before.status.rawValue, before.workerID, before.assignmentEpoch,
+            expectedStage?.rawValue)
+        guard changed == 1 else { return false }
+        if after.dependencyIDs != before.dependencyIDs {
+            let removed = before.dependencyIDs.subtracting(after.dependencyIDs)
+            if !removed.isEmpty {
+                try await conn.execute(
+                    "DELETE FROM work_request_dependencies WHERE work_request_id = $1 AND depends_on_id = ANY($2)",
+                    after.id, removed.sorted())
+            }
+            try await addDependencies(of: after.id, on: after.dependencyIDs.subtracting(before.dependencyIDs), conn: conn)
+        }
+        return true
+    }
+
+    /// Persists a planned set of edits in order, each a compare-and-set, with the events they cause:
+    /// `wr.unblocked` (BLOCKED → unblocking requested), `wr.aborted` (carrying the worker to stop),
+    /// `wr.completed`, `wr.pending` (a de-assigned work request back in the queue). Edits without a
+    /// `before` insert the work request (a superseding retry's replacement). Terminated work requests lose
+    /// their lease and work-request tokens.
+    ///
+    /// Must run inside a transaction: when one compare-and-set loses, it throws
+    /// `RepositoryError.concurrentUpdate` and the caller's transaction rolls everything back.
+    ///
+    /// - Parameter stages: the pending stage each edited row had when read (absent = none).
+    public static func apply(
+        _ edits: [WorkRequestEdit], stages: [Int: PendingStage?] = [:], workersToStop: [Int: Int] = [:],
+        on conn: PGConnection
+    ) async throws {
+        guard await conn.isInTransaction else { throw PGError.notInTransaction(operation: "WorkRequestRepository.apply") }
+        for edit in edits {
+            let after = edit.after
+            guard let before = edit.before else {
+                try await insertPlanned(after, on: conn)
+                if after.status == .pending {
+                    try await EventOutbox.enqueue(.workRequestUnblocked, KilnEvent(workRequestID: after.id), on: conn)
+                }
+                continue
+            }
+            let stage = stages[after.id] ?? nil
+            guard try await compareAndSet(edit, expectedStage: stage, on: conn) else {
+                throw RepositoryError.concurrentUpdate(kind: "work request", key: String(after.id))
+            }
+            if after.status.isTerminated && !before.status.isTerminated {
+                try await conn.execute("DELETE FROM leases WHERE work_request_id = $1", after.id)
+                try await TokenRepository.deleteWorkRequestTokens(workRequestID: after.id, on: conn)
+            }
+            switch (before.status, after.status) {
+            case (.blocked, .pending) where stage == nil:
+                try await EventOutbox.enqueue(.workRequestUnblocked, KilnEvent(workRequestID: after.id), on: conn)
+            case (let old, .aborted) where old != .aborted:
+                let worker = workersToStop[after.id] ?? before.workerID
+                try await EventOutbox.enqueue(
+                    .workRequestAborted,
+                    KilnEvent(workRequestID: after.id, workerID: worker, epoch: worker == nil ? nil : before.assignmentEpoch),
+                    on: conn)
+            case (let old, .completed) where old != .completed:
+                try await EventOutbox.enqueue(.workRequestCompleted, KilnEvent(workRequestID: after.id), on: conn)
+            case (.pending, .pending), (.running, .pending):
+                if before.workerID != nil && after.workerID == nil {
+                    try await conn.execute("DELETE FROM leases WHERE work_request_id = $1", after.id)
+                    try await EventOutbox.enqueue(.workRequestPending, KilnEvent(workRequestID: after.id), on: conn)
+                }
+            default:
+                break
+            }
+        }
+    }
+
+    /// Reserves an id for a work request the core is about to plan (a retry's replacement).
+    public static func allocateID(on conn: PGConnection) async throws -> Int {
+        guard let row = try await conn.query("SELECT nextval(pg_get_serial_sequence('work_requests', 'id'))").first else {
+            throw PGError.unexpectedResult(status: "no row", message: "nextval for work_requests.id")
+        }
+        return try row.decode(Int.self, at: 0)
+    }
+
+    // MARK: helpers
+
+    /// How an edit is stored: a BLOCKED → PENDING edit stays BLOCKED with the unblocking requested (or
+    /// keeps the stage it already reached); everything else is stored as the core says, without a stage.
+    static func storedState(
+        before: WorkRequest?, after: WorkRequest, currentStage: PendingStage?
+    ) -> (WorkRequestStatus, PendingStage?, Date?) {
+        if after.status == .pending && (before?.status ?? .blocked) == .blocked {
+            return (.blocked, currentStage ?? .requested, before?.pendingAt)
+        }
+        return (after.status, nil, after.pendingAt)
+    }
+
+    private static func insertPlanned(_ workRequest: WorkRequest, on conn: PGConnection) async throws {
+        let (status, stage, pendingAt) = storedState(before: nil, after: workRequest, currentStage: nil)
+        try await conn.execute(
+            """
+            INSERT INTO work_requests (id, workspace_id, created_at, created_by_id, task_type, task_name, task_data,
+                                       status, pending_stage, pending_at, priority_base, priority_adjustment,
+                                       unblock_strategy, parent_id, workflow_root_id, workflow_data, supersedes_id)
+            OVERRIDING SYSTEM VALUE
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+            """, workRequest.id, workRequest.workspaceID, workRequest.createdAt,
+            workRequest.createdBy == 0 ? nil : workRequest.createdBy, workRequest.taskType.rawValue,
+            workRequest.taskName, workRequest.taskData, status.rawValue, stage?.rawValue, pendingAt,
+            workRequest.priorityBase, workRequest.priorityAdjustment, workRequest.unblockStrategy.rawValue,
+            workRequest.parentID, workRequest.workflowRootID, try JSONValue.from(workRequest.workflowData),
+            workRequest.supersedesID)
+        if let superseded = workRequest.supersedesID {
+            // §1.7 step 1: template, event reactions and expiration are copied with the row.
+            try await conn.execute(
+                """
+                UPDATE work_requests n SET workflow_template_name = o.workflow_template_name,
+                       event_reactions = o.event_reactions, expiration_delay = o.expiration_delay
+                FROM work_requests o WHERE n.id = $1 AND o.id = $2
+                """, workRequest.id, superseded)
+        }
+        try await addDependencies(of: workRequest.id, on: workRequest.dependencyIDs, conn: conn)
+    }
+
+    private static func addDependencies(of id: Int, on dependencies: Set<Int>, conn: PGConnection) async throws {
+        guard !dependencies.isEmpty else { return }
+        let sorted = dependencies.sorted()
+        let found = Set(
+            try await conn.query("SELECT id FROM work_requests WHERE id = ANY($1)", sorted).rows.map {
+                try $0.decode(Int.self, at: 0)
+            })
+        if let missing = sorted.first(where: { !found.contains($0) }) {
+            throw RepositoryError.notFound(kind: "work request", key: "\(missing) (a dependency of \(id))")
+        }
+        try await conn.execute(
+            """
+            INSERT INTO work_request_dependencies (work_request_id, depends_on_id)
+            SELECT $1, unnest($2::bigint[]) ON CONFLICT DO NOTHING
+            """, id, sorted)
+    }
+
+    static func decodeEnum<Value: RawRepresentable>(
+        _ type: Value.Type, _ row: PGRow, at index: Int
+    ) throws -> Value where Value.RawValue == String {
+        let text = try row.decode(String.self, at: index)
+        guard let value = Value(rawValue: text) else {
+            throw RepositoryError.invalid("column \(row.columns[index].name) has unknown value '\(text)'")
+        }
+        return value
+    }
+
+    static func decodeEnum<Value: RawRepresentable>(
+        _ type: Value.Type, _ row: PGRow, named name: String
+    ) throws -> Value where Value.RawValue == String {
+        let text = try row.decode(String.self, named: name)
+        guard let value = Value(rawValue: text) else {
+            throw RepositoryError.invalid("column \(name) has unknown value '\(text)'")
+        }
+        return value
+    }
+
+    static func parseStage(_ text: String) throws -> PendingStage {
+        guard let stage = PendingStage(rawValue: text) else {
+            throw RepositoryError.invalid("column pending_stage has unknown value '\(text)'")
+        }
+        return stage
+    }
+
+    static func stored(from row: PGRow) throws -> StoredWorkRequest {
+        let outputJSON = try row.decode(JSONValue?.self, named: "output_data")
+        let workRequest = WorkRequest(
+            id: try row.decode(Int.self, named: "id"), workspaceID: try row.decode(Int.self, named: "workspace_id"),
+            createdAt: try row.decode(Date.self, named: "created_at"),
+            // A creator deleted since (ON DELETE SET NULL) reads as user 0, which no row has.
+            createdBy: try row.decode(Int?.self, named: "created_by_id") ?? 0,
+            taskType: try decodeEnum(TaskType.self, row, named: "task_type"),
+            taskName: try row.decode(String.self, named: "task_name"),
+            taskData: try row.decode(JSONValue.self, named: "task_data"),
+            status: try decodeEnum(WorkRequestStatus.self, row, named: "status"),
+            result: try decodeEnum(WorkRequestResult.self, row, named: "result"),
+            pendingAt: try row.decode(Date?.self, named: "pending_at"),
+            startedAt: try row.decode(Date?.self, named: "started_at"),
+            completedAt: try row.decode(Date?.self, named: "completed_at"),
+            abortedBy: try row.decode(Int?.self, named: "aborted_by_id"),
+            configuredTaskData: try row.decode(JSONValue?.self, named: "configured_task_data"),
+            dynamicTaskData: try row.decode(JSONValue?.self, named: "dynamic_task_data"),
+            workerID: try row.decode(Int?.self, named: "worker_id"),
+            priorityBase: try row.decode(Int.self, named: "priority_base"),
+            priorityAdjustment: try row.decode(Int.self, named: "priority_adjustment"),
+            outputData: try outputJSON.map { try $0.decode(OutputData.self) },
+            unblockStrategy: try decodeEnum(UnblockStrategy.self, row, named: "unblock_strategy"),
+            parentID: try row.decode(Int?.self, named: "parent_id"),
+            workflowRootID: try row.decode(Int?.self, named: "workflow_root_id"),
+            dependencyIDs: Set(try row.decode([Int].self, named: "dependencies")),
+            workflowData: try row.decode(JSONValue.self, named: "workflow_data").decode(WorkflowData.self),
+            supersedesID: try row.decode(Int?.self, named: "supersedes_id"),
+            schedulerTagsProvided: Set(try row.decode([String].self, named: "scheduler_tags_provided")),
+            schedulerTagsRequired: Set(try row.decode([String].self, named: "scheduler_tags_required")),
+            assignmentEpoch: try row.decode(Int.self, named: "assignment_epoch"))
+        return StoredWorkRequest(
+            workRequest: workRequest,
+            pendingStage: try row.decode(String?.self, named: "pending_stage").map { try parseStage($0) },
+            version: try row.decode(Int.self, named: "version"), updatedAt: try row.decode(Date.self, named: "updated_at"),
+            eventReactions: try row.decode(JSONValue.self, named: "event_reactions"))
+    }
+}
+
+extension WorkRequestRepository {
+    /// The work request that superseded `id` through a retry, if any.
+    public static func supersededBy(_ id: Int, on conn: PGConnection) async throws -> Int? {
+        try await conn.query("SELECT id FROM work_requests WHERE supersedes_id = $1", id).first?.decode(Int.self, at: 0)
+    }
+}

@@ -1,0 +1,221 @@
+import Foundation
+import KilnCore
+
+/// A worker row as operators see it.
+public struct WorkerRecord: Hashable, Sendable {
+    public var id: Int
+    /// Unique slug (from the FQDN).
+    public var name: String
+    public var workerType: WorkerType
+    public var concurrency: Int
+    public var enabled: Bool
+    /// Set by admins (`kiln worker edit-metadata`); wins over dynamic keys of the same name.
+    public var staticMetadata: [String: JSONValue]
+    /// Reported by the worker.
+    public var dynamicMetadata: [String: JSONValue]
+    /// The tag-computer's final sets.
+    public var providedTags: [String]
+    public var requiredTags: [String]
+    public var registeredAt: Date
+    /// `nil` while disconnected.
+    public var connectedAt: Date?
+    /// How many PENDING or RUNNING work requests are assigned to it now.
+    public var activeWorkRequests: Int
+}
+
+/// A worker just created by an admin, with the one-time activation secret to give to it.
+public struct CreatedWorker: Sendable {
+    public var worker: WorkerRecord
+    /// Shown once; only its digest is stored.
+    public var activationToken: String
+    public var activationExpiresAt: Date
+}
+
+/// Workers: creation with an activation token, lookup by token digest, enable/disable (disabling
+/// de-assigns its work), static metadata, listing.
+public enum WorkerRepository {
+    /// [0.16] activation tokens expire after 15 minutes.
+    public static let activationLifetime: TimeInterval = 15 * 60
+
+    static let columns = """
+        w.id, w.name, w.worker_type, w.concurrency, w.enabled, w.static_metadata, w.dynamic_metadata,
+        w.provided_tags, w.required_tags, w.registered_at, w.connected_at,
+        (SELECT count(*) FROM work_requests r WHERE r.worker_id = w.id AND r.status IN ('pending', 'running')) AS active
+        """
+
+    /// The worker name for an FQDN (spec §2.2): dots become hyphens, then a slug (lower case, only
+    /// letters, digits and hyphens).
+    public static func slug(forFQDN fqdn: String) -> String {
+        var slug = ""
+        for character in fqdn.lowercased() {
+            if character.isASCII && (character.isLetter || character.isNumber) {
+                slug.append(character)
+            } else if character == "." || character == "-" || character == "_" || character == " " {
+                if !slug.hasSuffix("-") { slug.append("-") }
+            }
+        }
+        return slug.trimmingCharacters(in: CharacterSet(charactersIn: "-"))
+    }
+
+    /// Creates a disabled-until-activated worker named from `fqdn` (`-2`, `-3`, … appended on a clash) with
+    /// a one-shot activation token, enqueuing nothing (it has no metadata yet).
+    ///
+    /// Activation (the worker registering with the token) enables it; the worker row itself is created
+    /// enabled = false so that nothing is scheduled on it before then.
+    public static func create(
+        fqdn: String, workerType: WorkerType = .external, concurrency: Int = 1, on conn: PGConnection
+    ) async throws -> CreatedWorker {
+        guard workerType == .external || workerType == .signing else {
+            throw RepositoryError.invalid(
+                "worker type '\(workerType.rawValue)' cannot be created by hand: use external or signing")
+        }
+        guard concurrency >= 1 else { throw RepositoryError.invalid("concurrency \(concurrency) must be at least 1") }
+        let base = slug(forFQDN: fqdn)
+        guard !base.isEmpty, fqdn.count <= 400 else {
+            throw RepositoryError.invalid("'\(fqdn)' is not a usable FQDN (letters, digits, dots, hyphens; ≤ 400)")
+        }
+        var suffix = 1
+        var workerID: Int?
+        var name = base
+        while workerID == nil {
+            name = suffix == 1 ? base : "\(base)-\(suffix)"
+            workerID = try await conn.query(
+                """
+                INSERT INTO workers (name, worker_type, concurrency, enabled) VALUES ($1, $2, $3, false)
+                ON CONFLICT ON CONSTRAINT workers_name_key DO NOTHING RETURNING id
+                """, name, workerType.rawValue, concurrency
+            ).first.map { try $0.decode(Int.self, at: 0) }
+            suffix += 1
+        }
+        guard let workerID, let worker = try await find(id: workerID, on: conn) else {
+            throw RepositoryError.notFound(kind: "worker", key: name)
+        }
+        let secret = TokenRepository.generateSecret()
+        let expiresAt = Date().addingTimeInterval(activationLifetime)
+        try await TokenRepository.create(
+            secret: secret, kind: .activation, comment: "activation token for \(fqdn)", expiresAt: expiresAt,
+            workerID: workerID, on: conn)
+        return CreatedWorker(worker: worker, activationToken: secret, activationExpiresAt: expiresAt)
+    }
+
+    /// The worker named `name`, if any.
+    public static func find(name: String, on conn: PGConnection) async throws -> WorkerRecord? {
+        try await conn.query("SELECT \(columns) FROM workers w WHERE w.name = $1", name).first.map(worker(from:))
+    }
+
+    /// The worker named `name`, or `RepositoryError.notFound` naming it.
+    public static func require(name: String, on conn: PGConnection) async throws -> WorkerRecord {
+        guard let worker = try await find(name: name, on: conn) else {
+            throw RepositoryError.notFound(kind: "worker", key: name)
+        }
+        return worker
+    }
+
+    /// The worker with primary key `id`, if any.
+    public static func find(id: Int, on conn: PGConnection) async throws -> WorkerRecord? {
+        try await conn.query("SELECT \(columns) FROM workers w WHERE w.id = $1", id).first.map(worker(from:))
+    }
+
+    /// The worker holding the token with this digest (any kind bound to a worker), if any.
+    public static func find(tokenDigest digest: String, on conn: PGConnection) async throws -> WorkerRecord? {
+        try await conn.query(
+            "SELECT \(columns) FROM workers w JOIN tokens t ON t.worker_id = w.id WHERE t.digest = $1", digest
+        ).first.map(worker(from:))
+    }
+
+    /// Every worker by name.
+    public static func list(on conn: PGConnection) async throws -> [WorkerRecord] {
+        try await conn.query("SELECT \(columns) FROM workers w ORDER BY w.name").rows.map(worker(from:))
+    }
+
+    /// Enables a worker and its worker tokens (compare-and-set on `enabled = false`) and enqueues
+    /// `worker.metadata`, so the tag-computer recomputes its tags and announces it ready.
+    ///
+    /// - Parameter confirmedType: signing workers hold private keys, so enabling one needs the admin to say
+    ///   `signing` explicitly (spec §2.1); any other type may be passed or omitted.
+    /// - Returns: `false` when it was already enabled (nothing written).
+    @discardableResult
+    public static func enable(
+        name: String, confirmedType: WorkerType? = nil, on conn: PGConnection
+    ) async throws -> Bool {
+        let worker = try await require(name: name, on: conn)
+        if worker.workerType == .signing && confirmedType != .signing {
+            throw RepositoryError.invalid(
+                "worker \(name) is a signing worker: enabling it needs an explicit --type signing")
+        }
+        if let confirmedType, confirmedType != worker.workerType {
+            throw RepositoryError.invalid(
+                "worker \(name) is of type \(worker.workerType.rawValue), not \(confirmedType.rawValue)")
+        }
+        let changed = try await conn.execute(
+            "UPDATE workers SET enabled = true WHERE id = $1 AND enabled = false", worker.id)
+        try await TokenRepository.setWorkerTokensEnabled(true, workerID: worker.id, on: conn)
+        guard changed == 1 else { return false }
+        try await EventOutbox.enqueue(.workerMetadata, KilnEvent(workerID: worker.id), on: conn)
+        return true
+    }
+
+    /// Disables a worker and its tokens (compare-and-set on `enabled = true`), de-assigns its PENDING and
+    /// RUNNING work requests (spec §1.8 "Admin worker disable": they go back to the queue, unassigned; their
+    /// leases are dropped) and enqueues `worker.gone` plus one `wr.pending` per de-assigned work request.
+    ///
+    /// Must run inside a transaction.
+    ///
+    /// - Returns: the ids of the de-assigned work requests, or `nil` when the worker was already disabled.
+    @discardableResult
+    public static func disable(name: String, on conn: PGConnection) async throws -> [Int]? {
+        guard await conn.isInTransaction else { throw PGError.notInTransaction(operation: "WorkerRepository.disable") }
+        let worker = try await require(name: name, on: conn)
+        let changed = try await conn.execute(
+            "UPDATE workers SET enabled = false WHERE id = $1 AND enabled = true", worker.id)
+        try await TokenRepository.setWorkerTokensEnabled(false, workerID: worker.id, on: conn)
+        guard changed == 1 else { return nil }
+        var deAssigned: [Int] = []
+        for record in try await WorkRequestRepository.assigned(toWorker: worker.id, on: conn) {
+            let after = try record.workRequest.deAssigned()
+            try await WorkRequestRepository.apply(
+                [WorkRequestEdit(before: record.workRequest, after: after)],
+                stages: [record.workRequest.id: record.pendingStage], on: conn)
+            deAssigned.append(record.workRequest.id)
+        }
+        try await EventOutbox.enqueue(.workerGone, KilnEvent(workerID: worker.id), on: conn)
+        return deAssigned
+    }
+
+    /// Replaces a worker's static metadata and enqueues `worker.metadata` (the tag-computer recomputes).
+    ///
+    /// - Throws: `RepositoryError.invalid` when a known key (`tasks_allowlist`, `tasks_denylist`,
+    ///   `provided_tags`, `required_tags`) is not a list of strings.
+    public static func setStaticMetadata(
+        name: String, metadata: [String: JSONValue], on conn: PGConnection
+    ) async throws {
+        for key in ["tasks_allowlist", "tasks_denylist", "provided_tags", "required_tags"] {
+            guard let value = metadata[key] else { continue }
+            guard let list = value.arrayValue, list.allSatisfy({ $0.stringValue != nil }) else {
+                throw RepositoryError.invalid(
+                    "static metadata key '\(key)' must be a list of strings, not \(value.typeName) \(value.compactJSON)")
+            }
+        }
+        let worker = try await require(name: name, on: conn)
+        try await conn.execute("UPDATE workers SET static_metadata = $2 WHERE id = $1", worker.id, metadata)
+        try await EventOutbox.enqueue(.workerMetadata, KilnEvent(workerID: worker.id), on: conn)
+    }
+
+    static func worker(from row: PGRow) throws -> WorkerRecord {
+        let typeText = try row.decode(String.self, named: "worker_type")
+        guard let type = WorkerType(rawValue: typeText) else {
+            throw RepositoryError.invalid("worker has unknown worker_type '\(typeText)'")
+        }
+        return WorkerRecord(
+            id: try row.decode(Int.self, named: "id"), name: try row.decode(String.self, named: "name"),
+            workerType: type, concurrency: try row.decode(Int.self, named: "concurrency"),
+            enabled: try row.decode(Bool.self, named: "enabled"),
+            staticMetadata: try row.decode([String: JSONValue].self, named: "static_metadata"),
+            dynamicMetadata: try row.decode([String: JSONValue].self, named: "dynamic_metadata"),
+            providedTags: try row.decode([String].self, named: "provided_tags"),
+            requiredTags: try row.decode([String].self, named: "required_tags"),
+            registeredAt: try row.decode(Date.self, named: "registered_at"),
+            connectedAt: try row.decode(Date?.self, named: "connected_at"),
+            activeWorkRequests: try row.decode(Int.self, named: "active"))
+    }
+}

@@ -1,0 +1,247 @@
+import Foundation
+import Store
+import Testing
+
+extension CLIIntegration {
+    /// The built `kiln` binary, run as a real process against its own schema.
+    @Suite("kiln executable")
+    struct CLIProcessTests {
+        /// Runs `body` with a fresh schema name (created by `kiln migrate`), dropping it afterwards.
+        static func withCLISchema(_ body: (String, PGPool) async throws -> Void) async throws {
+            try await CLITestDatabase.withSchema(migrated: false) { pool, schema in
+                let migrated = try KilnBinary.run(["migrate"], schema: schema)
+                #expect(migrated.status == 0, "\(migrated)")
+                try await body(schema, pool)
+            }
+        }
+
+        @Test("migrate twice: the second run applies nothing")
+        func migrateTwice() async throws {
+            try await CLITestDatabase.withSchema(migrated: false) { pool, schema in
+                let first = try KilnBinary.run(["migrate"], schema: schema)
+                #expect(first.status == 0, "\(first)")
+                #expect(first.stdout.contains("applied migrations 1, 2"))
+                #expect(first.stderr.isEmpty, "migrate logs nothing below warning: \(first.stderr)")
+                let second = try KilnBinary.run(["migrate"], schema: schema)
+                #expect(second.status == 0, "\(second)")
+                #expect(second.stdout.contains("schema is up to date (version 2)"))
+                let versions = try await pool.query("SELECT version FROM schema_migrations ORDER BY 1").rows.map {
+                    try $0.decode(Int.self, at: 0)
+                }
+                #expect(versions == [1, 2])
+            }
+        }
+
+        @Test("workspace, artifact and collection commands, including import from YAML and JSON")
+        func workspaceArtifactCollectionFlow() async throws {
+            try await Self.withCLISchema { schema, _ in
+                try KilnBinary.succeed(["workspace", "create", "debian/base"], schema: schema)
+                try KilnBinary.succeed(
+                    ["workspace", "create", "debian/dev", "--private", "--inherits", "debian/base", "--member", "alice",
+                     "--member", "bob:owner"], schema: schema)
+                let workspaces = try #require(try KilnBinary.json(["workspace", "list", "--json"], schema: schema) as? [[String: Any]])
+                let dev = try #require(workspaces.first { $0["name"] as? String == "dev" })
+                #expect(dev["inherits"] as? [String] == ["debian/base"])
+                #expect(dev["members"] as? [String] == ["alice", "bob"])
+                #expect(dev["public"] as? Bool == false)
+                let table = try KilnBinary.succeed(["workspace", "list"], schema: schema)
+                #expect(table.split(separator: "\n").first?.hasPrefix("ID  WORKSPACE    VISIBILITY") == true)
+
+                let artifact = try #require(
+                    try KilnBinary.json(
+                        ["artifact", "create", "--workspace", "debian/dev", "--category", "debian:source-package",
+                         "--data", #"{"name": "hello", "version": "2.10-3"}"#, "--json"], schema: schema) as? [String: Any])
+                let artifactID = try #require(artifact["id"] as? Int)
+                try KilnBinary.succeed(["collection", "create", "sid@debian:suite", "--workspace", "debian/dev"], schema: schema)
+                try KilnBinary.succeed(
+                    ["collection", "add", "sid@debian:suite", "--workspace", "debian/dev", "--name", "hello",
+                     "--artifact", String(artifactID)], schema: schema)
+                let replaced = try KilnBinary.succeed(
+                    ["collection", "add", "sid@debian:suite", "--workspace", "debian/dev", "--name", "hello",
+                     "--bare", "debian:note", "--data", #"{"n": 1}"#], schema: schema)
+                #expect(replaced.contains("replacing item"))
+                let items = try #require(
+                    try KilnBinary.json(
+                        ["collection", "list", "sid@debian:suite", "--workspace", "debian/dev", "--all", "--json"],
+                        schema: schema) as? [[String: Any]])
+                #expect(items.count == 2)
+                #expect(items.filter { $0["removed_at"] is NSNull }.map { $0["child_type"] as? String } == ["bare"])
+
+                let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kiln-import-\(UUID().uuidString)")
+                try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+                defer { try? FileManager.default.removeItem(at: directory) }
+                let yaml = directory.appendingPathComponent("import.yaml")
+                try """
+                collections:
+                  - name: sid
+                    category: debian:suite
+                    items:
+                      - name: dpkg
+                        artifact: {category: debian:source-package, data: {name: dpkg, version: "1.22"}}
+                  - name: default
+                    category: debusine:task-configuration
+                    items:
+                      - name: "Worker:sbuild::"
+                        bare: debusine:task-configuration
+                        data: {default_values: {build_profiles: [nocheck]}, count: 3}
+                """.write(to: yaml, atomically: true, encoding: .utf8)
+                try KilnBinary.succeed(["collection", "import", yaml.path, "--workspace", "debian/dev"], schema: schema)
+                let configuration = try #require(
+                    try KilnBinary.json(
+                        ["collection", "list", "default@debusine:task-configuration", "--workspace", "debian/dev", "--json"],
+                        schema: schema) as? [[String: Any]])
+                let data = try #require(configuration.first?["data"] as? [String: Any])
+                #expect(data["count"] as? Int == 3)
+                #expect((data["default_values"] as? [String: Any])?["build_profiles"] as? [String] == ["nocheck"])
+
+                // A bad item anywhere in the file imports nothing.
+                let json = directory.appendingPathComponent("bad.json")
+                try #"{"collections": [{"name": "sid", "category": "debian:suite", "items": [{"name": "a", "bare": "x"}, {"name": "b"}]}]}"#
+                    .write(to: json, atomically: true, encoding: .utf8)
+                let refused = try KilnBinary.run(["collection", "import", json.path, "--workspace", "debian/dev"], schema: schema)
+                #expect(refused.status == 1, "\(refused)")
+                #expect(refused.stderr.contains("collections[0].items[1] needs exactly one of"))
+                let sid = try #require(
+                    try KilnBinary.json(
+                        ["collection", "list", "sid@debian:suite", "--workspace", "debian/dev", "--json"], schema: schema)
+                        as? [[String: Any]])
+                #expect(Set(sid.compactMap { $0["name"] as? String }) == ["hello", "dpkg"])
+            }
+        }
+
+        @Test("submit, list, show, abort and retry")
+        func workRequestFlow() async throws {
+            try await Self.withCLISchema { schema, pool in
+                try KilnBinary.succeed(["workspace", "create", "debian/dev"], schema: schema)
+                let submitted = try #require(
+                    try KilnBinary.json(
+                        ["submit", "noop", "--workspace", "debian/dev", "--set", "result=false", "--priority", "5", "--json"],
+                        schema: schema) as? [String: Any])
+                let first = try #require(submitted["id"] as? Int)
+                #expect(submitted["status"] as? String == "blocked")
+                #expect(submitted["pending_stage"] as? String == "requested")
+                let second = try KilnBinary.succeed(
+                    ["submit", "NOOP", "--workspace", "debian/dev", "--depends-on", String(first), "--created-by", "bob"],
+                    schema: schema)
+                #expect(second.contains("(blocked): waiting for \(first)"))
+
+                let listed = try #require(try KilnBinary.json(["list", "--json"], schema: schema) as? [[String: Any]])
+                #expect(listed.map { $0["task_name"] as? String } == ["noop", "noop"])
+                #expect(listed.map { $0["created_by"] as? String } == ["bob", "tester"])
+                let pendingOnly = try #require(
+                    try KilnBinary.json(["list", "--status", "pending", "--json"], schema: schema) as? [[String: Any]])
+                #expect(pendingOnly.isEmpty)
+                let table = try KilnBinary.succeed(["list", "--limit", "1"], schema: schema)
+                #expect(table.split(separator: "\n").count == 2)
+                #expect(table.contains("ID  WORKSPACE   TASK"))
+
+                let shown = try #require(try KilnBinary.json(["show", String(first), "--json"], schema: schema) as? [String: Any])
+                #expect(shown["priority"] as? Int == 5)
+                #expect((shown["task_data"] as? [String: Any])?["result"] as? Bool == false)
+                #expect(shown["reverse_dependencies"] as? [Int] == [first + 1])
+                let text = try KilnBinary.succeed(["show", String(first)], schema: schema)
+                #expect(text.contains("Status:       pending-requested"))
+                #expect(text.contains("\"result\": false"))
+
+                let aborted = try KilnBinary.succeed(["abort", String(first)], schema: schema)
+                #expect(aborted.contains("aborted work request \(first); also aborted \(first + 1)"))
+                let again = try KilnBinary.run(["abort", String(first)], schema: schema)
+                #expect(again.status == 1 && again.stderr.contains("cannot be aborted"), "\(again)")
+
+                let retried = try KilnBinary.succeed(["retry", String(first)], schema: schema)
+                #expect(retried.contains("work request \(first) retried as"))
+                let refused = try KilnBinary.run(["retry", String(first)], schema: schema)
+                #expect(refused.status == 1 && refused.stderr == "kiln: Cannot retry old superseded tasks\n", "\(refused)")
+                let keys = try await pool.query("SELECT routing_key FROM outbox ORDER BY id").rows.map {
+                    try $0.decode(String.self, at: 0)
+                }
+                #expect(keys == ["wr.unblocked", "wr.aborted", "wr.aborted", "wr.unblocked"])
+            }
+        }
+
+        @Test("bad input is refused with one clear line and a non-zero exit, writing nothing")
+        func badInput() async throws {
+            try await Self.withCLISchema { schema, pool in
+                try KilnBinary.succeed(["workspace", "create", "debian/dev"], schema: schema)
+                let cases: [([String], Int32, String)] = [
+                    (["submit", "nope", "--workspace", "debian/dev"], 1, "no task Worker:nope is registered"),
+                    (
+                        ["submit", "noop", "--workspace", "debian/dev", "--data", "{bad"], 1,
+                        "--data is not valid JSON"
+                    ),
+                    (
+                        ["submit", "noop", "--workspace", "debian/dev", "--set", "result=maybe"], 1,
+                        "task data field 'result' must be"
+                    ),
+                    (
+                        ["submit", "noop", "--workspace", "debian/dev", "--set", "colour=red"], 1,
+                        "task data field 'colour' is not a field of this task"
+                    ),
+                    (["submit", "noop", "--workspace", "debian/nope"], 1, "workspace debian/nope does not exist"),
+                    (["submit", "noop", "--workspace", "nope"], 1, "must be written SCOPE/NAME"),
+                    (["submit", "noop", "--workspace", "debian/dev", "--type", "robot"], 1, "unknown task type 'robot'"),
+                    (["submit", "noop", "--workspace", "debian/dev", "--depends-on", "999"], 1, "work request 999"),
+                    (["show", "42"], 1, "work request 42 does not exist"),
+                    (["list", "--status", "done"], 1, "unknown status 'done'"),
+                    (["worker", "enable", "ghost"], 1, "worker ghost does not exist"),
+                    (["artifact", "create", "--workspace", "debian/dev", "--category", "c", "--data", "/no/such.json"], 1, "no such file"),
+                    (["submit"], 64, "Missing expected argument"),
+                ]
+                for (arguments, status, message) in cases {
+                    let result = try KilnBinary.run(arguments, schema: schema)
+                    #expect(result.status == status, "kiln \(arguments.joined(separator: " ")): \(result)")
+                    #expect(result.stderr.contains(message), "kiln \(arguments.joined(separator: " ")): \(result)")
+                    if status == 1 {
+                        #expect(result.stderr.hasPrefix("kiln: ") && result.stderr.filter { $0 == "\n" }.count == 1)
+                    }
+                }
+                let count = try await pool.query("SELECT count(*) FROM work_requests").rows[0].decode(Int.self, at: 0)
+                #expect(count == 0)
+                let unreachable = try KilnBinary.run(
+                    ["list"], schema: schema, environment: ["KILN_POSTGRES_URL": "postgresql://kiln:kiln@127.0.0.1:1/kiln"])
+                #expect(unreachable.status == 3 && unreachable.stderr.contains("cannot connect"), "\(unreachable)")
+                let unmigrated = try KilnBinary.run(["list"], schema: schema + "_missing")
+                #expect(unmigrated.status == 3 && unmigrated.stderr.contains("kiln migrate"), "\(unmigrated)")
+            }
+        }
+
+        @Test("worker create, show, enable (signing needs --type signing), edit-metadata and disable")
+        func workerFlow() async throws {
+            try await Self.withCLISchema { schema, pool in
+                let created = try #require(
+                    try KilnBinary.json(["worker", "create", "signer.example.org", "--type", "signing", "--json"], schema: schema)
+                        as? [String: Any])
+                let token = try #require(created["activation_token"] as? String)
+                #expect(created["name"] as? String == "signer-example-org")
+                let digest = try await pool.query("SELECT digest FROM tokens").rows[0].decode(String.self, at: 0)
+                #expect(digest == SHA256.hexDigest(token))
+                let refused = try KilnBinary.run(["worker", "enable", "signer-example-org"], schema: schema)
+                #expect(refused.status == 1 && refused.stderr.contains("--type signing"), "\(refused)")
+                try KilnBinary.succeed(["worker", "enable", "signer-example-org", "--type", "signing"], schema: schema)
+
+                let metadata = FileManager.default.temporaryDirectory.appendingPathComponent("kiln-meta-\(UUID().uuidString).yaml")
+                defer { try? FileManager.default.removeItem(at: metadata) }
+                try "provided_tags: [worker:site:lab]\nsystem:cpu_count: 4\n".write(to: metadata, atomically: true, encoding: .utf8)
+                try KilnBinary.succeed(["worker", "edit-metadata", "signer-example-org", "--file", metadata.path], schema: schema)
+                let shown = try #require(
+                    try KilnBinary.json(["worker", "show", "signer-example-org", "--json"], schema: schema) as? [String: Any])
+                #expect(shown["enabled"] as? Bool == true)
+                let staticMetadata = try #require(shown["static_metadata"] as? [String: Any])
+                #expect(staticMetadata["provided_tags"] as? [String] == ["worker:site:lab"])
+                #expect(staticMetadata["system:cpu_count"] as? Int == 4)
+                #expect((shown["tokens"] as? [[String: Any]])?.first?["digest"] as? String == digest)
+                #expect(!(try KilnBinary.succeed(["worker", "show", "signer-example-org"], schema: schema)).contains(token))
+
+                let badMetadata = try KilnBinary.run(
+                    ["worker", "edit-metadata", "signer-example-org", "--file", "/dev/null/x.json"], schema: schema)
+                #expect(badMetadata.status == 1)
+                let disabled = try KilnBinary.succeed(["worker", "disable", "signer-example-org"], schema: schema)
+                #expect(disabled.contains("disabled worker signer-example-org"))
+                let list = try KilnBinary.succeed(["worker", "list"], schema: schema)
+                #expect(list.contains("signer-example-org  signing  no"))
+                #expect(try KilnBinary.succeed(["--help"], schema: schema).contains("kiln submit noop"))
+                #expect(try KilnBinary.succeed(["submit", "--help"], schema: schema).contains("Examples:"))
+            }
+        }
+    }
+}

@@ -1,0 +1,368 @@
+import Foundation
+import KilnCore
+import KilnTasks
+import Store
+import Testing
+
+extension CLIIntegration {
+    @Suite("Repositories")
+    struct RepositoryTests {
+        /// A workspace, a user, and a validated noop submission in it.
+        static func setUp(_ pool: PGPool) async throws -> (workspace: WorkspaceRecord, user: UserRecord) {
+            try await pool.withTransaction { conn in
+                let workspace = try await WorkspaceRepository.create(
+                    WorkspacePath(scope: "debian", name: "tests"), on: conn)
+                return (workspace, try await WorkspaceRepository.findOrCreateUser("alice", on: conn))
+            }
+        }
+
+        static func submit(
+            _ pool: PGPool, workspace: Int, user: Int, data: JSONValue = [:], dependsOn: [Int] = []
+        ) async throws -> SubmitOutcome {
+            let submission = WorkRequestSubmission(
+                workspaceID: workspace, createdBy: user, taskName: "noop", taskData: data, dependencyIDs: dependsOn)
+            let validated = try submission.validated(by: try KilnTasks.registry())
+            return try await pool.withTransaction { conn in try await WorkRequestOperations.submit(validated, on: conn) }
+        }
+
+        static func outbox(_ pool: PGPool) async throws -> [(key: String, body: JSONValue)] {
+            try await pool.query("SELECT routing_key, body, exchange FROM outbox ORDER BY id").rows.map { row in
+                #expect(try row.decode(String.self, at: 2) == "kiln.events")
+                return (try row.decode(String.self, at: 0), try row.decode(JSONValue.self, at: 1))
+            }
+        }
+
+        @Test("A compare-and-set refuses a stale update and writes nothing")
+        func compareAndSetRefusesStaleUpdate() async throws {
+            try await CLITestDatabase.withSchema { pool, _ in
+                let (workspace, user) = try await Self.setUp(pool)
+                let submitted = try await Self.submit(pool, workspace: workspace.id, user: user.id)
+                try await pool.withConnection { conn in
+                    let read = try await WorkRequestRepository.require(id: submitted.id, on: conn)
+                    #expect(read.workRequest.status == .blocked && read.pendingStage == .requested)
+                    let aborted = read.workRequest.markedAborted(by: user.id, at: Date())
+                    let edit = WorkRequestEdit(before: read.workRequest, after: aborted)
+                    #expect(try await WorkRequestRepository.compareAndSet(edit, expectedStage: .requested, on: conn))
+                    // The same edit again starts from a state the row no longer has.
+                    #expect(try await !WorkRequestRepository.compareAndSet(edit, expectedStage: .requested, on: conn))
+                    // A stale expected stage is refused too, even with the right status.
+                    let current = try await WorkRequestRepository.require(id: submitted.id, on: conn)
+                    var revived = current.workRequest
+                    revived.status = .blocked
+                    let staleStage = WorkRequestEdit(before: current.workRequest, after: revived)
+                    #expect(
+                        try await !WorkRequestRepository.compareAndSet(staleStage, expectedStage: .inputsResolved, on: conn))
+                    let final = try await WorkRequestRepository.require(id: submitted.id, on: conn)
+                    #expect(final.workRequest.status == .aborted && final.workRequest.abortedBy == user.id)
+                    #expect(final.pendingStage == nil)
+                }
+            }
+        }
+
+        @Test("A worker's compare-and-set checks worker and epoch: a stale assignment cannot complete")
+        func compareAndSetChecksEpoch() async throws {
+            try await CLITestDatabase.withSchema { pool, _ in
+                let (workspace, user) = try await Self.setUp(pool)
+                let submitted = try await Self.submit(pool, workspace: workspace.id, user: user.id)
+                let worker = try await pool.withTransaction { conn in
+                    try await WorkerRepository.create(fqdn: "w1.example.org", on: conn).worker
+                }
+                // What the services would have done: configured, pending, assigned with epoch 1.
+                try await pool.query(
+                    """
+                    UPDATE work_requests SET status = 'pending', pending_stage = NULL, configured_task_data = task_data,
+                           worker_id = $2, assignment_epoch = 1 WHERE id = $1
+                    """, submitted.id, worker.id)
+                try await pool.withConnection { conn in
+                    let read = try await WorkRequestRepository.require(id: submitted.id, on: conn).workRequest
+                    var staleBefore = read
+                    staleBefore.assignmentEpoch = 0
+                    let completed = try read.markedCompleted(result: .success, at: Date())
+                    #expect(
+                        try await !WorkRequestRepository.compareAndSet(
+                            WorkRequestEdit(before: staleBefore, after: completed), expectedStage: nil, on: conn))
+                    #expect(
+                        try await WorkRequestRepository.compareAndSet(
+                            WorkRequestEdit(before: read, after: completed), expectedStage: nil, on: conn))
+                }
+            }
+        }
+
+        @Test("Submit writes an outbox event (wr.unblocked) in the same transaction; a refused submit writes none")
+        func submitEnqueuesEvent() async throws {
+            try await CLITestDatabase.withSchema { pool, _ in
+                let (workspace, user) = try await Self.setUp(pool)
+                let first = try await Self.submit(pool, workspace: workspace.id, user: user.id)
+                #expect(first.unblocked)
+                let waiting = try await Self.submit(pool, workspace: workspace.id, user: user.id, dependsOn: [first.id])
+                #expect(!waiting.unblocked && waiting.aborted.isEmpty)
+                await #expect(throws: RepositoryError.self) {
+                    _ = try await Self.submit(pool, workspace: workspace.id, user: user.id, dependsOn: [9999])
+                }
+                let events = try await Self.outbox(pool)
+                #expect(events.map(\.key) == ["wr.unblocked"])
+                #expect(events.first?.body == ["schema_version": 1, "work_request_id": .int(first.id)])
+                let count = try await pool.query("SELECT count(*) FROM work_requests").rows[0].decode(Int.self, at: 0)
+                #expect(count == 2)
+            }
+        }
+
+        @Test("Abort cascades to dependants, tells the assigned worker to stop and writes one wr.aborted each")
+        func abortCascades() async throws {
+            try await CLITestDatabase.withSchema { pool, _ in
+                let (workspace, user) = try await Self.setUp(pool)
+                let first = try await Self.submit(pool, workspace: workspace.id, user: user.id)
+                let second = try await Self.submit(pool, workspace: workspace.id, user: user.id, dependsOn: [first.id])
+                let worker = try await pool.withTransaction { conn in
+                    try await WorkerRepository.create(fqdn: "w1.example.org", on: conn).worker
+                }
+                try await pool.query(
+                    """
+                    UPDATE work_requests SET status = 'running', pending_stage = NULL, configured_task_data = task_data,
+                           worker_id = $2, assignment_epoch = 4, started_at = now() WHERE id = $1
+                    """, first.id, worker.id)
+                try await pool.query(
+                    "INSERT INTO leases (work_request_id, worker_id, epoch, expires_at) VALUES ($1, $2, 4, now() + interval '1 minute')",
+                    first.id, worker.id)
+                let outcome = try await pool.withTransaction { conn in
+                    try await WorkRequestOperations.abort(first.id, by: user.id, on: conn)
+                }
+                #expect(outcome.aborted == [first.id, second.id])
+                #expect(outcome.workersToStop == [first.id: worker.id])
+                let events = try await Self.outbox(pool).filter { $0.key == "wr.aborted" }
+                #expect(
+                    events.map(\.body) == [
+                        ["schema_version": 1, "work_request_id": .int(first.id), "worker_id": .int(worker.id), "epoch": 4],
+                        ["schema_version": 1, "work_request_id": .int(second.id)],
+                    ])
+                let leases = try await pool.query("SELECT count(*) FROM leases").rows[0].decode(Int.self, at: 0)
+                #expect(leases == 0)
+                // Aborting again is refused by the state machine.
+                await #expect(throws: WorkRequestGraphError.self) {
+                    try await pool.withTransaction { conn in
+                        _ = try await WorkRequestOperations.abort(first.id, by: user.id, on: conn)
+                    }
+                }
+            }
+        }
+
+        @Test("A submission depending on an already-failed work request is aborted at once")
+        func submitAfterFailedDependency() async throws {
+            try await CLITestDatabase.withSchema { pool, _ in
+                let (workspace, user) = try await Self.setUp(pool)
+                let first = try await Self.submit(pool, workspace: workspace.id, user: user.id)
+                _ = try await pool.withTransaction { conn in
+                    try await WorkRequestOperations.abort(first.id, by: user.id, on: conn)
+                }
+                let late = try await Self.submit(pool, workspace: workspace.id, user: user.id, dependsOn: [first.id])
+                #expect(late.aborted == [late.id] && !late.unblocked)
+            }
+        }
+
+        @Test("Manual retry supersedes, re-points dependants, resets retry_count and is refused a second time")
+        func manualRetry() async throws {
+            try await CLITestDatabase.withSchema { pool, _ in
+                let (workspace, user) = try await Self.setUp(pool)
+                let first = try await Self.submit(pool, workspace: workspace.id, user: user.id, data: ["result": false])
+                let dependant = try await Self.submit(pool, workspace: workspace.id, user: user.id, dependsOn: [first.id])
+                try await pool.query(
+                    """
+                    UPDATE work_requests SET status = 'completed', result = 'failure', pending_stage = NULL,
+                           completed_at = now(), workflow_data = '{"retry_count": 2}' WHERE id = $1
+                    """, first.id)
+                let plan = try await pool.withTransaction { conn in try await WorkRequestOperations.retry(first.id, on: conn) }
+                try await pool.withConnection { conn in
+                    let replacement = try await WorkRequestRepository.require(id: plan.newWorkRequest.id, on: conn)
+                    #expect(replacement.workRequest.supersedesID == first.id)
+                    #expect(replacement.workRequest.taskData == ["result": false])
+                    #expect(replacement.workRequest.workflowData.retryCount == 0)
+                    #expect(replacement.pendingStage == .requested)
+                    #expect(
+                        try await WorkRequestRepository.dependencies(of: dependant.id, on: conn) == [plan.newWorkRequest.id])
+                    #expect(try await WorkRequestRepository.supersededBy(first.id, on: conn) == plan.newWorkRequest.id)
+                }
+                #expect(try await Self.outbox(pool).last?.body.objectValue?["work_request_id"] == .int(plan.newWorkRequest.id))
+                await #expect(throws: RetryRefusal.superseded(workRequestID: first.id)) {
+                    try await pool.withTransaction { conn in _ = try await WorkRequestOperations.retry(first.id, on: conn) }
+                }
+            }
+        }
+
+        @Test("List filters by status, task, workspace and worker, newest first, with a limit")
+        func listFilters() async throws {
+            try await CLITestDatabase.withSchema { pool, _ in
+                let (workspace, user) = try await Self.setUp(pool)
+                let first = try await Self.submit(pool, workspace: workspace.id, user: user.id)
+                let second = try await Self.submit(pool, workspace: workspace.id, user: user.id, dependsOn: [first.id])
+                try await pool.withConnection { conn in
+                    let all = try await WorkRequestRepository.list(WorkRequestFilter(), on: conn)
+                    #expect(all.map(\.id) == [second.id, first.id])
+                    #expect(all.first?.workspace == "debian/tests" && all.first?.createdBy == "alice")
+                    let blocked = try await WorkRequestRepository.list(WorkRequestFilter(statuses: [.blocked]), on: conn)
+                    #expect(blocked.count == 2)
+                    #expect(try await WorkRequestRepository.list(WorkRequestFilter(statuses: [.running]), on: conn).isEmpty)
+                    #expect(try await WorkRequestRepository.list(WorkRequestFilter(taskName: "NOOP", limit: 1), on: conn).map(\.id) == [second.id])
+                    #expect(try await WorkRequestRepository.list(WorkRequestFilter(taskName: "sbuild"), on: conn).isEmpty)
+                    #expect(try await WorkRequestRepository.list(WorkRequestFilter(workspaceID: workspace.id + 1), on: conn).isEmpty)
+                    #expect(try await WorkRequestRepository.list(WorkRequestFilter(workerID: 1), on: conn).isEmpty)
+                    #expect(all.last?.displayStatus == "pending-requested")
+                }
+            }
+        }
+
+        @Test("One active item per name: adding a name again replaces the old item, which stays as history")
+        func oneActiveItemPerName() async throws {
+            try await CLITestDatabase.withSchema { pool, _ in
+                let (workspace, _) = try await Self.setUp(pool)
+                try await pool.withTransaction { conn in
+                    let suite = try await CollectionRepository.create(
+                        workspaceID: workspace.id, name: "sid", category: "debian:suite", on: conn)
+                    let artifact = try await ArtifactRepository.create(
+                        workspaceID: workspace.id, category: "debian:source-package", data: ["name": "hello"], on: conn)
+                    let (first, noneReplaced) = try await CollectionRepository.addItem(
+                        collectionID: suite.id, name: "hello", child: .artifact(id: artifact.id), on: conn)
+                    #expect(noneReplaced == nil && first.category == "debian:source-package")
+                    let (second, replaced) = try await CollectionRepository.addItem(
+                        collectionID: suite.id, name: "hello", child: .bare(category: "debian:note"), data: ["a": 1], on: conn)
+                    #expect(replaced == first.id)
+                    let active = try await CollectionRepository.items(collectionID: suite.id, on: conn)
+                    #expect(active.map(\.id) == [second.id])
+                    let history = try await CollectionRepository.items(collectionID: suite.id, includeRemoved: true, on: conn)
+                    #expect(history.map(\.id) == [first.id, second.id] && history[0].removedAt != nil)
+                    #expect(try await CollectionRepository.removeItem(collectionID: suite.id, name: "hello", on: conn) == second.id)
+                    #expect(try await CollectionRepository.items(collectionID: suite.id, on: conn).isEmpty)
+                    await #expect(throws: RepositoryError.self) {
+                        try await CollectionRepository.removeItem(collectionID: suite.id, name: "hello", on: conn)
+                    }
+                    await #expect(throws: RepositoryError.alreadyExists(kind: "collection", key: "sid@debian:suite")) {
+                        _ = try await CollectionRepository.create(
+                            workspaceID: workspace.id, name: "sid", category: "debian:suite", on: conn)
+                    }
+                }
+                // The partial unique index enforces the rule even against a writer that skips the repository.
+                let suiteID = try await pool.query("SELECT id FROM collections").rows[0].decode(Int.self, at: 0)
+                try await pool.query(
+                    "INSERT INTO collection_items (parent_collection_id, name, child_type, category) VALUES ($1, 'x', 'bare', 'c')",
+                    suiteID)
+                await #expect {
+                    try await pool.query(
+                        "INSERT INTO collection_items (parent_collection_id, name, child_type, category) VALUES ($1, 'x', 'bare', 'c')",
+                        suiteID)
+                } throws: { error in
+                    (error as? PGError)?.serverError?.constraint == "collection_items_active_name_key"
+                }
+            }
+        }
+
+        @Test("Tokens: only SHA-256 digests are stored; lookups by secret and digest find the worker")
+        func tokenDigestsOnly() async throws {
+            try await CLITestDatabase.withSchema { pool, _ in
+                let created = try await pool.withTransaction { conn in
+                    try await WorkerRepository.create(fqdn: "Builder-1.Example.org", workerType: .signing, on: conn)
+                }
+                #expect(created.worker.name == "builder-1-example-org" && !created.worker.enabled)
+                let secret = created.activationToken
+                let rows = try await pool.query("SELECT digest, comment, kind, expires_at FROM tokens").rows
+                #expect(rows.count == 1)
+                #expect(try rows[0].decode(String.self, at: 0) == SHA256.hexDigest(secret))
+                #expect(try !rows[0].decode(String.self, at: 1).contains(secret))
+                #expect(try rows[0].decode(String.self, at: 2) == "activation")
+                #expect(try rows[0].decode(Date?.self, at: 3) != nil)
+                let anywhere = try await pool.query(
+                    "SELECT count(*) FROM tokens t WHERE position($1 in t::text) > 0", secret
+                ).rows[0].decode(Int.self, at: 0)
+                #expect(anywhere == 0)
+                try await pool.withConnection { conn in
+                    #expect(try await TokenRepository.find(secret: secret, on: conn)?.workerID == created.worker.id)
+                    #expect(try await TokenRepository.find(secret: secret + "x", on: conn) == nil)
+                    #expect(
+                        try await WorkerRepository.find(tokenDigest: SHA256.hexDigest(secret), on: conn)?.id
+                            == created.worker.id)
+                    // A second worker for the same FQDN gets the next free name.
+                    let again = try await pool.withTransaction { conn in
+                        try await WorkerRepository.create(fqdn: "builder-1.example.org", on: conn)
+                    }
+                    #expect(again.worker.name == "builder-1-example-org-2")
+                }
+            }
+        }
+
+        @Test("Enable needs an explicit signing type for signing workers; disable de-assigns work and announces it")
+        func enableDisable() async throws {
+            try await CLITestDatabase.withSchema { pool, _ in
+                let (workspace, user) = try await Self.setUp(pool)
+                let signer = try await pool.withTransaction { conn in
+                    try await WorkerRepository.create(fqdn: "signer.example.org", workerType: .signing, on: conn)
+                }.worker
+                await #expect(throws: RepositoryError.self) {
+                    try await pool.withTransaction { conn in _ = try await WorkerRepository.enable(name: signer.name, on: conn) }
+                }
+                #expect(try await pool.withTransaction { conn in
+                    try await WorkerRepository.enable(name: signer.name, confirmedType: .signing, on: conn)
+                })
+                let worker = try await pool.withTransaction { conn in
+                    let created = try await WorkerRepository.create(fqdn: "w.example.org", on: conn).worker
+                    try await TokenRepository.create(
+                        secret: TokenRepository.generateSecret(), kind: .worker, enabled: false, workerID: created.id, on: conn)
+                    _ = try await WorkerRepository.enable(name: created.name, on: conn)
+                    return created
+                }
+                let submitted = try await Self.submit(pool, workspace: workspace.id, user: user.id)
+                try await pool.query(
+                    """
+                    UPDATE work_requests SET status = 'running', pending_stage = NULL, configured_task_data = task_data,
+                           worker_id = $2, assignment_epoch = 1, started_at = now() WHERE id = $1
+                    """, submitted.id, worker.id)
+                let deAssigned = try await pool.withTransaction { conn in
+                    try await WorkerRepository.disable(name: worker.name, on: conn)
+                }
+                #expect(deAssigned == [submitted.id])
+                let again = try await pool.withTransaction { conn in try await WorkerRepository.disable(name: worker.name, on: conn) }
+                #expect(again == nil)
+                try await pool.withConnection { conn in
+                    let request = try await WorkRequestRepository.require(id: submitted.id, on: conn).workRequest
+                    #expect(request.status == .pending && request.workerID == nil && request.startedAt == nil)
+                    #expect(try await TokenRepository.tokens(ofWorker: worker.id, on: conn).filter { $0.kind == .worker }
+                        .allSatisfy { !$0.enabled })
+                }
+                let keys = try await Self.outbox(pool).map(\.key)
+                #expect(keys == ["worker.metadata", "worker.metadata", "wr.unblocked", "wr.pending", "worker.gone"])
+            }
+        }
+
+        @Test("Workspaces keep their inheritance order and members; groups and tag audit round-trip")
+        func workspacesGroupsAudit() async throws {
+            try await CLITestDatabase.withSchema { pool, _ in
+                try await pool.withTransaction { conn in
+                    let base = try await WorkspaceRepository.create(WorkspacePath(scope: "debian", name: "base"), on: conn)
+                    let extra = try await WorkspaceRepository.create(WorkspacePath(scope: "debian", name: "extra"), on: conn)
+                    let dev = try await WorkspaceRepository.create(
+                        WorkspacePath(scope: "debian", name: "dev"), isPublic: false,
+                        inheritsFrom: [WorkspacePath(scope: "debian", name: "extra"), WorkspacePath(scope: "debian", name: "base")],
+                        members: [("bob", .owner), ("carol", .viewer)], on: conn)
+                    #expect(dev.inheritsFrom == [extra.id, base.id] && !dev.isPublic)
+                    #expect(dev.members == ["bob", "carol"])
+                    await #expect(throws: RepositoryError.alreadyExists(kind: "workspace", key: "debian/dev")) {
+                        _ = try await WorkspaceRepository.create(WorkspacePath(scope: "debian", name: "dev"), on: conn)
+                    }
+                    let group = try await WorkspaceRepository.createGroup(scope: "debian", name: "uploaders", on: conn)
+                    try await WorkspaceRepository.addGroupMember(groupID: group.id, username: "bob", on: conn)
+                    try await WorkspaceRepository.addGroupMember(groupID: group.id, username: "bob", on: conn)
+                    #expect(try await WorkspaceRepository.groups(ofUser: "bob", on: conn) == [group])
+                    #expect(try await WorkspaceRepository.findGroup(scope: "debian", name: "uploaders", on: conn) == group)
+
+                    let entries = [
+                        TagAuditEntry(tag: "worker:build-arch:amd64", provenance: .system, outcome: .added),
+                        TagAuditEntry(tag: "worker:cpu-fast", provenance: .workspace, outcome: .added, derivedBy: "cores>8"),
+                    ]
+                    try await TagAuditRepository.record(entries, subject: .workRequest(7), setKind: .required, rule: "entry x", on: conn)
+                    let events = try await TagAuditRepository.events(for: .workRequest(7), on: conn)
+                    #expect(events.map(\.action) == [.added, .derived])
+                    #expect(events.map(\.rule) == ["entry x", "cores>8"])
+                    #expect(events.map(\.provenance) == ["system", "workspace"])
+                    #expect(try await TagAuditRepository.events(for: .worker(7), on: conn).isEmpty)
+                }
+            }
+        }
+    }
+}
