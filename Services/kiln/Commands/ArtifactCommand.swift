@@ -17,8 +17,9 @@ struct ArtifactCreate: AsyncParsableCommand {
             --data is a JSON object inline, or a JSON/YAML file. Tasks refer to the artifact as ID@artifacts.
 
             Example:
-              kiln artifact create --workspace debian/developers --category debian:source-package \\
-                  --data '{"name": "hello", "version": "2.10-3", "type": "dpkg", "dsc_fields": {}}'
+              kiln artifact create --workspace debian/dev \\
+                  --category debian:source-package \\
+                  --data '{"name": "hello", "version": "2.10-3"}'
             """)
 
     @Option(help: "The workspace (SCOPE/NAME).")
@@ -61,7 +62,7 @@ struct ArtifactList: AsyncParsableCommand {
         abstract: "List the artifacts of a workspace.",
         discussion: """
             Example:
-              kiln artifact list --workspace debian/developers --category debian:source-package
+              kiln artifact list --workspace debian/dev --category debian:source-package
             """)
 
     @Option(help: "The workspace (SCOPE/NAME).")
@@ -70,7 +71,7 @@ struct ArtifactList: AsyncParsableCommand {
     @Option(help: "Only this category.")
     var category: String?
 
-    @Option(help: "At most this many (default 100).")
+    @Option(help: "At most this many.")
     var limit = 100
 
     @Flag(help: "Print JSON instead of a table.")

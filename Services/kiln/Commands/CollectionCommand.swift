@@ -46,8 +46,9 @@ struct CollectionCreate: AsyncParsableCommand {
         abstract: "Create a collection NAME@CATEGORY in a workspace.",
         discussion: """
             Example:
-              kiln collection create sid@debian:suite --workspace debian/developers
-              kiln collection create default@debusine:task-configuration --workspace debian/developers
+              kiln collection create sid@debian:suite --workspace debian/dev
+              kiln collection create default@debusine:task-configuration \\
+                  --workspace debian/dev
             """)
 
     @Argument(help: "The collection as NAME@CATEGORY.")
@@ -83,9 +84,12 @@ struct CollectionAdd: AsyncParsableCommand {
             the same name is replaced.
 
             Examples:
-              kiln collection add sid@debian:suite --workspace debian/developers --name hello_2.10-3 --artifact 7
-              kiln collection add default@debusine:task-configuration --workspace debian/developers \\
-                  --name 'Worker:sbuild::' --bare debusine:task-configuration --data config.yaml
+              kiln collection add sid@debian:suite --workspace debian/dev \\
+                  --name hello_2.10-3 --artifact 7
+              kiln collection add default@debusine:task-configuration \\
+                  --workspace debian/dev \\
+                  --name 'Worker:sbuild::' --bare debusine:task-configuration \\
+                  --data config.yaml
             """)
 
     @Argument(help: "The collection as NAME@CATEGORY.")
@@ -149,7 +153,8 @@ struct CollectionRemove: AsyncParsableCommand {
         abstract: "Remove the active item of that name from a collection (it stays as history).",
         discussion: """
             Example:
-              kiln collection remove sid@debian:suite --workspace debian/developers --name hello_2.10-3
+              kiln collection remove sid@debian:suite --workspace debian/dev \\
+                  --name hello_2.10-3
             """)
 
     @Argument(help: "The collection as NAME@CATEGORY.")
@@ -181,8 +186,8 @@ struct CollectionList: AsyncParsableCommand {
         abstract: "List the collections of a workspace, or the items of one collection.",
         discussion: """
             Examples:
-              kiln collection list --workspace debian/developers
-              kiln collection list sid@debian:suite --workspace debian/developers --all --json
+              kiln collection list --workspace debian/dev
+              kiln collection list sid@debian:suite --workspace debian/dev --all --json
             """)
 
     @Argument(help: "A collection (NAME@CATEGORY) whose items to list; omit to list the collections.")

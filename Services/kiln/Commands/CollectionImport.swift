@@ -27,7 +27,7 @@ struct CollectionImport: AsyncParsableCommand {
                       bare: debusine:task-configuration
                       data: {default_values: {build_profiles: [nocheck]}}
 
-              kiln collection import suite.yaml --workspace debian/developers
+              kiln collection import suite.yaml --workspace debian/dev
             """)
 
     @Argument(help: "The JSON or YAML file (.yaml/.yml are read as YAML; - reads JSON from stdin).")

@@ -12,7 +12,7 @@ struct ListCommand: AsyncParsableCommand {
             Examples:
               kiln list
               kiln list --status pending --status running --task sbuild --limit 20
-              kiln list --workspace debian/developers --json
+              kiln list --workspace debian/dev --json
             """)
 
     @Option(help: "Only this status (blocked, pending, running, completed, aborted); repeat for several.")
@@ -27,7 +27,7 @@ struct ListCommand: AsyncParsableCommand {
     @Option(help: "Only work requests assigned to this worker (name).")
     var worker: String?
 
-    @Option(help: "At most this many (default 50).")
+    @Option(help: "At most this many.")
     var limit = 50
 
     @Flag(help: "Print JSON instead of a table.")

@@ -15,9 +15,10 @@ struct SubmitCommand: AsyncParsableCommand {
             work requests; if one has already failed, it is aborted at once.
 
             Examples:
-              kiln submit noop --workspace debian/developers --set result=true
-              kiln submit sbuild --workspace debian/developers --data sbuild.json --priority 10
-              kiln submit lintian --workspace debian/developers --data '{"input": {"source_artifact": 7}}' --depends-on 12
+              kiln submit noop --workspace debian/dev --set result=true
+              kiln submit sbuild --workspace debian/dev --data sbuild.json --priority 10
+              kiln submit lintian --workspace debian/dev --depends-on 12 \\
+                  --data '{"input": {"source_artifact": 7}}'
             """)
 
     @Argument(help: "The task name, e.g. noop, sbuild, lintian (case-insensitive).")
@@ -26,7 +27,7 @@ struct SubmitCommand: AsyncParsableCommand {
     @Option(help: "The workspace (SCOPE/NAME).")
     var workspace: String
 
-    @Option(name: .customLong("type"), help: "The task type: worker (default), server, signing, internal, wait.")
+    @Option(name: .customLong("type"), help: "The task type: worker, server, signing, internal or wait.")
     var taskType = "worker"
 
     @Option(help: "Task data: inline JSON object or a JSON/YAML file (default {}).")
@@ -35,7 +36,7 @@ struct SubmitCommand: AsyncParsableCommand {
     @Option(name: .customLong("set"), help: "Set KEY=VALUE in the task data (dotted keys nest; VALUE is JSON or text); repeat.")
     var assignments: [String] = []
 
-    @Option(help: "Base priority (higher runs first; default 0).")
+    @Option(help: "Base priority (higher runs first).")
     var priority = 0
 
     @Option(name: .customLong("depends-on"), help: "A work request id that must finish first; repeat.")

@@ -19,7 +19,8 @@ struct WorkspaceCreate: AsyncParsableCommand {
 
             Examples:
               kiln workspace create debian/base
-              kiln workspace create debian/developers --inherits debian/base --member alice --member bob:owner
+              kiln workspace create debian/dev --inherits debian/base \\
+                  --member alice --member bob:owner
             """)
 
     @Argument(help: "The workspace as SCOPE/NAME.")
