@@ -6,7 +6,8 @@ struct ArtifactCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "artifact",
         abstract: "Create and list artifacts (typed JSON data that tasks take as input).",
-        subcommands: [ArtifactCreate.self, ArtifactList.self])
+        subcommands: [ArtifactCreate.self, ArtifactList.self]
+    )
 }
 
 struct ArtifactCreate: AsyncParsableCommand {
@@ -20,7 +21,8 @@ struct ArtifactCreate: AsyncParsableCommand {
               kiln artifact create --workspace debian/dev \\
                   --category debian:source-package \\
                   --data '{"name": "hello", "version": "2.10-3"}'
-            """)
+            """
+    )
 
     @Option(help: "The workspace (SCOPE/NAME).")
     var workspace: String
@@ -45,7 +47,12 @@ struct ArtifactCreate: AsyncParsableCommand {
                 let workspace = try await WorkspaceRepository.require(path, on: conn)
                 let user = try await createdBy.asyncMap { try await WorkspaceRepository.findOrCreateUser($0, on: conn) }
                 return try await ArtifactRepository.create(
-                    workspaceID: workspace.id, category: category, data: payload, createdBy: user?.id, on: conn)
+                    workspaceID: workspace.id,
+                    category: category,
+                    data: payload,
+                    createdBy: user?.id,
+                    on: conn
+                )
             }
             if json {
                 Output.json(ArtifactList.json(artifact))
@@ -63,7 +70,8 @@ struct ArtifactList: AsyncParsableCommand {
         discussion: """
             Example:
               kiln artifact list --workspace debian/dev --category debian:source-package
-            """)
+            """
+    )
 
     @Option(help: "The workspace (SCOPE/NAME).")
     var workspace: String
@@ -83,14 +91,19 @@ struct ArtifactList: AsyncParsableCommand {
             let artifacts = try await pool.withConnection { conn in
                 let workspace = try await WorkspaceRepository.require(path, on: conn)
                 return try await ArtifactRepository.list(
-                    workspaceID: workspace.id, category: category, limit: limit, on: conn)
+                    workspaceID: workspace.id,
+                    category: category,
+                    limit: limit,
+                    on: conn
+                )
             }
             if json {
                 Output.json(.array(artifacts.map(Self.json)))
             } else {
                 Output.table(
                     ["ID", "CATEGORY", "DATA"],
-                    artifacts.map { [String($0.id), $0.category, JSONValue.object($0.data).compactJSON] })
+                    artifacts.map { [String($0.id), $0.category, JSONValue.object($0.data).compactJSON] }
+                )
             }
         }
     }

@@ -11,8 +11,10 @@ struct CollectionCommand: AsyncParsableCommand {
             by at most one active item: adding a name that exists replaces the old item (kept as history).
             """,
         subcommands: [
-            CollectionCreate.self, CollectionAdd.self, CollectionRemove.self, CollectionList.self, CollectionImport.self,
-        ])
+            CollectionCreate.self, CollectionAdd.self, CollectionRemove.self, CollectionList.self,
+            CollectionImport.self,
+        ]
+    )
 }
 
 /// `NAME@CATEGORY`, the way a collection is named on the command line.
@@ -31,8 +33,13 @@ struct CollectionName: CustomStringConvertible {
     var description: String { "\(name)@\(category)" }
 
     func require(workspaceID: Int, workspace: WorkspacePath, on conn: PGConnection) async throws -> CollectionRecord {
-        guard let record = try await CollectionRepository.find(
-            workspaceID: workspaceID, name: name, category: category, on: conn)
+        guard
+            let record = try await CollectionRepository.find(
+                workspaceID: workspaceID,
+                name: name,
+                category: category,
+                on: conn
+            )
         else {
             throw RepositoryError.notFound(kind: "collection", key: "\(self) in workspace \(workspace)")
         }
@@ -49,7 +56,8 @@ struct CollectionCreate: AsyncParsableCommand {
               kiln collection create sid@debian:suite --workspace debian/dev
               kiln collection create default@debusine:task-configuration \\
                   --workspace debian/dev
-            """)
+            """
+    )
 
     @Argument(help: "The collection as NAME@CATEGORY.")
     var collection: String
@@ -68,7 +76,12 @@ struct CollectionCreate: AsyncParsableCommand {
             let record = try await pool.withTransaction { conn in
                 let workspace = try await WorkspaceRepository.require(path, on: conn)
                 return try await CollectionRepository.create(
-                    workspaceID: workspace.id, name: name.name, category: name.category, data: payload, on: conn)
+                    workspaceID: workspace.id,
+                    name: name.name,
+                    category: name.category,
+                    data: payload,
+                    on: conn
+                )
             }
             print("created collection \(name) (id \(record.id)) in \(path)")
         }
@@ -90,7 +103,8 @@ struct CollectionAdd: AsyncParsableCommand {
                   --workspace debian/dev \\
                   --name 'Worker:sbuild::' --bare debusine:task-configuration \\
                   --data config.yaml
-            """)
+            """
+    )
 
     @Argument(help: "The collection as NAME@CATEGORY.")
     var collection: String
@@ -134,15 +148,23 @@ struct CollectionAdd: AsyncParsableCommand {
                     child = .artifact(id: artifact)
                 } else if let childName {
                     child = .collection(
-                        id: try await childName.require(workspaceID: workspace.id, workspace: path, on: conn).id)
+                        id: try await childName.require(workspaceID: workspace.id, workspace: path, on: conn).id
+                    )
                 } else {
                     child = .bare(category: bare ?? "")
                 }
                 return try await CollectionRepository.addItem(
-                    collectionID: parent.id, name: name, child: child, data: payload, on: conn)
+                    collectionID: parent.id,
+                    name: name,
+                    child: child,
+                    data: payload,
+                    on: conn
+                )
             }
             let replacedText = replaced.map { ", replacing item \($0)" } ?? ""
-            print("added item \(item.id) '\(item.name)' (\(item.childType.rawValue) \(item.category)) to \(parentName)\(replacedText)")
+            print(
+                "added item \(item.id) '\(item.name)' (\(item.childType.rawValue) \(item.category)) to \(parentName)\(replacedText)"
+            )
         }
     }
 }
@@ -155,7 +177,8 @@ struct CollectionRemove: AsyncParsableCommand {
             Example:
               kiln collection remove sid@debian:suite --workspace debian/dev \\
                   --name hello_2.10-3
-            """)
+            """
+    )
 
     @Argument(help: "The collection as NAME@CATEGORY.")
     var collection: String
@@ -188,7 +211,8 @@ struct CollectionList: AsyncParsableCommand {
             Examples:
               kiln collection list --workspace debian/dev
               kiln collection list sid@debian:suite --workspace debian/dev --all --json
-            """)
+            """
+    )
 
     @Argument(help: "A collection (NAME@CATEGORY) whose items to list; omit to list the collections.")
     var collection: String?
@@ -216,16 +240,23 @@ struct CollectionList: AsyncParsableCommand {
                                 collections.map {
                                     [
                                         "id": .int($0.collection.id), "name": .string($0.collection.name),
-                                        "category": .string($0.collection.category), "data": .object($0.collection.data),
+                                        "category": .string($0.collection.category),
+                                        "data": .object($0.collection.data),
                                         "active_items": .int($0.activeItems),
                                     ]
-                                }))
+                                }
+                            )
+                        )
                     } else {
                         Output.table(
                             ["ID", "NAME", "CATEGORY", "ITEMS"],
                             collections.map {
-                                [String($0.collection.id), $0.collection.name, $0.collection.category, String($0.activeItems)]
-                            })
+                                [
+                                    String($0.collection.id), $0.collection.name, $0.collection.category,
+                                    String($0.activeItems),
+                                ]
+                            }
+                        )
                     }
                     return
                 }
@@ -243,7 +274,8 @@ struct CollectionList: AsyncParsableCommand {
                                 item.isActive ? "active" : "removed \(Output.time(item.removedAt))",
                                 JSONValue.object(item.data).compactJSON,
                             ]
-                        })
+                        }
+                    )
                 }
             }
         }
@@ -252,7 +284,8 @@ struct CollectionList: AsyncParsableCommand {
     static func json(_ item: CollectionItemRecord) -> JSONValue {
         [
             "id": .int(item.id), "name": .string(item.name), "child_type": .string(item.childType.rawValue),
-            "category": .string(item.category), "data": .object(item.data), "artifact_id": Output.optional(item.artifactID),
+            "category": .string(item.category), "data": .object(item.data),
+            "artifact_id": Output.optional(item.artifactID),
             "collection_id": Output.optional(item.collectionID), "created_at": Output.jsonTime(item.createdAt),
             "removed_at": Output.jsonTime(item.removedAt),
         ]

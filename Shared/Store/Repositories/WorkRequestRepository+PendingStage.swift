@@ -16,14 +16,19 @@ extension WorkRequestRepository {
     /// - Returns: `false` when the row is no longer `blocked`/`requested` (aborted meanwhile, or a duplicate
     ///   event already did it): nothing written.
     public static func markInputsResolved(
-        id: Int, resolved: ResolvedPendingInputs, on conn: PGConnection
+        id: Int,
+        resolved: ResolvedPendingInputs,
+        on conn: PGConnection
     ) async throws -> Bool {
         guard await conn.isInTransaction else { throw PGError.notInTransaction(operation: "markInputsResolved") }
         let changed = try await conn.execute(
             """
             UPDATE work_requests SET pending_stage = 'inputs-resolved', dynamic_task_data = $2, updated_at = now()
             WHERE id = $1 AND status = 'blocked' AND pending_stage = 'requested'
-            """, id, try JSONValue.from(resolved))
+            """,
+            id,
+            try JSONValue.from(resolved)
+        )
         guard changed == 1 else { return false }
         try await EventOutbox.enqueue(.workRequestInputsResolved, KilnEvent(workRequestID: id), on: conn)
         return true
@@ -36,7 +41,8 @@ extension WorkRequestRepository {
                 """
                 SELECT dynamic_task_data FROM work_requests
                 WHERE id = $1 AND status = 'blocked' AND pending_stage = 'inputs-resolved'
-                """, id
+                """,
+                id
             ).first, let json = try row.decode(JSONValue?.self, at: 0)
         else { return nil }
         return try json.decode(ResolvedPendingInputs.self)
@@ -48,7 +54,10 @@ extension WorkRequestRepository {
     ///
     /// - Returns: `false` when the row is no longer `blocked`/`inputs-resolved`: nothing written.
     public static func markPendingConfigured(
-        id: Int, result: PendingTransitionResult, at now: Date = Date(), on conn: PGConnection
+        id: Int,
+        result: PendingTransitionResult,
+        at now: Date = Date(),
+        on conn: PGConnection
     ) async throws -> Bool {
         guard await conn.isInTransaction else { throw PGError.notInTransaction(operation: "markPendingConfigured") }
         let changed = try await conn.execute(
@@ -57,8 +66,14 @@ extension WorkRequestRepository {
                    completed_at = NULL, configured_task_data = $3, dynamic_task_data = $4,
                    scheduler_tags_provided = $5, scheduler_tags_required = $6, updated_at = now()
             WHERE id = $1 AND status = 'blocked' AND pending_stage = 'inputs-resolved'
-            """, id, now, result.configuredTaskData, result.dynamicTaskData, result.tags.provided.tags.sorted(),
-            result.tags.required.tags.sorted())
+            """,
+            id,
+            now,
+            result.configuredTaskData,
+            result.dynamicTaskData,
+            result.tags.provided.tags.sorted(),
+            result.tags.required.tags.sorted()
+        )
         guard changed == 1 else { return false }
         try await TagAuditRepository.record(result.tags, subject: .workRequest(id), on: conn)
         try await EventOutbox.enqueue(.workRequestPending, KilnEvent(workRequestID: id), on: conn)
@@ -71,7 +86,10 @@ extension WorkRequestRepository {
     ///
     /// - Returns: `false` when the row is no longer at `expectedStage`: nothing written.
     public static func failPendingTransition(
-        id: Int, expectedStage: PendingStage, error: WorkRequestPipelineError, at now: Date = Date(),
+        id: Int,
+        expectedStage: PendingStage,
+        error: WorkRequestPipelineError,
+        at now: Date = Date(),
         on conn: PGConnection
     ) async throws -> Bool {
         guard await conn.isInTransaction else { throw PGError.notInTransaction(operation: "failPendingTransition") }
@@ -84,7 +102,12 @@ extension WorkRequestRepository {
             UPDATE work_requests SET status = 'completed', result = 'error', pending_stage = NULL, completed_at = $3,
                    output_data = $4, updated_at = now()
             WHERE id = $1 AND status = 'blocked' AND pending_stage = $2
-            """, id, expectedStage.rawValue, now, try output.map { try JSONValue.from($0) })
+            """,
+            id,
+            expectedStage.rawValue,
+            now,
+            try output.map { try JSONValue.from($0) }
+        )
         guard changed == 1 else { return false }
         try await TokenRepository.deleteWorkRequestTokens(workRequestID: id, on: conn)
         try await EventOutbox.enqueue(.workRequestCompleted, KilnEvent(workRequestID: id), on: conn)
