@@ -13,8 +13,8 @@ struct Kiln: AsyncParsableCommand {
 
             A first session:
               kiln migrate
-              kiln workspace create debian/developers
-              kiln submit noop --workspace debian/developers --set result=true
+              kiln workspace create debian/dev
+              kiln submit noop --workspace debian/dev --set result=true
               kiln list
               kiln show 1
 

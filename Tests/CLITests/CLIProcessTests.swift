@@ -37,9 +37,16 @@ extension CLIIntegration {
             try await Self.withCLISchema { schema, _ in
                 try KilnBinary.succeed(["workspace", "create", "debian/base"], schema: schema)
                 try KilnBinary.succeed(
-                    ["workspace", "create", "debian/dev", "--private", "--inherits", "debian/base", "--member", "alice",
-                     "--member", "bob:owner"], schema: schema)
-                let workspaces = try #require(try KilnBinary.json(["workspace", "list", "--json"], schema: schema) as? [[String: Any]])
+                    [
+                        "workspace", "create", "debian/dev", "--private", "--inherits", "debian/base", "--member",
+                        "alice",
+                        "--member", "bob:owner",
+                    ],
+                    schema: schema
+                )
+                let workspaces = try #require(
+                    try KilnBinary.json(["workspace", "list", "--json"], schema: schema) as? [[String: Any]]
+                )
                 let dev = try #require(workspaces.first { $0["name"] as? String == "dev" })
                 #expect(dev["inherits"] as? [String] == ["debian/base"])
                 #expect(dev["members"] as? [String] == ["alice", "bob"])
@@ -49,25 +56,45 @@ extension CLIIntegration {
 
                 let artifact = try #require(
                     try KilnBinary.json(
-                        ["artifact", "create", "--workspace", "debian/dev", "--category", "debian:source-package",
-                         "--data", #"{"name": "hello", "version": "2.10-3"}"#, "--json"], schema: schema) as? [String: Any])
+                        [
+                            "artifact", "create", "--workspace", "debian/dev", "--category", "debian:source-package",
+                            "--data", #"{"name": "hello", "version": "2.10-3"}"#, "--json",
+                        ],
+                        schema: schema
+                    ) as? [String: Any]
+                )
                 let artifactID = try #require(artifact["id"] as? Int)
-                try KilnBinary.succeed(["collection", "create", "sid@debian:suite", "--workspace", "debian/dev"], schema: schema)
                 try KilnBinary.succeed(
-                    ["collection", "add", "sid@debian:suite", "--workspace", "debian/dev", "--name", "hello",
-                     "--artifact", String(artifactID)], schema: schema)
+                    ["collection", "create", "sid@debian:suite", "--workspace", "debian/dev"],
+                    schema: schema
+                )
+                try KilnBinary.succeed(
+                    [
+                        "collection", "add", "sid@debian:suite", "--workspace", "debian/dev", "--name", "hello",
+                        "--artifact", String(artifactID),
+                    ],
+                    schema: schema
+                )
                 let replaced = try KilnBinary.succeed(
-                    ["collection", "add", "sid@debian:suite", "--workspace", "debian/dev", "--name", "hello",
-                     "--bare", "debian:note", "--data", #"{"n": 1}"#], schema: schema)
+                    [
+                        "collection", "add", "sid@debian:suite", "--workspace", "debian/dev", "--name", "hello",
+                        "--bare", "debian:note", "--data", #"{"n": 1}"#,
+                    ],
+                    schema: schema
+                )
                 #expect(replaced.contains("replacing item"))
                 let items = try #require(
                     try KilnBinary.json(
                         ["collection", "list", "sid@debian:suite", "--workspace", "debian/dev", "--all", "--json"],
-                        schema: schema) as? [[String: Any]])
+                        schema: schema
+                    ) as? [[String: Any]]
+                )
                 #expect(items.count == 2)
                 #expect(items.filter { $0["removed_at"] is NSNull }.map { $0["child_type"] as? String } == ["bare"])
 
-                let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kiln-import-\(UUID().uuidString)")
+                let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+                    "kiln-import-\(UUID().uuidString)"
+                )
                 try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
                 defer { try? FileManager.default.removeItem(at: directory) }
                 let yaml = directory.appendingPathComponent("import.yaml")
@@ -85,26 +112,41 @@ extension CLIIntegration {
                         bare: debusine:task-configuration
                         data: {default_values: {build_profiles: [nocheck]}, count: 3}
                 """.write(to: yaml, atomically: true, encoding: .utf8)
-                try KilnBinary.succeed(["collection", "import", yaml.path, "--workspace", "debian/dev"], schema: schema)
+                try KilnBinary.succeed(
+                    ["collection", "import", yaml.path, "--workspace", "debian/dev"],
+                    schema: schema
+                )
                 let configuration = try #require(
                     try KilnBinary.json(
-                        ["collection", "list", "default@debusine:task-configuration", "--workspace", "debian/dev", "--json"],
-                        schema: schema) as? [[String: Any]])
+                        [
+                            "collection", "list", "default@debusine:task-configuration", "--workspace", "debian/dev",
+                            "--json",
+                        ],
+                        schema: schema
+                    ) as? [[String: Any]]
+                )
                 let data = try #require(configuration.first?["data"] as? [String: Any])
                 #expect(data["count"] as? Int == 3)
                 #expect((data["default_values"] as? [String: Any])?["build_profiles"] as? [String] == ["nocheck"])
 
                 // A bad item anywhere in the file imports nothing.
                 let json = directory.appendingPathComponent("bad.json")
-                try #"{"collections": [{"name": "sid", "category": "debian:suite", "items": [{"name": "a", "bare": "x"}, {"name": "b"}]}]}"#
+                try
+                    #"{"collections": [{"name": "sid", "category": "debian:suite", "items": [{"name": "a", "bare": "x"}, {"name": "b"}]}]}"#
                     .write(to: json, atomically: true, encoding: .utf8)
-                let refused = try KilnBinary.run(["collection", "import", json.path, "--workspace", "debian/dev"], schema: schema)
+                let refused = try KilnBinary.run(
+                    ["collection", "import", json.path, "--workspace", "debian/dev"],
+                    schema: schema
+                )
                 #expect(refused.status == 1, "\(refused)")
                 #expect(refused.stderr.contains("collections[0].items[1] needs exactly one of"))
                 let sid = try #require(
                     try KilnBinary.json(
-                        ["collection", "list", "sid@debian:suite", "--workspace", "debian/dev", "--json"], schema: schema)
-                        as? [[String: Any]])
+                        ["collection", "list", "sid@debian:suite", "--workspace", "debian/dev", "--json"],
+                        schema: schema
+                    )
+                        as? [[String: Any]]
+                )
                 #expect(Set(sid.compactMap { $0["name"] as? String }) == ["hello", "dpkg"])
             }
         }
@@ -115,27 +157,39 @@ extension CLIIntegration {
                 try KilnBinary.succeed(["workspace", "create", "debian/dev"], schema: schema)
                 let submitted = try #require(
                     try KilnBinary.json(
-                        ["submit", "noop", "--workspace", "debian/dev", "--set", "result=false", "--priority", "5", "--json"],
-                        schema: schema) as? [String: Any])
+                        [
+                            "submit", "noop", "--workspace", "debian/dev", "--set", "result=false", "--priority", "5",
+                            "--json",
+                        ],
+                        schema: schema
+                    ) as? [String: Any]
+                )
                 let first = try #require(submitted["id"] as? Int)
                 #expect(submitted["status"] as? String == "blocked")
                 #expect(submitted["pending_stage"] as? String == "requested")
                 let second = try KilnBinary.succeed(
-                    ["submit", "NOOP", "--workspace", "debian/dev", "--depends-on", String(first), "--created-by", "bob"],
-                    schema: schema)
+                    [
+                        "submit", "NOOP", "--workspace", "debian/dev", "--depends-on", String(first), "--created-by",
+                        "bob",
+                    ],
+                    schema: schema
+                )
                 #expect(second.contains("(blocked): waiting for \(first)"))
 
                 let listed = try #require(try KilnBinary.json(["list", "--json"], schema: schema) as? [[String: Any]])
                 #expect(listed.map { $0["task_name"] as? String } == ["noop", "noop"])
                 #expect(listed.map { $0["created_by"] as? String } == ["bob", "tester"])
                 let pendingOnly = try #require(
-                    try KilnBinary.json(["list", "--status", "pending", "--json"], schema: schema) as? [[String: Any]])
+                    try KilnBinary.json(["list", "--status", "pending", "--json"], schema: schema) as? [[String: Any]]
+                )
                 #expect(pendingOnly.isEmpty)
                 let table = try KilnBinary.succeed(["list", "--limit", "1"], schema: schema)
                 #expect(table.split(separator: "\n").count == 2)
                 #expect(table.contains("ID  WORKSPACE   TASK"))
 
-                let shown = try #require(try KilnBinary.json(["show", String(first), "--json"], schema: schema) as? [String: Any])
+                let shown = try #require(
+                    try KilnBinary.json(["show", String(first), "--json"], schema: schema) as? [String: Any]
+                )
                 #expect(shown["priority"] as? Int == 5)
                 #expect((shown["task_data"] as? [String: Any])?["result"] as? Bool == false)
                 #expect(shown["reverse_dependencies"] as? [Int] == [first + 1])
@@ -151,7 +205,10 @@ extension CLIIntegration {
                 let retried = try KilnBinary.succeed(["retry", String(first)], schema: schema)
                 #expect(retried.contains("work request \(first) retried as"))
                 let refused = try KilnBinary.run(["retry", String(first)], schema: schema)
-                #expect(refused.status == 1 && refused.stderr == "kiln: Cannot retry old superseded tasks\n", "\(refused)")
+                #expect(
+                    refused.status == 1 && refused.stderr == "kiln: Cannot retry old superseded tasks\n",
+                    "\(refused)"
+                )
                 let keys = try await pool.query("SELECT routing_key FROM outbox ORDER BY id").rows.map {
                     try $0.decode(String.self, at: 0)
                 }
@@ -179,12 +236,20 @@ extension CLIIntegration {
                     ),
                     (["submit", "noop", "--workspace", "debian/nope"], 1, "workspace debian/nope does not exist"),
                     (["submit", "noop", "--workspace", "nope"], 1, "must be written SCOPE/NAME"),
-                    (["submit", "noop", "--workspace", "debian/dev", "--type", "robot"], 1, "unknown task type 'robot'"),
+                    (
+                        ["submit", "noop", "--workspace", "debian/dev", "--type", "robot"], 1,
+                        "unknown task type 'robot'"
+                    ),
                     (["submit", "noop", "--workspace", "debian/dev", "--depends-on", "999"], 1, "work request 999"),
                     (["show", "42"], 1, "work request 42 does not exist"),
                     (["list", "--status", "done"], 1, "unknown status 'done'"),
                     (["worker", "enable", "ghost"], 1, "worker ghost does not exist"),
-                    (["artifact", "create", "--workspace", "debian/dev", "--category", "c", "--data", "/no/such.json"], 1, "no such file"),
+                    (
+                        [
+                            "artifact", "create", "--workspace", "debian/dev", "--category", "c", "--data",
+                            "/no/such.json",
+                        ], 1, "no such file"
+                    ),
                     (["submit"], 64, "Missing expected argument"),
                 ]
                 for (arguments, status, message) in cases {
@@ -198,7 +263,10 @@ extension CLIIntegration {
                 let count = try await pool.query("SELECT count(*) FROM work_requests").rows[0].decode(Int.self, at: 0)
                 #expect(count == 0)
                 let unreachable = try KilnBinary.run(
-                    ["list"], schema: schema, environment: ["KILN_POSTGRES_URL": "postgresql://kiln:kiln@127.0.0.1:1/kiln"])
+                    ["list"],
+                    schema: schema,
+                    environment: ["KILN_POSTGRES_URL": "postgresql://kiln:kiln@127.0.0.1:1/kiln"]
+                )
                 #expect(unreachable.status == 3 && unreachable.stderr.contains("cannot connect"), "\(unreachable)")
                 let unmigrated = try KilnBinary.run(["list"], schema: schema + "_missing")
                 #expect(unmigrated.status == 3 && unmigrated.stderr.contains("kiln migrate"), "\(unmigrated)")
@@ -209,8 +277,12 @@ extension CLIIntegration {
         func workerFlow() async throws {
             try await Self.withCLISchema { schema, pool in
                 let created = try #require(
-                    try KilnBinary.json(["worker", "create", "signer.example.org", "--type", "signing", "--json"], schema: schema)
-                        as? [String: Any])
+                    try KilnBinary.json(
+                        ["worker", "create", "signer.example.org", "--type", "signing", "--json"],
+                        schema: schema
+                    )
+                        as? [String: Any]
+                )
                 let token = try #require(created["activation_token"] as? String)
                 #expect(created["name"] as? String == "signer-example-org")
                 let digest = try await pool.query("SELECT digest FROM tokens").rows[0].decode(String.self, at: 0)
@@ -219,21 +291,36 @@ extension CLIIntegration {
                 #expect(refused.status == 1 && refused.stderr.contains("--type signing"), "\(refused)")
                 try KilnBinary.succeed(["worker", "enable", "signer-example-org", "--type", "signing"], schema: schema)
 
-                let metadata = FileManager.default.temporaryDirectory.appendingPathComponent("kiln-meta-\(UUID().uuidString).yaml")
+                let metadata = FileManager.default.temporaryDirectory.appendingPathComponent(
+                    "kiln-meta-\(UUID().uuidString).yaml"
+                )
                 defer { try? FileManager.default.removeItem(at: metadata) }
-                try "provided_tags: [worker:site:lab]\nsystem:cpu_count: 4\n".write(to: metadata, atomically: true, encoding: .utf8)
-                try KilnBinary.succeed(["worker", "edit-metadata", "signer-example-org", "--file", metadata.path], schema: schema)
+                try "provided_tags: [worker:site:lab]\nsystem:cpu_count: 4\n".write(
+                    to: metadata,
+                    atomically: true,
+                    encoding: .utf8
+                )
+                try KilnBinary.succeed(
+                    ["worker", "edit-metadata", "signer-example-org", "--file", metadata.path],
+                    schema: schema
+                )
                 let shown = try #require(
-                    try KilnBinary.json(["worker", "show", "signer-example-org", "--json"], schema: schema) as? [String: Any])
+                    try KilnBinary.json(["worker", "show", "signer-example-org", "--json"], schema: schema)
+                        as? [String: Any]
+                )
                 #expect(shown["enabled"] as? Bool == true)
                 let staticMetadata = try #require(shown["static_metadata"] as? [String: Any])
                 #expect(staticMetadata["provided_tags"] as? [String] == ["worker:site:lab"])
                 #expect(staticMetadata["system:cpu_count"] as? Int == 4)
                 #expect((shown["tokens"] as? [[String: Any]])?.first?["digest"] as? String == digest)
-                #expect(!(try KilnBinary.succeed(["worker", "show", "signer-example-org"], schema: schema)).contains(token))
+                #expect(
+                    !(try KilnBinary.succeed(["worker", "show", "signer-example-org"], schema: schema)).contains(token)
+                )
 
                 let badMetadata = try KilnBinary.run(
-                    ["worker", "edit-metadata", "signer-example-org", "--file", "/dev/null/x.json"], schema: schema)
+                    ["worker", "edit-metadata", "signer-example-org", "--file", "/dev/null/x.json"],
+                    schema: schema
+                )
                 #expect(badMetadata.status == 1)
                 let disabled = try KilnBinary.succeed(["worker", "disable", "signer-example-org"], schema: schema)
                 #expect(disabled.contains("disabled worker signer-example-org"))

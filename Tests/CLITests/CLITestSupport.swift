@@ -26,13 +26,16 @@ enum CLITestDatabase {
     static func makePool(schema: String) -> PGPool {
         PGPool(
             configuration: PGConfiguration(url: url, applicationName: "kiln-cli-tests", searchPath: [schema]),
-            size: 2, logger: logger)
+            size: 2,
+            logger: logger
+        )
     }
 
     /// Runs `body` with a pool on a fresh schema (migrated unless asked not to), then drops the schema.
     @discardableResult
     static func withSchema<Result: Sendable>(
-        migrated: Bool = true, _ body: (PGPool, String) async throws -> Result
+        migrated: Bool = true,
+        _ body: (PGPool, String) async throws -> Result
     ) async throws -> Result {
         let schema = newSchemaName()
         let pool = makePool(schema: schema)
@@ -78,7 +81,10 @@ enum KilnBinary {
     /// Runs `kiln arguments…` against `schema`, with `environment` added; output goes through temporary
     /// files (not pipes) so a large output can never block the child.
     static func run(
-        _ arguments: [String], schema: String, environment: [String: String] = [:], stdin: String? = nil
+        _ arguments: [String],
+        schema: String,
+        environment: [String: String] = [:],
+        stdin: String? = nil
     ) throws -> CLIRun {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kiln-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -116,21 +122,32 @@ enum KilnBinary {
         return CLIRun(
             status: process.terminationStatus,
             stdout: (try? String(contentsOf: outURL, encoding: .utf8)) ?? "",
-            stderr: (try? String(contentsOf: errURL, encoding: .utf8)) ?? "")
+            stderr: (try? String(contentsOf: errURL, encoding: .utf8)) ?? ""
+        )
     }
 
     /// Runs and requires exit status 0, returning stdout.
     @discardableResult
     static func succeed(
-        _ arguments: [String], schema: String, sourceLocation: SourceLocation = #_sourceLocation
+        _ arguments: [String],
+        schema: String,
+        sourceLocation: SourceLocation = #_sourceLocation
     ) throws -> String {
         let result = try run(arguments, schema: schema)
-        #expect(result.status == 0, "kiln \(arguments.joined(separator: " ")) failed: \(result)", sourceLocation: sourceLocation)
+        #expect(
+            result.status == 0,
+            "kiln \(arguments.joined(separator: " ")) failed: \(result)",
+            sourceLocation: sourceLocation
+        )
         return result.stdout
     }
 
     /// Runs with `--json` output expected and parses stdout.
-    static func json(_ arguments: [String], schema: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> Any {
+    static func json(
+        _ arguments: [String],
+        schema: String,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws -> Any {
         let text = try succeed(arguments, schema: schema, sourceLocation: sourceLocation)
         return try JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed])
     }

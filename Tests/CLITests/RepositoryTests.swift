@@ -11,18 +11,30 @@ extension CLIIntegration {
         static func setUp(_ pool: PGPool) async throws -> (workspace: WorkspaceRecord, user: UserRecord) {
             try await pool.withTransaction { conn in
                 let workspace = try await WorkspaceRepository.create(
-                    WorkspacePath(scope: "debian", name: "tests"), on: conn)
+                    WorkspacePath(scope: "debian", name: "tests"),
+                    on: conn
+                )
                 return (workspace, try await WorkspaceRepository.findOrCreateUser("alice", on: conn))
             }
         }
 
         static func submit(
-            _ pool: PGPool, workspace: Int, user: Int, data: JSONValue = [:], dependsOn: [Int] = []
+            _ pool: PGPool,
+            workspace: Int,
+            user: Int,
+            data: JSONValue = [:],
+            dependsOn: [Int] = []
         ) async throws -> SubmitOutcome {
             let submission = WorkRequestSubmission(
-                workspaceID: workspace, createdBy: user, taskName: "noop", taskData: data, dependencyIDs: dependsOn)
+                workspaceID: workspace,
+                createdBy: user,
+                taskName: "noop",
+                taskData: data,
+                dependencyIDs: dependsOn
+            )
             let validated = try submission.validated(by: try KilnTasks.registry())
-            return try await pool.withTransaction { conn in try await WorkRequestOperations.submit(validated, on: conn) }
+            return try await pool.withTransaction { conn in try await WorkRequestOperations.submit(validated, on: conn)
+            }
         }
 
         static func outbox(_ pool: PGPool) async throws -> [(key: String, body: JSONValue)] {
@@ -51,7 +63,12 @@ extension CLIIntegration {
                     revived.status = .blocked
                     let staleStage = WorkRequestEdit(before: current.workRequest, after: revived)
                     #expect(
-                        try await !WorkRequestRepository.compareAndSet(staleStage, expectedStage: .inputsResolved, on: conn))
+                        try await !WorkRequestRepository.compareAndSet(
+                            staleStage,
+                            expectedStage: .inputsResolved,
+                            on: conn
+                        )
+                    )
                     let final = try await WorkRequestRepository.require(id: submitted.id, on: conn)
                     #expect(final.workRequest.status == .aborted && final.workRequest.abortedBy == user.id)
                     #expect(final.pendingStage == nil)
@@ -72,7 +89,10 @@ extension CLIIntegration {
                     """
                     UPDATE work_requests SET status = 'pending', pending_stage = NULL, configured_task_data = task_data,
                            worker_id = $2, assignment_epoch = 1 WHERE id = $1
-                    """, submitted.id, worker.id)
+                    """,
+                    submitted.id,
+                    worker.id
+                )
                 try await pool.withConnection { conn in
                     let read = try await WorkRequestRepository.require(id: submitted.id, on: conn).workRequest
                     var staleBefore = read
@@ -80,10 +100,18 @@ extension CLIIntegration {
                     let completed = try read.markedCompleted(result: .success, at: Date())
                     #expect(
                         try await !WorkRequestRepository.compareAndSet(
-                            WorkRequestEdit(before: staleBefore, after: completed), expectedStage: nil, on: conn))
+                            WorkRequestEdit(before: staleBefore, after: completed),
+                            expectedStage: nil,
+                            on: conn
+                        )
+                    )
                     #expect(
                         try await WorkRequestRepository.compareAndSet(
-                            WorkRequestEdit(before: read, after: completed), expectedStage: nil, on: conn))
+                            WorkRequestEdit(before: read, after: completed),
+                            expectedStage: nil,
+                            on: conn
+                        )
+                    )
                 }
             }
         }
@@ -120,10 +148,15 @@ extension CLIIntegration {
                     """
                     UPDATE work_requests SET status = 'running', pending_stage = NULL, configured_task_data = task_data,
                            worker_id = $2, assignment_epoch = 4, started_at = now() WHERE id = $1
-                    """, first.id, worker.id)
+                    """,
+                    first.id,
+                    worker.id
+                )
                 try await pool.query(
                     "INSERT INTO leases (work_request_id, worker_id, epoch, expires_at) VALUES ($1, $2, 4, now() + interval '1 minute')",
-                    first.id, worker.id)
+                    first.id,
+                    worker.id
+                )
                 let outcome = try await pool.withTransaction { conn in
                     try await WorkRequestOperations.abort(first.id, by: user.id, on: conn)
                 }
@@ -132,9 +165,13 @@ extension CLIIntegration {
                 let events = try await Self.outbox(pool).filter { $0.key == "wr.aborted" }
                 #expect(
                     events.map(\.body) == [
-                        ["schema_version": 1, "work_request_id": .int(first.id), "worker_id": .int(worker.id), "epoch": 4],
+                        [
+                            "schema_version": 1, "work_request_id": .int(first.id), "worker_id": .int(worker.id),
+                            "epoch": 4,
+                        ],
                         ["schema_version": 1, "work_request_id": .int(second.id)],
-                    ])
+                    ]
+                )
                 let leases = try await pool.query("SELECT count(*) FROM leases").rows[0].decode(Int.self, at: 0)
                 #expect(leases == 0)
                 // Aborting again is refused by the state machine.
@@ -164,13 +201,22 @@ extension CLIIntegration {
             try await CLITestDatabase.withSchema { pool, _ in
                 let (workspace, user) = try await Self.setUp(pool)
                 let first = try await Self.submit(pool, workspace: workspace.id, user: user.id, data: ["result": false])
-                let dependant = try await Self.submit(pool, workspace: workspace.id, user: user.id, dependsOn: [first.id])
+                let dependant = try await Self.submit(
+                    pool,
+                    workspace: workspace.id,
+                    user: user.id,
+                    dependsOn: [first.id]
+                )
                 try await pool.query(
                     """
                     UPDATE work_requests SET status = 'completed', result = 'failure', pending_stage = NULL,
                            completed_at = now(), workflow_data = '{"retry_count": 2}' WHERE id = $1
-                    """, first.id)
-                let plan = try await pool.withTransaction { conn in try await WorkRequestOperations.retry(first.id, on: conn) }
+                    """,
+                    first.id
+                )
+                let plan = try await pool.withTransaction { conn in
+                    try await WorkRequestOperations.retry(first.id, on: conn)
+                }
                 try await pool.withConnection { conn in
                     let replacement = try await WorkRequestRepository.require(id: plan.newWorkRequest.id, on: conn)
                     #expect(replacement.workRequest.supersedesID == first.id)
@@ -178,12 +224,20 @@ extension CLIIntegration {
                     #expect(replacement.workRequest.workflowData.retryCount == 0)
                     #expect(replacement.pendingStage == .requested)
                     #expect(
-                        try await WorkRequestRepository.dependencies(of: dependant.id, on: conn) == [plan.newWorkRequest.id])
+                        try await WorkRequestRepository.dependencies(of: dependant.id, on: conn) == [
+                            plan.newWorkRequest.id
+                        ]
+                    )
                     #expect(try await WorkRequestRepository.supersededBy(first.id, on: conn) == plan.newWorkRequest.id)
                 }
-                #expect(try await Self.outbox(pool).last?.body.objectValue?["work_request_id"] == .int(plan.newWorkRequest.id))
+                #expect(
+                    try await Self.outbox(pool).last?.body.objectValue?["work_request_id"]
+                        == .int(plan.newWorkRequest.id)
+                )
                 await #expect(throws: RetryRefusal.superseded(workRequestID: first.id)) {
-                    try await pool.withTransaction { conn in _ = try await WorkRequestOperations.retry(first.id, on: conn) }
+                    try await pool.withTransaction { conn in
+                        _ = try await WorkRequestOperations.retry(first.id, on: conn)
+                    }
                 }
             }
         }
@@ -198,12 +252,25 @@ extension CLIIntegration {
                     let all = try await WorkRequestRepository.list(WorkRequestFilter(), on: conn)
                     #expect(all.map(\.id) == [second.id, first.id])
                     #expect(all.first?.workspace == "debian/tests" && all.first?.createdBy == "alice")
-                    let blocked = try await WorkRequestRepository.list(WorkRequestFilter(statuses: [.blocked]), on: conn)
+                    let blocked = try await WorkRequestRepository.list(
+                        WorkRequestFilter(statuses: [.blocked]),
+                        on: conn
+                    )
                     #expect(blocked.count == 2)
-                    #expect(try await WorkRequestRepository.list(WorkRequestFilter(statuses: [.running]), on: conn).isEmpty)
-                    #expect(try await WorkRequestRepository.list(WorkRequestFilter(taskName: "NOOP", limit: 1), on: conn).map(\.id) == [second.id])
-                    #expect(try await WorkRequestRepository.list(WorkRequestFilter(taskName: "sbuild"), on: conn).isEmpty)
-                    #expect(try await WorkRequestRepository.list(WorkRequestFilter(workspaceID: workspace.id + 1), on: conn).isEmpty)
+                    #expect(
+                        try await WorkRequestRepository.list(WorkRequestFilter(statuses: [.running]), on: conn).isEmpty
+                    )
+                    #expect(
+                        try await WorkRequestRepository.list(WorkRequestFilter(taskName: "NOOP", limit: 1), on: conn)
+                            .map(\.id) == [second.id]
+                    )
+                    #expect(
+                        try await WorkRequestRepository.list(WorkRequestFilter(taskName: "sbuild"), on: conn).isEmpty
+                    )
+                    #expect(
+                        try await WorkRequestRepository.list(WorkRequestFilter(workspaceID: workspace.id + 1), on: conn)
+                            .isEmpty
+                    )
                     #expect(try await WorkRequestRepository.list(WorkRequestFilter(workerID: 1), on: conn).isEmpty)
                     #expect(all.last?.displayStatus == "pending-requested")
                 }
@@ -216,38 +283,68 @@ extension CLIIntegration {
                 let (workspace, _) = try await Self.setUp(pool)
                 try await pool.withTransaction { conn in
                     let suite = try await CollectionRepository.create(
-                        workspaceID: workspace.id, name: "sid", category: "debian:suite", on: conn)
+                        workspaceID: workspace.id,
+                        name: "sid",
+                        category: "debian:suite",
+                        on: conn
+                    )
                     let artifact = try await ArtifactRepository.create(
-                        workspaceID: workspace.id, category: "debian:source-package", data: ["name": "hello"], on: conn)
+                        workspaceID: workspace.id,
+                        category: "debian:source-package",
+                        data: ["name": "hello"],
+                        on: conn
+                    )
                     let (first, noneReplaced) = try await CollectionRepository.addItem(
-                        collectionID: suite.id, name: "hello", child: .artifact(id: artifact.id), on: conn)
+                        collectionID: suite.id,
+                        name: "hello",
+                        child: .artifact(id: artifact.id),
+                        on: conn
+                    )
                     #expect(noneReplaced == nil && first.category == "debian:source-package")
                     let (second, replaced) = try await CollectionRepository.addItem(
-                        collectionID: suite.id, name: "hello", child: .bare(category: "debian:note"), data: ["a": 1], on: conn)
+                        collectionID: suite.id,
+                        name: "hello",
+                        child: .bare(category: "debian:note"),
+                        data: ["a": 1],
+                        on: conn
+                    )
                     #expect(replaced == first.id)
                     let active = try await CollectionRepository.items(collectionID: suite.id, on: conn)
                     #expect(active.map(\.id) == [second.id])
-                    let history = try await CollectionRepository.items(collectionID: suite.id, includeRemoved: true, on: conn)
+                    let history = try await CollectionRepository.items(
+                        collectionID: suite.id,
+                        includeRemoved: true,
+                        on: conn
+                    )
                     #expect(history.map(\.id) == [first.id, second.id] && history[0].removedAt != nil)
-                    #expect(try await CollectionRepository.removeItem(collectionID: suite.id, name: "hello", on: conn) == second.id)
+                    #expect(
+                        try await CollectionRepository.removeItem(collectionID: suite.id, name: "hello", on: conn)
+                            == second.id
+                    )
                     #expect(try await CollectionRepository.items(collectionID: suite.id, on: conn).isEmpty)
                     await #expect(throws: RepositoryError.self) {
                         try await CollectionRepository.removeItem(collectionID: suite.id, name: "hello", on: conn)
                     }
                     await #expect(throws: RepositoryError.alreadyExists(kind: "collection", key: "sid@debian:suite")) {
                         _ = try await CollectionRepository.create(
-                            workspaceID: workspace.id, name: "sid", category: "debian:suite", on: conn)
+                            workspaceID: workspace.id,
+                            name: "sid",
+                            category: "debian:suite",
+                            on: conn
+                        )
                     }
                 }
                 // The partial unique index enforces the rule even against a writer that skips the repository.
                 let suiteID = try await pool.query("SELECT id FROM collections").rows[0].decode(Int.self, at: 0)
                 try await pool.query(
                     "INSERT INTO collection_items (parent_collection_id, name, child_type, category) VALUES ($1, 'x', 'bare', 'c')",
-                    suiteID)
+                    suiteID
+                )
                 await #expect {
                     try await pool.query(
                         "INSERT INTO collection_items (parent_collection_id, name, child_type, category) VALUES ($1, 'x', 'bare', 'c')",
-                        suiteID)
+                        suiteID
+                    )
                 } throws: { error in
                     (error as? PGError)?.serverError?.constraint == "collection_items_active_name_key"
                 }
@@ -269,7 +366,8 @@ extension CLIIntegration {
                 #expect(try rows[0].decode(String.self, at: 2) == "activation")
                 #expect(try rows[0].decode(Date?.self, at: 3) != nil)
                 let anywhere = try await pool.query(
-                    "SELECT count(*) FROM tokens t WHERE position($1 in t::text) > 0", secret
+                    "SELECT count(*) FROM tokens t WHERE position($1 in t::text) > 0",
+                    secret
                 ).rows[0].decode(Int.self, at: 0)
                 #expect(anywhere == 0)
                 try await pool.withConnection { conn in
@@ -277,7 +375,8 @@ extension CLIIntegration {
                     #expect(try await TokenRepository.find(secret: secret + "x", on: conn) == nil)
                     #expect(
                         try await WorkerRepository.find(tokenDigest: SHA256.hexDigest(secret), on: conn)?.id
-                            == created.worker.id)
+                            == created.worker.id
+                    )
                     // A second worker for the same FQDN gets the next free name.
                     let again = try await pool.withTransaction { conn in
                         try await WorkerRepository.create(fqdn: "builder-1.example.org", on: conn)
@@ -295,15 +394,24 @@ extension CLIIntegration {
                     try await WorkerRepository.create(fqdn: "signer.example.org", workerType: .signing, on: conn)
                 }.worker
                 await #expect(throws: RepositoryError.self) {
-                    try await pool.withTransaction { conn in _ = try await WorkerRepository.enable(name: signer.name, on: conn) }
+                    try await pool.withTransaction { conn in
+                        _ = try await WorkerRepository.enable(name: signer.name, on: conn)
+                    }
                 }
-                #expect(try await pool.withTransaction { conn in
-                    try await WorkerRepository.enable(name: signer.name, confirmedType: .signing, on: conn)
-                })
+                #expect(
+                    try await pool.withTransaction { conn in
+                        try await WorkerRepository.enable(name: signer.name, confirmedType: .signing, on: conn)
+                    }
+                )
                 let worker = try await pool.withTransaction { conn in
                     let created = try await WorkerRepository.create(fqdn: "w.example.org", on: conn).worker
                     try await TokenRepository.create(
-                        secret: TokenRepository.generateSecret(), kind: .worker, enabled: false, workerID: created.id, on: conn)
+                        secret: TokenRepository.generateSecret(),
+                        kind: .worker,
+                        enabled: false,
+                        workerID: created.id,
+                        on: conn
+                    )
                     _ = try await WorkerRepository.enable(name: created.name, on: conn)
                     return created
                 }
@@ -312,18 +420,25 @@ extension CLIIntegration {
                     """
                     UPDATE work_requests SET status = 'running', pending_stage = NULL, configured_task_data = task_data,
                            worker_id = $2, assignment_epoch = 1, started_at = now() WHERE id = $1
-                    """, submitted.id, worker.id)
+                    """,
+                    submitted.id,
+                    worker.id
+                )
                 let deAssigned = try await pool.withTransaction { conn in
                     try await WorkerRepository.disable(name: worker.name, on: conn)
                 }
                 #expect(deAssigned == [submitted.id])
-                let again = try await pool.withTransaction { conn in try await WorkerRepository.disable(name: worker.name, on: conn) }
+                let again = try await pool.withTransaction { conn in
+                    try await WorkerRepository.disable(name: worker.name, on: conn)
+                }
                 #expect(again == nil)
                 try await pool.withConnection { conn in
                     let request = try await WorkRequestRepository.require(id: submitted.id, on: conn).workRequest
                     #expect(request.status == .pending && request.workerID == nil && request.startedAt == nil)
-                    #expect(try await TokenRepository.tokens(ofWorker: worker.id, on: conn).filter { $0.kind == .worker }
-                        .allSatisfy { !$0.enabled })
+                    #expect(
+                        try await TokenRepository.tokens(ofWorker: worker.id, on: conn).filter { $0.kind == .worker }
+                            .allSatisfy { !$0.enabled }
+                    )
                 }
                 let keys = try await Self.outbox(pool).map(\.key)
                 #expect(keys == ["worker.metadata", "worker.metadata", "wr.unblocked", "wr.pending", "worker.gone"])
@@ -334,12 +449,23 @@ extension CLIIntegration {
         func workspacesGroupsAudit() async throws {
             try await CLITestDatabase.withSchema { pool, _ in
                 try await pool.withTransaction { conn in
-                    let base = try await WorkspaceRepository.create(WorkspacePath(scope: "debian", name: "base"), on: conn)
-                    let extra = try await WorkspaceRepository.create(WorkspacePath(scope: "debian", name: "extra"), on: conn)
+                    let base = try await WorkspaceRepository.create(
+                        WorkspacePath(scope: "debian", name: "base"),
+                        on: conn
+                    )
+                    let extra = try await WorkspaceRepository.create(
+                        WorkspacePath(scope: "debian", name: "extra"),
+                        on: conn
+                    )
                     let dev = try await WorkspaceRepository.create(
-                        WorkspacePath(scope: "debian", name: "dev"), isPublic: false,
-                        inheritsFrom: [WorkspacePath(scope: "debian", name: "extra"), WorkspacePath(scope: "debian", name: "base")],
-                        members: [("bob", .owner), ("carol", .viewer)], on: conn)
+                        WorkspacePath(scope: "debian", name: "dev"),
+                        isPublic: false,
+                        inheritsFrom: [
+                            WorkspacePath(scope: "debian", name: "extra"), WorkspacePath(scope: "debian", name: "base"),
+                        ],
+                        members: [("bob", .owner), ("carol", .viewer)],
+                        on: conn
+                    )
                     #expect(dev.inheritsFrom == [extra.id, base.id] && !dev.isPublic)
                     #expect(dev.members == ["bob", "carol"])
                     await #expect(throws: RepositoryError.alreadyExists(kind: "workspace", key: "debian/dev")) {
@@ -349,13 +475,26 @@ extension CLIIntegration {
                     try await WorkspaceRepository.addGroupMember(groupID: group.id, username: "bob", on: conn)
                     try await WorkspaceRepository.addGroupMember(groupID: group.id, username: "bob", on: conn)
                     #expect(try await WorkspaceRepository.groups(ofUser: "bob", on: conn) == [group])
-                    #expect(try await WorkspaceRepository.findGroup(scope: "debian", name: "uploaders", on: conn) == group)
+                    #expect(
+                        try await WorkspaceRepository.findGroup(scope: "debian", name: "uploaders", on: conn) == group
+                    )
 
                     let entries = [
                         TagAuditEntry(tag: "worker:build-arch:amd64", provenance: .system, outcome: .added),
-                        TagAuditEntry(tag: "worker:cpu-fast", provenance: .workspace, outcome: .added, derivedBy: "cores>8"),
+                        TagAuditEntry(
+                            tag: "worker:cpu-fast",
+                            provenance: .workspace,
+                            outcome: .added,
+                            derivedBy: "cores>8"
+                        ),
                     ]
-                    try await TagAuditRepository.record(entries, subject: .workRequest(7), setKind: .required, rule: "entry x", on: conn)
+                    try await TagAuditRepository.record(
+                        entries,
+                        subject: .workRequest(7),
+                        setKind: .required,
+                        rule: "entry x",
+                        on: conn
+                    )
                     let events = try await TagAuditRepository.events(for: .workRequest(7), on: conn)
                     #expect(events.map(\.action) == [.added, .derived])
                     #expect(events.map(\.rule) == ["entry x", "cores>8"])

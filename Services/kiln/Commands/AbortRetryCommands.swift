@@ -13,7 +13,8 @@ struct AbortCommand: AsyncParsableCommand {
 
             Example:
               kiln abort 12
-            """)
+            """
+    )
 
     @Argument(help: "The work request id.")
     var id: Int
@@ -36,7 +37,12 @@ struct AbortCommand: AsyncParsableCommand {
                 Output.json([
                     "aborted": .array(outcome.aborted.map(JSONValue.int)),
                     "workers_to_stop": .object(
-                        Dictionary(uniqueKeysWithValues: outcome.workersToStop.map { (String($0.key), JSONValue.int($0.value)) })),
+                        Dictionary(
+                            uniqueKeysWithValues: outcome.workersToStop.map {
+                                (String($0.key), JSONValue.int($0.value))
+                            }
+                        )
+                    ),
                 ])
                 return
             }
@@ -60,7 +66,8 @@ struct RetryCommand: AsyncParsableCommand {
 
             Example:
               kiln retry 12
-            """)
+            """
+    )
 
     @Argument(help: "The work request id.")
     var id: Int

@@ -6,7 +6,8 @@ struct ArtifactCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "artifact",
         abstract: "Create and list artifacts (typed JSON data that tasks take as input).",
-        subcommands: [ArtifactCreate.self, ArtifactList.self])
+        subcommands: [ArtifactCreate.self, ArtifactList.self]
+    )
 }
 
 struct ArtifactCreate: AsyncParsableCommand {
@@ -17,9 +18,11 @@ struct ArtifactCreate: AsyncParsableCommand {
             --data is a JSON object inline, or a JSON/YAML file. Tasks refer to the artifact as ID@artifacts.
 
             Example:
-              kiln artifact create --workspace debian/developers --category debian:source-package \\
-                  --data '{"name": "hello", "version": "2.10-3", "type": "dpkg", "dsc_fields": {}}'
-            """)
+              kiln artifact create --workspace debian/dev \\
+                  --category debian:source-package \\
+                  --data '{"name": "hello", "version": "2.10-3"}'
+            """
+    )
 
     @Option(help: "The workspace (SCOPE/NAME).")
     var workspace: String
@@ -44,7 +47,12 @@ struct ArtifactCreate: AsyncParsableCommand {
                 let workspace = try await WorkspaceRepository.require(path, on: conn)
                 let user = try await createdBy.asyncMap { try await WorkspaceRepository.findOrCreateUser($0, on: conn) }
                 return try await ArtifactRepository.create(
-                    workspaceID: workspace.id, category: category, data: payload, createdBy: user?.id, on: conn)
+                    workspaceID: workspace.id,
+                    category: category,
+                    data: payload,
+                    createdBy: user?.id,
+                    on: conn
+                )
             }
             if json {
                 Output.json(ArtifactList.json(artifact))
@@ -61,8 +69,9 @@ struct ArtifactList: AsyncParsableCommand {
         abstract: "List the artifacts of a workspace.",
         discussion: """
             Example:
-              kiln artifact list --workspace debian/developers --category debian:source-package
-            """)
+              kiln artifact list --workspace debian/dev --category debian:source-package
+            """
+    )
 
     @Option(help: "The workspace (SCOPE/NAME).")
     var workspace: String
@@ -70,7 +79,7 @@ struct ArtifactList: AsyncParsableCommand {
     @Option(help: "Only this category.")
     var category: String?
 
-    @Option(help: "At most this many (default 100).")
+    @Option(help: "At most this many.")
     var limit = 100
 
     @Flag(help: "Print JSON instead of a table.")
@@ -82,14 +91,19 @@ struct ArtifactList: AsyncParsableCommand {
             let artifacts = try await pool.withConnection { conn in
                 let workspace = try await WorkspaceRepository.require(path, on: conn)
                 return try await ArtifactRepository.list(
-                    workspaceID: workspace.id, category: category, limit: limit, on: conn)
+                    workspaceID: workspace.id,
+                    category: category,
+                    limit: limit,
+                    on: conn
+                )
             }
             if json {
                 Output.json(.array(artifacts.map(Self.json)))
             } else {
                 Output.table(
                     ["ID", "CATEGORY", "DATA"],
-                    artifacts.map { [String($0.id), $0.category, JSONValue.object($0.data).compactJSON] })
+                    artifacts.map { [String($0.id), $0.category, JSONValue.object($0.data).compactJSON] }
+                )
             }
         }
     }

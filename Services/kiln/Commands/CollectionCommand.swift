@@ -11,8 +11,10 @@ struct CollectionCommand: AsyncParsableCommand {
             by at most one active item: adding a name that exists replaces the old item (kept as history).
             """,
         subcommands: [
-            CollectionCreate.self, CollectionAdd.self, CollectionRemove.self, CollectionList.self, CollectionImport.self,
-        ])
+            CollectionCreate.self, CollectionAdd.self, CollectionRemove.self, CollectionList.self,
+            CollectionImport.self,
+        ]
+    )
 }
 
 /// `NAME@CATEGORY`, the way a collection is named on the command line.
@@ -31,8 +33,13 @@ struct CollectionName: CustomStringConvertible {
     var description: String { "\(name)@\(category)" }
 
     func require(workspaceID: Int, workspace: WorkspacePath, on conn: PGConnection) async throws -> CollectionRecord {
-        guard let record = try await CollectionRepository.find(
-            workspaceID: workspaceID, name: name, category: category, on: conn)
+        guard
+            let record = try await CollectionRepository.find(
+                workspaceID: workspaceID,
+                name: name,
+                category: category,
+                on: conn
+            )
         else {
             throw RepositoryError.notFound(kind: "collection", key: "\(self) in workspace \(workspace)")
         }
@@ -46,9 +53,11 @@ struct CollectionCreate: AsyncParsableCommand {
         abstract: "Create a collection NAME@CATEGORY in a workspace.",
         discussion: """
             Example:
-              kiln collection create sid@debian:suite --workspace debian/developers
-              kiln collection create default@debusine:task-configuration --workspace debian/developers
-            """)
+              kiln collection create sid@debian:suite --workspace debian/dev
+              kiln collection create default@debusine:task-configuration \\
+                  --workspace debian/dev
+            """
+    )
 
     @Argument(help: "The collection as NAME@CATEGORY.")
     var collection: String
@@ -67,7 +76,12 @@ struct CollectionCreate: AsyncParsableCommand {
             let record = try await pool.withTransaction { conn in
                 let workspace = try await WorkspaceRepository.require(path, on: conn)
                 return try await CollectionRepository.create(
-                    workspaceID: workspace.id, name: name.name, category: name.category, data: payload, on: conn)
+                    workspaceID: workspace.id,
+                    name: name.name,
+                    category: name.category,
+                    data: payload,
+                    on: conn
+                )
             }
             print("created collection \(name) (id \(record.id)) in \(path)")
         }
@@ -83,10 +97,14 @@ struct CollectionAdd: AsyncParsableCommand {
             the same name is replaced.
 
             Examples:
-              kiln collection add sid@debian:suite --workspace debian/developers --name hello_2.10-3 --artifact 7
-              kiln collection add default@debusine:task-configuration --workspace debian/developers \\
-                  --name 'Worker:sbuild::' --bare debusine:task-configuration --data config.yaml
-            """)
+              kiln collection add sid@debian:suite --workspace debian/dev \\
+                  --name hello_2.10-3 --artifact 7
+              kiln collection add default@debusine:task-configuration \\
+                  --workspace debian/dev \\
+                  --name 'Worker:sbuild::' --bare debusine:task-configuration \\
+                  --data config.yaml
+            """
+    )
 
     @Argument(help: "The collection as NAME@CATEGORY.")
     var collection: String
@@ -130,15 +148,23 @@ struct CollectionAdd: AsyncParsableCommand {
                     child = .artifact(id: artifact)
                 } else if let childName {
                     child = .collection(
-                        id: try await childName.require(workspaceID: workspace.id, workspace: path, on: conn).id)
+                        id: try await childName.require(workspaceID: workspace.id, workspace: path, on: conn).id
+                    )
                 } else {
                     child = .bare(category: bare ?? "")
                 }
                 return try await CollectionRepository.addItem(
-                    collectionID: parent.id, name: name, child: child, data: payload, on: conn)
+                    collectionID: parent.id,
+                    name: name,
+                    child: child,
+                    data: payload,
+                    on: conn
+                )
             }
             let replacedText = replaced.map { ", replacing item \($0)" } ?? ""
-            print("added item \(item.id) '\(item.name)' (\(item.childType.rawValue) \(item.category)) to \(parentName)\(replacedText)")
+            print(
+                "added item \(item.id) '\(item.name)' (\(item.childType.rawValue) \(item.category)) to \(parentName)\(replacedText)"
+            )
         }
     }
 }
@@ -149,8 +175,10 @@ struct CollectionRemove: AsyncParsableCommand {
         abstract: "Remove the active item of that name from a collection (it stays as history).",
         discussion: """
             Example:
-              kiln collection remove sid@debian:suite --workspace debian/developers --name hello_2.10-3
-            """)
+              kiln collection remove sid@debian:suite --workspace debian/dev \\
+                  --name hello_2.10-3
+            """
+    )
 
     @Argument(help: "The collection as NAME@CATEGORY.")
     var collection: String
@@ -181,9 +209,10 @@ struct CollectionList: AsyncParsableCommand {
         abstract: "List the collections of a workspace, or the items of one collection.",
         discussion: """
             Examples:
-              kiln collection list --workspace debian/developers
-              kiln collection list sid@debian:suite --workspace debian/developers --all --json
-            """)
+              kiln collection list --workspace debian/dev
+              kiln collection list sid@debian:suite --workspace debian/dev --all --json
+            """
+    )
 
     @Argument(help: "A collection (NAME@CATEGORY) whose items to list; omit to list the collections.")
     var collection: String?
@@ -211,16 +240,23 @@ struct CollectionList: AsyncParsableCommand {
                                 collections.map {
                                     [
                                         "id": .int($0.collection.id), "name": .string($0.collection.name),
-                                        "category": .string($0.collection.category), "data": .object($0.collection.data),
+                                        "category": .string($0.collection.category),
+                                        "data": .object($0.collection.data),
                                         "active_items": .int($0.activeItems),
                                     ]
-                                }))
+                                }
+                            )
+                        )
                     } else {
                         Output.table(
                             ["ID", "NAME", "CATEGORY", "ITEMS"],
                             collections.map {
-                                [String($0.collection.id), $0.collection.name, $0.collection.category, String($0.activeItems)]
-                            })
+                                [
+                                    String($0.collection.id), $0.collection.name, $0.collection.category,
+                                    String($0.activeItems),
+                                ]
+                            }
+                        )
                     }
                     return
                 }
@@ -238,7 +274,8 @@ struct CollectionList: AsyncParsableCommand {
                                 item.isActive ? "active" : "removed \(Output.time(item.removedAt))",
                                 JSONValue.object(item.data).compactJSON,
                             ]
-                        })
+                        }
+                    )
                 }
             }
         }
@@ -247,7 +284,8 @@ struct CollectionList: AsyncParsableCommand {
     static func json(_ item: CollectionItemRecord) -> JSONValue {
         [
             "id": .int(item.id), "name": .string(item.name), "child_type": .string(item.childType.rawValue),
-            "category": .string(item.category), "data": .object(item.data), "artifact_id": Output.optional(item.artifactID),
+            "category": .string(item.category), "data": .object(item.data),
+            "artifact_id": Output.optional(item.artifactID),
             "collection_id": Output.optional(item.collectionID), "created_at": Output.jsonTime(item.createdAt),
             "removed_at": Output.jsonTime(item.removedAt),
         ]

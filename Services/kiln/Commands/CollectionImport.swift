@@ -27,8 +27,9 @@ struct CollectionImport: AsyncParsableCommand {
                       bare: debusine:task-configuration
                       data: {default_values: {build_profiles: [nocheck]}}
 
-              kiln collection import suite.yaml --workspace debian/developers
-            """)
+              kiln collection import suite.yaml --workspace debian/dev
+            """
+    )
 
     @Argument(help: "The JSON or YAML file (.yaml/.yml are read as YAML; - reads JSON from stdin).")
     var file: String
@@ -48,7 +49,9 @@ struct CollectionImport: AsyncParsableCommand {
                 let workspace = try await WorkspaceRepository.require(path, on: conn)
                 var report: [JSONValue] = []
                 for (index, spec) in collections.enumerated() {
-                    report.append(try await Self.importCollection(spec, index: index, workspace: workspace, path: path, on: conn))
+                    report.append(
+                        try await Self.importCollection(spec, index: index, workspace: workspace, path: path, on: conn)
+                    )
                 }
                 return report
             }
@@ -92,20 +95,31 @@ struct CollectionImport: AsyncParsableCommand {
     }
 
     static func importCollection(
-        _ spec: [String: JSONValue], index: Int, workspace: WorkspaceRecord, path: WorkspacePath, on conn: PGConnection
+        _ spec: [String: JSONValue],
+        index: Int,
+        workspace: WorkspaceRecord,
+        path: WorkspacePath,
+        on conn: PGConnection
     ) async throws -> JSONValue {
         let location = "collections[\(index)]"
         let name = try string(spec, "name", at: location)
         let category = try string(spec, "category", at: location)
         let collection: CollectionRecord
         if let existing = try await CollectionRepository.find(
-            workspaceID: workspace.id, name: name, category: category, on: conn)
-        {
+            workspaceID: workspace.id,
+            name: name,
+            category: category,
+            on: conn
+        ) {
             collection = existing
         } else {
             collection = try await CollectionRepository.create(
-                workspaceID: workspace.id, name: name, category: category, data: try dataObject(spec, at: location),
-                on: conn)
+                workspaceID: workspace.id,
+                name: name,
+                category: category,
+                data: try dataObject(spec, at: location),
+                on: conn
+            )
         }
         var items: [JSONValue] = []
         for (itemIndex, itemValue) in (spec["items"]?.arrayValue ?? []).enumerated() {
@@ -125,8 +139,11 @@ struct CollectionImport: AsyncParsableCommand {
                     throw CLIError("\(itemLocation).artifact must be an object {category, data}")
                 }
                 let artifact = try await ArtifactRepository.create(
-                    workspaceID: workspace.id, category: try string(artifactSpec, "category", at: "\(itemLocation).artifact"),
-                    data: try dataObject(artifactSpec, at: "\(itemLocation).artifact"), on: conn)
+                    workspaceID: workspace.id,
+                    category: try string(artifactSpec, "category", at: "\(itemLocation).artifact"),
+                    data: try dataObject(artifactSpec, at: "\(itemLocation).artifact"),
+                    on: conn
+                )
                 child = .artifact(id: artifact.id)
             case "artifact_id":
                 guard let id = item["artifact_id"]?.intValue else {
@@ -135,13 +152,19 @@ struct CollectionImport: AsyncParsableCommand {
                 child = .artifact(id: id)
             case "collection":
                 let childName = try CollectionName(parsing: try string(item, "collection", at: itemLocation))
-                child = .collection(id: try await childName.require(workspaceID: workspace.id, workspace: path, on: conn).id)
+                child = .collection(
+                    id: try await childName.require(workspaceID: workspace.id, workspace: path, on: conn).id
+                )
             default:
                 child = .bare(category: try string(item, "bare", at: itemLocation))
             }
             let (added, replaced) = try await CollectionRepository.addItem(
-                collectionID: collection.id, name: itemName, child: child, data: try dataObject(item, at: itemLocation),
-                on: conn)
+                collectionID: collection.id,
+                name: itemName,
+                child: child,
+                data: try dataObject(item, at: itemLocation),
+                on: conn
+            )
             items.append([
                 "id": .int(added.id), "name": .string(added.name), "replaced": Output.optional(replaced),
                 "artifact_id": Output.optional(added.artifactID),

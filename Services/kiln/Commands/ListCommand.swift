@@ -12,8 +12,9 @@ struct ListCommand: AsyncParsableCommand {
             Examples:
               kiln list
               kiln list --status pending --status running --task sbuild --limit 20
-              kiln list --workspace debian/developers --json
-            """)
+              kiln list --workspace debian/dev --json
+            """
+    )
 
     @Option(help: "Only this status (blocked, pending, running, completed, aborted); repeat for several.")
     var status: [String] = []
@@ -27,7 +28,7 @@ struct ListCommand: AsyncParsableCommand {
     @Option(help: "Only work requests assigned to this worker (name).")
     var worker: String?
 
-    @Option(help: "At most this many (default 50).")
+    @Option(help: "At most this many.")
     var limit = 50
 
     @Flag(help: "Print JSON instead of a table.")
@@ -39,7 +40,8 @@ struct ListCommand: AsyncParsableCommand {
                 guard let value = WorkRequestStatus(rawValue: text.lowercased()) else {
                     throw CLIError(
                         "unknown status '\(text)': expected one of "
-                            + WorkRequestStatus.allCases.map(\.rawValue).joined(separator: ", "))
+                            + WorkRequestStatus.allCases.map(\.rawValue).joined(separator: ", ")
+                    )
                 }
                 return value
             }
@@ -50,8 +52,14 @@ struct ListCommand: AsyncParsableCommand {
                 let workerID = try await worker.asyncMap { try await WorkerRepository.require(name: $0, on: conn).id }
                 return try await WorkRequestRepository.list(
                     WorkRequestFilter(
-                        statuses: statuses, taskName: task, workspaceID: workspaceID, workerID: workerID, limit: limit),
-                    on: conn)
+                        statuses: statuses,
+                        taskName: task,
+                        workspaceID: workspaceID,
+                        workerID: workerID,
+                        limit: limit
+                    ),
+                    on: conn
+                )
             }
             if json {
                 Output.json(.array(summaries.map(Self.json)))
@@ -65,15 +73,18 @@ struct ListCommand: AsyncParsableCommand {
                         summary.displayStatus, summary.result.rawValue.orDash, summary.worker ?? "-",
                         String(summary.priority), Output.time(summary.createdAt), summary.createdBy ?? "-",
                     ]
-                })
+                }
+            )
         }
     }
 
     static func json(_ summary: WorkRequestSummary) -> JSONValue {
         [
-            "id": .int(summary.id), "workspace": .string(summary.workspace), "task_type": .string(summary.taskType.rawValue),
+            "id": .int(summary.id), "workspace": .string(summary.workspace),
+            "task_type": .string(summary.taskType.rawValue),
             "task_name": .string(summary.taskName), "status": .string(summary.status.rawValue),
-            "pending_stage": Output.optional(summary.pendingStage?.rawValue), "result": .string(summary.result.rawValue),
+            "pending_stage": Output.optional(summary.pendingStage?.rawValue),
+            "result": .string(summary.result.rawValue),
             "worker": Output.optional(summary.worker), "priority": .int(summary.priority),
             "created_at": Output.jsonTime(summary.createdAt), "created_by": Output.optional(summary.createdBy),
         ]

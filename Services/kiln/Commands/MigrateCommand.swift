@@ -11,7 +11,8 @@ struct MigrateCommand: AsyncParsableCommand {
 
             Example:
               KILN_POSTGRES_URL=postgresql://kiln:kiln@127.0.0.1:55432/kiln kiln migrate
-            """)
+            """
+    )
 
     func run() async throws {
         try await CLIRunner.run { pool in
@@ -20,7 +21,9 @@ struct MigrateCommand: AsyncParsableCommand {
             if applied.isEmpty {
                 print("schema is up to date (version \(newest))")
             } else {
-                print("applied migrations \(applied.map(String.init).joined(separator: ", ")); schema is at version \(newest)")
+                print(
+                    "applied migrations \(applied.map(String.init).joined(separator: ", ")); schema is at version \(newest)"
+                )
             }
         }
     }

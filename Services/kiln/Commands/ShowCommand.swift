@@ -15,7 +15,8 @@ struct ShowCommand: AsyncParsableCommand {
             Examples:
               kiln show 12
               kiln show 12 --json | jq .dynamic_task_data.task_input_fields
-            """)
+            """
+    )
 
     @Argument(help: "The work request id.")
     var id: Int
@@ -43,7 +44,9 @@ struct ShowCommand: AsyncParsableCommand {
                 return Details(
                     stored: stored,
                     workspace: workspace.map { "\($0.scope)/\($0.name)" } ?? String(request.workspaceID),
-                    worker: try await request.workerID.asyncMap { try await WorkerRepository.find(id: $0, on: conn)?.name }
+                    worker: try await request.workerID.asyncMap {
+                        try await WorkerRepository.find(id: $0, on: conn)?.name
+                    }
                         ?? nil,
                     createdBy: try await WorkspaceRepository.user(id: request.createdBy, on: conn)?.username,
                     abortedBy: try await request.abortedBy.asyncMap {
@@ -51,7 +54,8 @@ struct ShowCommand: AsyncParsableCommand {
                     } ?? nil,
                     reverseDependencies: try await WorkRequestRepository.reverseDependencies(of: id, on: conn),
                     supersededBy: try await WorkRequestRepository.supersededBy(id, on: conn),
-                    audit: try await TagAuditRepository.events(for: .workRequest(id), on: conn))
+                    audit: try await TagAuditRepository.events(for: .workRequest(id), on: conn)
+                )
             }
             if json {
                 Output.json(Self.json(details))
@@ -67,7 +71,8 @@ struct ShowCommand: AsyncParsableCommand {
         tags.sorted().map { tag in
             let kept = audit.last { $0.tag == tag && $0.setKind == set && $0.action != .dropped }
             return [
-                "tag": .string(tag), "provenance": Output.optional(kept?.provenance), "rule": Output.optional(kept?.rule),
+                "tag": .string(tag), "provenance": Output.optional(kept?.provenance),
+                "rule": Output.optional(kept?.rule),
             ]
         }
     }
@@ -85,7 +90,8 @@ struct ShowCommand: AsyncParsableCommand {
         let request = details.stored.workRequest
         let outputData: JSONValue? = try? request.outputData.map { try JSONValue.from($0) }
         return [
-            "id": .int(request.id), "workspace": .string(details.workspace), "task_type": .string(request.taskType.rawValue),
+            "id": .int(request.id), "workspace": .string(details.workspace),
+            "task_type": .string(request.taskType.rawValue),
             "task_name": .string(request.taskName), "status": .string(request.status.rawValue),
             "pending_stage": Output.optional(details.stored.pendingStage?.rawValue),
             "result": .string(request.result.rawValue), "priority_base": .int(request.priorityBase),
@@ -99,8 +105,12 @@ struct ShowCommand: AsyncParsableCommand {
             "reverse_dependencies": .array(details.reverseDependencies.map(JSONValue.int)),
             "supersedes": Output.optional(request.supersedesID), "superseded_by": Output.optional(details.supersededBy),
             "retry_count": .int(request.workflowData.retryCount),
-            "scheduler_tags_provided": .array(tagLines(request.schedulerTagsProvided, set: .provided, audit: details.audit)),
-            "scheduler_tags_required": .array(tagLines(request.schedulerTagsRequired, set: .required, audit: details.audit)),
+            "scheduler_tags_provided": .array(
+                tagLines(request.schedulerTagsProvided, set: .provided, audit: details.audit)
+            ),
+            "scheduler_tags_required": .array(
+                tagLines(request.schedulerTagsRequired, set: .required, audit: details.audit)
+            ),
             "dropped_tags": .array(dropped(details.audit)),
             "task_data": request.taskData, "configured_task_data": request.configuredTaskData ?? .null,
             "dynamic_task_data": request.dynamicTaskData ?? .null, "output_data": outputData ?? .null,
@@ -152,7 +162,8 @@ struct ShowCommand: AsyncParsableCommand {
                 let object = line.objectValue ?? [:]
                 print(
                     "  \(object["tag"]?.stringValue ?? "") [\(object["set"]?.stringValue ?? "")] "
-                        + "(\(object["provenance"]?.stringValue ?? "")): \(object["reason"]?.stringValue ?? "")")
+                        + "(\(object["provenance"]?.stringValue ?? "")): \(object["reason"]?.stringValue ?? "")"
+                )
             }
         }
         block("Task data", request.taskData)

@@ -15,10 +15,12 @@ struct SubmitCommand: AsyncParsableCommand {
             work requests; if one has already failed, it is aborted at once.
 
             Examples:
-              kiln submit noop --workspace debian/developers --set result=true
-              kiln submit sbuild --workspace debian/developers --data sbuild.json --priority 10
-              kiln submit lintian --workspace debian/developers --data '{"input": {"source_artifact": 7}}' --depends-on 12
-            """)
+              kiln submit noop --workspace debian/dev --set result=true
+              kiln submit sbuild --workspace debian/dev --data sbuild.json --priority 10
+              kiln submit lintian --workspace debian/dev --depends-on 12 \\
+                  --data '{"input": {"source_artifact": 7}}'
+            """
+    )
 
     @Argument(help: "The task name, e.g. noop, sbuild, lintian (case-insensitive).")
     var taskName: String
@@ -26,16 +28,19 @@ struct SubmitCommand: AsyncParsableCommand {
     @Option(help: "The workspace (SCOPE/NAME).")
     var workspace: String
 
-    @Option(name: .customLong("type"), help: "The task type: worker (default), server, signing, internal, wait.")
+    @Option(name: .customLong("type"), help: "The task type: worker, server, signing, internal or wait.")
     var taskType = "worker"
 
     @Option(help: "Task data: inline JSON object or a JSON/YAML file (default {}).")
     var data: String?
 
-    @Option(name: .customLong("set"), help: "Set KEY=VALUE in the task data (dotted keys nest; VALUE is JSON or text); repeat.")
+    @Option(
+        name: .customLong("set"),
+        help: "Set KEY=VALUE in the task data (dotted keys nest; VALUE is JSON or text); repeat."
+    )
     var assignments: [String] = []
 
-    @Option(help: "Base priority (higher runs first; default 0).")
+    @Option(help: "Base priority (higher runs first).")
     var priority = 0
 
     @Option(name: .customLong("depends-on"), help: "A work request id that must finish first; repeat.")
@@ -52,14 +57,21 @@ struct SubmitCommand: AsyncParsableCommand {
             guard let type = TaskType(caseInsensitive: taskType) else {
                 throw CLIError(
                     "unknown task type '\(taskType)': expected one of "
-                        + TaskType.allCases.map { $0.rawValue.lowercased() }.joined(separator: ", "))
+                        + TaskType.allCases.map { $0.rawValue.lowercased() }.joined(separator: ", ")
+                )
             }
             let path = try WorkspacePath(parsing: workspace)
             let base = try data.map { try DataInput.document($0, what: "--data") } ?? [:]
             let taskData = try DataInput.applying(assignments, to: base)
             let registry = try KilnTasks.registry()
             // Validate before touching the database: a bad submission never reaches a transaction.
-            let probe = WorkRequestSubmission(workspaceID: 0, createdBy: 0, taskType: type, taskName: taskName, taskData: taskData)
+            let probe = WorkRequestSubmission(
+                workspaceID: 0,
+                createdBy: 0,
+                taskType: type,
+                taskName: taskName,
+                taskData: taskData
+            )
             do {
                 _ = try probe.validated(by: registry)
             } catch {
@@ -87,7 +99,9 @@ struct SubmitCommand: AsyncParsableCommand {
             }
             var line = "submitted work request \(outcome.id) (\(stored.displayStatus))"
             if stored.workRequest.status == .blocked && stored.pendingStage == nil {
-                line += ": waiting for " + stored.workRequest.dependencyIDs.sorted().map(String.init).joined(separator: ", ")
+                line +=
+                    ": waiting for "
+                    + stored.workRequest.dependencyIDs.sorted().map(String.init).joined(separator: ", ")
             } else if stored.workRequest.status == .aborted {
                 line += ": a dependency already failed"
             }

@@ -9,7 +9,8 @@ struct WorkerCommand: AsyncParsableCommand {
         subcommands: [
             WorkerList.self, WorkerShow.self, WorkerCreate.self, WorkerEnable.self, WorkerDisable.self,
             WorkerEditMetadata.self,
-        ])
+        ]
+    )
 }
 
 /// Parses `--type` for worker commands.
@@ -28,7 +29,8 @@ struct WorkerList: AsyncParsableCommand {
             Example:
               kiln worker list
               kiln worker list --json
-            """)
+            """
+    )
 
     @Flag(help: "Print JSON instead of a table.")
     var json = false
@@ -49,7 +51,8 @@ struct WorkerList: AsyncParsableCommand {
                         "\(worker.activeWorkRequests)/\(worker.concurrency)",
                         worker.providedTags.joined(separator: ",").orDash,
                     ]
-                })
+                }
+            )
         }
     }
 }
@@ -61,7 +64,8 @@ struct WorkerShow: AsyncParsableCommand {
         discussion: """
             Example:
               kiln worker show builder-1-example-org
-            """)
+            """
+    )
 
     @Argument(help: "The worker name.")
     var name: String
@@ -86,13 +90,15 @@ struct WorkerShow: AsyncParsableCommand {
                             "kind": .string($0.kind.rawValue), "enabled": .bool($0.enabled),
                             "digest": .string($0.digest), "expires_at": Output.jsonTime($0.expiresAt),
                         ]
-                    })
+                    }
+                )
                 object["assigned_work_requests"] = .array(assigned.map { .int($0.workRequest.id) })
                 Output.json(.object(object))
                 return
             }
             Output.fields([
-                ("Worker", worker.name), ("Type", worker.workerType.rawValue), ("Enabled", worker.enabled ? "yes" : "no"),
+                ("Worker", worker.name), ("Type", worker.workerType.rawValue),
+                ("Enabled", worker.enabled ? "yes" : "no"),
                 ("Connected", worker.connectedAt.map { "since \(Output.time($0))" } ?? "no"),
                 ("Load", "\(worker.activeWorkRequests)/\(worker.concurrency)"),
                 ("Registered", Output.time(worker.registeredAt)),
@@ -102,10 +108,15 @@ struct WorkerShow: AsyncParsableCommand {
                 ("Dynamic metadata", JSONValue.object(worker.dynamicMetadata).compactJSON),
                 (
                     "Tokens",
-                    tokens.map { "\($0.kind.rawValue) \($0.enabled ? "enabled" : "disabled") sha256:\($0.digest.prefix(12))…" }
-                        .joined(separator: "; ").orDash
+                    tokens.map {
+                        "\($0.kind.rawValue) \($0.enabled ? "enabled" : "disabled") sha256:\($0.digest.prefix(12))…"
+                    }
+                    .joined(separator: "; ").orDash
                 ),
-                ("Assigned", assigned.map { "\($0.workRequest.id) (\($0.displayStatus))" }.joined(separator: ", ").orDash),
+                (
+                    "Assigned",
+                    assigned.map { "\($0.workRequest.id) (\($0.displayStatus))" }.joined(separator: ", ").orDash
+                ),
             ])
         }
     }
@@ -114,7 +125,8 @@ struct WorkerShow: AsyncParsableCommand {
         [
             "id": .int(worker.id), "name": .string(worker.name), "worker_type": .string(worker.workerType.rawValue),
             "enabled": .bool(worker.enabled), "concurrency": .int(worker.concurrency),
-            "active_work_requests": .int(worker.activeWorkRequests), "connected_at": Output.jsonTime(worker.connectedAt),
+            "active_work_requests": .int(worker.activeWorkRequests),
+            "connected_at": Output.jsonTime(worker.connectedAt),
             "registered_at": Output.jsonTime(worker.registeredAt),
             "provided_tags": .array(worker.providedTags.map(JSONValue.string)),
             "required_tags": .array(worker.requiredTags.map(JSONValue.string)),
@@ -135,7 +147,8 @@ struct WorkerCreate: AsyncParsableCommand {
             Examples:
               kiln worker create builder-1.example.org
               kiln worker create signer.example.org --type signing
-            """)
+            """
+    )
 
     @Argument(help: "The worker's fully qualified domain name.")
     var fqdn: String
@@ -178,7 +191,8 @@ struct WorkerEnable: AsyncParsableCommand {
             Examples:
               kiln worker enable builder-1-example-org
               kiln worker enable signer-example-org --type signing
-            """)
+            """
+    )
 
     @Argument(help: "The worker name.")
     var name: String
@@ -204,7 +218,8 @@ struct WorkerDisable: AsyncParsableCommand {
         discussion: """
             Example:
               kiln worker disable builder-1-example-org
-            """)
+            """
+    )
 
     @Argument(help: "The worker name.")
     var name: String
@@ -237,7 +252,8 @@ struct WorkerEditMetadata: AsyncParsableCommand {
 
             Example (metadata.yaml holds `provided_tags: [worker:build-profile:nocheck]`):
               kiln worker edit-metadata builder-1-example-org --file metadata.yaml
-            """)
+            """
+    )
 
     @Argument(help: "The worker name.")
     var name: String

@@ -6,7 +6,8 @@ struct WorkspaceCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "workspace",
         abstract: "Create and list workspaces (where work requests run and collections are looked up).",
-        subcommands: [WorkspaceCreate.self, WorkspaceList.self])
+        subcommands: [WorkspaceCreate.self, WorkspaceList.self]
+    )
 }
 
 struct WorkspaceCreate: AsyncParsableCommand {
@@ -19,8 +20,10 @@ struct WorkspaceCreate: AsyncParsableCommand {
 
             Examples:
               kiln workspace create debian/base
-              kiln workspace create debian/developers --inherits debian/base --member alice --member bob:owner
-            """)
+              kiln workspace create debian/dev --inherits debian/base \\
+                  --member alice --member bob:owner
+            """
+    )
 
     @Argument(help: "The workspace as SCOPE/NAME.")
     var path: String
@@ -28,10 +31,16 @@ struct WorkspaceCreate: AsyncParsableCommand {
     @Flag(help: "Visible only to members (default: public).")
     var `private` = false
 
-    @Option(name: .customLong("inherits"), help: "A workspace (SCOPE/NAME) to inherit collections from; repeat, in search order.")
+    @Option(
+        name: .customLong("inherits"),
+        help: "A workspace (SCOPE/NAME) to inherit collections from; repeat, in search order."
+    )
     var inherits: [String] = []
 
-    @Option(name: .customLong("member"), help: "A member as USER or USER:ROLE (owner, contributor, viewer; default contributor); repeat.")
+    @Option(
+        name: .customLong("member"),
+        help: "A member as USER or USER:ROLE (owner, contributor, viewer; default contributor); repeat."
+    )
     var members: [String] = []
 
     @Flag(help: "Print the workspace as JSON.")
@@ -44,7 +53,12 @@ struct WorkspaceCreate: AsyncParsableCommand {
             let memberList = try members.map(Self.member)
             let record = try await pool.withTransaction { conn in
                 try await WorkspaceRepository.create(
-                    path, isPublic: !self.private, inheritsFrom: parents, members: memberList, on: conn)
+                    path,
+                    isPublic: !self.private,
+                    inheritsFrom: parents,
+                    members: memberList,
+                    on: conn
+                )
             }
             if json {
                 Output.json(try await WorkspaceList.json(record, pool: pool))
@@ -56,7 +70,9 @@ struct WorkspaceCreate: AsyncParsableCommand {
 
     static func member(_ text: String) throws -> (username: String, role: WorkspaceRole) {
         let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
-        guard let user = parts.first, !user.isEmpty else { throw CLIError("--member '\(text)' must be USER or USER:ROLE") }
+        guard let user = parts.first, !user.isEmpty else {
+            throw CLIError("--member '\(text)' must be USER or USER:ROLE")
+        }
         guard parts.count == 2 else { return (user, .contributor) }
         guard let role = WorkspaceRole(rawValue: parts[1]) else {
             throw CLIError("--member '\(text)': role '\(parts[1])' must be owner, contributor or viewer")
@@ -73,7 +89,8 @@ struct WorkspaceList: AsyncParsableCommand {
             Example:
               kiln workspace list
               kiln workspace list --json
-            """)
+            """
+    )
 
     @Flag(help: "Print JSON instead of a table.")
     var json = false
@@ -95,7 +112,8 @@ struct WorkspaceList: AsyncParsableCommand {
                         workspace.inheritsFrom.map { names[$0] ?? String($0) }.joined(separator: ",").orDash,
                         workspace.members.sorted().joined(separator: ",").orDash,
                     ]
-                })
+                }
+            )
         }
     }
 

@@ -6,11 +6,16 @@ import Store
 /// The settings `kiln` reads from the environment (documented in `deploy/docs/cli.md`).
 enum CLISettings {
     static let postgresURL = Setting(
-        "KILN_POSTGRES_URL", default: "postgresql://kiln:kiln@127.0.0.1:55432/kiln",
-        help: "libpq URI of the Kiln database", secret: true)
+        "KILN_POSTGRES_URL",
+        default: "postgresql://kiln:kiln@127.0.0.1:55432/kiln",
+        help: "libpq URI of the Kiln database",
+        secret: true
+    )
     static let postgresSchema = Setting(
-        "KILN_POSTGRES_SCHEMA", default: "",
-        help: "schema holding Kiln's tables (empty: the server's search_path, normally public)")
+        "KILN_POSTGRES_SCHEMA",
+        default: "",
+        help: "schema holding Kiln's tables (empty: the server's search_path, normally public)"
+    )
 
     static let all = [postgresURL, postgresSchema]
 }
@@ -47,12 +52,18 @@ enum CLIRunner {
             let schema = try environment.string(CLISettings.postgresSchema)
             if !schema.isEmpty && !PGIdentifier.isPlain(schema) {
                 throw CLIError(
-                    "configuration error: KILN_POSTGRES_SCHEMA='\(schema)' is invalid: expected letters, digits and _")
+                    "configuration error: KILN_POSTGRES_SCHEMA='\(schema)' is invalid: expected letters, digits and _"
+                )
             }
             pool = PGPool(
                 configuration: PGConfiguration(
-                    url: url, applicationName: "kiln-cli", searchPath: schema.isEmpty ? nil : [schema]),
-                size: 1, logger: Self.logger)
+                    url: url,
+                    applicationName: "kiln-cli",
+                    searchPath: schema.isEmpty ? nil : [schema]
+                ),
+                size: 1,
+                logger: Self.logger
+            )
         } catch {
             fail(error, status: CLIExit.unavailable)
         }
@@ -69,7 +80,8 @@ enum CLIRunner {
                 case .server(let server) where server.sqlState == "42P01":
                     fail(
                         CLIError("\(server.message): the database is not migrated; run `kiln migrate` first"),
-                        status: CLIExit.unavailable)
+                        status: CLIExit.unavailable
+                    )
                 default:
                     fail(error, status: CLIExit.refused)
                 }

@@ -4,7 +4,8 @@ extension PGPool {
     /// A transaction run again (up to `attempts` times) when a compare-and-set lost a race: the operation
     /// re-reads the rows and re-plans, so a concurrent service never makes a CLI command fail spuriously.
     nonisolated func withCASRetry<Result: Sendable>(
-        attempts: Int = 3, _ body: (PGConnection) async throws -> Result
+        attempts: Int = 3,
+        _ body: (PGConnection) async throws -> Result
     ) async throws -> Result {
         var attempt = 1
         while true {

@@ -48,7 +48,13 @@ public struct TagAuditRecord: Hashable, Sendable, Codable {
     public var at: Date
 
     public init(
-        id: Int, tag: String, setKind: TagAuditSetKind, provenance: String, action: TagAuditAction, rule: String?, at: Date
+        id: Int,
+        tag: String,
+        setKind: TagAuditSetKind,
+        provenance: String,
+        action: TagAuditAction,
+        rule: String?,
+        at: Date
     ) {
         self.id = id
         self.tag = tag
@@ -69,7 +75,10 @@ public enum TagAuditRepository {
     ///   - rule: recorded for kept tags that name no derivation rule (e.g. the configuration entry that
     ///     contributed them); a dropped tag records its drop reason, a derived tag its rule.
     public static func record(
-        _ entries: [TagAuditEntry], subject: TagAuditSubject, setKind: TagAuditSetKind, rule: String? = nil,
+        _ entries: [TagAuditEntry],
+        subject: TagAuditSubject,
+        setKind: TagAuditSetKind,
+        rule: String? = nil,
         on conn: PGConnection
     ) async throws {
         for entry in entries {
@@ -87,8 +96,15 @@ public enum TagAuditRepository {
                 """
                 INSERT INTO tag_audit_events (subject_kind, subject_id, tag, set_kind, provenance, action, rule)
                 VALUES ($1, $2, $3, $4, $5, $6, $7)
-                """, subject.kind, subject.id, entry.tag, setKind.rawValue, entry.provenance.rawValue,
-                action.rawValue, entryRule)
+                """,
+                subject.kind,
+                subject.id,
+                entry.tag,
+                setKind.rawValue,
+                entry.provenance.rawValue,
+                action.rawValue,
+                entryRule
+            )
         }
     }
 
@@ -104,17 +120,25 @@ public enum TagAuditRepository {
             """
             SELECT id, tag, set_kind, provenance, action, rule, at FROM tag_audit_events
             WHERE subject_kind = $1 AND subject_id = $2 ORDER BY id
-            """, subject.kind, subject.id
+            """,
+            subject.kind,
+            subject.id
         ).rows.map { row in
             let setText = try row.decode(String.self, at: 2)
             let actionText = try row.decode(String.self, at: 4)
-            guard let setKind = TagAuditSetKind(rawValue: setText), let action = TagAuditAction(rawValue: actionText) else {
+            guard let setKind = TagAuditSetKind(rawValue: setText), let action = TagAuditAction(rawValue: actionText)
+            else {
                 throw RepositoryError.invalid("tag audit event has set_kind '\(setText)', action '\(actionText)'")
             }
             return TagAuditRecord(
-                id: try row.decode(Int.self, at: 0), tag: try row.decode(String.self, at: 1), setKind: setKind,
-                provenance: try row.decode(String.self, at: 3), action: action, rule: try row.decode(String?.self, at: 5),
-                at: try row.decode(Date.self, at: 6))
+                id: try row.decode(Int.self, at: 0),
+                tag: try row.decode(String.self, at: 1),
+                setKind: setKind,
+                provenance: try row.decode(String.self, at: 3),
+                action: action,
+                rule: try row.decode(String?.self, at: 5),
+                at: try row.decode(Date.self, at: 6)
+            )
         }
     }
 }

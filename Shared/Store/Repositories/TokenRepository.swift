@@ -47,22 +47,42 @@ public enum TokenRepository {
     /// - Returns: the stored record.
     @discardableResult
     public static func create(
-        secret: String, kind: TokenKind, enabled: Bool = true, comment: String = "", expiresAt: Date? = nil,
-        workerID: Int? = nil, workRequestID: Int? = nil, on conn: PGConnection
+        secret: String,
+        kind: TokenKind,
+        enabled: Bool = true,
+        comment: String = "",
+        expiresAt: Date? = nil,
+        workerID: Int? = nil,
+        workRequestID: Int? = nil,
+        on conn: PGConnection
     ) async throws -> TokenRecord {
         let digest = digest(of: secret)
         let row = try await conn.query(
             """
             INSERT INTO tokens (digest, kind, enabled, comment, expires_at, worker_id, work_request_id)
             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id
-            """, digest, kind.rawValue, enabled, comment, expiresAt, workerID, workRequestID
+            """,
+            digest,
+            kind.rawValue,
+            enabled,
+            comment,
+            expiresAt,
+            workerID,
+            workRequestID
         ).first
         guard let id = try row?.decode(Int.self, at: 0) else {
             throw PGError.unexpectedResult(status: "no row", message: "INSERT INTO tokens … RETURNING id")
         }
         return TokenRecord(
-            id: id, digest: digest, kind: kind, enabled: enabled, comment: comment, expiresAt: expiresAt,
-            workerID: workerID, workRequestID: workRequestID)
+            id: id,
+            digest: digest,
+            kind: kind,
+            enabled: enabled,
+            comment: comment,
+            expiresAt: expiresAt,
+            workerID: workerID,
+            workRequestID: workRequestID
+        )
     }
 
     /// The token whose digest is `digest`, if any.
@@ -86,18 +106,24 @@ public enum TokenRepository {
     /// - Returns: how many tokens changed.
     @discardableResult
     public static func setWorkerTokensEnabled(
-        _ enabled: Bool, workerID: Int, on conn: PGConnection
+        _ enabled: Bool,
+        workerID: Int,
+        on conn: PGConnection
     ) async throws -> Int {
         try await conn.execute(
             "UPDATE tokens SET enabled = $2 WHERE worker_id = $1 AND kind = 'worker' AND enabled <> $2",
-            workerID, enabled)
+            workerID,
+            enabled
+        )
     }
 
     /// Deletes the work-request tokens of a work request (it completed or aborted: they authorise nothing).
     @discardableResult
     public static func deleteWorkRequestTokens(workRequestID: Int, on conn: PGConnection) async throws -> Int {
         try await conn.execute(
-            "DELETE FROM tokens WHERE kind = 'work-request' AND work_request_id = $1", workRequestID)
+            "DELETE FROM tokens WHERE kind = 'work-request' AND work_request_id = $1",
+            workRequestID
+        )
     }
 
     static let columns = "id, digest, kind, enabled, comment, expires_at, worker_id, work_request_id"
@@ -108,9 +134,14 @@ public enum TokenRepository {
             throw RepositoryError.invalid("token has unknown kind '\(kindText)'")
         }
         return TokenRecord(
-            id: try row.decode(Int.self, at: 0), digest: try row.decode(String.self, at: 1), kind: kind,
-            enabled: try row.decode(Bool.self, at: 3), comment: try row.decode(String.self, at: 4),
-            expiresAt: try row.decode(Date?.self, at: 5), workerID: try row.decode(Int?.self, at: 6),
-            workRequestID: try row.decode(Int?.self, at: 7))
+            id: try row.decode(Int.self, at: 0),
+            digest: try row.decode(String.self, at: 1),
+            kind: kind,
+            enabled: try row.decode(Bool.self, at: 3),
+            comment: try row.decode(String.self, at: 4),
+            expiresAt: try row.decode(Date?.self, at: 5),
+            workerID: try row.decode(Int?.self, at: 6),
+            workRequestID: try row.decode(Int?.self, at: 7)
+        )
     }
 }

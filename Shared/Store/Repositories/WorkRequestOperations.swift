@@ -23,9 +23,13 @@ public enum WorkRequestOperations {
     /// `wr.unblocked` event when it can be unblocked, ABORTED (cascading) when a dependency already failed,
     /// otherwise left BLOCKED until its dependencies terminate.
     public static func submit(
-        _ validated: ValidatedWorkRequestSubmission, at now: Date = Date(), on conn: PGConnection
+        _ validated: ValidatedWorkRequestSubmission,
+        at now: Date = Date(),
+        on conn: PGConnection
     ) async throws -> SubmitOutcome {
-        guard await conn.isInTransaction else { throw PGError.notInTransaction(operation: "WorkRequestOperations.submit") }
+        guard await conn.isInTransaction else {
+            throw PGError.notInTransaction(operation: "WorkRequestOperations.submit")
+        }
         let id = try await WorkRequestRepository.insert(validated, on: conn)
         let (graph, stages) = try await loadGraph(around: [id], on: conn)
         var withoutDependencies = try graph.require(id)
@@ -46,13 +50,20 @@ public enum WorkRequestOperations {
     /// - Throws: `RepositoryError.notFound`; `WorkRequestGraphError.invalidState` for a terminated or
     ///   superseded work request.
     public static func abort(
-        _ id: Int, by userID: Int, at now: Date = Date(), on conn: PGConnection
+        _ id: Int,
+        by userID: Int,
+        at now: Date = Date(),
+        on conn: PGConnection
     ) async throws -> UserAbortOutcome {
         _ = try await WorkRequestRepository.require(id: id, on: conn)
         let (graph, stages) = try await loadGraph(around: [id], on: conn)
         let outcome = try graph.abortingByUser(id, user: userID, at: now)
         try await WorkRequestRepository.apply(
-            outcome.edits, stages: stages, workersToStop: outcome.workersToStop, on: conn)
+            outcome.edits,
+            stages: stages,
+            workersToStop: outcome.workersToStop,
+            on: conn
+        )
         return outcome
     }
 
@@ -67,7 +78,9 @@ public enum WorkRequestOperations {
     ///
     /// - Throws: `RepositoryError.notFound`; `RetryRefusal` with Debusine's wording when not retryable.
     public static func retry(
-        _ id: Int, at now: Date = Date(), on conn: PGConnection
+        _ id: Int,
+        at now: Date = Date(),
+        on conn: PGConnection
     ) async throws -> SupersedingRetryPlan {
         _ = try await WorkRequestRepository.require(id: id, on: conn)
         let (graph, stages) = try await loadGraph(around: [id], on: conn)
@@ -75,7 +88,10 @@ public enum WorkRequestOperations {
         let newID = try await WorkRequestRepository.allocateID(on: conn)
         let plan = try graph.supersedingRetry(of: id, reason: .manual, newID: newID, at: now)
         try await WorkRequestRepository.apply(
-            [WorkRequestEdit(before: nil, after: plan.newWorkRequest)] + plan.edits, stages: stages, on: conn)
+            [WorkRequestEdit(before: nil, after: plan.newWorkRequest)] + plan.edits,
+            stages: stages,
+            on: conn
+        )
         return plan
     }
 
@@ -85,7 +101,8 @@ public enum WorkRequestOperations {
     ///
     /// - Returns: the graph and each loaded row's pending stage.
     public static func loadGraph(
-        around seeds: [Int], on conn: PGConnection
+        around seeds: [Int],
+        on conn: PGConnection
     ) async throws -> (WorkRequestGraph, [Int: PendingStage?]) {
         var known = Set(seeds)
         var frontier = seeds
@@ -97,7 +114,8 @@ public enum WorkRequestOperations {
                 UNION SELECT id FROM work_requests WHERE parent_id = ANY($1) OR supersedes_id = ANY($1)
                 UNION SELECT parent_id FROM work_requests WHERE id = ANY($1) AND parent_id IS NOT NULL
                 UNION SELECT supersedes_id FROM work_requests WHERE id = ANY($1) AND supersedes_id IS NOT NULL
-                """, frontier
+                """,
+                frontier
             ).rows.map { try $0.decode(Int.self, at: 0) }
             frontier = neighbours.filter { known.insert($0).inserted }
         }

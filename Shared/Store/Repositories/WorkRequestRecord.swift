@@ -55,9 +55,16 @@ public struct WorkRequestSubmission: Hashable, Sendable {
     public var unblockStrategy: UnblockStrategy
 
     public init(
-        workspaceID: Int, createdBy: Int, taskType: TaskType = .worker, taskName: String, taskData: JSONValue = [:],
-        priorityBase: Int = 0, priorityAdjustment: Int = 0, dependencyIDs: [Int] = [],
-        workflowData: WorkflowData = WorkflowData(), unblockStrategy: UnblockStrategy = .deps
+        workspaceID: Int,
+        createdBy: Int,
+        taskType: TaskType = .worker,
+        taskName: String,
+        taskData: JSONValue = [:],
+        priorityBase: Int = 0,
+        priorityAdjustment: Int = 0,
+        dependencyIDs: [Int] = [],
+        workflowData: WorkflowData = WorkflowData(),
+        unblockStrategy: UnblockStrategy = .deps
     ) {
         self.workspaceID = workspaceID
         self.createdBy = createdBy
@@ -82,8 +89,15 @@ public struct WorkRequestSubmission: Hashable, Sendable {
         var submission = self
         submission.taskName = task.taskName
         let probe = WorkRequest(
-            id: 0, workspaceID: workspaceID, createdAt: Date(), createdBy: createdBy, taskType: taskType,
-            taskName: task.taskName, taskData: taskData, workflowData: workflowData)
+            id: 0,
+            workspaceID: workspaceID,
+            createdAt: Date(),
+            createdBy: createdBy,
+            taskType: taskType,
+            taskName: task.taskName,
+            taskData: taskData,
+            workflowData: workflowData
+        )
         try probe.checkCreatable()
         return ValidatedWorkRequestSubmission(submission: submission)
     }
@@ -107,7 +121,10 @@ public struct WorkRequestFilter: Hashable, Sendable {
     public var limit: Int
 
     public init(
-        statuses: [WorkRequestStatus] = [], taskName: String? = nil, workspaceID: Int? = nil, workerID: Int? = nil,
+        statuses: [WorkRequestStatus] = [],
+        taskName: String? = nil,
+        workspaceID: Int? = nil,
+        workerID: Int? = nil,
         limit: Int = 50
     ) {
         self.statuses = statuses

@@ -44,7 +44,8 @@ public enum WorkRequestRepository {
     /// The PENDING or RUNNING work requests assigned to a worker, in id order.
     public static func assigned(toWorker workerID: Int, on conn: PGConnection) async throws -> [StoredWorkRequest] {
         try await conn.query(
-            selectColumns + " WHERE w.worker_id = $1 AND w.status IN ('pending', 'running') ORDER BY w.id", workerID
+            selectColumns + " WHERE w.worker_id = $1 AND w.status IN ('pending', 'running') ORDER BY w.id",
+            workerID
         ).rows.map(stored(from:))
     }
 
@@ -63,30 +64,42 @@ public enum WorkRequestRepository {
               AND ($3::bigint IS NULL OR w.workspace_id = $3::bigint)
               AND ($4::bigint IS NULL OR w.worker_id = $4::bigint)
             ORDER BY w.id DESC LIMIT $5
-            """, filter.statuses.map(\.rawValue), filter.taskName, filter.workspaceID, filter.workerID, filter.limit
+            """,
+            filter.statuses.map(\.rawValue),
+            filter.taskName,
+            filter.workspaceID,
+            filter.workerID,
+            filter.limit
         ).rows.map { row in
             WorkRequestSummary(
-                id: try row.decode(Int.self, at: 0), workspace: try row.decode(String.self, at: 1),
-                taskType: try decodeEnum(TaskType.self, row, at: 2), taskName: try row.decode(String.self, at: 3),
+                id: try row.decode(Int.self, at: 0),
+                workspace: try row.decode(String.self, at: 1),
+                taskType: try decodeEnum(TaskType.self, row, at: 2),
+                taskName: try row.decode(String.self, at: 3),
                 status: try decodeEnum(WorkRequestStatus.self, row, at: 4),
                 pendingStage: try row.decode(String?.self, at: 5).map { try parseStage($0) },
-                result: try decodeEnum(WorkRequestResult.self, row, at: 6), worker: try row.decode(String?.self, at: 7),
-                priority: try row.decode(Int.self, at: 8), createdAt: try row.decode(Date.self, at: 9),
-                createdBy: try row.decode(String?.self, at: 10))
+                result: try decodeEnum(WorkRequestResult.self, row, at: 6),
+                worker: try row.decode(String?.self, at: 7),
+                priority: try row.decode(Int.self, at: 8),
+                createdAt: try row.decode(Date.self, at: 9),
+                createdBy: try row.decode(String?.self, at: 10)
+            )
         }
     }
 
     /// The ids `id` depends on.
     public static func dependencies(of id: Int, on conn: PGConnection) async throws -> [Int] {
         try await conn.query(
-            "SELECT depends_on_id FROM work_request_dependencies WHERE work_request_id = $1 ORDER BY 1", id
+            "SELECT depends_on_id FROM work_request_dependencies WHERE work_request_id = $1 ORDER BY 1",
+            id
         ).rows.map { try $0.decode(Int.self, at: 0) }
     }
 
     /// The ids that depend on `id` (its reverse dependencies).
     public static func reverseDependencies(of id: Int, on conn: PGConnection) async throws -> [Int] {
         try await conn.query(
-            "SELECT work_request_id FROM work_request_dependencies WHERE depends_on_id = $1 ORDER BY 1", id
+            "SELECT work_request_id FROM work_request_dependencies WHERE depends_on_id = $1 ORDER BY 1",
+            id
         ).rows.map { try $0.decode(Int.self, at: 0) }
     }
 
@@ -102,9 +115,16 @@ public enum WorkRequestRepository {
             INSERT INTO work_requests (workspace_id, created_by_id, task_type, task_name, task_data, priority_base,
                                        priority_adjustment, workflow_data, unblock_strategy)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id
-            """, submission.workspaceID, submission.createdBy, submission.taskType.rawValue, submission.taskName,
-            submission.taskData, submission.priorityBase, submission.priorityAdjustment,
-            try JSONValue.from(submission.workflowData), submission.unblockStrategy.rawValue
+            """,
+            submission.workspaceID,
+            submission.createdBy,
+            submission.taskType.rawValue,
+            submission.taskName,
+            submission.taskData,
+            submission.priorityBase,
+            submission.priorityAdjustment,
+            try JSONValue.from(submission.workflowData),
+            submission.unblockStrategy.rawValue
         ).first
         guard let id = try row?.decode(Int.self, at: 0) else {
             throw PGError.unexpectedResult(status: "no row", message: "INSERT INTO work_requests … RETURNING id")
@@ -121,7 +141,9 @@ public enum WorkRequestRepository {
     ///
     /// - Returns: `true` when the row changed; `false` when it changed meanwhile (nothing written).
     public static func compareAndSet(
-        _ edit: WorkRequestEdit, expectedStage: PendingStage?, on conn: PGConnection
+        _ edit: WorkRequestEdit,
+        expectedStage: PendingStage?,
+        on conn: PGConnection
     ) async throws -> Bool {
         guard let before = edit.before else {
             throw RepositoryError.invalid("work request \(edit.id) has no previous state to compare with")
@@ -137,21 +159,45 @@ public enum WorkRequestRepository {
                 scheduler_tags_provided = $17, scheduler_tags_required = $18, updated_at = now()
             WHERE id = $1 AND status = $19 AND worker_id IS NOT DISTINCT FROM $20 AND assignment_epoch = $21
               AND pending_stage IS NOT DISTINCT FROM $22
-            """, after.id, status.rawValue, after.result.rawValue, after.workerID, after.assignmentEpoch, pendingAt,
-            after.startedAt, after.completedAt, after.abortedBy, try after.outputData.map { try JSONValue.from($0) },
-            try JSONValue.from(after.workflowData), after.priorityBase, after.priorityAdjustment, stage?.rawValue,
-            after.configuredTaskData, after.dynamicTaskData, after.schedulerTagsProvided.sorted(),
-            after.schedulerTagsRequired.sorted(), before.status.rawValue, before.workerID, before.assignmentEpoch,
-            expectedStage?.rawValue)
+            """,
+            after.id,
+            status.rawValue,
+            after.result.rawValue,
+            after.workerID,
+            after.assignmentEpoch,
+            pendingAt,
+            after.startedAt,
+            after.completedAt,
+            after.abortedBy,
+            try after.outputData.map { try JSONValue.from($0) },
+            try JSONValue.from(after.workflowData),
+            after.priorityBase,
+            after.priorityAdjustment,
+            stage?.rawValue,
+            after.configuredTaskData,
+            after.dynamicTaskData,
+            after.schedulerTagsProvided.sorted(),
+            after.schedulerTagsRequired.sorted(),
+            before.status.rawValue,
+            before.workerID,
+            before.assignmentEpoch,
+            expectedStage?.rawValue
+        )
         guard changed == 1 else { return false }
         if after.dependencyIDs != before.dependencyIDs {
             let removed = before.dependencyIDs.subtracting(after.dependencyIDs)
             if !removed.isEmpty {
                 try await conn.execute(
                     "DELETE FROM work_request_dependencies WHERE work_request_id = $1 AND depends_on_id = ANY($2)",
-                    after.id, removed.sorted())
+                    after.id,
+                    removed.sorted()
+                )
             }
-            try await addDependencies(of: after.id, on: after.dependencyIDs.subtracting(before.dependencyIDs), conn: conn)
+            try await addDependencies(
+                of: after.id,
+                on: after.dependencyIDs.subtracting(before.dependencyIDs),
+                conn: conn
+            )
         }
         return true
     }
@@ -167,10 +213,14 @@ public enum WorkRequestRepository {
     ///
     /// - Parameter stages: the pending stage each edited row had when read (absent = none).
     public static func apply(
-        _ edits: [WorkRequestEdit], stages: [Int: PendingStage?] = [:], workersToStop: [Int: Int] = [:],
+        _ edits: [WorkRequestEdit],
+        stages: [Int: PendingStage?] = [:],
+        workersToStop: [Int: Int] = [:],
         on conn: PGConnection
     ) async throws {
-        guard await conn.isInTransaction else { throw PGError.notInTransaction(operation: "WorkRequestRepository.apply") }
+        guard await conn.isInTransaction else {
+            throw PGError.notInTransaction(operation: "WorkRequestRepository.apply")
+        }
         for edit in edits {
             let after = edit.after
             guard let before = edit.before else {
@@ -195,8 +245,13 @@ public enum WorkRequestRepository {
                 let worker = workersToStop[after.id] ?? before.workerID
                 try await EventOutbox.enqueue(
                     .workRequestAborted,
-                    KilnEvent(workRequestID: after.id, workerID: worker, epoch: worker == nil ? nil : before.assignmentEpoch),
-                    on: conn)
+                    KilnEvent(
+                        workRequestID: after.id,
+                        workerID: worker,
+                        epoch: worker == nil ? nil : before.assignmentEpoch
+                    ),
+                    on: conn
+                )
             case (let old, .completed) where old != .completed:
                 try await EventOutbox.enqueue(.workRequestCompleted, KilnEvent(workRequestID: after.id), on: conn)
             case (.pending, .pending), (.running, .pending):
@@ -212,7 +267,8 @@ public enum WorkRequestRepository {
 
     /// Reserves an id for a work request the core is about to plan (a retry's replacement).
     public static func allocateID(on conn: PGConnection) async throws -> Int {
-        guard let row = try await conn.query("SELECT nextval(pg_get_serial_sequence('work_requests', 'id'))").first else {
+        guard let row = try await conn.query("SELECT nextval(pg_get_serial_sequence('work_requests', 'id'))").first
+        else {
             throw PGError.unexpectedResult(status: "no row", message: "nextval for work_requests.id")
         }
         return try row.decode(Int.self, at: 0)
@@ -223,7 +279,9 @@ public enum WorkRequestRepository {
     /// How an edit is stored: a BLOCKED → PENDING edit stays BLOCKED with the unblocking requested (or
     /// keeps the stage it already reached); everything else is stored as the core says, without a stage.
     static func storedState(
-        before: WorkRequest?, after: WorkRequest, currentStage: PendingStage?
+        before: WorkRequest?,
+        after: WorkRequest,
+        currentStage: PendingStage?
     ) -> (WorkRequestStatus, PendingStage?, Date?) {
         if after.status == .pending && (before?.status ?? .blocked) == .blocked {
             return (.blocked, currentStage ?? .requested, before?.pendingAt)
@@ -240,12 +298,25 @@ public enum WorkRequestRepository {
                                        unblock_strategy, parent_id, workflow_root_id, workflow_data, supersedes_id)
             OVERRIDING SYSTEM VALUE
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
-            """, workRequest.id, workRequest.workspaceID, workRequest.createdAt,
-            workRequest.createdBy == 0 ? nil : workRequest.createdBy, workRequest.taskType.rawValue,
-            workRequest.taskName, workRequest.taskData, status.rawValue, stage?.rawValue, pendingAt,
-            workRequest.priorityBase, workRequest.priorityAdjustment, workRequest.unblockStrategy.rawValue,
-            workRequest.parentID, workRequest.workflowRootID, try JSONValue.from(workRequest.workflowData),
-            workRequest.supersedesID)
+            """,
+            workRequest.id,
+            workRequest.workspaceID,
+            workRequest.createdAt,
+            workRequest.createdBy == 0 ? nil : workRequest.createdBy,
+            workRequest.taskType.rawValue,
+            workRequest.taskName,
+            workRequest.taskData,
+            status.rawValue,
+            stage?.rawValue,
+            pendingAt,
+            workRequest.priorityBase,
+            workRequest.priorityAdjustment,
+            workRequest.unblockStrategy.rawValue,
+            workRequest.parentID,
+            workRequest.workflowRootID,
+            try JSONValue.from(workRequest.workflowData),
+            workRequest.supersedesID
+        )
         if let superseded = workRequest.supersedesID {
             // §1.7 step 1: template, event reactions and expiration are copied with the row.
             try await conn.execute(
@@ -253,7 +324,10 @@ public enum WorkRequestRepository {
                 UPDATE work_requests n SET workflow_template_name = o.workflow_template_name,
                        event_reactions = o.event_reactions, expiration_delay = o.expiration_delay
                 FROM work_requests o WHERE n.id = $1 AND o.id = $2
-                """, workRequest.id, superseded)
+                """,
+                workRequest.id,
+                superseded
+            )
         }
         try await addDependencies(of: workRequest.id, on: workRequest.dependencyIDs, conn: conn)
     }
@@ -264,7 +338,8 @@ public enum WorkRequestRepository {
         let found = Set(
             try await conn.query("SELECT id FROM work_requests WHERE id = ANY($1)", sorted).rows.map {
                 try $0.decode(Int.self, at: 0)
-            })
+            }
+        )
         if let missing = sorted.first(where: { !found.contains($0) }) {
             throw RepositoryError.notFound(kind: "work request", key: "\(missing) (a dependency of \(id))")
         }
@@ -272,11 +347,16 @@ public enum WorkRequestRepository {
             """
             INSERT INTO work_request_dependencies (work_request_id, depends_on_id)
             SELECT $1, unnest($2::bigint[]) ON CONFLICT DO NOTHING
-            """, id, sorted)
+            """,
+            id,
+            sorted
+        )
     }
 
     static func decodeEnum<Value: RawRepresentable>(
-        _ type: Value.Type, _ row: PGRow, at index: Int
+        _ type: Value.Type,
+        _ row: PGRow,
+        at index: Int
     ) throws -> Value where Value.RawValue == String {
         let text = try row.decode(String.self, at: index)
         guard let value = Value(rawValue: text) else {
@@ -286,7 +366,9 @@ public enum WorkRequestRepository {
     }
 
     static func decodeEnum<Value: RawRepresentable>(
-        _ type: Value.Type, _ row: PGRow, named name: String
+        _ type: Value.Type,
+        _ row: PGRow,
+        named name: String
     ) throws -> Value where Value.RawValue == String {
         let text = try row.decode(String.self, named: name)
         guard let value = Value(rawValue: text) else {
@@ -305,7 +387,8 @@ public enum WorkRequestRepository {
     static func stored(from row: PGRow) throws -> StoredWorkRequest {
         let outputJSON = try row.decode(JSONValue?.self, named: "output_data")
         let workRequest = WorkRequest(
-            id: try row.decode(Int.self, named: "id"), workspaceID: try row.decode(Int.self, named: "workspace_id"),
+            id: try row.decode(Int.self, named: "id"),
+            workspaceID: try row.decode(Int.self, named: "workspace_id"),
             createdAt: try row.decode(Date.self, named: "created_at"),
             // A creator deleted since (ON DELETE SET NULL) reads as user 0, which no row has.
             createdBy: try row.decode(Int?.self, named: "created_by_id") ?? 0,
@@ -332,12 +415,15 @@ public enum WorkRequestRepository {
             supersedesID: try row.decode(Int?.self, named: "supersedes_id"),
             schedulerTagsProvided: Set(try row.decode([String].self, named: "scheduler_tags_provided")),
             schedulerTagsRequired: Set(try row.decode([String].self, named: "scheduler_tags_required")),
-            assignmentEpoch: try row.decode(Int.self, named: "assignment_epoch"))
+            assignmentEpoch: try row.decode(Int.self, named: "assignment_epoch")
+        )
         return StoredWorkRequest(
             workRequest: workRequest,
             pendingStage: try row.decode(String?.self, named: "pending_stage").map { try parseStage($0) },
-            version: try row.decode(Int.self, named: "version"), updatedAt: try row.decode(Date.self, named: "updated_at"),
-            eventReactions: try row.decode(JSONValue.self, named: "event_reactions"))
+            version: try row.decode(Int.self, named: "version"),
+            updatedAt: try row.decode(Date.self, named: "updated_at"),
+            eventReactions: try row.decode(JSONValue.self, named: "event_reactions")
+        )
     }
 }
 

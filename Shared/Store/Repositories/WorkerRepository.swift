@@ -63,11 +63,15 @@ public enum WorkerRepository {
     /// Activation (the worker registering with the token) enables it; the worker row itself is created
     /// enabled = false so that nothing is scheduled on it before then.
     public static func create(
-        fqdn: String, workerType: WorkerType = .external, concurrency: Int = 1, on conn: PGConnection
+        fqdn: String,
+        workerType: WorkerType = .external,
+        concurrency: Int = 1,
+        on conn: PGConnection
     ) async throws -> CreatedWorker {
         guard workerType == .external || workerType == .signing else {
             throw RepositoryError.invalid(
-                "worker type '\(workerType.rawValue)' cannot be created by hand: use external or signing")
+                "worker type '\(workerType.rawValue)' cannot be created by hand: use external or signing"
+            )
         }
         guard concurrency >= 1 else { throw RepositoryError.invalid("concurrency \(concurrency) must be at least 1") }
         let base = slug(forFQDN: fqdn)
@@ -83,7 +87,10 @@ public enum WorkerRepository {
                 """
                 INSERT INTO workers (name, worker_type, concurrency, enabled) VALUES ($1, $2, $3, false)
                 ON CONFLICT ON CONSTRAINT workers_name_key DO NOTHING RETURNING id
-                """, name, workerType.rawValue, concurrency
+                """,
+                name,
+                workerType.rawValue,
+                concurrency
             ).first.map { try $0.decode(Int.self, at: 0) }
             suffix += 1
         }
@@ -93,8 +100,13 @@ public enum WorkerRepository {
         let secret = TokenRepository.generateSecret()
         let expiresAt = Date().addingTimeInterval(activationLifetime)
         try await TokenRepository.create(
-            secret: secret, kind: .activation, comment: "activation token for \(fqdn)", expiresAt: expiresAt,
-            workerID: workerID, on: conn)
+            secret: secret,
+            kind: .activation,
+            comment: "activation token for \(fqdn)",
+            expiresAt: expiresAt,
+            workerID: workerID,
+            on: conn
+        )
         return CreatedWorker(worker: worker, activationToken: secret, activationExpiresAt: expiresAt)
     }
 
@@ -119,7 +131,8 @@ public enum WorkerRepository {
     /// The worker holding the token with this digest (any kind bound to a worker), if any.
     public static func find(tokenDigest digest: String, on conn: PGConnection) async throws -> WorkerRecord? {
         try await conn.query(
-            "SELECT \(columns) FROM workers w JOIN tokens t ON t.worker_id = w.id WHERE t.digest = $1", digest
+            "SELECT \(columns) FROM workers w JOIN tokens t ON t.worker_id = w.id WHERE t.digest = $1",
+            digest
         ).first.map(worker(from:))
     }
 
@@ -136,19 +149,25 @@ public enum WorkerRepository {
     /// - Returns: `false` when it was already enabled (nothing written).
     @discardableResult
     public static func enable(
-        name: String, confirmedType: WorkerType? = nil, on conn: PGConnection
+        name: String,
+        confirmedType: WorkerType? = nil,
+        on conn: PGConnection
     ) async throws -> Bool {
         let worker = try await require(name: name, on: conn)
         if worker.workerType == .signing && confirmedType != .signing {
             throw RepositoryError.invalid(
-                "worker \(name) is a signing worker: enabling it needs an explicit --type signing")
+                "worker \(name) is a signing worker: enabling it needs an explicit --type signing"
+            )
         }
         if let confirmedType, confirmedType != worker.workerType {
             throw RepositoryError.invalid(
-                "worker \(name) is of type \(worker.workerType.rawValue), not \(confirmedType.rawValue)")
+                "worker \(name) is of type \(worker.workerType.rawValue), not \(confirmedType.rawValue)"
+            )
         }
         let changed = try await conn.execute(
-            "UPDATE workers SET enabled = true WHERE id = $1 AND enabled = false", worker.id)
+            "UPDATE workers SET enabled = true WHERE id = $1 AND enabled = false",
+            worker.id
+        )
         try await TokenRepository.setWorkerTokensEnabled(true, workerID: worker.id, on: conn)
         guard changed == 1 else { return false }
         try await EventOutbox.enqueue(.workerMetadata, KilnEvent(workerID: worker.id), on: conn)
@@ -167,7 +186,9 @@ public enum WorkerRepository {
         guard await conn.isInTransaction else { throw PGError.notInTransaction(operation: "WorkerRepository.disable") }
         let worker = try await require(name: name, on: conn)
         let changed = try await conn.execute(
-            "UPDATE workers SET enabled = false WHERE id = $1 AND enabled = true", worker.id)
+            "UPDATE workers SET enabled = false WHERE id = $1 AND enabled = true",
+            worker.id
+        )
         try await TokenRepository.setWorkerTokensEnabled(false, workerID: worker.id, on: conn)
         guard changed == 1 else { return nil }
         var deAssigned: [Int] = []
@@ -175,7 +196,9 @@ public enum WorkerRepository {
             let after = try record.workRequest.deAssigned()
             try await WorkRequestRepository.apply(
                 [WorkRequestEdit(before: record.workRequest, after: after)],
-                stages: [record.workRequest.id: record.pendingStage], on: conn)
+                stages: [record.workRequest.id: record.pendingStage],
+                on: conn
+            )
             deAssigned.append(record.workRequest.id)
         }
         try await EventOutbox.enqueue(.workerGone, KilnEvent(workerID: worker.id), on: conn)
@@ -187,13 +210,16 @@ public enum WorkerRepository {
     /// - Throws: `RepositoryError.invalid` when a known key (`tasks_allowlist`, `tasks_denylist`,
     ///   `provided_tags`, `required_tags`) is not a list of strings.
     public static func setStaticMetadata(
-        name: String, metadata: [String: JSONValue], on conn: PGConnection
+        name: String,
+        metadata: [String: JSONValue],
+        on conn: PGConnection
     ) async throws {
         for key in ["tasks_allowlist", "tasks_denylist", "provided_tags", "required_tags"] {
             guard let value = metadata[key] else { continue }
             guard let list = value.arrayValue, list.allSatisfy({ $0.stringValue != nil }) else {
                 throw RepositoryError.invalid(
-                    "static metadata key '\(key)' must be a list of strings, not \(value.typeName) \(value.compactJSON)")
+                    "static metadata key '\(key)' must be a list of strings, not \(value.typeName) \(value.compactJSON)"
+                )
             }
         }
         let worker = try await require(name: name, on: conn)
@@ -207,8 +233,10 @@ public enum WorkerRepository {
             throw RepositoryError.invalid("worker has unknown worker_type '\(typeText)'")
         }
         return WorkerRecord(
-            id: try row.decode(Int.self, named: "id"), name: try row.decode(String.self, named: "name"),
-            workerType: type, concurrency: try row.decode(Int.self, named: "concurrency"),
+            id: try row.decode(Int.self, named: "id"),
+            name: try row.decode(String.self, named: "name"),
+            workerType: type,
+            concurrency: try row.decode(Int.self, named: "concurrency"),
             enabled: try row.decode(Bool.self, named: "enabled"),
             staticMetadata: try row.decode([String: JSONValue].self, named: "static_metadata"),
             dynamicMetadata: try row.decode([String: JSONValue].self, named: "dynamic_metadata"),
@@ -216,6 +244,7 @@ public enum WorkerRepository {
             requiredTags: try row.decode([String].self, named: "required_tags"),
             registeredAt: try row.decode(Date.self, named: "registered_at"),
             connectedAt: try row.decode(Date?.self, named: "connected_at"),
-            activeWorkRequests: try row.decode(Int.self, named: "active"))
+            activeWorkRequests: try row.decode(Int.self, named: "active")
+        )
     }
 }

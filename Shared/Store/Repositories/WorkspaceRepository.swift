@@ -87,7 +87,8 @@ public enum WorkspaceRepository {
             """
             WITH inserted AS (INSERT INTO scopes (name) VALUES ($1) ON CONFLICT (name) DO NOTHING RETURNING id)
             SELECT id FROM inserted UNION ALL SELECT id FROM scopes WHERE name = $1 LIMIT 1
-            """, name
+            """,
+            name
         ).first
         guard let row else { throw RepositoryError.notFound(kind: "scope", key: name) }
         return try row.decode(Int.self, at: 0)
@@ -111,7 +112,8 @@ public enum WorkspaceRepository {
                               RETURNING id, username, is_active)
             SELECT id, username, is_active FROM inserted
             UNION ALL SELECT id, username, is_active FROM users WHERE username = $1 LIMIT 1
-            """, username
+            """,
+            username
         ).first
         guard let row else { throw RepositoryError.notFound(kind: "user", key: username) }
         return try user(from: row)
@@ -136,8 +138,11 @@ public enum WorkspaceRepository {
     /// - Throws: `RepositoryError.alreadyExists` when the workspace exists; `.notFound` for a parent that
     ///   does not exist; `.invalid` for a workspace inheriting from itself or twice from one parent.
     public static func create(
-        _ path: WorkspacePath, isPublic: Bool = true, inheritsFrom parents: [WorkspacePath] = [],
-        members: [(username: String, role: WorkspaceRole)] = [], on conn: PGConnection
+        _ path: WorkspacePath,
+        isPublic: Bool = true,
+        inheritsFrom parents: [WorkspacePath] = [],
+        members: [(username: String, role: WorkspaceRole)] = [],
+        on conn: PGConnection
     ) async throws -> WorkspaceRecord {
         guard !path.name.contains("/") else {
             throw RepositoryError.invalid("workspace name '\(path.name)' must not contain '/'")
@@ -147,7 +152,10 @@ public enum WorkspaceRepository {
             """
             INSERT INTO workspaces (scope_id, name, is_public) VALUES ($1, $2, $3)
             ON CONFLICT ON CONSTRAINT workspaces_scope_name_key DO NOTHING RETURNING id
-            """, scopeID, path.name, isPublic
+            """,
+            scopeID,
+            path.name,
+            isPublic
         ).first
         guard let id = try inserted?.decode(Int.self, at: 0) else {
             throw RepositoryError.alreadyExists(kind: "workspace", key: path.description)
@@ -181,21 +189,31 @@ public enum WorkspaceRepository {
         for (position, parent) in parents.enumerated() {
             try await conn.execute(
                 "INSERT INTO workspace_inheritance (workspace_id, position, inherits_from_id) VALUES ($1, $2, $3)",
-                workspaceID, position, parent)
+                workspaceID,
+                position,
+                parent
+            )
         }
     }
 
     /// Makes `username` (created when missing) a member of the workspace with `role` (updating the role
     /// of an existing member).
     public static func addMember(
-        workspaceID: Int, username: String, role: WorkspaceRole, on conn: PGConnection
+        workspaceID: Int,
+        username: String,
+        role: WorkspaceRole,
+        on conn: PGConnection
     ) async throws {
         let user = try await findOrCreateUser(username, on: conn)
         try await conn.execute(
             """
             INSERT INTO workspace_members (workspace_id, user_id, role) VALUES ($1, $2, $3)
             ON CONFLICT (workspace_id, user_id) DO UPDATE SET role = EXCLUDED.role
-            """, workspaceID, user.id, role.rawValue)
+            """,
+            workspaceID,
+            user.id,
+            role.rawValue
+        )
     }
 
     /// The workspace `path`, if it exists.
@@ -228,14 +246,20 @@ public enum WorkspaceRepository {
     ///
     /// - Throws: `RepositoryError.alreadyExists` when the group exists.
     public static func createGroup(
-        scope: String, workspaceID: Int? = nil, name: String, on conn: PGConnection
+        scope: String,
+        workspaceID: Int? = nil,
+        name: String,
+        on conn: PGConnection
     ) async throws -> GroupRecord {
         let scopeID = try await findOrCreateScope(scope, on: conn)
         let row = try await conn.query(
             """
             INSERT INTO groups (scope_id, workspace_id, name) VALUES ($1, $2, $3)
             ON CONFLICT ON CONSTRAINT groups_scope_workspace_name_key DO NOTHING RETURNING id
-            """, scopeID, workspaceID, name
+            """,
+            scopeID,
+            workspaceID,
+            name
         ).first
         guard let id = try row?.decode(Int.self, at: 0) else {
             throw RepositoryError.alreadyExists(kind: "group", key: "\(scope)/\(name)")
@@ -245,13 +269,19 @@ public enum WorkspaceRepository {
 
     /// The group `name` of `scope` (and `workspaceID`, `nil` for the scope-level group), if it exists.
     public static func findGroup(
-        scope: String, workspaceID: Int? = nil, name: String, on conn: PGConnection
+        scope: String,
+        workspaceID: Int? = nil,
+        name: String,
+        on conn: PGConnection
     ) async throws -> GroupRecord? {
         try await conn.query(
             """
             SELECT g.id, s.name, g.workspace_id, g.name FROM groups g JOIN scopes s ON s.id = g.scope_id
             WHERE s.name = $1 AND g.workspace_id IS NOT DISTINCT FROM $2 AND g.name = $3
-            """, scope, workspaceID, name
+            """,
+            scope,
+            workspaceID,
+            name
         ).first.map(group(from:))
     }
 
@@ -259,7 +289,10 @@ public enum WorkspaceRepository {
     public static func addGroupMember(groupID: Int, username: String, on conn: PGConnection) async throws {
         let user = try await findOrCreateUser(username, on: conn)
         try await conn.execute(
-            "INSERT INTO group_members (group_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING", groupID, user.id)
+            "INSERT INTO group_members (group_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+            groupID,
+            user.id
+        )
     }
 
     /// The groups `username` belongs to, by scope then name.
@@ -270,7 +303,8 @@ public enum WorkspaceRepository {
             FROM group_members gm JOIN users u ON u.id = gm.user_id JOIN groups g ON g.id = gm.group_id
                  JOIN scopes s ON s.id = g.scope_id
             WHERE u.username = $1 ORDER BY s.name, g.name
-            """, username
+            """,
+            username
         ).rows.map(group(from:))
     }
 
@@ -278,20 +312,29 @@ public enum WorkspaceRepository {
 
     static func workspace(from row: PGRow) throws -> WorkspaceRecord {
         WorkspaceRecord(
-            id: try row.decode(Int.self, at: 0), scope: try row.decode(String.self, at: 1),
-            name: try row.decode(String.self, at: 2), isPublic: try row.decode(Bool.self, at: 3),
-            inheritsFrom: try row.decode([Int].self, at: 4), members: Set(try row.decode([String].self, at: 5)))
+            id: try row.decode(Int.self, at: 0),
+            scope: try row.decode(String.self, at: 1),
+            name: try row.decode(String.self, at: 2),
+            isPublic: try row.decode(Bool.self, at: 3),
+            inheritsFrom: try row.decode([Int].self, at: 4),
+            members: Set(try row.decode([String].self, at: 5))
+        )
     }
 
     static func user(from row: PGRow) throws -> UserRecord {
         UserRecord(
-            id: try row.decode(Int.self, at: 0), username: try row.decode(String.self, at: 1),
-            isActive: try row.decode(Bool.self, at: 2))
+            id: try row.decode(Int.self, at: 0),
+            username: try row.decode(String.self, at: 1),
+            isActive: try row.decode(Bool.self, at: 2)
+        )
     }
 
     static func group(from row: PGRow) throws -> GroupRecord {
         GroupRecord(
-            id: try row.decode(Int.self, at: 0), scope: try row.decode(String.self, at: 1),
-            workspaceID: try row.decode(Int?.self, at: 2), name: try row.decode(String.self, at: 3))
+            id: try row.decode(Int.self, at: 0),
+            scope: try row.decode(String.self, at: 1),
+            workspaceID: try row.decode(Int?.self, at: 2),
+            name: try row.decode(String.self, at: 3)
+        )
     }
 }
