@@ -80,7 +80,10 @@ let package = Package(
         // library so the unit tests reach it), and its executable. AMQP only: no Store, no runtime.
         .target(
             name: "KilnWorker",
-            dependencies: ["AMQP", "KilnCore", "ServiceKit", logging], path: "Services/kiln-worker/Library",
+            dependencies: [
+                "AMQP", "KilnCore", "ServiceKit", logging, .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            path: "Services/kiln-worker/Library",
             swiftSettings: strict),
         .executableTarget(
             name: "kiln-worker",

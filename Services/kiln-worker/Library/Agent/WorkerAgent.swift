@@ -2,6 +2,7 @@ import AMQP
 import Foundation
 import KilnCore
 import Logging
+import Metrics
 import ServiceKit
 
 /// The worker's protocol state machine (§2.6 over AMQP): hello until welcomed, heartbeats while welcomed,
@@ -123,6 +124,7 @@ public actor WorkerAgent {
                 "lease_s": "\(welcome.leaseSeconds)",
             ])
         readiness?.set("gateway", true)
+        Counter(label: "kiln_worker_welcomes_total").increment()
         nextHelloAt = nil
         nextHeartbeatAt = clock.now
         nextResultAttemptAt = clock.now
@@ -132,6 +134,7 @@ public actor WorkerAgent {
         guard let queue = currentQueue else { return }
         phase = .refused(queue: queue, reasonCode: refusal.reasonCode)
         readiness?.set("gateway", false)
+        Counter(label: "kiln_worker_refusals_total", dimensions: [("reason_code", refusal.reasonCode)]).increment()
         nextHeartbeatAt = nil
         let delay = helloBackoff.next()
         nextHelloAt = clock.now + delay
@@ -168,6 +171,7 @@ public actor WorkerAgent {
             log.warning("assignment replaces a run of an older epoch", metadata: ["old_epoch": "\(previous.epoch)"])
             previous.task.cancel()
         }
+        Counter(label: "kiln_worker_assignments_total").increment()
         log.info("assignment started", metadata: ["task": "\(assignment.taskType.rawValue):\(assignment.taskName)"])
         let runner = self.runner
         let task = Task {
@@ -188,6 +192,7 @@ public actor WorkerAgent {
                 "wr.id": "\(key.workRequestID)", "epoch": "\(key.epoch)", "result": "\(result.result)",
                 "output_data": "\(JSONValue.object(result.outputData ?? [:]).compactJSON)",
             ])
+        Counter(label: "kiln_worker_results_total", dimensions: [("result", result.result)]).increment()
         unsentResults.append(result)
         nextResultAttemptAt = clock.now
     }
@@ -203,6 +208,7 @@ public actor WorkerAgent {
         running[command.workRequestID] = nil
         remember(RunningAssignment(workRequestID: command.workRequestID, epoch: command.epoch))
         work.task.cancel()
+        Counter(label: "kiln_worker_aborts_total").increment()
         // §2.6: an aborted task reports nothing.
         logger.notice("assignment aborted; no result will be reported", metadata: metadata)
     }
