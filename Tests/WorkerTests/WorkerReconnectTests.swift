@@ -15,32 +15,8 @@ struct WorkerReconnectTests {
     @Test("§1.8 over AMQP: after a reconnect the worker has a new queue, says hello again with it, and resumes heartbeats")
     func newQueueNewHelloAfterReconnect() async throws {
         let gateway = try await FakeGateway()
-        let tokenFolder = NSTemporaryDirectory() + "kiln-worker-\(gateway.prefix)"
-        defer { try? FileManager.default.removeItem(atPath: tokenFolder) }
-        let configuration = try WorkerConfiguration(
-            environment: EnvironmentReader(variables: [
-                "KILN_AMQP_URL": FakeGateway.workerURL, "KILN_WORKER_TOKEN_FILE": tokenFolder + "/token",
-                "KILN_WORKER_GATEWAY_ROUTING_PREFIX": gateway.prefix, "KILN_WORKER_HELLO_RETRY_MAX": "1s",
-            ]))
-        var amqp = try AMQPConnectionConfiguration(url: configuration.amqpURL)
-        amqp.reconnectBackoff = Backoff(initial: .milliseconds(100), maximum: .seconds(1))
-        let token = try WorkerTokenFile.loadOrCreate(at: configuration.tokenFile).token
-        let publisher = AMQPPublisher(configuration: amqp)
-        let consumer = AMQPConsumer(configuration: amqp)
-        let agent = WorkerAgent(
-            configuration: configuration, token: token, metadata: ["provided_tags": .array([])],
-            registry: try KilnTasks.registry(), publisher: publisher,
-            logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
-        try await consumer.addServerNamedQueueConsumer(prefetch: 10) { await agent.queueDeclared($0) } handler: {
-            await agent.handle($0)
-            $0.ack()
-        }
-        let consuming = Task { try await consumer.run() }
-        let control = Task { await agent.runControlLoop() }
-        defer {
-            consuming.cancel()
-            control.cancel()
-        }
+        let worker = try await InProcessWorker(gateway: gateway, registry: try KilnTasks.registry())
+        let (agent, consumer) = (worker.agent, worker.consumer)
 
         let firstHello = try MessageCodec.decode(
             WorkerHello.self, from: try #require(await gateway.received.wait(for: .hello).first).body)
@@ -64,10 +40,7 @@ struct WorkerReconnectTests {
         #expect(await gateway.received.wait(for: .heartbeat, count: beatsBefore + 1).count > beatsBefore)
         #expect(await agent.phase == .welcomed(queue: secondHello.queue, workerName: "w", heartbeat: .seconds(1)))
 
-        consuming.cancel()
-        control.cancel()
-        _ = await consuming.result
-        await publisher.close()
+        await worker.stop()
         await gateway.close()
     }
 }
