@@ -21,6 +21,7 @@ let package = Package(
         .library(name: "AMQP", targets: ["AMQP"]),
         .library(name: "KilnRuntime", targets: ["KilnRuntime"]),
         .executable(name: "kiln", targets: ["kiln"]),
+        .executable(name: "kiln-worker", targets: ["kiln-worker"]),
     ],
     dependencies: [
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
@@ -88,6 +89,23 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ],
             path: "Services/kiln", swiftSettings: strict),
+        // The external worker: settings, token file, host probe, metadata and the protocol state machine (a
+        // library so the unit tests reach it), and its executable. AMQP only: no Store, no runtime.
+        .target(
+            name: "KilnWorker",
+            dependencies: [
+                "AMQP", "KilnCore", "ServiceKit", logging, .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            path: "Services/kiln-worker/Library",
+            swiftSettings: strict),
+        .executableTarget(
+            name: "kiln-worker",
+            dependencies: [
+                "KilnWorker", "KilnTasks", "KilnCore", "AMQP", "ServiceKit", logging,
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ],
+            path: "Services/kiln-worker/Main", swiftSettings: strict),
 
         .testTarget(
             name: "KilnCoreTests", dependencies: ["KilnCore", "KilnTestSupport", propertyBased],
@@ -112,6 +130,12 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Tests/RuntimeTests", swiftSettings: strict),
+        // Unit tests of the worker's metadata, tags and token file; a component test that runs the real
+        // kiln-worker binary against the broker with the test playing the gateway.
+        .testTarget(
+            name: "WorkerTests",
+            dependencies: ["KilnWorker", "KilnTasks", "KilnCore", "AMQP", "ServiceKit", logging],
+            path: "Tests/WorkerTests", swiftSettings: strict),
         // BM3 (a benchmark, not a test): run through deploy/bench/amqp, which also runs the C baseline.
         .executableTarget(
             name: "AMQPBenchmark", dependencies: ["AMQP", "CRabbitMQ"], path: "Tests/Benchmarks/AMQPBenchmark",

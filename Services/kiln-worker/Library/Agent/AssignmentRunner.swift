@@ -1,0 +1,102 @@
+import Foundation
+import KilnCore
+import Logging
+
+/// Runs one assignment: rebuilds the `ExternalTask` from the configured task data and the dynamic data of
+/// the assignment (no lookups, no store, §4.9 step 7), executes it and turns the outcome into a
+/// `worker.result` body carrying the assignment's epoch.
+///
+/// Every failure becomes an `error` result with `errors: [{message, code}]` (§2.6: a runner failure is
+/// reported as error); a cancelled run (abort, or a forced shutdown) produces no result at all.
+public struct AssignmentRunner: Sendable {
+    public let registry: TaskRegistry
+    public let workerType: WorkerType
+    public let token: String
+
+    public init(registry: TaskRegistry, workerType: WorkerType, token: String) {
+        self.registry = registry
+        self.workerType = workerType
+        self.token = token
+    }
+
+    /// Error codes the worker puts in `output_data.errors[].code`.
+    public enum ErrorCode: String, Sendable {
+        /// The assignment is for a task type this worker does not run.
+        case wrongWorkerType = "worker-type-mismatch"
+        /// The task could not be rebuilt from the assignment (unknown task, bad data, missing field value).
+        case rebuildFailed = "task-rebuild-failed"
+        /// The task has no worker-side execution pipeline in this build.
+        case executionUnavailable = "execution-unavailable"
+        /// The task threw while executing.
+        case executionFailed = "execution-failed"
+    }
+
+    /// Runs the assignment; nil when the task was cancelled (an aborted task reports nothing).
+    public func run(_ assignment: WorkAssignment, logger: Logger) async -> WorkerResult? {
+        let clock = ContinuousClock()
+        let started = clock.now
+        let outcome = await execute(assignment, logger: logger)
+        guard !Task.isCancelled, let (result, errors) = outcome else { return nil }
+        let elapsed = clock.now - started
+        var output: [String: JSONValue] = [
+            // Debusine's RuntimeStatistics.duration: whole seconds, rounded up so a run is never 0 s long.
+            "runtime_statistics": .object(["duration": .int(Int(elapsed.components.seconds) + 1)])
+        ]
+        if !errors.isEmpty { output["errors"] = .array(errors) }
+        return WorkerResult(
+            token: token, workRequestID: assignment.workRequestID, epoch: assignment.epoch, result: result,
+            outputData: output)
+    }
+
+    private func execute(_ assignment: WorkAssignment, logger: Logger) async -> (String, [JSONValue])? {
+        guard assignment.taskType.dispatchWorkerType == workerType else {
+            return failure(
+                .wrongWorkerType,
+                "this worker is of type \(workerType.rawValue) and does not run \(assignment.taskType.rawValue) "
+                    + "tasks (task \(assignment.taskName))")
+        }
+        let task: any ExternalTask
+        do {
+            task = try WorkerTaskRebuild.rebuild(
+                registry: registry, taskType: assignment.taskType, taskName: assignment.taskName,
+                configuredTaskData: assignment.taskData, dynamicTaskData: assignment.dynamicTaskData)
+        } catch {
+            return failure(.rebuildFailed, error.description)
+        }
+        let context = LoggingExecutionContext(workRequestID: assignment.workRequestID, logger: logger)
+        do {
+            let outcome = try await task.execute(in: context)
+            var errors: [JSONValue] = []
+            if outcome.result == .error, let message = outcome.message {
+                errors.append(Self.error(.executionFailed, message))
+            }
+            return (outcome.result.rawValue, errors)
+        } catch is CancellationError {
+            return nil
+        } catch let error as TaskExecutionError {
+            // Only `noop` executes in this build; the worker never advertises capabilities it lacks, so this
+            // means the gateway sent a task the tags should have kept away.
+            return failure(.executionUnavailable, error.description)
+        } catch {
+            return failure(.executionFailed, "task \(assignment.taskName) failed: \(error)")
+        }
+    }
+
+    private func failure(_ code: ErrorCode, _ message: String) -> (String, [JSONValue]) {
+        ("error", [Self.error(code, message)])
+    }
+
+    static func error(_ code: ErrorCode, _ message: String) -> JSONValue {
+        .object(["message": .string(message), "code": .string(code.rawValue)])
+    }
+}
+
+/// The execution context handed to tasks: their log lines become worker log lines tagged with the work request.
+struct LoggingExecutionContext: TaskExecutionContext {
+    let workRequestID: Int
+    let logger: Logger
+
+    func log(_ line: String) async {
+        logger.info("task output", metadata: ["wr.id": "\(workRequestID)", "task.line": "\(line)"])
+    }
+}

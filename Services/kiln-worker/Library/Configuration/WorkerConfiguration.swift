@@ -1,0 +1,77 @@
+import Foundation
+import KilnCore
+import ServiceKit
+
+/// The worker's validated configuration.
+public struct WorkerConfiguration: Sendable, Hashable {
+    public var amqpURL: String
+    public var tokenFile: String
+    public var activationToken: String?
+    public var fqdn: String
+    public var workerType: WorkerType
+    public var extraTags: [String]
+    /// Overrides architecture detection when set.
+    public var architectures: [String]?
+    public var gatewayRoutingPrefix: String
+    public var helloRetryMaximum: Duration
+    public var opsHost: String
+    /// nil when the ops endpoints are off.
+    public var opsPort: Int?
+
+    /// Reads and validates every setting.
+    ///
+    /// - Throws: `ConfigurationError` naming the variable and the bad value.
+    public init(environment: EnvironmentReader, hostName: String = ProcessInfo.processInfo.hostName) throws {
+        amqpURL = try environment.string(WorkerSettings.amqpURL)
+        tokenFile = try environment.string(WorkerSettings.tokenFile)
+        let activation = try environment.string(WorkerSettings.activationToken)
+        activationToken = activation.isEmpty ? nil : activation
+        if let activationToken, activationToken.count > 64 {
+            throw ConfigurationError.invalid(
+                variable: WorkerSettings.activationToken.name, value: "***",
+                expected: "at most 64 characters (got \(activationToken.count))")
+        }
+        let configuredFQDN = try environment.string(WorkerSettings.fqdn)
+        fqdn = configuredFQDN.isEmpty ? hostName : configuredFQDN
+        guard (1...400).contains(fqdn.count), !fqdn.contains(where: \.isWhitespace) else {
+            throw ConfigurationError.invalid(
+                variable: WorkerSettings.fqdn.name, value: fqdn, expected: "a host name of 1 to 400 characters without spaces")
+        }
+        let type = try environment.string(WorkerSettings.workerType).lowercased()
+        guard let parsedType = WorkerType(rawValue: type), parsedType == .external || parsedType == .signing else {
+            throw ConfigurationError.invalid(
+                variable: WorkerSettings.workerType.name, value: type, expected: "external or signing")
+        }
+        workerType = parsedType
+        extraTags = try Self.list(environment, WorkerSettings.extraTags, expected: "tags without spaces") {
+            !$0.contains(where: \.isWhitespace)
+        }
+        let architectureList = try Self.list(
+            environment, WorkerSettings.architectures, expected: "Debian architecture names such as amd64, i386"
+        ) { name in name.allSatisfy { $0.isLowercase || $0.isNumber || $0 == "-" } }
+        architectures = architectureList.isEmpty ? nil : architectureList
+        gatewayRoutingPrefix = try environment.string(WorkerSettings.gatewayRoutingPrefix)
+        guard !gatewayRoutingPrefix.contains(where: { $0.isWhitespace || $0 == "#" || $0 == "*" }) else {
+            throw ConfigurationError.invalid(
+                variable: WorkerSettings.gatewayRoutingPrefix.name, value: gatewayRoutingPrefix,
+                expected: "a routing-key prefix without spaces, '#' or '*'")
+        }
+        helloRetryMaximum = try environment.duration(
+            WorkerSettings.helloRetryMaximum, in: .milliseconds(100) ... .seconds(3600))
+        opsHost = try environment.string(WorkerSettings.opsHost)
+        let port = try environment.int(WorkerSettings.opsPort, in: 0...65535)
+        opsPort = port == 0 ? nil : port
+    }
+
+    private static func list(
+        _ environment: EnvironmentReader, _ setting: Setting, expected: String, valid: (String) -> Bool
+    ) throws -> [String] {
+        let items = try environment.string(setting).split(separator: ",").map {
+            $0.trimmingCharacters(in: .whitespaces)
+        }.filter { !$0.isEmpty }
+        if let bad = items.first(where: { !valid($0) }) {
+            throw ConfigurationError.invalid(variable: setting.name, value: bad, expected: expected)
+        }
+        return items
+    }
+}

@@ -1,0 +1,53 @@
+import ServiceKit
+
+/// Every environment variable `kiln-worker` reads, with its default and meaning (deploy/docs/worker.md is
+/// written from this list). Settings are read once at start-up; a bad value stops the worker before it connects.
+public enum WorkerSettings {
+    /// The broker, as the restricted worker account (it may write only to `kiln.gateway` and read only its own
+    /// `amq.gen-*` queue).
+    public static let amqpURL = Setting(
+        "KILN_AMQP_URL", default: "amqp://kiln-worker:kiln-worker@127.0.0.1:56720/kiln",
+        help: "RabbitMQ URL of the restricted worker account (amqp://user:password@host:port/vhost)", secret: true)
+    /// Where the worker keeps its secret token (§2.3 flow A: generated and saved on first start).
+    public static let tokenFile = Setting(
+        "KILN_WORKER_TOKEN_FILE", default: "/var/lib/kiln-worker/token",
+        help: "file holding the worker's token; created with 64 random hex characters and mode 0600 if missing")
+    /// A one-shot activation token from `kiln worker create` (§2.3 flow B).
+    public static let activationToken = Setting(
+        "KILN_WORKER_ACTIVATION_TOKEN", default: "",
+        help: "optional activation token of a pre-created worker; sent with the first hello only", secret: true)
+    /// The name the worker registers under (its worker name is derived from it).
+    public static let fqdn = Setting(
+        "KILN_WORKER_FQDN", default: "", help: "fully qualified domain name to register with (default: the host name)")
+    /// `external` runs Worker tasks, `signing` runs Signing tasks.
+    public static let workerType = Setting(
+        "KILN_WORKER_TYPE", default: "external", help: "worker type: external or signing")
+    /// Extra provided tags, reported in dynamic metadata (the server drops restricted ones such as
+    /// `worker:class:*` and `worker:type:*`).
+    public static let extraTags = Setting(
+        "KILN_WORKER_EXTRA_TAGS", default: "",
+        help: "comma-separated tags added to the reported provided_tags (restricted prefixes are filtered by the server)")
+    /// Replaces the detected architectures (`arch-test -n`, else the native one).
+    public static let architectures = Setting(
+        "KILN_WORKER_ARCHITECTURES", default: "",
+        help: "comma-separated Debian architectures this worker builds for (default: detected)")
+    /// The first segment of the routing keys the worker publishes with on `kiln.gateway`.
+    public static let gatewayRoutingPrefix = Setting(
+        "KILN_WORKER_GATEWAY_ROUTING_PREFIX", default: "worker",
+        help: "routing-key prefix of messages to the gateway (<prefix>.hello, <prefix>.heartbeat, …)")
+    /// The longest pause between two hellos while the gateway has not welcomed the worker.
+    public static let helloRetryMaximum = Setting(
+        "KILN_WORKER_HELLO_RETRY_MAX", default: "60s",
+        help: "longest wait before sending hello again while not welcomed (refused, disabled or no answer)")
+    /// Ops endpoints; `0` turns them off (several workers on one host).
+    public static let opsHost = Setting("KILN_OPS_HOST", default: "0.0.0.0", help: "address the ops HTTP server binds")
+    public static let opsPort = Setting(
+        "KILN_OPS_PORT", default: "8090", help: "port of /health/live, /health/ready and /metrics; 0 disables them")
+
+    /// Every setting, logging included, in documentation order.
+    public static let all: [Setting] =
+        [
+            amqpURL, tokenFile, activationToken, fqdn, workerType, extraTags, architectures, gatewayRoutingPrefix,
+            helloRetryMaximum, opsHost, opsPort,
+        ] + LoggingBootstrap.settings
+}

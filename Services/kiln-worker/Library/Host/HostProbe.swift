@@ -1,0 +1,101 @@
+import Foundation
+import KilnCore
+
+/// Detects the real host: commands on `PATH`, executor backends that work, architectures, CPUs and memory.
+///
+/// Only what is really there is reported, because every capability becomes a provided tag and attracts work
+/// (a `worker:cap:sbuild` on a host without sbuild would make every build it gets fail).
+public enum HostProbe {
+    /// The commands task classes ask about in `getProvidedWorkerTags(host:)` and the probe itself uses.
+    public static let commandsOfInterest: [String] = [
+        "sbuild", "autopkgtest", "mmdebstrap", "lintian", "debsign", "sbsign", "unshare", "arch-test", "dpkg",
+    ]
+
+    /// Probes the host. `architectureOverride` replaces detection (KILN_WORKER_ARCHITECTURES).
+    ///
+    /// - Throws: `HostProbeError` when the native architecture cannot be found (no dpkg and no override).
+    public static func probe(architectureOverride: [String]?, environment: [String: String] = ProcessInfo.processInfo.environment)
+        throws(HostProbeError) -> HostFacts
+    {
+        let path = environment["PATH"] ?? "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+        var installed: [String: String] = [:]
+        for command in commandsOfInterest {
+            if let location = find(command, path: path) { installed[command] = location }
+        }
+        var executors: Set<ExecutorBackend> = []
+        // unshare: the command exists AND this user may create a user namespace (sysctls, containers and
+        // seccomp policies often forbid it).
+        if let unshare = installed["unshare"], run(unshare, ["--user", "--map-root-user", "true"])?.status == 0 {
+            executors.insert(.unshare)
+        }
+        let native: String
+        if let dpkg = installed["dpkg"], let output = run(dpkg, ["--print-architecture"]), output.status == 0,
+            let first = output.lines.first
+        {
+            native = first
+        } else if let override = architectureOverride?.first {
+            native = override
+        } else {
+            throw .noNativeArchitecture
+        }
+        var architectures = [native]
+        if let override = architectureOverride {
+            architectures = override
+        } else if let archTest = installed["arch-test"], let output = run(archTest, ["-n"]), output.status == 0 {
+            // `arch-test -n` prints the architectures it can run, one per line or space-separated.
+            let detected = output.lines.flatMap { $0.split(separator: " ").map(String.init) }.filter { !$0.isEmpty }
+            architectures = [native] + detected.filter { $0 != native }
+        }
+        return HostFacts(
+            cpuCount: ProcessInfo.processInfo.activeProcessorCount,
+            totalPhysicalMemory: ProcessInfo.processInfo.physicalMemory, nativeArchitecture: native,
+            architectures: architectures,
+            capabilities: WorkerHostCapabilities(installedCommands: Set(installed.keys), availableExecutors: executors))
+    }
+
+    /// The executable `command` resolves to on `path`, if any.
+    public static func find(_ command: String, path: String) -> String? {
+        for directory in path.split(separator: ":") where !directory.isEmpty {
+            let candidate = "\(directory)/\(command)"
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: candidate, isDirectory: &isDirectory), !isDirectory.boolValue,
+                access(candidate, X_OK) == 0
+            {
+                return candidate
+            }
+        }
+        return nil
+    }
+
+    private static func run(_ executable: String, _ arguments: [String]) -> (status: Int32, lines: [String])? {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
+        do {
+            try process.run()
+        } catch {
+            return nil
+        }
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let lines = String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline)
+            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        return (process.terminationStatus, lines)
+    }
+}
+
+/// Why the host could not be probed.
+public enum HostProbeError: Error, Hashable, Sendable, CustomStringConvertible {
+    case noNativeArchitecture
+
+    public var description: String {
+        switch self {
+        case .noNativeArchitecture:
+            "cannot find the native architecture: dpkg --print-architecture failed and KILN_WORKER_ARCHITECTURES is unset"
+        }
+    }
+}

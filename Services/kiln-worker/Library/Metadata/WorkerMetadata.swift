@@ -1,0 +1,60 @@
+import KilnCore
+
+/// The dynamic metadata a worker reports in `worker.hello` (§2.4) and the provided tags in it (§6.5).
+///
+/// Pure: the host is a `HostFacts` value, so tests can compute the metadata of any host.
+public enum WorkerMetadata {
+    /// The version reported as `system:worker_version`.
+    public static let workerVersion = "0.1.0"
+
+    /// The task types a worker of `type` runs: its task classes contribute the `worker:task:…` and capability
+    /// tags (external → Worker tasks, signing → Signing tasks).
+    public static func taskTypes(of type: WorkerType) -> Set<TaskType> {
+        switch type {
+        case .external: [.worker]
+        case .signing: [.signing]
+        case .celery: [.server]
+        case .scheduler: []
+        }
+    }
+
+    /// `provided_tags`: `worker:type:<own type>` (the server replaces it with the one it knows),
+    /// `worker:build-arch:<arch>` for each architecture, `worker:executor:<backend>` for each available
+    /// backend, the union of `getProvidedWorkerTags(host:)` of every registered task class of the worker's
+    /// type, and the operator's extra tags (restricted ones are filtered by the server, §6.3).
+    public static func providedTags(
+        workerType: WorkerType, host: HostFacts, registry: TaskRegistry, extraTags: [String] = []
+    ) -> Set<String> {
+        var tags: Set<String> = [TagOntology.workerType(workerType)]
+        tags.formUnion(host.architectures.map(TagOntology.buildArch))
+        tags.formUnion(host.capabilities.executorTags)
+        tags.formUnion(registry.providedWorkerTags(for: taskTypes(of: workerType), host: host.capabilities))
+        tags.formUnion(extraTags)
+        return tags
+    }
+
+    /// The whole dynamic metadata object: the `system:*` keys and `provided_tags` (sorted, so the same host
+    /// always reports the same JSON).
+    public static func dynamicMetadata(
+        workerType: WorkerType, host: HostFacts, registry: TaskRegistry, extraTags: [String] = []
+    ) -> [String: JSONValue] {
+        let tags = providedTags(workerType: workerType, host: host, registry: registry, extraTags: extraTags)
+        return [
+            "system:cpu_count": .int(host.cpuCount),
+            "system:total_physical_memory": .int(Int(clamping: host.totalPhysicalMemory)),
+            "system:worker_type": .string(workerType.rawValue),
+            "system:worker_version": .string(workerVersion),
+            "system:native_architecture": .string(host.nativeArchitecture),
+            "system:architectures": .array(host.architectures.map(JSONValue.string)),
+            "provided_tags": .array(tags.sorted().map(JSONValue.string)),
+        ]
+    }
+
+    /// Capability tags (`worker:cap:*`) the host advertises. Only `noop` has a worker-side execution pipeline
+    /// in this build and it needs no capability, so every one of these attracts work the worker will report as
+    /// `error`: the worker logs them as a warning at start-up so the operator knows.
+    public static func capabilityTags(workerType: WorkerType, host: HostFacts, registry: TaskRegistry) -> [String] {
+        registry.providedWorkerTags(for: taskTypes(of: workerType), host: host.capabilities)
+            .filter { $0.hasPrefix(TagOntology.capability("")) }.sorted()
+    }
+}

@@ -1,0 +1,79 @@
+import AMQP
+import Foundation
+import KilnCore
+import KilnTasks
+import KilnWorker
+import Testing
+
+/// A task that runs until cancelled — registered only in this test's registry (the shipped worker has no such
+/// task, and Debusine's noop has no sleep field), to observe a running assignment and its abort.
+struct TestSleeperTask: ExternalTask {
+    struct TaskData: Hashable, Sendable {}
+    static let taskName = "test-sleeper"
+    static let taskType = TaskType.worker
+    static let taskVersion = 1
+    static let inputFields: [InputField] = []
+    let data: TaskData
+    let inputs: ResolvedInputs
+
+    init(data: TaskData, inputs: ResolvedInputs) {
+        self.data = data
+        self.inputs = inputs
+    }
+
+    static func validateData(_ json: JSONValue) throws(TaskDataError) -> TaskData { TaskData() }
+    func getSubject() throws -> String? { nil }
+
+    func execute(in context: some TaskExecutionContext) async throws -> TaskOutcome {
+        try await Task.sleep(for: .seconds(600))
+        return .success
+    }
+}
+
+@Suite("kiln-worker abort of a running assignment", .timeLimit(.minutes(1)))
+struct WorkerAbortTests {
+    @Test("§2.6: heartbeats list the running assignment with its epoch; an abort with another epoch is ignored; the matching abort cancels it and nothing is reported")
+    func abortRunningAssignment() async throws {
+        var registry = try KilnTasks.registry()
+        try registry.register(external: TestSleeperTask.self)
+        let gateway = try await FakeGateway()
+        let worker = try await InProcessWorker(gateway: gateway, registry: registry)
+        let hello = try MessageCodec.decode(
+            WorkerHello.self, from: try #require(await gateway.received.wait(for: .hello).first).body)
+        try await gateway.send(
+            GatewayWelcome(workerID: 3, workerName: "w", heartbeatSeconds: 1, leaseSeconds: 5), kind: .welcome,
+            to: hello.queue)
+        try await gateway.send(
+            WorkAssignment(
+                workRequestID: 20, epoch: 4, taskType: .worker, taskName: "test-sleeper", taskData: .object([:]),
+                dynamicTaskData: .object(["task_input_fields": .object([:])]), workspace: "System", scope: "debusine"),
+            kind: .assignment, to: hello.queue)
+
+        func runningInLatestHeartbeat(after count: Int) async throws -> [RunningAssignment] {
+            let beats = await gateway.received.wait(for: .heartbeat, count: count + 1)
+            return try MessageCodec.decode(WorkerHeartbeat.self, from: try #require(beats.last).body).running
+        }
+        // Heartbeats are sent every second; wait for one that shows the assignment.
+        var seen = await gateway.received.all(.heartbeat).count
+        var running = try await runningInLatestHeartbeat(after: seen)
+        while running.isEmpty, seen < 6 {
+            seen += 1
+            running = try await runningInLatestHeartbeat(after: seen)
+        }
+        #expect(running == [RunningAssignment(workRequestID: 20, epoch: 4)])
+
+        // An abort for an older epoch is not for this run.
+        try await gateway.send(AbortCommand(workRequestID: 20, epoch: 3, reason: "stale"), kind: .abort, to: hello.queue)
+        seen = await gateway.received.all(.heartbeat).count
+        #expect(try await runningInLatestHeartbeat(after: seen) == [RunningAssignment(workRequestID: 20, epoch: 4)])
+
+        try await gateway.send(AbortCommand(workRequestID: 20, epoch: 4, reason: "aborted by user"), kind: .abort, to: hello.queue)
+        seen = await gateway.received.all(.heartbeat).count
+        #expect(try await runningInLatestHeartbeat(after: seen).isEmpty)
+        #expect(await worker.agent.isIdle)
+        #expect(try await gateway.received.results(for: 20).isEmpty)
+
+        await worker.stop()
+        await gateway.close()
+    }
+}

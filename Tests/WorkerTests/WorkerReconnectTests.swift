@@ -1,0 +1,46 @@
+import AMQP
+import Foundation
+import KilnCore
+import KilnTasks
+import KilnWorker
+import Logging
+import ServiceKit
+import Testing
+
+/// The reconnect path, in process (the binary's connection cannot be cut from outside without broker admin
+/// rights): the agent wired to a real consumer exactly as `kiln-worker` wires it, the consumer's connection
+/// dropped under it.
+@Suite("kiln-worker reconnect against RabbitMQ", .timeLimit(.minutes(1)))
+struct WorkerReconnectTests {
+    @Test("§1.8 over AMQP: after a reconnect the worker has a new queue, says hello again with it, and resumes heartbeats")
+    func newQueueNewHelloAfterReconnect() async throws {
+        let gateway = try await FakeGateway()
+        let worker = try await InProcessWorker(gateway: gateway, registry: try KilnTasks.registry())
+        let (agent, consumer) = (worker.agent, worker.consumer)
+
+        let firstHello = try MessageCodec.decode(
+            WorkerHello.self, from: try #require(await gateway.received.wait(for: .hello).first).body)
+        try await gateway.send(
+            GatewayWelcome(workerID: 1, workerName: "w", heartbeatSeconds: 1, leaseSeconds: 5), kind: .welcome,
+            to: firstHello.queue)
+        #expect(await gateway.received.wait(for: .heartbeat).count >= 1)
+
+        await consumer.shutdown()  // the connection is lost under the running consumer
+        let hellos = await gateway.received.wait(for: .hello, count: 2)
+        let secondHello = try MessageCodec.decode(WorkerHello.self, from: try #require(hellos.last).body)
+        #expect(secondHello.queue.hasPrefix("amq.gen-"))
+        #expect(secondHello.queue != firstHello.queue)
+        #expect(secondHello.token == firstHello.token)
+        // Until the gateway welcomes the new queue, no heartbeat is sent.
+        #expect(await agent.phase == .greeting(queue: secondHello.queue))
+        let beatsBefore = await gateway.received.all(.heartbeat).count
+        try await gateway.send(
+            GatewayWelcome(workerID: 1, workerName: "w", heartbeatSeconds: 1, leaseSeconds: 5), kind: .welcome,
+            to: secondHello.queue)
+        #expect(await gateway.received.wait(for: .heartbeat, count: beatsBefore + 1).count > beatsBefore)
+        #expect(await agent.phase == .welcomed(queue: secondHello.queue, workerName: "w", heartbeat: .seconds(1)))
+
+        await worker.stop()
+        await gateway.close()
+    }
+}
