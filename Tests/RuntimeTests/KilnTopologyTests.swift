@@ -49,6 +49,6 @@ struct KilnTopologyTests {
         #expect(names.contains("worker-gateway.workers"))
         #expect(names.contains("lookup-resolver.rpc"))
         #expect(names.count == all.queues.count, "a queue is declared twice")
-        #expect(all.bindings.contains(QueueBinding(queue: "worker-gateway.workers", exchange: "kiln.gateway", routingKey: "#")))
+        #expect(all.bindings.contains(QueueBinding(queue: "worker-gateway.workers", exchange: "kiln.gateway", routingKey: "worker.#")))
     }
 }

@@ -19,11 +19,11 @@ import KilnCore
 /// publisher must not depend on the consumer having started first for its `mandatory` events to route.
 public enum KilnTopology {
     /// The topic exchange every event goes through.
-    public static let eventsExchange = "kiln.events"
+    public static let eventsExchange = KilnExchange.events
     /// The dead-letter exchange of every service queue.
-    public static let deadLetterExchange = "kiln.dlx"
+    public static let deadLetterExchange = KilnExchange.deadLetter
     /// The exchange workers publish to (their RabbitMQ account may write nowhere else).
-    public static let gatewayExchange = "kiln.gateway"
+    public static let gatewayExchange = KilnExchange.gateway
     /// The worker-gateway's queue of worker messages, bound to ``gatewayExchange``.
     public static let gatewayWorkerQueue = "worker-gateway.workers"
     /// The lookup-resolver's RPC queue (see `LookupRequest`).
@@ -83,7 +83,11 @@ public enum KilnTopology {
                     name: gatewayWorkerQueue, deliveryLimit: defaultDeliveryLimit,
                     deadLetterExchange: deadLetterExchange, deadLetterRoutingKey: dead)
             ],
-            bindings: [QueueBinding(queue: gatewayWorkerQueue, exchange: gatewayExchange, routingKey: "#")])
+            bindings: [
+                QueueBinding(
+                    queue: gatewayWorkerQueue, exchange: gatewayExchange,
+                    routingKey: KilnExchange.workerMessagesPattern)
+            ])
     }
 
     /// The lookup RPC queue: classic (requests are short-lived and answered at once), durable.

@@ -6,7 +6,7 @@ import KilnCore
 /// CLI and every service use this; the runtime's relay publishes the rows afterwards.
 public enum EventOutbox {
     /// The topic exchange every `wr.*` and `worker.*` event goes to.
-    public static let exchange = "kiln.events"
+    public static let exchange = KilnExchange.events
 
     /// Enqueues `event` under `key` inside the caller's open transaction and returns its message id.
     ///

@@ -8,7 +8,7 @@ import KilnCore
 public struct GatewayRouting: Sendable, Hashable {
     /// The exchange workers write to (`KilnTopology.gatewayExchange`; the worker does not link the runtime,
     /// which brings the database client along). The restricted worker account may write nowhere else.
-    public static let exchange = "kiln.gateway"
+    public static let exchange = KilnExchange.gateway
 
     public var prefix: String
 
