@@ -22,8 +22,8 @@ public struct SchedulingIndex: Sendable {
     /// The best pending position of each task class, `nil` exactly when the class is dead. Kept apart from
     /// `taskClasses` so comparing heads walks one dense array.
     var heads: [WorkRequestQueueKey?] = []
-    /// `TagBitset.summary` of each task class's required tags, for the quick reject in eligibility tests.
-    var requiredSummaries: [UInt64] = []
+    /// Task classes by what eligibility looks at (see `TaskClassBitset`), rebuilt with the class ids.
+    var taskClassSets = TaskClassSets()
     var taskClassIDs: [TaskClassKey: Int] = [:]
     var liveTaskClassCount = 0
     var workerClasses: [WorkerClass?] = []
@@ -44,6 +44,9 @@ public struct SchedulingIndex: Sendable {
     /// eligibility is next computed.
     var needsReclassification = false
     var reclassificationCount = 0
+    /// Set once some worker class computed eligibility (cleared when it is forgotten): until then a better
+    /// head has no candidate heap to be offered to.
+    var eligibilityIsCached = false
     /// Bumped whenever a work request is queued; see `WorkerClass.foundNoWorkAtEnqueueCount`.
     var enqueueCount = 0
 
@@ -123,7 +126,7 @@ public struct SchedulingIndex: Sendable {
             taskClasses: liveTaskClassCount,
             workers: workers.count,
             workerClasses: liveWorkerClasses.count,
-            eligiblePairsCached: liveWorkerClasses.map(\.eligibleTaskClasses.count).reduce(0, +),
+            eligiblePairsCached: liveWorkerClasses.map(\.eligibleCount).reduce(0, +),
             internedTags: tagDictionary.count,
             compactions: compactionCount,
             reclassifications: reclassificationCount
@@ -147,7 +150,7 @@ public struct SchedulingIndex: Sendable {
             classID = taskClasses.count
             taskClasses.append(TaskClass(key: key))
             heads.append(nil)
-            requiredSummaries.append(key.required.summary)
+            taskClassSets.register(key, as: classID)
             taskClassIDs[key] = classID
             liveTaskClassCount += 1
         }
@@ -157,6 +160,7 @@ public struct SchedulingIndex: Sendable {
         taskClasses[classID].pendingCount += 1
         if let head = heads[classID], !(position < head) { return }
         heads[classID] = position
+        offerImprovedHead(position, ofTaskClass: classID)
     }
 
     /// Takes a pending work request out of its class (the record is removed from `requests`).
@@ -196,6 +200,7 @@ public struct SchedulingIndex: Sendable {
     /// class) and eligibility lists drop it when they next meet it.
     mutating func killTaskClass(_ classID: Int) {
         heads[classID] = nil
+        taskClassSets.live.remove(classID)
         taskClasses[classID].isAlive = false
         taskClasses[classID].queue = QueueKeyHeap()
         taskClassIDs.removeValue(forKey: taskClasses[classID].key)
@@ -211,13 +216,10 @@ public struct SchedulingIndex: Sendable {
         for request in pending { requests.removeValue(forKey: request.id) }
         taskClasses = []
         heads = []
-        requiredSummaries = []
+        taskClassSets = TaskClassSets()
         taskClassIDs = [:]
         liveTaskClassCount = 0
-        for classID in workerClasses.indices where workerClasses[classID] != nil {
-            workerClasses[classID]?.eligibleTaskClasses = []
-            workerClasses[classID]?.checkedThrough = 0
-        }
+        forgetEligibility()
         for request in pending { enqueue(request) }
         reclassificationCount += 1
     }
@@ -242,12 +244,10 @@ public struct SchedulingIndex: Sendable {
         }
         taskClasses = keptClasses
         heads = keptHeads
-        requiredSummaries = keptClasses.map(\.key.required.summary)
+        taskClassSets = TaskClassSets()
+        for (classID, taskClass) in taskClasses.enumerated() { taskClassSets.register(taskClass.key, as: classID) }
         taskClassIDs = Dictionary(uniqueKeysWithValues: taskClasses.enumerated().map { ($1.key, $0) })
-        for classID in workerClasses.indices where workerClasses[classID] != nil {
-            workerClasses[classID]?.eligibleTaskClasses = []
-            workerClasses[classID]?.checkedThrough = 0
-        }
+        forgetEligibility()
         compactionCount += 1
     }
 }
