@@ -39,7 +39,7 @@ struct WorkerClass: Sendable {
     var eligibleCount = 0
     /// Task class ids below this were tested; those at or above it appeared later and are tested on next use.
     var checkedThrough = 0
-    /// The eligible live task classes by (a lower bound of) their heads; see `EligibleHeadHeap`.
+    /// Per 64-class word of eligible live task classes, (a lower bound of) its best head; see `EligibleHeadHeap`.
     var candidates = EligibleHeadHeap()
     /// The `enqueueCount` at which a worker of this class last found nothing to run: until another work
     /// request is queued, none of its workers will find anything either.

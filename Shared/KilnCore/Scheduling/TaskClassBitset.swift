@@ -13,6 +13,12 @@ struct TaskClassBitset: Sendable {
         words[wordIndex] |= 1 << UInt64(id & 63)
     }
 
+    /// Adds the task classes `bits` stands for in word `wordIndex`.
+    mutating func insert(word bits: UInt64, at wordIndex: Int) {
+        if wordIndex >= words.count { words.append(contentsOf: repeatElement(0, count: wordIndex - words.count + 1)) }
+        words[wordIndex] |= bits
+    }
+
     /// Removes task class `id`.
     mutating func remove(_ id: Int) {
         let wordIndex = id >> 6
