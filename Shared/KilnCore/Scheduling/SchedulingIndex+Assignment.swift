@@ -12,8 +12,8 @@ extension SchedulingIndex {
     /// A round cut short by `limit` resumes, in the next call, with the workers after the last one served, so
     /// splitting a run into batches proposes the same pairs as one call (when nothing changed in between).
     ///
-    /// The first work request a worker may run is found by comparing the heads of the task classes its class
-    /// is eligible for, never by walking pending work requests.
+    /// The first work request a worker may run is the top of its worker class's candidate heap over the heads
+    /// of the task classes it may run, never found by walking pending work requests.
     public mutating func nextAssignments(limit: Int) -> [ProposedAssignment] {
         guard limit > 0 else { return [] }
         reclassifyIfNeeded()

@@ -6,9 +6,12 @@
 /// from events (`add`/`update`/`remove`), asks `nextAssignments(limit:)` for a batch, commits it with one
 /// compare-and-set per row, and reports each row back with `confirm` or `rollback`.
 ///
-/// Costs: adding or removing a work request is O(log n) in its class; a proposal costs one comparison per
-/// task class the worker's class may run (never per pending work request), plus the one-off eligibility test
-/// of each new (worker class, task class) pair. Nothing grows with pending × workers.
+/// Costs: adding or removing a work request is O(log n) in its class (plus, when it improves its class's
+/// head, one heap push per worker class that may run the class); a proposal costs O(log words) in its worker
+/// class's candidate heap (`EligibleHeadHeap`, one entry per 64 task classes) plus the repair of entries whose
+/// heads were taken (a scan of one word each), and a worker class's first look at new task classes costs a few
+/// word-wise bitset operations per 64 of them (`TaskClassSets`) plus one head comparison per eligible one.
+/// Nothing is per pending work request, nothing grows with pending × workers.
 ///
 /// Task classes key on the task-provided tags that some worker requires, not on all of them, so a worker
 /// bringing a worker-required tag never seen before makes the index rebuild its task classes once (before the
