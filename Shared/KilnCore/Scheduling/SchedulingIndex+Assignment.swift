@@ -12,8 +12,8 @@ extension SchedulingIndex {
     /// A round cut short by `limit` resumes, in the next call, with the workers after the last one served, so
     /// splitting a run into batches proposes the same pairs as one call (when nothing changed in between).
     ///
-    /// The first work request a worker may run is found by comparing the heads of the task classes its class
-    /// is eligible for, never by walking pending work requests.
+    /// The first work request a worker may run is the top of its worker class's candidate heap over the heads
+    /// of the task classes it may run, never found by walking pending work requests.
     public mutating func nextAssignments(limit: Int) -> [ProposedAssignment] {
         guard limit > 0 else { return [] }
         reclassifyIfNeeded()
@@ -113,53 +113,6 @@ extension SchedulingIndex {
         workers[workerID]?.outstandingProposals += 1
         outstandingProposalCount += 1
         return ProposedAssignment(workRequestID: head.id, workerID: workerID)
-    }
-
-    /// Tests the task classes that appeared since the worker class last looked, adding the eligible ones.
-    mutating func updateEligibility(of workerClassID: Int) {
-        guard let workerClass = workerClasses[workerClassID], workerClass.checkedThrough < taskClasses.count else {
-            return
-        }
-        let key = workerClass.key
-        let filtersNames = key.taskNameFilter.allowlist != nil || !key.taskNameFilter.denylist.isEmpty
-        let requiresTags = !key.required.isEmpty
-        let notProvided = ~key.provided.summary
-        var additions: [Int32] = []
-        for taskClassID in workerClass.checkedThrough..<taskClasses.count where heads[taskClassID] != nil {
-            guard requiredSummaries[taskClassID] & notProvided == 0,
-                taskClasses[taskClassID].key.required.isSubset(of: key.provided)
-            else { continue }
-            if requiresTags, !key.required.isSubset(of: taskClasses[taskClassID].key.relevantProvided) { continue }
-            if filtersNames, !key.taskNameFilter.permits(taskName: taskClasses[taskClassID].key.taskName) { continue }
-            additions.append(Int32(taskClassID))
-        }
-        workerClasses[workerClassID]?.eligibleTaskClasses.append(contentsOf: additions)
-        workerClasses[workerClassID]?.checkedThrough = taskClasses.count
-    }
-
-    /// The eligible task class whose head comes first in the queue; drops dead classes from the list on the way.
-    mutating func bestEligibleTaskClass(for workerClassID: Int) -> Int? {
-        guard workerClasses[workerClassID] != nil else { return nil }
-        var eligible: [Int32] = []
-        swap(&eligible, &workerClasses[workerClassID]!.eligibleTaskClasses)
-        var best: Int?
-        var bestHead: WorkRequestQueueKey?
-        var index = 0
-        while index < eligible.count {
-            let taskClassID = Int(eligible[index])
-            guard let head = heads[taskClassID] else {
-                eligible.swapAt(index, eligible.count - 1)
-                eligible.removeLast()
-                continue
-            }
-            if bestHead.map({ head < $0 }) ?? true {
-                best = taskClassID
-                bestHead = head
-            }
-            index += 1
-        }
-        swap(&eligible, &workerClasses[workerClassID]!.eligibleTaskClasses)
-        return best
     }
 
     /// Index in `servingOrder` of the first worker served after `cursor`.

@@ -6,9 +6,12 @@
 /// from events (`add`/`update`/`remove`), asks `nextAssignments(limit:)` for a batch, commits it with one
 /// compare-and-set per row, and reports each row back with `confirm` or `rollback`.
 ///
-/// Costs: adding or removing a work request is O(log n) in its class; a proposal costs one comparison per
-/// task class the worker's class may run (never per pending work request), plus the one-off eligibility test
-/// of each new (worker class, task class) pair. Nothing grows with pending × workers.
+/// Costs: adding or removing a work request is O(log n) in its class (plus, when it improves its class's
+/// head, one heap push per worker class that may run the class); a proposal costs O(log words) in its worker
+/// class's candidate heap (`EligibleHeadHeap`, one entry per 64 task classes) plus the repair of entries whose
+/// heads were taken (a scan of one word each), and a worker class's first look at new task classes costs a few
+/// word-wise bitset operations per 64 of them (`TaskClassSets`) plus one head comparison per eligible one.
+/// Nothing is per pending work request, nothing grows with pending × workers.
 ///
 /// Task classes key on the task-provided tags that some worker requires, not on all of them, so a worker
 /// bringing a worker-required tag never seen before makes the index rebuild its task classes once (before the
@@ -22,8 +25,8 @@ public struct SchedulingIndex: Sendable {
     /// The best pending position of each task class, `nil` exactly when the class is dead. Kept apart from
     /// `taskClasses` so comparing heads walks one dense array.
     var heads: [WorkRequestQueueKey?] = []
-    /// `TagBitset.summary` of each task class's required tags, for the quick reject in eligibility tests.
-    var requiredSummaries: [UInt64] = []
+    /// Task classes by what eligibility looks at (see `TaskClassBitset`), rebuilt with the class ids.
+    var taskClassSets = TaskClassSets()
     var taskClassIDs: [TaskClassKey: Int] = [:]
     var liveTaskClassCount = 0
     var workerClasses: [WorkerClass?] = []
@@ -44,6 +47,9 @@ public struct SchedulingIndex: Sendable {
     /// eligibility is next computed.
     var needsReclassification = false
     var reclassificationCount = 0
+    /// Set once some worker class computed eligibility (cleared when it is forgotten): until then a better
+    /// head has no candidate heap to be offered to.
+    var eligibilityIsCached = false
     /// Bumped whenever a work request is queued; see `WorkerClass.foundNoWorkAtEnqueueCount`.
     var enqueueCount = 0
 
@@ -123,7 +129,7 @@ public struct SchedulingIndex: Sendable {
             taskClasses: liveTaskClassCount,
             workers: workers.count,
             workerClasses: liveWorkerClasses.count,
-            eligiblePairsCached: liveWorkerClasses.map(\.eligibleTaskClasses.count).reduce(0, +),
+            eligiblePairsCached: liveWorkerClasses.map(\.eligibleCount).reduce(0, +),
             internedTags: tagDictionary.count,
             compactions: compactionCount,
             reclassifications: reclassificationCount
@@ -147,7 +153,7 @@ public struct SchedulingIndex: Sendable {
             classID = taskClasses.count
             taskClasses.append(TaskClass(key: key))
             heads.append(nil)
-            requiredSummaries.append(key.required.summary)
+            taskClassSets.register(key, as: classID)
             taskClassIDs[key] = classID
             liveTaskClassCount += 1
         }
@@ -157,6 +163,7 @@ public struct SchedulingIndex: Sendable {
         taskClasses[classID].pendingCount += 1
         if let head = heads[classID], !(position < head) { return }
         heads[classID] = position
+        offerImprovedHead(position, ofTaskClass: classID)
     }
 
     /// Takes a pending work request out of its class (the record is removed from `requests`).
@@ -196,6 +203,7 @@ public struct SchedulingIndex: Sendable {
     /// class) and eligibility lists drop it when they next meet it.
     mutating func killTaskClass(_ classID: Int) {
         heads[classID] = nil
+        taskClassSets.live.remove(classID)
         taskClasses[classID].isAlive = false
         taskClasses[classID].queue = QueueKeyHeap()
         taskClassIDs.removeValue(forKey: taskClasses[classID].key)
@@ -211,13 +219,10 @@ public struct SchedulingIndex: Sendable {
         for request in pending { requests.removeValue(forKey: request.id) }
         taskClasses = []
         heads = []
-        requiredSummaries = []
+        taskClassSets = TaskClassSets()
         taskClassIDs = [:]
         liveTaskClassCount = 0
-        for classID in workerClasses.indices where workerClasses[classID] != nil {
-            workerClasses[classID]?.eligibleTaskClasses = []
-            workerClasses[classID]?.checkedThrough = 0
-        }
+        forgetEligibility()
         for request in pending { enqueue(request) }
         reclassificationCount += 1
     }
@@ -242,12 +247,10 @@ public struct SchedulingIndex: Sendable {
         }
         taskClasses = keptClasses
         heads = keptHeads
-        requiredSummaries = keptClasses.map(\.key.required.summary)
+        taskClassSets = TaskClassSets()
+        for (classID, taskClass) in taskClasses.enumerated() { taskClassSets.register(taskClass.key, as: classID) }
         taskClassIDs = Dictionary(uniqueKeysWithValues: taskClasses.enumerated().map { ($1.key, $0) })
-        for classID in workerClasses.indices where workerClasses[classID] != nil {
-            workerClasses[classID]?.eligibleTaskClasses = []
-            workerClasses[classID]?.checkedThrough = 0
-        }
+        forgetEligibility()
         compactionCount += 1
     }
 }

@@ -33,11 +33,14 @@ struct WorkerClass: Sendable {
     let providedTags: Set<String>
     let requiredTags: Set<String>
     var memberCount = 0
-    /// Ids of task classes this class may run, in no particular order; may hold dead classes, dropped
-    /// lazily when met.
-    var eligibleTaskClasses: [Int32] = []
+    /// The task classes this class may run (tested while alive; they stay in the set after they die).
+    var eligible = TaskClassBitset()
+    /// How many task classes `eligible` holds.
+    var eligibleCount = 0
     /// Task class ids below this were tested; those at or above it appeared later and are tested on next use.
     var checkedThrough = 0
+    /// Per 64-class word of eligible live task classes, (a lower bound of) its best head; see `EligibleHeadHeap`.
+    var candidates = EligibleHeadHeap()
     /// The `enqueueCount` at which a worker of this class last found nothing to run: until another work
     /// request is queued, none of its workers will find anything either.
     var foundNoWorkAtEnqueueCount: Int?

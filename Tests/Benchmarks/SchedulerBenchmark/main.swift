@@ -5,7 +5,8 @@ import KilnCore
 // anchors-reliability-perf.md §3, for the in-memory SchedulingIndex against the naive in-process reference
 // loop, measured in the same run. Build in release mode:
 //   flock /tmp/kiln-build.lock swift build -c release --product SchedulerBenchmark
-//   .build/release/SchedulerBenchmark [--repetitions N] [--skip-grid] [--seed S]
+//   .build/release/SchedulerBenchmark [--repetitions N] [--skip-grid] [--skip-bm1] [--seed S]
+//       [--point PENDINGxWORKERS] [--skip-naive]     (the last two: one grid point, index only, for profiling)
 
 let arguments = CommandLine.arguments
 func option(_ name: String) -> String? {
@@ -15,6 +16,14 @@ func option(_ name: String) -> String? {
 let repetitions = Int(option("--repetitions") ?? "") ?? 5
 let seed = UInt64(option("--seed") ?? "") ?? 20_260_401
 let skipGrid = arguments.contains("--skip-grid")
+let skipBM1 = arguments.contains("--skip-bm1")
+/// `--skip-naive` leaves out the naive loop in the grid (for profiling the index alone; no ratios then).
+let skipNaive = arguments.contains("--skip-naive")
+/// `--point 50000x2000` measures only that point of the BM6 grid (for profiling).
+let onlyPoint: (pending: Int, workers: Int)? = option("--point").flatMap { text in
+    let parts = text.split(separator: "x").compactMap { Int($0) }
+    return parts.count == 2 ? (parts[0], parts[1]) : nil
+}
 
 /// A failed correctness invariant fails the benchmark, not just the target.
 func fail(_ message: String) -> Never {
@@ -201,7 +210,7 @@ print(
         + "p50/p99 µs naive | p50/p99 µs index |"
 )
 print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
-for shape in [TagShape.profiled, .independent] {
+for shape in skipBM1 ? [] : [TagShape.profiled, .independent] {
     let workload = Workload(pending: 10_000, workers: 500, shape: shape, seed: seed)
     let figures = measure(workload, naive: true, maximality: true)
     let counters = figures.counters
@@ -252,8 +261,9 @@ if !skipGrid {
     print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for pending in [1_000, 10_000, 50_000] {
         for workerCount in [50, 500, 2_000] {
+            if let onlyPoint, onlyPoint != (pending, workerCount) { continue }
             let workload = Workload(pending: pending, workers: workerCount, shape: .profiled, seed: seed)
-            let figures = measure(workload, naive: true, maximality: false)
+            let figures = measure(workload, naive: !skipNaive, maximality: false)
             let taskClasses = buildIndex(workload).counters.taskClasses
             let index = median(figures.indexRate)
             let naive = median(figures.naiveRate)
