@@ -107,7 +107,9 @@ enum CLITestBroker {
         process.waitUntilExit()
         let text = (try? String(contentsOf: output, encoding: .utf8)) ?? ""
         guard process.terminationStatus == 0 else {
-            throw ScriptFailed(description: "\(script) \(arguments.joined(separator: " ")) exited \(process.terminationStatus)")
+            throw ScriptFailed(
+                description: "\(script) \(arguments.joined(separator: " ")) exited \(process.terminationStatus)"
+            )
         }
         return text
     }

@@ -28,24 +28,35 @@ extension CLIIntegration {
         /// Inserts a worker row; `tags` are SQL array literals' contents.
         @discardableResult
         static func addWorker(
-            _ pool: PGPool, name: String, provided: [String], required: [String] = [], enabled: Bool = true,
-            connected: Bool = true, staticMetadata: String = "{}"
+            _ pool: PGPool,
+            name: String,
+            provided: [String],
+            required: [String] = [],
+            enabled: Bool = true,
+            connected: Bool = true,
+            staticMetadata: String = "{}"
         ) async throws -> Int {
-            func array(_ tags: [String]) -> String { "ARRAY[" + tags.map { "'\($0)'" }.joined(separator: ",") + "]::text[]" }
+            func array(_ tags: [String]) -> String {
+                "ARRAY[" + tags.map { "'\($0)'" }.joined(separator: ",") + "]::text[]"
+            }
             let row = try await pool.query(
                 """
                 INSERT INTO workers (name, enabled, provided_tags, required_tags, connected_at, static_metadata)
                 VALUES ($1, $2, \(array(provided)), \(array(required)), \(connected ? "now()" : "NULL"), $3::jsonb)
                 RETURNING id
                 """,
-                name, enabled, staticMetadata
+                name,
+                enabled,
+                staticMetadata
             )
             return try #require(try row.rows.first?.decode(Int.self, at: 0))
         }
 
         static let arm64 = ["worker:build-arch:arm64", "worker:class:external"]
 
-        @Test("explain: matching workers idle/busy/offline, a class lacking worker:build-arch:arm64, a worker requiring task:scope:acme, a denylist")
+        @Test(
+            "explain: matching workers idle/busy/offline, a class lacking worker:build-arch:arm64, a worker requiring task:scope:acme, a denylist"
+        )
         func explainPendingWorkRequest() async throws {
             try await Self.withWorkspace { schema, pool in
                 let waiting = try Self.submit(schema)
@@ -60,11 +71,16 @@ extension CLIIntegration {
                 let busy = try await Self.addWorker(pool, name: "arm-busy", provided: Self.arm64)
                 try await Self.addWorker(pool, name: "arm-offline", provided: Self.arm64, connected: false)
                 try await Self.addWorker(
-                    pool, name: "amd-1", provided: ["worker:build-arch:amd64", "worker:class:external"]
+                    pool,
+                    name: "amd-1",
+                    provided: ["worker:build-arch:amd64", "worker:class:external"]
                 )
                 try await Self.addWorker(pool, name: "acme-arm", provided: Self.arm64, required: ["task:scope:acme"])
                 try await Self.addWorker(
-                    pool, name: "arm-no-noop", provided: Self.arm64, staticMetadata: #"{"tasks_denylist": ["noop"]}"#
+                    pool,
+                    name: "arm-no-noop",
+                    provided: Self.arm64,
+                    staticMetadata: #"{"tasks_denylist": ["noop"]}"#
                 )
                 _ = try await pool.query(
                     """
@@ -80,7 +96,8 @@ extension CLIIntegration {
                     UPDATE work_requests SET status = 'running', pending_stage = NULL, worker_id = $2,
                         started_at = now() WHERE id = $1
                     """,
-                    other, busy
+                    other,
+                    busy
                 )
 
                 let explained = try #require(
@@ -125,7 +142,8 @@ extension CLIIntegration {
                 let id = try Self.submit(schema)
                 let worker = try await Self.addWorker(pool, name: "arm-1", provided: Self.arm64)
                 let watch = try BackgroundKiln(
-                    ["watch", String(id), "--interval", "100ms", "--timeout", "60s"], schema: schema
+                    ["watch", String(id), "--interval", "100ms", "--timeout", "60s"],
+                    schema: schema
                 )
                 #expect(try await watch.waitForOutput { $0.contains("pending-requested") }, "\(watch.stdout)")
                 _ = try await pool.query(
@@ -133,7 +151,8 @@ extension CLIIntegration {
                     UPDATE work_requests SET status = 'running', pending_stage = NULL, worker_id = $2,
                         pending_at = now(), started_at = now() WHERE id = $1
                     """,
-                    id, worker
+                    id,
+                    worker
                 )
                 #expect(try await watch.waitForOutput { $0.contains("running  worker=arm-1") }, "\(watch.stdout)")
                 _ = try await pool.query(
@@ -168,7 +187,8 @@ extension CLIIntegration {
 
                 let waiting = try Self.submit(schema)
                 let timedOut = try KilnBinary.run(
-                    ["watch", String(waiting), "--interval", "200ms", "--timeout", "1s"], schema: schema
+                    ["watch", String(waiting), "--interval", "200ms", "--timeout", "1s"],
+                    schema: schema
                 )
                 #expect(timedOut.status == 3, "\(timedOut)")
                 #expect(timedOut.stderr.contains("timed out after 1s"), "\(timedOut)")

@@ -16,7 +16,10 @@ extension CLIIntegration {
         }
 
         static let artifact12 = ArtifactRecord(
-            id: 12, category: "debian:source-package", workspaceID: 1, data: ["name": "hello", "version": "2.10-3"]
+            id: 12,
+            category: "debian:source-package",
+            workspaceID: 1,
+            data: ["name": "hello", "version": "2.10-3"]
         )
 
         /// The canned answers: `12@artifacts` (and a list holding 12) are found, `99@artifacts` is not,
@@ -59,7 +62,9 @@ extension CLIIntegration {
                         properties.persistent = false
                         try? await replies.publish(
                             OutgoingMessage(
-                                exchange: "", routingKey: delivery.properties.replyTo ?? "", body: body,
+                                exchange: "",
+                                routingKey: delivery.properties.replyTo ?? "",
+                                body: body,
                                 properties: properties
                             )
                         )
@@ -127,7 +132,8 @@ extension CLIIntegration {
         func noResolverQueue() async throws {
             try await CLITestBroker.withVHost { url in
                 let result = try KilnBinary.run(
-                    ["lookup", "12@artifacts", "--workspace", "debian/dev"], schema: "unused",
+                    ["lookup", "12@artifacts", "--workspace", "debian/dev"],
+                    schema: "unused",
                     environment: ["KILN_AMQP_URL": url]
                 )
                 #expect(result.status == 3, "\(result)")

@@ -42,7 +42,9 @@ struct ExplainCommand: AsyncParsableCommand {
         let stored = try await WorkRequestRepository.require(id: id, on: conn)
         let request = stored.workRequest
         let dependencies = try await WorkRequestRepository.load(ids: request.dependencyIDs.sorted(), on: conn)
-            .map { DependencyStatus(id: $0.workRequest.id, status: $0.workRequest.status, result: $0.workRequest.result) }
+            .map {
+                DependencyStatus(id: $0.workRequest.id, status: $0.workRequest.status, result: $0.workRequest.result)
+            }
         let workerName = try await request.workerID.asyncMap { try await WorkerRepository.find(id: $0, on: conn)?.name }
         let workers = try await WorkerRepository.list(on: conn).map(diagnosedWorker)
         let described = DiagnosedWorkRequest(
@@ -151,7 +153,8 @@ struct ExplainCommand: AsyncParsableCommand {
         for (index, workerClass) in diagnosis.workerClasses.enumerated() {
             let count = workerClass.workers.count
             let verdict =
-                workerClass.canRun ? "can run it" : (workerClass == closest ? "cannot run it (closest)" : "cannot run it")
+                workerClass.canRun
+                ? "can run it" : (workerClass == closest ? "cannot run it (closest)" : "cannot run it")
             print(
                 "Worker class \(index + 1): \(count) worker\(count == 1 ? "" : "s") "
                     + "(\(workerClass.workerNames.joined(separator: ", "))): \(verdict)"

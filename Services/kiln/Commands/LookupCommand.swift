@@ -93,7 +93,9 @@ struct LookupCommand: AsyncParsableCommand {
         }
         if let kind = reply.errorKind {
             CLIRunner.fail(
-                CLIError("the lookup-resolver answered with an unknown error kind '\(kind)': \(reply.errorMessage ?? "")"),
+                CLIError(
+                    "the lookup-resolver answered with an unknown error kind '\(kind)': \(reply.errorMessage ?? "")"
+                ),
                 status: CLIExit.unavailable
             )
         }
@@ -150,7 +152,10 @@ struct LookupCommand: AsyncParsableCommand {
         var properties = MessageProperties(type: "lookup", appID: "kiln")
         properties.persistent = false
         let message = OutgoingMessage(
-            exchange: "", routingKey: KilnTopology.lookupRPCQueue, body: body, properties: properties
+            exchange: "",
+            routingKey: KilnTopology.lookupRPCQueue,
+            body: body,
+            properties: properties
         )
         let client = AMQPRequestReplyClient(configuration: configuration)
         let delivery: Delivery

@@ -59,7 +59,11 @@ struct WatchCommand: AsyncParsableCommand {
                 return try await Self.follow(id: id, pool: pool, interval: interval, deadline: deadline)
             }
             try await Self.followAll(
-                workspace: workspace, limit: limit, pool: pool, interval: interval, deadline: deadline
+                workspace: workspace,
+                limit: limit,
+                pool: pool,
+                interval: interval,
+                deadline: deadline
             )
             return 0
         }
@@ -93,7 +97,12 @@ struct WatchCommand: AsyncParsableCommand {
     }
 
     /// Polls work request `id` until it terminates or `deadline` passes; returns the exit status.
-    static func follow(id: Int, pool: PGPool, interval: DurationOption, deadline: ContinuousClock.Instant?)
+    static func follow(
+        id: Int,
+        pool: PGPool,
+        interval: DurationOption,
+        deadline: ContinuousClock.Instant?
+    )
         async throws -> Int32
     {
         var last: Observed?
@@ -135,7 +144,11 @@ struct WatchCommand: AsyncParsableCommand {
 
     /// Polls the most recent work requests until `deadline` (or forever).
     static func followAll(
-        workspace: String?, limit: Int, pool: PGPool, interval: DurationOption, deadline: ContinuousClock.Instant?
+        workspace: String?,
+        limit: Int,
+        pool: PGPool,
+        interval: DurationOption,
+        deadline: ContinuousClock.Instant?
     ) async throws {
         let path = try workspace.map { text throws(RepositoryError) in try WorkspacePath(parsing: text) }
         let redraw = isatty(STDOUT_FILENO) != 0
@@ -150,7 +163,9 @@ struct WatchCommand: AsyncParsableCommand {
             }
             if redraw {
                 // Home the cursor and clear the screen, then draw the table afresh.
-                emit("\u{1B}[H\u{1B}[2J" + "kiln watch --all  \(Output.time(Date()))  (every \(interval); ctrl-C stops)")
+                emit(
+                    "\u{1B}[H\u{1B}[2J" + "kiln watch --all  \(Output.time(Date()))  (every \(interval); ctrl-C stops)"
+                )
                 Output.table(
                     ["ID", "WORKSPACE", "TASK", "STATUS", "RESULT", "WORKER", "CREATED"],
                     summaries.map { summary in

@@ -97,7 +97,9 @@ public struct WorkRequestDiagnosis: Hashable, Sendable {
             }
             let noun = counts.total == 1 ? "matching worker" : "matching workers"
             let figures = "\(counts.total) \(noun) (\(counts.description))"
-            if counts.idle > 0 { return "\(figures): an idle one should be assigned it shortly (is the scheduler running?)" }
+            if counts.idle > 0 {
+                return "\(figures): an idle one should be assigned it shortly (is the scheduler running?)"
+            }
             if counts.busy > 0 { return "\(figures): waiting for a busy one to free a slot" }
             return "\(figures): none of them is connected and enabled"
         default:
@@ -134,10 +136,18 @@ public struct DiagnosedWorkRequest: Hashable, Sendable {
     public var unblockStrategy: UnblockStrategy
 
     public init(
-        id: Int, taskType: TaskType = .worker, taskName: String, status: WorkRequestStatus,
-        unblockingStep: UnblockingStep? = nil, workerName: String? = nil, result: WorkRequestResult = .none,
-        providedTags: some Sequence<String> = [String](), requiredTags: some Sequence<String> = [String](),
-        dependencies: [DependencyStatus] = [], errors: [String] = [], unblockStrategy: UnblockStrategy = .deps
+        id: Int,
+        taskType: TaskType = .worker,
+        taskName: String,
+        status: WorkRequestStatus,
+        unblockingStep: UnblockingStep? = nil,
+        workerName: String? = nil,
+        result: WorkRequestResult = .none,
+        providedTags: some Sequence<String> = [String](),
+        requiredTags: some Sequence<String> = [String](),
+        dependencies: [DependencyStatus] = [],
+        errors: [String] = [],
+        unblockStrategy: UnblockStrategy = .deps
     ) {
         self.id = id
         self.taskType = taskType
@@ -261,7 +271,8 @@ public enum WorkRequestWaitState: Hashable, Sendable, CustomStringConvertible {
         case .waitingForLookupResolver:
             return "being unblocked (pending-requested): waiting for the lookup-resolver to resolve its inputs"
         case .waitingForTagComputer:
-            return "being unblocked (inputs-resolved): waiting for the tag-computer to configure it and compute its tags"
+            return
+                "being unblocked (inputs-resolved): waiting for the tag-computer to configure it and compute its tags"
         case .waitingForWorker:
             return "pending: waiting for a worker"
         case .waitingForServer:
@@ -301,9 +312,15 @@ public struct DiagnosedWorker: Hashable, Sendable {
     public var taskNameFilter: WorkerTaskNameFilter
 
     public init(
-        id: Int, name: String, enabled: Bool = true, connected: Bool = true, concurrency: Int = 1,
-        currentLoad: Int = 0, providedTags: some Sequence<String> = [String](),
-        requiredTags: some Sequence<String> = [String](), taskNameFilter: WorkerTaskNameFilter = WorkerTaskNameFilter()
+        id: Int,
+        name: String,
+        enabled: Bool = true,
+        connected: Bool = true,
+        concurrency: Int = 1,
+        currentLoad: Int = 0,
+        providedTags: some Sequence<String> = [String](),
+        requiredTags: some Sequence<String> = [String](),
+        taskNameFilter: WorkerTaskNameFilter = WorkerTaskNameFilter()
     ) {
         self.id = id
         self.name = name
@@ -370,7 +387,9 @@ public struct WorkerStandingCounts: Hashable, Sendable, CustomStringConvertible 
 
     public static func + (lhs: Self, rhs: Self) -> Self {
         Self(
-            idle: lhs.idle + rhs.idle, busy: lhs.busy + rhs.busy, offline: lhs.offline + rhs.offline,
+            idle: lhs.idle + rhs.idle,
+            busy: lhs.busy + rhs.busy,
+            offline: lhs.offline + rhs.offline,
             disabled: lhs.disabled + rhs.disabled
         )
     }

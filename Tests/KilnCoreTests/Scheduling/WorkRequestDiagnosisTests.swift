@@ -10,12 +10,17 @@ struct WorkRequestDiagnosisTests {
 
     static func pendingSbuild(provided: [String] = ["task:scope:debian"]) -> DiagnosedWorkRequest {
         DiagnosedWorkRequest(
-            id: 7, taskName: "sbuild", status: .pending, providedTags: provided,
+            id: 7,
+            taskName: "sbuild",
+            status: .pending,
+            providedTags: provided,
             requiredTags: ["worker:build-arch:arm64", "worker:class:external"]
         )
     }
 
-    @Test("workers with the same tags and task lists form one class; matching workers counted idle/busy/offline/disabled")
+    @Test(
+        "workers with the same tags and task lists form one class; matching workers counted idle/busy/offline/disabled"
+    )
     func matchingWorkersByAvailability() {
         let workers = [
             DiagnosedWorker(id: 1, name: "arm-a", providedTags: Self.arm64),
@@ -62,7 +67,8 @@ struct WorkRequestDiagnosisTests {
         #expect(refused.matchingWorkers.total == 0)
 
         let accepted = WorkRequestDiagnosis(
-            workRequest: Self.pendingSbuild(provided: ["task:scope:acme"]), workers: workers
+            workRequest: Self.pendingSbuild(provided: ["task:scope:acme"]),
+            workers: workers
         )
         #expect(accepted.matchingWorkers == WorkerStandingCounts(idle: 1))
     }
@@ -71,15 +77,21 @@ struct WorkRequestDiagnosisTests {
     func taskLists() throws {
         let workers = [
             DiagnosedWorker(
-                id: 1, name: "deny", providedTags: Self.arm64,
+                id: 1,
+                name: "deny",
+                providedTags: Self.arm64,
                 taskNameFilter: WorkerTaskNameFilter(denylist: ["SBUILD"])
             ),
             DiagnosedWorker(
-                id: 2, name: "allow", providedTags: Self.arm64,
+                id: 2,
+                name: "allow",
+                providedTags: Self.arm64,
                 taskNameFilter: WorkerTaskNameFilter(allowlist: ["lintian"], denylist: [])
             ),
             DiagnosedWorker(
-                id: 3, name: "both", providedTags: Self.arm64,
+                id: 3,
+                name: "both",
+                providedTags: Self.arm64,
                 taskNameFilter: WorkerTaskNameFilter(allowlist: ["sbuild"], denylist: ["sbuild"])
             ),
         ]
@@ -111,7 +123,10 @@ struct WorkRequestDiagnosisTests {
             workRequest: Self.pendingSbuild(),
             workers: [DiagnosedWorker(id: 1, name: "arm", currentLoad: 1, providedTags: Self.arm64)]
         )
-        #expect(busy.summary == "1 matching worker (0 idle, 1 busy, 0 offline, 0 disabled): waiting for a busy one to free a slot")
+        #expect(
+            busy.summary
+                == "1 matching worker (0 idle, 1 busy, 0 offline, 0 disabled): waiting for a busy one to free a slot"
+        )
         let off = WorkRequestDiagnosis(
             workRequest: Self.pendingSbuild(),
             workers: [DiagnosedWorker(id: 1, name: "arm", enabled: false, providedTags: Self.arm64)]
@@ -125,14 +140,17 @@ struct WorkRequestDiagnosisTests {
     func statesOtherThanPending() {
         func state(_ request: DiagnosedWorkRequest) -> WorkRequestWaitState {
             let diagnosis = WorkRequestDiagnosis(
-                workRequest: request, workers: [DiagnosedWorker(id: 1, name: "w", providedTags: Self.arm64)]
+                workRequest: request,
+                workers: [DiagnosedWorker(id: 1, name: "w", providedTags: Self.arm64)]
             )
             #expect(diagnosis.workerClasses.isEmpty, "classes are only computed while waiting for a worker")
             return diagnosis.state
         }
         let blocked = state(
             DiagnosedWorkRequest(
-                id: 3, taskName: "noop", status: .blocked,
+                id: 3,
+                taskName: "noop",
+                status: .blocked,
                 dependencies: [
                     DependencyStatus(id: 1, status: .completed, result: .success),
                     DependencyStatus(id: 2, status: .running),
@@ -177,7 +195,11 @@ struct WorkRequestDiagnosisTests {
         await propertyCheck(input: Gen.int(in: 0...15).array(of: 4...4)) { masks in
             func tags(_ mask: Int) -> [String] { pool.indices.filter { mask & (1 << $0) != 0 }.map { pool[$0] } }
             let request = DiagnosedWorkRequest(
-                id: 1, taskName: "noop", status: .pending, providedTags: tags(masks[0]), requiredTags: tags(masks[1])
+                id: 1,
+                taskName: "noop",
+                status: .pending,
+                providedTags: tags(masks[0]),
+                requiredTags: tags(masks[1])
             )
             let worker = DiagnosedWorker(id: 1, name: "w", providedTags: tags(masks[2]), requiredTags: tags(masks[3]))
             let diagnosis = WorkRequestDiagnosis(workRequest: request, workers: [worker])
