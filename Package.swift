@@ -85,7 +85,7 @@ let package = Package(
         .executableTarget(
             name: "kiln",
             dependencies: [
-                "Store", "KilnCore", "KilnTasks", "ServiceKit", argumentParser, logging,
+                "Store", "KilnCore", "KilnTasks", "ServiceKit", "AMQP", "KilnRuntime", argumentParser, logging,
                 .product(name: "Yams", package: "Yams"),
             ],
             path: "Services/kiln", swiftSettings: strict),
@@ -148,7 +148,8 @@ let package = Package(
             swiftSettings: strict),
         // The repositories and the `kiln` executable (run as a real process) against the real private cluster.
         .testTarget(
-            name: "CLITests", dependencies: ["Store", "KilnCore", "KilnTasks", "kiln", logging], path: "Tests/CLITests",
+            name: "CLITests", dependencies: ["Store", "KilnCore", "KilnTasks", "AMQP", "kiln", logging],
+            path: "Tests/CLITests",
             swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]

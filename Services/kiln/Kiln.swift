@@ -9,7 +9,8 @@ struct Kiln: AsyncParsableCommand {
         abstract: "Manage a Kiln build farm: schema, workspaces, artifacts, collections, work requests, workers.",
         discussion: """
             kiln talks to PostgreSQL directly. Set KILN_POSTGRES_URL (default \
-            postgresql://kiln:kiln@127.0.0.1:55432/kiln) and, optionally, KILN_POSTGRES_SCHEMA.
+            postgresql://kiln:kiln@127.0.0.1:55432/kiln) and, optionally, KILN_POSTGRES_SCHEMA. Only \
+            `kiln lookup` uses RabbitMQ: KILN_AMQP_URL (default amqp://kiln:kiln@127.0.0.1:56720/kiln).
 
             A first session:
               kiln migrate
@@ -24,8 +25,8 @@ struct Kiln: AsyncParsableCommand {
             """,
         subcommands: [
             MigrateCommand.self, WorkspaceCommand.self, ArtifactCommand.self, CollectionCommand.self,
-            SubmitCommand.self, ListCommand.self, ShowCommand.self, AbortCommand.self, RetryCommand.self,
-            WorkerCommand.self,
+            SubmitCommand.self, ListCommand.self, ShowCommand.self, ExplainCommand.self, WatchCommand.self,
+            AbortCommand.self, RetryCommand.self, WorkerCommand.self, LookupCommand.self,
         ]
     )
 }

@@ -17,7 +17,15 @@ enum CLISettings {
         help: "schema holding Kiln's tables (empty: the server's search_path, normally public)"
     )
 
-    static let all = [postgresURL, postgresSchema]
+    /// Only `kiln lookup` talks to RabbitMQ (the lookup-resolver's RPC); every other command reads PostgreSQL.
+    static let amqpURL = Setting(
+        "KILN_AMQP_URL",
+        default: "amqp://kiln:kiln@127.0.0.1:56720/kiln",
+        help: "AMQP URL of the broker the lookup-resolver listens on (kiln lookup)",
+        secret: true
+    )
+
+    static let all = [postgresURL, postgresSchema, amqpURL]
 }
 
 /// A refusal worth one line on stderr and a non-zero exit, rather than a stack of context.
@@ -31,7 +39,8 @@ struct CLIError: Error, CustomStringConvertible {
 enum CLIExit {
     /// The request was refused: unknown name or id, invalid input, a state-machine refusal.
     static let refused: Int32 = 1
-    /// Configuration or database trouble: bad `KILN_POSTGRES_URL`, server unreachable, schema missing.
+    /// Configuration or database trouble: bad `KILN_POSTGRES_URL`, server unreachable, schema missing; for
+    /// `kiln lookup`, the broker or the lookup-resolver not answering; for `kiln watch`, the timeout.
     static let unavailable: Int32 = 3
 }
 
