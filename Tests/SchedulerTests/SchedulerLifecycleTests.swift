@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import KilnCore
 import Store
 import Testing
@@ -133,11 +136,18 @@ struct SchedulerLifecycleTests {
     @Test("One active instance: the standby does nothing, takes over after kill -9 and assigns; SIGTERM exits 0")
     func standbyTakesOver() async throws {
         try await SchedulerWorld.with { world in
-            let first = try world.startScheduler()
+            let firstPort = Int.random(in: 20_000...40_000)
+            let secondPort = firstPort + Int.random(in: 1...20_000)
+            let first = try world.startScheduler(environment: ["KILN_OPS_PORT": "\(firstPort)"])
             try await world.waitUntil("the first instance is active") { first.logged("became the active scheduler") }
-            let second = try world.startScheduler()
+            let second = try world.startScheduler(environment: ["KILN_OPS_PORT": "\(secondPort)"])
             try await world.waitUntil("the second instance stands by") { second.logged("standing by") }
             #expect(!second.logged("became the active scheduler"))
+            // Both are ready; the metric tells which one acts.
+            #expect(try await Self.get("/health/ready", port: firstPort).status == 200)
+            #expect(try await Self.get("/health/ready", port: secondPort).status == 200)
+            #expect(try await Self.get("/metrics", port: firstPort).body.contains("kiln_scheduler_active 1"))
+            #expect(try await Self.get("/metrics", port: secondPort).body.contains("kiln_scheduler_active 0"))
 
             first.signal(SIGKILL)
             _ = try await first.waitForExit()
@@ -149,7 +159,34 @@ struct SchedulerLifecycleTests {
             try await world.waitUntil("the new active instance assigns") {
                 try await world.state(of: request).workerID == worker
             }
+            #expect(try await Self.get("/metrics", port: secondPort).body.contains("kiln_scheduler_active 1"))
             try await second.terminate()
         }
+    }
+
+    @Test("A bad scheduler setting stops the service at start with a message naming the variable")
+    func badSetting() async throws {
+        try await SchedulerWorld.with { world in
+            let scheduler = try world.startScheduler(environment: ["KILN_LEASE_DURATION": "forever"])
+            let status = try await scheduler.waitForExit()
+            #expect(status == 78)
+            #expect(scheduler.logged("KILN_LEASE_DURATION"))
+        }
+    }
+
+    /// A plain HTTP GET on the ops port (retried briefly while the server starts).
+    static func get(_ path: String, port: Int) async throws -> (status: Int, body: String) {
+        let url = try #require(URL(string: "http://127.0.0.1:\(port)\(path)"))
+        var lastError: (any Error)?
+        for _ in 0..<50 {
+            do {
+                let (data, response) = try await URLSession.shared.data(from: url)
+                return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
+            } catch {
+                lastError = error
+                try await Task.sleep(for: .milliseconds(100))
+            }
+        }
+        throw HarnessError("GET \(url) failed: \(String(describing: lastError))")
     }
 }
