@@ -124,4 +124,19 @@ struct SchedulerAssignmentTests {
             try await scheduler.terminate()
         }
     }
+
+    @Test("Sweep: rows written without any event (a lost doorbell) are found and assigned")
+    func driftSweepFindsRowsWithoutEvents() async throws {
+        try await SchedulerWorld.with { world in
+            let scheduler = try world.startScheduler()
+            try await world.waitUntil("the scheduler is active") { scheduler.logged("became the active scheduler") }
+            let worker = try await world.insertWorker(name: "quiet", provided: ["q"])
+            let request = try await world.insertWorkRequest(required: ["q"])
+            try await world.waitUntil("the sweep found and assigned the work request") {
+                try await world.state(of: request).workerID == worker
+            }
+            #expect(scheduler.logged("sweep found pending work requests missing from the index"))
+            try await scheduler.terminate()
+        }
+    }
 }

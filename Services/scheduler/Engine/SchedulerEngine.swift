@@ -3,6 +3,7 @@ import KilnCore
 import Logging
 import Metrics
 import Store
+import Synchronization
 
 /// The active scheduler's matching loop: it owns the in-memory `SchedulingIndex` (PostgreSQL stays the
 /// truth), rebuilds it when the instance becomes active, follows the rows events and sweeps mark dirty,
@@ -22,7 +23,9 @@ actor SchedulerEngine {
     /// Wakes the outbox relay after a commit that wrote events.
     private let afterCommit: @Sendable () -> Void
     private var index = SchedulingIndex()
-    private var stopped = false
+    /// Set by ``stop()`` from any task; read by the loop.
+    private nonisolated let stopRequested = Mutex(false)
+    private var stopped: Bool { stopRequested.withLock { $0 } }
 
     init(
         pool: PGPool, configuration: SchedulerConfiguration, sweepInterval: Duration, logger: Logger,
@@ -37,11 +40,9 @@ actor SchedulerEngine {
 
     /// Asks ``run()`` to return after its current round.
     nonisolated func stop() {
-        Task { await self.markStopped() }
+        stopRequested.withLock { $0 = true }
         wake.signal()
     }
-
-    private func markStopped() { stopped = true }
 
     /// Rebuilds the index, then schedules until ``stop()`` or cancellation: each round applies the dirty
     /// rows, sweeps for drift when due, and assigns until the index proposes nothing more.
