@@ -22,6 +22,7 @@ let package = Package(
         .library(name: "KilnRuntime", targets: ["KilnRuntime"]),
         .executable(name: "kiln", targets: ["kiln"]),
         .executable(name: "kiln-worker", targets: ["kiln-worker"]),
+        .executable(name: "scheduler", targets: ["scheduler"]),
     ],
     dependencies: [
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
@@ -151,6 +152,20 @@ let package = Package(
             name: "CLITests", dependencies: ["Store", "KilnCore", "KilnTasks", "AMQP", "kiln", logging],
             path: "Tests/CLITests",
             swiftSettings: strict),
+
+        // The scheduler service: matching, assignment, leases, dependency cascades; one active instance.
+        .executableTarget(
+            name: "scheduler",
+            dependencies: [
+                "KilnRuntime", "Store", "KilnCore", "ServiceKit", logging,
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Services/scheduler", swiftSettings: strict),
+        // The scheduler executable run as a process against the real cluster (schema and vhost per test).
+        .testTarget(
+            name: "SchedulerTests", dependencies: ["Store", "KilnCore", "scheduler", logging],
+            path: "Tests/SchedulerTests", swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]
 )

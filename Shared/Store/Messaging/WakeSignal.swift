@@ -4,7 +4,7 @@ import Synchronization
 /// once if nobody waits; `wait(timeout:)` otherwise returns after the timeout (the periodic poll).
 ///
 /// Signals coalesce: ten signals while the loop works make one immediate next round, not ten.
-final class WakeSignal: Sendable {
+public final class WakeSignal: Sendable {
     private struct State {
         var pending = false
         var generation = 0
@@ -14,8 +14,11 @@ final class WakeSignal: Sendable {
 
     private let state = Mutex(State())
 
+    /// A signal nobody has raised yet.
+    public init() {}
+
     /// Wakes the waiter, or arms the next wait.
-    func signal() {
+    public func signal() {
         let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
             if let waiter = state.waiter {
                 state.waiter = nil
@@ -28,7 +31,7 @@ final class WakeSignal: Sendable {
     }
 
     /// Returns on `signal()`, after `timeout`, or when the task is cancelled. One waiter at a time.
-    func wait(timeout: Duration) async {
+    public func wait(timeout: Duration) async {
         let generation: Int? = state.withLock { state in
             if state.pending {
                 state.pending = false

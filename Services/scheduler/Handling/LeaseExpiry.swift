@@ -1,0 +1,81 @@
+import Foundation
+import KilnCore
+import Store
+
+/// What the scheduler does when a worker stops renewing a lease (§1.8, [0.16] rules; the worker-gateway
+/// renews leases on heartbeats and owns the worker's liveness, the scheduler owns the work request):
+///
+/// - no artifact produced yet ("reassignable"): a RUNNING work request goes back to the queue — the same
+///   work request, unassigned, `retry_count + 1`, a new assignment epoch fencing the silent worker — unless
+///   `retry_count` already reached 3, in which case it is ABORTED with `work-request-retry-limit-exceeded`;
+/// - artifacts produced: a superseding retry (`WORKER_FAILED`, `force_status`), or an abort when the retry
+///   is refused;
+/// - a PENDING work request that was assigned but never started is de-assigned without counting a retry
+///   (the same choice as `WorkerNextRequestDecision`: it was never handed out, so nothing failed).
+///
+/// The scheduler does not declare the worker gone: only the gateway knows whether it still talks to it.
+enum LeaseExpiry {
+    /// What was done with one expired lease.
+    enum Outcome: String {
+        case requeued, aborted, superseded, stale
+    }
+
+    /// Handles one expired lease in the caller's transaction (every write a compare-and-set).
+    static func handle(_ lease: ExpiredLease, at now: Date, on conn: PGConnection) async throws -> Outcome {
+        guard let stored = try await WorkRequestRepository.load(id: lease.workRequestID, on: conn) else {
+            return .stale
+        }
+        let workRequest = stored.workRequest
+        guard workRequest.status == .pending || workRequest.status == .running,
+            workRequest.workerID == lease.workerID, workRequest.assignmentEpoch == lease.epoch
+        else {
+            try await WorkRequestRepository.deleteLease(lease, on: conn)
+            return .stale
+        }
+        let stages: [Int: PendingStage?] = [workRequest.id: stored.pendingStage]
+        if try await WorkRequestRepository.hasProducedArtifact(workRequest.id, on: conn), workRequest.status == .running {
+            return try await supersede(workRequest, at: now, on: conn)
+        }
+        var after: WorkRequest
+        let outcome: Outcome
+        if workRequest.status == .running
+            && workRequest.workflowData.retryCount >= WorkRequestRetryReason.maxAutomaticRetries
+        {
+            after = workRequest.markedAborted(
+                outputData: OutputData(errors: [WorkerNextRequestDecision.retryLimitExceededError]), at: now)
+            outcome = .aborted
+        } else {
+            after = try workRequest.deAssigned()
+            if workRequest.status == .running { after.workflowData.retryCount += 1 }
+            // A new epoch fences the silent worker: a late result it sends for this assignment is refused.
+            after.assignmentEpoch += 1
+            outcome = .requeued
+        }
+        try await WorkRequestRepository.apply([WorkRequestEdit(before: workRequest, after: after)], stages: stages, on: conn)
+        return outcome
+    }
+
+    private static func supersede(_ workRequest: WorkRequest, at now: Date, on conn: PGConnection) async throws -> Outcome {
+        let (graph, stages) = try await WorkRequestOperations.loadGraph(around: [workRequest.id], on: conn)
+        do {
+            let newID = try await WorkRequestRepository.allocateID(on: conn)
+            let plan = try graph.supersedingRetry(
+                of: workRequest.id, reason: .workerFailed, newID: newID, at: now, forceStatus: true)
+            try await WorkRequestRepository.apply(
+                [WorkRequestEdit(before: nil, after: plan.newWorkRequest)] + plan.edits, stages: stages, on: conn)
+            return .superseded
+        } catch let refusal as RetryRefusal {
+            let error: WorkRequestError
+            if case .limitReached = refusal {
+                error = WorkerNextRequestDecision.retryLimitExceededError
+            } else {
+                error = WorkRequestError(message: refusal.description, code: "work-request-retry-refused")
+            }
+            let failure = OutputData(errors: [error])
+            try await WorkRequestRepository.apply(
+                [WorkRequestEdit(before: workRequest, after: workRequest.markedAborted(outputData: failure, at: now))],
+                stages: stages, on: conn)
+            return .aborted
+        }
+    }
+}

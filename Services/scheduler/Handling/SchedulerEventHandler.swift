@@ -1,0 +1,51 @@
+import Foundation
+import KilnCore
+import KilnRuntime
+import Logging
+import Store
+
+/// Applies one `scheduler.inbox` event inside the consumer's transaction (which claimed the inbox row):
+///
+/// - `wr.pending`: the work request is re-read into the index; an Internal or Wait one is handled at once
+///   (`InternalWork`);
+/// - `wr.completed` / `wr.aborted`: the dependency cascade (§1.5) is written, the worker's slot is freed
+///   (its load re-read) and the work request leaves the index;
+/// - `worker.ready` / `worker.gone`: the worker is re-read (added, updated or removed).
+///
+/// Index changes go through the engine's dirty set and are applied by its loop after reading PostgreSQL,
+/// so an event that is rolled back and redelivered changes nothing twice.
+struct SchedulerEventHandler: Sendable {
+    let engine: SchedulerEngine
+
+    func handle(_ context: EventContext, on conn: PGConnection) async throws {
+        let event = context.event
+        switch context.routingKey {
+        case .workRequestPending:
+            guard let id = event.workRequestID else { return }
+            engine.dirty.workRequestChanged(id)
+            let outcome = try await InternalWork.handle(id, at: Date(), on: conn)
+            if outcome != .nothingToDo {
+                context.logger.info("internal work request handled", metadata: ["outcome": "\(outcome)"])
+            }
+        case .workRequestCompleted, .workRequestAborted:
+            guard let id = event.workRequestID else { return }
+            engine.dirty.workRequestChanged(id)
+            guard let stored = try await WorkRequestRepository.load(id: id, on: conn) else {
+                throw EventRejected("work request \(id) does not exist")
+            }
+            if let worker = stored.workRequest.workerID ?? event.workerID { engine.dirty.workerChanged(worker) }
+            if let outcome = try await DependencyCascade.applyTermination(of: id, at: Date(), on: conn),
+                !outcome.edits.isEmpty
+            {
+                context.logger.info(
+                    "dependants settled",
+                    metadata: ["unblocked": "\(outcome.unblocked)", "aborted": "\(outcome.aborted)"])
+            }
+        case .workerReady, .workerGone:
+            guard let id = event.workerID else { return }
+            engine.dirty.workerChanged(id)
+        default:
+            throw EventRejected("the scheduler does not handle \(context.routingKey.rawValue)")
+        }
+    }
+}

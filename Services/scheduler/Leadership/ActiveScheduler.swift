@@ -1,0 +1,153 @@
+import Foundation
+import KilnCore
+import KilnRuntime
+import Logging
+import Metrics
+import Store
+
+/// Everything the active instance runs: the engine (index + assignment loop), the `scheduler.inbox`
+/// consumer, and two sweeps — expired leases and the scheduler's own internal/wait work (which also
+/// completes delay tasks when they fall due).
+final class ActiveScheduler: Sendable {
+    private let runtime: ServiceRuntime
+    private let configuration: SchedulerConfiguration
+    private let engine: SchedulerEngine
+    private let consumer: EventConsumer
+    private let leaseSweeper: Sweeper
+    private let internalWorkSweeper: Sweeper
+
+    init(runtime: ServiceRuntime, configuration: SchedulerConfiguration) {
+        self.runtime = runtime
+        self.configuration = configuration
+        let relay = runtime.relay
+        let engine = SchedulerEngine(
+            pool: runtime.pool, configuration: configuration, sweepInterval: runtime.configuration.sweepInterval,
+            logger: runtime.logger, afterCommit: { relay.wake() })
+        self.engine = engine
+        let handler = SchedulerEventHandler(engine: engine)
+        consumer = EventConsumer(
+            queues: KilnTopology.scheduler, amqp: runtime.configuration.amqp, topology: runtime.topology,
+            pool: runtime.pool, deadLetterPublisher: runtime.publisher,
+            options: EventConsumer.Options(concurrency: runtime.configuration.concurrency), logger: runtime.logger,
+            afterCommit: {
+                relay.wake()
+                engine.wake.signal()
+            },
+            handler: { context, conn in try await handler.handle(context, on: conn) })
+        let pool = runtime.pool
+        let logger = runtime.logger
+        leaseSweeper = Sweeper(
+            service: runtime.service, name: "expired-leases", interval: configuration.leaseCheckInterval, jitter: 0.1,
+            logger: logger
+        ) {
+            try await Self.expireLeases(pool: pool, engine: engine, logger: logger, relay: relay)
+        }
+        internalWorkSweeper = Sweeper(
+            service: runtime.service, name: "internal-work", interval: configuration.tick, jitter: 0.1, logger: logger
+        ) {
+            try await Self.runInternalWork(pool: pool, logger: logger, relay: relay)
+        }
+    }
+
+    /// Stops taking events and ends the engine's loop (graceful shutdown).
+    func stop() {
+        consumer.stop()
+        engine.stop()
+    }
+
+    /// Runs every part until `monitor` returns (the lock is lost, or shutdown stopped it) or a part ends,
+    /// then stops the rest and waits for them. Returns why it ended.
+    func run(monitor: @escaping @Sendable () async -> String) async -> String {
+        let engine = self.engine
+        let consumer = self.consumer
+        let leaseSweeper = self.leaseSweeper
+        let internalWorkSweeper = self.internalWorkSweeper
+        let logger = runtime.logger
+        return await withTaskGroup(of: String.self) { group in
+            group.addTask {
+                await engine.run()
+                return "engine stopped"
+            }
+            group.addTask {
+                do {
+                    try await consumer.run()
+                    return "consumer stopped"
+                } catch {
+                    logger.error("event consumer failed", metadata: ["error": "\(error)"])
+                    return "consumer failed"
+                }
+            }
+            group.addTask {
+                try? await leaseSweeper.run()
+                return "lease sweeper stopped"
+            }
+            group.addTask {
+                try? await internalWorkSweeper.run()
+                return "internal work sweeper stopped"
+            }
+            group.addTask { await monitor() }
+            let first = await group.next() ?? "stopped"
+            consumer.stop()
+            engine.stop()
+            group.cancelAll()
+            await group.waitForAll()
+            return first
+        }
+    }
+
+    // MARK: Sweeps
+
+    /// Handles every expired lease, one transaction each (a failing one does not hold back the others).
+    static func expireLeases(
+        pool: PGPool, engine: SchedulerEngine, logger: Logger, relay: OutboxRelay
+    ) async throws -> Int {
+        let leases = try await pool.withConnection { conn in try await WorkRequestRepository.expiredLeases(limit: 200, on: conn) }
+        var handled = 0
+        for lease in leases {
+            do {
+                let outcome = try await pool.withTransaction { conn in
+                    try await LeaseExpiry.handle(lease, at: Date(), on: conn)
+                }
+                handled += 1
+                Counter(label: "kiln_scheduler_leases_expired_total", dimensions: [("outcome", outcome.rawValue)]).increment()
+                logger.notice(
+                    "lease expired",
+                    metadata: [
+                        "wr.id": "\(lease.workRequestID)", "worker": "\(lease.workerID)", "epoch": "\(lease.epoch)",
+                        "outcome": "\(outcome.rawValue)",
+                    ])
+                engine.dirty.workRequestChanged(lease.workRequestID)
+                engine.dirty.workerChanged(lease.workerID)
+            } catch {
+                logger.warning(
+                    "could not handle an expired lease; retried next sweep",
+                    metadata: ["wr.id": "\(lease.workRequestID)", "error": "\(error)"])
+            }
+        }
+        if handled > 0 {
+            relay.wake()
+            engine.wake.signal()
+        }
+        return handled
+    }
+
+    /// Runs the internal and wait work that is due, one transaction per work request.
+    static func runInternalWork(pool: PGPool, logger: Logger, relay: OutboxRelay) async throws -> Int {
+        let ids = try await pool.withConnection { conn in try await WorkRequestRepository.internalWorkCandidates(limit: 500, on: conn) }
+        var handled = 0
+        for id in ids {
+            do {
+                let outcome = try await pool.withTransaction { conn in try await InternalWork.handle(id, at: Date(), on: conn) }
+                guard outcome != .nothingToDo else { continue }
+                handled += 1
+                logger.info("internal work request handled", metadata: ["wr.id": "\(id)", "outcome": "\(outcome)"])
+            } catch {
+                logger.warning(
+                    "could not handle an internal work request; retried next sweep",
+                    metadata: ["wr.id": "\(id)", "error": "\(error)"])
+            }
+        }
+        if handled > 0 { relay.wake() }
+        return handled
+    }
+}

@@ -1,0 +1,102 @@
+import Foundation
+import KilnRuntime
+import Logging
+import Metrics
+import ServiceLifecycle
+import Store
+import Synchronization
+
+/// Keeps exactly one scheduler active: the instance holding a session-level PostgreSQL advisory lock (on a
+/// connection of its own) runs the ``ActiveScheduler``; the others stand by, trying again every
+/// `KILN_SCHEDULER_STANDBY_RETRY`. When the active instance dies its session ends, PostgreSQL frees the lock,
+/// and a standby takes over (rebuilding the index from PostgreSQL).
+///
+/// A standby does not consume `scheduler.inbox` at all (no AMQP consumer exists until the lock is held), so
+/// only the active instance acts on events. While active, the lock connection is checked every retry
+/// interval; if it fails the lock may already belong to another instance, so this one steps down at once.
+///
+/// Both roles report ready on `/health/ready` (a standby is healthy); `kiln_scheduler_active` is 1 or 0.
+final class LeaderElection: Service, Sendable {
+    private let runtime: ServiceRuntime
+    private let configuration: SchedulerConfiguration
+    private let logger: Logger
+    private let shuttingDown = Mutex(false)
+    private let current = Mutex<ActiveScheduler?>(nil)
+    private let pause = WakeSignal()
+
+    init(runtime: ServiceRuntime, configuration: SchedulerConfiguration) {
+        self.runtime = runtime
+        self.configuration = configuration
+        self.logger = runtime.logger
+    }
+
+    /// The advisory lock key: per schema, so schedulers of separate Kiln installations (or test schemas)
+    /// sharing one database do not exclude each other.
+    static let tryLockSQL = "SELECT pg_try_advisory_lock(hashtext('kiln.scheduler:' || current_schema()))"
+
+    func run() async throws {
+        Gauge(label: "kiln_scheduler_active").record(0)
+        await withGracefulShutdownHandler {
+            await self.loop()
+        } onGracefulShutdown: {
+            self.shuttingDown.withLock { $0 = true }
+            self.current.withLock { $0 }?.stop()
+            self.pause.signal()
+        }
+    }
+
+    private var isShuttingDown: Bool { shuttingDown.withLock { $0 } }
+
+    private func loop() async {
+        var announcedStandby = false
+        while !isShuttingDown && !Task.isCancelled {
+            let connection = PGConnection(configuration: runtime.configuration.postgres, logger: logger)
+            do {
+                try await connection.connect()
+                let acquired = try await connection.query(Self.tryLockSQL).first?.decode(Bool.self, at: 0) ?? false
+                if acquired {
+                    announcedStandby = false
+                    await runActive(holding: connection)
+                } else if !announcedStandby {
+                    logger.notice("standing by: another scheduler instance is active")
+                    announcedStandby = true
+                }
+            } catch {
+                logger.warning("could not try the scheduler lock", metadata: ["error": "\(error)"])
+            }
+            // Closing the session releases the lock if this instance held it.
+            await connection.close()
+            if isShuttingDown { break }
+            await pause.wait(timeout: configuration.standbyRetry)
+        }
+    }
+
+    /// Runs the active role until shutdown, until the lock connection fails, or until a component of the
+    /// role stops for good.
+    private func runActive(holding lock: PGConnection) async {
+        let active = ActiveScheduler(runtime: runtime, configuration: configuration)
+        current.withLock { $0 = active }
+        defer { current.withLock { $0 = nil } }
+        if isShuttingDown { return }
+        logger.notice("became the active scheduler (holds the advisory lock); rebuilding the index")
+        Gauge(label: "kiln_scheduler_active").record(1)
+        let interval = configuration.standbyRetry
+        let logger = self.logger
+        let reason = await active.run {
+            // The lock monitor: returns when the lock's session is gone.
+            while !Task.isCancelled {
+                try? await Task.sleep(for: interval)
+                if Task.isCancelled { return "stopped" }
+                do {
+                    _ = try await lock.query("SELECT 1")
+                } catch {
+                    logger.error("lost the scheduler lock's session; stepping down", metadata: ["error": "\(error)"])
+                    return "lock lost"
+                }
+            }
+            return "stopped"
+        }
+        Gauge(label: "kiln_scheduler_active").record(0)
+        logger.notice("no longer the active scheduler", metadata: ["reason": "\(reason)"])
+    }
+}

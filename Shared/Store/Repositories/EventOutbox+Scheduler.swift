@@ -1,0 +1,35 @@
+import Foundation
+import KilnCore
+
+extension EventOutbox {
+    /// Enqueues many events of one kind with a single statement, inside the caller's transaction.
+    ///
+    /// The scheduler commits hundreds of assignments per transaction, each announcing `wr.assigned`; one
+    /// `INSERT … SELECT unnest(…)` instead of one round trip per event keeps the outbox from dominating the
+    /// commit. Every event is validated and encoded exactly as ``enqueue(_:_:on:messageID:exchange:routingKey:)``
+    /// does, so the rows are indistinguishable from single enqueues.
+    ///
+    /// - Returns: the message ids, in the order of `events`.
+    /// - Throws: `MessageError` for an event missing an identifier `key` needs (nothing is written),
+    ///   `PGError.notInTransaction` outside a transaction.
+    @discardableResult
+    public static func enqueueAll(_ key: RoutingKey, _ events: [KilnEvent], on conn: PGConnection) async throws -> [UUID] {
+        guard !events.isEmpty else { return [] }
+        guard await conn.isInTransaction else { throw PGError.notInTransaction(operation: "EventOutbox.enqueueAll") }
+        var ids: [UUID] = []
+        var bodies: [String] = []
+        ids.reserveCapacity(events.count)
+        bodies.reserveCapacity(events.count)
+        for event in events {
+            try event.validate(for: key)
+            ids.append(UUID())
+            bodies.append(try JSONValue.parse(bytes: try MessageCodec.encode(event)).compactJSON)
+        }
+        _ = try await conn.execute(
+            """
+            INSERT INTO outbox (message_id, exchange, routing_key, type, body, headers)
+            SELECT m::uuid, $3, $4, $4, b::jsonb, '{}'::jsonb FROM unnest($1::text[], $2::text[]) AS t(m, b)
+            """, ids.map(\.uuidString), bodies, exchange, key.rawValue)
+        return ids
+    }
+}

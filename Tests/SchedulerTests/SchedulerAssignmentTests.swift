@@ -1,0 +1,142 @@
+import Foundation
+import KilnCore
+import Store
+import Testing
+
+/// The scheduler executable against real PostgreSQL and RabbitMQ: assignment order, tag matching, task
+/// lists and concurrency, with the rows it writes (worker, epoch, lease, `wr.assigned` outbox event).
+@Suite("Scheduler assignment (real executable)")
+struct SchedulerAssignmentTests {
+    @Test("§8 scenarios 9 and 10: effective priority, then age; a work request no worker matches stays pending")
+    func priorityThenAge() async throws {
+        try await SchedulerWorld.with { world in
+            let now = Date()
+            // Scenario 9: (base, adjustment) = (0,0), (0,10), (10,0), (10,1) → the (10,1) one first.
+            var scenario9: [Int] = []
+            for (base, adjustment) in [(0, 0), (0, 10), (10, 0), (10, 1)] {
+                scenario9.append(
+                    try await world.insertWorkRequest(
+                        priorityBase: base, priorityAdjustment: adjustment, createdAt: now, required: ["s9"]))
+            }
+            // Scenario 10: equal priority, created +1 s, 0 s, +2 s → the oldest (0 s) first.
+            var scenario10: [Int] = []
+            for offset in [1.0, 0.0, 2.0] {
+                scenario10.append(
+                    try await world.insertWorkRequest(createdAt: now.addingTimeInterval(offset), required: ["s10"]))
+            }
+            let unmatched = try await world.insertWorkRequest(required: ["no-worker-has-this"])
+            let worker9 = try await world.insertWorker(name: "w9", provided: ["s9"])
+            let worker10 = try await world.insertWorker(name: "w10", provided: ["s10"])
+
+            let scheduler = try world.startScheduler()
+            try await world.waitUntil("both workers have work") {
+                let first = try await world.state(of: scenario9[3]).workerID
+                let second = try await world.state(of: scenario10[1]).workerID
+                return first != nil && second != nil
+            }
+            let assigned9 = try await world.state(of: scenario9[3])
+            #expect(assigned9.status == "pending" && assigned9.workerID == worker9 && assigned9.epoch == 1)
+            #expect(try await world.state(of: scenario10[1]).workerID == worker10)
+            for id in scenario9.prefix(3) + [scenario10[0], scenario10[2], unmatched] {
+                let state = try await world.state(of: id)
+                #expect(state.status == "pending" && state.workerID == nil && state.epoch == 0, "work request \(id)")
+            }
+
+            // The lease and the event of the assignment.
+            let lease = try #require(
+                try await world.pool.query(
+                    """
+                    SELECT worker_id, epoch, extract(epoch FROM expires_at - granted_at)::float8 FROM leases
+                    WHERE work_request_id = $1
+                    """, scenario9[3]
+                ).first)
+            #expect(try lease.decode(Int.self, at: 0) == worker9)
+            #expect(try lease.decode(Int.self, at: 1) == 1)
+            #expect(abs(try lease.decode(Double.self, at: 2) - 90) < 1)
+            let events = try await world.pool.query(
+                "SELECT body FROM outbox WHERE routing_key = 'wr.assigned' ORDER BY id"
+            ).rows.map { try $0.decode(JSONValue.self, at: 0) }
+            #expect(events.count == 2)
+            #expect(
+                events.contains(
+                    .object([
+                        "schema_version": .int(1), "work_request_id": .int(scenario9[3]),
+                        "worker_id": .int(worker9), "epoch": .int(1),
+                    ])))
+            #expect(try await world.pool.query("SELECT count(*) FROM leases").first!.decode(Int.self, at: 0) == 2)
+            try await scheduler.terminate()
+        }
+    }
+
+    @Test("§8 scenario 11: task allowlist and denylist; per-worker concurrency; events bring new rows")
+    func taskListsAndConcurrency() async throws {
+        try await SchedulerWorld.with { world in
+            let scheduler = try world.startScheduler()
+            try await world.waitUntil("the scheduler is active") { scheduler.logged("became the active scheduler") }
+
+            let denied = try await world.insertWorker(
+                name: "denies", provided: ["deny"],
+                staticMetadata: ["tasks_denylist": .array([.string("foobar"), .string("sbuild"), .string("baz")])])
+            let notAllowed = try await world.insertWorker(
+                name: "allows-others", provided: ["allow"],
+                staticMetadata: ["tasks_allowlist": .array([.string("foobar"), .string("baz")])])
+            let both = try await world.insertWorker(
+                name: "both", provided: ["both"],
+                staticMetadata: [
+                    "tasks_allowlist": .array([.string("sbuild")]), "tasks_denylist": .array([.string("sbuild")]),
+                ])
+            let twoSlots = try await world.insertWorker(name: "two-slots", provided: ["pair"], concurrency: 2)
+            let sbuildDenied = try await world.insertWorkRequest(taskName: "sbuild", required: ["deny"])
+            let sbuildNotAllowed = try await world.insertWorkRequest(taskName: "sbuild", required: ["allow"])
+            let sbuildBoth = try await world.insertWorkRequest(taskName: "sbuild", required: ["both"])
+            let now = Date()
+            var pair: [Int] = []
+            for offset in [0.0, 1, 2] {
+                pair.append(try await world.insertWorkRequest(createdAt: now.addingTimeInterval(offset), required: ["pair"]))
+            }
+            for worker in [denied, notAllowed, both, twoSlots] {
+                try await world.publish(.workerReady, KilnEvent(workerID: worker))
+            }
+            for id in [sbuildDenied, sbuildNotAllowed, sbuildBoth] + pair {
+                try await world.publish(.workRequestPending, KilnEvent(workRequestID: id))
+            }
+
+            try await world.waitUntil("the allowed and the paired work requests are assigned") {
+                let allowed = try await world.state(of: sbuildBoth).workerID
+                let paired = try await world.state(of: pair[1]).workerID
+                return allowed == both && paired == twoSlots
+            }
+            #expect(try await world.state(of: pair[0]).workerID == twoSlots)
+            // Give the scheduler a few more rounds to do something wrong.
+            try await Task.sleep(for: .seconds(1))
+            #expect(try await world.state(of: pair[2]).workerID == nil, "concurrency 2 holds two work requests")
+            #expect(try await world.state(of: sbuildDenied).workerID == nil, "sbuild is on the denylist")
+            #expect(try await world.state(of: sbuildNotAllowed).workerID == nil, "sbuild is not on the allowlist")
+
+            // Completing one of the pair frees a slot: the third one follows.
+            _ = try await world.pool.query(
+                "UPDATE work_requests SET status = 'completed', result = 'success', completed_at = now() WHERE id = $1",
+                pair[0])
+            try await world.publish(.workRequestCompleted, KilnEvent(workRequestID: pair[0]))
+            try await world.waitUntil("the freed slot takes the third work request") {
+                try await world.state(of: pair[2]).workerID == twoSlots
+            }
+            try await scheduler.terminate()
+        }
+    }
+
+    @Test("Sweep: rows written without any event (a lost doorbell) are found and assigned")
+    func driftSweepFindsRowsWithoutEvents() async throws {
+        try await SchedulerWorld.with { world in
+            let scheduler = try world.startScheduler()
+            try await world.waitUntil("the scheduler is active") { scheduler.logged("became the active scheduler") }
+            let worker = try await world.insertWorker(name: "quiet", provided: ["q"])
+            let request = try await world.insertWorkRequest(required: ["q"])
+            try await world.waitUntil("the sweep found and assigned the work request") {
+                try await world.state(of: request).workerID == worker
+            }
+            #expect(scheduler.logged("sweep found pending work requests missing from the index"))
+            try await scheduler.terminate()
+        }
+    }
+}

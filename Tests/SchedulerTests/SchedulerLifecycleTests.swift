@@ -1,0 +1,192 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import KilnCore
+import Store
+import Testing
+
+/// Dependencies, the scheduler's own work, leases and the active/standby pair, with the real executable.
+@Suite("Scheduler lifecycle (real executable)")
+struct SchedulerLifecycleTests {
+    @Test("§8 scenario 29: a failure aborts the blocked dependant; allow_failure unblocks it (pending-requested)")
+    func dependencyCascadeOnCompletion() async throws {
+        try await SchedulerWorld.with { world in
+            let failed = try await world.insertWorkRequest(status: "completed", result: "failure")
+            let tolerated = try await world.insertWorkRequest(
+                status: "completed", result: "failure", workflowData: .object(["allow_failure": .bool(true)]))
+            let abortedDependant = try await world.insertWorkRequest(status: "blocked", configuredTaskData: nil)
+            let unblockedDependant = try await world.insertWorkRequest(status: "blocked", configuredTaskData: nil)
+            let transitive = try await world.insertWorkRequest(status: "blocked", configuredTaskData: nil)
+            _ = try await world.pool.query(
+                """
+                INSERT INTO work_request_dependencies (work_request_id, depends_on_id)
+                VALUES ($1, $2), ($3, $4), ($5, $1)
+                """, abortedDependant, failed, unblockedDependant, tolerated, transitive)
+
+            let scheduler = try world.startScheduler()
+            try await world.publish(.workRequestCompleted, KilnEvent(workRequestID: failed))
+            try await world.publish(.workRequestCompleted, KilnEvent(workRequestID: tolerated))
+            try await world.waitUntil("the cascade ran") {
+                let transitiveStatus = try await world.state(of: transitive).status
+                let stage = try await world.pendingStage(of: unblockedDependant)
+                return transitiveStatus == "aborted" && stage == "requested"
+            }
+            #expect(try await world.state(of: abortedDependant).status == "aborted")
+            #expect(try await world.state(of: unblockedDependant).status == "blocked")
+            let unblockedEvents = try await world.pool.query(
+                "SELECT count(*) FROM outbox WHERE routing_key = 'wr.unblocked' AND (body ->> 'work_request_id')::bigint = $1",
+                unblockedDependant
+            ).first!.decode(Int.self, at: 0)
+            #expect(unblockedEvents == 1)
+            let abortedEvents = try await world.pool.query(
+                "SELECT count(*) FROM outbox WHERE routing_key = 'wr.aborted' AND (body ->> 'work_request_id')::bigint = ANY($1)",
+                [abortedDependant, transitive]
+            ).first!.decode(Int.self, at: 0)
+            #expect(abortedEvents == 2)
+            try await scheduler.terminate()
+        }
+    }
+
+    @Test("§7.1: a pending synchronisation point completes, a due delay completes, a future delay keeps running")
+    func internalAndWaitTasks() async throws {
+        try await SchedulerWorld.with { world in
+            let scheduler = try world.startScheduler()
+            try await world.waitUntil("the scheduler is active") { scheduler.logged("became the active scheduler") }
+            let syncPoint = try await world.insertWorkRequest(taskType: "Internal", taskName: "synchronization_point")
+            let dependant = try await world.insertWorkRequest(status: "blocked", configuredTaskData: nil)
+            _ = try await world.pool.query(
+                "INSERT INTO work_request_dependencies (work_request_id, depends_on_id) VALUES ($1, $2)", dependant,
+                syncPoint)
+            let past = ISO8601Timestamp.format(Date().addingTimeInterval(-5))
+            let soon = ISO8601Timestamp.format(Date().addingTimeInterval(2))
+            let future = ISO8601Timestamp.format(Date().addingTimeInterval(3600))
+            let dueDelay = try await world.insertWorkRequest(
+                taskType: "Wait", taskName: "delay", configuredTaskData: .object(["delay_until": .string(past)]))
+            let soonDelay = try await world.insertWorkRequest(
+                taskType: "Wait", taskName: "delay", status: "running",
+                configuredTaskData: .object(["delay_until": .string(soon)]))
+            let laterDelay = try await world.insertWorkRequest(
+                taskType: "Wait", taskName: "delay", configuredTaskData: .object(["delay_until": .string(future)]))
+            try await world.publish(.workRequestPending, KilnEvent(workRequestID: syncPoint))
+
+            try await world.waitUntil("the synchronisation point completed and its dependant is being unblocked") {
+                let status = try await world.state(of: syncPoint).status
+                let stage = try await world.pendingStage(of: dependant)
+                return status == "completed" && stage == "requested"
+            }
+            let result = try await world.pool.query("SELECT result FROM work_requests WHERE id = $1", syncPoint)
+                .first!.decode(String.self, at: 0)
+            #expect(result == "success")
+            try await world.waitUntil("the due delay completed (pending → running → completed)") {
+                try await world.state(of: dueDelay).status == "completed"
+            }
+            try await world.waitUntil("the delay due in 2 s completed") {
+                try await world.state(of: soonDelay).status == "completed"
+            }
+            #expect(try await world.state(of: laterDelay).status == "running")
+            try await scheduler.terminate()
+        }
+    }
+
+    @Test("§8 scenarios 23/24 (scheduler side): an expired lease sends the same work request back, then aborts it")
+    func leaseExpiry() async throws {
+        try await SchedulerWorld.with { world in
+            // The worker is disconnected, so the work request handed back stays pending for the assertions.
+            let worker = try await world.insertWorker(name: "silent", connected: false)
+            let fresh = try await world.insertWorkRequest(status: "running", workerID: worker, epoch: 1)
+            let exhausted = try await world.insertWorkRequest(
+                status: "running", workerID: worker, epoch: 4, workflowData: .object(["retry_count": .int(3)]))
+            _ = try await world.pool.query(
+                """
+                INSERT INTO leases (work_request_id, worker_id, epoch, expires_at)
+                VALUES ($1, $3, 1, now() - interval '1 second'), ($2, $3, 4, now() - interval '1 second')
+                """, fresh, exhausted, worker)
+
+            let scheduler = try world.startScheduler()
+            try await world.waitUntil("both leases handled") {
+                let leases = try await world.pool.query("SELECT count(*) FROM leases").first!.decode(Int.self, at: 0)
+                let status = try await world.state(of: exhausted).status
+                return leases == 0 && status == "aborted"
+            }
+            let handedBack = try await world.state(of: fresh)
+            #expect(handedBack.status == "pending" && handedBack.workerID == nil && handedBack.epoch == 2)
+            let retryCount = try await world.pool.query(
+                "SELECT (workflow_data ->> 'retry_count')::int, supersedes_id IS NULL FROM work_requests WHERE id = $1", fresh
+            ).first!
+            #expect(try retryCount.decode(Int.self, at: 0) == 1)
+            #expect(try await world.pool.query("SELECT count(*) FROM work_requests WHERE supersedes_id IS NOT NULL").first!
+                .decode(Int.self, at: 0) == 0, "the same work request is retried, not superseded")
+            let code = try await world.pool.query(
+                "SELECT output_data -> 'errors' -> 0 ->> 'code' FROM work_requests WHERE id = $1", exhausted
+            ).first!.decode(String?.self, at: 0)
+            #expect(code == "work-request-retry-limit-exceeded")
+
+            // The worker comes back: the handed-back work request is assigned again with a new epoch.
+            _ = try await world.pool.query("UPDATE workers SET connected_at = now() WHERE id = $1", worker)
+            try await world.publish(.workerReady, KilnEvent(workerID: worker))
+            try await world.waitUntil("the handed-back work request is assigned again") {
+                try await world.state(of: fresh).workerID == worker
+            }
+            #expect(try await world.state(of: fresh).epoch == 3)
+            try await scheduler.terminate()
+        }
+    }
+
+    @Test("One active instance: the standby does nothing, takes over after kill -9 and assigns; SIGTERM exits 0")
+    func standbyTakesOver() async throws {
+        try await SchedulerWorld.with { world in
+            let firstPort = Int.random(in: 20_000...40_000)
+            let secondPort = firstPort + Int.random(in: 1...20_000)
+            let first = try world.startScheduler(environment: ["KILN_OPS_PORT": "\(firstPort)"])
+            try await world.waitUntil("the first instance is active") { first.logged("became the active scheduler") }
+            let second = try world.startScheduler(environment: ["KILN_OPS_PORT": "\(secondPort)"])
+            try await world.waitUntil("the second instance stands by") { second.logged("standing by") }
+            #expect(!second.logged("became the active scheduler"))
+            // Both are ready; the metric tells which one acts.
+            #expect(try await Self.get("/health/ready", port: firstPort).status == 200)
+            #expect(try await Self.get("/health/ready", port: secondPort).status == 200)
+            #expect(try await Self.get("/metrics", port: firstPort).body.contains("kiln_scheduler_active 1"))
+            #expect(try await Self.get("/metrics", port: secondPort).body.contains("kiln_scheduler_active 0"))
+
+            first.signal(SIGKILL)
+            _ = try await first.waitForExit()
+            try await world.waitUntil("the standby becomes active") { second.logged("became the active scheduler") }
+            let worker = try await world.insertWorker(name: "after-takeover", provided: ["x"])
+            let request = try await world.insertWorkRequest(required: ["x"])
+            try await world.publish(.workerReady, KilnEvent(workerID: worker))
+            try await world.publish(.workRequestPending, KilnEvent(workRequestID: request))
+            try await world.waitUntil("the new active instance assigns") {
+                try await world.state(of: request).workerID == worker
+            }
+            #expect(try await Self.get("/metrics", port: secondPort).body.contains("kiln_scheduler_active 1"))
+            try await second.terminate()
+        }
+    }
+
+    @Test("A bad scheduler setting stops the service at start with a message naming the variable")
+    func badSetting() async throws {
+        try await SchedulerWorld.with { world in
+            let scheduler = try world.startScheduler(environment: ["KILN_LEASE_DURATION": "forever"])
+            let status = try await scheduler.waitForExit()
+            #expect(status == 78)
+            #expect(scheduler.logged("KILN_LEASE_DURATION"))
+        }
+    }
+
+    /// A plain HTTP GET on the ops port (retried briefly while the server starts).
+    static func get(_ path: String, port: Int) async throws -> (status: Int, body: String) {
+        let url = try #require(URL(string: "http://127.0.0.1:\(port)\(path)"))
+        var lastError: (any Error)?
+        for _ in 0..<50 {
+            do {
+                let (data, response) = try await URLSession.shared.data(from: url)
+                return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
+            } catch {
+                lastError = error
+                try await Task.sleep(for: .milliseconds(100))
+            }
+        }
+        throw HarnessError("GET \(url) failed: \(String(describing: lastError))")
+    }
+}
