@@ -1,0 +1,94 @@
+import Foundation
+import KilnCore
+import Store
+import Testing
+
+extension CLIIntegration {
+    @Suite("Pending stage pipeline")
+    struct PendingStageTests {
+        static func tags() -> TaskTagSets {
+            TaskTagSets(
+                provided: ComputedTagSet(
+                    tags: ["task:task:worker:noop"],
+                    audit: [TagAuditEntry(tag: "task:task:worker:noop", provenance: .system, outcome: .added)]),
+                required: ComputedTagSet(
+                    tags: ["worker:type:external"],
+                    audit: [
+                        TagAuditEntry(tag: "worker:type:external", provenance: .system, outcome: .added),
+                        TagAuditEntry(
+                            tag: "task:scope:debian", provenance: .workspace,
+                            outcome: .dropped(.provenanceNotAccepted(set: "task-required", accepted: [.system]))),
+                    ]))
+        }
+
+        @Test("requested → inputs-resolved → pending, each step a compare-and-set with its event; show reports provenance")
+        func fullPipeline() async throws {
+            try await CLITestDatabase.withSchema { pool, schema in
+                let (workspace, user) = try await RepositoryTests.setUp(pool)
+                let submitted = try await RepositoryTests.submit(pool, workspace: workspace.id, user: user.id)
+                let resolved = ResolvedPendingInputs(
+                    taskType: .worker, taskName: "noop", taskData: [:],
+                    lookupContext: LookupContext(workspaceID: workspace.id), pendingFieldValues: [:])
+                #expect(try await pool.withTransaction { conn in
+                    try await WorkRequestRepository.markInputsResolved(id: submitted.id, resolved: resolved, on: conn)
+                })
+                // A duplicate wr.unblocked finds the row past `requested`: nothing happens.
+                #expect(try await !pool.withTransaction { conn in
+                    try await WorkRequestRepository.markInputsResolved(id: submitted.id, resolved: resolved, on: conn)
+                })
+                let stored = try await pool.withConnection { conn in
+                    try await WorkRequestRepository.resolvedPendingInputs(id: submitted.id, on: conn)
+                }
+                #expect(stored == resolved)
+                let result = PendingTransitionResult(
+                    configuredTaskData: ["result": true], dynamicTaskData: ["task_input_fields": [:]], tags: Self.tags(),
+                    appliedConfigurationEntries: [], subjectContext: TaskConfigurationSubjectContext(subject: nil, context: nil),
+                    configurationCollectionID: nil)
+                #expect(try await pool.withTransaction { conn in
+                    try await WorkRequestRepository.markPendingConfigured(id: submitted.id, result: result, on: conn)
+                })
+                try await pool.withConnection { conn in
+                    let row = try await WorkRequestRepository.require(id: submitted.id, on: conn)
+                    #expect(row.workRequest.status == .pending && row.pendingStage == nil && row.workRequest.pendingAt != nil)
+                    #expect(row.workRequest.configuredTaskData == ["result": true])
+                    #expect(row.workRequest.schedulerTagsRequired == ["worker:type:external"])
+                }
+                // Failing the transition now is refused: the row is past the stage.
+                #expect(try await !pool.withTransaction { conn in
+                    try await WorkRequestRepository.failPendingTransition(
+                        id: submitted.id, expectedStage: .inputsResolved,
+                        error: WorkRequestPipelineError(code: .configureFailed, cause: .task("late")), on: conn)
+                })
+                let keys = try await RepositoryTests.outbox(pool).map(\.key)
+                #expect(keys == ["wr.unblocked", "wr.inputs-resolved", "wr.pending"])
+
+                let shown = try KilnBinary.succeed(["show", String(submitted.id)], schema: schema)
+                #expect(shown.contains("Status:       pending"))
+                #expect(shown.contains("  worker:type:external (system)"))
+                #expect(shown.contains("  task:scope:debian [required] (workspace): the task-required set accepts only system"))
+                let json = try #require(try KilnBinary.json(["show", String(submitted.id), "--json"], schema: schema) as? [String: Any])
+                let provided = try #require(json["scheduler_tags_provided"] as? [[String: Any]])
+                #expect(provided.first?["provenance"] as? String == "system")
+            }
+        }
+
+        @Test("A failed pending transition completes the work request with error and configure-failed")
+        func failedTransition() async throws {
+            try await CLITestDatabase.withSchema { pool, _ in
+                let (workspace, user) = try await RepositoryTests.setUp(pool)
+                let submitted = try await RepositoryTests.submit(pool, workspace: workspace.id, user: user.id)
+                let error = WorkRequestPipelineError(code: .configureFailed, cause: .task("no such suite"))
+                #expect(try await pool.withTransaction { conn in
+                    try await WorkRequestRepository.failPendingTransition(
+                        id: submitted.id, expectedStage: .requested, error: error, on: conn)
+                })
+                try await pool.withConnection { conn in
+                    let row = try await WorkRequestRepository.require(id: submitted.id, on: conn).workRequest
+                    #expect(row.status == .completed && row.result == .error)
+                    #expect(row.outputData?.errors == [WorkRequestError(message: error.message, code: "configure-failed")])
+                }
+                #expect(try await RepositoryTests.outbox(pool).map(\.key) == ["wr.unblocked", "wr.completed"])
+            }
+        }
+    }
+}
