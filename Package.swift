@@ -21,6 +21,7 @@ let package = Package(
         .library(name: "AMQP", targets: ["AMQP"]),
         .library(name: "KilnRuntime", targets: ["KilnRuntime"]),
         .executable(name: "kiln", targets: ["kiln"]),
+        .executable(name: "tag-computer", targets: ["tag-computer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
@@ -89,6 +90,15 @@ let package = Package(
             ],
             path: "Services/kiln", swiftSettings: strict),
 
+        // The tag-computer service: task configuration, task and worker tag sets with provenance, the tag audit.
+        .executableTarget(
+            name: "tag-computer",
+            dependencies: [
+                "KilnRuntime", "Store", "KilnCore", "KilnTasks", "ServiceKit", logging,
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            path: "Services/tag-computer", swiftSettings: strict),
+
         .testTarget(
             name: "KilnCoreTests", dependencies: ["KilnCore", "KilnTestSupport", propertyBased],
             path: "Tests/KilnCoreTests", swiftSettings: strict),
@@ -126,6 +136,11 @@ let package = Package(
         .testTarget(
             name: "CLITests", dependencies: ["Store", "KilnCore", "KilnTasks", "kiln", logging], path: "Tests/CLITests",
             swiftSettings: strict),
+        // The tag-computer executable as a real process against the real servers (own schema and vhost per test).
+        .testTarget(
+            name: "TagComputerTests",
+            dependencies: ["Store", "KilnCore", "KilnTasks", "KilnTestSupport", "AMQP", "KilnRuntime", "tag-computer", logging],
+            path: "Tests/TagComputerTests", swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -56,7 +56,10 @@ public struct PGConfiguration: Sendable, Hashable {
         guard connectTimeoutSeconds >= 1 else {
             throw PGError.invalidConfiguration("connectTimeoutSeconds must be at least 1, got \(connectTimeoutSeconds)")
         }
-        var options = ["-c TimeZone=UTC", "-c DateStyle=ISO,YMD", "-c client_min_messages=warning"]
+        // The `options` keyword below replaces the URL's own `?options=…` (e.g. `-csearch_path=…`, how a
+        // service is pointed at a test's schema), so the URL's come first and ours are added after them.
+        let urlOptions = URLComponents(string: url)?.queryItems?.filter { $0.name == "options" }.compactMap(\.value) ?? []
+        var options = urlOptions + ["-c TimeZone=UTC", "-c DateStyle=ISO,YMD", "-c client_min_messages=warning"]
         if let searchPath {
             for schema in searchPath where !PGIdentifier.isPlain(schema) {
                 throw PGError.invalidConfiguration(
