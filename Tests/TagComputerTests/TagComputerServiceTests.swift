@@ -219,6 +219,43 @@ struct TagComputerServiceTests {
         #expect(status == 0)
     }
 
+    @Test("two replicas and repeated doorbells: each work request is configured once, one wr.pending, one audit trail")
+    func replicas() async throws {
+        let status = try await TagComputerHarness.with { harness in
+            let replica = try await harness.startReplica()
+            let alice = try await TagComputerWorld.populate(harness.pool)
+            var ids: [Int] = []
+            for _ in 0..<4 { ids.append(try await TagComputerWorld.atInputsResolved(harness.pool, creator: alice)) }
+            // Extra doorbells with fresh message ids, as a sweep of another replica would send.
+            for id in ids {
+                for _ in 0..<2 {
+                    try await harness.publishToInbox(
+                        type: "wr.inputs-resolved", body: try MessageCodec.encode(KilnEvent(workRequestID: id)))
+                }
+            }
+            for id in ids { #expect(try await Self.settled(harness, id).workRequest.status == .pending) }
+            let pool = harness.pool
+            let expectedDeliveries = ids.count * 3
+            let allHandled = await eventually {
+                let handled = (harness.service.logLines() + replica.logLines()).filter {
+                    ["event handled", "duplicate event acknowledged without effect"].contains($0["msg"] as? String ?? "")
+                }
+                return handled.count >= expectedDeliveries
+            }
+            #expect(allHandled)
+            let pendingEvents = try await pool.query(
+                "SELECT (body->>'work_request_id')::bigint FROM outbox WHERE routing_key = 'wr.pending' ORDER BY 1"
+            ).rows.map { try $0.decode(Int.self, at: 0) }
+            #expect(pendingEvents == ids.sorted())
+            for id in ids {
+                let audit = try await TagComputerWorld.audit(pool, .workRequest(id))
+                #expect(audit.count == Self.example1Provided.count + Self.example1Required.count)
+            }
+            #expect(replica.terminate() == 0, "the replica exits 0 on SIGTERM")
+        }
+        #expect(status == 0)
+    }
+
     @Test("the sweep re-drives a work request whose wr.inputs-resolved was lost")
     func sweepRedrivesLostEvent() async throws {
         let status = try await TagComputerHarness.with(

@@ -16,6 +16,8 @@ struct TagComputerHarness: Sendable {
     let amqpURL: String
     let pool: PGPool
     let service: ServiceProcess
+    /// The environment the service was started with (a replica gets the same, with its own ops port).
+    let serviceEnvironment: [String: String]
 
     static let repositoryRoot = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -51,18 +53,20 @@ struct TagComputerHarness: Sendable {
         do {
             try await Migrator.migrate(pool, logger: logger)
             let amqpURL = try runScript(["vhost", vhost])
+            let serviceEnvironment = [
+                "KILN_AMQP_URL": amqpURL,
+                "KILN_POSTGRES_URL": postgresURL + "?options=-csearch_path%3D\(schema)",
+                "KILN_OPS_HOST": "127.0.0.1",
+                "KILN_STARTUP_TIMEOUT": "30s",
+                "KILN_LOG_LEVEL": "info",
+            ].merging(environment) { $1 }
             let started = try ServiceProcess.start(
                 executable: builtExecutable("tag-computer"),
-                environment: [
-                    "KILN_AMQP_URL": amqpURL,
-                    "KILN_POSTGRES_URL": postgresURL + "?options=-csearch_path%3D\(schema)",
-                    "KILN_OPS_PORT": String(Int.random(in: 20000...29999)),
-                    "KILN_OPS_HOST": "127.0.0.1",
-                    "KILN_STARTUP_TIMEOUT": "30s",
-                    "KILN_LOG_LEVEL": "info",
-                ].merging(environment) { $1 })
+                environment: serviceEnvironment.merging(["KILN_OPS_PORT": String(Int.random(in: 20000...29999))]) { $1 })
             service = started
-            let harness = TagComputerHarness(schema: schema, vhost: vhost, amqpURL: amqpURL, pool: pool, service: started)
+            let harness = TagComputerHarness(
+                schema: schema, vhost: vhost, amqpURL: amqpURL, pool: pool, service: started,
+                serviceEnvironment: serviceEnvironment)
             try await harness.waitUntilConsuming()
             try await body(harness)
             let status = started.terminate()
@@ -120,10 +124,29 @@ struct TagComputerHarness: Sendable {
 
     /// Waits for the service's "consuming events" log line.
     func waitUntilConsuming() async throws {
+        try await Self.waitUntilConsuming(service)
+    }
+
+    static func waitUntilConsuming(_ service: ServiceProcess) async throws {
         let consuming = await eventually(timeout: .seconds(60)) {
             service.logLines().contains { $0["msg"] as? String == "consuming events" }
         }
         guard consuming else { throw HarnessError("tag-computer did not start consuming: \(service.output())") }
+    }
+
+    /// Starts another replica of the service on the same schema and vhost and waits until it consumes;
+    /// the caller terminates it.
+    func startReplica() async throws -> ServiceProcess {
+        let replica = try ServiceProcess.start(
+            executable: Self.builtExecutable("tag-computer"),
+            environment: serviceEnvironment.merging(["KILN_OPS_PORT": String(Int.random(in: 30000...39999))]) { $1 })
+        do {
+            try await Self.waitUntilConsuming(replica)
+        } catch {
+            _ = replica.terminate()
+            throw error
+        }
+        return replica
     }
 
     /// A publisher on the test's vhost.
