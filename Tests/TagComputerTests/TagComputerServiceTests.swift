@@ -271,6 +271,24 @@ struct TagComputerServiceTests {
     }
 }
 
+/// Start-up refusal: a bad setting stops the real executable before it touches any server.
+@Suite("tag-computer configuration")
+struct TagComputerConfigurationTests {
+    @Test("a bad KILN_TAG_COMPUTER_STUCK_AFTER or KILN_FALLBACK_ARCHITECTURE exits 78 naming the variable")
+    func badSettings() async throws {
+        for (variable, value) in [("KILN_TAG_COMPUTER_STUCK_AFTER", "soon"), ("KILN_FALLBACK_ARCHITECTURE", "  ")] {
+            let service = try ServiceProcess.start(
+                executable: TagComputerHarness.builtExecutable("tag-computer"),
+                environment: [variable: value, "KILN_OPS_PORT": String(Int.random(in: 40000...49999))])
+            let exited = await eventually(timeout: .seconds(30)) { !service.isRunning }
+            #expect(exited)
+            #expect(service.terminate() == 78, "\(service.output())")
+            #expect(service.output().contains(variable), "\(service.output())")
+            try? FileManager.default.removeItem(at: service.outputURL)
+        }
+    }
+}
+
 /// The worker-tag compare-and-set on its own: a computation from metadata that changed since it was read
 /// is not stored.
 @Suite("tag-computer worker tag compare-and-set (real PostgreSQL)")

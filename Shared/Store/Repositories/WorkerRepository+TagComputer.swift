@@ -4,10 +4,15 @@ import KilnCore
 /// What the tag-computer reads of a worker to compute its tag sets (§6.5), and the version of that
 /// metadata its result may be stored against.
 public struct WorkerTagSnapshot: Hashable, Sendable {
+    /// The worker's id (the `worker.metadata` event's `worker_id`).
     public var id: Int
+    /// The worker's name, for logs.
     public var name: String
+    /// `worker_type`, which becomes the system-provenance `worker:type:` tag.
     public var workerType: WorkerType
+    /// The admin's metadata: trusted `provided_tags` / `required_tags`.
     public var staticMetadata: [String: JSONValue]
+    /// The worker's own report: untrusted `provided_tags`; its `required_tags` are ignored ([0.16]).
     public var dynamicMetadata: [String: JSONValue]
     /// Identifies the metadata version read: `dynamic_metadata_updated_at` (exact, as PostgreSQL prints it)
     /// plus a digest of the worker type and both metadata objects. Storing computed tags compares it, so a

@@ -234,6 +234,9 @@ final class ServiceProcess: Sendable {
         return ServiceProcess(process: process, outputURL: outputURL)
     }
 
+    /// Whether the process still runs.
+    var isRunning: Bool { process.withLock { $0.isRunning } }
+
     /// Everything the service printed so far.
     func output() -> String { (try? String(contentsOf: outputURL, encoding: .utf8)) ?? "" }
 
