@@ -252,6 +252,7 @@ struct TagComputerServiceTests {
                 #expect(audit.count == Self.example1Provided.count + Self.example1Required.count)
             }
             #expect(replica.terminate() == 0, "the replica exits 0 on SIGTERM")
+            try? FileManager.default.removeItem(at: replica.outputURL)
         }
         #expect(status == 0)
     }
