@@ -23,6 +23,7 @@ let package = Package(
         .executable(name: "kiln", targets: ["kiln"]),
         .executable(name: "kiln-worker", targets: ["kiln-worker"]),
         .executable(name: "scheduler", targets: ["scheduler"]),
+        .executable(name: "tag-computer", targets: ["tag-computer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
@@ -108,6 +109,15 @@ let package = Package(
             ],
             path: "Services/kiln-worker/Main", swiftSettings: strict),
 
+        // The tag-computer service: task configuration, task and worker tag sets with provenance, the tag audit.
+        .executableTarget(
+            name: "tag-computer",
+            dependencies: [
+                "KilnRuntime", "Store", "KilnCore", "KilnTasks", "ServiceKit", logging,
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            path: "Services/tag-computer", swiftSettings: strict),
+
         .testTarget(
             name: "KilnCoreTests", dependencies: ["KilnCore", "KilnTestSupport", propertyBased],
             path: "Tests/KilnCoreTests", swiftSettings: strict),
@@ -166,6 +176,11 @@ let package = Package(
         .testTarget(
             name: "SchedulerTests", dependencies: ["Store", "KilnCore", "scheduler", logging],
             path: "Tests/SchedulerTests", swiftSettings: strict),
+        // The tag-computer executable as a real process against the real servers (own schema and vhost per test).
+        .testTarget(
+            name: "TagComputerTests",
+            dependencies: ["Store", "KilnCore", "KilnTasks", "KilnTestSupport", "AMQP", "KilnRuntime", "tag-computer", logging],
+            path: "Tests/TagComputerTests", swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]
 )

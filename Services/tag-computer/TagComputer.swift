@@ -1,0 +1,58 @@
+import Foundation
+import KilnCore
+import KilnRuntime
+import KilnTasks
+import Logging
+import ServiceKit
+import Store
+
+/// `tag-computer`: task configuration and tag sets with provenance (ARCHITECTURE.md "Who owns what").
+///
+/// Consumes `wr.inputs-resolved` (configure the work request, freeze TP/TR, set it PENDING → `wr.pending`,
+/// or complete it with `configure-failed` → `wr.completed`) and `worker.metadata` (compute WP/WR →
+/// `worker.ready`). Sweeps re-drive work requests stuck at `inputs-resolved` and workers whose tags are
+/// older than their metadata. See deploy/docs/services/tag-computer.md.
+@main
+enum TagComputer {
+    static func main() async {
+        let runtime = await ServiceBootstrap.start(
+            service: KilnServiceName.tagComputer.rawValue, settings: TagComputerSettings.all)
+        let configuration = runtime.setting { try TagComputerConfiguration(environment: $0) }
+        let registry: TaskRegistry
+        do {
+            registry = try KilnTasks.registry()
+        } catch {
+            runtime.logger.critical("the task registry is inconsistent", metadata: ["error": "\(error)"])
+            exit(1)
+        }
+        let configurer = WorkRequestConfigurer(registry: registry, settings: configuration.inputSettings)
+        let tagger = WorkerTagger()
+        let consumer = runtime.eventConsumer(queues: KilnTopology.tagComputer) { context, conn in
+            switch context.routingKey {
+            case .workRequestInputsResolved: try await configurer.handle(context, on: conn)
+            case .workerMetadata: try await tagger.handle(context, on: conn)
+            default: throw EventRejected("tag-computer does not consume \(context.routingKey.rawValue)")
+            }
+        }
+        let pool = runtime.pool
+        let relay = runtime.relay
+        let stuckAfter = configuration.stuckAfter
+        let batch = configuration.sweepBatch
+        let stuckWorkRequests = runtime.sweeper(name: "stuck-inputs-resolved") {
+            let ids = try await pool.withTransaction { conn in
+                try await WorkRequestRepository.redriveStuckAtInputsResolved(
+                    stuckAfter: stuckAfter, limit: batch, on: conn)
+            }
+            if !ids.isEmpty { relay.wake() }
+            return ids.count
+        }
+        let staleWorkers = runtime.sweeper(name: "stale-worker-tags") {
+            let ids = try await pool.withTransaction { conn in
+                try await WorkerRepository.redriveStaleTags(stuckAfter: stuckAfter, limit: batch, on: conn)
+            }
+            if !ids.isEmpty { relay.wake() }
+            return ids.count
+        }
+        await runtime.run([consumer, stuckWorkRequests, staleWorkers])
+    }
+}

@@ -1,0 +1,39 @@
+import Foundation
+import KilnCore
+import ServiceKit
+
+/// The tag-computer's own settings (the runtime's are in `RuntimeSettings`), each with its default.
+enum TagComputerSettings {
+    /// §4.7: the build architecture of a task whose data names none, for re-resolving pending fields when
+    /// configuration changed a key they read. Must equal the lookup-resolver's value.
+    static let fallbackArchitecture = Setting(
+        "KILN_FALLBACK_ARCHITECTURE", default: InputResolutionSettings.defaultFallbackArchitecture,
+        help: "build architecture of tasks whose data names none (Debusine's DEBUSINE_FALLBACK_ARCHITECTURE)")
+    /// How long work may sit in the tag-computer's stage before a sweep re-drives it.
+    static let stuckAfter = Setting(
+        "KILN_TAG_COMPUTER_STUCK_AFTER", default: "60s",
+        help: "age after which a work request at inputs-resolved, or a worker whose tags are older than its "
+            + "metadata, is re-driven by the sweep, 1s to 1h")
+
+    static let all = [fallbackArchitecture, stuckAfter]
+}
+
+/// The checked values of ``TagComputerSettings``.
+struct TagComputerConfiguration: Sendable {
+    var inputSettings: InputResolutionSettings
+    var stuckAfter: Duration
+    /// At most this many items are re-driven per sweep and kind, so one sweep stays one short transaction.
+    var sweepBatch = 500
+
+    init(environment: EnvironmentReader) throws {
+        let architecture = try environment.string(TagComputerSettings.fallbackArchitecture)
+        do {
+            inputSettings = try InputResolutionSettings(fallbackArchitecture: architecture)
+        } catch {
+            throw ConfigurationError.invalid(
+                variable: TagComputerSettings.fallbackArchitecture.name, value: architecture,
+                expected: "a Debian architecture name such as amd64")
+        }
+        stuckAfter = try environment.duration(TagComputerSettings.stuckAfter, in: .seconds(1) ... .seconds(3600))
+    }
+}

@@ -1,0 +1,139 @@
+import Foundation
+import KilnCore
+import KilnRuntime
+import Logging
+import Metrics
+import Store
+
+/// `wr.inputs-resolved` → the tag-computer's stage of unblocking (§1.4 `mark_pending`, §4.9 step 3, §5,
+/// §6.6): subject/context, task configuration, the final task tag sets with provenance, frozen as the work
+/// request becomes PENDING.
+///
+/// Idempotent by compare-and-set: only a row still BLOCKED at `inputs-resolved` is touched, and the write
+/// (`markPendingConfigured` / `failPendingTransition`) repeats that condition, so a duplicate event, a
+/// sweep's re-drive or a second replica racing on the same row commits no second effect.
+struct WorkRequestConfigurer: Sendable {
+    let registry: TaskRegistry
+    let settings: InputResolutionSettings
+
+    /// What the pure pipeline decided for one work request.
+    enum Outcome: Sendable {
+        /// Configured: the result and, per set, who proposed each workspace-provenance tag.
+        case configured(PendingTransitionResult, contributors: [TagAuditSetKind: [String: String]])
+        /// Configuration failed for good (§8 scenario 13).
+        case failed(WorkRequestPipelineError)
+    }
+
+    func handle(_ context: EventContext, on conn: PGConnection) async throws {
+        guard let id = context.event.workRequestID else {
+            throw EventRejected("wr.inputs-resolved needs work_request_id")
+        }
+        guard let stored = try await WorkRequestRepository.load(id: id, on: conn) else {
+            throw EventRejected("work request \(id) does not exist")
+        }
+        guard stored.workRequest.status == .blocked, stored.pendingStage == .inputsResolved else {
+            Self.count("not_at_stage")
+            context.logger.info(
+                "work request is not at inputs-resolved: nothing to do", metadata: ["status": "\(stored.displayStatus)"])
+            return
+        }
+        let now = Date()
+        switch try await configure(stored, on: conn) {
+        case .configured(let result, let contributors):
+            // The state machine decides the transition (BLOCKED → PENDING); the compare-and-set stores it.
+            let pending = try stored.workRequest.markedPending(at: now)
+            guard
+                try await WorkRequestRepository.markPendingConfigured(
+                    id: id, result: result, at: pending.pendingAt ?? now, on: conn)
+            else { return lostRace(context) }
+            try await TagAuditRepository.attributeWorkspaceTags(workRequestID: id, contributors: contributors, on: conn)
+            Self.count("pending")
+            let dropped = result.tags.provided.dropped.count + result.tags.required.dropped.count
+            if dropped > 0 {
+                Counter(label: "kiln_tag_computer_tags_dropped_total", dimensions: [("subject", "wr")])
+                    .increment(by: dropped)
+            }
+            context.logger.info(
+                "work request configured and pending",
+                metadata: [
+                    "tags.provided": "\(result.tags.provided.tags.joined(separator: " "))",
+                    "tags.required": "\(result.tags.required.tags.joined(separator: " "))",
+                    "tags.dropped": "\(dropped)",
+                    "configuration.entries": "\(result.appliedConfigurationEntries.joined(separator: ", "))",
+                ])
+        case .failed(let error):
+            // Debusine marks it pending, then `record_configuration_error` completes it: the same path
+            // through the state machine, stored as one compare-and-set from BLOCKED/inputs-resolved.
+            let completed = try stored.workRequest.markedPending(at: now).markedCompleted(
+                result: .error, outputData: OutputData(errors: [error.workRequestError]), at: now)
+            guard
+                try await WorkRequestRepository.failPendingTransition(
+                    id: id, expectedStage: .inputsResolved, error: error, at: completed.completedAt ?? now, on: conn)
+            else { return lostRace(context) }
+            Self.count("configure_failed")
+            context.logger.notice(
+                "work request completed with error: configuration failed",
+                metadata: ["error": "\(error.message)", "code": "\(error.code.rawValue)"])
+        }
+    }
+
+    /// Runs `PendingTransition.configure` over the database (one session, inside the event's transaction).
+    ///
+    /// - Throws: database errors (retried by the consumer); configuration problems are an `Outcome`.
+    func configure(_ stored: StoredWorkRequest, on conn: PGConnection) async throws -> Outcome {
+        let id = stored.workRequest.id
+        let pending: ResolvedPendingInputs
+        do {
+            pending = try WorkRequestRepository.storedPendingInputs(of: stored)
+        } catch let error as RepositoryError {
+            return .failed(WorkRequestPipelineError(code: .configureFailed, cause: .task("\(error)")))
+        }
+        if stored.workRequest.taskType == .internal {
+            // Debusine neither configures nor tags Internal tasks (§1.4); Kiln still stores configured data
+            // so every PENDING row has it (schema.md, migration 2).
+            return .configured(
+                PendingTransitionResult(
+                    configuredTaskData: pending.taskData,
+                    dynamicTaskData: [ResolvedInputs.dynamicDataKey: .object(pending.pendingFieldValues)],
+                    tags: TaskTagSets(
+                        provided: ComputedTagSet(tags: [], audit: []), required: ComputedTagSet(tags: [], audit: [])),
+                    appliedConfigurationEntries: [],
+                    subjectContext: TaskConfigurationSubjectContext(subject: nil, context: nil),
+                    configurationCollectionID: nil),
+                contributors: [:])
+        }
+        let tagContext = try await WorkRequestRepository.tagContext(id: id, on: conn)
+        let registry = self.registry
+        let settings = self.settings
+        return try await conn.withSynchronousAccess { session in
+            let recorder = StoreFailureRecorder(PGLookupStore(session))
+            let lookups = LookupResolver(store: recorder)
+            do {
+                let result = try PendingTransition.configure(
+                    pending, registry: registry, workRequest: tagContext, lookups: lookups, settings: settings)
+                var items: [TaskConfigurationItem] = []
+                if let collectionID = result.configurationCollectionID {
+                    items = try TaskConfigurationEntries.load(
+                        collectionID: collectionID, lookups: lookups, context: pending.lookupContext)
+                }
+                return Outcome.configured(
+                    result, contributors: ConfigurationAttribution.contributors(result: result, items: items))
+            } catch {
+                // A database failure surfaces as a lookup failure inside the pipeline; it is not the work
+                // request's fault, so it is retried instead of completing the work request with an error.
+                if let databaseError = recorder.databaseError { throw databaseError }
+                if let pipelineError = error as? WorkRequestPipelineError { return Outcome.failed(pipelineError) }
+                throw error
+            }
+        }
+    }
+
+    private func lostRace(_ context: EventContext) {
+        Self.count("not_at_stage")
+        context.logger.info("work request left inputs-resolved meanwhile: nothing written")
+    }
+
+    static func count(_ outcome: String) {
+        Counter(label: "kiln_tag_computer_work_requests_total", dimensions: [("outcome", outcome)]).increment()
+    }
+}

@@ -1,0 +1,102 @@
+import Foundation
+import KilnCore
+
+/// What the tag-computer reads and re-drives around the `inputs-resolved` stage, next to the shared
+/// compare-and-set steps of `WorkRequestRepository+PendingStage.swift`.
+extension WorkRequestRepository {
+    /// The facts behind a work request's system task-provided tags (§6.2): the scope and workspace it runs
+    /// in, and every group its creator belongs to (scope-level and workspace-level, as "each group the
+    /// creator belongs to" in §6.2 says), ordered so the derived tags and audit trail are reproducible.
+    ///
+    /// - Throws: `RepositoryError.notFound` when the work request does not exist.
+    public static func tagContext(id: Int, on conn: PGConnection) async throws -> WorkRequestTagContext {
+        guard
+            let row = try await conn.query(
+                """
+                SELECT s.name, ws.name, w.created_by_id FROM work_requests w
+                  JOIN workspaces ws ON ws.id = w.workspace_id JOIN scopes s ON s.id = ws.scope_id
+                 WHERE w.id = $1
+                """, id
+            ).first
+        else { throw RepositoryError.notFound(kind: "work request", key: String(id)) }
+        let scope = try row.decode(String.self, at: 0)
+        let workspace = try row.decode(String.self, at: 1)
+        guard let creator = try row.decode(Int?.self, at: 2) else {
+            // A creator deleted since (ON DELETE SET NULL) belongs to no group.
+            return WorkRequestTagContext(scope: scope, workspace: workspace)
+        }
+        let groups = try await conn.query(
+            """
+            SELECT gs.name, gw.name, g.name FROM group_members m
+              JOIN groups g ON g.id = m.group_id JOIN scopes gs ON gs.id = g.scope_id
+              LEFT JOIN workspaces gw ON gw.id = g.workspace_id
+             WHERE m.user_id = $1
+             ORDER BY gs.name, gw.name NULLS FIRST, g.name
+            """, creator
+        ).rows.map { row in
+            WorkRequestTagContext.CreatorGroup(
+                scope: try row.decode(String.self, at: 0), workspace: try row.decode(String?.self, at: 1),
+                name: try row.decode(String.self, at: 2))
+        }
+        return WorkRequestTagContext(scope: scope, workspace: workspace, creatorGroups: groups)
+    }
+
+    /// The lookup-resolver's intermediate record as stored in `dynamic_task_data` of a row at
+    /// `inputs-resolved`.
+    ///
+    /// `markInputsResolved` stores the `ResolvedPendingInputs` JSON as the whole column; an earlier
+    /// agreement between the services kept it under the key `pending_inputs` instead. Both are read, so a
+    /// row written either way is configured.
+    ///
+    /// - Throws: `RepositoryError.invalid` naming the work request when the column holds neither form.
+    public static func storedPendingInputs(
+        of workRequest: StoredWorkRequest
+    ) throws -> ResolvedPendingInputs {
+        let id = workRequest.workRequest.id
+        guard let stored = workRequest.workRequest.dynamicTaskData, !stored.isNull else {
+            throw RepositoryError.invalid(
+                "work request \(id) is at inputs-resolved but its dynamic_task_data holds no resolved pending inputs")
+        }
+        let record = stored.objectValue?[pendingInputsKey] ?? stored
+        do {
+            return try record.decode(ResolvedPendingInputs.self)
+        } catch {
+            throw RepositoryError.invalid(
+                "the resolved pending inputs stored for work request \(id) are unreadable: \(error)")
+        }
+    }
+
+    /// The key under which `dynamic_task_data` may hold the resolved pending inputs (see
+    /// ``storedPendingInputs(of:)``).
+    public static let pendingInputsKey = "pending_inputs"
+
+    /// Re-drive for the tag-computer's sweep: work requests left at `inputs-resolved` for longer than
+    /// `stuckAfter` get a fresh `wr.inputs-resolved` (a lost message delays work, never loses it).
+    ///
+    /// Each returned row's `updated_at` is touched in the same statement, so the next sweep (of this or
+    /// another replica: `SKIP LOCKED`) waits another `stuckAfter` before re-driving it again instead of
+    /// piling duplicates into a slow inbox. Must run inside a transaction.
+    ///
+    /// - Returns: the re-driven work request ids.
+    public static func redriveStuckAtInputsResolved(
+        stuckAfter: Duration, limit: Int, on conn: PGConnection
+    ) async throws -> [Int] {
+        guard await conn.isInTransaction else {
+            throw PGError.notInTransaction(operation: "redriveStuckAtInputsResolved")
+        }
+        let ids = try await conn.query(
+            """
+            UPDATE work_requests SET updated_at = now()
+             WHERE id IN (SELECT id FROM work_requests
+                           WHERE status = 'blocked' AND pending_stage = 'inputs-resolved'
+                             AND updated_at < now() - make_interval(secs => $1)
+                           ORDER BY updated_at LIMIT $2 FOR UPDATE SKIP LOCKED)
+            RETURNING id
+            """, Double(stuckAfter.components.seconds), limit
+        ).rows.map { try $0.decode(Int.self, at: 0) }
+        for id in ids {
+            try await EventOutbox.enqueue(.workRequestInputsResolved, KilnEvent(workRequestID: id), on: conn)
+        }
+        return ids.sorted()
+    }
+}
