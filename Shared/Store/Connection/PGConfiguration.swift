@@ -56,7 +56,9 @@ public struct PGConfiguration: Sendable, Hashable {
         guard connectTimeoutSeconds >= 1 else {
             throw PGError.invalidConfiguration("connectTimeoutSeconds must be at least 1, got \(connectTimeoutSeconds)")
         }
-        var options = ["-c TimeZone=UTC", "-c DateStyle=ISO,YMD", "-c client_min_messages=warning"]
+        // The URL's own `options` (e.g. `?options=-csearch_path%3Dkiln_test_1`, how a test points a service
+        // at its schema) come first: the `options` keyword below would otherwise replace them.
+        var options = Self.optionsInURL(url) + ["-c TimeZone=UTC", "-c DateStyle=ISO,YMD", "-c client_min_messages=warning"]
         if let searchPath {
             for schema in searchPath where !PGIdentifier.isPlain(schema) {
                 throw PGError.invalidConfiguration(
@@ -88,6 +90,16 @@ public struct PGConfiguration: Sendable, Hashable {
             ("keepalives_interval", "5"),
             ("keepalives_count", "3"),
         ]
+    }
+}
+
+extension PGConfiguration {
+    /// The `options` query parameter of a URL-form connection string, percent-decoded, if any.
+    static func optionsInURL(_ url: String) -> [String] {
+        guard let value = URLComponents(string: url)?.queryItems?.first(where: { $0.name == "options" })?.value,
+            !value.isEmpty
+        else { return [] }
+        return [value]
     }
 }
 
