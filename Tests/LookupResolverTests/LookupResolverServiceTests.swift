@@ -276,6 +276,44 @@ struct LookupResolverServiceTests {
         }
     }
 
+    @Test("two replicas on one inbox: every work request resolved once, one wr.inputs-resolved each")
+    func replicasApplyEachEventOnce() async throws {
+        try await withService { harness, fixture, first in
+            let second = try harness.start()
+            try await harness.waitUntil("the second replica to consume") {
+                second.logged("consuming events") && second.logged("serving lookups")
+            }
+            var ids: [Int] = []
+            for _ in 0..<6 { ids.append(try await fixture.submit("sbuild", ResolverFixture.sbuildData)) }
+            // The same events once more under new message ids, so both replicas race on the same rows.
+            let publisher = AMQPPublisher(configuration: harness.amqp)
+            defer { Task { await publisher.close() } }
+            for id in ids {
+                try await publisher.publish(
+                    OutgoingMessage(
+                        exchange: KilnTopology.eventsExchange, routingKey: RoutingKey.workRequestUnblocked.rawValue,
+                        body: try MessageCodec.encode(KilnEvent(workRequestID: id)),
+                        properties: MessageProperties(type: RoutingKey.workRequestUnblocked.rawValue)))
+            }
+            try await harness.waitUntil("every work request resolved and every event handled") {
+                var resolved = true
+                for id in ids where try await fixture.load(id).pendingStage != .inputsResolved { resolved = false }
+                let handled = try await fixture.pool.query(
+                    "SELECT count(*) FROM inbox WHERE consumer = 'lookup-resolver'"
+                ).first?.decode(Int.self, at: 0)
+                return resolved && handled == 2 * ids.count
+            }
+            let announced = try await fixture.outbox(.workRequestInputsResolved).compactMap {
+                $0.value(atPath: "work_request_id")
+            }
+            #expect(announced.count == ids.count)
+            #expect(Set(announced) == Set(ids.map { JSONValue.int($0) }))
+            let status = try await second.terminate()
+            #expect(status == 0, "second replica's exit status; log:\n\(second.logText)")
+            #expect(first.process.isRunning)
+        }
+    }
+
     @Test("a bad setting stops the service at start with a message naming the variable")
     func badSettingStopsTheService() async throws {
         try await ServiceHarness.with(executable: Self.service) { harness in
