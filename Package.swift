@@ -24,6 +24,7 @@ let package = Package(
         .executable(name: "kiln-worker", targets: ["kiln-worker"]),
         .executable(name: "scheduler", targets: ["scheduler"]),
         .executable(name: "tag-computer", targets: ["tag-computer"]),
+        .executable(name: "lookup-resolver", targets: ["lookup-resolver"]),
     ],
     dependencies: [
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
@@ -118,6 +119,17 @@ let package = Package(
             ],
             path: "Services/tag-computer", swiftSettings: strict),
 
+        // The lookup-resolver: Stage.pending inputs on wr.unblocked, Stage.running inputs and dynamic data on
+        // wr.assigned, the lookup RPC, and the sweeps re-driving work stuck in its stage.
+        .executableTarget(
+            name: "lookup-resolver",
+            dependencies: [
+                "KilnRuntime", "Store", "KilnCore", "KilnTasks", "ServiceKit", "AMQP", logging,
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Services/lookup-resolver", swiftSettings: strict),
+
         .testTarget(
             name: "KilnCoreTests", dependencies: ["KilnCore", "KilnTestSupport", propertyBased],
             path: "Tests/KilnCoreTests", swiftSettings: strict),
@@ -181,6 +193,13 @@ let package = Package(
             name: "TagComputerTests",
             dependencies: ["Store", "KilnCore", "KilnTasks", "KilnTestSupport", "AMQP", "KilnRuntime", "tag-computer", logging],
             path: "Tests/TagComputerTests", swiftSettings: strict),
+        // The lookup-resolver run as a real process against the real servers (a fresh schema and vhost per test).
+        .testTarget(
+            name: "LookupResolverTests",
+            dependencies: [
+                "lookup-resolver", "Store", "KilnCore", "KilnTasks", "KilnTestSupport", "KilnRuntime", "AMQP", logging,
+            ],
+            path: "Tests/LookupResolverTests", swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,44 @@
+import Foundation
+import KilnCore
+import KilnRuntime
+import KilnTasks
+import ServiceKit
+
+/// The lookup-resolver (deploy/docs/services/lookup-resolver.md):
+///
+/// - `wr.unblocked` → resolves the `Stage.pending` input fields (`PendingTransition.resolvePendingInputs`),
+///   stores them and moves the work request to pending stage `inputs-resolved` (`wr.inputs-resolved`);
+/// - `wr.assigned` → resolves `Stage.running` fields from the configured task data and calls
+///   `computeDynamicData()` (`WorkRequestAssignment.computeDynamicData`), then `wr.dispatch`;
+/// - a failure of either completes the work request with `error` (`configure-failed` /
+///   `dynamic-data-failed`);
+/// - `lookup-resolver.rpc` answers `kiln lookup`;
+/// - two sweeps re-drive work stuck in its stage.
+@main
+enum LookupResolverService {
+    static func main() async {
+        let service = KilnServiceName.lookupResolver.rawValue
+        let runtime = await ServiceBootstrap.start(service: service, settings: LookupResolverSettings.all)
+        let configuration = runtime.setting { try LookupResolverConfiguration(environment: $0) }
+        let registry: TaskRegistry
+        do {
+            registry = try KilnTasks.registry()
+        } catch {
+            runtime.logger.critical("cannot build the task registry", metadata: ["error": "\(error)"])
+            exit(1)
+        }
+        let handler = ResolverEventHandler(
+            pipelines: ResolverPipelines(registry: registry, settings: configuration.inputSettings))
+        let consumer = runtime.eventConsumer(queues: KilnTopology.lookupResolver) { context, conn in
+            try await handler.handle(context, conn)
+        }
+        let rpc = LookupRPCServer(
+            amqp: runtime.configuration.amqp, responder: LookupRPCResponder(pool: runtime.pool),
+            publisher: runtime.publisher, concurrency: runtime.configuration.concurrency, logger: runtime.logger)
+        await runtime.run([
+            consumer, rpc,
+            ResolverSweeps.stuckUnblocking(runtime: runtime, configuration: configuration),
+            ResolverSweeps.awaitingDynamicData(runtime: runtime, configuration: configuration),
+        ])
+    }
+}

@@ -1,0 +1,73 @@
+import KilnCore
+import Store
+
+/// The two pipeline steps this service owns (§4.9 steps 2 and 5), each run as one synchronous lookup walk
+/// on the handler's own connection (inside its transaction), so the lookups see the same database state
+/// the compare-and-set will be judged against.
+///
+/// Each returns the pipeline's own failure as a value (the work request must be completed with it) and
+/// throws only what should be retried: database errors, including those met while looking up.
+struct ResolverPipelines: Sendable {
+    let registry: TaskRegistry
+    let settings: InputResolutionSettings
+
+    /// `PendingTransition.resolvePendingInputs`: the `Stage.pending` fields of the submitted task data.
+    ///
+    /// Internal tasks are neither configured nor tagged by Debusine (§1.4) and have no input fields, so
+    /// they pass with no values rather than failing on a registry they may not be part of.
+    func resolvePendingInputs(
+        of workRequest: WorkRequest, context: LookupContext, on conn: PGConnection
+    ) async throws -> Result<ResolvedPendingInputs, WorkRequestPipelineError> {
+        if workRequest.taskType == .internal {
+            return .success(
+                ResolvedPendingInputs(
+                    taskType: workRequest.taskType, taskName: workRequest.taskName, taskData: workRequest.taskData,
+                    lookupContext: context, pendingFieldValues: [:]))
+        }
+        let registry = self.registry
+        let settings = self.settings
+        return try await conn.withSynchronousAccess { session in
+            let store = FaultRecordingLookupStore(PGLookupStore(session))
+            do throws(WorkRequestPipelineError) {
+                return .success(
+                    try PendingTransition.resolvePendingInputs(
+                        registry: registry, taskType: workRequest.taskType, taskName: workRequest.taskName,
+                        taskData: workRequest.taskData, lookups: LookupResolver(store: store), context: context,
+                        settings: settings))
+            } catch {
+                if let fault = store.fault { throw fault }
+                return .failure(error)
+            }
+        }
+    }
+
+    /// `WorkRequestAssignment.computeDynamicData`: `Stage.running` fields from the CONFIGURED task data,
+    /// then `computeDynamicData()`.
+    func computeDynamicData(
+        of workRequest: WorkRequest, context: LookupContext, on conn: PGConnection
+    ) async throws -> Result<TaskDynamicData, WorkRequestPipelineError> {
+        guard let configured = workRequest.configuredTaskData else {
+            // [0.16] guarantees configured task data for every PENDING work request; without it there is
+            // nothing to compute from, which no retry will change.
+            return .failure(
+                WorkRequestPipelineError(
+                    code: .dynamicDataFailed,
+                    cause: .task("work request \(workRequest.id) has no configured task data")))
+        }
+        let registry = self.registry
+        let settings = self.settings
+        return try await conn.withSynchronousAccess { session in
+            let store = FaultRecordingLookupStore(PGLookupStore(session))
+            do throws(WorkRequestPipelineError) {
+                return .success(
+                    try WorkRequestAssignment.computeDynamicData(
+                        registry: registry, taskType: workRequest.taskType, taskName: workRequest.taskName,
+                        configuredTaskData: configured, lookups: LookupResolver(store: store), context: context,
+                        settings: settings))
+            } catch {
+                if let fault = store.fault { throw fault }
+                return .failure(error)
+            }
+        }
+    }
+}

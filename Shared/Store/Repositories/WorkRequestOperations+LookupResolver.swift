@@ -1,0 +1,36 @@
+import Foundation
+import KilnCore
+
+extension WorkRequestOperations {
+    /// Completes a work request with result `error` and `output_data.errors = [error]` because a pipeline
+    /// stage failed for it (§1.4 `record_configuration_error`, §8 scenarios 13 and 14), cascading to its
+    /// reverse dependencies (§1.5) in the caller's transaction.
+    ///
+    /// A work request still being unblocked (stored BLOCKED with a pending stage) is PENDING in Debusine's
+    /// terms when configuration fails, so it is marked pending first and then completed: the core's state
+    /// machine only completes PENDING or RUNNING work requests. The write is a compare-and-set against the
+    /// row as read here (status, worker, epoch and pending stage); `WorkRequestRepository.apply` enqueues
+    /// `wr.completed` (and `wr.unblocked`/`wr.aborted` for the dependants it changes) and drops the lease
+    /// and work-request tokens.
+    ///
+    /// - Throws: `RepositoryError.notFound`; `StatusChangeError` when the work request cannot be completed
+    ///   (already terminated); `RepositoryError.concurrentUpdate` when another writer changed a row
+    ///   meanwhile (the caller's transaction rolls back and may be retried).
+    public static func completeWithPipelineError(
+        _ id: Int, error: WorkRequestError, at now: Date = Date(), on conn: PGConnection
+    ) async throws -> DependencyOutcome {
+        guard await conn.isInTransaction else {
+            throw PGError.notInTransaction(operation: "WorkRequestOperations.completeWithPipelineError")
+        }
+        _ = try await WorkRequestRepository.require(id: id, on: conn)
+        let (graph, stages) = try await loadGraph(around: [id], on: conn)
+        let current = try graph.require(id)
+        let unblocking = current.status == .blocked ? try current.markedPending(at: now) : current
+        let completed = try unblocking.markedCompleted(
+            result: .error, outputData: OutputData(errors: [error]), at: now)
+        let cascade = try graph.replacing(completed).applyingTermination(of: id, at: now)
+        try await WorkRequestRepository.apply(
+            [WorkRequestEdit(before: current, after: completed)] + cascade.edits, stages: stages, on: conn)
+        return cascade
+    }
+}

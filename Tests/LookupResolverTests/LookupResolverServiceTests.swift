@@ -1,0 +1,326 @@
+import AMQP
+import Foundation
+import KilnCore
+import KilnRuntime
+import KilnTestSupport
+import Store
+import Synchronization
+import Testing
+
+/// The `lookup-resolver` executable as a real process against the real PostgreSQL and RabbitMQ: each test
+/// has its own schema and vhost, writes work requests as `kiln submit` does, and lets the service's own
+/// outbox relay deliver the events. Serialized: each test runs a service process, and the machine's two
+/// cores are shared.
+@Suite("lookup-resolver service (real process, real servers)", .serialized, .timeLimit(.minutes(3)))
+struct LookupResolverServiceTests {
+    static let service = "lookup-resolver"
+
+    /// Runs `body` with a fixture-filled world and one started replica, and checks that SIGTERM stops it
+    /// with status 0.
+    func withService(
+        environment: [String: String] = [:], beforeStart: (ResolverFixture) async throws -> Void = { _ in },
+        _ body: (ServiceHarness, ResolverFixture, ServiceProcess) async throws -> Void
+    ) async throws {
+        try await ServiceHarness.with(executable: Self.service) { harness in
+            let fixture = try await ResolverFixture.populate(harness.pool)
+            try await beforeStart(fixture)
+            let replica = try harness.start(environment: environment)
+            do {
+                try await harness.waitUntil("the service to consume", timeout: .seconds(40)) {
+                    replica.logged("consuming events") && replica.logged("serving lookups")
+                }
+                try await body(harness, fixture, replica)
+            } catch {
+                Issue.record("service log:\n\(replica.logText)")
+                throw error
+            }
+            let status = try await replica.terminate()
+            #expect(status == 0, "exit status after SIGTERM; log:\n\(replica.logText)")
+        }
+    }
+
+    @Test("wr.unblocked: Stage.pending inputs resolved, stored, pending stage inputs-resolved, wr.inputs-resolved")
+    func unblockedResolvesPendingInputs() async throws {
+        try await withService { harness, fixture, _ in
+            let id = try await fixture.submit("sbuild", ResolverFixture.sbuildData)
+            try await harness.waitUntil("pending stage inputs-resolved") {
+                try await fixture.load(id).pendingStage == .inputsResolved
+            }
+            let stored = try await fixture.load(id)
+            #expect(stored.workRequest.status == .blocked)
+            let saved = try #require(stored.workRequest.dynamicTaskData).decode(ResolvedPendingInputs.self)
+            #expect(saved == (try fixture.expectedPendingInputs("sbuild", ResolverFixture.sbuildData)))
+            #expect(saved.pendingFieldValues["environment"]?.value(atPath: "artifact_id") == 3)
+            #expect(try await fixture.outbox(.workRequestInputsResolved) == [["schema_version": 1, "work_request_id": .int(id)]])
+        }
+    }
+
+    @Test("§8 scenario 13 shape: a missing artifact completes the work request error/configure-failed; dependants abort")
+    func missingArtifactFailsConfiguration() async throws {
+        let data: JSONValue = ["input": ["source_artifact": 999], "environment": "debian/match:codename=sid"]
+        try await withService { harness, fixture, _ in
+            let failing = try await fixture.submit("sbuild", data)
+            let dependant = try await fixture.submit("noop", [:], dependsOn: [failing])
+            try await harness.waitUntil("the work request to complete") {
+                try await fixture.load(failing).workRequest.status == .completed
+            }
+            let completed = try await fixture.load(failing).workRequest
+            #expect(completed.result == .error)
+            #expect(completed.pendingAt != nil)
+            let expected = try #require(throws: WorkRequestPipelineError.self) {
+                try fixture.expectedPendingInputs("sbuild", data)
+            }
+            #expect(expected.message.hasPrefix("Failed to configure: '999@artifacts' does not exist or is hidden"))
+            #expect(
+                completed.outputData?.errors
+                    == [WorkRequestError(message: expected.message, code: "configure-failed")])
+            #expect(try await fixture.load(failing).pendingStage == nil)
+            #expect(try await fixture.outbox(.workRequestCompleted) == [["schema_version": 1, "work_request_id": .int(failing)]])
+            #expect(try await fixture.outbox(.workRequestInputsResolved).isEmpty)
+            // An `error` result is not tolerated (§1.5): the blocked dependant is aborted by the cascade.
+            #expect(try await fixture.load(dependant).workRequest.status == .aborted)
+            #expect(try await fixture.outbox(.workRequestAborted).contains { $0.value(atPath: "work_request_id") == .int(dependant) })
+        }
+    }
+
+    @Test("wr.assigned: Stage.running inputs and computeDynamicData() stored for the epoch, then wr.dispatch")
+    func assignedComputesDynamicData() async throws {
+        try await withService { harness, fixture, _ in
+            let id = try await fixture.submit("sbuild", ResolverFixture.sbuildData)
+            try await harness.waitUntil("pending stage inputs-resolved") {
+                try await fixture.load(id).pendingStage == .inputsResolved
+            }
+            let worker = try await fixture.worker()
+            let epoch = try await fixture.assign(id, to: worker)
+            try await harness.waitUntil("dynamic data for the epoch") { try await fixture.dynamicDataEpoch(id) == epoch }
+            let stored = try await fixture.load(id).workRequest
+            #expect(stored.status == .pending)
+            #expect(stored.dynamicTaskData == (try fixture.expectedDynamicData("sbuild", ResolverFixture.sbuildData)))
+            #expect(stored.dynamicTaskData?.value(atPath: "task_input_fields.environment.artifact_id") == 3)
+            #expect(
+                try await fixture.outbox(.workRequestDispatch)
+                    == [["schema_version": 1, "work_request_id": .int(id), "worker_id": .int(worker), "epoch": .int(epoch)]])
+        }
+    }
+
+    @Test("§8 scenario 14: the artifact is gone at assignment → error/dynamic-data-failed, wr.completed, no dispatch")
+    func scenario14() async throws {
+        try await withService { harness, fixture, _ in
+            let id = try await fixture.submit("sbuild", ResolverFixture.sbuildData)
+            try await harness.waitUntil("pending stage inputs-resolved") {
+                try await fixture.load(id).pendingStage == .inputsResolved
+            }
+            try await fixture.pool.withTransaction { conn in
+                try await conn.execute("DELETE FROM collection_items WHERE artifact_id = $1", TaskFixture.Artifact.helloSource)
+                try await conn.execute("DELETE FROM artifacts WHERE id = $1", TaskFixture.Artifact.helloSource)
+            }
+            let worker = try await fixture.worker()
+            try await fixture.assign(id, to: worker)
+            try await harness.waitUntil("the work request to complete") {
+                try await fixture.load(id).workRequest.status == .completed
+            }
+            let completed = try await fixture.load(id).workRequest
+            #expect(completed.result == .error)
+            #expect(
+                completed.outputData?.errors == [
+                    WorkRequestError(
+                        message: "Failed to compute dynamic data: '1@artifacts' does not exist or is hidden "
+                            + "(while resolving input field 'input_source_artifact')",
+                        code: "dynamic-data-failed")
+                ])
+            #expect(try await fixture.outbox(.workRequestCompleted) == [["schema_version": 1, "work_request_id": .int(id)]])
+            #expect(try await fixture.outbox(.workRequestDispatch).isEmpty)
+        }
+    }
+
+    @Test("a duplicate wr.unblocked (same or new message id) has no second effect")
+    func duplicateUnblockedHasNoEffect() async throws {
+        try await withService { harness, fixture, replica in
+            let id = try await fixture.submit("sbuild", ResolverFixture.sbuildData)
+            try await harness.waitUntil("pending stage inputs-resolved") {
+                try await fixture.load(id).pendingStage == .inputsResolved
+            }
+            let original = try #require(
+                try await fixture.pool.query(
+                    "SELECT message_id::text FROM outbox WHERE routing_key = 'wr.unblocked'"
+                ).first?.decode(String.self, at: 0))
+            let before = try await fixture.load(id)
+            let publisher = AMQPPublisher(configuration: harness.amqp)
+            defer { Task { await publisher.close() } }
+            let fresh = UUID().uuidString.lowercased()
+            for messageID in [original, fresh] {
+                try await publisher.publish(
+                    OutgoingMessage(
+                        exchange: KilnTopology.eventsExchange, routingKey: RoutingKey.workRequestUnblocked.rawValue,
+                        body: try MessageCodec.encode(KilnEvent(workRequestID: id)),
+                        properties: MessageProperties(messageID: messageID, type: RoutingKey.workRequestUnblocked.rawValue)))
+            }
+            try await harness.waitUntil("both deliveries to be handled") {
+                let duplicateSeen = replica.logged("duplicate event acknowledged without effect") {
+                    $0["msg.id"] as? String == original
+                }
+                return try await fixture.inboxHas(fresh) && duplicateSeen
+            }
+            #expect(replica.logged("nothing to do") { $0["msg.id"] as? String == fresh })
+            #expect(try await fixture.outbox(.workRequestInputsResolved).count == 1)
+            let after = try await fixture.load(id)
+            #expect(after.updatedAt == before.updatedAt)
+            #expect(after.workRequest == before.workRequest)
+        }
+    }
+
+    @Test("a malformed message lands in lookup-resolver.dead with x-kiln-reason; the service keeps going")
+    func malformedMessageIsDeadLettered() async throws {
+        try await withService { harness, fixture, _ in
+            let publisher = AMQPPublisher(configuration: harness.amqp)
+            defer { Task { await publisher.close() } }
+            try await publisher.publish(
+                OutgoingMessage(
+                    exchange: "", routingKey: KilnTopology.lookupResolver.inbox, text: "{not json",
+                    properties: MessageProperties(type: RoutingKey.workRequestUnblocked.rawValue)))
+            let dead = Mutex<[Delivery]>([])
+            let consumer = AMQPConsumer(configuration: harness.amqp)
+            try await consumer.addConsumer(queue: KilnTopology.lookupResolver.dead, prefetch: 10) { delivery in
+                dead.withLock { $0.append(delivery) }
+                delivery.ack()
+            }
+            let consuming = Task { try await consumer.run() }
+            defer { consuming.cancel() }
+            try await harness.waitUntil("the dead-lettered message") { dead.withLock { !$0.isEmpty } }
+            let message = try #require(dead.withLock { $0.first })
+            #expect(message.text == "{not json")
+            let reason = try #require(message.properties.headers["x-kiln-reason"]?.stringValue)
+            #expect(reason.contains("undecodable KilnEvent"), "x-kiln-reason: \(reason)")
+            #expect(message.properties.headers["x-kiln-service"]?.stringValue == "lookup-resolver")
+            // Still working afterwards.
+            let id = try await fixture.submit("sbuild", ResolverFixture.sbuildData)
+            try await harness.waitUntil("pending stage inputs-resolved") {
+                try await fixture.load(id).pendingStage == .inputsResolved
+            }
+        }
+    }
+
+    @Test("lookup RPC: found, not-found and invalid requests all get a reply with the correlation id")
+    func lookupRPC() async throws {
+        try await withService { harness, _, _ in
+            let client = AMQPRequestReplyClient(configuration: harness.amqp)
+            func call(_ body: [UInt8]) async throws -> LookupReply {
+                let reply = try await client.call(
+                    OutgoingMessage(exchange: "", routingKey: KilnTopology.lookupRPCQueue, body: body),
+                    timeout: .seconds(20))
+                return try MessageCodec.decode(LookupReply.self, from: reply.body)
+            }
+            func request(_ lookup: JSONValue, expect: LookupExpectType, workspace: String = "debian/developers",
+                         multiple: Bool = false) throws -> [UInt8] {
+                try MessageCodec.encode(
+                    LookupRequest(lookup: lookup, expectType: expect, workspace: workspace, user: "alice", multiple: multiple))
+            }
+
+            let found = try await call(try request("sid@debian:suite/name:hello_1.0-1", expect: .artifact))
+            #expect(found.errorKind == nil, "\(found)")
+            #expect(found.results.map { $0.artifact?.id } == [TaskFixture.Artifact.helloSource])
+
+            let byID = try await call(try request(["1@artifacts", "2@artifacts"], expect: .artifact, multiple: true))
+            #expect(byID.results.compactMap { $0.artifact?.id } == [1, 2])
+
+            let missing = try await call(try request("999@artifacts", expect: .artifact))
+            #expect(missing.failure == .notFound("'999@artifacts' does not exist or is hidden"))
+            #expect(missing.results.isEmpty)
+
+            let noWorkspace = try await call(try request("1@artifacts", expect: .artifact, workspace: "debian/nowhere"))
+            #expect(noWorkspace.errorKind == "not-found")
+
+            let badWorkspace = try await call(try request("1@artifacts", expect: .artifact, workspace: "developers"))
+            #expect(badWorkspace.failure == .invalid("workspace 'developers' must be written scope/name"))
+
+            let wrongType = try await call(try request("1@artifacts", expect: .collection))
+            #expect(wrongType.errorKind == "invalid")
+
+            let garbage = try await call(Array("{\"schema_version\": 1}".utf8))
+            #expect(garbage.errorKind == "invalid")
+            #expect(garbage.errorMessage?.contains("missing field") == true, "\(garbage)")
+            await client.close()
+        }
+    }
+
+    @Test("the sweep re-drives a lost wr.unblocked and a lost wr.assigned")
+    func sweepRedrivesLostEvents() async throws {
+        let ids = Mutex<(unblocked: Int, assigned: Int, worker: Int, epoch: Int)>((0, 0, 0, 0))
+        try await withService(
+            environment: ["KILN_SWEEP_INTERVAL": "1s", "KILN_REDRIVE_GRACE": "1s"],
+            beforeStart: { fixture in
+                let unblocked = try await fixture.submit("sbuild", ResolverFixture.sbuildData)
+                let assigned = try await fixture.submit("sbuild", ResolverFixture.sbuildData)
+                let worker = try await fixture.worker()
+                let epoch = try await fixture.assign(assigned, to: worker, announce: false)
+                // The messages were "lost": already published as far as the outbox knows, and the rows have
+                // been waiting for a while.
+                try await fixture.pool.withTransaction { conn in
+                    try await conn.execute("UPDATE outbox SET published_at = now()")
+                    try await conn.execute("UPDATE work_requests SET updated_at = now() - interval '1 hour'")
+                }
+                ids.withLock { $0 = (unblocked, assigned, worker, epoch) }
+            }
+        ) { harness, fixture, replica in
+            let (unblocked, assigned, worker, epoch) = ids.withLock { $0 }
+            try await harness.waitUntil("the lost wr.unblocked to be re-driven") {
+                try await fixture.load(unblocked).pendingStage == .inputsResolved
+            }
+            try await harness.waitUntil("the lost wr.assigned to be re-driven") {
+                try await fixture.dynamicDataEpoch(assigned) == epoch
+            }
+            #expect(
+                try await fixture.outbox(.workRequestDispatch)
+                    == [["schema_version": 1, "work_request_id": .int(assigned), "worker_id": .int(worker), "epoch": .int(epoch)]])
+            #expect(replica.logged("sweep re-drove stuck work"))
+        }
+    }
+
+    @Test("two replicas on one inbox: every work request resolved once, one wr.inputs-resolved each")
+    func replicasApplyEachEventOnce() async throws {
+        try await withService { harness, fixture, first in
+            let second = try harness.start()
+            try await harness.waitUntil("the second replica to consume") {
+                second.logged("consuming events") && second.logged("serving lookups")
+            }
+            var ids: [Int] = []
+            for _ in 0..<6 { ids.append(try await fixture.submit("sbuild", ResolverFixture.sbuildData)) }
+            // The same events once more under new message ids, so both replicas race on the same rows.
+            let publisher = AMQPPublisher(configuration: harness.amqp)
+            defer { Task { await publisher.close() } }
+            for id in ids {
+                try await publisher.publish(
+                    OutgoingMessage(
+                        exchange: KilnTopology.eventsExchange, routingKey: RoutingKey.workRequestUnblocked.rawValue,
+                        body: try MessageCodec.encode(KilnEvent(workRequestID: id)),
+                        properties: MessageProperties(type: RoutingKey.workRequestUnblocked.rawValue)))
+            }
+            try await harness.waitUntil("every work request resolved and every event handled") {
+                var resolved = true
+                for id in ids where try await fixture.load(id).pendingStage != .inputsResolved { resolved = false }
+                let handled = try await fixture.pool.query(
+                    "SELECT count(*) FROM inbox WHERE consumer = 'lookup-resolver'"
+                ).first?.decode(Int.self, at: 0)
+                return resolved && handled == 2 * ids.count
+            }
+            let announced = try await fixture.outbox(.workRequestInputsResolved).compactMap {
+                $0.value(atPath: "work_request_id")
+            }
+            #expect(announced.count == ids.count)
+            #expect(Set(announced) == Set(ids.map { JSONValue.int($0) }))
+            let status = try await second.terminate()
+            #expect(status == 0, "second replica's exit status; log:\n\(second.logText)")
+            #expect(first.process.isRunning)
+        }
+    }
+
+    @Test("a bad setting stops the service at start with a message naming the variable")
+    func badSettingStopsTheService() async throws {
+        try await ServiceHarness.with(executable: Self.service) { harness in
+            let replica = try harness.start(environment: ["KILN_FALLBACK_ARCHITECTURE": "not an arch"])
+            replica.process.waitUntilExit()
+            #expect(replica.process.terminationStatus == 78)
+            #expect(replica.logText.contains("KILN_FALLBACK_ARCHITECTURE"), "\(replica.logText)")
+        }
+    }
+}
