@@ -119,6 +119,22 @@ final class RawConnection {
         }
     }
 
+    /// Declares a queue with an empty name, so the broker picks a unique `amq.gen-…` name, exclusive to this
+    /// connection and deleted with it; returns the name the broker chose.
+    func declareServerNamedQueue(channel: UInt16, arguments: [String: AMQPFieldValue]) throws(AMQPError) -> String {
+        let arena = CMemoryArena()
+        let ok = amqp_queue_declare(handle, channel, arena.bytes(""), 0, 0, 1, 1, arena.table(arguments))
+        try check(amqp_get_rpc_reply(handle), channel: channel, during: "declaring a server-named queue")
+        guard let ok else {
+            throw .library(status: -1, message: "no queue.declare-ok", during: "declaring a server-named queue")
+        }
+        let name = CDecoding.string(ok.pointee.queue)
+        guard !name.isEmpty else {
+            throw .library(status: -1, message: "the broker returned an empty queue name", during: "queue.declare")
+        }
+        return name
+    }
+
     /// Deletes a queue (tests and tools; services leave queues alone).
     func deleteQueue(_ name: String, channel: UInt16) throws(AMQPError) {
         let arena = CMemoryArena()

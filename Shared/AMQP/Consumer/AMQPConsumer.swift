@@ -22,13 +22,24 @@ import Logging
 public actor AMQPConsumer {
     /// A delivery handler; it must settle every delivery it gets (ack, nack or reject).
     public typealias Handler = @Sendable (Delivery) async -> Void
+    /// Told the broker-chosen name of a server-named queue each time one is declared (first connect, every
+    /// reconnect, every re-subscription after the broker closed the channel): the old name is gone by then.
+    public typealias QueueDeclaredHandler = @Sendable (String) async -> Void
 
     private struct Registration {
+        /// The queue consumed; for a server-named queue, the name the broker gave on the latest declaration.
         var queue: String
         var prefetch: UInt16
         var handler: Handler
         var channel: UInt16
         var consumerTag: String
+        /// Set for a server-named exclusive queue, declared afresh by every subscription.
+        var serverNamed: ServerNamedQueue?
+    }
+
+    private struct ServerNamedQueue {
+        var arguments: [String: AMQPFieldValue]
+        var onDeclared: QueueDeclaredHandler
     }
 
     private let executor: QueueExecutor
@@ -43,6 +54,8 @@ public actor AMQPConsumer {
     private var registrations: [Registration] = []
     private var channelGenerations: [UInt16: UInt64] = [:]
     private var generationCounter: UInt64 = 0
+    /// Server-named queues declared since ``run()`` last told their handlers.
+    private var undeliveredQueueNames: [(QueueDeclaredHandler, String)] = []
 
     /// Connections opened so far; more than one means the consumer reconnected.
     public private(set) var connectionsOpened = 0
@@ -68,14 +81,41 @@ public actor AMQPConsumer {
             throw .invalidArgument("prefetch must be at least 1 for queue '\(queue)', got 0")
         }
         // Channel 1 declares the topology; consumers take 2, 3, … (far below RabbitMQ's channel_max of 2047).
+        register(queue: queue, prefetch: prefetch, serverNamed: nil, handler: handler)
+    }
+
+    /// Adds a consumer on a queue the broker names (`amq.gen-…`), exclusive to this connection and deleted
+    /// with it — a private mailbox, e.g. a worker's. Every (re)connection declares a NEW queue, and its name
+    /// is passed to `onQueueDeclared` before any delivery from it is handled, so the owner can tell its peers
+    /// where to write now (a worker sends a new `hello`). Messages sent to an old name are lost with it.
+    ///
+    /// - Throws: ``AMQPError/invalidArgument(_:)`` for a prefetch of 0.
+    public func addServerNamedQueueConsumer(
+        prefetch: UInt16, arguments: [String: AMQPFieldValue] = [:],
+        onQueueDeclared: @escaping QueueDeclaredHandler, handler: @escaping Handler
+    ) throws(AMQPError) {
+        guard prefetch > 0 else {
+            throw .invalidArgument("prefetch must be at least 1 for a server-named queue, got 0")
+        }
+        register(
+            queue: "", prefetch: prefetch,
+            serverNamed: ServerNamedQueue(arguments: arguments, onDeclared: onQueueDeclared), handler: handler)
+    }
+
+    /// The current names of the server-named queues (empty strings before the first connection).
+    public var serverNamedQueueNames: [String] {
+        registrations.filter { $0.serverNamed != nil }.map(\.queue)
+    }
+
+    private func register(queue: String, prefetch: UInt16, serverNamed: ServerNamedQueue?, handler: @escaping Handler) {
         let channel = UInt16(registrations.count + 2)
         registrations.append(
             Registration(
                 queue: queue, prefetch: prefetch, handler: handler, channel: channel,
-                consumerTag: "kiln-\(channel)-\(UInt32.random(in: 0...UInt32.max))"))
+                consumerTag: "kiln-\(channel)-\(UInt32.random(in: 0...UInt32.max))", serverNamed: serverNamed))
         if let connection {
             do {
-                try subscribe(registrations[registrations.count - 1], on: connection)
+                try subscribe(at: registrations.count - 1, on: connection)
             } catch {
                 logger.warning("AMQP consumer could not subscribe now; will on reconnect", metadata: ["amqp.error": "\(error)"])
                 dropConnection()
@@ -93,6 +133,7 @@ public actor AMQPConsumer {
                 try await connectIfNeeded()
                 backoff.reset()
                 while !Task.isCancelled {
+                    for (notify, name) in await takeDeclaredQueueNames() { await notify(name) }
                     for (delivery, handler) in try await poll() {
                         await handler(delivery)
                     }
@@ -128,9 +169,10 @@ public actor AMQPConsumer {
             try fresh.openChannel(Self.topologyChannel)
             try fresh.declare(topology, channel: Self.topologyChannel)
             fresh.closeChannel(Self.topologyChannel)
-            for registration in registrations { try subscribe(registration, on: fresh) }
+            for index in registrations.indices { try subscribe(at: index, on: fresh) }
         } catch {
             fresh.close()
+            undeliveredQueueNames.removeAll()  // those queues died with the failed connection
             throw error
         }
         _ = settler.drain()  // settlements for the old connection's channels are void
@@ -141,19 +183,34 @@ public actor AMQPConsumer {
             metadata: ["amqp.url": "\(configuration.url)", "amqp.heartbeat_s": "\(fresh.negotiatedHeartbeat)"])
     }
 
-    private func subscribe(_ registration: Registration, on connection: RawConnection) throws(AMQPError) {
+    private func subscribe(at index: Int, on connection: RawConnection) throws(AMQPError) {
+        let registration = registrations[index]
         try connection.openChannel(registration.channel)
         generationCounter += 1
         channelGenerations[registration.channel] = generationCounter
         try connection.qos(registration.channel, prefetch: registration.prefetch)
+        var queue = registration.queue
+        if let serverNamed = registration.serverNamed {
+            queue = try connection.declareServerNamedQueue(
+                channel: registration.channel, arguments: serverNamed.arguments)
+            registrations[index].queue = queue
+            undeliveredQueueNames.append((serverNamed.onDeclared, queue))
+            logger.info("AMQP server-named queue declared", metadata: ["amqp.queue": "\(queue)"])
+        }
         try connection.consume(
-            registration.channel, queue: registration.queue, consumerTag: registration.consumerTag, noAck: false)
+            registration.channel, queue: queue, consumerTag: registration.consumerTag, noAck: false)
+    }
+
+    private func takeDeclaredQueueNames() -> [(QueueDeclaredHandler, String)] {
+        defer { undeliveredQueueNames.removeAll() }
+        return undeliveredQueueNames
     }
 
     private func dropConnection() {
         connection?.close()
         connection = nil
         channelGenerations.removeAll()
+        undeliveredQueueNames.removeAll()
     }
 
     private var pollTimeout: Duration {
@@ -199,16 +256,16 @@ public actor AMQPConsumer {
                 logger.warning(
                     "AMQP consumer channel closed by the broker; reopening",
                     metadata: ["amqp.channel": "\(channel)", "amqp.error": "\(code) \(text)"])
-                if let registration = registrations.first(where: { $0.channel == channel }) {
-                    try subscribe(registration, on: connection)
+                if let index = registrations.firstIndex(where: { $0.channel == channel }) {
+                    try subscribe(at: index, on: connection)
                 }
             case .consumerCancelled(let channel, let tag):
                 logger.warning(
                     "AMQP consumer cancelled by the broker (queue deleted?); resubscribing",
                     metadata: ["amqp.channel": "\(channel)", "amqp.consumer_tag": "\(tag)"])
-                if let registration = registrations.first(where: { $0.channel == channel }) {
+                if let index = registrations.firstIndex(where: { $0.channel == channel }) {
                     connection.closeChannel(channel)
-                    try subscribe(registration, on: connection)
+                    try subscribe(at: index, on: connection)
                 }
             case .timeout:
                 return batch
