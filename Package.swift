@@ -21,6 +21,7 @@ let package = Package(
         .library(name: "AMQP", targets: ["AMQP"]),
         .library(name: "KilnRuntime", targets: ["KilnRuntime"]),
         .executable(name: "kiln", targets: ["kiln"]),
+        .executable(name: "worker-gateway", targets: ["worker-gateway"]),
     ],
     dependencies: [
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
@@ -89,6 +90,16 @@ let package = Package(
             ],
             path: "Services/kiln", swiftSettings: strict),
 
+        // worker-gateway: the only service workers talk to (registration, tokens, heartbeats, dispatch, results).
+        .executableTarget(
+            name: "worker-gateway",
+            dependencies: [
+                "KilnRuntime", "Store", "AMQP", "KilnCore", "ServiceKit", logging,
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Services/worker-gateway", swiftSettings: strict),
+
         .testTarget(
             name: "KilnCoreTests", dependencies: ["KilnCore", "KilnTestSupport", propertyBased],
             path: "Tests/KilnCoreTests", swiftSettings: strict),
@@ -126,6 +137,11 @@ let package = Package(
         .testTarget(
             name: "CLITests", dependencies: ["Store", "KilnCore", "KilnTasks", "kiln", logging], path: "Tests/CLITests",
             swiftSettings: strict),
+        // The real worker-gateway process against the real broker and database, the test playing the worker
+        // with the restricted `kiln-worker` account (own vhost and schema per test).
+        .testTarget(
+            name: "WorkerGatewayTests", dependencies: ["Store", "AMQP", "KilnCore", "worker-gateway", logging],
+            path: "Tests/WorkerGatewayTests", swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]
 )

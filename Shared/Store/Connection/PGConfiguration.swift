@@ -57,6 +57,13 @@ public struct PGConfiguration: Sendable, Hashable {
             throw PGError.invalidConfiguration("connectTimeoutSeconds must be at least 1, got \(connectTimeoutSeconds)")
         }
         var options = ["-c TimeZone=UTC", "-c DateStyle=ISO,YMD", "-c client_min_messages=warning"]
+        // The `options` keyword below overrides one given in the URL (`?options=-csearch_path%3Dtest_x`, how
+        // a test points a service at its own schema): keep the URL's words, after ours so they win.
+        if let fromURL = URLComponents(string: url)?.queryItems?.first(where: { $0.name == "options" })?.value,
+            !fromURL.isEmpty
+        {
+            options.append(fromURL)
+        }
         if let searchPath {
             for schema in searchPath where !PGIdentifier.isPlain(schema) {
                 throw PGError.invalidConfiguration(
