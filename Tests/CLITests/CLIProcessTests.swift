@@ -18,17 +18,19 @@ extension CLIIntegration {
         @Test("migrate twice: the second run applies nothing")
         func migrateTwice() async throws {
             try await CLITestDatabase.withSchema(migrated: false) { pool, schema in
+                // Every known migration, so adding one does not break this test.
+                let known = Migrator.migrations.map(\.version)
                 let first = try KilnBinary.run(["migrate"], schema: schema)
                 #expect(first.status == 0, "\(first)")
-                #expect(first.stdout.contains("applied migrations 1, 2"))
+                #expect(first.stdout.contains("applied migrations \(known.map(String.init).joined(separator: ", "))"))
                 #expect(first.stderr.isEmpty, "migrate logs nothing below warning: \(first.stderr)")
                 let second = try KilnBinary.run(["migrate"], schema: schema)
                 #expect(second.status == 0, "\(second)")
-                #expect(second.stdout.contains("schema is up to date (version 2)"))
+                #expect(second.stdout.contains("schema is up to date (version \(known.last ?? 0))"))
                 let versions = try await pool.query("SELECT version FROM schema_migrations ORDER BY 1").rows.map {
                     try $0.decode(Int.self, at: 0)
                 }
-                #expect(versions == [1, 2])
+                #expect(versions == known)
             }
         }
 

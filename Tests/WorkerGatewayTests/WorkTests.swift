@@ -169,4 +169,34 @@ struct WorkTests {
             #expect(try await worker.next(.refused, as: GatewayRefusal.self).reasonCode == "WORKER_DISABLED")
         }
     }
+
+    @Test("an assignment the broker returns (the worker's queue is gone) marks the worker disconnected and leaves the work request assigned until the worker says hello again")
+    func returnedAssignment() async throws {
+        try await GatewayHarness.run { gateway in
+            let first = try await TestWorker(url: gateway.workerAMQPURL)
+            let token = TokenRepository.generateSecret()
+            let welcome = try await gateway.enabledWorker(first, token: token, fqdn: "flaky.lan")
+            let id = try await gateway.assignedWorkRequest(workerID: welcome.workerID, epoch: 1)
+            await first.stop()  // its exclusive queue dies with its connection
+
+            try await gateway.publishEvent(.workRequestDispatch, KilnEvent(workRequestID: id, workerID: welcome.workerID, epoch: 1))
+            #expect(await GatewayHarness.eventually {
+                try await gateway.outboxCount(.workerGone, field: "worker_id", equals: welcome.workerID) == 1
+            })
+            let left = try #require(
+                try await gateway.row("SELECT status, worker_id, assignment_epoch FROM work_requests WHERE id = $1", id))
+            #expect(try left.decode(String.self, at: 0) == "pending")
+            #expect(try left.decode(Int.self, at: 1) == welcome.workerID)
+            #expect(try left.decode(Int.self, at: 2) == 1)
+            #expect(try await gateway.row("SELECT connected_at IS NULL FROM workers WHERE id = $1", welcome.workerID)?.decode(Bool.self, at: 0) == true)
+
+            // The worker comes back with a new queue: welcomed, and its pending work is announced again.
+            let second = try await TestWorker(url: gateway.workerAMQPURL)
+            defer { Task { await second.stop() } }
+            try await second.send(
+                .hello, WorkerHello(token: token, fqdn: "flaky.lan", workerType: .external, queue: try await second.queue(), metadata: [:]))
+            _ = try await second.next(.welcome, as: GatewayWelcome.self)
+            #expect(try await gateway.outboxCount(.workRequestAssigned, field: "work_request_id", equals: id) == 1)
+        }
+    }
 }
