@@ -26,7 +26,7 @@ struct RegistrationTests {
             try await worker.send(
                 .hello, WorkerHello(token: token, fqdn: "worker.lan", workerType: .external, queue: queue, metadata: metadata))
             let refusal = try await worker.next(.refused, as: GatewayRefusal.self)
-            #expect(refusal.reasonCode == "WORKER_DISABLED")
+            #expect(refusal.reasonCode == "TOKEN_DISABLED")
             #expect(refusal.reason.contains("kiln worker enable worker-lan-2"))
 
             let registered = try #require(
@@ -46,7 +46,7 @@ struct RegistrationTests {
             // A disabled worker saying hello again is refused again, and nothing is scheduled on it.
             try await worker.send(
                 .hello, WorkerHello(token: token, fqdn: "worker.lan", workerType: .external, queue: queue, metadata: metadata))
-            #expect(try await worker.next(.refused, as: GatewayRefusal.self).reasonCode == "WORKER_DISABLED")
+            #expect(try await worker.next(.refused, as: GatewayRefusal.self).reasonCode == "TOKEN_DISABLED")
 
             // `kiln worker enable worker-lan-2` (the repository operation the CLI runs), then hello.
             try await gateway.pool.withTransaction { conn in _ = try await WorkerRepository.enable(name: "worker-lan-2", on: conn) }
@@ -82,7 +82,7 @@ struct RegistrationTests {
             try await worker.send(
                 .hello, WorkerHello(token: token, fqdn: "signer.example.org", workerType: .signing, queue: queue, metadata: [:]))
             let refusal = try await worker.next(.refused, as: GatewayRefusal.self)
-            #expect(refusal.reasonCode == "WORKER_DISABLED")
+            #expect(refusal.reasonCode == "TOKEN_DISABLED")
             #expect(refusal.reason.contains("kiln worker enable signer-example-org --type signing"))
             // Enabling without the explicit type is refused by the repository the CLI uses.
             await #expect(throws: RepositoryError.self) {

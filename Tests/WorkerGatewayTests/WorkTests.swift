@@ -166,7 +166,7 @@ struct WorkTests {
             // `kiln worker disable`: the next message is refused.
             _ = try await gateway.pool.withTransaction { conn in try await WorkerRepository.disable(name: welcome.workerName, on: conn) }
             try await worker.send(.heartbeat, WorkerHeartbeat(token: token, running: []))
-            #expect(try await worker.next(.refused, as: GatewayRefusal.self).reasonCode == "WORKER_DISABLED")
+            #expect(try await worker.next(.refused, as: GatewayRefusal.self).reasonCode == "TOKEN_DISABLED")
         }
     }
 

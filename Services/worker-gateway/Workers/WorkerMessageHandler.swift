@@ -232,13 +232,14 @@ struct WorkerMessageHandler: Sendable {
         }
     }
 
-    /// `gateway.refused` with `WORKER_DISABLED`, naming the admin command that enables the worker.
+    /// `gateway.refused` with `TOKEN_DISABLED` (Debusine's code, which `kiln-worker` recognises), naming the
+    /// admin command that enables the worker.
     private func refuseDisabled(_ worker: GatewayWorker, queue: String?) -> WorkerMessageOutcome {
         let command =
             worker.workerType == .signing ? "kiln worker enable \(worker.name) --type signing" : "kiln worker enable \(worker.name)"
         return refusal(
             "worker \(worker.name) is registered but disabled; an administrator must run `\(command)`",
-            code: "WORKER_DISABLED", queue: queue, outcome: "refused_disabled", worker: worker)
+            code: "TOKEN_DISABLED", queue: queue, outcome: "refused_disabled", worker: worker)
     }
 
     private func refusal(
