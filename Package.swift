@@ -25,6 +25,7 @@ let package = Package(
         .executable(name: "scheduler", targets: ["scheduler"]),
         .executable(name: "tag-computer", targets: ["tag-computer"]),
         .executable(name: "lookup-resolver", targets: ["lookup-resolver"]),
+        .executable(name: "worker-gateway", targets: ["worker-gateway"]),
     ],
     dependencies: [
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
@@ -130,6 +131,16 @@ let package = Package(
             ],
             path: "Services/lookup-resolver", swiftSettings: strict),
 
+        // worker-gateway: the only service workers talk to (registration, tokens, heartbeats, dispatch, results).
+        .executableTarget(
+            name: "worker-gateway",
+            dependencies: [
+                "KilnRuntime", "Store", "AMQP", "KilnCore", "ServiceKit", logging,
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Services/worker-gateway", swiftSettings: strict),
+
         .testTarget(
             name: "KilnCoreTests", dependencies: ["KilnCore", "KilnTestSupport", propertyBased],
             path: "Tests/KilnCoreTests", swiftSettings: strict),
@@ -200,6 +211,11 @@ let package = Package(
                 "lookup-resolver", "Store", "KilnCore", "KilnTasks", "KilnTestSupport", "KilnRuntime", "AMQP", logging,
             ],
             path: "Tests/LookupResolverTests", swiftSettings: strict),
+        // The real worker-gateway process against the real broker and database, the test playing the worker
+        // with the restricted `kiln-worker` account (own vhost and schema per test).
+        .testTarget(
+            name: "WorkerGatewayTests", dependencies: ["Store", "AMQP", "KilnCore", "worker-gateway", logging],
+            path: "Tests/WorkerGatewayTests", swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,57 @@
+import ServiceKit
+
+/// The worker-gateway's own settings (the runtime's — URLs, concurrency, sweep interval, ops port, log
+/// format — are read by `ServiceBootstrap`). A bad value stops the service at start, naming the variable.
+struct GatewaySettings: Sendable, Hashable {
+    static let heartbeat = Setting(
+        "KILN_WORKER_HEARTBEAT", default: "30s",
+        help: "how often workers send worker.heartbeat (told to them in gateway.welcome), 1s to 1h")
+    static let lease = Setting(
+        "KILN_WORKER_LEASE", default: "120s",
+        help: "how long a heartbeat renews an assignment's lease (told to workers in gateway.welcome); "
+            + "more than KILN_WORKER_HEARTBEAT, at most 1d")
+    static let silence = Setting(
+        "KILN_WORKER_SILENCE", default: "",
+        help: "a connected worker not heard from for this long is marked disconnected (worker.gone); "
+            + "default 3 × KILN_WORKER_HEARTBEAT, at least KILN_WORKER_HEARTBEAT")
+    static let maxMessageSize = Setting(
+        "KILN_WORKER_MESSAGE_MAX_BYTES", default: "262144",
+        help: "largest worker message accepted (bigger ones are dead-lettered), 1024 to 1048576")
+
+    /// Every gateway setting, for the start-up configuration log line.
+    static let all = [heartbeat, lease, silence, maxMessageSize]
+
+    /// How often workers heartbeat.
+    var heartbeat: Duration
+    /// How far each heartbeat pushes a lease's expiry.
+    var lease: Duration
+    /// Silence after which a worker is disconnected.
+    var silence: Duration
+    /// Worker message size cap.
+    var maxMessageSize: Int
+
+    /// Reads and cross-checks the settings.
+    ///
+    /// - Throws: `ConfigurationError` naming the bad variable.
+    init(environment: EnvironmentReader) throws {
+        heartbeat = try environment.duration(Self.heartbeat, in: .seconds(1) ... .seconds(3600))
+        lease = try environment.duration(Self.lease, in: .seconds(2) ... .seconds(86_400))
+        guard lease > heartbeat else {
+            throw ConfigurationError.invalid(
+                variable: Self.lease.name, value: "\(lease)",
+                expected: "a lease longer than KILN_WORKER_HEARTBEAT (\(heartbeat)), or every lease would lapse")
+        }
+        if (environment.variables[Self.silence.name] ?? "").isEmpty {
+            silence = heartbeat * 3
+        } else {
+            silence = try environment.duration(Self.silence, in: heartbeat ... .seconds(86_400))
+        }
+        maxMessageSize = try environment.int(Self.maxMessageSize, in: 1024...1_048_576)
+    }
+
+    /// Whole seconds, rounded up, for the welcome message.
+    static func wholeSeconds(_ duration: Duration) -> Int {
+        let (seconds, attoseconds) = duration.components
+        return Int(seconds) + (attoseconds > 0 ? 1 : 0)
+    }
+}

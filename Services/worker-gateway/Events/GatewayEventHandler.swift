@@ -1,0 +1,116 @@
+import Foundation
+import KilnCore
+import KilnRuntime
+import Logging
+import Metrics
+import Store
+
+/// The gateway's inbox (`worker-gateway.inbox`): `wr.dispatch` sends an assignment to its worker,
+/// `wr.aborted` tells a worker to stop (Debusine never tells the worker; Kiln does).
+///
+/// A dispatch is sent only while the work request is PENDING, assigned to that worker under that epoch,
+/// and the worker is enabled and connected; it is then marked RUNNING (compare-and-set). A RUNNING work
+/// request under the same epoch was dispatched already, so a duplicate `wr.dispatch` sends nothing.
+///
+/// When the broker returns the assignment (the worker's queue is gone), the worker is marked disconnected
+/// (`worker.gone`) and the work request is LEFT assigned and PENDING: a worker that lost its connection
+/// usually says hello again within seconds with a new queue, and the reconnect recovery re-announces the
+/// work request (`wr.assigned`) to it without spending a retry; if it does not come back, the scheduler's
+/// lease expiry retries the work request. De-assigning at once would burn a retry on every network blip.
+struct GatewayEventHandler: Sendable {
+    let mailbox: WorkerMailbox
+    let lease: Duration
+
+    func handle(_ context: EventContext, on conn: PGConnection) async throws {
+        switch context.routingKey {
+        case .workRequestDispatch: try await dispatch(context, on: conn)
+        case .workRequestAborted: try await tellWorkerToStop(context, on: conn)
+        default: throw EventRejected("the worker-gateway does not handle \(context.routingKey.rawValue)")
+        }
+    }
+
+    // MARK: wr.dispatch
+
+    private func dispatch(_ context: EventContext, on conn: PGConnection) async throws {
+        let logger = context.logger
+        guard let id = context.event.workRequestID, let workerID = context.event.workerID, let epoch = context.event.epoch
+        else { throw EventRejected("wr.dispatch needs work_request_id, worker_id and epoch") }
+        guard let stored = try await WorkRequestRepository.load(id: id, on: conn) else {
+            throw EventRejected("work request \(id) does not exist")
+        }
+        let workRequest = stored.workRequest
+        guard workRequest.workerID == workerID, workRequest.assignmentEpoch == epoch else {
+            logger.info(
+                "dispatch skipped: the assignment is no longer current",
+                metadata: ["current_worker": "\(workRequest.workerID.map(String.init) ?? "none")",
+                           "current_epoch": "\(workRequest.assignmentEpoch)"])
+            return
+        }
+        guard workRequest.status == .pending else {
+            logger.info("dispatch skipped: already dispatched or finished", metadata: ["status": "\(workRequest.status.rawValue)"])
+            return
+        }
+        guard let worker = try await WorkerRepository.gatewayWorker(id: workerID, lock: true, on: conn) else {
+            throw EventRejected("worker \(workerID) does not exist")
+        }
+        guard worker.enabled, worker.connectedAt != nil, let queue = worker.queueName else {
+            logger.info(
+                "dispatch deferred: the worker is not connected; its hello or the lease expiry takes it from here",
+                metadata: ["worker": "\(worker.name)"])
+            return
+        }
+        let running: WorkRequest
+        do {
+            let load = WorkerRunningLoad(
+                concurrency: worker.concurrency,
+                runningCount: try await WorkerRepository.runningCount(workerID: worker.id, on: conn))
+            running = try workRequest.markedRunning(at: Date(), workerLoad: load)
+        } catch {
+            throw EventRejected("work request \(id) cannot start on worker \(worker.name): \(error)")
+        }
+        let assignment: WorkAssignment
+        do {
+            assignment = try await AssignmentBuilder.assignment(for: workRequest, on: conn)
+        } catch let notReady as AssignmentBuilder.NotReady {
+            throw EventRejected(notReady.description)
+        }
+        switch try await mailbox.send(.assignment, assignment, to: queue) {
+        case .delivered:
+            try await WorkRequestRepository.apply(
+                [WorkRequestEdit(before: workRequest, after: running)], stages: [id: stored.pendingStage], on: conn)
+            try await WorkerRepository.upsertLease(workRequestID: id, workerID: worker.id, epoch: epoch, lease: lease, on: conn)
+            logger.info("assignment sent; work request running", metadata: ["worker": "\(worker.name)", "amqp.worker_queue": "\(queue)"])
+        case .gone:
+            try await WorkerRepository.markDisconnected(workerID: worker.id, queue: queue, on: conn)
+            logger.warning(
+                "assignment returned: the worker's queue is gone; worker marked disconnected, work request left assigned",
+                metadata: ["worker": "\(worker.name)", "amqp.worker_queue": "\(queue)"])
+        }
+    }
+
+    // MARK: wr.aborted
+
+    private func tellWorkerToStop(_ context: EventContext, on conn: PGConnection) async throws {
+        let logger = context.logger
+        guard let id = context.event.workRequestID else { throw EventRejected("wr.aborted needs work_request_id") }
+        guard let workerID = context.event.workerID else {
+            logger.debug("aborted work request had no worker: nobody to tell")
+            return
+        }
+        var epoch = context.event.epoch
+        if epoch == nil { epoch = try await WorkRequestRepository.load(id: id, on: conn)?.workRequest.assignmentEpoch }
+        guard let epoch, let worker = try await WorkerRepository.gatewayWorker(id: workerID, on: conn) else { return }
+        guard worker.connectedAt != nil, let queue = worker.queueName else {
+            logger.info("aborted work request's worker is not connected: nothing to tell", metadata: ["worker": "\(worker.name)"])
+            return
+        }
+        let command = AbortCommand(workRequestID: id, epoch: epoch, reason: "work request \(id) was aborted")
+        switch try await mailbox.send(.abort, command, to: queue) {
+        case .delivered:
+            logger.info("worker told to stop the aborted work request", metadata: ["worker": "\(worker.name)", "epoch": "\(epoch)"])
+        case .gone:
+            try await WorkerRepository.markDisconnected(workerID: worker.id, queue: queue, on: conn)
+            logger.warning("abort returned: the worker's queue is gone; worker marked disconnected", metadata: ["worker": "\(worker.name)"])
+        }
+    }
+}

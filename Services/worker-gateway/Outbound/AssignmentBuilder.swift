@@ -1,0 +1,26 @@
+import KilnCore
+import Store
+
+/// Builds the `gateway.assignment` a worker rebuilds its `ExternalTask` from (§4.9 step 7): the CONFIGURED
+/// task data as `task_data` and the dynamic data with `task_input_fields`, so the worker needs no database
+/// and no lookups.
+enum AssignmentBuilder {
+    /// Why a work request cannot be sent yet.
+    struct NotReady: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    static func assignment(for workRequest: WorkRequest, on conn: PGConnection) async throws -> WorkAssignment {
+        guard let configured = workRequest.configuredTaskData else {
+            throw NotReady(description: "work request \(workRequest.id) has no configured task data")
+        }
+        guard let dynamic = workRequest.dynamicTaskData else {
+            throw NotReady(description: "work request \(workRequest.id) has no dynamic task data yet")
+        }
+        let names = try await WorkerRepository.workspaceNames(workspaceID: workRequest.workspaceID, on: conn)
+        return WorkAssignment(
+            workRequestID: workRequest.id, epoch: workRequest.assignmentEpoch, taskType: workRequest.taskType,
+            taskName: workRequest.taskName, taskData: configured, dynamicTaskData: dynamic, workspace: names.workspace,
+            scope: names.scope)
+    }
+}

@@ -1,0 +1,29 @@
+import KilnRuntime
+import ServiceKit
+
+/// worker-gateway: the only service workers talk to (registration, tokens, metadata, heartbeats, dispatch,
+/// results, aborts). See deploy/docs/services/worker-gateway.md.
+@main
+struct WorkerGateway {
+    static func main() async {
+        let service = "worker-gateway"
+        // The gateway's own settings are checked before connecting, so a bad one stops it at once (exit 78).
+        let settings: GatewaySettings
+        do {
+            settings = try GatewaySettings(environment: EnvironmentReader())
+        } catch {
+            ServiceMain.failConfiguration(error, service: service)
+        }
+        let runtime = await ServiceBootstrap.start(service: service, settings: GatewaySettings.all)
+        let mailbox = WorkerMailbox(publisher: runtime.publisher, service: runtime.service)
+        let events = GatewayEventHandler(mailbox: mailbox, lease: settings.lease)
+        await runtime.run([
+            runtime.eventConsumer(queues: KilnTopology.workerGateway) { context, conn in
+                try await events.handle(context, on: conn)
+            },
+            WorkerMessageConsumer(runtime: runtime, settings: settings, mailbox: mailbox),
+            GatewaySweeps.silentWorkers(runtime: runtime, silence: settings.silence),
+            GatewaySweeps.stuckDispatches(runtime: runtime),
+        ])
+    }
+}

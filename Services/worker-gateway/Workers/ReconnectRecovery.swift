@@ -1,0 +1,107 @@
+import Foundation
+import KilnCore
+import Logging
+import Store
+
+/// What a worker's (re)connection does to the work requests already assigned to it — the [0.16]
+/// `get-next-for-worker` rules of §1.8 (`WorkerNextRequestDecision`), applied to every assignment at once
+/// because Kiln pushes work instead of waiting to be asked:
+///
+/// - a RUNNING work request that produced nothing is handed back: same work request, `retry_count + 1`,
+///   a new epoch (fencing the previous run), its lease moved to that epoch, and the assignment re-sent after
+///   the welcome; at `retry_count ≥ 3` it is ABORTED with `work-request-retry-limit-exceeded` instead;
+/// - a RUNNING work request that already created artifacts gets a superseding retry (`WORKER_FAILED`,
+///   `force_status`); when that is refused it stays ABORTED;
+/// - a PENDING one (assigned, never started) is announced again with `wr.assigned`, so the lookup-resolver
+///   recomputes its dynamic data and dispatches it to the new queue (its old dispatch, if any, went to a
+///   queue that died with the old connection).
+///
+/// Step 1 (a completion report in progress) does not arise: a result is applied in its own transaction
+/// under the worker's row lock, which the hello also takes. Step 3 (workflow locks) is the database's
+/// row-level compare-and-set.
+struct ReconnectRecovery: Sendable {
+    struct Summary: Sendable, CustomStringConvertible {
+        var resend: [WorkAssignment] = []
+        var handedBack: [Int] = []
+        var abortedAtLimit: [Int] = []
+        var superseded: [Int] = []
+        var reannounced: [Int] = []
+
+        var summary: String { description }
+        var description: String {
+            "handed_back=\(handedBack) aborted=\(abortedAtLimit) superseded=\(superseded) reannounced=\(reannounced)"
+        }
+    }
+
+    let lease: Duration
+    let logger: Logger
+
+    func recover(worker: GatewayWorker, at now: Date = Date(), on conn: PGConnection) async throws -> Summary {
+        var summary = Summary()
+        let assigned = try await WorkRequestRepository.assigned(toWorker: worker.id, on: conn)
+        guard !assigned.isEmpty else { return summary }
+        var storedByID: [Int: StoredWorkRequest] = [:]
+        for stored in assigned { storedByID[stored.workRequest.id] = stored }
+        var remaining = assigned.map(\.workRequest)
+        let produced = try await WorkerRepository.workRequestsWithOutput(
+            remaining.filter { $0.status == .running }.map(\.id), on: conn)
+
+        var decision: WorkerNextRequestDecision
+        repeat {
+            decision = WorkerNextRequestDecision.decide(
+                worker: worker.id, assigned: remaining, producedOutput: produced, completionInProgress: false, at: now)
+            for aborted in decision.abortedForRetryLimit {
+                guard let stored = storedByID[aborted.id] else { continue }
+                try await TerminationWriter.persist(before: stored, after: aborted, at: now, on: conn)
+                summary.abortedAtLimit.append(aborted.id)
+                remaining.removeAll { $0.id == aborted.id }
+            }
+            if case .handBack(let handedBack) = decision.outcome, let stored = storedByID[handedBack.id] {
+                try await WorkRequestRepository.apply(
+                    [WorkRequestEdit(before: stored.workRequest, after: handedBack)],
+                    stages: [handedBack.id: stored.pendingStage], on: conn)
+                try await WorkerRepository.upsertLease(
+                    workRequestID: handedBack.id, workerID: worker.id, epoch: handedBack.assignmentEpoch, lease: lease,
+                    on: conn)
+                summary.handedBack.append(handedBack.id)
+                summary.resend.append(try await AssignmentBuilder.assignment(for: handedBack, on: conn))
+                remaining.removeAll { $0.id == handedBack.id }
+                continue
+            }
+            break
+        } while true
+
+        for id in decision.supersede {
+            try await supersede(id, at: now, on: conn)
+            summary.superseded.append(id)
+        }
+        for pending in remaining where pending.status == .pending {
+            try await EventOutbox.enqueue(
+                .workRequestAssigned,
+                KilnEvent(workRequestID: pending.id, workerID: worker.id, epoch: pending.assignmentEpoch), on: conn)
+            summary.reannounced.append(pending.id)
+        }
+        return summary
+    }
+
+    /// §1.8 step 4: `retry(WORKER_FAILED, force_status=True)`; when the retry is refused (the limit, a
+    /// workflow…) the work request stays ABORTED with the refusal recorded, as [0.12] swallows `CannotRetry`.
+    private func supersede(_ id: Int, at now: Date, on conn: PGConnection) async throws {
+        let (graph, stages) = try await WorkRequestOperations.loadGraph(around: [id], on: conn)
+        let newID = try await WorkRequestRepository.allocateID(on: conn)
+        do {
+            let plan = try graph.supersedingRetry(of: id, reason: .workerFailed, newID: newID, at: now, forceStatus: true)
+            try await WorkRequestRepository.apply(
+                [WorkRequestEdit(before: nil, after: plan.newWorkRequest)] + plan.edits, stages: stages, on: conn)
+            logger.notice(
+                "work request with output superseded after its worker reconnected",
+                metadata: ["wr.id": "\(id)", "superseded_by": "\(newID)"])
+        } catch where error is RetryRefusal || error is WorkRequestGraphError {
+            guard let stored = try await WorkRequestRepository.load(id: id, on: conn) else { return }
+            let aborted = stored.workRequest.markedAborted(
+                outputData: OutputData(errors: [WorkRequestError(message: "\(error)", code: "retry-refused")]), at: now)
+            try await TerminationWriter.persist(before: stored, after: aborted, at: now, on: conn)
+            logger.warning("work request aborted: its retry was refused", metadata: ["wr.id": "\(id)", "reason": "\(error)"])
+        }
+    }
+}

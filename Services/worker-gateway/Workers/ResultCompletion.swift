@@ -1,0 +1,88 @@
+import Foundation
+import KilnCore
+import Logging
+import Store
+
+/// Completes a work request from a worker's result, under the fencing number (§2.6, architecture "results
+/// carry the assignment's fencing number"): only the worker it is assigned to, under the current epoch,
+/// while PENDING or RUNNING. The completion goes through the core's state machine and the repository's
+/// compare-and-set, with its reverse-dependency cascade (§1.5) and `wr.completed` in the same transaction.
+struct ResultCompletion: Sendable {
+    /// What became of a result.
+    enum Outcome: Sendable, Hashable {
+        case completed
+        /// Refused without any change; `category` is the metric label.
+        case stale(reason: String, category: String)
+    }
+
+    let logger: Logger
+
+    func complete(_ report: WorkerResult, from worker: GatewayWorker, at now: Date = Date(), on conn: PGConnection)
+        async throws -> Outcome
+    {
+        guard let stored = try await WorkRequestRepository.load(id: report.workRequestID, on: conn) else {
+            return .stale(reason: "work request \(report.workRequestID) does not exist", category: "unknown_work_request")
+        }
+        let current = stored.workRequest
+        guard current.workerID == worker.id else {
+            let holder = current.workerID.map { "worker \($0)" } ?? "no worker"
+            return .stale(reason: "sent by worker \(worker.id), assigned to \(holder)", category: "foreign_worker")
+        }
+        guard current.assignmentEpoch == report.epoch else {
+            return .stale(
+                reason: "assignment epoch \(report.epoch), current epoch \(current.assignmentEpoch)", category: "stale_epoch")
+        }
+        guard current.status == .pending || current.status == .running else {
+            return .stale(reason: "status \(current.status.rawValue)", category: "not_running")
+        }
+        guard let result = WorkRequestResult(rawValue: report.result), result != .none else {
+            throw MessageError.invalid("result must not be empty")
+        }
+        let outputData: OutputData?
+        do {
+            outputData = try report.outputData.map { try JSONValue.object($0).decode(OutputData.self) }
+        } catch {
+            throw MessageError.invalid("output_data does not fit the output data model: \(error)")
+        }
+        var running = current
+        if current.status == .pending {
+            // The dispatch's mark-running did not commit (or raced the result): the worker ran it, so it is
+            // RUNNING now, under the same capacity guard as any start.
+            let load = WorkerRunningLoad(
+                concurrency: worker.concurrency,
+                runningCount: try await WorkerRepository.runningCount(workerID: worker.id, on: conn))
+            do {
+                running = try current.markedRunning(at: now, workerLoad: load)
+            } catch {
+                return .stale(reason: "cannot be marked running: \(error)", category: "not_running")
+            }
+        }
+        do {
+            try running.checkResult(fromWorker: worker.id, epoch: report.epoch)
+        } catch {
+            return .stale(reason: error.reason, category: "stale_epoch")
+        }
+        let completed = try running.markedCompleted(result: result, outputData: outputData, at: now)
+        try await TerminationWriter.persist(before: stored, after: completed, at: now, on: conn)
+        logger.info(
+            "work request completed by its worker",
+            metadata: ["wr.id": "\(current.id)", "worker": "\(worker.name)", "result": "\(result.rawValue)"])
+        return .completed
+    }
+}
+
+/// Persists one work request's termination together with what it does to its reverse dependencies (§1.5:
+/// unblock the tolerant, abort the others, transitively), each row a compare-and-set, the events
+/// (`wr.completed` / `wr.aborted`, `wr.unblocked`) enqueued by the repository in the same transaction.
+enum TerminationWriter {
+    static func persist(before stored: StoredWorkRequest, after terminated: WorkRequest, at now: Date, on conn: PGConnection)
+        async throws
+    {
+        let (graph, stages) = try await WorkRequestOperations.loadGraph(around: [terminated.id], on: conn)
+        let cascade = try graph.replacing(terminated).applyingTermination(of: terminated.id, at: now)
+        var allStages = stages
+        allStages[terminated.id] = stored.pendingStage
+        try await WorkRequestRepository.apply(
+            [WorkRequestEdit(before: stored.workRequest, after: terminated)] + cascade.edits, stages: allStages, on: conn)
+    }
+}

@@ -1,0 +1,255 @@
+import Foundation
+import KilnCore
+import Logging
+import Metrics
+import Store
+
+/// What handling one worker message decided: the replies to send once the transaction committed, and a
+/// short outcome for the log line and the `kiln_worker_messages_total` metric.
+struct WorkerMessageOutcome: Sendable {
+    var outcome: String
+    var replies: [OutboundReply] = []
+    /// Log metadata learnt while handling (the worker's name, the work request).
+    var metadata: Logger.Metadata = [:]
+}
+
+/// Applies worker messages inside one transaction each: authentication, registration and activation
+/// (§2.3), connection and metadata bookkeeping, lease renewal, results under the fencing number.
+struct WorkerMessageHandler: Sendable {
+    let settings: GatewaySettings
+    let service: String
+
+    func handle(_ message: WorkerMessage, logger: Logger, on conn: PGConnection) async throws -> WorkerMessageOutcome {
+        switch message {
+        case .hello(let hello): try await handleHello(hello, logger: logger, on: conn)
+        case .heartbeat(let heartbeat): try await handleHeartbeat(heartbeat, logger: logger, on: conn)
+        case .metadata(let update): try await handleMetadata(update, logger: logger, on: conn)
+        case .result(let result): try await handleResult(result, logger: logger, on: conn)
+        }
+    }
+
+    // MARK: hello
+
+    private func handleHello(_ hello: WorkerHello, logger: Logger, on conn: PGConnection) async throws
+        -> WorkerMessageOutcome
+    {
+        let worker: GatewayWorker
+        switch try await TokenAuthentication.authenticate(secret: hello.token, on: conn) {
+        case .worker(let known, let token):
+            guard known.enabled && token.enabled else { return refuseDisabled(known, queue: hello.queue) }
+            worker = known
+        case .wrongKind(let kind):
+            return refusal(
+                "the token is a \(kind.rawValue) token, not a worker token", code: "INVALID_TOKEN", queue: hello.queue,
+                outcome: "refused_invalid_token")
+        case .unknownToken:
+            if let activation = hello.activationToken {
+                switch try await activate(hello, activationSecret: activation, on: conn) {
+                case nil:
+                    return refusal(
+                        "the activation token is unknown, used or expired", code: "INVALID_ACTIVATION_TOKEN",
+                        queue: hello.queue, outcome: "refused_invalid_activation")
+                case .refused(let reply)?:
+                    return reply
+                case .activated(let enabled)?:
+                    logger.notice("worker activated with its activation token", metadata: ["worker": "\(enabled.name)"])
+                    worker = enabled
+                }
+            } else {
+                let registered = try await WorkerRepository.registerSelf(
+                    fqdn: hello.fqdn, workerType: hello.workerType, tokenSecret: hello.token, on: conn)
+                logger.notice(
+                    "unknown worker registered disabled",
+                    metadata: ["worker": "\(registered.name)", "worker.type": "\(registered.workerType.rawValue)"])
+                var outcome = refuseDisabled(registered, queue: hello.queue)
+                outcome.outcome = "registered_disabled"
+                return outcome
+            }
+        }
+        guard hello.workerType == worker.workerType else {
+            return refusal(
+                "worker \(worker.name) is registered as \(worker.workerType.rawValue), not \(hello.workerType.rawValue)",
+                code: "WORKER_TYPE_MISMATCH", queue: hello.queue, outcome: "refused_type_mismatch", worker: worker)
+        }
+        guard try await WorkerRepository.recordConnection(
+            workerID: worker.id, queue: hello.queue, metadata: hello.metadata, on: conn)
+        else { return refuseDisabled(worker, queue: hello.queue) }
+
+        let welcome = GatewayWelcome(
+            workerID: worker.id, workerName: worker.name,
+            heartbeatSeconds: GatewaySettings.wholeSeconds(settings.heartbeat),
+            leaseSeconds: GatewaySettings.wholeSeconds(settings.lease))
+        var replies = [OutboundReply(kind: .welcome, body: welcome, queue: hello.queue, workerID: worker.id)]
+        let recovery = try await ReconnectRecovery(lease: settings.lease, logger: logger)
+            .recover(worker: worker, on: conn)
+        for assignment in recovery.resend {
+            replies.append(
+                OutboundReply(
+                    kind: .assignment, body: assignment, queue: hello.queue, workerID: worker.id,
+                    workRequestID: assignment.workRequestID))
+        }
+        return WorkerMessageOutcome(
+            outcome: "welcomed", replies: replies,
+            metadata: [
+                "worker": "\(worker.name)", "amqp.worker_queue": "\(hello.queue)",
+                "recovered": "\(recovery.summary)",
+            ])
+    }
+
+    private enum Activation {
+        case activated(GatewayWorker)
+        case refused(WorkerMessageOutcome)
+    }
+
+    /// Flow B: a usable activation token enables its pre-created worker with the worker's new token.
+    private func activate(_ hello: WorkerHello, activationSecret: String, on conn: PGConnection) async throws
+        -> Activation?
+    {
+        let digest = TokenRepository.digest(of: activationSecret)
+        guard let token = try await TokenRepository.find(digest: digest, on: conn),
+            TokenAuthentication.constantTimeEqual(token.digest, digest), token.kind == .activation, token.isUsable(),
+            let workerID = token.workerID,
+            let worker = try await WorkerRepository.gatewayWorker(id: workerID, lock: true, on: conn)
+        else { return nil }
+        // The admin chose the type when creating the worker (`kiln worker create --type signing` is the
+        // explicit step signing workers need); a worker claiming another type is refused, not re-typed.
+        guard worker.workerType == hello.workerType else {
+            return .refused(
+                refusal(
+                    "worker \(worker.name) was created as \(worker.workerType.rawValue), not \(hello.workerType.rawValue)",
+                    code: "WORKER_TYPE_MISMATCH", queue: hello.queue, outcome: "refused_type_mismatch", worker: worker))
+        }
+        try await WorkerRepository.activate(
+            workerID: workerID, activationTokenID: token.id, newTokenSecret: hello.token, on: conn)
+        var enabled = worker
+        enabled.enabled = true
+        return .activated(enabled)
+    }
+
+    // MARK: heartbeat, metadata
+
+    private func handleHeartbeat(_ heartbeat: WorkerHeartbeat, logger: Logger, on conn: PGConnection) async throws
+        -> WorkerMessageOutcome
+    {
+        let worker: GatewayWorker
+        switch try await requireEnabledWorker(token: heartbeat.token, on: conn) {
+        case .success(let found): worker = found
+        case .failure(let refused): return refused.outcome
+        }
+        let reconnected = try await WorkerRepository.recordSeen(workerID: worker.id, on: conn)
+        var replies: [OutboundReply] = []
+        var stale: [String] = []
+        for running in heartbeat.running {
+            let current = try await WorkerRepository.renewLease(
+                workRequestID: running.workRequestID, workerID: worker.id, epoch: running.epoch, lease: settings.lease,
+                on: conn)
+            guard !current, let queue = worker.queueName else { continue }
+            stale.append("\(running.workRequestID)@\(running.epoch)")
+            replies.append(
+                OutboundReply(
+                    kind: .abort,
+                    body: AbortCommand(
+                        workRequestID: running.workRequestID, epoch: running.epoch,
+                        reason: "this assignment is no longer current (reassigned, aborted or finished)"),
+                    queue: queue, workerID: worker.id, workRequestID: running.workRequestID))
+        }
+        var metadata: Logger.Metadata = ["worker": "\(worker.name)", "leases": "\(heartbeat.running.count)"]
+        if !stale.isEmpty { metadata["stale_assignments"] = "\(stale.joined(separator: ","))" }
+        if reconnected { metadata["reconnected"] = "true" }
+        return WorkerMessageOutcome(outcome: stale.isEmpty ? "renewed" : "renewed_with_stale", replies: replies, metadata: metadata)
+    }
+
+    private func handleMetadata(_ update: WorkerMetadataUpdate, logger: Logger, on conn: PGConnection) async throws
+        -> WorkerMessageOutcome
+    {
+        let worker: GatewayWorker
+        switch try await requireEnabledWorker(token: update.token, on: conn) {
+        case .success(let found): worker = found
+        case .failure(let refused): return refused.outcome
+        }
+        try await WorkerRepository.recordDynamicMetadata(workerID: worker.id, metadata: update.metadata, on: conn)
+        return WorkerMessageOutcome(outcome: "metadata_stored", metadata: ["worker": "\(worker.name)"])
+    }
+
+    // MARK: result
+
+    private func handleResult(_ report: WorkerResult, logger: Logger, on conn: PGConnection) async throws
+        -> WorkerMessageOutcome
+    {
+        let worker: GatewayWorker
+        switch try await requireEnabledWorker(token: report.token, on: conn) {
+        case .success(let found): worker = found
+        case .failure(let refused):
+            count(staleResult: "unauthorised")
+            var outcome = refused.outcome
+            outcome.metadata["wr.id"] = "\(report.workRequestID)"
+            outcome.metadata["epoch"] = "\(report.epoch)"
+            return outcome
+        }
+        try await WorkerRepository.recordSeen(workerID: worker.id, on: conn)
+        let metadata: Logger.Metadata = [
+            "worker": "\(worker.name)", "wr.id": "\(report.workRequestID)", "epoch": "\(report.epoch)",
+            "result": "\(report.result)",
+        ]
+        let completion = ResultCompletion(logger: logger)
+        switch try await completion.complete(report, from: worker, on: conn) {
+        case .completed:
+            return WorkerMessageOutcome(outcome: "result_accepted", metadata: metadata)
+        case .stale(let reason, let category):
+            count(staleResult: category)
+            logger.warning(
+                "stale or foreign result refused",
+                metadata: metadata.merging(["reason": "\(reason)"]) { $1 })
+            return WorkerMessageOutcome(outcome: "result_refused", metadata: metadata.merging(["reason": "\(reason)"]) { $1 })
+        }
+    }
+
+    private func count(staleResult category: String) {
+        Counter(label: "kiln_gateway_results_refused_total", dimensions: [("service", service), ("reason", category)])
+            .increment()
+    }
+
+    // MARK: refusals
+
+    private struct Refused: Error {
+        var outcome: WorkerMessageOutcome
+    }
+
+    /// The enabled worker owning `token`, or the refusal to send (to the worker's known queue, if any).
+    private func requireEnabledWorker(token: String, on conn: PGConnection) async throws -> Result<GatewayWorker, Refused> {
+        switch try await TokenAuthentication.authenticate(secret: token, on: conn) {
+        case .worker(let worker, let record):
+            guard worker.enabled && record.enabled else {
+                return .failure(Refused(outcome: refuseDisabled(worker, queue: worker.queueName)))
+            }
+            return .success(worker)
+        case .unknownToken:
+            // No queue is known for an unknown token: nothing can be answered.
+            return .failure(Refused(outcome: WorkerMessageOutcome(outcome: "refused_unknown_token")))
+        case .wrongKind(let kind):
+            return .failure(
+                Refused(outcome: WorkerMessageOutcome(outcome: "refused_invalid_token", metadata: ["token.kind": "\(kind.rawValue)"])))
+        }
+    }
+
+    /// `gateway.refused` with `TOKEN_DISABLED` (Debusine's code, which `kiln-worker` recognises), naming the
+    /// admin command that enables the worker.
+    private func refuseDisabled(_ worker: GatewayWorker, queue: String?) -> WorkerMessageOutcome {
+        let command =
+            worker.workerType == .signing ? "kiln worker enable \(worker.name) --type signing" : "kiln worker enable \(worker.name)"
+        return refusal(
+            "worker \(worker.name) is registered but disabled; an administrator must run `\(command)`",
+            code: "TOKEN_DISABLED", queue: queue, outcome: "refused_disabled", worker: worker)
+    }
+
+    private func refusal(
+        _ reason: String, code: String, queue: String?, outcome: String, worker: GatewayWorker? = nil
+    ) -> WorkerMessageOutcome {
+        var metadata: Logger.Metadata = ["reason_code": "\(code)"]
+        if let worker { metadata["worker"] = "\(worker.name)" }
+        let replies = queue.map {
+            [OutboundReply(kind: .refused, body: GatewayRefusal(reason: reason, reasonCode: code), queue: $0, workerID: nil)]
+        } ?? []
+        return WorkerMessageOutcome(outcome: outcome, replies: replies, metadata: metadata)
+    }
+}

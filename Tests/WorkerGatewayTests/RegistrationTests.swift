@@ -1,0 +1,168 @@
+import AMQP
+import Foundation
+import KilnCore
+import Store
+import Testing
+
+@Suite("worker-gateway: registration and activation (real process, broker and database)", .timeLimit(.minutes(3)))
+struct RegistrationTests {
+    @Test("§2.3 flow A and §8 scenario 27: an unknown token registers worker-lan-2 disabled and is refused; once enabled, hello is welcomed and the metadata stored")
+    func selfRegistrationThenEnable() async throws {
+        try await GatewayHarness.run { gateway in
+            // §8 scenario 27: `worker-lan` exists already.
+            _ = try await gateway.pool.withTransaction { conn in
+                try await WorkerRepository.create(fqdn: "worker.lan", on: conn)
+            }
+            let worker = try await TestWorker(url: gateway.workerAMQPURL)
+            defer { Task { await worker.stop() } }
+            let queue = try await worker.queue()
+            #expect(queue.hasPrefix("amq.gen-"))
+            let token = TokenRepository.generateSecret()
+            let metadata: [String: JSONValue] = [
+                "system:architectures": .array([.string("amd64"), .string("i386")]),
+                "system:worker_type": .string("external"),
+                "provided_tags": .array([.string("worker:executor:unshare"), .string("worker:forged-by-worker")]),
+            ]
+            try await worker.send(
+                .hello, WorkerHello(token: token, fqdn: "worker.lan", workerType: .external, queue: queue, metadata: metadata))
+            let refusal = try await worker.next(.refused, as: GatewayRefusal.self)
+            #expect(refusal.reasonCode == "TOKEN_DISABLED")
+            #expect(refusal.reason.contains("kiln worker enable worker-lan-2"))
+
+            let registered = try #require(
+                try await gateway.row("SELECT enabled, connected_at IS NULL FROM workers WHERE name = 'worker-lan-2'"))
+            #expect(try registered.decode(Bool.self, at: 0) == false)
+            #expect(try registered.decode(Bool.self, at: 1) == true)
+            let stored = try #require(
+                try await gateway.row(
+                    "SELECT t.kind, t.enabled FROM tokens t JOIN workers w ON w.id = t.worker_id WHERE w.name = 'worker-lan-2'"))
+            #expect(try stored.decode(String.self, at: 0) == "worker")
+            #expect(try stored.decode(Bool.self, at: 1) == false)
+            // Only the digest is stored, and the secret never reaches the log.
+            #expect(try await gateway.row("SELECT 1 FROM tokens WHERE digest = $1", token) == nil)
+            #expect(try await gateway.row("SELECT 1 FROM tokens WHERE digest = $1", TokenRepository.digest(of: token)) != nil)
+            #expect(!gateway.log.contains(token))
+
+            // A disabled worker saying hello again is refused again, and nothing is scheduled on it.
+            try await worker.send(
+                .hello, WorkerHello(token: token, fqdn: "worker.lan", workerType: .external, queue: queue, metadata: metadata))
+            #expect(try await worker.next(.refused, as: GatewayRefusal.self).reasonCode == "TOKEN_DISABLED")
+
+            // `kiln worker enable worker-lan-2` (the repository operation the CLI runs), then hello.
+            try await gateway.pool.withTransaction { conn in _ = try await WorkerRepository.enable(name: "worker-lan-2", on: conn) }
+            try await worker.send(
+                .hello, WorkerHello(token: token, fqdn: "worker.lan", workerType: .external, queue: queue, metadata: metadata))
+            let welcome = try await worker.next(.welcome, as: GatewayWelcome.self)
+            #expect(welcome.workerName == "worker-lan-2")
+            #expect(welcome.heartbeatSeconds == 1)
+            #expect(welcome.leaseSeconds == 60)
+
+            let connected = try #require(
+                try await gateway.row(
+                    """
+                    SELECT queue_name, connected_at IS NOT NULL, dynamic_metadata, dynamic_metadata_updated_at IS NOT NULL
+                    FROM workers WHERE id = $1
+                    """, welcome.workerID))
+            #expect(try connected.decode(String.self, at: 0) == queue)
+            #expect(try connected.decode(Bool.self, at: 1))
+            // The forged tag is stored as reported: filtering by provenance is the tag-computer's job.
+            #expect(try connected.decode([String: JSONValue].self, at: 2) == metadata)
+            #expect(try connected.decode(Bool.self, at: 3))
+            #expect(try await gateway.outboxCount(.workerMetadata, field: "worker_id", equals: welcome.workerID) >= 2)
+        }
+    }
+
+    @Test("§2.1: a self-registered signing worker is refused with the explicit `--type signing` enable command")
+    func signingWorkerNeedsExplicitEnable() async throws {
+        try await GatewayHarness.run { gateway in
+            let worker = try await TestWorker(url: gateway.workerAMQPURL)
+            defer { Task { await worker.stop() } }
+            let queue = try await worker.queue()
+            let token = TokenRepository.generateSecret()
+            try await worker.send(
+                .hello, WorkerHello(token: token, fqdn: "signer.example.org", workerType: .signing, queue: queue, metadata: [:]))
+            let refusal = try await worker.next(.refused, as: GatewayRefusal.self)
+            #expect(refusal.reasonCode == "TOKEN_DISABLED")
+            #expect(refusal.reason.contains("kiln worker enable signer-example-org --type signing"))
+            // Enabling without the explicit type is refused by the repository the CLI uses.
+            await #expect(throws: RepositoryError.self) {
+                try await gateway.pool.withTransaction { conn in
+                    _ = try await WorkerRepository.enable(name: "signer-example-org", on: conn)
+                }
+            }
+        }
+    }
+
+    @Test("§2.3 flow B: an activation token enables the pre-created worker, attaches the new token and is deleted")
+    func activationToken() async throws {
+        try await GatewayHarness.run { gateway in
+            let created = try await gateway.pool.withTransaction { conn in
+                try await WorkerRepository.create(fqdn: "builder.example.org", on: conn)
+            }
+            let worker = try await TestWorker(url: gateway.workerAMQPURL)
+            defer { Task { await worker.stop() } }
+            let queue = try await worker.queue()
+            let token = TokenRepository.generateSecret()
+            try await worker.send(
+                .hello,
+                WorkerHello(
+                    token: token, activationToken: created.activationToken, fqdn: "builder.example.org",
+                    workerType: .external, queue: queue, metadata: [:]))
+            let welcome = try await worker.next(.welcome, as: GatewayWelcome.self)
+            #expect(welcome.workerID == created.worker.id)
+            #expect(welcome.workerName == "builder-example-org")
+            let tokens = try await gateway.pool.withConnection { conn in
+                try await TokenRepository.tokens(ofWorker: created.worker.id, on: conn)
+            }
+            #expect(tokens.map(\.kind) == [.worker])
+            #expect(tokens.first?.digest == TokenRepository.digest(of: token))
+            #expect(try #require(try await gateway.row("SELECT enabled FROM workers WHERE id = $1", created.worker.id)).decode(Bool.self, at: 0))
+
+            // The activation token was one-shot: another worker presenting it is refused, nothing registered.
+            let intruder = TokenRepository.generateSecret()
+            try await worker.send(
+                .hello,
+                WorkerHello(
+                    token: intruder, activationToken: created.activationToken, fqdn: "intruder.example.org",
+                    workerType: .external, queue: queue, metadata: [:]))
+            #expect(try await worker.next(.refused, as: GatewayRefusal.self).reasonCode == "INVALID_ACTIVATION_TOKEN")
+            #expect(try await gateway.row("SELECT 1 FROM workers WHERE name = 'intruder-example-org'") == nil)
+        }
+    }
+
+    @Test("malformed worker messages are dead-lettered with the reason; worker_type must be external or signing")
+    func malformedMessagesAreDeadLettered() async throws {
+        try await GatewayHarness.run { gateway in
+            let worker = try await TestWorker(url: gateway.workerAMQPURL)
+            defer { Task { await worker.stop() } }
+            let queue = try await worker.queue()
+            let dead = DeliveryBox()
+            let reader = AMQPConsumer(configuration: try AMQPConnectionConfiguration(url: gateway.serviceAMQPURL))
+            try await reader.addConsumer(queue: "worker-gateway.dead", prefetch: 10) { delivery in
+                delivery.ack()
+                await dead.add(delivery)
+            }
+            let reading = Task { try await reader.run() }
+            defer { reading.cancel() }
+
+            try await worker.sendRaw(type: "worker.hello", body: Array("{not json".utf8))
+            let garbage = try await dead.take(type: "worker.hello")
+            #expect(garbage.properties.headers["x-kiln-reason"]?.stringValue?.contains("not JSON") == true)
+
+            var celery = try JSONValue.parse(
+                bytes: try MessageCodec.encode(
+                    WorkerHello(token: "t", fqdn: "c.lan", workerType: .external, queue: queue, metadata: [:])))
+            celery = try celery.setting(.string("celery"), atPath: "worker_type")
+            try await worker.sendRaw(type: "worker.hello", body: Array(celery.compactJSON.utf8))
+            let wrongType = try await dead.take(type: "worker.hello")
+            #expect(
+                wrongType.properties.headers["x-kiln-reason"]?.stringValue?.contains("worker_type must be external or signing")
+                    == true)
+
+            try await worker.sendRaw(type: "worker.teleport", body: Array("{}".utf8))
+            let unknown = try await dead.take(type: "worker.teleport")
+            #expect(unknown.properties.headers["x-kiln-reason"]?.stringValue?.contains("worker.teleport") == true)
+            #expect(try await gateway.row("SELECT 1 FROM workers") == nil)
+        }
+    }
+}

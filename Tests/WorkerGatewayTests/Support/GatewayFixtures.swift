@@ -1,0 +1,79 @@
+import AMQP
+import Foundation
+import KilnCore
+import Store
+import Testing
+
+/// Database fixtures and event injection for the gateway tests.
+extension GatewayHarness {
+    /// A scope, a workspace and a work request already ASSIGNED to `workerID` under `epoch`, with configured
+    /// and dynamic data (what the scheduler and the lookup-resolver leave behind), plus its lease.
+    func assignedWorkRequest(
+        workerID: Int, epoch: Int, status: String = "pending", retryCount: Int = 0
+    ) async throws -> Int {
+        try await pool.withTransaction { conn in
+            let workspace = try #require(try await conn.query(
+                """
+                WITH s AS (INSERT INTO scopes (name) VALUES ('debian') ON CONFLICT (name) DO UPDATE SET name = EXCLUDED.name RETURNING id)
+                INSERT INTO workspaces (scope_id, name) SELECT id, 'ws-' || substr(md5(random()::text), 1, 8) FROM s RETURNING id
+                """
+            ).first).decode(Int.self, at: 0)
+            let id = try #require(try await conn.query(
+                """
+                INSERT INTO work_requests (workspace_id, task_type, task_name, task_data, status, worker_id, assignment_epoch,
+                                           configured_task_data, dynamic_task_data, pending_at, started_at, workflow_data)
+                VALUES ($1, 'Worker', 'noop', '{"result": true}', $2, $3, $4, '{"result": true, "configured": 1}',
+                        '{"task_input_fields": {}}', now(), CASE WHEN $2 = 'running' THEN now() END,
+                        jsonb_build_object('retry_count', $5::int))
+                RETURNING id
+                """, workspace, status, workerID, epoch, retryCount
+            ).first).decode(Int.self, at: 0)
+            try await conn.execute(
+                "INSERT INTO leases (work_request_id, worker_id, epoch, expires_at) VALUES ($1, $2, $3, now() + interval '5 seconds')",
+                id, workerID, epoch)
+            return id
+        }
+    }
+
+    /// One row of a query as text columns.
+    func row(_ sql: String, _ parameters: any PGEncodable...) async throws -> PGRow? {
+        try await pool.withConnection { conn in try await conn.query(sql, parameters: parameters).first }
+    }
+
+    /// How many outbox rows have this routing key and `field` = `value` in their body.
+    func outboxCount(_ key: RoutingKey, field: String, equals value: Int) async throws -> Int {
+        try #require(
+            try await row(
+                "SELECT count(*) FROM outbox WHERE routing_key = $1 AND (body ->> $2)::bigint = $3", key.rawValue, field,
+                value)
+        ).decode(Int.self, at: 0)
+    }
+
+    /// Publishes an event to `kiln.events` as the outbox relay of another service would.
+    func publishEvent(_ key: RoutingKey, _ event: KilnEvent) async throws {
+        let publisher = AMQPPublisher(configuration: try AMQPConnectionConfiguration(url: serviceAMQPURL))
+        try await publisher.publish(
+            OutgoingMessage(
+                exchange: "kiln.events", routingKey: key.rawValue, body: try MessageCodec.encode(event),
+                properties: MessageProperties(type: key.rawValue, appID: "test")))
+        await publisher.close()
+    }
+
+    /// Says hello as a self-registering worker, enables it through the repository (what `kiln worker enable`
+    /// does), says hello again and returns its welcome.
+    func enabledWorker(_ worker: TestWorker, token: String, fqdn: String, metadata: [String: JSONValue] = [:])
+        async throws -> GatewayWelcome
+    {
+        let queue = try await worker.queue()
+        try await worker.send(.hello, WorkerHello(token: token, fqdn: fqdn, workerType: .external, queue: queue, metadata: metadata))
+        _ = try await worker.next(.refused, as: GatewayRefusal.self)
+        let name = try #require(
+            try await row(
+                "SELECT w.name FROM workers w JOIN tokens t ON t.worker_id = w.id WHERE t.digest = $1",
+                TokenRepository.digest(of: token))
+        ).decode(String.self, at: 0)
+        try await pool.withTransaction { conn in _ = try await WorkerRepository.enable(name: name, on: conn) }
+        try await worker.send(.hello, WorkerHello(token: token, fqdn: fqdn, workerType: .external, queue: queue, metadata: metadata))
+        return try await worker.next(.welcome, as: GatewayWelcome.self)
+    }
+}

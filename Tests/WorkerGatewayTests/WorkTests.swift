@@ -1,0 +1,202 @@
+import AMQP
+import Foundation
+import KilnCore
+import Store
+import Testing
+
+@Suite("worker-gateway: dispatch, heartbeats, results and aborts (real process, broker and database)", .timeLimit(.minutes(3)))
+struct WorkTests {
+    @Test("wr.dispatch sends the assignment; a stale epoch and a foreign worker's result are refused; the right result completes it")
+    func dispatchAndResultsUnderTheFencingNumber() async throws {
+        try await GatewayHarness.run { gateway in
+            let worker = try await TestWorker(url: gateway.workerAMQPURL)
+            let other = try await TestWorker(url: gateway.workerAMQPURL)
+            defer {
+                Task {
+                    await worker.stop()
+                    await other.stop()
+                }
+            }
+            let token = TokenRepository.generateSecret()
+            let welcome = try await gateway.enabledWorker(worker, token: token, fqdn: "one.lan")
+            let otherToken = TokenRepository.generateSecret()
+            _ = try await gateway.enabledWorker(other, token: otherToken, fqdn: "two.lan")
+            let id = try await gateway.assignedWorkRequest(workerID: welcome.workerID, epoch: 1)
+
+            try await gateway.publishEvent(.workRequestDispatch, KilnEvent(workRequestID: id, workerID: welcome.workerID, epoch: 1))
+            let assignment = try await worker.next(.assignment, as: WorkAssignment.self)
+            #expect(assignment.workRequestID == id)
+            #expect(assignment.epoch == 1)
+            #expect(assignment.taskName == "noop")
+            #expect(assignment.taskData == ["result": true, "configured": 1])
+            #expect(assignment.dynamicTaskData == ["task_input_fields": [:]])
+            #expect(assignment.scope == "debian")
+            #expect(await GatewayHarness.eventually {
+                try await gateway.row("SELECT status FROM work_requests WHERE id = $1", id)?.decode(String.self, at: 0) == "running"
+            })
+
+            // A duplicate dispatch of the same epoch sends nothing more.
+            try await gateway.publishEvent(.workRequestDispatch, KilnEvent(workRequestID: id, workerID: welcome.workerID, epoch: 1))
+
+            // A result under an old epoch: refused, logged with wr.id/worker/epoch, nothing changes.
+            try await worker.send(.result, WorkerResult(token: token, workRequestID: id, epoch: 0, result: "success"))
+            // A result from a worker it is not assigned to: refused too.
+            try await other.send(.result, WorkerResult(token: otherToken, workRequestID: id, epoch: 1, result: "failure"))
+            #expect(await GatewayHarness.eventually {
+                gateway.logLines.filter { ($0["msg"] as? String) == "stale or foreign result refused" }.count == 2
+            })
+            let refusals = gateway.logLines.filter { ($0["msg"] as? String) == "stale or foreign result refused" }
+            #expect(refusals.allSatisfy { "\($0["wr.id"] ?? "")" == "\(id)" && $0["epoch"] != nil && $0["worker"] != nil })
+            #expect(try await gateway.row("SELECT status, result FROM work_requests WHERE id = $1", id)?.decode(String.self, at: 0) == "running")
+            #expect(try await gateway.outboxCount(.workRequestCompleted, field: "work_request_id", equals: id) == 0)
+
+            // The current assignment's result completes it, with wr.completed, and drops the lease.
+            try await worker.send(
+                .result,
+                WorkerResult(
+                    token: token, workRequestID: id, epoch: 1, result: "success",
+                    outputData: ["runtime_statistics": ["duration": 3]]))
+            #expect(await GatewayHarness.eventually {
+                try await gateway.row("SELECT status FROM work_requests WHERE id = $1", id)?.decode(String.self, at: 0) == "completed"
+            })
+            let done = try #require(try await gateway.row("SELECT result, output_data FROM work_requests WHERE id = $1", id))
+            #expect(try done.decode(String.self, at: 0) == "success")
+            #expect(try done.decode(JSONValue.self, at: 1).value(atPath: "runtime_statistics.duration") == 3)
+            #expect(try await gateway.outboxCount(.workRequestCompleted, field: "work_request_id", equals: id) == 1)
+            #expect(try await gateway.row("SELECT 1 FROM leases WHERE work_request_id = $1", id) == nil)
+            #expect(await worker.received.count(type: GatewayMessageKind.assignment.rawValue) == 0)
+        }
+    }
+
+    @Test("heartbeats renew the lease of the current assignment and answer a stale one with gateway.abort; wr.aborted tells the worker to stop")
+    func heartbeatsAndAborts() async throws {
+        try await GatewayHarness.run { gateway in
+            let worker = try await TestWorker(url: gateway.workerAMQPURL)
+            defer { Task { await worker.stop() } }
+            let token = TokenRepository.generateSecret()
+            let welcome = try await gateway.enabledWorker(worker, token: token, fqdn: "beat.lan")
+            let id = try await gateway.assignedWorkRequest(workerID: welcome.workerID, epoch: 2, status: "running")
+            let before = try #require(
+                try await gateway.row("SELECT expires_at, renewed_at FROM leases WHERE work_request_id = $1", id))
+            let expiresBefore = try before.decode(Date.self, at: 0)
+
+            try await worker.send(
+                .heartbeat,
+                WorkerHeartbeat(token: token, running: [RunningAssignment(workRequestID: id, epoch: 2), RunningAssignment(workRequestID: id, epoch: 1)]))
+            let abort = try await worker.next(.abort, as: AbortCommand.self)
+            #expect(abort.workRequestID == id)
+            #expect(abort.epoch == 1)
+            let after = try #require(
+                try await gateway.row("SELECT expires_at, epoch FROM leases WHERE work_request_id = $1", id))
+            // Lease 60 s from the heartbeat, where the fixture's lease ended 5 s after its creation.
+            #expect(try after.decode(Date.self, at: 0) > expiresBefore.addingTimeInterval(30))
+            #expect(try after.decode(Int.self, at: 1) == 2)
+            #expect(try await gateway.row("SELECT last_seen_at IS NOT NULL FROM workers WHERE id = $1", welcome.workerID)?.decode(Bool.self, at: 0) == true)
+
+            // Aborting the work request (its wr.aborted names the worker and epoch) tells the worker to stop.
+            try await gateway.publishEvent(.workRequestAborted, KilnEvent(workRequestID: id, workerID: welcome.workerID, epoch: 2))
+            let stop = try await worker.next(.abort, as: AbortCommand.self)
+            #expect(stop.workRequestID == id)
+            #expect(stop.epoch == 2)
+        }
+    }
+
+    @Test("§1.8 [0.16]: on reconnect a running work request without output is handed back with retry_count + 1 and a new epoch; at the limit it is aborted")
+    func reconnectHandsBackOrAborts() async throws {
+        try await GatewayHarness.run { gateway in
+            let worker = try await TestWorker(url: gateway.workerAMQPURL)
+            defer { Task { await worker.stop() } }
+            let token = TokenRepository.generateSecret()
+            let welcome = try await gateway.enabledWorker(worker, token: token, fqdn: "again.lan")
+            let handBack = try await gateway.assignedWorkRequest(workerID: welcome.workerID, epoch: 4, status: "running")
+            let atLimit = try await gateway.assignedWorkRequest(
+                workerID: welcome.workerID, epoch: 1, status: "running", retryCount: 3)
+
+            // The worker reconnects (new hello): the stale run is fenced and the work request comes back.
+            let queue = try await worker.queue()
+            try await worker.send(.hello, WorkerHello(token: token, fqdn: "again.lan", workerType: .external, queue: queue, metadata: [:]))
+            _ = try await worker.next(.welcome, as: GatewayWelcome.self)
+            let assignment = try await worker.next(.assignment, as: WorkAssignment.self)
+            #expect(assignment.workRequestID == handBack)
+            #expect(assignment.epoch == 5)
+            let row = try #require(
+                try await gateway.row(
+                    "SELECT status, assignment_epoch, (workflow_data ->> 'retry_count')::int FROM work_requests WHERE id = $1",
+                    handBack))
+            #expect(try row.decode(String.self, at: 0) == "running")
+            #expect(try row.decode(Int.self, at: 1) == 5)
+            #expect(try row.decode(Int.self, at: 2) == 1)
+            #expect(try await gateway.row("SELECT epoch FROM leases WHERE work_request_id = $1", handBack)?.decode(Int.self, at: 0) == 5)
+
+            let aborted = try #require(
+                try await gateway.row("SELECT status, output_data::text FROM work_requests WHERE id = $1", atLimit))
+            #expect(try aborted.decode(String.self, at: 0) == "aborted")
+            #expect(try aborted.decode(String.self, at: 1).contains("work-request-retry-limit-exceeded"))
+            #expect(try await gateway.outboxCount(.workRequestAborted, field: "work_request_id", equals: atLimit) == 1)
+
+            // The old run's late result (epoch 4) is refused.
+            try await worker.send(.result, WorkerResult(token: token, workRequestID: handBack, epoch: 4, result: "success"))
+            #expect(await GatewayHarness.eventually {
+                gateway.logLines.contains { ($0["msg"] as? String) == "stale or foreign result refused" }
+            })
+            #expect(try await gateway.row("SELECT status FROM work_requests WHERE id = $1", handBack)?.decode(String.self, at: 0) == "running")
+        }
+    }
+
+    @Test("a disabled worker's next message is refused; a worker silent past KILN_WORKER_SILENCE is disconnected with worker.gone")
+    func disableAndSilence() async throws {
+        try await GatewayHarness.run(environment: ["KILN_WORKER_SILENCE": "2s"]) { gateway in
+            let worker = try await TestWorker(url: gateway.workerAMQPURL)
+            defer { Task { await worker.stop() } }
+            let token = TokenRepository.generateSecret()
+            let welcome = try await gateway.enabledWorker(worker, token: token, fqdn: "quiet.lan")
+            #expect(await GatewayHarness.eventually(timeout: .seconds(15)) {
+                try await gateway.row("SELECT connected_at IS NULL FROM workers WHERE id = $1", welcome.workerID)?
+                    .decode(Bool.self, at: 0) == true
+            })
+            #expect(try await gateway.outboxCount(.workerGone, field: "worker_id", equals: welcome.workerID) >= 1)
+
+            // A heartbeat brings it back (connected, re-announced for its tags).
+            try await worker.send(.heartbeat, WorkerHeartbeat(token: token, running: []))
+            #expect(await GatewayHarness.eventually {
+                try await gateway.row("SELECT connected_at IS NOT NULL FROM workers WHERE id = $1", welcome.workerID)?
+                    .decode(Bool.self, at: 0) == true
+            })
+
+            // `kiln worker disable`: the next message is refused.
+            _ = try await gateway.pool.withTransaction { conn in try await WorkerRepository.disable(name: welcome.workerName, on: conn) }
+            try await worker.send(.heartbeat, WorkerHeartbeat(token: token, running: []))
+            #expect(try await worker.next(.refused, as: GatewayRefusal.self).reasonCode == "TOKEN_DISABLED")
+        }
+    }
+
+    @Test("an assignment the broker returns (the worker's queue is gone) marks the worker disconnected and leaves the work request assigned until the worker says hello again")
+    func returnedAssignment() async throws {
+        try await GatewayHarness.run { gateway in
+            let first = try await TestWorker(url: gateway.workerAMQPURL)
+            let token = TokenRepository.generateSecret()
+            let welcome = try await gateway.enabledWorker(first, token: token, fqdn: "flaky.lan")
+            let id = try await gateway.assignedWorkRequest(workerID: welcome.workerID, epoch: 1)
+            await first.stop()  // its exclusive queue dies with its connection
+
+            try await gateway.publishEvent(.workRequestDispatch, KilnEvent(workRequestID: id, workerID: welcome.workerID, epoch: 1))
+            #expect(await GatewayHarness.eventually {
+                try await gateway.outboxCount(.workerGone, field: "worker_id", equals: welcome.workerID) == 1
+            })
+            let left = try #require(
+                try await gateway.row("SELECT status, worker_id, assignment_epoch FROM work_requests WHERE id = $1", id))
+            #expect(try left.decode(String.self, at: 0) == "pending")
+            #expect(try left.decode(Int.self, at: 1) == welcome.workerID)
+            #expect(try left.decode(Int.self, at: 2) == 1)
+            #expect(try await gateway.row("SELECT connected_at IS NULL FROM workers WHERE id = $1", welcome.workerID)?.decode(Bool.self, at: 0) == true)
+
+            // The worker comes back with a new queue: welcomed, and its pending work is announced again.
+            let second = try await TestWorker(url: gateway.workerAMQPURL)
+            defer { Task { await second.stop() } }
+            try await second.send(
+                .hello, WorkerHello(token: token, fqdn: "flaky.lan", workerType: .external, queue: try await second.queue(), metadata: [:]))
+            _ = try await second.next(.welcome, as: GatewayWelcome.self)
+            #expect(try await gateway.outboxCount(.workRequestAssigned, field: "work_request_id", equals: id) == 1)
+        }
+    }
+}
