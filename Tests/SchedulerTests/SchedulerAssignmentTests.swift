@@ -52,7 +52,7 @@ struct SchedulerAssignmentTests {
                 ).first)
             #expect(try lease.decode(Int.self, at: 0) == worker9)
             #expect(try lease.decode(Int.self, at: 1) == 1)
-            #expect(abs(try lease.decode(Double.self, at: 2) - 90) < 1)
+            #expect(abs(try lease.decode(Double.self, at: 2) - 120) < 1, "the default KILN_LEASE_DURATION")
             let events = try await world.pool.query(
                 "SELECT body FROM outbox WHERE routing_key = 'wr.assigned' ORDER BY id"
             ).rows.map { try $0.decode(JSONValue.self, at: 0) }

@@ -5,7 +5,7 @@ import Testing
 struct ConfigurationTests {
     @Test("a bad gateway setting exits 78 with a line naming the variable", arguments: [
         ("KILN_WORKER_HEARTBEAT", "soon"),
-        ("KILN_WORKER_LEASE", "1s"),
+        ("KILN_LEASE_DURATION", "1s"),
         ("KILN_WORKER_SILENCE", "0s"),
         ("KILN_WORKER_MESSAGE_MAX_BYTES", "12"),
     ])

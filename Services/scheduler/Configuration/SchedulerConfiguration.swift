@@ -1,12 +1,10 @@
 import ServiceKit
+import KilnRuntime
 
 /// The scheduler's own settings (the runtime's are in `RuntimeSettings`), with their defaults.
 enum SchedulerSettings {
-    /// How long an assignment's lease lasts before the worker must have renewed it (heartbeats, through the
-    /// worker-gateway).
-    static let leaseDuration = Setting(
-        "KILN_LEASE_DURATION", default: "90s",
-        help: "lifetime of a new assignment's lease; a worker silent this long loses the work request, 5s to 1h")
+    /// `KILN_LEASE_DURATION`, shared with the worker-gateway (see `RuntimeSettings.leaseDuration`).
+    static let leaseDuration = RuntimeSettings.leaseDuration
     /// How often expired leases are looked for.
     static let leaseCheckInterval = Setting(
         "KILN_LEASE_CHECK_INTERVAL", default: "5s", help: "pause between checks for expired leases, 100ms to 10m")
@@ -41,7 +39,7 @@ struct SchedulerConfiguration: Sendable {
 
     /// Reads and checks every scheduler setting; the error names the first bad variable.
     init(environment: EnvironmentReader) throws {
-        leaseDuration = try environment.duration(SchedulerSettings.leaseDuration, in: .seconds(5) ... .seconds(3600))
+        leaseDuration = try environment.duration(SchedulerSettings.leaseDuration, in: .seconds(5) ... .seconds(86_400))
         leaseCheckInterval = try environment.duration(
             SchedulerSettings.leaseCheckInterval, in: .milliseconds(100) ... .seconds(600))
         tick = try environment.duration(SchedulerSettings.tick, in: .milliseconds(10) ... .seconds(60))

@@ -1,4 +1,5 @@
 import ServiceKit
+import KilnRuntime
 
 /// The worker-gateway's own settings (the runtime's — URLs, concurrency, sweep interval, ops port, log
 /// format — are read by `ServiceBootstrap`). A bad value stops the service at start, naming the variable.
@@ -6,10 +7,9 @@ struct GatewaySettings: Sendable, Hashable {
     static let heartbeat = Setting(
         "KILN_WORKER_HEARTBEAT", default: "30s",
         help: "how often workers send worker.heartbeat (told to them in gateway.welcome), 1s to 1h")
-    static let lease = Setting(
-        "KILN_WORKER_LEASE", default: "120s",
-        help: "how long a heartbeat renews an assignment's lease (told to workers in gateway.welcome); "
-            + "more than KILN_WORKER_HEARTBEAT, at most 1d")
+    /// `KILN_LEASE_DURATION`, shared with the scheduler (see `RuntimeSettings.leaseDuration`); here it must
+    /// also exceed the heartbeat interval.
+    static let lease = RuntimeSettings.leaseDuration
     static let silence = Setting(
         "KILN_WORKER_SILENCE", default: "",
         help: "a connected worker not heard from for this long is marked disconnected (worker.gone); "
@@ -35,7 +35,7 @@ struct GatewaySettings: Sendable, Hashable {
     /// - Throws: `ConfigurationError` naming the bad variable.
     init(environment: EnvironmentReader) throws {
         heartbeat = try environment.duration(Self.heartbeat, in: .seconds(1) ... .seconds(3600))
-        lease = try environment.duration(Self.lease, in: .seconds(2) ... .seconds(86_400))
+        lease = try environment.duration(Self.lease, in: .seconds(5) ... .seconds(86_400))
         guard lease > heartbeat else {
             throw ConfigurationError.invalid(
                 variable: Self.lease.name, value: "\(lease)",

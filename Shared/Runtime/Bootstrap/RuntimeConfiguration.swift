@@ -31,6 +31,13 @@ public enum RuntimeSettings {
         help: "how long to keep retrying PostgreSQL and RabbitMQ at start before exiting, 1s to 1h")
 
     /// Every runtime setting, then the ops and log settings.
+    /// How long an assignment lasts without word from its worker. One setting for two services on purpose:
+    /// the scheduler grants a lease this long at assignment and the worker-gateway pushes it this far on each
+    /// heartbeat; if they disagreed, a worker could lose work between two heartbeats it did send.
+    public static let leaseDuration = Setting(
+        "KILN_LEASE_DURATION", default: "120s",
+        help: "lifetime of an assignment's lease: granted by the scheduler, renewed by each worker heartbeat at the "
+            + "worker-gateway; a worker silent this long loses the work request; set it alike for both, 5s to 1d")
     public static let all: [Setting] =
         [amqpURL, postgresURL, concurrency, sweepInterval, postgresPoolSize, startupTimeout]
         + OpsServer.settings + LoggingBootstrap.settings

@@ -98,7 +98,7 @@ final class GatewayHarness {
         env["KILN_OPS_PORT"] = String(Int.random(in: 20_000...60_000))
         env["KILN_SWEEP_INTERVAL"] = "1s"
         env["KILN_WORKER_HEARTBEAT"] = "1s"
-        env["KILN_WORKER_LEASE"] = "60s"
+        env["KILN_LEASE_DURATION"] = "60s"
         env["KILN_WORKER_SILENCE"] = "10m"
         env["KILN_STARTUP_TIMEOUT"] = "30s"
         env["KILN_SERVICE_CONCURRENCY"] = "4"
