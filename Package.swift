@@ -197,7 +197,7 @@ let package = Package(
             path: "Services/scheduler", swiftSettings: strict),
         // The scheduler executable run as a process against the real cluster (schema and vhost per test).
         .testTarget(
-            name: "SchedulerTests", dependencies: ["Store", "KilnCore", "scheduler", logging],
+            name: "SchedulerTests", dependencies: ["Store", "KilnCore", "KilnTestSupport", "scheduler", logging],
             path: "Tests/SchedulerTests", swiftSettings: strict),
         // The tag-computer executable as a real process against the real servers (own schema and vhost per test).
         .testTarget(
@@ -214,7 +214,7 @@ let package = Package(
         // The real worker-gateway process against the real broker and database, the test playing the worker
         // with the restricted `kiln-worker` account (own vhost and schema per test).
         .testTarget(
-            name: "WorkerGatewayTests", dependencies: ["Store", "AMQP", "KilnCore", "worker-gateway", logging],
+            name: "WorkerGatewayTests", dependencies: ["Store", "AMQP", "KilnCore", "KilnTestSupport", "worker-gateway", logging],
             path: "Tests/WorkerGatewayTests", swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]

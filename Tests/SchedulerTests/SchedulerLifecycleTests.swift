@@ -1,3 +1,4 @@
+import KilnTestSupport
 import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -136,8 +137,9 @@ struct SchedulerLifecycleTests {
     @Test("One active instance: the standby does nothing, takes over after kill -9 and assigns; SIGTERM exits 0")
     func standbyTakesOver() async throws {
         try await SchedulerWorld.with { world in
-            let firstPort = Int.random(in: 20_000...40_000)
-            let secondPort = firstPort + Int.random(in: 1...20_000)
+            let firstPort = FreePort.next()
+            var secondPort = FreePort.next()
+            while secondPort == firstPort { secondPort = FreePort.next() }
             let first = try world.startScheduler(environment: ["KILN_OPS_PORT": "\(firstPort)"])
             try await world.waitUntil("the first instance is active") { first.logged("became the active scheduler") }
             let second = try world.startScheduler(environment: ["KILN_OPS_PORT": "\(secondPort)"])

@@ -1,3 +1,4 @@
+import KilnTestSupport
 import Foundation
 import KilnCore
 import Logging
@@ -109,7 +110,7 @@ struct SchedulerWorld: Sendable {
         env["KILN_POSTGRES_URL"] = postgresURL
         env["KILN_AMQP_URL"] = amqpURL
         env["KILN_OPS_HOST"] = "127.0.0.1"
-        env["KILN_OPS_PORT"] = String(Int.random(in: 20_000...60_000))
+        env["KILN_OPS_PORT"] = String(FreePort.next())
         env["KILN_STARTUP_TIMEOUT"] = "30s"
         env["KILN_SWEEP_INTERVAL"] = "2s"
         env["KILN_SCHEDULER_TICK"] = "200ms"

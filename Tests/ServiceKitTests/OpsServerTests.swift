@@ -18,7 +18,7 @@ struct OpsServerTests {
 
     @Test("live, ready (503 naming what is missing, then 200) and Prometheus metrics", .timeLimit(.minutes(1)))
     func endpoints() async throws {
-        let port = Int.random(in: 30_000...39_000)
+        let port = Int.random(in: 10_000...32_000)  // below the ephemeral range (32768+) client sockets use
         let readiness = Readiness(conditions: ["broker", "database"])
         let registry = PrometheusCollectorRegistry()
         PrometheusMetricsFactory(registry: registry).makeCounter(label: "kiln_test_events_total", dimensions: [])

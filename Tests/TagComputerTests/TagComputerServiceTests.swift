@@ -280,7 +280,7 @@ struct TagComputerConfigurationTests {
         for (variable, value) in [("KILN_TAG_COMPUTER_STUCK_AFTER", "soon"), ("KILN_FALLBACK_ARCHITECTURE", "  ")] {
             let service = try ServiceProcess.start(
                 executable: TagComputerHarness.builtExecutable("tag-computer"),
-                environment: [variable: value, "KILN_OPS_PORT": String(Int.random(in: 40000...49999))])
+                environment: [variable: value, "KILN_OPS_PORT": String(FreePort.next())])
             let exited = await eventually(timeout: .seconds(30)) { !service.isRunning }
             #expect(exited)
             #expect(service.terminate() == 78, "\(service.output())")

@@ -1,3 +1,4 @@
+import KilnTestSupport
 import AMQP
 import Foundation
 import KilnCore
@@ -152,7 +153,7 @@ final class ServiceHarness: Sendable {
         env["KILN_AMQP_URL"] = amqpURL
         env["KILN_POSTGRES_URL"] = postgresURLForService
         env["KILN_OPS_HOST"] = "127.0.0.1"
-        env["KILN_OPS_PORT"] = String(Int.random(in: 20_000...45_000))
+        env["KILN_OPS_PORT"] = String(FreePort.next())
         env["KILN_STARTUP_TIMEOUT"] = "30s"
         env["KILN_LOG_FORMAT"] = "json"
         for (key, value) in environment { env[key] = value }

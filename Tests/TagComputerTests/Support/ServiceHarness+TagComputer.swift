@@ -1,3 +1,4 @@
+import KilnTestSupport
 import AMQP
 import Foundation
 import KilnCore
@@ -62,7 +63,7 @@ struct TagComputerHarness: Sendable {
             ].merging(environment) { $1 }
             let started = try ServiceProcess.start(
                 executable: builtExecutable("tag-computer"),
-                environment: serviceEnvironment.merging(["KILN_OPS_PORT": String(Int.random(in: 20000...29999))]) { $1 })
+                environment: serviceEnvironment.merging(["KILN_OPS_PORT": String(FreePort.next())]) { $1 })
             service = started
             let harness = TagComputerHarness(
                 schema: schema, vhost: vhost, amqpURL: amqpURL, pool: pool, service: started,
@@ -139,7 +140,7 @@ struct TagComputerHarness: Sendable {
     func startReplica() async throws -> ServiceProcess {
         let replica = try ServiceProcess.start(
             executable: Self.builtExecutable("tag-computer"),
-            environment: serviceEnvironment.merging(["KILN_OPS_PORT": String(Int.random(in: 30000...39999))]) { $1 })
+            environment: serviceEnvironment.merging(["KILN_OPS_PORT": String(FreePort.next())]) { $1 })
         do {
             try await Self.waitUntilConsuming(replica)
         } catch {

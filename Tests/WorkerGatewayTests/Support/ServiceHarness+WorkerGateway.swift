@@ -1,3 +1,4 @@
+import KilnTestSupport
 import AMQP
 import Foundation
 import Logging
@@ -95,7 +96,7 @@ final class GatewayHarness {
         env["KILN_AMQP_URL"] = serviceURL
         env["KILN_POSTGRES_URL"] = postgresBaseURL + "?options=-csearch_path%3D\(schema)"
         env["KILN_OPS_HOST"] = "127.0.0.1"
-        env["KILN_OPS_PORT"] = String(Int.random(in: 20_000...60_000))
+        env["KILN_OPS_PORT"] = String(FreePort.next())
         env["KILN_SWEEP_INTERVAL"] = "1s"
         env["KILN_WORKER_HEARTBEAT"] = "1s"
         env["KILN_LEASE_DURATION"] = "60s"
