@@ -15,7 +15,7 @@ public enum WorkerSettings {
     /// A one-shot activation token from `kiln worker create` (§2.3 flow B).
     public static let activationToken = Setting(
         "KILN_WORKER_ACTIVATION_TOKEN", default: "",
-        help: "optional activation token of a pre-created worker; sent with the first hello only", secret: true)
+        help: "optional activation token of a pre-created worker; sent with every hello until the first welcome", secret: true)
     /// The name the worker registers under (its worker name is derived from it).
     public static let fqdn = Setting(
         "KILN_WORKER_FQDN", default: "", help: "fully qualified domain name to register with (default: the host name)")
