@@ -195,7 +195,7 @@ extension StoreIntegration {
                     #expect(otherConsumer == true, "de-duplication is per consumer")
                 }
                 let pruned = try await pool.withConnection { conn in
-                    try await Inbox.prune(olderThan: Date().addingTimeInterval(3600), on: conn)
+                    try await Inbox.prune(olderThan: Date().addingTimeInterval(3600), limit: 100, on: conn)
                 }
                 #expect(pruned == 10)
             }

@@ -28,12 +28,22 @@ public enum Inbox {
         return inserted == 1
     }
 
-    /// Deletes inbox rows received before `cutoff`. Keep them longer than any redelivery can take
-    /// (queue TTL plus the delivery limit's retries), or a late duplicate is applied twice.
+    /// Deletes at most `limit` inbox rows received before `cutoff`, in one short statement. Keep rows longer
+    /// than any redelivery can take, or a late duplicate is applied twice; call it again while it returns
+    /// `limit` (`MessagePruner` in KilnRuntime does both, periodically, in every service).
+    ///
+    /// Rows another session is deleting right now are skipped (`SKIP LOCKED`), so replicas pruning at the
+    /// same time take disjoint batches instead of waiting for each other.
     ///
     /// - Returns: how many rows were deleted.
     @discardableResult
-    public static func prune(olderThan cutoff: Date, on conn: PGConnection) async throws -> Int {
-        try await conn.execute("DELETE FROM inbox WHERE received_at < $1", cutoff)
+    public static func prune(olderThan cutoff: Date, limit: Int, on conn: PGConnection) async throws -> Int {
+        try await conn.execute(
+            """
+            DELETE FROM inbox WHERE (consumer, message_id) IN (
+                SELECT consumer, message_id FROM inbox WHERE received_at < $1
+                LIMIT $2 FOR UPDATE SKIP LOCKED)
+            """,
+            cutoff, limit)
     }
 }

@@ -37,11 +37,23 @@ public enum Outbox {
         return try row.decode(Int.self, at: 0)
     }
 
-    /// Deletes published rows older than `cutoff`; unpublished rows are never deleted.
+    /// Deletes at most `limit` published rows older than `cutoff`, in one short statement; unpublished rows
+    /// are never deleted (they still have to reach the broker). Call it again while it returns `limit`: a
+    /// bounded batch keeps each statement's locks and WAL small however big the backlog (see
+    /// `MessagePruner` in KilnRuntime, which does so periodically in every service).
+    ///
+    /// Rows another session is deleting right now are skipped (`SKIP LOCKED`), so replicas pruning at the
+    /// same time take disjoint batches instead of waiting for each other.
     ///
     /// - Returns: how many rows were deleted.
     @discardableResult
-    public static func prunePublished(olderThan cutoff: Date, on conn: PGConnection) async throws -> Int {
-        try await conn.execute("DELETE FROM outbox WHERE published_at IS NOT NULL AND published_at < $1", cutoff)
+    public static func prunePublished(olderThan cutoff: Date, limit: Int, on conn: PGConnection) async throws -> Int {
+        try await conn.execute(
+            """
+            DELETE FROM outbox WHERE id IN (
+                SELECT id FROM outbox WHERE published_at IS NOT NULL AND published_at < $1
+                LIMIT $2 FOR UPDATE SKIP LOCKED)
+            """,
+            cutoff, limit)
     }
 }
