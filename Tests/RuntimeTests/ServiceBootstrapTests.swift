@@ -6,7 +6,8 @@ import Testing
 
 @Suite("ServiceBootstrap")
 struct ServiceBootstrapTests {
-    private func configurationError(_ variables: [String: String]) -> ConfigurationError? {
+    /// The error reading `variables` as a scheduler's runtime configuration gives, or nil when it is valid.
+    static func configurationError(_ variables: [String: String]) -> ConfigurationError? {
         do {
             _ = try RuntimeConfiguration(service: "scheduler", environment: EnvironmentReader(variables: variables))
             return nil
@@ -17,7 +18,7 @@ struct ServiceBootstrapTests {
 
     @Test("a bad AMQP URL stops start-up with a message naming KILN_AMQP_URL, password masked")
     func badAMQPURL() throws {
-        let error = try #require(configurationError(["KILN_AMQP_URL": "http://kiln:s3cret@broker:5672/kiln"]))
+        let error = try #require(Self.configurationError(["KILN_AMQP_URL": "http://kiln:s3cret@broker:5672/kiln"]))
         guard case .invalid(let variable, let value, let expected) = error else {
             Issue.record("expected .invalid, got \(error)")
             return
@@ -31,12 +32,12 @@ struct ServiceBootstrapTests {
 
     @Test("a bad PostgreSQL URL or number names its variable")
     func otherBadSettings() throws {
-        let postgres = try #require(configurationError(["KILN_POSTGRES_URL": "mysql://kiln:pw@db/kiln"]))
+        let postgres = try #require(Self.configurationError(["KILN_POSTGRES_URL": "mysql://kiln:pw@db/kiln"]))
         #expect(postgres.description.contains("KILN_POSTGRES_URL"))
         #expect(!postgres.description.contains("pw@"))
-        let concurrency = try #require(configurationError(["KILN_SERVICE_CONCURRENCY": "0"]))
+        let concurrency = try #require(Self.configurationError(["KILN_SERVICE_CONCURRENCY": "0"]))
         #expect(concurrency.description.contains("KILN_SERVICE_CONCURRENCY"))
-        let interval = try #require(configurationError(["KILN_SWEEP_INTERVAL": "soon"]))
+        let interval = try #require(Self.configurationError(["KILN_SWEEP_INTERVAL": "soon"]))
         #expect(interval.description.contains("KILN_SWEEP_INTERVAL"))
     }
 
@@ -79,7 +80,7 @@ struct ServiceBootstrapTests {
             configuration: configuration, topology: .init(exchanges: KilnTopology.exchanges), logger: TestServers.logger)
         #expect(runtime.readiness.isReady)
         let services = runtime.services([runtime.sweeper(name: "noop") { 0 }])
-        #expect(services.count == 4)
+        #expect(services.count == 5, "ops, readiness, relay, message pruning, the noop sweeper")
         await runtime.publisher.close()
         await runtime.pool.close()
     }

@@ -29,8 +29,16 @@ public enum RuntimeSettings {
     public static let startupTimeout = Setting(
         "KILN_STARTUP_TIMEOUT", default: "120s",
         help: "how long to keep retrying PostgreSQL and RabbitMQ at start before exiting, 1s to 1h")
+    /// How long published `outbox` rows are kept (see ``MessageRetention/outbox``).
+    public static let outboxRetention = Setting(
+        "KILN_OUTBOX_RETENTION", default: "24h",
+        help: "how long published outbox rows are kept before they are deleted (unpublished rows never are), 1m to 8760h")
+    /// How long `inbox` de-duplication rows are kept (see ``MessageRetention/inbox``).
+    public static let inboxRetention = Setting(
+        "KILN_INBOX_RETENTION", default: "168h",
+        help: "how long inbox rows (message ids already applied) are kept before they are deleted; a duplicate "
+            + "redelivered later is applied again, so keep it above the longest outage you want covered, 1h to 8760h")
 
-    /// Every runtime setting, then the ops and log settings.
     /// How long an assignment lasts without word from its worker. One setting for two services on purpose:
     /// the scheduler grants a lease this long at assignment and the worker-gateway pushes it this far on each
     /// heartbeat; if they disagreed, a worker could lose work between two heartbeats it did send.
@@ -38,8 +46,10 @@ public enum RuntimeSettings {
         "KILN_LEASE_DURATION", default: "120s",
         help: "lifetime of an assignment's lease: granted by the scheduler, renewed by each worker heartbeat at the "
             + "worker-gateway; a worker silent this long loses the work request; set it alike for both, 5s to 1d")
+    /// Every runtime setting, then the ops and log settings.
     public static let all: [Setting] =
-        [amqpURL, postgresURL, concurrency, sweepInterval, postgresPoolSize, startupTimeout]
+        [amqpURL, postgresURL, concurrency, sweepInterval, postgresPoolSize, startupTimeout, outboxRetention,
+         inboxRetention]
         + OpsServer.settings + LoggingBootstrap.settings
 }
 
@@ -59,6 +69,8 @@ public struct RuntimeConfiguration: Sendable, Hashable {
     public var postgresPoolSize: Int
     /// How long start-up keeps retrying the broker and the database before exiting (`KILN_STARTUP_TIMEOUT`).
     public var startupTimeout: Duration
+    /// How long old `outbox` and `inbox` rows are kept (`KILN_OUTBOX_RETENTION`, `KILN_INBOX_RETENTION`).
+    public var messageRetention: MessageRetention
     /// The address the ops HTTP server binds (`KILN_OPS_HOST`).
     public var opsHost: String
     /// The port of the health and metrics endpoints (`KILN_OPS_PORT`).
@@ -91,6 +103,9 @@ public struct RuntimeConfiguration: Sendable, Hashable {
             concurrency = try environment.int(RuntimeSettings.concurrency, in: 1...1000)
             sweepInterval = try environment.duration(RuntimeSettings.sweepInterval, in: .seconds(1) ... .seconds(3600))
             startupTimeout = try environment.duration(RuntimeSettings.startupTimeout, in: .seconds(1) ... .seconds(3600))
+            messageRetention = MessageRetention(
+                outbox: try environment.duration(RuntimeSettings.outboxRetention, in: MessageRetention.outboxRange),
+                inbox: try environment.duration(RuntimeSettings.inboxRetention, in: MessageRetention.inboxRange))
             opsHost = try environment.string(OpsServer.settings[0])
             opsPort = try environment.int(OpsServer.settings[1], in: 1...65535)
         } catch let error as ConfigurationError {

@@ -76,8 +76,23 @@ public final class ServiceRuntime: Sendable {
             sweep: sweep)
     }
 
-    /// The service group, in start order: ops server, readiness probe, outbox relay, then `domain`
-    /// (consumers, sweepers). Shutdown runs in reverse: the domain services drain first, the relay publishes
+    /// The sweeper that deletes old `outbox` and `inbox` rows (``MessagePruner``) every
+    /// ``MessageRetention/interval``, with the configured retentions. ``services(_:)`` includes it, so every
+    /// service prunes and no service has to remember to.
+    public func messagePruningSweeper() -> Sweeper {
+        let pruner = MessagePruner(
+            pool: pool, retention: configuration.messageRetention, service: service, logger: logger)
+        return Sweeper(
+            service: service, name: "message-retention", interval: MessageRetention.interval, logger: logger,
+            logsItems: false
+        ) {
+            let round = try await pruner.pruneOnce()
+            return round.outbox + round.inbox
+        }
+    }
+
+    /// The service group, in start order: ops server, readiness probe, outbox relay, message pruning, then
+    /// `domain` (consumers, sweepers). Shutdown runs in reverse: the domain services drain first, the relay publishes
     /// what they committed, and `/metrics` stays up to the end.
     public func services(_ domain: [any Service]) -> [any Service] {
         [
@@ -86,6 +101,7 @@ public final class ServiceRuntime: Sendable {
                 logger: logger),
             ReadinessProbe(publisher: publisher, pool: pool, readiness: readiness, logger: logger),
             RelayService(relay: relay, logger: logger),
+            messagePruningSweeper(),
         ] + domain
     }
 

@@ -20,6 +20,7 @@ public struct Sweeper: Service {
     private let interval: Duration
     private let jitter: Double
     private let logger: Logger
+    private let logsItems: Bool
     private let sweep: Sweep
 
     /// Creates a sweeper.
@@ -29,9 +30,11 @@ public struct Sweeper: Service {
     ///   - name: what it sweeps (e.g. `stuck-pending`), for logs and metrics.
     ///   - interval: the average pause between sweeps (`KILN_SWEEP_INTERVAL`).
     ///   - jitter: relative spread of the pause, clamped to 0…1.
+    ///   - logsItems: whether a sweep that found items logs "sweep re-drove stuck work"; `false` for a sweep
+    ///     that logs what it did itself, in its own words (the ``MessagePruner`` does).
     public init(
         service: String, name: String, interval: Duration, jitter: Double = 0.2, logger: Logger,
-        sweep: @escaping Sweep
+        logsItems: Bool = true, sweep: @escaping Sweep
     ) {
         self.service = service
         self.name = name
@@ -40,6 +43,7 @@ public struct Sweeper: Service {
         var logger = logger
         logger[metadataKey: "sweep"] = "\(name)"
         self.logger = logger
+        self.logsItems = logsItems
         self.sweep = sweep
     }
 
@@ -70,9 +74,9 @@ public struct Sweeper: Service {
             Counter(label: "kiln_sweep_items_total", dimensions: dimensions).increment(by: items)
             Timer(label: "kiln_sweep_duration_seconds", dimensions: dimensions)
                 .recordNanoseconds((ContinuousClock.now - started).nanoseconds)
-            if items > 0 {
+            if items > 0, logsItems {
                 logger.notice("sweep re-drove stuck work", metadata: ["items": "\(items)"])
-            } else {
+            } else if logsItems {
                 logger.debug("sweep found nothing stuck")
             }
             return items
