@@ -37,9 +37,16 @@ struct SchedulerEventHandler: Sendable {
             if let outcome = try await DependencyCascade.applyTermination(of: id, at: Date(), on: conn),
                 !outcome.edits.isEmpty
             {
-                context.logger.info(
-                    "dependants settled",
-                    metadata: ["unblocked": "\(outcome.unblocked)", "aborted": "\(outcome.aborted)"])
+                // One line per dependant, under its own wr.id, so following one work request's log shows
+                // why it was unblocked or aborted; `cause.wr.id` names the work request that terminated.
+                for dependant in outcome.unblocked {
+                    context.logger.info(
+                        "dependant unblocked", metadata: ["wr.id": "\(dependant)", "cause.wr.id": "\(id)"])
+                }
+                for dependant in outcome.aborted {
+                    context.logger.info(
+                        "dependant aborted in cascade", metadata: ["wr.id": "\(dependant)", "cause.wr.id": "\(id)"])
+                }
             }
         case .workerReady, .workerGone:
             guard let id = event.workerID else { return }
