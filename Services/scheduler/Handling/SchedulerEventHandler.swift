@@ -37,16 +37,7 @@ struct SchedulerEventHandler: Sendable {
             if let outcome = try await DependencyCascade.applyTermination(of: id, at: Date(), on: conn),
                 !outcome.edits.isEmpty
             {
-                // One line per dependant, under its own wr.id, so following one work request's log shows
-                // why it was unblocked or aborted; `cause.wr.id` names the work request that terminated.
-                for dependant in outcome.unblocked {
-                    context.logger.info(
-                        "dependant unblocked", metadata: ["wr.id": "\(dependant)", "cause.wr.id": "\(id)"])
-                }
-                for dependant in outcome.aborted {
-                    context.logger.info(
-                        "dependant aborted in cascade", metadata: ["wr.id": "\(dependant)", "cause.wr.id": "\(id)"])
-                }
+                context.logger.logDependantsSettled(by: outcome, cause: id)
             }
         case .workerReady, .workerGone:
             guard let id = event.workerID else { return }
