@@ -37,9 +37,7 @@ struct SchedulerEventHandler: Sendable {
             if let outcome = try await DependencyCascade.applyTermination(of: id, at: Date(), on: conn),
                 !outcome.edits.isEmpty
             {
-                context.logger.info(
-                    "dependants settled",
-                    metadata: ["unblocked": "\(outcome.unblocked)", "aborted": "\(outcome.aborted)"])
+                context.logger.logDependantsSettled(by: outcome, cause: id)
             }
         case .workerReady, .workerGone:
             guard let id = event.workerID else { return }

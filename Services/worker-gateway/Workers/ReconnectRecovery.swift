@@ -1,5 +1,6 @@
 import Foundation
 import KilnCore
+import KilnRuntime
 import Logging
 import Store
 
@@ -52,7 +53,8 @@ struct ReconnectRecovery: Sendable {
                 worker: worker.id, assigned: remaining, producedOutput: produced, completionInProgress: false, at: now)
             for aborted in decision.abortedForRetryLimit {
                 guard let stored = storedByID[aborted.id] else { continue }
-                try await TerminationWriter.persist(before: stored, after: aborted, at: now, on: conn)
+                let cascade = try await TerminationWriter.persist(before: stored, after: aborted, at: now, on: conn)
+                logger.logDependantsSettled(by: cascade, cause: aborted.id)
                 summary.abortedAtLimit.append(aborted.id)
                 remaining.removeAll { $0.id == aborted.id }
             }
@@ -100,8 +102,9 @@ struct ReconnectRecovery: Sendable {
             guard let stored = try await WorkRequestRepository.load(id: id, on: conn) else { return }
             let aborted = stored.workRequest.markedAborted(
                 outputData: OutputData(errors: [WorkRequestError(message: "\(error)", code: "retry-refused")]), at: now)
-            try await TerminationWriter.persist(before: stored, after: aborted, at: now, on: conn)
+            let cascade = try await TerminationWriter.persist(before: stored, after: aborted, at: now, on: conn)
             logger.warning("work request aborted: its retry was refused", metadata: ["wr.id": "\(id)", "reason": "\(error)"])
+            logger.logDependantsSettled(by: cascade, cause: id)
         }
     }
 }

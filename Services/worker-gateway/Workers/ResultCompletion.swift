@@ -1,5 +1,6 @@
 import Foundation
 import KilnCore
+import KilnRuntime
 import Logging
 import Store
 
@@ -63,10 +64,11 @@ struct ResultCompletion: Sendable {
             return .stale(reason: error.reason, category: "stale_epoch")
         }
         let completed = try running.markedCompleted(result: result, outputData: outputData, at: now)
-        try await TerminationWriter.persist(before: stored, after: completed, at: now, on: conn)
+        let cascade = try await TerminationWriter.persist(before: stored, after: completed, at: now, on: conn)
         logger.info(
             "work request completed by its worker",
             metadata: ["wr.id": "\(current.id)", "worker": "\(worker.name)", "result": "\(result.rawValue)"])
+        logger.logDependantsSettled(by: cascade, cause: current.id)
         return .completed
     }
 }
@@ -75,8 +77,10 @@ struct ResultCompletion: Sendable {
 /// unblock the tolerant, abort the others, transitively), each row a compare-and-set, the events
 /// (`wr.completed` / `wr.aborted`, `wr.unblocked`) enqueued by the repository in the same transaction.
 enum TerminationWriter {
+    /// - Returns: the cascade, so the caller can log the dependants it unblocked or aborted.
+    @discardableResult
     static func persist(before stored: StoredWorkRequest, after terminated: WorkRequest, at now: Date, on conn: PGConnection)
-        async throws
+        async throws -> DependencyOutcome
     {
         let (graph, stages) = try await WorkRequestOperations.loadGraph(around: [terminated.id], on: conn)
         let cascade = try graph.replacing(terminated).applyingTermination(of: terminated.id, at: now)
@@ -84,5 +88,6 @@ enum TerminationWriter {
         allStages[terminated.id] = stored.pendingStage
         try await WorkRequestRepository.apply(
             [WorkRequestEdit(before: stored.workRequest, after: terminated)] + cascade.edits, stages: allStages, on: conn)
+        return cascade
     }
 }
