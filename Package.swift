@@ -57,10 +57,12 @@ let package = Package(
             ],
             path: "Shared/ServiceKit", swiftSettings: strict),
 
-        // Fixtures and scenario tables shared by the in-memory tests and the later PostgreSQL store tests, so
-        // both stores are held to the same expected answers.
+        // Fixtures and scenario tables shared by the in-memory tests and the PostgreSQL store tests, so both
+        // stores are held to the same expected answers; and the plumbing of every suite that runs Kiln's
+        // executables (private schema and vhost, child processes and their logs, waiting, free ports).
         .target(
-            name: "KilnTestSupport", dependencies: ["KilnCore"], path: "Tests/KilnTestSupport", swiftSettings: strict),
+            name: "KilnTestSupport", dependencies: ["KilnCore", "Store", "AMQP", logging], path: "Tests/KilnTestSupport",
+            swiftSettings: strict),
         // libpq, the PostgreSQL client library (Debian libpq-dev), as a C module.
         .systemLibrary(name: "CLibPQ", path: "Shared/CLibPQ", providers: [.apt(["libpq-dev"])]),
         // The PostgreSQL store: connection actor and pool, typed parameters and rows, migrations and the
@@ -168,7 +170,7 @@ let package = Package(
         // kiln-worker binary against the broker with the test playing the gateway.
         .testTarget(
             name: "WorkerTests",
-            dependencies: ["KilnWorker", "KilnTasks", "KilnCore", "AMQP", "ServiceKit", logging],
+            dependencies: ["KilnWorker", "KilnTasks", "KilnCore", "AMQP", "ServiceKit", "KilnTestSupport", logging],
             path: "Tests/WorkerTests", swiftSettings: strict),
         // BM3 (a benchmark, not a test): run through deploy/bench/amqp, which also runs the C baseline.
         .executableTarget(
