@@ -218,6 +218,15 @@ let package = Package(
         .testTarget(
             name: "WorkerGatewayTests", dependencies: ["Store", "AMQP", "KilnCore", "KilnTestSupport", "worker-gateway", logging],
             path: "Tests/WorkerGatewayTests", swiftSettings: strict),
+        // End to end: `kiln migrate`, the four services (replicas), real `kiln-worker`s, all as processes in a
+        // private schema and vhost, driven through the `kiln` CLI (see deploy/docs/testing.md).
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: [
+                "KilnTestSupport", "KilnCore", "Store", "AMQP", logging, "kiln", "kiln-worker", "scheduler",
+                "tag-computer", "lookup-resolver", "worker-gateway",
+            ],
+            path: "Tests/EndToEndTests", swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]
 )
