@@ -162,7 +162,7 @@ let package = Package(
         .testTarget(
             name: "RuntimeTests",
             dependencies: [
-                "KilnRuntime", "AMQP", "Store", "ServiceKit", "KilnCore", logging,
+                "KilnRuntime", "AMQP", "Store", "ServiceKit", "KilnCore", "KilnTestSupport", logging,
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Tests/RuntimeTests", swiftSettings: strict),

@@ -15,6 +15,16 @@ struct WorkedExamplesTests {
         "worker:build-arch:amd64", "worker:cap:sbuild",
     ]
 
+    /// An amd64 builder the admin marked `worker:class:large` (static metadata).
+    static let largeBuilder = WorkerSpec(
+        host: "large", withSbuild: true, staticMetadata: ["provided_tags": ["worker:class:large"]])
+
+    /// Submits an amd64 sbuild of `source` and waits until it is finished.
+    static func build(_ source: Int, in stack: KilnStack) async throws -> ShownWorkRequest {
+        let id = try await stack.cli.submit("sbuild", data: DebianWorld.sbuild(source))
+        return try await stack.cli.waitFor(id, "is completed") { $0.isFinished }
+    }
+
     /// The assignment reached `worker`, which ran it (and reported `execution-unavailable`, this build having
     /// no sbuild pipeline), and none of `others` ever started it.
     static func expectRanOnlyOn(
@@ -39,8 +49,7 @@ struct WorkedExamplesTests {
             let tagsA = try await stack.cli.worker(workerA.name).providedTags
             #expect(Self.example1Required.isSubset(of: tagsA), "worker A provides \(tagsA)")
 
-            let id = try await stack.cli.submit("sbuild", data: DebianWorld.sbuild(world.hello))
-            let shown = try await stack.cli.waitFor(id, "is completed") { $0.isFinished }
+            let shown = try await Self.build(world.hello, in: stack)
             #expect(shown.required == Self.example1Required)
             #expect(
                 shown.provided.isSuperset(of: [
@@ -59,13 +68,10 @@ struct WorkedExamplesTests {
         try await KilnStack.with { stack in
             let world = try await DebianWorld.create(in: stack)
             let plain = try await StackWorker.start(WorkerSpec(host: "plain", withSbuild: true), in: stack)
-            let large = try await StackWorker.start(
-                WorkerSpec(host: "large", withSbuild: true, staticMetadata: ["provided_tags": ["worker:class:large"]]),
-                in: stack)
+            let large = try await StackWorker.start(Self.largeBuilder, in: stack)
             #expect(try await stack.cli.worker(large.name).providedTags.contains("worker:class:large"))
 
-            let id = try await stack.cli.submit("sbuild", data: DebianWorld.sbuild(world.libreoffice))
-            let shown = try await stack.cli.waitFor(id, "is completed") { $0.isFinished }
+            let shown = try await Self.build(world.libreoffice, in: stack)
             let classTag = shown.schedulerTagsRequired.first { $0.tag == "worker:class:large" }
             #expect(classTag?.provenance == "workspace", "TR = \(shown.schedulerTagsRequired)")
             Self.expectRanOnlyOn(large, [plain], shown)
@@ -87,9 +93,7 @@ struct WorkedExamplesTests {
             try await stack.cli.waitFor(id, "is pending") { $0.status == "pending" }
             // The forger was ready before the work request became pending; a real large builder arriving
             // later gets it, which shows the forger was passed over rather than not yet asked.
-            let large = try await StackWorker.start(
-                WorkerSpec(host: "large", withSbuild: true, staticMetadata: ["provided_tags": ["worker:class:large"]]),
-                in: stack)
+            let large = try await StackWorker.start(Self.largeBuilder, in: stack)
             let shown = try await stack.cli.waitFor(id, "is completed") { $0.isFinished }
             Self.expectRanOnlyOn(large, [forger], shown)
         }
@@ -149,16 +153,12 @@ struct WorkedExamplesTests {
         try await KilnStack.with { stack in
             let world = try await DebianWorld.create(in: stack)
             let plain = try await StackWorker.start(WorkerSpec(host: "plain", withSbuild: true), in: stack)
-            let large = try await StackWorker.start(
-                WorkerSpec(host: "large", withSbuild: true, staticMetadata: ["provided_tags": ["worker:class:large"]]),
-                in: stack)
-            let linux = try await stack.cli.submit("sbuild", data: DebianWorld.sbuild(world.linux))
-            let linuxDone = try await stack.cli.waitFor(linux, "is completed") { $0.isFinished }
+            let large = try await StackWorker.start(Self.largeBuilder, in: stack)
+            let linuxDone = try await Self.build(world.linux, in: stack)
             #expect(linuxDone.required.contains("worker:class:large"))
             Self.expectRanOnlyOn(large, [plain], linuxDone)
 
-            let hello = try await stack.cli.submit("sbuild", data: DebianWorld.sbuild(world.hello))
-            let helloDone = try await stack.cli.waitFor(hello, "is completed") { $0.isFinished }
+            let helloDone = try await Self.build(world.hello, in: stack)
             #expect(helloDone.required == Self.example1Required, "the filter must not match hello")
         }
     }
