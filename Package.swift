@@ -184,7 +184,7 @@ let package = Package(
             swiftSettings: strict),
         // The repositories and the `kiln` executable (run as a real process) against the real private cluster.
         .testTarget(
-            name: "CLITests", dependencies: ["Store", "KilnCore", "KilnTasks", "AMQP", "kiln", logging],
+            name: "CLITests", dependencies: ["Store", "KilnCore", "KilnTasks", "AMQP", "KilnTestSupport", "kiln", logging],
             path: "Tests/CLITests",
             swiftSettings: strict),
 
