@@ -57,10 +57,12 @@ let package = Package(
             ],
             path: "Shared/ServiceKit", swiftSettings: strict),
 
-        // Fixtures and scenario tables shared by the in-memory tests and the later PostgreSQL store tests, so
-        // both stores are held to the same expected answers.
+        // Fixtures and scenario tables shared by the in-memory tests and the PostgreSQL store tests, so both
+        // stores are held to the same expected answers; and the plumbing of every suite that runs Kiln's
+        // executables (private schema and vhost, child processes and their logs, waiting, free ports).
         .target(
-            name: "KilnTestSupport", dependencies: ["KilnCore"], path: "Tests/KilnTestSupport", swiftSettings: strict),
+            name: "KilnTestSupport", dependencies: ["KilnCore", "Store", "AMQP", logging], path: "Tests/KilnTestSupport",
+            swiftSettings: strict),
         // libpq, the PostgreSQL client library (Debian libpq-dev), as a C module.
         .systemLibrary(name: "CLibPQ", path: "Shared/CLibPQ", providers: [.apt(["libpq-dev"])]),
         // The PostgreSQL store: connection actor and pool, typed parameters and rows, migrations and the
@@ -160,7 +162,7 @@ let package = Package(
         .testTarget(
             name: "RuntimeTests",
             dependencies: [
-                "KilnRuntime", "AMQP", "Store", "ServiceKit", "KilnCore", logging,
+                "KilnRuntime", "AMQP", "Store", "ServiceKit", "KilnCore", "KilnTestSupport", logging,
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Tests/RuntimeTests", swiftSettings: strict),
@@ -168,7 +170,7 @@ let package = Package(
         // kiln-worker binary against the broker with the test playing the gateway.
         .testTarget(
             name: "WorkerTests",
-            dependencies: ["KilnWorker", "KilnTasks", "KilnCore", "AMQP", "ServiceKit", logging],
+            dependencies: ["KilnWorker", "KilnTasks", "KilnCore", "AMQP", "ServiceKit", "KilnTestSupport", logging],
             path: "Tests/WorkerTests", swiftSettings: strict),
         // BM3 (a benchmark, not a test): run through deploy/bench/amqp, which also runs the C baseline.
         .executableTarget(
@@ -182,7 +184,7 @@ let package = Package(
             swiftSettings: strict),
         // The repositories and the `kiln` executable (run as a real process) against the real private cluster.
         .testTarget(
-            name: "CLITests", dependencies: ["Store", "KilnCore", "KilnTasks", "AMQP", "kiln", logging],
+            name: "CLITests", dependencies: ["Store", "KilnCore", "KilnTasks", "AMQP", "KilnTestSupport", "kiln", logging],
             path: "Tests/CLITests",
             swiftSettings: strict),
 
@@ -216,6 +218,15 @@ let package = Package(
         .testTarget(
             name: "WorkerGatewayTests", dependencies: ["Store", "AMQP", "KilnCore", "KilnTestSupport", "worker-gateway", logging],
             path: "Tests/WorkerGatewayTests", swiftSettings: strict),
+        // End to end: `kiln migrate`, the four services (replicas), real `kiln-worker`s, all as processes in a
+        // private schema and vhost, driven through the `kiln` CLI (see deploy/docs/testing.md).
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: [
+                "KilnTestSupport", "KilnCore", "Store", "AMQP", logging, "kiln", "kiln-worker", "scheduler",
+                "tag-computer", "lookup-resolver", "worker-gateway",
+            ],
+            path: "Tests/EndToEndTests", swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,4 +1,5 @@
 import Foundation
+import KilnTestSupport
 import Testing
 
 /// A `kiln` process running in the background (for `kiln watch`), with its output in temporary files so
@@ -67,50 +68,12 @@ enum Eventually {
     }
 }
 
-/// A private RabbitMQ vhost per test (`deploy/local/rabbitmq vhost NAME`), deleted afterwards.
+/// A private RabbitMQ vhost per test (``TestVirtualHost``), deleted afterwards.
 enum CLITestBroker {
-    /// `KILN_RABBITMQ_SCRIPT`, else this repository's `deploy/local/rabbitmq`.
-    static var script: String {
-        ProcessInfo.processInfo.environment["KILN_RABBITMQ_SCRIPT"]
-            ?? CLITestDatabase.repositoryRoot.appendingPathComponent("deploy/local/rabbitmq").path
-    }
-
     /// Runs `body` with the URL of a fresh vhost, then deletes the vhost.
     static func withVHost<Result: Sendable>(_ body: (String) async throws -> Result) async throws -> Result {
-        let name = "kiln-cli-test-" + UUID().uuidString.prefix(8).lowercased()
-        let url = try runScript(["vhost", name]).trimmingCharacters(in: .whitespacesAndNewlines)
-        do {
-            let result = try await body(url)
-            _ = try? runScript(["delete-vhost", name])
-            return result
-        } catch {
-            _ = try? runScript(["delete-vhost", name])
-            throw error
-        }
-    }
-
-    struct ScriptFailed: Error, CustomStringConvertible {
-        var description: String
-    }
-
-    private static func runScript(_ arguments: [String]) throws -> String {
-        let output = FileManager.default.temporaryDirectory.appendingPathComponent("kiln-vhost-\(UUID().uuidString)")
-        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
-        defer { try? FileManager.default.removeItem(at: output) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: script)
-        process.arguments = arguments
-        process.standardOutput = try FileHandle(forWritingTo: output)
-        process.standardError = FileHandle.standardError
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        let text = (try? String(contentsOf: output, encoding: .utf8)) ?? ""
-        guard process.terminationStatus == 0 else {
-            throw ScriptFailed(
-                description: "\(script) \(arguments.joined(separator: " ")) exited \(process.terminationStatus)"
-            )
-        }
-        return text
+        let vhost = try TestVirtualHost.create(prefix: "kiln-cli-test")
+        defer { vhost.delete() }
+        return try await body(vhost.serviceURL)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import KilnTestSupport
 import Logging
 import Store
 import Testing
@@ -8,28 +9,7 @@ import Testing
 /// `KILN_POSTGRES_URL` picks the server (default: the local cluster of `deploy/local/postgres start`, which
 /// these tests never start, stop or restart, since other suites share it).
 enum CLITestDatabase {
-    static let repositoryRoot: URL = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
-    static var url: String {
-        ProcessInfo.processInfo.environment["KILN_POSTGRES_URL"] ?? "postgresql://kiln:kiln@127.0.0.1:55432/kiln"
-    }
-
-    static var logger: Logger {
-        var logger = Logger(label: "kiln.cli.tests")
-        logger.logLevel = .warning
-        return logger
-    }
-
-    static func newSchemaName() -> String { "kiln_cli_test_" + UUID().uuidString.prefix(8).lowercased() }
-
-    static func makePool(schema: String) -> PGPool {
-        PGPool(
-            configuration: PGConfiguration(url: url, applicationName: "kiln-cli-tests", searchPath: [schema]),
-            size: 2,
-            logger: logger
-        )
-    }
+    static var url: String { TestServers.postgresURL }
 
     /// Runs `body` with a pool on a fresh schema (migrated unless asked not to), then drops the schema.
     @discardableResult
@@ -37,22 +17,15 @@ enum CLITestDatabase {
         migrated: Bool = true,
         _ body: (PGPool, String) async throws -> Result
     ) async throws -> Result {
-        let schema = newSchemaName()
-        let pool = makePool(schema: schema)
+        let database = try await TestSchema.create(prefix: "kiln_cli_test", migrate: migrated)
         do {
-            if migrated { try await Migrator.migrate(pool, logger: logger) }
-            let result = try await body(pool, schema)
-            await drop(schema, pool: pool)
+            let result = try await body(database.pool, database.name)
+            await database.drop()
             return result
         } catch {
-            await drop(schema, pool: pool)
+            await database.drop()
             throw error
         }
-    }
-
-    private static func drop(_ schema: String, pool: PGPool) async {
-        _ = try? await pool.query("DROP SCHEMA IF EXISTS \(schema) CASCADE")
-        await pool.close()
     }
 }
 
@@ -68,15 +41,7 @@ struct CLIRun: CustomStringConvertible {
 /// Runs the built `kiln` executable as a real process.
 enum KilnBinary {
     /// `.build/debug/kiln` next to this package (the build directory `swift build` used).
-    static var url: URL {
-        let build = CLITestDatabase.repositoryRoot.appendingPathComponent(".build")
-        let candidates =
-            [build.appendingPathComponent("debug/kiln")]
-            + ((try? FileManager.default.contentsOfDirectory(atPath: build.path)) ?? []).sorted().map {
-                build.appendingPathComponent("\($0)/debug/kiln")
-            }
-        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[0]
-    }
+    static var url: URL { TestServers.builtExecutable("kiln") }
 
     /// Runs `kiln arguments…` against `schema`, with `environment` added; output goes through temporary
     /// files (not pipes) so a large output can never block the child.

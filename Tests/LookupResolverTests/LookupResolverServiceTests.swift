@@ -31,11 +31,11 @@ struct LookupResolverServiceTests {
                 }
                 try await body(harness, fixture, replica)
             } catch {
-                Issue.record("service log:\n\(replica.logText)")
+                Issue.record("service log:\n\(replica.log)")
                 throw error
             }
             let status = try await replica.terminate()
-            #expect(status == 0, "exit status after SIGTERM; log:\n\(replica.logText)")
+            #expect(status == 0, "exit status after SIGTERM; log:\n\(replica.log)")
         }
     }
 
@@ -309,8 +309,8 @@ struct LookupResolverServiceTests {
             #expect(announced.count == ids.count)
             #expect(Set(announced) == Set(ids.map { JSONValue.int($0) }))
             let status = try await second.terminate()
-            #expect(status == 0, "second replica's exit status; log:\n\(second.logText)")
-            #expect(first.process.isRunning)
+            #expect(status == 0, "second replica's exit status; log:\n\(second.log)")
+            #expect(first.isRunning)
         }
     }
 
@@ -318,9 +318,8 @@ struct LookupResolverServiceTests {
     func badSettingStopsTheService() async throws {
         try await ServiceHarness.with(executable: Self.service) { harness in
             let replica = try harness.start(environment: ["KILN_FALLBACK_ARCHITECTURE": "not an arch"])
-            replica.process.waitUntilExit()
-            #expect(replica.process.terminationStatus == 78)
-            #expect(replica.logText.contains("KILN_FALLBACK_ARCHITECTURE"), "\(replica.logText)")
+            #expect(try await replica.waitForExit() == 78)
+            #expect(replica.log.contains("KILN_FALLBACK_ARCHITECTURE"), "\(replica.log)")
         }
     }
 }

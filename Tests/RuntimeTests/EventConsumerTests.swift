@@ -1,3 +1,4 @@
+import KilnTestSupport
 import AMQP
 import Foundation
 import KilnCore

@@ -1,3 +1,4 @@
+import KilnTestSupport
 import Foundation
 import KilnCore
 import Store
@@ -29,7 +30,7 @@ struct SchedulerAssignmentTests {
             let worker10 = try await world.insertWorker(name: "w10", provided: ["s10"])
 
             let scheduler = try world.startScheduler()
-            try await world.waitUntil("both workers have work") {
+            try await waitUntil("both workers have work") {
                 let first = try await world.state(of: scenario9[3]).workerID
                 let second = try await world.state(of: scenario10[1]).workerID
                 return first != nil && second != nil
@@ -64,7 +65,7 @@ struct SchedulerAssignmentTests {
                         "worker_id": .int(worker9), "epoch": .int(1),
                     ])))
             #expect(try await world.pool.query("SELECT count(*) FROM leases").first!.decode(Int.self, at: 0) == 2)
-            try await scheduler.terminate()
+            try await scheduler.stop()
         }
     }
 
@@ -72,7 +73,7 @@ struct SchedulerAssignmentTests {
     func taskListsAndConcurrency() async throws {
         try await SchedulerWorld.with { world in
             let scheduler = try world.startScheduler()
-            try await world.waitUntil("the scheduler is active") { scheduler.logged("became the active scheduler") }
+            try await waitUntil("the scheduler is active") { scheduler.logged("became the active scheduler") }
 
             let denied = try await world.insertWorker(
                 name: "denies", provided: ["deny"],
@@ -101,7 +102,7 @@ struct SchedulerAssignmentTests {
                 try await world.publish(.workRequestPending, KilnEvent(workRequestID: id))
             }
 
-            try await world.waitUntil("the allowed and the paired work requests are assigned") {
+            try await waitUntil("the allowed and the paired work requests are assigned") {
                 let allowed = try await world.state(of: sbuildBoth).workerID
                 let paired = try await world.state(of: pair[1]).workerID
                 return allowed == both && paired == twoSlots
@@ -118,10 +119,10 @@ struct SchedulerAssignmentTests {
                 "UPDATE work_requests SET status = 'completed', result = 'success', completed_at = now() WHERE id = $1",
                 pair[0])
             try await world.publish(.workRequestCompleted, KilnEvent(workRequestID: pair[0]))
-            try await world.waitUntil("the freed slot takes the third work request") {
+            try await waitUntil("the freed slot takes the third work request") {
                 try await world.state(of: pair[2]).workerID == twoSlots
             }
-            try await scheduler.terminate()
+            try await scheduler.stop()
         }
     }
 
@@ -129,14 +130,14 @@ struct SchedulerAssignmentTests {
     func driftSweepFindsRowsWithoutEvents() async throws {
         try await SchedulerWorld.with { world in
             let scheduler = try world.startScheduler()
-            try await world.waitUntil("the scheduler is active") { scheduler.logged("became the active scheduler") }
+            try await waitUntil("the scheduler is active") { scheduler.logged("became the active scheduler") }
             let worker = try await world.insertWorker(name: "quiet", provided: ["q"])
             let request = try await world.insertWorkRequest(required: ["q"])
-            try await world.waitUntil("the sweep found and assigned the work request") {
+            try await waitUntil("the sweep found and assigned the work request") {
                 try await world.state(of: request).workerID == worker
             }
             #expect(scheduler.logged("sweep found pending work requests missing from the index"))
-            try await scheduler.terminate()
+            try await scheduler.stop()
         }
     }
 }

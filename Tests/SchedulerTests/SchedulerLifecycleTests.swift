@@ -28,7 +28,7 @@ struct SchedulerLifecycleTests {
             let scheduler = try world.startScheduler()
             try await world.publish(.workRequestCompleted, KilnEvent(workRequestID: failed))
             try await world.publish(.workRequestCompleted, KilnEvent(workRequestID: tolerated))
-            try await world.waitUntil("the cascade ran") {
+            try await waitUntil("the cascade ran") {
                 let transitiveStatus = try await world.state(of: transitive).status
                 let stage = try await world.pendingStage(of: unblockedDependant)
                 return transitiveStatus == "aborted" && stage == "requested"
@@ -45,7 +45,7 @@ struct SchedulerLifecycleTests {
                 [abortedDependant, transitive]
             ).first!.decode(Int.self, at: 0)
             #expect(abortedEvents == 2)
-            try await scheduler.terminate()
+            try await scheduler.stop()
         }
     }
 
@@ -53,7 +53,7 @@ struct SchedulerLifecycleTests {
     func internalAndWaitTasks() async throws {
         try await SchedulerWorld.with { world in
             let scheduler = try world.startScheduler()
-            try await world.waitUntil("the scheduler is active") { scheduler.logged("became the active scheduler") }
+            try await waitUntil("the scheduler is active") { scheduler.logged("became the active scheduler") }
             let syncPoint = try await world.insertWorkRequest(taskType: "Internal", taskName: "synchronization_point")
             let dependant = try await world.insertWorkRequest(status: "blocked", configuredTaskData: nil)
             _ = try await world.pool.query(
@@ -71,7 +71,7 @@ struct SchedulerLifecycleTests {
                 taskType: "Wait", taskName: "delay", configuredTaskData: .object(["delay_until": .string(future)]))
             try await world.publish(.workRequestPending, KilnEvent(workRequestID: syncPoint))
 
-            try await world.waitUntil("the synchronisation point completed and its dependant is being unblocked") {
+            try await waitUntil("the synchronisation point completed and its dependant is being unblocked") {
                 let status = try await world.state(of: syncPoint).status
                 let stage = try await world.pendingStage(of: dependant)
                 return status == "completed" && stage == "requested"
@@ -79,14 +79,14 @@ struct SchedulerLifecycleTests {
             let result = try await world.pool.query("SELECT result FROM work_requests WHERE id = $1", syncPoint)
                 .first!.decode(String.self, at: 0)
             #expect(result == "success")
-            try await world.waitUntil("the due delay completed (pending → running → completed)") {
+            try await waitUntil("the due delay completed (pending → running → completed)") {
                 try await world.state(of: dueDelay).status == "completed"
             }
-            try await world.waitUntil("the delay due in 2 s completed") {
+            try await waitUntil("the delay due in 2 s completed") {
                 try await world.state(of: soonDelay).status == "completed"
             }
             #expect(try await world.state(of: laterDelay).status == "running")
-            try await scheduler.terminate()
+            try await scheduler.stop()
         }
     }
 
@@ -105,7 +105,7 @@ struct SchedulerLifecycleTests {
                 """, fresh, exhausted, worker)
 
             let scheduler = try world.startScheduler()
-            try await world.waitUntil("both leases handled") {
+            try await waitUntil("both leases handled") {
                 let leases = try await world.pool.query("SELECT count(*) FROM leases").first!.decode(Int.self, at: 0)
                 let status = try await world.state(of: exhausted).status
                 return leases == 0 && status == "aborted"
@@ -126,11 +126,11 @@ struct SchedulerLifecycleTests {
             // The worker comes back: the handed-back work request is assigned again with a new epoch.
             _ = try await world.pool.query("UPDATE workers SET connected_at = now() WHERE id = $1", worker)
             try await world.publish(.workerReady, KilnEvent(workerID: worker))
-            try await world.waitUntil("the handed-back work request is assigned again") {
+            try await waitUntil("the handed-back work request is assigned again") {
                 try await world.state(of: fresh).workerID == worker
             }
             #expect(try await world.state(of: fresh).epoch == 3)
-            try await scheduler.terminate()
+            try await scheduler.stop()
         }
     }
 
@@ -141,9 +141,9 @@ struct SchedulerLifecycleTests {
             var secondPort = FreePort.next()
             while secondPort == firstPort { secondPort = FreePort.next() }
             let first = try world.startScheduler(environment: ["KILN_OPS_PORT": "\(firstPort)"])
-            try await world.waitUntil("the first instance is active") { first.logged("became the active scheduler") }
+            try await waitUntil("the first instance is active") { first.logged("became the active scheduler") }
             let second = try world.startScheduler(environment: ["KILN_OPS_PORT": "\(secondPort)"])
-            try await world.waitUntil("the second instance stands by") { second.logged("standing by") }
+            try await waitUntil("the second instance stands by") { second.logged("standing by") }
             #expect(!second.logged("became the active scheduler"))
             // Both are ready; the metric tells which one acts.
             #expect(try await Self.get("/health/ready", port: firstPort).status == 200)
@@ -153,16 +153,16 @@ struct SchedulerLifecycleTests {
 
             first.signal(SIGKILL)
             _ = try await first.waitForExit()
-            try await world.waitUntil("the standby becomes active") { second.logged("became the active scheduler") }
+            try await waitUntil("the standby becomes active") { second.logged("became the active scheduler") }
             let worker = try await world.insertWorker(name: "after-takeover", provided: ["x"])
             let request = try await world.insertWorkRequest(required: ["x"])
             try await world.publish(.workerReady, KilnEvent(workerID: worker))
             try await world.publish(.workRequestPending, KilnEvent(workRequestID: request))
-            try await world.waitUntil("the new active instance assigns") {
+            try await waitUntil("the new active instance assigns") {
                 try await world.state(of: request).workerID == worker
             }
             #expect(try await Self.get("/metrics", port: secondPort).body.contains("kiln_scheduler_active 1"))
-            try await second.terminate()
+            try await second.stop()
         }
     }
 

@@ -22,10 +22,10 @@ struct TagComputerServiceTests {
     /// Waits until the work request leaves `inputs-resolved`, then returns it.
     static func settled(_ harness: TagComputerHarness, _ id: Int) async throws -> StoredWorkRequest {
         let pool = harness.pool
-        let done = try await eventually {
+        let done = await eventually {
             try await TagComputerWorld.load(pool, id).pendingStage == nil
         }
-        #expect(done, "work request \(id) left inputs-resolved; service output:\n\(harness.service.output())")
+        #expect(done, "work request \(id) left inputs-resolved; service output:\n\(harness.service.log)")
         return try await TagComputerWorld.load(pool, id)
     }
 
@@ -47,7 +47,7 @@ struct TagComputerServiceTests {
             #expect(audit.filter { $0.setKind == .provided && $0.action == .added }.map(\.tag).sorted() == Self.example1Provided)
             #expect(audit.filter { $0.setKind == .required && $0.action == .added }.map(\.tag).sorted() == Self.example1Required)
             #expect(audit.allSatisfy { $0.provenance == "system" && $0.action == .added })
-            let pendingEvents = try await eventually {
+            let pendingEvents = await eventually {
                 let pendingCount = try await harness.outboxKeys().filter { $0 == "wr.pending" }.count
                 let published = try await harness.outboxPublished()
                 return pendingCount == 1 && published
@@ -69,7 +69,7 @@ struct TagComputerServiceTests {
                     ["duplicate event acknowledged without effect", "event handled"].contains($0["msg"] as? String ?? "")
                 }.count >= 3
             }
-            #expect(bothSeen, "\(harness.service.output())")
+            #expect(bothSeen, "\(harness.service.log)")
             #expect(try await TagComputerWorld.audit(harness.pool, .workRequest(id)).count == audit.count)
             #expect(try await harness.outboxKeys().filter { $0 == "wr.pending" }.count == 1)
             #expect(try await TagComputerWorld.load(harness.pool, id).workRequest == request)
@@ -140,7 +140,7 @@ struct TagComputerServiceTests {
             #expect(errors.first?.message.hasPrefix("Failed to configure:") == true)
             #expect(request.schedulerTagsProvided.isEmpty && request.configuredTaskData == nil)
             #expect(try await TagComputerWorld.audit(harness.pool, .workRequest(id)).isEmpty)
-            let completed = try await eventually { try await harness.outboxKeys().contains("wr.completed") }
+            let completed = await eventually { try await harness.outboxKeys().contains("wr.completed") }
             #expect(completed)
             #expect(try await !harness.outboxKeys().contains("wr.pending"))
         }
@@ -161,12 +161,12 @@ struct TagComputerServiceTests {
                 staticMetadata: ["provided_tags": ["worker:class:large"], "required_tags": ["required"]],
                 dynamicMetadata: claims)
             let pool = harness.pool
-            let computed = try await eventually {
+            let computed = await eventually {
                 let forgerDone = try await TagComputerWorld.workerTags(pool, forger) != nil
                 let bigDone = try await TagComputerWorld.workerTags(pool, big) != nil
                 return forgerDone && bigDone
             }
-            #expect(computed, "\(harness.service.output())")
+            #expect(computed, "\(harness.service.log)")
             let forgerTags = try #require(try await TagComputerWorld.workerTags(pool, forger))
             #expect(forgerTags.provided == ["worker:build-arch:amd64", "worker:type:external"])
             #expect(forgerTags.required.isEmpty)
@@ -213,7 +213,7 @@ struct TagComputerServiceTests {
             // Still consuming: a worker event is handled afterwards.
             let worker = try await TagComputerWorld.reportingWorker(harness.pool, name: "after", dynamicMetadata: [:])
             let pool = harness.pool
-            let computed = try await eventually { try await TagComputerWorld.workerTags(pool, worker) != nil }
+            let computed = await eventually { try await TagComputerWorld.workerTags(pool, worker) != nil }
             #expect(computed)
         }
         #expect(status == 0)
@@ -251,7 +251,7 @@ struct TagComputerServiceTests {
                 let audit = try await TagComputerWorld.audit(pool, .workRequest(id))
                 #expect(audit.count == Self.example1Provided.count + Self.example1Required.count)
             }
-            #expect(replica.terminate() == 0, "the replica exits 0 on SIGTERM")
+            #expect(try await replica.terminate() == 0, "the replica exits 0 on SIGTERM")
             try? FileManager.default.removeItem(at: replica.outputURL)
         }
         #expect(status == 0)
@@ -279,12 +279,12 @@ struct TagComputerConfigurationTests {
     func badSettings() async throws {
         for (variable, value) in [("KILN_TAG_COMPUTER_STUCK_AFTER", "soon"), ("KILN_FALLBACK_ARCHITECTURE", "  ")] {
             let service = try ServiceProcess.start(
-                executable: TagComputerHarness.builtExecutable("tag-computer"),
+                "tag-computer",
                 environment: [variable: value, "KILN_OPS_PORT": String(FreePort.next())])
             let exited = await eventually(timeout: .seconds(30)) { !service.isRunning }
             #expect(exited)
-            #expect(service.terminate() == 78, "\(service.output())")
-            #expect(service.output().contains(variable), "\(service.output())")
+            #expect(try await service.terminate() == 78, "\(service.log)")
+            #expect(service.log.contains(variable), "\(service.log)")
             try? FileManager.default.removeItem(at: service.outputURL)
         }
     }
@@ -298,7 +298,7 @@ struct WorkerTagCompareAndSetTests {
     func staleComputationRefused() async throws {
         let schema = "kiln_tc_cas_\(UUID().uuidString.prefix(8).lowercased())"
         let pool = PGPool(
-            configuration: PGConfiguration(url: TagComputerHarness.postgresURL, searchPath: [schema]), size: 1,
+            configuration: PGConfiguration(url: TestServers.postgresURL, searchPath: [schema]), size: 1,
             logger: TagComputerHarness.logger)
         do {
             try await check(pool)

@@ -1,4 +1,5 @@
 import Foundation
+import KilnTestSupport
 import Testing
 
 @Suite("worker-gateway: configuration errors stop it at start")
@@ -11,7 +12,7 @@ struct ConfigurationTests {
     ])
     func badSetting(variable: String, value: String) throws {
         let process = Process()
-        process.executableURL = GatewayHarness.binary
+        process.executableURL = TestServers.builtExecutable("worker-gateway")
         var environment = ProcessInfo.processInfo.environment
         environment[variable] = value
         // Unreachable servers: the setting must be refused before any connection is tried.

@@ -1,3 +1,4 @@
+import KilnTestSupport
 import AMQP
 import Foundation
 import KilnCore
@@ -31,7 +32,7 @@ struct WorkTests {
             #expect(assignment.taskData == ["result": true, "configured": 1])
             #expect(assignment.dynamicTaskData == ["task_input_fields": [:]])
             #expect(assignment.scope == "debian")
-            #expect(await GatewayHarness.eventually {
+            #expect(await eventually {
                 try await gateway.row("SELECT status FROM work_requests WHERE id = $1", id)?.decode(String.self, at: 0) == "running"
             })
 
@@ -42,7 +43,7 @@ struct WorkTests {
             try await worker.send(.result, WorkerResult(token: token, workRequestID: id, epoch: 0, result: "success"))
             // A result from a worker it is not assigned to: refused too.
             try await other.send(.result, WorkerResult(token: otherToken, workRequestID: id, epoch: 1, result: "failure"))
-            #expect(await GatewayHarness.eventually {
+            #expect(await eventually {
                 gateway.logLines.filter { ($0["msg"] as? String) == "stale or foreign result refused" }.count == 2
             })
             let refusals = gateway.logLines.filter { ($0["msg"] as? String) == "stale or foreign result refused" }
@@ -56,7 +57,7 @@ struct WorkTests {
                 WorkerResult(
                     token: token, workRequestID: id, epoch: 1, result: "success",
                     outputData: ["runtime_statistics": ["duration": 3]]))
-            #expect(await GatewayHarness.eventually {
+            #expect(await eventually {
                 try await gateway.row("SELECT status FROM work_requests WHERE id = $1", id)?.decode(String.self, at: 0) == "completed"
             })
             let done = try #require(try await gateway.row("SELECT result, output_data FROM work_requests WHERE id = $1", id))
@@ -136,7 +137,7 @@ struct WorkTests {
 
             // The old run's late result (epoch 4) is refused.
             try await worker.send(.result, WorkerResult(token: token, workRequestID: handBack, epoch: 4, result: "success"))
-            #expect(await GatewayHarness.eventually {
+            #expect(await eventually {
                 gateway.logLines.contains { ($0["msg"] as? String) == "stale or foreign result refused" }
             })
             #expect(try await gateway.row("SELECT status FROM work_requests WHERE id = $1", handBack)?.decode(String.self, at: 0) == "running")
@@ -150,7 +151,7 @@ struct WorkTests {
             defer { Task { await worker.stop() } }
             let token = TokenRepository.generateSecret()
             let welcome = try await gateway.enabledWorker(worker, token: token, fqdn: "quiet.lan")
-            #expect(await GatewayHarness.eventually(timeout: .seconds(15)) {
+            #expect(await eventually(timeout: .seconds(15)) {
                 try await gateway.row("SELECT connected_at IS NULL FROM workers WHERE id = $1", welcome.workerID)?
                     .decode(Bool.self, at: 0) == true
             })
@@ -158,7 +159,7 @@ struct WorkTests {
 
             // A heartbeat brings it back (connected, re-announced for its tags).
             try await worker.send(.heartbeat, WorkerHeartbeat(token: token, running: []))
-            #expect(await GatewayHarness.eventually {
+            #expect(await eventually {
                 try await gateway.row("SELECT connected_at IS NOT NULL FROM workers WHERE id = $1", welcome.workerID)?
                     .decode(Bool.self, at: 0) == true
             })
@@ -180,7 +181,7 @@ struct WorkTests {
             await first.stop()  // its exclusive queue dies with its connection
 
             try await gateway.publishEvent(.workRequestDispatch, KilnEvent(workRequestID: id, workerID: welcome.workerID, epoch: 1))
-            #expect(await GatewayHarness.eventually {
+            #expect(await eventually {
                 try await gateway.outboxCount(.workerGone, field: "worker_id", equals: welcome.workerID) == 1
             })
             let left = try #require(

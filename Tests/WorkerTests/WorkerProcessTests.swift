@@ -20,7 +20,7 @@ struct WorkerProcessTests {
         let gateway = try await FakeGateway()
         let tokenFile = NSTemporaryDirectory() + "kiln-worker-\(gateway.prefix)/token"
         var environment = [
-            "KILN_AMQP_URL": FakeGateway.workerURL, "KILN_WORKER_TOKEN_FILE": tokenFile,
+            "KILN_AMQP_URL": gateway.workerURL, "KILN_WORKER_TOKEN_FILE": tokenFile,
             "KILN_WORKER_FQDN": "\(gateway.prefix).example.org", "KILN_WORKER_EXTRA_TAGS": "test:marker",
             "KILN_WORKER_GATEWAY_ROUTING_PREFIX": gateway.prefix, "KILN_WORKER_HELLO_RETRY_MAX": "1s",
             "KILN_OPS_PORT": "0", "KILN_LOG_LEVEL": "debug",

@@ -2,25 +2,16 @@ import AMQP
 import Foundation
 import KilnCore
 import KilnRuntime
+import KilnTestSupport
 import Logging
 import Store
 
-/// The real servers the runtime tests use: `KILN_AMQP_URL` / `KILN_POSTGRES_URL`, else the local runner's
-/// (started by `deploy/local/… start` only when nothing answers — never restarted or stopped here).
-enum TestServers {
+/// The broker side of the shared test servers for the in-process runtime tests (the database side and the
+/// repository root come from ``KilnTestSupport/TestServers``): `KILN_AMQP_URL`, else the local runner's.
+extension TestServers {
     static let amqpURL = ProcessInfo.processInfo.environment["KILN_AMQP_URL"] ?? "amqp://kiln:kiln@127.0.0.1:56720/kiln"
-    static let postgresURL =
-        ProcessInfo.processInfo.environment["KILN_POSTGRES_URL"] ?? "postgresql://kiln:kiln@127.0.0.1:55432/kiln"
 
-    static let repositoryRoot = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
-
-    static var logger: Logger {
-        var logger = Logger(label: "kiln.runtime.tests")
-        logger.logLevel = .warning
-        return logger
-    }
+    static var logger: Logger { logger("kiln.runtime.tests") }
 
     static func amqpConfiguration() throws -> AMQPConnectionConfiguration {
         var configuration = try AMQPConnectionConfiguration(url: amqpURL)
@@ -58,8 +49,8 @@ enum TestServers {
 /// with an `applied` table the handlers write to, and a confirming publisher. Cleaned up by ``with(_:)``.
 struct RuntimeHarness: Sendable {
     let queues: ServiceQueues
-    let schema: String
-    let pool: PGPool
+    let database: TestSchema
+    var pool: PGPool { database.pool }
     let publisher: AMQPPublisher
     let amqp: AMQPConnectionConfiguration
 
@@ -74,16 +65,12 @@ struct RuntimeHarness: Sendable {
         let queues = ServiceQueues(
             service: "test-\(id)", consumes: keys, deliveryLimit: deliveryLimit,
             inboxArguments: ["x-expires": .int(600_000)], deadArguments: ["x-expires": .int(600_000)])
-        let schema = "kiln_rt_\(id)"
-        let pool = PGPool(
-            configuration: PGConfiguration(url: TestServers.postgresURL, applicationName: "kiln-runtime-tests", searchPath: [schema]),
-            size: 4, logger: TestServers.logger)
+        let database = try await TestSchema.create(prefix: "kiln_rt", poolSize: 4)
         let amqp = try TestServers.amqpConfiguration()
         let publisher = AMQPPublisher(configuration: amqp, topology: KilnTopology.only(queues), logger: TestServers.logger)
-        let harness = RuntimeHarness(queues: queues, schema: schema, pool: pool, publisher: publisher, amqp: amqp)
+        let harness = RuntimeHarness(queues: queues, database: database, publisher: publisher, amqp: amqp)
         do {
-            try await Migrator.migrate(pool, logger: TestServers.logger)
-            try await pool.query("CREATE TABLE applied (message_id text NOT NULL, work_request_id bigint NOT NULL)")
+            try await database.pool.query("CREATE TABLE applied (message_id text NOT NULL, work_request_id bigint NOT NULL)")
             try await publisher.connect()
             let result = try await body(harness)
             await harness.cleanUp()
@@ -98,8 +85,7 @@ struct RuntimeHarness: Sendable {
         try? await publisher.deleteQueue(queues.inbox)
         try? await publisher.deleteQueue(queues.dead)
         await publisher.close()
-        _ = try? await pool.query("DROP SCHEMA IF EXISTS \(schema) CASCADE")
-        await pool.close()
+        await database.drop()
     }
 
     /// A consumer of this harness's inbox.
@@ -165,16 +151,6 @@ func withRunning<T: Sendable>(_ consumer: EventConsumer, _ body: () async throws
         _ = await running.result
         throw error
     }
-}
-
-/// Waits until `condition` holds, polling; returns whether it did within `timeout`.
-func eventually(timeout: Duration = .seconds(30), _ condition: @Sendable () async throws -> Bool) async rethrows -> Bool {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        if try await condition() { return true }
-        try? await Task.sleep(for: .milliseconds(25))
-    }
-    return try await condition()
 }
 
 /// Collects values from handlers.

@@ -1,5 +1,6 @@
 import AMQP
 import Foundation
+import KilnTestSupport
 import KilnCore
 import Synchronization
 
@@ -8,10 +9,9 @@ import Synchronization
 /// queue, bound with `#`, is the only other taker — it may exist on the shared broker and simply gets copies),
 /// and a publisher that writes to the worker's private queue through the default exchange.
 final class FakeGateway: Sendable {
-    static let serviceURL = ProcessInfo.processInfo.environment["KILN_AMQP_URL"] ?? "amqp://kiln:kiln@127.0.0.1:56720/kiln"
-    static var workerURL: String {
-        serviceURL.replacingOccurrences(of: "//kiln:kiln@", with: "//kiln-worker:kiln-worker@")
-    }
+    /// The test's private vhost (deleted by ``close()``): the worker under test logs in there as `kiln-worker`.
+    let broker: TestVirtualHost
+    var workerURL: String { broker.workerURL }
 
     let prefix: String
     let queue: String
@@ -25,7 +25,8 @@ final class FakeGateway: Sendable {
         let id = UUID().uuidString.lowercased().prefix(8)
         prefix = "test-worker-\(id)"
         queue = "test.gateway.\(id)"
-        var configuration = try AMQPConnectionConfiguration(url: Self.serviceURL)
+        broker = try TestVirtualHost.create(prefix: "kiln-worker-test")
+        var configuration = try AMQPConnectionConfiguration(url: broker.serviceURL)
         configuration.reconnectBackoff = Backoff(initial: .milliseconds(100), maximum: .seconds(1))
         let topology = Topology(
             exchanges: [ExchangeDeclaration(name: "kiln.gateway", kind: .topic)],
@@ -66,6 +67,7 @@ final class FakeGateway: Sendable {
         }
         try? await publisher.deleteQueue(queue)
         await publisher.close()
+        broker.delete()
     }
 }
 

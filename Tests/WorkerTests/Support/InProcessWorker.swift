@@ -19,7 +19,7 @@ final class InProcessWorker: Sendable {
         tokenFolder = NSTemporaryDirectory() + "kiln-worker-\(gateway.prefix)"
         let configuration = try WorkerConfiguration(
             environment: EnvironmentReader(variables: [
-                "KILN_AMQP_URL": FakeGateway.workerURL, "KILN_WORKER_TOKEN_FILE": tokenFolder + "/token",
+                "KILN_AMQP_URL": gateway.workerURL, "KILN_WORKER_TOKEN_FILE": tokenFolder + "/token",
                 "KILN_WORKER_GATEWAY_ROUTING_PREFIX": gateway.prefix, "KILN_WORKER_HELLO_RETRY_MAX": "1s",
             ]))
         var amqp = try AMQPConnectionConfiguration(url: configuration.amqpURL)

@@ -3,14 +3,16 @@ import Foundation
 import KilnCore
 import Synchronization
 
-/// Collects deliveries and waits for one that matches.
-actor DeliveryBox {
-    private(set) var deliveries: [Delivery] = []
+/// Collects the deliveries a ``TestWorker`` received and waits for one that matches.
+public actor DeliveryBox {
+    public private(set) var deliveries: [Delivery] = []
 
-    func add(_ delivery: Delivery) { deliveries.append(delivery) }
+    public init() {}
+
+    public func add(_ delivery: Delivery) { deliveries.append(delivery) }
 
     /// The first delivery of `type` not taken before, waiting up to `timeout`.
-    func take(type: String, timeout: Duration = .seconds(20), where matches: @Sendable (Delivery) -> Bool = { _ in true })
+    public func take(type: String, timeout: Duration = .seconds(20), where matches: @Sendable (Delivery) -> Bool = { _ in true })
         async throws -> Delivery
     {
         let deadline = ContinuousClock.now + timeout
@@ -24,7 +26,7 @@ actor DeliveryBox {
     }
 
     /// How many deliveries of `type` are waiting.
-    func count(type: String) -> Int { deliveries.filter { $0.properties.type == type }.count }
+    public func count(type: String) -> Int { deliveries.filter { $0.properties.type == type }.count }
 }
 
 /// The latest name of the worker's server-named queue, shared with the consumer's callback.
@@ -32,16 +34,17 @@ final class QueueNameBox: Sendable {
     let name = Mutex<String?>(nil)
 }
 
-/// The test playing a `kiln-worker`: the restricted `kiln-worker` account, an exclusive server-named
+/// The test playing a `kiln-worker` at the protocol level (where no real worker can: malformed input,
+/// stale epochs, a task version the real binary does not have): the restricted `kiln-worker` account, an exclusive server-named
 /// `amq.gen-…` queue it reads its gateway messages from, and publishing to `kiln.gateway` only.
-final class TestWorker: Sendable {
-    let consumer: AMQPConsumer
-    let publisher: AMQPPublisher
-    let received = DeliveryBox()
+public final class TestWorker: Sendable {
+    public let consumer: AMQPConsumer
+    public let publisher: AMQPPublisher
+    public let received = DeliveryBox()
     private let queueName = QueueNameBox()
     private let running: Task<Void, any Error>
 
-    init(url: String) async throws {
+    public init(url: String) async throws {
         var configuration = try AMQPConnectionConfiguration(url: url)
         configuration.reconnectBackoff = Backoff(initial: .milliseconds(100), maximum: .seconds(1))
         consumer = AMQPConsumer(configuration: configuration)
@@ -60,7 +63,7 @@ final class TestWorker: Sendable {
     }
 
     /// The queue the broker named (waits for the first declaration).
-    func queue() async throws -> String {
+    public func queue() async throws -> String {
         let deadline = ContinuousClock.now + .seconds(20)
         while ContinuousClock.now < deadline {
             if let name = queueName.name.withLock({ $0 }) { return name }
@@ -70,12 +73,12 @@ final class TestWorker: Sendable {
     }
 
     /// Publishes a worker message the way `kiln-worker` does: `kiln.gateway`, routing key and `type` = kind.
-    func send(_ kind: WorkerMessageKind, _ body: some Encodable) async throws {
+    public func send(_ kind: WorkerMessageKind, _ body: some Encodable) async throws {
         try await sendRaw(type: kind.rawValue, body: try MessageCodec.encode(body))
     }
 
     /// Publishes arbitrary bytes with an arbitrary `type` (malformed-input tests).
-    func sendRaw(type: String, body: [UInt8]) async throws {
+    public func sendRaw(type: String, body: [UInt8]) async throws {
         try await publisher.publish(
             OutgoingMessage(
                 exchange: "kiln.gateway", routingKey: type, body: body,
@@ -83,14 +86,14 @@ final class TestWorker: Sendable {
     }
 
     /// Decodes the next gateway message of `kind`.
-    func next<Body: VersionedMessage>(
+    public func next<Body: VersionedMessage>(
         _ kind: GatewayMessageKind, as type: Body.Type, timeout: Duration = .seconds(20)
     ) async throws -> Body {
         let delivery = try await received.take(type: kind.rawValue, timeout: timeout)
         return try MessageCodec.decode(Body.self, from: delivery.body)
     }
 
-    func stop() async {
+    public func stop() async {
         running.cancel()
         _ = try? await running.value
         await publisher.close()

@@ -1,0 +1,109 @@
+import Foundation
+import KilnCore
+import KilnTestSupport
+import Testing
+
+/// Queue order, dependencies and the fallback architecture, observed through real assignments: the work
+/// requests are queued while no worker can take them, then one worker at concurrency 1 runs them one after
+/// another, so the order it logs `assignment started` is the scheduler's order.
+@Suite("End to end: scheduling order, dependencies, fallback architecture", .serialized, .timeLimit(.minutes(3)))
+struct SchedulingTests {
+    /// Waits until every id is pending (queued, tags frozen).
+    static func waitPending(_ ids: [Int], _ stack: KilnStack) async throws {
+        for id in ids { try await stack.cli.waitFor(id, "is pending") { $0.status == "pending" } }
+    }
+
+    @Test("§8 scenario 9: priorities (0,0), (0,10), (10,0), (10,1) are assigned highest effective priority first")
+    func scenario9Priorities() async throws {
+        try await KilnStack.with { stack in
+            _ = try await DebianWorld.create(in: stack)
+            // (base, adjustment). `kiln submit --priority` sets the base; the adjustment is an admin's knob
+            // with no CLI command, so it is written in SQL before any worker exists.
+            let priorities = [(0, 0), (0, 10), (10, 0), (10, 1)]
+            var ids: [Int] = []
+            for (base, adjustment) in priorities {
+                let id = try await stack.cli.submit("noop", data: ["result": true], priority: base)
+                try await stack.database.pool.query(
+                    "UPDATE work_requests SET priority_adjustment = $1 WHERE id = $2", adjustment, id)
+                ids.append(id)
+            }
+            try await Self.waitPending(ids, stack)
+            let worker = try await StackWorker.start(WorkerSpec(host: "solo"), in: stack)
+            for id in ids { try await stack.cli.waitFor(id, "is completed") { $0.isFinished } }
+            // Effective priorities 0, 10, 10, 11: (10,1) first; the two 10s by age ((0,10) is older).
+            #expect(worker.workRequests(logged: "assignment started") == [ids[3], ids[1], ids[2], ids[0]])
+        }
+    }
+
+    @Test("§8 scenario 10: at equal priority, created_at +1 s, 0 s, +2 s are assigned oldest first")
+    func scenario10Age() async throws {
+        try await KilnStack.with { stack in
+            _ = try await DebianWorld.create(in: stack)
+            var ids: [Int] = []
+            for _ in 0..<3 { ids.append(try await stack.cli.submit("noop", data: ["result": true])) }
+            // Ages that differ from id order, so assigning by id would fail this test. `created_at` has no CLI
+            // knob (it is when `kiln submit` ran), so the offsets are set in SQL while no worker exists.
+            for (id, offset) in zip(ids, [1, 0, 2]) {
+                try await stack.database.pool.query(
+                    "UPDATE work_requests SET created_at = now() - interval '1 hour' + $1::int * interval '1 second' WHERE id = $2",
+                    offset, id)
+            }
+            try await Self.waitPending(ids, stack)
+            let worker = try await StackWorker.start(WorkerSpec(host: "solo"), in: stack)
+            for id in ids { try await stack.cli.waitFor(id, "is completed") { $0.isFinished } }
+            #expect(worker.workRequests(logged: "assignment started") == [ids[1], ids[0], ids[2]])
+        }
+    }
+
+    @Test("§8 scenario 29: a failed dependency aborts its dependant; with allow_failure the dependant runs")
+    func scenario29Dependencies() async throws {
+        try await KilnStack.with { stack in
+            _ = try await DebianWorld.create(in: stack)
+            let failing = try await stack.cli.submit("noop", data: ["result": false])
+            let dependant = try await stack.cli.submit("noop", data: ["result": true], dependsOn: [failing])
+            let tolerated = try await stack.cli.submit("noop", data: ["result": false])
+            let tolerant = try await stack.cli.submit("noop", data: ["result": true], dependsOn: [tolerated])
+            // `allow_failure` is set by workflows in Debusine; `kiln submit` has no flag for it, so it is set in
+            // SQL before any worker can run the work request.
+            try await stack.database.pool.query(
+                "UPDATE work_requests SET workflow_data = workflow_data || '{\"allow_failure\": true}'::jsonb WHERE id = $1",
+                tolerated)
+            #expect(try await stack.cli.show(dependant).status == "blocked")
+            _ = try await StackWorker.start(WorkerSpec(host: "solo"), in: stack)
+
+            let failed = try await stack.cli.waitFor(failing, "is completed") { $0.isFinished }
+            #expect(failed.status == "completed" && failed.result == "failure")
+            let aborted = try await stack.cli.waitFor(dependant, "is aborted") { $0.isFinished }
+            #expect(aborted.status == "aborted")
+            let ran = try await stack.cli.waitFor(tolerant, "is completed") { $0.isFinished }
+            #expect(ran.status == "completed" && ran.result == "success")
+            #expect(try await stack.cli.show(tolerated).result == "failure")
+        }
+    }
+
+    @Test(
+        "§4.7: an sbuild without build_architecture requires worker:build-arch:<KILN_FALLBACK_ARCHITECTURE>, whatever the workers are",
+        .enabled(if: HostCapabilities.unshareUsable, "unshare --user does not work here"))
+    func fallbackArchitecture() async throws {
+        var options = StackOptions()
+        options.serviceEnvironment["KILN_FALLBACK_ARCHITECTURE"] = "s390x"
+        try await KilnStack.with(options) { stack in
+            let world = try await DebianWorld.create(in: stack)
+            let amd64 = try await StackWorker.start(WorkerSpec(host: "amd64-host", withSbuild: true), in: stack)
+            let arm64 = try await StackWorker.start(
+                WorkerSpec(host: "arm64-host", architectures: ["arm64"], withSbuild: true), in: stack)
+            let id = try await stack.cli.submit("sbuild", data: DebianWorld.sbuild(world.hello, architecture: nil))
+            let pending = try await stack.cli.waitFor(id, "is pending") { $0.status == "pending" }
+            #expect(pending.required.contains("worker:build-arch:s390x"), "TR = \(pending.required)")
+            #expect(!pending.required.contains("worker:build-arch:amd64"))
+            let explanation = try await stack.cli.json(Explanation.self, ["explain", String(id)])
+            #expect(explanation.workerClasses.allSatisfy { !$0.canRun && $0.tagsWorkerLacks.contains("worker:build-arch:s390x") })
+
+            let s390x = try await StackWorker.start(
+                WorkerSpec(host: "s390x-host", architectures: ["s390x"], withSbuild: true), in: stack)
+            let shown = try await stack.cli.waitFor(id, "is completed") { $0.isFinished }
+            #expect(shown.worker == s390x.name)
+            #expect(!amd64.ran(id) && !arm64.ran(id))
+        }
+    }
+}
