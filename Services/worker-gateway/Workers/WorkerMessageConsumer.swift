@@ -87,6 +87,13 @@ final class WorkerMessageConsumer: Service, Sendable {
         let handler = self.handler
         let handlerLogger = logger
         do {
+            if case .result(let report) = message {
+                // §1.8 step 1: committed before the result is applied, so a concurrent hello sees it.
+                let recorded = try await pool.withTransaction { conn in
+                    try await ResultCompletion.recordInProgress(report, on: conn)
+                }
+                if recorded { logger.debug("completion report recorded as in progress") }
+            }
             let outcome = try await pool.withTransaction { conn -> WorkerMessageOutcome? in
                 guard try await Inbox.claim(conn, consumer: Self.inboxConsumer, messageID: messageID) else { return nil }
                 return try await handler.handle(message, logger: handlerLogger, on: conn)
