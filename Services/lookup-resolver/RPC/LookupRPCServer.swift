@@ -23,36 +23,12 @@ struct LookupRPCServer: Service {
     /// Larger request bodies are refused unread (a lookup is a few hundred bytes).
     let maxBodySize = 64 * 1024
 
+    /// Serves until graceful shutdown; intake, bound and stop are the shared `BoundedDeliveryLoop`'s.
     func run() async throws {
-        let consumer = AMQPConsumer(configuration: amqp, topology: KilnTopology.lookupRPC, logger: logger)
-        let (stream, continuation) = AsyncStream.makeStream(of: Delivery.self)
-        try await consumer.addConsumer(queue: KilnTopology.lookupRPCQueue, prefetch: UInt16(concurrency)) { delivery in
-            continuation.yield(delivery)
-        }
-        logger.info("serving lookups", metadata: ["amqp.queue": "\(KilnTopology.lookupRPCQueue)"])
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask {
-                defer { continuation.finish() }
-                try await consumer.run()
-            }
-            await withGracefulShutdownHandler {
-                await withTaskGroup(of: Void.self) { handlers in
-                    var inFlight = 0
-                    for await delivery in stream {
-                        if inFlight >= concurrency {
-                            await handlers.next()
-                            inFlight -= 1
-                        }
-                        handlers.addTask { await answer(delivery) }
-                        inFlight += 1
-                    }
-                }
-            } onGracefulShutdown: {
-                continuation.finish()
-            }
-            group.cancelAll()
-            try await group.waitForAll()
-        }
+        let loop = BoundedDeliveryLoop(
+            queue: KilnTopology.lookupRPCQueue, amqp: amqp, topology: KilnTopology.lookupRPC, concurrency: concurrency,
+            startMessage: "serving lookups", logger: logger)
+        try await loop.run { delivery in await answer(delivery) }
         logger.info("stopped serving lookups")
     }
 

@@ -17,9 +17,17 @@ import Store
 ///   recomputes its dynamic data and dispatches it to the new queue (its old dispatch, if any, went to a
 ///   queue that died with the old connection).
 ///
-/// Step 1 (a completion report in progress) does not arise: a result is applied in its own transaction
-/// under the worker's row lock, which the hello also takes. Step 3 (workflow locks) is the database's
-/// row-level compare-and-set.
+/// Step 1 (a completion report in progress): the gateway handles several messages at once, so a hello can
+/// be handled while the same worker's result — sent before it — is still being applied or retried. Every
+/// result therefore first records, in a committed compare-and-set, that its completion is in progress
+/// (`ResultCompletion.recordInProgress`); the recovery locks the worker's assigned work requests and, when
+/// such a report for a current assignment is younger than the lease, changes none of them — as Debusine
+/// answers 204 — instead of handing back a work request whose result is about to land. PENDING ones are
+/// still re-announced: that is the separate "on (re)connect, announce assigned work" rule of §1.8, and
+/// they have no result in flight. A report whose result never lands stops protecting the work request
+/// after the lease; the lease expiry and the next reconnect recover it then.
+///
+/// Step 3 (workflow locks) is the database's row-level compare-and-set.
 struct ReconnectRecovery: Sendable {
     struct Summary: Sendable, CustomStringConvertible {
         var resend: [WorkAssignment] = []
@@ -27,10 +35,13 @@ struct ReconnectRecovery: Sendable {
         var abortedAtLimit: [Int] = []
         var superseded: [Int] = []
         var reannounced: [Int] = []
+        /// §1.8 step 1 held: a result of this worker is being applied, so nothing was handed back.
+        var completionInProgress = false
 
         var summary: String { description }
         var description: String {
             "handed_back=\(handedBack) aborted=\(abortedAtLimit) superseded=\(superseded) reannounced=\(reannounced)"
+                + (completionInProgress ? " completion_in_progress=true" : "")
         }
     }
 
@@ -39,6 +50,8 @@ struct ReconnectRecovery: Sendable {
 
     func recover(worker: GatewayWorker, at now: Date = Date(), on conn: PGConnection) async throws -> Summary {
         var summary = Summary()
+        summary.completionInProgress = try await WorkerRepository.lockAssignedCheckingCompletionReports(
+            workerID: worker.id, window: lease, on: conn)
         let assigned = try await WorkRequestRepository.assigned(toWorker: worker.id, on: conn)
         guard !assigned.isEmpty else { return summary }
         var storedByID: [Int: StoredWorkRequest] = [:]
@@ -50,7 +63,8 @@ struct ReconnectRecovery: Sendable {
         var decision: WorkerNextRequestDecision
         repeat {
             decision = WorkerNextRequestDecision.decide(
-                worker: worker.id, assigned: remaining, producedOutput: produced, completionInProgress: false, at: now)
+                worker: worker.id, assigned: remaining, producedOutput: produced,
+                completionInProgress: summary.completionInProgress, at: now)
             for aborted in decision.abortedForRetryLimit {
                 guard let stored = storedByID[aborted.id] else { continue }
                 let cascade = try await TerminationWriter.persist(before: stored, after: aborted, at: now, on: conn)

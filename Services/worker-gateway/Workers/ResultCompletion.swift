@@ -36,15 +36,7 @@ struct ResultCompletion: Sendable {
         guard current.status == .pending || current.status == .running else {
             return .stale(reason: "status \(current.status.rawValue)", category: "not_running")
         }
-        guard let result = WorkRequestResult(rawValue: report.result), result != .none else {
-            throw MessageError.invalid("result must not be empty")
-        }
-        let outputData: OutputData?
-        do {
-            outputData = try report.outputData.map { try JSONValue.object($0).decode(OutputData.self) }
-        } catch {
-            throw MessageError.invalid("output_data does not fit the output data model: \(error)")
-        }
+        let (result, outputData) = try Self.validated(report)
         var running = current
         if current.status == .pending {
             // The dispatch's mark-running did not commit (or raced the result): the worker ran it, so it is
@@ -70,6 +62,41 @@ struct ResultCompletion: Sendable {
             metadata: ["wr.id": "\(current.id)", "worker": "\(worker.name)", "result": "\(result.rawValue)"])
         logger.logDependantsSettled(by: cascade, cause: current.id)
         return .completed
+    }
+}
+
+extension ResultCompletion {
+    /// The report's result and output data, checked before anything is written: an empty result or output
+    /// data that does not fit the model can never be applied.
+    ///
+    /// - Throws: `MessageError.invalid` naming what is wrong (the message is dead-lettered with it).
+    static func validated(_ report: WorkerResult) throws -> (WorkRequestResult, OutputData?) {
+        guard let result = WorkRequestResult(rawValue: report.result), result != .none else {
+            throw MessageError.invalid("result must not be empty")
+        }
+        do {
+            return (result, try report.outputData.map { try JSONValue.object($0).decode(OutputData.self) })
+        } catch {
+            throw MessageError.invalid("output_data does not fit the output data model: \(error)")
+        }
+    }
+
+    /// §1.8 [0.16] step 1: before a result is applied, records in its own committed compare-and-set that
+    /// its completion is in progress, so a hello from the same worker handled meanwhile (or while the result
+    /// is retried) does not hand the work request back and turn the finished result stale.
+    ///
+    /// Only a result that can be applied is recorded: from an enabled worker, valid, for the worker's current
+    /// assignment (`WorkerRepository.recordCompletionReport`). Anything else is left to ``complete(_:from:at:on:)``
+    /// to refuse or dead-letter.
+    ///
+    /// - Returns: whether the report was recorded.
+    static func recordInProgress(_ report: WorkerResult, on conn: PGConnection) async throws -> Bool {
+        guard (try? validated(report)) != nil,
+            case .worker(let worker, let token) = try await TokenAuthentication.authenticate(secret: report.token, on: conn),
+            worker.enabled && token.enabled
+        else { return false }
+        return try await WorkerRepository.recordCompletionReport(
+            workRequestID: report.workRequestID, workerID: worker.id, epoch: report.epoch, on: conn)
     }
 }
 

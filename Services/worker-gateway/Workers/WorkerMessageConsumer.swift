@@ -6,7 +6,6 @@ import Logging
 import Metrics
 import ServiceLifecycle
 import Store
-import Synchronization
 
 /// Consumes `worker-gateway.workers`, the queue every worker writes to (through `kiln.gateway`), with the
 /// consumer contract of deploy/docs/runtime.md adapted to worker messages:
@@ -33,8 +32,7 @@ final class WorkerMessageConsumer: Service, Sendable {
     private let maxBodySize: Int
     private let logger: Logger
     private let afterCommit: @Sendable () -> Void
-    private let intake = Mutex<AsyncStream<Delivery>.Continuation?>(nil)
-    private let stopRequested = Mutex(false)
+    private let loop: BoundedDeliveryLoop
 
     init(
         runtime: ServiceRuntime, settings: GatewaySettings, mailbox: WorkerMailbox
@@ -50,58 +48,23 @@ final class WorkerMessageConsumer: Service, Sendable {
         self.logger = logger
         let relay = runtime.relay
         afterCommit = { relay.wake() }
+        loop = BoundedDeliveryLoop(
+            queue: KilnTopology.gatewayWorkerQueue, amqp: runtime.configuration.amqp,
+            topology: KilnTopology.only(KilnTopology.workerGateway).merging(KilnTopology.gatewayWorkerMessages),
+            concurrency: runtime.configuration.concurrency, startMessage: "consuming worker messages", logger: logger)
     }
 
     private var service: String { configuration.service }
     private var deadQueue: String { ServiceQueues.deadQueueName(service: service) }
 
+    /// Consumes until graceful shutdown or ``stop()``: intake, bound and stop are the shared
+    /// ``BoundedDeliveryLoop``'s, so this consumer drains exactly as the services' event consumers do.
     func run() async throws {
-        let topology = KilnTopology.only(KilnTopology.workerGateway).merging(KilnTopology.gatewayWorkerMessages)
-        let consumer = AMQPConsumer(configuration: configuration.amqp, topology: topology, logger: logger)
-        let (stream, continuation) = AsyncStream.makeStream(of: Delivery.self)
-        intake.withLock { $0 = continuation }
-        if stopRequested.withLock({ $0 }) { continuation.finish() }
-        try await consumer.addConsumer(
-            queue: KilnTopology.gatewayWorkerQueue, prefetch: UInt16(min(configuration.concurrency, 65535))
-        ) { delivery in
-            continuation.yield(delivery)
-        }
-        logger.info("consuming worker messages", metadata: ["concurrency": "\(configuration.concurrency)"])
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask {
-                defer { continuation.finish() }
-                try await consumer.run()
-            }
-            await withGracefulShutdownHandler {
-                await self.dispatch(stream)
-            } onGracefulShutdown: {
-                self.stop()
-            }
-            group.cancelAll()
-            try await group.waitForAll()
-        }
+        try await loop.run { delivery in await self.process(delivery) }
         logger.info("stopped consuming worker messages")
     }
 
-    func stop() {
-        stopRequested.withLock { $0 = true }
-        intake.withLock { $0?.finish() }
-    }
-
-    private func dispatch(_ stream: AsyncStream<Delivery>) async {
-        await withTaskGroup(of: Void.self) { group in
-            var inFlight = 0
-            for await delivery in stream {
-                if inFlight >= configuration.concurrency {
-                    await group.next()
-                    inFlight -= 1
-                }
-                group.addTask { await self.process(delivery) }
-                inFlight += 1
-            }
-            await group.waitForAll()
-        }
-    }
+    func stop() { loop.stop() }
 
     /// Applies one delivery and settles it; never throws.
     private func process(_ delivery: Delivery) async {
@@ -124,6 +87,13 @@ final class WorkerMessageConsumer: Service, Sendable {
         let handler = self.handler
         let handlerLogger = logger
         do {
+            if case .result(let report) = message {
+                // §1.8 step 1: committed before the result is applied, so a concurrent hello sees it.
+                let recorded = try await pool.withTransaction { conn in
+                    try await ResultCompletion.recordInProgress(report, on: conn)
+                }
+                if recorded { logger.debug("completion report recorded as in progress") }
+            }
             let outcome = try await pool.withTransaction { conn -> WorkerMessageOutcome? in
                 guard try await Inbox.claim(conn, consumer: Self.inboxConsumer, messageID: messageID) else { return nil }
                 return try await handler.handle(message, logger: handlerLogger, on: conn)
@@ -184,25 +154,9 @@ final class WorkerMessageConsumer: Service, Sendable {
     }
 
     private func deadLetter(_ delivery: Delivery, reason: DeadLetterReason, logger: Logger) async {
-        var properties = delivery.properties
-        properties.headers["x-kiln-reason"] = .string(reason.detail)
-        properties.headers["x-kiln-service"] = .string(service)
-        properties.headers["x-kiln-routing-key"] = .string(delivery.routingKey)
-        let message = OutgoingMessage(
-            exchange: KilnTopology.deadLetterExchange, routingKey: deadQueue, body: delivery.body, properties: properties,
-            mandatory: true)
-        do {
-            try await publisher.publish(message)
-            delivery.ack()
-            Counter(label: "kiln_messages_dead_lettered_total", dimensions: [("service", service), ("reason", reason.category)])
-                .increment()
-            logger.error("worker message dead-lettered", metadata: ["reason": "\(reason.detail)", "amqp.dead_queue": "\(deadQueue)"])
-        } catch {
-            delivery.nack(requeue: true)
-            logger.error(
-                "could not dead-letter a refused worker message; requeued",
-                metadata: ["reason": "\(reason.detail)", "error": "\(error)"])
-        }
+        await DeadLetterPublishing.deadLetter(
+            delivery, reason: reason, service: service, deadQueue: deadQueue, publisher: publisher,
+            subject: "worker message", logger: logger)
     }
 
     private func count(_ kind: WorkerMessageKind, outcome: String) {

@@ -5,7 +5,7 @@ import KilnCore
 /// Subject = the upload's source package (its `.changes` `Source` field). Requires `worker:cap:debsign`
 /// besides the signing worker type: the capability is advertised only by signing workers that have the
 /// `debsign` command, so a signing worker without it is never picked.
-public struct DebsignTask: ExternalTask {
+public struct DebsignTask: HostToolTask {
     /// `debsign` task data (Debusine's `DebsignData`).
     public struct TaskData: Hashable, Sendable {
         /// `unsigned`: the `debian:upload` artifact to sign.
@@ -76,13 +76,7 @@ public struct DebsignTask: ExternalTask {
         )
     }
 
-    /// Adds `worker:cap:debsign` only where the command exists, so a signer without it never matches (§6.2).
-    public static func getProvidedWorkerTags(host: WorkerHostCapabilities) -> Set<String> {
-        var tags = baseProvidedWorkerTags()
-        if host.has("debsign") { tags.insert(TagOntology.capability("debsign")) }
-        return tags
-    }
-
-    /// `worker:cap:debsign`: the signing worker must really have the tool (§6.2).
-    public func computeSystemRequiredTags() throws -> Set<String> { [TagOntology.capability("debsign")] }
+    /// `worker:cap:debsign` is advertised only where the command exists and required by every debsign work
+    /// request, so a signing worker without the tool never matches (§6.2).
+    public static let requiredHostCommand = "debsign"
 }

@@ -4,7 +4,7 @@ import KilnCore
 ///
 /// Subject = the source package name, configuration context = the environment's codename. Requires the
 /// executor, the build architecture and `worker:cap:autopkgtest`; provides `task:source-package:<name>`.
-public struct AutopkgtestTask: ExternalTask {
+public struct AutopkgtestTask: ExecutorTask, HostToolTask, SourcePackageTask {
     /// Which test outcomes make the task fail (`fail_on`).
     public struct FailOn: Hashable, Sendable {
         /// `failed_test` (default true): a failing test fails the task.
@@ -54,26 +54,9 @@ public struct AutopkgtestTask: ExternalTask {
     /// Build architecture, source (`Stage.pending`: it gives the subject), binaries, context and environment (§4.2).
     public static let inputFields: [InputField] = [
         ExecutorTaskSupport.buildArchitecture(),
-        InputField(
-            "input_source_artifact",
-            kind: .single,
-            stage: .pending,
-            path: "input.source_artifact",
-            categories: [KnownCategories.sourcePackage]
-        ),
-        InputField(
-            "input_binary_artifacts",
-            kind: .multiple,
-            path: "input.binary_artifacts",
-            categories: .binaryArtifactCategories
-        ),
-        InputField(
-            "input_context_artifacts",
-            kind: .multiple,
-            path: "input.context_artifacts",
-            categories: .binaryArtifactCategories,
-            default: []
-        ),
+        ExecutorTaskSupport.sourceArtifact(),
+        ExecutorTaskSupport.binaryArtifacts("binary_artifacts"),
+        ExecutorTaskSupport.binaryArtifacts("context_artifacts", default: []),
         ExecutorTaskSupport.environment(),
     ]
 
@@ -145,46 +128,22 @@ public struct AutopkgtestTask: ExternalTask {
     /// The source package name: configuration entries for autopkgtest are keyed by it (§5.3).
     public func getSubject() throws -> String? { try source?.name }
 
-    /// The environment's codename, so entries can differ per suite (§5.3).
-    public func getConfigurationContext() throws -> String? { try ExecutorTaskSupport.codename(inputs) }
-
     /// Subject, context, summary and the legacy artifact ids Debusine still writes beside the field values (§4.6).
     public func computeDynamicData() throws -> TaskDynamicData {
-        var extra: [String: JSONValue] = [
-            "input_source_artifact_id": try inputs.artifact("input_source_artifact").artifactID.map(JSONValue.int)
-                ?? .null,
-            "input_binary_artifacts_ids": .array(
-                try inputs.multiple("input_binary_artifacts").artifactIDs.map(JSONValue.int)
-            ),
-            "input_context_artifacts_ids": .array(
-                try inputs.multiple("input_context_artifacts").artifactIDs.map(JSONValue.int)
-            ),
-        ]
-        extra["environment_id"] = try ExecutorTaskSupport.environmentID(inputs)
-        return TaskDynamicData(
+        try executorDynamicData(
             parameterSummary: try source?.summary,
             subject: try getSubject(),
-            configurationContext: try getConfigurationContext(),
-            extra: extra
+            extra: [
+                "input_source_artifact_id": try inputs.artifact("input_source_artifact").artifactID.map(JSONValue.int)
+                    ?? .null,
+                "input_binary_artifacts_ids": try ExecutorTaskSupport.artifactIDs(inputs, "input_binary_artifacts"),
+                "input_context_artifacts_ids": try ExecutorTaskSupport.artifactIDs(inputs, "input_context_artifacts"),
+            ]
         )
     }
 
-    /// Adds `worker:cap:autopkgtest` only where the command exists (§6.2).
-    public static func getProvidedWorkerTags(host: WorkerHostCapabilities) -> Set<String> {
-        var tags = baseProvidedWorkerTags()
-        if host.has("autopkgtest") { tags.insert(TagOntology.capability("autopkgtest")) }
-        return tags
-    }
-
-    /// Executor, build architecture and `worker:cap:autopkgtest` (§6.2).
-    public func computeSystemRequiredTags() throws -> Set<String> {
-        try ExecutorTaskSupport.requiredTags(backend: data.executor.backend, inputs: inputs)
-            .union([TagOntology.capability("autopkgtest")])
-    }
-
-    /// `task:source-package:<name>`, so workers can be reserved for given packages (§6.2).
-    public func computeSystemProvidedTags() throws -> Set<String> {
-        guard let name = try source?.name else { return [] }
-        return [TagOntology.taskSourcePackage(name)]
-    }
+    /// `worker:cap:autopkgtest` is advertised only where the command exists, and required (§6.2).
+    public static let requiredHostCommand = "autopkgtest"
 }
+
+extension AutopkgtestTask.TaskData: ExecutorTaskData {}

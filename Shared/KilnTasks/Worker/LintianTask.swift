@@ -5,7 +5,7 @@ import KilnCore
 /// Subject = the source package name (from the source artifact, else the binaries' `srcpkg_name`),
 /// configuration context = the environment's codename, runtime context = the enabled analyses and codename
 /// (`binary-all+binary-any+source:sid`, §4.6). Provides `task:source-package:<name>`.
-public struct LintianTask: ExternalTask {
+public struct LintianTask: ExecutorTask, SourcePackageTask {
     /// Which analyses to run (`output`); each defaults to true.
     public struct Analyses: Hashable, Sendable {
         /// `source_analysis`: check the source package.
@@ -52,21 +52,8 @@ public struct LintianTask: ExternalTask {
     /// Source and binaries both at `Stage.pending`: either may give the subject (§4.3).
     public static let inputFields: [InputField] = [
         ExecutorTaskSupport.buildArchitecture(),
-        InputField(
-            "input_source_artifact",
-            kind: .optionalSingle,
-            stage: .pending,
-            path: "input.source_artifact",
-            categories: [KnownCategories.sourcePackage]
-        ),
-        InputField(
-            "input_binary_artifacts",
-            kind: .multiple,
-            stage: .pending,
-            path: "input.binary_artifacts",
-            categories: .binaryArtifactCategories,
-            default: []
-        ),
+        ExecutorTaskSupport.sourceArtifact(kind: .optionalSingle),
+        ExecutorTaskSupport.binaryArtifacts("binary_artifacts", stage: .pending, default: []),
         ExecutorTaskSupport.environment(),
     ]
 
@@ -133,38 +120,24 @@ public struct LintianTask: ExternalTask {
         return binaries.lazy.compactMap { $0.data?["srcpkg_name"]?.stringValue }.first
     }
 
-    /// The environment's codename, so entries can differ per suite (§5.3).
-    public func getConfigurationContext() throws -> String? { try ExecutorTaskSupport.codename(inputs) }
-
     /// Also sets the runtime context `<analyses>:<codename>` Debusine uses to compare lintian runs (§4.6).
     public func computeDynamicData() throws -> TaskDynamicData {
         let codename = try ExecutorTaskSupport.codename(inputs)
-        var extra: [String: JSONValue] = [
-            "input_source_artifact_id":
-                try inputs.optionalArtifact("input_source_artifact")?.artifactID.map(JSONValue.int) ?? .null,
-            "input_binary_artifacts_ids": .array(
-                try inputs.multiple("input_binary_artifacts").artifactIDs.map(JSONValue.int)
-            ),
-        ]
-        extra["environment_id"] = try ExecutorTaskSupport.environmentID(inputs)
         let analyses = data.analyses.names.joined(separator: "+")
-        return TaskDynamicData(
+        return try executorDynamicData(
             parameterSummary: try source?.summary,
             subject: try getSubject(),
             runtimeContext: codename.map { "\(analyses):\($0)" },
-            configurationContext: codename,
-            extra: extra
+            extra: [
+                "input_source_artifact_id":
+                    try inputs.optionalArtifact("input_source_artifact")?.artifactID.map(JSONValue.int) ?? .null,
+                "input_binary_artifacts_ids": try ExecutorTaskSupport.artifactIDs(inputs, "input_binary_artifacts"),
+            ]
         )
     }
-
-    /// Executor and build architecture only: Debusine defines no lintian capability tag (§6.2).
-    public func computeSystemRequiredTags() throws -> Set<String> {
-        try ExecutorTaskSupport.requiredTags(backend: data.executor.backend, inputs: inputs)
-    }
-
-    /// `task:source-package:<name>` from the subject, so it exists for binaries-only checks too (§6.2).
-    public func computeSystemProvidedTags() throws -> Set<String> {
-        guard let name = try getSubject() else { return [] }
-        return [TagOntology.taskSourcePackage(name)]
-    }
 }
+
+/// Executor and build architecture only (`ExecutorTask`): Debusine defines no lintian capability tag, so
+/// lintian is no `HostToolTask` (§6.2). `task:source-package:` comes from the subject (`SourcePackageTask`),
+/// so it exists for binaries-only checks too.
+extension LintianTask.TaskData: ExecutorTaskData {}

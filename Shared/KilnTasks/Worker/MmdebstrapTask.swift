@@ -5,7 +5,7 @@ import KilnCore
 /// Its build architecture is `bootstrap_options.architecture` (the input field reads that dotted path), the
 /// environment is optional (mmdebstrap can run on the host itself). Requires the executor, the build
 /// architecture and `worker:cap:mmdebstrap`.
-public struct MmdebstrapTask: ExternalTask {
+public struct MmdebstrapTask: ExecutorTask, HostToolTask {
     /// One APT repository to bootstrap from (`bootstrap_repositories[i]`).
     public struct Repository: Hashable, Sendable {
         /// The archive URL.
@@ -151,21 +151,11 @@ public struct MmdebstrapTask: ExternalTask {
 
     /// Only the context and `environment_id`: there is no source package to summarise.
     public func computeDynamicData() throws -> TaskDynamicData {
-        var extra: [String: JSONValue] = [:]
-        extra["environment_id"] = try ExecutorTaskSupport.environmentID(inputs)
-        return TaskDynamicData(configurationContext: try getConfigurationContext(), extra: extra)
+        try executorDynamicData()
     }
 
-    /// Adds `worker:cap:mmdebstrap` only where the command exists (§6.2).
-    public static func getProvidedWorkerTags(host: WorkerHostCapabilities) -> Set<String> {
-        var tags = baseProvidedWorkerTags()
-        if host.has("mmdebstrap") { tags.insert(TagOntology.capability("mmdebstrap")) }
-        return tags
-    }
-
-    /// Executor, build architecture and `worker:cap:mmdebstrap` (§6.2).
-    public func computeSystemRequiredTags() throws -> Set<String> {
-        try ExecutorTaskSupport.requiredTags(backend: data.executor.backend, inputs: inputs)
-            .union([TagOntology.capability("mmdebstrap")])
-    }
+    /// `worker:cap:mmdebstrap` is advertised only where the command exists, and required (§6.2).
+    public static let requiredHostCommand = "mmdebstrap"
 }
+
+extension MmdebstrapTask.TaskData: ExecutorTaskData {}

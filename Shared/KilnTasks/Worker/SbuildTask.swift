@@ -4,7 +4,7 @@ import KilnCore
 ///
 /// Subject = the source package name, configuration context = the environment's codename (§5.3). Requires
 /// the executor, the build architecture and `worker:cap:sbuild`; provides `task:source-package:<name>`.
-public struct SbuildTask: ExternalTask {
+public struct SbuildTask: ExecutorTask, HostToolTask, SourcePackageTask {
     /// A binNMU request (`binnmu`).
     public struct BinNMU: Hashable, Sendable {
         /// The changelog entry text.
@@ -46,20 +46,8 @@ public struct SbuildTask: ExternalTask {
     /// Build architecture, source (`Stage.pending`: it gives the subject), extra binaries and environment (§4.2).
     public static let inputFields: [InputField] = [
         ExecutorTaskSupport.buildArchitecture(),
-        InputField(
-            "input_source_artifact",
-            kind: .single,
-            stage: .pending,
-            path: "input.source_artifact",
-            categories: [KnownCategories.sourcePackage]
-        ),
-        InputField(
-            "input_extra_binary_artifacts",
-            kind: .multiple,
-            path: "input.extra_binary_artifacts",
-            categories: .binaryArtifactCategories,
-            default: []
-        ),
+        ExecutorTaskSupport.sourceArtifact(),
+        ExecutorTaskSupport.binaryArtifacts("extra_binary_artifacts", default: []),
         ExecutorTaskSupport.environment(),
     ]
 
@@ -162,43 +150,22 @@ public struct SbuildTask: ExternalTask {
     /// The source package name: configuration entries for sbuild are keyed by it (§5.3).
     public func getSubject() throws -> String? { try source?.name }
 
-    /// The environment's codename, so entries can differ per suite (§5.3).
-    public func getConfigurationContext() throws -> String? { try ExecutorTaskSupport.codename(inputs) }
-
     /// Subject, context, summary and the legacy artifact ids Debusine still writes beside the field values (§4.6).
     public func computeDynamicData() throws -> TaskDynamicData {
         let sourceArtifact = try inputs.artifact("input_source_artifact")
-        var extra: [String: JSONValue] = [
-            "input_source_artifact_id": sourceArtifact.artifactID.map(JSONValue.int) ?? .null,
-            "input_extra_binary_artifacts_ids": .array(
-                try inputs.multiple("input_extra_binary_artifacts").artifactIDs.map(JSONValue.int)
-            ),
-        ]
-        extra["environment_id"] = try ExecutorTaskSupport.environmentID(inputs)
-        return TaskDynamicData(
+        return try executorDynamicData(
             parameterSummary: try source?.summary,
             subject: try getSubject(),
-            configurationContext: try getConfigurationContext(),
-            extra: extra
+            extra: [
+                "input_source_artifact_id": sourceArtifact.artifactID.map(JSONValue.int) ?? .null,
+                "input_extra_binary_artifacts_ids": try ExecutorTaskSupport.artifactIDs(
+                    inputs, "input_extra_binary_artifacts"),
+            ]
         )
     }
 
-    /// Adds `worker:cap:sbuild` only where the command exists (§6.2).
-    public static func getProvidedWorkerTags(host: WorkerHostCapabilities) -> Set<String> {
-        var tags = baseProvidedWorkerTags()
-        if host.has("sbuild") { tags.insert(TagOntology.capability("sbuild")) }
-        return tags
-    }
-
-    /// Executor, build architecture and `worker:cap:sbuild` (§6.2).
-    public func computeSystemRequiredTags() throws -> Set<String> {
-        try ExecutorTaskSupport.requiredTags(backend: data.executor.backend, inputs: inputs)
-            .union([TagOntology.capability("sbuild")])
-    }
-
-    /// `task:source-package:<name>`, so workers can be reserved for given packages (§6.2).
-    public func computeSystemProvidedTags() throws -> Set<String> {
-        guard let name = try source?.name else { return [] }
-        return [TagOntology.taskSourcePackage(name)]
-    }
+    /// `worker:cap:sbuild` is advertised only where the command exists, and required (§6.2).
+    public static let requiredHostCommand = "sbuild"
 }
+
+extension SbuildTask.TaskData: ExecutorTaskData {}

@@ -43,16 +43,13 @@ public final class EventConsumer: Service, Sendable {
     }
 
     private let queues: ServiceQueues
-    private let amqp: AMQPConnectionConfiguration
-    private let topology: Topology
     private let pool: PGPool
     private let deadLetterPublisher: AMQPPublisher
     private let options: Options
     private let handler: EventHandler
     private let afterCommit: @Sendable () -> Void
     private let logger: Logger
-    private let intake = Mutex<AsyncStream<Delivery>.Continuation?>(nil)
-    private let stopRequested = Mutex(false)
+    private let loop: BoundedDeliveryLoop
     private let totals = Mutex(EventConsumerStatistics())
 
     /// Creates a consumer; nothing connects until ``run()``.
@@ -71,8 +68,6 @@ public final class EventConsumer: Service, Sendable {
         afterCommit: @escaping @Sendable () -> Void = {}, handler: @escaping EventHandler
     ) {
         self.queues = queues
-        self.amqp = amqp
-        self.topology = topology ?? KilnTopology.only(queues)
         self.pool = pool
         self.deadLetterPublisher = deadLetterPublisher
         self.options = options
@@ -81,6 +76,9 @@ public final class EventConsumer: Service, Sendable {
         var logger = logger
         logger[metadataKey: "amqp.queue"] = "\(queues.inbox)"
         self.logger = logger
+        loop = BoundedDeliveryLoop(
+            queue: queues.inbox, amqp: amqp, topology: topology ?? KilnTopology.only(queues),
+            concurrency: options.concurrency, startMessage: "consuming events", logger: logger)
     }
 
     /// Totals so far.
@@ -88,57 +86,14 @@ public final class EventConsumer: Service, Sendable {
 
     /// Stops taking new deliveries; ``run()`` returns once in-flight handlers have settled. What graceful
     /// shutdown does; for callers running the consumer outside a `ServiceGroup`.
-    public func stop() {
-        stopRequested.withLock { $0 = true }
-        intake.withLock { $0?.finish() }
-    }
+    public func stop() { loop.stop() }
 
     /// Consumes until graceful shutdown, ``stop()``, cancellation, or a broker error no reconnection can fix
-    /// (which it throws, after in-flight handlers settled).
+    /// (which it throws, after in-flight handlers settled). The intake, the bound and the stop are
+    /// ``BoundedDeliveryLoop``'s; what happens to each delivery is ``process(_:)``.
     public func run() async throws {
-        let consumer = AMQPConsumer(configuration: amqp, topology: topology, logger: logger)
-        let (stream, continuation) = AsyncStream.makeStream(of: Delivery.self)
-        intake.withLock { $0 = continuation }
-        if stopRequested.withLock({ $0 }) { continuation.finish() }
-        try await consumer.addConsumer(queue: queues.inbox, prefetch: UInt16(options.concurrency)) { delivery in
-            continuation.yield(delivery)
-        }
-        logger.info("consuming events", metadata: ["concurrency": "\(options.concurrency)"])
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask {
-                // If the connection fails for good, end the intake so the dispatcher drains and returns.
-                defer { continuation.finish() }
-                try await consumer.run()
-            }
-            await withGracefulShutdownHandler {
-                await self.dispatch(stream)
-            } onGracefulShutdown: {
-                self.stop()
-            }
-            // In-flight handlers have queued their settlements; cancelling the consumer flushes them and closes.
-            group.cancelAll()
-            try await group.waitForAll()
-        }
+        try await loop.run { delivery in await self.process(delivery) }
         logger.info("stopped consuming events", metadata: ["totals": "\(statistics)"])
-    }
-
-    // MARK: Dispatch
-
-    private func dispatch(_ stream: AsyncStream<Delivery>) async {
-        await withTaskGroup(of: Void.self) { group in
-            var inFlight = 0
-            for await delivery in stream {
-                // The prefetch already bounds deliveries per connection; this bound also holds across a
-                // reconnect, when old handlers still run while the broker redelivers.
-                if inFlight >= options.concurrency {
-                    await group.next()
-                    inFlight -= 1
-                }
-                group.addTask { await self.process(delivery) }
-                inFlight += 1
-            }
-            await group.waitForAll()
-        }
     }
 
     /// Applies one delivery and settles it; never throws.
@@ -246,32 +201,13 @@ public final class EventConsumer: Service, Sendable {
 
     // MARK: Dead-lettering
 
-    /// Publishes the original body to `<service>.dead` with the reason, then acks the original. If the
-    /// publish fails the delivery is requeued instead: the reason must not be lost.
+    /// Dead-letters with the reason (``DeadLetterPublishing``) and counts the outcome in the totals.
     private func deadLetter(_ delivery: Delivery, reason: DeadLetterReason, logger: Logger) async {
-        var properties = delivery.properties
-        properties.headers["x-kiln-reason"] = .string(reason.detail)
-        properties.headers["x-kiln-service"] = .string(queues.service)
-        properties.headers["x-kiln-routing-key"] = .string(delivery.routingKey)
-        let message = OutgoingMessage(
-            exchange: KilnTopology.deadLetterExchange, routingKey: queues.dead, body: delivery.body,
-            properties: properties, mandatory: true)
-        do {
-            try await deadLetterPublisher.publish(message)
-            delivery.ack()
-            totals.withLock { $0.deadLettered += 1 }
-            Counter(
-                label: "kiln_messages_dead_lettered_total",
-                dimensions: [("service", queues.service), ("reason", reason.category)]
-            ).increment()
-            logger.error(
-                "message dead-lettered", metadata: ["reason": "\(reason.detail)", "amqp.dead_queue": "\(queues.dead)"])
-        } catch {
-            delivery.nack(requeue: true)
-            totals.withLock { $0.requeued += 1 }
-            logger.error(
-                "could not dead-letter a refused message; requeued",
-                metadata: ["reason": "\(reason.detail)", "error": "\(error)"])
+        let acked = await DeadLetterPublishing.deadLetter(
+            delivery, reason: reason, service: queues.service, deadQueue: queues.dead, publisher: deadLetterPublisher,
+            subject: "message", logger: logger)
+        totals.withLock {
+            if acked { $0.deadLettered += 1 } else { $0.requeued += 1 }
         }
     }
 

@@ -4,7 +4,7 @@ import Testing
 
 /// A worker task defined only for these tests: one stage-1 artifact field, one stage-2 multiple field, and
 /// a contribution to every tag hook, so the proxy's union rules are observable.
-private struct ProbeTask: ExternalTask {
+private struct ProbeTask: HostToolTask {
     struct TaskData: Hashable, Sendable {
         var label: String
     }
@@ -41,10 +41,9 @@ private struct ProbeTask: ExternalTask {
             extra: ["extra_ids": .array(try inputs.multiple("input_extra").artifactIDs.map(JSONValue.int))]
         )
     }
-    static func getProvidedWorkerTags(host: WorkerHostCapabilities) -> Set<String> {
-        baseProvidedWorkerTags().union(host.has("probe-tool") ? [TagOntology.capability("probe")] : [])
-    }
-    func computeSystemRequiredTags() throws -> Set<String> { [TagOntology.capability("probe")] }
+    // `worker:cap:probe`, provided only where `probe-tool` is installed and always required.
+    static let requiredHostCommand = "probe-tool"
+    static let hostCapability = "probe"
     func getUserProvidedTags() throws -> Set<String> { ["user:asked"] }
     func computeSystemProvidedTags() throws -> Set<String> { ["task:source-package:\(try getSubject() ?? "")"] }
 }

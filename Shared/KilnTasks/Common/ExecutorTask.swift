@@ -1,0 +1,82 @@
+import KilnCore
+
+/// Task data that carries the executor fields (`backend`, `build_architecture`, `environment`).
+public protocol ExecutorTaskData: Sendable {
+    /// The three fields as validated by `ExecutorSettings.read(from:environmentRequired:readsArchitecture:)`.
+    var executor: ExecutorSettings { get }
+}
+
+/// A task run inside an executor environment (Debusine's `BaseTaskWithExecutor`): sbuild, autopkgtest,
+/// lintian, mmdebstrap.
+///
+/// Conforming gives each of them, from one place, what Debusine's base class gives: the executor and
+/// build-architecture required tags (§6.2), the environment codename as configuration context (§5.3) and
+/// the legacy `environment_id` in dynamic data (§4.6). A task that also needs a host tool conforms to
+/// `HostToolTask` as well and requires its capability tag on top.
+public protocol ExecutorTask: ExternalTask where TaskData: ExecutorTaskData {}
+
+extension ExecutorTask {
+    /// `worker:executor:<backend>` (`auto` → `unshare`) and `worker:build-arch:<build architecture>` (§6.2).
+    public func computeSystemRequiredTags() throws -> Set<String> {
+        try ExecutorTaskSupport.requiredTags(backend: data.executor.backend, inputs: inputs)
+    }
+
+    /// The environment's codename, so configuration entries can differ per suite (§5.3).
+    public func getConfigurationContext() throws -> String? { try ExecutorTaskSupport.codename(inputs) }
+
+    /// Dynamic data with this task's configuration context and, beside `extra`, the `environment_id`
+    /// Debusine still writes next to the field values (absent while the environment is unresolved, §4.6).
+    func executorDynamicData(
+        parameterSummary: String? = nil, subject: String? = nil, runtimeContext: String? = nil,
+        extra: [String: JSONValue] = [:]
+    ) throws -> TaskDynamicData {
+        var extra = extra
+        extra["environment_id"] = try ExecutorTaskSupport.environmentID(inputs)
+        return TaskDynamicData(
+            parameterSummary: parameterSummary, subject: subject, runtimeContext: runtimeContext,
+            configurationContext: try getConfigurationContext(), extra: extra)
+    }
+}
+
+extension ExecutorTask where Self: HostToolTask {
+    /// The executor and build-architecture tags plus the tool's `worker:cap:` tag (§6.2).
+    public func computeSystemRequiredTags() throws -> Set<String> {
+        try ExecutorTaskSupport.requiredTags(backend: data.executor.backend, inputs: inputs)
+            .union([Self.hostCapabilityTag])
+    }
+}
+
+/// A task about one source package: its subject is the package name, and it provides
+/// `task:source-package:<subject>` so workers can be reserved for given packages (§6.2).
+public protocol SourcePackageTask: ExternalTask {}
+
+extension SourcePackageTask {
+    /// `task:source-package:<subject>`, nothing while the subject is unknown.
+    public func computeSystemProvidedTags() throws -> Set<String> {
+        guard let name = try getSubject() else { return [] }
+        return [TagOntology.taskSourcePackage(name)]
+    }
+}
+
+extension ExecutorTaskSupport {
+    /// `input_source_artifact` at `Stage.pending` (the subject is read from it, §4.3).
+    static func sourceArtifact(kind: InputFieldKind = .single) -> InputField {
+        InputField(
+            "input_source_artifact", kind: kind, stage: .pending, path: "input.source_artifact",
+            categories: [KnownCategories.sourcePackage])
+    }
+
+    /// `input_<name>`: binary packages read from `input.<name>` (`binary_artifacts`, `extra_binary_artifacts`…).
+    static func binaryArtifacts(_ name: String, stage: Stage = .running, default value: JSONValue? = nil)
+        -> InputField
+    {
+        InputField(
+            "input_\(name)", kind: .multiple, stage: stage, path: "input.\(name)",
+            categories: .binaryArtifactCategories, default: value)
+    }
+
+    /// The artifact ids of a multiple field, as the legacy `…_ids` list of dynamic data.
+    static func artifactIDs(_ inputs: ResolvedInputs, _ field: String) throws -> JSONValue {
+        .array(try inputs.multiple(field).artifactIDs.map(JSONValue.int))
+    }
+}
