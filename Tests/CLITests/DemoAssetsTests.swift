@@ -1,6 +1,7 @@
 import Foundation
 import KilnCore
 import KilnTasks
+import KilnTestSupport
 import Store
 import Testing
 
@@ -11,7 +12,7 @@ extension CLIIntegration {
     /// import format, a task model or the tag rules that would break the demo fails here first.
     @Suite("Demo assets (deploy/demo-data)")
     struct DemoAssetsTests {
-        static let data = CLITestDatabase.repositoryRoot.appendingPathComponent("deploy/demo-data")
+        static let data = TestServers.repositoryRoot.appendingPathComponent("deploy/demo-data")
 
         static func file(_ name: String) -> String { data.appendingPathComponent(name).path }
 

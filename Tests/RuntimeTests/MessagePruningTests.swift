@@ -1,5 +1,6 @@
 import Foundation
 import KilnRuntime
+import KilnTestSupport
 import ServiceKit
 import Store
 import Testing

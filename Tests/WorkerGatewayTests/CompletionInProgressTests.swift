@@ -1,6 +1,7 @@
 import AMQP
 import Foundation
 import KilnCore
+import KilnTestSupport
 import Store
 import Testing
 
@@ -25,7 +26,7 @@ struct CompletionInProgressTests {
                 try await Self.sendResult(
                     WorkerResult(token: token, workRequestID: running, epoch: 4, result: "success"),
                     messageID: messageID, url: gateway.workerAMQPURL)
-                #expect(await GatewayHarness.eventually {
+                #expect(await eventually {
                     try await gateway.row(
                         "SELECT completion_reported_epoch FROM work_requests WHERE id = $1 AND completion_reported_at IS NOT NULL",
                         running)?.decode(Int.self, at: 0) == 4
@@ -36,7 +37,7 @@ struct CompletionInProgressTests {
                 try await worker.send(
                     .hello, WorkerHello(token: token, fqdn: "finishing.lan", workerType: .external, queue: queue, metadata: [:]))
                 _ = try await worker.next(.welcome, as: GatewayWelcome.self)
-                #expect(await GatewayHarness.eventually {
+                #expect(await eventually {
                     gateway.logLines.contains {
                         ($0["outcome"] as? String) == "welcomed"
                             && (($0["recovered"] as? String)?.contains("completion_in_progress=true") ?? false)
@@ -53,7 +54,7 @@ struct CompletionInProgressTests {
             }
 
             // The result, no longer held, lands under epoch 4: the worker's work is kept, not redone.
-            #expect(await GatewayHarness.eventually {
+            #expect(await eventually {
                 try await gateway.row("SELECT status || '/' || result FROM work_requests WHERE id = $1", running)?
                     .decode(String.self, at: 0) == "completed/success"
             })
@@ -68,7 +69,7 @@ struct CompletionInProgressTests {
 
             // A result for epoch 3 is refused and leaves no report behind.
             try await worker.send(.result, WorkerResult(token: token, workRequestID: running, epoch: 3, result: "success"))
-            #expect(await GatewayHarness.eventually {
+            #expect(await eventually {
                 gateway.logLines.contains { ($0["msg"] as? String) == "stale or foreign result refused" }
             })
             #expect(
