@@ -119,12 +119,15 @@ extension AMQPIntegrationTests {
     func heartbeatsKeepIdleConnectionAlive() async throws {
         let queue = TestBroker.uniqueName("idle")
         let topology = Topology(queues: [.classic(name: queue, arguments: TestBroker.expiring)])
-        let ticking = AMQPPublisher(configuration: try TestBroker.configuration(heartbeat: .seconds(2)), topology: topology)
-        let silent = AMQPPublisher(configuration: try TestBroker.configuration(heartbeat: .seconds(2)), topology: topology)
+        // 4 s heartbeats: the ticking side sends every 2 s, so only a stall of more than ~6 s (two missed
+        // heartbeats) could fail it; 2 s heartbeats failed once on a 2-core machine busy with a compile and a
+        // container test. The silent side is dead after ~8 s, well inside the 13 s wait.
+        let ticking = AMQPPublisher(configuration: try TestBroker.configuration(heartbeat: .seconds(4)), topology: topology)
+        let silent = AMQPPublisher(configuration: try TestBroker.configuration(heartbeat: .seconds(4)), topology: topology)
         try await ticking.connect()
         try await silent.connect()
         let heartbeats = Task { await ticking.runHeartbeats() }
-        try await Task.sleep(for: .seconds(7))
+        try await Task.sleep(for: .seconds(13))
         heartbeats.cancel()
         try await ticking.publish(OutgoingMessage(exchange: "", routingKey: queue, text: "still here"))
         try await silent.publish(OutgoingMessage(exchange: "", routingKey: queue, text: "back again"))
