@@ -166,6 +166,23 @@ struct SchedulerLifecycleTests {
         }
     }
 
+    @Test("A URL whose search_path names no existing schema: the scheduler says to run kiln migrate and keeps trying")
+    func missingSchema() async throws {
+        try await SchedulerWorld.with { world in
+            let missing = "kiln_missing_\(TestServers.uniqueSuffix())"
+            let scheduler = try world.startScheduler(environment: [
+                "KILN_POSTGRES_URL": TestServers.postgresURL + "?options=-csearch_path%3D\(missing)"
+            ])
+            try await waitUntil("the scheduler names the missing schema's cause") {
+                scheduler.logged("names no existing schema")
+            }
+            #expect(scheduler.isRunning)
+            #expect(!scheduler.logged("became the active scheduler"))
+            #expect(!scheduler.logged("could not try the scheduler lock"))
+            try await scheduler.stop()
+        }
+    }
+
     @Test("A bad scheduler setting stops the service at start with a message naming the variable")
     func badSetting() async throws {
         try await SchedulerWorld.with { world in

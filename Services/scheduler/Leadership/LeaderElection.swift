@@ -32,7 +32,12 @@ final class LeaderElection: Service, Sendable {
 
     /// The advisory lock key: per schema, so schedulers of separate Kiln installations (or test schemas)
     /// sharing one database do not exclude each other.
-    static let tryLockSQL = "SELECT pg_try_advisory_lock(hashtext('kiln.scheduler:' || current_schema()))"
+    /// When the URL's `search_path` names no existing schema, `current_schema()` is NULL: the query then
+    /// returns NULL instead of taking a lock on a NULL key, and the loop says what is wrong.
+    static let tryLockSQL = """
+        SELECT CASE WHEN current_schema() IS NULL THEN NULL
+                    ELSE pg_try_advisory_lock(hashtext('kiln.scheduler:' || current_schema())) END
+        """
 
     func run() async throws {
         Gauge(label: "kiln_scheduler_active").record(0)
@@ -53,13 +58,18 @@ final class LeaderElection: Service, Sendable {
             let connection = PGConnection(configuration: runtime.configuration.postgres, logger: logger)
             do {
                 try await connection.connect()
-                let acquired = try await connection.query(Self.tryLockSQL).first?.decode(Bool.self, at: 0) ?? false
-                if acquired {
-                    announcedStandby = false
-                    await runActive(holding: connection)
-                } else if !announcedStandby {
-                    logger.notice("standing by: another scheduler instance is active")
-                    announcedStandby = true
+                let row = try await connection.query(Self.tryLockSQL).first
+                if let row, row.values.first.flatMap({ $0 }) != nil {
+                    if try row.decode(Bool.self, at: 0) {
+                        announcedStandby = false
+                        await runActive(holding: connection)
+                    } else if !announcedStandby {
+                        logger.notice("standing by: another scheduler instance is active")
+                        announcedStandby = true
+                    }
+                } else {
+                    logger.warning(
+                        "no schema: the search_path of KILN_POSTGRES_URL names no existing schema; run `kiln migrate` against it; retrying")
                 }
             } catch {
                 logger.warning("could not try the scheduler lock", metadata: ["error": "\(error)"])
