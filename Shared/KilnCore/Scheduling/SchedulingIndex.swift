@@ -30,6 +30,8 @@ public struct SchedulingIndex: Sendable {
     var taskClassIDs: [TaskClassKey: Int] = [:]
     var liveTaskClassCount = 0
     var workerClasses: [WorkerClass?] = []
+    /// Each worker class's eligibility cache, by worker class id (empty for a freed id).
+    var candidateCaches: [WorkerClassCandidates] = []
     var workerClassIDs: [WorkerClassKey: Int] = [:]
     var freeWorkerClassIDs: [Int] = []
     var workers: [Int: WorkerState] = [:]
@@ -129,7 +131,7 @@ public struct SchedulingIndex: Sendable {
             taskClasses: liveTaskClassCount,
             workers: workers.count,
             workerClasses: liveWorkerClasses.count,
-            eligiblePairsCached: liveWorkerClasses.map(\.eligibleCount).reduce(0, +),
+            eligiblePairsCached: candidateCaches.map(\.eligibleCount).reduce(0, +),
             internedTags: tagDictionary.count,
             compactions: compactionCount,
             reclassifications: reclassificationCount
@@ -193,7 +195,13 @@ public struct SchedulingIndex: Sendable {
             queue.rebuild { isLive($0, inClass: classID) }
             swap(&queue, &taskClasses[classID].queue)
         }
-        while let top = taskClasses[classID].queue.top, !isLive(top, inClass: classID) {
+        // Every live work request of the class has an entry in its queue, so a queue holding exactly as many
+        // entries as live work requests holds no stale one and its top is live: the common case (nothing was
+        // removed or updated) skips looking the work request up in `requests`, a cache miss per assignment
+        // once tens of thousands are pending.
+        while taskClasses[classID].queue.count > taskClasses[classID].pendingCount,
+            let top = taskClasses[classID].queue.top, !isLive(top, inClass: classID)
+        {
             taskClasses[classID].queue.removeTop()
         }
         heads[classID] = taskClasses[classID].queue.top
