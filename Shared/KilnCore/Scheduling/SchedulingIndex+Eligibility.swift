@@ -61,18 +61,7 @@ extension SchedulingIndex {
 
     /// The best head among the task classes `bits` of word `wordIndex` stand for (dead ones skipped).
     func bestHead(amongBits bits: UInt64, ofWord wordIndex: Int) -> EligibleHead? {
-        var rest = bits
-        var best: EligibleHead?
-        heads.withUnsafeBufferPointer { heads in
-            while rest != 0 {
-                let taskClassID = wordIndex << 6 + rest.trailingZeroBitCount
-                rest &= rest - 1
-                guard let head = heads[taskClassID] else { continue }
-                if let current = best, !(head < current.key) { continue }
-                best = EligibleHead(key: head, taskClassID: Int32(taskClassID))
-            }
-        }
-        return best
+        heads.best(amongBits: bits, ofWord: wordIndex)
     }
 
     /// Refills a worker class's candidate heap with one exact entry per word of eligible live task classes.

@@ -23,8 +23,8 @@ public struct SchedulingIndex: Sendable {
     var requests: [Int: StoredWorkRequest] = [:]
     var taskClasses: [TaskClass] = []
     /// The best pending position of each task class, `nil` exactly when the class is dead. Kept apart from
-    /// `taskClasses` so comparing heads walks one dense array.
-    var heads: [WorkRequestQueueKey?] = []
+    /// `taskClasses` so comparing heads walks dense arrays.
+    var heads = TaskClassHeads()
     /// Task classes by what eligibility looks at (see `TaskClassBitset`), rebuilt with the class ids.
     var taskClassSets = TaskClassSets()
     var taskClassIDs: [TaskClassKey: Int] = [:]
@@ -226,7 +226,7 @@ public struct SchedulingIndex: Sendable {
         let pending = requests.values.filter { $0.proposedTo == nil }.map(\.request)
         for request in pending { requests.removeValue(forKey: request.id) }
         taskClasses = []
-        heads = []
+        heads = TaskClassHeads()
         taskClassSets = TaskClassSets()
         taskClassIDs = [:]
         liveTaskClassCount = 0
@@ -242,7 +242,7 @@ public struct SchedulingIndex: Sendable {
         guard deadCount > max(1024, 2 * liveTaskClassCount) else { return }
         var newID = [Int](repeating: -1, count: taskClasses.count)
         var keptClasses: [TaskClass] = []
-        var keptHeads: [WorkRequestQueueKey?] = []
+        var keptHeads = TaskClassHeads()
         keptClasses.reserveCapacity(liveTaskClassCount)
         for (oldID, taskClass) in taskClasses.enumerated() where taskClass.isAlive {
             newID[oldID] = keptClasses.count

@@ -12,6 +12,10 @@ struct SchedulingWideWorld {
 
     static let vocabulary = (0..<24).map { "t\($0)" }
     static let taskNames = ["sbuild", "noop", "lintian", "autopkgtest", "piuparts", "blhc"]
+    /// Priorities at and beyond the 16-bit band of `orderSummary`, and creation times around zero (±0 included),
+    /// drawn now and then so the summaries' clamping and sign handling meet the full comparison.
+    static let edgePriorities = [40_000, -40_000, 32_767, -32_768, 32_768, -32_769, Int.max, Int.min]
+    static let edgeSeconds: [Double] = [-5, -0.0, 0.0, 5, 1e12]
 
     init(seed: Int) {
         var rng = SchedulingTestRandom(seed: seed)
@@ -23,8 +27,11 @@ struct SchedulingWideWorld {
             PendingWorkRequest(
                 id: id,
                 taskName: Self.taskNames.randomElement(using: &rng)!,
-                effectivePriority: Int.random(in: 0...3, using: &rng),
-                createdAt: schedulingTime(Double(Int.random(in: 0...40, using: &rng))),
+                effectivePriority: Int.random(in: 0...9, using: &rng) == 0
+                    ? Self.edgePriorities.randomElement(using: &rng)! : Int.random(in: 0...3, using: &rng),
+                createdAt: Int.random(in: 0...9, using: &rng) == 0
+                    ? Date(timeIntervalSinceReferenceDate: Self.edgeSeconds.randomElement(using: &rng)!)
+                    : schedulingTime(Double(Int.random(in: 0...40, using: &rng))),
                 requiredTags: tags(1...3),
                 providedTags: tags(0...2)
             )
