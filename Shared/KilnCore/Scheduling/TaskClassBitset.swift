@@ -14,7 +14,7 @@ struct TaskClassBitset: Sendable {
     }
 
     /// Makes room for `count` words at once, so filling a fresh eligible set word by word does not grow the
-    /// array once per word (that growth was 5% of a 50k/2000 cold run).
+    /// array once per word (that growth was 5% of the instructions of a 50k/2000 run).
     mutating func extend(toWordCount count: Int) {
         if count > words.count { words.append(contentsOf: repeatElement(0, count: count - words.count)) }
     }
