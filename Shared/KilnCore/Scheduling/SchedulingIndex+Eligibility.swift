@@ -40,6 +40,7 @@ extension SchedulingIndex {
         let wordRange = (checkedThrough >> 6)..<((classCount + 63) >> 6)
         let words = taskClassSets.eligibleWords(for: key, in: wordRange)
         var additions: [EligibleHead] = []
+        additions.reserveCapacity(words.count)  // at most one entry per word: no regrowth while seeding
         var eligible = TaskClassBitset()
         var addedCount = 0
         swap(&eligible, &candidateCaches[workerClassID].eligible)
