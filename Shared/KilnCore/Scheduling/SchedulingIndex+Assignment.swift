@@ -19,13 +19,15 @@ extension SchedulingIndex {
         reclassifyIfNeeded()
         refreshServingOrder()
         var batch: [ProposedAssignment] = []
-        var candidates: [Int]
+        // Slices share the serving order's storage: a batch resuming a round does not copy the rest of it
+        // (with batches of one that copy was O(workers) per assignment).
+        var candidates: ArraySlice<Int>
         var roundIsPartial: Bool
         if let cursor = roundCursor {
-            candidates = Array(servingOrder[firstServingIndex(after: cursor)...])
+            candidates = servingOrder[firstServingIndex(after: cursor)...]
             roundIsPartial = true
         } else {
-            candidates = servingOrder
+            candidates = servingOrder[...]
             roundIsPartial = false
         }
         roundCursor = nil
@@ -44,12 +46,12 @@ extension SchedulingIndex {
             if roundIsPartial {
                 // The rest of a round begun in an earlier call: continue with a full round.
                 roundIsPartial = false
-                candidates = servingOrder
+                candidates = servingOrder[...]
                 continue
             }
             // A worker that got nothing this round gets nothing next round either.
             if servedThisRound.isEmpty { break }
-            candidates = servedThisRound
+            candidates = servedThisRound[...]
         }
         compactIfWorthwhile()
         return batch
@@ -95,22 +97,27 @@ extension SchedulingIndex {
     // MARK: One proposal
 
     /// Gives the worker the best work request it may run, if it has a free slot and there is one.
+    ///
+    /// Records are reached through `Dictionary.Values` at a looked-up index, which reads and updates them in
+    /// place: `workers[id]?.field` copied or moved the whole record (tag sets and all) on every proposal.
     mutating func propose(forWorker workerID: Int) -> ProposedAssignment? {
-        guard let state = workers[workerID], state.freeSlots > 0 else { return nil }
-        let workerClassID = state.workerClassID
+        guard let workerIndex = workers.index(forKey: workerID), workers.values[workerIndex].freeSlots > 0 else {
+            return nil
+        }
+        let workerClassID = workers.values[workerIndex].workerClassID
         // Nothing was queued since a worker of this class found nothing: the pending set only shrank since.
-        guard workerClasses[workerClassID]?.foundNoWorkAtEnqueueCount != enqueueCount else { return nil }
+        guard candidateCaches[workerClassID].foundNoWorkAtEnqueueCount != enqueueCount else { return nil }
         updateEligibility(of: workerClassID)
         guard let taskClassID = bestEligibleTaskClass(for: workerClassID), let head = heads[taskClassID] else {
-            workerClasses[workerClassID]?.foundNoWorkAtEnqueueCount = enqueueCount
+            candidateCaches[workerClassID].foundNoWorkAtEnqueueCount = enqueueCount
             return nil
         }
         // The head is the live top of the class queue (refreshHead keeps it so).
         taskClasses[taskClassID].queue.removeTop()
         taskClasses[taskClassID].pendingCount -= 1
-        requests[head.id]?.proposedTo = workerID
+        if let requestIndex = requests.index(forKey: head.id) { requests.values[requestIndex].proposedTo = workerID }
         refreshHead(of: taskClassID)
-        workers[workerID]?.outstandingProposals += 1
+        workers.values[workerIndex].outstandingProposals += 1
         outstandingProposalCount += 1
         return ProposedAssignment(workRequestID: head.id, workerID: workerID)
     }

@@ -2,11 +2,10 @@ extension SchedulingIndex {
     /// Drops every worker class's eligibility and candidate heap, after task class ids were renumbered
     /// (compaction, reclassification); they are recomputed on next use.
     mutating func forgetEligibility() {
-        for classID in workerClasses.indices where workerClasses[classID] != nil {
-            workerClasses[classID]?.eligible = TaskClassBitset()
-            workerClasses[classID]?.eligibleCount = 0
-            workerClasses[classID]?.checkedThrough = 0
-            workerClasses[classID]?.candidates = EligibleHeadHeap()
+        for classID in candidateCaches.indices {
+            let foundNoWork = candidateCaches[classID].foundNoWorkAtEnqueueCount
+            candidateCaches[classID] = WorkerClassCandidates()
+            candidateCaches[classID].foundNoWorkAtEnqueueCount = foundNoWork
         }
         eligibilityIsCached = false
     }
@@ -18,11 +17,11 @@ extension SchedulingIndex {
     mutating func offerImprovedHead(_ head: WorkRequestQueueKey, ofTaskClass taskClassID: Int) {
         guard eligibilityIsCached else { return }
         let entry = EligibleHead(key: head, taskClassID: Int32(taskClassID))
-        for workerClassID in workerClasses.indices {
-            guard let checkedThrough = workerClasses[workerClassID]?.checkedThrough, checkedThrough > taskClassID,
-                workerClasses[workerClassID]?.eligible.contains(taskClassID) == true
+        for workerClassID in candidateCaches.indices {
+            guard candidateCaches[workerClassID].checkedThrough > taskClassID,
+                candidateCaches[workerClassID].eligible.contains(taskClassID)
             else { continue }
-            workerClasses[workerClassID]?.candidates.push(entry)
+            candidateCaches[workerClassID].candidates.push(entry)
         }
     }
 
@@ -30,23 +29,22 @@ extension SchedulingIndex {
     /// `TaskClassSets`), adding the eligible ones to its set and, one entry per 64-class word, to its candidate
     /// heap. Also rebuilds a heap that duplicate entries made much larger than the words it stands for.
     mutating func updateEligibility(of workerClassID: Int) {
-        guard let checkedThrough = workerClasses[workerClassID]?.checkedThrough,
-            let key = workerClasses[workerClassID]?.key
-        else { return }
+        let checkedThrough = candidateCaches[workerClassID].checkedThrough
         let classCount = taskClasses.count
-        if let heapSize = workerClasses[workerClassID]?.candidates.count,
-            let wordCount = workerClasses[workerClassID]?.eligible.words.count, heapSize > 2 * wordCount + 64
-        {
+        let heapSize = candidateCaches[workerClassID].candidates.count
+        if heapSize > 2 * candidateCaches[workerClassID].eligible.words.count + 64 {
             rebuildCandidates(of: workerClassID)
         }
-        guard checkedThrough < classCount else { return }
+        guard checkedThrough < classCount, let key = workerClasses[workerClassID]?.key else { return }
         eligibilityIsCached = true
         let wordRange = (checkedThrough >> 6)..<((classCount + 63) >> 6)
         let words = taskClassSets.eligibleWords(for: key, in: wordRange)
         var additions: [EligibleHead] = []
+        additions.reserveCapacity(words.count)  // at most one entry per word: no regrowth while seeding
         var eligible = TaskClassBitset()
         var addedCount = 0
-        swap(&eligible, &workerClasses[workerClassID]!.eligible)
+        swap(&eligible, &candidateCaches[workerClassID].eligible)
+        eligible.extend(toWordCount: wordRange.upperBound)
         for (offset, word) in words.enumerated() {
             // Classes below `checkedThrough` in the first word were handled by an earlier call.
             let newBits = offset == 0 ? word & ~((1 << UInt64(checkedThrough & 63)) &- 1) : word
@@ -56,38 +54,27 @@ extension SchedulingIndex {
             addedCount += newBits.nonzeroBitCount
             if let best = bestHead(amongBits: newBits, ofWord: wordIndex) { additions.append(best) }
         }
-        swap(&eligible, &workerClasses[workerClassID]!.eligible)
-        workerClasses[workerClassID]?.eligibleCount += addedCount
-        workerClasses[workerClassID]?.checkedThrough = classCount
-        workerClasses[workerClassID]?.candidates.push(contentsOf: additions)
+        swap(&eligible, &candidateCaches[workerClassID].eligible)
+        candidateCaches[workerClassID].eligibleCount += addedCount
+        candidateCaches[workerClassID].checkedThrough = classCount
+        candidateCaches[workerClassID].candidates.push(contentsOf: additions)
     }
 
     /// The best head among the task classes `bits` of word `wordIndex` stand for (dead ones skipped).
     func bestHead(amongBits bits: UInt64, ofWord wordIndex: Int) -> EligibleHead? {
-        var rest = bits
-        var best: EligibleHead?
-        heads.withUnsafeBufferPointer { heads in
-            while rest != 0 {
-                let taskClassID = wordIndex << 6 + rest.trailingZeroBitCount
-                rest &= rest - 1
-                guard let head = heads[taskClassID] else { continue }
-                if let current = best, !(head < current.key) { continue }
-                best = EligibleHead(key: head, taskClassID: Int32(taskClassID))
-            }
-        }
-        return best
+        heads.best(amongBits: bits, ofWord: wordIndex)
     }
 
     /// Refills a worker class's candidate heap with one exact entry per word of eligible live task classes.
     mutating func rebuildCandidates(of workerClassID: Int) {
-        guard let eligible = workerClasses[workerClassID]?.eligible else { return }
+        let eligible = candidateCaches[workerClassID].eligible
         var entries: [EligibleHead] = []
         for (wordIndex, word) in eligible.words.enumerated() {
             let bits = word & taskClassSets.live.word(at: wordIndex)
             if bits != 0, let best = bestHead(amongBits: bits, ofWord: wordIndex) { entries.append(best) }
         }
-        workerClasses[workerClassID]?.candidates.removeAll()
-        workerClasses[workerClassID]?.candidates.push(contentsOf: entries)
+        candidateCaches[workerClassID].candidates.removeAll()
+        candidateCaches[workerClassID].candidates.push(contentsOf: entries)
     }
 
     /// The eligible task class whose head comes first in the queue: the top of the worker class's candidate
@@ -95,10 +82,10 @@ extension SchedulingIndex {
     /// class's head is no longer its key (taken, or superseded by a better entry) is replaced by the exact best
     /// head of its word, or dropped if the word has no eligible live class left.
     mutating func bestEligibleTaskClass(for workerClassID: Int) -> Int? {
-        guard let eligible = workerClasses[workerClassID]?.eligible else { return nil }
+        let eligible = candidateCaches[workerClassID].eligible
         var heap = EligibleHeadHeap()
-        swap(&heap, &workerClasses[workerClassID]!.candidates)
-        defer { swap(&heap, &workerClasses[workerClassID]!.candidates) }
+        swap(&heap, &candidateCaches[workerClassID].candidates)
+        defer { swap(&heap, &candidateCaches[workerClassID].candidates) }
         while let top = heap.top {
             let taskClassID = Int(top.taskClassID)
             if heads[taskClassID] == top.key { return taskClassID }

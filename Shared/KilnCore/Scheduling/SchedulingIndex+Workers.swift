@@ -96,9 +96,11 @@ extension SchedulingIndex {
         if let free = freeWorkerClassIDs.popLast() {
             classID = free
             workerClasses[classID] = workerClass
+            candidateCaches[classID] = WorkerClassCandidates()
         } else {
             classID = workerClasses.count
             workerClasses.append(workerClass)
+            candidateCaches.append(WorkerClassCandidates())
         }
         workerClassIDs[key] = classID
         return classID
@@ -112,6 +114,7 @@ extension SchedulingIndex {
         }
         workerClassIDs.removeValue(forKey: workerClass.key)
         workerClasses[classID] = nil
+        candidateCaches[classID] = WorkerClassCandidates()
         freeWorkerClassIDs.append(classID)
     }
 

@@ -23,13 +23,15 @@ public struct SchedulingIndex: Sendable {
     var requests: [Int: StoredWorkRequest] = [:]
     var taskClasses: [TaskClass] = []
     /// The best pending position of each task class, `nil` exactly when the class is dead. Kept apart from
-    /// `taskClasses` so comparing heads walks one dense array.
-    var heads: [WorkRequestQueueKey?] = []
+    /// `taskClasses` so comparing heads walks dense arrays.
+    var heads = TaskClassHeads()
     /// Task classes by what eligibility looks at (see `TaskClassBitset`), rebuilt with the class ids.
     var taskClassSets = TaskClassSets()
     var taskClassIDs: [TaskClassKey: Int] = [:]
     var liveTaskClassCount = 0
     var workerClasses: [WorkerClass?] = []
+    /// Each worker class's eligibility cache, by worker class id (empty for a freed id).
+    var candidateCaches: [WorkerClassCandidates] = []
     var workerClassIDs: [WorkerClassKey: Int] = [:]
     var freeWorkerClassIDs: [Int] = []
     var workers: [Int: WorkerState] = [:]
@@ -129,7 +131,7 @@ public struct SchedulingIndex: Sendable {
             taskClasses: liveTaskClassCount,
             workers: workers.count,
             workerClasses: liveWorkerClasses.count,
-            eligiblePairsCached: liveWorkerClasses.map(\.eligibleCount).reduce(0, +),
+            eligiblePairsCached: candidateCaches.map(\.eligibleCount).reduce(0, +),
             internedTags: tagDictionary.count,
             compactions: compactionCount,
             reclassifications: reclassificationCount
@@ -193,7 +195,13 @@ public struct SchedulingIndex: Sendable {
             queue.rebuild { isLive($0, inClass: classID) }
             swap(&queue, &taskClasses[classID].queue)
         }
-        while let top = taskClasses[classID].queue.top, !isLive(top, inClass: classID) {
+        // Every live work request of the class has an entry in its queue, so a queue holding exactly as many
+        // entries as live work requests holds no stale one and its top is live: the common case (nothing was
+        // removed or updated) skips looking the work request up in `requests`, a cache miss per assignment
+        // once tens of thousands are pending.
+        while taskClasses[classID].queue.count > taskClasses[classID].pendingCount,
+            let top = taskClasses[classID].queue.top, !isLive(top, inClass: classID)
+        {
             taskClasses[classID].queue.removeTop()
         }
         heads[classID] = taskClasses[classID].queue.top
@@ -218,7 +226,7 @@ public struct SchedulingIndex: Sendable {
         let pending = requests.values.filter { $0.proposedTo == nil }.map(\.request)
         for request in pending { requests.removeValue(forKey: request.id) }
         taskClasses = []
-        heads = []
+        heads = TaskClassHeads()
         taskClassSets = TaskClassSets()
         taskClassIDs = [:]
         liveTaskClassCount = 0
@@ -234,7 +242,7 @@ public struct SchedulingIndex: Sendable {
         guard deadCount > max(1024, 2 * liveTaskClassCount) else { return }
         var newID = [Int](repeating: -1, count: taskClasses.count)
         var keptClasses: [TaskClass] = []
-        var keptHeads: [WorkRequestQueueKey?] = []
+        var keptHeads = TaskClassHeads()
         keptClasses.reserveCapacity(liveTaskClassCount)
         for (oldID, taskClass) in taskClasses.enumerated() where taskClass.isAlive {
             newID[oldID] = keptClasses.count

@@ -27,23 +27,12 @@ struct WorkerClassKey: Hashable, Sendable {
     let taskNameFilter: WorkerTaskNameFilter
 }
 
-/// One worker class and its cached eligibility.
+/// One worker class; its cached eligibility is in `SchedulingIndex.candidateCaches` at the same index.
 struct WorkerClass: Sendable {
     let key: WorkerClassKey
     let providedTags: Set<String>
     let requiredTags: Set<String>
     var memberCount = 0
-    /// The task classes this class may run (tested while alive; they stay in the set after they die).
-    var eligible = TaskClassBitset()
-    /// How many task classes `eligible` holds.
-    var eligibleCount = 0
-    /// Task class ids below this were tested; those at or above it appeared later and are tested on next use.
-    var checkedThrough = 0
-    /// Per 64-class word of eligible live task classes, (a lower bound of) its best head; see `EligibleHeadHeap`.
-    var candidates = EligibleHeadHeap()
-    /// The `enqueueCount` at which a worker of this class last found nothing to run: until another work
-    /// request is queued, none of its workers will find anything either.
-    var foundNoWorkAtEnqueueCount: Int?
 }
 
 /// A work request the index holds: pending in a class queue, or handed out in a proposal.

@@ -13,6 +13,12 @@ struct TaskClassBitset: Sendable {
         words[wordIndex] |= 1 << UInt64(id & 63)
     }
 
+    /// Makes room for `count` words at once, so filling a fresh eligible set word by word does not grow the
+    /// array once per word (that growth was 5% of the instructions of a 50k/2000 run).
+    mutating func extend(toWordCount count: Int) {
+        if count > words.count { words.append(contentsOf: repeatElement(0, count: count - words.count)) }
+    }
+
     /// Adds the task classes `bits` stands for in word `wordIndex`.
     mutating func insert(word bits: UInt64, at wordIndex: Int) {
         if wordIndex >= words.count { words.append(contentsOf: repeatElement(0, count: wordIndex - words.count + 1)) }

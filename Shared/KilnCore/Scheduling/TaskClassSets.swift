@@ -19,9 +19,15 @@ struct TaskClassSets: Sendable {
     var named: [TaskClassBitset] = []
     /// The task classes with pending work.
     var live = TaskClassBitset()
+    /// The classes requiring a tag missing from a provided-tag set, by that set, for the word range last asked:
+    /// worker classes that differ only in required tags or task lists (a host profile serving one scope, or
+    /// refusing a task) share it, so the union over the missing tags, the bulk of the bitset algebra, is done
+    /// once per host profile instead of once per worker class. Emptied whenever a class is registered.
+    var excludedByProvidedTags: [TagBitset: ExcludedWords] = [:]
 
     /// Records a new (live) task class.
     mutating func register(_ key: TaskClassKey, as classID: Int) {
+        if !excludedByProvidedTags.isEmpty { excludedByProvidedTags = [:] }
         live.insert(classID)
         for tag in key.required.tagNumbers {
             if tag >= requiringTag.count {
@@ -45,11 +51,8 @@ struct TaskClassSets: Sendable {
 
     /// The live task classes among words `wordRange` that a worker class with this key may run, one word per
     /// 64 task classes (the first element stands for word `wordRange.lowerBound`).
-    func eligibleWords(for key: WorkerClassKey, in wordRange: Range<Int>) -> [UInt64] {
-        var excluded = [UInt64](repeating: 0, count: wordRange.count)
-        for tag in requiredTagNumbers where !key.provided.contains(tag) {
-            requiringTag[tag].or(wordsIn: wordRange, into: &excluded)
-        }
+    mutating func eligibleWords(for key: WorkerClassKey, in wordRange: Range<Int>) -> [UInt64] {
+        let excluded = excludedWords(forProvided: key.provided, in: wordRange)
         var eligible = [UInt64](repeating: 0, count: wordRange.count)
         live.or(wordsIn: wordRange, into: &eligible)
         for index in eligible.indices { eligible[index] &= ~excluded[index] }
@@ -67,6 +70,26 @@ struct TaskClassSets: Sendable {
         }
         return eligible
     }
+
+    /// The task classes among words `wordRange` requiring a tag not in `provided` (memoized, see
+    /// `excludedByProvidedTags`).
+    mutating func excludedWords(forProvided provided: TagBitset, in wordRange: Range<Int>) -> [UInt64] {
+        if let memo = excludedByProvidedTags[provided], memo.wordRange == wordRange { return memo.words }
+        var excluded = [UInt64](repeating: 0, count: wordRange.count)
+        for tag in requiredTagNumbers where !provided.contains(tag) {
+            requiringTag[tag].or(wordsIn: wordRange, into: &excluded)
+        }
+        excludedByProvidedTags[provided] = ExcludedWords(wordRange: wordRange, words: excluded)
+        return excluded
+    }
+}
+
+/// One memoized exclusion (`TaskClassSets.excludedByProvidedTags`): valid while no task class is registered,
+/// since existing classes never change their required tags.
+struct ExcludedWords: Sendable {
+    /// The words it covers (the first element of `words` stands for `wordRange.lowerBound`).
+    let wordRange: Range<Int>
+    let words: [UInt64]
 }
 
 extension TagBitset {
