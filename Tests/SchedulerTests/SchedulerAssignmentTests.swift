@@ -130,7 +130,11 @@ struct SchedulerAssignmentTests {
     func driftSweepFindsRowsWithoutEvents() async throws {
         try await SchedulerWorld.with { world in
             let scheduler = try world.startScheduler()
-            try await waitUntil("the scheduler is active") { scheduler.logged("became the active scheduler") }
+            // Wait for the start-up rebuild itself, not only the promotion: rows inserted before the rebuild
+            // reads PostgreSQL are found by the rebuild, not by the sweep (seen on a loaded CI machine).
+            try await waitUntil("the scheduler has built its index") {
+                scheduler.logged("scheduling index rebuilt from PostgreSQL")
+            }
             let worker = try await world.insertWorker(name: "quiet", provided: ["q"])
             let request = try await world.insertWorkRequest(required: ["q"])
             try await waitUntil("the sweep found and assigned the work request") {
