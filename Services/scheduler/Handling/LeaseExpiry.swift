@@ -33,8 +33,8 @@ enum LeaseExpiry {
             return .stale
         }
         let stages: [Int: PendingStage?] = [workRequest.id: stored.pendingStage]
-        if try await WorkRequestRepository.hasProducedArtifact(workRequest.id, on: conn), workRequest.status == .running {
-            return try await supersede(workRequest, at: now, on: conn)
+        if workRequest.status == .running, try await WorkRequestRepository.hasProducedArtifact(workRequest.id, on: conn) {
+            return try await supersede(workRequest, stages: stages, at: now, on: conn)
         }
         var after: WorkRequest
         let outcome: Outcome
@@ -55,25 +55,16 @@ enum LeaseExpiry {
         return outcome
     }
 
-    private static func supersede(_ workRequest: WorkRequest, at now: Date, on conn: PGConnection) async throws -> Outcome {
-        let (graph, stages) = try await WorkRequestOperations.loadGraph(around: [workRequest.id], on: conn)
-        do {
-            let newID = try await WorkRequestRepository.allocateID(on: conn)
-            let plan = try graph.supersedingRetry(
-                of: workRequest.id, reason: .workerFailed, newID: newID, at: now, forceStatus: true)
-            try await WorkRequestRepository.apply(
-                [WorkRequestEdit(before: nil, after: plan.newWorkRequest)] + plan.edits, stages: stages, on: conn)
+    private static func supersede(
+        _ workRequest: WorkRequest, stages: [Int: PendingStage?], at now: Date, on conn: PGConnection
+    ) async throws -> Outcome {
+        switch try await WorkRequestOperations.retryAfterWorkerFailure(workRequest.id, at: now, on: conn) {
+        case .superseded:
             return .superseded
-        } catch let refusal as RetryRefusal {
-            let error: WorkRequestError
-            if case .limitReached = refusal {
-                error = WorkerNextRequestDecision.retryLimitExceededError
-            } else {
-                error = WorkRequestError(message: refusal.description, code: "work-request-retry-refused")
-            }
-            let failure = OutputData(errors: [error])
+        case .refused(let error):
             try await WorkRequestRepository.apply(
-                [WorkRequestEdit(before: workRequest, after: workRequest.markedAborted(outputData: failure, at: now))],
+                [WorkRequestEdit(
+                    before: workRequest, after: workRequest.markedAborted(outputData: OutputData(errors: [error]), at: now))],
                 stages: stages, on: conn)
             return .aborted
         }

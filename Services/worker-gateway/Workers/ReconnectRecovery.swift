@@ -103,21 +103,17 @@ struct ReconnectRecovery: Sendable {
     /// §1.8 step 4: `retry(WORKER_FAILED, force_status=True)`; when the retry is refused (the limit, a
     /// workflow…) the work request stays ABORTED with the refusal recorded, as [0.12] swallows `CannotRetry`.
     private func supersede(_ id: Int, at now: Date, on conn: PGConnection) async throws {
-        let (graph, stages) = try await WorkRequestOperations.loadGraph(around: [id], on: conn)
-        let newID = try await WorkRequestRepository.allocateID(on: conn)
-        do {
-            let plan = try graph.supersedingRetry(of: id, reason: .workerFailed, newID: newID, at: now, forceStatus: true)
-            try await WorkRequestRepository.apply(
-                [WorkRequestEdit(before: nil, after: plan.newWorkRequest)] + plan.edits, stages: stages, on: conn)
+        switch try await WorkRequestOperations.retryAfterWorkerFailure(id, at: now, on: conn) {
+        case .superseded(let newID):
             logger.notice(
                 "work request with output superseded after its worker reconnected",
                 metadata: ["wr.id": "\(id)", "superseded_by": "\(newID)"])
-        } catch where error is RetryRefusal || error is WorkRequestGraphError {
+        case .refused(let error):
             guard let stored = try await WorkRequestRepository.load(id: id, on: conn) else { return }
-            let aborted = stored.workRequest.markedAborted(
-                outputData: OutputData(errors: [WorkRequestError(message: "\(error)", code: "retry-refused")]), at: now)
+            let aborted = stored.workRequest.markedAborted(outputData: OutputData(errors: [error]), at: now)
             let cascade = try await TerminationWriter.persist(before: stored, after: aborted, at: now, on: conn)
-            logger.warning("work request aborted: its retry was refused", metadata: ["wr.id": "\(id)", "reason": "\(error)"])
+            logger.warning(
+                "work request aborted: its retry was refused", metadata: ["wr.id": "\(id)", "reason": "\(error.message)"])
             logger.logDependantsSettled(by: cascade, cause: id)
         }
     }

@@ -1,0 +1,36 @@
+import Foundation
+import KilnCore
+
+extension WorkRequestOperations {
+    /// What ``retryAfterWorkerFailure(_:at:on:)`` did.
+    public enum WorkerFailureRetry: Sendable, Hashable {
+        /// A superseding retry was written; `newID` replaces the failed work request.
+        case superseded(newID: Int)
+        /// No retry was possible: the caller aborts the work request with this error, persisted its own way
+        /// (the gateway cascades to dependants at once, the scheduler through its `wr.aborted` handling).
+        case refused(WorkRequestError)
+    }
+
+    /// §1.8: a work request whose worker failed after it produced output is superseded by a retry
+    /// (`WORKER_FAILED`, `force_status`), written in the caller's transaction. One place for the lease expiry
+    /// (scheduler) and the reconnect recovery (worker-gateway), so both refuse the same way: the limit gives
+    /// `work-request-retry-limit-exceeded`, any other refusal — including a graph that cannot take the retry
+    /// — `work-request-retry-refused` ([0.12] swallows `CannotRetry` and leaves the work request aborted).
+    public static func retryAfterWorkerFailure(_ id: Int, at now: Date, on conn: PGConnection) async throws
+        -> WorkerFailureRetry
+    {
+        let (graph, stages) = try await loadGraph(around: [id], on: conn)
+        do {
+            let newID = try await WorkRequestRepository.allocateID(on: conn)
+            let plan = try graph.supersedingRetry(of: id, reason: .workerFailed, newID: newID, at: now, forceStatus: true)
+            try await WorkRequestRepository.apply(
+                [WorkRequestEdit(before: nil, after: plan.newWorkRequest)] + plan.edits, stages: stages, on: conn)
+            return .superseded(newID: newID)
+        } catch let refusal as RetryRefusal {
+            if case .limitReached = refusal { return .refused(WorkerNextRequestDecision.retryLimitExceededError) }
+            return .refused(WorkRequestError(message: refusal.description, code: "work-request-retry-refused"))
+        } catch let error as WorkRequestGraphError {
+            return .refused(WorkRequestError(message: "\(error)", code: "work-request-retry-refused"))
+        }
+    }
+}
