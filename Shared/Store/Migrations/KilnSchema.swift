@@ -4,7 +4,9 @@
 /// spelled exactly, so they can be compared with the core's raw values); `jsonb` for free-form data;
 /// `timestamptz` everywhere; constraint names spelled out so `PGServerError.constraint` is meaningful.
 enum KilnSchema {
-    static let migrations: [Migration] = [initial, pendingStage, dynamicDataEpoch, workerLiveness, completionReport]
+    static let migrations: [Migration] = [
+        initial, pendingStage, dynamicDataEpoch, workerLiveness, completionReport, supersedesIndex,
+    ]
 
     /// Version 1: scopes, workspaces, users, groups, artifacts, collections, work requests, dependencies,
     /// workers, tokens, tag audit, outbox, inbox, leases.

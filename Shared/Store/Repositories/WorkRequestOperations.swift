@@ -111,7 +111,8 @@ public enum WorkRequestOperations {
                 """
                 SELECT depends_on_id FROM work_request_dependencies WHERE work_request_id = ANY($1)
                 UNION SELECT work_request_id FROM work_request_dependencies WHERE depends_on_id = ANY($1)
-                UNION SELECT id FROM work_requests WHERE parent_id = ANY($1) OR supersedes_id = ANY($1)
+                UNION SELECT id FROM work_requests WHERE parent_id = ANY($1)
+                UNION SELECT id FROM work_requests WHERE supersedes_id = ANY($1)
                 UNION SELECT parent_id FROM work_requests WHERE id = ANY($1) AND parent_id IS NOT NULL
                 UNION SELECT supersedes_id FROM work_requests WHERE id = ANY($1) AND supersedes_id IS NOT NULL
                 """,
