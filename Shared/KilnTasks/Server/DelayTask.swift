@@ -26,7 +26,8 @@ public struct DelayTask: DBTask {
     public init(taskData: JSONValue) throws {
         var reader = try TaskDataReader(taskData)
         let text = try reader.string("delay_until")
-        guard let date = Self.parseTimestamp(text) else {
+        // The parser the scheduler reads `delay_until` with when the delay falls due: both must agree.
+        guard let date = ISO8601Timestamp.parse(text) else {
             throw TaskDataError.invalidValue(
                 field: "delay_until",
                 value: .string(text),
@@ -42,13 +43,4 @@ public struct DelayTask: DBTask {
 
     /// Whether the delay has passed at `now`.
     public func isDue(at now: Date) -> Bool { delayUntil <= now }
-
-    static func parseTimestamp(_ text: String) -> Date? {
-        let plain = ISO8601DateFormatter()
-        plain.formatOptions = [.withInternetDateTime]
-        if let date = plain.date(from: text) { return date }
-        let fractional = ISO8601DateFormatter()
-        fractional.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return fractional.date(from: text)
-    }
 }

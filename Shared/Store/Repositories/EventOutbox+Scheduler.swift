@@ -6,8 +6,9 @@ extension EventOutbox {
     ///
     /// The scheduler commits hundreds of assignments per transaction, each announcing `wr.assigned`; one
     /// `INSERT … SELECT unnest(…)` instead of one round trip per event keeps the outbox from dominating the
-    /// commit. Every event is validated and encoded exactly as ``enqueue(_:_:on:messageID:exchange:routingKey:)``
-    /// does, so the rows are indistinguishable from single enqueues.
+    /// commit. Every event is validated and encoded by the same `MessageCodec` as
+    /// ``enqueue(_:_:on:messageID:exchange:routingKey:)``, so the rows are indistinguishable from single enqueues
+    /// once stored as jsonb.
     ///
     /// - Returns: the message ids, in the order of `events`.
     /// - Throws: `MessageError` for an event missing an identifier `key` needs (nothing is written),
@@ -23,7 +24,8 @@ extension EventOutbox {
         for event in events {
             try event.validate(for: key)
             ids.append(UUID())
-            bodies.append(try JSONValue.parse(bytes: try MessageCodec.encode(event)).compactJSON)
+            // The codec's bytes are already compact JSON; the jsonb cast parses them once, in PostgreSQL.
+            bodies.append(String(decoding: try MessageCodec.encode(event), as: UTF8.self))
         }
         _ = try await conn.execute(
             """
