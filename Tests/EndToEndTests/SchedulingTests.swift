@@ -8,6 +8,14 @@ import Testing
 /// another, so the order it logs `assignment started` is the scheduler's order.
 @Suite("End to end: scheduling order, dependencies, fallback architecture", .serialized, .timeLimit(.minutes(3)))
 struct SchedulingTests {
+    /// No scheduler at first: a test edits rows the scheduler would already have read, then starts it, and
+    /// its start-up rebuild reads them as edited.
+    static let schedulerStartedLater: StackOptions = {
+        var options = StackOptions()
+        options.schedulers = 0
+        return options
+    }()
+
     /// Waits until every id is pending (queued, tags frozen).
     static func waitPending(_ ids: [Int], _ stack: KilnStack) async throws {
         for id in ids { try await stack.cli.waitFor(id, "is pending") { $0.status == "pending" } }
@@ -15,10 +23,11 @@ struct SchedulingTests {
 
     @Test("§8 scenario 9: priorities (0,0), (0,10), (10,0), (10,1) are assigned highest effective priority first")
     func scenario9Priorities() async throws {
-        try await KilnStack.with { stack in
+        try await KilnStack.with(Self.schedulerStartedLater) { stack in
             _ = try await DebianWorld.create(in: stack)
             // (base, adjustment). `kiln submit --priority` sets the base; the adjustment is an admin's knob
-            // with no CLI command, so it is written in SQL before any worker exists.
+            // with no CLI command, so it is written in SQL before the scheduler starts (it reads a work
+            // request's priority when the request becomes pending).
             let priorities = [(0, 0), (0, 10), (10, 0), (10, 1)]
             var ids: [Int] = []
             for (base, adjustment) in priorities {
@@ -28,6 +37,7 @@ struct SchedulingTests {
                 ids.append(id)
             }
             try await Self.waitPending(ids, stack)
+            _ = try await stack.startService("scheduler", replica: 0)
             let worker = try await StackWorker.start(WorkerSpec(host: "solo"), in: stack)
             for id in ids { try await stack.cli.waitFor(id, "is completed") { $0.isFinished } }
             // Effective priorities 0, 10, 10, 11: (10,1) first; the two 10s by age ((0,10) is older).
@@ -37,18 +47,20 @@ struct SchedulingTests {
 
     @Test("§8 scenario 10: at equal priority, created_at +1 s, 0 s, +2 s are assigned oldest first")
     func scenario10Age() async throws {
-        try await KilnStack.with { stack in
+        try await KilnStack.with(Self.schedulerStartedLater) { stack in
             _ = try await DebianWorld.create(in: stack)
             var ids: [Int] = []
             for _ in 0..<3 { ids.append(try await stack.cli.submit("noop", data: ["result": true])) }
             // Ages that differ from id order, so assigning by id would fail this test. `created_at` has no CLI
-            // knob (it is when `kiln submit` ran), so the offsets are set in SQL while no worker exists.
+            // knob (it is when `kiln submit` ran), so the offsets are set in SQL before the scheduler starts
+            // (it reads a work request's age when the request becomes pending).
             for (id, offset) in zip(ids, [1, 0, 2]) {
                 try await stack.database.pool.query(
                     "UPDATE work_requests SET created_at = now() - interval '1 hour' + $1::int * interval '1 second' WHERE id = $2",
                     offset, id)
             }
             try await Self.waitPending(ids, stack)
+            _ = try await stack.startService("scheduler", replica: 0)
             let worker = try await StackWorker.start(WorkerSpec(host: "solo"), in: stack)
             for id in ids { try await stack.cli.waitFor(id, "is completed") { $0.isFinished } }
             #expect(worker.workRequests(logged: "assignment started") == [ids[1], ids[0], ids[2]])

@@ -94,7 +94,7 @@ final class KilnStack: Sendable {
             service, name: "\(service)-\(replica)", environment: env, logFolder: folder.appending(path: "logs"))
         processes.withLock { $0.append(process) }
         try await waitUntil("\(service) replica \(replica) is ready") {
-            guard process.isRunning else { throw HarnessError("\(service) exited:\n\(process.log.suffix(3000))") }
+            guard process.isRunning else { throw ProcessExited("\(service) exited:\n\(process.log.suffix(3000))") }
             return Self.readyLines(service).contains { lines in lines.allSatisfy { process.logged($0) } }
         }
         return process

@@ -77,7 +77,7 @@ final class StackWorker: Sendable {
         incarnations.withLock { $0.append(process) }
         stack.adopt(process)
         try await waitUntil("worker \(name) is welcomed and its tags are computed") {
-            guard process.isRunning else { throw HarnessError("\(name) exited:\n\(process.log.suffix(3000))") }
+            guard process.isRunning else { throw ProcessExited("\(name) exited:\n\(process.log.suffix(3000))") }
             guard process.logged("welcomed by the gateway") else { return false }
             let shown = try await stack.cli.worker(name)
             return shown.connectedAt != nil
