@@ -106,8 +106,8 @@ struct WorkRequestConfigurer: Sendable {
         let registry = self.registry
         let settings = self.settings
         return try await conn.withSynchronousAccess { session in
-            let recorder = StoreFailureRecorder(PGLookupStore(session))
-            let lookups = LookupResolver(store: recorder)
+            let store = FaultRecordingLookupStore(PGLookupStore(session))
+            let lookups = LookupResolver(store: store)
             do {
                 let result = try PendingTransition.configure(
                     pending, registry: registry, workRequest: tagContext, lookups: lookups, settings: settings)
@@ -121,7 +121,7 @@ struct WorkRequestConfigurer: Sendable {
             } catch {
                 // A database failure surfaces as a lookup failure inside the pipeline; it is not the work
                 // request's fault, so it is retried instead of completing the work request with an error.
-                if let databaseError = recorder.databaseError { throw databaseError }
+                if let fault = store.fault { throw fault }
                 if let pipelineError = error as? WorkRequestPipelineError { return Outcome.failed(pipelineError) }
                 throw error
             }

@@ -43,6 +43,19 @@ struct EnvironmentReaderTests {
         }
     }
 
+    @Test("an infinite or overflowing duration is a configuration error naming the variable, not a crash")
+    func nonFiniteDurations() {
+        let lease = Setting("KILN_LEASE_DURATION", default: "90s", help: "lease")
+        for text in ["inf", "infs", "-inf", "nan", "1e300h"] {
+            let error = #expect(throws: ConfigurationError.self) {
+                try EnvironmentReader(variables: ["KILN_LEASE_DURATION": text]).duration(lease)
+            }
+            #expect(error?.description.contains("KILN_LEASE_DURATION='\(text)'") == true)
+        }
+        #expect(EnvironmentReader.parseDuration("inf") == nil)
+        #expect(EnvironmentReader.parseDuration("1.5s") == .milliseconds(1500))
+    }
+
     @Test("secrets are redacted when configuration is described")
     func redaction() {
         let env = EnvironmentReader(variables: ["KILN_AMQP_URL": "amqp://kiln:hunter2@broker:5672/kiln"])

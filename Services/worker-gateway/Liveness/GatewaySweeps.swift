@@ -36,7 +36,7 @@ enum GatewaySweeps {
                     WHERE r.status = 'pending' AND r.dynamic_task_data IS NOT NULL AND w.enabled
                       AND w.connected_at IS NOT NULL AND r.updated_at < now() - $1::bigint * interval '1 millisecond'
                     ORDER BY r.id LIMIT 500
-                    """, age.wholeMilliseconds
+                    """, Int(age.wholeMilliseconds)
                 ).rows
                 for row in rows {
                     try await EventOutbox.enqueue(

@@ -1,5 +1,6 @@
 import AMQP
 import Foundation
+import KilnCore
 import Logging
 import Prometheus
 import ServiceKit
@@ -110,7 +111,7 @@ public enum ServiceBootstrap {
                 }
                 logger.warning(
                     "waiting for \(what)",
-                    metadata: ["error": "\(error)", "retry_in_ms": "\(delay.milliseconds)", "attempt": "\(backoff.attempt)"])
+                    metadata: ["error": "\(error)", "retry_in_ms": "\(delay.wholeMilliseconds)", "attempt": "\(backoff.attempt)"])
                 try await Task.sleep(for: delay)
             }
         }

@@ -131,12 +131,12 @@ public final class EventConsumer: Service, Sendable {
             delivery.ack()
             let elapsed = ContinuousClock.now - started
             Timer(label: "kiln_event_handling_duration_seconds", dimensions: [("service", service)])
-                .recordNanoseconds(elapsed.nanoseconds)
+                .recordNanoseconds(elapsed.saturatingNanoseconds)
             if applied {
                 afterCommit()
                 totals.withLock { $0.handled += 1 }
                 count(outcome: "handled", key: key)
-                logger.info("event handled", metadata: ["duration_ms": "\(elapsed.milliseconds)"])
+                logger.info("event handled", metadata: ["duration_ms": "\(elapsed.wholeMilliseconds)"])
             } else {
                 totals.withLock { $0.duplicates += 1 }
                 count(outcome: "duplicate", key: key)
@@ -217,16 +217,4 @@ public final class EventConsumer: Service, Sendable {
             dimensions: [("service", queues.service), ("event", key.rawValue), ("outcome", outcome)]
         ).increment()
     }
-}
-
-extension Duration {
-    /// Whole nanoseconds (saturating), for swift-metrics timers.
-    var nanoseconds: Int64 {
-        let (seconds, attoseconds) = components
-        let (product, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
-        return overflow ? Int64.max : product &+ attoseconds / 1_000_000_000
-    }
-
-    /// Whole milliseconds, for log lines.
-    var milliseconds: Int64 { nanoseconds / 1_000_000 }
 }

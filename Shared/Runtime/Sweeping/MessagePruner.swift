@@ -1,4 +1,5 @@
 import Foundation
+import KilnCore
 import Logging
 import Metrics
 import Store
@@ -88,12 +89,5 @@ public struct MessagePruner: Sendable {
             counter.increment(by: deleted)
             if deleted < retention.batchSize { return total }
         }
-    }
-}
-
-extension Duration {
-    /// Seconds as a `TimeInterval`, to move a `Date` by a configured duration.
-    var timeInterval: TimeInterval {
-        Double(components.seconds) + Double(components.attoseconds) / 1e18
     }
 }

@@ -1,3 +1,4 @@
+import KilnCore
 import Logging
 import Metrics
 import ServiceLifecycle
@@ -73,7 +74,7 @@ public struct Sweeper: Service {
             Counter(label: "kiln_sweeps_total", dimensions: dimensions + [("outcome", "ok")]).increment()
             Counter(label: "kiln_sweep_items_total", dimensions: dimensions).increment(by: items)
             Timer(label: "kiln_sweep_duration_seconds", dimensions: dimensions)
-                .recordNanoseconds((ContinuousClock.now - started).nanoseconds)
+                .recordNanoseconds((ContinuousClock.now - started).saturatingNanoseconds)
             if items > 0, logsItems {
                 logger.notice("sweep re-drove stuck work", metadata: ["items": "\(items)"])
             } else if logsItems {

@@ -100,14 +100,28 @@ public struct EnvironmentReader: Sendable {
         return String(value[..<colon.upperBound]) + "***" + String(value[at.lowerBound...])
     }
 
-    static func parseDuration(_ text: String) -> Duration? {
+    /// Parses the one duration spelling Kiln accepts everywhere, settings and command-line options alike: a
+    /// non-negative number with an optional unit, `500ms`, `10s`, `5m`, `1h` (a plain number is seconds),
+    /// rounded to whole milliseconds.
+    ///
+    /// Public so the CLI parses `--interval 2s` exactly as the services parse `KILN_LEASE_DURATION=2s`; callers
+    /// add their own range check and error.
+    ///
+    /// - Returns: `nil` for text that is not such a duration, including `inf`, `nan` and numbers too large
+    ///   for whole milliseconds in an `Int64` (converting those would trap instead of reporting the value).
+    public static func parseDuration(_ text: String) -> Duration? {
         let trimmed = text.trimmingCharacters(in: .whitespaces).lowercased()
         let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600)]
-        for (suffix, scale) in units where trimmed.hasSuffix(suffix) {
-            guard let number = Double(trimmed.dropLast(suffix.count)), number >= 0 else { return nil }
-            return .milliseconds(Int64((number * scale * 1000).rounded()))
+        var number = Substring(trimmed)
+        var scale = 1.0
+        for (suffix, factor) in units where trimmed.hasSuffix(suffix) {
+            number = trimmed.dropLast(suffix.count)
+            scale = factor
+            break
         }
-        guard let seconds = Double(trimmed), seconds >= 0 else { return nil }
-        return .milliseconds(Int64((seconds * 1000).rounded()))
+        guard let value = Double(number), value.isFinite, value >= 0 else { return nil }
+        let milliseconds = (value * scale * 1000).rounded()
+        guard milliseconds < Double(Int64.max) else { return nil }
+        return .milliseconds(Int64(milliseconds))
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import KilnCore
 
 /// How to reach PostgreSQL and how each session is set up.
 ///
@@ -75,9 +76,7 @@ public struct PGConfiguration: Sendable, Hashable {
             options.append("-c search_path=\(searchPath.joined(separator: ","))")
         }
         if let statementTimeout {
-            let milliseconds =
-                statementTimeout.components.seconds * 1000
-                + statementTimeout.components.attoseconds / 1_000_000_000_000_000
+            let milliseconds = statementTimeout.wholeMilliseconds
             guard milliseconds > 0 else {
                 throw PGError.invalidConfiguration("statementTimeout must be positive, got \(statementTimeout)")
             }

@@ -89,7 +89,7 @@ extension WorkRequestRepository {
                  ORDER BY updated_at LIMIT $2 FOR UPDATE SKIP LOCKED
             )
             UPDATE work_requests w SET updated_at = now() FROM stuck WHERE w.id = stuck.id RETURNING w.id
-            """, grace.seconds, limit
+            """, grace.timeInterval, limit
         ).rows.map { try $0.decode(Int.self, at: 0) }
     }
 
@@ -109,18 +109,11 @@ extension WorkRequestRepository {
             )
             UPDATE work_requests w SET updated_at = now() FROM stuck WHERE w.id = stuck.id
             RETURNING w.id, w.worker_id, w.assignment_epoch
-            """, grace.seconds, limit
+            """, grace.timeInterval, limit
         ).rows.map { row in
             AwaitingDynamicData(
                 workRequestID: try row.decode(Int.self, at: 0), workerID: try row.decode(Int.self, at: 1),
                 epoch: try row.decode(Int.self, at: 2))
         }
-    }
-}
-
-extension Duration {
-    /// Seconds as a `Double`, for SQL intervals (`make_interval(secs => …)`).
-    fileprivate var seconds: Double {
-        Double(components.seconds) + Double(components.attoseconds) / 1e18
     }
 }

@@ -138,7 +138,7 @@ extension WorkRequestRepository {
                 SET worker_id = EXCLUDED.worker_id, epoch = EXCLUDED.epoch, granted_at = EXCLUDED.granted_at,
                     renewed_at = EXCLUDED.renewed_at, expires_at = EXCLUDED.expires_at
                 """, committed.map(\.workRequestID), committed.map(\.workerID), committed.map(\.epoch),
-                Double(leaseDuration.components.seconds) + Double(leaseDuration.components.attoseconds) / 1e18)
+                leaseDuration.timeInterval)
             try await EventOutbox.enqueueAll(
                 .workRequestAssigned,
                 committed.map { KilnEvent(workRequestID: $0.workRequestID, workerID: $0.workerID, epoch: $0.epoch) },

@@ -92,7 +92,7 @@ extension WorkRequestRepository {
                              AND updated_at < now() - make_interval(secs => $1)
                            ORDER BY updated_at LIMIT $2 FOR UPDATE SKIP LOCKED)
             RETURNING id
-            """, Double(stuckAfter.components.seconds), limit
+            """, stuckAfter.timeInterval, limit
         ).rows.map { try $0.decode(Int.self, at: 0) }
         for id in ids {
             try await EventOutbox.enqueue(.workRequestInputsResolved, KilnEvent(workRequestID: id), on: conn)

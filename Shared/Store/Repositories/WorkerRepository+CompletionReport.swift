@@ -1,3 +1,5 @@
+import KilnCore
+
 extension WorkerRepository {
     /// Records that a result for the assignment (`workRequestID`, `epoch`) from `workerID` is being applied
     /// (§1.8 [0.16] step 1), so a reconnect handled meanwhile does not hand the work request back.
@@ -40,7 +42,7 @@ extension WorkerRepository {
             ORDER BY id
             FOR UPDATE
             """, workerID,
-            Int(window.components.seconds * 1000 + window.components.attoseconds / 1_000_000_000_000_000))
+            Int(window.wholeMilliseconds))
         return try rows.rows.contains { try $0.decode(Bool.self, at: 0) }
     }
 }

@@ -93,7 +93,7 @@ extension WorkerRepository {
                AND coalesce(dynamic_metadata_updated_at, registered_at) < now() - make_interval(secs => $1)
                AND coalesce(tags_computed_at, '-infinity') < now() - make_interval(secs => $1)
              ORDER BY id LIMIT $2
-            """, Double(stuckAfter.components.seconds), limit
+            """, stuckAfter.timeInterval, limit
         ).rows.map { try $0.decode(Int.self, at: 0) }
         for id in ids {
             try await EventOutbox.enqueue(.workerMetadata, KilnEvent(workerID: id), on: conn)

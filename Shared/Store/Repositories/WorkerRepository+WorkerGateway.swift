@@ -156,7 +156,7 @@ extension WorkerRepository {
             UPDATE workers SET connected_at = NULL
             WHERE connected_at IS NOT NULL AND coalesce(last_seen_at, connected_at) < now() - $1::bigint * interval '1 millisecond'
             RETURNING id
-            """, Int(silence.components.seconds * 1000 + silence.components.attoseconds / 1_000_000_000_000_000)
+            """, Int(silence.wholeMilliseconds)
         ).rows.map { try $0.decode(Int.self, at: 0) }
         for id in ids.sorted() {
             try await EventOutbox.enqueue(.workerGone, KilnEvent(workerID: id), on: conn)
@@ -195,7 +195,7 @@ extension WorkerRepository {
             ON CONFLICT (work_request_id) DO UPDATE SET worker_id = EXCLUDED.worker_id, epoch = EXCLUDED.epoch,
                 renewed_at = now(), expires_at = EXCLUDED.expires_at
             """, workRequestID, workerID, epoch,
-            Int(lease.components.seconds * 1000 + lease.components.attoseconds / 1_000_000_000_000_000))
+            Int(lease.wholeMilliseconds))
     }
 
     /// How many work requests worker `id` runs now (the `markedRunning` capacity guard).

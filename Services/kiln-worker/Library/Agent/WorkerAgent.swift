@@ -146,7 +146,7 @@ public actor WorkerAgent {
             "refused by the gateway: \(advice); retrying hello",
             metadata: [
                 "reason": "\(refusal.reason)", "reason_code": "\(refusal.reasonCode)",
-                "retry_in_ms": "\(Self.milliseconds(delay))",
+                "retry_in_ms": "\(delay.wholeMilliseconds)",
             ])
     }
 
@@ -330,7 +330,7 @@ public actor WorkerAgent {
             nextResultAttemptAt = clock.now + delay
             logger.warning(
                 "result not confirmed by the broker; kept and retried",
-                metadata: ["error": "\(failure)", "unsent": "\(unsentResults.count)", "retry_in_ms": "\(Self.milliseconds(delay))"])
+                metadata: ["error": "\(failure)", "unsent": "\(unsentResults.count)", "retry_in_ms": "\(delay.wholeMilliseconds)"])
         } else {
             resultBackoff.reset()
         }
@@ -368,9 +368,5 @@ public actor WorkerAgent {
     private func remember(_ key: RunningAssignment) {
         finished.append(key)
         if finished.count > 1000 { finished.removeFirst(finished.count - 1000) }
-    }
-
-    private static func milliseconds(_ duration: Duration) -> Int64 {
-        duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
     }
 }
