@@ -174,7 +174,7 @@ let package = Package(
             path: "Tests/WorkerTests", swiftSettings: strict),
         // BM3 (a benchmark, not a test): run through deploy/bench/amqp, which also runs the C baseline.
         .executableTarget(
-            name: "AMQPBenchmark", dependencies: ["AMQP", "CRabbitMQ"], path: "Tests/Benchmarks/AMQPBenchmark",
+            name: "AMQPBenchmark", dependencies: ["AMQP", "CRabbitMQ", "KilnRuntime", logging], path: "Tests/Benchmarks/AMQPBenchmark",
             swiftSettings: strict),
 
         // BM1/BM6 of anchors-reliability-perf.md §3: the scheduling index against the naive reference loop.

@@ -339,6 +339,27 @@ final class RawConnection {
         }
     }
 
+    /// Blocks until the socket has bytes to read, `wake` (an eventfd) is readable, or `timeout` passes; returns
+    /// at once when librabbitmq has already buffered input. It never reads: the caller reads with
+    /// ``nextDelivery(timeout:)`` at a zero timeout, which also sends a heartbeat that fell due meanwhile (so
+    /// `timeout` must stay below the heartbeat interval, as the consumer's poll timeout does).
+    ///
+    /// Why not wait inside librabbitmq: its wait cannot be interrupted, and a consumer must wake for its own
+    /// handlers' acks, or the broker (held back by the prefetch) sends nothing until the wait ends.
+    func waitForInput(orWake wake: Int32, timeout: Duration) {
+        guard !hasBufferedData else { return }
+        let socket = amqp_get_sockfd(handle)
+        guard socket >= 0 else { return }  // closed: the read that follows reports the error
+        var descriptors = [
+            pollfd(fd: socket, events: Int16(POLLIN), revents: 0),
+            pollfd(fd: wake, events: Int16(POLLIN), revents: 0),
+        ]
+        let (seconds, attoseconds) = timeout.components
+        let milliseconds = Int32(clamping: max(0, seconds) &* 1000 &+ max(0, attoseconds) / 1_000_000_000_000_000)
+        // EINTR or any other failure just ends the wait early; the read that follows sees the truth.
+        _ = poll(&descriptors, nfds_t(wake >= 0 ? 2 : 1), milliseconds)
+    }
+
     /// Reads a delivery through `amqp_consume_message` (the fast path for consumers); returns nil on timeout
     /// and falls back to ``nextEvent(timeout:)`` when a non-delivery frame is waiting.
     func nextDelivery(timeout: Duration) throws(AMQPError) -> Event {

@@ -5,8 +5,9 @@ import Logging
 /// Register handlers with ``addConsumer(queue:prefetch:handler:)`` and call ``run()`` (it returns when its
 /// task is cancelled). Each consumer gets its own channel with its own prefetch and manual acknowledgement;
 /// handlers run on the cooperative pool, one delivery at a time per consumer connection, and settle with
-/// ``Delivery/ack()`` & co. The poll loop waits at most a quarter of the heartbeat (and 250 ms) so heartbeats,
-/// settlements and cancellation always get their turn. A dead connection is rebuilt with ``Backoff``;
+/// ``Delivery/ack()`` & co. The poll loop waits on the socket and on the settlements' doorbell together, so
+/// an ack is written as soon as it is queued; the wait lasts at most a quarter of the heartbeat (and
+/// ``idleWait``) so heartbeats and cancellation always get their turn. A dead connection is rebuilt with ``Backoff``;
 /// topology and consumers are declared again; unacked deliveries come back with `redelivered` set.
 /// Deliveries larger than ``AMQPConnectionConfiguration/maxMessageSize`` are rejected without requeue (so
 /// they go to the dead-letter exchange, if any), logged, and counted in ``oversizeRejections``.
@@ -62,13 +63,20 @@ public actor AMQPConsumer {
     /// Deliveries refused because their body exceeded the size cap.
     public private(set) var oversizeRejections = 0
 
+    /// The longest the loop waits for input when nothing happens (kept below a quarter of the heartbeat, so
+    /// heartbeats go out in time). Settlements, deliveries and cancellation never wait for it.
+    public nonisolated let idleWait: Duration
+
+    /// - Parameter idleWait: see ``idleWait``; 250 ms unless a test needs to prove that nothing waits for it.
     public init(
         configuration: AMQPConnectionConfiguration, topology: Topology = .empty,
-        logger: Logger = Logger(label: "kiln.amqp.consumer", factory: { _ in SwiftLogNoOpLogHandler() })
+        logger: Logger = Logger(label: "kiln.amqp.consumer", factory: { _ in SwiftLogNoOpLogHandler() }),
+        idleWait: Duration = .milliseconds(250)
     ) {
         self.configuration = configuration
         self.topology = topology
         self.logger = logger
+        self.idleWait = idleWait
         executor = QueueExecutor(label: "kiln.amqp.consumer")
     }
 
@@ -127,6 +135,15 @@ public actor AMQPConsumer {
     ///
     /// - Throws: what no reconnection can fix (refused login, a topology or queue the broker rejects).
     public nonisolated func run() async throws {
+        // Cancellation rings the settlements' doorbell, so it ends the wait for input at once.
+        try await withTaskCancellationHandler {
+            try await consumeUntilCancelled()
+        } onCancel: {
+            settler.interruptWait()
+        }
+    }
+
+    private nonisolated func consumeUntilCancelled() async throws {
         var backoff = configuration.reconnectBackoff
         while !Task.isCancelled {
             do throws(AMQPError) {
@@ -215,19 +232,21 @@ public actor AMQPConsumer {
 
     private var pollTimeout: Duration {
         let heartbeat = connection?.negotiatedHeartbeat ?? 0
-        return heartbeat == 0 ? .milliseconds(250) : min(.milliseconds(250), .seconds(heartbeat) / 4)
+        return heartbeat == 0 ? idleWait : min(idleWait, .seconds(heartbeat) / 4)
     }
 
-    /// Flushes settlements, then waits up to the poll timeout for deliveries and returns all that are already
-    /// buffered (at most one prefetch window), paired with their handlers.
+    /// Flushes settlements, then waits up to the poll timeout for deliveries or a newly queued settlement,
+    /// and returns all deliveries already buffered (at most one prefetch window), paired with their handlers.
     private func poll() throws(AMQPError) -> [(Delivery, Handler)] {
         guard let connection else { throw .library(status: -1, message: "not connected", during: "poll") }
         try flushSettlements(on: connection)
+        // Wait on the socket AND the settler's doorbell: a handler's ack must reach the broker at once, or the
+        // prefetch window stays full until the wait ends (deploy/docs/runtime.md, "acks and the prefetch").
+        // Checked after the flush cleared the doorbell: a cancellation after this check rings it again.
+        if !Task.isCancelled { connection.waitForInput(orWake: settler.wakeDescriptor, timeout: pollTimeout) }
         var batch: [(Delivery, Handler)] = []
-        var timeout = pollTimeout
         while batch.count < 512 {
-            let event = try connection.nextDelivery(timeout: timeout)
-            timeout = .zero
+            let event = try connection.nextDelivery(timeout: .zero)
             switch event {
             case .delivery(let channel, _, let message):
                 guard let registration = registrations.first(where: { $0.channel == channel }) else { continue }
