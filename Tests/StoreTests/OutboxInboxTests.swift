@@ -154,6 +154,60 @@ extension StoreIntegration {
             }
         }
 
+        /// Migration 7's trigger: a row committed by a session the relay knows nothing about (the `kiln` CLI
+        /// is one) wakes it through LISTEN/NOTIFY. The poll interval is ten minutes and nobody calls wake(),
+        /// so only the notification can explain a publish within the test's limit.
+        @Test("a row committed by another session wakes the running relay (NOTIFY), with no wake() and no poll")
+        func notificationWakesRelay() async throws {
+            try await TestDatabase.withSchema { pool, schema in
+                let log = PublishLog()
+                // Named after the schema, so this relay's listener session can be told from other tests'.
+                let relayPool = PGPool(
+                    configuration: PGConfiguration(url: TestDatabase.url, applicationName: schema, searchPath: [schema]),
+                    size: 2, logger: TestDatabase.logger)
+                let relay = OutboxRelay(
+                    pool: relayPool,
+                    publisher: OutboxPublisher { batch in
+                        await log.record(confirmed: batch.map(\.id), batch: batch)
+                        return Set(batch.map(\.id))
+                    },
+                    configuration: .init(batchSize: 10, pollInterval: .seconds(600)),
+                    logger: TestDatabase.logger
+                )
+                let writer = TestDatabase.makePool(schema: schema, size: 1)
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask { await relay.run() }
+                    // Once LISTEN ran, the row can only be news through its notification.
+                    try await waitUntilListening(pool: pool, schema: schema)
+                    _ = try await Self.enqueue(2, on: writer)
+                    var published = 0
+                    for _ in 0..<2400 where published < 2 {
+                        published = await log.confirmedIDs.count
+                        if published < 2 { try await Task.sleep(for: .milliseconds(25)) }
+                    }
+                    #expect(published == 2)
+                    group.cancelAll()
+                }
+                await writer.close()
+                await relayPool.close()
+            }
+        }
+
+        /// Waits until the relay's listener session has run LISTEN (visible in `pg_stat_activity`).
+        private func waitUntilListening(pool: PGPool, schema: String) async throws {
+            for _ in 0..<2400 {
+                let listening = try await pool.query(
+                    """
+                    SELECT count(*)::bigint AS n FROM pg_stat_activity
+                    WHERE application_name = $1 AND query LIKE 'LISTEN%'
+                    """, "\(schema)-listen"
+                ).rows.first?.decode(Int.self, named: "n") ?? 0
+                if listening > 0 { return }
+                try await Task.sleep(for: .milliseconds(25))
+            }
+            Issue.record("the relay's listener never ran LISTEN")
+        }
+
         @Test("Outbox.enqueue refuses to run outside a transaction")
         func enqueueNeedsTransaction() async throws {
             try await TestDatabase.withSchema { pool, _ in

@@ -110,6 +110,49 @@ public actor PGConnection {
         try run(sql, parameters).affectedRows
     }
 
+    /// Waits up to `timeout` for notifications on channels this session LISTENs to, and returns those that
+    /// arrived (none after a timeout). Blocks only this connection's own queue.
+    ///
+    /// It never opens a session: a LISTEN belongs to the session that ran it, and a silent reconnect would
+    /// leave the caller listening to nothing. With no open session, or when the server ends it while
+    /// waiting, it throws `PGError.connectionLost`; the caller runs LISTEN again (which opens a new session).
+    public func waitForNotifications(timeout: Duration) throws -> [PGNotification] {
+        guard let connection = handle, PQstatus(connection) == CONNECTION_OK else {
+            throw PGError.connectionLost(message: "no open session to wait for notifications on")
+        }
+        var received = takeNotifications(connection)
+        guard received.isEmpty else { return received }
+        let socket = PQsocket(connection)
+        guard socket >= 0 else {
+            dropHandle(reason: "the session has no socket")
+            throw PGError.connectionLost(message: "the session has no socket")
+        }
+        var descriptor = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
+        let (seconds, attoseconds) = timeout.components
+        let milliseconds = Int32(clamping: max(0, seconds) &* 1000 &+ max(0, attoseconds) / 1_000_000_000_000_000)
+        guard poll(&descriptor, 1, milliseconds) > 0 else { return [] }  // timeout, or EINTR: the caller waits again
+        if PQconsumeInput(connection) == 0 || PQstatus(connection) != CONNECTION_OK {
+            let message = errorMessage(connection)
+            dropHandle(reason: message)
+            throw PGError.connectionLost(message: message)
+        }
+        received = takeNotifications(connection)
+        return received
+    }
+
+    private func takeNotifications(_ connection: OpaquePointer) -> [PGNotification] {
+        var received: [PGNotification] = []
+        while let notification = PQnotifies(connection) {
+            let note = notification.pointee
+            received.append(
+                PGNotification(
+                    channel: note.relname.map { String(cString: $0) } ?? "",
+                    payload: note.extra.map { String(cString: $0) } ?? "", senderPID: note.be_pid))
+            PQfreemem(notification)
+        }
+        return received
+    }
+
     /// Rolls back whatever transaction is open (after a caller's failure); a broken session is just closed.
     func rollbackIfOpen() {
         guard isInTransaction else { return }

@@ -10,8 +10,9 @@ import Logging
 /// those rows: delivery is at least once, and consumers de-duplicate by message id.
 ///
 /// `run()` loops until its task is cancelled: rounds back to back while there is a full batch to move,
-/// otherwise it sleeps until `wake()` (call it after committing a transaction that enqueued messages) or
-/// the poll interval, so a missed wake-up only delays events.
+/// otherwise it sleeps until `wake()` (call it after committing a transaction that enqueued messages), a
+/// `kiln_outbox` notification (a row committed by any other session: the CLI, another service), or the poll
+/// interval, so a missed wake-up only delays events.
 public final class OutboxRelay: Sendable {
     /// Tuning for the relay loop.
     public struct Configuration: Sendable, Hashable {
@@ -19,15 +20,20 @@ public final class OutboxRelay: Sendable {
         public var batchSize: Int
         /// Longest sleep between rounds without a wake-up; also the back-off after a failed round.
         public var pollInterval: Duration
+        /// Whether to LISTEN for other sessions' outbox inserts (one extra PostgreSQL session per relay).
+        /// Without it a row written elsewhere waits for the next poll.
+        public var listens: Bool
 
         /// Creates a configuration.
         ///
         /// - Parameters:
         ///   - batchSize: at least 1 (default 100).
         ///   - pollInterval: default 1 second.
-        public init(batchSize: Int = 100, pollInterval: Duration = .seconds(1)) {
+        ///   - listens: default true.
+        public init(batchSize: Int = 100, pollInterval: Duration = .seconds(1), listens: Bool = true) {
             self.batchSize = batchSize
             self.pollInterval = pollInterval
+            self.listens = listens
         }
     }
 
@@ -77,8 +83,19 @@ public final class OutboxRelay: Sendable {
     }
 
     /// Relays until the task is cancelled. Never throws: failed rounds are logged and retried after the
-    /// poll interval.
+    /// poll interval. Beside the loop an ``OutboxNotificationListener`` wakes it when any session commits
+    /// an outbox row (migration 7's trigger), unless ``Configuration/listens`` is off.
     public func run() async {
+        guard configuration.listens else { return await relayLoop() }
+        let listener = OutboxNotificationListener(configuration: pool.configuration, logger: logger)
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { [signal] in await listener.run { signal.signal() } }
+            await relayLoop()
+            group.cancelAll()
+        }
+    }
+
+    private func relayLoop() async {
         while !Task.isCancelled {
             var again = false
             do {

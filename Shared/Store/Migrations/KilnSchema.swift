@@ -5,7 +5,7 @@
 /// `timestamptz` everywhere; constraint names spelled out so `PGServerError.constraint` is meaningful.
 enum KilnSchema {
     static let migrations: [Migration] = [
-        initial, pendingStage, dynamicDataEpoch, workerLiveness, completionReport, supersedesIndex,
+        initial, pendingStage, dynamicDataEpoch, workerLiveness, completionReport, supersedesIndex, outboxNotify,
     ]
 
     /// Version 1: scopes, workspaces, users, groups, artifacts, collections, work requests, dependencies,
