@@ -218,6 +218,42 @@ extension CLIIntegration {
             }
         }
 
+        @Test("submit --batch creates every entry in one transaction, or none when one entry is bad")
+        func batchSubmit() async throws {
+            try await Self.withCLISchema { schema, pool in
+                try KilnBinary.succeed(["workspace", "create", "debian/dev"], schema: schema)
+                let file = FileManager.default.temporaryDirectory.appending(path: "batch-\(schema).yaml")
+                defer { try? FileManager.default.removeItem(at: file) }
+                try """
+                - task: noop
+                  data: {result: true}
+                  priority: 4
+                - task: NOOP
+                  after: [0]
+                """.write(to: file, atomically: true, encoding: .utf8)
+                let created = try #require(
+                    try KilnBinary.json(["submit", "--batch", file.path, "--workspace", "debian/dev", "--json"], schema: schema)
+                        as? [[String: Any]])
+                #expect(created.compactMap { $0["status"] as? String } == ["pending-requested", "blocked"])
+                let ids = created.compactMap { $0["id"] as? Int }
+                #expect(ids.count == 2)
+                let shown = try #require(try KilnBinary.json(["show", String(ids[1]), "--json"], schema: schema) as? [String: Any])
+                #expect(shown["dependencies"] as? [Int] == [ids[0]])
+                let text = try KilnBinary.succeed(["submit", "--batch", file.path, "--workspace", "debian/dev"], schema: schema)
+                #expect(text.contains("submitted 2 work requests, ids \(ids[1] + 1)–\(ids[1] + 2), in one transaction"))
+                #expect(text.contains("1 blocked, 1 pending-requested"))
+
+                try """
+                [{"task": "noop"}, {"task": "noop", "data": {"result": "maybe"}}]
+                """.write(to: file, atomically: true, encoding: .utf8)
+                let refused = try KilnBinary.run(["submit", "--batch", file.path, "--workspace", "debian/dev"], schema: schema)
+                #expect(refused.status == 1, "\(refused)")
+                #expect(refused.stderr.contains("--batch entry 1: cannot submit Worker task 'noop'"), "\(refused)")
+                let count = try await pool.query("SELECT count(*)::bigint FROM work_requests").rows[0].decode(Int.self, at: 0)
+                #expect(count == 4)
+            }
+        }
+
         @Test("bad input is refused with one clear line and a non-zero exit, writing nothing")
         func badInput() async throws {
             try await Self.withCLISchema { schema, pool in
@@ -252,7 +288,12 @@ extension CLIIntegration {
                             "/no/such.json",
                         ], 1, "no such file"
                     ),
-                    (["submit"], 64, "Missing expected argument"),
+                    (["submit", "--workspace", "debian/dev"], 64, "give a task name"),
+                    (
+                        ["submit", "noop", "--batch", "/no/such.json", "--workspace", "debian/dev"], 64,
+                        "drop the task name 'noop'"
+                    ),
+                    (["submit", "--batch", "/no/such.json", "--workspace", "debian/dev"], 1, "no such file"),
                 ]
                 for (arguments, status, message) in cases {
                     let result = try KilnBinary.run(arguments, schema: schema)

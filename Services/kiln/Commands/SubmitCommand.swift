@@ -14,16 +14,29 @@ struct SubmitCommand: AsyncParsableCommand {
             the services resolve its inputs, configure it and schedule it. With --depends-on it waits for those \
             work requests; if one has already failed, it is aborted at once.
 
+            With --batch FILE (JSON or YAML, '-' for stdin) many work requests are validated, then created in \
+            ONE transaction: all or none. FILE is a list of objects with the keys task (required), type \
+            (default worker), data (default {}), priority (default 0), depends_on (ids of existing work \
+            requests) and after (positions of EARLIER entries of the same file, 0 is the first), e.g.
+              [{"task": "noop", "data": {"result": true}},
+               {"task": "noop", "after": [0]}]
+            --workspace and --created-by apply to every entry; give no task name and none of --type, --data, \
+            --set, --priority, --depends-on with --batch. An error names the entry and the key.
+
             Examples:
               kiln submit noop --workspace debian/dev --set result=true
               kiln submit sbuild --workspace debian/dev --data sbuild.json --priority 10
               kiln submit lintian --workspace debian/dev --depends-on 12 \\
                   --data '{"input": {"source_artifact": 7}}'
+              kiln submit --batch rebuilds.yaml --workspace debian/dev --json
             """
     )
 
-    @Argument(help: "The task name, e.g. noop, sbuild, lintian (case-insensitive).")
-    var taskName: String
+    @Argument(help: "The task name, e.g. noop, sbuild, lintian (case-insensitive); not with --batch.")
+    var taskName: String?
+
+    @Option(help: "Submit every work request listed in this JSON/YAML file in one transaction ('-' = stdin).")
+    var batch: String?
 
     @Option(help: "The workspace (SCOPE/NAME).")
     var workspace: String
@@ -52,7 +65,32 @@ struct SubmitCommand: AsyncParsableCommand {
     @Flag(help: "Print the result as JSON.")
     var json = false
 
+    func validate() throws {
+        if batch != nil {
+            var conflicting: [String] = []
+            if let taskName { conflicting.append("the task name '\(taskName)'") }
+            if taskType != "worker" { conflicting.append("--type") }
+            if data != nil { conflicting.append("--data") }
+            if !assignments.isEmpty { conflicting.append("--set") }
+            if priority != 0 { conflicting.append("--priority") }
+            if !dependsOn.isEmpty { conflicting.append("--depends-on") }
+            if !conflicting.isEmpty {
+                throw ValidationError(
+                    "--batch takes everything from its file; drop \(conflicting.joined(separator: ", ")) "
+                        + "(put them in the entries: task, type, data, priority, depends_on)")
+            }
+        } else if taskName == nil {
+            throw ValidationError("give a task name (e.g. kiln submit noop --workspace S/W) or --batch FILE")
+        }
+    }
+
     func run() async throws {
+        if let batch {
+            return try await BatchSubmission(
+                path: batch, workspace: workspace, createdBy: createdBy, json: json
+            ).run()
+        }
+        let taskName = self.taskName ?? ""
         try await CLIRunner.run { pool in
             guard let type = TaskType(caseInsensitive: taskType) else {
                 throw CLIError(
