@@ -5,8 +5,15 @@ import ServiceKit
 /// results, aborts). See deploy/docs/services/worker-gateway.md.
 @main
 struct WorkerGateway {
+    static let about = """
+        The only service workers talk to: registration and tokens, worker metadata, heartbeats and liveness, \
+        dispatching assigned work requests, results, aborts. It consumes kiln.gateway (from workers) and its \
+        inbox (events). See deploy/docs/services/worker-gateway.md.
+        """
+
     static func main() async {
         let service = "worker-gateway"
+        ServiceCommandLine.handle(executable: service, about: about, settings: RuntimeSettings.all + GatewaySettings.all)
         // The gateway's own settings are checked before connecting, so a bad one stops it at once (exit 78).
         let settings: GatewaySettings
         do {
@@ -14,7 +21,7 @@ struct WorkerGateway {
         } catch {
             ServiceMain.failConfiguration(error, service: service)
         }
-        let runtime = await ServiceBootstrap.start(service: service, settings: GatewaySettings.all)
+        let runtime = await ServiceBootstrap.start(service: service, about: about, settings: GatewaySettings.all)
         let mailbox = WorkerMailbox(publisher: runtime.publisher, service: runtime.service)
         let events = GatewayEventHandler(mailbox: mailbox, lease: settings.lease)
         await runtime.run([

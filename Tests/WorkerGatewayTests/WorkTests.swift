@@ -191,13 +191,70 @@ struct WorkTests {
             #expect(try left.decode(Int.self, at: 2) == 1)
             #expect(try await gateway.row("SELECT connected_at IS NULL FROM workers WHERE id = $1", welcome.workerID)?.decode(Bool.self, at: 0) == true)
 
-            // The worker comes back with a new queue: welcomed, and its pending work is announced again.
+            // The worker comes back with a new queue: welcomed, and its pending work (dynamic data ready for
+            // this epoch) is dispatched again, to the new queue.
             let second = try await TestWorker(url: gateway.workerAMQPURL)
             defer { Task { await second.stop() } }
             try await second.send(
                 .hello, WorkerHello(token: token, fqdn: "flaky.lan", workerType: .external, queue: try await second.queue(), metadata: [:]))
             _ = try await second.next(.welcome, as: GatewayWelcome.self)
-            #expect(try await gateway.outboxCount(.workRequestAssigned, field: "work_request_id", equals: id) == 1)
+            #expect(try await second.next(.assignment, as: WorkAssignment.self).workRequestID == id)
+            #expect(try await gateway.outboxCount(.workRequestDispatch, field: "work_request_id", equals: id) == 1)
+        }
+    }
+}
+
+/// The two dispatch defects of issue 9: `dynamic_task_data` alone does not say whose it is.
+@Suite("worker-gateway: dispatch waits for the assignment's own dynamic data (real process, broker and database)", .timeLimit(.minutes(3)))
+struct DispatchReadinessTests {
+    @Test("a PENDING assignment whose dynamic data is not yet its epoch's is neither dispatched by wr.dispatch nor re-driven by the stuck-dispatch sweep")
+    func staleDynamicDataIsNeverSent() async throws {
+        try await GatewayHarness.run { gateway in
+            let worker = try await TestWorker(url: gateway.workerAMQPURL)
+            defer { Task { await worker.stop() } }
+            let token = TokenRepository.generateSecret()
+            let welcome = try await gateway.enabledWorker(worker, token: token, fqdn: "lagging.lan")
+            // Both untouched for an hour: well past the sweep's age (two 1 s intervals here).
+            let notReady = try await gateway.assignedWorkRequest(
+                workerID: welcome.workerID, epoch: 2, dynamicDataReady: false, untouchedFor: 3600)
+            let ready = try await gateway.assignedWorkRequest(workerID: welcome.workerID, epoch: 2, untouchedFor: 3600)
+
+            try await gateway.publishEvent(
+                .workRequestDispatch, KilnEvent(workRequestID: notReady, workerID: welcome.workerID, epoch: 2))
+            #expect(await eventually {
+                gateway.logLines.contains {
+                    ($0["msg"] as? String) == "dispatch deferred: the dynamic data of this assignment is not computed yet"
+                        && "\($0["wr.id"] ?? "")" == "\(notReady)"
+                }
+            })
+            // The sweep re-drives the ready one (proof that it ran over both rows: it takes them in id order)…
+            let assignment = try await worker.next(.assignment, as: WorkAssignment.self)
+            #expect(assignment.workRequestID == ready)
+            // … and never the other: its only wr.dispatch is the one published above.
+            #expect(try await gateway.outboxCount(.workRequestDispatch, field: "work_request_id", equals: notReady) == 0)
+            #expect(try await gateway.row("SELECT status FROM work_requests WHERE id = $1", notReady)?.decode(String.self, at: 0) == "pending")
+            #expect(await worker.received.count(type: GatewayMessageKind.assignment.rawValue) == 0)
+        }
+    }
+
+    @Test("a reconnecting worker's PENDING assignment with its dynamic data ready is dispatched at once, not at the next sweep")
+    func reconnectRedispatchesReadyAssignment() async throws {
+        // Sweeps an hour apart: only the reconnect itself can explain a dispatch within the test.
+        try await GatewayHarness.run(environment: ["KILN_SWEEP_INTERVAL": "1h"]) { gateway in
+            let worker = try await TestWorker(url: gateway.workerAMQPURL)
+            defer { Task { await worker.stop() } }
+            let token = TokenRepository.generateSecret()
+            let welcome = try await gateway.enabledWorker(worker, token: token, fqdn: "back.lan")
+            let id = try await gateway.assignedWorkRequest(workerID: welcome.workerID, epoch: 3)
+
+            let queue = try await worker.queue()
+            try await worker.send(.hello, WorkerHello(token: token, fqdn: "back.lan", workerType: .external, queue: queue, metadata: [:]))
+            _ = try await worker.next(.welcome, as: GatewayWelcome.self)
+            let assignment = try await worker.next(.assignment, as: WorkAssignment.self)
+            #expect(assignment.workRequestID == id)
+            #expect(assignment.epoch == 3)
+            #expect(assignment.dynamicTaskData == ["task_input_fields": [:]])
+            #expect(try await gateway.outboxCount(.workRequestAssigned, field: "work_request_id", equals: id) == 0)
         }
     }
 }

@@ -80,8 +80,12 @@ struct ResolverEventHandler: Sendable {
             return
         }
         guard try await !WorkRequestRepository.hasDynamicData(id, forEpoch: epoch, on: conn) else {
+            // Announced again (a worker reconnected, a sweep): the data stands, but the dispatch may have
+            // gone to a queue that no longer exists. A dispatch is idempotent per epoch, so queue one more.
+            try await EventOutbox.enqueue(
+                .workRequestDispatch, KilnEvent(workRequestID: id, workerID: workerID, epoch: epoch), on: conn)
             Self.count(stage: "dynamic-data", outcome: "skipped")
-            logger.info("dynamic data already computed for this assignment; nothing to do")
+            logger.info("dynamic data already computed for this assignment; dispatch queued again")
             return
         }
         let lookupContext = try await WorkRequestRepository.lookupContext(of: workRequest, on: conn)

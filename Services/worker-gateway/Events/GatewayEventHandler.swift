@@ -9,6 +9,7 @@ import Store
 /// `wr.aborted` tells a worker to stop (Debusine never tells the worker; Kiln does).
 ///
 /// A dispatch is sent only while the work request is PENDING, assigned to that worker under that epoch,
+/// with dynamic data recorded for that epoch,
 /// and the worker is enabled and connected; it is then marked RUNNING (compare-and-set). A RUNNING work
 /// request under the same epoch was dispatched already, so a duplicate `wr.dispatch` sends nothing.
 ///
@@ -48,6 +49,13 @@ struct GatewayEventHandler: Sendable {
         }
         guard workRequest.status == .pending else {
             logger.info("dispatch skipped: already dispatched or finished", metadata: ["status": "\(workRequest.status.rawValue)"])
+            return
+        }
+        // `dynamic_task_data` is not this assignment's until the lookup-resolver recorded it for this epoch:
+        // before that it holds the pending stage's values (or an earlier assignment's), which must never
+        // reach a worker. The resolver's own wr.dispatch follows once it is ready.
+        guard try await WorkRequestRepository.hasDynamicData(id, forEpoch: epoch, on: conn) else {
+            logger.info("dispatch deferred: the dynamic data of this assignment is not computed yet")
             return
         }
         guard let worker = try await WorkerRepository.gatewayWorker(id: workerID, lock: true, on: conn) else {

@@ -8,7 +8,9 @@ import Store
 /// - `silent-workers`: connected workers not heard from for `KILN_WORKER_SILENCE` are marked disconnected
 ///   and `worker.gone` is enqueued for each (the scheduler owns what happens to their work requests: lease
 ///   expiry, retries);
-/// - `stuck-dispatch`: PENDING work requests assigned to a connected worker, with dynamic data, untouched
+/// - `stuck-dispatch`: PENDING work requests assigned to a connected worker, with the dynamic data of their
+///   current epoch (`dynamic_data_epoch = assignment_epoch`: `dynamic_task_data` alone may still hold the
+///   pending stage's values while the lookup-resolver lags), untouched
 ///   for two sweep intervals — a lost `wr.dispatch` — get `wr.dispatch` again (the dispatch is idempotent
 ///   per epoch).
 enum GatewaySweeps {
@@ -33,7 +35,7 @@ enum GatewaySweeps {
                 let rows = try await conn.query(
                     """
                     SELECT r.id, r.worker_id, r.assignment_epoch FROM work_requests r JOIN workers w ON w.id = r.worker_id
-                    WHERE r.status = 'pending' AND r.dynamic_task_data IS NOT NULL AND w.enabled
+                    WHERE r.status = 'pending' AND r.dynamic_data_epoch = r.assignment_epoch AND w.enabled
                       AND w.connected_at IS NOT NULL AND r.updated_at < now() - $1::bigint * interval '1 millisecond'
                     ORDER BY r.id LIMIT 500
                     """, Int(age.wholeMilliseconds)

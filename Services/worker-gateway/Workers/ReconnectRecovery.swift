@@ -13,9 +13,10 @@ import Store
 ///   the welcome; at `retry_count ≥ 3` it is ABORTED with `work-request-retry-limit-exceeded` instead;
 /// - a RUNNING work request that already created artifacts gets a superseding retry (`WORKER_FAILED`,
 ///   `force_status`); when that is refused it stays ABORTED;
-/// - a PENDING one (assigned, never started) is announced again with `wr.assigned`, so the lookup-resolver
-///   recomputes its dynamic data and dispatches it to the new queue (its old dispatch, if any, went to a
-///   queue that died with the old connection).
+/// - a PENDING one (assigned, never started) is dispatched again (`wr.dispatch`) when its dynamic data for
+///   the current epoch is recorded, else announced again with `wr.assigned` so the lookup-resolver computes
+///   it and dispatches; either way it reaches the new queue (its old dispatch, if any, went to a queue that
+///   died with the old connection) without waiting for the `stuck-dispatch` sweep.
 ///
 /// Step 1 (a completion report in progress): the gateway handles several messages at once, so a hello can
 /// be handled while the same worker's result — sent before it — is still being applied or retried. Every
@@ -92,8 +93,13 @@ struct ReconnectRecovery: Sendable {
             summary.superseded.append(id)
         }
         for pending in remaining where pending.status == .pending {
+            // Dynamic data already computed for this epoch: dispatch straight to the new queue (the
+            // lookup-resolver would find nothing to compute). Otherwise announce the assignment again, so
+            // the resolver computes it and dispatches.
+            let ready = try await WorkRequestRepository.hasDynamicData(
+                pending.id, forEpoch: pending.assignmentEpoch, on: conn)
             try await EventOutbox.enqueue(
-                .workRequestAssigned,
+                ready ? .workRequestDispatch : .workRequestAssigned,
                 KilnEvent(workRequestID: pending.id, workerID: worker.id, epoch: pending.assignmentEpoch), on: conn)
             summary.reannounced.append(pending.id)
         }

@@ -8,11 +8,17 @@ import Testing
 /// Database fixtures and event injection for the gateway tests.
 extension GatewayHarness {
     /// A scope, a workspace and a work request already ASSIGNED to `workerID` under `epoch`, with configured
-    /// and dynamic data (what the scheduler and the lookup-resolver leave behind), plus its lease.
+    /// and dynamic data (what the scheduler and the lookup-resolver leave behind), plus its lease. With
+    /// `dynamicDataReady` its dynamic
+    /// data is recorded for this epoch (ready to dispatch); without, `dynamic_task_data` holds only the
+    /// pending stage's values, as before the lookup-resolver computed the assignment's. `untouchedFor` ages
+    /// `updated_at` by that many seconds (what the stuck-dispatch sweep looks at).
     func assignedWorkRequest(
-        workerID: Int, epoch: Int, status: String = "pending", retryCount: Int = 0
+        workerID: Int, epoch: Int, status: String = "pending", retryCount: Int = 0,
+        dynamicDataReady: Bool = true, untouchedFor seconds: Int = 0
     ) async throws -> Int {
-        try await pool.withTransaction { conn in
+        let recordedEpoch: Int? = dynamicDataReady ? epoch : nil
+        return try await pool.withTransaction { conn in
             let workspace = try #require(try await conn.query(
                 """
                 WITH s AS (INSERT INTO scopes (name) VALUES ('debian') ON CONFLICT (name) DO UPDATE SET name = EXCLUDED.name RETURNING id)
@@ -22,12 +28,15 @@ extension GatewayHarness {
             let id = try #require(try await conn.query(
                 """
                 INSERT INTO work_requests (workspace_id, task_type, task_name, task_data, status, worker_id, assignment_epoch,
-                                           configured_task_data, dynamic_task_data, pending_at, started_at, workflow_data)
+                                           configured_task_data, dynamic_task_data, dynamic_data_epoch, pending_at,
+                                           started_at, workflow_data, updated_at)
                 VALUES ($1, 'Worker', 'noop', '{"result": true}', $2, $3, $4, '{"result": true, "configured": 1}',
-                        '{"task_input_fields": {}}', now(), CASE WHEN $2 = 'running' THEN now() END,
-                        jsonb_build_object('retry_count', $5::int))
+                        CASE WHEN $6::bigint IS NULL THEN '{"task_input_fields": {"pending_stage_only": 1}}'::jsonb
+                             ELSE '{"task_input_fields": {}}'::jsonb END,
+                        $6, now(), CASE WHEN $2 = 'running' THEN now() END,
+                        jsonb_build_object('retry_count', $5::int), now() - make_interval(secs => $7))
                 RETURNING id
-                """, workspace, status, workerID, epoch, retryCount
+                """, workspace, status, workerID, epoch, retryCount, recordedEpoch, seconds
             ).first).decode(Int.self, at: 0)
             try await conn.execute(
                 "INSERT INTO leases (work_request_id, worker_id, epoch, expires_at) VALUES ($1, $2, $3, now() + interval '5 seconds')",
