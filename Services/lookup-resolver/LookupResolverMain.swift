@@ -16,9 +16,16 @@ import ServiceKit
 /// - two sweeps re-drive work stuck in its stage.
 @main
 enum LookupResolverService {
+    static let about = """
+        Resolves the lookups in work requests' task data: the inputs needed to become pending, and the \
+        dynamic data of each assignment before it is dispatched; answers kiln lookup over RPC. See \
+        deploy/docs/services/lookup-resolver.md.
+        """
+
     static func main() async {
         let service = KilnServiceName.lookupResolver.rawValue
-        let runtime = await ServiceBootstrap.start(service: service, settings: LookupResolverSettings.all)
+        let runtime = await ServiceBootstrap.start(
+            service: service, about: about, settings: LookupResolverSettings.all)
         let configuration = runtime.setting { try LookupResolverConfiguration(environment: $0) }
         let registry: TaskRegistry
         do {

@@ -4,8 +4,15 @@ import KilnRuntime
 /// (deploy/docs/services/scheduler.md). One instance is active at a time (``LeaderElection``).
 @main
 enum SchedulerMain {
+    static let about = """
+        Assigns pending work requests to idle workers whose tags fit, by priority and age; owns leases, \
+        dependencies and the retry after a worker failure. One instance is active at a time (a PostgreSQL \
+        advisory lock); others wait as standbys. See deploy/docs/services/scheduler.md.
+        """
+
     static func main() async {
-        let runtime = await ServiceBootstrap.start(service: "scheduler", settings: SchedulerSettings.all)
+        let runtime = await ServiceBootstrap.start(
+            service: "scheduler", about: about, settings: SchedulerSettings.all)
         let configuration = runtime.setting { try SchedulerConfiguration(environment: $0) }
         await runtime.run([LeaderElection(runtime: runtime, configuration: configuration)])
     }

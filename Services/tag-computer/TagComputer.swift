@@ -14,9 +14,15 @@ import Store
 /// older than their metadata. See deploy/docs/services/tag-computer.md.
 @main
 enum TagComputer {
+    static let about = """
+        Applies task-configuration collections to work requests whose inputs are resolved, freezes their \
+        provided and required tags and makes them pending; computes each worker's tags from its metadata, \
+        with provenance. See deploy/docs/services/tag-computer.md.
+        """
+
     static func main() async {
         let runtime = await ServiceBootstrap.start(
-            service: KilnServiceName.tagComputer.rawValue, settings: TagComputerSettings.all)
+            service: KilnServiceName.tagComputer.rawValue, about: about, settings: TagComputerSettings.all)
         let configuration = runtime.setting { try TagComputerConfiguration(environment: $0) }
         let registry: TaskRegistry
         do {

@@ -14,12 +14,14 @@ import UnixSignals
 
 let service = "kiln-worker"
 let environment = EnvironmentReader()
-if CommandLine.arguments.contains("--help-env") {
-    for setting in WorkerSettings.all {
-        print("\(setting.name)=\(setting.defaultValue ?? "(required)")\n    \(setting.help)")
-    }
-    exit(0)
-}
+ServiceCommandLine.handle(
+    executable: service,
+    about: """
+        A Kiln build worker: it enrolls with the worker-gateway over AMQP (never the database, through the \
+        restricted worker account), reports its host's tags, runs the work requests it is assigned and \
+        reports their results. Attach one per build host. See deploy/docs/worker.md.
+        """,
+    settings: WorkerSettings.all)
 let configuration: WorkerConfiguration
 do {
     try LoggingBootstrap.bootstrap(service: service, environment: environment)

@@ -8,6 +8,8 @@ import Store
 
 /// The common start-up of a Kiln executable:
 ///
+/// 0. answer `--help`, `--help-env` and `--version`, refuse any other argument (``ServiceCommandLine``),
+///    before touching the environment or the network;
 /// 1. read every setting (``RuntimeSettings/all`` plus the service's own); a bad or missing one prints one
 ///    line naming the variable and exits 78 (`EX_CONFIG`);
 /// 2. bootstrap logging and metrics, and log the effective configuration once, secrets redacted;
@@ -17,7 +19,7 @@ import Store
 /// 4. hand back a ``ServiceRuntime`` that builds the consumers, relay, sweepers and the service group.
 ///
 /// ```swift
-/// let runtime = await ServiceBootstrap.start(service: "scheduler")
+/// let runtime = await ServiceBootstrap.start(service: "scheduler", about: "Assigns pending work requests …")
 /// let consumer = runtime.eventConsumer(queues: KilnTopology.scheduler) { context, conn in … }
 /// await runtime.run([consumer, runtime.sweeper(name: "stuck-pending") { try await resweep() }])
 /// ```
@@ -26,14 +28,16 @@ public enum ServiceBootstrap {
     ///
     /// - Parameters:
     ///   - service: the service name.
+    ///   - about: what the service does, for `--help` (a short paragraph; where its page is).
     ///   - settings: the service's own settings (logged with the others; read them with
     ///     ``ServiceRuntime/setting(_:)``).
     ///   - topology: what to declare (default: all of Kiln's, see ``KilnTopology/all``).
     ///   - environment: the process environment unless a test passes its own.
     public static func start(
-        service: String, settings: [Setting] = [], topology: Topology = KilnTopology.all,
+        service: String, about: String, settings: [Setting] = [], topology: Topology = KilnTopology.all,
         environment: EnvironmentReader = EnvironmentReader()
     ) async -> ServiceRuntime {
+        ServiceCommandLine.handle(executable: service, about: about, settings: RuntimeSettings.all + settings)
         let configuration: RuntimeConfiguration
         do {
             configuration = try RuntimeConfiguration(service: service, environment: environment)

@@ -1,0 +1,68 @@
+import Foundation
+import KilnTestSupport
+import Testing
+
+/// Every long-running executable answers --help and --version and refuses other arguments, without reading
+/// its configuration or connecting: the servers named in the environment here do not exist.
+@Suite("Executables' command line")
+struct ExecutableArgumentsTests {
+    static let executables = ["lookup-resolver", "tag-computer", "scheduler", "worker-gateway", "kiln-worker"]
+
+    /// Runs the built executable with `arguments` against unreachable servers; returns status and output.
+    static func run(_ executable: String, _ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+        let directory = FileManager.default.temporaryDirectory.appending(path: "kiln-args-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let outURL = directory.appending(path: "out")
+        let errURL = directory.appending(path: "err")
+        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        let out = try FileHandle(forWritingTo: outURL)
+        let err = try FileHandle(forWritingTo: errURL)
+        let process = Process()
+        process.executableURL = TestServers.builtExecutable(executable)
+        process.arguments = arguments
+        process.environment = [
+            "HOME": NSTemporaryDirectory(),
+            "KILN_AMQP_URL": "amqp://nobody:nothing@127.0.0.1:1/none",
+            "KILN_POSTGRES_URL": "postgresql://nobody:nothing@127.0.0.1:1/none",
+            "KILN_STARTUP_TIMEOUT": "1s",
+        ]
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        try out.close()
+        try err.close()
+        return (
+            process.terminationStatus, try String(contentsOf: outURL, encoding: .utf8),
+            try String(contentsOf: errURL, encoding: .utf8)
+        )
+    }
+
+    @Test("--help says what it does and lists its variables, exit 0", arguments: executables)
+    func help(executable: String) throws {
+        let result = try Self.run(executable, ["--help"])
+        #expect(result.status == 0, "\(result)")
+        #expect(result.stdout.hasPrefix("Usage: \(executable) [--help | --help-env | --version]"), "\(result)")
+        #expect(result.stdout.contains("Environment:"))
+        #expect(result.stdout.contains(executable == "kiln-worker" ? "KILN_AMQP_URL=" : "KILN_POSTGRES_URL="))
+        #expect(result.stderr.isEmpty, "\(result)")
+    }
+
+    @Test("--version prints the version, exit 0", arguments: executables)
+    func version(executable: String) throws {
+        let result = try Self.run(executable, ["--version"])
+        #expect(result.status == 0, "\(result)")
+        #expect(result.stdout.hasPrefix("\(executable) "), "\(result)")
+    }
+
+    @Test("an unknown argument is refused with exit 64, naming it", arguments: executables)
+    func unknown(executable: String) throws {
+        let result = try Self.run(executable, ["--frobnicate"])
+        #expect(result.status == 64, "\(result)")
+        #expect(result.stderr.contains("unknown argument '--frobnicate'"), "\(result)")
+        #expect(result.stdout.isEmpty, "\(result)")
+    }
+}
