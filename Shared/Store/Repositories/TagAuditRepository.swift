@@ -81,7 +81,31 @@ public enum TagAuditRepository {
         rule: String? = nil,
         on conn: PGConnection
     ) async throws {
-        for entry in entries {
+        try await insert(entries.map { ($0, setKind) }, subject: subject, rule: rule, on: conn)
+    }
+
+    /// Writes both sets' audit entries, in one statement.
+    public static func record(_ sets: ComputedTagSets, subject: TagAuditSubject, on conn: PGConnection) async throws {
+        try await insert(
+            sets.provided.audit.map { ($0, .provided) } + sets.required.audit.map { ($0, .required) },
+            subject: subject, rule: nil, on: conn)
+    }
+
+    /// One `INSERT … SELECT unnest(…)` for all `entries`: every work request the tag-computer configures
+    /// and every worker it tags writes several entries, and one round trip each was the largest share of
+    /// the pending transition's statements.
+    private static func insert(
+        _ entries: [(entry: TagAuditEntry, setKind: TagAuditSetKind)], subject: TagAuditSubject, rule: String?,
+        on conn: PGConnection
+    ) async throws {
+        guard !entries.isEmpty else { return }
+        var tags: [String] = []
+        var setKinds: [String] = []
+        var provenances: [String] = []
+        var actions: [String] = []
+        var rules: [String] = []
+        var hasRule: [String] = []  // "t"/"f": a NULL rule stays NULL, an empty one stays empty
+        for (entry, setKind) in entries {
             let action: TagAuditAction
             let entryRule: String?
             switch entry.outcome {
@@ -92,26 +116,22 @@ public enum TagAuditRepository {
                 action = entry.derivedBy == nil ? .added : .derived
                 entryRule = entry.derivedBy ?? rule
             }
-            try await conn.execute(
-                """
-                INSERT INTO tag_audit_events (subject_kind, subject_id, tag, set_kind, provenance, action, rule)
-                VALUES ($1, $2, $3, $4, $5, $6, $7)
-                """,
-                subject.kind,
-                subject.id,
-                entry.tag,
-                setKind.rawValue,
-                entry.provenance.rawValue,
-                action.rawValue,
-                entryRule
-            )
+            tags.append(entry.tag)
+            setKinds.append(setKind.rawValue)
+            provenances.append(entry.provenance.rawValue)
+            actions.append(action.rawValue)
+            rules.append(entryRule ?? "")
+            hasRule.append(entryRule == nil ? "f" : "t")
         }
-    }
-
-    /// Writes both sets' audit entries.
-    public static func record(_ sets: ComputedTagSets, subject: TagAuditSubject, on conn: PGConnection) async throws {
-        try await record(sets.provided.audit, subject: subject, setKind: .provided, on: conn)
-        try await record(sets.required.audit, subject: subject, setKind: .required, on: conn)
+        try await conn.execute(
+            """
+            INSERT INTO tag_audit_events (subject_kind, subject_id, tag, set_kind, provenance, action, rule)
+            SELECT $1, $2, t, k, p, a, CASE WHEN h::boolean THEN r END
+            FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
+                 WITH ORDINALITY AS e(t, k, p, a, r, h, n)
+            ORDER BY n
+            """,
+            subject.kind, subject.id, tags, setKinds, provenances, actions, rules, hasRule)
     }
 
     /// Every audit event of `subject`, oldest first.
