@@ -30,7 +30,13 @@ public actor PGConnection {
     private let executor: QueueExecutor
     private let noticeSink: NoticeSink
     /// The `PGconn *`; `nil` until first use and after a loss.
-    private var handle: OpaquePointer?
+    private var handle: OpaquePointer? {
+        didSet { preparedStatements.removeAll() }  // prepared statements live and die with their session
+    }
+    /// Statements prepared on the current session, by text and parameter types, with their names.
+    private var preparedStatements: [PreparedStatementKey: String] = [:]
+    /// Numbers the prepared statements of this connection (names are never reused, even across sessions).
+    private var preparedCounter = 0
 
     /// Runs every job of this actor on its private queue.
     public nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
@@ -177,18 +183,24 @@ public actor PGConnection {
         let cStrings: [UnsafeMutablePointer<CChar>?] = texts.map { $0.flatMap { strdup($0) } }
         defer { for pointer in cStrings { free(pointer) } }
         let borrowed = cStrings.map { UnsafePointer($0) }
+        let statement = try preparedName(for: sql, types: types, on: connection)
         let result = types.withUnsafeBufferPointer { typeBuffer in
             borrowed.withUnsafeBufferPointer { valueBuffer in
-                PQexecParams(
-                    connection,
-                    sql,
-                    Int32(parameters.count),
-                    typeBuffer.baseAddress,
-                    valueBuffer.baseAddress,
-                    nil,
-                    nil,
-                    0
-                )
+                if let statement {
+                    PQexecPrepared(
+                        connection, statement, Int32(parameters.count), valueBuffer.baseAddress, nil, nil, 0)
+                } else {
+                    PQexecParams(
+                        connection,
+                        sql,
+                        Int32(parameters.count),
+                        typeBuffer.baseAddress,
+                        valueBuffer.baseAddress,
+                        nil,
+                        nil,
+                        0
+                    )
+                }
             }
         }
         guard let result else {
@@ -205,6 +217,36 @@ public actor PGConnection {
             let name = String(cString: PQresStatus(status))
             throw PGError.unexpectedResult(status: name, message: errorMessage(connection))
         }
+    }
+
+    /// The name of `sql` prepared on this session with these parameter types, preparing it on first use;
+    /// `nil` for a statement that is not worth preparing (see ``PreparedStatementKey/isPreparable(_:)``)
+    /// or once ``PreparedStatementKey/limit`` statements are prepared.
+    ///
+    /// Why: parsing, analysing and planning every statement afresh was half of PostgreSQL's CPU in the
+    /// pending transition (perf, deploy/docs/benchmarks.md). A prepared statement is parsed once per
+    /// session, and after five executions PostgreSQL plans it once too when a generic plan is as good.
+    /// Keyed by the types too, so each execution is typed exactly as `PQexecParams` would have typed it.
+    ///
+    /// - Throws: the error preparing it raised (the same one executing it would have raised).
+    private func preparedName(for sql: String, types: [PGTypeOID], on connection: OpaquePointer) throws -> String? {
+        let key = PreparedStatementKey(sql: sql, types: types)
+        if let name = preparedStatements[key] { return name }
+        guard preparedStatements.count < PreparedStatementKey.limit, PreparedStatementKey.isPreparable(sql) else {
+            return nil
+        }
+        preparedCounter += 1
+        let name = "kiln_\(preparedCounter)"
+        let result = types.withUnsafeBufferPointer { typeBuffer in
+            PQprepare(connection, name, sql, Int32(types.count), typeBuffer.baseAddress)
+        }
+        guard let result else {
+            throw lossOrFailure(connection, fallback: "libpq returned no result preparing: \(errorMessage(connection))")
+        }
+        defer { PQclear(result) }
+        guard PQresultStatus(result) == PGRES_COMMAND_OK else { throw mapError(result, connection: connection) }
+        preparedStatements[key] = name
+        return name
     }
 
     private func copyResult(_ result: OpaquePointer) -> PGQueryResult {
