@@ -1,3 +1,4 @@
+import KilnCore
 import Foundation
 import KilnRuntime
 import Logging

@@ -1,4 +1,5 @@
 import Foundation
+import KilnCore
 import Logging
 
 /// Moves outbox rows to the broker: claim a batch, publish it with confirms, mark the confirmed rows.

@@ -44,12 +44,15 @@ public actor WorkerAgent {
 
     public private(set) var phase: Phase = .waitingForQueue
     private var helloBackoff: Backoff
-    private var nextHelloAt: ContinuousClock.Instant?
-    private var nextHeartbeatAt: ContinuousClock.Instant?
+    // Each schedule change wakes the control loop, which otherwise sleeps until the earliest of them: a
+    // result is sent the moment its task ends (a 100 ms poll here was most of a noop's run time).
+    private var nextHelloAt: ContinuousClock.Instant? { didSet { controlLoopWake.signal() } }
+    private var nextHeartbeatAt: ContinuousClock.Instant? { didSet { controlLoopWake.signal() } }
     private var running: [Int: RunningWork] = [:]
     private var unsentResults: [WorkerResult] = []
     private var resultBackoff = Backoff(initial: .milliseconds(500), maximum: .seconds(30))
-    private var nextResultAttemptAt = ContinuousClock.now
+    private var nextResultAttemptAt = ContinuousClock.now { didSet { controlLoopWake.signal() } }
+    private nonisolated let controlLoopWake = WakeSignal()
     /// Recently finished (work request, epoch) pairs, so a redelivered assignment is not run twice.
     private var finished: [RunningAssignment] = []
     private var draining = false
@@ -259,7 +262,8 @@ public actor WorkerAgent {
         case results([WorkerResult])
         case hello(WorkerHello)
         case heartbeat(WorkerHeartbeat)
-        case nothing
+        /// Nothing is due for this long (at most a second, so cancellation is noticed).
+        case nothing(Duration)
     }
 
     /// Sends whatever is due (results first, then hello, then heartbeat) until cancelled.
@@ -269,7 +273,7 @@ public actor WorkerAgent {
             case .results(let results): await send(results)
             case .hello(let hello): await send(hello)
             case .heartbeat(let heartbeat): await send(heartbeat)
-            case .nothing: try? await Task.sleep(for: .milliseconds(100))
+            case .nothing(let wait): await controlLoopWake.wait(timeout: wait)
             }
         }
     }
@@ -301,7 +305,11 @@ public actor WorkerAgent {
                 .sorted { $0.workRequestID < $1.workRequestID }
             return .heartbeat(WorkerHeartbeat(token: token, running: assignments))
         }
-        return .nothing
+        var due = now + .seconds(1)
+        if !unsentResults.isEmpty { due = min(due, nextResultAttemptAt) }
+        if currentQueue != nil, let hello = nextHelloAt { due = min(due, hello) }
+        if case .welcomed = phase, let heartbeat = nextHeartbeatAt { due = min(due, heartbeat) }
+        return .nothing(max(.zero, due - now))
     }
 
     private nonisolated func send(_ results: [WorkerResult]) async {
