@@ -51,37 +51,50 @@ extension WorkRequestOperations {
             entries.map(\.validated),
             batchDependencies: entries.map(\.afterPositions),
             on: conn)
-        var (graph, stages) = try await loadGraph(around: ids, on: conn)
-        // The dependency rule, as submit checks it: each dependency is added to a copy of the graph without
-        // the new work request's dependencies.
-        for id in ids {
-            var bare = try graph.require(id)
-            let dependencies = bare.dependencyIDs
-            bare.dependencyIDs = []
-            var check = graph.replacing(bare)
-            for dependency in dependencies.sorted() {
-                check = try check.addingDependency(id, on: dependency, allowStandalone: true).graph
-            }
-        }
+        let (graph, stages) = try await loadGraph(around: ids, on: conn)
         var firstBefore: [Int: WorkRequest] = [:]
         var lastAfter: [Int: WorkRequest] = [:]
         var order: [Int] = []
-        var outcomes: [SubmitOutcome] = []
-        outcomes.reserveCapacity(ids.count)
-        for id in ids {
-            let outcome = try graph.settlingBlocked(id, at: now)
-            graph = outcome.graph
-            for edit in outcome.edits {
-                guard let before = edit.before else {
-                    throw RepositoryError.invalid("settling work request \(id) planned an insertion")
+        var outcomeByID: [Int: SubmitOutcome] = [:]
+        // Each new work request is settled in the part of the graph it is connected to, not in the whole
+        // batch: every graph operation returns a new graph, and copying ten thousand rows per work request
+        // made a batch quadratic (338 work requests a second at 10,000, 1,900 at 1,000).
+        for component in Self.components(of: graph, containing: ids) {
+            var part = try WorkRequestGraph(component.members.map { try graph.require($0) })
+            // The dependency rule, as submit checks it: each dependency is added to a copy of the graph
+            // without the new work request's dependencies.
+            for id in component.newIDs {
+                var bare = try part.require(id)
+                let dependencies = bare.dependencyIDs
+                guard !dependencies.isEmpty else { continue }
+                bare.dependencyIDs = []
+                var check = part.replacing(bare)
+                for dependency in dependencies.sorted() {
+                    check = try check.addingDependency(id, on: dependency, allowStandalone: true).graph
                 }
-                if firstBefore[edit.id] == nil {
-                    firstBefore[edit.id] = before
-                    order.append(edit.id)
-                }
-                lastAfter[edit.id] = edit.after
             }
-            outcomes.append(SubmitOutcome(id: id, unblocked: outcome.unblocked.contains(id), aborted: outcome.aborted))
+            for id in component.newIDs {
+                let outcome = try part.settlingBlocked(id, at: now)
+                part = outcome.graph
+                for edit in outcome.edits {
+                    guard let before = edit.before else {
+                        throw RepositoryError.invalid("settling work request \(id) planned an insertion")
+                    }
+                    if firstBefore[edit.id] == nil {
+                        firstBefore[edit.id] = before
+                        order.append(edit.id)
+                    }
+                    lastAfter[edit.id] = edit.after
+                }
+                outcomeByID[id] = SubmitOutcome(
+                    id: id, unblocked: outcome.unblocked.contains(id), aborted: outcome.aborted)
+            }
+        }
+        let outcomes = try ids.map { id in
+            guard let outcome = outcomeByID[id] else {
+                throw RepositoryError.invalid("work request \(id) of the batch was not settled")
+            }
+            return outcome
         }
         let newIDs = Set(ids)
         var unblocked: [Int] = []
@@ -104,5 +117,47 @@ extension WorkRequestOperations {
             .workRequestUnblocked, unblocked.map { KilnEvent(workRequestID: $0) }, on: conn)
         try await WorkRequestRepository.apply(others, stages: stages, on: conn)
         return outcomes
+    }
+
+    /// The connected parts of `graph` (through dependencies, parents and supersession, the links the core's
+    /// operations follow) that hold any of `newIDs`, each with its new work requests in ascending id order
+    /// (the batch's order), in the order of their first new work request.
+    static func components(
+        of graph: WorkRequestGraph, containing newIDs: [Int]
+    ) -> [(members: [Int], newIDs: [Int])] {
+        var root: [Int: Int] = [:]
+        func find(_ id: Int) -> Int {
+            var current = id
+            while let parent = root[current], parent != current { current = parent }
+            var walk = id
+            while let parent = root[walk], parent != current {  // path compression
+                root[walk] = current
+                walk = parent
+            }
+            return current
+        }
+        func union(_ a: Int, _ b: Int) {
+            guard graph[b] != nil else { return }  // a link to a row the graph does not hold
+            let (ra, rb) = (find(a), find(b))
+            if ra != rb { root[max(ra, rb)] = min(ra, rb) }
+        }
+        for id in graph.workRequests.keys { root[id] = id }
+        for request in graph.workRequests.values {
+            for dependency in request.dependencyIDs { union(request.id, dependency) }
+            if let parent = request.parentID { union(request.id, parent) }
+            if let superseded = request.supersedesID { union(request.id, superseded) }
+        }
+        var members: [Int: [Int]] = [:]
+        for id in graph.workRequests.keys { members[find(id), default: []].append(id) }
+        var seen: Set<Int> = []
+        var parts: [(members: [Int], newIDs: [Int])] = []
+        var newByRoot: [Int: [Int]] = [:]
+        for id in newIDs.sorted() { newByRoot[find(id), default: []].append(id) }
+        for id in newIDs.sorted() {
+            let component = find(id)
+            guard seen.insert(component).inserted else { continue }
+            parts.append((members[component, default: []].sorted(), newByRoot[component, default: []]))
+        }
+        return parts
     }
 }
