@@ -95,7 +95,7 @@ extension AMQPIntegrationTests {
         let client = AMQPRequestReplyClient(configuration: try TestBroker.configuration())
         let reply = try await withRunningConsumer(server) {
             try await client.call(
-                OutgoingMessage(exchange: "", routingKey: serviceQueue, text: "ping"), timeout: .seconds(10))
+                OutgoingMessage(exchange: "", routingKey: serviceQueue, text: "ping"), timeout: .seconds(120))
         }
         #expect(reply.text == "echo:ping")
 
@@ -119,15 +119,16 @@ extension AMQPIntegrationTests {
     func heartbeatsKeepIdleConnectionAlive() async throws {
         let queue = TestBroker.uniqueName("idle")
         let topology = Topology(queues: [.classic(name: queue, arguments: TestBroker.expiring)])
-        // 4 s heartbeats: the ticking side sends every 2 s, so only a stall of more than ~6 s (two missed
-        // heartbeats) could fail it; 2 s heartbeats failed once on a 2-core machine busy with a compile and a
-        // container test. The silent side is dead after ~8 s, well inside the 13 s wait.
-        let ticking = AMQPPublisher(configuration: try TestBroker.configuration(heartbeat: .seconds(4)), topology: topology)
-        let silent = AMQPPublisher(configuration: try TestBroker.configuration(heartbeat: .seconds(4)), topology: topology)
+        // 8 s heartbeats: the ticking side sends every 2 s, so only a stall of more than ~14 s (two missed
+        // heartbeats) could fail it; 2 s and then 4 s heartbeats failed on a 2-core machine busy with a release
+        // build. The silent side is dead after ~16 s, well inside the 26 s wait — the wait is a condition of the
+        // test (a connection must have been silent for longer than the broker allows), not a hope about speed.
+        let ticking = AMQPPublisher(configuration: try TestBroker.configuration(heartbeat: .seconds(8)), topology: topology)
+        let silent = AMQPPublisher(configuration: try TestBroker.configuration(heartbeat: .seconds(8)), topology: topology)
         try await ticking.connect()
         try await silent.connect()
         let heartbeats = Task { await ticking.runHeartbeats() }
-        try await Task.sleep(for: .seconds(13))
+        try await Task.sleep(for: .seconds(26))
         heartbeats.cancel()
         try await ticking.publish(OutgoingMessage(exchange: "", routingKey: queue, text: "still here"))
         try await silent.publish(OutgoingMessage(exchange: "", routingKey: queue, text: "back again"))

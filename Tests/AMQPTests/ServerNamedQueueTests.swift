@@ -9,7 +9,7 @@ actor QueueNameLog {
 
     func add(_ name: String) { names.append(name) }
 
-    func wait(timeout: Duration = .seconds(20), until condition: @Sendable ([String]) -> Bool) async -> [String] {
+    func wait(timeout: Duration = .seconds(90), until condition: @Sendable ([String]) -> Bool) async -> [String] {
         let deadline = ContinuousClock.now + timeout
         while !condition(names), ContinuousClock.now < deadline {
             try? await Task.sleep(for: .milliseconds(20))
@@ -50,7 +50,8 @@ extension AMQPIntegrationTests {
         let second = try #require(afterReconnect.count == 2 ? afterReconnect[1] : nil)
         #expect(second.hasPrefix("amq.gen-"))
         #expect(second != first)
-        #expect(await consumer.connectionsOpened == 2)
+        // At least two: on a loaded machine a reconnect attempt may time out and be retried.
+        #expect(await consumer.connectionsOpened >= 2)
 
         // The old queue died with its connection (exclusive + auto-delete): a mandatory message comes back.
         await #expect(throws: AMQPError.self) {

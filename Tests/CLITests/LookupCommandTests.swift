@@ -75,8 +75,11 @@ extension CLIIntegration {
                 let running = Task { try await server.run() }
                 defer { running.cancel() }
                 let environment = ["KILN_AMQP_URL": url]
+                // A generous --timeout for the calls that must be answered: on a machine busy with a build, a
+                // debug binary's start-up and the responder's turn can take longer than the default 10 s.
                 func kiln(_ arguments: [String]) throws -> CLIRun {
-                    try KilnBinary.run(["lookup"] + arguments, schema: "unused", environment: environment)
+                    let timeout = arguments.contains("--timeout") ? [] : ["--timeout", "120s"]
+                    return try KilnBinary.run(["lookup"] + arguments + timeout, schema: "unused", environment: environment)
                 }
 
                 let table = try kiln(["12@artifacts", "--workspace", "debian/dev", "--expect", "artifact"])

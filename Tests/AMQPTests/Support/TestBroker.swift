@@ -57,7 +57,7 @@ actor DeliveryCollector {
 
     /// Waits until `condition` holds for the collected deliveries or `timeout` passes; returns them either way.
     func wait(
-        timeout: Duration = .seconds(20), until condition: @Sendable ([Delivery]) -> Bool
+        timeout: Duration = .seconds(90), until condition: @Sendable ([Delivery]) -> Bool
     ) async -> [Delivery] {
         let deadline = ContinuousClock.now + timeout
         while !condition(deliveries), ContinuousClock.now < deadline {
