@@ -1,14 +1,12 @@
 import Foundation
 import KilnCore
+import KilnRuntime
 import ServiceKit
 
 /// The tag-computer's own settings (the runtime's are in `RuntimeSettings`), each with its default.
 enum TagComputerSettings {
-    /// §4.7: the build architecture of a task whose data names none, for re-resolving pending fields when
-    /// configuration changed a key they read. Must equal the lookup-resolver's value.
-    static let fallbackArchitecture = Setting(
-        "KILN_FALLBACK_ARCHITECTURE", default: InputResolutionSettings.defaultFallbackArchitecture,
-        help: "build architecture of tasks whose data names none (Debusine's DEBUSINE_FALLBACK_ARCHITECTURE)")
+    /// §4.7's fallback architecture, shared with the lookup-resolver (declared once, in the runtime).
+    static let fallbackArchitecture = RuntimeSettings.fallbackArchitecture
     /// How long work may sit in the tag-computer's stage before a sweep re-drives it.
     static let stuckAfter = Setting(
         "KILN_TAG_COMPUTER_STUCK_AFTER", default: "60s",
@@ -26,14 +24,7 @@ struct TagComputerConfiguration: Sendable {
     var sweepBatch = 500
 
     init(environment: EnvironmentReader) throws {
-        let architecture = try environment.string(TagComputerSettings.fallbackArchitecture)
-        do {
-            inputSettings = try InputResolutionSettings(fallbackArchitecture: architecture)
-        } catch {
-            throw ConfigurationError.invalid(
-                variable: TagComputerSettings.fallbackArchitecture.name, value: architecture,
-                expected: "a Debian architecture name such as amd64")
-        }
+        inputSettings = try RuntimeSettings.inputResolution(environment)
         stuckAfter = try environment.duration(TagComputerSettings.stuckAfter, in: .seconds(1) ... .seconds(3600))
     }
 }

@@ -1,12 +1,11 @@
 import KilnCore
+import KilnRuntime
 import ServiceKit
 
 /// The lookup-resolver's own settings (besides the runtime's, see deploy/docs/runtime.md).
 enum LookupResolverSettings {
-    /// The server-defined build architecture (§4.7), read by input resolution whenever task data names none.
-    static let fallbackArchitecture = Setting(
-        "KILN_FALLBACK_ARCHITECTURE", default: InputResolutionSettings.defaultFallbackArchitecture,
-        help: "build architecture of tasks whose data names none (Debusine's DEBUSINE_FALLBACK_ARCHITECTURE)")
+    /// §4.7's fallback architecture, shared with the tag-computer (declared once, in the runtime).
+    static let fallbackArchitecture = RuntimeSettings.fallbackArchitecture
     /// How long a work request may sit in this service's stage before the sweep re-drives it.
     static let redriveGrace = Setting(
         "KILN_REDRIVE_GRACE", default: "60s",
@@ -33,14 +32,7 @@ struct LookupResolverConfiguration: Sendable {
     ///
     /// - Throws: `ConfigurationError` naming the bad variable.
     init(environment: EnvironmentReader) throws {
-        let architecture = try environment.string(LookupResolverSettings.fallbackArchitecture)
-        do {
-            inputSettings = try InputResolutionSettings(fallbackArchitecture: architecture)
-        } catch {
-            throw ConfigurationError.invalid(
-                variable: LookupResolverSettings.fallbackArchitecture.name, value: architecture,
-                expected: "a Debian architecture name such as amd64")
-        }
+        inputSettings = try RuntimeSettings.inputResolution(environment)
         redriveGrace = try environment.duration(LookupResolverSettings.redriveGrace, in: .seconds(1) ... .seconds(3600))
         sweepBatch = try environment.int(LookupResolverSettings.sweepBatch, in: 1...10_000)
     }
