@@ -13,7 +13,7 @@ import ServiceKit
 /// - a failure of either completes the work request with `error` (`configure-failed` /
 ///   `dynamic-data-failed`);
 /// - `lookup-resolver.rpc` answers `kiln lookup`;
-/// - two sweeps re-drive work stuck in its stage.
+/// - two re-drive sweeps (`RedriveStage.unblockingRequested`, `.awaitingDynamicData`) re-send a lost event.
 @main
 enum LookupResolverService {
     static let about = """
@@ -44,8 +44,8 @@ enum LookupResolverService {
             publisher: runtime.publisher, concurrency: runtime.configuration.concurrency, logger: runtime.logger)
         await runtime.run([
             consumer, rpc,
-            ResolverSweeps.stuckUnblocking(runtime: runtime, configuration: configuration),
-            ResolverSweeps.awaitingDynamicData(runtime: runtime, configuration: configuration),
+            runtime.redriveSweeper(.unblockingRequested),
+            runtime.redriveSweeper(.awaitingDynamicData),
         ])
     }
 }

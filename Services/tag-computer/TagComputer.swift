@@ -42,23 +42,16 @@ enum TagComputer {
         }
         let pool = runtime.pool
         let relay = runtime.relay
-        let stuckAfter = configuration.stuckAfter
-        let batch = configuration.sweepBatch
-        let stuckWorkRequests = runtime.sweeper(name: "stuck-inputs-resolved") {
-            let ids = try await pool.withTransaction { conn in
-                try await WorkRequestRepository.redriveStuckAtInputsResolved(
-                    stuckAfter: stuckAfter, limit: batch, on: conn)
-            }
-            if !ids.isEmpty { relay.wake() }
-            return ids.count
-        }
+        let grace = runtime.configuration.redriveGrace
+        let batch = runtime.configuration.sweepBatch
+        // Workers are not work requests, so their re-drive has its own query, with the same grace and batch.
         let staleWorkers = runtime.sweeper(name: "stale-worker-tags") {
             let ids = try await pool.withTransaction { conn in
-                try await WorkerRepository.redriveStaleTags(stuckAfter: stuckAfter, limit: batch, on: conn)
+                try await WorkerRepository.redriveStaleTags(stuckAfter: grace, limit: batch, on: conn)
             }
             if !ids.isEmpty { relay.wake() }
             return ids.count
         }
-        await runtime.run([consumer, stuckWorkRequests, staleWorkers])
+        await runtime.run([consumer, runtime.redriveSweeper(.inputsResolved), staleWorkers])
     }
 }

@@ -30,7 +30,7 @@ struct WorkerGateway {
             },
             WorkerMessageConsumer(runtime: runtime, settings: settings, mailbox: mailbox),
             GatewaySweeps.silentWorkers(runtime: runtime, silence: settings.silence),
-            GatewaySweeps.stuckDispatches(runtime: runtime),
+            runtime.redriveSweeper(.awaitingDispatch),
         ])
     }
 }

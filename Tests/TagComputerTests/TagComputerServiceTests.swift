@@ -260,7 +260,7 @@ struct TagComputerServiceTests {
     @Test("the sweep re-drives a work request whose wr.inputs-resolved was lost")
     func sweepRedrivesLostEvent() async throws {
         let status = try await TagComputerHarness.with(
-            environment: ["KILN_SWEEP_INTERVAL": "1s", "KILN_TAG_COMPUTER_STUCK_AFTER": "1s"]
+            environment: ["KILN_SWEEP_INTERVAL": "1s", "KILN_REDRIVE_GRACE": "1s"]
         ) { harness in
             let alice = try await TagComputerWorld.populate(harness.pool)
             let id = try await TagComputerWorld.atInputsResolved(harness.pool, creator: alice, withEvent: false)
@@ -275,9 +275,11 @@ struct TagComputerServiceTests {
 /// Start-up refusal: a bad setting stops the real executable before it touches any server.
 @Suite("tag-computer configuration")
 struct TagComputerConfigurationTests {
-    @Test("a bad KILN_TAG_COMPUTER_STUCK_AFTER or KILN_FALLBACK_ARCHITECTURE exits 78 naming the variable")
+    @Test("a bad KILN_REDRIVE_GRACE, KILN_SWEEP_BATCH or KILN_FALLBACK_ARCHITECTURE exits 78 naming the variable")
     func badSettings() async throws {
-        for (variable, value) in [("KILN_TAG_COMPUTER_STUCK_AFTER", "soon"), ("KILN_FALLBACK_ARCHITECTURE", "  ")] {
+        for (variable, value) in [
+            ("KILN_REDRIVE_GRACE", "soon"), ("KILN_SWEEP_BATCH", "0"), ("KILN_FALLBACK_ARCHITECTURE", "  "),
+        ] {
             let service = try ServiceProcess.start(
                 "tag-computer",
                 environment: [variable: value, "KILN_OPS_PORT": String(FreePort.next())])

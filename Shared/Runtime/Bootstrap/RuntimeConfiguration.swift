@@ -46,10 +46,20 @@ public enum RuntimeSettings {
         "KILN_LEASE_DURATION", default: "120s",
         help: "lifetime of an assignment's lease: granted by the scheduler, renewed by each worker heartbeat at the "
             + "worker-gateway; a worker silent this long loses the work request; set it alike for both, 5s to 1d")
+    /// How long a work request may wait in a stage before a re-drive sweep sends its event again
+    /// (`RedriveStage`): one value for every stage and service.
+    public static let redriveGrace = Setting(
+        "KILN_REDRIVE_GRACE", default: "60s",
+        help: "how long a work request may wait in a pipeline stage (inputs, configuration, dynamic data, "
+            + "dispatch) before a sweep re-sends its event, 1s to 1h")
+    /// Work requests one re-drive sweep takes at most.
+    public static let sweepBatch = Setting(
+        "KILN_SWEEP_BATCH", default: "500", help: "work requests one re-drive sweep takes at most, 1 to 10000")
+
     /// Every runtime setting, then the ops and log settings.
     public static let all: [Setting] =
-        [amqpURL, postgresURL, concurrency, sweepInterval, postgresPoolSize, startupTimeout, outboxRetention,
-         inboxRetention]
+        [amqpURL, postgresURL, concurrency, sweepInterval, redriveGrace, sweepBatch, postgresPoolSize,
+         startupTimeout, outboxRetention, inboxRetention]
         + OpsServer.settings + LoggingBootstrap.settings
 }
 
@@ -65,6 +75,10 @@ public struct RuntimeConfiguration: Sendable, Hashable {
     public var concurrency: Int
     /// Average pause between sweeps (`KILN_SWEEP_INTERVAL`): the bound on how long a lost message delays work.
     public var sweepInterval: Duration
+    /// How long a work request waits in a stage before a re-drive sweep acts (`KILN_REDRIVE_GRACE`).
+    public var redriveGrace: Duration
+    /// Work requests one re-drive sweep takes at most (`KILN_SWEEP_BATCH`).
+    public var sweepBatch: Int
     /// PostgreSQL connections this process opens at most (`KILN_POSTGRES_POOL_SIZE`).
     public var postgresPoolSize: Int
     /// How long start-up keeps retrying the broker and the database before exiting (`KILN_STARTUP_TIMEOUT`).
@@ -103,6 +117,8 @@ public struct RuntimeConfiguration: Sendable, Hashable {
             concurrency = try environment.int(RuntimeSettings.concurrency, in: 1...1000)
             sweepInterval = try environment.duration(RuntimeSettings.sweepInterval, in: .seconds(1) ... .seconds(3600))
             startupTimeout = try environment.duration(RuntimeSettings.startupTimeout, in: .seconds(1) ... .seconds(3600))
+            redriveGrace = try environment.duration(RuntimeSettings.redriveGrace, in: .seconds(1) ... .seconds(3600))
+            sweepBatch = try environment.int(RuntimeSettings.sweepBatch, in: 1...10_000)
             messageRetention = MessageRetention(
                 outbox: try environment.duration(RuntimeSettings.outboxRetention, in: MessageRetention.outboxRange),
                 inbox: try environment.duration(RuntimeSettings.inboxRetention, in: MessageRetention.inboxRange))

@@ -76,6 +76,33 @@ public final class ServiceRuntime: Sendable {
             sweep: sweep)
     }
 
+    /// The re-drive sweeper of one pipeline stage: every sweep interval it re-sends the stage's event for
+    /// work requests waiting there longer than `KILN_REDRIVE_GRACE`, at most `KILN_SWEEP_BATCH` at a time
+    /// (`WorkRequestRepository.redrive`: one SQL shape, `SKIP LOCKED`, so replicas split the rows). A lost
+    /// message therefore delays work by a grace period and a sweep interval, and never loses it.
+    public func redriveSweeper(_ stage: RedriveStage) -> Sweeper {
+        let pool = self.pool
+        let relay = self.relay
+        let logger = self.logger
+        let grace = configuration.redriveGrace
+        let limit = configuration.sweepBatch
+        return sweeper(name: stage.rawValue) {
+            let events = try await pool.withTransaction { conn in
+                try await WorkRequestRepository.redrive(stage, olderThan: grace, limit: limit, on: conn)
+            }
+            if !events.isEmpty {
+                relay.wake()
+                logger.warning(
+                    "work requests re-driven: their event was lost or is slow",
+                    metadata: [
+                        "sweep": "\(stage.rawValue)", "event": "\(stage.event.rawValue)",
+                        "work_requests": "\(events.compactMap(\.workRequestID))",
+                    ])
+            }
+            return events.count
+        }
+    }
+
     /// The sweeper that deletes old `outbox` and `inbox` rows (``MessagePruner``) every
     /// ``MessageRetention/interval``, with the configured retentions. ``services(_:)`` includes it, so every
     /// service prunes and no service has to remember to.

@@ -1,23 +1,6 @@
 import Foundation
 import KilnCore
 
-/// An assignment whose dynamic task data is still missing: what the lookup-resolver's sweep re-drives with
-/// a fresh `wr.assigned`.
-public struct AwaitingDynamicData: Hashable, Sendable {
-    /// The work request.
-    public var workRequestID: Int
-    /// The worker it is assigned to.
-    public var workerID: Int
-    /// The assignment's fencing number.
-    public var epoch: Int
-
-    /// Memberwise.
-    public init(workRequestID: Int, workerID: Int, epoch: Int) {
-        self.workRequestID = workRequestID
-        self.workerID = workerID
-        self.epoch = epoch
-    }
-}
 
 /// The lookup-resolver's reads and compare-and-set writes (§4.9 steps 2 and 5).
 ///
@@ -71,49 +54,5 @@ extension WorkRequestRepository {
         try await conn.query(
             "SELECT 1 FROM work_requests WHERE id = $1 AND dynamic_data_epoch = $2", id, epoch
         ).first != nil
-    }
-
-    /// Claims up to `limit` work requests stuck in pending stage `requested` for longer than `grace`, and
-    /// touches their `updated_at` so that another replica's sweep (and this one's next) leaves them alone
-    /// for another `grace` while the re-driven event is handled.
-    ///
-    /// Must run inside the transaction that re-enqueues their `wr.unblocked` events.
-    public static func claimStuckUnblocking(
-        olderThan grace: Duration, limit: Int, on conn: PGConnection
-    ) async throws -> [Int] {
-        try await conn.query(
-            """
-            WITH stuck AS (
-                SELECT id FROM work_requests
-                 WHERE pending_stage = 'requested' AND updated_at < now() - make_interval(secs => $1)
-                 ORDER BY updated_at LIMIT $2 FOR UPDATE SKIP LOCKED
-            )
-            UPDATE work_requests w SET updated_at = now() FROM stuck WHERE w.id = stuck.id RETURNING w.id
-            """, grace.timeInterval, limit
-        ).rows.map { try $0.decode(Int.self, at: 0) }
-    }
-
-    /// Claims up to `limit` assigned, still PENDING work requests whose dynamic data is missing for their
-    /// current epoch after `grace`, touching `updated_at` like ``claimStuckUnblocking(olderThan:limit:on:)``.
-    public static func claimAwaitingDynamicData(
-        olderThan grace: Duration, limit: Int, on conn: PGConnection
-    ) async throws -> [AwaitingDynamicData] {
-        try await conn.query(
-            """
-            WITH stuck AS (
-                SELECT id FROM work_requests
-                 WHERE status = 'pending' AND worker_id IS NOT NULL
-                   AND dynamic_data_epoch IS DISTINCT FROM assignment_epoch
-                   AND updated_at < now() - make_interval(secs => $1)
-                 ORDER BY updated_at LIMIT $2 FOR UPDATE SKIP LOCKED
-            )
-            UPDATE work_requests w SET updated_at = now() FROM stuck WHERE w.id = stuck.id
-            RETURNING w.id, w.worker_id, w.assignment_epoch
-            """, grace.timeInterval, limit
-        ).rows.map { row in
-            AwaitingDynamicData(
-                workRequestID: try row.decode(Int.self, at: 0), workerID: try row.decode(Int.self, at: 1),
-                epoch: try row.decode(Int.self, at: 2))
-        }
     }
 }

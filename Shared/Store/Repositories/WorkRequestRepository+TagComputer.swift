@@ -69,34 +69,4 @@ extension WorkRequestRepository {
     /// The key under which `dynamic_task_data` may hold the resolved pending inputs (see
     /// ``storedPendingInputs(of:)``).
     public static let pendingInputsKey = "pending_inputs"
-
-    /// Re-drive for the tag-computer's sweep: work requests left at `inputs-resolved` for longer than
-    /// `stuckAfter` get a fresh `wr.inputs-resolved` (a lost message delays work, never loses it).
-    ///
-    /// Each returned row's `updated_at` is touched in the same statement, so the next sweep (of this or
-    /// another replica: `SKIP LOCKED`) waits another `stuckAfter` before re-driving it again instead of
-    /// piling duplicates into a slow inbox. Must run inside a transaction.
-    ///
-    /// - Returns: the re-driven work request ids.
-    public static func redriveStuckAtInputsResolved(
-        stuckAfter: Duration, limit: Int, on conn: PGConnection
-    ) async throws -> [Int] {
-        guard await conn.isInTransaction else {
-            throw PGError.notInTransaction(operation: "redriveStuckAtInputsResolved")
-        }
-        let ids = try await conn.query(
-            """
-            UPDATE work_requests SET updated_at = now()
-             WHERE id IN (SELECT id FROM work_requests
-                           WHERE status = 'blocked' AND pending_stage = 'inputs-resolved'
-                             AND updated_at < now() - make_interval(secs => $1)
-                           ORDER BY updated_at LIMIT $2 FOR UPDATE SKIP LOCKED)
-            RETURNING id
-            """, stuckAfter.timeInterval, limit
-        ).rows.map { try $0.decode(Int.self, at: 0) }
-        for id in ids {
-            try await EventOutbox.enqueue(.workRequestInputsResolved, KilnEvent(workRequestID: id), on: conn)
-        }
-        return ids.sorted()
-    }
 }

@@ -4,7 +4,8 @@ import KilnCore
 extension EventOutbox {
     /// Enqueues many events of one kind with a single statement, inside the caller's transaction.
     ///
-    /// The scheduler commits hundreds of assignments per transaction, each announcing `wr.assigned`; one
+    /// The scheduler commits hundreds of assignments per transaction, each announcing `wr.assigned` (and
+    /// batch submissions and re-drive sweeps enqueue many at once); one
     /// `INSERT … SELECT unnest(…)` instead of one round trip per event keeps the outbox from dominating the
     /// commit. Every event is validated and encoded by the same `MessageCodec` as
     /// ``enqueue(_:_:on:messageID:exchange:routingKey:)``, so the rows are indistinguishable from single enqueues
