@@ -29,66 +29,25 @@ enum CLITestDatabase {
     }
 }
 
-/// What one run of the `kiln` binary printed and how it exited.
-struct CLIRun: CustomStringConvertible {
-    var status: Int32
-    var stdout: String
-    var stderr: String
-
-    var description: String { "exit \(status)\nstdout:\n\(stdout)\nstderr:\n\(stderr)" }
-}
+/// What one `kiln` run printed (the suites' shared record of a finished process).
+typealias CLIRun = ExecutableRun
 
 /// Runs the built `kiln` executable as a real process.
 enum KilnBinary {
     /// `.build/debug/kiln` next to this package (the build directory `swift build` used).
     static var url: URL { TestServers.builtExecutable("kiln") }
 
-    /// Runs `kiln arguments…` against `schema`, with `environment` added; output goes through temporary
-    /// files (not pipes) so a large output can never block the child.
+    /// Runs `kiln arguments…` against `schema`, with `environment` added (`ExecutableRun.run`: output
+    /// through files, a hung run terminated after five minutes).
     static func run(
         _ arguments: [String],
         schema: String,
         environment: [String: String] = [:],
         stdin: String? = nil
     ) throws -> CLIRun {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kiln-cli-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let outURL = directory.appendingPathComponent("out")
-        let errURL = directory.appendingPathComponent("err")
-        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
-        let out = try FileHandle(forWritingTo: outURL)
-        let err = try FileHandle(forWritingTo: errURL)
-        defer {
-            try? out.close()
-            try? err.close()
-        }
-        let process = Process()
-        process.executableURL = url
-        process.arguments = arguments
-        var env = ProcessInfo.processInfo.environment
-        env["KILN_POSTGRES_URL"] = CLITestDatabase.url
-        env["KILN_POSTGRES_SCHEMA"] = schema
-        env["USER"] = "tester"
-        for (key, value) in environment { env[key] = value }
-        process.environment = env
-        process.standardOutput = out
-        process.standardError = err
-        if let stdin {
-            let inURL = directory.appendingPathComponent("in")
-            _ = FileManager.default.createFile(atPath: inURL.path, contents: Data(stdin.utf8))
-            process.standardInput = try FileHandle(forReadingFrom: inURL)
-        } else {
-            process.standardInput = FileHandle.nullDevice
-        }
-        try process.run()
-        process.waitUntilExit()
-        return CLIRun(
-            status: process.terminationStatus,
-            stdout: (try? String(contentsOf: outURL, encoding: .utf8)) ?? "",
-            stderr: (try? String(contentsOf: errURL, encoding: .utf8)) ?? ""
-        )
+        var env = ["KILN_POSTGRES_URL": CLITestDatabase.url, "KILN_POSTGRES_SCHEMA": schema, "USER": "tester"]
+        env.merge(environment) { $1 }
+        return try ExecutableRun.run("kiln", arguments: arguments, environment: env, stdin: stdin)
     }
 
     /// Runs and requires exit status 0, returning stdout.

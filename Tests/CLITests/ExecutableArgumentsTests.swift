@@ -8,37 +8,14 @@ import Testing
 struct ExecutableArgumentsTests {
     static let executables = ["lookup-resolver", "tag-computer", "scheduler", "worker-gateway", "kiln-worker"]
 
-    /// Runs the built executable with `arguments` against unreachable servers; returns status and output.
-    static func run(_ executable: String, _ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-        let directory = FileManager.default.temporaryDirectory.appending(path: "kiln-args-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let outURL = directory.appending(path: "out")
-        let errURL = directory.appending(path: "err")
-        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
-        let out = try FileHandle(forWritingTo: outURL)
-        let err = try FileHandle(forWritingTo: errURL)
-        let process = Process()
-        process.executableURL = TestServers.builtExecutable(executable)
-        process.arguments = arguments
-        process.environment = [
-            "HOME": NSTemporaryDirectory(),
-            "KILN_AMQP_URL": "amqp://nobody:nothing@127.0.0.1:1/none",
-            "KILN_POSTGRES_URL": "postgresql://nobody:nothing@127.0.0.1:1/none",
-            "KILN_STARTUP_TIMEOUT": "1s",
-        ]
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        try out.close()
-        try err.close()
-        return (
-            process.terminationStatus, try String(contentsOf: outURL, encoding: .utf8),
-            try String(contentsOf: errURL, encoding: .utf8)
-        )
+    /// Runs the built executable with `arguments` against unreachable servers.
+    static func run(_ executable: String, _ arguments: [String]) throws -> ExecutableRun {
+        try ExecutableRun.run(
+            executable, arguments: arguments,
+            environment: [
+                "KILN_AMQP_URL": "amqp://nobody:nothing@127.0.0.1:1/none",
+                "KILN_POSTGRES_URL": "postgresql://nobody:nothing@127.0.0.1:1/none", "KILN_STARTUP_TIMEOUT": "1s",
+            ], inheritEnvironment: false, timeout: .seconds(120))
     }
 
     @Test("--help says what it does and lists its variables, exit 0", arguments: executables)

@@ -10,11 +10,7 @@ struct KilnCLI: Sendable {
     let amqpURL: String
 
     /// What one `kiln` run printed.
-    struct Output: Sendable {
-        let status: Int32
-        let stdout: String
-        let stderr: String
-    }
+    typealias Output = ExecutableRun
 
     /// Runs `kiln arguments…` as `user`; throws unless it exits 0.
     @discardableResult
@@ -39,36 +35,18 @@ struct KilnCLI: Sendable {
 
     /// Runs `kiln arguments…` whatever its exit status.
     func attempt(_ arguments: [String], as user: String = "alice", timeout: Duration = .seconds(60)) async throws -> Output {
-        let folder = FileManager.default.temporaryDirectory.appending(path: "kiln-cli-\(TestServers.uniqueSuffix())")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let out = folder.appending(path: "out")
-        let err = folder.appending(path: "err")
-        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: err.path, contents: nil)
-        let outHandle = try FileHandle(forWritingTo: out)
-        let errHandle = try FileHandle(forWritingTo: err)
-        let process = Process()
-        process.executableURL = TestServers.builtExecutable("kiln")
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging([
+        let environment = [
             "KILN_POSTGRES_URL": postgresURL, "KILN_POSTGRES_SCHEMA": schema, "KILN_AMQP_URL": amqpURL, "USER": user,
-        ]) { $1 }
-        process.standardOutput = outHandle
-        process.standardError = errHandle
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        try? outHandle.close()
-        try? errHandle.close()
-        let exited = await eventually(timeout: timeout) { !process.isRunning }
-        guard exited else {
-            process.terminate()
-            throw HarnessError("kiln \(arguments.joined(separator: " ")) did not finish within \(timeout)")
+        ]
+        // ExecutableRun blocks its thread while the child runs: keep that off the cooperative pool.
+        return try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(
+                    with: Result {
+                        try ExecutableRun.run("kiln", arguments: arguments, environment: environment, timeout: timeout)
+                    })
+            }
         }
-        process.waitUntilExit()
-        return Output(
-            status: process.terminationStatus, stdout: (try? String(contentsOf: out, encoding: .utf8)) ?? "",
-            stderr: (try? String(contentsOf: err, encoding: .utf8)) ?? "")
     }
 
     // MARK: Work requests

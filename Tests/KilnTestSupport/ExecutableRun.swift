@@ -1,0 +1,81 @@
+import Foundation
+
+/// How one run of a built executable ended and what it printed.
+public struct ExecutableRun: Sendable, CustomStringConvertible {
+    /// The exit status.
+    public var status: Int32
+    /// Everything written to standard output.
+    public var stdout: String
+    /// Everything written to standard error.
+    public var stderr: String
+
+    /// Creates a run's record.
+    public init(status: Int32, stdout: String, stderr: String) {
+        self.status = status
+        self.stdout = stdout
+        self.stderr = stderr
+    }
+
+    public var description: String { "exit \(status)\nstdout:\n\(stdout)\nstderr:\n\(stderr)" }
+
+    /// Runs `.build/debug/<executable>` to its end, the one way the test suites run a short-lived Kiln
+    /// executable (the `kiln` CLI, a service asked for `--help`).
+    ///
+    /// Output goes through temporary files, never pipes, so a large output can never block the child.
+    /// Blocks the calling thread; a run still going after `timeout` is terminated and reported as an error,
+    /// so a hung child fails its test instead of the whole suite.
+    ///
+    /// - Parameters:
+    ///   - environment: added to this process's environment, or (with `inheritEnvironment` false) the whole
+    ///     environment besides `HOME`.
+    ///   - stdin: written to the child's standard input; none (`/dev/null`) when nil.
+    public static func run(
+        _ executable: String, arguments: [String], environment: [String: String] = [:],
+        inheritEnvironment: Bool = true, stdin: String? = nil, timeout: Duration = .seconds(300)
+    ) throws -> ExecutableRun {
+        let folder = FileManager.default.temporaryDirectory.appending(path: "kiln-run-\(TestServers.uniqueSuffix())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let outURL = folder.appending(path: "out")
+        let errURL = folder.appending(path: "err")
+        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        let out = try FileHandle(forWritingTo: outURL)
+        let err = try FileHandle(forWritingTo: errURL)
+        defer {
+            try? out.close()
+            try? err.close()
+        }
+        let process = Process()
+        process.executableURL = TestServers.builtExecutable(executable)
+        process.arguments = arguments
+        var env =
+            inheritEnvironment
+            ? ProcessInfo.processInfo.environment : ProcessInfo.processInfo.environment.filter { $0.key == "HOME" }
+        env.merge(environment) { $1 }
+        process.environment = env
+        process.standardOutput = out
+        process.standardError = err
+        if let stdin {
+            let inURL = folder.appending(path: "in")
+            _ = FileManager.default.createFile(atPath: inURL.path, contents: Data(stdin.utf8))
+            process.standardInput = try FileHandle(forReadingFrom: inURL)
+        } else {
+            process.standardInput = FileHandle.nullDevice
+        }
+        try process.run()
+        let deadline = ContinuousClock.now + timeout
+        while process.isRunning {
+            guard ContinuousClock.now < deadline else {
+                process.terminate()
+                process.waitUntilExit()
+                throw HarnessError("\(executable) \(arguments.joined(separator: " ")) did not finish within \(timeout)")
+            }
+            Thread.sleep(forTimeInterval: 0.005)
+        }
+        process.waitUntilExit()
+        return ExecutableRun(
+            status: process.terminationStatus, stdout: (try? String(contentsOf: outURL, encoding: .utf8)) ?? "",
+            stderr: (try? String(contentsOf: errURL, encoding: .utf8)) ?? "")
+    }
+}
