@@ -65,9 +65,12 @@ let package = Package(
             swiftSettings: strict),
         // libpq, the PostgreSQL client library (Debian libpq-dev), as a C module.
         .systemLibrary(name: "CLibPQ", path: "Shared/CLibPQ", providers: [.apt(["libpq-dev"])]),
-        // The PostgreSQL store: connection actor and pool, typed parameters and rows, migrations and the
-        // schema, the transactional outbox relay and the inbox.
-        .target(name: "Store", dependencies: ["CLibPQ", "KilnCore", logging], path: "Shared/Store", swiftSettings: strict),
+        // A generic PostgreSQL client over libpq, knowing nothing of Kiln: connection actor and pool,
+        // transactions, prepared statements, LISTEN, typed parameters and rows.
+        .target(name: "PGClient", dependencies: ["CLibPQ", logging], path: "Shared/PGClient", swiftSettings: strict),
+        // Kiln's persistence on top of it: migrations and the schema, repositories by aggregate, lookups, the
+        // transactional outbox relay and the inbox. It re-exports PGClient.
+        .target(name: "Store", dependencies: ["PGClient", "KilnCore", logging], path: "Shared/Store", swiftSettings: strict),
         // librabbitmq 0.11 as a system library (a module map and a shim header, no C target).
         .systemLibrary(
             name: "CRabbitMQ", path: "Shared/CRabbitMQ", pkgConfig: "librabbitmq",

@@ -1,5 +1,4 @@
 import Foundation
-import KilnCore
 
 /// How to reach PostgreSQL and how each session is set up.
 ///
@@ -76,7 +75,8 @@ public struct PGConfiguration: Sendable, Hashable {
             options.append("-c search_path=\(searchPath.joined(separator: ","))")
         }
         if let statementTimeout {
-            let milliseconds = statementTimeout.wholeMilliseconds
+            let (seconds, attoseconds) = statementTimeout.components
+            let milliseconds = seconds * 1000 + attoseconds / 1_000_000_000_000_000
             guard milliseconds > 0 else {
                 throw PGError.invalidConfiguration("statementTimeout must be positive, got \(statementTimeout)")
             }

@@ -1,5 +1,4 @@
 import Foundation
-import KilnCore
 
 /// A Swift type a result column can be decoded into (from PostgreSQL's text output format).
 ///
@@ -13,8 +12,9 @@ public protocol PGDecodable: Sendable {
 }
 
 extension PGDecodable {
-    /// The non-NULL text, or a decoding error saying the column was NULL.
-    static func requireText(_ text: String?, column: PGColumn) throws -> String {
+    /// The non-NULL text, or a decoding error saying the column was NULL. For writing decoders of new
+    /// types (Kiln's JSON values are decoded this way, outside this module).
+    public static func requireText(_ text: String?, column: PGColumn) throws -> String {
         guard let text else {
             throw PGError.decoding(
                 column: column.name,
@@ -26,7 +26,8 @@ extension PGDecodable {
         return text
     }
 
-    static func failure(_ text: String, column: PGColumn, _ reason: String) -> PGError {
+    /// The decoding error for `text` in `column`, with the reason it cannot be this type.
+    public static func failure(_ text: String, column: PGColumn, _ reason: String) -> PGError {
         PGError.decoding(column: column.name, targetType: "\(Self.self)", value: text, reason: reason)
     }
 }
@@ -82,26 +83,6 @@ extension UUID: PGDecodable {
     }
 }
 
-extension JSONValue: PGDecodable {
-    public static func decode(pgText text: String?, column: PGColumn) throws -> JSONValue {
-        let text = try requireText(text, column: column)
-        do {
-            return try JSONValue.parse(text)
-        } catch {
-            throw failure(text, column: column, "not JSON: \(error)")
-        }
-    }
-}
-
-extension Dictionary: PGDecodable where Key == String, Value == JSONValue {
-    public static func decode(pgText text: String?, column: PGColumn) throws -> [String: JSONValue] {
-        let value = try JSONValue.decode(pgText: text, column: column)
-        guard let object = value.objectValue else {
-            throw failure(text ?? "", column: column, "expected a JSON object, got \(value.typeName)")
-        }
-        return object
-    }
-}
 
 extension Array: PGDecodable where Element: PGArrayElement {
     public static func decode(pgText text: String?, column: PGColumn) throws -> [Element] {

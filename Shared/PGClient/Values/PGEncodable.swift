@@ -1,5 +1,4 @@
 import Foundation
-import KilnCore
 
 /// A PostgreSQL type OID, sent with each parameter so the server need not guess (`0` lets it infer).
 public typealias PGTypeOID = UInt32
@@ -72,17 +71,6 @@ extension Date: PGEncodable {
 extension UUID: PGEncodable {
     public var pgTypeOID: PGTypeOID { PGType.uuid }
     public var pgText: String? { uuidString.lowercased() }
-}
-
-extension JSONValue: PGEncodable {
-    public var pgTypeOID: PGTypeOID { PGType.jsonb }
-    public var pgText: String? { compactJSON }
-}
-
-extension Dictionary: PGEncodable where Key == String, Value == JSONValue {
-    /// A JSON object (task data, artifact data, metadata) binds as `jsonb`.
-    public var pgTypeOID: PGTypeOID { PGType.jsonb }
-    public var pgText: String? { JSONValue.object(self).compactJSON }
 }
 
 extension Array: PGEncodable where Element: PGArrayElement {
