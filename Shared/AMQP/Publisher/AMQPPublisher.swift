@@ -1,3 +1,4 @@
+import BlockingExecutor
 import Logging
 
 /// A publishing connection with publisher confirms, on its own serial executor.

@@ -1,3 +1,4 @@
+import BlockingExecutor
 import Foundation
 import Logging
 

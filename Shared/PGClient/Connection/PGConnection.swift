@@ -1,3 +1,4 @@
+import BlockingExecutor
 import CLibPQ
 import Foundation
 import Logging
