@@ -3,7 +3,7 @@ import KilnCore
 
 /// The `LookupStore` over PostgreSQL: answers the resolver's plain questions with parameterized SQL on one
 /// synchronous `PGSession`, so `LookupResolver(store: PGLookupStore(session))` resolves exactly as it does
-/// over `InMemoryLookupStore`.
+/// over the tests' in-memory store (`InMemoryLookupStore` in KilnTestSupport).
 ///
 /// ```swift
 /// let result = try await pool.withSynchronousAccess { session in
@@ -20,13 +20,15 @@ import KilnCore
 ///
 /// Not `Sendable`: it lives inside one `withSynchronousAccess` call, like the session it uses.
 public final class PGLookupStore: LookupStore {
-    let session: PGSession
+    /// The session it reads through (package-visible for the fixture writer in KilnTestSupport).
+    package let session: PGSession
     private var workspacesByID: [Int: WorkspaceRecord?] = [:]
     private var artifactsByID: [Int: ArtifactRecord?] = [:]
     private var collectionsByID: [Int: CollectionRecord?] = [:]
     private var collectionsByName: [CollectionKey: CollectionRecord?] = [:]
-    /// Inheritance links whose parent workspace has not been added yet (see `addWorkspace`).
-    var pendingInheritance: [InheritanceLink] = []
+    /// Inheritance links whose parent workspace has not been written yet: state of the fixture writer
+    /// (`PGLookupStore+FixtureSink` in KilnTestSupport), kept here because an extension cannot add storage.
+    package var pendingInheritance: [InheritanceLink] = []
 
     /// A store reading (and, as a fixture sink, writing) through `session`, in the session's search path.
     public init(_ session: PGSession) {
@@ -271,8 +273,14 @@ private struct CollectionKey: Hashable {
 }
 
 /// One declared inheritance link: `workspaceID` searches `parentID` at `position` (0-based).
-struct InheritanceLink: Hashable {
-    var workspaceID: Int
-    var position: Int
-    var parentID: Int
+package struct InheritanceLink: Hashable {
+    package var workspaceID: Int
+    package var position: Int
+    package var parentID: Int
+
+    package init(workspaceID: Int, position: Int, parentID: Int) {
+        self.workspaceID = workspaceID
+        self.position = position
+        self.parentID = parentID
+    }
 }

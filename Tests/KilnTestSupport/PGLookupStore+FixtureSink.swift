@@ -1,3 +1,4 @@
+import Store
 import KilnCore
 
 /// Writing fixtures: the same `LookupFixture.populate(&sink)` that fills the in-memory store fills the

@@ -1,5 +1,8 @@
-/// A lookup store held in memory: the reference implementation tests, the CLI's `explain` and simulations
-/// use. A value type, so a copy is a snapshot.
+import KilnCore
+
+/// A lookup store held in memory: the reference implementation the tests hold `PGLookupStore` to (the same
+/// scenario tables run against both). Test support only, never in a production target. A value type, so a
+/// copy is a snapshot.
 public struct InMemoryLookupStore: LookupStore, LookupFixtureSink, Hashable, Sendable {
     /// Workspaces by id.
     public private(set) var workspaces: [Int: WorkspaceRecord] = [:]
