@@ -39,14 +39,11 @@ struct ResolverEventHandler: Sendable {
         let lookupContext = try await WorkRequestRepository.lookupContext(of: workRequest.workRequest, on: conn)
         switch try await pipelines.resolvePendingInputs(of: workRequest.workRequest, context: lookupContext, on: conn) {
         case .success(let resolved):
-            guard try await WorkRequestRepository.recordPendingInputsResolved(
-                id, resolved: try JSONValue.from(resolved), on: conn)
-            else {
+            guard try await WorkRequestRepository.markInputsResolved(id: id, resolved: resolved, on: conn) else {
                 Self.count(stage: "pending-inputs", outcome: "lost-race")
                 logger.info("work request changed while its pending inputs were resolved; nothing written")
                 return
             }
-            try await EventOutbox.enqueue(.workRequestInputsResolved, KilnEvent(workRequestID: id), on: conn)
             Self.count(stage: "pending-inputs", outcome: "resolved")
             logger.info(
                 "pending inputs resolved",

@@ -19,21 +19,6 @@ extension WorkRequestRepository {
             workspaceID: workRequest.workspaceID, user: user, workflowRootID: workRequest.workflowRootID)
     }
 
-    /// BLOCKED/`requested` → BLOCKED/`inputs-resolved`, storing the resolved `Stage.pending` inputs
-    /// (`ResolvedPendingInputs` as JSON) in `dynamic_task_data`, where the tag-computer reads them and which
-    /// it replaces when it makes the work request PENDING.
-    ///
-    /// - Returns: `true` when this call moved the row; `false` when it was no longer BLOCKED/`requested`.
-    public static func recordPendingInputsResolved(
-        _ id: Int, resolved: JSONValue, on conn: PGConnection
-    ) async throws -> Bool {
-        try await conn.execute(
-            """
-            UPDATE work_requests SET pending_stage = 'inputs-resolved', dynamic_task_data = $2, updated_at = now()
-             WHERE id = $1 AND status = 'blocked' AND pending_stage = 'requested'
-            """, id, resolved) == 1
-    }
-
     /// Stores the dynamic task data computed for one assignment, if the work request is still PENDING on
     /// that worker with that epoch and has no dynamic data for it yet.
     ///
