@@ -63,13 +63,15 @@ struct WorkRequestConfigurer: Sendable {
                 ])
         case .failed(let error):
             // Debusine marks it pending, then `record_configuration_error` completes it: the same path
-            // through the state machine, stored as one compare-and-set from BLOCKED/inputs-resolved.
+            // through the state machine, stored as one compare-and-set from BLOCKED/inputs-resolved, with
+            // the cascade to its dependants in the same transaction.
+            guard stored.workRequest.status == .blocked, stored.pendingStage == .inputsResolved else {
+                return lostRace(context)
+            }
             let completed = try stored.workRequest.markedPending(at: now).markedCompleted(
                 result: .error, outputData: OutputData(errors: [error.workRequestError]), at: now)
-            guard
-                try await WorkRequestRepository.failPendingTransition(
-                    id: id, expectedStage: .inputsResolved, error: error, at: completed.completedAt ?? now, on: conn)
-            else { return lostRace(context) }
+            let cascade = try await WorkRequestOperations.terminate(stored, as: completed, at: now, on: conn)
+            context.logger.logDependantsSettled(by: cascade, cause: id)
             Self.count("configure_failed")
             context.logger.notice(
                 "work request completed with error: configuration failed",

@@ -89,17 +89,6 @@ extension CLIIntegration {
                     #expect(row.workRequest.configuredTaskData == ["result": true])
                     #expect(row.workRequest.schedulerTagsRequired == ["worker:type:external"])
                 }
-                // Failing the transition now is refused: the row is past the stage.
-                #expect(
-                    try await !pool.withTransaction { conn in
-                        try await WorkRequestRepository.failPendingTransition(
-                            id: submitted.id,
-                            expectedStage: .inputsResolved,
-                            error: WorkRequestPipelineError(code: .configureFailed, cause: .task("late")),
-                            on: conn
-                        )
-                    }
-                )
                 let keys = try await RepositoryTests.outbox(pool).map(\.key)
                 #expect(keys == ["wr.unblocked", "wr.inputs-resolved", "wr.pending"])
 
@@ -119,30 +108,52 @@ extension CLIIntegration {
             }
         }
 
-        @Test("A failed pending transition completes the work request with error and configure-failed")
+        @Test("A failed pending transition completes the work request with error and settles its dependants in the same transaction (§8 scenario 29)")
         func failedTransition() async throws {
             try await CLITestDatabase.withSchema { pool, _ in
                 let (workspace, user) = try await RepositoryTests.setUp(pool)
-                let submitted = try await RepositoryTests.submit(pool, workspace: workspace.id, user: user.id)
+                let failing = try await RepositoryTests.submit(pool, workspace: workspace.id, user: user.id)
+                let dependant = try await RepositoryTests.submit(
+                    pool, workspace: workspace.id, user: user.id, dependsOn: [failing.id])
+                let transitive = try await RepositoryTests.submit(
+                    pool, workspace: workspace.id, user: user.id, dependsOn: [dependant.id])
+                let tolerated = try await RepositoryTests.submit(pool, workspace: workspace.id, user: user.id)
+                _ = try await pool.query(
+                    "UPDATE work_requests SET workflow_data = workflow_data || '{\"allow_failure\": true}' WHERE id = $1",
+                    tolerated.id)
+                let unblocked = try await RepositoryTests.submit(
+                    pool, workspace: workspace.id, user: user.id, dependsOn: [tolerated.id])
+                _ = try await pool.query("DELETE FROM outbox")
+
                 let error = WorkRequestPipelineError(code: .configureFailed, cause: .task("no such suite"))
-                #expect(
-                    try await pool.withTransaction { conn in
-                        try await WorkRequestRepository.failPendingTransition(
-                            id: submitted.id,
-                            expectedStage: .requested,
-                            error: error,
-                            on: conn
-                        )
-                    }
-                )
+                let cascade = try await pool.withTransaction { conn in
+                    try await WorkRequestOperations.completeWithPipelineError(
+                        failing.id, error: error.workRequestError, on: conn)
+                }
+                #expect(cascade.aborted == [dependant.id, transitive.id])
+                let toleratedCascade = try await pool.withTransaction { conn in
+                    try await WorkRequestOperations.completeWithPipelineError(
+                        tolerated.id, error: error.workRequestError, on: conn)
+                }
+                #expect(toleratedCascade.unblocked == [unblocked.id])
                 try await pool.withConnection { conn in
-                    let row = try await WorkRequestRepository.require(id: submitted.id, on: conn).workRequest
+                    let row = try await WorkRequestRepository.require(id: failing.id, on: conn).workRequest
                     #expect(row.status == .completed && row.result == .error)
                     #expect(
                         row.outputData?.errors == [WorkRequestError(message: error.message, code: "configure-failed")]
                     )
+                    for id in [dependant.id, transitive.id] {
+                        #expect(try await WorkRequestRepository.require(id: id, on: conn).workRequest.status == .aborted)
+                    }
+                    let released = try await WorkRequestRepository.require(id: unblocked.id, on: conn)
+                    #expect(released.workRequest.status == .blocked && released.pendingStage == .requested)
                 }
-                #expect(try await RepositoryTests.outbox(pool).map(\.key) == ["wr.unblocked", "wr.completed"])
+                let events = try await RepositoryTests.outbox(pool).map { "\($0.key) \($0.body.value(atPath: "work_request_id") ?? .null)" }
+                #expect(
+                    events == [
+                        "wr.completed \(failing.id)", "wr.aborted \(dependant.id)", "wr.aborted \(transitive.id)",
+                        "wr.completed \(tolerated.id)", "wr.unblocked \(unblocked.id)",
+                    ])
             }
         }
     }

@@ -10,45 +10,6 @@ import Testing
 /// Dependencies, the scheduler's own work, leases and the active/standby pair, with the real executable.
 @Suite("Scheduler lifecycle (real executable)")
 struct SchedulerLifecycleTests {
-    @Test("§8 scenario 29: a failure aborts the blocked dependant; allow_failure unblocks it (pending-requested)")
-    func dependencyCascadeOnCompletion() async throws {
-        try await SchedulerWorld.with { world in
-            let failed = try await world.insertWorkRequest(status: "completed", result: "failure")
-            let tolerated = try await world.insertWorkRequest(
-                status: "completed", result: "failure", workflowData: .object(["allow_failure": .bool(true)]))
-            let abortedDependant = try await world.insertWorkRequest(status: "blocked", configuredTaskData: nil)
-            let unblockedDependant = try await world.insertWorkRequest(status: "blocked", configuredTaskData: nil)
-            let transitive = try await world.insertWorkRequest(status: "blocked", configuredTaskData: nil)
-            _ = try await world.pool.query(
-                """
-                INSERT INTO work_request_dependencies (work_request_id, depends_on_id)
-                VALUES ($1, $2), ($3, $4), ($5, $1)
-                """, abortedDependant, failed, unblockedDependant, tolerated, transitive)
-
-            let scheduler = try world.startScheduler()
-            try await world.publish(.workRequestCompleted, KilnEvent(workRequestID: failed))
-            try await world.publish(.workRequestCompleted, KilnEvent(workRequestID: tolerated))
-            try await waitUntil("the cascade ran") {
-                let transitiveStatus = try await world.state(of: transitive).status
-                let stage = try await world.pendingStage(of: unblockedDependant)
-                return transitiveStatus == "aborted" && stage == "requested"
-            }
-            #expect(try await world.state(of: abortedDependant).status == "aborted")
-            #expect(try await world.state(of: unblockedDependant).status == "blocked")
-            let unblockedEvents = try await world.pool.query(
-                "SELECT count(*) FROM outbox WHERE routing_key = 'wr.unblocked' AND (body ->> 'work_request_id')::bigint = $1",
-                unblockedDependant
-            ).first!.decode(Int.self, at: 0)
-            #expect(unblockedEvents == 1)
-            let abortedEvents = try await world.pool.query(
-                "SELECT count(*) FROM outbox WHERE routing_key = 'wr.aborted' AND (body ->> 'work_request_id')::bigint = ANY($1)",
-                [abortedDependant, transitive]
-            ).first!.decode(Int.self, at: 0)
-            #expect(abortedEvents == 2)
-            try await scheduler.stop()
-        }
-    }
-
     @Test("§7.1: a pending synchronisation point completes, a due delay completes, a future delay keeps running")
     func internalAndWaitTasks() async throws {
         try await SchedulerWorld.with { world in

@@ -20,7 +20,7 @@ enum InternalWork {
     static let invalidDelayCode = "invalid-task-data"
 
     /// Decides and persists the scheduler's action for work request `id`, in the caller's transaction.
-    /// Its completion's cascade to dependants runs when the `wr.completed` it emits comes back.
+    /// A completion cascades to its dependants in the same transaction (`WorkRequestOperations.terminate`).
     static func handle(_ id: Int, at now: Date, on conn: PGConnection) async throws -> Outcome {
         guard let stored = try await WorkRequestRepository.load(id: id, on: conn), stored.pendingStage == nil else {
             return .nothingToDo
@@ -45,7 +45,11 @@ enum InternalWork {
             after = try workRequest.markedCompleted(result: .error, outputData: failure, at: now)
             outcome = .errored
         }
-        try await WorkRequestRepository.apply([WorkRequestEdit(before: workRequest, after: after)], on: conn)
+        if after.status.isTerminated {
+            try await WorkRequestOperations.terminate(stored, as: after, at: now, on: conn)
+        } else {
+            try await WorkRequestRepository.apply([WorkRequestEdit(before: workRequest, after: after)], on: conn)
+        }
         return outcome
     }
 }

@@ -34,16 +34,17 @@ enum LeaseExpiry {
         }
         let stages: [Int: PendingStage?] = [workRequest.id: stored.pendingStage]
         if workRequest.status == .running, try await WorkRequestRepository.hasProducedArtifact(workRequest.id, on: conn) {
-            return try await supersede(workRequest, stages: stages, at: now, on: conn)
+            return try await supersede(stored, at: now, on: conn)
         }
         var after: WorkRequest
         let outcome: Outcome
         if workRequest.status == .running
             && workRequest.workflowData.retryCount >= WorkRequestRetryReason.maxAutomaticRetries
         {
-            after = workRequest.markedAborted(
+            let aborted = workRequest.markedAborted(
                 outputData: OutputData(errors: [WorkerNextRequestDecision.retryLimitExceededError]), at: now)
-            outcome = .aborted
+            try await WorkRequestOperations.terminate(stored, as: aborted, at: now, on: conn)
+            return .aborted
         } else {
             after = try workRequest.deAssigned()
             if workRequest.status == .running { after.workflowData.retryCount += 1 }
@@ -55,17 +56,13 @@ enum LeaseExpiry {
         return outcome
     }
 
-    private static func supersede(
-        _ workRequest: WorkRequest, stages: [Int: PendingStage?], at now: Date, on conn: PGConnection
-    ) async throws -> Outcome {
-        switch try await WorkRequestOperations.retryAfterWorkerFailure(workRequest.id, at: now, on: conn) {
+    private static func supersede(_ stored: StoredWorkRequest, at now: Date, on conn: PGConnection) async throws -> Outcome {
+        switch try await WorkRequestOperations.retryAfterWorkerFailure(stored.workRequest.id, at: now, on: conn) {
         case .superseded:
             return .superseded
         case .refused(let error):
-            try await WorkRequestRepository.apply(
-                [WorkRequestEdit(
-                    before: workRequest, after: workRequest.markedAborted(outputData: OutputData(errors: [error]), at: now))],
-                stages: stages, on: conn)
+            let aborted = stored.workRequest.markedAborted(outputData: OutputData(errors: [error]), at: now)
+            try await WorkRequestOperations.terminate(stored, as: aborted, at: now, on: conn)
             return .aborted
         }
     }

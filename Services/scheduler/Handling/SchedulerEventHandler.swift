@@ -33,12 +33,9 @@ struct SchedulerEventHandler: Sendable {
             guard let stored = try await WorkRequestRepository.load(id: id, on: conn) else {
                 throw EventRejected("work request \(id) does not exist")
             }
+            // Its worker's slot is free again. The dependants were settled by the transaction that
+            // terminated it (`WorkRequestOperations.terminate`), not here.
             if let worker = stored.workRequest.workerID ?? event.workerID { engine.dirty.workerChanged(worker) }
-            if let outcome = try await DependencyCascade.applyTermination(of: id, at: Date(), on: conn),
-                !outcome.edits.isEmpty
-            {
-                context.logger.logDependantsSettled(by: outcome, cause: id)
-            }
         case .workerReady, .workerGone:
             guard let id = event.workerID else { return }
             engine.dirty.workerChanged(id)

@@ -68,7 +68,7 @@ struct ReconnectRecovery: Sendable {
                 completionInProgress: summary.completionInProgress, at: now)
             for aborted in decision.abortedForRetryLimit {
                 guard let stored = storedByID[aborted.id] else { continue }
-                let cascade = try await TerminationWriter.persist(before: stored, after: aborted, at: now, on: conn)
+                let cascade = try await WorkRequestOperations.terminate(stored, as: aborted, at: now, on: conn)
                 logger.logDependantsSettled(by: cascade, cause: aborted.id)
                 summary.abortedAtLimit.append(aborted.id)
                 remaining.removeAll { $0.id == aborted.id }
@@ -117,7 +117,7 @@ struct ReconnectRecovery: Sendable {
         case .refused(let error):
             guard let stored = try await WorkRequestRepository.load(id: id, on: conn) else { return }
             let aborted = stored.workRequest.markedAborted(outputData: OutputData(errors: [error]), at: now)
-            let cascade = try await TerminationWriter.persist(before: stored, after: aborted, at: now, on: conn)
+            let cascade = try await WorkRequestOperations.terminate(stored, as: aborted, at: now, on: conn)
             logger.warning(
                 "work request aborted: its retry was refused", metadata: ["wr.id": "\(id)", "reason": "\(error.message)"])
             logger.logDependantsSettled(by: cascade, cause: id)

@@ -56,7 +56,7 @@ struct ResultCompletion: Sendable {
             return .stale(reason: error.reason, category: "stale_epoch")
         }
         let completed = try running.markedCompleted(result: result, outputData: outputData, at: now)
-        let cascade = try await TerminationWriter.persist(before: stored, after: completed, at: now, on: conn)
+        let cascade = try await WorkRequestOperations.terminate(stored, as: completed, at: now, on: conn)
         logger.info(
             "work request completed by its worker",
             metadata: ["wr.id": "\(current.id)", "worker": "\(worker.name)", "result": "\(result.rawValue)"])
@@ -97,24 +97,5 @@ extension ResultCompletion {
         else { return false }
         return try await WorkerRepository.recordCompletionReport(
             workRequestID: report.workRequestID, workerID: worker.id, epoch: report.epoch, on: conn)
-    }
-}
-
-/// Persists one work request's termination together with what it does to its reverse dependencies (§1.5:
-/// unblock the tolerant, abort the others, transitively), each row a compare-and-set, the events
-/// (`wr.completed` / `wr.aborted`, `wr.unblocked`) enqueued by the repository in the same transaction.
-enum TerminationWriter {
-    /// - Returns: the cascade, so the caller can log the dependants it unblocked or aborted.
-    @discardableResult
-    static func persist(before stored: StoredWorkRequest, after terminated: WorkRequest, at now: Date, on conn: PGConnection)
-        async throws -> DependencyOutcome
-    {
-        let (graph, stages) = try await WorkRequestOperations.loadGraph(around: [terminated.id], on: conn)
-        let cascade = try graph.replacing(terminated).applyingTermination(of: terminated.id, at: now)
-        var allStages = stages
-        allStages[terminated.id] = stored.pendingStage
-        try await WorkRequestRepository.apply(
-            [WorkRequestEdit(before: stored.workRequest, after: terminated)] + cascade.edits, stages: allStages, on: conn)
-        return cascade
     }
 }

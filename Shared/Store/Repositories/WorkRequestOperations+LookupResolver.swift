@@ -22,15 +22,11 @@ extension WorkRequestOperations {
         guard await conn.isInTransaction else {
             throw PGError.notInTransaction(operation: "WorkRequestOperations.completeWithPipelineError")
         }
-        _ = try await WorkRequestRepository.require(id: id, on: conn)
-        let (graph, stages) = try await loadGraph(around: [id], on: conn)
-        let current = try graph.require(id)
+        let stored = try await WorkRequestRepository.require(id: id, on: conn)
+        let current = stored.workRequest
         let unblocking = current.status == .blocked ? try current.markedPending(at: now) : current
         let completed = try unblocking.markedCompleted(
             result: .error, outputData: OutputData(errors: [error]), at: now)
-        let cascade = try graph.replacing(completed).applyingTermination(of: id, at: now)
-        try await WorkRequestRepository.apply(
-            [WorkRequestEdit(before: current, after: completed)] + cascade.edits, stages: stages, on: conn)
-        return cascade
+        return try await terminate(stored, as: completed, at: now, on: conn)
     }
 }

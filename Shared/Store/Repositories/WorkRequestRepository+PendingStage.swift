@@ -6,7 +6,7 @@ import KilnCore
 ///
 /// ```
 /// blocked/requested ─markInputsResolved─► blocked/inputs-resolved ─markPendingConfigured─► pending
-///          └──────────────── failPendingTransition (configure-failed) ───────────────► completed/error
+///          └─── WorkRequestOperations.completeWithPipelineError / terminate (configure-failed) ───► completed/error
 /// ```
 extension WorkRequestRepository {
     /// Lookup-resolver: the `Stage.pending` inputs are resolved. Stores `resolved` (the serialised
@@ -77,40 +77,6 @@ extension WorkRequestRepository {
         guard changed == 1 else { return false }
         try await TagAuditRepository.record(result.tags, subject: .workRequest(id), on: conn)
         try await EventOutbox.enqueue(.workRequestPending, KilnEvent(workRequestID: id), on: conn)
-        return true
-    }
-
-    /// Either pipeline service: the pending transition failed (§8 scenario 13, Debusine's
-    /// `record_configuration_error`). The row becomes COMPLETED with result `error` and the error in
-    /// `output_data.errors`, and `wr.completed` is enqueued so the scheduler handles its dependants.
-    ///
-    /// - Returns: `false` when the row is no longer at `expectedStage`: nothing written.
-    public static func failPendingTransition(
-        id: Int,
-        expectedStage: PendingStage,
-        error: WorkRequestPipelineError,
-        at now: Date = Date(),
-        on conn: PGConnection
-    ) async throws -> Bool {
-        guard await conn.isInTransaction else { throw PGError.notInTransaction(operation: "failPendingTransition") }
-        guard let stored = try await load(id: id, on: conn), stored.pendingStage == expectedStage,
-            stored.workRequest.status == .blocked
-        else { return false }
-        let output = OutputData.merge(stored.workRequest.outputData, OutputData(errors: [error.workRequestError]))
-        let changed = try await conn.execute(
-            """
-            UPDATE work_requests SET status = 'completed', result = 'error', pending_stage = NULL, completed_at = $3,
-                   output_data = $4, updated_at = now()
-            WHERE id = $1 AND status = 'blocked' AND pending_stage = $2
-            """,
-            id,
-            expectedStage.rawValue,
-            now,
-            try output.map { try JSONValue.from($0) }
-        )
-        guard changed == 1 else { return false }
-        try await TokenRepository.deleteWorkRequestTokens(workRequestID: id, on: conn)
-        try await EventOutbox.enqueue(.workRequestCompleted, KilnEvent(workRequestID: id), on: conn)
         return true
     }
 }

@@ -1,0 +1,41 @@
+import Foundation
+import KilnCore
+
+extension WorkRequestOperations {
+    /// The one way a work request terminates (COMPLETED or ABORTED): its compare-and-set and what the
+    /// termination does to its reverse dependencies (§1.5: the tolerant ones are unblocked, the others
+    /// aborted, transitively), written in the caller's transaction, with their events (`wr.completed` /
+    /// `wr.aborted`, `wr.unblocked`) in the outbox.
+    ///
+    /// **Owner of the dependency cascade**: the transaction that terminates a work request — the
+    /// worker-gateway for a worker's result or its reconnection rules, the scheduler for a lease expiry or
+    /// internal work, the lookup-resolver and the tag-computer for a pipeline error, `kiln abort` for a
+    /// user's abort. Nobody cascades later on `wr.completed`: a dependant is never left waiting on a
+    /// terminated work request, even for the time an event takes.
+    ///
+    /// - Parameters:
+    ///   - before: the row as read in this transaction, and its pending stage.
+    ///   - terminated: the core's terminated state of it.
+    ///   - workersToStop: for aborts, the worker each aborted work request's `wr.aborted` names.
+    /// - Returns: the cascade (the dependants unblocked and aborted), for the caller's log line.
+    /// - Throws: `RepositoryError.concurrentUpdate` when any row changed meanwhile (the caller's
+    ///   transaction rolls everything back and the event is retried).
+    @discardableResult
+    public static func terminate(
+        _ before: StoredWorkRequest, as terminated: WorkRequest, at now: Date = Date(),
+        workersToStop: [Int: Int] = [:], on conn: PGConnection
+    ) async throws -> DependencyOutcome {
+        guard terminated.status.isTerminated else {
+            throw RepositoryError.invalid(
+                "work request \(terminated.id) is \(terminated.status.rawValue), not terminated: nothing to cascade")
+        }
+        let (graph, stages) = try await loadGraph(around: [terminated.id], on: conn)
+        let cascade = try graph.replacing(terminated).applyingTermination(of: terminated.id, at: now)
+        var allStages = stages
+        allStages[terminated.id] = before.pendingStage
+        try await WorkRequestRepository.apply(
+            [WorkRequestEdit(before: before.workRequest, after: terminated)] + cascade.edits, stages: allStages,
+            workersToStop: workersToStop, on: conn)
+        return cascade
+    }
+}
