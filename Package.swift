@@ -67,9 +67,7 @@ let package = Package(
         .systemLibrary(name: "CLibPQ", path: "Shared/CLibPQ", providers: [.apt(["libpq-dev"])]),
         // A generic PostgreSQL client over libpq, knowing nothing of Kiln: connection actor and pool,
         // transactions, prepared statements, LISTEN, typed parameters and rows.
-        .target(name: "PGClient", dependencies: ["CLibPQ", "BlockingExecutor", logging], path: "Shared/PGClient", swiftSettings: strict),
-        // The serial executor both C wrappers pin their connection actors to.
-        .target(name: "BlockingExecutor", path: "Shared/BlockingExecutor", swiftSettings: strict),
+        .target(name: "PGClient", dependencies: ["CLibPQ", logging], path: "Shared/PGClient", swiftSettings: strict),
         // Kiln's persistence on top of it: migrations and the schema, repositories by aggregate, lookups, the
         // transactional outbox relay and the inbox. It re-exports PGClient.
         .target(name: "Store", dependencies: ["PGClient", "KilnCore", logging], path: "Shared/Store", swiftSettings: strict),
@@ -78,7 +76,7 @@ let package = Package(
             name: "CRabbitMQ", path: "Shared/CRabbitMQ", pkgConfig: "librabbitmq",
             providers: [.apt(["librabbitmq-dev"])]),
         // The AMQP wrapper: one actor per connection on its own serial queue, confirms, consumers, reconnect.
-        .target(name: "AMQP", dependencies: ["CRabbitMQ", "BlockingExecutor", logging], path: "Shared/AMQP", swiftSettings: strict),
+        .target(name: "AMQP", dependencies: ["CRabbitMQ", logging], path: "Shared/AMQP", swiftSettings: strict),
         // The layer every service runs on: the Kiln AMQP topology, the idempotent event consumer (inbox +
         // dead-lettering with reasons), outbox publishing with confirms, sweepers and the common start-up.
         .target(

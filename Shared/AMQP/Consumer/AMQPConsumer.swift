@@ -1,4 +1,3 @@
-import BlockingExecutor
 import Logging
 
 /// A consuming connection, on its own serial executor, that feeds deliveries to handlers running outside it.

@@ -1,4 +1,3 @@
-import BlockingExecutor
 import Logging
 
 /// A publishing connection with publisher confirms, on its own serial executor.

@@ -1,4 +1,3 @@
-import BlockingExecutor
 import Foundation
 import Logging
 

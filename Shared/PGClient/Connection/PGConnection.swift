@@ -1,4 +1,3 @@
-import BlockingExecutor
 import CLibPQ
 import Foundation
 import Logging
