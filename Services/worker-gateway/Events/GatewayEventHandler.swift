@@ -36,6 +36,14 @@ struct GatewayEventHandler: Sendable {
         let logger = context.logger
         guard let id = context.event.workRequestID, let workerID = context.event.workerID, let epoch = context.event.epoch
         else { throw EventRejected("wr.dispatch needs work_request_id, worker_id and epoch") }
+        // Checked before the row is loaded, so the data loaded below is at least as new as this answer.
+        // `dynamic_task_data` is not this assignment's until the lookup-resolver recorded it for this epoch:
+        // before that it holds the pending stage's values (or an earlier assignment's), which must never
+        // reach a worker. The resolver's own wr.dispatch follows once it is ready.
+        guard try await WorkRequestRepository.hasDynamicData(id, forEpoch: epoch, on: conn) else {
+            logger.info("dispatch deferred: the dynamic data of this assignment is not computed yet")
+            return
+        }
         guard let stored = try await WorkRequestRepository.load(id: id, on: conn) else {
             throw EventRejected("work request \(id) does not exist")
         }
@@ -49,13 +57,6 @@ struct GatewayEventHandler: Sendable {
         }
         guard workRequest.status == .pending else {
             logger.info("dispatch skipped: already dispatched or finished", metadata: ["status": "\(workRequest.status.rawValue)"])
-            return
-        }
-        // `dynamic_task_data` is not this assignment's until the lookup-resolver recorded it for this epoch:
-        // before that it holds the pending stage's values (or an earlier assignment's), which must never
-        // reach a worker. The resolver's own wr.dispatch follows once it is ready.
-        guard try await WorkRequestRepository.hasDynamicData(id, forEpoch: epoch, on: conn) else {
-            logger.info("dispatch deferred: the dynamic data of this assignment is not computed yet")
             return
         }
         guard let worker = try await WorkerRepository.gatewayWorker(id: workerID, lock: true, on: conn) else {

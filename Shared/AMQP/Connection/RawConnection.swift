@@ -339,13 +339,19 @@ final class RawConnection {
         }
     }
 
-    /// Blocks until the socket has bytes to read, `wake` (an eventfd) is readable, or `timeout` passes; returns
+    /// Blocks until the socket has bytes to read, `wake` (a pipe's read end) is readable, or `timeout` passes; returns
     /// at once when librabbitmq has already buffered input. It never reads: the caller reads with
-    /// ``nextDelivery(timeout:)`` at a zero timeout, which also sends a heartbeat that fell due meanwhile (so
-    /// `timeout` must stay below the heartbeat interval, as the consumer's poll timeout does).
+    /// ``nextDelivery(timeout:)``, which also sends a heartbeat that fell due meanwhile (so `timeout` must
+    /// stay below the heartbeat interval, as the consumer's poll timeout does). That first read must use a
+    /// timeout above zero (``heartbeatCheckTimeout``): librabbitmq only reports a silent broker
+    /// (`AMQP_STATUS_HEARTBEAT_TIMEOUT`) when its receive deadline is the heartbeat's, and a zero timeout
+    /// always comes first.
     ///
     /// Why not wait inside librabbitmq: its wait cannot be interrupted, and a consumer must wake for its own
     /// handlers' acks, or the broker (held back by the prefetch) sends nothing until the wait ends.
+    /// The smallest timeout that still lets librabbitmq notice missed heartbeats (see ``waitForInput(orWake:timeout:)``).
+    static let heartbeatCheckTimeout = Duration.microseconds(1)
+
     func waitForInput(orWake wake: Int32, timeout: Duration) {
         guard !hasBufferedData else { return }
         let socket = amqp_get_sockfd(handle)

@@ -245,8 +245,12 @@ public actor AMQPConsumer {
         // Checked after the flush cleared the doorbell: a cancellation after this check rings it again.
         if !Task.isCancelled { connection.waitForInput(orWake: settler.wakeDescriptor, timeout: pollTimeout) }
         var batch: [(Delivery, Handler)] = []
+        // The first read checks the broker's heartbeats (a zero timeout would hide a silent broker); the
+        // rest only take what is already buffered.
+        var timeout = RawConnection.heartbeatCheckTimeout
         while batch.count < 512 {
-            let event = try connection.nextDelivery(timeout: .zero)
+            let event = try connection.nextDelivery(timeout: timeout)
+            timeout = .zero
             switch event {
             case .delivery(let channel, _, let message):
                 guard let registration = registrations.first(where: { $0.channel == channel }) else { continue }

@@ -86,15 +86,18 @@ extension WorkRequestOperations {
                     }
                     lastAfter[edit.id] = edit.after
                 }
-                outcomeByID[id] = SubmitOutcome(
-                    id: id, unblocked: outcome.unblocked.contains(id), aborted: outcome.aborted)
+                outcomeByID[id] = SubmitOutcome(id: id, unblocked: false, aborted: [])
             }
         }
+        // Each outcome from the work request's final state, as one-by-one submission reports it: there, a
+        // later entry did not exist yet when an earlier one was aborted, so it reports its own abort (a
+        // dependency already failed) and the earlier one does not list it.
         let outcomes = try ids.map { id in
-            guard let outcome = outcomeByID[id] else {
+            guard outcomeByID[id] != nil else {
                 throw RepositoryError.invalid("work request \(id) of the batch was not settled")
             }
-            return outcome
+            let final = lastAfter[id]?.status
+            return SubmitOutcome(id: id, unblocked: final == .pending, aborted: final == .aborted ? [id] : [])
         }
         let newIDs = Set(ids)
         var unblocked: [Int] = []

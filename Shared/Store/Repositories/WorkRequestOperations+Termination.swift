@@ -29,7 +29,27 @@ extension WorkRequestOperations {
             throw RepositoryError.invalid(
                 "work request \(terminated.id) is \(terminated.status.rawValue), not terminated: nothing to cascade")
         }
-        let (graph, stages) = try await loadGraph(around: [terminated.id], on: conn)
+        // Lock the row, then its BLOCKED dependants (in id order, so two terminations sharing a dependant
+        // queue instead of deadlocking), before reading the graph. Without this, two dependencies of one
+        // work request terminating at once each saw the other still running and neither unblocked it; and
+        // a submission naming this row as a dependency (it takes a share lock on it) could miss the
+        // termination while the termination missed the new dependant. READ COMMITTED: the statements after
+        // a wait see what the other transaction committed.
+        try await conn.query("SELECT id FROM work_requests WHERE id = $1 FOR NO KEY UPDATE", terminated.id)
+        try await conn.query(
+            """
+            SELECT w.id FROM work_request_dependencies d JOIN work_requests w ON w.id = d.work_request_id
+            WHERE d.depends_on_id = $1 AND w.status = 'blocked' ORDER BY w.id FOR NO KEY UPDATE OF w
+            """, terminated.id)
+        let (loaded, stages) = try await loadGraph(around: [terminated.id], on: conn)
+        // A dependant already being unblocked (BLOCKED with a pending stage) counts as PENDING: the pipeline
+        // has it, and a repeated or concurrent termination must neither unblock it twice nor abort it.
+        let graph = try WorkRequestGraph(
+            loaded.all.map { workRequest in
+                var seen = workRequest
+                if workRequest.id != terminated.id, (stages[workRequest.id] ?? nil) != nil { seen.status = .pending }
+                return seen
+            })
         let cascade = try graph.replacing(terminated).applyingTermination(of: terminated.id, at: now)
         var allStages = stages
         allStages[terminated.id] = before.pendingStage

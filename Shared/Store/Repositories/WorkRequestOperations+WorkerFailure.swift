@@ -6,8 +6,8 @@ extension WorkRequestOperations {
     public enum WorkerFailureRetry: Sendable, Hashable {
         /// A superseding retry was written; `newID` replaces the failed work request.
         case superseded(newID: Int)
-        /// No retry was possible: the caller aborts the work request with this error, persisted its own way
-        /// (the gateway cascades to dependants at once, the scheduler through its `wr.aborted` handling).
+        /// No retry was possible: the caller aborts the work request with this error through `terminate`,
+        /// which settles its dependants in the same transaction.
         case refused(WorkRequestError)
     }
 

@@ -23,7 +23,8 @@ extension WorkRequestRepository {
         let existing = Set(submissions.flatMap(\.submission.dependencyIDs)).sorted()
         if !existing.isEmpty {
             let found = Set(
-                try await conn.query("SELECT id FROM work_requests WHERE id = ANY($1)", existing).rows.map {
+                // FOR SHARE, as `insert` does: a concurrent termination of a dependency cannot miss the batch.
+                try await conn.query("SELECT id FROM work_requests WHERE id = ANY($1) ORDER BY id FOR SHARE", existing).rows.map {
                     try $0.decode(Int.self, at: 0)
                 })
             for (position, validated) in submissions.enumerated() {

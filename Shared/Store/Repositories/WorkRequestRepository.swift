@@ -336,7 +336,10 @@ public enum WorkRequestRepository {
         guard !dependencies.isEmpty else { return }
         let sorted = dependencies.sorted()
         let found = Set(
-            try await conn.query("SELECT id FROM work_requests WHERE id = ANY($1)", sorted).rows.map {
+            // FOR SHARE: a dependency terminating concurrently (it locks its row first, see
+            // `WorkRequestOperations.terminate`) either finishes before this reads it, or waits for this commit
+            // and then sees the new dependant.
+            try await conn.query("SELECT id FROM work_requests WHERE id = ANY($1) ORDER BY id FOR SHARE", sorted).rows.map {
                 try $0.decode(Int.self, at: 0)
             }
         )
