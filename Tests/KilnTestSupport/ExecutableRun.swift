@@ -49,11 +49,7 @@ public struct ExecutableRun: Sendable, CustomStringConvertible {
         let process = Process()
         process.executableURL = TestServers.builtExecutable(executable)
         process.arguments = arguments
-        var env =
-            inheritEnvironment
-            ? ProcessInfo.processInfo.environment : ProcessInfo.processInfo.environment.filter { $0.key == "HOME" }
-        env.merge(environment) { $1 }
-        process.environment = env
+        process.environment = TestServers.childEnvironment(environment, inherit: inheritEnvironment)
         process.standardOutput = out
         process.standardError = err
         if let stdin {

@@ -35,11 +35,7 @@ public final class ServiceProcess: Sendable {
         let process = Process()
         process.executableURL = TestServers.builtExecutable(executable)
         process.arguments = arguments
-        var env =
-            inheritEnvironment
-            ? ProcessInfo.processInfo.environment : ProcessInfo.processInfo.environment.filter { $0.key == "HOME" }
-        env.merge(environment) { $1 }
-        process.environment = env
+        process.environment = TestServers.childEnvironment(environment, inherit: inheritEnvironment)
         process.standardOutput = handle
         process.standardError = handle
         process.standardInput = FileHandle.nullDevice

@@ -27,6 +27,16 @@ public enum TestServers {
         return logger
     }
 
+    /// A child process's environment: this process's plus `extra` (or, when `inherit` is false, only `HOME`
+    /// plus `extra`, e.g. to control `PATH` exactly).
+    public static func childEnvironment(_ extra: [String: String], inherit: Bool) -> [String: String] {
+        var environment =
+            inherit
+            ? ProcessInfo.processInfo.environment : ProcessInfo.processInfo.environment.filter { $0.key == "HOME" }
+        environment.merge(extra) { $1 }
+        return environment
+    }
+
     /// The built executable `name`: `.build/debug/<name>`, else the first `.build/<triple>/debug/<name>`.
     public static func builtExecutable(_ name: String) -> URL {
         let build = repositoryRoot.appending(path: ".build")

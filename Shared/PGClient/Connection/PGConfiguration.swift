@@ -75,8 +75,7 @@ public struct PGConfiguration: Sendable, Hashable {
             options.append("-c search_path=\(searchPath.joined(separator: ","))")
         }
         if let statementTimeout {
-            let (seconds, attoseconds) = statementTimeout.components
-            let milliseconds = seconds * 1000 + attoseconds / 1_000_000_000_000_000
+            let milliseconds = statementTimeout.wholeMilliseconds
             guard milliseconds > 0 else {
                 throw PGError.invalidConfiguration("statementTimeout must be positive, got \(statementTimeout)")
             }

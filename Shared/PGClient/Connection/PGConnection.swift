@@ -134,8 +134,7 @@ public actor PGConnection {
             throw PGError.connectionLost(message: "the session has no socket")
         }
         var descriptor = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
-        let (seconds, attoseconds) = timeout.components
-        let milliseconds = Int32(clamping: max(0, seconds) &* 1000 &+ max(0, attoseconds) / 1_000_000_000_000_000)
+        let milliseconds = Int32(clamping: max(0, timeout.wholeMilliseconds))
         guard poll(&descriptor, 1, milliseconds) > 0 else { return [] }  // timeout, or EINTR: the caller waits again
         if PQconsumeInput(connection) == 0 || PQstatus(connection) != CONNECTION_OK {
             let message = errorMessage(connection)

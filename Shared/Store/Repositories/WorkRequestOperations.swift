@@ -32,12 +32,7 @@ public enum WorkRequestOperations {
         }
         let id = try await WorkRequestRepository.insert(validated, on: conn)
         let (graph, stages) = try await loadGraph(around: [id], on: conn)
-        var withoutDependencies = try graph.require(id)
-        withoutDependencies.dependencyIDs = []
-        var check = graph.replacing(withoutDependencies)
-        for dependency in validated.submission.dependencyIDs.sorted() {
-            check = try check.addingDependency(id, on: dependency, allowStandalone: true).graph
-        }
+        try checkDependencyRule(of: id, in: graph)
         let outcome = try graph.settlingBlocked(id, at: now)
         try await WorkRequestRepository.apply(outcome.edits, stages: stages, on: conn)
         return SubmitOutcome(id: id, unblocked: outcome.unblocked.contains(id), aborted: outcome.aborted)
@@ -93,6 +88,22 @@ public enum WorkRequestOperations {
             on: conn
         )
         return plan
+    }
+
+    /// The core's dependency rule for a freshly inserted work request, as Kiln relaxes it for standalone
+    /// work requests (`WorkRequestGraph.addingDependency`): each of its dependencies is added, in id order,
+    /// to a copy of `graph` in which it has none yet.
+    ///
+    /// - Throws: `WorkRequestGraphError.dependencyRefused` for the first dependency the rule refuses.
+    static func checkDependencyRule(of id: Int, in graph: WorkRequestGraph) throws {
+        var bare = try graph.require(id)
+        let dependencies = bare.dependencyIDs
+        guard !dependencies.isEmpty else { return }
+        bare.dependencyIDs = []
+        var check = graph.replacing(bare)
+        for dependency in dependencies.sorted() {
+            check = try check.addingDependency(id, on: dependency, allowStandalone: true).graph
+        }
     }
 
     /// Loads every work request connected to `seeds` through dependencies (both ways), parent/child links

@@ -1,11 +1,12 @@
 import KilnCore
+import ServiceKit
 
 /// The dynamic metadata a worker reports in `worker.hello` (§2.4) and the provided tags in it (§6.5).
 ///
 /// Pure: the host is a `HostFacts` value, so tests can compute the metadata of any host.
 public enum WorkerMetadata {
-    /// The version reported as `system:worker_version`.
-    public static let workerVersion = "0.1.0"
+    /// The version reported as `system:worker_version`: Kiln's, the one `kiln-worker --version` prints.
+    public static let workerVersion = KilnVersion.current
 
     /// The task types a worker of `type` runs: its task classes contribute the `worker:task:…` and capability
     /// tags (external → Worker tasks, signing → Signing tasks).
