@@ -36,7 +36,7 @@ enum LookupResolverService {
         }
         let handler = ResolverEventHandler(
             pipelines: ResolverPipelines(registry: registry, settings: configuration.inputSettings))
-        let consumer = runtime.eventConsumer(queues: KilnTopology.lookupResolver) { context, conn in
+        let consumer = runtime.eventConsumer(queues: KilnTopology.lookupResolver, batched: true) { context, conn in
             try await handler.handle(context, conn)
         }
         let rpc = LookupRPCServer(

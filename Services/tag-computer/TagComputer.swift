@@ -33,7 +33,7 @@ enum TagComputer {
         }
         let configurer = WorkRequestConfigurer(registry: registry, settings: configuration.inputSettings)
         let tagger = WorkerTagger()
-        let consumer = runtime.eventConsumer(queues: KilnTopology.tagComputer) { context, conn in
+        let consumer = runtime.eventConsumer(queues: KilnTopology.tagComputer, batched: true) { context, conn in
             switch context.routingKey {
             case .workRequestInputsResolved: try await configurer.handle(context, on: conn)
             case .workerMetadata: try await tagger.handle(context, on: conn)

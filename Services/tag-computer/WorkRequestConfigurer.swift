@@ -38,7 +38,7 @@ struct WorkRequestConfigurer: Sendable {
             return
         }
         let now = Date()
-        switch try await configure(stored, on: conn) {
+        switch try await configure(stored, memo: context.cache.lookups, on: conn) {
         case .configured(let result, let contributors):
             // The state machine decides the transition (BLOCKED → PENDING); the compare-and-set stores it.
             let pending = try stored.workRequest.markedPending(at: now)
@@ -79,10 +79,12 @@ struct WorkRequestConfigurer: Sendable {
         }
     }
 
-    /// Runs `PendingTransition.configure` over the database (one session, inside the event's transaction).
+    /// Runs `PendingTransition.configure` over the database (one session, inside the event's transaction),
+    /// reading through `memo` (shared by the events of the transaction: the task-configuration collection
+    /// of a workspace is read once per batch).
     ///
     /// - Throws: database errors (retried by the consumer); configuration problems are an `Outcome`.
-    func configure(_ stored: StoredWorkRequest, on conn: PGConnection) async throws -> Outcome {
+    func configure(_ stored: StoredWorkRequest, memo: LookupMemo, on conn: PGConnection) async throws -> Outcome {
         let id = stored.workRequest.id
         let pending: ResolvedPendingInputs
         do {
@@ -108,7 +110,7 @@ struct WorkRequestConfigurer: Sendable {
         let registry = self.registry
         let settings = self.settings
         return try await conn.withSynchronousAccess { session in
-            let store = FaultRecordingLookupStore(PGLookupStore(session))
+            let store = FaultRecordingLookupStore(PGLookupStore(session, memo: memo))
             let lookups = LookupResolver(store: store)
             do {
                 let result = try PendingTransition.configure(

@@ -218,6 +218,28 @@ extension StoreIntegration {
             }
         }
 
+        @Test("a batch inbox claim returns the ids not seen before, each once, repeats included")
+        func inboxBatchClaim() async throws {
+            try await TestDatabase.withSchema { pool, _ in
+                let first = try await pool.withConnection { conn in
+                    try await Inbox.claim(conn, consumer: "scheduler", messageID: "seen")
+                }
+                #expect(first)
+                let claimed = try await pool.withTransaction { conn in
+                    try await Inbox.claim(conn, consumer: "scheduler", messageIDs: ["a", "seen", "b", "a", "c"])
+                }
+                #expect(claimed == ["a", "b", "c"])
+                let again = try await pool.withTransaction { conn in
+                    try await Inbox.claim(conn, consumer: "scheduler", messageIDs: ["a", "d"])
+                }
+                #expect(again == ["d"])
+                let empty = try await pool.withTransaction { conn in
+                    try await Inbox.claim(conn, consumer: "scheduler", messageIDs: [])
+                }
+                #expect(empty.isEmpty)
+            }
+        }
+
         @Test("inbox claim is true once, then false, also when two connections race for the same id")
         func inboxClaimsOnce() async throws {
             try await TestDatabase.withSchema(poolSize: 2) { pool, _ in

@@ -285,6 +285,39 @@ extension StoreIntegration {
             #expect(outcomes[1] == .notFound("'typed@debusine:test' has no item 'name:gone'"))
         }
 
+        @Test("stores sharing a memo ask each question once; a store with its own memo, or after forget, asks again")
+        func sharedMemoAnswersFromMemory() async throws {
+            try await Self.withPopulatedSchema(Self.typedPGFixture) { connection in
+                let memo = LookupMemo()
+                let filter = ItemFilter(name: ItemMatcher(exactText: "list"))
+                let first = try await connection.withSynchronousAccess { session in
+                    let store = PGLookupStore(session, memo: memo)
+                    return (try store.collection(id: 1), try store.activeItems(inCollection: 1, matching: filter))
+                }
+                #expect(first.0 != nil)
+                #expect(first.1.count == 1)
+                // Changed behind the memo's back: stores sharing it still answer from what was read.
+                try await connection.execute("UPDATE collection_items SET removed_at = now() WHERE name = 'list'")
+                try await connection.execute("UPDATE collections SET name = 'renamed' WHERE id = 1")
+                let (remembered, fresh, forgotten) = try await connection.withSynchronousAccess { session in
+                    let shared = PGLookupStore(session, memo: memo)
+                    let remembered = (try shared.collection(id: 1)?.name, try shared.activeItems(inCollection: 1, matching: filter).count)
+                    let own = PGLookupStore(session)
+                    let fresh = (try own.collection(id: 1)?.name, try own.activeItems(inCollection: 1, matching: filter).count)
+                    shared.forgetReads()
+                    let after = PGLookupStore(session, memo: memo)
+                    let forgotten = (try after.collection(id: 1)?.name, try after.activeItems(inCollection: 1, matching: filter).count)
+                    return (remembered, fresh, forgotten)
+                }
+                #expect(remembered.0 == first.0?.name)
+                #expect(remembered.1 == 1)
+                #expect(fresh.0 == "renamed")
+                #expect(fresh.1 == 0)
+                #expect(forgotten.0 == "renamed")
+                #expect(forgotten.1 == 0)
+            }
+        }
+
         // MARK: Fixture sink and session
 
         @Test("the fixture sink reports the in-memory store's errors for duplicate ids and missing references")

@@ -37,7 +37,7 @@ struct ResolverEventHandler: Sendable {
         }
         let id = workRequest.workRequest.id
         let lookupContext = try await WorkRequestRepository.lookupContext(of: workRequest.workRequest, on: conn)
-        switch try await pipelines.resolvePendingInputs(of: workRequest.workRequest, context: lookupContext, on: conn) {
+        switch try await pipelines.resolvePendingInputs(of: workRequest.workRequest, context: lookupContext, memo: context.cache.lookups, on: conn) {
         case .success(let resolved):
             guard try await WorkRequestRepository.markInputsResolved(id: id, resolved: resolved, on: conn) else {
                 Self.count(stage: "pending-inputs", outcome: "lost-race")
@@ -86,7 +86,7 @@ struct ResolverEventHandler: Sendable {
             return
         }
         let lookupContext = try await WorkRequestRepository.lookupContext(of: workRequest, on: conn)
-        switch try await pipelines.computeDynamicData(of: workRequest, context: lookupContext, on: conn) {
+        switch try await pipelines.computeDynamicData(of: workRequest, context: lookupContext, memo: context.cache.lookups, on: conn) {
         case .success(let dynamic):
             guard try await WorkRequestRepository.recordDynamicData(
                 id, workerID: workerID, epoch: epoch, dynamicData: dynamic.json, on: conn)

@@ -5,6 +5,9 @@ import Store
 /// on the handler's own connection (inside its transaction), so the lookups see the same database state
 /// the compare-and-set will be judged against.
 ///
+/// Both read through `memo`, which the events of one transaction share (`TransactionCache`): a batch of work
+/// requests looking in the same suite and environments asks each collection question once.
+///
 /// Each returns the pipeline's own failure as a value (the work request must be completed with it) and
 /// throws only what should be retried: database errors, including those met while looking up.
 struct ResolverPipelines: Sendable {
@@ -16,7 +19,7 @@ struct ResolverPipelines: Sendable {
     /// Internal tasks are neither configured nor tagged by Debusine (§1.4) and have no input fields, so
     /// they pass with no values rather than failing on a registry they may not be part of.
     func resolvePendingInputs(
-        of workRequest: WorkRequest, context: LookupContext, on conn: PGConnection
+        of workRequest: WorkRequest, context: LookupContext, memo: LookupMemo, on conn: PGConnection
     ) async throws -> Result<ResolvedPendingInputs, WorkRequestPipelineError> {
         if workRequest.taskType == .internal {
             return .success(
@@ -27,7 +30,7 @@ struct ResolverPipelines: Sendable {
         let registry = self.registry
         let settings = self.settings
         return try await conn.withSynchronousAccess { session in
-            let store = FaultRecordingLookupStore(PGLookupStore(session))
+            let store = FaultRecordingLookupStore(PGLookupStore(session, memo: memo))
             do throws(WorkRequestPipelineError) {
                 return .success(
                     try PendingTransition.resolvePendingInputs(
@@ -44,7 +47,7 @@ struct ResolverPipelines: Sendable {
     /// `WorkRequestAssignment.computeDynamicData`: `Stage.running` fields from the CONFIGURED task data,
     /// then `computeDynamicData()`.
     func computeDynamicData(
-        of workRequest: WorkRequest, context: LookupContext, on conn: PGConnection
+        of workRequest: WorkRequest, context: LookupContext, memo: LookupMemo, on conn: PGConnection
     ) async throws -> Result<TaskDynamicData, WorkRequestPipelineError> {
         guard let configured = workRequest.configuredTaskData else {
             // [0.16] guarantees configured task data for every PENDING work request; without it there is
@@ -57,7 +60,7 @@ struct ResolverPipelines: Sendable {
         let registry = self.registry
         let settings = self.settings
         return try await conn.withSynchronousAccess { session in
-            let store = FaultRecordingLookupStore(PGLookupStore(session))
+            let store = FaultRecordingLookupStore(PGLookupStore(session, memo: memo))
             do throws(WorkRequestPipelineError) {
                 return .success(
                     try WorkRequestAssignment.computeDynamicData(

@@ -28,7 +28,7 @@ final class ActiveScheduler: Sendable {
         consumer = EventConsumer(
             queues: KilnTopology.scheduler, amqp: runtime.configuration.amqp, topology: runtime.topology,
             pool: runtime.pool, deadLetterPublisher: runtime.publisher,
-            options: EventConsumer.Options(concurrency: runtime.configuration.concurrency), logger: runtime.logger,
+            options: runtime.consumerOptions(batched: true), logger: runtime.logger,
             afterCommit: {
                 relay.wake()
                 engine.wake.signal()

@@ -14,10 +14,16 @@ public enum RuntimeSettings {
     public static let postgresURL = Setting(
         "KILN_POSTGRES_URL", default: "postgresql://kiln:kiln@127.0.0.1:55432/kiln",
         help: "PostgreSQL URL postgresql://user:password@host:port/database", secret: true)
-    /// Handlers at once.
+    /// Transactions at once.
     public static let concurrency = Setting(
         "KILN_SERVICE_CONCURRENCY", default: "8",
-        help: "events handled at once by this process (also the AMQP prefetch), 1 to 1000")
+        help: "event transactions run at once by this process, 1 to 1000")
+    /// Events per transaction.
+    public static let batchSize = Setting(
+        "KILN_SERVICE_BATCH", default: "32",
+        help: "events one transaction applies at most when they are waiting (lookup-resolver, tag-computer, "
+            + "scheduler; the worker-gateway applies one at a time); the AMQP prefetch is this times "
+            + "KILN_SERVICE_CONCURRENCY, 1 to 1000")
     /// The sweeper's interval.
     public static let sweepInterval = Setting(
         "KILN_SWEEP_INTERVAL", default: "30s",
@@ -58,7 +64,7 @@ public enum RuntimeSettings {
 
     /// Every runtime setting, then the ops and log settings.
     public static let all: [Setting] =
-        [amqpURL, postgresURL, concurrency, sweepInterval, redriveGrace, sweepBatch, postgresPoolSize,
+        [amqpURL, postgresURL, concurrency, batchSize, sweepInterval, redriveGrace, sweepBatch, postgresPoolSize,
          startupTimeout, outboxRetention, inboxRetention]
         + OpsServer.settings + LoggingBootstrap.settings
 }
@@ -71,8 +77,10 @@ public struct RuntimeConfiguration: Sendable, Hashable {
     public var amqp: AMQPConnectionConfiguration
     /// The database connection, from `KILN_POSTGRES_URL`, tagged with the service as `application_name`.
     public var postgres: PGConfiguration
-    /// Events handled at once, also the AMQP prefetch (`KILN_SERVICE_CONCURRENCY`).
+    /// Event transactions run at once (`KILN_SERVICE_CONCURRENCY`).
     public var concurrency: Int
+    /// Events one transaction applies at most, in the services whose handlers batch (`KILN_SERVICE_BATCH`).
+    public var batchSize: Int
     /// Average pause between sweeps (`KILN_SWEEP_INTERVAL`): the bound on how long a lost message delays work.
     public var sweepInterval: Duration
     /// How long a work request waits in a stage before a re-drive sweep acts (`KILN_REDRIVE_GRACE`).
@@ -115,6 +123,7 @@ public struct RuntimeConfiguration: Sendable, Hashable {
             postgresPoolSize = try environment.int(RuntimeSettings.postgresPoolSize, in: 1...64)
             postgres = PGConfiguration(url: postgresText, applicationName: service)
             concurrency = try environment.int(RuntimeSettings.concurrency, in: 1...1000)
+            batchSize = try environment.int(RuntimeSettings.batchSize, in: 1...1000)
             sweepInterval = try environment.duration(RuntimeSettings.sweepInterval, in: .seconds(1) ... .seconds(3600))
             startupTimeout = try environment.duration(RuntimeSettings.startupTimeout, in: .seconds(1) ... .seconds(3600))
             redriveGrace = try environment.duration(RuntimeSettings.redriveGrace, in: .seconds(1) ... .seconds(3600))

@@ -20,7 +20,7 @@ import Store
 ///
 /// ```swift
 /// let runtime = await ServiceBootstrap.start(service: "scheduler", about: "Assigns pending work requests …")
-/// let consumer = runtime.eventConsumer(queues: KilnTopology.scheduler) { context, conn in … }
+/// let consumer = runtime.eventConsumer(queues: KilnTopology.scheduler, batched: true) { context, conn in … }
 /// await runtime.run([consumer, runtime.sweeper(name: "stuck-pending") { try await resweep() }])
 /// ```
 public enum ServiceBootstrap {

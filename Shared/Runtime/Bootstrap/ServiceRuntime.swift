@@ -59,14 +59,24 @@ public final class ServiceRuntime: Sendable {
 
     /// A consumer of `queues`' inbox running `handler`, with the configured concurrency; it wakes the relay
     /// after each commit.
+    ///
+    /// - Parameter batched: apply waiting events up to `KILN_SERVICE_BATCH` at a time in one transaction.
+    ///   Only for a handler whose effects are all in that transaction (a batch that fails is rolled back and
+    ///   applied again event by event): not for one that talks to a worker before its commit.
     public func eventConsumer(
-        queues: ServiceQueues, options: EventConsumer.Options? = nil, handler: @escaping EventHandler
+        queues: ServiceQueues, batched: Bool, handler: @escaping EventHandler
     ) -> EventConsumer {
         let relay = self.relay
         return EventConsumer(
             queues: queues, amqp: configuration.amqp, topology: topology, pool: pool, deadLetterPublisher: publisher,
-            options: options ?? EventConsumer.Options(concurrency: configuration.concurrency), logger: logger,
+            options: consumerOptions(batched: batched), logger: logger,
             afterCommit: { relay.wake() }, handler: handler)
+    }
+
+    /// The configured consumer tuning: `KILN_SERVICE_CONCURRENCY` transactions at once, each of up to
+    /// `KILN_SERVICE_BATCH` events when `batched`, else one.
+    public func consumerOptions(batched: Bool) -> EventConsumer.Options {
+        EventConsumer.Options(concurrency: configuration.concurrency, batchSize: batched ? configuration.batchSize : 1)
     }
 
     /// A sweeper at the configured interval.

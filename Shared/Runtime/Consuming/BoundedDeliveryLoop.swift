@@ -11,16 +11,20 @@ import Synchronization
 /// it (ack after its commit, dead-letter with a reason — ``DeadLetterPublishing`` — or nack with requeue):
 /// the loop itself never acks, so "ack only after commit" stays the caller's decision.
 ///
-/// - At most ``concurrency`` deliveries are processed at once. The channel prefetch is the same number, and
-///   the loop enforces it again itself, because across a reconnect the broker redelivers while handlers from
-///   the old connection are still running.
+/// - At most ``concurrency`` batches are processed at once, each of at most ``batchSize`` deliveries (1 unless
+///   the caller batches: ``runBatches(_:)``). The channel prefetch is their product, and the loop bounds the
+///   work itself too, because across a reconnect the broker redelivers while handlers from the old connection
+///   are still running. A batch holds what has arrived by the time a processor is free, never waiting for
+///   more: a quiet queue gives batches of one and no added latency; a backlog gives full batches.
 /// - Graceful shutdown (ServiceLifecycle) or ``stop()``: stop taking deliveries, let the in-flight ones finish
 ///   and settle, then close the connection; prefetched but unprocessed messages return to the queue.
 /// - A broker failure no reconnection can fix ends the intake too; ``run(_:)`` throws it after the in-flight
 ///   deliveries settled.
 public final class BoundedDeliveryLoop: Sendable {
-    /// Deliveries processed at once, and the channel prefetch (1…65535).
+    /// Batches processed at once (1…65535).
     public let concurrency: Int
+    /// Deliveries in one batch at most (1…65535); `concurrency × batchSize` (at most 65535) is the prefetch.
+    public let batchSize: Int
     private let queue: String
     private let amqp: AMQPConnectionConfiguration
     private let topology: Topology
@@ -35,18 +39,21 @@ public final class BoundedDeliveryLoop: Sendable {
     ///   - queue: the queue to consume.
     ///   - amqp: broker connection settings (the loop opens its own connection).
     ///   - topology: declared on every (re)connect.
-    ///   - concurrency: deliveries processed at once; clamped to 1…65535 (the AMQP prefetch is 16 bits).
+    ///   - concurrency: batches (deliveries, when not batching) processed at once; clamped to 1…65535.
+    ///   - batchSize: deliveries in one batch at most, for ``runBatches(_:)``; clamped to 1…65535 (the AMQP
+    ///     prefetch, `concurrency × batchSize`, is 16 bits and is clamped too).
     ///   - startMessage: the log line saying the consumer is ready (`consuming events`): tests and operators
     ///     wait for it.
     ///   - logger: the consumer's logger; the loop adds `amqp.queue`.
     public init(
-        queue: String, amqp: AMQPConnectionConfiguration, topology: Topology, concurrency: Int,
+        queue: String, amqp: AMQPConnectionConfiguration, topology: Topology, concurrency: Int, batchSize: Int = 1,
         startMessage: Logger.Message, logger: Logger
     ) {
         self.queue = queue
         self.amqp = amqp
         self.topology = topology
         self.concurrency = Self.clamped(concurrency)
+        self.batchSize = Self.clamped(batchSize)
         self.startMessage = startMessage
         var logger = logger
         logger[metadataKey: "amqp.queue"] = "\(queue)"
@@ -63,19 +70,40 @@ public final class BoundedDeliveryLoop: Sendable {
         intake.withLock { $0?.finish() }
     }
 
+    /// The channel prefetch: every delivery a full set of batches can hold, within AMQP's 16 bits.
+    public var prefetch: Int { Self.clamped(concurrency * batchSize) }
+
     /// Consumes until graceful shutdown, ``stop()``, cancellation, or a broker error no reconnection can fix
-    /// (which it throws, after in-flight deliveries settled).
+    /// (which it throws, after in-flight deliveries settled), one delivery at a time per processor.
     ///
     /// - Parameter process: settles one delivery; it must not throw, so one bad message never stops the loop.
     public func run(_ process: @escaping @Sendable (Delivery) async -> Void) async throws {
+        try await consume(batchSize: 1) { batch in
+            for delivery in batch { await process(delivery) }
+        }
+    }
+
+    /// Like ``run(_:)``, but hands each processor up to ``batchSize`` deliveries at once: whatever has arrived
+    /// and is not yet taken, so that a handler can apply them in one transaction.
+    ///
+    /// - Parameter process: settles every delivery of a batch (in order, or not: each is acked on its own);
+    ///   it must not throw.
+    public func runBatches(_ process: @escaping @Sendable ([Delivery]) async -> Void) async throws {
+        try await consume(batchSize: batchSize, process)
+    }
+
+    private func consume(batchSize: Int, _ process: @escaping @Sendable ([Delivery]) async -> Void) async throws {
         let consumer = AMQPConsumer(configuration: amqp, topology: topology, logger: logger)
         let (stream, continuation) = AsyncStream.makeStream(of: Delivery.self)
         intake.withLock { $0 = continuation }
         if stopRequested.withLock({ $0 }) { continuation.finish() }
-        try await consumer.addConsumer(queue: queue, prefetch: UInt16(concurrency)) { delivery in
+        let prefetch = Self.clamped(concurrency * batchSize)
+        try await consumer.addConsumer(queue: queue, prefetch: UInt16(prefetch)) { delivery in
             continuation.yield(delivery)
         }
-        logger.info(startMessage, metadata: ["concurrency": "\(concurrency)"])
+        logger.info(
+            startMessage,
+            metadata: ["concurrency": "\(concurrency)", "batch_size": "\(batchSize)", "prefetch": "\(prefetch)"])
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
                 // If the connection fails for good, end the intake so the dispatcher drains and returns.
@@ -83,7 +111,7 @@ public final class BoundedDeliveryLoop: Sendable {
                 try await consumer.run()
             }
             await withGracefulShutdownHandler {
-                await self.dispatch(stream, process)
+                await self.dispatch(stream, batchSize: batchSize, process)
             } onGracefulShutdown: {
                 self.stop()
             }
@@ -93,21 +121,21 @@ public final class BoundedDeliveryLoop: Sendable {
         }
     }
 
-    private func dispatch(_ stream: AsyncStream<Delivery>, _ process: @escaping @Sendable (Delivery) async -> Void)
-        async
-    {
+    /// `concurrency` processors take batches from one buffer the intake fills; the intake never waits, so
+    /// the bound on work is the processors', which also holds across a reconnect (old batches still running,
+    /// new deliveries waiting in the buffer).
+    private func dispatch(
+        _ stream: AsyncStream<Delivery>, batchSize: Int, _ process: @escaping @Sendable ([Delivery]) async -> Void
+    ) async {
+        let buffer = DeliveryBuffer()
         await withTaskGroup(of: Void.self) { group in
-            var inFlight = 0
-            for await delivery in stream {
-                // The prefetch already bounds deliveries per connection; this bound also holds across a
-                // reconnect, when old handlers still run while the broker redelivers.
-                if inFlight >= concurrency {
-                    await group.next()
-                    inFlight -= 1
+            for _ in 0..<concurrency {
+                group.addTask {
+                    while let batch = await buffer.take(atMost: batchSize) { await process(batch) }
                 }
-                group.addTask { await process(delivery) }
-                inFlight += 1
             }
+            for await delivery in stream { buffer.put(delivery) }
+            buffer.finish()
             await group.waitForAll()
         }
     }

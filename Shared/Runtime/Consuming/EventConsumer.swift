@@ -23,21 +23,33 @@ import Synchronization
 ///    requeue; the quorum queue's delivery limit bounds the loop and then dead-letters the message to
 ///    `<service>.dead` with `x-death` reason `delivery_limit`.
 ///
-/// Up to ``Options/concurrency`` handlers run at once (also the channel prefetch). It is a ServiceLifecycle
+/// Batches: with ``Options/batchSize`` above 1, the events that are waiting when a transaction starts (up to
+/// that many) are applied in ONE transaction — one inbox statement, one commit, one ``TransactionCache`` —
+/// and acked after its commit; if any of them fails, the whole transaction is rolled back and each event is
+/// then applied alone by the steps above, so the outcome is always that of the events applied one by one.
+/// A handler in a batch sees the uncommitted writes of the events before it.
+///
+/// Up to ``Options/concurrency`` transactions run at once (the channel prefetch is that times the batch
+/// size). It is a ServiceLifecycle
 /// `Service`: on graceful shutdown it stops taking deliveries, lets in-flight handlers finish and settle,
 /// then closes the connection (unprocessed prefetched messages return to the queue).
 public final class EventConsumer: Service, Sendable {
     /// Tuning.
     public struct Options: Sendable, Hashable {
-        /// Handlers running at once, and the channel prefetch.
+        /// Transactions (batches of events) applied at once.
         public var concurrency: Int
+        /// Events one transaction applies at most (1 = each in its own). The prefetch is
+        /// `concurrency × batchSize`. A batch is what has arrived when a transaction can start, so a quiet
+        /// queue still gets one event per transaction and no added wait.
+        public var batchSize: Int
         /// Largest event body accepted: events carry identifiers only, so anything near this is a bug or an
         /// attack, and is dead-lettered rather than parsed.
         public var maxBodySize: Int
 
-        /// Creates options; `concurrency` is clamped to 1…65535.
-        public init(concurrency: Int = 8, maxBodySize: Int = 64 * 1024) {
-            self.concurrency = min(max(1, concurrency), Int(UInt16.max))
+        /// Creates options; `concurrency` and `batchSize` are clamped to 1…65535.
+        public init(concurrency: Int = 8, batchSize: Int = 1, maxBodySize: Int = 64 * 1024) {
+            self.concurrency = BoundedDeliveryLoop.clamped(concurrency)
+            self.batchSize = BoundedDeliveryLoop.clamped(batchSize)
             self.maxBodySize = maxBodySize
         }
     }
@@ -78,7 +90,7 @@ public final class EventConsumer: Service, Sendable {
         self.logger = logger
         loop = BoundedDeliveryLoop(
             queue: queues.inbox, amqp: amqp, topology: topology ?? KilnTopology.only(queues),
-            concurrency: options.concurrency, startMessage: "consuming events", logger: logger)
+            concurrency: options.concurrency, batchSize: options.batchSize, startMessage: "consuming events", logger: logger)
     }
 
     /// Totals so far.
@@ -92,68 +104,146 @@ public final class EventConsumer: Service, Sendable {
     /// (which it throws, after in-flight handlers settled). The intake, the bound and the stop are
     /// ``BoundedDeliveryLoop``'s; what happens to each delivery is ``process(_:)``.
     public func run() async throws {
-        try await loop.run { delivery in await self.process(delivery) }
+        try await loop.runBatches { deliveries in await self.process(deliveries) }
         logger.info("stopped consuming events", metadata: ["totals": "\(statistics)"])
+    }
+
+    /// A delivery that passed the checks, with what its handler gets.
+    struct Accepted: Sendable {
+        var delivery: Delivery
+        var context: EventContext
+        var started: ContinuousClock.Instant
     }
 
     /// Applies one delivery and settles it; never throws.
     func process(_ delivery: Delivery) async {
+        await process([delivery])
+    }
+
+    /// Applies a batch of deliveries and settles each; never throws. Refused ones are dead-lettered; the
+    /// rest are applied in ONE transaction when there are several (``applyTogether(_:)``), or one by one
+    /// when that fails, so a batch has exactly the outcome of its events applied one after another.
+    func process(_ deliveries: [Delivery]) async {
+        var accepted: [Accepted] = []
+        accepted.reserveCapacity(deliveries.count)
+        for delivery in deliveries {
+            if let one = await accept(delivery) { accepted.append(one) }
+        }
+        if accepted.count > 1, await applyTogether(accepted) { return }
+        for one in accepted { await applyAlone(one) }
+    }
+
+    /// Checks a delivery and builds its context, or dead-letters it with the reason and returns `nil`.
+    private func accept(_ delivery: Delivery) async -> Accepted? {
         let started = ContinuousClock.now
         var logger = self.logger
         logger[metadataKey: "msg.id"] = "\(delivery.properties.messageID ?? "")"
         logger[metadataKey: "amqp.routing_key"] = "\(delivery.routingKey)"
         if delivery.redelivered { logger[metadataKey: "amqp.redelivered"] = "true" }
         if let count = delivery.deliveryCount { logger[metadataKey: "amqp.delivery_count"] = "\(count)" }
-
-        let decoded: (RoutingKey, KilnEvent, String)
         switch decode(delivery) {
         case .failure(let reason):
             await deadLetter(delivery, reason: reason, logger: logger)
-            return
-        case .success(let value):
-            decoded = value
+            return nil
+        case .success(let (key, event, messageID)):
+            logger[metadataKey: "event"] = "\(key.rawValue)"
+            if let id = event.workRequestID { logger[metadataKey: "wr.id"] = "\(id)" }
+            if let id = event.workerID { logger[metadataKey: "worker"] = "\(id)" }
+            let context = EventContext(
+                routingKey: key, event: event, messageID: messageID, redelivered: delivery.redelivered,
+                deliveryCount: delivery.deliveryCount, logger: logger)
+            return Accepted(delivery: delivery, context: context, started: started)
         }
-        let (key, event, messageID) = decoded
-        logger[metadataKey: "event"] = "\(key.rawValue)"
-        if let id = event.workRequestID { logger[metadataKey: "wr.id"] = "\(id)" }
-        if let id = event.workerID { logger[metadataKey: "worker"] = "\(id)" }
-        let context = EventContext(
-            routingKey: key, event: event, messageID: messageID, redelivered: delivery.redelivered,
-            deliveryCount: delivery.deliveryCount, logger: logger)
+    }
+
+    /// Applies several events in one transaction (one inbox statement, one commit, one transaction cache),
+    /// then acks them all. Any failure rolls the whole batch back and returns `false`: the caller then
+    /// applies each alone, so a poison message is dead-lettered or requeued on its own and never takes its
+    /// neighbours with it.
+    private func applyTogether(_ batch: [Accepted]) async -> Bool {
         let service = queues.service
         let handler = self.handler
+        let applied: [Bool]
+        do {
+            applied = try await pool.withTransaction { conn in
+                var claimed = try await Inbox.claim(
+                    conn, consumer: service, messageIDs: batch.map(\.context.messageID))
+                let cache = TransactionCache()
+                var applied: [Bool] = []
+                applied.reserveCapacity(batch.count)
+                for one in batch {
+                    // A message id delivered twice in one batch is claimed once: the second is a duplicate.
+                    guard claimed.remove(one.context.messageID) != nil else {
+                        applied.append(false)
+                        continue
+                    }
+                    var context = one.context
+                    context.cache = cache
+                    try await handler(context, conn)
+                    applied.append(true)
+                }
+                return applied
+            }
+        } catch {
+            totals.withLock { $0.batchesRetriedAlone += 1 }
+            logger.info(
+                "a batch of events failed; applying them one by one",
+                metadata: ["batch_size": "\(batch.count)", "error": "\(error)"])
+            return false
+        }
+        totals.withLock { $0.batches += 1 }
+        Recorder(label: "kiln_event_batch_size", dimensions: [("service", service)]).record(batch.count)
+        for (one, wasApplied) in zip(batch, applied) {
+            one.delivery.ack()
+            settled(one, applied: wasApplied)
+        }
+        return true
+    }
+
+    /// Applies one event in its own transaction and settles its delivery.
+    private func applyAlone(_ one: Accepted) async {
+        let service = queues.service
+        let handler = self.handler
+        let context = one.context
         do {
             let applied = try await pool.withTransaction { conn in
-                guard try await Inbox.claim(conn, consumer: service, messageID: messageID) else { return false }
+                guard try await Inbox.claim(conn, consumer: service, messageID: context.messageID) else { return false }
                 try await handler(context, conn)
                 return true
             }
-            delivery.ack()
-            let elapsed = ContinuousClock.now - started
-            Timer(label: "kiln_event_handling_duration_seconds", dimensions: [("service", service)])
-                .recordNanoseconds(elapsed.saturatingNanoseconds)
-            if applied {
-                afterCommit()
-                totals.withLock { $0.handled += 1 }
-                count(outcome: "handled", key: key)
-                logger.info("event handled", metadata: ["duration_ms": "\(elapsed.wholeMilliseconds)"])
-            } else {
-                totals.withLock { $0.duplicates += 1 }
-                count(outcome: "duplicate", key: key)
-                Counter(label: "kiln_messages_duplicate_total", dimensions: [("service", service)]).increment()
-                logger.info("duplicate event acknowledged without effect")
-            }
+            one.delivery.ack()
+            settled(one, applied: applied)
         } catch let rejected as EventRejected {
-            await deadLetter(delivery, reason: .rejectedByHandler(rejected.reason), logger: logger)
+            await deadLetter(one.delivery, reason: .rejectedByHandler(rejected.reason), logger: context.logger)
         } catch {
-            delivery.nack(requeue: true)
+            one.delivery.nack(requeue: true)
             totals.withLock { $0.requeued += 1 }
-            count(outcome: "requeued", key: key)
+            count(outcome: "requeued", key: context.routingKey)
             let transient = Self.isTransient(error)
-            logger.log(
+            context.logger.log(
                 level: transient ? .warning : .error,
                 transient ? "event failed transiently; requeued" : "event handler failed; requeued",
                 metadata: ["error": "\(error)", "delivery_limit": "\(queues.deliveryLimit)"])
+        }
+    }
+
+    /// Counts and logs an event whose transaction committed (applied, or a duplicate without effect).
+    private func settled(_ one: Accepted, applied: Bool) {
+        let service = queues.service
+        let key = one.context.routingKey
+        let elapsed = ContinuousClock.now - one.started
+        Timer(label: "kiln_event_handling_duration_seconds", dimensions: [("service", service)])
+            .recordNanoseconds(elapsed.saturatingNanoseconds)
+        if applied {
+            afterCommit()
+            totals.withLock { $0.handled += 1 }
+            count(outcome: "handled", key: key)
+            one.context.logger.info("event handled", metadata: ["duration_ms": "\(elapsed.wholeMilliseconds)"])
+        } else {
+            totals.withLock { $0.duplicates += 1 }
+            count(outcome: "duplicate", key: key)
+            Counter(label: "kiln_messages_duplicate_total", dimensions: [("service", service)]).increment()
+            one.context.logger.info("duplicate event acknowledged without effect")
         }
     }
 

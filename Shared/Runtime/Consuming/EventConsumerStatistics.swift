@@ -10,6 +10,11 @@ public struct EventConsumerStatistics: Sendable, Hashable {
     /// Deliveries nacked with requeue after a failure (transaction rolled back).
     public var requeued = 0
 
+    /// Batches of several events applied in one transaction.
+    public var batches = 0
+    /// Batches that failed as a whole and whose events were then applied one by one.
+    public var batchesRetriedAlone = 0
+
     /// All zero.
     public init() {}
 }

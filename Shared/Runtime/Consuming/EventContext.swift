@@ -17,12 +17,16 @@ public struct EventContext: Sendable {
     /// A logger already carrying `service`-level metadata plus `msg.id`, `wr.id`, `worker` and `event`, so
     /// whatever the handler logs can be tied to the event.
     public var logger: Logger
+    /// What the handlers of one transaction may remember between events (one batch shares it; an event
+    /// applied alone gets its own). Valid only inside that transaction.
+    public var cache: TransactionCache
 
     /// Creates a context (the consumer does; tests of handlers may too).
     public init(
         routingKey: RoutingKey, event: KilnEvent, messageID: String, redelivered: Bool = false,
-        deliveryCount: Int? = nil, logger: Logger
+        deliveryCount: Int? = nil, logger: Logger, cache: TransactionCache = TransactionCache()
     ) {
+        self.cache = cache
         self.routingKey = routingKey
         self.event = event
         self.messageID = messageID

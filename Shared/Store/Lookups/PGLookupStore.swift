@@ -15,39 +15,40 @@ import KilnCore
 /// Round trips stay few: asking for a workspace fetches its whole inheritance closure at once, a
 /// collection-by-name question is asked of every workspace known so far in one statement, and an item query
 /// brings each item's artifact or collection along, so the resolver's follow-up `artifact(id:)` and
-/// `collection(id:)` calls are answered from memory. What it has read it remembers for its own lifetime:
-/// make one per lookup (or per batch of lookups content with one view of the data).
+/// `collection(id:)` calls are answered from memory. What it has read it remembers in its ``LookupMemo``:
+/// by default its own, for its lifetime (make one per lookup); pass a shared memo to let several stores —
+/// the events of one transaction, say — ask each question once.
 ///
 /// Not `Sendable`: it lives inside one `withSynchronousAccess` call, like the session it uses.
 public final class PGLookupStore: LookupStore {
     /// The session it reads through (package-visible for the fixture writer in KilnTestSupport).
     package let session: PGSession
-    private var workspacesByID: [Int: WorkspaceRecord?] = [:]
-    private var artifactsByID: [Int: ArtifactRecord?] = [:]
-    private var collectionsByID: [Int: CollectionRecord?] = [:]
-    private var collectionsByName: [CollectionKey: CollectionRecord?] = [:]
+    /// What has been read, shared with every store given the same memo.
+    public let memo: LookupMemo
     /// Inheritance links whose parent workspace has not been written yet: state of the fixture writer
     /// (`PGLookupStore+FixtureSink` in KilnTestSupport), kept here because an extension cannot add storage.
     package var pendingInheritance: [InheritanceLink] = []
 
-    /// A store reading (and, as a fixture sink, writing) through `session`, in the session's search path.
-    public init(_ session: PGSession) {
+    /// A store reading (and, as a fixture sink, writing) through `session`, in the session's search path,
+    /// remembering what it reads in `memo` (its own unless given).
+    public init(_ session: PGSession, memo: LookupMemo = LookupMemo()) {
         self.session = session
+        self.memo = memo
     }
 
     // MARK: LookupStore
 
     public func workspace(id: Int) throws -> WorkspaceRecord? {
-        if let known = workspacesByID[id] { return known }
+        if let known = memo.reads({ $0.workspacesByID[id] }) { return known }
         let found = try fetchWorkspaceClosure(seed: "w.id = $1", id)
         let record = found.first { $0.id == id }
-        workspacesByID[id] = .some(record)
+        memo.update { $0.workspacesByID[id] = .some(record) }
         return record
     }
 
     public func workspace(scope: String, name: String) throws -> WorkspaceRecord? {
-        if let known = workspacesByID.values.lazy.compactMap({ $0 }).first(where: {
-            $0.scope == scope && $0.name == name
+        if let known = memo.reads({ reads in
+            reads.workspacesByID.values.lazy.compactMap({ $0 }).first(where: { $0.scope == scope && $0.name == name })
         }) {
             return known
         }
@@ -56,31 +57,31 @@ public final class PGLookupStore: LookupStore {
     }
 
     public func artifact(id: Int) throws -> ArtifactRecord? {
-        if let known = artifactsByID[id] { return known }
+        if let known = memo.reads({ $0.artifactsByID[id] }) { return known }
         let record = try session.query(
             "SELECT id, category, workspace_id, data, created_by_work_request_id FROM artifacts WHERE id = $1",
             id
         ).first.map { try Self.artifact(from: $0) }
-        artifactsByID[id] = .some(record)
+        memo.update { $0.artifactsByID[id] = .some(record) }
         return record
     }
 
     public func collection(id: Int) throws -> CollectionRecord? {
-        if let known = collectionsByID[id] { return known }
+        if let known = memo.reads({ $0.collectionsByID[id] }) { return known }
         let record = try session.query(
             "SELECT id, name, category, workspace_id, data FROM collections WHERE id = $1",
             id
         ).first.map { try Self.collection(from: $0) }
-        collectionsByID[id] = .some(record)
+        memo.update { $0.collectionsByID[id] = .some(record) }
         return record
     }
 
     public func collection(name: String, category: String, workspaceID: Int) throws -> CollectionRecord? {
         let key = CollectionKey(name: name, category: category, workspaceID: workspaceID)
-        if let known = collectionsByName[key] { return known }
+        if let known = memo.reads({ $0.collectionsByName[key] }) { return known }
         // The resolver walks the inheritance chain asking this of one workspace after another; asking it
         // of every workspace already read (the chain was fetched whole) answers the rest of the walk too.
-        let workspaceIDs = [workspaceID] + workspacesByID.compactMap { $0.value == nil ? nil : $0.key }
+        let workspaceIDs = [workspaceID] + memo.reads { $0.workspacesByID.compactMap { $0.value == nil ? nil : $0.key } }
         let candidates = Array(Set(workspaceIDs)).sorted()
         let rows = try session.query(
             """
@@ -91,15 +92,18 @@ public final class PGLookupStore: LookupStore {
             category,
             candidates
         ).rows
-        for candidate in candidates {
-            collectionsByName[CollectionKey(name: name, category: category, workspaceID: candidate)] = .some(nil)
+        let records = try rows.map { try Self.collection(from: $0) }
+        return memo.update { reads in
+            for candidate in candidates {
+                reads.collectionsByName[CollectionKey(name: name, category: category, workspaceID: candidate)] = .some(nil)
+            }
+            for record in records {
+                reads.collectionsByID[record.id] = record
+                reads.collectionsByName[
+                    CollectionKey(name: name, category: category, workspaceID: record.workspaceID)] = record
+            }
+            return reads.collectionsByName[key] ?? nil
         }
-        for row in rows {
-            let record = try Self.collection(from: row)
-            collectionsByID[record.id] = record
-            collectionsByName[CollectionKey(name: name, category: category, workspaceID: record.workspaceID)] = record
-        }
-        return collectionsByName[key] ?? nil
     }
 
     public func activeItems(
@@ -108,7 +112,11 @@ public final class PGLookupStore: LookupStore {
     ) throws
         -> [CollectionItemRecord]
     {
-        try itemsSelectedBySQL(inCollection: collectionID, matching: filter).filter { filter.matches($0) }
+        let query = ItemQuery(collectionID: collectionID, filter: filter)
+        if let known = memo.reads({ $0.itemsByQuery[query] }) { return known }
+        let items = try itemsSelectedBySQL(inCollection: collectionID, matching: filter).filter { filter.matches($0) }
+        memo.update { $0.itemsByQuery[query] = items }
+        return items
     }
 
     /// The active items the SQL condition alone selects, children remembered. Equal to `activeItems` for
@@ -141,22 +149,21 @@ public final class PGLookupStore: LookupStore {
         return try rows.map { row in
             let item = try Self.item(from: row)
             if let artifactID = item.artifactID {
-                artifactsByID[artifactID] = try Self.joinedArtifact(id: artifactID, from: row)
+                let artifact = try Self.joinedArtifact(id: artifactID, from: row)
+                memo.update { $0.artifactsByID[artifactID] = artifact }
             }
             if let childID = item.collectionID {
-                collectionsByID[childID] = try Self.joinedCollection(id: childID, from: row)
+                let child = try Self.joinedCollection(id: childID, from: row)
+                memo.update { $0.collectionsByID[childID] = child }
             }
             return item
         }
     }
 
-    /// Forgets everything read, so the next questions see the database as it is now (the fixture sink
-    /// calls it after each write).
+    /// Forgets everything read (by every store sharing the memo), so the next questions see the database as
+    /// it is now (the fixture sink calls it after each write).
     public func forgetReads() {
-        workspacesByID = [:]
-        artifactsByID = [:]
-        collectionsByID = [:]
-        collectionsByName = [:]
+        memo.forget()
     }
 
     // MARK: Reading rows
@@ -190,7 +197,7 @@ public final class PGLookupStore: LookupStore {
                 members: Set(try row.decode([String].self, named: "members"))
             )
         }
-        for record in records { workspacesByID[record.id] = record }
+        memo.update { reads in for record in records { reads.workspacesByID[record.id] = record } }
         return records
     }
 
@@ -266,7 +273,7 @@ public final class PGLookupStore: LookupStore {
 extension PGLookupStore: Sendable {}
 
 /// A collection's name, category and workspace: what `collection(name:category:workspaceID:)` asks about.
-private struct CollectionKey: Hashable {
+struct CollectionKey: Hashable {
     var name: String
     var category: String
     var workspaceID: Int

@@ -28,6 +28,23 @@ public enum Inbox {
         return inserted == 1
     }
 
+    /// Records that `consumer` has seen each of `messageIDs`, in one statement: the batch form of
+    /// ``claim(_:consumer:messageID:)``, for a consumer applying several messages in one transaction.
+    ///
+    /// - Returns: the ids claimed now (apply their effect once each); an id seen before, or repeated in
+    ///   `messageIDs`, is claimed at most once.
+    public static func claim(_ conn: PGConnection, consumer: String, messageIDs: [String]) async throws -> Set<String> {
+        let rows = try await conn.query(
+            """
+            INSERT INTO inbox (consumer, message_id) SELECT $1, id FROM unnest($2::text[]) AS id
+            ON CONFLICT DO NOTHING RETURNING message_id
+            """,
+            consumer,
+            messageIDs
+        ).rows
+        return Set(try rows.map { try $0.decode(String.self, at: 0) })
+    }
+
     /// Deletes at most `limit` inbox rows received before `cutoff`, in one short statement. Keep rows longer
     /// than any redelivery can take, or a late duplicate is applied twice; call it again while it returns
     /// `limit` (`MessagePruner` in KilnRuntime does both, periodically, in every service).

@@ -89,10 +89,51 @@ struct RuntimeHarness: Sendable {
     }
 
     /// A consumer of this harness's inbox.
-    func consumer(concurrency: Int = 4, handler: @escaping EventHandler) -> EventConsumer {
+    func consumer(concurrency: Int = 4, batchSize: Int = 1, handler: @escaping EventHandler) -> EventConsumer {
         EventConsumer(
             queues: queues, amqp: amqp, pool: pool, deadLetterPublisher: publisher,
-            options: EventConsumer.Options(concurrency: concurrency), logger: TestServers.logger, handler: handler)
+            options: EventConsumer.Options(concurrency: concurrency, batchSize: batchSize), logger: TestServers.logger,
+            handler: handler)
+    }
+
+    /// Takes `count` deliveries from the inbox without settling them, runs `body` with them (which must
+    /// settle each), then closes that consumer, flushing the settlements.
+    func withDeliveries(count: Int, _ body: ([Delivery]) async throws -> Void) async throws {
+        let collector = Collector<Delivery>()
+        let consumer = AMQPConsumer(configuration: amqp, logger: TestServers.logger)
+        try await consumer.addConsumer(queue: queues.inbox, prefetch: UInt16(count)) { delivery in
+            await collector.add(delivery)
+        }
+        let running = Task { try await consumer.run() }
+        let deliveries = await collector.wait(timeout: .seconds(60)) { $0.count >= count }
+        do {
+            guard deliveries.count == count else {
+                throw HarnessError("expected \(count) deliveries, got \(deliveries.count)")
+            }
+            try await body(deliveries)
+        } catch {
+            running.cancel()
+            _ = await running.result
+            throw error
+        }
+        running.cancel()
+        _ = await running.result
+    }
+
+    /// Messages waiting in the inbox, read by a consumer that takes whatever comes within a moment and
+    /// requeues it (0 when nothing arrives).
+    func readyMessages() async throws -> Int {
+        let collector = Collector<Delivery>()
+        let consumer = AMQPConsumer(configuration: amqp, logger: TestServers.logger)
+        try await consumer.addConsumer(queue: queues.inbox, prefetch: 100) { delivery in
+            await collector.add(delivery)
+            delivery.nack(requeue: true)
+        }
+        let running = Task { try await consumer.run() }
+        let seen = await collector.wait(timeout: .seconds(1)) { !$0.isEmpty }
+        running.cancel()
+        _ = await running.result
+        return seen.count
     }
 
     /// Publishes straight into the inbox (default exchange), the event kind in `type`.
@@ -151,6 +192,12 @@ func withRunning<T: Sendable>(_ consumer: EventConsumer, _ body: () async throws
         _ = await running.result
         throw error
     }
+}
+
+/// A harness precondition that did not hold.
+struct HarnessError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
 }
 
 /// Collects values from handlers.
