@@ -2,8 +2,12 @@
 import PackageDescription
 
 /// Settings every Kiln target shares: Swift 6 language mode (strict concurrency is its default) and no warnings.
+/// `NonisolatedNonsendingByDefault` (SE-0461): a nonisolated async function runs on its caller's executor, so
+/// the repositories and handlers called inside a transaction stay on the connection's queue instead of
+/// hopping to Swift's pool and back for every statement (deploy/docs/benchmarks.md, "Pipeline").
 let strict: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("NonisolatedNonsendingByDefault"),
     .treatAllWarnings(as: .error),
 ]
 

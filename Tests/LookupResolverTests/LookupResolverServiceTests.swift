@@ -111,8 +111,8 @@ struct LookupResolverServiceTests {
                 try await fixture.load(id).pendingStage == .inputsResolved
             }
             try await fixture.pool.withTransaction { conn in
-                try await conn.execute("DELETE FROM collection_items WHERE artifact_id = $1", TaskFixture.Artifact.helloSource)
-                try await conn.execute("DELETE FROM artifacts WHERE id = $1", TaskFixture.Artifact.helloSource)
+                try conn.execute("DELETE FROM collection_items WHERE artifact_id = $1", TaskFixture.Artifact.helloSource)
+                try conn.execute("DELETE FROM artifacts WHERE id = $1", TaskFixture.Artifact.helloSource)
             }
             let worker = try await fixture.worker()
             try await fixture.assign(id, to: worker)
@@ -256,8 +256,8 @@ struct LookupResolverServiceTests {
                 // The messages were "lost": already published as far as the outbox knows, and the rows have
                 // been waiting for a while.
                 try await fixture.pool.withTransaction { conn in
-                    try await conn.execute("UPDATE outbox SET published_at = now()")
-                    try await conn.execute("UPDATE work_requests SET updated_at = now() - interval '1 hour'")
+                    try conn.execute("UPDATE outbox SET published_at = now()")
+                    try conn.execute("UPDATE work_requests SET updated_at = now() - interval '1 hour'")
                 }
                 ids.withLock { $0 = (unblocked, assigned, worker, epoch) }
             }

@@ -22,9 +22,9 @@ struct SchedulerWorld: Sendable {
             let vhost = try TestVirtualHost.create(prefix: "kiln-sched-test")
             broker = vhost
             let workspaceID = try await database.pool.withTransaction { conn in
-                let scope = try await conn.query("INSERT INTO scopes (name) VALUES ('debian') RETURNING id").first!
+                let scope = try conn.query("INSERT INTO scopes (name) VALUES ('debian') RETURNING id").first!
                     .decode(Int.self, at: 0)
-                return try await conn.query(
+                return try conn.query(
                     "INSERT INTO workspaces (scope_id, name) VALUES ($1, 'System') RETURNING id", scope
                 ).first!.decode(Int.self, at: 0)
             }

@@ -23,7 +23,7 @@ extension StoreIntegration {
             try await TestDatabase.withSchema { pool, _ in
                 try await pool.withConnection { connection in
                     try await connection.withTransaction { connection in
-                        try await connection.withSynchronousAccess { session in
+                        try connection.withSynchronousAccess { session in
                             var store = PGLookupStore(session)
                             try populate(&store)
                         }

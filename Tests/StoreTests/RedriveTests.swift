@@ -13,7 +13,7 @@ extension StoreIntegration {
             dynamicDataEpoch: Int? = nil, age: Int
         ) async throws -> Int {
             try await pool.withTransaction { conn in
-                try await conn.query(
+                try conn.query(
                     """
                     INSERT INTO work_requests (workspace_id, task_type, task_name, status, pending_stage, worker_id,
                                                assignment_epoch, dynamic_data_epoch, updated_at)
@@ -29,9 +29,9 @@ extension StoreIntegration {
         func redrivesEachStage() async throws {
             try await TestDatabase.withSchema { pool, _ in
                 try await pool.withTransaction { conn in
-                    try await conn.execute("INSERT INTO scopes (name) VALUES ('debian')")
-                    try await conn.execute("INSERT INTO workspaces (scope_id, name) SELECT id, 'dev' FROM scopes")
-                    try await conn.execute(
+                    try conn.execute("INSERT INTO scopes (name) VALUES ('debian')")
+                    try conn.execute("INSERT INTO workspaces (scope_id, name) SELECT id, 'dev' FROM scopes")
+                    try conn.execute(
                         """
                         INSERT INTO workers (name, enabled, connected_at) VALUES ('up', true, now()), ('down', true, NULL)
                         """)
@@ -72,8 +72,8 @@ extension StoreIntegration {
         func concurrentSweepsSplitRows() async throws {
             try await TestDatabase.withSchema(poolSize: 4) { pool, _ in
                 try await pool.withTransaction { conn in
-                    try await conn.execute("INSERT INTO scopes (name) VALUES ('debian')")
-                    try await conn.execute("INSERT INTO workspaces (scope_id, name) SELECT id, 'dev' FROM scopes")
+                    try conn.execute("INSERT INTO scopes (name) VALUES ('debian')")
+                    try conn.execute("INSERT INTO workspaces (scope_id, name) SELECT id, 'dev' FROM scopes")
                 }
                 var ids: [Int] = []
                 for _ in 0..<40 { ids.append(try await Self.row(pool, status: "blocked", stage: "requested", age: 600)) }

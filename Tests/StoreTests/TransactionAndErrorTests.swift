@@ -55,12 +55,12 @@ extension StoreIntegration {
                 try await pool.query("CREATE TABLE notes (id bigint PRIMARY KEY, text text NOT NULL)")
                 await #expect(throws: DeliberateFailure.self) {
                     try await pool.withTransaction { conn in
-                        try await conn.execute("INSERT INTO notes VALUES ($1, $2)", 1, "rolled back")
+                        try conn.execute("INSERT INTO notes VALUES ($1, $2)", 1, "rolled back")
                         throw DeliberateFailure()
                     }
                 }
                 try await pool.withTransaction { conn in
-                    try await conn.execute("INSERT INTO notes VALUES ($1, $2)", 2, "kept")
+                    try conn.execute("INSERT INTO notes VALUES ($1, $2)", 2, "kept")
                 }
                 let texts = try await pool.query("SELECT text FROM notes ORDER BY id").rows.map {
                     try $0.decode(String.self, at: 0)
@@ -126,9 +126,9 @@ extension StoreIntegration {
                         group.addTask {
                             do {
                                 try await pool.withTransaction { conn in
-                                    try await conn.execute("UPDATE counters SET value = value + 1 WHERE id = $1", first)
+                                    try conn.execute("UPDATE counters SET value = value + 1 WHERE id = $1", first)
                                     await bothLocked.arriveAndWait()
-                                    try await conn.execute(
+                                    try conn.execute(
                                         "UPDATE counters SET value = value + 1 WHERE id = $1",
                                         second
                                     )
@@ -165,9 +165,9 @@ extension StoreIntegration {
                         group.addTask {
                             try await pool.withRetryingTransaction { conn in
                                 let attempt = await counter.next(name)
-                                try await conn.execute("UPDATE counters SET value = value + 1 WHERE id = $1", first)
+                                try conn.execute("UPDATE counters SET value = value + 1 WHERE id = $1", first)
                                 if attempt == 1 { await bothLocked.arriveAndWait() }
-                                try await conn.execute("UPDATE counters SET value = value + 1 WHERE id = $1", second)
+                                try conn.execute("UPDATE counters SET value = value + 1 WHERE id = $1", second)
                             }
                         }
                     }
@@ -193,13 +193,13 @@ extension StoreIntegration {
                         group.addTask {
                             do {
                                 try await pool.withTransaction(isolation: .serializable) { conn in
-                                    let onDuty = try await conn.query("SELECT count(*) FROM oncall WHERE on_duty").rows[
+                                    let onDuty = try conn.query("SELECT count(*) FROM oncall WHERE on_duty").rows[
                                         0
                                     ]
                                     .decode(Int.self, at: 0)
                                     await bothRead.arriveAndWait()
                                     if onDuty >= 2 {
-                                        try await conn.execute(
+                                        try conn.execute(
                                             "UPDATE oncall SET on_duty = false WHERE name = $1",
                                             name
                                         )

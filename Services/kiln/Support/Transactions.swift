@@ -5,7 +5,7 @@ extension PGPool {
     /// re-reads the rows and re-plans, so a concurrent service never makes a CLI command fail spuriously.
     nonisolated func withCASRetry<Result: Sendable>(
         attempts: Int = 3,
-        _ body: (PGConnection) async throws -> Result
+        _ body: (isolated PGConnection) async throws -> Result
     ) async throws -> Result {
         var attempt = 1
         while true {

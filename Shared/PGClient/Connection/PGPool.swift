@@ -60,7 +60,7 @@ public actor PGPool {
     @discardableResult
     public nonisolated func withTransaction<Result: Sendable>(
         isolation level: PGIsolationLevel = .readCommitted,
-        _ body: (PGConnection) async throws -> Result
+        _ body: (isolated PGConnection) async throws -> Result
     ) async throws -> Result {
         try await withConnection { connection in try await connection.withTransaction(isolation: level, body) }
     }
@@ -71,7 +71,7 @@ public actor PGPool {
     public nonisolated func withRetryingTransaction<Result: Sendable>(
         isolation level: PGIsolationLevel = .readCommitted,
         maxAttempts: Int = 5,
-        _ body: (PGConnection) async throws -> Result
+        _ body: (isolated PGConnection) async throws -> Result
     ) async throws -> Result {
         try await withConnection { connection in
             try await connection.withRetryingTransaction(isolation: level, maxAttempts: maxAttempts, body)

@@ -116,7 +116,7 @@ public final class OutboxRelay: Sendable {
     @discardableResult
     public func relayOnce() async throws -> Round {
         try await pool.withTransaction { conn in
-            let batch = try await conn.query(
+            let batch = try conn.query(
                 """
                 SELECT id, message_id, exchange, routing_key, type, body, headers, created_at, attempts
                 FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED
@@ -138,14 +138,14 @@ public final class OutboxRelay: Sendable {
                 )
             }
             if !confirmed.isEmpty {
-                try await conn.query(
+                try conn.query(
                     "UPDATE outbox SET published_at = now(), attempts = attempts + 1 WHERE id = ANY($1)",
                     confirmed.sorted()
                 )
             }
             let unconfirmed = ids.subtracting(confirmed)
             if !unconfirmed.isEmpty, let failure {
-                try await conn.query(
+                try conn.query(
                     "UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE id = ANY($1)",
                     unconfirmed.sorted(),
                     failure

@@ -57,10 +57,10 @@ public enum Migrator {
         let target = schema ?? pool.configuration.primarySchema
         let quotedSchema = try PGIdentifier.quoted(target)
         return try await pool.withTransaction { conn in
-            try await conn.query("SELECT pg_advisory_xact_lock(hashtext($1))", "kiln.migrate:" + target)
-            try await conn.query("CREATE SCHEMA IF NOT EXISTS \(quotedSchema)")
-            try await conn.query("SET LOCAL search_path TO \(quotedSchema)")
-            try await conn.query(
+            try conn.query("SELECT pg_advisory_xact_lock(hashtext($1))", "kiln.migrate:" + target)
+            try conn.query("CREATE SCHEMA IF NOT EXISTS \(quotedSchema)")
+            try conn.query("SET LOCAL search_path TO \(quotedSchema)")
+            try conn.query(
                 """
                 CREATE TABLE IF NOT EXISTS schema_migrations (
                     version    integer PRIMARY KEY,
@@ -71,7 +71,7 @@ public enum Migrator {
                 """
             )
             var recorded: [Int: (name: String, checksum: String)] = [:]
-            for row in try await conn.query("SELECT version, name, checksum FROM schema_migrations").rows {
+            for row in try conn.query("SELECT version, name, checksum FROM schema_migrations").rows {
                 recorded[try row.decode(Int.self, at: 0)] = (
                     try row.decode(String.self, at: 1), try row.decode(String.self, at: 2)
                 )
@@ -89,8 +89,8 @@ public enum Migrator {
                     }
                     continue
                 }
-                for statement in migration.statements { try await conn.query(statement) }
-                try await conn.query(
+                for statement in migration.statements { try conn.query(statement) }
+                try conn.query(
                     "INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)",
                     migration.version,
                     migration.name,

@@ -59,9 +59,9 @@ struct DebianWorld: Sendable {
         try await cli.run(["workspace", "create", "debian/developers", "--member", "alice", "--member", "bob"], as: "admin")
         try await cli.run(["workspace", "create", "acme/builds", "--member", "alice"], as: "admin")
         try await stack.database.pool.withTransaction { conn in
-            try await conn.execute(
+            try conn.execute(
                 "INSERT INTO groups (scope_id, name) SELECT id, 'Debian' FROM scopes WHERE name = 'debian'")
-            try await conn.execute(
+            try conn.execute(
                 """
                 INSERT INTO group_members (group_id, user_id)
                 SELECT g.id, u.id FROM groups g, users u WHERE g.name = 'Debian' AND u.username = 'alice'

@@ -79,7 +79,7 @@ struct ResolverFixture: Sendable {
     @discardableResult
     func assign(_ id: Int, to worker: Int, announce: Bool = true) async throws -> Int {
         try await pool.withTransaction { conn in
-            let epoch = try await conn.query(
+            let epoch = try conn.query(
                 """
                 UPDATE work_requests SET status = 'pending', pending_stage = NULL, pending_at = now(),
                        configured_task_data = task_data, worker_id = $2, assignment_epoch = assignment_epoch + 1,

@@ -18,22 +18,22 @@ enum TagComputerWorld {
     /// Writes the fixture and alice; returns alice's user id.
     static func populate(_ pool: PGPool) async throws -> Int {
         try await pool.withTransaction { conn in
-            try await conn.withSynchronousAccess { session in
+            try conn.withSynchronousAccess { session in
                 var store = PGLookupStore(session)
                 try TaskFixture.populate(&store)
             }
             guard
-                let alice = try await conn.query(
+                let alice = try conn.query(
                     """
                     INSERT INTO users (username) VALUES ('alice')
                     ON CONFLICT (username) DO UPDATE SET is_active = users.is_active RETURNING id
                     """
                 ).first?.decode(Int.self, at: 0),
-                let group = try await conn.query(
+                let group = try conn.query(
                     "INSERT INTO groups (scope_id, name) SELECT id, 'Debian' FROM scopes WHERE name = 'debian' RETURNING id"
                 ).first?.decode(Int.self, at: 0)
             else { throw HarnessError("could not create alice and the Debian group") }
-            try await conn.execute("INSERT INTO group_members (group_id, user_id) VALUES ($1, $2)", group, alice)
+            try conn.execute("INSERT INTO group_members (group_id, user_id) VALUES ($1, $2)", group, alice)
             return alice
         }
     }
@@ -56,7 +56,7 @@ enum TagComputerWorld {
             guard try await WorkRequestRepository.markInputsResolved(id: submitted.id, resolved: resolved, on: conn)
             else { throw HarnessError("work request \(submitted.id) was not pending-requested after submit") }
             if !withEvent {
-                try await conn.execute("DELETE FROM outbox WHERE routing_key = 'wr.inputs-resolved'")
+                try conn.execute("DELETE FROM outbox WHERE routing_key = 'wr.inputs-resolved'")
             }
             return submitted.id
         }
@@ -79,7 +79,7 @@ enum TagComputerWorld {
     ) async throws -> Int {
         try await pool.withTransaction { conn in
             guard
-                let id = try await conn.query(
+                let id = try conn.query(
                     """
                     INSERT INTO workers (name, worker_type, enabled, static_metadata, dynamic_metadata,
                                          dynamic_metadata_updated_at, connected_at)

@@ -19,13 +19,13 @@ extension GatewayHarness {
     ) async throws -> Int {
         let recordedEpoch: Int? = dynamicDataReady ? epoch : nil
         return try await pool.withTransaction { conn in
-            let workspace = try #require(try await conn.query(
+            let workspace = try #require(try conn.query(
                 """
                 WITH s AS (INSERT INTO scopes (name) VALUES ('debian') ON CONFLICT (name) DO UPDATE SET name = EXCLUDED.name RETURNING id)
                 INSERT INTO workspaces (scope_id, name) SELECT id, 'ws-' || substr(md5(random()::text), 1, 8) FROM s RETURNING id
                 """
             ).first).decode(Int.self, at: 0)
-            let id = try #require(try await conn.query(
+            let id = try #require(try conn.query(
                 """
                 INSERT INTO work_requests (workspace_id, task_type, task_name, task_data, status, worker_id, assignment_epoch,
                                            configured_task_data, dynamic_task_data, dynamic_data_epoch, pending_at,
@@ -38,7 +38,7 @@ extension GatewayHarness {
                 RETURNING id
                 """, workspace, status, workerID, epoch, retryCount, recordedEpoch, seconds
             ).first).decode(Int.self, at: 0)
-            try await conn.execute(
+            try conn.execute(
                 "INSERT INTO leases (work_request_id, worker_id, epoch, expires_at) VALUES ($1, $2, $3, now() + interval '5 seconds')",
                 id, workerID, epoch)
             return id
