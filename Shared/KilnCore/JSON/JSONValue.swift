@@ -101,17 +101,16 @@ public enum JSONValue: Hashable, Sendable {
         try JSONText.parse(bytes)
     }
 
-    /// Encodes any `Encodable` value to a `JSONValue` (through JSON text, so the result is exactly what a
-    /// peer would receive).
+    /// Encodes any `Encodable` value to a `JSONValue`: the value a peer would read back from its
+    /// `JSONEncoder` text, built directly (``JSONValueEncoder``), without the text.
     public static func from(_ value: some Encodable) throws -> JSONValue {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return try parse(encoder.encode(value))
+        try JSONValueEncoder.encode(value)
     }
 
-    /// Decodes this value into a `Decodable` type.
+    /// Decodes this value into a `Decodable` type, as `JSONDecoder` would from its text, directly
+    /// (``JSONValueDecoder``).
     public func decode<T: Decodable>(_ type: T.Type) throws -> T {
-        try JSONDecoder().decode(type, from: Data(compactJSON.utf8))
+        try JSONValueDecoder.decode(type, from: self)
     }
 }
 
