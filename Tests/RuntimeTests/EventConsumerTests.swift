@@ -99,6 +99,55 @@ struct EventConsumerTests {
         }
     }
 
+    @Test("a failure while the database is unreachable holds the delivery until it answers: no requeue, no count")
+    func databaseOutageHoldsDeliveries() async throws {
+        // Delivery limit 1: one requeue would dead-letter the event, so only holding it can apply it.
+        try await RuntimeHarness.with(deliveryLimit: 1) { harness in
+            let outage = OutageSwitch(failingProbes: 3)
+            let attempts = AttemptCounter()
+            let redeliveries = Collector<Bool>()
+            let options = EventConsumer.Options(
+                concurrency: 2, outageBackoff: Backoff(initial: .milliseconds(20), maximum: .milliseconds(100)),
+                databaseProbe: { try await outage.probe() })
+            let consumer = harness.consumer(options: options) { context, conn in
+                _ = await attempts.next(context.messageID)
+                if await outage.isDown { throw PGError.connectionLost(message: "simulated: the database restarts") }
+                await redeliveries.add(context.redelivered)
+                try await recordApplied(context, conn)
+            }
+            try await withRunning(consumer) {
+                for id in 1...3 { try await harness.publishEvent(workRequestID: id, messageID: "held-\(id)") }
+                #expect(await eventually { consumer.statistics.handled == 3 })
+            }
+            #expect(consumer.statistics.requeued == 0)
+            #expect(consumer.statistics.deadLettered == 0)
+            #expect(consumer.statistics.heldThroughOutage >= 1)
+            #expect(await redeliveries.values == [false, false, false], "applied from the first delivery")
+            #expect(try await harness.appliedRows().map(\.messageID) == ["held-1", "held-2", "held-3"])
+            #expect(await attempts.count("held-1") >= 2)
+        }
+    }
+
+    @Test("a serialization failure is applied again in place, without a requeue")
+    func conflictIsRetriedInPlace() async throws {
+        try await RuntimeHarness.with(deliveryLimit: 1) { harness in
+            let attempts = AttemptCounter()
+            let conflicting = harness.consumer { context, conn in
+                if await attempts.next(context.messageID) < 3 {
+                    throw PGError.server(PGServerError(sqlState: "40001", severity: "ERROR", message: "simulated: could not serialize access"))
+                }
+                try await recordApplied(context, conn)
+            }
+            try await withRunning(conflicting) {
+                try await harness.publishEvent(workRequestID: 9, messageID: "conflict")
+                #expect(await eventually { conflicting.statistics.handled == 1 })
+            }
+            #expect(conflicting.statistics.conflictRetries == 2)
+            #expect(conflicting.statistics.requeued == 0)
+            #expect(try await harness.appliedRows().map(\.messageID) == ["conflict"])
+        }
+    }
+
     @Test("a handler failing every time is dead-lettered by the broker after the delivery limit")
     func poisonMessageIsDeadLetteredAfterDeliveryLimit() async throws {
         try await RuntimeHarness.with(deliveryLimit: 2) { harness in

@@ -1,4 +1,5 @@
 import Foundation
+import KilnTestSupport
 import Logging
 import Store
 
@@ -16,39 +17,16 @@ enum TestDatabase {
     }
 
     /// Starts the local cluster once per test process when no URL was given.
-    private static let serverStart: Result<Void, ScriptError> = {
+    private static let serverStart: Result<Void, LocalServerScript.Failure> = {
         guard ProcessInfo.processInfo.environment["KILN_POSTGRES_URL"] == nil else { return .success(()) }
-        return Result { try runPostgresScript("start") }.mapError { $0 as? ScriptError ?? ScriptError(output: "\($0)") }
+        return Result { try runPostgresScript("start") }.mapError {
+            $0 as? LocalServerScript.Failure ?? LocalServerScript.Failure(script: "postgres", output: "\($0)")
+        }
     }()
 
-    struct ScriptError: Error, CustomStringConvertible {
-        var output: String
-        var description: String { "deploy/local/postgres failed:\n\(output)" }
-    }
-
-    /// Runs `deploy/local/postgres <command>` and waits for it. Output goes to a temporary file, not a pipe:
-    /// the server it starts is a daemon, and a pipe would only reach EOF when every holder closed it.
+    /// Runs `deploy/local/postgres <command>` and waits for it.
     static func runPostgresScript(_ command: String) throws {
-        let logURL = FileManager.default.temporaryDirectory
-            .appendingPathComponent("kiln-postgres-\(command)-\(UUID().uuidString).log")
-        guard FileManager.default.createFile(atPath: logURL.path, contents: nil) else {
-            throw ScriptError(output: "cannot create \(logURL.path)")
-        }
-        defer { try? FileManager.default.removeItem(at: logURL) }
-        let log = try FileHandle(forWritingTo: logURL)
-        defer { try? log.close() }
-        let process = Process()
-        process.executableURL = repositoryRoot.appendingPathComponent("deploy/local/postgres")
-        process.arguments = [command]
-        process.standardOutput = log
-        process.standardError = log
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            let output = (try? String(contentsOf: logURL, encoding: .utf8)) ?? ""
-            throw ScriptError(output: "exit status \(process.terminationStatus)\n\(output)")
-        }
+        try LocalServerScript.run("postgres", command)
     }
 
     static func ensureServer() throws {

@@ -63,6 +63,10 @@ public final class BoundedDeliveryLoop: Sendable {
     /// `concurrency` limited to what an AMQP prefetch can say, and at least one.
     public static func clamped(_ concurrency: Int) -> Int { min(max(1, concurrency), Int(UInt16.max)) }
 
+    /// Whether a stop was requested: processors waiting for something (a database outage) give up their
+    /// delivery then, so the stop is not held up.
+    public var isStopping: Bool { stopRequested.withLock { $0 } }
+
     /// Stops taking new deliveries; ``run(_:)`` returns once in-flight ones have settled. What graceful
     /// shutdown does; for callers running the consumer outside a `ServiceGroup`.
     public func stop() {

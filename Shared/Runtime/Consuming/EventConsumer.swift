@@ -35,7 +35,7 @@ import Synchronization
 /// then closes the connection (unprocessed prefetched messages return to the queue).
 public final class EventConsumer: Service, Sendable {
     /// Tuning.
-    public struct Options: Sendable, Hashable {
+    public struct Options: Sendable {
         /// Transactions (batches of events) applied at once.
         public var concurrency: Int
         /// Events one transaction applies at most (1 = each in its own). The prefetch is
@@ -46,10 +46,25 @@ public final class EventConsumer: Service, Sendable {
         /// attack, and is dead-lettered rather than parsed.
         public var maxBodySize: Int
 
+        /// Attempts in all for an event whose transaction hits a serialization failure or deadlock, before it
+        /// is requeued.
+        public var conflictAttempts: Int
+        /// Pauses between probes while the database is unreachable (the deliveries are held meanwhile).
+        public var outageBackoff: Backoff
+        /// Whether the database answers; `nil`: `SELECT 1` on the consumer's pool. Tests inject outages.
+        public var databaseProbe: (@Sendable () async throws -> Void)?
+
         /// Creates options; `concurrency` and `batchSize` are clamped to 1…65535.
-        public init(concurrency: Int = 8, batchSize: Int = 1, maxBodySize: Int = 64 * 1024) {
+        public init(
+            concurrency: Int = 8, batchSize: Int = 1, maxBodySize: Int = 64 * 1024, conflictAttempts: Int = 3,
+            outageBackoff: Backoff = Backoff(initial: .milliseconds(250), maximum: .seconds(5)),
+            databaseProbe: (@Sendable () async throws -> Void)? = nil
+        ) {
             self.concurrency = BoundedDeliveryLoop.clamped(concurrency)
             self.batchSize = BoundedDeliveryLoop.clamped(batchSize)
+            self.conflictAttempts = max(1, conflictAttempts)
+            self.outageBackoff = outageBackoff
+            self.databaseProbe = databaseProbe
             self.maxBodySize = maxBodySize
         }
     }
@@ -63,6 +78,12 @@ public final class EventConsumer: Service, Sendable {
     private let logger: Logger
     private let loop: BoundedDeliveryLoop
     private let totals = Mutex(EventConsumerStatistics())
+    /// Processors waiting out a database outage (for one log line per outage, not one per delivery).
+    private let outage = Mutex(OutageState())
+
+    private struct OutageState {
+        var holding = 0
+    }
 
     /// Creates a consumer; nothing connects until ``run()``.
     ///
@@ -95,6 +116,9 @@ public final class EventConsumer: Service, Sendable {
 
     /// Totals so far.
     public var statistics: EventConsumerStatistics { totals.withLock { $0 } }
+
+    /// Whether deliveries are being held because the database does not answer (see ``Options/databaseProbe``).
+    public var isHoldingForDatabase: Bool { outage.withLock { $0.holding > 0 } }
 
     /// Stops taking new deliveries; ``run()`` returns once in-flight handlers have settled. What graceful
     /// shutdown does; for callers running the consumer outside a `ServiceGroup`.
@@ -201,30 +225,93 @@ public final class EventConsumer: Service, Sendable {
     }
 
     /// Applies one event in its own transaction and settles its delivery.
+    ///
+    /// A failure is not always the event's fault, so it is not always requeued at once (a requeue counts
+    /// toward the delivery limit, which is for poison messages):
+    /// - a serialization failure or deadlock is retried here, up to ``Options/conflictAttempts`` times;
+    /// - a failure while the database is unreachable holds the delivery (unacked, uncounted) and waits,
+    ///   backing off, until ``Options/databaseProbe`` answers, then applies it again — so this processor
+    ///   takes nothing new meanwhile, and a service whose database is down stops consuming;
+    /// - anything else, or a transient failure with the database answering, is requeued (counted).
     private func applyAlone(_ one: Accepted) async {
         let service = queues.service
         let handler = self.handler
         let context = one.context
-        do {
-            let applied = try await pool.withTransaction { conn in
-                guard try await Inbox.claim(conn, consumer: service, messageID: context.messageID) else { return false }
-                try await handler(context, conn)
+        var conflicts = 0
+        while true {
+            do {
+                let applied = try await pool.withTransaction { conn in
+                    guard try await Inbox.claim(conn, consumer: service, messageID: context.messageID) else { return false }
+                    try await handler(context, conn)
+                    return true
+                }
+                one.delivery.ack()
+                settled(one, applied: applied)
+                return
+            } catch let rejected as EventRejected {
+                await deadLetter(one.delivery, reason: .rejectedByHandler(rejected.reason), logger: context.logger)
+                return
+            } catch let error as PGError where error.isRetryable && conflicts + 1 < options.conflictAttempts {
+                conflicts += 1
+                totals.withLock { $0.conflictRetries += 1 }
+                context.logger.info(
+                    "event conflicted with another transaction; applying it again",
+                    metadata: ["error": "\(error)", "attempt": "\(conflicts + 1)"])
+                try? await Task.sleep(for: .milliseconds(Int.random(in: 2...10) << min(conflicts, 5)))
+            } catch {
+                if Self.isTransient(error), !(error is CancellationError), await waitedOutDatabaseOutage(after: error, context) {
+                    continue
+                }
+                one.delivery.nack(requeue: true)
+                totals.withLock { $0.requeued += 1 }
+                count(outcome: "requeued", key: context.routingKey)
+                let transient = Self.isTransient(error)
+                context.logger.log(
+                    level: transient ? .warning : .error,
+                    transient ? "event failed transiently; requeued" : "event handler failed; requeued",
+                    metadata: ["error": "\(error)", "delivery_limit": "\(queues.deliveryLimit)"])
+                return
+            }
+        }
+    }
+
+    /// After a transient failure: if the database does not answer, waits (backing off, up to
+    /// ``Options/outageBackoff``'s maximum between probes) until it does, and returns `true` — apply the
+    /// event again, it was not its fault. Returns `false` at once when the database answers (the failure
+    /// may be the event's: requeue it) or when the consumer is stopping.
+    private func waitedOutDatabaseOutage(after error: any Error, _ context: EventContext) async -> Bool {
+        let probe = options.databaseProbe ?? { [pool] in _ = try await pool.query("SELECT 1") }
+        if (try? await probe()) != nil { return false }
+        let first = outage.withLock { state -> Bool in
+            state.holding += 1
+            return state.holding == 1
+        }
+        Gauge(label: "kiln_consumer_database_unreachable", dimensions: [("service", queues.service)]).record(1)
+        if first {
+            logger.warning(
+                "database unreachable: holding deliveries (unacked, not counted toward the delivery limit) until it answers",
+                metadata: ["error": "\(error)"])
+        }
+        defer {
+            let last = outage.withLock { state -> Bool in
+                state.holding -= 1
+                return state.holding == 0
+            }
+            if last {
+                Gauge(label: "kiln_consumer_database_unreachable", dimensions: [("service", queues.service)]).record(0)
+                logger.notice("database answers again: applying the held deliveries")
+            }
+        }
+        var backoff = options.outageBackoff
+        while !Task.isCancelled && !loop.isStopping {
+            try? await Task.sleep(for: backoff.next(random: Double.random(in: 0..<1)))
+            if (try? await probe()) != nil {
+                totals.withLock { $0.heldThroughOutage += 1 }
+                context.logger.info("event held through a database outage; applying it again")
                 return true
             }
-            one.delivery.ack()
-            settled(one, applied: applied)
-        } catch let rejected as EventRejected {
-            await deadLetter(one.delivery, reason: .rejectedByHandler(rejected.reason), logger: context.logger)
-        } catch {
-            one.delivery.nack(requeue: true)
-            totals.withLock { $0.requeued += 1 }
-            count(outcome: "requeued", key: context.routingKey)
-            let transient = Self.isTransient(error)
-            context.logger.log(
-                level: transient ? .warning : .error,
-                transient ? "event failed transiently; requeued" : "event handler failed; requeued",
-                metadata: ["error": "\(error)", "delivery_limit": "\(queues.deliveryLimit)"])
         }
+        return false
     }
 
     /// Counts and logs an event whose transaction committed (applied, or a duplicate without effect).

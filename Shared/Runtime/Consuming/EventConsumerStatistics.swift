@@ -10,6 +10,10 @@ public struct EventConsumerStatistics: Sendable, Hashable {
     /// Deliveries nacked with requeue after a failure (transaction rolled back).
     public var requeued = 0
 
+    /// Serialization failures and deadlocks retried in place.
+    public var conflictRetries = 0
+    /// Events held (unacked) through a database outage and applied once it answered again.
+    public var heldThroughOutage = 0
     /// Batches of several events applied in one transaction.
     public var batches = 0
     /// Batches that failed as a whole and whose events were then applied one by one.

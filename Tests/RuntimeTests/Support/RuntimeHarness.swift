@@ -22,26 +22,15 @@ extension TestServers {
     /// Starts a local server only if none answers.
     static func ensureRunning() async throws {
         let probe = PGPool(configuration: PGConfiguration(url: postgresURL), size: 1, logger: logger)
-        if (try? await probe.query("SELECT 1")) == nil { try run(script: "deploy/local/postgres", "start") }
+        if (try? await probe.query("SELECT 1")) == nil { try LocalServerScript.run("postgres", "start") }
         await probe.close()
         let publisher = AMQPPublisher(configuration: try amqpConfiguration())
         do {
             try await publisher.connect()
         } catch {
-            try run(script: "deploy/local/rabbitmq", "start")
+            try LocalServerScript.run("rabbitmq", "start")
         }
         await publisher.close()
-    }
-
-    private static func run(script: String, _ argument: String) throws {
-        let process = Process()
-        process.executableURL = repositoryRoot.appending(path: script)
-        process.arguments = [argument]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
     }
 }
 
@@ -90,10 +79,14 @@ struct RuntimeHarness: Sendable {
 
     /// A consumer of this harness's inbox.
     func consumer(concurrency: Int = 4, batchSize: Int = 1, handler: @escaping EventHandler) -> EventConsumer {
+        consumer(options: EventConsumer.Options(concurrency: concurrency, batchSize: batchSize), handler: handler)
+    }
+
+    /// A consumer of this harness's inbox with the given options.
+    func consumer(options: EventConsumer.Options, handler: @escaping EventHandler) -> EventConsumer {
         EventConsumer(
-            queues: queues, amqp: amqp, pool: pool, deadLetterPublisher: publisher,
-            options: EventConsumer.Options(concurrency: concurrency, batchSize: batchSize), logger: TestServers.logger,
-            handler: handler)
+            queues: queues, amqp: amqp, pool: pool, deadLetterPublisher: publisher, options: options,
+            logger: TestServers.logger, handler: handler)
     }
 
     /// Takes `count` deliveries from the inbox without settling them, runs `body` with them (which must
@@ -212,6 +205,21 @@ actor Collector<Value: Sendable> {
             try? await Task.sleep(for: .milliseconds(25))
         }
         return values
+    }
+}
+
+/// A simulated database outage: the probe fails `failingProbes` times, then the database is back.
+actor OutageSwitch {
+    private var failingProbes: Int
+
+    init(failingProbes: Int) { self.failingProbes = failingProbes }
+
+    var isDown: Bool { failingProbes > 0 }
+
+    func probe() throws {
+        guard failingProbes > 0 else { return }
+        failingProbes -= 1
+        throw PGError.connectionFailed(target: "simulated", message: "the database restarts")
     }
 }
 
