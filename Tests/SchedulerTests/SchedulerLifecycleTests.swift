@@ -127,6 +127,74 @@ struct SchedulerLifecycleTests {
         }
     }
 
+    @Test("Terminating the lock's session deposes the active scheduler at once; exactly one is active after")
+    func lostLockSessionStepsDown() async throws {
+        try await SchedulerWorld.with { world in
+            let firstPort = FreePort.next()
+            var secondPort = FreePort.next()
+            while secondPort == firstPort { secondPort = FreePort.next() }
+            // A standby retry far longer than the test: the first instance can only step down by noticing
+            // the lost session itself, not by a periodic check.
+            let slow = ["KILN_SCHEDULER_STANDBY_RETRY": "60s"]
+            let first = try world.startScheduler(environment: slow.merging(["KILN_OPS_PORT": "\(firstPort)"]) { $1 })
+            try await waitUntil("the first instance is active") { first.logged("became the active scheduler") }
+            let second = try world.startScheduler(environment: ["KILN_OPS_PORT": "\(secondPort)"])
+            try await waitUntil("the second instance stands by") { second.logged("standing by") }
+
+            let terminated = try await world.pool.query(
+                """
+                SELECT count(pg_terminate_backend(pid)) FROM pg_locks
+                 WHERE locktype = 'advisory' AND granted
+                   AND objid::bigint = (hashtext('kiln.scheduler:' || $1)::bigint & 4294967295)
+                """, world.database.name
+            ).rows[0].decode(Int.self, at: 0)
+            #expect(terminated == 1)
+            try await waitUntil("the first instance steps down") { first.logged("lost the scheduler lock's session") }
+            try await waitUntil("the first instance's active role has stopped") {
+                first.logged("no longer the active scheduler") { ($0["reason"] as? String) == "lock session lost" }
+            }
+            try await waitUntil("the second instance takes over with the next generation") {
+                second.logged("became the active scheduler") { ($0["generation"] as? String) == "2" }
+            }
+            #expect(try await Self.get("/metrics", port: firstPort).body.contains("kiln_scheduler_active 0"))
+            #expect(try await Self.get("/metrics", port: secondPort).body.contains("kiln_scheduler_active 1"))
+
+            // Work goes to the new active instance.
+            let worker = try await world.insertWorker(name: "after-step-down", provided: ["x"])
+            let request = try await world.insertWorkRequest(required: ["x"])
+            try await world.publish(.workerReady, KilnEvent(workerID: worker))
+            try await world.publish(.workRequestPending, KilnEvent(workRequestID: request))
+            try await waitUntil("the new active instance assigns") { try await world.state(of: request).workerID == worker }
+            try await second.stop()
+            try await first.stop()
+        }
+    }
+
+    @Test("Fencing: once a newer generation exists, the active scheduler's next write fails, it steps down and competes again")
+    func newerGenerationFencesTheActiveScheduler() async throws {
+        try await SchedulerWorld.with { world in
+            let scheduler = try world.startScheduler()
+            try await waitUntil("active") {
+                scheduler.logged("became the active scheduler") { ($0["generation"] as? String) == "1" }
+            }
+            // What a new leader does first; the running instance has not noticed anything.
+            try await world.pool.query("UPDATE scheduler_leadership SET generation = generation + 1, holder = 'another'")
+            let worker = try await world.insertWorker(name: "fenced", provided: ["x"])
+            let request = try await world.insertWorkRequest(required: ["x"])
+            try await world.publish(.workerReady, KilnEvent(workerID: worker))
+            try await world.publish(.workRequestPending, KilnEvent(workRequestID: request))
+            try await waitUntil("it steps down, deposed") {
+                scheduler.logged("no longer the active scheduler") { ($0["reason"] as? String)?.hasPrefix("deposed") == true }
+            }
+            // It won the lock again (nobody else holds it) under generation 3, and only then assigned.
+            try await waitUntil("re-elected") {
+                scheduler.logged("became the active scheduler") { ($0["generation"] as? String) == "3" }
+            }
+            try await waitUntil("assigned by generation 3") { try await world.state(of: request).workerID == worker }
+            try await scheduler.stop()
+        }
+    }
+
     @Test("A URL whose search_path names no existing schema: the scheduler says to run kiln migrate and keeps trying")
     func missingSchema() async throws {
         try await SchedulerWorld.with { world in

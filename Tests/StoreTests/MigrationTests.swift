@@ -8,7 +8,7 @@ extension StoreIntegration {
         static let expectedTables: Set<String> = [
             "scopes", "users", "workspaces", "workspace_inheritance", "workspace_members", "groups", "group_members",
             "workers", "work_requests", "work_request_dependencies", "artifacts", "collections", "collection_items",
-            "tokens", "tag_audit_events", "leases", "outbox", "inbox", "schema_migrations",
+            "tokens", "tag_audit_events", "leases", "outbox", "inbox", "schema_migrations", "scheduler_leadership",
         ]
 
         /// Tables, columns, indexes, constraints and migration records of `schema`, one sorted line each.

@@ -16,6 +16,8 @@ actor SchedulerEngine {
     private let configuration: SchedulerConfiguration
     private let sweepInterval: Duration
     private let logger: Logger
+    /// Checked at the start of every assignment transaction: a deposed instance writes nothing.
+    private let fence: SchedulerFence
     /// Rows to re-read; shared with the event handler and the sweeps.
     nonisolated let dirty = DirtySet()
     /// Wakes the loop (after an event committed, a sweep found something, or on shutdown).
@@ -28,10 +30,11 @@ actor SchedulerEngine {
     private var stopped: Bool { stopRequested.withLock { $0 } }
 
     init(
-        pool: PGPool, configuration: SchedulerConfiguration, sweepInterval: Duration, logger: Logger,
-        afterCommit: @escaping @Sendable () -> Void
+        pool: PGPool, configuration: SchedulerConfiguration, sweepInterval: Duration, fence: SchedulerFence,
+        logger: Logger, afterCommit: @escaping @Sendable () -> Void
     ) {
         self.pool = pool
+        self.fence = fence
         self.configuration = configuration
         self.sweepInterval = sweepInterval
         self.logger = logger
@@ -189,9 +192,11 @@ actor SchedulerEngine {
     private func commit(_ proposals: [ProposedAssignment]) async throws {
         let outcome: AssignmentBatchOutcome
         let leaseDuration = configuration.leaseDuration
+        let fence = self.fence
         do {
             outcome = try await pool.withTransaction { conn in
-                try await WorkRequestRepository.commitAssignments(proposals, leaseDuration: leaseDuration, on: conn)
+                try await fence.check(on: conn)
+                return try await WorkRequestRepository.commitAssignments(proposals, leaseDuration: leaseDuration, on: conn)
             }
         } catch {
             for proposal in proposals { try? index.rollback(proposal, because: .abandoned) }

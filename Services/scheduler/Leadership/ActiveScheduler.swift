@@ -15,14 +15,16 @@ final class ActiveScheduler: Sendable {
     private let consumer: EventConsumer
     private let leaseSweeper: Sweeper
     private let internalWorkSweeper: Sweeper
+    private let fence: SchedulerFence
 
-    init(runtime: ServiceRuntime, configuration: SchedulerConfiguration) {
+    init(runtime: ServiceRuntime, configuration: SchedulerConfiguration, fence: SchedulerFence) {
         self.runtime = runtime
         self.configuration = configuration
+        self.fence = fence
         let relay = runtime.relay
         let engine = SchedulerEngine(
             pool: runtime.pool, configuration: configuration, sweepInterval: runtime.configuration.sweepInterval,
-            logger: runtime.logger, afterCommit: { relay.wake() })
+            fence: fence, logger: runtime.logger, afterCommit: { relay.wake() })
         self.engine = engine
         let handler = SchedulerEventHandler(engine: engine)
         consumer = EventConsumer(
@@ -33,19 +35,22 @@ final class ActiveScheduler: Sendable {
                 relay.wake()
                 engine.wake.signal()
             },
-            handler: { context, conn in try await handler.handle(context, on: conn) })
+            handler: { context, conn in
+                try await fence.check(on: conn)
+                try await handler.handle(context, on: conn)
+            })
         let pool = runtime.pool
         let logger = runtime.logger
         leaseSweeper = Sweeper(
             service: runtime.service, name: "expired-leases", interval: configuration.leaseCheckInterval, jitter: 0.1,
             logger: logger
         ) {
-            try await Self.expireLeases(pool: pool, engine: engine, logger: logger, relay: relay)
+            try await Self.expireLeases(pool: pool, engine: engine, fence: fence, logger: logger, relay: relay)
         }
         internalWorkSweeper = Sweeper(
             service: runtime.service, name: "internal-work", interval: configuration.tick, jitter: 0.1, logger: logger
         ) {
-            try await Self.runInternalWork(pool: pool, logger: logger, relay: relay)
+            try await Self.runInternalWork(pool: pool, fence: fence, logger: logger, relay: relay)
         }
     }
 
@@ -86,6 +91,10 @@ final class ActiveScheduler: Sendable {
                 return "internal work sweeper stopped"
             }
             group.addTask { await monitor() }
+            group.addTask { [fence] in
+                await fence.waitUntilDeposed()
+                return "deposed: a newer scheduler generation is active"
+            }
             let first = await group.next() ?? "stopped"
             consumer.stop()
             engine.stop()
@@ -99,14 +108,15 @@ final class ActiveScheduler: Sendable {
 
     /// Handles every expired lease, one transaction each (a failing one does not hold back the others).
     static func expireLeases(
-        pool: PGPool, engine: SchedulerEngine, logger: Logger, relay: OutboxRelay
+        pool: PGPool, engine: SchedulerEngine, fence: SchedulerFence, logger: Logger, relay: OutboxRelay
     ) async throws -> Int {
         let leases = try await pool.withConnection { conn in try await WorkRequestRepository.expiredLeases(limit: 200, on: conn) }
         var handled = 0
         for lease in leases {
             do {
                 let outcome = try await pool.withTransaction { conn in
-                    try await LeaseExpiry.handle(lease, at: Date(), on: conn)
+                    try await fence.check(on: conn)
+                    return try await LeaseExpiry.handle(lease, at: Date(), on: conn)
                 }
                 handled += 1
                 Counter(label: "kiln_scheduler_leases_expired_total", dimensions: [("outcome", outcome.rawValue)]).increment()
@@ -132,12 +142,15 @@ final class ActiveScheduler: Sendable {
     }
 
     /// Runs the internal and wait work that is due, one transaction per work request.
-    static func runInternalWork(pool: PGPool, logger: Logger, relay: OutboxRelay) async throws -> Int {
+    static func runInternalWork(pool: PGPool, fence: SchedulerFence, logger: Logger, relay: OutboxRelay) async throws -> Int {
         let ids = try await pool.withConnection { conn in try await WorkRequestRepository.internalWorkCandidates(limit: 500, on: conn) }
         var handled = 0
         for id in ids {
             do {
-                let outcome = try await pool.withTransaction { conn in try await InternalWork.handle(id, at: Date(), on: conn) }
+                let outcome = try await pool.withTransaction { conn in
+                    try await fence.check(on: conn)
+                    return try await InternalWork.handle(id, at: Date(), on: conn)
+                }
                 guard outcome != .nothingToDo else { continue }
                 handled += 1
                 logger.info("internal work request handled", metadata: ["wr.id": "\(id)", "outcome": "\(outcome)"])

@@ -13,8 +13,11 @@ import Synchronization
 /// and a standby takes over (rebuilding the index from PostgreSQL).
 ///
 /// A standby does not consume `scheduler.inbox` at all (no AMQP consumer exists until the lock is held), so
-/// only the active instance acts on events. While active, the lock connection is checked every retry
-/// interval; if it fails the lock may already belong to another instance, so this one steps down at once.
+/// only the active instance acts on events. While active, the instance waits on the lock session's socket:
+/// the moment the server ends that session (terminated, restarted) the lock is gone and this instance steps
+/// down at once, closes everything of the active role and competes again. Leadership is also fenced: the new
+/// active instance starts a new generation (`SchedulerLeadership.claim`), and every write transaction of the
+/// active role checks it first (`SchedulerFence`), so an instance that has not noticed yet cannot write.
 ///
 /// Both roles report ready on `/health/ready` (a standby is healthy); `kiln_scheduler_active` is 1 or 0.
 final class LeaderElection: Service, Sendable {
@@ -82,32 +85,51 @@ final class LeaderElection: Service, Sendable {
         }
     }
 
-    /// Runs the active role until shutdown, until the lock connection fails, or until a component of the
-    /// role stops for good.
+    /// Runs the active role until shutdown, until the lock's session ends, until a write finds a newer
+    /// generation, or until a component of the role stops for good.
     private func runActive(holding lock: PGConnection) async {
-        let active = ActiveScheduler(runtime: runtime, configuration: configuration)
+        let generation: Int
+        do {
+            let lockPID = await lock.backendPID.map(String.init) ?? "?"
+            let holder = "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier) (lock session \(lockPID))"
+            generation = try await runtime.pool.withTransaction { conn in
+                try await SchedulerLeadership.claim(holder: holder, on: conn)
+            }
+        } catch {
+            logger.warning("could not start a leadership generation; giving the lock back", metadata: ["error": "\(error)"])
+            return
+        }
+        let fence = SchedulerFence(generation: generation)
+        let active = ActiveScheduler(runtime: runtime, configuration: configuration, fence: fence)
         current.withLock { $0 = active }
         defer { current.withLock { $0 = nil } }
         if isShuttingDown { return }
-        logger.notice("became the active scheduler (holds the advisory lock); rebuilding the index")
+        logger.notice(
+            "became the active scheduler (holds the advisory lock); rebuilding the index",
+            metadata: ["generation": "\(generation)"])
         Gauge(label: "kiln_scheduler_active").record(1)
-        let interval = configuration.standbyRetry
+        Gauge(label: "kiln_scheduler_generation").record(generation)
         let logger = self.logger
         let reason = await active.run {
-            // The lock monitor: returns when the lock's session is gone.
-            while !Task.isCancelled {
-                try? await Task.sleep(for: interval)
-                if Task.isCancelled { return "stopped" }
-                do {
-                    _ = try await lock.query("SELECT 1")
-                } catch {
-                    logger.error("lost the scheduler lock's session; stepping down", metadata: ["error": "\(error)"])
-                    return "lock lost"
-                }
-            }
-            return "stopped"
+            await Self.watch(lock, logger: logger)
         }
         Gauge(label: "kiln_scheduler_active").record(0)
-        logger.notice("no longer the active scheduler", metadata: ["reason": "\(reason)"])
+        Counter(label: "kiln_scheduler_step_downs_total").increment()
+        logger.notice("no longer the active scheduler", metadata: ["reason": "\(reason)", "generation": "\(generation)"])
+    }
+
+    /// Returns as soon as the lock's session ends (the server closed it: terminated, restarted, network), or
+    /// when cancelled. It waits on the session's socket, which never reconnects (`waitForNotifications`): a
+    /// statement would open a new session silently, and the new session would not hold the lock.
+    static func watch(_ lock: PGConnection, logger: Logger) async -> String {
+        while !Task.isCancelled {
+            do {
+                _ = try await lock.waitForNotifications(timeout: .seconds(1))
+            } catch {
+                logger.error("lost the scheduler lock's session; stepping down", metadata: ["error": "\(error)"])
+                return "lock session lost"
+            }
+        }
+        return "stopped"
     }
 }
