@@ -41,8 +41,8 @@ struct WorkerAbortTests {
         let hello = try MessageCodec.decode(
             WorkerHello.self, from: try #require(await gateway.received.wait(for: .hello).first).body)
         try await gateway.send(
-            GatewayWelcome(workerID: 3, workerName: "w", heartbeatSeconds: 1, leaseSeconds: 5), kind: .welcome,
-            to: hello.queue)
+            GatewayWelcome(workerID: 3, workerName: "w", heartbeatSeconds: 1, leaseSeconds: 5, session: hello.session),
+            kind: .welcome, to: hello.queue)
         try await gateway.send(
             WorkAssignment(
                 workRequestID: 20, epoch: 4, taskType: .worker, taskName: "test-sleeper", taskData: .object([:]),

@@ -70,7 +70,7 @@ struct WorkerProcessTests {
 
             // welcome → heartbeats every second, nothing running.
             try await gateway.send(
-                GatewayWelcome(workerID: 42, workerName: "test-worker", heartbeatSeconds: 1, leaseSeconds: 10),
+                GatewayWelcome(workerID: 42, workerName: "test-worker", heartbeatSeconds: 1, leaseSeconds: 10, session: hello.session),
                 kind: .welcome, to: hello.queue)
             let heartbeats = await gateway.received.wait(for: .heartbeat, count: 2)
             #expect(heartbeats.count >= 2)
@@ -140,7 +140,7 @@ struct WorkerProcessTests {
         let (gateway, worker, hello) = (started.gateway, started.worker, started.hello)
         do {
             try await gateway.send(
-                GatewayRefusal(reason: "worker is not enabled", reasonCode: "TOKEN_DISABLED"), kind: .refused,
+                GatewayRefusal(reason: "worker is not enabled", reasonCode: "TOKEN_DISABLED", session: hello.session), kind: .refused,
                 to: hello.queue)
             let refusedLine = await worker.waitForLine(containing: "registered but disabled")
             #expect(refusedLine?.contains("kiln worker enable") == true)
@@ -154,7 +154,32 @@ struct WorkerProcessTests {
 
             // The admin enabled it: the next answer is a welcome, and heartbeats start without a restart.
             try await gateway.send(
-                GatewayWelcome(workerID: 1, workerName: "enabled", heartbeatSeconds: 1, leaseSeconds: 10),
+                GatewayWelcome(workerID: 1, workerName: "enabled", heartbeatSeconds: 1, leaseSeconds: 10, session: hello.session),
+                kind: .welcome, to: hello.queue)
+            #expect(await gateway.received.wait(for: .heartbeat).count >= 1)
+        } catch {
+            await Self.cleanUp(started)
+            throw error
+        }
+        await Self.cleanUp(started)
+    }
+
+    @Test("a welcome answering another client's hello (another session) is ignored; its own is honoured")
+    func foreignWelcomeIgnored() async throws {
+        let started = try await Self.start()
+        let (gateway, worker, hello) = (started.gateway, started.worker, started.hello)
+        do {
+            #expect(hello.session != nil, "every hello carries the worker's session")
+            // What an impostor's hello naming this worker's queue would bring: a welcome for someone else.
+            try await gateway.send(
+                GatewayWelcome(workerID: 66, workerName: "impostor", heartbeatSeconds: 1, leaseSeconds: 10, session: "forged"),
+                kind: .welcome, to: hello.queue)
+            let ignored = await worker.waitForLine(containing: "answers another client's hello")
+            #expect(ignored != nil)
+            #expect(await gateway.received.all(.heartbeat).isEmpty, "not welcomed by the foreign answer")
+            #expect(!worker.log.contains { $0.contains("\"worker\":\"impostor\"") })
+            try await gateway.send(
+                GatewayWelcome(workerID: 7, workerName: "itself", heartbeatSeconds: 1, leaseSeconds: 10, session: hello.session),
                 kind: .welcome, to: hello.queue)
             #expect(await gateway.received.wait(for: .heartbeat).count >= 1)
         } catch {
@@ -185,7 +210,7 @@ struct WorkerProcessTests {
         let (gateway, worker, hello) = (started.gateway, started.worker, started.hello)
         do {
             try await gateway.send(
-                GatewayWelcome(workerID: 5, workerName: "retry", heartbeatSeconds: 30, leaseSeconds: 90),
+                GatewayWelcome(workerID: 5, workerName: "retry", heartbeatSeconds: 30, leaseSeconds: 90, session: hello.session),
                 kind: .welcome, to: hello.queue)
             // The gateway's queue disappears: nothing on kiln.gateway routes this worker's messages any more.
             try await gateway.publisher.deleteQueue(gateway.queue)

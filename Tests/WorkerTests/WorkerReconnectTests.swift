@@ -21,8 +21,8 @@ struct WorkerReconnectTests {
         let firstHello = try MessageCodec.decode(
             WorkerHello.self, from: try #require(await gateway.received.wait(for: .hello).first).body)
         try await gateway.send(
-            GatewayWelcome(workerID: 1, workerName: "w", heartbeatSeconds: 1, leaseSeconds: 5), kind: .welcome,
-            to: firstHello.queue)
+            GatewayWelcome(workerID: 1, workerName: "w", heartbeatSeconds: 1, leaseSeconds: 5, session: firstHello.session),
+            kind: .welcome, to: firstHello.queue)
         #expect(await gateway.received.wait(for: .heartbeat).count >= 1)
 
         await consumer.shutdown()  // the connection is lost under the running consumer
@@ -35,8 +35,8 @@ struct WorkerReconnectTests {
         #expect(await agent.phase == .greeting(queue: secondHello.queue))
         let beatsBefore = await gateway.received.all(.heartbeat).count
         try await gateway.send(
-            GatewayWelcome(workerID: 1, workerName: "w", heartbeatSeconds: 1, leaseSeconds: 5), kind: .welcome,
-            to: secondHello.queue)
+            GatewayWelcome(workerID: 1, workerName: "w", heartbeatSeconds: 1, leaseSeconds: 5, session: secondHello.session),
+            kind: .welcome, to: secondHello.queue)
         #expect(await gateway.received.wait(for: .heartbeat, count: beatsBefore + 1).count > beatsBefore)
         #expect(await agent.phase == .welcomed(queue: secondHello.queue, workerName: "w", heartbeat: .seconds(1)))
 

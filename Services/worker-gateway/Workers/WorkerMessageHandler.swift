@@ -36,11 +36,11 @@ struct WorkerMessageHandler: Sendable {
         let worker: GatewayWorker
         switch try await TokenAuthentication.authenticate(secret: hello.token, on: conn) {
         case .worker(let known, let token):
-            guard known.enabled && token.enabled else { return refuseDisabled(known, queue: hello.queue) }
+            guard known.enabled && token.enabled else { return refuseDisabled(known, queue: hello.queue, session: hello.session) }
             worker = known
         case .wrongKind(let kind):
             return refusal(
-                "the token is a \(kind.rawValue) token, not a worker token", code: "INVALID_TOKEN", queue: hello.queue,
+                "the token is a \(kind.rawValue) token, not a worker token", code: "INVALID_TOKEN", queue: hello.queue, session: hello.session,
                 outcome: "refused_invalid_token")
         case .unknownToken:
             if let activation = hello.activationToken {
@@ -48,7 +48,7 @@ struct WorkerMessageHandler: Sendable {
                 case nil:
                     return refusal(
                         "the activation token is unknown, used or expired", code: "INVALID_ACTIVATION_TOKEN",
-                        queue: hello.queue, outcome: "refused_invalid_activation")
+                        queue: hello.queue, session: hello.session, outcome: "refused_invalid_activation")
                 case .refused(let reply)?:
                     return reply
                 case .activated(let enabled)?:
@@ -56,12 +56,15 @@ struct WorkerMessageHandler: Sendable {
                     worker = enabled
                 }
             } else {
+                if let holder = try await WorkerRepository.connectedWorker(usingQueue: hello.queue, except: nil, on: conn) {
+                    return foreignQueue(hello, holder: holder, logger: logger)
+                }
                 let registered = try await WorkerRepository.registerSelf(
                     fqdn: hello.fqdn, workerType: hello.workerType, tokenSecret: hello.token, on: conn)
                 logger.notice(
                     "unknown worker registered disabled",
                     metadata: ["worker": "\(registered.name)", "worker.type": "\(registered.workerType.rawValue)"])
-                var outcome = refuseDisabled(registered, queue: hello.queue)
+                var outcome = refuseDisabled(registered, queue: hello.queue, session: hello.session)
                 outcome.outcome = "registered_disabled"
                 return outcome
             }
@@ -69,16 +72,19 @@ struct WorkerMessageHandler: Sendable {
         guard hello.workerType == worker.workerType else {
             return refusal(
                 "worker \(worker.name) is registered as \(worker.workerType.rawValue), not \(hello.workerType.rawValue)",
-                code: "WORKER_TYPE_MISMATCH", queue: hello.queue, outcome: "refused_type_mismatch", worker: worker)
+                code: "WORKER_TYPE_MISMATCH", queue: hello.queue, session: hello.session, outcome: "refused_type_mismatch", worker: worker)
+        }
+        if let holder = try await WorkerRepository.connectedWorker(usingQueue: hello.queue, except: worker.id, on: conn) {
+            return foreignQueue(hello, holder: holder, logger: logger)
         }
         guard try await WorkerRepository.recordConnection(
             workerID: worker.id, queue: hello.queue, metadata: hello.metadata, on: conn)
-        else { return refuseDisabled(worker, queue: hello.queue) }
+        else { return refuseDisabled(worker, queue: hello.queue, session: hello.session) }
 
         let welcome = GatewayWelcome(
             workerID: worker.id, workerName: worker.name,
             heartbeatSeconds: GatewaySettings.wholeSeconds(settings.heartbeat),
-            leaseSeconds: GatewaySettings.wholeSeconds(settings.lease))
+            leaseSeconds: GatewaySettings.wholeSeconds(settings.lease), session: hello.session)
         var replies = [OutboundReply(kind: .welcome, body: welcome, queue: hello.queue, workerID: worker.id)]
         let recovery = try await ReconnectRecovery(lease: settings.lease, logger: logger)
             .recover(worker: worker, on: conn)
@@ -117,7 +123,7 @@ struct WorkerMessageHandler: Sendable {
             return .refused(
                 refusal(
                     "worker \(worker.name) was created as \(worker.workerType.rawValue), not \(hello.workerType.rawValue)",
-                    code: "WORKER_TYPE_MISMATCH", queue: hello.queue, outcome: "refused_type_mismatch", worker: worker))
+                    code: "WORKER_TYPE_MISMATCH", queue: hello.queue, session: hello.session, outcome: "refused_type_mismatch", worker: worker))
         }
         try await WorkerRepository.activate(
             workerID: workerID, activationTokenID: token.id, newTokenSecret: hello.token, on: conn)
@@ -220,7 +226,7 @@ struct WorkerMessageHandler: Sendable {
         switch try await TokenAuthentication.authenticate(secret: token, on: conn) {
         case .worker(let worker, let record):
             guard worker.enabled && record.enabled else {
-                return .failure(Refused(outcome: refuseDisabled(worker, queue: worker.queueName)))
+                return .failure(Refused(outcome: refuseDisabled(worker, queue: worker.queueName, session: nil)))
             }
             return .success(worker)
         case .unknownToken:
@@ -234,22 +240,36 @@ struct WorkerMessageHandler: Sendable {
 
     /// `gateway.refused` with `TOKEN_DISABLED` (Debusine's code, which `kiln-worker` recognises), naming the
     /// admin command that enables the worker.
-    private func refuseDisabled(_ worker: GatewayWorker, queue: String?) -> WorkerMessageOutcome {
+    private func refuseDisabled(_ worker: GatewayWorker, queue: String?, session: String?) -> WorkerMessageOutcome {
         let command =
             worker.workerType == .signing ? "kiln worker enable \(worker.name) --type signing" : "kiln worker enable \(worker.name)"
         return refusal(
             "worker \(worker.name) is registered but disabled; an administrator must run `\(command)`",
-            code: "TOKEN_DISABLED", queue: queue, outcome: "refused_disabled", worker: worker)
+            code: "TOKEN_DISABLED", queue: queue, session: session, outcome: "refused_disabled", worker: worker)
     }
 
+    /// A refusal, sent to `queue` when one is known, echoing the `session` of the hello it answers.
     private func refusal(
-        _ reason: String, code: String, queue: String?, outcome: String, worker: GatewayWorker? = nil
+        _ reason: String, code: String, queue: String?, session: String?, outcome: String, worker: GatewayWorker? = nil
     ) -> WorkerMessageOutcome {
         var metadata: Logger.Metadata = ["reason_code": "\(code)"]
         if let worker { metadata["worker"] = "\(worker.name)" }
         let replies = queue.map {
-            [OutboundReply(kind: .refused, body: GatewayRefusal(reason: reason, reasonCode: code), queue: $0, workerID: nil)]
+            [OutboundReply(
+                kind: .refused, body: GatewayRefusal(reason: reason, reasonCode: code, session: session), queue: $0,
+                workerID: nil)]
         } ?? []
         return WorkerMessageOutcome(outcome: outcome, replies: replies, metadata: metadata)
+    }
+
+    /// A hello whose reply queue is another connected worker's: answered on no queue (an answer there would
+    /// reach that worker), logged and counted (`kiln_worker_messages_total{outcome="refused_queue_in_use"}`).
+    private func foreignQueue(_ hello: WorkerHello, holder: (id: Int, name: String), logger: Logger) -> WorkerMessageOutcome {
+        logger.warning(
+            "hello refused: its reply queue belongs to another connected worker; nothing sent to that queue",
+            metadata: ["amqp.worker_queue": "\(hello.queue)", "queue.holder": "\(holder.name)", "fqdn": "\(hello.fqdn)"])
+        return WorkerMessageOutcome(
+            outcome: "refused_queue_in_use", replies: [],
+            metadata: ["reason_code": "QUEUE_IN_USE", "queue.holder": "\(holder.name)"])
     }
 }

@@ -22,10 +22,14 @@ public struct GatewayWelcome: VersionedMessage, Hashable {
     public var heartbeatSeconds: Int
     /// How long an assignment's lease lasts without a heartbeat.
     public var leaseSeconds: Int
+    /// The `session` of the hello this answers (`WorkerHello.session`): a worker ignores a welcome for
+    /// another session.
+    public var session: String?
 
     /// Stamps the current `MessageCodec.schemaVersion`, so producers cannot forget it.
-    public init(workerID: Int, workerName: String, heartbeatSeconds: Int, leaseSeconds: Int) {
+    public init(workerID: Int, workerName: String, heartbeatSeconds: Int, leaseSeconds: Int, session: String? = nil) {
         self.schemaVersion = MessageCodec.schemaVersion
+        self.session = session
         self.workerID = workerID
         self.workerName = workerName
         self.heartbeatSeconds = heartbeatSeconds
@@ -38,6 +42,7 @@ public struct GatewayWelcome: VersionedMessage, Hashable {
         case workerName = "worker_name"
         case heartbeatSeconds = "heartbeat_seconds"
         case leaseSeconds = "lease_seconds"
+        case session
     }
 }
 
@@ -49,10 +54,13 @@ public struct GatewayRefusal: VersionedMessage, Hashable {
     public var reason: String
     /// Debusine's machine-readable code (`TOKEN_DISABLED`, …), so the worker can decide whether to retry.
     public var reasonCode: String
+    /// The `session` of the hello this answers (see ``GatewayWelcome/session``).
+    public var session: String?
 
     /// Stamps the current `MessageCodec.schemaVersion`, so producers cannot forget it.
-    public init(reason: String, reasonCode: String) {
+    public init(reason: String, reasonCode: String, session: String? = nil) {
         self.schemaVersion = MessageCodec.schemaVersion
+        self.session = session
         self.reason = reason
         self.reasonCode = reasonCode
     }
@@ -61,6 +69,7 @@ public struct GatewayRefusal: VersionedMessage, Hashable {
         case schemaVersion = "schema_version"
         case reason
         case reasonCode = "reason_code"
+        case session
     }
 }
 

@@ -30,12 +30,17 @@ public struct WorkerHello: VersionedMessage, Hashable {
     public var queue: String
     /// Dynamic metadata (§2.4): `system:*` keys and `provided_tags`.
     public var metadata: [String: JSONValue]
+    /// A random value the worker process chose at start and sends with every hello; the gateway echoes it in
+    /// its welcome or refusal, so the worker can tell an answer to its own hello from one caused by another
+    /// client's hello naming this worker's queue (which it then ignores). Absent from older workers.
+    public var session: String?
 
     /// Stamps the current `MessageCodec.schemaVersion`, so producers cannot forget it.
     public init(
         token: String, activationToken: String? = nil, fqdn: String, workerType: WorkerType, queue: String,
-        metadata: [String: JSONValue]
+        metadata: [String: JSONValue], session: String? = nil
     ) {
+        self.session = session
         self.schemaVersion = MessageCodec.schemaVersion
         self.token = token
         self.activationToken = activationToken
@@ -53,6 +58,7 @@ public struct WorkerHello: VersionedMessage, Hashable {
             throw .invalid("worker_type must be external or signing, not \(workerType.rawValue)")
         }
         guard queue.hasPrefix("amq.gen-") else { throw .invalid("queue must be a server-named amq.gen-* queue") }
+        if let session, !(1...64).contains(session.count) { throw .invalid("session must have 1 to 64 characters") }
     }
 
     enum CodingKeys: String, CodingKey {
@@ -61,7 +67,7 @@ public struct WorkerHello: VersionedMessage, Hashable {
         case activationToken = "activation_token"
         case fqdn
         case workerType = "worker_type"
-        case queue, metadata
+        case queue, metadata, session
     }
 }
 

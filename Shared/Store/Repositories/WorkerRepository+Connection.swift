@@ -99,6 +99,21 @@ extension WorkerRepository {
         return true
     }
 
+    /// The connected worker whose current reply queue is `queue`, other than `exceptWorkerID`, if any: a hello
+    /// naming it comes from someone else (server-named queues are per connection), and must not be answered
+    /// on that queue nor take it over.
+    public static func connectedWorker(
+        usingQueue queue: String, except exceptWorkerID: Int?, on conn: PGConnection
+    ) async throws -> (id: Int, name: String)? {
+        try await conn.query(
+            """
+            SELECT id, name FROM workers
+             WHERE queue_name = $1 AND connected_at IS NOT NULL AND id IS DISTINCT FROM $2
+             LIMIT 1
+            """, queue, exceptWorkerID
+        ).first.map { (try $0.decode(Int.self, at: 0), try $0.decode(String.self, at: 1)) }
+    }
+
     /// Replaces a worker's dynamic metadata (`worker.metadata-update`) and enqueues `worker.metadata`.
     public static func recordDynamicMetadata(
         workerID: Int, metadata: [String: JSONValue], on conn: PGConnection

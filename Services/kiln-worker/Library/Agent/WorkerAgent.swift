@@ -74,6 +74,11 @@ public actor WorkerAgent {
         self.helloBackoff = Backoff(initial: .seconds(1), maximum: configuration.helloRetryMaximum)
     }
 
+    /// Sent with every hello and echoed by the gateway: an answer carrying another session was caused by
+    /// someone else's hello naming this worker's queue, and is ignored (see ``isForThisWorker(_:kind:)``).
+    /// Random per process, never logged.
+    let session = UUID().uuidString.lowercased()
+
     // MARK: Inbound
 
     /// A new private queue exists (first connection or a reconnect): the gateway must learn it, so the
@@ -98,8 +103,13 @@ public actor WorkerAgent {
         }
         do {
             switch kind {
-            case .welcome: welcomed(try MessageCodec.decode(GatewayWelcome.self, from: delivery.body))
-            case .refused: refused(try MessageCodec.decode(GatewayRefusal.self, from: delivery.body))
+            case .welcome:
+                let welcome = try MessageCodec.decode(GatewayWelcome.self, from: delivery.body)
+                if isForThisWorker(welcome.session, kind: kind) { welcomed(welcome) }
+            case .refused:
+                let refusal = try MessageCodec.decode(GatewayRefusal.self, from: delivery.body)
+                // A refusal of a later message (a heartbeat) carries no session; one answering a hello must.
+                if refusal.session == nil || isForThisWorker(refusal.session, kind: kind) { refused(refusal) }
             case .assignment: assigned(try MessageCodec.decode(WorkAssignment.self, from: delivery.body))
             case .abort: abort(try MessageCodec.decode(AbortCommand.self, from: delivery.body))
             }
@@ -109,6 +119,18 @@ public actor WorkerAgent {
                 metadata: ["msg.id": "\(delivery.properties.messageID ?? "")", "msg.type": "\(type)", "error": "\(error)"])
             if kind == .assignment { reportUndecodableAssignment(delivery.body, error: error) }
         }
+    }
+
+    /// Whether an answer to a hello answers THIS process's hello: the gateway echoes the hello's session. One
+    /// that does not is logged, counted and dropped: acting on it would make this worker take another
+    /// worker's identity (issue 10: a forged hello naming this worker's queue).
+    private func isForThisWorker(_ answeredSession: String?, kind: GatewayMessageKind) -> Bool {
+        guard answeredSession != session else { return true }
+        logger.warning(
+            "ignored a \(kind.rawValue) that answers another client's hello (it named this worker's queue)",
+            metadata: ["msg.type": "\(kind.rawValue)"])
+        Counter(label: "kiln_worker_foreign_answers_total", dimensions: [("type", kind.rawValue)]).increment()
+        return false
     }
 
     private func welcomed(_ welcome: GatewayWelcome) {
@@ -297,7 +319,7 @@ public actor WorkerAgent {
             return .hello(
                 WorkerHello(
                     token: token, activationToken: activationToken, fqdn: configuration.fqdn,
-                    workerType: configuration.workerType, queue: queue, metadata: metadata))
+                    workerType: configuration.workerType, queue: queue, metadata: metadata, session: session))
         }
         if case .welcomed(_, _, let heartbeat) = phase, let due = nextHeartbeatAt, now >= due {
             nextHeartbeatAt = now + heartbeat
