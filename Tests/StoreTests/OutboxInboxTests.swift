@@ -64,13 +64,57 @@ extension StoreIntegration {
             }
         }
 
+        @Test("a row the broker refuses records the broker's reason and waits, doubling, instead of being retried every round")
+        func refusedRowBacksOff() async throws {
+            try await TestDatabase.withSchema { pool, _ in
+                _ = try await Self.enqueue(3, on: pool)
+                let attempts = PublishLog()
+                // The row of work request 2 is unroutable every time; the others are confirmed.
+                let relay = OutboxRelay(
+                    pool: pool,
+                    publisher: OutboxPublisher(result: { batch in
+                        _ = await attempts.nextCall()
+                        let refusedID = batch.first { $0.message.body.objectValue?["work_request_id"] == 2 }?.id
+                        return OutboxPublishResult(
+                            confirmed: Set(batch.map(\.id).filter { $0 != refusedID }),
+                            refused: refusedID.map { [$0: "message returned as unroutable: 312 NO_ROUTE"] } ?? [:])
+                    }),
+                    logger: TestDatabase.logger)
+                #expect(try await relay.relayOnce() == OutboxRelay.Round(claimed: 3, published: 2, refused: 1))
+                // Rounds right after claim nothing: the refused row waits.
+                for _ in 0..<5 { #expect(try await relay.relayOnce().claimed == 0) }
+                let row = try #require(
+                    try await pool.query(
+                        """
+                        SELECT attempts, last_error, extract(epoch FROM next_attempt_at - now())
+                          FROM outbox WHERE published_at IS NULL
+                        """
+                    ).first)
+                #expect(try row.decode(Int.self, at: 0) == 1)
+                #expect(try row.decode(String.self, at: 1) == "message returned as unroutable: 312 NO_ROUTE")
+                let wait = try row.decode(Double.self, at: 2)
+                #expect(wait > 0.2 && wait <= 1.0, "1 s after the first refusal, got \(wait)")
+
+                // Once its time has come it is tried again, refused again, and waits longer.
+                try await pool.query("UPDATE outbox SET next_attempt_at = now() - interval '1 second' WHERE published_at IS NULL")
+                #expect(try await relay.relayOnce() == OutboxRelay.Round(claimed: 1, published: 0, refused: 1))
+                let second = try #require(
+                    try await pool.query(
+                        "SELECT attempts, extract(epoch FROM next_attempt_at - now()) FROM outbox WHERE published_at IS NULL"
+                    ).first)
+                #expect(try second.decode(Int.self, at: 0) == 2)
+                #expect(try second.decode(Double.self, at: 1) > 1.2, "2 s after the second")
+                #expect(await attempts.calls == 2, "two publish attempts for the refused row, not one per round")
+            }
+        }
+
         @Test("unpublished rows survive a relay restart and the next relay publishes them in id order")
         func unpublishedRowsSurviveRelayRestart() async throws {
             try await TestDatabase.withSchema { pool, _ in
                 let messages = try await Self.enqueue(7, on: pool)
                 let downRelay = OutboxRelay(
                     pool: pool,
-                    publisher: OutboxPublisher { _ in throw FakeBrokerDown() },
+                    publisher: OutboxPublisher { _ -> Set<Int> in throw FakeBrokerDown() },
                     logger: TestDatabase.logger
                 )
                 for _ in 0..<3 { try await downRelay.relayOnce() }

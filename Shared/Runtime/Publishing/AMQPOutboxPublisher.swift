@@ -42,19 +42,24 @@ public struct AMQPOutboxPublisher: OutboxPublishing {
             text: record.message.body.compactJSON, properties: properties, mandatory: true)
     }
 
-    /// Publishes the batch and returns the ids of the rows the broker confirmed; the others stay in the outbox
-    /// for the next round, so an event is never lost, only delayed (and consumers de-duplicate repeats).
-    public func publishConfirmed(_ batch: [OutboxRecord]) async throws -> Set<Int> {
+    /// Publishes the batch and says which rows the broker confirmed and which it refused, with the broker's
+    /// own reason (`… returned as unroutable: 312 NO_ROUTE`); the others stay in the outbox for a later
+    /// round, so an event is never lost, only delayed (and consumers de-duplicate repeats).
+    public func publish(_ batch: [OutboxRecord]) async throws -> OutboxPublishResult {
         let outcomes = try await publisher.publish(batch.map(message(for:)), window: window)
-        var confirmed: Set<Int> = []
+        var result = OutboxPublishResult(confirmed: [])
         for (record, outcome) in zip(batch, outcomes) {
             switch outcome {
             case .success:
-                confirmed.insert(record.id)
+                result.confirmed.insert(record.id)
             case .failure(let error):
-                Counter(label: "kiln_outbox_publish_failures_total", dimensions: [("service", appID)]).increment()
+                result.refused[record.id] = "\(error)"
+                Counter(
+                    label: "kiln_outbox_publish_failures_total",
+                    dimensions: [("service", appID), ("reason", Self.reasonLabel(error))]
+                ).increment()
                 logger.warning(
-                    "outbox event not accepted by the broker; it stays in the outbox",
+                    "outbox event refused by the broker; it stays in the outbox and is tried again later",
                     metadata: [
                         "msg.id": "\(record.message.messageID.uuidString.lowercased())",
                         "amqp.routing_key": "\(record.message.routingKey)", "error": "\(error)",
@@ -62,7 +67,17 @@ public struct AMQPOutboxPublisher: OutboxPublishing {
                     ])
             }
         }
-        Counter(label: "kiln_outbox_published_total", dimensions: [("service", appID)]).increment(by: confirmed.count)
-        return confirmed
+        Counter(label: "kiln_outbox_published_total", dimensions: [("service", appID)]).increment(by: result.confirmed.count)
+        return result
+    }
+
+    /// The `reason` label of `kiln_outbox_publish_failures_total`: `unroutable` (no queue is bound for the
+    /// routing key — alert on it, nothing will consume the event until a binding exists), `nacked`, `other`.
+    static func reasonLabel(_ error: any Error) -> String {
+        switch error as? AMQPError {
+        case .unroutable?: "unroutable"
+        case .nacked?: "nacked"
+        default: "other"
+        }
     }
 }

@@ -7,7 +7,8 @@ import Logging
 /// Each round is one transaction: `SELECT … FOR UPDATE SKIP LOCKED` claims up to `batchSize` unpublished
 /// rows in id order (so several relay replicas split the work instead of publishing twice), the publisher
 /// runs while the rows stay locked, confirmed rows get `published_at`, the others get `attempts + 1` and
-/// the error and wait for a later round. A crash after the broker confirmed but before COMMIT republishes
+/// the error: a row the broker refused (unroutable, nacked) also gets `next_attempt_at`, 1 s doubling to
+/// 60 s later, and is not claimed before then; a row that got no answer is tried at the next round. A crash after the broker confirmed but before COMMIT republishes
 /// those rows: delivery is at least once, and consumers de-duplicate by message id.
 ///
 /// `run()` loops until its task is cancelled: rounds back to back while there is a full batch to move,
@@ -44,11 +45,14 @@ public final class OutboxRelay: Sendable {
         public var claimed: Int
         /// Rows the publisher confirmed and that are now marked published.
         public var published: Int
+        /// Rows the broker refused (unroutable, nacked): they wait before their next attempt.
+        public var refused: Int
 
         /// Creates a round summary.
-        public init(claimed: Int, published: Int) {
+        public init(claimed: Int, published: Int, refused: Int = 0) {
             self.claimed = claimed
             self.published = published
+            self.refused = refused
         }
     }
 
@@ -119,17 +123,21 @@ public final class OutboxRelay: Sendable {
             let batch = try conn.query(
                 """
                 SELECT id, message_id, exchange, routing_key, type, body, headers, created_at, attempts
-                FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED
+                FROM outbox WHERE published_at IS NULL AND (next_attempt_at IS NULL OR next_attempt_at <= now())
+                ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED
                 """,
                 configuration.batchSize
             ).rows.map(OutboxRecord.init(row:))
             guard !batch.isEmpty else { return Round(claimed: 0, published: 0) }
             let ids = Set(batch.map(\.id))
             var confirmed: Set<Int> = []
+            var refused: [Int: String] = [:]
             var failure: String?
             do {
-                confirmed = try await publisher.publishConfirmed(batch).intersection(ids)
-                if confirmed.count < ids.count { failure = "not confirmed by the broker" }
+                let result = try await publisher.publish(batch)
+                confirmed = result.confirmed.intersection(ids)
+                refused = result.refused.filter { ids.contains($0.key) && !confirmed.contains($0.key) }
+                if confirmed.count + refused.count < ids.count { failure = "no confirm from the broker" }
             } catch {
                 failure = "\(error)"
                 logger.warning(
@@ -143,7 +151,21 @@ public final class OutboxRelay: Sendable {
                     confirmed.sorted()
                 )
             }
-            let unconfirmed = ids.subtracting(confirmed)
+            if !refused.isEmpty {
+                // Refused by the broker: wait 1 s, doubling per attempt up to 60 s, before the next try.
+                let rows = refused.sorted { $0.key < $1.key }
+                try conn.query(
+                    """
+                    UPDATE outbox o SET attempts = o.attempts + 1, last_error = r.reason,
+                           next_attempt_at = now() + least(interval '60 seconds',
+                                                           interval '1 second' * power(2, least(o.attempts, 6)))
+                      FROM unnest($1::bigint[], $2::text[]) AS r(id, reason)
+                     WHERE o.id = r.id
+                    """,
+                    rows.map(\.key), rows.map(\.value)
+                )
+            }
+            let unconfirmed = ids.subtracting(confirmed).subtracting(refused.keys)
             if !unconfirmed.isEmpty, let failure {
                 try conn.query(
                     "UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE id = ANY($1)",
@@ -151,7 +173,7 @@ public final class OutboxRelay: Sendable {
                     failure
                 )
             }
-            return Round(claimed: batch.count, published: confirmed.count)
+            return Round(claimed: batch.count, published: confirmed.count, refused: refused.count)
         }
     }
 }
