@@ -36,16 +36,18 @@ enum LookupResolverService {
         }
         let handler = ResolverEventHandler(
             pipelines: ResolverPipelines(registry: registry, settings: configuration.inputSettings))
-        let consumer = runtime.eventConsumer(queues: KilnTopology.lookupResolver, batched: true) { context, conn in
-            try await handler.handle(context, conn)
+        // Two lanes, one handler: `wr.assigned` has its own queue so assigned work never waits behind new work.
+        let consumers = [KilnTopology.lookupResolver, KilnTopology.lookupResolverAssigned].map { lane in
+            runtime.eventConsumer(queues: lane, batched: true) { context, conn in try await handler.handle(context, conn) }
         }
         let rpc = LookupRPCServer(
             amqp: runtime.configuration.amqp, responder: LookupRPCResponder(pool: runtime.pool),
             publisher: runtime.publisher, concurrency: runtime.configuration.concurrency, logger: runtime.logger)
-        await runtime.run([
-            consumer, rpc,
-            runtime.redriveSweeper(.unblockingRequested),
-            runtime.redriveSweeper(.awaitingDynamicData),
-        ])
+        await runtime.run(
+            consumers + [
+                rpc,
+                runtime.redriveSweeper(.unblockingRequested),
+                runtime.redriveSweeper(.awaitingDynamicData),
+            ])
     }
 }

@@ -33,11 +33,15 @@ enum TagComputer {
         }
         let configurer = WorkRequestConfigurer(registry: registry, settings: configuration.inputSettings)
         let tagger = WorkerTagger()
-        let consumer = runtime.eventConsumer(queues: KilnTopology.tagComputer, batched: true) { context, conn in
-            switch context.routingKey {
-            case .workRequestInputsResolved: try await configurer.handle(context, on: conn)
-            case .workerMetadata: try await tagger.handle(context, on: conn)
-            default: throw EventRejected("tag-computer does not consume \(context.routingKey.rawValue)")
+        // Two lanes, one handler: `worker.metadata` has its own queue so a connecting worker never waits behind
+        // a backlog of new work.
+        let consumers = [KilnTopology.tagComputer, KilnTopology.tagComputerWorkers].map { lane in
+            runtime.eventConsumer(queues: lane, batched: true) { context, conn in
+                switch context.routingKey {
+                case .workRequestInputsResolved: try await configurer.handle(context, on: conn)
+                case .workerMetadata: try await tagger.handle(context, on: conn)
+                default: throw EventRejected("tag-computer does not consume \(context.routingKey.rawValue)")
+                }
             }
         }
         let pool = runtime.pool
@@ -52,6 +56,6 @@ enum TagComputer {
             if !ids.isEmpty { relay.wake() }
             return ids.count
         }
-        await runtime.run([consumer, runtime.redriveSweeper(.inputsResolved), staleWorkers])
+        await runtime.run(consumers + [runtime.redriveSweeper(.inputsResolved), staleWorkers])
     }
 }

@@ -65,6 +65,30 @@ struct AMQPIntegrationTests {
         await publisher.close()
     }
 
+    @Test("a topology's unbindings remove a binding an earlier declaration made; removing a missing one is fine")
+    func unbindingRemovesBinding() async throws {
+        let queue = TestBroker.uniqueName("lane")
+        let key = TestBroker.uniqueName("moved.key")
+        // amq.topic always exists, so nothing is left behind but the expiring queue.
+        let binding = QueueBinding(queue: queue, exchange: "amq.topic", routingKey: key)
+        let declared = Topology(queues: [.classic(name: queue, arguments: TestBroker.expiring)], bindings: [binding])
+        let first = AMQPPublisher(configuration: try TestBroker.configuration(), topology: declared)
+        try await first.publish(OutgoingMessage(exchange: "amq.topic", routingKey: key, text: "bound"))
+        // The next version of the topology retires the binding; declaring it twice is as good as once.
+        var retired = declared
+        retired.bindings = []
+        retired.unbindings = [binding, binding]
+        let second = AMQPPublisher(configuration: try TestBroker.configuration(), topology: retired)
+        try await second.connect()
+        let message = OutgoingMessage(exchange: "amq.topic", routingKey: key, text: "unbound")
+        await #expect(throws: AMQPError.unroutable(code: 312, text: "NO_ROUTE", messageID: message.properties.messageID)) {
+            try await second.publish(message)
+        }
+        try? await second.deleteQueue(queue)
+        await first.close()
+        await second.close()
+    }
+
     @Test("a message the broker refuses (full queue, reject-publish) fails as nacked")
     func nacked() async throws {
         let queue = TestBroker.uniqueName("full")

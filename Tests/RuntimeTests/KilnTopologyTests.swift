@@ -8,22 +8,50 @@ import Testing
 struct KilnTopologyTests {
     @Test("each service consumes the routing keys of its stage in the flow")
     func bindingsFollowTheFlow() {
-        #expect(KilnTopology.lookupResolver.routingKeys == [.workRequestUnblocked, .workRequestAssigned])
-        #expect(KilnTopology.tagComputer.routingKeys == [.workRequestInputsResolved, .workerMetadata])
+        func keys(of service: KilnServiceName) -> Set<RoutingKey> {
+            Set(KilnTopology.services.filter { $0.service == service.rawValue }.flatMap(\.routingKeys))
+        }
+        #expect(keys(of: .lookupResolver) == [.workRequestUnblocked, .workRequestAssigned])
+        #expect(keys(of: .tagComputer) == [.workRequestInputsResolved, .workerMetadata])
         #expect(
-            KilnTopology.scheduler.routingKeys
+            keys(of: .scheduler)
                 == [.workRequestPending, .workRequestCompleted, .workRequestAborted, .workerReady, .workerGone])
-        #expect(KilnTopology.workerGateway.routingKeys == [.workRequestDispatch, .workRequestAborted])
+        #expect(keys(of: .workerGateway) == [.workRequestDispatch, .workRequestAborted])
         // No event is published into the void.
         let consumed = Set(KilnTopology.services.flatMap(\.routingKeys))
         #expect(consumed == Set(RoutingKey.allCases))
+    }
+
+    @Test("lanes: a later stage's events have their own queue, one per key per service, sharing the dead queue")
+    func lanesSeparateLaterStages() throws {
+        #expect(KilnTopology.lookupResolverAssigned.inbox == "lookup-resolver.assigned")
+        #expect(KilnTopology.lookupResolverAssigned.routingKeys == [.workRequestAssigned])
+        #expect(KilnTopology.lookupResolver.routingKeys == [.workRequestUnblocked])
+        #expect(KilnTopology.tagComputerWorkers.inbox == "tag-computer.workers")
+        #expect(KilnTopology.schedulerCapacity.inbox == "scheduler.capacity")
+        #expect(KilnTopology.scheduler.routingKeys == [.workRequestPending])
+        for service in KilnServiceName.allCases {
+            let lanes = KilnTopology.services.filter { $0.service == service.rawValue }
+            let keys = lanes.flatMap(\.routingKeys)
+            #expect(keys.count == Set(keys).count, "\(service): a key bound to two lanes would be delivered twice")
+            #expect(Set(lanes.map(\.dead)).count == 1)
+            #expect(Set(lanes.map(\.inbox)).count == lanes.count)
+            // Each lane accepts every key of its service (a message re-driven into the wrong lane is applied).
+            for lane in lanes { #expect(lane.accepted == Set(keys)) }
+            // A key that moved to another lane is unbound from the main inbox.
+            for lane in lanes where lane.lane == nil {
+                let moved = Set(keys).subtracting(lane.routingKeys)
+                #expect(Set(lane.retiredRoutingKeys) == moved)
+                #expect(Set(lane.topology.unbindings.map(\.routingKey)) == Set(moved.map(\.rawValue)))
+            }
+        }
     }
 
     @Test("inboxes are quorum queues with a delivery limit dead-lettering through kiln.dlx to <service>.dead")
     func inboxArguments() throws {
         for queues in KilnTopology.services {
             let topology = queues.topology
-            let inbox = try #require(topology.queues.first { $0.name == "\(queues.service).inbox" })
+            let inbox = try #require(topology.queues.first { $0.name == queues.inbox })
             #expect(inbox.arguments["x-queue-type"] == "quorum")
             #expect(inbox.arguments["x-delivery-limit"] == .int(Int64(KilnTopology.defaultDeliveryLimit)))
             #expect(inbox.arguments["x-dead-letter-exchange"] == "kiln.dlx")

@@ -12,7 +12,8 @@ final class ActiveScheduler: Sendable {
     private let runtime: ServiceRuntime
     private let configuration: SchedulerConfiguration
     private let engine: SchedulerEngine
-    private let consumer: EventConsumer
+    /// One per lane of `scheduler.inbox` / `scheduler.capacity`.
+    private let consumers: [EventConsumer]
     private let leaseSweeper: Sweeper
     private let internalWorkSweeper: Sweeper
     private let fence: SchedulerFence
@@ -27,18 +28,21 @@ final class ActiveScheduler: Sendable {
             fence: fence, logger: runtime.logger, afterCommit: { relay.wake() })
         self.engine = engine
         let handler = SchedulerEventHandler(engine: engine)
-        consumer = EventConsumer(
-            queues: KilnTopology.scheduler, amqp: runtime.configuration.amqp, topology: runtime.topology,
-            pool: runtime.pool, deadLetterPublisher: runtime.publisher,
-            options: runtime.consumerOptions(batched: true), logger: runtime.logger,
-            afterCommit: {
-                relay.wake()
-                engine.wake.signal()
-            },
-            handler: { context, conn in
-                try await fence.check(on: conn)
-                try await handler.handle(context, on: conn)
-            })
+        // Two lanes: completions, aborts and worker changes (capacity) never wait behind new pending work.
+        consumers = [KilnTopology.scheduler, KilnTopology.schedulerCapacity].map { lane in
+            EventConsumer(
+                queues: lane, amqp: runtime.configuration.amqp, topology: runtime.topology,
+                pool: runtime.pool, deadLetterPublisher: runtime.publisher,
+                options: runtime.consumerOptions(batched: true), logger: runtime.logger,
+                afterCommit: {
+                    relay.wake()
+                    engine.wake.signal()
+                },
+                handler: { context, conn in
+                    try await fence.check(on: conn)
+                    try await handler.handle(context, on: conn)
+                })
+        }
         let pool = runtime.pool
         let logger = runtime.logger
         leaseSweeper = Sweeper(
@@ -56,7 +60,7 @@ final class ActiveScheduler: Sendable {
 
     /// Stops taking events and ends the engine's loop (graceful shutdown).
     func stop() {
-        consumer.stop()
+        for consumer in consumers { consumer.stop() }
         engine.stop()
     }
 
@@ -64,7 +68,7 @@ final class ActiveScheduler: Sendable {
     /// then stops the rest and waits for them. Returns why it ended.
     func run(monitor: @escaping @Sendable () async -> String) async -> String {
         let engine = self.engine
-        let consumer = self.consumer
+        let consumers = self.consumers
         let leaseSweeper = self.leaseSweeper
         let internalWorkSweeper = self.internalWorkSweeper
         let logger = runtime.logger
@@ -73,13 +77,15 @@ final class ActiveScheduler: Sendable {
                 await engine.run()
                 return "engine stopped"
             }
-            group.addTask {
-                do {
-                    try await consumer.run()
-                    return "consumer stopped"
-                } catch {
-                    logger.error("event consumer failed", metadata: ["error": "\(error)"])
-                    return "consumer failed"
+            for consumer in consumers {
+                group.addTask {
+                    do {
+                        try await consumer.run()
+                        return "consumer stopped"
+                    } catch {
+                        logger.error("event consumer failed", metadata: ["error": "\(error)"])
+                        return "consumer failed"
+                    }
                 }
             }
             group.addTask {
@@ -96,7 +102,7 @@ final class ActiveScheduler: Sendable {
                 return "deposed: a newer scheduler generation is active"
             }
             let first = await group.next() ?? "stopped"
-            consumer.stop()
+            for consumer in consumers { consumer.stop() }
             engine.stop()
             group.cancelAll()
             await group.waitForAll()

@@ -117,6 +117,15 @@ final class RawConnection {
                 amqp_get_rpc_reply(handle), channel: channel,
                 during: "binding queue '\(binding.queue)' to '\(binding.exchange)' with '\(binding.routingKey)'")
         }
+        for binding in topology.unbindings {
+            let arena = CMemoryArena()
+            amqp_queue_unbind(
+                handle, channel, arena.bytes(binding.queue), arena.bytes(binding.exchange),
+                arena.bytes(binding.routingKey), arena.table(binding.arguments))
+            try check(
+                amqp_get_rpc_reply(handle), channel: channel,
+                during: "unbinding queue '\(binding.queue)' from '\(binding.exchange)' with '\(binding.routingKey)'")
+        }
     }
 
     /// Declares a queue with an empty name, so the broker picks a unique `amq.gen-…` name, exclusive to this

@@ -8,23 +8,33 @@ public struct Topology: Sendable, Hashable {
     public var exchanges: [ExchangeDeclaration]
     public var queues: [QueueDeclaration]
     public var bindings: [QueueBinding]
+    /// Bindings to remove, after the declarations: ones an earlier version of the topology made and this one
+    /// retired (removing a binding that does not exist is not an error).
+    public var unbindings: [QueueBinding]
 
     public init(
-        exchanges: [ExchangeDeclaration] = [], queues: [QueueDeclaration] = [], bindings: [QueueBinding] = []
+        exchanges: [ExchangeDeclaration] = [], queues: [QueueDeclaration] = [], bindings: [QueueBinding] = [],
+        unbindings: [QueueBinding] = []
     ) {
         self.exchanges = exchanges
         self.queues = queues
         self.bindings = bindings
+        self.unbindings = unbindings
     }
 
     /// Nothing to declare.
     public static let empty = Topology()
 
     /// Both topologies, this one's declarations first.
+    /// Both topologies; a declaration or binding both contain appears once.
     public func merging(_ other: Topology) -> Topology {
-        Topology(
-            exchanges: exchanges + other.exchanges, queues: queues + other.queues,
-            bindings: bindings + other.bindings)
+        func union<Element: Hashable>(_ first: [Element], _ second: [Element]) -> [Element] {
+            var seen = Set(first)
+            return first + second.filter { seen.insert($0).inserted }
+        }
+        return Topology(
+            exchanges: union(exchanges, other.exchanges), queues: union(queues, other.queues),
+            bindings: union(bindings, other.bindings), unbindings: union(unbindings, other.unbindings))
     }
 }
 

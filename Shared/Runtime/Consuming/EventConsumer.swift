@@ -366,7 +366,7 @@ public final class EventConsumer: Service, Sendable {
         // into a queue (default exchange, routing key = queue name) still says what it is.
         let kind = delivery.properties.type ?? delivery.routingKey
         guard let key = RoutingKey(rawValue: kind) else { return .failure(.unknownEventType(kind)) }
-        guard queues.routingKeys.contains(key) else { return .failure(.unexpectedEventType(kind)) }
+        guard queues.accepted.contains(key) else { return .failure(.unexpectedEventType(kind)) }
         do throws(MessageError) {
             let event = try MessageCodec.decode(KilnEvent.self, from: delivery.body)
             try event.validate(for: key)

@@ -11,8 +11,9 @@ import KilnCore
 ///   `<service>.dead` into the classic durable queue of that name — both the broker's own dead-lettering
 ///   (delivery limit exceeded, reject without requeue) and the consumer's explicit dead-lettering of
 ///   undecodable input (which adds `x-kiln-reason`).
-/// - `<service>.inbox`: one quorum queue per service, with an explicit `x-delivery-limit` (RabbitMQ 3.10 has
-///   no default, so a poison message would loop for ever). Replicas of a service share it.
+/// - `<service>.inbox`, and `<service>.<lane>` for a later stage's events (`lookup-resolver.assigned`,
+///   `tag-computer.workers`, `scheduler.capacity`): quorum queues with an explicit `x-delivery-limit`
+///   (RabbitMQ 3.10 has no default, so a poison message would loop for ever). Replicas share them.
 /// - `lookup-resolver.rpc`: the lookup RPC queue (`kiln lookup`, direct reply-to).
 ///
 /// Every service declares the whole topology at start-up (``all``): declarations are idempotent, and a
@@ -40,38 +41,50 @@ public enum KilnTopology {
         ExchangeDeclaration(name: gatewayExchange, kind: .topic),
     ]
 
-    /// The lookup-resolver resolves `Stage.pending` fields when a work request is unblocked and
-    /// `Stage.running` fields plus dynamic data once it is assigned.
+    /// The lookup-resolver resolves `Stage.pending` fields when a work request is unblocked (main inbox)
+    /// and `Stage.running` fields plus dynamic data once it is assigned (lane `assigned`: assigned work never
+    /// waits behind a backlog of new work).
     public static let lookupResolver = ServiceQueues(
-        service: KilnServiceName.lookupResolver.rawValue,
-        consumes: [.workRequestUnblocked, .workRequestAssigned])
-    /// The tag-computer configures work requests whose pending inputs are resolved, and recomputes a
-    /// worker's tag sets when its metadata changes.
+        service: KilnServiceName.lookupResolver.rawValue, consumes: [.workRequestUnblocked],
+        accepts: [.workRequestAssigned], retired: [.workRequestAssigned])
+    /// The lookup-resolver's lane for `wr.assigned`.
+    public static let lookupResolverAssigned = ServiceQueues(
+        service: KilnServiceName.lookupResolver.rawValue, lane: "assigned", consumes: [.workRequestAssigned],
+        accepts: [.workRequestUnblocked])
+    /// The tag-computer configures work requests whose pending inputs are resolved (main inbox), and
+    /// recomputes a worker's tag sets when its metadata changes (lane `workers`: a connecting worker never
+    /// waits behind a backlog of new work).
     public static let tagComputer = ServiceQueues(
-        service: KilnServiceName.tagComputer.rawValue,
-        consumes: [.workRequestInputsResolved, .workerMetadata])
-    /// The scheduler assigns pending work, cascades completions and aborts to dependants, and tracks which
-    /// workers are usable.
+        service: KilnServiceName.tagComputer.rawValue, consumes: [.workRequestInputsResolved],
+        accepts: [.workerMetadata], retired: [.workerMetadata])
+    /// The tag-computer's lane for `worker.metadata`.
+    public static let tagComputerWorkers = ServiceQueues(
+        service: KilnServiceName.tagComputer.rawValue, lane: "workers", consumes: [.workerMetadata],
+        accepts: [.workRequestInputsResolved])
+    /// What frees or adds scheduling capacity: the scheduler's `capacity` lane.
+    public static let schedulerCapacityKeys: [RoutingKey] = [
+        .workRequestCompleted, .workRequestAborted, .workerReady, .workerGone,
+    ]
+    /// The scheduler takes pending work into its index (main inbox); completions, aborts and worker changes,
+    /// which free or add capacity, have their own lane (`capacity`), so a backlog of new work never keeps
+    /// idle workers idle.
     public static let scheduler = ServiceQueues(
-        service: KilnServiceName.scheduler.rawValue,
-        consumes: [.workRequestPending, .workRequestCompleted, .workRequestAborted, .workerReady, .workerGone])
+        service: KilnServiceName.scheduler.rawValue, consumes: [.workRequestPending],
+        accepts: schedulerCapacityKeys, retired: schedulerCapacityKeys)
+    /// The scheduler's lane for what frees or adds capacity.
+    public static let schedulerCapacity = ServiceQueues(
+        service: KilnServiceName.scheduler.rawValue, lane: "capacity", consumes: schedulerCapacityKeys,
+        accepts: [.workRequestPending])
     /// The worker-gateway sends dispatched assignments to workers and tells workers to stop aborted work.
     public static let workerGateway = ServiceQueues(
         service: KilnServiceName.workerGateway.rawValue,
         consumes: [.workRequestDispatch, .workRequestAborted])
 
-    /// The event inboxes of the four services.
-    public static let services: [ServiceQueues] = [lookupResolver, tagComputer, scheduler, workerGateway]
-
-    /// The inbox layout of a named service.
-    public static func queues(for service: KilnServiceName) -> ServiceQueues {
-        switch service {
-        case .lookupResolver: lookupResolver
-        case .tagComputer: tagComputer
-        case .scheduler: scheduler
-        case .workerGateway: workerGateway
-        }
-    }
+    /// Every event inbox (lanes included) of the four services.
+    public static let services: [ServiceQueues] = [
+        lookupResolver, lookupResolverAssigned, tagComputer, tagComputerWorkers, scheduler, schedulerCapacity,
+        workerGateway,
+    ]
 
     /// The worker-gateway's queue of worker messages: quorum like the inboxes, dead-lettering into
     /// `worker-gateway.dead`; bound to every routing key on ``gatewayExchange``.
