@@ -18,6 +18,12 @@ public enum LocalServerScript {
     /// Runs `deploy/local/<script> <command>` and waits for it. Output goes to a temporary file, not a pipe:
     /// the server it starts is a daemon, and a pipe would only reach EOF when every holder closed it.
     public static func run(_ script: String, _ command: String) throws {
+        _ = try output(script, [command])
+    }
+
+    /// Runs `deploy/local/<script> <arguments…>`, waits for it and returns what it printed (stdout and stderr).
+    public static func output(_ script: String, _ arguments: [String]) throws -> String {
+        let command = arguments.first ?? ""
         let logURL = FileManager.default.temporaryDirectory
             .appendingPathComponent("kiln-\(script)-\(command)-\(UUID().uuidString).log")
         guard FileManager.default.createFile(atPath: logURL.path, contents: nil) else {
@@ -28,15 +34,16 @@ public enum LocalServerScript {
         defer { try? log.close() }
         let process = Process()
         process.executableURL = TestServers.repositoryRoot.appendingPathComponent("deploy/local/\(script)")
-        process.arguments = [command]
+        process.arguments = arguments
         process.standardOutput = log
         process.standardError = log
         process.standardInput = FileHandle.nullDevice
         try process.run()
         process.waitUntilExit()
+        let output = (try? String(contentsOf: logURL, encoding: .utf8)) ?? ""
         guard process.terminationStatus == 0 else {
-            let output = (try? String(contentsOf: logURL, encoding: .utf8)) ?? ""
             throw Failure(script: script, output: "exit status \(process.terminationStatus)\n\(output)")
         }
+        return output
     }
 }
