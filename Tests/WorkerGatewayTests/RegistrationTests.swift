@@ -166,4 +166,63 @@ struct RegistrationTests {
             #expect(try await gateway.row("SELECT 1 FROM workers") == nil)
         }
     }
+
+    @Test("self-registration is bounded: beyond KILN_GATEWAY_REGISTRATION_LIMIT waiting, or the per-minute rate, a hello is refused and registers nothing")
+    func selfRegistrationIsBounded() async throws {
+        try await GatewayHarness.run(
+            environment: ["KILN_GATEWAY_REGISTRATION_LIMIT": "3", "KILN_GATEWAY_REGISTRATIONS_PER_MINUTE": "100"]
+        ) { gateway in
+            let worker = try await TestWorker(url: gateway.workerAMQPURL)
+            defer { Task { await worker.stop() } }
+            let queue = try await worker.queue()
+            var codes: [String] = []
+            for index in 1...5 {
+                try await worker.send(
+                    .hello,
+                    WorkerHello(
+                        token: TokenRepository.generateSecret(), fqdn: "flood-\(index).lan", workerType: .external,
+                        queue: queue, metadata: [:]))
+                codes.append(try await worker.next(.refused, as: GatewayRefusal.self).reasonCode)
+            }
+            #expect(codes == ["TOKEN_DISABLED", "TOKEN_DISABLED", "TOKEN_DISABLED", "REGISTRATION_LIMIT", "REGISTRATION_LIMIT"])
+            #expect(try await gateway.pool.query("SELECT count(*) FROM workers").rows[0].decode(Int.self, at: 0) == 3)
+            #expect(gateway.log.contains("self-registration refused"))
+
+            // An admin purges the waiting ones (all registered "an hour ago" here); registration opens again.
+            try await gateway.pool.query("UPDATE workers SET registered_at = now() - interval '2 hours'")
+            let purged = try await gateway.pool.withTransaction { conn in
+                try await WorkerRepository.purgeNeverEnabled(olderThan: .seconds(3600), dryRun: false, on: conn)
+            }
+            #expect(purged == ["flood-1-lan", "flood-2-lan", "flood-3-lan"])
+            try await worker.send(
+                .hello,
+                WorkerHello(token: TokenRepository.generateSecret(), fqdn: "after.lan", workerType: .external, queue: queue, metadata: [:]))
+            #expect(try await worker.next(.refused, as: GatewayRefusal.self).reasonCode == "TOKEN_DISABLED")
+        }
+    }
+
+    @Test("self-registration rate: beyond KILN_GATEWAY_REGISTRATIONS_PER_MINUTE in the last minute a hello is refused")
+    func selfRegistrationRate() async throws {
+        try await GatewayHarness.run(environment: ["KILN_GATEWAY_REGISTRATIONS_PER_MINUTE": "2"]) { gateway in
+            let worker = try await TestWorker(url: gateway.workerAMQPURL)
+            defer { Task { await worker.stop() } }
+            let queue = try await worker.queue()
+            var codes: [String] = []
+            for index in 1...3 {
+                try await worker.send(
+                    .hello,
+                    WorkerHello(
+                        token: TokenRepository.generateSecret(), fqdn: "burst-\(index).lan", workerType: .external,
+                        queue: queue, metadata: [:]))
+                codes.append(try await worker.next(.refused, as: GatewayRefusal.self).reasonCode)
+            }
+            #expect(codes == ["TOKEN_DISABLED", "TOKEN_DISABLED", "REGISTRATION_RATE"])
+            // A minute later (simulated) the next one registers.
+            try await gateway.pool.query("UPDATE workers SET registered_at = now() - interval '2 minutes'")
+            try await worker.send(
+                .hello,
+                WorkerHello(token: TokenRepository.generateSecret(), fqdn: "later.lan", workerType: .external, queue: queue, metadata: [:]))
+            #expect(try await worker.next(.refused, as: GatewayRefusal.self).reasonCode == "TOKEN_DISABLED")
+        }
+    }
 }

@@ -8,7 +8,7 @@ struct WorkerCommand: AsyncParsableCommand {
         abstract: "List, inspect, create, enable and disable workers; edit their static metadata.",
         subcommands: [
             WorkerList.self, WorkerShow.self, WorkerCreate.self, WorkerEnable.self, WorkerDisable.self,
-            WorkerEditMetadata.self,
+            WorkerEditMetadata.self, WorkerPurge.self,
         ]
     )
 }
@@ -237,6 +237,57 @@ struct WorkerDisable: AsyncParsableCommand {
                 deAssigned.isEmpty
                 ? "" : "; de-assigned work requests " + deAssigned.map(String.init).joined(separator: ", ")
             print("disabled worker \(name)\(work)")
+        }
+    }
+}
+
+struct WorkerPurge: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "purge",
+        abstract: "Delete self-registered workers nobody enabled, with their tokens.",
+        discussion: """
+            A hello with an unknown token registers a disabled worker for an admin to enable (or not); the \
+            worker-gateway refuses new ones beyond KILN_GATEWAY_REGISTRATION_LIMIT. This deletes those never \
+            enabled and registered longer ago than --older-than. Workers an admin created (kiln worker create) \
+            and workers that were ever enabled are never purged. A worker purged by mistake registers again at \
+            its next hello.
+
+            Examples:
+              kiln worker purge --never-enabled --older-than 24h --dry-run
+              kiln worker purge --never-enabled --older-than 1h
+            """
+    )
+
+    @Flag(help: "Required: purge only self-registered workers that were never enabled (the only kind purged).")
+    var neverEnabled = false
+
+    @Option(help: "Only those registered longer ago than this (e.g. 30m, 24h; up to a week).")
+    var olderThan: DurationOption
+
+    @Flag(help: "List what would be deleted, delete nothing.")
+    var dryRun = false
+
+    @Flag(help: "Print JSON instead of text.")
+    var json = false
+
+    func validate() throws {
+        guard neverEnabled else {
+            throw ValidationError("say --never-enabled: it is the only kind of worker `kiln worker purge` deletes")
+        }
+    }
+
+    func run() async throws {
+        try await CLIRunner.run { pool in
+            let names = try await pool.withTransaction { conn in
+                try await WorkerRepository.purgeNeverEnabled(olderThan: olderThan.duration, dryRun: dryRun, on: conn)
+            }
+            if json {
+                Output.json(["dry_run": .bool(dryRun), "workers": .array(names.map { .string($0) })])
+            } else if names.isEmpty {
+                print("no self-registered worker older than \(olderThan) waits to be enabled")
+            } else {
+                print((dryRun ? "would purge " : "purged ") + "\(names.count) worker(s): " + names.joined(separator: ", "))
+            }
         }
     }
 }

@@ -18,8 +18,17 @@ struct GatewaySettings: Sendable, Hashable {
         "KILN_WORKER_MESSAGE_MAX_BYTES", default: "262144",
         help: "largest worker message accepted (bigger ones are dead-lettered), 1024 to 1048576")
 
+    static let registrationLimit = Setting(
+        "KILN_GATEWAY_REGISTRATION_LIMIT", default: "200",
+        help: "self-registered workers waiting to be enabled at most; a hello with an unknown token beyond it is "
+            + "refused (REGISTRATION_LIMIT); 0 turns self-registration off, 0 to 100000")
+    static let registrationsPerMinute = Setting(
+        "KILN_GATEWAY_REGISTRATIONS_PER_MINUTE", default: "30",
+        help: "self-registrations accepted per minute across all gateway replicas; beyond it a hello with an "
+            + "unknown token is refused (REGISTRATION_RATE) and retried by the worker later, 1 to 100000")
+
     /// Every gateway setting, for the start-up configuration log line.
-    static let all = [heartbeat, lease, silence, maxMessageSize]
+    static let all = [heartbeat, lease, silence, maxMessageSize, registrationLimit, registrationsPerMinute]
 
     /// How often workers heartbeat.
     var heartbeat: Duration
@@ -29,6 +38,10 @@ struct GatewaySettings: Sendable, Hashable {
     var silence: Duration
     /// Worker message size cap.
     var maxMessageSize: Int
+    /// Self-registrations waiting for an admin at most (0: self-registration is off).
+    var registrationLimit: Int
+    /// Self-registrations per minute at most.
+    var registrationsPerMinute: Int
 
     /// Reads and cross-checks the settings.
     ///
@@ -47,6 +60,8 @@ struct GatewaySettings: Sendable, Hashable {
             silence = try environment.duration(Self.silence, in: heartbeat ... .seconds(86_400))
         }
         maxMessageSize = try environment.int(Self.maxMessageSize, in: 1024...1_048_576)
+        registrationLimit = try environment.int(Self.registrationLimit, in: 0...100_000)
+        registrationsPerMinute = try environment.int(Self.registrationsPerMinute, in: 1...100_000)
     }
 
     /// Whole seconds, rounded up, for the welcome message.

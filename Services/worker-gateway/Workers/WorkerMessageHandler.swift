@@ -59,6 +59,7 @@ struct WorkerMessageHandler: Sendable {
                 if let holder = try await WorkerRepository.connectedWorker(usingQueue: hello.queue, except: nil, on: conn) {
                     return foreignQueue(hello, holder: holder, logger: logger)
                 }
+                if let refused = try await registrationRefusal(hello, logger: logger, on: conn) { return refused }
                 let registered = try await WorkerRepository.registerSelf(
                     fqdn: hello.fqdn, workerType: hello.workerType, tokenSecret: hello.token, on: conn)
                 logger.notice(
@@ -260,6 +261,34 @@ struct WorkerMessageHandler: Sendable {
                 workerID: nil)]
         } ?? []
         return WorkerMessageOutcome(outcome: outcome, replies: replies, metadata: metadata)
+    }
+
+    /// The refusal of a self-registration beyond the configured bounds, or `nil` when it may go ahead: at most
+    /// `KILN_GATEWAY_REGISTRATION_LIMIT` self-registered workers waiting for an admin, at most
+    /// `KILN_GATEWAY_REGISTRATIONS_PER_MINUTE` new ones a minute (counted in PostgreSQL, so across replicas).
+    private func registrationRefusal(_ hello: WorkerHello, logger: Logger, on conn: PGConnection) async throws
+        -> WorkerMessageOutcome?
+    {
+        let pending = try await WorkerRepository.pendingRegistrations(within: .seconds(60), on: conn)
+        let (code, reason): (String, String)
+        if pending.total >= settings.registrationLimit {
+            code = "REGISTRATION_LIMIT"
+            reason = settings.registrationLimit == 0
+                ? "self-registration is turned off (KILN_GATEWAY_REGISTRATION_LIMIT=0): an admin must create this worker with `kiln worker create`"
+                : "\(pending.total) self-registered workers already wait for an admin (KILN_GATEWAY_REGISTRATION_LIMIT="
+                    + "\(settings.registrationLimit)); enable or purge them (`kiln worker purge --never-enabled --older-than …`)"
+        } else if pending.recent >= settings.registrationsPerMinute {
+            code = "REGISTRATION_RATE"
+            reason = "too many self-registrations in the last minute (KILN_GATEWAY_REGISTRATIONS_PER_MINUTE="
+                + "\(settings.registrationsPerMinute)); try again later"
+        } else {
+            return nil
+        }
+        Counter(label: "kiln_gateway_registrations_refused_total", dimensions: [("reason_code", code)]).increment()
+        logger.warning(
+            "self-registration refused", metadata: ["reason_code": "\(code)", "fqdn": "\(hello.fqdn)", "reason": "\(reason)"])
+        return refusal(
+            reason, code: code, queue: hello.queue, session: hello.session, outcome: "refused_registration")
     }
 
     /// A hello whose reply queue is another connected worker's: answered on no queue (an answer there would

@@ -53,7 +53,7 @@ extension WorkerRepository {
             let name = suffix == 1 ? base : "\(base)-\(suffix)"
             workerID = try await conn.query(
                 """
-                INSERT INTO workers (name, worker_type, concurrency, enabled) VALUES ($1, $2, 1, false)
+                INSERT INTO workers (name, worker_type, concurrency, enabled, self_registered) VALUES ($1, $2, 1, false, true)
                 ON CONFLICT ON CONSTRAINT workers_name_key DO NOTHING RETURNING id
                 """, name, workerType.rawValue
             ).first.map { try $0.decode(Int.self, at: 0) }
@@ -76,7 +76,9 @@ extension WorkerRepository {
         try await TokenRepository.create(
             secret: newTokenSecret, kind: .worker, enabled: true, comment: "attached by activation",
             workerID: workerID, on: conn)
-        try await conn.execute("UPDATE workers SET enabled = true WHERE id = $1 AND enabled = false", workerID)
+        try await conn.execute(
+            "UPDATE workers SET enabled = true, first_enabled_at = coalesce(first_enabled_at, now()) WHERE id = $1 AND enabled = false",
+            workerID)
         try await conn.execute("DELETE FROM tokens WHERE id = $1 AND kind = 'activation'", activationTokenID)
     }
 

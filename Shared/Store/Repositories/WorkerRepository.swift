@@ -165,7 +165,7 @@ public enum WorkerRepository {
             )
         }
         let changed = try await conn.execute(
-            "UPDATE workers SET enabled = true WHERE id = $1 AND enabled = false",
+            "UPDATE workers SET enabled = true, first_enabled_at = coalesce(first_enabled_at, now()) WHERE id = $1 AND enabled = false",
             worker.id
         )
         try await TokenRepository.setWorkerTokensEnabled(true, workerID: worker.id, on: conn)
