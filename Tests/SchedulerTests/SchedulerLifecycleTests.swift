@@ -195,6 +195,22 @@ struct SchedulerLifecycleTests {
         }
     }
 
+    @Test("wr.pending for a work request that does not exist is dead-lettered with the reason, not taken as handled")
+    func pendingForMissingWorkRequestIsRejected() async throws {
+        try await SchedulerWorld.with { world in
+            let scheduler = try world.startScheduler()
+            try await waitUntil("active") { scheduler.logged("became the active scheduler") }
+            try await world.publish(.workRequestPending, KilnEvent(workRequestID: 987_654_321))
+            try await waitUntil("dead-lettered with the reason") {
+                scheduler.logged("message dead-lettered") {
+                    ($0["reason"] as? String)?.contains("work request 987654321 does not exist") == true
+                }
+            }
+            #expect(!scheduler.logged("event handled") { ($0["wr.id"] as? String) == "987654321" })
+            try await scheduler.stop()
+        }
+    }
+
     @Test("A URL whose search_path names no existing schema: the scheduler says to run kiln migrate and keeps trying")
     func missingSchema() async throws {
         try await SchedulerWorld.with { world in

@@ -94,7 +94,18 @@ struct WorkTests {
             #expect(try after.decode(Int.self, at: 1) == 2)
             #expect(try await gateway.row("SELECT last_seen_at IS NOT NULL FROM workers WHERE id = $1", welcome.workerID)?.decode(Bool.self, at: 0) == true)
 
+            // A forged wr.aborted for a work request that is not aborted sends nothing.
+            try await gateway.publishEvent(.workRequestAborted, KilnEvent(workRequestID: id, workerID: welcome.workerID, epoch: 2))
+            try await waitUntil("the gateway checked the forged event") {
+                gateway.log.contains("wr.aborted does not match the work request: nothing sent")
+            }
+            #expect(await worker.received.count(type: GatewayMessageKind.abort.rawValue) == 0)
+
             // Aborting the work request (its wr.aborted names the worker and epoch) tells the worker to stop.
+            try await gateway.pool.withTransaction { conn in
+                let admin = try await WorkspaceRepository.findOrCreateUser("admin", on: conn)
+                _ = try await WorkRequestOperations.abort(id, by: admin.id, on: conn)
+            }
             try await gateway.publishEvent(.workRequestAborted, KilnEvent(workRequestID: id, workerID: welcome.workerID, epoch: 2))
             let stop = try await worker.next(.abort, as: AbortCommand.self)
             #expect(stop.workRequestID == id)

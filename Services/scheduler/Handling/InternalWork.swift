@@ -12,6 +12,8 @@ enum InternalWork {
     /// What happened to one candidate.
     enum Outcome: Equatable {
         case completed, started, errored, nothingToDo
+        /// No such work request: an event naming it can never be applied.
+        case missing
     }
 
     /// The error code given to a Wait/delay task whose `delay_until` cannot be read: it could never
@@ -22,9 +24,8 @@ enum InternalWork {
     /// Decides and persists the scheduler's action for work request `id`, in the caller's transaction.
     /// A completion cascades to its dependants in the same transaction (`WorkRequestOperations.terminate`).
     static func handle(_ id: Int, at now: Date, on conn: PGConnection) async throws -> Outcome {
-        guard let stored = try await WorkRequestRepository.load(id: id, on: conn), stored.pendingStage == nil else {
-            return .nothingToDo
-        }
+        guard let stored = try await WorkRequestRepository.load(id: id, on: conn) else { return .missing }
+        guard stored.pendingStage == nil else { return .nothingToDo }
         let workRequest = stored.workRequest
         let after: WorkRequest
         let outcome: Outcome

@@ -24,6 +24,7 @@ struct SchedulerEventHandler: Sendable {
             guard let id = event.workRequestID else { return }
             engine.dirty.workRequestChanged(id)
             let outcome = try await InternalWork.handle(id, at: Date(), on: conn)
+            if outcome == .missing { throw EventRejected("work request \(id) does not exist") }
             if outcome != .nothingToDo {
                 context.logger.info("internal work request handled", metadata: ["outcome": "\(outcome)"])
             }

@@ -157,7 +157,7 @@ final class ActiveScheduler: Sendable {
                     try await fence.check(on: conn)
                     return try await InternalWork.handle(id, at: Date(), on: conn)
                 }
-                guard outcome != .nothingToDo else { continue }
+                guard outcome != .nothingToDo && outcome != .missing else { continue }
                 handled += 1
                 logger.info("internal work request handled", metadata: ["wr.id": "\(id)", "outcome": "\(outcome)"])
             } catch {

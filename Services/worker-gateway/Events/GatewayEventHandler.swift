@@ -106,9 +106,24 @@ struct GatewayEventHandler: Sendable {
             logger.debug("aborted work request had no worker: nobody to tell")
             return
         }
-        var epoch = context.event.epoch
-        if epoch == nil { epoch = try await WorkRequestRepository.load(id: id, on: conn)?.workRequest.assignmentEpoch }
-        guard let epoch, let worker = try await WorkerRepository.gatewayWorker(id: workerID, on: conn) else { return }
+        // The event only says what to check: a worker is told to stop only when the work request really is
+        // aborted and the epoch is its last assignment's (issue 10: a forged wr.aborted for a finished work
+        // request still sent an abort). The abort clears the row's worker, so the event names it; a worker
+        // told about work it does not run ignores the command.
+        guard let workRequest = try await WorkRequestRepository.load(id: id, on: conn)?.workRequest else {
+            throw EventRejected("work request \(id) does not exist")
+        }
+        let epoch = context.event.epoch ?? workRequest.assignmentEpoch
+        guard workRequest.status == .aborted, workRequest.assignmentEpoch == epoch else {
+            logger.notice(
+                "wr.aborted does not match the work request: nothing sent",
+                metadata: [
+                    "wr.status": "\(workRequest.status.rawValue)", "wr.worker": "\(workRequest.workerID.map(String.init) ?? "none")",
+                    "wr.epoch": "\(workRequest.assignmentEpoch)", "epoch": "\(epoch)",
+                ])
+            return
+        }
+        guard let worker = try await WorkerRepository.gatewayWorker(id: workerID, on: conn) else { return }
         guard worker.connectedAt != nil, let queue = worker.queueName else {
             logger.info("aborted work request's worker is not connected: nothing to tell", metadata: ["worker": "\(worker.name)"])
             return

@@ -25,6 +25,10 @@ public struct KilnEvent: VersionedMessage, Hashable {
 
     /// Checks that the identifiers the routing key needs are present.
     public func validate(for key: RoutingKey) throws(MessageError) {
+        // Identifiers are database keys: positive. An epoch counts assignments from 0.
+        if let workRequestID, workRequestID < 1 { throw .invalid("work_request_id must be positive, not \(workRequestID)") }
+        if let workerID, workerID < 1 { throw .invalid("worker_id must be positive, not \(workerID)") }
+        if let epoch, epoch < 0 { throw .invalid("epoch must not be negative, not \(epoch)") }
         switch key {
         case .workRequestUnblocked, .workRequestInputsResolved, .workRequestPending, .workRequestCompleted,
             .workRequestAborted:

@@ -27,7 +27,10 @@ public enum MessageCodec {
         do {
             body = try decoder.decode(Body.self, from: Data(bytes))
         } catch let error as DecodingError {
-            throw .undecodable(type: String(describing: Body.self), reason: describe(error))
+            // Foundation reports some well-formed JSON (an integer too large for its field) at the top level:
+            // only call it "not JSON" when it is not.
+            let isJSON = (try? JSONValue.parse(bytes: bytes)) != nil
+            throw .undecodable(type: String(describing: Body.self), reason: describe(error, bodyIsJSON: isJSON))
         } catch {
             throw .undecodable(type: String(describing: Body.self), reason: "\(error)")
         }
@@ -38,7 +41,7 @@ public enum MessageCodec {
         return body
     }
 
-    static func describe(_ error: DecodingError) -> String {
+    static func describe(_ error: DecodingError, bodyIsJSON: Bool = false) -> String {
         func path(_ context: DecodingError.Context) -> String {
             let keys = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }
             return keys.isEmpty ? "<body>" : keys.joined(separator: ".").replacingOccurrences(of: ".[", with: "[")
@@ -52,8 +55,9 @@ public enum MessageCodec {
         case .valueNotFound(let type, let context):
             return "field '\(path(context))' is null (expected \(type))"
         case .dataCorrupted(let context):
-            return context.codingPath.isEmpty
-                ? "not JSON: \(context.debugDescription)" : "field '\(path(context))': \(context.debugDescription)"
+            if !context.codingPath.isEmpty { return "field '\(path(context))': \(context.debugDescription)" }
+            return bodyIsJSON
+                ? "a value does not fit its field: \(context.debugDescription)" : "not JSON: \(context.debugDescription)"
         @unknown default:
             return "\(error)"
         }

@@ -20,6 +20,16 @@ struct MessageCodecTests {
         #expect(throws: MessageError.invalid("worker.ready needs worker_id")) {
             try KilnEvent(workRequestID: 1).validate(for: .workerReady)
         }
+        // Identifiers are database keys (issue 10: a wr.pending for -5 was accepted as handled).
+        #expect(throws: MessageError.invalid("work_request_id must be positive, not -5")) {
+            try KilnEvent(workRequestID: -5).validate(for: .workRequestPending)
+        }
+        #expect(throws: MessageError.invalid("worker_id must be positive, not 0")) {
+            try KilnEvent(workerID: 0).validate(for: .workerReady)
+        }
+        #expect(throws: MessageError.invalid("epoch must not be negative, not -1")) {
+            try KilnEvent(workRequestID: 1, workerID: 2, epoch: -1).validate(for: .workRequestAssigned)
+        }
     }
 
     @Test("malformed JSON, wrong types, missing fields and other schema versions are refused with a reason",
@@ -28,6 +38,8 @@ struct MessageCodecTests {
             (#"{"schema_version":"1"}"#, "undecodable KilnEvent: field 'schema_version' has the wrong type"),
             (#"{"work_request_id":1}"#, "undecodable KilnEvent: missing field 'schema_version'"),
             (#"{"schema_version":2,"work_request_id":1}"#, "unsupported schema_version 2 (this build reads 1)"),
+            // Well-formed JSON whose integer does not fit: not called "not JSON" (issue 10).
+            (#"{"schema_version":1,"work_request_id":123456789012345678901234567890}"#, "undecodable KilnEvent: "),
         ])
     func refusals(body: String, reasonPrefix: String) {
         do {
@@ -35,6 +47,7 @@ struct MessageCodecTests {
             Issue.record("accepted \(body)")
         } catch {
             #expect(error.description.hasPrefix(reasonPrefix), "\(error.description)")
+            if body.contains("1234567890123") { #expect(!error.description.contains("not JSON"), "\(error.description)") }
         }
     }
 
