@@ -38,6 +38,8 @@ struct KilnTopologyTests {
             #expect(Set(lanes.map(\.inbox)).count == lanes.count)
             // Each lane accepts every key of its service (a message re-driven into the wrong lane is applied).
             for lane in lanes { #expect(lane.accepted == Set(keys)) }
+            // Only the owning service removes its retired bindings (an older instance of it keeps reading).
+            #expect(Set(KilnTopology.declared(by: service.rawValue).unbindings) == Set(lanes.flatMap(\.topology.unbindings)))
             // A key that moved to another lane is unbound from the main inbox.
             for lane in lanes where lane.lane == nil {
                 let moved = Set(keys).subtracting(lane.routingKeys)
@@ -72,6 +74,7 @@ struct KilnTopologyTests {
     @Test("the full topology holds the exchanges, the gateway's worker queue and the lookup RPC queue")
     func fullTopology() {
         let all = KilnTopology.all
+        #expect(all.unbindings.isEmpty, "retired bindings are removed by their own service only")
         #expect(all.exchanges.map(\.name) == ["kiln.events", "kiln.dlx", "kiln.gateway"])
         #expect(all.exchanges.first { $0.name == "kiln.events" }?.kind == .topic)
         let names = Set(all.queues.map(\.name))

@@ -35,6 +35,19 @@ struct QueueTakeoverTests {
                 gateway.service.logged("worker message handled") { ($0["outcome"] as? String) == "refused_queue_in_use" }
             }
             #expect(gateway.log.contains("hello refused: its reply queue belongs to another connected worker"))
+
+            // No secret needed for the other refusals either: an unknown token with a made-up activation token
+            // and no session would be refused INVALID_ACTIVATION_TOKEN — never on the victim's queue.
+            try await impostor.send(
+                .hello,
+                WorkerHello(
+                    token: TokenRepository.generateSecret(), activationToken: "made-up", fqdn: "nobody.lan",
+                    workerType: .external, queue: victimQueue, metadata: [:]))
+            try await waitUntil("the gateway handled the second forged hello") {
+                gateway.service.logLines().filter {
+                    ($0["msg"] as? String) == "worker message handled" && ($0["outcome"] as? String) == "refused_queue_in_use"
+                }.count == 2
+            }
             #expect(await victim.received.count(type: GatewayMessageKind.welcome.rawValue) == 0)
             #expect(await victim.received.count(type: GatewayMessageKind.refused.rawValue) == 0)
             let queues = try await gateway.pool.query(

@@ -34,7 +34,15 @@ struct WorkerMessageHandler: Sendable {
         -> WorkerMessageOutcome
     {
         let worker: GatewayWorker
-        switch try await TokenAuthentication.authenticate(secret: hello.token, on: conn) {
+        let authentication = try await TokenAuthentication.authenticate(secret: hello.token, on: conn)
+        // Before anything is sent to the hello's queue: if it is another connected worker's, nothing is (a
+        // refusal there would reach that worker as well as a welcome would).
+        var claimant: Int?
+        if case .worker(let known, _) = authentication { claimant = known.id }
+        if let holder = try await WorkerRepository.connectedWorker(usingQueue: hello.queue, except: claimant, on: conn) {
+            return foreignQueue(hello, holder: holder, logger: logger)
+        }
+        switch authentication {
         case .worker(let known, let token):
             guard known.enabled && token.enabled else { return refuseDisabled(known, queue: hello.queue, session: hello.session) }
             worker = known
@@ -56,9 +64,6 @@ struct WorkerMessageHandler: Sendable {
                     worker = enabled
                 }
             } else {
-                if let holder = try await WorkerRepository.connectedWorker(usingQueue: hello.queue, except: nil, on: conn) {
-                    return foreignQueue(hello, holder: holder, logger: logger)
-                }
                 if let refused = try await registrationRefusal(hello, logger: logger, on: conn) { return refused }
                 let registered = try await WorkerRepository.registerSelf(
                     fqdn: hello.fqdn, workerType: hello.workerType, tokenSecret: hello.token, on: conn)
@@ -74,9 +79,6 @@ struct WorkerMessageHandler: Sendable {
             return refusal(
                 "worker \(worker.name) is registered as \(worker.workerType.rawValue), not \(hello.workerType.rawValue)",
                 code: "WORKER_TYPE_MISMATCH", queue: hello.queue, session: hello.session, outcome: "refused_type_mismatch", worker: worker)
-        }
-        if let holder = try await WorkerRepository.connectedWorker(usingQueue: hello.queue, except: worker.id, on: conn) {
-            return foreignQueue(hello, holder: holder, logger: logger)
         }
         guard try await WorkerRepository.recordConnection(
             workerID: worker.id, queue: hello.queue, metadata: hello.metadata, on: conn)

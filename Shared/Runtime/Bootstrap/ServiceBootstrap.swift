@@ -31,10 +31,11 @@ public enum ServiceBootstrap {
     ///   - about: what the service does, for `--help` (a short paragraph; where its page is).
     ///   - settings: the service's own settings (logged with the others; read them with
     ///     ``ServiceRuntime/setting(_:)``).
-    ///   - topology: what to declare (default: all of Kiln's, see ``KilnTopology/all``).
+    ///   - topology: what to declare (default: all of Kiln's, with this service's retired bindings removed:
+    ///     ``KilnTopology/declared(by:)``).
     ///   - environment: the process environment unless a test passes its own.
     public static func start(
-        service: String, about: String, settings: [Setting] = [], topology: Topology = KilnTopology.all,
+        service: String, about: String, settings: [Setting] = [], topology: Topology? = nil,
         environment: EnvironmentReader = EnvironmentReader()
     ) async -> ServiceRuntime {
         ServiceCommandLine.handle(executable: service, about: about, settings: RuntimeSettings.all + settings)
@@ -52,7 +53,8 @@ public enum ServiceBootstrap {
             metadata: environment.describe(RuntimeSettings.all + settings).mapValues { .string($0) })
         do {
             return try await connect(
-                configuration: configuration, topology: topology, environment: environment, registry: registry,
+                configuration: configuration, topology: topology ?? KilnTopology.declared(by: service),
+                environment: environment, registry: registry,
                 logger: logger)
         } catch {
             logger.critical("cannot start", metadata: ["error": "\(error)"])

@@ -32,6 +32,8 @@ public final class BoundedDeliveryLoop: Sendable {
     private let startMessage: Logger.Message
     private let intake = Mutex<AsyncStream<Delivery>.Continuation?>(nil)
     private let stopRequested = Mutex(false)
+    /// The running loop's buffer, so a stop can drop what is buffered but not started.
+    private let buffer = Mutex<DeliveryBuffer?>(nil)
 
     /// Creates a loop; nothing connects until ``run(_:)``.
     ///
@@ -72,6 +74,9 @@ public final class BoundedDeliveryLoop: Sendable {
     public func stop() {
         stopRequested.withLock { $0 = true }
         intake.withLock { $0?.finish() }
+        // Prefetched but unstarted deliveries are not processed after a stop (with batches that can be
+        // hundreds, longer than a grace period): the broker returns them when the channel closes.
+        buffer.withLock { $0 }?.finish(discardingPending: true)
     }
 
     /// The channel prefetch: every delivery a full set of batches can hold, within AMQP's 16 bits.
@@ -132,6 +137,8 @@ public final class BoundedDeliveryLoop: Sendable {
         _ stream: AsyncStream<Delivery>, batchSize: Int, _ process: @escaping @Sendable ([Delivery]) async -> Void
     ) async {
         let buffer = DeliveryBuffer()
+        self.buffer.withLock { $0 = buffer }
+        if isStopping { buffer.finish(discardingPending: true) }
         await withTaskGroup(of: Void.self) { group in
             for _ in 0..<concurrency {
                 group.addTask {

@@ -13,6 +13,7 @@ final class DeliveryBuffer: Sendable {
         var head = 0
         var waiting: [CheckedContinuation<[Delivery]?, Never>] = []
         var finished = false
+        var discarding = false
     }
 
     private let state = Mutex(State())
@@ -21,16 +22,23 @@ final class DeliveryBuffer: Sendable {
     func put(_ delivery: Delivery) {
         let waiter: CheckedContinuation<[Delivery]?, Never>? = state.withLock { state in
             if !state.waiting.isEmpty { return state.waiting.removeFirst() }
-            state.deliveries.append(delivery)
+            if !state.discarding { state.deliveries.append(delivery) }
             return nil
         }
         waiter?.resume(returning: [delivery])
     }
 
-    /// No more deliveries will come: waiting processors get `nil` once the buffer is empty.
-    func finish() {
+    /// No more deliveries will come: waiting processors get `nil` once the buffer is empty. With
+    /// `discardingPending`, what is buffered is dropped unprocessed (a stop: the broker returns those
+    /// messages to the queue when the channel closes) and later puts are dropped too.
+    func finish(discardingPending: Bool = false) {
         let waiters = state.withLock { state in
             state.finished = true
+            if discardingPending {
+                state.deliveries.removeAll()
+                state.head = 0
+                state.discarding = true
+            }
             defer { state.waiting.removeAll() }
             return state.waiting
         }

@@ -236,9 +236,11 @@ public final class EventConsumer: Service, Sendable {
     private func applyAlone(_ one: Accepted) async {
         let service = queues.service
         let handler = self.handler
-        let context = one.context
+        var context = one.context
         var conflicts = 0
         while true {
+            // Each attempt reads afresh: nothing remembered by a rolled-back attempt (before an outage, say).
+            context.cache = TransactionCache()
             do {
                 let applied = try await pool.withTransaction { conn in
                     guard try await Inbox.claim(conn, consumer: service, messageID: context.messageID) else { return false }

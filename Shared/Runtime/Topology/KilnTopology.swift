@@ -111,9 +111,21 @@ public enum KilnTopology {
     /// Everything: exchanges, the four inboxes with their dead queues and bindings, the gateway's worker
     /// queue and the lookup RPC queue.
     public static var all: Topology {
-        services.reduce(Topology(exchanges: exchanges)) { $0.merging($1.topology) }
+        var topology = services.reduce(Topology(exchanges: exchanges)) { $0.merging($1.topology) }
             .merging(gatewayWorkerMessages)
             .merging(lookupRPC)
+        // Retired bindings are removed only by their own service (``declared(by:)``).
+        topology.unbindings = []
+        return topology
+    }
+
+    /// ``all``, plus removing the bindings `service`'s own inboxes had in an earlier version: only the owning
+    /// service unbinds, so while it is not upgraded yet its older instances keep reading their main inbox,
+    /// whatever other services start.
+    public static func declared(by service: String) -> Topology {
+        var topology = all
+        topology.unbindings = services.filter { $0.service == service }.flatMap(\.topology.unbindings)
+        return topology
     }
 
     /// The exchanges plus one service's own queues: what a test (or a service run in isolation) declares.

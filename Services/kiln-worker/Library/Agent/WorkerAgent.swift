@@ -105,11 +105,16 @@ public actor WorkerAgent {
             switch kind {
             case .welcome:
                 let welcome = try MessageCodec.decode(GatewayWelcome.self, from: delivery.body)
-                if isForThisWorker(welcome.session, kind: kind) { welcomed(welcome) }
+                // A gateway older than the session echo sends none: accepted, as the gateway itself refuses a
+                // hello naming a connected worker's queue.
+                if welcome.session == nil || isForThisWorker(welcome.session, kind: kind) { welcomed(welcome) }
             case .refused:
                 let refusal = try MessageCodec.decode(GatewayRefusal.self, from: delivery.body)
-                // A refusal of a later message (a heartbeat) carries no session; one answering a hello must.
-                if refusal.session == nil || isForThisWorker(refusal.session, kind: kind) { refused(refusal) }
+                // A refusal of a later message (a heartbeat, once welcomed) carries no session; one answering a
+                // hello must carry this worker's.
+                let answersHeartbeat: Bool
+                if case .welcomed = phase { answersHeartbeat = refusal.session == nil } else { answersHeartbeat = false }
+                if answersHeartbeat || isForThisWorker(refusal.session, kind: kind) { refused(refusal) }
             case .assignment: assigned(try MessageCodec.decode(WorkAssignment.self, from: delivery.body))
             case .abort: abort(try MessageCodec.decode(AbortCommand.self, from: delivery.body))
             }
