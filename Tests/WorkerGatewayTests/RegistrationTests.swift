@@ -120,13 +120,16 @@ struct RegistrationTests {
             #expect(try #require(try await gateway.row("SELECT enabled FROM workers WHERE id = $1", created.worker.id)).decode(Bool.self, at: 0))
 
             // The activation token was one-shot: another worker presenting it is refused, nothing registered.
+            // (From its own queue: a hello naming the welcomed worker's queue would get no answer at all.)
+            let other = try await TestWorker(url: gateway.workerAMQPURL)
+            defer { Task { await other.stop() } }
             let intruder = TokenRepository.generateSecret()
-            try await worker.send(
+            try await other.send(
                 .hello,
                 WorkerHello(
                     token: intruder, activationToken: created.activationToken, fqdn: "intruder.example.org",
-                    workerType: .external, queue: queue, metadata: [:]))
-            #expect(try await worker.next(.refused, as: GatewayRefusal.self).reasonCode == "INVALID_ACTIVATION_TOKEN")
+                    workerType: .external, queue: try await other.queue(), metadata: [:]))
+            #expect(try await other.next(.refused, as: GatewayRefusal.self).reasonCode == "INVALID_ACTIVATION_TOKEN")
             #expect(try await gateway.row("SELECT 1 FROM workers WHERE name = 'intruder-example-org'") == nil)
         }
     }
