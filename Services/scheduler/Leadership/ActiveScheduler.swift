@@ -39,7 +39,8 @@ final class ActiveScheduler: Sendable {
                     engine.wake.signal()
                 },
                 handler: { context, conn in
-                    try await fence.check(on: conn)
+                    // Once per transaction: the check's share lock lasts until the batch commits.
+                    if context.cache.isFirst("leadership-fence") { try await fence.check(on: conn) }
                     try await handler.handle(context, on: conn)
                 })
         }

@@ -108,23 +108,21 @@ final class RawConnection {
                 queue.autoDelete ? 1 : 0, arena.table(queue.arguments))
             try check(amqp_get_rpc_reply(handle), channel: channel, during: "declaring queue '\(queue.name)'")
         }
-        for binding in topology.bindings {
+        for (binding, bind) in topology.bindings.map({ ($0, true) }) + topology.unbindings.map({ ($0, false) }) {
             let arena = CMemoryArena()
-            amqp_queue_bind(
-                handle, channel, arena.bytes(binding.queue), arena.bytes(binding.exchange),
-                arena.bytes(binding.routingKey), arena.table(binding.arguments))
+            let (queue, exchange, key, arguments) = (
+                arena.bytes(binding.queue), arena.bytes(binding.exchange), arena.bytes(binding.routingKey),
+                arena.table(binding.arguments)
+            )
+            if bind {
+                amqp_queue_bind(handle, channel, queue, exchange, key, arguments)
+            } else {
+                amqp_queue_unbind(handle, channel, queue, exchange, key, arguments)
+            }
             try check(
                 amqp_get_rpc_reply(handle), channel: channel,
-                during: "binding queue '\(binding.queue)' to '\(binding.exchange)' with '\(binding.routingKey)'")
-        }
-        for binding in topology.unbindings {
-            let arena = CMemoryArena()
-            amqp_queue_unbind(
-                handle, channel, arena.bytes(binding.queue), arena.bytes(binding.exchange),
-                arena.bytes(binding.routingKey), arena.table(binding.arguments))
-            try check(
-                amqp_get_rpc_reply(handle), channel: channel,
-                during: "unbinding queue '\(binding.queue)' from '\(binding.exchange)' with '\(binding.routingKey)'")
+                during: "\(bind ? "binding" : "unbinding") queue '\(binding.queue)' \(bind ? "to" : "from") "
+                    + "'\(binding.exchange)' with '\(binding.routingKey)'")
         }
     }
 

@@ -41,50 +41,54 @@ public enum KilnTopology {
         ExchangeDeclaration(name: gatewayExchange, kind: .topic),
     ]
 
+    /// One service's inboxes: the main one (`<service>.inbox`, `main` keys) first, then a lane per entry of
+    /// `lanes` (`<service>.<lane>`). Derived, so they cannot disagree: every inbox accepts all the service's
+    /// keys, and the main inbox retires (unbinds) the keys its lanes took over.
+    static func inboxes(
+        of service: KilnServiceName, main: [RoutingKey], lanes: KeyValuePairs<String, [RoutingKey]>
+    ) -> [ServiceQueues] {
+        let laneKeys = lanes.flatMap(\.value)
+        let all = main + laneKeys
+        return [ServiceQueues(service: service.rawValue, consumes: main, accepts: all, retired: laneKeys)]
+            + lanes.map { ServiceQueues(service: service.rawValue, lane: $0.key, consumes: $0.value, accepts: all) }
+    }
+
     /// The lookup-resolver resolves `Stage.pending` fields when a work request is unblocked (main inbox)
     /// and `Stage.running` fields plus dynamic data once it is assigned (lane `assigned`: assigned work never
     /// waits behind a backlog of new work).
-    public static let lookupResolver = ServiceQueues(
-        service: KilnServiceName.lookupResolver.rawValue, consumes: [.workRequestUnblocked],
-        accepts: [.workRequestAssigned], retired: [.workRequestAssigned])
+    static let lookupResolverInboxes = inboxes(
+        of: .lookupResolver, main: [.workRequestUnblocked], lanes: ["assigned": [.workRequestAssigned]])
+    /// The lookup-resolver's main inbox (`wr.unblocked`).
+    public static var lookupResolver: ServiceQueues { lookupResolverInboxes[0] }
     /// The lookup-resolver's lane for `wr.assigned`.
-    public static let lookupResolverAssigned = ServiceQueues(
-        service: KilnServiceName.lookupResolver.rawValue, lane: "assigned", consumes: [.workRequestAssigned],
-        accepts: [.workRequestUnblocked])
+    public static var lookupResolverAssigned: ServiceQueues { lookupResolverInboxes[1] }
     /// The tag-computer configures work requests whose pending inputs are resolved (main inbox), and
     /// recomputes a worker's tag sets when its metadata changes (lane `workers`: a connecting worker never
     /// waits behind a backlog of new work).
-    public static let tagComputer = ServiceQueues(
-        service: KilnServiceName.tagComputer.rawValue, consumes: [.workRequestInputsResolved],
-        accepts: [.workerMetadata], retired: [.workerMetadata])
+    static let tagComputerInboxes = inboxes(
+        of: .tagComputer, main: [.workRequestInputsResolved], lanes: ["workers": [.workerMetadata]])
+    /// The tag-computer's main inbox (`wr.inputs-resolved`).
+    public static var tagComputer: ServiceQueues { tagComputerInboxes[0] }
     /// The tag-computer's lane for `worker.metadata`.
-    public static let tagComputerWorkers = ServiceQueues(
-        service: KilnServiceName.tagComputer.rawValue, lane: "workers", consumes: [.workerMetadata],
-        accepts: [.workRequestInputsResolved])
-    /// What frees or adds scheduling capacity: the scheduler's `capacity` lane.
-    public static let schedulerCapacityKeys: [RoutingKey] = [
-        .workRequestCompleted, .workRequestAborted, .workerReady, .workerGone,
-    ]
+    public static var tagComputerWorkers: ServiceQueues { tagComputerInboxes[1] }
     /// The scheduler takes pending work into its index (main inbox); completions, aborts and worker changes,
     /// which free or add capacity, have their own lane (`capacity`), so a backlog of new work never keeps
     /// idle workers idle.
-    public static let scheduler = ServiceQueues(
-        service: KilnServiceName.scheduler.rawValue, consumes: [.workRequestPending],
-        accepts: schedulerCapacityKeys, retired: schedulerCapacityKeys)
+    static let schedulerInboxes = inboxes(
+        of: .scheduler, main: [.workRequestPending],
+        lanes: ["capacity": [.workRequestCompleted, .workRequestAborted, .workerReady, .workerGone]])
+    /// The scheduler's main inbox (`wr.pending`).
+    public static var scheduler: ServiceQueues { schedulerInboxes[0] }
     /// The scheduler's lane for what frees or adds capacity.
-    public static let schedulerCapacity = ServiceQueues(
-        service: KilnServiceName.scheduler.rawValue, lane: "capacity", consumes: schedulerCapacityKeys,
-        accepts: [.workRequestPending])
+    public static var schedulerCapacity: ServiceQueues { schedulerInboxes[1] }
     /// The worker-gateway sends dispatched assignments to workers and tells workers to stop aborted work.
     public static let workerGateway = ServiceQueues(
         service: KilnServiceName.workerGateway.rawValue,
         consumes: [.workRequestDispatch, .workRequestAborted])
 
     /// Every event inbox (lanes included) of the four services.
-    public static let services: [ServiceQueues] = [
-        lookupResolver, lookupResolverAssigned, tagComputer, tagComputerWorkers, scheduler, schedulerCapacity,
-        workerGateway,
-    ]
+    public static let services: [ServiceQueues] =
+        lookupResolverInboxes + tagComputerInboxes + schedulerInboxes + [workerGateway]
 
     /// The worker-gateway's queue of worker messages: quorum like the inboxes, dead-lettering into
     /// `worker-gateway.dead`; bound to every routing key on ``gatewayExchange``.
