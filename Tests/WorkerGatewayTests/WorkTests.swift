@@ -69,6 +69,27 @@ struct WorkTests {
         }
     }
 
+    @Test("wr.dispatch of one assignment from several producers at once sends it once and dead-letters nothing (found by deploy/chaos)")
+    func concurrentDispatchesOfOneAssignment() async throws {
+        try await GatewayHarness.run { gateway in
+            let worker = try await TestWorker(url: gateway.workerAMQPURL)
+            defer { Task { await worker.stop() } }
+            let token = TokenRepository.generateSecret()
+            let welcome = try await gateway.enabledWorker(worker, token: token, fqdn: "twice.lan")
+            let id = try await gateway.assignedWorkRequest(workerID: welcome.workerID, epoch: 1)
+
+            try await gateway.publishEvent(
+                .workRequestDispatch, KilnEvent(workRequestID: id, workerID: welcome.workerID, epoch: 1), copies: 12)
+            let assignment = try await worker.next(.assignment, as: WorkAssignment.self)
+            #expect(assignment.workRequestID == id)
+            let handled = { gateway.logLines.filter { ($0["event"] as? String) == "wr.dispatch" && ($0["msg"] as? String) == "event handled" } }
+            #expect(await eventually { handled().count == 12 })
+            #expect(!gateway.logLines.contains { ($0["msg"] as? String) == "message dead-lettered" })
+            #expect(await worker.received.count(type: GatewayMessageKind.assignment.rawValue) == 0)
+            #expect(try await gateway.row("SELECT status FROM work_requests WHERE id = $1", id)?.decode(String.self, at: 0) == "running")
+        }
+    }
+
     @Test("heartbeats renew the lease of the current assignment and answer a stale one with gateway.abort; wr.aborted tells the worker to stop")
     func heartbeatsAndAborts() async throws {
         try await GatewayHarness.run { gateway in

@@ -44,6 +44,13 @@ struct GatewayEventHandler: Sendable {
             logger.info("dispatch deferred: the dynamic data of this assignment is not computed yet")
             return
         }
+        // The worker's row is locked BEFORE the work request is read: two dispatches of one assignment (the
+        // lookup-resolver's and a reconnecting worker's, say) then run one after the other, and the second
+        // reads the first's RUNNING and sends nothing. Read before the lock, the second saw PENDING, found
+        // the worker busy with this very work request and dead-lettered its event (found by deploy/chaos).
+        guard let worker = try await WorkerRepository.gatewayWorker(id: workerID, lock: true, on: conn) else {
+            throw EventRejected("worker \(workerID) does not exist")
+        }
         guard let stored = try await WorkRequestRepository.load(id: id, on: conn) else {
             throw EventRejected("work request \(id) does not exist")
         }
@@ -59,9 +66,6 @@ struct GatewayEventHandler: Sendable {
             logger.info("dispatch skipped: already dispatched or finished", metadata: ["status": "\(workRequest.status.rawValue)"])
             return
         }
-        guard let worker = try await WorkerRepository.gatewayWorker(id: workerID, lock: true, on: conn) else {
-            throw EventRejected("worker \(workerID) does not exist")
-        }
         guard worker.enabled, worker.connectedAt != nil, let queue = worker.queueName else {
             logger.info(
                 "dispatch deferred: the worker is not connected; its hello or the lease expiry takes it from here",
@@ -75,7 +79,12 @@ struct GatewayEventHandler: Sendable {
                 runningCount: try await WorkerRepository.runningCount(workerID: worker.id, on: conn))
             running = try workRequest.markedRunning(at: Date(), workerLoad: load)
         } catch {
-            throw EventRejected("work request \(id) cannot start on worker \(worker.name): \(error)")
+            // The worker's load is state, not a property of this message: the work request stays assigned
+            // and the stuck-dispatch sweep (or the lease expiry) takes it from here.
+            logger.warning(
+                "dispatch deferred: the work request cannot start on this worker now",
+                metadata: ["worker": "\(worker.name)", "error": "\(error)"])
+            return
         }
         let assignment: WorkAssignment
         do {

@@ -69,6 +69,20 @@ extension GatewayHarness {
         await publisher.close()
     }
 
+    /// Publishes `copies` of one event at once (each its own message id, as separate producers would), so the
+    /// gateway has them in flight together.
+    func publishEvent(_ key: RoutingKey, _ event: KilnEvent, copies: Int) async throws {
+        let publisher = AMQPPublisher(configuration: try AMQPConnectionConfiguration(url: serviceAMQPURL))
+        let body = try MessageCodec.encode(event)
+        let messages = (0..<copies).map { _ in
+            OutgoingMessage(
+                exchange: "kiln.events", routingKey: key.rawValue, body: body,
+                properties: MessageProperties(type: key.rawValue, appID: "test"))
+        }
+        for outcome in try await publisher.publish(messages, window: copies) { try outcome.get() }
+        await publisher.close()
+    }
+
     /// Says hello as a self-registering worker, enables it through the repository (what `kiln worker enable`
     /// does), says hello again and returns its welcome.
     func enabledWorker(_ worker: TestWorker, token: String, fqdn: String, metadata: [String: JSONValue] = [:])
