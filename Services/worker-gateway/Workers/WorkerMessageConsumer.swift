@@ -16,8 +16,9 @@ import Store
 ///    and applies the message (``WorkerMessageHandler``); a duplicate commits nothing;
 /// 3. after COMMIT the replies it decided (`gateway.welcome`, `gateway.refused`, `gateway.abort`, resent
 ///    assignments) are sent, mandatory and confirmed; a returned reply marks the worker disconnected;
-/// 4. then the delivery is acked; any other failure rolls back and requeues (bounded by the queue's
-///    delivery limit).
+/// 4. then the delivery is acked. While PostgreSQL does not answer, a delivery is held and applied again
+///    once it does (``DatabaseOutageHold``); any other failure rolls back and requeues (bounded by the
+///    queue's delivery limit).
 ///
 /// A refused hello, an unknown token or a stale result are normal outcomes, not failures: they are
 /// logged, counted and acked.
@@ -33,6 +34,7 @@ final class WorkerMessageConsumer: Service, Sendable {
     private let logger: Logger
     private let afterCommit: @Sendable () -> Void
     private let loop: BoundedDeliveryLoop
+    private let outage: DatabaseOutageHold
 
     init(
         runtime: ServiceRuntime, settings: GatewaySettings, mailbox: WorkerMailbox
@@ -48,6 +50,9 @@ final class WorkerMessageConsumer: Service, Sendable {
         self.logger = logger
         let relay = runtime.relay
         afterCommit = { relay.wake() }
+        outage = DatabaseOutageHold(
+            service: runtime.service, pool: runtime.pool,
+            backoff: DatabaseOutageHold.defaultBackoff, logger: logger)
         loop = BoundedDeliveryLoop(
             queue: KilnTopology.gatewayWorkerQueue, amqp: runtime.configuration.amqp,
             topology: KilnTopology.only(KilnTopology.workerGateway).merging(KilnTopology.gatewayWorkerMessages),
@@ -84,19 +89,19 @@ final class WorkerMessageConsumer: Service, Sendable {
             messageID = id
         }
         logger[metadataKey: "event"] = "\(message.kind.rawValue)"
-        let handler = self.handler
-        let handlerLogger = logger
         do {
-            if case .result(let report) = message {
-                // §1.8 step 1: committed before the result is applied, so a concurrent hello sees it.
-                let recorded = try await pool.withTransaction { conn in
-                    try await ResultCompletion.recordInProgress(report, on: conn)
+            let outcome: WorkerMessageOutcome?
+            while true {
+                do {
+                    outcome = try await apply(message, messageID: messageID, logger: logger)
+                    break
+                } catch {
+                    // A database outage holds the delivery instead of spending its delivery limit: a worker's
+                    // result must not be dead-lettered because PostgreSQL restarted (found by deploy/chaos).
+                    guard await outage.waitedOut(after: error, isStopping: { loop.isStopping }, logger: logger) else {
+                        throw error
+                    }
                 }
-                if recorded { logger.debug("completion report recorded as in progress") }
-            }
-            let outcome = try await pool.withTransaction { conn -> WorkerMessageOutcome? in
-                guard try await Inbox.claim(conn, consumer: Self.inboxConsumer, messageID: messageID) else { return nil }
-                return try await handler.handle(message, logger: handlerLogger, on: conn)
             }
             guard let outcome else {
                 delivery.ack()
@@ -123,6 +128,22 @@ final class WorkerMessageConsumer: Service, Sendable {
             }
         } catch {
             requeue(delivery, error: error, logger: logger)
+        }
+    }
+
+    /// The message's transactions: the completion report first (§1.8 step 1: committed before the result is
+    /// applied, so a concurrent hello sees it), then the inbox claim and the handler. `nil`: a duplicate.
+    private func apply(_ message: WorkerMessage, messageID: String, logger: Logger) async throws -> WorkerMessageOutcome? {
+        let handler = self.handler
+        if case .result(let report) = message {
+            let recorded = try await pool.withTransaction { conn in
+                try await ResultCompletion.recordInProgress(report, on: conn)
+            }
+            if recorded { logger.debug("completion report recorded as in progress") }
+        }
+        return try await pool.withTransaction { conn -> WorkerMessageOutcome? in
+            guard try await Inbox.claim(conn, consumer: Self.inboxConsumer, messageID: messageID) else { return nil }
+            return try await handler.handle(message, logger: logger, on: conn)
         }
     }
 

@@ -57,7 +57,7 @@ public final class EventConsumer: Service, Sendable {
         /// Creates options; `concurrency` and `batchSize` are clamped to 1…65535.
         public init(
             concurrency: Int = 8, batchSize: Int = 1, maxBodySize: Int = 64 * 1024, conflictAttempts: Int = 3,
-            outageBackoff: Backoff = Backoff(initial: .milliseconds(250), maximum: .seconds(5)),
+            outageBackoff: Backoff = DatabaseOutageHold.defaultBackoff,
             databaseProbe: (@Sendable () async throws -> Void)? = nil
         ) {
             self.concurrency = BoundedDeliveryLoop.clamped(concurrency)
@@ -78,12 +78,7 @@ public final class EventConsumer: Service, Sendable {
     private let logger: Logger
     private let loop: BoundedDeliveryLoop
     private let totals = Mutex(EventConsumerStatistics())
-    /// Processors waiting out a database outage (for one log line per outage, not one per delivery).
-    private let outage = Mutex(OutageState())
-
-    private struct OutageState {
-        var holding = 0
-    }
+    private let outage: DatabaseOutageHold
 
     /// Creates a consumer; nothing connects until ``run()``.
     ///
@@ -109,6 +104,9 @@ public final class EventConsumer: Service, Sendable {
         var logger = logger
         logger[metadataKey: "amqp.queue"] = "\(queues.inbox)"
         self.logger = logger
+        outage = DatabaseOutageHold(
+            service: queues.service, pool: pool, backoff: options.outageBackoff, probe: options.databaseProbe,
+            logger: logger)
         loop = BoundedDeliveryLoop(
             queue: queues.inbox, amqp: amqp, topology: topology ?? KilnTopology.only(queues),
             concurrency: options.concurrency, batchSize: options.batchSize, startMessage: "consuming events", logger: logger)
@@ -118,7 +116,7 @@ public final class EventConsumer: Service, Sendable {
     public var statistics: EventConsumerStatistics { totals.withLock { $0 } }
 
     /// Whether deliveries are being held because the database does not answer (see ``Options/databaseProbe``).
-    public var isHoldingForDatabase: Bool { outage.withLock { $0.holding > 0 } }
+    public var isHoldingForDatabase: Bool { outage.isHolding }
 
     /// Stops taking new deliveries; ``run()`` returns once in-flight handlers have settled. What graceful
     /// shutdown does; for callers running the consumer outside a `ServiceGroup`.
@@ -261,13 +259,14 @@ public final class EventConsumer: Service, Sendable {
                     metadata: ["error": "\(error)", "attempt": "\(conflicts + 1)"])
                 try? await Task.sleep(for: .milliseconds(Int.random(in: 2...10) << min(conflicts, 5)))
             } catch {
-                if Self.isTransient(error), !(error is CancellationError), await waitedOutDatabaseOutage(after: error, context) {
+                if await outage.waitedOut(after: error, isStopping: { loop.isStopping }, logger: context.logger) {
+                    totals.withLock { $0.heldThroughOutage += 1 }
                     continue
                 }
                 one.delivery.nack(requeue: true)
                 totals.withLock { $0.requeued += 1 }
                 count(outcome: "requeued", key: context.routingKey)
-                let transient = Self.isTransient(error)
+                let transient = DatabaseOutageHold.isTransient(error)
                 context.logger.log(
                     level: transient ? .warning : .error,
                     transient ? "event failed transiently; requeued" : "event handler failed; requeued",
@@ -275,45 +274,6 @@ public final class EventConsumer: Service, Sendable {
                 return
             }
         }
-    }
-
-    /// After a transient failure: if the database does not answer, waits (backing off, up to
-    /// ``Options/outageBackoff``'s maximum between probes) until it does, and returns `true` — apply the
-    /// event again, it was not its fault. Returns `false` at once when the database answers (the failure
-    /// may be the event's: requeue it) or when the consumer is stopping.
-    private func waitedOutDatabaseOutage(after error: any Error, _ context: EventContext) async -> Bool {
-        let probe = options.databaseProbe ?? { [pool] in _ = try await pool.query("SELECT 1") }
-        if (try? await probe()) != nil { return false }
-        let first = outage.withLock { state -> Bool in
-            state.holding += 1
-            return state.holding == 1
-        }
-        Gauge(label: "kiln_consumer_database_unreachable", dimensions: [("service", queues.service)]).record(1)
-        if first {
-            logger.warning(
-                "database unreachable: holding deliveries (unacked, not counted toward the delivery limit) until it answers",
-                metadata: ["error": "\(error)"])
-        }
-        defer {
-            let last = outage.withLock { state -> Bool in
-                state.holding -= 1
-                return state.holding == 0
-            }
-            if last {
-                Gauge(label: "kiln_consumer_database_unreachable", dimensions: [("service", queues.service)]).record(0)
-                logger.notice("database answers again: applying the held deliveries")
-            }
-        }
-        var backoff = options.outageBackoff
-        while !Task.isCancelled && !loop.isStopping {
-            try? await Task.sleep(for: backoff.next(random: Double.random(in: 0..<1)))
-            if (try? await probe()) != nil {
-                totals.withLock { $0.heldThroughOutage += 1 }
-                context.logger.info("event held through a database outage; applying it again")
-                return true
-            }
-        }
-        return false
     }
 
     /// Counts and logs an event whose transaction committed (applied, or a duplicate without effect).
@@ -334,24 +294,6 @@ public final class EventConsumer: Service, Sendable {
             Counter(label: "kiln_messages_duplicate_total", dimensions: [("service", service)]).increment()
             one.context.logger.info("duplicate event acknowledged without effect")
         }
-    }
-
-    /// Failures expected to go away by themselves (the log level is the only difference: every failure but
-    /// ``EventRejected`` is requeued, and the delivery limit stops the ones that do not go away).
-    static func isTransient(_ error: any Error) -> Bool {
-        if error is CancellationError { return true }
-        if let error = error as? PGError {
-            switch error {
-            case .connectionLost, .connectionFailed, .poolClosed: return true
-            default:
-                if error.isRetryable { return true }
-                switch error.code {
-                case .adminShutdown?, .lockNotAvailable?, .queryCanceled?: return true
-                default: return false
-                }
-            }
-        }
-        return false
     }
 
     // MARK: Decoding
