@@ -228,4 +228,24 @@ struct RegistrationTests {
             #expect(try await worker.next(.refused, as: GatewayRefusal.self).reasonCode == "TOKEN_DISABLED")
         }
     }
+
+    @Test("a flood of hellos with new tokens, all in flight at once, registers no more than the per-minute limit (found by deploy/chaos)")
+    func concurrentFloodStaysWithinTheRate() async throws {
+        try await GatewayHarness.run(environment: ["KILN_GATEWAY_REGISTRATIONS_PER_MINUTE": "5"]) { gateway in
+            let worker = try await TestWorker(url: gateway.workerAMQPURL)
+            defer { Task { await worker.stop() } }
+            let queue = try await worker.queue()
+            for index in 1...40 {
+                try await worker.send(
+                    .hello,
+                    WorkerHello(
+                        token: TokenRepository.generateSecret(), fqdn: "flood-\(index).lan", workerType: .external,
+                        queue: queue, metadata: [:]))
+            }
+            var codes: [String: Int] = [:]
+            for _ in 1...40 { codes[try await worker.next(.refused, as: GatewayRefusal.self).reasonCode, default: 0] += 1 }
+            #expect(codes == ["TOKEN_DISABLED": 5, "REGISTRATION_RATE": 35])
+            #expect(try await gateway.row("SELECT count(*) FROM workers")?.decode(Int.self, at: 0) == 5)
+        }
+    }
 }

@@ -4,9 +4,16 @@ import Foundation
 /// removing the ones nobody will ever enable.
 extension WorkerRepository {
     /// Self-registered workers never enabled: in all, and registered within the last `window`.
+    ///
+    /// Takes a transaction-scoped advisory lock first, held until the caller's transaction ends: the count
+    /// and the registration that follows it are then one step for every gateway processor and replica. Without
+    /// it, concurrent hellos each saw room for one more and a flood overshot the limits (deploy/chaos:
+    /// 33 accepted of a 30-a-minute limit).
     public static func pendingRegistrations(within window: Duration, on conn: PGConnection) async throws
         -> (total: Int, recent: Int)
     {
+        guard await conn.isInTransaction else { throw PGError.notInTransaction(operation: "pendingRegistrations") }
+        try await conn.query("SELECT pg_advisory_xact_lock(hashtext('kiln.self-registration'))")
         let row = try await conn.query(
             """
             SELECT count(*), count(*) FILTER (WHERE registered_at > now() - $1::bigint * interval '1 millisecond')
