@@ -156,5 +156,43 @@ extension CLIIntegration {
                     ])
             }
         }
+
+        @Test("A poison work request ends in error: through the core with its cascade, or by its status alone when its row cannot be read")
+        func unprocessableWorkRequestsEnd() async throws {
+            try await CLITestDatabase.withSchema { pool, _ in
+                let (workspace, user) = try await RepositoryTests.setUp(pool)
+                let readable = try await RepositoryTests.submit(pool, workspace: workspace.id, user: user.id)
+                let dependant = try await RepositoryTests.submit(
+                    pool, workspace: workspace.id, user: user.id, dependsOn: [readable.id])
+                let unreadable = try await RepositoryTests.submit(pool, workspace: workspace.id, user: user.id)
+                _ = try await pool.query("UPDATE work_requests SET workflow_data = '[]'::jsonb WHERE id = $1", unreadable.id)
+                _ = try await pool.query("DELETE FROM outbox")
+                let failure = WorkRequestError(message: "the test-service could not apply wr.unblocked", code: "event-handling-failed")
+
+                #expect(try await WorkRequestOperations.endUnprocessable(readable.id, error: failure, pool: pool) == .completed)
+                #expect(try await WorkRequestOperations.endUnprocessable(unreadable.id, error: failure, pool: pool) == .completedUnreadable)
+                #expect(try await WorkRequestOperations.endUnprocessable(readable.id, error: failure, pool: pool) == .alreadyTerminated)
+                #expect(try await WorkRequestOperations.endUnprocessable(unreadable.id, error: failure, pool: pool) == .alreadyTerminated)
+                #expect(try await WorkRequestOperations.endUnprocessable(987_654_321, error: failure, pool: pool) == .notFound)
+
+                try await pool.withConnection { conn in
+                    let row = try await WorkRequestRepository.require(id: readable.id, on: conn).workRequest
+                    #expect(row.status == .completed && row.result == .error && row.outputData?.errors == [failure])
+                    #expect(try await WorkRequestRepository.require(id: dependant.id, on: conn).workRequest.status == .aborted)
+                }
+                let bare = try #require(
+                    try await pool.query(
+                        "SELECT status, result, output_data -> 'errors' -> 0 ->> 'code', pending_stage FROM work_requests WHERE id = $1",
+                        unreadable.id
+                    ).first)
+                #expect(try bare.decode(String.self, at: 0) == "completed")
+                #expect(try bare.decode(String.self, at: 1) == "error")
+                #expect(try bare.decode(String.self, at: 2) == "event-handling-failed")
+                #expect(try bare.decode(String?.self, at: 3) == nil)
+                let events = try await RepositoryTests.outbox(pool).map { "\($0.key) \($0.body.value(atPath: "work_request_id") ?? .null)" }
+                #expect(
+                    events == ["wr.completed \(readable.id)", "wr.aborted \(dependant.id)", "wr.completed \(unreadable.id)"])
+            }
+        }
     }
 }

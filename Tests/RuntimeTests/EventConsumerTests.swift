@@ -148,7 +148,7 @@ struct EventConsumerTests {
         }
     }
 
-    @Test("a handler failing every time is dead-lettered by the broker after the delivery limit")
+    @Test("a handler failing every time is dead-lettered by the consumer at the last delivery, with the error")
     func poisonMessageIsDeadLetteredAfterDeliveryLimit() async throws {
         try await RuntimeHarness.with(deliveryLimit: 2) { harness in
             let attempts = AttemptCounter()
@@ -162,9 +162,14 @@ struct EventConsumerTests {
                 let dead = try await harness.deadLetters(count: 1)
                 try #require(dead.count == 1)
                 #expect(dead[0].properties.messageID == "poison")
-                #expect(dead[0].deaths.contains { $0["reason"]?.stringValue == "delivery_limit" }, "\(dead[0].deaths)")
-                // Limit 2: the broker gives up after more than two deliveries, and never delivers it again.
-                #expect(await attempts.count("poison") >= 2)
+                // The consumer gives up at the last delivery the limit allows, so the reason is the error, not
+                // the broker's bare `delivery_limit` (issue 10: those were not even counted).
+                let reason = dead[0].properties.headers["x-kiln-reason"]?.stringValue ?? ""
+                #expect(reason.hasPrefix("handler failed on all 2 deliveries: "), "\(reason)")
+                #expect(reason.contains("simulated: always failing"), "\(reason)")
+                #expect(dead[0].deaths.isEmpty, "\(dead[0].deaths)")
+                #expect(await attempts.count("poison") == 2)
+                #expect(consumer.statistics.deadLettered == 1)
                 #expect(try await harness.appliedRows().isEmpty)
                 #expect(try await harness.inboxCount() == 0)
             }

@@ -18,6 +18,10 @@ public enum DeadLetterReason: Error, Sendable, Hashable, CustomStringConvertible
     case badBody(MessageError)
     /// The handler threw ``EventRejected``.
     case rejectedByHandler(String)
+    /// The handler failed on every delivery up to the queue's delivery limit (a poison message): the
+    /// consumer dead-letters it itself at the last one, with the error, instead of letting the broker do it
+    /// with nothing but `delivery_limit` (and uncounted).
+    case failedEveryDelivery(deliveries: Int, error: String)
 
     /// The metric label.
     public var category: String {
@@ -31,6 +35,7 @@ public enum DeadLetterReason: Error, Sendable, Hashable, CustomStringConvertible
         case .badBody(.invalid): "invalid"
         case .badBody(.tooLarge): "too_large"
         case .rejectedByHandler: "rejected_by_handler"
+        case .failedEveryDelivery: "handler_failed"
         }
     }
 
@@ -43,6 +48,7 @@ public enum DeadLetterReason: Error, Sendable, Hashable, CustomStringConvertible
         case .unexpectedEventType(let type): "event type '\(type)' is not consumed by this service"
         case .badBody(let error): error.description
         case .rejectedByHandler(let reason): "rejected by handler: \(reason)"
+        case .failedEveryDelivery(let deliveries, let error): "handler failed on all \(deliveries) deliveries: \(error)"
         }
     }
 

@@ -20,8 +20,9 @@ import Synchronization
 /// 3. after COMMIT the delivery is acked (never before: a crash in between means a redelivery, which the
 ///    inbox turns into a duplicate);
 /// 4. any other failure (lost connection, serialization failure, a handler error) rolls back and nacks with
-///    requeue; the quorum queue's delivery limit bounds the loop and then dead-letters the message to
-///    `<service>.dead` with `x-death` reason `delivery_limit`.
+///    requeue (a database outage holds the delivery instead, ``DatabaseOutageHold``); at the last delivery
+///    the quorum queue's limit allows, the consumer gives up itself: the event's work request ends in
+///    `error` and the event goes to `<service>.dead` with reason `handler_failed` and the error.
 ///
 /// Batches: with ``Options/batchSize`` above 1, the events that are waiting when a transaction starts (up to
 /// that many) are applied in ONE transaction — one inbox statement, one commit, one ``TransactionCache`` —
@@ -263,6 +264,10 @@ public final class EventConsumer: Service, Sendable {
                     totals.withLock { $0.heldThroughOutage += 1 }
                     continue
                 }
+                if isLastDelivery(one.delivery) {
+                    await giveUp(one, context: context, error: error)
+                    return
+                }
                 one.delivery.nack(requeue: true)
                 totals.withLock { $0.requeued += 1 }
                 count(outcome: "requeued", key: context.routingKey)
@@ -274,6 +279,39 @@ public final class EventConsumer: Service, Sendable {
                 return
             }
         }
+    }
+
+    /// Whether the broker would dead-letter this delivery if it were requeued: its `x-delivery-count` (the
+    /// failed deliveries before it) has reached the limit less one. One delivery early on purpose: RabbitMQ
+    /// versions differ on whether the limit counts the first delivery.
+    private func isLastDelivery(_ delivery: Delivery) -> Bool {
+        (delivery.deliveryCount ?? 0) >= queues.deliveryLimit - 1
+    }
+
+    /// A poison event: it failed on every delivery. Its work request, if it names one, ends in `error` with
+    /// the reason (``WorkRequestOperations/endUnprocessable(_:error:pool:)``) — otherwise it would stay
+    /// where it is while each re-drive sweep sent another copy to fail again — and the event is
+    /// dead-lettered with the error (`handler_failed`), counted like every other dead letter.
+    private func giveUp(_ one: Accepted, context: EventContext, error: any Error) async {
+        let deliveries = (one.delivery.deliveryCount ?? 0) + 1
+        if let id = context.event.workRequestID {
+            let failure = WorkRequestError(
+                message: "the \(queues.service) could not apply \(context.routingKey.rawValue) to this work request "
+                    + "(\(deliveries) deliveries): \(error)",
+                code: "event-handling-failed")
+            do {
+                let outcome = try await WorkRequestOperations.endUnprocessable(id, error: failure, pool: pool)
+                if outcome == .completed || outcome == .completedUnreadable { afterCommit() }
+                context.logger.error(
+                    "poison event: its work request ended in error", metadata: ["outcome": "\(outcome)", "error": "\(error)"])
+            } catch let ending {
+                context.logger.error(
+                    "poison event: its work request could not be ended; the next re-drive tries again",
+                    metadata: ["error": "\(error)", "ending_error": "\(ending)"])
+            }
+        }
+        await deadLetter(
+            one.delivery, reason: .failedEveryDelivery(deliveries: deliveries, error: "\(error)"), logger: context.logger)
     }
 
     /// Counts and logs an event whose transaction committed (applied, or a duplicate without effect).
