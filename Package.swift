@@ -80,7 +80,9 @@ let package = Package(
             name: "CRabbitMQ", path: "Shared/CRabbitMQ", pkgConfig: "librabbitmq",
             providers: [.apt(["librabbitmq-dev"])]),
         // The AMQP wrapper: one actor per connection on its own serial queue, confirms, consumers, reconnect.
-        .target(name: "AMQP", dependencies: ["CRabbitMQ", logging], path: "Shared/AMQP", swiftSettings: strict),
+        .target(
+            name: "AMQP", dependencies: ["CRabbitMQ", logging, .product(name: "Metrics", package: "swift-metrics")],
+            path: "Shared/AMQP", swiftSettings: strict),
         // The layer every service runs on: the Kiln AMQP topology, the idempotent event consumer (inbox +
         // dead-lettering with reasons), outbox publishing with confirms, sweepers and the common start-up.
         .target(

@@ -1,5 +1,7 @@
 import CRabbitMQ
 import Foundation
+import Logging
+import Metrics
 
 /// One librabbitmq connection: the C handle plus the synchronous calls the actors make on it.
 ///
@@ -15,12 +17,20 @@ final class RawConnection {
     /// Reusable buffer for the strings of one publish (properties, exchange, routing key): avoids allocating
     /// per message on the hot path.
     private var scratch: [UInt8] = []
+    /// What this connection is for (`publisher`, `consumer`, `rpc`): the label of its flow-control metrics.
+    private let role: String
+    private let logger: Logger
 
     /// Opens the TCP socket and logs in.
     ///
     /// - Throws: ``AMQPError/library(status:message:during:)`` for socket failures,
     ///   ``AMQPError/connectionClosed(code:text:)`` when the broker refuses the login.
-    init(configuration: AMQPConnectionConfiguration) throws(AMQPError) {
+    init(
+        configuration: AMQPConnectionConfiguration, role: String,
+        logger: Logger = Logger(label: "kiln.amqp", factory: { _ in SwiftLogNoOpLogHandler() })
+    ) throws(AMQPError) {
+        self.role = role
+        self.logger = logger
         guard let state = amqp_new_connection() else {
             throw .library(status: -1, message: "out of memory", during: "amqp_new_connection")
         }
@@ -334,6 +344,13 @@ final class RawConnection {
             var ok = amqp_channel_close_ok_t()
             _ = amqp_send_method(handle, frame.channel, AMQP_CHANNEL_CLOSE_OK_METHOD, &ok)
             return event
+        case AMQP_CONNECTION_BLOCKED_METHOD:
+            let blocked = method.decoded.assumingMemoryBound(to: amqp_connection_blocked_t.self).pointee
+            noteFlowControl(blocked: true, reason: CDecoding.string(blocked.reason))
+            return .other
+        case AMQP_CONNECTION_UNBLOCKED_METHOD:
+            noteFlowControl(blocked: false, reason: nil)
+            return .other
         case AMQP_CONNECTION_CLOSE_METHOD:
             let close = method.decoded.assumingMemoryBound(to: amqp_connection_close_t.self).pointee
             let error = AMQPError.connectionClosed(code: close.reply_code, text: CDecoding.string(close.reply_text))
@@ -343,6 +360,21 @@ final class RawConnection {
             throw error
         default:
             return .other
+        }
+    }
+
+    /// A resource alarm (memory, disk) on the broker blocks every publishing connection until it clears:
+    /// publishes and confirms wait meanwhile. Said once each way in the log, and as
+    /// `kiln_amqp_connection_blocked{connection}` (1 while blocked) and `kiln_amqp_connection_blocked_total`.
+    private func noteFlowControl(blocked: Bool, reason: String?) {
+        Gauge(label: "kiln_amqp_connection_blocked", dimensions: [("connection", role)]).record(blocked ? 1 : 0)
+        if blocked {
+            Counter(label: "kiln_amqp_connection_blocked_total", dimensions: [("connection", role)]).increment()
+            logger.warning(
+                "the broker blocked this connection (resource alarm): publishes wait until it clears",
+                metadata: ["amqp.connection": "\(role)", "amqp.reason": "\(reason ?? "")"])
+        } else {
+            logger.notice("the broker unblocked this connection", metadata: ["amqp.connection": "\(role)"])
         }
     }
 

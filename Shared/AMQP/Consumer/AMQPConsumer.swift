@@ -181,7 +181,7 @@ public actor AMQPConsumer {
 
     private func connectIfNeeded() throws(AMQPError) {
         guard connection == nil else { return }
-        let fresh = try RawConnection(configuration: configuration)
+        let fresh = try RawConnection(configuration: configuration, role: "consumer", logger: logger)
         do {
             try fresh.openChannel(Self.topologyChannel)
             try fresh.declare(topology, channel: Self.topologyChannel)

@@ -158,7 +158,7 @@ public actor AMQPPublisher {
 
     private func ensureConnected() throws(AMQPError) -> RawConnection {
         if let connection { return connection }
-        let fresh = try RawConnection(configuration: configuration)
+        let fresh = try RawConnection(configuration: configuration, role: "publisher", logger: logger)
         do {
             try fresh.openChannel(Self.channel)
             try fresh.declare(topology, channel: Self.channel)

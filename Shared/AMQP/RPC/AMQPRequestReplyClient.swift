@@ -87,7 +87,7 @@ public actor AMQPRequestReplyClient {
 
     private func ensureConnected() throws(AMQPError) -> RawConnection {
         if let connection { return connection }
-        let fresh = try RawConnection(configuration: configuration)
+        let fresh = try RawConnection(configuration: configuration, role: "rpc", logger: logger)
         do {
             try fresh.openChannel(Self.channel)
             // Direct reply-to requires consuming in no-ack mode on the channel that publishes the requests.

@@ -30,9 +30,14 @@ enum TestBroker {
 
     /// Runs `deploy/local/rabbitmq <command>` and returns its exit status, without blocking a pool thread.
     static func runNodeScript(_ command: String) async throws -> Int32 {
+        try await runNodeScript([command])
+    }
+
+    /// Runs `deploy/local/rabbitmq ARGUMENTS…` (e.g. `ctl …`) and returns its exit status.
+    static func runNodeScript(_ arguments: [String]) async throws -> Int32 {
         let process = Process()
         process.executableURL = repositoryRoot.appending(path: "deploy/local/rabbitmq")
-        process.arguments = [command]
+        process.arguments = arguments
         let status: Int32 = try await withCheckedThrowingContinuation { continuation in
             process.terminationHandler = { finished in continuation.resume(returning: finished.terminationStatus) }
             do {
