@@ -96,6 +96,21 @@ struct AMQPURLTests {
         }
     }
 
+    @Test("a comma-separated list gives failover brokers, tried after the first; an empty entry is refused without the password")
+    func brokerList() throws {
+        let configuration = try AMQPConnectionConfiguration(
+            url: "amqp://kiln:pw@rabbit-1:5672/kiln, amqp://kiln:pw@rabbit-2:5673/kiln,amqp://kiln:pw@rabbit-3/kiln")
+        #expect(configuration.urls.map(\.host) == ["rabbit-1", "rabbit-2", "rabbit-3"])
+        #expect(configuration.urls.map(\.port) == [5672, 5673, 5672])
+        #expect(try AMQPConnectionConfiguration(url: "amqp://kiln:pw@one/kiln").failoverURLs.isEmpty)
+        #expect {
+            try AMQPConnectionConfiguration(url: "amqp://kiln:topsecret@rabbit-1/kiln,,amqp://kiln:topsecret@rabbit-2/kiln")
+        } throws: { error in
+            guard case .invalidURL(let text, let why) = error as? AMQPError else { return false }
+            return why.contains("empty entry") && !text.contains("topsecret") && !"\(error)".contains("topsecret")
+        }
+    }
+
     @Test("the password never appears in the error")
     func masksPassword() {
         #expect {

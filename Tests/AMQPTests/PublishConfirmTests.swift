@@ -41,6 +41,20 @@ struct AMQPIntegrationTests {
         await publisher.close()
     }
 
+    @Test("readyMessages counts what waits in a queue; a missing queue is a 404 that leaves the publisher working")
+    func readyMessagesOfAQueue() async throws {
+        let queue = TestBroker.uniqueName("depth")
+        let topology = Topology(queues: [.classic(name: queue, arguments: TestBroker.expiring)])
+        let publisher = AMQPPublisher(configuration: try TestBroker.configuration(), topology: topology)
+        for index in 1...3 { try await publisher.publish(OutgoingMessage(exchange: "", routingKey: queue, text: "m\(index)")) }
+        #expect(try await publisher.readyMessages(queue: queue) == 3)
+        await #expect(throws: AMQPError.self) { try await publisher.readyMessages(queue: TestBroker.uniqueName("missing")) }
+        try await publisher.publish(OutgoingMessage(exchange: "", routingKey: queue, text: "after the 404"))
+        #expect(try await publisher.readyMessages(queue: queue) == 4)
+        try await publisher.deleteQueue(queue)
+        await publisher.close()
+    }
+
     @Test("a mandatory publish no queue takes fails as unroutable")
     func unroutable() async throws {
         let publisher = AMQPPublisher(configuration: try TestBroker.configuration())

@@ -68,6 +68,28 @@ extension StoreIntegration {
             }
         }
 
+        @Test("nothing is re-driven while an event of the stage waits unpublished in the outbox (queued behind a broker outage, not lost)")
+        func unpublishedEventHoldsTheSweep() async throws {
+            try await TestDatabase.withSchema { pool, _ in
+                try await pool.withTransaction { conn in
+                    try conn.execute("INSERT INTO scopes (name) VALUES ('debian')")
+                    try conn.execute("INSERT INTO workspaces (scope_id, name) SELECT id, 'dev' FROM scopes")
+                }
+                let stuck = try await Self.row(pool, status: "blocked", stage: "requested", age: 600)
+                let redrive = { (stage: RedriveStage) in
+                    try await pool.withTransaction { conn in
+                        try await WorkRequestRepository.redrive(stage, olderThan: .seconds(60), limit: 10, on: conn)
+                    }
+                }
+                try await pool.withTransaction { conn in
+                    try await EventOutbox.enqueue(.workRequestUnblocked, KilnEvent(workRequestID: 999), on: conn)
+                }
+                #expect(try await redrive(.unblockingRequested).isEmpty)
+                _ = try await pool.query("UPDATE outbox SET published_at = now()")
+                #expect(try await redrive(.unblockingRequested) == [KilnEvent(workRequestID: stuck)])
+            }
+        }
+
         @Test("two sweeps at once split the rows (SKIP LOCKED): every row is re-driven exactly once")
         func concurrentSweepsSplitRows() async throws {
             try await TestDatabase.withSchema(poolSize: 4) { pool, _ in
@@ -83,8 +105,11 @@ extension StoreIntegration {
                             var mine: [Int] = []
                             while true {
                                 let events = try await pool.withTransaction { conn in
-                                    try await WorkRequestRepository.redrive(
+                                    let events = try await WorkRequestRepository.redrive(
                                         .unblockingRequested, olderThan: .seconds(60), limit: 3, on: conn)
+                                    // The relay's part: a sweep waits while an event of its stage is unpublished.
+                                    try conn.execute("UPDATE outbox SET published_at = now() WHERE published_at IS NULL")
+                                    return events
                                 }
                                 if events.isEmpty { return mine }
                                 mine += events.compactMap(\.workRequestID)

@@ -31,12 +31,13 @@ struct SchedulerEventHandler: Sendable {
         case .workRequestCompleted, .workRequestAborted:
             guard let id = event.workRequestID else { return }
             engine.dirty.workRequestChanged(id)
-            guard let stored = try await WorkRequestRepository.load(id: id, on: conn) else {
+            guard let assigned = try await WorkRequestRepository.assignedWorker(id: id, on: conn) else {
                 throw EventRejected("work request \(id) does not exist")
             }
             // Its worker's slot is free again. The dependants were settled by the transaction that
-            // terminated it (`WorkRequestOperations.terminate`), not here.
-            if let worker = stored.workRequest.workerID ?? event.workerID { engine.dirty.workerChanged(worker) }
+            // terminated it (`WorkRequestOperations.terminate`), not here. Only the worker column is read, so
+            // a row nothing else can read (a poison work request ended in error) still frees its slot.
+            if let worker = assigned ?? event.workerID { engine.dirty.workerChanged(worker) }
         case .workerReady, .workerGone:
             guard let id = event.workerID else { return }
             engine.dirty.workerChanged(id)

@@ -1,8 +1,14 @@
+import Foundation
+
 /// How to reach the broker and how the wrapper behaves on that connection.
 ///
 /// Libraries never read the environment; executables build this from theirs (e.g. `AMQP_URL`) and pass it in.
 public struct AMQPConnectionConfiguration: Sendable, Hashable {
+    /// The broker to try first.
     public var url: AMQPURL
+    /// More brokers — the other nodes of a RabbitMQ cluster — tried in order when the ones before refuse the
+    /// connection or are unreachable; every (re)connection starts again from ``url``.
+    public var failoverURLs: [AMQPURL] = []
     /// Requested heartbeat; the broker may lower it. Polls and publisher ticks run well below half of it,
     /// because librabbitmq only sends and checks heartbeats inside its own calls.
     public var heartbeat: Duration
@@ -37,12 +43,28 @@ public struct AMQPConnectionConfiguration: Sendable, Hashable {
         self.reconnectBackoff = reconnectBackoff
     }
 
-    /// Parses `url` and keeps every other setting at its default.
+    /// Parses `url` — one URL, or several separated by commas for the nodes of a cluster
+    /// (`amqp://kiln:pw@rabbit-1/kiln,amqp://kiln:pw@rabbit-2/kiln`) — and keeps every other setting at its
+    /// default.
     ///
-    /// - Throws: ``AMQPError/invalidURL(_:reason:)``.
+    /// - Throws: ``AMQPError/invalidURL(_:reason:)`` naming the bad one (an empty entry included).
     public init(url: String, heartbeat: Duration = .seconds(30)) throws(AMQPError) {
-        self.init(url: try AMQPURL(parsing: url), heartbeat: heartbeat)
+        var parsed: [AMQPURL] = []
+        for entry in url.split(separator: ",", omittingEmptySubsequences: false) {
+            let text = entry.trimmingCharacters(in: .whitespaces)
+            guard !text.isEmpty else {
+                let masked = url.split(separator: ",", omittingEmptySubsequences: false)
+                    .map { AMQPURL.maskPassword(in: String($0)) }.joined(separator: ",")
+                throw .invalidURL(masked, reason: "an empty entry in a comma-separated list of broker URLs")
+            }
+            parsed.append(try AMQPURL(parsing: text))
+        }
+        self.init(url: parsed[0], heartbeat: heartbeat)
+        failoverURLs = Array(parsed.dropFirst())
     }
+
+    /// Every broker address, in the order a connection tries them.
+    public var urls: [AMQPURL] { [url] + failoverURLs }
 
     /// Heartbeat in whole seconds as the protocol wants it (0 disables heartbeats).
     var heartbeatSeconds: Int32 { Int32(clamping: heartbeat.components.seconds) }

@@ -66,7 +66,7 @@ public struct AMQPURL: Sendable, Hashable, CustomStringConvertible {
         return "amqp://\(user):***@\(host):\(port)/\(vhost)"
     }
 
-    private static func maskPassword(in text: String) -> String {
+    static func maskPassword(in text: String) -> String {
         guard let at = text.lastIndex(of: "@"), let schemeEnd = text.range(of: "://") else { return text }
         let credentials = text[schemeEnd.upperBound..<at]
         guard let colon = credentials.firstIndex(of: ":") else { return text }

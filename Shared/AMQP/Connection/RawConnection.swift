@@ -17,6 +17,9 @@ final class RawConnection {
     /// Reusable buffer for the strings of one publish (properties, exchange, routing key): avoids allocating
     /// per message on the hot path.
     private var scratch: [UInt8] = []
+    /// The broker address this connection reached (the first of ``AMQPConnectionConfiguration/urls`` that
+    /// accepted it).
+    let address: AMQPURL
     /// What this connection is for (`publisher`, `consumer`, `rpc`): the label of its flow-control metrics.
     private let role: String
     private let logger: Logger
@@ -31,16 +34,39 @@ final class RawConnection {
     ) throws(AMQPError) {
         self.role = role
         self.logger = logger
+        // Each broker address in turn (a cluster's nodes): the first that accepts the login wins, so a
+        // connection lost with its node comes back on a surviving one at the next attempt.
+        var lastError = AMQPError.invalidArgument("no broker address configured")
+        var opened: (amqp_connection_state_t, AMQPURL)?
+        for url in configuration.urls {
+            do {
+                opened = (try Self.open(url, configuration: configuration), url)
+                break
+            } catch {
+                lastError = error
+                if !error.isRecoverableByReconnecting { throw error }
+            }
+        }
+        guard let (state, url) = opened else { throw lastError }
+        self.state = state
+        address = url
+        negotiatedHeartbeat = Int(amqp_get_heartbeat(state))
+        var rpcTimeout = Self.timeval(configuration.rpcTimeout)
+        _ = amqp_set_rpc_timeout(state, &rpcTimeout)
+    }
+
+    /// Opens the socket to one broker address and logs in; on failure nothing is left open.
+    private static func open(_ url: AMQPURL, configuration: AMQPConnectionConfiguration) throws(AMQPError)
+        -> amqp_connection_state_t
+    {
         guard let state = amqp_new_connection() else {
             throw .library(status: -1, message: "out of memory", during: "amqp_new_connection")
         }
-        self.state = state
         guard let socket = amqp_tcp_socket_new(state) else {
             amqp_destroy_connection(state)
             throw .library(status: -1, message: "cannot create a TCP socket", during: "amqp_tcp_socket_new")
         }
         var timeout = Self.timeval(configuration.connectTimeout)
-        let url = configuration.url
         let openStatus = amqp_socket_open_noblock(socket, url.host, Int32(url.port), &timeout)
         guard openStatus == AMQP_STATUS_OK.rawValue else {
             amqp_destroy_connection(state)
@@ -51,13 +77,11 @@ final class RawConnection {
             state, url.virtualHost, 0, Int32(configuration.frameMax), configuration.heartbeatSeconds, url.user,
             url.password)
         if reply.reply_type != AMQP_RESPONSE_NORMAL {
-            let error = Self.error(from: reply, during: "login to vhost '\(url.virtualHost)' as '\(url.user)'")
+            let error = Self.error(from: reply, during: "login to vhost '\(url.virtualHost)' as '\(url.user)' on \(url.host):\(url.port)")
             amqp_destroy_connection(state)
             throw error
         }
-        negotiatedHeartbeat = Int(amqp_get_heartbeat(state))
-        var rpcTimeout = Self.timeval(configuration.rpcTimeout)
-        _ = amqp_set_rpc_timeout(state, &rpcTimeout)
+        return state
     }
 
     deinit {
@@ -150,6 +174,19 @@ final class RawConnection {
             throw .library(status: -1, message: "the broker returned an empty queue name", during: "queue.declare")
         }
         return name
+    }
+
+    /// Messages ready in a queue (waiting to be delivered; unacknowledged ones are not counted), by a passive
+    /// `queue.declare` on `channel`, which is opened and closed here: a missing queue closes that channel
+    /// (404) and is thrown as ``AMQPError/channelClosed(code:text:)`` without touching the caller's channels.
+    func readyMessages(queue name: String, channel: UInt16) throws(AMQPError) -> Int {
+        try openChannel(channel)
+        let arena = CMemoryArena()
+        let ok = amqp_queue_declare(handle, channel, arena.bytes(name), 1, 0, 0, 0, amqp_empty_table)
+        try check(amqp_get_rpc_reply(handle), channel: channel, during: "counting the messages of queue '\(name)'")
+        let count = ok.map { Int($0.pointee.message_count) } ?? 0
+        closeChannel(channel)
+        return count
     }
 
     /// Deletes a queue (tests and tools; services leave queues alone).

@@ -197,7 +197,7 @@ public actor AMQPConsumer {
         connectionsOpened += 1
         logger.info(
             "AMQP consumer connected",
-            metadata: ["amqp.url": "\(configuration.url)", "amqp.heartbeat_s": "\(fresh.negotiatedHeartbeat)"])
+            metadata: ["amqp.url": "\(fresh.address)", "amqp.heartbeat_s": "\(fresh.negotiatedHeartbeat)"])
     }
 
     private func subscribe(at index: Int, on connection: RawConnection) throws(AMQPError) {

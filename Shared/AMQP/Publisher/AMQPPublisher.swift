@@ -28,6 +28,8 @@ public actor AMQPPublisher {
     private var connection: RawConnection?
     private var nextDeliveryTag: UInt64 = 1
     private static let channel: UInt16 = 1
+    /// The channel of ``readyMessages(queue:)``: a failed passive declare closes it, not the publishing one.
+    private static let inspectionChannel: UInt16 = 2
 
     /// Connections opened so far; more than one means the publisher reconnected.
     public private(set) var connectionsOpened = 0
@@ -143,6 +145,21 @@ public actor AMQPPublisher {
         }
     }
 
+    /// Messages ready in `queue` (delivered ones awaiting their ack are not counted): a service's backlog.
+    /// Asked on a channel of its own, so a missing queue (thrown as ``AMQPError/channelClosed(code:text:)``)
+    /// leaves the publishing channel and its unconfirmed messages alone.
+    public func readyMessages(queue: String) throws(AMQPError) -> Int {
+        let connection = try ensureConnected()
+        do {
+            return try connection.readyMessages(queue: queue, channel: Self.inspectionChannel)
+        } catch .channelClosed(let code, let text) {
+            throw .channelClosed(code: code, text: text)
+        } catch {
+            dropConnection()
+            throw error
+        }
+    }
+
     /// Closes the connection politely. A later publish opens a new one.
     public func close() {
         connection?.close()
@@ -172,7 +189,7 @@ public actor AMQPPublisher {
         connectionsOpened += 1
         logger.info(
             "AMQP publisher connected",
-            metadata: ["amqp.url": "\(configuration.url)", "amqp.heartbeat_s": "\(fresh.negotiatedHeartbeat)"])
+            metadata: ["amqp.url": "\(fresh.address)", "amqp.heartbeat_s": "\(fresh.negotiatedHeartbeat)"])
         return fresh
     }
 

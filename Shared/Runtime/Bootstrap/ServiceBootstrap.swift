@@ -81,7 +81,7 @@ public enum ServiceBootstrap {
                 try await pool.query("SELECT 1")
             } isPermanent: { _ in false }
             readiness.set(ReadinessProbe.database, true)
-            try await retry("RabbitMQ at \(configuration.amqp.url)", until: deadline, configuration: configuration, logger: logger) {
+            try await retry("RabbitMQ at \(configuration.amqp.urls.map(\.description).joined(separator: ", "))", until: deadline, configuration: configuration, logger: logger) {
                 try await publisher.connect()
             } isPermanent: { error in
                 (error as? AMQPError).map { !$0.isRecoverableByReconnecting } ?? false

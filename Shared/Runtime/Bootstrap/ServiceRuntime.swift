@@ -1,5 +1,6 @@
 import AMQP
 import Logging
+import Metrics
 import Prometheus
 import ServiceKit
 import ServiceLifecycle
@@ -90,13 +91,29 @@ public final class ServiceRuntime: Sendable {
     /// work requests waiting there longer than `KILN_REDRIVE_GRACE`, at most `KILN_SWEEP_BATCH` at a time
     /// (`WorkRequestRepository.redrive`: one SQL shape, `SKIP LOCKED`, so replicas split the rows). A lost
     /// message therefore delays work by a grace period and a sweep interval, and never loses it.
+    ///
+    /// A sweep is skipped while the queue that takes the stage's event holds ready messages: work requests
+    /// waiting longer than the grace behind a backlog are queued, not lost, and re-sending their events
+    /// would add load exactly when the service is busiest (issue 10: 362 extra `wr.unblocked` in one
+    /// 2,000-request burst). Once the backlog drains, the next sweep re-drives what is really lost.
     public func redriveSweeper(_ stage: RedriveStage) -> Sweeper {
         let pool = self.pool
         let relay = self.relay
         let logger = self.logger
+        let publisher = self.publisher
+        let service = self.service
         let grace = configuration.redriveGrace
         let limit = configuration.sweepBatch
+        let queue = KilnTopology.services.first { $0.service == service && $0.routingKeys.contains(stage.event) }?.inbox
         return sweeper(name: stage.rawValue) {
+            if let queue, let waiting = try? await publisher.readyMessages(queue: queue), waiting > 0 {
+                Counter(label: "kiln_redrive_skipped_total", dimensions: [("service", service), ("sweep", stage.rawValue)])
+                    .increment()
+                logger.info(
+                    "re-drive skipped: events still wait in the inbox, so the work requests behind them are queued, not lost",
+                    metadata: ["sweep": "\(stage.rawValue)", "amqp.queue": "\(queue)", "amqp.ready": "\(waiting)"])
+                return 0
+            }
             let events = try await pool.withTransaction { conn in
                 try await WorkRequestRepository.redrive(stage, olderThan: grace, limit: limit, on: conn)
             }

@@ -186,4 +186,14 @@ extension WorkRequestRepository {
             """, limit
         ).rows.map { try $0.decode(Int.self, at: 0) }
     }
+
+    /// The worker a work request is (or was last) assigned to, reading that one column: `nil` when there is no
+    /// such work request, `.some(nil)` when it has no worker. For the scheduler freeing a slot, which must
+    /// not depend on the rest of the row being readable.
+    public static func assignedWorker(id: Int, on conn: PGConnection) async throws -> Int?? {
+        guard let row = try await conn.query("SELECT worker_id FROM work_requests WHERE id = $1", id).first else {
+            return nil
+        }
+        return .some(try row.decode(Int?.self, at: 0))
+    }
 }

@@ -53,11 +53,19 @@ extension WorkRequestRepository {
     /// Re-driving is safe because every handler is idempotent per event and per assignment epoch: an event
     /// that was merely slow finds nothing left to do.
     ///
+    /// Nothing is re-driven while an event of the stage still waits unpublished in the outbox (a broker
+    /// outage or alarm holds the relays back): the work requests behind it are queued, not lost, and more
+    /// events would only lengthen the queue. The caller checks the broker side (the inbox's backlog).
+    ///
     /// - Returns: the events enqueued, oldest first.
     public static func redrive(
         _ stage: RedriveStage, olderThan grace: Duration, limit: Int, on conn: PGConnection
     ) async throws -> [KilnEvent] {
         guard await conn.isInTransaction else { throw PGError.notInTransaction(operation: "redrive \(stage.rawValue)") }
+        let unpublished = try await conn.query(
+            "SELECT EXISTS (SELECT 1 FROM outbox WHERE published_at IS NULL AND routing_key = $1)", stage.event.rawValue
+        ).first?.decode(Bool.self, at: 0) ?? false
+        if unpublished { return [] }
         let events = try await conn.query(
             """
             WITH stuck AS (
