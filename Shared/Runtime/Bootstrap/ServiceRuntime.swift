@@ -106,7 +106,7 @@ public final class ServiceRuntime: Sendable {
         let limit = configuration.sweepBatch
         let queue = KilnTopology.services.first { $0.service == service && $0.routingKeys.contains(stage.event) }?.inbox
         return sweeper(name: stage.rawValue) {
-            if let queue, let waiting = try? await publisher.readyMessages(queue: queue), waiting > 0 {
+            if let queue, let waiting = await Self.readyMessages(in: queue, publisher: publisher), waiting > 0 {
                 Counter(label: "kiln_redrive_skipped_total", dimensions: [("service", service), ("sweep", stage.rawValue)])
                     .increment()
                 logger.info(
@@ -127,6 +127,17 @@ public final class ServiceRuntime: Sendable {
                     ])
             }
             return events.count
+        }
+    }
+
+    /// Messages ready in `queue`, or `nil` when the broker cannot say (a sweep then runs as if there were none).
+    /// A do/catch on purpose: `try? await publisher.readyMessages(…)` written in the sweep's `if` crashed the
+    /// debug build of Swift 6.3 at run time (a jump to a bad address when the task resumed).
+    private static func readyMessages(in queue: String, publisher: AMQPPublisher) async -> Int? {
+        do {
+            return try await publisher.readyMessages(queue: queue)
+        } catch {
+            return nil
         }
     }
 
