@@ -55,6 +55,30 @@ struct AMQPIntegrationTests {
         await publisher.close()
     }
 
+    @Test("a replicated (quorum) declaration of a queue that exists as classic keeps the classic one; anything else still fails")
+    func replicatedDeclarationAcceptsAnOlderClassicQueue() async throws {
+        let name = TestBroker.uniqueName("was-classic")
+        let classic = AMQPPublisher(
+            configuration: try TestBroker.configuration(),
+            topology: Topology(queues: [.classic(name: name, arguments: TestBroker.expiring)]))
+        try await classic.connect()
+        try await classic.publish(OutgoingMessage(exchange: "", routingKey: name, text: "kept"))
+        await classic.close()
+        let upgraded = AMQPPublisher(
+            configuration: try TestBroker.configuration(),
+            topology: Topology(queues: [.replicated(name: name, arguments: TestBroker.expiring)]))
+        try await upgraded.connect()
+        #expect(try await upgraded.readyMessages(queue: name) == 1)
+        await upgraded.close()
+        var strict = QueueDeclaration.replicated(name: name, arguments: TestBroker.expiring)
+        strict.acceptsExistingArguments = false
+        let refused = AMQPPublisher(configuration: try TestBroker.configuration(), topology: Topology(queues: [strict]))
+        await #expect(throws: AMQPError.self) { try await refused.connect() }
+        await refused.close()
+        try await upgraded.deleteQueue(name)
+        await upgraded.close()
+    }
+
     @Test("a mandatory publish no queue takes fails as unroutable")
     func unroutable() async throws {
         let publisher = AMQPPublisher(configuration: try TestBroker.configuration())

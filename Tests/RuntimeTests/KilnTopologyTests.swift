@@ -49,7 +49,7 @@ struct KilnTopologyTests {
         }
     }
 
-    @Test("inboxes are quorum queues with a delivery limit dead-lettering through kiln.dlx to <service>.dead")
+    @Test("inboxes are quorum queues with a delivery limit dead-lettering through kiln.dlx to the quorum queue <service>.dead")
     func inboxArguments() throws {
         for queues in KilnTopology.services {
             let topology = queues.topology
@@ -59,7 +59,10 @@ struct KilnTopologyTests {
             #expect(inbox.arguments["x-dead-letter-exchange"] == "kiln.dlx")
             #expect(inbox.arguments["x-dead-letter-routing-key"] == .string("\(queues.service).dead"))
             let dead = try #require(topology.queues.first { $0.name == "\(queues.service).dead" })
-            #expect(dead.durable && dead.arguments["x-queue-type"] == nil)
+            // Quorum too (a cluster keeps it when a node is lost), without a delivery limit, and an older
+            // classic one is kept as it is.
+            #expect(dead.durable && dead.arguments["x-queue-type"] == "quorum" && dead.arguments["x-delivery-limit"] == nil)
+            #expect(dead.acceptsExistingArguments)
             #expect(
                 topology.bindings.contains(
                     QueueBinding(queue: dead.name, exchange: "kiln.dlx", routingKey: dead.name)))

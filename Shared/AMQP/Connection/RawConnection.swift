@@ -140,7 +140,18 @@ final class RawConnection {
             amqp_queue_declare(
                 handle, channel, arena.bytes(queue.name), 0, queue.durable ? 1 : 0, queue.exclusive ? 1 : 0,
                 queue.autoDelete ? 1 : 0, arena.table(queue.arguments))
-            try check(amqp_get_rpc_reply(handle), channel: channel, during: "declaring queue '\(queue.name)'")
+            do {
+                try check(amqp_get_rpc_reply(handle), channel: channel, during: "declaring queue '\(queue.name)'")
+            } catch .channelClosed(406, let text) where queue.acceptsExistingArguments {
+                // The queue exists with other arguments (declared by an earlier version): keep it as it is.
+                try openChannel(channel)
+                amqp_queue_declare(handle, channel, arena.bytes(queue.name), 1, 0, 0, 0, amqp_empty_table)
+                try check(amqp_get_rpc_reply(handle), channel: channel, during: "checking queue '\(queue.name)'")
+                logger.warning(
+                    "queue exists with other arguments than this version declares; kept as it is",
+                    metadata: ["amqp.queue": "\(queue.name)", "amqp.error": "\(text)"])
+            }
+            withExtendedLifetime(arena) {}
         }
         for (binding, bind) in topology.bindings.map({ ($0, true) }) + topology.unbindings.map({ ($0, false) }) {
             let arena = CMemoryArena()

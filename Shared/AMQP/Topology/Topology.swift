@@ -70,6 +70,10 @@ public struct QueueDeclaration: Sendable, Hashable {
     public var exclusive: Bool
     public var autoDelete: Bool
     public var arguments: [String: AMQPFieldValue]
+    /// Whether a queue of that name declared earlier with other arguments (another `x-queue-type`, say) is
+    /// accepted as it is, with a warning, instead of failing the declaration (406 PRECONDITION_FAILED): for
+    /// queues whose declaration changed between versions while the broker keeps the old one.
+    public var acceptsExistingArguments = false
 
     public init(
         name: String, durable: Bool = true, exclusive: Bool = false, autoDelete: Bool = false,
@@ -95,6 +99,17 @@ public struct QueueDeclaration: Sendable, Hashable {
         if let deadLetterExchange { all["x-dead-letter-exchange"] = .string(deadLetterExchange) }
         if let deadLetterRoutingKey { all["x-dead-letter-routing-key"] = .string(deadLetterRoutingKey) }
         return QueueDeclaration(name: name, durable: true, arguments: all)
+    }
+
+    /// A replicated queue that only holds messages for people to read (a dead-letter queue) or to answer at
+    /// once (requests): quorum, so it survives the loss of a cluster node, without a delivery limit of its
+    /// own. One declared classic by an earlier version is kept as it is (``acceptsExistingArguments``).
+    public static func replicated(name: String, arguments: [String: AMQPFieldValue] = [:]) -> QueueDeclaration {
+        var all = arguments
+        all["x-queue-type"] = "quorum"
+        var declaration = QueueDeclaration(name: name, durable: true, arguments: all)
+        declaration.acceptsExistingArguments = true
+        return declaration
     }
 
     /// A durable classic queue (per-worker queues and anything created and deleted often: quorum queue names

@@ -8,7 +8,7 @@ import KilnCore
 /// - `kiln.gateway` (topic): what workers send (`worker.hello`, `worker.heartbeat`, …); only the
 ///   worker-gateway reads it, through `worker-gateway.workers`.
 /// - `kiln.dlx` (direct): the dead-letter exchange. Each service's queues dead-letter with routing key
-///   `<service>.dead` into the classic durable queue of that name — both the broker's own dead-lettering
+///   `<service>.dead` into the quorum queue of that name — both the broker's own dead-lettering
 ///   (delivery limit exceeded, reject without requeue) and the consumer's explicit dead-lettering of
 ///   undecodable input (which adds `x-kiln-reason`).
 /// - `<service>.inbox`, and `<service>.<lane>` for a later stage's events (`lookup-resolver.assigned`,
@@ -107,9 +107,10 @@ public enum KilnTopology {
             ])
     }
 
-    /// The lookup RPC queue: classic (requests are short-lived and answered at once), durable.
+    /// The lookup RPC queue: replicated like the others, so `kiln lookup` keeps working when a cluster node
+    /// is lost (one declared classic by an earlier version is kept).
     public static var lookupRPC: Topology {
-        Topology(queues: [.classic(name: lookupRPCQueue)])
+        Topology(queues: [.replicated(name: lookupRPCQueue)])
     }
 
     /// Everything: exchanges, the four inboxes with their dead queues and bindings, the gateway's worker

@@ -55,8 +55,9 @@ public struct ServiceQueues: Sendable, Hashable {
     /// `<service>.dead`, also the dead-letter routing key on `kiln.dlx`.
     public static func deadQueueName(service: String) -> String { "\(service).dead" }
 
-    /// The inbox (quorum, delivery limit, `kiln.dlx` → `<service>.dead`), the dead queue (classic,
-    /// durable) and their bindings. At-least-once dead-lettering (3.10+) keeps a poison message in the
+    /// The inbox (quorum, delivery limit, `kiln.dlx` → `<service>.dead`), the dead queue (quorum too, so
+    /// a cluster keeps it when a node is lost; one declared classic by an earlier version is kept) and their
+    /// bindings. At-least-once dead-lettering (3.10+) keeps a poison message in the
     /// inbox until the dead queue has confirmed it, instead of the default fire-and-forget transfer.
     public var topology: Topology {
         var arguments = inboxArguments
@@ -73,7 +74,7 @@ public struct ServiceQueues: Sendable, Hashable {
             QueueBinding(queue: inbox, exchange: KilnTopology.eventsExchange, routingKey: $0.rawValue)
         }
         return Topology(
-            queues: [inboxQueue, .classic(name: dead, arguments: deadArguments)], bindings: bindings,
+            queues: [inboxQueue, .replicated(name: dead, arguments: deadArguments)], bindings: bindings,
             unbindings: unbindings)
     }
 }
