@@ -186,7 +186,11 @@ let package = Package(
             name: "AMQPBenchmark", dependencies: ["AMQP", "CRabbitMQ", "KilnRuntime", logging], path: "Tests/Benchmarks/AMQPBenchmark",
             swiftSettings: strict),
 
-        // BM1/BM6 of anchors-reliability-perf.md §3: the scheduling index against the naive reference loop.
+        // The message side of deploy/chaos (hand-made, duplicate, forged and oversized messages); not a test.
+        .executableTarget(
+            name: "ChaosProbe", dependencies: ["AMQP"], path: "Tests/Chaos/ChaosProbe", swiftSettings: strict),
+
+        // BM1/BM6 (deploy/docs/scheduler-benchmark.md): the scheduling index against the naive reference loop.
         // A benchmark, not a test: build with `-c release --product SchedulerBenchmark`.
         .executableTarget(
             name: "SchedulerBenchmark", dependencies: ["KilnCore"], path: "Tests/Benchmarks/SchedulerBenchmark",
