@@ -13,6 +13,24 @@ struct EnvironmentReaderTests {
         #expect(try EnvironmentReader(variables: ["KILN_OPS_PORT": "9000"]).int(port, in: 1...65535) == 9000)
     }
 
+    @Test("a server URL with compose.env's change-me placeholder password is refused, naming the variable, password masked")
+    func placeholderPasswordsAreRefused() throws {
+        let amqp = Setting("KILN_AMQP_URL", default: nil, help: "the broker", secret: true)
+        let ours = "amqp://kiln:s3cret@rabbitmq:5672/kiln"
+        #expect(try EnvironmentReader(variables: ["KILN_AMQP_URL": ours]).serverURL(amqp) == ours)
+        for placeholder in [
+            "amqp://kiln:change-me-amqp-service@rabbitmq:5672/kiln",
+            "amqp://kiln:s3cret@rabbit-1/kiln,amqp://kiln:Change-Me-too@rabbit-2/kiln",
+        ] {
+            #expect {
+                try EnvironmentReader(variables: ["KILN_AMQP_URL": placeholder]).serverURL(amqp)
+            } throws: { error in
+                guard case .invalid(let variable, let value, let expected) = error as? ConfigurationError else { return false }
+                return variable == "KILN_AMQP_URL" && value.contains("***") && expected.contains("deploy/compose.env")
+            }
+        }
+    }
+
     @Test("a required variable that is unset names itself")
     func missing() {
         #expect(throws: ConfigurationError.missing(variable: "KILN_AMQP_URL", help: "broker URL")) {

@@ -138,7 +138,7 @@ struct LookupCommand: AsyncParsableCommand {
     static func call(_ request: LookupRequest, timeout: DurationOption) async throws -> LookupReply {
         let configuration: AMQPConnectionConfiguration
         do {
-            let url = try EnvironmentReader().string(CLISettings.amqpURL)
+            let url = try EnvironmentReader().serverURL(CLISettings.amqpURL)
             configuration = try AMQPConnectionConfiguration(url: url)
         } catch {
             CLIRunner.fail(CLIError("configuration error: KILN_AMQP_URL: \(error)"), status: CLIExit.unavailable)

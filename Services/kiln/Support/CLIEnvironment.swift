@@ -57,7 +57,7 @@ enum CLIRunner {
         let pool: PGPool
         do {
             let environment = EnvironmentReader()
-            let url = try environment.string(CLISettings.postgresURL)
+            let url = try environment.serverURL(CLISettings.postgresURL)
             let schema = try environment.string(CLISettings.postgresSchema)
             if !schema.isEmpty && !PGIdentifier.isPlain(schema) {
                 throw CLIError(

@@ -105,7 +105,7 @@ public struct RuntimeConfiguration: Sendable, Hashable {
     public init(service: String, environment: EnvironmentReader) throws(ConfigurationError) {
         do {
             self.service = service
-            let amqpText = try environment.string(RuntimeSettings.amqpURL)
+            let amqpText = try environment.serverURL(RuntimeSettings.amqpURL)
             do {
                 amqp = try AMQPConnectionConfiguration(url: amqpText)
             } catch {
@@ -118,7 +118,7 @@ public struct RuntimeConfiguration: Sendable, Hashable {
                     variable: RuntimeSettings.amqpURL.name, value: EnvironmentReader.redact(amqpText),
                     expected: "an amqp:// URL (\(error))")
             }
-            let postgresText = try environment.string(RuntimeSettings.postgresURL)
+            let postgresText = try environment.serverURL(RuntimeSettings.postgresURL)
             try Self.checkPostgresURL(postgresText)
             postgresPoolSize = try environment.int(RuntimeSettings.postgresPoolSize, in: 1...64)
             postgres = PGConfiguration(url: postgresText, applicationName: service)

@@ -24,6 +24,27 @@ public struct EnvironmentReader: Sendable {
         throw ConfigurationError.missing(variable: setting.name, help: setting.help)
     }
 
+    /// A server URL holding a password (`KILN_AMQP_URL`, `KILN_POSTGRES_URL`; a comma-separated list too). A
+    /// password starting with `change-me` is refused: it is the placeholder deploy/compose.env ships, and a
+    /// stack started with it runs with passwords anybody can read (issue 10; deploy/docs/deploy.md).
+    public func serverURL(_ setting: Setting) throws -> String {
+        let value = try string(setting)
+        for url in value.split(separator: ",").map(String.init) {
+            guard let schemeEnd = url.range(of: "://"),
+                let at = url.range(of: "@", options: .backwards, range: schemeEnd.upperBound..<url.endIndex),
+                let colon = url.range(of: ":", range: schemeEnd.upperBound..<at.lowerBound)
+            else { continue }
+            let password = url[colon.upperBound..<at.lowerBound].lowercased()
+            if password.hasPrefix("change-me") {
+                throw ConfigurationError.invalid(
+                    variable: setting.name, value: Self.redact(url),
+                    expected: "a password of your own: '\(password)' is the placeholder shipped in deploy/compose.env; "
+                        + "set real passwords there before starting (deploy/docs/deploy.md)")
+            }
+        }
+        return value
+    }
+
     /// An integer setting within a range.
     public func int(_ setting: Setting, in range: ClosedRange<Int>) throws -> Int {
         let text = try string(setting)

@@ -22,7 +22,7 @@ public struct WorkerConfiguration: Sendable, Hashable {
     ///
     /// - Throws: `ConfigurationError` naming the variable and the bad value.
     public init(environment: EnvironmentReader, hostName: String = ProcessInfo.processInfo.hostName) throws {
-        amqpURL = try environment.string(WorkerSettings.amqpURL)
+        amqpURL = try environment.serverURL(WorkerSettings.amqpURL)
         tokenFile = try environment.string(WorkerSettings.tokenFile)
         let activation = try environment.string(WorkerSettings.activationToken)
         activationToken = activation.isEmpty ? nil : activation
