@@ -1,4 +1,5 @@
 import Logging
+import Metrics
 
 /// A consuming connection, on its own serial executor, that feeds deliveries to handlers running outside it.
 ///
@@ -257,6 +258,9 @@ public actor AMQPConsumer {
                 let generation = channelGenerations[channel] ?? 0
                 if message.body.count > configuration.maxMessageSize {
                     oversizeRejections += 1
+                    // The broker dead-letters it (x-death reason `rejected`), where no service counts it.
+                    Counter(label: "kiln_amqp_oversize_rejected_total", dimensions: [("queue", registration.queue)])
+                        .increment()
                     logger.error(
                         "AMQP delivery over the size cap rejected without requeue",
                         metadata: [
