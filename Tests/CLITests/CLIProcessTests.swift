@@ -313,6 +313,14 @@ extension CLIIntegration {
                 #expect(unreachable.status == 3 && unreachable.stderr.contains("cannot connect"), "\(unreachable)")
                 let unmigrated = try KilnBinary.run(["list"], schema: schema + "_missing")
                 #expect(unmigrated.status == 3 && unmigrated.stderr.contains("kiln migrate"), "\(unmigrated)")
+                // compose.env's placeholder: a configuration error (78), which kiln-until-available does not retry.
+                let placeholder = try KilnBinary.run(
+                    ["list"], schema: schema,
+                    environment: ["KILN_POSTGRES_URL": "postgresql://kiln:change-me-postgres@127.0.0.1:1/kiln"])
+                #expect(
+                    placeholder.status == 78 && placeholder.stderr.contains("KILN_POSTGRES_URL")
+                        && placeholder.stderr.contains("placeholder") && !placeholder.stderr.contains("change-me-postgres"),
+                    "\(placeholder)")
             }
         }
 

@@ -155,7 +155,7 @@ struct EventConsumerTests {
             let consumer = harness.consumer { context, conn in
                 _ = await attempts.next(context.messageID)
                 try await recordApplied(context, conn)
-                throw PGError.connectionLost(message: "simulated: always failing")
+                throw HandlerBug(message: "simulated: always failing")
             }
             try await withRunning(consumer) {
                 try await harness.publishEvent(workRequestID: 9, messageID: "poison")
@@ -172,6 +172,25 @@ struct EventConsumerTests {
                 #expect(consumer.statistics.deadLettered == 1)
                 #expect(try await harness.appliedRows().isEmpty)
                 #expect(try await harness.inboxCount() == 0)
+            }
+        }
+    }
+
+    @Test("a transient failure at every delivery is not poison: requeued to the broker's own delivery_limit, no work request ended")
+    func transientFailureIsLeftToTheBroker() async throws {
+        try await RuntimeHarness.with(deliveryLimit: 2) { harness in
+            let attempts = AttemptCounter()
+            let consumer = harness.consumer { context, conn in
+                _ = await attempts.next(context.messageID)
+                throw PGError.connectionLost(message: "simulated: the connection keeps dropping")
+            }
+            try await withRunning(consumer) {
+                try await harness.publishEvent(workRequestID: 9, messageID: "transient")
+                let dead = try await harness.deadLetters(count: 1)
+                try #require(dead.count == 1)
+                #expect(dead[0].deaths.contains { $0["reason"]?.stringValue == "delivery_limit" }, "\(dead[0].deaths)")
+                #expect(dead[0].properties.headers["x-kiln-reason"] == nil)
+                #expect(consumer.statistics.deadLettered == 0)
             }
         }
     }
@@ -246,4 +265,10 @@ struct EventConsumerTests {
             }
         }
     }
+}
+
+/// A handler's own failure (not the database's, not the broker's): what a poison event looks like.
+struct HandlerBug: Error, CustomStringConvertible {
+    let message: String
+    var description: String { message }
 }

@@ -27,6 +27,7 @@ struct EnvironmentReaderTests {
             } throws: { error in
                 guard case .invalid(let variable, let value, let expected) = error as? ConfigurationError else { return false }
                 return variable == "KILN_AMQP_URL" && value.contains("***") && expected.contains("deploy/compose.env")
+                    && !"\(error)".lowercased().contains("change-me-amqp-service") && !"\(error)".lowercased().contains("change-me-too")
             }
         }
     }
@@ -78,5 +79,10 @@ struct EnvironmentReaderTests {
     func redaction() {
         let env = EnvironmentReader(variables: ["KILN_AMQP_URL": "amqp://kiln:hunter2@broker:5672/kiln"])
         #expect(env.describe([url, port]) == ["KILN_AMQP_URL": "amqp://kiln:***@broker:5672/kiln", "KILN_OPS_PORT": "8081"])
+        // A cluster's list: every password, not only the first.
+        let list = EnvironmentReader(variables: [
+            "KILN_AMQP_URL": "amqp://kiln:hunter2@rabbit-1/kiln,amqp://kiln:hunter3@rabbit-2/kiln"
+        ])
+        #expect(list.describe([url])["KILN_AMQP_URL"] == "amqp://kiln:***@rabbit-1/kiln,amqp://kiln:***@rabbit-2/kiln")
     }
 }

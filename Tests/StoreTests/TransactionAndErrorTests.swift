@@ -69,6 +69,24 @@ extension StoreIntegration {
             }
         }
 
+        @Test("a body that swallows a failed statement's error does not 'commit': transactionFailed, nothing kept")
+        func swallowedErrorIsNotCommitted() async throws {
+            try await TestDatabase.withSchema(migrated: false) { pool, _ in
+                try await pool.query("CREATE TABLE notes (id bigint PRIMARY KEY, text text NOT NULL)")
+                await #expect {
+                    try await pool.withTransaction { conn in
+                        try conn.execute("INSERT INTO notes VALUES ($1, $2)", 1, "before the failure")
+                        _ = try? conn.execute("INSERT INTO notes VALUES ($1, $2)", 1, "duplicate key")
+                    }
+                } throws: { error in
+                    if case PGError.transactionFailed = error { return true }
+                    return false
+                }
+                #expect(try await pool.query("SELECT count(*) FROM notes").rows[0].decode(Int.self, at: 0) == 0)
+                try await pool.withTransaction { conn in try conn.execute("INSERT INTO notes VALUES ($1, $2)", 2, "kept") }
+            }
+        }
+
         @Test("nested transactions are refused instead of silently committing early")
         func nestedTransactionRefused() async throws {
             try await TestDatabase.withSchema(migrated: false) { pool, _ in

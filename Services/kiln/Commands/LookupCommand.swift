@@ -141,7 +141,9 @@ struct LookupCommand: AsyncParsableCommand {
             let url = try EnvironmentReader().serverURL(CLISettings.amqpURL)
             configuration = try AMQPConnectionConfiguration(url: url)
         } catch {
-            CLIRunner.fail(CLIError("configuration error: KILN_AMQP_URL: \(error)"), status: CLIExit.unavailable)
+            CLIRunner.fail(
+                CLIError("configuration error: KILN_AMQP_URL: \(error)"),
+                status: error is ConfigurationError ? CLIExit.configuration : CLIExit.unavailable)
         }
         let body: [UInt8]
         do {

@@ -42,6 +42,9 @@ enum CLIExit {
     /// Configuration or database trouble: bad `KILN_POSTGRES_URL`, server unreachable, schema missing; for
     /// `kiln lookup`, the broker or the lookup-resolver not answering; for `kiln watch`, the timeout.
     static let unavailable: Int32 = 3
+    /// A setting no retry can fix (EX_CONFIG, as the services): e.g. compose.env's change-me placeholder
+    /// password. Not 3, which `kiln-until-available` retries.
+    static let configuration: Int32 = 78
 }
 
 /// Opens the database for one command and turns every failure into one clear line and an exit status.
@@ -74,7 +77,7 @@ enum CLIRunner {
                 logger: Self.logger
             )
         } catch {
-            fail(error, status: CLIExit.unavailable)
+            fail(error, status: error is ConfigurationError ? CLIExit.configuration : CLIExit.unavailable)
         }
         do {
             let result = try await body(pool)

@@ -49,7 +49,9 @@ struct GatewayEventHandler: Sendable {
         // reads the first's RUNNING and sends nothing. Read before the lock, the second saw PENDING, found
         // the worker busy with this very work request and dead-lettered its event (found by deploy/chaos).
         guard let worker = try await WorkerRepository.gatewayWorker(id: workerID, lock: true, on: conn) else {
-            throw EventRejected("worker \(workerID) does not exist")
+            // Purged or deleted since: the assignment cannot be current any more (its row lost the worker).
+            logger.info("dispatch skipped: the worker no longer exists")
+            return
         }
         guard let stored = try await WorkRequestRepository.load(id: id, on: conn) else {
             throw EventRejected("work request \(id) does not exist")
@@ -72,11 +74,11 @@ struct GatewayEventHandler: Sendable {
                 metadata: ["worker": "\(worker.name)"])
             return
         }
+        let load = WorkerRunningLoad(
+            concurrency: worker.concurrency,
+            runningCount: try await WorkerRepository.runningCount(workerID: worker.id, on: conn))
         let running: WorkRequest
         do {
-            let load = WorkerRunningLoad(
-                concurrency: worker.concurrency,
-                runningCount: try await WorkerRepository.runningCount(workerID: worker.id, on: conn))
             running = try workRequest.markedRunning(at: Date(), workerLoad: load)
         } catch {
             // The worker's load is state, not a property of this message: the work request stays assigned

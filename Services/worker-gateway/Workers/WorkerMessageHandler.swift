@@ -271,6 +271,7 @@ struct WorkerMessageHandler: Sendable {
     private func registrationRefusal(_ hello: WorkerHello, logger: Logger, on conn: PGConnection) async throws
         -> WorkerMessageOutcome?
     {
+        try await WorkerRepository.lockSelfRegistration(on: conn)
         let pending = try await WorkerRepository.pendingRegistrations(within: .seconds(60), on: conn)
         let (code, reason): (String, String)
         if pending.total >= settings.registrationLimit {

@@ -2,6 +2,7 @@ import CRabbitMQ
 import Foundation
 import Logging
 import Metrics
+import Synchronization
 
 /// One librabbitmq connection: the C handle plus the synchronous calls the actors make on it.
 ///
@@ -20,6 +21,8 @@ final class RawConnection {
     /// The broker address this connection reached (the first of ``AMQPConnectionConfiguration/urls`` that
     /// accepted it).
     let address: AMQPURL
+    /// Whether the broker has blocked this connection (`connection.blocked`, not yet unblocked).
+    private var isBlocked = false
     /// What this connection is for (`publisher`, `consumer`, `rpc`): the label of its flow-control metrics.
     private let role: String
     private let logger: Logger
@@ -44,7 +47,9 @@ final class RawConnection {
                 break
             } catch {
                 lastError = error
-                if !error.isRecoverableByReconnecting { throw error }
+                // Refused credentials are refused by every node of a cluster; anything else (unreachable, a
+                // vhost down on that node, 530) may be that node's alone: try the next.
+                if case .connectionClosed(403, _) = error { throw error }
             }
         }
         guard let (state, url) = opened else { throw lastError }
@@ -86,11 +91,16 @@ final class RawConnection {
 
     deinit {
         // No blocking I/O here: actors call close() on their normal exit path.
+        if isBlocked { Self.recordBlocked(role: role, change: -1) }
         if let state { amqp_destroy_connection(state) }
     }
 
     /// Says goodbye to the broker when the socket still works, then frees everything.
     func close() {
+        if isBlocked {
+            isBlocked = false
+            Self.recordBlocked(role: role, change: -1)
+        }
         guard let state else { return }
         if !isBroken { _ = amqp_connection_close(state, AMQP_REPLY_SUCCESS) }
         amqp_destroy_connection(state)
@@ -413,9 +423,12 @@ final class RawConnection {
 
     /// A resource alarm (memory, disk) on the broker blocks every publishing connection until it clears:
     /// publishes and confirms wait meanwhile. Said once each way in the log, and as
-    /// `kiln_amqp_connection_blocked{connection}` (1 while blocked) and `kiln_amqp_connection_blocked_total`.
+    /// `kiln_amqp_connection_blocked{connection}` (how many connections of that role are blocked now) and
+    /// `kiln_amqp_connection_blocked_total`.
     private func noteFlowControl(blocked: Bool, reason: String?) {
-        Gauge(label: "kiln_amqp_connection_blocked", dimensions: [("connection", role)]).record(blocked ? 1 : 0)
+        guard blocked != isBlocked else { return }
+        isBlocked = blocked
+        Self.recordBlocked(role: role, change: blocked ? 1 : -1)
         if blocked {
             Counter(label: "kiln_amqp_connection_blocked_total", dimensions: [("connection", role)]).increment()
             logger.warning(
@@ -424,6 +437,18 @@ final class RawConnection {
         } else {
             logger.notice("the broker unblocked this connection", metadata: ["amqp.connection": "\(role)"])
         }
+    }
+
+    /// Blocked connections per role in this process, behind the gauge: a connection closed while blocked
+    /// takes itself out, and one connection's unblock does not hide another's block.
+    private static let blockedByRole = Mutex<[String: Int]>([:])
+
+    private static func recordBlocked(role: String, change: Int) {
+        let now = blockedByRole.withLock { counts -> Int in
+            counts[role, default: 0] += change
+            return counts[role, default: 0]
+        }
+        Gauge(label: "kiln_amqp_connection_blocked", dimensions: [("connection", role)]).record(now)
     }
 
     /// Blocks until the socket has bytes to read, `wake` (a pipe's read end) is readable, or `timeout` passes; returns

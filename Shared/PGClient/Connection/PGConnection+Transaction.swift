@@ -27,7 +27,9 @@ extension PGConnection {
     /// ```
     ///
     /// - Throws: `PGError.transactionAlreadyOpen` when called inside another transaction; whatever `body`
-    ///   throws (after rolling back); `PGError` from BEGIN/COMMIT (a COMMIT can fail with 40001).
+    ///   throws (after rolling back); `PGError.transactionFailed` when `body` returned although one of its
+    ///   statements failed (the transaction is rolled back); `PGError` from BEGIN/COMMIT (a COMMIT can fail
+    ///   with 40001).
     @discardableResult
     public nonisolated func withTransaction<Result: Sendable>(
         isolation level: PGIsolationLevel = .readCommitted,
@@ -41,6 +43,12 @@ extension PGConnection {
         } catch {
             await rollbackIfOpen()
             throw error
+        }
+        // A body that caught a statement's error and returned would otherwise "commit" a rolled-back
+        // transaction: PostgreSQL answers COMMIT with ROLLBACK and no error.
+        if await isTransactionFailed {
+            await rollbackIfOpen()
+            throw PGError.transactionFailed
         }
         do {
             try await execute("COMMIT")

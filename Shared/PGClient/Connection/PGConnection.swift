@@ -84,6 +84,13 @@ public actor PGConnection {
         return status == PQTRANS_INTRANS || status == PQTRANS_INERROR || status == PQTRANS_ACTIVE
     }
 
+    /// Whether the open transaction has failed (a statement errored and nobody rolled back): PostgreSQL
+    /// would answer COMMIT with ROLLBACK, silently.
+    public var isTransactionFailed: Bool {
+        guard let handle, PQstatus(handle) == CONNECTION_OK else { return false }
+        return PQtransactionStatus(handle) == PQTRANS_INERROR
+    }
+
     /// The server process id of the open session, or `nil` when none is open (useful in tests and logs).
     public var backendPID: Int32? {
         guard let handle, PQstatus(handle) == CONNECTION_OK else { return nil }

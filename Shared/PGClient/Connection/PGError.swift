@@ -29,6 +29,9 @@ public enum PGError: Error, CustomStringConvertible, Sendable {
     case notInTransaction(operation: String)
     /// `withTransaction` was called on a connection that already has a transaction open.
     case transactionAlreadyOpen
+    /// A transaction body returned normally although one of its statements had failed (its error caught and
+    /// dropped): the transaction was rolled back, nothing of it committed.
+    case transactionFailed
     /// A `PGSession` was used after the `withSynchronousAccess` call that lent it had returned.
     case sessionExpired
 
@@ -75,6 +78,8 @@ public enum PGError: Error, CustomStringConvertible, Sendable {
         case .poolClosed: "the PostgreSQL pool is closed"
         case .notInTransaction(let operation): "\(operation) must run inside a transaction"
         case .transactionAlreadyOpen: "a transaction is already open on this connection (nesting is not supported)"
+        case .transactionFailed:
+            "a statement of the transaction failed but its error was not passed on; the transaction was rolled back"
         case .sessionExpired: "a PGSession was used after its withSynchronousAccess call returned"
         }
     }

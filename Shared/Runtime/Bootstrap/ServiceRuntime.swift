@@ -5,6 +5,7 @@ import Prometheus
 import ServiceKit
 import ServiceLifecycle
 import Store
+import Synchronization
 
 /// A started service's shared pieces — configuration, database pool, confirming publisher, readiness — and
 /// the factories that wire them into consumers, the outbox relay, sweepers and the service group.
@@ -95,18 +96,30 @@ public final class ServiceRuntime: Sendable {
     /// A sweep is skipped while the queue that takes the stage's event holds ready messages: work requests
     /// waiting longer than the grace behind a backlog are queued, not lost, and re-sending their events
     /// would add load exactly when the service is busiest (issue 10: 362 extra `wr.unblocked` in one
-    /// 2,000-request burst). Once the backlog drains, the next sweep re-drives what is really lost.
+    /// 2,000-request burst). Never more than ``maxSkippedRedrives`` rounds in a row, so a farm that always
+    /// has a few events waiting still re-drives what is really lost. The queue is asked on a connection of
+    /// the sweeper's own (a passive declare), never on the relay's, which a resource alarm may block.
     public func redriveSweeper(_ stage: RedriveStage) -> Sweeper {
         let pool = self.pool
         let relay = self.relay
         let logger = self.logger
-        let publisher = self.publisher
         let service = self.service
         let grace = configuration.redriveGrace
         let limit = configuration.sweepBatch
         let queue = KilnTopology.services.first { $0.service == service && $0.routingKeys.contains(stage.event) }?.inbox
+        var inspection = configuration.amqp
+        inspection.heartbeat = .zero  // idle between sweeps; a dead socket shows at the next question
+        inspection.connectTimeout = .seconds(3)
+        inspection.rpcTimeout = .seconds(3)
+        let inspector = AMQPPublisher(configuration: inspection, logger: logger)
+        let skippedInARow = Mutex(0)
         return sweeper(name: stage.rawValue) {
-            if let queue, let waiting = await Self.readyMessages(in: queue, publisher: publisher), waiting > 0 {
+            if let queue, let waiting = await Self.readyMessages(in: queue, publisher: inspector), waiting > 0,
+                skippedInARow.withLock({ count in
+                    count += 1
+                    return count <= Self.maxSkippedRedrives
+                })
+            {
                 Counter(label: "kiln_redrive_skipped_total", dimensions: [("service", service), ("sweep", stage.rawValue)])
                     .increment()
                 logger.info(
@@ -114,6 +127,7 @@ public final class ServiceRuntime: Sendable {
                     metadata: ["sweep": "\(stage.rawValue)", "amqp.queue": "\(queue)", "amqp.ready": "\(waiting)"])
                 return 0
             }
+            skippedInARow.withLock { $0 = 0 }
             let events = try await pool.withTransaction { conn in
                 try await WorkRequestRepository.redrive(stage, olderThan: grace, limit: limit, on: conn)
             }
@@ -129,6 +143,9 @@ public final class ServiceRuntime: Sendable {
             return events.count
         }
     }
+
+    /// Rounds of one re-drive sweep skipped in a row for a backlog before it runs anyway.
+    public static let maxSkippedRedrives = 3
 
     /// Messages ready in `queue`, or `nil` when the broker cannot say (a sweep then runs as if there were none).
     /// A do/catch on purpose: `try? await publisher.readyMessages(…)` written in the sweep's `if` crashed the

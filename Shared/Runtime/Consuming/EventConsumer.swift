@@ -264,7 +264,10 @@ public final class EventConsumer: Service, Sendable {
                     totals.withLock { $0.heldThroughOutage += 1 }
                     continue
                 }
-                if isLastDelivery(one.delivery) {
+                // Only a failure that is the message's own ends its work request: a transient one (conflicts
+                // past their attempts, a lost connection while the probe answers, a shutdown) or a broker error
+                // is requeued as before, and the broker's limit stays the backstop for those.
+                if isLastDelivery(one.delivery), !DatabaseOutageHold.isTransient(error), !(error is AMQPError) {
                     await giveUp(one, context: context, error: error)
                     return
                 }

@@ -30,17 +30,13 @@ public struct EnvironmentReader: Sendable {
     public func serverURL(_ setting: Setting) throws -> String {
         let value = try string(setting)
         for url in value.split(separator: ",").map(String.init) {
-            guard let schemeEnd = url.range(of: "://"),
-                let at = url.range(of: "@", options: .backwards, range: schemeEnd.upperBound..<url.endIndex),
-                let colon = url.range(of: ":", range: schemeEnd.upperBound..<at.lowerBound)
-            else { continue }
-            let password = url[colon.upperBound..<at.lowerBound].lowercased()
-            if password.hasPrefix("change-me") {
-                throw ConfigurationError.invalid(
-                    variable: setting.name, value: Self.redact(url),
-                    expected: "a password of your own: '\(password)' is the placeholder shipped in deploy/compose.env; "
-                        + "set real passwords there before starting (deploy/docs/deploy.md)")
+            guard let password = Self.passwordRange(in: url), url[password].lowercased().hasPrefix("change-me") else {
+                continue
             }
+            throw ConfigurationError.invalid(
+                variable: setting.name, value: Self.redact(url),
+                expected: "a password of your own: it starts with change-me, the placeholder shipped in "
+                    + "deploy/compose.env; set real passwords there before starting (deploy/docs/deploy.md)")
         }
         return value
     }
@@ -113,12 +109,24 @@ public struct EnvironmentReader: Sendable {
         return described
     }
 
-    /// Replaces the password of a URL (or a whole secret) with `***`.
+    /// Replaces the password of a URL — of each URL of a comma-separated list — (or a whole secret) with `***`.
     public static func redact(_ value: String) -> String {
-        guard let schemeEnd = value.range(of: "://"), let at = value.range(of: "@", range: schemeEnd.upperBound..<value.endIndex),
-            let colon = value.range(of: ":", range: schemeEnd.upperBound..<at.lowerBound)
-        else { return value.contains("://") ? value : (value.isEmpty ? "" : "***") }
-        return String(value[..<colon.upperBound]) + "***" + String(value[at.lowerBound...])
+        guard value.contains("://") else { return value.isEmpty ? "" : "***" }
+        return value.split(separator: ",", omittingEmptySubsequences: false).map { entry in
+            let url = String(entry)
+            guard let password = passwordRange(in: url) else { return url }
+            return url.replacingCharacters(in: password, with: "***")
+        }.joined(separator: ",")
+    }
+
+    /// Where the password of one `scheme://user:password@host…` URL is, if it has one: the one parser of URL
+    /// credentials behind ``redact(_:)`` and ``serverURL(_:)``.
+    static func passwordRange(in url: String) -> Range<String.Index>? {
+        guard let schemeEnd = url.range(of: "://"),
+            let at = url.range(of: "@", options: .backwards, range: schemeEnd.upperBound..<url.endIndex),
+            let colon = url.range(of: ":", range: schemeEnd.upperBound..<at.lowerBound)
+        else { return nil }
+        return colon.upperBound..<at.lowerBound
     }
 
     /// Parses the one duration spelling Kiln accepts everywhere, settings and command-line options alike: a

@@ -27,17 +27,21 @@ extension WorkRequestOperations {
     public static func endUnprocessable(_ id: Int, error: WorkRequestError, pool: PGPool) async throws
         -> UnprocessableOutcome
     {
-        do {
-            try await pool.withTransaction { conn in _ = try await completeWithPipelineError(id, error: error, on: conn) }
-            return .completed
-        } catch is StatusChangeError {
-            return .alreadyTerminated
-        } catch RepositoryError.notFound {
-            return .notFound
-        } catch let failure as PGError {
-            throw failure
-        } catch {
-            // Not a database failure: the row (or its graph) does not decode. Write the bare completion.
+        var attempts = 0
+        while true {
+            do {
+                try await pool.withTransaction { conn in _ = try await completeWithPipelineError(id, error: error, on: conn) }
+                return .completed
+            } catch is StatusChangeError {
+                return .alreadyTerminated
+            } catch RepositoryError.notFound {
+                return .notFound
+            } catch RepositoryError.concurrentUpdate where attempts < 2 {
+                attempts += 1  // another writer moved a row of its graph: read again
+                continue
+            } catch where Self.isUnreadable(error) {
+                break  // the row (or one of its graph) does not decode: write the bare completion below
+            }
         }
         let ended = try await pool.withTransaction { conn -> Bool in
             let changed = try conn.execute(
@@ -56,5 +60,13 @@ extension WorkRequestOperations {
             return true
         }
         return ended ? .completedUnreadable : .alreadyTerminated
+    }
+
+    /// Whether `error` says a stored row cannot be turned into the model (a column that does not decode),
+    /// as opposed to a failure of the database or of the transition, which the caller must see.
+    private static func isUnreadable(_ error: any Error) -> Bool {
+        if error is DecodingError { return true }
+        if case PGError.decoding = error { return true }
+        return false
     }
 }

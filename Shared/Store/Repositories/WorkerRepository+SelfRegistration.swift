@@ -3,17 +3,19 @@ import Foundation
 /// The bounds on self-registration (§2.3 flow A): how many registrations are waiting for an admin, and
 /// removing the ones nobody will ever enable.
 extension WorkerRepository {
+    /// Serialises self-registrations: a transaction-scoped advisory lock, held until the caller's transaction
+    /// ends, so counting ``pendingRegistrations(within:on:)`` and the registration that follows are one step
+    /// for every gateway processor and replica. Without it, concurrent hellos each saw room for one more and a
+    /// flood overshot the limits (deploy/chaos: 33 accepted of a 30-a-minute limit).
+    public static func lockSelfRegistration(on conn: PGConnection) async throws {
+        guard await conn.isInTransaction else { throw PGError.notInTransaction(operation: "lockSelfRegistration") }
+        try await conn.query("SELECT pg_advisory_xact_lock(hashtext('kiln.self-registration'))")
+    }
+
     /// Self-registered workers never enabled: in all, and registered within the last `window`.
-    ///
-    /// Takes a transaction-scoped advisory lock first, held until the caller's transaction ends: the count
-    /// and the registration that follows it are then one step for every gateway processor and replica. Without
-    /// it, concurrent hellos each saw room for one more and a flood overshot the limits (deploy/chaos:
-    /// 33 accepted of a 30-a-minute limit).
     public static func pendingRegistrations(within window: Duration, on conn: PGConnection) async throws
         -> (total: Int, recent: Int)
     {
-        guard await conn.isInTransaction else { throw PGError.notInTransaction(operation: "pendingRegistrations") }
-        try await conn.query("SELECT pg_advisory_xact_lock(hashtext('kiln.self-registration'))")
         let row = try await conn.query(
             """
             SELECT count(*), count(*) FILTER (WHERE registered_at > now() - $1::bigint * interval '1 millisecond')
