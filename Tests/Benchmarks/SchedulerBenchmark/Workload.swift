@@ -35,7 +35,7 @@ enum TagShape: String {
     case independent
 }
 
-/// One BM1-style workload (anchors-reliability-perf.md §3): pending work requests and idle workers.
+/// One BM1-style workload (deploy/docs/scheduler-benchmark.md): pending work requests and idle workers.
 struct Workload {
     let requests: [PendingWorkRequest]
     let workers: [SchedulableWorker]

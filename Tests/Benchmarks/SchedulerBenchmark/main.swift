@@ -2,7 +2,7 @@ import Foundation
 import KilnCore
 
 // Scheduler benchmark: BM1 (10,000 pending × 500 idle workers) and the BM6 scaling grid of
-// anchors-reliability-perf.md §3, for the in-memory SchedulingIndex against the naive in-process reference
+// the benchmark definitions in deploy/docs/scheduler-benchmark.md, for the in-memory SchedulingIndex against the naive in-process reference
 // loop, measured in the same run. Build in release mode:
 //   flock /tmp/kiln-build.lock swift build -c release --product SchedulerBenchmark
 //   .build/release/SchedulerBenchmark [--repetitions N] [--skip-grid] [--skip-bm1] [--seed S]
