@@ -84,5 +84,7 @@ struct EnvironmentReaderTests {
             "KILN_AMQP_URL": "amqp://kiln:hunter2@rabbit-1/kiln,amqp://kiln:hunter3@rabbit-2/kiln"
         ])
         #expect(list.describe([url])["KILN_AMQP_URL"] == "amqp://kiln:***@rabbit-1/kiln,amqp://kiln:***@rabbit-2/kiln")
+        // A comma inside a password does not split the URL (nor leak the password).
+        #expect(EnvironmentReader.redact("postgresql://kiln:se,cret@db/kiln") == "postgresql://kiln:***@db/kiln")
     }
 }

@@ -63,9 +63,8 @@ enum CLIRunner {
             let url = try environment.serverURL(CLISettings.postgresURL)
             let schema = try environment.string(CLISettings.postgresSchema)
             if !schema.isEmpty && !PGIdentifier.isPlain(schema) {
-                throw CLIError(
-                    "configuration error: KILN_POSTGRES_SCHEMA='\(schema)' is invalid: expected letters, digits and _"
-                )
+                throw ConfigurationError.invalid(
+                    variable: CLISettings.postgresSchema.name, value: schema, expected: "letters, digits and _")
             }
             pool = PGPool(
                 configuration: PGConfiguration(

@@ -40,6 +40,7 @@ final class RawConnection {
         // Each broker address in turn (a cluster's nodes): the first that accepts the login wins, so a
         // connection lost with its node comes back on a surviving one at the next attempt.
         var lastError = AMQPError.invalidArgument("no broker address configured")
+        var recoverable: AMQPError?
         var opened: (amqp_connection_state_t, AMQPURL)?
         for url in configuration.urls {
             do {
@@ -47,12 +48,18 @@ final class RawConnection {
                 break
             } catch {
                 lastError = error
+                if error.isRecoverableByReconnecting, recoverable == nil { recoverable = error }
+                if configuration.urls.count > 1 {
+                    logger.warning("broker address failed; trying the next", metadata: ["amqp.url": "\(url)", "amqp.error": "\(error)"])
+                }
                 // Refused credentials are refused by every node of a cluster; anything else (unreachable, a
                 // vhost down on that node, 530) may be that node's alone: try the next.
                 if case .connectionClosed(403, _) = error { throw error }
             }
         }
-        guard let (state, url) = opened else { throw lastError }
+        // When some node failed in a way a later attempt can fix, say that one: the caller then retries
+        // instead of giving up because the last node in the list happened to refuse.
+        guard let (state, url) = opened else { throw recoverable ?? lastError }
         self.state = state
         address = url
         negotiatedHeartbeat = Int(amqp_get_heartbeat(state))
@@ -444,11 +451,11 @@ final class RawConnection {
     private static let blockedByRole = Mutex<[String: Int]>([:])
 
     private static func recordBlocked(role: String, change: Int) {
-        let now = blockedByRole.withLock { counts -> Int in
+        blockedByRole.withLock { counts in
             counts[role, default: 0] += change
-            return counts[role, default: 0]
+            // Recorded under the lock, so two connections' changes cannot land in the wrong order.
+            Gauge(label: "kiln_amqp_connection_blocked", dimensions: [("connection", role)]).record(counts[role, default: 0])
         }
-        Gauge(label: "kiln_amqp_connection_blocked", dimensions: [("connection", role)]).record(now)
     }
 
     /// Blocks until the socket has bytes to read, `wake` (a pipe's read end) is readable, or `timeout` passes; returns

@@ -46,7 +46,11 @@ extension PGConnection {
         }
         // A body that caught a statement's error and returned would otherwise "commit" a rolled-back
         // transaction: PostgreSQL answers COMMIT with ROLLBACK and no error.
-        if await isTransactionFailed {
+        // And one whose session was lost and replaced mid-body (its error swallowed too) has no transaction
+        // left to commit: COMMIT on the new session would "succeed" with nothing in it.
+        let failed = await isTransactionFailed
+        let open = await isInTransaction
+        if failed || !open {
             await rollbackIfOpen()
             throw PGError.transactionFailed
         }

@@ -96,8 +96,9 @@ public final class ServiceRuntime: Sendable {
     /// A sweep is skipped while the queue that takes the stage's event holds ready messages: work requests
     /// waiting longer than the grace behind a backlog are queued, not lost, and re-sending their events
     /// would add load exactly when the service is busiest (issue 10: 362 extra `wr.unblocked` in one
-    /// 2,000-request burst). Never more than ``maxSkippedRedrives`` rounds in a row, so a farm that always
-    /// has a few events waiting still re-drives what is really lost. The queue is asked on a connection of
+    /// 2,000-request burst). While the backlog shrinks, every round is skipped; a backlog that does not
+    /// shrink is skipped at most ``maxSkippedRedrives`` rounds in a row, so a farm that always has a few
+    /// events waiting still re-drives what is really lost. The queue is asked on a connection of
     /// the sweeper's own (a passive declare), never on the relay's, which a resource alarm may block.
     public func redriveSweeper(_ stage: RedriveStage) -> Sweeper {
         let pool = self.pool
@@ -112,12 +113,16 @@ public final class ServiceRuntime: Sendable {
         inspection.connectTimeout = .seconds(3)
         inspection.rpcTimeout = .seconds(3)
         let inspector = AMQPPublisher(configuration: inspection, logger: logger)
-        let skippedInARow = Mutex(0)
+        // Rounds skipped in a row without the backlog shrinking, and the backlog seen last.
+        let skipping = Mutex((rounds: 0, lastWaiting: Int.max))
         return sweeper(name: stage.rawValue) {
             if let queue, let waiting = await Self.readyMessages(in: queue, publisher: inspector), waiting > 0,
-                skippedInARow.withLock({ count in
-                    count += 1
-                    return count <= Self.maxSkippedRedrives
+                skipping.withLock({ state in
+                    // A draining backlog is skipped as long as it drains; one that does not shrink, at most
+                    // maxSkippedRedrives rounds in a row.
+                    state.rounds = waiting < state.lastWaiting ? 0 : state.rounds + 1
+                    state.lastWaiting = waiting
+                    return state.rounds < Self.maxSkippedRedrives
                 })
             {
                 Counter(label: "kiln_redrive_skipped_total", dimensions: [("service", service), ("sweep", stage.rawValue)])
@@ -127,7 +132,7 @@ public final class ServiceRuntime: Sendable {
                     metadata: ["sweep": "\(stage.rawValue)", "amqp.queue": "\(queue)", "amqp.ready": "\(waiting)"])
                 return 0
             }
-            skippedInARow.withLock { $0 = 0 }
+            skipping.withLock { $0 = (rounds: 0, lastWaiting: Int.max) }
             let events = try await pool.withTransaction { conn in
                 try await WorkRequestRepository.redrive(stage, olderThan: grace, limit: limit, on: conn)
             }
@@ -144,7 +149,7 @@ public final class ServiceRuntime: Sendable {
         }
     }
 
-    /// Rounds of one re-drive sweep skipped in a row for a backlog before it runs anyway.
+    /// Rounds of one re-drive sweep skipped in a row for a backlog that does not shrink, before it runs anyway.
     public static let maxSkippedRedrives = 3
 
     /// Messages ready in `queue`, or `nil` when the broker cannot say (a sweep then runs as if there were none).

@@ -252,7 +252,7 @@ public final class EventConsumer: Service, Sendable {
             } catch let rejected as EventRejected {
                 await deadLetter(one.delivery, reason: .rejectedByHandler(rejected.reason), logger: context.logger)
                 return
-            } catch let error as PGError where error.isRetryable && conflicts + 1 < options.conflictAttempts {
+            } catch where Self.isConflict(error) && conflicts + 1 < options.conflictAttempts {
                 conflicts += 1
                 totals.withLock { $0.conflictRetries += 1 }
                 context.logger.info(
@@ -267,7 +267,7 @@ public final class EventConsumer: Service, Sendable {
                 // Only a failure that is the message's own ends its work request: a transient one (conflicts
                 // past their attempts, a lost connection while the probe answers, a shutdown) or a broker error
                 // is requeued as before, and the broker's limit stays the backstop for those.
-                if isLastDelivery(one.delivery), !DatabaseOutageHold.isTransient(error), !(error is AMQPError) {
+                if isLastDelivery(one.delivery), Self.isTheMessagesOwn(error) {
                     await giveUp(one, context: context, error: error)
                     return
                 }
@@ -282,6 +282,23 @@ public final class EventConsumer: Service, Sendable {
                 return
             }
         }
+    }
+
+    /// Another transaction got there first: a serialization failure or deadlock, or a compare-and-set that
+    /// lost (`RepositoryError.concurrentUpdate`). Applied again in place, never taken for poison.
+    static func isConflict(_ error: any Error) -> Bool {
+        if let error = error as? PGError { return error.isRetryable }
+        if case RepositoryError.concurrentUpdate = error { return true }
+        return false
+    }
+
+    /// Whether a failure says the message itself cannot be applied (its work request then ends as poison at
+    /// the last delivery): not a transient database failure, not a conflict, not a broker failure a
+    /// reconnect can fix — those stay the broker's `delivery_limit` to dead-letter.
+    static func isTheMessagesOwn(_ error: any Error) -> Bool {
+        if DatabaseOutageHold.isTransient(error) || isConflict(error) { return false }
+        if let error = error as? AMQPError, error.isRecoverableByReconnecting { return false }
+        return true
     }
 
     /// Whether the broker would dead-letter this delivery if it were requeued: its `x-delivery-count` (the

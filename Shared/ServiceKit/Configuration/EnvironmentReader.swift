@@ -29,7 +29,7 @@ public struct EnvironmentReader: Sendable {
     /// stack started with it runs with passwords anybody can read (issue 10; deploy/docs/deploy.md).
     public func serverURL(_ setting: Setting) throws -> String {
         let value = try string(setting)
-        for url in value.split(separator: ",").map(String.init) {
+        for url in Self.urls(in: value) {
             guard let password = Self.passwordRange(in: url), url[password].lowercased().hasPrefix("change-me") else {
                 continue
             }
@@ -112,11 +112,34 @@ public struct EnvironmentReader: Sendable {
     /// Replaces the password of a URL — of each URL of a comma-separated list — (or a whole secret) with `***`.
     public static func redact(_ value: String) -> String {
         guard value.contains("://") else { return value.isEmpty ? "" : "***" }
-        return value.split(separator: ",", omittingEmptySubsequences: false).map { entry in
-            let url = String(entry)
+        let entries = urls(in: value)
+        // A piece that is not a URL means the split went wrong (a comma inside a password): hide it all.
+        guard entries.allSatisfy({ $0.contains("://") }) else { return "***" }
+        return entries.map { url in
             guard let password = passwordRange(in: url) else { return url }
             return url.replacingCharacters(in: password, with: "***")
         }.joined(separator: ",")
+    }
+
+    /// The URLs of a comma-separated list, split only where the next one starts (`,scheme://`), so a comma
+    /// inside a password does not cut a URL in two.
+    static func urls(in value: String) -> [String] {
+        var entries: [String] = []
+        var current = ""
+        var rest = Substring(value)
+        while let comma = rest.firstIndex(of: ",") {
+            let after = rest[rest.index(after: comma)...]
+            current += rest[..<comma]
+            if after.range(of: "^[A-Za-z][A-Za-z0-9+.-]*://", options: .regularExpression) != nil {
+                entries.append(current)
+                current = ""
+            } else {
+                current += ","
+            }
+            rest = after
+        }
+        entries.append(current + rest)
+        return entries
     }
 
     /// Where the password of one `scheme://user:password@host…` URL is, if it has one: the one parser of URL

@@ -39,8 +39,12 @@ extension WorkRequestOperations {
             } catch RepositoryError.concurrentUpdate where attempts < 2 {
                 attempts += 1  // another writer moved a row of its graph: read again
                 continue
-            } catch where Self.isUnreadable(error) {
-                break  // the row (or one of its graph) does not decode: write the bare completion below
+            } catch where Self.mustBeSeen(error) {
+                throw error
+            } catch {
+                // The row or its graph cannot be read or planned (a column that does not decode, a graph the
+                // core refuses): write the bare completion below.
+                break
             }
         }
         let ended = try await pool.withTransaction { conn -> Bool in
@@ -62,11 +66,15 @@ extension WorkRequestOperations {
         return ended ? .completedUnreadable : .alreadyTerminated
     }
 
-    /// Whether `error` says a stored row cannot be turned into the model (a column that does not decode),
-    /// as opposed to a failure of the database or of the transition, which the caller must see.
-    private static func isUnreadable(_ error: any Error) -> Bool {
-        if error is DecodingError { return true }
-        if case PGError.decoding = error { return true }
+    /// Failures the caller must see instead of a bare completion: the database's own (but not a column that
+    /// does not decode), a cancellation, a compare-and-set still losing after its retries.
+    private static func mustBeSeen(_ error: any Error) -> Bool {
+        if error is CancellationError { return true }
+        if case RepositoryError.concurrentUpdate = error { return true }
+        if let error = error as? PGError {
+            if case .decoding = error { return false }
+            return true
+        }
         return false
     }
 }

@@ -53,8 +53,8 @@ extension WorkRequestRepository {
     /// Re-driving is safe because every handler is idempotent per event and per assignment epoch: an event
     /// that was merely slow finds nothing left to do.
     ///
-    /// Nothing is re-driven while an event of the stage, written within the grace, still waits unpublished in
-    /// the outbox (a broker outage or alarm holds the relays back): the work requests behind it are queued,
+    /// Nothing is re-driven while an event of the stage still waits unpublished in the outbox and the broker
+    /// has not refused it (an outage or alarm holds the relays back): the work requests behind it are queued,
     /// not lost, and more events would only lengthen the queue. The caller checks the broker side (the
     /// inbox's backlog).
     ///
@@ -63,13 +63,14 @@ extension WorkRequestRepository {
         _ stage: RedriveStage, olderThan grace: Duration, limit: Int, on conn: PGConnection
     ) async throws -> [KilnEvent] {
         guard await conn.isInTransaction else { throw PGError.notInTransaction(operation: "redrive \(stage.rawValue)") }
-        // Only rows younger than the grace hold the sweep back: one the relay cannot get rid of (refused by the
-        // broker again and again) must not turn the stage's re-drive off for good.
+        // Rows the broker refused (the relay set `next_attempt_at` on them) do not hold the sweep back: one the
+        // relay cannot get rid of must not turn the stage's re-drive off for good. Rows merely waiting for the
+        // broker do, however long the outage.
         let unpublished = try await conn.query(
             """
             SELECT EXISTS (SELECT 1 FROM outbox WHERE published_at IS NULL AND routing_key = $1
-                           AND created_at > now() - make_interval(secs => $2))
-            """, stage.event.rawValue, grace.timeInterval
+                           AND next_attempt_at IS NULL)
+            """, stage.event.rawValue
         ).first?.decode(Bool.self, at: 0) ?? false
         if unpublished { return [] }
         let events = try await conn.query(
