@@ -152,10 +152,9 @@ public actor AMQPPublisher {
         let connection = try ensureConnected()
         do {
             return try connection.readyMessages(queue: queue, channel: Self.inspectionChannel)
-        } catch .channelClosed(let code, let text) {
-            throw .channelClosed(code: code, text: text)
         } catch {
-            dropConnection()
+            // A channel error (the queue is missing) closed only the inspection channel; anything else the connection.
+            if case .channelClosed = error {} else { dropConnection() }
             throw error
         }
     }

@@ -28,6 +28,10 @@ public final class ServiceRuntime: Sendable {
     /// themselves).
     public let relay: OutboxRelay
     private let registry: PrometheusCollectorRegistry
+    /// The connection the re-drive sweepers ask for their queues' backlog on (a passive declare), shared by
+    /// them and never the relay's, which a resource alarm may block. Idle between sweeps (no heartbeat: a dead
+    /// socket shows at the next question), with short timeouts.
+    private let backlogInspector: AMQPPublisher
 
     init(
         configuration: RuntimeConfiguration, environment: EnvironmentReader, topology: Topology, pool: PGPool,
@@ -41,6 +45,11 @@ public final class ServiceRuntime: Sendable {
         self.readiness = readiness
         self.registry = registry ?? PrometheusCollectorRegistry()
         self.logger = logger
+        var inspection = configuration.amqp
+        inspection.heartbeat = .zero
+        inspection.connectTimeout = .seconds(3)
+        inspection.rpcTimeout = .seconds(3)
+        backlogInspector = AMQPPublisher(configuration: inspection, logger: logger)
         relay = OutboxRelay(
             pool: pool,
             publisher: AMQPOutboxPublisher(publisher: publisher, appID: configuration.service, logger: logger),
@@ -98,8 +107,8 @@ public final class ServiceRuntime: Sendable {
     /// would add load exactly when the service is busiest (issue 10: 362 extra `wr.unblocked` in one
     /// 2,000-request burst). While the backlog shrinks, every round is skipped; a backlog that does not
     /// shrink is skipped at most ``maxSkippedRedrives`` rounds in a row, so a farm that always has a few
-    /// events waiting still re-drives what is really lost. The queue is asked on a connection of
-    /// the sweeper's own (a passive declare), never on the relay's, which a resource alarm may block.
+    /// events waiting still re-drives what is really lost. The queue is asked on the runtime's backlog
+    /// inspector, never on the relay's connection, which a resource alarm may block.
     public func redriveSweeper(_ stage: RedriveStage) -> Sweeper {
         let pool = self.pool
         let relay = self.relay
@@ -108,11 +117,7 @@ public final class ServiceRuntime: Sendable {
         let grace = configuration.redriveGrace
         let limit = configuration.sweepBatch
         let queue = KilnTopology.services.first { $0.service == service && $0.routingKeys.contains(stage.event) }?.inbox
-        var inspection = configuration.amqp
-        inspection.heartbeat = .zero  // idle between sweeps; a dead socket shows at the next question
-        inspection.connectTimeout = .seconds(3)
-        inspection.rpcTimeout = .seconds(3)
-        let inspector = AMQPPublisher(configuration: inspection, logger: logger)
+        let inspector = backlogInspector
         // Rounds skipped in a row without the backlog shrinking, and the backlog seen last.
         let skipping = Mutex((rounds: 0, lastWaiting: Int.max))
         return sweeper(name: stage.rawValue) {

@@ -58,8 +58,7 @@ extension WorkRequestOperations {
                 WHERE id = $1 AND status IN ('blocked', 'pending', 'running')
                 """, id, error.message, error.code)
             guard changed == 1 else { return false }
-            try conn.execute("DELETE FROM leases WHERE work_request_id = $1", id)
-            try await TokenRepository.deleteWorkRequestTokens(workRequestID: id, on: conn)
+            try await WorkRequestRepository.releaseTerminated(id, on: conn)
             try await EventOutbox.enqueue(.workRequestCompleted, KilnEvent(workRequestID: id), on: conn)
             return true
         }

@@ -235,8 +235,7 @@ public enum WorkRequestRepository {
                 throw RepositoryError.concurrentUpdate(kind: "work request", key: String(after.id))
             }
             if after.status.isTerminated && !before.status.isTerminated {
-                try await conn.execute("DELETE FROM leases WHERE work_request_id = $1", after.id)
-                try await TokenRepository.deleteWorkRequestTokens(workRequestID: after.id, on: conn)
+                try await releaseTerminated(after.id, on: conn)
             }
             switch (before.status, after.status) {
             case (.blocked, .pending) where stage == nil:
@@ -263,6 +262,14 @@ public enum WorkRequestRepository {
                 break
             }
         }
+    }
+
+    /// What a work request that has just terminated no longer holds: its lease and its work-request tokens.
+    /// Every termination's transaction calls it (``apply(_:stages:workersToStop:on:)``, and the bare completion
+    /// of a row that cannot be read).
+    static func releaseTerminated(_ id: Int, on conn: PGConnection) async throws {
+        try await conn.execute("DELETE FROM leases WHERE work_request_id = $1", id)
+        try await TokenRepository.deleteWorkRequestTokens(workRequestID: id, on: conn)
     }
 
     /// Reserves an id for a work request the core is about to plan (a retry's replacement).
