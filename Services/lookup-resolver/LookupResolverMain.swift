@@ -36,9 +36,10 @@ enum LookupResolverService {
         }
         let handler = ResolverEventHandler(
             pipelines: ResolverPipelines(registry: registry, settings: configuration.inputSettings))
-        // Two lanes, one handler: `wr.assigned` has its own queue so assigned work never waits behind new work.
+        // Two lanes, one set of handlers: `wr.assigned` has its own queue so assigned work never waits behind
+        // new work.
         let consumers = [KilnTopology.lookupResolver, KilnTopology.lookupResolverAssigned].map { lane in
-            runtime.eventConsumer(queues: lane, batched: true) { context, conn in try await handler.handle(context, conn) }
+            runtime.eventConsumer(queues: lane, batched: true, handlers: handler.handlers)
         }
         let rpc = LookupRPCServer(
             amqp: runtime.configuration.amqp, responder: LookupRPCResponder(pool: runtime.pool),

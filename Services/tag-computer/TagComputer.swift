@@ -33,16 +33,13 @@ enum TagComputer {
         }
         let configurer = WorkRequestConfigurer(registry: registry, settings: configuration.inputSettings)
         let tagger = WorkerTagger()
-        // Two lanes, one handler: `worker.metadata` has its own queue so a connecting worker never waits behind
-        // a backlog of new work.
+        var handlers = EventHandlers()
+        handlers.on(.inputsResolved) { id, context, conn in try await configurer.handle(id, context, on: conn) }
+        handlers.on(.workerMetadata) { worker, context, conn in try await tagger.handle(worker, context, on: conn) }
+        // Two lanes, one set of handlers: `worker.metadata` has its own queue so a connecting worker never waits
+        // behind a backlog of new work.
         let consumers = [KilnTopology.tagComputer, KilnTopology.tagComputerWorkers].map { lane in
-            runtime.eventConsumer(queues: lane, batched: true) { context, conn in
-                switch context.routingKey {
-                case .workRequestInputsResolved: try await configurer.handle(context, on: conn)
-                case .workerMetadata: try await tagger.handle(context, on: conn)
-                default: throw EventRejected("tag-computer does not consume \(context.routingKey.rawValue)")
-                }
-            }
+            runtime.eventConsumer(queues: lane, batched: true, handlers: handlers)
         }
         let pool = runtime.pool
         let relay = runtime.relay

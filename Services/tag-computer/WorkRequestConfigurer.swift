@@ -24,10 +24,8 @@ struct WorkRequestConfigurer: Sendable {
         case failed(WorkRequestPipelineError)
     }
 
-    func handle(_ context: EventContext, on conn: PGConnection) async throws {
-        guard let id = context.event.workRequestID else {
-            throw EventRejected("wr.inputs-resolved needs work_request_id")
-        }
+    func handle(_ workRequest: WorkRequestID, _ context: EventContext, on conn: PGConnection) async throws {
+        let id = workRequest.rawValue
         guard let stored = try await WorkRequestRepository.load(id: id, on: conn) else {
             throw EventRejected("work request \(id) does not exist")
         }

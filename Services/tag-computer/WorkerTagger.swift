@@ -11,8 +11,8 @@ import Store
 /// Idempotent: recomputing from the same metadata stores the same sets; the store is a compare-and-set on
 /// the metadata version read, so an older computation never overwrites a newer one.
 struct WorkerTagger: Sendable {
-    func handle(_ context: EventContext, on conn: PGConnection) async throws {
-        guard let id = context.event.workerID else { throw EventRejected("worker.metadata needs worker_id") }
+    func handle(_ worker: WorkerID, _ context: EventContext, on conn: PGConnection) async throws {
+        let id = worker.rawValue
         guard let snapshot = try await WorkerRepository.tagSnapshot(id: id, on: conn) else {
             throw EventRejected("worker \(id) does not exist")
         }
@@ -24,7 +24,7 @@ struct WorkerTagger: Sendable {
             Self.count("superseded")
             logger.info("worker metadata changed meanwhile: its own worker.metadata recomputes")
         case .stored(let announce):
-            if announce { try await EventOutbox.enqueue(.workerReady, KilnEvent(workerID: id), on: conn) }
+            if announce { try await EventOutbox.enqueue(.workerReady(worker), on: conn) }
             Self.count("computed")
             let dropped = sets.provided.dropped.count + sets.required.dropped.count
             if dropped > 0 {

@@ -25,9 +25,7 @@ struct WorkerGateway {
         let mailbox = WorkerMailbox(publisher: runtime.publisher, service: runtime.service)
         let events = GatewayEventHandler(mailbox: mailbox, lease: settings.lease)
         await runtime.run([
-            runtime.eventConsumer(queues: KilnTopology.workerGateway, batched: false) { context, conn in
-                try await events.handle(context, on: conn)
-            },
+            runtime.eventConsumer(queues: KilnTopology.workerGateway, batched: false, handlers: events.handlers),
             WorkerMessageConsumer(runtime: runtime, settings: settings, mailbox: mailbox),
             GatewaySweeps.silentWorkers(runtime: runtime, silence: settings.silence),
             runtime.redriveSweeper(.awaitingDispatch),

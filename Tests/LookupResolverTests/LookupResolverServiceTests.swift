@@ -152,7 +152,7 @@ struct LookupResolverServiceTests {
                 try await publisher.publish(
                     OutgoingMessage(
                         exchange: KilnTopology.eventsExchange, routingKey: RoutingKey.workRequestUnblocked.rawValue,
-                        body: try MessageCodec.encode(KilnEvent(workRequestID: id)),
+                        body: try MessageCodec.encode(EventBody(workRequestID: id)),
                         properties: MessageProperties(messageID: messageID, type: RoutingKey.workRequestUnblocked.rawValue)))
             }
             try await harness.waitUntil("both deliveries to be handled") {
@@ -190,7 +190,7 @@ struct LookupResolverServiceTests {
             let message = try #require(dead.withLock { $0.first })
             #expect(message.text == "{not json")
             let reason = try #require(message.properties.headers["x-kiln-reason"]?.stringValue)
-            #expect(reason.contains("undecodable KilnEvent"), "x-kiln-reason: \(reason)")
+            #expect(reason.contains("undecodable EventBody"), "x-kiln-reason: \(reason)")
             #expect(message.properties.headers["x-kiln-service"]?.stringValue == "lookup-resolver")
             // Still working afterwards.
             let id = try await fixture.submit("sbuild", ResolverFixture.sbuildData)
@@ -292,7 +292,7 @@ struct LookupResolverServiceTests {
                 try await publisher.publish(
                     OutgoingMessage(
                         exchange: KilnTopology.eventsExchange, routingKey: RoutingKey.workRequestUnblocked.rawValue,
-                        body: try MessageCodec.encode(KilnEvent(workRequestID: id)),
+                        body: try MessageCodec.encode(EventBody(workRequestID: id)),
                         properties: MessageProperties(type: RoutingKey.workRequestUnblocked.rawValue)))
             }
             try await harness.waitUntil("every work request resolved and every event handled") {

@@ -22,7 +22,7 @@ struct EventConsumerTests {
             try await withRunning(consumer) {
                 let messageID = try await harness.pool.withTransaction { conn in
                     try await EventOutbox.enqueue(
-                        .workRequestPending, KilnEvent(workRequestID: 41), on: conn, exchange: "",
+                        .pending(41), on: conn, exchange: "",
                         routingKey: harness.queues.inbox)
                 }
                 let relay = OutboxRelay(
@@ -53,7 +53,7 @@ struct EventConsumerTests {
                 try await harness.publishDirect(body: Array("this is not JSON".utf8), messageID: "bad-json")
                 try await harness.publishDirect(body: Array(#"{"schema_version": 1}"#.utf8), messageID: "no-wr-id")
                 try await harness.publishDirect(
-                    type: "wr.exploded", body: try MessageCodec.encode(KilnEvent(workRequestID: 1)), messageID: "bad-type")
+                    type: "wr.exploded", body: try MessageCodec.encode(EventBody(workRequestID: 1)), messageID: "bad-type")
                 try await harness.publishEvent(workRequestID: 7, messageID: "good")
 
                 #expect(await eventually { consumer.statistics.handled == 1 && consumer.statistics.deadLettered == 3 })
@@ -72,6 +72,33 @@ struct EventConsumerTests {
                 }
                 // The original body is kept byte for byte.
                 #expect(dead.first { $0.properties.messageID == "bad-json" }?.text == "this is not JSON")
+            }
+        }
+    }
+
+    @Test("an event of a kind the queue accepts but no handler is registered for is refused before any transaction")
+    func unregisteredKindIsDeadLettered() async throws {
+        try await RuntimeHarness.with { harness in
+            // Another lane's kind reaching this inbox: accepted by the queue, handled by nobody here.
+            var queues = harness.queues
+            queues.accepted.insert(.workRequestCompleted)
+            var handlers = EventHandlers()
+            handlers.on(.pending) { id, context, conn in
+                #expect(context.event == .pending(id))
+                try await recordApplied(context, conn)
+            }
+            let consumer = EventConsumer(
+                queues: queues, amqp: harness.amqp, pool: harness.pool, deadLetterPublisher: harness.publisher,
+                options: EventConsumer.Options(concurrency: 1), logger: TestServers.logger, handlers: handlers)
+            try await withRunning(consumer) {
+                try await harness.publishDirect(
+                    type: "wr.completed", body: try MessageCodec.encode(EventBody(workRequestID: 3)), messageID: "nobody")
+                try await harness.publishEvent(workRequestID: 7, messageID: "good")
+                #expect(await eventually { consumer.statistics.handled == 1 && consumer.statistics.deadLettered == 1 })
+                let dead = try await harness.deadLetters(count: 1)
+                #expect(dead.first?.properties.messageID == "nobody")
+                #expect(dead.first?.properties.headers["x-kiln-reason"]?.stringValue?.contains("wr.completed") == true)
+                #expect(try await harness.inboxCount() == 1)
             }
         }
     }

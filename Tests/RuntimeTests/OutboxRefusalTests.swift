@@ -19,7 +19,7 @@ struct OutboxRefusalTests {
             let missingQueue = harness.queues.inbox + ".later"
             try await harness.pool.withTransaction { conn in
                 try await EventOutbox.enqueue(
-                    .workRequestPending, KilnEvent(workRequestID: 7), on: conn, exchange: "", routingKey: missingQueue)
+                    .pending(7), on: conn, exchange: "", routingKey: missingQueue)
             }
             #expect(try await relay.relayOnce() == OutboxRelay.Round(claimed: 1, published: 0, refused: 1))
             let nextAttempt = try await harness.pool.query(

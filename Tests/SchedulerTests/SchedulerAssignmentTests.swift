@@ -96,10 +96,10 @@ struct SchedulerAssignmentTests {
                 pair.append(try await world.insertWorkRequest(createdAt: now.addingTimeInterval(offset), required: ["pair"]))
             }
             for worker in [denied, notAllowed, both, twoSlots] {
-                try await world.publish(.workerReady, KilnEvent(workerID: worker))
+                try await world.publish(.workerReady, EventBody(workerID: worker))
             }
             for id in [sbuildDenied, sbuildNotAllowed, sbuildBoth] + pair {
-                try await world.publish(.workRequestPending, KilnEvent(workRequestID: id))
+                try await world.publish(.workRequestPending, EventBody(workRequestID: id))
             }
 
             try await waitUntil("the allowed and the paired work requests are assigned") {
@@ -118,7 +118,7 @@ struct SchedulerAssignmentTests {
             _ = try await world.pool.query(
                 "UPDATE work_requests SET status = 'completed', result = 'success', completed_at = now() WHERE id = $1",
                 pair[0])
-            try await world.publish(.workRequestCompleted, KilnEvent(workRequestID: pair[0]))
+            try await world.publish(.workRequestCompleted, EventBody(workRequestID: pair[0]))
             try await waitUntil("the freed slot takes the third work request") {
                 try await world.state(of: pair[2]).workerID == twoSlots
             }

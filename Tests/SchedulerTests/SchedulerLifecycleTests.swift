@@ -30,7 +30,7 @@ struct SchedulerLifecycleTests {
                 configuredTaskData: .object(["delay_until": .string(soon)]))
             let laterDelay = try await world.insertWorkRequest(
                 taskType: "Wait", taskName: "delay", configuredTaskData: .object(["delay_until": .string(future)]))
-            try await world.publish(.workRequestPending, KilnEvent(workRequestID: syncPoint))
+            try await world.publish(.workRequestPending, EventBody(workRequestID: syncPoint))
 
             try await waitUntil("the synchronisation point completed and its dependant is being unblocked") {
                 let status = try await world.state(of: syncPoint).status
@@ -86,7 +86,7 @@ struct SchedulerLifecycleTests {
 
             // The worker comes back: the handed-back work request is assigned again with a new epoch.
             _ = try await world.pool.query("UPDATE workers SET connected_at = now() WHERE id = $1", worker)
-            try await world.publish(.workerReady, KilnEvent(workerID: worker))
+            try await world.publish(.workerReady, EventBody(workerID: worker))
             try await waitUntil("the handed-back work request is assigned again") {
                 try await world.state(of: fresh).workerID == worker
             }
@@ -117,8 +117,8 @@ struct SchedulerLifecycleTests {
             try await waitUntil("the standby becomes active") { second.logged("became the active scheduler") }
             let worker = try await world.insertWorker(name: "after-takeover", provided: ["x"])
             let request = try await world.insertWorkRequest(required: ["x"])
-            try await world.publish(.workerReady, KilnEvent(workerID: worker))
-            try await world.publish(.workRequestPending, KilnEvent(workRequestID: request))
+            try await world.publish(.workerReady, EventBody(workerID: worker))
+            try await world.publish(.workRequestPending, EventBody(workRequestID: request))
             try await waitUntil("the new active instance assigns") {
                 try await world.state(of: request).workerID == worker
             }
@@ -162,8 +162,8 @@ struct SchedulerLifecycleTests {
             // Work goes to the new active instance.
             let worker = try await world.insertWorker(name: "after-step-down", provided: ["x"])
             let request = try await world.insertWorkRequest(required: ["x"])
-            try await world.publish(.workerReady, KilnEvent(workerID: worker))
-            try await world.publish(.workRequestPending, KilnEvent(workRequestID: request))
+            try await world.publish(.workerReady, EventBody(workerID: worker))
+            try await world.publish(.workRequestPending, EventBody(workRequestID: request))
             try await waitUntil("the new active instance assigns") { try await world.state(of: request).workerID == worker }
             try await second.stop()
             try await first.stop()
@@ -181,8 +181,8 @@ struct SchedulerLifecycleTests {
             try await world.pool.query("UPDATE scheduler_leadership SET generation = generation + 1, holder = 'another'")
             let worker = try await world.insertWorker(name: "fenced", provided: ["x"])
             let request = try await world.insertWorkRequest(required: ["x"])
-            try await world.publish(.workerReady, KilnEvent(workerID: worker))
-            try await world.publish(.workRequestPending, KilnEvent(workRequestID: request))
+            try await world.publish(.workerReady, EventBody(workerID: worker))
+            try await world.publish(.workRequestPending, EventBody(workRequestID: request))
             try await waitUntil("it steps down, deposed") {
                 scheduler.logged("no longer the active scheduler") { ($0["reason"] as? String)?.hasPrefix("deposed") == true }
             }
@@ -200,7 +200,7 @@ struct SchedulerLifecycleTests {
         try await SchedulerWorld.with { world in
             let scheduler = try world.startScheduler()
             try await waitUntil("active") { scheduler.logged("became the active scheduler") }
-            try await world.publish(.workRequestPending, KilnEvent(workRequestID: 987_654_321))
+            try await world.publish(.workRequestPending, EventBody(workRequestID: 987_654_321))
             try await waitUntil("dead-lettered with the reason") {
                 scheduler.logged("message dead-lettered") {
                     ($0["reason"] as? String)?.contains("work request 987654321 does not exist") == true

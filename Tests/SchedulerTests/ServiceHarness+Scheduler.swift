@@ -89,8 +89,8 @@ struct SchedulerWorld: Sendable {
     }
 
     /// Writes an event to the outbox; the scheduler's own relay publishes it to its inbox.
-    func publish(_ key: RoutingKey, _ event: KilnEvent) async throws {
-        try await pool.withTransaction { conn in _ = try await EventOutbox.enqueue(key, event, on: conn) }
+    func publish(_ key: RoutingKey, _ event: EventBody) async throws {
+        try await pool.withTransaction { conn in _ = try await EventOutbox.enqueue(try KilnEvent(key, body: event), on: conn) }
     }
 
     /// `(status, worker_id, assignment_epoch)` of a work request.

@@ -53,12 +53,14 @@ extension StoreIntegration {
                         try await WorkRequestRepository.redrive(stage, olderThan: .seconds(60), limit: 10, on: conn)
                     }
                 }
-                #expect(try await redrive(.unblockingRequested).map(\.workRequestID) == [requestedOlder, requestedOld])
-                #expect(try await redrive(.inputsResolved).map(\.workRequestID) == [resolved])
+                #expect(try await redrive(.unblockingRequested) == [.unblocked(WorkRequestID(requestedOlder)), .unblocked(WorkRequestID(requestedOld))])
+                #expect(try await redrive(.inputsResolved) == [.inputsResolved(WorkRequestID(resolved))])
                 #expect(
                     try await redrive(.awaitingDynamicData)
-                        == [KilnEvent(workRequestID: noData, workerID: up, epoch: 2)])
-                #expect(try await redrive(.awaitingDispatch) == [KilnEvent(workRequestID: ready, workerID: up, epoch: 2)])
+                        == [.assigned(Assignment(workRequest: WorkRequestID(noData), worker: WorkerID(up), epoch: 2))])
+                #expect(
+                    try await redrive(.awaitingDispatch)
+                        == [.dispatch(Assignment(workRequest: WorkRequestID(ready), worker: WorkerID(up), epoch: 2))])
                 // Touched: a second sweep within the grace finds nothing.
                 for stage in RedriveStage.allCases { #expect(try await redrive(stage).isEmpty, "\(stage)") }
                 let keys = try await pool.query("SELECT routing_key FROM outbox ORDER BY id").rows.map {
@@ -82,7 +84,7 @@ extension StoreIntegration {
                     }
                 }
                 try await pool.withTransaction { conn in
-                    try await EventOutbox.enqueue(.workRequestUnblocked, KilnEvent(workRequestID: 999), on: conn)
+                    try await EventOutbox.enqueue(.unblocked(999), on: conn)
                 }
                 #expect(try await redrive(.unblockingRequested).isEmpty)
                 // However old, a row still waiting for the broker holds it back…
@@ -90,7 +92,7 @@ extension StoreIntegration {
                 #expect(try await redrive(.unblockingRequested).isEmpty)
                 // …but one the broker refused (the relay backs it off) does not: it may never go.
                 _ = try await pool.query("UPDATE outbox SET next_attempt_at = now() + interval '1 minute'")
-                #expect(try await redrive(.unblockingRequested) == [KilnEvent(workRequestID: stuck)])
+                #expect(try await redrive(.unblockingRequested) == [.unblocked(WorkRequestID(stuck))])
             }
         }
 
@@ -116,7 +118,7 @@ extension StoreIntegration {
                                     return events
                                 }
                                 if events.isEmpty { return mine }
-                                mine += events.compactMap(\.workRequestID)
+                                mine += events.compactMap { $0.workRequestID?.rawValue }
                             }
                         }
                     }

@@ -61,7 +61,7 @@ struct TagComputerServiceTests {
                     "SELECT message_id FROM inbox WHERE consumer = 'tag-computer' ORDER BY received_at LIMIT 1"
                 ).first)
             let messageID = try inboxRow.decode(String.self, at: 0)
-            let body = try MessageCodec.encode(KilnEvent(workRequestID: id))
+            let body = try MessageCodec.encode(EventBody(workRequestID: id))
             try await harness.publishToInbox(type: "wr.inputs-resolved", body: body, messageID: messageID)
             try await harness.publishToInbox(type: "wr.inputs-resolved", body: body)
             let bothSeen = await eventually {
@@ -201,7 +201,7 @@ struct TagComputerServiceTests {
         let status = try await TagComputerHarness.with { harness in
             try await harness.publishToInbox(type: "wr.inputs-resolved", body: Array("not json".utf8), messageID: "bad-body")
             try await harness.publishToInbox(
-                type: "wr.inputs-resolved", body: try MessageCodec.encode(KilnEvent(workRequestID: 999_999)),
+                type: "wr.inputs-resolved", body: try MessageCodec.encode(EventBody(workRequestID: 999_999)),
                 messageID: "no-such-wr")
             let dead = try await harness.deadLetters(count: 2)
             let reasons = Dictionary(
@@ -230,7 +230,7 @@ struct TagComputerServiceTests {
             for id in ids {
                 for _ in 0..<2 {
                     try await harness.publishToInbox(
-                        type: "wr.inputs-resolved", body: try MessageCodec.encode(KilnEvent(workRequestID: id)))
+                        type: "wr.inputs-resolved", body: try MessageCodec.encode(EventBody(workRequestID: id)))
                 }
             }
             for id in ids { #expect(try await Self.settled(harness, id).workRequest.status == .pending) }

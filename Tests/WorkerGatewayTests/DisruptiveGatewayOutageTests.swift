@@ -16,7 +16,7 @@ struct DisruptiveGatewayOutageTests {
             let token = TokenRepository.generateSecret()
             let welcome = try await gateway.enabledWorker(worker, token: token, fqdn: "outage.lan")
             let id = try await gateway.assignedWorkRequest(workerID: welcome.workerID, epoch: 1)
-            try await gateway.publishEvent(.workRequestDispatch, KilnEvent(workRequestID: id, workerID: welcome.workerID, epoch: 1))
+            try await gateway.publishEvent(.workRequestDispatch, EventBody(workRequestID: id, workerID: welcome.workerID, epoch: 1))
             _ = try await worker.next(.assignment, as: WorkAssignment.self)
             #expect(await eventually {
                 try await gateway.row("SELECT status FROM work_requests WHERE id = $1", id)?.decode(String.self, at: 0) == "running"

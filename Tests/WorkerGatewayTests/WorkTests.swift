@@ -24,7 +24,7 @@ struct WorkTests {
             _ = try await gateway.enabledWorker(other, token: otherToken, fqdn: "two.lan")
             let id = try await gateway.assignedWorkRequest(workerID: welcome.workerID, epoch: 1)
 
-            try await gateway.publishEvent(.workRequestDispatch, KilnEvent(workRequestID: id, workerID: welcome.workerID, epoch: 1))
+            try await gateway.publishEvent(.workRequestDispatch, EventBody(workRequestID: id, workerID: welcome.workerID, epoch: 1))
             let assignment = try await worker.next(.assignment, as: WorkAssignment.self)
             #expect(assignment.workRequestID == id)
             #expect(assignment.epoch == 1)
@@ -37,7 +37,7 @@ struct WorkTests {
             })
 
             // A duplicate dispatch of the same epoch sends nothing more.
-            try await gateway.publishEvent(.workRequestDispatch, KilnEvent(workRequestID: id, workerID: welcome.workerID, epoch: 1))
+            try await gateway.publishEvent(.workRequestDispatch, EventBody(workRequestID: id, workerID: welcome.workerID, epoch: 1))
 
             // A result under an old epoch: refused, logged with wr.id/worker/epoch, nothing changes.
             try await worker.send(.result, WorkerResult(token: token, workRequestID: id, epoch: 0, result: "success"))
@@ -79,7 +79,7 @@ struct WorkTests {
             let id = try await gateway.assignedWorkRequest(workerID: welcome.workerID, epoch: 1)
 
             try await gateway.publishEvent(
-                .workRequestDispatch, KilnEvent(workRequestID: id, workerID: welcome.workerID, epoch: 1), copies: 12)
+                .workRequestDispatch, EventBody(workRequestID: id, workerID: welcome.workerID, epoch: 1), copies: 12)
             let assignment = try await worker.next(.assignment, as: WorkAssignment.self)
             #expect(assignment.workRequestID == id)
             let handled = { gateway.logLines.filter { ($0["event"] as? String) == "wr.dispatch" && ($0["msg"] as? String) == "event handled" } }
@@ -116,7 +116,7 @@ struct WorkTests {
             #expect(try await gateway.row("SELECT last_seen_at IS NOT NULL FROM workers WHERE id = $1", welcome.workerID)?.decode(Bool.self, at: 0) == true)
 
             // A forged wr.aborted for a work request that is not aborted sends nothing.
-            try await gateway.publishEvent(.workRequestAborted, KilnEvent(workRequestID: id, workerID: welcome.workerID, epoch: 2))
+            try await gateway.publishEvent(.workRequestAborted, EventBody(workRequestID: id, workerID: welcome.workerID, epoch: 2))
             try await waitUntil("the gateway checked the forged event") {
                 gateway.log.contains("wr.aborted does not match the work request: nothing sent")
             }
@@ -127,7 +127,7 @@ struct WorkTests {
                 let admin = try await WorkspaceRepository.findOrCreateUser("admin", on: conn)
                 _ = try await WorkRequestOperations.abort(id, by: admin.id, on: conn)
             }
-            try await gateway.publishEvent(.workRequestAborted, KilnEvent(workRequestID: id, workerID: welcome.workerID, epoch: 2))
+            try await gateway.publishEvent(.workRequestAborted, EventBody(workRequestID: id, workerID: welcome.workerID, epoch: 2))
             let stop = try await worker.next(.abort, as: AbortCommand.self)
             #expect(stop.workRequestID == id)
             #expect(stop.epoch == 2)
@@ -212,7 +212,7 @@ struct WorkTests {
             let id = try await gateway.assignedWorkRequest(workerID: welcome.workerID, epoch: 1)
             await first.stop()  // its exclusive queue dies with its connection
 
-            try await gateway.publishEvent(.workRequestDispatch, KilnEvent(workRequestID: id, workerID: welcome.workerID, epoch: 1))
+            try await gateway.publishEvent(.workRequestDispatch, EventBody(workRequestID: id, workerID: welcome.workerID, epoch: 1))
             #expect(await eventually {
                 try await gateway.outboxCount(.workerGone, field: "worker_id", equals: welcome.workerID) == 1
             })
@@ -252,7 +252,7 @@ struct DispatchReadinessTests {
             let ready = try await gateway.assignedWorkRequest(workerID: welcome.workerID, epoch: 2, untouchedFor: 3600)
 
             try await gateway.publishEvent(
-                .workRequestDispatch, KilnEvent(workRequestID: notReady, workerID: welcome.workerID, epoch: 2))
+                .workRequestDispatch, EventBody(workRequestID: notReady, workerID: welcome.workerID, epoch: 2))
             #expect(await eventually {
                 gateway.logLines.contains {
                     ($0["msg"] as? String) == "dispatch deferred: the dynamic data of this assignment is not computed yet"

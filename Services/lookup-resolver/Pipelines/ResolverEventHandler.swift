@@ -14,20 +14,19 @@ import Store
 struct ResolverEventHandler: Sendable {
     let pipelines: ResolverPipelines
 
-    /// The consumer's entry point.
-    func handle(_ context: EventContext, _ conn: PGConnection) async throws {
-        switch context.routingKey {
-        case .workRequestUnblocked: try await unblocked(context, conn)
-        case .workRequestAssigned: try await assigned(context, conn)
-        default: throw EventRejected("the lookup-resolver does not handle \(context.routingKey.rawValue)")
-        }
+    /// What the consumer calls, per event.
+    var handlers: EventHandlers {
+        var handlers = EventHandlers()
+        handlers.on(.unblocked) { id, context, conn in try await unblocked(id, context, conn) }
+        handlers.on(.assigned) { assignment, context, conn in try await assigned(assignment, context, conn) }
+        return handlers
     }
 
     // MARK: wr.unblocked → Stage.pending inputs
 
-    private func unblocked(_ context: EventContext, _ conn: PGConnection) async throws {
+    private func unblocked(_ id: WorkRequestID, _ context: EventContext, _ conn: PGConnection) async throws {
         let logger = context.logger
-        let workRequest = try await load(context, conn)
+        let workRequest = try await load(id, conn)
         guard workRequest.workRequest.status == .blocked, workRequest.pendingStage == .requested else {
             Self.count(stage: "pending-inputs", outcome: "skipped")
             logger.info(
@@ -56,12 +55,11 @@ struct ResolverEventHandler: Sendable {
 
     // MARK: wr.assigned → Stage.running inputs and computeDynamicData()
 
-    private func assigned(_ context: EventContext, _ conn: PGConnection) async throws {
+    private func assigned(_ assignment: Assignment, _ context: EventContext, _ conn: PGConnection) async throws {
         let logger = context.logger
-        guard let workerID = context.event.workerID, let epoch = context.event.epoch else {
-            throw EventRejected("wr.assigned needs worker_id and epoch")
-        }
-        let workRequest = try await load(context, conn).workRequest
+        let workerID = assignment.worker.rawValue
+        let epoch = assignment.epoch.rawValue
+        let workRequest = try await load(assignment.workRequest, conn).workRequest
         let id = workRequest.id
         guard workRequest.status == .pending, workRequest.workerID == workerID,
             workRequest.assignmentEpoch == epoch
@@ -79,8 +77,7 @@ struct ResolverEventHandler: Sendable {
         guard try await !WorkRequestRepository.hasDynamicData(id, forEpoch: epoch, on: conn) else {
             // Announced again (a worker reconnected, a sweep): the data stands, but the dispatch may have
             // gone to a queue that no longer exists. A dispatch is idempotent per epoch, so queue one more.
-            try await EventOutbox.enqueue(
-                .workRequestDispatch, KilnEvent(workRequestID: id, workerID: workerID, epoch: epoch), on: conn)
+            try await EventOutbox.enqueue(.dispatch(assignment), on: conn)
             Self.count(stage: "dynamic-data", outcome: "skipped")
             logger.info("dynamic data already computed for this assignment; dispatch queued again")
             return
@@ -95,8 +92,7 @@ struct ResolverEventHandler: Sendable {
                 logger.info("assignment changed while its dynamic data was computed; nothing written")
                 return
             }
-            try await EventOutbox.enqueue(
-                .workRequestDispatch, KilnEvent(workRequestID: id, workerID: workerID, epoch: epoch), on: conn)
+            try await EventOutbox.enqueue(.dispatch(assignment), on: conn)
             Self.count(stage: "dynamic-data", outcome: "computed")
             logger.info("dynamic data computed; dispatch queued", metadata: ["epoch": "\(epoch)"])
         case .failure(let error):
@@ -109,11 +105,8 @@ struct ResolverEventHandler: Sendable {
 
     /// The event's work request; one that does not exist can never be processed, so the event is
     /// dead-lettered with the reason instead of retried.
-    private func load(_ context: EventContext, _ conn: PGConnection) async throws -> StoredWorkRequest {
-        guard let id = context.event.workRequestID else {
-            throw EventRejected("\(context.routingKey.rawValue) needs work_request_id")
-        }
-        guard let stored = try await WorkRequestRepository.load(id: id, on: conn) else {
+    private func load(_ id: WorkRequestID, _ conn: PGConnection) async throws -> StoredWorkRequest {
+        guard let stored = try await WorkRequestRepository.load(id: id.rawValue, on: conn) else {
             throw EventRejected("work request \(id) does not exist")
         }
         return stored

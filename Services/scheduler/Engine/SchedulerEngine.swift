@@ -202,7 +202,7 @@ actor SchedulerEngine {
             for proposal in proposals { try? index.rollback(proposal, because: .abandoned) }
             throw error
         }
-        let committed = Set(outcome.committed.map { ProposedAssignment(workRequestID: $0.workRequestID, workerID: $0.workerID) })
+        let committed = Set(outcome.committed.map { ProposedAssignment(workRequestID: $0.workRequest.rawValue, workerID: $0.worker.rawValue) })
         for proposal in proposals where committed.contains(proposal) { try index.confirm(proposal) }
         for proposal in outcome.workRequestTaken { try index.rollback(proposal, because: .workRequestTaken) }
         for proposal in outcome.workerRefused {
@@ -223,7 +223,7 @@ actor SchedulerEngine {
             logger.info(
                 "work request assigned",
                 metadata: [
-                    "wr.id": "\(assignment.workRequestID)", "worker": "\(assignment.workerID)",
+                    "wr.id": "\(assignment.workRequest)", "worker": "\(assignment.worker)",
                     "epoch": "\(assignment.epoch)",
                 ])
         }

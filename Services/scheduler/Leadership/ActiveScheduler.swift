@@ -27,7 +27,10 @@ final class ActiveScheduler: Sendable {
             pool: runtime.pool, configuration: configuration, sweepInterval: runtime.configuration.sweepInterval,
             fence: fence, logger: runtime.logger, afterCommit: { relay.wake() })
         self.engine = engine
-        let handler = SchedulerEventHandler(engine: engine)
+        // Once per transaction: the check's share lock lasts until the batch commits.
+        let handlers = SchedulerEventHandler.handlers(engine: engine).preceded { context, conn in
+            if context.cache.isFirst("leadership-fence") { try await fence.check(on: conn) }
+        }
         // Two lanes: completions, aborts and worker changes (capacity) never wait behind new pending work.
         consumers = [KilnTopology.scheduler, KilnTopology.schedulerCapacity].map { lane in
             EventConsumer(
@@ -38,11 +41,7 @@ final class ActiveScheduler: Sendable {
                     relay.wake()
                     engine.wake.signal()
                 },
-                handler: { context, conn in
-                    // Once per transaction: the check's share lock lasts until the batch commits.
-                    if context.cache.isFirst("leadership-fence") { try await fence.check(on: conn) }
-                    try await handler.handle(context, on: conn)
-                })
+                handlers: handlers)
         }
         let pool = runtime.pool
         let logger = runtime.logger

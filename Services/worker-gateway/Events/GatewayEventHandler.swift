@@ -22,20 +22,21 @@ struct GatewayEventHandler: Sendable {
     let mailbox: WorkerMailbox
     let lease: Duration
 
-    func handle(_ context: EventContext, on conn: PGConnection) async throws {
-        switch context.routingKey {
-        case .workRequestDispatch: try await dispatch(context, on: conn)
-        case .workRequestAborted: try await tellWorkerToStop(context, on: conn)
-        default: throw EventRejected("the worker-gateway does not handle \(context.routingKey.rawValue)")
-        }
+    /// What the consumer calls, per event.
+    var handlers: EventHandlers {
+        var handlers = EventHandlers()
+        handlers.on(.dispatch) { assignment, context, conn in try await dispatch(assignment, context, on: conn) }
+        handlers.on(.aborted) { aborted, context, conn in try await tellWorkerToStop(aborted, context, on: conn) }
+        return handlers
     }
 
     // MARK: wr.dispatch
 
-    private func dispatch(_ context: EventContext, on conn: PGConnection) async throws {
+    private func dispatch(_ assignment: Assignment, _ context: EventContext, on conn: PGConnection) async throws {
         let logger = context.logger
-        guard let id = context.event.workRequestID, let workerID = context.event.workerID, let epoch = context.event.epoch
-        else { throw EventRejected("wr.dispatch needs work_request_id, worker_id and epoch") }
+        let id = assignment.workRequest.rawValue
+        let workerID = assignment.worker.rawValue
+        let epoch = assignment.epoch.rawValue
         // Checked before the row is loaded, so the data loaded below is at least as new as this answer.
         // `dynamic_task_data` is not this assignment's until the lookup-resolver recorded it for this epoch:
         // before that it holds the pending stage's values (or an earlier assignment's), which must never
@@ -88,13 +89,13 @@ struct GatewayEventHandler: Sendable {
                 metadata: ["worker": "\(worker.name)", "error": "\(error)"])
             return
         }
-        let assignment: WorkAssignment
+        let message: WorkAssignment
         do {
-            assignment = try await AssignmentBuilder.assignment(for: workRequest, on: conn)
+            message = try await AssignmentBuilder.assignment(for: workRequest, on: conn)
         } catch let notReady as AssignmentBuilder.NotReady {
             throw EventRejected(notReady.description)
         }
-        switch try await mailbox.send(.assignment, assignment, to: queue) {
+        switch try await mailbox.send(.assignment, message, to: queue) {
         case .delivered:
             try await WorkRequestRepository.apply(
                 [WorkRequestEdit(before: workRequest, after: running)], stages: [id: stored.pendingStage], on: conn)
@@ -110,10 +111,10 @@ struct GatewayEventHandler: Sendable {
 
     // MARK: wr.aborted
 
-    private func tellWorkerToStop(_ context: EventContext, on conn: PGConnection) async throws {
+    private func tellWorkerToStop(_ aborted: AbortedWorkRequest, _ context: EventContext, on conn: PGConnection) async throws {
         let logger = context.logger
-        guard let id = context.event.workRequestID else { throw EventRejected("wr.aborted needs work_request_id") }
-        guard let workerID = context.event.workerID else {
+        let id = aborted.workRequest.rawValue
+        guard let workerID = aborted.worker?.rawValue else {
             logger.debug("aborted work request had no worker: nobody to tell")
             return
         }
@@ -124,7 +125,7 @@ struct GatewayEventHandler: Sendable {
         guard let workRequest = try await WorkRequestRepository.load(id: id, on: conn)?.workRequest else {
             throw EventRejected("work request \(id) does not exist")
         }
-        let epoch = context.event.epoch ?? workRequest.assignmentEpoch
+        let epoch = aborted.epoch?.rawValue ?? workRequest.assignmentEpoch
         guard workRequest.status == .aborted, workRequest.assignmentEpoch == epoch else {
             logger.notice(
                 "wr.aborted does not match the work request: nothing sent",

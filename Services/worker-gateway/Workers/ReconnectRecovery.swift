@@ -98,9 +98,9 @@ struct ReconnectRecovery: Sendable {
             // the resolver computes it and dispatches.
             let ready = try await WorkRequestRepository.hasDynamicData(
                 pending.id, forEpoch: pending.assignmentEpoch, on: conn)
-            try await EventOutbox.enqueue(
-                ready ? .workRequestDispatch : .workRequestAssigned,
-                KilnEvent(workRequestID: pending.id, workerID: worker.id, epoch: pending.assignmentEpoch), on: conn)
+            let assignment = Assignment(
+                workRequest: WorkRequestID(pending.id), worker: WorkerID(worker.id), epoch: Epoch(pending.assignmentEpoch))
+            try await EventOutbox.enqueue(ready ? .dispatch(assignment) : .assigned(assignment), on: conn)
             summary.reannounced.append(pending.id)
         }
         return summary

@@ -68,20 +68,20 @@ public final class ServiceRuntime: Sendable {
         }
     }
 
-    /// A consumer of `queues`' inbox running `handler`, with the configured concurrency; it wakes the relay
+    /// A consumer of `queues`' inbox running `handlers`, with the configured concurrency; it wakes the relay
     /// after each commit.
     ///
     /// - Parameter batched: apply waiting events up to `KILN_SERVICE_BATCH` at a time in one transaction.
     ///   Only for a handler whose effects are all in that transaction (a batch that fails is rolled back and
     ///   applied again event by event): not for one that talks to a worker before its commit.
     public func eventConsumer(
-        queues: ServiceQueues, batched: Bool, handler: @escaping EventHandler
+        queues: ServiceQueues, batched: Bool, handlers: EventHandlers
     ) -> EventConsumer {
         let relay = self.relay
         return EventConsumer(
             queues: queues, amqp: configuration.amqp, topology: topology, pool: pool, deadLetterPublisher: publisher,
             options: consumerOptions(batched: batched), logger: logger,
-            afterCommit: { relay.wake() }, handler: handler)
+            afterCommit: { relay.wake() }, handlers: handlers)
     }
 
     /// The configured consumer tuning: `KILN_SERVICE_CONCURRENCY` transactions at once, each of up to

@@ -13,7 +13,7 @@ public enum DeadLetterReason: Error, Sendable, Hashable, CustomStringConvertible
     case unknownEventType(String)
     /// A known event this service does not consume (it is not bound to its inbox).
     case unexpectedEventType(String)
-    /// The body is not JSON, or not a `KilnEvent`, or written for another schema version, or lacks an
+    /// The body is not JSON, or not an `EventBody`, or written for another schema version, or lacks an
     /// identifier its event type needs.
     case badBody(MessageError)
     /// The handler threw ``EventRejected``.

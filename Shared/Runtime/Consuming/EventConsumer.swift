@@ -11,7 +11,8 @@ import Synchronization
 /// deploy/docs/runtime.md.
 ///
 /// For every delivery:
-/// 1. size cap, `message_id`, event type and body are checked (``MessageCodec``, `KilnEvent.validate(for:)`);
+/// 1. size cap, `message_id`, event type and body are checked and the body decoded into a ``KilnEvent`` once
+///    (``MessageCodec``, `KilnEvent.init(_:body:)`); an event of a kind with no registered handler is refused;
 ///    a message failing any check is published, body unchanged, to `<service>.dead` (via `kiln.dlx`,
 ///    mandatory, confirmed) with `x-kiln-reason`, `x-kiln-service` and `x-kiln-routing-key`, and only then
 ///    acked — so the reason survives and the consumer keeps going;
@@ -74,7 +75,9 @@ public final class EventConsumer: Service, Sendable {
     private let pool: PGPool
     private let deadLetterPublisher: AMQPPublisher
     private let options: Options
-    private let handler: EventHandler
+    private let handlers: EventHandlers
+    /// The kinds this inbox takes: those the queue accepts that have a handler.
+    private let accepted: Set<RoutingKey>
     private let afterCommit: @Sendable () -> Void
     private let logger: Logger
     private let loop: BoundedDeliveryLoop
@@ -90,17 +93,22 @@ public final class EventConsumer: Service, Sendable {
     ///   - pool: where the handler's transactions run (the `inbox` table lives there).
     ///   - deadLetterPublisher: publishes refused messages to `<service>.dead`.
     ///   - afterCommit: called after each committed handler (e.g. wake the outbox relay).
-    ///   - handler: applies one event.
+    ///   - handlers: one per kind of event; every routing key bound to the inbox must have one.
     public init(
         queues: ServiceQueues, amqp: AMQPConnectionConfiguration, topology: Topology? = nil, pool: PGPool,
         deadLetterPublisher: AMQPPublisher, options: Options = Options(), logger: Logger,
-        afterCommit: @escaping @Sendable () -> Void = {}, handler: @escaping EventHandler
+        afterCommit: @escaping @Sendable () -> Void = {}, handlers: EventHandlers
     ) {
+        let unhandled = Set(queues.routingKeys).subtracting(handlers.routingKeys)
+        precondition(
+            unhandled.isEmpty,
+            "\(queues.inbox) is bound to \(unhandled.map(\.rawValue).sorted()) with no handler registered")
         self.queues = queues
         self.pool = pool
         self.deadLetterPublisher = deadLetterPublisher
         self.options = options
-        self.handler = handler
+        self.handlers = handlers
+        accepted = queues.accepted.intersection(handlers.routingKeys)
         self.afterCommit = afterCommit
         var logger = logger
         logger[metadataKey: "amqp.queue"] = "\(queues.inbox)"
@@ -168,12 +176,12 @@ public final class EventConsumer: Service, Sendable {
         case .failure(let reason):
             await deadLetter(delivery, reason: reason, logger: logger)
             return nil
-        case .success(let (key, event, messageID)):
-            logger[metadataKey: "event"] = "\(key.rawValue)"
+        case .success(let (event, messageID)):
+            logger[metadataKey: "event"] = "\(event.routingKey.rawValue)"
             if let id = event.workRequestID { logger[metadataKey: "wr.id"] = "\(id)" }
             if let id = event.workerID { logger[metadataKey: "worker"] = "\(id)" }
             let context = EventContext(
-                routingKey: key, event: event, messageID: messageID, redelivered: delivery.redelivered,
+                event: event, messageID: messageID, redelivered: delivery.redelivered,
                 deliveryCount: delivery.deliveryCount, logger: logger)
             return Accepted(delivery: delivery, context: context, started: started)
         }
@@ -185,7 +193,7 @@ public final class EventConsumer: Service, Sendable {
     /// neighbours with it.
     private func applyTogether(_ batch: [Accepted]) async -> Bool {
         let service = queues.service
-        let handler = self.handler
+        let handlers = self.handlers
         let applied: [Bool]
         do {
             applied = try await pool.withTransaction { conn in
@@ -202,7 +210,7 @@ public final class EventConsumer: Service, Sendable {
                     }
                     var context = one.context
                     context.cache = cache
-                    try await handler(context, conn)
+                    try await handlers.handle(context, on: conn)
                     applied.append(true)
                 }
                 return applied
@@ -234,7 +242,7 @@ public final class EventConsumer: Service, Sendable {
     /// - anything else, or a transient failure with the database answering, is requeued (counted).
     private func applyAlone(_ one: Accepted) async {
         let service = queues.service
-        let handler = self.handler
+        let handlers = self.handlers
         var context = one.context
         var conflicts = 0
         while true {
@@ -243,7 +251,7 @@ public final class EventConsumer: Service, Sendable {
             do {
                 let applied = try await pool.withTransaction { conn in
                     guard try await Inbox.claim(conn, consumer: service, messageID: context.messageID) else { return false }
-                    try await handler(context, conn)
+                    try await handlers.handle(context, on: conn)
                     return true
                 }
                 one.delivery.ack()
@@ -320,7 +328,7 @@ public final class EventConsumer: Service, Sendable {
                     + "(\(deliveries) deliveries): \(error)",
                 code: "event-handling-failed")
             do {
-                let outcome = try await WorkRequestOperations.endUnprocessable(id, error: failure, pool: pool)
+                let outcome = try await WorkRequestOperations.endUnprocessable(id.rawValue, error: failure, pool: pool)
                 if outcome == .completed || outcome == .completedUnreadable { afterCommit() }
                 context.logger.error(
                     "poison event: its work request ended in error", metadata: ["outcome": "\(outcome)", "error": "\(error)"])
@@ -356,8 +364,8 @@ public final class EventConsumer: Service, Sendable {
 
     // MARK: Decoding
 
-    /// Checks size, message id, event type and body.
-    func decode(_ delivery: Delivery) -> Result<(RoutingKey, KilnEvent, String), DeadLetterReason> {
+    /// Checks size, message id, event type and body, and decodes the event.
+    func decode(_ delivery: Delivery) -> Result<(KilnEvent, String), DeadLetterReason> {
         guard delivery.body.count <= options.maxBodySize else {
             return .failure(.tooLarge(bytes: delivery.body.count, limit: options.maxBodySize))
         }
@@ -368,11 +376,10 @@ public final class EventConsumer: Service, Sendable {
         // into a queue (default exchange, routing key = queue name) still says what it is.
         let kind = delivery.properties.type ?? delivery.routingKey
         guard let key = RoutingKey(rawValue: kind) else { return .failure(.unknownEventType(kind)) }
-        guard queues.accepted.contains(key) else { return .failure(.unexpectedEventType(kind)) }
+        guard accepted.contains(key) else { return .failure(.unexpectedEventType(kind)) }
         do throws(MessageError) {
-            let event = try MessageCodec.decode(KilnEvent.self, from: delivery.body)
-            try event.validate(for: key)
-            return .success((key, event, messageID))
+            let body = try MessageCodec.decode(EventBody.self, from: delivery.body)
+            return .success((try KilnEvent(key, body: body), messageID))
         } catch {
             return .failure(.badBody(error))
         }

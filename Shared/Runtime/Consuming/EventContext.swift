@@ -2,12 +2,12 @@ import KilnCore
 import Logging
 import Store
 
-/// What an event handler gets besides the transaction: the decoded, validated event and where it came from.
+/// What an event handler gets besides the transaction: the decoded event and where it came from.
 public struct EventContext: Sendable {
-    /// The event kind (the AMQP `type`, falling back to the routing key).
-    public var routingKey: RoutingKey
-    /// The decoded body, already checked against `routingKey`'s required identifiers.
+    /// The event, decoded once by the consumer (its kind is the AMQP `type`, falling back to the routing key).
     public var event: KilnEvent
+    /// The event's kind.
+    public var routingKey: RoutingKey { event.routingKey }
     /// The AMQP `message_id`, claimed in the inbox by the same transaction.
     public var messageID: String
     /// The broker delivered this message before (a consumer died or requeued it).
@@ -23,11 +23,10 @@ public struct EventContext: Sendable {
 
     /// Creates a context (the consumer does; tests of handlers may too).
     public init(
-        routingKey: RoutingKey, event: KilnEvent, messageID: String, redelivered: Bool = false,
+        event: KilnEvent, messageID: String, redelivered: Bool = false,
         deliveryCount: Int? = nil, logger: Logger, cache: TransactionCache = TransactionCache()
     ) {
         self.cache = cache
-        self.routingKey = routingKey
         self.event = event
         self.messageID = messageID
         self.redelivered = redelivered
@@ -39,7 +38,7 @@ public struct EventContext: Sendable {
 /// Applies one event inside the consumer's transaction (which has already claimed the inbox row).
 ///
 /// Do every state change on `conn` (compare-and-set) and enqueue the events it causes with
-/// `EventOutbox.enqueue(_:_:on:messageID:exchange:routingKey:)` (module Store) on the same connection: they
+/// `EventOutbox.enqueue(_:on:messageID:exchange:routingKey:)` (module Store) on the same connection: they
 /// commit or vanish together. Throw ``EventRejected`` for input that can never be processed (the
 /// transaction is rolled back and the message dead-lettered with the reason); throw anything else for a
 /// failure worth retrying (rolled back, requeued, bounded by the queue's delivery limit).

@@ -105,8 +105,7 @@ extension WorkRequestOperations {
             }
         }
         try await WorkRequestRepository.requestUnblocking(unblocked, on: conn)
-        try await EventOutbox.enqueueAll(
-            .workRequestUnblocked, unblocked.map { KilnEvent(workRequestID: $0) }, on: conn)
+        try await EventOutbox.enqueueAll(unblocked.map { .unblocked(WorkRequestID($0)) }, on: conn)
         try await WorkRequestRepository.apply(others, stages: stages, on: conn)
         return outcomes
     }

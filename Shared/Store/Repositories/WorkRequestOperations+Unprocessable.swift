@@ -59,7 +59,7 @@ extension WorkRequestOperations {
                 """, id, error.message, error.code)
             guard changed == 1 else { return false }
             try await WorkRequestRepository.releaseTerminated(id, on: conn)
-            try await EventOutbox.enqueue(.workRequestCompleted, KilnEvent(workRequestID: id), on: conn)
+            try await EventOutbox.enqueue(.completed(WorkRequestID(id)), on: conn)
             return true
         }
         return ended ? .completedUnreadable : .alreadyTerminated

@@ -1,28 +1,11 @@
 import Foundation
 import KilnCore
 
-/// One assignment the scheduler committed: the compare-and-set won and the lease and `wr.assigned` event
-/// were written in the same transaction.
-public struct CommittedAssignment: Hashable, Sendable {
-    /// The assigned work request.
-    public var workRequestID: Int
-    /// The worker it now belongs to.
-    public var workerID: Int
-    /// The new `assignment_epoch`: the fencing number the worker's result must carry.
-    public var epoch: Int
-
-    /// Memberwise.
-    public init(workRequestID: Int, workerID: Int, epoch: Int) {
-        self.workRequestID = workRequestID
-        self.workerID = workerID
-        self.epoch = epoch
-    }
-}
-
 /// What committing a batch of proposed assignments did to each proposal.
 public struct AssignmentBatchOutcome: Hashable, Sendable {
-    /// The proposals whose compare-and-set won.
-    public var committed: [CommittedAssignment]
+    /// The proposals whose compare-and-set won: the lease and the `wr.assigned` event of each were written
+    /// in the same transaction, and `epoch` is the fencing number the worker's result must carry.
+    public var committed: [Assignment]
     /// Proposals whose work request stopped being PENDING and unassigned (another writer took it).
     public var workRequestTaken: [ProposedAssignment]
     /// Proposals refused because the worker is no longer usable or has no free slot in PostgreSQL.
@@ -110,11 +93,11 @@ extension WorkRequestRepository {
             RETURNING w.id, w.worker_id, w.assignment_epoch
             """, workRequestIDs, workerIDs
         ).rows.map { row in
-            CommittedAssignment(
-                workRequestID: try row.decode(Int.self, at: 0), workerID: try row.decode(Int.self, at: 1),
-                epoch: try row.decode(Int.self, at: 2))
+            Assignment(
+                workRequest: try row.decode(WorkRequestID.self, at: 0), worker: try row.decode(WorkerID.self, at: 1),
+                epoch: try row.decode(Epoch.self, at: 2))
         }
-        let won = Set(committed.map(\.workRequestID))
+        let won = Set(committed.map(\.workRequest.rawValue))
         var taken: [ProposedAssignment] = []
         var refused: [ProposedAssignment] = []
         let lost = proposals.filter { !won.contains($0.workRequestID) }
@@ -137,12 +120,9 @@ extension WorkRequestRepository {
                 ON CONFLICT (work_request_id) DO UPDATE
                 SET worker_id = EXCLUDED.worker_id, epoch = EXCLUDED.epoch, granted_at = EXCLUDED.granted_at,
                     renewed_at = EXCLUDED.renewed_at, expires_at = EXCLUDED.expires_at
-                """, committed.map(\.workRequestID), committed.map(\.workerID), committed.map(\.epoch),
+                """, committed.map(\.workRequest), committed.map(\.worker), committed.map(\.epoch),
                 leaseDuration.timeInterval)
-            try await EventOutbox.enqueueAll(
-                .workRequestAssigned,
-                committed.map { KilnEvent(workRequestID: $0.workRequestID, workerID: $0.workerID, epoch: $0.epoch) },
-                on: conn)
+            try await EventOutbox.enqueueAll(committed.map { .assigned($0) }, on: conn)
         }
         return AssignmentBatchOutcome(committed: committed, workRequestTaken: taken, workerRefused: refused)
     }

@@ -30,7 +30,7 @@ extension WorkRequestRepository {
             try JSONValue.from(resolved)
         )
         guard changed == 1 else { return false }
-        try await EventOutbox.enqueue(.workRequestInputsResolved, KilnEvent(workRequestID: id), on: conn)
+        try await EventOutbox.enqueue(.inputsResolved(WorkRequestID(id)), on: conn)
         return true
     }
 
@@ -76,7 +76,7 @@ extension WorkRequestRepository {
         )
         guard changed == 1 else { return false }
         try await TagAuditRepository.record(result.tags, subject: .workRequest(id), on: conn)
-        try await EventOutbox.enqueue(.workRequestPending, KilnEvent(workRequestID: id), on: conn)
+        try await EventOutbox.enqueue(.pending(WorkRequestID(id)), on: conn)
         return true
     }
 }

@@ -84,18 +84,19 @@ extension WorkRequestRepository {
             RETURNING w.id, w.worker_id, w.assignment_epoch, stuck.updated_at
             """, grace.timeInterval, limit
         ).rows.map { row in
-            let id = try row.decode(Int.self, at: 0)
-            let workerID = try row.decode(Int?.self, at: 1)
-            let epoch = try row.decode(Int.self, at: 2)
+            let id = try row.decode(WorkRequestID.self, at: 0)
             let waitingSince = try row.decode(Date.self, at: 3)
             switch stage {
-            case .unblockingRequested, .inputsResolved:
-                return (waitingSince, KilnEvent(workRequestID: id))
+            case .unblockingRequested: return (waitingSince, id, KilnEvent.unblocked(id))
+            case .inputsResolved: return (waitingSince, id, .inputsResolved(id))
             case .awaitingDynamicData, .awaitingDispatch:
-                return (waitingSince, KilnEvent(workRequestID: id, workerID: workerID, epoch: epoch))
+                // Both conditions require a worker: an assigned row.
+                let assignment = Assignment(
+                    workRequest: id, worker: try row.decode(WorkerID.self, at: 1), epoch: try row.decode(Epoch.self, at: 2))
+                return (waitingSince, id, stage == .awaitingDynamicData ? .assigned(assignment) : .dispatch(assignment))
             }
-        }.sorted { ($0.0, $0.1.workRequestID ?? 0) < ($1.0, $1.1.workRequestID ?? 0) }.map(\.1)
-        try await EventOutbox.enqueueAll(stage.event, events, on: conn)
+        }.sorted { ($0.0, $0.1) < ($1.0, $1.1) }.map(\.2)
+        try await EventOutbox.enqueueAll(events, on: conn)
         return events
     }
 }

@@ -226,7 +226,7 @@ public enum WorkRequestRepository {
             guard let before = edit.before else {
                 try await insertPlanned(after, on: conn)
                 if after.status == .pending {
-                    try await EventOutbox.enqueue(.workRequestUnblocked, KilnEvent(workRequestID: after.id), on: conn)
+                    try await EventOutbox.enqueue(.unblocked(WorkRequestID(after.id)), on: conn)
                 }
                 continue
             }
@@ -239,24 +239,21 @@ public enum WorkRequestRepository {
             }
             switch (before.status, after.status) {
             case (.blocked, .pending) where stage == nil:
-                try await EventOutbox.enqueue(.workRequestUnblocked, KilnEvent(workRequestID: after.id), on: conn)
+                try await EventOutbox.enqueue(.unblocked(WorkRequestID(after.id)), on: conn)
             case (let old, .aborted) where old != .aborted:
                 let worker = workersToStop[after.id] ?? before.workerID
                 try await EventOutbox.enqueue(
-                    .workRequestAborted,
-                    KilnEvent(
-                        workRequestID: after.id,
-                        workerID: worker,
-                        epoch: worker == nil ? nil : before.assignmentEpoch
-                    ),
-                    on: conn
-                )
+                    .aborted(
+                        AbortedWorkRequest(
+                            workRequest: WorkRequestID(after.id), worker: worker.map { WorkerID($0) },
+                            epoch: worker == nil ? nil : Epoch(before.assignmentEpoch))),
+                    on: conn)
             case (let old, .completed) where old != .completed:
-                try await EventOutbox.enqueue(.workRequestCompleted, KilnEvent(workRequestID: after.id), on: conn)
+                try await EventOutbox.enqueue(.completed(WorkRequestID(after.id)), on: conn)
             case (.pending, .pending), (.running, .pending):
                 if before.workerID != nil && after.workerID == nil {
                     try await conn.execute("DELETE FROM leases WHERE work_request_id = $1", after.id)
-                    try await EventOutbox.enqueue(.workRequestPending, KilnEvent(workRequestID: after.id), on: conn)
+                    try await EventOutbox.enqueue(.pending(WorkRequestID(after.id)), on: conn)
                 }
             default:
                 break

@@ -97,7 +97,7 @@ extension WorkerRepository {
             WHERE id = $1 AND enabled
             """, workerID, queue, metadata)
         guard changed == 1 else { return false }
-        try await EventOutbox.enqueue(.workerMetadata, KilnEvent(workerID: workerID), on: conn)
+        try await EventOutbox.enqueue(.workerMetadata(WorkerID(workerID)), on: conn)
         return true
     }
 
@@ -125,7 +125,7 @@ extension WorkerRepository {
             UPDATE workers SET dynamic_metadata = $2, dynamic_metadata_updated_at = now(), last_seen_at = now()
             WHERE id = $1
             """, workerID, metadata)
-        try await EventOutbox.enqueue(.workerMetadata, KilnEvent(workerID: workerID), on: conn)
+        try await EventOutbox.enqueue(.workerMetadata(WorkerID(workerID)), on: conn)
     }
 
     /// Stamps `last_seen_at`. A worker that the liveness sweep had marked disconnected but is heard from
@@ -143,7 +143,7 @@ extension WorkerRepository {
             """, workerID
         ).first.map { try $0.decode(Bool.self, at: 0) } ?? false
         if reconnected {
-            try await EventOutbox.enqueue(.workerMetadata, KilnEvent(workerID: workerID), on: conn)
+            try await EventOutbox.enqueue(.workerMetadata(WorkerID(workerID)), on: conn)
         }
         return reconnected
     }
@@ -159,7 +159,7 @@ extension WorkerRepository {
             "UPDATE workers SET connected_at = NULL WHERE id = $1 AND connected_at IS NOT NULL AND queue_name = $2",
             workerID, queue)
         guard changed == 1 else { return false }
-        try await EventOutbox.enqueue(.workerGone, KilnEvent(workerID: workerID), on: conn)
+        try await EventOutbox.enqueue(.workerGone(WorkerID(workerID)), on: conn)
         return true
     }
 
@@ -176,7 +176,7 @@ extension WorkerRepository {
             """, Int(silence.wholeMilliseconds)
         ).rows.map { try $0.decode(Int.self, at: 0) }
         for id in ids.sorted() {
-            try await EventOutbox.enqueue(.workerGone, KilnEvent(workerID: id), on: conn)
+            try await EventOutbox.enqueue(.workerGone(WorkerID(id)), on: conn)
         }
         return ids.sorted()
     }

@@ -96,7 +96,7 @@ extension WorkerRepository {
             """, stuckAfter.timeInterval, limit
         ).rows.map { try $0.decode(Int.self, at: 0) }
         for id in ids {
-            try await EventOutbox.enqueue(.workerMetadata, KilnEvent(workerID: id), on: conn)
+            try await EventOutbox.enqueue(.workerMetadata(WorkerID(id)), on: conn)
         }
         return ids
     }

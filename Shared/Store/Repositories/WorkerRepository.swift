@@ -170,7 +170,7 @@ public enum WorkerRepository {
         )
         try await TokenRepository.setWorkerTokensEnabled(true, workerID: worker.id, on: conn)
         guard changed == 1 else { return false }
-        try await EventOutbox.enqueue(.workerMetadata, KilnEvent(workerID: worker.id), on: conn)
+        try await EventOutbox.enqueue(.workerMetadata(WorkerID(worker.id)), on: conn)
         return true
     }
 
@@ -201,7 +201,7 @@ public enum WorkerRepository {
             )
             deAssigned.append(record.workRequest.id)
         }
-        try await EventOutbox.enqueue(.workerGone, KilnEvent(workerID: worker.id), on: conn)
+        try await EventOutbox.enqueue(.workerGone(WorkerID(worker.id)), on: conn)
         return deAssigned
     }
 
@@ -224,7 +224,7 @@ public enum WorkerRepository {
         }
         let worker = try await require(name: name, on: conn)
         try await conn.execute("UPDATE workers SET static_metadata = $2 WHERE id = $1", worker.id, metadata)
-        try await EventOutbox.enqueue(.workerMetadata, KilnEvent(workerID: worker.id), on: conn)
+        try await EventOutbox.enqueue(.workerMetadata(WorkerID(worker.id)), on: conn)
     }
 
     static func worker(from row: PGRow) throws -> WorkerRecord {

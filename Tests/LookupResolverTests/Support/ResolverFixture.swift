@@ -90,7 +90,8 @@ struct ResolverFixture: Sendable {
             guard let epoch else { throw HarnessError("work request \(id) vanished") }
             if announce {
                 try await EventOutbox.enqueue(
-                    .workRequestAssigned, KilnEvent(workRequestID: id, workerID: worker, epoch: epoch), on: conn)
+                    .assigned(Assignment(workRequest: WorkRequestID(id), worker: WorkerID(worker), epoch: Epoch(epoch))),
+                    on: conn)
             }
             return epoch
         }

@@ -82,11 +82,14 @@ struct RuntimeHarness: Sendable {
         consumer(options: EventConsumer.Options(concurrency: concurrency, batchSize: batchSize), handler: handler)
     }
 
-    /// A consumer of this harness's inbox with the given options.
+    /// A consumer of this harness's inbox with the given options, `handler` registered for every kind the
+    /// inbox accepts.
     func consumer(options: EventConsumer.Options, handler: @escaping EventHandler) -> EventConsumer {
-        EventConsumer(
+        var handlers = EventHandlers()
+        handlers.on(Array(queues.accepted), handler)
+        return EventConsumer(
             queues: queues, amqp: amqp, pool: pool, deadLetterPublisher: publisher, options: options,
-            logger: TestServers.logger, handler: handler)
+            logger: TestServers.logger, handlers: handlers)
     }
 
     /// Takes `count` deliveries from the inbox without settling them, runs `body` with them (which must
@@ -141,7 +144,7 @@ struct RuntimeHarness: Sendable {
 
     /// Publishes a valid event for `workRequestID` straight into the inbox.
     func publishEvent(workRequestID: Int, messageID: String = UUID().uuidString.lowercased()) async throws {
-        try await publishDirect(body: try MessageCodec.encode(KilnEvent(workRequestID: workRequestID)), messageID: messageID)
+        try await publishDirect(body: try MessageCodec.encode(EventBody(workRequestID: workRequestID)), messageID: messageID)
     }
 
     /// Rows the handlers committed.

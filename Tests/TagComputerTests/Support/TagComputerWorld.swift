@@ -87,7 +87,7 @@ enum TagComputerWorld {
                     """, name, enabled, staticMetadata, dynamicMetadata, connected
                 ).first?.decode(Int.self, at: 0)
             else { throw HarnessError("could not insert worker \(name)") }
-            try await EventOutbox.enqueue(.workerMetadata, KilnEvent(workerID: id), on: conn)
+            try await EventOutbox.enqueue(.workerMetadata(WorkerID(id)), on: conn)
             return id
         }
     }

@@ -60,7 +60,7 @@ extension GatewayHarness {
     }
 
     /// Publishes an event to `kiln.events` as the outbox relay of another service would.
-    func publishEvent(_ key: RoutingKey, _ event: KilnEvent) async throws {
+    func publishEvent(_ key: RoutingKey, _ event: EventBody) async throws {
         let publisher = AMQPPublisher(configuration: try AMQPConnectionConfiguration(url: serviceAMQPURL))
         try await publisher.publish(
             OutgoingMessage(
@@ -71,7 +71,7 @@ extension GatewayHarness {
 
     /// Publishes `copies` of one event at once (each its own message id, as separate producers would), so the
     /// gateway has them in flight together.
-    func publishEvent(_ key: RoutingKey, _ event: KilnEvent, copies: Int) async throws {
+    func publishEvent(_ key: RoutingKey, _ event: EventBody, copies: Int) async throws {
         let publisher = AMQPPublisher(configuration: try AMQPConnectionConfiguration(url: serviceAMQPURL))
         let body = try MessageCodec.encode(event)
         let messages = (0..<copies).map { _ in
