@@ -29,7 +29,7 @@ struct WorkRequestConfigurer: Sendable {
         guard let stored = try await WorkRequestRepository.load(id: id, on: conn) else {
             throw EventRejected("work request \(id) does not exist")
         }
-        guard stored.workRequest.status == .blocked, stored.pendingStage == .inputsResolved else {
+        guard stored.workRequest.pendingStage == .inputsResolved else {
             Self.count("not_at_stage")
             context.logger.info(
                 "work request is not at inputs-resolved: nothing to do", metadata: ["status": "\(stored.displayStatus)"])
@@ -38,11 +38,8 @@ struct WorkRequestConfigurer: Sendable {
         let now = Date()
         switch try await configure(stored, memo: context.cache.lookups, on: conn) {
         case .configured(let result, let contributors):
-            // The state machine decides the transition (BLOCKED → PENDING); the compare-and-set stores it.
-            let pending = try stored.workRequest.markedPending(at: now)
-            guard
-                try await WorkRequestRepository.markPendingConfigured(
-                    id: id, result: result, at: pending.pendingAt ?? now, on: conn)
+            // The core's transition (inputs-resolved → schedulable), stored as one compare-and-set.
+            guard try await WorkRequestRepository.markPendingConfigured(stored.workRequest, result: result, at: now, on: conn)
             else { return lostRace(context) }
             try await TagAuditRepository.attributeWorkspaceTags(workRequestID: id, contributors: contributors, on: conn)
             Self.count("pending")
@@ -60,13 +57,9 @@ struct WorkRequestConfigurer: Sendable {
                     "configuration.entries": "\(result.appliedConfigurationEntries.joined(separator: ", "))",
                 ])
         case .failed(let error):
-            // Debusine marks it pending, then `record_configuration_error` completes it: the same path
-            // through the state machine, stored as one compare-and-set from BLOCKED/inputs-resolved, with
-            // the cascade to its dependants in the same transaction.
-            guard stored.workRequest.status == .blocked, stored.pendingStage == .inputsResolved else {
-                return lostRace(context)
-            }
-            let completed = try stored.workRequest.markedPending(at: now).markedCompleted(
+            // Debusine's `record_configuration_error` completes the PENDING work request: stored as one
+            // compare-and-set from inputs-resolved, with the cascade to its dependants in the same transaction.
+            let completed = try stored.workRequest.markedCompleted(
                 result: .error, outputData: OutputData(errors: [error.workRequestError]), at: now)
             let cascade = try await WorkRequestOperations.terminate(stored, as: completed, at: now, on: conn)
             context.logger.logDependantsSettled(by: cascade, cause: id)
@@ -86,7 +79,10 @@ struct WorkRequestConfigurer: Sendable {
         let id = stored.workRequest.id
         let pending: ResolvedPendingInputs
         do {
-            pending = try WorkRequestRepository.storedPendingInputs(of: stored)
+            guard let resolved = try WorkRequestRepository.resolvedPendingInputs(of: stored.workRequest) else {
+                return .failed(WorkRequestPipelineError(code: .configureFailed, cause: .task("not at inputs-resolved")))
+            }
+            pending = resolved
         } catch let error as RepositoryError {
             return .failed(WorkRequestPipelineError(code: .configureFailed, cause: .task("\(error)")))
         }
@@ -96,7 +92,7 @@ struct WorkRequestConfigurer: Sendable {
             return .configured(
                 PendingTransitionResult(
                     configuredTaskData: pending.taskData,
-                    dynamicTaskData: [ResolvedInputs.dynamicDataKey: .object(pending.pendingFieldValues)],
+                    pendingStageValues: [ResolvedInputs.dynamicDataKey: .object(pending.pendingFieldValues)],
                     tags: TaskTagSets(
                         provided: ComputedTagSet(tags: [], audit: []), required: ComputedTagSet(tags: [], audit: [])),
                     appliedConfigurationEntries: [],

@@ -43,29 +43,26 @@ extension CLIIntegration {
                 #expect(
                     try await pool.withTransaction { conn in
                         try await WorkRequestRepository.markInputsResolved(
-                            id: submitted.id,
-                            resolved: resolved,
-                            on: conn
-                        )
+                            try await WorkRequestRepository.require(id: submitted.id, on: conn).workRequest,
+                            resolved: resolved, on: conn)
                     }
                 )
                 // A duplicate wr.unblocked finds the row past `requested`: nothing happens.
                 #expect(
                     try await !pool.withTransaction { conn in
                         try await WorkRequestRepository.markInputsResolved(
-                            id: submitted.id,
-                            resolved: resolved,
-                            on: conn
-                        )
+                            try await WorkRequestRepository.require(id: submitted.id, on: conn).workRequest,
+                            resolved: resolved, on: conn)
                     }
                 )
                 let stored = try await pool.withConnection { conn in
-                    try await WorkRequestRepository.resolvedPendingInputs(id: submitted.id, on: conn)
+                    try WorkRequestRepository.resolvedPendingInputs(
+                        of: try await WorkRequestRepository.require(id: submitted.id, on: conn).workRequest)
                 }
                 #expect(stored == resolved)
                 let result = PendingTransitionResult(
                     configuredTaskData: ["result": true],
-                    dynamicTaskData: ["task_input_fields": [:]],
+                    pendingStageValues: ["task_input_fields": [:]],
                     tags: Self.tags(),
                     appliedConfigurationEntries: [],
                     subjectContext: TaskConfigurationSubjectContext(subject: nil, context: nil),
@@ -74,16 +71,14 @@ extension CLIIntegration {
                 #expect(
                     try await pool.withTransaction { conn in
                         try await WorkRequestRepository.markPendingConfigured(
-                            id: submitted.id,
-                            result: result,
-                            on: conn
-                        )
+                            try await WorkRequestRepository.require(id: submitted.id, on: conn).workRequest,
+                            result: result, on: conn)
                     }
                 )
                 try await pool.withConnection { conn in
                     let row = try await WorkRequestRepository.require(id: submitted.id, on: conn)
                     #expect(
-                        row.workRequest.status == .pending && row.pendingStage == nil
+                        row.workRequest.status == .pending && row.workRequest.pendingStage == nil
                             && row.workRequest.pendingAt != nil
                     )
                     #expect(row.workRequest.configuredTaskData == ["result": true])
@@ -146,7 +141,7 @@ extension CLIIntegration {
                         #expect(try await WorkRequestRepository.require(id: id, on: conn).workRequest.status == .aborted)
                     }
                     let released = try await WorkRequestRepository.require(id: unblocked.id, on: conn)
-                    #expect(released.workRequest.status == .blocked && released.pendingStage == .requested)
+                    #expect(released.workRequest.status == .pending && released.workRequest.pendingStage == .requested)
                 }
                 let events = try await RepositoryTests.outbox(pool).map { "\($0.key) \($0.body.value(atPath: "work_request_id") ?? .null)" }
                 #expect(

@@ -51,27 +51,25 @@ extension CLIIntegration {
                 let submitted = try await Self.submit(pool, workspace: workspace.id, user: user.id)
                 try await pool.withConnection { conn in
                     let read = try await WorkRequestRepository.require(id: submitted.id, on: conn)
-                    #expect(read.workRequest.status == .blocked && read.pendingStage == .requested)
+                    #expect(read.workRequest.status == .pending && read.workRequest.pendingStage == .requested)
                     let aborted = read.workRequest.markedAborted(by: user.id, at: Date())
                     let edit = WorkRequestEdit(before: read.workRequest, after: aborted)
-                    #expect(try await WorkRequestRepository.compareAndSet(edit, expectedStage: .requested, on: conn))
+                    #expect(try await WorkRequestRepository.compareAndSet(edit, on: conn))
                     // The same edit again starts from a state the row no longer has.
-                    #expect(try await !WorkRequestRepository.compareAndSet(edit, expectedStage: .requested, on: conn))
-                    // A stale expected stage is refused too, even with the right status.
+                    #expect(try await !WorkRequestRepository.compareAndSet(edit, on: conn))
+                    // A stale pending stage is refused too, even with the right status.
                     let current = try await WorkRequestRepository.require(id: submitted.id, on: conn)
+                    var staleBefore = current.workRequest
+                    staleBefore.pendingStage = .inputsResolved
+                    staleBefore.status = .pending
                     var revived = current.workRequest
                     revived.status = .blocked
-                    let staleStage = WorkRequestEdit(before: current.workRequest, after: revived)
                     #expect(
                         try await !WorkRequestRepository.compareAndSet(
-                            staleStage,
-                            expectedStage: .inputsResolved,
-                            on: conn
-                        )
-                    )
+                            WorkRequestEdit(before: staleBefore, after: revived), on: conn))
                     let final = try await WorkRequestRepository.require(id: submitted.id, on: conn)
                     #expect(final.workRequest.status == .aborted && final.workRequest.abortedBy == user.id)
-                    #expect(final.pendingStage == nil)
+                    #expect(final.workRequest.pendingStage == nil)
                 }
             }
         }
@@ -101,14 +99,12 @@ extension CLIIntegration {
                     #expect(
                         try await !WorkRequestRepository.compareAndSet(
                             WorkRequestEdit(before: staleBefore, after: completed),
-                            expectedStage: nil,
                             on: conn
                         )
                     )
                     #expect(
                         try await WorkRequestRepository.compareAndSet(
                             WorkRequestEdit(before: read, after: completed),
-                            expectedStage: nil,
                             on: conn
                         )
                     )
@@ -222,7 +218,7 @@ extension CLIIntegration {
                     #expect(replacement.workRequest.supersedesID == first.id)
                     #expect(replacement.workRequest.taskData == ["result": false])
                     #expect(replacement.workRequest.workflowData.retryCount == 0)
-                    #expect(replacement.pendingStage == .requested)
+                    #expect(replacement.workRequest.pendingStage == .requested)
                     #expect(
                         try await WorkRequestRepository.dependencies(of: dependant.id, on: conn) == [
                             plan.newWorkRequest.id

@@ -67,7 +67,7 @@ extension CLIIntegration {
                 let row = try await pool.withConnection { conn in
                     try await WorkRequestRepository.require(id: dependant, on: conn)
                 }
-                #expect(row.workRequest.status == .blocked && row.pendingStage == .requested, "\(row)")
+                #expect(row.workRequest.status == .pending && row.workRequest.pendingStage == .requested, "\(row)")
                 let unblocks = try await pool.query(
                     "SELECT count(*)::bigint FROM outbox WHERE routing_key = 'wr.unblocked' AND (body ->> 'work_request_id')::bigint = $1",
                     dependant

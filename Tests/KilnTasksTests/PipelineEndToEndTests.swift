@@ -106,13 +106,13 @@ struct PipelineEndToEndTests {
             .setting("aptitude", atPath: "build_dep_resolution")
             .setting(12, atPath: "task_configuration")
         #expect(pending.configuredTaskData == expectedConfigured)
-        let pendingFields = try #require(pending.dynamicTaskData.value(atPath: "task_input_fields")?.objectValue)
+        let pendingFields = try #require(pending.pendingStageValues.value(atPath: "task_input_fields")?.objectValue)
         #expect(
             Set(pendingFields.keys) == [
                 "task_configuration", "build_architecture", "input_source_artifact", "environment",
             ]
         )
-        #expect(pending.dynamicTaskData.objectValue?.count == 1, "only task_input_fields before assignment")
+        #expect(pending.pendingStageValues.objectValue?.count == 1, "only task_input_fields before assignment")
 
         // Assignment: from the CONFIGURED data (task_configuration is now the integer 12, a collection).
         let dynamic = try driver.assign("sbuild", configured: pending.configuredTaskData)
@@ -209,7 +209,7 @@ struct PipelineEndToEndTests {
         #expect(pending.configurationCollectionID == nil)
         #expect(pending.appliedConfigurationEntries.isEmpty)
         #expect(pending.tags.required.tags == Self.example1Required)
-        #expect(pending.dynamicTaskData.value(atPath: "task_input_fields.task_configuration") == .null)
+        #expect(pending.pendingStageValues.value(atPath: "task_input_fields.task_configuration") == .null)
     }
 
     @Test("§5.1: a non-default configuration collection that does not exist → configure-failed (not found)")
@@ -288,8 +288,8 @@ struct PipelineEndToEndTests {
         #expect(pending.tags.required.tags.contains("worker:build-arch:arm64"))
         #expect(!pending.tags.required.tags.contains("worker:build-arch:amd64"))
         // The pending fields were resolved again from the configured data: the arm64 tarball.
-        #expect(pending.dynamicTaskData.value(atPath: "task_input_fields.environment.artifact_id") == 4)
-        #expect(pending.dynamicTaskData.value(atPath: "task_input_fields.build_architecture") == "arm64")
+        #expect(pending.pendingStageValues.value(atPath: "task_input_fields.environment.artifact_id") == 4)
+        #expect(pending.pendingStageValues.value(atPath: "task_input_fields.build_architecture") == "arm64")
 
         let dynamic = try driver.assign("sbuild", configured: pending.configuredTaskData)
         #expect(dynamic.extra["environment_id"] == 4)
@@ -318,10 +318,10 @@ struct PipelineEndToEndTests {
         let driver = try PipelineDriver()
         let bookworm: JSONValue = ["input": ["source_artifact": 1], "environment": "debian/match:codename=bookworm"]
         let sbuild = try driver.pending("sbuild", bookworm)
-        #expect(sbuild.dynamicTaskData.value(atPath: "task_input_fields.environment.artifact_id") == 22)
+        #expect(sbuild.pendingStageValues.value(atPath: "task_input_fields.environment.artifact_id") == 22)
         #expect(sbuild.subjectContext.context == "bookworm")
         let lintian = try driver.pending("lintian", bookworm)
-        #expect(lintian.dynamicTaskData.value(atPath: "task_input_fields.environment.artifact_id") == 20)
+        #expect(lintian.pendingStageValues.value(atPath: "task_input_fields.environment.artifact_id") == 20)
     }
 
     @Test("§3.5: task_configuration given as a collection id resolves as a collection, not an artifact")
@@ -330,7 +330,7 @@ struct PipelineEndToEndTests {
         let pending = try driver.pending("sbuild", try Self.sbuildData.setting(12, atPath: "task_configuration"))
         #expect(pending.configurationCollectionID == 12)
         #expect(pending.appliedConfigurationEntries.last == "Worker:sbuild:hello:")
-        #expect(pending.dynamicTaskData.value(atPath: "task_input_fields.task_configuration.lookup") == 12)
+        #expect(pending.pendingStageValues.value(atPath: "task_input_fields.task_configuration.lookup") == 12)
     }
 
     @Test("§4.9 step 7: a worker refuses dynamic data lacking a field value, naming the field")

@@ -44,11 +44,12 @@ struct LookupResolverServiceTests {
         try await withService { harness, fixture, _ in
             let id = try await fixture.submit("sbuild", ResolverFixture.sbuildData)
             try await harness.waitUntil("pending stage inputs-resolved") {
-                try await fixture.load(id).pendingStage == .inputsResolved
+                try await fixture.load(id).workRequest.pendingStage == .inputsResolved
             }
             let stored = try await fixture.load(id)
-            #expect(stored.workRequest.status == .blocked)
-            let saved = try #require(stored.workRequest.dynamicTaskData).decode(ResolvedPendingInputs.self)
+            #expect(stored.workRequest.status == .pending && stored.workRequest.storedStatus == .blocked)
+            #expect(stored.workRequest.dynamicTaskData == nil)
+            let saved = try #require(stored.workRequest.pendingStageData).decode(ResolvedPendingInputs.self)
             #expect(saved == (try fixture.expectedPendingInputs("sbuild", ResolverFixture.sbuildData)))
             #expect(saved.pendingFieldValues["environment"]?.value(atPath: "artifact_id") == 3)
             #expect(try await fixture.outbox(.workRequestInputsResolved) == [["schema_version": 1, "work_request_id": .int(id)]])
@@ -74,7 +75,7 @@ struct LookupResolverServiceTests {
             #expect(
                 completed.outputData?.errors
                     == [WorkRequestError(message: expected.message, code: "configure-failed")])
-            #expect(try await fixture.load(failing).pendingStage == nil)
+            #expect(try await fixture.load(failing).workRequest.pendingStage == nil)
             #expect(try await fixture.outbox(.workRequestCompleted) == [["schema_version": 1, "work_request_id": .int(failing)]])
             #expect(try await fixture.outbox(.workRequestInputsResolved).isEmpty)
             // An `error` result is not tolerated (§1.5): the blocked dependant is aborted by the cascade.
@@ -88,7 +89,7 @@ struct LookupResolverServiceTests {
         try await withService { harness, fixture, _ in
             let id = try await fixture.submit("sbuild", ResolverFixture.sbuildData)
             try await harness.waitUntil("pending stage inputs-resolved") {
-                try await fixture.load(id).pendingStage == .inputsResolved
+                try await fixture.load(id).workRequest.pendingStage == .inputsResolved
             }
             let worker = try await fixture.worker()
             let epoch = try await fixture.assign(id, to: worker)
@@ -108,7 +109,7 @@ struct LookupResolverServiceTests {
         try await withService { harness, fixture, _ in
             let id = try await fixture.submit("sbuild", ResolverFixture.sbuildData)
             try await harness.waitUntil("pending stage inputs-resolved") {
-                try await fixture.load(id).pendingStage == .inputsResolved
+                try await fixture.load(id).workRequest.pendingStage == .inputsResolved
             }
             try await fixture.pool.withTransaction { conn in
                 try conn.execute("DELETE FROM collection_items WHERE artifact_id = $1", TaskFixture.Artifact.helloSource)
@@ -138,7 +139,7 @@ struct LookupResolverServiceTests {
         try await withService { harness, fixture, replica in
             let id = try await fixture.submit("sbuild", ResolverFixture.sbuildData)
             try await harness.waitUntil("pending stage inputs-resolved") {
-                try await fixture.load(id).pendingStage == .inputsResolved
+                try await fixture.load(id).workRequest.pendingStage == .inputsResolved
             }
             let original = try #require(
                 try await fixture.pool.query(
@@ -195,7 +196,7 @@ struct LookupResolverServiceTests {
             // Still working afterwards.
             let id = try await fixture.submit("sbuild", ResolverFixture.sbuildData)
             try await harness.waitUntil("pending stage inputs-resolved") {
-                try await fixture.load(id).pendingStage == .inputsResolved
+                try await fixture.load(id).workRequest.pendingStage == .inputsResolved
             }
         }
     }
@@ -264,7 +265,7 @@ struct LookupResolverServiceTests {
         ) { harness, fixture, replica in
             let (unblocked, assigned, worker, epoch) = ids.withLock { $0 }
             try await harness.waitUntil("the lost wr.unblocked to be re-driven") {
-                try await fixture.load(unblocked).pendingStage == .inputsResolved
+                try await fixture.load(unblocked).workRequest.pendingStage == .inputsResolved
             }
             try await harness.waitUntil("the lost wr.assigned to be re-driven") {
                 try await fixture.dynamicDataEpoch(assigned) == epoch
@@ -297,7 +298,7 @@ struct LookupResolverServiceTests {
             }
             try await harness.waitUntil("every work request resolved and every event handled") {
                 var resolved = true
-                for id in ids where try await fixture.load(id).pendingStage != .inputsResolved { resolved = false }
+                for id in ids where try await fixture.load(id).workRequest.pendingStage != .inputsResolved { resolved = false }
                 let handled = try await fixture.pool.query(
                     "SELECT count(*) FROM inbox WHERE consumer = 'lookup-resolver'"
                 ).first?.decode(Int.self, at: 0)

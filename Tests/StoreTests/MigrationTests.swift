@@ -69,6 +69,62 @@ extension StoreIntegration {
             try await first.query("DROP SCHEMA \(schema) CASCADE")
         }
 
+        @Test("migration 11 moves the pipeline's values out of dynamic_task_data, which then always names its assignment")
+        func pendingStageDataMigration() async throws {
+            try await TestDatabase.withSchema(migrated: false) { pool, _ in
+                try await Migrator.migrate(
+                    pool, migrations: Migrator.migrations.filter { $0.version < 11 }, logger: TestDatabase.logger)
+                try await pool.query("INSERT INTO scopes (name) VALUES ('debian')")
+                try await pool.query("INSERT INTO workspaces (scope_id, name) SELECT id, 'dev' FROM scopes")
+                // (status, pending_stage, worker, assignment epoch, dynamic data, its epoch) as version 10 wrote
+                // them: resolved inputs at inputs-resolved; pending-stage values of an unassigned and of an
+                // assigned-but-not-computed row; an assignment's data; a finished row from before migration 3.
+                let rows: [(String, String?, Int?, Int, String, Int?)] = [
+                    ("blocked", "inputs-resolved", nil, 0, #"{"pending_field_values": {}}"#, nil),
+                    ("pending", nil, nil, 0, #"{"task_input_fields": {"p": 1}}"#, nil),
+                    ("pending", nil, 1, 1, #"{"task_input_fields": {"p": 2}}"#, nil),
+                    ("running", nil, 1, 2, #"{"task_input_fields": {"d": 3}}"#, 2),
+                    ("completed", nil, nil, 3, #"{"task_input_fields": {"d": 4}}"#, nil),
+                ]
+                try await pool.query("INSERT INTO workers (name) VALUES ('w.example.org')")
+                for (status, stage, worker, epoch, data, dataEpoch) in rows {
+                    try await pool.query(
+                        """
+                        INSERT INTO work_requests (workspace_id, task_type, task_name, status, pending_stage, worker_id,
+                                                   assignment_epoch, dynamic_task_data, dynamic_data_epoch,
+                                                   configured_task_data, result)
+                        VALUES ((SELECT id FROM workspaces), 'Worker', 'noop', $1, $2,
+                                (SELECT id FROM workers WHERE $3::bigint IS NOT NULL), $4, $5::jsonb, $6,
+                                CASE WHEN $1 <> 'blocked' THEN '{}'::jsonb END,
+                                CASE WHEN $1 = 'completed' THEN 'success' ELSE '' END)
+                        """, status, stage, worker, epoch, data, dataEpoch)
+                }
+                #expect(try await Migrator.migrate(pool, logger: TestDatabase.logger) == [11])
+                let after = try await pool.query(
+                    """
+                    SELECT pending_stage_data::text, dynamic_task_data::text, dynamic_data_epoch FROM work_requests
+                    ORDER BY id
+                    """
+                ).rows.map {
+                    (try $0.decode(String?.self, at: 0), try $0.decode(String?.self, at: 1), try $0.decode(Int?.self, at: 2))
+                }
+                let expected: [(String?, String?, Int?)] = [
+                    (#"{"pending_field_values": {}}"#, nil, nil),
+                    (#"{"task_input_fields": {"p": 1}}"#, nil, nil),
+                    (#"{"task_input_fields": {"p": 2}}"#, nil, nil),
+                    (nil, #"{"task_input_fields": {"d": 3}}"#, 2),
+                    (nil, #"{"task_input_fields": {"d": 4}}"#, 3),
+                ]
+                #expect(after.count == expected.count)
+                for (got, want) in zip(after, expected) {
+                    #expect(got.0 == want.0 && got.1 == want.1 && got.2 == want.2, "\(got) vs \(want)")
+                }
+                await #expect(throws: PGError.self) {
+                    try await pool.query("UPDATE work_requests SET dynamic_data_epoch = NULL WHERE dynamic_task_data IS NOT NULL")
+                }
+            }
+        }
+
         @Test("an edited, already applied migration is refused")
         func editedMigrationRefused() async throws {
             try await TestDatabase.withSchema(migrated: false) { pool, _ in

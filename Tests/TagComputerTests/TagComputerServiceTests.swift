@@ -23,7 +23,7 @@ struct TagComputerServiceTests {
     static func settled(_ harness: TagComputerHarness, _ id: Int) async throws -> StoredWorkRequest {
         let pool = harness.pool
         let done = await eventually {
-            try await TagComputerWorld.load(pool, id).pendingStage == nil
+            try await TagComputerWorld.load(pool, id).workRequest.pendingStage == nil
         }
         #expect(done, "work request \(id) left inputs-resolved; service output:\n\(harness.service.log)")
         return try await TagComputerWorld.load(pool, id)
@@ -41,7 +41,8 @@ struct TagComputerServiceTests {
             #expect(request.schedulerTagsRequired.sorted() == Self.example1Required)
             #expect(request.configuredTaskData?.value(atPath: "build_dep_resolution") == "aptitude")
             #expect(request.configuredTaskData?.value(atPath: "task_configuration") == 12)
-            #expect(request.dynamicTaskData?.value(atPath: "task_input_fields.environment") != nil)
+            #expect(request.pendingStageData?.value(atPath: "task_input_fields.environment") != nil)
+            #expect(request.dynamicTaskData == nil, "dynamic data is an assignment's, computed after assignment")
 
             let audit = try await TagComputerWorld.audit(harness.pool, .workRequest(id))
             #expect(audit.filter { $0.setKind == .provided && $0.action == .added }.map(\.tag).sorted() == Self.example1Provided)

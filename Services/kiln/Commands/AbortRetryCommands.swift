@@ -84,8 +84,8 @@ struct RetryCommand: AsyncParsableCommand {
             if json {
                 Output.json([
                     "retried": .int(id), "id": .int(plan.newWorkRequest.id),
-                    "status": .string(stored.workRequest.status.rawValue),
-                    "pending_stage": Output.optional(stored.pendingStage?.rawValue),
+                    "status": .string(stored.workRequest.storedStatus.rawValue),
+                    "pending_stage": Output.optional(stored.workRequest.pendingStage?.rawValue),
                 ])
             } else {
                 print("work request \(id) retried as \(plan.newWorkRequest.id) (\(stored.displayStatus))")

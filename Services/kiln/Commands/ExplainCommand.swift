@@ -43,7 +43,7 @@ struct ExplainCommand: AsyncParsableCommand {
         let request = stored.workRequest
         let dependencies = try await WorkRequestRepository.load(ids: request.dependencyIDs.sorted(), on: conn)
             .map {
-                DependencyStatus(id: $0.workRequest.id, status: $0.workRequest.status, result: $0.workRequest.result)
+                DependencyStatus(id: $0.workRequest.id, status: $0.workRequest.storedStatus, result: $0.workRequest.result)
             }
         let workerName = try await request.workerID.asyncMap { try await WorkerRepository.find(id: $0, on: conn)?.name }
         let workers = try await WorkerRepository.list(on: conn).map(diagnosedWorker)
@@ -52,7 +52,7 @@ struct ExplainCommand: AsyncParsableCommand {
             taskType: request.taskType,
             taskName: request.taskName,
             status: request.status,
-            unblockingStep: stored.pendingStage.map(unblockingStep),
+            pendingStage: request.pendingStage,
             workerName: workerName ?? nil,
             result: request.result,
             providedTags: request.schedulerTagsProvided,
@@ -62,13 +62,6 @@ struct ExplainCommand: AsyncParsableCommand {
             unblockStrategy: request.unblockStrategy
         )
         return WorkRequestDiagnosis(workRequest: described, workers: workers)
-    }
-
-    static func unblockingStep(_ stage: PendingStage) -> UnblockingStep {
-        switch stage {
-        case .requested: .requested
-        case .inputsResolved: .inputsResolved
-        }
     }
 
     /// `code: message` for each error of the output data.
@@ -114,8 +107,8 @@ struct ExplainCommand: AsyncParsableCommand {
         let closest = diagnosis.closestClass
         return [
             "id": .int(request.id), "task_name": .string(request.taskName),
-            "status": .string(request.status.rawValue),
-            "pending_stage": Output.optional(request.unblockingStep?.rawValue),
+            "status": .string(PendingStage.storedStatus(request.status, at: request.pendingStage).rawValue),
+            "pending_stage": Output.optional(request.pendingStage?.rawValue),
             "worker": Output.optional(request.workerName),
             "state": .string(diagnosis.state.code), "explanation": .string(diagnosis.state.description),
             "waiting_on_dependencies": waitingOn,

@@ -92,8 +92,8 @@ struct ShowCommand: AsyncParsableCommand {
         return [
             "id": .int(request.id), "workspace": .string(details.workspace),
             "task_type": .string(request.taskType.rawValue),
-            "task_name": .string(request.taskName), "status": .string(request.status.rawValue),
-            "pending_stage": Output.optional(details.stored.pendingStage?.rawValue),
+            "task_name": .string(request.taskName), "status": .string(request.storedStatus.rawValue),
+            "pending_stage": Output.optional(request.pendingStage?.rawValue),
             "result": .string(request.result.rawValue), "priority_base": .int(request.priorityBase),
             "priority_adjustment": .int(request.priorityAdjustment), "priority": .int(request.effectivePriority),
             "worker": Output.optional(details.worker), "worker_id": Output.optional(request.workerID),
@@ -113,7 +113,9 @@ struct ShowCommand: AsyncParsableCommand {
             ),
             "dropped_tags": .array(dropped(details.audit)),
             "task_data": request.taskData, "configured_task_data": request.configuredTaskData ?? .null,
-            "dynamic_task_data": request.dynamicTaskData ?? .null, "output_data": outputData ?? .null,
+            "pending_stage_data": request.pendingStageData ?? .null,
+            "dynamic_task_data": request.dynamicTaskData ?? .null, "dynamic_data_epoch": Output.optional(request.dynamicDataEpoch),
+            "output_data": outputData ?? .null,
         ]
     }
 
@@ -168,7 +170,10 @@ struct ShowCommand: AsyncParsableCommand {
         }
         block("Task data", request.taskData)
         block("Configured task data", request.configuredTaskData)
-        block("Dynamic task data", request.dynamicTaskData)
+        block("Pending-stage data", request.pendingStageData)
+        block(
+            request.dynamicDataEpoch.map { "Dynamic task data (assignment \($0))" } ?? "Dynamic task data",
+            request.dynamicTaskData)
         let outputData: JSONValue? = try? request.outputData.map { try JSONValue.from($0) }
         block("Output data", outputData)
     }

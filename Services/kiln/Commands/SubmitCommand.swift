@@ -129,14 +129,14 @@ struct SubmitCommand: AsyncParsableCommand {
             }
             if json {
                 Output.json([
-                    "id": .int(outcome.id), "status": .string(stored.workRequest.status.rawValue),
-                    "pending_stage": Output.optional(stored.pendingStage?.rawValue),
+                    "id": .int(outcome.id), "status": .string(stored.workRequest.storedStatus.rawValue),
+                    "pending_stage": Output.optional(stored.workRequest.pendingStage?.rawValue),
                     "aborted": .array(outcome.aborted.map(JSONValue.int)),
                 ])
                 return
             }
             var line = "submitted work request \(outcome.id) (\(stored.displayStatus))"
-            if stored.workRequest.status == .blocked && stored.pendingStage == nil {
+            if stored.workRequest.status == .blocked {
                 line +=
                     ": waiting for "
                     + stored.workRequest.dependencyIDs.sorted().map(String.init).joined(separator: ", ")

@@ -27,7 +27,7 @@ struct ResolverEventHandler: Sendable {
     private func unblocked(_ id: WorkRequestID, _ context: EventContext, _ conn: PGConnection) async throws {
         let logger = context.logger
         let workRequest = try await load(id, conn)
-        guard workRequest.workRequest.status == .blocked, workRequest.pendingStage == .requested else {
+        guard workRequest.workRequest.pendingStage == .requested else {
             Self.count(stage: "pending-inputs", outcome: "skipped")
             logger.info(
                 "work request is not waiting for its pending inputs; nothing to do",
@@ -38,7 +38,8 @@ struct ResolverEventHandler: Sendable {
         let lookupContext = try await WorkRequestRepository.lookupContext(of: workRequest.workRequest, on: conn)
         switch try await pipelines.resolvePendingInputs(of: workRequest.workRequest, context: lookupContext, memo: context.cache.lookups, on: conn) {
         case .success(let resolved):
-            guard try await WorkRequestRepository.markInputsResolved(id: id, resolved: resolved, on: conn) else {
+            guard try await WorkRequestRepository.markInputsResolved(workRequest.workRequest, resolved: resolved, on: conn)
+            else {
                 Self.count(stage: "pending-inputs", outcome: "lost-race")
                 logger.info("work request changed while its pending inputs were resolved; nothing written")
                 return
@@ -74,7 +75,7 @@ struct ResolverEventHandler: Sendable {
                 ])
             return
         }
-        guard try await !WorkRequestRepository.hasDynamicData(id, forEpoch: epoch, on: conn) else {
+        guard workRequest.dynamicDataEpoch != epoch else {
             // Announced again (a worker reconnected, a sweep): the data stands, but the dispatch may have
             // gone to a queue that no longer exists. A dispatch is idempotent per epoch, so queue one more.
             try await EventOutbox.enqueue(.dispatch(assignment), on: conn)
@@ -85,14 +86,12 @@ struct ResolverEventHandler: Sendable {
         let lookupContext = try await WorkRequestRepository.lookupContext(of: workRequest, on: conn)
         switch try await pipelines.computeDynamicData(of: workRequest, context: lookupContext, memo: context.cache.lookups, on: conn) {
         case .success(let dynamic):
-            guard try await WorkRequestRepository.recordDynamicData(
-                id, workerID: workerID, epoch: epoch, dynamicData: dynamic.json, on: conn)
+            guard try await WorkRequestRepository.recordDynamicData(dynamic.json, of: workRequest, for: assignment, on: conn)
             else {
                 Self.count(stage: "dynamic-data", outcome: "lost-race")
                 logger.info("assignment changed while its dynamic data was computed; nothing written")
                 return
             }
-            try await EventOutbox.enqueue(.dispatch(assignment), on: conn)
             Self.count(stage: "dynamic-data", outcome: "computed")
             logger.info("dynamic data computed; dispatch queued", metadata: ["epoch": "\(epoch)"])
         case .failure(let error):

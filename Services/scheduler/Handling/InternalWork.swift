@@ -25,7 +25,7 @@ enum InternalWork {
     /// A completion cascades to its dependants in the same transaction (`WorkRequestOperations.terminate`).
     static func handle(_ id: Int, at now: Date, on conn: PGConnection) async throws -> Outcome {
         guard let stored = try await WorkRequestRepository.load(id: id, on: conn) else { return .missing }
-        guard stored.pendingStage == nil else { return .nothingToDo }
+        guard stored.workRequest.pendingStage == nil else { return .nothingToDo }
         let workRequest = stored.workRequest
         let after: WorkRequest
         let outcome: Outcome

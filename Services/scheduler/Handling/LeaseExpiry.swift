@@ -32,7 +32,6 @@ enum LeaseExpiry {
             try await WorkRequestRepository.deleteLease(lease, on: conn)
             return .stale
         }
-        let stages: [Int: PendingStage?] = [workRequest.id: stored.pendingStage]
         if workRequest.status == .running, try await WorkRequestRepository.hasProducedArtifact(workRequest.id, on: conn) {
             return try await supersede(stored, at: now, on: conn)
         }
@@ -52,7 +51,7 @@ enum LeaseExpiry {
             after.assignmentEpoch += 1
             outcome = .requeued
         }
-        try await WorkRequestRepository.apply([WorkRequestEdit(before: workRequest, after: after)], stages: stages, on: conn)
+        try await WorkRequestRepository.apply([WorkRequestEdit(before: workRequest, after: after)], on: conn)
         return outcome
     }
 

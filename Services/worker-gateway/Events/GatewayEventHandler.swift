@@ -37,14 +37,6 @@ struct GatewayEventHandler: Sendable {
         let id = assignment.workRequest.rawValue
         let workerID = assignment.worker.rawValue
         let epoch = assignment.epoch.rawValue
-        // Checked before the row is loaded, so the data loaded below is at least as new as this answer.
-        // `dynamic_task_data` is not this assignment's until the lookup-resolver recorded it for this epoch:
-        // before that it holds the pending stage's values (or an earlier assignment's), which must never
-        // reach a worker. The resolver's own wr.dispatch follows once it is ready.
-        guard try await WorkRequestRepository.hasDynamicData(id, forEpoch: epoch, on: conn) else {
-            logger.info("dispatch deferred: the dynamic data of this assignment is not computed yet")
-            return
-        }
         // The worker's row is locked BEFORE the work request is read: two dispatches of one assignment (the
         // lookup-resolver's and a reconnecting worker's, say) then run one after the other, and the second
         // reads the first's RUNNING and sends nothing. Read before the lock, the second saw PENDING, found
@@ -67,6 +59,12 @@ struct GatewayEventHandler: Sendable {
         }
         guard workRequest.status == .pending else {
             logger.info("dispatch skipped: already dispatched or finished", metadata: ["status": "\(workRequest.status.rawValue)"])
+            return
+        }
+        // Only this assignment's dynamic data may reach the worker (the row states whose it is): until the
+        // lookup-resolver recorded it, its own wr.dispatch is still to come.
+        guard workRequest.isReadyToDispatch else {
+            logger.info("dispatch deferred: the dynamic data of this assignment is not computed yet")
             return
         }
         guard worker.enabled, worker.connectedAt != nil, let queue = worker.queueName else {
@@ -97,8 +95,7 @@ struct GatewayEventHandler: Sendable {
         }
         switch try await mailbox.send(.assignment, message, to: queue) {
         case .delivered:
-            try await WorkRequestRepository.apply(
-                [WorkRequestEdit(before: workRequest, after: running)], stages: [id: stored.pendingStage], on: conn)
+            try await WorkRequestRepository.apply([WorkRequestEdit(before: workRequest, after: running)], on: conn)
             try await WorkerRepository.upsertLease(workRequestID: id, workerID: worker.id, epoch: epoch, lease: lease, on: conn)
             logger.info("assignment sent; work request running", metadata: ["worker": "\(worker.name)", "amqp.worker_queue": "\(queue)"])
         case .gone:

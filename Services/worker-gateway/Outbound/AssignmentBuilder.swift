@@ -14,8 +14,11 @@ enum AssignmentBuilder {
         guard let configured = workRequest.configuredTaskData else {
             throw NotReady(description: "work request \(workRequest.id) has no configured task data")
         }
-        guard let dynamic = workRequest.dynamicTaskData else {
-            throw NotReady(description: "work request \(workRequest.id) has no dynamic task data yet")
+        // Only this assignment's dynamic data may reach a worker (the row says whose it is).
+        guard let dynamic = workRequest.dynamicTaskData, workRequest.dynamicDataEpoch == workRequest.assignmentEpoch
+        else {
+            throw NotReady(
+                description: "work request \(workRequest.id) has no dynamic task data for assignment \(workRequest.assignmentEpoch) yet")
         }
         let names = try await WorkerRepository.workspaceNames(workspaceID: workRequest.workspaceID, on: conn)
         return WorkAssignment(

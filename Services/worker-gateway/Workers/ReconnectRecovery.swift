@@ -75,8 +75,7 @@ struct ReconnectRecovery: Sendable {
             }
             if case .handBack(let handedBack) = decision.outcome, let stored = storedByID[handedBack.id] {
                 try await WorkRequestRepository.apply(
-                    [WorkRequestEdit(before: stored.workRequest, after: handedBack)],
-                    stages: [handedBack.id: stored.pendingStage], on: conn)
+                    [WorkRequestEdit(before: stored.workRequest, after: handedBack)], on: conn)
                 try await WorkerRepository.upsertLease(
                     workRequestID: handedBack.id, workerID: worker.id, epoch: handedBack.assignmentEpoch, lease: lease,
                     on: conn)
@@ -96,8 +95,7 @@ struct ReconnectRecovery: Sendable {
             // Dynamic data already computed for this epoch: dispatch straight to the new queue (the
             // lookup-resolver would find nothing to compute). Otherwise announce the assignment again, so
             // the resolver computes it and dispatches.
-            let ready = try await WorkRequestRepository.hasDynamicData(
-                pending.id, forEpoch: pending.assignmentEpoch, on: conn)
+            let ready = pending.isReadyToDispatch
             let assignment = Assignment(
                 workRequest: WorkRequestID(pending.id), worker: WorkerID(worker.id), epoch: Epoch(pending.assignmentEpoch))
             try await EventOutbox.enqueue(ready ? .dispatch(assignment) : .assigned(assignment), on: conn)

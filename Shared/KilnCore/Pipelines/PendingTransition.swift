@@ -68,7 +68,7 @@ public enum PendingTransition {
                 // No configuration collection: configured data is the submitted data, the tags the early ones.
                 return PendingTransitionResult(
                     configuredTaskData: pending.taskData,
-                    dynamicTaskData: TaskDynamicData(taskInputFields: task.inputs.savedFieldValues).json,
+                    pendingStageValues: TaskDynamicData(taskInputFields: task.inputs.savedFieldValues).json,
                     tags: early,
                     appliedConfigurationEntries: [],
                     subjectContext: subjectContext,
@@ -126,7 +126,7 @@ public enum PendingTransition {
             )
             return PendingTransitionResult(
                 configuredTaskData: configured.taskData,
-                dynamicTaskData: TaskDynamicData(taskInputFields: configuredTask.inputs.savedFieldValues).json,
+                pendingStageValues: TaskDynamicData(taskInputFields: configuredTask.inputs.savedFieldValues).json,
                 tags: tags,
                 appliedConfigurationEntries: configured.appliedEntries,
                 subjectContext: subjectContext,

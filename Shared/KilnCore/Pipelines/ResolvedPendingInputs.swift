@@ -54,9 +54,10 @@ public struct PendingTransitionResult: Hashable, Sendable, Codable {
     /// `configured_task_data`: the task data after configuration, with `task_configuration` set to the
     /// collection id when a collection applied; the submitted data unchanged when there was none.
     public var configuredTaskData: JSONValue
-    /// `dynamic_task_data` until assignment: `{"task_input_fields": {…}}` with the pending fields' values
-    /// (resolved from the configured data).
-    public var dynamicTaskData: JSONValue
+    /// The `Stage.pending` fields' values, resolved from the configured data, in dynamic-data form
+    /// (`{"task_input_fields": {…}}`): stored as the work request's pending-stage data (the assignment's
+    /// dynamic data is computed afresh, `WorkRequestAssignment`).
+    public var pendingStageValues: JSONValue
     /// TP and TR, sorted, each with its audit trail (workspace provenance for configuration tags).
     public var tags: TaskTagSets
     /// Item names of the applied configuration entries, templates included, in application order.
@@ -69,14 +70,14 @@ public struct PendingTransitionResult: Hashable, Sendable, Codable {
     /// Memberwise: everything the tag-computer writes in the work request's PENDING transition.
     public init(
         configuredTaskData: JSONValue,
-        dynamicTaskData: JSONValue,
+        pendingStageValues: JSONValue,
         tags: TaskTagSets,
         appliedConfigurationEntries: [String],
         subjectContext: TaskConfigurationSubjectContext,
         configurationCollectionID: Int?
     ) {
         self.configuredTaskData = configuredTaskData
-        self.dynamicTaskData = dynamicTaskData
+        self.pendingStageValues = pendingStageValues
         self.tags = tags
         self.appliedConfigurationEntries = appliedConfigurationEntries
         self.subjectContext = subjectContext
@@ -85,7 +86,7 @@ public struct PendingTransitionResult: Hashable, Sendable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case configuredTaskData = "configured_task_data"
-        case dynamicTaskData = "dynamic_task_data"
+        case pendingStageValues = "pending_stage_values"
         case tags
         case appliedConfigurationEntries = "applied_configuration_entries"
         case subjectContext = "subject_context"

@@ -118,8 +118,8 @@ public struct DiagnosedWorkRequest: Hashable, Sendable {
     public var taskName: String
     /// Its status.
     public var status: WorkRequestStatus
-    /// How far the unblocking of a BLOCKED row got (`nil` when not being unblocked).
-    public var unblockingStep: UnblockingStep?
+    /// How far Kiln's unblocking pipeline got (`nil` when not being unblocked).
+    public var pendingStage: PendingStage?
     /// The name of the worker it is assigned to, if any.
     public var workerName: String?
     /// Its result once completed.
@@ -140,7 +140,7 @@ public struct DiagnosedWorkRequest: Hashable, Sendable {
         taskType: TaskType = .worker,
         taskName: String,
         status: WorkRequestStatus,
-        unblockingStep: UnblockingStep? = nil,
+        pendingStage: PendingStage? = nil,
         workerName: String? = nil,
         result: WorkRequestResult = .none,
         providedTags: some Sequence<String> = [String](),
@@ -153,7 +153,7 @@ public struct DiagnosedWorkRequest: Hashable, Sendable {
         self.taskType = taskType
         self.taskName = taskName
         self.status = status
-        self.unblockingStep = unblockingStep
+        self.pendingStage = pendingStage
         self.workerName = workerName
         self.result = result
         self.providedTags = Set(providedTags)
@@ -162,14 +162,6 @@ public struct DiagnosedWorkRequest: Hashable, Sendable {
         self.errors = errors
         self.unblockStrategy = unblockStrategy
     }
-}
-
-/// The steps between BLOCKED and PENDING (`work_requests.pending_stage`): who the work request waits for.
-public enum UnblockingStep: String, Hashable, Sendable, CaseIterable {
-    /// Unblocking was requested: the lookup-resolver resolves its `Stage.pending` inputs.
-    case requested
-    /// Inputs are resolved: the tag-computer configures it and computes its tags.
-    case inputsResolved = "inputs-resolved"
 }
 
 /// One dependency of a work request and how far it got.
@@ -220,27 +212,24 @@ public enum WorkRequestWaitState: Hashable, Sendable, CustomStringConvertible {
 
     /// The state of `request`.
     public init(of request: DiagnosedWorkRequest) {
-        switch request.status {
-        case .blocked:
-            switch request.unblockingStep {
-            case .requested: self = .waitingForLookupResolver
-            case .inputsResolved: self = .waitingForTagComputer
-            case nil where request.unblockStrategy == .manual:
-                self = .blockedUntilAccepted
-            case nil:
-                self = .blockedOnDependencies(
-                    request.dependencies.filter { !($0.status == .completed && $0.result.letsDependantsRun) }
-                )
-            }
-        case .pending:
+        switch (request.status, request.pendingStage) {
+        case (_, .requested?): self = .waitingForLookupResolver
+        case (_, .inputsResolved?): self = .waitingForTagComputer
+        case (.blocked, nil) where request.unblockStrategy == .manual:
+            self = .blockedUntilAccepted
+        case (.blocked, nil):
+            self = .blockedOnDependencies(
+                request.dependencies.filter { !($0.status == .completed && $0.result.letsDependantsRun) }
+            )
+        case (.pending, nil):
             if let worker = request.workerName {
                 self = .assigned(worker: worker)
             } else {
                 self = request.taskType.dispatchWorkerType == nil ? .waitingForServer : .waitingForWorker
             }
-        case .running: self = .running(worker: request.workerName)
-        case .completed: self = .completed(request.result, errors: request.errors)
-        case .aborted: self = .aborted(errors: request.errors)
+        case (.running, nil): self = .running(worker: request.workerName)
+        case (.completed, nil): self = .completed(request.result, errors: request.errors)
+        case (.aborted, nil): self = .aborted(errors: request.errors)
         }
     }
 

@@ -7,6 +7,9 @@ import Foundation
 /// services' business once the compare-and-set has committed.
 extension WorkRequest {
     /// `mark_pending` (unblock): BLOCKED → PENDING; sets `pendingAt`, clears the result and `completedAt`.
+    /// From BLOCKED the work request enters Kiln's unblocking pipeline (``PendingStage/requested``): it is
+    /// PENDING for every rule of the core, and schedulable once ``markedConfigured(configuredTaskData:pendingStageValues:tagsProvided:tagsRequired:at:)``
+    /// ends the pipeline.
     ///
     /// - Parameter force: accept any status (workflow and callback retries set work requests back to
     ///   pending). A forced change also drops the worker assignment and `startedAt`: Kiln re-schedules a
@@ -21,6 +24,7 @@ extension WorkRequest {
         next.pendingAt = now
         next.result = .none
         next.completedAt = nil
+        if status == .blocked { next.pendingStage = .requested }
         if force && status != .blocked {
             next.workerID = nil
             next.startedAt = nil
@@ -34,6 +38,10 @@ extension WorkRequest {
     /// scheduler itself (§1.2).
     public func assigned(toWorker worker: Int) throws(StatusChangeError) -> WorkRequest {
         guard status == .pending else { throw .wrongStatus(self, .assignWorker) }
+        if let pendingStage {
+            throw StatusChangeError(
+                workRequestID: id, transition: .assignWorker, reason: "still being unblocked (\(pendingStage.displayName))")
+        }
         guard needsWorker else {
             throw StatusChangeError(
                 workRequestID: id, transition: .assignWorker,
@@ -59,6 +67,10 @@ extension WorkRequest {
     ) throws(StatusChangeError) -> WorkRequest {
         if status == .running { return self }
         guard status == .pending else { throw .wrongStatus(self, .markRunning) }
+        if let pendingStage {
+            throw StatusChangeError(
+                workRequestID: id, transition: .markRunning, reason: "still being unblocked (\(pendingStage.displayName))")
+        }
         if needsWorker {
             guard let workerID else {
                 throw StatusChangeError(workRequestID: id, transition: .markRunning, reason: "no worker assigned")
@@ -97,6 +109,7 @@ extension WorkRequest {
         }
         var next = self
         next.status = .completed
+        next.pendingStage = nil
         next.result = result
         next.completedAt = now
         next.outputData = OutputData.merge(self.outputData, outputData)
@@ -111,6 +124,7 @@ extension WorkRequest {
     ) -> WorkRequest {
         var next = self
         next.status = .aborted
+        next.pendingStage = nil
         next.abortedBy = user
         next.completedAt = now
         next.outputData = OutputData.merge(self.outputData, outputData)

@@ -31,8 +31,18 @@ public struct WorkRequest: Hashable, Sendable, Identifiable {
     public var taskData: JSONValue
     /// `taskData` after task configuration; [0.16] set whenever the work request is PENDING or RUNNING.
     public var configuredTaskData: JSONValue?
-    /// The output of `computeDynamicData()`; set when RUNNING.
+    /// The output of `computeDynamicData()` for the assignment `dynamicDataEpoch` names; never anything
+    /// else, so it is this assignment's exactly when `dynamicDataEpoch == assignmentEpoch`.
     public var dynamicTaskData: JSONValue?
+    /// The assignment epoch `dynamicTaskData` was computed for (`nil`: none yet).
+    public var dynamicDataEpoch: Int?
+    /// Kiln's `mark_pending` pipeline: set while a PENDING work request is still being unblocked (not yet
+    /// schedulable); `nil` otherwise. See ``PendingStage``.
+    public var pendingStage: PendingStage?
+    /// What the unblocking pipeline recorded: at ``PendingStage/inputsResolved`` the lookup-resolver's
+    /// resolved pending inputs (`ResolvedPendingInputs`) for the tag-computer; once configured, the
+    /// `Stage.pending` fields' values (`{"task_input_fields": …}`). Kept apart from the dynamic data.
+    public var pendingStageData: JSONValue?
     /// Where it is in its life.
     public var status: WorkRequestStatus
     /// How it ended (`.none` until completed).
@@ -72,7 +82,8 @@ public struct WorkRequest: Hashable, Sendable, Identifiable {
         id: Int, workspaceID: Int, createdAt: Date, createdBy: Int, taskType: TaskType, taskName: String,
         taskData: JSONValue = [:], status: WorkRequestStatus = .blocked, result: WorkRequestResult = .none,
         pendingAt: Date? = nil, startedAt: Date? = nil, completedAt: Date? = nil, abortedBy: Int? = nil,
-        configuredTaskData: JSONValue? = nil, dynamicTaskData: JSONValue? = nil, workerID: Int? = nil,
+        configuredTaskData: JSONValue? = nil, dynamicTaskData: JSONValue? = nil, dynamicDataEpoch: Int? = nil,
+        pendingStage: PendingStage? = nil, pendingStageData: JSONValue? = nil, workerID: Int? = nil,
         priorityBase: Int = 0, priorityAdjustment: Int = 0, outputData: OutputData? = nil,
         unblockStrategy: UnblockStrategy = .deps, parentID: Int? = nil, workflowRootID: Int? = nil,
         dependencyIDs: Set<Int> = [], workflowData: WorkflowData = WorkflowData(), supersedesID: Int? = nil,
@@ -92,6 +103,9 @@ public struct WorkRequest: Hashable, Sendable, Identifiable {
         self.taskData = taskData
         self.configuredTaskData = configuredTaskData
         self.dynamicTaskData = dynamicTaskData
+        self.dynamicDataEpoch = dynamicDataEpoch
+        self.pendingStage = pendingStage
+        self.pendingStageData = pendingStageData
         self.status = status
         self.result = result
         self.workerID = workerID
@@ -107,6 +121,16 @@ public struct WorkRequest: Hashable, Sendable, Identifiable {
         self.schedulerTagsProvided = schedulerTagsProvided
         self.schedulerTagsRequired = schedulerTagsRequired
         self.assignmentEpoch = assignmentEpoch
+    }
+
+    /// The status as people read it: the pending stage's name while being unblocked (`pending-requested`,
+    /// `inputs-resolved`), else the status.
+    public var displayStatus: String { pendingStage?.displayName ?? status.rawValue }
+
+    /// Whether the current assignment can be sent to its worker: PENDING, assigned, and its dynamic data
+    /// computed for this very assignment — a fact the row states (`dynamic_data_epoch = assignment_epoch`).
+    public var isReadyToDispatch: Bool {
+        status == .pending && workerID != nil && dynamicDataEpoch == assignmentEpoch
     }
 
     /// `priority_base + priority_adjustment` (§1.6): what the queue orders by.

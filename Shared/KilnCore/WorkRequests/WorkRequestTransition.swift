@@ -15,6 +15,14 @@ public enum WorkRequestTransition: String, CaseIterable, Hashable, Sendable {
     case markAborted
     /// `de_assign_worker`: PENDING or RUNNING → PENDING without a worker.
     case deAssignWorker
+    /// Kiln's unblocking pipeline, step 1: the `Stage.pending` inputs of a PENDING work request being
+    /// unblocked are resolved (pending stage `requested` → `inputs-resolved`).
+    case resolvePendingInputs
+    /// Kiln's unblocking pipeline, step 2: configured and tags frozen (pending stage `inputs-resolved` →
+    /// none): the work request is schedulable.
+    case configure
+    /// The dynamic data of the current assignment is computed: the assignment may be dispatched.
+    case recordDynamicData
 
     /// The statuses the operation accepts (without `force`).
     public var allowedSources: Set<WorkRequestStatus> {
@@ -25,13 +33,15 @@ public enum WorkRequestTransition: String, CaseIterable, Hashable, Sendable {
         case .markCompleted: [.pending, .running]
         case .markAborted: Set(WorkRequestStatus.allCases)
         case .deAssignWorker: [.pending, .running]
+        case .resolvePendingInputs, .configure, .recordDynamicData: [.pending]
         }
     }
 
     /// The status the work request has afterwards.
     public var target: WorkRequestStatus {
         switch self {
-        case .markPending, .assignWorker, .deAssignWorker: .pending
+        case .markPending, .assignWorker, .deAssignWorker, .resolvePendingInputs, .configure, .recordDynamicData:
+            .pending
         case .markRunning: .running
         case .markCompleted: .completed
         case .markAborted: .aborted
@@ -47,6 +57,9 @@ public enum WorkRequestTransition: String, CaseIterable, Hashable, Sendable {
         case .markCompleted: "complete"
         case .markAborted: "abort"
         case .deAssignWorker: "de-assign the worker of"
+        case .resolvePendingInputs: "record the pending inputs of"
+        case .configure: "configure"
+        case .recordDynamicData: "record the dynamic data of"
         }
     }
 }

@@ -67,6 +67,11 @@ public struct WorkerNextRequestDecision: Hashable, Sendable {
             // A new epoch fences the previous incarnation of the worker: a late result it still sends for
             // this work request is refused.
             handedBack.assignmentEpoch += 1
+            // The same work goes back to the same worker: the dynamic data computed for the assignment
+            // travels with it to the new epoch.
+            if candidate.dynamicDataEpoch == candidate.assignmentEpoch {
+                handedBack.dynamicDataEpoch = handedBack.assignmentEpoch
+            }
             return WorkerNextRequestDecision(abortedForRetryLimit: aborted, supersede: [], outcome: .handBack(handedBack))
         }
         let supersede = running.filter { producedOutput.contains($0.id) }.map(\.id)

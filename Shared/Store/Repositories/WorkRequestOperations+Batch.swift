@@ -51,7 +51,7 @@ extension WorkRequestOperations {
             entries.map(\.validated),
             batchDependencies: entries.map(\.afterPositions),
             on: conn)
-        let (graph, stages) = try await loadGraph(around: ids, on: conn)
+        let graph = try await loadGraph(around: ids, on: conn)
         var firstBefore: [Int: WorkRequest] = [:]
         var lastAfter: [Int: WorkRequest] = [:]
         var order: [Int] = []
@@ -98,15 +98,15 @@ extension WorkRequestOperations {
             guard newIDs.contains(id) else {
                 throw RepositoryError.invalid("settling the batch planned a change to existing work request \(id)")
             }
-            if before.status == .blocked, after.status == .pending, (stages[id] ?? nil) == nil {
+            if before.pendingStage == nil, after.pendingStage == .requested, before.status == .blocked {
                 unblocked.append(id)
             } else {
                 others.append(WorkRequestEdit(before: before, after: after))
             }
         }
-        try await WorkRequestRepository.requestUnblocking(unblocked, on: conn)
+        try await WorkRequestRepository.requestUnblocking(unblocked, at: now, on: conn)
         try await EventOutbox.enqueueAll(unblocked.map { .unblocked(WorkRequestID($0)) }, on: conn)
-        try await WorkRequestRepository.apply(others, stages: stages, on: conn)
+        try await WorkRequestRepository.apply(others, on: conn)
         return outcomes
     }
 

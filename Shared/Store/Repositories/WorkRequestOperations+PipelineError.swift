@@ -6,12 +6,12 @@ extension WorkRequestOperations {
     /// stage failed for it (§1.4 `record_configuration_error`, §8 scenarios 13 and 14), cascading to its
     /// reverse dependencies (§1.5) in the caller's transaction.
     ///
-    /// A work request still being unblocked (stored BLOCKED with a pending stage) is PENDING in Debusine's
-    /// terms when configuration fails, so it is marked pending first and then completed: the core's state
-    /// machine only completes PENDING or RUNNING work requests. The write is a compare-and-set against the
-    /// row as read here (status, worker, epoch and pending stage); `WorkRequestRepository.apply` enqueues
-    /// `wr.completed` (and `wr.unblocked`/`wr.aborted` for the dependants it changes) and drops the lease
-    /// and work-request tokens.
+    /// A work request still being unblocked is PENDING in the core (with its pipeline stage), so it completes
+    /// like any PENDING one; a BLOCKED one (only a poison event reaches this for it) is marked pending first,
+    /// since the core's state machine only completes PENDING or RUNNING work requests. The write is a
+    /// compare-and-set against the row as read here; `WorkRequestRepository.apply` enqueues `wr.completed`
+    /// (and `wr.unblocked`/`wr.aborted` for the dependants it changes) and drops the lease and work-request
+    /// tokens.
     ///
     /// - Throws: `RepositoryError.notFound`; `StatusChangeError` when the work request cannot be completed
     ///   (already terminated); `RepositoryError.concurrentUpdate` when another writer changed a row

@@ -14,7 +14,7 @@ extension WorkRequestOperations {
     /// terminated work request, even for the time an event takes.
     ///
     /// - Parameters:
-    ///   - before: the row as read in this transaction, and its pending stage.
+    ///   - before: the row as read in this transaction.
     ///   - terminated: the core's terminated state of it.
     ///   - workersToStop: for aborts, the worker each aborted work request's `wr.aborted` names.
     /// - Returns: the cascade (the dependants unblocked and aborted), for the caller's log line.
@@ -41,20 +41,12 @@ extension WorkRequestOperations {
             SELECT w.id FROM work_request_dependencies d JOIN work_requests w ON w.id = d.work_request_id
             WHERE d.depends_on_id = $1 AND w.status = 'blocked' ORDER BY w.id FOR NO KEY UPDATE OF w
             """, terminated.id)
-        let (loaded, stages) = try await loadGraph(around: [terminated.id], on: conn)
-        // A dependant already being unblocked (BLOCKED with a pending stage) counts as PENDING: the pipeline
-        // has it, and a repeated or concurrent termination must neither unblock it twice nor abort it.
-        let graph = try WorkRequestGraph(
-            loaded.all.map { workRequest in
-                var seen = workRequest
-                if workRequest.id != terminated.id, (stages[workRequest.id] ?? nil) != nil { seen.status = .pending }
-                return seen
-            })
+        // A dependant already being unblocked is PENDING (with its pipeline stage): a repeated or concurrent
+        // termination neither unblocks it twice nor aborts it.
+        let graph = try await loadGraph(around: [terminated.id], on: conn)
         let cascade = try graph.replacing(terminated).applyingTermination(of: terminated.id, at: now)
-        var allStages = stages
-        allStages[terminated.id] = before.pendingStage
         try await WorkRequestRepository.apply(
-            [WorkRequestEdit(before: before.workRequest, after: terminated)] + cascade.edits, stages: allStages,
+            [WorkRequestEdit(before: before.workRequest, after: terminated)] + cascade.edits,
             workersToStop: workersToStop, on: conn)
         return cascade
     }

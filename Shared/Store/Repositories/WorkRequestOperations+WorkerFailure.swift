@@ -19,12 +19,12 @@ extension WorkRequestOperations {
     public static func retryAfterWorkerFailure(_ id: Int, at now: Date, on conn: PGConnection) async throws
         -> WorkerFailureRetry
     {
-        let (graph, stages) = try await loadGraph(around: [id], on: conn)
+        let graph = try await loadGraph(around: [id], on: conn)
         do {
             let newID = try await WorkRequestRepository.allocateID(on: conn)
             let plan = try graph.supersedingRetry(of: id, reason: .workerFailed, newID: newID, at: now, forceStatus: true)
             try await WorkRequestRepository.apply(
-                [WorkRequestEdit(before: nil, after: plan.newWorkRequest)] + plan.edits, stages: stages, on: conn)
+                [WorkRequestEdit(before: nil, after: plan.newWorkRequest)] + plan.edits, on: conn)
             return .superseded(newID: newID)
         } catch let refusal as RetryRefusal {
             if case .limitReached = refusal { return .refused(WorkerNextRequestDecision.retryLimitExceededError) }

@@ -31,10 +31,10 @@ public enum WorkRequestOperations {
             throw PGError.notInTransaction(operation: "WorkRequestOperations.submit")
         }
         let id = try await WorkRequestRepository.insert(validated, on: conn)
-        let (graph, stages) = try await loadGraph(around: [id], on: conn)
+        let graph = try await loadGraph(around: [id], on: conn)
         try checkDependencyRule(of: id, in: graph)
         let outcome = try graph.settlingBlocked(id, at: now)
-        try await WorkRequestRepository.apply(outcome.edits, stages: stages, on: conn)
+        try await WorkRequestRepository.apply(outcome.edits, on: conn)
         return SubmitOutcome(id: id, unblocked: outcome.unblocked.contains(id), aborted: outcome.aborted)
     }
 
@@ -51,14 +51,9 @@ public enum WorkRequestOperations {
         on conn: PGConnection
     ) async throws -> UserAbortOutcome {
         _ = try await WorkRequestRepository.require(id: id, on: conn)
-        let (graph, stages) = try await loadGraph(around: [id], on: conn)
+        let graph = try await loadGraph(around: [id], on: conn)
         let outcome = try graph.abortingByUser(id, user: userID, at: now)
-        try await WorkRequestRepository.apply(
-            outcome.edits,
-            stages: stages,
-            workersToStop: outcome.workersToStop,
-            on: conn
-        )
+        try await WorkRequestRepository.apply(outcome.edits, workersToStop: outcome.workersToStop, on: conn)
         return outcome
     }
 
@@ -78,15 +73,11 @@ public enum WorkRequestOperations {
         on conn: PGConnection
     ) async throws -> SupersedingRetryPlan {
         _ = try await WorkRequestRepository.require(id: id, on: conn)
-        let (graph, stages) = try await loadGraph(around: [id], on: conn)
+        let graph = try await loadGraph(around: [id], on: conn)
         try graph.checkRetryable(id)
         let newID = try await WorkRequestRepository.allocateID(on: conn)
         let plan = try graph.supersedingRetry(of: id, reason: .manual, newID: newID, at: now)
-        try await WorkRequestRepository.apply(
-            [WorkRequestEdit(before: nil, after: plan.newWorkRequest)] + plan.edits,
-            stages: stages,
-            on: conn
-        )
+        try await WorkRequestRepository.apply([WorkRequestEdit(before: nil, after: plan.newWorkRequest)] + plan.edits, on: conn)
         return plan
     }
 
@@ -110,11 +101,7 @@ public enum WorkRequestOperations {
     /// and supersession: exactly what the core's graph operations may read, so none of them meets an
     /// unloaded work request.
     ///
-    /// - Returns: the graph and each loaded row's pending stage.
-    public static func loadGraph(
-        around seeds: [Int],
-        on conn: PGConnection
-    ) async throws -> (WorkRequestGraph, [Int: PendingStage?]) {
+    public static func loadGraph(around seeds: [Int], on conn: PGConnection) async throws -> WorkRequestGraph {
         var known = Set(seeds)
         var frontier = seeds
         while !frontier.isEmpty {
@@ -131,9 +118,6 @@ public enum WorkRequestOperations {
             ).rows.map { try $0.decode(Int.self, at: 0) }
             frontier = neighbours.filter { known.insert($0).inserted }
         }
-        let rows = try await WorkRequestRepository.load(ids: known.sorted(), on: conn)
-        var stages: [Int: PendingStage?] = [:]
-        for row in rows { stages[row.workRequest.id] = row.pendingStage }
-        return (try WorkRequestGraph(rows.map(\.workRequest)), stages)
+        return try WorkRequestGraph(try await WorkRequestRepository.load(ids: known.sorted(), on: conn).map(\.workRequest))
     }
 }

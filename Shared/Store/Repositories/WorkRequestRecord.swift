@@ -1,32 +1,11 @@
 import Foundation
 import KilnCore
 
-/// How far the unblocking of a BLOCKED work request got (`work_requests.pending_stage`, migration 2).
-///
-/// `mark_pending` is a pipeline in Kiln: the row stays `blocked` until the tag-computer has configured it
-/// and frozen its tags, and this column tracks the steps in between.
-public enum PendingStage: String, CaseIterable, Hashable, Sendable, Codable {
-    /// Unblocking was requested (`wr.unblocked`): the lookup-resolver resolves `Stage.pending` inputs.
-    case requested
-    /// `Stage.pending` inputs are resolved (`wr.inputs-resolved`): the tag-computer configures it.
-    case inputsResolved = "inputs-resolved"
-
-    /// The stage as shown next to the status: `pending-requested`, `inputs-resolved`.
-    public var displayName: String {
-        switch self {
-        case .requested: "pending-requested"
-        case .inputsResolved: "inputs-resolved"
-        }
-    }
-}
-
 /// A work request as stored: the core's `WorkRequest` value plus the columns the state machine does not
-/// model (the pending sub-stage, the version of the dynamic data, the last update).
+/// model (the code version of the dynamic data, the last update, the event reactions).
 public struct StoredWorkRequest: Hashable, Sendable {
     /// The value the core's transitions work on.
     public var workRequest: WorkRequest
-    /// Set only while BLOCKED and being unblocked.
-    public var pendingStage: PendingStage?
     /// The code version that computed the dynamic data.
     public var version: Int
     /// When the row last changed.
@@ -35,7 +14,7 @@ public struct StoredWorkRequest: Hashable, Sendable {
     public var eventReactions: JSONValue
 
     /// The status as people read it: `blocked`, `pending-requested`, `inputs-resolved`, `pending`, ….
-    public var displayStatus: String { pendingStage?.displayName ?? workRequest.status.rawValue }
+    public var displayStatus: String { workRequest.displayStatus }
 }
 
 /// A work request to create, before validation.
@@ -141,6 +120,7 @@ public struct WorkRequestSummary: Hashable, Sendable, Codable {
     public var workspace: String
     public var taskType: TaskType
     public var taskName: String
+    /// The `status` column: `blocked` while being unblocked (`PendingStage.storedStatus(_:at:)`).
     public var status: WorkRequestStatus
     public var pendingStage: PendingStage?
     public var result: WorkRequestResult

@@ -40,33 +40,4 @@ extension WorkRequestRepository {
         }
         return WorkRequestTagContext(scope: scope, workspace: workspace, creatorGroups: groups)
     }
-
-    /// The lookup-resolver's intermediate record as stored in `dynamic_task_data` of a row at
-    /// `inputs-resolved`.
-    ///
-    /// `markInputsResolved` stores the `ResolvedPendingInputs` JSON as the whole column; an earlier
-    /// agreement between the services kept it under the key `pending_inputs` instead. Both are read, so a
-    /// row written either way is configured.
-    ///
-    /// - Throws: `RepositoryError.invalid` naming the work request when the column holds neither form.
-    public static func storedPendingInputs(
-        of workRequest: StoredWorkRequest
-    ) throws -> ResolvedPendingInputs {
-        let id = workRequest.workRequest.id
-        guard let stored = workRequest.workRequest.dynamicTaskData, !stored.isNull else {
-            throw RepositoryError.invalid(
-                "work request \(id) is at inputs-resolved but its dynamic_task_data holds no resolved pending inputs")
-        }
-        let record = stored.objectValue?[pendingInputsKey] ?? stored
-        do {
-            return try record.decode(ResolvedPendingInputs.self)
-        } catch {
-            throw RepositoryError.invalid(
-                "the resolved pending inputs stored for work request \(id) are unreadable: \(error)")
-        }
-    }
-
-    /// The key under which `dynamic_task_data` may hold the resolved pending inputs (see
-    /// ``storedPendingInputs(of:)``).
-    public static let pendingInputsKey = "pending_inputs"
 }

@@ -6,7 +6,9 @@ import KilnCore
 ///
 /// Every state change here is a compare-and-set (`UPDATE … WHERE status = <expected> AND worker_id IS NOT
 /// DISTINCT FROM <expected> AND assignment_epoch = <expected> AND pending_stage IS NOT DISTINCT FROM
-/// <expected>`) and every event it causes is enqueued in the same transaction through `EventOutbox`.
+/// <expected> AND dynamic_data_epoch IS NOT DISTINCT FROM <expected>`) and every event it causes — derived
+/// from the before/after states by the core (`WorkRequest.events(since:workerToStop:)`) — is enqueued in
+/// the same transaction through `EventOutbox`.
 public enum WorkRequestRepository {
     static let selectColumns = """
         SELECT w.id, w.workspace_id, w.created_at, w.created_by_id, w.pending_at, w.started_at, w.completed_at,
@@ -16,7 +18,8 @@ public enum WorkRequestRepository {
                ARRAY(SELECT d.depends_on_id FROM work_request_dependencies d
                      WHERE d.work_request_id = w.id ORDER BY d.depends_on_id) AS dependencies,
                w.workflow_data, w.supersedes_id, w.scheduler_tags_provided, w.scheduler_tags_required,
-               w.assignment_epoch, w.pending_stage, w.version, w.updated_at, w.event_reactions
+               w.assignment_epoch, w.pending_stage, w.pending_stage_data, w.dynamic_data_epoch, w.version,
+               w.updated_at, w.event_reactions
         FROM work_requests w
         """
 
@@ -134,38 +137,31 @@ public enum WorkRequestRepository {
     }
 
     /// Compare-and-set of one edit the core planned: writes `edit.after` only if the row still has
-    /// `edit.before`'s status, worker and assignment epoch, and `expectedStage`.
-    ///
-    /// A BLOCKED → PENDING edit is stored as BLOCKED with `pending_stage = requested` (the services finish
-    /// the unblocking); any other edit clears the pending stage.
+    /// `edit.before`'s status, pending stage, worker, assignment epoch and dynamic-data epoch.
     ///
     /// - Returns: `true` when the row changed; `false` when it changed meanwhile (nothing written).
-    public static func compareAndSet(
-        _ edit: WorkRequestEdit,
-        expectedStage: PendingStage?,
-        on conn: PGConnection
-    ) async throws -> Bool {
+    public static func compareAndSet(_ edit: WorkRequestEdit, on conn: PGConnection) async throws -> Bool {
         guard let before = edit.before else {
             throw RepositoryError.invalid("work request \(edit.id) has no previous state to compare with")
         }
         let after = edit.after
-        let (status, stage, pendingAt) = storedState(before: before, after: after, currentStage: expectedStage)
         let changed = try await conn.execute(
             """
             UPDATE work_requests SET
                 status = $2, result = $3, worker_id = $4, assignment_epoch = $5, pending_at = $6, started_at = $7,
                 completed_at = $8, aborted_by_id = $9, output_data = $10, workflow_data = $11, priority_base = $12,
                 priority_adjustment = $13, pending_stage = $14, configured_task_data = $15, dynamic_task_data = $16,
-                scheduler_tags_provided = $17, scheduler_tags_required = $18, updated_at = now()
-            WHERE id = $1 AND status = $19 AND worker_id IS NOT DISTINCT FROM $20 AND assignment_epoch = $21
-              AND pending_stage IS NOT DISTINCT FROM $22
+                scheduler_tags_provided = $17, scheduler_tags_required = $18, pending_stage_data = $19,
+                dynamic_data_epoch = $20, updated_at = now()
+            WHERE id = $1 AND status = $21 AND worker_id IS NOT DISTINCT FROM $22 AND assignment_epoch = $23
+              AND pending_stage IS NOT DISTINCT FROM $24 AND dynamic_data_epoch IS NOT DISTINCT FROM $25
             """,
             after.id,
-            status.rawValue,
+            after.storedStatus.rawValue,
             after.result.rawValue,
             after.workerID,
             after.assignmentEpoch,
-            pendingAt,
+            after.pendingAt,
             after.startedAt,
             after.completedAt,
             after.abortedBy,
@@ -173,15 +169,18 @@ public enum WorkRequestRepository {
             try JSONValue.from(after.workflowData),
             after.priorityBase,
             after.priorityAdjustment,
-            stage?.rawValue,
+            after.pendingStage?.rawValue,
             after.configuredTaskData,
             after.dynamicTaskData,
             after.schedulerTagsProvided.sorted(),
             after.schedulerTagsRequired.sorted(),
-            before.status.rawValue,
+            after.pendingStageData,
+            after.dynamicDataEpoch,
+            before.storedStatus.rawValue,
             before.workerID,
             before.assignmentEpoch,
-            expectedStage?.rawValue
+            before.pendingStage?.rawValue,
+            before.dynamicDataEpoch
         )
         guard changed == 1 else { return false }
         if after.dependencyIDs != before.dependencyIDs {
@@ -202,19 +201,20 @@ public enum WorkRequestRepository {
         return true
     }
 
-    /// Persists a planned set of edits in order, each a compare-and-set, with the events they cause:
-    /// `wr.unblocked` (BLOCKED → unblocking requested), `wr.aborted` (carrying the worker to stop),
-    /// `wr.completed`, `wr.pending` (a de-assigned work request back in the queue). Edits without a
-    /// `before` insert the work request (a superseding retry's replacement). Terminated work requests lose
-    /// their lease and work-request tokens.
+    /// The one way a work request's state is written: persists a planned set of edits in order, each a
+    /// compare-and-set, with the events the core derives from each edit's before/after states
+    /// (`WorkRequest.events(since:workerToStop:)`: `wr.unblocked`, `wr.inputs-resolved`, `wr.pending`,
+    /// `wr.assigned`, `wr.dispatch`, `wr.completed`, `wr.aborted`). Edits without a `before` insert the work
+    /// request (a superseding retry's replacement). Terminated work requests lose their lease and
+    /// work-request tokens; de-assigned ones their lease.
     ///
     /// Must run inside a transaction: when one compare-and-set loses, it throws
     /// `RepositoryError.concurrentUpdate` and the caller's transaction rolls everything back.
     ///
-    /// - Parameter stages: the pending stage each edited row had when read (absent = none).
+    /// - Parameter workersToStop: for aborts, the worker each aborted work request's `wr.aborted` names when
+    ///   its own assignment no longer does.
     public static func apply(
         _ edits: [WorkRequestEdit],
-        stages: [Int: PendingStage?] = [:],
         workersToStop: [Int: Int] = [:],
         on conn: PGConnection
     ) async throws {
@@ -223,46 +223,25 @@ public enum WorkRequestRepository {
         }
         for edit in edits {
             let after = edit.after
-            guard let before = edit.before else {
-                try await insertPlanned(after, on: conn)
-                if after.status == .pending {
-                    try await EventOutbox.enqueue(.unblocked(WorkRequestID(after.id)), on: conn)
+            if let before = edit.before {
+                guard try await compareAndSet(edit, on: conn) else {
+                    throw RepositoryError.concurrentUpdate(kind: "work request", key: String(after.id))
                 }
-                continue
-            }
-            let stage = stages[after.id] ?? nil
-            guard try await compareAndSet(edit, expectedStage: stage, on: conn) else {
-                throw RepositoryError.concurrentUpdate(kind: "work request", key: String(after.id))
-            }
-            if after.status.isTerminated && !before.status.isTerminated {
-                try await releaseTerminated(after.id, on: conn)
-            }
-            switch (before.status, after.status) {
-            case (.blocked, .pending) where stage == nil:
-                try await EventOutbox.enqueue(.unblocked(WorkRequestID(after.id)), on: conn)
-            case (let old, .aborted) where old != .aborted:
-                let worker = workersToStop[after.id] ?? before.workerID
-                try await EventOutbox.enqueue(
-                    .aborted(
-                        AbortedWorkRequest(
-                            workRequest: WorkRequestID(after.id), worker: worker.map { WorkerID($0) },
-                            epoch: worker == nil ? nil : Epoch(before.assignmentEpoch))),
-                    on: conn)
-            case (let old, .completed) where old != .completed:
-                try await EventOutbox.enqueue(.completed(WorkRequestID(after.id)), on: conn)
-            case (.pending, .pending), (.running, .pending):
-                if before.workerID != nil && after.workerID == nil {
+                if after.status.isTerminated && !before.status.isTerminated {
+                    try await releaseTerminated(after.id, on: conn)
+                } else if before.workerID != nil && after.workerID == nil {
                     try await conn.execute("DELETE FROM leases WHERE work_request_id = $1", after.id)
-                    try await EventOutbox.enqueue(.pending(WorkRequestID(after.id)), on: conn)
                 }
-            default:
-                break
+            } else {
+                try await insertPlanned(after, on: conn)
             }
+            try await EventOutbox.enqueueAll(
+                after.events(since: edit.before, workerToStop: workersToStop[after.id]), on: conn)
         }
     }
 
     /// What a work request that has just terminated no longer holds: its lease and its work-request tokens.
-    /// Every termination's transaction calls it (``apply(_:stages:workersToStop:on:)``, and the bare completion
+    /// Every termination's transaction calls it (``apply(_:workersToStop:on:)``, and the bare completion
     /// of a row that cannot be read).
     static func releaseTerminated(_ id: Int, on conn: PGConnection) async throws {
         try await conn.execute("DELETE FROM leases WHERE work_request_id = $1", id)
@@ -280,21 +259,7 @@ public enum WorkRequestRepository {
 
     // MARK: helpers
 
-    /// How an edit is stored: a BLOCKED → PENDING edit stays BLOCKED with the unblocking requested (or
-    /// keeps the stage it already reached); everything else is stored as the core says, without a stage.
-    static func storedState(
-        before: WorkRequest?,
-        after: WorkRequest,
-        currentStage: PendingStage?
-    ) -> (WorkRequestStatus, PendingStage?, Date?) {
-        if after.status == .pending && (before?.status ?? .blocked) == .blocked {
-            return (.blocked, currentStage ?? .requested, before?.pendingAt)
-        }
-        return (after.status, nil, after.pendingAt)
-    }
-
     private static func insertPlanned(_ workRequest: WorkRequest, on conn: PGConnection) async throws {
-        let (status, stage, pendingAt) = storedState(before: nil, after: workRequest, currentStage: nil)
         try await conn.execute(
             """
             INSERT INTO work_requests (id, workspace_id, created_at, created_by_id, task_type, task_name, task_data,
@@ -310,9 +275,9 @@ public enum WorkRequestRepository {
             workRequest.taskType.rawValue,
             workRequest.taskName,
             workRequest.taskData,
-            status.rawValue,
-            stage?.rawValue,
-            pendingAt,
+            workRequest.storedStatus.rawValue,
+            workRequest.pendingStage?.rawValue,
+            workRequest.pendingAt,
             workRequest.priorityBase,
             workRequest.priorityAdjustment,
             workRequest.unblockStrategy.rawValue,
@@ -393,6 +358,7 @@ public enum WorkRequestRepository {
 
     static func stored(from row: PGRow) throws -> StoredWorkRequest {
         let outputJSON = try row.decode(JSONValue?.self, named: "output_data")
+        let stage = try row.decode(String?.self, named: "pending_stage").map { try parseStage($0) }
         let workRequest = WorkRequest(
             id: try row.decode(Int.self, named: "id"),
             workspaceID: try row.decode(Int.self, named: "workspace_id"),
@@ -402,7 +368,7 @@ public enum WorkRequestRepository {
             taskType: try decodeEnum(TaskType.self, row, named: "task_type"),
             taskName: try row.decode(String.self, named: "task_name"),
             taskData: try row.decode(JSONValue.self, named: "task_data"),
-            status: try decodeEnum(WorkRequestStatus.self, row, named: "status"),
+            status: PendingStage.coreStatus(stored: try decodeEnum(WorkRequestStatus.self, row, named: "status"), at: stage),
             result: try decodeEnum(WorkRequestResult.self, row, named: "result"),
             pendingAt: try row.decode(Date?.self, named: "pending_at"),
             startedAt: try row.decode(Date?.self, named: "started_at"),
@@ -410,6 +376,9 @@ public enum WorkRequestRepository {
             abortedBy: try row.decode(Int?.self, named: "aborted_by_id"),
             configuredTaskData: try row.decode(JSONValue?.self, named: "configured_task_data"),
             dynamicTaskData: try row.decode(JSONValue?.self, named: "dynamic_task_data"),
+            dynamicDataEpoch: try row.decode(Int?.self, named: "dynamic_data_epoch"),
+            pendingStage: stage,
+            pendingStageData: try row.decode(JSONValue?.self, named: "pending_stage_data"),
             workerID: try row.decode(Int?.self, named: "worker_id"),
             priorityBase: try row.decode(Int.self, named: "priority_base"),
             priorityAdjustment: try row.decode(Int.self, named: "priority_adjustment"),
@@ -426,7 +395,6 @@ public enum WorkRequestRepository {
         )
         return StoredWorkRequest(
             workRequest: workRequest,
-            pendingStage: try row.decode(String?.self, named: "pending_stage").map { try parseStage($0) },
             version: try row.decode(Int.self, named: "version"),
             updatedAt: try row.decode(Date.self, named: "updated_at"),
             eventReactions: try row.decode(JSONValue.self, named: "event_reactions")

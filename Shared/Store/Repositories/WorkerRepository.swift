@@ -194,11 +194,7 @@ public enum WorkerRepository {
         var deAssigned: [Int] = []
         for record in try await WorkRequestRepository.assigned(toWorker: worker.id, on: conn) {
             let after = try record.workRequest.deAssigned()
-            try await WorkRequestRepository.apply(
-                [WorkRequestEdit(before: record.workRequest, after: after)],
-                stages: [record.workRequest.id: record.pendingStage],
-                on: conn
-            )
+            try await WorkRequestRepository.apply([WorkRequestEdit(before: record.workRequest, after: after)], on: conn)
             deAssigned.append(record.workRequest.id)
         }
         try await EventOutbox.enqueue(.workerGone(WorkerID(worker.id)), on: conn)

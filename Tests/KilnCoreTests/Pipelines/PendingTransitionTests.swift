@@ -148,7 +148,7 @@ struct PendingTransitionTests {
         )
         #expect(whole.tags.provided.tags.contains("task:source-package:hello"))
         #expect(
-            Set(whole.dynamicTaskData.value(atPath: "task_input_fields")?.objectValue?.keys.map { $0 } ?? [])
+            Set(whole.pendingStageValues.value(atPath: "task_input_fields")?.objectValue?.keys.map { $0 } ?? [])
                 == ["task_configuration", "input_source_artifact"]
         )
     }
@@ -163,7 +163,7 @@ struct PendingTransitionTests {
         let later = try Self.lookups(entries: entries, removedArtifacts: [1])
         let result = try Self.step2(pending, lookups: later)
         #expect(result.configuredTaskData.value(atPath: "note") == "n")
-        #expect(result.dynamicTaskData.value(atPath: "task_input_fields.input_source_artifact.artifact_id") == 1)
+        #expect(result.pendingStageValues.value(atPath: "task_input_fields.input_source_artifact.artifact_id") == 1)
     }
 
     @Test("configuration changing a key a pending field reads resolves the pending fields again")
@@ -173,7 +173,7 @@ struct PendingTransitionTests {
         ]
         let lookups = try Self.lookups(entries: entries)
         let result = try Self.step2(try Self.step1(lookups: lookups), lookups: lookups)
-        #expect(result.dynamicTaskData.value(atPath: "task_input_fields.input_source_artifact.artifact_id") == 7)
+        #expect(result.pendingStageValues.value(atPath: "task_input_fields.input_source_artifact.artifact_id") == 7)
         #expect(result.tags.provided.tags.contains("task:source-package:libreoffice"), "final tags see the new input")
         #expect(result.subjectContext.subject == "hello", "configuration was matched on the submitted subject")
 

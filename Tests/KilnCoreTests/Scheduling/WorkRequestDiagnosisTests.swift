@@ -163,11 +163,11 @@ struct WorkRequestDiagnosisTests {
             state(DiagnosedWorkRequest(id: 3, taskName: "noop", status: .blocked, unblockStrategy: .manual))
                 == .blockedUntilAccepted
         )
-        let lookups = state(DiagnosedWorkRequest(id: 3, taskName: "noop", status: .blocked, unblockingStep: .requested))
+        let lookups = state(DiagnosedWorkRequest(id: 3, taskName: "noop", status: .pending, pendingStage: .requested))
         #expect(lookups == .waitingForLookupResolver)
         #expect(lookups.description.contains("lookup-resolver"))
         let tags = state(
-            DiagnosedWorkRequest(id: 3, taskName: "noop", status: .blocked, unblockingStep: .inputsResolved)
+            DiagnosedWorkRequest(id: 3, taskName: "noop", status: .pending, pendingStage: .inputsResolved)
         )
         #expect(tags.description.contains("tag-computer"))
         #expect(

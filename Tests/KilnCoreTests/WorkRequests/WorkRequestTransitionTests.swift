@@ -13,11 +13,13 @@ struct WorkRequestTransitionTests {
         .markCompleted: [.pending, .running],
         .markAborted: [.blocked, .pending, .running, .completed, .aborted],
         .deAssignWorker: [.pending, .running],
+        .resolvePendingInputs: [.pending], .configure: [.pending], .recordDynamicData: [.pending],
     ]
 
     static let expectedTarget: [WorkRequestTransition: WorkRequestStatus] = [
         .markPending: .pending, .assignWorker: .pending, .markRunning: .running, .markCompleted: .completed,
-        .markAborted: .aborted, .deAssignWorker: .pending,
+        .markAborted: .aborted, .deAssignWorker: .pending, .resolvePendingInputs: .pending, .configure: .pending,
+        .recordDynamicData: .pending,
     ]
 
     /// Runs one operation on a work request otherwise prepared to satisfy every guard.
@@ -33,6 +35,15 @@ struct WorkRequestTransitionTests {
         case .markCompleted: return try workRequest.markedCompleted(result: .success, at: now)
         case .markAborted: return workRequest.markedAborted(at: now)
         case .deAssignWorker: return try workRequest.deAssigned()
+        case .resolvePendingInputs:
+            workRequest.pendingStage = .requested
+            return try workRequest.markedInputsResolved(["resolved": true])
+        case .configure:
+            workRequest.pendingStage = .inputsResolved
+            return try workRequest.markedConfigured(
+                configuredTaskData: [:], pendingStageValues: [:], tagsProvided: [], tagsRequired: [], at: now)
+        case .recordDynamicData:
+            return try workRequest.recordingDynamicData(["task_input_fields": [:]], forEpoch: workRequest.assignmentEpoch)
         }
     }
 

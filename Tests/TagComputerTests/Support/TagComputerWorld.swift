@@ -53,7 +53,8 @@ enum TagComputerWorld {
             lookups: TaskFixture.lookups(), context: TaskFixture.context, settings: try InputResolutionSettings())
         return try await pool.withTransaction { conn in
             let submitted = try await WorkRequestOperations.submit(validated, on: conn)
-            guard try await WorkRequestRepository.markInputsResolved(id: submitted.id, resolved: resolved, on: conn)
+            let unblocking = try await WorkRequestRepository.require(id: submitted.id, on: conn).workRequest
+            guard try await WorkRequestRepository.markInputsResolved(unblocking, resolved: resolved, on: conn)
             else { throw HarnessError("work request \(submitted.id) was not pending-requested after submit") }
             if !withEvent {
                 try conn.execute("DELETE FROM outbox WHERE routing_key = 'wr.inputs-resolved'")

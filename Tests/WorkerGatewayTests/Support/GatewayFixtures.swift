@@ -17,7 +17,9 @@ extension GatewayHarness {
         workerID: Int, epoch: Int, status: String = "pending", retryCount: Int = 0,
         dynamicDataReady: Bool = true, untouchedFor seconds: Int = 0
     ) async throws -> Int {
-        let recordedEpoch: Int? = dynamicDataReady ? epoch : nil
+        // Not ready: the row holds the dynamic data of the previous assignment (and its pending-stage values),
+        // neither of which may reach the worker.
+        let recordedEpoch = dynamicDataReady ? epoch : epoch - 1
         return try await pool.withTransaction { conn in
             let workspace = try #require(try conn.query(
                 """
@@ -29,12 +31,13 @@ extension GatewayHarness {
                 """
                 INSERT INTO work_requests (workspace_id, task_type, task_name, task_data, status, worker_id, assignment_epoch,
                                            configured_task_data, dynamic_task_data, dynamic_data_epoch, pending_at,
-                                           started_at, workflow_data, updated_at)
+                                           started_at, workflow_data, updated_at, pending_stage_data)
                 VALUES ($1, 'Worker', 'noop', '{"result": true}', $2, $3, $4, '{"result": true, "configured": 1}',
-                        CASE WHEN $6::bigint IS NULL THEN '{"task_input_fields": {"pending_stage_only": 1}}'::jsonb
-                             ELSE '{"task_input_fields": {}}'::jsonb END,
+                        CASE WHEN $6::bigint = $4 THEN '{"task_input_fields": {}}'::jsonb
+                             ELSE '{"task_input_fields": {"earlier_assignment": 1}}'::jsonb END,
                         $6, now(), CASE WHEN $2 = 'running' THEN now() END,
-                        jsonb_build_object('retry_count', $5::int), now() - make_interval(secs => $7))
+                        jsonb_build_object('retry_count', $5::int), now() - make_interval(secs => $7),
+                        '{"task_input_fields": {"pending_stage_only": 1}}')
                 RETURNING id
                 """, workspace, status, workerID, epoch, retryCount, recordedEpoch, seconds
             ).first).decode(Int.self, at: 0)
