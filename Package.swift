@@ -44,7 +44,10 @@ let package = Package(
     targets: [
         // The pure core: model, JSON, lookups, Input* values, input fields, task framework, tags, task
         // configuration, work-request state machine. Foundation only, no I/O.
-        .target(name: "KilnCore", path: "Shared/KilnCore", swiftSettings: strict),
+        .target(name: "KilnCore", dependencies: ["KilnBase"], path: "Shared/KilnCore", swiftSettings: strict),
+        // What every layer needs and none owns, so it exists once: the serial executor of the actors that wrap
+        // a blocking C library (libpq, librabbitmq) and the Duration conversions. Foundation and Dispatch only.
+        .target(name: "KilnBase", path: "Shared/KilnBase", swiftSettings: strict),
         // Concrete task definitions (noop, sbuild, lintian, …) built on the core. Foundation only, no I/O.
         .target(name: "KilnTasks", dependencies: ["KilnCore"], path: "Shared/KilnTasks", swiftSettings: strict),
         // What every executable shares: settings from the environment, structured logs, metrics, the ops
@@ -71,7 +74,8 @@ let package = Package(
         .systemLibrary(name: "CLibPQ", path: "Shared/CLibPQ", providers: [.apt(["libpq-dev"])]),
         // A generic PostgreSQL client over libpq, knowing nothing of Kiln: connection actor and pool,
         // transactions, prepared statements, LISTEN, typed parameters and rows.
-        .target(name: "PGClient", dependencies: ["CLibPQ", logging], path: "Shared/PGClient", swiftSettings: strict),
+        .target(
+            name: "PGClient", dependencies: ["CLibPQ", "KilnBase", logging], path: "Shared/PGClient", swiftSettings: strict),
         // Kiln's persistence on top of it: migrations and the schema, repositories by aggregate, lookups, the
         // transactional outbox relay and the inbox. It re-exports PGClient.
         .target(name: "Store", dependencies: ["PGClient", "KilnCore", logging], path: "Shared/Store", swiftSettings: strict),
@@ -81,7 +85,8 @@ let package = Package(
             providers: [.apt(["librabbitmq-dev"])]),
         // The AMQP wrapper: one actor per connection on its own serial queue, confirms, consumers, reconnect.
         .target(
-            name: "AMQP", dependencies: ["CRabbitMQ", logging, .product(name: "Metrics", package: "swift-metrics")],
+            name: "AMQP",
+            dependencies: ["CRabbitMQ", "KilnBase", logging, .product(name: "Metrics", package: "swift-metrics")],
             path: "Shared/AMQP", swiftSettings: strict),
         // The layer every service runs on: the Kiln AMQP topology, the idempotent event consumer (inbox +
         // dead-lettering with reasons), outbox publishing with confirms, sweepers and the common start-up.

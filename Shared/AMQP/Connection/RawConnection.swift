@@ -1,3 +1,4 @@
+import KilnBase
 import CRabbitMQ
 import Foundation
 import Logging
@@ -479,8 +480,7 @@ final class RawConnection {
             pollfd(fd: socket, events: Int16(POLLIN), revents: 0),
             pollfd(fd: wake, events: Int16(POLLIN), revents: 0),
         ]
-        let (seconds, attoseconds) = timeout.components
-        let milliseconds = Int32(clamping: max(0, seconds) &* 1000 &+ max(0, attoseconds) / 1_000_000_000_000_000)
+        let milliseconds = Int32(clamping: max(0, timeout.wholeMilliseconds))
         // EINTR or any other failure just ends the wait early; the read that follows sees the truth.
         _ = poll(&descriptors, nfds_t(wake >= 0 ? 2 : 1), milliseconds)
     }

@@ -1,3 +1,4 @@
+import KilnBase
 import Logging
 import Metrics
 

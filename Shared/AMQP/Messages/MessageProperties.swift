@@ -1,3 +1,4 @@
+import KilnBase
 import Foundation
 
 /// The AMQP basic properties Kiln uses. Defaults follow the architecture's message conventions: JSON,

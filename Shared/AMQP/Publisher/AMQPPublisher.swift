@@ -1,3 +1,4 @@
+import KilnBase
 import Logging
 
 /// A publishing connection with publisher confirms, on its own serial executor.

@@ -1,3 +1,4 @@
+import KilnBase
 import Foundation
 import Logging
 

@@ -1,3 +1,4 @@
+import KilnBase
 import Foundation
 
 /// How to reach PostgreSQL and how each session is set up.

@@ -1,3 +1,4 @@
+import KilnBase
 import CLibPQ
 import Foundation
 import Logging

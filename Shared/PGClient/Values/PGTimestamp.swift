@@ -1,3 +1,4 @@
+import KilnBase
 import Foundation
 
 /// `timestamptz` text in the ISO style every store session uses (`TimeZone=UTC`, `DateStyle=ISO`), with
