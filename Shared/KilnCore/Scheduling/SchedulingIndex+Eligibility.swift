@@ -83,7 +83,7 @@ extension SchedulingIndex {
     /// head of its word, or dropped if the word has no eligible live class left.
     mutating func bestEligibleTaskClass(for workerClassID: Int) -> Int? {
         let eligible = candidateCaches[workerClassID].eligible
-        var heap = EligibleHeadHeap()
+        var heap = MinHeap<EligibleHead>()
         swap(&heap, &candidateCaches[workerClassID].candidates)
         defer { swap(&heap, &candidateCaches[workerClassID].candidates) }
         while let top = heap.top {

@@ -8,7 +8,7 @@
 ///
 /// Costs: adding or removing a work request is O(log n) in its class (plus, when it improves its class's
 /// head, one heap push per worker class that may run the class); a proposal costs O(log words) in its worker
-/// class's candidate heap (`EligibleHeadHeap`, one entry per 64 task classes) plus the repair of entries whose
+/// class's candidate heap (`MinHeap<EligibleHead>`, one entry per 64 task classes) plus the repair of entries whose
 /// heads were taken (a scan of one word each), and a worker class's first look at new task classes costs a few
 /// word-wise bitset operations per 64 of them (`TaskClassSets`) plus one head comparison per eligible one.
 /// Nothing is per pending work request, nothing grows with pending × workers.
@@ -190,7 +190,7 @@ public struct SchedulingIndex: Sendable {
             return
         }
         if taskClasses[classID].queue.count > 2 * taskClasses[classID].pendingCount + 32 {
-            var queue = QueueKeyHeap()
+            var queue = MinHeap<WorkRequestQueueKey>()
             swap(&queue, &taskClasses[classID].queue)
             queue.rebuild { isLive($0, inClass: classID) }
             swap(&queue, &taskClasses[classID].queue)
@@ -213,7 +213,7 @@ public struct SchedulingIndex: Sendable {
         heads[classID] = nil
         taskClassSets.live.remove(classID)
         taskClasses[classID].isAlive = false
-        taskClasses[classID].queue = QueueKeyHeap()
+        taskClasses[classID].queue = MinHeap<WorkRequestQueueKey>()
         taskClassIDs.removeValue(forKey: taskClasses[classID].key)
         liveTaskClassCount -= 1
     }

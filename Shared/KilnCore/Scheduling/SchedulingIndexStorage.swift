@@ -13,7 +13,7 @@ struct TaskClassKey: Hashable, Sendable {
 /// One task class: its pending work requests as a queue.
 struct TaskClass: Sendable {
     let key: TaskClassKey
-    var queue = QueueKeyHeap()
+    var queue = MinHeap<WorkRequestQueueKey>()
     /// Live (pending, in this class) work requests; the queue may also hold stale entries.
     var pendingCount = 0
     /// A class dies when its last work request leaves; its id is never reused until compaction.

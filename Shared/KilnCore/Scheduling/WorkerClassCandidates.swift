@@ -13,8 +13,8 @@ struct WorkerClassCandidates: Sendable {
     var eligibleCount = 0
     /// Task class ids below this were tested; those at or above it appeared later and are tested on next use.
     var checkedThrough = 0
-    /// Per 64-class word of eligible live task classes, (a lower bound of) its best head; see `EligibleHeadHeap`.
-    var candidates = EligibleHeadHeap()
+    /// Per 64-class word of eligible live task classes, (a lower bound of) its best head; see `MinHeap<EligibleHead>`.
+    var candidates = MinHeap<EligibleHead>()
     /// The `enqueueCount` at which a worker of this class last found nothing to run: until another work
     /// request is queued, none of its workers will find anything either.
     var foundNoWorkAtEnqueueCount: Int?
