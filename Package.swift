@@ -102,13 +102,17 @@ let package = Package(
 
         // The operator/user CLI: migrations, workspaces, artifacts, collections, work requests and workers,
         // straight against PostgreSQL through the Store repositories.
-        .executableTarget(
-            name: "kiln",
+        .target(
+            name: "KilnCLI",
             dependencies: [
                 "Store", "KilnCore", "KilnTasks", "ServiceKit", "AMQP", "KilnRuntime", argumentParser, logging,
                 .product(name: "Yams", package: "Yams"),
             ],
-            path: "Services/kiln", swiftSettings: strict),
+            path: "Services/kiln", exclude: ["Main"], swiftSettings: strict),
+        // Every executable has the same shape: a library holding everything (tested in-process) and a `Main`
+        // folder whose main.swift is one call.
+        .executableTarget(
+            name: "kiln", dependencies: ["KilnCLI"], path: "Services/kiln/Main", swiftSettings: strict),
         // The external worker: settings, token file, host probe, metadata and the protocol state machine (a
         // library so the unit tests reach it), and its executable. AMQP only: no Store, no runtime.
         .target(
@@ -128,34 +132,40 @@ let package = Package(
             path: "Services/kiln-worker/Main", swiftSettings: strict),
 
         // The tag-computer service: task configuration, task and worker tag sets with provenance, the tag audit.
-        .executableTarget(
-            name: "tag-computer",
+        .target(
+            name: "KilnTagComputer",
             dependencies: [
                 "KilnRuntime", "Store", "KilnCore", "KilnTasks", "ServiceKit", logging,
                 .product(name: "Metrics", package: "swift-metrics"),
             ],
-            path: "Services/tag-computer", swiftSettings: strict),
+            path: "Services/tag-computer", exclude: ["Main"], swiftSettings: strict),
+        .executableTarget(
+            name: "tag-computer", dependencies: ["KilnTagComputer"], path: "Services/tag-computer/Main", swiftSettings: strict),
 
         // The lookup-resolver: Stage.pending inputs on wr.unblocked, Stage.running inputs and dynamic data on
         // wr.assigned, the lookup RPC, and the sweeps re-driving work stuck in its stage.
-        .executableTarget(
-            name: "lookup-resolver",
+        .target(
+            name: "KilnLookupResolver",
             dependencies: [
                 "KilnRuntime", "Store", "KilnCore", "KilnTasks", "ServiceKit", "AMQP", logging,
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
-            path: "Services/lookup-resolver", swiftSettings: strict),
+            path: "Services/lookup-resolver", exclude: ["Main"], swiftSettings: strict),
+        .executableTarget(
+            name: "lookup-resolver", dependencies: ["KilnLookupResolver"], path: "Services/lookup-resolver/Main", swiftSettings: strict),
 
         // worker-gateway: the only service workers talk to (registration, tokens, heartbeats, dispatch, results).
-        .executableTarget(
-            name: "worker-gateway",
+        .target(
+            name: "KilnWorkerGateway",
             dependencies: [
                 "KilnRuntime", "Store", "AMQP", "KilnCore", "ServiceKit", logging,
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
-            path: "Services/worker-gateway", swiftSettings: strict),
+            path: "Services/worker-gateway", exclude: ["Main"], swiftSettings: strict),
+        .executableTarget(
+            name: "worker-gateway", dependencies: ["KilnWorkerGateway"], path: "Services/worker-gateway/Main", swiftSettings: strict),
 
         .testTarget(
             name: "KilnCoreTests", dependencies: ["KilnCore", "KilnTestSupport", propertyBased],
@@ -202,19 +212,22 @@ let package = Package(
             swiftSettings: strict),
         // The repositories and the `kiln` executable (run as a real process) against the real private cluster.
         .testTarget(
-            name: "CLITests", dependencies: ["Store", "KilnCore", "KilnTasks", "AMQP", "KilnTestSupport", "kiln", logging],
+            name: "CLITests",
+            dependencies: ["Store", "KilnCore", "KilnTasks", "AMQP", "ServiceKit", "KilnTestSupport", "kiln", logging],
             path: "Tests/CLITests",
             swiftSettings: strict),
 
         // The scheduler service: matching, assignment, leases, dependency cascades; one active instance.
-        .executableTarget(
-            name: "scheduler",
+        .target(
+            name: "KilnScheduler",
             dependencies: [
                 "KilnRuntime", "Store", "KilnCore", "ServiceKit", logging,
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
-            path: "Services/scheduler", swiftSettings: strict),
+            path: "Services/scheduler", exclude: ["Main"], swiftSettings: strict),
+        .executableTarget(
+            name: "scheduler", dependencies: ["KilnScheduler"], path: "Services/scheduler/Main", swiftSettings: strict),
         // The scheduler executable run as a process against the real cluster (schema and vhost per test).
         .testTarget(
             name: "SchedulerTests", dependencies: ["Store", "KilnCore", "KilnTestSupport", "scheduler", logging],

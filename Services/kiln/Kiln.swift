@@ -1,10 +1,19 @@
 import ArgumentParser
+import ServiceKit
 
 /// `kiln`: the operator and user command line, talking to PostgreSQL directly (the truth), so it works
 /// whether or not the services run; what it changes reaches the services through the outbox.
-@main
-struct Kiln: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
+public struct Kiln: AsyncParsableCommand {
+    public init() {}
+
+    /// What the executable's main.swift calls: ArgumentParser's asynchronous entry point (parse, run the
+    /// command, exit with its code).
+    public static func runAsMain() async {
+        let asynchronousMain: () async -> Void = main
+        await asynchronousMain()
+    }
+
+    public static let configuration = CommandConfiguration(
         commandName: "kiln",
         abstract: "Manage a Kiln build farm: schema, workspaces, artifacts, collections, work requests, workers.",
         discussion: """
@@ -23,6 +32,7 @@ struct Kiln: AsyncParsableCommand {
             unknown name, invalid data, a transition the state machine forbids) or 3 (configuration or database \
             unavailable); usage errors exit with 64.
             """,
+        version: KilnVersion.current,
         subcommands: [
             MigrateCommand.self, WorkspaceCommand.self, ArtifactCommand.self, CollectionCommand.self,
             SubmitCommand.self, ListCommand.self, ShowCommand.self, ExplainCommand.self, WatchCommand.self,

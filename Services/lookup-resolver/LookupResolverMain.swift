@@ -14,15 +14,15 @@ import ServiceKit
 ///   `dynamic-data-failed`);
 /// - `lookup-resolver.rpc` answers `kiln lookup`;
 /// - two re-drive sweeps (`RedriveStage.unblockingRequested`, `.awaitingDynamicData`) re-send a lost event.
-@main
-enum LookupResolverService {
+public enum LookupResolverService {
     static let about = """
         Resolves the lookups in work requests' task data: the inputs needed to become pending, and the \
         dynamic data of each assignment before it is dispatched; answers kiln lookup over RPC. See \
         deploy/docs/services/lookup-resolver.md.
         """
 
-    static func main() async {
+    /// The executable's whole life: settings, connections, services, until SIGTERM (its `main.swift` calls this).
+    public static func main() async {
         let service = KilnServiceName.lookupResolver.rawValue
         let runtime = await ServiceBootstrap.start(
             service: service, about: about, settings: LookupResolverSettings.all)

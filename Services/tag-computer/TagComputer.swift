@@ -12,15 +12,15 @@ import Store
 /// or complete it with `configure-failed` → `wr.completed`) and `worker.metadata` (compute WP/WR →
 /// `worker.ready`). Sweeps re-drive work requests stuck at `inputs-resolved` and workers whose tags are
 /// older than their metadata. See deploy/docs/services/tag-computer.md.
-@main
-enum TagComputer {
+public enum TagComputer {
     static let about = """
         Applies task-configuration collections to work requests whose inputs are resolved, freezes their \
         provided and required tags and makes them pending; computes each worker's tags from its metadata, \
         with provenance. See deploy/docs/services/tag-computer.md.
         """
 
-    static func main() async {
+    /// The executable's whole life: settings, connections, services, until SIGTERM (its `main.swift` calls this).
+    public static func main() async {
         let runtime = await ServiceBootstrap.start(
             service: KilnServiceName.tagComputer.rawValue, about: about, settings: TagComputerSettings.all)
         let configuration = runtime.setting { try TagComputerConfiguration(environment: $0) }

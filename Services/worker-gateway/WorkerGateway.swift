@@ -3,15 +3,15 @@ import ServiceKit
 
 /// worker-gateway: the only service workers talk to (registration, tokens, metadata, heartbeats, dispatch,
 /// results, aborts). See deploy/docs/services/worker-gateway.md.
-@main
-struct WorkerGateway {
+public struct WorkerGateway {
     static let about = """
         The only service workers talk to: registration and tokens, worker metadata, heartbeats and liveness, \
         dispatching assigned work requests, results, aborts. It consumes kiln.gateway (from workers) and its \
         inbox (events). See deploy/docs/services/worker-gateway.md.
         """
 
-    static func main() async {
+    /// The executable's whole life: settings, connections, services, until SIGTERM (its `main.swift` calls this).
+    public static func main() async {
         let service = "worker-gateway"
         ServiceCommandLine.handle(executable: service, about: about, settings: RuntimeSettings.all + GatewaySettings.all)
         // The gateway's own settings are checked before connecting, so a bad one stops it at once (exit 78).

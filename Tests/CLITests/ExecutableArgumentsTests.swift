@@ -1,5 +1,6 @@
 import Foundation
 import KilnTestSupport
+import ServiceKit
 import Testing
 
 /// Every long-running executable answers --help and --version and refuses other arguments, without reading
@@ -42,4 +43,15 @@ struct ExecutableArgumentsTests {
         #expect(result.stderr.contains("unknown argument '--frobnicate'"), "\(result)")
         #expect(result.stdout.isEmpty, "\(result)")
     }
+
+    @Test("kiln, the CLI, answers --version and --help without connecting, and refuses an unknown command with 64")
+    func cli() throws {
+        let version = try Self.run("kiln", ["--version"])
+        #expect(version.status == 0 && version.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == KilnVersion.current, "\(version)")
+        let help = try Self.run("kiln", ["--help"])
+        #expect(help.status == 0 && help.stdout.contains("SUBCOMMANDS:"), "\(help)")
+        let unknown = try Self.run("kiln", ["frobnicate"])
+        #expect(unknown.status == 64 && unknown.stderr.contains("frobnicate"), "\(unknown)")
+    }
 }
+
