@@ -118,18 +118,14 @@ let package = Package(
         .target(
             name: "KilnWorker",
             dependencies: [
-                "AMQP", "KilnCore", "ServiceKit", logging, .product(name: "Metrics", package: "swift-metrics"),
+                "AMQP", "KilnCore", "KilnTasks", "ServiceKit", logging, .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             path: "Services/kiln-worker/Library",
             swiftSettings: strict),
         .executableTarget(
-            name: "kiln-worker",
-            dependencies: [
-                "KilnWorker", "KilnTasks", "KilnCore", "AMQP", "ServiceKit", logging,
-                .product(name: "Metrics", package: "swift-metrics"),
-                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
-            ],
-            path: "Services/kiln-worker/Main", swiftSettings: strict),
+            name: "kiln-worker", dependencies: ["KilnWorker"], path: "Services/kiln-worker/Main", swiftSettings: strict),
 
         // The tag-computer service: task configuration, task and worker tag sets with provenance, the tag audit.
         .target(
@@ -194,7 +190,10 @@ let package = Package(
         // kiln-worker binary against the broker with the test playing the gateway.
         .testTarget(
             name: "WorkerTests",
-            dependencies: ["KilnWorker", "KilnTasks", "KilnCore", "AMQP", "ServiceKit", "KilnTestSupport", logging],
+            dependencies: [
+                "KilnWorker", "KilnTasks", "KilnCore", "AMQP", "ServiceKit", "KilnTestSupport", logging,
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             path: "Tests/WorkerTests", swiftSettings: strict),
         // BM3 (a benchmark, not a test): run through deploy/bench/amqp, which also runs the C baseline.
         .executableTarget(

@@ -2,6 +2,7 @@ import AMQP
 import Foundation
 import KilnCore
 import KilnTasks
+import KilnTestSupport
 import KilnWorker
 import Testing
 
@@ -27,6 +28,58 @@ struct TestSleeperTask: ExternalTask {
     func execute(in context: some TaskExecutionContext) async throws -> TaskOutcome {
         try await Task.sleep(for: .seconds(600))
         return .success
+    }
+}
+
+/// A task that takes two seconds and succeeds: long enough to be running when a shutdown starts.
+struct TestNapTask: ExternalTask {
+    struct TaskData: Hashable, Sendable {}
+    static let taskName = "test-nap"
+    static let taskType = TaskType.worker
+    static let taskVersion = 1
+    static let inputFields: [InputField] = []
+    let data: TaskData
+    let inputs: ResolvedInputs
+
+    init(data: TaskData, inputs: ResolvedInputs) {
+        self.data = data
+        self.inputs = inputs
+    }
+
+    static func validateData(_ json: JSONValue) throws(TaskDataError) -> TaskData { TaskData() }
+    func getSubject() throws -> String? { nil }
+
+    func execute(in context: some TaskExecutionContext) async throws -> TaskOutcome {
+        try await Task.sleep(for: .seconds(2))
+        return .success
+    }
+}
+
+@Suite("kiln-worker shutdown", .timeLimit(.minutes(1)))
+struct WorkerDrainTests {
+    @Test("a graceful shutdown (SIGTERM) lets the running assignment finish and its result reach the gateway before the worker stops")
+    func drainFinishesRunningAssignment() async throws {
+        var registry = try KilnTasks.registry()
+        try registry.register(external: TestNapTask.self)
+        let gateway = try await FakeGateway()
+        let worker = try await InProcessWorker(gateway: gateway, registry: registry)
+        let hello = try MessageCodec.decode(
+            WorkerHello.self, from: try #require(await gateway.received.wait(for: .hello).first).body)
+        try await gateway.send(
+            GatewayWelcome(workerID: 3, workerName: "w", heartbeatSeconds: 1, leaseSeconds: 5, session: hello.session),
+            kind: .welcome, to: hello.queue)
+        try await gateway.send(
+            WorkAssignment(
+                workRequestID: 21, epoch: 1, taskType: .worker, taskName: "test-nap", taskData: .object([:]),
+                dynamicTaskData: .object(["task_input_fields": .object([:])]), workspace: "System", scope: "debusine"),
+            kind: .assignment, to: hello.queue)
+        #expect(await eventually { !(await worker.agent.isIdle) }, "the assignment never started")
+        // The shutdown starts while the nap runs; it returns only once the result is confirmed by the broker.
+        await worker.stop()
+        #expect(await eventually { !(try await gateway.received.results(for: 21)).isEmpty })
+        let results = try await gateway.received.results(for: 21)
+        #expect(results.map(\.result) == ["success"], "\(results)")
+        await gateway.close()
     }
 }
 

@@ -10,7 +10,15 @@ import UnixSignals
 /// others down, and the process exits non-zero so compose's restart policy takes over.
 public enum ServiceMain {
     /// Runs `services` and exits the process when they stop.
-    public static func run(services: [any Service], logger: Logger, gracePeriod: Duration = .seconds(25)) async -> Never {
+    ///
+    /// - Parameters:
+    ///   - gracePeriod: how long a graceful shutdown may take before the services are cancelled; `nil`: as
+    ///     long as they need (the worker, whose drain waits for running builds).
+    ///   - afterStop: what to close once every service has stopped (before the exit).
+    public static func run(
+        services: [any Service], logger: Logger, gracePeriod: Duration? = .seconds(25),
+        afterStop: () async -> Void = {}
+    ) async -> Never {
         var configuration = ServiceGroupConfiguration(
             services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
@@ -18,9 +26,11 @@ public enum ServiceMain {
         let group = ServiceGroup(configuration: configuration)
         do {
             try await group.run()
+            await afterStop()
             logger.notice("stopped")
             exit(0)
         } catch {
+            await afterStop()
             logger.critical("stopped after a failure", metadata: ["error": "\(error)"])
             exit(1)
         }

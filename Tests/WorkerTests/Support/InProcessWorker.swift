@@ -4,16 +4,18 @@ import KilnCore
 import KilnWorker
 import Logging
 import ServiceKit
+import ServiceLifecycle
 
-/// A `WorkerAgent` wired to a real consumer and publisher exactly as `kiln-worker`'s main wires them, run in
-/// the test process so a test can cut its connection or give it a registry with test-only tasks.
+/// A `WorkerAgent` wired to a real consumer and publisher exactly as `kiln-worker`'s main wires them — the
+/// same services in a service group — run in the test process so a test can cut its connection or give it a
+/// registry with test-only tasks.
 final class InProcessWorker: Sendable {
     let agent: WorkerAgent
     let consumer: AMQPConsumer
     let publisher: AMQPPublisher
     let tokenFolder: String
-    private let consuming: Task<Void, any Error>
-    private let control: Task<Void, Never>
+    private let group: ServiceGroup
+    private let running: Task<Void, any Error>
 
     init(gateway: FakeGateway, registry: TaskRegistry) async throws {
         tokenFolder = NSTemporaryDirectory() + "kiln-worker-\(gateway.prefix)"
@@ -35,16 +37,28 @@ final class InProcessWorker: Sendable {
             await agent.handle($0)
             $0.ack()
         }
-        let consumer = self.consumer
-        consuming = Task { try await consumer.run() }
-        control = Task { await agent.runControlLoop() }
+        let logger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
+        let group = ServiceGroup(
+            services: [
+                PublisherHeartbeatService(publisher: publisher), WorkerQueueConsumerService(consumer: consumer),
+                WorkerAgentService(agent: agent, logger: logger),
+            ],
+            gracefulShutdownSignals: [], cancellationSignals: [], logger: logger)
+        self.group = group
+        running = Task { try await group.run() }
     }
 
+    /// Shuts the group down gracefully, as a SIGTERM does (the agent drains first); a drain that a test's
+    /// never-ending task holds up is cut short after 30 s, as a second signal would.
     func stop() async {
-        consuming.cancel()
-        control.cancel()
-        _ = await consuming.result
-        _ = await control.value
+        await group.triggerGracefulShutdown()
+        let running = self.running
+        let deadline = Task {
+            try await Task.sleep(for: .seconds(30))
+            running.cancel()
+        }
+        _ = await running.result
+        deadline.cancel()
         await publisher.close()
         try? FileManager.default.removeItem(atPath: tokenFolder)
     }

@@ -12,7 +12,9 @@ import ServiceKit
 /// ``queueDeclared(_:)`` (each new server-named queue). Everything the worker sends is sent by
 /// ``runControlLoop()``, the only caller of the publisher, so a slow or reconnecting broker delays messages
 /// but never reorders or duplicates them by accident. Results are kept until the broker confirms them
-/// (at-least-once; the gateway's epoch check drops duplicates).
+/// (at-least-once; the gateway's epoch check drops duplicates). Assignments run as child tasks of
+/// ``runAssignments()`` (structured: a shutdown waits for them or aborts them, nothing outlives it).
+/// `WorkerAgentService` runs the three loops in the process's service group.
 public actor WorkerAgent {
     /// Where the worker is in the hello/welcome handshake.
     public enum Phase: Sendable, Equatable {
@@ -29,7 +31,14 @@ public actor WorkerAgent {
 
     private struct RunningWork {
         var epoch: Int
-        var task: Task<Void, Never>
+        /// Finishing it aborts the run (see ``runAssignments()``).
+        var abort: AsyncStream<Void>.Continuation
+    }
+
+    /// An assignment handed to ``runAssignments()``: its work, and the stream whose end aborts it.
+    private struct Launch: Sendable {
+        var run: @Sendable () async -> Void
+        var aborted: AsyncStream<Void>
     }
 
     private let configuration: WorkerConfiguration
@@ -57,6 +66,10 @@ public actor WorkerAgent {
     private var finished: [RunningAssignment] = []
     private var draining = false
     private let clock = ContinuousClock()
+    private nonisolated let launches: AsyncStream<Launch>
+    private nonisolated let launcher: AsyncStream<Launch>.Continuation
+    /// Rung whenever a run ends or results are confirmed: ``waitUntilIdle()`` re-checks then.
+    private nonisolated let idleCheck = WakeSignal()
 
     public init(
         configuration: WorkerConfiguration, token: String, metadata: [String: JSONValue], registry: TaskRegistry,
@@ -72,6 +85,7 @@ public actor WorkerAgent {
         self.readiness = readiness
         self.logger = logger
         self.helloBackoff = Backoff(initial: .seconds(1), maximum: configuration.helloRetryMaximum)
+        (launches, launcher) = AsyncStream.makeStream(of: Launch.self)
     }
 
     /// Sent with every hello and echoed by the gateway: an answer carrying another session was caused by
@@ -199,21 +213,51 @@ public actor WorkerAgent {
         }
         if let previous = running.removeValue(forKey: id) {
             log.warning("assignment replaces a run of an older epoch", metadata: ["old_epoch": "\(previous.epoch)"])
-            previous.task.cancel()
+            previous.abort.finish()
         }
         Counter(label: "kiln_worker_assignments_total").increment()
         log.info("assignment started", metadata: ["task": "\(assignment.taskType.rawValue):\(assignment.taskName)"])
         let runner = self.runner
-        let task = Task {
-            let result = await runner.run(assignment, logger: log)
-            self.completed(key, result: result)
+        let runLogger = log
+        let (aborted, abort) = AsyncStream.makeStream(of: Void.self)
+        running[id] = RunningWork(epoch: assignment.epoch, abort: abort)
+        launcher.yield(
+            Launch(
+                run: {
+                    let result = await runner.run(assignment, logger: runLogger)
+                    await self.completed(key, result: result)
+                },
+                aborted: aborted))
+    }
+
+    /// Runs every assignment as a child task until ``endAssignments()`` and the runs have ended. A run ends
+    /// when its work does or when it is aborted (the gateway's abort, a replacing epoch, a second SIGTERM):
+    /// its task is then cancelled and its result, if any, ignored.
+    public nonisolated func runAssignments() async {
+        await withDiscardingTaskGroup { group in
+            for await launch in launches {
+                group.addTask {
+                    await withTaskGroup(of: Void.self) { run in
+                        run.addTask { await launch.run() }
+                        run.addTask { for await _ in launch.aborted {} }
+                        await run.next()
+                        run.cancelAll()
+                    }
+                }
+            }
         }
-        running[id] = RunningWork(epoch: assignment.epoch, task: task)
+    }
+
+    /// No more assignments will start: ``runAssignments()`` returns once the running ones ended.
+    public func endAssignments() {
+        launcher.finish()
     }
 
     private func completed(_ key: RunningAssignment, result: WorkerResult?) {
-        guard running[key.workRequestID]?.epoch == key.epoch else { return }  // aborted or replaced: report nothing
+        guard let work = running[key.workRequestID], work.epoch == key.epoch else { return }  // aborted or replaced: report nothing
         running[key.workRequestID] = nil
+        work.abort.finish()
+        idleCheck.signal()
         remember(key)
         guard let result else { return }
         logger.info(
@@ -237,7 +281,8 @@ public actor WorkerAgent {
         }
         running[command.workRequestID] = nil
         remember(RunningAssignment(workRequestID: command.workRequestID, epoch: command.epoch))
-        work.task.cancel()
+        work.abort.finish()
+        idleCheck.signal()
         Counter(label: "kiln_worker_aborts_total").increment()
         // §2.6: an aborted task reports nothing.
         logger.notice("assignment aborted; no result will be reported", metadata: metadata)
@@ -271,10 +316,20 @@ public actor WorkerAgent {
     public func abortAll() {
         for (id, work) in running {
             logger.warning("assignment aborted by shutdown; not reported", metadata: ["wr.id": "\(id)", "epoch": "\(work.epoch)"])
-            work.task.cancel()
+            work.abort.finish()
             remember(RunningAssignment(workRequestID: id, epoch: work.epoch))
         }
         running.removeAll()
+        idleCheck.signal()
+    }
+
+    /// Returns once nothing runs and every result has been confirmed by the broker (the drain of a first
+    /// SIGTERM). Woken by each run that ends and each confirmed result; the 1 s timeout only bounds a missed
+    /// wake-up.
+    public nonisolated func waitUntilIdle() async {
+        while !Task.isCancelled, !(await isIdle) {
+            await idleCheck.wait(timeout: .seconds(1))
+        }
     }
 
     /// True when nothing runs and every result has been confirmed by the broker.
@@ -355,6 +410,7 @@ public actor WorkerAgent {
     }
 
     private func resultsSent(_ confirmed: [WorkerResult], failure: (any Error)?) {
+        if !confirmed.isEmpty { idleCheck.signal() }
         for result in confirmed {
             unsentResults.removeAll { $0 == result }
             logger.info(
