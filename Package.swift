@@ -40,6 +40,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        // SHA-256 of worker and activation tokens (Store): a vetted implementation instead of a hand-written one.
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
     ],
     targets: [
         // The pure core: model, JSON, lookups, Input* values, input fields, task framework, tags, task
@@ -78,7 +80,10 @@ let package = Package(
             name: "PGClient", dependencies: ["CLibPQ", "KilnBase", logging], path: "Shared/PGClient", swiftSettings: strict),
         // Kiln's persistence on top of it: migrations and the schema, repositories by aggregate, lookups, the
         // transactional outbox relay and the inbox. It re-exports PGClient.
-        .target(name: "Store", dependencies: ["PGClient", "KilnCore", logging], path: "Shared/Store", swiftSettings: strict),
+        .target(
+            name: "Store",
+            dependencies: ["PGClient", "KilnCore", logging, .product(name: "Crypto", package: "swift-crypto")],
+            path: "Shared/Store", swiftSettings: strict),
         // librabbitmq 0.11 as a system library (a module map and a shim header, no C target).
         .systemLibrary(
             name: "CRabbitMQ", path: "Shared/CRabbitMQ", pkgConfig: "librabbitmq",

@@ -337,7 +337,7 @@ extension CLIIntegration {
                 let token = try #require(created["activation_token"] as? String)
                 #expect(created["name"] as? String == "signer-example-org")
                 let digest = try await pool.query("SELECT digest FROM tokens").rows[0].decode(String.self, at: 0)
-                #expect(digest == SHA256.hexDigest(token))
+                #expect(digest == TokenRepository.digest(of: token))
                 let refused = try KilnBinary.run(["worker", "enable", "signer-example-org"], schema: schema)
                 #expect(refused.status == 1 && refused.stderr.contains("--type signing"), "\(refused)")
                 try KilnBinary.succeed(["worker", "enable", "signer-example-org", "--type", "signing"], schema: schema)

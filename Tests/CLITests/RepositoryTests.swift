@@ -357,7 +357,7 @@ extension CLIIntegration {
                 let secret = created.activationToken
                 let rows = try await pool.query("SELECT digest, comment, kind, expires_at FROM tokens").rows
                 #expect(rows.count == 1)
-                #expect(try rows[0].decode(String.self, at: 0) == SHA256.hexDigest(secret))
+                #expect(try rows[0].decode(String.self, at: 0) == TokenRepository.digest(of: secret))
                 #expect(try !rows[0].decode(String.self, at: 1).contains(secret))
                 #expect(try rows[0].decode(String.self, at: 2) == "activation")
                 #expect(try rows[0].decode(Date?.self, at: 3) != nil)
@@ -370,7 +370,7 @@ extension CLIIntegration {
                     #expect(try await TokenRepository.find(secret: secret, on: conn)?.workerID == created.worker.id)
                     #expect(try await TokenRepository.find(secret: secret + "x", on: conn) == nil)
                     #expect(
-                        try await WorkerRepository.find(tokenDigest: SHA256.hexDigest(secret), on: conn)?.id
+                        try await WorkerRepository.find(tokenDigest: TokenRepository.digest(of: secret), on: conn)?.id
                             == created.worker.id
                     )
                     // A second worker for the same FQDN gets the next free name.

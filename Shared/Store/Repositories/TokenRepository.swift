@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 
 /// What a token authorises (`tokens.kind`).
@@ -28,19 +29,31 @@ public struct TokenRecord: Hashable, Sendable {
     }
 }
 
-/// Tokens: random secrets shown once to their holder; the store keeps only `SHA256.hexDigest(secret)`, so a
-/// database dump never reveals a credential. Authentication hashes the presented secret and looks the
-/// digest up.
+/// Tokens: random secrets shown once to their holder; the store keeps only their SHA-256 digest (swift-crypto),
+/// so a database dump never reveals a credential. Authentication hashes the presented secret and looks the
+/// digest up (through a unique index: no comparison in Swift, so timing is not a concern here).
 public enum TokenRepository {
     /// A fresh secret: 32 bytes from the system's cryptographic generator, as 64 hex digits (the length
     /// Debusine's registration accepts).
     public static func generateSecret() -> String {
         var generator = SystemRandomNumberGenerator()
-        return SHA256.hex((0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) })
+        return hex((0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) })
     }
 
-    /// The digest stored for `secret`.
-    public static func digest(of secret: String) -> String { SHA256.hexDigest(secret) }
+    /// The digest stored for `secret`: SHA-256 of its UTF-8 bytes as 64 lower-case hexadecimal digits (the
+    /// `tokens.digest` format).
+    public static func digest(of secret: String) -> String { hex(SHA256.hash(data: Array(secret.utf8))) }
+
+    /// Lower-case hexadecimal text of `bytes`.
+    static func hex(_ bytes: some Sequence<UInt8>) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var text: [UInt8] = []
+        for byte in bytes {
+            text.append(digits[Int(byte >> 4)])
+            text.append(digits[Int(byte & 0x0f)])
+        }
+        return String(decoding: text, as: UTF8.self)
+    }
 
     /// Stores a token for `secret` (the secret itself is not stored).
     ///
