@@ -118,8 +118,9 @@ let package = Package(
         // folder whose main.swift is one call.
         .executableTarget(
             name: "kiln", dependencies: ["KilnCLI"], path: "Services/kiln/Main", swiftSettings: strict),
-        // The external worker: settings, token file, host probe, metadata and the protocol state machine (a
-        // library so the unit tests reach it), and its executable. AMQP only: no Store, no runtime.
+        // The external worker: settings, token file, host probe, metadata, the protocol as a pure state machine
+        // and its driver, the process's services (a library, so the tests reach them), and its one-line
+        // executable. AMQP only: no Store, no runtime.
         .target(
             name: "KilnWorker",
             dependencies: [

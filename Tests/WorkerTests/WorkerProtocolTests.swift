@@ -1,0 +1,155 @@
+import Foundation
+import KilnCore
+import KilnWorker
+import Testing
+
+/// The worker's protocol as a pure state machine: every rule, with no broker, no clock and no tasks.
+@Suite("kiln-worker protocol state machine (pure)")
+struct WorkerProtocolTests {
+    static let t0 = ContinuousClock.now
+
+    static func machine(activationToken: String? = nil) -> WorkerProtocol {
+        WorkerProtocol(
+            identity: WorkerProtocol.Identity(
+                token: "t0k3n", activationToken: activationToken, fqdn: "w1.lan", workerType: .external,
+                metadata: ["provided_tags": []], session: "s-1"),
+            helloRetryMaximum: .seconds(8))
+    }
+
+    static func message(_ kind: GatewayMessageKind, _ body: some VersionedMessage) throws -> (String, [UInt8]) {
+        (kind.rawValue, try MessageCodec.encode(body))
+    }
+
+    static func assignment(_ id: Int, epoch: Int) -> WorkAssignment {
+        WorkAssignment(
+            workRequestID: id, epoch: epoch, taskType: .worker, taskName: "noop", taskData: ["result": true],
+            dynamicTaskData: ["task_input_fields": [:]], workspace: "System", scope: "debusine")
+    }
+
+    /// A machine past the handshake, welcomed with 5 s heartbeats.
+    static func welcomed() throws -> WorkerProtocol {
+        var machine = Self.machine()
+        _ = machine.queueDeclared("q1", at: t0)
+        let (type, body) = try message(.welcome, GatewayWelcome(workerID: 3, workerName: "w1", heartbeatSeconds: 5, leaseSeconds: 20, session: "s-1"))
+        _ = machine.received(type: type, body: body, messageID: "m", at: t0)
+        return machine
+    }
+
+    @Test("hello until welcomed: sent at once for the declared queue, retried with backoff, then heartbeats")
+    func handshake() throws {
+        var machine = Self.machine(activationToken: "act")
+        #expect(machine.nextStep(at: Self.t0) == .nothing(.seconds(1)), "no queue, nothing to say")
+        #expect(machine.queueDeclared("q1", at: Self.t0).contains(.ready(false)))
+        guard case .hello(let hello) = machine.nextStep(at: Self.t0) else {
+            Issue.record("expected a hello")
+            return
+        }
+        #expect(hello.queue == "q1" && hello.session == "s-1" && hello.activationToken == "act" && hello.fqdn == "w1.lan")
+        // The retry waits for its backoff: 1 s ± 20 % jitter.
+        guard case .nothing(let wait) = machine.nextStep(at: Self.t0), wait > .zero, wait <= .seconds(1) else {
+            Issue.record("the retry must wait for its backoff")
+            return
+        }
+        guard case .hello = machine.nextStep(at: Self.t0 + .milliseconds(1250)) else {
+            Issue.record("the hello is retried until answered")
+            return
+        }
+        let (type, body) = try Self.message(
+            .welcome, GatewayWelcome(workerID: 3, workerName: "w1", heartbeatSeconds: 5, leaseSeconds: 20, session: "s-1"))
+        let effects = machine.received(type: type, body: body, messageID: "m", at: Self.t0 + .seconds(2))
+        #expect(effects.contains(.ready(true)) && effects.contains(.workerName("w1")))
+        #expect(machine.identity.activationToken == nil, "the activation token is spent once welcomed")
+        #expect(machine.nextStep(at: Self.t0 + .seconds(2)) == .heartbeat(WorkerHeartbeat(token: "t0k3n", running: [])))
+        #expect(machine.nextStep(at: Self.t0 + .seconds(3)) == .nothing(.seconds(1)))
+        #expect(machine.nextStep(at: Self.t0 + .seconds(7)) == .heartbeat(WorkerHeartbeat(token: "t0k3n", running: [])))
+    }
+
+    @Test("an answer to someone else's hello (another session) is ignored and counted")
+    func foreignAnswersIgnored() throws {
+        var machine = Self.machine()
+        _ = machine.queueDeclared("q1", at: Self.t0)
+        let (type, body) = try Self.message(
+            .welcome, GatewayWelcome(workerID: 9, workerName: "impostor", heartbeatSeconds: 5, leaseSeconds: 20, session: "other"))
+        let effects = machine.received(type: type, body: body, messageID: "m", at: Self.t0)
+        #expect(effects.contains(.count("kiln_worker_foreign_answers_total", ["type": "gateway.welcome"])))
+        #expect(machine.phase == .greeting(queue: "q1"))
+    }
+
+    @Test("a refusal (disabled) says what to run and retries the hello later")
+    func refusal() throws {
+        var machine = Self.machine()
+        _ = machine.queueDeclared("q1", at: Self.t0)
+        _ = machine.nextStep(at: Self.t0)
+        let (type, body) = try Self.message(
+            .refused, GatewayRefusal(reason: "disabled", reasonCode: "TOKEN_DISABLED", session: "s-1"))
+        let effects = machine.received(type: type, body: body, messageID: "m", at: Self.t0)
+        #expect(machine.phase == .refused(queue: "q1", reasonCode: "TOKEN_DISABLED"))
+        #expect(effects.contains { if case .log(.error, let text, _) = $0 { text.contains("kiln worker enable w1.lan") } else { false } })
+        guard case .nothing = machine.nextStep(at: Self.t0) else {
+            Issue.record("no hello before the backoff")
+            return
+        }
+    }
+
+    @Test("assignments start once; a redelivery, a finished one and a late duplicate are ignored; a newer epoch replaces the run")
+    func assignments() throws {
+        var machine = try Self.welcomed()
+        let (type, body) = try Self.message(.assignment, Self.assignment(20, epoch: 4))
+        #expect(machine.received(type: type, body: body, messageID: "a", at: Self.t0).contains(.start(Self.assignment(20, epoch: 4))))
+        #expect(!machine.received(type: type, body: body, messageID: "a", at: Self.t0).contains { if case .start = $0 { true } else { false } })
+        let (newer, newerBody) = try Self.message(.assignment, Self.assignment(20, epoch: 5))
+        let replaced = machine.received(type: newer, body: newerBody, messageID: "b", at: Self.t0)
+        #expect(replaced.contains(.abort(workRequestID: 20)) && replaced.contains(.start(Self.assignment(20, epoch: 5))))
+        // The replaced run's late end reports nothing; the current one's result is queued and sent.
+        #expect(machine.runFinished(RunningAssignment(workRequestID: 20, epoch: 4), result: nil, at: Self.t0).isEmpty)
+        let result = WorkerResult(token: "t0k3n", workRequestID: 20, epoch: 5, result: "success")
+        _ = machine.runFinished(RunningAssignment(workRequestID: 20, epoch: 5), result: result, at: Self.t0)
+        #expect(machine.nextStep(at: Self.t0) == .results([result]))
+        #expect(!machine.isIdle)
+        _ = machine.resultsSent([result], failure: nil, at: Self.t0)
+        #expect(machine.isIdle)
+        #expect(!machine.received(type: newer, body: newerBody, messageID: "b", at: Self.t0).contains { if case .start = $0 { true } else { false } })
+    }
+
+    @Test("an unconfirmed result is kept and retried after a backoff")
+    func resultRetry() throws {
+        var machine = try Self.welcomed()
+        let (type, body) = try Self.message(.assignment, Self.assignment(7, epoch: 1))
+        _ = machine.received(type: type, body: body, messageID: "a", at: Self.t0)
+        let result = WorkerResult(token: "t0k3n", workRequestID: 7, epoch: 1, result: "success")
+        _ = machine.runFinished(RunningAssignment(workRequestID: 7, epoch: 1), result: result, at: Self.t0)
+        _ = machine.nextStep(at: Self.t0)  // heartbeat or results: drain both
+        _ = machine.nextStep(at: Self.t0)
+        _ = machine.resultsSent([], failure: "broker gone", at: Self.t0)
+        #expect(machine.unsentResults == [result])
+        #expect(machine.nextStep(at: Self.t0 + .milliseconds(100)) != .results([result]))
+        #expect(machine.nextStep(at: Self.t0 + .seconds(1)) == .results([result]))
+    }
+
+    @Test("an abort stops exactly the run of its epoch; a drain refuses new work; a second signal aborts all")
+    func abortsAndShutdown() throws {
+        var machine = try Self.welcomed()
+        let (type, body) = try Self.message(.assignment, Self.assignment(30, epoch: 2))
+        _ = machine.received(type: type, body: body, messageID: "a", at: Self.t0)
+        let (stale, staleBody) = try Self.message(.abort, AbortCommand(workRequestID: 30, epoch: 1, reason: "stale"))
+        #expect(!machine.received(type: stale, body: staleBody, messageID: "x", at: Self.t0).contains(.abort(workRequestID: 30)))
+        #expect(machine.running == [30: 2])
+        _ = machine.beginDrain()
+        let (other, otherBody) = try Self.message(.assignment, Self.assignment(31, epoch: 1))
+        #expect(!machine.received(type: other, body: otherBody, messageID: "b", at: Self.t0).contains { if case .start = $0 { true } else { false } })
+        #expect(machine.abortAll().contains(.abort(workRequestID: 30)))
+        #expect(machine.isIdle)
+        #expect(machine.runFinished(RunningAssignment(workRequestID: 30, epoch: 2), result: nil, at: Self.t0).isEmpty)
+    }
+
+    @Test("an assignment that does not decode is reported as error when its id and epoch can be read")
+    func undecodableAssignment() {
+        var machine = Self.machine()
+        let effects = machine.received(
+            type: "gateway.assignment", body: Array(#"{"work_request_id": 8, "epoch": 2}"#.utf8), messageID: "m", at: Self.t0)
+        #expect(effects.contains { if case .log(.error, "undecodable message dropped", _) = $0 { true } else { false } })
+        #expect(machine.unsentResults.map(\.workRequestID) == [8])
+        #expect(machine.unsentResults.first?.result == "error")
+        #expect(machine.received(type: "nonsense", body: [], messageID: nil, at: Self.t0).count == 1)
+    }
+}
