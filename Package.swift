@@ -48,7 +48,7 @@ let package = Package(
         // configuration, work-request state machine. Foundation only, no I/O.
         .target(name: "KilnCore", dependencies: ["KilnBase"], path: "Shared/KilnCore", swiftSettings: strict),
         // What every layer needs and none owns, so it exists once: the serial executor of the actors that wrap
-        // a blocking C library (libpq, librabbitmq) and the Duration conversions. Foundation and Dispatch only.
+        // librabbitmq and the Duration conversions. Foundation and Dispatch only.
         .target(name: "KilnBase", path: "Shared/KilnBase", swiftSettings: strict),
         // Concrete task definitions (noop, sbuild, lintian, …) built on the core. Foundation only, no I/O.
         .target(name: "KilnTasks", dependencies: ["KilnCore"], path: "Shared/KilnTasks", swiftSettings: strict),

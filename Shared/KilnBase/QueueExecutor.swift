@@ -1,8 +1,9 @@
 import Dispatch
 
 /// A serial executor backed by one private dispatch queue (GRDB's `DispatchQueueActor` pattern), for the
-/// actors that wrap a blocking C library: the libpq connection (`PGConnection`) and the librabbitmq
-/// connections (`AMQPPublisher`, `AMQPConsumer`, `AMQPRequestReplyClient`).
+/// actors that wrap a blocking C library: the librabbitmq connections (`AMQPPublisher`, `AMQPConsumer`,
+/// `AMQPRequestReplyClient`). `PGConnection` keeps its own copy (`PGConnectionExecutor`, which says why: a
+/// compiler cycle in release builds).
 ///
 /// Both libraries block (network round trips, `poll` with timeouts) and neither handle may be used by two
 /// threads at once. Pinning each wrapping actor to its own queue keeps the blocking calls off Swift's small

@@ -28,7 +28,7 @@ public actor PGConnection {
     /// The settings this session opens with.
     public nonisolated let configuration: PGConfiguration
     private let logger: Logger
-    private let executor: QueueExecutor
+    private let executor: PGConnectionExecutor
     private let noticeSink: NoticeSink
     /// The `PGconn *`; `nil` until first use and after a loss.
     private var handle: OpaquePointer? {
@@ -50,7 +50,7 @@ public actor PGConnection {
     public init(configuration: PGConfiguration, logger: Logger = Logger(label: "kiln.store")) {
         self.configuration = configuration
         self.logger = logger
-        self.executor = QueueExecutor(label: "kiln.store.pg.\(configuration.applicationName)")
+        self.executor = PGConnectionExecutor(label: "kiln.store.pg.\(configuration.applicationName)")
         self.noticeSink = NoticeSink(logger: logger)
     }
 
