@@ -136,8 +136,13 @@ public enum WorkRequestRepository {
         return id
     }
 
-    /// Compare-and-set of one edit the core planned: writes `edit.after` only if the row still has
-    /// `edit.before`'s status, pending stage, worker, assignment epoch and dynamic-data epoch.
+    /// Compare-and-set of one edit the core planned: writes the columns `edit.after` changes, only if the row
+    /// still has `edit.before`'s status, pending stage, worker, assignment epoch and dynamic-data epoch.
+    ///
+    /// Only changed columns are written: a pipeline step touches two or three of them, and writing every jsonb
+    /// document of the row each time cost the pending transition a fifth of its throughput (BM1b, one sitting:
+    /// 612/s and 2.65 ms CPU per work request writing every column, 686–752/s and 2.14–2.34 ms writing the
+    /// changed ones).
     ///
     /// - Returns: `true` when the row changed; `false` when it changed meanwhile (nothing written).
     public static func compareAndSet(_ edit: WorkRequestEdit, on conn: PGConnection) async throws -> Bool {
@@ -145,43 +150,44 @@ public enum WorkRequestRepository {
             throw RepositoryError.invalid("work request \(edit.id) has no previous state to compare with")
         }
         let after = edit.after
-        let changed = try await conn.execute(
+        var changes = ColumnChanges()
+        changes.set("status", before.storedStatus.rawValue, after.storedStatus.rawValue)
+        changes.set("result", before.result.rawValue, after.result.rawValue)
+        changes.set("worker_id", before.workerID, after.workerID)
+        changes.set("assignment_epoch", before.assignmentEpoch, after.assignmentEpoch)
+        changes.set("pending_at", before.pendingAt, after.pendingAt)
+        changes.set("started_at", before.startedAt, after.startedAt)
+        changes.set("completed_at", before.completedAt, after.completedAt)
+        changes.set("aborted_by_id", before.abortedBy, after.abortedBy)
+        if before.outputData != after.outputData {
+            changes.set("output_data", to: try after.outputData.map { try JSONValue.from($0) })
+        }
+        if before.workflowData != after.workflowData {
+            changes.set("workflow_data", to: try JSONValue.from(after.workflowData))
+        }
+        changes.set("priority_base", before.priorityBase, after.priorityBase)
+        changes.set("priority_adjustment", before.priorityAdjustment, after.priorityAdjustment)
+        changes.set("pending_stage", before.pendingStage?.rawValue, after.pendingStage?.rawValue)
+        changes.set("configured_task_data", before.configuredTaskData, after.configuredTaskData)
+        changes.set("dynamic_task_data", before.dynamicTaskData, after.dynamicTaskData)
+        changes.set("scheduler_tags_provided", before.schedulerTagsProvided.sorted(), after.schedulerTagsProvided.sorted())
+        changes.set("scheduler_tags_required", before.schedulerTagsRequired.sorted(), after.schedulerTagsRequired.sorted())
+        changes.set("pending_stage_data", before.pendingStageData, after.pendingStageData)
+        changes.set("dynamic_data_epoch", before.dynamicDataEpoch, after.dynamicDataEpoch)
+        var parameters: [any PGEncodable] = [
+            after.id, before.storedStatus.rawValue, before.workerID, before.assignmentEpoch, before.pendingStage?.rawValue,
+            before.dynamicDataEpoch,
+        ]
+        let assignments = changes.assignments(numberedFrom: parameters.count + 1)
+        parameters += changes.values
+        let changed = try await conn.query(
             """
-            UPDATE work_requests SET
-                status = $2, result = $3, worker_id = $4, assignment_epoch = $5, pending_at = $6, started_at = $7,
-                completed_at = $8, aborted_by_id = $9, output_data = $10, workflow_data = $11, priority_base = $12,
-                priority_adjustment = $13, pending_stage = $14, configured_task_data = $15, dynamic_task_data = $16,
-                scheduler_tags_provided = $17, scheduler_tags_required = $18, pending_stage_data = $19,
-                dynamic_data_epoch = $20, updated_at = now()
-            WHERE id = $1 AND status = $21 AND worker_id IS NOT DISTINCT FROM $22 AND assignment_epoch = $23
-              AND pending_stage IS NOT DISTINCT FROM $24 AND dynamic_data_epoch IS NOT DISTINCT FROM $25
+            UPDATE work_requests SET \(assignments)updated_at = now()
+            WHERE id = $1 AND status = $2 AND worker_id IS NOT DISTINCT FROM $3 AND assignment_epoch = $4
+              AND pending_stage IS NOT DISTINCT FROM $5 AND dynamic_data_epoch IS NOT DISTINCT FROM $6
             """,
-            after.id,
-            after.storedStatus.rawValue,
-            after.result.rawValue,
-            after.workerID,
-            after.assignmentEpoch,
-            after.pendingAt,
-            after.startedAt,
-            after.completedAt,
-            after.abortedBy,
-            try after.outputData.map { try JSONValue.from($0) },
-            try JSONValue.from(after.workflowData),
-            after.priorityBase,
-            after.priorityAdjustment,
-            after.pendingStage?.rawValue,
-            after.configuredTaskData,
-            after.dynamicTaskData,
-            after.schedulerTagsProvided.sorted(),
-            after.schedulerTagsRequired.sorted(),
-            after.pendingStageData,
-            after.dynamicDataEpoch,
-            before.storedStatus.rawValue,
-            before.workerID,
-            before.assignmentEpoch,
-            before.pendingStage?.rawValue,
-            before.dynamicDataEpoch
-        )
+            parameters: parameters
+        ).affectedRows
         guard changed == 1 else { return false }
         if after.dependencyIDs != before.dependencyIDs {
             let removed = before.dependencyIDs.subtracting(after.dependencyIDs)
@@ -406,5 +412,28 @@ extension WorkRequestRepository {
     /// The work request that superseded `id` through a retry, if any.
     public static func supersededBy(_ id: Int, on conn: PGConnection) async throws -> Int? {
         try await conn.query("SELECT id FROM work_requests WHERE supersedes_id = $1", id).first?.decode(Int.self, at: 0)
+    }
+}
+
+/// The `SET` list of a compare-and-set: the columns an edit changes, with their new values.
+struct ColumnChanges {
+    private(set) var columns: [String] = []
+    private(set) var values: [any PGEncodable] = []
+
+    /// Records `column = new` when it differs from `old`.
+    mutating func set<Value: Equatable & PGEncodable>(_ column: String, _ old: Value, _ new: Value) {
+        guard old != new else { return }
+        set(column, to: new)
+    }
+
+    /// Records `column = value` (the caller compared).
+    mutating func set(_ column: String, to value: any PGEncodable) {
+        columns.append(column)
+        values.append(value)
+    }
+
+    /// `a = $n, b = $n+1, ` (each followed by a comma and a space), numbering the values from `first`.
+    func assignments(numberedFrom first: Int) -> String {
+        columns.enumerated().map { "\($0.element) = $\(first + $0.offset), " }.joined()
     }
 }
