@@ -50,23 +50,21 @@ extension CLIIntegration {
                 let (workspace, user) = try await Self.setUp(pool)
                 let submitted = try await Self.submit(pool, workspace: workspace.id, user: user.id)
                 try await pool.withConnection { conn in
-                    let read = try await WorkRequestRepository.require(id: submitted.id, on: conn)
-                    #expect(read.workRequest.status == .pending && read.workRequest.pendingStage == .requested)
-                    let aborted = read.workRequest.markedAborted(by: user.id, at: Date())
-                    let edit = WorkRequestEdit(before: read.workRequest, after: aborted)
+                    let read = try await WorkRequestRepository.require(id: submitted.id, on: conn).workRequest
+                    #expect(read.status == .pending && read.pendingStage == .requested)
+                    // Another writer moves the row on to inputs-resolved first: an edit planned from `requested`
+                    // has the right status but a stale stage, and is refused.
+                    let resolved = try read.markedInputsResolved(["resolved": true])
+                    #expect(try await WorkRequestRepository.compareAndSet(WorkRequestEdit(before: read, after: resolved), on: conn))
+                    let aborted = read.markedAborted(by: user.id, at: Date())
+                    #expect(try await !WorkRequestRepository.compareAndSet(WorkRequestEdit(before: read, after: aborted), on: conn))
+                    let current = try await WorkRequestRepository.require(id: submitted.id, on: conn).workRequest
+                    #expect(current.pendingStage == .inputsResolved && current.pendingStageData == ["resolved": true])
+                    // From the current state it goes through, and the same edit again is refused.
+                    let abortedNow = current.markedAborted(by: user.id, at: Date())
+                    let edit = WorkRequestEdit(before: current, after: abortedNow)
                     #expect(try await WorkRequestRepository.compareAndSet(edit, on: conn))
-                    // The same edit again starts from a state the row no longer has.
                     #expect(try await !WorkRequestRepository.compareAndSet(edit, on: conn))
-                    // A stale pending stage is refused too, even with the right status.
-                    let current = try await WorkRequestRepository.require(id: submitted.id, on: conn)
-                    var staleBefore = current.workRequest
-                    staleBefore.pendingStage = .inputsResolved
-                    staleBefore.status = .pending
-                    var revived = current.workRequest
-                    revived.status = .blocked
-                    #expect(
-                        try await !WorkRequestRepository.compareAndSet(
-                            WorkRequestEdit(before: staleBefore, after: revived), on: conn))
                     let final = try await WorkRequestRepository.require(id: submitted.id, on: conn)
                     #expect(final.workRequest.status == .aborted && final.workRequest.abortedBy == user.id)
                     #expect(final.workRequest.pendingStage == nil)
@@ -102,9 +100,17 @@ extension CLIIntegration {
                             on: conn
                         )
                     )
+                    // The dynamic data's epoch is compared too: a writer that read the row before the
+                    // lookup-resolver recorded this assignment's data is refused.
+                    let ready = try read.recordingDynamicData(["task_input_fields": [:]], forEpoch: 1)
+                    #expect(try await WorkRequestRepository.compareAndSet(WorkRequestEdit(before: read, after: ready), on: conn))
+                    #expect(
+                        try await !WorkRequestRepository.compareAndSet(
+                            WorkRequestEdit(before: read, after: completed), on: conn))
+                    let completedReady = try ready.markedCompleted(result: .success, at: Date())
                     #expect(
                         try await WorkRequestRepository.compareAndSet(
-                            WorkRequestEdit(before: read, after: completed),
+                            WorkRequestEdit(before: ready, after: completedReady),
                             on: conn
                         )
                     )

@@ -76,28 +76,31 @@ extension StoreIntegration {
                     pool, migrations: Migrator.migrations.filter { $0.version < 11 }, logger: TestDatabase.logger)
                 try await pool.query("INSERT INTO scopes (name) VALUES ('debian')")
                 try await pool.query("INSERT INTO workspaces (scope_id, name) SELECT id, 'dev' FROM scopes")
-                // (status, pending_stage, worker, assignment epoch, dynamic data, its epoch) as version 10 wrote
-                // them: resolved inputs at inputs-resolved; pending-stage values of an unassigned and of an
-                // assigned-but-not-computed row; an assignment's data; a finished row from before migration 3.
-                let rows: [(String, String?, Int?, Int, String, Int?)] = [
-                    ("blocked", "inputs-resolved", nil, 0, #"{"pending_field_values": {}}"#, nil),
-                    ("pending", nil, nil, 0, #"{"task_input_fields": {"p": 1}}"#, nil),
-                    ("pending", nil, 1, 1, #"{"task_input_fields": {"p": 2}}"#, nil),
-                    ("running", nil, 1, 2, #"{"task_input_fields": {"d": 3}}"#, 2),
-                    ("completed", nil, nil, 3, #"{"task_input_fields": {"d": 4}}"#, nil),
+                // (status, pending_stage, worker, assignment epoch, dynamic data, its epoch, started) as version 10
+                // wrote them: resolved inputs at inputs-resolved; pending-stage values of an unassigned and of an
+                // assigned-but-not-computed row; an assignment's data; a finished row that ran, from before
+                // migration 3; one that ended at its assignment without running (dynamic-data-failed).
+                let rows: [(String, String?, Int?, Int, String, Int?, Bool)] = [
+                    ("blocked", "inputs-resolved", nil, 0, #"{"pending_field_values": {}}"#, nil, false),
+                    ("pending", nil, nil, 0, #"{"task_input_fields": {"p": 1}}"#, nil, false),
+                    ("pending", nil, 1, 1, #"{"task_input_fields": {"p": 2}}"#, nil, false),
+                    ("running", nil, 1, 2, #"{"task_input_fields": {"d": 3}}"#, 2, true),
+                    ("completed", nil, nil, 3, #"{"task_input_fields": {"d": 4}}"#, nil, true),
+                    ("completed", nil, nil, 1, #"{"task_input_fields": {"p": 5}}"#, nil, false),
                 ]
                 try await pool.query("INSERT INTO workers (name) VALUES ('w.example.org')")
-                for (status, stage, worker, epoch, data, dataEpoch) in rows {
+                for (status, stage, worker, epoch, data, dataEpoch, started) in rows {
                     try await pool.query(
                         """
                         INSERT INTO work_requests (workspace_id, task_type, task_name, status, pending_stage, worker_id,
                                                    assignment_epoch, dynamic_task_data, dynamic_data_epoch,
-                                                   configured_task_data, result)
+                                                   configured_task_data, result, started_at)
                         VALUES ((SELECT id FROM workspaces), 'Worker', 'noop', $1, $2,
                                 (SELECT id FROM workers WHERE $3::bigint IS NOT NULL), $4, $5::jsonb, $6,
                                 CASE WHEN $1 <> 'blocked' THEN '{}'::jsonb END,
-                                CASE WHEN $1 = 'completed' THEN 'success' ELSE '' END)
-                        """, status, stage, worker, epoch, data, dataEpoch)
+                                CASE WHEN $1 = 'completed' THEN 'success' ELSE '' END,
+                                CASE WHEN $7 THEN now() END)
+                        """, status, stage, worker, epoch, data, dataEpoch, started)
                 }
                 #expect(try await Migrator.migrate(pool, logger: TestDatabase.logger) == [11])
                 let after = try await pool.query(
@@ -114,6 +117,7 @@ extension StoreIntegration {
                     (#"{"task_input_fields": {"p": 2}}"#, nil, nil),
                     (nil, #"{"task_input_fields": {"d": 3}}"#, 2),
                     (nil, #"{"task_input_fields": {"d": 4}}"#, 3),
+                    (#"{"task_input_fields": {"p": 5}}"#, nil, nil),
                 ]
                 #expect(after.count == expected.count)
                 for (got, want) in zip(after, expected) {

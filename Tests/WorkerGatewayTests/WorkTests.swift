@@ -250,20 +250,26 @@ struct DispatchReadinessTests {
             let notReady = try await gateway.assignedWorkRequest(
                 workerID: welcome.workerID, epoch: 2, dynamicDataReady: false, untouchedFor: 3600)
             let ready = try await gateway.assignedWorkRequest(workerID: welcome.workerID, epoch: 2, untouchedFor: 3600)
+            // A first assignment with no dynamic data at all yet.
+            let firstAssignment = try await gateway.assignedWorkRequest(
+                workerID: welcome.workerID, epoch: 1, dynamicDataReady: false, untouchedFor: 3600)
 
-            try await gateway.publishEvent(
-                .workRequestDispatch, EventBody(workRequestID: notReady, workerID: welcome.workerID, epoch: 2))
-            #expect(await eventually {
-                gateway.logLines.contains {
-                    ($0["msg"] as? String) == "dispatch deferred: the dynamic data of this assignment is not computed yet"
-                        && "\($0["wr.id"] ?? "")" == "\(notReady)"
-                }
-            })
+            for (id, epoch) in [(notReady, 2), (firstAssignment, 1)] {
+                try await gateway.publishEvent(
+                    .workRequestDispatch, EventBody(workRequestID: id, workerID: welcome.workerID, epoch: epoch))
+                #expect(await eventually {
+                    gateway.logLines.contains {
+                        ($0["msg"] as? String) == "dispatch deferred: the dynamic data of this assignment is not computed yet"
+                            && "\($0["wr.id"] ?? "")" == "\(id)"
+                    }
+                })
+            }
             // The sweep re-drives the ready one (proof that it ran over both rows: it takes them in id order)…
             let assignment = try await worker.next(.assignment, as: WorkAssignment.self)
             #expect(assignment.workRequestID == ready)
             // … and never the other: its only wr.dispatch is the one published above.
             #expect(try await gateway.outboxCount(.workRequestDispatch, field: "work_request_id", equals: notReady) == 0)
+            #expect(try await gateway.outboxCount(.workRequestDispatch, field: "work_request_id", equals: firstAssignment) == 0)
             #expect(try await gateway.row("SELECT status FROM work_requests WHERE id = $1", notReady)?.decode(String.self, at: 0) == "pending")
             #expect(await worker.received.count(type: GatewayMessageKind.assignment.rawValue) == 0)
         }

@@ -9,12 +9,14 @@ struct ShowCommand: AsyncParsableCommand {
         abstract: "Show one work request: status, result, priority, worker, tags with provenance, all its data.",
         discussion: """
             Tags come with their provenance from the tag audit trail (who proposed each tag, and which tags \
-            were dropped and why). Dynamic data includes task_input_fields: the Input* values resolved for the \
-            task (artifact ids and lookups as resolved).
+            were dropped and why). Pending-stage data holds the Stage.pending inputs' values once configured; \
+            dynamic data, computed for each assignment, includes task_input_fields: the Input* values the \
+            worker receives (artifact ids and lookups as resolved).
 
             Examples:
               kiln show 12
               kiln show 12 --json | jq .dynamic_task_data.task_input_fields
+              kiln show 12 --json | jq .pending_stage_data
             """
     )
 

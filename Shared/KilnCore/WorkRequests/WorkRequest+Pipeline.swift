@@ -62,6 +62,19 @@ extension WorkRequest {
         return next
     }
 
+    /// Back to BLOCKED (a new unfinished dependency): no worker, not started, and out of the unblocking
+    /// pipeline — a stage left on a blocked work request would let the pipeline carry on and make it
+    /// schedulable before its new dependency finished.
+    public func markedBlocked() -> WorkRequest {
+        var next = self
+        next.status = .blocked
+        next.workerID = nil
+        next.startedAt = nil
+        next.pendingStage = nil
+        next.pendingStageData = nil
+        return next
+    }
+
     private func requireStage(_ stage: PendingStage, for transition: WorkRequestTransition) throws(StatusChangeError) {
         guard status == .pending else { throw .wrongStatus(self, transition) }
         guard pendingStage == stage else {

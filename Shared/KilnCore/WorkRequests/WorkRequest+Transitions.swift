@@ -8,8 +8,9 @@ import Foundation
 extension WorkRequest {
     /// `mark_pending` (unblock): BLOCKED → PENDING; sets `pendingAt`, clears the result and `completedAt`.
     /// From BLOCKED the work request enters Kiln's unblocking pipeline (``PendingStage/requested``): it is
-    /// PENDING for every rule of the core, and schedulable once ``markedConfigured(configuredTaskData:pendingStageValues:tagsProvided:tagsRequired:at:)``
-    /// ends the pipeline.
+    /// PENDING for every rule of the core, and schedulable — with `pendingAt` — once
+    /// ``markedConfigured(configuredTaskData:pendingStageValues:tagsProvided:tagsRequired:at:)`` ends the
+    /// pipeline.
     ///
     /// - Parameter force: accept any status (workflow and callback retries set work requests back to
     ///   pending). A forced change also drops the worker assignment and `startedAt`: Kiln re-schedules a
@@ -21,10 +22,11 @@ extension WorkRequest {
         }
         var next = self
         next.status = .pending
-        next.pendingAt = now
         next.result = .none
         next.completedAt = nil
-        if status == .blocked { next.pendingStage = .requested }
+        // From BLOCKED it enters Kiln's pipeline: `pendingAt` is set when the pipeline makes it schedulable
+        // (`markedConfigured`), the moment Debusine's PENDING work request could be assigned.
+        if status == .blocked { next.pendingStage = .requested } else { next.pendingAt = now }
         if force && status != .blocked {
             next.workerID = nil
             next.startedAt = nil

@@ -161,9 +161,7 @@ extension WorkRequestGraph {
         var changed = workRequest
         changed.dependencyIDs.insert(dependencyID)
         if changed.status == .pending && changed.unblockStrategy == .deps && dependency.status != .completed {
-            changed.status = .blocked
-            changed.workerID = nil
-            changed.startedAt = nil
+            changed = changed.markedBlocked()
         }
         return DependencyOutcome(
             graph: replacing(changed), edits: [WorkRequestEdit(before: workRequest, after: changed)],

@@ -67,11 +67,7 @@ extension WorkRequestGraph {
             var repointed = dependant
             repointed.dependencyIDs.remove(id)
             repointed.dependencyIDs.insert(newID)
-            if repointed.status == .pending {
-                repointed.status = .blocked
-                repointed.workerID = nil
-                repointed.startedAt = nil
-            }
+            if repointed.status == .pending { repointed = repointed.markedBlocked() }
             edits.append(WorkRequestEdit(before: dependant, after: repointed))
             graph = graph.replacing(repointed)
         }

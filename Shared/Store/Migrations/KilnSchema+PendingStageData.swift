@@ -8,9 +8,10 @@ extension KilnSchema {
     /// `pending_stage_data`, and a CHECK states that dynamic data always names the assignment it belongs to,
     /// so "ready to dispatch" is `dynamic_data_epoch = assignment_epoch`, nothing else.
     ///
-    /// Existing rows: values without a `dynamic_data_epoch` on a row never assigned, or still unassigned or
-    /// not yet computed for its assignment, move to `pending_stage_data`; a finished row that ran (epoch above
-    /// 0) and predates migration 3 is taken to hold its last assignment's data.
+    /// Existing rows: values without a `dynamic_data_epoch` on a row still being unblocked or PENDING, or on a
+    /// finished row that never started (ended by a pipeline failure or aborted before it ran), are the
+    /// pipeline's and move to `pending_stage_data`; on a finished row that did start (written before
+    /// migration 3) they are taken to be its last assignment's.
     static let pendingStageData = Migration(
         version: 11,
         name: "work request pending-stage data",
@@ -19,7 +20,7 @@ extension KilnSchema {
             """
             UPDATE work_requests SET pending_stage_data = dynamic_task_data, dynamic_task_data = NULL
              WHERE dynamic_task_data IS NOT NULL AND dynamic_data_epoch IS NULL
-               AND (status IN ('blocked', 'pending') OR assignment_epoch = 0)
+               AND (status IN ('blocked', 'pending') OR started_at IS NULL)
             """,
             """
             UPDATE work_requests SET dynamic_data_epoch = assignment_epoch

@@ -25,7 +25,7 @@ extension WorkRequestOperations {
     /// left BLOCKED — but in a handful of statements instead of five or six per work request: ids in one
     /// `nextval` call, rows and dependencies in one `unnest` insert each, the graph loaded once, the
     /// unblocking written as one compare-and-set over all rows and its events as one outbox insert. Only
-    /// the rare aborts go through ``WorkRequestRepository/apply(_:stages:workersToStop:on:)`` one by one.
+    /// the rare aborts go through ``WorkRequestRepository/apply(_:workersToStop:on:)`` one by one.
     ///
     /// - Returns: one outcome per entry, in order.
     /// - Throws: `RepositoryError.invalid` for an `afterPositions` entry that is not an earlier position
@@ -104,7 +104,7 @@ extension WorkRequestOperations {
                 others.append(WorkRequestEdit(before: before, after: after))
             }
         }
-        try await WorkRequestRepository.requestUnblocking(unblocked, at: now, on: conn)
+        try await WorkRequestRepository.requestUnblocking(unblocked, on: conn)
         try await EventOutbox.enqueueAll(unblocked.map { .unblocked(WorkRequestID($0)) }, on: conn)
         try await WorkRequestRepository.apply(others, on: conn)
         return outcomes

@@ -72,13 +72,13 @@ extension WorkRequestRepository {
     ///
     /// - Throws: `RepositoryError.concurrentUpdate` naming the ids when any of them was no longer BLOCKED
     ///   without a stage and unassigned.
-    public static func requestUnblocking(_ ids: [Int], at now: Date, on conn: PGConnection) async throws {
+    public static func requestUnblocking(_ ids: [Int], on conn: PGConnection) async throws {
         guard !ids.isEmpty else { return }
         let changed = try await conn.execute(
             """
-            UPDATE work_requests SET pending_stage = 'requested', pending_at = $2, updated_at = now()
+            UPDATE work_requests SET pending_stage = 'requested', updated_at = now()
             WHERE id = ANY($1) AND status = 'blocked' AND pending_stage IS NULL AND worker_id IS NULL
-            """, ids, now)
+            """, ids)
         guard changed == ids.count else {
             throw RepositoryError.concurrentUpdate(
                 kind: "work request", key: "one of \(ids.count) (\(changed) still blocked without a stage)")

@@ -20,7 +20,8 @@ extension WorkRequestRepository {
     public static func markInputsResolved(
         _ before: WorkRequest, resolved: ResolvedPendingInputs, on conn: PGConnection
     ) async throws -> Bool {
-        guard let after = try? before.markedInputsResolved(try JSONValue.from(resolved)) else { return false }
+        let record = try JSONValue.from(resolved)  // an encoding failure is an error, not a lost race
+        guard let after = try? before.markedInputsResolved(record) else { return false }
         try await apply([WorkRequestEdit(before: before, after: after)], on: conn)
         return true
     }

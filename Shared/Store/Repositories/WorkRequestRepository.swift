@@ -229,6 +229,13 @@ public enum WorkRequestRepository {
         }
         for edit in edits {
             let after = edit.after
+            // Only a PENDING work request is in the unblocking pipeline: stored, a stage on any other status
+            // would read back as PENDING (`PendingStage.coreStatus`) and the pipeline would carry it on.
+            if after.pendingStage != nil && after.status != .pending {
+                throw RepositoryError.invalid(
+                    "work request \(after.id) would be stored \(after.status.rawValue) with pending stage "
+                        + "\(after.pendingStage?.rawValue ?? "")")
+            }
             if let before = edit.before {
                 guard try await compareAndSet(edit, on: conn) else {
                     throw RepositoryError.concurrentUpdate(kind: "work request", key: String(after.id))

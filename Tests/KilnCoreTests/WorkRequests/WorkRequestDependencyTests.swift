@@ -45,7 +45,7 @@ struct WorkRequestDependencyTests {
             let yDone = try #require(first.graph[3]).markedCompleted(result: .success, at: now)
             let second = try first.graph.replacing(yDone).applyingTermination(of: 3, at: now)
             #expect(second.unblocked == [4])
-            #expect(second.graph[4]?.status == .pending && second.graph[4]?.pendingAt == now)
+            #expect(second.graph[4]?.status == .pending && second.graph[4]?.pendingStage == .requested)
             #expect(second.graph[5]?.status == .blocked)
         }
     }

@@ -28,13 +28,27 @@ struct WorkRequestRetryTests {
         ])
     }
 
+    @Test("a retry re-points a dependant still in the unblocking pipeline back to BLOCKED, out of the pipeline")
+    func retryTakesDependantOutOfThePipeline() throws {
+        var failed = Fixture.workRequest(2, status: .completed, result: .failure)
+        failed.workflowData.allowFailure = true
+        var dependant = try Fixture.workRequest(4, dependencies: [2]).markedPending(at: now).markedInputsResolved(["x": 1])
+        dependant.dependencyIDs = [2]
+        let graph = try WorkRequestGraph([failed, dependant])
+        let plan = try graph.supersedingRetry(of: 2, reason: .manual, newID: 20, at: now)
+        let repointed = try #require(plan.edits.first { $0.id == 4 }?.after)
+        #expect(repointed.status == .blocked && repointed.dependencyIDs == [20])
+        #expect(repointed.pendingStage == nil && repointed.pendingStageData == nil, "\(repointed)")
+    }
+
     @Test("§8 scenario 30: manual retry of a failed Worker WR → new BLOCKED→PENDING WR with the original task data")
     func scenario30() throws {
         let graph = try failedGraph()
         let plan = try graph.supersedingRetry(of: 2, reason: .manual, newID: 20, at: now)
         let new = plan.newWorkRequest
         #expect(new.id == 20 && new.supersedesID == 2)
-        #expect(new.status == .pending && new.pendingAt == now)
+        // PENDING in Kiln's unblocking pipeline: `pending_at` comes when it is configured (schedulable).
+        #expect(new.status == .pending && new.pendingStage == .requested && new.pendingAt == nil)
         #expect(new.taskData == ["input": ["source_artifact": 12]])
         #expect(new.configuredTaskData == nil && new.dynamicTaskData == nil && new.outputData == nil)
         #expect(new.workerID == nil && new.assignmentEpoch == 0 && new.schedulerTagsRequired.isEmpty)

@@ -17,9 +17,9 @@ extension GatewayHarness {
         workerID: Int, epoch: Int, status: String = "pending", retryCount: Int = 0,
         dynamicDataReady: Bool = true, untouchedFor seconds: Int = 0
     ) async throws -> Int {
-        // Not ready: the row holds the dynamic data of the previous assignment (and its pending-stage values),
-        // neither of which may reach the worker.
-        let recordedEpoch = dynamicDataReady ? epoch : epoch - 1
+        // Not ready: on a first assignment the row has no dynamic data yet; on a later one it holds the previous
+        // assignment's. Either way it has its pending-stage values, and none of it may reach the worker.
+        let recordedEpoch: Int? = dynamicDataReady ? epoch : (epoch > 1 ? epoch - 1 : nil)
         return try await pool.withTransaction { conn in
             let workspace = try #require(try conn.query(
                 """
@@ -34,7 +34,7 @@ extension GatewayHarness {
                                            started_at, workflow_data, updated_at, pending_stage_data)
                 VALUES ($1, 'Worker', 'noop', '{"result": true}', $2, $3, $4, '{"result": true, "configured": 1}',
                         CASE WHEN $6::bigint = $4 THEN '{"task_input_fields": {}}'::jsonb
-                             ELSE '{"task_input_fields": {"earlier_assignment": 1}}'::jsonb END,
+                             WHEN $6::bigint IS NOT NULL THEN '{"task_input_fields": {"earlier_assignment": 1}}'::jsonb END,
                         $6, now(), CASE WHEN $2 = 'running' THEN now() END,
                         jsonb_build_object('retry_count', $5::int), now() - make_interval(secs => $7),
                         '{"task_input_fields": {"pending_stage_only": 1}}')

@@ -1,4 +1,5 @@
 import AMQP
+import Foundation
 import Logging
 import ServiceLifecycle
 import UnixSignals
@@ -9,7 +10,8 @@ import UnixSignals
 /// Graceful shutdown (the first SIGTERM or SIGINT) drains: no new assignment starts, the running ones finish
 /// and their results are confirmed by the broker, then it returns and the group stops the consumer and the
 /// publisher. A second signal while draining aborts what runs — nothing is reported for it, so its lease
-/// expires and the scheduler retries it elsewhere — and the worker stops at once.
+/// expires and the scheduler retries it elsewhere — and the worker stops: at once when the aborted runs
+/// honour their cancellation, after 5 s (exit 0) when one does not.
 public struct WorkerAgentService: Service {
     let agent: WorkerAgent
     let logger: Logger
@@ -30,6 +32,7 @@ public struct WorkerAgentService: Service {
             if (try? await gracefulShutdown()) != nil {
                 await agent.beginDrain()
                 let secondSignal = await UnixSignalsSequence(trapping: .sigterm, .sigint)
+                let watchdogSignal = await UnixSignalsSequence(trapping: .sigterm, .sigint)
                 await withTaskGroup(of: Void.self) { drain in
                     drain.addTask { await agent.waitUntilIdle() }
                     drain.addTask {
@@ -42,6 +45,14 @@ public struct WorkerAgentService: Service {
                             }
                             return
                         }
+                    }
+                    // A run that ignores its cancellation must not hold the exit a second signal asked for.
+                    group.addTask {
+                        for await _ in watchdogSignal { break }
+                        guard !Task.isCancelled else { return }
+                        guard (try? await Task.sleep(for: .seconds(5))) != nil else { return }
+                        logger.warning("aborted runs did not stop within 5 s; exiting")
+                        exit(0)
                     }
                     await drain.next()
                     drain.cancelAll()
