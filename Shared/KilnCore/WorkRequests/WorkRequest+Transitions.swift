@@ -111,6 +111,9 @@ extension WorkRequest {
         }
         var next = self
         next.status = .completed
+        // Completed by a failure of the unblocking pipeline (`configure-failed`): Debusine marks it pending and
+        // then records the error, so it has a `pending_at` like any work request that was pending.
+        if pendingStage != nil, pendingAt == nil { next.pendingAt = now }
         next.pendingStage = nil
         next.result = result
         next.completedAt = now

@@ -58,7 +58,7 @@ struct WorkRequestPipelineTests {
         // It is PENDING for every other rule: a pipeline failure completes it, an abort aborts it, both
         // clearing the stage.
         let failed = try Self.requested().markedCompleted(result: .error, at: Self.now)
-        #expect(failed.status == .completed && failed.pendingStage == nil)
+        #expect(failed.status == .completed && failed.pendingStage == nil && failed.pendingAt == Self.now)
         #expect(try Self.requested().markedAborted(at: Self.now).pendingStage == nil)
     }
 
