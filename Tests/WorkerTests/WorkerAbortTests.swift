@@ -6,54 +6,51 @@ import KilnTestSupport
 import KilnWorker
 import Testing
 
-/// A task that runs until cancelled — registered only in this test's registry (the shipped worker has no such
-/// task, and Debusine's noop has no sleep field), to observe a running assignment and its abort.
-struct TestSleeperTask: ExternalTask {
+/// How long a test sleep task sleeps, and its registry name.
+protocol TestSleepLength: Sendable {
+    static var taskName: String { get }
+    static var duration: Duration { get }
+}
+
+/// A task that sleeps and succeeds — registered only in these tests' registries (the shipped worker has no
+/// such task, and Debusine's noop has no sleep field), to observe a running assignment, its abort and a drain.
+struct TestSleepTask<Length: TestSleepLength>: ExternalTask {
     struct TaskData: Hashable, Sendable {}
+    static var taskName: String { Length.taskName }
+    static var taskType: TaskType { .worker }
+    static var taskVersion: Int { 1 }
+    static var inputFields: [InputField] { [] }
+    let data: TaskData
+    let inputs: ResolvedInputs
+
+    init(data: TaskData, inputs: ResolvedInputs) {
+        self.data = data
+        self.inputs = inputs
+    }
+
+    static func validateData(_ json: JSONValue) throws(TaskDataError) -> TaskData { TaskData() }
+    func getSubject() throws -> String? { nil }
+
+    func execute(in context: some TaskExecutionContext) async throws -> TaskOutcome {
+        try await Task.sleep(for: Length.duration)
+        return .success
+    }
+}
+
+/// Runs until aborted (ten minutes).
+enum UntilAborted: TestSleepLength {
     static let taskName = "test-sleeper"
-    static let taskType = TaskType.worker
-    static let taskVersion = 1
-    static let inputFields: [InputField] = []
-    let data: TaskData
-    let inputs: ResolvedInputs
-
-    init(data: TaskData, inputs: ResolvedInputs) {
-        self.data = data
-        self.inputs = inputs
-    }
-
-    static func validateData(_ json: JSONValue) throws(TaskDataError) -> TaskData { TaskData() }
-    func getSubject() throws -> String? { nil }
-
-    func execute(in context: some TaskExecutionContext) async throws -> TaskOutcome {
-        try await Task.sleep(for: .seconds(600))
-        return .success
-    }
+    static let duration = Duration.seconds(600)
 }
 
-/// A task that takes two seconds and succeeds: long enough to be running when a shutdown starts.
-struct TestNapTask: ExternalTask {
-    struct TaskData: Hashable, Sendable {}
+/// Long enough to be running when a shutdown starts.
+enum TwoSeconds: TestSleepLength {
     static let taskName = "test-nap"
-    static let taskType = TaskType.worker
-    static let taskVersion = 1
-    static let inputFields: [InputField] = []
-    let data: TaskData
-    let inputs: ResolvedInputs
-
-    init(data: TaskData, inputs: ResolvedInputs) {
-        self.data = data
-        self.inputs = inputs
-    }
-
-    static func validateData(_ json: JSONValue) throws(TaskDataError) -> TaskData { TaskData() }
-    func getSubject() throws -> String? { nil }
-
-    func execute(in context: some TaskExecutionContext) async throws -> TaskOutcome {
-        try await Task.sleep(for: .seconds(2))
-        return .success
-    }
+    static let duration = Duration.seconds(2)
 }
+
+typealias TestSleeperTask = TestSleepTask<UntilAborted>
+typealias TestNapTask = TestSleepTask<TwoSeconds>
 
 @Suite("kiln-worker shutdown", .timeLimit(.minutes(1)))
 struct WorkerDrainTests {

@@ -137,26 +137,35 @@ public actor AMQPPublisher {
 
     /// Deletes a queue through this connection (tests and tools).
     public func deleteQueue(_ name: String) throws(AMQPError) {
-        let connection = try ensureConnected()
-        do {
-            try connection.deleteQueue(name, channel: Self.channel)
-        } catch {
-            dropConnection()
-            throw error
-        }
+        try onLiveConnection { connection throws(AMQPError) in try connection.deleteQueue(name, channel: Self.channel) }
     }
 
     /// Messages ready in `queue` (delivered ones awaiting their ack are not counted): a service's backlog.
     /// Asked on a channel of its own, so a missing queue (thrown as ``AMQPError/channelClosed(code:text:)``)
     /// leaves the publishing channel and its unconfirmed messages alone.
     public func readyMessages(queue: String) throws(AMQPError) -> Int {
-        let connection = try ensureConnected()
-        do {
-            return try connection.readyMessages(queue: queue, channel: Self.inspectionChannel)
-        } catch {
-            // A channel error (the queue is missing) closed only the inspection channel; anything else the connection.
-            if case .channelClosed = error {} else { dropConnection() }
-            throw error
+        try onLiveConnection { connection throws(AMQPError) in
+            try connection.readyMessages(queue: queue, channel: Self.inspectionChannel)
+        }
+    }
+
+    /// Runs a synchronous request on the connection, once more on a new one when the broker had dropped the
+    /// old one (an idle connection whose heartbeats stopped: a long pause between two requests on a busy
+    /// machine). A channel error (a missing queue) closed only its channel and is thrown as it is.
+    private func onLiveConnection<Value>(
+        _ request: (RawConnection) throws(AMQPError) -> Value
+    ) throws(AMQPError) -> Value {
+        var attempts = 0
+        while true {
+            attempts += 1
+            let connection = try ensureConnected()
+            do {
+                return try request(connection)
+            } catch {
+                if case .channelClosed = error { throw error }
+                dropConnection()
+                guard attempts < 2, error.isRecoverableByReconnecting else { throw error }
+            }
         }
     }
 

@@ -31,6 +31,12 @@ extension PendingStage {
         stage == nil ? status : .blocked
     }
 
+    /// How people read a status: the stage's name while being unblocked (`pending-requested`,
+    /// `inputs-resolved`), else the status. Every listing and `kiln show` use this one rule.
+    public static func displayStatus(_ status: String, at stage: PendingStage?) -> String {
+        stage?.displayName ?? status
+    }
+
     /// The core status of a stored row: `blocked` with a pending stage is a PENDING work request being
     /// unblocked. The inverse of ``storedStatus(_:at:)``.
     public static func coreStatus(stored: WorkRequestStatus, at stage: PendingStage?) -> WorkRequestStatus {

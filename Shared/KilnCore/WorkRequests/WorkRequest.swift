@@ -125,7 +125,7 @@ public struct WorkRequest: Hashable, Sendable, Identifiable {
 
     /// The status as people read it: the pending stage's name while being unblocked (`pending-requested`,
     /// `inputs-resolved`), else the status.
-    public var displayStatus: String { pendingStage?.displayName ?? status.rawValue }
+    public var displayStatus: String { PendingStage.displayStatus(status.rawValue, at: pendingStage) }
 
     /// Whether the current assignment can be sent to its worker: PENDING, assigned, and its dynamic data
     /// computed for this very assignment — a fact the row states (`dynamic_data_epoch = assignment_epoch`).

@@ -130,5 +130,5 @@ public struct WorkRequestSummary: Hashable, Sendable, Codable {
     public var createdBy: String?
 
     /// `status`, or the pending stage while one is set.
-    public var displayStatus: String { pendingStage?.displayName ?? status.rawValue }
+    public var displayStatus: String { PendingStage.displayStatus(status.rawValue, at: pendingStage) }
 }

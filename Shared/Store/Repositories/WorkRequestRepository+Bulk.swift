@@ -95,7 +95,7 @@ extension WorkRequestRepository {
         ).rows {
             let stage = try row.decode(String?.self, at: 2).flatMap(PendingStage.init(rawValue:))
             let status = try row.decode(String.self, at: 1)
-            statuses[try row.decode(Int.self, at: 0)] = stage?.displayName ?? status
+            statuses[try row.decode(Int.self, at: 0)] = PendingStage.displayStatus(status, at: stage)
         }
         return statuses
     }
