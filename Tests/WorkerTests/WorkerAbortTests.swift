@@ -52,24 +52,33 @@ enum TwoSeconds: TestSleepLength {
 typealias TestSleeperTask = TestSleepTask<UntilAborted>
 typealias TestNapTask = TestSleepTask<TwoSeconds>
 
+/// An in-process worker with `Task` in its registry, welcomed by a fake gateway, and sent one assignment of it.
+func runningAssignment<Length>(
+    _ task: TestSleepTask<Length>.Type, workRequestID: Int, epoch: Int
+) async throws -> (FakeGateway, InProcessWorker, WorkerHello) {
+    var registry = try KilnTasks.registry()
+    try registry.register(external: task)
+    let gateway = try await FakeGateway()
+    let worker = try await InProcessWorker(gateway: gateway, registry: registry)
+    let hello = try MessageCodec.decode(
+        WorkerHello.self, from: try #require(await gateway.received.wait(for: .hello).first).body)
+    try await gateway.send(
+        GatewayWelcome(workerID: 3, workerName: "w", heartbeatSeconds: 1, leaseSeconds: 5, session: hello.session),
+        kind: .welcome, to: hello.queue)
+    try await gateway.send(
+        WorkAssignment(
+            workRequestID: workRequestID, epoch: epoch, taskType: .worker, taskName: Length.taskName,
+            taskData: .object([:]), dynamicTaskData: .object(["task_input_fields": .object([:])]), workspace: "System",
+            scope: "debusine"),
+        kind: .assignment, to: hello.queue)
+    return (gateway, worker, hello)
+}
+
 @Suite("kiln-worker shutdown", .timeLimit(.minutes(1)))
 struct WorkerDrainTests {
     @Test("a graceful shutdown (SIGTERM) lets the running assignment finish and its result reach the gateway before the worker stops")
     func drainFinishesRunningAssignment() async throws {
-        var registry = try KilnTasks.registry()
-        try registry.register(external: TestNapTask.self)
-        let gateway = try await FakeGateway()
-        let worker = try await InProcessWorker(gateway: gateway, registry: registry)
-        let hello = try MessageCodec.decode(
-            WorkerHello.self, from: try #require(await gateway.received.wait(for: .hello).first).body)
-        try await gateway.send(
-            GatewayWelcome(workerID: 3, workerName: "w", heartbeatSeconds: 1, leaseSeconds: 5, session: hello.session),
-            kind: .welcome, to: hello.queue)
-        try await gateway.send(
-            WorkAssignment(
-                workRequestID: 21, epoch: 1, taskType: .worker, taskName: "test-nap", taskData: .object([:]),
-                dynamicTaskData: .object(["task_input_fields": .object([:])]), workspace: "System", scope: "debusine"),
-            kind: .assignment, to: hello.queue)
+        let (gateway, worker, _) = try await runningAssignment(TestNapTask.self, workRequestID: 21, epoch: 1)
         #expect(await eventually { !(await worker.agent.isIdle) }, "the assignment never started")
         // The shutdown starts while the nap runs; it returns only once the result is confirmed by the broker.
         await worker.stop()
@@ -84,20 +93,7 @@ struct WorkerDrainTests {
 struct WorkerAbortTests {
     @Test("§2.6: heartbeats list the running assignment with its epoch; an abort with another epoch is ignored; the matching abort cancels it and nothing is reported")
     func abortRunningAssignment() async throws {
-        var registry = try KilnTasks.registry()
-        try registry.register(external: TestSleeperTask.self)
-        let gateway = try await FakeGateway()
-        let worker = try await InProcessWorker(gateway: gateway, registry: registry)
-        let hello = try MessageCodec.decode(
-            WorkerHello.self, from: try #require(await gateway.received.wait(for: .hello).first).body)
-        try await gateway.send(
-            GatewayWelcome(workerID: 3, workerName: "w", heartbeatSeconds: 1, leaseSeconds: 5, session: hello.session),
-            kind: .welcome, to: hello.queue)
-        try await gateway.send(
-            WorkAssignment(
-                workRequestID: 20, epoch: 4, taskType: .worker, taskName: "test-sleeper", taskData: .object([:]),
-                dynamicTaskData: .object(["task_input_fields": .object([:])]), workspace: "System", scope: "debusine"),
-            kind: .assignment, to: hello.queue)
+        let (gateway, worker, hello) = try await runningAssignment(TestSleeperTask.self, workRequestID: 20, epoch: 4)
 
         func runningInLatestHeartbeat(after count: Int) async throws -> [RunningAssignment] {
             let beats = await gateway.received.wait(for: .heartbeat, count: count + 1)
