@@ -45,6 +45,7 @@ struct JSONValueTests {
         #expect(value == ["a\"b\\c\né😀", "ünï", .double(1.0), .double(-500), 0])
         #expect(try JSONValue.parse(value.compactJSON) == value)
         #expect(JSONValue.double(2).compactJSON == "2.0")
+        #expect(JSONValue.double(1e20).compactJSON == "1e+20")
     }
 
     @Test("malformed JSON is rejected with the reason", arguments: [

@@ -38,13 +38,10 @@ enum JSONText {
         }
     }
 
-    /// Doubles keep a fractional part or exponent, so they read back as doubles; non-finite values have no
-    /// JSON form and are written as `null`.
+    /// Swift's shortest round-trip form of a finite double always has a fractional part or an exponent
+    /// (`1.0`, `1e+20`), so it reads back as a double; non-finite values have no JSON form and are `null`.
     static func render(_ number: Double) -> String {
-        guard number.isFinite else { return "null" }
-        let text = "\(number)"
-        if text.contains(".") || text.contains("e") || text.contains("E") { return text }
-        return text + ".0"
+        number.isFinite ? "\(number)" : "null"
     }
 
     private static func writeString(_ text: String, into out: inout String) {

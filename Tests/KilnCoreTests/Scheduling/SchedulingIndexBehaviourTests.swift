@@ -74,6 +74,31 @@ struct SchedulingIndexBehaviourTests {
         #expect(index.counters.taskClasses == 0)
     }
 
+    @Test("a better work request queued in the newest task class after eligibility was cached is offered first")
+    func improvedHeadOfNewestClassIsOffered() throws {
+        var index = SchedulingIndex()
+        try index.addWorkRequest(PendingWorkRequest(id: 1, taskName: "noop", createdAt: schedulingTime(0)))
+        try index.addWorkRequest(PendingWorkRequest(id: 2, taskName: "lintian", createdAt: schedulingTime(1)))
+        try index.addWorkRequest(
+            PendingWorkRequest(id: 3, taskName: "lintian", effectivePriority: 5, createdAt: schedulingTime(2))
+        )
+        try index.addWorker(SchedulableWorker(id: 1, concurrency: 5, connectedAt: schedulingTime(0)))
+        // The first round caches the worker class's eligibility for both classes (noop, then lintian, the
+        // newest) and takes lintian's head.
+        #expect(index.nextAssignments(limit: 1).map(\.workRequestID) == [3])
+        // noop's head improves: its class gets a valid candidate entry, better than lintian's stale one.
+        try index.addWorkRequest(
+            PendingWorkRequest(id: 4, taskName: "noop", effectivePriority: 6, createdAt: schedulingTime(3))
+        )
+        // lintian's head improves beyond it: the newest class must get an entry too, or noop's valid entry
+        // would be served first.
+        try index.addWorkRequest(
+            PendingWorkRequest(id: 5, taskName: "lintian", effectivePriority: 10, createdAt: schedulingTime(4))
+        )
+        #expect(index.nextAssignments(limit: 1).map(\.workRequestID) == [5])
+        #expect(index.nextAssignments(limit: 3).map(\.workRequestID) == [4, 1, 2])
+    }
+
     @Test("batches cut by the limit propose the same pairs as one call")
     func batchesResumeTheRound() throws {
         func world() throws -> SchedulingIndex {
