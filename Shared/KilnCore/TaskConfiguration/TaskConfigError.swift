@@ -31,22 +31,3 @@ public struct TaskConfigurationEntryError: Error, Hashable, Sendable, CustomStri
 
     public var description: String { key.map { "'\($0)': \(problem)" } ?? problem }
 }
-
-/// Renders a string the way Python's `repr()` does for plain text, because Debusine's messages quote
-/// names with `{name!r}` (`references missing template 'missing'`).
-func pythonRepr(_ text: String) -> String {
-    let quote: Character = text.contains("'") && !text.contains("\"") ? "\"" : "'"
-    var result = String(quote)
-    for character in text {
-        switch character {
-        case "\\": result += "\\\\"
-        case "\n": result += "\\n"
-        case "\r": result += "\\r"
-        case "\t": result += "\\t"
-        case quote: result += "\\\(quote)"
-        default: result.append(character)
-        }
-    }
-    result.append(quote)
-    return result
-}

@@ -98,7 +98,7 @@ public struct TaskConfigurationEntry: Hashable, Sendable {
             guard let taskType = TaskType(rawValue: taskTypeText) else {
                 throw TaskConfigurationEntryError(
                     key: "task_type",
-                    problem: "unknown task type \(pythonRepr(taskTypeText)) (expected one of "
+                    problem: "unknown task type \(JSONValue.pythonStringRepr(taskTypeText)) (expected one of "
                         + TaskType.allCases.map(\.rawValue).joined(separator: ", ") + ")")
             }
             self.taskType = taskType
@@ -160,7 +160,7 @@ private struct EntryReader {
         guard let value = present(key) else { return nil }
         guard let text = value.stringValue else { throw wrongType(key, expected: "a string", found: value) }
         if forbidColons, text.contains(":") {
-            throw TaskConfigurationEntryError(key: key, problem: "\(pythonRepr(text)) may not contain ':'")
+            throw TaskConfigurationEntryError(key: key, problem: "\(JSONValue.pythonStringRepr(text)) may not contain ':'")
         }
         return emptyIsAbsent && text.isEmpty ? nil : text
     }

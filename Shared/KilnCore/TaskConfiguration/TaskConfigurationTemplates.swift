@@ -33,7 +33,7 @@ public enum TaskConfigurationTemplates {
                     "\(entry.itemName): template lookup cycle detected: " + (stack + [name]).joined(separator: "→"))
             }
             guard let templateEntry = try template(name) else {
-                throw TaskConfigError("\(entry.itemName) references missing template \(pythonRepr(name))")
+                throw TaskConfigError("\(entry.itemName) references missing template \(JSONValue.pythonStringRepr(name))")
             }
             if !templateEntry.useTemplates.isEmpty {
                 try expand(templateEntry, stack: stack + [name], template: template, into: &result)

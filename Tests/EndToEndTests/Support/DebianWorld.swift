@@ -22,14 +22,14 @@ struct DebianWorld: Sendable {
                 "name": "default", "category": "debusine:task-configuration",
                 "items": [
                     [
-                        "name": "Worker:sbuild:libreoffice:", "bare": "debusine:task-configuration",
+                        "bare": "debusine:task-configuration",
                         "data": [
                             "task_type": "Worker", "task_name": "sbuild", "subject": "libreoffice",
                             "require_tags": ["worker:class:large"],
                         ],
                     ],
                     [
-                        "name": "Worker:sbuild::", "bare": "debusine:task-configuration",
+                        "bare": "debusine:task-configuration",
                         "data": [
                             "task_type": "Worker", "task_name": "sbuild",
                             "tags_provided": "task:source-package:linux or task:source-package:libreoffice",
@@ -43,7 +43,6 @@ struct DebianWorld: Sendable {
 
     static func environmentItem(architecture: String) -> JSONValue {
         [
-            "name": .string("tarball:sid:\(architecture)::unshare"),
             "data": ["codename": "sid", "architecture": .string(architecture), "variant": .null, "backend": "unshare"],
             "artifact": [
                 "category": "debian:system-tarball",
