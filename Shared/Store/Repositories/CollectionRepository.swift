@@ -12,8 +12,9 @@ public enum CollectionItemChild: Hashable, Sendable {
 }
 
 /// Collections and their items, keeping the rule lookups rely on: at most one **active** item per name in
-/// a collection (spec §3.7). Adding an item under a name that is already active removes the old item in
-/// the same statement sequence (it stays in the table with `removed_at`, as history).
+/// a collection (Debusine `db/models/collections.py` `CollectionItem`, constraint `unique_active_name`). Adding an item
+/// under a name that is already active removes the old item in the same statement sequence (it stays in the table with
+/// `removed_at`, as history).
 public enum CollectionRepository {
     static let collectionColumns = "id, name, category, workspace_id, data"
     static let itemColumns = """
