@@ -22,13 +22,13 @@ func resolvedDBTask(
     return task
 }
 
-@Suite("§6.2, §6.6, §6.8 tags each Kiln task contributes")
+@Suite("Tags each Kiln task contributes (Debusine `compute_scheduler_tags`, `get_provided_worker_tags`)")
 struct TaskTagTests {
     static let sbuildData: JSONValue = [
         "input": ["source_artifact": 1], "environment": "debian/match:codename=sid", "backend": "auto",
     ]
 
-    @Test("§6.8 example 1: plain sbuild of hello on amd64 in debian/developers by a Debian member")
+    @Test("plain sbuild of hello on amd64 in debian/developers by a Debian member (deploy/docs/tags.md, worked example 1)")
     func plainSbuild() throws {
         let task = try resolvedDBTask(.worker, "sbuild", Self.sbuildData)
         let candidates = try task.computeSchedulerTags(for: Fixtures.developersWorkRequest)
@@ -57,7 +57,7 @@ struct TaskTagTests {
         #expect(!candidates.required.allTags.isSubset(of: workerB))
     }
 
-    @Test("§6.8 example 7: the version tag is the task's TASK_VERSION")
+    @Test("the version tag is the task's TASK_VERSION (deploy/docs/tags.md, worked example 7)")
     func versionTag() throws {
         let task = try resolvedDBTask(.worker, "sbuild", Self.sbuildData)
         #expect(
@@ -67,7 +67,7 @@ struct TaskTagTests {
         )
     }
 
-    @Test("§6.2: an explicit backend and build architecture become the executor and build-arch tags")
+    @Test("an explicit backend and build architecture become the executor and build-arch tags (Debusine `BaseTaskWithExecutor.compute_scheduler_tags`)")
     func explicitBackendAndArchitecture() throws {
         let data = try Self.sbuildData.setting("incus-vm", atPath: "backend").setting(
             "arm64",
@@ -79,7 +79,7 @@ struct TaskTagTests {
         #expect(!required.contains("worker:build-arch:amd64"))
     }
 
-    @Test("§4.7: with no build_architecture the server fallback decides the build-arch tag")
+    @Test("with no build_architecture the server fallback decides the build-arch tag (Debusine `BuildArchitectureInput`)")
     func fallbackDecidesTag() throws {
         let lookups = Fixtures.lookups()
         let required = try resolvedDBTask(.worker, "sbuild", Self.sbuildData, lookups: lookups, fallback: "arm64")
@@ -88,7 +88,7 @@ struct TaskTagTests {
         #expect(lookups.environmentCalls.map(\.architecture) == ["arm64"])
     }
 
-    @Test("§6.2: lintian requires executor and build-arch (no capability) and provides its source package")
+    @Test("lintian requires executor and build-arch (no capability) and provides its source package (Debusine `Lintian.compute_scheduler_tags`)")
     func lintianTags() throws {
         let task = try resolvedDBTask(
             .worker,
@@ -105,7 +105,7 @@ struct TaskTagTests {
         #expect(candidates.provided.allTags.contains("task:source-package:hello"), "from the binaries' srcpkg_name")
     }
 
-    @Test("§6.2: autopkgtest requires worker:cap:autopkgtest and provides its source package")
+    @Test("autopkgtest requires worker:cap:autopkgtest and provides its source package (Debusine `Autopkgtest.compute_scheduler_tags`)")
     func autopkgtestTags() throws {
         let task = try resolvedDBTask(
             .worker,
@@ -129,7 +129,7 @@ struct TaskTagTests {
         )
     }
 
-    @Test("§6.2: mmdebstrap requires worker:cap:mmdebstrap and the architecture it bootstraps")
+    @Test("mmdebstrap requires worker:cap:mmdebstrap and the architecture it bootstraps (Debusine `MmDebstrap.compute_scheduler_tags`)")
     func mmdebstrapTags() throws {
         let data: JSONValue = [
             "bootstrap_options": ["architecture": "arm64", "variant": "minbase"],
@@ -152,7 +152,7 @@ struct TaskTagTests {
         )
     }
 
-    @Test("§6.2: debsign runs on signing workers that have debsign")
+    @Test("debsign runs on signing workers that have debsign (Debusine `Debsign.compute_scheduler_tags`)")
     func debsignTags() throws {
         let task = try resolvedDBTask(
             .signing,
@@ -168,7 +168,7 @@ struct TaskTagTests {
         #expect(try task.getTaskConfigurationSubjectContext().subject == "hello")
     }
 
-    @Test("§6.2: servernoop requires the Celery worker; synchronization_point and delay are not assignable")
+    @Test("servernoop requires the Celery worker; synchronization_point and delay are not assignable (Debusine `DBTask.compute_scheduler_tags`)")
     func dbTaskTags() throws {
         let server = try resolvedDBTask(.server, "servernoop", [:]).computeSchedulerTags(
             for: Fixtures.developersWorkRequest
@@ -188,7 +188,7 @@ struct TaskTagTests {
         }
     }
 
-    @Test("§6.5: worker-provided tags advertise only capabilities the host really has")
+    @Test("worker-provided tags advertise only capabilities the host really has (Debusine `Sbuild.get_provided_worker_tags`)")
     func providedWorkerTags() throws {
         let registry = try KilnTasks.registry()
         let host = WorkerHostCapabilities(

@@ -1,7 +1,12 @@
 import KilnCore
 
-/// The lookup scenario table: §8 scenarios 31–41 plus per-handler coverage, each with its exact answer over
-/// `LookupFixture`. Any `LookupResolving` over a store filled with the fixture must pass every row.
+/// The lookup scenario table: scenarios 31–41 (Debusine tests of `server/collections/tests/test_lookup.py`: 31
+/// `test_empty_lookup`, 32 `test_specific_artifact_integer`, 33 `test_specific_artifact_restricts_workspace`, 34
+/// `test_implicit_category`, 35 `test_collection_member`, 36 `test_no_lookup_through_artifact`, 37
+/// `LookupMultipleTests.test_expect_type`, 38 `test_name_matcher`/`test_data_matchers`, 39 `test_alternatives`, 40
+/// `test_artifact_expired`, 41 `test_internal_collection`/`ReconstructLookupTests`) plus per-handler coverage, each
+/// with its exact answer over `LookupFixture`. Any `LookupResolving` over a store filled with the fixture must pass
+/// every row.
 public enum LookupScenarios {
     typealias W = LookupFixture.Workspace
     typealias C = LookupFixture.Collection
@@ -16,13 +21,13 @@ public enum LookupScenarios {
     public static let all: [LookupScenario] =
         specScenarios + inheritance + suite + environmentSegments + environmentLookups + otherCategories + types
 
-    /// The rows implementing §8 scenario `number`.
+    /// The rows implementing lookup scenario `number`.
     public static func spec(_ number: Int) -> [LookupScenario] { all.filter { $0.specScenario == number } }
 
     /// The rows of an additional-coverage group.
     public static func group(_ name: String) -> [LookupScenario] { all.filter { $0.group == name } }
 
-    // MARK: §8 scenarios 31–41
+    // MARK: scenarios 31–41 (Debusine `server/collections/tests/test_lookup.py`)
 
     static let specScenarios: [LookupScenario] = [
         LookupScenario(spec: 31, group: "spec", "empty string", lookup: "", expected: .invalid("Empty lookup")),

@@ -1,4 +1,5 @@
-/// The category vocabularies of §3.7 that the Input* model checks against.
+/// The category vocabularies (Debusine `artifacts/models.py` `ArtifactCategory`, `CollectionCategory`) that the Input*
+/// model checks against.
 ///
 /// An `Input*` value may only name a category Debusine knows, so a worker never receives (and a store never
 /// keeps) a value it cannot interpret.

@@ -1,9 +1,9 @@
-/// One artifact as a worker receives it (§4.5 `BaseTaskInputArtifact`): its id, category and data, so the
-/// worker needs no database to learn, for instance, a source package's name and version.
+/// One artifact as a worker receives it (Debusine `tasks/models.py` `BaseTaskInputArtifact`): its id, category and
+/// data, so the worker needs no database to learn, for instance, a source package's name and version.
 ///
 /// A closed JSON object with keys `artifact_id`, `category`, `data`; every key is optional (legacy dynamic
 /// data may carry ids alone), but `data` requires `category` and `category` must be a known artifact
-/// category (§3.7).
+/// category (Debusine `artifacts/models.py` `ArtifactCategory`).
 public struct BaseTaskInputArtifact: Hashable, Sendable {
     /// The artifact's id, if known.
     public let artifactID: Int?
@@ -74,7 +74,8 @@ extension BaseTaskInputArtifact: Codable {
         try self.init(json: try JSONValue(from: decoder))
     }
 
-    /// Writes the closed JSON form `json` gives, the one saved in `task_input_fields` (§4.6).
+    /// Writes the closed JSON form `json` gives, the one saved in `task_input_fields` (Debusine
+    /// `tasks/inputs/inputs.py` `TaskFieldContainer.save_field_values`).
     public func encode(to encoder: any Encoder) throws {
         try json.encode(to: encoder)
     }

@@ -1,10 +1,10 @@
-/// The resolved value of a multiple-artifact input field (§4.5 `InputArtifactMultiple`, formerly
+/// The resolved value of a multiple-artifact input field (Debusine `tasks/models.py` `InputArtifactMultiple`, formerly
 /// `MultipleArtifactInfo`).
 ///
 /// JSON keys: `label`, `lookup`, `artifacts` (a list of `BaseTaskInputArtifact`; a bare integer element is
 /// read as a legacy id-only artifact). Extra keys are rejected.
 ///
-/// Decision on spec ambiguity 13: Debusine stores `lookup` in its normalised internal form (name and data
+/// A deliberate difference: Debusine stores `lookup` in its normalised internal form (name and data
 /// matchers); Kiln stores it in the USER form, exactly as written in task data, because that form is what a
 /// person reads in dynamic data and what `lookupMultiple` accepts again, and it needs no second grammar.
 public struct InputArtifactMultiple: Hashable, Sendable {
@@ -53,7 +53,8 @@ extension InputArtifactMultiple: Codable {
         try self.init(json: try JSONValue(from: decoder))
     }
 
-    /// Writes the closed JSON form `json` gives, the one saved in `task_input_fields` (§4.6).
+    /// Writes the closed JSON form `json` gives, the one saved in `task_input_fields` (Debusine
+    /// `tasks/inputs/inputs.py` `TaskFieldContainer.save_field_values`).
     public func encode(to encoder: any Encoder) throws {
         try json.encode(to: encoder)
     }

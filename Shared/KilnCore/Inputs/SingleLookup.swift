@@ -1,4 +1,5 @@
-/// A single lookup as a user wrote it in task data: an artifact/collection id or a lookup string (§3.1).
+/// A single lookup as a user wrote it in task data: an artifact/collection id or a lookup string (Debusine
+/// `tasks/models.py` `LookupSingle`).
 ///
 /// Kept in this user form (not a normalised one) everywhere it is stored, see `InputArtifactMultiple`.
 public enum SingleLookup: Hashable, Sendable {

@@ -1,4 +1,5 @@
-/// The artifact, collection and bare-data categories that lookup resolution itself depends on (§3.7).
+/// The artifact, collection and bare-data categories that lookup resolution itself depends on (Debusine
+/// `artifacts/models.py` `ArtifactCategory`, `CollectionCategory`, `BareDataCategory`).
 ///
 /// Kept in one place so the segment handlers, the item filters and the test fixtures spell them the same.
 public enum LookupCategories {

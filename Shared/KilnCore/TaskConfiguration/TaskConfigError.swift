@@ -16,7 +16,7 @@ public struct TaskConfigError: Error, Hashable, Sendable, CustomStringConvertibl
     public var description: String { reason.map { "\(message): \($0)" } ?? message }
 }
 
-/// Why one configuration entry's data does not validate (§5.2).
+/// Why one configuration entry's data does not validate (Debusine `artifacts/models.py` `DebusineTaskConfiguration`).
 public struct TaskConfigurationEntryError: Error, Hashable, Sendable, CustomStringConvertible {
     /// The offending key, when one key is to blame.
     public let key: String?

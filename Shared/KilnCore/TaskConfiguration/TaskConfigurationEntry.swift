@@ -1,5 +1,5 @@
-/// One `debusine:task-configuration` item (§5.2): which tasks it applies to (the matching part) and what
-/// it does to their task data and tag sets (the action part).
+/// One `debusine:task-configuration` item (Debusine `artifacts/models.py` `DebusineTaskConfiguration`): which tasks it
+/// applies to (the matching part) and what it does to their task data and tag sets (the action part).
 ///
 /// Built from the item's bare data with `init(data:)`, which validates it the way Debusine's pydantic model
 /// does: unknown keys, wrong types, colons in names and half-template entries are all refused.
@@ -51,8 +51,8 @@ public struct TaskConfigurationEntry: Hashable, Sendable {
         "provide_tags", "require_tags", "comment",
     ]
 
-    /// The collection item name Debusine computes for the entry (§5.1); explicit names are refused there,
-    /// so this is also how templates are found (`template:<name>`).
+    /// The collection item name Debusine computes for the entry (`DebusineTaskConfiguration.name`); explicit names are
+    /// refused there, so this is also how templates are found (`template:<name>`).
     public var itemName: String {
         if let template { return "template:\(template)" }
         if let path { return "\(path):\(position ?? 0)" }
@@ -65,8 +65,8 @@ public struct TaskConfigurationEntry: Hashable, Sendable {
         "\(taskType):\(taskName):\(subject ?? ""):\(context.map(pythonURLQuote) ?? "")"
     }
 
-    /// Specificity for ordering (§5.4): global 0 < context only 1 < subject only 2 < both 3, so that more
-    /// specific entries apply later and win.
+    /// Specificity for ordering (Debusine `ConfigurationLookup.sort_key`): global 0 < context only 1 < subject only 2 <
+    /// both 3, so that more specific entries apply later and win.
     public var specificityRank: Int {
         switch (subject != nil, context != nil) {
         case (false, false): 0

@@ -59,17 +59,19 @@ public struct ConfiguredTask: Hashable, Sendable {
     }
 }
 
-/// Task configuration (§5), start to end: match, order, expand templates, fold, apply.
+/// Task configuration (Debusine `server/collections/debusine_task_configuration.py` `apply_configuration`), start to
+/// end: match, order, expand templates, fold, apply.
 public enum TaskConfigurator {
     /// The configured task data and the configuration's tags for one work request.
     ///
     /// Only items that could match (raw `task_type`/`task_name` equal to the task's) and templates
     /// actually referenced are validated, as Debusine's database filter does: a corrupt entry for another
-    /// task does not break this one. Each matching entry is followed by its templates (entry first: the
-    /// spec's recommendation, mirroring the code; §9 item 6).
+    /// task does not break this one. Each matching entry is followed by its templates (entry first, as Debusine's
+    /// `ConfigurationLookup.iter_items` yields them, whatever its documentation says).
     ///
     /// - Throws: `TaskConfigError` — "debusine:task-configuration item <id> does not validate" for a
-    ///   corrupt entry or template, the missing-template and cycle messages of §5.5, or non-object task data.
+    ///   corrupt entry or template, the missing-template and cycle messages of
+    ///   `ConfigurationLookup.lookup_templates`, or non-object task data.
     public static func configure(_ request: TaskConfigurationRequest) throws(TaskConfigError) -> ConfiguredTask {
         let query = request.query
         var candidates: [(order: TaskConfigurationOrder, entry: TaskConfigurationEntry)] = []

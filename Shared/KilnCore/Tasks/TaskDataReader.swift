@@ -162,7 +162,8 @@ public struct TaskDataReader {
         return backend
     }
 
-    /// The `task_configuration` lookup every task's data may carry (§5.1); nil means the default.
+    /// The `task_configuration` lookup every task's data may carry (Debusine `tasks/models.py`
+    /// `BaseTaskData.task_configuration`); nil means the default.
     public mutating func taskConfiguration() throws(TaskDataError) -> JSONValue? {
         try optionalSingleLookup(InputField.taskConfigurationName)
     }

@@ -1,5 +1,5 @@
-/// Dynamic task data (§4.6 `BaseDynamicTaskData`): what the server computes from resolved inputs just before
-/// execution, and what the worker receives next to the configured task data.
+/// Dynamic task data (Debusine `tasks/models.py` `BaseDynamicTaskData`): what the server computes from resolved inputs
+/// just before execution, and what the worker receives next to the configured task data.
 public struct TaskDynamicData: Hashable, Sendable {
     /// A short summary of the task's parameters for the UI (`hello_1.0-1`).
     public var parameterSummary: String?
@@ -14,7 +14,8 @@ public struct TaskDynamicData: Hashable, Sendable {
     /// Saved input-field values by field name (`task_input_fields`).
     public var taskInputFields: [String: JSONValue]
 
-    /// Every member optional or empty, so a task sets only what it knows (`exclude_unset`, §4.6).
+    /// Every member optional or empty, so a task sets only what it knows (`exclude_unset` in Debusine
+    /// `WorkRequest.compute_dynamic_data`).
     public init(
         parameterSummary: String? = nil,
         subject: String? = nil,

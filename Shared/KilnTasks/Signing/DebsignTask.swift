@@ -18,11 +18,13 @@ public struct DebsignTask: HostToolTask {
 
     /// The registry name, as Debusine's `debsign` task.
     public static let taskName = "debsign"
-    /// Signing: only signing workers, which hold the keys, may run it (§2.7).
+    /// Signing: only signing workers, which hold the keys, may run it (Debusine `DBTask.compute_scheduler_tags`
+    /// requires `worker:type:signing`).
     public static let taskType = TaskType.signing
-    /// Version 1: forms the `worker:task:signing:debsign:version:1` tag (§6.8 example 7).
+    /// Version 1: forms the `worker:task:signing:debsign:version:1` tag (Debusine `signing/tasks/debsign.py`
+    /// `Debsign.TASK_VERSION`).
     public static let taskVersion = 1
-    /// `unsigned`, resolved at `Stage.pending` because the subject is read from it (§4.3).
+    /// `unsigned`, resolved at `Stage.pending` because the subject is read from it.
     public static let inputFields: [InputField] = [
         InputField("unsigned", kind: .single, stage: .pending, categories: ["debian:upload"])
     ]
@@ -62,7 +64,8 @@ public struct DebsignTask: HostToolTask {
         return data
     }
 
-    /// The upload's source package (`changes_fields.Source`): configuration for signing is keyed by it (§5.3).
+    /// The upload's source package (`changes_fields.Source`): configuration for signing is keyed by it (Debusine
+    /// `signing/tasks/debsign.py` `Debsign.get_subject`).
     public func getSubject() throws -> String? {
         try inputs.artifact("unsigned").data["changes_fields"]?.value(atPath: "Source")?.stringValue
     }
@@ -77,6 +80,7 @@ public struct DebsignTask: HostToolTask {
     }
 
     /// `worker:cap:debsign` is advertised only where the command exists and required by every debsign work
-    /// request, so a signing worker without the tool never matches (§6.2).
+    /// request, so a signing worker without the tool never matches (Debusine `Debsign.get_provided_worker_tags`,
+    /// `Debsign.compute_scheduler_tags`).
     public static let requiredHostCommand = "debsign"
 }

@@ -49,9 +49,11 @@ public struct AutopkgtestTask: ExecutorTask, HostToolTask, SourcePackageTask {
     public static let taskName = "autopkgtest"
     /// Worker: runs on an external worker with the executor it asks for.
     public static let taskType = TaskType.worker
-    /// Version 1: forms the `worker:task:worker:autopkgtest:version:1` tag (§6.8 example 7).
+    /// Version 1: forms the `worker:task:worker:autopkgtest:version:1` tag (Debusine `tasks/autopkgtest.py`
+    /// `Autopkgtest.TASK_VERSION`).
     public static let taskVersion = 1
-    /// Build architecture, source (`Stage.pending`: it gives the subject), binaries, context and environment (§4.2).
+    /// Build architecture, source (`Stage.pending`: it gives the subject), binaries, context and environment (the input
+    /// fields of Debusine `tasks/autopkgtest.py` `Autopkgtest`).
     public static let inputFields: [InputField] = [
         ExecutorTaskSupport.buildArchitecture(),
         ExecutorTaskSupport.sourceArtifact(),
@@ -64,7 +66,7 @@ public struct AutopkgtestTask: ExecutorTask, HostToolTask, SourcePackageTask {
 
     /// The validated data.
     public let data: TaskData
-    /// The input fields, resolved server side or restored on the worker (§4.9).
+    /// The input fields, resolved server side or restored on the worker.
     public let inputs: ResolvedInputs
 
     /// Memberwise: used by `make(taskData:dynamicData:)` and the proxy, which validate beforehand.
@@ -125,10 +127,12 @@ public struct AutopkgtestTask: ExecutorTask, HostToolTask, SourcePackageTask {
         get throws { SourcePackageFacts(try inputs.artifact("input_source_artifact")) }
     }
 
-    /// The source package name: configuration entries for autopkgtest are keyed by it (§5.3).
+    /// The source package name: configuration entries for autopkgtest are keyed by it (Debusine
+    /// `Autopkgtest.get_subject`).
     public func getSubject() throws -> String? { try source?.name }
 
-    /// Subject, context, summary and the legacy artifact ids Debusine still writes beside the field values (§4.6).
+    /// Subject, context, summary and the legacy artifact ids Debusine still writes beside the field values
+    /// (`Autopkgtest.compute_dynamic_data`).
     public func computeDynamicData() throws -> TaskDynamicData {
         try executorDynamicData(
             parameterSummary: try source?.summary,
@@ -142,7 +146,8 @@ public struct AutopkgtestTask: ExecutorTask, HostToolTask, SourcePackageTask {
         )
     }
 
-    /// `worker:cap:autopkgtest` is advertised only where the command exists, and required (§6.2).
+    /// `worker:cap:autopkgtest` is advertised only where the command exists, and required (Debusine
+    /// `Autopkgtest.get_provided_worker_tags`, `Autopkgtest.compute_scheduler_tags`).
     public static let requiredHostCommand = "autopkgtest"
 }
 

@@ -4,7 +4,8 @@ import KilnCore
 ///
 /// Subject = the source package name (from the source artifact, else the binaries' `srcpkg_name`),
 /// configuration context = the environment's codename, runtime context = the enabled analyses and codename
-/// (`binary-all+binary-any+source:sid`, §4.6). Provides `task:source-package:<name>`.
+/// (`binary-all+binary-any+source:sid`, Debusine `tasks/lintian.py` `Lintian.compute_dynamic_data`). Provides
+/// `task:source-package:<name>`.
 public struct LintianTask: ExecutorTask, SourcePackageTask {
     /// Which analyses to run (`output`); each defaults to true.
     public struct Analyses: Hashable, Sendable {
@@ -47,9 +48,10 @@ public struct LintianTask: ExecutorTask, SourcePackageTask {
     public static let taskName = "lintian"
     /// Worker: runs on an external worker with the executor it asks for.
     public static let taskType = TaskType.worker
-    /// Version 1: forms the `worker:task:worker:lintian:version:1` tag (§6.8 example 7).
+    /// Version 1: forms the `worker:task:worker:lintian:version:1` tag (Debusine `tasks/lintian.py`
+    /// `Lintian.TASK_VERSION`).
     public static let taskVersion = 1
-    /// Source and binaries both at `Stage.pending`: either may give the subject (§4.3).
+    /// Source and binaries both at `Stage.pending`: either may give the subject (Debusine `Lintian.get_subject`).
     public static let inputFields: [InputField] = [
         ExecutorTaskSupport.buildArchitecture(),
         ExecutorTaskSupport.sourceArtifact(kind: .optionalSingle),
@@ -61,7 +63,7 @@ public struct LintianTask: ExecutorTask, SourcePackageTask {
 
     /// The validated data.
     public let data: TaskData
-    /// The input fields, resolved server side or restored on the worker (§4.9).
+    /// The input fields, resolved server side or restored on the worker.
     public let inputs: ResolvedInputs
 
     /// Memberwise: used by `make(taskData:dynamicData:)` and the proxy, which validate beforehand.
@@ -113,14 +115,15 @@ public struct LintianTask: ExecutorTask, SourcePackageTask {
     }
 
     /// The source package name, else the first binary's `srcpkg_name`: a binaries-only check still has a
-    /// package for configuration to key on (§5.3).
+    /// package for configuration to key on (Debusine `Lintian.get_subject`).
     public func getSubject() throws -> String? {
         if let source = try source { return source.name }
         let binaries = try inputs.multiple("input_binary_artifacts").artifacts
         return binaries.lazy.compactMap { $0.data?["srcpkg_name"]?.stringValue }.first
     }
 
-    /// Also sets the runtime context `<analyses>:<codename>` Debusine uses to compare lintian runs (§4.6).
+    /// Also sets the runtime context `<analyses>:<codename>` Debusine uses to compare lintian runs
+    /// (`Lintian.compute_dynamic_data`).
     public func computeDynamicData() throws -> TaskDynamicData {
         let codename = try ExecutorTaskSupport.codename(inputs)
         let analyses = data.analyses.names.joined(separator: "+")
@@ -138,6 +141,6 @@ public struct LintianTask: ExecutorTask, SourcePackageTask {
 }
 
 /// Executor and build architecture only (`ExecutorTask`): Debusine defines no lintian capability tag, so
-/// lintian is no `HostToolTask` (§6.2). `task:source-package:` comes from the subject (`SourcePackageTask`),
-/// so it exists for binaries-only checks too.
+/// lintian is no `HostToolTask` (Debusine `Lintian.compute_scheduler_tags`). `task:source-package:` comes from the
+/// subject (`SourcePackageTask`), so it exists for binaries-only checks too.
 extension LintianTask.TaskData: ExecutorTaskData {}

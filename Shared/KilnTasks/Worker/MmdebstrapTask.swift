@@ -42,9 +42,11 @@ public struct MmdebstrapTask: ExecutorTask, HostToolTask {
     public static let taskName = "mmdebstrap"
     /// Worker: runs on an external worker with the executor it asks for.
     public static let taskType = TaskType.worker
-    /// Version 1: forms the `worker:task:worker:mmdebstrap:version:1` tag (§6.8 example 7).
+    /// Version 1: forms the `worker:task:worker:mmdebstrap:version:1` tag (Debusine `tasks/systembootstrap.py`
+    /// `SystemBootstrap.TASK_VERSION`).
     public static let taskVersion = 1
-    /// The build architecture read from `bootstrap_options.architecture`, and an optional environment (§4.7).
+    /// The build architecture read from `bootstrap_options.architecture`, and an optional environment (Debusine
+    /// `tasks/systembootstrap.py` `SystemBootstrap.build_architecture`).
     public static let inputFields: [InputField] = [
         ExecutorTaskSupport.buildArchitecture(path: "bootstrap_options.architecture"),
         ExecutorTaskSupport.environment(optional: true),
@@ -57,7 +59,7 @@ public struct MmdebstrapTask: ExecutorTask, HostToolTask {
 
     /// The validated data.
     public let data: TaskData
-    /// The input fields, resolved server side or restored on the worker (§4.9).
+    /// The input fields, resolved server side or restored on the worker.
     public let inputs: ResolvedInputs
 
     /// Memberwise: used by `make(taskData:dynamicData:)` and the proxy, which validate beforehand.
@@ -154,7 +156,8 @@ public struct MmdebstrapTask: ExecutorTask, HostToolTask {
         try executorDynamicData()
     }
 
-    /// `worker:cap:mmdebstrap` is advertised only where the command exists, and required (§6.2).
+    /// `worker:cap:mmdebstrap` is advertised only where the command exists, and required (Debusine
+    /// `tasks/mmdebstrap.py` `MmDebstrap.get_provided_worker_tags`, `MmDebstrap.compute_scheduler_tags`).
     public static let requiredHostCommand = "mmdebstrap"
 }
 

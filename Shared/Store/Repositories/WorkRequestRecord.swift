@@ -58,7 +58,7 @@ public struct WorkRequestSubmission: Hashable, Sendable {
     }
 
     /// Validates the submission against the task registry: the task exists for that type and the task data
-    /// fits its model (spec §1.4 "create": task data validates), and the creation rules hold.
+    /// fits its model (Debusine `WorkRequest._clean_task_name_and_data`), and the creation rules hold.
     ///
     /// - Throws: the registry's error (`no task Worker:nope is registered`) or the task's data error
     ///   (`task data field 'input' is required`), unchanged, so the submitter sees the exact reason;

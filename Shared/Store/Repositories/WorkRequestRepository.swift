@@ -300,7 +300,8 @@ public enum WorkRequestRepository {
             workRequest.supersedesID
         )
         if let superseded = workRequest.supersedesID {
-            // §1.7 step 1: template, event reactions and expiration are copied with the row.
+            // As in Debusine's `WorkRequest._retry_supersede`: template, event reactions and expiration are copied with
+            // the row.
             try await conn.execute(
                 """
                 UPDATE work_requests n SET workflow_template_name = o.workflow_template_name,

@@ -2,7 +2,7 @@ import KilnCore
 import KilnTestSupport
 import Testing
 
-@Suite("§4.2–§4.7 input fields: stages, resolution, persistence")
+@Suite("Input fields (Debusine `tasks/inputs/inputs.py`, `db/tasks/resolver.py`): stages, resolution, persistence")
 struct InputFieldResolutionTests {
     static let environment = EnvironmentFieldOptions()
     static let fields: [InputField] = [
@@ -52,7 +52,7 @@ struct InputFieldResolutionTests {
         return inputs
     }
 
-    @Test("§4.3: resolving Stage.pending resolves only stage-1 fields")
+    @Test("resolving Stage.pending resolves only stage-1 fields (Debusine `TaskFieldContainer.iter_all_fields`)")
     func pendingResolvesStageOne() throws {
         let inputs = try resolved(.pending)
         #expect(Set(inputs.values.keys) == ["task_configuration", "build_architecture", "input_source_artifact"])
@@ -62,7 +62,7 @@ struct InputFieldResolutionTests {
         #expect(error.description == "Cannot access unresolved input 'environment'")
     }
 
-    @Test("§4.3: resolving Stage.running resolves every field")
+    @Test("resolving Stage.running resolves every field (Debusine `TaskFieldContainer.iter_all_fields`)")
     func runningResolvesAll() throws {
         let lookups = Fixtures.lookups()
         let inputs = try resolved(.running, lookups: lookups)
@@ -78,7 +78,7 @@ struct InputFieldResolutionTests {
         #expect(archive?.collectionID == 11)
     }
 
-    @Test("§4.6: values saved into dynamic data restore on the worker side with no resolver")
+    @Test("values saved into dynamic data restore on the worker side with no resolver (Debusine `TaskFieldContainer.save_field_values`, `restore_field_values`)")
     func saveRestoreRoundTrip() throws {
         let inputs = try resolved(.running)
         let dynamic = try inputs.saving(into: ["subject": "hello", "task_input_fields": ["other_container_field": 7]])
@@ -96,7 +96,7 @@ struct InputFieldResolutionTests {
         #expect(Set(partial.values.keys) == ["build_architecture"])
     }
 
-    @Test("§4.6: a saved value of the wrong shape is refused naming the field")
+    @Test("a saved value of the wrong shape is refused naming the field (Debusine `TaskFieldContainer.restore_field_values`)")
     func badSavedValue() {
         let error = #expect(throws: TaskInputError.self) {
             try ResolvedInputs.restoring(fields: Self.fields, from: ["task_input_fields": ["suite": [1]]])
@@ -104,7 +104,7 @@ struct InputFieldResolutionTests {
         #expect(error?.description.contains("'suite'") == true)
     }
 
-    @Test("§4.7: no build_architecture in task data → the server fallback, never a worker's architecture")
+    @Test("no build_architecture in task data → the server fallback, never a worker's architecture (Debusine `BuildArchitectureInput`)")
     func buildArchitectureFallback() throws {
         let lookups = Fixtures.lookups()
         let inputs = try resolved(
@@ -123,7 +123,7 @@ struct InputFieldResolutionTests {
         #expect(throws: TaskInputError.self) { try InputResolutionSettings(fallbackArchitecture: " ") }
     }
 
-    @Test("§5.1: a missing default task-configuration collection resolves to null")
+    @Test("a missing default task-configuration collection resolves to null (Debusine `db/tasks/inputs.py` `TaskConfigurationCollection`)")
     func defaultConfigurationMissing() throws {
         let inputs = try resolved(.pending)
         #expect(try inputs.collection("task_configuration") == nil)
@@ -134,7 +134,7 @@ struct InputFieldResolutionTests {
         #expect(try explicitDefault.collection("task_configuration") == nil)
     }
 
-    @Test("§5.1: the default collection, when it exists, resolves to it")
+    @Test("the default collection, when it exists, resolves to it (Debusine `TaskConfigurationCollection`)")
     func defaultConfigurationPresent() throws {
         let inputs = try resolved(.pending, lookups: Fixtures.lookups(withDefaultConfiguration: true))
         let collection = try #require(try inputs.collection("task_configuration"))
@@ -142,7 +142,7 @@ struct InputFieldResolutionTests {
         #expect(collection.data["git_commit"] == "abc123")
     }
 
-    @Test("§5.1: a non-default task-configuration lookup that fails is an error naming the field")
+    @Test("a non-default task-configuration lookup that fails is an error naming the field (Debusine `TaskConfigurationCollection`)")
     func nonDefaultConfigurationMissing() throws {
         let data = try Self.taskData.setting("custom@debusine:task-configuration", atPath: "task_configuration")
         let error = try #require(throws: TaskInputError.self) { try resolved(.pending, data: data) }
@@ -155,7 +155,7 @@ struct InputFieldResolutionTests {
         )
     }
 
-    @Test("§4.4: a missing attribute is 'Task input attribute ... not found', noting the field")
+    @Test("a missing attribute is 'Task input attribute ... not found', noting the field (Debusine `DBFieldResolver.get_field`)")
     func attributeNotFound() throws {
         let data = Self.taskData.removing(path: "input.source_artifact")
         let error = try #require(throws: TaskInputError.self) { try resolved(.pending, data: data) }
@@ -166,7 +166,7 @@ struct InputFieldResolutionTests {
         )
     }
 
-    @Test("§4.4: list fields check each element and name it x[i]")
+    @Test("list fields check each element and name it x[i] (Debusine `FieldResolver.get_field_collection`)")
     func listElementErrors() throws {
         let fields = [InputField("artifacts", kind: .singleList, categories: ["debian:binary-package"])]
         let wrongType = try #require(throws: TaskInputError.self) {
@@ -193,7 +193,7 @@ struct InputFieldResolutionTests {
         #expect(try ok.artifactList("artifacts").map(\.label) == ["artifacts[0]", "artifacts[1]"])
     }
 
-    @Test("§4.4: multiple fields check each result's category and name it field[i]")
+    @Test("multiple fields check each result's category and name it field[i] (Debusine `MultiInput`)")
     func multipleCategoryCheck() throws {
         let data = try Self.taskData.setting([2, 5], atPath: "input.binary_artifacts")
         let error = try #require(throws: TaskInputError.self) { try resolved(.running, data: data) }
@@ -210,7 +210,7 @@ struct InputFieldResolutionTests {
         )
     }
 
-    @Test("§4.4: optional singles resolve null to null; a missing default-less multiple is an error")
+    @Test("optional singles resolve null to null; a missing default-less multiple is an error (Debusine `OptionalSingleInput`, `MultiInput`)")
     func optionalAndDefaults() throws {
         let fields = [
             InputField("maybe", kind: .optionalSingle, path: "input.maybe"),
@@ -224,7 +224,7 @@ struct InputFieldResolutionTests {
         #expect(error.underlying == .attributeNotFound("input.many"))
     }
 
-    @Test("§4.4: a suite must be debian:suite; the archive is null when the suite's workspace has none")
+    @Test("a suite must be debian:suite; the archive is null when the suite's workspace has none (Debusine `DBFieldResolver.resolve_suitearchiveinput`)")
     func suiteArchiveRules() throws {
         let noArchive = try resolved(.running, lookups: Fixtures.lookups(withArchive: false))
         #expect(try noArchive.suiteArchive("suite").archive == nil)

@@ -1,7 +1,7 @@
 import KilnCore
 import Testing
 
-@Suite("Task configuration entries (§5.1, §5.2)")
+@Suite("Task configuration entries (Debusine `artifacts/models.py` `DebusineTaskConfiguration`)")
 struct TaskConfigurationEntryTests {
     private func problem(_ data: JSONValue) -> TaskConfigurationEntryError? {
         do {

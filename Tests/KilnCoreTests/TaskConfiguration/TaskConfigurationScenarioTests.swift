@@ -1,7 +1,7 @@
 import KilnCore
 import Testing
 
-@Suite("Task configuration scenarios (§8 42–48)")
+@Suite("Task configuration scenarios (Debusine `server/collections/tests/test_debusine_task_configuration.py`)")
 struct TaskConfigurationScenarioTests {
     static func query(subject: String? = nil, context: String? = nil, provided: Set<String> = [],
                       required: Set<String> = []) -> TaskConfigurationQuery {
@@ -38,7 +38,7 @@ struct TaskConfigurationScenarioTests {
         (5, ["task_type": "Worker", "task_name": "other"]), (6, ["task_type": "Server", "task_name": "noop"]),
     ]
 
-    @Test("§8 scenario 42: global, context, subject, both — matched and ordered by specificity")
+    @Test("global, context, subject, both — matched and ordered by specificity (Debusine `test_subject_context_filter`, `test_iter_matching_entries_ordering_legacy`)")
     func scenario42() throws {
         #expect(try Self.configure(Self.query(), Self.levels).appliedEntries == ["Worker:noop::"])
         #expect(try Self.configure(Self.query(subject: "subject"), Self.levels).appliedEntries
@@ -51,7 +51,7 @@ struct TaskConfigurationScenarioTests {
             == ["Worker:noop::", "Worker:noop::context"])
     }
 
-    @Test("§8 scenario 43: path-less entries first, then by path")
+    @Test("path-less entries first, then by path (Debusine `test_iter_matching_entries_ordering_path`)")
     func scenario43() throws {
         let entries: [(Int, JSONValue)] = [
             (1, Self.noop(["path": "03.yaml"])), (2, Self.noop(["path": "02.yaml", "subject": "subject"])),
@@ -66,7 +66,7 @@ struct TaskConfigurationScenarioTests {
         #expect(try Self.configure(Self.query(subject: "subject"), positioned).appliedEntries == ["a:1", "a:2"])
     }
 
-    @Test("§8 scenario 44: deletes, defaults, overrides and locks fold in order")
+    @Test("deletes, defaults, overrides and locks fold in order (Debusine `test_lock_values`)")
     func scenario44() throws {
         var fold = TaskConfigurationFold()
         fold.apply(try TaskConfigurationEntry(data: Self.noop([
@@ -81,7 +81,7 @@ struct TaskConfigurationScenarioTests {
         #expect(fold.locked == ["val1"])
     }
 
-    @Test("§8 scenario 45: defaults fill absent or null keys, overrides always win, task_configuration is set")
+    @Test("defaults fill absent or null keys, overrides always win, task_configuration is set (Debusine `test_defaults_with_none`, `test_defaults_preserves_existing_value`)")
     func scenario45() throws {
         let entry: [(Int, JSONValue)] = [(1, Self.noop(["default_values": ["default": "added"],
                                                          "override_values": ["override": "forced"]]))]
@@ -97,7 +97,7 @@ struct TaskConfigurationScenarioTests {
             == "task data must be a JSON object, found array")
     }
 
-    @Test("§8 scenario 46: template diamond, cycle and missing template")
+    @Test("template diamond, cycle and missing template (Debusine `test_lookup_templates_diamond`, `test_lookup_templates_cycle`, `test_lookup_templates_missing_item`)")
     func scenario46() throws {
         let templates: [(Int, JSONValue)] = [
             (10, ["template": "base"]), (11, ["template": "a", "use_templates": ["base"]]),
@@ -141,7 +141,7 @@ struct TaskConfigurationScenarioTests {
         #expect(error?.message.hasSuffix("template expansion exceeds 10000 entries") == true)
     }
 
-    @Test("§8 scenario 47: tag filters test the early sets")
+    @Test("tag filters test the early sets (Debusine `test_tags_filter`)")
     func scenario47() throws {
         let entries: [(Int, JSONValue)] = [
             (1, Self.noop(["tags_provided": ["p"], "path": "1"])),
@@ -153,7 +153,7 @@ struct TaskConfigurationScenarioTests {
         #expect(try Self.configure(Self.query(required: ["r"]), entries).appliedEntries == ["3:0"])
     }
 
-    @Test("§8 scenario 48: provide_tags of all entries accumulate into TP with workspace provenance")
+    @Test("provide_tags of all entries accumulate into TP with workspace provenance (Debusine `BuildConfigurationTests.test_tags`)")
     func scenario48() throws {
         let entries: [(Int, JSONValue)] = [
             (1, Self.noop(["provide_tags": ["pa", "pb"]])), (2, Self.noop(["subject": "s", "provide_tags": ["pa", "pc"]])),

@@ -1,6 +1,6 @@
 extension LookupResolver {
-    /// Resolves a dictionary lookup (§3.4): the collection first (it must be one), then its active items
-    /// passing every filter, ordered by item id.
+    /// Resolves a dictionary lookup (Debusine `server/collections/lookup.py` `_lookup_dict`): the collection first (it
+    /// must be one), then its active items passing every filter, ordered by item id.
     ///
     /// [0.16] The expected type is checked on each result, not on `child_type` up front, so a lookup that
     /// finds nothing never fails on type and a wrong-typed result fails with

@@ -1,6 +1,6 @@
 extension LookupResolver {
-    /// Resolves the first segment (§3.2), which is found outside any collection: by id (visibility only),
-    /// or as a collection along a workspace's inheritance chain.
+    /// Resolves the first segment (Debusine `server/collections/lookup.py` `_lookup_single_first`), which is found
+    /// outside any collection: by id (visibility only), or as a collection along a workspace's inheritance chain.
     ///
     /// - Throws: `LookupFailure.notFound` (`'<first segment>' does not exist or is hidden`) when nothing
     ///   visible matches; `.invalid` for `internal@collections` outside a workflow.
@@ -13,7 +13,8 @@ extension LookupResolver {
         let notFound = LookupFailure.notFound("'\(normalizedFirst)' does not exist or is hidden")
         switch lookup.first {
         case .artifactID(let id):
-            // Only visibility counts: the current workspace (and any prefix) plays no role (§3.2).
+            // Only visibility counts: the current workspace (and any prefix) plays no role (Debusine test
+            // `server/collections/tests/test_lookup.py` `test_specific_artifact_restricts_workspace`).
             guard let artifact = try store.artifact(id: id), try isVisible(workspaceID: artifact.workspaceID, context)
             else { throw notFound }
             return LookupResult(resultType: .artifact, artifact: artifact)

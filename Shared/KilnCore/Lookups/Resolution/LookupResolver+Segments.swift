@@ -1,6 +1,7 @@
 extension LookupResolver {
-    /// Answers one later segment inside `collection`, with the handlers its category has (§3.3). Every
-    /// category understands `name:`; `debian:suite` and `debian:environments` add their own queries.
+    /// Answers one later segment inside `collection`, with the handlers its category has (Debusine's collection
+    /// managers' `do_lookup`). Every category understands `name:`; `debian:suite` and `debian:environments` add their
+    /// own queries.
     ///
     /// - Returns: the item, or `nil` when nothing active matches.
     /// - Throws: `LookupFailure.invalid` (`Unexpected lookup format: "…"`) for a query the category does
@@ -25,9 +26,9 @@ extension LookupResolver {
         .invalid("Unexpected lookup format: \"\(query.text)\"")
     }
 
-    /// The `debian:suite` queries (§3.3, per-item data of §3.7). "Current" is the most recently added
-    /// active match, as the brief specifies ([0.12] picked the highest Debian version instead; with one
-    /// active version per name, the usual case, both agree).
+    /// The `debian:suite` queries (Debusine `server/collections/debian_suite.py` `DebianSuiteManager.do_lookup`).
+    /// "Current" is the most recently added active match, as the brief specifies ([0.12] picked the highest Debian
+    /// version instead; with one active version per name, the usual case, both agree).
     private static func suiteFilter(_ query: SegmentQuery) throws -> ItemFilter? {
         func equal(_ key: String, _ value: String) -> ItemDataCondition {
             ItemDataCondition(key: key, test: .matcher(ItemMatcher(exactText: value)))

@@ -1,5 +1,5 @@
-/// Resolves lookups (§3) against any `LookupStore`: the one implementation of lookup semantics, shared by
-/// the in-memory store (tests, CLI) and the PostgreSQL store (services).
+/// Resolves lookups (Debusine `server/collections/lookup.py`) against any `LookupStore`: the one implementation of
+/// lookup semantics, shared by the in-memory store (tests, CLI) and the PostgreSQL store (services).
 public struct LookupResolver<Store: LookupStore>: LookupResolving {
     /// Where the data comes from.
     public let store: Store
@@ -9,7 +9,7 @@ public struct LookupResolver<Store: LookupStore>: LookupResolving {
         self.store = store
     }
 
-    /// Parses the JSON form, then resolves it against the store (§3.2, §3.4).
+    /// Parses the JSON form, then resolves it against the store (Debusine `lookup_single`).
     public func lookupSingle(
         _ lookup: JSONValue,
         expect: LookupExpectType,
@@ -19,7 +19,7 @@ public struct LookupResolver<Store: LookupStore>: LookupResolving {
         try resolve(LookupSingle(parsing: lookup), expect: expect, defaultCategory: defaultCategory, context: context)
     }
 
-    /// Parses a list or dictionary lookup, then resolves every element in order (§3.1, §3.4).
+    /// Parses a list or dictionary lookup, then resolves every element in order (Debusine `lookup_multiple`).
     public func lookupMultiple(
         _ lookup: JSONValue,
         expect: LookupExpectType,
@@ -29,8 +29,9 @@ public struct LookupResolver<Store: LookupStore>: LookupResolving {
         try resolve(LookupMultiple(parsing: lookup), expect: expect, defaultCategory: defaultCategory, context: context)
     }
 
-    /// A lookup string that finds the same thing again later (§3.5 `reconstruct_lookup`): items keep their
-    /// collection path, so a promise later replaced by the real artifact is still found.
+    /// A lookup string that finds the same thing again later (Debusine `db/models/lookups.py`
+    /// `LookupResult.reconstruct`): items keep their collection path, so a promise later replaced by the real artifact
+    /// is still found.
     public func reconstructLookup(_ result: LookupResult, context: LookupContext) -> String {
         if let parent = result.parentCollectionLookup, let item = result.collectionItem {
             return "\(parent)/name:\(item.name)"
@@ -54,7 +55,7 @@ public struct LookupResolver<Store: LookupStore>: LookupResolving {
 
     // MARK: Parsed forms
 
-    /// Resolves a parsed single lookup (§3.2, §3.5).
+    /// Resolves a parsed single lookup (Debusine `server/collections/lookup.py` `lookup_single`).
     ///
     /// - Throws: `LookupFailure`, or the store's own error.
     public func resolve(

@@ -1,4 +1,5 @@
-/// How a dictionary lookup compares an item's name or a data field (§3.4 `name__KIND`, `data__KEY__KIND`).
+/// How a dictionary lookup compares an item's name or a data field (`name__KIND`, `data__KEY__KIND`: Debusine
+/// `tasks/models.py` `CollectionItemMatcher`).
 public enum ItemMatchKind: String, CaseIterable, Hashable, Sendable, Codable {
     /// Equal text (`name`, `data__KEY` without a suffix).
     case exact

@@ -1,5 +1,5 @@
-/// A dictionary lookup (§3.4): the active items of one collection that pass every given filter, ordered by
-/// item id.
+/// A dictionary lookup (Debusine `tasks/models.py` `LookupDict`): the active items of one collection that pass every
+/// given filter, ordered by item id.
 public struct LookupDictionary: Hashable, Sendable {
     /// The collection searched (a single lookup that must yield a collection).
     public var collection: LookupSingle
@@ -16,7 +16,7 @@ public struct LookupDictionary: Hashable, Sendable {
     /// [0.16] Fail instead of returning no items.
     public var errorOnEmpty: Bool
 
-    /// Defaults mirror Debusine's dictionary lookup: artifacts of any category and name, no filters (§3.4).
+    /// Defaults mirror Debusine's dictionary lookup: artifacts of any category and name, no filters (`LookupDict`).
     public init(
         collection: LookupSingle,
         childType: LookupExpectType = .artifact,

@@ -1,4 +1,5 @@
-/// One segment after the first in a string lookup: a query passed to the previous result's collection (§3.3).
+/// One segment after the first in a string lookup: a query passed to the previous result's collection (its manager's
+/// `do_lookup` in Debusine).
 ///
 /// The query is interpreted at parse time, so a malformed segment (`source-version:hello` without a version,
 /// `match:codename`) is rejected before any data is read. Which queries a collection accepts depends on its
@@ -30,7 +31,8 @@ extension LookupSegment {
     }
 }
 
-/// The queries collections understand (§3.3).
+/// The queries collections understand (Debusine `server/collections/base.py` `CollectionManagerInterface.do_lookup` and
+/// its overrides).
 public enum SegmentQuery: Hashable, Sendable {
     /// `name:NAME` (or a bare `NAME`): the active item with that name; every collection accepts it.
     case name(String)

@@ -1,9 +1,10 @@
-/// A lookup as task data holds it (§3.1), parsed and validated: a single lookup (string or integer) or a
-/// multiple lookup (object or array).
+/// A lookup as task data holds it (Debusine `tasks/models.py` `LookupSingle`, `LookupMultiple`), parsed and validated:
+/// a single lookup (string or integer) or a multiple lookup (object or array).
 ///
 /// Parsing checks every syntax rule up front, so a malformed lookup is refused when task data is accepted
 /// instead of when a work request is about to run; `exported` gives the user form back (Debusine's
-/// `export()`), which is what Kiln stores and shows (§9 item 13: the user form, not the normalised one).
+/// `LookupMultiple.export()`), which is what Kiln stores and shows: the user form, not the normalised one Debusine
+/// keeps in `InputArtifactMultiple.lookup`.
 public enum ParsedLookup: Hashable, Sendable {
     /// A string or integer lookup: exactly one result.
     case single(LookupSingle)

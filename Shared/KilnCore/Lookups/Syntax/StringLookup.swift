@@ -1,4 +1,5 @@
-/// A string lookup (§3.2) split into its parts: `[//opt=val(:opt=val)*/]FIRST(/SEGMENT)*`.
+/// A string lookup (Debusine `tasks/models.py` `parse_lookup_string`) split into its parts:
+/// `[//opt=val(:opt=val)*/]FIRST(/SEGMENT)*`.
 ///
 /// Every part keeps the text it was written with, so error messages and `parentCollectionLookup` quote the
 /// user's own spelling (Debusine builds them from the raw segments), and rendering gives back exactly the
@@ -115,7 +116,7 @@ public struct WorkspaceSelector: Hashable, Sendable {
     }
 }
 
-/// What the first segment of a string lookup names (§3.2).
+/// What the first segment of a string lookup names (Debusine `server/collections/lookup.py` `_lookup_single_first`).
 public enum FirstSegment: Hashable, Sendable {
     /// `NNN@artifacts`: an artifact by id; only visibility matters.
     case artifactID(Int)
