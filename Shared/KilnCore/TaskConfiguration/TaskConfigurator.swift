@@ -83,7 +83,8 @@ public enum TaskConfigurator {
                 continue
             }
             guard object["task_type"]?.stringValue == query.taskType.rawValue,
-                object["task_name"]?.stringValue == query.taskName
+                object["task_name"]?.stringValue == query.taskName,
+                Self.mayMatch(object, query)
             else { continue }
             let entry = try decode(item)
             if entry.matches(query) { candidates.append((TaskConfigurationOrder(entry: entry, itemID: item.id), entry)) }
@@ -94,7 +95,7 @@ public enum TaskConfigurator {
         let findTemplate = { (name: String) throws(TaskConfigError) -> TaskConfigurationEntry? in
             if let known = decodedTemplates[name] { return known }
             guard let item = templateItems[name] else { return nil }
-            let entry = try decode(item)
+            let entry = try decode(item, naming: false)
             decodedTemplates[name] = entry
             return entry
         }
@@ -127,12 +128,34 @@ public enum TaskConfigurator {
             taskData: taskData))
     }
 
-    private static func decode(_ item: TaskConfigurationItem) throws(TaskConfigError) -> TaskConfigurationEntry {
+    /// The entry an item holds, or Debusine's "does not validate" error: entries are named by item id
+    /// (`ConfigurationLookup.iter_matching_entries`), templates are not (`ConfigurationLookup.lookup_template`).
+    private static func decode(_ item: TaskConfigurationItem, naming: Bool = true) throws(TaskConfigError)
+        -> TaskConfigurationEntry
+    {
         do {
             return try TaskConfigurationEntry(data: item.data)
         } catch {
-            throw TaskConfigError(
-                "debusine:task-configuration item \(item.id) does not validate", reason: error.description)
+            let subject = naming ? "debusine:task-configuration item \(item.id)" : "debusine:task-configuration item"
+            throw TaskConfigError("\(subject) does not validate", reason: error.description)
         }
+    }
+
+    /// The database filter Debusine's `ConfigurationLookup` applies before validating anything: the entry's
+    /// subject and context unset or equal to the task's (unset only, for a task without one), and a list-valued
+    /// tag filter contained in the task's early tag set. An entry failing it is never decoded, so a corrupt
+    /// entry for another subject cannot break this task.
+    static func mayMatch(_ object: [String: JSONValue], _ query: TaskConfigurationQuery) -> Bool {
+        func unsetOrEqual(_ key: String, _ value: String?) -> Bool {
+            guard let raw = object[key], !raw.isNull else { return true }
+            return value != nil && raw.stringValue == value
+        }
+        func listContained(_ key: String, in tags: Set<String>) -> Bool {
+            guard let list = object[key]?.arrayValue else { return true }
+            return list.allSatisfy { $0.stringValue.map(tags.contains) ?? false }
+        }
+        return unsetOrEqual("subject", query.subject) && unsetOrEqual("context", query.context)
+            && listContained("tags_provided", in: query.earlyProvided)
+            && listContained("tags_required", in: query.earlyRequired)
     }
 }
