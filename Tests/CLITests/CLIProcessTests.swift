@@ -211,6 +211,48 @@ extension CLIIntegration {
             }
         }
 
+        @Test("workflow data from the CLI: aborting a dependency with allow_failure unblocks its dependant (Debusine `db/models/tests/test_work_requests.py` `test_dependencies_aborted_allow_failure`)")
+        func toleratedAbortFromCLI() async throws {
+            try await Self.withCLISchema { schema, _ in
+                try KilnBinary.succeed(["workspace", "create", "debian/dev"], schema: schema)
+                let tolerated = try #require(
+                    try KilnBinary.json(
+                        ["submit", "noop", "--workspace", "debian/dev", "--allow-failure", "--json"], schema: schema)
+                        as? [String: Any]
+                )
+                let toleratedID = try #require(tolerated["id"] as? Int)
+                let shown = try #require(
+                    try KilnBinary.json(["show", String(toleratedID), "--json"], schema: schema) as? [String: Any])
+                #expect((shown["workflow_data"] as? [String: Any])?["allow_failure"] as? Bool == true)
+                let dependant = try #require(
+                    try KilnBinary.json(
+                        ["submit", "noop", "--workspace", "debian/dev", "--depends-on", String(toleratedID), "--json"],
+                        schema: schema) as? [String: Any]
+                )
+                let dependantID = try #require(dependant["id"] as? Int)
+                #expect(dependant["status"] as? String == "blocked")
+                try KilnBinary.succeed(["abort", String(toleratedID)], schema: schema)
+                let after = try #require(
+                    try KilnBinary.json(["show", String(dependantID), "--json"], schema: schema) as? [String: Any])
+                #expect(after["status"] as? String == "pending", "\(after)")
+
+                let batch = FileManager.default.temporaryDirectory.appendingPathComponent("kiln-wf-\(UUID().uuidString).json")
+                defer { try? FileManager.default.removeItem(at: batch) }
+                try #"[{"task": "noop", "workflow_data": {"allow_dependency_failures": true}}]"#
+                    .write(to: batch, atomically: true, encoding: .utf8)
+                let submitted = try #require(
+                    try KilnBinary.json(["submit", "--batch", batch.path, "--workspace", "debian/dev", "--json"], schema: schema)
+                        as? [[String: Any]])
+                let batchID = try #require(submitted.first?["id"] as? Int)
+                let batchShown = try #require(
+                    try KilnBinary.json(["show", String(batchID), "--json"], schema: schema) as? [String: Any])
+                #expect((batchShown["workflow_data"] as? [String: Any])?["allow_dependency_failures"] as? Bool == true)
+                let refused = try KilnBinary.run(
+                    ["submit", "noop", "--workspace", "debian/dev", "--workflow-data", "[1]"], schema: schema)
+                #expect(refused.status != 0 && refused.stderr.contains("--workflow-data must be a JSON object"), "\(refused)")
+            }
+        }
+
         @Test("submit, list, show, abort and retry")
         func workRequestFlow() async throws {
             try await Self.withCLISchema { schema, pool in
@@ -225,7 +267,7 @@ extension CLIIntegration {
                     ) as? [String: Any]
                 )
                 let first = try #require(submitted["id"] as? Int)
-                #expect(submitted["status"] as? String == "blocked")
+                #expect(submitted["status"] as? String == "pending", "a new work request is pending, as in Debusine")
                 #expect(submitted["pending_stage"] as? String == "requested")
                 let second = try KilnBinary.succeed(
                     [
@@ -242,7 +284,7 @@ extension CLIIntegration {
                 let pendingOnly = try #require(
                     try KilnBinary.json(["list", "--status", "pending", "--json"], schema: schema) as? [[String: Any]]
                 )
-                #expect(pendingOnly.isEmpty)
+                #expect(pendingOnly.map { $0["id"] as? Int } == [first], "being unblocked counts as pending")
                 let table = try KilnBinary.succeed(["list", "--limit", "1"], schema: schema)
                 #expect(table.split(separator: "\n").count == 2)
                 #expect(table.contains("ID  WORKSPACE   TASK"))

@@ -50,6 +50,25 @@ struct WorkRequestDependencyTests {
         }
     }
 
+    @Test("an ABORTED dependency with allow_failure, or a dependant with allow_dependency_failures, unblocks the dependant (Debusine `db/models/tests/test_work_requests.py` `test_dependencies_aborted_allow_failure`, `test_dependencies_aborted_allow_dependency_failures`)")
+    func abortedToleratedDependency() throws {
+        for (xData, rData) in [
+            (WorkflowData(allowFailure: true), WorkflowData()),
+            (WorkflowData(), WorkflowData(allowDependencyFailures: true)),
+        ] {
+            // Y has completed; X is aborted (no result), which terminates R's last dependency.
+            var graph = try workflow(xResult: .none, xData: xData, rData: rData, yStatus: .completed)
+            graph = graph.replacing(try #require(graph[2]).markedAborted(at: now))
+            let outcome = try graph.applyingTermination(of: 2, at: now)
+            #expect(outcome.unblocked == [4] && outcome.aborted.isEmpty)
+            #expect(outcome.graph[4]?.status == .pending && outcome.graph[5]?.status == .blocked)
+        }
+        // Without either flag the dependant is aborted, transitively (Debusine `test_dependencies_aborted`).
+        var untolerated = try workflow(xResult: .none, yStatus: .completed)
+        untolerated = untolerated.replacing(try #require(untolerated[2]).markedAborted(at: now))
+        #expect(try untolerated.applyingTermination(of: 2, at: now).aborted == [4, 5])
+    }
+
     @Test("success and skipped unblock; an aborted dependency counts as terminated but not as success")
     func successAndAbortedDependencies() throws {
         for result in [WorkRequestResult.success, .skipped] {
