@@ -19,8 +19,9 @@ public protocol LookupResolving {
         _ lookup: JSONValue, expect: LookupExpectType, defaultCategory: String?, context: LookupContext
     ) throws -> LookupResult
 
-    /// Resolves a multiple lookup (object or array; single lookups are accepted as one-element lists) to
-    /// zero or more results, in order. Any failing element fails the whole lookup.
+    /// Resolves a multiple lookup (object or array) to zero or more results, in order. Any failing element
+    /// fails the whole lookup. A bare string or integer is refused (`Lookup of multiple collection items
+    /// must be a dictionary or a list`), as Debusine's `LookupMultiple` refuses it; wrap it in a list.
     ///
     /// - Throws: `LookupFailure`.
     func lookupMultiple(
@@ -83,6 +84,12 @@ public enum LookupExpectType: String, CaseIterable, Hashable, Sendable, Codable 
     case collection
     /// Anything.
     case any
+
+    /// The name Debusine's messages give the type (`expect_type.name.lower()`): the enum member's name,
+    /// so `artifact_or_promise` with an underscore where the value has a hyphen.
+    public var debusineName: String {
+        String(rawValue.map { $0 == "-" ? "_" : $0 })
+    }
 }
 
 /// One result of a lookup (§3.5 `LookupResult`). First-segment-only results have no `collectionItem`.

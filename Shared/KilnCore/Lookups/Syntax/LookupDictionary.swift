@@ -62,6 +62,8 @@ public struct LookupDictionary: Hashable, Sendable {
                 }
                 childType = type
             case "category":
+                // `category: None` is pydantic's default: no filter.
+                if value.isNull { continue }
                 guard let text = value.stringValue else {
                     throw .invalid("'category' must be a string, not \(value.typeName)")
                 }
@@ -80,8 +82,8 @@ public struct LookupDictionary: Hashable, Sendable {
         }
         for (_, keys) in matcherKeysByTarget.sorted(by: { $0.key < $1.key }) {
             guard keys.count == 1, let key = keys.first, let value = object[key] else {
-                let quoted = keys.sorted().map { "'\($0)'" }.joined(separator: ", ")
-                throw .invalid("Conflicting matchers: [\(quoted)]")
+                let names = JSONValue.array(keys.sorted(by: Self.pythonOrder).map(JSONValue.string))
+                throw .invalid("Conflicting matchers: \(names.pythonRepr)")
             }
             try addMatcher(key: key, value: value)
         }
@@ -125,12 +127,20 @@ public struct LookupDictionary: Hashable, Sendable {
     }
 
     /// The match kind named by the words after the target (none = exact).
+    ///
+    /// As Debusine's `LookupDict.normalize_matchers`, an explicit `__exact` suffix is refused (exact is
+    /// spelt without a suffix) and so is more than one word; one unknown word fails the way
+    /// `CollectionItemMatcherKind(kind)` does (`tasks/tests/test_models.py`
+    /// `LookupTests.test_name_matcher_rejects_exact`, `test_data_matcher_rejects_exact`).
     private static func kind(
         _ suffix: ArraySlice<String>,
         orThrow error: LookupFailure
     ) throws(LookupFailure) -> ItemMatchKind {
         guard let word = suffix.first else { return .exact }
-        guard suffix.count == 1, let kind = ItemMatchKind(rawValue: word) else { throw error }
+        guard suffix.count == 1, word != ItemMatchKind.exact.rawValue else { throw error }
+        guard let kind = ItemMatchKind(rawValue: word) else {
+            throw .invalid("\(JSONValue.pythonStringRepr(word)) is not a valid CollectionItemMatcherKind")
+        }
         return kind
     }
 
@@ -139,13 +149,8 @@ public struct LookupDictionary: Hashable, Sendable {
         var object: [String: JSONValue] = ["collection": collection.exported]
         if childType != .artifact { object["child_type"] = .string(childType.rawValue) }
         if let category { object["category"] = .string(category) }
-        if let nameMatcher {
-            object[nameMatcher.kind == .exact ? "name" : "name__\(nameMatcher.kind.rawValue)"] = nameMatcher.value
-        }
-        for (key, matcher) in dataMatchers {
-            object[matcher.kind == .exact ? "data__\(key)" : "data__\(key)__\(matcher.kind.rawValue)"] =
-                matcher.value
-        }
+        if let nameMatcher { object[nameMatcher.exportedKey(target: "name")] = nameMatcher.value }
+        for (key, matcher) in dataMatchers { object[matcher.exportedKey(target: "data__\(key)")] = matcher.value }
         for (key, filter) in lookupFilters { object["lookup__\(key)"] = filter.exported }
         if errorOnEmpty { object["error_on_empty"] = true }
         return .object(object)
