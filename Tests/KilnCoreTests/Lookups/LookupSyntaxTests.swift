@@ -266,6 +266,42 @@ struct LookupSyntaxTests {
         }
     }
 
+    @Test("the normalised form Debusine stores parses to the same lookup as the user form")
+    func normalisedForm() throws {
+        // Debusine `tasks/tests/test_models.py` `LookupTests.test_dict` and `test_lookup_filter_multiple`:
+        // `LookupDict` accepts its own dumped fields as input.
+        let normalised = try LookupDictionary(parsing: [
+            "collection": "sid@debian:suite", "child_type": "artifact", "category": nil,
+            "name_matcher": ["kind": "startswith", "value": "hello_"],
+            "data_matchers": [
+                ["architecture", ["kind": "exact", "value": "amd64"]],
+                ["version", ["kind": "in", "value": ["1", "2"]]],
+            ],
+            "lookup_filters": [["binaries", ["sid@debian:suite/source:hello"]]],
+            "error_on_empty": false,
+        ])
+        let userForm = try LookupDictionary(parsing: [
+            "collection": "sid@debian:suite", "name__startswith": "hello_", "data__architecture": "amd64",
+            "data__version__in": ["1", "2"], "lookup__binaries": ["sid@debian:suite/source:hello"],
+        ])
+        #expect(normalised == userForm)
+        // `normalize_matchers` starts from the normalised fields, so a user-form key for the same target wins.
+        let mixed = try LookupDictionary(parsing: [
+            "collection": "c@x", "name_matcher": ["kind": "exact", "value": "a"], "name__endswith": "b",
+            "data_matchers": [["k", ["kind": "exact", "value": 1]]], "data__k__contains": "z",
+        ])
+        #expect(mixed.nameMatcher == (try ItemMatcher(kind: .endswith, value: "b", key: "name__endswith")))
+        #expect(mixed.dataMatchers["k"]?.kind == .contains)
+        expectInvalid(
+            ["collection": "c@x", "name_matcher": ["kind": "like", "value": "a"]],
+            "'name_matcher' kind 'like' is not one of exact, contains, startswith, endswith, in"
+        )
+        expectInvalid(
+            ["collection": "c@x", "data_matchers": [["k"]]],
+            #"'data_matchers' must be a list of [key, value] pairs, found ["k"]"#
+        )
+    }
+
     @Test("dictionaries render as Debusine's export() shown by Python")
     func pythonRepr() throws {
         // `LookupDict.export()` key order, Python literals, and a lone-dict lookup filter shown as a dict

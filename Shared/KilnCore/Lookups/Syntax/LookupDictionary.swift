@@ -35,7 +35,9 @@ public struct LookupDictionary: Hashable, Sendable {
         self.errorOnEmpty = errorOnEmpty
     }
 
-    /// Parses the user form (Debusine's `LookupDict.normalize_matchers`).
+    /// Parses the user form (Debusine's `LookupDict.normalize_matchers`), or the normalised form Debusine
+    /// stores (`name_matcher`, `data_matchers`, `lookup_filters`; `LookupDictionary+NormalisedForm.swift`),
+    /// or a mix: as there, a user-form key wins over the normalised entry for the same target.
     ///
     /// - Throws: `LookupFailure.invalid` for a missing `collection`, an unknown key, a malformed matcher
     ///   key, two matchers on the same target (`Conflicting matchers: [...]`) or a value of the wrong type.
@@ -73,6 +75,16 @@ public struct LookupDictionary: Hashable, Sendable {
                     throw .invalid("'error_on_empty' must be a boolean, not \(value.typeName)")
                 }
                 errorOnEmpty = flag
+            case "name_matcher":
+                if !value.isNull { nameMatcher = try Self.normalisedMatcher(value, key: key) }
+            case "data_matchers":
+                for (dataKey, matcher) in try Self.normalisedPairs(value, key: key) {
+                    dataMatchers[dataKey] = try Self.normalisedMatcher(matcher, key: "data_matchers.\(dataKey)")
+                }
+            case "lookup_filters":
+                for (filterKey, filter) in try Self.normalisedPairs(value, key: key) {
+                    lookupFilters[filterKey] = try ParsedLookup(parsing: filter)
+                }
             default:
                 guard let target = Self.matcherTarget(of: key) else {
                     throw .invalid("Unknown key '\(key)' in dictionary lookup")
