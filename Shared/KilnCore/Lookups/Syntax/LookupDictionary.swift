@@ -71,7 +71,7 @@ public struct LookupDictionary: Hashable, Sendable {
                 }
                 category = text
             case "error_on_empty":
-                guard let flag = value.boolValue else {
+                guard let flag = Self.laxBool(value) else {
                     throw .invalid("'error_on_empty' must be a boolean, not \(value.typeName)")
                 }
                 errorOnEmpty = flag
@@ -101,6 +101,23 @@ public struct LookupDictionary: Hashable, Sendable {
         }
     }
 
+    /// A boolean as pydantic's lax mode reads one for `error_on_empty: bool`: JSON booleans, the numbers 0
+    /// and 1, and the strings `0`/`1`, `false`/`true`, `f`/`t`, `no`/`yes`, `n`/`y`, `off`/`on` in any case.
+    static func laxBool(_ value: JSONValue) -> Bool? {
+        switch value {
+        case .bool(let flag): return flag
+        case .int(0), .double(0): return false
+        case .int(1), .double(1): return true
+        case .string(let text):
+            switch text.lowercased() {
+            case "0", "false", "f", "no", "n", "off": return false
+            case "1", "true", "t", "yes", "y", "on": return true
+            default: return nil
+            }
+        default: return nil
+        }
+    }
+
     /// The target a matcher key filters on (`name`, `data__KEY`, `lookup__KEY`), so two keys on one
     /// target can be reported as conflicting; `nil` for keys that are no matcher at all.
     private static func matcherTarget(of key: String) -> String? {
@@ -118,13 +135,9 @@ public struct LookupDictionary: Hashable, Sendable {
         let unrecognized = LookupFailure.invalid("Unrecognized matcher: \(key)")
         switch words[0] {
         case "name":
+            // Any scalar, as for data: Debusine's `CollectionItemMatcher.value` is `Any` and Django compares
+            // `name = 123` as the text '123'.
             let kind = try Self.kind(words.dropFirst(), orThrow: unrecognized)
-            if value.stringValue == nil && kind != .in {
-                throw .invalid("'\(key)' must be a string, not \(value.typeName)")
-            }
-            if kind == .in, let list = value.arrayValue, list.contains(where: { $0.stringValue == nil }) {
-                throw .invalid("'\(key)' must be a list of strings")
-            }
             nameMatcher = try ItemMatcher(kind: kind, value: value, key: key)
         case "data":
             let dataKey = words[1]
