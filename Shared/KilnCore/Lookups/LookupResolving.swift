@@ -78,7 +78,9 @@ public enum LookupExpectType: String, CaseIterable, Hashable, Sendable, Codable 
     case bare
     /// An artifact.
     case artifact
-    /// An artifact, or a bare `debusine:promise` item standing for one not produced yet.
+    /// An artifact, or a bare `debusine:promise` item standing for one not produced yet. As an expected
+    /// type it admits any bare item (Debusine's `_lookup_result_expected`); as a dictionary's `child_type`
+    /// it admits only promises (`ItemChildTypeFilter.artifactOrPromise`).
     case artifactOrPromise = "artifact-or-promise"
     /// A collection.
     case collection
