@@ -20,8 +20,9 @@ public protocol LookupResolving {
         _ lookup: JSONValue, expect: LookupExpectType, defaultCategory: String?, context: LookupContext
     ) throws -> LookupResult
 
-    /// Resolves a multiple lookup (object or array; single lookups are accepted as one-element lists) to
-    /// zero or more results, in order. Any failing element fails the whole lookup.
+    /// Resolves a multiple lookup (object or array) to zero or more results, in order. Any failing element
+    /// fails the whole lookup. A bare string or integer is refused (`Lookup of multiple collection items
+    /// must be a dictionary or a list`), as Debusine's `LookupMultiple` refuses it; wrap it in a list.
     ///
     /// - Throws: `LookupFailure`.
     func lookupMultiple(
@@ -78,12 +79,20 @@ public enum LookupExpectType: String, CaseIterable, Hashable, Sendable, Codable 
     case bare
     /// An artifact.
     case artifact
-    /// An artifact, or a bare `debusine:promise` item standing for one not produced yet.
+    /// An artifact, or a bare `debusine:promise` item standing for one not produced yet. As an expected
+    /// type it admits any bare item (Debusine's `_lookup_result_expected`); as a dictionary's `child_type`
+    /// it admits only promises (`ItemChildTypeFilter.artifactOrPromise`).
     case artifactOrPromise = "artifact-or-promise"
     /// A collection.
     case collection
     /// Anything.
     case any
+
+    /// The name Debusine's messages give the type (`expect_type.name.lower()`): the enum member's name,
+    /// so `artifact_or_promise` with an underscore where the value has a hyphen.
+    public var debusineName: String {
+        String(rawValue.map { $0 == "-" ? "_" : $0 })
+    }
 }
 
 /// One result of a lookup (Debusine `db/models/lookups.py` `LookupResult`). First-segment-only results have no

@@ -65,32 +65,36 @@ public struct LookupResolver<Store: LookupStore>: LookupResolving {
         context: LookupContext
     ) throws -> LookupResult {
         let stringLookup = try normalized(lookup, expect: expect)
-        guard let firstText = stringLookup.normalizedFirstText(defaultCategory: defaultCategory) else {
-            throw LookupFailure.invalid(
-                "'\(stringLookup.firstText)' does not specify a category and the context does not supply a default"
-            )
-        }
+        let firstText = try Self.normalizedFirstText(of: stringLookup, defaultCategory: defaultCategory)
         var result = try resolveFirst(
             stringLookup,
             normalizedFirst: firstText,
             defaultCategory: defaultCategory,
+            startID: try startingWorkspaceID(stringLookup.options, context),
             context: context
         )
         for (index, segment) in stringLookup.segments.enumerated() {
-            let containerLookup = stringLookup.prefixText(segmentCount: index, normalizedFirst: firstText)
+            let containerLookup = stringLookup.prefixText(
+                segmentCount: index,
+                normalizedFirst: firstText,
+                includeOptions: false
+            )
+            let quotedContainer = JSONValue.pythonStringRepr(containerLookup)
             guard result.resultType == .collection, let container = result.collection else {
                 throw LookupFailure.invalid(
-                    "'\(containerLookup)' is of type '\(result.resultType.rawValue)' instead of expected 'collection'"
+                    "\(quotedContainer) is of type '\(result.resultType.rawValue)' instead of expected 'collection'"
                 )
             }
-            guard let item = try findItem(segment.query, in: container) else {
-                throw LookupFailure.notFound("'\(containerLookup)' has no item '\(segment.normalizedText)'")
+            guard let item = try findItem(segment, in: container) else {
+                throw LookupFailure.notFound(
+                    "\(quotedContainer) has no item \(JSONValue.pythonStringRepr(segment.normalizedText))"
+                )
             }
             result = try self.result(for: item, parentCollectionLookup: containerLookup)
         }
         guard Self.result(result, satisfies: expect) else {
             throw LookupFailure.invalid(
-                "\(lookup.quoted) is of type '\(result.resultType.rawValue)' instead of expected '\(expect.rawValue)'"
+                "\(lookup.quoted) is of type '\(result.resultType.rawValue)' instead of expected '\(expect.debusineName)'"
             )
         }
         return result
@@ -120,6 +124,20 @@ public struct LookupResolver<Store: LookupStore>: LookupResolving {
 
     // MARK: Shared helpers
 
+    /// The first segment with the default category applied.
+    ///
+    /// - Throws: `LookupFailure.invalid` (`'<first>' does not specify a category and the context does not
+    ///   supply a default`) for a bare name without a default category.
+    static func normalizedFirstText(of lookup: StringLookup, defaultCategory: String?) throws -> String {
+        guard let text = lookup.normalizedFirstText(defaultCategory: defaultCategory) else {
+            throw LookupFailure.invalid(
+                "\(JSONValue.pythonStringRepr(lookup.firstText)) does not specify a category and the context "
+                    + "does not supply a default"
+            )
+        }
+        return text
+    }
+
     /// Turns an integer into `NNN@artifacts`/`NNN@collections` according to the expected type.
     func normalized(_ lookup: LookupSingle, expect: LookupExpectType) throws -> StringLookup {
         switch lookup {
@@ -136,7 +154,7 @@ public struct LookupResolver<Store: LookupStore>: LookupResolving {
                 )
             }
             let text = if case .artifactID = first { "\(id)@artifacts" } else { "\(id)@collections" }
-            return StringLookup(workspace: nil, first: first, firstText: text, segments: [])
+            return StringLookup(options: nil, first: first, firstText: text, segments: [])
         }
     }
 
@@ -152,17 +170,18 @@ public struct LookupResolver<Store: LookupStore>: LookupResolving {
         )
     }
 
-    /// Whether a result has the expected type; `artifact-or-promise` also admits bare `debusine:promise`
-    /// items (only those: the brief's rule, stricter than [0.12], which admitted any bare item).
+    /// Whether a result has the expected type. `artifact-or-promise` admits artifacts and every bare item,
+    /// whatever its category, as Debusine's `_lookup_result_expected` does
+    /// (`server/collections/tests/test_lookup.py` `LookupMultipleTests.test_expect_type`, row
+    /// `("bare", ARTIFACT_OR_PROMISE, [bare_item])`); only the dictionary filter `child_type:
+    /// artifact-or-promise` narrows bare items to promises (`ItemChildTypeFilter`).
     static func result(_ result: LookupResult, satisfies expect: LookupExpectType) -> Bool {
         switch expect {
         case .any: true
         case .bare: result.resultType == .bare
         case .artifact: result.resultType == .artifact
         case .collection: result.resultType == .collection
-        case .artifactOrPromise:
-            result.resultType == .artifact
-                || (result.resultType == .bare && result.collectionItem?.category == LookupCategories.promise)
+        case .artifactOrPromise: result.resultType == .artifact || result.resultType == .bare
         }
     }
 

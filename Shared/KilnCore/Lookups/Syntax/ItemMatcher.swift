@@ -37,6 +37,9 @@ public struct ItemMatcher: Hashable, Sendable {
             throw .invalid("'\(key)' must be a list, not \(value.typeName)")
         case (_, let scalar) where Self.isScalar(scalar):
             break
+        case (.exact, .null):
+            // Django's `__exact=None` is `IS NULL`: the field is absent or JSON null.
+            break
         default:
             throw .invalid("'\(key)' must be a string or a number, not \(value.typeName)")
         }
@@ -51,8 +54,9 @@ public struct ItemMatcher: Hashable, Sendable {
     }
 
     /// Whether `text` (the item's name, or the text of a data field; `nil` when the field is absent or
-    /// JSON null, which like SQL NULL matches nothing) passes the comparison.
+    /// JSON null, which like SQL NULL matches nothing but an exact `null`) passes the comparison.
     public func matches(_ text: String?) -> Bool {
+        if isNullTest { return text == nil }
         guard let text else { return false }
         switch kind {
         case .exact: return text == value.comparisonText
@@ -62,6 +66,10 @@ public struct ItemMatcher: Hashable, Sendable {
         case .in: return (value.arrayValue ?? []).contains { $0.comparisonText == text }
         }
     }
+
+    /// Whether this is an exact match on `null`, which Debusine (Django) runs as `IS NULL`: it passes an
+    /// absent or JSON-null field and nothing else (`ItemDataTest.absentOrNull` for stores).
+    public var isNullTest: Bool { kind == .exact && value.isNull }
 
     /// The text of a data field as the comparison sees it; `nil` for an absent field or JSON null.
     public static func comparisonText(of field: JSONValue?) -> String? {
