@@ -28,7 +28,10 @@ struct RegistrationTests {
                 .hello, WorkerHello(token: token, fqdn: "worker.lan", workerType: .external, queue: queue, metadata: metadata))
             let refusal = try await worker.next(.refused, as: GatewayRefusal.self)
             #expect(refusal.reasonCode == "TOKEN_DISABLED")
-            #expect(refusal.reason.contains("kiln worker enable worker-lan-2"))
+            // Debusine's reason intact (`server/tests/test_consumers.py` `test_connected_token_not_enabled`); the
+            // worker's name and the command apart.
+            #expect(refusal.reason == "No token header, token not associated to a worker or not enabled")
+            #expect(refusal.worker == "worker-lan-2" && refusal.advice?.contains("kiln worker enable worker-lan-2") == true)
 
             let registered = try #require(
                 try await gateway.row("SELECT enabled, connected_at IS NULL FROM workers WHERE name = 'worker-lan-2'"))
@@ -84,7 +87,7 @@ struct RegistrationTests {
                 .hello, WorkerHello(token: token, fqdn: "signer.example.org", workerType: .signing, queue: queue, metadata: [:]))
             let refusal = try await worker.next(.refused, as: GatewayRefusal.self)
             #expect(refusal.reasonCode == "TOKEN_DISABLED")
-            #expect(refusal.reason.contains("kiln worker enable signer-example-org --type signing"))
+            #expect(refusal.advice?.contains("kiln worker enable signer-example-org --type signing") == true)
             // Enabling without the explicit type is refused by the repository the CLI uses.
             await #expect(throws: RepositoryError.self) {
                 try await gateway.pool.withTransaction { conn in

@@ -176,7 +176,7 @@ struct WorkTests {
         }
     }
 
-    @Test("a disabled worker's next message is refused; a worker silent past KILN_WORKER_SILENCE is disconnected with worker.gone")
+    @Test("a disabled worker is told at once and its next message refused; a worker silent past KILN_WORKER_SILENCE is disconnected with worker.gone")
     func disableAndSilence() async throws {
         try await GatewayHarness.run(environment: ["KILN_WORKER_SILENCE": "2s"]) { gateway in
             let worker = try await TestWorker(url: gateway.workerAMQPURL)
@@ -196,10 +196,21 @@ struct WorkTests {
                     .decode(Bool.self, at: 0) == true
             })
 
-            // `kiln worker disable`: the next message is refused.
+            // `kiln worker disable`: the connected worker is told at once, in Debusine's words, and marked
+            // disconnected (Debusine `server/tests/test_consumers.py` `test_worker_disabled`).
             _ = try await gateway.pool.withTransaction { conn in try await WorkerRepository.disable(name: welcome.workerName, on: conn) }
+            let told = try await worker.next(.refused, as: GatewayRefusal.self)
+            #expect(told.reasonCode == "TOKEN_DISABLED")
+            #expect(told.reason == "Token has been disabled (token hash: \"\(TokenRepository.digest(of: token))\")")
+            #expect(told.worker == welcome.workerName && told.advice?.contains("kiln worker enable \(welcome.workerName)") == true)
+            #expect(await eventually {
+                try await gateway.row("SELECT connected_at IS NULL FROM workers WHERE id = $1", welcome.workerID)?
+                    .decode(Bool.self, at: 0) == true
+            })
+            // Its next message is refused as Debusine refuses a disabled token's connection.
             try await worker.send(.heartbeat, WorkerHeartbeat(token: token, running: []))
-            #expect(try await worker.next(.refused, as: GatewayRefusal.self).reasonCode == "TOKEN_DISABLED")
+            let refused = try await worker.next(.refused, as: GatewayRefusal.self)
+            #expect(refused.reasonCode == "TOKEN_DISABLED")
         }
     }
 

@@ -140,7 +140,11 @@ struct WorkerProcessTests {
         let (gateway, worker, hello) = (started.gateway, started.worker, started.hello)
         do {
             try await gateway.send(
-                GatewayRefusal(reason: "worker is not enabled", reasonCode: "TOKEN_DISABLED", session: hello.session), kind: .refused,
+                GatewayRefusal(
+                    reason: "No token header, token not associated to a worker or not enabled", reasonCode: "TOKEN_DISABLED",
+                    session: hello.session, worker: "w",
+                    advice: "worker w is registered but disabled; an administrator must run `kiln worker enable w`"),
+                kind: .refused,
                 to: hello.queue)
             let refusedLine = await worker.waitForLine(containing: "registered but disabled")
             #expect(refusedLine?.contains("kiln worker enable") == true)

@@ -81,10 +81,16 @@ struct WorkerProtocolTests {
         _ = machine.queueDeclared("q1", at: Self.t0)
         _ = machine.nextStep(at: Self.t0)
         let (type, body) = try Self.message(
-            .refused, GatewayRefusal(reason: "disabled", reasonCode: "TOKEN_DISABLED", session: "s-1"))
+            .refused,
+            GatewayRefusal(
+                reason: "No token header, token not associated to a worker or not enabled", reasonCode: "TOKEN_DISABLED",
+                session: "s-1", worker: "w1-lan",
+                advice: "worker w1-lan is registered but disabled; an administrator must run `kiln worker enable w1-lan`"))
         let effects = machine.received(type: type, body: body, messageID: "m", at: Self.t0)
         #expect(machine.phase == .refused(queue: "q1", reasonCode: "TOKEN_DISABLED"))
-        #expect(effects.contains { if case .log(.error, let text, _) = $0 { text.contains("kiln worker enable w1.lan") } else { false } })
+        // The command names the worker as `kiln worker` knows it, not by its FQDN (w1.lan).
+        #expect(effects.contains { if case .log(.error, let text, _) = $0 { text.contains("kiln worker enable w1-lan`") } else { false } })
+        #expect(!effects.contains { if case .log(_, let text, _) = $0 { text.contains("w1.lan") } else { false } })
         guard case .nothing = machine.nextStep(at: Self.t0) else {
             Issue.record("no hello before the backoff")
             return

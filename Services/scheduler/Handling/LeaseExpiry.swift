@@ -42,7 +42,7 @@ enum LeaseExpiry {
             && workRequest.workflowData.retryCount >= WorkRequestRetryReason.maxAutomaticRetries
         {
             let aborted = workRequest.markedAborted(
-                outputData: OutputData(errors: [WorkerNextRequestDecision.retryLimitExceededError]), at: now)
+                outputData: OutputData(errors: [WorkerNextRequestDecision.retryLimitExceededError(workRequest.id)]), at: now)
             try await WorkRequestOperations.terminate(stored, as: aborted, at: now, on: conn)
             return .aborted
         } else {

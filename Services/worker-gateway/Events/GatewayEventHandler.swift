@@ -27,6 +27,7 @@ struct GatewayEventHandler: Sendable {
         var handlers = EventHandlers()
         handlers.on(.dispatch) { assignment, context, conn in try await dispatch(assignment, context, on: conn) }
         handlers.on(.aborted) { aborted, context, conn in try await tellWorkerToStop(aborted, context, on: conn) }
+        handlers.on(.workerDisabled) { worker, context, conn in try await tellDisabledWorker(worker, context, on: conn) }
         return handlers
     }
 
@@ -145,5 +146,32 @@ struct GatewayEventHandler: Sendable {
             try await WorkerRepository.markDisconnected(workerID: worker.id, queue: queue, on: conn)
             logger.warning("abort returned: the worker's queue is gone; worker marked disconnected", metadata: ["worker": "\(worker.name)"])
         }
+    }
+
+    // MARK: worker.disabled
+
+    /// Tells a worker that was just disabled, if it is still connected, with Debusine's `TOKEN_DISABLED`
+    /// notice (`WorkerConsumer.worker_disabled`, test `test_worker_disabled`), and marks it disconnected: it
+    /// stops heartbeats and keeps saying hello until an administrator enables it.
+    private func tellDisabledWorker(_ id: WorkerID, _ context: EventContext, on conn: PGConnection) async throws {
+        let logger = context.logger
+        guard let worker = try await WorkerRepository.gatewayWorker(id: id.rawValue, lock: true, on: conn) else { return }
+        guard !worker.enabled else {
+            logger.info("worker.disabled: the worker was enabled again since: nothing sent", metadata: ["worker": "\(worker.name)"])
+            return
+        }
+        guard worker.connectedAt != nil, let queue = worker.queueName else {
+            logger.info("worker.disabled: the worker is not connected: nothing to tell", metadata: ["worker": "\(worker.name)"])
+            return
+        }
+        let digest = try await TokenRepository.tokens(ofWorker: worker.id, on: conn).last(where: { $0.kind == .worker })?.digest ?? ""
+        let refusal = GatewayRefusal(
+            reason: GatewayReasons.tokenDisabled(digest: digest), reasonCode: "TOKEN_DISABLED", worker: worker.name,
+            advice: GatewayReasons.enableAdvice(for: worker))
+        let outcome = try await mailbox.send(.refused, refusal, to: queue)
+        try await WorkerRepository.markDisconnected(workerID: worker.id, queue: queue, on: conn)
+        logger.notice(
+            outcome == .delivered ? "disabled worker told and marked disconnected" : "disabled worker's queue is gone; marked disconnected",
+            metadata: ["worker": "\(worker.name)"])
     }
 }

@@ -49,15 +49,16 @@ struct WorkerMessageHandler: Sendable {
             worker = known
         case .wrongKind(let kind):
             return refusal(
-                "the token is a \(kind.rawValue) token, not a worker token", code: "INVALID_TOKEN", queue: hello.queue, session: hello.session,
-                outcome: "refused_invalid_token")
+                GatewayReasons.tokenRejected, code: "TOKEN_DISABLED", queue: hello.queue, session: hello.session,
+                outcome: "refused_invalid_token", advice: "the token is a \(kind.rawValue) token, not a worker token")
         case .unknownToken:
             if let activation = hello.activationToken {
                 switch try await activate(hello, activationSecret: activation, on: conn) {
                 case nil:
                     return refusal(
-                        "the activation token is unknown, used or expired", code: "INVALID_ACTIVATION_TOKEN",
-                        queue: hello.queue, session: hello.session, outcome: "refused_invalid_activation")
+                        "Invalid worker activation token", code: "INVALID_ACTIVATION_TOKEN",
+                        queue: hello.queue, session: hello.session, outcome: "refused_invalid_activation",
+                        advice: "the activation token is unknown, used or expired: create a new one with `kiln worker create`")
                 case .refused(let reply)?:
                     return reply
                 case .activated(let enabled)?:
@@ -242,26 +243,27 @@ struct WorkerMessageHandler: Sendable {
         }
     }
 
-    /// `gateway.refused` with `TOKEN_DISABLED` (Debusine's code, which `kiln-worker` recognises), naming the
-    /// admin command that enables the worker.
+    /// `gateway.refused` with `TOKEN_DISABLED` and Debusine's reason (`WorkerConsumer.connect`), carrying the
+    /// worker's name and the admin command that enables it apart.
     private func refuseDisabled(_ worker: GatewayWorker, queue: String?, session: String?) -> WorkerMessageOutcome {
-        let command =
-            worker.workerType == .signing ? "kiln worker enable \(worker.name) --type signing" : "kiln worker enable \(worker.name)"
-        return refusal(
-            "worker \(worker.name) is registered but disabled; an administrator must run `\(command)`",
-            code: "TOKEN_DISABLED", queue: queue, session: session, outcome: "refused_disabled", worker: worker)
+        refusal(
+            GatewayReasons.tokenRejected, code: "TOKEN_DISABLED", queue: queue, session: session,
+            outcome: "refused_disabled", worker: worker, advice: GatewayReasons.enableAdvice(for: worker))
     }
 
     /// A refusal, sent to `queue` when one is known, echoing the `session` of the hello it answers.
     private func refusal(
-        _ reason: String, code: String, queue: String?, session: String?, outcome: String, worker: GatewayWorker? = nil
+        _ reason: String, code: String, queue: String?, session: String?, outcome: String, worker: GatewayWorker? = nil,
+        advice: String? = nil
     ) -> WorkerMessageOutcome {
         var metadata: Logger.Metadata = ["reason_code": "\(code)"]
         if let worker { metadata["worker"] = "\(worker.name)" }
         let replies = queue.map {
             [OutboundReply(
-                kind: .refused, body: GatewayRefusal(reason: reason, reasonCode: code, session: session), queue: $0,
-                workerID: nil)]
+                kind: .refused,
+                body: GatewayRefusal(
+                    reason: reason, reasonCode: code, session: session, worker: worker?.name, advice: advice),
+                queue: $0, workerID: nil)]
         } ?? []
         return WorkerMessageOutcome(outcome: outcome, replies: replies, metadata: metadata)
     }

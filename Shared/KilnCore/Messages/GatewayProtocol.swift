@@ -51,19 +51,28 @@ public struct GatewayWelcome: VersionedMessage, Hashable {
 public struct GatewayRefusal: VersionedMessage, Hashable {
     /// The schema version the producer wrote; `MessageCodec.decode` refuses any other.
     public var schemaVersion: Int
-    /// A human-readable explanation for the worker's log.
+    /// The explanation, worded as Debusine's (`No token header, token not associated to a worker or not
+    /// enabled`, `Token has been disabled (token hash: "…")`), so it can be compared with Debusine's word for word.
     public var reason: String
     /// Debusine's machine-readable code (`TOKEN_DISABLED`, …), so the worker can decide whether to retry.
     public var reasonCode: String
     /// The `session` of the hello this answers (see ``GatewayWelcome/session``).
     public var session: String?
+    /// The worker's name when the gateway knows it: the name `kiln worker enable` takes, which is not the FQDN.
+    public var worker: String?
+    /// Kiln's advice for the operator (`kiln worker enable NAME`), apart from Debusine's reason.
+    public var advice: String?
 
     /// Stamps the current `MessageCodec.schemaVersion`, so producers cannot forget it.
-    public init(reason: String, reasonCode: String, session: String? = nil) {
+    public init(
+        reason: String, reasonCode: String, session: String? = nil, worker: String? = nil, advice: String? = nil
+    ) {
         self.schemaVersion = MessageCodec.schemaVersion
         self.session = session
         self.reason = reason
         self.reasonCode = reasonCode
+        self.worker = worker
+        self.advice = advice
     }
 
     enum CodingKeys: String, CodingKey {
@@ -71,6 +80,8 @@ public struct GatewayRefusal: VersionedMessage, Hashable {
         case reason
         case reasonCode = "reason_code"
         case session
+        case worker
+        case advice
     }
 }
 

@@ -25,6 +25,8 @@ public enum KilnEvent: Hashable, Sendable {
     case workerReady(WorkerID)
     /// `worker.gone`: the scheduler stops using it.
     case workerGone(WorkerID)
+    /// `worker.disabled`.
+    case workerDisabled(WorkerID)
 
     /// The routing key (and AMQP `type`) the event is published with.
     public var routingKey: RoutingKey {
@@ -39,6 +41,7 @@ public enum KilnEvent: Hashable, Sendable {
         case .workerMetadata: .workerMetadata
         case .workerReady: .workerReady
         case .workerGone: .workerGone
+        case .workerDisabled: .workerDisabled
         }
     }
 
@@ -48,7 +51,7 @@ public enum KilnEvent: Hashable, Sendable {
         case .unblocked(let id), .inputsResolved(let id), .pending(let id), .completed(let id): id
         case .assigned(let assignment), .dispatch(let assignment): assignment.workRequest
         case .aborted(let aborted): aborted.workRequest
-        case .workerMetadata, .workerReady, .workerGone: nil
+        case .workerMetadata, .workerReady, .workerGone, .workerDisabled: nil
         }
     }
 
@@ -57,7 +60,7 @@ public enum KilnEvent: Hashable, Sendable {
         switch self {
         case .assigned(let assignment), .dispatch(let assignment): assignment.worker
         case .aborted(let aborted): aborted.worker
-        case .workerMetadata(let id), .workerReady(let id), .workerGone(let id): id
+        case .workerMetadata(let id), .workerReady(let id), .workerGone(let id), .workerDisabled(let id): id
         case .unblocked, .inputsResolved, .pending, .completed: nil
         }
     }
@@ -75,7 +78,7 @@ public enum KilnEvent: Hashable, Sendable {
             EventBody(
                 workRequestID: aborted.workRequest.rawValue, workerID: aborted.worker?.rawValue,
                 epoch: aborted.epoch?.rawValue)
-        case .workerMetadata(let id), .workerReady(let id), .workerGone(let id):
+        case .workerMetadata(let id), .workerReady(let id), .workerGone(let id), .workerDisabled(let id):
             EventBody(workerID: id.rawValue)
         }
     }
@@ -108,12 +111,13 @@ public enum KilnEvent: Hashable, Sendable {
             }
             let assignment = Assignment(workRequest: WorkRequestID(id), worker: WorkerID(worker), epoch: Epoch(epoch))
             self = key == .workRequestAssigned ? .assigned(assignment) : .dispatch(assignment)
-        case .workerMetadata, .workerReady, .workerGone:
+        case .workerMetadata, .workerReady, .workerGone, .workerDisabled:
             guard let raw = body.workerID else { throw .invalid("\(key.rawValue) needs worker_id") }
             let id = WorkerID(raw)
             switch key {
             case .workerMetadata: self = .workerMetadata(id)
             case .workerReady: self = .workerReady(id)
+            case .workerDisabled: self = .workerDisabled(id)
             default: self = .workerGone(id)
             }
         }

@@ -28,4 +28,7 @@ public enum RoutingKey: String, CaseIterable, Sendable, Codable {
     case workerReady = "worker.ready"
     /// A worker went away (disconnected, disabled or silent past its lease).
     case workerGone = "worker.gone"
+    /// An administrator disabled a worker: the worker-gateway tells it at once, if it is connected, and marks
+    /// it disconnected (Debusine's `WorkerConsumer.worker_disabled`).
+    case workerDisabled = "worker.disabled"
 }

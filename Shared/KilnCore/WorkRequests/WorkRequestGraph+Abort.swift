@@ -19,14 +19,14 @@ extension WorkRequestGraph {
     /// with `aborted_by` and its worker cleared; then the reverse dependencies of each react as after any termination
     /// (`WorkRequest.unblock_reverse_dependencies`).
     ///
-    /// Refused for a work request that is already terminated or superseded, as the user API refuses it.
+    /// Refused for a superseded work request, then for one already terminated, in that order and with the texts
+    /// of Debusine's `WorkRequest._verify_abort` (tests `test_verify_abort_superseded`,
+    /// `test_verify_abort_pending_blocked_running`).
     public func abortingByUser(_ id: Int, user: Int, at now: Date) throws(WorkRequestGraphError) -> UserAbortOutcome {
         let target = try require(id)
+        guard !isSuperseded(id) else { throw .cannotAbort(workRequestID: id, reason: "Cannot abort old superseded tasks") }
         guard target.status.isInProgress else {
-            throw .invalidState(workRequestID: id, reason: "status \(target.status.rawValue) cannot be aborted")
-        }
-        guard !isSuperseded(id) else {
-            throw .invalidState(workRequestID: id, reason: "a superseded work request cannot be aborted")
+            throw .cannotAbort(workRequestID: id, reason: "Only pending, blocked, or running tasks can be aborted")
         }
         var selected: [WorkRequest] = []
         var stack = [target]

@@ -143,6 +143,8 @@ public enum WorkRequestGraphError: Error, Hashable, Sendable, CustomStringConver
     case invalidState(workRequestID: Int, reason: String)
     /// A status change inside the operation was refused.
     case statusChange(StatusChangeError)
+    /// A user's abort was refused; `reason` is Debusine's text (`WorkRequest._verify_abort`), shown as is.
+    case cannotAbort(workRequestID: Int, reason: String)
 
     public var description: String {
         switch self {
@@ -160,6 +162,8 @@ public enum WorkRequestGraphError: Error, Hashable, Sendable, CustomStringConver
             "work request \(id): \(reason)"
         case .statusChange(let error):
             error.description
+        case .cannotAbort(_, let reason):
+            reason
         }
     }
 }

@@ -66,15 +66,14 @@ public enum RetryRefusal: Error, Hashable, Sendable, CustomStringConvertible {
             "work request \(id) is not loaded"
         case .superseded:
             "Cannot retry old superseded tasks"
-        case .notUnsuccessful(let id, let status, let result):
-            "Only aborted or failed tasks can be retried (work request \(id) is \(status.rawValue)"
-                + (result == .none ? ")" : " with result \(result.rawValue))")
-        case .typeNotRetryable(let id, let taskType):
-            "Cannot retry \(taskType.rawValue) tasks (work request \(id))"
+        case .notUnsuccessful:
+            "Only unsuccessful tasks can be retried"
+        case .typeNotRetryable:
+            "Only workflow, worker, internal, or signing tasks can be retried"
         case .dependenciesUnsatisfiable:
             "Task dependencies cannot be satisfied"
-        case .limitReached(let reason, let retryCount, let limit):
-            "Maximum number of retries (\(limit)) reached for \(reason): retry_count is \(retryCount)"
+        case .limitReached:
+            "Maximum number of automatic retries exceeded"
         case .notSupersedable(let id, let taskType, let taskName):
             "work request \(id) (\(taskType.rawValue)/\(taskName)) is retried by re-orchestration, "
                 + "not by a superseding copy"

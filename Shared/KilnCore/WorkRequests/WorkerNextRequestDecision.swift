@@ -27,10 +27,13 @@ public struct WorkerNextRequestDecision: Hashable, Sendable {
     /// What the worker gets.
     public var outcome: Outcome
 
-    /// The error recorded on a work request aborted because its worker failed too often.
-    public static let retryLimitExceededError = WorkRequestError(
-        message: "Work request retried too many times after worker failures",
-        code: "work-request-retry-limit-exceeded")
+    /// The error recorded on work request `id` aborted because its workers failed too often, worded as Debusine's
+    /// `GetNextWorkRequestView.select_work_request` words it (test `test_get_running_work_request_retry_limit`).
+    public static func retryLimitExceededError(_ id: Int) -> WorkRequestError {
+        WorkRequestError(
+            message: "No worker managed to complete work request \(id). Automatic retry limit exceeded.",
+            code: "work-request-retry-limit-exceeded")
+    }
 
     /// Decides `get-next` for a worker.
     ///
@@ -61,7 +64,7 @@ public struct WorkerNextRequestDecision: Hashable, Sendable {
         for candidate in running where !producedOutput.contains(candidate.id) {
             if candidate.workflowData.retryCount >= WorkRequestRetryReason.maxAutomaticRetries {
                 aborted.append(
-                    candidate.markedAborted(outputData: OutputData(errors: [retryLimitExceededError]), at: now))
+                    candidate.markedAborted(outputData: OutputData(errors: [retryLimitExceededError(candidate.id)]), at: now))
                 continue
             }
             var handedBack = candidate

@@ -61,6 +61,10 @@ extension EventRoute where Subject == WorkerID {
     public static var workerGone: Self {
         Self(routingKey: .workerGone) { if case .workerGone(let id) = $0 { id } else { nil } }
     }
+    /// `worker.disabled`.
+    public static var workerDisabled: Self {
+        Self(routingKey: .workerDisabled) { if case .workerDisabled(let id) = $0 { id } else { nil } }
+    }
 }
 
 /// A service's handlers, one per kind of event it consumes. The ``EventConsumer`` decodes each delivery into

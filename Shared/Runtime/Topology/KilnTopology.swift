@@ -81,10 +81,11 @@ public enum KilnTopology {
     public static var scheduler: ServiceQueues { schedulerInboxes[0] }
     /// The scheduler's lane for what frees or adds capacity.
     public static var schedulerCapacity: ServiceQueues { schedulerInboxes[1] }
-    /// The worker-gateway sends dispatched assignments to workers and tells workers to stop aborted work.
+    /// The worker-gateway sends dispatched assignments to workers, tells workers to stop aborted work, and
+    /// tells a disabled worker at once.
     public static let workerGateway = ServiceQueues(
         service: KilnServiceName.workerGateway.rawValue,
-        consumes: [.workRequestDispatch, .workRequestAborted])
+        consumes: [.workRequestDispatch, .workRequestAborted, .workerDisabled])
 
     /// Every event inbox (lanes included) of the four services.
     public static let services: [ServiceQueues] =

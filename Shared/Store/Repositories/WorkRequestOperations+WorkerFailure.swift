@@ -28,7 +28,7 @@ extension WorkRequestOperations {
                 [WorkRequestEdit(before: nil, after: plan.newWorkRequest)] + plan.edits, on: conn)
             return .superseded(newID: newID)
         } catch let refusal as RetryRefusal {
-            if case .limitReached = refusal { return .refused(WorkerNextRequestDecision.retryLimitExceededError) }
+            if case .limitReached = refusal { return .refused(WorkerNextRequestDecision.retryLimitExceededError(id)) }
             return .refused(WorkRequestError(message: refusal.description, code: "work-request-retry-refused"))
         } catch let error as WorkRequestGraphError {
             return .refused(WorkRequestError(message: "\(error)", code: "work-request-retry-refused"))

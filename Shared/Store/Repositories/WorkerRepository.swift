@@ -178,7 +178,7 @@ public enum WorkerRepository {
     /// Disables a worker and its tokens (compare-and-set on `enabled = true`), de-assigns its PENDING and
     /// RUNNING work requests (Debusine `server/management/commands/worker.py` `Command.handle_disable`: they go back to
     /// the queue, unassigned; their leases are dropped) and enqueues `worker.gone` plus one `wr.pending` per
-    /// de-assigned work request.
+    /// de-assigned work request, and `worker.disabled`, on which the worker-gateway tells the worker at once.
     ///
     /// Must run inside a transaction.
     ///
@@ -199,7 +199,8 @@ public enum WorkerRepository {
             try await WorkRequestRepository.apply([WorkRequestEdit(before: record.workRequest, after: after)], on: conn)
             deAssigned.append(record.workRequest.id)
         }
-        try await EventOutbox.enqueue(.workerGone(WorkerID(worker.id)), on: conn)
+        try await EventOutbox.enqueueAll(
+            [.workerGone(WorkerID(worker.id)), .workerDisabled(WorkerID(worker.id))], on: conn)
         return deAssigned
     }
 

@@ -292,15 +292,19 @@ public struct WorkerProtocol: Sendable {
         nextHeartbeatAt = nil
         let delay = helloBackoff.next()
         nextHelloAt = now + delay
+        // The gateway's advice names the worker as `kiln worker` knows it; without one, say what can be said.
         let advice =
-            refusal.reasonCode == "TOKEN_DISABLED"
-            ? "the worker is registered but disabled: an admin must run `kiln worker enable \(identity.fqdn)`"
-            : "the gateway refused this worker"
+            refusal.advice
+            ?? (refusal.reasonCode == "TOKEN_DISABLED"
+                ? "the worker is not enabled: `kiln worker list` shows its name, `kiln worker enable NAME` enables it"
+                : "the gateway refused this worker")
+        var metadata: [String: String] = [
+            "reason_code": refusal.reasonCode, "reason": refusal.reason, "retry_in_ms": "\(delay.wholeMilliseconds)",
+        ]
+        if let worker = refusal.worker { metadata["worker"] = worker }
         return [
             .ready(false), .count("kiln_worker_refusals_total", ["reason_code": refusal.reasonCode]),
-            .log(
-                .error, "refused by the gateway: \(advice); retrying hello",
-                ["reason_code": refusal.reasonCode, "reason": refusal.reason, "retry_in_ms": "\(delay.wholeMilliseconds)"]),
+            .log(.error, "refused by the gateway: \(advice); retrying hello", metadata),
         ]
     }
 
