@@ -160,7 +160,7 @@ extension CLIIntegration {
                 let submitted = try #require(
                     try KilnBinary.json(
                         [
-                            "submit", "noop", "--workspace", "debian/dev", "--set", "result=false", "--priority", "5",
+                            "submit", "noop", "--workspace", "debian/dev", "--set", "result=failure", "--priority", "5",
                             "--json",
                         ],
                         schema: schema
@@ -193,11 +193,11 @@ extension CLIIntegration {
                     try KilnBinary.json(["show", String(first), "--json"], schema: schema) as? [String: Any]
                 )
                 #expect(shown["priority"] as? Int == 5)
-                #expect((shown["task_data"] as? [String: Any])?["result"] as? Bool == false)
+                #expect((shown["task_data"] as? [String: Any])?["result"] as? String == "failure")
                 #expect(shown["reverse_dependencies"] as? [Int] == [first + 1])
                 let text = try KilnBinary.succeed(["show", String(first)], schema: schema)
                 #expect(text.contains("Status:       pending-requested"))
-                #expect(text.contains("\"result\": false"))
+                #expect(text.contains("\"result\": \"failure\""))
 
                 let aborted = try KilnBinary.succeed(["abort", String(first)], schema: schema)
                 #expect(aborted.contains("aborted work request \(first); also aborted \(first + 1)"))
@@ -226,7 +226,7 @@ extension CLIIntegration {
                 defer { try? FileManager.default.removeItem(at: file) }
                 try """
                 - task: noop
-                  data: {result: true}
+                  data: {result: success}
                   priority: 4
                 - task: NOOP
                   after: [0]

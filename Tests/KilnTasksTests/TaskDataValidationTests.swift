@@ -21,10 +21,12 @@ struct TaskDataValidationTests {
         BadTaskData(
             type: .worker,
             name: "noop",
-            data: ["result": "yes"],
-            error: .wrongType(field: "result", expected: "a boolean", found: "yes")
+            data: ["result": true],
+            error: .invalidValue(
+                field: "result", value: true,
+                reason: "must be one of '', 'success', 'failure', 'temporary failure', 'error', 'skipped'")
         ),
-        BadTaskData(type: .worker, name: "noop", data: ["resutl": true], error: .unknownField("resutl")),
+        BadTaskData(type: .worker, name: "noop", data: ["resutl": "success"], error: .unknownField("resutl")),
         BadTaskData(type: .worker, name: "sbuild", data: [:], error: .missingField("input")),
         BadTaskData(
             type: .worker,
@@ -264,6 +266,6 @@ struct TaskDataValidationTests {
         #expect(autopkgtest.needsInternet == "run" && autopkgtest.failOn.failedTest)
         let debsign = try DebsignTask.validateData(["unsigned": 6, "key": .string(Self.key.lowercased())])
         #expect(debsign.key == Self.key)
-        #expect(try NoopTask.validateData([:]).result)
+        #expect(try NoopTask.validateData([:]).result == .success)
     }
 }

@@ -82,8 +82,11 @@ struct TaskDynamicDataTests {
     @Test(
         "noop's outcome comes from its task data",
         arguments: [
-            (JSONValue.object([:]), TaskOutcome.Result.success), (JSONValue.object(["result": true]), .success),
-            (JSONValue.object(["result": false]), .failure),
+            (JSONValue.object([:]), TaskOutcome.Result.success), (JSONValue.object(["result": "success"]), .success),
+            (JSONValue.object(["result": "failure"]), .failure), (JSONValue.object(["result": "error"]), .error),
+            (JSONValue.object(["result": "skipped"]), .skipped),
+            (JSONValue.object(["result": "temporary failure"]), .temporaryFailure),
+            (JSONValue.object(["result": ""]), .error),
         ]
     )
     func noopOutcome(data: JSONValue, expected: TaskOutcome.Result) async throws {

@@ -18,13 +18,13 @@ struct SubmitCommand: AsyncParsableCommand {
             ONE transaction: all or none. FILE is a list of objects with the keys task (required), type \
             (default worker), data (default {}), priority (default 0), depends_on (ids of existing work \
             requests) and after (positions of EARLIER entries of the same file, 0 is the first), e.g.
-              [{"task": "noop", "data": {"result": true}},
+              [{"task": "noop", "data": {"result": "success"}},
                {"task": "noop", "after": [0]}]
             --workspace and --created-by apply to every entry; give no task name and none of --type, --data, \
             --set, --priority, --depends-on with --batch. An error names the entry and the key.
 
             Examples:
-              kiln submit noop --workspace debian/dev --set result=true
+              kiln submit noop --workspace debian/dev --set result=success
               kiln submit sbuild --workspace debian/dev --data sbuild.json --priority 10
               kiln submit lintian --workspace debian/dev --depends-on 12 \\
                   --data '{"input": {"source_artifact": 7}}'
