@@ -52,8 +52,8 @@ struct PendingStageContractTests {
         TaskSample(
             type: .signing,
             name: "debsign",
-            data: ["unsigned": 6, "key": .string(String(repeating: "A", count: 40))],
-            subject: "hello",
+            data: ["unsigned": 6, "key": "ABC123"],
+            subject: nil,
             context: nil
         ),
         TaskSample(type: .server, name: "servernoop", data: [:], subject: nil, context: nil),

@@ -200,12 +200,8 @@ struct TaskDataValidationTests {
         BadTaskData(
             type: .signing,
             name: "debsign",
-            data: ["unsigned": 6, "key": "ABC"],
-            error: .invalidValue(
-                field: "key",
-                value: "ABC",
-                reason: "must be an OpenPGP fingerprint of 40 or 64 hexadecimal digits"
-            )
+            data: ["unsigned": 6, "key": 123],
+            error: .wrongType(field: "key", expected: "a string", found: 123)
         ),
         BadTaskData(type: .signing, name: "debsign", data: ["key": .string(key)], error: .missingField("unsigned")),
         BadTaskData(
@@ -264,8 +260,9 @@ struct TaskDataValidationTests {
         ])
         #expect(autopkgtest.extraEnvironment == ["LANG": "C.UTF-8"] && autopkgtest.timeout == ["global": 3600])
         #expect(autopkgtest.needsInternet == "run" && autopkgtest.failOn.failedTest)
-        let debsign = try DebsignTask.validateData(["unsigned": 6, "key": .string(Self.key.lowercased())])
-        #expect(debsign.key == Self.key)
+        // Debusine `signing/tasks/tests/test_debsign.py` `SAMPLE_TASK_DATA`: any key string, kept as given.
+        let debsign = try DebsignTask.validateData(["unsigned": 2, "key": "ABC123"])
+        #expect(debsign.key == "ABC123")
         #expect(try NoopTask.validateData([:]).result == .success)
     }
 }
