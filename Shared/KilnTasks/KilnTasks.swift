@@ -6,6 +6,8 @@ public enum KilnTasks {
     /// The worker and signing tasks (run by `kiln-worker` through their `ExternalTask` side).
     public static let externalTasks: [any ExternalTask.Type] = [
         NoopTask.self, SbuildTask.self, LintianTask.self, AutopkgtestTask.self, MmdebstrapTask.self, DebsignTask.self,
+        BlhcTask.self, DebDiffTask.self, PiupartsTask.self, MakeSourcePackageUploadTask.self, MergeUploadsTask.self,
+        ExtractForSigningTask.self, AssembleSignedSourceTask.self,
     ]
 
     /// The server, internal and wait tasks (DBTask side only).

@@ -129,8 +129,9 @@ struct TaskDynamicDataTests {
         #expect(
             try KilnTasks.registry().keys.map(\.description) == [
                 "Internal:synchronization_point", "Server:servernoop", "Signing:debsign", "Wait:delay",
-                "Worker:autopkgtest",
-                "Worker:lintian", "Worker:mmdebstrap", "Worker:noop", "Worker:sbuild",
+                "Worker:assemblesignedsource", "Worker:autopkgtest", "Worker:blhc", "Worker:debdiff",
+                "Worker:extractforsigning", "Worker:lintian", "Worker:makesourcepackageupload", "Worker:mergeuploads",
+                "Worker:mmdebstrap", "Worker:noop", "Worker:piuparts", "Worker:sbuild",
             ]
         )
         var registry = try KilnTasks.registry()

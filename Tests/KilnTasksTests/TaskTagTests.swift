@@ -202,6 +202,10 @@ struct TaskTagTests {
                 "worker:task:worker:noop:version:1", "worker:task:worker:sbuild:version:1",
                 "worker:task:worker:lintian:version:1", "worker:task:worker:autopkgtest:version:1",
                 "worker:task:worker:mmdebstrap:version:1", "worker:cap:sbuild",
+                "worker:task:worker:blhc:version:1", "worker:task:worker:debdiff:version:1",
+                "worker:task:worker:piuparts:version:1", "worker:task:worker:makesourcepackageupload:version:1",
+                "worker:task:worker:mergeuploads:version:1", "worker:task:worker:extractforsigning:version:1",
+                "worker:task:worker:assemblesignedsource:version:1",
             ]
         )
         #expect(
