@@ -8,6 +8,7 @@ public enum KilnTasks {
         NoopTask.self, SbuildTask.self, LintianTask.self, AutopkgtestTask.self, MmdebstrapTask.self, DebsignTask.self,
         BlhcTask.self, DebDiffTask.self, PiupartsTask.self, MakeSourcePackageUploadTask.self, MergeUploadsTask.self,
         ExtractForSigningTask.self, AssembleSignedSourceTask.self,
+        SigningNoopTask.self, SignTask.self, GenerateKeyTask.self, SignRepositoryIndexTask.self,
     ]
 
     /// The server, internal and wait tasks (DBTask side only).

@@ -78,6 +78,17 @@ struct PendingStageContractTests {
         TaskSample(
             type: .worker, name: "assemblesignedsource", data: ["template": 2, "signed": [5], "environment": env],
             subject: "hello", context: nil),
+        TaskSample(type: .signing, name: "noop", data: [:], subject: nil, context: nil),
+        TaskSample(
+            type: .signing, name: "sign", data: ["purpose": "uefi", "unsigned": [2], "key": "ABC"], subject: nil,
+            context: nil),
+        TaskSample(
+            type: .signing, name: "generatekey", data: ["purpose": "openpgp", "description": "k"], subject: nil,
+            context: nil),
+        TaskSample(
+            type: .signing, name: "signrepositoryindex",
+            data: ["suite_collection": 10, "unsigned": 2, "mode": "clear", "signed_name": "InRelease"], subject: nil,
+            context: nil),
         TaskSample(type: .server, name: "servernoop", data: [:], subject: nil, context: nil),
         TaskSample(type: .internal, name: "synchronization_point", data: [:], subject: nil, context: nil),
         TaskSample(

@@ -128,7 +128,8 @@ struct TaskDynamicDataTests {
     func registeredTasks() throws {
         #expect(
             try KilnTasks.registry().keys.map(\.description) == [
-                "Internal:synchronization_point", "Server:servernoop", "Signing:debsign", "Wait:delay",
+                "Internal:synchronization_point", "Server:servernoop", "Signing:debsign", "Signing:generatekey",
+                "Signing:noop", "Signing:sign", "Signing:signrepositoryindex", "Wait:delay",
                 "Worker:assemblesignedsource", "Worker:autopkgtest", "Worker:blhc", "Worker:debdiff",
                 "Worker:extractforsigning", "Worker:lintian", "Worker:makesourcepackageupload", "Worker:mergeuploads",
                 "Worker:mmdebstrap", "Worker:noop", "Worker:piuparts", "Worker:sbuild",

@@ -211,6 +211,8 @@ struct TaskTagTests {
         #expect(
             registry.providedWorkerTags(for: [.signing], host: host) == [
                 "worker:task:signing:debsign:version:1", "worker:cap:debsign",
+                "worker:task:signing:noop:version:1", "worker:task:signing:sign:version:1",
+                "worker:task:signing:generatekey:version:1", "worker:task:signing:signrepositoryindex:version:1",
             ]
         )
         #expect(registry.providedWorkerTags(for: [.server], host: host) == ["worker:task:server:servernoop:version:1"])
