@@ -14,6 +14,8 @@ public enum KilnTasks {
     /// The server, internal and wait tasks (DBTask side only).
     public static let dbTasks: [any DBTask.Type] = [
         ServerNoopTask.self, SynchronizationPointTask.self, DelayTask.self,
+        APTMirrorTask.self, CopyCollectionItemsTask.self, CreateChildWorkspaceTask.self, GenerateSuiteIndexesTask.self,
+        PackageUploadTask.self,
     ]
 
     /// Registers every Kiln task in `registry`.

@@ -128,7 +128,9 @@ struct TaskDynamicDataTests {
     func registeredTasks() throws {
         #expect(
             try KilnTasks.registry().keys.map(\.description) == [
-                "Internal:synchronization_point", "Server:servernoop", "Signing:debsign", "Signing:generatekey",
+                "Internal:synchronization_point", "Server:aptmirror", "Server:copycollectionitems",
+                "Server:create_child_workspace", "Server:generatesuiteindexes", "Server:packageupload",
+                "Server:servernoop", "Signing:debsign", "Signing:generatekey",
                 "Signing:noop", "Signing:sign", "Signing:signrepositoryindex", "Wait:delay",
                 "Worker:assemblesignedsource", "Worker:autopkgtest", "Worker:blhc", "Worker:debdiff",
                 "Worker:extractforsigning", "Worker:lintian", "Worker:makesourcepackageupload", "Worker:mergeuploads",

@@ -215,7 +215,13 @@ struct TaskTagTests {
                 "worker:task:signing:generatekey:version:1", "worker:task:signing:signrepositoryindex:version:1",
             ]
         )
-        #expect(registry.providedWorkerTags(for: [.server], host: host) == ["worker:task:server:servernoop:version:1"])
+        #expect(
+            registry.providedWorkerTags(for: [.server], host: host) == [
+                "worker:task:server:servernoop:version:1", "worker:task:server:aptmirror:version:1",
+                "worker:task:server:copycollectionitems:version:1",
+                "worker:task:server:create_child_workspace:version:1",
+                "worker:task:server:generatesuiteindexes:version:1", "worker:task:server:packageupload:version:1",
+            ])
         #expect(host.executorTags == ["worker:executor:unshare"], "auto is never a tag")
     }
 }
