@@ -259,14 +259,32 @@ extension CLIIntegration {
             try await Self.withCLISchema { schema, pool in
                 try KilnBinary.succeed(["workspace", "create", "debian/dev"], schema: schema)
                 let cases: [([String], Int32, String)] = [
-                    (["submit", "nope", "--workspace", "debian/dev"], 1, "no task Worker:nope is registered"),
+                    // Debusine `server/views/work_requests.py` `_validate_task_name`: only registered Worker (and,
+                    // for a superuser, Server) task names; Signing, Wait and Internal tasks are not API-creatable.
+                    (
+                        ["submit", "nope", "--workspace", "debian/dev"], 1,
+                        "Cannot create work request: task name is not registered: Task name: \"nope\". "
+                            + "Registered task names: assemblesignedsource, autopkgtest,"
+                    ),
+                    (
+                        ["submit", "debsign", "--workspace", "debian/dev", "--type", "signing"], 1,
+                        "cannot submit Signing task 'debsign': Cannot create work request: task name is not registered"
+                    ),
+                    (
+                        ["submit", "delay", "--workspace", "debian/dev", "--type", "wait"], 1,
+                        "Cannot create work request: task name is not registered"
+                    ),
+                    (
+                        ["submit", "synchronization_point", "--workspace", "debian/dev", "--type", "internal"], 1,
+                        "servernoop"
+                    ),
                     (
                         ["submit", "noop", "--workspace", "debian/dev", "--data", "{bad"], 1,
                         "--data is not valid JSON"
                     ),
                     (
                         ["submit", "noop", "--workspace", "debian/dev", "--set", "result=maybe"], 1,
-                        "task data field 'result' must be"
+                        "task data field 'result' has invalid value \"maybe\""
                     ),
                     (
                         ["submit", "noop", "--workspace", "debian/dev", "--set", "colour=red"], 1,

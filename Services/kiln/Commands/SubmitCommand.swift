@@ -41,7 +41,9 @@ struct SubmitCommand: AsyncParsableCommand {
     @Option(help: "The workspace (SCOPE/NAME).")
     var workspace: String
 
-    @Option(name: .customLong("type"), help: "The task type: worker, server, signing, internal or wait.")
+    @Option(
+        name: .customLong("type"),
+        help: "The task type: worker or server (as Debusine's API; signing, internal and wait tasks are refused).")
     var taskType = "worker"
 
     @Option(help: "Task data: inline JSON object or a JSON/YAML file (default {}).")
@@ -102,6 +104,8 @@ struct SubmitCommand: AsyncParsableCommand {
             let base = try data.map { try DataInput.document($0, what: "--data") } ?? [:]
             let taskData = try DataInput.applying(assignments, to: base)
             let registry = try KilnTasks.registry()
+            // Only what Debusine's API lets a (super)user create: Worker and Server tasks.
+            try SubmittableTasks.check(type: type, name: taskName, registry: registry)
             // Validate before touching the database: a bad submission never reaches a transaction.
             let probe = WorkRequestSubmission(
                 workspaceID: 0,
