@@ -15,7 +15,7 @@ public enum KilnTasks {
     public static let dbTasks: [any DBTask.Type] = [
         ServerNoopTask.self, SynchronizationPointTask.self, DelayTask.self,
         APTMirrorTask.self, CopyCollectionItemsTask.self, CreateChildWorkspaceTask.self, GenerateSuiteIndexesTask.self,
-        PackageUploadTask.self,
+        PackageUploadTask.self, ConfirmTask.self, ExternalDebsignTask.self,
     ]
 
     /// Registers every Kiln task in `registry`.

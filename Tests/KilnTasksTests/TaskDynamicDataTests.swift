@@ -131,7 +131,7 @@ struct TaskDynamicDataTests {
                 "Internal:synchronization_point", "Server:aptmirror", "Server:copycollectionitems",
                 "Server:create_child_workspace", "Server:generatesuiteindexes", "Server:packageupload",
                 "Server:servernoop", "Signing:debsign", "Signing:generatekey",
-                "Signing:noop", "Signing:sign", "Signing:signrepositoryindex", "Wait:delay",
+                "Signing:noop", "Signing:sign", "Signing:signrepositoryindex", "Wait:confirm", "Wait:delay", "Wait:externaldebsign",
                 "Worker:assemblesignedsource", "Worker:autopkgtest", "Worker:blhc", "Worker:debdiff",
                 "Worker:extractforsigning", "Worker:lintian", "Worker:makesourcepackageupload", "Worker:mergeuploads",
                 "Worker:mmdebstrap", "Worker:noop", "Worker:piuparts", "Worker:sbuild",
