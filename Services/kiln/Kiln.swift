@@ -24,7 +24,7 @@ public struct Kiln: AsyncParsableCommand {
             A first session:
               kiln migrate
               kiln workspace create debian/dev
-              kiln submit noop --workspace debian/dev --set result=true
+              kiln submit noop --workspace debian/dev --set result=success
               kiln list
               kiln show 1
 

@@ -6,11 +6,16 @@ public enum KilnTasks {
     /// The worker and signing tasks (run by `kiln-worker` through their `ExternalTask` side).
     public static let externalTasks: [any ExternalTask.Type] = [
         NoopTask.self, SbuildTask.self, LintianTask.self, AutopkgtestTask.self, MmdebstrapTask.self, DebsignTask.self,
+        BlhcTask.self, DebDiffTask.self, PiupartsTask.self, MakeSourcePackageUploadTask.self, MergeUploadsTask.self,
+        ExtractForSigningTask.self, AssembleSignedSourceTask.self,
+        SigningNoopTask.self, SignTask.self, GenerateKeyTask.self, SignRepositoryIndexTask.self,
     ]
 
     /// The server, internal and wait tasks (DBTask side only).
     public static let dbTasks: [any DBTask.Type] = [
         ServerNoopTask.self, SynchronizationPointTask.self, DelayTask.self,
+        APTMirrorTask.self, CopyCollectionItemsTask.self, CreateChildWorkspaceTask.self, GenerateSuiteIndexesTask.self,
+        PackageUploadTask.self, ConfirmTask.self, ExternalDebsignTask.self,
     ]
 
     /// Registers every Kiln task in `registry`.

@@ -66,13 +66,13 @@ extension CLIIntegration {
                     ).validated(by: registry), afterPositions: after)
             }
             return [
-                try entry(["result": true], priority: 3),
+                try entry(["result": "success"], priority: 3),
                 try entry(after: [0]),
                 try entry(dependsOn: [open]),
                 try entry(dependsOn: [failed]),
                 try entry(after: [3]),
                 try entry(after: [1, 3]),
-                try entry(["result": false], dependsOn: [open], after: [0, 1]),
+                try entry(["result": "failure"], dependsOn: [open], after: [0, 1]),
                 try entry(priority: -2),
             ]
         }

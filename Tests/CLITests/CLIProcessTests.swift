@@ -260,7 +260,7 @@ extension CLIIntegration {
                 let submitted = try #require(
                     try KilnBinary.json(
                         [
-                            "submit", "noop", "--workspace", "debian/dev", "--set", "result=false", "--priority", "5",
+                            "submit", "noop", "--workspace", "debian/dev", "--set", "result=failure", "--priority", "5",
                             "--json",
                         ],
                         schema: schema
@@ -293,11 +293,11 @@ extension CLIIntegration {
                     try KilnBinary.json(["show", String(first), "--json"], schema: schema) as? [String: Any]
                 )
                 #expect(shown["priority"] as? Int == 5)
-                #expect((shown["task_data"] as? [String: Any])?["result"] as? Bool == false)
+                #expect((shown["task_data"] as? [String: Any])?["result"] as? String == "failure")
                 #expect(shown["reverse_dependencies"] as? [Int] == [first + 1])
                 let text = try KilnBinary.succeed(["show", String(first)], schema: schema)
                 #expect(text.contains("Status:       pending-requested"))
-                #expect(text.contains("\"result\": false"))
+                #expect(text.contains("\"result\": \"failure\""))
 
                 let aborted = try KilnBinary.succeed(["abort", String(first)], schema: schema)
                 #expect(aborted.contains("aborted work request \(first); also aborted \(first + 1)"))
@@ -326,7 +326,7 @@ extension CLIIntegration {
                 defer { try? FileManager.default.removeItem(at: file) }
                 try """
                 - task: noop
-                  data: {result: true}
+                  data: {result: success}
                   priority: 4
                 - task: NOOP
                   after: [0]
@@ -359,14 +359,32 @@ extension CLIIntegration {
             try await Self.withCLISchema { schema, pool in
                 try KilnBinary.succeed(["workspace", "create", "debian/dev"], schema: schema)
                 let cases: [([String], Int32, String)] = [
-                    (["submit", "nope", "--workspace", "debian/dev"], 1, "no task Worker:nope is registered"),
+                    // Debusine `server/views/work_requests.py` `_validate_task_name`: only registered Worker (and,
+                    // for a superuser, Server) task names; Signing, Wait and Internal tasks are not API-creatable.
+                    (
+                        ["submit", "nope", "--workspace", "debian/dev"], 1,
+                        "Cannot create work request: task name is not registered: Task name: \"nope\". "
+                            + "Registered task names: assemblesignedsource, autopkgtest,"
+                    ),
+                    (
+                        ["submit", "debsign", "--workspace", "debian/dev", "--type", "signing"], 1,
+                        "cannot submit Signing task 'debsign': Cannot create work request: task name is not registered"
+                    ),
+                    (
+                        ["submit", "delay", "--workspace", "debian/dev", "--type", "wait"], 1,
+                        "Cannot create work request: task name is not registered"
+                    ),
+                    (
+                        ["submit", "synchronization_point", "--workspace", "debian/dev", "--type", "internal"], 1,
+                        "servernoop"
+                    ),
                     (
                         ["submit", "noop", "--workspace", "debian/dev", "--data", "{bad"], 1,
                         "--data is not valid JSON"
                     ),
                     (
                         ["submit", "noop", "--workspace", "debian/dev", "--set", "result=maybe"], 1,
-                        "task data field 'result' must be"
+                        "task data field 'result' has invalid value \"maybe\""
                     ),
                     (
                         ["submit", "noop", "--workspace", "debian/dev", "--set", "colour=red"], 1,

@@ -18,7 +18,7 @@ extension CLIIntegration {
         static func submit(_ schema: String, _ extra: [String] = []) throws -> Int {
             let submitted = try #require(
                 try KilnBinary.json(
-                    ["submit", "noop", "--workspace", "debian/dev", "--set", "result=true", "--json"] + extra,
+                    ["submit", "noop", "--workspace", "debian/dev", "--set", "result=success", "--json"] + extra,
                     schema: schema
                 ) as? [String: Any]
             )

@@ -61,7 +61,7 @@ extension CLIIntegration {
                 }
                 #expect(stored == resolved)
                 let result = PendingTransitionResult(
-                    configuredTaskData: ["result": true],
+                    configuredTaskData: ["result": "success"],
                     pendingStageValues: ["task_input_fields": [:]],
                     tags: Self.tags(),
                     appliedConfigurationEntries: [],
@@ -81,7 +81,7 @@ extension CLIIntegration {
                         row.workRequest.status == .pending && row.workRequest.pendingStage == nil
                             && row.workRequest.pendingAt != nil
                     )
-                    #expect(row.workRequest.configuredTaskData == ["result": true])
+                    #expect(row.workRequest.configuredTaskData == ["result": "success"])
                     #expect(row.workRequest.schedulerTagsRequired == ["worker:type:external"])
                 }
                 let keys = try await RepositoryTests.outbox(pool).map(\.key)

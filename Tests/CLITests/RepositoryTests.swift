@@ -202,7 +202,7 @@ extension CLIIntegration {
         func manualRetry() async throws {
             try await CLITestDatabase.withSchema { pool, _ in
                 let (workspace, user) = try await Self.setUp(pool)
-                let first = try await Self.submit(pool, workspace: workspace.id, user: user.id, data: ["result": false])
+                let first = try await Self.submit(pool, workspace: workspace.id, user: user.id, data: ["result": "failure"])
                 let dependant = try await Self.submit(
                     pool,
                     workspace: workspace.id,
@@ -222,7 +222,7 @@ extension CLIIntegration {
                 try await pool.withConnection { conn in
                     let replacement = try await WorkRequestRepository.require(id: plan.newWorkRequest.id, on: conn)
                     #expect(replacement.workRequest.supersedesID == first.id)
-                    #expect(replacement.workRequest.taskData == ["result": false])
+                    #expect(replacement.workRequest.taskData == ["result": "failure"])
                     #expect(replacement.workRequest.workflowData.retryCount == 0)
                     #expect(replacement.workRequest.pendingStage == .requested)
                     #expect(
@@ -451,7 +451,7 @@ extension CLIIntegration {
                     )
                 }
                 let keys = try await Self.outbox(pool).map(\.key)
-                #expect(keys == ["worker.metadata", "worker.metadata", "wr.unblocked", "wr.pending", "worker.gone"])
+                #expect(keys == ["worker.metadata", "worker.metadata", "wr.unblocked", "wr.pending", "worker.gone", "worker.disabled"])
             }
         }
 

@@ -38,7 +38,7 @@ struct BurstTests {
                 func submit(_ index: Int) {
                     group.addTask {
                         let succeed = index % 7 != 0
-                        let id = try await cli.submit("noop", data: ["result": .bool(succeed)])
+                        let id = try await cli.submit("noop", data: ["result": .string(succeed ? "success" : "failure")])
                         return (id, succeed ? "success" : "failure")
                     }
                 }

@@ -16,7 +16,7 @@ struct ResilienceTests {
     /// Freezes `worker`, submits a noop and waits until the gateway has sent it there (running).
     static func runningOnFrozen(_ worker: StackWorker, _ stack: KilnStack) async throws -> ShownWorkRequest {
         worker.process.signal(SIGSTOP)
-        let id = try await stack.cli.submit("noop", data: ["result": true])
+        let id = try await stack.cli.submit("noop", data: ["result": "success"])
         return try await stack.cli.waitFor(id, "is running on \(worker.name)") {
             $0.status == "running" && $0.worker == worker.name
         }
@@ -110,7 +110,7 @@ struct ResilienceTests {
             active.signal(SIGKILL)
             try await active.waitForExit()
             var ids: [Int] = []
-            for _ in 0..<3 { ids.append(try await stack.cli.submit("noop", data: ["result": true])) }
+            for _ in 0..<3 { ids.append(try await stack.cli.submit("noop", data: ["result": "success"])) }
             for id in ids {
                 let shown = try await stack.cli.waitFor(id, "is completed") { $0.isFinished }
                 #expect(shown.result == "success")

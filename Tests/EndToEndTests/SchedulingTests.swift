@@ -31,7 +31,7 @@ struct SchedulingTests {
             let priorities = [(0, 0), (0, 10), (10, 0), (10, 1)]
             var ids: [Int] = []
             for (base, adjustment) in priorities {
-                let id = try await stack.cli.submit("noop", data: ["result": true], priority: base)
+                let id = try await stack.cli.submit("noop", data: ["result": "success"], priority: base)
                 try await stack.database.pool.query(
                     "UPDATE work_requests SET priority_adjustment = $1 WHERE id = $2", adjustment, id)
                 ids.append(id)
@@ -50,7 +50,7 @@ struct SchedulingTests {
         try await KilnStack.with(Self.schedulerStartedLater) { stack in
             _ = try await DebianWorld.create(in: stack)
             var ids: [Int] = []
-            for _ in 0..<3 { ids.append(try await stack.cli.submit("noop", data: ["result": true])) }
+            for _ in 0..<3 { ids.append(try await stack.cli.submit("noop", data: ["result": "success"])) }
             // Ages that differ from id order, so assigning by id would fail this test. `created_at` has no CLI
             // knob (it is when `kiln submit` ran), so the offsets are set in SQL before the scheduler starts
             // (it reads a work request's age when the request becomes pending).
@@ -71,10 +71,10 @@ struct SchedulingTests {
     func scenario29Dependencies() async throws {
         try await KilnStack.with { stack in
             _ = try await DebianWorld.create(in: stack)
-            let failing = try await stack.cli.submit("noop", data: ["result": false])
-            let dependant = try await stack.cli.submit("noop", data: ["result": true], dependsOn: [failing])
-            let tolerated = try await stack.cli.submit("noop", data: ["result": false])
-            let tolerant = try await stack.cli.submit("noop", data: ["result": true], dependsOn: [tolerated])
+            let failing = try await stack.cli.submit("noop", data: ["result": "failure"])
+            let dependant = try await stack.cli.submit("noop", data: ["result": "success"], dependsOn: [failing])
+            let tolerated = try await stack.cli.submit("noop", data: ["result": "failure"])
+            let tolerant = try await stack.cli.submit("noop", data: ["result": "success"], dependsOn: [tolerated])
             // `allow_failure` is set by workflows in Debusine; `kiln submit` has no flag for it, so it is set in
             // SQL before any worker can run the work request.
             try await stack.database.pool.query(

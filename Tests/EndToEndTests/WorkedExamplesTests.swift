@@ -108,10 +108,10 @@ struct WorkedExamplesTests {
             let dedicated = try await StackWorker.start(
                 WorkerSpec(host: "acme-pool", staticMetadata: ["required_tags": ["task:scope:acme"]]), in: stack)
             #expect(try await stack.cli.worker(dedicated.name).requiredTags == ["task:scope:acme"])
-            let debian = try await stack.cli.submit("noop", data: ["result": true])
+            let debian = try await stack.cli.submit("noop", data: ["result": "success"])
             try await stack.cli.waitFor(debian, "is pending") { $0.status == "pending" }
             // Submitted later, so behind the debian one in queue order: the pool still takes it first.
-            let acme = try await stack.cli.submit("noop", workspace: "acme/builds", data: ["result": true])
+            let acme = try await stack.cli.submit("noop", workspace: "acme/builds", data: ["result": "success"])
             let acmeDone = try await stack.cli.waitFor(acme, "is completed") { $0.isFinished }
             #expect(acmeDone.provided.contains("task:scope:acme"))
             #expect(acmeDone.worker == dedicated.name && acmeDone.result == "success")
@@ -130,9 +130,9 @@ struct WorkedExamplesTests {
             _ = try await DebianWorld.create(in: stack)
             let official = try await StackWorker.start(
                 WorkerSpec(host: "official", staticMetadata: ["required_tags": ["task:group:debian::Debian"]]), in: stack)
-            let byBob = try await stack.cli.submit("noop", data: ["result": true], as: "bob")
+            let byBob = try await stack.cli.submit("noop", data: ["result": "success"], as: "bob")
             try await stack.cli.waitFor(byBob, "is pending") { $0.status == "pending" }
-            let byAlice = try await stack.cli.submit("noop", data: ["result": true], as: "alice")
+            let byAlice = try await stack.cli.submit("noop", data: ["result": "success"], as: "alice")
             let aliceDone = try await stack.cli.waitFor(byAlice, "is completed") { $0.isFinished }
             #expect(aliceDone.provided.contains("task:group:debian::Debian"))
             #expect(aliceDone.worker == official.name)

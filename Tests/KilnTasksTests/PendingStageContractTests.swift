@@ -52,10 +52,43 @@ struct PendingStageContractTests {
         TaskSample(
             type: .signing,
             name: "debsign",
-            data: ["unsigned": 6, "key": .string(String(repeating: "A", count: 40))],
-            subject: "hello",
+            data: ["unsigned": 6, "key": "ABC123"],
+            subject: nil,
             context: nil
         ),
+        TaskSample(
+            type: .worker, name: "blhc", data: ["input": ["artifact": 30], "environment": env, "build_architecture": "amd64"],
+            subject: "hello", context: nil),
+        TaskSample(
+            type: .worker, name: "debdiff",
+            data: ["input": ["source_artifacts": [1, 33]], "environment": env, "build_architecture": "amd64"],
+            subject: "source:hello", context: nil),
+        TaskSample(
+            type: .worker, name: "piuparts",
+            data: ["input": ["binary_artifacts": [2]], "base_tgz": 3, "environment": env], subject: "hello",
+            context: "sid"),
+        TaskSample(
+            type: .worker, name: "makesourcepackageupload", data: ["input": ["source_artifact": 1], "environment": env],
+            subject: "hello", context: nil),
+        TaskSample(type: .worker, name: "mergeuploads", data: ["input": ["uploads": [34]]], subject: "hello", context: nil),
+        TaskSample(
+            type: .worker, name: "extractforsigning",
+            data: ["input": ["template_artifact": 2, "binary_artifacts": [2]], "environment": env], subject: "hello",
+            context: nil),
+        TaskSample(
+            type: .worker, name: "assemblesignedsource", data: ["template": 2, "signed": [5], "environment": env],
+            subject: "hello", context: nil),
+        TaskSample(type: .signing, name: "noop", data: [:], subject: nil, context: nil),
+        TaskSample(
+            type: .signing, name: "sign", data: ["purpose": "uefi", "unsigned": [2], "key": "ABC"], subject: nil,
+            context: nil),
+        TaskSample(
+            type: .signing, name: "generatekey", data: ["purpose": "openpgp", "description": "k"], subject: nil,
+            context: nil),
+        TaskSample(
+            type: .signing, name: "signrepositoryindex",
+            data: ["suite_collection": 10, "unsigned": 2, "mode": "clear", "signed_name": "InRelease"], subject: nil,
+            context: nil),
         TaskSample(type: .server, name: "servernoop", data: [:], subject: nil, context: nil),
         TaskSample(type: .internal, name: "synchronization_point", data: [:], subject: nil, context: nil),
         TaskSample(
@@ -69,7 +102,8 @@ struct PendingStageContractTests {
 
     @Test("subject, context and scheduler tags computed after resolving Stage.pending only", arguments: samples)
     func pendingIsEnough(_ sample: TaskSample) throws {
-        let task = try resolvedDBTask(sample.type, sample.name, sample.data, stage: .pending)
+        let task = try resolvedDBTask(
+            sample.type, sample.name, sample.data, stage: .pending, lookups: PackageTaskFixtures.lookups())
         #expect(
             try task.getTaskConfigurationSubjectContext()
                 == TaskConfigurationSubjectContext(subject: sample.subject, context: sample.context)

@@ -82,8 +82,11 @@ struct TaskDynamicDataTests {
     @Test(
         "noop's outcome comes from its task data",
         arguments: [
-            (JSONValue.object([:]), TaskOutcome.Result.success), (JSONValue.object(["result": true]), .success),
-            (JSONValue.object(["result": false]), .failure),
+            (JSONValue.object([:]), TaskOutcome.Result.success), (JSONValue.object(["result": "success"]), .success),
+            (JSONValue.object(["result": "failure"]), .failure), (JSONValue.object(["result": "error"]), .error),
+            (JSONValue.object(["result": "skipped"]), .skipped),
+            (JSONValue.object(["result": "temporary failure"]), .temporaryFailure),
+            (JSONValue.object(["result": ""]), .error),
         ]
     )
     func noopOutcome(data: JSONValue, expected: TaskOutcome.Result) async throws {
@@ -125,9 +128,13 @@ struct TaskDynamicDataTests {
     func registeredTasks() throws {
         #expect(
             try KilnTasks.registry().keys.map(\.description) == [
-                "Internal:synchronization_point", "Server:servernoop", "Signing:debsign", "Wait:delay",
-                "Worker:autopkgtest",
-                "Worker:lintian", "Worker:mmdebstrap", "Worker:noop", "Worker:sbuild",
+                "Internal:synchronization_point", "Server:aptmirror", "Server:copycollectionitems",
+                "Server:create_child_workspace", "Server:generatesuiteindexes", "Server:packageupload",
+                "Server:servernoop", "Signing:debsign", "Signing:generatekey",
+                "Signing:noop", "Signing:sign", "Signing:signrepositoryindex", "Wait:confirm", "Wait:delay", "Wait:externaldebsign",
+                "Worker:assemblesignedsource", "Worker:autopkgtest", "Worker:blhc", "Worker:debdiff",
+                "Worker:extractforsigning", "Worker:lintian", "Worker:makesourcepackageupload", "Worker:mergeuploads",
+                "Worker:mmdebstrap", "Worker:noop", "Worker:piuparts", "Worker:sbuild",
             ]
         )
         var registry = try KilnTasks.registry()

@@ -16,7 +16,7 @@ struct KilnTopologyTests {
         #expect(
             keys(of: .scheduler)
                 == [.workRequestPending, .workRequestCompleted, .workRequestAborted, .workerReady, .workerGone])
-        #expect(keys(of: .workerGateway) == [.workRequestDispatch, .workRequestAborted])
+        #expect(keys(of: .workerGateway) == [.workRequestDispatch, .workRequestAborted, .workerDisabled])
         // No event is published into the void.
         let consumed = Set(KilnTopology.services.flatMap(\.routingKeys))
         #expect(consumed == Set(RoutingKey.allCases))

@@ -29,7 +29,7 @@ struct WorkTests {
             #expect(assignment.workRequestID == id)
             #expect(assignment.epoch == 1)
             #expect(assignment.taskName == "noop")
-            #expect(assignment.taskData == ["result": true, "configured": 1])
+            #expect(assignment.taskData == ["result": "success", "configured": 1])
             #expect(assignment.dynamicTaskData == ["task_input_fields": [:]])
             #expect(assignment.scope == "debian")
             #expect(await eventually {

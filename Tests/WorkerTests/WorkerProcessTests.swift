@@ -33,10 +33,10 @@ struct WorkerProcessTests {
         return Started(gateway: gateway, worker: worker, tokenFile: tokenFile, hello: hello)
     }
 
-    static func noop(id: Int, epoch: Int, result: Bool) -> WorkAssignment {
+    static func noop(id: Int, epoch: Int, result: String) -> WorkAssignment {
         WorkAssignment(
             workRequestID: id, epoch: epoch, taskType: .worker, taskName: "noop",
-            taskData: .object(["result": .bool(result)]), dynamicTaskData: .object(["task_input_fields": .object([:])]),
+            taskData: .object(["result": .string(result)]), dynamicTaskData: .object(["task_input_fields": .object([:])]),
             workspace: "System", scope: "debusine")
     }
 
@@ -79,8 +79,8 @@ struct WorkerProcessTests {
             #expect(beat.running.isEmpty)
             #expect(heartbeats.allSatisfy { $0.routingKey == "\(gateway.prefix).heartbeat" })
 
-            // noop result=true → success with the epoch and runtime statistics; a redelivered copy is not run again.
-            let success = Self.noop(id: 1, epoch: 7, result: true)
+            // noop result=success → success with the epoch and runtime statistics; a redelivered copy is not run again.
+            let success = Self.noop(id: 1, epoch: 7, result: "success")
             try await gateway.send(success, kind: .assignment, to: hello.queue)
             try await gateway.send(success, kind: .assignment, to: hello.queue)
             _ = await gateway.received.wait(for: .result, count: 1)
@@ -91,8 +91,8 @@ struct WorkerProcessTests {
             #expect(first.outputData?["runtime_statistics"]?.objectValue?["duration"]?.intValue ?? 0 >= 1)
             #expect(await worker.waitForLine(containing: "duplicate assignment ignored") != nil)
 
-            // noop result=false → failure.
-            try await gateway.send(Self.noop(id: 2, epoch: 3, result: false), kind: .assignment, to: hello.queue)
+            // noop result=failure → failure.
+            try await gateway.send(Self.noop(id: 2, epoch: 3, result: "failure"), kind: .assignment, to: hello.queue)
             _ = await gateway.received.wait(for: .result, count: 2)
             let failure = try #require(try await gateway.received.results(for: 2).first)
             #expect(failure.result == "failure")
@@ -218,7 +218,7 @@ struct WorkerProcessTests {
                 kind: .welcome, to: hello.queue)
             // The gateway's queue disappears: nothing on kiln.gateway routes this worker's messages any more.
             try await gateway.publisher.deleteQueue(gateway.queue)
-            try await gateway.send(Self.noop(id: 9, epoch: 2, result: true), kind: .assignment, to: hello.queue)
+            try await gateway.send(Self.noop(id: 9, epoch: 2, result: "success"), kind: .assignment, to: hello.queue)
             #expect(await worker.waitForLine(containing: "result not confirmed by the broker; kept and retried") != nil)
             // The gateway's queue comes back.
             try await gateway.startConsumer()

@@ -22,7 +22,7 @@ struct WorkerProtocolTests {
 
     static func assignment(_ id: Int, epoch: Int) -> WorkAssignment {
         WorkAssignment(
-            workRequestID: id, epoch: epoch, taskType: .worker, taskName: "noop", taskData: ["result": true],
+            workRequestID: id, epoch: epoch, taskType: .worker, taskName: "noop", taskData: ["result": "success"],
             dynamicTaskData: ["task_input_fields": [:]], workspace: "System", scope: "debusine")
     }
 

@@ -21,6 +21,11 @@ struct BatchSubmission {
             // Validate everything before touching the database: a bad entry never reaches a transaction.
             for (position, entry) in file.entries.enumerated() {
                 do {
+                    try SubmittableTasks.check(type: entry.taskType, name: entry.taskName, registry: registry)
+                } catch {
+                    throw CLIError("--batch entry \(position): \(error)")
+                }
+                do {
                     _ = try submission(entry, workspaceID: 0, createdBy: 0).validated(by: registry)
                 } catch {
                     throw CLIError(

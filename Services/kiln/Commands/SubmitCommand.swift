@@ -18,13 +18,13 @@ struct SubmitCommand: AsyncParsableCommand {
             ONE transaction: all or none. FILE is a list of objects with the keys task (required), type \
             (default worker), data (default {}), priority (default 0), depends_on (ids of existing work \
             requests) and after (positions of EARLIER entries of the same file, 0 is the first), e.g.
-              [{"task": "noop", "data": {"result": true}},
+              [{"task": "noop", "data": {"result": "success"}},
                {"task": "noop", "after": [0]}]
             --workspace and --created-by apply to every entry; give no task name and none of --type, --data, \
             --set, --priority, --depends-on with --batch. An error names the entry and the key.
 
             Examples:
-              kiln submit noop --workspace debian/dev --set result=true
+              kiln submit noop --workspace debian/dev --set result=success
               kiln submit sbuild --workspace debian/dev --data sbuild.json --priority 10
               kiln submit lintian --workspace debian/dev --depends-on 12 \\
                   --data '{"input": {"source_artifact": 7}}'
@@ -41,7 +41,9 @@ struct SubmitCommand: AsyncParsableCommand {
     @Option(help: "The workspace (SCOPE/NAME).")
     var workspace: String
 
-    @Option(name: .customLong("type"), help: "The task type: worker, server, signing, internal or wait.")
+    @Option(
+        name: .customLong("type"),
+        help: "The task type: worker or server (as Debusine's API; signing, internal and wait tasks are refused).")
     var taskType = "worker"
 
     @Option(help: "Task data: inline JSON object or a JSON/YAML file (default {}).")
@@ -115,6 +117,8 @@ struct SubmitCommand: AsyncParsableCommand {
             let base = try data.map { try DataInput.document($0, what: "--data") } ?? [:]
             let taskData = try DataInput.applying(assignments, to: base)
             let registry = try KilnTasks.registry()
+            // Only what Debusine's API lets a (super)user create: Worker and Server tasks.
+            try SubmittableTasks.check(type: type, name: taskName, registry: registry)
             var flow = try workflowData.map {
                 try WorkflowDataInput.parse(try DataInput.document($0, what: "--workflow-data"), what: "--workflow-data")
             } ?? WorkflowData()

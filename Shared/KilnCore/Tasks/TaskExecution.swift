@@ -17,6 +17,10 @@ public struct TaskOutcome: Hashable, Sendable, Codable {
         case failure
         /// The task could not run properly (bad environment, internal error).
         case error
+        /// A transient external cause (a mirror outage): worth retrying (Debusine's `TEMPORARY_FAILURE`).
+        case temporaryFailure = "temporary failure"
+        /// The task decided it had nothing to do (Debusine's `SKIPPED`).
+        case skipped
     }
 
     /// The result.

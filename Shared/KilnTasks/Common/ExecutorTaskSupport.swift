@@ -51,13 +51,15 @@ enum ExecutorTaskSupport {
         InputField(buildArchitectureField, kind: .buildArchitecture, stage: .pending, path: path)
     }
 
-    /// The environment field, at stage pending because the configuration context is its codename.
-    static func environment(optional: Bool = false) -> InputField {
+    /// The environment field, by default at stage pending because the configuration context is its codename;
+    /// tasks whose subject, context and tags do not need it resolve it at `Stage.running`, as Debusine's
+    /// `EnvironmentInput()` default (debdiff, piuparts, makesourcepackageupload, extractforsigning).
+    static func environment(optional: Bool = false, stage: Stage = .pending) -> InputField {
         let options = EnvironmentFieldOptions(architectureField: buildArchitectureField, backendPath: "backend")
         return InputField(
             environmentField,
             kind: optional ? .optionalEnvironment(options) : .environment(options),
-            stage: .pending,
+            stage: stage,
             categories: KnownCategories.environmentArtifacts
         )
     }

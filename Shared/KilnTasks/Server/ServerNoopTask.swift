@@ -5,8 +5,9 @@ import KilnCore
 public struct ServerNoopTask: DBTask {
     /// `servernoop` task data.
     public struct TaskData: Hashable, Sendable {
-        /// The result to report (default true).
-        public var result: Bool
+        /// The result to report: a `WorkRequestResults` value, default `failure` (Debusine
+        /// `server/tasks/models.py` `ServerNoopData`).
+        public var result: WorkRequestResult
         /// Whether to raise an exception instead (default false), to test error handling.
         public var exception: Bool
         /// `task_configuration`.
@@ -27,13 +28,14 @@ public struct ServerNoopTask: DBTask {
     /// Only the DBTask's own `task_configuration` field: a noop reads no artifacts.
     public var inputs: ResolvedInputs
 
-    /// Validates the data (booleans with Debusine's defaults) so a typo is refused at submission.
+    /// Validates the data with Debusine's types and defaults (`result` = `failure`, `exception` = false) so a
+    /// typo is refused at submission.
     ///
     /// - Throws: `TaskDataError` naming the bad or unknown field.
     public init(taskData: JSONValue) throws {
         var reader = try TaskDataReader(taskData)
         data = TaskData(
-            result: try reader.bool("result", default: true),
+            result: try reader.workRequestResult(default: .failure),
             exception: try reader.bool("exception", default: false),
             taskConfiguration: try reader.taskConfiguration()
         )

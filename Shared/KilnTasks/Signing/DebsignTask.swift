@@ -1,16 +1,18 @@
 import KilnCore
 
-/// `debsign` (Signing): signs a `debian:upload` with a key held by a signing worker.
+/// `debsign` (Signing): signs a `debian:upload` with a key held by a signing worker (Debusine
+/// `signing/tasks/debsign.py` `Debsign`).
 ///
-/// Subject = the upload's source package (its `.changes` `Source` field). Requires `worker:cap:debsign`
-/// besides the signing worker type: the capability is advertised only by signing workers that have the
-/// `debsign` command, so a signing worker without it is never picked.
+/// No subject and no configuration context (Debusine's `get_subject` returns None). Requires
+/// `worker:cap:debsign` besides the signing worker type: the capability is advertised only by signing workers
+/// that have the `debsign` command, so a signing worker without it is never picked.
 public struct DebsignTask: HostToolTask {
     /// `debsign` task data (Debusine's `DebsignData`).
     public struct TaskData: Hashable, Sendable {
-        /// `unsigned`: the `debian:upload` artifact to sign.
+        /// `unsigned`: the upload to sign.
         public var unsigned: JSONValue
-        /// `key`: the OpenPGP fingerprint of the signing key (40 or 64 hex digits).
+        /// `key`: the signing key as given; Debusine takes any string and uses it unchanged as the key's
+        /// fingerprint and in the asset slug `openpgp:<key>`.
         public var key: String
         /// `task_configuration`.
         public var taskConfiguration: JSONValue?
@@ -24,12 +26,13 @@ public struct DebsignTask: HostToolTask {
     /// Version 1: forms the `worker:task:signing:debsign:version:1` tag (Debusine `signing/tasks/debsign.py`
     /// `Debsign.TASK_VERSION`).
     public static let taskVersion = 1
-    /// `unsigned`, resolved at `Stage.pending` because the subject is read from it.
+    /// `unsigned = SingleInput()`: any category, resolved at `Stage.running` (nothing before assignment
+    /// reads it). Debusine checks the category only on the signing worker (`fetch_input`).
     public static let inputFields: [InputField] = [
-        InputField("unsigned", kind: .single, stage: .pending, categories: ["debian:upload"])
+        InputField("unsigned", kind: .single)
     ]
 
-    /// The validated data; the key fingerprint is upper-cased so equal keys compare equal.
+    /// The validated data.
     public let data: TaskData
     /// The `unsigned` field, resolved server side or restored on the signing worker.
     public let inputs: ResolvedInputs
@@ -40,43 +43,28 @@ public struct DebsignTask: HostToolTask {
         self.inputs = inputs
     }
 
-    /// Checks the key is a 40- or 64-digit fingerprint, so a bad key fails at submission, not on the signer.
+    /// Accepts what Debusine's `DebsignData` accepts: a single lookup and any key string (Debusine
+    /// `signing/tasks/tests/test_debsign.py` `SAMPLE_TASK_DATA` uses `"ABC123"`).
     ///
     /// - Throws: `TaskDataError` naming the bad or unknown field.
     public static func validateData(_ json: JSONValue) throws(TaskDataError) -> TaskData {
         var reader = try TaskDataReader(json)
-        let unsigned = try reader.singleLookup("unsigned")
-        let key = try reader.string("key")
-        let isHex = key.allSatisfy(\.isHexDigit)
-        guard isHex, key.count == 40 || key.count == 64 else {
-            throw .invalidValue(
-                field: "key",
-                value: .string(key),
-                reason: "must be an OpenPGP fingerprint of 40 or 64 hexadecimal digits"
-            )
-        }
         let data = TaskData(
-            unsigned: unsigned,
-            key: key.uppercased(),
+            unsigned: try reader.singleLookup("unsigned"),
+            key: try reader.string("key"),
             taskConfiguration: try reader.taskConfiguration()
         )
         try reader.finish()
         return data
     }
 
-    /// The upload's source package (`changes_fields.Source`): configuration for signing is keyed by it (Debusine
-    /// `signing/tasks/debsign.py` `Debsign.get_subject`).
-    public func getSubject() throws -> String? {
-        try inputs.artifact("unsigned").data["changes_fields"]?.value(atPath: "Source")?.stringValue
-    }
+    /// None, as Debusine's `Debsign.get_subject`.
+    public func getSubject() throws -> String? { nil }
 
-    /// The subject plus `unsigned_id`, the legacy artifact id Debusine still writes beside the field values.
+    /// Only `unsigned_id`, as Debusine's `DebsignDynamicData`.
     public func computeDynamicData() throws -> TaskDynamicData {
         let unsigned = try inputs.artifact("unsigned")
-        return TaskDynamicData(
-            subject: try getSubject(),
-            extra: ["unsigned_id": unsigned.artifactID.map(JSONValue.int) ?? .null]
-        )
+        return TaskDynamicData(extra: ["unsigned_id": unsigned.artifactID.map(JSONValue.int) ?? .null])
     }
 
     /// `worker:cap:debsign` is advertised only where the command exists and required by every debsign work

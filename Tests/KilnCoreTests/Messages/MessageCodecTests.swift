@@ -42,7 +42,7 @@ struct MessageCodecTests {
             .assigned(Assignment(workRequest: 7, worker: 3, epoch: 0)),
             .dispatch(Assignment(workRequest: 7, worker: 3, epoch: 12)),
             .aborted(AbortedWorkRequest(workRequest: 7)), .aborted(AbortedWorkRequest(workRequest: 7, worker: 3, epoch: 2)),
-            .workerMetadata(3), .workerReady(3), .workerGone(3),
+            .workerMetadata(3), .workerReady(3), .workerGone(3), .workerDisabled(3),
         ])
     func everyKindRoundTrips(event: KilnEvent) throws {
         let bytes = try MessageCodec.encode(event.body)
@@ -55,7 +55,7 @@ struct MessageCodecTests {
             .unblocked(1), .inputsResolved(1), .pending(1), .completed(1), .aborted(AbortedWorkRequest(workRequest: 1)),
             .assigned(Assignment(workRequest: 1, worker: 1, epoch: 1)),
             .dispatch(Assignment(workRequest: 1, worker: 1, epoch: 1)), .workerMetadata(1), .workerReady(1),
-            .workerGone(1),
+            .workerGone(1), .workerDisabled(1),
         ]
         #expect(Set(kinds.map(\.routingKey)) == Set(RoutingKey.allCases))
         #expect(kinds.count == RoutingKey.allCases.count)

@@ -32,7 +32,7 @@ extension GatewayHarness {
                 INSERT INTO work_requests (workspace_id, task_type, task_name, task_data, status, worker_id, assignment_epoch,
                                            configured_task_data, dynamic_task_data, dynamic_data_epoch, pending_at,
                                            started_at, workflow_data, updated_at, pending_stage_data)
-                VALUES ($1, 'Worker', 'noop', '{"result": true}', $2, $3, $4, '{"result": true, "configured": 1}',
+                VALUES ($1, 'Worker', 'noop', '{"result": "success"}', $2, $3, $4, '{"result": "success", "configured": 1}',
                         CASE WHEN $6::bigint = $4 THEN '{"task_input_fields": {}}'::jsonb
                              WHEN $6::bigint IS NOT NULL THEN '{"task_input_fields": {"earlier_assignment": 1}}'::jsonb END,
                         $6, now(), CASE WHEN $2 = 'running' THEN now() END,

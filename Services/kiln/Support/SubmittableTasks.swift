@@ -1,0 +1,25 @@
+import KilnCore
+
+/// Which tasks `kiln submit` may create, as Debusine's work-request API decides it
+/// (`server/views/work_requests.py` `WorkRequestView._validate_task_name`): Worker tasks, and Server tasks
+/// for a superuser. Signing, Wait and Internal tasks are created only by workflows and the server itself,
+/// never through the API.
+///
+/// `kiln` connects to the database directly, so whoever runs it is an administrator: it plays Debusine's
+/// superuser and may create Server tasks.
+enum SubmittableTasks {
+    /// The task types, in the order Debusine tries them (and lists their names).
+    static let types: [TaskType] = [.worker, .server]
+
+    /// Refuses a task the API would not create — a type outside `types` or a name not registered for it —
+    /// with Debusine's error title and detail, listing every name that may be submitted.
+    ///
+    /// - Throws: `CLIError` with Debusine's message.
+    static func check(type: TaskType, name: String, registry: TaskRegistry) throws(CLIError) {
+        guard !types.contains(type) || registry.registration(type: type, name: name) == nil else { return }
+        let names = types.flatMap { allowed in registry.keys.filter { $0.type == allowed }.map(\.name).sorted() }
+        throw CLIError(
+            "cannot submit \(type.rawValue) task '\(name)': Cannot create work request: task name is not registered: "
+                + "Task name: \"\(name)\". Registered task names: \(names.joined(separator: ", "))")
+    }
+}

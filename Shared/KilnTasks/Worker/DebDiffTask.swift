@@ -1,0 +1,203 @@
+import KilnCore
+
+/// `debdiff` (Worker): compares two source packages, or two sets of binary packages, with debdiff inside
+/// an executor environment (Debusine `tasks/debdiff.py` `DebDiff`, data `tasks/models.py` `DebDiffData`).
+///
+/// Subject = `source:<name>` for sources, `binary:<name>` when every binary comes from one source, else
+/// none; no configuration context. Provides `task:source-package:<name>` only when comparing sources
+/// (Debusine `test_debdiff.py` `test_compute_scheduler_tags_no_source`).
+public struct DebDiffTask: ExecutorTask {
+    /// `debdiff` task data.
+    public struct TaskData: Hashable, Sendable {
+        /// `input.source_artifacts`: the original and new source packages, if comparing sources.
+        public var sourceArtifacts: [JSONValue]?
+        /// `input.binary_artifacts`: the original and new binaries (two multiple lookups), if comparing binaries.
+        public var binaryArtifacts: [JSONValue]?
+        /// `extra_flags`: options passed to debdiff, each one of `flags`.
+        public var extraFlags: [String]
+        /// `backend`, `environment` (required) and `build_architecture` (required).
+        public var executor: ExecutorSettings
+        /// `task_configuration`.
+        public var taskConfiguration: JSONValue?
+    }
+
+    /// The registry name, as Debusine's `DebDiff` class.
+    public static let taskName = "debdiff"
+    /// Worker: runs on an external worker with the executor it asks for.
+    public static let taskType = TaskType.worker
+    /// Version 1, Debusine's `TASK_VERSION`.
+    public static let taskVersion = 1
+    /// Debusine's fields: both artifact lists at `Stage.pending` (subject and tags come from them; the one
+    /// not given resolves to an empty list), the environment at `Stage.running`.
+    public static let inputFields: [InputField] = [
+        ExecutorTaskSupport.buildArchitecture(),
+        ExecutorTaskSupport.environment(stage: .running),
+        InputField(
+            "source_artifacts", kind: .singleList, stage: .pending, path: "input.source_artifacts",
+            categories: [KnownCategories.sourcePackage], default: []),
+        InputField(
+            "binary_artifacts", kind: .multipleList, stage: .pending, path: "input.binary_artifacts",
+            categories: [PackageCategories.upload, PackageCategories.binaryPackage], default: []),
+    ]
+
+    /// Debusine's `DebDiffFlags`.
+    static let flags = [
+        "--dirs", "--nocontrol", "--wdiff-source-control", "--show-moved", "--diffstat", "--apply-patches",
+        "--ignore-space",
+    ]
+
+    /// The validated data.
+    public let data: TaskData
+    /// The input fields, resolved server side or restored on the worker.
+    public let inputs: ResolvedInputs
+
+    /// Memberwise: used by `make(taskData:dynamicData:)` and the proxy, which validate beforehand.
+    public init(data: TaskData, inputs: ResolvedInputs) {
+        self.data = data
+        self.inputs = inputs
+    }
+
+    /// Accepts what `DebDiffData` accepts: exactly one of two source lookups or two binary lookups.
+    ///
+    /// - Throws: `TaskDataError` naming the bad or unknown field.
+    public static func validateData(_ json: JSONValue) throws(TaskDataError) -> TaskData {
+        var reader = try TaskDataReader(json)
+        guard var input = try reader.object("input") else { throw .missingField("input") }
+        let sources = try pair(&input, "source_artifacts", expected: "a single lookup (integer or string)") {
+            switch $0 {
+            case .int, .string: true
+            default: false
+            }
+        }
+        let binaries = try pair(&input, "binary_artifacts", expected: "a multiple lookup (object or list)") {
+            switch $0 {
+            case .int, .string, .object, .array: true
+            default: false
+            }
+        }
+        try input.finish()
+        if (sources == nil) == (binaries == nil) {
+            throw .invalidValue(
+                field: "input", value: json.value(atPath: "input") ?? .null,
+                reason: "Exactly one of source_artifacts or binary_artifacts must be set")
+        }
+        var executor = try ExecutorSettings.read(from: &reader, environmentRequired: true, readsArchitecture: false)
+        executor.buildArchitecture = try reader.string("build_architecture")
+        let data = TaskData(
+            sourceArtifacts: sources, binaryArtifacts: binaries,
+            extraFlags: try reader.choiceList("extra_flags", from: flags), executor: executor,
+            taskConfiguration: try reader.taskConfiguration())
+        try reader.finish()
+        return data
+    }
+
+    /// An optional list of exactly two lookups (pydantic `min_length=2, max_length=2`).
+    private static func pair(
+        _ reader: inout TaskDataReader, _ key: String, expected: String, isLookup: (JSONValue) -> Bool
+    ) throws(TaskDataError) -> [JSONValue]? {
+        guard let value = reader.raw(key) else { return nil }
+        let field = reader.fieldName(key)
+        guard let elements = value.arrayValue else { throw .wrongType(field: field, expected: "a list", found: value) }
+        guard elements.count == 2 else {
+            throw .invalidValue(field: field, value: value, reason: "must have exactly 2 items")
+        }
+        for (index, element) in elements.enumerated() where !isLookup(element) {
+            throw .wrongType(field: "\(field)[\(index)]", expected: expected, found: element)
+        }
+        return elements
+    }
+
+    /// The compared package and versions (Debusine `DebDiff._summarize_source_artifacts` and
+    /// `_summarize_binary_artifacts`).
+    struct Summary: Hashable {
+        var package: String?
+        var originalVersion: String?
+        var newVersion: String?
+        var isSource: Bool
+    }
+
+    /// The summary of the sources if given, else of the binaries, checking the binaries as Debusine does:
+    /// both sides non-empty, one category throughout, several artifacts per side only for binary packages.
+    ///
+    /// - Throws: `TaskDataError.invalidValue` with Debusine's message when the binaries break a rule.
+    func summary() throws -> Summary {
+        let sources = try inputs.artifactList("source_artifacts").map(PackageArtifactFacts.init)
+        if sources.count == 2 {
+            return Summary(
+                package: sources[0].sourceName, originalVersion: sources[0].sourceVersion,
+                newVersion: sources[1].sourceVersion, isSource: true)
+        }
+        let sides = try inputs.multipleList("binary_artifacts").map { $0.artifacts.map(PackageArtifactFacts.init) }
+        guard sides.count == 2 else { return Summary(isSource: false) }
+        guard !sides[0].isEmpty, !sides[1].isEmpty else {
+            throw refusal(
+                "input.binary_artifacts[0] and input.binary_artifacts[1] cannot have zero artifacts "
+                    + "(got \(sides[0].count) and \(sides[1].count))")
+        }
+        var category: String?
+        var names = Set<String>()
+        for side in sides {
+            for artifact in side {
+                category = category ?? artifact.category
+                if category != artifact.category {
+                    throw refusal(
+                        "All binary artifacts must have the same category. Found \"\(category ?? "None")\" "
+                            + "and \"\(artifact.category ?? "None")\"")
+                }
+                if let name = artifact.sourceName { names.insert(name) }
+            }
+            if category != PackageCategories.binaryPackage, side.count > 1 {
+                throw refusal(
+                    "If binary_artifacts source and new contain more than one artifact all must be of category "
+                        + "debian:binary-package. Found: \(category ?? "None")")
+            }
+        }
+        guard names.count == 1 else { return Summary(isSource: false) }
+        return Summary(
+            package: names.first, originalVersion: sides[0][0].binaryPackageVersion,
+            newVersion: sides[1][0].binaryPackageVersion, isSource: false)
+    }
+
+    private func refusal(_ reason: String) -> TaskDataError {
+        .invalidValue(field: "input.binary_artifacts", value: data.binaryArtifacts.map(JSONValue.array) ?? .null, reason: reason)
+    }
+
+    /// `source:<name>` or `binary:<name>`, else none (Debusine `test_debdiff.py` `test_get_subject_*`).
+    public func getSubject() throws -> String? {
+        let summary = try summary()
+        return summary.package.map { "\(summary.isSource ? "source" : "binary"):\($0)" }
+    }
+
+    /// None: Debusine's `DebDiff` does not override `get_configuration_context`.
+    public func getConfigurationContext() throws -> String? { nil }
+
+    /// `task:source-package:<name>` only when comparing source packages.
+    public func computeSystemProvidedTags() throws -> Set<String> {
+        let summary = try summary()
+        guard summary.isSource, let package = summary.package else { return [] }
+        return [TagOntology.taskSourcePackage(package)]
+    }
+
+    /// The artifact ids per input and the summary `<name>: <original> → <new> (source)` or
+    /// `… (<build architecture>)` (Debusine `test_debdiff.py` `test_compute_dynamic_data_*`).
+    public func computeDynamicData() throws -> TaskDynamicData {
+        let summary = try summary()
+        let suffix = summary.isSource ? "source" : try inputs.string(ExecutorTaskSupport.buildArchitectureField)
+        let sources = try inputs.artifactList("source_artifacts")
+        let binaries = try inputs.multipleList("binary_artifacts")
+        return try executorDynamicData(
+            parameterSummary: summary.package.map {
+                "\($0): \(summary.originalVersion ?? "None") → \(summary.newVersion ?? "None") (\(suffix))"
+            },
+            subject: try getSubject(),
+            extra: [
+                "input_source_artifacts_ids":
+                    sources.isEmpty ? .null : .array(sources.flatMap(\.resolvedIDs).map(JSONValue.int)),
+                "input_binary_artifacts_ids":
+                    binaries.isEmpty ? .null : .array(binaries.map { .array($0.artifactIDs.map(JSONValue.int)) }),
+            ])
+    }
+}
+
+/// Executor and build architecture (`ExecutorTask`); debdiff runs inside the environment, so no host tool.
+extension DebDiffTask.TaskData: ExecutorTaskData {}

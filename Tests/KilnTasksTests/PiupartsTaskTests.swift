@@ -1,0 +1,59 @@
+import KilnCore
+import KilnTasks
+import Testing
+
+/// `piuparts` as Debusine's `tasks/piuparts.py` schedules and configures it.
+@Suite("piuparts follows Debusine's Piuparts")
+struct PiupartsTaskTests {
+    static let data: JSONValue = [
+        "input": ["binary_artifacts": [2]], "base_tgz": 3, "environment": "debian/match:codename=sid",
+    ]
+
+    /// Debusine `tasks/tests/test_piuparts.py` `test_compute_scheduler_tags` (executor and build
+    /// architecture only, no `task:source-package:` tag), `test_get_subject`, `test_get_configuration_context`.
+    @Test("tags: executor and build architecture only; subject the sources, context the base tarball's codename")
+    func tags() throws {
+        let task = try PackageTaskFixtures.task("piuparts", Self.data)
+        let tags = try task.computeSchedulerTags(for: Fixtures.developersWorkRequest)
+        #expect(
+            tags.required.allTags == [
+                "worker:type:external", "worker:task:worker:piuparts:version:1", "worker:executor:unshare",
+                "worker:build-arch:amd64",
+            ])
+        #expect(!tags.provided.allTags.contains { $0.hasPrefix("task:source-package:") })
+        #expect(try task.getTaskConfigurationSubjectContext() == TaskConfigurationSubjectContext(subject: "hello", context: "sid"))
+    }
+
+    /// Debusine `tasks/tests/test_piuparts.py` `test_compute_dynamic_data` (`hello_1.0 (amd64)`, `sid:amd64`).
+    @Test("dynamic data: ids, summary and runtime context")
+    func dynamicData() throws {
+        let dynamic = try PackageTaskFixtures.task("piuparts", Self.data, stage: .running).computeDynamicData()
+        #expect(dynamic.subject == "hello" && dynamic.parameterSummary == "hello_1.0-1 (amd64)")
+        #expect(dynamic.runtimeContext == "sid:amd64" && dynamic.configurationContext == "sid")
+        #expect(dynamic.extra["base_tgz_id"] == 3 && dynamic.extra["input_binary_artifacts_ids"] == [2])
+    }
+
+    /// Debusine `tasks/tests/test_piuparts.py` `test_compute_dynamic_data_multiple_source_packages`: several
+    /// sources give the space-separated subject as summary.
+    @Test("several sources: the subject lists them, the summary too")
+    func severalSources() throws {
+        let data: JSONValue = [
+            "input": ["binary_artifacts": [2, .int(PackageTaskFixtures.libreofficeUpload)]], "base_tgz": 3,
+            "environment": "debian/match:codename=sid",
+        ]
+        let dynamic = try PackageTaskFixtures.task("piuparts", data, stage: .running).computeDynamicData()
+        #expect(dynamic.subject == "hello libreoffice" && dynamic.parameterSummary == "hello libreoffice (amd64)")
+    }
+
+    /// Debusine `tasks/tests/test_piuparts.py` `test_configure_environment_is_required`,
+    /// `test_configure_base_tgz_is_required`.
+    @Test("data: environment and base_tgz required")
+    func data() throws {
+        #expect(throws: TaskDataError.missingField("environment")) {
+            try PiupartsTask.validateData(["input": ["binary_artifacts": [2]], "base_tgz": 3])
+        }
+        #expect(throws: TaskDataError.missingField("base_tgz")) {
+            try PiupartsTask.validateData(["input": ["binary_artifacts": [2]], "environment": 3])
+        }
+    }
+}

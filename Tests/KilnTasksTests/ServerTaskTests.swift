@@ -1,0 +1,76 @@
+import KilnCore
+import KilnTasks
+import Testing
+
+/// The Server tasks Debusine's `server/tasks/` registers besides `servernoop`: validated, configured and
+/// tagged for the Celery worker type; none is run by Kiln.
+@Suite("aptmirror, copycollectionitems, create_child_workspace, generatesuiteindexes and packageupload follow Debusine")
+struct ServerTaskTests {
+    static let samples: [(String, JSONValue)] = [
+        ("aptmirror", ["collection": "bookworm@debian:suite", "url": "https://deb.debian.org/debian", "suite": "bookworm", "components": ["main"]]),
+        ("copycollectionitems", ["copies": [["source_items": [1], "target_collection": "sid@debian:suite"]]]),
+        ("create_child_workspace", ["prefix": "developers", "suffix": "test"]),
+        ("generatesuiteindexes", ["suite_collection": "sid@debian:suite", "generate_at": "2026-11-29T10:00:00Z"]),
+        ("packageupload", ["input": ["upload": 6], "target": "ftp://upload.example.org/queue/"]),
+    ]
+
+    /// Debusine `server/tasks/tests/test_aptmirror.py`, `test_copy_collection_items.py`,
+    /// `test_create_child_workspace.py`, `test_generate_suite_indexes.py` `test_compute_scheduler_tags`
+    /// (`assertComputesSchedulerTags()`: the base server tags only) and `BaseServerTask`'s (None, None)
+    /// subject and context.
+    @Test("base server tags, no subject or context", arguments: samples.map(\.0))
+    func tags(_ name: String) throws {
+        let data = try #require(Self.samples.first { $0.0 == name }?.1)
+        let task = try resolvedDBTask(.server, name, data)
+        let tags = try task.computeSchedulerTags(for: Fixtures.developersWorkRequest)
+        #expect(tags.required.allTags == ["worker:type:celery", "worker:task:server:\(name):version:1"])
+        #expect(try task.getTaskConfigurationSubjectContext() == TaskConfigurationSubjectContext(subject: nil, context: nil))
+        #expect(try KilnTasks.registry().providedWorkerTags(for: [.server], host: WorkerHostCapabilities())
+            .contains("worker:task:server:\(name):version:1"))
+    }
+
+    /// Debusine `server/tasks/tests/test_models.py` `test_flat_repository`, `test_non_flat_repository`.
+    @Test("aptmirror: components forbidden for flat repositories, required otherwise")
+    func aptMirrorComponents() throws {
+        _ = try APTMirrorTask(taskData: ["collection": "example", "url": "https://deb.example.org/", "suite": "./", "architectures": ["amd64"]])
+        #expect(throws: TaskDataError.invalidValue(
+            field: "components", value: ["main"], reason: "Flat repositories (where suite ends with \"/\") must not have components")
+        ) { try APTMirrorTask(taskData: ["collection": "example", "url": "https://deb.example.org/", "suite": "./", "components": ["main"]]) }
+        #expect(throws: TaskDataError.invalidValue(
+            field: "components", value: .null,
+            reason: "Non-flat repositories (where suite does not end with \"/\") must have components")
+        ) { try APTMirrorTask(taskData: ["collection": "debian/bookworm", "url": "https://deb.debian.org/debian", "suite": "bookworm"]) }
+    }
+
+    /// Debusine `server/tasks/models.py` `PackageUploadTarget.allowed_schemes` and `test_package_upload.py`
+    /// (ftp and sftp targets); `PackageUploadDynamicData.input_upload_id`.
+    @Test("packageupload: ftp or sftp target only; input_upload_id in dynamic data")
+    func packageUpload() throws {
+        _ = try PackageUploadTask(taskData: ["input": ["upload": 6], "target": "sftp://user@host:22/queue"])
+        #expect(throws: TaskDataError.invalidValue(
+            field: "target", value: "https://upload.example.org/", reason: "URL scheme should be 'ftp' or 'sftp'")
+        ) { try PackageUploadTask(taskData: ["input": ["upload": 6], "target": "https://upload.example.org/"]) }
+        let task = try resolvedDBTask(
+            .server, "packageupload", ["input": ["upload": 6], "target": "ftp://upload.example.org/queue/"], stage: .running)
+        #expect(try task.computeDynamicData().extra == ["input_upload_id": 6])
+    }
+
+    /// Debusine `server/tasks/models.py` `CreateChildWorkspaceData` patterns and `CopyCollectionItemsData`
+    /// `min_length=1`.
+    @Test("create_child_workspace and copycollectionitems: Debusine's constraints")
+    func constraints() throws {
+        #expect(try CreateChildWorkspaceTask(taskData: ["prefix": "developers", "suffix": "test"]).childWorkspaceName == "developers-test")
+        #expect(throws: TaskDataError.invalidValue(
+            field: "prefix", value: "1dev", reason: "String should match pattern '^[A-Za-z][A-Za-z0-9+._-]*$'")
+        ) { try CreateChildWorkspaceTask(taskData: ["prefix": "1dev", "suffix": "test"]) }
+        #expect(throws: TaskDataError.invalidValue(
+            field: "suffix", value: "a/b", reason: "String should match pattern '^[A-Za-z0-9+._-]+$'")
+        ) { try CreateChildWorkspaceTask(taskData: ["prefix": "dev", "suffix": "a/b"]) }
+        #expect(throws: TaskDataError.invalidValue(
+            field: "copies", value: [], reason: "List should have at least 1 item after validation, not 0")
+        ) { try CopyCollectionItemsTask(taskData: ["copies": []]) }
+        #expect(throws: TaskDataError.unknownField("copies[0].mvoe")) {
+            try CopyCollectionItemsTask(taskData: ["copies": [["source_items": [1], "target_collection": 2, "mvoe": true]]])
+        }
+    }
+}

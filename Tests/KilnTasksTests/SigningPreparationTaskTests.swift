@@ -1,0 +1,67 @@
+import KilnCore
+import KilnTasks
+import Testing
+
+/// `extractforsigning` and `assemblesignedsource`, the worker tasks around signing, as Debusine's
+/// `tasks/extract_for_signing.py` and `tasks/assemble_signed_source.py` schedule and configure them.
+@Suite("extractforsigning and assemblesignedsource follow Debusine")
+struct SigningPreparationTaskTests {
+    static let env: JSONValue = "debian/match:codename=sid"
+
+    /// Debusine `tasks/tests/test_extract_for_signing.py` `test_compute_scheduler_tags`, `test_get_subject`,
+    /// `test_get_configuration_context`, `test_compute_dynamic_data`.
+    @Test("extractforsigning: executor tags only, the template's package as subject")
+    func extractForSigning() throws {
+        let data: JSONValue = [
+            "input": ["template_artifact": 2, "binary_artifacts": [2, .int(PackageTaskFixtures.newHelloBinary)]],
+            "environment": Self.env,
+        ]
+        let task = try PackageTaskFixtures.task("extractforsigning", data)
+        let tags = try task.computeSchedulerTags(for: Fixtures.developersWorkRequest)
+        #expect(
+            tags.required.allTags == [
+                "worker:type:external", "worker:task:worker:extractforsigning:version:1", "worker:executor:unshare",
+                "worker:build-arch:amd64",
+            ])
+        #expect(!tags.provided.allTags.contains { $0.hasPrefix("task:source-package:") })
+        #expect(try task.getTaskConfigurationSubjectContext() == TaskConfigurationSubjectContext(subject: "hello", context: nil))
+        let dynamic = try PackageTaskFixtures.task("extractforsigning", data, stage: .running).computeDynamicData()
+        #expect(dynamic.parameterSummary == "hello_1.0-1 (amd64)")
+        #expect(dynamic.extra["input_template_artifact_id"] == 2)
+        #expect(dynamic.extra["input_binary_artifacts_ids"] == [2, .int(PackageTaskFixtures.newHelloBinary)])
+    }
+
+    /// Debusine `tasks/tests/test_assemble_signed_source.py` `test_compute_scheduler_tags`, `test_get_subject`,
+    /// `test_get_configuration_context`, `test_compute_dynamic_data`.
+    @Test("assemblesignedsource: executor tags only, the template's package as subject")
+    func assembleSignedSource() throws {
+        let data: JSONValue = ["template": 2, "signed": [5], "environment": Self.env]
+        let task = try PackageTaskFixtures.task("assemblesignedsource", data)
+        let tags = try task.computeSchedulerTags(for: Fixtures.developersWorkRequest)
+        #expect(
+            tags.required.allTags == [
+                "worker:type:external", "worker:task:worker:assemblesignedsource:version:1",
+                "worker:executor:unshare", "worker:build-arch:amd64",
+            ])
+        #expect(try task.getTaskConfigurationSubjectContext() == TaskConfigurationSubjectContext(subject: "hello", context: nil))
+        let dynamic = try PackageTaskFixtures.task("assemblesignedsource", data, stage: .running).computeDynamicData()
+        #expect(dynamic.parameterSummary == "hello_1.0-1 (amd64)")
+        #expect(dynamic.extra["template_id"] == 2 && dynamic.extra["signed_ids"] == [5])
+    }
+
+    /// Debusine `tasks/models.py` `ExtractForSigningData.backend_is_auto` and
+    /// `AssembleSignedSourceData.backend_is_auto`.
+    @Test("both refuse any backend but auto, with Debusine's message")
+    func autoBackendOnly() throws {
+        #expect(throws: TaskDataError.invalidValue(
+            field: "backend", value: "unshare", reason: "ExtractForSigning only accepts backend \"auto\", not \"unshare\"")
+        ) {
+            try ExtractForSigningTask.validateData([
+                "input": ["template_artifact": 2, "binary_artifacts": [2]], "environment": 1, "backend": "unshare",
+            ])
+        }
+        #expect(throws: TaskDataError.invalidValue(
+            field: "backend", value: "qemu", reason: "AssembleSignedSource only accepts backend \"auto\", not \"qemu\"")
+        ) { try AssembleSignedSourceTask.validateData(["template": 2, "signed": [5], "environment": 1, "backend": "qemu"]) }
+    }
+}
