@@ -42,7 +42,7 @@ struct BatchSubmission {
                         afterPositions: entry.after)
                 }
                 let outcomes = try await WorkRequestOperations.submitBatch(entries, on: conn)
-                let statuses = try await WorkRequestRepository.displayStatuses(ids: outcomes.map(\.id), on: conn)
+                let statuses = try await WorkRequestRepository.statuses(ids: outcomes.map(\.id), on: conn)
                 return (outcomes, statuses)
             }
         }
@@ -52,14 +52,16 @@ struct BatchSubmission {
                 .array(
                     outcomes.map { outcome in
                         [
-                            "id": .int(outcome.id), "status": .string(displayed[outcome.id] ?? "?"),
+                            "id": .int(outcome.id),
+                            "status": .string(displayed[outcome.id]?.coreStatus.rawValue ?? "?"),
+                            "pending_stage": Output.optional(displayed[outcome.id]?.pendingStage?.rawValue),
                             "aborted": .array(outcome.aborted.map(JSONValue.int)),
                         ]
                     }))
             return
         }
         var counts: [String: Int] = [:]
-        for outcome in outcomes { counts[displayed[outcome.id] ?? "?", default: 0] += 1 }
+        for outcome in outcomes { counts[displayed[outcome.id]?.displayStatus ?? "?", default: 0] += 1 }
         let summary = counts.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
         let first = outcomes.first?.id ?? 0
         let last = outcomes.last?.id ?? 0

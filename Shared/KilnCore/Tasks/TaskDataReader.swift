@@ -52,7 +52,7 @@ public struct TaskDataReader {
         return flag
     }
 
-    /// An optional integer within `range`.
+    /// An optional integer within `range`, read as pydantic's lax mode reads one (`PydanticLaxInt`).
     public mutating func optionalInt(
         _ key: String,
         in range: ClosedRange<Int> = Int.min...Int.max
@@ -60,7 +60,8 @@ public struct TaskDataReader {
         throws(TaskDataError) -> Int?
     {
         guard let value = raw(key) else { return nil }
-        guard let number = value.intValue else {
+        // pydantic's lax integers, as Debusine's task data models read them: `3`, `3.0`, `"3"`, `true`.
+        guard case .success(let number) = PydanticLaxInt.parse(value) else {
             throw .wrongType(field: fieldName(key), expected: "an integer", found: value)
         }
         guard range.contains(number) else {

@@ -85,17 +85,16 @@ extension WorkRequestRepository {
         }
     }
 
-    /// How each of `ids` reads to people (`blocked`, `pending-requested`, `aborted`, …; see
-    /// `StoredWorkRequest.displayStatus`), with one query; ids that do not exist are absent.
-    public static func displayStatuses(ids: [Int], on conn: PGConnection) async throws -> [Int: String] {
+    /// The status and pending stage of each of `ids`, with one query; ids that do not exist are absent.
+    public static func statuses(ids: [Int], on conn: PGConnection) async throws -> [Int: WorkRequestStatusLine] {
         guard !ids.isEmpty else { return [:] }
-        var statuses: [Int: String] = [:]
+        var statuses: [Int: WorkRequestStatusLine] = [:]
         for row in try await conn.query(
             "SELECT id, status, pending_stage FROM work_requests WHERE id = ANY($1)", ids
         ).rows {
-            let stage = try row.decode(String?.self, at: 2).flatMap(PendingStage.init(rawValue:))
-            let status = try row.decode(String.self, at: 1)
-            statuses[try row.decode(Int.self, at: 0)] = PendingStage.displayStatus(status, at: stage)
+            statuses[try row.decode(Int.self, at: 0)] = WorkRequestStatusLine(
+                stored: try decodeEnum(WorkRequestStatus.self, row, at: 1),
+                pendingStage: try row.decode(String?.self, at: 2).flatMap(PendingStage.init(rawValue:)))
         }
         return statuses
     }
@@ -110,4 +109,18 @@ extension WorkRequestRepository {
         }
         return ids
     }
+}
+
+/// A work request's status as stored, with its pending stage: what listings show (`displayStatus`) and what
+/// `--json` outputs report (`coreStatus`, Debusine's).
+public struct WorkRequestStatusLine: Hashable, Sendable {
+    /// The `status` column (`blocked` while being unblocked).
+    public var stored: WorkRequestStatus
+    /// The pending stage, while being unblocked.
+    public var pendingStage: PendingStage?
+
+    /// `pending-requested`, `blocked`, …, as people read it (`PendingStage.displayStatus`).
+    public var displayStatus: String { PendingStage.displayStatus(stored.rawValue, at: pendingStage) }
+    /// Debusine's status: `pending` while being unblocked (`PendingStage.coreStatus`).
+    public var coreStatus: WorkRequestStatus { PendingStage.coreStatus(stored: stored, at: pendingStage) }
 }
