@@ -1,8 +1,9 @@
 /// The resolved value of a multiple-artifact input field (§4.5 `InputArtifactMultiple`, formerly
 /// `MultipleArtifactInfo`).
 ///
-/// JSON keys: `label`, `lookup`, `artifacts` (a list of `BaseTaskInputArtifact`; a bare integer element is
-/// read as a legacy id-only artifact). Extra keys are rejected.
+/// JSON keys: `label`, `lookup` (an object or a list, as Debusine's `LookupMultiple` requires), `artifacts`
+/// (a list of `BaseTaskInputArtifact`, `[]` when absent as in Debusine's `default_factory=list`). Extra keys
+/// are rejected.
 ///
 /// Decision on spec ambiguity 13: Debusine stores `lookup` in its normalised internal form (name and data
 /// matchers); Kiln stores it in the USER form, exactly as written in task data, because that form is what a
@@ -25,11 +26,17 @@ public struct InputArtifactMultiple: Hashable, Sendable {
     }
 
     /// Reads the closed JSON form.
+    ///
+    /// - Throws: `InputModelError.multipleLookupShape` for a lookup that is neither an object nor a list.
     public init(json: JSONValue) throws(InputModelError) {
         let reader = try ClosedObjectReader(json, model: "InputArtifactMultiple", keys: Self.keys)
         self.label = try reader.string("label")
-        self.lookup = try reader.required("lookup")
-        let list = try reader.required("artifacts")
+        let lookup = try reader.required("lookup")
+        guard lookup.objectValue != nil || lookup.arrayValue != nil else {
+            throw .multipleLookupShape(model: reader.model)
+        }
+        self.lookup = lookup
+        let list = reader.present("artifacts") ?? []
         guard let elements = list.arrayValue else {
             throw .wrongType(model: reader.model, key: "artifacts", expected: "an array", found: list)
         }

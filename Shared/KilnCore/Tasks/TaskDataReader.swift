@@ -126,7 +126,7 @@ public struct TaskDataReader {
         }
     }
 
-    /// A multiple lookup (object, list, or a single lookup), with a default.
+    /// A multiple lookup (an object or a list), with a default.
     public mutating func multipleLookup(
         _ key: String,
         default defaultValue: JSONValue? = nil
@@ -137,9 +137,15 @@ public struct TaskDataReader {
             guard let defaultValue else { throw .missingField(fieldName(key)) }
             return defaultValue
         }
+        // Debusine's `LookupMultiple` validator (`debusine/tasks/models.py`) refuses a bare single lookup.
         switch value {
-        case .int, .string, .object, .array: return value
-        default: throw .wrongType(field: fieldName(key), expected: "a multiple lookup (object or list)", found: value)
+        case .object, .array: return value
+        default:
+            throw .invalidValue(
+                field: fieldName(key),
+                value: value,
+                reason: "Lookup of multiple collection items must be a dictionary or a list"
+            )
         }
     }
 

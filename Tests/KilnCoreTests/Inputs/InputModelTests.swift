@@ -107,22 +107,101 @@ struct InputModelTests {
         }
     }
 
-    @Test("multiple lookups keep the user form; legacy id-only artifacts are accepted")
-    func multipleUserFormAndLegacyIDs() throws {
+    /// Debusine `tasks/tests/test_models.py` `InputArtifactMultipleTests::test_serialize`; the lookup stays in the
+    /// user form (a Kiln difference: Debusine stores the normalised `LookupMultiple` dump). A bare integer
+    /// element is refused, as Debusine's model refuses it (Kiln used to read it as a legacy id-only artifact),
+    /// and `artifacts` defaults to `[]` (`default_factory=list`).
+    @Test("multiple lookups keep the user form; elements are objects; artifacts default to []")
+    func multipleUserForm() throws {
         let userLookup: JSONValue = [
             "collection": "sid@debian:suite", "child_type": "artifact", "data__package": "hello",
         ]
         let multiple = try InputArtifactMultiple(json: [
-            "label": "input.binary_artifacts", "lookup": userLookup, "artifacts": [4, ["artifact_id": 5]],
+            "label": "input.binary_artifacts", "lookup": userLookup, "artifacts": [["artifact_id": 5]],
         ])
         #expect(multiple.lookup == userLookup)
-        #expect(multiple.artifactIDs == [4, 5])
+        #expect(multiple.artifactIDs == [5])
         #expect(
             multiple.json == [
                 "label": "input.binary_artifacts", "lookup": userLookup,
-                "artifacts": [["artifact_id": 4], ["artifact_id": 5]],
+                "artifacts": [["artifact_id": 5, "category": nil, "data": nil]],
             ]
         )
+        #expect(throws: InputModelError.notAnObject(model: "BaseTaskInputArtifact", found: 4)) {
+            try InputArtifactMultiple(json: ["label": "x", "lookup": [4], "artifacts": [4]])
+        }
+        let noArtifacts = try InputArtifactMultiple(json: ["label": "field", "lookup": ["test"]])
+        #expect(noArtifacts.artifacts.isEmpty)
+        #expect(noArtifacts.json == ["label": "field", "lookup": ["test"], "artifacts": []])
+    }
+
+    /// Debusine's `LookupMultiple` validator (`tasks/models.py`): a bare single lookup is not a multiple lookup.
+    @Test("a multiple lookup must be an object or a list", arguments: [JSONValue.string("test"), .int(1)])
+    func multipleLookupShape(lookup: JSONValue) throws {
+        let error = try #require(throws: InputModelError.self) {
+            try InputArtifactMultiple(json: ["label": "field", "lookup": lookup])
+        }
+        #expect(error == .multipleLookupShape(model: "InputArtifactMultiple"))
+        #expect(error.description.contains("Lookup of multiple collection items must be a dictionary or a list"))
+    }
+
+    /// Debusine `tasks/tests/test_models.py` `BaseTaskInputArtifactTests::test_serialize_data_none`,
+    /// `test_serialize_category_data_none`, `test_deserialize_data_none`, `test_deserialize_category_data_none`:
+    /// every member is written, None as null, and null reads back as None (Kiln used to leave nil members out).
+    @Test("BaseTaskInputArtifact writes null members and reads them back")
+    func nullMembers() throws {
+        let dataNone = try BaseTaskInputArtifact(artifactID: 1, category: "debian:binary-package", data: nil)
+        let dataNoneJSON: JSONValue = ["artifact_id": 1, "category": "debian:binary-package", "data": nil]
+        #expect(dataNone.json == dataNoneJSON)
+        #expect(try BaseTaskInputArtifact(json: dataNoneJSON) == dataNone)
+        let bothNone = try BaseTaskInputArtifact(artifactID: 1, category: nil, data: nil)
+        let bothNoneJSON: JSONValue = ["artifact_id": 1, "category": nil, "data": nil]
+        #expect(bothNone.json == bothNoneJSON)
+        #expect(try BaseTaskInputArtifact(json: bothNoneJSON) == bothNone)
+        #expect(try encode(bothNone) == bothNoneJSON)
+    }
+
+    /// Debusine `tasks/tests/test_models.py` `BaseTaskInputArtifactTests::test_serialize_category_none`,
+    /// `test_deserialize_category_none` and `test_serialize_invalid_category`: Debusine's validator sentences.
+    @Test("BaseTaskInputArtifact refuses data without a category and unknown categories, in Debusine's words")
+    func validatorMessages() throws {
+        let data: [String: JSONValue] = ["srcpkg_name": "unsigned", "srcpkg_version": "1.0"]
+        let noCategory = try #require(throws: InputModelError.self) {
+            try BaseTaskInputArtifact(artifactID: 1, category: nil, data: data)
+        }
+        #expect(noCategory.description.contains("Category must be present if data is supplied"))
+        let readNoCategory = try #require(throws: InputModelError.self) {
+            try BaseTaskInputArtifact(json: ["artifact_id": 1, "category": nil, "data": .object(data)])
+        }
+        #expect(readNoCategory.description.contains("Category must be present if data is supplied"))
+        let unknown = try #require(throws: InputModelError.self) {
+            try BaseTaskInputArtifact(artifactID: 1, category: "foo", data: data)
+        }
+        #expect(unknown.description.contains("Category 'foo' is not supported"))
+    }
+
+    /// Debusine `tasks/tests/test_models.py` `InputArtifactSingleTests::test_serialize`: five keys, nulls kept.
+    @Test("InputArtifactSingle writes label, lookup and the three artifact members")
+    func singleKeys() throws {
+        let single = InputArtifactSingle(
+            label: "field",
+            lookup: .string("test"),
+            artifact: try BaseTaskInputArtifact(artifactID: 1, category: nil, data: nil)
+        )
+        #expect(single.json == ["lookup": "test", "label": "field", "artifact_id": 1, "category": nil, "data": nil])
+        #expect(try InputArtifactSingle(json: single.json) == single)
+    }
+
+    /// Debusine `tasks/tests/test_models.py` `InputCollectionSingleTests::test_serialize`; `data` is required
+    /// (Kiln used to default it to `{}`).
+    @Test("InputCollectionSingle requires data")
+    func collectionDataRequired() {
+        #expect(throws: InputModelError.missingKey(model: "InputCollectionSingle", key: "data")) {
+            try InputCollectionSingle(json: [
+                "label": "field", "lookup": "test", "collection_id": 1, "scope_name": "scope",
+                "workspace_name": "workspace", "category": "debian:suite", "name": "name",
+            ])
+        }
     }
 
     @Test("collection input writes every key, snake_case")
