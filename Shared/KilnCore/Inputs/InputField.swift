@@ -22,6 +22,9 @@ public enum InputFieldKind: Hashable, Sendable {
     case buildArchitecture
     /// The task-configuration collection → `InputCollectionSingle?` (`TaskConfigurationCollection`, §5.1).
     case taskConfigurationCollection
+    /// The server's fully qualified domain name → a string, read from the server settings, never from task
+    /// data (Debusine's `DebusineFQDNInput`, which reads the `DEBUSINE_FQDN` setting).
+    case serverFQDN
 
     /// Whether JSON `null` is a valid resolved value of this kind.
     var allowsNull: Bool {

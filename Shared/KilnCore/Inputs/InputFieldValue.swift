@@ -14,7 +14,7 @@ public enum InputFieldValue: Hashable, Sendable {
     case suiteArchive(suite: InputCollectionSingle, archive: InputCollectionSingle?)
     /// The task-configuration field (`nil` when the default collection does not exist).
     case collection(InputCollectionSingle?)
-    /// The build-architecture field.
+    /// The build-architecture and server-FQDN fields.
     case string(String)
 
     /// The persisted JSON form.
@@ -66,7 +66,7 @@ public enum InputFieldValue: Hashable, Sendable {
                 self = .suiteArchive(suite: try InputCollectionSingle(json: pair[0]), archive: archive)
             case .taskConfigurationCollection:
                 self = .collection(try InputCollectionSingle(json: json))
-            case .buildArchitecture:
+            case .buildArchitecture, .serverFQDN:
                 guard let text = json.stringValue else {
                     throw TaskInputError.badSavedValue(field: field, reason: "expected a string, got \(json.typeName)")
                 }

@@ -10,17 +10,30 @@ extension RuntimeSettings {
         "KILN_FALLBACK_ARCHITECTURE", default: InputResolutionSettings.defaultFallbackArchitecture,
         help: "build architecture of tasks whose data names none (Debusine's DEBUSINE_FALLBACK_ARCHITECTURE)")
 
-    /// Reads and checks ``fallbackArchitecture`` into the input-resolution settings both services use.
+    /// The server's domain name, which the `debusine_fqdn` input field of sbuild resolves to (Debusine's
+    /// `DEBUSINE_FQDN`, read by `DebusineFQDNInput`); sbuild's `binnmu_maintainer` is built from it.
+    public static let fqdn = Setting(
+        "KILN_FQDN", default: InputResolutionSettings.defaultFQDN,
+        help: "the server's domain name, as tasks write it (Debusine's DEBUSINE_FQDN)")
+
+    /// Reads and checks ``fallbackArchitecture`` and ``fqdn`` into the input-resolution settings both
+    /// services use.
     ///
-    /// - Throws: `ConfigurationError.invalid` naming the variable when the value is not an architecture name.
+    /// - Throws: `ConfigurationError.invalid` naming the variable when a value is not acceptable.
     public static func inputResolution(_ environment: EnvironmentReader) throws -> InputResolutionSettings {
         let architecture = try environment.string(fallbackArchitecture)
+        let domain = try environment.string(fqdn)
         do {
-            return try InputResolutionSettings(fallbackArchitecture: architecture)
+            _ = try InputResolutionSettings(fallbackArchitecture: architecture)
         } catch {
             throw ConfigurationError.invalid(
                 variable: fallbackArchitecture.name, value: architecture,
                 expected: "a Debian architecture name such as amd64")
+        }
+        do {
+            return try InputResolutionSettings(fallbackArchitecture: architecture, fqdn: domain)
+        } catch {
+            throw ConfigurationError.invalid(variable: fqdn.name, value: domain, expected: "a domain name")
         }
     }
 }

@@ -142,31 +142,77 @@ struct InputFieldResolutionTests {
         #expect(collection.data["git_commit"] == "abc123")
     }
 
-    @Test("§5.1: a non-default task-configuration lookup that fails is an error naming the field")
+    /// Debusine `db/tasks/tests/test_inputs.py` `TaskConfigurationCollectionTests::test_failed_custom`: the
+    /// failure is wrapped as `Lookup for field 'F' in {workspace} failed: {e}` (Kiln used to pass the lookup
+    /// error through unwrapped).
+    @Test("§5.1: a non-default task-configuration lookup that fails is an error naming the field and workspace")
     func nonDefaultConfigurationMissing() throws {
         let data = try Self.taskData.setting("custom@debusine:task-configuration", atPath: "task_configuration")
         let error = try #require(throws: TaskInputError.self) { try resolved(.pending, data: data) }
+        let notFound = LookupFailure.notFound("'custom@debusine:task-configuration' does not exist or is hidden")
         #expect(
             error
                 == .whileResolving(
                     field: "task_configuration",
-                    .lookup(.notFound("'custom@debusine:task-configuration' does not exist or is hidden"))
+                    .fieldLookupFailed(field: "task_configuration", workspace: "debian/developers", notFound)
                 )
+        )
+        #expect(
+            error.description
+                == "Lookup for field 'task_configuration' in debian/developers failed: "
+                + "'custom@debusine:task-configuration' does not exist or is hidden"
         )
     }
 
-    @Test("§4.4: a missing attribute is 'Task input attribute ... not found', noting the field")
+    /// Debusine `db/tasks/tests/test_inputs.py` `TaskConfigurationCollectionTests::test_lookup_none` and
+    /// `test_model_explicit_none`: an explicit null is no configuration, even where the default exists (Kiln
+    /// used to look the default up).
+    @Test("§5.1: an explicit null task_configuration means no configuration")
+    func explicitNullConfiguration() throws {
+        let data = try Self.taskData.setting(.null, atPath: "task_configuration")
+        let inputs = try resolved(.pending, data: data, lookups: Fixtures.lookups(withDefaultConfiguration: true))
+        #expect(try inputs.collection("task_configuration") == nil)
+        #expect(inputs.savedFieldValues["task_configuration"] == .null)
+    }
+
+    /// Debusine `db/tasks/tests/test_inputs.py` `TaskConfigurationCollectionTests::test_failed_default`: any
+    /// lookup failure of the default lookup, not only "not found", means no configuration.
+    @Test("§5.1: the default task-configuration lookup failing in any way means no configuration")
+    func defaultConfigurationInvalid() throws {
+        var inputs = try ResolvedInputs(fields: [.taskConfiguration])
+        let request = InputResolutionRequest(
+            taskData: [:],
+            taskName: "noop",
+            lookups: FailingLookups(),
+            context: Fixtures.context,
+            settings: try InputResolutionSettings()
+        )
+        try inputs.resolve(stage: .pending, with: request)
+        #expect(try inputs.collection("task_configuration") == nil)
+
+        var custom = try ResolvedInputs(fields: [.taskConfiguration])
+        var customRequest = request
+        customRequest.taskData = ["task_configuration": "custom"]
+        let error = try #require(throws: TaskInputError.self) { try custom.resolve(stage: .pending, with: customRequest) }
+        #expect(error.description == "Lookup for field 'task_configuration' in workspace 1 failed: expected error")
+    }
+
+    /// Debusine records the failing field with `exc.add_note` (`tasks/inputs/resolver.py`
+    /// `FieldResolver.resolve_inputs`), which `str(exc)` leaves out: the message is the error's own (Kiln used
+    /// to append "(while resolving input field 'x')").
+    @Test("§4.4: a missing attribute is 'Task input attribute ... not found'; the field is kept apart")
     func attributeNotFound() throws {
         let data = Self.taskData.removing(path: "input.source_artifact")
         let error = try #require(throws: TaskInputError.self) { try resolved(.pending, data: data) }
         #expect(error.underlying == .attributeNotFound("input.source_artifact"))
-        #expect(
-            error.description
-                == "Task input attribute 'input.source_artifact' not found (while resolving input field 'input_source_artifact')"
-        )
+        #expect(error == .whileResolving(field: "input_source_artifact", .attributeNotFound("input.source_artifact")))
+        #expect(error.description == "Task input attribute 'input.source_artifact' not found")
     }
 
-    @Test("§4.4: list fields check each element and name it x[i]")
+    /// Debusine `tasks/inputs/tests/test_inputs.py` `SingleInputListTests::test_multiple_results`: every element
+    /// is labelled with the bare field (Kiln used `x[i]`), which also keys its category error; the category
+    /// list is a Python list (`tasks/tests/test__task.py` `test_ensure_artifact_categories_raise`).
+    @Test("§4.4: list fields check each element; labels and category errors name the field")
     func listElementErrors() throws {
         let fields = [InputField("artifacts", kind: .singleList, categories: ["debian:binary-package"])]
         let wrongType = try #require(throws: TaskInputError.self) {
@@ -184,13 +230,18 @@ struct InputFieldResolutionTests {
         #expect(
             wrongCategory.underlying
                 == .unexpectedCategory(
-                    label: "artifacts[1]",
+                    label: "artifacts",
                     category: "debian:source-package",
                     allowed: ["debian:binary-package"]
                 )
         )
+        #expect(
+            wrongCategory.description
+                == "artifacts: unexpected artifact category: 'debian:source-package'. "
+                + "Valid categories: ['debian:binary-package']"
+        )
         let ok = try resolved(.running, data: ["artifacts": [2, "2@artifacts"]], fields: fields)
-        #expect(try ok.artifactList("artifacts").map(\.label) == ["artifacts[0]", "artifacts[1]"])
+        #expect(try ok.artifactList("artifacts").map(\.label) == ["artifacts", "artifacts"])
     }
 
     @Test("§4.4: multiple fields check each result's category and name it field[i]")
@@ -265,4 +316,31 @@ struct InputFieldResolutionTests {
 
 extension ResolvedInputs {
     fileprivate func environment() throws(TaskInputError) -> InputArtifactSingle { try artifact("environment") }
+}
+
+/// Fails every lookup with an "invalid" failure (Debusine's `LookupError("expected error")` in
+/// `TaskConfigurationCollectionTests`), knowing no workspace.
+private struct FailingLookups: LookupResolving {
+    func lookupSingle(
+        _ lookup: JSONValue, expect: LookupExpectType, defaultCategory: String?, context: LookupContext
+    ) throws -> LookupResult {
+        throw LookupFailure.invalid("expected error")
+    }
+
+    func lookupMultiple(
+        _ lookup: JSONValue, expect: LookupExpectType, defaultCategory: String?, context: LookupContext
+    ) throws -> [LookupResult] {
+        throw LookupFailure.invalid("expected error")
+    }
+
+    func lookupEnvironment(
+        _ lookup: JSONValue, architecture: String, backend: String?, format: String?, taskName: String,
+        context: LookupContext
+    ) throws -> LookupResult {
+        throw LookupFailure.invalid("expected error")
+    }
+
+    func reconstructLookup(_ result: LookupResult, context: LookupContext) -> String { "" }
+
+    func workspace(id: Int) -> WorkspaceRecord? { nil }
 }
