@@ -46,14 +46,16 @@ struct PendingStageContractTests {
                 "bootstrap_options": ["architecture": "amd64"],
                 "bootstrap_repositories": [["mirror": "http://deb.debian.org/debian", "suite": "trixie"]],
             ],
-            subject: nil,
-            context: "trixie"
+            // Debusine `test_mmdebstrap.py` `test_get_subject` / `test_get_configuration_context`.
+            subject: "trixie",
+            context: "amd64"
         ),
         TaskSample(
             type: .signing,
             name: "debsign",
             data: ["unsigned": 6, "key": .string(String(repeating: "A", count: 40))],
-            subject: "hello",
+            // Debusine `signing/tasks/tests/test_debsign.py` `test_get_subject`.
+            subject: nil,
             context: nil
         ),
         TaskSample(type: .server, name: "servernoop", data: [:], subject: nil, context: nil),

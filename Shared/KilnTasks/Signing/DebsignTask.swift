@@ -2,7 +2,8 @@ import KilnCore
 
 /// `debsign` (Signing): signs a `debian:upload` with a key held by a signing worker.
 ///
-/// Subject = the upload's source package (its `.changes` `Source` field). Requires `worker:cap:debsign`
+/// No subject and no configuration context, as Debusine's `Debsign` (`test_debsign.py`
+/// `DebsignTests::test_get_subject`, `test_get_configuration_context`). Requires `worker:cap:debsign`
 /// besides the signing worker type: the capability is advertised only by signing workers that have the
 /// `debsign` command, so a signing worker without it is never picked.
 public struct DebsignTask: HostToolTask {
@@ -22,9 +23,10 @@ public struct DebsignTask: HostToolTask {
     public static let taskType = TaskType.signing
     /// Version 1: forms the `worker:task:signing:debsign:version:1` tag (§6.8 example 7).
     public static let taskVersion = 1
-    /// `unsigned`, resolved at `Stage.pending` because the subject is read from it (§4.3).
+    /// `unsigned`, at the default `Stage.running` and of any category, as Debusine's `unsigned = SingleInput()`
+    /// (the signing worker checks the category when it fetches the artifact).
     public static let inputFields: [InputField] = [
-        InputField("unsigned", kind: .single, stage: .pending, categories: ["debian:upload"])
+        InputField("unsigned", kind: .single)
     ]
 
     /// The validated data; the key fingerprint is upper-cased so equal keys compare equal.
@@ -62,18 +64,13 @@ public struct DebsignTask: HostToolTask {
         return data
     }
 
-    /// The upload's source package (`changes_fields.Source`): configuration for signing is keyed by it (§5.3).
-    public func getSubject() throws -> String? {
-        try inputs.artifact("unsigned").data["changes_fields"]?.value(atPath: "Source")?.stringValue
-    }
+    /// None: Debusine's `Debsign.get_subject` returns None, so configuration entries for debsign are not keyed
+    /// by package.
+    public func getSubject() throws -> String? { nil }
 
-    /// The subject plus `unsigned_id`, the legacy artifact id Debusine still writes beside the field values.
+    /// Only `unsigned_id` (Debusine's `Debsign.compute_dynamic_data`, `test_compute_dynamic_data`).
     public func computeDynamicData() throws -> TaskDynamicData {
-        let unsigned = try inputs.artifact("unsigned")
-        return TaskDynamicData(
-            subject: try getSubject(),
-            extra: ["unsigned_id": unsigned.artifactID.map(JSONValue.int) ?? .null]
-        )
+        TaskDynamicData(extra: ["unsigned_id": ExecutorTaskSupport.artifactID(try inputs.artifact("unsigned"))])
     }
 
     /// `worker:cap:debsign` is advertised only where the command exists and required by every debsign work
