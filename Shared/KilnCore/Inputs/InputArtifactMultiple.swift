@@ -5,13 +5,14 @@
 /// (a list of `BaseTaskInputArtifact`, `[]` when absent as in Debusine's `default_factory=list`). Extra keys
 /// are rejected.
 ///
-/// Decision on spec ambiguity 13: Debusine stores `lookup` in its normalised internal form (name and data
-/// matchers); Kiln stores it in the USER form, exactly as written in task data, because that form is what a
-/// person reads in dynamic data and what `lookupMultiple` accepts again, and it needs no second grammar.
+/// The resolver stores `lookup` in Debusine's normalised form (`LookupMultiple.modelDump`: a list of single
+/// lookups and fully spelled-out dictionaries), as Debusine's `DBFieldResolver.lookup_multiple_artifacts`
+/// stores the validated model; reading accepts any object or list, since Debusine's validator accepts both
+/// the user form and the normalised one.
 public struct InputArtifactMultiple: Hashable, Sendable {
     /// The task-data path the lookup was read from.
     public let label: String
-    /// The multiple lookup as written in task data (object, array, or a single lookup).
+    /// The multiple lookup, normalised by the resolver (see the type's comment).
     public let lookup: JSONValue
     /// The artifacts found, in lookup order.
     public let artifacts: [BaseTaskInputArtifact]

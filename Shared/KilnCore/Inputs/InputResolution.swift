@@ -199,7 +199,8 @@ private struct FieldResolver<Resolver: LookupResolving> {
             try checkCategory(record.category, label: elementLabel, allowed: field.categories)
             do { artifacts.append(try BaseTaskInputArtifact(artifact: record)) } catch { throw .model(error) }
         }
-        return InputArtifactMultiple(label: field.path, lookup: lookup, artifacts: artifacts)
+        let normalised = try lookingUp { try LookupMultiple(parsing: lookup).modelDump }
+        return InputArtifactMultiple(label: field.path, lookup: normalised, artifacts: artifacts)
     }
 
     func environment(

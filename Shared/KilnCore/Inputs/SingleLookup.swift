@@ -1,6 +1,6 @@
 /// A single lookup as a user wrote it in task data: an artifact/collection id or a lookup string (§3.1).
 ///
-/// Kept in this user form (not a normalised one) everywhere it is stored, see `InputArtifactMultiple`.
+/// Stored as written, as Debusine stores a `LookupSingle` (an int or a string has no other form).
 public enum SingleLookup: Hashable, Sendable {
     /// An integer id (`12`).
     case id(Int)

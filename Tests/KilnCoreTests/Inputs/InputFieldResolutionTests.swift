@@ -261,6 +261,34 @@ struct InputFieldResolutionTests {
         )
     }
 
+    /// Debusine `db/tasks/tests/test_resolver.py` `DBFieldResolverTests::test_lookup_multiple_artifacts`
+    /// (`result.lookup == LookupMultiple.model_validate(...)`) and `tasks/tests/test_models.py`
+    /// `InputArtifactMultipleTests::test_serialize` (`"lookup": ["test"]`): the stored lookup is the normalised
+    /// model dump, not the user form Kiln used to store.
+    @Test("§4.4: a multiple field stores its lookup in Debusine's normalised form")
+    func multipleLookupNormalised() throws {
+        let fields = [InputField("many", kind: .multiple, path: "input.many")]
+        let user: JSONValue = [
+            "collection": "sid@debian:suite", "name__startswith": "hello", "data__architecture": "amd64",
+        ]
+        let inputs = try resolved(.running, data: ["input": ["many": user]], fields: fields)
+        let stored = try inputs.multiple("many")
+        #expect(stored.label == "input.many")
+        #expect(
+            stored.lookup == [
+                [
+                    "collection": "sid@debian:suite", "child_type": "artifact", "category": nil,
+                    "name_matcher": ["kind": "startswith", "value": "hello"],
+                    "data_matchers": [["architecture", ["kind": "exact", "value": "amd64"]]],
+                    "lookup_filters": [], "error_on_empty": false,
+                ]
+            ]
+        )
+        let list = try resolved(.running, data: ["input": ["many": [2, "1@artifacts"]]], fields: fields)
+        #expect(try list.multiple("many").lookup == [2, "1@artifacts"])
+        #expect(try list.multiple("many").artifactIDs == [2, 1])
+    }
+
     @Test("§4.4: optional singles resolve null to null; a missing default-less multiple is an error")
     func optionalAndDefaults() throws {
         let fields = [

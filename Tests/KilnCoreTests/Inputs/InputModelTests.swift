@@ -107,11 +107,11 @@ struct InputModelTests {
         }
     }
 
-    /// Debusine `tasks/tests/test_models.py` `InputArtifactMultipleTests::test_serialize`; the lookup stays in the
-    /// user form (a Kiln difference: Debusine stores the normalised `LookupMultiple` dump). A bare integer
+    /// Debusine `tasks/tests/test_models.py` `InputArtifactMultipleTests::test_serialize`; the model reads a lookup
+    /// in the user form as well as the normalised one (the resolver writes the latter). A bare integer
     /// element is refused, as Debusine's model refuses it (Kiln used to read it as a legacy id-only artifact),
     /// and `artifacts` defaults to `[]` (`default_factory=list`).
-    @Test("multiple lookups keep the user form; elements are objects; artifacts default to []")
+    @Test("multiple values read either lookup form; elements are objects; artifacts default to []")
     func multipleUserForm() throws {
         let userLookup: JSONValue = [
             "collection": "sid@debian:suite", "child_type": "artifact", "data__package": "hello",
@@ -133,6 +133,39 @@ struct InputModelTests {
         let noArtifacts = try InputArtifactMultiple(json: ["label": "field", "lookup": ["test"]])
         #expect(noArtifacts.artifacts.isEmpty)
         #expect(noArtifacts.json == ["label": "field", "lookup": ["test"], "artifacts": []])
+    }
+
+    /// Debusine's `LookupDict.normalize_matchers` and `LookupMultiple.normalize` (`tasks/models.py`): data
+    /// matchers and lookup filters become `[key, value]` pairs sorted by key, a nested multiple filter is
+    /// normalised too, defaults are spelled out.
+    @Test("LookupMultiple.modelDump spells out Debusine's normalised LookupDict")
+    func lookupModelDump() throws {
+        let user: JSONValue = [
+            "collection": 5, "child_type": "collection", "category": "debian:suite", "name__in": ["a", "b"],
+            "data__z": 1, "data__a__contains": "x", "lookup__same_as": ["collection": "c"], "lookup__id": 3,
+            "error_on_empty": true,
+        ]
+        let defaults: [String: JSONValue] = [
+            "child_type": "artifact", "category": nil, "name_matcher": nil, "data_matchers": [],
+            "lookup_filters": [], "error_on_empty": false,
+        ]
+        var nested = defaults
+        nested["collection"] = "c"
+        #expect(
+            try LookupMultiple(parsing: user).modelDump == [
+                [
+                    "collection": 5, "child_type": "collection", "category": "debian:suite",
+                    "name_matcher": ["kind": "in", "value": ["a", "b"]],
+                    "data_matchers": [
+                        ["a", ["kind": "contains", "value": "x"]], ["z", ["kind": "exact", "value": 1]],
+                    ],
+                    "lookup_filters": [["id", 3], ["same_as", [.object(nested)]]],
+                    "error_on_empty": true,
+                ]
+            ]
+        )
+        #expect(try LookupMultiple(parsing: ["test", 4]).modelDump == ["test", 4])
+        #expect(try LookupMultiple(parsing: []).modelDump == [])
     }
 
     /// Debusine's `LookupMultiple` validator (`tasks/models.py`): a bare single lookup is not a multiple lookup.

@@ -3,7 +3,7 @@
 ///
 /// Parsing checks every syntax rule up front, so a malformed lookup is refused when task data is accepted
 /// instead of when a work request is about to run; `exported` gives the user form back (Debusine's
-/// `export()`), which is what Kiln stores and shows (§9 item 13: the user form, not the normalised one).
+/// `export()`), and `modelDump` the normalised form Debusine stores in an `InputArtifactMultiple`.
 public enum ParsedLookup: Hashable, Sendable {
     /// A string or integer lookup: exactly one result.
     case single(LookupSingle)
