@@ -255,12 +255,14 @@ private struct FieldResolver<Resolver: LookupResolving> {
         }
     }
 
+    /// Debusine's `DBFieldResolver.resolve_suitearchiveinput`: the suite is looked up with no default
+    /// category (a bare `NAME` does not resolve) and then checked to be a `debian:suite`.
     func suiteArchive(_ lookup: SingleLookup) throws(TaskInputError) -> InputFieldValue {
         let suiteResult = try lookingUp {
             try request.lookups.lookupSingle(
                 lookup.json,
                 expect: .collection,
-                defaultCategory: KnownCategories.suite,
+                defaultCategory: nil,
                 context: request.context
             )
         }

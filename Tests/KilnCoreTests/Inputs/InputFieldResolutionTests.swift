@@ -303,8 +303,18 @@ struct InputFieldResolutionTests {
         #expect(error.underlying == .attributeNotFound("input.many"))
     }
 
+    /// Debusine `db/tasks/tests/test_resolver.py` `SuiteArchiveInputTests::test_wrong_suite_category`; the suite
+    /// lookup has no default category (`DBFieldResolver.resolve_suitearchiveinput`), so a bare name does not
+    /// resolve (Kiln used to default it to `debian:suite`).
     @Test("§4.4: a suite must be debian:suite; the archive is null when the suite's workspace has none")
     func suiteArchiveRules() throws {
+        let bare = try #require(throws: TaskInputError.self) {
+            try resolved(.running, data: ["suite": "sid"], fields: [InputField("suite", kind: .suiteArchive)])
+        }
+        guard case .lookup = bare.underlying else {
+            Issue.record("a bare suite name is a lookup failure, got \(bare)")
+            return
+        }
         let noArchive = try resolved(.running, lookups: Fixtures.lookups(withArchive: false))
         #expect(try noArchive.suiteArchive("suite").archive == nil)
         let fields = [InputField("suite", kind: .suiteArchive)]
