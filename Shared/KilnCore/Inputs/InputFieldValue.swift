@@ -58,9 +58,13 @@ public enum InputFieldValue: Hashable, Sendable {
                     }
                 )
             case .suiteArchive:
+                // Debusine's `SuiteArchiveInputSerializer.deserialize` wording.
                 let pair = try Self.elements(of: json, field: field)
                 guard pair.count == 2 else {
-                    throw TaskInputError.badSavedValue(field: field, reason: "a suite/archive pair needs 2 elements")
+                    throw TaskInputError.badSavedValue(
+                        field: field,
+                        reason: "Value \(json.pythonRepr) should be a list of exactly two items"
+                    )
                 }
                 let archive = pair[1].isNull ? nil : try InputCollectionSingle(json: pair[1])
                 self = .suiteArchive(suite: try InputCollectionSingle(json: pair[0]), archive: archive)
@@ -83,7 +87,10 @@ public enum InputFieldValue: Hashable, Sendable {
 
     private static func elements(of json: JSONValue, field: String) throws(TaskInputError) -> [JSONValue] {
         guard let elements = json.arrayValue else {
-            throw .badSavedValue(field: field, reason: "expected an array, got \(json.typeName)")
+            throw .badSavedValue(
+                field: field,
+                reason: "Value \(json.pythonRepr) is not an instance of \(TaskInputError.PythonType.list)"
+            )
         }
         return elements
     }

@@ -78,7 +78,7 @@ private struct FieldResolver<Resolver: LookupResolving> {
             // does (`test_inputs.py` `SingleInputListTests::test_multiple_results`).
             return .artifactList(
                 try list(of: try required()) { element, path throws(TaskInputError) in
-                    try artifact(try SingleLookup(json: element, field: path), label: field.path)
+                    try artifact(try SingleLookup(json: element, field: path, isElement: true), label: field.path)
                 }
             )
         case .multiple:
@@ -128,7 +128,7 @@ private struct FieldResolver<Resolver: LookupResolving> {
         throws(TaskInputError) -> [T]
     {
         guard let elements = value.arrayValue else {
-            throw .wrongType(field: field.path, found: value, expected: "list")
+            throw .wrongType(field: field.path, found: value, expected: TaskInputError.PythonType.list)
         }
         var results: [T] = []
         for (index, item) in elements.enumerated() { results.append(try element(item, "\(field.path)[\(index)]")) }
@@ -213,7 +213,7 @@ private struct FieldResolver<Resolver: LookupResolving> {
         var backend: ExecutorBackend?
         if let path = options.backendPath, let value = request.taskData.value(atPath: path), !value.isNull {
             guard let name = value.stringValue else {
-                throw .wrongType(field: path, found: value, expected: "string")
+                throw .wrongType(field: path, found: value, expected: TaskInputError.PythonType.string)
             }
             backend = try ExecutorBackend(name: name, field: path).effective
         } else if options.backendPath != nil {
@@ -305,7 +305,7 @@ private struct FieldResolver<Resolver: LookupResolving> {
         // consulted (§4.7): the task then requires `worker:build-arch:<arch>` instead.
         guard let value = raw, !value.isNull else { return request.settings.fallbackArchitecture }
         guard let text = value.stringValue else {
-            throw .wrongType(field: field.path, found: value, expected: "string")
+            throw .wrongType(field: field.path, found: value, expected: TaskInputError.PythonType.string)
         }
         return text.isEmpty ? request.settings.fallbackArchitecture : text
     }

@@ -3,8 +3,12 @@
 public indirect enum TaskInputError: Error, Hashable, Sendable, CustomStringConvertible {
     /// The dotted path is absent from task data and the field has no default.
     case attributeNotFound(String)
-    /// The task-data value at `field` (a path, possibly with `[i]`) has the wrong type.
+    /// The task-data value at the dotted path `field` has the wrong type; `expected` is the type as Python
+    /// prints it (`<class 'list'>`, `int | str`), as Debusine's `DBFieldResolver.get_field` words it.
     case wrongType(field: String, found: JSONValue, expected: String)
+    /// An element `field[i]` of a list field has the wrong type (Debusine's
+    /// `FieldResolver.get_field_collection`).
+    case wrongElementType(field: String, found: JSONValue, expected: String)
     /// The value has the right type but is not acceptable.
     case invalidValue(field: String, value: JSONValue, reason: String)
     /// A field was read before it was resolved (or restored).
@@ -43,7 +47,9 @@ public indirect enum TaskInputError: Error, Hashable, Sendable, CustomStringConv
         switch self {
         case .attributeNotFound(let path): "Task input attribute '\(path)' not found"
         case .wrongType(let field, let found, let expected):
-            "Task data field \(field) is \(found.typeName) \(found.compactJSON) which is not of type \(expected)"
+            "Task input attribute \(JSONValue.pythonStringRepr(field)) is \(found.pythonRepr) which is not of type \(expected)"
+        case .wrongElementType(let field, let found, let expected):
+            "Task data field \(field) is \(found.pythonRepr) which is not of type \(expected)"
         case .invalidValue(let field, let value, let reason): "\(field): invalid value \(value.compactJSON): \(reason)"
         case .unresolved(let name): "Cannot access unresolved input '\(name)'"
         case .undeclared(let name): "No input field named '\(name)' is declared"
@@ -64,6 +70,16 @@ public indirect enum TaskInputError: Error, Hashable, Sendable, CustomStringConv
         case .badSavedValue(let field, let reason): "saved value of input '\(field)' is invalid: \(reason)"
         case .whileResolving(_, let error): error.description
         }
+    }
+
+    /// Python's text for the types input fields read, as Debusine's type errors print them.
+    public enum PythonType {
+        /// `str`.
+        public static let string = "<class 'str'>"
+        /// `list`.
+        public static let list = "<class 'list'>"
+        /// `LookupSingle` (`int | str`).
+        public static let singleLookup = "int | str"
     }
 
     /// The innermost error, without the `whileResolving` notes.

@@ -218,11 +218,9 @@ struct InputFieldResolutionTests {
         let wrongType = try #require(throws: TaskInputError.self) {
             try resolved(.running, data: ["artifacts": [2, 2, true]], fields: fields)
         }
-        #expect(
-            wrongType.underlying
-                == .wrongType(field: "artifacts[2]", found: true, expected: "integer or string (a single lookup)")
-        )
-        #expect(wrongType.description.hasPrefix("Task data field artifacts[2] is boolean true which is not of type"))
+        // Debusine `tasks/inputs/resolver.py` `FieldResolver.get_field_collection`'s wording.
+        #expect(wrongType.underlying == .wrongElementType(field: "artifacts[2]", found: true, expected: "int | str"))
+        #expect(wrongType.description == "Task data field artifacts[2] is True which is not of type int | str")
 
         let wrongCategory = try #require(throws: TaskInputError.self) {
             try resolved(.running, data: ["artifacts": [2, 1]], fields: fields)
@@ -334,6 +332,41 @@ struct InputFieldResolutionTests {
                     expected: "debian:suite"
                 )
         )
+    }
+
+    /// Debusine `db/tasks/tests/test_resolver.py` `GetFieldTests::test_get_field_invalid_type`: the value as
+    /// Python's repr and the type as Python prints it (Kiln used its own "Task data field … is string …").
+    @Test("§4.4: a field value of the wrong type is worded as Debusine's get_field words it")
+    func wrongTypeWording() throws {
+        let architecture = try #require(throws: TaskInputError.self) {
+            try resolved(.pending, data: try Self.taskData.setting(["foo"], atPath: "build_architecture"))
+        }
+        #expect(
+            architecture.description
+                == "Task input attribute 'build_architecture' is ['foo'] which is not of type <class 'str'>"
+        )
+        let lookup = try #require(throws: TaskInputError.self) {
+            try resolved(.pending, data: try Self.taskData.setting([:], atPath: "input.source_artifact"))
+        }
+        #expect(lookup.description == "Task input attribute 'input.source_artifact' is {} which is not of type int | str")
+        let list = try #require(throws: TaskInputError.self) {
+            try resolved(.running, data: ["artifacts": "foo"], fields: [InputField("artifacts", kind: .singleList)])
+        }
+        #expect(list.description == "Task input attribute 'artifacts' is 'foo' which is not of type <class 'list'>")
+    }
+
+    /// Debusine `tasks/inputs/tests/test_serializers.py` `SuiteArchiveInputSerializerTests`: the deserialiser's
+    /// `Value [] should be a list of exactly two items` and `… is not an instance of <class 'list'>`.
+    @Test("§4.6: a saved suite/archive pair of the wrong shape is refused in Debusine's words")
+    func badSuiteArchivePair() {
+        let short = #expect(throws: TaskInputError.self) {
+            try ResolvedInputs.restoring(fields: Self.fields, from: ["task_input_fields": ["suite": []]])
+        }
+        #expect(short?.description.hasSuffix("Value [] should be a list of exactly two items") == true)
+        let notList = #expect(throws: TaskInputError.self) {
+            try ResolvedInputs.restoring(fields: Self.fields, from: ["task_input_fields": ["suite": "foo"]])
+        }
+        #expect(notList?.description.hasSuffix("Value 'foo' is not an instance of <class 'list'>") == true)
     }
 
     @Test("a container refuses two fields with one name, and undeclared names are errors")
