@@ -27,7 +27,8 @@ struct DynamicDataFormatTests {
             try stored(task) == [
                 "environment_id": 3, "extra_repositories": .null, "input_source_artifact_id": 1,
                 "input_extra_binary_artifacts_ids": [], "binnmu_maintainer": "Debusine <noreply@debusine.example.com>",
-                "subject": "hello", "parameter_summary": "hello_1.0-1 (amd64)", "runtime_context": "all+any:amd64:amd64",
+                "subject": "hello", "parameter_summary": "hello_1.0-1 (amd64)",
+                "runtime_context": "all+any:amd64:amd64",
                 "configuration_context": "sid",
             ]
         )

@@ -293,7 +293,9 @@ struct TaskDataValidationTests {
             "input": ["source_artifact": 1], "environment": Self.env, "build_dep_resolver": "aspcud",
             "aspcud_criteria": "-removed", "resolve_alternatives": true,
         ])
-        #expect(aspcud.buildDepResolver == "aspcud" && aspcud.aspcudCriteria == "-removed" && aspcud.resolveAlternatives)
+        #expect(
+            aspcud.buildDepResolver == "aspcud" && aspcud.aspcudCriteria == "-removed" && aspcud.resolveAlternatives
+        )
         // Debusine `test_lintian.py` `test_compute_dynamic_data_source_artifact_subject_no_binaries` configures
         // lintian without an environment: it is optional.
         #expect(try LintianTask.validateData(["input": ["source_artifact": 1]]).executor.environment == nil)

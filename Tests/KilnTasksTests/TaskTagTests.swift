@@ -1,6 +1,6 @@
 import KilnCore
-import KilnTestSupport
 import KilnTasks
+import KilnTestSupport
 import Testing
 
 /// Builds the DBTask view through the registry and resolves the given stage, as the services do.
@@ -173,7 +173,9 @@ struct TaskTagTests {
             ]
         )
         // Debusine `signing/tasks/tests/test_debsign.py` `test_get_subject`: None (Kiln used the upload's Source).
-        #expect(try task.getTaskConfigurationSubjectContext() == TaskConfigurationSubjectContext(subject: nil, context: nil))
+        #expect(
+            try task.getTaskConfigurationSubjectContext() == TaskConfigurationSubjectContext(subject: nil, context: nil)
+        )
     }
 
     @Test("§6.2: servernoop requires the Celery worker; synchronization_point and delay are not assignable")

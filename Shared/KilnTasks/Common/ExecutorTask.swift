@@ -28,13 +28,20 @@ extension ExecutorTask {
     /// nil one is written as `null`), the configuration context being the environment codename, and
     /// `environment_id` beside `extra`, `null` when there is no environment (`BaseDynamicTaskDataWithExecutor`).
     func executorDynamicData(
-        parameterSummary: String?, subject: String?, runtimeContext: String?, extra: [String: JSONValue]
+        parameterSummary: String?,
+        subject: String?,
+        runtimeContext: String?,
+        extra: [String: JSONValue]
     ) throws -> TaskDynamicData {
         var extra = extra
         extra["environment_id"] = try ExecutorTaskSupport.environmentID(inputs) ?? .null
         return TaskDynamicData(
-            parameterSummary: parameterSummary, subject: subject, runtimeContext: runtimeContext,
-            configurationContext: try getConfigurationContext(), extra: extra)
+            parameterSummary: parameterSummary,
+            subject: subject,
+            runtimeContext: runtimeContext,
+            configurationContext: try getConfigurationContext(),
+            extra: extra
+        )
     }
 }
 
@@ -62,18 +69,30 @@ extension ExecutorTaskSupport {
     /// `input_source_artifact` at `Stage.pending` (the subject is read from it, §4.3).
     static func sourceArtifact(kind: InputFieldKind = .single, categories: Set<String>) -> InputField {
         InputField(
-            "input_source_artifact", kind: kind, stage: .pending, path: "input.source_artifact",
-            categories: categories)
+            "input_source_artifact",
+            kind: kind,
+            stage: .pending,
+            path: "input.source_artifact",
+            categories: categories
+        )
     }
 
     /// `input_<name>`: binary packages read from `input.<name>` (`binary_artifacts`, `extra_binary_artifacts`…);
     /// no categories means any category, as a Debusine `MultiInput` without `categories`.
     static func binaryArtifacts(
-        _ name: String, stage: Stage = .running, categories: Set<String>, default value: JSONValue? = nil
+        _ name: String,
+        stage: Stage = .running,
+        categories: Set<String>,
+        default value: JSONValue? = nil
     ) -> InputField {
         InputField(
-            "input_\(name)", kind: .multiple, stage: stage, path: "input.\(name)", categories: categories,
-            default: value)
+            "input_\(name)",
+            kind: .multiple,
+            stage: stage,
+            path: "input.\(name)",
+            categories: categories,
+            default: value
+        )
     }
 
     /// The artifact ids of a multiple field, as the legacy `…_ids` list of dynamic data.

@@ -126,7 +126,7 @@ public struct AutopkgtestTask: ExecutorTask, HostToolTask, SourcePackageTask {
     }
 
     /// The source package name (an upload's `Source`): configuration entries for autopkgtest are keyed by it
-    /// (§5.3).
+    /// (Debusine's `Autopkgtest.get_subject`).
     public func getSubject() throws -> String? { try source.name }
 
     /// Debusine's `Autopkgtest.compute_dynamic_data` (`test_autopkgtest.py`
@@ -142,7 +142,9 @@ public struct AutopkgtestTask: ExecutorTask, HostToolTask, SourcePackageTask {
             runtimeContext: "\(architecture):\(data.executor.backend.effective.rawValue)",
             extra: [
                 "extra_repositories": .null,
-                "input_source_artifact_id": ExecutorTaskSupport.artifactID(try inputs.artifact("input_source_artifact")),
+                "input_source_artifact_id": ExecutorTaskSupport.artifactID(
+                    try inputs.artifact("input_source_artifact")
+                ),
                 "input_binary_artifacts_ids": try ExecutorTaskSupport.artifactIDs(inputs, "input_binary_artifacts"),
                 "input_context_artifacts_ids": try ExecutorTaskSupport.artifactIDs(inputs, "input_context_artifacts"),
             ]

@@ -4,7 +4,7 @@ import KilnCore
 ///
 /// Subject = the source package name (from the source artifact, else the first binary's), configuration
 /// context = the environment's codename, runtime context = the enabled analyses and codename
-/// (`binary-all+binary-any+source:sid`, §4.6). The environment is optional, as in Debusine's `Lintian`
+/// (`binary-all+binary-any+source:sid`). The environment is optional, as in Debusine's `Lintian`
 /// (`OptionalEnvironmentInput`). Provides `task:source-package:<name>` when a source is checked.
 public struct LintianTask: ExecutorTask, SourcePackageTask {
     /// Which analyses to run (`output`); each defaults to true.
@@ -50,13 +50,17 @@ public struct LintianTask: ExecutorTask, SourcePackageTask {
     public static let taskType = TaskType.worker
     /// Version 1: forms the `worker:task:worker:lintian:version:1` tag (§6.8 example 7).
     public static let taskVersion = 1
-    /// Source and binaries both at `Stage.pending`: either may give the subject (§4.3). Sources and binaries
+    /// Source and binaries both at `Stage.pending`: either may give the subject. Sources and binaries
     /// may be uploads, and the environment is optional, as Debusine's `Lintian` declares them.
     public static let inputFields: [InputField] = [
         ExecutorTaskSupport.buildArchitecture(),
         ExecutorTaskSupport.sourceArtifact(kind: .optionalSingle, categories: .sourceOrUpload),
         ExecutorTaskSupport.binaryArtifacts(
-            "binary_artifacts", stage: .pending, categories: .binaryOrUpload, default: []),
+            "binary_artifacts",
+            stage: .pending,
+            categories: .binaryOrUpload,
+            default: []
+        ),
         ExecutorTaskSupport.environment(optional: true),
     ]
 
@@ -152,7 +156,7 @@ public struct LintianTask: ExecutorTask, SourcePackageTask {
 }
 
 /// Executor and build architecture only (`ExecutorTask`): Debusine defines no lintian capability tag, so
-/// lintian is no `HostToolTask` (§6.2).
+/// lintian is no `HostToolTask`.
 extension LintianTask.TaskData: ExecutorTaskData {}
 
 extension LintianTask {

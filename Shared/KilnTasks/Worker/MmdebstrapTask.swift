@@ -165,7 +165,8 @@ public struct MmdebstrapTask: HostToolTask {
         return TaskDynamicData(
             parameterSummary: "\(suite.pythonFormatted) (\(flavour))",
             subject: suite,
-            runtimeContext: "\(architecture):\(data.variant.pythonFormatted):\(data.extraPackages.sorted().joined(separator: ","))",
+            runtimeContext:
+                "\(architecture):\(data.variant.pythonFormatted):\(data.extraPackages.sorted().joined(separator: ","))",
             configurationContext: architecture
         )
     }

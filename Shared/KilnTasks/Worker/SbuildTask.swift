@@ -185,9 +185,13 @@ public struct SbuildTask: ExecutorTask, HostToolTask, SourcePackageTask {
             runtimeContext: nonStandard ? nil : "\(components):\(architecture):\(host)",
             extra: [
                 "extra_repositories": .null,
-                "input_source_artifact_id": ExecutorTaskSupport.artifactID(try inputs.artifact("input_source_artifact")),
+                "input_source_artifact_id": ExecutorTaskSupport.artifactID(
+                    try inputs.artifact("input_source_artifact")
+                ),
                 "input_extra_binary_artifacts_ids": try ExecutorTaskSupport.artifactIDs(
-                    inputs, "input_extra_binary_artifacts"),
+                    inputs,
+                    "input_extra_binary_artifacts"
+                ),
                 "binnmu_maintainer": .string("Debusine <noreply@\(try inputs.string(Self.fqdnField))>"),
             ]
         )

@@ -7,14 +7,18 @@ extension RuntimeSettings {
     /// re-resolves them with it when configuration changed a key they read; if they disagreed, a work
     /// request's inputs would be resolved for one architecture and re-resolved for another.
     public static let fallbackArchitecture = Setting(
-        "KILN_FALLBACK_ARCHITECTURE", default: InputResolutionSettings.defaultFallbackArchitecture,
-        help: "build architecture of tasks whose data names none (Debusine's DEBUSINE_FALLBACK_ARCHITECTURE)")
+        "KILN_FALLBACK_ARCHITECTURE",
+        default: InputResolutionSettings.defaultFallbackArchitecture,
+        help: "build architecture of tasks whose data names none (Debusine's DEBUSINE_FALLBACK_ARCHITECTURE)"
+    )
 
     /// The server's domain name, which the `debusine_fqdn` input field of sbuild resolves to (Debusine's
     /// `DEBUSINE_FQDN`, read by `DebusineFQDNInput`); sbuild's `binnmu_maintainer` is built from it.
     public static let fqdn = Setting(
-        "KILN_FQDN", default: InputResolutionSettings.defaultFQDN,
-        help: "the server's domain name, as tasks write it (Debusine's DEBUSINE_FQDN)")
+        "KILN_FQDN",
+        default: InputResolutionSettings.defaultFQDN,
+        help: "the server's domain name, as tasks write it (Debusine's DEBUSINE_FQDN)"
+    )
 
     /// Reads and checks ``fallbackArchitecture`` and ``fqdn`` into the input-resolution settings both
     /// services use.
@@ -27,8 +31,10 @@ extension RuntimeSettings {
             _ = try InputResolutionSettings(fallbackArchitecture: architecture)
         } catch {
             throw ConfigurationError.invalid(
-                variable: fallbackArchitecture.name, value: architecture,
-                expected: "a Debian architecture name such as amd64")
+                variable: fallbackArchitecture.name,
+                value: architecture,
+                expected: "a Debian architecture name such as amd64"
+            )
         }
         do {
             return try InputResolutionSettings(fallbackArchitecture: architecture, fqdn: domain)

@@ -193,7 +193,9 @@ struct InputFieldResolutionTests {
         var custom = try ResolvedInputs(fields: [.taskConfiguration])
         var customRequest = request
         customRequest.taskData = ["task_configuration": "custom"]
-        let error = try #require(throws: TaskInputError.self) { try custom.resolve(stage: .pending, with: customRequest) }
+        let error = try #require(throws: TaskInputError.self) {
+            try custom.resolve(stage: .pending, with: customRequest)
+        }
         #expect(error.description == "Lookup for field 'task_configuration' in workspace 1 failed: expected error")
     }
 
@@ -348,7 +350,9 @@ struct InputFieldResolutionTests {
         let lookup = try #require(throws: TaskInputError.self) {
             try resolved(.pending, data: try Self.taskData.setting([:], atPath: "input.source_artifact"))
         }
-        #expect(lookup.description == "Task input attribute 'input.source_artifact' is {} which is not of type int | str")
+        #expect(
+            lookup.description == "Task input attribute 'input.source_artifact' is {} which is not of type int | str"
+        )
         let list = try #require(throws: TaskInputError.self) {
             try resolved(.running, data: ["artifacts": "foo"], fields: [InputField("artifacts", kind: .singleList)])
         }
@@ -393,19 +397,29 @@ extension ResolvedInputs {
 /// `TaskConfigurationCollectionTests`), knowing no workspace.
 private struct FailingLookups: LookupResolving {
     func lookupSingle(
-        _ lookup: JSONValue, expect: LookupExpectType, defaultCategory: String?, context: LookupContext
+        _ lookup: JSONValue,
+        expect: LookupExpectType,
+        defaultCategory: String?,
+        context: LookupContext
     ) throws -> LookupResult {
         throw LookupFailure.invalid("expected error")
     }
 
     func lookupMultiple(
-        _ lookup: JSONValue, expect: LookupExpectType, defaultCategory: String?, context: LookupContext
+        _ lookup: JSONValue,
+        expect: LookupExpectType,
+        defaultCategory: String?,
+        context: LookupContext
     ) throws -> [LookupResult] {
         throw LookupFailure.invalid("expected error")
     }
 
     func lookupEnvironment(
-        _ lookup: JSONValue, architecture: String, backend: String?, format: String?, taskName: String,
+        _ lookup: JSONValue,
+        architecture: String,
+        backend: String?,
+        format: String?,
+        taskName: String,
         context: LookupContext
     ) throws -> LookupResult {
         throw LookupFailure.invalid("expected error")
