@@ -34,6 +34,15 @@ struct DynamicDataFormatTests {
         )
         let fields = try task.computeDynamicData().taskInputFields
         #expect(fields["debusine_fqdn"] == "debusine.example.com", "Debusine `DebusineFQDNInputTests::test_resolve`")
+        // Debusine `db/tasks/tests/test_resolver.py` `ExtraRepositoriesInputTests::test_resolve_none`: no extra
+        // repositories is a saved null.
+        #expect(fields["extra_repositories"] == .null)
+        #expect(
+            Set(fields.keys) == [
+                "task_configuration", "build_architecture", "input_source_artifact", "input_extra_binary_artifacts",
+                "environment", "extra_repositories", "debusine_fqdn",
+            ]
+        )
     }
 
     /// Debusine `tasks/tests/test_sbuild.py` `SbuildTests::test_compute_dynamic_data_build_profiles_runtime_context`

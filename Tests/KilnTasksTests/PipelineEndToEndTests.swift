@@ -131,10 +131,11 @@ struct PipelineEndToEndTests {
         #expect(
             Set(dynamic.taskInputFields.keys) == [
                 "task_configuration", "build_architecture", "input_source_artifact", "input_extra_binary_artifacts",
-                "environment", "debusine_fqdn",
+                "environment", "debusine_fqdn", "extra_repositories",
             ]
         )
         #expect(dynamic.taskInputFields["debusine_fqdn"] == "localhost")
+        #expect(dynamic.taskInputFields["extra_repositories"] == .null)
         #expect(dynamic.taskInputFields["task_configuration"]?.value(atPath: "collection_id") == 12)
         #expect(dynamic.taskInputFields["task_configuration"]?.value(atPath: "lookup") == 12)
 

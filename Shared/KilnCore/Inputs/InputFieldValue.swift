@@ -16,6 +16,9 @@ public enum InputFieldValue: Hashable, Sendable {
     case collection(InputCollectionSingle?)
     /// The build-architecture and server-FQDN fields.
     case string(String)
+    /// A field whose value is `null` whatever the task data: the extra-repositories field, which Kiln cannot
+    /// fill yet.
+    case alwaysNull
 
     /// The persisted JSON form.
     public var json: JSONValue {
@@ -27,6 +30,7 @@ public enum InputFieldValue: Hashable, Sendable {
         case .suiteArchive(let suite, let archive): .array([suite.json, archive?.json ?? .null])
         case .collection(let value): value?.json ?? .null
         case .string(let text): .string(text)
+        case .alwaysNull: .null
         }
     }
 
@@ -36,7 +40,11 @@ public enum InputFieldValue: Hashable, Sendable {
     public init(json: JSONValue, kind: InputFieldKind, field: String) throws(TaskInputError) {
         if json.isNull {
             guard kind.allowsNull else { throw .badSavedValue(field: field, reason: "null is not allowed") }
-            self = kind == .taskConfigurationCollection ? .collection(nil) : .artifact(nil)
+            switch kind {
+            case .taskConfigurationCollection: self = .collection(nil)
+            case .extraRepositories: self = .alwaysNull
+            default: self = .artifact(nil)
+            }
             return
         }
         do {
@@ -70,6 +78,8 @@ public enum InputFieldValue: Hashable, Sendable {
                 self = .suiteArchive(suite: try InputCollectionSingle(json: pair[0]), archive: archive)
             case .taskConfigurationCollection:
                 self = .collection(try InputCollectionSingle(json: json))
+            case .extraRepositories:
+                throw TaskInputError.badSavedValue(field: field, reason: "Kiln does not support extra repositories")
             case .buildArchitecture, .serverFQDN:
                 guard let text = json.stringValue else {
                     throw TaskInputError.badSavedValue(field: field, reason: "expected a string, got \(json.typeName)")

@@ -105,6 +105,9 @@ private struct FieldResolver<Resolver: LookupResolving> {
             return .collection(try taskConfiguration())
         case .serverFQDN:
             return .string(request.settings.fqdn)
+        case .extraRepositories:
+            guard let value = raw, !value.isNull else { return .alwaysNull }
+            throw .invalidValue(field: field.path, value: value, reason: "Kiln does not support extra repositories")
         }
     }
 

@@ -51,13 +51,15 @@ public struct AutopkgtestTask: ExecutorTask, HostToolTask, SourcePackageTask {
     public static let taskType = TaskType.worker
     /// Version 1: forms the `worker:task:worker:autopkgtest:version:1` tag (§6.8 example 7).
     public static let taskVersion = 1
-    /// Build architecture, source (`Stage.pending`: it gives the subject), binaries, context and environment (§4.2).
+    /// Build architecture, source (`Stage.pending`: it gives the subject), binaries, context, environment and
+    /// extra repositories, as Debusine's `Autopkgtest` declares them.
     public static let inputFields: [InputField] = [
         ExecutorTaskSupport.buildArchitecture(),
         ExecutorTaskSupport.sourceArtifact(categories: .sourceOrUpload),
         ExecutorTaskSupport.binaryArtifacts("binary_artifacts", categories: .binaryOrUpload),
         ExecutorTaskSupport.binaryArtifacts("context_artifacts", categories: .binaryOrUpload, default: []),
         ExecutorTaskSupport.environment(),
+        ExecutorTaskSupport.extraRepositories,
     ]
 
     static let timeoutKeys = ["global", "factor", "short", "install", "test", "copy"]

@@ -53,6 +53,7 @@ public struct SbuildTask: ExecutorTask, HostToolTask, SourcePackageTask {
         ExecutorTaskSupport.sourceArtifact(categories: [KnownCategories.sourcePackage]),
         ExecutorTaskSupport.binaryArtifacts("extra_binary_artifacts", categories: [], default: []),
         ExecutorTaskSupport.environment(),
+        ExecutorTaskSupport.extraRepositories,
         InputField(fqdnField, kind: .serverFQDN),
     ]
 

@@ -373,6 +373,26 @@ struct InputFieldResolutionTests {
         #expect(notList?.description.hasSuffix("Value 'foo' is not an instance of <class 'list'>") == true)
     }
 
+    /// Debusine `db/tasks/tests/test_resolver.py` `ExtraRepositoriesInputTests::test_resolve_none`: absent or
+    /// null is a saved null. Kiln resolves no repositories, so a given list is refused rather than dropped.
+    @Test("§4.4: the extra-repositories field is null; Kiln refuses a given list")
+    func extraRepositories() throws {
+        let fields = [InputField("extra_repositories", kind: .extraRepositories)]
+        let absent = try resolved(.running, data: [:], fields: fields)
+        #expect(absent.savedFieldValues["extra_repositories"] == .null)
+        let null = try resolved(.running, data: ["extra_repositories": nil], fields: fields)
+        #expect(null.savedFieldValues["extra_repositories"] == .null)
+        let restored = try ResolvedInputs.restoring(
+            fields: fields,
+            from: ["task_input_fields": ["extra_repositories": nil]]
+        )
+        #expect(restored == absent)
+        let given = try #require(throws: TaskInputError.self) {
+            try resolved(.running, data: ["extra_repositories": [["url": "https://example.org/"]]], fields: fields)
+        }
+        #expect(given.description.contains("Kiln does not support extra repositories"))
+    }
+
     @Test("a container refuses two fields with one name, and undeclared names are errors")
     func declarationChecks() throws {
         #expect(throws: TaskInputError.duplicateField("a")) {
