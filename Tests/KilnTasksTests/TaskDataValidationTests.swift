@@ -142,6 +142,7 @@ struct TaskDataValidationTests {
                 found: 1.5
             )
         ),
+        // Debusine's `LintianInput.check_one_of_source_or_binary` (`tasks/models.py`) sentence.
         BadTaskData(
             type: .worker,
             name: "lintian",
@@ -149,7 +150,7 @@ struct TaskDataValidationTests {
             error: .invalidValue(
                 field: "input",
                 value: [:],
-                reason: "one of source_artifact or binary_artifacts must be set"
+                reason: "One of source_artifact or binary_artifacts must be set"
             )
         ),
         BadTaskData(

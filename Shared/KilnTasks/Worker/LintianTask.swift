@@ -90,7 +90,7 @@ public struct LintianTask: ExecutorTask, SourcePackageTask {
             throw .invalidValue(
                 field: "input",
                 value: json.value(atPath: "input") ?? .null,
-                reason: "one of source_artifact or binary_artifacts must be set"
+                reason: "One of source_artifact or binary_artifacts must be set"
             )
         }
         var analyses = Analyses(source: true, binaryAll: true, binaryAny: true)
