@@ -20,6 +20,10 @@ public enum InputModelError: Error, Hashable, Sendable, CustomStringConvertible 
     /// A multiple lookup that is neither an object nor a list (Debusine's `LookupMultiple` validator).
     case multipleLookupShape(model: String)
 
+    /// Debusine's `LookupMultiple.normalize` refusal, shared by every place that checks a multiple lookup's
+    /// shape (task data, resolution, stored values).
+    public static let multipleLookupShapeText = "Lookup of multiple collection items must be a dictionary or a list"
+
     public var description: String {
         switch self {
         case .notAnObject(let model, let found):
@@ -35,7 +39,7 @@ public enum InputModelError: Error, Hashable, Sendable, CustomStringConvertible 
         case .dataWithoutCategory(let model):
             "\(model): Category must be present if data is supplied"
         case .multipleLookupShape(let model):
-            "\(model): Lookup of multiple collection items must be a dictionary or a list"
+            "\(model): \(Self.multipleLookupShapeText)"
         }
     }
 }

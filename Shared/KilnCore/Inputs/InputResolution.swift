@@ -184,7 +184,7 @@ private struct FieldResolver<Resolver: LookupResolving> {
             throw .invalidValue(
                 field: errorKey,
                 value: lookup,
-                reason: "Lookup of multiple collection items must be a dictionary or a list"
+                reason: InputModelError.multipleLookupShapeText
             )
         }
         let results = try lookingUp {

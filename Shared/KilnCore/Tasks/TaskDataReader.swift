@@ -144,7 +144,7 @@ public struct TaskDataReader {
             throw .invalidValue(
                 field: fieldName(key),
                 value: value,
-                reason: "Lookup of multiple collection items must be a dictionary or a list"
+                reason: InputModelError.multipleLookupShapeText
             )
         }
     }
