@@ -5,7 +5,8 @@ import ServiceKit
 
 /// The tag-computer's own settings (the runtime's are in `RuntimeSettings`), each with its default.
 enum TagComputerSettings {
-    /// §4.7's fallback architecture, shared with the lookup-resolver (declared once, in the runtime).
+    /// The fallback build architecture (Debusine `db/models/work_requests.py` `WorkRequest.get_fallback_architecture`),
+    /// shared with the lookup-resolver (declared once, in the runtime).
     static let fallbackArchitecture = RuntimeSettings.fallbackArchitecture
 
     static let all = [fallbackArchitecture]

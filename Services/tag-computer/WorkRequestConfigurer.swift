@@ -5,9 +5,9 @@ import Logging
 import Metrics
 import Store
 
-/// `wr.inputs-resolved` → the tag-computer's stage of unblocking (§1.4 `mark_pending`, §4.9 step 3, §5,
-/// §6.6): subject/context, task configuration, the final task tag sets with provenance, frozen as the work
-/// request becomes PENDING.
+/// `wr.inputs-resolved` → the tag-computer's stage of unblocking (Debusine `db/tasks/base.py`
+/// `DBTask.apply_task_configuration`, called by `WorkRequest.mark_pending`): subject/context, task configuration, the
+/// final task tag sets with provenance, frozen as the work request becomes PENDING.
 ///
 /// Idempotent by compare-and-set: only a row still BLOCKED at `inputs-resolved` is touched, and the write
 /// (`markPendingConfigured` / `failPendingTransition`) repeats that condition, so a duplicate event, a
@@ -20,7 +20,7 @@ struct WorkRequestConfigurer: Sendable {
     enum Outcome: Sendable {
         /// Configured: the result and, per set, who proposed each workspace-provenance tag.
         case configured(PendingTransitionResult, contributors: [TagAuditSetKind: [String: String]])
-        /// Configuration failed for good (§8 scenario 13).
+        /// Configuration failed for good (Debusine `WorkRequest.record_configuration_error`).
         case failed(WorkRequestPipelineError)
     }
 
@@ -87,8 +87,8 @@ struct WorkRequestConfigurer: Sendable {
             return .failed(WorkRequestPipelineError(code: .configureFailed, cause: .task("\(error)")))
         }
         if stored.workRequest.taskType == .internal {
-            // Debusine neither configures nor tags Internal tasks (§1.4); Kiln still stores configured data
-            // so every PENDING row has it (schema.md, migration 2).
+            // Debusine neither configures nor tags Internal tasks (`WorkRequest.mark_pending`); Kiln still stores
+            // configured data so every PENDING row has it (schema.md, migration 2).
             return .configured(
                 PendingTransitionResult(
                     configuredTaskData: pending.taskData,

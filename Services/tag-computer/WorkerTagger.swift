@@ -5,8 +5,9 @@ import Logging
 import Metrics
 import Store
 
-/// `worker.metadata` → the worker's provided and required tag sets with provenance (§6.5), stored with
-/// their audit trail; `worker.ready` when the worker can take work.
+/// `worker.metadata` → the worker's provided and required tag sets with provenance (Debusine `server/scheduler.py`
+/// `get_provided_worker_tags`, `get_required_task_tags`), stored with their audit trail; `worker.ready` when the worker
+/// can take work.
 ///
 /// Idempotent: recomputing from the same metadata stores the same sets; the store is a compare-and-set on
 /// the metadata version read, so an older computation never overwrites a newer one.

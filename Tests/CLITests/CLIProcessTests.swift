@@ -70,17 +70,57 @@ extension CLIIntegration {
                     ["collection", "create", "sid@debian:suite", "--workspace", "debian/dev"],
                     schema: schema
                 )
-                try KilnBinary.succeed(
+                // Artifact relations, as Debusine's `ArtifactRelation` (db/models/artifacts.py).
+                let binary = try #require(
+                    try KilnBinary.json(
+                        ["artifact", "create", "--workspace", "debian/dev", "--category", "debian:binary-package", "--json"],
+                        schema: schema
+                    ) as? [String: Any]
+                )
+                let binaryID = try #require(binary["id"] as? Int)
+                let related = try KilnBinary.succeed(
+                    ["artifact", "relate", String(binaryID), "built-using", String(artifactID)], schema: schema)
+                #expect(related.contains("related \(binaryID) built-using \(artifactID)"))
+                let again = try KilnBinary.succeed(
+                    ["artifact", "relate", String(binaryID), "built-using", String(artifactID)], schema: schema)
+                #expect(again.contains("already related"))
+                let relations = try #require(
+                    try KilnBinary.json(["artifact", "relations", String(artifactID), "--json"], schema: schema)
+                        as? [[String: Any]]
+                )
+                #expect(relations.count == 1 && relations.first?["type"] as? String == "built-using")
+                let badType = try KilnBinary.run(
+                    ["artifact", "relate", String(binaryID), "uses", String(artifactID)], schema: schema)
+                #expect(badType.status != 0 && badType.stderr.contains("uses"), "\(badType)")
+
+                let added = try KilnBinary.succeed(
                     [
-                        "collection", "add", "sid@debian:suite", "--workspace", "debian/dev", "--name", "hello",
-                        "--artifact", String(artifactID),
+                        "collection", "add", "sid@debian:suite", "--workspace", "debian/dev",
+                        "--artifact", String(artifactID), "--data", #"{"component": "main", "section": "devel"}"#,
                     ],
                     schema: schema
                 )
+                #expect(added.contains("'hello_2.10-3'"), "the suite names the item from the artifact: \(added)")
+                let readded = try KilnBinary.succeed(
+                    [
+                        "collection", "add", "sid@debian:suite", "--workspace", "debian/dev",
+                        "--artifact", String(artifactID), "--data", #"{"component": "main", "section": "devel"}"#,
+                    ],
+                    schema: schema
+                )
+                #expect(readded.contains("nothing added"), "re-adding the same artifact is not a new item: \(readded)")
+                let clash = try KilnBinary.run(
+                    [
+                        "collection", "add", "sid@debian:suite", "--workspace", "debian/dev",
+                        "--artifact", String(artifactID), "--data", #"{"component": "contrib", "section": "devel"}"#,
+                    ],
+                    schema: schema
+                )
+                #expect(clash.status == 1 && clash.stderr.contains("db_collectionitem_unique_active_name"), "\(clash)")
                 let replaced = try KilnBinary.succeed(
                     [
-                        "collection", "add", "sid@debian:suite", "--workspace", "debian/dev", "--name", "hello",
-                        "--bare", "debian:note", "--data", #"{"n": 1}"#,
+                        "collection", "add", "sid@debian:suite", "--workspace", "debian/dev", "--replace",
+                        "--artifact", String(artifactID), "--data", #"{"component": "contrib", "section": "devel"}"#,
                     ],
                     schema: schema
                 )
@@ -92,7 +132,24 @@ extension CLIIntegration {
                     ) as? [[String: Any]]
                 )
                 #expect(items.count == 2)
-                #expect(items.filter { $0["removed_at"] is NSNull }.map { $0["child_type"] as? String } == ["bare"])
+                #expect(
+                    items.filter { $0["removed_at"] is NSNull }.map { ($0["data"] as? [String: Any])?["component"] as? String }
+                        == ["contrib"])
+                let badEntry = try KilnBinary.run(
+                    [
+                        "collection", "create", "default@debusine:task-configuration", "--workspace", "debian/dev",
+                    ],
+                    schema: schema
+                )
+                #expect(badEntry.status == 0, "\(badEntry)")
+                let refusedEntry = try KilnBinary.run(
+                    [
+                        "collection", "add", "default@debusine:task-configuration", "--workspace", "debian/dev",
+                        "--bare", "debusine:task-configuration", "--data", #"{"task_type": "Worker", "task_name": "a:b"}"#,
+                    ],
+                    schema: schema
+                )
+                #expect(refusedEntry.status == 1 && refusedEntry.stderr.contains("may not contain ':'"), "\(refusedEntry)")
 
                 let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
                     "kiln-import-\(UUID().uuidString)"
@@ -105,14 +162,14 @@ extension CLIIntegration {
                   - name: sid
                     category: debian:suite
                     items:
-                      - name: dpkg
-                        artifact: {category: debian:source-package, data: {name: dpkg, version: "1.22"}}
+                      - artifact: {category: debian:source-package, data: {name: dpkg, version: "1.22"}}
+                        data: {component: main, section: admin}
                   - name: default
                     category: debusine:task-configuration
                     items:
-                      - name: "Worker:sbuild::"
-                        bare: debusine:task-configuration
-                        data: {default_values: {build_profiles: [nocheck]}, count: 3}
+                      - bare: debusine:task-configuration
+                        data: {task_type: Worker, task_name: sbuild, default_values: {build_profiles: [nocheck]},
+                               comment: three}
                 """.write(to: yaml, atomically: true, encoding: .utf8)
                 try KilnBinary.succeed(
                     ["collection", "import", yaml.path, "--workspace", "debian/dev"],
@@ -128,13 +185,14 @@ extension CLIIntegration {
                     ) as? [[String: Any]]
                 )
                 let data = try #require(configuration.first?["data"] as? [String: Any])
-                #expect(data["count"] as? Int == 3)
+                #expect(data["comment"] as? String == "three")
+                #expect(configuration.first?["name"] as? String == "Worker:sbuild::")
                 #expect((data["default_values"] as? [String: Any])?["build_profiles"] as? [String] == ["nocheck"])
 
                 // A bad item anywhere in the file imports nothing.
                 let json = directory.appendingPathComponent("bad.json")
                 try
-                    #"{"collections": [{"name": "sid", "category": "debian:suite", "items": [{"name": "a", "bare": "x"}, {"name": "b"}]}]}"#
+                    #"{"collections": [{"name": "wf", "category": "debusine:workflow-internal", "items": [{"name": "a", "bare": "x"}, {"name": "b"}]}]}"#
                     .write(to: json, atomically: true, encoding: .utf8)
                 let refused = try KilnBinary.run(
                     ["collection", "import", json.path, "--workspace", "debian/dev"],
@@ -149,7 +207,49 @@ extension CLIIntegration {
                     )
                         as? [[String: Any]]
                 )
-                #expect(Set(sid.compactMap { $0["name"] as? String }) == ["hello", "dpkg"])
+                #expect(Set(sid.compactMap { $0["name"] as? String }) == ["hello_2.10-3", "dpkg_1.22"])
+            }
+        }
+
+        @Test("workflow data from the CLI: aborting a dependency with allow_failure unblocks its dependant (Debusine `db/models/tests/test_work_requests.py` `test_dependencies_aborted_allow_failure`)")
+        func toleratedAbortFromCLI() async throws {
+            try await Self.withCLISchema { schema, _ in
+                try KilnBinary.succeed(["workspace", "create", "debian/dev"], schema: schema)
+                let tolerated = try #require(
+                    try KilnBinary.json(
+                        ["submit", "noop", "--workspace", "debian/dev", "--allow-failure", "--json"], schema: schema)
+                        as? [String: Any]
+                )
+                let toleratedID = try #require(tolerated["id"] as? Int)
+                let shown = try #require(
+                    try KilnBinary.json(["show", String(toleratedID), "--json"], schema: schema) as? [String: Any])
+                #expect((shown["workflow_data"] as? [String: Any])?["allow_failure"] as? Bool == true)
+                let dependant = try #require(
+                    try KilnBinary.json(
+                        ["submit", "noop", "--workspace", "debian/dev", "--depends-on", String(toleratedID), "--json"],
+                        schema: schema) as? [String: Any]
+                )
+                let dependantID = try #require(dependant["id"] as? Int)
+                #expect(dependant["status"] as? String == "blocked")
+                try KilnBinary.succeed(["abort", String(toleratedID)], schema: schema)
+                let after = try #require(
+                    try KilnBinary.json(["show", String(dependantID), "--json"], schema: schema) as? [String: Any])
+                #expect(after["status"] as? String == "pending", "\(after)")
+
+                let batch = FileManager.default.temporaryDirectory.appendingPathComponent("kiln-wf-\(UUID().uuidString).json")
+                defer { try? FileManager.default.removeItem(at: batch) }
+                try #"[{"task": "noop", "workflow_data": {"allow_dependency_failures": true}}]"#
+                    .write(to: batch, atomically: true, encoding: .utf8)
+                let submitted = try #require(
+                    try KilnBinary.json(["submit", "--batch", batch.path, "--workspace", "debian/dev", "--json"], schema: schema)
+                        as? [[String: Any]])
+                let batchID = try #require(submitted.first?["id"] as? Int)
+                let batchShown = try #require(
+                    try KilnBinary.json(["show", String(batchID), "--json"], schema: schema) as? [String: Any])
+                #expect((batchShown["workflow_data"] as? [String: Any])?["allow_dependency_failures"] as? Bool == true)
+                let refused = try KilnBinary.run(
+                    ["submit", "noop", "--workspace", "debian/dev", "--workflow-data", "[1]"], schema: schema)
+                #expect(refused.status != 0 && refused.stderr.contains("--workflow-data must be a JSON object"), "\(refused)")
             }
         }
 
@@ -167,7 +267,7 @@ extension CLIIntegration {
                     ) as? [String: Any]
                 )
                 let first = try #require(submitted["id"] as? Int)
-                #expect(submitted["status"] as? String == "blocked")
+                #expect(submitted["status"] as? String == "pending", "a new work request is pending, as in Debusine")
                 #expect(submitted["pending_stage"] as? String == "requested")
                 let second = try KilnBinary.succeed(
                     [
@@ -184,7 +284,7 @@ extension CLIIntegration {
                 let pendingOnly = try #require(
                     try KilnBinary.json(["list", "--status", "pending", "--json"], schema: schema) as? [[String: Any]]
                 )
-                #expect(pendingOnly.isEmpty)
+                #expect(pendingOnly.map { $0["id"] as? Int } == [first], "being unblocked counts as pending")
                 let table = try KilnBinary.succeed(["list", "--limit", "1"], schema: schema)
                 #expect(table.split(separator: "\n").count == 2)
                 #expect(table.contains("ID  WORKSPACE   TASK"))

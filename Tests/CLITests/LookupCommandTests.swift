@@ -112,14 +112,20 @@ extension CLIIntegration {
                 #expect(silent.status == 3, "\(silent)")
                 #expect(silent.stderr.contains("the lookup-resolver is not answering"), "\(silent)")
 
+                // `--multiple` sends a single lookup as a one-element list; `--workflow-root` sets the root.
+                let wrapped = try kiln([
+                    "12@artifacts", "--workspace", "debian/dev", "--multiple", "--workflow-root", "40",
+                ])
+                #expect(wrapped.status == 0, "\(wrapped)")
+
                 let usage = try kiln(["12@artifacts", "--workspace", "debian/dev", "--expect", "nonsense"])
                 #expect(usage.status == 64, "\(usage)")
 
                 // What the responder was sent: the request fields as given, a JSON list as a multiple lookup.
                 // The unanswered one may reach the responder after its caller gave up (a busy machine).
-                #expect(await eventually { await received.requests.count == 5 })
+                #expect(await eventually { await received.requests.count == 6 })
                 let requests = await received.requests
-                #expect(requests.count == 5)
+                #expect(requests.count == 6)
                 let first = try #require(requests.first)
                 #expect(first.workspace == "debian/dev")
                 #expect(first.expectType == .artifact)
@@ -127,6 +133,10 @@ extension CLIIntegration {
                 #expect(first.multiple == false)
                 #expect(requests[1].lookup == [12, 3])
                 #expect(requests[1].multiple == true)
+                let wrappedRequest = try #require(requests.first { $0.workflowRootID == 40 })
+                #expect(wrappedRequest.lookup == ["12@artifacts"])
+                #expect(wrappedRequest.multiple == true)
+                #expect(requests.filter { $0.workflowRootID != nil }.count == 1)
                 await server.shutdown()
                 await replies.close()
                 running.cancel()

@@ -103,7 +103,7 @@ extension CLIIntegration {
             }
         }
 
-        @Test("A failed pending transition completes the work request with error and settles its dependants in the same transaction (§8 scenario 29)")
+        @Test("A failed pending transition completes the work request with error and settles its dependants in the same transaction (Debusine `db/models/tests/test_work_requests.py` `test_dependencies_failure`)")
         func failedTransition() async throws {
             try await CLITestDatabase.withSchema { pool, _ in
                 let (workspace, user) = try await RepositoryTests.setUp(pool)

@@ -258,7 +258,11 @@ extension CLIIntegration {
                         WorkRequestFilter(statuses: [.blocked]),
                         on: conn
                     )
-                    #expect(blocked.count == 2)
+                    // The first is being unblocked, which is PENDING in Debusine's terms; the second waits on it.
+                    #expect(blocked.map(\.id) == [second.id])
+                    #expect(
+                        try await WorkRequestRepository.list(WorkRequestFilter(statuses: [.pending]), on: conn)
+                            .map(\.id) == [first.id])
                     #expect(
                         try await WorkRequestRepository.list(WorkRequestFilter(statuses: [.running]), on: conn).isEmpty
                     )
@@ -279,15 +283,15 @@ extension CLIIntegration {
             }
         }
 
-        @Test("One active item per name: adding a name again replaces the old item, which stays as history")
+        @Test("One active item per name: a clash is refused unless replacing, and a replaced item stays as history (Debusine `server/collections/tests/test_workflow_internal.py`)")
         func oneActiveItemPerName() async throws {
             try await CLITestDatabase.withSchema { pool, _ in
                 let (workspace, _) = try await Self.setUp(pool)
                 try await pool.withTransaction { conn in
-                    let suite = try await CollectionRepository.create(
+                    let workflowCollection = try await CollectionRepository.create(
                         workspaceID: workspace.id,
-                        name: "sid",
-                        category: "debian:suite",
+                        name: "wf",
+                        category: "debusine:workflow-internal",
                         on: conn
                     )
                     let artifact = try await ArtifactRepository.create(
@@ -296,37 +300,41 @@ extension CLIIntegration {
                         data: ["name": "hello"],
                         on: conn
                     )
-                    let (first, noneReplaced) = try await CollectionRepository.addItem(
-                        collectionID: suite.id,
-                        name: "hello",
-                        child: .artifact(id: artifact.id),
+                    let first = try await CollectionRepository.addItem(
+                        to: workflowCollection,
+                        CollectionItemAddition(child: .artifact(artifact, variables: nil), name: "hello"),
                         on: conn
                     )
-                    #expect(noneReplaced == nil && first.category == "debian:source-package")
-                    let (second, replaced) = try await CollectionRepository.addItem(
-                        collectionID: suite.id,
-                        name: "hello",
-                        child: .bare(category: "debian:note"),
-                        data: ["a": 1],
+                    #expect(first.replacedItemIDs.isEmpty && first.item.category == "debian:source-package")
+                    let bare = CollectionItemChild.bare(category: "debusine:test", data: ["a": 1])
+                    await #expect(throws: ItemAdditionError.duplicateName("hello", collectionID: workflowCollection.id)) {
+                        try await CollectionRepository.addItem(
+                            to: workflowCollection, CollectionItemAddition(child: bare, name: "hello"), on: conn)
+                    }
+                    let second = try await CollectionRepository.addItem(
+                        to: workflowCollection,
+                        CollectionItemAddition(child: .artifact(artifact, variables: ["x": 1]), name: "hello", replace: true),
                         on: conn
                     )
-                    #expect(replaced == first.id)
-                    let active = try await CollectionRepository.items(collectionID: suite.id, on: conn)
-                    #expect(active.map(\.id) == [second.id])
+                    #expect(second.replacedItemIDs == [first.item.id] && second.item.data == ["x": 1])
+                    let active = try await CollectionRepository.items(collectionID: workflowCollection.id, on: conn)
+                    #expect(active.map(\.id) == [second.item.id])
                     let history = try await CollectionRepository.items(
-                        collectionID: suite.id,
+                        collectionID: workflowCollection.id,
                         includeRemoved: true,
                         on: conn
                     )
-                    #expect(history.map(\.id) == [first.id, second.id] && history[0].removedAt != nil)
+                    #expect(history.map(\.id) == [first.item.id, second.item.id] && history[0].removedAt != nil)
                     #expect(
-                        try await CollectionRepository.removeItem(collectionID: suite.id, name: "hello", on: conn)
-                            == second.id
+                        try await CollectionRepository.removeItem(collectionID: workflowCollection.id, name: "hello", on: conn)
+                            == second.item.id
                     )
-                    #expect(try await CollectionRepository.items(collectionID: suite.id, on: conn).isEmpty)
+                    #expect(try await CollectionRepository.items(collectionID: workflowCollection.id, on: conn).isEmpty)
                     await #expect(throws: RepositoryError.self) {
-                        try await CollectionRepository.removeItem(collectionID: suite.id, name: "hello", on: conn)
+                        try await CollectionRepository.removeItem(collectionID: workflowCollection.id, name: "hello", on: conn)
                     }
+                    _ = try await CollectionRepository.create(
+                        workspaceID: workspace.id, name: "sid", category: "debian:suite", on: conn)
                     await #expect(throws: RepositoryError.alreadyExists(kind: "collection", key: "sid@debian:suite")) {
                         _ = try await CollectionRepository.create(
                             workspaceID: workspace.id,
@@ -348,7 +356,7 @@ extension CLIIntegration {
                         suiteID
                     )
                 } throws: { error in
-                    (error as? PGError)?.serverError?.constraint == "collection_items_active_name_key"
+                    (error as? PGError)?.serverError?.constraint == "db_collectionitem_unique_active_name"
                 }
             }
         }

@@ -22,14 +22,14 @@ struct ResilienceTests {
         }
     }
 
-    @Test("§8 scenarios 23–25: a worker killed with a running work request reconnects; it gets it back, or it is aborted at the retry limit, or superseded when it had produced an artifact")
+    @Test("a worker killed with a running work request reconnects; it gets it back, or it is aborted at the retry limit, or superseded when it had produced an artifact (Debusine `server/views/tests/test_workers.py` `test_get_running_work_request`, `test_get_running_work_request_retry_limit`, `test_get_running_partially_completed_work_request`)")
     func reconnectWithRunningWork() async throws {
         try await KilnStack.with { stack in
             _ = try await DebianWorld.create(in: stack)
             let worker = try await StackWorker.start(WorkerSpec(host: "crashy"), in: stack)
 
-            // Scenario 23: nothing produced, retry_count 0 → the same work request comes back, retry_count 1,
-            // under a new epoch, and the new incarnation runs it.
+            // Debusine `test_get_running_work_request`: nothing produced, retry_count 0 → the same work request comes
+            // back, retry_count 1, under a new epoch, and the new incarnation runs it.
             let first = try await Self.runningOnFrozen(worker, stack)
             await worker.process.kill()
             try await worker.restart()
@@ -39,7 +39,8 @@ struct ResilienceTests {
             #expect(handedBack.assignmentEpoch > first.assignmentEpoch)
             #expect(worker.process.logged("assignment started") { $0["wr.id"] as? String == String(first.id) })
 
-            // Scenario 24: retry_count already 3 → aborted with work-request-retry-limit-exceeded.
+            // Debusine `test_get_running_work_request_retry_limit`: retry_count already 3 → aborted with
+            // work-request-retry-limit-exceeded.
             let second = try await Self.runningOnFrozen(worker, stack)
             try await stack.database.pool.query(
                 "UPDATE work_requests SET workflow_data = workflow_data || '{\"retry_count\": 3}'::jsonb WHERE id = $1",
@@ -51,9 +52,10 @@ struct ResilienceTests {
             #expect(atLimit.errorCodes.contains("work-request-retry-limit-exceeded"), "\(String(describing: atLimit.outputData))")
             #expect(!worker.process.logged("assignment started") { $0["wr.id"] as? String == String(second.id) })
 
-            // Scenario 25 (its first half): it had created an artifact → aborted and superseded by a retry
-            // (retry_count 1, the old one stays 0), which the worker then runs. The artifact is linked to the
-            // work request in SQL: a noop creates none, and no CLI command records a worker's upload.
+            // Debusine `test_get_running_partially_completed_work_request` (its first half): it had created an artifact
+            // → aborted and superseded by a retry (retry_count 1, the old one stays 0), which the worker then runs. The
+            // artifact is linked to the work request in SQL: a noop creates none, and no CLI command records a worker's
+            // upload.
             let third = try await Self.runningOnFrozen(worker, stack)
             try await stack.database.pool.query(
                 """

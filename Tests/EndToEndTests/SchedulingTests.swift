@@ -21,7 +21,7 @@ struct SchedulingTests {
         for id in ids { try await stack.cli.waitFor(id, "is pending") { $0.status == "pending" } }
     }
 
-    @Test("§8 scenario 9: priorities (0,0), (0,10), (10,0), (10,1) are assigned highest effective priority first")
+    @Test("priorities (0,0), (0,10), (10,0), (10,1) are assigned highest effective priority first (Debusine `server/tests/test_scheduler.py` `test_highest_priority_work_request_is_picked_first`)")
     func scenario9Priorities() async throws {
         try await KilnStack.with(Self.schedulerStartedLater) { stack in
             _ = try await DebianWorld.create(in: stack)
@@ -45,7 +45,7 @@ struct SchedulingTests {
         }
     }
 
-    @Test("§8 scenario 10: at equal priority, created_at +1 s, 0 s, +2 s are assigned oldest first")
+    @Test("at equal priority, created_at +1 s, 0 s, +2 s are assigned oldest first (Debusine `server/tests/test_scheduler.py` `test_oldest_work_request_is_picked_first`)")
     func scenario10Age() async throws {
         try await KilnStack.with(Self.schedulerStartedLater) { stack in
             _ = try await DebianWorld.create(in: stack)
@@ -67,7 +67,7 @@ struct SchedulingTests {
         }
     }
 
-    @Test("§8 scenario 29: a failed dependency aborts its dependant; with allow_failure the dependant runs")
+    @Test("a failed dependency aborts its dependant; with allow_failure the dependant runs (Debusine `db/models/tests/test_work_requests.py` `test_dependencies_failure`, `test_dependencies_failure_allow_failure`)")
     func scenario29Dependencies() async throws {
         try await KilnStack.with { stack in
             _ = try await DebianWorld.create(in: stack)
@@ -94,7 +94,7 @@ struct SchedulingTests {
     }
 
     @Test(
-        "§4.7: an sbuild without build_architecture requires worker:build-arch:<KILN_FALLBACK_ARCHITECTURE>, whatever the workers are",
+        "an sbuild without build_architecture requires worker:build-arch:<KILN_FALLBACK_ARCHITECTURE>, whatever the workers are (Debusine `tasks/inputs/inputs.py` `BuildArchitectureInput`)",
         .enabled(if: HostCapabilities.unshareUsable, "unshare --user does not work here"))
     func fallbackArchitecture() async throws {
         var options = StackOptions()

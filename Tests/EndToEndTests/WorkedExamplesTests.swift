@@ -4,11 +4,11 @@ import KilnCore
 import KilnTestSupport
 import Testing
 
-/// §6.8's worked examples with the real services and real `kiln-worker` processes holding the tags. Worker
-/// "A" has an `sbuild` stand-in on its PATH (so it advertises `worker:cap:sbuild`) and `unshare` works on the
+/// The worked examples of deploy/docs/tags.md with the real services and real `kiln-worker` processes holding the tags.
+/// Worker "A" has an `sbuild` stand-in on its PATH (so it advertises `worker:cap:sbuild`) and `unshare` works on the
 /// host (so it advertises `worker:executor:unshare`); this build's worker then answers the sbuild
 /// assignment with `execution-unavailable`, which is fine: what is checked is WHO got the work request.
-@Suite("End to end: §6.8 worked examples", .serialized, .timeLimit(.minutes(3)))
+@Suite("End to end: the worked examples of deploy/docs/tags.md", .serialized, .timeLimit(.minutes(3)))
 struct WorkedExamplesTests {
     static let example1Required: Set<String> = [
         "worker:type:external", "worker:task:worker:sbuild:version:1", "worker:executor:unshare",
@@ -38,7 +38,7 @@ struct WorkedExamplesTests {
     }
 
     @Test(
-        "§6.8 example 1: a plain amd64 sbuild of hello runs on worker A (amd64, sbuild, unshare), never on worker B (arm64)",
+        "example 1: a plain amd64 sbuild of hello runs on worker A (amd64, sbuild, unshare), never on worker B (arm64)",
         .enabled(if: HostCapabilities.unshareUsable, "unshare --user does not work here: no worker can advertise worker:executor:unshare"))
     func example1PlainSbuild() async throws {
         try await KilnStack.with { stack in
@@ -62,7 +62,7 @@ struct WorkedExamplesTests {
     }
 
     @Test(
-        "§6.8 example 2: a workspace entry requiring worker:class:large sends libreoffice to the large builder only",
+        "example 2: a workspace entry requiring worker:class:large sends libreoffice to the large builder only",
         .enabled(if: HostCapabilities.unshareUsable, "unshare --user does not work here"))
     func example2LargePackages() async throws {
         try await KilnStack.with { stack in
@@ -79,7 +79,7 @@ struct WorkedExamplesTests {
     }
 
     @Test(
-        "§6.8 example 3: a worker reporting worker:class:large itself has it dropped and never gets the large build",
+        "example 3: a worker reporting worker:class:large itself has it dropped and never gets the large build",
         .enabled(if: HostCapabilities.unshareUsable, "unshare --user does not work here"))
     func example3ForgedClass() async throws {
         try await KilnStack.with { stack in
@@ -99,7 +99,7 @@ struct WorkedExamplesTests {
         }
     }
 
-    @Test("§6.8 example 4: a pool requiring task:scope:acme takes only acme's work; debian's waits for another worker")
+    @Test("example 4: a pool requiring task:scope:acme takes only acme's work; debian's waits for another worker")
     func example4DedicatedWorkers() async throws {
         // noop, not sbuild: the task tags (TP) under test are the same for every task, and noop needs no
         // executor, so this example runs on any host.
@@ -124,7 +124,7 @@ struct WorkedExamplesTests {
         }
     }
 
-    @Test("§6.8 example 5: official workers requiring task:group:debian::Debian never run a non-member's work")
+    @Test("example 5: official workers requiring task:group:debian::Debian never run a non-member's work")
     func example5OfficialWorkers() async throws {
         try await KilnStack.with { stack in
             _ = try await DebianWorld.create(in: stack)
@@ -147,7 +147,7 @@ struct WorkedExamplesTests {
     }
 
     @Test(
-        "§6.8 example 6: one entry filtered by 'linux or libreoffice' sends linux to the large builder; hello is untouched",
+        "example 6: one entry filtered by 'linux or libreoffice' sends linux to the large builder; hello is untouched",
         .enabled(if: HostCapabilities.unshareUsable, "unshare --user does not work here"))
     func example6ConfigurationFilteredByTags() async throws {
         try await KilnStack.with { stack in
@@ -164,15 +164,15 @@ struct WorkedExamplesTests {
     }
 
     @Test(
-        "§6.8 example 7: a worker advertising another sbuild task version never gets the build; a current worker does",
+        "example 7: a worker advertising another sbuild task version never gets the build; a current worker does",
         .enabled(if: HostCapabilities.unshareUsable, "unshare --user does not work here"))
     func example7VersionSkew() async throws {
         // One binary cannot be two versions of the worker, and kiln-worker has no way to advertise another
         // task version (KILN_WORKER_EXTRA_TAGS only adds tags: version 1 would still be there). So the skewed
         // worker is played at the protocol level: a real AMQP client on the restricted worker account,
         // pre-created with `kiln worker create`, speaking the real gateway protocol, whose hello advertises
-        // everything worker A does but sbuild at version 2 — the spec's skew (server 2, worker 1) mirrored,
-        // since this server's sbuild is version 1.
+        // everything worker A does but sbuild at version 2 — the skew of worked example 7 (server 2, worker 1)
+        // mirrored, since this server's sbuild is version 1.
         try await KilnStack.with { stack in
             let world = try await DebianWorld.create(in: stack)
             let created = try await stack.cli.json(CreatedWorker.self, ["worker", "create", "skewed.e2e.test"], as: "admin")

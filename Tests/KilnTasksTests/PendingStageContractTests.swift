@@ -13,7 +13,7 @@ struct TaskSample: Sendable, CustomTestStringConvertible {
     var testDescription: String { "\(type.rawValue):\(name)" }
 }
 
-@Suite("§4.1, §5.3 contract: configuration subject/context and tags need only Stage.pending fields")
+@Suite("Contract (Debusine `DBTask.compute_scheduler_tags`): configuration subject/context and tags need only Stage.pending fields")
 struct PendingStageContractTests {
     static let env: JSONValue = "debian/match:codename=sid"
     static let samples: [TaskSample] = [

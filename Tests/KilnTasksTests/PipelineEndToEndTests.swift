@@ -69,7 +69,7 @@ struct PipelineDriver {
     }
 }
 
-@Suite("§4.9 pipelines end to end with the real lookup store: pending → assignment → worker")
+@Suite("Pipelines end to end with the real lookup store: pending → assignment → worker (Debusine `WorkRequest.mark_pending`, `assign_worker`)")
 struct PipelineEndToEndTests {
     static let sbuildData: JSONValue = [
         "input": ["source_artifact": 1], "environment": "debian/match:codename=sid", "backend": "auto",
@@ -83,7 +83,7 @@ struct PipelineEndToEndTests {
         "worker:build-arch:amd64", "worker:cap:sbuild",
     ].sorted()
 
-    @Test("§4.9, §6.8 example 1: sbuild of hello through pending, assignment and the worker rebuild")
+    @Test("sbuild of hello through pending, assignment and the worker rebuild (deploy/docs/tags.md, worked example 1)")
     func sbuildEndToEnd() throws {
         let driver = try PipelineDriver()
         let pending = try driver.pending("sbuild", Self.sbuildData)
@@ -148,7 +148,7 @@ struct PipelineEndToEndTests {
         #expect(workerSideRequired.isSubset(of: Set(pending.tags.required.tags)))
     }
 
-    @Test("§6.8 example 2: libreoffice builds require worker:class:large (workspace provenance); hello's do not")
+    @Test("libreoffice builds require worker:class:large (workspace provenance); hello's do not (deploy/docs/tags.md, worked example 2)")
     func libreofficeRequiresLarge() throws {
         let driver = try PipelineDriver()
         let libreoffice = try driver.pending("sbuild", try Self.sbuildData.setting(7, atPath: "input.source_artifact"))
@@ -167,7 +167,7 @@ struct PipelineEndToEndTests {
         #expect(!hello.tags.required.tags.contains("worker:class:large"))
     }
 
-    @Test("§4.6 example: lintian on hello 1.0-1 with an sid environment")
+    @Test("lintian on hello 1.0-1 with an sid environment (Debusine `server/tests/test_scheduler.py` `test_computes_dynamic_data`)")
     func lintianDynamicData() throws {
         let driver = try PipelineDriver()
         let data: JSONValue = ["input": ["source_artifact": 1], "environment": "debian/match:codename=sid"]
@@ -209,7 +209,7 @@ struct PipelineEndToEndTests {
         )
     }
 
-    @Test("§5.1: no default configuration collection → no configuration, no error")
+    @Test("no default configuration collection → no configuration, no error (Debusine `TaskConfigurationCollection`)")
     func defaultCollectionMissing() throws {
         let driver = try PipelineDriver(lookups: TaskFixture.lookups(defaultConfiguration: false))
         let pending = try driver.pending("sbuild", Self.sbuildData)
@@ -220,7 +220,7 @@ struct PipelineEndToEndTests {
         #expect(pending.pendingStageValues.value(atPath: "task_input_fields.task_configuration") == .null)
     }
 
-    @Test("§5.1: a non-default configuration collection that does not exist → configure-failed (not found)")
+    @Test("a non-default configuration collection that does not exist → configure-failed (not found) (Debusine `TaskConfigurationCollection`)")
     func nonDefaultCollectionMissing() throws {
         let driver = try PipelineDriver()
         let data = try Self.sbuildData.setting("missing@debusine:task-configuration", atPath: "task_configuration")
@@ -237,7 +237,7 @@ struct PipelineEndToEndTests {
         #expect(error.workRequestError == WorkRequestError(message: error.message, code: "configure-failed"))
     }
 
-    @Test("§8 scenario 13: empty or invalid configured sbuild data → configure-failed")
+    @Test("empty or invalid configured sbuild data → configure-failed (Debusine `server/tests/test_scheduler.py` `test_with_failing_configure_call`)")
     func scenario13() throws {
         let driver = try PipelineDriver()
         let empty = try #require(throws: WorkRequestPipelineError.self) { try driver.pending("sbuild", [:]) }
@@ -255,7 +255,7 @@ struct PipelineEndToEndTests {
                 + "at least one of any, all, source is needed"
         )
 
-        // A corrupt entry for the task is the §5.7 "does not validate" error.
+        // A corrupt entry for the task is the "does not validate" error of Debusine's `iter_matching_entries`.
         let lintian: JSONValue = [
             "input": ["source_artifact": 1], "environment": "debian/match:codename=sid",
             "task_configuration": "broken@debusine:task-configuration",
@@ -267,7 +267,7 @@ struct PipelineEndToEndTests {
         #expect(corrupt.lookupFailure == nil)
     }
 
-    @Test("§8 scenario 14: a lookup that resolved when pending but whose artifact is gone at assignment")
+    @Test("a lookup that resolved when pending but whose artifact is gone at assignment (Debusine `server/tests/test_scheduler.py` `test_with_failing_compute_dynamic_data`)")
     func scenario14() throws {
         let driver = try PipelineDriver()
         let pending = try driver.pending("sbuild", Self.sbuildData)
@@ -304,7 +304,7 @@ struct PipelineEndToEndTests {
         #expect(dynamic.extra["environment_id"] == 4)
     }
 
-    @Test("§6.3, §6.8 example 4: configuration cannot forge task:scope:…; the drop is audited")
+    @Test("configuration cannot forge task:scope:…; the drop is audited (deploy/docs/tags.md, worked example 4)")
     func configurationCannotForgeScope() throws {
         let driver = try PipelineDriver()
         let data = try Self.sbuildData.setting(
@@ -322,7 +322,7 @@ struct PipelineEndToEndTests {
         )
     }
 
-    @Test("§3.3: sbuild finds the sbuild variant of a bookworm environment first, lintian the variant-less one")
+    @Test("sbuild finds the sbuild variant of a bookworm environment first, lintian the variant-less one (Debusine `WorkRequest.lookup_environment`)")
     func environmentVariants() throws {
         let driver = try PipelineDriver()
         let bookworm: JSONValue = ["input": ["source_artifact": 1], "environment": "debian/match:codename=bookworm"]
@@ -333,7 +333,7 @@ struct PipelineEndToEndTests {
         #expect(lintian.pendingStageValues.value(atPath: "task_input_fields.environment.artifact_id") == 20)
     }
 
-    @Test("§3.5: task_configuration given as a collection id resolves as a collection, not an artifact")
+    @Test("task_configuration given as a collection id resolves as a collection, not an artifact (Debusine `TaskConfigurationCollection`)")
     func configurationByID() throws {
         let driver = try PipelineDriver()
         let pending = try driver.pending("sbuild", try Self.sbuildData.setting(12, atPath: "task_configuration"))
@@ -342,7 +342,7 @@ struct PipelineEndToEndTests {
         #expect(pending.pendingStageValues.value(atPath: "task_input_fields.task_configuration.lookup") == 12)
     }
 
-    @Test("§4.9 step 7: a worker refuses dynamic data lacking a field value, naming the field")
+    @Test("a worker refuses dynamic data lacking a field value, naming the field (Debusine `worker/task_runner.py` `TaskRunner.setup_task`)")
     func workerMissingField() throws {
         let driver = try PipelineDriver()
         let pending = try driver.pending("sbuild", Self.sbuildData)

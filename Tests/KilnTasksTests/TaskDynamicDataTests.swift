@@ -3,9 +3,9 @@ import KilnCore
 import KilnTasks
 import Testing
 
-@Suite("§4.6, §4.9 dynamic data, worker-side reconstruction and execution")
+@Suite("Dynamic data, worker-side reconstruction and execution (Debusine `TaskFieldContainer`, `TaskRunner.setup_task`)")
 struct TaskDynamicDataTests {
-    @Test("§4.6 example: lintian on hello 1.0-1 with an sid environment")
+    @Test("lintian on hello 1.0-1 with an sid environment (Debusine `server/tests/test_scheduler.py` `test_computes_dynamic_data`)")
     func lintianDynamicData() throws {
         let data: JSONValue = ["input": ["source_artifact": 1], "environment": "debian/match:codename=sid"]
         let task = try resolvedDBTask(
@@ -47,7 +47,7 @@ struct TaskDynamicDataTests {
         #expect(dynamic.runtimeContext == "source:sid")
     }
 
-    @Test("§4.9 step 7: the worker rebuilds sbuild from configured data and dynamic data, with no resolver")
+    @Test("the worker rebuilds sbuild from configured data and dynamic data, with no resolver (Debusine `TaskRunner.setup_task`)")
     func workerReconstruction() throws {
         let data: JSONValue = [
             "input": ["source_artifact": 1, "extra_binary_artifacts": [2]], "environment": "debian/match:codename=sid",
@@ -115,7 +115,7 @@ struct TaskDynamicDataTests {
         }
     }
 
-    @Test("§1.2: delay is due once delay_until ≤ now")
+    @Test("delay is due once delay_until ≤ now (Debusine `server/scheduler.py` `complete_wait_tasks`)")
     func delayDue() throws {
         let task = try DelayTask(taskData: ["delay_until": "2026-11-29T10:00:00.250+01:00"])
         #expect(task.delayUntil == Date(timeIntervalSince1970: 1_795_942_800.25))

@@ -23,13 +23,13 @@ func resolvedDBTask(
     return task
 }
 
-@Suite("§6.2, §6.6, §6.8 tags each Kiln task contributes")
+@Suite("Tags each Kiln task contributes (Debusine `compute_scheduler_tags`, `get_provided_worker_tags`)")
 struct TaskTagTests {
     static let sbuildData: JSONValue = [
         "input": ["source_artifact": 1], "environment": "debian/match:codename=sid", "backend": "auto",
     ]
 
-    @Test("§6.8 example 1: plain sbuild of hello on amd64 in debian/developers by a Debian member")
+    @Test("plain sbuild of hello on amd64 in debian/developers by a Debian member (deploy/docs/tags.md, worked example 1)")
     func plainSbuild() throws {
         let task = try resolvedDBTask(.worker, "sbuild", Self.sbuildData)
         let candidates = try task.computeSchedulerTags(for: Fixtures.developersWorkRequest)
@@ -58,7 +58,7 @@ struct TaskTagTests {
         #expect(!candidates.required.allTags.isSubset(of: workerB))
     }
 
-    @Test("§6.8 example 7: the version tag is the task's TASK_VERSION")
+    @Test("the version tag is the task's TASK_VERSION (deploy/docs/tags.md, worked example 7)")
     func versionTag() throws {
         let task = try resolvedDBTask(.worker, "sbuild", Self.sbuildData)
         #expect(
@@ -68,7 +68,7 @@ struct TaskTagTests {
         )
     }
 
-    @Test("§6.2: an explicit backend and build architecture become the executor and build-arch tags")
+    @Test("an explicit backend and build architecture become the executor and build-arch tags (Debusine `BaseTaskWithExecutor.compute_scheduler_tags`)")
     func explicitBackendAndArchitecture() throws {
         let data = try Self.sbuildData.setting("incus-vm", atPath: "backend").setting(
             "arm64",
@@ -80,7 +80,7 @@ struct TaskTagTests {
         #expect(!required.contains("worker:build-arch:amd64"))
     }
 
-    @Test("§4.7: with no build_architecture the server fallback decides the build-arch tag")
+    @Test("with no build_architecture the server fallback decides the build-arch tag (Debusine `BuildArchitectureInput`)")
     func fallbackDecidesTag() throws {
         let lookups = Fixtures.lookups()
         let required = try resolvedDBTask(.worker, "sbuild", Self.sbuildData, lookups: lookups, fallback: "arm64")
@@ -89,7 +89,7 @@ struct TaskTagTests {
         #expect(lookups.environmentCalls.map(\.architecture) == ["arm64"])
     }
 
-    @Test("§6.2: lintian requires executor and build-arch (no capability); binaries alone provide no source package")
+    @Test("lintian requires executor and build-arch (no capability); binaries alone provide no source package")
     func lintianTags() throws {
         let task = try resolvedDBTask(
             .worker,
@@ -109,7 +109,7 @@ struct TaskTagTests {
         #expect(try task.getTaskConfigurationSubjectContext().subject == "hello")
     }
 
-    @Test("§6.2: autopkgtest requires worker:cap:autopkgtest and provides its source package")
+    @Test("autopkgtest requires worker:cap:autopkgtest and provides its source package (Debusine `Autopkgtest.compute_scheduler_tags`)")
     func autopkgtestTags() throws {
         let task = try resolvedDBTask(
             .worker,
@@ -136,7 +136,7 @@ struct TaskTagTests {
     /// Debusine `tasks/tests/test_mmdebstrap.py` `MmDebstrapTests::test_compute_scheduler_tags`, `test_get_subject`,
     /// `test_get_configuration_context`: no executor tag (Kiln used to require `worker:executor:unshare`), the
     /// subject is the first suite and the context the architecture (Kiln had the suite as context).
-    @Test("§6.2: mmdebstrap requires worker:cap:mmdebstrap and the architecture it bootstraps, no executor")
+    @Test("mmdebstrap requires worker:cap:mmdebstrap and the architecture it bootstraps, no executor")
     func mmdebstrapTags() throws {
         let data: JSONValue = [
             "bootstrap_options": ["architecture": "arm64", "variant": "minbase"],
@@ -159,7 +159,7 @@ struct TaskTagTests {
         )
     }
 
-    @Test("§6.2: debsign runs on signing workers that have debsign")
+    @Test("debsign runs on signing workers that have debsign (Debusine `Debsign.compute_scheduler_tags`)")
     func debsignTags() throws {
         let task = try resolvedDBTask(
             .signing,
@@ -178,7 +178,7 @@ struct TaskTagTests {
         )
     }
 
-    @Test("§6.2: servernoop requires the Celery worker; synchronization_point and delay are not assignable")
+    @Test("servernoop requires the Celery worker; synchronization_point and delay are not assignable (Debusine `DBTask.compute_scheduler_tags`)")
     func dbTaskTags() throws {
         let server = try resolvedDBTask(.server, "servernoop", [:]).computeSchedulerTags(
             for: Fixtures.developersWorkRequest
@@ -198,7 +198,7 @@ struct TaskTagTests {
         }
     }
 
-    @Test("§6.5: worker-provided tags advertise only capabilities the host really has")
+    @Test("worker-provided tags advertise only capabilities the host really has (Debusine `Sbuild.get_provided_worker_tags`)")
     func providedWorkerTags() throws {
         let registry = try KilnTasks.registry()
         let host = WorkerHostCapabilities(

@@ -90,7 +90,8 @@ public struct InMemoryLookupStore: LookupStore, LookupFixtureSink, Hashable, Sen
     }
 
     /// Refuses a duplicate id, a dangling reference, or a second active item of the same name in the
-    /// collection (§3.7: item names are unique among active items).
+    /// collection (item names are unique among active items: Debusine `CollectionItem` constraint
+    /// `unique_active_name`).
     public mutating func addItem(_ item: CollectionItemRecord) throws {
         guard items[item.id] == nil else { throw LookupFixtureError.duplicateID(kind: "collection item", id: item.id) }
         guard collections[item.parentCollectionID] != nil else {

@@ -261,7 +261,7 @@ public enum LookupFixture {
             artifactID: 108,
             createdAt: seconds(217)
         ),
-        // trixie@debian:suite (scenario 39).
+        // trixie@debian:suite (lookup scenario 39, Debusine `test_alternatives`).
         suiteSource(201, Collection.trixieSuite, artifact: 120, "hello", "1.0"),
         suiteBinary(
             202,
@@ -357,7 +357,7 @@ public enum LookupFixture {
             data: ["text": "hello"],
             createdAt: seconds(242)
         ),
-        // names@debusine:test (scenario 38).
+        // names@debusine:test (lookup scenario 38, Debusine `test_name_matcher`).
         CollectionItemRecord(
             id: 250,
             parentCollectionID: Collection.names,

@@ -14,7 +14,8 @@ public struct LookupScenario: Sendable, CustomStringConvertible {
         case reconstructSingle
     }
 
-    /// The §8 scenario number this implements, or `nil` for the additional coverage.
+    /// The number of the Debusine lookup test this row implements (31–41, listed in `LookupScenarios`), or `nil` for
+    /// the additional coverage.
     public var specScenario: Int?
     /// A group name for the additional coverage (`suite`, `environments`, …).
     public var group: String
@@ -59,7 +60,7 @@ public struct LookupScenario: Sendable, CustomStringConvertible {
     public static let developers = LookupContext(workspaceID: LookupFixture.Workspace.developers)
 
     public var description: String {
-        "\(specScenario.map { "§8 scenario \($0)" } ?? group): \(title) — \(lookup.compactJSON)"
+        "\(specScenario.map { "lookup scenario \($0)" } ?? group): \(title) — \(lookup.compactJSON)"
     }
 
     /// Runs the scenario against a resolver and reports what happened, in the same terms as `expected`.

@@ -1,7 +1,12 @@
 import KilnCore
 
-/// The lookup scenario table: §8 scenarios 31–41 plus per-handler coverage, each with its exact answer over
-/// `LookupFixture`. Any `LookupResolving` over a store filled with the fixture must pass every row.
+/// The lookup scenario table: scenarios 31–41 (Debusine tests of `server/collections/tests/test_lookup.py`: 31
+/// `test_empty_lookup`, 32 `test_specific_artifact_integer`, 33 `test_specific_artifact_restricts_workspace`, 34
+/// `test_implicit_category`, 35 `test_collection_member`, 36 `test_no_lookup_through_artifact`, 37
+/// `LookupMultipleTests.test_expect_type`, 38 `test_name_matcher`/`test_data_matchers`, 39 `test_alternatives`, 40
+/// `test_artifact_expired`, 41 `test_internal_collection`/`ReconstructLookupTests`) plus per-handler coverage, each
+/// with its exact answer over `LookupFixture`. Any `LookupResolving` over a store filled with the fixture must pass
+/// every row.
 public enum LookupScenarios {
     typealias W = LookupFixture.Workspace
     typealias C = LookupFixture.Collection
@@ -16,13 +21,13 @@ public enum LookupScenarios {
     public static let all: [LookupScenario] =
         specScenarios + inheritance + suite + environmentSegments + environmentLookups + otherCategories + types
 
-    /// The rows implementing §8 scenario `number`.
+    /// The rows implementing lookup scenario `number`.
     public static func spec(_ number: Int) -> [LookupScenario] { all.filter { $0.specScenario == number } }
 
     /// The rows of an additional-coverage group.
     public static func group(_ name: String) -> [LookupScenario] { all.filter { $0.group == name } }
 
-    // MARK: §8 scenarios 31–41
+    // MARK: scenarios 31–41 (Debusine `server/collections/tests/test_lookup.py`)
 
     static let specScenarios: [LookupScenario] = [
         LookupScenario(spec: 31, group: "spec", "empty string", lookup: "", expected: .invalid("Empty lookup")),
@@ -143,8 +148,10 @@ public enum LookupScenarios {
             lookup: ["collection": "internal@collections", "child_type": "bare"],
             expect: .artifact,
             context: inWorkflow,
+            // Debusine `server/collections/tests/test_lookup.py` `LookupMultipleTests.test_expect_type`: the
+            // lookup is shown as the Python dict `export()` gives, in its key order.
             expected: .invalid(
-                #"Result from {"child_type":"bare","collection":"internal@collections"} is of type 'bare' "#
+                "Result from {'collection': 'internal@collections', 'child_type': 'bare'} is of type 'bare' "
                     + "instead of expected 'artifact'"
             )
         ),
@@ -183,15 +190,26 @@ public enum LookupScenarios {
         LookupScenario(
             spec: 37,
             group: "spec",
-            "other bare data is no promise",
+            // Debusine `server/collections/tests/test_lookup.py` `LookupMultipleTests.test_expect_type`, row
+            // `("bare", ARTIFACT_OR_PROMISE, [bare_item])`: the expectation admits any bare item.
+            "any bare item passes artifact-or-promise",
             .multiple,
             lookup: ["collection": "internal@collections", "child_type": "bare"],
             expect: .artifactOrPromise,
             context: inWorkflow,
-            expected: .invalid(
-                #"Result from {"child_type":"bare","collection":"internal@collections"} is of type 'bare' "#
-                    + "instead of expected 'artifact-or-promise'"
-            )
+            expected: .results([.bareItem(240, in: "internal@collections"), .bareItem(242, in: "internal@collections")])
+        ),
+        LookupScenario(
+            spec: 37,
+            group: "spec",
+            // Debusine `server/collections/tests/test_lookup.py` `LookupMultipleTests.test_expect_type`: the
+            // expected type is named as the enum member, `artifact_or_promise`.
+            "a collection is no artifact_or_promise",
+            .multiple,
+            lookup: ["collection": "internal@collections", "child_type": "collection"],
+            expect: .artifactOrPromise,
+            context: inWorkflow,
+            expected: .results([])
         ),
         LookupScenario(
             spec: 37,
@@ -205,12 +223,22 @@ public enum LookupScenarios {
         LookupScenario(
             spec: 37,
             group: "spec",
+            // Debusine `server/collections/lookup.py` `_lookup_result_expected`: any bare item passes.
             "single non-promise bare item as artifact-or-promise",
             lookup: "internal@collections/notes",
             expect: .artifactOrPromise,
             context: inWorkflow,
+            expected: .result(.bareItem(242, in: "internal@collections"))
+        ),
+        LookupScenario(
+            spec: 37,
+            group: "spec",
+            // Debusine `server/collections/tests/test_lookup.py` `LookupSingleTests.test_expect_type`.
+            "a collection is no artifact_or_promise",
+            lookup: "bookworm@debian:suite",
+            expect: .artifactOrPromise,
             expected: .invalid(
-                "'internal@collections/notes' is of type 'bare' instead of expected 'artifact-or-promise'"
+                "'bookworm@debian:suite' is of type 'collection' instead of expected 'artifact_or_promise'"
             )
         ),
         LookupScenario(
@@ -437,9 +465,66 @@ public enum LookupScenarios {
         ),
         LookupScenario(
             group: "inheritance",
+            // Debusine `server/collections/tests/test_lookup.py` `LookupSingleTests.test_lookup_with_private_workspace`.
             "workspace prefix, hidden",
             lookup: "//workspace=private-p0/p0suite@debian:suite",
-            expected: .notFound("Workspace 'private-p0' in scope 'debian' does not exist or is hidden")
+            expected: .invalid("Invalid or hidden workspace in lookup options: scope='debian' workspace='private-p0'")
+        ),
+        LookupScenario(
+            group: "inheritance",
+            // `LookupSingleTests.test_lookup_with_unknown_workspace`.
+            "workspace prefix, unknown workspace",
+            lookup: "//workspace=nope/bookworm@debian:suite",
+            expected: .invalid("Invalid or hidden workspace in lookup options: scope='debian' workspace='nope'")
+        ),
+        LookupScenario(
+            group: "inheritance",
+            // `LookupSingleTests.test_lookup_in_invalid_scope`: the scope shown is the one given.
+            "workspace prefix, unknown scope",
+            lookup: "//scope=nope:workspace=developers/bookworm@debian:suite",
+            expected: .invalid("Invalid or hidden workspace in lookup options: scope='nope' workspace='developers'")
+        ),
+        LookupScenario(
+            group: "inheritance",
+            // `LookupSingleTests.test_lookup_with_unknown_option`.
+            "unknown lookup option",
+            lookup: "//invalid=value/bookworm@debian:suite",
+            expected: .invalid("Unknown lookup option: 'invalid'")
+        ),
+        LookupScenario(
+            group: "inheritance",
+            // `LookupSingleTests.test_lookup_scope_without_workspace`.
+            "scope without workspace",
+            lookup: "//scope=debian/bookworm@debian:suite",
+            expected: .invalid("The 'scope' lookup option requires the 'workspace' one")
+        ),
+        LookupScenario(
+            group: "inheritance",
+            // Debusine's `_process_lookup_options` walks the options in the order written.
+            "options are checked in order",
+            lookup: "//workspace=nope:invalid=value/bookworm@debian:suite",
+            expected: .invalid("Invalid or hidden workspace in lookup options: scope='debian' workspace='nope'")
+        ),
+        LookupScenario(
+            group: "inheritance",
+            // The options dict of `_parse_key_value_string`: a repeated key keeps its last value.
+            "a repeated option keeps its last value",
+            lookup: "//workspace=nope:workspace=developers/bookworm@debian:suite",
+            expected: .result(.collection(C.bookwormSuite))
+        ),
+        LookupScenario(
+            group: "inheritance",
+            // `lookup_single` checks the options before the first segment, whatever it is.
+            "options are checked for an id lookup too",
+            lookup: "//workspace=nope/42@artifacts",
+            expected: .invalid("Invalid or hidden workspace in lookup options: scope='debian' workspace='nope'")
+        ),
+        LookupScenario(
+            group: "inheritance",
+            // `parse_lookup_string`: without a closing `/` there are no options, and the first segment is ''.
+            "an options prefix without its closing slash",
+            lookup: "//workspace=developers",
+            expected: .invalid("'' does not specify a category and the context does not supply a default")
         ),
         LookupScenario(
             group: "inheritance",
@@ -449,9 +534,25 @@ public enum LookupScenarios {
         ),
         LookupScenario(
             group: "inheritance",
-            "prefix kept in the parent lookup",
+            // Debusine `lookup_single`: `container_name = build_lookup_string(*segments[:i])`, without options.
+            "a single lookup's parent lookup has no options",
             lookup: "//workspace=developers/bookworm@debian:suite/source:src1",
-            expected: .result(.artifactItem(210, artifact: 101, in: "//workspace=developers/bookworm@debian:suite"))
+            expected: .result(.artifactItem(210, artifact: 101, in: bookworm))
+        ),
+        LookupScenario(
+            group: "inheritance",
+            "a single lookup's missing item is quoted without options",
+            lookup: "//workspace=developers/bookworm@debian:suite/source:nope",
+            expected: .notFound("'bookworm@debian:suite' has no item 'source:nope'")
+        ),
+        LookupScenario(
+            group: "inheritance",
+            // Debusine `server/collections/tests/test_lookup.py`
+            // `LookupMultipleTests.test_collection_lookup_support_options`.
+            "a dictionary lookup's parent lookup keeps the options",
+            .multiple,
+            lookup: ["collection": "//workspace=developers/bookworm@debian:suite", "name": "src1_1.0"],
+            expected: .results([.artifactItem(210, artifact: 101, in: "//workspace=developers/bookworm@debian:suite")])
         ),
         LookupScenario(
             group: "inheritance",
@@ -509,9 +610,17 @@ public enum LookupScenarios {
         ),
         LookupScenario(
             group: "suite",
-            "binary-version: is exact on architecture",
+            // Debusine `server/collections/tests/test_debian_suite.py` `DebianSuiteManagerTests.test_lookup_binary`:
+            // `Architecture: all` serves every architecture for binary-version: too.
+            "binary-version: Architecture all serves amd64",
             lookup: "bookworm@debian:suite/binary-version:foo-data_1.0_amd64",
-            expected: .notFound("'bookworm@debian:suite' has no item 'binary-version:foo-data_1.0_amd64'")
+            expected: .result(.artifactItem(213, artifact: 104, in: bookworm))
+        ),
+        LookupScenario(
+            group: "suite",
+            "binary-version: other architectures do not",
+            lookup: "bookworm@debian:suite/binary-version:foo_1.0_s390x",
+            expected: .notFound("'bookworm@debian:suite' has no item 'binary-version:foo_1.0_s390x'")
         ),
         LookupScenario(
             group: "suite",
@@ -521,9 +630,12 @@ public enum LookupScenarios {
         ),
         LookupScenario(
             group: "suite",
-            "source: current = most recently added",
+            // Debusine `server/collections/debian_suite.py` `DebianSuiteManager.do_lookup` (tested by
+            // `test_debian_suite.py` `DebianSuiteManagerTests.test_lookup_source`): the highest Debian version,
+            // not the most recently added one.
+            "source: current = highest version",
             lookup: "sid@debian:suite/source:hello",
-            expected: .result(.artifactItem(261, artifact: 161, in: "sid@debian:suite"))
+            expected: .result(.artifactItem(260, artifact: 160, in: "sid@debian:suite"))
         ),
         LookupScenario(
             group: "suite",
@@ -567,22 +679,40 @@ public enum LookupScenarios {
         ),
         LookupScenario(
             group: "suite",
+            // Debusine `server/collections/tests/test_base.py`
+            // `CollectionManagerInterfaceTests.test_lookup_filter_unexpected_format_raise_lookup_error`.
             "lookup__binaries outside a suite",
             .multiple,
             lookup: ["collection": "names@debusine:test", "lookup__binaries": "bookworm@debian:suite/source:src1"],
-            expected: .invalid("Unexpected lookup filter 'lookup__binaries' for a debusine:test collection")
+            expected: .invalid(#"Unexpected lookup filter format: "binaries""#)
         ),
         LookupScenario(
             group: "suite",
+            // `test_debian_suite.py` `DebianSuiteManagerTests.test_do_lookup_filter_unexpected_format`.
+            "an unknown lookup filter on a suite",
+            .multiple,
+            lookup: ["collection": "bookworm@debian:suite", "lookup__same_work_request": "12@artifacts"],
+            expected: .invalid(#"Unexpected lookup filter format: "same_work_request""#)
+        ),
+        LookupScenario(
+            group: "suite",
+            // Debusine's `DebianSuiteManager.do_lookup_filter` looks for binaries built from each result; a
+            // binary package has none, so nothing matches.
             "lookup__binaries of a binary",
             .multiple,
             lookup: [
                 "collection": "bookworm@debian:suite", "lookup__binaries": "bookworm@debian:suite/binary:foo_amd64",
             ],
-            expected: .invalid(
-                #"lookup__binaries needs source packages, but "bookworm@debian:suite/binary:foo_amd64" found "#
-                    + "a debian:binary-package"
-            )
+            expected: .results([])
+        ),
+        LookupScenario(
+            group: "suite",
+            // `do_lookup_filter` runs the sub-lookup with no default category.
+            "lookup__binaries gets no default category",
+            .multiple,
+            lookup: ["collection": "bookworm", "lookup__binaries": "bookworm/source:src1"],
+            defaultCategory: suiteCategory,
+            expected: .invalid("'bookworm' does not specify a category and the context does not supply a default")
         ),
         LookupScenario(
             group: "suite",
@@ -596,10 +726,46 @@ public enum LookupScenarios {
         ),
         LookupScenario(
             group: "suite",
+            // Debusine `server/collections/tests/test_lookup.py` `LookupMultipleTests.test_error_on_empty`: a
+            // LookupError showing the exported lookup as a Python dict.
             "error_on_empty",
             .multiple,
             lookup: ["collection": "empty@debusine:test", "error_on_empty": true],
-            expected: .notFound(#"{"collection":"empty@debusine:test","error_on_empty":true} matched no items"#)
+            expected: .invalid("No results found from {'collection': 'empty@debusine:test', 'error_on_empty': True}")
+        ),
+        LookupScenario(
+            group: "suite",
+            // `LookupDict.export()` key order: collection, child_type, category, name, data (sorted), lookup,
+            // error_on_empty.
+            "error_on_empty shows every key in export order",
+            .multiple,
+            lookup: [
+                "error_on_empty": true, "data__b": 1, "data__a__in": ["x", 2], "name__startswith": "n",
+                "category": "debian:source-package", "child_type": "any", "collection": "empty@debusine:test",
+            ],
+            expected: .invalid(
+                "No results found from {'collection': 'empty@debusine:test', 'child_type': 'any', "
+                    + "'category': 'debian:source-package', 'name__startswith': 'n', 'data__a__in': ['x', 2], "
+                    + "'data__b': 1, 'error_on_empty': True}"
+            )
+        ),
+        LookupScenario(
+            group: "suite",
+            // Django's `__exact=None` is `IS NULL`: the data key is absent or null.
+            "data__KEY null matches items without the key",
+            .multiple,
+            lookup: ["collection": "trixie@debian:suite", "data__package": "debhelper", "data__nothing": nil],
+            expected: .results([
+                .artifactItem(204, artifact: 123, in: "trixie@debian:suite"),
+                .artifactItem(205, artifact: 124, in: "trixie@debian:suite"),
+            ])
+        ),
+        LookupScenario(
+            group: "suite",
+            "data__KEY null does not match items with the key",
+            .multiple,
+            lookup: ["collection": "trixie@debian:suite", "data__package": nil],
+            expected: .results([])
         ),
         LookupScenario(
             group: "suite",

@@ -16,9 +16,9 @@ import KilnCore
 ///
 /// The default configuration holds, for sbuild: a global entry using template `common`, a context entry
 /// for `sid`, a subject entry for `hello`, and a subject entry for `libreoffice` requiring
-/// `worker:class:large` (§6.8 example 2). `experimental` overrides `build_architecture` to arm64 and tries to
-/// provide `task:scope:acme` next to `pool:experimental`. `broken` empties sbuild's `build_components`
-/// (invalid configured data) and holds a corrupt lintian entry.
+/// `worker:class:large` (worked example 2 of deploy/docs/tags.md). `experimental` overrides `build_architecture` to
+/// arm64 and tries to provide `task:scope:acme` next to `pool:experimental`. `broken` empties sbuild's
+/// `build_components` (invalid configured data) and holds a corrupt lintian entry.
 public enum TaskFixture {
     /// Workspace ids.
     public enum Workspace {
@@ -68,7 +68,8 @@ public enum TaskFixture {
     /// Lookups run as alice from `debian/developers`.
     public static let context = LookupContext(workspaceID: Workspace.developers, user: "alice")
 
-    /// §6.8 example 1: workspace `debian/developers`, creator in the scope-level group `Debian`.
+    /// Worked example 1 of deploy/docs/tags.md: workspace `debian/developers`, creator in the scope-level group
+    /// `Debian`.
     public static let developersWorkRequest = WorkRequestTagContext(
         scope: "debian",
         workspace: "developers",

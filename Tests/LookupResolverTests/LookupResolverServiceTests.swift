@@ -56,7 +56,7 @@ struct LookupResolverServiceTests {
         }
     }
 
-    @Test("§8 scenario 13 shape: a missing artifact completes the work request error/configure-failed; dependants abort")
+    @Test("a missing artifact completes the work request error/configure-failed; dependants abort (Debusine `WorkRequest.record_configuration_error`)")
     func missingArtifactFailsConfiguration() async throws {
         let data: JSONValue = ["input": ["source_artifact": 999], "environment": "debian/match:codename=sid"]
         try await withService { harness, fixture, _ in
@@ -78,7 +78,8 @@ struct LookupResolverServiceTests {
             #expect(try await fixture.load(failing).workRequest.pendingStage == nil)
             #expect(try await fixture.outbox(.workRequestCompleted) == [["schema_version": 1, "work_request_id": .int(failing)]])
             #expect(try await fixture.outbox(.workRequestInputsResolved).isEmpty)
-            // An `error` result is not tolerated (§1.5): the blocked dependant is aborted by the cascade.
+            // An `error` result is not tolerated (Debusine `WorkRequest.unblock_reverse_dependencies`): the blocked
+            // dependant is aborted by the cascade.
             #expect(try await fixture.load(dependant).workRequest.status == .aborted)
             #expect(try await fixture.outbox(.workRequestAborted).contains { $0.value(atPath: "work_request_id") == .int(dependant) })
         }
@@ -104,7 +105,7 @@ struct LookupResolverServiceTests {
         }
     }
 
-    @Test("§8 scenario 14: the artifact is gone at assignment → error/dynamic-data-failed, wr.completed, no dispatch")
+    @Test("the artifact is gone at assignment → error/dynamic-data-failed, wr.completed, no dispatch (Debusine `server/tests/test_scheduler.py` `test_with_failing_compute_dynamic_data`)")
     func scenario14() async throws {
         try await withService { harness, fixture, _ in
             let id = try await fixture.submit("sbuild", ResolverFixture.sbuildData)

@@ -8,18 +8,20 @@ import Testing
 /// lists and concurrency, with the rows it writes (worker, epoch, lease, `wr.assigned` outbox event).
 @Suite("Scheduler assignment (real executable)")
 struct SchedulerAssignmentTests {
-    @Test("§8 scenarios 9 and 10: effective priority, then age; a work request no worker matches stays pending")
+    @Test("effective priority, then age; a work request no worker matches stays pending (Debusine `server/tests/test_scheduler.py` `test_highest_priority_work_request_is_picked_first`, `test_oldest_work_request_is_picked_first`)")
     func priorityThenAge() async throws {
         try await SchedulerWorld.with { world in
             let now = Date()
-            // Scenario 9: (base, adjustment) = (0,0), (0,10), (10,0), (10,1) → the (10,1) one first.
+            // Debusine `test_highest_priority_work_request_is_picked_first`: (base, adjustment) = (0,0), (0,10),
+            // (10,0), (10,1) → the (10,1) one first.
             var scenario9: [Int] = []
             for (base, adjustment) in [(0, 0), (0, 10), (10, 0), (10, 1)] {
                 scenario9.append(
                     try await world.insertWorkRequest(
                         priorityBase: base, priorityAdjustment: adjustment, createdAt: now, required: ["s9"]))
             }
-            // Scenario 10: equal priority, created +1 s, 0 s, +2 s → the oldest (0 s) first.
+            // Debusine `test_oldest_work_request_is_picked_first`: equal priority, created +1 s, 0 s, +2 s → the oldest
+            // (0 s) first.
             var scenario10: [Int] = []
             for offset in [1.0, 0.0, 2.0] {
                 scenario10.append(
@@ -69,7 +71,7 @@ struct SchedulerAssignmentTests {
         }
     }
 
-    @Test("§8 scenario 11: task allowlist and denylist; per-worker concurrency; events bring new rows")
+    @Test("task allowlist and denylist; per-worker concurrency; events bring new rows (Debusine `server/tests/test_scheduler.py` `test_allowlist_takes_precedence_over_denylist`, `test_schedule_for_worker_concurrency`)")
     func taskListsAndConcurrency() async throws {
         try await SchedulerWorld.with { world in
             let scheduler = try world.startScheduler()

@@ -10,7 +10,7 @@ import Testing
 /// Dependencies, the scheduler's own work, leases and the active/standby pair, with the real executable.
 @Suite("Scheduler lifecycle (real executable)")
 struct SchedulerLifecycleTests {
-    @Test("§7.1: a pending synchronisation point completes, a due delay completes, a future delay keeps running")
+    @Test("a pending synchronisation point completes, a due delay completes, a future delay keeps running (Debusine `server/tests/test_scheduler.py` `test_synchronization_points`, `test_wait_delay_task_past`, `test_wait_delay_task_future`)")
     func internalAndWaitTasks() async throws {
         try await SchedulerWorld.with { world in
             let scheduler = try world.startScheduler()
@@ -51,7 +51,7 @@ struct SchedulerLifecycleTests {
         }
     }
 
-    @Test("§8 scenarios 23/24 (scheduler side): an expired lease sends the same work request back, then aborts it")
+    @Test("an expired lease sends the same work request back, then aborts it (scheduler side of Debusine `server/views/tests/test_workers.py` `test_get_running_work_request`, `test_get_running_work_request_retry_limit`)")
     func leaseExpiry() async throws {
         try await SchedulerWorld.with { world in
             // The worker is disconnected, so the work request handed back stays pending for the assertions.

@@ -9,6 +9,7 @@ extension StoreIntegration {
             "scopes", "users", "workspaces", "workspace_inheritance", "workspace_members", "groups", "group_members",
             "workers", "work_requests", "work_request_dependencies", "artifacts", "collections", "collection_items",
             "tokens", "tag_audit_events", "leases", "outbox", "inbox", "schema_migrations", "scheduler_leadership",
+            "artifact_relations",
         ]
 
         /// Tables, columns, indexes, constraints and migration records of `schema`, one sorted line each.
@@ -102,7 +103,7 @@ extension StoreIntegration {
                                 CASE WHEN $7 THEN now() END)
                         """, status, stage, worker, epoch, data, dataEpoch, started)
                 }
-                #expect(try await Migrator.migrate(pool, logger: TestDatabase.logger) == [11])
+                #expect(try await Migrator.migrate(pool, logger: TestDatabase.logger) == [11, 12])
                 let after = try await pool.query(
                     """
                     SELECT pending_stage_data::text, dynamic_task_data::text, dynamic_data_epoch FROM work_requests
@@ -157,7 +158,7 @@ extension StoreIntegration {
                 let duplicate = await #expect(throws: PGError.self) {
                     try await pool.query(insertItem, collection, "hello_1.0")
                 }
-                #expect(duplicate?.serverError?.constraint == "collection_items_active_name_key")
+                #expect(duplicate?.serverError?.constraint == "db_collectionitem_unique_active_name")
                 try await pool.query("UPDATE collection_items SET removed_at = now() WHERE name = $1", "hello_1.0")
                 try await pool.query(insertItem, collection, "hello_1.0")
                 let duplicateCollection = await #expect(throws: PGError.self) {

@@ -29,7 +29,7 @@ struct TagComputerServiceTests {
         return try await TagComputerWorld.load(pool, id)
     }
 
-    @Test("§6.8 example 1: sbuild of hello at inputs-resolved becomes pending with exactly TP/TR, audited; duplicates change nothing")
+    @Test("sbuild of hello at inputs-resolved becomes pending with exactly TP/TR, audited; duplicates change nothing (deploy/docs/tags.md, worked example 1)")
     func example1() async throws {
         let status = try await TagComputerHarness.with { harness in
             let alice = try await TagComputerWorld.populate(harness.pool)
@@ -78,7 +78,7 @@ struct TagComputerServiceTests {
         #expect(status == 0, "SIGTERM exits 0")
     }
 
-    @Test("§6.8 example 2: require_tags [worker:class:large] for libreoffice lands in TR with workspace provenance and its entry")
+    @Test("require_tags [worker:class:large] for libreoffice lands in TR with workspace provenance and its entry (deploy/docs/tags.md, worked example 2)")
     func libreofficeRequiresLarge() async throws {
         let status = try await TagComputerHarness.with { harness in
             let alice = try await TagComputerWorld.populate(harness.pool)
@@ -100,7 +100,7 @@ struct TagComputerServiceTests {
         #expect(status == 0)
     }
 
-    @Test("§6.8 example 4: provide_tags [task:scope:acme] from configuration is dropped and audited with the rule")
+    @Test("provide_tags [task:scope:acme] from configuration is dropped and audited with the rule (deploy/docs/tags.md, worked example 4)")
     func forgedScopeDropped() async throws {
         let status = try await TagComputerHarness.with { harness in
             let alice = try await TagComputerWorld.populate(harness.pool)
@@ -126,7 +126,7 @@ struct TagComputerServiceTests {
         #expect(status == 0)
     }
 
-    @Test("§8 scenario 13: invalid configured data completes the work request with error, configure-failed")
+    @Test("invalid configured data completes the work request with error, configure-failed (Debusine `server/tests/test_scheduler.py` `test_with_failing_configure_call`)")
     func scenario13() async throws {
         let status = try await TagComputerHarness.with { harness in
             let alice = try await TagComputerWorld.populate(harness.pool)
@@ -148,7 +148,7 @@ struct TagComputerServiceTests {
         #expect(status == 0)
     }
 
-    @Test("§6.8 example 3, §8 scenarios 20/49: a worker's own worker:class/worker:type claims are dropped and audited; static class kept")
+    @Test("a worker's own worker:class/worker:type claims are dropped and audited; static class kept (deploy/docs/tags.md, worked example 3; Debusine `test_get_provided_worker_tags_worker_type`, `WorkerProvidedTagsTests.test_class`)")
     func workerTags() async throws {
         let status = try await TagComputerHarness.with { harness in
             let claims: [String: JSONValue] = [

@@ -5,14 +5,15 @@ import KilnTestSupport
 import Store
 import Testing
 
-/// §1.8 [0.16] step 1 of the worker-reconnect decision: while the server is still processing a completion
-/// report from the worker, a reconnect hands nothing back.
-@Suite("worker-gateway: §1.8 [0.16] step 1, completion in progress (real process, broker and database)", .timeLimit(.minutes(3)))
+/// The first step of the worker-reconnect decision (Debusine `server/views/tests/test_workers.py`
+/// `test_completion_in_progress`): while the server is still processing a completion report from the worker, a
+/// reconnect hands nothing back.
+@Suite("worker-gateway: completion in progress, Debusine `test_completion_in_progress` (real process, broker and database)", .timeLimit(.minutes(3)))
 struct CompletionInProgressTests {
     /// The inbox consumer name of the gateway's worker-message queue (`KilnTopology.gatewayWorkerQueue`).
     static let workerInbox = "worker-gateway.workers"
 
-    @Test("§1.8 [0.16] step 1: a hello handled while the worker's result is being applied hands nothing back; the result then completes the work request")
+    @Test("a hello handled while the worker's result is being applied hands nothing back; the result then completes the work request")
     func helloDuringCompletionHandsNothingBack() async throws {
         try await Self.withRunningAssignment(fqdn: "finishing.lan") { gateway, worker, token, running in
 
@@ -63,7 +64,7 @@ struct CompletionInProgressTests {
         }
     }
 
-    @Test("§1.8 [0.16] step 1: a stale result records no completion report, and a report for an earlier epoch does not stop the hand-back")
+    @Test("a stale result records no completion report, and a report for an earlier epoch does not stop the hand-back")
     func staleReportsDoNotHoldBackTheRecovery() async throws {
         try await Self.withRunningAssignment(fqdn: "stale.lan") { gateway, worker, token, running in
 

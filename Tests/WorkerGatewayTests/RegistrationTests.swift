@@ -7,10 +7,10 @@ import Testing
 
 @Suite("worker-gateway: registration and activation (real process, broker and database)", .timeLimit(.minutes(3)))
 struct RegistrationTests {
-    @Test("§2.3 flow A and §8 scenario 27: an unknown token registers worker-lan-2 disabled and is refused; once enabled, hello is welcomed and the metadata stored")
+    @Test("an unknown token registers worker-lan-2 disabled and is refused; once enabled, hello is welcomed and the metadata stored (Debusine `server/views/tests/test_workers.py` `test_create_token_and_worker_duplicate_name`)")
     func selfRegistrationThenEnable() async throws {
         try await GatewayHarness.run { gateway in
-            // §8 scenario 27: `worker-lan` exists already.
+            // As in Debusine's `test_create_token_and_worker_duplicate_name`: `worker-lan` exists already.
             _ = try await gateway.pool.withTransaction { conn in
                 try await WorkerRepository.create(fqdn: "worker.lan", on: conn)
             }
@@ -73,7 +73,7 @@ struct RegistrationTests {
         }
     }
 
-    @Test("§2.1: a self-registered signing worker is refused with the explicit `--type signing` enable command")
+    @Test("a self-registered signing worker is refused with the explicit `--type signing` enable command (Debusine `server/management/commands/worker.py` `Command.get_worker`)")
     func signingWorkerNeedsExplicitEnable() async throws {
         try await GatewayHarness.run { gateway in
             let worker = try await TestWorker(url: gateway.workerAMQPURL)
@@ -94,7 +94,7 @@ struct RegistrationTests {
         }
     }
 
-    @Test("§2.3 flow B: an activation token enables the pre-created worker, attaches the new token and is deleted")
+    @Test("an activation token enables the pre-created worker, attaches the new token and is deleted (Debusine `server/views/tests/test_workers.py` `test_activation_token`)")
     func activationToken() async throws {
         try await GatewayHarness.run { gateway in
             let created = try await gateway.pool.withTransaction { conn in

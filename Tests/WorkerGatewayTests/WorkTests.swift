@@ -134,7 +134,7 @@ struct WorkTests {
         }
     }
 
-    @Test("§1.8 [0.16]: on reconnect a running work request without output is handed back with retry_count + 1 and a new epoch; at the limit it is aborted")
+    @Test("on reconnect a running work request without output is handed back with retry_count + 1 and a new epoch; at the limit it is aborted (Debusine `server/views/tests/test_workers.py` `test_get_running_work_request`, `test_get_running_work_request_retry_limit`)")
     func reconnectHandsBackOrAborts() async throws {
         try await GatewayHarness.run { gateway in
             let worker = try await TestWorker(url: gateway.workerAMQPURL)

@@ -91,7 +91,7 @@ struct WorkerDrainTests {
 
 @Suite("kiln-worker abort of a running assignment", .timeLimit(.minutes(1)))
 struct WorkerAbortTests {
-    @Test("§2.6: heartbeats list the running assignment with its epoch; an abort with another epoch is ignored; the matching abort cancels it and nothing is reported")
+    @Test("heartbeats list the running assignment with its epoch; an abort with another epoch is ignored; the matching abort cancels it and nothing is reported (Debusine `Worker.report_task_result`)")
     func abortRunningAssignment() async throws {
         let (gateway, worker, hello) = try await runningAssignment(TestSleeperTask.self, workRequestID: 20, epoch: 4)
 

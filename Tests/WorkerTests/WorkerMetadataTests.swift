@@ -12,7 +12,7 @@ struct WorkerMetadataTests {
             capabilities: WorkerHostCapabilities(installedCommands: commands, availableExecutors: executors))
     }
 
-    @Test("§6.5: an external worker without sbuild reports type, build-arch, executor and task tags but no sbuild capability")
+    @Test("an external worker without sbuild reports type, build-arch, executor and task tags but no sbuild capability (Debusine `Worker._get_provided_tags`)")
     func externalWithoutSbuild() throws {
         let tags = WorkerMetadata.providedTags(
             workerType: .external, host: Self.host(commands: ["unshare", "dpkg"]), registry: try KilnTasks.registry())
@@ -26,7 +26,7 @@ struct WorkerMetadataTests {
         #expect(!tags.contains { $0.hasPrefix("worker:task:signing:") })
     }
 
-    @Test("§6.5: sbuild on PATH adds worker:cap:sbuild, and only that capability")
+    @Test("sbuild on PATH adds worker:cap:sbuild, and only that capability (Debusine `Sbuild.get_provided_worker_tags`)")
     func externalWithSbuild() throws {
         let registry = try KilnTasks.registry()
         let host = Self.host(commands: ["sbuild", "unshare"])
@@ -54,7 +54,7 @@ struct WorkerMetadataTests {
         #expect(with.contains("worker:cap:debsign"))
     }
 
-    @Test("§2.4: the dynamic metadata holds the system keys and the sorted provided tags, extra tags included")
+    @Test("the dynamic metadata holds the system keys and the sorted provided tags, extra tags included (Debusine `Worker._get_worker_metadata`)")
     func dynamicMetadataKeys() throws {
         let metadata = WorkerMetadata.dynamicMetadata(
             workerType: .external, host: Self.host(commands: []), registry: try KilnTasks.registry(),

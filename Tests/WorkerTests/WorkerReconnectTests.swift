@@ -12,7 +12,7 @@ import Testing
 /// dropped under it.
 @Suite("kiln-worker reconnect against RabbitMQ", .timeLimit(.minutes(1)))
 struct WorkerReconnectTests {
-    @Test("§1.8 over AMQP: after a reconnect the worker has a new queue, says hello again with it, and resumes heartbeats")
+    @Test("over AMQP (Debusine `WorkerConsumer.connect`): after a reconnect the worker has a new queue, says hello again with it, and resumes heartbeats")
     func newQueueNewHelloAfterReconnect() async throws {
         let gateway = try await FakeGateway()
         let worker = try await InProcessWorker(gateway: gateway, registry: try KilnTasks.registry())

@@ -2,7 +2,7 @@ import Foundation
 import KilnWorker
 import Testing
 
-@Suite("kiln-worker token file (§2.3 flow A)")
+@Suite("kiln-worker token file (Debusine `Worker._register`)")
 struct WorkerTokenFileTests {
     static func temporaryPath() -> String {
         NSTemporaryDirectory() + "kiln-worker-test-\(UUID().uuidString)/sub/token"

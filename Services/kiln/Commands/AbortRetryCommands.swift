@@ -84,7 +84,7 @@ struct RetryCommand: AsyncParsableCommand {
             if json {
                 Output.json([
                     "retried": .int(id), "id": .int(plan.newWorkRequest.id),
-                    "status": .string(stored.workRequest.storedStatus.rawValue),
+                    "status": .string(stored.workRequest.status.rawValue),
                     "pending_stage": Output.optional(stored.workRequest.pendingStage?.rawValue),
                 ])
             } else {

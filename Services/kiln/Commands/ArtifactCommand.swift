@@ -5,8 +5,8 @@ import Store
 struct ArtifactCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "artifact",
-        abstract: "Create and list artifacts (typed JSON data that tasks take as input).",
-        subcommands: [ArtifactCreate.self, ArtifactList.self]
+        abstract: "Create, list and relate artifacts (typed JSON data that tasks take as input).",
+        subcommands: [ArtifactCreate.self, ArtifactList.self, ArtifactRelate.self, ArtifactRelations.self]
     )
 }
 

@@ -8,7 +8,8 @@ struct CollectionCommand: AsyncParsableCommand {
         abstract: "Create collections, add and remove items, list them, import many items from a file.",
         discussion: """
             A collection is named NAME@CATEGORY within a workspace (e.g. sid@debian:suite). Each name is held \
-            by at most one active item: adding a name that exists replaces the old item (kept as history).
+            by at most one active item. Items are added through the category's rules, as in Debusine: most \
+            categories name the item themselves and derive its data from the artifact (see `add --help`).
             """,
         subcommands: [
             CollectionCreate.self, CollectionAdd.self, CollectionRemove.self, CollectionList.self,
@@ -91,17 +92,29 @@ struct CollectionCreate: AsyncParsableCommand {
 struct CollectionAdd: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "add",
-        abstract: "Add an item (an artifact, a collection, or bare data) to a collection under a name.",
+        abstract: "Add an item (an artifact, a collection, or bare data) to a collection.",
         discussion: """
-            Exactly one of --artifact, --collection or --bare says what the item holds. An active item with \
-            the same name is replaced.
+            Exactly one of --artifact, --collection or --bare says what the item holds. The collection's \
+            category decides the rest, as Debusine's collection managers do:
+
+              debian:suite                 source/binary packages and repository indexes; the name and data \
+            come from the artifact, --data gives the variables: component and section (and priority for \
+            binaries, path for indexes). Re-adding the same artifact adds nothing; an older version than an \
+            active one is refused unless the suite's data sets may_rewind_versions.
+              debian:environments          system tarballs and images, named tarball:CODENAME:ARCH; --data may \
+            set codename, variant and backend.
+              debian:archive               repository indexes; --data gives path (not under dists/).
+              debusine:task-configuration  --bare debusine:task-configuration with the entry as --data; the \
+            entry is validated and named from its content (no --name).
+              debusine:workflow-internal   anything, under the --name you give.
+
+            An item whose name is already active is refused unless --replace is given.
 
             Examples:
               kiln collection add sid@debian:suite --workspace debian/dev \\
-                  --name hello_2.10-3 --artifact 7
+                  --artifact 7 --data '{"component": "main", "section": "devel"}'
               kiln collection add default@debusine:task-configuration \\
-                  --workspace debian/dev \\
-                  --name 'Worker:sbuild::' --bare debusine:task-configuration \\
+                  --workspace debian/dev --bare debusine:task-configuration \\
                   --data config.yaml
             """
     )
@@ -112,8 +125,8 @@ struct CollectionAdd: AsyncParsableCommand {
     @Option(help: "The workspace (SCOPE/NAME).")
     var workspace: String
 
-    @Option(help: "The item name.")
-    var name: String
+    @Option(help: "The item name, for categories that take one (debusine:workflow-internal).")
+    var name: String?
 
     @Option(help: "The id of the artifact the item holds.")
     var artifact: Int?
@@ -124,8 +137,11 @@ struct CollectionAdd: AsyncParsableCommand {
     @Option(help: "Make a bare item of this category (data only).")
     var bare: String?
 
-    @Option(help: "Item data: inline JSON object or a JSON/YAML file (default {}).")
+    @Option(help: "Bare data, or the variables an artifact's item data comes from: inline JSON object or a JSON/YAML file.")
     var data: String?
+
+    @Flag(help: "Replace the active item of the same name instead of failing.")
+    var replace = false
 
     func validate() throws {
         let given = [artifact != nil, childCollection != nil, bare != nil].filter { $0 }.count
@@ -138,33 +154,19 @@ struct CollectionAdd: AsyncParsableCommand {
         try await CLIRunner.run { pool in
             let path = try WorkspacePath(parsing: workspace)
             let parentName = try CollectionName(parsing: collection)
-            let payload = try data.map { try DataInput.object($0, what: "--data") } ?? [:]
-            let childName = try childCollection.map(CollectionName.init(parsing:))
-            let (item, replaced) = try await pool.withTransaction { conn in
+            let payload = try data.map { try DataInput.object($0, what: "--data") }
+            let input: CollectionItemInput =
+                if let artifact { .artifact(id: artifact) }
+                else if let childCollection { .collection(try CollectionName(parsing: childCollection)) }
+                else { .bare(category: bare ?? "") }
+            let result = try await pool.withTransaction { conn in
                 let workspace = try await WorkspaceRepository.require(path, on: conn)
                 let parent = try await parentName.require(workspaceID: workspace.id, workspace: path, on: conn)
-                let child: CollectionItemChild
-                if let artifact {
-                    child = .artifact(id: artifact)
-                } else if let childName {
-                    child = .collection(
-                        id: try await childName.require(workspaceID: workspace.id, workspace: path, on: conn).id
-                    )
-                } else {
-                    child = .bare(category: bare ?? "")
-                }
-                return try await CollectionRepository.addItem(
-                    collectionID: parent.id,
-                    name: name,
-                    child: child,
-                    data: payload,
-                    on: conn
-                )
+                let addition = try await input.addition(
+                    name: name, data: payload, replace: replace, workspace: workspace, path: path, on: conn)
+                return try await CollectionRepository.addItem(to: parent, addition, on: conn)
             }
-            let replacedText = replaced.map { ", replacing item \($0)" } ?? ""
-            print(
-                "added item \(item.id) '\(item.name)' (\(item.childType.rawValue) \(item.category)) to \(parentName)\(replacedText)"
-            )
+            print(CollectionItemInput.report(result, in: parentName))
         }
     }
 }

@@ -8,24 +8,26 @@ struct CollectionImport: AsyncParsableCommand {
         abstract: "Create collections and add many items from one JSON or YAML file, all or nothing.",
         discussion: """
             The file holds {"collections": [...]} (or just the list). Each collection has name, category, \
-            optional data, and items; a collection that exists is reused. Each item has a name, optional data, \
-            and one of: artifact (an object {category, data} to create), artifact_id, collection \
-            (NAME@CATEGORY in the same workspace) or bare (the item's category). Items replace active items \
-            of the same name. Everything happens in one transaction: on any error nothing is imported.
+            optional data, and items; a collection that exists is reused. Each item has one of: artifact (an \
+            object {category, data} to create), artifact_id, collection (NAME@CATEGORY in the same workspace) \
+            or bare (the item's category); optional data (bare data, or the variables the collection derives \
+            the item's data from, as for `kiln collection add`); a name only where the category takes one; and \
+            replace: true to replace an active item of the same name. Everything happens in one transaction: \
+            on any error nothing is imported.
 
             Example file (suite.yaml):
               collections:
                 - name: sid
                   category: debian:suite
                   items:
-                    - name: hello_2.10-3
-                      artifact: {category: debian:source-package, data: {name: hello, version: 2.10-3}}
+                    - artifact: {category: debian:source-package, data: {name: hello, version: 2.10-3}}
+                      data: {component: main, section: devel}
                 - name: default
                   category: debusine:task-configuration
                   items:
-                    - name: "Worker:sbuild::"
-                      bare: debusine:task-configuration
-                      data: {default_values: {build_profiles: [nocheck]}}
+                    - bare: debusine:task-configuration
+                      data: {task_type: Worker, task_name: sbuild,
+                             default_values: {build_profiles: [nocheck]}}
 
               kiln collection import suite.yaml --workspace debian/dev
             """
@@ -86,8 +88,9 @@ struct CollectionImport: AsyncParsableCommand {
         return value
     }
 
-    static func dataObject(_ object: [String: JSONValue], at location: String) throws -> [String: JSONValue] {
-        guard let data = object["data"] else { return [:] }
+    /// The `data` object of `object`, `nil` when absent.
+    static func dataObject(_ object: [String: JSONValue], at location: String) throws -> [String: JSONValue]? {
+        guard let data = object["data"] else { return nil }
         guard let dataObject = data.objectValue else {
             throw CLIError("\(location).data must be an object, not \(data.typeName)")
         }
@@ -117,7 +120,7 @@ struct CollectionImport: AsyncParsableCommand {
                 workspaceID: workspace.id,
                 name: name,
                 category: category,
-                data: try dataObject(spec, at: location),
+                data: try dataObject(spec, at: location) ?? [:],
                 on: conn
             )
         }
@@ -127,12 +130,12 @@ struct CollectionImport: AsyncParsableCommand {
             guard let item = itemValue.objectValue else {
                 throw CLIError("\(itemLocation) must be an object, not \(itemValue.typeName)")
             }
-            let itemName = try string(item, "name", at: itemLocation)
+            let itemName = try item["name"].map { _ in try string(item, "name", at: itemLocation) }
             let kinds = ["artifact", "artifact_id", "collection", "bare"].filter { item[$0] != nil }
             guard kinds.count == 1 else {
                 throw CLIError("\(itemLocation) needs exactly one of artifact, artifact_id, collection, bare")
             }
-            let child: CollectionItemChild
+            let input: CollectionItemInput
             switch kinds[0] {
             case "artifact":
                 guard let artifactSpec = item["artifact"]?.objectValue else {
@@ -141,32 +144,34 @@ struct CollectionImport: AsyncParsableCommand {
                 let artifact = try await ArtifactRepository.create(
                     workspaceID: workspace.id,
                     category: try string(artifactSpec, "category", at: "\(itemLocation).artifact"),
-                    data: try dataObject(artifactSpec, at: "\(itemLocation).artifact"),
+                    data: try dataObject(artifactSpec, at: "\(itemLocation).artifact") ?? [:],
                     on: conn
                 )
-                child = .artifact(id: artifact.id)
+                input = .artifact(id: artifact.id)
             case "artifact_id":
                 guard let id = item["artifact_id"]?.intValue else {
                     throw CLIError("\(itemLocation).artifact_id must be an integer")
                 }
-                child = .artifact(id: id)
+                input = .artifact(id: id)
             case "collection":
-                let childName = try CollectionName(parsing: try string(item, "collection", at: itemLocation))
-                child = .collection(
-                    id: try await childName.require(workspaceID: workspace.id, workspace: path, on: conn).id
-                )
+                input = .collection(try CollectionName(parsing: try string(item, "collection", at: itemLocation)))
             default:
-                child = .bare(category: try string(item, "bare", at: itemLocation))
+                input = .bare(category: try string(item, "bare", at: itemLocation))
             }
-            let (added, replaced) = try await CollectionRepository.addItem(
-                collectionID: collection.id,
-                name: itemName,
-                child: child,
-                data: try dataObject(item, at: itemLocation),
-                on: conn
-            )
+            let replace = item["replace"]?.boolValue ?? false
+            let addition = try await input.addition(
+                name: itemName, data: try dataObject(item, at: itemLocation), replace: replace,
+                workspace: workspace, path: path, on: conn)
+            let result: (item: CollectionItemRecord, replacedItemIDs: [Int], reused: Bool)
+            do {
+                result = try await CollectionRepository.addItem(to: collection, addition, on: conn)
+            } catch let error as ItemAdditionError {
+                throw CLIError("\(itemLocation): \(error.message)")
+            }
+            let added = result.item
             items.append([
-                "id": .int(added.id), "name": .string(added.name), "replaced": Output.optional(replaced),
+                "id": .int(added.id), "name": .string(added.name),
+                "replaced": .array(result.replacedItemIDs.map { .int($0) }), "reused": .bool(result.reused),
                 "artifact_id": Output.optional(added.artifactID),
             ])
         }

@@ -107,7 +107,7 @@ struct ExplainCommand: AsyncParsableCommand {
         let closest = diagnosis.closestClass
         return [
             "id": .int(request.id), "task_name": .string(request.taskName),
-            "status": .string(PendingStage.storedStatus(request.status, at: request.pendingStage).rawValue),
+            "status": .string(request.status.rawValue),
             "pending_stage": Output.optional(request.pendingStage?.rawValue),
             "worker": Output.optional(request.workerName),
             "state": .string(diagnosis.state.code), "explanation": .string(diagnosis.state.description),

@@ -82,7 +82,7 @@ struct ListCommand: AsyncParsableCommand {
         [
             "id": .int(summary.id), "workspace": .string(summary.workspace),
             "task_type": .string(summary.taskType.rawValue),
-            "task_name": .string(summary.taskName), "status": .string(summary.status.rawValue),
+            "task_name": .string(summary.taskName), "status": .string(summary.coreStatus.rawValue),
             "pending_stage": Output.optional(summary.pendingStage?.rawValue),
             "result": .string(summary.result.rawValue),
             "worker": Output.optional(summary.worker), "priority": .int(summary.priority),

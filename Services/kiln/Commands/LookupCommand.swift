@@ -21,6 +21,7 @@ struct LookupCommand: AsyncParsableCommand {
               kiln lookup 12@artifacts --workspace debian/dev
               kiln lookup sid@debian:suite/source:hello --workspace debian/dev
               kiln lookup '[12, 13]' --workspace debian/dev --expect artifact --json
+              kiln lookup internal@collections/name:build-amd64 --workspace debian/dev --workflow-root 40
             """
     )
 
@@ -36,8 +37,11 @@ struct LookupCommand: AsyncParsableCommand {
     @Option(help: "Category assumed for a bare NAME first segment (e.g. debian:suite).")
     var defaultCategory: String?
 
-    @Flag(help: "Resolve as a multiple lookup even if LOOKUP is a single string.")
+    @Flag(help: "Resolve as a multiple lookup even if LOOKUP is a single string (sent as a one-element list).")
     var multiple = false
+
+    @Option(help: "Resolve as inside the workflow whose root work request has this id (for internal@collections).")
+    var workflowRoot: Int?
 
     @Option(help: "Look up as this user (default: $USER).")
     var user: String?
@@ -73,16 +77,26 @@ struct LookupCommand: AsyncParsableCommand {
         return .string(text)
     }
 
+    /// Whether `value` is a multiple lookup by its form (an object or a list).
+    static func isMultiple(_ value: JSONValue) -> Bool {
+        value.arrayValue != nil || value.objectValue != nil
+    }
+
+    /// The lookup sent: with `--multiple`, a single lookup becomes a one-element list, since a multiple
+    /// lookup must be a dictionary or a list (Debusine's `LookupMultiple`).
+    static func requestLookup(_ value: JSONValue, multiple: Bool) -> JSONValue {
+        multiple && !isMultiple(value) ? [value] : value
+    }
+
     func run() async throws {
-        let value = Self.lookupValue(lookup)
-        let isCollectionLookup = value.arrayValue != nil || value.objectValue != nil
         let request = LookupRequest(
-            lookup: value,
+            lookup: Self.requestLookup(Self.lookupValue(lookup), multiple: multiple),
             expectType: LookupExpectType(rawValue: expect) ?? .any,
             defaultCategory: defaultCategory,
             workspace: workspace,
             user: ActingUser.name(user),
-            multiple: multiple || isCollectionLookup
+            workflowRootID: workflowRoot,
+            multiple: multiple || Self.isMultiple(Self.lookupValue(lookup))
         )
         let reply = try await Self.call(request, timeout: timeout)
         if let failure = reply.failure {

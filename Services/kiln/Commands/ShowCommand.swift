@@ -94,7 +94,7 @@ struct ShowCommand: AsyncParsableCommand {
         return [
             "id": .int(request.id), "workspace": .string(details.workspace),
             "task_type": .string(request.taskType.rawValue),
-            "task_name": .string(request.taskName), "status": .string(request.storedStatus.rawValue),
+            "task_name": .string(request.taskName), "status": .string(request.status.rawValue),
             "pending_stage": Output.optional(request.pendingStage?.rawValue),
             "result": .string(request.result.rawValue), "priority_base": .int(request.priorityBase),
             "priority_adjustment": .int(request.priorityAdjustment), "priority": .int(request.effectivePriority),
@@ -107,6 +107,7 @@ struct ShowCommand: AsyncParsableCommand {
             "reverse_dependencies": .array(details.reverseDependencies.map(JSONValue.int)),
             "supersedes": Output.optional(request.supersedesID), "superseded_by": Output.optional(details.supersededBy),
             "retry_count": .int(request.workflowData.retryCount),
+            "workflow_data": (try? JSONValue.from(request.workflowData)) ?? .null,
             "scheduler_tags_provided": .array(
                 tagLines(request.schedulerTagsProvided, set: .provided, audit: details.audit)
             ),

@@ -66,7 +66,8 @@ struct BatchSubmission {
     private func submission(_ entry: BatchFile.Entry, workspaceID: Int, createdBy: Int) -> WorkRequestSubmission {
         WorkRequestSubmission(
             workspaceID: workspaceID, createdBy: createdBy, taskType: entry.taskType, taskName: entry.taskName,
-            taskData: entry.taskData, priorityBase: entry.priority, dependencyIDs: entry.dependsOn)
+            taskData: entry.taskData, priorityBase: entry.priority, dependencyIDs: entry.dependsOn,
+            workflowData: entry.workflowData)
     }
 
     private static func seconds(_ duration: Duration) -> String {

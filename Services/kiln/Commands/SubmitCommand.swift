@@ -62,6 +62,18 @@ struct SubmitCommand: AsyncParsableCommand {
     @Option(name: .customLong("created-by"), help: "The creating user (default $USER; created if new).")
     var createdBy: String?
 
+    @Option(
+        name: .customLong("workflow-data"),
+        help: "Workflow data (Debusine's workflow_data): inline JSON object or a JSON/YAML file.")
+    var workflowData: String?
+
+    @Flag(help: "Dependants may still run if this work request fails or is aborted (workflow_data.allow_failure).")
+    var allowFailure = false
+
+    @Flag(
+        help: "This work request runs even if a dependency fails or is aborted (workflow_data.allow_dependency_failures).")
+    var allowDependencyFailures = false
+
     @Flag(help: "Print the result as JSON.")
     var json = false
 
@@ -74,10 +86,11 @@ struct SubmitCommand: AsyncParsableCommand {
             if !assignments.isEmpty { conflicting.append("--set") }
             if priority != 0 { conflicting.append("--priority") }
             if !dependsOn.isEmpty { conflicting.append("--depends-on") }
+            if workflowData != nil || allowFailure || allowDependencyFailures { conflicting.append("the workflow data") }
             if !conflicting.isEmpty {
                 throw ValidationError(
                     "--batch takes everything from its file; drop \(conflicting.joined(separator: ", ")) "
-                        + "(put them in the entries: task, type, data, priority, depends_on)")
+                        + "(put them in the entries: task, type, data, priority, depends_on, workflow_data)")
             }
         } else if taskName == nil {
             throw ValidationError("give a task name (e.g. kiln submit noop --workspace S/W) or --batch FILE")
@@ -102,6 +115,11 @@ struct SubmitCommand: AsyncParsableCommand {
             let base = try data.map { try DataInput.document($0, what: "--data") } ?? [:]
             let taskData = try DataInput.applying(assignments, to: base)
             let registry = try KilnTasks.registry()
+            var flow = try workflowData.map {
+                try WorkflowDataInput.parse(try DataInput.document($0, what: "--workflow-data"), what: "--workflow-data")
+            } ?? WorkflowData()
+            if allowFailure { flow.allowFailure = true }
+            if allowDependencyFailures { flow.allowDependencyFailures = true }
             // Validate before touching the database: a bad submission never reaches a transaction.
             let probe = WorkRequestSubmission(
                 workspaceID: 0,
@@ -124,12 +142,13 @@ struct SubmitCommand: AsyncParsableCommand {
                 submission.createdBy = creator.id
                 submission.priorityBase = priority
                 submission.dependencyIDs = dependsOn
+                submission.workflowData = flow
                 let outcome = try await WorkRequestOperations.submit(try submission.validated(by: registry), on: conn)
                 return (outcome, try await WorkRequestRepository.require(id: outcome.id, on: conn))
             }
             if json {
                 Output.json([
-                    "id": .int(outcome.id), "status": .string(stored.workRequest.storedStatus.rawValue),
+                    "id": .int(outcome.id), "status": .string(stored.workRequest.status.rawValue),
                     "pending_stage": Output.optional(stored.workRequest.pendingStage?.rawValue),
                     "aborted": .array(outcome.aborted.map(JSONValue.int)),
                 ])

@@ -2,10 +2,12 @@ import KilnCore
 
 /// The work requests of a `kiln submit --batch FILE`: a JSON or YAML list of objects, each
 ///
-///     {"task": "sbuild", "type": "worker", "data": {…}, "priority": 0, "depends_on": [12], "after": [0]}
+///     {"task": "sbuild", "type": "worker", "data": {…}, "priority": 0, "depends_on": [12], "after": [0],
+///      "workflow_data": {"allow_failure": true}}
 ///
 /// `task` is required; `type` defaults to `worker`, `data` to `{}`, `priority` to 0; `depends_on` names
-/// existing work requests by id, `after` earlier entries of the same file by position (0 is the first).
+/// existing work requests by id, `after` earlier entries of the same file by position (0 is the first);
+/// `workflow_data` is Debusine's (`allow_failure`, `allow_dependency_failures`, …).
 /// Every error names the entry and the key, so a 10,000-line file is fixed in one go.
 struct BatchFile {
     /// One entry as written.
@@ -16,9 +18,10 @@ struct BatchFile {
         var priority: Int
         var dependsOn: [Int]
         var after: [Int]
+        var workflowData: WorkflowData
     }
 
-    static let keys: Set<String> = ["task", "type", "data", "priority", "depends_on", "after"]
+    static let keys: Set<String> = ["task", "type", "data", "priority", "depends_on", "after", "workflow_data"]
 
     var entries: [Entry]
 
@@ -77,7 +80,11 @@ struct BatchFile {
                     ? "'after' names earlier entries, and entry 0 has none (got \(bad))"
                     : "'after' names earlier entries by position, 0…\(position - 1), got \(bad)")
         }
+        let workflowData = try object["workflow_data"].map {
+            try WorkflowDataInput.parse($0, what: "--batch \(source): entry \(position): 'workflow_data'")
+        } ?? WorkflowData()
         return Entry(
-            taskType: type, taskName: name, taskData: data, priority: priority, dependsOn: dependsOn, after: after)
+            taskType: type, taskName: name, taskData: data, priority: priority, dependsOn: dependsOn, after: after,
+            workflowData: workflowData)
     }
 }

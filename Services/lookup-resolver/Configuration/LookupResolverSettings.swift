@@ -4,7 +4,8 @@ import ServiceKit
 
 /// The lookup-resolver's own settings (besides the runtime's, see deploy/docs/runtime.md).
 enum LookupResolverSettings {
-    /// §4.7's fallback architecture, shared with the tag-computer (declared once, in the runtime).
+    /// The fallback build architecture (Debusine `db/models/work_requests.py` `WorkRequest.get_fallback_architecture`),
+    /// shared with the tag-computer (declared once, in the runtime).
     static let fallbackArchitecture = RuntimeSettings.fallbackArchitecture
     /// Every setting of this service, for the start-up configuration log line.
     static let all = [fallbackArchitecture]

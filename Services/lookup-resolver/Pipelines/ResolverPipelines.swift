@@ -1,9 +1,10 @@
 import KilnCore
 import Store
 
-/// The two pipeline steps this service owns (§4.9 steps 2 and 5), each run as one synchronous lookup walk
-/// on the handler's own connection (inside its transaction), so the lookups see the same database state
-/// the compare-and-set will be judged against.
+/// The two pipeline steps this service owns (Debusine `db/models/work_requests.py`: the pending-stage inputs of
+/// `WorkRequest.apply_task_configuration`, the dynamic data of `WorkRequest.assign_worker`), each run as one
+/// synchronous lookup walk on the handler's own connection (inside its transaction), so the lookups see the same
+/// database state the compare-and-set will be judged against.
 ///
 /// Both read through `memo`, which the events of one transaction share (`TransactionCache`): a batch of work
 /// requests looking in the same suite and environments asks each collection question once.
@@ -16,8 +17,9 @@ struct ResolverPipelines: Sendable {
 
     /// `PendingTransition.resolvePendingInputs`: the `Stage.pending` fields of the submitted task data.
     ///
-    /// Internal tasks are neither configured nor tagged by Debusine (§1.4) and have no input fields, so
-    /// they pass with no values rather than failing on a registry they may not be part of.
+    /// Internal tasks are neither configured nor tagged by Debusine (`db/models/work_requests.py`
+    /// `WorkRequest.mark_pending`) and have no input fields, so they pass with no values rather than failing on a
+    /// registry they may not be part of.
     func resolvePendingInputs(
         of workRequest: WorkRequest, context: LookupContext, memo: LookupMemo, on conn: PGConnection
     ) async throws -> Result<ResolvedPendingInputs, WorkRequestPipelineError> {

@@ -4,7 +4,8 @@ import Store
 /// Answers one `LookupRequest` (the `kiln lookup` RPC) from PostgreSQL.
 ///
 /// The request names its workspace as `scope/name`; the lookup runs from there as `user` (nil =
-/// anonymous), exactly as a task input field would (§3), in one synchronous walk on one connection.
+/// anonymous), exactly as a task input field would (Debusine `server/collections/lookup.py`), in one synchronous walk
+/// on one connection.
 struct LookupRPCResponder: Sendable {
     let pool: PGPool
 

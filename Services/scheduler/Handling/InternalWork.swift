@@ -2,9 +2,10 @@ import Foundation
 import KilnCore
 import Store
 
-/// The work requests the scheduler runs itself (§7.1 `schedule_internal` and `complete_delay_tasks`, via
-/// the core's `InternalWorkDecision`): a PENDING synchronisation point completes with success, a PENDING
-/// Wait task starts RUNNING, a RUNNING `Wait/delay` completes with success once `delay_until` has passed.
+/// The work requests the scheduler runs itself (Debusine `server/scheduler.py` `schedule_internal` and
+/// `complete_wait_tasks`, via the core's `InternalWorkDecision`): a PENDING synchronisation point completes with
+/// success, a PENDING Wait task starts RUNNING, a RUNNING `Wait/delay` completes with success once `delay_until` has
+/// passed.
 ///
 /// Workflow orchestrators and workflow callbacks (`runOrchestrator`, `runWorkflowCallback`) are not run
 /// here: Kiln has no orchestrator yet, so they are left PENDING (reported in the log at debug level).

@@ -2,8 +2,9 @@ import Foundation
 import KilnCore
 import Store
 
-/// What the scheduler does when a worker stops renewing a lease (§1.8, [0.16] rules; the worker-gateway
-/// renews leases on heartbeats and owns the worker's liveness, the scheduler owns the work request):
+/// What the scheduler does when a worker stops renewing a lease (the rules of Debusine `server/views/workers.py`
+/// `GetNextWorkRequestView.select_work_request`; the worker-gateway renews leases on heartbeats and owns the worker's
+/// liveness, the scheduler owns the work request):
 ///
 /// - no artifact produced yet ("reassignable"): a RUNNING work request goes back to the queue — the same
 ///   work request, unassigned, `retry_count + 1`, a new assignment epoch fencing the silent worker — unless

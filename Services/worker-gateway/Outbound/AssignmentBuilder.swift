@@ -1,9 +1,9 @@
 import KilnCore
 import Store
 
-/// Builds the `gateway.assignment` a worker rebuilds its `ExternalTask` from (§4.9 step 7): the CONFIGURED
-/// task data as `task_data` and the dynamic data with `task_input_fields`, so the worker needs no database
-/// and no lookups.
+/// Builds the `gateway.assignment` a worker rebuilds its `ExternalTask` from (Debusine `worker/task_runner.py`
+/// `TaskRunner.setup_task`): the CONFIGURED task data as `task_data` and the dynamic data with `task_input_fields`, so
+/// the worker needs no database and no lookups.
 enum AssignmentBuilder {
     /// Why a work request cannot be sent yet.
     struct NotReady: Error, CustomStringConvertible {

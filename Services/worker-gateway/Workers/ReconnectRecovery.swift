@@ -4,9 +4,9 @@ import KilnRuntime
 import Logging
 import Store
 
-/// What a worker's (re)connection does to the work requests already assigned to it — the [0.16]
-/// `get-next-for-worker` rules of §1.8 (`WorkerNextRequestDecision`), applied to every assignment at once
-/// because Kiln pushes work instead of waiting to be asked:
+/// What a worker's (re)connection does to the work requests already assigned to it — the get-next rules of Debusine
+/// 0.16 `server/views/workers.py` `GetNextWorkRequestView.select_work_request` (`WorkerNextRequestDecision`), applied
+/// to every assignment at once because Kiln pushes work instead of waiting to be asked:
 ///
 /// - a RUNNING work request that produced nothing is handed back: same work request, `retry_count + 1`,
 ///   a new epoch (fencing the previous run), its lease moved to that epoch, and the assignment re-sent after
@@ -24,9 +24,9 @@ import Store
 /// (`ResultCompletion.recordInProgress`); the recovery locks the worker's assigned work requests and, when
 /// such a report for a current assignment is younger than the lease, changes none of them — as Debusine
 /// answers 204 — instead of handing back a work request whose result is about to land. PENDING ones are
-/// still re-announced: that is the separate "on (re)connect, announce assigned work" rule of §1.8, and
-/// they have no result in flight. A report whose result never lands stops protecting the work request
-/// after the lease; the lease expiry and the next reconnect recover it then.
+/// still re-announced: that is the separate "on (re)connect, announce assigned work" rule (Debusine
+/// `server/consumers.py` `WorkerConsumer.connect`), and they have no result in flight. A report whose result never
+/// lands stops protecting the work request after the lease; the lease expiry and the next reconnect recover it then.
 ///
 /// Step 3 (workflow locks) is the database's row-level compare-and-set.
 struct ReconnectRecovery: Sendable {
@@ -36,7 +36,8 @@ struct ReconnectRecovery: Sendable {
         var abortedAtLimit: [Int] = []
         var superseded: [Int] = []
         var reannounced: [Int] = []
-        /// §1.8 step 1 held: a result of this worker is being applied, so nothing was handed back.
+        /// The completion-in-progress check of `select_work_request` held: a result of this worker is being applied, so
+        /// nothing was handed back.
         var completionInProgress = false
 
         var summary: String { description }
@@ -104,8 +105,9 @@ struct ReconnectRecovery: Sendable {
         return summary
     }
 
-    /// §1.8 step 4: `retry(WORKER_FAILED, force_status=True)`; when the retry is refused (the limit, a
-    /// workflow…) the work request stays ABORTED with the refusal recorded, as [0.12] swallows `CannotRetry`.
+    /// `retry(WORKER_FAILED, force_status=True)`, as Debusine's `select_work_request` does; when the retry is refused
+    /// (the limit, a workflow…) the work request stays ABORTED with the refusal recorded, as Debusine swallows
+    /// `CannotRetry`.
     private func supersede(_ id: Int, at now: Date, on conn: PGConnection) async throws {
         switch try await WorkRequestOperations.retryAfterWorkerFailure(id, at: now, on: conn) {
         case .superseded(let newID):

@@ -4,10 +4,11 @@ import KilnRuntime
 import Logging
 import Store
 
-/// Completes a work request from a worker's result, under the fencing number (§2.6, architecture "results
-/// carry the assignment's fencing number"): only the worker it is assigned to, under the current epoch,
-/// while PENDING or RUNNING. The completion goes through the core's state machine and the repository's
-/// compare-and-set, with its reverse-dependency cascade (§1.5) and `wr.completed` in the same transaction.
+/// Completes a work request from a worker's result, under the fencing number (Debusine `server/views/workers.py`
+/// `UpdateWorkRequestAsCompletedView`; architecture "results carry the assignment's fencing number"): only the worker
+/// it is assigned to, under the current epoch, while PENDING or RUNNING. The completion goes through the core's state
+/// machine and the repository's compare-and-set, with its reverse-dependency cascade (Debusine
+/// `WorkRequest.unblock_reverse_dependencies`) and `wr.completed` in the same transaction.
 struct ResultCompletion: Sendable {
     /// What became of a result.
     enum Outcome: Sendable, Hashable {
@@ -81,9 +82,10 @@ extension ResultCompletion {
         }
     }
 
-    /// §1.8 [0.16] step 1: before a result is applied, records in its own committed compare-and-set that
-    /// its completion is in progress, so a hello from the same worker handled meanwhile (or while the result
-    /// is retried) does not hand the work request back and turn the finished result stale.
+    /// Debusine's completion-in-progress check (`server/views/workers.py`
+    /// `GetNextWorkRequestView.select_work_request`): before a result is applied, records in its own committed
+    /// compare-and-set that its completion is in progress, so a hello from the same worker handled meanwhile (or while
+    /// the result is retried) does not hand the work request back and turn the finished result stale.
     ///
     /// Only a result that can be applied is recorded: from an enabled worker, valid, for the worker's current
     /// assignment (`WorkerRepository.recordCompletionReport`). Anything else is left to ``complete(_:from:at:on:)``

@@ -131,8 +131,9 @@ final class WorkerMessageConsumer: Service, Sendable {
         }
     }
 
-    /// The message's transactions: the completion report first (§1.8 step 1: committed before the result is
-    /// applied, so a concurrent hello sees it), then the inbox claim and the handler. `nil`: a duplicate.
+    /// The message's transactions: the completion report first (Debusine's completion-in-progress check in
+    /// `GetNextWorkRequestView.select_work_request`: committed before the result is applied, so a concurrent hello sees
+    /// it), then the inbox claim and the handler. `nil`: a duplicate.
     private func apply(_ message: WorkerMessage, messageID: String, logger: Logger) async throws -> WorkerMessageOutcome? {
         let handler = self.handler
         if case .result(let report) = message {

@@ -14,7 +14,8 @@ struct WorkerMessageOutcome: Sendable {
 }
 
 /// Applies worker messages inside one transaction each: authentication, registration and activation
-/// (§2.3), connection and metadata bookkeeping, lease renewal, results under the fencing number.
+/// (Debusine `server/views/workers.py` `RegisterView.post`), connection and metadata bookkeeping, lease renewal,
+/// results under the fencing number.
 struct WorkerMessageHandler: Sendable {
     let settings: GatewaySettings
     let service: String

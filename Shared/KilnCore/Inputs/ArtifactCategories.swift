@@ -1,4 +1,5 @@
-/// The category vocabularies of §3.7 that the Input* model checks against.
+/// The category vocabularies (Debusine `artifacts/models.py` `ArtifactCategory`, `CollectionCategory`) that the Input*
+/// model checks against.
 ///
 /// An `Input*` value may only name a category Debusine knows, so a worker never receives (and a store never
 /// keeps) a value it cannot interpret.
@@ -21,6 +22,18 @@ public enum KnownCategories {
 
     /// `debian:source-package`.
     public static let sourcePackage = "debian:source-package"
+    /// `debian:binary-package`.
+    public static let binaryPackage = "debian:binary-package"
+    /// `debian:repository-index`: a suite's or archive's index file.
+    public static let repositoryIndex = "debian:repository-index"
+    /// `debusine:workflow-internal`: a workflow's runtime data, named by the workflow.
+    public static let workflowInternal = "debusine:workflow-internal"
+    /// `debusine:test`: the category Debusine's own tests use for artifacts and collections.
+    public static let test = "debusine:test"
+    /// Collections of which a workspace holds one, named `_` (Debusine's `SINGLETON_COLLECTION_CATEGORIES`).
+    public static let singletonCollections: Set<String> = [
+        "debian:archive", "debian:package-build-logs", "debusine:task-history",
+    ]
     /// `debian:suite`: the only collection category a suite/archive input accepts.
     public static let suite = "debian:suite"
     /// `debian:archive`: the singleton collection found next to a suite.

@@ -1,5 +1,5 @@
-/// One artifact as a worker receives it (§4.5 `BaseTaskInputArtifact`): its id, category and data, so the
-/// worker needs no database to learn, for instance, a source package's name and version.
+/// One artifact as a worker receives it (Debusine `tasks/models.py` `BaseTaskInputArtifact`): its id, category and
+/// data, so the worker needs no database to learn, for instance, a source package's name and version.
 ///
 /// A closed JSON object with keys `artifact_id`, `category`, `data`. Each may be null or absent when read,
 /// but `data` requires `category` and `category` must be a known artifact category (Debusine's
@@ -71,7 +71,8 @@ extension BaseTaskInputArtifact: Codable {
         try self.init(json: try JSONValue(from: decoder))
     }
 
-    /// Writes the closed JSON form `json` gives, the one saved in `task_input_fields` (§4.6).
+    /// Writes the closed JSON form `json` gives, the one saved in `task_input_fields` (Debusine
+    /// `tasks/inputs/inputs.py` `TaskFieldContainer.save_field_values`).
     public func encode(to encoder: any Encoder) throws {
         try json.encode(to: encoder)
     }

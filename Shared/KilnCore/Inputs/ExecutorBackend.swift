@@ -1,5 +1,6 @@
-/// The executor backends a task can ask for (§6.2 `worker:executor:`), which also decide the environment
-/// image format an environment lookup filters on (§3.3).
+/// The executor backends a task can ask for (the `worker:executor:` tags of Debusine `worker/tags.py`), which also
+/// decide the environment image format an environment lookup filters on (Debusine `db/models/work_requests.py`
+/// `WorkRequest.lookup_environment`).
 public enum ExecutorBackend: String, CaseIterable, Hashable, Sendable, Codable {
     /// Let the task pick its default (`unshare`); never a tag, never passed to a lookup.
     case auto
@@ -12,7 +13,8 @@ public enum ExecutorBackend: String, CaseIterable, Hashable, Sendable, Codable {
     /// Plain QEMU virtual machines.
     case qemu
 
-    /// The backend actually used: `auto` becomes the executor tasks' default, `unshare` (§6.2).
+    /// The backend actually used: `auto` becomes the executor tasks' default, `unshare` (Debusine `tasks/_task.py`
+    /// `BaseTaskWithExecutor.backend`).
     public var effective: ExecutorBackend { self == .auto ? .unshare : self }
 
     /// The environment `format` the backend needs: `tarball` for containers, `image` for VMs.

@@ -1,4 +1,4 @@
-/// The resolved value of a multiple-artifact input field (§4.5 `InputArtifactMultiple`, formerly
+/// The resolved value of a multiple-artifact input field (Debusine `tasks/models.py` `InputArtifactMultiple`, formerly
 /// `MultipleArtifactInfo`).
 ///
 /// JSON keys: `label`, `lookup` (an object or a list, as Debusine's `LookupMultiple` requires), `artifacts`
@@ -61,7 +61,8 @@ extension InputArtifactMultiple: Codable {
         try self.init(json: try JSONValue(from: decoder))
     }
 
-    /// Writes the closed JSON form `json` gives, the one saved in `task_input_fields` (§4.6).
+    /// Writes the closed JSON form `json` gives, the one saved in `task_input_fields` (Debusine
+    /// `tasks/inputs/inputs.py` `TaskFieldContainer.save_field_values`).
     public func encode(to encoder: any Encoder) throws {
         try json.encode(to: encoder)
     }

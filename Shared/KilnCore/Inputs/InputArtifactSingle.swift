@@ -1,4 +1,4 @@
-/// The resolved value of a single-artifact input field (§4.5 `InputArtifactSingle`, formerly
+/// The resolved value of a single-artifact input field (Debusine `tasks/models.py` `InputArtifactSingle`, formerly
 /// `ArtifactInfo`): the artifact plus where it came from.
 ///
 /// JSON keys: `label` (the task-data path, e.g. `input.source_artifact`), `lookup` (integer or string, as
@@ -53,7 +53,8 @@ extension InputArtifactSingle: Codable {
         try self.init(json: try JSONValue(from: decoder))
     }
 
-    /// Writes the closed JSON form `json` gives, the one saved in `task_input_fields` (§4.6).
+    /// Writes the closed JSON form `json` gives, the one saved in `task_input_fields` (Debusine
+    /// `tasks/inputs/inputs.py` `TaskFieldContainer.save_field_values`).
     public func encode(to encoder: any Encoder) throws {
         try json.encode(to: encoder)
     }

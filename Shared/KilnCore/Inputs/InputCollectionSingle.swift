@@ -1,6 +1,6 @@
-/// The resolved value of a collection input (§4.5 `InputCollectionSingle`, formerly `CollectionInfo`): a
-/// suite, an archive, or the task-configuration collection, with enough context (scope, workspace) for a
-/// worker to build URLs and messages without a database.
+/// The resolved value of a collection input (Debusine `tasks/models.py` `InputCollectionSingle`, formerly
+/// `CollectionInfo`): a suite, an archive, or the task-configuration collection, with enough context (scope, workspace)
+/// for a worker to build URLs and messages without a database.
 ///
 /// JSON keys: `label`, `lookup`, `collection_id`, `scope_name`, `workspace_name`, `category`, `name`, `data`.
 /// Every key is required when read (Debusine's model has no defaults), and extra keys are rejected.
@@ -15,7 +15,7 @@ public struct InputCollectionSingle: Hashable, Sendable {
     public let scopeName: String
     /// The collection's workspace.
     public let workspaceName: String
-    /// The collection category (a known collection category of §3.7).
+    /// The collection category (a known one of Debusine's `artifacts/models.py` `CollectionCategory`).
     public let category: String
     /// The collection name.
     public let name: String
@@ -103,7 +103,8 @@ extension InputCollectionSingle: Codable {
         try self.init(json: try JSONValue(from: decoder))
     }
 
-    /// Writes the closed JSON form `json` gives, the one saved in `task_input_fields` (§4.6).
+    /// Writes the closed JSON form `json` gives, the one saved in `task_input_fields` (Debusine
+    /// `tasks/inputs/inputs.py` `TaskFieldContainer.save_field_values`).
     public func encode(to encoder: any Encoder) throws {
         try json.encode(to: encoder)
     }

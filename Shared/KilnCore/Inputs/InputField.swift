@@ -1,4 +1,4 @@
-/// What an input field reads from task data and what it resolves to (§4.4).
+/// What an input field reads from task data and what it resolves to (Debusine `tasks/inputs/inputs.py` field classes).
 public enum InputFieldKind: Hashable, Sendable {
     /// A single artifact lookup → `InputArtifactSingle` (`SingleInput`).
     case single
@@ -18,9 +18,10 @@ public enum InputFieldKind: Hashable, Sendable {
     /// (`SuiteArchiveInput`).
     case suiteArchive
     /// The build architecture → a string: the task-data value if non-empty, else the server fallback
-    /// (`BuildArchitectureInput`, §4.7). Never a worker's architecture.
+    /// (Debusine `tasks/inputs/inputs.py` `BuildArchitectureInput`). Never a worker's architecture.
     case buildArchitecture
-    /// The task-configuration collection → `InputCollectionSingle?` (`TaskConfigurationCollection`, §5.1).
+    /// The task-configuration collection → `InputCollectionSingle?` (Debusine `db/tasks/inputs.py`
+    /// `TaskConfigurationCollection`).
     case taskConfigurationCollection
     /// The server's fully qualified domain name → a string, read from the server settings, never from task
     /// data (Debusine's `DebusineFQDNInput`, which reads the `DEBUSINE_FQDN` setting).
@@ -39,8 +40,8 @@ public enum InputFieldKind: Hashable, Sendable {
     }
 }
 
-/// Where an environment field finds the parameters of its lookup (§3.3): the build architecture comes from
-/// an already-resolved field, the backend from task data.
+/// Where an environment field finds the parameters of its lookup (Debusine `WorkRequest.lookup_environment`): the build
+/// architecture comes from an already-resolved field, the backend from task data.
 public struct EnvironmentFieldOptions: Hashable, Sendable {
     /// The name of the build-architecture input field; it must resolve at the same stage or earlier.
     public var architectureField: String
@@ -55,8 +56,9 @@ public struct EnvironmentFieldOptions: Hashable, Sendable {
     }
 }
 
-/// A declared task input field (§4.2): a named value looked up from task data, resolved server-side at a
-/// given stage, saved into dynamic task data and read back on the worker without any database.
+/// A declared task input field (Debusine `tasks/inputs/inputs.py` `DataFieldInput`): a named value looked up from task
+/// data, resolved server-side at a given stage, saved into dynamic task data and read back on the worker without any
+/// database.
 public struct InputField: Hashable, Sendable {
     /// The field's name: its key under `task_input_fields` and the name accessors use.
     public let name: String
@@ -96,7 +98,8 @@ public struct InputField: Hashable, Sendable {
     /// The name of the field every `DBTask` carries for its task-configuration collection.
     public static let taskConfigurationName = "task_configuration"
 
-    /// The lookup the `task_configuration` field uses when task data gives none (§5.1).
+    /// The lookup the `task_configuration` field uses when task data gives none (Debusine `tasks/models.py`
+    /// `BaseTaskData.DEFAULT_TASK_CONFIGURATION_LOOKUP`).
     public static let defaultTaskConfigurationLookup = "default@debusine:task-configuration"
 
     /// The task-configuration field every `DBTask` has: stage pending, reading `task_configuration`.

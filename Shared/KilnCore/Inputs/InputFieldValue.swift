@@ -1,6 +1,6 @@
-/// The resolved value of one input field, in the shape its kind produces (§4.4), and its persisted JSON
-/// form under `task_input_fields` (§4.6: objects, arrays, the suite/archive pair as a 2-element array,
-/// scalars unchanged).
+/// The resolved value of one input field, in the shape its kind produces, and its persisted JSON form under
+/// `task_input_fields` (Debusine `tasks/inputs/serializers.py`: objects, arrays, the suite/archive pair as a 2-element
+/// array, scalars unchanged).
 public enum InputFieldValue: Hashable, Sendable {
     /// Single, optional single, environment and optional environment fields.
     case artifact(InputArtifactSingle?)

@@ -1,4 +1,5 @@
-/// Why a JSON object is not a valid `Input*` value (§4.5: frozen, closed objects).
+/// Why a JSON object is not a valid `Input*` value (Debusine `tasks/models.py` `BaseTaskInput`: frozen, closed
+/// objects).
 ///
 /// Every case names the model and the offending key or value, so a bad dynamic-data payload is diagnosed
 /// from the message alone. The validator sentences Debusine's models raise (`debusine/tasks/models.py`
@@ -13,16 +14,12 @@ public enum InputModelError: Error, Hashable, Sendable, CustomStringConvertible 
     case missingKey(model: String, key: String)
     /// A key holds a value of the wrong JSON type.
     case wrongType(model: String, key: String, expected: String, found: JSONValue)
-    /// An artifact or collection category §3.7 does not know.
+    /// An artifact or collection category Debusine's `artifacts/models.py` does not know.
     case unknownCategory(model: String, category: String)
     /// `data` was given without `category` (data is only meaningful for a known category).
     case dataWithoutCategory(model: String)
     /// A multiple lookup that is neither an object nor a list (Debusine's `LookupMultiple` validator).
     case multipleLookupShape(model: String)
-
-    /// Debusine's `LookupMultiple.normalize` refusal, shared by every place that checks a multiple lookup's
-    /// shape (task data, resolution, stored values).
-    public static let multipleLookupShapeText = "Lookup of multiple collection items must be a dictionary or a list"
 
     public var description: String {
         switch self {
@@ -39,7 +36,7 @@ public enum InputModelError: Error, Hashable, Sendable, CustomStringConvertible 
         case .dataWithoutCategory(let model):
             "\(model): Category must be present if data is supplied"
         case .multipleLookupShape(let model):
-            "\(model): \(Self.multipleLookupShapeText)"
+            "\(model): \(LookupMultiple.wrongTypeMessage)"
         }
     }
 }

@@ -3,7 +3,8 @@
 public struct InputResolutionRequest<Resolver: LookupResolving> {
     /// The task data the fields' paths point into (configured task data once configuration is applied).
     public var taskData: JSONValue
-    /// The lowercased task name, tried as the environment `variant` first (§3.3).
+    /// The lowercased task name, tried as the environment `variant` first (Debusine `WorkRequest.lookup_environment`
+    /// `try_variant`).
     public var taskName: String
     /// The lookup implementation (in-memory for tests, PostgreSQL-backed in services).
     public var lookups: Resolver
@@ -12,7 +13,8 @@ public struct InputResolutionRequest<Resolver: LookupResolving> {
     /// Server settings (fallback architecture).
     public var settings: InputResolutionSettings
 
-    /// Lowercases `taskName`, because it is tried as the environment variant and variants are lowercase (§3.3).
+    /// Lowercases `taskName`, because it is tried as the environment variant and variants are lowercase (Debusine
+    /// `WorkRequest.lookup_environment`).
     public init(
         taskData: JSONValue,
         taskName: String,
@@ -29,7 +31,8 @@ public struct InputResolutionRequest<Resolver: LookupResolving> {
 }
 
 extension ResolvedInputs {
-    /// Resolves every field whose stage is at or before `stage` (§4.3), replacing earlier values.
+    /// Resolves every field whose stage is at or before `stage` (Debusine `tasks/inputs/inputs.py`
+    /// `TaskFieldContainer.iter_all_fields`), replacing earlier values.
     ///
     /// Build-architecture fields resolve first, because environment lookups filter on the architecture.
     ///
@@ -184,7 +187,7 @@ private struct FieldResolver<Resolver: LookupResolving> {
             throw .invalidValue(
                 field: errorKey,
                 value: lookup,
-                reason: InputModelError.multipleLookupShapeText
+                reason: LookupMultiple.wrongTypeMessage
             )
         }
         let results = try lookingUp {
@@ -305,7 +308,8 @@ private struct FieldResolver<Resolver: LookupResolving> {
 
     func buildArchitecture() throws(TaskInputError) -> String {
         // The task data's value if non-empty, else the SERVER fallback; a worker's architecture is never
-        // consulted (§4.7): the task then requires `worker:build-arch:<arch>` instead.
+        // consulted (Debusine `tasks/inputs/inputs.py` `BuildArchitectureInput`): the task then requires
+        // `worker:build-arch:<arch>` instead.
         guard let value = raw, !value.isNull else { return request.settings.fallbackArchitecture }
         guard let text = value.stringValue else {
             throw .wrongType(field: field.path, found: value, expected: TaskInputError.PythonType.string)

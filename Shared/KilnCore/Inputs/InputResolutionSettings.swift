@@ -1,6 +1,7 @@
 import Foundation
 
-/// Server settings that input resolution reads (Debusine's `DebusineFQDNInput` and `BuildArchitectureInput`).
+/// Server settings that input resolution reads (Debusine `tasks/inputs/inputs.py` `DebusineFQDNInput`,
+/// `BuildArchitectureInput`).
 public struct InputResolutionSettings: Hashable, Sendable {
     /// `DEBUSINE_FALLBACK_ARCHITECTURE`: the build architecture of a task whose data names none. A server
     /// setting, so every work request of a deployment resolves the same way whichever worker takes it.

@@ -1,5 +1,5 @@
-/// An input-field container (§4.2, §4.6): the fields a task declares and the values resolved (server side)
-/// or restored (worker side) so far.
+/// An input-field container (Debusine `tasks/inputs/inputs.py` `TaskFieldContainer`): the fields a task declares and
+/// the values resolved (server side) or restored (worker side) so far.
 ///
 /// The same type serves both sides, which is what lets a worker use field values "directly" without any
 /// database or lookup: the server resolves and saves, the worker restores only the names it declares.
@@ -111,8 +111,8 @@ public struct ResolvedInputs: Hashable, Sendable {
     /// The persisted form of every resolved field, by name.
     public var savedFieldValues: [String: JSONValue] { values.mapValues(\.json) }
 
-    /// `dynamicData` with this container's resolved values written under `task_input_fields` (§4.6
-    /// `save_field_values`); keys of fields other containers saved there are kept.
+    /// `dynamicData` with this container's resolved values written under `task_input_fields` (Debusine
+    /// `TaskFieldContainer.save_field_values`); keys of fields other containers saved there are kept.
     ///
     /// - Throws: `TaskInputError.badSavedValue` when `dynamicData` or its `task_input_fields` is not an object.
     public func saving(into dynamicData: JSONValue = .object([:])) throws(TaskInputError) -> JSONValue {
@@ -128,8 +128,8 @@ public struct ResolvedInputs: Hashable, Sendable {
         return .object(top)
     }
 
-    /// Restores the values of `fields` from dynamic task data (§4.6 `restore_field_values`): only names
-    /// this container declares are read, others are ignored; no resolver is involved.
+    /// Restores the values of `fields` from dynamic task data (Debusine `TaskFieldContainer.restore_field_values`):
+    /// only names this container declares are read, others are ignored; no resolver is involved.
     ///
     /// - Throws: `TaskInputError.badSavedValue` when a saved value does not fit its field.
     public static func restoring(

@@ -1,4 +1,5 @@
-/// A single lookup as a user wrote it in task data: an artifact/collection id or a lookup string (§3.1).
+/// A single lookup as a user wrote it in task data: an artifact/collection id or a lookup string (Debusine
+/// `tasks/models.py` `LookupSingle`).
 ///
 /// Stored as written, as Debusine stores a `LookupSingle` (an int or a string has no other form).
 public enum SingleLookup: Hashable, Sendable {

@@ -1,5 +1,5 @@
-/// When an input field must be resolvable (§4.3). Ordered: resolving a stage resolves every field whose stage
-/// is at or before it, so `.running` resolves everything.
+/// When an input field must be resolvable (Debusine `tasks/inputs/inputs.py` `Stage`). Ordered: resolving a stage
+/// resolves every field whose stage is at or before it, so `.running` resolves everything.
 ///
 /// [0.16] names; [0.14] called them `CONFIG` (= `.pending`) and `ALL` (= `.running`).
 public enum Stage: Int, CaseIterable, Comparable, Hashable, Sendable, Codable {
@@ -10,6 +10,6 @@ public enum Stage: Int, CaseIterable, Comparable, Hashable, Sendable, Codable {
     /// running; `computeDynamicData()` and execution see every field.
     case running = 2
 
-    /// `pending` before `running`: the order fields are resolved in (§4.3).
+    /// `pending` before `running`: the order fields are resolved in (Debusine `TaskFieldContainer.iter_all_fields`).
     public static func < (lhs: Stage, rhs: Stage) -> Bool { lhs.rawValue < rhs.rawValue }
 }

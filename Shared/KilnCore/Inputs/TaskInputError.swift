@@ -1,5 +1,6 @@
 /// Why an input field cannot be read, resolved, saved or restored (Debusine's `TaskConfigError` for input
-/// fields, §4.2, §4.4). Messages follow the spec's wording so logs read like Debusine's.
+/// fields, as raised by `db/tasks/resolver.py` `DBFieldResolver.get_field`). Messages follow Debusine's wording, so
+/// logs read the same.
 public indirect enum TaskInputError: Error, Hashable, Sendable, CustomStringConvertible {
     /// The dotted path is absent from task data and the field has no default.
     case attributeNotFound(String)

@@ -1,5 +1,5 @@
-/// Dotted-path access into task data, the way Debusine's input fields name their source (§4.2 `field`):
-/// `"input.source_artifact"` reads `data["input"]["source_artifact"]`.
+/// Dotted-path access into task data, the way Debusine's input fields name their source (the `field` option of
+/// `tasks/inputs/inputs.py` `DataFieldInput`): `"input.source_artifact"` reads `data["input"]["source_artifact"]`.
 extension JSONValue {
     /// The value at a dotted path, or `nil` when any step is missing or is not an object.
     ///

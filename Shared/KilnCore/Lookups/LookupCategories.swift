@@ -1,4 +1,5 @@
-/// The artifact, collection and bare-data categories that lookup resolution itself depends on (§3.7).
+/// The artifact, collection and bare-data categories that lookup resolution itself depends on (Debusine
+/// `artifacts/models.py` `ArtifactCategory`, `CollectionCategory`, `BareDataCategory`).
 ///
 /// Kept in one place so the segment handlers, the item filters and the test fixtures spell them the same.
 public enum LookupCategories {
@@ -22,8 +23,8 @@ public enum LookupCategories {
     /// Artifact category an environment `format=image` stands for.
     public static let systemImage = "debian:system-image"
 
-    /// Bare-data category standing for an artifact a work request has not produced yet; the
-    /// `artifact-or-promise` expectation accepts it in place of an artifact.
+    /// Bare-data category standing for an artifact a work request has not produced yet; a dictionary
+    /// lookup's `child_type: artifact-or-promise` admits it beside artifacts.
     public static let promise = "debusine:promise"
 
     /// The name of a workflow's internal collection, which `internal@collections` designates.

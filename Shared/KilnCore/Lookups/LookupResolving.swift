@@ -1,11 +1,12 @@
-/// The contract between lookup resolution (§3) and its callers: input fields, task configuration and the
-/// lookup-resolver's RPC all go through it, so the in-memory store used by tests and the PostgreSQL store
-/// used by services answer every lookup the same way.
+/// The contract between lookup resolution (Debusine `server/collections/lookup.py`) and its callers: input fields, task
+/// configuration and the lookup-resolver's RPC all go through it, so the in-memory store used by tests and the
+/// PostgreSQL store used by services answer every lookup the same way.
 ///
 /// Lookups are passed as they appear in task data (`JSONValue`): a string or integer is a single lookup, an
-/// object or array a multiple lookup (§3.1). Implementations throw `LookupFailure`, keeping "not found"
-/// (`KeyError` in Debusine) apart from "invalid" (`LookupError`), because callers treat them differently
-/// (a missing default task-configuration collection is ignored, §5.1).
+/// object or array a multiple lookup (Debusine `tasks/models.py` `LookupSingle`, `LookupMultiple`). Implementations
+/// throw `LookupFailure`, keeping "not found" (`KeyError` in Debusine) apart from "invalid" (`LookupError`), because
+/// callers treat them differently (a missing default task-configuration collection is ignored: Debusine
+/// `db/tasks/inputs.py` `TaskConfigurationCollection.resolve`).
 public protocol LookupResolving {
     /// Resolves a single lookup (string or integer) to exactly one result.
     ///
@@ -19,18 +20,19 @@ public protocol LookupResolving {
         _ lookup: JSONValue, expect: LookupExpectType, defaultCategory: String?, context: LookupContext
     ) throws -> LookupResult
 
-    /// Resolves a multiple lookup (object or array; single lookups are accepted as one-element lists) to
-    /// zero or more results, in order. Any failing element fails the whole lookup.
+    /// Resolves a multiple lookup (object or array) to zero or more results, in order. Any failing element
+    /// fails the whole lookup. A bare string or integer is refused (`Lookup of multiple collection items
+    /// must be a dictionary or a list`), as Debusine's `LookupMultiple` refuses it; wrap it in a list.
     ///
     /// - Throws: `LookupFailure`.
     func lookupMultiple(
         _ lookup: JSONValue, expect: LookupExpectType, defaultCategory: String?, context: LookupContext
     ) throws -> [LookupResult]
 
-    /// Resolves an environment lookup the way executor tasks do (§3.3): default category
-    /// `debian:environments`; a `COLL/match:…` lookup is augmented with `architecture`, `format`
-    /// (when given), `backend` (when given), and, if no `variant` is given, tried first with
-    /// `variant=<taskName>` and then with `variant=` (no variant).
+    /// Resolves an environment lookup the way executor tasks do (Debusine `db/models/work_requests.py`
+    /// `WorkRequest.lookup_environment`): default category `debian:environments`; a `COLL/match:…` lookup is augmented
+    /// with `architecture`, `format` (when given), `backend` (when given), and, if no `variant` is given, tried first
+    /// with `variant=<taskName>` and then with `variant=` (no variant).
     ///
     /// - Parameters:
     ///   - architecture: the task's build architecture (task data or the server fallback, never a worker's).
@@ -43,8 +45,8 @@ public protocol LookupResolving {
         context: LookupContext
     ) throws -> LookupResult
 
-    /// The lookup string that finds `result` again later (§3.5 `reconstruct_lookup`): an item in a
-    /// collection → `"<parent collection lookup>/name:<item name>"`; an artifact → `"<id>@artifacts"`; a
+    /// The lookup string that finds `result` again later (Debusine `db/models/lookups.py` `LookupResult.reconstruct`):
+    /// an item in a collection → `"<parent collection lookup>/name:<item name>"`; an artifact → `"<id>@artifacts"`; a
     /// collection → `"internal@collections"` for the workflow's internal collection, else `"<id>@collections"`.
     func reconstructLookup(_ result: LookupResult, context: LookupContext) -> String
 
@@ -53,8 +55,8 @@ public protocol LookupResolving {
     func workspace(id: Int) -> WorkspaceRecord?
 }
 
-/// Who performs a lookup and from where (§3.2, §3.7 "Visibility"): a lookup runs as the work request's
-/// creator, in the work request's workspace, inside its workflow root (if any).
+/// Who performs a lookup and from where (Debusine `server/collections/lookup.py` `lookup_single`): a lookup runs as the
+/// work request's creator, in the work request's workspace, inside its workflow root (if any).
 public struct LookupContext: Hashable, Sendable, Codable {
     /// The workspace whose collections (and inheritance chain) a `NAME@CATEGORY` lookup searches.
     public var workspaceID: Int
@@ -71,21 +73,30 @@ public struct LookupContext: Hashable, Sendable, Codable {
     }
 }
 
-/// The type a lookup's result must have (§3.5 `expect_type`).
+/// The type a lookup's result must have (`expect_type`: Debusine `client/models.py` `LookupChildType`).
 public enum LookupExpectType: String, CaseIterable, Hashable, Sendable, Codable {
     /// A bare data item.
     case bare
     /// An artifact.
     case artifact
-    /// An artifact, or a bare `debusine:promise` item standing for one not produced yet.
+    /// An artifact, or a bare `debusine:promise` item standing for one not produced yet. As an expected
+    /// type it admits any bare item (Debusine's `_lookup_result_expected`); as a dictionary's `child_type`
+    /// it admits only promises (`ItemChildTypeFilter.artifactOrPromise`).
     case artifactOrPromise = "artifact-or-promise"
     /// A collection.
     case collection
     /// Anything.
     case any
+
+    /// The name Debusine's messages give the type (`expect_type.name.lower()`): the enum member's name,
+    /// so `artifact_or_promise` with an underscore where the value has a hyphen.
+    public var debusineName: String {
+        String(rawValue.map { $0 == "-" ? "_" : $0 })
+    }
 }
 
-/// One result of a lookup (§3.5 `LookupResult`). First-segment-only results have no `collectionItem`.
+/// One result of a lookup (Debusine `db/models/lookups.py` `LookupResult`). First-segment-only results have no
+/// `collectionItem`.
 public struct LookupResult: Hashable, Sendable, Codable {
     /// What was found.
     public var resultType: CollectionChildType
@@ -98,7 +109,7 @@ public struct LookupResult: Hashable, Sendable, Codable {
     /// The collection, for collection results.
     public var collection: CollectionRecord?
 
-    /// Only `resultType` is required: what else is set depends on what was found (§3.5).
+    /// Only `resultType` is required: what else is set depends on what was found (as in Debusine's `LookupResult`).
     public init(
         resultType: CollectionChildType, parentCollectionLookup: String? = nil,
         collectionItem: CollectionItemRecord? = nil, artifact: ArtifactRecord? = nil,
@@ -119,15 +130,16 @@ public struct LookupResult: Hashable, Sendable, Codable {
     }
 }
 
-/// Why a lookup failed (§3.6). The two classes stay distinct because callers treat them differently.
+/// Why a lookup failed (the `KeyError`/`LookupError` of Debusine `server/collections/lookup.py`). The two classes stay
+/// distinct because callers treat them differently.
 public enum LookupFailure: Error, Hashable, Sendable, CustomStringConvertible {
     /// Debusine's `KeyError`: the id or name does not exist, or is hidden from the user.
-    /// The message has the spec's shape, e.g. `'12@artifacts' does not exist or is hidden`.
+    /// The message has Debusine's shape, e.g. `'12@artifacts' does not exist or is hidden`.
     case notFound(String)
     /// Debusine's `LookupError`: the lookup is malformed or yields the wrong type.
     case invalid(String)
 
-    /// The human-readable message, exactly as the spec words it.
+    /// The human-readable message, exactly as Debusine words it.
     public var message: String {
         switch self {
         case .notFound(let message), .invalid(let message): message

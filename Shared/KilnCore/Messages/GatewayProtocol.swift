@@ -16,7 +16,8 @@ public struct GatewayWelcome: VersionedMessage, Hashable {
     public var schemaVersion: Int
     /// The worker's database id, which the worker logs and reports nothing else by.
     public var workerID: Int
-    /// The name the gateway derived from the fqdn (§2.3), so worker and operator use the same one.
+    /// The name the gateway derived from the fqdn (Debusine `WorkerManager.create_with_fqdn`), so worker and operator
+    /// use the same one.
     public var workerName: String
     /// How often to send `worker.heartbeat`.
     public var heartbeatSeconds: Int
@@ -74,7 +75,8 @@ public struct GatewayRefusal: VersionedMessage, Hashable {
 }
 
 /// `gateway.assignment`: everything the worker needs to rebuild the task with no database and no lookups
-/// (§4.9 step 7): the configured task data (as `task_data`) and the dynamic data with `task_input_fields`.
+/// (Debusine `worker/task_runner.py` `TaskRunner.setup_task`): the configured task data (as `task_data`) and the
+/// dynamic data with `task_input_fields`.
 public struct WorkAssignment: VersionedMessage, Hashable {
     /// The schema version the producer wrote; `MessageCodec.decode` refuses any other.
     public var schemaVersion: Int
@@ -88,7 +90,8 @@ public struct WorkAssignment: VersionedMessage, Hashable {
     public var taskName: String
     /// The configured task data.
     public var taskData: JSONValue
-    /// The dynamic data with `task_input_fields`: the field values the worker restores instead of looking up (§4.6).
+    /// The dynamic data with `task_input_fields`: the field values the worker restores instead of looking up (Debusine
+    /// `TaskFieldContainer.restore_field_values`).
     public var dynamicTaskData: JSONValue
     /// The work request's workspace name, for the worker's logs and paths.
     public var workspace: String

@@ -5,15 +5,18 @@ public struct LookupRequest: VersionedMessage, Hashable {
     public var schemaVersion: Int
     /// The lookup as it would be written in task data.
     public var lookup: JSONValue
-    /// What the results must be (`artifact`, `collection`, …), checked as for a task input field (§3.5).
+    /// What the results must be (`artifact`, `collection`, …), checked as for a task input field (Debusine
+    /// `client/models.py` `LookupChildType`).
     public var expectType: LookupExpectType
-    /// The category assumed when the first segment is a bare `NAME` without `@category` (§3.2).
+    /// The category assumed when the first segment is a bare `NAME` without `@category` (Debusine `lookup_single`
+    /// `default_category`).
     public var defaultCategory: String?
     /// `scope/workspace` the lookup runs from.
     public var workspace: String
     /// The user the lookup runs as (nil = anonymous).
     public var user: String?
-    /// The workflow whose internal collection `internal@collections` lookups read (§3.2), if any.
+    /// The workflow whose internal collection `internal@collections` lookups read (Debusine
+    /// `server/collections/lookup.py` `_lookup_single_first`), if any.
     public var workflowRootID: Int?
     /// Resolve as a multiple lookup (lists and dictionaries), even if `lookup` is a string.
     public var multiple: Bool

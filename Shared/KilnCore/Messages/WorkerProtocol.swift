@@ -13,8 +13,9 @@ public enum WorkerMessageKind: String, CaseIterable, Sendable, Codable {
     case result = "worker.result"
 }
 
-/// `worker.hello`: a worker introduces itself (§2.3). An unknown token registers a disabled worker (an admin
-/// enables it); an activation token attaches the new token to a pre-created worker and enables it.
+/// `worker.hello`: a worker introduces itself (Debusine `server/views/workers.py` `RegisterView.post`). An unknown
+/// token registers a disabled worker (an admin enables it); an activation token attaches the new token to a pre-created
+/// worker and enables it.
 public struct WorkerHello: VersionedMessage, Hashable {
     /// The schema version the producer wrote; `MessageCodec.decode` refuses any other.
     public var schemaVersion: Int
@@ -28,7 +29,8 @@ public struct WorkerHello: VersionedMessage, Hashable {
     public var workerType: WorkerType
     /// The worker's exclusive, server-named queue (`amq.gen-…`) where assignments are delivered.
     public var queue: String
-    /// Dynamic metadata (§2.4): `system:*` keys and `provided_tags`.
+    /// Dynamic metadata (Debusine `worker/_worker.py` `Worker._get_worker_metadata`): `system:*` keys and
+    /// `provided_tags`.
     public var metadata: [String: JSONValue]
     /// A random value the worker process chose at start and sends with every hello; the gateway echoes it in
     /// its welcome or refusal, so the worker can tell an answer to its own hello from one caused by another
@@ -118,7 +120,8 @@ public struct WorkerMetadataUpdate: VersionedMessage, Hashable {
     public var schemaVersion: Int
     /// The worker's secret token, which identifies and authenticates it.
     public var token: String
-    /// The full new dynamic metadata (§2.4); it replaces, not merges, the stored one.
+    /// The full new dynamic metadata (Debusine `db/models/workers.py` `Worker.set_dynamic_metadata`); it replaces, not
+    /// merges, the stored one.
     public var metadata: [String: JSONValue]
 
     /// Stamps the current `MessageCodec.schemaVersion`, so producers cannot forget it.
@@ -145,7 +148,8 @@ public struct WorkerResult: VersionedMessage, Hashable {
     public var workRequestID: Int
     /// The assignment's fencing number: a result under an older epoch is refused.
     public var epoch: Int
-    /// `success`, `failure`, `temporary failure`, `error` or `skipped` (never empty, §2.6).
+    /// `success`, `failure`, `temporary failure`, `error` or `skipped` (never empty: Debusine `server/serializers.py`
+    /// `WorkRequestCompletedSerializer`).
     public var result: String
     /// Merged into the work request's output data (`runtime_statistics`, `errors`, `skip_reason`).
     public var outputData: [String: JSONValue]?
@@ -160,7 +164,8 @@ public struct WorkerResult: VersionedMessage, Hashable {
         self.outputData = outputData
     }
 
-    /// Refuses an empty or unknown result, which Debusine's API rejects too (§2.6).
+    /// Refuses an empty or unknown result, which Debusine's API rejects too (`server/serializers.py`
+    /// `WorkRequestCompletedSerializer`).
     public func validate() throws(MessageError) {
         guard ["success", "failure", "temporary failure", "error", "skipped"].contains(result) else {
             throw .invalid("result must be success, failure, temporary failure, error or skipped, not '\(result)'")

@@ -1,6 +1,7 @@
 import Foundation
 
-/// A workspace: where work requests run, artifacts live and collections are found (§3.2, §3.7).
+/// A workspace: where work requests run, artifacts live and collections are found (Debusine `db/models/workspaces.py`
+/// `Workspace`).
 ///
 /// Lookups search the workspace itself first, then `inheritsFrom` in order (recursively, each workspace
 /// visited once), skipping workspaces the looking-up user may not display.
@@ -50,7 +51,7 @@ public struct ArtifactRecord: Hashable, Sendable, Codable {
     /// Category-specific data (for a source package: `name`, `version`, `type`, `dsc_fields`).
     public var data: [String: JSONValue]
     /// The work request that created it, if any; a running work request that produced an artifact is no
-    /// longer "reassignable" on worker reconnect (§1.8).
+    /// longer "reassignable" on worker reconnect (Debusine `WorkRequestQuerySet.reassignable`).
     public var createdByWorkRequestID: Int?
 
     /// Defaults describe an uploaded artifact with no data, created by no work request.
@@ -90,7 +91,7 @@ public struct CollectionRecord: Hashable, Sendable, Codable {
     }
 }
 
-/// What a collection item holds (§3.7).
+/// What a collection item holds (Debusine `db/models/collections.py` `CollectionItem.Types`).
 public enum CollectionChildType: String, CaseIterable, Hashable, Sendable, Codable {
     /// Data only, no artifact or collection behind it (task-configuration entries, promises).
     case bare

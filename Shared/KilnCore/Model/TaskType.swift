@@ -1,4 +1,4 @@
-/// Where a work request runs and how the scheduler treats it (§1.2).
+/// Where a work request runs and how the scheduler treats it (Debusine `artifacts/models.py` `TaskTypes`).
 ///
 /// Raw values are capitalised exactly as Debusine stores them, because they appear in task-configuration
 /// item names (`Worker:sbuild::`), in `worker:task:` tags (lowercased) and on the wire.
@@ -17,7 +17,7 @@ public enum TaskType: String, CaseIterable, Codable, Hashable, Sendable {
     case wait = "Wait"
 
     /// The `worker_type` of the workers that may run this type, or `nil` when no worker ever does
-    /// (those tasks require `worker:type:not-assignable`, §6.2).
+    /// (those tasks require `worker:type:not-assignable`: Debusine `db/tasks/base.py` `DBTask.compute_scheduler_tags`).
     public var dispatchWorkerType: WorkerType? {
         switch self {
         case .worker: .external
@@ -36,8 +36,8 @@ public enum TaskType: String, CaseIterable, Codable, Hashable, Sendable {
     }
 }
 
-/// The kind of worker process (§2.1). Raw values are the code's values (`external`, not the docs' `worker`;
-/// see the spec's ambiguity list, item 4), because they form the `worker:type:` tags.
+/// The kind of worker process (Debusine `tasks/models.py` `WorkerType`). Raw values are the code's values (`external`,
+/// not the `worker` of Debusine's scheduler-tags documentation), because they form the `worker:type:` tags.
 public enum WorkerType: String, CaseIterable, Codable, Hashable, Sendable {
     /// The `kiln-worker` daemon: runs `Worker` tasks inside an executor.
     case external

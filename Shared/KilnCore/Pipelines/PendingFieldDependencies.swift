@@ -1,11 +1,12 @@
 /// Which task-data keys the `Stage.pending` input fields read, so the tag-computer knows whether the
-/// configured data still resolves to the values the lookup-resolver found (§5.2: configuration only sets or
-/// deletes TOP-LEVEL keys, so a top-level comparison is exact).
+/// configured data still resolves to the values the lookup-resolver found (Debusine's
+/// `server/collections/debusine_task_configuration.py` `apply_configuration` only sets or deletes TOP-LEVEL keys, so a
+/// top-level comparison is exact).
 enum PendingFieldDependencies {
     /// The top-level task-data keys pending fields read: each field's own path, plus for environment fields
-    /// the backend path and the architecture field's path (both shape the environment lookup, §3.3).
-    /// The `task_configuration` field is left out: configuration always rewrites it to the id of the very
-    /// collection it came from, which resolves to the same collection.
+    /// the backend path and the architecture field's path (both shape the environment lookup, Debusine
+    /// `WorkRequest.lookup_environment`). The `task_configuration` field is left out: configuration always rewrites it
+    /// to the id of the very collection it came from, which resolves to the same collection.
     static func keysRead(by fields: [InputField]) -> Set<String> {
         var keys: Set<String> = []
         for field in fields where field.stage == .pending && field.kind != .taskConfigurationCollection {

@@ -1,5 +1,6 @@
-/// Unblocking a work request (§1.4 `mark_pending`, §4.9 steps 2–3, §5.3, §6.6), as two steps a service can
-/// run separately:
+/// Unblocking a work request (Debusine `db/models/work_requests.py` `WorkRequest.mark_pending`, which resolves the
+/// pending-stage inputs and calls `db/tasks/base.py` `DBTask.apply_task_configuration`), as two steps a service can run
+/// separately:
 ///
 /// 1. `resolvePendingInputs` (lookup-resolver): build the DBTask view from the submitted task data and
 ///    resolve its `Stage.pending` fields, including `task_configuration` (a missing DEFAULT collection
@@ -11,8 +12,8 @@
 ///    the provenance restrictions (a configuration cannot forge `task:scope:…`; the drop is audited).
 ///
 /// `run` does both. Every failure is a `WorkRequestPipelineError` with code `configure-failed` and a
-/// message starting "Failed to configure: " (§8 scenario 13). Callers skip Internal tasks, which Debusine
-/// neither configures nor tags (§1.4).
+/// message starting "Failed to configure: " (Debusine `WorkRequest.record_configuration_error`). Callers skip Internal
+/// tasks, which Debusine neither configures nor tags (`WorkRequest.mark_pending`).
 public enum PendingTransition {
     /// Step 1: resolve the `Stage.pending` fields of the submitted task data.
     ///

@@ -1,5 +1,6 @@
-/// What the lookup-resolver hands the tag-computer when a work request is unblocked (§4.9 step 2): the
-/// submitted task data and the saved values of its `Stage.pending` input fields.
+/// What the lookup-resolver hands the tag-computer when a work request is unblocked (Debusine
+/// `WorkRequest.apply_task_configuration` resolving `Stage.PENDING`): the submitted task data and the saved values of
+/// its `Stage.pending` input fields.
 ///
 /// With it the tag-computer rebuilds the DBTask view by RESTORING those values (no lookups) and computes
 /// subject, context and early tags from them. The tag-computer still needs a resolver for two things only:
@@ -49,7 +50,8 @@ public struct ResolvedPendingInputs: Hashable, Sendable, Codable {
     var asDynamicData: JSONValue { [ResolvedInputs.dynamicDataKey: .object(pendingFieldValues)] }
 }
 
-/// Everything unblocking a work request decided (§4.9 steps 2–3), ready to store with the PENDING status.
+/// Everything unblocking a work request decided (Debusine `WorkRequest.mark_pending`), ready to store with the PENDING
+/// status.
 public struct PendingTransitionResult: Hashable, Sendable, Codable {
     /// `configured_task_data`: the task data after configuration, with `task_configuration` set to the
     /// collection id when a collection applied; the submitted data unchanged when there was none.

@@ -1,15 +1,16 @@
-/// The lookup-resolver's work after the scheduler assigned a worker (§1.4 assign, §4.8, §4.9 step 5):
-/// dynamic task data for the worker.
+/// The lookup-resolver's work after the scheduler assigned a worker (Debusine `db/models/work_requests.py`
+/// `WorkRequest.assign_worker` and `WorkRequest.compute_dynamic_data`): dynamic task data for the worker.
 public enum WorkRequestAssignment {
     /// Instantiates the task from the CONFIGURED data, resolves `Stage.running` (which resolves every field,
-    /// pending ones included, §4.3), calls `computeDynamicData()` and saves every field's value under
-    /// `task_input_fields`.
+    /// pending ones included: Debusine `TaskFieldContainer.iter_all_fields`), calls `computeDynamicData()` and saves
+    /// every field's value under `task_input_fields`.
     ///
-    /// The values stored at the pending transition are not reused: like Debusine (§4.8), the dynamic data
-    /// is recomputed and replaced as a whole, so an artifact removed since the work request became pending
-    /// fails here rather than reaching a worker (§8 scenario 14).
+    /// The values stored at the pending transition are not reused: like Debusine (`WorkRequest.compute_dynamic_data`),
+    /// the dynamic data is recomputed and replaced as a whole, so an artifact removed since the work request became
+    /// pending fails here rather than reaching a worker (Debusine test `server/tests/test_scheduler.py`
+    /// `test_with_failing_compute_dynamic_data`).
     ///
-    /// - Returns: the dynamic task data; its `json` is the stored §4.6 shape (the task's dynamic-data
+    /// - Returns: the dynamic task data; its `json` is the shape Debusine stores (the task's dynamic-data
     ///   members, unset ones left out, plus `task_input_fields`).
     /// - Throws: `WorkRequestPipelineError` with code `dynamic-data-failed` and the message
     ///   "Failed to compute dynamic data: <error>".

@@ -1,13 +1,14 @@
 /// Why a pipeline stage could not finish for a work request, already in the shape the work request records
-/// (§1.4, §8 scenarios 13 and 14): the service completes the work request with result `error` and
-/// `output_data.errors = [workRequestError]`.
+/// (Debusine `WorkRequest.record_configuration_error`, `server/scheduler.py` `_assign_work_request_to_worker`): the
+/// service completes the work request with result `error` and `output_data.errors = [workRequestError]`.
 public struct WorkRequestPipelineError: Error, Hashable, Sendable, CustomStringConvertible {
-    /// The machine-readable codes of the spec.
+    /// The machine-readable codes Debusine uses.
     public enum Code: String, Hashable, Sendable, Codable {
-        /// Unblocking failed: task data, pending-stage inputs, subject/context, configuration or tags (§1.4
-        /// `record_configuration_error`).
+        /// Unblocking failed: task data, pending-stage inputs, subject/context, configuration or tags (Debusine
+        /// `WorkRequest.record_configuration_error`).
         case configureFailed = "configure-failed"
-        /// Assignment failed: running-stage inputs or `computeDynamicData()` (§8 scenario 14).
+        /// Assignment failed: running-stage inputs or `computeDynamicData()` (Debusine `server/scheduler.py`
+        /// `_assign_work_request_to_worker`).
         case dynamicDataFailed = "dynamic-data-failed"
     }
 

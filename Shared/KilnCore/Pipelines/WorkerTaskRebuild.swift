@@ -1,5 +1,6 @@
-/// The worker side of §4.9 step 7: the `ExternalTask` rebuilt from the configured task data and the
-/// dynamic task data of the assignment, with NO resolver and NO store — field values are restored only.
+/// The worker side (Debusine `worker/task_runner.py` `TaskRunner.setup_task`): the `ExternalTask` rebuilt from the
+/// configured task data and the dynamic task data of the assignment, with NO resolver and NO store — field values are
+/// restored only.
 public enum WorkerTaskRebuild {
     /// Validates the configured data, restores every declared field from `task_input_fields`, and checks
     /// that none is missing (the server saves every field at assignment, so a gap means the dynamic data is

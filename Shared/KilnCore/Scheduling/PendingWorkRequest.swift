@@ -1,13 +1,14 @@
 import Foundation
 
 /// What the scheduler needs to know of one PENDING, unassigned work request: its queue position, its task
-/// name (for worker allow/deny lists) and its frozen scheduler tags (§6.1: computed when it became PENDING).
+/// name (for worker allow/deny lists) and its frozen scheduler tags (computed when it became PENDING, Debusine
+/// `DBTask.apply_task_configuration`).
 public struct PendingWorkRequest: Hashable, Sendable {
     /// The work request's id.
     public var id: Int
     /// The task name (`sbuild`, `noop`, …), matched against workers' `tasks_allowlist` / `tasks_denylist`.
     public var taskName: String
-    /// `priority_base + priority_adjustment` (§1.6).
+    /// `priority_base + priority_adjustment` (Debusine `WorkRequest.priority_effective`).
     public var effectivePriority: Int
     /// `created_at`, the age tie-break of the queue.
     public var createdAt: Date

@@ -1,7 +1,8 @@
 import Foundation
 
-/// What the scheduler needs to know of one worker *waiting for work* candidate (§2.5): its tag sets, task
-/// lists, capacity and its place in the order workers are served.
+/// What the scheduler needs to know of one worker *waiting for work* candidate (Debusine `db/models/workers.py`
+/// `WorkerQuerySet.waiting_for_work_request`): its tag sets, task lists, capacity and its place in the order workers
+/// are served.
 ///
 /// Only connected workers whose token is enabled (or Celery workers) belong in the index; the service
 /// removes a worker when it disconnects. Capacity is tracked here: free slots = `concurrency` −
@@ -20,7 +21,8 @@ public struct SchedulableWorker: Hashable, Sendable {
     public var concurrency: Int
     /// How many it holds now.
     public var currentLoad: Int
-    /// `true` for a worker of a pool; static workers (`worker_pool` NULL) are served first (§2.5).
+    /// `true` for a worker of a pool; static workers (`worker_pool` NULL) are served first (Debusine
+    /// `WorkerQuerySet.waiting_for_work_request`).
     public var isPoolWorker: Bool
     /// `connected_at`; earlier connections are served first within static or pool workers.
     public var connectedAt: Date
@@ -54,9 +56,9 @@ public struct SchedulableWorker: Hashable, Sendable {
     public var schedulingTags: SchedulingTags { SchedulingTags(provided: providedTags, required: requiredTags) }
 }
 
-/// The order in which workers waiting for work are served (§2.5, as `WorkerAvailability.servedBefore`):
-/// static workers before pool workers, then `connected_at` ascending, then (Kiln's tie-break, for a total
-/// order) the worker id ascending.
+/// The order in which workers waiting for work are served (Debusine `WorkerQuerySet.waiting_for_work_request`, as
+/// `WorkerAvailability.servedBefore`): static workers before pool workers, then `connected_at` ascending, then (Kiln's
+/// tie-break, for a total order) the worker id ascending.
 public struct WorkerOrderKey: Hashable, Sendable, Comparable {
     /// Pool workers come after static ones.
     public let isPoolWorker: Bool

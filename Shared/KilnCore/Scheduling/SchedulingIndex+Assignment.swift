@@ -1,13 +1,14 @@
 extension SchedulingIndex {
     /// Proposes up to `limit` assignments in the order Debusine's repeated `schedule()` runs would make them
-    /// (§7), and applies them tentatively: each proposed work request leaves its queue and takes a slot of
-    /// its worker until `confirm` or `rollback`.
+    /// (Debusine `server/scheduler.py` `schedule`), and applies them tentatively: each proposed work request leaves its
+    /// queue and takes a slot of its worker until `confirm` or `rollback`.
     ///
-    /// Order: rounds over the workers waiting for work in serving order (§2.5); in a round each worker with a
-    /// free slot gets the first work request in queue order (§1.6) that it may run (tags, §6.1, and task
-    /// lists), at most one per round, like one `schedule_for_worker` call per `schedule()` run. Rounds repeat
-    /// until one assigns nothing, so without a limit the result is maximal: no free worker may run any work
-    /// request left. Priority is not strict: a lower work request goes first if only it matches a free worker.
+    /// Order: rounds over the workers waiting for work in serving order (Debusine
+    /// `WorkerQuerySet.waiting_for_work_request`); in a round each worker with a free slot gets the first work request
+    /// in queue order (`WorkRequestQuerySet.pending`) that it may run (tags and task lists,
+    /// `get_candidate_work_requests`), at most one per round, like one `schedule_for_worker` call per `schedule()` run.
+    /// Rounds repeat until one assigns nothing, so without a limit the result is maximal: no free worker may run any
+    /// work request left. Priority is not strict: a lower work request goes first if only it matches a free worker.
     ///
     /// A round cut short by `limit` resumes, in the next call, with the workers after the last one served, so
     /// splitting a run into batches proposes the same pairs as one call (when nothing changed in between).

@@ -1,6 +1,6 @@
 /// The scheduler's in-memory matching index (ARCHITECTURE.md "The scheduler's shape"): pending work requests
 /// grouped into task classes, workers grouped into worker classes, eligibility between classes computed once,
-/// and assignment proposals made in Debusine's order (§7) by comparing class heads only.
+/// and assignment proposals made in Debusine's order (`server/scheduler.py` `schedule`) by comparing class heads only.
 ///
 /// PostgreSQL stays the truth. The scheduler service builds the index at start or takeover, keeps it current
 /// from events (`add`/`update`/`remove`), asks `nextAssignments(limit:)` for a batch, commits it with one
@@ -35,7 +35,7 @@ public struct SchedulingIndex: Sendable {
     var workerClassIDs: [WorkerClassKey: Int] = [:]
     var freeWorkerClassIDs: [Int] = []
     var workers: [Int: WorkerState] = [:]
-    /// Worker ids in serving order (§2.5), rebuilt lazily.
+    /// Worker ids in serving order (Debusine `WorkerQuerySet.waiting_for_work_request`), rebuilt lazily.
     var servingOrder: [Int] = []
     var servingOrderIsStale = false
     /// Where a round cut short by a batch limit stopped: the next batch serves the workers after it first.

@@ -1,5 +1,5 @@
-/// A set of interned tags as a bitset, so the scheduler's subset tests (`TR ⊆ WP`, `WR ⊆ TP`, §6.1) are a
-/// few word-wise ANDs instead of string-set lookups.
+/// A set of interned tags as a bitset, so the scheduler's subset tests (`TR ⊆ WP`, `WR ⊆ TP`: Debusine
+/// `server/scheduler.py` `get_candidate_work_requests`) are a few word-wise ANDs instead of string-set lookups.
 ///
 /// Bit `n` stands for the tag the owning `TagDictionary` interned as `n`. Trailing zero words are never
 /// stored, so two bitsets holding the same tags are equal and hash alike whatever order tags were interned in.

@@ -54,8 +54,8 @@ struct TaskClassHeads: Sendable {
 }
 
 extension WorkRequestQueueKey {
-    /// A 64-bit summary of the queue position, monotone in queue order (§1.6): if `a < b` then
-    /// `a.orderSummary <= b.orderSummary`, so a smaller summary means an earlier position and only equal
+    /// A 64-bit summary of the queue position, monotone in queue order (Debusine `WorkRequestQuerySet.pending`): if
+    /// `a < b` then `a.orderSummary <= b.orderSummary`, so a smaller summary means an earlier position and only equal
     /// summaries need the full comparison. High 16 bits: the priority, highest first; low 48 bits: the top of
     /// `createdAt`'s order-preserving bit pattern (sub-10 ms resolution for today's dates). A priority outside
     /// the 16-bit range gets constant low bits (all zeros above the range, all ones below), so it ties with, or

@@ -23,8 +23,8 @@ public struct WorkRequestDiagnosis: Hashable, Sendable {
     /// Diagnoses `workRequest` against `workers`.
     ///
     /// Worker classes are computed only while it waits for a worker: before that its scheduler tags are not
-    /// computed yet (the tag-computer freezes them when it becomes PENDING, §6.1), and after it they no
-    /// longer matter.
+    /// computed yet (the tag-computer freezes them when it becomes PENDING, as Debusine's
+    /// `DBTask.apply_task_configuration` does), and after it they no longer matter.
     public init(workRequest: DiagnosedWorkRequest, workers: [DiagnosedWorker]) {
         self.workRequest = workRequest
         let state = WorkRequestWaitState(of: workRequest)

@@ -1,6 +1,7 @@
 /// One side's two finished sets — provided and required — each with its audit trail.
 ///
-/// Tasks (TP/TR, §6.6) and workers (WP/WR, §6.5) have exactly this shape, so one type serves both; the
+/// Tasks (TP/TR, Debusine `DBTask.apply_task_configuration`) and workers (WP/WR, `server/scheduler.py`
+/// `get_provided_worker_tags`, `get_required_task_tags`) have exactly this shape, so one type serves both; the
 /// aliases `TaskTagSets` and `WorkerTagSets` keep call sites saying which side they hold.
 public struct ComputedTagSets: Hashable, Sendable, Codable {
     /// The provided set: TP (`scheduler_tags_provided`) for a task, WP for a worker.

@@ -1,5 +1,5 @@
 /// One line of a restrictions table: tags matching `pattern` survive only when added by a provenance in
-/// `allowed` (§6.3, §6.4).
+/// `allowed` (Debusine `utils/tag_utils.py` `ProvenanceRestrictions`).
 ///
 /// Rules are data, not code, so that `kiln explain` and the tag audit can say exactly which rule dropped a
 /// tag and what it would have taken to keep it.
@@ -67,8 +67,8 @@ public enum TagDropReason: Hashable, Sendable, Codable, CustomStringConvertible 
     }
 }
 
-/// The restrictions table of one tag set (§6.3): which provenances the set accepts at all, and which tags
-/// only some of them may add.
+/// The restrictions table of one tag set (Debusine `worker/tags.py`, `tasks/tags.py` `restrictions_when_provided`,
+/// `restrictions_when_required`): which provenances the set accepts at all, and which tags only some of them may add.
 ///
 /// Security model: widening where code runs means adding provided tags or removing required ones; removing
 /// is impossible, so only the provided sets carry rules. One static table per set kind, below.
@@ -80,7 +80,8 @@ public struct ProvenanceRestrictions: Hashable, Sendable {
     /// The rules, checked in order; the first one that refuses a tag is the one reported.
     public let rules: [TagRestrictionRule]
 
-    /// Memberwise; the built-in tables are the `TagSetKind` ones (§6.3).
+    /// Memberwise; the built-in tables are the `TagSetKind` ones (Debusine `server/tags.py` `make_task_provided_tagset`
+    /// and the three others).
     public init(name: String, acceptedProvenances: Set<TagProvenance>, rules: [TagRestrictionRule]) {
         self.name = name
         self.acceptedProvenances = acceptedProvenances
@@ -89,8 +90,8 @@ public struct ProvenanceRestrictions: Hashable, Sendable {
 
     /// Why `provenance` may not add `tag`, or `nil` when it may.
     ///
-    /// §6.4: a tag survives iff every exact rule for it and every prefix rule it starts with lists the
-    /// provenance.
+    /// As Debusine's `ProvenanceRestrictions.filter_set`: a tag survives iff every exact rule for it and every prefix
+    /// rule it starts with lists the provenance.
     public func rejection(of tag: String, from provenance: TagProvenance) -> TagDropReason? {
         guard acceptedProvenances.contains(provenance) else {
             return .provenanceNotAccepted(set: name, accepted: acceptedProvenances.sorted())
@@ -112,7 +113,8 @@ public struct ProvenanceRestrictions: Hashable, Sendable {
         ])
 
     /// Worker-required (WR): static metadata only. A worker's own dynamic `required_tags` are ignored
-    /// ([0.16]; the code's `ADMIN` member even has the string value "system", ambiguity list item 5).
+    /// (Debusine 0.16 `server/scheduler.py` `get_required_task_tags`; its `tasks/tags.py` `ProvenanceRequired.ADMIN`
+    /// member even has the string value "system").
     public static let workerRequired = ProvenanceRestrictions(
         name: TagSetKind.workerRequired.rawValue, acceptedProvenances: [.admin], rules: [])
 

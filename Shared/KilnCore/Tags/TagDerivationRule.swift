@@ -1,4 +1,5 @@
-/// A rule that adds tags when a condition holds on a set (§6.4 `finalize`), e.g. "dm or dd" → `debian`.
+/// A rule that adds tags when a condition holds on a set (Debusine `server/tags.py` `Tagset.finalize`,
+/// `utils/tag_utils.py` `DerivationRules`), e.g. "dm or dd" → `debian`.
 ///
 /// [0.16] configures none yet (planned through settings); the mechanism exists so deployments can add
 /// umbrella tags without touching every worker.

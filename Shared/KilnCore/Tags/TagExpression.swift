@@ -1,6 +1,6 @@
-/// A boolean expression over tags (§6.7), used by task-configuration filters (`tags_provided`,
-/// `tags_required` in string form) and by derivation rules. A tag operand is true when the tag is in the
-/// set the expression is evaluated on.
+/// A boolean expression over tags (Debusine `utils/tag_utils.py` `DerivationRuleParser`), used by task-configuration
+/// filters (`tags_provided`, `tags_required` in string form) and by derivation rules. A tag operand is true when the
+/// tag is in the set the expression is evaluated on.
 ///
 /// Encoded (`Codable`) as its rendered text, which parses back to the same tree.
 public indirect enum TagExpression: Hashable, Sendable {
@@ -85,7 +85,7 @@ extension TagExpression: Codable {
         try self.init(parsing: text)
     }
 
-    /// Writes the rendered text, the form configuration entries store (§6.7).
+    /// Writes the rendered text, the form configuration entries store.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(rendered)

@@ -23,7 +23,7 @@ public struct TagExpressionSyntaxError: Error, Hashable, Sendable, CustomStringC
     }
 }
 
-/// Recursive-descent parser for the grammar of §6.7:
+/// Recursive-descent parser for the grammar of Debusine's `utils/tag_utils.py` `DerivationRuleParser`:
 ///
 /// ```
 /// expr := TAG | "not" expr | "(" expr ")" | expr "and" expr | expr "or" expr

@@ -42,7 +42,8 @@ public struct TagMismatch: Hashable, Sendable, Codable, CustomStringConvertible 
     }
 }
 
-/// The scheduling rule of §6.1, in one place: a task may run on a worker iff `TR ⊆ WP` and `WR ⊆ TP`.
+/// The scheduling rule (Debusine `server/scheduler.py` `get_candidate_work_requests`), in one place: a task may run on
+/// a worker iff `TR ⊆ WP` and `WR ⊆ TP`.
 ///
 /// This is the reference definition; the scheduler's interned bitset index must agree with it.
 public enum TagMatching {

@@ -1,5 +1,5 @@
-/// The tag vocabularies ("ontologies") of §6.2, built in one place so that a task's required tags and a
-/// worker's provided tags are spelled identically on both sides of the `TR ⊆ WP` test.
+/// The tag vocabularies ("ontologies") of Debusine's `worker/tags.py` and `tasks/tags.py`, built in one place so that a
+/// task's required tags and a worker's provided tags are spelled identically on both sides of the `TR ⊆ WP` test.
 public enum TagOntology {
     /// Prefix of worker build-architecture tags (`worker:build-arch:amd64`).
     public static let buildArchPrefix = "worker:build-arch:"
@@ -36,7 +36,8 @@ public enum TagOntology {
     /// `worker:type:<worker type>` (the code's values: external, celery, signing, scheduler).
     public static func workerType(_ type: WorkerType) -> String { workerTypePrefix + type.rawValue }
     /// `worker:task:<task type lowercased>:<task name>:version:<version>`: a worker provides it for each
-    /// task class it has, a task requires it, so version skew prevents a match (§6.8 example 7).
+    /// task class it has, a task requires it, so version skew prevents a match (Debusine `db/tasks/base.py`
+    /// `DBTask.compute_scheduler_tags`).
     public static func workerTask(type: TaskType, name: String, version: Int) -> String {
         "\(workerTaskPrefix)\(type.rawValue.lowercased()):\(name.lowercased()):version:\(version)"
     }

@@ -1,6 +1,7 @@
-/// Who contributed a tag (§6.3). The provenance decides whether a restricted tag survives: worker dynamic
-/// metadata is untrusted, static metadata and database facts are trusted, task configuration is trusted
-/// for adding required tags but cannot forge system-only task tags.
+/// Who contributed a tag (Debusine `worker/tags.py`, `tasks/tags.py` `ProvenanceProvided`, `ProvenanceRequired`). The
+/// provenance decides whether a restricted tag survives: worker dynamic metadata is untrusted, static metadata and
+/// database facts are trusted, task configuration is trusted for adding required tags but cannot forge system-only task
+/// tags.
 public enum TagProvenance: String, CaseIterable, Hashable, Sendable, Codable, Comparable {
     /// The worker's own dynamic metadata (worker-provided set): untrusted.
     case worker
@@ -29,7 +30,8 @@ public enum TagProvenance: String, CaseIterable, Hashable, Sendable, Codable, Co
     }
 }
 
-/// Tags proposed for a set, grouped by provenance, before restrictions are applied (§6.4 `CandidateTags`).
+/// Tags proposed for a set, grouped by provenance, before restrictions are applied (Debusine `utils/tag_utils.py`
+/// `CandidateTags`).
 ///
 /// Task hooks return these; the tag set built from them drops whatever a provenance may not add.
 public struct CandidateTags: Hashable, Sendable, Codable {

@@ -1,4 +1,6 @@
-/// The four tag sets of §6.1. Scheduling needs all four: a task runs on a worker iff `TR ⊆ WP` and `WR ⊆ TP`.
+/// The four tag sets (Debusine `server/tags.py` `make_task_provided_tagset`, `make_task_required_tagset`,
+/// `make_worker_provided_tagset`, `make_worker_required_tagset`). Scheduling needs all four: a task runs on a worker
+/// iff `TR ⊆ WP` and `WR ⊆ TP`.
 ///
 /// The kind decides which restrictions table guards the set (see `ProvenanceRestrictions`), so code that
 /// builds a set only has to say which set it builds.
@@ -12,7 +14,8 @@ public enum TagSetKind: String, CaseIterable, Hashable, Sendable, Codable {
     /// What a task demands of its worker (TR): worker type, task version, executor, capabilities.
     case taskRequired = "task-required"
 
-    /// The restrictions table that guards this set (§6.3).
+    /// The restrictions table that guards this set (Debusine `restrictions_when_provided`,
+    /// `restrictions_when_required`).
     public var restrictions: ProvenanceRestrictions {
         switch self {
         case .workerProvided: .workerProvided

@@ -1,5 +1,5 @@
-/// A tag set under construction (§6.4 `Tagset`): tags go in with a provenance, the set's restrictions
-/// drop what that provenance may not add, and every decision is written to `audit`.
+/// A tag set under construction (Debusine `server/tags.py` `Tagset`): tags go in with a provenance, the set's
+/// restrictions drop what that provenance may not add, and every decision is written to `audit`.
 ///
 /// Build it with `add(_:_:)` / `add(_:)`, then `finalize()` to apply derivation rules and get the sorted
 /// result that is stored and compared.

@@ -1,9 +1,9 @@
-/// §6.6: a work request's sets from the task's candidate tags (`compute_scheduler_tags`, or the four
-/// named hooks combined) and its task configuration.
+/// A work request's sets (Debusine `db/tasks/base.py` `DBTask.apply_task_configuration`) from the task's candidate tags
+/// (`compute_scheduler_tags`, or the four named hooks combined) and its task configuration.
 public enum TaskTagComputation {
     /// The *early* sets: the candidates through the provenance restrictions, before configuration. Task
-    /// configuration entries are filtered against these (§5.4), since configuration cannot be consulted
-    /// to decide which configuration applies.
+    /// configuration entries are filtered against these (Debusine `ConfigurationLookup.iter_matching_entries`), since
+    /// configuration cannot be consulted to decide which configuration applies.
     public static func earlySets(
         provided: CandidateTags, required: CandidateTags, providedDerivations: [TagDerivationBatch] = [],
         requiredDerivations: [TagDerivationBatch] = []

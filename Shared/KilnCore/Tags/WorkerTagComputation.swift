@@ -19,8 +19,9 @@ public struct WorkerMetadataError: Error, Hashable, Sendable, CustomStringConver
     }
 }
 
-/// What the worker-side tag computation needs (§6.5): the worker's type (a database column), the tags in
-/// its static metadata (set by an administrator) and in its dynamic metadata (reported by the worker).
+/// What the worker-side tag computation needs (Debusine `server/scheduler.py` `get_provided_worker_tags`): the worker's
+/// type (a database column), the tags in its static metadata (set by an administrator) and in its dynamic metadata
+/// (reported by the worker).
 public struct WorkerTagInputs: Hashable, Sendable {
     /// `Worker.worker_type`; becomes `worker:type:<type>` with system provenance.
     public var workerType: WorkerType
@@ -33,7 +34,8 @@ public struct WorkerTagInputs: Hashable, Sendable {
     /// Dynamic `required_tags`: ignored by [0.16]; kept here so the audit trail shows them being dropped.
     public var dynamicRequiredTags: [String]
 
-    /// Every tag list defaults to empty: the worker type alone still yields its `worker:type:` tag (§6.5).
+    /// Every tag list defaults to empty: the worker type alone still yields its `worker:type:` tag (Debusine
+    /// `get_provided_worker_tags`).
     public init(
         workerType: WorkerType, staticProvidedTags: [String] = [], staticRequiredTags: [String] = [],
         dynamicProvidedTags: [String] = [], dynamicRequiredTags: [String] = []
@@ -74,7 +76,8 @@ public struct WorkerTagInputs: Hashable, Sendable {
     }
 }
 
-/// §6.5: a worker's provided and required sets from its metadata and type.
+/// A worker's provided and required sets from its metadata and type (Debusine `server/scheduler.py`
+/// `get_provided_worker_tags`, `get_required_task_tags`).
 public enum WorkerTagComputation {
     /// ```
     /// WP = Tagset(worker-provided) + worker: dynamic provided_tags + admin: static provided_tags

@@ -1,5 +1,7 @@
-/// A configuration entry's `tags_provided` / `tags_required` filter (§5.4 [0.16]): either a list of tags
-/// that must all be present, or a boolean expression (§6.7) that must be true, on the task's early set.
+/// A configuration entry's `tags_provided` / `tags_required` filter (Debusine
+/// `server/collections/debusine_task_configuration.py` `ConfigurationLookup`): either a list of tags that must all be
+/// present, or a boolean expression (`utils/tag_utils.py` `DerivationRuleParser`) that must be true, on the task's
+/// early set.
 public enum TagFilter: Hashable, Sendable {
     /// Every listed tag must be in the set.
     case allOf([String])

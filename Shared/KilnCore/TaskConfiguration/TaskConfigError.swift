@@ -1,6 +1,7 @@
 /// Task configuration could not be applied (Debusine's `TaskConfigError`): the work request then completes
 /// with `error`/`configure-failed`. `message` carries Debusine's exact wording, so operators reading both
-/// systems see the same text; `reason` adds the detail Kiln knows (e.g. which field failed validation).
+/// systems see the same text; `reason` is the original exception's text (e.g. the entry's pydantic
+/// validation error), rendered after it as Debusine's `TaskConfigError.__str__` does.
 public struct TaskConfigError: Error, Hashable, Sendable, CustomStringConvertible {
     /// The message, worded as Debusine words it.
     public let message: String
@@ -13,40 +14,6 @@ public struct TaskConfigError: Error, Hashable, Sendable, CustomStringConvertibl
         self.reason = reason
     }
 
-    public var description: String { reason.map { "\(message): \($0)" } ?? message }
-}
-
-/// Why one configuration entry's data does not validate (§5.2).
-public struct TaskConfigurationEntryError: Error, Hashable, Sendable, CustomStringConvertible {
-    /// The offending key, when one key is to blame.
-    public let key: String?
-    /// What is wrong.
-    public let problem: String
-
-    /// `key` is nil when the entry as a whole is wrong rather than one key.
-    public init(key: String?, problem: String) {
-        self.key = key
-        self.problem = problem
-    }
-
-    public var description: String { key.map { "'\($0)': \(problem)" } ?? problem }
-}
-
-/// Renders a string the way Python's `repr()` does for plain text, because Debusine's messages quote
-/// names with `{name!r}` (`references missing template 'missing'`).
-func pythonRepr(_ text: String) -> String {
-    let quote: Character = text.contains("'") && !text.contains("\"") ? "\"" : "'"
-    var result = String(quote)
-    for character in text {
-        switch character {
-        case "\\": result += "\\\\"
-        case "\n": result += "\\n"
-        case "\r": result += "\\r"
-        case "\t": result += "\\t"
-        case quote: result += "\\\(quote)"
-        default: result.append(character)
-        }
-    }
-    result.append(quote)
-    return result
+    /// `message (Original exception: reason)`, or the message alone.
+    public var description: String { reason.map { "\(message) (Original exception: \($0))" } ?? message }
 }

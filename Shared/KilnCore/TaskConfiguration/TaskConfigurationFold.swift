@@ -1,4 +1,5 @@
-/// The configuration accumulated over the ordered entries (§5.6), ready to apply to task data (§5.7).
+/// The configuration accumulated over the ordered entries (Debusine `server/collections/debusine_task_configuration.py`
+/// `build_configuration`), ready to apply to task data (`apply_configuration`).
 public struct TaskConfigurationFold: Hashable, Sendable {
     /// Values set when the task data lacks the key or holds null.
     public private(set) var defaults: [String: JSONValue] = [:]
@@ -11,7 +12,7 @@ public struct TaskConfigurationFold: Hashable, Sendable {
     /// Tags for the task-required set (workspace provenance).
     public private(set) var requireTags: Set<String> = []
 
-    /// The empty fold: nothing set, nothing locked, before the first entry (§5.6).
+    /// The empty fold: nothing set, nothing locked, before the first entry (`build_configuration`).
     public init() {}
 
     /// Folds one entry in: deletions, then defaults, then overrides (each skipping locked keys), then the

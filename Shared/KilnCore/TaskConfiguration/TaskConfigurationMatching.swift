@@ -1,4 +1,5 @@
-/// What configuration matching needs to know about a work request (§5.4 [0.16]).
+/// What configuration matching needs to know about a work request (Debusine
+/// `server/collections/debusine_task_configuration.py` `ConfigurationLookup.set_task`).
 public struct TaskConfigurationQuery: Hashable, Sendable {
     /// The task's type.
     public var taskType: TaskType
@@ -27,8 +28,8 @@ public struct TaskConfigurationQuery: Hashable, Sendable {
     }
 }
 
-/// Where an entry sorts among the matching ones (§5.4 [0.16]): by path (none sorts first), position,
-/// specificity, then item id. Legacy entries without a path keep the [0.12] global → context → subject →
+/// Where an entry sorts among the matching ones (Debusine `ConfigurationLookup.sort_key`): by path (none sorts first),
+/// position, specificity, then item id. Legacy entries without a path keep the [0.12] global → context → subject →
 /// both order; file-managed entries come after them.
 public struct TaskConfigurationOrder: Hashable, Sendable, Comparable {
     /// `path` or "".
@@ -40,7 +41,8 @@ public struct TaskConfigurationOrder: Hashable, Sendable, Comparable {
     /// The collection item id.
     public let itemID: Int
 
-    /// Absent `path` and `position` sort as `""` and 0, so legacy entries keep the [0.12] order (§5.4).
+    /// Absent `path` and `position` sort as `""` and 0, so legacy entries keep the [0.12] order (Debusine test
+    /// `server/collections/tests/test_debusine_task_configuration.py` `test_iter_matching_entries_ordering_legacy`).
     public init(entry: TaskConfigurationEntry, itemID: Int) {
         path = entry.path ?? ""
         position = entry.position ?? 0
@@ -48,8 +50,8 @@ public struct TaskConfigurationOrder: Hashable, Sendable, Comparable {
         self.itemID = itemID
     }
 
-    /// Application order (§5.4): path, position, specificity rank, then item id; later entries win the fold
-    /// unless a key is locked.
+    /// Application order (Debusine `ConfigurationLookup.sort_key`): path, position, specificity rank, then item id;
+    /// later entries win the fold unless a key is locked.
     public static func < (lhs: TaskConfigurationOrder, rhs: TaskConfigurationOrder) -> Bool {
         (lhs.path, lhs.position, lhs.specificityRank, lhs.itemID)
             < (rhs.path, rhs.position, rhs.specificityRank, rhs.itemID)
@@ -57,9 +59,10 @@ public struct TaskConfigurationOrder: Hashable, Sendable, Comparable {
 }
 
 extension TaskConfigurationEntry {
-    /// `true` when the entry configures the queried task (§5.4 [0.16]): same type and name; subject and
-    /// context each unset or equal (a task without a subject matches only subject-less entries); and the
-    /// tag filters accept the task's early sets. Templates never match directly.
+    /// `true` when the entry configures the queried task (Debusine `ConfigurationLookup.candidates` and
+    /// `iter_matching_entries`): same type and name; subject and context each unset or equal (a task without a subject
+    /// matches only subject-less entries); and the tag filters accept the task's early sets. Templates never match
+    /// directly.
     public func matches(_ query: TaskConfigurationQuery) -> Bool {
         guard template == nil, taskType == query.taskType, taskName == query.taskName else { return false }
         if let subject, subject != query.subject { return false }

@@ -1,7 +1,7 @@
-/// Template expansion (§5.5), mirroring Debusine's `lookup_templates`: for each name in `use_templates`,
-/// that template's own templates first (recursively), then the template itself. A diamond
-/// `ab → [a, b]`, `a → [base]`, `b → [base]` expands to `[base, a, base, b, ab]` (templates are applied
-/// as often as they are referenced).
+/// Template expansion, mirroring Debusine's `server/collections/debusine_task_configuration.py`
+/// `ConfigurationLookup.lookup_templates`: for each name in `use_templates`, that template's own templates first
+/// (recursively), then the template itself. A diamond `ab → [a, b]`, `a → [base]`, `b → [base]` expands to
+/// `[base, a, base, b, ab]` (templates are applied as often as they are referenced).
 public enum TaskConfigurationTemplates {
     /// Most entries one expansion may produce. Diamonds repeat templates, so a chain of them grows
     /// exponentially; a workspace owner's mistake must give an error, not stall the tag-computer.
@@ -33,7 +33,7 @@ public enum TaskConfigurationTemplates {
                     "\(entry.itemName): template lookup cycle detected: " + (stack + [name]).joined(separator: "→"))
             }
             guard let templateEntry = try template(name) else {
-                throw TaskConfigError("\(entry.itemName) references missing template \(pythonRepr(name))")
+                throw TaskConfigError("\(entry.itemName) references missing template \(JSONValue.pythonStringRepr(name))")
             }
             if !templateEntry.useTemplates.isEmpty {
                 try expand(templateEntry, stack: stack + [name], template: template, into: &result)

@@ -59,17 +59,19 @@ public struct ConfiguredTask: Hashable, Sendable {
     }
 }
 
-/// Task configuration (§5), start to end: match, order, expand templates, fold, apply.
+/// Task configuration (Debusine `server/collections/debusine_task_configuration.py` `apply_configuration`), start to
+/// end: match, order, expand templates, fold, apply.
 public enum TaskConfigurator {
     /// The configured task data and the configuration's tags for one work request.
     ///
     /// Only items that could match (raw `task_type`/`task_name` equal to the task's) and templates
     /// actually referenced are validated, as Debusine's database filter does: a corrupt entry for another
-    /// task does not break this one. Each matching entry is followed by its templates (entry first: the
-    /// spec's recommendation, mirroring the code; §9 item 6).
+    /// task does not break this one. Each matching entry is followed by its templates (entry first, as Debusine's
+    /// `ConfigurationLookup.iter_items` yields them, whatever its documentation says).
     ///
     /// - Throws: `TaskConfigError` — "debusine:task-configuration item <id> does not validate" for a
-    ///   corrupt entry or template, the missing-template and cycle messages of §5.5, or non-object task data.
+    ///   corrupt entry or template, the missing-template and cycle messages of
+    ///   `ConfigurationLookup.lookup_templates`, or non-object task data.
     public static func configure(_ request: TaskConfigurationRequest) throws(TaskConfigError) -> ConfiguredTask {
         let query = request.query
         var candidates: [(order: TaskConfigurationOrder, entry: TaskConfigurationEntry)] = []
@@ -81,7 +83,8 @@ public enum TaskConfigurator {
                 continue
             }
             guard object["task_type"]?.stringValue == query.taskType.rawValue,
-                object["task_name"]?.stringValue == query.taskName
+                object["task_name"]?.stringValue == query.taskName,
+                Self.mayMatch(object, query)
             else { continue }
             let entry = try decode(item)
             if entry.matches(query) { candidates.append((TaskConfigurationOrder(entry: entry, itemID: item.id), entry)) }
@@ -92,7 +95,7 @@ public enum TaskConfigurator {
         let findTemplate = { (name: String) throws(TaskConfigError) -> TaskConfigurationEntry? in
             if let known = decodedTemplates[name] { return known }
             guard let item = templateItems[name] else { return nil }
-            let entry = try decode(item)
+            let entry = try decode(item, naming: false)
             decodedTemplates[name] = entry
             return entry
         }
@@ -125,12 +128,34 @@ public enum TaskConfigurator {
             taskData: taskData))
     }
 
-    private static func decode(_ item: TaskConfigurationItem) throws(TaskConfigError) -> TaskConfigurationEntry {
+    /// The entry an item holds, or Debusine's "does not validate" error: entries are named by item id
+    /// (`ConfigurationLookup.iter_matching_entries`), templates are not (`ConfigurationLookup.lookup_template`).
+    private static func decode(_ item: TaskConfigurationItem, naming: Bool = true) throws(TaskConfigError)
+        -> TaskConfigurationEntry
+    {
         do {
             return try TaskConfigurationEntry(data: item.data)
         } catch {
-            throw TaskConfigError(
-                "debusine:task-configuration item \(item.id) does not validate", reason: error.description)
+            let subject = naming ? "debusine:task-configuration item \(item.id)" : "debusine:task-configuration item"
+            throw TaskConfigError("\(subject) does not validate", reason: error.description)
         }
+    }
+
+    /// The database filter Debusine's `ConfigurationLookup` applies before validating anything: the entry's
+    /// subject and context unset or equal to the task's (unset only, for a task without one), and a list-valued
+    /// tag filter contained in the task's early tag set. An entry failing it is never decoded, so a corrupt
+    /// entry for another subject cannot break this task.
+    static func mayMatch(_ object: [String: JSONValue], _ query: TaskConfigurationQuery) -> Bool {
+        func unsetOrEqual(_ key: String, _ value: String?) -> Bool {
+            guard let raw = object[key], !raw.isNull else { return true }
+            return value != nil && raw.stringValue == value
+        }
+        func listContained(_ key: String, in tags: Set<String>) -> Bool {
+            guard let list = object[key]?.arrayValue else { return true }
+            return list.allSatisfy { $0.stringValue.map(tags.contains) ?? false }
+        }
+        return unsetOrEqual("subject", query.subject) && unsetOrEqual("context", query.context)
+            && listContained("tags_provided", in: query.earlyProvided)
+            && listContained("tags_required", in: query.earlyRequired)
     }
 }

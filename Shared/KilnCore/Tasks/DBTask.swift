@@ -1,5 +1,6 @@
 /// The facts about a work request that the DBTask base turns into system-provenance task-provided tags
-/// (§6.2): where it runs and who created it. The caller (tag-computer) reads them from the store.
+/// (Debusine `db/tasks/base.py` `DBTask.compute_scheduler_tags`): where it runs and who created it. The caller
+/// (tag-computer) reads them from the store.
 public struct WorkRequestTagContext: Hashable, Sendable, Codable {
     /// The scope of the work request's workspace.
     public var scope: String
@@ -19,7 +20,8 @@ public struct WorkRequestTagContext: Hashable, Sendable, Codable {
     public struct CreatorGroup: Hashable, Sendable, Codable {
         /// The group's scope.
         public var scope: String
-        /// The group's workspace; nil for a scope-level group, which yields a shorter `task:group:` tag (§6.2).
+        /// The group's workspace; nil for a scope-level group, which yields a shorter `task:group:` tag (Debusine
+        /// `DBTask.compute_scheduler_tags`).
         public var workspace: String?
         /// The group's name.
         public var name: String
@@ -33,21 +35,23 @@ public struct WorkRequestTagContext: Hashable, Sendable, Codable {
     }
 }
 
-/// The subject and configuration context task configuration matches on (§5.3).
+/// The subject and configuration context task configuration matches on (Debusine
+/// `DBTask.get_task_configuration_subject_context`).
 public struct TaskConfigurationSubjectContext: Hashable, Sendable, Codable {
     /// The subject (usually the source package name), nil when the task has none.
     public var subject: String?
     /// The configuration context (usually the environment codename), nil when the task has none.
     public var context: String?
 
-    /// Either part may be nil: then only entries without that part match (§5.4).
+    /// Either part may be nil: then only entries without that part match (Debusine
+    /// `ConfigurationLookup.set_subject_context_constraints`).
     public init(subject: String?, context: String?) {
         self.subject = subject
         self.context = context
     }
 }
 
-/// The candidate task tag sets with provenances, before restrictions (§6.6 `compute_scheduler_tags`).
+/// The candidate task tag sets with provenances, before restrictions (Debusine `DBTask.compute_scheduler_tags`).
 public struct SchedulerTagCandidates: Hashable, Sendable, Codable {
     /// Candidates for the task-provided set.
     public var provided: CandidateTags
@@ -61,8 +65,8 @@ public struct SchedulerTagCandidates: Hashable, Sendable, Codable {
     }
 }
 
-/// The server-side view of every task (§4.1 `DBTask`): server, internal and wait tasks directly, worker and
-/// signing tasks through `DBExternalTaskProxy`. It resolves input fields, gives task configuration its
+/// The server-side view of every task (Debusine `db/tasks/base.py` `DBTask`): server, internal and wait tasks directly,
+/// worker and signing tasks through `DBExternalTaskProxy`. It resolves input fields, gives task configuration its
 /// subject and context, and computes the task's tag contributions.
 public protocol DBTask: Sendable {
     /// The task type.
@@ -98,7 +102,8 @@ public protocol DBTask: Sendable {
 }
 
 extension DBTask {
-    /// Only `task_configuration`: every task can be configured, whatever else it reads (§5.1).
+    /// Only `task_configuration`: every task can be configured, whatever else it reads (Debusine
+    /// `DBTask.task_configuration`, a `db/tasks/inputs.py` `TaskConfigurationCollection`).
     public static var ownInputFields: [InputField] { [.taskConfiguration] }
 
     /// `worker:task:…` for dispatchable types (a Server task's tag is provided by the Celery worker);
@@ -108,13 +113,14 @@ extension DBTask {
         return [TagOntology.workerTask(type: taskType, name: taskName, version: taskVersion)]
     }
 
-    /// Just the base `worker:task:…` tag: server tasks need no host capability (§6.5).
+    /// Just the base `worker:task:…` tag: server tasks need no host capability (Debusine
+    /// `DBTask.get_provided_worker_tags`).
     public static func getProvidedWorkerTags(host: WorkerHostCapabilities) -> Set<String> {
         baseProvidedWorkerTags()
     }
 
     /// DBTask base required(system): the worker type tag and the task version tag, or
-    /// `worker:type:not-assignable` for Internal, Workflow and Wait tasks (§6.2).
+    /// `worker:type:not-assignable` for Internal, Workflow and Wait tasks (Debusine `DBTask.compute_scheduler_tags`).
     public func baseSystemRequiredTags() -> Set<String> {
         guard let workerType = Self.taskType.dispatchWorkerType else { return [TagOntology.notAssignable] }
         return [
@@ -123,7 +129,8 @@ extension DBTask {
         ]
     }
 
-    /// DBTask base provided(system): scope, workspace, and one tag per creator group (§6.2).
+    /// DBTask base provided(system): scope, workspace, and one tag per creator group (Debusine
+    /// `DBTask.compute_scheduler_tags`).
     public func baseSystemProvidedTags(for workRequest: WorkRequestTagContext) -> Set<String> {
         var tags: Set<String> = [
             TagOntology.taskScope(workRequest.scope),
@@ -140,16 +147,17 @@ extension DBTask {
         TaskConfigurationSubjectContext(subject: nil, context: nil)
     }
 
-    /// The base tags only (worker type and version, or not-assignable) (§6.2).
+    /// The base tags only (worker type and version, or not-assignable).
     public func computeSystemRequiredTags() throws -> Set<String> { baseSystemRequiredTags() }
-    /// None: nothing contributes user-provenance tags yet (§6.3).
+    /// None: nothing contributes user-provenance tags yet (Debusine `tasks/tags.py` `ProvenanceProvided.USER`).
     public func getUserProvidedTags() throws -> Set<String> { [] }
-    /// The base tags only: scope, workspace and creator groups (§6.2).
+    /// The base tags only: scope, workspace and creator groups.
     public func computeSystemProvidedTags(for workRequest: WorkRequestTagContext) throws -> Set<String> {
         baseSystemProvidedTags(for: workRequest)
     }
 
-    /// Only the saved field values: server tasks have no legacy ids or summary to add (§4.6).
+    /// Only the saved field values: server tasks have no legacy ids or summary to add (Debusine
+    /// `DBTask.compute_dynamic_data`).
     public func computeDynamicData() throws -> TaskDynamicData {
         var dynamic = TaskDynamicData()
         dynamic.saveFields(of: inputs)
@@ -166,7 +174,7 @@ extension DBTask {
         return candidates
     }
 
-    /// Resolves the fields due at `stage` (§4.3) from this task's data.
+    /// Resolves the fields due at `stage` (Debusine `DBTask.resolve_inputs`) from this task's data.
     ///
     /// - Throws: `TaskInputError.whileResolving` naming the failing field.
     public mutating func resolveInputs<Resolver: LookupResolving>(

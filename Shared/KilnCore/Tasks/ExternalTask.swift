@@ -1,4 +1,4 @@
-/// A task that runs on an external or signing worker (Debusine's `BaseExternalTask`, §4.1).
+/// A task that runs on an external or signing worker (Debusine's `tasks/_task.py` `BaseExternalTask`).
 ///
 /// It never touches a store: it is built from configured task data plus resolved (or restored) input
 /// fields, and everything it computes — subject, configuration context, dynamic data, tags — is a pure
@@ -12,7 +12,8 @@ public protocol ExternalTask: Sendable {
     /// `.worker` or `.signing`.
     static var taskType: TaskType { get }
     /// `TASK_VERSION`: bumped when the worker side changes incompatibly; it forms the
-    /// `worker:task:…:version:N` tag so version skew prevents a match (§6.8 example 7).
+    /// `worker:task:…:version:N` tag so version skew prevents a match (Debusine
+    /// `BaseExternalTask.get_provided_worker_tags`, `DBTask.compute_scheduler_tags`).
     static var taskVersion: Int { get }
     /// The input fields the task reads (the proxy chains them after the DBTask's own fields).
     static var inputFields: [InputField] { get }
@@ -38,12 +39,13 @@ public protocol ExternalTask: Sendable {
     /// Dynamic data; takes no arguments and may read only resolved fields and `data`.
     func computeDynamicData() throws -> TaskDynamicData
 
-    /// Worker-provided tags this task class contributes on a host (runs on the worker, §6.5):
-    /// `worker:task:…` plus capability tags for what the host really has.
+    /// Worker-provided tags this task class contributes on a host (runs on the worker; Debusine
+    /// `BaseExternalTask.get_provided_worker_tags`): `worker:task:…` plus capability tags for what the host really has.
     static func getProvidedWorkerTags(host: WorkerHostCapabilities) -> Set<String>
     /// Task-required tags with `system` provenance (executor, build architecture, capabilities).
     func computeSystemRequiredTags() throws -> Set<String>
-    /// Task-provided tags with `user` provenance (nothing contributes these yet, §6.3).
+    /// Task-provided tags with `user` provenance (nothing contributes these yet: Debusine `tasks/tags.py`
+    /// `ProvenanceProvided.USER`).
     func getUserProvidedTags() throws -> Set<String>
     /// Task-provided tags with `system` provenance (`task:source-package:…`).
     func computeSystemProvidedTags() throws -> Set<String>
@@ -62,20 +64,24 @@ extension ExternalTask {
     /// The base contribution every external task class makes to worker-provided tags.
     public static func baseProvidedWorkerTags() -> Set<String> { [workerTaskTag] }
 
-    /// Just `worker:task:…`; tasks that need a host tool add their `worker:cap:` tag (§6.5).
+    /// Just `worker:task:…`; tasks that need a host tool add their `worker:cap:` tag (e.g. Debusine `tasks/sbuild.py`
+    /// `Sbuild.get_provided_worker_tags`).
     public static func getProvidedWorkerTags(host: WorkerHostCapabilities) -> Set<String> {
         baseProvidedWorkerTags()
     }
 
-    /// None by default: only tasks run in an environment have a codename to offer (§5.3).
+    /// None by default: only tasks run in an environment have a codename to offer (Debusine
+    /// `BaseExternalTask.get_configuration_context`).
     public func getConfigurationContext() throws -> String? { nil }
-    /// None by default; the proxy still adds the worker type and version tags (§6.6).
+    /// None by default; the proxy still adds the worker type and version tags (Debusine
+    /// `BaseExternalTask.compute_scheduler_tags`).
     public func computeSystemRequiredTags() throws -> Set<String> { [] }
-    /// None: nothing contributes user-provenance tags yet (§6.3).
+    /// None: nothing contributes user-provenance tags yet.
     public func getUserProvidedTags() throws -> Set<String> { [] }
     /// None by default: tasks without a source package provide no `task:source-package:` tag.
     public func computeSystemProvidedTags() throws -> Set<String> { [] }
-    /// Empty by default; the proxy still saves the field values (§4.6).
+    /// Empty by default; the proxy still saves the field values (Debusine `BaseExternalTask.compute_dynamic_data`,
+    /// `DBProxyTask.compute_dynamic_data`).
     public func computeDynamicData() throws -> TaskDynamicData { TaskDynamicData() }
 
     /// Tasks whose execution pipeline Kiln does not ship say so instead of pretending to run.
@@ -83,8 +89,8 @@ extension ExternalTask {
         throw TaskExecutionError.executionUnavailable(task: Self.taskName)
     }
 
-    /// Rebuilds the task on the worker from configured task data and dynamic data (§4.9 step 7): the data is
-    /// validated, field values restored; no resolver, no store.
+    /// Rebuilds the task on the worker from configured task data and dynamic data (Debusine `worker/task_runner.py`
+    /// `TaskRunner.setup_task`): the data is validated, field values restored; no resolver, no store.
     ///
     /// - Throws: `TaskDataError` for bad data, `TaskInputError` for a bad saved field value.
     public static func make(taskData: JSONValue, dynamicData: JSONValue) throws -> Self {

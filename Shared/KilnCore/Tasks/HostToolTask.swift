@@ -2,9 +2,9 @@
 /// `mmdebstrap`, `debsign`…).
 ///
 /// Such a task both advertises and requires one `worker:cap:` tag: a worker provides it only when the
-/// command is really on its host (§6.5), and every work request of the task requires it (§6.2), so a
-/// work request never reaches a worker that would fail for want of the tool. Conforming gives both sides
-/// from one declaration, so they cannot drift apart.
+/// command is really on its host, and every work request of the task requires it (Debusine `tasks/sbuild.py`
+/// `Sbuild.get_provided_worker_tags` and `Sbuild.compute_scheduler_tags`), so a work request never reaches a worker
+/// that would fail for want of the tool. Conforming gives both sides from one declaration, so they cannot drift apart.
 public protocol HostToolTask: ExternalTask {
     /// The command looked up on the worker host (`WorkerHostCapabilities.has(_:)`).
     static var requiredHostCommand: String { get }
@@ -19,13 +19,13 @@ extension HostToolTask {
     /// `worker:cap:<hostCapability>`.
     public static var hostCapabilityTag: String { TagOntology.capability(hostCapability) }
 
-    /// `worker:task:…`, plus the capability tag only where the command exists (§6.5).
+    /// `worker:task:…`, plus the capability tag only where the command exists.
     public static func getProvidedWorkerTags(host: WorkerHostCapabilities) -> Set<String> {
         var tags = baseProvidedWorkerTags()
         if host.has(requiredHostCommand) { tags.insert(hostCapabilityTag) }
         return tags
     }
 
-    /// The capability tag: the worker must really have the tool (§6.2).
+    /// The capability tag: the worker must really have the tool.
     public func computeSystemRequiredTags() throws -> Set<String> { [Self.hostCapabilityTag] }
 }

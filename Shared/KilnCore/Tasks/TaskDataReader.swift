@@ -126,7 +126,13 @@ public struct TaskDataReader {
         }
     }
 
-    /// A multiple lookup (an object or a list), with a default.
+    /// A multiple lookup (object or list), with a default, kept as written.
+    ///
+    /// The lookup is parsed here, so what Debusine's pydantic validation of a `LookupMultiple` field refuses
+    /// when a work request is created is refused when the task data is read, not when inputs are resolved:
+    /// a string or integer (`Lookup of multiple collection items must be a dictionary or a list`,
+    /// `tasks/tests/test_models.py` `LookupTests.test_wrong_type`), a dictionary with an unknown or
+    /// conflicting matcher, a bad `child_type`, a nested list.
     public mutating func multipleLookup(
         _ key: String,
         default defaultValue: JSONValue? = nil
@@ -137,16 +143,12 @@ public struct TaskDataReader {
             guard let defaultValue else { throw .missingField(fieldName(key)) }
             return defaultValue
         }
-        // Debusine's `LookupMultiple` validator (`debusine/tasks/models.py`) refuses a bare single lookup.
-        switch value {
-        case .object, .array: return value
-        default:
-            throw .invalidValue(
-                field: fieldName(key),
-                value: value,
-                reason: InputModelError.multipleLookupShapeText
-            )
+        do {
+            _ = try LookupMultiple(parsing: value)
+        } catch {
+            throw .invalidValue(field: fieldName(key), value: value, reason: error.message)
         }
+        return value
     }
 
     /// A nested object, read by its own reader (nil when absent).
@@ -168,7 +170,8 @@ public struct TaskDataReader {
         return backend
     }
 
-    /// The `task_configuration` lookup every task's data may carry (§5.1); nil means the default.
+    /// The `task_configuration` lookup every task's data may carry (Debusine `tasks/models.py`
+    /// `BaseTaskData.task_configuration`); nil means the default.
     public mutating func taskConfiguration() throws(TaskDataError) -> JSONValue? {
         try optionalSingleLookup(InputField.taskConfigurationName)
     }

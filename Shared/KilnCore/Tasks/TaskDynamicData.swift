@@ -1,5 +1,5 @@
-/// Dynamic task data (§4.6 `BaseDynamicTaskData`): what the server computes from resolved inputs just before
-/// execution, and what the worker receives next to the configured task data.
+/// Dynamic task data (Debusine `tasks/models.py` `BaseDynamicTaskData`): what the server computes from resolved
+/// inputs just before execution, and what the worker receives next to the configured task data.
 ///
 /// Debusine stores it with `model_dump(exclude_unset=True)` (`debusine/db/models/work_requests.py`
 /// `WorkRequest.compute_dynamic_data`): a member a task never passes is left out, and a member it passes as

@@ -7,7 +7,7 @@ public protocol TaskExecutionContext: Sendable {
     func log(_ line: String) async
 }
 
-/// How a task execution ended, as the worker reports it (§1.3 results).
+/// How a task execution ended, as the worker reports it (Debusine `artifacts/models.py` `WorkRequestResults`).
 public struct TaskOutcome: Hashable, Sendable, Codable {
     /// The reported result.
     public enum Result: String, Hashable, Sendable, Codable {

@@ -1,4 +1,5 @@
-/// Every task class a process knows, keyed by (task type, lowercased name) (§4.1 registry).
+/// Every task class a process knows, keyed by (task type, lowercased name) (Debusine `db/tasks/base.py`
+/// `DBTask.__init_subclass__`, `DBTask.class_from_name`).
 ///
 /// It builds the `DBTask` view of any registered task from (type, name, task data) on the server, the
 /// `ExternalTask` from configured and dynamic data on a worker, and the union of worker-provided tags a host

@@ -15,6 +15,7 @@ public struct WorkerHostCapabilities: Hashable, Sendable, Codable {
     /// Whether `command` is installed.
     public func has(_ command: String) -> Bool { installedCommands.contains(command) }
 
-    /// The `worker:executor:` tags of the available backends (§6.5; the worker reports them once, not per task).
+    /// The `worker:executor:` tags of the available backends (Debusine `tasks/executors/base.py`
+    /// `executor_provided_tags`; the worker reports them once, not per task).
     public var executorTags: Set<String> { Set(availableExecutors.map { TagOntology.executor($0.rawValue) }) }
 }

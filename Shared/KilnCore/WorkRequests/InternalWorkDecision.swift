@@ -1,7 +1,7 @@
 import Foundation
 
-/// What the scheduler does by itself with a work request that no worker runs (§1.2, §7.1
-/// `schedule_internal` and `complete_delay_tasks`).
+/// What the scheduler does by itself with a work request that no worker runs (Debusine `server/scheduler.py`
+/// `schedule_internal` and `complete_wait_tasks`).
 public enum InternalWorkAction: Hashable, Sendable {
     /// Complete it with `success` (a PENDING synchronisation point, a RUNNING delay that is due).
     case completeSuccess
@@ -80,8 +80,9 @@ extension WorkRequest {
     }
 }
 
-/// Picks, from the pending workflow callbacks and workflows, the ones that may run now (§7.1, [0.16]
-/// §7.2): at most one callback per parent and one orchestrator per root in flight, lowest id first.
+/// Picks, from the pending workflow callbacks and workflows, the ones that may run now (Debusine 0.16
+/// `server/scheduler.py` `schedule_internal`): at most one callback per parent and one orchestrator per root in flight,
+/// lowest id first.
 public enum InternalWorkBatch {
     /// The actions to take this round, in id order.
     ///

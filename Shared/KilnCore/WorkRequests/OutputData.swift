@@ -1,4 +1,4 @@
-/// One problem a work request reports in `output_data.errors` (§1.1).
+/// One problem a work request reports in `output_data.errors` (Debusine `tasks/models.py` `OutputDataError`).
 ///
 /// The `code` is machine-readable (`configure-failed`, `dynamic-data-failed`,
 /// `work-request-retry-limit-exceeded`, …) so the CLI and tests can tell failures apart without parsing
@@ -16,7 +16,7 @@ public struct WorkRequestError: Hashable, Sendable, Codable {
     }
 }
 
-/// What a work request reports besides its result (§1.1 `output_data`).
+/// What a work request reports besides its result (Debusine `tasks/models.py` `OutputData`).
 ///
 /// Every field is optional because Debusine merges `output_data` field by field: a later update that sets
 /// only `errors` must not erase earlier `runtime_statistics`. `nil` means "not set", not "empty".

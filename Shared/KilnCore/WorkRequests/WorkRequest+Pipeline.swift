@@ -1,8 +1,9 @@
 import Foundation
 
-/// The transitions Kiln adds to Debusine's §1.4 table, because its `mark_pending` and its assignment are
-/// pipelines across services: each step is a pure function here, persisted like every other transition
-/// (one compare-and-set, its event derived from the before/after states by `WorkRequestRepository.apply`).
+/// The transitions Kiln adds to those of Debusine's `db/models/work_requests.py` `WorkRequest` (its `mark_*` methods),
+/// because its `mark_pending` and its assignment are pipelines across services: each step is a pure function here,
+/// persisted like every other transition (one compare-and-set, its event derived from the before/after states by
+/// `WorkRequestRepository.apply`).
 ///
 /// ```
 /// PENDING/requested ─markedInputsResolved─► PENDING/inputs-resolved ─markedConfigured─► PENDING (schedulable)

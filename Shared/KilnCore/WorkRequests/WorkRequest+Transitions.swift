@@ -1,6 +1,8 @@
 import Foundation
 
-/// The §1.4 transitions as pure functions: each returns the changed copy or throws a `StatusChangeError`.
+/// The transitions of Debusine's `db/models/work_requests.py` `WorkRequest` (`mark_pending`, `mark_running`,
+/// `mark_completed`, `mark_aborted`, `assign_worker`, `de_assign_worker`) as pure functions: each returns the changed
+/// copy or throws a `StatusChangeError`.
 ///
 /// Side effects that need other work requests (reverse dependencies, the parent workflow) live in
 /// `WorkRequestGraph`; side effects that need the outside world (tokens, notifications, reactions) are the
@@ -37,7 +39,7 @@ extension WorkRequest {
     /// Assigns a worker: PENDING without a worker → PENDING with `workerID`, and a new assignment epoch.
     ///
     /// Only Worker, Server and Signing work requests go to workers; the others are handled by the
-    /// scheduler itself (§1.2).
+    /// scheduler itself (Debusine `server/scheduler.py` `get_candidate_work_requests`).
     public func assigned(toWorker worker: Int) throws(StatusChangeError) -> WorkRequest {
         guard status == .pending else { throw .wrongStatus(self, .assignWorker) }
         if let pendingStage {

@@ -1,7 +1,7 @@
 import Foundation
 
-/// A work request as the state machine sees it: the §1.1 fields the scheduler, the worker gateway and the
-/// CLI use, as one immutable-by-convention value.
+/// A work request as the state machine sees it: the fields of Debusine's `db/models/work_requests.py` `WorkRequest`
+/// that the scheduler, the worker gateway and the CLI use, as one immutable-by-convention value.
 ///
 /// Every transition returns a new value instead of mutating a shared object, so a service can compute the
 /// decision in memory and then persist it with one compare-and-set (`UPDATE … WHERE status = <before>`);
@@ -133,11 +133,11 @@ public struct WorkRequest: Hashable, Sendable, Identifiable {
         status == .pending && workerID != nil && dynamicDataEpoch == assignmentEpoch
     }
 
-    /// `priority_base + priority_adjustment` (§1.6): what the queue orders by.
+    /// `priority_base + priority_adjustment` (Debusine `WorkRequest.priority_effective`): what the queue orders by.
     public var effectivePriority: Int { priorityBase + priorityAdjustment }
 
-    /// *unsuccessful* [0.16] (§1.3): aborted, or completed with failure, temporary failure or error. Only
-    /// unsuccessful work requests may be retried.
+    /// *unsuccessful* (Debusine 0.16 `WorkRequest.is_unsuccessful`): aborted, or completed with failure, temporary
+    /// failure or error. Only unsuccessful work requests may be retried.
     ///
     /// [0.12] counted only `failure`; Kiln follows [0.16], so errors and transient failures are retryable.
     public var isUnsuccessful: Bool {
@@ -155,8 +155,8 @@ public struct WorkRequest: Hashable, Sendable, Identifiable {
     /// `true` for the task types a worker runs (Worker, Server, Signing): those need an assigned worker.
     public var needsWorker: Bool { taskType.dispatchWorkerType != nil }
 
-    /// Checks the creation-time rules that do not depend on other work requests (§1.2, §1.4 "create"):
-    /// a Wait task must say whether it needs input.
+    /// Checks the creation-time rules that do not depend on other work requests (Debusine
+    /// `WorkRequest._clean_wait_needs_input`): a Wait task must say whether it needs input.
     public func checkCreatable() throws(WorkRequestValidationError) {
         if taskType == .wait && workflowData.needsInput == nil {
             throw .waitNeedsInput(workRequestID: id)

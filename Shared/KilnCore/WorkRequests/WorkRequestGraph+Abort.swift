@@ -1,6 +1,6 @@
 import Foundation
 
-/// What a user's abort changed (§1.7 "Abort").
+/// What a user's abort changed (Debusine `db/models/work_requests.py` `WorkRequest.abort`).
 public struct UserAbortOutcome: Hashable, Sendable {
     /// The graph afterwards.
     public var graph: WorkRequestGraph
@@ -14,10 +14,10 @@ public struct UserAbortOutcome: Hashable, Sendable {
 }
 
 extension WorkRequestGraph {
-    /// A user's abort of `id` (§1.7): the work request and, for a workflow, every descendant (sub-workflows
-    /// and invisible steps included) that is unsuperseded and BLOCKED, PENDING or RUNNING is ABORTED with
-    /// `aborted_by` and its worker cleared; then the reverse dependencies of each react as after any
-    /// termination (§1.5).
+    /// A user's abort of `id` (Debusine `WorkRequest.abort`): the work request and, for a workflow, every descendant
+    /// (sub-workflows and invisible steps included) that is unsuperseded and BLOCKED, PENDING or RUNNING is ABORTED
+    /// with `aborted_by` and its worker cleared; then the reverse dependencies of each react as after any termination
+    /// (`WorkRequest.unblock_reverse_dependencies`).
     ///
     /// Refused for a work request that is already terminated or superseded, as the user API refuses it.
     public func abortingByUser(_ id: Int, user: Int, at now: Date) throws(WorkRequestGraphError) -> UserAbortOutcome {

@@ -13,7 +13,8 @@ public struct DependencyOutcome: Hashable, Sendable {
 }
 
 extension WorkRequestGraph {
-    /// *can be unblocked* (§1.5): BLOCKED, and either outside a workflow or its parent is RUNNING.
+    /// *can be unblocked* (Debusine `WorkRequestQuerySet.can_be_unblocked`): BLOCKED, and either outside a workflow or
+    /// its parent is RUNNING.
     public func canBeUnblocked(_ id: Int) throws(WorkRequestGraphError) -> Bool {
         let workRequest = try require(id)
         guard workRequest.status == .blocked else { return false }
@@ -21,8 +22,8 @@ extension WorkRequestGraph {
         return try require(parentID, neededBy: id).status == .running
     }
 
-    /// *automatically unblockable* (§1.5): can be unblocked, and either `deps` with every dependency
-    /// terminated ([0.16]: completed **or aborted**), or `incremental`.
+    /// *automatically unblockable* (Debusine `WorkRequestQuerySet.can_be_automatically_unblocked`): can be unblocked,
+    /// and either `deps` with every dependency terminated ([0.16]: completed **or aborted**), or `incremental`.
     public func isAutomaticallyUnblockable(_ id: Int) throws(WorkRequestGraphError) -> Bool {
         guard try canBeUnblocked(id) else { return false }
         let workRequest = try require(id)
@@ -37,18 +38,18 @@ extension WorkRequestGraph {
         }
     }
 
-    /// Whether `dependant` may still run although `dependency` terminated (§1.5): the dependency
-    /// completed with success or skipped, or it allows failure, or [0.16] the dependant allows dependency
-    /// failures.
+    /// Whether `dependant` may still run although `dependency` terminated (Debusine
+    /// `WorkRequest.unblock_reverse_dependencies`): the dependency completed with success or skipped, or it allows
+    /// failure, or [0.16] the dependant allows dependency failures.
     public static func tolerates(dependant: WorkRequest, terminated dependency: WorkRequest) -> Bool {
         dependency.succeededForDependants || dependency.workflowData.allowFailure
             || dependant.workflowData.allowDependencyFailures
     }
 
     /// What terminating `id` (already COMPLETED or ABORTED in this graph) does to its BLOCKED reverse
-    /// dependencies (§1.5): each one that tolerates the outcome becomes PENDING if it is automatically
-    /// unblockable (else stays BLOCKED); each one that does not is ABORTED, and its own reverse
-    /// dependencies are examined in turn, transitively.
+    /// dependencies (Debusine `WorkRequest.unblock_reverse_dependencies`): each one that tolerates the outcome becomes
+    /// PENDING if it is automatically unblockable (else stays BLOCKED); each one that does not is ABORTED, and its own
+    /// reverse dependencies are examined in turn, transitively.
     public func applyingTermination(of id: Int, at now: Date) throws(WorkRequestGraphError) -> DependencyOutcome {
         let terminated = try require(id)
         guard terminated.status.isTerminated else {
@@ -116,7 +117,7 @@ extension WorkRequestGraph {
             unblocked: [id], aborted: [])
     }
 
-    /// Adds the dependency `id` → `dependencyID` (§1.5).
+    /// Adds the dependency `id` → `dependencyID` (Debusine `WorkRequest.add_dependency`).
     ///
     /// The rule: both work requests belong to the same workflow root, and [0.16] a work request outside
     /// any workflow may not have dependencies at all. **Kiln relaxes this** when `allowStandalone` is
@@ -181,8 +182,8 @@ extension WorkRequestGraph {
         return false
     }
 
-    /// The BLOCKED children a workflow unblocks when it starts running (§1.5): each automatically
-    /// unblockable child becomes PENDING.
+    /// The BLOCKED children a workflow unblocks when it starts running (Debusine
+    /// `WorkRequest.unblock_workflow_children`): each automatically unblockable child becomes PENDING.
     public func unblockingChildren(ofStartedWorkflow id: Int, at now: Date) throws(WorkRequestGraphError)
         -> DependencyOutcome
     {
@@ -199,9 +200,9 @@ extension WorkRequestGraph {
         return DependencyOutcome(graph: log.graph, edits: log.edits, unblocked: unblocked, aborted: [])
     }
 
-    /// Records a manual review of a BLOCKED `manual` work request inside a workflow (§1.5): the review is
-    /// appended to `workflow_data.manual_unblock.log`; ACCEPT makes it PENDING, REJECT aborts it (and
-    /// cascades to its dependants); a review without action only adds to the log.
+    /// Records a manual review of a BLOCKED `manual` work request inside a workflow (Debusine
+    /// `WorkRequest.review_manual_unblock`): the review is appended to `workflow_data.manual_unblock.log`; ACCEPT makes
+    /// it PENDING, REJECT aborts it (and cascades to its dependants); a review without action only adds to the log.
     public func reviewingManualUnblock(
         _ id: Int, review: ManualUnblockReview
     ) throws(WorkRequestGraphError) -> DependencyOutcome {

@@ -1,6 +1,7 @@
 import Foundation
 
-/// The result of planning a superseding retry (§1.7): the new work request and every edit to persist.
+/// The result of planning a superseding retry (Debusine `db/models/work_requests.py` `WorkRequest._retry_supersede`):
+/// the new work request and every edit to persist.
 public struct SupersedingRetryPlan: Hashable, Sendable {
     /// The replacement: BLOCKED, or already PENDING when it was automatically unblockable.
     public var newWorkRequest: WorkRequest
@@ -15,7 +16,8 @@ public struct SupersedingRetryPlan: Hashable, Sendable {
 }
 
 extension WorkRequestGraph {
-    /// Plans the superseding retry of `id` (§1.7, Worker, Signing and Internal synchronisation points).
+    /// Plans the superseding retry of `id` (Worker, Signing and Internal synchronisation points; Debusine
+    /// `WorkRequest.retry`, `WorkRequest._retry_supersede`).
     ///
     /// Steps: (0) with `forceStatus`, a work request that is not ABORTED is first ABORTED without cascading;
     /// (1) a new BLOCKED work request `newID` copies workspace, creator, type, name, the **original**

@@ -1,4 +1,4 @@
-/// How a running workflow ends once none of its children is in progress (§1.5 `maybe_finish_workflow`).
+/// How a running workflow ends once none of its children is in progress (Debusine `WorkRequest.maybe_finish_workflow`).
 public enum WorkflowCompletion: Hashable, Sendable {
     /// A child that must succeed did not complete: the workflow is ABORTED.
     case aborted
@@ -7,8 +7,8 @@ public enum WorkflowCompletion: Hashable, Sendable {
 }
 
 extension WorkRequestGraph {
-    /// Decides whether the workflow `id` is finished and how (§1.5), or `nil` when it is not RUNNING or a
-    /// child is still in progress.
+    /// Decides whether the workflow `id` is finished and how (`maybe_finish_workflow`), or `nil` when it is not RUNNING
+    /// or a child is still in progress.
     ///
     /// Only unsuperseded children count (a retried child is represented by its replacement). Order:
     /// any child not COMPLETED and not `allow_failure` → aborted; else any child whose result is not

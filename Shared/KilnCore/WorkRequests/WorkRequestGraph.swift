@@ -137,7 +137,7 @@ public enum WorkRequestGraphError: Error, Hashable, Sendable, CustomStringConver
     case duplicateWorkRequest(id: Int)
     /// An operation needed a work request the graph does not hold.
     case unknownWorkRequest(id: Int, referencedBy: Int?)
-    /// The dependency rule (§1.5) refused a dependency.
+    /// The dependency rule (Debusine `WorkRequest.add_dependency`) refused a dependency.
     case dependencyRefused(workRequestID: Int, dependencyID: Int, reason: String)
     /// An operation was asked about a work request in the wrong state.
     case invalidState(workRequestID: Int, reason: String)

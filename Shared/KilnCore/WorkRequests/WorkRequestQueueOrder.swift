@@ -1,7 +1,7 @@
 import Foundation
 
-/// The position of a pending work request in the queue (§1.6): effective priority descending, then
-/// `created_at` ascending (oldest first), then id ascending so that no two work requests tie.
+/// The position of a pending work request in the queue (Debusine `WorkRequestQuerySet.pending`): effective priority
+/// descending, then `created_at` ascending (oldest first), then id ascending so that no two work requests tie.
 ///
 /// `<` means "is scheduled first", so a sorted array or a min-heap of keys is in queue order; the
 /// scheduler's per-class priority queues store these keys.
@@ -25,7 +25,8 @@ public struct WorkRequestQueueKey: Hashable, Sendable, Comparable {
         self.init(effectivePriority: workRequest.effectivePriority, createdAt: workRequest.createdAt, id: workRequest.id)
     }
 
-    /// Queue order (§1.6): higher effective priority first, then older first, then lower id.
+    /// Queue order (Debusine `WorkRequestQuerySet.pending`): higher effective priority first, then older first, then
+    /// lower id.
     public static func < (lhs: WorkRequestQueueKey, rhs: WorkRequestQueueKey) -> Bool {
         if lhs.effectivePriority != rhs.effectivePriority { return lhs.effectivePriority > rhs.effectivePriority }
         if lhs.createdAt != rhs.createdAt { return lhs.createdAt < rhs.createdAt }
@@ -33,7 +34,7 @@ public struct WorkRequestQueueKey: Hashable, Sendable, Comparable {
     }
 }
 
-/// The queue-order comparator for work requests (§1.6).
+/// The queue-order comparator for work requests (Debusine `WorkRequestQuerySet.pending`).
 public enum WorkRequestQueueOrder {
     /// `true` when `lhs` is scheduled before `rhs`; a strict weak ordering (in fact total over distinct
     /// ids), usable with `sorted(by:)`.
@@ -42,9 +43,9 @@ public enum WorkRequestQueueOrder {
     }
 }
 
-/// A worker's task-name allowlist and denylist (§7.1 step 2): with a non-empty allowlist only the names it
-/// lists run there (the allowlist wins, the denylist is then ignored); otherwise every name but those of
-/// the denylist runs. Names compare case-insensitively, as task names do.
+/// A worker's task-name allowlist and denylist (Debusine `server/scheduler.py` `get_candidate_work_requests`): with a
+/// non-empty allowlist only the names it lists run there (the allowlist wins, the denylist is then ignored); otherwise
+/// every name but those of the denylist runs. Names compare case-insensitively, as task names do.
 ///
 /// An empty allowlist counts as "not set", as in Debusine, whose check is a truthiness test.
 public struct WorkerTaskNameFilter: Hashable, Sendable {

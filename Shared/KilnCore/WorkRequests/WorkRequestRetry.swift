@@ -1,5 +1,5 @@
-/// Why a work request is retried (§1.7 `WorkRequestRetryReason`); each reason updates `retry_count`
-/// differently.
+/// Why a work request is retried (Debusine `db/models/work_requests.py` `WorkRequestRetryReason`); each reason updates
+/// `retry_count` differently.
 public enum WorkRequestRetryReason: Hashable, Sendable {
     /// Its worker failed or vanished: `retry_count + 1`, refused once it reaches
     /// `maxAutomaticRetries`.
@@ -33,8 +33,8 @@ public enum WorkRequestRetryReason: Hashable, Sendable {
     }
 }
 
-/// The task types that may be retried (§1.7): Server tasks may have had side effects and Wait tasks
-/// wait for people or time, so neither is ever retried.
+/// The task types that may be retried (Debusine `WorkRequest._verify_retry`): Server tasks may have had side effects
+/// and Wait tasks wait for people or time, so neither is ever retried.
 public enum RetryableTaskTypes {
     /// Workflow, Worker, Internal and Signing.
     public static let all: Set<TaskType> = [.workflow, .worker, .internal, .signing]
@@ -83,8 +83,8 @@ public enum RetryRefusal: Error, Hashable, Sendable, CustomStringConvertible {
 }
 
 extension WorkRequestGraph {
-    /// Checks the §1.7 preconditions of retrying `id`: a retryable type, not already superseded,
-    /// unsuccessful, and (Worker/Signing) inputs that still resolve — `inputsResolve` is the
+    /// Checks the preconditions of retrying `id` (Debusine `WorkRequest._verify_retry`): a retryable type, not already
+    /// superseded, unsuccessful, and (Worker/Signing) inputs that still resolve — `inputsResolve` is the
     /// lookup-resolver's answer, since resolving lookups is not pure.
     public func checkRetryable(_ id: Int, inputsResolve: Bool = true) throws(RetryRefusal) {
         guard let workRequest = self[id] else { throw .unknownWorkRequest(workRequestID: id) }

@@ -1,4 +1,4 @@
-/// Where a work request is in its life (§1.3).
+/// Where a work request is in its life (Debusine `WorkRequest.Statuses`).
 ///
 /// Raw values are Debusine's lower-case strings because they are stored in PostgreSQL, compared in
 /// compare-and-set statements and shown by the CLI.
@@ -14,14 +14,16 @@ public enum WorkRequestStatus: String, CaseIterable, Codable, Hashable, Sendable
     /// Stopped without finishing (user abort, failed dependency, retry limit).
     case aborted
 
-    /// *terminated* (§1.3): the work request will not change any more unless it is retried.
+    /// *terminated* (Debusine `WorkRequestQuerySet.terminated`): the work request will not change any more unless it is
+    /// retried.
     public var isTerminated: Bool { self == .completed || self == .aborted }
 
-    /// *in progress* for workflow completion (§1.5): anything not terminated.
+    /// *in progress* for workflow completion (Debusine `WorkRequest.has_children_in_progress`): anything not
+    /// terminated.
     public var isInProgress: Bool { !isTerminated }
 }
 
-/// How a completed work request ended (§1.3).
+/// How a completed work request ended (Debusine `artifacts/models.py` `WorkRequestResults`).
 ///
 /// The raw values are Debusine's stored strings, including the empty string for "no result yet" and the
 /// space in `temporary failure`.
@@ -39,11 +41,12 @@ public enum WorkRequestResult: String, CaseIterable, Codable, Hashable, Sendable
     /// The task decided it had nothing to do.
     case skipped
 
-    /// `true` for the results that let dependants run without any allow-failure flag (§1.5).
+    /// `true` for the results that let dependants run without any allow-failure flag (Debusine
+    /// `WorkRequest.unblock_reverse_dependencies`).
     public var letsDependantsRun: Bool { self == .success || self == .skipped }
 }
 
-/// When a blocked work request becomes pending (§1.5).
+/// When a blocked work request becomes pending (Debusine `WorkRequest.UnblockStrategy`).
 public enum UnblockStrategy: String, CaseIterable, Codable, Hashable, Sendable {
     /// As soon as every dependency has terminated (the default).
     case deps

@@ -1,4 +1,5 @@
-/// The status-changing operations of the §1.4 table, with the statuses each may start from.
+/// The status-changing operations of Debusine's `db/models/work_requests.py` `WorkRequest`, with the statuses each may
+/// start from.
 ///
 /// The table lives here once so the transition functions, the error messages and the CLI's `explain`
 /// agree on it.
@@ -64,7 +65,7 @@ public enum WorkRequestTransition: String, CaseIterable, Hashable, Sendable {
     }
 }
 
-/// A refused status change (§1.4; [0.16] raises `StatusChangeError` where [0.12] returned `false`).
+/// A refused status change (Debusine 0.16 raises `StatusChangeError` where 0.12 returned `false`).
 ///
 /// The message names the work request, the operation, and what was wrong, e.g. "cannot complete work
 /// request 12: status blocked, expected pending or running".

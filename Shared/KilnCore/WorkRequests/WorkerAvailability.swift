@@ -1,6 +1,7 @@
 import Foundation
 
-/// The facts about a worker that decide whether the scheduler may give it work (§2.5, §1.8).
+/// The facts about a worker that decide whether the scheduler may give it work (Debusine `db/models/workers.py`
+/// `WorkerQuerySet.waiting_for_work_request`).
 public struct WorkerAvailability: Hashable, Sendable, Identifiable {
     /// Worker id.
     public var id: Int

@@ -1,8 +1,9 @@
 import Foundation
 
-/// What the worker gateway does when a worker asks for its next work request ([0.16] `get-next`, §1.8),
-/// typically right after it (re)connected. Computed from the worker's own work requests only; the gateway
-/// persists it (each change a compare-and-set) and runs the superseding retries it names.
+/// What the worker gateway does when a worker asks for its next work request (Debusine 0.16 `server/views/workers.py`
+/// `GetNextWorkRequestView.select_work_request`), typically right after it (re)connected. Computed from the worker's
+/// own work requests only; the gateway persists it (each change a compare-and-set) and runs the superseding retries it
+/// names.
 public struct WorkerNextRequestDecision: Hashable, Sendable {
     /// What the worker gets.
     public enum Outcome: Hashable, Sendable {
@@ -39,9 +40,10 @@ public struct WorkerNextRequestDecision: Hashable, Sendable {
     /// decision stops there; (4) RUNNING work requests with output get a superseding retry; (5) the best
     /// PENDING one is started. Step 3 (locking workflows, "retry later") belongs to the gateway.
     ///
-    /// The spec's step 2 says "PENDING/RUNNING"; Kiln applies it to RUNNING ones only: a PENDING work
-    /// request was never handed out, so giving it is a first start rather than a retry, and counting it
-    /// would make step 5 unreachable and burn retries of work that never ran.
+    /// Debusine's `WorkRequestQuerySet.reassignable` matches PENDING and RUNNING, but `select_work_request` applies it
+    /// to the worker's RUNNING ones only, and so does Kiln: a PENDING work request was never handed out, so giving it
+    /// is a first start rather than a retry, and counting it would make step 5 unreachable and burn retries of work
+    /// that never ran.
     ///
     /// - Parameters:
     ///   - assigned: the work requests assigned to the worker (others are ignored).

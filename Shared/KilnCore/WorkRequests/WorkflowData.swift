@@ -1,7 +1,7 @@
 import Foundation
 
-/// The workflow-related settings of a work request (§1.1 `workflow_data`), stored as JSON with Debusine's
-/// snake_case keys.
+/// The workflow-related settings of a work request (Debusine `server/workflows/models.py` `WorkRequestWorkflowData`),
+/// stored as JSON with Debusine's snake_case keys.
 ///
 /// The flags that change scheduling (`allow_failure`, `allow_dependency_failures`, `retry_count`) are plain
 /// values with Debusine's defaults, so callers never have to unwrap them; purely descriptive fields stay
@@ -11,7 +11,8 @@ public struct WorkflowData: Hashable, Sendable, Codable {
     public var allowFailure: Bool
     /// [0.16] This work request runs even if one of its dependencies failed or was aborted.
     public var allowDependencyFailures: Bool
-    /// How many times this work request (and the ones it supersedes) was retried (§1.7).
+    /// How many times this work request (and the ones it supersedes) was retried (Debusine
+    /// `WorkRequest._retry_supersede`).
     public var retryCount: Int
     /// Whether a Wait task needs a person (`true`) or only time (`false`); required for Wait tasks.
     public var needsInput: Bool?
@@ -101,7 +102,8 @@ public struct WorkflowData: Hashable, Sendable, Codable {
     }
 }
 
-/// `workflow_data.manual_unblock`: the review history of a `manual` work request (§1.5).
+/// `workflow_data.manual_unblock`: the review history of a `manual` work request (Debusine `server/workflows/models.py`
+/// `WorkRequestManualUnblockData`).
 public struct ManualUnblockData: Hashable, Sendable, Codable {
     /// Every review, oldest first; kept so owners can see who let a work request through and why.
     public var log: [ManualUnblockReview]

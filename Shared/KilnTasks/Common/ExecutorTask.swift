@@ -10,18 +10,20 @@ public protocol ExecutorTaskData: Sendable {
 /// lintian, mmdebstrap.
 ///
 /// Conforming gives each of them, from one place, what Debusine's base class gives: the executor and
-/// build-architecture required tags (§6.2), the environment codename as configuration context (§5.3) and
-/// the legacy `environment_id` in dynamic data (§4.6). A task that also needs a host tool conforms to
-/// `HostToolTask` as well and requires its capability tag on top.
+/// build-architecture required tags (Debusine `tasks/_task.py` `BaseTaskWithExecutor.compute_scheduler_tags`), the
+/// environment codename as configuration context (e.g. `tasks/sbuild.py` `Sbuild.get_configuration_context`) and the
+/// legacy `environment_id` in dynamic data (`tasks/models.py` `BaseDynamicTaskDataWithExecutor`). A task that also
+/// needs a host tool conforms to `HostToolTask` as well and requires its capability tag on top.
 public protocol ExecutorTask: ExternalTask where TaskData: ExecutorTaskData {}
 
 extension ExecutorTask {
-    /// `worker:executor:<backend>` (`auto` → `unshare`) and `worker:build-arch:<build architecture>` (§6.2).
+    /// `worker:executor:<backend>` (`auto` → `unshare`) and `worker:build-arch:<build architecture>` (Debusine
+    /// `BaseTaskWithExecutor.compute_scheduler_tags`).
     public func computeSystemRequiredTags() throws -> Set<String> {
         try ExecutorTaskSupport.requiredTags(backend: data.executor.backend, inputs: inputs)
     }
 
-    /// The environment's codename, so configuration entries can differ per suite (§5.3).
+    /// The environment's codename, so configuration entries can differ per suite.
     public func getConfigurationContext() throws -> String? { try ExecutorTaskSupport.codename(inputs) }
 
     /// Dynamic data as Debusine's executor tasks build it: all four standard members passed explicitly (a
@@ -46,7 +48,7 @@ extension ExecutorTask {
 }
 
 extension ExecutorTask where Self: HostToolTask {
-    /// The executor and build-architecture tags plus the tool's `worker:cap:` tag (§6.2).
+    /// The executor and build-architecture tags plus the tool's `worker:cap:` tag.
     public func computeSystemRequiredTags() throws -> Set<String> {
         try ExecutorTaskSupport.requiredTags(backend: data.executor.backend, inputs: inputs)
             .union([Self.hostCapabilityTag])
@@ -54,7 +56,8 @@ extension ExecutorTask where Self: HostToolTask {
 }
 
 /// A task about one source package: its subject is the package name, and it provides
-/// `task:source-package:<subject>` so workers can be reserved for given packages (§6.2).
+/// `task:source-package:<subject>` so workers can be reserved for given packages (Debusine `tasks/tags.py`
+/// `SOURCE_PACKAGE_PREFIX`, e.g. in `tasks/sbuild.py` `Sbuild.compute_scheduler_tags`).
 public protocol SourcePackageTask: ExternalTask {}
 
 extension SourcePackageTask {
@@ -66,7 +69,8 @@ extension SourcePackageTask {
 }
 
 extension ExecutorTaskSupport {
-    /// `input_source_artifact` at `Stage.pending` (the subject is read from it, §4.3).
+    /// `input_source_artifact` at `Stage.pending` (the subject is read from it, and Debusine's
+    /// `DBTask.get_task_configuration_subject_context` has only PENDING fields).
     static func sourceArtifact(kind: InputFieldKind = .single, categories: Set<String>) -> InputField {
         InputField(
             "input_source_artifact",

@@ -6,7 +6,8 @@ import KilnCore
 public struct ExecutorSettings: Hashable, Sendable {
     /// The requested backend (`auto` stays `auto` in the data; tags and lookups use `backend.effective`).
     public var backend: ExecutorBackend
-    /// The build architecture as written in task data; nil lets the server fallback apply (§4.7).
+    /// The build architecture as written in task data; nil lets the server fallback apply (Debusine
+    /// `tasks/inputs/inputs.py` `BuildArchitectureInput`).
     public var buildArchitecture: String?
     /// The environment lookup as written, nil when the task runs without one.
     public var environment: JSONValue?

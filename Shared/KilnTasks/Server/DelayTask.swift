@@ -2,9 +2,10 @@ import Foundation
 import KilnCore
 
 /// `delay` (Wait): holds its dependants back until a point in time; the scheduler completes it with success
-/// once `delay_until` ≤ now (§1.2). No worker runs it: it requires `worker:type:not-assignable`.
+/// once `delay_until` ≤ now (Debusine `server/tasks/wait/delay.py` `Delay`, `server/scheduler.py`
+/// `complete_wait_tasks`). No worker runs it: it requires `worker:type:not-assignable`.
 public struct DelayTask: DBTask {
-    /// Wait: the scheduler, not a worker, completes it once the delay passes (§1.2).
+    /// Wait: the scheduler, not a worker, completes it once the delay passes (Debusine `complete_wait_tasks`).
     public static let taskType = TaskType.wait
     /// The registry name, as Debusine's `delay` task.
     public static let taskName = "delay"

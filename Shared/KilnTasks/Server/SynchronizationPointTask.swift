@@ -1,10 +1,10 @@
 import KilnCore
 
 /// `synchronization_point` (Internal): a node of a workflow graph with no work of its own; the scheduler
-/// completes it with success as soon as it is pending (§1.2). No worker runs it: it requires
-/// `worker:type:not-assignable`.
+/// completes it with success as soon as it is pending (Debusine `server/scheduler.py` `schedule_internal`). No worker
+/// runs it: it requires `worker:type:not-assignable`.
 public struct SynchronizationPointTask: DBTask {
-    /// Internal: completed by the scheduler itself, never dispatched (§1.2).
+    /// Internal: completed by the scheduler itself, never dispatched (Debusine `schedule_internal`).
     public static let taskType = TaskType.internal
     /// The registry name, as Debusine's `synchronization_point` task.
     public static let taskName = "synchronization_point"

@@ -19,9 +19,11 @@ public struct DebsignTask: HostToolTask {
 
     /// The registry name, as Debusine's `debsign` task.
     public static let taskName = "debsign"
-    /// Signing: only signing workers, which hold the keys, may run it (§2.7).
+    /// Signing: only signing workers, which hold the keys, may run it (Debusine `DBTask.compute_scheduler_tags`
+    /// requires `worker:type:signing`).
     public static let taskType = TaskType.signing
-    /// Version 1: forms the `worker:task:signing:debsign:version:1` tag (§6.8 example 7).
+    /// Version 1: forms the `worker:task:signing:debsign:version:1` tag (Debusine `signing/tasks/debsign.py`
+    /// `Debsign.TASK_VERSION`).
     public static let taskVersion = 1
     /// `unsigned`, at the default `Stage.running` and of any category, as Debusine's `unsigned = SingleInput()`
     /// (the signing worker checks the category when it fetches the artifact).
@@ -74,6 +76,7 @@ public struct DebsignTask: HostToolTask {
     }
 
     /// `worker:cap:debsign` is advertised only where the command exists and required by every debsign work
-    /// request, so a signing worker without the tool never matches (§6.2).
+    /// request, so a signing worker without the tool never matches (Debusine `Debsign.get_provided_worker_tags`,
+    /// `Debsign.compute_scheduler_tags`).
     public static let requiredHostCommand = "debsign"
 }

@@ -49,7 +49,8 @@ public struct AutopkgtestTask: ExecutorTask, HostToolTask, SourcePackageTask {
     public static let taskName = "autopkgtest"
     /// Worker: runs on an external worker with the executor it asks for.
     public static let taskType = TaskType.worker
-    /// Version 1: forms the `worker:task:worker:autopkgtest:version:1` tag (§6.8 example 7).
+    /// Version 1: forms the `worker:task:worker:autopkgtest:version:1` tag (Debusine `tasks/autopkgtest.py`
+    /// `Autopkgtest.TASK_VERSION`).
     public static let taskVersion = 1
     /// Build architecture, source (`Stage.pending`: it gives the subject), binaries, context, environment and
     /// extra repositories, as Debusine's `Autopkgtest` declares them.
@@ -66,7 +67,7 @@ public struct AutopkgtestTask: ExecutorTask, HostToolTask, SourcePackageTask {
 
     /// The validated data.
     public let data: TaskData
-    /// The input fields, resolved server side or restored on the worker (§4.9).
+    /// The input fields, resolved server side or restored on the worker.
     public let inputs: ResolvedInputs
 
     /// Memberwise: used by `make(taskData:dynamicData:)` and the proxy, which validate beforehand.
@@ -153,7 +154,8 @@ public struct AutopkgtestTask: ExecutorTask, HostToolTask, SourcePackageTask {
         )
     }
 
-    /// `worker:cap:autopkgtest` is advertised only where the command exists, and required (§6.2).
+    /// `worker:cap:autopkgtest` is advertised only where the command exists, and required (Debusine
+    /// `Autopkgtest.get_provided_worker_tags`, `Autopkgtest.compute_scheduler_tags`).
     public static let requiredHostCommand = "autopkgtest"
 }
 

@@ -48,7 +48,8 @@ public struct LintianTask: ExecutorTask, SourcePackageTask {
     public static let taskName = "lintian"
     /// Worker: runs on an external worker with the executor it asks for.
     public static let taskType = TaskType.worker
-    /// Version 1: forms the `worker:task:worker:lintian:version:1` tag (§6.8 example 7).
+    /// Version 1: forms the `worker:task:worker:lintian:version:1` tag (Debusine `tasks/lintian.py`
+    /// `Lintian.TASK_VERSION`).
     public static let taskVersion = 1
     /// Source and binaries both at `Stage.pending`: either may give the subject. Sources and binaries
     /// may be uploads, and the environment is optional, as Debusine's `Lintian` declares them.
@@ -68,7 +69,7 @@ public struct LintianTask: ExecutorTask, SourcePackageTask {
 
     /// The validated data.
     public let data: TaskData
-    /// The input fields, resolved server side or restored on the worker (§4.9).
+    /// The input fields, resolved server side or restored on the worker.
     public let inputs: ResolvedInputs
 
     /// Memberwise: used by `make(taskData:dynamicData:)` and the proxy, which validate beforehand.

@@ -41,7 +41,8 @@ public struct MmdebstrapTask: HostToolTask {
     public static let taskName = "mmdebstrap"
     /// Worker: runs on an external worker with the executor it asks for.
     public static let taskType = TaskType.worker
-    /// Version 1: forms the `worker:task:worker:mmdebstrap:version:1` tag (§6.8 example 7).
+    /// Version 1: forms the `worker:task:worker:mmdebstrap:version:1` tag (Debusine `tasks/systembootstrap.py`
+    /// `SystemBootstrap.TASK_VERSION`).
     public static let taskVersion = 1
     /// The build architecture read from `bootstrap_options.architecture` (Debusine's `SystemBootstrap`
     /// declares only this field besides `task_configuration`).
@@ -56,7 +57,7 @@ public struct MmdebstrapTask: HostToolTask {
 
     /// The validated data.
     public let data: TaskData
-    /// The input fields, resolved server side or restored on the worker (§4.9).
+    /// The input fields, resolved server side or restored on the worker.
     public let inputs: ResolvedInputs
 
     /// Memberwise: used by `make(taskData:dynamicData:)` and the proxy, which validate beforehand.
@@ -171,6 +172,7 @@ public struct MmdebstrapTask: HostToolTask {
         )
     }
 
-    /// `worker:cap:mmdebstrap` is advertised only where the command exists, and required (§6.2).
+    /// `worker:cap:mmdebstrap` is advertised only where the command exists, and required (Debusine
+    /// `tasks/mmdebstrap.py` `MmDebstrap.get_provided_worker_tags`, `MmDebstrap.compute_scheduler_tags`).
     public static let requiredHostCommand = "mmdebstrap"
 }

@@ -15,7 +15,7 @@ public struct NoopTask: ExternalTask {
     public static let taskName = "noop"
     /// Worker: it exercises the external-worker path end to end.
     public static let taskType = TaskType.worker
-    /// Version 1: forms the `worker:task:worker:noop:version:1` tag (§6.8 example 7).
+    /// Version 1: forms the `worker:task:worker:noop:version:1` tag (Debusine `tasks/noop.py` `Noop.TASK_VERSION`).
     public static let taskVersion = 1
     /// None: a noop reads no artifacts.
     public static let inputFields: [InputField] = []

@@ -2,8 +2,9 @@ import KilnCore
 
 /// `sbuild` (Worker): builds a source package inside an executor environment.
 ///
-/// Subject = the source package name, configuration context = the environment's codename (§5.3). Requires
-/// the executor, the build architecture and `worker:cap:sbuild`; provides `task:source-package:<name>`.
+/// Subject = the source package name, configuration context = the environment's codename (Debusine `tasks/sbuild.py`
+/// `Sbuild.get_subject`, `Sbuild.get_configuration_context`). Requires the executor, the build architecture and
+/// `worker:cap:sbuild`; provides `task:source-package:<name>`.
 public struct SbuildTask: ExecutorTask, HostToolTask, SourcePackageTask {
     /// A binNMU request (`binnmu`).
     public struct BinNMU: Hashable, Sendable {
@@ -44,7 +45,8 @@ public struct SbuildTask: ExecutorTask, HostToolTask, SourcePackageTask {
     public static let taskName = "sbuild"
     /// Worker: runs on an external worker with the executor it asks for.
     public static let taskType = TaskType.worker
-    /// Version 1: forms the `worker:task:worker:sbuild:version:1` tag (§6.8 example 7).
+    /// Version 1: forms the `worker:task:worker:sbuild:version:1` tag (Debusine `tasks/sbuild.py`
+    /// `Sbuild.TASK_VERSION`).
     public static let taskVersion = 1
     /// Build architecture, source (`Stage.pending`: it gives the subject), extra binaries of any category,
     /// environment and the server FQDN, as Debusine's `Sbuild` declares them (`debusine/tasks/sbuild.py`).
@@ -65,7 +67,7 @@ public struct SbuildTask: ExecutorTask, HostToolTask, SourcePackageTask {
 
     /// The validated data.
     public let data: TaskData
-    /// The input fields, resolved server side or restored on the worker (§4.9).
+    /// The input fields, resolved server side or restored on the worker.
     public let inputs: ResolvedInputs
 
     /// Memberwise: used by `make(taskData:dynamicData:)` and the proxy, which validate beforehand.
@@ -157,7 +159,7 @@ public struct SbuildTask: ExecutorTask, HostToolTask, SourcePackageTask {
         get throws { SourcePackageFacts(try inputs.artifact("input_source_artifact")) }
     }
 
-    /// The source package name: configuration entries for sbuild are keyed by it (§5.3).
+    /// The source package name: configuration entries for sbuild are keyed by it (Debusine `Sbuild.get_subject`).
     public func getSubject() throws -> String? { try source.name }
 
     /// Debusine's `Sbuild._host_architecture`: `all` or `source` when that is the only component built,
@@ -198,7 +200,8 @@ public struct SbuildTask: ExecutorTask, HostToolTask, SourcePackageTask {
         )
     }
 
-    /// `worker:cap:sbuild` is advertised only where the command exists, and required (§6.2).
+    /// `worker:cap:sbuild` is advertised only where the command exists, and required (Debusine
+    /// `Sbuild.get_provided_worker_tags`, `Sbuild.compute_scheduler_tags`).
     public static let requiredHostCommand = "sbuild"
 }
 

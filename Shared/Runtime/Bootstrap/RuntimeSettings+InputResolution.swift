@@ -2,7 +2,8 @@ import KilnCore
 import ServiceKit
 
 extension RuntimeSettings {
-    /// §4.7's server-defined build architecture, for tasks whose data names none. One setting for two
+    /// The server-defined build architecture for tasks whose data names none (Debusine's
+    /// `DEBUSINE_FALLBACK_ARCHITECTURE`, read by `WorkRequest.get_fallback_architecture`). One setting for two
     /// services on purpose: the lookup-resolver resolves pending inputs with it, and the tag-computer
     /// re-resolves them with it when configuration changed a key they read; if they disagreed, a work
     /// request's inputs would be resolved for one architecture and re-resolved for another.

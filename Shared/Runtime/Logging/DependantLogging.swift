@@ -2,8 +2,9 @@ import KilnCore
 import Logging
 
 extension Logger {
-    /// Logs what a termination did to its reverse dependencies (§1.5): one line per dependant, under the
-    /// dependant's OWN `wr.id`, with `cause.wr.id` naming the work request that terminated.
+    /// Logs what a termination did to its reverse dependencies (Debusine `WorkRequest.unblock_reverse_dependencies`):
+    /// one line per dependant, under the dependant's OWN `wr.id`, with `cause.wr.id` naming the work request that
+    /// terminated.
     ///
     /// Why one line each: following one work request's log (`grep 'wr.id=12 '`, `deploy/local/logs --wr 12`)
     /// must say why it was unblocked or aborted, and the cascade happens in another work request's

@@ -1,5 +1,6 @@
 extension KilnSchema {
-    /// Version 5: a worker's result that the gateway has started to apply (§1.8 [0.16] step 1).
+    /// Version 5: a worker's result that the gateway has started to apply (for Debusine's completion-in-progress check
+    /// in `server/views/workers.py` `GetNextWorkRequestView.select_work_request`).
     ///
     /// The gateway applies a result in one transaction, but a hello from the same worker can be handled
     /// concurrently (the gateway consumes with several handlers) or while that transaction is being retried.

@@ -1,6 +1,7 @@
 extension KilnSchema {
-    /// Version 10: `workers.self_registered` (created by a hello with an unknown token, §2.3 flow A) and
-    /// `workers.first_enabled_at` (when an admin or an activation token first enabled it).
+    /// Version 10: `workers.self_registered` (created by a hello with an unknown token, as Debusine's
+    /// `server/views/workers.py` `RegisterView.post` self-registration) and `workers.first_enabled_at` (when an admin
+    /// or an activation token first enabled it).
     ///
     /// Self-registration needs bounds (issue 10: 200 hellos with random tokens made 200 disabled workers in
     /// 3 s): the gateway counts the self-registered workers never enabled — in total and in the last minute —

@@ -6,7 +6,7 @@
 enum KilnSchema {
     static let migrations: [Migration] = [
         initial, pendingStage, dynamicDataEpoch, workerLiveness, completionReport, supersedesIndex, outboxNotify,
-        schedulerLeadership, outboxBackoff, selfRegistration, pendingStageData,
+        schedulerLeadership, outboxBackoff, selfRegistration, pendingStageData, collectionManagers,
     ]
 
     /// Version 1: scopes, workspaces, users, groups, artifacts, collections, work requests, dependencies,
@@ -159,7 +159,8 @@ enum KilnSchema {
                 CONSTRAINT work_requests_task_data_object CHECK (jsonb_typeof(task_data) = 'object')
             )
             """,
-            // The scheduler's queue order, over pending unassigned rows only (spec §1.1, §1.6).
+            // The scheduler's queue order, over pending unassigned rows only (Debusine `WorkRequest.Meta`
+            // `pending_idx`).
             """
             CREATE INDEX work_requests_queue_idx ON work_requests
                 ((priority_base + priority_adjustment) DESC, created_at, id)
@@ -239,7 +240,7 @@ enum KilnSchema {
                     OR (child_type = 'collection' AND collection_id IS NOT NULL AND artifact_id IS NULL))
             )
             """,
-            // At most one active item per name per collection (spec §3.7).
+            // At most one active item per name per collection (Debusine `CollectionItem.Meta` `unique_active_name`).
             """
             CREATE UNIQUE INDEX collection_items_active_name_key ON collection_items (parent_collection_id, name)
                 WHERE removed_at IS NULL

@@ -1,19 +1,10 @@
 import Foundation
 import KilnCore
 
-/// What a new collection item holds: nothing but data (`bare`), an artifact, or another collection.
-public enum CollectionItemChild: Hashable, Sendable {
-    /// A bare item: its own category and data only (task-configuration entries, promises, …).
-    case bare(category: String)
-    /// An artifact; the item's category is the artifact's.
-    case artifact(id: Int)
-    /// A collection; the item's category is the collection's.
-    case collection(id: Int)
-}
-
 /// Collections and their items, keeping the rule lookups rely on: at most one **active** item per name in
-/// a collection (spec §3.7). Adding an item under a name that is already active removes the old item in
-/// the same statement sequence (it stays in the table with `removed_at`, as history).
+/// a collection (the partial unique index `db_collectionitem_unique_active_name`). Items are added through
+/// the collection category's `CollectionManager`, which names them and derives their data; a removed item
+/// stays in the table with `removed_at`, as history.
 public enum CollectionRepository {
     static let collectionColumns = "id, name, category, workspace_id, data"
     static let itemColumns = """
@@ -23,7 +14,7 @@ public enum CollectionRepository {
     /// Creates a collection.
     ///
     /// - Throws: `RepositoryError.alreadyExists` for a (name, category) already in the workspace;
-    ///   `.invalid` for an empty category or a name starting with `_` (reserved, except the singleton `_`).
+    ///   `.invalid` with Debusine's text for an unknown category or a name `CollectionNaming` refuses.
     public static func create(
         workspaceID: Int,
         name: String,
@@ -31,13 +22,8 @@ public enum CollectionRepository {
         data: [String: JSONValue] = [:],
         on conn: PGConnection
     ) async throws -> CollectionRecord {
-        guard name == "_" || (!name.isEmpty && !name.hasPrefix("_")) else {
-            throw RepositoryError.invalid(
-                "collection name '\(name)' must be non-empty and must not start with '_' (except the singleton '_')"
-            )
-        }
-        guard !category.isEmpty, !category.contains(where: \.isWhitespace) else {
-            throw RepositoryError.invalid("collection category '\(category)' must be non-empty and without spaces")
+        if let problem = CollectionNaming.problem(name: name, category: category) {
+            throw RepositoryError.invalid(problem)
         }
         let row = try await conn.query(
             """
@@ -91,70 +77,99 @@ public enum CollectionRepository {
         ).rows.map { row in (try collection(from: row), try row.decode(Int.self, at: 5)) }
     }
 
-    /// Adds an item to a collection, replacing (removing) the active item of the same name if there is one.
+    /// Adds an item to `collection` as the collection's manager plans it: named and described from the child,
+    /// checked against the suite's newer versions, replacing the clashing active item only when asked.
     ///
-    /// Must run inside a transaction, so that the removal and the insertion are seen together; the
-    /// partial unique index `collection_items_active_name_key` refuses a concurrent second insertion.
+    /// Must run inside a transaction, so that a replacement's removal and the insertion are seen together;
+    /// the partial unique index refuses a concurrent second insertion.
     ///
-    /// - Returns: the new item, and the id of the item it replaced, if any.
-    /// - Throws: `RepositoryError.notFound` for a missing artifact or collection child;
-    ///   `PGError.notInTransaction` outside a transaction.
+    /// - Returns: the item (an existing one when the manager reuses an identical item), the ids of the items
+    ///   it replaced, and whether it was reused rather than inserted.
+    /// - Throws: `ItemAdditionError` with Debusine's text when the manager refuses the item or an active item
+    ///   already has its name; `PGError.notInTransaction` outside a transaction.
     @discardableResult
     public static func addItem(
-        collectionID: Int,
-        name: String,
-        child: CollectionItemChild,
-        data: [String: JSONValue] = [:],
+        to collection: CollectionRecord,
+        _ addition: CollectionItemAddition,
         createdBy: Int? = nil,
         createdByWorkRequestID: Int? = nil,
         on conn: PGConnection
-    ) async throws -> (item: CollectionItemRecord, replacedItemID: Int?) {
+    ) async throws -> (item: CollectionItemRecord, replacedItemIDs: [Int], reused: Bool) {
         guard await conn.isInTransaction else {
             throw PGError.notInTransaction(operation: "CollectionRepository.addItem")
         }
-        guard !name.isEmpty else { throw RepositoryError.invalid("collection item name must not be empty") }
-        let childType: CollectionChildType
-        let category: String
-        var artifactID: Int?
-        var childCollectionID: Int?
-        switch child {
-        case .bare(let bareCategory):
-            guard !bareCategory.isEmpty else {
-                throw RepositoryError.invalid("bare item '\(name)' needs a category")
-            }
-            (childType, category) = (.bare, bareCategory)
-        case .artifact(let id):
-            guard let artifact = try await ArtifactRepository.find(id: id, on: conn) else {
-                throw RepositoryError.notFound(kind: "artifact", key: String(id))
-            }
-            (childType, category, artifactID) = (.artifact, artifact.category, id)
-        case .collection(let id):
-            guard let collection = try await find(id: id, on: conn) else {
-                throw RepositoryError.notFound(kind: "collection", key: String(id))
-            }
-            (childType, category, childCollectionID) = (.collection, collection.category, id)
+        let plan = try CollectionManagers.manager(for: collection).plan(addition)
+        if let rule = plan.versionRule {
+            let versions = try await conn.query(
+                """
+                SELECT data->>'version' FROM collection_items
+                 WHERE parent_collection_id = $1 AND removed_at IS NULL AND child_type = 'artifact'
+                   AND category = $2 AND data->>'package' = $3
+                   AND ($4::text IS NULL OR data->>'architecture' = $4) AND data ? 'version'
+                 ORDER BY id
+                """,
+                collection.id,
+                addition.child.category,
+                rule.package,
+                rule.architecture
+            ).rows.map { try $0.decode(String.self, at: 0) }
+            try rule.check(existingVersions: versions, in: collection)
         }
-        let replaced = try await conn.query(
-            """
-            UPDATE collection_items SET removed_at = now(), removed_by_id = $3, removed_by_work_request_id = $4
-            WHERE parent_collection_id = $1 AND name = $2 AND removed_at IS NULL RETURNING id
-            """,
-            collectionID,
-            name,
-            createdBy,
-            createdByWorkRequestID
-        ).first.map { try $0.decode(Int.self, at: 0) }
+        let (artifactID, childCollectionID): (Int?, Int?) =
+            switch addition.child {
+            case .bare: (nil, nil)
+            case .artifact(let artifact, _): (artifact.id, nil)
+            case .collection(let child, _): (nil, child.id)
+            }
+        if plan.reusesIdenticalItem, let artifactID,
+            let row = try await conn.query(
+                """
+                SELECT \(itemColumns) FROM collection_items
+                 WHERE parent_collection_id = $1 AND name = $2 AND artifact_id = $3 AND child_type = 'artifact'
+                   AND category = $4 AND data = $5
+                 ORDER BY removed_at IS NULL DESC, id DESC LIMIT 1
+                """,
+                collection.id,
+                plan.name,
+                artifactID,
+                addition.child.category,
+                plan.data
+            ).first
+        {
+            return (try item(from: row), [], true)
+        }
+        var replaced: [Int] = []
+        if !plan.replacesChildTypes.isEmpty {
+            replaced = try await conn.query(
+                """
+                UPDATE collection_items SET removed_at = now(), removed_by_id = $4, removed_by_work_request_id = $5
+                WHERE parent_collection_id = $1 AND name = $2 AND removed_at IS NULL AND child_type = ANY($3)
+                RETURNING id
+                """,
+                collection.id,
+                plan.name,
+                plan.replacesChildTypes.map(\.rawValue),
+                createdBy,
+                createdByWorkRequestID
+            ).rows.map { try $0.decode(Int.self, at: 0) }
+        }
+        let clash = try await conn.query(
+            "SELECT 1 FROM collection_items WHERE parent_collection_id = $1 AND name = $2 AND removed_at IS NULL",
+            collection.id,
+            plan.name
+        ).first
+        if clash != nil { throw ItemAdditionError.duplicateName(plan.name, collectionID: collection.id) }
         let row = try await conn.query(
             """
             INSERT INTO collection_items (parent_collection_id, name, child_type, category, data, artifact_id,
                                           collection_id, created_by_id, created_by_work_request_id)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING \(itemColumns)
             """,
-            collectionID,
-            name,
-            childType.rawValue,
-            category,
-            data,
+            collection.id,
+            plan.name,
+            addition.child.childType.rawValue,
+            addition.child.category,
+            plan.data,
             artifactID,
             childCollectionID,
             createdBy,
@@ -163,7 +178,7 @@ public enum CollectionRepository {
         guard let row else {
             throw PGError.unexpectedResult(status: "no row", message: "INSERT INTO collection_items … RETURNING")
         }
-        return (try item(from: row), replaced)
+        return (try item(from: row), replaced, false)
     }
 
     /// Removes the active item `name` of a collection (it stays as history with `removed_at`).

@@ -3,8 +3,9 @@ import KilnCore
 
 extension WorkRequestOperations {
     /// Completes a work request with result `error` and `output_data.errors = [error]` because a pipeline
-    /// stage failed for it (§1.4 `record_configuration_error`, §8 scenarios 13 and 14), cascading to its
-    /// reverse dependencies (§1.5) in the caller's transaction.
+    /// stage failed for it (Debusine `WorkRequest.record_configuration_error`, `server/scheduler.py`
+    /// `_assign_work_request_to_worker_or_error`), cascading to its reverse dependencies
+    /// (`WorkRequest.unblock_reverse_dependencies`) in the caller's transaction.
     ///
     /// A work request still being unblocked is PENDING in the core (with its pipeline stage), so it completes
     /// like any PENDING one; a BLOCKED one (only a poison event reaches this for it) is marked pending first,

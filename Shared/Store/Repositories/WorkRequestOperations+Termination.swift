@@ -3,9 +3,9 @@ import KilnCore
 
 extension WorkRequestOperations {
     /// The one way a work request terminates (COMPLETED or ABORTED): its compare-and-set and what the
-    /// termination does to its reverse dependencies (§1.5: the tolerant ones are unblocked, the others
-    /// aborted, transitively), written in the caller's transaction, with their events (`wr.completed` /
-    /// `wr.aborted`, `wr.unblocked`) in the outbox.
+    /// termination does to its reverse dependencies (Debusine `WorkRequest.unblock_reverse_dependencies`: the tolerant
+    /// ones are unblocked, the others aborted, transitively), written in the caller's transaction, with their events
+    /// (`wr.completed` / `wr.aborted`, `wr.unblocked`) in the outbox.
     ///
     /// **Owner of the dependency cascade**: the transaction that terminates a work request — the
     /// worker-gateway for a worker's result or its reconnection rules, the scheduler for a lease expiry or

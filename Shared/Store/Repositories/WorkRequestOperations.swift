@@ -38,9 +38,9 @@ public enum WorkRequestOperations {
         return SubmitOutcome(id: id, unblocked: outcome.unblocked.contains(id), aborted: outcome.aborted)
     }
 
-    /// A user's abort (§1.7): the work request and, for a workflow, its unfinished descendants become
-    /// ABORTED, their dependants are aborted or unblocked as §1.5 says, and a `wr.aborted` event per aborted
-    /// work request names the worker to stop.
+    /// A user's abort (Debusine `WorkRequest.abort`): the work request and, for a workflow, its unfinished descendants
+    /// become ABORTED, their dependants are aborted or unblocked as `WorkRequest.unblock_reverse_dependencies` says,
+    /// and a `wr.aborted` event per aborted work request names the worker to stop.
     ///
     /// - Throws: `RepositoryError.notFound`; `WorkRequestGraphError.invalidState` for a terminated or
     ///   superseded work request.
@@ -57,9 +57,9 @@ public enum WorkRequestOperations {
         return outcome
     }
 
-    /// A manual retry (§1.7, reason MANUAL: `retry_count` back to 0): a new work request supersedes the
-    /// unsuccessful one, takes over its dependencies and dependants, and is pending-requested when it can be
-    /// unblocked.
+    /// A manual retry (Debusine `WorkRequest.retry`, reason MANUAL: `retry_count` back to 0): a new work request
+    /// supersedes the unsuccessful one, takes over its dependencies and dependants, and is pending-requested when it
+    /// can be unblocked.
     ///
     /// Kiln cannot ask the lookup-resolver from here whether the old inputs still resolve, so it assumes
     /// they do (`inputsResolve: true`); if they no longer do, the replacement fails its pending stage with

@@ -58,7 +58,7 @@ public struct WorkRequestSubmission: Hashable, Sendable {
     }
 
     /// Validates the submission against the task registry: the task exists for that type and the task data
-    /// fits its model (spec §1.4 "create": task data validates), and the creation rules hold.
+    /// fits its model (Debusine `WorkRequest._clean_task_name_and_data`), and the creation rules hold.
     ///
     /// - Throws: the registry's error (`no task Worker:nope is registered`) or the task's data error
     ///   (`task data field 'input' is required`), unchanged, so the submitter sees the exact reason;
@@ -90,7 +90,8 @@ public struct ValidatedWorkRequestSubmission: Hashable, Sendable {
 
 /// Filters for `WorkRequestRepository.list`; every filter set must match.
 public struct WorkRequestFilter: Hashable, Sendable {
-    /// Any of these statuses (empty: any). A pending stage counts as `blocked`.
+    /// Any of these statuses (empty: any). A work request being unblocked (a pending stage) counts as
+    /// `pending`, its status in Debusine's terms (`PendingStage.coreStatus`).
     public var statuses: [WorkRequestStatus]
     /// The task name, compared case-insensitively.
     public var taskName: String?
@@ -131,4 +132,7 @@ public struct WorkRequestSummary: Hashable, Sendable, Codable {
 
     /// `status`, or the pending stage while one is set.
     public var displayStatus: String { PendingStage.displayStatus(status.rawValue, at: pendingStage) }
+
+    /// The status in Debusine's terms: `pending` while being unblocked (`PendingStage.coreStatus`).
+    public var coreStatus: WorkRequestStatus { PendingStage.coreStatus(stored: status, at: pendingStage) }
 }

@@ -25,7 +25,8 @@ public struct ExpiredLease: Hashable, Sendable {
 /// The scheduler's queries: the pending queue as the scheduling index needs it, batch assignment with
 /// compare-and-set, leases, and the candidates for the scheduler's own (internal and wait) work.
 extension WorkRequestRepository {
-    /// Task types that run on a worker (§1.2): only these enter the scheduling index.
+    /// Task types that run on a worker (Debusine `server/scheduler.py` `get_candidate_work_requests`): only these enter
+    /// the scheduling index.
     static let workerTaskTypes = [TaskType.worker, .server, .signing].map(\.rawValue)
 
     /// PENDING, unassigned work requests that need a worker, as the scheduling index holds them; all of them
@@ -154,8 +155,9 @@ extension WorkRequestRepository {
         ).first?.decode(Bool.self, at: 0) ?? false
     }
 
-    /// Ids of work requests the scheduler handles itself (§7.1): PENDING Internal and Wait work requests,
-    /// and RUNNING Wait/delay ones (which complete when due), in id order.
+    /// Ids of work requests the scheduler handles itself (Debusine `server/scheduler.py` `schedule_internal`,
+    /// `complete_wait_tasks`): PENDING Internal and Wait work requests, and RUNNING Wait/delay ones (which complete
+    /// when due), in id order.
     public static func internalWorkCandidates(limit: Int, on conn: PGConnection) async throws -> [Int] {
         try await conn.query(
             """

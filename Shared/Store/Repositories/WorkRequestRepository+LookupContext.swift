@@ -2,7 +2,8 @@ import Foundation
 import KilnCore
 
 extension WorkRequestRepository {
-    /// Where a work request's lookups run (§3.2): its workspace, as its creator, inside its workflow root.
+    /// Where a work request's lookups run (Debusine `WorkRequest.lookup_single`): its workspace, as its creator, inside
+    /// its workflow root.
     ///
     /// A creator deleted since (`created_by_id` NULL) looks up anonymously, seeing public workspaces only.
     public static func lookupContext(of workRequest: WorkRequest, on conn: PGConnection) async throws -> LookupContext {

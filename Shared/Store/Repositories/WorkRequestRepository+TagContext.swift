@@ -4,9 +4,10 @@ import KilnCore
 /// What the tag-computer reads and re-drives around the `inputs-resolved` stage, next to the shared
 /// compare-and-set steps of `WorkRequestRepository+PendingStage.swift`.
 extension WorkRequestRepository {
-    /// The facts behind a work request's system task-provided tags (§6.2): the scope and workspace it runs
-    /// in, and every group its creator belongs to (scope-level and workspace-level, as "each group the
-    /// creator belongs to" in §6.2 says), ordered so the derived tags and audit trail are reproducible.
+    /// The facts behind a work request's system task-provided tags (Debusine `db/tasks/base.py`
+    /// `DBTask.compute_scheduler_tags`): the scope and workspace it runs in, and every group its creator belongs to
+    /// (scope-level and workspace-level, as `created_by.debusine_groups` there), ordered so the derived tags and audit
+    /// trail are reproducible.
     ///
     /// - Throws: `RepositoryError.notFound` when the work request does not exist.
     public static func tagContext(id: Int, on conn: PGConnection) async throws -> WorkRequestTagContext {

@@ -62,7 +62,8 @@ public enum WorkRequestRepository {
             FROM work_requests w
                  JOIN workspaces ws ON ws.id = w.workspace_id JOIN scopes s ON s.id = ws.scope_id
                  LEFT JOIN workers k ON k.id = w.worker_id LEFT JOIN users u ON u.id = w.created_by_id
-            WHERE (cardinality($1::text[]) = 0 OR w.status = ANY($1::text[]))
+            WHERE (cardinality($1::text[]) = 0
+                   OR (CASE WHEN w.pending_stage IS NULL THEN w.status ELSE 'pending' END) = ANY($1::text[]))
               AND ($2::text IS NULL OR lower(w.task_name) = lower($2::text))
               AND ($3::bigint IS NULL OR w.workspace_id = $3::bigint)
               AND ($4::bigint IS NULL OR w.worker_id = $4::bigint)
@@ -300,7 +301,8 @@ public enum WorkRequestRepository {
             workRequest.supersedesID
         )
         if let superseded = workRequest.supersedesID {
-            // §1.7 step 1: template, event reactions and expiration are copied with the row.
+            // As in Debusine's `WorkRequest._retry_supersede`: template, event reactions and expiration are copied with
+            // the row.
             try await conn.execute(
                 """
                 UPDATE work_requests n SET workflow_template_name = o.workflow_template_name,

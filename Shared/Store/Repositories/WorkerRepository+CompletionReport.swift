@@ -2,7 +2,9 @@ import KilnCore
 
 extension WorkerRepository {
     /// Records that a result for the assignment (`workRequestID`, `epoch`) from `workerID` is being applied
-    /// (§1.8 [0.16] step 1), so a reconnect handled meanwhile does not hand the work request back.
+    /// (Debusine's completion-in-progress check in `server/views/workers.py`
+    /// `GetNextWorkRequestView.select_work_request`), so a reconnect handled meanwhile does not hand the work request
+    /// back.
     ///
     /// A compare-and-set under the same fencing as the result itself: only while the work request is
     /// PENDING or RUNNING, assigned to `workerID`, under `epoch`. Run it in its own transaction, committed
@@ -22,8 +24,8 @@ extension WorkerRepository {
     }
 
     /// Locks the work requests assigned to `workerID` (PENDING or RUNNING, `FOR UPDATE`) and says whether a
-    /// result for one of them, under its current epoch, was reported less than `window` ago — §1.8 [0.16]
-    /// step 1, "the server is still processing a completion report".
+    /// result for one of them, under its current epoch, was reported less than `window` ago — Debusine's "the server is
+    /// still processing a completion report" check in `select_work_request`.
     ///
     /// The lock makes the answer hold for the caller's transaction: a report committed before it is seen,
     /// and one attempted after it waits for the caller's commit and then finds the new epoch if the caller

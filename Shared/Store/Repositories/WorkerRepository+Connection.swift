@@ -35,8 +35,9 @@ extension WorkerRepository {
         ).first.map(gatewayWorker(from:))
     }
 
-    /// Flow A of §2.3: a worker presenting an unknown token is registered DISABLED, named from its FQDN
-    /// (`-2`, `-3`, … on a clash, §8 scenario 27), with the token stored (digest only) disabled too; an
+    /// Self-registration (Debusine `server/views/workers.py` `RegisterView.post`): a worker presenting an unknown token
+    /// is registered DISABLED, named from its FQDN (`-2`, `-3`, … on a clash, Debusine
+    /// `WorkerManager.create_with_fqdn`), with the token stored (digest only) disabled too; an
     /// admin enables it with `kiln worker enable`.
     ///
     /// - Throws: `RepositoryError.invalid` for an FQDN that yields no usable name.
@@ -68,8 +69,9 @@ extension WorkerRepository {
         return worker
     }
 
-    /// Flow B of §2.3: attaches the worker's new token (enabled) to the pre-created worker of a usable
-    /// activation token, enables the worker and deletes the one-shot activation token.
+    /// Activation (Debusine `RegisterView.post` with an activation token): attaches the worker's new token (enabled) to
+    /// the pre-created worker of a usable activation token, enables the worker and deletes the one-shot activation
+    /// token.
     public static func activate(
         workerID: Int, activationTokenID: Int, newTokenSecret: String, on conn: PGConnection
     ) async throws {
@@ -150,7 +152,8 @@ extension WorkerRepository {
 
     /// Marks a worker disconnected and enqueues `worker.gone`, but only while its queue is still
     /// `queue` — a return from a queue the worker has since replaced (it reconnected) says nothing about
-    /// the worker. Its work requests stay assigned (§1.8: disconnect does not de-assign).
+    /// the worker. Its work requests stay assigned (Debusine `server/consumers.py` `WorkerConsumer.disconnect` does not
+    /// de-assign).
     ///
     /// - Returns: `true` when this call disconnected it.
     @discardableResult
@@ -222,7 +225,8 @@ extension WorkerRepository {
         ).first.map { try $0.decode(Int.self, at: 0) } ?? 0
     }
 
-    /// Which of `workRequestIDs` have created at least one artifact (the §1.8 "reassignable" test).
+    /// Which of `workRequestIDs` have created at least one artifact (Debusine's `WorkRequestQuerySet.reassignable`
+    /// test).
     public static func workRequestsWithOutput(_ workRequestIDs: [Int], on conn: PGConnection) async throws -> Set<Int> {
         guard !workRequestIDs.isEmpty else { return [] }
         return Set(

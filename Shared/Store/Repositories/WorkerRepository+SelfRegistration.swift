@@ -1,6 +1,6 @@
 import Foundation
 
-/// The bounds on self-registration (§2.3 flow A): how many registrations are waiting for an admin, and
+/// The bounds on self-registration (Debusine `RegisterView.post`): how many registrations are waiting for an admin, and
 /// removing the ones nobody will ever enable.
 extension WorkerRepository {
     /// Serialises self-registrations: a transaction-scoped advisory lock, held until the caller's transaction

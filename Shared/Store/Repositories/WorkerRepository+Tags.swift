@@ -1,8 +1,9 @@
 import Foundation
 import KilnCore
 
-/// What the tag-computer reads of a worker to compute its tag sets (§6.5), and the version of that
-/// metadata its result may be stored against.
+/// What the tag-computer reads of a worker to compute its tag sets (Debusine `server/scheduler.py`
+/// `get_provided_worker_tags`, `get_required_task_tags`), and the version of that metadata its result may be stored
+/// against.
 public struct WorkerTagSnapshot: Hashable, Sendable {
     /// The worker's id (the `worker.metadata` event's `worker_id`).
     public var id: Int

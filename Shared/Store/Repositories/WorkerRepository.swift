@@ -43,8 +43,8 @@ public enum WorkerRepository {
         (SELECT count(*) FROM work_requests r WHERE r.worker_id = w.id AND r.status IN ('pending', 'running')) AS active
         """
 
-    /// The worker name for an FQDN (spec §2.2): dots become hyphens, then a slug (lower case, only
-    /// letters, digits and hyphens).
+    /// The worker name for an FQDN (Debusine `db/models/workers.py` `WorkerManager._generate_unique_name`): dots become
+    /// hyphens, then a slug (lower case, only letters, digits and hyphens).
     public static func slug(forFQDN fqdn: String) -> String {
         var slug = ""
         for character in fqdn.lowercased() {
@@ -145,7 +145,8 @@ public enum WorkerRepository {
     /// `worker.metadata`, so the tag-computer recomputes its tags and announces it ready.
     ///
     /// - Parameter confirmedType: signing workers hold private keys, so enabling one needs the admin to say
-    ///   `signing` explicitly (spec §2.1); any other type may be passed or omitted.
+    ///   `signing` explicitly (Debusine `server/management/commands/worker.py` `Command.get_worker` checks the
+    ///   type); any other type may be passed or omitted.
     /// - Returns: `false` when it was already enabled (nothing written).
     @discardableResult
     public static func enable(
@@ -175,8 +176,9 @@ public enum WorkerRepository {
     }
 
     /// Disables a worker and its tokens (compare-and-set on `enabled = true`), de-assigns its PENDING and
-    /// RUNNING work requests (spec §1.8 "Admin worker disable": they go back to the queue, unassigned; their
-    /// leases are dropped) and enqueues `worker.gone` plus one `wr.pending` per de-assigned work request.
+    /// RUNNING work requests (Debusine `server/management/commands/worker.py` `Command.handle_disable`: they go back to
+    /// the queue, unassigned; their leases are dropped) and enqueues `worker.gone` plus one `wr.pending` per
+    /// de-assigned work request.
     ///
     /// Must run inside a transaction.
     ///

@@ -2,8 +2,8 @@ import Foundation
 import KilnCore
 import KilnTestSupport
 
-/// The data of the §6.8 worked examples, made with the real CLI: workspace `debian/developers` (alice and
-/// bob are members; alice is also in the scope-level group `Debian`), a public `acme/builds`, source
+/// The data of the worked examples of deploy/docs/tags.md, made with the real CLI: workspace `debian/developers` (alice
+/// and bob are members; alice is also in the scope-level group `Debian`), a public `acme/builds`, source
 /// packages hello, libreoffice and linux, sid environments for amd64, arm64 and s390x, and the
 /// workspace's default task configuration with the entries of examples 2 and 6.
 struct DebianWorld: Sendable {
@@ -11,7 +11,7 @@ struct DebianWorld: Sendable {
     let libreoffice: Int
     let linux: Int
 
-    /// The task configuration entries of §6.8 example 2 (a subject) and example 6 (a tag filter).
+    /// The task configuration entries of worked examples 2 (a subject) and 6 (a tag filter) of deploy/docs/tags.md.
     static let configuration: JSONValue = [
         "collections": [
             [
@@ -22,14 +22,14 @@ struct DebianWorld: Sendable {
                 "name": "default", "category": "debusine:task-configuration",
                 "items": [
                     [
-                        "name": "Worker:sbuild:libreoffice:", "bare": "debusine:task-configuration",
+                        "bare": "debusine:task-configuration",
                         "data": [
                             "task_type": "Worker", "task_name": "sbuild", "subject": "libreoffice",
                             "require_tags": ["worker:class:large"],
                         ],
                     ],
                     [
-                        "name": "Worker:sbuild::", "bare": "debusine:task-configuration",
+                        "bare": "debusine:task-configuration",
                         "data": [
                             "task_type": "Worker", "task_name": "sbuild",
                             "tags_provided": "task:source-package:linux or task:source-package:libreoffice",
@@ -43,7 +43,6 @@ struct DebianWorld: Sendable {
 
     static func environmentItem(architecture: String) -> JSONValue {
         [
-            "name": .string("tarball:sid:\(architecture)::unshare"),
             "data": ["codename": "sid", "architecture": .string(architecture), "variant": .null, "backend": "unshare"],
             "artifact": [
                 "category": "debian:system-tarball",

@@ -18,9 +18,9 @@ struct WorkerSpec: Sendable {
     var staticMetadata: JSONValue?
 }
 
-/// One `kiln-worker` of a stack: pre-created with `kiln worker create` (§2.3 flow B, so it is enabled at its
-/// first hello), then run as a process; ``restart()`` starts it again with the same token file, as a
-/// reconnecting worker would.
+/// One `kiln-worker` of a stack: pre-created with `kiln worker create` (an activation token, as with Debusine's
+/// `server/management/commands/worker.py` `Command.handle_create`, so it is enabled at its first hello), then run as a
+/// process; ``restart()`` starts it again with the same token file, as a reconnecting worker would.
 final class StackWorker: Sendable {
     let spec: WorkerSpec
     let name: String

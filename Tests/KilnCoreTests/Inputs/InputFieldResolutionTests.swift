@@ -2,7 +2,7 @@ import KilnCore
 import KilnTestSupport
 import Testing
 
-@Suite("§4.2–§4.7 input fields: stages, resolution, persistence")
+@Suite("Input fields (Debusine `tasks/inputs/inputs.py`, `db/tasks/resolver.py`): stages, resolution, persistence")
 struct InputFieldResolutionTests {
     static let environment = EnvironmentFieldOptions()
     static let fields: [InputField] = [
@@ -52,7 +52,7 @@ struct InputFieldResolutionTests {
         return inputs
     }
 
-    @Test("§4.3: resolving Stage.pending resolves only stage-1 fields")
+    @Test("resolving Stage.pending resolves only stage-1 fields (Debusine `TaskFieldContainer.iter_all_fields`)")
     func pendingResolvesStageOne() throws {
         let inputs = try resolved(.pending)
         #expect(Set(inputs.values.keys) == ["task_configuration", "build_architecture", "input_source_artifact"])
@@ -62,7 +62,7 @@ struct InputFieldResolutionTests {
         #expect(error.description == "Cannot access unresolved input 'environment'")
     }
 
-    @Test("§4.3: resolving Stage.running resolves every field")
+    @Test("resolving Stage.running resolves every field (Debusine `TaskFieldContainer.iter_all_fields`)")
     func runningResolvesAll() throws {
         let lookups = Fixtures.lookups()
         let inputs = try resolved(.running, lookups: lookups)
@@ -78,7 +78,7 @@ struct InputFieldResolutionTests {
         #expect(archive?.collectionID == 11)
     }
 
-    @Test("§4.6: values saved into dynamic data restore on the worker side with no resolver")
+    @Test("values saved into dynamic data restore on the worker side with no resolver (Debusine `TaskFieldContainer.save_field_values`, `restore_field_values`)")
     func saveRestoreRoundTrip() throws {
         let inputs = try resolved(.running)
         let dynamic = try inputs.saving(into: ["subject": "hello", "task_input_fields": ["other_container_field": 7]])
@@ -96,7 +96,7 @@ struct InputFieldResolutionTests {
         #expect(Set(partial.values.keys) == ["build_architecture"])
     }
 
-    @Test("§4.6: a saved value of the wrong shape is refused naming the field")
+    @Test("a saved value of the wrong shape is refused naming the field (Debusine `TaskFieldContainer.restore_field_values`)")
     func badSavedValue() {
         let error = #expect(throws: TaskInputError.self) {
             try ResolvedInputs.restoring(fields: Self.fields, from: ["task_input_fields": ["suite": [1]]])
@@ -104,7 +104,7 @@ struct InputFieldResolutionTests {
         #expect(error?.description.contains("'suite'") == true)
     }
 
-    @Test("§4.7: no build_architecture in task data → the server fallback, never a worker's architecture")
+    @Test("no build_architecture in task data → the server fallback, never a worker's architecture (Debusine `BuildArchitectureInput`)")
     func buildArchitectureFallback() throws {
         let lookups = Fixtures.lookups()
         let inputs = try resolved(
@@ -123,7 +123,7 @@ struct InputFieldResolutionTests {
         #expect(throws: TaskInputError.self) { try InputResolutionSettings(fallbackArchitecture: " ") }
     }
 
-    @Test("§5.1: a missing default task-configuration collection resolves to null")
+    @Test("a missing default task-configuration collection resolves to null (Debusine `db/tasks/inputs.py` `TaskConfigurationCollection`)")
     func defaultConfigurationMissing() throws {
         let inputs = try resolved(.pending)
         #expect(try inputs.collection("task_configuration") == nil)
@@ -134,7 +134,7 @@ struct InputFieldResolutionTests {
         #expect(try explicitDefault.collection("task_configuration") == nil)
     }
 
-    @Test("§5.1: the default collection, when it exists, resolves to it")
+    @Test("the default collection, when it exists, resolves to it (Debusine `TaskConfigurationCollection`)")
     func defaultConfigurationPresent() throws {
         let inputs = try resolved(.pending, lookups: Fixtures.lookups(withDefaultConfiguration: true))
         let collection = try #require(try inputs.collection("task_configuration"))
@@ -145,7 +145,7 @@ struct InputFieldResolutionTests {
     /// Debusine `db/tasks/tests/test_inputs.py` `TaskConfigurationCollectionTests::test_failed_custom`: the
     /// failure is wrapped as `Lookup for field 'F' in {workspace} failed: {e}` (Kiln used to pass the lookup
     /// error through unwrapped).
-    @Test("§5.1: a non-default task-configuration lookup that fails is an error naming the field and workspace")
+    @Test("a non-default task-configuration lookup that fails is an error naming the field and workspace")
     func nonDefaultConfigurationMissing() throws {
         let data = try Self.taskData.setting("custom@debusine:task-configuration", atPath: "task_configuration")
         let error = try #require(throws: TaskInputError.self) { try resolved(.pending, data: data) }
@@ -167,7 +167,7 @@ struct InputFieldResolutionTests {
     /// Debusine `db/tasks/tests/test_inputs.py` `TaskConfigurationCollectionTests::test_lookup_none` and
     /// `test_model_explicit_none`: an explicit null is no configuration, even where the default exists (Kiln
     /// used to look the default up).
-    @Test("§5.1: an explicit null task_configuration means no configuration")
+    @Test("an explicit null task_configuration means no configuration")
     func explicitNullConfiguration() throws {
         let data = try Self.taskData.setting(.null, atPath: "task_configuration")
         let inputs = try resolved(.pending, data: data, lookups: Fixtures.lookups(withDefaultConfiguration: true))
@@ -177,7 +177,7 @@ struct InputFieldResolutionTests {
 
     /// Debusine `db/tasks/tests/test_inputs.py` `TaskConfigurationCollectionTests::test_failed_default`: any
     /// lookup failure of the default lookup, not only "not found", means no configuration.
-    @Test("§5.1: the default task-configuration lookup failing in any way means no configuration")
+    @Test("the default task-configuration lookup failing in any way means no configuration")
     func defaultConfigurationInvalid() throws {
         var inputs = try ResolvedInputs(fields: [.taskConfiguration])
         let request = InputResolutionRequest(
@@ -202,7 +202,7 @@ struct InputFieldResolutionTests {
     /// Debusine records the failing field with `exc.add_note` (`tasks/inputs/resolver.py`
     /// `FieldResolver.resolve_inputs`), which `str(exc)` leaves out: the message is the error's own (Kiln used
     /// to append "(while resolving input field 'x')").
-    @Test("§4.4: a missing attribute is 'Task input attribute ... not found'; the field is kept apart")
+    @Test("a missing attribute is 'Task input attribute ... not found'; the field is kept apart")
     func attributeNotFound() throws {
         let data = Self.taskData.removing(path: "input.source_artifact")
         let error = try #require(throws: TaskInputError.self) { try resolved(.pending, data: data) }
@@ -214,7 +214,7 @@ struct InputFieldResolutionTests {
     /// Debusine `tasks/inputs/tests/test_inputs.py` `SingleInputListTests::test_multiple_results`: every element
     /// is labelled with the bare field (Kiln used `x[i]`), which also keys its category error; the category
     /// list is a Python list (`tasks/tests/test__task.py` `test_ensure_artifact_categories_raise`).
-    @Test("§4.4: list fields check each element; labels and category errors name the field")
+    @Test("list fields check each element; labels and category errors name the field")
     func listElementErrors() throws {
         let fields = [InputField("artifacts", kind: .singleList, categories: ["debian:binary-package"])]
         let wrongType = try #require(throws: TaskInputError.self) {
@@ -244,7 +244,7 @@ struct InputFieldResolutionTests {
         #expect(try ok.artifactList("artifacts").map(\.label) == ["artifacts", "artifacts"])
     }
 
-    @Test("§4.4: multiple fields check each result's category and name it field[i]")
+    @Test("multiple fields check each result's category and name it field[i] (Debusine `MultiInput`)")
     func multipleCategoryCheck() throws {
         let data = try Self.taskData.setting([2, 5], atPath: "input.binary_artifacts")
         let error = try #require(throws: TaskInputError.self) { try resolved(.running, data: data) }
@@ -265,7 +265,7 @@ struct InputFieldResolutionTests {
     /// (`result.lookup == LookupMultiple.model_validate(...)`) and `tasks/tests/test_models.py`
     /// `InputArtifactMultipleTests::test_serialize` (`"lookup": ["test"]`): the stored lookup is the normalised
     /// model dump, not the user form Kiln used to store.
-    @Test("§4.4: a multiple field stores its lookup in Debusine's normalised form")
+    @Test("a multiple field stores its lookup in Debusine's normalised form")
     func multipleLookupNormalised() throws {
         let fields = [InputField("many", kind: .multiple, path: "input.many")]
         let user: JSONValue = [
@@ -289,7 +289,7 @@ struct InputFieldResolutionTests {
         #expect(try list.multiple("many").artifactIDs == [2, 1])
     }
 
-    @Test("§4.4: optional singles resolve null to null; a missing default-less multiple is an error")
+    @Test("optional singles resolve null to null; a missing default-less multiple is an error (Debusine `OptionalSingleInput`, `MultiInput`)")
     func optionalAndDefaults() throws {
         let fields = [
             InputField("maybe", kind: .optionalSingle, path: "input.maybe"),
@@ -306,7 +306,7 @@ struct InputFieldResolutionTests {
     /// Debusine `db/tasks/tests/test_resolver.py` `SuiteArchiveInputTests::test_wrong_suite_category`; the suite
     /// lookup has no default category (`DBFieldResolver.resolve_suitearchiveinput`), so a bare name does not
     /// resolve (Kiln used to default it to `debian:suite`).
-    @Test("§4.4: a suite must be debian:suite; the archive is null when the suite's workspace has none")
+    @Test("a suite must be debian:suite; the archive is null when the suite's workspace has none")
     func suiteArchiveRules() throws {
         let bare = try #require(throws: TaskInputError.self) {
             try resolved(.running, data: ["suite": "sid"], fields: [InputField("suite", kind: .suiteArchive)])
@@ -338,7 +338,7 @@ struct InputFieldResolutionTests {
 
     /// Debusine `db/tasks/tests/test_resolver.py` `GetFieldTests::test_get_field_invalid_type`: the value as
     /// Python's repr and the type as Python prints it (Kiln used its own "Task data field … is string …").
-    @Test("§4.4: a field value of the wrong type is worded as Debusine's get_field words it")
+    @Test("a field value of the wrong type is worded as Debusine's get_field words it")
     func wrongTypeWording() throws {
         let architecture = try #require(throws: TaskInputError.self) {
             try resolved(.pending, data: try Self.taskData.setting(["foo"], atPath: "build_architecture"))
@@ -361,7 +361,7 @@ struct InputFieldResolutionTests {
 
     /// Debusine `tasks/inputs/tests/test_serializers.py` `SuiteArchiveInputSerializerTests`: the deserialiser's
     /// `Value [] should be a list of exactly two items` and `… is not an instance of <class 'list'>`.
-    @Test("§4.6: a saved suite/archive pair of the wrong shape is refused in Debusine's words")
+    @Test("a saved suite/archive pair of the wrong shape is refused in Debusine's words")
     func badSuiteArchivePair() {
         let short = #expect(throws: TaskInputError.self) {
             try ResolvedInputs.restoring(fields: Self.fields, from: ["task_input_fields": ["suite": []]])
@@ -375,7 +375,7 @@ struct InputFieldResolutionTests {
 
     /// Debusine `db/tasks/tests/test_resolver.py` `ExtraRepositoriesInputTests::test_resolve_none`: absent or
     /// null is a saved null. Kiln resolves no repositories, so a given list is refused rather than dropped.
-    @Test("§4.4: the extra-repositories field is null; Kiln refuses a given list")
+    @Test("the extra-repositories field is null; Kiln refuses a given list")
     func extraRepositories() throws {
         let fields = [InputField("extra_repositories", kind: .extraRepositories)]
         let absent = try resolved(.running, data: [:], fields: fields)

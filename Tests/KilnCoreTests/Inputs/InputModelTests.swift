@@ -3,7 +3,7 @@ import KilnCore
 import PropertyBased
 import Testing
 
-@Suite("§4.5 Input* model: closed JSON objects with exact snake_case keys")
+@Suite("Input* model (Debusine `tasks/models.py`): closed JSON objects with exact snake_case keys")
 struct InputModelTests {
     static let sourceExample: JSONValue = [
         "label": "input.source_artifact", "lookup": 1, "artifact_id": 1, "category": "debian:source-package",
@@ -21,7 +21,7 @@ struct InputModelTests {
         try JSONDecoder().decode(type, from: Data(json.compactJSON.utf8))
     }
 
-    @Test("§4.5 example: the stored input_source_artifact value reads and writes back unchanged")
+    @Test("a stored input_source_artifact value reads and writes back unchanged (Debusine `tasks/models.py` `InputArtifactSingle`)")
     func specExampleRoundTrip() throws {
         let single = try decode(InputArtifactSingle.self, Self.sourceExample)
         #expect(single.label == "input.source_artifact")
@@ -164,6 +164,9 @@ struct InputModelTests {
                 ]
             ]
         )
+        // The dump parses back to the same lookup, as Debusine's `normalize_matchers` accepts its own dump.
+        let parsed = try LookupMultiple(parsing: user)
+        #expect(try LookupMultiple(parsing: parsed.modelDump) == parsed)
         #expect(try LookupMultiple(parsing: ["test", 4]).modelDump == ["test", 4])
         #expect(try LookupMultiple(parsing: []).modelDump == [])
     }

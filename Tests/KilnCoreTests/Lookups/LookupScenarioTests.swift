@@ -2,7 +2,8 @@ import KilnCore
 import KilnTestSupport
 import Testing
 
-/// Runs the shared scenario table (`KilnTestSupport.LookupScenarios`) against the in-memory store.
+/// Runs the shared scenario table (`KilnTestSupport.LookupScenarios`) against the in-memory store. Rows 31–41 mirror
+/// Debusine's `server/collections/tests/test_lookup.py`, named in each test.
 @Suite("Lookup scenarios over the in-memory store")
 struct LookupScenarioTests {
     let resolver: LookupResolver<InMemoryLookupStore>
@@ -20,17 +21,17 @@ struct LookupScenarioTests {
         }
     }
 
-    @Test("§8 scenario 31: empty lookup") func scenario31() { check(LookupScenarios.spec(31)) }
-    @Test("§8 scenario 32: integer lookups") func scenario32() { check(LookupScenarios.spec(32)) }
-    @Test("§8 scenario 33: artifact visibility") func scenario33() { check(LookupScenarios.spec(33)) }
-    @Test("§8 scenario 34: default category") func scenario34() { check(LookupScenarios.spec(34)) }
-    @Test("§8 scenario 35: suite item lookups") func scenario35() { check(LookupScenarios.spec(35)) }
-    @Test("§8 scenario 36: traversing past an artifact") func scenario36() { check(LookupScenarios.spec(36)) }
-    @Test("§8 scenario 37: result types of dictionary lookups") func scenario37() { check(LookupScenarios.spec(37)) }
-    @Test("§8 scenario 38: name and data matchers") func scenario38() { check(LookupScenarios.spec(38)) }
-    @Test("§8 scenario 39: list lookups keep order") func scenario39() { check(LookupScenarios.spec(39)) }
-    @Test("§8 scenario 40: a failing element fails the list") func scenario40() { check(LookupScenarios.spec(40)) }
-    @Test("§8 scenario 41: internal collection and reconstruction") func scenario41() {
+    @Test("empty lookup (Debusine `test_empty_lookup`)") func scenario31() { check(LookupScenarios.spec(31)) }
+    @Test("integer lookups (Debusine `test_specific_artifact_integer`)") func scenario32() { check(LookupScenarios.spec(32)) }
+    @Test("artifact visibility (Debusine `test_specific_artifact_restricts_workspace`)") func scenario33() { check(LookupScenarios.spec(33)) }
+    @Test("default category (Debusine `test_implicit_category`)") func scenario34() { check(LookupScenarios.spec(34)) }
+    @Test("suite item lookups (Debusine `test_collection_member`)") func scenario35() { check(LookupScenarios.spec(35)) }
+    @Test("traversing past an artifact (Debusine `test_no_lookup_through_artifact`)") func scenario36() { check(LookupScenarios.spec(36)) }
+    @Test("result types of dictionary lookups (Debusine `LookupMultipleTests.test_expect_type`)") func scenario37() { check(LookupScenarios.spec(37)) }
+    @Test("name and data matchers (Debusine `test_name_matcher`, `test_data_matchers`)") func scenario38() { check(LookupScenarios.spec(38)) }
+    @Test("list lookups keep order (Debusine `test_alternatives`)") func scenario39() { check(LookupScenarios.spec(39)) }
+    @Test("a failing element fails the list (Debusine `test_artifact_expired`)") func scenario40() { check(LookupScenarios.spec(40)) }
+    @Test("internal collection and reconstruction (Debusine `test_internal_collection`, `ReconstructLookupTests`)") func scenario41() {
         check(LookupScenarios.spec(41))
     }
 

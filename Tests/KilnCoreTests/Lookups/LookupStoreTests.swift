@@ -140,5 +140,30 @@ struct LookupStoreTests {
                 taskName: "lintian"
             ) == [byName]
         )
+        // Debusine `db/models/work_requests.py` `WorkRequest.lookup_environment` extends only a lookup of
+        // exactly two segments whose second is `match:`; a deeper one is used as written.
+        let deeper = try LookupSingle(parsing: "debian@debusine:test/inner/match:codename=bookworm")
+        #expect(
+            try LookupResolver<InMemoryLookupStore>.environmentAttempts(
+                deeper,
+                architecture: "i386",
+                backend: "unshare",
+                format: "tarball",
+                taskName: "lintian"
+            ) == [deeper]
+        )
+        // `match:` filters are a dict there too: a given key is kept, not added again.
+        let given = try LookupSingle(parsing: "debian/match:architecture=amd64:architecture=s390x")
+        #expect(
+            try LookupResolver<InMemoryLookupStore>.environmentAttempts(
+                given,
+                architecture: "i386",
+                backend: nil,
+                format: nil,
+                taskName: "lintian"
+            ).map(\.exported) == [
+                "debian/match:architecture=s390x:variant=lintian", "debian/match:architecture=s390x:variant=",
+            ]
+        )
     }
 }

@@ -47,7 +47,7 @@ private struct StampTask: ExternalTask {
     func computeSystemProvidedTags() throws -> Set<String> { [TagOntology.taskSourcePackage(try getSubject() ?? "")] }
 }
 
-@Suite("§4.9, §5.3, §6.6 pending transition, assignment and worker rebuild (pipeline mechanics)")
+@Suite("Pending transition, assignment and worker rebuild (pipeline mechanics; Debusine `WorkRequest.mark_pending`, `assign_worker`)")
 struct PendingTransitionTests {
     static let data: JSONValue = ["label": "ctx", "input": ["source_artifact": 1, "extra": [2]]]
 

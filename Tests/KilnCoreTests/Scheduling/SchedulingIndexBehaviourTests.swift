@@ -4,7 +4,7 @@ import Testing
 
 @Suite("Scheduling index: order, proposals, events, explain")
 struct SchedulingIndexBehaviourTests {
-    @Test("§2.5: static workers are served before pool workers, then by connected_at")
+    @Test("static workers are served before pool workers, then by connected_at (Debusine `WorkerQuerySet.waiting_for_work_request`)")
     func servingOrder() throws {
         var index = SchedulingIndex()
         for id in 1...3 {
@@ -18,7 +18,7 @@ struct SchedulingIndexBehaviourTests {
         #expect(index.nextAssignments(limit: 10).map(\.workerID) == [3, 2, 1])
     }
 
-    @Test("§1.6: priority is not strict — a lower work request runs if only it matches an idle worker")
+    @Test("priority is not strict — a lower work request runs if only it matches an idle worker (Debusine `server/scheduler.py` `schedule_for_worker`)")
     func priorityIsNotStrict() throws {
         var index = SchedulingIndex()
         try index.addWorkRequest(

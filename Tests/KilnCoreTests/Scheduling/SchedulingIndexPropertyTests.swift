@@ -74,13 +74,14 @@ struct SchedulingSmallWorld {
     }
 }
 
-/// The reference: Debusine's loop written the slow, obvious way (§7). Repeated `schedule()` runs; in each,
-/// every worker below capacity, in serving order, scans all pending work requests in queue order and takes
-/// the first it may run.
+/// The reference: Debusine's loop written the slow, obvious way (`server/scheduler.py` `schedule`,
+/// `schedule_for_worker`). Repeated `schedule()` runs; in each, every worker below capacity, in serving order, scans
+/// all pending work requests in queue order and takes the first it may run.
 enum NaiveReferenceScheduler {
     static func mayRun(_ request: PendingWorkRequest, on worker: SchedulableWorker) -> Bool {
         guard TagMatching.taskCanRun(request.schedulingTags, on: worker.schedulingTags) else { return false }
-        // §7.1 step 2, restated: a (non-empty) allowlist decides alone; otherwise the denylist excludes.
+        // Debusine's `get_candidate_work_requests`, restated: a (non-empty) allowlist decides alone; otherwise the
+        // denylist excludes.
         if let allowlist = worker.taskNameFilter.allowlist, !allowlist.isEmpty {
             return allowlist.contains(request.taskName)
         }

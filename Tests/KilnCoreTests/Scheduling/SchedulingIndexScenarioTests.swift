@@ -5,9 +5,9 @@ import Testing
 /// A date `seconds` after a fixed origin, so queue ages are explicit.
 func schedulingTime(_ seconds: Double) -> Date { Date(timeIntervalSinceReferenceDate: 1_000_000 + seconds) }
 
-@Suite("Scheduling index: §8 scheduler scenarios")
+@Suite("Scheduling index: the scenarios of Debusine `server/tests/test_scheduler.py`")
 struct SchedulingIndexScenarioTests {
-    @Test("§8 scenario 1: no work requests and one idle worker → nothing proposed")
+    @Test("no work requests and one idle worker → nothing proposed (Debusine `test_no_work_request_available`)")
     func scenario1() throws {
         var index = SchedulingIndex()
         try index.addWorker(SchedulableWorker(id: 1, connectedAt: schedulingTime(0)))
@@ -15,7 +15,7 @@ struct SchedulingIndexScenarioTests {
         #expect(index.freeSlots(ofWorker: 1) == 1)
     }
 
-    @Test("§8 scenario 4: two matching work requests and two idle workers → both assigned in one run")
+    @Test("two matching work requests and two idle workers → both assigned in one run (Debusine `test_worker_connected_without_a_work_request`)")
     func scenario4() throws {
         var index = SchedulingIndex()
         try index.addWorkRequest(PendingWorkRequest(id: 10, taskName: "noop", createdAt: schedulingTime(0)))
@@ -31,7 +31,7 @@ struct SchedulingIndexScenarioTests {
         #expect(index.counters.outstandingProposals == 2)
     }
 
-    @Test("§8 scenario 5: a worker already holding a PENDING work request at concurrency 1 gets nothing more")
+    @Test("a worker already holding a PENDING work request at concurrency 1 gets nothing more (Debusine `test_schedule_for_worker_already_pending`)")
     func scenario5() throws {
         var index = SchedulingIndex()
         try index.addWorkRequest(PendingWorkRequest(id: 10, taskName: "noop", createdAt: schedulingTime(0)))
@@ -40,7 +40,7 @@ struct SchedulingIndexScenarioTests {
         #expect(index.pendingWorkRequest(id: 10) != nil)
     }
 
-    @Test("§8 scenario 9: priorities (0,0) (0,10) (10,0) (10,1) → the effective-11 work request goes first")
+    @Test("priorities (0,0) (0,10) (10,0) (10,1) → the effective-11 work request goes first (Debusine `test_highest_priority_work_request_is_picked_first`)")
     func scenario9() throws {
         var index = SchedulingIndex()
         for (id, (base, adjustment)) in [(0, 0), (0, 10), (10, 0), (10, 1)].enumerated() {
@@ -57,7 +57,7 @@ struct SchedulingIndexScenarioTests {
         #expect(index.nextAssignments(limit: 100) == [ProposedAssignment(workRequestID: 4, workerID: 1)])
     }
 
-    @Test("§8 scenario 10: equal priority, created +1 s, 0 s, +2 s → the oldest goes first")
+    @Test("equal priority, created +1 s, 0 s, +2 s → the oldest goes first (Debusine `test_oldest_work_request_is_picked_first`)")
     func scenario10() throws {
         var index = SchedulingIndex()
         for (id, offset) in [(1, 1.0), (2, 0.0), (3, 2.0)] {
@@ -68,7 +68,7 @@ struct SchedulingIndexScenarioTests {
         #expect(index.nextAssignments(limit: 100).map(\.workRequestID) == [2, 1, 3])
     }
 
-    @Test("§8 scenario 11: denylist refuses, allowlist without the name refuses, the allowlist wins over the denylist")
+    @Test("denylist refuses, allowlist without the name refuses, the allowlist wins over the denylist (Debusine `test_allowlist_takes_precedence_over_denylist`)")
     func scenario11() throws {
         let filters: [(WorkerTaskNameFilter, Bool)] = [
             (WorkerTaskNameFilter(denylist: ["foobar", "sbuild", "baz"]), false),
@@ -83,7 +83,7 @@ struct SchedulingIndexScenarioTests {
         }
     }
 
-    @Test("§8 scenario 12: a Celery worker at concurrency 3 and four server work requests → three assigned")
+    @Test("a Celery worker at concurrency 3 and four server work requests → three assigned (Debusine `test_schedule_for_worker_concurrency`)")
     func scenario12() throws {
         var index = SchedulingIndex()
         let celery = ["worker:type:celery"]
@@ -112,14 +112,14 @@ struct SchedulingIndexScenarioTests {
         #expect(index.nextAssignments(limit: 10).isEmpty)
     }
 
-    /// (required, provided, accepted) rows of scenario 17.
+    /// (required, provided, accepted) rows of Debusine's `test_task_required_tags_enforced`.
     static let scenario17: [([String], [String], Bool)] = [
         ([], [], true), ([], ["a"], true), (["a"], [], false), (["a"], ["a"], true), (["a"], ["b"], false),
         (["a", "b", "c"], ["a", "b"], false), (["a", "b", "c"], ["a", "b", "c"], true),
         (["a", "b", "c"], ["a", "b", "c", "d"], true),
     ]
 
-    @Test("§8 scenario 17: the index accepts exactly the table's pairs, on both sides of the rule")
+    @Test("the index accepts exactly the table's pairs, on both sides of the rule (Debusine `test_task_required_tags_enforced`, `test_worker_required_tags_enforced`)")
     func scenario17() throws {
         for (required, provided, accepted) in Self.scenario17 {
             var taskSide = SchedulingIndex()
@@ -148,7 +148,7 @@ struct SchedulingIndexScenarioTests {
         }
     }
 
-    @Test("§8 scenario 18: a worker requiring [pool] gets only the WR providing pool and needing nothing else")
+    @Test("a worker requiring [pool] gets only the WR providing pool and needing nothing else (Debusine `test_get_candidate_work_requests_worker`)")
     func scenario18() throws {
         var index = SchedulingIndex()
         try index.addWorkRequest(

@@ -2,21 +2,23 @@ import KilnCore
 import PropertyBased
 import Testing
 
-@Suite("Provenance restrictions (§6.3) as properties")
+@Suite("Provenance restrictions (Debusine `restrictions_when_provided`) as properties")
 struct ProvenanceRestrictionPropertyTests {
-    /// §6.3 restated independently of the library's tables: (set, restricted prefix, provenances allowed).
+    /// Debusine's `worker/tags.py` and `tasks/tags.py` `restrictions_when_provided`, restated independently of the
+    /// library's tables: (set, restricted prefix, provenances allowed).
     static let restricted: [(TagSetKind, String, Set<TagProvenance>)] = [
         (.workerProvided, "worker:class:", [.admin]), (.workerProvided, "worker:type:", [.system]),
         (.taskProvided, "task:group:", [.system]), (.taskProvided, "task:scope:", [.system]),
         (.taskProvided, "task:workspace:", [.system]), (.taskProvided, "task:source-package:", [.system]),
     ]
-    /// §6.3's provenances per set ([0.16] code: worker-required takes admin only, task-required no user).
+    /// The provenances per set (Debusine 0.16 `ProvenanceProvided`, `ProvenanceRequired`: worker-required takes admin
+    /// only, task-required no user).
     static let accepted: [TagSetKind: Set<TagProvenance>] = [
         .workerProvided: [.worker, .admin, .system], .workerRequired: [.admin],
         .taskProvided: [.user, .system, .workspace], .taskRequired: [.system, .workspace],
     ]
 
-    @Test("the built-in tables hold exactly the restrictions of §6.3")
+    @Test("the built-in tables hold exactly Debusine's restrictions")
     func tables() {
         #expect(ProvenanceRestrictions.workerProvided.rules == [
             .prefix("worker:class:", allowed: [.admin]), .prefix("worker:type:", allowed: [.system]),

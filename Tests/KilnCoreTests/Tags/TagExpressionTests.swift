@@ -2,9 +2,9 @@ import KilnCore
 import PropertyBased
 import Testing
 
-@Suite("Tag expressions (§6.7)")
+@Suite("Tag expressions (Debusine `utils/tag_utils.py` `DerivationRuleParser`)")
 struct TagExpressionTests {
-    @Test("§8 scenario 52: precedence and syntax errors")
+    @Test("precedence and syntax errors (Debusine `utils/tests/test_tag_utils.py` `test_as_expr`, `test_as_expr_invalid_syntax`)")
     func scenario52() throws {
         #expect(try TagExpression(parsing: "tag1 or tag2 and tag3") == TagExpression(parsing: "tag1 or (tag2 and tag3)"))
         #expect(try TagExpression(parsing: "tag1 or tag2 and tag3") == .or(.tag("tag1"), .and(.tag("tag2"), .tag("tag3"))))

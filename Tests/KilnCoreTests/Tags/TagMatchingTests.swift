@@ -4,14 +4,15 @@ import Testing
 
 @Suite("Tag matching: TR ⊆ WP ∧ WR ⊆ TP")
 struct TagMatchingTests {
-    /// (required, provided, accepted) rows of scenario 17.
+    /// (required, provided, accepted) rows of Debusine's `server/tests/test_scheduler.py`
+    /// `test_task_required_tags_enforced`.
     static let scenario17: [([String], [String], Bool)] = [
         ([], [], true), ([], ["a"], true), (["a"], [], false), (["a"], ["a"], true), (["a"], ["b"], false),
         (["a", "b", "c"], ["a", "b"], false), (["a", "b", "c"], ["a", "b", "c"], true),
         (["a", "b", "c"], ["a", "b", "c", "d"], true),
     ]
 
-    @Test("§8 scenario 17: task-required vs worker-provided, and worker-required vs task-provided")
+    @Test("task-required vs worker-provided, and worker-required vs task-provided (Debusine `server/tests/test_scheduler.py` `test_task_required_tags_enforced`, `test_worker_required_tags_enforced`)")
     func scenario17() {
         for (required, provided, accepted) in Self.scenario17 {
             let taskSide = TagMatching.taskCanRun(
@@ -23,7 +24,7 @@ struct TagMatchingTests {
         }
     }
 
-    @Test("§8 scenario 18: a worker requiring [pool] takes only the WR that provides pool and needs nothing else")
+    @Test("a worker requiring [pool] takes only the WR that provides pool and needs nothing else (Debusine `server/tests/test_scheduler.py` `test_get_candidate_work_requests_worker`)")
     func scenario18() {
         let worker = WorkerTagComputation.compute(
             WorkerTagInputs(workerType: .external, staticRequiredTags: ["pool"])).scheduling

@@ -3,7 +3,7 @@ import Testing
 
 @Suite("Tag sets: provenance restrictions, audit, derivation")
 struct TagsetTests {
-    @Test("§8 scenario 49: only admin may add worker:class: to the worker-provided set")
+    @Test("only admin may add worker:class: to the worker-provided set (Debusine `server/tests/test_tags.py` `WorkerProvidedTagsTests.test_class`)")
     func scenario49WorkerClassIsAdminOnly() {
         var set = Tagset(kind: .workerProvided)
         set.add(.worker, [TagOntology.workerClass("worker")])
@@ -17,13 +17,13 @@ struct TagsetTests {
         #expect(result.dropped.map(\.provenance) == [.worker, .system])
     }
 
-    @Test("§8 scenario 50: a prefix rule drops only the prefixed tags of a forbidden provenance")
+    @Test("a prefix rule drops only the prefixed tags of a forbidden provenance (Debusine `utils/tests/test_tag_utils.py` `test_filter_set`)")
     func scenario50PrefixRule() {
         let restrictions = ProvenanceRestrictions(
             name: "test", acceptedProvenances: Set(TagProvenance.allCases),
             rules: [.prefix("group", allowed: [.system])])
         var other = Tagset(restrictions: restrictions)
-        // The spec's "other" provenance: any provenance not on the allow-list.
+        // The "other" provenance of Debusine's `test_filter_set`: any provenance not on the allow-list.
         other.add(.worker, ["group:foo", "group:bar", "baz"])
         #expect(other.finalize().tags == ["baz"])
         #expect(Set(other.audit.filter(\.isDropped).map(\.tag)) == ["group:foo", "group:bar"])
@@ -46,7 +46,7 @@ struct TagsetTests {
         #expect(set.audit.first?.description == "dropped official (worker): exact rule 'official' allows only admin")
     }
 
-    @Test("§8 scenario 51: derivation rules see the set before their batch; forbidden derived tags are dropped")
+    @Test("derivation rules see the set before their batch; forbidden derived tags are dropped (Debusine `server/tests/test_tags.py` `test_derivation`, `test_derivation_restrictions`)")
     func scenario51Derivation() throws {
         let batch = TagDerivationBatch(
             provenance: .system, rules: [try TagDerivationRule(condition: "dm or dd", tags: ["debian"])])

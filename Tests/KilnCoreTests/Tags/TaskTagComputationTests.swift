@@ -1,7 +1,7 @@
 import KilnCore
 import Testing
 
-@Suite("Task tag sets (§6.6)")
+@Suite("Task tag sets (Debusine `DBTask.apply_task_configuration`)")
 struct TaskTagComputationTests {
     static let provided = CandidateTags([.system: [TagOntology.taskScope("debian"), TagOntology.taskSourcePackage("hello")]])
     static let required = CandidateTags([.system: [TagOntology.workerType(.external)]])

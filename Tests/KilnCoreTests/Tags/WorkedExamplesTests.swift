@@ -1,11 +1,12 @@
 import KilnCore
 import Testing
 
-/// §6.8's worked examples at the tag level: candidate sets built by hand with the ontology builders, run
-/// through the same set construction and matching the services use.
-@Suite("§6.8 worked examples")
+/// The worked examples of deploy/docs/tags.md at the tag level: candidate sets built by hand with the ontology
+/// builders, run through the same set construction and matching the services use.
+@Suite("Worked examples of deploy/docs/tags.md")
 struct WorkedExamplesTests {
-    /// The candidates an sbuild work request in `debian/developers` proposes (§6.6 hooks, by hand).
+    /// The candidates an sbuild work request in `debian/developers` proposes (Debusine's `compute_scheduler_tags`, by
+    /// hand).
     static func sbuild(source: String, architecture: String = "amd64", version: Int = 1, groups: [String] = ["Debian"])
         -> (provided: CandidateTags, required: CandidateTags)
     {
@@ -24,7 +25,8 @@ struct WorkedExamplesTests {
         return (provided, required)
     }
 
-    /// What an external worker reports dynamically (§6.5), for a host of `architectures`.
+    /// What an external worker reports dynamically (Debusine `Worker._get_provided_tags`), for a host of
+    /// `architectures`.
     static func externalWorker(
         architectures: [String], sbuildVersion: Int = 1, staticProvided: [String] = [], staticRequired: [String] = [],
         extraDynamic: [String] = []

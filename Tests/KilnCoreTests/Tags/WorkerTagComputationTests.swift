@@ -1,9 +1,9 @@
 import KilnCore
 import Testing
 
-@Suite("Worker tag sets (§6.5)")
+@Suite("Worker tag sets (Debusine `get_provided_worker_tags`, `get_required_task_tags`)")
 struct WorkerTagComputationTests {
-    @Test("§8 scenario 19: celery worker's provided tags merge dynamic, static and its type")
+    @Test("celery worker's provided tags merge dynamic, static and its type (Debusine `server/tests/test_scheduler.py` `test_get_provided_worker_tags_worker`)")
     func scenario19() throws {
         func provided(dynamic: JSONValue, static staticTags: JSONValue) throws -> [String] {
             let inputs = try WorkerTagInputs(
@@ -14,8 +14,8 @@ struct WorkerTagComputationTests {
         #expect(try provided(dynamic: ["a", "b"], static: []) == ["a", "b", "worker:type:celery"])
         #expect(try provided(dynamic: ["a"], static: ["b"]) == ["a", "b", "worker:type:celery"])
         #expect(try provided(dynamic: nil, static: nil) == ["worker:type:celery"])
-        // The celery worker also reports its own type and its server tasks' tags (§6.5); its
-        // self-reported type is dropped, the system one stays.
+        // The celery worker also reports its own type and its server tasks' tags; its self-reported type is dropped,
+        // the system one stays.
         let reported = [TagOntology.workerType(.celery),
                         TagOntology.workerTask(type: .server, name: "servernoop", version: 1)]
         let sets = WorkerTagComputation.compute(WorkerTagInputs(workerType: .celery, dynamicProvidedTags: reported))
@@ -23,7 +23,7 @@ struct WorkerTagComputationTests {
         #expect(sets.provided.dropped.map(\.provenance) == [.worker])
     }
 
-    @Test("§8 scenario 20: a worker cannot claim another worker type")
+    @Test("a worker cannot claim another worker type (Debusine `server/tests/test_scheduler.py` `test_get_provided_worker_tags_worker_type`)")
     func scenario20() {
         let sets = WorkerTagComputation.compute(WorkerTagInputs(
             workerType: .external, dynamicProvidedTags: [TagOntology.workerType(.signing)]))
@@ -33,7 +33,7 @@ struct WorkerTagComputationTests {
             == "dropped worker:type:signing (worker): prefix rule 'worker:type:*' allows only system")
     }
 
-    @Test("§8 scenario 21: dynamic required_tags are ignored, static ones required")
+    @Test("dynamic required_tags are ignored, static ones required (Debusine `server/tests/test_scheduler.py` `test_get_required_task_tags_worker`)")
     func scenario21() throws {
         let inputs = try WorkerTagInputs(
             workerType: .external, staticMetadata: ["required_tags": ["required"]],

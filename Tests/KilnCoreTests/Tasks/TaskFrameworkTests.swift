@@ -74,7 +74,7 @@ private struct WaitProbeTask: DBTask {
     }
 }
 
-@Suite("§4.1, §4.8, §6.6 task framework: ExternalTask, DBTask, proxies, registry")
+@Suite("Task framework (Debusine `tasks/_task.py`, `db/tasks/base.py`): ExternalTask, DBTask, proxies, registry")
 struct TaskFrameworkTests {
     static let workRequest = WorkRequestTagContext(
         scope: "debian",
@@ -108,7 +108,7 @@ struct TaskFrameworkTests {
         #expect(task.inputs.fields[0].path == "task_configuration")
     }
 
-    @Test("§5.3: subject and context come from the wrapped task with only Stage.pending fields resolved")
+    @Test("subject and context come from the wrapped task with only Stage.pending fields resolved (Debusine `DBProxyTask.get_task_configuration_subject_context`)")
     func subjectContextAtPending() throws {
         let task = try proxy(stage: .pending)
         #expect(
@@ -118,7 +118,7 @@ struct TaskFrameworkTests {
         #expect(!task.inputs.isResolved("input_extra"))
     }
 
-    @Test("§6.6: proxy tags are the union of both sides, per provenance")
+    @Test("proxy tags are the union of both sides, per provenance (Debusine `DBProxyTask.compute_scheduler_tags`)")
     func proxyTagUnion() throws {
         let candidates = try proxy(stage: .pending).computeSchedulerTags(for: Self.workRequest)
         #expect(
@@ -135,7 +135,7 @@ struct TaskFrameworkTests {
         )
     }
 
-    @Test("§6.5: worker-provided tags are the DBTask's plus the wrapped task's, gated on the host")
+    @Test("worker-provided tags are the DBTask's plus the wrapped task's, gated on the host (Debusine `DBProxyTask.get_provided_worker_tags`)")
     func proxyWorkerTags() {
         let bare = DBExternalTaskProxy<ProbeTask>.getProvidedWorkerTags(host: WorkerHostCapabilities())
         #expect(bare == ["worker:task:worker:probe:version:3"])
@@ -145,7 +145,7 @@ struct TaskFrameworkTests {
         #expect(equipped == ["worker:task:worker:probe:version:3", "worker:cap:probe"])
     }
 
-    @Test("§4.8: proxy dynamic data = the wrapped task's computeDynamicData() plus both containers' field values")
+    @Test("proxy dynamic data = the wrapped task's computeDynamicData() plus both containers' field values (Debusine `DBProxyTask.compute_dynamic_data`)")
     func proxyDynamicData() throws {
         let task = try proxy(stage: .running, lookups: Fixtures.lookups(withDefaultConfiguration: true))
         let dynamic = try task.computeDynamicData()
@@ -163,7 +163,7 @@ struct TaskFrameworkTests {
         #expect(onWorker.inputs.field(named: "task_configuration") == nil, "the worker restores only its own names")
     }
 
-    @Test("§4.8: a DBTask's dynamic data is empty plus its saved field values")
+    @Test("a DBTask's dynamic data is empty plus its saved field values (Debusine `DBTask.compute_dynamic_data`)")
     func dbTaskDynamicData() throws {
         var task = try ServerProbeTask(taskData: [:])
         try task.resolveInputs(
@@ -176,7 +176,7 @@ struct TaskFrameworkTests {
         #expect(dynamic.json == ["task_input_fields": ["task_configuration": nil]])
     }
 
-    @Test("§6.2: DBTask base tags; Wait tasks require worker:type:not-assignable and provide no worker tags")
+    @Test("DBTask base tags; Wait tasks require worker:type:not-assignable and provide no worker tags (Debusine `DBTask.compute_scheduler_tags`)")
     func dbTaskBaseTags() throws {
         let server = try ServerProbeTask(taskData: [:]).computeSchedulerTags(for: Self.workRequest)
         #expect(server.required.byProvenance[.system] == ["worker:type:celery", "worker:task:server:probe:version:1"])
@@ -191,7 +191,7 @@ struct TaskFrameworkTests {
         )
     }
 
-    @Test("§4.1: the registry refuses a Server/Worker name clash, whichever comes first")
+    @Test("the registry refuses a Server/Worker name clash, whichever comes first (Debusine `DBTask.__init_subclass__`)")
     func registryClash() throws {
         var registry = TaskRegistry()
         try registry.register(external: ProbeTask.self)
@@ -208,7 +208,7 @@ struct TaskFrameworkTests {
         }
     }
 
-    @Test("§4.1: the registry matches names case-insensitively and builds both views")
+    @Test("the registry matches names case-insensitively and builds both views (Debusine `DBTask.class_from_name`)")
     func registryBuildsViews() throws {
         var registry = TaskRegistry()
         try registry.register(external: ProbeTask.self)

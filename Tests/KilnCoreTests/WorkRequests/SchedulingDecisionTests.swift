@@ -3,11 +3,11 @@ import KilnCore
 import PropertyBased
 import Testing
 
-@Suite("Queue order, worker filters and internal work (§1.6, §2.5, §7.1)")
+@Suite("Queue order, worker filters and internal work (Debusine `server/scheduler.py`, `server/tests/test_scheduler.py`)")
 struct SchedulingDecisionTests {
     let now = Fixture.at(3_000)
 
-    @Test("§8 scenario 9: priorities (0,0), (0,10), (10,0), (10,1) → the (10,1) WR goes first")
+    @Test("priorities (0,0), (0,10), (10,0), (10,1) → the (10,1) WR goes first (Debusine `test_highest_priority_work_request_is_picked_first`)")
     func scenario9() {
         let queue = [(0, 0), (0, 10), (10, 0), (10, 1)].enumerated().map { index, priority in
             Fixture.workRequest(index + 1, status: .pending, createdAt: Fixture.epoch, priority: priority)
@@ -17,7 +17,7 @@ struct SchedulingDecisionTests {
         #expect(ordered.map(\.effectivePriority) == [11, 10, 10, 0])
     }
 
-    @Test("§8 scenario 10: equal priority, created +1 s, 0 s, +2 s → the oldest goes first")
+    @Test("equal priority, created +1 s, 0 s, +2 s → the oldest goes first (Debusine `test_oldest_work_request_is_picked_first`)")
     func scenario10() {
         let queue = [1.0, 0.0, 2.0].enumerated().map { index, offset in
             Fixture.workRequest(index + 1, status: .pending, createdAt: Fixture.at(offset))
@@ -25,7 +25,7 @@ struct SchedulingDecisionTests {
         #expect(queue.sorted(by: WorkRequestQueueOrder.precedes).map(\.id) == [2, 1, 3])
     }
 
-    @Test("§8 scenario 11: denylist refuses sbuild; an allowlist without it refuses; in both, the allowlist wins")
+    @Test("denylist refuses sbuild; an allowlist without it refuses; in both, the allowlist wins (Debusine `test_skips_tasks_in_deny_list`, `test_skips_tasks_not_in_allow_list`, `test_allowlist_takes_precedence_over_denylist`)")
     func scenario11() {
         #expect(!WorkerTaskNameFilter(denylist: ["foobar", "sbuild", "baz"]).permits(taskName: "sbuild"))
         #expect(!WorkerTaskNameFilter(allowlist: ["foobar", "baz"]).permits(taskName: "sbuild"))
@@ -35,7 +35,7 @@ struct SchedulingDecisionTests {
         #expect(WorkerTaskNameFilter().permits(taskName: "anything"))
     }
 
-    @Test("§8 scenario 3: two pending synchronisation points in a running workflow both complete with success")
+    @Test("two pending synchronisation points in a running workflow both complete with success (Debusine `test_synchronization_points`)")
     func scenario3() throws {
         let points = [10, 11].map {
             Fixture.workRequest($0, status: .pending, type: .internal, name: "synchronization_point", parent: 1, root: 1)
@@ -47,12 +47,12 @@ struct SchedulingDecisionTests {
             let done = try workRequest.applying(action, at: now)
             #expect(done.status == .completed && done.result == .success && done.completedAt == now)
         }
-        // An unknown Internal name is left alone (scenario 2).
+        // An unknown Internal name is left alone (Debusine `test_only_unhandled_work_requests_available`).
         let unknown = Fixture.workRequest(12, status: .pending, type: .internal, name: "mystery")
         #expect(try unknown.internalWorkAction(at: now) == nil)
     }
 
-    @Test("§8 scenario 8: a due running delay completes; a future one stays running; a blocked one is untouched")
+    @Test("a due running delay completes; a future one stays running; a blocked one is untouched (Debusine `test_wait_delay_task_past`, `test_wait_delay_task_future`, `test_wait_delay_task_blocked`)")
     func scenario8() throws {
         func delay(_ status: WorkRequestStatus, until: Date) -> WorkRequest {
             var workRequest = Fixture.workRequest(
@@ -95,7 +95,7 @@ struct SchedulingDecisionTests {
         ])
     }
 
-    @Test("worker capacity and waiting for work (§2.5)")
+    @Test("worker capacity and waiting for work (Debusine `WorkerQuerySet.waiting_for_work_request`)")
     func workerAvailability() {
         func worker(
             _ type: WorkerType = .external, connected: Bool = true, metadataAge: TimeInterval = 60,

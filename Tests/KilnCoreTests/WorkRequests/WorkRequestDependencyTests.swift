@@ -3,7 +3,7 @@ import KilnCore
 import PropertyBased
 import Testing
 
-@Suite("Work-request dependencies (§1.5)")
+@Suite("Work-request dependencies (Debusine `WorkRequest.unblock_reverse_dependencies`)")
 struct WorkRequestDependencyTests {
     let now = Fixture.at(500)
 
@@ -23,7 +23,7 @@ struct WorkRequestDependencyTests {
         ])
     }
 
-    @Test("§8 scenario 29: X fails without allow_failure → its BLOCKED reverse dependency is ABORTED, transitively")
+    @Test("X fails without allow_failure → its BLOCKED reverse dependency is ABORTED, transitively (Debusine `db/models/tests/test_work_requests.py` `test_dependencies_failure`)")
     func scenario29Abort() throws {
         let outcome = try workflow(xResult: .failure).applyingTermination(of: 2, at: now)
         #expect(outcome.aborted == [4, 5])
@@ -33,7 +33,7 @@ struct WorkRequestDependencyTests {
         #expect(outcome.edits.allSatisfy { $0.before?.status == .blocked })
     }
 
-    @Test("§8 scenario 29: with X allow_failure or R allow_dependency_failures, R waits for its other dependency")
+    @Test("with X allow_failure or R allow_dependency_failures, R waits for its other dependency (Debusine `db/models/tests/test_work_requests.py` `test_dependencies_failure_allow_failure`, `test_dependencies_failure_allow_dependency_failures`)")
     func scenario29Tolerated() throws {
         for graph in [
             try workflow(xResult: .failure, xData: WorkflowData(allowFailure: true)),
@@ -48,6 +48,25 @@ struct WorkRequestDependencyTests {
             #expect(second.graph[4]?.status == .pending && second.graph[4]?.pendingStage == .requested)
             #expect(second.graph[5]?.status == .blocked)
         }
+    }
+
+    @Test("an ABORTED dependency with allow_failure, or a dependant with allow_dependency_failures, unblocks the dependant (Debusine `db/models/tests/test_work_requests.py` `test_dependencies_aborted_allow_failure`, `test_dependencies_aborted_allow_dependency_failures`)")
+    func abortedToleratedDependency() throws {
+        for (xData, rData) in [
+            (WorkflowData(allowFailure: true), WorkflowData()),
+            (WorkflowData(), WorkflowData(allowDependencyFailures: true)),
+        ] {
+            // Y has completed; X is aborted (no result), which terminates R's last dependency.
+            var graph = try workflow(xResult: .none, xData: xData, rData: rData, yStatus: .completed)
+            graph = graph.replacing(try #require(graph[2]).markedAborted(at: now))
+            let outcome = try graph.applyingTermination(of: 2, at: now)
+            #expect(outcome.unblocked == [4] && outcome.aborted.isEmpty)
+            #expect(outcome.graph[4]?.status == .pending && outcome.graph[5]?.status == .blocked)
+        }
+        // Without either flag the dependant is aborted, transitively (Debusine `test_dependencies_aborted`).
+        var untolerated = try workflow(xResult: .none, yStatus: .completed)
+        untolerated = untolerated.replacing(try #require(untolerated[2]).markedAborted(at: now))
+        #expect(try untolerated.applyingTermination(of: 2, at: now).aborted == [4, 5])
     }
 
     @Test("success and skipped unblock; an aborted dependency counts as terminated but not as success")
@@ -229,7 +248,7 @@ struct WorkRequestDependencyTests {
     }
 }
 
-@Suite("User abort (§1.7)")
+@Suite("User abort (Debusine `WorkRequest.abort`)")
 struct UserAbortTests {
     @Test("aborting a workflow aborts its unfinished, unsuperseded descendants, clears workers, cascades")
     func abortWorkflow() throws {

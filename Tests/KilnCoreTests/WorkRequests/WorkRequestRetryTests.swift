@@ -2,7 +2,7 @@ import Foundation
 import KilnCore
 import Testing
 
-@Suite("Work-request retries (§1.7)")
+@Suite("Work-request retries (Debusine `WorkRequest.retry`)")
 struct WorkRequestRetryTests {
     let now = Fixture.at(1_000)
 
@@ -41,7 +41,7 @@ struct WorkRequestRetryTests {
         #expect(repointed.pendingStage == nil && repointed.pendingStageData == nil, "\(repointed)")
     }
 
-    @Test("§8 scenario 30: manual retry of a failed Worker WR → new BLOCKED→PENDING WR with the original task data")
+    @Test("manual retry of a failed Worker WR → new BLOCKED→PENDING WR with the original task data (Debusine `db/models/tests/test_work_requests.py` `test_retry_supersede`)")
     func scenario30() throws {
         let graph = try failedGraph()
         let plan = try graph.supersedingRetry(of: 2, reason: .manual, newID: 20, at: now)
@@ -71,7 +71,7 @@ struct WorkRequestRetryTests {
         #expect(again.description == "Cannot retry old superseded tasks")
     }
 
-    @Test("§8 scenario 30: retrying a Server or Wait WR is refused", arguments: [TaskType.server, .wait])
+    @Test("retrying a Server or Wait WR is refused (Debusine `db/models/tests/test_work_requests.py` `test_verify_retry_task_type`)", arguments: [TaskType.server, .wait])
     func scenario30Types(type: TaskType) throws {
         let graph = try WorkRequestGraph([Fixture.workRequest(2, status: .aborted, type: type, name: "x")])
         let refusal = try #require(throws: RetryRefusal.self) {

@@ -2,10 +2,10 @@ import Foundation
 import KilnCore
 import Testing
 
-@Suite("Work-request transitions (§1.4)")
+@Suite("Work-request transitions (Debusine `WorkRequest.mark_*`)")
 struct WorkRequestTransitionTests {
-    /// The §1.4 table, written out independently of `WorkRequestTransition.allowedSources` so that a wrong
-    /// production table fails here.
+    /// The table of Debusine's `WorkRequest` transitions (`db/models/work_requests.py`), written out independently of
+    /// `WorkRequestTransition.allowedSources` so that a wrong production table fails here.
     static let table: [WorkRequestTransition: Set<WorkRequestStatus>] = [
         .markPending: [.blocked],
         .assignWorker: [.pending],
@@ -51,7 +51,7 @@ struct WorkRequestTransitionTests {
         transition in WorkRequestStatus.allCases.map { (transition, $0) }
     }
 
-    @Test("every operation succeeds exactly from the statuses of the §1.4 table", arguments: allCases)
+    @Test("every operation succeeds exactly from the statuses of Debusine's transition table", arguments: allCases)
     func tableDriven(transition: WorkRequestTransition, from status: WorkRequestStatus) throws {
         let allowed = try #require(Self.table[transition])
         if allowed.contains(status) {
@@ -65,7 +65,7 @@ struct WorkRequestTransitionTests {
         }
     }
 
-    @Test("the status pairs reachable by the operations are exactly those of the §1.4 table")
+    @Test("the status pairs reachable by the operations are exactly those of Debusine's transition table")
     func statusPairs() {
         var reachable: Set<[WorkRequestStatus]> = []
         for (transition, status) in Self.allCases {
@@ -78,7 +78,7 @@ struct WorkRequestTransitionTests {
         #expect(reachable == expected)
     }
 
-    @Test("the production table matches the spec table")
+    @Test("the production table matches the table written out here")
     func productionTable() {
         for transition in WorkRequestTransition.allCases {
             #expect(transition.allowedSources == Self.table[transition])
@@ -86,7 +86,7 @@ struct WorkRequestTransitionTests {
         }
     }
 
-    @Test("§8 scenario 28: mark_completed on a BLOCKED WR is refused; result \"\" is refused")
+    @Test("mark_completed on a BLOCKED WR is refused; result \"\" is refused (Debusine `db/models/tests/test_work_requests.py` `test_mark_completed_from_aborted`, `test_mark_completed_no_result_none`)")
     func scenario28() throws {
         let blocked = Fixture.workRequest(12, status: .blocked)
         let error = try #require(throws: StatusChangeError.self) {

@@ -2,7 +2,7 @@ import Foundation
 import KilnCore
 import Testing
 
-@Suite("Worker reconnect and get-next (§1.8 [0.16])")
+@Suite("Worker reconnect and get-next (Debusine `server/views/tests/test_workers.py` `GetNextWorkRequestViewTests`)")
 struct WorkerReconnectTests {
     let now = Fixture.at(2_000)
 
@@ -13,7 +13,7 @@ struct WorkerReconnectTests {
         return workRequest
     }
 
-    @Test("§8 scenario 23: a RUNNING WR without artifacts and retry_count 0 is handed back, retry_count 1")
+    @Test("a RUNNING WR without artifacts and retry_count 0 is handed back, retry_count 1 (Debusine `test_get_running_work_request`)")
     func scenario23() throws {
         let decision = WorkerNextRequestDecision.decide(
             worker: 7, assigned: [running(5)], producedOutput: [], completionInProgress: false, at: now)
@@ -27,7 +27,7 @@ struct WorkerReconnectTests {
         #expect(decision.supersede.isEmpty && decision.abortedForRetryLimit.isEmpty)
     }
 
-    @Test("§8 scenario 24: the same with retry_count 3 → ABORTED with work-request-retry-limit-exceeded; nothing")
+    @Test("the same with retry_count 3 → ABORTED with work-request-retry-limit-exceeded; nothing (Debusine `test_get_running_work_request_retry_limit`)")
     func scenario24() throws {
         let decision = WorkerNextRequestDecision.decide(
             worker: 7, assigned: [running(5, retryCount: 3)], producedOutput: [], completionInProgress: false, at: now)
@@ -37,7 +37,7 @@ struct WorkerReconnectTests {
         #expect(aborted.outputData?.errors?.map(\.code) == ["work-request-retry-limit-exceeded"])
     }
 
-    @Test("§8 scenario 25: a RUNNING WR with an artifact is superseded; the PENDING one is returned")
+    @Test("a RUNNING WR with an artifact is superseded; the PENDING one is returned (Debusine `test_get_running_partially_completed_work_request`)")
     func scenario25() throws {
         let pending = Fixture.workRequest(6, status: .pending, worker: 7)
         let decision = WorkerNextRequestDecision.decide(
@@ -55,7 +55,7 @@ struct WorkerReconnectTests {
         #expect(started.status == .running)
     }
 
-    @Test("§8 scenario 26: two PENDING WRs → the earlier created_at is returned; none assigned → nothing")
+    @Test("two PENDING WRs → the earlier created_at is returned; none assigned → nothing (Debusine `test_get_older_pending`, `test_get_no_work_request`)")
     func scenario26() {
         let later = Fixture.workRequest(3, status: .pending, worker: 7, createdAt: Fixture.at(10))
         let earlier = Fixture.workRequest(4, status: .pending, worker: 7, createdAt: Fixture.at(5))

@@ -8,7 +8,8 @@ import KilnTestSupport
 enum Fixtures {
     static let context = TaskFixture.context
 
-    /// §6.8 example 1: workspace `debian/developers`, creator in the scope-level group `Debian`.
+    /// Worked example 1 of deploy/docs/tags.md: workspace `debian/developers`, creator in the scope-level group
+    /// `Debian`.
     static let developersWorkRequest = TaskFixture.developersWorkRequest
 
     static func lookups(withDefaultConfiguration: Bool = false) -> RecordingLookupResolver {

@@ -4,12 +4,12 @@ import KilnTasks
 import KilnTestSupport
 import Store
 
-/// The data the tag-computer tests run on: `TaskFixture` written into the test's schema, plus the §6.8
-/// example 1 creator (alice, member of the scope-level group `Debian`), and work requests brought to
+/// The data the tag-computer tests run on: `TaskFixture` written into the test's schema, plus the creator of worked
+/// example 1 of deploy/docs/tags.md (alice, member of the scope-level group `Debian`), and work requests brought to
 /// `inputs-resolved` the way the lookup-resolver does (pipeline step 1 in-process over the same fixture,
 /// then `markInputsResolved`).
 enum TagComputerWorld {
-    /// sbuild of hello in sid, backend auto (§6.8 example 1).
+    /// sbuild of hello in sid, backend auto (worked example 1 of deploy/docs/tags.md).
     static let helloSbuild: JSONValue = [
         "input": ["source_artifact": .int(TaskFixture.Artifact.helloSource)],
         "environment": "debian/match:codename=sid", "backend": "auto",

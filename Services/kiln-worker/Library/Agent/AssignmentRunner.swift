@@ -3,11 +3,12 @@ import KilnCore
 import Logging
 
 /// Runs one assignment: rebuilds the `ExternalTask` from the configured task data and the dynamic data of
-/// the assignment (no lookups, no store, §4.9 step 7), executes it and turns the outcome into a
-/// `worker.result` body carrying the assignment's epoch.
+/// the assignment (no lookups, no store, as Debusine's `worker/task_runner.py` `TaskRunner.setup_task`), executes it
+/// and turns the outcome into a `worker.result` body carrying the assignment's epoch.
 ///
-/// Every failure becomes an `error` result with `errors: [{message, code}]` (§2.6: a runner failure is
-/// reported as error); a cancelled run (abort, or a forced shutdown) produces no result at all.
+/// Every failure becomes an `error` result with `errors: [{message, code}]` (as Debusine's `worker/_worker.py`
+/// `Worker._request_and_execute_work_request` reports a runner failure); a cancelled run (abort, or a forced shutdown)
+/// produces no result at all.
 public struct AssignmentRunner: Sendable {
     public let registry: TaskRegistry
     public let workerType: WorkerType

@@ -3,12 +3,12 @@ import Foundation
 import KilnCore
 import Logging
 
-/// The worker's side of the protocol (§2.6 over AMQP) as a pure state machine: hello until welcomed,
-/// heartbeats while welcomed, assignments started and their results kept until the broker confirms them,
-/// aborts obeyed, all again after a reconnect. It does no I/O and reads no clock: every input carries `now`,
-/// and what must happen in the world comes back as ``Effect``s and as ``nextStep(at:)``'s message to send,
-/// which `WorkerAgent` (the thin driver) carries out. So every rule is tested without a broker
-/// (`WorkerProtocolTests`).
+/// The worker's side of the protocol (Debusine's worker API — `server/consumers.py` `WorkerConsumer`,
+/// `server/views/workers.py` — over AMQP) as a pure state machine: hello until welcomed, heartbeats while welcomed,
+/// assignments started and their results kept until the broker confirms them, aborts obeyed, all again after a
+/// reconnect. It does no I/O and reads no clock: every input carries `now`, and what must happen in the world comes
+/// back as ``Effect``s and as ``nextStep(at:)``'s message to send, which `WorkerAgent` (the thin driver) carries out.
+/// So every rule is tested without a broker (`WorkerProtocolTests`).
 public struct WorkerProtocol: Sendable {
     /// Where the worker is in the hello/welcome handshake.
     public enum Phase: Sendable, Equatable {
@@ -339,7 +339,7 @@ public struct WorkerProtocol: Sendable {
         }
         running[command.workRequestID] = nil
         remember(RunningAssignment(workRequestID: command.workRequestID, epoch: command.epoch))
-        // §2.6: an aborted task reports nothing.
+        // An aborted task reports nothing (Debusine `worker/_worker.py` `Worker.report_task_result`).
         return [
             .abort(workRequestID: command.workRequestID), .count("kiln_worker_aborts_total", [:]),
             .log(.notice, "assignment aborted; no result will be reported", metadata),

@@ -8,11 +8,13 @@ public enum WorkerSettings {
     public static let amqpURL = Setting(
         "KILN_AMQP_URL", default: "amqp://kiln-worker:kiln-worker@127.0.0.1:56720/kiln",
         help: "RabbitMQ URL of the restricted worker account (amqp://user:password@host:port/vhost)", secret: true)
-    /// Where the worker keeps its secret token (§2.3 flow A: generated and saved on first start).
+    /// Where the worker keeps its secret token (generated and saved on first start, as Debusine's `worker/_worker.py`
+    /// `Worker._register` does).
     public static let tokenFile = Setting(
         "KILN_WORKER_TOKEN_FILE", default: "/var/lib/kiln-worker/token",
         help: "file holding the worker's token; created with 64 random hex characters and mode 0600 if missing")
-    /// A one-shot activation token from `kiln worker create` (§2.3 flow B).
+    /// A one-shot activation token from `kiln worker create` (Debusine `server/views/workers.py` `RegisterView.post`
+    /// with an activation token).
     public static let activationToken = Setting(
         "KILN_WORKER_ACTIVATION_TOKEN", default: "",
         help: "optional activation token of a pre-created worker; sent with every hello until the first welcome", secret: true)

@@ -1,8 +1,8 @@
 import Foundation
 
-/// The worker's secret token on disk (§2.3 flow A): generated once — 64 random hexadecimal characters — and
-/// saved with mode 0600, then reused on every start, because the gateway knows the worker only by the
-/// SHA-256 digest of this token: a new token is a new (disabled) worker.
+/// The worker's secret token on disk (Debusine `worker/_worker.py` `Worker._register`): generated once — 64 random
+/// hexadecimal characters — and saved with mode 0600, then reused on every start, because the gateway knows the worker
+/// only by the SHA-256 digest of this token: a new token is a new (disabled) worker.
 public enum WorkerTokenFile {
     /// What loading produced.
     public struct Loaded: Sendable, Hashable {

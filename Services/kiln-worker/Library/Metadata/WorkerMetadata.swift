@@ -1,7 +1,8 @@
 import KilnCore
 import ServiceKit
 
-/// The dynamic metadata a worker reports in `worker.hello` (§2.4) and the provided tags in it (§6.5).
+/// The dynamic metadata a worker reports in `worker.hello` (Debusine `worker/_worker.py` `Worker._get_worker_metadata`)
+/// and the provided tags in it (`Worker._get_provided_tags`).
 ///
 /// Pure: the host is a `HostFacts` value, so tests can compute the metadata of any host.
 public enum WorkerMetadata {
@@ -22,7 +23,8 @@ public enum WorkerMetadata {
     /// `provided_tags`: `worker:type:<own type>` (the server replaces it with the one it knows),
     /// `worker:build-arch:<arch>` for each architecture, `worker:executor:<backend>` for each available
     /// backend, the union of `getProvidedWorkerTags(host:)` of every registered task class of the worker's
-    /// type, and the operator's extra tags (restricted ones are filtered by the server, §6.3).
+    /// type, and the operator's extra tags (restricted ones are filtered by the server: Debusine `worker/tags.py`
+    /// `restrictions_when_provided`).
     public static func providedTags(
         workerType: WorkerType, host: HostFacts, registry: TaskRegistry, extraTags: [String] = []
     ) -> Set<String> {

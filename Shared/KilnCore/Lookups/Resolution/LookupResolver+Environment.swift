@@ -2,9 +2,10 @@ extension LookupResolver {
     /// The category an environment lookup's bare first segment gets (`debian` → `debian@debian:environments`).
     public static var environmentDefaultCategory: String { LookupCategories.environments }
 
-    /// An environment lookup the way executor tasks make it (§3.3 `get_environment`): the task's architecture,
-    /// backend and format are added to a `match:` lookup, and the variant named after the task is tried before
-    /// the variant-less one, so a task-specific environment wins when it exists.
+    /// An environment lookup the way executor tasks make it (Debusine `db/models/work_requests.py`
+    /// `WorkRequest.lookup_environment`): the task's architecture, backend and format are added to a `match:` lookup,
+    /// and the variant named after the task is tried before the variant-less one, so a task-specific environment wins
+    /// when it exists.
     ///
     /// - Throws: `LookupFailure` (the last not-found if no attempt matches), or the store's own error.
     public func lookupEnvironment(
@@ -41,8 +42,8 @@ extension LookupResolver {
         throw lastNotFound ?? LookupFailure.notFound("'\(parsed.exported.compactJSON)' does not exist or is hidden")
     }
 
-    /// The lookups an executor task tries, in order (§3.3 `get_environment`): a lookup ending in a `match:`
-    /// segment gets `architecture`, `format` and `backend` where the user did not give them, and, without a
+    /// The lookups an executor task tries, in order (Debusine `WorkRequest.lookup_environment`): a lookup made of
+    /// a collection and one `match:` segment gets `architecture`, `format` and `backend` where the user did not give them, and, without a
     /// `variant`, one attempt with `variant=<taskName>` then one with `variant=` (no variant). Any other
     /// lookup (an id, an item name) is used as is.
     ///
@@ -54,8 +55,10 @@ extension LookupResolver {
         format: String?,
         taskName: String
     ) throws -> [LookupSingle] {
-        guard case .string(let stringLookup) = lookup, let last = stringLookup.segments.last,
-            case .match(let given) = last.query
+        // Only `COLLECTION/match:…`, exactly two segments, is extended (`WorkRequest.lookup_environment`:
+        // `len(segments) == 2`); a longer lookup is used as written.
+        guard case .string(let stringLookup) = lookup, stringLookup.segments.count == 1,
+            case .match(let given) = stringLookup.segments[0].query
         else { return [lookup] }
         if let format, EnvironmentFormat(rawValue: format) == nil {
             throw LookupFailure.invalid("Unknown environment format '\(format)': expected tarball or image")

@@ -1,19 +1,24 @@
 extension LookupResolver {
-    /// Resolves the first segment (§3.2), which is found outside any collection: by id (visibility only),
-    /// or as a collection along a workspace's inheritance chain.
+    /// Resolves the first segment (Debusine `server/collections/lookup.py` `_lookup_single_first`), which is found
+    /// outside any collection: by id (visibility only), or as a collection along a workspace's inheritance chain.
     ///
+    /// - Parameter startID: the workspace a `NAME@CATEGORY` search starts from (`startingWorkspaceID`).
     /// - Throws: `LookupFailure.notFound` (`'<first segment>' does not exist or is hidden`) when nothing
     ///   visible matches; `.invalid` for `internal@collections` outside a workflow.
     func resolveFirst(
         _ lookup: StringLookup,
         normalizedFirst: String,
         defaultCategory: String?,
+        startID: Int,
         context: LookupContext
     ) throws -> LookupResult {
-        let notFound = LookupFailure.notFound("'\(normalizedFirst)' does not exist or is hidden")
+        let notFound = LookupFailure.notFound(
+            "\(JSONValue.pythonStringRepr(normalizedFirst)) does not exist or is hidden"
+        )
         switch lookup.first {
         case .artifactID(let id):
-            // Only visibility counts: the current workspace (and any prefix) plays no role (§3.2).
+            // Only visibility counts: the current workspace (and any prefix) plays no role (Debusine test
+            // `server/collections/tests/test_lookup.py` `test_specific_artifact_restricts_workspace`).
             guard let artifact = try store.artifact(id: id), try isVisible(workspaceID: artifact.workspaceID, context)
             else { throw notFound }
             return LookupResult(resultType: .artifact, artifact: artifact)
@@ -30,52 +35,73 @@ extension LookupResolver {
             return try collectionResult(
                 name: name,
                 category: LookupCategories.workflowInternal,
-                lookup,
+                from: startID,
                 context,
                 notFound
             )
         case .collection(let name, let category):
-            return try collectionResult(name: name, category: category, lookup, context, notFound)
+            return try collectionResult(name: name, category: category, from: startID, context, notFound)
         case .bareName(let name):
             // `resolve` has already refused a bare name without a default category.
             guard let defaultCategory else { throw notFound }
-            return try collectionResult(name: name, category: defaultCategory, lookup, context, notFound)
+            return try collectionResult(name: name, category: defaultCategory, from: startID, context, notFound)
         }
     }
 
     private func collectionResult(
         name: String,
         category: String,
-        _ lookup: StringLookup,
+        from startID: Int,
         _ context: LookupContext,
         _ notFound: LookupFailure
     ) throws -> LookupResult {
-        let start = try startingWorkspaceID(lookup.workspace, context)
-        guard let collection = try findCollection(name: name, category: category, from: start, user: context.user)
+        guard let collection = try findCollection(name: name, category: category, from: startID, user: context.user)
         else { throw notFound }
         return LookupResult(resultType: .collection, collection: collection)
     }
 
-    /// The workspace a `NAME@CATEGORY` search starts from: the prefix's workspace (which must be visible;
-    /// its scope defaults to the current workspace's) or the current one.
-    private func startingWorkspaceID(_ selector: WorkspaceSelector?, _ context: LookupContext) throws -> Int {
-        guard let selector else { return context.workspaceID }
-        let scope: String
-        if let explicit = selector.scope {
-            scope = explicit
-        } else if let current = try store.workspace(id: context.workspaceID) {
-            scope = current.scope
-        } else {
-            throw LookupFailure.notFound("Current workspace \(context.workspaceID) does not exist")
+    /// The workspace a lookup's first segment is searched from: the current one, or the one its options
+    /// name. The options are checked in the order written, before the first segment and whatever it is
+    /// (an id lookup too), with Debusine's `_process_lookup_options` texts: `Unknown lookup option: 'k'`,
+    /// `The 'scope' lookup option requires the 'workspace' one`, and `Invalid or hidden workspace in lookup
+    /// options: scope='s' workspace='w'` (the scope given, else the current workspace's), all invalid
+    /// (`server/collections/tests/test_lookup.py` `LookupSingleTests.test_lookup_with_unknown_workspace`,
+    /// `test_lookup_with_private_workspace`, `test_lookup_in_invalid_scope`,
+    /// `test_lookup_with_unknown_option`, `test_lookup_scope_without_workspace`).
+    ///
+    /// - Throws: `LookupFailure.invalid` as above; `.notFound` when the current workspace is gone.
+    func startingWorkspaceID(_ options: LookupOptions?, _ context: LookupContext) throws -> Int {
+        guard let options else { return context.workspaceID }
+        var start = context.workspaceID
+        for option in options.entries {
+            switch option.key {
+            case "scope":
+                guard options["workspace"] != nil else {
+                    throw LookupFailure.invalid("The 'scope' lookup option requires the 'workspace' one")
+                }
+            case "workspace":
+                let scope: String
+                if let explicit = options["scope"] {
+                    scope = explicit
+                } else if let current = try store.workspace(id: context.workspaceID) {
+                    scope = current.scope
+                } else {
+                    throw LookupFailure.notFound("Current workspace \(context.workspaceID) does not exist")
+                }
+                guard let workspace = try store.workspace(scope: scope, name: option.value),
+                    workspace.isVisible(to: context.user)
+                else {
+                    throw LookupFailure.invalid(
+                        "Invalid or hidden workspace in lookup options: scope=\(JSONValue.pythonStringRepr(scope)) "
+                            + "workspace=\(JSONValue.pythonStringRepr(option.value))"
+                    )
+                }
+                start = workspace.id
+            default:
+                throw LookupFailure.invalid("Unknown lookup option: \(JSONValue.pythonStringRepr(option.key))")
+            }
         }
-        guard let workspace = try store.workspace(scope: scope, name: selector.workspace),
-            workspace.isVisible(to: context.user)
-        else {
-            throw LookupFailure.notFound(
-                "Workspace '\(selector.workspace)' in scope '\(scope)' does not exist or is hidden"
-            )
-        }
-        return workspace.id
+        return start
     }
 
     /// Searches `startID` first, then the workspaces it inherits from in order, depth first, each visited

@@ -1,33 +1,54 @@
 extension LookupResolver {
-    /// Answers one later segment inside `collection`, with the handlers its category has (§3.3). Every
-    /// category understands `name:`; `debian:suite` and `debian:environments` add their own queries.
+    /// Answers one later segment inside `collection`, with the handlers its category has (Debusine's collection
+    /// managers' `do_lookup`). Every category understands `name:`; `debian:suite` and `debian:environments` add their
+    /// own queries.
     ///
     /// - Returns: the item, or `nil` when nothing active matches.
-    /// - Throws: `LookupFailure.invalid` (`Unexpected lookup format: "…"`) for a query the category does
-    ///   not understand.
-    func findItem(_ query: SegmentQuery, in collection: CollectionRecord) throws -> CollectionItemRecord? {
-        let filter: ItemFilter
-        switch (query, collection.category) {
+    /// - Throws: `LookupFailure.invalid` (`Unexpected lookup format: "<segment>"`) for a query the category
+    ///   does not understand, as every Debusine manager's `do_lookup` does
+    ///   (`server/collections/tests/test_base.py`
+    ///   `CollectionManagerInterfaceTests.test_lookup_unexpected_format_raise_lookup_error`).
+    func findItem(_ segment: LookupSegment, in collection: CollectionRecord) throws -> CollectionItemRecord? {
+        let unexpected = LookupFailure.invalid("Unexpected lookup format: \"\(segment.normalizedText)\"")
+        switch (segment.query, collection.category) {
         case (.name(let name), _):
-            filter = ItemFilter(name: ItemMatcher(exactText: name))
+            return Self.mostRecentlyAdded(
+                try store.activeItems(
+                    inCollection: collection.id,
+                    matching: ItemFilter(name: ItemMatcher(exactText: name))
+                )
+            )
         case (.match(let filters), LookupCategories.environments):
-            filter = Self.environmentFilter(filters)
+            return Self.mostRecentlyAdded(
+                try store.activeItems(inCollection: collection.id, matching: Self.environmentFilter(filters))
+            )
         case (_, LookupCategories.suite):
-            guard let suiteFilter = try Self.suiteFilter(query) else { throw Self.unexpected(query) }
-            filter = suiteFilter
+            guard let suiteFilter = try Self.suiteFilter(segment.query) else { throw unexpected }
+            let items = try store.activeItems(inCollection: collection.id, matching: suiteFilter)
+            if case .index = segment.query { return Self.mostRecentlyAdded(items) }
+            return Self.highestVersion(items)
         default:
-            throw Self.unexpected(query)
+            throw unexpected
         }
-        return Self.mostRecentlyAdded(try store.activeItems(inCollection: collection.id, matching: filter))
     }
 
-    private static func unexpected(_ query: SegmentQuery) -> LookupFailure {
-        .invalid("Unexpected lookup format: \"\(query.text)\"")
+    /// The package with the highest Debian version (`data.version`, dpkg order) among `items`, as Debusine's
+    /// `DebianSuiteManager.do_lookup` picks for `source:`, `source-version:`, `binary:` and
+    /// `binary-version:` (`sorted(items, key=Version(item.data["version"]))[-1]`), so adding an older
+    /// version after a newer one does not make the older one current. Versions dpkg considers equal fall back
+    /// to the most recently added.
+    static func highestVersion(_ items: [CollectionItemRecord]) -> CollectionItemRecord? {
+        func version(_ item: CollectionItemRecord) -> DebianVersion {
+            DebianVersion(item.data["version"]?.stringValue ?? "")
+        }
+        return items.max { lhs, rhs in
+            let order = DebianVersion.compare(version(lhs), version(rhs))
+            return order != 0 ? order < 0 : (lhs.createdAt, lhs.id) < (rhs.createdAt, rhs.id)
+        }
     }
 
-    /// The `debian:suite` queries (§3.3, per-item data of §3.7). "Current" is the most recently added
-    /// active match, as the brief specifies ([0.12] picked the highest Debian version instead; with one
-    /// active version per name, the usual case, both agree).
+    /// The `debian:suite` queries (Debusine `server/collections/debian_suite.py` `DebianSuiteManager.do_lookup`,
+    /// on the per-item data its manager derives); `nil` for a query a suite does not understand.
     private static func suiteFilter(_ query: SegmentQuery) throws -> ItemFilter? {
         func equal(_ key: String, _ value: String) -> ItemDataCondition {
             ItemDataCondition(key: key, test: .matcher(ItemMatcher(exactText: value)))
@@ -44,24 +65,16 @@ extension LookupResolver {
                 data: [equal("package", name), equal("version", version)]
             )
         case .binary(let name, let architecture):
-            // An `Architecture: all` binary serves every concrete architecture.
-            let architectures: [JSONValue] = architecture == "all" ? ["all"] : [.string(architecture), "all"]
             return ItemFilter(
                 childTypes: .only(.artifact),
                 category: binary,
-                data: [
-                    equal("package", name),
-                    ItemDataCondition(
-                        key: "architecture",
-                        test: .matcher(try ItemMatcher(kind: .in, value: .array(architectures), key: "architecture"))
-                    ),
-                ]
+                data: [equal("package", name), try servingArchitecture(architecture)]
             )
         case .binaryVersion(let name, let version, let architecture):
             return ItemFilter(
                 childTypes: .only(.artifact),
                 category: binary,
-                data: [equal("package", name), equal("version", version), equal("architecture", architecture)]
+                data: [equal("package", name), equal("version", version), try servingArchitecture(architecture)]
             )
         case .index(let path):
             return ItemFilter(
@@ -69,26 +82,39 @@ extension LookupResolver {
                 category: LookupCategories.repositoryIndex,
                 data: [equal("path", path)]
             )
-        case .name, .match:
+        case .name, .match, .unrecognized:
             return nil
         }
     }
 
-    /// The `debian:environments` `match:` query: artifact items whose data match every given key; an
-    /// empty `variant` means "no variant".
+    /// The architecture condition of `binary:` and `binary-version:`: the architecture asked for, or
+    /// `all`, since an `Architecture: all` binary serves every architecture (Debusine's
+    /// `DebianSuiteManager.do_lookup` filters both queries with `architecture__in={ARCH, "all"}`).
+    private static func servingArchitecture(_ architecture: String) throws -> ItemDataCondition {
+        let architectures: [JSONValue] = architecture == "all" ? ["all"] : [.string(architecture), "all"]
+        return ItemDataCondition(
+            key: "architecture",
+            test: .matcher(try ItemMatcher(kind: .in, value: .array(architectures), key: "architecture"))
+        )
+    }
+
+    /// The `debian:environments` `match:` query: artifact items whose data match every known key; an
+    /// empty `variant` means "no variant". As `DebianEnvironmentsManager.do_lookup`, a `format` other than
+    /// `tarball`/`image` and keys it does not know filter nothing.
     private static func environmentFilter(_ filters: [EnvironmentMatchFilter]) -> ItemFilter {
         var filter = ItemFilter(childTypes: .only(.artifact))
         for match in filters {
             switch match.key {
             case "format":
-                // The parser admits only known formats.
                 filter.category = EnvironmentFormat(rawValue: match.value)?.artifactCategory
             case "variant" where match.value.isEmpty:
                 filter.data.append(ItemDataCondition(key: "variant", test: .absentOrNull))
-            default:
+            case "codename", "architecture", "variant", "backend":
                 filter.data.append(
                     ItemDataCondition(key: match.key, test: .matcher(ItemMatcher(exactText: match.value)))
                 )
+            default:
+                continue
             }
         }
         return filter

@@ -1,5 +1,5 @@
-/// Resolves lookups (§3) against any `LookupStore`: the one implementation of lookup semantics, shared by
-/// the in-memory store (tests, CLI) and the PostgreSQL store (services).
+/// Resolves lookups (Debusine `server/collections/lookup.py`) against any `LookupStore`: the one implementation of
+/// lookup semantics, shared by the in-memory store (tests, CLI) and the PostgreSQL store (services).
 public struct LookupResolver<Store: LookupStore>: LookupResolving {
     /// Where the data comes from.
     public let store: Store
@@ -9,7 +9,7 @@ public struct LookupResolver<Store: LookupStore>: LookupResolving {
         self.store = store
     }
 
-    /// Parses the JSON form, then resolves it against the store (§3.2, §3.4).
+    /// Parses the JSON form, then resolves it against the store (Debusine `lookup_single`).
     public func lookupSingle(
         _ lookup: JSONValue,
         expect: LookupExpectType,
@@ -19,7 +19,7 @@ public struct LookupResolver<Store: LookupStore>: LookupResolving {
         try resolve(LookupSingle(parsing: lookup), expect: expect, defaultCategory: defaultCategory, context: context)
     }
 
-    /// Parses a list or dictionary lookup, then resolves every element in order (§3.1, §3.4).
+    /// Parses a list or dictionary lookup, then resolves every element in order (Debusine `lookup_multiple`).
     public func lookupMultiple(
         _ lookup: JSONValue,
         expect: LookupExpectType,
@@ -29,8 +29,9 @@ public struct LookupResolver<Store: LookupStore>: LookupResolving {
         try resolve(LookupMultiple(parsing: lookup), expect: expect, defaultCategory: defaultCategory, context: context)
     }
 
-    /// A lookup string that finds the same thing again later (§3.5 `reconstruct_lookup`): items keep their
-    /// collection path, so a promise later replaced by the real artifact is still found.
+    /// A lookup string that finds the same thing again later (Debusine `db/models/lookups.py`
+    /// `LookupResult.reconstruct`): items keep their collection path, so a promise later replaced by the real artifact
+    /// is still found.
     public func reconstructLookup(_ result: LookupResult, context: LookupContext) -> String {
         if let parent = result.parentCollectionLookup, let item = result.collectionItem {
             return "\(parent)/name:\(item.name)"
@@ -54,7 +55,7 @@ public struct LookupResolver<Store: LookupStore>: LookupResolving {
 
     // MARK: Parsed forms
 
-    /// Resolves a parsed single lookup (§3.2, §3.5).
+    /// Resolves a parsed single lookup (Debusine `server/collections/lookup.py` `lookup_single`).
     ///
     /// - Throws: `LookupFailure`, or the store's own error.
     public func resolve(
@@ -64,32 +65,36 @@ public struct LookupResolver<Store: LookupStore>: LookupResolving {
         context: LookupContext
     ) throws -> LookupResult {
         let stringLookup = try normalized(lookup, expect: expect)
-        guard let firstText = stringLookup.normalizedFirstText(defaultCategory: defaultCategory) else {
-            throw LookupFailure.invalid(
-                "'\(stringLookup.firstText)' does not specify a category and the context does not supply a default"
-            )
-        }
+        let firstText = try Self.normalizedFirstText(of: stringLookup, defaultCategory: defaultCategory)
         var result = try resolveFirst(
             stringLookup,
             normalizedFirst: firstText,
             defaultCategory: defaultCategory,
+            startID: try startingWorkspaceID(stringLookup.options, context),
             context: context
         )
         for (index, segment) in stringLookup.segments.enumerated() {
-            let containerLookup = stringLookup.prefixText(segmentCount: index, normalizedFirst: firstText)
+            let containerLookup = stringLookup.prefixText(
+                segmentCount: index,
+                normalizedFirst: firstText,
+                includeOptions: false
+            )
+            let quotedContainer = JSONValue.pythonStringRepr(containerLookup)
             guard result.resultType == .collection, let container = result.collection else {
                 throw LookupFailure.invalid(
-                    "'\(containerLookup)' is of type '\(result.resultType.rawValue)' instead of expected 'collection'"
+                    "\(quotedContainer) is of type '\(result.resultType.rawValue)' instead of expected 'collection'"
                 )
             }
-            guard let item = try findItem(segment.query, in: container) else {
-                throw LookupFailure.notFound("'\(containerLookup)' has no item '\(segment.normalizedText)'")
+            guard let item = try findItem(segment, in: container) else {
+                throw LookupFailure.notFound(
+                    "\(quotedContainer) has no item \(JSONValue.pythonStringRepr(segment.normalizedText))"
+                )
             }
             result = try self.result(for: item, parentCollectionLookup: containerLookup)
         }
         guard Self.result(result, satisfies: expect) else {
             throw LookupFailure.invalid(
-                "\(lookup.quoted) is of type '\(result.resultType.rawValue)' instead of expected '\(expect.rawValue)'"
+                "\(lookup.quoted) is of type '\(result.resultType.rawValue)' instead of expected '\(expect.debusineName)'"
             )
         }
         return result
@@ -119,6 +124,20 @@ public struct LookupResolver<Store: LookupStore>: LookupResolving {
 
     // MARK: Shared helpers
 
+    /// The first segment with the default category applied.
+    ///
+    /// - Throws: `LookupFailure.invalid` (`'<first>' does not specify a category and the context does not
+    ///   supply a default`) for a bare name without a default category.
+    static func normalizedFirstText(of lookup: StringLookup, defaultCategory: String?) throws -> String {
+        guard let text = lookup.normalizedFirstText(defaultCategory: defaultCategory) else {
+            throw LookupFailure.invalid(
+                "\(JSONValue.pythonStringRepr(lookup.firstText)) does not specify a category and the context "
+                    + "does not supply a default"
+            )
+        }
+        return text
+    }
+
     /// Turns an integer into `NNN@artifacts`/`NNN@collections` according to the expected type.
     func normalized(_ lookup: LookupSingle, expect: LookupExpectType) throws -> StringLookup {
         switch lookup {
@@ -135,7 +154,7 @@ public struct LookupResolver<Store: LookupStore>: LookupResolving {
                 )
             }
             let text = if case .artifactID = first { "\(id)@artifacts" } else { "\(id)@collections" }
-            return StringLookup(workspace: nil, first: first, firstText: text, segments: [])
+            return StringLookup(options: nil, first: first, firstText: text, segments: [])
         }
     }
 
@@ -151,17 +170,18 @@ public struct LookupResolver<Store: LookupStore>: LookupResolving {
         )
     }
 
-    /// Whether a result has the expected type; `artifact-or-promise` also admits bare `debusine:promise`
-    /// items (only those: the brief's rule, stricter than [0.12], which admitted any bare item).
+    /// Whether a result has the expected type. `artifact-or-promise` admits artifacts and every bare item,
+    /// whatever its category, as Debusine's `_lookup_result_expected` does
+    /// (`server/collections/tests/test_lookup.py` `LookupMultipleTests.test_expect_type`, row
+    /// `("bare", ARTIFACT_OR_PROMISE, [bare_item])`); only the dictionary filter `child_type:
+    /// artifact-or-promise` narrows bare items to promises (`ItemChildTypeFilter`).
     static func result(_ result: LookupResult, satisfies expect: LookupExpectType) -> Bool {
         switch expect {
         case .any: true
         case .bare: result.resultType == .bare
         case .artifact: result.resultType == .artifact
         case .collection: result.resultType == .collection
-        case .artifactOrPromise:
-            result.resultType == .artifact
-                || (result.resultType == .bare && result.collectionItem?.category == LookupCategories.promise)
+        case .artifactOrPromise: result.resultType == .artifact || result.resultType == .bare
         }
     }
 

@@ -1,4 +1,5 @@
-/// How a dictionary lookup compares an item's name or a data field (§3.4 `name__KIND`, `data__KEY__KIND`).
+/// How a dictionary lookup compares an item's name or a data field (`name__KIND`, `data__KEY__KIND`: Debusine
+/// `tasks/models.py` `CollectionItemMatcher`).
 public enum ItemMatchKind: String, CaseIterable, Hashable, Sendable, Codable {
     /// Equal text (`name`, `data__KEY` without a suffix).
     case exact
@@ -36,6 +37,9 @@ public struct ItemMatcher: Hashable, Sendable {
             throw .invalid("'\(key)' must be a list, not \(value.typeName)")
         case (_, let scalar) where Self.isScalar(scalar):
             break
+        case (.exact, .null):
+            // Django's `__exact=None` is `IS NULL`: the field is absent or JSON null.
+            break
         default:
             throw .invalid("'\(key)' must be a string or a number, not \(value.typeName)")
         }
@@ -50,8 +54,9 @@ public struct ItemMatcher: Hashable, Sendable {
     }
 
     /// Whether `text` (the item's name, or the text of a data field; `nil` when the field is absent or
-    /// JSON null, which like SQL NULL matches nothing) passes the comparison.
+    /// JSON null, which like SQL NULL matches nothing but an exact `null`) passes the comparison.
     public func matches(_ text: String?) -> Bool {
+        if isNullTest { return text == nil }
         guard let text else { return false }
         switch kind {
         case .exact: return text == value.comparisonText
@@ -61,6 +66,10 @@ public struct ItemMatcher: Hashable, Sendable {
         case .in: return (value.arrayValue ?? []).contains { $0.comparisonText == text }
         }
     }
+
+    /// Whether this is an exact match on `null`, which Debusine (Django) runs as `IS NULL`: it passes an
+    /// absent or JSON-null field and nothing else (`ItemDataTest.absentOrNull` for stores).
+    public var isNullTest: Bool { kind == .exact && value.isNull }
 
     /// The text of a data field as the comparison sees it; `nil` for an absent field or JSON null.
     public static func comparisonText(of field: JSONValue?) -> String? {

@@ -1,5 +1,5 @@
-/// A dictionary lookup (§3.4): the active items of one collection that pass every given filter, ordered by
-/// item id.
+/// A dictionary lookup (Debusine `tasks/models.py` `LookupDict`): the active items of one collection that pass every
+/// given filter, ordered by item id.
 public struct LookupDictionary: Hashable, Sendable {
     /// The collection searched (a single lookup that must yield a collection).
     public var collection: LookupSingle
@@ -16,7 +16,7 @@ public struct LookupDictionary: Hashable, Sendable {
     /// [0.16] Fail instead of returning no items.
     public var errorOnEmpty: Bool
 
-    /// Defaults mirror Debusine's dictionary lookup: artifacts of any category and name, no filters (§3.4).
+    /// Defaults mirror Debusine's dictionary lookup: artifacts of any category and name, no filters (`LookupDict`).
     public init(
         collection: LookupSingle,
         childType: LookupExpectType = .artifact,
@@ -35,7 +35,9 @@ public struct LookupDictionary: Hashable, Sendable {
         self.errorOnEmpty = errorOnEmpty
     }
 
-    /// Parses the user form (Debusine's `LookupDict.normalize_matchers`).
+    /// Parses the user form (Debusine's `LookupDict.normalize_matchers`), or the normalised form Debusine
+    /// stores (`name_matcher`, `data_matchers`, `lookup_filters`; `LookupDictionary+NormalisedForm.swift`),
+    /// or a mix: as there, a user-form key wins over the normalised entry for the same target.
     ///
     /// - Throws: `LookupFailure.invalid` for a missing `collection`, an unknown key, a malformed matcher
     ///   key, two matchers on the same target (`Conflicting matchers: [...]`) or a value of the wrong type.
@@ -62,15 +64,27 @@ public struct LookupDictionary: Hashable, Sendable {
                 }
                 childType = type
             case "category":
+                // `category: None` is pydantic's default: no filter.
+                if value.isNull { continue }
                 guard let text = value.stringValue else {
                     throw .invalid("'category' must be a string, not \(value.typeName)")
                 }
                 category = text
             case "error_on_empty":
-                guard let flag = value.boolValue else {
+                guard let flag = Self.laxBool(value) else {
                     throw .invalid("'error_on_empty' must be a boolean, not \(value.typeName)")
                 }
                 errorOnEmpty = flag
+            case "name_matcher":
+                if !value.isNull { nameMatcher = try Self.normalisedMatcher(value, key: key) }
+            case "data_matchers":
+                for (dataKey, matcher) in try Self.normalisedPairs(value, key: key) {
+                    dataMatchers[dataKey] = try Self.normalisedMatcher(matcher, key: "data_matchers.\(dataKey)")
+                }
+            case "lookup_filters":
+                for (filterKey, filter) in try Self.normalisedPairs(value, key: key) {
+                    lookupFilters[filterKey] = try ParsedLookup(parsing: filter)
+                }
             default:
                 guard let target = Self.matcherTarget(of: key) else {
                     throw .invalid("Unknown key '\(key)' in dictionary lookup")
@@ -80,10 +94,27 @@ public struct LookupDictionary: Hashable, Sendable {
         }
         for (_, keys) in matcherKeysByTarget.sorted(by: { $0.key < $1.key }) {
             guard keys.count == 1, let key = keys.first, let value = object[key] else {
-                let quoted = keys.sorted().map { "'\($0)'" }.joined(separator: ", ")
-                throw .invalid("Conflicting matchers: [\(quoted)]")
+                let names = JSONValue.array(keys.sorted(by: Self.pythonOrder).map(JSONValue.string))
+                throw .invalid("Conflicting matchers: \(names.pythonRepr)")
             }
             try addMatcher(key: key, value: value)
+        }
+    }
+
+    /// A boolean as pydantic's lax mode reads one for `error_on_empty: bool`: JSON booleans, the numbers 0
+    /// and 1, and the strings `0`/`1`, `false`/`true`, `f`/`t`, `no`/`yes`, `n`/`y`, `off`/`on` in any case.
+    static func laxBool(_ value: JSONValue) -> Bool? {
+        switch value {
+        case .bool(let flag): return flag
+        case .int(0), .double(0): return false
+        case .int(1), .double(1): return true
+        case .string(let text):
+            switch text.lowercased() {
+            case "0", "false", "f", "no", "n", "off": return false
+            case "1", "true", "t", "yes", "y", "on": return true
+            default: return nil
+            }
+        default: return nil
         }
     }
 
@@ -104,13 +135,9 @@ public struct LookupDictionary: Hashable, Sendable {
         let unrecognized = LookupFailure.invalid("Unrecognized matcher: \(key)")
         switch words[0] {
         case "name":
+            // Any scalar, as for data: Debusine's `CollectionItemMatcher.value` is `Any` and Django compares
+            // `name = 123` as the text '123'.
             let kind = try Self.kind(words.dropFirst(), orThrow: unrecognized)
-            if value.stringValue == nil && kind != .in {
-                throw .invalid("'\(key)' must be a string, not \(value.typeName)")
-            }
-            if kind == .in, let list = value.arrayValue, list.contains(where: { $0.stringValue == nil }) {
-                throw .invalid("'\(key)' must be a list of strings")
-            }
             nameMatcher = try ItemMatcher(kind: kind, value: value, key: key)
         case "data":
             let dataKey = words[1]
@@ -125,12 +152,20 @@ public struct LookupDictionary: Hashable, Sendable {
     }
 
     /// The match kind named by the words after the target (none = exact).
+    ///
+    /// As Debusine's `LookupDict.normalize_matchers`, an explicit `__exact` suffix is refused (exact is
+    /// spelt without a suffix) and so is more than one word; one unknown word fails the way
+    /// `CollectionItemMatcherKind(kind)` does (`tasks/tests/test_models.py`
+    /// `LookupTests.test_name_matcher_rejects_exact`, `test_data_matcher_rejects_exact`).
     private static func kind(
         _ suffix: ArraySlice<String>,
         orThrow error: LookupFailure
     ) throws(LookupFailure) -> ItemMatchKind {
         guard let word = suffix.first else { return .exact }
-        guard suffix.count == 1, let kind = ItemMatchKind(rawValue: word) else { throw error }
+        guard suffix.count == 1, word != ItemMatchKind.exact.rawValue else { throw error }
+        guard let kind = ItemMatchKind(rawValue: word) else {
+            throw .invalid("\(JSONValue.pythonStringRepr(word)) is not a valid CollectionItemMatcherKind")
+        }
         return kind
     }
 
@@ -139,13 +174,8 @@ public struct LookupDictionary: Hashable, Sendable {
         var object: [String: JSONValue] = ["collection": collection.exported]
         if childType != .artifact { object["child_type"] = .string(childType.rawValue) }
         if let category { object["category"] = .string(category) }
-        if let nameMatcher {
-            object[nameMatcher.kind == .exact ? "name" : "name__\(nameMatcher.kind.rawValue)"] = nameMatcher.value
-        }
-        for (key, matcher) in dataMatchers {
-            object[matcher.kind == .exact ? "data__\(key)" : "data__\(key)__\(matcher.kind.rawValue)"] =
-                matcher.value
-        }
+        if let nameMatcher { object[nameMatcher.exportedKey(target: "name")] = nameMatcher.value }
+        for (key, matcher) in dataMatchers { object[matcher.exportedKey(target: "data__\(key)")] = matcher.value }
         for (key, filter) in lookupFilters { object["lookup__\(key)"] = filter.exported }
         if errorOnEmpty { object["error_on_empty"] = true }
         return .object(object)

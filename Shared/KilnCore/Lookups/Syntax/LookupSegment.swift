@@ -1,8 +1,10 @@
-/// One segment after the first in a string lookup: a query passed to the previous result's collection (§3.3).
+/// One segment after the first in a string lookup: a query passed to the previous result's collection (its manager's
+/// `do_lookup` in Debusine).
 ///
-/// The query is interpreted at parse time, so a malformed segment (`source-version:hello` without a version,
-/// `match:codename`) is rejected before any data is read. Which queries a collection accepts depends on its
-/// category and is checked at resolution time.
+/// The query is interpreted at parse time, but never refused there: as in Debusine, where only the manager
+/// of the collection actually reached reads a segment (`container.manager.lookup(segment)`), a segment no
+/// category understands (`frobnicate:x`, `source-version:hello`) fails only when it is reached, with
+/// `Unexpected lookup format: "…"`, so an earlier segment that is not found is reported first.
 public struct LookupSegment: Hashable, Sendable {
     /// The segment as written (`src2_2.0` stays `src2_2.0`, it is not rewritten to `name:src2_2.0`).
     public var text: String
@@ -10,16 +12,14 @@ public struct LookupSegment: Hashable, Sendable {
     public var query: SegmentQuery
 
     /// Parses a segment; a segment without `:` is an implicit `name:`.
-    ///
-    /// - Throws: `LookupFailure.invalid` with Debusine's `Unexpected lookup format: "…"` for an unknown
-    ///   prefix or a value that does not fit its prefix.
-    public init(parsing text: String) throws(LookupFailure) {
+    public init(parsing text: String) {
         self.text = text
-        self.query = try SegmentQuery(parsing: text)
+        self.query = SegmentQuery(parsing: text)
     }
 
-    /// The segment with an implicit `name:` made explicit, as Debusine quotes it in "has no item" errors.
-    public var normalizedText: String { query.text }
+    /// The segment as Debusine hands it to the collection and quotes it in "has no item" errors: an
+    /// implicit `name:` made explicit, anything else as written.
+    public var normalizedText: String { text.contains(":") ? text : "name:\(text)" }
 }
 
 extension LookupSegment {
@@ -30,7 +30,8 @@ extension LookupSegment {
     }
 }
 
-/// The queries collections understand (§3.3).
+/// The queries collections understand (Debusine `server/collections/base.py` `CollectionManagerInterface.do_lookup` and
+/// its overrides).
 public enum SegmentQuery: Hashable, Sendable {
     /// `name:NAME` (or a bare `NAME`): the active item with that name; every collection accepts it.
     case name(String)
@@ -47,41 +48,56 @@ public enum SegmentQuery: Hashable, Sendable {
     case index(path: String)
     /// `match:k=v[:k=v…]` (debian:environments): the most recently added matching environment.
     case match([EnvironmentMatchFilter])
+    /// Text no collection understands (an unknown prefix, a value that does not fit its prefix, an empty
+    /// name): every collection answers it with `Unexpected lookup format: "<text>"` when it is reached.
+    case unrecognized(String)
 
-    /// Interprets segment text.
-    ///
-    /// - Throws: `LookupFailure.invalid` (`Unexpected lookup format: "…"`) naming the segment.
-    init(parsing text: String) throws(LookupFailure) {
+    /// Interprets segment text the way Debusine's managers match it (`^name:(.+)$`, `^source:(.+)$`,
+    /// `^source-version:(.+?)_(.+)$`, …); what fits none of them is `unrecognized`.
+    init(parsing text: String) {
         guard let colon = text.firstIndex(of: ":") else {
-            self = .name(text)
+            self = text.isEmpty ? .unrecognized("name:") : .name(text)
             return
         }
         let prefix = text[..<colon]
         let value = String(text[text.index(after: colon)...])
-        let unexpected = LookupFailure.invalid("Unexpected lookup format: \"\(text)\"")
-        if prefix == "name" {
-            self = .name(value)
+        guard !value.isEmpty else {
+            self = .unrecognized(text)
             return
         }
-        guard !value.isEmpty else { throw unexpected }
         switch prefix {
+        case "name":
+            self = .name(value)
         case "source":
             self = .source(name: value)
         case "source-version":
-            guard let parts = Self.splitUnderscores(value, into: 2) else { throw unexpected }
+            guard let parts = Self.splitUnderscores(value, into: 2) else {
+                self = .unrecognized(text)
+                return
+            }
             self = .sourceVersion(name: parts[0], version: parts[1])
         case "binary":
-            guard let parts = Self.splitUnderscores(value, into: 2) else { throw unexpected }
+            guard let parts = Self.splitUnderscores(value, into: 2) else {
+                self = .unrecognized(text)
+                return
+            }
             self = .binary(name: parts[0], architecture: parts[1])
         case "binary-version":
-            guard let parts = Self.splitUnderscores(value, into: 3) else { throw unexpected }
+            guard let parts = Self.splitUnderscores(value, into: 3) else {
+                self = .unrecognized(text)
+                return
+            }
             self = .binaryVersion(name: parts[0], version: parts[1], architecture: parts[2])
         case "index":
             self = .index(path: value)
         case "match":
-            self = .match(try EnvironmentMatchFilter.parseList(value, segment: text))
+            guard let filters = EnvironmentMatchFilter.parseList(value) else {
+                self = .unrecognized(text)
+                return
+            }
+            self = .match(filters)
         default:
-            throw unexpected
+            self = .unrecognized(text)
         }
     }
 
@@ -114,22 +130,26 @@ public enum SegmentQuery: Hashable, Sendable {
             "binary-version:\(name)_\(version)_\(architecture)"
         case .index(let path): "index:\(path)"
         case .match(let filters): "match:" + filters.map(\.text).joined(separator: ":")
+        case .unrecognized(let text): text
         }
     }
 }
 
 /// One `key=value` filter of a `debian:environments` `match:` segment.
+///
+/// As Debusine's `DebianEnvironmentsManager.do_lookup`, which reads the filters into a dict: a repeated
+/// key keeps its last value, and keys other than `codename`, `architecture`, `variant` and `backend`, or a
+/// `format` other than `tarball`/`image`, are kept (the text round-trips) but filter nothing.
 public struct EnvironmentMatchFilter: Hashable, Sendable {
-    /// The keys Debusine's environments manager understands. Debusine silently ignores other keys; Kiln
-    /// rejects them so a typo (`arch=amd64`) cannot widen a match unnoticed.
+    /// The keys the environments collection filters on.
     public static let knownKeys: [String] = ["format", "codename", "architecture", "variant", "backend"]
 
-    /// One of `knownKeys`.
+    /// The key; one of `knownKeys` to have any effect.
     public var key: String
     /// The value; for `variant` an empty value means "no variant".
     public var value: String
 
-    /// Memberwise; the parser checks `key` is one of `knownKeys`.
+    /// Memberwise; any key is kept.
     public init(key: String, value: String) {
         self.key = key
         self.value = value
@@ -138,35 +158,23 @@ public struct EnvironmentMatchFilter: Hashable, Sendable {
     /// `key=value`.
     public var text: String { "\(key)=\(value)" }
 
-    /// Parses `k=v:k=v…`.
+    /// Parses `k=v:k=v…` into one filter per key, in the order keys first appear, each with its last value.
     ///
-    /// - Throws: `LookupFailure.invalid` for a filter without `=`, an unknown or repeated key, or a
-    ///   `format` other than `tarball`/`image`, naming the segment.
-    static func parseList(_ text: String, segment: String) throws(LookupFailure) -> [EnvironmentMatchFilter] {
+    /// - Returns: `nil` when an item has no `=` (Debusine crashes there with a `ValueError`; Kiln reports
+    ///   the segment as an unexpected lookup format instead).
+    static func parseList(_ text: String) -> [EnvironmentMatchFilter]? {
         var filters: [EnvironmentMatchFilter] = []
         for item in text.split(separator: ":", omittingEmptySubsequences: false) {
-            guard let equals = item.firstIndex(of: "=") else {
-                throw .invalid("Unexpected lookup format: \"\(segment)\" ('\(item)' is not key=value)")
-            }
+            guard let equals = item.firstIndex(of: "=") else { return nil }
             let filter = EnvironmentMatchFilter(
                 key: String(item[..<equals]),
                 value: String(item[item.index(after: equals)...])
             )
-            guard knownKeys.contains(filter.key) else {
-                throw .invalid(
-                    "Unknown match key '\(filter.key)' in \"\(segment)\": expected one of "
-                        + knownKeys.joined(separator: ", ")
-                )
+            if let index = filters.firstIndex(where: { $0.key == filter.key }) {
+                filters[index].value = filter.value
+            } else {
+                filters.append(filter)
             }
-            guard !filters.contains(where: { $0.key == filter.key }) else {
-                throw .invalid("Match key '\(filter.key)' repeated in \"\(segment)\"")
-            }
-            if filter.key == "format", EnvironmentFormat(rawValue: filter.value) == nil {
-                throw .invalid(
-                    "Unknown environment format '\(filter.value)' in \"\(segment)\": expected tarball or image"
-                )
-            }
-            filters.append(filter)
         }
         return filters
     }

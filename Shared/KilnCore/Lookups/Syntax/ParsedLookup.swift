@@ -1,9 +1,12 @@
-/// A lookup as task data holds it (§3.1), parsed and validated: a single lookup (string or integer) or a
-/// multiple lookup (object or array).
+/// A lookup as task data holds it (Debusine `tasks/models.py` `LookupSingle`, `LookupMultiple`), parsed and validated:
+/// a single lookup (string or integer) or a multiple lookup (object or array).
 ///
-/// Parsing checks every syntax rule up front, so a malformed lookup is refused when task data is accepted
-/// instead of when a work request is about to run; `exported` gives the user form back (Debusine's
-/// `export()`), and `modelDump` the normalised form Debusine stores in an `InputArtifactMultiple`.
+/// Parsing checks the structure up front (dictionary keys and matchers, the options prefix's syntax), so
+/// `TaskDataReader.multipleLookup` refuses what Debusine's pydantic models refuse when a work request is
+/// created; segments are only interpreted, and refused when the collection reached does not understand them
+/// (`LookupSegment`); `exported` gives the user form back (Debusine's `LookupMultiple.export()`), and
+/// `modelDump` (`Inputs/LookupMultiple+ModelDump.swift`) the normalised form Debusine keeps in
+/// `InputArtifactMultiple.lookup`, which Kiln stores there too.
 public enum ParsedLookup: Hashable, Sendable {
     /// A string or integer lookup: exactly one result.
     case single(LookupSingle)
@@ -57,12 +60,12 @@ public enum LookupSingle: Hashable, Sendable {
         }
     }
 
-    /// The lookup quoted as Debusine's `{lookup!r}` shows it in messages: strings in single quotes,
-    /// integers bare.
+    /// The lookup quoted as Debusine's `{lookup!r}` shows it in messages: Python's `repr()` of the string
+    /// (single quotes, or double ones when it holds a single quote), integers bare.
     public var quoted: String {
         switch self {
         case .integer(let id): String(id)
-        case .string(let lookup): "'\(lookup.text)'"
+        case .string(let lookup): JSONValue.pythonStringRepr(lookup.text)
         }
     }
 }
@@ -77,20 +80,24 @@ public struct LookupMultiple: Hashable, Sendable {
         self.elements = elements
     }
 
-    /// Parses a dictionary (normalised to a one-element list), a list, or — as the `LookupResolving`
-    /// contract allows — a single lookup (a one-element list).
+    /// Parses a dictionary (normalised to a one-element list) or a list. A string or an integer is refused,
+    /// as Debusine's `LookupMultiple.normalize` refuses it (`tasks/tests/test_models.py`
+    /// `LookupTests.test_wrong_type`): a single lookup becomes a multiple one only as a list element.
     ///
     /// - Throws: `LookupFailure.invalid` for another JSON type, a nested list, or a bad element.
     public init(parsing value: JSONValue) throws(LookupFailure) {
         switch value {
-        case .object, .string, .int:
+        case .object:
             elements = [try LookupMultipleElement(parsing: value)]
         case .array(let values):
             elements = try values.map { element throws(LookupFailure) in try LookupMultipleElement(parsing: element) }
         default:
-            throw .invalid("A multiple lookup must be an object or a list, not \(value.typeName)")
+            throw .invalid(Self.wrongTypeMessage)
         }
     }
+
+    /// Debusine's text for a multiple lookup that is neither a dictionary nor a list.
+    public static let wrongTypeMessage = "Lookup of multiple collection items must be a dictionary or a list"
 
     /// The user form (Debusine's `LookupMultiple.export()`): a lone dictionary is exported as itself,
     /// anything else as a list.

@@ -1,11 +1,12 @@
-/// A string lookup (§3.2) split into its parts: `[//opt=val(:opt=val)*/]FIRST(/SEGMENT)*`.
+/// A string lookup (Debusine `tasks/models.py` `parse_lookup_string`) split into its parts:
+/// `[//opt=val(:opt=val)*/]FIRST(/SEGMENT)*`.
 ///
 /// Every part keeps the text it was written with, so error messages and `parentCollectionLookup` quote the
 /// user's own spelling (Debusine builds them from the raw segments), and rendering gives back exactly the
 /// string that was parsed.
 public struct StringLookup: Hashable, Sendable {
-    /// The optional `//workspace=W/` or `//scope=S:workspace=W/` prefix.
-    public var workspace: WorkspaceSelector?
+    /// The optional `//key=value(:key=value)*/` options prefix (which workspace to start from).
+    public var options: LookupOptions?
     /// The first segment, interpreted.
     public var first: FirstSegment
     /// The first segment as written (e.g. `bookworm` before a default category is applied).
@@ -13,34 +14,31 @@ public struct StringLookup: Hashable, Sendable {
     /// The later segments, each passed to the previous result's collection.
     public var segments: [LookupSegment]
 
-    /// Parses a string lookup.
+    /// Parses a string lookup the way Debusine's `parse_lookup_string` splits one: an options prefix only
+    /// when the text starts with `//` and has a closing `/` (`//workspace=w` alone is the segments `''`,
+    /// `''` and `workspace=w`), then the rest split on `/`. Only an empty text is `Empty lookup`; an empty
+    /// first segment (`/x`, `//workspace=w/`) is a name without a category, found wanting at resolution.
     ///
-    /// - Throws: `LookupFailure.invalid` for an empty lookup, a malformed prefix or a malformed segment,
-    ///   naming the bad text.
+    /// - Throws: `LookupFailure.invalid` for an empty lookup, an option without `=` (`Invalid syntax in
+    ///   lookup options part of '<lookup>'`) or an id out of range. Segments are never refused here
+    ///   (`LookupSegment`).
     public init(parsing text: String) throws(LookupFailure) {
+        guard !text.isEmpty else { throw .invalid("Empty lookup") }
         var rest = Substring(text)
-        if rest.hasPrefix("//") {
-            let afterSlashes = rest.dropFirst(2)
-            guard let end = afterSlashes.firstIndex(of: "/") else {
-                throw .invalid("Lookup prefix in '\(text)' must end with '/'")
-            }
-            workspace = try WorkspaceSelector(parsingOptions: String(afterSlashes[..<end]), in: text)
-            rest = afterSlashes[afterSlashes.index(after: end)...]
-        } else {
-            workspace = nil
+        options = nil
+        if rest.hasPrefix("//"), let end = rest.dropFirst(2).firstIndex(of: "/") {
+            options = try LookupOptions(parsing: String(rest[rest.index(rest.startIndex, offsetBy: 2)..<end]), in: text)
+            rest = rest[rest.index(after: end)...]
         }
-        guard !rest.isEmpty else { throw .invalid("Empty lookup") }
         let parts = rest.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
         firstText = parts[0]
         first = try FirstSegment(parsing: parts[0])
-        segments = try parts.dropFirst().map { segmentText throws(LookupFailure) in
-            try LookupSegment(parsing: segmentText)
-        }
+        segments = parts.dropFirst().map(LookupSegment.init(parsing:))
     }
 
     /// The lookup as written (Debusine's user form).
     public var text: String {
-        ([(workspace?.text ?? "") + firstText] + segments.map(\.text)).joined(separator: "/")
+        ([(options.map { "//\($0.text)/" } ?? "") + firstText] + segments.map(\.text)).joined(separator: "/")
     }
 
     /// The first segment with the default category applied (`bookworm` → `bookworm@debian:suite`), as
@@ -53,69 +51,87 @@ public struct StringLookup: Hashable, Sendable {
 
     /// The lookup up to (not including) segment `count`, with the default category applied: the
     /// "container lookup" quoted by errors and recorded as `parentCollectionLookup`.
-    func prefixText(segmentCount count: Int, normalizedFirst: String) -> String {
-        ([(workspace?.text ?? "") + normalizedFirst] + segments.prefix(count).map(\.text))
-            .joined(separator: "/")
+    ///
+    /// Debusine's single lookups build it from the segments alone (`lookup_single`:
+    /// `build_lookup_string(*segments[:i])`), so `includeOptions` is false there; dictionary lookups keep
+    /// the options (`_lookup_dict`: `build_lookup_string(*segments, options=options)`), rendered from the
+    /// parsed options as Debusine renders its dict.
+    func prefixText(segmentCount count: Int, normalizedFirst: String, includeOptions: Bool) -> String {
+        let prefix = includeOptions ? (options.map { "//\($0.canonicalText)/" } ?? "") : ""
+        return ([prefix + normalizedFirst] + segments.prefix(count).map(\.text)).joined(separator: "/")
     }
 }
 
 extension StringLookup {
     /// Builds a string lookup from parts already known to be valid (integer lookups, augmented lookups).
-    init(workspace: WorkspaceSelector?, first: FirstSegment, firstText: String, segments: [LookupSegment]) {
-        self.workspace = workspace
+    init(options: LookupOptions?, first: FirstSegment, firstText: String, segments: [LookupSegment]) {
+        self.options = options
         self.first = first
         self.firstText = firstText
         self.segments = segments
     }
 }
 
-/// The `//…/` prefix of a string lookup ([0.16]): resolve the first segment in another workspace.
-public struct WorkspaceSelector: Hashable, Sendable {
-    /// The scope, or `nil` for the current workspace's scope.
-    public var scope: String?
-    /// The workspace name.
-    public var workspace: String
+/// The `//key=value(:key=value)*/` options prefix of a string lookup ([0.16]): for now only `workspace`
+/// (and its `scope`), which make the first segment be searched from another workspace.
+///
+/// Parsing only splits the text, as Debusine's `_parse_key_value_string` does: any key is kept and a
+/// repeated key keeps its last value in the place it first took (a Python dict). Which keys are known, and
+/// whether the workspace exists, is checked at resolution, in the order the options were written, as
+/// `server/collections/lookup.py` `_process_lookup_options` does.
+public struct LookupOptions: Hashable, Sendable {
+    /// The text between `//` and `/`, as written.
+    public var text: String
+    /// One entry per key, in the order keys first appear, each with its last value.
+    public var entries: [LookupOption]
 
-    /// A nil scope means the current workspace's scope (`//workspace/…`).
-    public init(scope: String? = nil, workspace: String) {
-        self.scope = scope
-        self.workspace = workspace
-    }
-
-    /// Parses the options between `//` and `/` (`workspace=W` or `scope=S:workspace=W`, in any order).
+    /// Splits `key=value:key=value…`.
     ///
-    /// - Throws: `LookupFailure.invalid` for an unknown or repeated option, an option without `=`, an
-    ///   empty value, or `scope` without `workspace`.
-    init(parsingOptions options: String, in lookup: String) throws(LookupFailure) {
-        var values: [String: String] = [:]
-        for option in options.split(separator: ":", omittingEmptySubsequences: false) {
-            guard let equals = option.firstIndex(of: "=") else {
-                throw .invalid("Lookup option '\(option)' in '\(lookup)' is not of the form key=value")
+    /// - Throws: `LookupFailure.invalid` (`Invalid syntax in lookup options part of '<lookup>'`, Debusine's
+    ///   `_normalize_lookup_segments` text) when an item has no `=`, including an empty prefix (`///x`).
+    init(parsing text: String, in lookup: String) throws(LookupFailure) {
+        self.text = text
+        entries = []
+        for item in text.split(separator: ":", omittingEmptySubsequences: false) {
+            guard let equals = item.firstIndex(of: "=") else {
+                throw .invalid("Invalid syntax in lookup options part of \(JSONValue.pythonStringRepr(lookup))")
             }
-            let key = String(option[..<equals])
-            let value = String(option[option.index(after: equals)...])
-            guard key == "scope" || key == "workspace" else {
-                throw .invalid("Unknown lookup option '\(key)' in '\(lookup)': expected scope or workspace")
+            let option = LookupOption(key: String(item[..<equals]), value: String(item[item.index(after: equals)...]))
+            if let index = entries.firstIndex(where: { $0.key == option.key }) {
+                entries[index].value = option.value
+            } else {
+                entries.append(option)
             }
-            guard values[key] == nil else { throw .invalid("Lookup option '\(key)' repeated in '\(lookup)'") }
-            guard !value.isEmpty else { throw .invalid("Lookup option '\(key)' in '\(lookup)' is empty") }
-            values[key] = value
         }
-        guard let workspace = values["workspace"] else {
-            throw .invalid("Lookup prefix in '\(lookup)' gives a scope without a workspace")
-        }
-        self.scope = values["scope"]
-        self.workspace = workspace
     }
 
-    /// The prefix as written in canonical order, with its trailing `/` (`//scope=S:workspace=W/`).
-    public var text: String {
-        if let scope { return "//scope=\(scope):workspace=\(workspace)/" }
-        return "//workspace=\(workspace)/"
+    /// The value of `key`, if given.
+    public subscript(key: String) -> String? {
+        entries.first { $0.key == key }?.value
+    }
+
+    /// The options as Debusine writes its parsed dict back (`_build_key_value_string`): one `key=value` per
+    /// key, joined with `:`.
+    public var canonicalText: String {
+        entries.map { "\($0.key)=\($0.value)" }.joined(separator: ":")
     }
 }
 
-/// What the first segment of a string lookup names (§3.2).
+/// One `key=value` of a lookup's options prefix.
+public struct LookupOption: Hashable, Sendable {
+    /// The option name; `workspace` and `scope` are the ones resolution understands.
+    public var key: String
+    /// The value, possibly empty.
+    public var value: String
+
+    /// Memberwise; any key is kept until resolution.
+    public init(key: String, value: String) {
+        self.key = key
+        self.value = value
+    }
+}
+
+/// What the first segment of a string lookup names (Debusine `server/collections/lookup.py` `_lookup_single_first`).
 public enum FirstSegment: Hashable, Sendable {
     /// `NNN@artifacts`: an artifact by id; only visibility matters.
     case artifactID(Int)
@@ -128,11 +144,11 @@ public enum FirstSegment: Hashable, Sendable {
     /// `NAME` alone: needs a default category from the context.
     case bareName(String)
 
-    /// Interprets a first segment.
+    /// Interprets a first segment; an empty one is a bare empty name (Debusine's `'' does not specify a
+    /// category …`, or with a default category `'@CATEGORY' does not exist or is hidden`).
     ///
-    /// - Throws: `LookupFailure.invalid` for an empty segment or an id too large to be one.
+    /// - Throws: `LookupFailure.invalid` for an id too large to be one.
     init(parsing text: String) throws(LookupFailure) {
-        guard !text.isEmpty else { throw .invalid("Empty lookup") }
         guard let at = text.lastIndex(of: "@") else {
             self = .bareName(text)
             return

@@ -1,0 +1,96 @@
+/// What is being added to a collection: bare data, an artifact or another collection.
+public enum CollectionItemChild: Hashable, Sendable {
+    /// A bare item of `category` holding `data` (`nil` when none was given, which some categories refuse).
+    case bare(category: String, data: [String: JSONValue]?)
+    /// An artifact, with the variables the category's manager derives the item's data from.
+    case artifact(ArtifactRecord, variables: [String: JSONValue]?)
+    /// A collection, with the variables given for it.
+    case collection(CollectionRecord, variables: [String: JSONValue]?)
+
+    /// The item's child type.
+    public var childType: CollectionChildType {
+        switch self {
+        case .bare: .bare
+        case .artifact: .artifact
+        case .collection: .collection
+        }
+    }
+
+    /// The item's category: the bare category, or the artifact's or collection's.
+    public var category: String {
+        switch self {
+        case .bare(let category, _): category
+        case .artifact(let artifact, _): artifact.category
+        case .collection(let collection, _): collection.category
+        }
+    }
+}
+
+/// A request to add one item, as `kiln collection add` or `import` makes it.
+public struct CollectionItemAddition: Hashable, Sendable {
+    /// What the item holds.
+    public var child: CollectionItemChild
+    /// The name asked for; most managers compute their own and ignore or refuse it.
+    public var name: String?
+    /// Remove the active item the new one would clash with first, instead of failing.
+    public var replace: Bool
+
+    /// A request; `replace` defaults to false, as in Debusine's `add_*` methods.
+    public init(child: CollectionItemChild, name: String? = nil, replace: Bool = false) {
+        self.child = child
+        self.name = name
+        self.replace = replace
+    }
+}
+
+/// What the store must do to add an item, as the collection's manager decided it.
+public struct CollectionItemPlan: Hashable, Sendable {
+    /// The item's name.
+    public var name: String
+    /// The per-item data stored with it (what lookups filter on).
+    public var data: [String: JSONValue]
+    /// When replacing: the child types of the active items named `name` to remove first (empty otherwise).
+    public var replacesChildTypes: [CollectionChildType]
+    /// The package whose other active versions in the collection must not be newer (`debian:suite`).
+    public var versionRule: SuiteVersionRule?
+    /// An item with this name, artifact and data already in the collection is returned instead of a new
+    /// one (`debian:suite`: re-adding the same artifact is not a new item).
+    public var reusesIdenticalItem: Bool
+
+    /// A plan; the optional parts default to none.
+    public init(
+        name: String,
+        data: [String: JSONValue],
+        replacesChildTypes: [CollectionChildType] = [],
+        versionRule: SuiteVersionRule? = nil,
+        reusesIdenticalItem: Bool = false
+    ) {
+        self.name = name
+        self.data = data
+        self.replacesChildTypes = replacesChildTypes
+        self.versionRule = versionRule
+        self.reusesIdenticalItem = reusesIdenticalItem
+    }
+}
+
+/// Why an item cannot be added (Debusine's `ItemAdditionError`), worded as Debusine words it.
+public struct ItemAdditionError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// The message.
+    public let message: String
+
+    /// An error with Debusine's text.
+    public init(_ message: String) { self.message = message }
+
+    public var description: String { message }
+
+    /// The text of PostgreSQL's unique violation that Debusine passes on when an active item already has the
+    /// name (Debusine tests match `db_collectionitem_unique_active_name`; Kiln's index has the same name).
+    public static func duplicateName(_ name: String, collectionID: Int) -> ItemAdditionError {
+        ItemAdditionError(
+            """
+            duplicate key value violates unique constraint "db_collectionitem_unique_active_name"
+            DETAIL:  Key (name, parent_collection_id)=(\(name), \(collectionID)) already exists.
+            """
+        )
+    }
+}

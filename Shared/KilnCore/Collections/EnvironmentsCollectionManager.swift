@@ -1,0 +1,60 @@
+/// `debian:environments` (Debusine's `DebianEnvironmentsManager`, `server/collections/debian_environments.py`):
+/// system tarballs and images, named `tarball|image:CODENAME:ARCH[:VARIANT:BACKEND]`.
+///
+/// The codename comes from the variables or else the artifact; the architecture from the artifact; variant
+/// and backend only from the variables. An environment with the same codename and architecture but another
+/// variant or backend is a different item; the same one needs `replace`.
+public struct EnvironmentsCollectionManager: CollectionManager {
+    public let collection: CollectionRecord
+
+    /// The manager of `collection`.
+    public init(collection: CollectionRecord) { self.collection = collection }
+
+    public var validArtifactCategories: Set<String>? { KnownCategories.environmentArtifacts }
+
+    public func planArtifact(_ artifact: ArtifactRecord, variables: [String: JSONValue]?, name: String?, replace: Bool)
+        throws(ItemAdditionError) -> CollectionItemPlan
+    {
+        let codename: JSONValue
+        if let given = variables?["codename"] {
+            codename = given
+        } else {
+            codename = try artifactValue("codename", of: artifact)
+        }
+        let architecture = try artifactValue("architecture", of: artifact)
+        let variant = variables?["variant"] ?? .null
+        let backend = variables?["backend"] ?? .null
+        let format = artifact.category == "debian:system-tarball" ? "tarball" : "image"
+        var elements = [format, codename.comparisonText, architecture.comparisonText]
+        if !variant.isNull || !backend.isNull {
+            elements += [variant.isNull ? "" : variant.comparisonText, backend.isNull ? "" : backend.comparisonText]
+        }
+        return CollectionItemPlan(
+            name: elements.joined(separator: ":"),
+            data: ["codename": codename, "architecture": architecture, "variant": variant, "backend": backend],
+            replacesChildTypes: replace ? [.artifact] : []
+        )
+    }
+}
+
+/// `debian:archive` (Debusine's `DebianArchiveManager`, `server/collections/debian_archive.py`): the
+/// archive-level repository indexes, named `index:PATH`; suite-level ones (under `dists/`) belong to suites.
+public struct ArchiveCollectionManager: CollectionManager {
+    public let collection: CollectionRecord
+
+    /// The manager of `collection`.
+    public init(collection: CollectionRecord) { self.collection = collection }
+
+    public var validArtifactCategories: Set<String>? { [KnownCategories.repositoryIndex] }
+
+    public func planArtifact(_ artifact: ArtifactRecord, variables: [String: JSONValue]?, name: String?, replace: Bool)
+        throws(ItemAdditionError) -> CollectionItemPlan
+    {
+        let path = try requiredVariable("path", of: variables, adding: artifact.category)
+        if path.comparisonText.hasPrefix("dists/") {
+            throw ItemAdditionError("Archive-level repository indexes may not have paths under dists/")
+        }
+        return CollectionItemPlan(
+            name: "index:\(path.comparisonText)", data: ["path": path], replacesChildTypes: replace ? [.artifact] : [])
+    }
+}

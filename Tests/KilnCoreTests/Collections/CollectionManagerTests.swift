@@ -1,0 +1,212 @@
+import KilnCore
+import Testing
+
+/// Debusine's collection managers (`server/collections/*.py`), test by test.
+@Suite("Collection managers: item names, data and refusals as Debusine's")
+struct CollectionManagerTests {
+    static func collection(_ name: String, _ category: String, data: [String: JSONValue] = [:]) -> CollectionRecord {
+        CollectionRecord(id: 5, name: name, category: category, workspaceID: 1, data: data)
+    }
+
+    static let source = ArtifactRecord(
+        id: 7, category: "debian:source-package", workspaceID: 1,
+        data: ["name": "hello", "version": "1.0", "type": "dpkg", "dsc_fields": [:]])
+    static let binary = ArtifactRecord(
+        id: 8, category: "debian:binary-package", workspaceID: 1,
+        data: [
+            "srcpkg_name": "hello", "srcpkg_version": "1.0",
+            "deb_fields": ["Package": "libhello1", "Version": "1:1.0", "Architecture": "amd64"],
+        ])
+
+    static func plan(_ collection: CollectionRecord, _ addition: CollectionItemAddition) throws -> CollectionItemPlan {
+        try CollectionManagers.manager(for: collection).plan(addition)
+    }
+
+    @Test("debian:suite names a source package NAME_VERSION from its artifact (Debusine `test_debian_suite.py` `test_add_artifact_source_package`)")
+    func suiteSource() throws {
+        let plan = try Self.plan(
+            Self.collection("sid", "debian:suite"),
+            CollectionItemAddition(child: .artifact(Self.source, variables: ["component": "main", "section": "devel"])))
+        #expect(plan.name == "hello_1.0")
+        #expect(plan.data == ["package": "hello", "version": "1.0", "component": "main", "section": "devel"])
+        #expect(plan.reusesIdenticalItem && plan.replacesChildTypes.isEmpty)
+        #expect(plan.versionRule == SuiteVersionRule(kind: .source, package: "hello", architecture: nil, version: "1.0"))
+    }
+
+    @Test("debian:suite names a binary package PACKAGE_VERSION_ARCH (Debusine `test_debian_suite.py` `test_add_artifact_binary_package`)")
+    func suiteBinary() throws {
+        let plan = try Self.plan(
+            Self.collection("sid", "debian:suite"),
+            CollectionItemAddition(
+                child: .artifact(Self.binary, variables: ["component": "main", "section": "libs", "priority": "optional"]),
+                replace: true))
+        #expect(plan.name == "libhello1_1:1.0_amd64")
+        #expect(
+            plan.data == [
+                "srcpkg_name": "hello", "srcpkg_version": "1.0", "package": "libhello1", "version": "1:1.0",
+                "architecture": "amd64", "component": "main", "section": "libs", "priority": "optional",
+            ])
+        #expect(plan.replacesChildTypes == [.artifact])
+    }
+
+    @Test(
+        "debian:suite requires its variables (Debusine `test_debian_suite.py` `test_do_add_artifact_*_requires_*`)",
+        arguments: [
+            ("debian:source-package", ["section": JSONValue.string("devel")], "component"),
+            ("debian:source-package", ["component": "main"], "section"),
+            ("debian:binary-package", ["component": "main", "section": "libs"], "priority"),
+        ])
+    func suiteRequiresVariables(category: String, variables: [String: JSONValue], missing: String) {
+        let artifact = category == "debian:source-package" ? Self.source : Self.binary
+        #expect(throws: ItemAdditionError("Adding \(category) to debian:suite requires \"\(missing)\"")) {
+            try Self.plan(Self.collection("sid", "debian:suite"), CollectionItemAddition(child: .artifact(artifact, variables: variables)))
+        }
+    }
+
+    @Test("debian:suite indexes are named index:PATH (Debusine `test_debian_suite.py` `test_add_artifact_repository_index`)")
+    func suiteIndex() throws {
+        let index = ArtifactRecord(id: 9, category: "debian:repository-index", workspaceID: 1)
+        let plan = try Self.plan(
+            Self.collection("sid", "debian:suite"),
+            CollectionItemAddition(child: .artifact(index, variables: ["path": "main/source/Sources.xz"])))
+        #expect(plan.name == "index:main/source/Sources.xz" && plan.data == ["path": "main/source/Sources.xz"])
+        #expect(plan.versionRule == nil)
+    }
+
+    @Test("a suite whose data sets may_rewind_versions skips the version rule (Debusine `test_debian_suite.py` `test_add_artifact_source_package_may_rewind_versions`)")
+    func suiteMayRewind() throws {
+        let plan = try Self.plan(
+            Self.collection("sid", "debian:suite", data: ["may_rewind_versions": true]),
+            CollectionItemAddition(child: .artifact(Self.source, variables: ["component": "main", "section": "devel"])))
+        #expect(plan.versionRule == nil)
+    }
+
+    @Test("the suite version rule refuses an older version, in Debusine's words (Debusine `test_debian_suite.py` `test_add_artifact_source_package_older_version`, `test_add_artifact_binary_package_older_version`)")
+    func suiteVersionRule() throws {
+        let suite = Self.collection("sid", "debian:suite")
+        let source = SuiteVersionRule(kind: .source, package: "hello", architecture: nil, version: "1.0")
+        #expect(throws: ItemAdditionError("sid@debian:suite: New source version hello 1.0 < existing version 1.1")) {
+            try source.check(existingVersions: ["0.9", "1.1"], in: suite)
+        }
+        try source.check(existingVersions: ["1.0", "1.0~rc1", "0:1.0"], in: suite)
+        let binary = SuiteVersionRule(kind: .binary, package: "libhello1", architecture: "amd64", version: "1:1.0")
+        #expect(
+            throws: ItemAdditionError("sid@debian:suite: New binary version libhello1:amd64 1:1.0 < existing version 1:1.1")
+        ) {
+            try binary.check(existingVersions: ["1:1.1"], in: suite)
+        }
+    }
+
+    @Test("managers refuse categories they do not hold (Debusine `test_base.py` `test_add_*_invalid_category_raise_item_addition_error`)")
+    func categoryChecks() {
+        let suite = Self.collection("sid", "debian:suite")
+        let upload = ArtifactRecord(id: 3, category: "debian:upload", workspaceID: 1)
+        #expect(throws: ItemAdditionError("Artifact category \"debian:upload\" not supported by the collection")) {
+            try Self.plan(suite, CollectionItemAddition(child: .artifact(upload, variables: nil)))
+        }
+        #expect(throws: ItemAdditionError("Bare data category \"debusine:test\" not supported by the collection")) {
+            try Self.plan(suite, CollectionItemAddition(child: .bare(category: "debusine:test", data: [:])))
+        }
+        #expect(throws: ItemAdditionError("Collection category \"debian:suite\" not supported by the collection")) {
+            try Self.plan(
+                Self.collection("debian", "debian:environments"),
+                CollectionItemAddition(child: .collection(suite, variables: nil)))
+        }
+    }
+
+    @Test(
+        "debian:environments names tarballs and images from codename, architecture, variant and backend (Debusine `test_debian_environments.py` `test_do_add_artifact*`)",
+        arguments: [
+            ("debian:system-tarball", [String: JSONValue](), "tarball:bookworm:amd64", JSONValue.string("bookworm")),
+            ("debian:system-tarball", ["codename": "trixie"], "tarball:trixie:amd64", "trixie"),
+            ("debian:system-image", ["variant": "autopkgtest"], "image:bookworm:amd64:autopkgtest:", "bookworm"),
+            ("debian:system-image", ["backend": "unshare"], "image:bookworm:amd64::unshare", "bookworm"),
+        ])
+    func environments(category: String, variables: [String: JSONValue], name: String, codename: JSONValue) throws {
+        let artifact = ArtifactRecord(
+            id: 4, category: category, workspaceID: 1, data: ["codename": "bookworm", "architecture": "amd64"])
+        let plan = try Self.plan(
+            Self.collection("debian", "debian:environments"),
+            CollectionItemAddition(child: .artifact(artifact, variables: variables)))
+        #expect(plan.name == name)
+        #expect(
+            plan.data == [
+                "codename": codename, "architecture": "amd64", "variant": variables["variant"] ?? .null,
+                "backend": variables["backend"] ?? .null,
+            ])
+    }
+
+    @Test("debian:archive holds archive-level indexes only (Debusine `test_debian_archive.py` `test_add_artifact_repository_index_path_under_dists`)")
+    func archive() throws {
+        let archive = Self.collection("_", "debian:archive")
+        let index = ArtifactRecord(id: 9, category: "debian:repository-index", workspaceID: 1)
+        #expect(throws: ItemAdditionError("Archive-level repository indexes may not have paths under dists/")) {
+            try Self.plan(archive, CollectionItemAddition(child: .artifact(index, variables: ["path": "dists/sid/Release"])))
+        }
+        #expect(throws: ItemAdditionError("Adding debian:repository-index to debian:archive requires \"path\"")) {
+            try Self.plan(archive, CollectionItemAddition(child: .artifact(index, variables: nil)))
+        }
+        #expect(
+            try Self.plan(archive, CollectionItemAddition(child: .artifact(index, variables: ["path": "ls-lR.gz"]))).name
+                == "index:ls-lR.gz")
+    }
+
+    @Test("debusine:task-configuration validates the entry and names it (Debusine `test_debusine_task_configuration.py` `test_add_bare_data_no_data`, `test_add_bare_data_refuses_name`)")
+    func taskConfiguration() throws {
+        let config = Self.collection("default", "debusine:task-configuration")
+        let category = "debusine:task-configuration"
+        #expect(throws: ItemAdditionError("Adding to debusine:task-configuration requires data")) {
+            try Self.plan(config, CollectionItemAddition(child: .bare(category: category, data: nil)))
+        }
+        let entry: [String: JSONValue] = ["task_type": "Worker", "task_name": "noop", "context": "source:debusine"]
+        #expect(
+            throws: ItemAdditionError("Cannot use an explicit item name when adding to debusine:task-configuration")
+        ) {
+            try Self.plan(config, CollectionItemAddition(child: .bare(category: category, data: entry), name: "x"))
+        }
+        let plan = try Self.plan(config, CollectionItemAddition(child: .bare(category: category, data: entry)))
+        #expect(plan.name == "Worker:noop::source%3Adebusine" && plan.data == entry)
+        #expect(throws: ItemAdditionError.self) {
+            try Self.plan(
+                config,
+                CollectionItemAddition(child: .bare(category: category, data: ["task_type": "Worker", "task_nam": "x"])))
+        }
+    }
+
+    @Test("debusine:workflow-internal needs a name and keeps promise_ keys for promises (Debusine `test_workflow_internal.py` `test_do_add_bare_data_no_name`, `test_do_add_bare_data_invalid_field_name`)")
+    func workflowInternal() throws {
+        let internalCollection = Self.collection("wf", "debusine:workflow-internal")
+        #expect(throws: ItemAdditionError("Adding to debusine:workflow-internal requires an item name")) {
+            try Self.plan(internalCollection, CollectionItemAddition(child: .bare(category: "debusine:test", data: [:])))
+        }
+        #expect(
+            throws: ItemAdditionError("Fields starting with \"promise_\" are not allowed for category \"debusine:test\"")
+        ) {
+            try Self.plan(
+                internalCollection,
+                CollectionItemAddition(child: .bare(category: "debusine:test", data: ["promise_x": 1]), name: "n"))
+        }
+        #expect(throws: ItemAdditionError("Keys starting with \"promise_\" are not allowed in variables")) {
+            try Self.plan(
+                internalCollection,
+                CollectionItemAddition(child: .artifact(Self.source, variables: ["promise_x": 1]), name: "n"))
+        }
+        let plan = try Self.plan(
+            internalCollection,
+            CollectionItemAddition(child: .artifact(Self.source, variables: ["a": 1]), name: "n", replace: true))
+        #expect(plan.name == "n" && plan.data == ["a": 1] && plan.replacesChildTypes == [.artifact, .bare])
+    }
+
+    @Test("collection names and categories follow Debusine's rules (Debusine `db/models/collections.py` `validate_collection_name`, constraint `db_collection_name_not_reserved`)")
+    func naming() {
+        #expect(CollectionNaming.problem(name: "sid", category: "debian:suite") == nil)
+        #expect(CollectionNaming.problem(name: "_", category: "debian:archive") == nil)
+        #expect(CollectionNaming.problem(name: "1abc", category: "debian:suite") == "'1abc' is not a valid collection name")
+        #expect(CollectionNaming.problem(name: "sid/x", category: "debian:suite") == "'sid/x' is not a valid collection name")
+        #expect(
+            CollectionNaming.problem(name: "main", category: "debian:archive")
+                == "'debian:archive' singleton collections must be named '_'")
+        #expect(CollectionNaming.problem(name: "_", category: "debian:suite")?.contains("db_collection_name_not_reserved") == true)
+        #expect(CollectionNaming.problem(name: "x", category: "debian:nope") == "'debian:nope' is not a valid CollectionCategory")
+    }
+}

@@ -1,0 +1,23 @@
+import KilnCore
+import Testing
+
+/// dpkg's version ordering, which Debusine's suite rules use through `debian.debian_support.Version`.
+@Suite("Debian version ordering")
+struct DebianVersionTests {
+    @Test(
+        "versions order as dpkg --compare-versions orders them",
+        arguments: [
+            ("1.0~rc1", "1.0"), ("1.0", "1.0-1"), ("1.0-1", "1.0-2"), ("1.0", "1.0a"), ("1.0", "1.0+b1"),
+            ("2.9", "2.10"), ("2.0", "1:0.1"), ("1.0~~", "1.0~"), ("1.0-1~bpo1", "1.0-1"), ("a", "b"), ("1.0", "1.0.1"),
+            ("1.2.3", "1.2.10"), ("1:1.0", "1:1.1"), ("0.9", "1.0"),
+        ])
+    func ordering(lower: String, higher: String) {
+        #expect(DebianVersion(lower) < DebianVersion(higher))
+        #expect(!(DebianVersion(higher) < DebianVersion(lower)))
+    }
+
+    @Test("equal versions compare equal however they are spelled", arguments: [("1.0", "0:1.0"), ("1.01", "1.1"), ("1.0-0", "1.0-0")])
+    func equality(first: String, second: String) {
+        #expect(DebianVersion(first) == DebianVersion(second))
+    }
+}
