@@ -334,7 +334,8 @@ extension CLIIntegration {
                 let created = try #require(
                     try KilnBinary.json(["submit", "--batch", file.path, "--workspace", "debian/dev", "--json"], schema: schema)
                         as? [[String: Any]])
-                #expect(created.compactMap { $0["status"] as? String } == ["pending-requested", "blocked"])
+                #expect(created.compactMap { $0["status"] as? String } == ["pending", "blocked"])
+                #expect(created.first?["pending_stage"] as? String == "requested")
                 let ids = created.compactMap { $0["id"] as? Int }
                 #expect(ids.count == 2)
                 let shown = try #require(try KilnBinary.json(["show", String(ids[1]), "--json"], schema: schema) as? [String: Any])

@@ -46,8 +46,9 @@ struct PendingStageContractTests {
                 "bootstrap_options": ["architecture": "amd64"],
                 "bootstrap_repositories": [["mirror": "http://deb.debian.org/debian", "suite": "trixie"]],
             ],
-            subject: nil,
-            context: "trixie"
+            // Debusine `test_mmdebstrap.py` `test_get_subject` / `test_get_configuration_context`.
+            subject: "trixie",
+            context: "amd64"
         ),
         TaskSample(
             type: .signing,

@@ -103,7 +103,7 @@ struct PipelineEndToEndTests {
         let expectedConfigured = try Self.sbuildData
             .setting(["any", "all"], atPath: "build_components")
             .setting(["nocheck"], atPath: "build_profiles")
-            .setting("aptitude", atPath: "build_dep_resolution")
+            .setting("aptitude", atPath: "build_dep_resolver")
             .setting(12, atPath: "task_configuration")
         #expect(pending.configuredTaskData == expectedConfigured)
         let pendingFields = try #require(pending.pendingStageValues.value(atPath: "task_input_fields")?.objectValue)
@@ -116,18 +116,26 @@ struct PipelineEndToEndTests {
 
         // Assignment: from the CONFIGURED data (task_configuration is now the integer 12, a collection).
         let dynamic = try driver.assign("sbuild", configured: pending.configuredTaskData)
+        // Debusine `tasks/tests/test_sbuild.py` `SbuildTests::test_compute_dynamic_data` and
+        // `test_compute_dynamic_data_build_profiles_runtime_context` (the configured `nocheck` profile makes the
+        // runtime context null).
         #expect(
             dynamic.extra == [
                 "input_source_artifact_id": 1, "input_extra_binary_artifacts_ids": [], "environment_id": 3,
+                "extra_repositories": .null, "binnmu_maintainer": "Debusine <noreply@localhost>",
             ]
         )
         #expect(dynamic.subject == "hello" && dynamic.configurationContext == "sid")
+        #expect(dynamic.parameterSummary == "hello_1.0-1 (amd64)")
+        #expect(dynamic.json.value(atPath: "runtime_context") == .null)
         #expect(
             Set(dynamic.taskInputFields.keys) == [
                 "task_configuration", "build_architecture", "input_source_artifact", "input_extra_binary_artifacts",
-                "environment",
+                "environment", "debusine_fqdn", "extra_repositories",
             ]
         )
+        #expect(dynamic.taskInputFields["debusine_fqdn"] == "localhost")
+        #expect(dynamic.taskInputFields["extra_repositories"] == .null)
         #expect(dynamic.taskInputFields["task_configuration"]?.value(atPath: "collection_id") == 12)
         #expect(dynamic.taskInputFields["task_configuration"]?.value(atPath: "lookup") == 12)
 
@@ -219,10 +227,12 @@ struct PipelineEndToEndTests {
         let error = try #require(throws: WorkRequestPipelineError.self) { try driver.pending("sbuild", data) }
         #expect(error.code == .configureFailed)
         #expect(error.lookupFailure == .notFound("'missing@debusine:task-configuration' does not exist or is hidden"))
+        // Debusine `db/tasks/tests/test_inputs.py` `TaskConfigurationCollectionTests::test_failed_custom`, with
+        // no field suffix (the field is an `add_note`, not part of `str(exc)`).
         #expect(
             error.message
-                == "Failed to configure: 'missing@debusine:task-configuration' does not exist or is hidden "
-                + "(while resolving input field 'task_configuration')"
+                == "Failed to configure: Lookup for field 'task_configuration' in debian/developers failed: "
+                + "'missing@debusine:task-configuration' does not exist or is hidden"
         )
         #expect(error.workRequestError == WorkRequestError(message: error.message, code: "configure-failed"))
     }
@@ -268,8 +278,7 @@ struct PipelineEndToEndTests {
         #expect(error.code == .dynamicDataFailed)
         #expect(
             error.message
-                == "Failed to compute dynamic data: '1@artifacts' does not exist or is hidden "
-                + "(while resolving input field 'input_source_artifact')"
+                == "Failed to compute dynamic data: '1@artifacts' does not exist or is hidden"
         )
         #expect(error.workRequestError.code == "dynamic-data-failed")
         #expect(error.lookupFailure == .notFound("'1@artifacts' does not exist or is hidden"))

@@ -86,15 +86,53 @@ struct TaskDataValidationTests {
             data: ["input": ["source_artifact": 1], "environment": env, "binnmu": ["changelog": "rebuild"]],
             error: .missingField("binnmu.suffix")
         ),
+        // Debusine `tasks/tests/test_sbuild.py` `test_configure_fails_with_indep_binnmu`. (Kiln used to refuse
+        // `aspcud_criteria` without the aspcud resolver; Debusine's `SbuildData` accepts it.)
         BadTaskData(
             type: .worker,
             name: "sbuild",
-            data: ["input": ["source_artifact": 1], "environment": env, "aspcud_criteria": "-removed"],
+            data: [
+                "input": ["source_artifact": 1], "environment": env, "build_components": ["any", "all"],
+                "binnmu": ["suffix": "+1", "changelog": "foo"],
+            ],
             error: .invalidValue(
-                field: "aspcud_criteria",
-                value: "-removed",
-                reason: "only allowed with build_dep_resolution aspcud"
+                field: "binnmu",
+                value: ["suffix": "+1", "changelog": "foo"],
+                reason: "Cannot build architecture-independent packages in a binNMU"
             )
+        ),
+        // The key is `build_dep_resolver` (Debusine's `SbuildData.build_dep_resolver`).
+        BadTaskData(
+            type: .worker,
+            name: "sbuild",
+            data: ["input": ["source_artifact": 1], "environment": env, "build_dep_resolver": "dose3"],
+            error: .invalidValue(
+                field: "build_dep_resolver",
+                value: "dose3",
+                reason: "must be one of apt, aptitude, aspcud, xapt"
+            )
+        ),
+        // Debusine's `LookupMultiple` validator refuses a single lookup where a multiple one is expected.
+        BadTaskData(
+            type: .worker,
+            name: "lintian",
+            data: ["input": ["binary_artifacts": 2]],
+            error: .invalidValue(
+                field: "input.binary_artifacts",
+                value: 2,
+                reason: "Lookup of multiple collection items must be a dictionary or a list"
+            )
+        ),
+        // Debusine's `MmDebstrapData` has no executor fields and forbids extra keys.
+        BadTaskData(
+            type: .worker,
+            name: "mmdebstrap",
+            data: [
+                "bootstrap_options": ["architecture": "amd64"],
+                "bootstrap_repositories": [["mirror": "http://deb.debian.org/debian", "suite": "bookworm"]],
+                "backend": "unshare",
+            ],
+            error: .unknownField("backend")
         ),
         BadTaskData(
             type: .worker,
@@ -106,6 +144,7 @@ struct TaskDataValidationTests {
                 found: 1.5
             )
         ),
+        // Debusine's `LintianInput.check_one_of_source_or_binary` (`tasks/models.py`) sentence.
         BadTaskData(
             type: .worker,
             name: "lintian",
@@ -113,7 +152,7 @@ struct TaskDataValidationTests {
             error: .invalidValue(
                 field: "input",
                 value: [:],
-                reason: "one of source_artifact or binary_artifacts must be set"
+                reason: "One of source_artifact or binary_artifacts must be set"
             )
         ),
         BadTaskData(
@@ -248,11 +287,24 @@ struct TaskDataValidationTests {
         #expect(sbuild.buildComponents == ["any"])
         #expect(sbuild.executor.backend == .auto)
         #expect(sbuild.extraBinaryArtifacts == [])
+        #expect(sbuild.buildDepResolver == nil && !sbuild.resolveAlternatives)
+        let aspcud = try SbuildTask.validateData([
+            "input": ["source_artifact": 1], "environment": Self.env, "build_dep_resolver": "aspcud",
+            "aspcud_criteria": "-removed", "resolve_alternatives": true,
+        ])
+        #expect(
+            aspcud.buildDepResolver == "aspcud" && aspcud.aspcudCriteria == "-removed" && aspcud.resolveAlternatives
+        )
+        // Debusine `test_lintian.py` `test_compute_dynamic_data_source_artifact_subject_no_binaries` configures
+        // lintian without an environment: it is optional.
+        #expect(try LintianTask.validateData(["input": ["source_artifact": 1]]).executor.environment == nil)
         let lintian = try LintianTask.validateData([
             "input": ["source_artifact": 1], "environment": Self.env,
             "task_configuration": "mine@debusine:task-configuration",
         ])
-        #expect(lintian.targetDistribution == "debian:unstable" && lintian.failOnSeverity == "none")
+        // Debusine `tasks/tests/test_lintian.py` `test_configure_without_fail_on_severity`: the default is
+        // `error` (Kiln's was `none`).
+        #expect(lintian.targetDistribution == "debian:unstable" && lintian.failOnSeverity == "error")
         #expect(lintian.taskConfiguration == "mine@debusine:task-configuration")
         let autopkgtest = try AutopkgtestTask.validateData([
             "input": ["source_artifact": 1, "binary_artifacts": [2]], "environment": Self.env,

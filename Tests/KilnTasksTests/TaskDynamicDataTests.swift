@@ -18,6 +18,7 @@ struct TaskDynamicDataTests {
         let dynamic = try task.computeDynamicData()
         #expect(dynamic.subject == "hello")
         #expect(dynamic.parameterSummary == "hello_1.0-1")
+        #expect(dynamic.json.value(atPath: "environment_id") == 3)
         #expect(dynamic.configurationContext == "sid")
         #expect(dynamic.runtimeContext == "binary-all+binary-any+source:sid")
         #expect(
@@ -56,6 +57,7 @@ struct TaskDynamicDataTests {
         #expect(
             dynamic.extra == [
                 "input_source_artifact_id": 1, "input_extra_binary_artifacts_ids": [2], "environment_id": 3,
+                "extra_repositories": .null, "binnmu_maintainer": "Debusine <noreply@localhost>",
             ]
         )
 

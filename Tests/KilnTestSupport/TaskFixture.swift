@@ -291,7 +291,7 @@ public enum TaskFixture {
             name: "Worker:sbuild::sid",
             [
                 "task_type": "Worker", "task_name": "sbuild", "context": "sid",
-                "default_values": ["build_dep_resolution": "apt"],
+                "default_values": ["build_dep_resolver": "apt"],
             ]
         ),
         configurationItem(
@@ -300,7 +300,7 @@ public enum TaskFixture {
             name: "Worker:sbuild:hello:",
             [
                 "task_type": "Worker", "task_name": "sbuild", "subject": "hello",
-                "override_values": ["build_dep_resolution": "aptitude"],
+                "override_values": ["build_dep_resolver": "aptitude"],
             ]
         ),
         configurationItem(

@@ -126,8 +126,7 @@ struct LookupResolverServiceTests {
             #expect(
                 completed.outputData?.errors == [
                     WorkRequestError(
-                        message: "Failed to compute dynamic data: '1@artifacts' does not exist or is hidden "
-                            + "(while resolving input field 'input_source_artifact')",
+                        message: "Failed to compute dynamic data: '1@artifacts' does not exist or is hidden",
                         code: "dynamic-data-failed")
                 ])
             #expect(try await fixture.outbox(.workRequestCompleted) == [["schema_version": 1, "work_request_id": .int(id)]])

@@ -39,7 +39,7 @@ struct TagComputerServiceTests {
             #expect(request.status == .pending && request.pendingAt != nil)
             #expect(request.schedulerTagsProvided.sorted() == Self.example1Provided)
             #expect(request.schedulerTagsRequired.sorted() == Self.example1Required)
-            #expect(request.configuredTaskData?.value(atPath: "build_dep_resolution") == "aptitude")
+            #expect(request.configuredTaskData?.value(atPath: "build_dep_resolver") == "aptitude")
             #expect(request.configuredTaskData?.value(atPath: "task_configuration") == 12)
             #expect(request.pendingStageData?.value(atPath: "task_input_fields.environment") != nil)
             #expect(request.dynamicTaskData == nil, "dynamic data is an assignment's, computed after assignment")

@@ -1,9 +1,10 @@
 /// One artifact as a worker receives it (Debusine `tasks/models.py` `BaseTaskInputArtifact`): its id, category and
 /// data, so the worker needs no database to learn, for instance, a source package's name and version.
 ///
-/// A closed JSON object with keys `artifact_id`, `category`, `data`; every key is optional (legacy dynamic
-/// data may carry ids alone), but `data` requires `category` and `category` must be a known artifact
-/// category (Debusine `artifacts/models.py` `ArtifactCategory`).
+/// A closed JSON object with keys `artifact_id`, `category`, `data`. Each may be null or absent when read,
+/// but `data` requires `category` and `category` must be a known artifact category (Debusine's
+/// `BaseTaskInputArtifact` validators in `debusine/tasks/models.py`). Written with all three keys, nulls
+/// included, as Debusine's `model_dump()` writes them.
 public struct BaseTaskInputArtifact: Hashable, Sendable {
     /// The artifact's id, if known.
     public let artifactID: Int?
@@ -28,12 +29,8 @@ public struct BaseTaskInputArtifact: Hashable, Sendable {
         try self.init(artifactID: artifact.id, category: artifact.category, data: artifact.data)
     }
 
-    /// Reads the closed JSON form; an integer alone is accepted as a legacy id-only element.
+    /// Reads the closed JSON form. A bare integer is refused, as Debusine's model refuses it.
     public init(json: JSONValue) throws(InputModelError) {
-        if case .int(let id) = json {
-            try self.init(artifactID: id, category: nil, data: nil)
-            return
-        }
         let reader = try ClosedObjectReader(json, model: "BaseTaskInputArtifact", keys: Self.keys)
         try self.init(reader: reader)
     }
@@ -54,17 +51,17 @@ public struct BaseTaskInputArtifact: Hashable, Sendable {
         if data != nil, category == nil { throw .dataWithoutCategory(model: model) }
     }
 
-    /// The JSON form (absent members left out).
-    public var json: JSONValue {
-        var builder = JSONObjectBuilder()
-        write(into: &builder)
-        return builder.json
-    }
+    /// The JSON form: every key present, an absent member written as `null` (Debusine's `model_dump()`,
+    /// pinned by `test_serialize_data_none` and `test_serialize_category_data_none`).
+    public var json: JSONValue { .object(members) }
 
-    func write(into builder: inout JSONObjectBuilder) {
-        builder.set("artifact_id", artifactID.map(JSONValue.int))
-        builder.set("category", category.map(JSONValue.string))
-        builder.set("data", data.map(JSONValue.object))
+    /// The three members, nulls included, for the models that embed an artifact.
+    var members: [String: JSONValue] {
+        [
+            "artifact_id": artifactID.map(JSONValue.int) ?? .null,
+            "category": category.map(JSONValue.string) ?? .null,
+            "data": data.map(JSONValue.object) ?? .null,
+        ]
     }
 }
 

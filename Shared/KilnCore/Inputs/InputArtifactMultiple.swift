@@ -1,16 +1,18 @@
 /// The resolved value of a multiple-artifact input field (Debusine `tasks/models.py` `InputArtifactMultiple`, formerly
 /// `MultipleArtifactInfo`).
 ///
-/// JSON keys: `label`, `lookup`, `artifacts` (a list of `BaseTaskInputArtifact`; a bare integer element is
-/// read as a legacy id-only artifact). Extra keys are rejected.
+/// JSON keys: `label`, `lookup` (an object or a list, as Debusine's `LookupMultiple` requires), `artifacts`
+/// (a list of `BaseTaskInputArtifact`, `[]` when absent as in Debusine's `default_factory=list`). Extra keys
+/// are rejected.
 ///
-/// A deliberate difference: Debusine stores `lookup` in its normalised internal form (name and data
-/// matchers); Kiln stores it in the USER form, exactly as written in task data, because that form is what a
-/// person reads in dynamic data and what `lookupMultiple` accepts again, and it needs no second grammar.
+/// The resolver stores `lookup` in Debusine's normalised form (`LookupMultiple.modelDump`: a list of single
+/// lookups and fully spelled-out dictionaries), as Debusine's `DBFieldResolver.lookup_multiple_artifacts`
+/// stores the validated model; reading accepts any object or list, since Debusine's validator accepts both
+/// the user form and the normalised one.
 public struct InputArtifactMultiple: Hashable, Sendable {
     /// The task-data path the lookup was read from.
     public let label: String
-    /// The multiple lookup as written in task data (object, array, or a single lookup).
+    /// The multiple lookup, normalised by the resolver (see the type's comment).
     public let lookup: JSONValue
     /// The artifacts found, in lookup order.
     public let artifacts: [BaseTaskInputArtifact]
@@ -25,11 +27,17 @@ public struct InputArtifactMultiple: Hashable, Sendable {
     }
 
     /// Reads the closed JSON form.
+    ///
+    /// - Throws: `InputModelError.multipleLookupShape` for a lookup that is neither an object nor a list.
     public init(json: JSONValue) throws(InputModelError) {
         let reader = try ClosedObjectReader(json, model: "InputArtifactMultiple", keys: Self.keys)
         self.label = try reader.string("label")
-        self.lookup = try reader.required("lookup")
-        let list = try reader.required("artifacts")
+        let lookup = try reader.required("lookup")
+        guard lookup.objectValue != nil || lookup.arrayValue != nil else {
+            throw .multipleLookupShape(model: reader.model)
+        }
+        self.lookup = lookup
+        let list = reader.present("artifacts") ?? []
         guard let elements = list.arrayValue else {
             throw .wrongType(model: reader.model, key: "artifacts", expected: "an array", found: list)
         }

@@ -37,13 +37,13 @@ public struct InputArtifactSingle: Hashable, Sendable {
     /// Debusine's helper: `[artifact_id]`, or `[]` when there is none.
     public var resolvedIDs: [Int] { artifactID.map { [$0] } ?? [] }
 
-    /// The JSON form (absent members left out).
+    /// The JSON form: label, lookup and the artifact's three members, nulls included (Debusine's
+    /// `InputArtifactSingleTests::test_serialize`).
     public var json: JSONValue {
-        var builder = JSONObjectBuilder()
-        builder.set("label", .string(label))
-        builder.set("lookup", lookup.json)
-        artifact.write(into: &builder)
-        return builder.json
+        var members = artifact.members
+        members["label"] = .string(label)
+        members["lookup"] = lookup.json
+        return .object(members)
     }
 }
 

@@ -3,7 +3,7 @@
 /// for a worker to build URLs and messages without a database.
 ///
 /// JSON keys: `label`, `lookup`, `collection_id`, `scope_name`, `workspace_name`, `category`, `name`, `data`.
-/// Extra keys are rejected; `data` defaults to `{}`.
+/// Every key is required when read (Debusine's model has no defaults), and extra keys are rejected.
 public struct InputCollectionSingle: Hashable, Sendable {
     /// The task-data path the lookup was read from.
     public let label: String
@@ -83,7 +83,7 @@ public struct InputCollectionSingle: Hashable, Sendable {
             workspaceName: try reader.string("workspace_name"),
             category: try reader.string("category"),
             name: try reader.string("name"),
-            data: try reader.optionalObject("data") ?? [:]
+            data: try reader.object("data")
         )
     }
 

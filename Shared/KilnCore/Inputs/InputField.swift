@@ -23,11 +23,18 @@ public enum InputFieldKind: Hashable, Sendable {
     /// The task-configuration collection → `InputCollectionSingle?` (Debusine `db/tasks/inputs.py`
     /// `TaskConfigurationCollection`).
     case taskConfigurationCollection
+    /// The server's fully qualified domain name → a string, read from the server settings, never from task
+    /// data (Debusine's `DebusineFQDNInput`, which reads the `DEBUSINE_FQDN` setting).
+    case serverFQDN
+    /// Extra APT repositories → always `null` in Kiln (Debusine's `ExtraRepositoriesInput`, whose value is
+    /// `null` when task data gives none). Kiln cannot resolve repositories yet, so task data refuses the
+    /// key and a given value is an error; the field exists so `task_input_fields` holds Debusine's keys.
+    case extraRepositories
 
     /// Whether JSON `null` is a valid resolved value of this kind.
     var allowsNull: Bool {
         switch self {
-        case .optionalSingle, .optionalEnvironment, .taskConfigurationCollection: true
+        case .optionalSingle, .optionalEnvironment, .taskConfigurationCollection, .extraRepositories: true
         default: false
         }
     }

@@ -14,8 +14,11 @@ public enum InputFieldValue: Hashable, Sendable {
     case suiteArchive(suite: InputCollectionSingle, archive: InputCollectionSingle?)
     /// The task-configuration field (`nil` when the default collection does not exist).
     case collection(InputCollectionSingle?)
-    /// The build-architecture field.
+    /// The build-architecture and server-FQDN fields.
     case string(String)
+    /// A field whose value is `null` whatever the task data: the extra-repositories field, which Kiln cannot
+    /// fill yet.
+    case alwaysNull
 
     /// The persisted JSON form.
     public var json: JSONValue {
@@ -27,6 +30,7 @@ public enum InputFieldValue: Hashable, Sendable {
         case .suiteArchive(let suite, let archive): .array([suite.json, archive?.json ?? .null])
         case .collection(let value): value?.json ?? .null
         case .string(let text): .string(text)
+        case .alwaysNull: .null
         }
     }
 
@@ -36,7 +40,11 @@ public enum InputFieldValue: Hashable, Sendable {
     public init(json: JSONValue, kind: InputFieldKind, field: String) throws(TaskInputError) {
         if json.isNull {
             guard kind.allowsNull else { throw .badSavedValue(field: field, reason: "null is not allowed") }
-            self = kind == .taskConfigurationCollection ? .collection(nil) : .artifact(nil)
+            switch kind {
+            case .taskConfigurationCollection: self = .collection(nil)
+            case .extraRepositories: self = .alwaysNull
+            default: self = .artifact(nil)
+            }
             return
         }
         do {
@@ -58,15 +66,21 @@ public enum InputFieldValue: Hashable, Sendable {
                     }
                 )
             case .suiteArchive:
+                // Debusine's `SuiteArchiveInputSerializer.deserialize` wording.
                 let pair = try Self.elements(of: json, field: field)
                 guard pair.count == 2 else {
-                    throw TaskInputError.badSavedValue(field: field, reason: "a suite/archive pair needs 2 elements")
+                    throw TaskInputError.badSavedValue(
+                        field: field,
+                        reason: "Value \(json.pythonRepr) should be a list of exactly two items"
+                    )
                 }
                 let archive = pair[1].isNull ? nil : try InputCollectionSingle(json: pair[1])
                 self = .suiteArchive(suite: try InputCollectionSingle(json: pair[0]), archive: archive)
             case .taskConfigurationCollection:
                 self = .collection(try InputCollectionSingle(json: json))
-            case .buildArchitecture:
+            case .extraRepositories:
+                throw TaskInputError.badSavedValue(field: field, reason: "Kiln does not support extra repositories")
+            case .buildArchitecture, .serverFQDN:
                 guard let text = json.stringValue else {
                     throw TaskInputError.badSavedValue(field: field, reason: "expected a string, got \(json.typeName)")
                 }
@@ -83,7 +97,10 @@ public enum InputFieldValue: Hashable, Sendable {
 
     private static func elements(of json: JSONValue, field: String) throws(TaskInputError) -> [JSONValue] {
         guard let elements = json.arrayValue else {
-            throw .badSavedValue(field: field, reason: "expected an array, got \(json.typeName)")
+            throw .badSavedValue(
+                field: field,
+                reason: "Value \(json.pythonRepr) is not an instance of \(TaskInputError.PythonType.list)"
+            )
         }
         return elements
     }

@@ -2,7 +2,9 @@
 /// objects).
 ///
 /// Every case names the model and the offending key or value, so a bad dynamic-data payload is diagnosed
-/// from the message alone.
+/// from the message alone. The validator sentences Debusine's models raise (`debusine/tasks/models.py`
+/// `BaseTaskInputArtifact._validate_category`/`_validate_data`, `LookupMultiple`) follow the model name
+/// word for word, so a message matches Debusine's `assertRaisesRegex` patterns.
 public enum InputModelError: Error, Hashable, Sendable, CustomStringConvertible {
     /// The value is not a JSON object.
     case notAnObject(model: String, found: JSONValue)
@@ -16,6 +18,8 @@ public enum InputModelError: Error, Hashable, Sendable, CustomStringConvertible 
     case unknownCategory(model: String, category: String)
     /// `data` was given without `category` (data is only meaningful for a known category).
     case dataWithoutCategory(model: String)
+    /// A multiple lookup that is neither an object nor a list (Debusine's `LookupMultiple` validator).
+    case multipleLookupShape(model: String)
 
     public var description: String {
         switch self {
@@ -28,9 +32,11 @@ public enum InputModelError: Error, Hashable, Sendable, CustomStringConvertible 
         case .wrongType(let model, let key, let expected, let found):
             "\(model).\(key) must be \(expected), not \(found.typeName) \(found.compactJSON)"
         case .unknownCategory(let model, let category):
-            "\(model) has unknown category '\(category)'"
+            "\(model): Category \(JSONValue.pythonStringRepr(category)) is not supported"
         case .dataWithoutCategory(let model):
-            "\(model) has 'data' but no 'category' to interpret it"
+            "\(model): Category must be present if data is supplied"
+        case .multipleLookupShape(let model):
+            "\(model): \(LookupMultiple.wrongTypeMessage)"
         }
     }
 }
@@ -94,6 +100,11 @@ struct ClosedObjectReader {
         return object
     }
 
+    func object(_ key: String) throws(InputModelError) -> [String: JSONValue] {
+        guard let object = try optionalObject(key) else { throw .missingKey(model: model, key: key) }
+        return object
+    }
+
     func singleLookup(_ key: String) throws(InputModelError) -> SingleLookup {
         let value = try required(key)
         switch value {
@@ -102,15 +113,4 @@ struct ClosedObjectReader {
         default: throw .wrongType(model: model, key: key, expected: "an integer or a string", found: value)
         }
     }
-}
-
-/// Builds a JSON object leaving out absent optional members (Debusine dumps with `exclude_unset`).
-struct JSONObjectBuilder {
-    private(set) var members: [String: JSONValue] = [:]
-
-    mutating func set(_ key: String, _ value: JSONValue?) {
-        if let value { members[key] = value }
-    }
-
-    var json: JSONValue { .object(members) }
 }

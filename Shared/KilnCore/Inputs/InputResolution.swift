@@ -77,17 +77,21 @@ private struct FieldResolver<Resolver: LookupResolving> {
             guard let value = raw, !value.isNull else { return .artifact(nil) }
             return .artifact(try artifact(try SingleLookup(json: value, field: field.path), label: field.path))
         case .singleList:
+            // Every element is labelled with the bare field path, as Debusine's `SingleInputList.resolve`
+            // does (`test_inputs.py` `SingleInputListTests::test_multiple_results`).
             return .artifactList(
-                try list(of: try required()) { element, label throws(TaskInputError) in
-                    try artifact(try SingleLookup(json: element, field: label), label: label)
+                try list(of: try required()) { element, path throws(TaskInputError) in
+                    try artifact(try SingleLookup(json: element, field: path, isElement: true), label: field.path)
                 }
             )
         case .multiple:
-            return .multiple(try multiple(try required(), label: field.path))
+            return .multiple(try multiple(try required(), errorKey: field.path))
         case .multipleList:
+            // Stored labels are the bare path; category errors name `path[i][j]` (Debusine's
+            // `MultiInputList.resolve`, `MultiInputListTests::test_with_categories`).
             return .multipleList(
-                try list(of: try required()) { element, label throws(TaskInputError) in
-                    try multiple(element, label: label)
+                try list(of: try required()) { element, path throws(TaskInputError) in
+                    try multiple(element, errorKey: path)
                 }
             )
         case .environment(let options):
@@ -102,6 +106,11 @@ private struct FieldResolver<Resolver: LookupResolving> {
             return .string(try buildArchitecture())
         case .taskConfigurationCollection:
             return .collection(try taskConfiguration())
+        case .serverFQDN:
+            return .string(request.settings.fqdn)
+        case .extraRepositories:
+            guard let value = raw, !value.isNull else { return .alwaysNull }
+            throw .invalidValue(field: field.path, value: value, reason: "Kiln does not support extra repositories")
         }
     }
 
@@ -125,7 +134,7 @@ private struct FieldResolver<Resolver: LookupResolving> {
         throws(TaskInputError) -> [T]
     {
         guard let elements = value.arrayValue else {
-            throw .wrongType(field: field.path, found: value, expected: "list")
+            throw .wrongType(field: field.path, found: value, expected: TaskInputError.PythonType.list)
         }
         var results: [T] = []
         for (index, item) in elements.enumerated() { results.append(try element(item, "\(field.path)[\(index)]")) }
@@ -171,8 +180,16 @@ private struct FieldResolver<Resolver: LookupResolving> {
         }
     }
 
-    func multiple(_ lookup: JSONValue, label: String) throws(TaskInputError) -> InputArtifactMultiple {
-        guard !lookup.isNull else { throw .wrongType(field: label, found: lookup, expected: "multiple lookup") }
+    /// Resolves a multiple lookup into a value labelled with the field path; `errorKey[i]` names the `i`th
+    /// result in a category error.
+    func multiple(_ lookup: JSONValue, errorKey: String) throws(TaskInputError) -> InputArtifactMultiple {
+        guard lookup.objectValue != nil || lookup.arrayValue != nil else {
+            throw .invalidValue(
+                field: errorKey,
+                value: lookup,
+                reason: LookupMultiple.wrongTypeMessage
+            )
+        }
         let results = try lookingUp {
             try request.lookups.lookupMultiple(
                 lookup,
@@ -183,12 +200,13 @@ private struct FieldResolver<Resolver: LookupResolving> {
         }
         var artifacts: [BaseTaskInputArtifact] = []
         for (index, result) in results.enumerated() {
-            let elementLabel = "\(label)[\(index)]"
+            let elementLabel = "\(errorKey)[\(index)]"
             guard let record = result.artifact else { throw .notAnArtifact(label: elementLabel) }
             try checkCategory(record.category, label: elementLabel, allowed: field.categories)
             do { artifacts.append(try BaseTaskInputArtifact(artifact: record)) } catch { throw .model(error) }
         }
-        return InputArtifactMultiple(label: label, lookup: lookup, artifacts: artifacts)
+        let normalised = try lookingUp { try LookupMultiple(parsing: lookup).modelDump }
+        return InputArtifactMultiple(label: field.path, lookup: normalised, artifacts: artifacts)
     }
 
     func environment(
@@ -201,7 +219,7 @@ private struct FieldResolver<Resolver: LookupResolving> {
         var backend: ExecutorBackend?
         if let path = options.backendPath, let value = request.taskData.value(atPath: path), !value.isNull {
             guard let name = value.stringValue else {
-                throw .wrongType(field: path, found: value, expected: "string")
+                throw .wrongType(field: path, found: value, expected: TaskInputError.PythonType.string)
             }
             backend = try ExecutorBackend(name: name, field: path).effective
         } else if options.backendPath != nil {
@@ -243,12 +261,14 @@ private struct FieldResolver<Resolver: LookupResolving> {
         }
     }
 
+    /// Debusine's `DBFieldResolver.resolve_suitearchiveinput`: the suite is looked up with no default
+    /// category (a bare `NAME` does not resolve) and then checked to be a `debian:suite`.
     func suiteArchive(_ lookup: SingleLookup) throws(TaskInputError) -> InputFieldValue {
         let suiteResult = try lookingUp {
             try request.lookups.lookupSingle(
                 lookup.json,
                 expect: .collection,
-                defaultCategory: KnownCategories.suite,
+                defaultCategory: nil,
                 context: request.context
             )
         }
@@ -292,19 +312,20 @@ private struct FieldResolver<Resolver: LookupResolving> {
         // `worker:build-arch:<arch>` instead.
         guard let value = raw, !value.isNull else { return request.settings.fallbackArchitecture }
         guard let text = value.stringValue else {
-            throw .wrongType(field: field.path, found: value, expected: "string")
+            throw .wrongType(field: field.path, found: value, expected: TaskInputError.PythonType.string)
         }
         return text.isEmpty ? request.settings.fallbackArchitecture : text
     }
 
+    /// Debusine's `TaskConfigurationCollection.resolve` (`debusine/db/tasks/inputs.py`): an explicit
+    /// `null` means no configuration (`test_lookup_none`); the default applies only when the key is absent
+    /// (`test_model_default`, `test_model_explicit_none`); any failure of the DEFAULT lookup means none
+    /// (`test_failed_default`); a custom lookup's failure is wrapped with the field and workspace
+    /// (`test_failed_custom`).
     func taskConfiguration() throws(TaskInputError) -> InputCollectionSingle? {
-        let value: JSONValue
-        if let given = raw, !given.isNull {
-            value = given
-        } else {
-            value = .string(InputField.defaultTaskConfigurationLookup)
-        }
+        guard let value = raw, !value.isNull else { return nil }
         let lookup = try SingleLookup(json: value, field: field.path)
+        let isDefault = lookup == .string(InputField.defaultTaskConfigurationLookup)
         let result: LookupResult
         do {
             result = try request.lookups.lookupSingle(
@@ -313,15 +334,12 @@ private struct FieldResolver<Resolver: LookupResolving> {
                 defaultCategory: KnownCategories.taskConfiguration,
                 context: request.context
             )
-        } catch LookupFailure.notFound(let message) {
-            // A missing DEFAULT collection means "no configuration" (Debusine `db/tasks/inputs.py`
-            // `TaskConfigurationCollection.resolve`); any other missing one is an error.
-            if lookup == .string(InputField.defaultTaskConfigurationLookup) { return nil }
-            throw .lookup(.notFound(message))
         } catch let failure as LookupFailure {
-            throw .lookup(failure)
+            if isDefault { return nil }
+            throw .fieldLookupFailed(field: field.path, workspace: workspaceDescription, failure)
         } catch {
-            throw .lookup(.invalid("\(error)"))
+            if isDefault { return nil }
+            throw .fieldLookupFailed(field: field.path, workspace: workspaceDescription, .invalid("\(error)"))
         }
         return try collectionInput(
             result,
@@ -329,5 +347,14 @@ private struct FieldResolver<Resolver: LookupResolving> {
             label: field.path,
             expectedCategory: KnownCategories.taskConfiguration
         )
+    }
+
+    /// The work request's workspace as Debusine's `Workspace.__str__` writes it (`scope/name`), or its id
+    /// when the resolver does not know it.
+    var workspaceDescription: String {
+        guard let workspace = request.lookups.workspace(id: request.context.workspaceID) else {
+            return "workspace \(request.context.workspaceID)"
+        }
+        return "\(workspace.scope)/\(workspace.name)"
     }
 }

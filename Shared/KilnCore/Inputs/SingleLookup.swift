@@ -1,7 +1,7 @@
 /// A single lookup as a user wrote it in task data: an artifact/collection id or a lookup string (Debusine
 /// `tasks/models.py` `LookupSingle`).
 ///
-/// Kept in this user form (not a normalised one) everywhere it is stored, see `InputArtifactMultiple`.
+/// Stored as written, as Debusine stores a `LookupSingle` (an int or a string has no other form).
 public enum SingleLookup: Hashable, Sendable {
     /// An integer id (`12`).
     case id(Int)
@@ -10,12 +10,19 @@ public enum SingleLookup: Hashable, Sendable {
 
     /// Reads a single lookup; anything but an integer or a string is refused.
     ///
-    /// - Parameter field: where the value came from, named in the error.
-    public init(json: JSONValue, field: String) throws(TaskInputError) {
+    /// - Parameters:
+    ///   - field: where the value came from, named in the error.
+    ///   - isElement: the value is an element `field[i]` of a list field, which Debusine's error words
+    ///     differently from a field's own value.
+    public init(json: JSONValue, field: String, isElement: Bool = false) throws(TaskInputError) {
         switch json {
         case .int(let id): self = .id(id)
         case .string(let text): self = .string(text)
-        default: throw .wrongType(field: field, found: json, expected: "integer or string (a single lookup)")
+        default:
+            let expected = TaskInputError.PythonType.singleLookup
+            throw isElement
+                ? .wrongElementType(field: field, found: json, expected: expected)
+                : .wrongType(field: field, found: json, expected: expected)
         }
     }
 

@@ -4,8 +4,12 @@
 public indirect enum TaskInputError: Error, Hashable, Sendable, CustomStringConvertible {
     /// The dotted path is absent from task data and the field has no default.
     case attributeNotFound(String)
-    /// The task-data value at `field` (a path, possibly with `[i]`) has the wrong type.
+    /// The task-data value at the dotted path `field` has the wrong type; `expected` is the type as Python
+    /// prints it (`<class 'list'>`, `int | str`), as Debusine's `DBFieldResolver.get_field` words it.
     case wrongType(field: String, found: JSONValue, expected: String)
+    /// An element `field[i]` of a list field has the wrong type (Debusine's
+    /// `FieldResolver.get_field_collection`).
+    case wrongElementType(field: String, found: JSONValue, expected: String)
     /// The value has the right type but is not acceptable.
     case invalidValue(field: String, value: JSONValue, reason: String)
     /// A field was read before it was resolved (or restored).
@@ -18,6 +22,9 @@ public indirect enum TaskInputError: Error, Hashable, Sendable, CustomStringConv
     case kindMismatch(field: String, expected: String)
     /// The lookup failed; the failure keeps "not found" apart from "invalid".
     case lookup(LookupFailure)
+    /// A lookup named in task data failed, worded as Debusine's DB inputs word it
+    /// (`debusine/db/tasks/inputs.py`: `Lookup for field 'F' in scope/workspace failed: …`).
+    case fieldLookupFailed(field: String, workspace: String, LookupFailure)
     /// The lookup found something that is not an artifact.
     case notAnArtifact(label: String)
     /// The lookup found something that is not a collection.
@@ -32,31 +39,48 @@ public indirect enum TaskInputError: Error, Hashable, Sendable, CustomStringConv
     case model(InputModelError)
     /// A saved `task_input_fields` entry does not fit its field.
     case badSavedValue(field: String, reason: String)
-    /// The error happened while resolving this field (Debusine adds a note naming the field).
+    /// The error happened while resolving this field. Debusine records the field with `exc.add_note`
+    /// (`debusine/tasks/inputs/resolver.py` `FieldResolver.resolve_inputs`), which `str(exc)` does not show,
+    /// so the description is the inner error's alone and the field name stays here for logs and callers.
     case whileResolving(field: String, TaskInputError)
 
     public var description: String {
         switch self {
         case .attributeNotFound(let path): "Task input attribute '\(path)' not found"
         case .wrongType(let field, let found, let expected):
-            "Task data field \(field) is \(found.typeName) \(found.compactJSON) which is not of type \(expected)"
+            "Task input attribute \(JSONValue.pythonStringRepr(field)) is \(found.pythonRepr) which is not of type \(expected)"
+        case .wrongElementType(let field, let found, let expected):
+            "Task data field \(field) is \(found.pythonRepr) which is not of type \(expected)"
         case .invalidValue(let field, let value, let reason): "\(field): invalid value \(value.compactJSON): \(reason)"
         case .unresolved(let name): "Cannot access unresolved input '\(name)'"
         case .undeclared(let name): "No input field named '\(name)' is declared"
         case .duplicateField(let name): "Input field '\(name)' is declared twice"
         case .kindMismatch(let field, let expected): "Input field '\(field)' does not hold \(expected)"
         case .lookup(let failure): failure.message
+        case .fieldLookupFailed(let field, let workspace, let failure):
+            "Lookup for field \(JSONValue.pythonStringRepr(field)) in \(workspace) failed: \(failure.message)"
         case .notAnArtifact(let label): "\(label): lookup result is not an artifact"
         case .notACollection(let label): "\(label): lookup result is not a collection"
         case .unexpectedCategory(let label, let category, let allowed):
-            "\(label): unexpected artifact category: '\(category)'. Valid categories: \(allowed.sorted())"
+            "\(label): unexpected artifact category: '\(category)'. Valid categories: "
+                + JSONValue.array(allowed.sorted().map(JSONValue.string)).pythonRepr
         case .unexpectedCollectionCategory(let label, let category, let expected):
             "\(label): unexpected collection category: '\(category)'. Expected: '\(expected)'"
         case .unknownWorkspace(let id): "workspace \(id) of a lookup result is unknown"
         case .model(let error): error.description
         case .badSavedValue(let field, let reason): "saved value of input '\(field)' is invalid: \(reason)"
-        case .whileResolving(let field, let error): "\(error) (while resolving input field '\(field)')"
+        case .whileResolving(_, let error): error.description
         }
+    }
+
+    /// Python's text for the types input fields read, as Debusine's type errors print them.
+    public enum PythonType {
+        /// `str`.
+        public static let string = "<class 'str'>"
+        /// `list`.
+        public static let list = "<class 'list'>"
+        /// `LookupSingle` (`int | str`).
+        public static let singleLookup = "int | str"
     }
 
     /// The innermost error, without the `whileResolving` notes.

@@ -73,8 +73,10 @@ public enum PipelineFailureCause: Hashable, Sendable, CustomStringConvertible {
         switch self {
         case .lookup(let failure): return failure
         case .input(let error):
-            if case .lookup(let failure) = error.underlying { return failure }
-            return nil
+            switch error.underlying {
+            case .lookup(let failure), .fieldLookupFailed(_, _, let failure): return failure
+            default: return nil
+            }
         default: return nil
         }
     }

@@ -26,17 +26,25 @@ extension ExecutorTask {
     /// The environment's codename, so configuration entries can differ per suite.
     public func getConfigurationContext() throws -> String? { try ExecutorTaskSupport.codename(inputs) }
 
-    /// Dynamic data with this task's configuration context and, beside `extra`, the `environment_id`
-    /// Debusine still writes next to the field values (absent while the environment is unresolved).
+    /// Dynamic data as Debusine's executor tasks build it: summary, subject and configuration context passed
+    /// explicitly (a nil one is written as `null`), the runtime context only by the tasks whose Debusine
+    /// counterpart sets it (left out by default), the configuration context being the environment codename, and
+    /// `environment_id` beside `extra`, `null` when there is no environment (`BaseDynamicTaskDataWithExecutor`).
     func executorDynamicData(
-        parameterSummary: String? = nil, subject: String? = nil, runtimeContext: String? = nil,
-        extra: [String: JSONValue] = [:]
+        parameterSummary: String?,
+        subject: String?,
+        runtimeContext: String?? = nil,
+        extra: [String: JSONValue]
     ) throws -> TaskDynamicData {
         var extra = extra
-        extra["environment_id"] = try ExecutorTaskSupport.environmentID(inputs)
+        extra["environment_id"] = try ExecutorTaskSupport.environmentID(inputs) ?? .null
         return TaskDynamicData(
-            parameterSummary: parameterSummary, subject: subject, runtimeContext: runtimeContext,
-            configurationContext: try getConfigurationContext(), extra: extra)
+            parameterSummary: parameterSummary,
+            subject: subject,
+            runtimeContext: runtimeContext,
+            configurationContext: try getConfigurationContext(),
+            extra: extra
+        )
     }
 }
 
@@ -64,23 +72,44 @@ extension SourcePackageTask {
 extension ExecutorTaskSupport {
     /// `input_source_artifact` at `Stage.pending` (the subject is read from it, and Debusine's
     /// `DBTask.get_task_configuration_subject_context` has only PENDING fields).
-    static func sourceArtifact(kind: InputFieldKind = .single) -> InputField {
+    static func sourceArtifact(kind: InputFieldKind = .single, categories: Set<String>) -> InputField {
         InputField(
-            "input_source_artifact", kind: kind, stage: .pending, path: "input.source_artifact",
-            categories: [KnownCategories.sourcePackage])
+            "input_source_artifact",
+            kind: kind,
+            stage: .pending,
+            path: "input.source_artifact",
+            categories: categories
+        )
     }
 
-    /// `input_<name>`: binary packages read from `input.<name>` (`binary_artifacts`, `extra_binary_artifacts`…).
-    static func binaryArtifacts(_ name: String, stage: Stage = .running, default value: JSONValue? = nil)
-        -> InputField
-    {
+    /// `input_<name>`: binary packages read from `input.<name>` (`binary_artifacts`, `extra_binary_artifacts`…);
+    /// no categories means any category, as a Debusine `MultiInput` without `categories`.
+    static func binaryArtifacts(
+        _ name: String,
+        stage: Stage = .running,
+        categories: Set<String>,
+        default value: JSONValue? = nil
+    ) -> InputField {
         InputField(
-            "input_\(name)", kind: .multiple, stage: stage, path: "input.\(name)",
-            categories: .binaryArtifactCategories, default: value)
+            "input_\(name)",
+            kind: .multiple,
+            stage: stage,
+            path: "input.\(name)",
+            categories: categories,
+            default: value
+        )
     }
 
     /// The artifact ids of a multiple field, as the legacy `…_ids` list of dynamic data.
     static func artifactIDs(_ inputs: ResolvedInputs, _ field: String) throws -> JSONValue {
         .array(try inputs.multiple(field).artifactIDs.map(JSONValue.int))
+    }
+
+    /// `extra_repositories`, which sbuild and autopkgtest declare as Debusine's do; always `null` in Kiln.
+    static let extraRepositories = InputField("extra_repositories", kind: .extraRepositories)
+
+    /// The id of a single field's artifact, `null` when the field or its id is absent.
+    static func artifactID(_ artifact: InputArtifactSingle?) -> JSONValue {
+        artifact?.artifactID.map(JSONValue.int) ?? .null
     }
 }

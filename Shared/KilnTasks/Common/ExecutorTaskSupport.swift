@@ -85,24 +85,61 @@ enum ExecutorTaskSupport {
     }
 }
 
-/// Name and version of a source package, read from a `debian:source-package` artifact's data.
+/// Source package name and version of an artifact, read per category as Debusine's
+/// `get_source_package_name` and `get_source_package_version` (`debusine/artifacts/models.py`) read them:
+/// a source package's `name`/`version`, an upload's `changes_fields` `Source`/`Version`, a binary
+/// package's `srcpkg_name`/`srcpkg_version`, a build log's `source`/`version`.
 struct SourcePackageFacts: Hashable, Sendable {
-    let name: String
+    /// The source package name, nil when the artifact's data lacks it.
+    let name: String?
+    /// The source package version, nil when the artifact's data lacks it.
     let version: String?
 
-    init?(_ artifact: InputArtifactSingle?) {
-        guard let artifact, let name = artifact.data["name"]?.stringValue, !name.isEmpty else { return nil }
-        self.name = name
-        self.version = artifact.data["version"]?.stringValue
+    /// Reads the facts of an artifact of one of the categories above; any other category gives none.
+    init(_ artifact: BaseTaskInputArtifact) {
+        let data = artifact.data ?? [:]
+        let keys: (name: String, version: String)? =
+            switch artifact.category {
+            case KnownCategories.sourcePackage: ("name", "version")
+            case "debian:upload": ("changes_fields.Source", "changes_fields.Version")
+            case "debian:binary-package", "debian:binary-packages": ("srcpkg_name", "srcpkg_version")
+            case "debian:package-build-log": ("source", "version")
+            default: nil
+            }
+        let object = JSONValue.object(data)
+        self.init(
+            name: keys.flatMap { object.value(atPath: $0.name)?.stringValue },
+            version: keys.flatMap { object.value(atPath: $0.version)?.stringValue }
+        )
     }
 
-    /// `name_version` (Debusine's parameter summary), or the name when the version is unknown.
-    var summary: String { version.map { "\(name)_\($0)" } ?? name }
+    /// The facts of a single input, none when the input is absent.
+    init(_ artifact: InputArtifactSingle?) {
+        if let artifact {
+            self.init(artifact.artifact)
+        } else {
+            self.init(name: nil, version: nil)
+        }
+    }
+
+    private init(name: String?, version: String?) {
+        self.name = name
+        self.version = version
+    }
+
+    /// Debusine's `f"{name}_{version}"`: a missing part is written `None`, as Python formats it.
+    var summary: String { "\(name.pythonFormatted)_\(version.pythonFormatted)" }
+}
+
+extension Optional where Wrapped == String {
+    /// The text Python's f-string gives for a `str | None`: the string, or `None`.
+    var pythonFormatted: String { self ?? "None" }
 }
 
 extension Set where Element == String {
-    /// The artifact categories binary-package inputs accept.
-    static let binaryArtifactCategories: Set<String> = [
-        "debian:binary-package", "debian:binary-packages", "debian:upload",
-    ]
+    /// The categories Debusine's autopkgtest and lintian accept for binary inputs
+    /// (`ArtifactCategory.BINARY_PACKAGE`, `ArtifactCategory.UPLOAD`).
+    static let binaryOrUpload: Set<String> = ["debian:binary-package", "debian:upload"]
+    /// The categories Debusine's autopkgtest and lintian accept for the source input.
+    static let sourceOrUpload: Set<String> = [KnownCategories.sourcePackage, "debian:upload"]
 }

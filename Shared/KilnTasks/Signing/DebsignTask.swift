@@ -3,9 +3,10 @@ import KilnCore
 /// `debsign` (Signing): signs a `debian:upload` with a key held by a signing worker (Debusine
 /// `signing/tasks/debsign.py` `Debsign`).
 ///
-/// No subject and no configuration context (Debusine's `get_subject` returns None). Requires
-/// `worker:cap:debsign` besides the signing worker type: the capability is advertised only by signing workers
-/// that have the `debsign` command, so a signing worker without it is never picked.
+/// No subject and no configuration context, as Debusine's `Debsign` (`test_debsign.py`
+/// `DebsignTests::test_get_subject`, `test_get_configuration_context`). Requires `worker:cap:debsign`
+/// besides the signing worker type: the capability is advertised only by signing workers that have the
+/// `debsign` command, so a signing worker without it is never picked.
 public struct DebsignTask: HostToolTask {
     /// `debsign` task data (Debusine's `DebsignData`).
     public struct TaskData: Hashable, Sendable {
@@ -26,8 +27,8 @@ public struct DebsignTask: HostToolTask {
     /// Version 1: forms the `worker:task:signing:debsign:version:1` tag (Debusine `signing/tasks/debsign.py`
     /// `Debsign.TASK_VERSION`).
     public static let taskVersion = 1
-    /// `unsigned = SingleInput()`: any category, resolved at `Stage.running` (nothing before assignment
-    /// reads it). Debusine checks the category only on the signing worker (`fetch_input`).
+    /// `unsigned`, at the default `Stage.running` and of any category, as Debusine's `unsigned = SingleInput()`
+    /// (the signing worker checks the category when it fetches the artifact).
     public static let inputFields: [InputField] = [
         InputField("unsigned", kind: .single)
     ]
@@ -58,13 +59,13 @@ public struct DebsignTask: HostToolTask {
         return data
     }
 
-    /// None, as Debusine's `Debsign.get_subject`.
+    /// None: Debusine's `Debsign.get_subject` returns None, so configuration entries for debsign are not keyed
+    /// by package.
     public func getSubject() throws -> String? { nil }
 
-    /// Only `unsigned_id`, as Debusine's `DebsignDynamicData`.
+    /// Only `unsigned_id` (Debusine's `Debsign.compute_dynamic_data`, `test_compute_dynamic_data`).
     public func computeDynamicData() throws -> TaskDynamicData {
-        let unsigned = try inputs.artifact("unsigned")
-        return TaskDynamicData(extra: ["unsigned_id": unsigned.artifactID.map(JSONValue.int) ?? .null])
+        TaskDynamicData(extra: ["unsigned_id": ExecutorTaskSupport.artifactID(try inputs.artifact("unsigned"))])
     }
 
     /// `worker:cap:debsign` is advertised only where the command exists and required by every debsign work

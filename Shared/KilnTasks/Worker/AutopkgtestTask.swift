@@ -52,14 +52,15 @@ public struct AutopkgtestTask: ExecutorTask, HostToolTask, SourcePackageTask {
     /// Version 1: forms the `worker:task:worker:autopkgtest:version:1` tag (Debusine `tasks/autopkgtest.py`
     /// `Autopkgtest.TASK_VERSION`).
     public static let taskVersion = 1
-    /// Build architecture, source (`Stage.pending`: it gives the subject), binaries, context and environment (the input
-    /// fields of Debusine `tasks/autopkgtest.py` `Autopkgtest`).
+    /// Build architecture, source (`Stage.pending`: it gives the subject), binaries, context, environment and
+    /// extra repositories, as Debusine's `Autopkgtest` declares them.
     public static let inputFields: [InputField] = [
         ExecutorTaskSupport.buildArchitecture(),
-        ExecutorTaskSupport.sourceArtifact(),
-        ExecutorTaskSupport.binaryArtifacts("binary_artifacts"),
-        ExecutorTaskSupport.binaryArtifacts("context_artifacts", default: []),
+        ExecutorTaskSupport.sourceArtifact(categories: .sourceOrUpload),
+        ExecutorTaskSupport.binaryArtifacts("binary_artifacts", categories: .binaryOrUpload),
+        ExecutorTaskSupport.binaryArtifacts("context_artifacts", categories: .binaryOrUpload, default: []),
         ExecutorTaskSupport.environment(),
+        ExecutorTaskSupport.extraRepositories,
     ]
 
     static let timeoutKeys = ["global", "factor", "short", "install", "test", "copy"]
@@ -123,23 +124,30 @@ public struct AutopkgtestTask: ExecutorTask, HostToolTask, SourcePackageTask {
         return data
     }
 
-    var source: SourcePackageFacts? {
+    var source: SourcePackageFacts {
         get throws { SourcePackageFacts(try inputs.artifact("input_source_artifact")) }
     }
 
-    /// The source package name: configuration entries for autopkgtest are keyed by it (Debusine
-    /// `Autopkgtest.get_subject`).
-    public func getSubject() throws -> String? { try source?.name }
+    /// The source package name (an upload's `Source`): configuration entries for autopkgtest are keyed by it
+    /// (Debusine's `Autopkgtest.get_subject`).
+    public func getSubject() throws -> String? { try source.name }
 
-    /// Subject, context, summary and the legacy artifact ids Debusine still writes beside the field values
-    /// (`Autopkgtest.compute_dynamic_data`).
+    /// Debusine's `Autopkgtest.compute_dynamic_data` (`test_autopkgtest.py`
+    /// `AutopkgtestTests::test_compute_dynamic_data`): summary `hello_1.0 (amd64)`, runtime context
+    /// `amd64:unshare` (the backend `auto` stands for), `extra_repositories` null (Kiln has no extra
+    /// repositories), and the legacy ids.
     public func computeDynamicData() throws -> TaskDynamicData {
-        try executorDynamicData(
-            parameterSummary: try source?.summary,
-            subject: try getSubject(),
+        let source = try source
+        let architecture = try inputs.string(ExecutorTaskSupport.buildArchitectureField)
+        return try executorDynamicData(
+            parameterSummary: "\(source.summary) (\(architecture))",
+            subject: source.name,
+            runtimeContext: "\(architecture):\(data.executor.backend.effective.rawValue)",
             extra: [
-                "input_source_artifact_id": try inputs.artifact("input_source_artifact").artifactID.map(JSONValue.int)
-                    ?? .null,
+                "extra_repositories": .null,
+                "input_source_artifact_id": ExecutorTaskSupport.artifactID(
+                    try inputs.artifact("input_source_artifact")
+                ),
                 "input_binary_artifacts_ids": try ExecutorTaskSupport.artifactIDs(inputs, "input_binary_artifacts"),
                 "input_context_artifacts_ids": try ExecutorTaskSupport.artifactIDs(inputs, "input_context_artifacts"),
             ]

@@ -1,11 +1,11 @@
 import KilnCore
 
-/// `lintian` (Worker): checks a source package and/or binary packages inside an executor environment.
+/// `lintian` (Worker): checks a source package and/or binary packages, inside an executor environment if one is given.
 ///
-/// Subject = the source package name (from the source artifact, else the binaries' `srcpkg_name`),
-/// configuration context = the environment's codename, runtime context = the enabled analyses and codename
-/// (`binary-all+binary-any+source:sid`, Debusine `tasks/lintian.py` `Lintian.compute_dynamic_data`). Provides
-/// `task:source-package:<name>`.
+/// Subject = the source package name (from the source artifact, else the first binary's), configuration
+/// context = the environment's codename, runtime context = the enabled analyses and codename
+/// (`binary-all+binary-any+source:sid`). The environment is optional, as in Debusine's `Lintian`
+/// (`OptionalEnvironmentInput`). Provides `task:source-package:<name>` when a source is checked.
 public struct LintianTask: ExecutorTask, SourcePackageTask {
     /// Which analyses to run (`output`); each defaults to true.
     public struct Analyses: Hashable, Sendable {
@@ -36,7 +36,7 @@ public struct LintianTask: ExecutorTask, SourcePackageTask {
         public var includeTags: [String]
         /// `exclude_tags`: lintian tags to leave out of the report.
         public var excludeTags: [String]
-        /// `fail_on_severity` (default `none`).
+        /// `fail_on_severity` (default `error`, Debusine's `LintianFailOnSeverity.ERROR`).
         public var failOnSeverity: String
         /// `backend`, `build_architecture`, `environment`.
         public var executor: ExecutorSettings
@@ -51,12 +51,18 @@ public struct LintianTask: ExecutorTask, SourcePackageTask {
     /// Version 1: forms the `worker:task:worker:lintian:version:1` tag (Debusine `tasks/lintian.py`
     /// `Lintian.TASK_VERSION`).
     public static let taskVersion = 1
-    /// Source and binaries both at `Stage.pending`: either may give the subject (Debusine `Lintian.get_subject`).
+    /// Source and binaries both at `Stage.pending`: either may give the subject. Sources and binaries
+    /// may be uploads, and the environment is optional, as Debusine's `Lintian` declares them.
     public static let inputFields: [InputField] = [
         ExecutorTaskSupport.buildArchitecture(),
-        ExecutorTaskSupport.sourceArtifact(kind: .optionalSingle),
-        ExecutorTaskSupport.binaryArtifacts("binary_artifacts", stage: .pending, default: []),
-        ExecutorTaskSupport.environment(),
+        ExecutorTaskSupport.sourceArtifact(kind: .optionalSingle, categories: .sourceOrUpload),
+        ExecutorTaskSupport.binaryArtifacts(
+            "binary_artifacts",
+            stage: .pending,
+            categories: .binaryOrUpload,
+            default: []
+        ),
+        ExecutorTaskSupport.environment(optional: true),
     ]
 
     static let severities = ["error", "warning", "info", "pedantic", "experimental", "overridden", "none"]
@@ -85,7 +91,7 @@ public struct LintianTask: ExecutorTask, SourcePackageTask {
             throw .invalidValue(
                 field: "input",
                 value: json.value(atPath: "input") ?? .null,
-                reason: "one of source_artifact or binary_artifacts must be set"
+                reason: "One of source_artifact or binary_artifacts must be set"
             )
         }
         var analyses = Analyses(source: true, binaryAll: true, binaryAny: true)
@@ -102,38 +108,48 @@ public struct LintianTask: ExecutorTask, SourcePackageTask {
             targetDistribution: try reader.optionalString("target_distribution") ?? "debian:unstable",
             includeTags: try reader.stringList("include_tags"),
             excludeTags: try reader.stringList("exclude_tags"),
-            failOnSeverity: try reader.choice("fail_on_severity", from: severities, default: "none"),
-            executor: try ExecutorSettings.read(from: &reader, environmentRequired: true),
+            failOnSeverity: try reader.choice("fail_on_severity", from: severities, default: "error"),
+            executor: try ExecutorSettings.read(from: &reader, environmentRequired: false),
             taskConfiguration: try reader.taskConfiguration()
         )
         try reader.finish()
         return data
     }
 
-    var source: SourcePackageFacts? {
-        get throws { SourcePackageFacts(try inputs.optionalArtifact("input_source_artifact")) }
+    var source: InputArtifactSingle? {
+        get throws { try inputs.optionalArtifact("input_source_artifact") }
     }
 
-    /// The source package name, else the first binary's `srcpkg_name`: a binaries-only check still has a
-    /// package for configuration to key on (Debusine `Lintian.get_subject`).
+    var firstBinary: BaseTaskInputArtifact? {
+        get throws { try inputs.multiple("input_binary_artifacts").artifacts.first }
+    }
+
+    /// The source package name, else the first binary's source name: a binaries-only check still has a
+    /// package for configuration to key on (Debusine's `Lintian.get_subject`).
     public func getSubject() throws -> String? {
-        if let source = try source { return source.name }
-        let binaries = try inputs.multiple("input_binary_artifacts").artifacts
-        return binaries.lazy.compactMap { $0.data?["srcpkg_name"]?.stringValue }.first
+        if let source = try source { return SourcePackageFacts(source).name }
+        return try firstBinary.flatMap { SourcePackageFacts($0).name }
     }
 
-    /// Also sets the runtime context `<analyses>:<codename>` Debusine uses to compare lintian runs
-    /// (`Lintian.compute_dynamic_data`).
+    /// Debusine's `Lintian.compute_dynamic_data` (`test_lintian.py` `LintianTests::test_compute_dynamic_data*`):
+    /// every member written, null when unknown; the summary is `{subject}_{version}` with Python's `None`
+    /// for a missing part, the version being the source's, else the first binary's; the runtime context is
+    /// `<analyses>:<codename>` only when there is an environment.
     public func computeDynamicData() throws -> TaskDynamicData {
-        let codename = try ExecutorTaskSupport.codename(inputs)
-        let analyses = data.analyses.names.joined(separator: "+")
+        var version = try source.flatMap { SourcePackageFacts($0).version }
+        if version == nil { version = try firstBinary.flatMap { SourcePackageFacts($0).version } }
+        let subject = try getSubject()
+        var runtimeContext: String?
+        if let environment = try inputs.optionalArtifact(ExecutorTaskSupport.environmentField) {
+            let codename = environment.data["codename"]?.stringValue
+            runtimeContext = "\(data.analyses.names.joined(separator: "+")):\(codename.pythonFormatted)"
+        }
         return try executorDynamicData(
-            parameterSummary: try source?.summary,
-            subject: try getSubject(),
-            runtimeContext: codename.map { "\(analyses):\($0)" },
+            parameterSummary: "\(subject.pythonFormatted)_\(version.pythonFormatted)",
+            subject: subject,
+            runtimeContext: runtimeContext,
             extra: [
-                "input_source_artifact_id":
-                    try inputs.optionalArtifact("input_source_artifact")?.artifactID.map(JSONValue.int) ?? .null,
+                "input_source_artifact_id": ExecutorTaskSupport.artifactID(try source),
                 "input_binary_artifacts_ids": try ExecutorTaskSupport.artifactIDs(inputs, "input_binary_artifacts"),
             ]
         )
@@ -141,6 +157,14 @@ public struct LintianTask: ExecutorTask, SourcePackageTask {
 }
 
 /// Executor and build architecture only (`ExecutorTask`): Debusine defines no lintian capability tag, so
-/// lintian is no `HostToolTask` (Debusine `Lintian.compute_scheduler_tags`). `task:source-package:` comes from the
-/// subject (`SourcePackageTask`), so it exists for binaries-only checks too.
+/// lintian is no `HostToolTask`.
 extension LintianTask.TaskData: ExecutorTaskData {}
+
+extension LintianTask {
+    /// `task:source-package:<name>` only when a source artifact is checked, as Debusine's
+    /// `Lintian.compute_scheduler_tags` adds it; a binaries-only check has a subject but provides no tag.
+    public func computeSystemProvidedTags() throws -> Set<String> {
+        guard let source = try source, let name = SourcePackageFacts(source).name else { return [] }
+        return [TagOntology.taskSourcePackage(name)]
+    }
+}

@@ -31,7 +31,7 @@ public struct MakeSourcePackageUploadTask: ExecutorTask, SourcePackageTask {
     /// `Stage.running` (Debusine's plain `EnvironmentInput()`).
     public static let inputFields: [InputField] = [
         ExecutorTaskSupport.buildArchitecture(),
-        ExecutorTaskSupport.sourceArtifact(),
+        ExecutorTaskSupport.sourceArtifact(categories: [KnownCategories.sourcePackage]),
         ExecutorTaskSupport.environment(stage: .running),
     ]
 

@@ -2,15 +2,16 @@ import KilnCore
 
 /// `mmdebstrap` (Worker): builds a system tarball with mmdebstrap.
 ///
-/// Its build architecture is `bootstrap_options.architecture` (the input field reads that dotted path), the
-/// environment is optional (mmdebstrap can run on the host itself). Requires the executor, the build
-/// architecture and `worker:cap:mmdebstrap`.
-public struct MmdebstrapTask: ExecutorTask, HostToolTask {
+/// Its build architecture is `bootstrap_options.architecture` (the input field reads that dotted path). Like
+/// Debusine's `SystemBootstrap` (a `RunCommandTask`, not a `BaseTaskWithExecutor`), it runs on the worker's
+/// host: it has no `backend` or `environment` and requires no executor, only the build architecture and
+/// `worker:cap:mmdebstrap` (`test_mmdebstrap.py` `MmDebstrapTests::test_compute_scheduler_tags`).
+public struct MmdebstrapTask: HostToolTask {
     /// One APT repository to bootstrap from (`bootstrap_repositories[i]`).
     public struct Repository: Hashable, Sendable {
         /// The archive URL.
         public var mirror: String
-        /// The suite (`bookworm`); the first repository's suite is the configuration context.
+        /// The suite (`bookworm`); the first repository's suite is the subject.
         public var suite: String
         /// The components (`main`, `contrib`…).
         public var components: [String]
@@ -32,8 +33,6 @@ public struct MmdebstrapTask: ExecutorTask, HostToolTask {
         public var repositories: [Repository]
         /// `customization_script`, if any.
         public var customizationScript: String?
-        /// `backend` and `environment` (`build_architecture` is not a field of this task's data).
-        public var executor: ExecutorSettings
         /// `task_configuration`.
         public var taskConfiguration: JSONValue?
     }
@@ -45,11 +44,10 @@ public struct MmdebstrapTask: ExecutorTask, HostToolTask {
     /// Version 1: forms the `worker:task:worker:mmdebstrap:version:1` tag (Debusine `tasks/systembootstrap.py`
     /// `SystemBootstrap.TASK_VERSION`).
     public static let taskVersion = 1
-    /// The build architecture read from `bootstrap_options.architecture`, and an optional environment (Debusine
-    /// `tasks/systembootstrap.py` `SystemBootstrap.build_architecture`).
+    /// The build architecture read from `bootstrap_options.architecture` (Debusine's `SystemBootstrap`
+    /// declares only this field besides `task_configuration`).
     public static let inputFields: [InputField] = [
-        ExecutorTaskSupport.buildArchitecture(path: "bootstrap_options.architecture"),
-        ExecutorTaskSupport.environment(optional: true),
+        ExecutorTaskSupport.buildArchitecture(path: "bootstrap_options.architecture")
     ]
 
     static let variants = [
@@ -136,29 +134,45 @@ public struct MmdebstrapTask: ExecutorTask, HostToolTask {
             useSignedBy: useSignedBy,
             repositories: repositories,
             customizationScript: try reader.optionalString("customization_script"),
-            executor: try ExecutorSettings.read(from: &reader, environmentRequired: false, readsArchitecture: false),
             taskConfiguration: try reader.taskConfiguration()
         )
         try reader.finish()
         return data
     }
 
-    /// A system bootstrap builds no source package, so it has no subject; configuration can still match it
-    /// with a global `Worker:mmdebstrap::` entry or by context.
-    public func getSubject() throws -> String? { nil }
+    /// The first repository's suite (Debusine's `SystemBootstrap.get_subject`).
+    public func getSubject() throws -> String? { data.repositories.first?.suite }
 
-    /// Kiln's choice: the first repository's suite (`bookworm`), which is what the tarball will be the
-    /// environment of — the same thing other tasks use as their context (an environment codename).
-    public func getConfigurationContext() throws -> String? { data.repositories.first?.suite }
+    /// The architecture built (Debusine's `SystemBootstrap.get_configuration_context`).
+    public func getConfigurationContext() throws -> String? { data.architecture }
 
-    /// Only the context and `environment_id`: there is no source package to summarise.
+    /// `worker:build-arch:<architecture>` and `worker:cap:mmdebstrap`, and no executor tag (Debusine's
+    /// `SystemBootstrap.compute_scheduler_tags` and `MmDebstrap.compute_scheduler_tags`).
+    public func computeSystemRequiredTags() throws -> Set<String> {
+        [
+            Self.hostCapabilityTag,
+            TagOntology.buildArch(try inputs.string(ExecutorTaskSupport.buildArchitectureField)),
+        ]
+    }
+
+    /// Debusine's `SystemBootstrap.compute_dynamic_data` (`test_mmdebstrap.py`
+    /// `MmDebstrapTests::test_compute_dynamic_data`): subject `bookworm`, summary `bookworm (amd64)` or
+    /// `bookworm (amd64-buildd)`, runtime context `amd64:None:hello,python3` (Python's `None` for no
+    /// variant, the extra packages sorted), configuration context the architecture.
     public func computeDynamicData() throws -> TaskDynamicData {
-        try executorDynamicData()
+        let suite = data.repositories.first?.suite
+        let architecture = data.architecture
+        let flavour = data.variant.map { "\(architecture)-\($0)" } ?? architecture
+        return TaskDynamicData(
+            parameterSummary: "\(suite.pythonFormatted) (\(flavour))",
+            subject: suite,
+            runtimeContext:
+                "\(architecture):\(data.variant.pythonFormatted):\(data.extraPackages.sorted().joined(separator: ","))",
+            configurationContext: architecture
+        )
     }
 
     /// `worker:cap:mmdebstrap` is advertised only where the command exists, and required (Debusine
     /// `tasks/mmdebstrap.py` `MmDebstrap.get_provided_worker_tags`, `MmDebstrap.compute_scheduler_tags`).
     public static let requiredHostCommand = "mmdebstrap"
 }
-
-extension MmdebstrapTask.TaskData: ExecutorTaskData {}

@@ -30,10 +30,13 @@ public struct SbuildTask: ExecutorTask, HostToolTask, SourcePackageTask {
         public var buildProfiles: [String]
         /// `binnmu`, if this is a binNMU.
         public var binnmu: BinNMU?
-        /// `build_dep_resolution`: sbuild's resolver (`apt`, `aptitude`, `aspcud`, `xapt`), if set.
-        public var buildDepResolution: String?
-        /// `aspcud_criteria`: only with the aspcud resolver.
+        /// `build_dep_resolver`: sbuild's resolver (`apt`, `aptitude`, `aspcud`, `xapt`), if set (Debusine's
+        /// `SbuildBuildDepResolver`, default none).
+        public var buildDepResolver: String?
+        /// `aspcud_criteria`, passed to sbuild as given.
         public var aspcudCriteria: String?
+        /// `resolve_alternatives` (default false).
+        public var resolveAlternatives: Bool
         /// `task_configuration`.
         public var taskConfiguration: JSONValue?
     }
@@ -45,14 +48,19 @@ public struct SbuildTask: ExecutorTask, HostToolTask, SourcePackageTask {
     /// Version 1: forms the `worker:task:worker:sbuild:version:1` tag (Debusine `tasks/sbuild.py`
     /// `Sbuild.TASK_VERSION`).
     public static let taskVersion = 1
-    /// Build architecture, source (`Stage.pending`: it gives the subject), extra binaries and environment (the input
-    /// fields of Debusine `tasks/sbuild.py` `Sbuild`).
+    /// Build architecture, source (`Stage.pending`: it gives the subject), extra binaries of any category,
+    /// environment and the server FQDN, as Debusine's `Sbuild` declares them (`debusine/tasks/sbuild.py`).
     public static let inputFields: [InputField] = [
         ExecutorTaskSupport.buildArchitecture(),
-        ExecutorTaskSupport.sourceArtifact(),
-        ExecutorTaskSupport.binaryArtifacts("extra_binary_artifacts", default: []),
+        ExecutorTaskSupport.sourceArtifact(categories: [KnownCategories.sourcePackage]),
+        ExecutorTaskSupport.binaryArtifacts("extra_binary_artifacts", categories: [], default: []),
         ExecutorTaskSupport.environment(),
+        ExecutorTaskSupport.extraRepositories,
+        InputField(fqdnField, kind: .serverFQDN),
     ]
+
+    /// Name of the server-FQDN input field (Debusine's `debusine_fqdn = DebusineFQDNInput(...)`).
+    static let fqdnField = "debusine_fqdn"
 
     static let components = ["any", "all", "source"]
     static let resolvers = ["apt", "aptitude", "aspcud", "xapt"]
@@ -111,25 +119,25 @@ public struct SbuildTask: ExecutorTask, HostToolTask, SourcePackageTask {
             }
             binnmu = BinNMU(changelog: changelog, suffix: suffix, maintainer: try nmu.optionalString("maintainer"))
             try nmu.finish()
+            // Debusine's `SbuildData.check_binnmu_against_components`.
+            if components.contains("all") {
+                throw .invalidValue(
+                    field: "binnmu",
+                    value: json.value(atPath: "binnmu") ?? .null,
+                    reason: "Cannot build architecture-independent packages in a binNMU"
+                )
+            }
         }
         var resolver: String?
-        if let given = try reader.optionalString("build_dep_resolution") {
+        if let given = try reader.optionalString("build_dep_resolver") {
             guard Self.resolvers.contains(given) else {
                 throw .invalidValue(
-                    field: "build_dep_resolution",
+                    field: "build_dep_resolver",
                     value: .string(given),
                     reason: "must be one of \(Self.resolvers.joined(separator: ", "))"
                 )
             }
             resolver = given
-        }
-        let criteria = try reader.optionalString("aspcud_criteria")
-        if let criteria, resolver != "aspcud" {
-            throw .invalidValue(
-                field: "aspcud_criteria",
-                value: .string(criteria),
-                reason: "only allowed with build_dep_resolution aspcud"
-            )
         }
         let data = TaskData(
             sourceArtifact: source,
@@ -138,32 +146,56 @@ public struct SbuildTask: ExecutorTask, HostToolTask, SourcePackageTask {
             buildComponents: components,
             buildProfiles: profiles,
             binnmu: binnmu,
-            buildDepResolution: resolver,
-            aspcudCriteria: criteria,
+            buildDepResolver: resolver,
+            aspcudCriteria: try reader.optionalString("aspcud_criteria"),
+            resolveAlternatives: try reader.bool("resolve_alternatives", default: false),
             taskConfiguration: try reader.taskConfiguration()
         )
         try reader.finish()
         return data
     }
 
-    var source: SourcePackageFacts? {
+    var source: SourcePackageFacts {
         get throws { SourcePackageFacts(try inputs.artifact("input_source_artifact")) }
     }
 
     /// The source package name: configuration entries for sbuild are keyed by it (Debusine `Sbuild.get_subject`).
-    public func getSubject() throws -> String? { try source?.name }
+    public func getSubject() throws -> String? { try source.name }
 
-    /// Subject, context, summary and the legacy artifact ids Debusine still writes beside the field values
-    /// (`Sbuild.compute_dynamic_data`).
+    /// Debusine's `Sbuild._host_architecture`: `all` or `source` when that is the only component built,
+    /// else the build architecture.
+    func hostArchitecture() throws -> String {
+        switch data.buildComponents {
+        case ["all"]: "all"
+        case ["source"]: "source"
+        default: try inputs.string(ExecutorTaskSupport.buildArchitectureField)
+        }
+    }
+
+    /// Debusine's `Sbuild.compute_dynamic_data` (`test_sbuild.py` `SbuildTests::test_compute_dynamic_data`):
+    /// summary `hello_1.0 (amd64)`, runtime context `all+any:amd64:amd64` (null when the `nocheck` or
+    /// `nodoc` profile makes the build non-standard), `binnmu_maintainer` from the server FQDN whether or
+    /// not this is a binNMU, `extra_repositories` null (Kiln has no extra repositories), and the legacy ids.
     public func computeDynamicData() throws -> TaskDynamicData {
-        let sourceArtifact = try inputs.artifact("input_source_artifact")
+        let source = try source
+        let host = try hostArchitecture()
+        let architecture = try inputs.string(ExecutorTaskSupport.buildArchitectureField)
+        let nonStandard = data.buildProfiles.contains { $0 == "nocheck" || $0 == "nodoc" }
+        let components = data.buildComponents.sorted().joined(separator: "+")
         return try executorDynamicData(
-            parameterSummary: try source?.summary,
-            subject: try getSubject(),
+            parameterSummary: "\(source.summary) (\(host))",
+            subject: source.name,
+            runtimeContext: .some(nonStandard ? nil : "\(components):\(architecture):\(host)"),  // set, null when non-standard
             extra: [
-                "input_source_artifact_id": sourceArtifact.artifactID.map(JSONValue.int) ?? .null,
+                "extra_repositories": .null,
+                "input_source_artifact_id": ExecutorTaskSupport.artifactID(
+                    try inputs.artifact("input_source_artifact")
+                ),
                 "input_extra_binary_artifacts_ids": try ExecutorTaskSupport.artifactIDs(
-                    inputs, "input_extra_binary_artifacts"),
+                    inputs,
+                    "input_extra_binary_artifacts"
+                ),
+                "binnmu_maintainer": .string("Debusine <noreply@\(try inputs.string(Self.fqdnField))>"),
             ]
         )
     }

@@ -142,41 +142,87 @@ struct InputFieldResolutionTests {
         #expect(collection.data["git_commit"] == "abc123")
     }
 
-    @Test("a non-default task-configuration lookup that fails is an error naming the field (Debusine `TaskConfigurationCollection`)")
+    /// Debusine `db/tasks/tests/test_inputs.py` `TaskConfigurationCollectionTests::test_failed_custom`: the
+    /// failure is wrapped as `Lookup for field 'F' in {workspace} failed: {e}` (Kiln used to pass the lookup
+    /// error through unwrapped).
+    @Test("a non-default task-configuration lookup that fails is an error naming the field and workspace")
     func nonDefaultConfigurationMissing() throws {
         let data = try Self.taskData.setting("custom@debusine:task-configuration", atPath: "task_configuration")
         let error = try #require(throws: TaskInputError.self) { try resolved(.pending, data: data) }
+        let notFound = LookupFailure.notFound("'custom@debusine:task-configuration' does not exist or is hidden")
         #expect(
             error
                 == .whileResolving(
                     field: "task_configuration",
-                    .lookup(.notFound("'custom@debusine:task-configuration' does not exist or is hidden"))
+                    .fieldLookupFailed(field: "task_configuration", workspace: "debian/developers", notFound)
                 )
+        )
+        #expect(
+            error.description
+                == "Lookup for field 'task_configuration' in debian/developers failed: "
+                + "'custom@debusine:task-configuration' does not exist or is hidden"
         )
     }
 
-    @Test("a missing attribute is 'Task input attribute ... not found', noting the field (Debusine `DBFieldResolver.get_field`)")
+    /// Debusine `db/tasks/tests/test_inputs.py` `TaskConfigurationCollectionTests::test_lookup_none` and
+    /// `test_model_explicit_none`: an explicit null is no configuration, even where the default exists (Kiln
+    /// used to look the default up).
+    @Test("an explicit null task_configuration means no configuration")
+    func explicitNullConfiguration() throws {
+        let data = try Self.taskData.setting(.null, atPath: "task_configuration")
+        let inputs = try resolved(.pending, data: data, lookups: Fixtures.lookups(withDefaultConfiguration: true))
+        #expect(try inputs.collection("task_configuration") == nil)
+        #expect(inputs.savedFieldValues["task_configuration"] == .null)
+    }
+
+    /// Debusine `db/tasks/tests/test_inputs.py` `TaskConfigurationCollectionTests::test_failed_default`: any
+    /// lookup failure of the default lookup, not only "not found", means no configuration.
+    @Test("the default task-configuration lookup failing in any way means no configuration")
+    func defaultConfigurationInvalid() throws {
+        var inputs = try ResolvedInputs(fields: [.taskConfiguration])
+        let request = InputResolutionRequest(
+            taskData: [:],
+            taskName: "noop",
+            lookups: FailingLookups(),
+            context: Fixtures.context,
+            settings: try InputResolutionSettings()
+        )
+        try inputs.resolve(stage: .pending, with: request)
+        #expect(try inputs.collection("task_configuration") == nil)
+
+        var custom = try ResolvedInputs(fields: [.taskConfiguration])
+        var customRequest = request
+        customRequest.taskData = ["task_configuration": "custom"]
+        let error = try #require(throws: TaskInputError.self) {
+            try custom.resolve(stage: .pending, with: customRequest)
+        }
+        #expect(error.description == "Lookup for field 'task_configuration' in workspace 1 failed: expected error")
+    }
+
+    /// Debusine records the failing field with `exc.add_note` (`tasks/inputs/resolver.py`
+    /// `FieldResolver.resolve_inputs`), which `str(exc)` leaves out: the message is the error's own (Kiln used
+    /// to append "(while resolving input field 'x')").
+    @Test("a missing attribute is 'Task input attribute ... not found'; the field is kept apart")
     func attributeNotFound() throws {
         let data = Self.taskData.removing(path: "input.source_artifact")
         let error = try #require(throws: TaskInputError.self) { try resolved(.pending, data: data) }
         #expect(error.underlying == .attributeNotFound("input.source_artifact"))
-        #expect(
-            error.description
-                == "Task input attribute 'input.source_artifact' not found (while resolving input field 'input_source_artifact')"
-        )
+        #expect(error == .whileResolving(field: "input_source_artifact", .attributeNotFound("input.source_artifact")))
+        #expect(error.description == "Task input attribute 'input.source_artifact' not found")
     }
 
-    @Test("list fields check each element and name it x[i] (Debusine `FieldResolver.get_field_collection`)")
+    /// Debusine `tasks/inputs/tests/test_inputs.py` `SingleInputListTests::test_multiple_results`: every element
+    /// is labelled with the bare field (Kiln used `x[i]`), which also keys its category error; the category
+    /// list is a Python list (`tasks/tests/test__task.py` `test_ensure_artifact_categories_raise`).
+    @Test("list fields check each element; labels and category errors name the field")
     func listElementErrors() throws {
         let fields = [InputField("artifacts", kind: .singleList, categories: ["debian:binary-package"])]
         let wrongType = try #require(throws: TaskInputError.self) {
             try resolved(.running, data: ["artifacts": [2, 2, true]], fields: fields)
         }
-        #expect(
-            wrongType.underlying
-                == .wrongType(field: "artifacts[2]", found: true, expected: "integer or string (a single lookup)")
-        )
-        #expect(wrongType.description.hasPrefix("Task data field artifacts[2] is boolean true which is not of type"))
+        // Debusine `tasks/inputs/resolver.py` `FieldResolver.get_field_collection`'s wording.
+        #expect(wrongType.underlying == .wrongElementType(field: "artifacts[2]", found: true, expected: "int | str"))
+        #expect(wrongType.description == "Task data field artifacts[2] is True which is not of type int | str")
 
         let wrongCategory = try #require(throws: TaskInputError.self) {
             try resolved(.running, data: ["artifacts": [2, 1]], fields: fields)
@@ -184,13 +230,18 @@ struct InputFieldResolutionTests {
         #expect(
             wrongCategory.underlying
                 == .unexpectedCategory(
-                    label: "artifacts[1]",
+                    label: "artifacts",
                     category: "debian:source-package",
                     allowed: ["debian:binary-package"]
                 )
         )
+        #expect(
+            wrongCategory.description
+                == "artifacts: unexpected artifact category: 'debian:source-package'. "
+                + "Valid categories: ['debian:binary-package']"
+        )
         let ok = try resolved(.running, data: ["artifacts": [2, "2@artifacts"]], fields: fields)
-        #expect(try ok.artifactList("artifacts").map(\.label) == ["artifacts[0]", "artifacts[1]"])
+        #expect(try ok.artifactList("artifacts").map(\.label) == ["artifacts", "artifacts"])
     }
 
     @Test("multiple fields check each result's category and name it field[i] (Debusine `MultiInput`)")
@@ -210,6 +261,34 @@ struct InputFieldResolutionTests {
         )
     }
 
+    /// Debusine `db/tasks/tests/test_resolver.py` `DBFieldResolverTests::test_lookup_multiple_artifacts`
+    /// (`result.lookup == LookupMultiple.model_validate(...)`) and `tasks/tests/test_models.py`
+    /// `InputArtifactMultipleTests::test_serialize` (`"lookup": ["test"]`): the stored lookup is the normalised
+    /// model dump, not the user form Kiln used to store.
+    @Test("a multiple field stores its lookup in Debusine's normalised form")
+    func multipleLookupNormalised() throws {
+        let fields = [InputField("many", kind: .multiple, path: "input.many")]
+        let user: JSONValue = [
+            "collection": "sid@debian:suite", "name__startswith": "hello", "data__architecture": "amd64",
+        ]
+        let inputs = try resolved(.running, data: ["input": ["many": user]], fields: fields)
+        let stored = try inputs.multiple("many")
+        #expect(stored.label == "input.many")
+        #expect(
+            stored.lookup == [
+                [
+                    "collection": "sid@debian:suite", "child_type": "artifact", "category": nil,
+                    "name_matcher": ["kind": "startswith", "value": "hello"],
+                    "data_matchers": [["architecture", ["kind": "exact", "value": "amd64"]]],
+                    "lookup_filters": [], "error_on_empty": false,
+                ]
+            ]
+        )
+        let list = try resolved(.running, data: ["input": ["many": [2, "1@artifacts"]]], fields: fields)
+        #expect(try list.multiple("many").lookup == [2, "1@artifacts"])
+        #expect(try list.multiple("many").artifactIDs == [2, 1])
+    }
+
     @Test("optional singles resolve null to null; a missing default-less multiple is an error (Debusine `OptionalSingleInput`, `MultiInput`)")
     func optionalAndDefaults() throws {
         let fields = [
@@ -224,8 +303,18 @@ struct InputFieldResolutionTests {
         #expect(error.underlying == .attributeNotFound("input.many"))
     }
 
-    @Test("a suite must be debian:suite; the archive is null when the suite's workspace has none (Debusine `DBFieldResolver.resolve_suitearchiveinput`)")
+    /// Debusine `db/tasks/tests/test_resolver.py` `SuiteArchiveInputTests::test_wrong_suite_category`; the suite
+    /// lookup has no default category (`DBFieldResolver.resolve_suitearchiveinput`), so a bare name does not
+    /// resolve (Kiln used to default it to `debian:suite`).
+    @Test("a suite must be debian:suite; the archive is null when the suite's workspace has none")
     func suiteArchiveRules() throws {
+        let bare = try #require(throws: TaskInputError.self) {
+            try resolved(.running, data: ["suite": "sid"], fields: [InputField("suite", kind: .suiteArchive)])
+        }
+        guard case .lookup = bare.underlying else {
+            Issue.record("a bare suite name is a lookup failure, got \(bare)")
+            return
+        }
         let noArchive = try resolved(.running, lookups: Fixtures.lookups(withArchive: false))
         #expect(try noArchive.suiteArchive("suite").archive == nil)
         let fields = [InputField("suite", kind: .suiteArchive)]
@@ -247,6 +336,63 @@ struct InputFieldResolutionTests {
         )
     }
 
+    /// Debusine `db/tasks/tests/test_resolver.py` `GetFieldTests::test_get_field_invalid_type`: the value as
+    /// Python's repr and the type as Python prints it (Kiln used its own "Task data field … is string …").
+    @Test("a field value of the wrong type is worded as Debusine's get_field words it")
+    func wrongTypeWording() throws {
+        let architecture = try #require(throws: TaskInputError.self) {
+            try resolved(.pending, data: try Self.taskData.setting(["foo"], atPath: "build_architecture"))
+        }
+        #expect(
+            architecture.description
+                == "Task input attribute 'build_architecture' is ['foo'] which is not of type <class 'str'>"
+        )
+        let lookup = try #require(throws: TaskInputError.self) {
+            try resolved(.pending, data: try Self.taskData.setting([:], atPath: "input.source_artifact"))
+        }
+        #expect(
+            lookup.description == "Task input attribute 'input.source_artifact' is {} which is not of type int | str"
+        )
+        let list = try #require(throws: TaskInputError.self) {
+            try resolved(.running, data: ["artifacts": "foo"], fields: [InputField("artifacts", kind: .singleList)])
+        }
+        #expect(list.description == "Task input attribute 'artifacts' is 'foo' which is not of type <class 'list'>")
+    }
+
+    /// Debusine `tasks/inputs/tests/test_serializers.py` `SuiteArchiveInputSerializerTests`: the deserialiser's
+    /// `Value [] should be a list of exactly two items` and `… is not an instance of <class 'list'>`.
+    @Test("a saved suite/archive pair of the wrong shape is refused in Debusine's words")
+    func badSuiteArchivePair() {
+        let short = #expect(throws: TaskInputError.self) {
+            try ResolvedInputs.restoring(fields: Self.fields, from: ["task_input_fields": ["suite": []]])
+        }
+        #expect(short?.description.hasSuffix("Value [] should be a list of exactly two items") == true)
+        let notList = #expect(throws: TaskInputError.self) {
+            try ResolvedInputs.restoring(fields: Self.fields, from: ["task_input_fields": ["suite": "foo"]])
+        }
+        #expect(notList?.description.hasSuffix("Value 'foo' is not an instance of <class 'list'>") == true)
+    }
+
+    /// Debusine `db/tasks/tests/test_resolver.py` `ExtraRepositoriesInputTests::test_resolve_none`: absent or
+    /// null is a saved null. Kiln resolves no repositories, so a given list is refused rather than dropped.
+    @Test("the extra-repositories field is null; Kiln refuses a given list")
+    func extraRepositories() throws {
+        let fields = [InputField("extra_repositories", kind: .extraRepositories)]
+        let absent = try resolved(.running, data: [:], fields: fields)
+        #expect(absent.savedFieldValues["extra_repositories"] == .null)
+        let null = try resolved(.running, data: ["extra_repositories": nil], fields: fields)
+        #expect(null.savedFieldValues["extra_repositories"] == .null)
+        let restored = try ResolvedInputs.restoring(
+            fields: fields,
+            from: ["task_input_fields": ["extra_repositories": nil]]
+        )
+        #expect(restored == absent)
+        let given = try #require(throws: TaskInputError.self) {
+            try resolved(.running, data: ["extra_repositories": [["url": "https://example.org/"]]], fields: fields)
+        }
+        #expect(given.description.contains("Kiln does not support extra repositories"))
+    }
+
     @Test("a container refuses two fields with one name, and undeclared names are errors")
     func declarationChecks() throws {
         #expect(throws: TaskInputError.duplicateField("a")) {
@@ -265,4 +411,41 @@ struct InputFieldResolutionTests {
 
 extension ResolvedInputs {
     fileprivate func environment() throws(TaskInputError) -> InputArtifactSingle { try artifact("environment") }
+}
+
+/// Fails every lookup with an "invalid" failure (Debusine's `LookupError("expected error")` in
+/// `TaskConfigurationCollectionTests`), knowing no workspace.
+private struct FailingLookups: LookupResolving {
+    func lookupSingle(
+        _ lookup: JSONValue,
+        expect: LookupExpectType,
+        defaultCategory: String?,
+        context: LookupContext
+    ) throws -> LookupResult {
+        throw LookupFailure.invalid("expected error")
+    }
+
+    func lookupMultiple(
+        _ lookup: JSONValue,
+        expect: LookupExpectType,
+        defaultCategory: String?,
+        context: LookupContext
+    ) throws -> [LookupResult] {
+        throw LookupFailure.invalid("expected error")
+    }
+
+    func lookupEnvironment(
+        _ lookup: JSONValue,
+        architecture: String,
+        backend: String?,
+        format: String?,
+        taskName: String,
+        context: LookupContext
+    ) throws -> LookupResult {
+        throw LookupFailure.invalid("expected error")
+    }
+
+    func reconstructLookup(_ result: LookupResult, context: LookupContext) -> String { "" }
+
+    func workspace(id: Int) -> WorkspaceRecord? { nil }
 }

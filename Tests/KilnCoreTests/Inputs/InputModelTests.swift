@@ -107,22 +107,137 @@ struct InputModelTests {
         }
     }
 
-    @Test("multiple lookups keep the user form; legacy id-only artifacts are accepted")
-    func multipleUserFormAndLegacyIDs() throws {
+    /// Debusine `tasks/tests/test_models.py` `InputArtifactMultipleTests::test_serialize`; the model reads a lookup
+    /// in the user form as well as the normalised one (the resolver writes the latter). A bare integer
+    /// element is refused, as Debusine's model refuses it (Kiln used to read it as a legacy id-only artifact),
+    /// and `artifacts` defaults to `[]` (`default_factory=list`).
+    @Test("multiple values read either lookup form; elements are objects; artifacts default to []")
+    func multipleUserForm() throws {
         let userLookup: JSONValue = [
             "collection": "sid@debian:suite", "child_type": "artifact", "data__package": "hello",
         ]
         let multiple = try InputArtifactMultiple(json: [
-            "label": "input.binary_artifacts", "lookup": userLookup, "artifacts": [4, ["artifact_id": 5]],
+            "label": "input.binary_artifacts", "lookup": userLookup, "artifacts": [["artifact_id": 5]],
         ])
         #expect(multiple.lookup == userLookup)
-        #expect(multiple.artifactIDs == [4, 5])
+        #expect(multiple.artifactIDs == [5])
         #expect(
             multiple.json == [
                 "label": "input.binary_artifacts", "lookup": userLookup,
-                "artifacts": [["artifact_id": 4], ["artifact_id": 5]],
+                "artifacts": [["artifact_id": 5, "category": nil, "data": nil]],
             ]
         )
+        #expect(throws: InputModelError.notAnObject(model: "BaseTaskInputArtifact", found: 4)) {
+            try InputArtifactMultiple(json: ["label": "x", "lookup": [4], "artifacts": [4]])
+        }
+        let noArtifacts = try InputArtifactMultiple(json: ["label": "field", "lookup": ["test"]])
+        #expect(noArtifacts.artifacts.isEmpty)
+        #expect(noArtifacts.json == ["label": "field", "lookup": ["test"], "artifacts": []])
+    }
+
+    /// Debusine's `LookupDict.normalize_matchers` and `LookupMultiple.normalize` (`tasks/models.py`): data
+    /// matchers and lookup filters become `[key, value]` pairs sorted by key, a nested multiple filter is
+    /// normalised too, defaults are spelled out.
+    @Test("LookupMultiple.modelDump spells out Debusine's normalised LookupDict")
+    func lookupModelDump() throws {
+        let user: JSONValue = [
+            "collection": 5, "child_type": "collection", "category": "debian:suite", "name__in": ["a", "b"],
+            "data__z": 1, "data__a__contains": "x", "lookup__same_as": ["collection": "c"], "lookup__id": 3,
+            "error_on_empty": true,
+        ]
+        let defaults: [String: JSONValue] = [
+            "child_type": "artifact", "category": nil, "name_matcher": nil, "data_matchers": [],
+            "lookup_filters": [], "error_on_empty": false,
+        ]
+        var nested = defaults
+        nested["collection"] = "c"
+        #expect(
+            try LookupMultiple(parsing: user).modelDump == [
+                [
+                    "collection": 5, "child_type": "collection", "category": "debian:suite",
+                    "name_matcher": ["kind": "in", "value": ["a", "b"]],
+                    "data_matchers": [
+                        ["a", ["kind": "contains", "value": "x"]], ["z", ["kind": "exact", "value": 1]],
+                    ],
+                    "lookup_filters": [["id", 3], ["same_as", [.object(nested)]]],
+                    "error_on_empty": true,
+                ]
+            ]
+        )
+        // The dump parses back to the same lookup, as Debusine's `normalize_matchers` accepts its own dump.
+        let parsed = try LookupMultiple(parsing: user)
+        #expect(try LookupMultiple(parsing: parsed.modelDump) == parsed)
+        #expect(try LookupMultiple(parsing: ["test", 4]).modelDump == ["test", 4])
+        #expect(try LookupMultiple(parsing: []).modelDump == [])
+    }
+
+    /// Debusine's `LookupMultiple` validator (`tasks/models.py`): a bare single lookup is not a multiple lookup.
+    @Test("a multiple lookup must be an object or a list", arguments: [JSONValue.string("test"), .int(1)])
+    func multipleLookupShape(lookup: JSONValue) throws {
+        let error = try #require(throws: InputModelError.self) {
+            try InputArtifactMultiple(json: ["label": "field", "lookup": lookup])
+        }
+        #expect(error == .multipleLookupShape(model: "InputArtifactMultiple"))
+        #expect(error.description.contains("Lookup of multiple collection items must be a dictionary or a list"))
+    }
+
+    /// Debusine `tasks/tests/test_models.py` `BaseTaskInputArtifactTests::test_serialize_data_none`,
+    /// `test_serialize_category_data_none`, `test_deserialize_data_none`, `test_deserialize_category_data_none`:
+    /// every member is written, None as null, and null reads back as None (Kiln used to leave nil members out).
+    @Test("BaseTaskInputArtifact writes null members and reads them back")
+    func nullMembers() throws {
+        let dataNone = try BaseTaskInputArtifact(artifactID: 1, category: "debian:binary-package", data: nil)
+        let dataNoneJSON: JSONValue = ["artifact_id": 1, "category": "debian:binary-package", "data": nil]
+        #expect(dataNone.json == dataNoneJSON)
+        #expect(try BaseTaskInputArtifact(json: dataNoneJSON) == dataNone)
+        let bothNone = try BaseTaskInputArtifact(artifactID: 1, category: nil, data: nil)
+        let bothNoneJSON: JSONValue = ["artifact_id": 1, "category": nil, "data": nil]
+        #expect(bothNone.json == bothNoneJSON)
+        #expect(try BaseTaskInputArtifact(json: bothNoneJSON) == bothNone)
+        #expect(try encode(bothNone) == bothNoneJSON)
+    }
+
+    /// Debusine `tasks/tests/test_models.py` `BaseTaskInputArtifactTests::test_serialize_category_none`,
+    /// `test_deserialize_category_none` and `test_serialize_invalid_category`: Debusine's validator sentences.
+    @Test("BaseTaskInputArtifact refuses data without a category and unknown categories, in Debusine's words")
+    func validatorMessages() throws {
+        let data: [String: JSONValue] = ["srcpkg_name": "unsigned", "srcpkg_version": "1.0"]
+        let noCategory = try #require(throws: InputModelError.self) {
+            try BaseTaskInputArtifact(artifactID: 1, category: nil, data: data)
+        }
+        #expect(noCategory.description.contains("Category must be present if data is supplied"))
+        let readNoCategory = try #require(throws: InputModelError.self) {
+            try BaseTaskInputArtifact(json: ["artifact_id": 1, "category": nil, "data": .object(data)])
+        }
+        #expect(readNoCategory.description.contains("Category must be present if data is supplied"))
+        let unknown = try #require(throws: InputModelError.self) {
+            try BaseTaskInputArtifact(artifactID: 1, category: "foo", data: data)
+        }
+        #expect(unknown.description.contains("Category 'foo' is not supported"))
+    }
+
+    /// Debusine `tasks/tests/test_models.py` `InputArtifactSingleTests::test_serialize`: five keys, nulls kept.
+    @Test("InputArtifactSingle writes label, lookup and the three artifact members")
+    func singleKeys() throws {
+        let single = InputArtifactSingle(
+            label: "field",
+            lookup: .string("test"),
+            artifact: try BaseTaskInputArtifact(artifactID: 1, category: nil, data: nil)
+        )
+        #expect(single.json == ["lookup": "test", "label": "field", "artifact_id": 1, "category": nil, "data": nil])
+        #expect(try InputArtifactSingle(json: single.json) == single)
+    }
+
+    /// Debusine `tasks/tests/test_models.py` `InputCollectionSingleTests::test_serialize`; `data` is required
+    /// (Kiln used to default it to `{}`).
+    @Test("InputCollectionSingle requires data")
+    func collectionDataRequired() {
+        #expect(throws: InputModelError.missingKey(model: "InputCollectionSingle", key: "data")) {
+            try InputCollectionSingle(json: [
+                "label": "field", "lookup": "test", "collection_id": 1, "scope_name": "scope",
+                "workspace_name": "workspace", "category": "debian:suite", "name": "name",
+            ])
+        }
     }
 
     @Test("collection input writes every key, snake_case")

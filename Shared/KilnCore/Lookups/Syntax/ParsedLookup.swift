@@ -4,9 +4,9 @@
 /// Parsing checks the structure up front (dictionary keys and matchers, the options prefix's syntax), so
 /// `TaskDataReader.multipleLookup` refuses what Debusine's pydantic models refuse when a work request is
 /// created; segments are only interpreted, and refused when the collection reached does not understand them
-/// (`LookupSegment`); `exported` gives the user form back (Debusine's `LookupMultiple.export()`), which is what
-/// Kiln stores and shows: the user form, not the normalised one Debusine keeps in `InputArtifactMultiple.lookup`
-/// (deploy/docs/fidelity.md).
+/// (`LookupSegment`); `exported` gives the user form back (Debusine's `LookupMultiple.export()`), and
+/// `modelDump` (`Inputs/LookupMultiple+ModelDump.swift`) the normalised form Debusine keeps in
+/// `InputArtifactMultiple.lookup`, which Kiln stores there too.
 public enum ParsedLookup: Hashable, Sendable {
     /// A string or integer lookup: exactly one result.
     case single(LookupSingle)
