@@ -400,7 +400,7 @@ extension CLIIntegration {
                     (["submit", "noop", "--workspace", "debian/dev", "--depends-on", "999"], 1, "work request 999"),
                     (["show", "42"], 1, "work request 42 does not exist"),
                     (["list", "--status", "done"], 1, "unknown status 'done'"),
-                    (["worker", "enable", "ghost"], 1, "worker ghost does not exist"),
+                    (["worker", "enable", "ghost"], 1, "worker \"ghost\" is not registered Use the command `kiln worker list`"),
                     (
                         [
                             "artifact", "create", "--workspace", "debian/dev", "--category", "c", "--data",

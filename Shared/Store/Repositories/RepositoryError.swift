@@ -11,6 +11,10 @@ public enum RepositoryError: Error, Hashable, Sendable, CustomStringConvertible 
     case invalid(String)
     /// A compare-and-set lost a race: the row changed between reading and writing. Retrying reads again.
     case concurrentUpdate(kind: String, key: String)
+    /// No worker has that name: worded as Debusine's `worker` admin command words it
+    /// (`server/management/commands/worker.py`, test `test_edit_metadata_worker_does_not_exist`), with the
+    /// command that lists the workers.
+    case workerNotRegistered(name: String)
 
     public var description: String {
         switch self {
@@ -19,6 +23,8 @@ public enum RepositoryError: Error, Hashable, Sendable, CustomStringConvertible 
         case .invalid(let reason): reason
         case .concurrentUpdate(let kind, let key):
             "\(kind) \(key) was changed by someone else meanwhile; nothing was written, try again"
+        case .workerNotRegistered(let name):
+            "worker \"\(name)\" is not registered\nUse the command `kiln worker list` to list the existing workers"
         }
     }
 }

@@ -115,10 +115,10 @@ public enum WorkerRepository {
         try await conn.query("SELECT \(columns) FROM workers w WHERE w.name = $1", name).first.map(worker(from:))
     }
 
-    /// The worker named `name`, or `RepositoryError.notFound` naming it.
+    /// The worker named `name`, or `RepositoryError.workerNotRegistered` naming it.
     public static func require(name: String, on conn: PGConnection) async throws -> WorkerRecord {
         guard let worker = try await find(name: name, on: conn) else {
-            throw RepositoryError.notFound(kind: "worker", key: name)
+            throw RepositoryError.workerNotRegistered(name: name)
         }
         return worker
     }
@@ -155,14 +155,13 @@ public enum WorkerRepository {
         on conn: PGConnection
     ) async throws -> Bool {
         let worker = try await require(name: name, on: conn)
-        if worker.workerType == .signing && confirmedType != .signing {
+        // Debusine's `worker enable` takes `--worker-type external` by default, so a signing worker needs the
+        // explicit type, and the refusal is its `Worker "NAME" is of type "signing", not "external"`.
+        let requested = confirmedType ?? .external
+        if requested != worker.workerType {
             throw RepositoryError.invalid(
-                "worker \(name) is a signing worker: enabling it needs an explicit --type signing"
-            )
-        }
-        if let confirmedType, confirmedType != worker.workerType {
-            throw RepositoryError.invalid(
-                "worker \(name) is of type \(worker.workerType.rawValue), not \(confirmedType.rawValue)"
+                "Worker \"\(name)\" is of type \"\(worker.workerType.rawValue)\", not \"\(requested.rawValue)\""
+                    + (worker.workerType == .signing ? "\nEnabling a signing worker needs an explicit --type signing" : "")
             )
         }
         let changed = try await conn.execute(
