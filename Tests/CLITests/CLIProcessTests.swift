@@ -400,7 +400,7 @@ extension CLIIntegration {
                     (["submit", "noop", "--workspace", "debian/dev", "--depends-on", "999"], 1, "work request 999"),
                     (["show", "42"], 1, "work request 42 does not exist"),
                     (["list", "--status", "done"], 1, "unknown status 'done'"),
-                    (["worker", "enable", "ghost"], 1, "worker \"ghost\" is not registered Use the command `kiln worker list`"),
+                    (["worker", "enable", "ghost"], 1, "Worker not found (no worker is named \"ghost\"; `kiln worker list` lists them)"),
                     (
                         [
                             "artifact", "create", "--workspace", "debian/dev", "--category", "c", "--data",
@@ -492,7 +492,14 @@ extension CLIIntegration {
                     schema: schema
                 )
                 #expect(badMetadata.status == 1)
-                let disabled = try KilnBinary.succeed(["worker", "disable", "signer-example-org"], schema: schema)
+                // Debusine's `worker disable` defaults to the external type too (`test_disable` …).
+                let untyped = try KilnBinary.run(["worker", "disable", "signer-example-org"], schema: schema)
+                #expect(
+                    untyped.status == 1
+                        && untyped.stderr.contains("Worker \"signer-example-org\" is of type \"signing\", not \"external\""),
+                    "\(untyped)")
+                let disabled = try KilnBinary.succeed(
+                    ["worker", "disable", "signer-example-org", "--type", "signing"], schema: schema)
                 #expect(disabled.contains("disabled worker signer-example-org"))
                 let list = try KilnBinary.succeed(["worker", "list"], schema: schema)
                 #expect(list.contains("signer-example-org  signing  no"))

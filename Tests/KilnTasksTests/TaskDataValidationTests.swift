@@ -246,8 +246,8 @@ struct TaskDataValidationTests {
         BadTaskData(
             type: .server,
             name: "servernoop",
-            data: ["exception": "no"],
-            error: .wrongType(field: "exception", expected: "a boolean", found: "no")
+            data: ["exception": "maybe"],  // pydantic accepts "no" (lax booleans), not "maybe"
+            error: .wrongType(field: "exception", expected: "a boolean", found: "maybe")
         ),
         BadTaskData(type: .internal, name: "synchronization_point", data: ["step": "x"], error: .unknownField("step")),
         BadTaskData(type: .wait, name: "delay", data: [:], error: .missingField("delay_until")),

@@ -158,7 +158,13 @@ struct CollectionImport: AsyncParsableCommand {
             default:
                 input = .bare(category: try string(item, "bare", at: itemLocation))
             }
-            let replace = item["replace"]?.boolValue ?? false
+            var replace = false
+            if let raw = item["replace"] {
+                guard let flag = raw.boolValue else {
+                    throw CLIError("\(itemLocation).replace must be true or false, not \(raw.typeName) \(raw.compactJSON)")
+                }
+                replace = flag
+            }
             let addition = try await input.addition(
                 name: itemName, data: try dataObject(item, at: itemLocation), replace: replace,
                 workspace: workspace, path: path, on: conn)

@@ -43,7 +43,7 @@ struct ExplainCommand: AsyncParsableCommand {
         let request = stored.workRequest
         let dependencies = try await WorkRequestRepository.load(ids: request.dependencyIDs.sorted(), on: conn)
             .map {
-                DependencyStatus(id: $0.workRequest.id, status: $0.workRequest.storedStatus, result: $0.workRequest.result)
+                DependencyStatus(id: $0.workRequest.id, status: $0.workRequest.status, result: $0.workRequest.result)
             }
         let workerName = try await request.workerID.asyncMap { try await WorkerRepository.find(id: $0, on: conn)?.name }
         let workers = try await WorkerRepository.list(on: conn).map(diagnosedWorker)

@@ -216,18 +216,25 @@ struct WorkerDisable: AsyncParsableCommand {
         commandName: "disable",
         abstract: "Disable a worker: its tokens stop working and its pending/running work goes back to the queue.",
         discussion: """
+            A connected worker is told at once. As with enable, a signing worker needs --type signing.
+
             Example:
               kiln worker disable builder-1-example-org
+              kiln worker disable signer-example-org --type signing
             """
     )
 
     @Argument(help: "The worker name.")
     var name: String
 
+    @Option(name: .customLong("type"), help: "Confirm the worker type (required, as signing, for signing workers).")
+    var workerType: String?
+
     func run() async throws {
         try await CLIRunner.run { pool in
+            let type = try workerType.map(parseWorkerType)
             let deAssigned = try await pool.withCASRetry { conn in
-                try await WorkerRepository.disable(name: name, on: conn)
+                try await WorkerRepository.disable(name: name, confirmedType: type, on: conn)
             }
             guard let deAssigned else {
                 print("worker \(name) was already disabled")

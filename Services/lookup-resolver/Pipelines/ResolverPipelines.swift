@@ -52,7 +52,7 @@ struct ResolverPipelines: Sendable {
         of workRequest: WorkRequest, context: LookupContext, memo: LookupMemo, on conn: PGConnection
     ) async throws -> Result<TaskDynamicData, WorkRequestPipelineError> {
         guard let configured = workRequest.configuredTaskData else {
-            // [0.16] guarantees configured task data for every PENDING work request; without it there is
+            // Debusine 0.16 guarantees configured task data for every PENDING work request; without it there is
             // nothing to compute from, which no retry will change.
             return .failure(
                 WorkRequestPipelineError(

@@ -112,7 +112,7 @@ struct WorkerMessageHandler: Sendable {
         case refused(WorkerMessageOutcome)
     }
 
-    /// Flow B: a usable activation token enables its pre-created worker with the worker's new token.
+    /// A pre-created worker (`kiln worker create`, deploy/docs/worker.md): a usable activation token enables its pre-created worker with the worker's new token.
     private func activate(_ hello: WorkerHello, activationSecret: String, on conn: PGConnection) async throws
         -> Activation?
     {

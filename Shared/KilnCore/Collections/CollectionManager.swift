@@ -27,22 +27,28 @@ public protocol CollectionManager: Sendable {
 }
 
 extension CollectionManager {
+    /// None by default, as Debusine's `CollectionManagerInterface`.
     public var validBareCategories: Set<String>? { [] }
+    /// None by default.
     public var validArtifactCategories: Set<String>? { [] }
+    /// None by default: no Debusine manager accepts collections.
     public var validCollectionCategories: Set<String>? { [] }
 
+    /// Debusine's default refusal, `Cannot add bare data into "<category>"`.
     public func planBare(category: String, data: [String: JSONValue]?, name: String?, replace: Bool)
         throws(ItemAdditionError) -> CollectionItemPlan
     {
         throw ItemAdditionError("Cannot add bare data into \"\(collection.category)\"")
     }
 
+    /// Debusine's default refusal, `Cannot add artifacts into "<category>"`.
     public func planArtifact(_ artifact: ArtifactRecord, variables: [String: JSONValue]?, name: String?, replace: Bool)
         throws(ItemAdditionError) -> CollectionItemPlan
     {
         throw ItemAdditionError("Cannot add artifacts into \"\(collection.category)\"")
     }
 
+    /// Debusine's default refusal, `Cannot add collections into "<category>"`.
     public func planCollection(
         _ child: CollectionRecord, variables: [String: JSONValue]?, name: String?, replace: Bool
     ) throws(ItemAdditionError) -> CollectionItemPlan {

@@ -5,13 +5,16 @@
 /// and backend only from the variables. An environment with the same codename and architecture but another
 /// variant or backend is a different item; the same one needs `replace`.
 public struct EnvironmentsCollectionManager: CollectionManager {
+    /// The collection items are added to.
     public let collection: CollectionRecord
 
     /// The manager of `collection`.
     public init(collection: CollectionRecord) { self.collection = collection }
 
+    /// The artifact categories Debusine\'s manager accepts (`VALID_ARTIFACT_CATEGORIES`).
     public var validArtifactCategories: Set<String>? { KnownCategories.environmentArtifacts }
 
+    /// This category's naming and data rules for an artifact.
     public func planArtifact(_ artifact: ArtifactRecord, variables: [String: JSONValue]?, name: String?, replace: Bool)
         throws(ItemAdditionError) -> CollectionItemPlan
     {
@@ -34,27 +37,5 @@ public struct EnvironmentsCollectionManager: CollectionManager {
             data: ["codename": codename, "architecture": architecture, "variant": variant, "backend": backend],
             replacesChildTypes: replace ? [.artifact] : []
         )
-    }
-}
-
-/// `debian:archive` (Debusine's `DebianArchiveManager`, `server/collections/debian_archive.py`): the
-/// archive-level repository indexes, named `index:PATH`; suite-level ones (under `dists/`) belong to suites.
-public struct ArchiveCollectionManager: CollectionManager {
-    public let collection: CollectionRecord
-
-    /// The manager of `collection`.
-    public init(collection: CollectionRecord) { self.collection = collection }
-
-    public var validArtifactCategories: Set<String>? { [KnownCategories.repositoryIndex] }
-
-    public func planArtifact(_ artifact: ArtifactRecord, variables: [String: JSONValue]?, name: String?, replace: Bool)
-        throws(ItemAdditionError) -> CollectionItemPlan
-    {
-        let path = try requiredVariable("path", of: variables, adding: artifact.category)
-        if path.comparisonText.hasPrefix("dists/") {
-            throw ItemAdditionError("Archive-level repository indexes may not have paths under dists/")
-        }
-        return CollectionItemPlan(
-            name: "index:\(path.comparisonText)", data: ["path": path], replacesChildTypes: replace ? [.artifact] : [])
     }
 }

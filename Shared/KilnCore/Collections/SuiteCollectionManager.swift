@@ -6,15 +6,18 @@
 /// artifact relation and its build-IDs), pool-file constraints and `superseded_at` (Kiln stores no files),
 /// and the `may_reuse_versions` removal rule that only concerns those constraints.
 public struct SuiteCollectionManager: CollectionManager {
+    /// The collection items are added to.
     public let collection: CollectionRecord
 
     /// The manager of `collection`.
     public init(collection: CollectionRecord) { self.collection = collection }
 
+    /// The artifact categories Debusine\'s manager accepts (`VALID_ARTIFACT_CATEGORIES`).
     public var validArtifactCategories: Set<String>? {
         [KnownCategories.sourcePackage, KnownCategories.binaryPackage, KnownCategories.repositoryIndex]
     }
 
+    /// This category's naming and data rules for an artifact.
     public func planArtifact(_ artifact: ArtifactRecord, variables: [String: JSONValue]?, name: String?, replace: Bool)
         throws(ItemAdditionError) -> CollectionItemPlan
     {
@@ -54,7 +57,7 @@ public struct SuiteCollectionManager: CollectionManager {
             data = ["path": path]
             itemName = "index:\(path.comparisonText)"
         }
-        let mayRewind = collection.data["may_rewind_versions"].map { $0 != .bool(false) && !$0.isNull } ?? false
+        let mayRewind = collection.data["may_rewind_versions"]?.isPythonTruthy ?? false
         return CollectionItemPlan(
             name: itemName,
             data: data,
@@ -62,44 +65,5 @@ public struct SuiteCollectionManager: CollectionManager {
             versionRule: mayRewind ? nil : versionRule,
             reusesIdenticalItem: true
         )
-    }
-}
-
-/// A `debian:suite` rule checked against the suite's other active items of the same package (and
-/// architecture): the new version must not be older than any of them, unless the suite's data sets
-/// `may_rewind_versions`.
-public struct SuiteVersionRule: Hashable, Sendable {
-    /// Source or binary package.
-    public enum Kind: String, Hashable, Sendable {
-        case source
-        case binary
-    }
-
-    /// Which kind of package: it selects the items compared and words the message.
-    public var kind: Kind
-    /// The package name.
-    public var package: String
-    /// The architecture, for binaries.
-    public var architecture: String?
-    /// The version being added.
-    public var version: String
-
-    /// A rule for one package version.
-    public init(kind: Kind, package: String, architecture: String?, version: String) {
-        self.kind = kind
-        self.package = package
-        self.architecture = architecture
-        self.version = version
-    }
-
-    /// Debusine's `New source version hello 1.0 < existing version 1.1` (binaries read `libhello1:amd64`)
-    /// for the first existing version newer than the one being added.
-    public func check(existingVersions: [String], in collection: CollectionRecord) throws(ItemAdditionError) {
-        let new = DebianVersion(version)
-        guard let newer = existingVersions.first(where: { new < DebianVersion($0) }) else { return }
-        let label = architecture.map { "\(package):\($0)" } ?? package
-        throw ItemAdditionError(
-            "\(collection.name)@\(collection.category): New \(kind.rawValue) version \(label) \(version) "
-                + "< existing version \(newer)")
     }
 }

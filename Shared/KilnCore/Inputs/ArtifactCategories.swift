@@ -4,7 +4,7 @@
 /// An `Input*` value may only name a category Debusine knows, so a worker never receives (and a store never
 /// keeps) a value it cannot interpret.
 public enum KnownCategories {
-    /// Artifact categories ([0.16], plus `debusine:test` which Debusine's own tests use).
+    /// Artifact categories (Debusine 0.16, plus `debusine:test` which Debusine's own tests use).
     public static let artifacts: Set<String> = [
         "debusine:work-request-debug-logs", "debian:package-build-log", "debian:upload",
         "debian:source-package", "debian:binary-package", "debian:binary-packages", "debian:debug-symbols",
@@ -13,7 +13,7 @@ public enum KnownCategories {
         "debian:repository-index", "debusine:test",
     ]
 
-    /// Collection categories ([0.16], plus `debusine:test`).
+    /// Collection categories (Debusine 0.16, plus `debusine:test`).
     public static let collections: Set<String> = [
         "debian:environments", "debian:suite", "debian:package-build-logs", "debusine:workflow-internal",
         "debusine:task-configuration", "debusine:task-history", "debian:archive", "debian:qa-results",

@@ -29,10 +29,10 @@ extension LookupDictionary {
             "category": category.map(JSONValue.string) ?? .null,
             "name_matcher": nameMatcher?.modelDump ?? .null,
             "data_matchers": .array(
-                dataMatchers.sorted { $0.key < $1.key }.map { [.string($0.key), $0.value.modelDump] }
+                dataMatchers.sorted { JSONValue.pythonOrder($0.key, $1.key) }.map { [.string($0.key), $0.value.modelDump] }
             ),
             "lookup_filters": .array(
-                lookupFilters.sorted { $0.key < $1.key }.map { [.string($0.key), $0.value.modelDump] }
+                lookupFilters.sorted { JSONValue.pythonOrder($0.key, $1.key) }.map { [.string($0.key), $0.value.modelDump] }
             ),
             "error_on_empty": .bool(errorOnEmpty),
         ]

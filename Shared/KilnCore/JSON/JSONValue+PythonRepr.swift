@@ -16,9 +16,29 @@ extension JSONValue {
         case .string(let text): Self.pythonStringRepr(text)
         case .array(let elements): "[" + elements.map(\.pythonRepr).joined(separator: ", ") + "]"
         case .object(let members):
-            "{" + members.keys.sorted().map { Self.pythonStringRepr($0) + ": " + members[$0]!.pythonRepr }
+            "{" + members.keys.sorted(by: Self.pythonOrder).map { Self.pythonStringRepr($0) + ": " + members[$0]!.pythonRepr }
                 .joined(separator: ", ") + "}"
         }
+    }
+
+    /// Python's truthiness of the equivalent value (`if value:`): false for `None`, `False`, `0`, `0.0`, `""`,
+    /// `[]` and `{}`, true otherwise — how Debusine reads optional flags such as `may_rewind_versions`.
+    public var isPythonTruthy: Bool {
+        switch self {
+        case .null: false
+        case .bool(let flag): flag
+        case .int(let number): number != 0
+        case .double(let number): number != 0
+        case .string(let text): !text.isEmpty
+        case .array(let elements): !elements.isEmpty
+        case .object(let members): !members.isEmpty
+        }
+    }
+
+    /// Python's string order (by code point), which `sorted()` of Python strings uses; Swift's `<` on `String`
+    /// compares grapheme clusters and differs for some non-ASCII text.
+    public static func pythonOrder(_ lhs: String, _ rhs: String) -> Bool {
+        lhs.unicodeScalars.lexicographicallyPrecedes(rhs.unicodeScalars)
     }
 
     /// Python's `repr()` of a string: single quotes unless the text holds a single quote and no double

@@ -130,7 +130,7 @@ public struct ProvenanceRestrictions: Hashable, Sendable {
             .prefix(TagOntology.taskSourcePackagePrefix, allowed: [.system]),
         ])
 
-    /// Task-required (TR): adding required tags only narrows where a task runs, so no rules. [0.16] code
+    /// Task-required (TR): adding required tags only narrows where a task runs, so no rules. Debusine 0.16 code
     /// has only the `system` and `workspace` provenances here (the docs also list `user`); we follow the code.
     public static let taskRequired = ProvenanceRestrictions(
         name: TagSetKind.taskRequired.rawValue, acceptedProvenances: [.system, .workspace], rules: [])

@@ -1,7 +1,7 @@
 /// A rule that adds tags when a condition holds on a set (Debusine `server/tags.py` `Tagset.finalize`,
 /// `utils/tag_utils.py` `DerivationRules`), e.g. "dm or dd" → `debian`.
 ///
-/// [0.16] configures none yet (planned through settings); the mechanism exists so deployments can add
+/// Debusine 0.16 configures none yet (planned through settings); the mechanism exists so deployments can add
 /// umbrella tags without touching every worker.
 public struct TagDerivationRule: Hashable, Sendable {
     /// When the rule fires, evaluated on the set as it was before the rule's batch.

@@ -31,7 +31,7 @@ public struct WorkerTagInputs: Hashable, Sendable {
     public var staticRequiredTags: [String]
     /// Dynamic `provided_tags` (worker provenance, untrusted).
     public var dynamicProvidedTags: [String]
-    /// Dynamic `required_tags`: ignored by [0.16]; kept here so the audit trail shows them being dropped.
+    /// Dynamic `required_tags`: ignored by Debusine 0.16; kept here so the audit trail shows them being dropped.
     public var dynamicRequiredTags: [String]
 
     /// Every tag list defaults to empty: the worker type alone still yields its `worker:type:` tag (Debusine

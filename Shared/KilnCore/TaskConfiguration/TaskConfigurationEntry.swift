@@ -16,13 +16,13 @@ public struct TaskConfigurationEntry: Hashable, Sendable {
     public let context: String?
     /// The template name (no colons) when the entry is a template used by others through `use_templates`.
     public let template: String?
-    /// [0.16] Sort key for entries managed as files: the file's path.
+    /// Debusine 0.16: Sort key for entries managed as files: the file's path.
     public let path: String?
-    /// [0.16] Sort key for entries managed as files: the entry's position in the file.
+    /// Debusine 0.16: Sort key for entries managed as files: the entry's position in the file.
     public let position: Int?
-    /// [0.16] Filter on the task's early provided tags.
+    /// Debusine 0.16: Filter on the task's early provided tags.
     public let tagsProvided: TagFilter?
-    /// [0.16] Filter on the task's early required tags.
+    /// Debusine 0.16: Filter on the task's early required tags.
     public let tagsRequired: TagFilter?
 
     // Action part.
@@ -37,9 +37,9 @@ public struct TaskConfigurationEntry: Hashable, Sendable {
     public let overrideValues: [String: JSONValue]
     /// Keys later entries may no longer delete, default or override.
     public let lockValues: [String]
-    /// [0.16] Tags added to the task-provided set (workspace provenance).
+    /// Debusine 0.16: Tags added to the task-provided set (workspace provenance).
     public let provideTags: [String]
-    /// [0.16] Tags added to the task-required set (workspace provenance).
+    /// Debusine 0.16: Tags added to the task-required set (workspace provenance).
     public let requireTags: [String]
     /// Free Markdown for humans.
     public let comment: String

@@ -30,7 +30,7 @@ public struct TaskConfigurationFold: Hashable, Sendable {
     }
 
     /// The configured task data: defaults where the key is absent or null, then every override, then
-    /// `task_configuration` = the collection id ([0.16]). Only top-level keys are touched; a nested object
+    /// `task_configuration` = the collection id (Debusine 0.16). Only top-level keys are touched; a nested object
     /// is replaced whole.
     ///
     /// - Throws: `TaskConfigError` when the task data is not an object.

@@ -29,7 +29,7 @@ public struct TaskConfigurationQuery: Hashable, Sendable {
 }
 
 /// Where an entry sorts among the matching ones (Debusine `ConfigurationLookup.sort_key`): by path (none sorts first),
-/// position, specificity, then item id. Legacy entries without a path keep the [0.12] global → context → subject →
+/// position, specificity, then item id. Legacy entries without a path keep the Debusine 0.12 global → context → subject →
 /// both order; file-managed entries come after them.
 public struct TaskConfigurationOrder: Hashable, Sendable, Comparable {
     /// `path` or "".
@@ -41,7 +41,7 @@ public struct TaskConfigurationOrder: Hashable, Sendable, Comparable {
     /// The collection item id.
     public let itemID: Int
 
-    /// Absent `path` and `position` sort as `""` and 0, so legacy entries keep the [0.12] order (Debusine test
+    /// Absent `path` and `position` sort as `""` and 0, so legacy entries keep the Debusine 0.12 order (Debusine test
     /// `server/collections/tests/test_debusine_task_configuration.py` `test_iter_matching_entries_ordering_legacy`).
     public init(entry: TaskConfigurationEntry, itemID: Int) {
         path = entry.path ?? ""

@@ -164,7 +164,7 @@ extension DBTask {
         return dynamic
     }
 
-    /// The three instance hooks combined with their provenances, the way [0.16] `compute_scheduler_tags`
+    /// The three instance hooks combined with their provenances, the way Debusine 0.16 `compute_scheduler_tags`
     /// returns them: provided = system ∪ user, required = system. Called with only stage-1 fields resolved.
     public func computeSchedulerTags(for workRequest: WorkRequestTagContext) throws -> SchedulerTagCandidates {
         var candidates = SchedulerTagCandidates()

@@ -43,10 +43,10 @@ public struct TaskDataReader {
         return text
     }
 
-    /// A boolean with a default.
+    /// A boolean with a default, read as pydantic's lax mode reads one (`PydanticLaxBool`: `1`, `"yes"`, …).
     public mutating func bool(_ key: String, default defaultValue: Bool) throws(TaskDataError) -> Bool {
         guard let value = raw(key) else { return defaultValue }
-        guard let flag = value.boolValue else {
+        guard let flag = PydanticLaxBool.parse(value) else {
             throw .wrongType(field: fieldName(key), expected: "a boolean", found: value)
         }
         return flag

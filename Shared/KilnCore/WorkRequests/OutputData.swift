@@ -29,7 +29,7 @@ public struct OutputData: Hashable, Sendable, Codable {
     public var skipReason: String?
     /// Regression analysis attached by QA workflows (free-form).
     public var regressionAnalysis: JSONValue?
-    /// [0.16] The confirmation a `Wait/confirm` task received (free-form).
+    /// Debusine 0.16: The confirmation a `Wait/confirm` task received (free-form).
     public var confirmation: JSONValue?
 
     /// Everything defaults to "not set", so an update names only what it changes (see the type's doc).

@@ -64,7 +64,7 @@ extension WorkRequest {
     /// `mark_running`: PENDING → RUNNING, setting `startedAt`; RUNNING stays as it is (no-op).
     ///
     /// Guards: a work request that needs a worker must have one, and that worker must run fewer work
-    /// requests than its concurrency (`workerLoad`, required for those types); [0.16] every type but
+    /// requests than its concurrency (`workerLoad`, required for those types); Debusine 0.16 every type but
     /// Internal must have configured task data.
     public func markedRunning(
         at now: Date, workerLoad: WorkerRunningLoad? = nil

@@ -15,7 +15,7 @@ public struct WorkRequest: Hashable, Sendable, Identifiable {
     public var createdAt: Date
     /// The creating user's id.
     public var createdBy: Int
-    /// [0.16] The last time it became pending (start-latency metric).
+    /// Debusine 0.16: The last time it became pending (start-latency metric).
     public var pendingAt: Date?
     /// Set when it starts running; cleared by de-assignment.
     public var startedAt: Date?
@@ -29,7 +29,7 @@ public struct WorkRequest: Hashable, Sendable, Identifiable {
     public var taskName: String
     /// The user's input; never modified after creation (a retry copies this, not the configured data).
     public var taskData: JSONValue
-    /// `taskData` after task configuration; [0.16] set whenever the work request is PENDING or RUNNING.
+    /// `taskData` after task configuration; Debusine 0.16 set whenever the work request is PENDING or RUNNING.
     public var configuredTaskData: JSONValue?
     /// The output of `computeDynamicData()` for the assignment `dynamicDataEpoch` names; never anything
     /// else, so it is this assignment's exactly when `dynamicDataEpoch == assignmentEpoch`.
@@ -139,7 +139,7 @@ public struct WorkRequest: Hashable, Sendable, Identifiable {
     /// *unsuccessful* (Debusine 0.16 `WorkRequest.is_unsuccessful`): aborted, or completed with failure, temporary
     /// failure or error. Only unsuccessful work requests may be retried.
     ///
-    /// [0.12] counted only `failure`; Kiln follows [0.16], so errors and transient failures are retryable.
+    /// Debusine 0.12 counted only `failure`; Kiln follows Debusine 0.16, so errors and transient failures are retryable.
     public var isUnsuccessful: Bool {
         switch status {
         case .aborted: true

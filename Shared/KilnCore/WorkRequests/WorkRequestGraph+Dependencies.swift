@@ -23,7 +23,7 @@ extension WorkRequestGraph {
     }
 
     /// *automatically unblockable* (Debusine `WorkRequestQuerySet.can_be_automatically_unblocked`): can be unblocked,
-    /// and either `deps` with every dependency terminated ([0.16]: completed **or aborted**), or `incremental`.
+    /// and either `deps` with every dependency terminated (Debusine 0.16: completed **or aborted**), or `incremental`.
     public func isAutomaticallyUnblockable(_ id: Int) throws(WorkRequestGraphError) -> Bool {
         guard try canBeUnblocked(id) else { return false }
         let workRequest = try require(id)
@@ -40,7 +40,7 @@ extension WorkRequestGraph {
 
     /// Whether `dependant` may still run although `dependency` terminated (Debusine
     /// `WorkRequest.unblock_reverse_dependencies`): the dependency completed with success or skipped, or it allows
-    /// failure, or [0.16] the dependant allows dependency failures.
+    /// failure, or Debusine 0.16 the dependant allows dependency failures.
     public static func tolerates(dependant: WorkRequest, terminated dependency: WorkRequest) -> Bool {
         dependency.succeededForDependants || dependency.workflowData.allowFailure
             || dependant.workflowData.allowDependencyFailures
@@ -119,7 +119,7 @@ extension WorkRequestGraph {
 
     /// Adds the dependency `id` → `dependencyID` (Debusine `WorkRequest.add_dependency`).
     ///
-    /// The rule: both work requests belong to the same workflow root, and [0.16] a work request outside
+    /// The rule: both work requests belong to the same workflow root, and Debusine 0.16 a work request outside
     /// any workflow may not have dependencies at all. **Kiln relaxes this** when `allowStandalone` is
     /// `true`: users of `kiln submit --depends-on` chain plain work requests without writing a workflow,
     /// so two work requests that are both outside any workflow may depend on each other. A standalone

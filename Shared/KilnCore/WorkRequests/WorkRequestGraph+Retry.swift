@@ -11,7 +11,7 @@ public struct SupersedingRetryPlan: Hashable, Sendable {
     /// The graph with the new work request and every edit applied.
     public var graph: WorkRequestGraph
     /// `true` when the old work request is in a workflow: its root's `debusine:promise` items that name
-    /// the old id must be re-pointed to the new id (step 7; collections are the store's business).
+    /// the old id must be re-pointed to the new id (Debusine `WorkRequest._retry_supersede` re-points them; collections are the store's business).
     public var repointsPromises: Bool
 }
 
@@ -24,7 +24,7 @@ extension WorkRequestGraph {
     /// `task_data` (configuration is recomputed when it becomes pending), priorities, unblock strategy,
     /// parent, root and workflow data, with `supersedes` = `id`; (2) it gets the old dependencies; (3)
     /// every reverse dependency is re-pointed to it, going back to BLOCKED if it was PENDING; (4)
-    /// terminated ancestors are set back to RUNNING ([0.16]: up the whole tree); (5) `retry_count`
+    /// terminated ancestors are set back to RUNNING (Debusine 0.16: up the whole tree); (5) `retry_count`
     /// follows `reason`; (6) it becomes PENDING if automatically unblockable.
     ///
     /// Template, event reactions and expiration are copied by the store with the row; they play no part in

@@ -12,7 +12,7 @@ extension WorkRequestGraph {
     ///
     /// Only unsuperseded children count (a retried child is represented by its replacement). Order:
     /// any child not COMPLETED and not `allow_failure` → aborted; else any child whose result is not
-    /// success/skipped and not `allow_failure` → completed/failure; else completed/success. [0.16] A
+    /// success/skipped and not `allow_failure` → completed/failure; else completed/success. Debusine 0.16: a
     /// workflow with `allow_dependency_failures` skips both checks.
     public func workflowCompletion(of id: Int) throws(WorkRequestGraphError) -> WorkflowCompletion? {
         let workflow = try require(id)

@@ -3,7 +3,7 @@
 /// Raw values are Debusine's lower-case strings because they are stored in PostgreSQL, compared in
 /// compare-and-set statements and shown by the CLI.
 public enum WorkRequestStatus: String, CaseIterable, Codable, Hashable, Sendable {
-    /// Waiting for dependencies (or a manual review) before it may be scheduled; the [0.16] default.
+    /// Waiting for dependencies (or a manual review) before it may be scheduled; the Debusine 0.16 default.
     case blocked
     /// Ready to be scheduled; may already have a worker assigned.
     case pending
@@ -34,7 +34,7 @@ public enum WorkRequestResult: String, CaseIterable, Codable, Hashable, Sendable
     case success
     /// The task ran and found a problem in its input (a build failure, lintian errors, …).
     case failure
-    /// [0.16] A transient external cause (a mirror outage): worth retrying.
+    /// Debusine 0.16: a transient external cause (a mirror outage): worth retrying.
     case temporaryFailure = "temporary failure"
     /// An unexpected problem in the task or the infrastructure.
     case error
@@ -52,6 +52,6 @@ public enum UnblockStrategy: String, CaseIterable, Codable, Hashable, Sendable {
     case deps
     /// When a workspace owner accepts it (workflow children only).
     case manual
-    /// [0.16] Workflow callbacks that run again whenever more of their inputs are ready.
+    /// Debusine 0.16: Workflow callbacks that run again whenever more of their inputs are ready.
     case incremental
 }

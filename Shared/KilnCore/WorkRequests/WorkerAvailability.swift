@@ -9,7 +9,7 @@ public struct WorkerAvailability: Hashable, Sendable, Identifiable {
     public var workerType: WorkerType
     /// When it connected, or `nil` while disconnected.
     public var connectedAt: Date?
-    /// When it last sent dynamic metadata ([0.16] freshness check).
+    /// When it last sent dynamic metadata (Debusine 0.16 freshness check).
     public var dynamicMetadataUpdatedAt: Date?
     /// Whether its token is enabled (an unknown worker registers disabled).
     public var tokenEnabled: Bool
@@ -20,7 +20,7 @@ public struct WorkerAvailability: Hashable, Sendable, Identifiable {
     /// The worker pool it belongs to, `nil` for a static worker.
     public var workerPoolID: Int?
 
-    /// [0.16] Dynamic metadata older than this makes a worker count as disconnected (the server asks for
+    /// Debusine 0.16: Dynamic metadata older than this makes a worker count as disconnected (the server asks for
     /// it every hour; 65 minutes leaves slack).
     public static let metadataFreshness: TimeInterval = 65 * 60
 
@@ -42,7 +42,7 @@ public struct WorkerAvailability: Hashable, Sendable, Identifiable {
     /// *at capacity*: it already holds `concurrency` PENDING/RUNNING work requests.
     public var isAtCapacity: Bool { activeWorkRequests >= concurrency }
 
-    /// *connected* [0.16]: has a connection and (Celery, or metadata refreshed within 65 minutes).
+    /// *connected* Debusine 0.16: has a connection and (Celery, or metadata refreshed within 65 minutes).
     public func isConnected(at now: Date) -> Bool {
         guard connectedAt != nil else { return false }
         if workerType == .celery { return true }

@@ -37,7 +37,7 @@ public struct WorkerNextRequestDecision: Hashable, Sendable {
 
     /// Decides `get-next` for a worker.
     ///
-    /// Steps ([0.16]): (1) a completion report in progress → nothing; (2) each RUNNING work request with no
+    /// Steps (Debusine 0.16): (1) a completion report in progress → nothing; (2) each RUNNING work request with no
     /// artifact yet ("reassignable"), best first: at `retry_count ≥ 3` it is ABORTED with
     /// `work-request-retry-limit-exceeded`, otherwise it is handed back with `retry_count + 1` and the
     /// decision stops there; (4) RUNNING work requests with output get a superseding retry; (5) the best

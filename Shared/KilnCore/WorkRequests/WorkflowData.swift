@@ -9,7 +9,7 @@ import Foundation
 public struct WorkflowData: Hashable, Sendable, Codable {
     /// When this work request fails, its dependants still run and the workflow does not fail because of it.
     public var allowFailure: Bool
-    /// [0.16] This work request runs even if one of its dependencies failed or was aborted.
+    /// Debusine 0.16: This work request runs even if one of its dependencies failed or was aborted.
     public var allowDependencyFailures: Bool
     /// How many times this work request (and the ones it supersedes) was retried (Debusine
     /// `WorkRequest._retry_supersede`).

@@ -2,7 +2,7 @@ extension KilnSchema {
     /// Version 2: the sub-stage of a work request between `mark_pending` and PENDING.
     ///
     /// Unblocking is asynchronous in Kiln: the lookup-resolver resolves the `Stage.pending` inputs, then the
-    /// tag-computer configures the work request and freezes its tags, and only then is it PENDING ([0.16]
+    /// tag-computer configures the work request and freezes its tags, and only then is it PENDING (Debusine 0.16
     /// guarantees `configured_task_data` for every PENDING work request, and the scheduler's queue index
     /// reads `status = 'pending'`). Until then the row stays `blocked`, and `pending_stage` says how far
     /// the unblocking got: `requested` (announced by `wr.unblocked`), `inputs-resolved` (by

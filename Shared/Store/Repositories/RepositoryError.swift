@@ -11,9 +11,12 @@ public enum RepositoryError: Error, Hashable, Sendable, CustomStringConvertible 
     case invalid(String)
     /// A compare-and-set lost a race: the row changed between reading and writing. Retrying reads again.
     case concurrentUpdate(kind: String, key: String)
-    /// No worker has that name: worded as Debusine's `worker` admin command words it
-    /// (`server/management/commands/worker.py`, test `test_edit_metadata_worker_does_not_exist`), with the
-    /// command that lists the workers.
+    /// No worker has that name, for enabling, disabling or showing one: Debusine's `Worker not found`
+    /// (`server/management/commands/worker.py` `Command.get_worker`, test `test_enable_not_found`), then the
+    /// name and how to list the workers.
+    case workerNotFound(name: String)
+    /// No worker has that name, for editing its metadata: Debusine's `edit_metadata` text (test
+    /// `test_edit_metadata_worker_does_not_exist`), with `kiln worker list` as the command that lists workers.
     case workerNotRegistered(name: String)
 
     public var description: String {
@@ -23,6 +26,8 @@ public enum RepositoryError: Error, Hashable, Sendable, CustomStringConvertible 
         case .invalid(let reason): reason
         case .concurrentUpdate(let kind, let key):
             "\(kind) \(key) was changed by someone else meanwhile; nothing was written, try again"
+        case .workerNotFound(let name):
+            "Worker not found (no worker is named \"\(name)\"; `kiln worker list` lists them)"
         case .workerNotRegistered(let name):
             "worker \"\(name)\" is not registered\nUse the command `kiln worker list` to list the existing workers"
         }

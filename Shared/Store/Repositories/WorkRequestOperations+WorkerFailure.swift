@@ -15,7 +15,7 @@ extension WorkRequestOperations {
     /// worker failed after it produced output is superseded by a retry (`WORKER_FAILED`, `force_status`), written in
     /// the caller's transaction. One place for the lease expiry (scheduler) and the reconnect recovery
     /// (worker-gateway), so both refuse the same way: the limit gives `work-request-retry-limit-exceeded`, any other
-    /// refusal — including a graph that cannot take the retry — `work-request-retry-refused` ([0.12] swallows
+    /// refusal — including a graph that cannot take the retry — `work-request-retry-refused` (Debusine 0.12 swallows
     /// `CannotRetry` and leaves the work request aborted).
     public static func retryAfterWorkerFailure(_ id: Int, at now: Date, on conn: PGConnection) async throws
         -> WorkerFailureRetry

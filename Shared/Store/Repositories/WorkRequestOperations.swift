@@ -63,7 +63,7 @@ public enum WorkRequestOperations {
     ///
     /// Kiln cannot ask the lookup-resolver from here whether the old inputs still resolve, so it assumes
     /// they do (`inputsResolve: true`); if they no longer do, the replacement fails its pending stage with
-    /// `configure-failed`, which reports the same problem one step later. Promise re-pointing (step 7) only
+    /// `configure-failed`, which reports the same problem one step later. Promise re-pointing (Debusine `WorkRequest._retry_supersede`) only
     /// concerns workflow children, which the CLI does not create.
     ///
     /// - Throws: `RepositoryError.notFound`; `RetryRefusal` with Debusine's wording when not retryable.

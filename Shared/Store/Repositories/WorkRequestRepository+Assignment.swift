@@ -148,7 +148,7 @@ extension WorkRequestRepository {
             "DELETE FROM leases WHERE work_request_id = $1 AND epoch = $2", lease.workRequestID, lease.epoch)
     }
 
-    /// Whether the work request has created at least one artifact ([0.16] "reassignable" means it has not).
+    /// Whether the work request has created at least one artifact (Debusine 0.16 "reassignable" means it has not).
     public static func hasProducedArtifact(_ id: Int, on conn: PGConnection) async throws -> Bool {
         try await conn.query(
             "SELECT EXISTS (SELECT 1 FROM artifacts WHERE created_by_work_request_id = $1)", id

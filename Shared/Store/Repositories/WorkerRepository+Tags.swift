@@ -13,7 +13,7 @@ public struct WorkerTagSnapshot: Hashable, Sendable {
     public var workerType: WorkerType
     /// The admin's metadata: trusted `provided_tags` / `required_tags`.
     public var staticMetadata: [String: JSONValue]
-    /// The worker's own report: untrusted `provided_tags`; its `required_tags` are ignored ([0.16]).
+    /// The worker's own report: untrusted `provided_tags`; its `required_tags` are ignored (Debusine 0.16).
     public var dynamicMetadata: [String: JSONValue]
     /// Identifies the metadata version read: `dynamic_metadata_updated_at` (exact, as PostgreSQL prints it)
     /// plus a digest of the worker type and both metadata objects. Storing computed tags compares it, so a

@@ -34,7 +34,7 @@ public struct CreatedWorker: Sendable {
 /// Workers: creation with an activation token, lookup by token digest, enable/disable (disabling
 /// de-assigns its work), static metadata, listing.
 public enum WorkerRepository {
-    /// [0.16] activation tokens expire after 15 minutes.
+    /// Debusine 0.16 activation tokens expire after 15 minutes.
     public static let activationLifetime: TimeInterval = 15 * 60
 
     static let columns = """
@@ -115,12 +115,24 @@ public enum WorkerRepository {
         try await conn.query("SELECT \(columns) FROM workers w WHERE w.name = $1", name).first.map(worker(from:))
     }
 
-    /// The worker named `name`, or `RepositoryError.workerNotRegistered` naming it.
+    /// The worker named `name`, or `RepositoryError.workerNotFound` naming it.
     public static func require(name: String, on conn: PGConnection) async throws -> WorkerRecord {
         guard let worker = try await find(name: name, on: conn) else {
-            throw RepositoryError.workerNotRegistered(name: name)
+            throw RepositoryError.workerNotFound(name: name)
         }
         return worker
+    }
+
+    /// Debusine's `worker enable`/`disable` take `--worker-type external` unless told otherwise, so a signing
+    /// worker needs the explicit type; the refusal is Debusine's `Worker "NAME" is of type "signing", not
+    /// "external"`.
+    static func checkType(of worker: WorkerRecord, confirmedType: WorkerType?) throws {
+        let requested = confirmedType ?? .external
+        guard requested == worker.workerType else {
+            throw RepositoryError.invalid(
+                "Worker \"\(worker.name)\" is of type \"\(worker.workerType.rawValue)\", not \"\(requested.rawValue)\""
+                    + (worker.workerType == .signing ? "\nA signing worker needs an explicit --type signing" : ""))
+        }
     }
 
     /// The worker with primary key `id`, if any.
@@ -155,15 +167,7 @@ public enum WorkerRepository {
         on conn: PGConnection
     ) async throws -> Bool {
         let worker = try await require(name: name, on: conn)
-        // Debusine's `worker enable` takes `--worker-type external` by default, so a signing worker needs the
-        // explicit type, and the refusal is its `Worker "NAME" is of type "signing", not "external"`.
-        let requested = confirmedType ?? .external
-        if requested != worker.workerType {
-            throw RepositoryError.invalid(
-                "Worker \"\(name)\" is of type \"\(worker.workerType.rawValue)\", not \"\(requested.rawValue)\""
-                    + (worker.workerType == .signing ? "\nEnabling a signing worker needs an explicit --type signing" : "")
-            )
-        }
+        try checkType(of: worker, confirmedType: confirmedType)
         let changed = try await conn.execute(
             "UPDATE workers SET enabled = true, first_enabled_at = coalesce(first_enabled_at, now()) WHERE id = $1 AND enabled = false",
             worker.id
@@ -183,9 +187,10 @@ public enum WorkerRepository {
     ///
     /// - Returns: the ids of the de-assigned work requests, or `nil` when the worker was already disabled.
     @discardableResult
-    public static func disable(name: String, on conn: PGConnection) async throws -> [Int]? {
+    public static func disable(name: String, confirmedType: WorkerType? = nil, on conn: PGConnection) async throws -> [Int]? {
         guard await conn.isInTransaction else { throw PGError.notInTransaction(operation: "WorkerRepository.disable") }
         let worker = try await require(name: name, on: conn)
+        try checkType(of: worker, confirmedType: confirmedType)
         let changed = try await conn.execute(
             "UPDATE workers SET enabled = false WHERE id = $1 AND enabled = true",
             worker.id
@@ -220,7 +225,7 @@ public enum WorkerRepository {
                 )
             }
         }
-        let worker = try await require(name: name, on: conn)
+        guard let worker = try await find(name: name, on: conn) else { throw RepositoryError.workerNotRegistered(name: name) }
         try await conn.execute("UPDATE workers SET static_metadata = $2 WHERE id = $1", worker.id, metadata)
         try await EventOutbox.enqueue(.workerMetadata(WorkerID(worker.id)), on: conn)
     }

@@ -30,7 +30,7 @@ struct TaskTagComputationTests {
         #expect(sets.required.audit.first == TagAuditEntry(tag: "worker:class:large", provenance: .workspace, outcome: .added))
     }
 
-    @Test("task-required takes no user provenance ([0.16] code)")
+    @Test("task-required takes no user provenance (Debusine 0.16 code)")
     func requiredRefusesUser() {
         let sets = TaskTagComputation.earlySets(provided: CandidateTags(), required: CandidateTags([.user: ["x"]]))
         #expect(sets.required.tags.isEmpty)

@@ -111,7 +111,7 @@ struct SchedulingDecisionTests {
         #expect(!worker(connected: false).isWaitingForWork(at: now), "scenario 6: disconnected")
         #expect(!worker(enabled: false).isWaitingForWork(at: now), "scenario 7: token disabled")
         #expect(worker(.celery, metadataAge: 86_400, enabled: false).isWaitingForWork(at: now))
-        #expect(!worker(metadataAge: 66 * 60).isWaitingForWork(at: now), "[0.16] metadata older than 65 minutes")
+        #expect(!worker(metadataAge: 66 * 60).isWaitingForWork(at: now), "Debusine 0.16 metadata older than 65 minutes")
         let order = [
             worker(pool: 3, connectedAt: 0, id: 1), worker(connectedAt: 20, id: 2), worker(connectedAt: 10, id: 3),
         ].sorted(by: WorkerAvailability.servedBefore)

@@ -181,7 +181,7 @@ struct WorkRequestDependencyTests {
         #expect(throws: WorkRequestGraphError.self) { try graph.reviewingManualUnblock(3, review: accept) }
     }
 
-    @Test("workflow completion: aborted, failure, success, and [0.16] allow_dependency_failures")
+    @Test("workflow completion: aborted, failure, success, and Debusine 0.16 allow_dependency_failures")
     func workflowCompletion() throws {
         func graph(_ children: [WorkRequest], workflowData: WorkflowData = WorkflowData()) throws -> WorkRequestGraph {
             var workflow = Fixture.runningWorkflow(1)

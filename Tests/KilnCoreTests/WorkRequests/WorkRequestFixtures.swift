@@ -8,7 +8,7 @@ enum Fixture {
 
     static func at(_ seconds: TimeInterval) -> Date { epoch.addingTimeInterval(seconds) }
 
-    /// A Worker work request in `status`, configured (as [0.16] guarantees for pending/running ones).
+    /// A Worker work request in `status`, configured (as Debusine 0.16 guarantees for pending/running ones).
     static func workRequest(
         _ id: Int, status: WorkRequestStatus = .blocked, type: TaskType = .worker, name: String = "sbuild",
         worker: Int? = nil, createdAt: Date? = nil, priority: (base: Int, adjustment: Int) = (0, 0),

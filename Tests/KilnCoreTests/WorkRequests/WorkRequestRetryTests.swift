@@ -100,7 +100,7 @@ struct WorkRequestRetryTests {
         #expect(throws: WorkRequestGraphError.self) {
             try graph.supersedingRetry(of: 3, reason: .manual, newID: 2, at: now)
         }
-        // [0.16] an `error` result is retryable.
+        // Debusine 0.16 an `error` result is retryable.
         #expect(try graph.supersedingRetry(of: 3, reason: .manual, newID: 9, at: now).newWorkRequest.status == .pending)
     }
 

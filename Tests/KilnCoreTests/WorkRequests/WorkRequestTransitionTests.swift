@@ -160,7 +160,7 @@ struct WorkRequestTransitionTests {
         #expect(throws: StaleResultError.self) { try done.checkResult(fromWorker: 7, epoch: done.assignmentEpoch) }
     }
 
-    @Test("derived predicates: terminated and [0.16] unsuccessful")
+    @Test("derived predicates: terminated and Debusine 0.16 unsuccessful")
     func predicates() {
         #expect(WorkRequestStatus.allCases.filter(\.isTerminated) == [.completed, .aborted])
         let unsuccessful = WorkRequestResult.allCases.filter {

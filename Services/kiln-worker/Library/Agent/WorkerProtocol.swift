@@ -202,7 +202,7 @@ public struct WorkerProtocol: Sendable {
     }
 
     /// Second SIGTERM: stop what runs. Nothing is reported for it, so its lease expires and the work request is
-    /// retried on another worker (the [0.16] retry rules), rather than being failed by a shutdown.
+    /// retried on another worker (the Debusine 0.16 retry rules), rather than being failed by a shutdown.
     public mutating func abortAll() -> [Effect] {
         var effects: [Effect] = []
         for (id, epoch) in running.sorted(by: { $0.key < $1.key }) {

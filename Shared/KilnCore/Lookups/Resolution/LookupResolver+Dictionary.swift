@@ -43,7 +43,7 @@ extension LookupResolver {
                 ItemDataCondition(key: $0.key, test: $0.value.isNullTest ? .absentOrNull : .matcher($0.value))
             }
         )
-        for (key, subLookup) in lookup.lookupFilters.sorted(by: { LookupDictionary.pythonOrder($0.key, $1.key) }) {
+        for (key, subLookup) in lookup.lookupFilters.sorted(by: { JSONValue.pythonOrder($0.key, $1.key) }) {
             guard key == "binaries", collection.category == LookupCategories.suite else {
                 // Every Debusine manager's `do_lookup_filter` text (`server/collections/tests/test_base.py`
                 // `CollectionManagerInterfaceTests.test_lookup_filter_unexpected_format_raise_lookup_error`,

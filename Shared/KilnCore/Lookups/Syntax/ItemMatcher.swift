@@ -9,7 +9,7 @@ public enum ItemMatchKind: String, CaseIterable, Hashable, Sendable, Codable {
     case startswith
     /// Text ends with the value.
     case endswith
-    /// [0.16] Text equals one of the values (the value is a list).
+    /// Debusine 0.16: Text equals one of the values (the value is a list).
     case `in`
 }
 

@@ -12,20 +12,15 @@ extension LookupDictionary {
         if childType != .artifact { members.append(("child_type", JSONValue.pythonStringRepr(childType.rawValue))) }
         if let category { members.append(("category", JSONValue.pythonStringRepr(category))) }
         if let nameMatcher { members.append((nameMatcher.exportedKey(target: "name"), nameMatcher.value.pythonRepr)) }
-        for key in dataMatchers.keys.sorted(by: Self.pythonOrder) {
+        for key in dataMatchers.keys.sorted(by: JSONValue.pythonOrder) {
             let matcher = dataMatchers[key]!
             members.append((matcher.exportedKey(target: "data__\(key)"), matcher.value.pythonRepr))
         }
-        for key in lookupFilters.keys.sorted(by: Self.pythonOrder) {
+        for key in lookupFilters.keys.sorted(by: JSONValue.pythonOrder) {
             members.append(("lookup__\(key)", lookupFilters[key]!.pythonRepr))
         }
         if errorOnEmpty { members.append(("error_on_empty", "True")) }
         return "{" + members.map { JSONValue.pythonStringRepr($0.key) + ": " + $0.value }.joined(separator: ", ") + "}"
-    }
-
-    /// Python's string order (by code point), which `sorted(data_matchers.items())` uses.
-    static func pythonOrder(_ lhs: String, _ rhs: String) -> Bool {
-        lhs.unicodeScalars.lexicographicallyPrecedes(rhs.unicodeScalars)
     }
 }
 

@@ -13,7 +13,7 @@ public struct LookupDictionary: Hashable, Sendable {
     public var dataMatchers: [String: ItemMatcher]
     /// Collection-specific filters (`lookup__KEY`), each itself a lookup.
     public var lookupFilters: [String: ParsedLookup]
-    /// [0.16] Fail instead of returning no items.
+    /// Debusine 0.16: Fail instead of returning no items.
     public var errorOnEmpty: Bool
 
     /// Defaults mirror Debusine's dictionary lookup: artifacts of any category and name, no filters (`LookupDict`).
@@ -71,7 +71,7 @@ public struct LookupDictionary: Hashable, Sendable {
                 }
                 category = text
             case "error_on_empty":
-                guard let flag = Self.laxBool(value) else {
+                guard let flag = PydanticLaxBool.parse(value) else {
                     throw .invalid("'error_on_empty' must be a boolean, not \(value.typeName)")
                 }
                 errorOnEmpty = flag
@@ -94,27 +94,10 @@ public struct LookupDictionary: Hashable, Sendable {
         }
         for (_, keys) in matcherKeysByTarget.sorted(by: { $0.key < $1.key }) {
             guard keys.count == 1, let key = keys.first, let value = object[key] else {
-                let names = JSONValue.array(keys.sorted(by: Self.pythonOrder).map(JSONValue.string))
+                let names = JSONValue.array(keys.sorted(by: JSONValue.pythonOrder).map(JSONValue.string))
                 throw .invalid("Conflicting matchers: \(names.pythonRepr)")
             }
             try addMatcher(key: key, value: value)
-        }
-    }
-
-    /// A boolean as pydantic's lax mode reads one for `error_on_empty: bool`: JSON booleans, the numbers 0
-    /// and 1, and the strings `0`/`1`, `false`/`true`, `f`/`t`, `no`/`yes`, `n`/`y`, `off`/`on` in any case.
-    static func laxBool(_ value: JSONValue) -> Bool? {
-        switch value {
-        case .bool(let flag): return flag
-        case .int(0), .double(0): return false
-        case .int(1), .double(1): return true
-        case .string(let text):
-            switch text.lowercased() {
-            case "0", "false", "f", "no", "n", "off": return false
-            case "1", "true", "t", "yes", "y", "on": return true
-            default: return nil
-            }
-        default: return nil
         }
     }
 

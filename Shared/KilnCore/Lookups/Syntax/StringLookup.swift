@@ -72,7 +72,7 @@ extension StringLookup {
     }
 }
 
-/// The `//key=value(:key=value)*/` options prefix of a string lookup ([0.16]): for now only `workspace`
+/// The `//key=value(:key=value)*/` options prefix of a string lookup (Debusine 0.16): for now only `workspace`
 /// (and its `scope`), which make the first segment be searched from another workspace.
 ///
 /// Parsing only splits the text, as Debusine's `_parse_key_value_string` does: any key is kept and a

@@ -1,0 +1,38 @@
+/// A `debian:suite` rule checked against the suite's other active items of the same package (and
+/// architecture): the new version must not be older than any of them, unless the suite's data sets
+/// `may_rewind_versions`.
+public struct SuiteVersionRule: Hashable, Sendable {
+    /// Source or binary package.
+    public enum Kind: String, Hashable, Sendable {
+        case source
+        case binary
+    }
+
+    /// Which kind of package: it selects the items compared and words the message.
+    public var kind: Kind
+    /// The package name.
+    public var package: String
+    /// The architecture, for binaries.
+    public var architecture: String?
+    /// The version being added.
+    public var version: String
+
+    /// A rule for one package version.
+    public init(kind: Kind, package: String, architecture: String?, version: String) {
+        self.kind = kind
+        self.package = package
+        self.architecture = architecture
+        self.version = version
+    }
+
+    /// Debusine's `New source version hello 1.0 < existing version 1.1` (binaries read `libhello1:amd64`)
+    /// for the first existing version newer than the one being added.
+    public func check(existingVersions: [String], in collection: CollectionRecord) throws(ItemAdditionError) {
+        let new = DebianVersion(version)
+        guard let newer = existingVersions.first(where: { new < DebianVersion($0) }) else { return }
+        let label = architecture.map { "\(package):\($0)" } ?? package
+        throw ItemAdditionError(
+            "\(collection.name)@\(collection.category): New \(kind.rawValue) version \(label) \(version) "
+                + "< existing version \(newer)")
+    }
+}
