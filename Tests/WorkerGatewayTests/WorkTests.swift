@@ -32,6 +32,10 @@ struct WorkTests {
             #expect(assignment.taskData == ["result": "success", "configured": 1])
             #expect(assignment.dynamicTaskData == ["task_input_fields": [:]])
             #expect(assignment.scope == "debian")
+            // Debusine's get-next body (`test_workers.py` `test_get_work_request_change_status`): still pending.
+            let body = try #require(assignment.workRequest?.objectValue)
+            #expect(body["id"] == .int(id) && body["status"] == "pending" && body["worker"] == .int(welcome.workerID))
+            #expect(body["task_data"] == assignment.taskData && body["workspace"] != nil && body["created_at"] != nil)
             #expect(await eventually {
                 try await gateway.row("SELECT status FROM work_requests WHERE id = $1", id)?.decode(String.self, at: 0) == "running"
             })
@@ -48,6 +52,12 @@ struct WorkTests {
             })
             let refusals = gateway.logLines.filter { ($0["msg"] as? String) == "stale or foreign result refused" }
             #expect(refusals.allSatisfy { "\($0["wr.id"] ?? "")" == "\(id)" && $0["epoch"] != nil && $0["worker"] != nil })
+            // Each is answered, as Debusine's `UpdateWorkRequestAsCompletedView` answers
+            // (`test_update_work_request_id_not_found` for the foreign one).
+            let stale = try await worker.next(.resultRefused, as: ResultRefusal.self)
+            #expect(stale.workRequestID == id && stale.epoch == 0 && stale.title == "Cannot change work request as completed")
+            let foreign = try await other.next(.resultRefused, as: ResultRefusal.self)
+            #expect(foreign.title == "Work request not found" && foreign.epoch == 1)
             #expect(try await gateway.row("SELECT status, result FROM work_requests WHERE id = $1", id)?.decode(String.self, at: 0) == "running")
             #expect(try await gateway.outboxCount(.workRequestCompleted, field: "work_request_id", equals: id) == 0)
 
@@ -176,7 +186,7 @@ struct WorkTests {
         }
     }
 
-    @Test("a disabled worker is told at once and its next message refused; a worker silent past KILN_WORKER_SILENCE is disconnected with worker.gone")
+    @Test("a worker silent past KILN_WORKER_SILENCE is disconnected with worker.gone; a heartbeat brings it back")
     func disableAndSilence() async throws {
         try await GatewayHarness.run(environment: ["KILN_WORKER_SILENCE": "2s"]) { gateway in
             let worker = try await TestWorker(url: gateway.workerAMQPURL)
@@ -195,9 +205,18 @@ struct WorkTests {
                 try await gateway.row("SELECT connected_at IS NOT NULL FROM workers WHERE id = $1", welcome.workerID)?
                     .decode(Bool.self, at: 0) == true
             })
+        }
+    }
 
-            // `kiln worker disable`: the connected worker is told at once, in Debusine's words, and marked
-            // disconnected (Debusine `server/tests/test_consumers.py` `test_worker_disabled`).
+    @Test("a disabled worker is told at once and marked disconnected; its next message is refused (Debusine `server/tests/test_consumers.py` `test_worker_disabled`)")
+    func disabledWorkerIsToldAtOnce() async throws {
+        // The default silence (minutes) keeps the worker connected however slow the machine is.
+        try await GatewayHarness.run { gateway in
+            let worker = try await TestWorker(url: gateway.workerAMQPURL)
+            defer { Task { await worker.stop() } }
+            let token = TokenRepository.generateSecret()
+            let welcome = try await gateway.enabledWorker(worker, token: token, fqdn: "disabled.lan")
+            // `kiln worker disable`: the connected worker is told at once, in Debusine's words.
             _ = try await gateway.pool.withTransaction { conn in try await WorkerRepository.disable(name: welcome.workerName, on: conn) }
             let told = try await worker.next(.refused, as: GatewayRefusal.self)
             #expect(told.reasonCode == "TOKEN_DISABLED")

@@ -75,6 +75,22 @@ struct WorkerProtocolTests {
         #expect(machine.phase == .greeting(queue: "q1"))
     }
 
+    @Test("a refused result is logged with the gateway's title and detail")
+    func refusedResult() throws {
+        var machine = Self.machine()
+        let (type, body) = try Self.message(
+            .resultRefused,
+            ResultRefusal(
+                workRequestID: 12, epoch: 2, title: "Cannot change work request as completed",
+                detail: "Cannot mark WorkRequest 12 as completed: current status is aborted"))
+        let effects = machine.received(type: type, body: body, messageID: "m", at: Self.t0)
+        #expect(effects.contains {
+            if case .log(.error, let text, let metadata) = $0 {
+                text.contains("Cannot change work request as completed") && metadata["detail"]?.contains("aborted") == true
+            } else { false }
+        })
+    }
+
     @Test("a refusal (disabled) says what to run and retries the hello later")
     func refusal() throws {
         var machine = Self.machine()

@@ -1,3 +1,4 @@
+import Foundation
 import KilnCore
 import Store
 
@@ -24,6 +25,33 @@ enum AssignmentBuilder {
         return WorkAssignment(
             workRequestID: workRequest.id, epoch: workRequest.assignmentEpoch, taskType: workRequest.taskType,
             taskName: workRequest.taskName, taskData: configured, dynamicTaskData: dynamic, workspace: names.workspace,
-            scope: names.scope)
+            scope: names.scope,
+            workRequest: getNextFields(workRequest, configured: configured, dynamic: dynamic, workspace: names))
+    }
+
+    /// Debusine's `WorkerWorkRequestSerializer` fields for `workRequest` as the worker gets it: still
+    /// `pending` (Debusine serialises before `mark_running`), `task_data` the configured data, ids for the
+    /// related rows, ISO 8601 times, and no `url`, `links` or `token` (HTTP only).
+    static func getNextFields(
+        _ workRequest: WorkRequest, configured: JSONValue, dynamic: JSONValue,
+        workspace: (scope: String, workspace: String)
+    ) -> JSONValue {
+        func time(_ date: Date?) -> JSONValue { date.map { .string(ISO8601Timestamp.format($0)) } ?? .null }
+        func id(_ value: Int?) -> JSONValue { value.map(JSONValue.int) ?? .null }
+        return [
+            "id": .int(workRequest.id), "parent": id(workRequest.parentID), "workflow_root": id(workRequest.workflowRootID),
+            "task_type": .string(workRequest.taskType.rawValue), "task_name": .string(workRequest.taskName),
+            "task_data": configured, "dynamic_task_data": dynamic,
+            "created_at": time(workRequest.createdAt), "created_by": .int(workRequest.createdBy),
+            "started_at": time(workRequest.startedAt), "completed_at": time(workRequest.completedAt),
+            "duration": .null, "completed_by": .null, "aborted_by": id(workRequest.abortedBy),
+            "worker": id(workRequest.workerID), "status": .string(WorkRequestStatus.pending.rawValue),
+            "result": .string(workRequest.result.rawValue), "priority_base": .int(workRequest.priorityBase),
+            "priority_adjustment": .int(workRequest.priorityAdjustment),
+            "workflow_data": (try? JSONValue.from(workRequest.workflowData)) ?? [:], "event_reactions": [:],
+            "artifacts": [], "scope": .string(workspace.scope), "workspace": .string(workspace.workspace),
+            "scheduler_tags_provided": .array(workRequest.schedulerTagsProvided.sorted().map(JSONValue.string)),
+            "scheduler_tags_required": .array(workRequest.schedulerTagsRequired.sorted().map(JSONValue.string)),
+        ]
     }
 }

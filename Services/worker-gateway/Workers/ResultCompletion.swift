@@ -35,7 +35,9 @@ struct ResultCompletion: Sendable {
                 reason: "assignment epoch \(report.epoch), current epoch \(current.assignmentEpoch)", category: "stale_epoch")
         }
         guard current.status == .pending || current.status == .running else {
-            return .stale(reason: "status \(current.status.rawValue)", category: "not_running")
+            return .stale(
+                reason: "Cannot mark WorkRequest \(current.id) as completed: current status is \(current.status.rawValue)",
+                category: "not_running")
         }
         let (result, outputData) = try Self.validated(report)
         var running = current

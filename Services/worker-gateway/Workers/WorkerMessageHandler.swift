@@ -211,7 +211,18 @@ struct WorkerMessageHandler: Sendable {
             logger.warning(
                 "stale or foreign result refused",
                 metadata: metadata.merging(["reason": "\(reason)"]) { $1 })
-            return WorkerMessageOutcome(outcome: "result_refused", metadata: metadata.merging(["reason": "\(reason)"]) { $1 })
+            // Debusine answers a refused completion (`UpdateWorkRequestAsCompletedView.put`); so does Kiln.
+            let title =
+                ["unknown_work_request", "foreign_worker"].contains(category)
+                ? "Work request not found" : "Cannot change work request as completed"
+            let replies = worker.queueName.map {
+                [OutboundReply(
+                    kind: .resultRefused,
+                    body: ResultRefusal(workRequestID: report.workRequestID, epoch: report.epoch, title: title, detail: reason),
+                    queue: $0, workerID: worker.id, workRequestID: report.workRequestID)]
+            } ?? []
+            return WorkerMessageOutcome(
+                outcome: "result_refused", replies: replies, metadata: metadata.merging(["reason": "\(reason)"]) { $1 })
         }
     }
 

@@ -8,6 +8,39 @@ public enum GatewayMessageKind: String, CaseIterable, Sendable, Codable {
     case assignment = "gateway.assignment"
     /// Stop running a work request (it was aborted; Debusine never tells the worker, Kiln does).
     case abort = "gateway.abort"
+    /// A result the gateway did not accept, with Debusine's answer to it.
+    case resultRefused = "gateway.result-refused"
+}
+
+/// `gateway.result-refused`: why a result changed nothing, as Debusine's `UpdateWorkRequestAsCompletedView`
+/// answers (`title` `Work request not found`, or `Cannot change work request as completed` with the detail
+/// `Cannot mark WorkRequest N as completed: current status is S`), so the worker's log says it.
+public struct ResultRefusal: VersionedMessage, Hashable {
+    /// The schema version the producer wrote; `MessageCodec.decode` refuses any other.
+    public var schemaVersion: Int
+    /// The work request the result was for.
+    public var workRequestID: Int
+    /// The epoch the result carried.
+    public var epoch: Int
+    /// Debusine's title.
+    public var title: String
+    /// Debusine's detail where it has one, else Kiln's reason (an old epoch: Debusine has no epochs).
+    public var detail: String
+
+    /// Stamps the current `MessageCodec.schemaVersion`, so producers cannot forget it.
+    public init(workRequestID: Int, epoch: Int, title: String, detail: String) {
+        self.schemaVersion = MessageCodec.schemaVersion
+        self.workRequestID = workRequestID
+        self.epoch = epoch
+        self.title = title
+        self.detail = detail
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case schemaVersion = "schema_version"
+        case workRequestID = "work_request_id"
+        case epoch, title, detail
+    }
 }
 
 /// `gateway.welcome`.
@@ -108,11 +141,17 @@ public struct WorkAssignment: VersionedMessage, Hashable {
     public var workspace: String
     /// The workspace's scope, for the worker's logs and paths.
     public var scope: String
+    /// The work request as Debusine's get-next gives it to a worker (`server/views/workers.py`
+    /// `GetNextWorkRequestView`, `WorkerWorkRequestSerializer`): `id`, `status` (`pending`: serialised before
+    /// the work request is marked running), `created_at`, `created_by`, `worker`, priorities, `workflow_data`,
+    /// `scheduler_tags_*`, … — every field but the HTTP ones (`url`, `links`, `token`). Absent from the messages
+    /// of older gateways.
+    public var workRequest: JSONValue?
 
     /// Stamps the current `MessageCodec.schemaVersion`, so producers cannot forget it.
     public init(
         workRequestID: Int, epoch: Int, taskType: TaskType, taskName: String, taskData: JSONValue,
-        dynamicTaskData: JSONValue, workspace: String, scope: String
+        dynamicTaskData: JSONValue, workspace: String, scope: String, workRequest: JSONValue? = nil
     ) {
         self.schemaVersion = MessageCodec.schemaVersion
         self.workRequestID = workRequestID
@@ -123,10 +162,12 @@ public struct WorkAssignment: VersionedMessage, Hashable {
         self.dynamicTaskData = dynamicTaskData
         self.workspace = workspace
         self.scope = scope
+        self.workRequest = workRequest
     }
 
     enum CodingKeys: String, CodingKey {
         case schemaVersion = "schema_version"
+        case workRequest = "work_request"
         case workRequestID = "work_request_id"
         case epoch
         case taskType = "task_type"

@@ -141,6 +141,14 @@ public struct WorkerProtocol: Sendable {
                 return answersThisWorker(refusal.session, kind: kind) ?? refused(refusal, at: now)
             case .assignment: return assigned(try MessageCodec.decode(WorkAssignment.self, from: body), at: now)
             case .abort: return abort(try MessageCodec.decode(AbortCommand.self, from: body))
+            case .resultRefused:
+                let refusal = try MessageCodec.decode(ResultRefusal.self, from: body)
+                return [
+                    .count("kiln_worker_results_refused_total", [:]),
+                    .log(
+                        .error, "result refused by the gateway: \(refusal.title)",
+                        ["wr.id": "\(refusal.workRequestID)", "epoch": "\(refusal.epoch)", "detail": refusal.detail]),
+                ]
             }
         } catch {
             var effects: [Effect] = [
