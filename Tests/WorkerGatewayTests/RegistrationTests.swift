@@ -137,7 +137,7 @@ struct RegistrationTests {
         }
     }
 
-    @Test("malformed worker messages are dead-lettered with the reason; worker_type must be external or signing")
+    @Test("malformed worker messages are dead-lettered with the reason, a hello naming a queue answered; worker_type must be external or signing")
     func malformedMessagesAreDeadLettered() async throws {
         try await GatewayHarness.run { gateway in
             let worker = try await TestWorker(url: gateway.workerAMQPURL)
@@ -165,6 +165,11 @@ struct RegistrationTests {
             #expect(
                 wrongType.properties.headers["x-kiln-reason"]?.stringValue?.contains("worker_type must be external or signing")
                     == true)
+            // It names a queue, so it is answered as Debusine's registration view answers a bad body
+            // (`server/views/tests/test_workers.py` `RegisterViewTests.test_invalid_data`: `Cannot deserialize worker`).
+            let answer = try await worker.next(.refused, as: GatewayRefusal.self)
+            #expect(answer.reasonCode == "INVALID_HELLO" && answer.reason.hasPrefix("Cannot deserialize worker: "))
+            #expect(answer.reason.contains("worker_type must be external or signing"))
 
             try await worker.sendRaw(type: "worker.teleport", body: Array("{}".utf8))
             let unknown = try await dead.take(type: "worker.teleport")

@@ -82,6 +82,7 @@ final class WorkerMessageConsumer: Service, Sendable {
         let messageID: String
         switch WorkerMessage.decode(delivery, maxBodySize: maxBodySize) {
         case .failure(let reason):
+            await answerUndecodableHello(delivery, reason: reason, logger: logger)
             await deadLetter(delivery, reason: reason, logger: logger)
             return
         case .success(let (decoded, id)):
@@ -155,6 +156,30 @@ final class WorkerMessageConsumer: Service, Sendable {
 
     /// Sends the replies in order; a returned one marks its worker disconnected (only while that queue is
     /// still the worker's) and skips the rest for that queue.
+    /// A `worker.hello` that does not decode (a bad token, FQDN, worker type, …) is answered as Debusine's
+    /// registration view answers (HTTP 400 `Cannot deserialize worker`), when the body names a queue that no
+    /// connected worker uses (the same rule as a decoded hello: a refusal never reaches another worker); the
+    /// message is dead-lettered all the same.
+    private func answerUndecodableHello(_ delivery: Delivery, reason: DeadLetterReason, logger: Logger) async {
+        guard (delivery.properties.type ?? delivery.routingKey) == WorkerMessageKind.hello.rawValue,
+            case .badBody(let error) = reason,
+            let object = try? JSONValue.parse(bytes: delivery.body).objectValue,
+            let queue = object["queue"]?.stringValue, (1...255).contains(queue.utf8.count)
+        else { return }
+        do {
+            let taken = try await pool.withConnection { conn in
+                try await WorkerRepository.connectedWorker(usingQueue: queue, except: nil, on: conn)
+            }
+            guard taken == nil else { return }
+            let refusal = GatewayRefusal(
+                reason: "Cannot deserialize worker: \(error)", reasonCode: "INVALID_HELLO",
+                session: object["session"]?.stringValue)
+            _ = try await mailbox.send(.refused, refusal, to: queue)
+        } catch {
+            logger.warning("could not answer an undecodable hello", metadata: ["error": "\(error)"])
+        }
+    }
+
     private func send(_ replies: [OutboundReply], logger: Logger) async throws {
         var goneQueues: Set<String> = []
         for reply in replies where !goneQueues.contains(reply.queue) {
