@@ -161,7 +161,9 @@ extension WorkRequestGraph {
         }
         var changed = workRequest
         changed.dependencyIDs.insert(dependencyID)
-        if changed.status == .pending && changed.unblockStrategy == .deps && dependency.status != .completed {
+        // Debusine's `add_dependency`: a terminated dependency (completed or aborted) does not re-block
+        // (test `test_add_dependency_no_auto_block_already_aborted`).
+        if changed.status == .pending && changed.unblockStrategy == .deps && !dependency.status.isTerminated {
             changed = changed.markedBlocked()
         }
         return DependencyOutcome(

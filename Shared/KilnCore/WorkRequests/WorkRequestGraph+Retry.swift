@@ -69,7 +69,10 @@ extension WorkRequestGraph {
             var repointed = dependant
             repointed.dependencyIDs.remove(id)
             repointed.dependencyIDs.insert(newID)
-            if repointed.status == .pending { repointed = repointed.markedBlocked() }
+            // Debusine's `add_dependency`: only a PENDING `deps` dependant waits again for the new request.
+            if repointed.status == .pending && repointed.unblockStrategy == .deps {
+                repointed = repointed.markedBlocked()
+            }
             edits.append(WorkRequestEdit(before: dependant, after: repointed))
             graph = graph.replacing(repointed)
         }

@@ -69,6 +69,19 @@ struct WorkRequestDependencyTests {
         #expect(try untolerated.applyingTermination(of: 2, at: now).aborted == [4, 5])
     }
 
+    @Test("adding a completed or aborted dependency does not re-block a PENDING work request (Debusine `test_add_dependency_no_auto_block_already_aborted`)")
+    func addingTerminatedDependency() throws {
+        for status in [WorkRequestStatus.aborted, .completed] {
+            let graph = try WorkRequestGraph([
+                Fixture.runningWorkflow(1),
+                Fixture.workRequest(2, status: status, parent: 1, root: 1, result: status == .completed ? .failure : .none),
+                Fixture.workRequest(3, status: .pending, parent: 1, root: 1),
+            ])
+            let outcome = try graph.addingDependency(3, on: 2)
+            #expect(outcome.graph[3]?.status == .pending && outcome.graph[3]?.dependencyIDs == [2])
+        }
+    }
+
     @Test("success and skipped unblock; an aborted dependency counts as terminated but not as success")
     func successAndAbortedDependencies() throws {
         for result in [WorkRequestResult.success, .skipped] {

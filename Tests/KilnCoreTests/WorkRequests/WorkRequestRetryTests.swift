@@ -28,6 +28,19 @@ struct WorkRequestRetryTests {
         ])
     }
 
+    @Test("a retry re-blocks only a PENDING `deps` dependant; manual and incremental ones stay pending (Debusine `WorkRequest._retry_supersede` through `add_dependency`)")
+    func retryReblocksOnlyDepsDependants() throws {
+        let failed = Fixture.workRequest(2, status: .completed, result: .failure)
+        let manual = Fixture.workRequest(4, status: .pending, dependencies: [2], strategy: .manual)
+        let incremental = Fixture.workRequest(5, status: .pending, dependencies: [2], strategy: .incremental)
+        let plan = try WorkRequestGraph([failed, manual, incremental])
+            .supersedingRetry(of: 2, reason: .manual, newID: 20, at: now)
+        for id in [4, 5] {
+            let repointed = try #require(plan.edits.first { $0.id == id }?.after)
+            #expect(repointed.status == .pending && repointed.dependencyIDs == [20])
+        }
+    }
+
     @Test("a retry re-points a dependant still in the unblocking pipeline back to BLOCKED, out of the pipeline")
     func retryTakesDependantOutOfThePipeline() throws {
         var failed = Fixture.workRequest(2, status: .completed, result: .failure)
