@@ -398,6 +398,11 @@ extension CLIIntegration {
                         "unknown task type 'robot'"
                     ),
                     (["submit", "noop", "--workspace", "debian/dev", "--depends-on", "999"], 1, "work request 999"),
+                    // Debusine `server/views/tests/test_work_requests.py` `test_post_work_request_invalid_task_data`.
+                    (
+                        ["submit", "noop", "--workspace", "debian/dev", "--set", "colour=red"], 1,
+                        "Cannot create work request: Task data: {'colour': 'red'} Error: "
+                    ),
                     (["show", "42"], 1, "work request 42 does not exist"),
                     (["list", "--status", "done"], 1, "unknown status 'done'"),
                     (["worker", "enable", "ghost"], 1, "Worker not found (no worker is named \"ghost\"; `kiln worker list` lists them)"),

@@ -28,8 +28,9 @@ struct BatchSubmission {
                 do {
                     _ = try submission(entry, workspaceID: 0, createdBy: 0).validated(by: registry)
                 } catch {
-                    throw CLIError(
-                        "--batch entry \(position): cannot submit \(entry.taskType.rawValue) task '\(entry.taskName)': \(error)")
+                    let refusal = SubmittableTasks.invalidData(
+                        type: entry.taskType, name: entry.taskName, taskData: entry.taskData, error: error)
+                    throw CLIError("--batch entry \(position): \(refusal.description)")
                 }
             }
             let user = ActingUser.name(createdBy)

@@ -135,7 +135,7 @@ struct SubmitCommand: AsyncParsableCommand {
             do {
                 _ = try probe.validated(by: registry)
             } catch {
-                throw CLIError("cannot submit \(type.rawValue) task '\(taskName)': \(error)")
+                throw SubmittableTasks.invalidData(type: type, name: taskName, taskData: taskData, error: error)
             }
             let user = ActingUser.name(createdBy)
             let (outcome, stored) = try await pool.withCASRetry { conn in

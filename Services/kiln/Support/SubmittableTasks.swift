@@ -22,4 +22,13 @@ enum SubmittableTasks {
             "cannot submit \(type.rawValue) task '\(name)': Cannot create work request: task name is not registered: "
                 + "Task name: \"\(name)\". Registered task names: \(names.joined(separator: ", "))")
     }
+
+    /// Task data the task's model refuses, worded as Debusine's API refuses it (`WorkRequestView.post`, test
+    /// `test_post_work_request_invalid_task_data`: title `Cannot create work request`, detail
+    /// `Task data: {…} Error: …`), after Kiln's prefix naming the task.
+    static func invalidData(type: TaskType, name: String, taskData: JSONValue, error: any Error) -> CLIError {
+        CLIError(
+            "cannot submit \(type.rawValue) task '\(name)': Cannot create work request: "
+                + "Task data: \(taskData.pythonRepr) Error: \(error)")
+    }
 }
