@@ -158,7 +158,7 @@ struct RegistrationTests {
 
             var celery = try JSONValue.parse(
                 bytes: try MessageCodec.encode(
-                    WorkerHello(token: "t", fqdn: "c.lan", workerType: .external, queue: queue, metadata: [:])))
+                    WorkerHello(token: "t", fqdn: "c.lan", workerType: .external, queue: queue, metadata: [:], session: "s-1")))
             celery = try celery.setting(.string("celery"), atPath: "worker_type")
             try await worker.sendRaw(type: "worker.hello", body: Array(celery.compactJSON.utf8))
             let wrongType = try await dead.take(type: "worker.hello")
@@ -169,7 +169,21 @@ struct RegistrationTests {
             // (`server/views/tests/test_workers.py` `RegisterViewTests.test_invalid_data`: `Cannot deserialize worker`).
             let answer = try await worker.next(.refused, as: GatewayRefusal.self)
             #expect(answer.reasonCode == "INVALID_HELLO" && answer.reason.hasPrefix("Cannot deserialize worker: "))
-            #expect(answer.reason.contains("worker_type must be external or signing"))
+            #expect(answer.reason.contains("worker_type must be external or signing") && answer.session == "s-1")
+            // Without a session, or naming a queue that is not server-named, nothing is answered: the refusal
+            // could otherwise land in another worker's or a service's queue. The next answer this worker gets
+            // is the one to a later hello with a session.
+            var sessionless = celery
+            sessionless = try sessionless.setting(.null, atPath: "session")
+            try await worker.sendRaw(type: "worker.hello", body: Array(sessionless.compactJSON.utf8))
+            _ = try await dead.take(type: "worker.hello")
+            var serviceQueue = celery
+            serviceQueue = try serviceQueue.setting(.string("scheduler.inbox"), atPath: "queue")
+            try await worker.sendRaw(type: "worker.hello", body: Array(serviceQueue.compactJSON.utf8))
+            _ = try await dead.take(type: "worker.hello")
+            let later = try celery.setting(.string("s-2"), atPath: "session")
+            try await worker.sendRaw(type: "worker.hello", body: Array(later.compactJSON.utf8))
+            #expect(try await worker.next(.refused, as: GatewayRefusal.self).session == "s-2")
 
             try await worker.sendRaw(type: "worker.teleport", body: Array("{}".utf8))
             let unknown = try await dead.take(type: "worker.teleport")

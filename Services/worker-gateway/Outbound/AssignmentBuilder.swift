@@ -29,8 +29,9 @@ enum AssignmentBuilder {
             workRequest: getNextFields(workRequest, configured: configured, dynamic: dynamic, workspace: names))
     }
 
-    /// Debusine's `WorkerWorkRequestSerializer` fields for `workRequest` as the worker gets it: still
-    /// `pending` (Debusine serialises before `mark_running`), `task_data` the configured data, ids for the
+    /// Debusine's `WorkerWorkRequestSerializer` fields for `workRequest` as the worker gets it: its status before
+    /// it is marked running (`pending` for a new assignment, as Debusine serialises before `mark_running`;
+    /// `running` for work handed back to a reconnecting worker), `task_data` the configured data, ids for the
     /// related rows, ISO 8601 times, and no `url`, `links` or `token` (HTTP only).
     static func getNextFields(
         _ workRequest: WorkRequest, configured: JSONValue, dynamic: JSONValue,
@@ -45,7 +46,7 @@ enum AssignmentBuilder {
             "created_at": time(workRequest.createdAt), "created_by": .int(workRequest.createdBy),
             "started_at": time(workRequest.startedAt), "completed_at": time(workRequest.completedAt),
             "duration": .null, "completed_by": .null, "aborted_by": id(workRequest.abortedBy),
-            "worker": id(workRequest.workerID), "status": .string(WorkRequestStatus.pending.rawValue),
+            "worker": id(workRequest.workerID), "status": .string(workRequest.status.rawValue),
             "result": .string(workRequest.result.rawValue), "priority_base": .int(workRequest.priorityBase),
             "priority_adjustment": .int(workRequest.priorityAdjustment),
             "workflow_data": (try? JSONValue.from(workRequest.workflowData)) ?? [:], "event_reactions": [:],

@@ -154,17 +154,17 @@ final class WorkerMessageConsumer: Service, Sendable {
         logger.warning("worker message failed; requeued", metadata: ["error": "\(error)"])
     }
 
-    /// Sends the replies in order; a returned one marks its worker disconnected (only while that queue is
-    /// still the worker's) and skips the rest for that queue.
     /// A `worker.hello` that does not decode (a bad token, FQDN, worker type, …) is answered as Debusine's
-    /// registration view answers (HTTP 400 `Cannot deserialize worker`), when the body names a queue that no
-    /// connected worker uses (the same rule as a decoded hello: a refusal never reaches another worker); the
-    /// message is dead-lettered all the same.
+    /// registration view answers (HTTP 400 `Cannot deserialize worker`), and dead-lettered all the same. Only
+    /// when the body names a server-named (`amq.gen-`) queue that no connected worker uses and a session, as a
+    /// decoded hello must: a refusal then reaches only the process that sent the hello (it echoes the session),
+    /// never a service queue nor another worker.
     private func answerUndecodableHello(_ delivery: Delivery, reason: DeadLetterReason, logger: Logger) async {
         guard (delivery.properties.type ?? delivery.routingKey) == WorkerMessageKind.hello.rawValue,
             case .badBody(let error) = reason,
             let object = try? JSONValue.parse(bytes: delivery.body).objectValue,
-            let queue = object["queue"]?.stringValue, (1...255).contains(queue.utf8.count)
+            let queue = object["queue"]?.stringValue, WorkerHello.isServerNamedQueue(queue),
+            let session = object["session"]?.stringValue, WorkerHello.isValidSession(session)
         else { return }
         do {
             let taken = try await pool.withConnection { conn in
@@ -173,13 +173,15 @@ final class WorkerMessageConsumer: Service, Sendable {
             guard taken == nil else { return }
             let refusal = GatewayRefusal(
                 reason: "Cannot deserialize worker: \(error)", reasonCode: "INVALID_HELLO",
-                session: object["session"]?.stringValue)
+                session: session)
             _ = try await mailbox.send(.refused, refusal, to: queue)
         } catch {
             logger.warning("could not answer an undecodable hello", metadata: ["error": "\(error)"])
         }
     }
 
+    /// Sends the replies in order; a returned one marks its worker disconnected (only while that queue is
+    /// still the worker's) and skips the rest for that queue.
     private func send(_ replies: [OutboundReply], logger: Logger) async throws {
         var goneQueues: Set<String> = []
         for reply in replies where !goneQueues.contains(reply.queue) {

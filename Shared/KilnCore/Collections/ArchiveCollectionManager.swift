@@ -7,7 +7,7 @@ public struct ArchiveCollectionManager: CollectionManager {
     /// The manager of `collection`.
     public init(collection: CollectionRecord) { self.collection = collection }
 
-    /// The artifact categories Debusine\'s manager accepts (`VALID_ARTIFACT_CATEGORIES`).
+    /// The artifact categories Debusine's manager accepts (`VALID_ARTIFACT_CATEGORIES`).
     public var validArtifactCategories: Set<String>? { [KnownCategories.repositoryIndex] }
 
     /// This category's naming and data rules for an artifact.

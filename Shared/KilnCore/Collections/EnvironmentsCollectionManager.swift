@@ -11,7 +11,7 @@ public struct EnvironmentsCollectionManager: CollectionManager {
     /// The manager of `collection`.
     public init(collection: CollectionRecord) { self.collection = collection }
 
-    /// The artifact categories Debusine\'s manager accepts (`VALID_ARTIFACT_CATEGORIES`).
+    /// The artifact categories Debusine's manager accepts (`VALID_ARTIFACT_CATEGORIES`).
     public var validArtifactCategories: Set<String>? { KnownCategories.environmentArtifacts }
 
     /// This category's naming and data rules for an artifact.

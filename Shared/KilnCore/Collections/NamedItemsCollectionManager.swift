@@ -10,9 +10,9 @@ public struct NamedItemsCollectionManager: CollectionManager {
     /// The manager of `collection`.
     public init(collection: CollectionRecord) { self.collection = collection }
 
-    /// The bare-data categories Debusine\'s manager accepts (`VALID_BARE_DATA_CATEGORIES`; nil: any).
+    /// The bare-data categories Debusine's manager accepts (`VALID_BARE_DATA_CATEGORIES`; nil: any).
     public var validBareCategories: Set<String>? { nil }
-    /// The artifact categories Debusine\'s manager accepts (`VALID_ARTIFACT_CATEGORIES`).
+    /// The artifact categories Debusine's manager accepts (`VALID_ARTIFACT_CATEGORIES`).
     public var validArtifactCategories: Set<String>? { nil }
 
     /// This category's naming and data rules for bare data.

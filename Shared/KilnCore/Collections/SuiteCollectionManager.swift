@@ -12,7 +12,7 @@ public struct SuiteCollectionManager: CollectionManager {
     /// The manager of `collection`.
     public init(collection: CollectionRecord) { self.collection = collection }
 
-    /// The artifact categories Debusine\'s manager accepts (`VALID_ARTIFACT_CATEGORIES`).
+    /// The artifact categories Debusine's manager accepts (`VALID_ARTIFACT_CATEGORIES`).
     public var validArtifactCategories: Set<String>? {
         [KnownCategories.sourcePackage, KnownCategories.binaryPackage, KnownCategories.repositoryIndex]
     }

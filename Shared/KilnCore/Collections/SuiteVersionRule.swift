@@ -4,7 +4,9 @@
 public struct SuiteVersionRule: Hashable, Sendable {
     /// Source or binary package.
     public enum Kind: String, Hashable, Sendable {
+        /// A `debian:source-package` item: compared with the same package's other sources.
         case source
+        /// A `debian:binary-package` item: compared with the same package's binaries of the same architecture.
         case binary
     }
 

@@ -9,7 +9,7 @@ public struct TaskConfigurationCollectionManager: CollectionManager {
     /// The manager of `collection`.
     public init(collection: CollectionRecord) { self.collection = collection }
 
-    /// The bare-data categories Debusine\'s manager accepts (`VALID_BARE_DATA_CATEGORIES`; nil: any).
+    /// The bare-data categories Debusine's manager accepts (`VALID_BARE_DATA_CATEGORIES`; nil: any).
     public var validBareCategories: Set<String>? { [KnownCategories.taskConfiguration] }
 
     /// This category's naming and data rules for bare data.

@@ -12,9 +12,11 @@ public enum GatewayMessageKind: String, CaseIterable, Sendable, Codable {
     case resultRefused = "gateway.result-refused"
 }
 
-/// `gateway.result-refused`: why a result changed nothing, as Debusine's `UpdateWorkRequestAsCompletedView`
-/// answers (`title` `Work request not found`, or `Cannot change work request as completed` with the detail
-/// `Cannot mark WorkRequest N as completed: current status is S`), so the worker's log says it.
+/// `gateway.result-refused`: why a result changed nothing, so the worker's log says it. An unknown or another
+/// worker's work request is answered as Debusine's `UpdateWorkRequestAsCompletedView` answers (`Work request
+/// not found`); a result for a work request no longer running, or under an old assignment, is Kiln's addition
+/// (Debusine accepts the request and only logs `Cannot mark WorkRequest N as completed: current status is S`),
+/// titled `Cannot change work request as completed` with that text as detail.
 public struct ResultRefusal: VersionedMessage, Hashable {
     /// The schema version the producer wrote; `MessageCodec.decode` refuses any other.
     public var schemaVersion: Int
@@ -142,8 +144,8 @@ public struct WorkAssignment: VersionedMessage, Hashable {
     /// The workspace's scope, for the worker's logs and paths.
     public var scope: String
     /// The work request as Debusine's get-next gives it to a worker (`server/views/workers.py`
-    /// `GetNextWorkRequestView`, `WorkerWorkRequestSerializer`): `id`, `status` (`pending`: serialised before
-    /// the work request is marked running), `created_at`, `created_by`, `worker`, priorities, `workflow_data`,
+    /// `GetNextWorkRequestView`, `WorkerWorkRequestSerializer`): `id`, `status` (as before the work request is
+    /// marked running: `pending`, or `running` for work handed back after a reconnection), `created_at`, `created_by`, `worker`, priorities, `workflow_data`,
     /// `scheduler_tags_*`, … — every field but the HTTP ones (`url`, `links`, `token`). Absent from the messages
     /// of older gateways.
     public var workRequest: JSONValue?

@@ -59,9 +59,18 @@ public struct WorkerHello: VersionedMessage, Hashable {
         guard workerType == .external || workerType == .signing else {
             throw .invalid("worker_type must be external or signing, not \(workerType.rawValue)")
         }
-        guard queue.hasPrefix("amq.gen-") else { throw .invalid("queue must be a server-named amq.gen-* queue") }
-        if let session, !(1...64).contains(session.count) { throw .invalid("session must have 1 to 64 characters") }
+        guard Self.isServerNamedQueue(queue) else { throw .invalid("queue must be a server-named amq.gen-* queue") }
+        if let session, !Self.isValidSession(session) { throw .invalid("session must have 1 to 64 characters") }
     }
+
+    /// A queue RabbitMQ named for one connection (`amq.gen-…`, at most 255 bytes): the only kind a worker
+    /// replies on, so nothing the gateway sends can land in a service's queue.
+    public static func isServerNamedQueue(_ queue: String) -> Bool {
+        queue.hasPrefix("amq.gen-") && queue.utf8.count <= 255
+    }
+
+    /// A session a hello may carry: 1 to 64 characters.
+    public static func isValidSession(_ session: String) -> Bool { (1...64).contains(session.count) }
 
     enum CodingKeys: String, CodingKey {
         case schemaVersion = "schema_version"

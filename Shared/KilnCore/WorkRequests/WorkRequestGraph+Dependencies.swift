@@ -128,7 +128,7 @@ extension WorkRequestGraph {
     ///
     /// Also refused: depending on itself, a cycle, and adding to a work request that already runs or
     /// terminated (Kiln's choice: its outcome could no longer respect the new dependency).
-    /// A PENDING `deps` work request whose new dependency is not completed goes back to BLOCKED (and
+    /// A PENDING `deps` work request whose new dependency is neither completed nor aborted goes back to BLOCKED (and
     /// loses its worker assignment, if any).
     public func addingDependency(
         _ id: Int, on dependencyID: Int, allowStandalone: Bool = false
