@@ -111,20 +111,20 @@ public enum LookupFixture {
         binary(104, "foo-data", "1.0", "all", source: ("src1", "1.0"), in: Workspace.base),
         binary(105, "foo", "1.0", "i386", source: ("src1", "1.0"), in: Workspace.base),
         binary(106, "foo", "0.9", "amd64", source: ("src1", "0.9"), in: Workspace.base),
-        ArtifactRecord(id: 107, category: LookupCategories.repositoryIndex, workspaceID: Workspace.base),
-        ArtifactRecord(id: 108, category: LookupCategories.repositoryIndex, workspaceID: Workspace.base),
+        ArtifactRecord(id: 107, category: KnownCategories.repositoryIndex, workspaceID: Workspace.base),
+        ArtifactRecord(id: 108, category: KnownCategories.repositoryIndex, workspaceID: Workspace.base),
         source(120, "hello", "1.0", in: Workspace.developers),
         binary(121, "libc6-dev", "2.37-15", "amd64", source: ("glibc", "2.37-15"), in: Workspace.developers),
         binary(122, "libc6-dev", "2.37-14", "amd64", source: ("glibc", "2.37-14"), in: Workspace.developers),
         binary(123, "debhelper", "13.15.3", "amd64", source: ("debhelper", "13.15.3"), in: Workspace.developers),
         binary(124, "debhelper", "13.15.3", "s390x", source: ("debhelper", "13.15.3"), in: Workspace.developers),
         binary(125, "debhelper", "13.15.2", "all", source: ("debhelper", "13.15.2"), in: Workspace.developers),
-        environment(130, LookupCategories.systemTarball, "amd64"),
-        environment(131, LookupCategories.systemTarball, "amd64"),
-        environment(132, LookupCategories.systemImage, "amd64"),
-        environment(133, LookupCategories.systemTarball, "i386"),
-        environment(134, LookupCategories.systemTarball, "amd64"),
-        environment(135, LookupCategories.systemTarball, "amd64"),
+        environment(130, KnownCategories.systemTarball, "amd64"),
+        environment(131, KnownCategories.systemTarball, "amd64"),
+        environment(132, KnownCategories.systemImage, "amd64"),
+        environment(133, KnownCategories.systemTarball, "i386"),
+        environment(134, KnownCategories.systemTarball, "amd64"),
+        environment(135, KnownCategories.systemTarball, "amd64"),
         ArtifactRecord(id: 140, category: "debusine:test", workspaceID: Workspace.developers),
         ArtifactRecord(id: 150, category: "debusine:test", workspaceID: Workspace.developers),
         ArtifactRecord(id: 151, category: "debusine:test", workspaceID: Workspace.developers),
@@ -138,7 +138,7 @@ public enum LookupFixture {
         CollectionRecord(
             id: Collection.bookwormSuite,
             name: "bookworm",
-            category: LookupCategories.suite,
+            category: KnownCategories.suite,
             workspaceID: Workspace.base
         ),
         CollectionRecord(
@@ -150,25 +150,25 @@ public enum LookupFixture {
         CollectionRecord(
             id: Collection.trixieSuite,
             name: "trixie",
-            category: LookupCategories.suite,
+            category: KnownCategories.suite,
             workspaceID: Workspace.developers
         ),
         CollectionRecord(
             id: Collection.environments,
             name: "debian",
-            category: LookupCategories.environments,
+            category: KnownCategories.environments,
             workspaceID: Workspace.base
         ),
         CollectionRecord(
             id: Collection.taskConfiguration,
             name: "default",
-            category: LookupCategories.taskConfiguration,
+            category: KnownCategories.taskConfiguration,
             workspaceID: Workspace.base
         ),
         CollectionRecord(
             id: Collection.workflowInternal,
-            name: LookupCategories.workflowInternalCollectionName(rootID: workflowRootID),
-            category: LookupCategories.workflowInternal,
+            name: KnownCategories.workflowInternalCollectionName(rootID: workflowRootID),
+            category: KnownCategories.workflowInternal,
             workspaceID: Workspace.developers
         ),
         CollectionRecord(
@@ -186,31 +186,31 @@ public enum LookupFixture {
         CollectionRecord(
             id: Collection.hiddenBookwormSuite,
             name: "bookworm",
-            category: LookupCategories.suite,
+            category: KnownCategories.suite,
             workspaceID: Workspace.hiddenParent
         ),
         CollectionRecord(
             id: Collection.privateSuite,
             name: "p0suite",
-            category: LookupCategories.suite,
+            category: KnownCategories.suite,
             workspaceID: Workspace.privateP0
         ),
         CollectionRecord(
             id: Collection.bullseyeSuite,
             name: "bullseye",
-            category: LookupCategories.suite,
+            category: KnownCategories.suite,
             workspaceID: Workspace.base
         ),
         CollectionRecord(
             id: Collection.otherScopeBookwormSuite,
             name: "bookworm",
-            category: LookupCategories.suite,
+            category: KnownCategories.suite,
             workspaceID: Workspace.otherScope
         ),
         CollectionRecord(
             id: Collection.sidSuite,
             name: "sid",
-            category: LookupCategories.suite,
+            category: KnownCategories.suite,
             workspaceID: Workspace.base
         ),
         CollectionRecord(
@@ -245,7 +245,7 @@ public enum LookupFixture {
             parentCollectionID: Collection.bookwormSuite,
             name: "index:Release",
             childType: .artifact,
-            category: LookupCategories.repositoryIndex,
+            category: KnownCategories.repositoryIndex,
             data: ["path": "Release"],
             artifactID: 107,
             createdAt: seconds(216),
@@ -256,7 +256,7 @@ public enum LookupFixture {
             parentCollectionID: Collection.bookwormSuite,
             name: "index:Release",
             childType: .artifact,
-            category: LookupCategories.repositoryIndex,
+            category: KnownCategories.repositoryIndex,
             data: ["path": "Release"],
             artifactID: 108,
             createdAt: seconds(217)
@@ -322,7 +322,7 @@ public enum LookupFixture {
             parentCollectionID: Collection.taskConfiguration,
             name: "noop-global",
             childType: .bare,
-            category: LookupCategories.taskConfiguration,
+            category: KnownCategories.taskConfiguration,
             data: ["task_type": "Worker", "task_name": "noop"],
             createdAt: seconds(230)
         ),
@@ -332,10 +332,10 @@ public enum LookupFixture {
             parentCollectionID: Collection.workflowInternal,
             name: "build-arm64",
             childType: .bare,
-            category: LookupCategories.promise,
+            category: KnownCategories.promise,
             data: [
                 "promise_work_request_id": 501, "promise_workflow_id": .int(workflowRootID),
-                "promise_category": .string(LookupCategories.binaryPackage),
+                "promise_category": .string(KnownCategories.binaryPackage),
             ],
             createdAt: seconds(240)
         ),
@@ -410,7 +410,7 @@ public enum LookupFixture {
     static func source(_ id: Int, _ name: String, _ version: String, in workspace: Int) -> ArtifactRecord {
         ArtifactRecord(
             id: id,
-            category: LookupCategories.sourcePackage,
+            category: KnownCategories.sourcePackage,
             workspaceID: workspace,
             data: ["name": .string(name), "version": .string(version), "type": "dpkg"]
         )
@@ -426,7 +426,7 @@ public enum LookupFixture {
     ) -> ArtifactRecord {
         ArtifactRecord(
             id: id,
-            category: LookupCategories.binaryPackage,
+            category: KnownCategories.binaryPackage,
             workspaceID: workspace,
             data: [
                 "srcpkg_name": .string(source.0), "srcpkg_version": .string(source.1),
@@ -458,7 +458,7 @@ public enum LookupFixture {
             parentCollectionID: collection,
             name: "\(name)_\(version)",
             childType: .artifact,
-            category: LookupCategories.sourcePackage,
+            category: KnownCategories.sourcePackage,
             data: ["package": .string(name), "version": .string(version), "component": "main", "section": "devel"],
             artifactID: artifact,
             createdAt: seconds(id)
@@ -481,7 +481,7 @@ public enum LookupFixture {
             parentCollectionID: collection,
             name: "\(name)_\(version)_\(architecture)",
             childType: .artifact,
-            category: LookupCategories.binaryPackage,
+            category: KnownCategories.binaryPackage,
             data: [
                 "srcpkg_name": .string(source.0), "srcpkg_version": .string(source.1), "package": .string(name),
                 "version": .string(version), "architecture": .string(architecture), "component": "main",
@@ -509,7 +509,7 @@ public enum LookupFixture {
             parentCollectionID: Collection.environments,
             name: name.joined(separator: ":"),
             childType: .artifact,
-            category: format == "image" ? LookupCategories.systemImage : LookupCategories.systemTarball,
+            category: format == "image" ? KnownCategories.systemImage : KnownCategories.systemTarball,
             data: [
                 "codename": "bookworm", "architecture": .string(architecture),
                 "variant": variant.map(JSONValue.string) ?? .null, "backend": backend.map(JSONValue.string) ?? .null,

@@ -14,7 +14,7 @@ public enum LookupScenarios {
 
     static let bookworm = "bookworm@debian:suite"
     static let environments = "debian@debian:environments"
-    static let suiteCategory = LookupCategories.suite
+    static let suiteCategory = KnownCategories.suite
     static let inWorkflow = LookupContext(workspaceID: W.developers, workflowRootID: LookupFixture.workflowRootID)
 
     /// Every scenario.
@@ -790,7 +790,7 @@ public enum LookupScenarios {
             group: "environments",
             "format=image",
             lookup: "debian/match:format=image:codename=bookworm",
-            defaultCategory: LookupCategories.environments,
+            defaultCategory: KnownCategories.environments,
             expected: .result(.artifactItem(222, artifact: 132, in: environments))
         ),
         LookupScenario(
@@ -944,7 +944,7 @@ public enum LookupScenarios {
             "task-configuration default category",
             lookup: "default/noop-global",
             expect: .bare,
-            defaultCategory: LookupCategories.taskConfiguration,
+            defaultCategory: KnownCategories.taskConfiguration,
             expected: .result(.bareItem(230, in: "default@debusine:task-configuration"))
         ),
         LookupScenario(
@@ -957,7 +957,7 @@ public enum LookupScenarios {
             group: "name-only",
             "missing task-configuration collection is not found",
             lookup: "missing",
-            defaultCategory: LookupCategories.taskConfiguration,
+            defaultCategory: KnownCategories.taskConfiguration,
             expected: .notFound("'missing@debusine:task-configuration' does not exist or is hidden")
         ),
         LookupScenario(

@@ -148,15 +148,15 @@ public enum TaskFixture {
         source(Artifact.helloSource, "hello", "1.0-1"),
         ArtifactRecord(
             id: Artifact.helloBinary,
-            category: LookupCategories.binaryPackage,
+            category: KnownCategories.binaryPackage,
             workspaceID: Workspace.developers,
             data: [
                 "srcpkg_name": "hello", "srcpkg_version": "1.0-1",
                 "deb_fields": ["Package": "hello", "Version": "1.0-1", "Architecture": "amd64"],
             ]
         ),
-        environment(Artifact.sidAmd64Tarball, LookupCategories.systemTarball, "sid", "amd64"),
-        environment(Artifact.sidArm64Tarball, LookupCategories.systemTarball, "sid", "arm64"),
+        environment(Artifact.sidAmd64Tarball, KnownCategories.systemTarball, "sid", "amd64"),
+        environment(Artifact.sidArm64Tarball, KnownCategories.systemTarball, "sid", "arm64"),
         ArtifactRecord(id: Artifact.lintianReport, category: "debian:lintian", workspaceID: Workspace.developers),
         ArtifactRecord(
             id: Artifact.helloUpload,
@@ -165,45 +165,45 @@ public enum TaskFixture {
             data: ["type": "dpkg", "changes_fields": ["Source": "hello", "Version": "1.0-1"]]
         ),
         source(Artifact.libreofficeSource, "libreoffice", "4:24.2.0-1"),
-        environment(Artifact.bookwormAmd64Tarball, LookupCategories.systemTarball, "bookworm", "amd64"),
-        environment(Artifact.bookwormArm64Tarball, LookupCategories.systemTarball, "bookworm", "arm64"),
-        environment(Artifact.bookwormAmd64SbuildTarball, LookupCategories.systemTarball, "bookworm", "amd64"),
-        environment(Artifact.bookwormArm64SbuildTarball, LookupCategories.systemTarball, "bookworm", "arm64"),
-        environment(Artifact.sidAmd64Image, LookupCategories.systemImage, "sid", "amd64"),
-        environment(Artifact.sidArm64Image, LookupCategories.systemImage, "sid", "arm64"),
+        environment(Artifact.bookwormAmd64Tarball, KnownCategories.systemTarball, "bookworm", "amd64"),
+        environment(Artifact.bookwormArm64Tarball, KnownCategories.systemTarball, "bookworm", "arm64"),
+        environment(Artifact.bookwormAmd64SbuildTarball, KnownCategories.systemTarball, "bookworm", "amd64"),
+        environment(Artifact.bookwormArm64SbuildTarball, KnownCategories.systemTarball, "bookworm", "arm64"),
+        environment(Artifact.sidAmd64Image, KnownCategories.systemImage, "sid", "amd64"),
+        environment(Artifact.sidArm64Image, KnownCategories.systemImage, "sid", "arm64"),
     ]
 
     static let collections: [CollectionRecord] = [
         CollectionRecord(
             id: Collection.sidSuite,
             name: "sid",
-            category: LookupCategories.suite,
+            category: KnownCategories.suite,
             workspaceID: Workspace.base
         ),
         CollectionRecord(id: Collection.archive, name: "_", category: "debian:archive", workspaceID: Workspace.base),
         CollectionRecord(
             id: Collection.defaultConfiguration,
             name: "default",
-            category: LookupCategories.taskConfiguration,
+            category: KnownCategories.taskConfiguration,
             workspaceID: Workspace.developers,
             data: ["git_commit": "abc123"]
         ),
         CollectionRecord(
             id: Collection.environments,
             name: "debian",
-            category: LookupCategories.environments,
+            category: KnownCategories.environments,
             workspaceID: Workspace.base
         ),
         CollectionRecord(
             id: Collection.experimentalConfiguration,
             name: "experimental",
-            category: LookupCategories.taskConfiguration,
+            category: KnownCategories.taskConfiguration,
             workspaceID: Workspace.developers
         ),
         CollectionRecord(
             id: Collection.brokenConfiguration,
             name: "broken",
-            category: LookupCategories.taskConfiguration,
+            category: KnownCategories.taskConfiguration,
             workspaceID: Workspace.developers
         ),
     ]
@@ -215,7 +215,7 @@ public enum TaskFixture {
             parentCollectionID: Collection.sidSuite,
             name: "hello_1.0-1",
             childType: .artifact,
-            category: LookupCategories.sourcePackage,
+            category: KnownCategories.sourcePackage,
             data: ["package": "hello", "version": "1.0-1", "component": "main", "section": "devel"],
             artifactID: Artifact.helloSource,
             createdAt: seconds(100)
@@ -225,7 +225,7 @@ public enum TaskFixture {
             parentCollectionID: Collection.sidSuite,
             name: "hello_1.0-1_amd64",
             childType: .artifact,
-            category: LookupCategories.binaryPackage,
+            category: KnownCategories.binaryPackage,
             data: [
                 "srcpkg_name": "hello", "srcpkg_version": "1.0-1", "package": "hello", "version": "1.0-1",
                 "architecture": "amd64", "component": "main", "section": "devel", "priority": "optional",
@@ -350,7 +350,7 @@ public enum TaskFixture {
     static func source(_ id: Int, _ name: String, _ version: String) -> ArtifactRecord {
         ArtifactRecord(
             id: id,
-            category: LookupCategories.sourcePackage,
+            category: KnownCategories.sourcePackage,
             workspaceID: Workspace.developers,
             data: [
                 "name": .string(name), "version": .string(version), "type": "dpkg",
@@ -383,7 +383,7 @@ public enum TaskFixture {
             parentCollectionID: Collection.environments,
             name: [format, codename, architecture, variant ?? "", backend].joined(separator: ":"),
             childType: .artifact,
-            category: format == "image" ? LookupCategories.systemImage : LookupCategories.systemTarball,
+            category: format == "image" ? KnownCategories.systemImage : KnownCategories.systemTarball,
             data: [
                 "codename": .string(codename), "architecture": .string(architecture),
                 "variant": variant.map(JSONValue.string) ?? .null, "backend": .string(backend),
@@ -404,7 +404,7 @@ public enum TaskFixture {
             parentCollectionID: collection,
             name: name,
             childType: .bare,
-            category: LookupCategories.taskConfiguration,
+            category: KnownCategories.taskConfiguration,
             data: data,
             createdAt: seconds(id)
         )

@@ -27,7 +27,7 @@ public struct EnvironmentsCollectionManager: CollectionManager {
         let architecture = try artifactValue("architecture", of: artifact)
         let variant = variables?["variant"] ?? .null
         let backend = variables?["backend"] ?? .null
-        let format = artifact.category == "debian:system-tarball" ? "tarball" : "image"
+        let format = artifact.category == KnownCategories.systemTarball ? "tarball" : "image"
         var elements = [format, codename.comparisonText, architecture.comparisonText]
         if !variant.isNull || !backend.isNull {
             elements += [variant.isNull ? "" : variant.comparisonText, backend.isNull ? "" : backend.comparisonText]

@@ -97,20 +97,8 @@ struct SourcePackageFacts: Hashable, Sendable {
 
     /// Reads the facts of an artifact of one of the categories above; any other category gives none.
     init(_ artifact: BaseTaskInputArtifact) {
-        let data = artifact.data ?? [:]
-        let keys: (name: String, version: String)? =
-            switch artifact.category {
-            case KnownCategories.sourcePackage: ("name", "version")
-            case "debian:upload": ("changes_fields.Source", "changes_fields.Version")
-            case "debian:binary-package", "debian:binary-packages": ("srcpkg_name", "srcpkg_version")
-            case "debian:package-build-log": ("source", "version")
-            default: nil
-            }
-        let object = JSONValue.object(data)
-        self.init(
-            name: keys.flatMap { object.value(atPath: $0.name)?.stringValue },
-            version: keys.flatMap { object.value(atPath: $0.version)?.stringValue }
-        )
+        let facts = PackageArtifactFacts(artifact)
+        self.init(name: facts.sourceName, version: facts.sourceVersion)
     }
 
     /// The facts of a single input, none when the input is absent.
@@ -139,7 +127,7 @@ extension Optional where Wrapped == String {
 extension Set where Element == String {
     /// The categories Debusine's autopkgtest and lintian accept for binary inputs
     /// (`ArtifactCategory.BINARY_PACKAGE`, `ArtifactCategory.UPLOAD`).
-    static let binaryOrUpload: Set<String> = ["debian:binary-package", "debian:upload"]
+    static let binaryOrUpload: Set<String> = [KnownCategories.binaryPackage, KnownCategories.upload]
     /// The categories Debusine's autopkgtest and lintian accept for the source input.
-    static let sourceOrUpload: Set<String> = [KnownCategories.sourcePackage, "debian:upload"]
+    static let sourceOrUpload: Set<String> = [KnownCategories.sourcePackage, KnownCategories.upload]
 }

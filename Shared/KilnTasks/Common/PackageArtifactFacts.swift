@@ -24,9 +24,9 @@ struct PackageArtifactFacts: Hashable, Sendable {
     var sourceName: String? {
         switch category {
         case KnownCategories.sourcePackage: data["name"]?.stringValue
-        case PackageCategories.upload: data["changes_fields"]?.value(atPath: "Source")?.stringValue
-        case PackageCategories.binaryPackage, PackageCategories.binaryPackages: data["srcpkg_name"]?.stringValue
-        case PackageCategories.packageBuildLog: data["source"]?.stringValue
+        case KnownCategories.upload: data["changes_fields"]?.value(atPath: "Source")?.stringValue
+        case KnownCategories.binaryPackage, KnownCategories.binaryPackages: data["srcpkg_name"]?.stringValue
+        case KnownCategories.packageBuildLog: data["source"]?.stringValue
         default: nil
         }
     }
@@ -35,9 +35,9 @@ struct PackageArtifactFacts: Hashable, Sendable {
     /// `changes_fields.Version`, `srcpkg_version`).
     var sourceVersion: String? {
         switch category {
-        case KnownCategories.sourcePackage, PackageCategories.packageBuildLog: data["version"]?.stringValue
-        case PackageCategories.upload: data["changes_fields"]?.value(atPath: "Version")?.stringValue
-        case PackageCategories.binaryPackage, PackageCategories.binaryPackages: data["srcpkg_version"]?.stringValue
+        case KnownCategories.sourcePackage, KnownCategories.packageBuildLog: data["version"]?.stringValue
+        case KnownCategories.upload: data["changes_fields"]?.value(atPath: "Version")?.stringValue
+        case KnownCategories.binaryPackage, KnownCategories.binaryPackages: data["srcpkg_version"]?.stringValue
         default: nil
         }
     }
@@ -47,11 +47,11 @@ struct PackageArtifactFacts: Hashable, Sendable {
     /// except `source`.
     var architectures: Set<String> {
         switch category {
-        case PackageCategories.binaryPackages, PackageCategories.packageBuildLog:
+        case KnownCategories.binaryPackages, KnownCategories.packageBuildLog:
             Set([data["architecture"]?.stringValue].compactMap { $0 })
-        case PackageCategories.binaryPackage:
+        case KnownCategories.binaryPackage:
             Set([data["deb_fields"]?.value(atPath: "Architecture")?.stringValue].compactMap { $0 })
-        case PackageCategories.upload:
+        case KnownCategories.upload:
             Set(
                 (data["changes_fields"]?.value(atPath: "Architecture")?.stringValue ?? "")
                     .split(separator: " ").map(String.init).filter { $0 != "source" })
@@ -64,25 +64,8 @@ struct PackageArtifactFacts: Hashable, Sendable {
 
     /// A binary package's `deb_fields.Version` (an upload's `changes_fields.Version`).
     var binaryPackageVersion: String? {
-        category == PackageCategories.upload
+        category == KnownCategories.upload
             ? data["changes_fields"]?.value(atPath: "Version")?.stringValue
             : data["deb_fields"]?.value(atPath: "Version")?.stringValue
     }
-}
-
-/// The package artifact categories Debusine's tasks accept in their input fields (Debusine
-/// `artifacts/models.py` `ArtifactCategory`).
-enum PackageCategories {
-    /// `debian:binary-package`.
-    static let binaryPackage = "debian:binary-package"
-    /// `debian:binary-packages`.
-    static let binaryPackages = "debian:binary-packages"
-    /// `debian:upload`.
-    static let upload = "debian:upload"
-    /// `debian:package-build-log`.
-    static let packageBuildLog = "debian:package-build-log"
-    /// `debian:system-tarball`.
-    static let systemTarball = "debian:system-tarball"
-    /// `debian:repository-index`.
-    static let repositoryIndex = "debian:repository-index"
 }

@@ -28,7 +28,7 @@ public struct SignRepositoryIndexTask: ExternalTask {
     /// `unsigned = SingleInput(categories=[REPOSITORY_INDEX])` and
     /// `suite_archive = SuiteArchiveInput(field="suite_collection")`, both at `Stage.running`.
     public static let inputFields: [InputField] = [
-        InputField("unsigned", kind: .single, categories: [PackageCategories.repositoryIndex]),
+        InputField("unsigned", kind: .single, categories: [KnownCategories.repositoryIndex]),
         InputField("suite_archive", kind: .suiteArchive, path: "suite_collection"),
     ]
 

@@ -30,7 +30,7 @@ public struct AssembleSignedSourceTask: ExecutorTask {
     /// input fields do not resolve yet: it is left out.
     public static let inputFields: [InputField] = [
         ExecutorTaskSupport.buildArchitecture(),
-        InputField("template", kind: .single, stage: .pending, categories: [PackageCategories.binaryPackage]),
+        InputField("template", kind: .single, stage: .pending, categories: [KnownCategories.binaryPackage]),
         ExecutorTaskSupport.environment(),
         InputField("signed", kind: .multiple),
     ]

@@ -31,7 +31,7 @@ public struct BlhcTask: ExecutorTask, SourcePackageTask {
         ExecutorTaskSupport.buildArchitecture(),
         InputField(
             "input_artifact", kind: .single, stage: .pending, path: "input.artifact",
-            categories: [PackageCategories.packageBuildLog]),
+            categories: [KnownCategories.packageBuildLog]),
         ExecutorTaskSupport.environment(),
     ]
 

@@ -37,7 +37,7 @@ public struct DebDiffTask: ExecutorTask {
             categories: [KnownCategories.sourcePackage], default: []),
         InputField(
             "binary_artifacts", kind: .multipleList, stage: .pending, path: "input.binary_artifacts",
-            categories: [PackageCategories.upload, PackageCategories.binaryPackage], default: []),
+            categories: [KnownCategories.upload, KnownCategories.binaryPackage], default: []),
     ]
 
     /// Debusine's `DebDiffFlags`.
@@ -146,7 +146,7 @@ public struct DebDiffTask: ExecutorTask {
                 }
                 if let name = artifact.sourceName { names.insert(name) }
             }
-            if category != PackageCategories.binaryPackage, side.count > 1 {
+            if category != KnownCategories.binaryPackage, side.count > 1 {
                 throw refusal(
                     "If binary_artifacts source and new contain more than one artifact all must be of category "
                         + "debian:binary-package. Found: \(category ?? "None")")

@@ -31,10 +31,10 @@ public struct ExtractForSigningTask: ExecutorTask {
         ExecutorTaskSupport.buildArchitecture(),
         InputField(
             "template_artifact", kind: .single, stage: .pending, path: "input.template_artifact",
-            categories: [PackageCategories.binaryPackage]),
+            categories: [KnownCategories.binaryPackage]),
         InputField(
             "binary_artifacts", kind: .multiple, path: "input.binary_artifacts",
-            categories: [PackageCategories.upload, PackageCategories.binaryPackage]),
+            categories: [KnownCategories.upload, KnownCategories.binaryPackage]),
         ExecutorTaskSupport.environment(stage: .running),
     ]
 

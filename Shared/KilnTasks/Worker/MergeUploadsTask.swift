@@ -29,7 +29,7 @@ public struct MergeUploadsTask: ExternalTask {
     public static let inputFields: [InputField] = [
         InputField(
             "uploads", kind: .multiple, stage: .pending, path: "input.uploads",
-            categories: [PackageCategories.upload])
+            categories: [KnownCategories.upload])
     ]
 
     /// The validated data.

@@ -34,11 +34,11 @@ public struct PiupartsTask: ExecutorTask {
         InputField(
             "base_tgz",
             kind: .environment(EnvironmentFieldOptions(architectureField: ExecutorTaskSupport.buildArchitectureField, backendPath: nil)),
-            stage: .pending, categories: [PackageCategories.systemTarball]),
+            stage: .pending, categories: [KnownCategories.systemTarball]),
         ExecutorTaskSupport.environment(stage: .running),
         InputField(
             "input_binary_artifacts", kind: .multiple, stage: .pending, path: "input.binary_artifacts",
-            categories: [PackageCategories.binaryPackage, PackageCategories.upload]),
+            categories: [KnownCategories.binaryPackage, KnownCategories.upload]),
     ]
 
     /// The validated data.

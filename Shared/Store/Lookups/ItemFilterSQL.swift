@@ -32,7 +32,7 @@ struct ItemFilterSQL {
         case .only(let type):
             parts.append("i.child_type = \(bind(type.rawValue))")
         case .artifactOrPromise:
-            let promise = bind(LookupCategories.promise)
+            let promise = bind(KnownCategories.promise)
             parts.append("(i.child_type = 'artifact' OR (i.child_type = 'bare' AND i.category = \(promise)))")
         }
         if let category = filter.category { parts.append("i.category = \(bind(category))") }

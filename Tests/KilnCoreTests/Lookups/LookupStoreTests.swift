@@ -48,7 +48,7 @@ struct LookupStoreTests {
     func artifactOrPromise() {
         var promise = Self.item
         promise.childType = .bare
-        promise.category = LookupCategories.promise
+        promise.category = KnownCategories.promise
         var otherBare = promise
         otherBare.category = "debusine:test"
         #expect(ItemChildTypeFilter.artifactOrPromise.admits(Self.item))
@@ -61,7 +61,7 @@ struct LookupStoreTests {
         let store = try LookupFixture.inMemoryStore()
         let items = store.activeItems(
             inCollection: LookupFixture.Collection.trixieSuite,
-            matching: ItemFilter(category: LookupCategories.binaryPackage)
+            matching: ItemFilter(category: KnownCategories.binaryPackage)
         )
         #expect(items.map(\.id) == [202, 203, 204, 205])
     }

@@ -64,7 +64,7 @@ struct PendingTransitionTests {
                     parentCollectionID: TaskFixture.Collection.defaultConfiguration,
                     name: "stamp-\(offset)",
                     childType: .bare,
-                    category: LookupCategories.taskConfiguration,
+                    category: KnownCategories.taskConfiguration,
                     data: entry
                 )
             )
@@ -231,7 +231,7 @@ struct PendingTransitionTests {
                 parentCollectionID: TaskFixture.Collection.defaultConfiguration,
                 name: "gone",
                 childType: .bare,
-                category: LookupCategories.taskConfiguration,
+                category: KnownCategories.taskConfiguration,
                 data: ["task_type": "Worker", "task_name": "stamp"],
                 removedAt: Date(timeIntervalSince1970: 1)
             )

@@ -44,7 +44,7 @@ extension LookupResolver {
             }
         )
         for (key, subLookup) in lookup.lookupFilters.sorted(by: { JSONValue.pythonOrder($0.key, $1.key) }) {
-            guard key == "binaries", collection.category == LookupCategories.suite else {
+            guard key == "binaries", collection.category == KnownCategories.suite else {
                 // Every Debusine manager's `do_lookup_filter` text (`server/collections/tests/test_base.py`
                 // `CollectionManagerInterfaceTests.test_lookup_filter_unexpected_format_raise_lookup_error`,
                 // `test_debian_suite.py` `DebianSuiteManagerTests.test_do_lookup_filter_unexpected_format`).
@@ -88,7 +88,7 @@ extension LookupResolver {
                 try resolve(multiple, expect: .artifact, defaultCategory: nil, context: context)
             }
         return results.compactMap { result in
-            guard let artifact = result.artifact, artifact.category == LookupCategories.sourcePackage,
+            guard let artifact = result.artifact, artifact.category == KnownCategories.sourcePackage,
                 let name = ItemMatcher.comparisonText(of: artifact.data["name"]),
                 let version = ItemMatcher.comparisonText(of: artifact.data["version"])
             else { return nil }

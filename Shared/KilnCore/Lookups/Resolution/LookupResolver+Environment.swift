@@ -1,6 +1,6 @@
 extension LookupResolver {
     /// The category an environment lookup's bare first segment gets (`debian` → `debian@debian:environments`).
-    public static var environmentDefaultCategory: String { LookupCategories.environments }
+    public static var environmentDefaultCategory: String { KnownCategories.environments }
 
     /// An environment lookup the way executor tasks make it (Debusine `db/models/work_requests.py`
     /// `WorkRequest.lookup_environment`): the task's architecture, backend and format are added to a `match:` lookup,

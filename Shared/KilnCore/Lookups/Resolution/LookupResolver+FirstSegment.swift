@@ -31,10 +31,10 @@ extension LookupResolver {
             guard let rootID = context.workflowRootID else {
                 throw LookupFailure.invalid("internal@collections is only valid in the context of a workflow")
             }
-            let name = LookupCategories.workflowInternalCollectionName(rootID: rootID)
+            let name = KnownCategories.workflowInternalCollectionName(rootID: rootID)
             return try collectionResult(
                 name: name,
-                category: LookupCategories.workflowInternal,
+                category: KnownCategories.workflowInternal,
                 from: startID,
                 context,
                 notFound

@@ -18,11 +18,11 @@ extension LookupResolver {
                     matching: ItemFilter(name: ItemMatcher(exactText: name))
                 )
             )
-        case (.match(let filters), LookupCategories.environments):
+        case (.match(let filters), KnownCategories.environments):
             return Self.mostRecentlyAdded(
                 try store.activeItems(inCollection: collection.id, matching: Self.environmentFilter(filters))
             )
-        case (_, LookupCategories.suite):
+        case (_, KnownCategories.suite):
             guard let suiteFilter = try Self.suiteFilter(segment.query) else { throw unexpected }
             let items = try store.activeItems(inCollection: collection.id, matching: suiteFilter)
             if case .index = segment.query { return Self.mostRecentlyAdded(items) }
@@ -53,8 +53,8 @@ extension LookupResolver {
         func equal(_ key: String, _ value: String) -> ItemDataCondition {
             ItemDataCondition(key: key, test: .matcher(ItemMatcher(exactText: value)))
         }
-        let source = LookupCategories.sourcePackage
-        let binary = LookupCategories.binaryPackage
+        let source = KnownCategories.sourcePackage
+        let binary = KnownCategories.binaryPackage
         switch query {
         case .source(let name):
             return ItemFilter(childTypes: .only(.artifact), category: source, data: [equal("package", name)])
@@ -79,7 +79,7 @@ extension LookupResolver {
         case .index(let path):
             return ItemFilter(
                 childTypes: .only(.artifact),
-                category: LookupCategories.repositoryIndex,
+                category: KnownCategories.repositoryIndex,
                 data: [equal("path", path)]
             )
         case .name, .match, .unrecognized:

@@ -187,8 +187,8 @@ public struct LookupResolver<Store: LookupStore>: LookupResolving {
 
     /// Whether `collection` is the internal collection of the workflow rooted at `rootID`.
     static func isInternalCollection(_ collection: CollectionRecord, ofRoot rootID: Int) -> Bool {
-        collection.category == LookupCategories.workflowInternal
-            && collection.name == LookupCategories.workflowInternalCollectionName(rootID: rootID)
+        collection.category == KnownCategories.workflowInternal
+            && collection.name == KnownCategories.workflowInternalCollectionName(rootID: rootID)
     }
 
     /// The most recently added of `items` (latest `createdAt`, then highest id): the "current" item.

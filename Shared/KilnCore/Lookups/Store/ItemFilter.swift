@@ -70,7 +70,7 @@ public enum ItemChildTypeFilter: Hashable, Sendable {
         case .any: true
         case .only(let type): item.childType == type
         case .artifactOrPromise:
-            item.childType == .artifact || (item.childType == .bare && item.category == LookupCategories.promise)
+            item.childType == .artifact || (item.childType == .bare && item.category == KnownCategories.promise)
         }
     }
 }

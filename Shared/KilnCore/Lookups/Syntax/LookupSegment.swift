@@ -188,8 +188,8 @@ public enum EnvironmentFormat: String, CaseIterable, Hashable, Sendable {
     /// The artifact category the format selects.
     public var artifactCategory: String {
         switch self {
-        case .tarball: LookupCategories.systemTarball
-        case .image: LookupCategories.systemImage
+        case .tarball: KnownCategories.systemTarball
+        case .image: KnownCategories.systemImage
         }
     }
 }

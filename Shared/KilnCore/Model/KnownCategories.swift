@@ -1,5 +1,5 @@
-/// The category vocabularies (Debusine `artifacts/models.py` `ArtifactCategory`, `CollectionCategory`) that the Input*
-/// model checks against.
+/// The category vocabularies (Debusine `artifacts/models.py` `ArtifactCategory`, `CollectionCategory`), in one
+/// place for the Input* model, the lookups, the collection managers and the tasks.
 ///
 /// An `Input*` value may only name a category Debusine knows, so a worker never receives (and a store never
 /// keeps) a value it cannot interpret.
@@ -42,6 +42,22 @@ public enum KnownCategories {
     public static let environments = "debian:environments"
     /// `debusine:task-configuration`: the default category of the `task_configuration` input.
     public static let taskConfiguration = "debusine:task-configuration"
+    /// `debian:binary-packages`: several binary packages of one build.
+    public static let binaryPackages = "debian:binary-packages"
+    /// `debian:upload`: a `.changes` and its files.
+    public static let upload = "debian:upload"
+    /// `debian:package-build-log`.
+    public static let packageBuildLog = "debian:package-build-log"
+    /// `debian:system-tarball`: what an environment `format=tarball` stands for.
+    public static let systemTarball = "debian:system-tarball"
+    /// `debian:system-image`: what an environment `format=image` stands for.
+    public static let systemImage = "debian:system-image"
+    /// `debusine:promise`: bare data standing for an artifact a work request has not produced yet; a
+    /// dictionary lookup's `child_type: artifact-or-promise` admits it beside artifacts.
+    public static let promise = "debusine:promise"
     /// The categories an environment input accepts: tarballs (unshare, incus-lxc) and images (VMs).
-    public static let environmentArtifacts: Set<String> = ["debian:system-tarball", "debian:system-image"]
+    public static let environmentArtifacts: Set<String> = [systemTarball, systemImage]
+
+    /// The name of a workflow's internal collection, which `internal@collections` designates.
+    public static func workflowInternalCollectionName(rootID: Int) -> String { "workflow-\(rootID)" }
 }
