@@ -30,6 +30,7 @@ let package = Package(
         .executable(name: "tag-computer", targets: ["tag-computer"]),
         .executable(name: "lookup-resolver", targets: ["lookup-resolver"]),
         .executable(name: "worker-gateway", targets: ["worker-gateway"]),
+        .executable(name: "file-store", targets: ["file-store"]),
     ],
     dependencies: [
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
@@ -38,6 +39,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        // Already built for hummingbird; named for its file system module, which the file store streams uploads with.
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         // SHA-256 of worker and activation tokens (Store): a vetted implementation instead of a hand-written one.
@@ -110,7 +113,7 @@ let package = Package(
         .target(
             name: "KilnCLI",
             dependencies: [
-                "Store", "KilnCore", "KilnTasks", "ServiceKit", "AMQP", "KilnRuntime", argumentParser, logging,
+                "Store", "KilnCore", "KilnTasks", "ServiceKit", "AMQP", "KilnRuntime", "FileStore", argumentParser, logging,
                 .product(name: "Yams", package: "Yams"),
             ],
             path: "Services/kiln", exclude: ["Main"], swiftSettings: strict),
@@ -124,7 +127,8 @@ let package = Package(
         .target(
             name: "KilnWorker",
             dependencies: [
-                "AMQP", "KilnCore", "KilnTasks", "ServiceKit", logging, .product(name: "Metrics", package: "swift-metrics"),
+                "AMQP", "KilnCore", "KilnTasks", "ServiceKit", "FileStore", logging,
+                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
@@ -132,6 +136,26 @@ let package = Package(
             swiftSettings: strict),
         .executableTarget(
             name: "kiln-worker", dependencies: ["KilnWorker"], path: "Services/kiln-worker/Main", swiftSettings: strict),
+
+        // Artifact files: the backend interface and its local-directory implementation, streaming SHA-256, and the
+        // HTTP client `kiln` and `kiln-worker` use (Foundation's URLSession: no HTTP client package to build).
+        .target(
+            name: "FileStore",
+            dependencies: ["KilnCore", .product(name: "Crypto", package: "swift-crypto")],
+            path: "Shared/FileStore", swiftSettings: strict),
+        // file-store: the artifact file API (hummingbird), the content store and the expiry sweep.
+        .target(
+            name: "KilnFileStore",
+            dependencies: [
+                "FileStore", "KilnRuntime", "Store", "KilnCore", "ServiceKit", logging,
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "_NIOFileSystem", package: "swift-nio"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Services/file-store", exclude: ["Main"], swiftSettings: strict),
+        .executableTarget(
+            name: "file-store", dependencies: ["KilnFileStore"], path: "Services/file-store/Main", swiftSettings: strict),
 
         // The tag-computer service: task configuration, task and worker tag sets with provenance, the tag audit.
         .target(
@@ -183,6 +207,9 @@ let package = Package(
             name: "StoreTests", dependencies: ["Store", "KilnCore", "KilnTestSupport", logging], path: "Tests/StoreTests",
             swiftSettings: strict),
         // Unit tests of the pure parts and integration tests against the private node of deploy/local/rabbitmq.
+        .testTarget(
+            name: "FileStoreTests", dependencies: ["FileStore", "KilnFileStore", "Store", "KilnCore", "KilnTestSupport"],
+            path: "Tests/FileStoreTests", swiftSettings: strict),
         .testTarget(name: "AMQPTests", dependencies: ["AMQP", logging], path: "Tests/AMQPTests", swiftSettings: strict),
         // Integration tests of the runtime against the real broker and database (unique queues and schema per test).
         .testTarget(

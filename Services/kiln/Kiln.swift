@@ -35,7 +35,7 @@ public struct Kiln: AsyncParsableCommand {
         version: KilnVersion.current,
         subcommands: [
             MigrateCommand.self, WorkspaceCommand.self, ArtifactCommand.self, CollectionCommand.self,
-            SubmitCommand.self, ListCommand.self, ShowCommand.self, ExplainCommand.self, WatchCommand.self,
+            SubmitCommand.self, ListCommand.self, ShowCommand.self, LogCommand.self, ExplainCommand.self, WatchCommand.self,
             AbortCommand.self, RetryCommand.self, WorkerCommand.self, LookupCommand.self,
         ]
     )

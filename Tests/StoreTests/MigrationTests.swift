@@ -9,7 +9,7 @@ extension StoreIntegration {
             "scopes", "users", "workspaces", "workspace_inheritance", "workspace_members", "groups", "group_members",
             "workers", "work_requests", "work_request_dependencies", "artifacts", "collections", "collection_items",
             "tokens", "tag_audit_events", "leases", "outbox", "inbox", "schema_migrations", "scheduler_leadership",
-            "artifact_relations",
+            "artifact_relations", "files", "artifact_files",
         ]
 
         /// Tables, columns, indexes, constraints and migration records of `schema`, one sorted line each.
@@ -103,7 +103,7 @@ extension StoreIntegration {
                                 CASE WHEN $7 THEN now() END)
                         """, status, stage, worker, epoch, data, dataEpoch, started)
                 }
-                #expect(try await Migrator.migrate(pool, logger: TestDatabase.logger) == [11, 12])
+                #expect(try await Migrator.migrate(pool, logger: TestDatabase.logger) == [11, 12, 13])
                 let after = try await pool.query(
                     """
                     SELECT pending_stage_data::text, dynamic_task_data::text, dynamic_data_epoch FROM work_requests

@@ -1,55 +1,85 @@
 import ArgumentParser
+import Foundation
 import KilnCore
 import Store
 
 struct ArtifactCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "artifact",
-        abstract: "Create, list and relate artifacts (typed JSON data that tasks take as input).",
-        subcommands: [ArtifactCreate.self, ArtifactList.self, ArtifactRelate.self, ArtifactRelations.self]
+        abstract: "Create, show, download, list and relate artifacts (typed data and files that tasks take as input).",
+        subcommands: [
+            ArtifactCreate.self, ArtifactShow.self, ArtifactDownload.self, ArtifactList.self, ArtifactRelate.self,
+            ArtifactRelations.self,
+        ]
     )
 }
 
 struct ArtifactCreate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "create",
-        abstract: "Create an artifact in a workspace and print its id.",
+        abstract: "Create an artifact in a workspace, with its files, and print its id.",
         discussion: """
             --data is a JSON object inline, or a JSON/YAML file. Tasks refer to the artifact as ID@artifacts.
 
-            Example:
-              kiln artifact create --workspace debian/dev \\
-                  --category debian:source-package \\
-                  --data '{"name": "hello", "version": "2.10-3"}'
+            With --upload the files go to the file store (KILN_FILE_STORE_URL), checked by SHA-256, and the \
+            artifact becomes visible to lookups once the last one is stored. For debian:source-package, upload \
+            the .dsc: its name, version and dsc_fields are read from it and the files it lists are taken from \
+            beside it. For debian:upload, upload the .changes likewise.
+
+            Examples:
+              kiln artifact create debian:source-package --workspace debian/dev --upload hello_2.10-3.dsc
+              kiln artifact create debusine:test --workspace debian/dev --upload notes.txt --data '{"a": 1}'
+              kiln artifact create --workspace debian/dev --category debian:source-package \\
+                  --data '{"name": "hello", "version": "2.10-3", "type": "dpkg", "dsc_fields": {}}'
             """
     )
+
+    @Argument(help: "The artifact category, e.g. debian:source-package (or give --category).")
+    var categoryArgument: String?
 
     @Option(help: "The workspace (SCOPE/NAME).")
     var workspace: String
 
-    @Option(help: "The artifact category, e.g. debian:source-package.")
-    var category: String
+    @Option(help: "The artifact category (same as the argument).")
+    var category: String?
 
-    @Option(help: "The artifact data: inline JSON object or a JSON/YAML file (default {}).")
+    @Option(help: "The artifact data: inline JSON object or a JSON/YAML file (default {}, or what the files give).")
     var data: String?
 
-    @Option(name: .customLong("created-by"), help: "The creating user (created if new).")
+    @Option(name: .customLong("upload"), help: "A file to upload into the artifact (repeat for several).")
+    var uploads: [String] = []
+
+    @Option(name: .customLong("created-by"), help: "The creating user (created if new; default $USER with --upload).")
     var createdBy: String?
 
     @Flag(help: "Print the artifact as JSON.")
     var json = false
 
+    func validate() throws {
+        switch (categoryArgument, category) {
+        case (nil, nil): throw ValidationError("give the category: kiln artifact create CATEGORY --workspace …")
+        case (let given?, let option?) where given != option:
+            throw ValidationError("the category is given twice, differently: \(given) and \(option)")
+        default: break
+        }
+    }
+
     func run() async throws {
+        let category = categoryArgument ?? self.category ?? ""
         try await CLIRunner.run { pool in
             let path = try WorkspacePath(parsing: workspace)
-            let payload = try data.map { try DataInput.object($0, what: "--data") } ?? [:]
+            let given = try data.map { try DataInput.object($0, what: "--data") } ?? [:]
+            if !uploads.isEmpty {
+                try await createWithFiles(pool: pool, category: category, workspace: path, given: given)
+                return
+            }
             let artifact = try await pool.withTransaction { conn in
                 let workspace = try await WorkspaceRepository.require(path, on: conn)
                 let user = try await createdBy.asyncMap { try await WorkspaceRepository.findOrCreateUser($0, on: conn) }
                 return try await ArtifactRepository.create(
                     workspaceID: workspace.id,
                     category: category,
-                    data: payload,
+                    data: given,
                     createdBy: user?.id,
                     on: conn
                 )
@@ -59,6 +89,29 @@ struct ArtifactCreate: AsyncParsableCommand {
             } else {
                 print("created artifact \(artifact.id) (\(artifact.category)) in \(path)")
             }
+        }
+    }
+
+    private func createWithFiles(pool: PGPool, category: String, workspace: WorkspacePath, given: [String: JSONValue])
+        async throws
+    {
+        let plan = try UploadPlan.make(category: category, uploads: uploads)
+        let client = try await FileStoreAccess.client(pool: pool, username: try FileStoreAccess.username(createdBy))
+        let total = plan.files.count
+        var done = 0
+        let artifact = try await client.uploadArtifact(
+            category: category, workspace: workspace.description, data: plan.derived.merging(given) { $1 },
+            files: plan.files
+        ) { path, bytes in
+            done += 1
+            FileHandle.standardError.write(Data("uploaded \(path) (\(bytes) bytes, \(done)/\(total))\n".utf8))
+        }
+        if json {
+            Output.json(try ArtifactShow.apiJSON(artifact))
+        } else {
+            print(
+                "created artifact \(artifact.id) (\(artifact.category)) in \(workspace) with \(artifact.files.count) file(s)"
+                    + (artifact.complete ? "" : "; incomplete: \(artifact.filesToUpload.joined(separator: ", "))"))
         }
     }
 }
@@ -121,5 +174,16 @@ extension Optional {
     func asyncMap<Mapped>(_ transform: (Wrapped) async throws -> Mapped) async rethrows -> Mapped? {
         guard let value = self else { return nil }
         return try await transform(value)
+    }
+}
+
+extension Sequence {
+    /// `compactMap` for an async transform, in order.
+    func asyncCompactMap<Mapped>(_ transform: (Element) async throws -> Mapped?) async rethrows -> [Mapped] {
+        var result: [Mapped] = []
+        for element in self {
+            if let mapped = try await transform(element) { result.append(mapped) }
+        }
+        return result
     }
 }

@@ -35,6 +35,8 @@ struct ShowCommand: AsyncParsableCommand {
         var reverseDependencies: [Int]
         var supersededBy: Int?
         var audit: [TagAuditRecord]
+        /// The artifacts it produced: id, category, complete.
+        var artifacts: [(id: Int, category: String, complete: Bool)]
     }
 
     func run() async throws {
@@ -56,7 +58,12 @@ struct ShowCommand: AsyncParsableCommand {
                     } ?? nil,
                     reverseDependencies: try await WorkRequestRepository.reverseDependencies(of: id, on: conn),
                     supersededBy: try await WorkRequestRepository.supersededBy(id, on: conn),
-                    audit: try await TagAuditRepository.events(for: .workRequest(id), on: conn)
+                    audit: try await TagAuditRepository.events(for: .workRequest(id), on: conn),
+                    artifacts: try await ArtifactFileRepository.created(byWorkRequest: id, on: conn).asyncCompactMap {
+                        try await ArtifactFileRepository.find(id: $0, on: conn).map {
+                            ($0.record.id, $0.record.category, $0.complete)
+                        }
+                    }
                 )
             }
             if json {
@@ -119,6 +126,10 @@ struct ShowCommand: AsyncParsableCommand {
             "pending_stage_data": request.pendingStageData ?? .null,
             "dynamic_task_data": request.dynamicTaskData ?? .null, "dynamic_data_epoch": Output.optional(request.dynamicDataEpoch),
             "output_data": outputData ?? .null,
+            "artifacts": .array(
+                details.artifacts.map {
+                    ["id": .int($0.id), "category": .string($0.category), "complete": .bool($0.complete)]
+                }),
         ]
     }
 
@@ -146,6 +157,11 @@ struct ShowCommand: AsyncParsableCommand {
         if let supersedes = request.supersedesID { pairs.append(("Supersedes", String(supersedes))) }
         if let supersededBy = details.supersededBy { pairs.append(("Superseded by", String(supersededBy))) }
         pairs.append(("Retry count", String(request.workflowData.retryCount)))
+        pairs.append((
+            "Artifacts",
+            details.artifacts.map { "\($0.id) \($0.category)\($0.complete ? "" : " (incomplete)")" }
+                .joined(separator: ", ").orDash
+        ))
         Output.fields(pairs)
 
         for (title, tags, set) in [

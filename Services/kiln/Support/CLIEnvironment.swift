@@ -25,7 +25,7 @@ enum CLISettings {
         secret: true
     )
 
-    static let all = [postgresURL, postgresSchema, amqpURL]
+    static let all = [postgresURL, postgresSchema, amqpURL, FileStoreAccess.url, FileStoreAccess.token]
 }
 
 /// A refusal worth one line on stderr and a non-zero exit, rather than a stack of context.

@@ -48,6 +48,16 @@ public enum KnownCategories {
     public static let upload = "debian:upload"
     /// `debian:package-build-log`.
     public static let packageBuildLog = "debian:package-build-log"
+    /// `debusine:work-request-debug-logs`: the logs of a task's stages, uploaded whatever its result.
+    public static let workRequestDebugLogs = "debusine:work-request-debug-logs"
+    /// `debian:lintian`: lintian's report on one architecture group.
+    public static let lintian = "debian:lintian"
+    /// `debian:autopkgtest`: autopkgtest's results.
+    public static let autopkgtest = "debian:autopkgtest"
+    /// `debian:blhc`: blhc's report on a build log.
+    public static let blhc = "debian:blhc"
+    /// `debian:debdiff`: debdiff's report.
+    public static let debdiff = "debian:debdiff"
     /// `debian:system-tarball`: what an environment `format=tarball` stands for.
     public static let systemTarball = "debian:system-tarball"
     /// `debian:system-image`: what an environment `format=image` stands for.

@@ -59,7 +59,8 @@ public final class PGLookupStore: LookupStore {
     public func artifact(id: Int) throws -> ArtifactRecord? {
         if let known = memo.reads({ $0.artifactsByID[id] }) { return known }
         let record = try session.query(
-            "SELECT id, category, workspace_id, data, created_by_work_request_id FROM artifacts WHERE id = $1",
+            // An incomplete artifact (files still uploading, or abandoned) is no task's input (migration 13).
+            "SELECT id, category, workspace_id, data, created_by_work_request_id FROM artifacts WHERE id = $1 AND complete",
             id
         ).first.map { try Self.artifact(from: $0) }
         memo.update { $0.artifactsByID[id] = .some(record) }
@@ -141,6 +142,7 @@ public final class PGLookupStore: LookupStore {
               LEFT JOIN artifacts a ON a.id = i.artifact_id
               LEFT JOIN collections c ON c.id = i.collection_id
              WHERE i.parent_collection_id = $1 AND i.removed_at IS NULL
+               AND (i.artifact_id IS NULL OR a.complete)
                AND \(translated.condition)
              ORDER BY i.id
             """,

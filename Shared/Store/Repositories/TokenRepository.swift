@@ -9,6 +9,9 @@ public enum TokenKind: String, CaseIterable, Hashable, Sendable, Codable {
     case activation
     /// Authorises the completion report of one work request.
     case workRequest = "work-request"
+    /// A person's credential for the file store, minted by `kiln` for a short while (it holds the database's
+    /// credentials already; the file store holds them too, and checks the token instead of trusting a name).
+    case user
 }
 
 /// A stored token: never the secret, only its digest.
@@ -22,6 +25,8 @@ public struct TokenRecord: Hashable, Sendable {
     public var expiresAt: Date?
     public var workerID: Int?
     public var workRequestID: Int?
+    /// The person a `user` token stands for.
+    public var userID: Int? = nil
 
     /// `true` when the token is enabled and not expired at `now`.
     public func isUsable(at now: Date = Date()) -> Bool {
@@ -67,13 +72,14 @@ public enum TokenRepository {
         expiresAt: Date? = nil,
         workerID: Int? = nil,
         workRequestID: Int? = nil,
+        userID: Int? = nil,
         on conn: PGConnection
     ) async throws -> TokenRecord {
         let digest = digest(of: secret)
         let row = try await conn.query(
             """
-            INSERT INTO tokens (digest, kind, enabled, comment, expires_at, worker_id, work_request_id)
-            VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id
+            INSERT INTO tokens (digest, kind, enabled, comment, expires_at, worker_id, work_request_id, user_id)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id
             """,
             digest,
             kind.rawValue,
@@ -81,7 +87,8 @@ public enum TokenRepository {
             comment,
             expiresAt,
             workerID,
-            workRequestID
+            workRequestID,
+            userID
         ).first
         guard let id = try row?.decode(Int.self, at: 0) else {
             throw PGError.unexpectedResult(status: "no row", message: "INSERT INTO tokens … RETURNING id")
@@ -94,7 +101,8 @@ public enum TokenRepository {
             comment: comment,
             expiresAt: expiresAt,
             workerID: workerID,
-            workRequestID: workRequestID
+            workRequestID: workRequestID,
+            userID: userID
         )
     }
 
@@ -130,6 +138,12 @@ public enum TokenRepository {
         )
     }
 
+    /// Deletes the `user` tokens that expired before `now` (the file store's sweep: they authorise nothing).
+    @discardableResult
+    public static func deleteExpiredUserTokens(before now: Date = Date(), on conn: PGConnection) async throws -> Int {
+        try await conn.execute("DELETE FROM tokens WHERE kind = 'user' AND expires_at < $1", now)
+    }
+
     /// Deletes the work-request tokens of a work request (it completed or aborted: they authorise nothing).
     @discardableResult
     public static func deleteWorkRequestTokens(workRequestID: Int, on conn: PGConnection) async throws -> Int {
@@ -139,7 +153,7 @@ public enum TokenRepository {
         )
     }
 
-    static let columns = "id, digest, kind, enabled, comment, expires_at, worker_id, work_request_id"
+    static let columns = "id, digest, kind, enabled, comment, expires_at, worker_id, work_request_id, user_id"
 
     static func token(from row: PGRow) throws -> TokenRecord {
         let kindText = try row.decode(String.self, at: 2)
@@ -154,7 +168,8 @@ public enum TokenRepository {
             comment: try row.decode(String.self, at: 4),
             expiresAt: try row.decode(Date?.self, at: 5),
             workerID: try row.decode(Int?.self, at: 6),
-            workRequestID: try row.decode(Int?.self, at: 7)
+            workRequestID: try row.decode(Int?.self, at: 7),
+            userID: try row.decode(Int?.self, at: 8)
         )
     }
 }

@@ -1,0 +1,45 @@
+import FileStore
+import Foundation
+import KilnCore
+import ServiceKit
+import Store
+
+/// How `kiln` reaches the file store: its URL, and a person's token — `KILN_TOKEN` if set, else one `kiln`
+/// mints for an hour in the database it already holds the credentials of (deploy/docs/cli.md, "Files").
+enum FileStoreAccess {
+    static let url = Setting(
+        "KILN_FILE_STORE_URL", default: "http://127.0.0.1:8090",
+        help: "base URL of the file-store service (kiln artifact create --upload, download, kiln log)")
+    static let token = Setting(
+        "KILN_TOKEN", default: "",
+        help: "a user token for the file store; empty: kiln mints a one-hour token for the acting user", secret: true)
+
+    /// A client acting for `username` (created as a user if new).
+    static func client(pool: PGPool, username: String) async throws -> FileStoreClient {
+        let environment = EnvironmentReader()
+        let text = try environment.string(url)
+        guard let base = URL(string: text), base.scheme == "http" || base.scheme == "https", base.host != nil else {
+            throw ConfigurationError.invalid(variable: url.name, value: text, expected: "an http:// or https:// URL")
+        }
+        var secret = try environment.string(token)
+        if secret.isEmpty {
+            secret = TokenRepository.generateSecret()
+            let minted = secret
+            try await pool.withConnection { conn in
+                let user = try await WorkspaceRepository.findOrCreateUser(username, on: conn)
+                try await TokenRepository.create(
+                    secret: minted, kind: .user, comment: "kiln CLI session", expiresAt: Date().addingTimeInterval(3600),
+                    userID: user.id, on: conn)
+            }
+        }
+        return FileStoreClient(baseURL: base, token: secret)
+    }
+
+    /// The acting user: `explicit`, else `$USER`.
+    static func username(_ explicit: String?) throws -> String {
+        guard let name = explicit ?? ProcessInfoUser.current, !name.isEmpty else {
+            throw CLIError("no user: pass --created-by NAME or set USER")
+        }
+        return name
+    }
+}

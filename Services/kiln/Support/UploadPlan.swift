@@ -1,0 +1,64 @@
+import Foundation
+import KilnCore
+
+/// What `kiln artifact create --upload` sends: each file under its own name, and for a `.dsc` (category
+/// `debian:source-package`) or a `.changes` (`debian:upload`) the data derived from it and the files it lists,
+/// taken from beside it, as Debusine's client does (`prepare_dsc_for_upload`, `Upload.create`).
+struct UploadPlan {
+    /// Path in the artifact → file on disk.
+    var files: [String: URL]
+    /// Derived data (empty when nothing is derived); `--data` keys override it.
+    var derived: [String: JSONValue]
+
+    static func make(category: String, uploads: [String]) throws -> UploadPlan {
+        var files: [String: URL] = [:]
+        for upload in uploads {
+            let url = URL(fileURLWithPath: upload)
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), !isDirectory.boolValue else {
+                throw CLIError("--upload \(upload): no such file")
+            }
+            let name = url.lastPathComponent
+            if let other = files[name] {
+                throw CLIError("--upload \(upload): another file named \(name) is uploaded too (\(other.path))")
+            }
+            files[name] = url
+        }
+        var derived: [String: JSONValue] = [:]
+        let control: (suffix: String, category: String)? =
+            switch category {
+            case KnownCategories.sourcePackage: (".dsc", category)
+            case KnownCategories.upload: (".changes", category)
+            default: nil
+            }
+        if let control {
+            let candidates = files.keys.filter { $0.hasSuffix(control.suffix) }.sorted()
+            guard candidates.count == 1, let name = candidates.first, let url = files[name] else {
+                throw CLIError("Expecting 1 \(control.suffix) file in \(JSONValue.array(files.keys.sorted().map(JSONValue.string)).pythonRepr)")
+            }
+            let text: String
+            do { text = try String(contentsOf: url, encoding: .utf8) } catch {
+                throw CLIError("\(url.path): cannot be read as UTF-8 text (\(error.localizedDescription))")
+            }
+            let listed: [String]
+            if control.suffix == ".dsc" {
+                (derived, listed) = try PackageArtifactData.sourcePackage(dscName: name, dscText: text)
+            } else {
+                (derived, listed) = try PackageArtifactData.upload(changesName: name, changesText: text)
+            }
+            for file in listed where files[file] == nil {
+                let beside = url.deletingLastPathComponent().appendingPathComponent(file)
+                guard FileManager.default.fileExists(atPath: beside.path) else {
+                    throw CLIError("\(name) lists \(file), which is not beside it (\(beside.path))")
+                }
+                files[file] = beside
+            }
+            let extra = files.keys.filter { $0 != name && !listed.contains($0) }.sorted()
+            if !extra.isEmpty {
+                throw CLIError(
+                    "Files in the package and listed in the \(control.suffix) must match: \(JSONValue.array(extra.map(JSONValue.string)).pythonRepr) not listed in \(name)")
+            }
+        }
+        return UploadPlan(files: files, derived: derived)
+    }
+}

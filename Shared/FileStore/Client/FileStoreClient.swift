@@ -1,0 +1,253 @@
+import Foundation
+import KilnCore
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
+/// The file store's HTTP API from the caller's side (`kiln` and `kiln-worker`): create an artifact, upload
+/// its files, read it, download files, relate artifacts. Uploads and downloads stream from and to disk;
+/// a failed transfer (network, 5xx) is retried per file with backoff, a refusal (4xx) is not.
+public struct FileStoreClient: Sendable {
+    /// The store's base URL, e.g. `http://file-store:8090` (`KILN_FILE_STORE_URL`).
+    public let baseURL: URL
+    private let token: String
+    private let session: URLSession
+    /// Attempts per request before giving up (at least 1).
+    public var attempts: Int
+    /// Delay before the first retry; doubled each time, at most 10 s.
+    public var initialRetryDelay: Duration
+
+    /// A client sending `token` (a worker's, or a person's minted by `kiln`) with every request.
+    public init(baseURL: URL, token: String, attempts: Int = 5, initialRetryDelay: Duration = .milliseconds(500)) {
+        self.baseURL = baseURL
+        self.token = token
+        self.attempts = max(1, attempts)
+        self.initialRetryDelay = initialRetryDelay
+        let configuration = URLSessionConfiguration.ephemeral
+        configuration.timeoutIntervalForRequest = 300
+        configuration.timeoutIntervalForResource = 24 * 3600
+        self.session = URLSession(configuration: configuration)
+    }
+
+    /// `POST /api/1.0/artifact/`: creates the artifact; its answer lists the files still to upload.
+    public func createArtifact(_ request: FileStoreProtocol.CreateArtifact) async throws(FileStoreClientError)
+        -> FileStoreProtocol.Artifact
+    {
+        let body = try encode(request)
+        return try await decoded(FileStoreProtocol.Artifact.self, from: "POST", "artifact/", body: body)
+    }
+
+    /// `GET /api/1.0/artifact/ID/`.
+    public func artifact(id: Int) async throws(FileStoreClientError) -> FileStoreProtocol.Artifact {
+        try await decoded(FileStoreProtocol.Artifact.self, from: "GET", "artifact/\(id)/", body: nil)
+    }
+
+    /// `POST /api/1.0/artifact-relation/`.
+    public func relate(_ relation: FileStoreProtocol.Relation) async throws(FileStoreClientError) {
+        _ = try await send("POST", "artifact-relation/", body: .data(try encode(relation)))
+    }
+
+    /// `PUT /api/1.0/artifact/ID/files/PATH`: streams `file` as the content of `path`.
+    public func upload(artifactID: Int, path: String, from file: URL) async throws(FileStoreClientError) {
+        _ = try await send("PUT", "artifact/\(artifactID)/files/\(Self.escaped(path))", body: .file(file))
+    }
+
+    /// `GET /api/1.0/artifact/ID/files/PATH` into `destination` (replaced), checking size and SHA-256
+    /// against `expected` when given.
+    public func download(
+        artifactID: Int, path: String, to destination: URL, expected: ArtifactFile? = nil
+    ) async throws(FileStoreClientError) {
+        let url = endpoint("artifact/\(artifactID)/files/\(Self.escaped(path))")
+        let temporary = try await withRetries(url: url) { () async throws -> URL in
+            let (location, response) = try await session.download(for: request("GET", url))
+            try check(response, url: url, body: (try? Data(contentsOf: location)) ?? Data())
+            return location
+        }
+        do {
+            if let expected {
+                let (sha256, size) = try ContentDigest.of(fileAt: temporary)
+                guard sha256 == expected.sha256, size == expected.size else {
+                    try? FileManager.default.removeItem(at: temporary)
+                    throw FileStoreClientError.corruptDownload(
+                        url: url, expected: expected.sha256, received: sha256, size: size)
+                }
+            }
+            if FileManager.default.fileExists(atPath: destination.path) {
+                try FileManager.default.removeItem(at: destination)
+            }
+            try FileManager.default.createDirectory(
+                at: destination.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try FileManager.default.moveItem(at: temporary, to: destination)
+        } catch let error as FileStoreClientError {
+            throw error
+        } catch {
+            throw .local(path: destination.path, error: "\(error)")
+        }
+    }
+
+    /// Creates an artifact from local files (path in the artifact → file on disk), uploads those the store
+    /// does not hold, and returns the artifact as the store then has it (complete).
+    ///
+    /// - Parameter progress: called after each file is uploaded (path, bytes), for a progress line.
+    public func uploadArtifact(
+        category: String, workspace: String? = nil, data: [String: JSONValue], files: [String: URL],
+        workRequest: Int? = nil, expireAt: Date? = nil, progress: (String, Int) -> Void = { _, _ in }
+    ) async throws(FileStoreClientError) -> FileStoreProtocol.Artifact {
+        var declared: [String: FileStoreProtocol.DeclaredFile] = [:]
+        for (path, url) in files {
+            do {
+                let (sha256, size) = try ContentDigest.of(fileAt: url)
+                declared[path] = FileStoreProtocol.DeclaredFile(size: size, sha256: sha256)
+            } catch {
+                throw .local(path: url.path, error: "\(error)")
+            }
+        }
+        let created = try await createArtifact(
+            FileStoreProtocol.CreateArtifact(
+                category: category, workspace: workspace, data: data, files: declared, workRequest: workRequest,
+                expireAt: expireAt))
+        for path in created.filesToUpload {
+            guard let url = files[path] else { continue }
+            try await upload(artifactID: created.id, path: path, from: url)
+            progress(path, declared[path]?.size ?? 0)
+        }
+        return created.filesToUpload.isEmpty ? created : try await artifact(id: created.id)
+    }
+
+    // MARK: Plumbing
+
+    private enum Body {
+        case data(Data)
+        case file(URL)
+    }
+
+    private func encode(_ value: some Encodable) throws(FileStoreClientError) -> Data {
+        do { return try FileStoreProtocol.encoder().encode(value) } catch { throw .local(path: "(request)", error: "\(error)") }
+    }
+
+    private func decoded<T: Decodable>(_ type: T.Type, from method: String, _ path: String, body: Data?)
+        async throws(FileStoreClientError) -> T
+    {
+        let data = try await send(method, path, body: body.map(Body.data))
+        do {
+            return try FileStoreProtocol.decoder().decode(type, from: data)
+        } catch {
+            throw .badResponse(url: endpoint(path), reason: "\(error)")
+        }
+    }
+
+    private func send(_ method: String, _ path: String, body: Body?) async throws(FileStoreClientError) -> Data {
+        let url = endpoint(path)
+        return try await withRetries(url: url) { () async throws -> Data in
+            var request = request(method, url)
+            let (data, response): (Data, URLResponse)
+            switch body {
+            case .data(let payload)?:
+                request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+                (data, response) = try await session.upload(for: request, from: payload)
+            case .file(let file)?:
+                request.setValue("application/octet-stream", forHTTPHeaderField: "Content-Type")
+                (data, response) = try await session.upload(for: request, fromFile: file)
+            case nil:
+                (data, response) = try await session.data(for: request)
+            }
+            try check(response, url: url, body: data)
+            return data
+        }
+    }
+
+    private func endpoint(_ path: String) -> URL {
+        URL(string: FileStoreProtocol.prefix + "/" + path, relativeTo: baseURL)!.absoluteURL
+    }
+
+    private func request(_ method: String, _ url: URL) -> URLRequest {
+        var request = URLRequest(url: url)
+        request.httpMethod = method
+        request.setValue(token, forHTTPHeaderField: FileStoreProtocol.tokenHeader)
+        return request
+    }
+
+    private func check(_ response: URLResponse, url: URL, body: Data) throws(FileStoreClientError) {
+        guard let http = response as? HTTPURLResponse else {
+            throw .badResponse(url: url, reason: "not an HTTP response")
+        }
+        guard (200..<300).contains(http.statusCode) else {
+            let problem = try? FileStoreProtocol.decoder().decode(FileStoreProtocol.Problem.self, from: body)
+            throw .refused(
+                url: url, status: http.statusCode,
+                problem: problem ?? FileStoreProtocol.Problem(title: String(decoding: body.prefix(500), as: UTF8.self)))
+        }
+    }
+
+    /// Runs `attempt` until it succeeds, retrying network failures and 5xx answers with backoff.
+    private func withRetries<T>(url: URL, _ attempt: () async throws -> T) async throws(FileStoreClientError) -> T {
+        var delay = initialRetryDelay
+        var last: FileStoreClientError = .unreachable(url: url, error: "no attempt made")
+        for number in 1...attempts {
+            do {
+                return try await attempt()
+            } catch let error as FileStoreClientError {
+                guard error.isRetryable else { throw error }
+                last = error
+            } catch is CancellationError {
+                throw .cancelled(url: url)
+            } catch {
+                last = .unreachable(url: url, error: "\(error)")
+            }
+            if number < attempts {
+                do { try await Task.sleep(for: delay) } catch { throw .cancelled(url: url) }
+                delay = min(delay * 2, .seconds(10))
+            }
+        }
+        throw last
+    }
+
+    /// `path` with each component percent-escaped for a URL path.
+    static func escaped(_ path: String) -> String {
+        var allowed = CharacterSet.urlPathAllowed
+        allowed.remove(charactersIn: "%?#;")
+        return path.split(separator: "/", omittingEmptySubsequences: false)
+            .map { $0.addingPercentEncoding(withAllowedCharacters: allowed) ?? String($0) }
+            .joined(separator: "/")
+    }
+}
+
+/// Why a file-store request failed, naming the URL.
+public enum FileStoreClientError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// The store answered with an error status (its problem body quoted).
+    case refused(url: URL, status: Int, problem: FileStoreProtocol.Problem)
+    /// No answer after every attempt.
+    case unreachable(url: URL, error: String)
+    /// An answer that is not what the API defines.
+    case badResponse(url: URL, reason: String)
+    /// A download whose bytes are not the artifact's (nothing was kept).
+    case corruptDownload(url: URL, expected: String, received: String, size: Int)
+    /// A local file could not be read or written.
+    case local(path: String, error: String)
+    /// The caller was cancelled.
+    case cancelled(url: URL)
+
+    /// Network failures and the store's 5xx answers (an outage, a restart) are worth another attempt.
+    public var isRetryable: Bool {
+        switch self {
+        case .refused(_, let status, _): status >= 500
+        case .unreachable: true
+        default: false
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .refused(let url, let status, let problem):
+            "the file store refused \(url.absoluteString) (HTTP \(status)): \(problem.title)"
+                + (problem.detail.map { ": \($0)" } ?? "")
+        case .unreachable(let url, let error): "cannot reach the file store at \(url.absoluteString): \(error)"
+        case .badResponse(let url, let reason): "unexpected answer from \(url.absoluteString): \(reason)"
+        case .corruptDownload(let url, let expected, let received, let size):
+            "download of \(url.absoluteString) has SHA-256 \(received) (\(size) bytes), not \(expected); discarded"
+        case .local(let path, let error): "\(path): \(error)"
+        case .cancelled(let url): "cancelled while talking to \(url.absoluteString)"
+        }
+    }
+}

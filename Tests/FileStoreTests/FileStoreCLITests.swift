@@ -1,0 +1,104 @@
+import FileStore
+import Foundation
+import KilnCore
+import KilnTestSupport
+import Store
+import Testing
+
+/// `kiln artifact create --upload`, `show`, `download` and `kiln log` against a real file store.
+@Suite("kiln artifact files (real CLI, file store and servers)", .serialized)
+struct FileStoreCLITests {
+    func kiln(_ world: FileStoreWorld, _ arguments: [String]) throws -> ExecutableRun {
+        try ExecutableRun.run(
+            "kiln", arguments: arguments,
+            environment: [
+                "KILN_POSTGRES_URL": world.database.serviceURL, "KILN_FILE_STORE_URL": world.baseURL.absoluteString,
+                "USER": "alice", "KILN_TOKEN": "",
+            ])
+    }
+
+    @Test("a .dsc upload derives Debusine's source-package data and takes the files it lists; show and download give them back")
+    func sourcePackage() async throws {
+        try await FileStoreWorld.with { world in
+            let tarball = try world.file(String(repeating: "source tree ", count: 1000), name: "hello_1.0.tar.xz")
+            let folder = tarball.deletingLastPathComponent()
+            let dsc = """
+                Format: 3.0 (native)
+                Source: hello
+                Version: 1.0
+                Checksums-Sha256:
+                 \(FileStoreWorld.sha256(String(repeating: "source tree ", count: 1000))) 12000 hello_1.0.tar.xz
+                Files:
+                 00000000000000000000000000000000 12000 hello_1.0.tar.xz
+
+                """
+            try Data(dsc.utf8).write(to: folder.appending(path: "hello_1.0.dsc"))
+
+            let created = try kiln(
+                world,
+                ["artifact", "create", "debian:source-package", "--workspace", "debian/System", "--upload",
+                 folder.appending(path: "hello_1.0.dsc").path, "--json"])
+            #expect(created.status == 0, "\(created)")
+            #expect(created.stderr.contains("uploaded hello_1.0.tar.xz (12000 bytes"))
+            let json = try #require(try JSONDecoder().decode(JSONValue.self, from: Data(created.stdout.utf8)).objectValue)
+            let id = try #require(json["id"]?.intValue)
+            #expect(json["complete"] == true)
+            let data = try #require(json["data"]?.objectValue)
+            #expect(data["name"] == "hello")
+            #expect(data["version"] == "1.0")
+            #expect(data["dsc_fields"]?.objectValue?["Format"] == "3.0 (native)")
+
+            let shown = try kiln(world, ["artifact", "show", String(id)])
+            #expect(shown.status == 0, "\(shown)")
+            #expect(shown.stdout.contains("hello_1.0.tar.xz  12000 bytes"))
+            #expect(shown.stdout.contains("Complete:"))
+
+            let target = FileManager.default.temporaryDirectory.appending(path: "kiln-dl-\(TestServers.uniqueSuffix())")
+            let downloaded = try kiln(world, ["artifact", "download", String(id), target.path])
+            #expect(downloaded.status == 0, "\(downloaded)")
+            #expect(try Data(contentsOf: target.appending(path: "hello_1.0.tar.xz")) == Data(contentsOf: tarball))
+            #expect(try String(contentsOf: target.appending(path: "hello_1.0.dsc"), encoding: .utf8) == dsc)
+            #expect(try await world.lookupSees(id))
+
+            // A file the .dsc does not list is refused, naming it; a missing listed file too.
+            let stray = try world.file("stray", name: "notes.txt")
+            let refused = try kiln(
+                world,
+                ["artifact", "create", "debian:source-package", "--workspace", "debian/System", "--upload",
+                 folder.appending(path: "hello_1.0.dsc").path, "--upload", stray.path])
+            #expect(refused.status == 1)
+            #expect(refused.stderr.contains("Files in the package and listed in the .dsc must match: ['notes.txt']"))
+            try FileManager.default.removeItem(at: tarball)
+            let missing = try kiln(
+                world,
+                ["artifact", "create", "debian:source-package", "--workspace", "debian/System", "--upload",
+                 folder.appending(path: "hello_1.0.dsc").path])
+            #expect(missing.status == 1)
+            #expect(missing.stderr.contains("hello_1.0.dsc lists hello_1.0.tar.xz, which is not beside it"))
+        }
+    }
+
+    @Test("kiln log prints a work request's build log; a file store that is not there is named")
+    func logAndUnreachable() async throws {
+        try await FileStoreWorld.with { world in
+            let (token, workRequest) = try await world.runningWorker(inputs: [])
+            _ = try await world.client(token: token).uploadArtifact(
+                category: KnownCategories.packageBuildLog, data: ["source": "hello"],
+                files: ["hello_1.0_amd64.build": try world.file("dpkg-buildpackage: info: source package hello\nStatus: successful\n")],
+                workRequest: workRequest)
+            let log = try kiln(world, ["log", String(workRequest)])
+            #expect(log.status == 0, "\(log)")
+            #expect(log.stdout.contains("Status: successful"))
+            let shown = try kiln(world, ["show", String(workRequest)])
+            #expect(shown.stdout.contains("debian:package-build-log"))
+
+            let nothing = try kiln(world, ["log", String(workRequest + 1000)])
+            #expect(nothing.status == 1)
+            let unreachable = try ExecutableRun.run(
+                "kiln", arguments: ["artifact", "download", "1", "/tmp"],
+                environment: ["KILN_POSTGRES_URL": world.database.serviceURL, "KILN_FILE_STORE_URL": "http://127.0.0.1:9", "USER": "alice"])
+            #expect(unreachable.status != 0)
+            #expect(unreachable.stderr.contains("cannot reach the file store at http://127.0.0.1:9"))
+        }
+    }
+}
