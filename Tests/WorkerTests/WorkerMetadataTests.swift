@@ -32,7 +32,22 @@ struct WorkerMetadataTests {
         let host = Self.host(commands: ["sbuild", "unshare"])
         let tags = WorkerMetadata.providedTags(workerType: .external, host: host, registry: registry)
         #expect(tags.filter { $0.hasPrefix("worker:cap:") } == ["worker:cap:sbuild"])
-        #expect(WorkerMetadata.capabilityTags(workerType: .external, host: host, registry: registry) == ["worker:cap:sbuild"])
+    }
+
+    @Test("a worker advertises only the tasks it executes: noop alone without a file store, the runners' with one")
+    func onlyExecutableTasks() throws {
+        let registry = try KilnTasks.registry()
+        let host = Self.host(commands: ["sbuild", "unshare", "autopkgtest", "mmdebstrap"])
+        let noopOnly = WorkerMetadata.providedTags(
+            workerType: .external, host: host, registry: registry.restricted(toNames: [NoopTask.taskName]))
+        #expect(noopOnly.filter { $0.hasPrefix("worker:task:") } == ["worker:task:worker:noop:version:1"])
+        #expect(noopOnly.filter { $0.hasPrefix("worker:cap:") }.isEmpty)
+        let running = WorkerMetadata.providedTags(
+            workerType: .external, host: host, registry: registry.restricted(toNames: WorkerTaskRunners.executable))
+        #expect(running.contains("worker:task:worker:sbuild:version:1"))
+        #expect(running.contains("worker:task:worker:lintian:version:1"))
+        #expect(running.contains("worker:cap:sbuild"))
+        #expect(!running.contains { $0.hasPrefix("worker:task:worker:piuparts") })
     }
 
     @Test("no available executor, no executor tag (never worker:executor:auto)")

@@ -9,7 +9,7 @@ struct FileStoreSettings: Sendable, Hashable {
         "KILN_FILE_STORE_ROOT", default: "/var/lib/kiln/files",
         help: "directory holding the stored files (a volume in compose); created if missing")
     static let host = Setting("KILN_FILE_STORE_HOST", default: "0.0.0.0", help: "address the file-store API binds")
-    static let port = Setting("KILN_FILE_STORE_PORT", default: "8090", help: "port of the file-store API")
+    static let port = Setting("KILN_FILE_STORE_PORT", default: "8070", help: "port of the file-store API")
     static let maxFileSize = Setting(
         "KILN_FILE_STORE_MAX_FILE_SIZE", default: "8G",
         help: "largest file accepted: bytes, or with a K, M or G suffix (powers of 1024), 1 to 1T")
@@ -48,28 +48,8 @@ struct FileStoreSettings: Sendable, Hashable {
         root = URL(fileURLWithPath: rootText, isDirectory: true)
         host = try environment.string(Self.host)
         port = try environment.int(Self.port, in: 1...65_535)
-        maxFileSize = try Self.byteSize(environment, Self.maxFileSize, in: 1...(1 << 40))
+        maxFileSize = try environment.byteCount(Self.maxFileSize, in: 1...(1 << 40))
         expiryInterval = try environment.duration(Self.expiryInterval, in: .seconds(1) ... .seconds(7 * 86_400))
         stagingMaxAge = try environment.duration(Self.stagingMaxAge, in: .seconds(60) ... .seconds(7 * 86_400))
-    }
-
-    /// A byte count: digits with an optional `K`, `M` or `G` suffix (powers of 1024).
-    static func byteSize(_ environment: EnvironmentReader, _ setting: Setting, in range: ClosedRange<Int>) throws -> Int {
-        let text = try environment.string(setting).trimmingCharacters(in: .whitespaces)
-        let multipliers: [Character: Int] = ["K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40]
-        var digits = Substring(text)
-        var multiplier = 1
-        if let last = text.last?.uppercased().first, let found = multipliers[last] {
-            multiplier = found
-            digits = digits.dropLast()
-        }
-        guard let value = Int(digits), value >= 0, value <= range.upperBound / multiplier,
-            range.contains(value * multiplier)
-        else {
-            throw ConfigurationError.invalid(
-                variable: setting.name, value: text,
-                expected: "a size in bytes from \(range.lowerBound) to \(range.upperBound), optionally with K, M, G or T")
-        }
-        return value * multiplier
     }
 }

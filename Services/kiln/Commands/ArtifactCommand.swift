@@ -49,7 +49,7 @@ struct ArtifactCreate: AsyncParsableCommand {
     @Option(name: .customLong("upload"), help: "A file to upload into the artifact (repeat for several).")
     var uploads: [String] = []
 
-    @Option(name: .customLong("created-by"), help: "The creating user (created if new; default $USER with --upload).")
+    @Option(name: .customLong("created-by"), help: "The creating user (created if new; with --upload default $USER, else kiln).")
     var createdBy: String?
 
     @Flag(help: "Print the artifact as JSON.")
@@ -96,7 +96,7 @@ struct ArtifactCreate: AsyncParsableCommand {
         async throws
     {
         let plan = try UploadPlan.make(category: category, uploads: uploads)
-        let client = try await FileStoreAccess.client(pool: pool, username: try FileStoreAccess.username(createdBy))
+        let client = try await FileStoreAccess.client(pool: pool, username: ActingUser.name(createdBy))
         let total = plan.files.count
         var done = 0
         let artifact = try await client.uploadArtifact(

@@ -89,7 +89,7 @@ struct ArtifactDownload: AsyncParsableCommand {
 
     func run() async throws {
         try await CLIRunner.run { pool in
-            let client = try await FileStoreAccess.client(pool: pool, username: try FileStoreAccess.username(asUser))
+            let client = try await FileStoreAccess.client(pool: pool, username: ActingUser.name(asUser))
             let artifact = try await client.artifact(id: id)
             let wanted = path.isEmpty ? artifact.files : artifact.files.filter { path.contains($0.path) }
             for missing in path where !artifact.files.contains(where: { $0.path == missing }) {
@@ -136,7 +136,7 @@ struct LogCommand: AsyncParsableCommand {
                 _ = try await WorkRequestRepository.require(id: id, on: conn)
                 return try await ArtifactFileRepository.created(byWorkRequest: id, on: conn)
             }
-            let client = try await FileStoreAccess.client(pool: pool, username: try FileStoreAccess.username(asUser))
+            let client = try await FileStoreAccess.client(pool: pool, username: ActingUser.name(asUser))
             var printed = 0
             let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("kiln-log-\(UUID().uuidString)")
             defer { try? FileManager.default.removeItem(at: scratch) }

@@ -8,7 +8,7 @@ import Store
 /// mints for an hour in the database it already holds the credentials of (deploy/docs/cli.md, "Files").
 enum FileStoreAccess {
     static let url = Setting(
-        "KILN_FILE_STORE_URL", default: "http://127.0.0.1:8090",
+        "KILN_FILE_STORE_URL", default: "http://127.0.0.1:8070",
         help: "base URL of the file-store service (kiln artifact create --upload, download, kiln log)")
     static let token = Setting(
         "KILN_TOKEN", default: "",
@@ -33,13 +33,5 @@ enum FileStoreAccess {
             }
         }
         return FileStoreClient(baseURL: base, token: secret)
-    }
-
-    /// The acting user: `explicit`, else `$USER`.
-    static func username(_ explicit: String?) throws -> String {
-        guard let name = explicit ?? ProcessInfoUser.current, !name.isEmpty else {
-            throw CLIError("no user: pass --created-by NAME or set USER")
-        }
-        return name
     }
 }

@@ -37,6 +37,14 @@ public struct TaskRegistry: Sendable {
     /// An empty registry; each process registers the task classes it ships.
     public init() {}
 
+    /// The same registry with only the tasks named in `names` (a worker advertises only the tasks it really
+    /// executes; the others stay registered where it rebuilds tasks, so a stray one is reported clearly).
+    public func restricted(toNames names: Set<String>) -> TaskRegistry {
+        var restricted = TaskRegistry()
+        restricted.registrations = registrations.filter { names.contains($0.key.name) }
+        return restricted
+    }
+
     /// Every registered key.
     public var keys: [Key] { registrations.keys.sorted { $0.description < $1.description } }
 

@@ -52,6 +52,26 @@ public struct EnvironmentReader: Sendable {
         return value
     }
 
+    /// A byte count: digits with an optional `K`, `M`, `G` or `T` suffix (powers of 1024), within `range`.
+    public func byteCount(_ setting: Setting, in range: ClosedRange<Int>) throws -> Int {
+        let text = try string(setting).trimmingCharacters(in: .whitespaces)
+        let multipliers: [Character: Int] = ["K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40]
+        var digits = Substring(text)
+        var multiplier = 1
+        if let last = text.last.flatMap({ Character($0.uppercased()) }), let found = multipliers[last] {
+            multiplier = found
+            digits = digits.dropLast()
+        }
+        guard let value = Int(digits), value >= 0, value <= range.upperBound / multiplier,
+            range.contains(value * multiplier)
+        else {
+            throw ConfigurationError.invalid(
+                variable: setting.name, value: text,
+                expected: "a size in bytes from \(range.lowerBound) to \(range.upperBound), optionally with K, M, G or T")
+        }
+        return value * multiplier
+    }
+
     /// A duration setting written as a number with an optional unit: `250ms`, `30s`, `5m`, `1h` (plain
     /// numbers are seconds).
     public func duration(_ setting: Setting, in range: ClosedRange<Duration> = .zero ... .seconds(86_400 * 7))

@@ -13,11 +13,15 @@ public struct AssignmentRunner: Sendable {
     public let registry: TaskRegistry
     public let workerType: WorkerType
     public let token: String
+    /// Real execution (file store, environments, work folder); nil when `KILN_FILE_STORE_URL` is unset, and
+    /// then only `noop` runs.
+    public let execution: TaskExecutionEnvironment?
 
-    public init(registry: TaskRegistry, workerType: WorkerType, token: String) {
+    public init(registry: TaskRegistry, workerType: WorkerType, token: String, execution: TaskExecutionEnvironment? = nil) {
         self.registry = registry
         self.workerType = workerType
         self.token = token
+        self.execution = execution
     }
 
     /// Error codes the worker puts in `output_data.errors[].code`.
@@ -26,7 +30,7 @@ public struct AssignmentRunner: Sendable {
         case wrongWorkerType = "worker-type-mismatch"
         /// The task could not be rebuilt from the assignment (unknown task, bad data, missing field value).
         case rebuildFailed = "task-rebuild-failed"
-        /// The task has no worker-side execution pipeline in this build.
+        /// The task has no worker-side execution on this worker (no runner, or no file store configured).
         case executionUnavailable = "execution-unavailable"
         /// The task threw while executing.
         case executionFailed = "execution-failed"
@@ -66,7 +70,13 @@ public struct AssignmentRunner: Sendable {
         }
         let context = LoggingExecutionContext(workRequestID: assignment.workRequestID, logger: logger)
         do {
-            let outcome = try await task.execute(in: context)
+            let outcome: TaskOutcome
+            if let runner = WorkerTaskRunners.runner(for: assignment.taskName), let execution {
+                outcome = try await TaskExecutionPipeline(environment: execution, logger: logger).run(
+                    task, runner: runner, workRequestID: assignment.workRequestID, epoch: assignment.epoch)
+            } else {
+                outcome = try await task.execute(in: context)
+            }
             var errors: [JSONValue] = []
             if outcome.result == .error, let message = outcome.message {
                 errors.append(Self.error(.executionFailed, message))
@@ -75,8 +85,8 @@ public struct AssignmentRunner: Sendable {
         } catch is CancellationError {
             return nil
         } catch let error as TaskExecutionError {
-            // Only `noop` executes in this build; the worker never advertises capabilities it lacks, so this
-            // means the gateway sent a task the tags should have kept away.
+            // The worker advertises only the tasks it executes (`WorkerTaskRunners.executable`), so this means
+            // the gateway sent a task the tags should have kept away.
             return failure(.executionUnavailable, error.description)
         } catch {
             return failure(.executionFailed, "task \(assignment.taskName) failed: \(error)")

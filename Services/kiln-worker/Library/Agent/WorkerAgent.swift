@@ -41,14 +41,15 @@ public actor WorkerAgent {
 
     public init(
         configuration: WorkerConfiguration, token: String, metadata: [String: JSONValue], registry: TaskRegistry,
-        publisher: AMQPPublisher, readiness: Readiness? = nil, logger: Logger
+        publisher: AMQPPublisher, readiness: Readiness? = nil, execution: TaskExecutionEnvironment? = nil, logger: Logger
     ) {
         machine = WorkerProtocol(
             identity: WorkerProtocol.Identity(
                 token: token, activationToken: configuration.activationToken, fqdn: configuration.fqdn,
                 workerType: configuration.workerType, metadata: metadata),
             helloRetryMaximum: configuration.helloRetryMaximum)
-        runner = AssignmentRunner(registry: registry, workerType: configuration.workerType, token: token)
+        runner = AssignmentRunner(
+            registry: registry, workerType: configuration.workerType, token: token, execution: execution)
         self.publisher = publisher
         routing = GatewayRouting(prefix: configuration.gatewayRoutingPrefix)
         self.readiness = readiness

@@ -17,6 +17,14 @@ public struct WorkerConfiguration: Sendable, Hashable {
     public var opsHost: String
     /// nil when the ops endpoints are off.
     public var opsPort: Int?
+    /// The file store; nil when unset (only noop runs).
+    public var fileStoreURL: URL?
+    /// Where work requests run.
+    public var workDirectory: URL
+    /// Where environment tarballs are cached.
+    public var cacheDirectory: URL
+    /// The cache's bound in bytes.
+    public var cacheMaxSize: Int
 
     /// Reads and validates every setting.
     ///
@@ -61,6 +69,27 @@ public struct WorkerConfiguration: Sendable, Hashable {
         opsHost = try environment.string(WorkerSettings.opsHost)
         let port = try environment.int(WorkerSettings.opsPort, in: 0...65535)
         opsPort = port == 0 ? nil : port
+        let fileStore = try environment.string(WorkerSettings.fileStoreURL)
+        if fileStore.isEmpty {
+            fileStoreURL = nil
+        } else {
+            guard let url = URL(string: fileStore), url.scheme == "http" || url.scheme == "https", url.host != nil else {
+                throw ConfigurationError.invalid(
+                    variable: WorkerSettings.fileStoreURL.name, value: fileStore, expected: "an http:// or https:// URL")
+            }
+            fileStoreURL = url
+        }
+        workDirectory = try Self.folder(environment, WorkerSettings.workDirectory)
+        cacheDirectory = try Self.folder(environment, WorkerSettings.cacheDirectory)
+        cacheMaxSize = try environment.byteCount(WorkerSettings.cacheMaxSize, in: (1 << 20)...(1 << 50))
+    }
+
+    private static func folder(_ environment: EnvironmentReader, _ setting: Setting) throws -> URL {
+        let path = try environment.string(setting)
+        guard path.hasPrefix("/") else {
+            throw ConfigurationError.invalid(variable: setting.name, value: path, expected: "an absolute folder path")
+        }
+        return URL(fileURLWithPath: path, isDirectory: true)
     }
 
     private static func list(

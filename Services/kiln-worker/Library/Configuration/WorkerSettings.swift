@@ -41,6 +41,22 @@ public enum WorkerSettings {
     public static let helloRetryMaximum = Setting(
         "KILN_WORKER_HELLO_RETRY_MAX", default: "60s",
         help: "longest wait before sending hello again while not welcomed (refused, disabled or no answer)")
+    /// The file store the worker downloads inputs from and uploads outputs to (with its own token).
+    public static let fileStoreURL = Setting(
+        "KILN_FILE_STORE_URL", default: "",
+        help: "base URL of the file-store service (http://file-store:8070); empty: only noop runs, no other task is advertised")
+    /// Where each work request gets its folder while it runs.
+    public static let workDirectory = Setting(
+        "KILN_WORKER_WORK_DIR", default: "/var/lib/kiln-worker/work",
+        help: "folder under which each work request runs (its downloads, outputs and log; removed afterwards)")
+    /// Where environment tarballs are cached.
+    public static let cacheDirectory = Setting(
+        "KILN_WORKER_CACHE_DIR", default: "/var/lib/kiln-worker/cache",
+        help: "folder caching environment tarballs by SHA-256 between runs")
+    /// The cache's bound.
+    public static let cacheMaxSize = Setting(
+        "KILN_WORKER_CACHE_MAX_SIZE", default: "20G",
+        help: "bytes of tarballs the cache keeps at most (K, M, G suffixes); the least recently used go first")
     /// Ops endpoints; `0` turns them off (several workers on one host).
     public static let opsHost = Setting("KILN_OPS_HOST", default: "0.0.0.0", help: "address the ops HTTP server binds")
     public static let opsPort = Setting(
@@ -50,6 +66,6 @@ public enum WorkerSettings {
     public static let all: [Setting] =
         [
             amqpURL, tokenFile, activationToken, fqdn, workerType, extraTags, architectures, gatewayRoutingPrefix,
-            helloRetryMaximum, opsHost, opsPort,
+            helloRetryMaximum, fileStoreURL, workDirectory, cacheDirectory, cacheMaxSize, opsHost, opsPort,
         ] + LoggingBootstrap.settings
 }

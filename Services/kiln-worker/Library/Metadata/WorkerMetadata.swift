@@ -53,11 +53,4 @@ public enum WorkerMetadata {
         ]
     }
 
-    /// Capability tags (`worker:cap:*`) the host advertises. Only `noop` has a worker-side execution pipeline
-    /// in this build and it needs no capability, so every one of these attracts work the worker will report as
-    /// `error`: the worker logs them as a warning at start-up so the operator knows.
-    public static func capabilityTags(workerType: WorkerType, host: HostFacts, registry: TaskRegistry) -> [String] {
-        registry.providedWorkerTags(for: taskTypes(of: workerType), host: host.capabilities)
-            .filter { $0.hasPrefix(TagOntology.capability("")) }.sorted()
-    }
 }

@@ -1,4 +1,5 @@
 import AMQP
+import FileStore
 import Foundation
 import KilnCore
 import KilnTasks
@@ -68,20 +69,35 @@ public enum WorkerMain {
         } catch {
             ServiceMain.failConfiguration(error, service: service)
         }
+        // Only the tasks this worker really executes are advertised: every runner's once a file store is set,
+        // else noop alone.
+        var execution: TaskExecutionEnvironment?
+        if let fileStoreURL = configuration.fileStoreURL {
+            do {
+                try FileManager.default.createDirectory(at: configuration.workDirectory, withIntermediateDirectories: true)
+                execution = TaskExecutionEnvironment(
+                    fileStore: FileStoreClient(baseURL: fileStoreURL, token: token),
+                    environments: try EnvironmentCache(
+                        root: configuration.cacheDirectory, maximumBytes: configuration.cacheMaxSize),
+                    workDirectory: configuration.workDirectory)
+            } catch {
+                ServiceMain.failConfiguration(error, service: service)
+            }
+        }
+        let executable = execution == nil ? [NoopTask.taskName] : WorkerTaskRunners.executable
+        let advertised = registry.restricted(toNames: executable)
         let metadata = WorkerMetadata.dynamicMetadata(
-            workerType: configuration.workerType, host: host, registry: registry, extraTags: configuration.extraTags)
+            workerType: configuration.workerType, host: host, registry: advertised, extraTags: configuration.extraTags)
         logger.info(
             "host probed",
             metadata: [
                 "provided_tags": "\(metadata["provided_tags"]?.compactJSON ?? "[]")",
                 "architectures": "\(host.architectures.joined(separator: ","))",
                 "commands": "\(host.capabilities.installedCommands.sorted().joined(separator: ","))",
+                "executes": "\(executable.sorted().joined(separator: ","))",
             ])
-        let unexecutable = WorkerMetadata.capabilityTags(workerType: configuration.workerType, host: host, registry: registry)
-        if !unexecutable.isEmpty {
-            logger.warning(
-                "this host advertises capabilities of tasks this build cannot execute (only noop runs); such work will be reported as error",
-                metadata: ["tags": "\(unexecutable.joined(separator: ","))"])
+        if execution == nil {
+            logger.warning("KILN_FILE_STORE_URL is not set: this worker runs noop only and advertises no other task")
         }
 
         let readiness = Readiness(conditions: ["gateway"])
@@ -90,7 +106,7 @@ public enum WorkerMain {
         let consumer = AMQPConsumer(configuration: amqpConfiguration, logger: logger)
         let agent = WorkerAgent(
             configuration: configuration, token: token, metadata: metadata, registry: registry, publisher: publisher,
-            readiness: readiness, logger: logger)
+            readiness: readiness, execution: execution, logger: logger)
         do {
             try await consumer.addServerNamedQueueConsumer(prefetch: 10) { queue in
                 await agent.queueDeclared(queue)

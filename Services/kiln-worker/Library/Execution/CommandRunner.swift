@@ -1,0 +1,157 @@
+import Foundation
+import Synchronization
+
+/// One command a task runs: what, where, with which environment, and where its output goes.
+public struct Command: Hashable, Sendable, CustomStringConvertible {
+    /// The program and its arguments (`argv`).
+    public var arguments: [String]
+    /// The working directory.
+    public var directory: URL
+    /// Environment variables; `nil` inherits the worker's.
+    public var environment: [String: String]?
+    /// Where standard output goes (the task's log when nil).
+    public var standardOutput: URL?
+    /// Longest run before the process group is killed.
+    public var timeout: Duration
+
+    /// Memberwise.
+    public init(
+        _ arguments: [String], in directory: URL, environment: [String: String]? = nil, standardOutput: URL? = nil,
+        timeout: Duration = .seconds(6 * 3600)
+    ) {
+        self.arguments = arguments
+        self.directory = directory
+        self.environment = environment
+        self.standardOutput = standardOutput
+        self.timeout = timeout
+    }
+
+    /// The command line as a shell would read it, for logs.
+    public var description: String { arguments.map(ShellQuoting.quoted).joined(separator: " ") }
+}
+
+/// How a command ended.
+public enum CommandTermination: Hashable, Sendable {
+    /// It exited with this status.
+    case exited(Int32)
+    /// It ran longer than its timeout; its process group was killed.
+    case timedOut
+}
+
+/// Runs commands in their own process group (through `setsid`), output appended to the task's log, so a
+/// timeout or an abort kills the whole tree — SIGTERM, five seconds, then SIGKILL — as Debusine's
+/// `RunCommandTask` does, and nothing a tool started survives its task.
+public enum CommandRunner {
+    /// Grace between SIGTERM and SIGKILL.
+    public static let killGrace: Duration = .seconds(5)
+
+    /// Runs `command`, appending its standard error (and standard output unless redirected) to `log`.
+    ///
+    /// - Throws: `CancellationError` after killing the group when the calling task is cancelled (an abort);
+    ///   ``CommandError/cannotStart(_:reason:)`` when the program cannot be started.
+    public static func run(_ command: Command, log: URL) async throws -> CommandTermination {
+        guard let program = command.arguments.first else { throw CommandError.cannotStart("(empty command)", reason: "no program") }
+        guard programExists(program, environment: command.environment) else {
+            throw CommandError.cannotStart(program, reason: "not found on PATH (is it installed on this worker?)")
+        }
+        try appendLine("$ \(command)", to: log)
+        let logHandle = try FileHandle(forWritingTo: log)
+        try logHandle.seekToEnd()
+        defer { try? logHandle.close() }
+        var outputHandle = logHandle
+        if let output = command.standardOutput {
+            _ = FileManager.default.createFile(atPath: output.path, contents: nil)
+            outputHandle = try FileHandle(forWritingTo: output)
+        }
+        defer { if command.standardOutput != nil { try? outputHandle.close() } }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/setsid")
+        process.arguments = ["--wait"] + command.arguments
+        process.currentDirectoryURL = command.directory
+        if let environment = command.environment { process.environment = environment }
+        process.standardOutput = outputHandle
+        process.standardError = logHandle
+        process.standardInput = FileHandle.nullDevice
+        let (exits, exited) = AsyncStream.makeStream(of: Int32.self)
+        process.terminationHandler = { process in
+            exited.yield(process.terminationStatus)
+            exited.finish()
+        }
+        do {
+            try process.run()
+        } catch {
+            throw CommandError.cannotStart(program, reason: "\(error)")
+        }
+        let pid = process.processIdentifier
+        let timedOut = Mutex(false)
+        let timer = Task {
+            try await Task.sleep(for: command.timeout)
+            timedOut.withLock { $0 = true }
+            killGroup(pid)
+        }
+        let status = await withTaskCancellationHandler {
+            var status: Int32 = -1
+            for await value in exits { status = value }
+            return status
+        } onCancel: {
+            killGroup(pid)
+        }
+        timer.cancel()
+        if Task.isCancelled {
+            try? appendLine("(aborted: process group killed)", to: log)
+            throw CancellationError()
+        }
+        if timedOut.withLock({ $0 }) {
+            try? appendLine("(timed out after \(command.timeout): process group killed)", to: log)
+            return .timedOut
+        }
+        return .exited(status)
+    }
+
+    /// SIGTERM to the process group `pid` leads, then SIGKILL after ``killGrace`` to whatever is left.
+    static func killGroup(_ pid: Int32) {
+        guard pid > 0 else { return }
+        kill(-pid, SIGTERM)
+        Task.detached {
+            try? await Task.sleep(for: killGrace)
+            kill(-pid, SIGKILL)
+        }
+    }
+
+    static func programExists(_ program: String, environment: [String: String]?) -> Bool {
+        if program.contains("/") { return FileManager.default.isExecutableFile(atPath: program) }
+        let path = (environment ?? ProcessInfo.processInfo.environment)["PATH"] ?? "/usr/bin:/bin"
+        return path.split(separator: ":").contains { FileManager.default.isExecutableFile(atPath: "\($0)/\(program)") }
+    }
+
+    /// Appends `line` and a newline to `file`, creating it if needed.
+    public static func appendLine(_ line: String, to file: URL) throws {
+        if !FileManager.default.fileExists(atPath: file.path) {
+            _ = FileManager.default.createFile(atPath: file.path, contents: nil)
+        }
+        let handle = try FileHandle(forWritingTo: file)
+        defer { try? handle.close() }
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data((line + "\n").utf8))
+    }
+}
+
+/// Why a command could not run at all (a missing tool is an `error`, not a task `failure`).
+public enum CommandError: Error, Hashable, Sendable, CustomStringConvertible {
+    case cannotStart(String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .cannotStart(let program, let reason): "cannot run \(program): \(reason)"
+        }
+    }
+}
+
+/// POSIX shell quoting, for logging command lines people can paste.
+public enum ShellQuoting {
+    /// `word` unchanged when it needs no quoting, else in single quotes.
+    public static func quoted(_ word: String) -> String {
+        let safe = word.allSatisfy { $0.isLetter || $0.isNumber || "-_./=:,+@%".contains($0) }
+        return safe && !word.isEmpty ? word : "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
+}

@@ -1,0 +1,111 @@
+import FileStore
+import Foundation
+import KilnCore
+import Logging
+
+/// What the worker needs to run tasks for real: the file store (with the worker's own token), the
+/// environment cache and the folder work requests run in. Configured by `KILN_FILE_STORE_URL`,
+/// `KILN_WORKER_WORK_DIR` and `KILN_WORKER_CACHE_*`.
+public struct TaskExecutionEnvironment: Sendable {
+    /// The file store.
+    public let fileStore: FileStoreClient
+    /// Tarballs kept between runs.
+    public let environments: EnvironmentCache
+    /// Where each work request gets its folder (`<work dir>/wr-<id>-<epoch>`).
+    public let workDirectory: URL
+
+    /// Memberwise.
+    public init(fileStore: FileStoreClient, environments: EnvironmentCache, workDirectory: URL) {
+        self.fileStore = fileStore
+        self.environments = environments
+        self.workDirectory = workDirectory
+    }
+}
+
+/// One real run, as Debusine's `BaseExternalTask._execute`: a fresh folder; the runner fetches, runs and
+/// decides; its outputs are uploaded (each with the work request named, so only this run's token-holder
+/// could) and related; the task log is uploaded as `debusine:work-request-debug-logs` relating to every
+/// fetched input, whatever the result; the folder is removed.
+///
+/// A failure of the run itself — a missing tool, a download that does not match its SHA-256, an upload the
+/// file store refuses, an environment that does not unpack, a full disk — is an `error` whose message names
+/// the cause. An artifact whose upload did not finish stays incomplete, so no lookup ever sees it.
+public struct TaskExecutionPipeline: Sendable {
+    let environment: TaskExecutionEnvironment
+    let logger: Logger
+
+    /// Runs `task` with `runner` for work request `workRequestID` (assignment `epoch`).
+    ///
+    /// - Throws: `CancellationError` when aborted (the folder is removed, nothing is reported).
+    public func run(
+        _ task: any ExternalTask, runner: any WorkerTaskRunner, workRequestID: Int, epoch: Int
+    ) async throws -> TaskOutcome {
+        let directory = environment.workDirectory.appendingPathComponent("wr-\(workRequestID)-\(epoch)", isDirectory: true)
+        try? FileManager.default.removeItem(at: directory)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let context: TaskRunContext
+        do {
+            context = try TaskRunContext(
+                workRequestID: workRequestID, directory: directory, fileStore: environment.fileStore,
+                environments: environment.environments, logger: logger)
+        } catch {
+            return TaskOutcome(.error, message: "cannot prepare the work folder \(directory.path): \(error)")
+        }
+        var outcome: TaskOutcome
+        do {
+            let report = try await runner.run(task, context: context)
+            outcome = TaskOutcome(report.result, message: report.message)
+            do {
+                try await upload(report.outputs, context: context, workRequestID: workRequestID)
+            } catch is CancellationError {
+                throw CancellationError()
+            } catch {
+                outcome = TaskOutcome(.error, message: "uploading the results failed: \(error)")
+            }
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch {
+            context.note("error: \(error)")
+            outcome = TaskOutcome(.error, message: "\(error)")
+        }
+        context.note("result: \(outcome.result.rawValue)" + (outcome.message.map { " (\($0))" } ?? ""))
+        await uploadDebugLogs(context: context, workRequestID: workRequestID)
+        return outcome
+    }
+
+    private func upload(_ outputs: [OutputArtifact], context: TaskRunContext, workRequestID: Int) async throws {
+        var ids: [Int] = []
+        for output in outputs {
+            let artifact = try await environment.fileStore.uploadArtifact(
+                category: output.category, data: output.data, files: output.files, workRequest: workRequestID)
+            ids.append(artifact.id)
+            logger.info(
+                "artifact uploaded",
+                metadata: ["wr.id": "\(workRequestID)", "artifact": "\(artifact.id)", "category": "\(output.category)"])
+        }
+        for (index, output) in outputs.enumerated() {
+            for (type, target) in output.relations {
+                let targetID: Int
+                switch target {
+                case .artifact(let id): targetID = id
+                case .output(let other): targetID = ids[other]
+                }
+                try await environment.fileStore.relate(.init(artifact: ids[index], target: targetID, type: type))
+            }
+        }
+    }
+
+    /// The task log as `debusine:work-request-debug-logs`; a failure here is logged, never the run's result.
+    private func uploadDebugLogs(context: TaskRunContext, workRequestID: Int) async {
+        do {
+            try await upload(
+                [
+                    OutputArtifact(
+                        category: KnownCategories.workRequestDebugLogs, data: [:],
+                        files: ["cmd-output.log": context.log], relations: context.relatesToInputs())
+                ], context: context, workRequestID: workRequestID)
+        } catch {
+            logger.warning("could not upload the task log", metadata: ["wr.id": "\(workRequestID)", "error": "\(error)"])
+        }
+    }
+}

@@ -1,0 +1,42 @@
+import Foundation
+import KilnCore
+import KilnTasks
+
+/// `blhc` (Debusine `tasks/blhc.py`): checks a build log for missing hardening flags, inside the environment
+/// (blhc installed there first). Exit 0 or 1 is success, anything else failure; `debian:blhc` with
+/// `blhc.txt` is uploaded whatever the result, relating to the build log.
+struct BlhcRunner: WorkerTaskRunner {
+    static let taskName = BlhcTask.taskName
+    static let hostCommands = ["unshare"]
+
+    func run(_ task: any ExternalTask, context: TaskRunContext) async throws -> TaskRunReport {
+        guard let blhc = task as? BlhcTask, let logID = try blhc.inputs.artifact("input_artifact").artifactID else {
+            throw CommandError.cannotStart("blhc", reason: "not a blhc task with a resolved build log")
+        }
+        let log = try await context.download(logID)
+        guard let buildLog = log.files(endingWith: ".build").first else {
+            return TaskRunReport(.failure, message: "artifact \(logID) has no .build file")
+        }
+        let report = context.outputs.appendingPathComponent("blhc.txt")
+        let termination = try await context.withInstance(task) { instance in
+            let install = try await context.run(
+                instance.command(
+                    ["sh", "-c", "apt-get -q update && apt-get -q -y --no-install-recommends install blhc"],
+                    in: context.outputs, timeout: .seconds(1800)))
+            guard case .exited(0) = install else {
+                throw CommandError.cannotStart("blhc", reason: "installing it in the environment failed (see the task log)")
+            }
+            return try await context.run(
+                instance.command(["blhc", "--debian"] + blhc.data.extraFlags + [buildLog.path], in: context.downloads, standardOutput: report))
+        }
+        let success: Bool = if case .exited(let status) = termination { status == 0 || status == 1 } else { false }
+        var data: [String: JSONValue] = [:]
+        for key in ["source", "version", "architecture"] { if let value = log.data[key] { data[key] = value } }
+        return TaskRunReport(
+            success ? .success : .failure, message: success ? nil : "blhc \(LintianRunner.describe(termination))",
+            outputs: [
+                OutputArtifact(
+                    category: KnownCategories.blhc, data: data, files: ["blhc.txt": report], relations: context.relatesToInputs())
+            ])
+    }
+}

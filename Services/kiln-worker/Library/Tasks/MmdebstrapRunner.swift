@@ -1,0 +1,73 @@
+import Foundation
+import KilnCore
+import KilnTasks
+
+/// `mmdebstrap` (Debusine `tasks/mmdebstrap.py`): bootstraps a system on the host with `mmdebstrap
+/// --mode=unshare --format=tar` from the first repository (the worker's APT mirror in the demo), records
+/// `/etc/os-release` and the package list through hooks, and on success uploads `debian:system-tarball`
+/// (`system.tar.xz`) with Debusine's data. No inputs, no relations.
+struct MmdebstrapRunner: WorkerTaskRunner {
+    static let taskName = MmdebstrapTask.taskName
+    static let hostCommands = ["mmdebstrap", "unshare"]
+
+    func run(_ task: any ExternalTask, context: TaskRunContext) async throws -> TaskRunReport {
+        guard let bootstrap = task as? MmdebstrapTask, let repository = bootstrap.data.repositories.first else {
+            throw CommandError.cannotStart("mmdebstrap", reason: "not an mmdebstrap task")
+        }
+        let data = bootstrap.data
+        let tarball = context.outputs.appendingPathComponent("system.tar.xz")
+        let facts = context.directory.appendingPathComponent("facts", isDirectory: true)
+        try FileManager.default.createDirectory(at: facts, withIntermediateDirectories: true)
+        var arguments = [
+            "mmdebstrap", "--mode=unshare", "--format=tar", "--architectures=\(data.architecture)", "--verbose",
+            "--aptopt=Acquire::http::timeout=60", "--aptopt=Acquire::https::timeout=60",
+            "--components=\(repository.components.joined(separator: ","))",
+            "--customize-hook=download /etc/os-release \(facts.path)/os-release",
+            "--customize-hook=chroot \"$1\" dpkg-query --show --showformat '${Package}\\t${Version}\\n' > \(facts.path)/pkglist",
+            "--customize-hook=if [ -e \"$1/sbin/init\" ]; then touch \(facts.path)/with-init; fi",
+            "--customize-hook=rm -f \"$1/etc/hostname\"",
+        ]
+        if let variant = data.variant { arguments.append("--variant=\(variant)") }
+        if !data.extraPackages.isEmpty { arguments.append("--include=" + data.extraPackages.joined(separator: ",")) }
+        arguments += [repository.suite, tarball.path, repository.mirror]
+        let termination = try await context.run(Command(arguments, in: context.outputs, timeout: .seconds(3 * 3600)))
+        guard case .exited(0) = termination else {
+            return TaskRunReport(.failure, message: "mmdebstrap \(LintianRunner.describe(termination)) (see the task log)")
+        }
+        let osRelease = (try? String(contentsOf: facts.appendingPathComponent("os-release"), encoding: .utf8)) ?? ""
+        let release = Self.osRelease(osRelease)
+        var codename = release["VERSION_CODENAME"] ?? repository.suite
+        if ["unstable", "sid"].contains(repository.suite) { codename = "sid" }
+        let packages = ((try? String(contentsOf: facts.appendingPathComponent("pkglist"), encoding: .utf8)) ?? "")
+            .split(separator: "\n").compactMap { line -> (String, JSONValue)? in
+                let parts = line.split(separator: "\t", maxSplits: 1)
+                return parts.count == 2 ? (String(parts[0]), .string(String(parts[1]))) : nil
+            }
+        let output = OutputArtifact(
+            category: KnownCategories.systemTarball,
+            data: [
+                "filename": "system.tar.xz", "vendor": .string(release["ID"] ?? "debian"), "codename": .string(codename),
+                "mirror": .string(repository.mirror), "components": .array(repository.components.map(JSONValue.string)),
+                "variant": data.variant.map(JSONValue.string) ?? .null,
+                "pkglist": .object(Dictionary(packages, uniquingKeysWith: { $1 })),
+                "architecture": .string(data.architecture), "with_dev": true,
+                "with_init": .bool(FileManager.default.fileExists(atPath: facts.appendingPathComponent("with-init").path)),
+            ],
+            files: ["system.tar.xz": tarball])
+        return TaskRunReport(.success, outputs: [output])
+    }
+
+    /// `KEY=value` lines of os-release, quotes removed.
+    static func osRelease(_ text: String) -> [String: String] {
+        var values: [String: String] = [:]
+        for line in text.split(separator: "\n") {
+            guard let equals = line.firstIndex(of: "=") else { continue }
+            var value = String(line[line.index(after: equals)...])
+            if value.count >= 2, value.first == "\"" || value.first == "'", value.last == value.first {
+                value = String(value.dropFirst().dropLast())
+            }
+            values[String(line[..<equals])] = value
+        }
+        return values
+    }
+}

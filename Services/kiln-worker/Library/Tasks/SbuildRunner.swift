@@ -1,0 +1,153 @@
+import Foundation
+import KilnCore
+import KilnTasks
+
+/// `sbuild` (Debusine `tasks/sbuild.py`): builds the source package on the host with sbuild's unshare mode
+/// in the cached environment tarball. The build log is uploaded whatever the result; on success, one
+/// `debian:binary-package` per `.deb` and a `debian:upload` of the `.changes`, related as Debusine relates them.
+struct SbuildRunner: WorkerTaskRunner {
+    static let taskName = SbuildTask.taskName
+    static let hostCommands = ["sbuild", "unshare", "dpkg-deb"]
+
+    func run(_ task: any ExternalTask, context: TaskRunContext) async throws -> TaskRunReport {
+        guard let sbuild = task as? SbuildTask else { throw CommandError.cannotStart("sbuild", reason: "not an sbuild task") }
+        guard let sourceID = try sbuild.inputs.artifact("input_source_artifact").artifactID else {
+            return TaskRunReport(.error, message: "the source artifact was not resolved")
+        }
+        let source = try await context.download(sourceID)
+        guard let dsc = source.files(endingWith: ".dsc").first else {
+            return TaskRunReport(.failure, message: "source artifact \(sourceID) has no .dsc")
+        }
+        var extras: [URL] = []
+        for id in try sbuild.inputs.multiple("input_extra_binary_artifacts").artifactIDs {
+            extras += try await context.download(id).files(endingWith: ".deb")
+        }
+        let (_, tarball, environment) = try await context.environmentTarball(task)
+        let architecture = context.buildArchitecture(task) ?? "amd64"
+        let data = sbuild.data
+        let components = Set(data.buildComponents)
+        var arguments = [
+            "sbuild", "--purge-deps=never", "--no-run-lintian", "--no-run-autopkgtest",
+            components.contains("any") ? "--arch-any" : "--no-arch-any",
+            components.contains("all") ? "--arch-all" : "--no-arch-all",
+            components.contains("source") ? "--source" : "--no-source",
+            "--arch=\(architecture)", "--dist=\(environment["codename"]?.stringValue ?? "unstable")",
+            "--chroot-mode=unshare", "--chroot=\(tarball.path)", "--build-dir=\(context.outputs.path)",
+            "--bd-uninstallable-explainer=dose3",
+        ]
+        if !data.buildProfiles.isEmpty { arguments.append("--profiles=" + data.buildProfiles.joined(separator: ",")) }
+        if let resolver = data.buildDepResolver { arguments.append("--build-dep-resolver=\(resolver)") }
+        if let criteria = data.aspcudCriteria { arguments.append("--aspcud-criteria=\(criteria)") }
+        if data.resolveAlternatives { arguments.append("--resolve-alternatives") }
+        if let binnmu = data.binnmu {
+            arguments += ["--make-binNMU=\(binnmu.changelog)", "--append-to-version=\(binnmu.suffix)", "--binNMU=0"]
+            if let maintainer = binnmu.maintainer { arguments.append("--maintainer=\(maintainer)") }
+        }
+        arguments += extras.map { "--extra-package=\($0.path)" }
+        arguments.append(dsc.path)
+        var environmentVariables = ProcessInfo.processInfo.environment
+        let options = ["nocheck", "nodoc"].filter(data.buildProfiles.contains)
+        if !options.isEmpty { environmentVariables["DEB_BUILD_OPTIONS"] = options.joined(separator: " ") }
+        let termination = try await context.run(
+            Command(arguments, in: context.outputs, environment: environmentVariables, timeout: .seconds(6 * 3600)))
+
+        // The build log: sbuild's timestamped regular file (the symbolic link beside it is skipped).
+        let logs = (try? FileManager.default.contentsOfDirectory(at: context.outputs, includingPropertiesForKeys: nil)) ?? []
+        let buildLog = logs.filter { $0.pathExtension == "build" && !Self.isSymbolicLink($0) }.sorted { $0.path < $1.path }.last
+        let sourceName = source.data["name"]?.stringValue ?? ""
+        let sourceVersion = source.data["version"]?.stringValue ?? ""
+        var result: TaskOutcome.Result
+        var message: String?
+        switch termination {
+        case .timedOut:
+            result = .failure
+            message = "sbuild timed out"
+        case .exited(let status) where status != 0:
+            result = .failure
+            message = "sbuild exited with status \(status)"
+        case .exited:
+            guard let buildLog else { return TaskRunReport(.error, message: "sbuild exited 0 but wrote no .build log") }
+            let status = SbuildLog.status(in: (try? String(contentsOf: buildLog, encoding: .utf8)) ?? "")
+            result = status == "successful" ? .success : .failure
+            message = result == .success ? nil : "sbuild's log says Status: \(status ?? "(none)")"
+        }
+        guard let buildLog else { return TaskRunReport(result, message: message) }
+        var outputs: [OutputArtifact] = [
+            OutputArtifact(
+                category: KnownCategories.packageBuildLog,
+                data: [
+                    "source": .string(sourceName), "version": .string(sourceVersion), "architecture": .string(architecture),
+                    "filename": .string(buildLog.lastPathComponent), "bd_uninstallable": .null,
+                ],
+                files: [buildLog.lastPathComponent: buildLog], relations: context.relatesToInputs())
+        ]
+        guard result == .success else { return TaskRunReport(result, message: message, outputs: outputs) }
+
+        let debs = logs.filter { ["deb", "udeb"].contains($0.pathExtension) && !$0.lastPathComponent.contains("-dbgsym_") }
+            .sorted { $0.path < $1.path }
+        for deb in debs {
+            let data = try await SbuildLog.binaryPackageData(deb, sourceName: sourceName, sourceVersion: sourceVersion, context: context)
+            outputs.append(
+                OutputArtifact(
+                    category: KnownCategories.binaryPackage, data: data, files: [deb.lastPathComponent: deb],
+                    relations: context.fetchedArtifactIDs.map { (.builtUsing, .artifact($0)) }))
+            outputs[0].relations.append((.relatesTo, .output(outputs.count - 1)))
+        }
+        let binaryIndices = Array(1..<outputs.count)
+        if let changes = logs.first(where: { $0.pathExtension == "changes" }) {
+            let (data, listed) = try PackageArtifactData.upload(
+                changesName: changes.lastPathComponent, changesText: try String(contentsOf: changes, encoding: .utf8))
+            var files = [changes.lastPathComponent: changes]
+            for name in listed { files[name] = context.outputs.appendingPathComponent(name) }
+            outputs.append(
+                OutputArtifact(
+                    category: KnownCategories.upload, data: data, files: files,
+                    relations: binaryIndices.flatMap { [(.extends, .output($0)), (.relatesTo, .output($0))] }))
+            outputs[0].relations.append((.relatesTo, .output(outputs.count - 1)))
+        }
+        return TaskRunReport(.success, outputs: outputs)
+    }
+
+    static func isSymbolicLink(_ url: URL) -> Bool {
+        ((try? url.resourceValues(forKeys: [.isSymbolicLinkKey]))?.isSymbolicLink) ?? false
+    }
+}
+
+/// What Kiln reads from sbuild's results.
+enum SbuildLog {
+    /// The last `Status: ` line's value (Debusine's `Sbuild.task_result`).
+    static func status(in log: String) -> String? {
+        log.split(separator: "\n").last { $0.hasPrefix("Status: ") }.map { String($0.dropFirst(8)).trimmingCharacters(in: .whitespaces) }
+    }
+
+    /// Debusine's `debian:binary-package` data for `deb` (`BinaryPackage.create`): the control paragraph as
+    /// `deb_fields`, the control members as `deb_control_files`, and the source name and version (from
+    /// `Source: name (version)` when the binary's differ).
+    static func binaryPackageData(
+        _ deb: URL, sourceName: String, sourceVersion: String, context: TaskRunContext
+    ) async throws -> [String: JSONValue] {
+        let control = context.directory.appendingPathComponent("control-\(deb.lastPathComponent).txt")
+        let members = context.directory.appendingPathComponent("members-\(deb.lastPathComponent).txt")
+        guard case .exited(0) = try await context.run(Command(["dpkg-deb", "--field", deb.path], in: context.outputs, standardOutput: control)),
+            case .exited(0) = try await context.run(
+                Command(["sh", "-c", "dpkg-deb --ctrl-tarfile \"$1\" | tar -t", "sh", deb.path], in: context.outputs, standardOutput: members))
+        else {
+            throw CommandError.cannotStart("dpkg-deb", reason: "could not read \(deb.lastPathComponent)")
+        }
+        let paragraph = try Deb822.parse(try String(contentsOf: control, encoding: .utf8))
+        var fields: [String: JSONValue] = [:]
+        for (name, value) in paragraph.fields { fields[name] = .string(value) }
+        let files = (try String(contentsOf: members, encoding: .utf8)).split(separator: "\n")
+            .map { $0.hasPrefix("./") ? String($0.dropFirst(2)) : String($0) }.filter { !$0.isEmpty && $0 != "." }.sorted()
+        var name = paragraph["Source"] ?? paragraph["Package"] ?? sourceName
+        var version = paragraph["Version"] ?? sourceVersion
+        if let source = paragraph["Source"], let open = source.firstIndex(of: "("), source.hasSuffix(")") {
+            name = source[..<open].trimmingCharacters(in: .whitespaces)
+            version = String(source[source.index(after: open)..<source.index(before: source.endIndex)])
+        }
+        return [
+            "srcpkg_name": .string(name), "srcpkg_version": .string(version), "deb_fields": .object(fields),
+            "deb_control_files": .array(files.map(JSONValue.string)),
+        ]
+    }
+}
