@@ -33,6 +33,25 @@ public struct ExecutableRun: Sendable, CustomStringConvertible {
         _ executable: String, arguments: [String], environment: [String: String] = [:],
         inheritEnvironment: Bool = true, stdin: String? = nil, timeout: Duration = .seconds(300)
     ) throws -> ExecutableRun {
+        try run(
+            TestServers.builtExecutable(executable), arguments: arguments, environment: environment,
+            inheritEnvironment: inheritEnvironment, stdin: stdin, timeout: timeout)
+    }
+
+    /// Runs a program of the system (`dpkg-source`, …) found on `PATH`, in `directory`, the same way.
+    public static func runSystem(
+        _ command: [String], in directory: URL, timeout: Duration = .seconds(300)
+    ) throws -> ExecutableRun {
+        try run(
+            URL(fileURLWithPath: "/usr/bin/env"), arguments: command, inheritEnvironment: true, timeout: timeout,
+            directory: directory)
+    }
+
+    static func run(
+        _ executableURL: URL, arguments: [String], environment: [String: String] = [:], inheritEnvironment: Bool,
+        stdin: String? = nil, timeout: Duration, directory: URL? = nil
+    ) throws -> ExecutableRun {
+        let executable = executableURL.lastPathComponent
         let folder = FileManager.default.temporaryDirectory.appending(path: "kiln-run-\(TestServers.uniqueSuffix())")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -47,8 +66,9 @@ public struct ExecutableRun: Sendable, CustomStringConvertible {
             try? err.close()
         }
         let process = Process()
-        process.executableURL = TestServers.builtExecutable(executable)
+        process.executableURL = executableURL
         process.arguments = arguments
+        if let directory { process.currentDirectoryURL = directory }
         process.environment = TestServers.childEnvironment(environment, inherit: inheritEnvironment)
         process.standardOutput = out
         process.standardError = err

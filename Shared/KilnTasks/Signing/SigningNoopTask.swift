@@ -47,4 +47,10 @@ public struct SigningNoopTask: ExternalTask {
 
     /// None (Debusine `signing/tasks/tests/test_noop.py` `test_get_subject`).
     public func getSubject() throws -> String? { nil }
+
+    /// Really runs, as the Worker `noop`: reports the result its data asks for (Debusine's `SigningNoop.run`).
+    public func execute(in context: some TaskExecutionContext) async throws -> TaskOutcome {
+        await context.log("noop (signing): reporting '\(data.result.rawValue)' as requested by task data")
+        return NoopTask.outcome(for: data.result)
+    }
 }

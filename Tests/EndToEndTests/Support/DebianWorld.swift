@@ -102,14 +102,15 @@ struct CreatedArtifact: Decodable {
     let id: Int
 }
 
-/// Whether this host lets an unprivileged user run `unshare --user --map-root-user true`, which the worker's
-/// probe requires before it advertises `worker:executor:unshare`. Tests whose work needs that executor are
+/// Whether this host lets this user run `unshare --map-auto --map-root-user true` (a user namespace with its
+/// subordinate ids, from /etc/subuid), which the worker's probe requires before it advertises
+/// `worker:executor:unshare`. Tests whose work needs that executor are
 /// enabled only when it holds (reported as skipped otherwise, never passed).
 enum HostCapabilities {
     static let unshareUsable: Bool = {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["unshare", "--user", "--map-root-user", "true"]
+        process.arguments = ["unshare", "--map-auto", "--map-root-user", "true"]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         guard (try? process.run()) != nil else { return false }

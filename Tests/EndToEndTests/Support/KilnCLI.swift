@@ -8,6 +8,8 @@ struct KilnCLI: Sendable {
     let postgresURL: String
     let schema: String
     let amqpURL: String
+    /// The stack's file store (`kiln artifact create --upload`, `download`, `kiln log`).
+    var fileStoreURL: String = ""
 
     /// What one `kiln` run printed.
     typealias Output = ExecutableRun
@@ -24,8 +26,10 @@ struct KilnCLI: Sendable {
     }
 
     /// Runs `kiln arguments… --json` and decodes its output as `T`.
-    func json<T: Decodable>(_ type: T.Type, _ arguments: [String], as user: String = "alice") async throws -> T {
-        let output = try await run(arguments + ["--json"], as: user)
+    func json<T: Decodable>(
+        _ type: T.Type, _ arguments: [String], as user: String = "alice", timeout: Duration = .seconds(60)
+    ) async throws -> T {
+        let output = try await run(arguments + ["--json"], as: user, timeout: timeout)
         do {
             return try JSONDecoder().decode(T.self, from: Data(output.stdout.utf8))
         } catch {
@@ -37,6 +41,7 @@ struct KilnCLI: Sendable {
     func attempt(_ arguments: [String], as user: String = "alice", timeout: Duration = .seconds(60)) async throws -> Output {
         let environment = [
             "KILN_POSTGRES_URL": postgresURL, "KILN_POSTGRES_SCHEMA": schema, "KILN_AMQP_URL": amqpURL, "USER": user,
+            "KILN_FILE_STORE_URL": fileStoreURL, "KILN_TOKEN": "",
         ]
         // ExecutableRun blocks its thread while the child runs: keep that off the cooperative pool.
         return try await withCheckedThrowingContinuation { continuation in
@@ -115,9 +120,21 @@ struct ShownWorkRequest: Decodable, Sendable {
     let schedulerTagsRequired: [ShownTag]
     let schedulerTagsProvided: [ShownTag]
     let outputData: JSONValue?
+    /// The artifacts it produced.
+    let artifacts: [ProducedArtifact]
+
+    /// One of `artifacts`.
+    struct ProducedArtifact: Decodable, Sendable {
+        let id: Int
+        let category: String
+        let complete: Bool
+    }
+
+    /// The ids of its artifacts of `category`.
+    func artifacts(_ category: String) -> [Int] { artifacts.filter { $0.category == category }.map(\.id) }
 
     enum CodingKeys: String, CodingKey {
-        case id, status, result, worker
+        case id, status, result, worker, artifacts
         case assignmentEpoch = "assignment_epoch"
         case retryCount = "retry_count"
         case supersededBy = "superseded_by"
@@ -133,6 +150,11 @@ struct ShownWorkRequest: Decodable, Sendable {
     /// The `code` of each error in `output_data.errors`.
     var errorCodes: [String] {
         (outputData?.value(atPath: "errors")?.arrayValue ?? []).compactMap { $0.value(atPath: "code")?.stringValue }
+    }
+
+    /// `output_data.errors[].message`.
+    var errorMessages: [String] {
+        (outputData?.value(atPath: "errors")?.arrayValue ?? []).compactMap { $0.value(atPath: "message")?.stringValue }
     }
 }
 

@@ -4,7 +4,7 @@ import Store
 import Synchronization
 
 /// The whole of Kiln for one test, as real processes: a private schema migrated by `kiln migrate`, a private
-/// vhost, the four services (as many replicas as ``StackOptions`` says) and the `kiln-worker`s the test
+/// vhost, the four services (as many replicas as ``StackOptions`` says), a file store and the `kiln-worker`s the test
 /// adds, all driven through the real `kiln` CLI. ``with(_:_:)`` kills everything and removes the schema,
 /// the vhost and the files afterwards, and attaches the logs to a failing test's error.
 final class KilnStack: Sendable {
@@ -13,10 +13,19 @@ final class KilnStack: Sendable {
     /// Where logs, token files and data files go.
     let folder: URL
     let options: StackOptions
+    /// The file store's API port (its files live in `folder/files`).
+    let fileStorePort = FreePort.next()
     private let processes = Mutex<[ServiceProcess]>([])
 
+    /// The file store's base URL, for workers and `kiln`.
+    var fileStoreURL: String { "http://127.0.0.1:\(fileStorePort)" }
+
     /// `kiln`, pointed at this stack's schema and vhost.
-    var cli: KilnCLI { KilnCLI(postgresURL: TestServers.postgresURL, schema: database.name, amqpURL: broker.serviceURL) }
+    var cli: KilnCLI {
+        KilnCLI(
+            postgresURL: TestServers.postgresURL, schema: database.name, amqpURL: broker.serviceURL,
+            fileStoreURL: fileStoreURL)
+    }
 
     private init(database: TestSchema, broker: TestVirtualHost, folder: URL, options: StackOptions) {
         self.database = database
@@ -68,6 +77,12 @@ final class KilnStack: Sendable {
         for index in 0..<options.tagComputers { _ = try await startService("tag-computer", replica: index) }
         for index in 0..<options.gateways { _ = try await startService("worker-gateway", replica: index) }
         for index in 0..<options.schedulers { _ = try await startService("scheduler", replica: index) }
+        _ = try await startService(
+            "file-store", replica: 0,
+            environment: [
+                "KILN_FILE_STORE_ROOT": folder.appending(path: "files").path, "KILN_FILE_STORE_HOST": "127.0.0.1",
+                "KILN_FILE_STORE_PORT": String(fileStorePort),
+            ])
     }
 
     /// The lines a service logs once it does its job (a scheduler: active or standing by).
@@ -76,6 +91,7 @@ final class KilnStack: Sendable {
         case "lookup-resolver": [["consuming events", "serving lookups"]]
         case "worker-gateway": [["consuming worker messages", "consuming events"]]
         case "scheduler": [["became the active scheduler"], ["standing by"]]
+        case "file-store": [["Server started and listening"]]
         default: [["consuming events"]]
         }
     }

@@ -11,11 +11,13 @@ struct WorkerSpec: Sendable {
     var host: String
     var architectures: [String] = ["amd64"]
     var extraTags: [String] = []
-    /// Puts a directory holding an executable `sbuild` file first on the worker's `PATH`. Only the
-    /// capability probe is exercised (`worker:cap:sbuild` is advertised when the command is on PATH); this
-    /// build's worker reports `execution-unavailable` for an sbuild assignment, which the tests accept.
+    /// Puts a directory holding an executable `sbuild` stand-in first on the worker's `PATH`, so the worker
+    /// advertises `worker:cap:sbuild` on any host. The scheduling tests check who gets an sbuild; the run then
+    /// fails (their source artifacts hold no files), which they accept.
     var withSbuild = false
     var staticMetadata: JSONValue?
+    /// Where the worker caches environment tarballs (default: a folder of the stack, removed with it).
+    var cacheDirectory: String?
 }
 
 /// One `kiln-worker` of a stack: pre-created with `kiln worker create` (an activation token, as with Debusine's
@@ -66,7 +68,9 @@ final class StackWorker: Sendable {
             "KILN_AMQP_URL": stack.broker.workerURL, "KILN_WORKER_TOKEN_FILE": tokenFile.path,
             "KILN_WORKER_FQDN": "\(spec.host).e2e.test", "KILN_WORKER_ARCHITECTURES": spec.architectures.joined(separator: ","),
             "KILN_WORKER_HELLO_RETRY_MAX": "2s", "KILN_OPS_PORT": "0", "KILN_LOG_FORMAT": "json", "KILN_LOG_LEVEL": "info",
-            "PATH": try searchPath(),
+            "PATH": try searchPath(), "KILN_FILE_STORE_URL": stack.fileStoreURL,
+            "KILN_WORKER_WORK_DIR": stack.folder.appending(path: "workers/\(spec.host)/work").path,
+            "KILN_WORKER_CACHE_DIR": spec.cacheDirectory ?? stack.folder.appending(path: "workers/\(spec.host)/cache").path,
         ]
         if !spec.extraTags.isEmpty { environment["KILN_WORKER_EXTRA_TAGS"] = spec.extraTags.joined(separator: ",") }
         if withActivationToken { environment["KILN_WORKER_ACTIVATION_TOKEN"] = activationToken }

@@ -7,7 +7,8 @@ public struct Command: Hashable, Sendable, CustomStringConvertible {
     public var arguments: [String]
     /// The working directory.
     public var directory: URL
-    /// Environment variables; `nil` inherits the worker's.
+    /// Environment variables; `nil` gives the worker's own without its `KILN_*` settings (``toolEnvironment``):
+    /// a tool never sees the broker URL, its password or a token.
     public var environment: [String: String]?
     /// Where standard output goes (the task's log when nil).
     public var standardOutput: URL?
@@ -26,6 +27,11 @@ public struct Command: Hashable, Sendable, CustomStringConvertible {
         self.timeout = timeout
     }
 
+    /// The worker's environment without its `KILN_*` settings (secrets among them), for tools run on the host.
+    public static func toolEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> [String: String] {
+        environment.filter { !$0.key.hasPrefix("KILN_") }
+    }
+
     /// The command line as a shell would read it, for logs.
     public var description: String { arguments.map(ShellQuoting.quoted).joined(separator: " ") }
 }
@@ -38,7 +44,7 @@ public enum CommandTermination: Hashable, Sendable {
     case timedOut
 }
 
-/// Runs commands in their own process group (through `setsid`), output appended to the task's log, so a
+/// Runs commands in their own process group, output appended to the task's log, so a
 /// timeout or an abort kills the whole tree — SIGTERM, five seconds, then SIGKILL — as Debusine's
 /// `RunCommandTask` does, and nothing a tool started survives its task.
 public enum CommandRunner {
@@ -65,10 +71,12 @@ public enum CommandRunner {
         }
         defer { if command.standardOutput != nil { try? outputHandle.close() } }
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/setsid")
-        process.arguments = ["--wait"] + command.arguments
+        // Foundation starts the child as the leader of a new process group (its pgid is its pid); `env` execs
+        // the program in that same process, so killing the group reaches everything the tool started.
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["--"] + command.arguments
         process.currentDirectoryURL = command.directory
-        if let environment = command.environment { process.environment = environment }
+        process.environment = command.environment ?? Command.toolEnvironment()
         process.standardOutput = outputHandle
         process.standardError = logHandle
         process.standardInput = FileHandle.nullDevice

@@ -23,9 +23,10 @@ public enum HostProbe {
             if let location = find(command, path: path) { installed[command] = location }
         }
         var executors: Set<ExecutorBackend> = []
-        // unshare: the command exists AND this user may create a user namespace (sysctls, containers and
-        // seccomp policies often forbid it).
-        if let unshare = installed["unshare"], run(unshare, ["--user", "--map-root-user", "true"])?.status == 0 {
+        // unshare: the command exists AND this user may enter a user namespace mapping its subordinate ids
+        // (`--map-auto`: /etc/subuid, newuidmap) AND run a command chrooted in an unpacked root there — what
+        // the executor does (sysctls, containers and seccomp policies often forbid one step or another).
+        if let unshare = installed["unshare"], canRunInUnpackedRoot(unshare: unshare) {
             executors.insert(.unshare)
         }
         let native: String
@@ -51,6 +52,30 @@ public enum HostProbe {
             totalPhysicalMemory: ProcessInfo.processInfo.physicalMemory, nativeArchitecture: native,
             architectures: architectures,
             capabilities: WorkerHostCapabilities(installedCommands: Set(installed.keys), availableExecutors: executors))
+    }
+
+    /// Builds a minimal root (`true` and the libraries `ldd` lists) in a temporary folder and runs it the way
+    /// ``UnshareInstance`` runs commands: `unshare --map-auto --map-root-user --mount --pid --fork chroot`.
+    static func canRunInUnpackedRoot(unshare: String) -> Bool {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("kiln-unshare-probe-\(UUID().uuidString)")
+        defer { _ = run(unshare, ["--map-auto", "--map-root-user", "rm", "-rf", root.path]); try? FileManager.default.removeItem(at: root) }
+        guard let ldd = run("/usr/bin/ldd", ["/usr/bin/true"]), ldd.status == 0 else { return false }
+        var files = ["/usr/bin/true"]
+        for line in ldd.lines {
+            if let path = line.split(separator: " ").first(where: { $0.hasPrefix("/") }) { files.append(String(path)) }
+        }
+        do {
+            for file in files {
+                let target = root.appendingPathComponent(String(file.dropFirst()))
+                try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try FileManager.default.copyItem(
+                    atPath: URL(fileURLWithPath: file).resolvingSymlinksInPath().path, toPath: target.path)
+            }
+        } catch {
+            return false
+        }
+        return run(unshare, ["--map-auto", "--map-root-user", "--mount", "--pid", "--fork", "chroot", root.path, "/usr/bin/true"])?
+            .status == 0
     }
 
     /// The executable `command` resolves to on `path`, if any.

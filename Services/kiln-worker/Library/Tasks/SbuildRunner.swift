@@ -45,7 +45,7 @@ struct SbuildRunner: WorkerTaskRunner {
         }
         arguments += extras.map { "--extra-package=\($0.path)" }
         arguments.append(dsc.path)
-        var environmentVariables = ProcessInfo.processInfo.environment
+        var environmentVariables = Command.toolEnvironment()
         let options = ["nocheck", "nodoc"].filter(data.buildProfiles.contains)
         if !options.isEmpty { environmentVariables["DEB_BUILD_OPTIONS"] = options.joined(separator: " ") }
         let termination = try await context.run(

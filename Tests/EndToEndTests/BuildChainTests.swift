@@ -1,0 +1,235 @@
+import Foundation
+import KilnCore
+import KilnTestSupport
+import Testing
+
+/// Kiln as a build farm, with the real Debian tools: an environment tarball (mmdebstrap through Kiln on a new
+/// machine; cached between runs on the same one), the demo's `kiln-hello` source package uploaded with
+/// `kiln artifact create`, then sbuild, lintian, autopkgtest and blhc on a real `kiln-worker`, and the
+/// failure cases: a package that does not build, an environment that does not unpack, content corrupted in
+/// the file store. `deploy/test` installs the tools (sbuild, mmdebstrap, lintian, autopkgtest, uidmap) and
+/// the subordinate ids the unshare executor needs; deploy/docs/testing.md says what the chain costs.
+@Suite("End to end: a real Debian build chain", .serialized, .timeLimit(.minutes(40)))
+struct BuildChainTests {
+    /// Where the environment tarball is kept between runs on this machine.
+    static let cachedTarball = TestServers.repositoryRoot.appending(path: ".kiln/test-cache/bookworm-amd64-buildd.tar.xz")
+    static let mirror = "http://deb.debian.org/debian"
+    static let longRun: Duration = .seconds(1800)
+
+    @Test("mmdebstrap → sbuild → lintian, autopkgtest, blhc of kiln-hello; a broken build fails with its log; bad environments and corrupt downloads are errors naming the cause")
+    func chain() async throws {
+        try BuildTools.require()
+        try await KilnStack.with { stack in
+            let cli = stack.cli
+            try await cli.run(["workspace", "create", "debian/developers"], as: "admin")
+            let worker = try await StackWorker.start(
+                WorkerSpec(host: "builder", cacheDirectory: stack.folder.appending(path: "cache").path), in: stack)
+            let tags = try await cli.worker(worker.name).providedTags
+            for tag in ["worker:executor:unshare", "worker:cap:sbuild", "worker:cap:autopkgtest", "worker:cap:mmdebstrap"] {
+                #expect(tags.contains(tag), "the builder provides \(tags)")
+            }
+
+            // The environment: made by Kiln's mmdebstrap on a new machine, reused from the cache otherwise.
+            let environment = try await Self.environment(stack)
+            try await cli.run(["collection", "create", "bookworm@debian:environments", "--workspace", "debian/developers"])
+            try await cli.run([
+                "collection", "add", "bookworm@debian:environments", "--workspace", "debian/developers", "--artifact",
+                String(environment), "--data", #"{"backend": "unshare"}"#,
+            ])
+
+            // kiln-hello, built from the demo data into a source package and uploaded.
+            let source = try await Self.uploadSource(stack, from: TestServers.repositoryRoot.appending(path: "deploy/demo-data/kiln-hello"))
+            let build = try await cli.submit(
+                "sbuild",
+                data: ["input": ["source_artifact": .int(source)], "environment": "bookworm/match:codename=bookworm"])
+            let built = try await cli.waitFor(build, "is built", timeout: Self.longRun) { $0.isFinished }
+            #expect(built.result == "success", "\(built)")
+            let log = try #require(built.artifacts(KnownCategories.packageBuildLog).first)
+            let binary = try #require(built.artifacts(KnownCategories.binaryPackage).first)
+            #expect(built.artifacts(KnownCategories.upload).count == 1)
+            let shownBinary = try await cli.json(ArtifactView.self, ["artifact", "show", String(binary)])
+            #expect(shownBinary.files.map(\.path) == ["kiln-hello_1.0_amd64.deb"])
+            #expect(shownBinary.data["srcpkg_name"] == "kiln-hello")
+            #expect(shownBinary.relations.contains { $0.type == "built-using" && $0.target == source })
+            let printedLog = try await cli.run(["log", String(build)])
+            #expect(printedLog.stdout.contains("Status: successful"))
+
+            // lintian, autopkgtest and blhc of what was built, all at once.
+            let environmentLookup: JSONValue = "bookworm/match:codename=bookworm"
+            let lintian = try await cli.submit(
+                "lintian",
+                data: [
+                    "input": ["source_artifact": .int(source), "binary_artifacts": [.int(binary)]],
+                    "environment": environmentLookup,
+                ])
+            let autopkgtest = try await cli.submit(
+                "autopkgtest",
+                data: [
+                    "input": ["source_artifact": .int(source), "binary_artifacts": [.int(binary)]],
+                    "environment": environmentLookup,
+                ])
+            let blhc = try await cli.submit(
+                "blhc", data: ["input": ["artifact": .int(log)], "environment": environmentLookup, "build_architecture": "amd64"])
+            let linted = try await cli.waitFor(lintian, "is finished", timeout: Self.longRun) { $0.isFinished }
+            #expect(linted.result == "success", "\(linted)")
+            let reports = linted.artifacts(KnownCategories.lintian)
+            #expect(reports.count == 2, "one debian:lintian for source, one for amd64")
+            for report in reports {
+                let shown = try await cli.json(ArtifactView.self, ["artifact", "show", String(report)])
+                #expect(Set(shown.files.map(\.path)) == ["analysis.json", "lintian.txt"])
+                #expect(shown.data["summary"]?.objectValue?["tags_count_by_severity"]?.objectValue?["error"] == 0)
+            }
+            let tested = try await cli.waitFor(autopkgtest, "is finished", timeout: Self.longRun) { $0.isFinished }
+            #expect(tested.result == "success", "\(tested)")
+            let testReport = try #require(tested.artifacts(KnownCategories.autopkgtest).first)
+            let testData = try await cli.json(ArtifactView.self, ["artifact", "show", String(testReport)]).data
+            #expect(testData["results"]?.objectValue?["smoke"]?.objectValue?["status"] == "PASS")
+            let checked = try await cli.waitFor(blhc, "is finished", timeout: Self.longRun) { $0.isFinished }
+            #expect(checked.result == "success", "\(checked)")
+            #expect(checked.artifacts(KnownCategories.blhc).count == 1)
+
+            // A package whose build fails: failure, with its build log and nothing else.
+            let brokenTree = stack.folder.appending(path: "broken/kiln-hello")
+            try FileManager.default.createDirectory(at: brokenTree.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try FileManager.default.copyItem(
+                at: TestServers.repositoryRoot.appending(path: "deploy/demo-data/kiln-hello"), to: brokenTree)
+            try Data("int main(void) { this does not compile }\n".utf8).write(to: brokenTree.appending(path: "hello.c"))
+            let brokenSource = try await Self.uploadSource(stack, from: brokenTree)
+            let failing = try await cli.submit(
+                "sbuild",
+                data: ["input": ["source_artifact": .int(brokenSource)], "environment": "bookworm/match:codename=bookworm"])
+            let failed = try await cli.waitFor(failing, "is finished", timeout: Self.longRun) { $0.isFinished }
+            #expect(failed.result == "failure", "\(failed)")
+            #expect(failed.artifacts(KnownCategories.packageBuildLog).count == 1)
+            #expect(failed.artifacts(KnownCategories.binaryPackage).isEmpty)
+            let failedLog = try await cli.run(["log", String(failing)])
+            #expect(failedLog.stdout.contains("Status: attempted") || failedLog.stdout.contains("Status: failed"))
+
+            // An environment that does not unpack: error, naming it.
+            let garbage = stack.folder.appending(path: "garbage/system.tar.xz")
+            try FileManager.default.createDirectory(at: garbage.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data("this is not a tarball".utf8).write(to: garbage)
+            let bad = try await cli.json(
+                CreatedArtifact.self,
+                [
+                    "artifact", "create", "debian:system-tarball", "--workspace", "debian/developers", "--upload", garbage.path,
+                    "--data",
+                    #"{"filename": "system.tar.xz", "vendor": "debian", "codename": "trixie", "architecture": "amd64", "mirror": "http://deb.debian.org/debian", "components": ["main"], "variant": null, "pkglist": {}, "with_dev": true, "with_init": false}"#,
+                ])
+            try await cli.run([
+                "collection", "add", "bookworm@debian:environments", "--workspace", "debian/developers", "--artifact",
+                String(bad.id), "--data", #"{"backend": "unshare"}"#,
+            ])
+            let unpackable = try await cli.submit(
+                "lintian", data: ["input": ["source_artifact": .int(source)], "environment": "bookworm/match:codename=trixie"])
+            let refused = try await cli.waitFor(unpackable, "is finished", timeout: Self.longRun) { $0.isFinished }
+            #expect(refused.result == "error", "\(refused)")
+            #expect(refused.errorMessages.contains { $0.contains("environment \(bad.id) did not unpack") }, "\(refused)")
+
+            // Content corrupted in the file store: the worker's SHA-256 check refuses the download.
+            let corrupt = try await Self.uploadSource(stack, from: TestServers.repositoryRoot.appending(path: "deploy/demo-data/kiln-hello"), name: "corrupt")
+            let dsc = try #require(try await cli.json(ArtifactView.self, ["artifact", "show", String(corrupt)]).files.first { $0.path.hasSuffix(".dsc") })
+            let blob = stack.folder.appending(path: "files/\(dsc.sha256.prefix(2))/\(dsc.sha256.dropFirst(2).prefix(2))/\(dsc.sha256)")
+            try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: blob.path)
+            var bytes = try Data(contentsOf: blob)
+            bytes[0] ^= 0xFF
+            try bytes.write(to: blob)
+            let corrupted = try await cli.submit(
+                "sbuild", data: ["input": ["source_artifact": .int(corrupt)], "environment": "bookworm/match:codename=bookworm"])
+            let erred = try await cli.waitFor(corrupted, "is finished", timeout: Self.longRun) { $0.isFinished }
+            #expect(erred.result == "error", "\(erred)")
+            #expect(erred.errorMessages.contains { $0.contains("has SHA-256") && $0.contains("discarded") }, "\(erred)")
+        }
+    }
+
+    /// The environment artifact: the cached tarball uploaded with its data, or a real mmdebstrap run through
+    /// Kiln whose tarball is then cached.
+    static func environment(_ stack: KilnStack) async throws -> Int {
+        let cli = stack.cli
+        let dataFile = cachedTarball.appendingPathExtension("json")
+        if FileManager.default.fileExists(atPath: cachedTarball.path), FileManager.default.fileExists(atPath: dataFile.path) {
+            return try await cli.json(
+                CreatedArtifact.self,
+                [
+                    "artifact", "create", "debian:system-tarball", "--workspace", "debian/developers", "--upload",
+                    cachedTarball.path, "--data", dataFile.path,
+                ], timeout: .seconds(600)
+            ).id
+        }
+        let bootstrap = try await cli.submit(
+            "mmdebstrap",
+            data: [
+                "bootstrap_options": ["architecture": "amd64", "variant": "buildd"],
+                "bootstrap_repositories": [["mirror": .string(mirror), "suite": "bookworm", "components": ["main"]]],
+            ])
+        let done = try await cli.waitFor(bootstrap, "has bootstrapped", timeout: longRun) { $0.isFinished }
+        guard done.result == "success", let tarball = done.artifacts(KnownCategories.systemTarball).first else {
+            throw HarnessError("mmdebstrap did not succeed: \(done); its log:\n\((try? await cli.run(["log", String(bootstrap)]).stdout) ?? "")")
+        }
+        let shown = try await cli.json(ArtifactView.self, ["artifact", "show", String(tarball)])
+        try FileManager.default.createDirectory(at: cachedTarball.deletingLastPathComponent(), withIntermediateDirectories: true)
+        let staging = cachedTarball.deletingLastPathComponent().appending(path: "download-\(TestServers.uniqueSuffix())")
+        try await cli.run(["artifact", "download", String(tarball), staging.path], timeout: .seconds(600))
+        try? FileManager.default.removeItem(at: cachedTarball)
+        try FileManager.default.moveItem(at: staging.appending(path: "system.tar.xz"), to: cachedTarball)
+        try Data(JSONValue.object(shown.data).compactJSON.utf8).write(to: dataFile)
+        try? FileManager.default.removeItem(at: staging)
+        return tarball
+    }
+
+    /// `dpkg-source -b` of `tree` (a copy), then `kiln artifact create debian:source-package --upload X.dsc`.
+    static func uploadSource(_ stack: KilnStack, from tree: URL, name: String = "source") async throws -> Int {
+        let folder = stack.folder.appending(path: "sources-\(name)-\(TestServers.uniqueSuffix())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let copy = folder.appending(path: "kiln-hello")
+        try FileManager.default.copyItem(at: tree, to: copy)
+        let built = try ExecutableRun.runSystem(["dpkg-source", "-b", "kiln-hello"], in: folder)
+        guard built.status == 0 else { throw HarnessError("dpkg-source -b failed: \(built)") }
+        return try await stack.cli.json(
+            CreatedArtifact.self,
+            [
+                "artifact", "create", "debian:source-package", "--workspace", "debian/developers", "--upload",
+                folder.appending(path: "kiln-hello_1.0.dsc").path,
+            ]
+        ).id
+    }
+}
+
+/// `kiln artifact show --json`, the parts the chain reads.
+struct ArtifactView: Decodable {
+    struct File: Decodable {
+        let path: String
+        let sha256: String
+    }
+
+    struct Relation: Decodable {
+        let artifact: Int
+        let target: Int
+        let type: String
+    }
+
+    let id: Int
+    let category: String
+    let data: [String: JSONValue]
+    let files: [File]
+    let relations: [Relation]
+}
+
+/// The Debian tools the chain runs, checked before it starts so a missing one is named, not timed out on.
+enum BuildTools {
+    static let commands = ["sbuild", "mmdebstrap", "autopkgtest", "dpkg-source", "unshare", "newuidmap"]
+
+    static func require() throws {
+        let path = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":")
+        let missing = commands.filter { command in
+            !path.contains { FileManager.default.isExecutableFile(atPath: "\($0)/\(command)") }
+        }
+        guard missing.isEmpty else {
+            throw HarnessError(
+                "the build chain needs \(missing.joined(separator: ", ")): deploy/test installs sbuild, mmdebstrap, autopkgtest, lintian, dpkg-dev and uidmap and sets up /etc/subuid")
+        }
+        guard HostCapabilities.unshareUsable else {
+            throw HarnessError("unshare --map-auto --map-root-user does not work for this user: add it to /etc/subuid and /etc/subgid (deploy/test does)")
+        }
+    }
+}
