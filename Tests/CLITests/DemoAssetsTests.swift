@@ -57,7 +57,7 @@ extension CLIIntegration {
             }
         }
 
-        @Test("the archive and configuration files import: the suite, the environments, three configuration collections")
+        @Test("the archive and configuration files import: the suite, the environments, four configuration collections")
         func filesImport() async throws {
             try await CLITestDatabase.withSchema { _, schema in
                 try Self.loadDemoWorkspace(schema: schema)
@@ -77,7 +77,7 @@ extension CLIIntegration {
                     counts == [
                         "sid@debian:suite": 7, "debian@debian:environments": 3,
                         "default@debusine:task-configuration": 2, "large@debusine:task-configuration": 1,
-                        "arm64@debusine:task-configuration": 1,
+                        "arm64@debusine:task-configuration": 1, "gpu@debusine:task-configuration": 1,
                     ], "\(collections)")
             }
         }

@@ -51,6 +51,8 @@ struct BuildChainTests {
             #expect(shownBinary.files.map(\.path) == ["kiln-hello_1.0_amd64.deb"])
             #expect(shownBinary.data["srcpkg_name"] == "kiln-hello")
             #expect(shownBinary.relations.contains { $0.type == "built-using" && $0.target == source })
+            // The worker reported its stages with its heartbeats (every second here); the last one stays.
+            #expect(built.progress?.isEmpty == false, "no progress was recorded for the build")
             let printedLog = try await cli.run(["log", String(build)])
             #expect(printedLog.stdout.contains("Status: successful"))
 

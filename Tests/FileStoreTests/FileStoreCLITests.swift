@@ -13,7 +13,7 @@ struct FileStoreCLITests {
             "kiln", arguments: arguments,
             environment: [
                 "KILN_POSTGRES_URL": world.database.serviceURL, "KILN_FILE_STORE_URL": world.baseURL.absoluteString,
-                "USER": "alice", "KILN_TOKEN": "",
+                "USER": "alice",
             ])
     }
 

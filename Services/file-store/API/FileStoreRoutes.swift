@@ -88,7 +88,7 @@ struct FileStoreRoutes: Sendable {
                 id = try await ArtifactFileRepository.create(
                     workspaceID: workspaceID, category: creation.category, data: creation.data, files: creation.files,
                     createdBy: principal.userID, createdByWorkRequestID: assignment?.workRequestID,
-                    expireAt: creation.expireAt, on: conn)
+                    expireAt: creation.expireAt, deduplicate: principal.userID != nil, on: conn)
             } catch let error as RepositoryError {
                 throw FileStoreProblem.invalid("\(error)")
             }

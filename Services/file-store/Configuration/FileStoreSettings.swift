@@ -12,7 +12,7 @@ struct FileStoreSettings: Sendable, Hashable {
     static let port = Setting("KILN_FILE_STORE_PORT", default: "8070", help: "port of the file-store API")
     static let maxFileSize = Setting(
         "KILN_FILE_STORE_MAX_FILE_SIZE", default: "8G",
-        help: "largest file accepted: bytes, or with a K, M or G suffix (powers of 1024), 1 to 1T")
+        help: "largest file accepted: bytes, or with a K, M, G or T suffix (powers of 1024), 1 to 1T")
     static let expiryInterval = Setting(
         "KILN_FILE_STORE_EXPIRY_INTERVAL", default: "1h",
         help: "how often expired artifacts and unreferenced files are deleted, 1s to 7d")

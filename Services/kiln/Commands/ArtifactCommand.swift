@@ -49,7 +49,7 @@ struct ArtifactCreate: AsyncParsableCommand {
     @Option(name: .customLong("upload"), help: "A file to upload into the artifact (repeat for several).")
     var uploads: [String] = []
 
-    @Option(name: .customLong("created-by"), help: "The creating user (created if new; with --upload default $USER, else kiln).")
+    @Option(name: .customLong("created-by"), help: "The creating user (created if new; with --upload default $USER, else none).")
     var createdBy: String?
 
     @Flag(help: "Print the artifact as JSON.")

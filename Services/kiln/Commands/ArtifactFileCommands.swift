@@ -112,8 +112,8 @@ struct LogCommand: AsyncParsableCommand {
         abstract: "Print the logs a work request uploaded: its build log, else its other text outputs.",
         discussion: """
             Prints the files of the debian:package-build-log artifacts the work request produced (sbuild), \\
-            then those of its debusine:work-request-debug-logs artifact; with --all, every .log, .txt and \\
-            .build file of every artifact it produced.
+            then those of its debusine:work-request-debug-logs artifact; with --all, every .log, .txt, .build \\
+            and extension-less file (autopkgtest's log, summary and test output) of every artifact it produced.
 
             Examples:
               kiln log 42
@@ -158,7 +158,9 @@ struct LogCommand: AsyncParsableCommand {
         }
     }
 
+    /// `.log`, `.txt`, `.build`, and files without an extension (autopkgtest's `log`, `summary`, `*-stdout`).
     static func isText(_ path: String) -> Bool {
-        [".log", ".txt", ".build"].contains { path.hasSuffix($0) }
+        let name = (path as NSString).lastPathComponent
+        return [".log", ".txt", ".build"].contains { name.hasSuffix($0) } || !name.contains(".")
     }
 }

@@ -37,6 +37,8 @@ struct ShowCommand: AsyncParsableCommand {
         var audit: [TagAuditRecord]
         /// The artifacts it produced: id, category, complete.
         var artifacts: [(id: Int, category: String, complete: Bool)]
+        /// What its task last reported doing.
+        var progress: String?
     }
 
     func run() async throws {
@@ -63,7 +65,8 @@ struct ShowCommand: AsyncParsableCommand {
                         try await ArtifactFileRepository.find(id: $0, on: conn).map {
                             ($0.record.id, $0.record.category, $0.complete)
                         }
-                    }
+                    },
+                    progress: try await WorkerRepository.progress(ofWorkRequests: [id], on: conn)[id]
                 )
             }
             if json {
@@ -126,6 +129,7 @@ struct ShowCommand: AsyncParsableCommand {
             "pending_stage_data": request.pendingStageData ?? .null,
             "dynamic_task_data": request.dynamicTaskData ?? .null, "dynamic_data_epoch": Output.optional(request.dynamicDataEpoch),
             "output_data": outputData ?? .null,
+            "progress": Output.optional(details.progress),
             "artifacts": .array(
                 details.artifacts.map {
                     ["id": .int($0.id), "category": .string($0.category), "complete": .bool($0.complete)]
@@ -157,6 +161,7 @@ struct ShowCommand: AsyncParsableCommand {
         if let supersedes = request.supersedesID { pairs.append(("Supersedes", String(supersedes))) }
         if let supersededBy = details.supersededBy { pairs.append(("Superseded by", String(supersededBy))) }
         pairs.append(("Retry count", String(request.workflowData.retryCount)))
+        if let progress = details.progress { pairs.append(("Progress", progress)) }
         pairs.append((
             "Artifacts",
             details.artifacts.map { "\($0.id) \($0.category)\($0.complete ? "" : " (incomplete)")" }

@@ -84,6 +84,8 @@ struct WatchCommand: AsyncParsableCommand {
         var pendingAt: Date?
         var startedAt: Date?
         var completedAt: Date?
+        /// What the running task last reported doing.
+        var progress: String?
 
         var line: String {
             var parts = [status]
@@ -92,6 +94,7 @@ struct WatchCommand: AsyncParsableCommand {
             if let pendingAt { parts.append("pending_at=\(Output.time(pendingAt))") }
             if let startedAt { parts.append("started_at=\(Output.time(startedAt))") }
             if let completedAt { parts.append("completed_at=\(Output.time(completedAt))") }
+            if let progress { parts.append("progress=\(progress)") }
             return parts.joined(separator: "  ")
         }
     }
@@ -109,12 +112,13 @@ struct WatchCommand: AsyncParsableCommand {
         var workerNames: [Int: String] = [:]
         while true {
             let known = workerNames
-            let (stored, newWorker) = try await pool.withConnection { conn in
+            let (stored, newWorker, progress) = try await pool.withConnection { conn in
                 let stored = try await WorkRequestRepository.require(id: id, on: conn)
+                let progress = try await WorkerRepository.progress(ofWorkRequests: [id], on: conn)[id]
                 guard let workerID = stored.workRequest.workerID, known[workerID] == nil,
                     let worker = try await WorkerRepository.find(id: workerID, on: conn)
-                else { return (stored, nil as WorkerRecord?) }
-                return (stored, worker)
+                else { return (stored, nil as WorkerRecord?, progress) }
+                return (stored, worker, progress)
             }
             if let newWorker { workerNames[newWorker.id] = newWorker.name }
             let request = stored.workRequest
@@ -124,7 +128,8 @@ struct WatchCommand: AsyncParsableCommand {
                 result: request.result,
                 pendingAt: request.pendingAt,
                 startedAt: request.startedAt,
-                completedAt: request.completedAt
+                completedAt: request.completedAt,
+                progress: request.status == .running ? progress : nil
             )
             if observed != last {
                 emit("\(Output.time(Date()))  \(id)  \(observed.line)")
@@ -154,12 +159,14 @@ struct WatchCommand: AsyncParsableCommand {
         let redraw = isatty(STDOUT_FILENO) != 0
         var last: [Int: String] = [:]
         while true {
-            let summaries = try await pool.withConnection { conn in
+            let (summaries, progress) = try await pool.withConnection { conn in
                 let workspaceID = try await path.asyncMap { try await WorkspaceRepository.require($0, on: conn).id }
-                return try await WorkRequestRepository.list(
+                let summaries = try await WorkRequestRepository.list(
                     WorkRequestFilter(workspaceID: workspaceID, limit: limit),
                     on: conn
                 )
+                let running = summaries.filter { $0.status == .running }.map(\.id)
+                return (summaries, try await WorkerRepository.progress(ofWorkRequests: running, on: conn))
             }
             if redraw {
                 // Home the cursor and clear the screen, then draw the table afresh.
@@ -167,11 +174,12 @@ struct WatchCommand: AsyncParsableCommand {
                     "\u{1B}[H\u{1B}[2J" + "kiln watch --all  \(Output.time(Date()))  (every \(interval); ctrl-C stops)"
                 )
                 Output.table(
-                    ["ID", "WORKSPACE", "TASK", "STATUS", "RESULT", "WORKER", "CREATED"],
+                    ["ID", "WORKSPACE", "TASK", "STATUS", "RESULT", "WORKER", "CREATED", "PROGRESS"],
                     summaries.map { summary in
                         [
                             String(summary.id), summary.workspace, summary.taskName, summary.displayStatus,
                             summary.result.rawValue.orDash, summary.worker ?? "-", Output.time(summary.createdAt),
+                            progress[summary.id] ?? "",
                         ]
                     }
                 )
@@ -181,6 +189,7 @@ struct WatchCommand: AsyncParsableCommand {
                     var parts = [summary.displayStatus]
                     if let worker = summary.worker { parts.append("worker=\(worker)") }
                     if summary.result != .none { parts.append("result=\(summary.result.rawValue)") }
+                    if let doing = progress[summary.id] { parts.append("progress=\(doing)") }
                     let line = parts.joined(separator: "  ")
                     guard last[summary.id] != line else { continue }
                     last[summary.id] = line

@@ -1,3 +1,4 @@
+import FileStore
 import Foundation
 import Logging
 import ServiceKit
@@ -25,7 +26,7 @@ enum CLISettings {
         secret: true
     )
 
-    static let all = [postgresURL, postgresSchema, amqpURL, FileStoreAccess.url, FileStoreAccess.token]
+    static let all = [postgresURL, postgresSchema, amqpURL, FileStoreAccess.url]
 }
 
 /// A refusal worth one line on stderr and a non-zero exit, rather than a stack of context.
@@ -40,7 +41,8 @@ enum CLIExit {
     /// The request was refused: unknown name or id, invalid input, a state-machine refusal.
     static let refused: Int32 = 1
     /// Configuration or database trouble: bad `KILN_POSTGRES_URL`, server unreachable, schema missing; for
-    /// `kiln lookup`, the broker or the lookup-resolver not answering; for `kiln watch`, the timeout.
+    /// `kiln lookup`, the broker or the lookup-resolver not answering; for the file commands, the file store
+    /// not answering; for `kiln watch`, the timeout.
     static let unavailable: Int32 = 3
     /// A setting no retry can fix (EX_CONFIG, as the services): e.g. compose.env's change-me placeholder
     /// password. Not 3, which `kiln-until-available` retries.
@@ -96,6 +98,11 @@ enum CLIRunner {
                 default:
                     fail(error, status: CLIExit.refused)
                 }
+            }
+            if error is ConfigurationError { fail(error, status: CLIExit.configuration) }
+            if let fileStoreError = error as? FileStoreClientError, fileStoreError.isRetryable {
+                // Not there, or failing (5xx) after the retries: unavailable, as a database that is not there.
+                fail(error, status: CLIExit.unavailable)
             }
             fail(error, status: CLIExit.refused)
         }

@@ -4,15 +4,12 @@ import KilnCore
 import ServiceKit
 import Store
 
-/// How `kiln` reaches the file store: its URL, and a person's token — `KILN_TOKEN` if set, else one `kiln`
-/// mints for an hour in the database it already holds the credentials of (deploy/docs/cli.md, "Files").
+/// How `kiln` reaches the file store: its URL, and a person's token, which `kiln` mints for an hour in the
+/// database it already holds the credentials of (deploy/docs/cli.md, "Files").
 enum FileStoreAccess {
     static let url = Setting(
         "KILN_FILE_STORE_URL", default: "http://127.0.0.1:8070",
         help: "base URL of the file-store service (kiln artifact create --upload, download, kiln log)")
-    static let token = Setting(
-        "KILN_TOKEN", default: "",
-        help: "a user token for the file store; empty: kiln mints a one-hour token for the acting user", secret: true)
 
     /// A client acting for `username` (created as a user if new).
     static func client(pool: PGPool, username: String) async throws -> FileStoreClient {
@@ -21,16 +18,12 @@ enum FileStoreAccess {
         guard let base = URL(string: text), base.scheme == "http" || base.scheme == "https", base.host != nil else {
             throw ConfigurationError.invalid(variable: url.name, value: text, expected: "an http:// or https:// URL")
         }
-        var secret = try environment.string(token)
-        if secret.isEmpty {
-            secret = TokenRepository.generateSecret()
-            let minted = secret
-            try await pool.withConnection { conn in
-                let user = try await WorkspaceRepository.findOrCreateUser(username, on: conn)
-                try await TokenRepository.create(
-                    secret: minted, kind: .user, comment: "kiln CLI session", expiresAt: Date().addingTimeInterval(3600),
-                    userID: user.id, on: conn)
-            }
+        let secret = TokenRepository.generateSecret()
+        try await pool.withConnection { conn in
+            let user = try await WorkspaceRepository.findOrCreateUser(username, on: conn)
+            try await TokenRepository.create(
+                secret: secret, kind: .user, comment: "kiln CLI session", expiresAt: Date().addingTimeInterval(3600),
+                userID: user.id, on: conn)
         }
         return FileStoreClient(baseURL: base, token: secret)
     }

@@ -154,6 +154,11 @@ struct WorkerMessageHandler: Sendable {
             let current = try await WorkerRepository.renewLease(
                 workRequestID: running.workRequestID, workerID: worker.id, epoch: running.epoch, lease: settings.lease,
                 on: conn)
+            if current, let progress = heartbeat.progress?[String(running.workRequestID)] {
+                try await WorkerRepository.recordProgress(
+                    workRequestID: running.workRequestID, workerID: worker.id, epoch: running.epoch, progress: progress,
+                    on: conn)
+            }
             guard !current, let queue = worker.queueName else { continue }
             stale.append("\(running.workRequestID)@\(running.epoch)")
             replies.append(

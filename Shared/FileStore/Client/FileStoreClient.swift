@@ -9,7 +9,7 @@ import KilnCore
 /// its files, read it, download files, relate artifacts. Uploads and downloads stream from and to disk;
 /// a failed transfer (network, 5xx) is retried per file with backoff, a refusal (4xx) is not.
 public struct FileStoreClient: Sendable {
-    /// The store's base URL, e.g. `http://file-store:8090` (`KILN_FILE_STORE_URL`).
+    /// The store's base URL, e.g. `http://file-store:8070` (`KILN_FILE_STORE_URL`).
     public let baseURL: URL
     private let token: String
     private let session: URLSession
@@ -31,11 +31,14 @@ public struct FileStoreClient: Sendable {
     }
 
     /// `POST /api/1.0/artifact/`: creates the artifact; its answer lists the files still to upload.
+    ///
+    /// Not idempotent: it is retried only when the store could not be reached at all (no connection), never
+    /// after a request that may have been committed (a lost answer would otherwise create a twin).
     public func createArtifact(_ request: FileStoreProtocol.CreateArtifact) async throws(FileStoreClientError)
         -> FileStoreProtocol.Artifact
     {
         let body = try encode(request)
-        return try await decoded(FileStoreProtocol.Artifact.self, from: "POST", "artifact/", body: body)
+        return try await decoded(FileStoreProtocol.Artifact.self, from: "POST", "artifact/", body: body, idempotent: false)
     }
 
     /// `GET /api/1.0/artifact/ID/`.
@@ -126,10 +129,10 @@ public struct FileStoreClient: Sendable {
         do { return try FileStoreProtocol.encoder().encode(value) } catch { throw .local(path: "(request)", error: "\(error)") }
     }
 
-    private func decoded<T: Decodable>(_ type: T.Type, from method: String, _ path: String, body: Data?)
-        async throws(FileStoreClientError) -> T
-    {
-        let data = try await send(method, path, body: body.map(Body.data))
+    private func decoded<T: Decodable>(
+        _ type: T.Type, from method: String, _ path: String, body: Data?, idempotent: Bool = true
+    ) async throws(FileStoreClientError) -> T {
+        let data = try await send(method, path, body: body.map(Body.data), idempotent: idempotent)
         do {
             return try FileStoreProtocol.decoder().decode(type, from: data)
         } catch {
@@ -137,9 +140,11 @@ public struct FileStoreClient: Sendable {
         }
     }
 
-    private func send(_ method: String, _ path: String, body: Body?) async throws(FileStoreClientError) -> Data {
+    private func send(_ method: String, _ path: String, body: Body?, idempotent: Bool = true)
+        async throws(FileStoreClientError) -> Data
+    {
         let url = endpoint(path)
-        return try await withRetries(url: url) { () async throws -> Data in
+        return try await withRetries(url: url, idempotent: idempotent) { () async throws -> Data in
             var request = request(method, url)
             let (data, response): (Data, URLResponse)
             switch body {
@@ -180,20 +185,25 @@ public struct FileStoreClient: Sendable {
         }
     }
 
-    /// Runs `attempt` until it succeeds, retrying network failures and 5xx answers with backoff.
-    private func withRetries<T>(url: URL, _ attempt: () async throws -> T) async throws(FileStoreClientError) -> T {
+    /// Runs `attempt` until it succeeds, retrying network failures and 5xx answers with backoff; a request
+    /// that is not `idempotent` is retried only when no connection could be made.
+    private func withRetries<T>(url: URL, idempotent: Bool = true, _ attempt: () async throws -> T)
+        async throws(FileStoreClientError) -> T
+    {
         var delay = initialRetryDelay
         var last: FileStoreClientError = .unreachable(url: url, error: "no attempt made")
         for number in 1...attempts {
             do {
                 return try await attempt()
             } catch let error as FileStoreClientError {
-                guard error.isRetryable else { throw error }
+                guard error.isRetryable, idempotent else { throw error }
                 last = error
             } catch is CancellationError {
                 throw .cancelled(url: url)
             } catch {
                 last = .unreachable(url: url, error: "\(error)")
+                let neverSent = (error as? URLError).map { [.cannotConnectToHost, .cannotFindHost].contains($0.code) } ?? false
+                if !idempotent && !neverSent { throw last }
             }
             if number < attempts {
                 do { try await Task.sleep(for: delay) } catch { throw .cancelled(url: url) }

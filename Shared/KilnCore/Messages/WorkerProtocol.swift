@@ -90,17 +90,21 @@ public struct WorkerHeartbeat: VersionedMessage, Hashable {
     public var token: String
     /// The assignments the worker is running, each with its fencing number.
     public var running: [RunningAssignment]
+    /// What each running task last said it was doing, by work request id (`"42": "running sbuild"`); absent
+    /// when nothing was said. The gateway records it for `kiln watch` and `kiln show`.
+    public var progress: [String: String]?
 
     /// Stamps the current `MessageCodec.schemaVersion`, so producers cannot forget it.
-    public init(token: String, running: [RunningAssignment]) {
+    public init(token: String, running: [RunningAssignment], progress: [String: String]? = nil) {
         self.schemaVersion = MessageCodec.schemaVersion
         self.token = token
         self.running = running
+        self.progress = progress
     }
 
     enum CodingKeys: String, CodingKey {
         case schemaVersion = "schema_version"
-        case token, running
+        case token, running, progress
     }
 }
 

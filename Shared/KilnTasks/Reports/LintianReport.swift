@@ -61,8 +61,9 @@ public struct LintianReport: Hashable, Sendable {
             } else {
                 if let index = current {
                     tags[index].explanation = explanation.trimmingCharacters(in: .whitespacesAndNewlines)
-                    explanation = ""
                 }
+                // A masked tag is no entry, but its explanation is still its own, never the next tag's.
+                explanation = ""
                 if line.isEmpty { continue }
                 guard let parsed = try Self.tagLine(line) else { continue }
                 var tag = parsed

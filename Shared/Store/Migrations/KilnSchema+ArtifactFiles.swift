@@ -12,9 +12,11 @@ extension KilnSchema {
     ///   artifact whose upload is under way (or was abandoned by a crashed worker) is never an input.
     /// - `tokens.kind = 'user'` with `user_id`: the short-lived credential `kiln` hands the file store on a
     ///   user's behalf.
+    /// - `work_requests.progress`: what a running task last said it was doing (reported with the worker's
+    ///   heartbeats; `kiln watch` and `kiln show` print it).
     static let artifactFiles = Migration(
         version: 13,
-        name: "artifact files",
+        name: "artifact files and task progress",
         statements: [
             """
             CREATE TABLE files (
@@ -44,6 +46,7 @@ extension KilnSchema {
             """,
             "ALTER TABLE tokens ADD COLUMN user_id bigint REFERENCES users (id) ON DELETE CASCADE",
             "ALTER TABLE tokens ADD CONSTRAINT tokens_user_kind CHECK (kind <> 'user' OR user_id IS NOT NULL)",
+            "ALTER TABLE work_requests ADD COLUMN progress text",
         ]
     )
 }

@@ -12,13 +12,14 @@ public struct RunningWorkRequestScope: Hashable, Sendable {
 }
 
 extension ArtifactFileRepository {
-    /// The work requests `workerID` is running now: what it may read (their inputs, their outputs) and write
-    /// (their outputs) in the file store.
+    /// The work requests assigned to `workerID` and not finished: what it may read (their inputs, their
+    /// outputs) and write (their outputs) in the file store. A PENDING one counts: the gateway marks an
+    /// assignment RUNNING only after sending it, so the worker may already be fetching its inputs.
     public static func runningAssignments(ofWorker workerID: Int, on conn: PGConnection) async throws -> [RunningWorkRequestScope] {
         try await conn.query(
             """
             SELECT id, workspace_id, dynamic_task_data FROM work_requests
-             WHERE worker_id = $1 AND status = 'running' ORDER BY id
+             WHERE worker_id = $1 AND status IN ('pending', 'running') ORDER BY id
             """, workerID
         ).rows.map { row in
             let dynamicData = try row.decode(JSONValue?.self, at: 2) ?? .null

@@ -21,16 +21,20 @@ public struct StoredArtifact: Hashable, Sendable {
 /// creates an artifact with its declared files, then marks content stored as each upload arrives; an
 /// artifact becomes complete, and visible to lookups, in the transaction that stores its last file.
 public enum ArtifactFileRepository {
-    /// Creates an artifact declaring `files`. A file is complete at once when it is empty (nothing to store or serve), or when a complete
+    /// Creates an artifact declaring `files`, expiring at `expireAt`, else after its workspace's
+    /// `default_expiration_delay`, else never. A file is complete at once when it is empty (nothing to store or serve), or when a complete
     /// file of the same workspace has the same SHA-256 and size: knowing a digest must not give access to
     /// content the caller cannot already see, so anything else is uploaded (Debusine's
-    /// `Workspace.file_needs_upload`). An artifact with no file left to upload is complete at once.
+    /// `Workspace.file_needs_upload`) and `deduplicate` is set: a worker's outputs are always uploaded, since a
+    /// worker may read only its own work request's files, not all of its workspace. An artifact with no file left
+    /// to upload is complete at once.
     ///
     /// - Throws: ``RepositoryError/invalid(_:)`` for a bad category; `ArtifactFileError` for a bad path or
     ///   digest (checked by the caller's decoding too, but the store never trusts it).
     public static func create(
         workspaceID: Int, category: String, data: [String: JSONValue], files: [String: FileStoreProtocol.DeclaredFile],
-        createdBy: Int? = nil, createdByWorkRequestID: Int? = nil, expireAt: Date? = nil, on conn: PGConnection
+        createdBy: Int? = nil, createdByWorkRequestID: Int? = nil, expireAt: Date? = nil, deduplicate: Bool = true,
+        on conn: PGConnection
     ) async throws -> Int {
         guard !category.isEmpty, !category.contains(where: \.isWhitespace) else {
             throw RepositoryError.invalid("artifact category '\(category)' must be non-empty and without spaces")
@@ -48,10 +52,16 @@ public enum ArtifactFileRepository {
             guard file.size >= 0 else { throw ArtifactFileError.invalidSize(path: path, size: file.size, limit: 0) }
             sizes.append(file.size)
         }
+        // Without an explicit expiry, the workspace's default delay applies (Debusine's
+        // `Artifact.effective_expiration_delay`; a zero or missing delay means never).
         let id = try await conn.query(
             """
             INSERT INTO artifacts (workspace_id, category, data, created_by_id, created_by_work_request_id, expire_at, complete)
-            VALUES ($1, $2, $3, $4, $5, $6, false) RETURNING id
+            SELECT w.id, $2, $3, $4, $5,
+                   COALESCE($6, CASE WHEN w.default_expiration_delay > interval '0' THEN now() + w.default_expiration_delay END),
+                   false
+              FROM workspaces w WHERE w.id = $1
+            RETURNING id
             """, workspaceID, category, data, createdBy, createdByWorkRequestID, expireAt
         ).first!.decode(Int.self, at: 0)
         if !paths.isEmpty {
@@ -61,14 +71,14 @@ public enum ArtifactFileRepository {
                 """
                 INSERT INTO artifact_files (artifact_id, path, sha256, size, complete)
                 SELECT $1, d.path, d.sha256, d.size,
-                       d.size = 0 OR (
+                       d.size = 0 OR ($6 AND
                            EXISTS (SELECT 1 FROM files f WHERE f.sha256 = d.sha256 AND f.size = d.size FOR KEY SHARE)
                            AND EXISTS (
                                SELECT 1 FROM artifact_files seen JOIN artifacts a ON a.id = seen.artifact_id
                                 WHERE seen.sha256 = d.sha256 AND seen.size = d.size AND seen.complete
                                   AND a.workspace_id = $5))
                   FROM unnest($2::text[], $3::text[], $4::bigint[]) AS d (path, sha256, size)
-                """, id, paths, digests, sizes, workspaceID)
+                """, id, paths, digests, sizes, workspaceID, deduplicate)
         }
         try await refreshCompleteness(artifactIDs: [id], on: conn)
         return id

@@ -203,6 +203,31 @@ extension WorkerRepository {
         return true
     }
 
+    /// Records what the task of a current assignment (same worker, same epoch, not finished) says it is doing,
+    /// at most 500 characters; a stale assignment's report changes nothing.
+    public static func recordProgress(
+        workRequestID: Int, workerID: Int, epoch: Int, progress: String, on conn: PGConnection
+    ) async throws {
+        try await conn.execute(
+            """
+            UPDATE work_requests SET progress = $4
+             WHERE id = $1 AND worker_id = $2 AND assignment_epoch = $3 AND status IN ('pending', 'running')
+               AND progress IS DISTINCT FROM $4
+            """, workRequestID, workerID, epoch, String(progress.prefix(500)))
+    }
+
+    /// What the tasks of `ids` last reported doing, for those that reported anything.
+    public static func progress(ofWorkRequests ids: [Int], on conn: PGConnection) async throws -> [Int: String] {
+        guard !ids.isEmpty else { return [:] }
+        var found: [Int: String] = [:]
+        for row in try await conn.query(
+            "SELECT id, progress FROM work_requests WHERE id = ANY($1) AND progress IS NOT NULL", ids
+        ).rows {
+            found[try row.decode(Int.self, at: 0)] = try row.decode(String.self, at: 1)
+        }
+        return found
+    }
+
     /// Writes the lease of an assignment: created, or renewed and moved to `epoch` (a hand-back after a
     /// reconnect fences the old run with a new epoch).
     public static func upsertLease(

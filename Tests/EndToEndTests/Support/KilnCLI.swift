@@ -41,7 +41,7 @@ struct KilnCLI: Sendable {
     func attempt(_ arguments: [String], as user: String = "alice", timeout: Duration = .seconds(60)) async throws -> Output {
         let environment = [
             "KILN_POSTGRES_URL": postgresURL, "KILN_POSTGRES_SCHEMA": schema, "KILN_AMQP_URL": amqpURL, "USER": user,
-            "KILN_FILE_STORE_URL": fileStoreURL, "KILN_TOKEN": "",
+            "KILN_FILE_STORE_URL": fileStoreURL,
         ]
         // ExecutableRun blocks its thread while the child runs: keep that off the cooperative pool.
         return try await withCheckedThrowingContinuation { continuation in
@@ -122,6 +122,8 @@ struct ShownWorkRequest: Decodable, Sendable {
     let outputData: JSONValue?
     /// The artifacts it produced.
     let artifacts: [ProducedArtifact]
+    /// What its task last reported doing (heartbeats).
+    let progress: String?
 
     /// One of `artifacts`.
     struct ProducedArtifact: Decodable, Sendable {
@@ -134,7 +136,7 @@ struct ShownWorkRequest: Decodable, Sendable {
     func artifacts(_ category: String) -> [Int] { artifacts.filter { $0.category == category }.map(\.id) }
 
     enum CodingKeys: String, CodingKey {
-        case id, status, result, worker, artifacts
+        case id, status, result, worker, artifacts, progress
         case assignmentEpoch = "assignment_epoch"
         case retryCount = "retry_count"
         case supersededBy = "superseded_by"

@@ -25,6 +25,8 @@ public actor WorkerAgent {
 
     private var machine: WorkerProtocol
     private let runner: AssignmentRunner
+    /// What running tasks report doing, sent with heartbeats (nil: this worker runs noop only).
+    private nonisolated let progress: ProgressBoard?
     private let publisher: AMQPPublisher
     private let routing: GatewayRouting
     private let readiness: Readiness?
@@ -50,6 +52,7 @@ public actor WorkerAgent {
             helloRetryMaximum: configuration.helloRetryMaximum)
         runner = AssignmentRunner(
             registry: registry, workerType: configuration.workerType, token: token, execution: execution)
+        progress = execution?.progress
         self.publisher = publisher
         routing = GatewayRouting(prefix: configuration.gatewayRoutingPrefix)
         self.readiness = readiness
@@ -181,7 +184,9 @@ public actor WorkerAgent {
             switch await nextStep() {
             case .results(let results): await send(results)
             case .hello(let hello): await send(hello)
-            case .heartbeat(let heartbeat): await send(heartbeat)
+            case .heartbeat(var heartbeat):
+                heartbeat.progress = progress?.snapshot(for: heartbeat.running.map(\.workRequestID))
+                await send(heartbeat)
             case .nothing(let wait): await controlLoopWake.wait(timeout: wait)
             }
         }

@@ -80,11 +80,8 @@ public enum CommandRunner {
         process.standardOutput = outputHandle
         process.standardError = logHandle
         process.standardInput = FileHandle.nullDevice
-        let (exits, exited) = AsyncStream.makeStream(of: Int32.self)
-        process.terminationHandler = { process in
-            exited.yield(process.terminationStatus)
-            exited.finish()
-        }
+        let exit = ExitWaiter()
+        process.terminationHandler = { process in exit.finish(process.terminationStatus) }
         do {
             try process.run()
         } catch {
@@ -95,16 +92,18 @@ public enum CommandRunner {
         let timer = Task {
             try await Task.sleep(for: command.timeout)
             timedOut.withLock { $0 = true }
-            killGroup(pid)
+            terminate(pid, exit: exit)
         }
+        // The wait itself ignores cancellation: an abort sends SIGTERM (then SIGKILL) and still waits for the
+        // tool to be gone, so nothing it started outlives the run or races the clean-up that follows.
         let status = await withTaskCancellationHandler {
-            var status: Int32 = -1
-            for await value in exits { status = value }
-            return status
+            await exit.wait()
         } onCancel: {
-            killGroup(pid)
+            terminate(pid, exit: exit)
         }
         timer.cancel()
+        // Whatever the tool left running in its group (a daemon, a stray child) goes with it.
+        kill(-pid, SIGKILL)
         if Task.isCancelled {
             try? appendLine("(aborted: process group killed)", to: log)
             throw CancellationError()
@@ -116,13 +115,13 @@ public enum CommandRunner {
         return .exited(status)
     }
 
-    /// SIGTERM to the process group `pid` leads, then SIGKILL after ``killGrace`` to whatever is left.
-    static func killGroup(_ pid: Int32) {
+    /// SIGTERM to the process group `pid` leads, then SIGKILL after ``killGrace`` if its leader still runs.
+    static func terminate(_ pid: Int32, exit: ExitWaiter) {
         guard pid > 0 else { return }
         kill(-pid, SIGTERM)
         Task.detached {
             try? await Task.sleep(for: killGrace)
-            kill(-pid, SIGKILL)
+            if !exit.isFinished { kill(-pid, SIGKILL) }
         }
     }
 
@@ -141,6 +140,37 @@ public enum CommandRunner {
         defer { try? handle.close() }
         try handle.seekToEnd()
         try handle.write(contentsOf: Data((line + "\n").utf8))
+    }
+}
+
+/// The exit status of a started process, awaited without regard to cancellation (the caller decides what an
+/// abort does; the wait ends only when the process is gone).
+final class ExitWaiter: Sendable {
+    private let state = Mutex<(status: Int32?, waiter: CheckedContinuation<Int32, Never>?)>((nil, nil))
+
+    /// Whether the process has exited.
+    var isFinished: Bool { state.withLock { $0.status != nil } }
+
+    /// Records the exit and wakes the waiter.
+    func finish(_ status: Int32) {
+        let waiter = state.withLock { state -> CheckedContinuation<Int32, Never>? in
+            state.status = status
+            defer { state.waiter = nil }
+            return state.waiter
+        }
+        waiter?.resume(returning: status)
+    }
+
+    /// The exit status, once there is one.
+    func wait() async -> Int32 {
+        await withCheckedContinuation { continuation in
+            let done = state.withLock { state -> Int32? in
+                if let status = state.status { return status }
+                state.waiter = continuation
+                return nil
+            }
+            if let done { continuation.resume(returning: done) }
+        }
     }
 }
 

@@ -13,6 +13,8 @@ public struct TaskExecutionEnvironment: Sendable {
     public let environments: EnvironmentCache
     /// Where each work request gets its folder (`<work dir>/wr-<id>-<epoch>`).
     public let workDirectory: URL
+    /// What each run is doing, for the heartbeats.
+    public let progress = ProgressBoard()
 
     /// Memberwise.
     public init(fileStore: FileStoreClient, environments: EnvironmentCache, workDirectory: URL) {
@@ -42,12 +44,15 @@ public struct TaskExecutionPipeline: Sendable {
     ) async throws -> TaskOutcome {
         let directory = environment.workDirectory.appendingPathComponent("wr-\(workRequestID)-\(epoch)", isDirectory: true)
         try? FileManager.default.removeItem(at: directory)
-        defer { try? FileManager.default.removeItem(at: directory) }
+        defer {
+            try? FileManager.default.removeItem(at: directory)
+            environment.progress.clear(workRequestID)
+        }
         let context: TaskRunContext
         do {
             context = try TaskRunContext(
                 workRequestID: workRequestID, directory: directory, fileStore: environment.fileStore,
-                environments: environment.environments, logger: logger)
+                environments: environment.environments, progress: environment.progress, logger: logger)
         } catch {
             return TaskOutcome(.error, message: "cannot prepare the work folder \(directory.path): \(error)")
         }
@@ -64,6 +69,8 @@ public struct TaskExecutionPipeline: Sendable {
             }
         } catch is CancellationError {
             throw CancellationError()
+        } catch is FileStoreClientError where Task.isCancelled {
+            throw CancellationError()
         } catch {
             context.note("error: \(error)")
             outcome = TaskOutcome(.error, message: "\(error)")
@@ -75,7 +82,8 @@ public struct TaskExecutionPipeline: Sendable {
 
     private func upload(_ outputs: [OutputArtifact], context: TaskRunContext, workRequestID: Int) async throws {
         var ids: [Int] = []
-        for output in outputs {
+        for (index, output) in outputs.enumerated() {
+            context.progress("uploading \(output.category) (\(index + 1)/\(outputs.count))")
             let artifact = try await environment.fileStore.uploadArtifact(
                 category: output.category, data: output.data, files: output.files, workRequest: workRequestID)
             ids.append(artifact.id)

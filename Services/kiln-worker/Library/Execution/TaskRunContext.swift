@@ -88,13 +88,17 @@ public final class TaskRunContext: Sendable {
     public let environments: EnvironmentCache
     /// The worker's logger, tagged with the work request.
     public let logger: Logger
+    /// Where the run says what it is doing (sent with heartbeats).
+    private let board: ProgressBoard
     /// The inputs downloaded so far (Debusine's `_source_artifacts_ids`): outputs relate to them.
     private let fetched = Mutex<[Int]>([])
 
     /// Creates the folders.
     public init(
-        workRequestID: Int, directory: URL, fileStore: FileStoreClient, environments: EnvironmentCache, logger: Logger
+        workRequestID: Int, directory: URL, fileStore: FileStoreClient, environments: EnvironmentCache,
+        progress: ProgressBoard = ProgressBoard(), logger: Logger
     ) throws {
+        self.board = progress
         self.workRequestID = workRequestID
         self.directory = directory
         self.fileStore = fileStore
@@ -115,6 +119,7 @@ public final class TaskRunContext: Sendable {
     ///
     /// - Throws: `FileStoreClientError` naming the failed file.
     public func download(_ id: Int) async throws -> DownloadedArtifact {
+        progress("fetching artifact \(id)")
         let artifact = try await fileStore.artifact(id: id)
         let folder = downloads.appendingPathComponent(String(id), isDirectory: true)
         var files: [String: URL] = [:]
@@ -131,7 +136,24 @@ public final class TaskRunContext: Sendable {
     /// Runs `command` with the task's log.
     public func run(_ command: Command) async throws -> CommandTermination {
         logger.info("running", metadata: ["command": "\(command)"])
+        progress("running " + Self.summary(of: command.arguments))
         return try await CommandRunner.run(command, log: log)
+    }
+
+    /// Says what the run is doing now (the heartbeats carry it to `kiln watch`).
+    public func progress(_ text: String) {
+        board.report(text, for: workRequestID)
+    }
+
+    /// `sbuild`, `autopkgtest`, or what runs inside `unshare … -- PROGRAM` / `sh -c 'SCRIPT'`, for progress.
+    static func summary(of arguments: [String]) -> String {
+        if let separator = arguments.lastIndex(of: "--"), arguments.first == "unshare", separator + 1 < arguments.count {
+            return "\(summary(of: Array(arguments[(separator + 1)...]))) in the environment"
+        }
+        if arguments.count >= 3, arguments[1] == "-c", arguments[0] == "sh" {
+            return String(arguments[2].prefix(80))
+        }
+        return arguments.first.map { ($0 as NSString).lastPathComponent } ?? "(nothing)"
     }
 
     /// A line in the task's log.

@@ -42,9 +42,13 @@ struct AutopkgtestRunner: WorkerTaskRunner {
         arguments += data.extraEnvironment.keys.sorted().map { "--env=\($0)=\(data.extraEnvironment[$0]!)" }
         arguments.append("--needs-internet=\(data.needsInternet)")
         arguments += data.timeout.keys.sorted().map { "--timeout-\($0)=\(data.timeout[$0]!)" }
-        arguments.append("--copy=/etc/resolv.conf:/etc/resolv.conf")
-        arguments += debs.map(\.path) + [dsc.path]
         let codename = environment["codename"]?.stringValue ?? "unstable"
+        // Debusine's `use_packages_from_base_repository`: prefer the base suite's packages over newer ones.
+        if data.usePackagesFromBaseRepository { arguments.append("--apt-default-release=\(codename)") }
+        if FileManager.default.fileExists(atPath: "/etc/resolv.conf") {
+            arguments.append("--copy=/etc/resolv.conf:/etc/resolv.conf")
+        }
+        arguments += debs.map(\.path) + [dsc.path]
         let architecture = context.buildArchitecture(task) ?? environment["architecture"]?.stringValue ?? "amd64"
         arguments += ["--", "unshare", "--arch", architecture, "--release", codename, "--tarball", tarball.path]
         let termination = try await context.run(Command(arguments, in: context.outputs, timeout: .seconds(6 * 3600)))

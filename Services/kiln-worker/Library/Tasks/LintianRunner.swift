@@ -27,7 +27,10 @@ struct LintianRunner: WorkerTaskRunner {
         for artifact in inputs {
             for dsc in artifact.files(endingWith: ".dsc") {
                 targets.append(dsc)
-                let name = artifact.data["name"]?.stringValue ?? dsc.deletingPathExtension().lastPathComponent
+                // lintian names the source package by the .dsc's Source field (an upload artifact has no `name`).
+                let text = (try? String(contentsOf: dsc, encoding: .utf8)) ?? ""
+                let name = (try? Deb822.parse(text))?["Source"] ?? artifact.data["name"]?.stringValue
+                    ?? dsc.deletingPathExtension().lastPathComponent
                 groups["source", default: []].insert("\(name) source")
                 filenames["\(name) source"] = dsc.lastPathComponent
             }

@@ -22,10 +22,14 @@ struct MmdebstrapRunner: WorkerTaskRunner {
             "mmdebstrap", "--mode=unshare", "--format=tar", "--architectures=\(data.architecture)", "--verbose",
             "--aptopt=Acquire::http::timeout=60", "--aptopt=Acquire::https::timeout=60",
             "--components=\(repository.components.joined(separator: ","))",
+            // Ordinary hooks run as mmdebstrap's namespaced root, which may not write the worker's folders; they
+            // write inside the chroot, and the special `download` hooks (run as the worker) fetch the results.
             "--customize-hook=download /etc/os-release \(facts.path)/os-release",
-            "--customize-hook=chroot \"$1\" dpkg-query --show --showformat '${Package}\\t${Version}\\n' > \(facts.path)/pkglist",
-            "--customize-hook=if [ -e \"$1/sbin/init\" ]; then touch \(facts.path)/with-init; fi",
-            "--customize-hook=rm -f \"$1/etc/hostname\"",
+            "--customize-hook=chroot \"$1\" dpkg-query --show --showformat '${Package}\\t${Version}\\n' > \"$1/tmp/kiln-pkglist\"",
+            "--customize-hook=if [ -x \"$1/sbin/init\" ] || [ -h \"$1/sbin/init\" ]; then echo yes; else echo no; fi > \"$1/tmp/kiln-with-init\"",
+            "--customize-hook=download /tmp/kiln-pkglist \(facts.path)/pkglist",
+            "--customize-hook=download /tmp/kiln-with-init \(facts.path)/with-init",
+            "--customize-hook=rm -f \"$1/tmp/kiln-pkglist\" \"$1/tmp/kiln-with-init\" \"$1/etc/hostname\"",
         ]
         if let variant = data.variant { arguments.append("--variant=\(variant)") }
         if !data.extraPackages.isEmpty { arguments.append("--include=" + data.extraPackages.joined(separator: ",")) }
@@ -51,7 +55,9 @@ struct MmdebstrapRunner: WorkerTaskRunner {
                 "variant": data.variant.map(JSONValue.string) ?? .null,
                 "pkglist": .object(Dictionary(packages, uniquingKeysWith: { $1 })),
                 "architecture": .string(data.architecture), "with_dev": true,
-                "with_init": .bool(FileManager.default.fileExists(atPath: facts.appendingPathComponent("with-init").path)),
+                "with_init": .bool(
+                    ((try? String(contentsOf: facts.appendingPathComponent("with-init"), encoding: .utf8)) ?? "")
+                        .hasPrefix("yes")),
             ],
             files: ["system.tar.xz": tarball])
         return TaskRunReport(.success, outputs: [output])
