@@ -75,6 +75,19 @@ extension TaskRunContext {
         }
     }
 
+    /// Installs `packages` in a started environment with APT (Debusine's lintian and blhc install their tool
+    /// in the instance as root, `apt-get --yes install`).
+    ///
+    /// - Throws: `CommandError` naming the packages when APT fails (the task log has its output).
+    func install(_ packages: [String], in instance: UnshareInstance) async throws {
+        let command = "apt-get -q update && apt-get -q -y --no-install-recommends install " + packages.joined(separator: " ")
+        let installed = try await run(instance.command(["sh", "-c", command], in: outputs, timeout: .seconds(1800)))
+        guard case .exited(0) = installed else {
+            throw CommandError.cannotStart(
+                packages.joined(separator: ", "), reason: "installing it in the environment failed (see the task log)")
+        }
+    }
+
     /// Writes `text` to `output/<name>` and returns its URL.
     func writeOutput(_ name: String, _ text: String) throws -> URL {
         let url = outputs.appendingPathComponent(name)

@@ -19,13 +19,7 @@ struct BlhcRunner: WorkerTaskRunner {
         }
         let report = context.outputs.appendingPathComponent("blhc.txt")
         let termination = try await context.withInstance(task) { instance in
-            let install = try await context.run(
-                instance.command(
-                    ["sh", "-c", "apt-get -q update && apt-get -q -y --no-install-recommends install blhc"],
-                    in: context.outputs, timeout: .seconds(1800)))
-            guard case .exited(0) = install else {
-                throw CommandError.cannotStart("blhc", reason: "installing it in the environment failed (see the task log)")
-            }
+            try await context.install(["blhc"], in: instance)
             return try await context.run(
                 instance.command(["blhc", "--debian"] + blhc.data.extraFlags + [buildLog.path], in: context.downloads, standardOutput: report))
         }

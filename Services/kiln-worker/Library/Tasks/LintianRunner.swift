@@ -62,13 +62,7 @@ struct LintianRunner: WorkerTaskRunner {
         let termination: CommandTermination
         if context.environmentID(task) != nil {
             termination = try await context.withInstance(task) { instance in
-                let install = try await context.run(
-                    instance.command(
-                        ["sh", "-c", "apt-get -q update && apt-get -q -y --no-install-recommends install lintian"],
-                        in: context.outputs, timeout: .seconds(1800)))
-                guard case .exited(0) = install else {
-                    throw CommandError.cannotStart("lintian", reason: "installing it in the environment failed (see the task log)")
-                }
+                try await context.install(["lintian"], in: instance)
                 _ = try await context.run(
                     instance.command(["lintian", "--print-version"], in: context.outputs, standardOutput: versionFile))
                 return try await context.run(instance.command(arguments, in: context.downloads, standardOutput: report))
