@@ -16,7 +16,7 @@ struct BuildChainTests {
     static let mirror = "http://deb.debian.org/debian"
     static let longRun: Duration = .seconds(1800)
 
-    @Test("mmdebstrap → sbuild → lintian, autopkgtest, blhc of kiln-hello; a broken build fails with its log; bad environments and corrupt downloads are errors naming the cause")
+    @Test("mmdebstrap → sbuild → lintian, autopkgtest, blhc of kiln-hello; a broken build fails with its log; debdiff of the two; bad environments and corrupt downloads are errors naming the cause")
     func chain() async throws {
         try BuildTools.require()
         try await KilnStack.with { stack in
@@ -106,6 +106,21 @@ struct BuildChainTests {
             #expect(failed.artifacts(KnownCategories.binaryPackage).isEmpty)
             let failedLog = try await cli.run(["log", String(failing)])
             #expect(failedLog.stdout.contains("Status: attempted") || failedLog.stdout.contains("Status: failed"))
+
+            // debdiff of the good and the broken source packages: a difference is a success, with its report.
+            let diffed = try await cli.waitFor(
+                try await cli.submit(
+                    "debdiff",
+                    data: [
+                        "input": ["source_artifacts": [.int(source), .int(brokenSource)]],
+                        "environment": environmentLookup, "build_architecture": "amd64",
+                    ]), "is finished", timeout: Self.longRun
+            ) { $0.isFinished }
+            #expect(diffed.result == "success", "\(diffed)")
+            let diffReport = try #require(diffed.artifacts(KnownCategories.debdiff).first)
+            let diffView = try await cli.json(ArtifactView.self, ["artifact", "show", String(diffReport)])
+            #expect(diffView.files.map(\.path) == ["debdiff.txt"])
+            #expect(diffView.data["original"] == "kiln-hello_1.0.dsc")
 
             // An environment that does not unpack: error, naming it.
             let garbage = stack.folder.appending(path: "garbage/system.tar.xz")

@@ -1,4 +1,4 @@
-import FileStore
+@testable import FileStore
 import Foundation
 import KilnCore
 import Testing
@@ -80,5 +80,15 @@ struct ArtifactFilePathTests {
         ]
         #expect(InputArtifactReferences.artifactIDs(inDynamicData: dynamic).sorted() == [3, 7, 9])
         #expect(InputArtifactReferences.artifactIDs(inDynamicData: .null) == [])
+    }
+
+    @Test("API URLs keep any path of the file store's base URL (a proxy at /kiln/)")
+    func endpoints() {
+        #expect(
+            FileStoreClient(baseURL: URL(string: "http://files.example.org:8070")!, token: "t").endpoint("artifact/")
+                .absoluteString == "http://files.example.org:8070/api/1.0/artifact/")
+        #expect(
+            FileStoreClient(baseURL: URL(string: "https://example.org/kiln/")!, token: "t").endpoint("artifact/3/")
+                .absoluteString == "https://example.org/kiln/api/1.0/artifact/3/")
     }
 }

@@ -162,8 +162,11 @@ public struct FileStoreClient: Sendable {
         }
     }
 
-    private func endpoint(_ path: String) -> URL {
-        URL(string: FileStoreProtocol.prefix + "/" + path, relativeTo: baseURL)!.absoluteURL
+    /// `path` under the API prefix, after any path the base URL has (a store behind a proxy at `/kiln/`).
+    func endpoint(_ path: String) -> URL {
+        var base = baseURL.absoluteString
+        while base.hasSuffix("/") { base.removeLast() }
+        return URL(string: base + FileStoreProtocol.prefix + "/" + path)!
     }
 
     private func request(_ method: String, _ url: URL) -> URLRequest {

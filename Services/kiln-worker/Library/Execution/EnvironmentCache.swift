@@ -42,15 +42,28 @@ public actor EnvironmentCache {
             try? FileManager.default.setAttributes([.modificationDate: Date()], ofItemAtPath: folder.path)
             return (cached, artifact.data)
         }
-        let staging = root.appendingPathComponent(".download-\(UUID().uuidString)", isDirectory: true)
-        defer { try? FileManager.default.removeItem(at: staging) }
-        let downloaded = staging.appendingPathComponent(cached.lastPathComponent)
-        try await client.download(artifactID: id, path: file.path, to: downloaded, expected: file)
-        try? FileManager.default.removeItem(at: folder)
-        try FileManager.default.moveItem(at: staging, to: folder)
+        // Two runs wanting the same new tarball share one download (the actor is re-entered while it runs).
+        if let running = downloads[file.sha256] {
+            try await running.value
+            return (cached, artifact.data)
+        }
+        let download = Task {
+            let staging = root.appendingPathComponent(".download-\(UUID().uuidString)", isDirectory: true)
+            defer { try? FileManager.default.removeItem(at: staging) }
+            let downloaded = staging.appendingPathComponent(cached.lastPathComponent)
+            try await client.download(artifactID: id, path: file.path, to: downloaded, expected: file)
+            try? FileManager.default.removeItem(at: folder)
+            try FileManager.default.moveItem(at: staging, to: folder)
+        }
+        downloads[file.sha256] = download
+        defer { downloads[file.sha256] = nil }
+        try await download.value
         evict(keeping: folder)
         return (cached, artifact.data)
     }
+
+    /// Downloads under way, by SHA-256.
+    private var downloads: [String: Task<Void, any Error>] = [:]
 
     /// Removes the least recently used entries beyond the bounds, never `kept`.
     func evict(keeping kept: URL) {

@@ -24,10 +24,23 @@ public struct UnshareInstance: Sendable {
         let unpack = Command(
             ["unshare", "--map-auto", "--map-root-user", "tar", "--exclude=./dev/*", "-C", root.path, "-xf", tarball.path],
             in: directory, environment: ["PATH": path], timeout: .seconds(1800))
-        switch try await context.run(unpack) {
-        case .exited(0): return UnshareInstance(root: root, binds: binds)
-        case .exited(let status): throw EnvironmentError.unpackFailed(id: environmentID, status: status)
-        case .timedOut: throw EnvironmentError.unpackFailed(id: environmentID, status: -1)
+        let instance = UnshareInstance(root: root, binds: binds)
+        let termination: CommandTermination
+        do {
+            termination = try await context.run(unpack)
+        } catch {
+            await instance.stop(context: context)
+            throw error
+        }
+        switch termination {
+        case .exited(0): return instance
+        case .exited(let status):
+            // A partly unpacked root holds files of subordinate ids: only the namespace can remove them.
+            await instance.stop(context: context)
+            throw EnvironmentError.unpackFailed(id: environmentID, status: status)
+        case .timedOut:
+            await instance.stop(context: context)
+            throw EnvironmentError.unpackFailed(id: environmentID, status: -1)
         }
     }
 

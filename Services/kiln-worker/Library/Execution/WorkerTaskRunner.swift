@@ -23,7 +23,7 @@ public protocol WorkerTaskRunner: Sendable {
 public enum WorkerTaskRunners {
     /// The runners.
     public static let all: [any WorkerTaskRunner] = [
-        LintianRunner(), SbuildRunner(), MmdebstrapRunner(), AutopkgtestRunner(), BlhcRunner(),
+        LintianRunner(), SbuildRunner(), MmdebstrapRunner(), AutopkgtestRunner(), BlhcRunner(), DebDiffRunner(),
     ]
 
     /// The runner of `taskName`, if this worker has one.
