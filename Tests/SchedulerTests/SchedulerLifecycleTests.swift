@@ -15,11 +15,16 @@ struct SchedulerLifecycleTests {
         try await SchedulerWorld.with { world in
             let scheduler = try world.startScheduler()
             try await waitUntil("the scheduler is active") { scheduler.logged("became the active scheduler") }
-            let syncPoint = try await world.insertWorkRequest(taskType: "Internal", taskName: "synchronization_point")
+            // Blocked until its dependant is wired: the scheduler's internal-work sweep (every tick) would otherwise
+            // complete a pending synchronisation point before the dependency row exists, and nothing would be
+            // left to unblock (a race a fresh-clone CI run hit).
+            let syncPoint = try await world.insertWorkRequest(
+                taskType: "Internal", taskName: "synchronization_point", status: "blocked")
             let dependant = try await world.insertWorkRequest(status: "blocked", configuredTaskData: nil)
             _ = try await world.pool.query(
                 "INSERT INTO work_request_dependencies (work_request_id, depends_on_id) VALUES ($1, $2)", dependant,
                 syncPoint)
+            _ = try await world.pool.query("UPDATE work_requests SET status = 'pending' WHERE id = $1", syncPoint)
             let past = ISO8601Timestamp.format(Date().addingTimeInterval(-5))
             let soon = ISO8601Timestamp.format(Date().addingTimeInterval(2))
             let future = ISO8601Timestamp.format(Date().addingTimeInterval(3600))
