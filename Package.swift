@@ -138,10 +138,15 @@ let package = Package(
             name: "kiln-worker", dependencies: ["KilnWorker"], path: "Services/kiln-worker/Main", swiftSettings: strict),
 
         // Artifact files: the backend interface and its local-directory implementation, streaming SHA-256, and the
-        // HTTP client `kiln` and `kiln-worker` use (Foundation's URLSession: no HTTP client package to build).
+        // HTTP client `kiln` and `kiln-worker` use: SwiftNIO's HTTP/1.1 for `http://` (built already for the
+        // services' servers, so no HTTP client package to build), Foundation's URLSession for `https://`.
         .target(
             name: "FileStore",
-            dependencies: ["KilnCore", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: [
+                "KilnCore", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "_NIOFileSystem", package: "swift-nio"),
+            ],
             path: "Shared/FileStore", swiftSettings: strict),
         // file-store: the artifact file API (hummingbird), the content store and the expiry sweep.
         .target(

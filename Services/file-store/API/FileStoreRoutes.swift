@@ -25,6 +25,9 @@ struct FileStoreRoutes: Sendable {
     let maxFileSize: Int
     let logger: Logger
     private let fileIO = FileIO()
+    /// Bytes an upload gathers before each write: 1 MiB, as the client sends them, instead of the 512 KiB
+    /// default (half the hops to the file-system thread pool).
+    static let transferChunk = ByteCount.mebibytes(1)
 
     init(pool: PGPool, backend: any FileBackend, maxFileSize: Int, logger: Logger) {
         self.pool = pool
@@ -212,7 +215,7 @@ struct FileStoreRoutes: Sendable {
         try await FileSystem.shared.withFileHandle(
             forWritingAt: FilePath(staged.path), options: .newFile(replaceExisting: true)
         ) { handle in
-            try await handle.withBufferedWriter { writer in
+            try await handle.withBufferedWriter(capacity: Self.transferChunk) { writer in
                 for try await buffer in body {
                     buffer.withUnsafeReadableBytes { digest.update($0) }
                     guard digest.byteCount <= limit else {
@@ -257,7 +260,8 @@ struct FileStoreRoutes: Sendable {
                     .rangeNotSatisfiable, "Range not satisfiable", "\(rangeHeader) for \(file.size) bytes")
             }
             headers[.contentRange] = "bytes \(range.lowerBound)-\(range.upperBound)/\(file.size)"
-            let body = try await fileIO.loadFile(path: location, range: range, context: context)
+            let body = try await fileIO.loadFile(
+                path: location, range: range, context: context)
             return Response(status: .partialContent, headers: headers, body: body)
         }
         let body = try await fileIO.loadFile(path: location, context: context)

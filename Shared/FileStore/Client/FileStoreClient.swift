@@ -1,10 +1,6 @@
 import Foundation
 import KilnCore
 
-#if canImport(FoundationNetworking)
-    import FoundationNetworking
-#endif
-
 /// The file store's HTTP API from the caller's side (`kiln` and `kiln-worker`): create an artifact, upload
 /// its files, read it, download files, relate artifacts. Uploads and downloads stream from and to disk;
 /// a failed transfer (network, 5xx) is retried per file with backoff, a refusal (4xx) is not.
@@ -12,22 +8,20 @@ public struct FileStoreClient: Sendable {
     /// The store's base URL, e.g. `http://file-store:8070` (`KILN_FILE_STORE_URL`).
     public let baseURL: URL
     private let token: String
-    private let session: URLSession
+    private let transport: any FileStoreTransport
     /// Attempts per request before giving up (at least 1).
     public var attempts: Int
     /// Delay before the first retry; doubled each time, at most 10 s.
     public var initialRetryDelay: Duration
 
-    /// A client sending `token` (a worker's, or a person's minted by `kiln`) with every request.
+    /// A client sending `token` (a worker's, or a person's minted by `kiln`) with every request; `http://`
+    /// URLs travel through SwiftNIO, `https://` through Foundation (`FileStoreTransport`).
     public init(baseURL: URL, token: String, attempts: Int = 5, initialRetryDelay: Duration = .milliseconds(500)) {
         self.baseURL = baseURL
         self.token = token
         self.attempts = max(1, attempts)
         self.initialRetryDelay = initialRetryDelay
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.timeoutIntervalForRequest = 300
-        configuration.timeoutIntervalForResource = 24 * 3600
-        self.session = URLSession(configuration: configuration)
+        self.transport = baseURL.scheme?.lowercased() == "https" ? URLSessionTransport() : PlainHTTPTransport()
     }
 
     /// `POST /api/1.0/artifact/`: creates the artifact; its answer lists the files still to upload.
@@ -48,7 +42,7 @@ public struct FileStoreClient: Sendable {
 
     /// `POST /api/1.0/artifact-relation/`.
     public func relate(_ relation: FileStoreProtocol.Relation) async throws(FileStoreClientError) {
-        _ = try await send("POST", "artifact-relation/", body: .data(try encode(relation)))
+        _ = try await send("POST", "artifact-relation/", body: .json(try encode(relation)))
     }
 
     /// `PUT /api/1.0/artifact/ID/files/PATH`: streams `file` as the content of `path`.
@@ -57,21 +51,29 @@ public struct FileStoreClient: Sendable {
     }
 
     /// `GET /api/1.0/artifact/ID/files/PATH` into `destination` (replaced), checking size and SHA-256
-    /// against `expected` when given.
+    /// against `expected` when given. The bytes arrive in a hidden file beside `destination`, renamed into
+    /// place once checked, so `destination` never holds a partial or corrupt download.
     public func download(
         artifactID: Int, path: String, to destination: URL, expected: ArtifactFile? = nil
     ) async throws(FileStoreClientError) {
         let url = endpoint("artifact/\(artifactID)/files/\(Self.escaped(path))")
-        let temporary = try await withRetries(url: url) { () async throws -> URL in
-            let (location, response) = try await session.download(for: request("GET", url))
-            try check(response, url: url, body: (try? Data(contentsOf: location)) ?? Data())
-            return location
+        let folder = destination.deletingLastPathComponent()
+        let partial = folder.appendingPathComponent(".\(destination.lastPathComponent).partial-\(UUID().uuidString)")
+        do {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        } catch {
+            throw .local(path: folder.path, error: "\(error)")
+        }
+        defer { try? FileManager.default.removeItem(at: partial) }
+        let digest = try await withRetries(url: url) { () async throws -> ContentDigest? in
+            let (answer, digest) = try await transport.download(url, headers: headers, into: partial)
+            try check(answer, url: url)
+            return digest
         }
         do {
             if let expected {
-                let (sha256, size) = try ContentDigest.of(fileAt: temporary)
+                let (sha256, size) = try digest.map { ($0.hex(), $0.byteCount) } ?? ContentDigest.of(fileAt: partial)
                 guard sha256 == expected.sha256, size == expected.size else {
-                    try? FileManager.default.removeItem(at: temporary)
                     throw FileStoreClientError.corruptDownload(
                         url: url, expected: expected.sha256, received: sha256, size: size)
                 }
@@ -79,9 +81,7 @@ public struct FileStoreClient: Sendable {
             if FileManager.default.fileExists(atPath: destination.path) {
                 try FileManager.default.removeItem(at: destination)
             }
-            try FileManager.default.createDirectory(
-                at: destination.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try FileManager.default.moveItem(at: temporary, to: destination)
+            try FileManager.default.moveItem(at: partial, to: destination)
         } catch let error as FileStoreClientError {
             throw error
         } catch {
@@ -120,10 +120,7 @@ public struct FileStoreClient: Sendable {
 
     // MARK: Plumbing
 
-    private enum Body {
-        case data(Data)
-        case file(URL)
-    }
+    private var headers: [(String, String)] { [(FileStoreProtocol.tokenHeader, token)] }
 
     private func encode(_ value: some Encodable) throws(FileStoreClientError) -> Data {
         do { return try FileStoreProtocol.encoder().encode(value) } catch { throw .local(path: "(request)", error: "\(error)") }
@@ -132,7 +129,7 @@ public struct FileStoreClient: Sendable {
     private func decoded<T: Decodable>(
         _ type: T.Type, from method: String, _ path: String, body: Data?, idempotent: Bool = true
     ) async throws(FileStoreClientError) -> T {
-        let data = try await send(method, path, body: body.map(Body.data), idempotent: idempotent)
+        let data = try await send(method, path, body: body.map(FileStoreRequestBody.json) ?? .none, idempotent: idempotent)
         do {
             return try FileStoreProtocol.decoder().decode(type, from: data)
         } catch {
@@ -140,25 +137,14 @@ public struct FileStoreClient: Sendable {
         }
     }
 
-    private func send(_ method: String, _ path: String, body: Body?, idempotent: Bool = true)
+    private func send(_ method: String, _ path: String, body: FileStoreRequestBody, idempotent: Bool = true)
         async throws(FileStoreClientError) -> Data
     {
         let url = endpoint(path)
         return try await withRetries(url: url, idempotent: idempotent) { () async throws -> Data in
-            var request = request(method, url)
-            let (data, response): (Data, URLResponse)
-            switch body {
-            case .data(let payload)?:
-                request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-                (data, response) = try await session.upload(for: request, from: payload)
-            case .file(let file)?:
-                request.setValue("application/octet-stream", forHTTPHeaderField: "Content-Type")
-                (data, response) = try await session.upload(for: request, fromFile: file)
-            case nil:
-                (data, response) = try await session.data(for: request)
-            }
-            try check(response, url: url, body: data)
-            return data
+            let answer = try await transport.exchange(method, url, headers: headers, body: body)
+            try check(answer, url: url)
+            return answer.body
         }
     }
 
@@ -169,22 +155,13 @@ public struct FileStoreClient: Sendable {
         return URL(string: base + FileStoreProtocol.prefix + "/" + path)!
     }
 
-    private func request(_ method: String, _ url: URL) -> URLRequest {
-        var request = URLRequest(url: url)
-        request.httpMethod = method
-        request.setValue(token, forHTTPHeaderField: FileStoreProtocol.tokenHeader)
-        return request
-    }
-
-    private func check(_ response: URLResponse, url: URL, body: Data) throws(FileStoreClientError) {
-        guard let http = response as? HTTPURLResponse else {
-            throw .badResponse(url: url, reason: "not an HTTP response")
-        }
-        guard (200..<300).contains(http.statusCode) else {
-            let problem = try? FileStoreProtocol.decoder().decode(FileStoreProtocol.Problem.self, from: body)
+    private func check(_ answer: FileStoreAnswer, url: URL) throws(FileStoreClientError) {
+        guard (200..<300).contains(answer.status) else {
+            let problem = try? FileStoreProtocol.decoder().decode(FileStoreProtocol.Problem.self, from: answer.body)
             throw .refused(
-                url: url, status: http.statusCode,
-                problem: problem ?? FileStoreProtocol.Problem(title: String(decoding: body.prefix(500), as: UTF8.self)))
+                url: url, status: answer.status,
+                problem: problem
+                    ?? FileStoreProtocol.Problem(title: String(decoding: answer.body.prefix(500), as: UTF8.self)))
         }
     }
 
@@ -201,12 +178,14 @@ public struct FileStoreClient: Sendable {
             } catch let error as FileStoreClientError {
                 guard error.isRetryable, idempotent else { throw error }
                 last = error
-            } catch is CancellationError {
-                throw .cancelled(url: url)
+            } catch FileStoreTransportError.localFile(let path, let error) {
+                throw .local(path: path, error: error)
+            } catch FileStoreTransportError.notConnected(let reason) {
+                last = .unreachable(url: url, error: reason)
             } catch {
+                if error is CancellationError || Task.isCancelled { throw .cancelled(url: url) }
                 last = .unreachable(url: url, error: "\(error)")
-                let neverSent = (error as? URLError).map { [.cannotConnectToHost, .cannotFindHost].contains($0.code) } ?? false
-                if !idempotent && !neverSent { throw last }
+                if !idempotent { throw last }
             }
             if number < attempts {
                 do { try await Task.sleep(for: delay) } catch { throw .cancelled(url: url) }
