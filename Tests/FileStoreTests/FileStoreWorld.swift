@@ -15,6 +15,8 @@ struct FileStoreWorld: Sendable {
     let workspaceID: Int
     let userID: Int
     let userToken: String
+    /// The file store's environment, to start it again after a test stopped it.
+    let serviceEnvironment: [String: String]
 
     var pool: PGPool { database.pool }
 
@@ -55,17 +57,13 @@ struct FileStoreWorld: Sendable {
                 "KILN_FILE_STORE_PORT": String(port),
             ]
             env.merge(environment) { $1 }
-            let started = try ServiceProcess.start("file-store", environment: env)
+            let started = try await startFileStore(environment: env)
             process = started
-            try await waitUntil("the file store logs it is serving") {
-                guard started.isRunning else { throw ProcessExited("file-store exited:\n\(started.log.suffix(3000))") }
-                return started.logged("Server started and listening")
-            }
             try await body(
                 FileStoreWorld(
                     database: database, broker: vhost, root: root, process: started,
                     baseURL: URL(string: "http://127.0.0.1:\(port)")!, workspaceID: workspaceID, userID: userID,
-                    userToken: token))
+                    userToken: token, serviceEnvironment: env))
         } catch {
             await process?.kill()
             await database.drop()
@@ -75,6 +73,16 @@ struct FileStoreWorld: Sendable {
         try? await process?.stop()
         await database.drop()
         broker?.delete()
+    }
+
+    /// Starts a file-store process with `environment` and waits until it serves.
+    static func startFileStore(environment: [String: String]) async throws -> ServiceProcess {
+        let started = try ServiceProcess.start("file-store", environment: environment)
+        try await waitUntil("the file store logs it is serving") {
+            guard started.isRunning else { throw ProcessExited("file-store exited:\n\(started.log.suffix(3000))") }
+            return started.logged("Server started and listening")
+        }
+        return started
     }
 
     /// Writes `content` to a fresh temporary file.

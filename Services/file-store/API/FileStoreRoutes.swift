@@ -69,7 +69,12 @@ struct FileStoreRoutes: Sendable {
                     "\(ArtifactFileError.invalidSize(path: path, size: file.size, limit: maxFileSize))")
             }
         }
-        let artifact = try await pool.withTransaction { conn in
+        let key = request.headers[.init(FileStoreProtocol.idempotencyKeyHeader)!]
+        if let key, !FileStoreProtocol.isValidIdempotencyKey(key) {
+            throw FileStoreProblem.invalid(
+                "\(FileStoreProtocol.idempotencyKeyHeader) must be 1 to 200 printable ASCII characters without spaces")
+        }
+        let (artifact, created) = try await pool.withTransaction { conn in
             let principal = try await FileStorePrincipal.authenticate(request, on: conn)
             let assignment = try principal.outputWorkRequest(creation.workRequest)
             let workspaceID: Int
@@ -86,16 +91,30 @@ struct FileStoreRoutes: Sendable {
                 }
                 workspaceID = workspace.id
             }
+            if let key, let earlier = try await ArtifactFileRepository.createdWithKey(key, on: conn) {
+                guard earlier.createdBy == principal.userID, earlier.createdByWorkRequestID == assignment?.workRequestID,
+                    earlier.category == creation.category
+                else {
+                    throw FileStoreProblem(
+                        .unprocessableContent, "Idempotency-Key reused",
+                        "the key \(JSONValue.string(key).pythonRepr) created artifact \(earlier.id), not this request's")
+                }
+                return (try await apiArtifact(id: earlier.id, on: conn), false)
+            }
             let id: Int
             do {
                 id = try await ArtifactFileRepository.create(
                     workspaceID: workspaceID, category: creation.category, data: creation.data, files: creation.files,
                     createdBy: principal.userID, createdByWorkRequestID: assignment?.workRequestID,
-                    expireAt: creation.expireAt, deduplicate: principal.userID != nil, on: conn)
+                    expireAt: creation.expireAt, deduplicate: principal.userID != nil, creationKey: key, on: conn)
             } catch let error as RepositoryError {
                 throw FileStoreProblem.invalid("\(error)")
             }
-            return try await apiArtifact(id: id, on: conn)
+            return (try await apiArtifact(id: id, on: conn), true)
+        }
+        guard created else {
+            logger.info("artifact creation repeated", metadata: ["artifact": "\(artifact.id)"])
+            return try JSONResponse.make(artifact, status: .created)
         }
         Counter(label: "kiln_file_store_artifacts_created_total").increment()
         logger.info(

@@ -9,10 +9,16 @@ public struct FileStoreClient: Sendable {
     public let baseURL: URL
     private let token: String
     private let transport: any FileStoreTransport
-    /// Attempts per request before giving up (at least 1).
+    /// Attempts per request before giving up (at least 1), unless `patience` is set.
     public var attempts: Int
+    /// When set, a request that fails for want of an answer is retried until this much time has passed since
+    /// its first attempt, however many attempts that takes: a worker holding a result outlasts a file-store
+    /// restart or outage (`KILN_WORKER_FILE_STORE_PATIENCE`) instead of losing it.
+    public var patience: Duration?
     /// Delay before the first retry; doubled each time, at most 10 s.
     public var initialRetryDelay: Duration
+    /// Told of each failed attempt about to be retried, with the pause before the next (the worker logs it).
+    public var onRetry: @Sendable (FileStoreClientError, Duration) -> Void = { _, _ in }
 
     /// A client sending `token` (a worker's, or a person's minted by `kiln`) with every request; `http://`
     /// URLs travel through SwiftNIO, `https://` through Foundation (`FileStoreTransport`).
@@ -26,13 +32,15 @@ public struct FileStoreClient: Sendable {
 
     /// `POST /api/1.0/artifact/`: creates the artifact; its answer lists the files still to upload.
     ///
-    /// Not idempotent: it is retried only when the store could not be reached at all (no connection), never
-    /// after a request that may have been committed (a lost answer would otherwise create a twin).
+    /// Every attempt carries the same fresh `Idempotency-Key`, so a retry after a lost answer gets the artifact
+    /// the first attempt created instead of a twin.
     public func createArtifact(_ request: FileStoreProtocol.CreateArtifact) async throws(FileStoreClientError)
         -> FileStoreProtocol.Artifact
     {
         let body = try encode(request)
-        return try await decoded(FileStoreProtocol.Artifact.self, from: "POST", "artifact/", body: body, idempotent: false)
+        return try await decoded(
+            FileStoreProtocol.Artifact.self, from: "POST", "artifact/", body: body,
+            extraHeaders: [(FileStoreProtocol.idempotencyKeyHeader, UUID().uuidString.lowercased())])
     }
 
     /// `GET /api/1.0/artifact/ID/`.
@@ -127,9 +135,10 @@ public struct FileStoreClient: Sendable {
     }
 
     private func decoded<T: Decodable>(
-        _ type: T.Type, from method: String, _ path: String, body: Data?, idempotent: Bool = true
+        _ type: T.Type, from method: String, _ path: String, body: Data?, extraHeaders: [(String, String)] = []
     ) async throws(FileStoreClientError) -> T {
-        let data = try await send(method, path, body: body.map(FileStoreRequestBody.json) ?? .none, idempotent: idempotent)
+        let data = try await send(
+            method, path, body: body.map(FileStoreRequestBody.json) ?? .none, extraHeaders: extraHeaders)
         do {
             return try FileStoreProtocol.decoder().decode(type, from: data)
         } catch {
@@ -137,12 +146,13 @@ public struct FileStoreClient: Sendable {
         }
     }
 
-    private func send(_ method: String, _ path: String, body: FileStoreRequestBody, idempotent: Bool = true)
-        async throws(FileStoreClientError) -> Data
-    {
+    /// One request, retried; every request of the API is idempotent (creation through its key).
+    private func send(
+        _ method: String, _ path: String, body: FileStoreRequestBody, extraHeaders: [(String, String)] = []
+    ) async throws(FileStoreClientError) -> Data {
         let url = endpoint(path)
-        return try await withRetries(url: url, idempotent: idempotent) { () async throws -> Data in
-            let answer = try await transport.exchange(method, url, headers: headers, body: body)
+        return try await withRetries(url: url) { () async throws -> Data in
+            let answer = try await transport.exchange(method, url, headers: headers + extraHeaders, body: body)
             try check(answer, url: url)
             return answer.body
         }
@@ -165,34 +175,33 @@ public struct FileStoreClient: Sendable {
         }
     }
 
-    /// Runs `attempt` until it succeeds, retrying network failures and 5xx answers with backoff; a request
-    /// that is not `idempotent` is retried only when no connection could be made.
-    private func withRetries<T>(url: URL, idempotent: Bool = true, _ attempt: () async throws -> T)
-        async throws(FileStoreClientError) -> T
-    {
+    /// Runs `attempt` until it succeeds, retrying network failures and 5xx answers with backoff, `attempts`
+    /// times or, with `patience`, until that much time has passed.
+    private func withRetries<T>(url: URL, _ attempt: () async throws -> T) async throws(FileStoreClientError) -> T {
+        let clock = ContinuousClock()
+        let giveUp = patience.map { clock.now + $0 }
         var delay = initialRetryDelay
-        var last: FileStoreClientError = .unreachable(url: url, error: "no attempt made")
-        for number in 1...attempts {
+        var number = 0
+        while true {
+            number += 1
+            let failure: FileStoreClientError
             do {
                 return try await attempt()
             } catch let error as FileStoreClientError {
-                guard error.isRetryable, idempotent else { throw error }
-                last = error
+                guard error.isRetryable else { throw error }
+                failure = error
             } catch FileStoreTransportError.localFile(let path, let error) {
                 throw .local(path: path, error: error)
-            } catch FileStoreTransportError.notConnected(let reason) {
-                last = .unreachable(url: url, error: reason)
             } catch {
                 if error is CancellationError || Task.isCancelled { throw .cancelled(url: url) }
-                last = .unreachable(url: url, error: "\(error)")
-                if !idempotent { throw last }
+                failure = .unreachable(url: url, error: "\(error)")
             }
-            if number < attempts {
-                do { try await Task.sleep(for: delay) } catch { throw .cancelled(url: url) }
-                delay = min(delay * 2, .seconds(10))
-            }
+            let more = giveUp.map { clock.now + delay < $0 } ?? (number < attempts)
+            guard more else { throw failure }
+            onRetry(failure, delay)
+            do { try await Task.sleep(for: delay) } catch { throw .cancelled(url: url) }
+            delay = min(delay * 2, .seconds(10))
         }
-        throw last
     }
 
     /// `path` with each component percent-escaped for a URL path.

@@ -8,6 +8,16 @@ public enum FileStoreProtocol {
     public static let prefix = "/api/1.0"
     /// The request header that carries a worker's or a person's token (Debusine's `Token` header).
     public static let tokenHeader = "Token"
+    /// The request header that makes `POST artifact/` safe to repeat (a Kiln addition; Debusine's clients do
+    /// not send it): a second request with the same key, by the same caller, answers with the artifact the
+    /// first one created. Any printable ASCII without spaces, at most 200 characters; `kiln` and the worker
+    /// send a fresh UUID per artifact.
+    public static let idempotencyKeyHeader = "Idempotency-Key"
+
+    /// Whether `key` is an acceptable `Idempotency-Key`.
+    public static func isValidIdempotencyKey(_ key: String) -> Bool {
+        (1...200).contains(key.utf8.count) && key.utf8.allSatisfy { (0x21...0x7e).contains($0) }
+    }
 
     /// `POST /api/1.0/artifact/`: what to create. A worker must name the work request it runs (its outputs);
     /// a person names the workspace.

@@ -34,7 +34,7 @@ public enum ArtifactFileRepository {
     public static func create(
         workspaceID: Int, category: String, data: [String: JSONValue], files: [String: FileStoreProtocol.DeclaredFile],
         createdBy: Int? = nil, createdByWorkRequestID: Int? = nil, expireAt: Date? = nil, deduplicate: Bool = true,
-        on conn: PGConnection
+        creationKey: String? = nil, on conn: PGConnection
     ) async throws -> Int {
         guard !category.isEmpty, !category.contains(where: \.isWhitespace) else {
             throw RepositoryError.invalid("artifact category '\(category)' must be non-empty and without spaces")
@@ -56,13 +56,14 @@ public enum ArtifactFileRepository {
         // `Artifact.effective_expiration_delay`; a zero or missing delay means never).
         let id = try await conn.query(
             """
-            INSERT INTO artifacts (workspace_id, category, data, created_by_id, created_by_work_request_id, expire_at, complete)
+            INSERT INTO artifacts (workspace_id, category, data, created_by_id, created_by_work_request_id, expire_at, complete,
+                                   creation_key)
             SELECT w.id, $2, $3, $4, $5,
                    COALESCE($6, CASE WHEN w.default_expiration_delay > interval '0' THEN now() + w.default_expiration_delay END),
-                   false
+                   false, $7
               FROM workspaces w WHERE w.id = $1
             RETURNING id
-            """, workspaceID, category, data, createdBy, createdByWorkRequestID, expireAt
+            """, workspaceID, category, data, createdBy, createdByWorkRequestID, expireAt, creationKey
         ).first!.decode(Int.self, at: 0)
         if !paths.isEmpty {
             // The content counts as stored only while its files row exists; FOR KEY SHARE keeps the expiry sweep
@@ -82,6 +83,25 @@ public enum ArtifactFileRepository {
         }
         try await refreshCompleteness(artifactIDs: [id], on: conn)
         return id
+    }
+
+    /// Who created the artifact whose creation carried `key`, and its category, once no other transaction
+    /// is creating one with the same key (a transaction-scoped lock on the key, so a retry that overtakes its
+    /// first attempt waits for it instead of creating a twin).
+    public static func createdWithKey(_ key: String, on conn: PGConnection) async throws
+        -> (id: Int, category: String, createdBy: Int?, createdByWorkRequestID: Int?)?
+    {
+        try await conn.execute("SELECT pg_advisory_xact_lock(hashtextextended($1, 14))", key)
+        guard
+            let row = try await conn.query(
+                "SELECT id, category, created_by_id, created_by_work_request_id FROM artifacts WHERE creation_key = $1",
+                key
+            ).first
+        else { return nil }
+        return (
+            try row.decode(Int.self, at: 0), try row.decode(String.self, at: 1), try row.decode(Int?.self, at: 2),
+            try row.decode(Int?.self, at: 3)
+        )
     }
 
     /// Records that the content of file `path` of artifact `artifactID` — `sha256`, `size` bytes — is now in

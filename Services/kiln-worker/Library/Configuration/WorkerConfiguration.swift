@@ -25,6 +25,8 @@ public struct WorkerConfiguration: Sendable, Hashable {
     public var cacheDirectory: URL
     /// The cache's bound in bytes.
     public var cacheMaxSize: Int
+    /// How long a file-store request is retried while the store does not answer (`KILN_WORKER_FILE_STORE_PATIENCE`).
+    public var fileStorePatience: Duration
 
     /// Reads and validates every setting.
     ///
@@ -82,6 +84,7 @@ public struct WorkerConfiguration: Sendable, Hashable {
         workDirectory = try Self.folder(environment, WorkerSettings.workDirectory)
         cacheDirectory = try Self.folder(environment, WorkerSettings.cacheDirectory)
         cacheMaxSize = try environment.byteCount(WorkerSettings.cacheMaxSize, in: (1 << 20)...(1 << 50))
+        fileStorePatience = try environment.duration(WorkerSettings.fileStorePatience, in: .seconds(1) ... .seconds(86_400))
     }
 
     private static func folder(_ environment: EnvironmentReader, _ setting: Setting) throws -> URL {

@@ -57,6 +57,10 @@ public enum WorkerSettings {
     public static let cacheMaxSize = Setting(
         "KILN_WORKER_CACHE_MAX_SIZE", default: "20G",
         help: "bytes of tarballs the cache keeps at most (K, M, G suffixes); the least recently used go first")
+    /// How long a file-store request that fails for want of an answer is retried before the run gives up.
+    public static let fileStorePatience = Setting(
+        "KILN_WORKER_FILE_STORE_PATIENCE", default: "10m",
+        help: "how long a download or upload is retried while the file store does not answer (restart, outage)")
     /// Ops endpoints; `0` turns them off (several workers on one host).
     public static let opsHost = Setting("KILN_OPS_HOST", default: "0.0.0.0", help: "address the ops HTTP server binds")
     public static let opsPort = Setting(
@@ -66,6 +70,7 @@ public enum WorkerSettings {
     public static let all: [Setting] =
         [
             amqpURL, tokenFile, activationToken, fqdn, workerType, extraTags, architectures, gatewayRoutingPrefix,
-            helloRetryMaximum, fileStoreURL, workDirectory, cacheDirectory, cacheMaxSize, opsHost, opsPort,
+            helloRetryMaximum, fileStoreURL, workDirectory, cacheDirectory, cacheMaxSize, fileStorePatience, opsHost,
+            opsPort,
         ] + LoggingBootstrap.settings
 }

@@ -75,8 +75,15 @@ public enum WorkerMain {
         if let fileStoreURL = configuration.fileStoreURL {
             do {
                 try FileManager.default.createDirectory(at: configuration.workDirectory, withIntermediateDirectories: true)
+                var fileStore = FileStoreClient(baseURL: fileStoreURL, token: token)
+                fileStore.patience = configuration.fileStorePatience
+                fileStore.onRetry = { [logger] failure, pause in
+                    logger.warning(
+                        "file store request failed; retrying",
+                        metadata: ["error": "\(failure)", "retry_in_ms": "\(pause.wholeMilliseconds)"])
+                }
                 execution = TaskExecutionEnvironment(
-                    fileStore: FileStoreClient(baseURL: fileStoreURL, token: token),
+                    fileStore: fileStore,
                     environments: try EnvironmentCache(
                         root: configuration.cacheDirectory, maximumBytes: configuration.cacheMaxSize),
                     workDirectory: configuration.workDirectory)
