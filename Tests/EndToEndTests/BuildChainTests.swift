@@ -30,12 +30,7 @@ struct BuildChainTests {
             }
 
             // The environment: made by Kiln's mmdebstrap on a new machine, reused from the cache otherwise.
-            let environment = try await Self.environment(stack)
-            try await cli.run(["collection", "create", "bookworm@debian:environments", "--workspace", "debian/developers"])
-            try await cli.run([
-                "collection", "add", "bookworm@debian:environments", "--workspace", "debian/developers", "--artifact",
-                String(environment), "--data", #"{"backend": "unshare"}"#,
-            ])
+            try await Self.prepareEnvironment(stack)
 
             // kiln-hello, built from the demo data into a source package and uploaded.
             let source = try await Self.uploadSource(stack, from: TestServers.repositoryRoot.appending(path: "deploy/demo-data/kiln-hello"))
@@ -72,6 +67,19 @@ struct BuildChainTests {
                 ])
             let blhc = try await cli.submit(
                 "blhc", data: ["input": ["artifact": .int(log)], "environment": environmentLookup, "build_architecture": "amd64"])
+            // The file store goes away while a tool runs: the worker retries (logging it) and, once the store is
+            // back, uploads the result; nothing is lost and all three succeed.
+            try await waitUntil("one of lintian, autopkgtest, blhc is running its tool", timeout: Self.longRun) {
+                for id in [lintian, autopkgtest, blhc] where try await cli.show(id).progress?.hasPrefix("running") == true {
+                    return true
+                }
+                return false
+            }
+            for store in stack.processes(named: "file-store") { await store.kill() }
+            try await waitUntil("the worker retries the file store", timeout: Self.longRun) {
+                worker.process.logged("file store request failed; retrying")
+            }
+            try await stack.startFileStore(replica: 1)
             let linted = try await cli.waitFor(lintian, "is finished", timeout: Self.longRun) { $0.isFinished }
             #expect(linted.result == "success", "\(linted)")
             let reports = linted.artifacts(KnownCategories.lintian)
@@ -159,6 +167,102 @@ struct BuildChainTests {
         }
     }
 
+    @Test("a real tool aborted stops with its whole process group and its folder; a worker that dies after creating an output is superseded and the retry builds")
+    func abortAndSupersede() async throws {
+        try BuildTools.require()
+        try await KilnStack.with { stack in
+            let cli = stack.cli
+            try await cli.run(["workspace", "create", "debian/developers"], as: "admin")
+            let worker = try await StackWorker.start(
+                WorkerSpec(host: "builder", cacheDirectory: stack.folder.appending(path: "cache").path), in: stack)
+            let work = stack.folder.appending(path: "workers/builder/work")
+
+            // mmdebstrap, aborted while it runs: the tool and everything it started die, its folder goes.
+            let bootstrap = try await cli.submit("mmdebstrap", data: Self.bootstrapData)
+            try await waitUntil("mmdebstrap runs", timeout: Self.longRun) {
+                try await cli.show(bootstrap).progress?.hasPrefix("running mmdebstrap") == true
+            }
+            let group = try Self.processGroup(ofCommand: "mmdebstrap")
+            #expect(group != getpgrp(), "the tool runs in its own process group")
+            try await cli.run(["abort", String(bootstrap)])
+            #expect(try await cli.waitFor(bootstrap, "is aborted") { $0.isFinished }.status == "aborted")
+            try await waitUntil("the worker drops the run", timeout: .seconds(300)) {
+                worker.process.logged("assignment aborted; no result will be reported") {
+                    $0["wr.id"] as? String == String(bootstrap)
+                }
+            }
+            try await waitUntil("nothing of mmdebstrap's process group is left", timeout: .seconds(120)) {
+                try ExecutableRun.runSystem(["pgrep", "-g", String(group)], in: work).status != 0
+            }
+            try await waitUntil("its work folder is removed", timeout: .seconds(120)) {
+                !(try FileManager.default.contentsOfDirectory(atPath: work.path)).contains { $0.hasPrefix("wr-\(bootstrap)-") }
+            }
+
+            // An sbuild whose outputs the store cannot stage (a file where its staging folder was: every upload
+            // answers 500): the worker has created its first output and retries the upload when it is killed.
+            // On reconnection the work request, having produced an artifact, is superseded (Debusine's
+            // `GetNextWorkRequestView` and `test_get_running_partially_completed_work_request`); the retry builds.
+            try await Self.prepareEnvironment(stack)
+            let source = try await Self.uploadSource(
+                stack, from: TestServers.repositoryRoot.appending(path: "deploy/demo-data/kiln-hello"))
+            let incoming = stack.folder.appending(path: "files/incoming")
+            let away = stack.folder.appending(path: "files/incoming.away")
+            try FileManager.default.moveItem(at: incoming, to: away)
+            try Data().write(to: incoming)
+            let build = try await cli.submit(
+                "sbuild",
+                data: ["input": ["source_artifact": .int(source)], "environment": "bookworm/match:codename=bookworm"])
+            try await waitUntil("the worker retries an upload the store cannot stage", timeout: Self.longRun) {
+                worker.process.logged("file store request failed; retrying")
+            }
+            let created = try await stack.database.pool.query(
+                "SELECT count(*), bool_or(complete) FROM artifacts WHERE created_by_work_request_id = $1", build
+            ).first!
+            #expect(try created.decode(Int.self, at: 0) >= 1 && created.decode(Bool.self, at: 1) == false)
+            await worker.process.kill()
+            try FileManager.default.removeItem(at: incoming)
+            try FileManager.default.moveItem(at: away, to: incoming)
+            try await worker.restart()
+            let superseded = try await cli.waitFor(build, "is superseded", timeout: Self.longRun) { $0.supersededBy != nil }
+            #expect(superseded.status == "aborted")
+            #expect(
+                !superseded.artifacts.isEmpty && superseded.artifacts.allSatisfy { !$0.complete },
+                "its output stays incomplete, seen by no lookup: \(superseded.artifacts)")
+            let retry = try await cli.waitFor(try #require(superseded.supersededBy), "is built", timeout: Self.longRun) {
+                $0.isFinished
+            }
+            #expect(retry.result == "success" && retry.retryCount == 1, "\(retry)")
+            #expect(retry.artifacts(KnownCategories.binaryPackage).count == 1)
+        }
+    }
+
+    /// The environment in collection `bookworm@debian:environments` of `debian/developers`.
+    static func prepareEnvironment(_ stack: KilnStack) async throws {
+        let environment = try await Self.environment(stack)
+        try await stack.cli.run(["collection", "create", "bookworm@debian:environments", "--workspace", "debian/developers"])
+        try await stack.cli.run([
+            "collection", "add", "bookworm@debian:environments", "--workspace", "debian/developers", "--artifact",
+            String(environment), "--data", #"{"backend": "unshare"}"#,
+        ])
+    }
+
+    /// What the tests ask mmdebstrap for: bookworm's buildd variant for amd64.
+    static let bootstrapData: JSONValue = [
+        "bootstrap_options": ["architecture": "amd64", "variant": "buildd"],
+        "bootstrap_repositories": [["mirror": .string(mirror), "suite": "bookworm", "components": ["main"]]],
+    ]
+
+    /// The process group of the oldest running process named `command`.
+    static func processGroup(ofCommand command: String) throws -> pid_t {
+        let found = try ExecutableRun.runSystem(["pgrep", "-o", "-x", command], in: URL(fileURLWithPath: "/"))
+        guard found.status == 0, let pid = Int32(found.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+            throw HarnessError("no running \(command): \(found)")
+        }
+        let group = getpgid(pid)
+        guard group > 0 else { throw HarnessError("process \(pid) (\(command)) has gone") }
+        return group
+    }
+
     /// The environment artifact: the cached tarball uploaded with its data, or a real mmdebstrap run through
     /// Kiln whose tarball is then cached.
     static func environment(_ stack: KilnStack) async throws -> Int {
@@ -173,12 +277,7 @@ struct BuildChainTests {
                 ], timeout: .seconds(600)
             ).id
         }
-        let bootstrap = try await cli.submit(
-            "mmdebstrap",
-            data: [
-                "bootstrap_options": ["architecture": "amd64", "variant": "buildd"],
-                "bootstrap_repositories": [["mirror": .string(mirror), "suite": "bookworm", "components": ["main"]]],
-            ])
+        let bootstrap = try await cli.submit("mmdebstrap", data: Self.bootstrapData)
         let done = try await cli.waitFor(bootstrap, "has bootstrapped", timeout: longRun) { $0.isFinished }
         guard done.result == "success", let tarball = done.artifacts(KnownCategories.systemTarball).first else {
             throw HarnessError("mmdebstrap did not succeed: \(done); its log:\n\((try? await cli.run(["log", String(bootstrap)]).stdout) ?? "")")

@@ -77,8 +77,14 @@ final class KilnStack: Sendable {
         for index in 0..<options.tagComputers { _ = try await startService("tag-computer", replica: index) }
         for index in 0..<options.gateways { _ = try await startService("worker-gateway", replica: index) }
         for index in 0..<options.schedulers { _ = try await startService("scheduler", replica: index) }
-        _ = try await startService(
-            "file-store", replica: 0,
+        try await startFileStore(replica: 0)
+    }
+
+    /// Starts the file store on the stack's port and folder (again, after a test stopped it).
+    @discardableResult
+    func startFileStore(replica: Int) async throws -> ServiceProcess {
+        try await startService(
+            "file-store", replica: replica,
             environment: [
                 "KILN_FILE_STORE_ROOT": folder.appending(path: "files").path, "KILN_FILE_STORE_HOST": "127.0.0.1",
                 "KILN_FILE_STORE_PORT": String(fileStorePort),
