@@ -236,6 +236,35 @@ struct BuildChainTests {
         }
     }
 
+    @Test(
+        "a worker whose disk is full reports an error naming it",
+        .enabled(if: getuid() == 0, "mounting a 4 MiB file system for the worker's folder needs root"))
+    func fullDisk() async throws {
+        try BuildTools.require()
+        try await KilnStack.with { stack in
+            let cli = stack.cli
+            try await cli.run(["workspace", "create", "debian/developers"], as: "admin")
+            let work = stack.folder.appending(path: "workers/cramped/work")
+            try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+            let mounted = try ExecutableRun.runSystem(
+                ["mount", "-t", "tmpfs", "-o", "size=4m", "kiln-full-disk", work.path], in: stack.folder)
+            guard mounted.status == 0 else { throw HarnessError("cannot mount a small tmpfs: \(mounted)") }
+            defer { _ = try? ExecutableRun.runSystem(["umount", "--lazy", work.path], in: stack.folder) }
+            let worker = try await StackWorker.start(
+                WorkerSpec(host: "cramped", cacheDirectory: stack.folder.appending(path: "cache").path), in: stack)
+            try await Self.prepareEnvironment(stack)
+            let source = try await Self.uploadSource(
+                stack, from: TestServers.repositoryRoot.appending(path: "deploy/demo-data/kiln-hello"))
+            let lintian = try await cli.submit(
+                "lintian",
+                data: ["input": ["source_artifact": .int(source)], "environment": "bookworm/match:codename=bookworm"])
+            let failed = try await cli.waitFor(lintian, "is finished", timeout: Self.longRun) { $0.isFinished }
+            #expect(failed.result == "error", "\(failed)")
+            #expect(failed.errorMessages.contains { $0.contains("No space left on device") }, "\(failed.errorMessages)")
+            #expect(worker.process.isRunning, "a full disk fails the run, not the worker")
+        }
+    }
+
     /// The environment in collection `bookworm@debian:environments` of `debian/developers`.
     static func prepareEnvironment(_ stack: KilnStack) async throws {
         let environment = try await Self.environment(stack)

@@ -75,6 +75,7 @@ public struct TaskExecutionPipeline: Sendable {
             context.note("error: \(error)")
             outcome = TaskOutcome(.error, message: "\(error)")
         }
+        outcome = FreeSpace.blameFullDisk(for: outcome, in: directory)
         context.note("result: \(outcome.result.rawValue)" + (outcome.message.map { " (\($0))" } ?? ""))
         await uploadDebugLogs(context: context, workRequestID: workRequestID)
         return outcome
