@@ -129,6 +129,8 @@ let package = Package(
             dependencies: [
                 "AMQP", "KilnCore", "KilnTasks", "ServiceKit", "FileStore", logging,
                 .product(name: "Metrics", package: "swift-metrics"),
+                // dose3's explanation of uninstallable build dependencies in sbuild's log is YAML.
+                .product(name: "Yams", package: "Yams"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],

@@ -40,12 +40,30 @@ struct BuildChainTests {
             let built = try await cli.waitFor(build, "is built", timeout: Self.longRun) { $0.isFinished }
             #expect(built.result == "success", "\(built)")
             let log = try #require(built.artifacts(KnownCategories.packageBuildLog).first)
-            let binary = try #require(built.artifacts(KnownCategories.binaryPackage).first)
             #expect(built.artifacts(KnownCategories.upload).count == 1)
-            let shownBinary = try await cli.json(ArtifactView.self, ["artifact", "show", String(binary)])
-            #expect(shownBinary.files.map(\.path) == ["kiln-hello_1.0_amd64.deb"])
+            // Every .deb of the build is a binary package, the -dbgsym one included (Debusine's suffix rules).
+            var binaries: [String: ArtifactView] = [:]
+            for id in built.artifacts(KnownCategories.binaryPackage) {
+                let shown = try await cli.json(ArtifactView.self, ["artifact", "show", String(id)])
+                for file in shown.files { binaries[file.path] = shown }
+            }
+            #expect(Set(binaries.keys) == ["kiln-hello_1.0_amd64.deb", "kiln-hello-dbgsym_1.0_amd64.deb"])
+            let shownBinary = try #require(binaries["kiln-hello_1.0_amd64.deb"])
+            let binary = shownBinary.id
             #expect(shownBinary.data["srcpkg_name"] == "kiln-hello")
             #expect(shownBinary.relations.contains { $0.type == "built-using" && $0.target == source })
+            // The -dbgsym package's .debug files by build ID, relating to the binary they describe.
+            let symbols = try await cli.json(
+                ArtifactView.self, ["artifact", "show", String(try #require(built.artifacts(KnownCategories.debugSymbols).first))])
+            let buildIDs = try #require(symbols.data["build_ids"]?.arrayValue).compactMap(\.stringValue)
+            #expect(!buildIDs.isEmpty && Set(symbols.files.map(\.path)) == Set(buildIDs))
+            #expect(buildIDs.allSatisfy { $0.count == 40 })
+            #expect(symbols.relations.contains { $0.type == "relates-to" && $0.target == binary })
+            // The .changes alone, for a signing task, relating to the upload.
+            let signing = try await cli.json(
+                ArtifactView.self, ["artifact", "show", String(try #require(built.artifacts(KnownCategories.signingInput).first))])
+            #expect(signing.files.map(\.path) == ["kiln-hello_1.0_amd64.changes"])
+            #expect(signing.relations.contains { $0.type == "relates-to" && $0.target == built.artifacts(KnownCategories.upload).first })
             // The worker reported its stages with its heartbeats (every second here); the last one stays.
             #expect(built.progress?.isEmpty == false, "no progress was recorded for the build")
             let printedLog = try await cli.run(["log", String(build)])
@@ -114,6 +132,37 @@ struct BuildChainTests {
             #expect(failed.artifacts(KnownCategories.binaryPackage).isEmpty)
             let failedLog = try await cli.run(["log", String(failing)])
             #expect(failedLog.stdout.contains("Status: attempted") || failedLog.stdout.contains("Status: failed"))
+
+            // Build dependencies that cannot be installed: failure, and the build log carries dose3's explanation.
+            let uninstallableTree = stack.folder.appending(path: "uninstallable/kiln-hello")
+            try FileManager.default.createDirectory(
+                at: uninstallableTree.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try FileManager.default.copyItem(
+                at: TestServers.repositoryRoot.appending(path: "deploy/demo-data/kiln-hello"), to: uninstallableTree)
+            let control = uninstallableTree.appending(path: "debian/control")
+            try Data(
+                try String(contentsOf: control, encoding: .utf8).replacingOccurrences(
+                    of: "Build-Depends: debhelper-compat (= 13)",
+                    with: "Build-Depends: debhelper-compat (= 13), kiln-no-such-package (>= 2)"
+                ).utf8
+            ).write(to: control)
+            let uninstallable = try await cli.waitFor(
+                try await cli.submit(
+                    "sbuild",
+                    data: [
+                        "input": ["source_artifact": .int(try await Self.uploadSource(stack, from: uninstallableTree, name: "uninstallable"))],
+                        "environment": "bookworm/match:codename=bookworm",
+                    ]), "is finished", timeout: Self.longRun
+            ) { $0.isFinished }
+            #expect(uninstallable.result == "failure", "\(uninstallable)")
+            let explained = try await cli.json(
+                ArtifactView.self,
+                ["artifact", "show", String(try #require(uninstallable.artifacts(KnownCategories.packageBuildLog).first))])
+            let report = try #require(explained.data["bd_uninstallable"]?.objectValue?["report"]?.arrayValue?.first?.objectValue)
+            #expect(report["status"] == "broken")
+            #expect(
+                report["reasons"]?.arrayValue?.first?.objectValue?["missing"]?.objectValue?["pkg"]?.objectValue?["unsat-dependency"]
+                    == "kiln-no-such-package:amd64 (>= 2)")
 
             // debdiff of the good and the broken source packages: a difference is a success, with its report.
             let diffed = try await cli.waitFor(

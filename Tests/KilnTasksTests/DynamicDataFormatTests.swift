@@ -43,6 +43,10 @@ struct DynamicDataFormatTests {
                 "environment", "extra_repositories", "debusine_fqdn",
             ]
         )
+        // On the worker, rebuilt from the saved data, a binNMU without a maintainer names the same
+        // (Debusine `Sbuild._cmdline_binnmu`, test `test_cmdline_binnmu`).
+        let onWorker = try SbuildTask.make(taskData: data, dynamicData: try task.computeDynamicData().json)
+        #expect(try onWorker.binnmuMaintainer == "Debusine <noreply@debusine.example.com>")
     }
 
     /// Debusine `tasks/tests/test_sbuild.py` `SbuildTests::test_compute_dynamic_data_build_profiles_runtime_context`

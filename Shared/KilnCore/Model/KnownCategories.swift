@@ -58,6 +58,11 @@ public enum KnownCategories {
     public static let blhc = "debian:blhc"
     /// `debian:debdiff`: debdiff's report.
     public static let debdiff = "debian:debdiff"
+    /// `debian:debug-symbols`: the `.debug` files of a `-dbgsym` package, each named by its build ID, so a
+    /// debugger can be given exactly the symbols of one binary package (sbuild's output).
+    public static let debugSymbols = "debian:debug-symbols"
+    /// `debusine:signing-input`: files a signing task is to sign (sbuild's `.changes`).
+    public static let signingInput = "debusine:signing-input"
     /// `debian:system-tarball`: what an environment `format=tarball` stands for.
     public static let systemTarball = "debian:system-tarball"
     /// `debian:system-image`: what an environment `format=image` stands for.

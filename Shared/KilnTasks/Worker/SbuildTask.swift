@@ -195,9 +195,15 @@ public struct SbuildTask: ExecutorTask, HostToolTask, SourcePackageTask {
                     inputs,
                     "input_extra_binary_artifacts"
                 ),
-                "binnmu_maintainer": .string("Debusine <noreply@\(try inputs.string(Self.fqdnField))>"),
+                "binnmu_maintainer": .string(try binnmuMaintainer),
             ]
         )
+    }
+
+    /// Who a binNMU names when its data names no maintainer (Debusine's `binnmu_maintainer` dynamic data,
+    /// used by `Sbuild._cmdline_binnmu`): `Debusine <noreply@FQDN>` with the server FQDN input.
+    public var binnmuMaintainer: String {
+        get throws { "Debusine <noreply@\(try inputs.string(Self.fqdnField))>" }
     }
 
     /// `worker:cap:sbuild` is advertised only where the command exists, and required (Debusine

@@ -3,8 +3,11 @@ import KilnCore
 import KilnTasks
 
 /// `sbuild` (Debusine `tasks/sbuild.py`): builds the source package on the host with sbuild's unshare mode
-/// in the cached environment tarball. The build log is uploaded whatever the result; on success, one
-/// `debian:binary-package` per `.deb` and a `debian:upload` of the `.changes`, related as Debusine relates them.
+/// in the cached environment tarball. The build log is uploaded whatever the result (with dose3's
+/// explanation when the build dependencies could not be installed); on success, as Debusine's
+/// `upload_artifacts`: one `debian:binary-package` per `.deb`/`.udeb` of the built components (`-dbgsym`
+/// packages included), one `debian:debug-symbols` per binary with a `-dbgsym` package, a `debian:upload` of
+/// the `.changes`, and the `.changes` alone as `debusine:signing-input`, related as Debusine relates them.
 struct SbuildRunner: WorkerTaskRunner {
     static let taskName = SbuildTask.taskName
     static let hostCommands = ["sbuild", "unshare", "dpkg-deb"]
@@ -41,7 +44,7 @@ struct SbuildRunner: WorkerTaskRunner {
         if data.resolveAlternatives { arguments.append("--resolve-alternatives") }
         if let binnmu = data.binnmu {
             arguments += ["--make-binNMU=\(binnmu.changelog)", "--append-to-version=\(binnmu.suffix)", "--binNMU=0"]
-            if let maintainer = binnmu.maintainer { arguments.append("--maintainer=\(maintainer)") }
+            arguments.append("--maintainer=\(try binnmu.maintainer ?? sbuild.binnmuMaintainer)")
         }
         arguments += extras.map { "--extra-package=\($0.path)" }
         arguments.append(dsc.path)
@@ -67,33 +70,51 @@ struct SbuildRunner: WorkerTaskRunner {
             message = "sbuild exited with status \(status)"
         case .exited:
             guard let buildLog else { return TaskRunReport(.error, message: "sbuild exited 0 but wrote no .build log") }
-            let status = SbuildLog.status(in: (try? String(contentsOf: buildLog, encoding: .utf8)) ?? "")
+            let status = SbuildLog.status(in: SbuildLog.text(of: buildLog))
             result = status == "successful" ? .success : .failure
             message = result == .success ? nil : "sbuild's log says Status: \(status ?? "(none)")"
         }
         guard let buildLog else { return TaskRunReport(result, message: message) }
+        // Debusine looks for dose3's explanation only when the build did not succeed.
+        let explanation =
+            result == .success
+            ? nil : SbuildDoseExplanation.parse(log: SbuildLog.text(of: buildLog))
         var outputs: [OutputArtifact] = [
             OutputArtifact(
                 category: KnownCategories.packageBuildLog,
                 data: [
                     "source": .string(sourceName), "version": .string(sourceVersion), "architecture": .string(architecture),
-                    "filename": .string(buildLog.lastPathComponent), "bd_uninstallable": .null,
+                    "filename": .string(buildLog.lastPathComponent), "bd_uninstallable": explanation ?? .null,
                 ],
                 files: [buildLog.lastPathComponent: buildLog], relations: context.relatesToInputs())
         ]
-        guard result == .success else { return TaskRunReport(result, message: message, outputs: outputs) }
+        guard result == .success else {
+            if explanation != nil { message = (message.map { $0 + ": " } ?? "") + "build dependencies are not installable" }
+            return TaskRunReport(result, message: message, outputs: outputs)
+        }
 
-        let debs = logs.filter { ["deb", "udeb"].contains($0.pathExtension) && !$0.lastPathComponent.contains("-dbgsym_") }
-            .sorted { $0.path < $1.path }
+        // Debusine's `_upload_binary_packages`: the host architecture's packages for `any`, `_all` ones for `all`.
+        var suffixes: [String] = []
+        if components.contains("any") { suffixes += ["_\(architecture).deb", "_\(architecture).udeb"] }
+        if components.contains("all") { suffixes += ["_all.deb", "_all.udeb"] }
+        let debs = logs.filter { deb in
+            suffixes.contains { deb.lastPathComponent.hasSuffix($0) } && !Self.isSymbolicLink(deb)
+        }.sorted { $0.lastPathComponent < $1.lastPathComponent }
+        var binaries: [(deb: URL, index: Int)] = []
         for deb in debs {
             let data = try await SbuildLog.binaryPackageData(deb, sourceName: sourceName, sourceVersion: sourceVersion, context: context)
             outputs.append(
                 OutputArtifact(
                     category: KnownCategories.binaryPackage, data: data, files: [deb.lastPathComponent: deb],
                     relations: context.fetchedArtifactIDs.map { (.builtUsing, .artifact($0)) }))
+            binaries.append((deb, outputs.count - 1))
             outputs[0].relations.append((.relatesTo, .output(outputs.count - 1)))
         }
-        let binaryIndices = Array(1..<outputs.count)
+        for (deb, index) in binaries {
+            guard let symbols = try await DebugSymbolsExtraction.artifact(for: deb, context: context) else { continue }
+            outputs.append(OutputArtifact(category: symbols.category, data: symbols.data, files: symbols.files,
+                relations: [(.relatesTo, .output(index))]))
+        }
         if let changes = logs.first(where: { $0.pathExtension == "changes" }) {
             let (data, listed) = try PackageArtifactData.upload(
                 changesName: changes.lastPathComponent, changesText: try String(contentsOf: changes, encoding: .utf8))
@@ -102,8 +123,14 @@ struct SbuildRunner: WorkerTaskRunner {
             outputs.append(
                 OutputArtifact(
                     category: KnownCategories.upload, data: data, files: files,
-                    relations: binaryIndices.flatMap { [(.extends, .output($0)), (.relatesTo, .output($0))] }))
-            outputs[0].relations.append((.relatesTo, .output(outputs.count - 1)))
+                    relations: binaries.flatMap { [(.extends, .output($0.index)), (.relatesTo, .output($0.index))] }))
+            let upload = outputs.count - 1
+            outputs[0].relations.append((.relatesTo, .output(upload)))
+            // Debusine's `SigningInputArtifact.create([changes])`: what a later signing task signs.
+            outputs.append(
+                OutputArtifact(
+                    category: KnownCategories.signingInput, data: ["trusted_certs": .null, "binary_package_name": .null],
+                    files: [changes.lastPathComponent: changes], relations: [(.relatesTo, .output(upload))]))
         }
         return TaskRunReport(.success, outputs: outputs)
     }
@@ -115,6 +142,12 @@ struct SbuildRunner: WorkerTaskRunner {
 
 /// What Kiln reads from sbuild's results.
 enum SbuildLog {
+    /// The log as text, whatever its encoding (a build log is not necessarily UTF-8: a compiler or LaTeX may
+    /// print Latin-1); invalid bytes become U+FFFD, as Debusine reads it with `errors="replace"`.
+    static func text(of log: URL) -> String {
+        String(decoding: (try? Data(contentsOf: log)) ?? Data(), as: UTF8.self)
+    }
+
     /// The last `Status: ` line's value (Debusine's `Sbuild.task_result`).
     static func status(in log: String) -> String? {
         log.split(separator: "\n").last { $0.hasPrefix("Status: ") }.map { String($0.dropFirst(8)).trimmingCharacters(in: .whitespaces) }
