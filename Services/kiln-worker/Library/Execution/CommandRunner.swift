@@ -37,11 +37,19 @@ public struct Command: Hashable, Sendable, CustomStringConvertible {
 }
 
 /// How a command ended.
-public enum CommandTermination: Hashable, Sendable {
+public enum CommandTermination: Hashable, Sendable, CustomStringConvertible {
     /// It exited with this status.
     case exited(Int32)
     /// It ran longer than its timeout; its process group was killed.
     case timedOut
+
+    /// How it ended, to follow a tool's name in a result message (`lintian exited with status 2`).
+    public var description: String {
+        switch self {
+        case .exited(let status): "exited with status \(status)"
+        case .timedOut: "timed out"
+        }
+    }
 }
 
 /// Runs commands in their own process group, output appended to the task's log, so a

@@ -27,7 +27,7 @@ struct BlhcRunner: WorkerTaskRunner {
         var data: [String: JSONValue] = [:]
         for key in ["source", "version", "architecture"] { if let value = log.data[key] { data[key] = value } }
         return TaskRunReport(
-            success ? .success : .failure, message: success ? nil : "blhc \(LintianRunner.describe(termination))",
+            success ? .success : .failure, message: success ? nil : "blhc \(termination)",
             outputs: [
                 OutputArtifact(
                     category: KnownCategories.blhc, data: data, files: ["blhc.txt": report], relations: context.relatesToInputs())

@@ -51,7 +51,7 @@ struct DebDiffRunner: WorkerTaskRunner {
         ]
         if let summary = try? debdiff.computeDynamicData().parameterSummary { data["label"] = .string("debdiff \(summary)") }
         return TaskRunReport(
-            success ? .success : .failure, message: success ? nil : "debdiff \(LintianRunner.describe(termination))",
+            success ? .success : .failure, message: success ? nil : "debdiff \(termination)",
             outputs: [
                 OutputArtifact(
                     category: KnownCategories.debdiff, data: data, files: ["debdiff.txt": report],

@@ -72,7 +72,7 @@ struct LintianRunner: WorkerTaskRunner {
             termination = try await context.run(Command(arguments, in: context.downloads, standardOutput: report))
         }
         guard case .exited(let status) = termination, status == 0 || status == 2 else {
-            return TaskRunReport(.error, message: "lintian \(Self.describe(termination)) (see the task log)")
+            return TaskRunReport(.error, message: "lintian \(termination) (see the task log)")
         }
         let parsed = try LintianReport(output: (try? String(contentsOf: report, encoding: .utf8)) ?? "")
         let version = ((try? String(contentsOf: versionFile, encoding: .utf8)) ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
@@ -96,12 +96,6 @@ struct LintianRunner: WorkerTaskRunner {
             message: failed ? "lintian reported tags of severity \(data.failOnSeverity) or higher" : nil, outputs: outputs)
     }
 
-    static func describe(_ termination: CommandTermination) -> String {
-        switch termination {
-        case .exited(let status): "exited with status \(status)"
-        case .timedOut: "timed out"
-        }
-    }
 }
 
 extension LintianTask.Analyses {

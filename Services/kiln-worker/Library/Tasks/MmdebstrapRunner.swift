@@ -36,7 +36,7 @@ struct MmdebstrapRunner: WorkerTaskRunner {
         arguments += [repository.suite, tarball.path, repository.mirror]
         let termination = try await context.run(Command(arguments, in: context.outputs, timeout: .seconds(3 * 3600)))
         guard case .exited(0) = termination else {
-            return TaskRunReport(.failure, message: "mmdebstrap \(LintianRunner.describe(termination)) (see the task log)")
+            return TaskRunReport(.failure, message: "mmdebstrap \(termination) (see the task log)")
         }
         let osRelease = (try? String(contentsOf: facts.appendingPathComponent("os-release"), encoding: .utf8)) ?? ""
         let release = Self.osRelease(osRelease)
