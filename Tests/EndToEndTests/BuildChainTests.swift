@@ -216,7 +216,7 @@ struct BuildChainTests {
         }
     }
 
-    @Test("a real tool aborted stops with its whole process group and its folder; a worker that dies after creating an output is superseded and the retry builds")
+    @Test("a real tool aborted stops with its whole process group and its folder; a worker that dies after creating an output is superseded and the retry builds; outputs the file store refuses are an error naming why")
     func abortAndSupersede() async throws {
         try BuildTools.require()
         try await KilnStack.with { stack in
@@ -281,7 +281,22 @@ struct BuildChainTests {
                 $0.isFinished
             }
             #expect(retry.result == "success" && retry.retryCount == 1, "\(retry)")
-            #expect(retry.artifacts(KnownCategories.binaryPackage).count == 1)
+            #expect(retry.artifacts(KnownCategories.binaryPackage).count == 2, "the package and its -dbgsym")
+
+            // A file store that refuses the outputs (a 16 KiB limit; a build log is larger): error, naming why.
+            for store in stack.processes(named: "file-store") { await store.kill() }
+            try await stack.startFileStore(replica: 1, environment: ["KILN_FILE_STORE_MAX_FILE_SIZE": "16K"])
+            let refused = try await cli.waitFor(
+                try await cli.submit(
+                    "sbuild",
+                    data: ["input": ["source_artifact": .int(source)], "environment": "bookworm/match:codename=bookworm"]),
+                "is finished", timeout: Self.longRun
+            ) { $0.isFinished }
+            #expect(refused.result == "error", "\(refused)")
+            #expect(
+                refused.errorMessages.contains {
+                    $0.hasPrefix("uploading the results failed: the file store refused") && $0.contains("(HTTP 413)")
+                }, "\(refused.errorMessages)")
         }
     }
 

@@ -80,15 +80,16 @@ final class KilnStack: Sendable {
         try await startFileStore(replica: 0)
     }
 
-    /// Starts the file store on the stack's port and folder (again, after a test stopped it).
+    /// Starts the file store on the stack's port and folder (again, after a test stopped it), with `environment`
+    /// added to its settings.
     @discardableResult
-    func startFileStore(replica: Int) async throws -> ServiceProcess {
+    func startFileStore(replica: Int, environment: [String: String] = [:]) async throws -> ServiceProcess {
         try await startService(
             "file-store", replica: replica,
             environment: [
                 "KILN_FILE_STORE_ROOT": folder.appending(path: "files").path, "KILN_FILE_STORE_HOST": "127.0.0.1",
                 "KILN_FILE_STORE_PORT": String(fileStorePort),
-            ])
+            ].merging(environment) { $1 })
     }
 
     /// The lines a service logs once it does its job (a scheduler: active or standing by).
