@@ -131,6 +131,8 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 // dose3's explanation of uninstallable build dependencies in sbuild's log is YAML.
                 .product(name: "Yams", package: "Yams"),
+                // SHA-1 and MD5 besides SHA-256: sbuild's consistency check verifies every checksum a .changes lists.
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],

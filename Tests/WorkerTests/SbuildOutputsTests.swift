@@ -190,6 +190,57 @@ struct SbuildOutputsTests {
         }
     }
 
+    /// A build folder as sbuild leaves it: the log (and its link), a .changes listing a .deb and a .buildinfo.
+    static func buildFolder() throws -> URL {
+        let folder = FileManager.default.temporaryDirectory.appending(path: "kiln-consistency-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try Data("package bytes".utf8).write(to: folder.appending(path: "hello_1.0_amd64.deb"))
+        try Data("buildinfo bytes".utf8).write(to: folder.appending(path: "hello_1.0_amd64.buildinfo"))
+        try Data("log".utf8).write(to: folder.appending(path: "hello_1.0_amd64-2026-12-05T10:00:00Z.build"))
+        try FileManager.default.createSymbolicLink(
+            atPath: folder.appending(path: "hello_1.0_amd64.build").path, withDestinationPath: "hello_1.0_amd64-2026-12-05T10:00:00Z.build")
+        var sections: [String: [String]] = [:]
+        for name in ["hello_1.0_amd64.deb", "hello_1.0_amd64.buildinfo"] {
+            let file = folder.appending(path: name)
+            let size = try Data(contentsOf: file).count
+            sections["Checksums-Sha1", default: []].append(" \(try SbuildConsistency.digest(of: file, algorithm: "sha1")) \(size) \(name)")
+            sections["Checksums-Sha256", default: []].append(" \(try SbuildConsistency.digest(of: file, algorithm: "sha256")) \(size) \(name)")
+            sections["Files", default: []].append(" \(try SbuildConsistency.digest(of: file, algorithm: "md5")) \(size) misc optional \(name)")
+        }
+        let changes = "Format: 1.8\nSource: hello\nArchitecture: amd64\n"
+            + ["Checksums-Sha1", "Checksums-Sha256", "Files"].map { "\($0):\n" + sections[$0]!.joined(separator: "\n") + "\n" }.joined()
+        try Data(changes.utf8).write(to: folder.appending(path: "hello_1.0_amd64.changes"))
+        return folder
+    }
+
+    @Test("sbuild's folder is consistent when the .changes lists every file with its checksums (Debusine `SbuildValidatorMixin`)")
+    func consistentFolder() throws {
+        let folder = try Self.buildFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        #expect(SbuildConsistency.errors(in: folder) == [])
+    }
+
+    @Test("a missing, altered or unlisted file is named in Debusine's words, sorted")
+    func inconsistentFolder() throws {
+        let folder = try Self.buildFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.removeItem(at: folder.appending(path: "hello_1.0_amd64.buildinfo"))
+        let deb = folder.appending(path: "hello_1.0_amd64.deb")
+        let sha256 = try SbuildConsistency.digest(of: deb, algorithm: "sha256")
+        try Data("other bytes!!".utf8).write(to: deb)
+        try Data("stray".utf8).write(to: folder.appending(path: "stray.txt"))
+        let errors = SbuildConsistency.errors(in: folder)
+        #expect(errors.count == 7, "\(errors)")
+        #expect(errors == errors.sorted())
+        #expect(errors.contains("File in .changes section Checksums-Sha256 does not exist: 'hello_1.0_amd64.buildinfo'"))
+        #expect(errors.contains("File in .changes section Files does not exist: 'hello_1.0_amd64.buildinfo'"))
+        #expect(
+            errors.contains(
+                "sha256 for file hello_1.0_amd64.deb does not match: expected: \(sha256) actual: "
+                    + "\(try SbuildConsistency.digest(of: deb, algorithm: "sha256")). Size expected: 13 actual: 13"))
+        #expect(errors.contains("Files in directory not referenced in .changes or .dsc: ['\(folder.appending(path: "stray.txt").path)']"))
+    }
+
     @Test("a binary's -dbgsym package is NAME-dbgsym_REST.deb or .ddeb beside it")
     func matchingDbgsym() throws {
         let folder = FileManager.default.temporaryDirectory.appending(path: "kiln-dbgsym-\(UUID().uuidString)")

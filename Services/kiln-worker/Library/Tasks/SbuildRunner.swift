@@ -54,6 +54,14 @@ struct SbuildRunner: WorkerTaskRunner {
         let termination = try await context.run(
             Command(arguments, in: context.outputs, environment: environmentVariables, timeout: .seconds(6 * 3600)))
 
+        // Debusine's consistency check comes before any upload; a folder that fails it uploads nothing.
+        let inconsistencies = SbuildConsistency.errors(in: context.outputs)
+        if let first = inconsistencies.first {
+            for error in inconsistencies { context.note("consistency: \(error)") }
+            let more = inconsistencies.count > 1 ? " (and \(inconsistencies.count - 1) more in the task log)" : ""
+            return TaskRunReport(.failure, message: "sbuild's output is inconsistent: \(first)\(more)")
+        }
+
         // The build log: sbuild's timestamped regular file (the symbolic link beside it is skipped).
         let logs = (try? FileManager.default.contentsOfDirectory(at: context.outputs, includingPropertiesForKeys: nil)) ?? []
         let buildLog = logs.filter { $0.pathExtension == "build" && !Self.isSymbolicLink($0) }.sorted { $0.path < $1.path }.last
