@@ -21,9 +21,7 @@ struct BuildChainTests {
         try BuildTools.require()
         try await KilnStack.with { stack in
             let cli = stack.cli
-            try await cli.run(["workspace", "create", "debian/developers"], as: "admin")
-            let worker = try await StackWorker.start(
-                WorkerSpec(host: "builder", cacheDirectory: stack.folder.appending(path: "cache").path), in: stack)
+            let worker = try await Self.farm(stack, worker: "builder")
             let tags = try await cli.worker(worker.name).providedTags
             for tag in ["worker:executor:unshare", "worker:cap:sbuild", "worker:cap:autopkgtest", "worker:cap:mmdebstrap"] {
                 #expect(tags.contains(tag), "the builder provides \(tags)")
@@ -33,7 +31,7 @@ struct BuildChainTests {
             try await Self.prepareEnvironment(stack)
 
             // kiln-hello, built from the demo data into a source package and uploaded.
-            let source = try await Self.uploadSource(stack, from: TestServers.repositoryRoot.appending(path: "deploy/demo-data/kiln-hello"))
+            let source = try await Self.uploadSource(stack, from: Self.demoSource)
             let build = try await cli.submit(
                 "sbuild",
                 data: ["input": ["source_artifact": .int(source)], "environment": "bookworm/match:codename=bookworm"])
@@ -120,7 +118,7 @@ struct BuildChainTests {
             let brokenTree = stack.folder.appending(path: "broken/kiln-hello")
             try FileManager.default.createDirectory(at: brokenTree.deletingLastPathComponent(), withIntermediateDirectories: true)
             try FileManager.default.copyItem(
-                at: TestServers.repositoryRoot.appending(path: "deploy/demo-data/kiln-hello"), to: brokenTree)
+                at: Self.demoSource, to: brokenTree)
             try Data("int main(void) { this does not compile }\n".utf8).write(to: brokenTree.appending(path: "hello.c"))
             let brokenSource = try await Self.uploadSource(stack, from: brokenTree)
             let failing = try await cli.submit(
@@ -138,7 +136,7 @@ struct BuildChainTests {
             try FileManager.default.createDirectory(
                 at: uninstallableTree.deletingLastPathComponent(), withIntermediateDirectories: true)
             try FileManager.default.copyItem(
-                at: TestServers.repositoryRoot.appending(path: "deploy/demo-data/kiln-hello"), to: uninstallableTree)
+                at: Self.demoSource, to: uninstallableTree)
             let control = uninstallableTree.appending(path: "debian/control")
             try Data(
                 try String(contentsOf: control, encoding: .utf8).replacingOccurrences(
@@ -201,7 +199,7 @@ struct BuildChainTests {
             #expect(refused.errorMessages.contains { $0.contains("environment \(bad.id) did not unpack") }, "\(refused)")
 
             // Content corrupted in the file store: the worker's SHA-256 check refuses the download.
-            let corrupt = try await Self.uploadSource(stack, from: TestServers.repositoryRoot.appending(path: "deploy/demo-data/kiln-hello"), name: "corrupt")
+            let corrupt = try await Self.uploadSource(stack, from: Self.demoSource, name: "corrupt")
             let dsc = try #require(try await cli.json(ArtifactView.self, ["artifact", "show", String(corrupt)]).files.first { $0.path.hasSuffix(".dsc") })
             let blob = stack.folder.appending(path: "files/\(dsc.sha256.prefix(2))/\(dsc.sha256.dropFirst(2).prefix(2))/\(dsc.sha256)")
             try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: blob.path)
@@ -221,9 +219,7 @@ struct BuildChainTests {
         try BuildTools.require()
         try await KilnStack.with { stack in
             let cli = stack.cli
-            try await cli.run(["workspace", "create", "debian/developers"], as: "admin")
-            let worker = try await StackWorker.start(
-                WorkerSpec(host: "builder", cacheDirectory: stack.folder.appending(path: "cache").path), in: stack)
+            let worker = try await Self.farm(stack, worker: "builder")
             let work = stack.folder.appending(path: "workers/builder/work")
 
             // mmdebstrap, aborted while it runs: the tool and everything it started die, its folder goes.
@@ -253,7 +249,7 @@ struct BuildChainTests {
             // `GetNextWorkRequestView` and `test_get_running_partially_completed_work_request`); the retry builds.
             try await Self.prepareEnvironment(stack)
             let source = try await Self.uploadSource(
-                stack, from: TestServers.repositoryRoot.appending(path: "deploy/demo-data/kiln-hello"))
+                stack, from: Self.demoSource)
             let incoming = stack.folder.appending(path: "files/incoming")
             let away = stack.folder.appending(path: "files/incoming.away")
             try FileManager.default.moveItem(at: incoming, to: away)
@@ -307,18 +303,16 @@ struct BuildChainTests {
         try BuildTools.require()
         try await KilnStack.with { stack in
             let cli = stack.cli
-            try await cli.run(["workspace", "create", "debian/developers"], as: "admin")
             let work = stack.folder.appending(path: "workers/cramped/work")
             try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
             let mounted = try ExecutableRun.runSystem(
                 ["mount", "-t", "tmpfs", "-o", "size=4m", "kiln-full-disk", work.path], in: stack.folder)
             guard mounted.status == 0 else { throw HarnessError("cannot mount a small tmpfs: \(mounted)") }
             defer { _ = try? ExecutableRun.runSystem(["umount", "--lazy", work.path], in: stack.folder) }
-            let worker = try await StackWorker.start(
-                WorkerSpec(host: "cramped", cacheDirectory: stack.folder.appending(path: "cache").path), in: stack)
+            let worker = try await Self.farm(stack, worker: "cramped")
             try await Self.prepareEnvironment(stack)
             let source = try await Self.uploadSource(
-                stack, from: TestServers.repositoryRoot.appending(path: "deploy/demo-data/kiln-hello"))
+                stack, from: Self.demoSource)
             let lintian = try await cli.submit(
                 "lintian",
                 data: ["input": ["source_artifact": .int(source)], "environment": "bookworm/match:codename=bookworm"])
@@ -327,6 +321,16 @@ struct BuildChainTests {
             #expect(failed.errorMessages.contains { $0.contains("No space left on device") }, "\(failed.errorMessages)")
             #expect(worker.process.isRunning, "a full disk fails the run, not the worker")
         }
+    }
+
+    /// The demo's source package tree.
+    static let demoSource = TestServers.repositoryRoot.appending(path: "deploy/demo-data/kiln-hello")
+
+    /// Workspace `debian/developers` and a worker named `host` whose environment cache is the stack's.
+    static func farm(_ stack: KilnStack, worker host: String) async throws -> StackWorker {
+        try await stack.cli.run(["workspace", "create", "debian/developers"], as: "admin")
+        return try await StackWorker.start(
+            WorkerSpec(host: host, cacheDirectory: stack.folder.appending(path: "cache").path), in: stack)
     }
 
     /// The environment in collection `bookworm@debian:environments` of `debian/developers`.
