@@ -44,7 +44,7 @@ struct SbuildOutputsTests {
 
     @Test("a missing build dependency: Debusine's DoseDistCheck dump, hyphenated keys, strings kept, counts as numbers, absent fields null")
     func missingDependency() throws {
-        let explanation = try #require(SbuildDoseExplanation.parse(log: Self.missingLog))
+        let explanation = try #require(try SbuildDoseExplanation.parse(log: Self.missingLog))
         let expected: JSONValue = [
             "output-version": "1.2", "native-architecture": "amd64", "foreign-architecture": nil, "host-architecture": nil,
             "report": [
@@ -106,7 +106,7 @@ struct SbuildOutputsTests {
             total-packages: 11
             broken-packages: 1
             """
-        let explanation = try #require(SbuildDoseExplanation.parse(log: log))
+        let explanation = try #require(try SbuildDoseExplanation.parse(log: log))
         let package = try #require(explanation.objectValue?["report"]?.arrayValue?.first?.objectValue)
         #expect(package["essential"] == .bool(false))
         #expect(package["architecture"] == .null)
@@ -121,17 +121,20 @@ struct SbuildOutputsTests {
     }
 
     @Test("no explanation without dose3 output, when output-version does not follow, or when the output does not fit the model")
-    func noExplanation() {
-        #expect(SbuildDoseExplanation.parse(log: "Status: failed\n") == nil)
-        #expect(SbuildDoseExplanation.parse(log: "(I)Dose_applications: Solving...\nsomething else\n") == nil)
+    func noExplanation() throws {
+        #expect(try SbuildDoseExplanation.parse(log: "Status: failed\n") == nil)
+        #expect(try SbuildDoseExplanation.parse(log: "(I)Dose_applications: Solving...\nsomething else\n") == nil)
         let unknownKey = Self.missingLog.replacingOccurrences(of: "native-architecture: amd64", with: "native-architecture: amd64\nflavour: vanilla")
-        #expect(SbuildDoseExplanation.parse(log: unknownKey) == nil, "extra keys are forbidden")
+        #expect(try SbuildDoseExplanation.parse(log: unknownKey) == nil, "extra keys are forbidden")
         let badStatus = Self.missingLog.replacingOccurrences(of: "status: broken", with: "status: sad")
-        #expect(SbuildDoseExplanation.parse(log: badStatus) == nil)
+        #expect(try SbuildDoseExplanation.parse(log: badStatus) == nil)
         let badCount = Self.missingLog.replacingOccurrences(of: "total-packages: 63442", with: "total-packages: many")
-        #expect(SbuildDoseExplanation.parse(log: badCount) == nil)
+        #expect(try SbuildDoseExplanation.parse(log: badCount) == nil)
         let noCounts = Self.missingLog.replacingOccurrences(of: "broken-packages: 1\n", with: "")
-        #expect(SbuildDoseExplanation.parse(log: noCounts) == nil)
+        #expect(try SbuildDoseExplanation.parse(log: noCounts) == nil)
+        // Not YAML at all: an error, as Debusine's `yaml.load` raises.
+        let broken = Self.missingLog.replacingOccurrences(of: "native-architecture: amd64", with: "native-architecture: [amd64")
+        #expect(throws: (any Error).self) { try SbuildDoseExplanation.parse(log: broken) }
     }
 
     @Test("a log that is not valid UTF-8 is still read (Debusine `test_extract_dose3_invalid_utf8`); an empty list of reasons is a list")
@@ -161,7 +164,7 @@ struct SbuildOutputsTests {
         try bytes.write(to: file)
         let text = SbuildLog.text(of: file)
         #expect(SbuildLog.status(in: text) == "failed")
-        let explanation = try #require(SbuildDoseExplanation.parse(log: text))
+        let explanation = try #require(try SbuildDoseExplanation.parse(log: text))
         #expect(explanation.objectValue?["report"]?.arrayValue?.first?.objectValue?["reasons"] == [])
         #expect(explanation.objectValue?["broken-packages"] == 4)
     }
@@ -203,9 +206,9 @@ struct SbuildOutputsTests {
         for name in ["hello_1.0_amd64.deb", "hello_1.0_amd64.buildinfo"] {
             let file = folder.appending(path: name)
             let size = try Data(contentsOf: file).count
-            sections["Checksums-Sha1", default: []].append(" \(try SbuildConsistency.digest(of: file, algorithm: "sha1")) \(size) \(name)")
-            sections["Checksums-Sha256", default: []].append(" \(try SbuildConsistency.digest(of: file, algorithm: "sha256")) \(size) \(name)")
-            sections["Files", default: []].append(" \(try SbuildConsistency.digest(of: file, algorithm: "md5")) \(size) misc optional \(name)")
+            sections["Checksums-Sha1", default: []].append(" \(try SbuildConsistency.Checksums(of: file)["sha1"]) \(size) \(name)")
+            sections["Checksums-Sha256", default: []].append(" \(try SbuildConsistency.Checksums(of: file)["sha256"]) \(size) \(name)")
+            sections["Files", default: []].append(" \(try SbuildConsistency.Checksums(of: file)["md5"]) \(size) misc optional \(name)")
         }
         let changes = "Format: 1.8\nSource: hello\nArchitecture: amd64\n"
             + ["Checksums-Sha1", "Checksums-Sha256", "Files"].map { "\($0):\n" + sections[$0]!.joined(separator: "\n") + "\n" }.joined()
@@ -217,7 +220,7 @@ struct SbuildOutputsTests {
     func consistentFolder() throws {
         let folder = try Self.buildFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        #expect(SbuildConsistency.errors(in: folder) == [])
+        #expect(try SbuildConsistency.errors(in: folder) == [])
     }
 
     @Test("a missing, altered or unlisted file is named in Debusine's words, sorted")
@@ -226,10 +229,10 @@ struct SbuildOutputsTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         try FileManager.default.removeItem(at: folder.appending(path: "hello_1.0_amd64.buildinfo"))
         let deb = folder.appending(path: "hello_1.0_amd64.deb")
-        let sha256 = try SbuildConsistency.digest(of: deb, algorithm: "sha256")
+        let sha256 = try SbuildConsistency.Checksums(of: deb)["sha256"]
         try Data("other bytes!!".utf8).write(to: deb)
         try Data("stray".utf8).write(to: folder.appending(path: "stray.txt"))
-        let errors = SbuildConsistency.errors(in: folder)
+        let errors = try SbuildConsistency.errors(in: folder)
         #expect(errors.count == 7, "\(errors)")
         #expect(errors == errors.sorted())
         #expect(errors.contains("File in .changes section Checksums-Sha256 does not exist: 'hello_1.0_amd64.buildinfo'"))
@@ -237,8 +240,37 @@ struct SbuildOutputsTests {
         #expect(
             errors.contains(
                 "sha256 for file hello_1.0_amd64.deb does not match: expected: \(sha256) actual: "
-                    + "\(try SbuildConsistency.digest(of: deb, algorithm: "sha256")). Size expected: 13 actual: 13"))
+                    + "\(try SbuildConsistency.Checksums(of: deb)["sha256"]). Size expected: 13 actual: 13"))
         #expect(errors.contains("Files in directory not referenced in .changes or .dsc: ['\(folder.appending(path: "stray.txt").path)']"))
+    }
+
+    @Test("two .changes, a listed path with a directory, a missing checksum field: Debusine's refusals")
+    func refusedFolders() throws {
+        let folder = try Self.buildFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let changes = folder.appending(path: "hello_1.0_amd64.changes")
+        let text = try String(contentsOf: changes, encoding: .utf8)
+        try Data(text.utf8).write(to: folder.appending(path: "other_1.0_amd64.changes"))
+        #expect {
+            try SbuildConsistency.errors(in: folder)
+        } throws: { error in
+            "\(error)" == "More than one ['.changes'] file: ['\(changes.path)', '\(folder.appending(path: "other_1.0_amd64.changes").path)']"
+        }
+        try FileManager.default.removeItem(at: folder.appending(path: "other_1.0_amd64.changes"))
+
+        var escaping = text  // the first listing of the .deb is in Checksums-Sha1
+        escaping.replaceSubrange(try #require(text.range(of: " hello_1.0_amd64.deb\n")), with: " ../hello_1.0_amd64.deb\n")
+        try Data(escaping.utf8).write(to: changes)
+        let errors = try SbuildConsistency.errors(in: folder)
+        #expect(errors.contains("'hello_1.0_amd64.changes' has an entry in Checksums-Sha1 with more than one path component: '../hello_1.0_amd64.deb'"), "\(errors)")
+
+        let withoutSha1 = text.components(separatedBy: "Checksums-Sha256:")[1]
+        try Data(("Format: 1.8\nSource: hello\nChecksums-Sha256:" + withoutSha1).utf8).write(to: changes)
+        #expect {
+            try SbuildConsistency.errors(in: folder)
+        } throws: { error in
+            "\(error)" == "'hello_1.0_amd64.changes' has no Checksums-Sha1 field"
+        }
     }
 
     @Test("a binary's -dbgsym package is NAME-dbgsym_REST.deb or .ddeb beside it")

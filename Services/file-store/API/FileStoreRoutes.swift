@@ -70,12 +70,12 @@ struct FileStoreRoutes: Sendable {
             }
         }
         let key = request.headers[.init(FileStoreProtocol.idempotencyKeyHeader)!]
-        if let key, !FileStoreProtocol.isValidIdempotencyKey(key) {
-            throw FileStoreProblem.invalid(
-                "\(FileStoreProtocol.idempotencyKeyHeader) must be 1 to 200 printable ASCII characters without spaces")
-        }
         let (artifact, created) = try await pool.withTransaction { conn in
             let principal = try await FileStorePrincipal.authenticate(request, on: conn)
+            if let key, !FileStoreProtocol.isValidIdempotencyKey(key) {
+                throw FileStoreProblem.invalid(
+                    "\(FileStoreProtocol.idempotencyKeyHeader) must be 1 to 200 printable ASCII characters without spaces")
+            }
             let assignment = try principal.outputWorkRequest(creation.workRequest)
             let workspaceID: Int
             if let assignment {
@@ -95,9 +95,10 @@ struct FileStoreRoutes: Sendable {
                 guard earlier.createdBy == principal.userID, earlier.createdByWorkRequestID == assignment?.workRequestID,
                     earlier.category == creation.category
                 else {
+                    // Not naming the artifact: it may be another caller's.
                     throw FileStoreProblem(
                         .unprocessableContent, "Idempotency-Key reused",
-                        "the key \(JSONValue.string(key).pythonRepr) created artifact \(earlier.id), not this request's")
+                        "the key \(JSONValue.string(key).pythonRepr) was used by another caller or for another category")
                 }
                 return (try await apiArtifact(id: earlier.id, on: conn), false)
             }
@@ -112,18 +113,21 @@ struct FileStoreRoutes: Sendable {
             }
             return (try await apiArtifact(id: id, on: conn), true)
         }
-        guard created else {
+        if created {
+            Counter(label: "kiln_file_store_artifacts_created_total").increment()
+            logger.info(
+                "artifact created",
+                metadata: [
+                    "artifact": "\(artifact.id)", "category": "\(artifact.category)",
+                    "files": "\(artifact.files.count)", "to_upload": "\(artifact.filesToUpload.count)",
+                ])
+        } else {
             logger.info("artifact creation repeated", metadata: ["artifact": "\(artifact.id)"])
-            return try JSONResponse.make(artifact, status: .created)
         }
-        Counter(label: "kiln_file_store_artifacts_created_total").increment()
-        logger.info(
-            "artifact created",
-            metadata: [
-                "artifact": "\(artifact.id)", "category": "\(artifact.category)",
-                "files": "\(artifact.files.count)", "to_upload": "\(artifact.filesToUpload.count)",
-            ])
-        return try JSONResponse.make(artifact, status: .created)
+        var response = try JSONResponse.make(artifact, status: .created)
+        // Echoed so a client learns that this store honours keys, and may repeat a creation whose answer it lost.
+        if let key { response.headers[.init(FileStoreProtocol.idempotencyKeyHeader)!] = key }
+        return response
     }
 
     private func show(_ request: Request, id: Int) async throws -> Response {

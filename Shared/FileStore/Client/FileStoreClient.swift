@@ -1,5 +1,6 @@
 import Foundation
 import KilnCore
+import Synchronization
 
 /// The file store's HTTP API from the caller's side (`kiln` and `kiln-worker`): create an artifact, upload
 /// its files, read it, download files, relate artifacts. Uploads and downloads stream from and to disk;
@@ -9,6 +10,9 @@ public struct FileStoreClient: Sendable {
     public let baseURL: URL
     private let token: String
     private let transport: any FileStoreTransport
+    /// Set once the store has echoed an `Idempotency-Key`: from then on a creation whose answer was lost may
+    /// be repeated (shared by copies of this client).
+    private let keysHonoured = KeySupport()
     /// Attempts per request before giving up (at least 1), unless `patience` is set.
     public var attempts: Int
     /// When set, a request that fails for want of an answer is retried until this much time has passed since
@@ -33,14 +37,19 @@ public struct FileStoreClient: Sendable {
     /// `POST /api/1.0/artifact/`: creates the artifact; its answer lists the files still to upload.
     ///
     /// Every attempt carries the same fresh `Idempotency-Key`, so a retry after a lost answer gets the artifact
-    /// the first attempt created instead of a twin.
+    /// the first attempt created instead of a twin. Such a retry is made only once the store has shown it
+    /// honours keys (it echoes them); until then, as for a store that ignores them (an older Kiln during an
+    /// upgrade), a creation is repeated only when no connection was made.
     public func createArtifact(_ request: FileStoreProtocol.CreateArtifact) async throws(FileStoreClientError)
         -> FileStoreProtocol.Artifact
     {
         let body = try encode(request)
-        return try await decoded(
-            FileStoreProtocol.Artifact.self, from: "POST", "artifact/", body: body,
-            extraHeaders: [(FileStoreProtocol.idempotencyKeyHeader, UUID().uuidString.lowercased())])
+        let key = UUID().uuidString.lowercased()
+        let answer = try await send(
+            "POST", "artifact/", body: .json(body), extraHeaders: [(FileStoreProtocol.idempotencyKeyHeader, key)],
+            retryAfterSending: { keysHonoured.value })
+        if answer.headers[FileStoreProtocol.idempotencyKeyHeader.lowercased()] == key { keysHonoured.confirm() }
+        return try decode(FileStoreProtocol.Artifact.self, from: answer.body, path: "artifact/")
     }
 
     /// `GET /api/1.0/artifact/ID/`.
@@ -48,7 +57,7 @@ public struct FileStoreClient: Sendable {
         try await decoded(FileStoreProtocol.Artifact.self, from: "GET", "artifact/\(id)/", body: nil)
     }
 
-    /// `POST /api/1.0/artifact-relation/`.
+    /// `POST /api/1.0/artifact-relation/` (get-or-create on the store's side, so safe to repeat).
     public func relate(_ relation: FileStoreProtocol.Relation) async throws(FileStoreClientError) {
         _ = try await send("POST", "artifact-relation/", body: .json(try encode(relation)))
     }
@@ -134,11 +143,14 @@ public struct FileStoreClient: Sendable {
         do { return try FileStoreProtocol.encoder().encode(value) } catch { throw .local(path: "(request)", error: "\(error)") }
     }
 
-    private func decoded<T: Decodable>(
-        _ type: T.Type, from method: String, _ path: String, body: Data?, extraHeaders: [(String, String)] = []
-    ) async throws(FileStoreClientError) -> T {
-        let data = try await send(
-            method, path, body: body.map(FileStoreRequestBody.json) ?? .none, extraHeaders: extraHeaders)
+    private func decoded<T: Decodable>(_ type: T.Type, from method: String, _ path: String, body: Data?)
+        async throws(FileStoreClientError) -> T
+    {
+        let answer = try await send(method, path, body: body.map(FileStoreRequestBody.json) ?? .none)
+        return try decode(type, from: answer.body, path: path)
+    }
+
+    private func decode<T: Decodable>(_ type: T.Type, from data: Data, path: String) throws(FileStoreClientError) -> T {
         do {
             return try FileStoreProtocol.decoder().decode(type, from: data)
         } catch {
@@ -146,15 +158,16 @@ public struct FileStoreClient: Sendable {
         }
     }
 
-    /// One request, retried; every request of the API is idempotent (creation through its key).
+    /// One request, retried (``withRetries(url:retryAfterSending:_:)``).
     private func send(
-        _ method: String, _ path: String, body: FileStoreRequestBody, extraHeaders: [(String, String)] = []
-    ) async throws(FileStoreClientError) -> Data {
+        _ method: String, _ path: String, body: FileStoreRequestBody, extraHeaders: [(String, String)] = [],
+        retryAfterSending: () -> Bool = { true }
+    ) async throws(FileStoreClientError) -> FileStoreAnswer {
         let url = endpoint(path)
-        return try await withRetries(url: url) { () async throws -> Data in
+        return try await withRetries(url: url, retryAfterSending: retryAfterSending) { () async throws -> FileStoreAnswer in
             let answer = try await transport.exchange(method, url, headers: headers + extraHeaders, body: body)
             try check(answer, url: url)
-            return answer.body
+            return answer
         }
     }
 
@@ -176,8 +189,12 @@ public struct FileStoreClient: Sendable {
     }
 
     /// Runs `attempt` until it succeeds, retrying network failures and 5xx answers with backoff, `attempts`
-    /// times or, with `patience`, until that much time has passed.
-    private func withRetries<T>(url: URL, _ attempt: () async throws -> T) async throws(FileStoreClientError) -> T {
+    /// times or, with `patience`, until that much time has passed. A failure after the request may have reached
+    /// the store (a broken connection, no answer) is retried only while `retryAfterSending` says so; one where no
+    /// connection was made always is.
+    private func withRetries<T>(url: URL, retryAfterSending: () -> Bool = { true }, _ attempt: () async throws -> T)
+        async throws(FileStoreClientError) -> T
+    {
         let clock = ContinuousClock()
         let giveUp = patience.map { clock.now + $0 }
         var delay = initialRetryDelay
@@ -192,9 +209,14 @@ public struct FileStoreClient: Sendable {
                 failure = error
             } catch FileStoreTransportError.localFile(let path, let error) {
                 throw .local(path: path, error: error)
+            } catch FileStoreTransportError.invalidAnswer(let reason) {
+                throw .badResponse(url: url, reason: reason)
+            } catch FileStoreTransportError.notConnected(let reason) {
+                failure = .unreachable(url: url, error: reason)
             } catch {
                 if error is CancellationError || Task.isCancelled { throw .cancelled(url: url) }
                 failure = .unreachable(url: url, error: "\(error)")
+                guard retryAfterSending() else { throw failure }
             }
             let more = giveUp.map { clock.now + delay < $0 } ?? (number < attempts)
             guard more else { throw failure }
@@ -202,6 +224,13 @@ public struct FileStoreClient: Sendable {
             do { try await Task.sleep(for: delay) } catch { throw .cancelled(url: url) }
             delay = min(delay * 2, .seconds(10))
         }
+    }
+
+    /// Whether the store has been seen to honour `Idempotency-Key`.
+    private final class KeySupport: Sendable {
+        private let honoured = Mutex(false)
+        var value: Bool { honoured.withLock { $0 } }
+        func confirm() { honoured.withLock { $0 = true } }
     }
 
     /// `path` with each component percent-escaped for a URL path.

@@ -30,17 +30,20 @@ public enum FileStoreRequestBody: Sendable {
     case file(URL)
 }
 
-/// An answer's status and body.
+/// An answer's status, headers and body.
 public struct FileStoreAnswer: Sendable {
     /// The HTTP status code.
     public var status: Int
     /// The body (empty for a download that succeeded).
     public var body: Data
+    /// The header fields, names in lower case.
+    public var headers: [String: String]
 
-    /// An answer of `status` with `body`.
-    public init(status: Int, body: Data) {
+    /// An answer of `status` with `body` and `headers` (names in lower case).
+    public init(status: Int, body: Data, headers: [String: String] = [:]) {
         self.status = status
         self.body = body
+        self.headers = headers
     }
 }
 
@@ -52,10 +55,12 @@ public enum FileStoreTransportError: Error, Sendable, CustomStringConvertible {
     case interrupted(String)
     /// A local file could not be read (an upload) or written (a download): another attempt would not help.
     case localFile(path: String, error: String)
+    /// The answer is not one the API gives (too large to be a document): another attempt would not help.
+    case invalidAnswer(String)
 
     public var description: String {
         switch self {
-        case .notConnected(let reason), .interrupted(let reason): reason
+        case .notConnected(let reason), .interrupted(let reason), .invalidAnswer(let reason): reason
         case .localFile(let path, let error): "\(path): \(error)"
         }
     }

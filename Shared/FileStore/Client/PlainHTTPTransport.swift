@@ -19,13 +19,13 @@ struct PlainHTTPTransport: FileStoreTransport {
         async throws -> FileStoreAnswer
     {
         var received = ByteBuffer()
-        let status = try await perform(method, url, headers: headers, body: body) { _, part in
+        let (status, fields) = try await perform(method, url, headers: headers, body: body) { _, part in
             guard received.readableBytes + part.readableBytes <= Self.largestAnswer else {
-                throw FileStoreTransportError.interrupted("the answer is larger than \(Self.largestAnswer) bytes")
+                throw FileStoreTransportError.invalidAnswer("the answer is larger than \(Self.largestAnswer) bytes")
             }
             received.writeImmutableBuffer(part)
         }
-        return FileStoreAnswer(status: status, body: Data(received.readableBytesView))
+        return FileStoreAnswer(status: status, body: Data(received.readableBytesView), headers: fields)
     }
 
     func download(_ url: URL, headers: [(String, String)], into file: URL) async throws
@@ -34,8 +34,9 @@ struct PlainHTTPTransport: FileStoreTransport {
         var digest = ContentDigest()
         var problem = ByteBuffer()
         let status: Int
+        let fields: [String: String]
         do {
-            status = try await FileSystem.shared.withFileHandle(
+            (status, fields) = try await FileSystem.shared.withFileHandle(
                 forWritingAt: FilePath(file.path), options: .newFile(replaceExisting: true)
             ) { handle in
                 try await handle.withBufferedWriter(capacity: Self.chunk) { writer in
@@ -58,19 +59,20 @@ struct PlainHTTPTransport: FileStoreTransport {
         }
         guard (200..<300).contains(status) else {
             try? FileManager.default.removeItem(at: file)
-            return (FileStoreAnswer(status: status, body: Data(problem.readableBytesView)), nil)
+            return (FileStoreAnswer(status: status, body: Data(problem.readableBytesView), headers: fields), nil)
         }
-        return (FileStoreAnswer(status: status, body: Data()), digest)
+        return (FileStoreAnswer(status: status, body: Data(), headers: fields), digest)
     }
 
     /// One request on a new connection; `onBody` receives the status and each part of the answer's body.
+    /// Returns the status and the header fields (names in lower case).
     ///
     /// The request is written by a child task while this one reads, so an answer the store sends before the
     /// body is complete (a refusal, a hash mismatch) is heard instead of lost in a broken pipe.
     private func perform(
         _ method: String, _ url: URL, headers: [(String, String)], body: FileStoreRequestBody,
         onBody: (Int, ByteBuffer) async throws -> Void
-    ) async throws -> Int {
+    ) async throws -> (Int, [String: String]) {
         let head = try Self.requestHead(method, url, headers: headers, body: body)
         let channel = try await connect(url)
         return try await withTaskCancellationHandler {
@@ -85,9 +87,9 @@ struct PlainHTTPTransport: FileStoreTransport {
                         }
                     }
                     do {
-                        let status = try await Self.receive(inbound, onBody: onBody)
+                        let answer = try await Self.receive(inbound, onBody: onBody)
                         group.cancelAll()
-                        return status
+                        return answer
                     } catch {
                         channel.channel.close(promise: nil)
                         // A local file the writer could not read explains a broken exchange better.
@@ -185,20 +187,20 @@ struct PlainHTTPTransport: FileStoreTransport {
 
     private static func receive(
         _ inbound: NIOAsyncChannelInboundStream<HTTPClientResponsePart>, onBody: (Int, ByteBuffer) async throws -> Void
-    ) async throws -> Int {
+    ) async throws -> (Int, [String: String]) {
         var status: Int?
+        var fields: [String: String] = [:]
         for try await part in inbound {
             switch part {
-            case .head(let head) where head.status.code >= 200:
+            case .head(let head):
                 status = Int(head.status.code)
-            case .head:
-                continue  // an informational answer (100 Continue) precedes the real one
+                for (name, value) in head.headers { fields[name.lowercased()] = value }
             case .body(let bytes):
                 guard let status else { throw FileStoreTransportError.interrupted("a body before the answer's head") }
                 try await onBody(status, bytes)
             case .end:
                 guard let status else { throw FileStoreTransportError.interrupted("an answer without a head") }
-                return status
+                return (status, fields)
             }
         }
         throw FileStoreTransportError.interrupted("the connection closed before the answer was complete")

@@ -40,7 +40,7 @@ struct URLSessionTransport: FileStoreTransport {
         } catch let error as URLError {
             throw Self.transportError(error)
         }
-        return FileStoreAnswer(status: try Self.status(of: response), body: data)
+        return FileStoreAnswer(status: try Self.status(of: response), body: data, headers: Self.headers(of: response))
     }
 
     func download(_ url: URL, headers: [(String, String)], into file: URL) async throws
@@ -72,6 +72,14 @@ struct URLSessionTransport: FileStoreTransport {
         request.httpMethod = method
         for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
         return request
+    }
+
+    private static func headers(of response: URLResponse) -> [String: String] {
+        var fields: [String: String] = [:]
+        for (name, value) in (response as? HTTPURLResponse)?.allHeaderFields ?? [:] {
+            fields["\(name)".lowercased()] = "\(value)"
+        }
+        return fields
     }
 
     private static func status(of response: URLResponse) throws -> Int {

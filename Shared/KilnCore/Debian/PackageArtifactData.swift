@@ -50,7 +50,7 @@ public enum PackageArtifactData {
 
     /// The file names the `fields` list (last column), each a plain name: Debusine's `_check_deb822_security`
     /// refuses any with a path component.
-    static func listedFiles(_ paragraph: Deb822Paragraph, in name: String, fields: [String]) throws(PackageArtifactError)
+    public static func listedFiles(_ paragraph: Deb822Paragraph, in name: String, fields: [String]) throws(PackageArtifactError)
         -> [String]
     {
         var names: [String] = []

@@ -1,6 +1,7 @@
 import FileStore
 import Foundation
 import KilnCore
+import Synchronization
 
 /// Environment tarballs (`debian:system-tarball` artifacts) kept on the worker between runs, by SHA-256:
 /// `<root>/<sha256>/<filename>`. A tarball is downloaded once, checked, and moved into place in one rename;
@@ -43,27 +44,54 @@ public actor EnvironmentCache {
             return (cached, artifact.data)
         }
         // Two runs wanting the same new tarball share one download (the actor is re-entered while it runs).
-        if let running = downloads[file.sha256] {
-            try await running.value
+        if let running = downloads[file.sha256], !running.task.isCancelled {
+            try await running.wait()
             return (cached, artifact.data)
         }
-        let download = Task {
-            let staging = root.appendingPathComponent(".download-\(UUID().uuidString)", isDirectory: true)
-            defer { try? FileManager.default.removeItem(at: staging) }
-            let downloaded = staging.appendingPathComponent(cached.lastPathComponent)
-            try await client.download(artifactID: id, path: file.path, to: downloaded, expected: file)
-            try? FileManager.default.removeItem(at: folder)
-            try FileManager.default.moveItem(at: staging, to: folder)
-        }
+        let download = SharedDownload(
+            Task {
+                let staging = root.appendingPathComponent(".download-\(UUID().uuidString)", isDirectory: true)
+                defer { try? FileManager.default.removeItem(at: staging) }
+                let downloaded = staging.appendingPathComponent(cached.lastPathComponent)
+                try await client.download(artifactID: id, path: file.path, to: downloaded, expected: file)
+                try? FileManager.default.removeItem(at: folder)
+                try FileManager.default.moveItem(at: staging, to: folder)
+            })
         downloads[file.sha256] = download
-        defer { downloads[file.sha256] = nil }
-        try await download.value
+        defer { if downloads[file.sha256] === download { downloads[file.sha256] = nil } }
+        try await download.wait()
         evict(keeping: folder)
         return (cached, artifact.data)
     }
 
     /// Downloads under way, by SHA-256.
-    private var downloads: [String: Task<Void, any Error>] = [:]
+    private var downloads: [String: SharedDownload] = [:]
+
+    /// One download several runs may wait for, in a task of its own. When the last run waiting for it is
+    /// aborted, the download is cancelled, so the abort takes effect at once instead of after the file store's
+    /// retries (up to `KILN_WORKER_FILE_STORE_PATIENCE`); a run aborted while others wait keeps waiting with them.
+    final class SharedDownload: Sendable {
+        let task: Task<Void, any Error>
+        private let waiters = Mutex(0)
+
+        init(_ task: Task<Void, any Error>) { self.task = task }
+
+        /// Waits for the download; when the caller is cancelled and nobody else waits, cancels it.
+        func wait() async throws {
+            waiters.withLock { $0 += 1 }
+            try await withTaskCancellationHandler {
+                try await task.value
+            } onCancel: {
+                if waiters.withLock({ count in
+                    count -= 1
+                    return count == 0
+                }) {
+                    task.cancel()
+                }
+            }
+            if Task.isCancelled { throw CancellationError() }
+        }
+    }
 
     /// Removes the least recently used entries beyond the bounds, never `kept`.
     func evict(keeping kept: URL) {

@@ -62,9 +62,9 @@ public struct TaskExecutionPipeline: Sendable {
             outcome = TaskOutcome(report.result, message: report.message)
             do {
                 try await upload(report.outputs, context: context, workRequestID: workRequestID)
-            } catch is CancellationError {
-                throw CancellationError()
             } catch {
+                // An abort during the upload (the client reports it as its own `cancelled`) is an abort.
+                if error is CancellationError || Task.isCancelled { throw CancellationError() }
                 outcome = TaskOutcome(.error, message: "uploading the results failed: \(error)")
             }
         } catch is CancellationError {

@@ -7,11 +7,13 @@ import Yams
 /// `debian:package-build-log`, as Debusine's `Sbuild._extract_dose3_explanation` reads it and its
 /// `DoseDistCheck` model (`artifacts/models.py`) stores it — every scalar read as a string (YAML's base
 /// loader), numbers and booleans converted as pydantic converts them, hyphenated keys, absent optional
-/// fields as null. Anything that does not fit the model, or no dose3 output at all, gives nil, as in Debusine.
+/// fields as null. Output that does not fit the model, or no dose3 output at all, gives nil, as in Debusine.
 enum SbuildDoseExplanation {
     /// The explanation in `log`, or nil.
-    static func parse(log: String) -> JSONValue? {
-        guard let yaml = section(of: log), let node = try? Yams.compose(yaml: yaml) else { return nil }
+    ///
+    /// - Throws: Yams' error when the output is not YAML at all (Debusine's `yaml.load` raises then too).
+    static func parse(log: String) throws -> JSONValue? {
+        guard let yaml = section(of: log), let node = try Yams.compose(yaml: yaml) else { return nil }
         return try? distCheck(node)
     }
 

@@ -55,7 +55,12 @@ struct SbuildRunner: WorkerTaskRunner {
             Command(arguments, in: context.outputs, environment: environmentVariables, timeout: .seconds(6 * 3600)))
 
         // Debusine's consistency check comes before any upload; a folder that fails it uploads nothing.
-        let inconsistencies = SbuildConsistency.errors(in: context.outputs)
+        let inconsistencies: [String]
+        do {
+            inconsistencies = try SbuildConsistency.errors(in: context.outputs)
+        } catch {
+            return TaskRunReport(.error, message: "\(error)")
+        }
         if let first = inconsistencies.first {
             for error in inconsistencies { context.note("consistency: \(error)") }
             let more = inconsistencies.count > 1 ? " (and \(inconsistencies.count - 1) more in the task log)" : ""
@@ -83,10 +88,16 @@ struct SbuildRunner: WorkerTaskRunner {
             message = result == .success ? nil : "sbuild's log says Status: \(status ?? "(none)")"
         }
         guard let buildLog else { return TaskRunReport(result, message: message) }
-        // Debusine looks for dose3's explanation only when the build did not succeed.
-        let explanation =
-            result == .success
-            ? nil : SbuildDoseExplanation.parse(log: SbuildLog.text(of: buildLog))
+        // Debusine looks for dose3's explanation only when the build did not succeed; output that is not YAML
+        // stops the upload there (its `yaml.load` raises).
+        var explanation: JSONValue?
+        if result != .success {
+            do {
+                explanation = try SbuildDoseExplanation.parse(log: SbuildLog.text(of: buildLog))
+            } catch {
+                return TaskRunReport(.error, message: "dose3's output in \(buildLog.lastPathComponent) is not YAML: \(error)")
+            }
+        }
         var outputs: [OutputArtifact] = [
             OutputArtifact(
                 category: KnownCategories.packageBuildLog,
@@ -101,13 +112,15 @@ struct SbuildRunner: WorkerTaskRunner {
             return TaskRunReport(result, message: message, outputs: outputs)
         }
 
-        // Debusine's `_upload_binary_packages`: the host architecture's packages for `any`, `_all` ones for `all`.
-        var suffixes: [String] = []
-        if components.contains("any") { suffixes += ["_\(architecture).deb", "_\(architecture).udeb"] }
-        if components.contains("all") { suffixes += ["_all.deb", "_all.udeb"] }
-        let debs = logs.filter { deb in
-            suffixes.contains { deb.lastPathComponent.hasSuffix($0) } && !Self.isSymbolicLink(deb)
-        }.sorted { $0.lastPathComponent < $1.lastPathComponent }
+        // Debusine's `_upload_binary_packages`: the host architecture's packages for `any`, then the `_all` ones
+        // for `all`, each group by name.
+        var groups: [[String]] = []
+        if components.contains("any") { groups.append(["_\(architecture).deb", "_\(architecture).udeb"]) }
+        if components.contains("all") { groups.append(["_all.deb", "_all.udeb"]) }
+        let debs = groups.flatMap { suffixes in
+            logs.filter { deb in suffixes.contains { deb.lastPathComponent.hasSuffix($0) } && !Self.isSymbolicLink(deb) }
+                .sorted { $0.lastPathComponent < $1.lastPathComponent }
+        }
         var binaries: [(deb: URL, index: Int)] = []
         for deb in debs {
             let data = try await SbuildLog.binaryPackageData(deb, sourceName: sourceName, sourceVersion: sourceVersion, context: context)
@@ -119,9 +132,20 @@ struct SbuildRunner: WorkerTaskRunner {
             outputs[0].relations.append((.relatesTo, .output(outputs.count - 1)))
         }
         for (deb, index) in binaries {
-            guard let symbols = try await DebugSymbolsExtraction.artifact(for: deb, context: context) else { continue }
-            outputs.append(OutputArtifact(category: symbols.category, data: symbols.data, files: symbols.files,
-                relations: [(.relatesTo, .output(index))]))
+            do {
+                guard let symbols = try await DebugSymbolsExtraction.artifact(for: deb, context: context) else { continue }
+                outputs.append(
+                    OutputArtifact(
+                        category: symbols.category, data: symbols.data, files: symbols.files,
+                        relations: [(.relatesTo, .output(index))]))
+            } catch {
+                // Debusine has uploaded the log and the binary packages when this raises, and related only the
+                // log to the sources (the other relations come after every upload).
+                var uploaded = Array(outputs.prefix(binaries.count + 1))
+                uploaded[0].relations = context.relatesToInputs()
+                for position in 1..<uploaded.count { uploaded[position].relations = [] }
+                return TaskRunReport(.error, message: "\(error)", outputs: uploaded)
+            }
         }
         if let changes = logs.first(where: { $0.pathExtension == "changes" }) {
             let (data, listed) = try PackageArtifactData.upload(
