@@ -113,9 +113,10 @@ struct PlainHTTPTransport: FileStoreTransport {
         }
         let idleTimeout = idleTimeout
         do {
+            // ClientBootstrap sets TCP_NODELAY itself (`tcpOption`; a `socketOption` of that number would be
+            // SO_DEBUG, which an unprivileged process may not set).
             return try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
                 .connectTimeout(.seconds(30))
-                .channelOption(.socketOption(.tcp_nodelay), value: 1)
                 .connect(host: host, port: url.port ?? 80) { channel in
                     channel.eventLoop.makeCompletedFuture {
                         try channel.pipeline.syncOperations.addHandler(IdleStateHandler(allTimeout: idleTimeout))
