@@ -1,5 +1,6 @@
 import Foundation
 import KilnCore
+import KilnTasks
 import Testing
 
 @testable import KilnWorker
@@ -270,6 +271,37 @@ struct SbuildOutputsTests {
             try SbuildConsistency.errors(in: folder)
         } throws: { error in
             "\(error)" == "'hello_1.0_amd64.changes' has no Checksums-Sha1 field"
+        }
+    }
+
+    @Test("binNMU arguments as Debusine's `test_cmdline_binnmu`: timestamp in RFC 5322, maintainer given or binnmu_maintainer")
+    func binNMUArguments() throws {
+        func task(_ binnmu: JSONValue) throws -> SbuildTask {
+            try SbuildTask.make(
+                taskData: [
+                    "input": ["source_artifact": 1], "environment": "debian/match:codename=sid",
+                    "build_components": ["any"], "binnmu": binnmu,
+                ],
+                dynamicData: ["task_input_fields": ["debusine_fqdn": "debusine.example.com"]])
+        }
+        #expect(
+            try SbuildRunner.binNMUArguments(task(["changelog": "Rebuild for 64bit time_t", "suffix": "+b1"])) == [
+                "--make-binNMU=Rebuild for 64bit time_t", "--append-to-version=+b1", "--binNMU=0",
+                "--maintainer=Debusine <noreply@debusine.example.com>",
+            ])
+        #expect(
+            try SbuildRunner.binNMUArguments(
+                task([
+                    "changelog": "Rebuild for 64bit time_t", "suffix": "+b1", "timestamp": "2024-05-01T12:00:00Z",
+                    "maintainer": "Foo Bar <foo@debian.org>",
+                ])) == [
+                    "--make-binNMU=Rebuild for 64bit time_t", "--append-to-version=+b1", "--binNMU=0",
+                    "--binNMU-timestamp=Wed, 01 May 2024 12:00:00 +0000", "--maintainer=Foo Bar <foo@debian.org>",
+                ])
+        #expect {
+            try task(["changelog": "x", "suffix": "+b1", "timestamp": "soon"])
+        } throws: { error in
+            "\(error)".contains("binnmu.timestamp") && "\(error)".contains("Input should be a valid datetime")
         }
     }
 

@@ -14,6 +14,8 @@ public struct SbuildTask: ExecutorTask, HostToolTask, SourcePackageTask {
         public var suffix: String
         /// The maintainer of the binNMU, if given.
         public var maintainer: String?
+        /// `timestamp`: the binNMU changelog entry's date, if given (sbuild's default: now).
+        public var timestamp: PydanticDateTime?
     }
 
     /// `sbuild` task data (Debusine's `SbuildData`; `host_architecture` is now `build_architecture`).
@@ -117,7 +119,16 @@ public struct SbuildTask: ExecutorTask, HostToolTask, SourcePackageTask {
                     reason: "must be a non-empty version suffix such as +b1"
                 )
             }
-            binnmu = BinNMU(changelog: changelog, suffix: suffix, maintainer: try nmu.optionalString("maintainer"))
+            var timestamp: PydanticDateTime?
+            if let raw = nmu.raw("timestamp") {
+                switch PydanticDateTime.parse(raw) {
+                case .success(let value): timestamp = value
+                case .failure(let failure):
+                    throw .invalidValue(field: nmu.fieldName("timestamp"), value: raw, reason: failure.message)
+                }
+            }
+            binnmu = BinNMU(
+                changelog: changelog, suffix: suffix, maintainer: try nmu.optionalString("maintainer"), timestamp: timestamp)
             try nmu.finish()
             // Debusine's `SbuildData.check_binnmu_against_components`.
             if components.contains("all") {

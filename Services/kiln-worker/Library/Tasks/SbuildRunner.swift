@@ -42,10 +42,7 @@ struct SbuildRunner: WorkerTaskRunner {
         if let resolver = data.buildDepResolver { arguments.append("--build-dep-resolver=\(resolver)") }
         if let criteria = data.aspcudCriteria { arguments.append("--aspcud-criteria=\(criteria)") }
         if data.resolveAlternatives { arguments.append("--resolve-alternatives") }
-        if let binnmu = data.binnmu {
-            arguments += ["--make-binNMU=\(binnmu.changelog)", "--append-to-version=\(binnmu.suffix)", "--binNMU=0"]
-            arguments.append("--maintainer=\(try binnmu.maintainer ?? sbuild.binnmuMaintainer)")
-        }
+        arguments += try Self.binNMUArguments(sbuild)
         arguments += extras.map { "--extra-package=\($0.path)" }
         arguments.append(dsc.path)
         var environmentVariables = Command.toolEnvironment()
@@ -165,6 +162,16 @@ struct SbuildRunner: WorkerTaskRunner {
                     files: [changes.lastPathComponent: changes], relations: [(.relatesTo, .output(upload))]))
         }
         return TaskRunReport(.success, outputs: outputs)
+    }
+
+    /// Debusine's `Sbuild._cmdline_binnmu`: nothing without a binNMU; else its changelog, suffix, timestamp (as
+    /// `email.utils.format_datetime` writes it) and maintainer (`binnmu_maintainer` when none is given).
+    static func binNMUArguments(_ sbuild: SbuildTask) throws -> [String] {
+        guard let binnmu = sbuild.data.binnmu else { return [] }
+        var arguments = ["--make-binNMU=\(binnmu.changelog)", "--append-to-version=\(binnmu.suffix)", "--binNMU=0"]
+        if let timestamp = binnmu.timestamp { arguments.append("--binNMU-timestamp=\(timestamp.rfc5322)") }
+        arguments.append("--maintainer=\(try binnmu.maintainer ?? sbuild.binnmuMaintainer)")
+        return arguments
     }
 
     static func isSymbolicLink(_ url: URL) -> Bool {

@@ -1,0 +1,134 @@
+import Foundation
+
+/// pydantic 2's lax-mode `datetime`: what a Debusine model field typed `dt.datetime` accepts from JSON, kept as
+/// the wall-clock fields and UTC offset it names, so it can be written back as Python would write it.
+///
+/// Accepted: a number of seconds since the epoch (milliseconds when its magnitude exceeds 2×10¹⁰), as a JSON
+/// number or a string, which is UTC; an RFC 3339 / ISO 8601 string `YYYY-MM-DD[T ]HH:MM[:SS[.ffffff]]` with an
+/// optional `Z` or `±HH[:MM]` (without one the value is naive: no offset); `YYYY-MM-DD` alone (midnight, naive).
+/// The separator may also be `t` or `_`, as pydantic's parser allows.
+public struct PydanticDateTime: Hashable, Sendable {
+    /// Wall-clock fields.
+    public var year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int
+    /// Microseconds (pydantic keeps six digits).
+    public var microsecond: Int
+    /// Offset from UTC in seconds; nil for a naive value.
+    public var utcOffset: Int?
+
+    /// Why a value is not a datetime, in pydantic's words (its detail after the comma is Kiln's).
+    public struct Failure: Error, Hashable, Sendable {
+        /// The message.
+        public var message: String
+    }
+
+    /// The datetime `value` stands for, or why not.
+    public static func parse(_ value: JSONValue) -> Result<PydanticDateTime, Failure> {
+        switch value {
+        case .int(let number): return epoch(Double(number))
+        case .double(let number) where number.isFinite: return epoch(number)
+        case .string(let text):
+            if text.range(of: #"^[+-]?[0-9]+(\.[0-9]+)?$"#, options: .regularExpression) != nil, let number = Double(text) {
+                return epoch(number)
+            }
+            return parse(text).map(Result.success) ?? .failure(Failure(message: "Input should be a valid datetime or date, invalid format"))
+        default:
+            return .failure(Failure(message: "Input should be a valid datetime"))
+        }
+    }
+
+    /// `email.utils.format_datetime`: `Wed, 01 May 2024 12:00:00 +0000`, `-0000` for a naive value, seconds
+    /// truncated (what Debusine passes to `sbuild --binNMU-timestamp`).
+    public var rfc5322: String {
+        let days = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        let zone: String
+        if let utcOffset {
+            let minutes = abs(utcOffset) / 60
+            zone = (utcOffset < 0 ? "-" : "+") + Self.twoDigits(minutes / 60) + Self.twoDigits(minutes % 60)
+        } else {
+            zone = "-0000"
+        }
+        return "\(days[Self.weekday(year: year, month: month, day: day)]), \(Self.twoDigits(day)) \(months[month - 1]) "
+            + String(format: "%04d", year) + " \(Self.twoDigits(hour)):\(Self.twoDigits(minute)):\(Self.twoDigits(second)) \(zone)"
+    }
+
+    // MARK: Parsing
+
+    private static func epoch(_ number: Double) -> Result<PydanticDateTime, Failure> {
+        let seconds = abs(number) > 2e10 ? number / 1000 : number
+        let whole = seconds.rounded(.down)
+        guard abs(whole) < 1e13 else { return .failure(Failure(message: "Input should be a valid datetime, dates after 9999 are not supported as unix timestamps")) }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let fields = calendar.dateComponents(
+            [.year, .month, .day, .hour, .minute, .second], from: Date(timeIntervalSince1970: whole))
+        return .success(
+            PydanticDateTime(
+                year: fields.year!, month: fields.month!, day: fields.day!, hour: fields.hour!, minute: fields.minute!,
+                second: fields.second!, microsecond: Int(((seconds - whole) * 1_000_000).rounded()), utcOffset: 0))
+    }
+
+    private static func parse(_ text: String) -> PydanticDateTime? {
+        var scanner = Array(text.utf8)[...]
+        func digits(_ count: Int) -> Int? {
+            guard scanner.count >= count, scanner.prefix(count).allSatisfy({ (0x30...0x39).contains($0) }) else { return nil }
+            let value = scanner.prefix(count).reduce(0) { $0 * 10 + Int($1 - 0x30) }
+            scanner = scanner.dropFirst(count)
+            return value
+        }
+        func take(_ byte: UInt8) -> Bool {
+            guard scanner.first == byte else { return false }
+            scanner = scanner.dropFirst()
+            return true
+        }
+        guard let year = digits(4), take(UInt8(ascii: "-")), let month = digits(2), take(UInt8(ascii: "-")),
+            let day = digits(2), (1...12).contains(month), (1...daysIn(month: month, year: year)).contains(day)
+        else { return nil }
+        var value = PydanticDateTime(year: year, month: month, day: day, hour: 0, minute: 0, second: 0, microsecond: 0, utcOffset: nil)
+        if scanner.isEmpty { return value }
+        guard let separator = scanner.first, "Tt _".utf8.contains(separator) else { return nil }
+        scanner = scanner.dropFirst()
+        guard let hour = digits(2), hour < 24, take(UInt8(ascii: ":")), let minute = digits(2), minute < 60 else { return nil }
+        (value.hour, value.minute) = (hour, minute)
+        if take(UInt8(ascii: ":")) {
+            guard let second = digits(2), second < 60 else { return nil }
+            value.second = second
+            if take(UInt8(ascii: ".")) || take(UInt8(ascii: ",")) {
+                let fraction = scanner.prefix { (0x30...0x39).contains($0) }
+                guard (1...6).contains(fraction.count) else { return nil }
+                value.microsecond = fraction.reduce(0) { $0 * 10 + Int($1 - 0x30) }
+                    * Int(pow(10, Double(6 - fraction.count)))
+                scanner = scanner.dropFirst(fraction.count)
+            }
+        }
+        if scanner.isEmpty { return value }
+        if take(UInt8(ascii: "Z")) || take(UInt8(ascii: "z")) {
+            value.utcOffset = 0
+        } else if let sign = scanner.first, sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-") {
+            scanner = scanner.dropFirst()
+            guard let hours = digits(2), hours < 24 else { return nil }
+            _ = take(UInt8(ascii: ":"))
+            let minutes = scanner.isEmpty ? 0 : digits(2)
+            guard let minutes, minutes < 60 else { return nil }
+            value.utcOffset = (sign == UInt8(ascii: "-") ? -1 : 1) * (hours * 3600 + minutes * 60)
+        }
+        return scanner.isEmpty ? value : nil
+    }
+
+    private static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
+    }
+
+    /// 0 for Monday … 6 for Sunday (Python's `weekday()`), by Zeller's congruence.
+    private static func weekday(year: Int, month: Int, day: Int) -> Int {
+        let (m, y) = month < 3 ? (month + 12, year - 1) : (month, year)
+        let h = (day + 13 * (m + 1) / 5 + y + y / 4 - y / 100 + y / 400) % 7  // 0 = Saturday
+        return (h + 5) % 7
+    }
+
+    private static func twoDigits(_ number: Int) -> String { number < 10 ? "0\(number)" : "\(number)" }
+}
