@@ -23,8 +23,11 @@ public struct ContentDigest: Sendable {
     }
 
     /// The digest as 64 lower-case hexadecimal digits (the form `files.sha256` holds).
-    public func hex() -> String {
-        hasher.finalize().map { String(format: "%02x", $0) }.joined()
+    public func hex() -> String { Self.hex(hasher.finalize()) }
+
+    /// `bytes` as lower-case hexadecimal digits, two per byte (any digest's usual spelling).
+    public static func hex(_ bytes: some Sequence<UInt8>) -> String {
+        bytes.map { String(format: "%02x", $0) }.joined()
     }
 
     /// SHA-256 and size of the file at `url`, read 1 MiB at a time.

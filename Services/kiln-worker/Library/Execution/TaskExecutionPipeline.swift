@@ -63,15 +63,11 @@ public struct TaskExecutionPipeline: Sendable {
             do {
                 try await upload(report.outputs, context: context, workRequestID: workRequestID)
             } catch {
-                // An abort during the upload (the client reports it as its own `cancelled`) is an abort.
-                if error is CancellationError || Task.isCancelled { throw CancellationError() }
+                if Self.isAbort(error) { throw CancellationError() }
                 outcome = TaskOutcome(.error, message: "uploading the results failed: \(error)")
             }
-        } catch is CancellationError {
-            throw CancellationError()
-        } catch is FileStoreClientError where Task.isCancelled {
-            throw CancellationError()
         } catch {
+            if Self.isAbort(error) { throw CancellationError() }
             context.note("error: \(error)")
             outcome = TaskOutcome(.error, message: "\(error)")
         }
@@ -80,6 +76,10 @@ public struct TaskExecutionPipeline: Sendable {
         await uploadDebugLogs(context: context, workRequestID: workRequestID)
         return outcome
     }
+
+    /// Whether `error` ended the run because it was aborted: a cancellation, or whatever a tool or the file
+    /// store client reported once the task was cancelled (the client says `cancelled` in its own words).
+    private static func isAbort(_ error: any Error) -> Bool { error is CancellationError || Task.isCancelled }
 
     private func upload(_ outputs: [OutputArtifact], context: TaskRunContext, workRequestID: Int) async throws {
         var ids: [Int] = []

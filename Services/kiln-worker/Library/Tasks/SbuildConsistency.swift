@@ -100,8 +100,8 @@ enum SbuildConsistency {
                 sha1.update(data: chunk)
                 sha256.update(chunk)
             }
-            self.md5 = md5.finalize().map { String(format: "%02x", $0) }.joined()
-            self.sha1 = sha1.finalize().map { String(format: "%02x", $0) }.joined()
+            self.md5 = ContentDigest.hex(md5.finalize())
+            self.sha1 = ContentDigest.hex(sha1.finalize())
             self.sha256 = sha256.hex()
             size = sha256.byteCount
         }
