@@ -1,6 +1,8 @@
 import Foundation
 import KilnCore
+import KilnRuntime
 import KilnTasks
+import ServiceKit
 import Store
 
 /// `kiln submit --batch FILE`: every entry validated against its task's model before anything is written,
@@ -33,6 +35,7 @@ struct BatchSubmission {
                     throw CLIError("--batch entry \(position): \(refusal.description)")
                 }
             }
+            let settings = try RuntimeSettings.inputResolution(EnvironmentReader())
             let user = ActingUser.name(createdBy)
             return try await pool.withCASRetry { conn in
                 let workspace = try await WorkspaceRepository.require(workspacePath, on: conn)
@@ -44,6 +47,19 @@ struct BatchSubmission {
                 }
                 let outcomes = try await WorkRequestOperations.submitBatch(entries, on: conn)
                 let statuses = try await WorkRequestRepository.statuses(ids: outcomes.map(\.id), on: conn)
+                // Every entry that could start at once must be able to start as it is (WorkRequestCreationCheck);
+                // one that cannot refuses the whole file, as any bad entry does.
+                let memo = LookupMemo()
+                for (position, outcome) in outcomes.enumerated() where statuses[outcome.id]?.pendingStage == .requested {
+                    if let failure = try await WorkRequestOperations.creationCheckFailure(
+                        of: outcome.id, registry: registry, settings: settings, memo: memo, on: conn)
+                    {
+                        let entry = file.entries[position]
+                        let refusal = SubmittableTasks.cannotStart(
+                            type: entry.taskType, name: entry.taskName, taskData: entry.taskData, failure: failure)
+                        throw CLIError("--batch entry \(position): \(refusal.description)", context: refusal.context)
+                    }
+                }
                 return (outcomes, statuses)
             }
         }

@@ -1,6 +1,8 @@
 import ArgumentParser
 import KilnCore
+import KilnRuntime
 import KilnTasks
+import ServiceKit
 import Store
 
 struct SubmitCommand: AsyncParsableCommand {
@@ -11,8 +13,12 @@ struct SubmitCommand: AsyncParsableCommand {
             The task data (--data, then each --set on top) is validated BEFORE anything is written: an unknown \
             task or invalid data is refused with the task model's exact error. The work request is created \
             BLOCKED; if it can be unblocked at once (no unfinished dependency) it becomes pending-requested and \
-            the services resolve its inputs, configure it and schedule it. With --depends-on it waits for those \
-            work requests; if one has already failed, it is aborted at once.
+            the services resolve its inputs, configure it and schedule it. Such a work request must be able to \
+            start as it is, as Debusine's API requires: if its task configuration, an input lookup or its \
+            dynamic data fails, nothing is created and the refusal names the failure (with \
+            KILN_FALLBACK_ARCHITECTURE and KILN_FQDN read as the services read them). With --depends-on it waits \
+            for those work requests and is checked by the services when they finish; if one has already failed, \
+            it is aborted at once.
 
             With --batch FILE (JSON or YAML, '-' for stdin) many work requests are validated, then created in \
             ONE transaction: all or none. FILE is a list of objects with the keys task (required), type \
@@ -137,6 +143,7 @@ struct SubmitCommand: AsyncParsableCommand {
             } catch {
                 throw SubmittableTasks.invalidData(type: type, name: taskName, taskData: taskData, error: error)
             }
+            let settings = try RuntimeSettings.inputResolution(EnvironmentReader())
             let user = ActingUser.name(createdBy)
             let (outcome, stored) = try await pool.withCASRetry { conn in
                 let workspace = try await WorkspaceRepository.require(path, on: conn)
@@ -148,7 +155,16 @@ struct SubmitCommand: AsyncParsableCommand {
                 submission.dependencyIDs = dependsOn
                 submission.workflowData = flow
                 let outcome = try await WorkRequestOperations.submit(try submission.validated(by: registry), on: conn)
-                return (outcome, try await WorkRequestRepository.require(id: outcome.id, on: conn))
+                let stored = try await WorkRequestRepository.require(id: outcome.id, on: conn)
+                // Debusine's API keeps a work request only if it could start as it is (WorkRequestCreationCheck);
+                // throwing here rolls the insertion back.
+                if stored.workRequest.pendingStage == .requested,
+                    let failure = try await WorkRequestOperations.creationCheckFailure(
+                        of: outcome.id, registry: registry, settings: settings, on: conn)
+                {
+                    throw SubmittableTasks.cannotStart(type: type, name: taskName, taskData: taskData, failure: failure)
+                }
+                return (outcome, stored)
             }
             if json {
                 Output.json([

@@ -32,7 +32,13 @@ enum CLISettings {
 /// A refusal worth one line on stderr and a non-zero exit, rather than a stack of context.
 struct CLIError: Error, CustomStringConvertible {
     var description: String
-    init(_ description: String) { self.description = description }
+    /// Kiln's own explanation, printed on a line of its own after `description` so that a message worded as
+    /// Debusine words it stays intact and comparable (deploy/docs/fidelity.md, "Messages").
+    var context: String?
+    init(_ description: String, context: String? = nil) {
+        self.description = description
+        self.context = context
+    }
 }
 
 /// Exit statuses: documented so scripts can tell "you asked for something impossible" from "the database is
@@ -112,7 +118,11 @@ enum CLIRunner {
     static func fail(_ error: any Error, status: Int32) -> Never {
         let text = String(describing: error)
         let oneLine = text.split(whereSeparator: \.isNewline).joined(separator: " ")
-        FileHandle.standardError.write(Data("kiln: \(oneLine)\n".utf8))
+        var printed = "kiln: \(oneLine)\n"
+        if let context = (error as? CLIError)?.context {
+            printed += "  " + context.split(whereSeparator: \.isNewline).joined(separator: " ") + "\n"
+        }
+        FileHandle.standardError.write(Data(printed.utf8))
         exit(status)
     }
 }

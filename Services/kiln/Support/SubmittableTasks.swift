@@ -27,8 +27,23 @@ enum SubmittableTasks {
     /// `test_post_work_request_invalid_task_data`: title `Cannot create work request`, detail
     /// `Task data: {…} Error: …`), after Kiln's prefix naming the task.
     static func invalidData(type: TaskType, name: String, taskData: JSONValue, error: any Error) -> CLIError {
+        CLIError(refusal(type: type, name: name, taskData: taskData, error: "\(error)"))
+    }
+
+    /// A work request that could not start as submitted — its configuration, inputs or dynamic data fail
+    /// (`WorkRequestCreationCheck`) — refused as Debusine's API refuses it, `Error: ` followed by the exception's
+    /// repr (`NoSuchItemError("'12@artifacts' does not exist or is hidden")`). Kiln's own message, which names the
+    /// field and the stage, follows on a second line so Debusine's text stays intact.
+    static func cannotStart(
+        type: TaskType, name: String, taskData: JSONValue, failure: WorkRequestPipelineError
+    ) -> CLIError {
         CLIError(
-            "cannot submit \(type.rawValue) task '\(name)': Cannot create work request: "
-                + "Task data: \(taskData.pythonRepr) Error: \(error)")
+            refusal(type: type, name: name, taskData: taskData, error: failure.pythonExceptionRepr),
+            context: "(it would fail with \(failure.code.rawValue): \(failure.message))")
+    }
+
+    private static func refusal(type: TaskType, name: String, taskData: JSONValue, error: String) -> String {
+        "cannot submit \(type.rawValue) task '\(name)': Cannot create work request: "
+            + "Task data: \(taskData.pythonRepr) Error: \(error)"
     }
 }

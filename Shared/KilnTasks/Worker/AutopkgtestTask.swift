@@ -41,6 +41,9 @@ public struct AutopkgtestTask: ExecutorTask, HostToolTask, SourcePackageTask {
         public var timeout: [String: Int]
         /// `use_packages_from_base_repository` (default false).
         public var usePackagesFromBaseRepository: Bool
+        /// `pin_packages`: per release, the packages (`src:NAME` for a source's binaries) autopkgtest takes from
+        /// that release (`--pin-packages`); default none.
+        public var pinPackages: [String: [String]]
         /// `task_configuration`.
         public var taskConfiguration: JSONValue?
     }
@@ -63,7 +66,8 @@ public struct AutopkgtestTask: ExecutorTask, HostToolTask, SourcePackageTask {
         ExecutorTaskSupport.extraRepositories,
     ]
 
-    static let timeoutKeys = ["global", "factor", "short", "install", "test", "copy"]
+    /// `timeout`'s keys, in the order of Debusine's `AutopkgtestTimeout` fields (the order of its `--timeout-*` options).
+    public static let timeoutKeys = ["global", "factor", "short", "install", "test", "copy"]
 
     /// The validated data.
     public let data: TaskData
@@ -90,6 +94,11 @@ public struct AutopkgtestTask: ExecutorTask, HostToolTask, SourcePackageTask {
         if var environment = try reader.object("extra_environment") {
             for name in environment.keys { extraEnvironment[name] = try environment.string(name) }
             try environment.finish()
+        }
+        var pinPackages: [String: [String]] = [:]
+        if var pins = try reader.object("pin_packages") {
+            for release in pins.keys { pinPackages[release] = try pins.stringList(release) }
+            try pins.finish()
         }
         var failOn = FailOn(failedTest: true, flakyTest: false, skippedTest: false)
         if var fail = try reader.object("fail_on") {
@@ -118,6 +127,7 @@ public struct AutopkgtestTask: ExecutorTask, HostToolTask, SourcePackageTask {
             failOn: failOn,
             timeout: timeout,
             usePackagesFromBaseRepository: try reader.bool("use_packages_from_base_repository", default: false),
+            pinPackages: pinPackages,
             taskConfiguration: try reader.taskConfiguration()
         )
         try reader.finish()

@@ -319,3 +319,61 @@ struct PendingTransitionTests {
 private struct Boom: Error, CustomStringConvertible {
     var description: String { "boom" }
 }
+
+/// What Debusine's API checks before keeping a directly created work request (`server/views/work_requests.py`
+/// `WorkRequestViewSet.post`: `mark_pending()`, `resolve_inputs(Stage.RUNNING)`, `compute_dynamic_data()`).
+@Suite("Creation check (Debusine `WorkRequestViewSet.post`)")
+struct WorkRequestCreationCheckTests {
+    static func check(_ data: JSONValue) throws(WorkRequestPipelineError) {
+        let lookups: RecordingLookupResolver
+        let registry: TaskRegistry
+        let settings: InputResolutionSettings
+        do {
+            lookups = try PendingTransitionTests.lookups()
+            registry = try PendingTransitionTests.registry()
+            settings = try InputResolutionSettings()
+        } catch {
+            fatalError("fixture: \(error)")
+        }
+        try WorkRequestCreationCheck.run(
+            registry: registry, taskType: .worker, taskName: "stamp", taskData: data,
+            workRequest: TaskFixture.developersWorkRequest, lookups: lookups, context: TaskFixture.context,
+            settings: settings)
+    }
+
+    @Test("data that configures, resolves and computes its dynamic data passes")
+    func passes() throws {
+        try Self.check(PendingTransitionTests.data)
+    }
+
+    @Test("a Stage.pending field that does not resolve fails the pending transition: configure-failed, the lookup's NoSuchItemError")
+    func pendingField() throws {
+        let error = try #require(throws: WorkRequestPipelineError.self) {
+            try Self.check(try PendingTransitionTests.data.setting(999, atPath: "input.source_artifact"))
+        }
+        #expect(error.code == .configureFailed)
+        #expect(error.pythonExceptionRepr == #"NoSuchItemError("'999@artifacts' does not exist or is hidden")"#)
+    }
+
+    @Test("a field resolved only for running fails the dynamic data: dynamic-data-failed, checked at creation all the same")
+    func runningField() throws {
+        let error = try #require(throws: WorkRequestPipelineError.self) {
+            try Self.check(try PendingTransitionTests.data.setting([999], atPath: "input.extra"))
+        }
+        #expect(error.code == .dynamicDataFailed)
+        #expect(error.pythonExceptionRepr.hasPrefix("NoSuchItemError(\"'999@artifacts'"))
+    }
+
+    @Test("the exception as Debusine's view prints it: LookupError for an invalid lookup, TaskConfigError around any other failure, Python's quoting")
+    func exceptionRepr() {
+        #expect(
+            WorkRequestPipelineError(code: .configureFailed, cause: .lookup(.invalid("Empty lookup"))).pythonExceptionRepr
+                == "LookupError('Empty lookup')")
+        #expect(
+            WorkRequestPipelineError(code: .dynamicDataFailed, cause: .task("no 'name'")).pythonExceptionRepr
+                == #"TaskConfigError("no 'name'")"#)
+        #expect(
+            WorkRequestPipelineError(code: .configureFailed, cause: .task(#"a "b" 'c'"#)).pythonExceptionRepr
+                == #"TaskConfigError('a "b" \'c\'')"#)
+    }
+}

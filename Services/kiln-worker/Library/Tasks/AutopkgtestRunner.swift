@@ -37,14 +37,8 @@ struct AutopkgtestRunner: WorkerTaskRunner {
             "autopkgtest", "--apt-upgrade", "--output-dir=\(outputFolder.path)",
             "--summary=\(outputFolder.path)/summary", "--no-built-binaries",
         ]
-        arguments += data.includeTests.map { "--test-name=\($0)" } + data.excludeTests.map { "--skip-test=\($0)" }
-        if data.debugLevel > 0 { arguments += Array(repeating: "-d", count: data.debugLevel) }
-        arguments += data.extraEnvironment.keys.sorted().map { "--env=\($0)=\(data.extraEnvironment[$0]!)" }
-        arguments.append("--needs-internet=\(data.needsInternet)")
-        arguments += data.timeout.keys.sorted().map { "--timeout-\($0)=\(data.timeout[$0]!)" }
         let codename = environment["codename"]?.stringValue ?? "unstable"
-        // Debusine's `use_packages_from_base_repository`: prefer the base suite's packages over newer ones.
-        if data.usePackagesFromBaseRepository { arguments.append("--apt-default-release=\(codename)") }
+        arguments += Self.options(data, codename: codename)
         if FileManager.default.fileExists(atPath: "/etc/resolv.conf") {
             arguments.append("--copy=/etc/resolv.conf:/etc/resolv.conf")
         }
@@ -133,5 +127,24 @@ struct AutopkgtestSummary: Hashable, Sendable {
         if status == 8 && failOn.skipped { return .failure }
         if status == 8 && !lines.isEmpty && lines.allSatisfy({ $0.status == "SKIP" }) { return .skipped }
         return [0, 2, 8].contains(status) ? .success : .failure
+    }
+}
+
+extension AutopkgtestRunner {
+    /// The options Debusine's `Autopkgtest._cmdline` derives from the task data, in its order (tests
+    /// `tasks/tests/test_autopkgtest.py` `test_cmdline_*`): tests to run and skip, the debug level as one `-dd…`,
+    /// `--apt-default-release` for `use_packages_from_base_repository`, one `--pin-packages=RELEASE=P1,P2` per
+    /// release, the environment variables, `--needs-internet`, then the timeouts. Releases and variables come in
+    /// sorted order (Kiln's task data keeps no key order); timeouts in `AutopkgtestTimeout`'s field order.
+    static func options(_ data: AutopkgtestTask.TaskData, codename: String) -> [String] {
+        var options = data.includeTests.map { "--test-name=\($0)" } + data.excludeTests.map { "--skip-test=\($0)" }
+        if data.debugLevel > 0 { options.append("-" + String(repeating: "d", count: data.debugLevel)) }
+        // Prefer the base suite's packages over newer ones.
+        if data.usePackagesFromBaseRepository { options.append("--apt-default-release=\(codename)") }
+        options += data.pinPackages.keys.sorted().map { "--pin-packages=\($0)=\(data.pinPackages[$0]!.joined(separator: ","))" }
+        options += data.extraEnvironment.keys.sorted().map { "--env=\($0)=\(data.extraEnvironment[$0]!)" }
+        options.append("--needs-internet=\(data.needsInternet)")
+        options += AutopkgtestTask.timeoutKeys.compactMap { key in data.timeout[key].map { "--timeout-\(key)=\($0)" } }
+        return options
     }
 }

@@ -1,0 +1,55 @@
+/// What Debusine's work-request API runs before it keeps a directly created work request
+/// (`server/views/work_requests.py` `WorkRequestViewSet.post`): it marks the new work request pending (which applies
+/// task configuration: `WorkRequest.mark_pending`), resolves its inputs as for running (`resolve_inputs(Stage.RUNNING)`)
+/// and computes its dynamic data; if any of these raises, the creation is refused and nothing is kept (tests
+/// `server/views/tests/test_work_requests.py` `test_post_work_request_resolve_inputs_raise_exception`,
+/// `test_post_work_request_compute_dynamic_data_failed`). Debusine's reason: otherwise the failure happens later, in
+/// the scheduler, where the submitter does not see why.
+///
+/// Kiln's services still run these steps after the submission commits (the lookup-resolver, the tag-computer, the
+/// assignment), and theirs stay the authoritative run: what they read may change between submission and
+/// scheduling. This check runs the same pure steps once, in the submitting transaction, so that what would fail
+/// there is refused at the door instead (deploy/docs/fidelity.md, "Architecture").
+public enum WorkRequestCreationCheck {
+    /// Runs the pending transition (`PendingTransition.run`) and then the assignment's dynamic data
+    /// (`WorkRequestAssignment.computeDynamicData`) from the configured task data, discarding both results.
+    ///
+    /// - Throws: the first `WorkRequestPipelineError` either step meets (`configure-failed` or
+    ///   `dynamic-data-failed`).
+    public static func run<Resolver: LookupResolving>(
+        registry: TaskRegistry,
+        taskType: TaskType,
+        taskName: String,
+        taskData: JSONValue,
+        workRequest: WorkRequestTagContext,
+        lookups: Resolver,
+        context: LookupContext,
+        settings: InputResolutionSettings
+    ) throws(WorkRequestPipelineError) {
+        // Internal tasks are neither configured nor resolved (`WorkRequest.mark_pending`); the API never creates them.
+        guard taskType != .internal else { return }
+        let pending = try PendingTransition.run(
+            registry: registry, taskType: taskType, taskName: taskName, taskData: taskData, workRequest: workRequest,
+            lookups: lookups, context: context, settings: settings)
+        _ = try WorkRequestAssignment.computeDynamicData(
+            registry: registry, taskType: taskType, taskName: taskName, configuredTaskData: pending.configuredTaskData,
+            lookups: lookups, context: context, settings: settings)
+    }
+}
+
+extension WorkRequestPipelineError {
+    /// The failure as Debusine's API prints it after `Error: ` (`WorkRequestViewSet.post`: `{exception!r}`, where a
+    /// `TaskConfigError` raised from another exception is replaced by that cause).
+    ///
+    /// A lookup failure is the lookup's own exception, `NoSuchItemError(…)` (not found, a `KeyError`) or
+    /// `LookupError(…)` (invalid), with Debusine's message. Any other failure is written `TaskConfigError(…)` around
+    /// Kiln's message: the Python class Debusine would name there depends on which of its functions raised, which
+    /// Kiln does not track (deploy/docs/fidelity.md, "Messages").
+    public var pythonExceptionRepr: String {
+        switch lookupFailure {
+        case .notFound(let message): "NoSuchItemError(\(JSONValue.pythonStringRepr(message)))"
+        case .invalid(let message): "LookupError(\(JSONValue.pythonStringRepr(message)))"
+        case nil: "TaskConfigError(\(JSONValue.pythonStringRepr(cause.description)))"
+        }
+    }
+}
