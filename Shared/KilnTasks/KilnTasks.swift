@@ -5,7 +5,8 @@ import KilnCore
 public enum KilnTasks {
     /// The worker and signing tasks (run by `kiln-worker` through their `ExternalTask` side).
     public static let externalTasks: [any ExternalTask.Type] = [
-        NoopTask.self, SbuildTask.self, LintianTask.self, AutopkgtestTask.self, MmdebstrapTask.self, DebsignTask.self,
+        NoopTask.self, SbuildTask.self, LintianTask.self, AutopkgtestTask.self, MmdebstrapTask.self,
+        SimpleSystemImageBuildTask.self, DebsignTask.self,
         BlhcTask.self, DebDiffTask.self, PiupartsTask.self, MakeSourcePackageUploadTask.self, MergeUploadsTask.self,
         ExtractForSigningTask.self, AssembleSignedSourceTask.self,
         SigningNoopTask.self, SignTask.self, GenerateKeyTask.self, SignRepositoryIndexTask.self,

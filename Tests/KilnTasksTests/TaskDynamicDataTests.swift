@@ -136,7 +136,7 @@ struct TaskDynamicDataTests {
                 "Signing:noop", "Signing:sign", "Signing:signrepositoryindex", "Wait:confirm", "Wait:delay", "Wait:externaldebsign",
                 "Worker:assemblesignedsource", "Worker:autopkgtest", "Worker:blhc", "Worker:debdiff",
                 "Worker:extractforsigning", "Worker:lintian", "Worker:makesourcepackageupload", "Worker:mergeuploads",
-                "Worker:mmdebstrap", "Worker:noop", "Worker:piuparts", "Worker:sbuild",
+                "Worker:mmdebstrap", "Worker:noop", "Worker:piuparts", "Worker:sbuild", "Worker:simplesystemimagebuild",
             ]
         )
         var registry = try KilnTasks.registry()

@@ -212,6 +212,7 @@ struct TaskTagTests {
                 "worker:task:worker:piuparts:version:1", "worker:task:worker:makesourcepackageupload:version:1",
                 "worker:task:worker:mergeuploads:version:1", "worker:task:worker:extractforsigning:version:1",
                 "worker:task:worker:assemblesignedsource:version:1",
+                "worker:task:worker:simplesystemimagebuild:version:1",
             ]
         )
         #expect(

@@ -11,17 +11,23 @@ struct MmdebstrapRunner: WorkerTaskRunner {
     static let hostCommands = ["mmdebstrap", "unshare"]
 
     func run(_ task: any ExternalTask, context: TaskRunContext) async throws -> TaskRunReport {
-        guard let bootstrap = task as? MmdebstrapTask, let repository = bootstrap.data.repositories.first else {
+        guard let bootstrap = task as? MmdebstrapTask, let repository = bootstrap.bootstrap.repositories.first else {
             throw CommandError.cannotStart("mmdebstrap", reason: "not an mmdebstrap task")
         }
-        let data = bootstrap.data
+        let data = bootstrap.bootstrap
+        let unsupported = Self.unsupported(data)
+        guard unsupported.isEmpty else {
+            return TaskRunReport(
+                .error, message: "Kiln's mmdebstrap runner does not support \(unsupported.joined(separator: ", ")) yet")
+        }
+        let components = repository.components ?? ["main"]
         let tarball = context.outputs.appendingPathComponent("system.tar.xz")
         let facts = context.directory.appendingPathComponent("facts", isDirectory: true)
         try FileManager.default.createDirectory(at: facts, withIntermediateDirectories: true)
         var arguments = [
             "mmdebstrap", "--mode=unshare", "--format=tar", "--architectures=\(data.architecture)", "--verbose",
             "--aptopt=Acquire::http::timeout=60", "--aptopt=Acquire::https::timeout=60",
-            "--components=\(repository.components.joined(separator: ","))",
+            "--components=\(components.joined(separator: ","))",
             // Ordinary hooks run as mmdebstrap's namespaced root, which may not write the worker's folders; they
             // write inside the chroot, and the special `download` hooks (run as the worker) fetch the results.
             "--customize-hook=download /etc/os-release \(facts.path)/os-release",
@@ -51,7 +57,7 @@ struct MmdebstrapRunner: WorkerTaskRunner {
             category: KnownCategories.systemTarball,
             data: [
                 "filename": "system.tar.xz", "vendor": .string(release["ID"] ?? "debian"), "codename": .string(codename),
-                "mirror": .string(repository.mirror), "components": .array(repository.components.map(JSONValue.string)),
+                "mirror": .string(repository.mirror), "components": .array(components.map(JSONValue.string)),
                 "variant": data.variant.map(JSONValue.string) ?? .null,
                 "pkglist": .object(Dictionary(packages, uniquingKeysWith: { $1 })),
                 "architecture": .string(data.architecture), "with_dev": true,
@@ -61,6 +67,26 @@ struct MmdebstrapRunner: WorkerTaskRunner {
             ],
             files: ["system.tar.xz": tarball])
         return TaskRunReport(.success, outputs: [output])
+    }
+
+    /// What the task data asks for that this runner does not do yet, by field (Debusine's `SystemBootstrap` does
+    /// all of it: deb822 sources for every repository, keyrings, `gpgv_command`, the customization script). Such a
+    /// run is an `error` naming them rather than a system built otherwise than asked.
+    static func unsupported(_ data: SystemBootstrapData) -> [String] {
+        var fields: [String] = []
+        if data.repositories.count > 1 { fields.append("more than one bootstrap_repositories entry") }
+        for (index, repository) in data.repositories.enumerated() {
+            let path = "bootstrap_repositories[\(index)]"
+            if repository.types != ["deb"] { fields.append("\(path).types \(JSONValue.array(repository.types.map(JSONValue.string)).pythonRepr)") }
+            if repository.checkSignatureWith != "system" {
+                fields.append("\(path).check_signature_with '\(repository.checkSignatureWith)'")
+            }
+            if repository.keyring != nil { fields.append("\(path).keyring") }
+            if repository.keyringPackage != nil { fields.append("\(path).keyring_package") }
+        }
+        if data.gpgvCommand != nil { fields.append("bootstrap_options.gpgv_command") }
+        if data.customizationScript != nil { fields.append("customization_script") }
+        return fields
     }
 
     /// `KEY=value` lines of os-release, quotes removed.
