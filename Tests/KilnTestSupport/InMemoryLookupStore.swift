@@ -12,6 +12,8 @@ public struct InMemoryLookupStore: LookupStore, LookupFixtureSink, Hashable, Sen
     public private(set) var collections: [Int: CollectionRecord] = [:]
     /// Collection items by id.
     public private(set) var items: [Int: CollectionItemRecord] = [:]
+    /// Artifact relations.
+    public private(set) var relations: Set<ArtifactRelation> = []
 
     /// An empty store; fill it through the `LookupFixtureSink` methods, which check references.
     public init() {}
@@ -44,7 +46,25 @@ public struct InMemoryLookupStore: LookupStore, LookupFixtureSink, Hashable, Sen
             .sorted { $0.id < $1.id }
     }
 
+    /// The `built-using` targets of each artifact that has any.
+    public func builtUsingTargets(ofArtifacts ids: [Int]) -> [Int: Set<Int>] {
+        let wanted = Set(ids)
+        var targets: [Int: Set<Int>] = [:]
+        for relation in relations where relation.type == .builtUsing && wanted.contains(relation.artifactID) {
+            targets[relation.artifactID, default: []].insert(relation.targetID)
+        }
+        return targets
+    }
+
     // MARK: LookupFixtureSink
+
+    /// Refuses a relation naming a missing artifact, as the database's foreign keys would.
+    public mutating func addRelation(_ relation: ArtifactRelation) throws {
+        for id in [relation.artifactID, relation.targetID] where artifacts[id] == nil {
+            throw LookupFixtureError.missingReference("artifact \(id) of relation \(relation)")
+        }
+        relations.insert(relation)
+    }
 
     /// Refuses a duplicate id or `scope/name`, as the database's constraints would.
     public mutating func addWorkspace(_ workspace: WorkspaceRecord) throws {

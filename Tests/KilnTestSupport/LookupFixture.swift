@@ -58,7 +58,17 @@ public enum LookupFixture {
         for artifact in artifacts { try sink.addArtifact(artifact) }
         for collection in collections { try sink.addCollection(collection) }
         for item in items { try sink.addItem(item) }
+        for relation in relations { try sink.addRelation(relation) }
     }
+
+    /// Each of src1's binaries was built using its source (Debusine's sbuild relates them so), which
+    /// `lookup__binaries` requires.
+    static let relations: [ArtifactRelation] = [
+        ArtifactRelation(artifactID: 103, type: .builtUsing, targetID: 101),
+        ArtifactRelation(artifactID: 104, type: .builtUsing, targetID: 101),
+        ArtifactRelation(artifactID: 105, type: .builtUsing, targetID: 101),
+        ArtifactRelation(artifactID: 106, type: .builtUsing, targetID: 100),
+    ]
 
     /// The fixture in a fresh in-memory store.
     public static func inMemoryStore() throws -> InMemoryLookupStore {

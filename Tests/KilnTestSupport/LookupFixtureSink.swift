@@ -11,6 +11,8 @@ public protocol LookupFixtureSink {
     mutating func addCollection(_ collection: CollectionRecord) throws
     /// Adds a collection item (its collection and child must exist; one active item per name).
     mutating func addItem(_ item: CollectionItemRecord) throws
+    /// Adds an artifact relation (both artifacts must exist).
+    mutating func addRelation(_ relation: ArtifactRelation) throws
 }
 
 /// Why a fixture could not be stored.

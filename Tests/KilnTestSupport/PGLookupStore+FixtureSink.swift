@@ -88,6 +88,15 @@ extension PGLookupStore: LookupFixtureSink {
         }
     }
 
+    public func addRelation(_ relation: ArtifactRelation) throws {
+        defer { forgetReads() }
+        try translatingConstraintErrors(kind: "artifact relation", id: relation.artifactID) {
+            try session.execute(
+                "INSERT INTO artifact_relations (artifact_id, target_id, type) VALUES ($1, $2, $3)",
+                relation.artifactID, relation.targetID, relation.type.rawValue)
+        }
+    }
+
     public func addItem(_ item: CollectionItemRecord) throws {
         defer { forgetReads() }
         try translatingConstraintErrors(kind: "collection item", id: item.id) {

@@ -49,16 +49,20 @@ struct BatchSubmission {
                 let statuses = try await WorkRequestRepository.statuses(ids: outcomes.map(\.id), on: conn)
                 // Every entry that could start at once must be able to start as it is (WorkRequestCreationCheck);
                 // one that cannot refuses the whole file, as any bad entry does.
-                let memo = LookupMemo()
-                for (position, outcome) in outcomes.enumerated() where statuses[outcome.id]?.pendingStage == .requested {
-                    if let failure = try await WorkRequestOperations.creationCheckFailure(
-                        of: outcome.id, registry: registry, settings: settings, memo: memo, on: conn)
-                    {
-                        let entry = file.entries[position]
-                        let refusal = SubmittableTasks.cannotStart(
-                            type: entry.taskType, name: entry.taskName, taskData: entry.taskData, failure: failure)
-                        throw CLIError("--batch entry \(position): \(refusal.description)", context: refusal.context)
-                    }
+                let pending = outcomes.indices.filter { statuses[outcomes[$0].id]?.pendingStage == .requested }
+                if let first = pending.first,
+                    let (index, failure) = try await WorkRequestOperations.firstCreationCheckFailure(
+                        of: pending.map {
+                            let entry = file.entries[$0]
+                            return .init(taskType: entry.taskType, taskName: entry.taskName, taskData: entry.taskData)
+                        },
+                        representative: outcomes[first].id, registry: registry, settings: settings, on: conn)
+                {
+                    let position = pending[index]
+                    let entry = file.entries[position]
+                    let refusal = SubmittableTasks.cannotStart(
+                        type: entry.taskType, name: entry.taskName, taskData: entry.taskData, failure: failure)
+                    throw CLIError("--batch entry \(position): \(refusal.description)", context: refusal.context)
                 }
                 return (outcomes, statuses)
             }

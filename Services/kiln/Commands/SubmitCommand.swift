@@ -159,8 +159,9 @@ struct SubmitCommand: AsyncParsableCommand {
                 // Debusine's API keeps a work request only if it could start as it is (WorkRequestCreationCheck);
                 // throwing here rolls the insertion back.
                 if stored.workRequest.pendingStage == .requested,
-                    let failure = try await WorkRequestOperations.creationCheckFailure(
-                        of: outcome.id, registry: registry, settings: settings, on: conn)
+                    let (_, failure) = try await WorkRequestOperations.firstCreationCheckFailure(
+                        of: [.init(taskType: type, taskName: taskName, taskData: taskData)], representative: outcome.id,
+                        registry: registry, settings: settings, on: conn)
                 {
                     throw SubmittableTasks.cannotStart(type: type, name: taskName, taskData: taskData, failure: failure)
                 }

@@ -26,9 +26,9 @@ public enum InputFieldKind: Hashable, Sendable {
     /// The server's fully qualified domain name → a string, read from the server settings, never from task
     /// data (Debusine's `DebusineFQDNInput`, which reads the `DEBUSINE_FQDN` setting).
     case serverFQDN
-    /// Extra APT repositories → always `null` in Kiln (Debusine's `ExtraRepositoriesInput`, whose value is
-    /// `null` when task data gives none). Kiln cannot resolve repositories yet, so task data refuses the
-    /// key and a given value is an error; the field exists so `task_input_fields` holds Debusine's keys.
+    /// Extra APT repositories → `[ExternalRepository]?` (Debusine's `ExtraRepositoriesInput`): external ones as
+    /// given, each Debusine-hosted suite turned into the external repository it serves (or left out while it has
+    /// no `InRelease` index); `null` when task data gives none.
     case extraRepositories
 
     /// Whether JSON `null` is a valid resolved value of this kind.

@@ -16,9 +16,9 @@ public enum InputFieldValue: Hashable, Sendable {
     case collection(InputCollectionSingle?)
     /// The build-architecture and server-FQDN fields.
     case string(String)
-    /// A field whose value is `null` whatever the task data: the extra-repositories field, which Kiln cannot
-    /// fill yet.
-    case alwaysNull
+    /// The extra-repositories field: every repository as a worker uses it, or `nil` when task data gives none
+    /// (Debusine's `ExtraRepositoriesInput`).
+    case extraRepositories([ExternalRepository]?)
 
     /// The persisted JSON form.
     public var json: JSONValue {
@@ -30,7 +30,7 @@ public enum InputFieldValue: Hashable, Sendable {
         case .suiteArchive(let suite, let archive): .array([suite.json, archive?.json ?? .null])
         case .collection(let value): value?.json ?? .null
         case .string(let text): .string(text)
-        case .alwaysNull: .null
+        case .extraRepositories(let repositories): repositories.map { .array($0.map(\.json)) } ?? .null
         }
     }
 
@@ -42,7 +42,7 @@ public enum InputFieldValue: Hashable, Sendable {
             guard kind.allowsNull else { throw .badSavedValue(field: field, reason: "null is not allowed") }
             switch kind {
             case .taskConfigurationCollection: self = .collection(nil)
-            case .extraRepositories: self = .alwaysNull
+            case .extraRepositories: self = .extraRepositories(nil)
             default: self = .artifact(nil)
             }
             return
@@ -79,7 +79,13 @@ public enum InputFieldValue: Hashable, Sendable {
             case .taskConfigurationCollection:
                 self = .collection(try InputCollectionSingle(json: json))
             case .extraRepositories:
-                throw TaskInputError.badSavedValue(field: field, reason: "Kiln does not support extra repositories")
+                // Debusine's `ExtraRepositoriesSerializer.deserialize`.
+                self = .extraRepositories(
+                    try Self.elements(of: json, field: field).map { element throws(TaskInputError) in
+                        do { return try ExternalRepository(json: element) } catch {
+                            throw .badSavedValue(field: field, reason: "\(error)")
+                        }
+                    })
             case .buildArchitecture, .serverFQDN:
                 guard let text = json.stringValue else {
                     throw TaskInputError.badSavedValue(field: field, reason: "expected a string, got \(json.typeName)")
@@ -89,7 +95,7 @@ public enum InputFieldValue: Hashable, Sendable {
         } catch let error as TaskInputError {
             throw error
         } catch let error as InputModelError {
-            throw .badSavedValue(field: field, reason: error.description)
+            throw .badSavedValue(field: field, reason: "\(error)")
         } catch {
             throw .badSavedValue(field: field, reason: "\(error)")
         }

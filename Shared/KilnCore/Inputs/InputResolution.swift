@@ -109,8 +109,7 @@ private struct FieldResolver<Resolver: LookupResolving> {
         case .serverFQDN:
             return .string(request.settings.fqdn)
         case .extraRepositories:
-            guard let value = raw, !value.isNull else { return .alwaysNull }
-            throw .invalidValue(field: field.path, value: value, reason: "Kiln does not support extra repositories")
+            return .extraRepositories(try extraRepositories())
         }
     }
 
@@ -304,6 +303,54 @@ private struct FieldResolver<Resolver: LookupResolving> {
             expectedCategory: KnownCategories.archive
         )
         return .suiteArchive(suite: suite, archive: archive)
+    }
+
+    /// Debusine's `DBFieldResolver.resolve_extrarepositoriesinput`: nil without task data; external repositories
+    /// as given; a Debusine-hosted suite (`_resolve_extra_repository`) looked up as a collection, which must be a
+    /// `debian:suite`, its components taken from the suite's data when not given, and left out while it has no
+    /// active `InRelease` index (`_suite_has_active_indexes`).
+    func extraRepositories() throws(TaskInputError) -> [ExternalRepository]? {
+        let repositories: [ExtraRepository]?
+        do {
+            repositories = try ExtraRepository.readList(raw, field: field.path)
+        } catch {
+            throw .invalidValue(field: field.path, value: raw ?? .null, reason: error.description)
+        }
+        guard let repositories else { return nil }
+        var resolved: [ExternalRepository] = []
+        for repository in repositories {
+            switch repository {
+            case .external(let external):
+                resolved.append(external)
+            case .debusine(let suite, let components, _):
+                let result = try lookingUp {
+                    try request.lookups.lookupSingle(suite, expect: .collection, defaultCategory: nil, context: request.context)
+                }
+                guard let collection = result.collection else { throw .notACollection(label: field.path) }
+                guard collection.category == KnownCategories.suite else {
+                    throw .unexpectedCollectionCategory(
+                        label: field.path, category: collection.category, expected: KnownCategories.suite)
+                }
+                if components == nil, collection.data["components"] == nil {
+                    throw .componentsNotSet(suite: suite.stringValue ?? suite.compactJSON)
+                }
+                let index: LookupResult?
+                do {
+                    index = try request.lookups.lookupSingle(
+                        .string("\(collection.id)@collections/index:InRelease"), expect: .artifact, defaultCategory: nil,
+                        context: request.context)
+                } catch LookupFailure.notFound {
+                    index = nil
+                } catch let failure as LookupFailure {
+                    throw .lookup(failure)
+                } catch {
+                    throw .lookup(.invalid("\(error)"))
+                }
+                // Without an index nothing serves the suite: Debusine leaves it out.
+                if index != nil { throw .unservedSuite(suite: suite.stringValue ?? suite.compactJSON) }
+            }
+        }
+        return resolved
     }
 
     func buildArchitecture() throws(TaskInputError) -> String {

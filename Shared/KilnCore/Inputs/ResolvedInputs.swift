@@ -108,6 +108,14 @@ public struct ResolvedInputs: Hashable, Sendable {
         return text
     }
 
+    /// The extra repositories (nil when task data gives none).
+    public func extraRepositories(_ name: String) throws(TaskInputError) -> [ExternalRepository]? {
+        guard case .extraRepositories(let repositories) = try value(of: name) else {
+            throw .kindMismatch(field: name, expected: "extra repositories")
+        }
+        return repositories
+    }
+
     /// The persisted form of every resolved field, by name.
     public var savedFieldValues: [String: JSONValue] { values.mapValues(\.json) }
 

@@ -39,6 +39,12 @@ public indirect enum TaskInputError: Error, Hashable, Sendable, CustomStringConv
     case model(InputModelError)
     /// A saved `task_input_fields` entry does not fit its field.
     case badSavedValue(field: String, reason: String)
+    /// A Debusine-hosted extra repository names no components and its suite's data has none (Debusine
+    /// `DBFieldResolver._resolve_extra_repository`: `'components' not set for SUITE`).
+    case componentsNotSet(suite: String)
+    /// A Debusine-hosted extra repository whose suite has an `InRelease` index: Debusine serves it from its
+    /// archive URL, which Kiln does not have yet (deploy/docs/fidelity.md).
+    case unservedSuite(suite: String)
     /// The error happened while resolving this field. Debusine records the field with `exc.add_note`
     /// (`debusine/tasks/inputs/resolver.py` `FieldResolver.resolve_inputs`), which `str(exc)` does not show,
     /// so the description is the inner error's alone and the field name stays here for logs and callers.
@@ -47,6 +53,9 @@ public indirect enum TaskInputError: Error, Hashable, Sendable, CustomStringConv
     public var description: String {
         switch self {
         case .attributeNotFound(let path): "Task input attribute '\(path)' not found"
+        case .componentsNotSet(let suite): "'components' not set for \(suite)"
+        case .unservedSuite(let suite):
+            "\(suite) has an InRelease index, but Kiln does not serve its suites as APT repositories yet"
         case .wrongType(let field, let found, let expected):
             "Task input attribute \(JSONValue.pythonStringRepr(field)) is \(found.pythonRepr) which is not of type \(expected)"
         case .wrongElementType(let field, let found, let expected):

@@ -105,9 +105,6 @@ extension ExecutorTaskSupport {
         .array(try inputs.multiple(field).artifactIDs.map(JSONValue.int))
     }
 
-    /// `extra_repositories`, which sbuild and autopkgtest declare as Debusine's do; always `null` in Kiln.
-    static let extraRepositories = InputField("extra_repositories", kind: .extraRepositories)
-
     /// The id of a single field's artifact, `null` when the field or its id is absent.
     static func artifactID(_ artifact: InputArtifactSingle?) -> JSONValue {
         artifact?.artifactID.map(JSONValue.int) ?? .null

@@ -44,6 +44,8 @@ public struct AutopkgtestTask: ExecutorTask, HostToolTask, SourcePackageTask {
         /// `pin_packages`: per release, the packages (`src:NAME` for a source's binaries) autopkgtest takes from
         /// that release (`--pin-packages`); default none.
         public var pinPackages: [String: [String]]
+        /// `extra_repositories`: APT repositories added to the test environment, if any.
+        public var extraRepositories: [ExtraRepository]?
         /// `task_configuration`.
         public var taskConfiguration: JSONValue?
     }
@@ -128,6 +130,7 @@ public struct AutopkgtestTask: ExecutorTask, HostToolTask, SourcePackageTask {
             timeout: timeout,
             usePackagesFromBaseRepository: try reader.bool("use_packages_from_base_repository", default: false),
             pinPackages: pinPackages,
+            extraRepositories: try reader.extraRepositories(),
             taskConfiguration: try reader.taskConfiguration()
         )
         try reader.finish()
@@ -144,8 +147,7 @@ public struct AutopkgtestTask: ExecutorTask, HostToolTask, SourcePackageTask {
 
     /// Debusine's `Autopkgtest.compute_dynamic_data` (`test_autopkgtest.py`
     /// `AutopkgtestTests::test_compute_dynamic_data`): summary `hello_1.0 (amd64)`, runtime context
-    /// `amd64:unshare` (the backend `auto` stands for), `extra_repositories` null (Kiln has no extra
-    /// repositories), and the legacy ids.
+    /// `amd64:unshare` (the backend `auto` stands for), the resolved `extra_repositories`, and the legacy ids.
     public func computeDynamicData() throws -> TaskDynamicData {
         let source = try source
         let architecture = try inputs.string(ExecutorTaskSupport.buildArchitectureField)
@@ -154,7 +156,7 @@ public struct AutopkgtestTask: ExecutorTask, HostToolTask, SourcePackageTask {
             subject: source.name,
             runtimeContext: "\(architecture):\(data.executor.backend.effective.rawValue)",
             extra: [
-                "extra_repositories": .null,
+                "extra_repositories": try ExecutorTaskSupport.extraRepositoriesJSON(inputs),
                 "input_source_artifact_id": ExecutorTaskSupport.artifactID(
                     try inputs.artifact("input_source_artifact")
                 ),

@@ -16,6 +16,8 @@ public struct PiupartsTask: ExecutorTask {
         public var baseTgz: JSONValue
         /// `backend`, `environment` (required) and `build_architecture` (optional).
         public var executor: ExecutorSettings
+        /// `extra_repositories`: APT repositories added to the test environment, if any.
+        public var extraRepositories: [ExtraRepository]?
         /// `task_configuration`.
         public var taskConfiguration: JSONValue?
     }
@@ -39,6 +41,7 @@ public struct PiupartsTask: ExecutorTask {
         InputField(
             "input_binary_artifacts", kind: .multiple, stage: .pending, path: "input.binary_artifacts",
             categories: [KnownCategories.binaryPackage, KnownCategories.upload]),
+        ExecutorTaskSupport.extraRepositories,
     ]
 
     /// The validated data.
@@ -52,7 +55,7 @@ public struct PiupartsTask: ExecutorTask {
         self.inputs = inputs
     }
 
-    /// Accepts what `PiupartsData` accepts, except `extra_repositories` (not modelled in Kiln yet).
+    /// Accepts what `PiupartsData` accepts.
     ///
     /// - Throws: `TaskDataError` naming the bad or unknown field.
     public static func validateData(_ json: JSONValue) throws(TaskDataError) -> TaskData {
@@ -63,6 +66,7 @@ public struct PiupartsTask: ExecutorTask {
         let data = TaskData(
             binaryArtifacts: binaries, baseTgz: try reader.singleLookup("base_tgz"),
             executor: try ExecutorSettings.read(from: &reader, environmentRequired: true),
+            extraRepositories: try reader.extraRepositories(),
             taskConfiguration: try reader.taskConfiguration())
         try reader.finish()
         return data
@@ -83,7 +87,7 @@ public struct PiupartsTask: ExecutorTask {
         try inputs.artifact("base_tgz").data["codename"]?.stringValue
     }
 
-    /// `base_tgz_id`, `input_binary_artifacts_ids`, `extra_repositories` (always null here), runtime context
+    /// `base_tgz_id`, `input_binary_artifacts_ids`, the resolved `extra_repositories`, runtime context
     /// `<codename>:<build architecture>` and summary `<source>_<version> (<arch>)` for one source and
     /// version, else `<subject> (<arch>)` (Debusine `test_piuparts.py` `test_compute_dynamic_data`).
     public func computeDynamicData() throws -> TaskDynamicData {
@@ -102,7 +106,7 @@ public struct PiupartsTask: ExecutorTask {
             parameterSummary: "\(summary) (\(architecture))", subject: subject,
             runtimeContext: "\(try getConfigurationContext() ?? "None"):\(architecture)",
             extra: [
-                "extra_repositories": .null,
+                "extra_repositories": try ExecutorTaskSupport.extraRepositoriesJSON(inputs),
                 "input_binary_artifacts_ids": try ExecutorTaskSupport.artifactIDs(inputs, "input_binary_artifacts"),
                 "base_tgz_id": try inputs.artifact("base_tgz").artifactID.map(JSONValue.int) ?? .null,
             ])

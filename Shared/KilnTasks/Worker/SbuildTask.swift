@@ -39,6 +39,8 @@ public struct SbuildTask: ExecutorTask, HostToolTask, SourcePackageTask {
         public var aspcudCriteria: String?
         /// `resolve_alternatives` (default false).
         public var resolveAlternatives: Bool
+        /// `extra_repositories`: APT repositories added to the build environment, if any.
+        public var extraRepositories: [ExtraRepository]?
         /// `task_configuration`.
         public var taskConfiguration: JSONValue?
     }
@@ -160,6 +162,7 @@ public struct SbuildTask: ExecutorTask, HostToolTask, SourcePackageTask {
             buildDepResolver: resolver,
             aspcudCriteria: try reader.optionalString("aspcud_criteria"),
             resolveAlternatives: try reader.bool("resolve_alternatives", default: false),
+            extraRepositories: try reader.extraRepositories(),
             taskConfiguration: try reader.taskConfiguration()
         )
         try reader.finish()
@@ -186,7 +189,7 @@ public struct SbuildTask: ExecutorTask, HostToolTask, SourcePackageTask {
     /// Debusine's `Sbuild.compute_dynamic_data` (`test_sbuild.py` `SbuildTests::test_compute_dynamic_data`):
     /// summary `hello_1.0 (amd64)`, runtime context `all+any:amd64:amd64` (null when the `nocheck` or
     /// `nodoc` profile makes the build non-standard), `binnmu_maintainer` from the server FQDN whether or
-    /// not this is a binNMU, `extra_repositories` null (Kiln has no extra repositories), and the legacy ids.
+    /// not this is a binNMU, the resolved `extra_repositories`, and the legacy ids.
     public func computeDynamicData() throws -> TaskDynamicData {
         let source = try source
         let host = try hostArchitecture()
@@ -198,7 +201,7 @@ public struct SbuildTask: ExecutorTask, HostToolTask, SourcePackageTask {
             subject: source.name,
             runtimeContext: .some(nonStandard ? nil : "\(components):\(architecture):\(host)"),  // set, null when non-standard
             extra: [
-                "extra_repositories": .null,
+                "extra_repositories": try ExecutorTaskSupport.extraRepositoriesJSON(inputs),
                 "input_source_artifact_id": ExecutorTaskSupport.artifactID(
                     try inputs.artifact("input_source_artifact")
                 ),

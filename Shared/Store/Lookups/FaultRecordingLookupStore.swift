@@ -43,6 +43,10 @@ public final class FaultRecordingLookupStore<Inner: LookupStore>: LookupStore {
         try recording { try inner.activeItems(inCollection: collectionID, matching: filter) }
     }
 
+    public func builtUsingTargets(ofArtifacts ids: [Int]) throws -> [Int: Set<Int>] {
+        try recording { try inner.builtUsingTargets(ofArtifacts: ids) }
+    }
+
     private func recording<T>(_ question: () throws -> T) throws -> T {
         do {
             return try question()

@@ -120,6 +120,20 @@ public final class PGLookupStore: LookupStore {
         return items
     }
 
+    /// One query for every artifact's `built-using` targets (not memoised: it follows a memoised item read, and
+    /// relations are only ever added).
+    public func builtUsingTargets(ofArtifacts ids: [Int]) throws -> [Int: Set<Int>] {
+        guard !ids.isEmpty else { return [:] }
+        var targets: [Int: Set<Int>] = [:]
+        for row in try session.query(
+            "SELECT artifact_id, target_id FROM artifact_relations WHERE type = 'built-using' AND artifact_id = ANY($1)",
+            ids
+        ).rows {
+            targets[try row.decode(Int.self, at: 0), default: []].insert(try row.decode(Int.self, at: 1))
+        }
+        return targets
+    }
+
     /// The active items the SQL condition alone selects, children remembered. Equal to `activeItems` for
     /// strings, booleans and integers; for other JSON values a superset (see `ItemFilterSQL`). Internal so
     /// tests can check the SQL on its own.

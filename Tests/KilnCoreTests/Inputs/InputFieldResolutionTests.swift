@@ -373,24 +373,61 @@ struct InputFieldResolutionTests {
         #expect(notList?.description.hasSuffix("Value 'foo' is not an instance of <class 'list'>") == true)
     }
 
-    /// Debusine `db/tasks/tests/test_resolver.py` `ExtraRepositoriesInputTests::test_resolve_none`: absent or
-    /// null is a saved null. Kiln resolves no repositories, so a given list is refused rather than dropped.
-    @Test("the extra-repositories field is null; Kiln refuses a given list")
+    /// Debusine `db/tasks/tests/test_resolver.py` `ExtraRepositoriesInputTests`: `test_resolve_none` (absent or
+    /// null is a saved null), `test_resolve_empty_list`, `test_resolve_extra_repo_external` (kept as given, the bare
+    /// host normalised to `https://example.org/` as pydantic's `AnyUrl` does), `test_missing_components`; a
+    /// Debusine-hosted suite without an `InRelease` index is left out (`_suite_has_active_indexes`).
+    @Test("the extra-repositories field: null, external repositories as given, Debusine-hosted suites checked and left out without an index")
     func extraRepositories() throws {
         let fields = [InputField("extra_repositories", kind: .extraRepositories)]
         let absent = try resolved(.running, data: [:], fields: fields)
         #expect(absent.savedFieldValues["extra_repositories"] == .null)
         let null = try resolved(.running, data: ["extra_repositories": nil], fields: fields)
         #expect(null.savedFieldValues["extra_repositories"] == .null)
+        #expect(try resolved(.running, data: ["extra_repositories": []], fields: fields).savedFieldValues["extra_repositories"] == [])
         let restored = try ResolvedInputs.restoring(
             fields: fields,
             from: ["task_input_fields": ["extra_repositories": nil]]
         )
         #expect(restored == absent)
-        let given = try #require(throws: TaskInputError.self) {
-            try resolved(.running, data: ["extra_repositories": [["url": "https://example.org/"]]], fields: fields)
+
+        let external = try resolved(
+            .running, data: ["extra_repositories": [["url": "https://example.org", "suite": "sid", "components": ["main"]]]],
+            fields: fields)
+        let saved: JSONValue = [
+            ["url": "https://example.org/", "suite": "sid", "components": ["main"], "architectures": nil, "signing_key": nil]
+        ]
+        #expect(external.savedFieldValues["extra_repositories"] == saved)
+        #expect(
+            try ResolvedInputs.restoring(fields: fields, from: ["task_input_fields": ["extra_repositories": saved]])
+                == external)
+        #expect(try external.extraRepositories("extra_repositories")?.first?.url == "https://example.org/")
+
+        let withoutIndex = try resolved(
+            .running, data: ["extra_repositories": [["suite": "sid@debian:suite", "components": ["main"]]]], fields: fields)
+        #expect(withoutIndex.savedFieldValues["extra_repositories"] == [])
+
+        let noComponents = try #require(throws: TaskInputError.self) {
+            try resolved(.running, data: ["extra_repositories": [["suite": "sid@debian:suite"]]], fields: fields)
         }
-        #expect(given.description.contains("Kiln does not support extra repositories"))
+        #expect(noComponents.description == "'components' not set for sid@debian:suite")
+        let missing = try #require(throws: TaskInputError.self) {
+            try resolved(
+                .running, data: ["extra_repositories": [["suite": "nope@debian:suite", "components": ["main"]]]],
+                fields: fields)
+        }
+        #expect(missing.description == "'nope@debian:suite' does not exist or is hidden")
+        let notSuite = try #require(throws: TaskInputError.self) {
+            try resolved(
+                .running,
+                data: ["extra_repositories": [["suite": "default@debusine:task-configuration", "components": ["main"]]]],
+                fields: fields)
+        }
+        #expect(notSuite.description.contains("debusine:task-configuration"))
+        let badElement = try #require(throws: TaskInputError.self) {
+            try resolved(.running, data: ["extra_repositories": [["url": "file:/etc/passwd", "suite": "sid"]]], fields: fields)
+        }
+        #expect(badElement.description.contains("Input should be a valid URL, empty host"))
     }
 
     @Test("a container refuses two fields with one name, and undeclared names are errors")

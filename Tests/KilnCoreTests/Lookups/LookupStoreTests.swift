@@ -39,8 +39,14 @@ struct LookupStoreTests {
         var binary = item
         binary.data["srcpkg_name"] = "foo-src"
         binary.data["srcpkg_version"] = "1.0"
-        #expect(ItemFilter(builtFrom: [SourcePackageIdentity(name: "foo-src", version: "1.0")]).matches(binary))
-        #expect(!ItemFilter(builtFrom: [SourcePackageIdentity(name: "foo-src", version: "1.1")]).matches(binary))
+        #expect(
+            ItemFilter(builtFrom: [SourcePackageIdentity(artifactID: 9, name: "foo-src", version: "1.0")]).matches(binary))
+        #expect(
+            !ItemFilter(builtFrom: [SourcePackageIdentity(artifactID: 9, name: "foo-src", version: "1.1")]).matches(binary))
+        // The relation is the resolver's check: the source's artifact among the binary's built-using targets.
+        let source = SourcePackageIdentity(artifactID: 9, name: "foo-src", version: "1.0")
+        #expect(source.built(binary, builtUsing: [9]))
+        #expect(!source.built(binary, builtUsing: [8]))
         #expect(!ItemFilter(builtFrom: []).matches(binary))
     }
 
@@ -165,5 +171,44 @@ struct LookupStoreTests {
                 "debian/match:architecture=s390x:variant=lintian", "debian/match:architecture=s390x:variant=",
             ]
         )
+    }
+
+    /// Debusine `server/collections/tests/test_debian_suite.py` `DebianSuiteManagerTests.test_do_lookup_filter_binaries`:
+    /// a binary is one of a source's only through a `built-using` relation to it AND its `srcpkg_name`/`srcpkg_version`
+    /// (a binary that declares the source in `Built-Using` for another reason, `hello-downstream`, is not).
+    @Test("lookup__binaries needs the built-using relation and the source's name and version")
+    func binariesNeedTheRelation() throws {
+        var store = try LookupFixture.inMemoryStore()
+        let suite = LookupFixture.Collection.bookwormSuite
+        func binary(_ id: Int, _ name: String, source: (String, String)) throws {
+            try store.addArtifact(
+                ArtifactRecord(
+                    id: id, category: KnownCategories.binaryPackage, workspaceID: LookupFixture.Workspace.base,
+                    data: ["srcpkg_name": .string(source.0), "srcpkg_version": .string(source.1)]))
+            try store.addItem(
+                CollectionItemRecord(
+                    id: id, parentCollectionID: suite, name: "\(name)_\(source.1)_amd64", childType: .artifact,
+                    category: KnownCategories.binaryPackage,
+                    data: [
+                        "srcpkg_name": .string(source.0), "srcpkg_version": .string(source.1), "package": .string(name),
+                        "version": .string(source.1), "architecture": "amd64",
+                    ],
+                    artifactID: id))
+        }
+        try binary(900, "bar", source: ("src2", "2.0"))
+        try binary(901, "hello-downstream", source: ("hello-downstream", "1.0"))
+        try store.addRelation(ArtifactRelation(artifactID: 901, type: .builtUsing, targetID: 102))
+        func binaries(of source: String) throws -> [Int] {
+            try LookupResolver(store: store).lookupMultiple(
+                ["collection": "bookworm@debian:suite", "lookup__binaries": .string("bookworm@debian:suite/source:\(source)")],
+                expect: .artifact, defaultCategory: nil,
+                context: LookupContext(workspaceID: LookupFixture.Workspace.developers, user: "alice")
+            ).compactMap { $0.artifact?.id }
+        }
+        // bar names src2 2.0 but has no relation to it; hello-downstream has one but another source name.
+        #expect(try binaries(of: "src2") == [])
+        try store.addRelation(ArtifactRelation(artifactID: 900, type: .builtUsing, targetID: 102))
+        #expect(try binaries(of: "src2") == [900])
+        #expect(try binaries(of: "src1") == [103, 104, 105])
     }
 }

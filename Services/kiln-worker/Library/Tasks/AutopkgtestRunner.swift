@@ -38,7 +38,11 @@ struct AutopkgtestRunner: WorkerTaskRunner {
             "--summary=\(outputFolder.path)/summary", "--no-built-binaries",
         ]
         let codename = environment["codename"]?.stringValue ?? "unstable"
-        arguments += Self.options(data, codename: codename)
+        let repositories = try ExtraRepositoryFiles.write(
+            try autopkgtest.inputs.extraRepositories("extra_repositories"),
+            architecture: context.buildArchitecture(task) ?? environment["architecture"]?.stringValue ?? "amd64",
+            codename: codename, into: context.directory.appendingPathComponent("extra-repositories", isDirectory: true))
+        arguments += Self.options(data, codename: codename, extraRepositories: repositories.autopkgtestArguments)
         if FileManager.default.fileExists(atPath: "/etc/resolv.conf") {
             arguments.append("--copy=/etc/resolv.conf:/etc/resolv.conf")
         }
@@ -133,12 +137,15 @@ struct AutopkgtestSummary: Hashable, Sendable {
 extension AutopkgtestRunner {
     /// The options Debusine's `Autopkgtest._cmdline` derives from the task data, in its order (tests
     /// `tasks/tests/test_autopkgtest.py` `test_cmdline_*`): tests to run and skip, the debug level as one `-dd…`,
-    /// `--apt-default-release` for `use_packages_from_base_repository`, one `--pin-packages=RELEASE=P1,P2` per
+    /// the extra repositories' `--copy` options (`ExtraRepositoryFiles`), `--apt-default-release` for `use_packages_from_base_repository`, one `--pin-packages=RELEASE=P1,P2` per
     /// release, the environment variables, `--needs-internet`, then the timeouts. Releases and variables come in
     /// sorted order (Kiln's task data keeps no key order); timeouts in `AutopkgtestTimeout`'s field order.
-    static func options(_ data: AutopkgtestTask.TaskData, codename: String) -> [String] {
+    static func options(
+        _ data: AutopkgtestTask.TaskData, codename: String, extraRepositories: [String] = []
+    ) -> [String] {
         var options = data.includeTests.map { "--test-name=\($0)" } + data.excludeTests.map { "--skip-test=\($0)" }
         if data.debugLevel > 0 { options.append("-" + String(repeating: "d", count: data.debugLevel)) }
+        options += extraRepositories
         // Prefer the base suite's packages over newer ones.
         if data.usePackagesFromBaseRepository { options.append("--apt-default-release=\(codename)") }
         options += data.pinPackages.keys.sorted().map { "--pin-packages=\($0)=\(data.pinPackages[$0]!.joined(separator: ","))" }

@@ -42,6 +42,11 @@ struct SbuildRunner: WorkerTaskRunner {
         if let resolver = data.buildDepResolver { arguments.append("--build-dep-resolver=\(resolver)") }
         if let criteria = data.aspcudCriteria { arguments.append("--aspcud-criteria=\(criteria)") }
         if data.resolveAlternatives { arguments.append("--resolve-alternatives") }
+        arguments += try ExtraRepositoryFiles.write(
+            try sbuild.inputs.extraRepositories("extra_repositories"), architecture: architecture,
+            codename: environment["codename"]?.stringValue ?? "unstable",
+            into: context.directory.appendingPathComponent("extra-repositories", isDirectory: true)
+        ).sbuildArguments
         arguments += try Self.binNMUArguments(sbuild)
         arguments += extras.map { "--extra-package=\($0.path)" }
         arguments.append(dsc.path)

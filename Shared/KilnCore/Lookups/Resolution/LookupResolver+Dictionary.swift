@@ -54,9 +54,15 @@ extension LookupResolver {
             filter.builtFrom = (filter.builtFrom ?? []) + sources
         }
 
-        let results = try store.activeItems(inCollection: collection.id, matching: filter).map {
-            try result(for: $0, parentCollectionLookup: parentCollectionLookup)
+        var items = try store.activeItems(inCollection: collection.id, matching: filter)
+        if let sources = filter.builtFrom, !items.isEmpty {
+            let targets = try store.builtUsingTargets(ofArtifacts: items.compactMap(\.artifactID))
+            items = items.filter { item in
+                let built = item.artifactID.flatMap { targets[$0] } ?? []
+                return sources.contains { $0.built(item, builtUsing: built) }
+            }
         }
+        let results = try items.map { try result(for: $0, parentCollectionLookup: parentCollectionLookup) }
         if lookup.errorOnEmpty && results.isEmpty {
             // A LookupError in Debusine, not a KeyError (`server/collections/tests/test_lookup.py`
             // `LookupMultipleTests.test_error_on_empty`).
@@ -73,8 +79,8 @@ extension LookupResolver {
 
     /// The source packages a `lookup__binaries` value designates, as `DebianSuiteManager.do_lookup_filter`
     /// finds them: a multiple lookup expecting artifacts, with no default category (`lookup_multiple(value,
-    /// workspace, …, expect_type=ARTIFACT)`), whose source-package results give the `name`/`version` their
-    /// binaries record as `srcpkg_name`/`srcpkg_version`. A result that is no source package has no
+    /// workspace, …, expect_type=ARTIFACT)`), whose source-package results give the artifact their binaries have a
+    /// `built-using` relation to and the `name`/`version` they record as `srcpkg_name`/`srcpkg_version`. A result that is no source package has no
     /// binaries, so it adds nothing (`test_debian_suite.py`
     /// `DebianSuiteManagerTests.test_do_lookup_filter_binaries`).
     ///
@@ -92,7 +98,7 @@ extension LookupResolver {
                 let name = ItemMatcher.comparisonText(of: artifact.data["name"]),
                 let version = ItemMatcher.comparisonText(of: artifact.data["version"])
             else { return nil }
-            return SourcePackageIdentity(name: name, version: version)
+            return SourcePackageIdentity(artifactID: artifact.id, name: name, version: version)
         }
     }
 }

@@ -12,8 +12,10 @@ public struct ItemFilter: Hashable, Sendable {
     public var name: ItemMatcher?
     /// Data conditions, each on one per-item data key.
     public var data: [ItemDataCondition]
-    /// When given, the item must be a binary built from one of these source packages (its
-    /// `srcpkg_name`/`srcpkg_version` data equal one pair); an empty list matches nothing.
+    /// When given, the item must be a binary built from one of these source packages: its
+    /// `srcpkg_name`/`srcpkg_version` data equal one pair (checked here and by a SQL store) and its artifact has a
+    /// `built-using` relation to that source (checked by the resolver through
+    /// `LookupStore.builtUsingTargets`); an empty list matches nothing.
     public var builtFrom: [SourcePackageIdentity]?
 
     /// Every criterion defaults to "any", so the empty filter lets every item through.
@@ -106,16 +108,29 @@ public enum ItemDataTest: Hashable, Sendable {
     case absentOrNull
 }
 
-/// A source package by name and version, as binaries record it in `srcpkg_name`/`srcpkg_version`.
+/// A source package artifact by id, name and version, as binaries built from it record it: a `built-using`
+/// relation to the id, and `srcpkg_name`/`srcpkg_version` data.
 public struct SourcePackageIdentity: Hashable, Sendable {
+    /// The source package artifact.
+    public var artifactID: Int
     /// Source package name.
     public var name: String
     /// Source package version.
     public var version: String
 
     /// Memberwise.
-    public init(name: String, version: String) {
+    public init(artifactID: Int, name: String, version: String) {
+        self.artifactID = artifactID
         self.name = name
         self.version = version
+    }
+
+    /// Whether `item` is a binary built from this source (Debusine `DebianSuiteManager.do_lookup_filter`:
+    /// `artifact__relations__type=BUILT_USING` to this artifact, with the item's `srcpkg_name`/`srcpkg_version`
+    /// equal to the source's name and version: a binary that merely declares the source in `Built-Using` has
+    /// another source name), given its artifact's `built-using` targets.
+    public func built(_ item: CollectionItemRecord, builtUsing targets: Set<Int>) -> Bool {
+        targets.contains(artifactID) && ItemMatcher.comparisonText(of: item.data["srcpkg_name"]) == name
+            && ItemMatcher.comparisonText(of: item.data["srcpkg_version"]) == version
     }
 }

@@ -17,5 +17,8 @@ public protocol LookupStore {
     func collection(name: String, category: String, workspaceID: Int) throws -> CollectionRecord?
     /// The active items (`removedAt == nil`) of a collection that pass `filter`, ordered by item id.
     func activeItems(inCollection collectionID: Int, matching filter: ItemFilter) throws -> [CollectionItemRecord]
+    /// The targets of each of these artifacts' `built-using` relations, by artifact; one without any is absent
+    /// (`lookup__binaries` keeps the binaries built from a source: Debusine `DebianSuiteManager.do_lookup_filter`).
+    func builtUsingTargets(ofArtifacts ids: [Int]) throws -> [Int: Set<Int>]
 }
 

@@ -1,0 +1,176 @@
+/// An extra APT repository a task builds or tests with (Debusine `tasks/models.py` `ExtraRepository`, the union of
+/// `ExtraDebusineRepository` and `ExtraExternalRepository`).
+///
+/// Task data may name a suite this server holds (a collection lookup) or any external repository; resolution turns
+/// the first kind into the second (`ExtraRepositoriesInput`), so workers only ever see external repositories.
+public enum ExtraRepository: Hashable, Sendable {
+    /// `ExtraDebusineRepository`: a `debian:suite` collection of this server, by lookup.
+    case debusine(suite: JSONValue, components: [String]?, architectures: [String]?)
+    /// `ExtraExternalRepository`.
+    case external(ExternalRepository)
+
+    /// Reads one element of `extra_repositories` as pydantic reads the union: an object with a `url` is an external
+    /// repository, one without is a Debusine-hosted suite (each model forbids the other's keys).
+    ///
+    /// - Throws: `TaskDataError` naming the field, with Debusine's sentences for its own validators.
+    public static func read(_ json: JSONValue, field: String) throws(TaskDataError) -> ExtraRepository {
+        var reader = try TaskDataReader(json, path: field)
+        guard json.objectValue?["url"] != nil else {
+            let suite = try reader.singleLookup("suite")
+            let components = try ExternalRepository.names(&reader, "components")
+            let architectures = try ExternalRepository.names(&reader, "architectures")
+            try reader.finish()
+            return .debusine(suite: suite, components: components, architectures: architectures)
+        }
+        return .external(try ExternalRepository(reading: &reader, json: json))
+    }
+
+    /// The whole `extra_repositories` value: nil when absent or null, else every element read.
+    ///
+    /// - Throws: `TaskDataError` naming the element (`extra_repositories[1].suite`).
+    public static func readList(_ value: JSONValue?, field: String) throws(TaskDataError) -> [ExtraRepository]? {
+        guard let value, !value.isNull else { return nil }
+        guard let elements = value.arrayValue else {
+            throw .wrongType(field: field, expected: "a list of repositories", found: value)
+        }
+        var repositories: [ExtraRepository] = []
+        for (index, element) in elements.enumerated() {
+            repositories.append(try read(element, field: "\(field)[\(index)]"))
+        }
+        return repositories
+    }
+}
+
+/// An external APT repository (Debusine's `ExtraExternalRepository`): what a worker adds to the build or test
+/// environment's APT sources.
+public struct ExternalRepository: Hashable, Sendable {
+    /// `url`: the repository's base URL, with a host.
+    public var url: String
+    /// `suite`: a suite name, or a flat repository's path ending in `/`.
+    public var suite: String
+    /// `components` (none for a flat repository; an empty list reads as none).
+    public var components: [String]?
+    /// `architectures`: only tasks building for one of these use the repository (none: all).
+    public var architectures: [String]?
+    /// `signing_key`: an ASCII-armoured public key the repository is signed with, if any.
+    public var signingKey: String?
+
+    /// Memberwise, unchecked: for values built by the server itself (a Debusine-hosted suite's URL).
+    public init(url: String, suite: String, components: [String]?, architectures: [String]?, signingKey: String?) {
+        self.url = url
+        self.suite = suite
+        self.components = components
+        self.architectures = architectures
+        self.signingKey = signingKey
+    }
+
+    /// Reads and checks an `ExtraExternalRepository` object (the rest of the reader's keys are refused).
+    ///
+    /// - Throws: `TaskDataError`: a URL without a host, a suite or component outside Debusine's patterns,
+    ///   `Components cannot be specified for a flat repository (where the suite ends with /)`,
+    ///   `Components must be specified`.
+    init(reading reader: inout TaskDataReader, json: JSONValue) throws(TaskDataError) {
+        url = try Self.url(&reader)
+        suite = try reader.string("suite")
+        if suite.isEmpty || !suite.unicodeScalars.allSatisfy({ Self.isWord($0) || "./ -".unicodeScalars.contains($0) }) {
+            throw .invalidValue(
+                field: reader.fieldName("suite"), value: .string(suite),
+                reason: "String should match pattern '^(\\w|[./ -])+$'")
+        }
+        components = try Self.names(&reader, "components")
+        architectures = try Self.names(&reader, "architectures")
+        signingKey = try reader.optionalString("signing_key")
+        try reader.finish()
+        // `ExtraExternalRepository.flat_repository`.
+        if suite.hasSuffix("/") {
+            if components != nil {
+                throw .invalidValue(
+                    field: reader.path, value: json,
+                    reason: "Components cannot be specified for a flat repository (where the suite ends with /)")
+            }
+        } else if components == nil {
+            throw .invalidValue(field: reader.path, value: json, reason: "Components must be specified")
+        }
+    }
+
+    /// Reads a saved value (`task_input_fields`, dynamic data) back.
+    ///
+    /// - Throws: `TaskDataError` as when it was first read.
+    public init(json: JSONValue) throws(TaskDataError) {
+        var reader = try TaskDataReader(json)
+        try self.init(reading: &reader, json: json)
+    }
+
+    /// pydantic's `model_dump(mode="json")`: every key, `null` where unset (Debusine's
+    /// `ExtraRepositoriesSerializer`).
+    public var json: JSONValue {
+        [
+            "url": .string(url), "suite": .string(suite),
+            "components": components.map { .array($0.map(JSONValue.string)) } ?? .null,
+            "architectures": architectures.map { .array($0.map(JSONValue.string)) } ?? .null,
+            "signing_key": signingKey.map(JSONValue.string) ?? .null,
+        ]
+    }
+
+    /// Whether a task building for `architecture` uses this repository (Debusine
+    /// `ExtraRepositoryMixin.write_extra_repository_config`).
+    public func serves(architecture: String) -> Bool { architectures?.contains(architecture) ?? true }
+
+    /// The repository as a deb822 `sources.list.d` entry (Debusine `ExtraExternalRepository.as_deb822_source`):
+    /// the key inline in `Signed-By` (a folded field, empty lines as ` .`) unless `signedByFile` names where it was
+    /// written instead (APT before 2.3.10 reads no inline keys).
+    public func deb822Source(signedByFile: String? = nil) -> String {
+        var text = "Types: deb\nURIs: \(url)\nSuites: \(suite)\n"
+        if let components, !components.isEmpty { text += "Components: \(components.joined(separator: " "))\n" }
+        if let signingKey, !signingKey.isEmpty {
+            if let signedByFile {
+                text += "Signed-By: \(signedByFile)\n"
+            } else {
+                let lines = signingKey.split(separator: "\n", omittingEmptySubsequences: false)
+                    .map { " " + ($0.isEmpty ? "." : $0) }
+                text += "Signed-By:\n" + lines.joined(separator: "\n") + "\n"
+            }
+        }
+        return text
+    }
+
+    /// `components`/`architectures`: names matching `^(\w|-)+$`; an empty list reads as none
+    /// (`convert_empty_components_to_none`).
+    static func names(_ reader: inout TaskDataReader, _ key: String) throws(TaskDataError) -> [String]? {
+        guard reader.raw(key) != nil else { return nil }
+        let names = try reader.stringList(key)
+        for (index, name) in names.enumerated()
+        where name.isEmpty || !name.unicodeScalars.allSatisfy({ isWord($0) || $0 == "-" }) {
+            throw .invalidValue(
+                field: "\(reader.fieldName(key))[\(index)]", value: .string(name),
+                reason: "String should match pattern '^(\\w|-)+$'")
+        }
+        return names.isEmpty ? nil : names
+    }
+
+    /// A URL with a host (pydantic `AnyUrl` with `host_required`), a bare host given its `/` path as pydantic
+    /// normalises it; otherwise kept as written.
+    private static func url(_ reader: inout TaskDataReader) throws(TaskDataError) -> String {
+        let text = try reader.string("url")
+        guard let separator = text.range(of: "://"), !text[..<separator.lowerBound].isEmpty,
+            text[..<separator.lowerBound].allSatisfy({ $0.isLetter || $0.isNumber || "+-.".contains($0) })
+        else {
+            throw .invalidValue(
+                field: reader.fieldName("url"), value: .string(text),
+                reason: "Input should be a valid URL, \(text.contains(":") ? "empty host" : "relative URL without a base")")
+        }
+        let rest = text[separator.upperBound...]
+        let authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        let host = authority.split(separator: "@").last.map { $0.split(separator: ":").first ?? "" } ?? ""
+        guard !host.isEmpty else {
+            throw .invalidValue(
+                field: reader.fieldName("url"), value: .string(text), reason: "Input should be a valid URL, empty host")
+        }
+        return authority.count == rest.count ? text + "/" : text
+    }
+
+    /// Python's `\w` in a `str` pattern: Unicode letters, digits and the underscore.
+    private static func isWord(_ scalar: Unicode.Scalar) -> Bool {
+        scalar == "_" || scalar.properties.isAlphabetic || scalar.properties.numericType != nil
+    }
+}
