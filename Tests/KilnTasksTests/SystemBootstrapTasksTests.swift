@@ -112,7 +112,9 @@ struct SystemBootstrapTasksTests {
             type: .worker, name: "mmdebstrap", data: repository(["types": ["deb", "deb"]]),
             error: .invalidValue(
                 field: "bootstrap_repositories[0].types", value: ["deb", "deb"],
-                reason: "['deb', 'deb'] contains duplicate items")),
+                reason:
+                    "[<SystemBootstrapRepositoryType.DEB: 'deb'>, <SystemBootstrapRepositoryType.DEB: 'deb'>] contains duplicate items"
+            )),
         BadTaskData(
             type: .worker, name: "mmdebstrap", data: repository(["types": ["udeb"]]),
             error: .invalidValue(

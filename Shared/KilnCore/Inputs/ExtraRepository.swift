@@ -54,14 +54,38 @@ public struct ExternalRepository: Hashable, Sendable {
     public var architectures: [String]?
     /// `signing_key`: an ASCII-armoured public key the repository is signed with, if any.
     public var signingKey: String?
+    /// The keys the value was given with (pydantic's `model_fields_set`): dynamic data leaves the others out
+    /// (`exclude_unset`). Not part of equality.
+    public var givenKeys: Set<String>
 
-    /// Memberwise, unchecked: for values built by the server itself (a Debusine-hosted suite's URL).
-    public init(url: String, suite: String, components: [String]?, architectures: [String]?, signingKey: String?) {
+    /// Memberwise, unchecked: for values built by the server itself (a Debusine-hosted suite's URL), with every
+    /// key given unless `givenKeys` says otherwise.
+    public init(
+        url: String, suite: String, components: [String]?, architectures: [String]?, signingKey: String?,
+        givenKeys: Set<String> = ExternalRepository.keys
+    ) {
         self.url = url
         self.suite = suite
         self.components = components
         self.architectures = architectures
         self.signingKey = signingKey
+        self.givenKeys = givenKeys
+    }
+
+    /// Every key of the model.
+    public static let keys: Set<String> = ["url", "suite", "components", "architectures", "signing_key"]
+
+    public static func == (lhs: Self, rhs: Self) -> Bool {
+        lhs.url == rhs.url && lhs.suite == rhs.suite && lhs.components == rhs.components
+            && lhs.architectures == rhs.architectures && lhs.signingKey == rhs.signingKey
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(url)
+        hasher.combine(suite)
+        hasher.combine(components)
+        hasher.combine(architectures)
+        hasher.combine(signingKey)
     }
 
     /// Reads and checks an `ExtraExternalRepository` object (the rest of the reader's keys are refused).
@@ -80,6 +104,7 @@ public struct ExternalRepository: Hashable, Sendable {
         components = try Self.names(&reader, "components")
         architectures = try Self.names(&reader, "architectures")
         signingKey = try reader.optionalString("signing_key")
+        givenKeys = Set((json.objectValue ?? [:]).keys).intersection(Self.keys)
         try reader.finish()
         // `ExtraExternalRepository.flat_repository`.
         if suite.hasSuffix("/") {
@@ -112,6 +137,12 @@ public struct ExternalRepository: Hashable, Sendable {
         ]
     }
 
+    /// The dump dynamic data stores (`model_dump(mode="json", exclude_unset=True)` in Debusine's
+    /// `WorkRequest.compute_dynamic_data`): only the keys the value was given with.
+    public var dynamicDataJSON: JSONValue {
+        .object((json.objectValue ?? [:]).filter { givenKeys.contains($0.key) })
+    }
+
     /// Whether a task building for `architecture` uses this repository (Debusine
     /// `ExtraRepositoryMixin.write_extra_repository_config`).
     public func serves(architecture: String) -> Bool { architectures?.contains(architecture) ?? true }
@@ -126,8 +157,10 @@ public struct ExternalRepository: Hashable, Sendable {
             if let signedByFile {
                 text += "Signed-By: \(signedByFile)\n"
             } else {
-                let lines = signingKey.split(separator: "\n", omittingEmptySubsequences: false)
-                    .map { " " + ($0.isEmpty ? "." : $0) }
+                // Python's `splitlines()`: any line break, no empty piece after a final one.
+                var pieces = signingKey.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
+                if pieces.last?.isEmpty == true { pieces.removeLast() }
+                let lines = pieces.map { " " + ($0.isEmpty ? "." : $0) }
                 text += "Signed-By:\n" + lines.joined(separator: "\n") + "\n"
             }
         }
@@ -166,8 +199,12 @@ public struct ExternalRepository: Hashable, Sendable {
             throw .invalidValue(
                 field: reader.fieldName("url"), value: .string(text), reason: "Input should be a valid URL, empty host")
         }
-        return authority.count == rest.count ? text + "/" : text
+        let scheme = text[..<separator.lowerBound].lowercased()
+        return authority.count == rest.count && specialSchemes.contains(scheme) ? text + "/" : text
     }
+
+    /// The URL schemes whose empty path reads as `/` (the WHATWG URL standard, which pydantic-core follows).
+    private static let specialSchemes: Set<String> = ["http", "https", "ws", "wss", "ftp", "file"]
 
     /// Python's `\w` in a `str` pattern: Unicode letters, digits and the underscore.
     private static func isWord(_ scalar: Unicode.Scalar) -> Bool {

@@ -334,20 +334,17 @@ private struct FieldResolver<Resolver: LookupResolving> {
                 if components == nil, collection.data["components"] == nil {
                     throw .componentsNotSet(suite: suite.stringValue ?? suite.compactJSON)
                 }
-                let index: LookupResult?
                 do {
-                    index = try request.lookups.lookupSingle(
-                        .string("\(collection.id)@collections/index:InRelease"), expect: .artifact, defaultCategory: nil,
-                        context: request.context)
-                } catch LookupFailure.notFound {
-                    index = nil
-                } catch let failure as LookupFailure {
-                    throw .lookup(failure)
-                } catch {
-                    throw .lookup(.invalid("\(error)"))
+                    _ = try lookingUp {
+                        try request.lookups.lookupSingle(
+                            .string("\(collection.id)@collections/index:InRelease"), expect: .artifact,
+                            defaultCategory: nil, context: request.context)
+                    }
+                } catch .lookup(.notFound) {
+                    // Without an index nothing serves the suite: Debusine leaves it out.
+                    continue
                 }
-                // Without an index nothing serves the suite: Debusine leaves it out.
-                if index != nil { throw .unservedSuite(suite: suite.stringValue ?? suite.compactJSON) }
+                throw .unservedSuite(suite: suite.stringValue ?? suite.compactJSON)
             }
         }
         return resolved

@@ -11,8 +11,10 @@
 /// scheduling. This check runs the same pure steps once, in the submitting transaction, so that what would fail
 /// there is refused at the door instead (deploy/docs/fidelity.md, "Architecture").
 public enum WorkRequestCreationCheck {
-    /// Runs the pending transition (`PendingTransition.run`) and then the assignment's dynamic data
-    /// (`WorkRequestAssignment.computeDynamicData`) from the configured task data, discarding both results.
+    /// Runs the pending transition (`PendingTransition.run`: task configuration, as `mark_pending`), then resolves
+    /// every field and computes the dynamic data (`WorkRequestAssignment.computeDynamicData`) from the task data AS
+    /// SUBMITTED, discarding both results: Debusine's view builds its task (`w.get_task()`) before `mark_pending()`
+    /// configures the work request, so what configuration changes is not what it resolves.
     ///
     /// - Throws: the first `WorkRequestPipelineError` either step meets (`configure-failed` or
     ///   `dynamic-data-failed`).
@@ -28,11 +30,11 @@ public enum WorkRequestCreationCheck {
     ) throws(WorkRequestPipelineError) {
         // Internal tasks are neither configured nor resolved (`WorkRequest.mark_pending`); the API never creates them.
         guard taskType != .internal else { return }
-        let pending = try PendingTransition.run(
+        _ = try PendingTransition.run(
             registry: registry, taskType: taskType, taskName: taskName, taskData: taskData, workRequest: workRequest,
             lookups: lookups, context: context, settings: settings)
         _ = try WorkRequestAssignment.computeDynamicData(
-            registry: registry, taskType: taskType, taskName: taskName, configuredTaskData: pending.configuredTaskData,
+            registry: registry, taskType: taskType, taskName: taskName, configuredTaskData: taskData,
             lookups: lookups, context: context, settings: settings)
     }
 }

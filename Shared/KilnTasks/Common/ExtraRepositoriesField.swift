@@ -15,8 +15,8 @@ extension ExecutorTaskSupport {
     static let extraRepositories = InputField("extra_repositories", kind: .extraRepositories)
 
     /// The dynamic data's `extra_repositories` (Debusine `BaseDynamicTaskDataWithExtraRepositories`): the resolved
-    /// repositories as pydantic dumps them, `null` when task data gives none.
+    /// repositories as dynamic data stores them (only their given keys), `null` when task data gives none.
     static func extraRepositoriesJSON(_ inputs: ResolvedInputs) throws -> JSONValue {
-        try inputs.extraRepositories(extraRepositories.name).map { .array($0.map(\.json)) } ?? .null
+        try inputs.extraRepositories(extraRepositories.name).map { .array($0.map(\.dynamicDataJSON)) } ?? .null
     }
 }

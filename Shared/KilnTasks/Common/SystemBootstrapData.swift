@@ -113,9 +113,14 @@ public struct SystemBootstrapData: Hashable, Sendable {
                 field: reader.fieldName("types"), value: [],
                 reason: "List should have at least 1 item after validation, not 0")
         }
-        try requireUnique(types, field: reader.fieldName("types"))
+        // Validated after pydantic made them `SystemBootstrapRepositoryType` members, printed as such.
+        try requireUnique(types, field: reader.fieldName("types")) { type in
+            "<SystemBootstrapRepositoryType.\(type.uppercased().replacingOccurrences(of: "-", with: "_")): '\(type)'>"
+        }
         let components = try reader.optionalStringList("components")
-        if let components { try requireUnique(components, field: reader.fieldName("components")) }
+        if let components {
+            try requireUnique(components, field: reader.fieldName("components")) { JSONValue.pythonStringRepr($0) }
+        }
         let check = try reader.choice("check_signature_with", from: signatureChecks, default: "system")
         let keyringPackage = try reader.optionalString("keyring_package")
         var keyring: Keyring?
@@ -138,11 +143,15 @@ public struct SystemBootstrapData: Hashable, Sendable {
             keyringPackage: keyringPackage, keyring: keyring)
     }
 
-    /// Debusine's `require_unique` validator (`tasks/models.py`): `[…] contains duplicate items`.
-    private static func requireUnique(_ values: [String], field: String) throws(TaskDataError) {
+    /// Debusine's `require_unique` validator (`tasks/models.py`): `[…] contains duplicate items`, the list as Python
+    /// prints its elements (`repr` renders one).
+    private static func requireUnique(
+        _ values: [String], field: String, repr: (String) -> String
+    ) throws(TaskDataError) {
         guard Set(values).count == values.count else {
-            let list = JSONValue.array(values.map(JSONValue.string))
-            throw .invalidValue(field: field, value: list, reason: "\(list.pythonRepr) contains duplicate items")
+            let printed = "[" + values.map(repr).joined(separator: ", ") + "]"
+            throw .invalidValue(
+                field: field, value: .array(values.map(JSONValue.string)), reason: "\(printed) contains duplicate items")
         }
     }
 

@@ -83,5 +83,25 @@ struct ExtraRepositoryTests {
 
                 """)
         #expect(signed.deb822Source(signedByFile: "/etc/apt/keyrings/k.asc").hasSuffix("Signed-By: /etc/apt/keyrings/k.asc\n"))
+        // An armoured key ends with a line break: Python's `splitlines()` makes no empty line of it.
+        var terminated = signed
+        terminated.signingKey = (signed.signingKey ?? "") + "\r\n"
+        #expect(terminated.deb822Source() == signed.deb822Source())
+    }
+
+    /// Debusine stores dynamic data with `exclude_unset=True` (`WorkRequest.compute_dynamic_data`); the saved input
+    /// field keeps every key (`ExtraRepositoriesSerializer`).
+    @Test("dynamic data keeps only the keys a repository was given; the saved field keeps all; a bare host gets its / only for special schemes")
+    func dumps() throws {
+        let given = try Self.external(["url": "http://example.com/", "suite": "bookworm", "components": ["main"]])
+        #expect(given.dynamicDataJSON == ["url": "http://example.com/", "suite": "bookworm", "components": ["main"]])
+        #expect(
+            given.json == [
+                "url": "http://example.com/", "suite": "bookworm", "components": ["main"], "architectures": nil,
+                "signing_key": nil,
+            ])
+        #expect(try Self.external(given.json) == given)
+        #expect(try Self.external(["url": "https://example.org", "suite": "./"]).url == "https://example.org/")
+        #expect(try Self.external(["url": "tor+http://example.onion", "suite": "./"]).url == "tor+http://example.onion")
     }
 }

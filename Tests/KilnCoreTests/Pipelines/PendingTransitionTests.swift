@@ -324,12 +324,12 @@ private struct Boom: Error, CustomStringConvertible {
 /// `WorkRequestViewSet.post`: `mark_pending()`, `resolve_inputs(Stage.RUNNING)`, `compute_dynamic_data()`).
 @Suite("Creation check (Debusine `WorkRequestViewSet.post`)")
 struct WorkRequestCreationCheckTests {
-    static func check(_ data: JSONValue) throws(WorkRequestPipelineError) {
+    static func check(_ data: JSONValue, entries: [[String: JSONValue]] = []) throws(WorkRequestPipelineError) {
         let lookups: RecordingLookupResolver
         let registry: TaskRegistry
         let settings: InputResolutionSettings
         do {
-            lookups = try PendingTransitionTests.lookups()
+            lookups = try PendingTransitionTests.lookups(entries: entries)
             registry = try PendingTransitionTests.registry()
             settings = try InputResolutionSettings()
         } catch {
@@ -362,6 +362,16 @@ struct WorkRequestCreationCheckTests {
         }
         #expect(error.code == .dynamicDataFailed)
         #expect(error.pythonExceptionRepr.hasPrefix("NoSuchItemError(\"'999@artifacts'"))
+    }
+
+    /// Debusine's view builds its task (`w.get_task()`) before `mark_pending()` applies the configuration, so it
+    /// resolves and computes the dynamic data of the data as submitted.
+    @Test("dynamic data is computed from the data as submitted: a running field configuration breaks is not checked")
+    func submittedData() throws {
+        let entries: [[String: JSONValue]] = [
+            ["task_type": "Worker", "task_name": "stamp", "override_values": ["input": ["source_artifact": 1, "extra": [999]]]]
+        ]
+        try Self.check(PendingTransitionTests.data, entries: entries)
     }
 
     @Test("the exception as Debusine's view prints it: LookupError for an invalid lookup, TaskConfigError around any other failure, Python's quoting")

@@ -36,18 +36,20 @@ struct SbuildRunner: WorkerTaskRunner {
             components.contains("source") ? "--source" : "--no-source",
             "--arch=\(architecture)", "--dist=\(environment["codename"]?.stringValue ?? "unstable")",
             "--chroot-mode=unshare", "--chroot=\(tarball.path)", "--build-dir=\(context.outputs.path)",
-            "--bd-uninstallable-explainer=dose3",
         ]
-        if !data.buildProfiles.isEmpty { arguments.append("--profiles=" + data.buildProfiles.joined(separator: ",")) }
-        if let resolver = data.buildDepResolver { arguments.append("--build-dep-resolver=\(resolver)") }
-        if let criteria = data.aspcudCriteria { arguments.append("--aspcud-criteria=\(criteria)") }
-        if data.resolveAlternatives { arguments.append("--resolve-alternatives") }
+        // Then in the order of Debusine's `Sbuild._cmdline`: extra repositories, binNMU, profiles, resolver
+        // options, dose3, extra packages, the .dsc.
         arguments += try ExtraRepositoryFiles.write(
             try sbuild.inputs.extraRepositories("extra_repositories"), architecture: architecture,
             codename: environment["codename"]?.stringValue ?? "unstable",
             into: context.directory.appendingPathComponent("extra-repositories", isDirectory: true)
         ).sbuildArguments
         arguments += try Self.binNMUArguments(sbuild)
+        if !data.buildProfiles.isEmpty { arguments.append("--profiles=" + data.buildProfiles.joined(separator: ",")) }
+        if let resolver = data.buildDepResolver { arguments.append("--build-dep-resolver=\(resolver)") }
+        if let criteria = data.aspcudCriteria { arguments.append("--aspcud-criteria=\(criteria)") }
+        if data.resolveAlternatives { arguments.append("--resolve-alternatives") }
+        arguments.append("--bd-uninstallable-explainer=dose3")
         arguments += extras.map { "--extra-package=\($0.path)" }
         arguments.append(dsc.path)
         var environmentVariables = Command.toolEnvironment()
