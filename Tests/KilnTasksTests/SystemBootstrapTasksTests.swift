@@ -74,6 +74,7 @@ struct SystemBootstrapTasksTests {
                 == ["worker:task:worker:simplesystemimagebuild:version:1", "worker:cap:mmdebstrap"])
     }
 
+    /// Run by `TaskDataValidationTests.refused` with the other tasks' bad data.
     static let refusals: [BadTaskData] = [
         // `SystemImageBuildData.bootstrap_options` is `DebootstrapBootstrapOptions`: buildd or minbase only.
         BadTaskData(
@@ -154,14 +155,6 @@ struct SystemBootstrapTasksTests {
             error: .invalidValue(
                 field: "bootstrap_options.gpgv_command", value: "gpg", reason: "must be one of gpgv, gpgv-sq")),
     ]
-
-    @Test("bad SystemBootstrap data is refused with Debusine's rule", arguments: refusals)
-    func refused(_ bad: BadTaskData) throws {
-        let error = try #require(throws: TaskDataError.self) {
-            try KilnTasks.registry().makeDBTask(type: bad.type, name: bad.name, taskData: bad.data)
-        }
-        #expect(error == bad.error)
-    }
 
     @Test("every SystemBootstrapRepository key Debusine accepts is accepted by mmdebstrap")
     func repositoryKeys() throws {

@@ -273,7 +273,7 @@ struct TaskDataValidationTests {
         ),
     ]
 
-    @Test("bad task data is refused with the expected error", arguments: cases)
+    @Test("bad task data is refused with the expected error", arguments: cases + SystemBootstrapTasksTests.refusals)
     func refused(_ bad: BadTaskData) throws {
         let error = try #require(throws: TaskDataError.self) {
             try KilnTasks.registry().makeDBTask(type: bad.type, name: bad.name, taskData: bad.data)

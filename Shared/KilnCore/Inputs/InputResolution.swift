@@ -36,12 +36,15 @@ extension ResolvedInputs {
     ///
     /// Build-architecture fields resolve first, because environment lookups filter on the architecture.
     ///
+    /// - Parameter keepingResolved: leave the fields that already have a value as they are (only for values
+    ///   resolved from the same task data in the same transaction, which resolving again would reproduce).
     /// - Throws: `TaskInputError.whileResolving(field:…)` naming the field that failed.
     public mutating func resolve<Resolver: LookupResolving>(
         stage: Stage,
-        with request: InputResolutionRequest<Resolver>
+        with request: InputResolutionRequest<Resolver>,
+        keepingResolved: Bool = false
     ) throws(TaskInputError) {
-        let due = fields.filter { $0.stage <= stage }
+        let due = fields.filter { $0.stage <= stage && !(keepingResolved && isResolved($0.name)) }
         let ordered = due.filter { $0.kind == .buildArchitecture } + due.filter { $0.kind != .buildArchitecture }
         for field in ordered {
             do {

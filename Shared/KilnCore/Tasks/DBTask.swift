@@ -181,7 +181,8 @@ extension DBTask {
         stage: Stage,
         lookups: Resolver,
         context: LookupContext,
-        settings: InputResolutionSettings
+        settings: InputResolutionSettings,
+        keepingResolved: Bool = false
     ) throws(TaskInputError) {
         let request = InputResolutionRequest(
             taskData: taskData,
@@ -190,7 +191,7 @@ extension DBTask {
             context: context,
             settings: settings
         )
-        try inputs.resolve(stage: stage, with: request)
+        try inputs.resolve(stage: stage, with: request, keepingResolved: keepingResolved)
     }
 
     /// The resolved task-configuration collection, nil when the default one does not exist.
