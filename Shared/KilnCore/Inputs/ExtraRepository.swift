@@ -58,8 +58,9 @@ public struct ExternalRepository: Hashable, Sendable {
     /// (`exclude_unset`). Not part of equality.
     public var givenKeys: Set<String>
 
-    /// Memberwise, unchecked: for values built by the server itself (a Debusine-hosted suite's URL), with every
-    /// key given unless `givenKeys` says otherwise.
+    /// Memberwise, unchecked: for values built by the server itself, with every key given unless `givenKeys` says
+    /// otherwise (a Debusine-hosted suite's repository, once Kiln serves them, is given without `architectures`:
+    /// Debusine's `_resolve_extra_repository`).
     public init(
         url: String, suite: String, components: [String]?, architectures: [String]?, signingKey: String?,
         givenKeys: Set<String> = ExternalRepository.keys

@@ -12,8 +12,8 @@
 /// there is refused at the door instead (deploy/docs/fidelity.md, "Architecture").
 public enum WorkRequestCreationCheck {
     /// Runs the pending transition (`PendingTransition.run`: task configuration, as `mark_pending`), then resolves
-    /// every field and computes the dynamic data (`WorkRequestAssignment.computeDynamicData`) from the task data AS
-    /// SUBMITTED, discarding both results: Debusine's view builds its task (`w.get_task()`) before `mark_pending()`
+    /// the remaining fields (the pending ones keep the values just resolved) and computes the dynamic data from the
+    /// task data AS SUBMITTED, discarding both results: Debusine's view builds its task (`w.get_task()`) before `mark_pending()`
     /// configures the work request, so what configuration changes is not what it resolves.
     ///
     /// - Throws: the first `WorkRequestPipelineError` either step meets (`configure-failed` or

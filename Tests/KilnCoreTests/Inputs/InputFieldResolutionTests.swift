@@ -52,6 +52,22 @@ struct InputFieldResolutionTests {
         return inputs
     }
 
+    /// What the creation check relies on (`WorkRequestCreationCheck`): the pending values, saved and restored,
+    /// plus the rest resolved, are what resolving everything again gives.
+    @Test("restored pending values plus the rest resolved with keepingResolved equal a full Stage.running resolution")
+    func keepingResolved() throws {
+        let pending = try resolved(.pending)
+        var partial = try ResolvedInputs.restoring(
+            fields: Self.fields, from: ["task_input_fields": .object(pending.savedFieldValues)])
+        let request = InputResolutionRequest(
+            taskData: Self.taskData, taskName: "Sbuild", lookups: Fixtures.lookups(), context: Fixtures.context,
+            settings: try InputResolutionSettings())
+        try partial.resolve(stage: .running, with: request, keepingResolved: true)
+        let full = try resolved(.running)
+        #expect(partial.savedFieldValues == full.savedFieldValues)
+        #expect(partial == full)
+    }
+
     @Test("resolving Stage.pending resolves only stage-1 fields (Debusine `TaskFieldContainer.iter_all_fields`)")
     func pendingResolvesStageOne() throws {
         let inputs = try resolved(.pending)

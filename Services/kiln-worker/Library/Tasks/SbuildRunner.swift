@@ -47,7 +47,7 @@ struct SbuildRunner: WorkerTaskRunner {
         arguments += try Self.binNMUArguments(sbuild)
         if !data.buildProfiles.isEmpty { arguments.append("--profiles=" + data.buildProfiles.joined(separator: ",")) }
         if let resolver = data.buildDepResolver { arguments.append("--build-dep-resolver=\(resolver)") }
-        if let criteria = data.aspcudCriteria { arguments.append("--aspcud-criteria=\(criteria)") }
+        if let criteria = data.aspcudCriteria, !criteria.isEmpty { arguments.append("--aspcud-criteria=\(criteria)") }
         if data.resolveAlternatives { arguments.append("--resolve-alternatives") }
         arguments.append("--bd-uninstallable-explainer=dose3")
         arguments += extras.map { "--extra-package=\($0.path)" }
