@@ -52,11 +52,10 @@ struct BatchSubmission {
                 let pending = outcomes.indices.filter { statuses[outcomes[$0].id]?.pendingStage == .requested }
                 if let first = pending.first,
                     let (index, failure) = try await WorkRequestOperations.firstCreationCheckFailure(
-                        of: pending.map {
-                            let entry = file.entries[$0]
-                            return .init(taskType: entry.taskType, taskName: entry.taskName, taskData: entry.taskData)
-                        },
-                        representative: outcomes[first].id, registry: registry, settings: settings, on: conn)
+                        of: pending.map { entries[$0].validated.submission },
+                        representative: try await WorkRequestRepository.require(id: outcomes[first].id, on: conn)
+                            .workRequest,
+                        registry: registry, settings: settings, on: conn)
                 {
                     let position = pending[index]
                     let entry = file.entries[position]

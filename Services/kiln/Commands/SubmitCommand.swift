@@ -160,8 +160,8 @@ struct SubmitCommand: AsyncParsableCommand {
                 // throwing here rolls the insertion back.
                 if stored.workRequest.pendingStage == .requested,
                     let (_, failure) = try await WorkRequestOperations.firstCreationCheckFailure(
-                        of: [.init(taskType: type, taskName: taskName, taskData: taskData)], representative: outcome.id,
-                        registry: registry, settings: settings, on: conn)
+                        of: [submission], representative: stored.workRequest, registry: registry, settings: settings,
+                        on: conn)
                 {
                     throw SubmittableTasks.cannotStart(type: type, name: taskName, taskData: taskData, failure: failure)
                 }

@@ -11,10 +11,11 @@
 /// scheduling. This check runs the same pure steps once, in the submitting transaction, so that what would fail
 /// there is refused at the door instead (deploy/docs/fidelity.md, "Architecture").
 public enum WorkRequestCreationCheck {
-    /// Runs the pending transition (`PendingTransition.run`: task configuration, as `mark_pending`), then resolves
-    /// the remaining fields (the pending ones keep the values just resolved) and computes the dynamic data from the
-    /// task data AS SUBMITTED, discarding both results: Debusine's view builds its task (`w.get_task()`) before `mark_pending()`
-    /// configures the work request, so what configuration changes is not what it resolves.
+    /// Runs the pending transition (its two steps, `PendingTransition.resolvePendingInputs` and `configure`: task
+    /// configuration, as `mark_pending`), then resolves the remaining fields (the pending ones keep the values just
+    /// resolved) and computes the dynamic data from the task data AS SUBMITTED, discarding the results: Debusine's
+    /// view builds its task (`w.get_task()`) before `mark_pending()` configures the work request, so what
+    /// configuration changes is not what it resolves.
     ///
     /// - Throws: the first `WorkRequestPipelineError` either step meets (`configure-failed` or
     ///   `dynamic-data-failed`).

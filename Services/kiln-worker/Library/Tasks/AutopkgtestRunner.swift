@@ -39,9 +39,8 @@ struct AutopkgtestRunner: WorkerTaskRunner {
         ]
         let codename = environment["codename"]?.stringValue ?? "unstable"
         let repositories = try ExtraRepositoryFiles.write(
-            try autopkgtest.inputs.extraRepositories("extra_repositories"),
-            architecture: context.buildArchitecture(task) ?? environment["architecture"]?.stringValue ?? "amd64",
-            codename: codename, into: context.directory.appendingPathComponent("extra-repositories", isDirectory: true))
+            for: task, architecture: context.buildArchitecture(task) ?? environment["architecture"]?.stringValue ?? "amd64",
+            codename: codename, context: context)
         arguments += Self.options(data, codename: codename, extraRepositories: repositories.autopkgtestArguments)
         if FileManager.default.fileExists(atPath: "/etc/resolv.conf") {
             arguments.append("--copy=/etc/resolv.conf:/etc/resolv.conf")
@@ -137,8 +136,8 @@ struct AutopkgtestSummary: Hashable, Sendable {
 extension AutopkgtestRunner {
     /// The options Debusine's `Autopkgtest._cmdline` derives from the task data, in its order (tests
     /// `tasks/tests/test_autopkgtest.py` `test_cmdline_*`): tests to run and skip, the debug level as one `-dd…`,
-    /// the extra repositories' `--copy` options (`ExtraRepositoryFiles`), `--apt-default-release` for `use_packages_from_base_repository`, one `--pin-packages=RELEASE=P1,P2` per
-    /// release, the environment variables, `--needs-internet`, then the timeouts. Releases and variables come in
+    /// the extra repositories' `--copy` options (`ExtraRepositoryFiles`), `--apt-default-release` for
+    /// `use_packages_from_base_repository`, one `--pin-packages=RELEASE=P1,P2` per release, the environment variables, `--needs-internet`, then the timeouts. Releases and variables come in
     /// sorted order (Kiln's task data keeps no key order); timeouts in `AutopkgtestTimeout`'s field order.
     static func options(
         _ data: AutopkgtestTask.TaskData, codename: String, extraRepositories: [String] = []
@@ -148,7 +147,9 @@ extension AutopkgtestRunner {
         options += extraRepositories
         // Prefer the base suite's packages over newer ones.
         if data.usePackagesFromBaseRepository { options.append("--apt-default-release=\(codename)") }
-        options += data.pinPackages.keys.sorted().map { "--pin-packages=\($0)=\(data.pinPackages[$0]!.joined(separator: ","))" }
+        options += data.pinPackages.keys.sorted().map { release in
+            "--pin-packages=\(release)=\(data.pinPackages[release]!.joined(separator: ","))"
+        }
         options += data.extraEnvironment.keys.sorted().map { "--env=\($0)=\(data.extraEnvironment[$0]!)" }
         options.append("--needs-internet=\(data.needsInternet)")
         options += AutopkgtestTask.timeoutKeys.compactMap { key in data.timeout[key].map { "--timeout-\(key)=\($0)" } }

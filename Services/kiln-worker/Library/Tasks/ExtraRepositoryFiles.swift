@@ -44,6 +44,18 @@ struct ExtraRepositoryFiles: Equatable {
         return files
     }
 
+    /// The files of `task`'s resolved `extra_repositories`, in the run's `extra-repositories` folder: what the sbuild
+    /// and autopkgtest runners both call.
+    ///
+    /// - Throws: a missing or malformed saved field; file-system errors.
+    static func write(
+        for task: any ExternalTask, architecture: String, codename: String, context: TaskRunContext
+    ) throws -> ExtraRepositoryFiles {
+        try write(
+            try task.inputs.extraRepositories("extra_repositories"), architecture: architecture, codename: codename,
+            into: context.directory.appendingPathComponent("extra-repositories", isDirectory: true))
+    }
+
     /// sbuild's options (Debusine `Sbuild._cmdline_extra_repository`): sbuild reads no deb822 sources itself, so a
     /// `--pre-build-commands` copies each file into the chroot.
     var sbuildArguments: [String] {

@@ -77,7 +77,9 @@ struct MmdebstrapRunner: WorkerTaskRunner {
         if data.repositories.count > 1 { fields.append("more than one bootstrap_repositories entry") }
         for (index, repository) in data.repositories.enumerated() {
             let path = "bootstrap_repositories[\(index)]"
-            if repository.types != ["deb"] { fields.append("\(path).types \(JSONValue.array(repository.types.map(JSONValue.string)).pythonRepr)") }
+            if repository.types != ["deb"] {
+                fields.append("\(path).types \(JSONValue.array(repository.types.map(JSONValue.string)).pythonRepr)")
+            }
             if repository.checkSignatureWith != "system" {
                 fields.append("\(path).check_signature_with '\(repository.checkSignatureWith)'")
             }

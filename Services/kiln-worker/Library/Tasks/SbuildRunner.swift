@@ -40,9 +40,8 @@ struct SbuildRunner: WorkerTaskRunner {
         // Then in the order of Debusine's `Sbuild._cmdline`: extra repositories, binNMU, profiles, resolver
         // options, dose3, extra packages, the .dsc.
         arguments += try ExtraRepositoryFiles.write(
-            try sbuild.inputs.extraRepositories("extra_repositories"), architecture: architecture,
-            codename: environment["codename"]?.stringValue ?? "unstable",
-            into: context.directory.appendingPathComponent("extra-repositories", isDirectory: true)
+            for: task, architecture: architecture, codename: environment["codename"]?.stringValue ?? "unstable",
+            context: context
         ).sbuildArguments
         arguments += try Self.binNMUArguments(sbuild)
         if !data.buildProfiles.isEmpty { arguments.append("--profiles=" + data.buildProfiles.joined(separator: ",")) }

@@ -80,8 +80,8 @@ extension LookupResolver {
     /// The source packages a `lookup__binaries` value designates, as `DebianSuiteManager.do_lookup_filter`
     /// finds them: a multiple lookup expecting artifacts, with no default category (`lookup_multiple(value,
     /// workspace, …, expect_type=ARTIFACT)`), whose source-package results give the artifact their binaries have a
-    /// `built-using` relation to and the `name`/`version` they record as `srcpkg_name`/`srcpkg_version`. A result that is no source package has no
-    /// binaries, so it adds nothing (`test_debian_suite.py`
+    /// `built-using` relation to and the `name`/`version` they record as `srcpkg_name`/`srcpkg_version`. A result
+    /// that is no source package has no binaries, so it adds nothing (`test_debian_suite.py`
     /// `DebianSuiteManagerTests.test_do_lookup_filter_binaries`).
     ///
     /// - Throws: `LookupFailure` from the sub-lookup.

@@ -125,10 +125,11 @@ public struct SourcePackageIdentity: Hashable, Sendable {
         self.version = version
     }
 
-    /// Whether `item` is a binary built from this source (Debusine `DebianSuiteManager.do_lookup_filter`: a
-    /// `debian:binary-package` artifact item with `artifact__relations__type=BUILT_USING` to this artifact, with the item's `srcpkg_name`/`srcpkg_version`
-    /// equal to the source's name and version: a binary that merely declares the source in `Built-Using` has
-    /// another source name), given its artifact's `built-using` targets.
+    /// Whether `item` is a binary built from this source, given its artifact's `built-using` targets (Debusine
+    /// `DebianSuiteManager.do_lookup_filter`: a `debian:binary-package` artifact item with
+    /// `artifact__relations__type=BUILT_USING` to this artifact and the item's `srcpkg_name`/`srcpkg_version` equal
+    /// to the source's name and version; a binary that merely declares the source in `Built-Using` has another
+    /// source name).
     public func built(_ item: CollectionItemRecord, builtUsing targets: Set<Int>) -> Bool {
         item.childType == .artifact && item.category == KnownCategories.binaryPackage && targets.contains(artifactID)
             && ItemMatcher.comparisonText(of: item.data["srcpkg_name"]) == name
