@@ -77,6 +77,9 @@ enum KilnBinary {
     }
 }
 
-/// The CLI suites share the real cluster; each test has its own schema, so they run in parallel.
-@Suite("kiln CLI and repositories (real cluster)", .timeLimit(.minutes(3)))
+/// The CLI suites share the real cluster, each test in its own schema. They run one at a time: many of them run
+/// the `kiln` executable through `ExecutableRun.run`, which blocks its thread until the child exits, and on a
+/// 2-core machine two such tests at once held both threads of Swift's cooperative pool, so every other test of
+/// the process (AMQP heartbeats included) stalled past its time limit while a release build ran beside them.
+@Suite("kiln CLI and repositories (real cluster)", .serialized, .timeLimit(.minutes(3)))
 struct CLIIntegration {}

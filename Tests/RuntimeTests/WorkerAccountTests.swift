@@ -19,7 +19,8 @@ struct WorkerAccountTests {
         }
         let running = Task { try await consumer.run() }
         defer { running.cancel() }
-        let queue = try #require(await names.wait(timeout: .seconds(30)) { !$0.isEmpty }.first)
+        // Generous: on a busy 2-core machine the connection and declaration can take tens of seconds.
+        let queue = try #require(await names.wait(timeout: .seconds(120)) { !$0.isEmpty }.first)
         let listing = try LocalServerScript.output(
             "rabbitmq", ["ctl", "list_queues", "-p", configuration.url.virtualHost, "name", "policy"])
         let line = listing.split(separator: "\n").first { $0.hasPrefix(queue) }
