@@ -60,7 +60,7 @@ extension CLIIntegration {
                     try KilnBinary.json(
                         [
                             "artifact", "create", "--workspace", "debian/dev", "--category", "debian:source-package",
-                            "--data", #"{"name": "hello", "version": "2.10-3"}"#, "--json",
+                            "--data", #"{"name": "hello", "version": "2.10-3", "type": "dpkg", "dsc_fields": {}}"#, "--json",
                         ],
                         schema: schema
                     ) as? [String: Any]
@@ -73,7 +73,11 @@ extension CLIIntegration {
                 // Artifact relations, as Debusine's `ArtifactRelation` (db/models/artifacts.py).
                 let binary = try #require(
                     try KilnBinary.json(
-                        ["artifact", "create", "--workspace", "debian/dev", "--category", "debian:binary-package", "--json"],
+                        [
+                            "artifact", "create", "--workspace", "debian/dev", "--category", "debian:binary-package",
+                            "--data", #"{"srcpkg_name": "hello-x", "srcpkg_version": "1", "deb_fields": {}, "deb_control_files": []}"#,
+                            "--json",
+                        ],
                         schema: schema
                     ) as? [String: Any]
                 )
@@ -162,7 +166,7 @@ extension CLIIntegration {
                   - name: sid
                     category: debian:suite
                     items:
-                      - artifact: {category: debian:source-package, data: {name: dpkg, version: "1.22"}}
+                      - artifact: {category: debian:source-package, data: {name: dpkg, version: "1.22", type: dpkg, dsc_fields: {}}}
                         data: {component: main, section: admin}
                   - name: default
                     category: debusine:task-configuration
@@ -411,6 +415,19 @@ extension CLIIntegration {
                             "artifact", "create", "--workspace", "debian/dev", "--category", "c", "--data",
                             "/no/such.json",
                         ], 1, "no such file"
+                    ),
+                    // Debusine `Artifact.clean` (db/models/tests/test_artifacts.py `test_clean`).
+                    (
+                        ["artifact", "create", "debian:nope", "--workspace", "debian/dev"], 1,
+                        "debian:nope: invalid artifact category"
+                    ),
+                    (
+                        [
+                            "artifact", "create", "debian:source-package", "--workspace", "debian/dev", "--data",
+                            #"{"name": "hello", "version": 1}"#,
+                        ], 1,
+                        "invalid artifact data: 3 validation errors for DebianSourcePackage version   Input should be a "
+                            + "valid string [type=string_type, input_value=1, input_type=int] type   Field required"
                     ),
                     (["submit", "--workspace", "debian/dev"], 64, "give a task name"),
                     (

@@ -19,8 +19,11 @@ extension CLIIntegration {
                         schema: schema) as? [String: Any]
                     return try #require(created?["id"] as? Int)
                 }
-                let source = try create("debian:source-package", #"{"name": "hello", "version": "2.10-3"}"#)
-                let binary = try create("debian:binary-package", #"{"srcpkg_name": "hello", "srcpkg_version": "2.10-3"}"#)
+                let source = try create(
+                    "debian:source-package", #"{"name": "hello", "version": "2.10-3", "type": "dpkg", "dsc_fields": {}}"#)
+                let binary = try create(
+                    "debian:binary-package",
+                    #"{"srcpkg_name": "hello", "srcpkg_version": "2.10-3", "deb_fields": {}, "deb_control_files": []}"#)
                 try await body(schema, pool, source, binary)
             }
         }

@@ -83,7 +83,8 @@ struct FileStoreCLITests {
         try await FileStoreWorld.with { world in
             let (token, workRequest) = try await world.runningWorker(inputs: [])
             _ = try await world.client(token: token).uploadArtifact(
-                category: KnownCategories.packageBuildLog, data: ["source": "hello"],
+                category: KnownCategories.packageBuildLog,
+                data: ArtifactDataSamples.data(KnownCategories.packageBuildLog, ["source": "hello"]),
                 files: ["hello_1.0_amd64.build": try world.file("dpkg-buildpackage: info: source package hello\nStatus: successful\n")],
                 workRequest: workRequest)
             let log = try kiln(world, ["log", String(workRequest)])

@@ -41,7 +41,9 @@ struct FileStoreOutageTests {
             #expect(count == 1)
 
             let other = try FileStoreProtocol.encoder().encode(
-                FileStoreProtocol.CreateArtifact(category: "debian:lintian", workspace: "debian/System", data: [:], files: [:]))
+                FileStoreProtocol.CreateArtifact(
+                    category: "debian:lintian", workspace: "debian/System", data: ArtifactDataSamples.data("debian:lintian"),
+                    files: [:]))
             let reused = try await post(key: "upload-7f3a", body: other)
             #expect(reused.status == 422)
             #expect(reused.json["detail"]?.stringValue == "the key 'upload-7f3a' was used by another caller or for another category")
@@ -94,7 +96,7 @@ struct FileStoreOutageTests {
             }
             func upload(_ category: String, _ content: String) async throws -> FileStoreProtocol.Artifact {
                 try await client.uploadArtifact(
-                    category: category, workspace: "debian/System", data: [:],
+                    category: category, workspace: "debian/System", data: ArtifactDataSamples.data(category),
                     files: ["a.txt": try world.file(content)])
             }
             // Nothing yet says this store honours keys: the lost answer is reported, not repeated.

@@ -20,7 +20,8 @@ struct FileStoreServiceTests {
             let client = world.client()
             let created = try await client.createArtifact(
                 FileStoreProtocol.CreateArtifact(
-                    category: "debian:source-package", workspace: "debian/System", data: ["name": "hello"],
+                    category: "debian:source-package", workspace: "debian/System",
+                    data: ArtifactDataSamples.data("debian:source-package", ["name": "hello"]),
                     files: [
                         "hello_1.0.dsc": .init(size: 27, sha256: FileStoreWorld.sha256("Source: hello\nVersion: 1.0\n")),
                         "hello_1.0.tar.xz": .init(
@@ -82,7 +83,7 @@ struct FileStoreServiceTests {
         }
     }
 
-    @Test("content is stored once; dedup without upload only from a complete file of the same workspace; bad declarations are named")
+    @Test("content is stored once; dedup without upload only from a complete file of the same workspace; bad declarations, categories and data are named")
     func deduplicationAndValidation() async throws {
         try await FileStoreWorld.with(environment: ["KILN_FILE_STORE_MAX_FILE_SIZE": "1K"]) { world in
             let client = world.client()
@@ -126,6 +127,31 @@ struct FileStoreServiceTests {
             #expect(tooBig?.1.contains("KILN_FILE_STORE_MAX_FILE_SIZE") == true)
             let noWorkspace = try? await client.createArtifact(.init(category: "debusine:test", workspace: "debian/Nope"))
             #expect(noWorkspace == nil)
+
+            // Debusine's `ArtifactView.post` (`Artifact.clean`, tests `test_create_artifact_invalid_category`,
+            // db/models/tests/test_artifacts.py `test_clean`): an unknown category, or data the category's model
+            // refuses, creates nothing.
+            func dataRefusal(_ category: String, _ data: [String: JSONValue]) async -> (Int, String)? {
+                do {
+                    _ = try await client.createArtifact(.init(category: category, workspace: "debian/System", data: data))
+                    return nil
+                } catch {
+                    if case .refused(_, let status, let problem) = error { return (status, problem.detail ?? "") }
+                    return nil
+                }
+            }
+            let before = try await world.pool.query("SELECT count(*) FROM artifacts").first!.decode(Int.self, at: 0)
+            let unknown = await dataRefusal("debusine:unknown", [:])
+            #expect(unknown?.0 == 400)
+            #expect(unknown?.1 == "debusine:unknown: invalid artifact category")
+            let log = await dataRefusal(KnownCategories.packageBuildLog, [:])
+            #expect(log?.0 == 400)
+            #expect(log?.1.hasPrefix("invalid artifact data: 3 validation errors for DebianPackageBuildLog\nsource\n") == true)
+            let upload = await dataRefusal(
+                KnownCategories.upload,
+                ["type": "dpkg", "changes_fields": ["Architecture": "amd64", "Files": [["name": "hello.dsc"]]]])
+            #expect(upload?.1.contains("No .debs found in ['hello.dsc'] which is expected to contain binaries for amd64") == true)
+            #expect(try await world.pool.query("SELECT count(*) FROM artifacts").first!.decode(Int.self, at: 0) == before)
         }
     }
 
@@ -134,10 +160,12 @@ struct FileStoreServiceTests {
         try await FileStoreWorld.with { world in
             let person = world.client()
             let input = try await person.uploadArtifact(
-                category: "debian:source-package", workspace: "debian/System", data: [:],
+                category: "debian:source-package", workspace: "debian/System",
+                data: ArtifactDataSamples.data("debian:source-package"),
                 files: ["hello.dsc": try world.file("dsc")])
             let unrelated = try await person.uploadArtifact(
-                category: "debian:source-package", workspace: "debian/System", data: [:],
+                category: "debian:source-package", workspace: "debian/System",
+                data: ArtifactDataSamples.data("debian:source-package"),
                 files: ["other.dsc": try world.file("other")])
             let (token, workRequest) = try await world.runningWorker(inputs: [input.id])
             let worker = world.client(token: token)
@@ -145,13 +173,14 @@ struct FileStoreServiceTests {
             #expect(try await worker.artifact(id: input.id).id == input.id)
             await #expect(throws: FileStoreClientError.self) { _ = try await worker.artifact(id: unrelated.id) }
             await #expect(throws: FileStoreClientError.self) {
-                _ = try await worker.createArtifact(.init(category: "debian:lintian", workspace: "debian/System"))
+                _ = try await worker.createArtifact(
+                    .init(category: "debian:lintian", workspace: "debian/System", data: ArtifactDataSamples.data("debian:lintian")))
             }
             await #expect(throws: FileStoreClientError.self) {
                 try await worker.upload(artifactID: unrelated.id, path: "other.dsc", from: try world.file("other"))
             }
             let output = try await worker.uploadArtifact(
-                category: "debian:lintian", data: ["summary": [:]], files: ["lintian.txt": try world.file("I: tag")],
+                category: "debian:lintian", data: ArtifactDataSamples.data("debian:lintian"), files: ["lintian.txt": try world.file("I: tag")],
                 workRequest: workRequest)
             #expect(output.complete && output.createdByWorkRequest == workRequest)
             try await worker.relate(.init(artifact: output.id, target: input.id, type: .relatesTo))

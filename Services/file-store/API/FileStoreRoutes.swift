@@ -91,6 +91,12 @@ struct FileStoreRoutes: Sendable {
                 }
                 workspaceID = workspace.id
             }
+            // After the caller and workspace are known, as Debusine's `ArtifactView.post` checks them first.
+            do {
+                try ArtifactDataModels.validate(category: creation.category, data: .object(creation.data))
+            } catch {
+                throw FileStoreProblem(.badRequest, "Error", "\(error)")
+            }
             if let key, let earlier = try await ArtifactFileRepository.createdWithKey(key, on: conn) {
                 guard earlier.createdBy == principal.userID, earlier.createdByWorkRequestID == assignment?.workRequestID,
                     earlier.category == creation.category

@@ -69,10 +69,12 @@ struct ArtifactCreate: AsyncParsableCommand {
         try await CLIRunner.run { pool in
             let path = try WorkspacePath(parsing: workspace)
             let given = try data.map { try DataInput.object($0, what: "--data") } ?? [:]
-            if !uploads.isEmpty {
+            guard uploads.isEmpty else {
+                // The file store checks the data, with the keys the files add (UploadPlan's derived data).
                 try await createWithFiles(pool: pool, category: category, workspace: path, given: given)
                 return
             }
+            try ArtifactDataModels.validate(category: category, data: .object(given))
             let artifact = try await pool.withTransaction { conn in
                 let workspace = try await WorkspaceRepository.require(path, on: conn)
                 let user = try await createdBy.asyncMap { try await WorkspaceRepository.findOrCreateUser($0, on: conn) }

@@ -20,7 +20,7 @@ struct CollectionImport: AsyncParsableCommand {
                 - name: sid
                   category: debian:suite
                   items:
-                    - artifact: {category: debian:source-package, data: {name: hello, version: 2.10-3}}
+                    - artifact: {category: debian:source-package, data: {name: hello, version: 2.10-3, type: dpkg, dsc_fields: {}}}
                       data: {component: main, section: devel}
                 - name: default
                   category: debusine:task-configuration
@@ -141,12 +141,15 @@ struct CollectionImport: AsyncParsableCommand {
                 guard let artifactSpec = item["artifact"]?.objectValue else {
                     throw CLIError("\(itemLocation).artifact must be an object {category, data}")
                 }
+                let category = try string(artifactSpec, "category", at: "\(itemLocation).artifact")
+                let data = try dataObject(artifactSpec, at: "\(itemLocation).artifact") ?? [:]
+                do {
+                    try ArtifactDataModels.validate(category: category, data: .object(data))
+                } catch {
+                    throw CLIError("\(itemLocation).artifact: \(error)")
+                }
                 let artifact = try await ArtifactRepository.create(
-                    workspaceID: workspace.id,
-                    category: try string(artifactSpec, "category", at: "\(itemLocation).artifact"),
-                    data: try dataObject(artifactSpec, at: "\(itemLocation).artifact") ?? [:],
-                    on: conn
-                )
+                    workspaceID: workspace.id, category: category, data: data, on: conn)
                 input = .artifact(id: artifact.id)
             case "artifact_id":
                 guard let id = item["artifact_id"]?.intValue else {

@@ -67,13 +67,19 @@ public struct FileStoreClient: Sendable {
         _ = try await send("PUT", "artifact/\(artifactID)/files/\(Self.escaped(path))", body: .file(file))
     }
 
+    /// Where `GET` serves the file `path` of artifact `artifactID`: what Debusine's API gives as a file's `url`,
+    /// and what an output names its input by (a `debian:autopkgtest`'s `source_package.url`).
+    public func fileURL(artifactID: Int, path: String) -> URL {
+        endpoint("artifact/\(artifactID)/files/\(Self.escaped(path))")
+    }
+
     /// `GET /api/1.0/artifact/ID/files/PATH` into `destination` (replaced), checking size and SHA-256
     /// against `expected` when given. The bytes arrive in a hidden file beside `destination`, renamed into
     /// place once checked, so `destination` never holds a partial or corrupt download.
     public func download(
         artifactID: Int, path: String, to destination: URL, expected: ArtifactFile? = nil
     ) async throws(FileStoreClientError) {
-        let url = endpoint("artifact/\(artifactID)/files/\(Self.escaped(path))")
+        let url = fileURL(artifactID: artifactID, path: path)
         let folder = destination.deletingLastPathComponent()
         let partial = folder.appendingPathComponent(".\(destination.lastPathComponent).partial-\(UUID().uuidString)")
         do {

@@ -4,14 +4,9 @@
 /// An `Input*` value may only name a category Debusine knows, so a worker never receives (and a store never
 /// keeps) a value it cannot interpret.
 public enum KnownCategories {
-    /// Artifact categories (Debusine 0.16, plus `debusine:test` which Debusine's own tests use).
-    public static let artifacts: Set<String> = [
-        "debusine:work-request-debug-logs", "debian:package-build-log", "debian:upload",
-        "debian:source-package", "debian:binary-package", "debian:binary-packages", "debian:debug-symbols",
-        "debian:lintian", "debian:autopkgtest", "debian:piuparts", "debian:system-tarball", "debian:blhc",
-        "debian:debdiff", "debian:system-image", "debusine:signing-input", "debusine:signing-output",
-        "debian:repository-index", "debusine:test",
-    ]
+    /// Artifact categories (Debusine 0.16's `ArtifactCategory`, `debusine:test` included, which Debusine's own
+    /// tests use): those with a data model.
+    public static let artifacts: Set<String> = Set(ArtifactDataModels.byCategory.keys)
 
     /// Collection categories (Debusine 0.16, plus `debusine:test`).
     public static let collections: Set<String> = [
@@ -56,6 +51,10 @@ public enum KnownCategories {
     public static let autopkgtest = "debian:autopkgtest"
     /// `debian:blhc`: blhc's report on a build log.
     public static let blhc = "debian:blhc"
+    /// `debian:piuparts`: piuparts' report.
+    public static let piuparts = "debian:piuparts"
+    /// `debusine:signing-output`: what a signing task signed, or why it could not.
+    public static let signingOutput = "debusine:signing-output"
     /// `debian:debdiff`: debdiff's report.
     public static let debdiff = "debian:debdiff"
     /// `debian:debug-symbols`: the `.debug` files of a `-dbgsym` package, each named by its build ID, so a

@@ -46,7 +46,9 @@ struct DebianWorld: Sendable {
             "data": ["codename": "sid", "architecture": .string(architecture), "variant": .null, "backend": "unshare"],
             "artifact": [
                 "category": "debian:system-tarball",
-                "data": ["codename": "sid", "architecture": .string(architecture), "vendor": "debian"],
+                "data": .object(
+                    ArtifactDataSamples.data(
+                        KnownCategories.systemTarball, ["codename": "sid", "architecture": .string(architecture)])),
             ],
         ]
     }

@@ -27,7 +27,8 @@ struct AutopkgtestRunner: WorkerTaskRunner {
         for id in try autopkgtest.inputs.multiple("input_context_artifacts").artifactIDs {
             debs += try await context.download(id).files(endingWith: ".deb")
         }
-        guard let dsc = source.files(endingWith: ".dsc").first else {
+        guard let dscPath = source.files.keys.sorted().first(where: { $0.hasSuffix(".dsc") }), let dsc = source.files[dscPath]
+        else {
             return TaskRunReport(.failure, message: "source artifact \(sourceID) has no .dsc")
         }
         let (_, tarball, environment) = try await context.environmentTarball(task)
@@ -72,7 +73,9 @@ struct AutopkgtestRunner: WorkerTaskRunner {
                 "results": summary.resultsJSON, "cmdline": .string(arguments.map(ShellQuoting.quoted).joined(separator: " ")),
                 "source_package": [
                     "name": .string(source.data["name"]?.stringValue ?? ""),
-                    "version": .string(source.data["version"]?.stringValue ?? ""), "url": .null,
+                    "version": .string(source.data["version"]?.stringValue ?? ""),
+                    // Debusine gives the URL its API serves the .dsc from (`file_data.url`).
+                    "url": .string(context.fileStore.fileURL(artifactID: sourceID, path: dscPath).absoluteString),
                 ],
                 "architecture": .string(architecture),
                 "distribution": .string("\(environment["vendor"]?.stringValue ?? "debian"):\(codename)"),

@@ -1,0 +1,104 @@
+/// A pydantic 2 model with `extra="forbid"`, as Debusine's artifact data models are declared
+/// (`artifacts/models.py` `BaseArtifactDataModel`): its fields in declaration order, each with its type and
+/// whether it has a default, its `field_validator`s and its `model_validator`.
+///
+/// Validating reports what pydantic reports, in its order: each field's failures in declaration order (a
+/// missing required field is `Field required` with the whole input), then each unknown key
+/// (`Extra inputs are not permitted`); a field's validators run only once its type validated, and the model's
+/// validator only once every field did.
+public struct PydanticModel: Sendable {
+    /// One field.
+    public struct Field: Sendable {
+        /// The key in JSON: the field's name, or its alias (dose3's hyphenated names).
+        public var key: String
+        /// The field's type.
+        public var type: PydanticType
+        /// Whether the field may be left out (it has a default).
+        public var hasDefault: Bool
+        /// `field_validator`s in declaration order: each answers the `ValueError` text it raises, or `nil`.
+        public var validators: [@Sendable (JSONValue) -> String?]
+
+        /// A field that must be given.
+        public static func required(
+            _ key: String, _ type: PydanticType, validators: [@Sendable (JSONValue) -> String?] = []
+        ) -> Field {
+            Field(key: key, type: type, hasDefault: false, validators: validators)
+        }
+
+        /// A field with a default (`= None`, `= []`).
+        public static func optional(_ key: String, _ type: PydanticType) -> Field {
+            Field(key: key, type: type, hasDefault: true, validators: [])
+        }
+    }
+
+    /// The model's class name, which pydantic's messages carry.
+    public var name: String
+    /// The fields, in declaration order (inherited ones first, as Python's class hierarchy gives them).
+    public var fields: [Field]
+    /// The `model_validator(mode="after")`, given the validated object: the `ValueError` text, or `nil`.
+    public var modelValidator: (@Sendable ([String: JSONValue]) -> String?)?
+
+    /// A model.
+    public init(
+        _ name: String, _ fields: [Field], modelValidator: (@Sendable ([String: JSONValue]) -> String?)? = nil
+    ) {
+        self.name = name
+        self.fields = fields
+        self.modelValidator = modelValidator
+    }
+
+    /// The same fields under another class name (a subclass that adds nothing, or adds `fields`).
+    public func subclass(_ name: String, adding fields: [Field] = []) -> PydanticModel {
+        PydanticModel(name, self.fields + fields, modelValidator: modelValidator)
+    }
+
+    /// Validates `value` as this model.
+    ///
+    /// - Throws: every failure, as pydantic's `ValidationError` for this model.
+    public func validate(_ value: JSONValue) throws(PydanticValidationError) {
+        let failures = failures(of: value, at: [])
+        guard failures.isEmpty else { throw PydanticValidationError(model: name, failures: failures) }
+    }
+
+    /// The failures of `value` as this model at `location`.
+    func failures(of value: JSONValue, at location: [String]) -> [PydanticValidationError.Failure] {
+        guard let members = value.objectValue else {
+            return [
+                PydanticValidationError.Failure(
+                    location: PydanticType.render(location),
+                    message: "Input should be a valid dictionary or instance of \(name)", type: "model_type",
+                    input: value)
+            ]
+        }
+        var failures: [PydanticValidationError.Failure] = []
+        for field in fields {
+            let fieldLocation = location + [field.key]
+            guard let given = members[field.key] else {
+                if !field.hasDefault {
+                    failures.append(
+                        PydanticValidationError.Failure(
+                            location: PydanticType.render(fieldLocation), message: "Field required", type: "missing",
+                            input: value))
+                }
+                continue
+            }
+            let typeFailures = field.type.failures(of: given, at: fieldLocation)
+            failures += typeFailures
+            guard typeFailures.isEmpty else { continue }
+            if let problem = field.validators.lazy.compactMap({ $0(given) }).first {
+                failures.append(.valueError(PydanticType.render(fieldLocation), problem, input: given))
+            }
+        }
+        let known = Set(fields.map(\.key))
+        for key in members.keys.sorted(by: JSONValue.pythonOrder) where !known.contains(key) {
+            failures.append(
+                PydanticValidationError.Failure(
+                    location: PydanticType.render(location + [key]), message: "Extra inputs are not permitted",
+                    type: "extra_forbidden", input: members[key]!))
+        }
+        if failures.isEmpty, let modelValidator, let problem = modelValidator(members) {
+            failures.append(.valueError(PydanticType.render(location), problem, input: value))
+        }
+        return failures
+    }
+}

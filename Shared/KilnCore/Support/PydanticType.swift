@@ -1,0 +1,128 @@
+import Foundation
+
+/// A field type of a pydantic 2 model, as a Debusine model declares it (`str`, `int`, `list[str]`,
+/// `dict[str, Any]`, `Literal["dpkg"]`, `pydantic.AnyUrl`, a nested model, `X | None`, `A | B`), validated
+/// from JSON in pydantic's lax mode with pydantic's messages and error types.
+///
+/// One declarative description serves every model whose errors must read as pydantic's (the artifact data
+/// models of `artifacts/models.py`), so each model is a list of fields rather than hand-written checks.
+public indirect enum PydanticType: Sendable {
+    /// `str`: a JSON string only (pydantic's lax mode does not turn numbers into strings).
+    case string
+    /// `int`: pydantic's lax integer (`PydanticLaxInt`).
+    case integer
+    /// `bool`: pydantic's lax boolean (`PydanticLaxBool`).
+    case boolean
+    /// `Any`: every value.
+    case any
+    /// `pydantic.AnyUrl`: a URL with a scheme (`PydanticURL`).
+    case url
+    /// `Annotated[str, Field(pattern=…)]`: a string in which the regular expression matches.
+    case pattern(String)
+    /// `Literal[…]` of strings.
+    case literal([String])
+    /// A string enumeration (`enum.StrEnum`), its values in declaration order.
+    case enumeration([String])
+    /// `list[T]`.
+    case list(PydanticType)
+    /// `dict[K, V]`: JSON keys are strings, checked against `key` (an enumeration, say).
+    case dictionary(key: PydanticType, value: PydanticType)
+    /// `T | None`: `null` accepted, otherwise `T`'s errors as they are (pydantic's nullable schema).
+    case nullable(PydanticType)
+    /// A nested model.
+    case model(PydanticModel)
+    /// `A | B`: the first member that accepts the value; otherwise every member's errors, each under the
+    /// member's tag (pydantic's smart union).
+    case union([PydanticType])
+
+    /// Where a union member's errors are reported: the model's name, or pydantic's name of the type.
+    var unionTag: String {
+        switch self {
+        case .string, .pattern: "str"
+        case .integer: "int"
+        case .boolean: "bool"
+        case .any: "any"
+        case .url: "url"
+        case .literal(let values): "literal[\(values.map { JSONValue.pythonStringRepr($0) }.joined(separator: ","))]"
+        case .enumeration: "enum"
+        case .list(let element): "list[\(element.unionTag)]"
+        case .dictionary(let key, let value): "dict[\(key.unionTag),\(value.unionTag)]"
+        case .nullable(let inner): "nullable[\(inner.unionTag)]"
+        case .model(let model): model.name
+        case .union(let members): "union[\(members.map(\.unionTag).joined(separator: ","))]"
+        }
+    }
+
+    /// The failures of `value` against this type, located under `location`; empty when it validates.
+    func failures(of value: JSONValue, at location: [String]) -> [PydanticValidationError.Failure] {
+        func fail(_ message: String, _ type: String) -> [PydanticValidationError.Failure] {
+            [PydanticValidationError.Failure(location: Self.render(location), message: message, type: type, input: value)]
+        }
+        switch self {
+        case .any:
+            return []
+        case .string:
+            return value.stringValue == nil ? fail("Input should be a valid string", "string_type") : []
+        case .integer:
+            if case .failure(let failure) = PydanticLaxInt.parse(value) { return fail(failure.message, failure.type) }
+            return []
+        case .boolean:
+            guard PydanticLaxBool.parse(value) == nil else { return [] }
+            return value.stringValue != nil
+                ? fail("Input should be a valid boolean, unable to interpret input", "bool_parsing")
+                : fail("Input should be a valid boolean", "bool_type")
+        case .url:
+            guard let text = value.stringValue else { return fail("URL input should be a string or URL", "url_type") }
+            return PydanticURL.problem(text, hostRequired: false).map {
+                fail("Input should be a valid URL, \($0)", "url_parsing")
+            } ?? []
+        case .pattern(let pattern):
+            guard let text = value.stringValue else { return fail("Input should be a valid string", "string_type") }
+            let matches = text.range(of: pattern, options: .regularExpression) != nil
+            return matches ? [] : fail("String should match pattern '\(pattern)'", "string_pattern_mismatch")
+        case .literal(let values):
+            guard let text = value.stringValue, values.contains(text) else {
+                return fail("Input should be \(Self.alternatives(values))", "literal_error")
+            }
+            return []
+        case .enumeration(let values):
+            guard let text = value.stringValue, values.contains(text) else {
+                return fail("Input should be \(Self.alternatives(values))", "enum")
+            }
+            return []
+        case .list(let element):
+            guard let elements = value.arrayValue else { return fail("Input should be a valid list", "list_type") }
+            return elements.enumerated().flatMap { element.failures(of: $1, at: location + [String($0)]) }
+        case .dictionary(let keyType, let valueType):
+            guard let members = value.objectValue else {
+                return fail("Input should be a valid dictionary", "dict_type")
+            }
+            return members.keys.sorted(by: JSONValue.pythonOrder).flatMap { key in
+                keyType.failures(of: .string(key), at: location + [key, "[key]"])
+                    + valueType.failures(of: members[key]!, at: location + [key])
+            }
+        case .nullable(let inner):
+            return value.isNull ? [] : inner.failures(of: value, at: location)
+        case .model(let model):
+            return model.failures(of: value, at: location)
+        case .union(let members):
+            var all: [PydanticValidationError.Failure] = []
+            for member in members {
+                let failures = member.failures(of: value, at: location + [member.unionTag])
+                if failures.isEmpty { return [] }
+                all += failures
+            }
+            return all
+        }
+    }
+
+    /// pydantic's location: the path's parts joined by dots (`summary.tags_found.0`).
+    static func render(_ location: [String]) -> String { location.joined(separator: ".") }
+
+    /// pydantic's list of expected values: `'a'`, `'a' or 'b'`, `'a', 'b' or 'c'`.
+    static func alternatives(_ values: [String]) -> String {
+        let quoted = values.map { JSONValue.pythonStringRepr($0) }
+        guard quoted.count > 1 else { return quoted.first ?? "" }
+        return quoted.dropLast().joined(separator: ", ") + " or " + quoted.last!
+    }
+}

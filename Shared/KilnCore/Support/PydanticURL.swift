@@ -1,0 +1,51 @@
+/// What pydantic 2's `AnyUrl` refuses in a URL, in its words (pydantic-core parses with the WHATWG URL
+/// standard): an empty text, a text without a scheme, a special scheme (`http`, `https`, `ws`, `wss`, `ftp`)
+/// without a host, a port that is not a number up to 65535. Other WHATWG refusals (bad IPv6 literals,
+/// forbidden host characters) are not reproduced.
+public enum PydanticURL {
+    /// The reason after pydantic's `Input should be a valid URL, `, or `nil` for a URL it accepts.
+    ///
+    /// - Parameter hostRequired: also refuse a URL of any scheme without a host (`AnyUrl` annotated with
+    ///   `host_required`).
+    public static func problem(_ text: String, hostRequired: Bool) -> String? {
+        guard !text.isEmpty else { return "input is empty" }
+        guard let colon = text.firstIndex(of: ":"), let first = text.first, first.isASCII, first.isLetter,
+            text[..<colon].allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "+-.".contains($0)) })
+        else { return "relative URL without a base" }
+        let scheme = text[..<colon].lowercased()
+        var rest = text[text.index(after: colon)...]
+        let special = specialSchemes.contains(scheme)
+        guard rest.hasPrefix("//") || special else {
+            return hostRequired ? "empty host" : nil
+        }
+        // A special scheme skips any number of slashes before its host; another takes exactly two.
+        rest = special ? rest.drop { $0 == "/" || $0 == "\\" } : rest.dropFirst(2)
+        let authority = rest.prefix { !"/?#".contains($0) && !(special && $0 == "\\") }
+        let hostAndPort = authority.split(separator: "@", omittingEmptySubsequences: false).last ?? ""
+        let host: Substring
+        let port: Substring?
+        if hostAndPort.hasPrefix("["), let close = hostAndPort.firstIndex(of: "]") {
+            host = hostAndPort[...close]
+            let after = hostAndPort[hostAndPort.index(after: close)...]
+            port = after.hasPrefix(":") ? after.dropFirst() : nil
+        } else if let portColon = hostAndPort.lastIndex(of: ":") {
+            host = hostAndPort[..<portColon]
+            port = hostAndPort[hostAndPort.index(after: portColon)...]
+        } else {
+            host = hostAndPort
+            port = nil
+        }
+        if host.isEmpty, special || hostRequired { return "empty host" }
+        if let port, !port.isEmpty, !(port.allSatisfy(\.isASCIIDigitCharacter) && (Int(port).map { $0 <= 65535 } ?? false)) {
+            return "invalid port number"
+        }
+        return nil
+    }
+
+    /// The WHATWG special schemes that always have a host (`file` may have none).
+    static let specialSchemes: Set<String> = ["http", "https", "ws", "wss", "ftp"]
+}
+
+extension Character {
+    fileprivate var isASCIIDigitCharacter: Bool { isASCII && isNumber }
+}
