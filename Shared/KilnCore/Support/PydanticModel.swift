@@ -26,8 +26,10 @@ public struct PydanticModel: Sendable {
         }
 
         /// A field with a default (`= None`, `= []`).
-        public static func optional(_ key: String, _ type: PydanticType) -> Field {
-            Field(key: key, type: type, hasDefault: true, validators: [])
+        public static func optional(
+            _ key: String, _ type: PydanticType, validators: [@Sendable (JSONValue) -> String?] = []
+        ) -> Field {
+            Field(key: key, type: type, hasDefault: true, validators: validators)
         }
     }
 

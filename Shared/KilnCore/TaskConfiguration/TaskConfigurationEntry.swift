@@ -44,13 +44,6 @@ public struct TaskConfigurationEntry: Hashable, Sendable {
     /// Free Markdown for humans.
     public let comment: String
 
-    /// Every key an entry may hold.
-    public static let knownKeys: Set<String> = [
-        "task_type", "task_name", "subject", "context", "template", "path", "position", "tags_provided",
-        "tags_required", "use_templates", "delete_values", "default_values", "override_values", "lock_values",
-        "provide_tags", "require_tags", "comment",
-    ]
-
     /// The collection item name Debusine computes for the entry (`DebusineTaskConfiguration.name`); explicit names are
     /// refused there, so this is also how templates are found (`template:<name>`).
     public var itemName: String {
@@ -85,221 +78,115 @@ public struct TaskConfigurationEntry: Hashable, Sendable {
     ///
     /// - Throws: `PydanticValidationError` worded as pydantic words Debusine's.
     public init(data: JSONValue) throws(PydanticValidationError) {
-        guard let object = data.objectValue else {
-            throw Self.invalid([
-                PydanticValidationError.Failure(
-                    location: "",
-                    message: "Input should be a valid dictionary or instance of \(Self.modelName)",
-                    type: "model_type", input: data)
-            ])
+        try Self.model.validate(data)
+        let object = data.objectValue ?? [:]
+        func text(_ key: String) -> String? { object[key]?.stringValue }
+        func nonEmpty(_ key: String) -> String? { text(key).flatMap { $0.isEmpty ? nil : $0 } }
+        func strings(_ key: String) -> [String] { object[key]?.arrayValue?.compactMap(\.stringValue) ?? [] }
+        func dictionary(_ key: String) -> [String: JSONValue] { object[key]?.objectValue ?? [:] }
+        func tagFilter(_ key: String) -> TagFilter? {
+            guard let value = object[key] else { return nil }
+            if let expression = value.stringValue { return (try? TagExpression(parsing: expression)).map(TagFilter.expression) }
+            return .allOf(value.arrayValue?.compactMap(\.stringValue) ?? [])
         }
-        var reader = EntryReader(object: object)
-        let taskType = reader.taskType()
-        let taskName = reader.optionalString("task_name", forbidColons: true)
-        let subject = reader.optionalString("subject", forbidColons: true)
-        let context = reader.optionalString("context")
-        let path = reader.path()
-        let position = reader.optionalInt("position")
-        let tagsProvided = reader.tagFilter("tags_provided")
-        let tagsRequired = reader.tagFilter("tags_required")
-        let template = reader.optionalString("template", forbidColons: true)
-        let useTemplates = reader.stringList("use_templates")
-        let deleteValues = reader.stringList("delete_values")
-        let defaultValues = reader.dictionary("default_values")
-        let overrideValues = reader.dictionary("override_values")
-        let lockValues = reader.stringList("lock_values")
-        let provideTags = reader.stringList("provide_tags")
-        let requireTags = reader.stringList("require_tags")
-        let comment = reader.string("comment")
-        for key in object.keys.sorted() where !Self.knownKeys.contains(key) {
-            reader.failures.append(
-                PydanticValidationError.Failure(
-                    location: key, message: "Extra inputs are not permitted", type: "extra_forbidden",
-                    input: object[key]!))
-        }
-        guard reader.failures.isEmpty else { throw Self.invalid(reader.failures) }
-
-        self.taskType = taskType
-        self.taskName = taskName.flatMap { $0.isEmpty ? nil : $0 }
-        self.subject = subject.flatMap { $0.isEmpty ? nil : $0 }
-        self.context = context.flatMap { $0.isEmpty ? nil : $0 }
-        self.template = template.flatMap { $0.isEmpty ? nil : $0 }
-        self.path = path
-        self.position = position
-        self.tagsProvided = tagsProvided
-        self.tagsRequired = tagsRequired
-        self.useTemplates = useTemplates
-        self.deleteValues = deleteValues
-        self.defaultValues = defaultValues
-        self.overrideValues = overrideValues
-        self.lockValues = lockValues
-        self.provideTags = provideTags
-        self.requireTags = requireTags
-        self.comment = comment
-
-        // The model validators: `template_or_task_match`, then `path_position_length`.
-        if self.template != nil {
-            let present = [("task_type", taskType != nil), ("task_name", self.taskName != nil),
-                           ("subject", self.subject != nil), ("context", self.context != nil)]
-                .filter(\.1).map(\.0)
-            if !present.isEmpty {
-                throw Self.invalid([
-                    .valueError("", "\(present.joined(separator: ", ")) should be empty if template is set", input: data)
-                ])
-            }
-        } else {
-            let missing = [("task_type", taskType != nil), ("task_name", self.taskName != nil)].filter { !$0.1 }.map(\.0)
-            if !missing.isEmpty {
-                throw Self.invalid([
-                    .valueError(
-                        "", "\(missing.joined(separator: ", ")) should be set for non-template task configuration entries",
-                        input: data)
-                ])
-            }
-        }
-        let candidateName = "\(path ?? "None"):\(position.map(String.init) ?? "None")"
-        if candidateName.count > 255 {
-            // Debusine's message lacks the f prefix on its first part, so it prints the placeholder as is.
-            throw Self.invalid([
-                .valueError(
-                    "", "path:position string {candidate_name!r} is \(candidateName.count) characters and must be "
-                        + "no longer than 255", input: data)
-            ])
-        }
+        self.taskType = text("task_type").flatMap(TaskType.init(rawValue:))
+        self.taskName = nonEmpty("task_name")
+        self.subject = nonEmpty("subject")
+        self.context = nonEmpty("context")
+        self.template = nonEmpty("template")
+        self.path = text("path")
+        self.position = Self.position(object)
+        self.tagsProvided = tagFilter("tags_provided")
+        self.tagsRequired = tagFilter("tags_required")
+        self.useTemplates = strings("use_templates")
+        self.deleteValues = strings("delete_values")
+        self.defaultValues = dictionary("default_values")
+        self.overrideValues = dictionary("override_values")
+        self.lockValues = strings("lock_values")
+        self.provideTags = strings("provide_tags")
+        self.requireTags = strings("require_tags")
+        self.comment = text("comment") ?? ""
     }
 
     /// The pydantic model name Debusine's messages carry.
     public static let modelName = "DebusineTaskConfiguration"
 
-    static func invalid(_ failures: [PydanticValidationError.Failure]) -> PydanticValidationError {
-        PydanticValidationError(model: modelName, failures: failures)
-    }
-}
-
-/// Reads an entry's keys with pydantic's rules, collecting every failure (pydantic reports them all).
-private struct EntryReader {
-    let object: [String: JSONValue]
-    var failures: [PydanticValidationError.Failure] = []
-
-    init(object: [String: JSONValue]) { self.object = object }
-
-    private mutating func fail(_ location: String, _ message: String, _ type: String, _ input: JSONValue) {
-        failures.append(PydanticValidationError.Failure(location: location, message: message, type: type, input: input))
+    /// `position` as pydantic's lax integer reads it.
+    private static func position(_ object: [String: JSONValue]) -> Int? {
+        guard let value = object["position"], case .success(let number) = PydanticLaxInt.parse(value) else { return nil }
+        return number
     }
 
-    /// `TaskTypes | None`.
-    mutating func taskType() -> TaskType? {
-        guard let value = object["task_type"], !value.isNull else { return nil }
-        if let text = value.stringValue, let type = TaskType(rawValue: text) { return type }
-        let names = TaskType.allCases.map { "'\($0.rawValue)'" }
-        fail("task_type", "Input should be \(names.dropLast().joined(separator: ", ")) or \(names.last!)", "enum", value)
+    /// `DebusineTaskConfiguration`'s fields in declaration order, their validators and the model's.
+    static let model = PydanticModel(
+        modelName,
+        [
+            .optional("task_type", .nullable(.enumeration(TaskType.allCases.map(\.rawValue)))),
+            .optional("task_name", .nullable(.string), validators: [noColons]),
+            .optional("subject", .nullable(.string), validators: [noColons]),
+            .optional("context", .nullable(.string)),
+            .optional("path", .nullable(.string), validators: [safeYAMLRelativePath]),
+            .optional("position", .nullable(.integer)),
+            .optional("tags_provided", .union([.string, .list(.string)]), validators: [tagExpression]),
+            .optional("tags_required", .union([.string, .list(.string)]), validators: [tagExpression]),
+            .optional("template", .nullable(.string), validators: [noColons]),
+            .optional("use_templates", .list(.string)),
+            .optional("delete_values", .list(.string)),
+            .optional("default_values", .dictionary(key: .string, value: .any)),
+            .optional("override_values", .dictionary(key: .string, value: .any)),
+            .optional("lock_values", .list(.string)),
+            .optional("provide_tags", .list(.string)),
+            .optional("require_tags", .list(.string)),
+            .optional("comment", .string),
+        ],
+        modelValidator: { templateOrTaskMatch($0) ?? pathPositionLength($0) })
+
+    /// `_validate_no_colons`.
+    private static func noColons(_ value: JSONValue) -> String? {
+        guard let text = value.stringValue, text.contains(":") else { return nil }
+        return "\(JSONValue.pythonStringRepr(text)) may not contain ':'"
+    }
+
+    /// `safe_yaml_relpath`: a relative `.yaml`/`.yml` path without `.` or `..` elements.
+    private static func safeYAMLRelativePath(_ value: JSONValue) -> String? {
+        guard let text = value.stringValue else { return nil }
+        let repr = JSONValue.pythonStringRepr(text)
+        let components = text.split(separator: "/", omittingEmptySubsequences: false)
+        if !(text.hasSuffix(".yaml") || text.hasSuffix(".yml")) { return "\(repr) must end with .yaml or .yml" }
+        if text.hasPrefix("/") { return "\(repr) must not be an absolute path" }
+        if components.contains(".") { return "\(repr) must not contain '.' as a path element" }
+        if components.contains("..") { return "\(repr) must not contain '..' as a path element" }
         return nil
     }
 
-    /// `str | None`, optionally refusing colons (Debusine's `_validate_no_colons`).
-    mutating func optionalString(_ key: String, forbidColons: Bool = false) -> String? {
-        guard let value = object[key], !value.isNull else { return nil }
-        guard let text = value.stringValue else {
-            fail(key, "Input should be a valid string", "string_type", value)
+    /// `taglist_or_tagexpr`: a string is a tag expression, which must parse.
+    private static func tagExpression(_ value: JSONValue) -> String? {
+        guard let text = value.stringValue else { return nil }
+        do {
+            _ = try TagExpression(parsing: text)
             return nil
-        }
-        if forbidColons, text.contains(":") {
-            failures.append(.valueError(key, "\(JSONValue.pythonStringRepr(text)) may not contain ':'", input: value))
-            return nil
-        }
-        return text
-    }
-
-    /// `str` with default "" (null refused).
-    mutating func string(_ key: String) -> String {
-        guard let value = object[key] else { return "" }
-        guard let text = value.stringValue else {
-            fail(key, "Input should be a valid string", "string_type", value)
-            return ""
-        }
-        return text
-    }
-
-    /// `path`: a relative `.yaml`/`.yml` path without `.` or `..` elements (Debusine's `safe_yaml_relpath`).
-    mutating func path() -> String? {
-        guard let text = optionalString("path") else { return nil }
-        let repr = JSONValue.pythonStringRepr(text)
-        let components = text.split(separator: "/", omittingEmptySubsequences: false)
-        let problem: String? =
-            if !(text.hasSuffix(".yaml") || text.hasSuffix(".yml")) { "\(repr) must end with .yaml or .yml" }
-            else if text.hasPrefix("/") { "\(repr) must not be an absolute path" }
-            else if components.contains(".") { "\(repr) must not contain '.' as a path element" }
-            else if components.contains("..") { "\(repr) must not contain '..' as a path element" }
-            else { nil }
-        if let problem {
-            failures.append(.valueError("path", problem, input: .string(text)))
-            return nil
-        }
-        return text
-    }
-
-    /// `int | None` in pydantic's lax mode: integers, integral floats, booleans and integer strings.
-    mutating func optionalInt(_ key: String) -> Int? {
-        guard let value = object[key], !value.isNull else { return nil }
-        switch PydanticLaxInt.parse(value) {
-        case .success(let number): return number
-        case .failure(let failure):
-            fail(key, failure.message, failure.type, value)
-            return nil
+        } catch {
+            return "invalid tag expression: \(error.description)"
         }
     }
 
-    /// `list[str]` with default [] (null refused).
-    mutating func stringList(_ key: String) -> [String] {
-        guard let value = object[key] else { return [] }
-        guard let list = value.arrayValue else {
-            fail(key, "Input should be a valid list", "list_type", value)
-            return []
+    /// `template_or_task_match`: a template names no task; any other entry names its task type and name.
+    private static func templateOrTaskMatch(_ object: [String: JSONValue]) -> String? {
+        func given(_ key: String) -> Bool { object[key]?.isPythonTruthy ?? false }
+        if given("template") {
+            let present = ["task_type", "task_name", "subject", "context"].filter(given)
+            return present.isEmpty ? nil : "\(present.joined(separator: ", ")) should be empty if template is set"
         }
-        var texts: [String] = []
-        for (index, element) in list.enumerated() {
-            guard let text = element.stringValue else {
-                fail("\(key).\(index)", "Input should be a valid string", "string_type", element)
-                continue
-            }
-            texts.append(text)
-        }
-        return texts
+        let missing = ["task_type", "task_name"].filter { !given($0) }
+        return missing.isEmpty
+            ? nil : "\(missing.joined(separator: ", ")) should be set for non-template task configuration entries"
     }
 
-    /// `dict[str, Any]` with default {} (null refused).
-    mutating func dictionary(_ key: String) -> [String: JSONValue] {
-        guard let value = object[key] else { return [:] }
-        guard let dictionary = value.objectValue else {
-            fail(key, "Input should be a valid dictionary", "dict_type", value)
-            return [:]
-        }
-        return dictionary
-    }
-
-    /// `str | list[str]` with default [], a string being a tag expression (Debusine's `taglist_or_tagexpr`).
-    mutating func tagFilter(_ key: String) -> TagFilter? {
-        guard let value = object[key] else { return nil }
-        if let text = value.stringValue {
-            do {
-                return .expression(try TagExpression(parsing: text))
-            } catch {
-                failures.append(.valueError(key, "invalid tag expression: \(error.description)", input: value))
-                return nil
-            }
-        }
-        guard let list = value.arrayValue else {
-            fail("\(key).str", "Input should be a valid string", "string_type", value)
-            fail("\(key).list[str]", "Input should be a valid list", "list_type", value)
-            return nil
-        }
-        if let index = list.firstIndex(where: { $0.stringValue == nil }) {
-            fail("\(key).str", "Input should be a valid string", "string_type", value)
-            for (position, element) in list.enumerated().dropFirst(index) where element.stringValue == nil {
-                fail("\(key).list[str].\(position)", "Input should be a valid string", "string_type", element)
-            }
-            return nil
-        }
-        return .allOf(list.compactMap(\.stringValue))
+    /// `path_position_length`: the `path:position` name fits Debusine's 255 characters.
+    private static func pathPositionLength(_ object: [String: JSONValue]) -> String? {
+        let candidateName = "\(object["path"]?.stringValue ?? "None"):\(position(object).map(String.init) ?? "None")"
+        guard candidateName.count > 255 else { return nil }
+        // Debusine's message lacks the f prefix on its first part, so it prints the placeholder as is.
+        return "path:position string {candidate_name!r} is \(candidateName.count) characters and must be no longer than 255"
     }
 }
