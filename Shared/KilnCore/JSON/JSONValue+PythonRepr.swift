@@ -44,7 +44,12 @@ extension JSONValue {
     /// Python's `repr()` of a string: single quotes unless the text holds a single quote and no double
     /// quote; backslash escapes for the quote, backslash, `\t`, `\n`, `\r` and every non-printable scalar.
     public static func pythonStringRepr(_ text: String) -> String {
-        let quote: Character = text.contains("'") && !text.contains("\"") ? "\"" : "'"
+        // Most texts are printable ASCII without quotes or backslashes, which Python quotes as they are.
+        if text.utf8.allSatisfy({ (0x20...0x7E).contains($0) && $0 != UInt8(ascii: "'") && $0 != UInt8(ascii: "\\") }) {
+            return "'" + text + "'"
+        }
+        let scalars = text.unicodeScalars
+        let quote: Character = scalars.contains("'") && !scalars.contains("\"") ? "\"" : "'"
         var out = String(quote)
         for scalar in text.unicodeScalars {
             switch scalar {
@@ -110,7 +115,7 @@ extension JSONValue {
     /// Python's `str.isprintable()` for one scalar: everything but controls, format characters, surrogates,
     /// private-use and unassigned code points, and separators other than the ASCII space.
     private static func isPythonPrintable(_ scalar: Unicode.Scalar) -> Bool {
-        if scalar == " " { return true }
+        if scalar.isASCII { return (0x20...0x7E).contains(scalar.value) }
         switch scalar.properties.generalCategory {
         case .control, .format, .surrogate, .privateUse, .unassigned,
             .spaceSeparator, .lineSeparator, .paragraphSeparator:

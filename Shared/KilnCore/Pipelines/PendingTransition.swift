@@ -29,16 +29,34 @@ public enum PendingTransition {
         context: LookupContext,
         settings: InputResolutionSettings
     ) throws(WorkRequestPipelineError) -> ResolvedPendingInputs {
+        try resolvedPendingTask(
+            registry: registry, taskType: taskType, taskName: taskName, taskData: taskData, lookups: lookups,
+            context: context, settings: settings
+        ).pending
+    }
+
+    /// Step 1, also giving the task it resolved, for a caller that goes on in the same process
+    /// (`WorkRequestCreationCheck`) instead of rebuilding it from the serialised values.
+    public static func resolvedPendingTask<Resolver: LookupResolving>(
+        registry: TaskRegistry,
+        taskType: TaskType,
+        taskName: String,
+        taskData: JSONValue,
+        lookups: Resolver,
+        context: LookupContext,
+        settings: InputResolutionSettings
+    ) throws(WorkRequestPipelineError) -> (task: any DBTask, pending: ResolvedPendingInputs) {
         try WorkRequestPipelineError.configuring {
             var task = try registry.makeDBTask(type: taskType, name: taskName, taskData: taskData)
             try task.resolveInputs(stage: .pending, lookups: lookups, context: context, settings: settings)
-            return ResolvedPendingInputs(
+            let pending = ResolvedPendingInputs(
                 taskType: taskType,
                 taskName: task.taskName,
                 taskData: taskData,
                 lookupContext: context,
                 pendingFieldValues: task.inputs.savedFieldValues
             )
+            return (task, pending)
         }
     }
 
@@ -57,8 +75,21 @@ public enum PendingTransition {
         lookups: Resolver,
         settings: InputResolutionSettings
     ) throws(WorkRequestPipelineError) -> PendingTransitionResult {
+        let task = try WorkRequestPipelineError.configuring { try restoredTask(pending, registry: registry) }
+        return try configure(
+            pending, task: task, registry: registry, workRequest: workRequest, lookups: lookups, settings: settings)
+    }
+
+    /// Step 2 with the task of step 1 already at hand (its pending values restored or just resolved).
+    public static func configure<Resolver: LookupResolving>(
+        _ pending: ResolvedPendingInputs,
+        task: any DBTask,
+        registry: TaskRegistry,
+        workRequest: WorkRequestTagContext,
+        lookups: Resolver,
+        settings: InputResolutionSettings
+    ) throws(WorkRequestPipelineError) -> PendingTransitionResult {
         try WorkRequestPipelineError.configuring {
-            let task = try restoredTask(pending, registry: registry)
             let subjectContext = try task.getTaskConfigurationSubjectContext()
             let earlyCandidates = try task.computeSchedulerTags(for: workRequest)
             let early = TaskTagComputation.earlySets(
@@ -98,12 +129,20 @@ public enum PendingTransition {
                 )
             )
 
-            var configuredTask = try registry.makeDBTask(
-                type: pending.taskType,
-                name: pending.taskName,
-                taskData: configured.taskData
-            )
-            if PendingFieldDependencies.configurationChangesPendingInputs(
+            var configuredTask: any DBTask
+            if configured.taskData == pending.taskData {
+                // Configuration left the data as it was: the task is the one already resolved.
+                configuredTask = task
+            } else {
+                configuredTask = try registry.makeDBTask(
+                    type: pending.taskType,
+                    name: pending.taskName,
+                    taskData: configured.taskData
+                )
+            }
+            if configured.taskData == pending.taskData {
+                // Nothing to resolve again.
+            } else if PendingFieldDependencies.configurationChangesPendingInputs(
                 fields: configuredTask.inputs.fields,
                 submitted: pending.taskData,
                 configured: configured.taskData

@@ -31,15 +31,15 @@ public enum WorkRequestCreationCheck {
     ) throws(WorkRequestPipelineError) {
         // Internal tasks are neither configured nor resolved (`WorkRequest.mark_pending`); the API never creates them.
         guard taskType != .internal else { return }
-        let pending = try PendingTransition.resolvePendingInputs(
+        let (resolved, pending) = try PendingTransition.resolvedPendingTask(
             registry: registry, taskType: taskType, taskName: taskName, taskData: taskData, lookups: lookups,
             context: context, settings: settings)
         _ = try PendingTransition.configure(
-            pending, registry: registry, workRequest: workRequest, lookups: lookups, settings: settings)
+            pending, task: resolved, registry: registry, workRequest: workRequest, lookups: lookups, settings: settings)
         // `resolve_inputs(Stage.RUNNING)` of the same submitted data in the same transaction: the pending fields
         // would resolve to what they just did, so only the fields left are looked up (half the lookups of a check).
         try WorkRequestPipelineError.computingDynamicData {
-            var task = try PendingTransition.restoredTask(pending, registry: registry)
+            var task = resolved
             try task.resolveInputs(
                 stage: .running, lookups: lookups, context: context, settings: settings, keepingResolved: true)
             _ = try task.computeDynamicData()

@@ -23,8 +23,10 @@ public struct TaskDataReader {
 
     /// The raw value of `key` (null counts as absent), marking it as read.
     public mutating func raw(_ key: String) -> JSONValue? {
+        // Only keys present matter to `finish()`; not hashing the absent ones keeps reading cheap.
+        guard let value = members[key] else { return nil }
         consumed.insert(key)
-        guard let value = members[key], !value.isNull else { return nil }
+        guard !value.isNull else { return nil }  // not `value.isNull ? nil : value`: that nil is JSONValue.null
         return value
     }
 

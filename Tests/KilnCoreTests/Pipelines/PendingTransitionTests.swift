@@ -153,6 +153,30 @@ struct PendingTransitionTests {
         )
     }
 
+    @Test("step 1's task as resolved equals the task restored from its record, and configures the same (the creation check's shortcut)")
+    func resolvedTaskEqualsRestored() throws {
+        let entries: [[String: JSONValue]] = [
+            ["task_type": "Worker", "task_name": "stamp", "override_values": ["note": "n"]]
+        ]
+        let registry = try Self.registry()
+        let (resolved, pending) = try PendingTransition.resolvedPendingTask(
+            registry: registry, taskType: .worker, taskName: "stamp", taskData: Self.data,
+            lookups: try Self.lookups(entries: entries), context: TaskFixture.context,
+            settings: try InputResolutionSettings())
+        let restored = try ResolvedInputs.restoring(fields: resolved.inputs.fields, from: [ResolvedInputs.dynamicDataKey: .object(pending.pendingFieldValues)])
+        #expect(resolved.inputs.values == restored.values)
+        #expect(!resolved.inputs.values.isEmpty)
+        let viaTask = try PendingTransition.configure(
+            pending, task: resolved, registry: registry, workRequest: TaskFixture.developersWorkRequest,
+            lookups: try Self.lookups(entries: entries), settings: try InputResolutionSettings())
+        #expect(viaTask == (try Self.step2(pending, lookups: try Self.lookups(entries: entries))))
+        // Without configuration the configured data is the submitted data and the task is reused as it is.
+        let unconfigured = try PendingTransition.configure(
+            pending, task: resolved, registry: registry, workRequest: TaskFixture.developersWorkRequest,
+            lookups: try Self.lookups(), settings: try InputResolutionSettings())
+        #expect(unconfigured == (try Self.step2(pending, lookups: try Self.lookups())))
+    }
+
     @Test("configuration touching no key a pending field reads reuses step 1's values: no lookup is repeated")
     func unchangedInputsAreReused() throws {
         let entries: [[String: JSONValue]] = [

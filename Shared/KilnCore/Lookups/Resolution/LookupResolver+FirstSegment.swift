@@ -12,9 +12,10 @@ extension LookupResolver {
         startID: Int,
         context: LookupContext
     ) throws -> LookupResult {
-        let notFound = LookupFailure.notFound(
-            "\(JSONValue.pythonStringRepr(normalizedFirst)) does not exist or is hidden"
-        )
+        // Built only when thrown: a batch's creation check resolves thousands of lookups, and most succeed.
+        var notFound: LookupFailure {
+            LookupFailure.notFound("\(JSONValue.pythonStringRepr(normalizedFirst)) does not exist or is hidden")
+        }
         switch lookup.first {
         case .artifactID(let id):
             // Only visibility counts: the current workspace (and any prefix) plays no role (Debusine test
@@ -37,14 +38,16 @@ extension LookupResolver {
                 category: KnownCategories.workflowInternal,
                 from: startID,
                 context,
-                notFound
+                normalizedFirst: normalizedFirst
             )
         case .collection(let name, let category):
-            return try collectionResult(name: name, category: category, from: startID, context, notFound)
+            return try collectionResult(
+                name: name, category: category, from: startID, context, normalizedFirst: normalizedFirst)
         case .bareName(let name):
             // `resolve` has already refused a bare name without a default category.
             guard let defaultCategory else { throw notFound }
-            return try collectionResult(name: name, category: defaultCategory, from: startID, context, notFound)
+            return try collectionResult(
+                name: name, category: defaultCategory, from: startID, context, normalizedFirst: normalizedFirst)
         }
     }
 
@@ -53,10 +56,10 @@ extension LookupResolver {
         category: String,
         from startID: Int,
         _ context: LookupContext,
-        _ notFound: LookupFailure
+        normalizedFirst: String
     ) throws -> LookupResult {
         guard let collection = try findCollection(name: name, category: category, from: startID, user: context.user)
-        else { throw notFound }
+        else { throw LookupFailure.notFound("\(JSONValue.pythonStringRepr(normalizedFirst)) does not exist or is hidden") }
         return LookupResult(resultType: .collection, collection: collection)
     }
 

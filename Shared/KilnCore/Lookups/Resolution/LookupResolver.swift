@@ -79,15 +79,16 @@ public struct LookupResolver<Store: LookupStore>: LookupResolving {
                 normalizedFirst: firstText,
                 includeOptions: false
             )
-            let quotedContainer = JSONValue.pythonStringRepr(containerLookup)
             guard result.resultType == .collection, let container = result.collection else {
                 throw LookupFailure.invalid(
-                    "\(quotedContainer) is of type '\(result.resultType.rawValue)' instead of expected 'collection'"
+                    "\(JSONValue.pythonStringRepr(containerLookup)) is of type '\(result.resultType.rawValue)' "
+                        + "instead of expected 'collection'"
                 )
             }
             guard let item = try findItem(segment, in: container) else {
                 throw LookupFailure.notFound(
-                    "\(quotedContainer) has no item \(JSONValue.pythonStringRepr(segment.normalizedText))"
+                    "\(JSONValue.pythonStringRepr(containerLookup)) has no item "
+                        + JSONValue.pythonStringRepr(segment.normalizedText)
                 )
             }
             result = try self.result(for: item, parentCollectionLookup: containerLookup)
