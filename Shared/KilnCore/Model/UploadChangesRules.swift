@@ -15,7 +15,10 @@ enum UploadChangesRules {
         guard let architecture = fields["Architecture"] else { return "changes_fields must contain Architecture" }
         guard let files = fields["Files"] else { return "changes_fields must contain Files" }
         guard architecture.stringValue != nil else { return "changes_fields Architecture must be a string" }
-        guard let list = files.arrayValue, list.allSatisfy({ $0.objectValue?["name"]?.stringValue != nil }) else {
+        // Python iterates an empty text or dictionary as no files, so the later rules speak about those.
+        guard files.stringValue == "" || files.objectValue?.isEmpty == true
+            || files.arrayValue?.allSatisfy({ $0.objectValue?["name"]?.stringValue != nil }) == true
+        else {
             return "changes_fields Files must be a list of files, each with a name"
         }
         return nil
@@ -63,9 +66,14 @@ enum UploadChangesRules {
     /// The architectures (`Architecture` split on whitespace, as Python's `str.split()`) and the file names.
     private static func shape(_ fields: JSONValue) -> (architectures: Set<String>, names: [String]) {
         let object = fields.objectValue ?? [:]
-        let architectures = (object["Architecture"]?.stringValue ?? "").split(whereSeparator: \.isWhitespace).map(String.init)
+        let architectures = (object["Architecture"]?.stringValue ?? "").split(whereSeparator: isPythonSpace).map(String.init)
         let names = object["Files"]?.arrayValue?.compactMap { $0.objectValue?["name"]?.stringValue } ?? []
         return (Set(architectures), names)
+    }
+
+    /// Python's `str.isspace()`, on which `str.split()` splits: Unicode white space and the separators U+001C–U+001F.
+    private static func isPythonSpace(_ character: Character) -> Bool {
+        character.isWhitespace || character.unicodeScalars.allSatisfy { (0x1C...0x1F).contains($0.value) }
     }
 
     /// Python's repr of a list of strings.

@@ -34,6 +34,10 @@ public enum WorkRequestCreationCheck {
         let (resolved, pending) = try PendingTransition.resolvedPendingTask(
             registry: registry, taskType: taskType, taskName: taskName, taskData: taskData, lookups: lookups,
             context: context, settings: settings)
+        // What the tag-computer will read back from the stored record must read back here too.
+        _ = try WorkRequestPipelineError.configuring {
+            try ResolvedInputs.restoring(fields: resolved.inputs.fields, from: pending.asDynamicData)
+        }
         _ = try PendingTransition.configure(
             pending, task: resolved, registry: registry, workRequest: workRequest, lookups: lookups, settings: settings)
         // `resolve_inputs(Stage.RUNNING)` of the same submitted data in the same transaction: the pending fields

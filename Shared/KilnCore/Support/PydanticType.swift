@@ -68,9 +68,14 @@ public indirect enum PydanticType: Sendable {
             return []
         case .boolean:
             guard PydanticLaxBool.parse(value) == nil else { return [] }
-            return value.stringValue != nil
-                ? fail("Input should be a valid boolean, unable to interpret input", "bool_parsing")
-                : fail("Input should be a valid boolean", "bool_type")
+            // pydantic-core reads strings, integers and integral floats as booleans it cannot interpret
+            // (`bool_parsing`); anything else is not a boolean at all.
+            switch value {
+            case .string, .int: return fail("Input should be a valid boolean, unable to interpret input", "bool_parsing")
+            case .double(let number) where number.rounded(.towardZero) == number:
+                return fail("Input should be a valid boolean, unable to interpret input", "bool_parsing")
+            default: return fail("Input should be a valid boolean", "bool_type")
+            }
         case .url:
             guard let text = value.stringValue else { return fail("URL input should be a string or URL", "url_type") }
             return PydanticURL.problem(text, hostRequired: false).map {
@@ -78,7 +83,9 @@ public indirect enum PydanticType: Sendable {
             } ?? []
         case .pattern(let pattern):
             guard let text = value.stringValue else { return fail("Input should be a valid string", "string_type") }
-            let matches = text.range(of: pattern, options: .regularExpression) != nil
+            // pydantic's (Rust) `$` is the end of the text; ICU's also matches before a final newline.
+            let endAnchored = pattern.hasSuffix("$") && !pattern.hasSuffix("\\$") ? String(pattern.dropLast()) + "\\z" : pattern
+            let matches = text.range(of: endAnchored, options: .regularExpression) != nil
             return matches ? [] : fail("String should match pattern '\(pattern)'", "string_pattern_mismatch")
         case .literal(let values):
             guard let text = value.stringValue, values.contains(text) else {

@@ -1,14 +1,20 @@
 /// What pydantic 2's `AnyUrl` refuses in a URL, in its words (pydantic-core parses with the WHATWG URL
 /// standard): an empty text, a text without a scheme, a special scheme (`http`, `https`, `ws`, `wss`, `ftp`)
-/// without a host, a port that is not a number up to 65535. Other WHATWG refusals (bad IPv6 literals,
-/// forbidden host characters) are not reproduced.
+/// without a host, a port that is not a number up to 65535 — after WHATWG's trimming of spaces and controls
+/// around it and of tabs and newlines within. Other WHATWG refusals (bad IPv4 or IPv6 addresses, forbidden host
+/// characters) are not reproduced.
 public enum PydanticURL {
     /// The reason after pydantic's `Input should be a valid URL, `, or `nil` for a URL it accepts.
     ///
     /// - Parameter hostRequired: also refuse a URL of any scheme without a host (`AnyUrl` annotated with
     ///   `host_required`).
-    public static func problem(_ text: String, hostRequired: Bool) -> String? {
-        guard !text.isEmpty else { return "input is empty" }
+    public static func problem(_ given: String, hostRequired: Bool) -> String? {
+        guard !given.isEmpty else { return "input is empty" }
+        // WHATWG first trims leading and trailing C0 controls and spaces, and drops every tab and newline.
+        let text = String(
+            String.UnicodeScalarView(
+                given.unicodeScalars.drop(while: { $0.value <= 0x20 }).reversed().drop(while: { $0.value <= 0x20 })
+                    .reversed().filter { !["\t", "\n", "\r"].contains($0) }))
         guard let colon = text.firstIndex(of: ":"), let first = text.first, first.isASCII, first.isLetter,
             text[..<colon].allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "+-.".contains($0)) })
         else { return "relative URL without a base" }

@@ -109,6 +109,13 @@ struct ArtifactDataModelsTests {
         #expect(message(upload("amd64", ["foo_amd64.deb"])) == nil)
         #expect(message(["type": "dpkg", "changes_fields": ["Architecture": ["amd64"], "Files": []]])
             == "Value error, changes_fields Architecture must be a string")
+        // Python iterates an empty text or dictionary as no files; U+001F separates architectures as a space does.
+        #expect(message(["type": "dpkg", "changes_fields": ["Architecture": "source", "Files": ""]])
+            == "Value error, Expected to find one and only one source package in source upload. Found [].")
+        #expect(message(["type": "dpkg", "changes_fields": ["Architecture": "source", "Files": [:]]])
+            == "Value error, Expected to find one and only one source package in source upload. Found [].")
+        #expect(message(upload("source\u{1F}amd64", ["foo.dsc"]))
+            == "Value error, No .debs found in ['foo.dsc'] which is expected to contain binaries for amd64, source")
     }
 
     @Test("debug symbols: 40 lowercase hex digits, no duplicates (test_models.py `test_invalid_inputs`)")
@@ -118,6 +125,9 @@ struct ArtifactDataModelsTests {
             #expect(failures("debian:debug-symbols", ["build_ids": [.string(bad)]])
                 == [.init(location: "build_ids.0", message: pattern, type: "string_pattern_mismatch", input: .string(bad))])
         }
+        // pydantic's `$` ends the text: a final newline does not match.
+        let withNewline = JSONValue.string(String(repeating: "a", count: 40) + "\n")
+        #expect(failures("debian:debug-symbols", ["build_ids": [withNewline]]).map(\.type) == ["string_pattern_mismatch"])
         let id = JSONValue.string(String(repeating: "a", count: 40))
         #expect(failures("debian:debug-symbols", ["build_ids": [id, id]]).map(\.message)
             == ["Value error, duplicate build_id '\(String(repeating: "a", count: 40))' in build_ids"])
@@ -156,6 +166,13 @@ struct ArtifactDataModelsTests {
         tarball["mirror"] = "http://"
         #expect(failures("debian:system-tarball", .object(tarball)).map(\.message)
             == ["Input should be a valid URL, empty host"])
+        // pydantic-core reads integers and integral floats as booleans it cannot interpret; 0.5 is no boolean.
+        for (flag, type) in [(JSONValue.int(2), "bool_parsing"), (.double(2.0), "bool_parsing"), (.double(0.5), "bool_type"),
+                             (["x"], "bool_type")] {
+            tarball = ArtifactDataSamples.valid["debian:system-tarball"]!.objectValue!
+            tarball["with_init"] = flag
+            #expect(failures("debian:system-tarball", .object(tarball)).map(\.type) == [type], "\(flag)")
+        }
         var image = ArtifactDataSamples.valid["debian:system-image"]!.objectValue!
         image["image_format"] = "vmdk"
         image["size"] = 1.5
@@ -206,5 +223,9 @@ struct ArtifactDataModelsTests {
         #expect(PydanticURL.problem("file:///srv/mirror", hostRequired: true) == "empty host")
         #expect(PydanticURL.problem("mailto:someone", hostRequired: false) == nil)
         #expect(PydanticURL.problem("https:", hostRequired: false) == "empty host")
+        // WHATWG trims spaces and controls around the URL and drops tabs and newlines within it.
+        #expect(PydanticURL.problem(" https://deb.debian.org/\n", hostRequired: false) == nil)
+        #expect(PydanticURL.problem("ht\ttps://deb.debian.org/", hostRequired: false) == nil)
+        #expect(PydanticURL.problem("   ", hostRequired: false) == "relative URL without a base")
     }
 }
