@@ -7,7 +7,9 @@
 /// not text, a file without a `name`), Kiln refuses the data with its own message (deploy/docs/fidelity.md).
 enum UploadChangesRules {
     /// The validators, in Debusine's order.
-    static let all: [@Sendable (JSONValue) -> String?] = [mandatoryFields, binariesIfBinary, sourceOnlyBuildinfo, dscIfSource]
+    static let all: [@Sendable (JSONValue) -> String?] = [
+        mandatoryFields, binariesIfBinary, sourceOnlyBuildinfo, dscIfSource,
+    ]
 
     /// `metadata_mandatory_fields`, plus the shapes the other rules read.
     static func mandatoryFields(_ fields: JSONValue) -> String? {
@@ -66,7 +68,8 @@ enum UploadChangesRules {
     /// The architectures (`Architecture` split on whitespace, as Python's `str.split()`) and the file names.
     private static func shape(_ fields: JSONValue) -> (architectures: Set<String>, names: [String]) {
         let object = fields.objectValue ?? [:]
-        let architectures = (object["Architecture"]?.stringValue ?? "").split(whereSeparator: isPythonSpace).map(String.init)
+        let architectures = (object["Architecture"]?.stringValue ?? "").split(whereSeparator: isPythonSpace)
+            .map(String.init)
         let names = object["Files"]?.arrayValue?.compactMap { $0.objectValue?["name"]?.stringValue } ?? []
         return (Set(architectures), names)
     }

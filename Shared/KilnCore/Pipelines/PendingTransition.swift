@@ -129,32 +129,28 @@ public enum PendingTransition {
                 )
             )
 
-            var configuredTask: any DBTask
-            if configured.taskData == pending.taskData {
-                // Configuration left the data as it was: the task is the one already resolved.
-                configuredTask = task
-            } else {
+            // Configuration that left the data as it was leaves the task as it was resolved.
+            var configuredTask = task
+            if configured.taskData != pending.taskData {
                 configuredTask = try registry.makeDBTask(
                     type: pending.taskType,
                     name: pending.taskName,
                     taskData: configured.taskData
                 )
-            }
-            if configured.taskData == pending.taskData {
-                // Nothing to resolve again.
-            } else if PendingFieldDependencies.configurationChangesPendingInputs(
-                fields: configuredTask.inputs.fields,
-                submitted: pending.taskData,
-                configured: configured.taskData
-            ) {
-                try configuredTask.resolveInputs(
-                    stage: .pending,
-                    lookups: lookups,
-                    context: pending.lookupContext,
-                    settings: settings
-                )
-            } else {
-                configuredTask.inputs = task.inputs
+                if PendingFieldDependencies.configurationChangesPendingInputs(
+                    fields: configuredTask.inputs.fields,
+                    submitted: pending.taskData,
+                    configured: configured.taskData
+                ) {
+                    try configuredTask.resolveInputs(
+                        stage: .pending,
+                        lookups: lookups,
+                        context: pending.lookupContext,
+                        settings: settings
+                    )
+                } else {
+                    configuredTask.inputs = task.inputs
+                }
             }
 
             let finalCandidates = try configuredTask.computeSchedulerTags(for: workRequest)

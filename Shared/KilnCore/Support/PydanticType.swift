@@ -56,7 +56,10 @@ public indirect enum PydanticType: Sendable {
     /// The failures of `value` against this type, located under `location`; empty when it validates.
     func failures(of value: JSONValue, at location: [String]) -> [PydanticValidationError.Failure] {
         func fail(_ message: String, _ type: String) -> [PydanticValidationError.Failure] {
-            [PydanticValidationError.Failure(location: Self.render(location), message: message, type: type, input: value)]
+            [
+                PydanticValidationError.Failure(
+                    location: Self.render(location), message: message, type: type, input: value)
+            ]
         }
         switch self {
         case .any:
@@ -71,7 +74,8 @@ public indirect enum PydanticType: Sendable {
             // pydantic-core reads strings, integers and integral floats as booleans it cannot interpret
             // (`bool_parsing`); anything else is not a boolean at all.
             switch value {
-            case .string, .int: return fail("Input should be a valid boolean, unable to interpret input", "bool_parsing")
+            case .string, .int:
+                return fail("Input should be a valid boolean, unable to interpret input", "bool_parsing")
             case .double(let number) where number.rounded(.towardZero) == number:
                 return fail("Input should be a valid boolean, unable to interpret input", "bool_parsing")
             default: return fail("Input should be a valid boolean", "bool_type")
@@ -84,7 +88,8 @@ public indirect enum PydanticType: Sendable {
         case .pattern(let pattern):
             guard let text = value.stringValue else { return fail("Input should be a valid string", "string_type") }
             // pydantic's (Rust) `$` is the end of the text; ICU's also matches before a final newline.
-            let endAnchored = pattern.hasSuffix("$") && !pattern.hasSuffix("\\$") ? String(pattern.dropLast()) + "\\z" : pattern
+            let endAnchored =
+                pattern.hasSuffix("$") && !pattern.hasSuffix("\\$") ? String(pattern.dropLast()) + "\\z" : pattern
             let matches = text.range(of: endAnchored, options: .regularExpression) != nil
             return matches ? [] : fail("String should match pattern '\(pattern)'", "string_pattern_mismatch")
         case .literal(let values):

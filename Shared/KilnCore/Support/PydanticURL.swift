@@ -42,7 +42,9 @@ public enum PydanticURL {
             port = nil
         }
         if host.isEmpty, special || hostRequired { return "empty host" }
-        if let port, !port.isEmpty, !(port.allSatisfy(\.isASCIIDigitCharacter) && (Int(port).map { $0 <= 65535 } ?? false)) {
+        if let port, !port.isEmpty,
+            !(port.allSatisfy(\.isASCIIDigitCharacter) && (Int(port).map { $0 <= 65535 } ?? false))
+        {
             return "invalid port number"
         }
         return nil

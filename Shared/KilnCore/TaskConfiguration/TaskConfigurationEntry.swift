@@ -86,7 +86,9 @@ public struct TaskConfigurationEntry: Hashable, Sendable {
         func dictionary(_ key: String) -> [String: JSONValue] { object[key]?.objectValue ?? [:] }
         func tagFilter(_ key: String) -> TagFilter? {
             guard let value = object[key] else { return nil }
-            if let expression = value.stringValue { return (try? TagExpression(parsing: expression)).map(TagFilter.expression) }
+            if let expression = value.stringValue {
+                return (try? TagExpression(parsing: expression)).map(TagFilter.expression)
+            }
             return .allOf(value.arrayValue?.compactMap(\.stringValue) ?? [])
         }
         self.taskType = text("task_type").flatMap(TaskType.init(rawValue:))
@@ -113,7 +115,9 @@ public struct TaskConfigurationEntry: Hashable, Sendable {
 
     /// `position` as pydantic's lax integer reads it.
     private static func position(_ object: [String: JSONValue]) -> Int? {
-        guard let value = object["position"], case .success(let number) = PydanticLaxInt.parse(value) else { return nil }
+        guard let value = object["position"], case .success(let number) = PydanticLaxInt.parse(value) else {
+            return nil
+        }
         return number
     }
 
@@ -187,6 +191,7 @@ public struct TaskConfigurationEntry: Hashable, Sendable {
         let candidateName = "\(object["path"]?.stringValue ?? "None"):\(position(object).map(String.init) ?? "None")"
         guard candidateName.count > 255 else { return nil }
         // Debusine's message lacks the f prefix on its first part, so it prints the placeholder as is.
-        return "path:position string {candidate_name!r} is \(candidateName.count) characters and must be no longer than 255"
+        return "path:position string {candidate_name!r} is \(candidateName.count) characters and must be no longer "
+            + "than 255"
     }
 }

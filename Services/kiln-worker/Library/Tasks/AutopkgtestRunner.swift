@@ -27,7 +27,8 @@ struct AutopkgtestRunner: WorkerTaskRunner {
         for id in try autopkgtest.inputs.multiple("input_context_artifacts").artifactIDs {
             debs += try await context.download(id).files(endingWith: ".deb")
         }
-        guard let dscPath = source.files.keys.sorted().first(where: { $0.hasSuffix(".dsc") }), let dsc = source.files[dscPath]
+        guard let dscPath = source.files.keys.sorted().first(where: { $0.hasSuffix(".dsc") }),
+            let dsc = source.files[dscPath]
         else {
             return TaskRunReport(.failure, message: "source artifact \(sourceID) has no .dsc")
         }

@@ -59,7 +59,9 @@ extension LookupResolver {
         normalizedFirst: String
     ) throws -> LookupResult {
         guard let collection = try findCollection(name: name, category: category, from: startID, user: context.user)
-        else { throw LookupFailure.notFound("\(JSONValue.pythonStringRepr(normalizedFirst)) does not exist or is hidden") }
+        else {
+            throw LookupFailure.notFound("\(JSONValue.pythonStringRepr(normalizedFirst)) does not exist or is hidden")
+        }
         return LookupResult(resultType: .collection, collection: collection)
     }
 
