@@ -186,20 +186,13 @@ public struct ExternalRepository: Hashable, Sendable {
     /// normalises it; otherwise kept as written.
     private static func url(_ reader: inout TaskDataReader) throws(TaskDataError) -> String {
         let text = try reader.string("url")
-        guard let separator = text.range(of: "://"), !text[..<separator.lowerBound].isEmpty,
-            text[..<separator.lowerBound].allSatisfy({ $0.isLetter || $0.isNumber || "+-.".contains($0) })
-        else {
+        if let problem = PydanticURL.problem(text, hostRequired: true) {
             throw .invalidValue(
-                field: reader.fieldName("url"), value: .string(text),
-                reason: "Input should be a valid URL, \(text.contains(":") ? "empty host" : "relative URL without a base")")
+                field: reader.fieldName("url"), value: .string(text), reason: "Input should be a valid URL, \(problem)")
         }
+        guard let separator = text.range(of: "://") else { return text }
         let rest = text[separator.upperBound...]
         let authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
-        let host = authority.split(separator: "@").last.map { $0.split(separator: ":").first ?? "" } ?? ""
-        guard !host.isEmpty else {
-            throw .invalidValue(
-                field: reader.fieldName("url"), value: .string(text), reason: "Input should be a valid URL, empty host")
-        }
         let scheme = text[..<separator.lowerBound].lowercased()
         return authority.count == rest.count && specialSchemes.contains(scheme) ? text + "/" : text
     }

@@ -31,6 +31,9 @@ struct ExtraRepositoryTests {
             Self.refusal(["url": "file:/etc/passwd", "suite": "bookworm", "components": ["main"]])
                 .contains("Input should be a valid URL, empty host"))
         #expect(
+            Self.refusal(["url": "http://example.com:99999/", "suite": "bookworm", "components": ["main"]])
+                .contains("Input should be a valid URL, invalid port number"))
+        #expect(
             Self.refusal(["url": "http://example.com/", "suite": "b@d_suite", "components": ["main"]])
                 .contains("String should match pattern"))
         #expect(
