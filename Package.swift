@@ -207,7 +207,7 @@ let package = Package(
             path: "Tests/KilnCoreTests", swiftSettings: strict),
         .testTarget(
             name: "KilnTasksTests", dependencies: ["KilnTasks", "KilnCore", "KilnTestSupport", propertyBased],
-            path: "Tests/KilnTasksTests", swiftSettings: strict),
+            path: "Tests/KilnTasksTests", exclude: ["Fixtures"], swiftSettings: strict),
         .testTarget(
             name: "ServiceKitTests", dependencies: ["ServiceKit", logging], path: "Tests/ServiceKitTests",
             swiftSettings: strict),

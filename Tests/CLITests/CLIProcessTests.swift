@@ -389,11 +389,14 @@ extension CLIIntegration {
                     ),
                     (
                         ["submit", "noop", "--workspace", "debian/dev", "--set", "result=maybe"], 1,
-                        "task data field 'result' has invalid value \"maybe\""
+                        // Debusine's `NoopData` says so for the same data (pydantic's lines joined into one).
+                        "Error: 1 validation error for NoopData result   Input should be '', 'success', 'failure', "
+                            + "'temporary failure', 'error' or 'skipped' [type=enum, input_value='maybe', input_type=str]"
                     ),
                     (
                         ["submit", "noop", "--workspace", "debian/dev", "--set", "colour=red"], 1,
-                        "task data field 'colour' is not a field of this task"
+                        "Error: 1 validation error for NoopData colour   Extra inputs are not permitted "
+                            + "[type=extra_forbidden, input_value='red', input_type=str]"
                     ),
                     (["submit", "noop", "--workspace", "debian/nope"], 1, "workspace debian/nope does not exist"),
                     (["submit", "noop", "--workspace", "nope"], 1, "must be written SCOPE/NAME"),

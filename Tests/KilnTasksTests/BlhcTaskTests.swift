@@ -44,21 +44,20 @@ struct BlhcTaskTests {
     @Test("data: flags checked, build_architecture and environment required, input closed")
     func data() throws {
         #expect(try BlhcTask.validateData(["input": ["artifact": 5], "environment": 1, "build_architecture": "amd64", "extra_flags": ["--bindnow"]]).extraFlags == ["--bindnow"])
-        #expect(throws: TaskDataError.missingField("input.artifact")) {
-            try BlhcTask.validateData(["input": [:], "environment": 1, "build_architecture": "amd64"])
-        }
-        #expect(throws: TaskDataError.invalidValue(
-            field: "extra_flags[0]", value: "--unknown-flag",
-            reason: "must be one of --all, --bindnow, --buildd, --color, --debian, --line-numbers, --pie")
-        ) { try BlhcTask.validateData(["input": ["artifact": 5], "environment": 1, "build_architecture": "amd64", "extra_flags": ["--unknown-flag"]]) }
-        #expect(throws: TaskDataError.unknownField("input.some_additional_property")) {
-            try BlhcTask.validateData(["input": ["artifact": 5, "some_additional_property": 87], "environment": 1, "build_architecture": "amd64"])
-        }
-        #expect(throws: TaskDataError.missingField("build_architecture")) {
-            try BlhcTask.validateData(["input": ["artifact": 5], "environment": 1])
-        }
-        #expect(throws: TaskDataError.missingField("environment")) {
-            try BlhcTask.validateData(["input": ["artifact": 5], "build_architecture": "amd64"])
-        }
+        expectTaskDataRefusal(
+            "1 validation error for BlhcData\ninput.artifact\n  Field required [type=missing, input_value={}, input_type=dict]"
+        ) { _ = try BlhcTask.validateData(["input": [:], "environment": 1, "build_architecture": "amd64"]) }
+        expectTaskDataRefusal(
+            "1 validation error for BlhcData\nextra_flags.0\n  Input should be '--all', '--bindnow', '--buildd', '--color', '--debian', '--line-numbers' or '--pie' [type=enum, input_value='--unknown-flag', input_type=str]"
+        ) { _ = try BlhcTask.validateData(["input": ["artifact": 5], "environment": 1, "build_architecture": "amd64", "extra_flags": ["--unknown-flag"]]) }
+        expectTaskDataRefusal(
+            "1 validation error for BlhcData\ninput.some_additional_property\n  Extra inputs are not permitted [type=extra_forbidden, input_value=87, input_type=int]"
+        ) { _ = try BlhcTask.validateData(["input": ["artifact": 5, "some_additional_property": 87], "environment": 1, "build_architecture": "amd64"]) }
+        expectTaskDataRefusal(
+            "1 validation error for BlhcData\nbuild_architecture\n  Field required [type=missing, input_value={'environment': 1, 'input': {'artifact': 5}}, input_type=dict]"
+        ) { _ = try BlhcTask.validateData(["input": ["artifact": 5], "environment": 1]) }
+        expectTaskDataRefusal(
+            "1 validation error for BlhcData\nenvironment\n  Field required [type=missing, input_value={'build_architecture': 'a...input': {'artifact': 5}}, input_type=dict]"
+        ) { _ = try BlhcTask.validateData(["input": ["artifact": 5], "build_architecture": "amd64"]) }
     }
 }

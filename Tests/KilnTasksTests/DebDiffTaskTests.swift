@@ -66,22 +66,20 @@ struct DebDiffTaskTests {
     func data() throws {
         let base: [String: JSONValue] = ["environment": 1, "build_architecture": "amd64"]
         func with(_ extra: [String: JSONValue]) -> JSONValue { .object(base.merging(extra) { $1 }) }
-        #expect(throws: TaskDataError.invalidValue(
-            field: "input", value: [:], reason: "Exactly one of source_artifacts or binary_artifacts must be set")
-        ) { try DebDiffTask.validateData(with(["input": [:]])) }
-        #expect(throws: TaskDataError.invalidValue(
-            field: "input.source_artifacts", value: [1], reason: "must have exactly 2 items")
-        ) { try DebDiffTask.validateData(with(["input": ["source_artifacts": [1]]])) }
-        #expect(throws: TaskDataError.self) {
-            try DebDiffTask.validateData(with(["input": ["source_artifacts": [1, 2], "binary_artifacts": [[3], [4]]]]))
-        }
-        #expect(throws: TaskDataError.invalidValue(
-            field: "extra_flags[0]", value: "--unknown",
-            reason: "must be one of --dirs, --nocontrol, --wdiff-source-control, --show-moved, --diffstat, "
-                + "--apply-patches, --ignore-space")
-        ) { try DebDiffTask.validateData(with(["input": ["source_artifacts": [1, 2]], "extra_flags": ["--unknown"]])) }
-        #expect(throws: TaskDataError.missingField("build_architecture")) {
-            try DebDiffTask.validateData(["input": ["source_artifacts": [1, 2]], "environment": 1])
-        }
+        expectTaskDataRefusal(
+            "1 validation error for DebDiffData\ninput\n  Value error, Exactly one of source_artifacts or binary_artifacts must be set [type=value_error, input_value={}, input_type=dict]"
+        ) { _ = try DebDiffTask.validateData(with(["input": [:]])) }
+        expectTaskDataRefusal(
+            "1 validation error for DebDiffData\ninput.source_artifacts\n  List should have at least 2 items after validation, not 1 [type=too_short, input_value=[1], input_type=list]"
+        ) { _ = try DebDiffTask.validateData(with(["input": ["source_artifacts": [1]]])) }
+        expectTaskDataRefusal(
+            "1 validation error for DebDiffData\ninput\n  Value error, Exactly one of source_artifacts or binary_artifacts must be set [type=value_error, input_value={'binary_artifacts': [[3]...urce_artifacts': [1, 2]}, input_type=dict]"
+        ) { _ = try DebDiffTask.validateData(with(["input": ["source_artifacts": [1, 2], "binary_artifacts": [[3], [4]]]])) }
+        expectTaskDataRefusal(
+            "1 validation error for DebDiffData\nextra_flags.0\n  Input should be '--dirs', '--nocontrol', '--wdiff-source-control', '--show-moved', '--diffstat', '--apply-patches' or '--ignore-space' [type=enum, input_value='--unknown', input_type=str]"
+        ) { _ = try DebDiffTask.validateData(with(["input": ["source_artifacts": [1, 2]], "extra_flags": ["--unknown"]])) }
+        expectTaskDataRefusal(
+            "1 validation error for DebDiffData\nbuild_architecture\n  Field required [type=missing, input_value={'environment': 1, 'input...rce_artifacts': [1, 2]}}, input_type=dict]"
+        ) { _ = try DebDiffTask.validateData(["input": ["source_artifacts": [1, 2]], "environment": 1]) }
     }
 }

@@ -41,8 +41,8 @@ struct MakeSourcePackageUploadTaskTests {
             "target_distribution": "unstable",
         ])
         #expect(data.sinceVersion == "1.0-1" && data.targetDistribution == "unstable")
-        #expect(throws: TaskDataError.missingField("input")) {
-            try MakeSourcePackageUploadTask.validateData(["environment": 2])
-        }
+        expectTaskDataRefusal(
+            "1 validation error for MakeSourcePackageUploadData\ninput\n  Field required [type=missing, input_value={'environment': 2}, input_type=dict]"
+        ) { _ = try MakeSourcePackageUploadTask.validateData(["environment": 2]) }
     }
 }

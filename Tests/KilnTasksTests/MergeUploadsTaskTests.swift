@@ -39,8 +39,8 @@ struct MergeUploadsTaskTests {
     @Test("data: backend and environment accepted, build_architecture refused")
     func data() throws {
         _ = try MergeUploadsTask.validateData(["input": ["uploads": [1]], "backend": "unshare", "environment": 3])
-        #expect(throws: TaskDataError.unknownField("build_architecture")) {
-            try MergeUploadsTask.validateData(["input": ["uploads": [1]], "build_architecture": "amd64"])
-        }
+        expectTaskDataRefusal(
+            "1 validation error for MergeUploadsData\nbuild_architecture\n  Extra inputs are not permitted [type=extra_forbidden, input_value='amd64', input_type=str]"
+        ) { _ = try MergeUploadsTask.validateData(["input": ["uploads": [1]], "build_architecture": "amd64"]) }
     }
 }

@@ -35,15 +35,26 @@ struct NoopTaskTests {
         let tags = try task.computeSchedulerTags(for: Fixtures.developersWorkRequest)
         #expect(tags.required.allTags == ["worker:type:external", "worker:task:worker:noop:version:1"])
         #expect(Set(task.inputs.fields.map(\.name)) == [InputField.taskConfigurationName])
-        #expect(throws: TaskDataError.invalidValue(
-            field: "backend", value: "docker", reason: "must be one of auto, unshare, incus-lxc, incus-vm, qemu")
-        ) { try NoopTask.validateData(["backend": "docker"]) }
+        expectTaskDataRefusal(
+            """
+            1 validation error for NoopData
+            backend
+              Input should be 'auto', 'unshare', 'incus-lxc', 'incus-vm' or 'qemu' [type=enum, input_value='docker', \
+            input_type=str]
+            """
+        ) { _ = try NoopTask.validateData(["backend": "docker"]) }
     }
 
     /// Debusine `tasks/tests/test_noop.py` `test_no_additional_properties`: `{"input": {}}` is refused.
     @Test("noop refuses fields its model lacks")
     func noopExtraInputs() throws {
-        #expect(throws: TaskDataError.unknownField("input")) { try NoopTask.validateData(["input": [:]]) }
+        expectTaskDataRefusal(
+            """
+            1 validation error for NoopData
+            input
+              Extra inputs are not permitted [type=extra_forbidden, input_value={}, input_type=dict]
+            """
+        ) { _ = try NoopTask.validateData(["input": [:]]) }
     }
 
     /// Debusine `server/tasks/models.py` `ServerNoopData.result`: a `WorkRequestResults` defaulting to
@@ -53,9 +64,13 @@ struct NoopTaskTests {
         #expect(try ServerNoopTask(taskData: [:]).data.result == .failure)
         #expect(try ServerNoopTask(taskData: ["result": "success"]).data.result == .success)
         #expect(try ServerNoopTask(taskData: ["result": "skipped", "exception": true]).data.exception)
-        #expect(throws: TaskDataError.invalidValue(
-            field: "result", value: false,
-            reason: "must be one of '', 'success', 'failure', 'temporary failure', 'error', 'skipped'")
-        ) { try ServerNoopTask(taskData: ["result": false]) }
+        expectTaskDataRefusal(
+            """
+            1 validation error for ServerNoopData
+            result
+              Input should be '', 'success', 'failure', 'temporary failure', 'error' or 'skipped' [type=enum, \
+            input_value=False, input_type=bool]
+            """
+        ) { _ = try ServerNoopTask(taskData: ["result": false]) }
     }
 }

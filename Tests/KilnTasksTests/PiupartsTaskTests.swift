@@ -49,11 +49,11 @@ struct PiupartsTaskTests {
     /// `test_configure_base_tgz_is_required`.
     @Test("data: environment and base_tgz required")
     func data() throws {
-        #expect(throws: TaskDataError.missingField("environment")) {
-            try PiupartsTask.validateData(["input": ["binary_artifacts": [2]], "base_tgz": 3])
-        }
-        #expect(throws: TaskDataError.missingField("base_tgz")) {
-            try PiupartsTask.validateData(["input": ["binary_artifacts": [2]], "environment": 3])
-        }
+        expectTaskDataRefusal(
+            "1 validation error for PiupartsData\nenvironment\n  Field required [type=missing, input_value={'base_tgz': 3, 'input': ...binary_artifacts': [2]}}, input_type=dict]"
+        ) { _ = try PiupartsTask.validateData(["input": ["binary_artifacts": [2]], "base_tgz": 3]) }
+        expectTaskDataRefusal(
+            "1 validation error for PiupartsData\nbase_tgz\n  Field required [type=missing, input_value={'environment': 3, 'input...binary_artifacts': [2]}}, input_type=dict]"
+        ) { _ = try PiupartsTask.validateData(["input": ["binary_artifacts": [2]], "environment": 3]) }
     }
 }

@@ -53,15 +53,13 @@ struct SigningPreparationTaskTests {
     /// `AssembleSignedSourceData.backend_is_auto`.
     @Test("both refuse any backend but auto, with Debusine's message")
     func autoBackendOnly() throws {
-        #expect(throws: TaskDataError.invalidValue(
-            field: "backend", value: "unshare", reason: "ExtractForSigning only accepts backend \"auto\", not \"unshare\"")
-        ) {
-            try ExtractForSigningTask.validateData([
+        expectTaskDataRefusal(
+            "1 validation error for ExtractForSigningData\nbackend\n  Value error, ExtractForSigning only accepts backend \"auto\", not \"unshare\" [type=value_error, input_value='unshare', input_type=str]"
+        ) { _ = try ExtractForSigningTask.validateData([
                 "input": ["template_artifact": 2, "binary_artifacts": [2]], "environment": 1, "backend": "unshare",
-            ])
-        }
-        #expect(throws: TaskDataError.invalidValue(
-            field: "backend", value: "qemu", reason: "AssembleSignedSource only accepts backend \"auto\", not \"qemu\"")
-        ) { try AssembleSignedSourceTask.validateData(["template": 2, "signed": [5], "environment": 1, "backend": "qemu"]) }
+            ]) }
+        expectTaskDataRefusal(
+            "1 validation error for AssembleSignedSourceData\nbackend\n  Value error, AssembleSignedSource only accepts backend \"auto\", not \"qemu\" [type=value_error, input_value='qemu', input_type=str]"
+        ) { _ = try AssembleSignedSourceTask.validateData(["template": 2, "signed": [5], "environment": 1, "backend": "qemu"]) }
     }
 }

@@ -18,7 +18,9 @@ struct SigningTaskTests {
         #expect(tags.required.allTags == Self.base.union(["worker:task:signing:noop:version:1"]))
         #expect(try task.getTaskConfigurationSubjectContext() == TaskConfigurationSubjectContext(subject: nil, context: nil))
         #expect(try SigningNoopTask.validateData([:]).result == .failure)
-        #expect(throws: TaskDataError.unknownField("input")) { try SigningNoopTask.validateData(["input": [:]]) }
+        expectTaskDataRefusal(
+            "1 validation error for SigningNoopData\ninput\n  Extra inputs are not permitted [type=extra_forbidden, input_value={}, input_type=dict]"
+        ) { _ = try SigningNoopTask.validateData(["input": [:]]) }
         #expect(SigningNoopTask.getProvidedWorkerTags(host: WorkerHostCapabilities()) == ["worker:task:signing:noop:version:1"])
     }
 
@@ -49,11 +51,12 @@ struct SigningTaskTests {
     /// Debusine `signing/tasks/models.py` `SignData.validate_purpose` and `LookupMultiple`.
     @Test("sign: repository keys refused with Debusine's message")
     func signData() throws {
-        #expect(throws: TaskDataError.invalidValue(
-            field: "purpose", value: "openpgp-repository",
-            reason: "Key purpose may not be 'openpgp-repository' here (handled by SignRepositoryIndex task instead)")
-        ) { try SignTask.validateData(["purpose": "openpgp-repository", "unsigned": [2], "key": "ABC"]) }
-        #expect(throws: TaskDataError.missingField("purpose")) { try SignTask.validateData(["unsigned": [2], "key": "ABC"]) }
+        expectTaskDataRefusal(
+            "1 validation error for SignData\npurpose\n  Value error, Key purpose may not be 'openpgp-repository' here (handled by SignRepositoryIndex task instead) [type=value_error, input_value='openpgp-repository', input_type=str]"
+        ) { _ = try SignTask.validateData(["purpose": "openpgp-repository", "unsigned": [2], "key": "ABC"]) }
+        expectTaskDataRefusal(
+            "1 validation error for SignData\npurpose\n  Field required [type=missing, input_value={'key': 'ABC', 'unsigned': [2]}, input_type=dict]"
+        ) { _ = try SignTask.validateData(["unsigned": [2], "key": "ABC"]) }
     }
 
     /// Debusine `signing/tasks/tests/test_generate_key.py` `SAMPLE_TASK_DATA`, `test_compute_scheduler_tags`,
@@ -65,9 +68,9 @@ struct SigningTaskTests {
         #expect(tags.required.allTags == Self.base.union(["worker:task:signing:generatekey:version:1"]))
         #expect(try task.getTaskConfigurationSubjectContext().subject == nil)
         #expect(try GenerateKeyTask.validateData(["purpose": "openpgp", "description": "k"]).storage == "nacl")
-        #expect(throws: TaskDataError.invalidValue(
-            field: "storage", value: "pkcs11-static", reason: "'uefi' keys may not be generated in 'pkcs11-static' storage")
-        ) { try GenerateKeyTask.validateData(["purpose": "uefi", "description": "k", "storage": "pkcs11-static"]) }
+        expectTaskDataRefusal(
+            "1 validation error for GenerateKeyData\n  Value error, 'uefi' keys may not be generated in 'pkcs11-static' storage [type=value_error, input_value={'description': 'k', 'pur...orage': 'pkcs11-static'}, input_type=dict]"
+        ) { _ = try GenerateKeyTask.validateData(["purpose": "uefi", "description": "k", "storage": "pkcs11-static"]) }
     }
 
     /// Debusine `signing/tasks/tests/test_sign_repository_index.py` `test_compute_scheduler_tags`,
@@ -82,17 +85,13 @@ struct SigningTaskTests {
         let tags = try task.computeSchedulerTags(for: Fixtures.developersWorkRequest)
         #expect(tags.required.allTags == Self.base.union(["worker:task:signing:signrepositoryindex:version:1"]))
         #expect(try task.getTaskConfigurationSubjectContext().subject == nil)
-        #expect(throws: TaskDataError.invalidValue(
-            field: "mode", value: "attached", reason: "Signing mode must be 'detached' or 'clear'; got 'attached'")
-        ) {
-            try SignRepositoryIndexTask.validateData([
+        expectTaskDataRefusal(
+            "1 validation error for SignRepositoryIndexData\nmode\n  Value error, Signing mode must be 'detached' or 'clear'; got 'attached' [type=value_error, input_value='attached', input_type=str]"
+        ) { _ = try SignRepositoryIndexTask.validateData([
                 "suite_collection": 10, "unsigned": 2, "mode": "attached", "signed_name": "Release.gpg",
-            ])
-        }
-        #expect(throws: TaskDataError.invalidValue(
-            field: "signed_name", value: "a/b", reason: "String should match pattern '^[^/]+$'")
-        ) {
-            try SignRepositoryIndexTask.validateData(["suite_collection": 10, "unsigned": 2, "mode": "clear", "signed_name": "a/b"])
-        }
+            ]) }
+        expectTaskDataRefusal(
+            "1 validation error for SignRepositoryIndexData\nsigned_name\n  String should match pattern '^[^/]+$' [type=string_pattern_mismatch, input_value='a/b', input_type=str]"
+        ) { _ = try SignRepositoryIndexTask.validateData(["suite_collection": 10, "unsigned": 2, "mode": "clear", "signed_name": "a/b"]) }
     }
 }

@@ -80,80 +80,73 @@ struct SystemBootstrapTasksTests {
         BadTaskData(
             type: .worker, name: "simplesystemimagebuild",
             data: try! imageData.setting("essential", atPath: "bootstrap_options.variant"),
-            error: .invalidValue(
-                field: "bootstrap_options.variant", value: "essential", reason: "must be one of buildd, minbase")),
+            error: "1 validation error for SystemImageBuildData\nbootstrap_options.variant\n  Input should be 'buildd' or 'minbase' [type=enum, input_value='essential', input_type=str]"
+        ),
         BadTaskData(
             type: .worker, name: "simplesystemimagebuild", data: .object(minimalBootstrap),
-            error: .missingField("disk_image")),
+            error: "1 validation error for SystemImageBuildData\ndisk_image\n  Field required [type=missing, input_value={'bootstrap_options': {'a..., 'suite': 'bookworm'}]}, input_type=dict]"
+        ),
         BadTaskData(
             type: .worker, name: "simplesystemimagebuild",
             data: try! imageData.setting("vmdk", atPath: "disk_image.format"),
-            error: .invalidValue(field: "disk_image.format", value: "vmdk", reason: "must be one of raw, qcow2")),
+            error: "1 validation error for SystemImageBuildData\ndisk_image.format\n  Input should be 'raw' or 'qcow2' [type=enum, input_value='vmdk', input_type=str]"
+        ),
         BadTaskData(
             type: .worker, name: "simplesystemimagebuild",
             data: try! imageData.setting([], atPath: "disk_image.partitions"),
-            error: .invalidValue(
-                field: "disk_image.partitions", value: [],
-                reason: "List should have at least 1 item after validation, not 0")),
+            error: "1 validation error for SystemImageBuildData\ndisk_image.partitions\n  List should have at least 1 item after validation, not 0 [type=too_short, input_value=[], input_type=list]"
+        ),
         BadTaskData(
             type: .worker, name: "simplesystemimagebuild",
             data: try! imageData.setting([["filesystem": "ext4"]], atPath: "disk_image.partitions"),
-            error: .missingField("disk_image.partitions[0].size")),
+            error: "1 validation error for SystemImageBuildData\ndisk_image.partitions.0.size\n  Field required [type=missing, input_value={'filesystem': 'ext4'}, input_type=dict]"
+        ),
         BadTaskData(
             type: .worker, name: "simplesystemimagebuild",
             data: try! imageData.setting([["size": 2, "filesystem": "ext4", "label": "root"]], atPath: "disk_image.partitions"),
-            error: .unknownField("disk_image.partitions[0].label")),
+            error: "1 validation error for SystemImageBuildData\ndisk_image.partitions.0.label\n  Extra inputs are not permitted [type=extra_forbidden, input_value='root', input_type=str]"
+        ),
         // `SystemBootstrapRepository`: `types` at least one and unique, `components` unique.
         BadTaskData(
             type: .worker, name: "mmdebstrap", data: repository(["types": []]),
-            error: .invalidValue(
-                field: "bootstrap_repositories[0].types", value: [],
-                reason: "List should have at least 1 item after validation, not 0")),
+            error: "1 validation error for MmDebstrapData\nbootstrap_repositories.0.types\n  List should have at least 1 item after validation, not 0 [type=too_short, input_value=[], input_type=list]"
+        ),
         BadTaskData(
             type: .worker, name: "mmdebstrap", data: repository(["types": ["deb", "deb"]]),
-            error: .invalidValue(
-                field: "bootstrap_repositories[0].types", value: ["deb", "deb"],
-                reason:
-                    "[<SystemBootstrapRepositoryType.DEB: 'deb'>, <SystemBootstrapRepositoryType.DEB: 'deb'>] contains duplicate items"
-            )),
+            error: "1 validation error for MmDebstrapData\nbootstrap_repositories.0.types\n  Value error, [<SystemBootstrapRepositoryType.DEB: 'deb'>, <SystemBootstrapRepositoryType.DEB: 'deb'>] contains duplicate items [type=value_error, input_value=['deb', 'deb'], input_type=list]"
+        ),
         BadTaskData(
             type: .worker, name: "mmdebstrap", data: repository(["types": ["udeb"]]),
-            error: .invalidValue(
-                field: "bootstrap_repositories[0].types[0]", value: "udeb", reason: "must be one of deb, deb-src")),
+            error: "1 validation error for MmDebstrapData\nbootstrap_repositories.0.types.0\n  Input should be 'deb' or 'deb-src' [type=enum, input_value='udeb', input_type=str]"
+        ),
         BadTaskData(
             type: .worker, name: "mmdebstrap", data: repository(["components": ["main", "main"]]),
-            error: .invalidValue(
-                field: "bootstrap_repositories[0].components", value: ["main", "main"],
-                reason: "['main', 'main'] contains duplicate items")),
+            error: "1 validation error for MmDebstrapData\nbootstrap_repositories.0.components\n  Value error, ['main', 'main'] contains duplicate items [type=value_error, input_value=['main', 'main'], input_type=list]"
+        ),
         BadTaskData(
             type: .worker, name: "mmdebstrap", data: repository(["check_signature_with": "never"]),
-            error: .invalidValue(
-                field: "bootstrap_repositories[0].check_signature_with", value: "never",
-                reason: "must be one of system, external, no-check")),
+            error: "1 validation error for MmDebstrapData\nbootstrap_repositories.0.check_signature_with\n  Input should be 'system', 'external' or 'no-check' [type=enum, input_value='never', input_type=str]"
+        ),
         // `SystemBootstrapRepository._check_external_keyring`.
         BadTaskData(
             type: .worker, name: "mmdebstrap", data: repository(["check_signature_with": "external"]),
-            error: .invalidValue(
-                field: "bootstrap_repositories[0]",
-                value: [
-                    "mirror": "http://deb.debian.org/debian", "suite": "bookworm", "check_signature_with": "external",
-                ],
-                reason: "repository requires 'keyring': 'check_signature_with' is set to 'external'")),
+            error: "1 validation error for MmDebstrapData\nbootstrap_repositories.0\n  Value error, repository requires 'keyring': 'check_signature_with' is set to 'external' [type=value_error, input_value={'check_signature_with': ...n', 'suite': 'bookworm'}, input_type=dict]"
+        ),
         // `SystemBootstrapRepositoryKeyring.validate_url`: file:// only under the system keyring folders.
         BadTaskData(
             type: .worker, name: "mmdebstrap",
             data: repository(["keyring": ["url": "file:///usr/share/keyrings/../../../etc/shadow"]]),
-            error: .invalidValue(
-                field: "bootstrap_repositories[0].keyring.url", value: "file:///usr/share/keyrings/../../../etc/shadow",
-                reason: "file:// URLs for keyrings must be under /usr/share/keyrings/ or /usr/local/share/keyrings/")),
+            error: "1 validation error for MmDebstrapData\nbootstrap_repositories.0.keyring.url\n  Value error, file:// URLs for keyrings must be under /usr/share/keyrings/ or /usr/local/share/keyrings/ [type=value_error, input_value='file:///usr/share/keyrings/../../../etc/shadow', input_type=str]"
+        ),
         BadTaskData(
             type: .worker, name: "mmdebstrap", data: repository(["keyring": ["url": "https://example.com/k.gpg", "sign": true]]),
-            error: .unknownField("bootstrap_repositories[0].keyring.sign")),
+            error: "1 validation error for MmDebstrapData\nbootstrap_repositories.0.keyring.sign\n  Extra inputs are not permitted [type=extra_forbidden, input_value=True, input_type=bool]"
+        ),
         BadTaskData(
             type: .worker, name: "mmdebstrap",
             data: try! JSONValue.object(minimalBootstrap).setting("gpg", atPath: "bootstrap_options.gpgv_command"),
-            error: .invalidValue(
-                field: "bootstrap_options.gpgv_command", value: "gpg", reason: "must be one of gpgv, gpgv-sq")),
+            error: "1 validation error for MmDebstrapData\nbootstrap_options.gpgv_command\n  Input should be 'gpgv' or 'gpgv-sq' [type=enum, input_value='gpg', input_type=str]"
+        ),
     ]
 
     @Test("every SystemBootstrapRepository key Debusine accepts is accepted by mmdebstrap")

@@ -2,14 +2,16 @@ import KilnCore
 import KilnTasks
 import Testing
 
-/// One bad task data case: which task, the data, and the exact error.
+/// One bad task data case: which task, the data, and the exact error text — for a task with a data model, what
+/// Debusine 0.16.2's own model says of the same data (recorded by running it, as `deploy/fidelity/task-data-cases.py`
+/// does); for the wait and internal tasks, which have none, Kiln's own sentence.
 struct BadTaskData: Sendable, CustomTestStringConvertible {
     let type: TaskType
     let name: String
     let data: JSONValue
-    let error: TaskDataError
+    let error: String
 
-    var testDescription: String { "\(name): \(error)" }
+    var testDescription: String { "\(name): \(error.prefix(90))" }
 }
 
 @Suite("task data validation: clear errors naming the bad field and value")
@@ -22,69 +24,79 @@ struct TaskDataValidationTests {
             type: .worker,
             name: "noop",
             data: ["result": true],
-            error: .invalidValue(
-                field: "result", value: true,
-                reason: "must be one of '', 'success', 'failure', 'temporary failure', 'error', 'skipped'")
+            error:
+                "1 validation error for NoopData\nresult\n  Input should be '', 'success', 'failure', 'temporary failure', 'error' or 'skipped' [type=enum, input_value=True, input_type=bool]"
         ),
-        BadTaskData(type: .worker, name: "noop", data: ["resutl": "success"], error: .unknownField("resutl")),
-        BadTaskData(type: .worker, name: "sbuild", data: [:], error: .missingField("input")),
         BadTaskData(
             type: .worker,
-            name: "sbuild",
-            data: ["input": ["source_artifact": 1]],
-            error: .missingField("environment")
+            name: "noop",
+            data: ["resutl": "success"],
+            error:
+                "1 validation error for NoopData\nresutl\n  Extra inputs are not permitted [type=extra_forbidden, input_value='success', input_type=str]"
         ),
         BadTaskData(
             type: .worker,
             name: "sbuild",
-            data: ["input": [:], "environment": env],
-            error: .missingField("input.source_artifact")
+            data: ["build_architecture": "amd64"],
+            error:
+                "2 validation errors for SbuildData\nenvironment\n  Field required [type=missing, input_value={'build_architecture': 'amd64'}, input_type=dict]\ninput\n  Field required [type=missing, input_value={'build_architecture': 'amd64'}, input_type=dict]"
         ),
         BadTaskData(
             type: .worker,
             name: "sbuild",
-            data: ["input": ["source_artifact": 1], "environment": env, "host_architecture": "amd64"],
-            error: .invalidValue(
-                field: "host_architecture",
-                value: "amd64",
-                reason: "this field was renamed to build_architecture"
-            )
+            data: [
+                "build_architecture": "amd64", "input": ["source_artifact": 1],
+            ],
+            error:
+                "1 validation error for SbuildData\nenvironment\n  Field required [type=missing, input_value={'build_architecture': 'a... {'source_artifact': 1}}, input_type=dict]"
         ),
         BadTaskData(
             type: .worker,
             name: "sbuild",
-            data: ["input": ["source_artifact": 1], "environment": env, "backend": "docker"],
-            error: .invalidValue(
-                field: "backend",
-                value: "docker",
-                reason: "must be one of auto, unshare, incus-lxc, incus-vm, qemu"
-            )
+            data: [
+                "build_architecture": "amd64", "input": [:], "environment": env,
+            ],
+            error:
+                "1 validation error for SbuildData\ninput.source_artifact\n  Field required [type=missing, input_value={}, input_type=dict]"
         ),
         BadTaskData(
             type: .worker,
             name: "sbuild",
-            data: ["input": ["source_artifact": 1], "environment": env, "build_components": ["any", "binary"]],
-            error: .invalidValue(
-                field: "build_components[1]",
-                value: "binary",
-                reason: "must be one of any, all, source"
-            )
+            data: [
+                "build_architecture": "amd64", "input": ["source_artifact": 1], "environment": env,
+                "host_architecture": "amd64",
+            ],
+            error:
+                "1 validation error for SbuildData\nhost_architecture\n  Extra inputs are not permitted [type=extra_forbidden, input_value='amd64', input_type=str]"
         ),
         BadTaskData(
             type: .worker,
             name: "sbuild",
-            data: ["input": ["source_artifact": 1], "environment": env, "build_components": []],
-            error: .invalidValue(
-                field: "build_components",
-                value: [],
-                reason: "at least one of any, all, source is needed"
-            )
+            data: [
+                "build_architecture": "amd64", "input": ["source_artifact": 1], "environment": env, "backend": "docker",
+            ],
+            error:
+                "1 validation error for SbuildData\nbackend\n  Input should be 'auto', 'unshare', 'incus-lxc', 'incus-vm' or 'qemu' [type=enum, input_value='docker', input_type=str]"
         ),
         BadTaskData(
             type: .worker,
             name: "sbuild",
-            data: ["input": ["source_artifact": 1], "environment": env, "binnmu": ["changelog": "rebuild"]],
-            error: .missingField("binnmu.suffix")
+            data: [
+                "build_architecture": "amd64", "input": ["source_artifact": 1], "environment": env,
+                "build_components": ["any", "binary"],
+            ],
+            error:
+                "1 validation error for SbuildData\nbuild_components.1\n  Input should be 'any', 'all' or 'source' [type=enum, input_value='binary', input_type=str]"
+        ),
+        BadTaskData(
+            type: .worker,
+            name: "sbuild",
+            data: [
+                "build_architecture": "amd64", "input": ["source_artifact": 1], "environment": env,
+                "binnmu": ["changelog": "rebuild"],
+            ],
+            error:
+                "1 validation error for SbuildData\nbinnmu.suffix\n  Field required [type=missing, input_value={'changelog': 'rebuild'}, input_type=dict]"
         ),
         // Debusine `tasks/tests/test_sbuild.py` `test_configure_fails_with_indep_binnmu`. (Kiln used to refuse
         // `aspcud_criteria` without the aspcud resolver; Debusine's `SbuildData` accepts it.)
@@ -92,36 +104,31 @@ struct TaskDataValidationTests {
             type: .worker,
             name: "sbuild",
             data: [
+                "build_architecture": "amd64",
                 "input": ["source_artifact": 1], "environment": env, "build_components": ["any", "all"],
                 "binnmu": ["suffix": "+1", "changelog": "foo"],
             ],
-            error: .invalidValue(
-                field: "binnmu",
-                value: ["suffix": "+1", "changelog": "foo"],
-                reason: "Cannot build architecture-independent packages in a binNMU"
-            )
+            error:
+                "1 validation error for SbuildData\n  Value error, Cannot build architecture-independent packages in a binNMU [type=value_error, input_value={'binnmu': {'changelog': ... {'source_artifact': 1}}, input_type=dict]"
         ),
         // The key is `build_dep_resolver` (Debusine's `SbuildData.build_dep_resolver`).
         BadTaskData(
             type: .worker,
             name: "sbuild",
-            data: ["input": ["source_artifact": 1], "environment": env, "build_dep_resolver": "dose3"],
-            error: .invalidValue(
-                field: "build_dep_resolver",
-                value: "dose3",
-                reason: "must be one of apt, aptitude, aspcud, xapt"
-            )
+            data: [
+                "build_architecture": "amd64", "input": ["source_artifact": 1], "environment": env,
+                "build_dep_resolver": "dose3",
+            ],
+            error:
+                "1 validation error for SbuildData\nbuild_dep_resolver\n  Input should be 'apt', 'aptitude', 'aspcud' or 'xapt' [type=enum, input_value='dose3', input_type=str]"
         ),
         // Debusine's `LookupMultiple` validator refuses a single lookup where a multiple one is expected.
         BadTaskData(
             type: .worker,
             name: "lintian",
             data: ["input": ["binary_artifacts": 2]],
-            error: .invalidValue(
-                field: "input.binary_artifacts",
-                value: 2,
-                reason: "Lookup of multiple collection items must be a dictionary or a list"
-            )
+            error:
+                "1 validation error for LintianData\ninput.binary_artifacts\n  Value error, Lookup of multiple collection items must be a dictionary or a list [type=value_error, input_value=2, input_type=int]"
         ),
         // Debusine's `MmDebstrapData` has no executor fields and forbids extra keys.
         BadTaskData(
@@ -132,56 +139,53 @@ struct TaskDataValidationTests {
                 "bootstrap_repositories": [["mirror": "http://deb.debian.org/debian", "suite": "bookworm"]],
                 "backend": "unshare",
             ],
-            error: .unknownField("backend")
+            error:
+                "1 validation error for MmDebstrapData\nbackend\n  Extra inputs are not permitted [type=extra_forbidden, input_value='unshare', input_type=str]"
         ),
         BadTaskData(
             type: .worker,
             name: "sbuild",
-            data: ["input": ["source_artifact": 1.5], "environment": env],
-            error: .wrongType(
-                field: "input.source_artifact",
-                expected: "a single lookup (integer or string)",
-                found: 1.5
-            )
+            data: [
+                "build_architecture": "amd64", "input": ["source_artifact": 1.5], "environment": env,
+            ],
+            error:
+                "2 validation errors for SbuildData\ninput.source_artifact.int\n  Input should be a valid integer, got a number with a fractional part [type=int_from_float, input_value=1.5, input_type=float]\ninput.source_artifact.str\n  Input should be a valid string [type=string_type, input_value=1.5, input_type=float]"
         ),
         // Debusine's `LintianInput.check_one_of_source_or_binary` (`tasks/models.py`) sentence.
         BadTaskData(
             type: .worker,
             name: "lintian",
             data: ["input": [:], "environment": env],
-            error: .invalidValue(
-                field: "input",
-                value: [:],
-                reason: "One of source_artifact or binary_artifacts must be set"
-            )
+            error:
+                "1 validation error for LintianData\ninput\n  Value error, One of source_artifact or binary_artifacts must be set [type=value_error, input_value={}, input_type=dict]"
         ),
         BadTaskData(
             type: .worker,
             name: "lintian",
             data: ["input": ["source_artifact": 1], "environment": env, "fail_on_severity": "fatal"],
-            error: .invalidValue(
-                field: "fail_on_severity",
-                value: "fatal",
-                reason: "must be one of error, warning, info, pedantic, experimental, overridden, none"
-            )
+            error:
+                "1 validation error for LintianData\nfail_on_severity\n  Input should be 'error', 'warning', 'info', 'pedantic', 'experimental', 'overridden' or 'none' [type=enum, input_value='fatal', input_type=str]"
         ),
         BadTaskData(
             type: .worker,
             name: "lintian",
             data: ["input": ["source_artifact": 1], "environment": env, "output": ["source": true]],
-            error: .unknownField("output.source")
+            error:
+                "1 validation error for LintianData\noutput.source\n  Extra inputs are not permitted [type=extra_forbidden, input_value=True, input_type=bool]"
         ),
         BadTaskData(
             type: .worker,
             name: "autopkgtest",
             data: ["input": ["source_artifact": 1], "environment": env],
-            error: .missingField("input.binary_artifacts")
+            error:
+                "1 validation error for AutopkgtestData\ninput.binary_artifacts\n  Field required [type=missing, input_value={'source_artifact': 1}, input_type=dict]"
         ),
         BadTaskData(
             type: .worker,
             name: "autopkgtest",
             data: ["input": ["source_artifact": 1, "binary_artifacts": [2]], "environment": env, "debug_level": 4],
-            error: .invalidValue(field: "debug_level", value: 4, reason: "must be between 0 and 3")
+            error:
+                "1 validation error for AutopkgtestData\ndebug_level\n  Input should be less than or equal to 3 [type=less_than_equal, input_value=4, input_type=int]"
         ),
         BadTaskData(
             type: .worker,
@@ -189,7 +193,8 @@ struct TaskDataValidationTests {
             data: [
                 "input": ["source_artifact": 1, "binary_artifacts": [2]], "environment": env, "timeout": ["global": -1],
             ],
-            error: .invalidValue(field: "timeout.global", value: -1, reason: "must be between 0 and \(Int.max)")
+            error:
+                "1 validation error for AutopkgtestData\ntimeout.global\n  Input should be greater than or equal to 0 [type=greater_than_equal, input_value=-1, input_type=int]"
         ),
         BadTaskData(
             type: .worker,
@@ -198,29 +203,29 @@ struct TaskDataValidationTests {
                 "input": ["source_artifact": 1, "binary_artifacts": [2]], "environment": env,
                 "extra_environment": ["A": 1],
             ],
-            error: .wrongType(field: "extra_environment.A", expected: "a string", found: 1)
+            error:
+                "1 validation error for AutopkgtestData\nextra_environment.A\n  Input should be a valid string [type=string_type, input_value=1, input_type=int]"
         ),
         BadTaskData(
             type: .worker,
             name: "mmdebstrap",
             data: ["bootstrap_options": ["architecture": "amd64"]],
-            error: .missingField("bootstrap_repositories")
+            error:
+                "1 validation error for MmDebstrapData\nbootstrap_repositories\n  Field required [type=missing, input_value={'bootstrap_options': {'architecture': 'amd64'}}, input_type=dict]"
         ),
         BadTaskData(
             type: .worker,
             name: "mmdebstrap",
             data: ["bootstrap_options": ["architecture": "amd64"], "bootstrap_repositories": []],
-            error: .invalidValue(
-                field: "bootstrap_repositories",
-                value: [],
-                reason: "at least one repository is needed"
-            )
+            error:
+                "1 validation error for MmDebstrapData\nbootstrap_repositories\n  List should have at least 1 item after validation, not 0 [type=too_short, input_value=[], input_type=list]"
         ),
         BadTaskData(
             type: .worker,
             name: "mmdebstrap",
             data: ["bootstrap_options": ["architecture": "amd64"], "bootstrap_repositories": [["mirror": "http://x"]]],
-            error: .missingField("bootstrap_repositories[0].suite")
+            error:
+                "1 validation error for MmDebstrapData\nbootstrap_repositories.0.suite\n  Field required [type=missing, input_value={'mirror': 'http://x'}, input_type=dict]"
         ),
         BadTaskData(
             type: .worker,
@@ -229,47 +234,58 @@ struct TaskDataValidationTests {
                 "bootstrap_options": ["architecture": "amd64", "variant": "huge"],
                 "bootstrap_repositories": [["mirror": "http://x", "suite": "sid"]],
             ],
-            error: .invalidValue(
-                field: "bootstrap_options.variant",
-                value: "huge",
-                reason:
-                    "must be one of extract, custom, essential, apt, required, minbase, buildd, important, debootstrap, -, standard"
-            )
+            error:
+                "1 validation error for MmDebstrapData\nbootstrap_options.variant\n  Input should be 'buildd', 'minbase', '-', 'apt', 'custom', 'debootstrap', 'essential', 'extract', 'important', 'required' or 'standard' [type=enum, input_value='huge', input_type=str]"
         ),
         BadTaskData(
             type: .signing,
             name: "debsign",
             data: ["unsigned": 6, "key": 123],
-            error: .wrongType(field: "key", expected: "a string", found: 123)
+            error:
+                "1 validation error for DebsignData\nkey\n  Input should be a valid string [type=string_type, input_value=123, input_type=int]"
         ),
-        BadTaskData(type: .signing, name: "debsign", data: ["key": .string(key)], error: .missingField("unsigned")),
+        BadTaskData(
+            type: .signing,
+            name: "debsign",
+            data: ["key": .string(key)],
+            error:
+                "1 validation error for DebsignData\nunsigned\n  Field required [type=missing, input_value={'key': '0123456789ABCDEF...23456789ABCDEF01234567'}, input_type=dict]"
+        ),
         BadTaskData(
             type: .server,
             name: "servernoop",
             data: ["exception": "maybe"],  // pydantic accepts "no" (lax booleans), not "maybe"
-            error: .wrongType(field: "exception", expected: "a boolean", found: "maybe")
+            error:
+                "1 validation error for ServerNoopData\nexception\n  Input should be a valid boolean, unable to interpret input [type=bool_parsing, input_value='maybe', input_type=str]"
         ),
-        BadTaskData(type: .internal, name: "synchronization_point", data: ["step": "x"], error: .unknownField("step")),
-        BadTaskData(type: .wait, name: "delay", data: [:], error: .missingField("delay_until")),
+        BadTaskData(
+            type: .internal,
+            name: "synchronization_point",
+            data: ["step": "x"],
+            error: TaskDataError.unknownField("step").description
+        ),
+        BadTaskData(
+            type: .wait,
+            name: "delay",
+            data: [:],
+            error: TaskDataError.missingField("delay_until").description
+        ),
         BadTaskData(
             type: .wait,
             name: "delay",
             data: ["delay_until": "tomorrow"],
-            error: .invalidValue(
+            error: TaskDataError.invalidValue(
                 field: "delay_until",
                 value: "tomorrow",
                 reason: "must be an ISO 8601 timestamp with a time zone"
-            )
+            ).description
         ),
         BadTaskData(
             type: .worker,
             name: "noop",
             data: ["task_configuration": ["a"]],
-            error: .wrongType(
-                field: "task_configuration",
-                expected: "a single lookup (integer or string)",
-                found: ["a"]
-            )
+            error:
+                "2 validation errors for NoopData\ntask_configuration.int\n  Input should be a valid integer [type=int_type, input_value=['a'], input_type=list]\ntask_configuration.str\n  Input should be a valid string [type=string_type, input_value=['a'], input_type=list]"
         ),
     ]
 
@@ -278,7 +294,7 @@ struct TaskDataValidationTests {
         let error = try #require(throws: TaskDataError.self) {
             try KilnTasks.registry().makeDBTask(type: bad.type, name: bad.name, taskData: bad.data)
         }
-        #expect(error == bad.error)
+        #expect(error.description == bad.error)
     }
 
     @Test("good task data is accepted, with defaults filled in")

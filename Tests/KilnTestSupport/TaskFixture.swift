@@ -333,7 +333,7 @@ public enum TaskFixture {
             ConfigurationItem.brokenSbuild,
             Collection.brokenConfiguration,
             name: "Worker:sbuild::",
-            ["task_type": "Worker", "task_name": "sbuild", "override_values": ["build_components": []]]
+            ["task_type": "Worker", "task_name": "sbuild", "override_values": ["build_components": ["binary"]]]
         ),
         configurationItem(
             ConfigurationItem.corruptLintian,

@@ -28,7 +28,7 @@ struct TestSleepTask<Length: TestSleepLength>: ExternalTask {
         self.inputs = inputs
     }
 
-    static func validateData(_ json: JSONValue) throws(TaskDataError) -> TaskData { TaskData() }
+    static func readData(_ json: JSONValue) throws(TaskDataError) -> TaskData { TaskData() }
     func getSubject() throws -> String? { nil }
 
     func execute(in context: some TaskExecutionContext) async throws -> TaskOutcome {

@@ -107,16 +107,19 @@ public struct ExternalRepository: Hashable, Sendable {
         signingKey = try reader.optionalString("signing_key")
         givenKeys = Set((json.objectValue ?? [:]).keys).intersection(Self.keys)
         try reader.finish()
-        // `ExtraExternalRepository.flat_repository`.
-        if suite.hasSuffix("/") {
-            if components != nil {
-                throw .invalidValue(
-                    field: reader.path, value: json,
-                    reason: "Components cannot be specified for a flat repository (where the suite ends with /)")
-            }
-        } else if components == nil {
-            throw .invalidValue(field: reader.path, value: json, reason: "Components must be specified")
+        if let problem = Self.flatRepositoryProblem(suite: suite, hasComponents: components != nil) {
+            throw .invalidValue(field: reader.path, value: json, reason: problem)
         }
+    }
+
+    /// `ExtraExternalRepository.flat_repository`: a flat repository (its suite ends in `/`) has no components, any
+    /// other needs some (an empty list counts as none). Shared by this reading and the task data models.
+    public static func flatRepositoryProblem(suite: String, hasComponents: Bool) -> String? {
+        let flat = suite.hasSuffix("/")
+        if flat, hasComponents {
+            return "Components cannot be specified for a flat repository (where the suite ends with /)"
+        }
+        return !flat && !hasComponents ? "Components must be specified" : nil
     }
 
     /// Reads a saved value (`task_input_fields`, dynamic data) back.

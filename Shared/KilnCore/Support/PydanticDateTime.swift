@@ -30,7 +30,8 @@ public struct PydanticDateTime: Hashable, Sendable {
             if text.range(of: #"^[+-]?[0-9]+(\.[0-9]+)?$"#, options: .regularExpression) != nil, let number = Double(text) {
                 return epoch(number)
             }
-            return parse(text).map(Result.success) ?? .failure(Failure(message: "Input should be a valid datetime or date, invalid format"))
+            return parse(text).map(Result.success)
+                ?? .failure(Failure(message: "Input should be a valid datetime or date, \(dateProblem(text))"))
         default:
             return .failure(Failure(message: "Input should be a valid datetime"))
         }
@@ -53,6 +54,27 @@ public struct PydanticDateTime: Hashable, Sendable {
     }
 
     // MARK: Parsing
+
+    /// Why speedate refuses `text` once it is neither a datetime nor a number: pydantic then reads it as a date,
+    /// and reports the date's first fault, or the characters left after a valid date.
+    private static func dateProblem(_ text: String) -> String {
+        let characters = Array(text.utf8)
+        guard characters.count >= 10 else { return "input is too short" }
+        func digits(_ range: Range<Int>) -> Int? {
+            range.allSatisfy { (48...57).contains(characters[$0]) }
+                ? range.reduce(0) { $0 * 10 + Int(characters[$1] - 48) } : nil
+        }
+        guard let year = digits(0..<4) else { return "invalid character in year" }
+        guard characters[4] == UInt8(ascii: "-") else { return "invalid date separator, expected `-`" }
+        guard let month = digits(5..<7) else { return "invalid character in month" }
+        guard characters[7] == UInt8(ascii: "-") else { return "invalid date separator, expected `-`" }
+        guard let day = digits(8..<10) else { return "invalid character in day" }
+        guard (1...12).contains(month) else { return "month value is outside expected range of 1-12" }
+        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+        let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
+        guard (1...days).contains(day) else { return "day value is outside expected range" }
+        return "unexpected extra characters at the end of the input"
+    }
 
     private static func epoch(_ number: Double) -> Result<PydanticDateTime, Failure> {
         let seconds = abs(number) > 2e10 ? number / 1000 : number

@@ -34,24 +34,33 @@ public struct PydanticModel: Sendable {
     }
 
     /// The model's class name, which pydantic's messages carry.
-    public var name: String
+    public let name: String
     /// The fields, in declaration order (inherited ones first, as Python's class hierarchy gives them).
-    public var fields: [Field]
+    public let fields: [Field]
     /// The `model_validator(mode="after")`, given the validated object: the `ValueError` text, or `nil`.
-    public var modelValidator: (@Sendable ([String: JSONValue]) -> String?)?
+    public let modelValidator: (@Sendable ([String: JSONValue]) -> String?)?
+    /// The `model_validator`'s function name: pydantic tags a union member that has one
+    /// `function-after[name(), Model]`.
+    public let modelValidatorName: String?
+    /// Every field's key, kept so a validation does not rebuild the set.
+    private let knownKeys: Set<String>
 
     /// A model.
     public init(
-        _ name: String, _ fields: [Field], modelValidator: (@Sendable ([String: JSONValue]) -> String?)? = nil
+        _ name: String, _ fields: [Field], modelValidatorName: String? = nil,
+        modelValidator: (@Sendable ([String: JSONValue]) -> String?)? = nil
     ) {
         self.name = name
         self.fields = fields
+        self.modelValidatorName = modelValidatorName
         self.modelValidator = modelValidator
+        self.knownKeys = Set(fields.map(\.key))
     }
 
     /// The same fields under another class name (a subclass that adds nothing, or adds `fields`).
     public func subclass(_ name: String, adding fields: [Field] = []) -> PydanticModel {
-        PydanticModel(name, self.fields + fields, modelValidator: modelValidator)
+        PydanticModel(
+            name, self.fields + fields, modelValidatorName: modelValidatorName, modelValidator: modelValidator)
     }
 
     /// Validates `value` as this model.
@@ -60,6 +69,13 @@ public struct PydanticModel: Sendable {
     public func validate(_ value: JSONValue) throws(PydanticValidationError) {
         let failures = failures(of: value, at: [])
         guard failures.isEmpty else { throw PydanticValidationError(model: name, failures: failures) }
+    }
+
+    /// Validates task data as this model (a task's `dataModel`).
+    ///
+    /// - Throws: `TaskDataError.model` with every failure.
+    public func validateTaskData(_ value: JSONValue) throws(TaskDataError) {
+        do { try validate(value) } catch { throw .model(error) }
     }
 
     /// The failures of `value` as this model at `location`.
@@ -91,8 +107,7 @@ public struct PydanticModel: Sendable {
                 failures.append(.valueError(PydanticType.render(fieldLocation), problem, input: given))
             }
         }
-        let known = Set(fields.map(\.key))
-        for key in members.keys.sorted(by: JSONValue.pythonOrder) where !known.contains(key) {
+        for key in members.keys.sorted(by: JSONValue.pythonOrder) where !knownKeys.contains(key) {
             failures.append(
                 PydanticValidationError.Failure(
                     location: PydanticType.render(location + [key]), message: "Extra inputs are not permitted",

@@ -17,6 +17,15 @@ public indirect enum PydanticType: Sendable {
     case any
     /// `pydantic.AnyUrl`: a URL with a scheme (`PydanticURL`).
     case url
+    /// `Annotated[pydantic.AnyUrl, UrlConstraints(host_required=True)]`: a URL with a scheme and a host.
+    case hostedURL
+    /// `Annotated[int, Field(ge=…, le=…)]`: an integer within optional bounds.
+    case boundedInteger(min: Int?, max: Int?)
+    /// `Annotated[list[T], Field(min_length=…, max_length=…)]`: a list whose length pydantic checks once every
+    /// element validated.
+    case boundedList(PydanticType, min: Int?, max: Int?)
+    /// `re.Pattern[str]`: text that compiles as a regular expression.
+    case regex
     /// `Annotated[str, Field(pattern=…)]`: a string in which the regular expression matches.
     case pattern(String)
     /// `Literal[…]` of strings.
@@ -34,6 +43,11 @@ public indirect enum PydanticType: Sendable {
     /// `A | B`: the first member that accepts the value; otherwise every member's errors, each under the
     /// member's tag (pydantic's smart union).
     case union([PydanticType])
+    /// `datetime`: pydantic's lax datetime (`PydanticDateTime`).
+    case datetime
+    /// A type pydantic builds from custom validators (`LookupMultiple`'s `model_validator(mode="before")`):
+    /// `failures` gives its failures at a location; `tag` names it in a union.
+    case custom(tag: String, failures: @Sendable (JSONValue, [String]) -> [PydanticValidationError.Failure])
 
     /// Where a union member's errors are reported: the model's name, or pydantic's name of the type.
     var unionTag: String {
@@ -42,14 +56,19 @@ public indirect enum PydanticType: Sendable {
         case .integer: "int"
         case .boolean: "bool"
         case .any: "any"
-        case .url: "url"
+        case .url, .hostedURL: "url"
+        case .boundedInteger: "constrained-int"
+        case .boundedList(let element, _, _): "list[\(element.unionTag)]"
+        case .regex: "pattern"
         case .literal(let values): "literal[\(values.map { JSONValue.pythonStringRepr($0) }.joined(separator: ","))]"
         case .enumeration: "enum"
         case .list(let element): "list[\(element.unionTag)]"
         case .dictionary(let key, let value): "dict[\(key.unionTag),\(value.unionTag)]"
         case .nullable(let inner): "nullable[\(inner.unionTag)]"
-        case .model(let model): model.name
+        case .model(let model): model.modelValidatorName.map { "function-after[\($0)(), \(model.name)]" } ?? model.name
         case .union(let members): "union[\(members.map(\.unionTag).joined(separator: ","))]"
+        case .datetime: "datetime"
+        case .custom(let tag, _): tag
         }
     }
 
@@ -80,11 +99,40 @@ public indirect enum PydanticType: Sendable {
                 return fail("Input should be a valid boolean, unable to interpret input", "bool_parsing")
             default: return fail("Input should be a valid boolean", "bool_type")
             }
-        case .url:
+        case .url, .hostedURL:
             guard let text = value.stringValue else { return fail("URL input should be a string or URL", "url_type") }
-            return PydanticURL.problem(text, hostRequired: false).map {
+            return PydanticURL.problem(text, hostRequired: isHostedURL).map {
                 fail("Input should be a valid URL, \($0)", "url_parsing")
             } ?? []
+        case .boundedInteger(let minimum, let maximum):
+            let number: Int
+            switch PydanticLaxInt.parse(value) {
+            case .failure(let failure): return fail(failure.message, failure.type)
+            case .success(let parsed): number = parsed
+            }
+            if let minimum, number < minimum {
+                return fail("Input should be greater than or equal to \(minimum)", "greater_than_equal")
+            }
+            if let maximum, number > maximum {
+                return fail("Input should be less than or equal to \(maximum)", "less_than_equal")
+            }
+            return []
+        case .boundedList(let element, let minimum, let maximum):
+            let failures = PydanticType.list(element).failures(of: value, at: location)
+            guard failures.isEmpty, let count = value.arrayValue?.count else { return failures }
+            func items(_ number: Int) -> String { number == 1 ? "1 item" : "\(number) items" }
+            if let minimum, count < minimum {
+                return fail("List should have at least \(items(minimum)) after validation, not \(count)", "too_short")
+            }
+            if let maximum, count > maximum {
+                return fail("List should have at most \(items(maximum)) after validation, not \(count)", "too_long")
+            }
+            return []
+        case .regex:
+            guard let text = value.stringValue else { return fail("Input should be a valid pattern", "pattern_type") }
+            // Python compiles the empty pattern; ICU refuses it.
+            return !text.isEmpty && (try? NSRegularExpression(pattern: text)) == nil
+                ? fail("Input should be a valid regular expression", "pattern_regex") : []
         case .pattern(let pattern):
             guard let text = value.stringValue else { return fail("Input should be a valid string", "string_type") }
             // pydantic's (Rust) `$` is the end of the text; ICU's also matches before a final newline.
@@ -117,6 +165,17 @@ public indirect enum PydanticType: Sendable {
             return value.isNull ? [] : inner.failures(of: value, at: location)
         case .model(let model):
             return model.failures(of: value, at: location)
+        case .datetime:
+            guard case .failure(let failure) = PydanticDateTime.parse(value) else { return [] }
+            let type =
+                switch value {
+                case .string: "datetime_from_date_parsing"
+                case .int, .double: "datetime_parsing"
+                default: "datetime_type"
+                }
+            return fail(failure.message, type)
+        case .custom(_, let failures):
+            return failures(value, location)
         case .union(let members):
             var all: [PydanticValidationError.Failure] = []
             for member in members {
@@ -126,6 +185,11 @@ public indirect enum PydanticType: Sendable {
             }
             return all
         }
+    }
+
+    private var isHostedURL: Bool {
+        if case .hostedURL = self { return true }
+        return false
     }
 
     /// pydantic's location: the path's parts joined by dots (`summary.tags_found.0`).

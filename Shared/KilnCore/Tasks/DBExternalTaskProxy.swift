@@ -14,6 +14,8 @@ public struct DBExternalTaskProxy<Wrapped: ExternalTask>: DBTask {
     /// The wrapped task's version, so server-side required tags and worker-provided tags agree (`TASK_VERSION` is
     /// copied by `DBProxyTask.populate_task_registry`).
     public static var taskVersion: Int { Wrapped.taskVersion }
+    /// The wrapped task's data model.
+    public static var dataModel: PydanticModel? { Wrapped.dataModel }
 
     /// The submitted or configured task data, kept for field resolution.
     public let taskData: JSONValue

@@ -80,6 +80,9 @@ public protocol DBTask: Sendable {
     /// Worker-provided tags this class contributes on a host that runs it (the Celery worker for server
     /// tasks, external/signing workers for proxies).
     static func getProvidedWorkerTags(host: WorkerHostCapabilities) -> Set<String>
+    /// The task data's pydantic model as Debusine declares it: `init(taskData:)` checks it first, so refused data
+    /// is reported with pydantic's text; nil for the tasks that do not declare one.
+    static var dataModel: PydanticModel? { get }
 
     /// Builds the task from (unconfigured or configured) task data, validating it.
     init(taskData: JSONValue) throws
@@ -102,6 +105,9 @@ public protocol DBTask: Sendable {
 }
 
 extension DBTask {
+    /// No model: the task's own reading reports bad data.
+    public static var dataModel: PydanticModel? { nil }
+
     /// Only `task_configuration`: every task can be configured, whatever else it reads (Debusine
     /// `DBTask.task_configuration`, a `db/tasks/inputs.py` `TaskConfigurationCollection`).
     public static var ownInputFields: [InputField] { [.taskConfiguration] }

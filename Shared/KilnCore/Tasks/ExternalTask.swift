@@ -18,10 +18,14 @@ public protocol ExternalTask: Sendable {
     /// The input fields the task reads (the proxy chains them after the DBTask's own fields).
     static var inputFields: [InputField] { get }
 
-    /// Validates task data into the model.
+    /// Reads task data that `dataModel` accepted into the typed value, with the checks the model cannot express
+    /// (`validateData` runs both).
     ///
     /// - Throws: `TaskDataError` naming the bad field and value.
-    static func validateData(_ json: JSONValue) throws(TaskDataError) -> TaskData
+    static func readData(_ json: JSONValue) throws(TaskDataError) -> TaskData
+    /// The task data's pydantic model as Debusine declares it (`tasks/models.py`): what it refuses is reported
+    /// with pydantic's text, before `readData` runs; nil for a task without one.
+    static var dataModel: PydanticModel? { get }
 
     /// Builds the task from validated data and its (possibly partly) resolved input fields.
     init(data: TaskData, inputs: ResolvedInputs)
@@ -55,6 +59,18 @@ public protocol ExternalTask: Sendable {
 }
 
 extension ExternalTask {
+    /// No model: `readData` alone reports bad data.
+    public static var dataModel: PydanticModel? { nil }
+
+    /// Validates task data: the data model first, so refused data is reported as Debusine reports it, then the
+    /// task's own reading.
+    ///
+    /// - Throws: `TaskDataError.model` with pydantic's failures, or the reading's `TaskDataError`.
+    public static func validateData(_ json: JSONValue) throws(TaskDataError) -> TaskData {
+        try dataModel?.validateTaskData(json)
+        return try readData(json)
+    }
+
     /// `worker:task:<type>:<name>:version:<N>`: what a worker that has this class provides, and what a work
     /// request of this class requires.
     public static var workerTaskTag: String {

@@ -11,6 +11,9 @@ public enum TaskDataError: Error, Hashable, Sendable, CustomStringConvertible {
     case invalidValue(field: String, value: JSONValue, reason: String)
     /// A field the model does not define (task data models are closed, as Debusine's pydantic models).
     case unknownField(String)
+    /// The task's pydantic model refuses the data (`ExternalTask.dataModel`, `DBTask.dataModel`): every failure, as
+    /// Debusine's `ValidationError` lists them.
+    case model(PydanticValidationError)
 
     public var description: String {
         switch self {
@@ -23,6 +26,7 @@ public enum TaskDataError: Error, Hashable, Sendable, CustomStringConvertible {
             "task data field '\(field)' has invalid value \(value.compactJSON): \(reason)"
         case .unknownField(let field):
             "task data field '\(field)' is not a field of this task (extra fields are not permitted)"
+        case .model(let error): error.description
         }
     }
 }

@@ -27,6 +27,8 @@ public struct TaskRegistry: Sendable {
         public let key: Key
         /// `TASK_VERSION`, kept so callers can show or check it without building the task.
         public let version: Int
+        /// The task data's pydantic model, which the task checks before it reads its data (nil: it has none).
+        public let dataModel: PydanticModel?
         let makeDBTask: @Sendable (JSONValue) throws -> any DBTask
         let makeExternalTask: (@Sendable (JSONValue, JSONValue) throws -> any ExternalTask)?
         let providedWorkerTags: @Sendable (WorkerHostCapabilities) -> Set<String>
@@ -70,6 +72,7 @@ public struct TaskRegistry: Sendable {
             Registration(
                 key: Key(type: T.taskType, name: T.taskName),
                 version: T.taskVersion,
+                dataModel: DBExternalTaskProxy<T>.dataModel,
                 makeDBTask: { try DBExternalTaskProxy<T>(taskData: $0) },
                 makeExternalTask: { try T.make(taskData: $0, dynamicData: $1) },
                 providedWorkerTags: { DBExternalTaskProxy<T>.getProvidedWorkerTags(host: $0) }
@@ -93,6 +96,7 @@ public struct TaskRegistry: Sendable {
             Registration(
                 key: Key(type: T.taskType, name: T.taskName),
                 version: T.taskVersion,
+                dataModel: T.dataModel,
                 makeDBTask: { try T(taskData: $0) },
                 makeExternalTask: nil,
                 providedWorkerTags: { T.getProvidedWorkerTags(host: $0) }

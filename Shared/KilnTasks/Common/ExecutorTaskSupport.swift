@@ -12,10 +12,8 @@ public struct ExecutorSettings: Hashable, Sendable {
     /// The environment lookup as written, nil when the task runs without one.
     public var environment: JSONValue?
 
-    /// Reads the three fields from a task's top-level data.
-    ///
-    /// The pre-0.14 name `host_architecture` is refused with a pointer to `build_architecture`, so old
-    /// task data fails loudly instead of silently building for the fallback architecture.
+    /// Reads the three fields from a task's top-level data (which the task's data model has checked: an old
+    /// `host_architecture` is refused there as an extra input).
     static func read(
         from reader: inout TaskDataReader,
         environmentRequired: Bool,
@@ -23,13 +21,6 @@ public struct ExecutorSettings: Hashable, Sendable {
     )
         throws(TaskDataError) -> ExecutorSettings
     {
-        if let old = reader.raw("host_architecture") {
-            throw .invalidValue(
-                field: reader.fieldName("host_architecture"),
-                value: old,
-                reason: "this field was renamed to build_architecture"
-            )
-        }
         let backend = try reader.backend()
         let architecture = readsArchitecture ? try reader.optionalString("build_architecture") : nil
         let environment =

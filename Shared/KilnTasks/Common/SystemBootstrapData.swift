@@ -59,7 +59,6 @@ public struct SystemBootstrapData: Hashable, Sendable {
     static let repositoryTypes = ["deb", "deb-src"]
     static let signatureChecks = ["system", "external", "no-check"]
     static let gpgvCommands = ["gpgv", "gpgv-sq"]
-    static let keyringFolders = ["/usr/share/keyrings", "/usr/local/share/keyrings"]
 
     /// Reads the three shared keys from `reader`, leaving the task's own keys to the caller (which finishes it).
     ///
@@ -67,12 +66,8 @@ public struct SystemBootstrapData: Hashable, Sendable {
     /// - Throws: `TaskDataError` naming the bad or unknown field, with Debusine's sentence where its model has one.
     public static func read(from reader: inout TaskDataReader, variants: [String]) throws(TaskDataError) -> Self {
         guard var options = try reader.object("bootstrap_options") else { throw .missingField("bootstrap_options") }
+        // Any text, as Debusine's `SystemBootstrapOptions.architecture`: the tool refuses a name it does not know.
         let architecture = try options.string("architecture")
-        if architecture.isEmpty || architecture.contains(where: \.isWhitespace) {
-            throw .invalidValue(
-                field: options.fieldName("architecture"), value: .string(architecture),
-                reason: "must be a Debian architecture name")
-        }
         var variant: String?
         if options.raw("variant") != nil {
             variant = try options.choice("variant", from: variants, default: "")
@@ -108,35 +103,16 @@ public struct SystemBootstrapData: Hashable, Sendable {
         let mirror = try reader.string("mirror")
         let suite = try reader.string("suite")
         let types = try reader.choiceList("types", from: repositoryTypes, default: ["deb"])
-        if types.isEmpty {
-            throw .invalidValue(
-                field: reader.fieldName("types"), value: [],
-                reason: "List should have at least 1 item after validation, not 0")
-        }
-        // Validated after pydantic made them `SystemBootstrapRepositoryType` members, printed as such.
-        try requireUnique(types, field: reader.fieldName("types")) { type in
-            "<SystemBootstrapRepositoryType.\(type.uppercased().replacingOccurrences(of: "-", with: "_")): '\(type)'>"
-        }
         let components = try reader.optionalStringList("components")
-        if let components {
-            try requireUnique(components, field: reader.fieldName("components")) { JSONValue.pythonStringRepr($0) }
-        }
         let check = try reader.choice("check_signature_with", from: signatureChecks, default: "system")
         let keyringPackage = try reader.optionalString("keyring_package")
         var keyring: Keyring?
         if var given = try reader.object("keyring") {
             let url = try given.url("url")
-            try checkKeyringLocation(url, field: given.fieldName("url"))
             keyring = Keyring(
                 url: url, sha256sum: try given.optionalString("sha256sum") ?? "",
                 install: try given.bool("install", default: false))
             try given.finish()
-        }
-        // Debusine's `SystemBootstrapRepository._check_external_keyring`.
-        if check == "external", keyring == nil {
-            throw .invalidValue(
-                field: reader.path, value: json,
-                reason: "repository requires 'keyring': 'check_signature_with' is set to 'external'")
         }
         return Repository(
             mirror: mirror, suite: suite, types: types, components: components, checkSignatureWith: check,
@@ -145,34 +121,6 @@ public struct SystemBootstrapData: Hashable, Sendable {
 
     /// Debusine's `require_unique` validator (`tasks/models.py`): `[…] contains duplicate items`, the list as Python
     /// prints its elements (`repr` renders one).
-    private static func requireUnique(
-        _ values: [String], field: String, repr: (String) -> String
-    ) throws(TaskDataError) {
-        guard Set(values).count == values.count else {
-            let printed = "[" + values.map(repr).joined(separator: ", ") + "]"
-            throw .invalidValue(
-                field: field, value: .array(values.map(JSONValue.string)), reason: "\(printed) contains duplicate items")
-        }
-    }
-
-    /// Debusine's `SystemBootstrapRepositoryKeyring.validate_url`: a `file://` keyring must lie under one of the
-    /// system keyring folders once `.` and `..` are resolved (Kiln cannot follow symbolic links here: the file is on
-    /// the worker).
-    private static func checkKeyringLocation(_ url: String, field: String) throws(TaskDataError) {
-        guard url.lowercased().hasPrefix("file://") else { return }
-        var rest = Substring(url.dropFirst("file://".count))
-        if let slash = rest.firstIndex(of: "/") { rest = rest[slash...] } else { rest = "" }
-        var parts: [Substring] = []
-        for part in rest.split(separator: "/") where part != "." {
-            if part == ".." { _ = parts.popLast() } else { parts.append(part) }
-        }
-        let path = "/" + parts.joined(separator: "/")
-        guard keyringFolders.contains(where: { path == $0 || path.hasPrefix($0 + "/") }) else {
-            throw .invalidValue(
-                field: field, value: .string(url),
-                reason: "file:// URLs for keyrings must be under /usr/share/keyrings/ or /usr/local/share/keyrings/")
-        }
-    }
 }
 
 /// A SystemBootstrap task (Debusine `tasks/systembootstrap.py` `SystemBootstrap`): runs on the worker's host (no

@@ -1,27 +1,14 @@
 import KilnCore
 
 extension TaskDataReader {
-    /// A required URL (pydantic `AnyUrl`): a scheme followed by `://` and a non-empty rest, optionally
-    /// restricted to `schemes` (Debusine's `PackageUploadTarget.allowed_schemes`).
-    ///
-    /// Kiln keeps the URL as written; it checks only its shape, so a value pydantic would refuse for a
-    /// subtler reason (a bad port, a bad host) can still pass here.
+    /// A required URL (pydantic `AnyUrl`), checked by `PydanticURL` as the task's data model checks it; kept as
+    /// written.
     ///
     /// - Throws: `TaskDataError` naming the field.
-    mutating func url(_ key: String, schemes: Set<String>? = nil) throws(TaskDataError) -> String {
+    mutating func url(_ key: String) throws(TaskDataError) -> String {
         let text = try string(key)
-        let parts = text.split(separator: "://", maxSplits: 1, omittingEmptySubsequences: false)
-        let scheme = parts.first.map { $0.lowercased() } ?? ""
-        let validScheme =
-            scheme.first?.isLetter == true
-            && scheme.allSatisfy { $0.isLetter || $0.isNumber || $0 == "+" || $0 == "-" || $0 == "." }
-        guard parts.count == 2, validScheme, !parts[1].isEmpty else {
-            throw .invalidValue(field: fieldName(key), value: .string(text), reason: "must be a URL (scheme://…)")
-        }
-        if let schemes, !schemes.contains(scheme) {
-            throw .invalidValue(
-                field: fieldName(key), value: .string(text),
-                reason: "URL scheme should be \(schemes.sorted().map { "'\($0)'" }.joined(separator: " or "))")
+        if let problem = PydanticURL.problem(text, hostRequired: false) {
+            throw .invalidValue(field: fieldName(key), value: .string(text), reason: "Input should be a valid URL, \(problem)")
         }
         return text
     }

@@ -26,11 +26,12 @@ public struct APTMirrorTask: DBTask {
     ///
     /// - Throws: `TaskDataError` naming the bad or unknown field.
     public init(taskData: JSONValue) throws {
+        try Self.dataModel?.validateTaskData(taskData)
         var reader = try TaskDataReader(taskData)
         _ = try reader.singleLookup("collection")
         _ = try reader.url("url")
         suite = try reader.string("suite")
-        let components = try reader.optionalStringList("components")
+        _ = try reader.optionalStringList("components")
         _ = try reader.optionalStringList("architectures")
         _ = try reader.optionalString("signing_key")
         _ = try reader.optionalString("authentication")
@@ -47,16 +48,6 @@ public struct APTMirrorTask: DBTask {
         }
         _ = try reader.taskConfiguration()
         try reader.finish()
-        if suite.hasSuffix("/"), components != nil {
-            throw TaskDataError.invalidValue(
-                field: "components", value: taskData.value(atPath: "components") ?? .null,
-                reason: "Flat repositories (where suite ends with \"/\") must not have components")
-        }
-        if !suite.hasSuffix("/"), components == nil {
-            throw TaskDataError.invalidValue(
-                field: "components", value: .null,
-                reason: "Non-flat repositories (where suite does not end with \"/\") must have components")
-        }
         self.taskData = taskData
         inputs = try ResolvedInputs(fields: Self.ownInputFields)
     }

@@ -25,6 +25,7 @@ public struct CopyCollectionItemsTask: DBTask {
     ///
     /// - Throws: `TaskDataError` naming the bad or unknown field.
     public init(taskData: JSONValue) throws {
+        try Self.dataModel?.validateTaskData(taskData)
         var reader = try TaskDataReader(taskData)
         guard let value = reader.raw("copies") else { throw TaskDataError.missingField("copies") }
         guard let copies = value.arrayValue else {

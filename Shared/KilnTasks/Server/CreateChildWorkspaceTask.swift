@@ -27,6 +27,7 @@ public struct CreateChildWorkspaceTask: DBTask {
     ///
     /// - Throws: `TaskDataError` naming the bad or unknown field.
     public init(taskData: JSONValue) throws {
+        try Self.dataModel?.validateTaskData(taskData)
         var reader = try TaskDataReader(taskData)
         let prefix = try reader.string("prefix")
         guard let first = prefix.first, first.isASCII, first.isLetter, prefix.allSatisfy(Self.isNameCharacter) else {

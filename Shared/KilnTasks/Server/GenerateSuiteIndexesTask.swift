@@ -18,19 +18,21 @@ public struct GenerateSuiteIndexesTask: DBTask {
     public let taskData: JSONValue
     /// Only `task_configuration`.
     public var inputs: ResolvedInputs
-    /// `generate_at`, as written.
-    public let generateAt: String
+    /// `generate_at`, read as pydantic reads a `datetime` (RFC 3339 text, a date alone, Unix time).
+    public let generateAt: PydanticDateTime
 
     /// Validates `GenerateSuiteIndexesData`: a suite lookup and a `generate_at` timestamp.
     ///
     /// - Throws: `TaskDataError` naming the bad or unknown field.
     public init(taskData: JSONValue) throws {
+        try Self.dataModel?.validateTaskData(taskData)
         var reader = try TaskDataReader(taskData)
         _ = try reader.singleLookup("suite_collection")
-        generateAt = try reader.string("generate_at")
-        guard ISO8601Timestamp.parse(generateAt) != nil else {
-            throw TaskDataError.invalidValue(
-                field: "generate_at", value: .string(generateAt), reason: "must be an ISO 8601 timestamp with a time zone")
+        guard let given = reader.raw("generate_at") else { throw TaskDataError.missingField("generate_at") }
+        switch PydanticDateTime.parse(given) {
+        case .success(let timestamp): generateAt = timestamp
+        case .failure(let failure):
+            throw TaskDataError.invalidValue(field: "generate_at", value: given, reason: failure.message)
         }
         _ = try reader.taskConfiguration()
         try reader.finish()

@@ -26,11 +26,14 @@ public struct PackageUploadTask: DBTask {
     ///
     /// - Throws: `TaskDataError` naming the bad or unknown field.
     public init(taskData: JSONValue) throws {
+        try Self.dataModel?.validateTaskData(taskData)
         var reader = try TaskDataReader(taskData)
         guard var input = try reader.object("input") else { throw TaskDataError.missingField("input") }
         _ = try input.singleLookup("upload")
         try input.finish()
-        target = try reader.url("target", schemes: ["ftp", "sftp"])
+        // Any URL, as Debusine's `PackageUploadTarget` (its `allowed_schemes` is a pydantic 1 attribute that
+        // pydantic 2 ignores); `PackageUpload` refuses another scheme than ftp or sftp when it runs.
+        target = try reader.url("target")
         delayedDays = try reader.optionalInt("delayed_days")
         _ = try reader.taskConfiguration()
         try reader.finish()

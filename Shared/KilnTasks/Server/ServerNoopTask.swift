@@ -33,6 +33,7 @@ public struct ServerNoopTask: DBTask {
     ///
     /// - Throws: `TaskDataError` naming the bad or unknown field.
     public init(taskData: JSONValue) throws {
+        try Self.dataModel?.validateTaskData(taskData)
         var reader = try TaskDataReader(taskData)
         data = TaskData(
             result: try reader.workRequestResult(default: .failure),

@@ -48,7 +48,7 @@ public struct DebsignTask: HostToolTask {
     /// `signing/tasks/tests/test_debsign.py` `SAMPLE_TASK_DATA` uses `"ABC123"`).
     ///
     /// - Throws: `TaskDataError` naming the bad or unknown field.
-    public static func validateData(_ json: JSONValue) throws(TaskDataError) -> TaskData {
+    public static func readData(_ json: JSONValue) throws(TaskDataError) -> TaskData {
         var reader = try TaskDataReader(json)
         let data = TaskData(
             unsigned: try reader.singleLookup("unsigned"),

@@ -44,7 +44,7 @@ public struct GenerateKeyTask: ExternalTask {
     /// Accepts what `GenerateKeyData` accepts, including its `validate_purpose_and_storage` rule.
     ///
     /// - Throws: `TaskDataError` naming the bad or unknown field.
-    public static func validateData(_ json: JSONValue) throws(TaskDataError) -> TaskData {
+    public static func readData(_ json: JSONValue) throws(TaskDataError) -> TaskData {
         var reader = try TaskDataReader(json)
         guard reader.raw("purpose") != nil else { throw .missingField("purpose") }
         let purpose = try reader.choice("purpose", from: KeyPurpose.all, default: "")
@@ -54,11 +54,6 @@ public struct GenerateKeyTask: ExternalTask {
             scope: try reader.optionalString("scope"), workspace: try reader.optionalString("workspace"),
             taskConfiguration: try reader.taskConfiguration())
         try reader.finish()
-        guard storage == "nacl" else {
-            throw .invalidValue(
-                field: "storage", value: .string(storage),
-                reason: "'\(purpose)' keys may not be generated in '\(storage)' storage")
-        }
         return data
     }
 

@@ -50,20 +50,13 @@ public struct SignRepositoryIndexTask: ExternalTask {
     /// `signed_name` without `/`.
     ///
     /// - Throws: `TaskDataError` naming the bad or unknown field.
-    public static func validateData(_ json: JSONValue) throws(TaskDataError) -> TaskData {
+    public static func readData(_ json: JSONValue) throws(TaskDataError) -> TaskData {
         var reader = try TaskDataReader(json)
         let suite = try reader.singleLookup("suite_collection")
         let unsigned = try reader.singleLookup("unsigned")
         guard reader.raw("mode") != nil else { throw .missingField("mode") }
         let mode = try reader.choice("mode", from: modes, default: "")
-        guard mode == "detached" || mode == "clear" else {
-            throw .invalidValue(
-                field: "mode", value: .string(mode), reason: "Signing mode must be 'detached' or 'clear'; got '\(mode)'")
-        }
         let name = try reader.string("signed_name")
-        guard !name.isEmpty, !name.contains("/") else {
-            throw .invalidValue(field: "signed_name", value: .string(name), reason: "String should match pattern '^[^/]+$'")
-        }
         let data = TaskData(
             suiteCollection: suite, unsigned: unsigned, mode: mode, signedName: name,
             taskConfiguration: try reader.taskConfiguration())

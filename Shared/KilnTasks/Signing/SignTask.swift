@@ -41,15 +41,10 @@ public struct SignTask: ExternalTask {
     /// Accepts what `SignData` accepts, refusing repository keys as its `validate_purpose` does.
     ///
     /// - Throws: `TaskDataError` naming the bad or unknown field.
-    public static func validateData(_ json: JSONValue) throws(TaskDataError) -> TaskData {
+    public static func readData(_ json: JSONValue) throws(TaskDataError) -> TaskData {
         var reader = try TaskDataReader(json)
         guard reader.raw("purpose") != nil else { throw .missingField("purpose") }
         let purpose = try reader.choice("purpose", from: KeyPurpose.all, default: "")
-        guard purpose != KeyPurpose.openpgpRepository else {
-            throw .invalidValue(
-                field: "purpose", value: .string(purpose),
-                reason: "Key purpose may not be 'openpgp-repository' here (handled by SignRepositoryIndex task instead)")
-        }
         let data = TaskData(
             purpose: purpose, unsigned: try reader.multipleLookup("unsigned"), key: try reader.string("key"),
             taskConfiguration: try reader.taskConfiguration())

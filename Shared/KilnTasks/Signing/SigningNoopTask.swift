@@ -37,7 +37,7 @@ public struct SigningNoopTask: ExternalTask {
     /// Accepts `result` and `task_configuration` only (`SigningNoopData`, a plain `BaseTaskData`).
     ///
     /// - Throws: `TaskDataError` naming the bad or unknown field.
-    public static func validateData(_ json: JSONValue) throws(TaskDataError) -> TaskData {
+    public static func readData(_ json: JSONValue) throws(TaskDataError) -> TaskData {
         var reader = try TaskDataReader(json)
         let data = TaskData(
             result: try reader.workRequestResult(default: .failure), taskConfiguration: try reader.taskConfiguration())

@@ -49,10 +49,9 @@ public struct AssembleSignedSourceTask: ExecutorTask {
     /// Accepts what `AssembleSignedSourceData` accepts, `backend` only `auto`.
     ///
     /// - Throws: `TaskDataError` naming the bad or unknown field.
-    public static func validateData(_ json: JSONValue) throws(TaskDataError) -> TaskData {
+    public static func readData(_ json: JSONValue) throws(TaskDataError) -> TaskData {
         var reader = try TaskDataReader(json)
         let executor = try ExecutorSettings.read(from: &reader, environmentRequired: true)
-        try executor.requireAutoBackend(task: "AssembleSignedSource")
         let data = TaskData(
             template: try reader.singleLookup("template"), signed: try reader.multipleLookup("signed"),
             executor: executor, taskConfiguration: try reader.taskConfiguration())

@@ -85,7 +85,7 @@ public struct AutopkgtestTask: ExecutorTask, HostToolTask, SourcePackageTask {
     /// Checks every option against Debusine's `AutopkgtestData` rules, so bad data fails at submission.
     ///
     /// - Throws: `TaskDataError` naming the bad or unknown field.
-    public static func validateData(_ json: JSONValue) throws(TaskDataError) -> TaskData {
+    public static func readData(_ json: JSONValue) throws(TaskDataError) -> TaskData {
         var reader = try TaskDataReader(json)
         guard var input = try reader.object("input") else { throw .missingField("input") }
         let source = try input.singleLookup("source_artifact")

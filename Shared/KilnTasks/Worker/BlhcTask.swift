@@ -52,7 +52,7 @@ public struct BlhcTask: ExecutorTask, SourcePackageTask {
     /// Accepts what `BlhcData` accepts; `environment` and `build_architecture` are required there.
     ///
     /// - Throws: `TaskDataError` naming the bad or unknown field.
-    public static func validateData(_ json: JSONValue) throws(TaskDataError) -> TaskData {
+    public static func readData(_ json: JSONValue) throws(TaskDataError) -> TaskData {
         var reader = try TaskDataReader(json)
         guard var input = try reader.object("input") else { throw .missingField("input") }
         let artifact = try input.singleLookup("artifact")

@@ -60,7 +60,7 @@ public struct DebDiffTask: ExecutorTask {
     /// Accepts what `DebDiffData` accepts: exactly one of two source lookups or two binary lookups.
     ///
     /// - Throws: `TaskDataError` naming the bad or unknown field.
-    public static func validateData(_ json: JSONValue) throws(TaskDataError) -> TaskData {
+    public static func readData(_ json: JSONValue) throws(TaskDataError) -> TaskData {
         var reader = try TaskDataReader(json)
         guard var input = try reader.object("input") else { throw .missingField("input") }
         let sources = try pair(&input, "source_artifacts", expected: "a single lookup (integer or string)") {
@@ -76,11 +76,6 @@ public struct DebDiffTask: ExecutorTask {
             }
         }
         try input.finish()
-        if (sources == nil) == (binaries == nil) {
-            throw .invalidValue(
-                field: "input", value: json.value(atPath: "input") ?? .null,
-                reason: "Exactly one of source_artifacts or binary_artifacts must be set")
-        }
         var executor = try ExecutorSettings.read(from: &reader, environmentRequired: true, readsArchitecture: false)
         executor.buildArchitecture = try reader.string("build_architecture")
         let data = TaskData(

@@ -52,14 +52,13 @@ public struct ExtractForSigningTask: ExecutorTask {
     /// Accepts what `ExtractForSigningData` accepts, `backend` only `auto`.
     ///
     /// - Throws: `TaskDataError` naming the bad or unknown field.
-    public static func validateData(_ json: JSONValue) throws(TaskDataError) -> TaskData {
+    public static func readData(_ json: JSONValue) throws(TaskDataError) -> TaskData {
         var reader = try TaskDataReader(json)
         guard var input = try reader.object("input") else { throw .missingField("input") }
         let template = try input.singleLookup("template_artifact")
         let binaries = try input.multipleLookup("binary_artifacts")
         try input.finish()
         let executor = try ExecutorSettings.read(from: &reader, environmentRequired: true)
-        try executor.requireAutoBackend(task: "ExtractForSigning")
         let data = TaskData(
             templateArtifact: template, binaryArtifacts: binaries, executor: executor,
             taskConfiguration: try reader.taskConfiguration())

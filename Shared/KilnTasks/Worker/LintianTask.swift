@@ -81,19 +81,12 @@ public struct LintianTask: ExecutorTask, SourcePackageTask {
     /// Checks every option against Debusine's `LintianData` rules, so bad data fails at submission.
     ///
     /// - Throws: `TaskDataError` naming the bad or unknown field.
-    public static func validateData(_ json: JSONValue) throws(TaskDataError) -> TaskData {
+    public static func readData(_ json: JSONValue) throws(TaskDataError) -> TaskData {
         var reader = try TaskDataReader(json)
         guard var input = try reader.object("input") else { throw .missingField("input") }
         let source = try input.optionalSingleLookup("source_artifact")
         let binaries = try input.multipleLookup("binary_artifacts", default: [])
         try input.finish()
-        if source == nil, binaries == [] {
-            throw .invalidValue(
-                field: "input",
-                value: json.value(atPath: "input") ?? .null,
-                reason: "One of source_artifact or binary_artifacts must be set"
-            )
-        }
         var analyses = Analyses(source: true, binaryAll: true, binaryAny: true)
         if var output = try reader.object("output") {
             analyses.source = try output.bool("source_analysis", default: true)

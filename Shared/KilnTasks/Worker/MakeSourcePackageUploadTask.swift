@@ -49,7 +49,7 @@ public struct MakeSourcePackageUploadTask: ExecutorTask, SourcePackageTask {
     /// Accepts what `MakeSourcePackageUploadData` accepts.
     ///
     /// - Throws: `TaskDataError` naming the bad or unknown field.
-    public static func validateData(_ json: JSONValue) throws(TaskDataError) -> TaskData {
+    public static func readData(_ json: JSONValue) throws(TaskDataError) -> TaskData {
         var reader = try TaskDataReader(json)
         guard var input = try reader.object("input") else { throw .missingField("input") }
         let source = try input.singleLookup("source_artifact")

@@ -46,7 +46,7 @@ public struct MergeUploadsTask: ExternalTask {
     /// Accepts what `MergeUploadsData` accepts: `build_architecture` is not one of its fields.
     ///
     /// - Throws: `TaskDataError` naming the bad or unknown field.
-    public static func validateData(_ json: JSONValue) throws(TaskDataError) -> TaskData {
+    public static func readData(_ json: JSONValue) throws(TaskDataError) -> TaskData {
         var reader = try TaskDataReader(json)
         guard var input = try reader.object("input") else { throw .missingField("input") }
         let uploads = try input.multipleLookup("uploads")

@@ -37,7 +37,7 @@ public struct MmdebstrapTask: SystemBootstrapTask {
     /// Checks every option against Debusine's `MmDebstrapData` rules, so bad data fails at submission.
     ///
     /// - Throws: `TaskDataError` naming the bad or unknown field.
-    public static func validateData(_ json: JSONValue) throws(TaskDataError) -> TaskData {
+    public static func readData(_ json: JSONValue) throws(TaskDataError) -> TaskData {
         var reader = try TaskDataReader(json)
         let data = TaskData(
             bootstrap: try SystemBootstrapData.read(from: &reader, variants: SystemBootstrapData.mmdebstrapVariants),

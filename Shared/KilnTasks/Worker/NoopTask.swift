@@ -42,7 +42,7 @@ public struct NoopTask: ExternalTask {
     /// (Debusine `tasks/tests/test_noop.py` `test_no_additional_properties`).
     ///
     /// - Throws: `TaskDataError` naming the bad or unknown field.
-    public static func validateData(_ json: JSONValue) throws(TaskDataError) -> TaskData {
+    public static func readData(_ json: JSONValue) throws(TaskDataError) -> TaskData {
         var reader = try TaskDataReader(json)
         let data = TaskData(
             result: try reader.workRequestResult(default: .success),

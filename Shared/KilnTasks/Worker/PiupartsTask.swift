@@ -58,7 +58,7 @@ public struct PiupartsTask: ExecutorTask {
     /// Accepts what `PiupartsData` accepts.
     ///
     /// - Throws: `TaskDataError` naming the bad or unknown field.
-    public static func validateData(_ json: JSONValue) throws(TaskDataError) -> TaskData {
+    public static func readData(_ json: JSONValue) throws(TaskDataError) -> TaskData {
         var reader = try TaskDataReader(json)
         guard var input = try reader.object("input") else { throw .missingField("input") }
         let binaries = try input.multipleLookup("binary_artifacts")

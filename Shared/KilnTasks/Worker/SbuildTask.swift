@@ -83,7 +83,7 @@ public struct SbuildTask: ExecutorTask, HostToolTask, SourcePackageTask {
     /// Checks every option against Debusine's `SbuildData` rules, so bad data fails at submission.
     ///
     /// - Throws: `TaskDataError` naming the bad or unknown field.
-    public static func validateData(_ json: JSONValue) throws(TaskDataError) -> TaskData {
+    public static func readData(_ json: JSONValue) throws(TaskDataError) -> TaskData {
         var reader = try TaskDataReader(json)
         guard var input = try reader.object("input") else { throw .missingField("input") }
         let source = try input.singleLookup("source_artifact")
@@ -92,9 +92,6 @@ public struct SbuildTask: ExecutorTask, HostToolTask, SourcePackageTask {
         let executor = try ExecutorSettings.read(from: &reader, environmentRequired: true)
         let components = try reader.stringList("build_components", default: ["any"])
         let componentsField = reader.fieldName("build_components")
-        if components.isEmpty {
-            throw .invalidValue(field: componentsField, value: [], reason: "at least one of any, all, source is needed")
-        }
         for (index, component) in components.enumerated() where !Self.components.contains(component) {
             throw .invalidValue(
                 field: "\(componentsField)[\(index)]",
@@ -102,25 +99,12 @@ public struct SbuildTask: ExecutorTask, HostToolTask, SourcePackageTask {
                 reason: "must be one of any, all, source"
             )
         }
-        if Set(components).count != components.count {
-            throw .invalidValue(
-                field: componentsField,
-                value: .array(components.map(JSONValue.string)),
-                reason: "duplicate entries"
-            )
-        }
         let profiles = try reader.stringList("build_profiles")
         var binnmu: BinNMU?
         if var nmu = try reader.object("binnmu") {
             let changelog = try nmu.string("changelog")
+            // Any text, as Debusine's `SbuildBinNMU.suffix` (sbuild judges it when it builds).
             let suffix = try nmu.string("suffix")
-            if suffix.isEmpty || suffix.contains(where: \.isWhitespace) {
-                throw .invalidValue(
-                    field: nmu.fieldName("suffix"),
-                    value: .string(suffix),
-                    reason: "must be a non-empty version suffix such as +b1"
-                )
-            }
             var timestamp: PydanticDateTime?
             if let raw = nmu.raw("timestamp") {
                 switch PydanticDateTime.parse(raw) {
@@ -132,14 +116,6 @@ public struct SbuildTask: ExecutorTask, HostToolTask, SourcePackageTask {
             binnmu = BinNMU(
                 changelog: changelog, suffix: suffix, maintainer: try nmu.optionalString("maintainer"), timestamp: timestamp)
             try nmu.finish()
-            // Debusine's `SbuildData.check_binnmu_against_components`.
-            if components.contains("all") {
-                throw .invalidValue(
-                    field: "binnmu",
-                    value: json.value(atPath: "binnmu") ?? .null,
-                    reason: "Cannot build architecture-independent packages in a binNMU"
-                )
-            }
         }
         var resolver: String?
         if let given = try reader.optionalString("build_dep_resolver") {

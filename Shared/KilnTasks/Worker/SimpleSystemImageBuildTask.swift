@@ -66,7 +66,7 @@ public struct SimpleSystemImageBuildTask: SystemBootstrapTask {
     /// Checks every option against Debusine's `SystemImageBuildData` rules, so bad data fails at submission.
     ///
     /// - Throws: `TaskDataError` naming the bad or unknown field.
-    public static func validateData(_ json: JSONValue) throws(TaskDataError) -> TaskData {
+    public static func readData(_ json: JSONValue) throws(TaskDataError) -> TaskData {
         var reader = try TaskDataReader(json)
         let bootstrap = try SystemBootstrapData.read(from: &reader, variants: SystemBootstrapData.debootstrapVariants)
         guard var image = try reader.object("disk_image") else { throw .missingField("disk_image") }

@@ -61,7 +61,7 @@ public struct WorkRequestSubmission: Hashable, Sendable {
     /// fits its model (Debusine `WorkRequest._clean_task_name_and_data`), and the creation rules hold.
     ///
     /// - Throws: the registry's error (`no task Worker:nope is registered`) or the task's data error
-    ///   (`task data field 'input' is required`), unchanged, so the submitter sees the exact reason;
+    ///   (pydantic's `1 validation error for SbuildData …`), unchanged, so the submitter sees the exact reason;
     ///   `WorkRequestValidationError` for a Wait task without `needs_input`.
     public func validated(by registry: TaskRegistry) throws -> ValidatedWorkRequestSubmission {
         let task = try registry.makeDBTask(type: taskType, name: taskName, taskData: taskData)

@@ -22,7 +22,7 @@ private struct StampTask: ExternalTask {
     let data: TaskData
     let inputs: ResolvedInputs
 
-    static func validateData(_ json: JSONValue) throws(TaskDataError) -> TaskData {
+    static func readData(_ json: JSONValue) throws(TaskDataError) -> TaskData {
         var reader = try TaskDataReader(json)
         let label = try reader.string("label")
         let note = try reader.optionalString("note")

@@ -20,7 +20,7 @@ private struct ProbeTask: HostToolTask {
     let data: TaskData
     let inputs: ResolvedInputs
 
-    static func validateData(_ json: JSONValue) throws(TaskDataError) -> TaskData {
+    static func readData(_ json: JSONValue) throws(TaskDataError) -> TaskData {
         var reader = try TaskDataReader(json)
         let label = try reader.string("label")
         if var input = try reader.object("input") {
