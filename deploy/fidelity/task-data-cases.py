@@ -60,26 +60,53 @@ SAMPLES = [
     ("worker", "lintian", "LintianData", {
         "environment": ENV, "fail_on_severity": "error", "input": {"source_artifact": 1},
         "output": {"source_analysis": True}}),
-    ("worker", "blhc", "BlhcData", {"environment": ENV, "input": {"artifact": 1}}),
+    ("worker", "lintian", "LintianData", {
+        "exclude_tags": ["t"], "include_tags": ["u"], "input": {"binary_artifacts": [2, "sid@debian:suite/x"]},
+        "output": {"binary_all_analysis": False, "binary_any_analysis": True}, "target_distribution": "debian:sid"}),
+    ("worker", "blhc", "BlhcData", {
+        "build_architecture": "amd64", "environment": ENV, "extra_flags": ["--bindnow"], "input": {"artifact": 1}}),
     ("worker", "debdiff", "DebDiffData", {
         "build_architecture": "amd64", "environment": ENV, "input": {"source_artifacts": [1, 2]}}),
+    ("worker", "debdiff", "DebDiffData", {
+        "build_architecture": "amd64", "environment": ENV, "extra_flags": ["--dirs"],
+        "input": {"binary_artifacts": [[1], {"collection": "sid@debian:suite", "name__startswith": "h"}]}}),
     ("worker", "piuparts", "PiupartsData", {
         "base_tgz": 3, "build_architecture": "amd64", "environment": ENV, "input": {"binary_artifacts": [2]}}),
+    ("worker", "piuparts", "PiupartsData", {
+        "base_tgz": "bookworm@debian:environments", "environment": ENV,
+        "extra_repositories": [{"suite": "flat/", "url": "https://example.org/flat"}],
+        "input": {"binary_artifacts": {"collection": "sid@debian:suite"}}}),
     ("worker", "sbuild", "SbuildData", {
         "binnmu": {"changelog": "Rebuild", "suffix": "+b1"}, "build_architecture": "amd64",
         "build_components": ["any"], "environment": ENV, "input": {"source_artifact": 1}}),
+    ("worker", "sbuild", "SbuildData", {
+        "aspcud_criteria": "-removed", "binnmu": {
+            "changelog": "Rebuild", "maintainer": "A <a@example.org>", "suffix": "+b1",
+            "timestamp": "2024-05-01T12:00:00+02:00"},
+        "build_architecture": "amd64", "build_dep_resolver": "aspcud", "build_profiles": ["nocheck"],
+        "environment": ENV, "extra_repositories": [
+            {"components": ["main"], "suite": "bookworm", "url": "http://deb.debian.org/debian"},
+            {"suite": "sid@debian:suite"}],
+        "input": {"extra_binary_artifacts": [3], "source_artifact": 1}, "resolve_alternatives": True}),
     ("worker", "mmdebstrap", "MmDebstrapData", {
         "bootstrap_options": {"architecture": "amd64"},
         "bootstrap_repositories": [{"components": ["main"], "mirror": "http://deb.debian.org/debian",
                                     "suite": "trixie", "types": ["deb"]}]}),
+    ("worker", "mmdebstrap", "MmDebstrapData", {
+        "bootstrap_options": {"architecture": "amd64", "extra_packages": ["vim"], "gpgv_command": "gpgv",
+                              "use_signed_by": True, "variant": "buildd"},
+        "bootstrap_repositories": [{
+            "check_signature_with": "external", "keyring": {
+                "install": True, "sha256sum": "0" * 64, "url": "file:///usr/share/keyrings/debian-archive-keyring.gpg"},
+            "keyring_package": "debian-archive-keyring", "mirror": "http://deb.debian.org/debian", "suite": "trixie"}],
+        "customization_script": "true"}),
     ("worker", "simplesystemimagebuild", "SystemImageBuildData", {
         "bootstrap_options": {"architecture": "amd64"},
         "bootstrap_repositories": [{"mirror": "http://deb.debian.org/debian", "suite": "trixie"}],
         "disk_image": {"format": "raw", "partitions": [{"filesystem": "ext4", "size": 2}]}}),
     ("worker", "extractforsigning", "ExtractForSigningData", {
         "environment": ENV, "input": {"binary_artifacts": [2], "template_artifact": 1}}),
-    ("worker", "assemblesignedsource", "AssembleSignedSourceData", {
-        "environment": ENV, "signed": [3], "template": 1, "unsigned": [2]}),
+    ("worker", "assemblesignedsource", "AssembleSignedSourceData", {"environment": ENV, "signed": [3], "template": 1}),
     ("worker", "makesourcepackageupload", "MakeSourcePackageUploadData", {
         "environment": ENV, "input": {"source_artifact": 1}, "since_version": "1.0-1", "target_distribution": "sid"}),
     ("worker", "mergeuploads", "MergeUploadsData", {"input": {"uploads": [1, 2]}}),
@@ -87,9 +114,17 @@ SAMPLES = [
     ("server", "aptmirror", "APTMirrorData", {
         "architectures": ["amd64"], "collection": "bookworm@debian:suite", "components": ["main"],
         "filters": [{"binary_name": "^hello$"}], "suite": "bookworm", "url": "https://deb.debian.org/debian"}),
+    ("server", "aptmirror", "APTMirrorData", {
+        "authentication": "user:pass", "collection": 5, "filters": [{
+            "binary_name": "a", "ignore_unauthorized": True, "priority": "optional", "section": "admin",
+            "source_name": "b"}],
+        "signing_key": "KEY", "suite": "flat/", "url": "https://example.org/flat"}),
     ("server", "packageupload", "PackageUploadData", {"input": {"upload": 1}, "target": "ftp://upload.example.org/"}),
     ("server", "copycollectionitems", "CopyCollectionItemsData", {
         "copies": [{"source_items": [1], "target_collection": "sid@debian:suite"}]}),
+    ("server", "copycollectionitems", "CopyCollectionItemsData", {
+        "copies": [{"move": True, "name_template": "{name}", "replace": True, "source_items": {"collection": "c"},
+                    "target_collection": 7, "unembargo": True, "variables": {"a": 1}}]}),
     ("server", "create_child_workspace", "CreateChildWorkspaceData", {"prefix": "base", "suffix": "child"}),
     ("server", "generatesuiteindexes", "GenerateSuiteIndexesData", {
         "generate_at": "2024-05-01T12:00:00Z", "suite_collection": "sid@debian:suite"}),
@@ -101,10 +136,11 @@ SAMPLES = [
         "mode": "detached", "signed_name": "Release.gpg", "suite_collection": "sid@debian:suite", "unsigned": 1}),
 ]
 # Values of other types put in place of each value.
-REPLACEMENTS = [None, 1.5, "x", [], {}, True, -1, ["a", "a"]]
+REPLACEMENTS = [None, 1.5, 2.0, "x", [], {}, True, -1, ["a", "a"]]
 # Values that probe a field's own rules, tried on every string field and every list field.
 STRING_PROBES = ["", "a/b", "a:b", "all", "external", "auto", "unshare", "file:///etc/keyring.gpg", "x/"]
-LIST_PROBES = [["all"], ["any", "all"], [{}], [1.5], [[1]], [{"collection": "c", "name": "n", "name__startswith": "m"}]]
+LIST_PROBES = [["all"], ["any", "all"], [{}], [1.5], [[1]], [{"collection": "c", "name": "n", "name__startswith": "m"}],
+               [1, 2, 3], [1.5, 2, 3], [2.0, "x"]]
 
 
 def sorted_object(value):
@@ -151,13 +187,13 @@ def message(model, data):
 def main():
     models = load_models()
     cases = []
+    seen = set()
     for task_type, task_name, model_name, sample in SAMPLES:
         model = models[model_name]
-        seen = set()
         absent = [field.alias or name for name, field in model.model_fields.items() if (field.alias or name) not in sample]
         for data in [sample, *mutations(sample, absent)]:
             data = sorted_object(data)
-            key = json.dumps(data, sort_keys=True)
+            key = task_type + task_name + json.dumps(data, sort_keys=True)
             if key in seen:
                 continue
             seen.add(key)

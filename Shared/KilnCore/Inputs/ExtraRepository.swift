@@ -203,8 +203,14 @@ public struct ExternalRepository: Hashable, Sendable {
     /// The URL schemes whose empty path reads as `/` (the WHATWG URL standard, which pydantic-core follows).
     private static let specialSchemes: Set<String> = ["http", "https", "ws", "wss", "ftp", "file"]
 
-    /// Python's `\w` in a `str` pattern: Unicode letters, digits and the underscore.
+    /// A word character of the `^(\w|-)+$` patterns Debusine declares with `pydantic.Field(pattern=…)`.
     private static func isWord(_ scalar: Unicode.Scalar) -> Bool {
-        scalar == "_" || scalar.properties.isAlphabetic || scalar.properties.numericType != nil
+        // The `\w` of pydantic-core's (Rust) regular expressions: Alphabetic, marks, decimal digits, connector
+        // punctuation (`_` among them) and the joiners.
+        let properties = scalar.properties
+        switch properties.generalCategory {
+        case .nonspacingMark, .spacingMark, .enclosingMark, .decimalNumber, .connectorPunctuation: return true
+        default: return properties.isAlphabetic || properties.isJoinControl
+        }
     }
 }

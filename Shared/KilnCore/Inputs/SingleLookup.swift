@@ -15,8 +15,11 @@ public enum SingleLookup: Hashable, Sendable {
     ///   - isElement: the value is an element `field[i]` of a list field, which Debusine's error words
     ///     differently from a field's own value.
     public init(json: JSONValue, field: String, isElement: Bool = false) throws(TaskInputError) {
+        if let id = json.lookupID {
+            self = .id(id)
+            return
+        }
         switch json {
-        case .int(let id): self = .id(id)
         case .string(let text): self = .string(text)
         default:
             let expected = TaskInputError.PythonType.singleLookup

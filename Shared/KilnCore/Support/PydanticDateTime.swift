@@ -15,7 +15,7 @@ public struct PydanticDateTime: Hashable, Sendable {
     /// Offset from UTC in seconds; nil for a naive value.
     public var utcOffset: Int?
 
-    /// Why a value is not a datetime, in pydantic's words (its detail after the comma is Kiln's).
+    /// Why a value is not a datetime, in pydantic's words (speedate's detail after the comma).
     public struct Failure: Error, Hashable, Sendable {
         /// The message.
         public var message: String
@@ -78,16 +78,28 @@ public struct PydanticDateTime: Hashable, Sendable {
 
     private static func epoch(_ number: Double) -> Result<PydanticDateTime, Failure> {
         let seconds = abs(number) > 2e10 ? number / 1000 : number
-        let whole = seconds.rounded(.down)
-        guard abs(whole) < 1e13 else { return .failure(Failure(message: "Input should be a valid datetime, dates after 9999 are not supported as unix timestamps")) }
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let fields = calendar.dateComponents(
-            [.year, .month, .day, .hour, .minute, .second], from: Date(timeIntervalSince1970: whole))
+        // speedate's bounds: 9999-12-31T23:59:59 and 0001-01-01 (year 0 exists for it, not for Python).
+        guard seconds < 253_402_300_800 else {
+            return .failure(Failure(message: "Input should be a valid datetime, dates after 9999 are not supported as unix timestamps"))
+        }
+        guard seconds >= -62_167_219_200 else {
+            return .failure(Failure(message: "Input should be a valid datetime, dates before 0000 are not supported as unix timestamps"))
+        }
+        guard seconds >= -62_135_596_800 else {
+            return .failure(Failure(message: "Input should be a valid datetime, year 0 is out of range"))
+        }
+        var whole = seconds.rounded(.down)
+        var microsecond = Int(((seconds - whole) * 1_000_000).rounded())
+        if microsecond == 1_000_000 { (whole, microsecond) = (whole + 1, 0) }
+        // Python's calendar is the proleptic Gregorian one (Foundation's switches to Julian before 1582).
+        let wholeSeconds = Int(whole)
+        let days = Int((Double(wholeSeconds) / 86_400).rounded(.down))
+        let secondOfDay = wholeSeconds - days * 86_400
+        let (year, month, day) = civilDate(daysSinceEpoch: days)
         return .success(
             PydanticDateTime(
-                year: fields.year!, month: fields.month!, day: fields.day!, hour: fields.hour!, minute: fields.minute!,
-                second: fields.second!, microsecond: Int(((seconds - whole) * 1_000_000).rounded()), utcOffset: 0))
+                year: year, month: month, day: day, hour: secondOfDay / 3600, minute: secondOfDay % 3600 / 60,
+                second: secondOfDay % 60, microsecond: microsecond, utcOffset: 0))
     }
 
     private static func parse(_ text: String) -> PydanticDateTime? {
@@ -116,10 +128,11 @@ public struct PydanticDateTime: Hashable, Sendable {
             guard let second = digits(2), second < 60 else { return nil }
             value.second = second
             if take(UInt8(ascii: ".")) || take(UInt8(ascii: ",")) {
+                // Digits beyond the sixth are dropped, as speedate truncates them.
                 let fraction = scanner.prefix { (0x30...0x39).contains($0) }
-                guard (1...6).contains(fraction.count) else { return nil }
-                value.microsecond = fraction.reduce(0) { $0 * 10 + Int($1 - 0x30) }
-                    * Int(pow(10, Double(6 - fraction.count)))
+                guard !fraction.isEmpty else { return nil }
+                let kept = fraction.prefix(6)
+                value.microsecond = kept.reduce(0) { $0 * 10 + Int($1 - 0x30) } * Int(pow(10, Double(6 - kept.count)))
                 scanner = scanner.dropFirst(fraction.count)
             }
         }
@@ -130,11 +143,23 @@ public struct PydanticDateTime: Hashable, Sendable {
             scanner = scanner.dropFirst()
             guard let hours = digits(2), hours < 24 else { return nil }
             _ = take(UInt8(ascii: ":"))
-            let minutes = scanner.isEmpty ? 0 : digits(2)
-            guard let minutes, minutes < 60 else { return nil }
+            guard let minutes = digits(2), minutes < 60 else { return nil }
             value.utcOffset = (sign == UInt8(ascii: "-") ? -1 : 1) * (hours * 3600 + minutes * 60)
         }
         return scanner.isEmpty ? value : nil
+    }
+
+    /// The proleptic Gregorian date `days` after 1970-01-01 (Howard Hinnant's `civil_from_days`).
+    private static func civilDate(daysSinceEpoch days: Int) -> (year: Int, month: Int, day: Int) {
+        let shifted = days + 719_468
+        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
+        let dayOfEra = shifted - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let monthIndex = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
+        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
+        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 
     private static func daysIn(month: Int, year: Int) -> Int {

@@ -26,8 +26,12 @@ public indirect enum PydanticType: Sendable {
     case boundedList(PydanticType, min: Int?, max: Int?)
     /// `re.Pattern[str]`: text that compiles as a regular expression.
     case regex
-    /// `Annotated[str, Field(pattern=…)]`: a string in which the regular expression matches.
+    /// `Annotated[str, Field(pattern=…)]`: a string in which the regular expression matches (pydantic-core's
+    /// engine, whose `$` is the end of the text).
     case pattern(String)
+    /// `Annotated[str, Field(pattern=re.compile(…))]`: a compiled pattern, which pydantic matches with Python's
+    /// `re`, whose `$` also matches before a final newline.
+    case pythonPattern(String)
     /// `Literal[…]` of strings.
     case literal([String])
     /// A string enumeration (`enum.StrEnum`), its values in declaration order.
@@ -45,6 +49,8 @@ public indirect enum PydanticType: Sendable {
     case union([PydanticType])
     /// `datetime`: pydantic's lax datetime (`PydanticDateTime`).
     case datetime
+    /// `pydantic.NameEmail`: `Name <address>` or an address (`PydanticNameEmail`).
+    case nameEmail
     /// A type pydantic builds from custom validators (`LookupMultiple`'s `model_validator(mode="before")`):
     /// `failures` gives its failures at a location; `tag` names it in a union.
     case custom(tag: String, failures: @Sendable (JSONValue, [String]) -> [PydanticValidationError.Failure])
@@ -52,7 +58,7 @@ public indirect enum PydanticType: Sendable {
     /// Where a union member's errors are reported: the model's name, or pydantic's name of the type.
     var unionTag: String {
         switch self {
-        case .string, .pattern: "str"
+        case .string, .pattern, .pythonPattern: "str"
         case .integer: "int"
         case .boolean: "bool"
         case .any: "any"
@@ -68,6 +74,7 @@ public indirect enum PydanticType: Sendable {
         case .model(let model): model.modelValidatorName.map { "function-after[\($0)(), \(model.name)]" } ?? model.name
         case .union(let members): "union[\(members.map(\.unionTag).joined(separator: ","))]"
         case .datetime: "datetime"
+        case .nameEmail: "name-email"
         case .custom(let tag, _): tag
         }
     }
@@ -118,14 +125,16 @@ public indirect enum PydanticType: Sendable {
             }
             return []
         case .boundedList(let element, let minimum, let maximum):
+            func items(_ number: Int) -> String { number == 1 ? "1 item" : "\(number) items" }
+            // pydantic-core stops at the first element beyond the maximum; the minimum is checked once every
+            // element validated.
+            if let maximum, let count = value.arrayValue?.count, count > maximum {
+                return fail("List should have at most \(items(maximum)) after validation, not \(count)", "too_long")
+            }
             let failures = PydanticType.list(element).failures(of: value, at: location)
             guard failures.isEmpty, let count = value.arrayValue?.count else { return failures }
-            func items(_ number: Int) -> String { number == 1 ? "1 item" : "\(number) items" }
             if let minimum, count < minimum {
                 return fail("List should have at least \(items(minimum)) after validation, not \(count)", "too_short")
-            }
-            if let maximum, count > maximum {
-                return fail("List should have at most \(items(maximum)) after validation, not \(count)", "too_long")
             }
             return []
         case .regex:
@@ -133,12 +142,15 @@ public indirect enum PydanticType: Sendable {
             // Python compiles the empty pattern; ICU refuses it.
             return !text.isEmpty && (try? NSRegularExpression(pattern: text)) == nil
                 ? fail("Input should be a valid regular expression", "pattern_regex") : []
-        case .pattern(let pattern):
+        case .pattern(let pattern), .pythonPattern(let pattern):
             guard let text = value.stringValue else { return fail("Input should be a valid string", "string_type") }
-            // pydantic's (Rust) `$` is the end of the text; ICU's also matches before a final newline.
-            let endAnchored =
-                pattern.hasSuffix("$") && !pattern.hasSuffix("\\$") ? String(pattern.dropLast()) + "\\z" : pattern
-            let matches = text.range(of: endAnchored, options: .regularExpression) != nil
+            // pydantic's (Rust) `$` is the end of the text; ICU's, like Python's, also matches before a final
+            // newline.
+            var expression = pattern
+            if case .pattern = self, pattern.hasSuffix("$"), !pattern.hasSuffix("\\$") {
+                expression = String(pattern.dropLast()) + "\\z"
+            }
+            let matches = text.range(of: expression, options: .regularExpression) != nil
             return matches ? [] : fail("String should match pattern '\(pattern)'", "string_pattern_mismatch")
         case .literal(let values):
             guard let text = value.stringValue, values.contains(text) else {
@@ -174,6 +186,11 @@ public indirect enum PydanticType: Sendable {
                 default: "datetime_type"
                 }
             return fail(failure.message, type)
+        case .nameEmail:
+            guard let text = value.stringValue else { return fail("Input is not a valid NameEmail", "name_email_type") }
+            return PydanticNameEmail.problem(text).map {
+                fail("value is not a valid email address: \($0)", "value_error")
+            } ?? []
         case .custom(_, let failures):
             return failures(value, location)
         case .union(let members):

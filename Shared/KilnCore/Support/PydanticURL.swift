@@ -10,11 +10,7 @@ public enum PydanticURL {
     ///   `host_required`).
     public static func problem(_ given: String, hostRequired: Bool) -> String? {
         guard !given.isEmpty else { return "input is empty" }
-        // WHATWG first trims leading and trailing C0 controls and spaces, and drops every tab and newline.
-        let text = String(
-            String.UnicodeScalarView(
-                given.unicodeScalars.drop(while: { $0.value <= 0x20 }).reversed().drop(while: { $0.value <= 0x20 })
-                    .reversed().filter { !["\t", "\n", "\r"].contains($0) }))
+        let text = trimmed(given)
         guard let colon = text.firstIndex(of: ":"), let first = text.first, first.isASCII, first.isLetter,
             text[..<colon].allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "+-.".contains($0)) })
         else { return "relative URL without a base" }
@@ -48,6 +44,37 @@ public enum PydanticURL {
             return "invalid port number"
         }
         return nil
+    }
+
+    /// The path of a `file:` URL as WHATWG parsing leaves it — backslashes read as slashes, the host, query and
+    /// fragment left out, `.` and `..` segments (also written `%2e`) resolved — or nil for another scheme. What a
+    /// check on pydantic's `url.path` sees (Debusine's `SystemBootstrapRepositoryKeyring.validate_url`).
+    public static func filePath(_ given: String) -> String? {
+        let text = trimmed(given)
+        guard let colon = text.firstIndex(of: ":"), text[..<colon].lowercased() == "file" else { return nil }
+        var rest = Substring(String(text[text.index(after: colon)...].map { $0 == "\\" ? "/" : $0 }))
+        if let end = rest.firstIndex(where: { $0 == "?" || $0 == "#" }) { rest = rest[..<end] }
+        if rest.hasPrefix("//") {
+            rest = rest.dropFirst(2)
+            rest = rest[(rest.firstIndex(of: "/") ?? rest.endIndex)...]
+        }
+        var segments: [Substring] = []
+        for segment in rest.split(separator: "/") {
+            switch segment.lowercased().replacingOccurrences(of: "%2e", with: ".") {
+            case ".": continue
+            case "..": _ = segments.popLast()
+            default: segments.append(segment)
+            }
+        }
+        return "/" + segments.joined(separator: "/")
+    }
+
+    /// WHATWG's first step: leading and trailing C0 controls and spaces trimmed, every tab and newline dropped.
+    private static func trimmed(_ given: String) -> String {
+        String(
+            String.UnicodeScalarView(
+                given.unicodeScalars.drop(while: { $0.value <= 0x20 }).reversed().drop(while: { $0.value <= 0x20 })
+                    .reversed().filter { !["\t", "\n", "\r"].contains($0) }))
     }
 
     /// The WHATWG special schemes that always have a host (`file` may have none).

@@ -120,11 +120,12 @@ public struct TaskDataReader {
         return lookup
     }
 
-    /// An optional single lookup.
+    /// An optional single lookup (an integral number such as `3.0` read as the id it stands for).
     public mutating func optionalSingleLookup(_ key: String) throws(TaskDataError) -> JSONValue? {
         guard let value = raw(key) else { return nil }
+        if let id = value.lookupID { return .int(id) }
         switch value {
-        case .int, .string: return value
+        case .string: return value
         default: throw .wrongType(field: fieldName(key), expected: "a single lookup (integer or string)", found: value)
         }
     }

@@ -84,13 +84,10 @@ public struct SystemBootstrapData: Hashable, Sendable {
         guard let elements = list.arrayValue else {
             throw .wrongType(field: "bootstrap_repositories", expected: "a list of repositories", found: list)
         }
-        if elements.isEmpty {
-            throw .invalidValue(field: "bootstrap_repositories", value: list, reason: "at least one repository is needed")
-        }
         var repositories: [Repository] = []
         for (index, element) in elements.enumerated() {
             var repository = try TaskDataReader(element, path: "bootstrap_repositories[\(index)]")
-            repositories.append(try readRepository(&repository, json: element))
+            repositories.append(try readRepository(&repository))
             try repository.finish()
         }
         return SystemBootstrapData(
@@ -99,7 +96,7 @@ public struct SystemBootstrapData: Hashable, Sendable {
             customizationScript: try reader.optionalString("customization_script"))
     }
 
-    private static func readRepository(_ reader: inout TaskDataReader, json: JSONValue) throws(TaskDataError) -> Repository {
+    private static func readRepository(_ reader: inout TaskDataReader) throws(TaskDataError) -> Repository {
         let mirror = try reader.string("mirror")
         let suite = try reader.string("suite")
         let types = try reader.choiceList("types", from: repositoryTypes, default: ["deb"])
@@ -118,9 +115,6 @@ public struct SystemBootstrapData: Hashable, Sendable {
             mirror: mirror, suite: suite, types: types, components: components, checkSignatureWith: check,
             keyringPackage: keyringPackage, keyring: keyring)
     }
-
-    /// Debusine's `require_unique` validator (`tasks/models.py`): `[…] contains duplicate items`, the list as Python
-    /// prints its elements (`repr` renders one).
 }
 
 /// A SystemBootstrap task (Debusine `tasks/systembootstrap.py` `SystemBootstrap`): runs on the worker's host (no

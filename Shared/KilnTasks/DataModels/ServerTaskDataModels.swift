@@ -97,7 +97,7 @@ extension TaskDataModels {
         "CreateChildWorkspaceData",
         [
             .optional("task_configuration", .nullable(.lookupSingle)),
-            .required("prefix", .pattern("^[A-Za-z][A-Za-z0-9+._-]*$")),
+            .required("prefix", .pythonPattern("^[A-Za-z][A-Za-z0-9+._-]*$")),
             .required("suffix", .pattern("^[A-Za-z0-9+._-]+$")),
             .optional("public", .boolean),
             .optional("owner_group", .nullable(.string)),

@@ -41,18 +41,11 @@ public enum TaskDataModels {
         }
     }
 
-    /// `SystemBootstrapRepositoryKeyring.validate_url`: a `file://` keyring must lie under one of the system keyring
-    /// folders once `.` and `..` are resolved (Kiln cannot follow symbolic links as Debusine does: the file is on the
-    /// worker).
+    /// `SystemBootstrapRepositoryKeyring.validate_url`: a `file:` keyring must lie under one of the system keyring
+    /// folders, its path read as pydantic's URL parsing leaves it (`PydanticURL.filePath`; Kiln cannot follow
+    /// symbolic links as Debusine's `Path.resolve` does: the file is on the worker).
     static let keyringURLUnderKeyrings: @Sendable (JSONValue) -> String? = { url in
-        guard let text = url.stringValue, text.lowercased().hasPrefix("file://") else { return nil }
-        var rest = Substring(text.dropFirst("file://".count))
-        if let slash = rest.firstIndex(of: "/") { rest = rest[slash...] } else { rest = "" }
-        var parts: [Substring] = []
-        for part in rest.split(separator: "/") where part != "." {
-            if part == ".." { _ = parts.popLast() } else { parts.append(part) }
-        }
-        let path = "/" + parts.joined(separator: "/")
+        guard let path = url.stringValue.flatMap(PydanticURL.filePath) else { return nil }
         let folders = ["/usr/share/keyrings", "/usr/local/share/keyrings"]
         guard !folders.contains(where: { path == $0 || path.hasPrefix($0 + "/") }) else { return nil }
         return "file:// URLs for keyrings must be under /usr/share/keyrings/ or /usr/local/share/keyrings/"

@@ -244,7 +244,7 @@ extension TaskDataModels {
             .required("changelog", .string),
             .required("suffix", .string),
             .optional("timestamp", .nullable(.datetime)),
-            .optional("maintainer", .nullable(.string)),
+            .optional("maintainer", .nullable(.nameEmail)),
         ]
     )
 

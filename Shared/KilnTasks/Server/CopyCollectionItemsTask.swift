@@ -31,10 +31,6 @@ public struct CopyCollectionItemsTask: DBTask {
         guard let copies = value.arrayValue else {
             throw TaskDataError.wrongType(field: "copies", expected: "a list", found: value)
         }
-        guard !copies.isEmpty else {
-            throw TaskDataError.invalidValue(
-                field: "copies", value: value, reason: "List should have at least 1 item after validation, not 0")
-        }
         for (index, element) in copies.enumerated() {
             var copy = try TaskDataReader(element, path: "copies[\(index)]")
             _ = try copy.multipleLookup("source_items")

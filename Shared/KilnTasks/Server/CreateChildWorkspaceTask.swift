@@ -30,15 +30,7 @@ public struct CreateChildWorkspaceTask: DBTask {
         try Self.dataModel?.validateTaskData(taskData)
         var reader = try TaskDataReader(taskData)
         let prefix = try reader.string("prefix")
-        guard let first = prefix.first, first.isASCII, first.isLetter, prefix.allSatisfy(Self.isNameCharacter) else {
-            throw TaskDataError.invalidValue(
-                field: "prefix", value: .string(prefix), reason: "String should match pattern '^[A-Za-z][A-Za-z0-9+._-]*$'")
-        }
         let suffix = try reader.string("suffix")
-        guard !suffix.isEmpty, suffix.allSatisfy(Self.isNameCharacter) else {
-            throw TaskDataError.invalidValue(
-                field: "suffix", value: .string(suffix), reason: "String should match pattern '^[A-Za-z0-9+._-]+$'")
-        }
         _ = try reader.bool("public", default: true)
         _ = try reader.optionalString("owner_group")
         _ = try reader.stringList("workflow_template_names")
@@ -48,11 +40,5 @@ public struct CreateChildWorkspaceTask: DBTask {
         childWorkspaceName = "\(prefix)-\(suffix)"
         self.taskData = taskData
         inputs = try ResolvedInputs(fields: Self.ownInputFields)
-    }
-
-    /// The characters Debusine's workspace-name patterns allow after the first: ASCII letters and digits,
-    /// `+`, `.`, `_`, `-`.
-    static func isNameCharacter(_ character: Character) -> Bool {
-        character.isASCII && (character.isLetter || character.isNumber || "+._-".contains(character))
     }
 }

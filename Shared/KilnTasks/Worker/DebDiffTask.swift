@@ -63,18 +63,8 @@ public struct DebDiffTask: ExecutorTask {
     public static func readData(_ json: JSONValue) throws(TaskDataError) -> TaskData {
         var reader = try TaskDataReader(json)
         guard var input = try reader.object("input") else { throw .missingField("input") }
-        let sources = try pair(&input, "source_artifacts", expected: "a single lookup (integer or string)") {
-            switch $0 {
-            case .int, .string: true
-            default: false
-            }
-        }
-        let binaries = try pair(&input, "binary_artifacts", expected: "a multiple lookup (object or list)") {
-            switch $0 {
-            case .int, .string, .object, .array: true
-            default: false
-            }
-        }
+        let sources = pair(&input, "source_artifacts")
+        let binaries = pair(&input, "binary_artifacts")
         try input.finish()
         var executor = try ExecutorSettings.read(from: &reader, environmentRequired: true, readsArchitecture: false)
         executor.buildArchitecture = try reader.string("build_architecture")
@@ -86,20 +76,10 @@ public struct DebDiffTask: ExecutorTask {
         return data
     }
 
-    /// An optional list of exactly two lookups (pydantic `min_length=2, max_length=2`).
-    private static func pair(
-        _ reader: inout TaskDataReader, _ key: String, expected: String, isLookup: (JSONValue) -> Bool
-    ) throws(TaskDataError) -> [JSONValue]? {
-        guard let value = reader.raw(key) else { return nil }
-        let field = reader.fieldName(key)
-        guard let elements = value.arrayValue else { throw .wrongType(field: field, expected: "a list", found: value) }
-        guard elements.count == 2 else {
-            throw .invalidValue(field: field, value: value, reason: "must have exactly 2 items")
-        }
-        for (index, element) in elements.enumerated() where !isLookup(element) {
-            throw .wrongType(field: "\(field)[\(index)]", expected: expected, found: element)
-        }
-        return elements
+    /// The optional pair of lookups at `key`, an integral number read as the id it stands for (`DebDiffData`,
+    /// checked first, holds the list to exactly two lookups).
+    private static func pair(_ reader: inout TaskDataReader, _ key: String) -> [JSONValue]? {
+        reader.raw(key)?.arrayValue.map { elements in elements.map { $0.lookupID.map(JSONValue.int) ?? $0 } }
     }
 
     /// The compared package and versions (Debusine `DebDiff._summarize_source_artifacts` and

@@ -66,8 +66,6 @@ public struct SbuildTask: ExecutorTask, HostToolTask, SourcePackageTask {
     /// Name of the server-FQDN input field (Debusine's `debusine_fqdn = DebusineFQDNInput(...)`).
     static let fqdnField = "debusine_fqdn"
 
-    static let components = ["any", "all", "source"]
-    static let resolvers = ["apt", "aptitude", "aspcud", "xapt"]
 
     /// The validated data.
     public let data: TaskData
@@ -91,14 +89,6 @@ public struct SbuildTask: ExecutorTask, HostToolTask, SourcePackageTask {
         try input.finish()
         let executor = try ExecutorSettings.read(from: &reader, environmentRequired: true)
         let components = try reader.stringList("build_components", default: ["any"])
-        let componentsField = reader.fieldName("build_components")
-        for (index, component) in components.enumerated() where !Self.components.contains(component) {
-            throw .invalidValue(
-                field: "\(componentsField)[\(index)]",
-                value: .string(component),
-                reason: "must be one of any, all, source"
-            )
-        }
         let profiles = try reader.stringList("build_profiles")
         var binnmu: BinNMU?
         if var nmu = try reader.object("binnmu") {
@@ -117,17 +107,6 @@ public struct SbuildTask: ExecutorTask, HostToolTask, SourcePackageTask {
                 changelog: changelog, suffix: suffix, maintainer: try nmu.optionalString("maintainer"), timestamp: timestamp)
             try nmu.finish()
         }
-        var resolver: String?
-        if let given = try reader.optionalString("build_dep_resolver") {
-            guard Self.resolvers.contains(given) else {
-                throw .invalidValue(
-                    field: "build_dep_resolver",
-                    value: .string(given),
-                    reason: "must be one of \(Self.resolvers.joined(separator: ", "))"
-                )
-            }
-            resolver = given
-        }
         let data = TaskData(
             sourceArtifact: source,
             extraBinaryArtifacts: extra,
@@ -135,7 +114,7 @@ public struct SbuildTask: ExecutorTask, HostToolTask, SourcePackageTask {
             buildComponents: components,
             buildProfiles: profiles,
             binnmu: binnmu,
-            buildDepResolver: resolver,
+            buildDepResolver: try reader.optionalString("build_dep_resolver"),
             aspcudCriteria: try reader.optionalString("aspcud_criteria"),
             resolveAlternatives: try reader.bool("resolve_alternatives", default: false),
             extraRepositories: try reader.extraRepositories(),

@@ -47,8 +47,6 @@ public struct SimpleSystemImageBuildTask: SystemBootstrapTask {
     /// Worker: runs on an external worker's host.
     public static let taskType = TaskType.worker
 
-    static let formats = ["raw", "qcow2"]
-
     /// The validated data.
     public let data: TaskData
     /// The input fields, resolved server side or restored on the worker.
@@ -71,19 +69,9 @@ public struct SimpleSystemImageBuildTask: SystemBootstrapTask {
         let bootstrap = try SystemBootstrapData.read(from: &reader, variants: SystemBootstrapData.debootstrapVariants)
         guard var image = try reader.object("disk_image") else { throw .missingField("disk_image") }
         let format = try image.string("format")
-        guard formats.contains(format) else {
-            throw .invalidValue(
-                field: image.fieldName("format"), value: .string(format),
-                reason: "must be one of \(formats.joined(separator: ", "))")
-        }
         guard let list = image.raw("partitions") else { throw .missingField(image.fieldName("partitions")) }
         guard let elements = list.arrayValue else {
             throw .wrongType(field: image.fieldName("partitions"), expected: "a list of partitions", found: list)
-        }
-        if elements.isEmpty {
-            throw .invalidValue(
-                field: image.fieldName("partitions"), value: list,
-                reason: "List should have at least 1 item after validation, not 0")
         }
         var partitions: [Partition] = []
         for (index, element) in elements.enumerated() {

@@ -34,10 +34,47 @@ struct PydanticDateTimeTests {
 
     @Test("anything else is refused", arguments: [
         "yesterday", "2024-13-01", "2024-02-30", "2023-02-29", "2024-05-01T24:00", "2024-05-01T12:60",
-        "2024-05-01T12:00:00+24:00", "2024-05-01T12", "2024-5-1", "2024-05-01T12:00:00.1234567",
+        "2024-05-01T12:00:00+24:00", "2024-05-01T12", "2024-5-1", "2024-05-01T12:00:00+05", "2024-05-01T12:00:00.Z",
     ])
     func refused(text: String) {
         #expect(throws: PydanticDateTime.Failure.self) { try PydanticDateTime.parse(.string(text)).get() }
+    }
+
+    /// Recorded from pydantic 2.14's `TypeAdapter(datetime).validate_python` (speedate): its messages, its bounds
+    /// on Unix time (milliseconds beyond 2×10¹⁰), its rounding to microseconds and truncation of long fractions.
+    @Test(
+        "pydantic's words and bounds",
+        arguments: [
+            (JSONValue.string("x"), "Input should be a valid datetime or date, input is too short"),
+            ("abcd-01-01", "Input should be a valid datetime or date, invalid character in year"),
+            ("2024x01-01", "Input should be a valid datetime or date, invalid date separator, expected `-`"),
+            ("2024-ab-01", "Input should be a valid datetime or date, invalid character in month"),
+            ("2024-01-ab", "Input should be a valid datetime or date, invalid character in day"),
+            ("2024-13-01", "Input should be a valid datetime or date, month value is outside expected range of 1-12"),
+            ("2024-02-30", "Input should be a valid datetime or date, day value is outside expected range"),
+            ("2024-01-01T12", "Input should be a valid datetime or date, unexpected extra characters at the end of the input"),
+            (.int(5_000_000_000_000_000), "Input should be a valid datetime, dates after 9999 are not supported as unix timestamps"),
+            (.int(253_402_300_800_000), "Input should be a valid datetime, dates after 9999 are not supported as unix timestamps"),
+            (.int(-62_135_596_800_001), "Input should be a valid datetime, year 0 is out of range"),
+            (.double(-1e14), "Input should be a valid datetime, dates before 0000 are not supported as unix timestamps"),
+            (.bool(true), "Input should be a valid datetime"),
+        ])
+    func pydanticWords(value: JSONValue, message: String) {
+        guard case .failure(let failure) = PydanticDateTime.parse(value) else {
+            Issue.record("\(value) accepted")
+            return
+        }
+        #expect(failure.message == message)
+    }
+
+    @Test("pydantic's edges that are accepted: the last second of 9999, year 1, rounding up, long fractions")
+    func accepted() throws {
+        #expect(try formatted(.int(253_402_300_799_999)) == "Fri, 31 Dec 9999 23:59:59 +0000")
+        #expect(try formatted(.int(-62_135_596_800_000)) == "Mon, 01 Jan 0001 00:00:00 +0000")
+        let rounded = try PydanticDateTime.parse(.double(1.9999999)).get()
+        #expect(rounded.second == 2 && rounded.microsecond == 0)
+        #expect(try PydanticDateTime.parse("2024-01-01T12:00:00.123456789Z").get().microsecond == 123_456)
+        #expect(try formatted("2024-01-01T12:00:00+0530") == "Mon, 01 Jan 2024 12:00:00 +0530")
     }
 
     @Test("types other than numbers and strings are refused")

@@ -51,7 +51,8 @@ public struct LookupDictionary: Hashable, Sendable {
         dataMatchers = [:]
         lookupFilters = [:]
         var matcherKeysByTarget: [String: [String]] = [:]
-        for (key, value) in object {
+        // Sorted, so that of two bad keys the same one is reported every time.
+        for (key, value) in object.sorted(by: { $0.key < $1.key }) {
             switch key {
             case "collection":
                 continue
@@ -103,6 +104,9 @@ public struct LookupDictionary: Hashable, Sendable {
 
     /// The target a matcher key filters on (`name`, `data__KEY`, `lookup__KEY`), so two keys on one
     /// target can be reported as conflicting; `nil` for keys that are no matcher at all.
+    /// Whether `key` is one `normalize_matchers` turns into a matcher or filter (`name…`, `data__…`, `lookup__…`).
+    static func isMatcherKey(_ key: String) -> Bool { matcherTarget(of: key) != nil }
+
     private static func matcherTarget(of key: String) -> String? {
         let words = key.components(separatedBy: "__")
         switch words.first {

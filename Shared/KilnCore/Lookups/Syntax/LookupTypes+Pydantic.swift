@@ -25,31 +25,50 @@ extension PydanticType {
     ) -> [PydanticValidationError.Failure] {
         let single = lookupSingle.failures(of: element, at: location)
         guard !single.isEmpty else { return [] }
-        let dictionaryLocation = render(location + ["LookupDict"])
-        guard case .object(var members) = element else {
+        let dictionary = lookupDictFailures(element, at: location + ["LookupDict"])
+        return dictionary.isEmpty ? [] : single + dictionary
+    }
+
+    /// `LookupDict`: its `normalize_matchers` (a `model_validator(mode="before")`) first — the matcher keys
+    /// (`name…`, `data__…`, `lookup__…`), judged by Kiln's parser with Debusine's sentences — then its fields.
+    private static func lookupDictFailures(
+        _ element: JSONValue,
+        at location: [String]
+    ) -> [PydanticValidationError.Failure] {
+        guard case .object(let members) = element else {
             let pythonClass = PydanticValidationError.pythonTypeName(element)
-            return single + [
-                .valueError(dictionaryLocation, "Expected dict, got <class '\(pythonClass)'>", input: element)
-            ]
+            return [.valueError(render(location), "Expected dict, got <class '\(pythonClass)'>", input: element)]
         }
-        // `normalize_matchers` runs before the fields are validated: its refusals come first.
-        let hasCollection = members["collection"] != nil
-        if !hasCollection { members["collection"] = "collection" }
+        let matchers = members.filter { LookupDictionary.isMatcherKey($0.key) }
+        do throws(LookupFailure) {
+            _ = try LookupDictionary(parsing: matchers.merging(["collection": 0]) { first, _ in first })
+        } catch {
+            return [.valueError(render(location), error.message, input: element)]
+        }
+        let fields = members.filter { !LookupDictionary.isMatcherKey($0.key) }
+        let failures = lookupDictModel.failures(of: .object(fields), at: location)
+        guard failures.isEmpty else { return failures }
+        // What the model cannot say (an empty string lookup, a malformed one): Kiln's parser, in its words.
         do throws(LookupFailure) {
             _ = try LookupDictionary(parsing: members)
         } catch {
-            return single + [.valueError(dictionaryLocation, error.message, input: element)]
-        }
-        guard hasCollection else {
-            return single + [
-                PydanticValidationError.Failure(
-                    location: render(location + ["LookupDict", "collection"]),
-                    message: "Field required",
-                    type: "missing",
-                    input: element
-                )
-            ]
+            return [.valueError(render(location), error.message, input: element)]
         }
         return []
     }
+
+    /// `LookupDict`'s fields other than the matchers `normalize_matchers` builds (`name_matcher`, `data_matchers`,
+    /// `lookup_filters`, accepted as given).
+    private static let lookupDictModel = PydanticModel(
+        "LookupDict",
+        [
+            .required("collection", lookupSingle),
+            .optional("child_type", .enumeration(["bare", "artifact", "artifact-or-promise", "collection", "any"])),
+            .optional("category", .nullable(.string)),
+            .optional("name_matcher", .any),
+            .optional("data_matchers", .any),
+            .optional("lookup_filters", .any),
+            .optional("error_on_empty", .boolean),
+        ]
+    )
 }

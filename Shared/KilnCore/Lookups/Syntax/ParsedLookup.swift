@@ -19,6 +19,7 @@ public enum ParsedLookup: Hashable, Sendable {
     public init(parsing value: JSONValue) throws(LookupFailure) {
         switch value {
         case .string, .int: self = .single(try LookupSingle(parsing: value))
+        case .double where value.lookupID != nil: self = .single(try LookupSingle(parsing: value))
         case .object, .array: self = .multiple(try LookupMultiple(parsing: value))
         default:
             throw .invalid("A lookup must be a string, an integer, an object or a list, not \(value.typeName)")
@@ -41,12 +42,16 @@ public enum LookupSingle: Hashable, Sendable {
     /// A string lookup.
     case string(StringLookup)
 
-    /// Parses a string or integer.
+    /// Parses a string or integer (an integral number such as `3.0` is the id 3, as pydantic's lax `int` of
+    /// Debusine's `LookupSingle` reads it).
     ///
     /// - Throws: `LookupFailure.invalid` for any other JSON type or a malformed string lookup.
     public init(parsing value: JSONValue) throws(LookupFailure) {
+        if let id = value.lookupID {
+            self = .integer(id)
+            return
+        }
         switch value {
-        case .int(let id): self = .integer(id)
         case .string(let text): self = .string(try StringLookup(parsing: text))
         default: throw .invalid("A single lookup must be a string or an integer, not \(value.typeName)")
         }
@@ -121,6 +126,7 @@ public enum LookupMultipleElement: Hashable, Sendable {
         switch value {
         case .object(let object): self = .dictionary(try LookupDictionary(parsing: object))
         case .string, .int: self = .single(try LookupSingle(parsing: value))
+        case .double where value.lookupID != nil: self = .single(try LookupSingle(parsing: value))
         default:
             throw .invalid(
                 "An element of a multiple lookup must be a string, an integer or an object, not \(value.typeName)"
@@ -133,6 +139,18 @@ public enum LookupMultipleElement: Hashable, Sendable {
         switch self {
         case .single(let single): single.exported
         case .dictionary(let dictionary): dictionary.exported
+        }
+    }
+}
+
+extension JSONValue {
+    /// The id an integer lookup stands for: an integer, or an integral number (`3.0`), which pydantic's lax `int`
+    /// reads as one; nil for anything else (a boolean too: deploy/docs/fidelity.md).
+    public var lookupID: Int? {
+        switch self {
+        case .int(let id): id
+        case .double(let number): Int(exactly: number)
+        default: nil
         }
     }
 }
