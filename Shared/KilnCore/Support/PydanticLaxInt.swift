@@ -50,6 +50,11 @@ public enum PydanticLaxInt {
 
     /// The integer a string spells in pydantic's lax rules, or `nil`.
     static func integer(in text: String) -> Int? {
+        // Most text is no number at all (a string lookup tried as `int | str`): refuse it before trimming, which
+        // goes through Foundation.
+        guard let head = text.unicodeScalars.first(where: { !$0.properties.isWhitespace }),
+            ("0"..."9").contains(head) || head == "-" || head == "+"
+        else { return nil }
         var body = Substring(text.trimmingCharacters(in: .whitespacesAndNewlines))
         if let dot = body.firstIndex(of: ".") {
             let fraction = body[body.index(after: dot)...]

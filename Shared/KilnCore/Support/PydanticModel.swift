@@ -78,6 +78,16 @@ public struct PydanticModel: Sendable {
         do { try validate(value) } catch { throw .model(error) }
     }
 
+    /// Whether `members` certainly validate, known without building any failure (`PydanticType.quicklyAccepts`):
+    /// no unknown key, every required field given, every given field quickly accepted, no validator to run.
+    func quicklyAccepts(_ members: [String: JSONValue]) -> Bool {
+        guard modelValidator == nil, members.keys.allSatisfy(knownKeys.contains) else { return false }
+        return fields.allSatisfy { field in
+            guard let given = members[field.key] else { return field.hasDefault }
+            return field.validators.isEmpty && field.type.quicklyAccepts(given)
+        }
+    }
+
     /// The failures of `value` as this model at `location`.
     func failures(of value: JSONValue, at location: [String]) -> [PydanticValidationError.Failure] {
         guard let members = value.objectValue else {
@@ -90,16 +100,18 @@ public struct PydanticModel: Sendable {
         }
         var failures: [PydanticValidationError.Failure] = []
         for field in fields {
-            let fieldLocation = location + [field.key]
             guard let given = members[field.key] else {
                 if !field.hasDefault {
                     failures.append(
                         PydanticValidationError.Failure(
-                            location: PydanticType.render(fieldLocation), message: "Field required", type: "missing",
+                            location: PydanticType.render(location + [field.key]), message: "Field required", type: "missing",
                             input: value))
                 }
                 continue
             }
+            // Most values of a valid document need no failure built (nor their location).
+            if field.validators.isEmpty, field.type.quicklyAccepts(given) { continue }
+            let fieldLocation = location + [field.key]
             let typeFailures = field.type.failures(of: given, at: fieldLocation)
             failures += typeFailures
             guard typeFailures.isEmpty else { continue }
@@ -107,7 +119,7 @@ public struct PydanticModel: Sendable {
                 failures.append(.valueError(PydanticType.render(fieldLocation), problem, input: given))
             }
         }
-        for key in members.keys.sorted(by: JSONValue.pythonOrder) where !knownKeys.contains(key) {
+        for key in members.keys.filter({ !knownKeys.contains($0) }).sorted(by: JSONValue.pythonOrder) {
             failures.append(
                 PydanticValidationError.Failure(
                     location: PydanticType.render(location + [key]), message: "Extra inputs are not permitted",

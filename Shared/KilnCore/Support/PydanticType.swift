@@ -194,6 +194,9 @@ public indirect enum PydanticType: Sendable {
         case .custom(_, let failures):
             return failures(value, location)
         case .union(let members):
+            // pydantic's smart union tries every member in strict mode first: a value of a member's exact type is
+            // that member's, whatever a lax reading by an earlier member would make of it.
+            if members.contains(where: { $0.quicklyAccepts(value) }) { return [] }
             var all: [PydanticValidationError.Failure] = []
             for member in members {
                 let failures = member.failures(of: value, at: location + [member.unionTag])
@@ -201,6 +204,22 @@ public indirect enum PydanticType: Sendable {
                 all += failures
             }
             return all
+        }
+    }
+
+    /// Whether `value` is certainly valid, known without building any failure: a value of a scalar type's exact
+    /// JSON type (pydantic's strict pass), one of an enumeration's values, `null` where it is allowed, anything for
+    /// `Any`. `false` means only that `failures(of:at:)` must decide.
+    func quicklyAccepts(_ value: JSONValue) -> Bool {
+        switch (self, value) {
+        case (.any, _), (.string, .string), (.integer, .int), (.boolean, .bool), (.nullable, .null): true
+        case (.enumeration(let values), .string(let text)), (.literal(let values), .string(let text)):
+            values.contains(text)
+        case (.nullable(let inner), _): inner.quicklyAccepts(value)
+        case (.union(let members), _): members.contains { $0.quicklyAccepts(value) }
+        case (.list(let element), .array(let elements)): elements.allSatisfy(element.quicklyAccepts)
+        case (.model(let model), .object(let members)): model.quicklyAccepts(members)
+        default: false
         }
     }
 
