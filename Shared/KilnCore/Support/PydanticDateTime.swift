@@ -1,4 +1,5 @@
 import Foundation
+import KilnBase
 
 /// pydantic 2's lax-mode `datetime`: what a Debusine model field typed `dt.datetime` accepts from JSON, kept as
 /// the wall-clock fields and UTC offset it names, so it can be written back as Python would write it.
@@ -92,13 +93,12 @@ public struct PydanticDateTime: Hashable, Sendable {
         var microsecond = Int(((seconds - whole) * 1_000_000).rounded())
         if microsecond == 1_000_000 { (whole, microsecond) = (whole + 1, 0) }
         // Python's calendar is the proleptic Gregorian one (Foundation's switches to Julian before 1582).
-        let wholeSeconds = Int(whole)
-        let days = Int((Double(wholeSeconds) / 86_400).rounded(.down))
-        let secondOfDay = wholeSeconds - days * 86_400
-        let (year, month, day) = civilDate(daysSinceEpoch: days)
+        let days = ProlepticGregorian.floorDivide(Int64(whole), 86_400)
+        let secondOfDay = Int(Int64(whole) - days * 86_400)
+        let (year, month, day) = ProlepticGregorian.civilDate(daysSinceEpoch: days)
         return .success(
             PydanticDateTime(
-                year: year, month: month, day: day, hour: secondOfDay / 3600, minute: secondOfDay % 3600 / 60,
+                year: Int(year), month: Int(month), day: Int(day), hour: secondOfDay / 3600, minute: secondOfDay % 3600 / 60,
                 second: secondOfDay % 60, microsecond: microsecond, utcOffset: 0))
     }
 
@@ -147,19 +147,6 @@ public struct PydanticDateTime: Hashable, Sendable {
             value.utcOffset = (sign == UInt8(ascii: "-") ? -1 : 1) * (hours * 3600 + minutes * 60)
         }
         return scanner.isEmpty ? value : nil
-    }
-
-    /// The proleptic Gregorian date `days` after 1970-01-01 (Howard Hinnant's `civil_from_days`).
-    private static func civilDate(daysSinceEpoch days: Int) -> (year: Int, month: Int, day: Int) {
-        let shifted = days + 719_468
-        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
-        let dayOfEra = shifted - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthIndex = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
-        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 
     private static func daysIn(month: Int, year: Int) -> Int {

@@ -10,11 +10,11 @@ public enum PGTimestamp {
     /// `2026-01-31 12:00:00.250000+00` for the date (rounded to the microsecond, in UTC).
     public static func format(_ date: Date) -> String {
         let micros = Int64((date.timeIntervalSince1970 * 1_000_000).rounded())
-        let seconds = floorDivide(micros, 1_000_000)
+        let seconds = ProlepticGregorian.floorDivide(micros, 1_000_000)
         let fraction = micros - seconds * 1_000_000
-        let days = floorDivide(seconds, 86_400)
+        let days = ProlepticGregorian.floorDivide(seconds, 86_400)
         let secondOfDay = seconds - days * 86_400
-        let (year, month, day) = civilDate(daysSinceEpoch: days)
+        let (year, month, day) = ProlepticGregorian.civilDate(daysSinceEpoch: days)
         return String(
             format: "%04lld-%02lld-%02lld %02lld:%02lld:%02lld.%06lld+00",
             year,
@@ -67,38 +67,9 @@ public enum PGTimestamp {
             }
         }
         guard scanner.isEmpty else { return nil }
-        let days = daysSinceEpoch(year: year, month: month, day: day)
+        let days = ProlepticGregorian.daysSinceEpoch(year: year, month: month, day: day)
         let seconds = days * 86_400 + secondOfDay - offsetSeconds
         return Date(timeIntervalSince1970: Double(seconds) + Double(micros) / 1_000_000)
-    }
-
-    private static func floorDivide(_ value: Int64, _ divisor: Int64) -> Int64 {
-        let quotient = value / divisor
-        return (value % divisor < 0) ? quotient - 1 : quotient
-    }
-
-    /// Howard Hinnant's `days_from_civil` (proleptic Gregorian).
-    static func daysSinceEpoch(year: Int64, month: Int64, day: Int64) -> Int64 {
-        let adjustedYear = month <= 2 ? year - 1 : year
-        let era = floorDivide(adjustedYear, 400)
-        let yearOfEra = adjustedYear - era * 400
-        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
-    }
-
-    /// Howard Hinnant's `civil_from_days`.
-    static func civilDate(daysSinceEpoch days: Int64) -> (year: Int64, month: Int64, day: Int64) {
-        let shifted = days + 719_468
-        let era = floorDivide(shifted, 146_097)
-        let dayOfEra = shifted - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthPrime = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * monthPrime + 2) / 5 + 1
-        let month = monthPrime < 10 ? monthPrime + 3 : monthPrime - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-        return (year, month, day)
     }
 }
 
