@@ -26,7 +26,8 @@ public enum ProlepticGregorian {
         return (year, month, day)
     }
 
-    /// Division rounding towards negative infinity (the day of a negative second count is the one before).
+    /// Division by a positive `divisor` rounding towards negative infinity (the day of a negative second count is
+    /// the one before).
     public static func floorDivide(_ value: Int64, _ divisor: Int64) -> Int64 {
         let quotient = value / divisor
         return (value % divisor < 0) ? quotient - 1 : quotient

@@ -20,21 +20,45 @@ public struct PydanticDateTime: Hashable, Sendable {
     public struct Failure: Error, Hashable, Sendable {
         /// The message.
         public var message: String
+        /// pydantic's error type (`datetime_type`, `datetime_parsing`, `datetime_from_date_parsing`).
+        public var type: String
     }
 
     /// The datetime `value` stands for, or why not.
     public static func parse(_ value: JSONValue) -> Result<PydanticDateTime, Failure> {
         switch value {
-        case .int(let number): return epoch(Double(number))
-        case .double(let number) where number.isFinite: return epoch(number)
+        case .int(let number):
+            return epoch(Double(number), prefix: "Input should be a valid datetime", type: "datetime_parsing")
+        case .double(let number) where number.isFinite:
+            return epoch(number, prefix: "Input should be a valid datetime", type: "datetime_parsing")
         case .string(let text):
-            if text.range(of: #"^[+-]?[0-9]+(\.[0-9]+)?$"#, options: .regularExpression) != nil, let number = Double(text) {
-                return epoch(number)
+            if let number = unixTime(text) {
+                // A refusal is worded as a date's: speedate tried the text as a date first.
+                return epoch(
+                    number,
+                    prefix: "Input should be a valid datetime or date",
+                    type: "datetime_from_date_parsing"
+                )
             }
-            return parse(text).map(Result.success)
-                ?? .failure(Failure(message: "Input should be a valid datetime or date, \(dateProblem(text))"))
+            guard let parsed = parse(text) else {
+                return .failure(
+                    Failure(
+                        message: "Input should be a valid datetime or date, \(dateProblem(text))",
+                        type: "datetime_from_date_parsing"
+                    )
+                )
+            }
+            guard parsed.year > 0 else {
+                return .failure(
+                    Failure(
+                        message: "Input should be a valid datetime, year 0 is out of range",
+                        type: "datetime_parsing"
+                    )
+                )
+            }
+            return .success(parsed)
         default:
-            return .failure(Failure(message: "Input should be a valid datetime"))
+            return .failure(Failure(message: "Input should be a valid datetime", type: "datetime_type"))
         }
     }
 
@@ -51,10 +75,21 @@ public struct PydanticDateTime: Hashable, Sendable {
             zone = "-0000"
         }
         return "\(days[Self.weekday(year: year, month: month, day: day)]), \(Self.twoDigits(day)) \(months[month - 1]) "
-            + String(format: "%04d", year) + " \(Self.twoDigits(hour)):\(Self.twoDigits(minute)):\(Self.twoDigits(second)) \(zone)"
+            + String(format: "%04d", year)
+            + " \(Self.twoDigits(hour)):\(Self.twoDigits(minute)):\(Self.twoDigits(second)) \(zone)"
     }
 
     // MARK: Parsing
+
+    /// The number of seconds (or milliseconds) `text` spells when speedate reads it as Unix time: digits with an
+    /// optional sign and fraction, an exponent only after a fraction, an integer part within 64 bits.
+    private static func unixTime(_ text: String) -> Double? {
+        let number = #"^[+-]?([0-9]+|[0-9]+\.[0-9]*([eE][+-]?[0-9]+)?|\.[0-9]+([eE][+-]?[0-9]+)?)$"#
+        guard text.range(of: number, options: .regularExpression) != nil else { return nil }
+        let integerPart = text.prefix { $0 != "." }.drop { $0 == "+" || $0 == "-" }
+        guard integerPart.isEmpty || Int64(integerPart) != nil else { return nil }
+        return Double(text.hasSuffix(".") ? text + "0" : text)
+    }
 
     /// Why speedate refuses `text` once it is neither a datetime nor a number: pydantic then reads it as a date,
     /// and reports the date's first fault, or the characters left after a valid date.
@@ -71,41 +106,60 @@ public struct PydanticDateTime: Hashable, Sendable {
         guard characters[7] == UInt8(ascii: "-") else { return "invalid date separator, expected `-`" }
         guard let day = digits(8..<10) else { return "invalid character in day" }
         guard (1...12).contains(month) else { return "month value is outside expected range of 1-12" }
-        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
-        let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
-        guard (1...days).contains(day) else { return "day value is outside expected range" }
+        guard (1...daysIn(month: month, year: year)).contains(day) else { return "day value is outside expected range" }
         return "unexpected extra characters at the end of the input"
     }
 
-    private static func epoch(_ number: Double) -> Result<PydanticDateTime, Failure> {
+    private static func epoch(_ number: Double, prefix: String, type: String) -> Result<PydanticDateTime, Failure> {
         let seconds = abs(number) > 2e10 ? number / 1000 : number
         // speedate's bounds: 9999-12-31T23:59:59 and 0001-01-01 (year 0 exists for it, not for Python).
         guard seconds < 253_402_300_800 else {
-            return .failure(Failure(message: "Input should be a valid datetime, dates after 9999 are not supported as unix timestamps"))
+            return .failure(
+                Failure(message: "\(prefix), dates after 9999 are not supported as unix timestamps", type: type)
+            )
         }
         guard seconds >= -62_167_219_200 else {
-            return .failure(Failure(message: "Input should be a valid datetime, dates before 0000 are not supported as unix timestamps"))
+            return .failure(
+                Failure(message: "\(prefix), dates before 0000 are not supported as unix timestamps", type: type)
+            )
         }
         guard seconds >= -62_135_596_800 else {
-            return .failure(Failure(message: "Input should be a valid datetime, year 0 is out of range"))
+            return .failure(
+                Failure(message: "Input should be a valid datetime, year 0 is out of range", type: "datetime_parsing")
+            )
         }
         var whole = seconds.rounded(.down)
         var microsecond = Int(((seconds - whole) * 1_000_000).rounded())
         if microsecond == 1_000_000 { (whole, microsecond) = (whole + 1, 0) }
+        // Whole milliseconds, split exactly (dividing by 1000 in floating point gives .998993 for .999).
+        if seconds != number, let milliseconds = Int64(exactly: number) {
+            let wholeSeconds = ProlepticGregorian.floorDivide(milliseconds, 1000)
+            (whole, microsecond) = (Double(wholeSeconds), Int(milliseconds - wholeSeconds * 1000) * 1000)
+        }
         // Python's calendar is the proleptic Gregorian one (Foundation's switches to Julian before 1582).
         let days = ProlepticGregorian.floorDivide(Int64(whole), 86_400)
         let secondOfDay = Int(Int64(whole) - days * 86_400)
         let (year, month, day) = ProlepticGregorian.civilDate(daysSinceEpoch: days)
         return .success(
             PydanticDateTime(
-                year: Int(year), month: Int(month), day: Int(day), hour: secondOfDay / 3600, minute: secondOfDay % 3600 / 60,
-                second: secondOfDay % 60, microsecond: microsecond, utcOffset: 0))
+                year: Int(year),
+                month: Int(month),
+                day: Int(day),
+                hour: secondOfDay / 3600,
+                minute: secondOfDay % 3600 / 60,
+                second: secondOfDay % 60,
+                microsecond: microsecond,
+                utcOffset: 0
+            )
+        )
     }
 
     private static func parse(_ text: String) -> PydanticDateTime? {
         var scanner = Array(text.utf8)[...]
         func digits(_ count: Int) -> Int? {
-            guard scanner.count >= count, scanner.prefix(count).allSatisfy({ (0x30...0x39).contains($0) }) else { return nil }
+            guard scanner.count >= count, scanner.prefix(count).allSatisfy({ (0x30...0x39).contains($0) }) else {
+                return nil
+            }
             let value = scanner.prefix(count).reduce(0) { $0 * 10 + Int($1 - 0x30) }
             scanner = scanner.dropFirst(count)
             return value
@@ -118,11 +172,22 @@ public struct PydanticDateTime: Hashable, Sendable {
         guard let year = digits(4), take(UInt8(ascii: "-")), let month = digits(2), take(UInt8(ascii: "-")),
             let day = digits(2), (1...12).contains(month), (1...daysIn(month: month, year: year)).contains(day)
         else { return nil }
-        var value = PydanticDateTime(year: year, month: month, day: day, hour: 0, minute: 0, second: 0, microsecond: 0, utcOffset: nil)
+        var value = PydanticDateTime(
+            year: year,
+            month: month,
+            day: day,
+            hour: 0,
+            minute: 0,
+            second: 0,
+            microsecond: 0,
+            utcOffset: nil
+        )
         if scanner.isEmpty { return value }
         guard let separator = scanner.first, "Tt _".utf8.contains(separator) else { return nil }
         scanner = scanner.dropFirst()
-        guard let hour = digits(2), hour < 24, take(UInt8(ascii: ":")), let minute = digits(2), minute < 60 else { return nil }
+        guard let hour = digits(2), hour < 24, take(UInt8(ascii: ":")), let minute = digits(2), minute < 60 else {
+            return nil
+        }
         (value.hour, value.minute) = (hour, minute)
         if take(UInt8(ascii: ":")) {
             guard let second = digits(2), second < 60 else { return nil }
@@ -157,11 +222,10 @@ public struct PydanticDateTime: Hashable, Sendable {
         }
     }
 
-    /// 0 for Monday … 6 for Sunday (Python's `weekday()`), by Zeller's congruence.
+    /// 0 for Monday … 6 for Sunday (Python's `weekday()`): 1970-01-01 was a Thursday.
     private static func weekday(year: Int, month: Int, day: Int) -> Int {
-        let (m, y) = month < 3 ? (month + 12, year - 1) : (month, year)
-        let h = (day + 13 * (m + 1) / 5 + y + y / 4 - y / 100 + y / 400) % 7  // 0 = Saturday
-        return (h + 5) % 7
+        let days = ProlepticGregorian.daysSinceEpoch(year: Int64(year), month: Int64(month), day: Int64(day))
+        return Int((days % 7 + 7 + 3) % 7)
     }
 
     private static func twoDigits(_ number: Int) -> String { number < 10 ? "0\(number)" : "\(number)" }

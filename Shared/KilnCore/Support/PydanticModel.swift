@@ -20,14 +20,18 @@ public struct PydanticModel: Sendable {
 
         /// A field that must be given.
         public static func required(
-            _ key: String, _ type: PydanticType, validators: [@Sendable (JSONValue) -> String?] = []
+            _ key: String,
+            _ type: PydanticType,
+            validators: [@Sendable (JSONValue) -> String?] = []
         ) -> Field {
             Field(key: key, type: type, hasDefault: false, validators: validators)
         }
 
         /// A field with a default (`= None`, `= []`).
         public static func optional(
-            _ key: String, _ type: PydanticType, validators: [@Sendable (JSONValue) -> String?] = []
+            _ key: String,
+            _ type: PydanticType,
+            validators: [@Sendable (JSONValue) -> String?] = []
         ) -> Field {
             Field(key: key, type: type, hasDefault: true, validators: validators)
         }
@@ -47,7 +51,9 @@ public struct PydanticModel: Sendable {
 
     /// A model.
     public init(
-        _ name: String, _ fields: [Field], modelValidatorName: String? = nil,
+        _ name: String,
+        _ fields: [Field],
+        modelValidatorName: String? = nil,
         modelValidator: (@Sendable ([String: JSONValue]) -> String?)? = nil
     ) {
         self.name = name
@@ -60,7 +66,11 @@ public struct PydanticModel: Sendable {
     /// The same fields under another class name (a subclass that adds nothing, or adds `fields`).
     public func subclass(_ name: String, adding fields: [Field] = []) -> PydanticModel {
         PydanticModel(
-            name, self.fields + fields, modelValidatorName: modelValidatorName, modelValidator: modelValidator)
+            name,
+            self.fields + fields,
+            modelValidatorName: modelValidatorName,
+            modelValidator: modelValidator
+        )
     }
 
     /// Validates `value` as this model.
@@ -94,8 +104,10 @@ public struct PydanticModel: Sendable {
             return [
                 PydanticValidationError.Failure(
                     location: PydanticType.render(location),
-                    message: "Input should be a valid dictionary or instance of \(name)", type: "model_type",
-                    input: value)
+                    message: "Input should be a valid dictionary or instance of \(name)",
+                    type: "model_type",
+                    input: value
+                )
             ]
         }
         var failures: [PydanticValidationError.Failure] = []
@@ -104,8 +116,12 @@ public struct PydanticModel: Sendable {
                 if !field.hasDefault {
                     failures.append(
                         PydanticValidationError.Failure(
-                            location: PydanticType.render(location + [field.key]), message: "Field required", type: "missing",
-                            input: value))
+                            location: PydanticType.render(location + [field.key]),
+                            message: "Field required",
+                            type: "missing",
+                            input: value
+                        )
+                    )
                 }
                 continue
             }
@@ -122,8 +138,12 @@ public struct PydanticModel: Sendable {
         for key in members.keys.filter({ !knownKeys.contains($0) }).sorted(by: JSONValue.pythonOrder) {
             failures.append(
                 PydanticValidationError.Failure(
-                    location: PydanticType.render(location + [key]), message: "Extra inputs are not permitted",
-                    type: "extra_forbidden", input: members[key]!))
+                    location: PydanticType.render(location + [key]),
+                    message: "Extra inputs are not permitted",
+                    type: "extra_forbidden",
+                    input: members[key]!
+                )
+            )
         }
         if failures.isEmpty, let modelValidator, let problem = modelValidator(members) {
             failures.append(.valueError(PydanticType.render(location), problem, input: value))

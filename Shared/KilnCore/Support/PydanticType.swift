@@ -21,8 +21,8 @@ public indirect enum PydanticType: Sendable {
     case hostedURL
     /// `Annotated[int, Field(ge=…, le=…)]`: an integer within optional bounds.
     case boundedInteger(min: Int?, max: Int?)
-    /// `Annotated[list[T], Field(min_length=…, max_length=…)]`: a list whose length pydantic checks once every
-    /// element validated.
+    /// `Annotated[list[T], Field(min_length=…, max_length=…)]`: a list whose maximum length pydantic checks before
+    /// its elements, its minimum once every element validated.
     case boundedList(PydanticType, min: Int?, max: Int?)
     /// `re.Pattern[str]`: text that compiles as a regular expression.
     case regex
@@ -84,7 +84,11 @@ public indirect enum PydanticType: Sendable {
         func fail(_ message: String, _ type: String) -> [PydanticValidationError.Failure] {
             [
                 PydanticValidationError.Failure(
-                    location: Self.render(location), message: message, type: type, input: value)
+                    location: Self.render(location),
+                    message: message,
+                    type: type,
+                    input: value
+                )
             ]
         }
         switch self {
@@ -144,11 +148,12 @@ public indirect enum PydanticType: Sendable {
                 ? fail("Input should be a valid regular expression", "pattern_regex") : []
         case .pattern(let pattern), .pythonPattern(let pattern):
             guard let text = value.stringValue else { return fail("Input should be a valid string", "string_type") }
-            // pydantic's (Rust) `$` is the end of the text; ICU's, like Python's, also matches before a final
-            // newline.
+            // pydantic's (Rust) `$` is the end of the text; Python's also matches before a final `\n`; ICU's
+            // before any final line terminator, so both are spelt out.
             var expression = pattern
-            if case .pattern = self, pattern.hasSuffix("$"), !pattern.hasSuffix("\\$") {
-                expression = String(pattern.dropLast()) + "\\z"
+            if pattern.hasSuffix("$"), !pattern.hasSuffix("\\$") {
+                let end = if case .pattern = self { "\\z" } else { "(?=\\n?\\z)" }
+                expression = String(pattern.dropLast()) + end
             }
             let matches = text.range(of: expression, options: .regularExpression) != nil
             return matches ? [] : fail("String should match pattern '\(pattern)'", "string_pattern_mismatch")
@@ -179,18 +184,11 @@ public indirect enum PydanticType: Sendable {
             return model.failures(of: value, at: location)
         case .datetime:
             guard case .failure(let failure) = PydanticDateTime.parse(value) else { return [] }
-            let type =
-                switch value {
-                case .string: "datetime_from_date_parsing"
-                case .int, .double: "datetime_parsing"
-                default: "datetime_type"
-                }
-            return fail(failure.message, type)
+            return fail(failure.message, failure.type)
         case .nameEmail:
             guard let text = value.stringValue else { return fail("Input is not a valid NameEmail", "name_email_type") }
-            return PydanticNameEmail.problem(text).map {
-                fail("value is not a valid email address: \($0)", "value_error")
-            } ?? []
+            guard case .failure(let failure) = PydanticNameEmail.parse(text) else { return [] }
+            return fail("value is not a valid email address: \(failure.reason)", "value_error")
         case .custom(_, let failures):
             return failures(value, location)
         case .union(let members):

@@ -58,15 +58,16 @@ public enum PydanticURL {
             rest = rest.dropFirst(2)
             rest = rest[(rest.firstIndex(of: "/") ?? rest.endIndex)...]
         }
+        // WHATWG keeps empty segments (`a//../b` is `a/b`); the folders are then read as a path would read them.
         var segments: [Substring] = []
-        for segment in rest.split(separator: "/") {
+        for segment in rest.drop(while: { $0 == "/" }).split(separator: "/", omittingEmptySubsequences: false) {
             switch segment.lowercased().replacingOccurrences(of: "%2e", with: ".") {
             case ".": continue
             case "..": _ = segments.popLast()
             default: segments.append(segment)
             }
         }
-        return "/" + segments.joined(separator: "/")
+        return "/" + segments.filter { !$0.isEmpty }.joined(separator: "/")
     }
 
     /// WHATWG's first step: leading and trailing C0 controls and spaces trimmed, every tab and newline dropped.
@@ -74,7 +75,9 @@ public enum PydanticURL {
         String(
             String.UnicodeScalarView(
                 given.unicodeScalars.drop(while: { $0.value <= 0x20 }).reversed().drop(while: { $0.value <= 0x20 })
-                    .reversed().filter { !["\t", "\n", "\r"].contains($0) }))
+                    .reversed().filter { !["\t", "\n", "\r"].contains($0) }
+            )
+        )
     }
 
     /// The WHATWG special schemes that always have a host (`file` may have none).

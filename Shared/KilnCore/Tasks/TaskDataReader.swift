@@ -114,7 +114,7 @@ public struct TaskDataReader {
         return text
     }
 
-    /// A required single lookup (integer or string), kept as written.
+    /// A required single lookup (integer or string; an integral number such as `3.0` read as the id).
     public mutating func singleLookup(_ key: String) throws(TaskDataError) -> JSONValue {
         guard let lookup = try optionalSingleLookup(key) else { throw .missingField(fieldName(key)) }
         return lookup

@@ -12,7 +12,8 @@ public struct SbuildTask: ExecutorTask, HostToolTask, SourcePackageTask {
         public var changelog: String
         /// The version suffix (`+b1`).
         public var suffix: String
-        /// The maintainer of the binNMU, if given.
+        /// The maintainer of the binNMU, if given, as `str(NameEmail)` writes it (`Name <address>`), which is what
+        /// Debusine's `Sbuild._cmdline_binnmu` passes to `--maintainer`.
         public var maintainer: String?
         /// `timestamp`: the binNMU changelog entry's date, if given (sbuild's default: now).
         public var timestamp: PydanticDateTime?
@@ -66,7 +67,6 @@ public struct SbuildTask: ExecutorTask, HostToolTask, SourcePackageTask {
     /// Name of the server-FQDN input field (Debusine's `debusine_fqdn = DebusineFQDNInput(...)`).
     static let fqdnField = "debusine_fqdn"
 
-
     /// The validated data.
     public let data: TaskData
     /// The input fields, resolved server side or restored on the worker.
@@ -104,7 +104,7 @@ public struct SbuildTask: ExecutorTask, HostToolTask, SourcePackageTask {
                 }
             }
             binnmu = BinNMU(
-                changelog: changelog, suffix: suffix, maintainer: try nmu.optionalString("maintainer"), timestamp: timestamp)
+                changelog: changelog, suffix: suffix, maintainer: try maintainer(&nmu), timestamp: timestamp)
             try nmu.finish()
         }
         let data = TaskData(
@@ -122,6 +122,16 @@ public struct SbuildTask: ExecutorTask, HostToolTask, SourcePackageTask {
         )
         try reader.finish()
         return data
+    }
+
+    /// `binnmu.maintainer` normalised as pydantic's `NameEmail` (the data model has refused what it cannot read).
+    private static func maintainer(_ reader: inout TaskDataReader) throws(TaskDataError) -> String? {
+        guard let given = try reader.optionalString("maintainer") else { return nil }
+        switch PydanticNameEmail.parse(given) {
+        case .success(let value): return value.description
+        case .failure(let failure):
+            throw .invalidValue(field: reader.fieldName("maintainer"), value: .string(given), reason: failure.reason)
+        }
     }
 
     var source: SourcePackageFacts {

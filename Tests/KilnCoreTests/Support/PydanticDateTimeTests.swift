@@ -32,10 +32,13 @@ struct PydanticDateTimeTests {
         #expect(try formatted(.double(1_714_564_800.25)) == "Wed, 01 May 2024 12:00:00 +0000")
     }
 
-    @Test("anything else is refused", arguments: [
-        "yesterday", "2024-13-01", "2024-02-30", "2023-02-29", "2024-05-01T24:00", "2024-05-01T12:60",
-        "2024-05-01T12:00:00+24:00", "2024-05-01T12", "2024-5-1", "2024-05-01T12:00:00+05", "2024-05-01T12:00:00.Z",
-    ])
+    @Test(
+        "anything else is refused",
+        arguments: [
+            "yesterday", "2024-13-01", "2024-02-30", "2023-02-29", "2024-05-01T24:00", "2024-05-01T12:60",
+            "2024-05-01T12:00:00+24:00", "2024-05-01T12", "2024-5-1", "2024-05-01T12:00:00+05", "2024-05-01T12:00:00.Z",
+        ]
+    )
     func refused(text: String) {
         #expect(throws: PydanticDateTime.Failure.self) { try PydanticDateTime.parse(.string(text)).get() }
     }
@@ -52,13 +55,33 @@ struct PydanticDateTimeTests {
             ("2024-01-ab", "Input should be a valid datetime or date, invalid character in day"),
             ("2024-13-01", "Input should be a valid datetime or date, month value is outside expected range of 1-12"),
             ("2024-02-30", "Input should be a valid datetime or date, day value is outside expected range"),
-            ("2024-01-01T12", "Input should be a valid datetime or date, unexpected extra characters at the end of the input"),
-            (.int(5_000_000_000_000_000), "Input should be a valid datetime, dates after 9999 are not supported as unix timestamps"),
-            (.int(253_402_300_800_000), "Input should be a valid datetime, dates after 9999 are not supported as unix timestamps"),
+            (
+                "2024-01-01T12",
+                "Input should be a valid datetime or date, unexpected extra characters at the end of the input"
+            ),
+            (
+                .int(5_000_000_000_000_000),
+                "Input should be a valid datetime, dates after 9999 are not supported as unix timestamps"
+            ),
+            (
+                .int(253_402_300_800_000),
+                "Input should be a valid datetime, dates after 9999 are not supported as unix timestamps"
+            ),
             (.int(-62_135_596_800_001), "Input should be a valid datetime, year 0 is out of range"),
-            (.double(-1e14), "Input should be a valid datetime, dates before 0000 are not supported as unix timestamps"),
+            (
+                .double(-1e14),
+                "Input should be a valid datetime, dates before 0000 are not supported as unix timestamps"
+            ),
             (.bool(true), "Input should be a valid datetime"),
-        ])
+            ("0000-01-01T00:00:00", "Input should be a valid datetime, year 0 is out of range"),
+            (
+                "-99999999999999",
+                "Input should be a valid datetime or date, dates before 0000 are not supported as unix timestamps"
+            ),
+            ("1e3", "Input should be a valid datetime or date, input is too short"),
+            ("9223372036854775808", "Input should be a valid datetime or date, invalid date separator, expected `-`"),
+        ]
+    )
     func pydanticWords(value: JSONValue, message: String) {
         guard case .failure(let failure) = PydanticDateTime.parse(value) else {
             Issue.record("\(value) accepted")
@@ -75,6 +98,10 @@ struct PydanticDateTimeTests {
         #expect(rounded.second == 2 && rounded.microsecond == 0)
         #expect(try PydanticDateTime.parse("2024-01-01T12:00:00.123456789Z").get().microsecond == 123_456)
         #expect(try formatted("2024-01-01T12:00:00+0530") == "Mon, 01 Jan 2024 12:00:00 +0530")
+        #expect(try PydanticDateTime.parse(.int(253_402_300_799_999)).get().microsecond == 999_000)
+        #expect(try formatted("1.") == "Thu, 01 Jan 1970 00:00:01 +0000")
+        #expect(try PydanticDateTime.parse(".5").get().microsecond == 500_000)
+        #expect(try formatted("1.5e3") == "Thu, 01 Jan 1970 00:25:00 +0000")
     }
 
     @Test("types other than numbers and strings are refused")

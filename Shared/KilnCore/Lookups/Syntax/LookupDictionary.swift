@@ -102,11 +102,11 @@ public struct LookupDictionary: Hashable, Sendable {
         }
     }
 
-    /// The target a matcher key filters on (`name`, `data__KEY`, `lookup__KEY`), so two keys on one
-    /// target can be reported as conflicting; `nil` for keys that are no matcher at all.
     /// Whether `key` is one `normalize_matchers` turns into a matcher or filter (`name…`, `data__…`, `lookup__…`).
     static func isMatcherKey(_ key: String) -> Bool { matcherTarget(of: key) != nil }
 
+    /// The target a matcher key filters on (`name`, `data__KEY`, `lookup__KEY`), so two keys on one
+    /// target can be reported as conflicting; `nil` for keys that are no matcher at all.
     private static func matcherTarget(of key: String) -> String? {
         let words = key.components(separatedBy: "__")
         switch words.first {
@@ -134,6 +134,11 @@ public struct LookupDictionary: Hashable, Sendable {
         default:
             let lookupKey = words[1]
             guard !lookupKey.isEmpty else { throw unrecognized }
+            // `normalize_matchers` keeps only an `int` or a `str` as a single lookup: any number with a fraction
+            // part, even `3.0`, goes to `LookupMultiple`, which refuses it.
+            if case .double = value {
+                throw .invalid("A lookup must be a string, an integer, an object or a list, not number")
+            }
             lookupFilters[lookupKey] = try ParsedLookup(parsing: value)
         }
     }

@@ -5,8 +5,8 @@ extension PydanticType {
 
     /// `LookupMultiple` (`tasks/models.py`): a dictionary or a list, normalised to a tuple of `LookupSingle |
     /// LookupDict` elements, each element failing as pydantic's union fails (under `int`, `str` and `LookupDict`).
-    /// A dictionary element is judged by `LookupDictionary(parsing:)`, which gives Debusine's messages; a missing
-    /// `collection` is pydantic's `Field required`.
+    /// A dictionary element's matcher keys are judged by `LookupDictionary(parsing:)`, which gives Debusine's
+    /// messages, its other fields by `LookupDict`'s model (`Field required` for a missing `collection`).
     public static let lookupMultiple = PydanticType.custom(tag: "LookupMultiple") { value, location in
         let elements: [JSONValue]
         switch value {
