@@ -128,13 +128,16 @@ public struct PydanticDateTime: Hashable, Sendable {
                 Failure(message: "Input should be a valid datetime, year 0 is out of range", type: "datetime_parsing")
             )
         }
-        var whole = seconds.rounded(.down)
-        var microsecond = Int(((seconds - whole) * 1_000_000).rounded())
-        if microsecond == 1_000_000 { (whole, microsecond) = (whole + 1, 0) }
-        // Whole milliseconds, split exactly (dividing by 1000 in floating point gives .998993 for .999).
+        var whole: Double
+        var microsecond: Int
         if seconds != number, let milliseconds = Int64(exactly: number) {
+            // Whole milliseconds, split exactly (dividing by 1000 in floating point gives .998993 for .999).
             let wholeSeconds = ProlepticGregorian.floorDivide(milliseconds, 1000)
             (whole, microsecond) = (Double(wholeSeconds), Int(milliseconds - wholeSeconds * 1000) * 1000)
+        } else {
+            whole = seconds.rounded(.down)
+            microsecond = Int(((seconds - whole) * 1_000_000).rounded())
+            if microsecond == 1_000_000 { (whole, microsecond) = (whole + 1, 0) }
         }
         // Python's calendar is the proleptic Gregorian one (Foundation's switches to Julian before 1582).
         let days = ProlepticGregorian.floorDivide(Int64(whole), 86_400)
