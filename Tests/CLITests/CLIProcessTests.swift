@@ -60,7 +60,8 @@ extension CLIIntegration {
                     try KilnBinary.json(
                         [
                             "artifact", "create", "--workspace", "debian/dev", "--category", "debian:source-package",
-                            "--data", #"{"name": "hello", "version": "2.10-3", "type": "dpkg", "dsc_fields": {}}"#, "--json",
+                            "--data", #"{"name": "hello", "version": "2.10-3", "type": "dpkg", "dsc_fields": {}}"#,
+                            "--json",
                         ],
                         schema: schema
                     ) as? [String: Any]
@@ -75,7 +76,8 @@ extension CLIIntegration {
                     try KilnBinary.json(
                         [
                             "artifact", "create", "--workspace", "debian/dev", "--category", "debian:binary-package",
-                            "--data", #"{"srcpkg_name": "hello-x", "srcpkg_version": "1", "deb_fields": {}, "deb_control_files": []}"#,
+                            "--data",
+                            #"{"srcpkg_name": "hello-x", "srcpkg_version": "1", "deb_fields": {}, "deb_control_files": []}"#,
                             "--json",
                         ],
                         schema: schema
@@ -83,10 +85,14 @@ extension CLIIntegration {
                 )
                 let binaryID = try #require(binary["id"] as? Int)
                 let related = try KilnBinary.succeed(
-                    ["artifact", "relate", String(binaryID), "built-using", String(artifactID)], schema: schema)
+                    ["artifact", "relate", String(binaryID), "built-using", String(artifactID)],
+                    schema: schema
+                )
                 #expect(related.contains("related \(binaryID) built-using \(artifactID)"))
                 let again = try KilnBinary.succeed(
-                    ["artifact", "relate", String(binaryID), "built-using", String(artifactID)], schema: schema)
+                    ["artifact", "relate", String(binaryID), "built-using", String(artifactID)],
+                    schema: schema
+                )
                 #expect(again.contains("already related"))
                 let relations = try #require(
                     try KilnBinary.json(["artifact", "relations", String(artifactID), "--json"], schema: schema)
@@ -94,7 +100,9 @@ extension CLIIntegration {
                 )
                 #expect(relations.count == 1 && relations.first?["type"] as? String == "built-using")
                 let badType = try KilnBinary.run(
-                    ["artifact", "relate", String(binaryID), "uses", String(artifactID)], schema: schema)
+                    ["artifact", "relate", String(binaryID), "uses", String(artifactID)],
+                    schema: schema
+                )
                 #expect(badType.status != 0 && badType.stderr.contains("uses"), "\(badType)")
 
                 let added = try KilnBinary.succeed(
@@ -137,8 +145,11 @@ extension CLIIntegration {
                 )
                 #expect(items.count == 2)
                 #expect(
-                    items.filter { $0["removed_at"] is NSNull }.map { ($0["data"] as? [String: Any])?["component"] as? String }
-                        == ["contrib"])
+                    items.filter { $0["removed_at"] is NSNull }.map {
+                        ($0["data"] as? [String: Any])?["component"] as? String
+                    }
+                        == ["contrib"]
+                )
                 let badEntry = try KilnBinary.run(
                     [
                         "collection", "create", "default@debusine:task-configuration", "--workspace", "debian/dev",
@@ -149,11 +160,15 @@ extension CLIIntegration {
                 let refusedEntry = try KilnBinary.run(
                     [
                         "collection", "add", "default@debusine:task-configuration", "--workspace", "debian/dev",
-                        "--bare", "debusine:task-configuration", "--data", #"{"task_type": "Worker", "task_name": "a:b"}"#,
+                        "--bare", "debusine:task-configuration", "--data",
+                        #"{"task_type": "Worker", "task_name": "a:b"}"#,
                     ],
                     schema: schema
                 )
-                #expect(refusedEntry.status == 1 && refusedEntry.stderr.contains("may not contain ':'"), "\(refusedEntry)")
+                #expect(
+                    refusedEntry.status == 1 && refusedEntry.stderr.contains("may not contain ':'"),
+                    "\(refusedEntry)"
+                )
 
                 let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
                     "kiln-import-\(UUID().uuidString)"
@@ -215,45 +230,64 @@ extension CLIIntegration {
             }
         }
 
-        @Test("workflow data from the CLI: aborting a dependency with allow_failure unblocks its dependant (Debusine `db/models/tests/test_work_requests.py` `test_dependencies_aborted_allow_failure`)")
+        @Test(
+            "workflow data from the CLI: aborting a dependency with allow_failure unblocks its dependant (Debusine `db/models/tests/test_work_requests.py` `test_dependencies_aborted_allow_failure`)"
+        )
         func toleratedAbortFromCLI() async throws {
             try await Self.withCLISchema { schema, _ in
                 try KilnBinary.succeed(["workspace", "create", "debian/dev"], schema: schema)
                 let tolerated = try #require(
                     try KilnBinary.json(
-                        ["submit", "noop", "--workspace", "debian/dev", "--allow-failure", "--json"], schema: schema)
+                        ["submit", "noop", "--workspace", "debian/dev", "--allow-failure", "--json"],
+                        schema: schema
+                    )
                         as? [String: Any]
                 )
                 let toleratedID = try #require(tolerated["id"] as? Int)
                 let shown = try #require(
-                    try KilnBinary.json(["show", String(toleratedID), "--json"], schema: schema) as? [String: Any])
+                    try KilnBinary.json(["show", String(toleratedID), "--json"], schema: schema) as? [String: Any]
+                )
                 #expect((shown["workflow_data"] as? [String: Any])?["allow_failure"] as? Bool == true)
                 let dependant = try #require(
                     try KilnBinary.json(
                         ["submit", "noop", "--workspace", "debian/dev", "--depends-on", String(toleratedID), "--json"],
-                        schema: schema) as? [String: Any]
+                        schema: schema
+                    ) as? [String: Any]
                 )
                 let dependantID = try #require(dependant["id"] as? Int)
                 #expect(dependant["status"] as? String == "blocked")
                 try KilnBinary.succeed(["abort", String(toleratedID)], schema: schema)
                 let after = try #require(
-                    try KilnBinary.json(["show", String(dependantID), "--json"], schema: schema) as? [String: Any])
+                    try KilnBinary.json(["show", String(dependantID), "--json"], schema: schema) as? [String: Any]
+                )
                 #expect(after["status"] as? String == "pending", "\(after)")
 
-                let batch = FileManager.default.temporaryDirectory.appendingPathComponent("kiln-wf-\(UUID().uuidString).json")
+                let batch = FileManager.default.temporaryDirectory.appendingPathComponent(
+                    "kiln-wf-\(UUID().uuidString).json"
+                )
                 defer { try? FileManager.default.removeItem(at: batch) }
                 try #"[{"task": "noop", "workflow_data": {"allow_dependency_failures": true}}]"#
                     .write(to: batch, atomically: true, encoding: .utf8)
                 let submitted = try #require(
-                    try KilnBinary.json(["submit", "--batch", batch.path, "--workspace", "debian/dev", "--json"], schema: schema)
-                        as? [[String: Any]])
+                    try KilnBinary.json(
+                        ["submit", "--batch", batch.path, "--workspace", "debian/dev", "--json"],
+                        schema: schema
+                    )
+                        as? [[String: Any]]
+                )
                 let batchID = try #require(submitted.first?["id"] as? Int)
                 let batchShown = try #require(
-                    try KilnBinary.json(["show", String(batchID), "--json"], schema: schema) as? [String: Any])
+                    try KilnBinary.json(["show", String(batchID), "--json"], schema: schema) as? [String: Any]
+                )
                 #expect((batchShown["workflow_data"] as? [String: Any])?["allow_dependency_failures"] as? Bool == true)
                 let refused = try KilnBinary.run(
-                    ["submit", "noop", "--workspace", "debian/dev", "--workflow-data", "[1]"], schema: schema)
-                #expect(refused.status != 0 && refused.stderr.contains("--workflow-data must be a JSON object"), "\(refused)")
+                    ["submit", "noop", "--workspace", "debian/dev", "--workflow-data", "[1]"],
+                    schema: schema
+                )
+                #expect(
+                    refused.status != 0 && refused.stderr.contains("--workflow-data must be a JSON object"),
+                    "\(refused)"
+                )
             }
         }
 
@@ -306,7 +340,11 @@ extension CLIIntegration {
                 let aborted = try KilnBinary.succeed(["abort", String(first)], schema: schema)
                 #expect(aborted.contains("aborted work request \(first); also aborted \(first + 1)"))
                 let again = try KilnBinary.run(["abort", String(first)], schema: schema)
-                #expect(again.status == 1 && again.stderr == "kiln: Only pending, blocked, or running tasks can be aborted\n", "\(again)")
+                #expect(
+                    again.status == 1
+                        && again.stderr == "kiln: Only pending, blocked, or running tasks can be aborted\n",
+                    "\(again)"
+                )
 
                 let retried = try KilnBinary.succeed(["retry", String(first)], schema: schema)
                 #expect(retried.contains("work request \(first) retried as"))
@@ -336,25 +374,40 @@ extension CLIIntegration {
                   after: [0]
                 """.write(to: file, atomically: true, encoding: .utf8)
                 let created = try #require(
-                    try KilnBinary.json(["submit", "--batch", file.path, "--workspace", "debian/dev", "--json"], schema: schema)
-                        as? [[String: Any]])
+                    try KilnBinary.json(
+                        ["submit", "--batch", file.path, "--workspace", "debian/dev", "--json"],
+                        schema: schema
+                    )
+                        as? [[String: Any]]
+                )
                 #expect(created.compactMap { $0["status"] as? String } == ["pending", "blocked"])
                 #expect(created.first?["pending_stage"] as? String == "requested")
                 let ids = created.compactMap { $0["id"] as? Int }
                 #expect(ids.count == 2)
-                let shown = try #require(try KilnBinary.json(["show", String(ids[1]), "--json"], schema: schema) as? [String: Any])
+                let shown = try #require(
+                    try KilnBinary.json(["show", String(ids[1]), "--json"], schema: schema) as? [String: Any]
+                )
                 #expect(shown["dependencies"] as? [Int] == [ids[0]])
-                let text = try KilnBinary.succeed(["submit", "--batch", file.path, "--workspace", "debian/dev"], schema: schema)
+                let text = try KilnBinary.succeed(
+                    ["submit", "--batch", file.path, "--workspace", "debian/dev"],
+                    schema: schema
+                )
                 #expect(text.contains("submitted 2 work requests, ids \(ids[1] + 1)–\(ids[1] + 2), in one transaction"))
                 #expect(text.contains("1 blocked, 1 pending-requested"))
 
                 try """
                 [{"task": "noop"}, {"task": "noop", "data": {"result": "maybe"}}]
                 """.write(to: file, atomically: true, encoding: .utf8)
-                let refused = try KilnBinary.run(["submit", "--batch", file.path, "--workspace", "debian/dev"], schema: schema)
+                let refused = try KilnBinary.run(
+                    ["submit", "--batch", file.path, "--workspace", "debian/dev"],
+                    schema: schema
+                )
                 #expect(refused.status == 1, "\(refused)")
                 #expect(refused.stderr.contains("--batch entry 1: cannot submit Worker task 'noop'"), "\(refused)")
-                let count = try await pool.query("SELECT count(*)::bigint FROM work_requests").rows[0].decode(Int.self, at: 0)
+                let count = try await pool.query("SELECT count(*)::bigint FROM work_requests").rows[0].decode(
+                    Int.self,
+                    at: 0
+                )
                 #expect(count == 4)
             }
         }
@@ -412,7 +465,10 @@ extension CLIIntegration {
                     ),
                     (["show", "42"], 1, "work request 42 does not exist"),
                     (["list", "--status", "done"], 1, "unknown status 'done'"),
-                    (["worker", "enable", "ghost"], 1, "Worker not found (no worker is named \"ghost\"; `kiln worker list` lists them)"),
+                    (
+                        ["worker", "enable", "ghost"], 1,
+                        "Worker not found (no worker is named \"ghost\"; `kiln worker list` lists them)"
+                    ),
                     (
                         [
                             "artifact", "create", "--workspace", "debian/dev", "--category", "c", "--data",
@@ -459,12 +515,16 @@ extension CLIIntegration {
                 #expect(unmigrated.status == 3 && unmigrated.stderr.contains("kiln migrate"), "\(unmigrated)")
                 // compose.env's placeholder: a configuration error (78), which kiln-until-available does not retry.
                 let placeholder = try KilnBinary.run(
-                    ["list"], schema: schema,
-                    environment: ["KILN_POSTGRES_URL": "postgresql://kiln:change-me-postgres@127.0.0.1:1/kiln"])
+                    ["list"],
+                    schema: schema,
+                    environment: ["KILN_POSTGRES_URL": "postgresql://kiln:change-me-postgres@127.0.0.1:1/kiln"]
+                )
                 #expect(
                     placeholder.status == 78 && placeholder.stderr.contains("KILN_POSTGRES_URL")
-                        && placeholder.stderr.contains("placeholder") && !placeholder.stderr.contains("change-me-postgres"),
-                    "\(placeholder)")
+                        && placeholder.stderr.contains("placeholder")
+                        && !placeholder.stderr.contains("change-me-postgres"),
+                    "\(placeholder)"
+                )
             }
         }
 
@@ -521,10 +581,15 @@ extension CLIIntegration {
                 let untyped = try KilnBinary.run(["worker", "disable", "signer-example-org"], schema: schema)
                 #expect(
                     untyped.status == 1
-                        && untyped.stderr.contains("Worker \"signer-example-org\" is of type \"signing\", not \"external\""),
-                    "\(untyped)")
+                        && untyped.stderr.contains(
+                            "Worker \"signer-example-org\" is of type \"signing\", not \"external\""
+                        ),
+                    "\(untyped)"
+                )
                 let disabled = try KilnBinary.succeed(
-                    ["worker", "disable", "signer-example-org", "--type", "signing"], schema: schema)
+                    ["worker", "disable", "signer-example-org", "--type", "signing"],
+                    schema: schema
+                )
                 #expect(disabled.contains("disabled worker signer-example-org"))
                 let list = try KilnBinary.succeed(["worker", "list"], schema: schema)
                 #expect(list.contains("signer-example-org  signing  no"))

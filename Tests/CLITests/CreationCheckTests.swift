@@ -10,20 +10,30 @@ extension CLIIntegration {
     @Suite("Refused at creation")
     struct CreationCheckTests {
         /// A fresh schema with workspace debian/dev, a source package and a binary package.
-        static func withWorkspace(_ body: (String, PGPool, _ source: Int, _ binary: Int) async throws -> Void) async throws {
+        static func withWorkspace(
+            _ body: (String, PGPool, _ source: Int, _ binary: Int) async throws -> Void
+        ) async throws {
             try await CLIProcessTests.withCLISchema { schema, pool in
                 try KilnBinary.succeed(["workspace", "create", "debian/dev"], schema: schema)
                 func create(_ category: String, _ data: String) throws -> Int {
-                    let created = try KilnBinary.json(
-                        ["artifact", "create", "--workspace", "debian/dev", "--category", category, "--data", data, "--json"],
-                        schema: schema) as? [String: Any]
+                    let created =
+                        try KilnBinary.json(
+                            [
+                                "artifact", "create", "--workspace", "debian/dev", "--category", category, "--data",
+                                data, "--json",
+                            ],
+                            schema: schema
+                        ) as? [String: Any]
                     return try #require(created?["id"] as? Int)
                 }
                 let source = try create(
-                    "debian:source-package", #"{"name": "hello", "version": "2.10-3", "type": "dpkg", "dsc_fields": {}}"#)
+                    "debian:source-package",
+                    #"{"name": "hello", "version": "2.10-3", "type": "dpkg", "dsc_fields": {}}"#
+                )
                 let binary = try create(
                     "debian:binary-package",
-                    #"{"srcpkg_name": "hello", "srcpkg_version": "2.10-3", "deb_fields": {}, "deb_control_files": []}"#)
+                    #"{"srcpkg_name": "hello", "srcpkg_version": "2.10-3", "deb_fields": {}, "deb_control_files": []}"#
+                )
                 try await body(schema, pool, source, binary)
             }
         }
@@ -32,7 +42,9 @@ extension CLIIntegration {
             try await pool.query("SELECT count(*)::bigint FROM work_requests").rows[0].decode(Int.self, at: 0)
         }
 
-        @Test("an input that does not resolve, the wrong category, a missing configuration collection: refused with Debusine's detail, nothing created")
+        @Test(
+            "an input that does not resolve, the wrong category, a missing configuration collection: refused with Debusine's detail, nothing created"
+        )
         func refusals() async throws {
             try await Self.withWorkspace { schema, pool, _, binary in
                 let cases: [(arguments: [String], detail: String)] = [
@@ -55,7 +67,10 @@ extension CLIIntegration {
                     ),
                 ]
                 for (arguments, detail) in cases {
-                    let refused = try KilnBinary.run(["submit"] + arguments + ["--workspace", "debian/dev"], schema: schema)
+                    let refused = try KilnBinary.run(
+                        ["submit"] + arguments + ["--workspace", "debian/dev"],
+                        schema: schema
+                    )
                     #expect(refused.status == 1, "\(arguments): \(refused)")
                     let lines = refused.stderr.split(separator: "\n")
                     #expect(lines.first?.contains("Cannot create work request: ") == true, "\(arguments): \(refused)")
@@ -67,31 +82,44 @@ extension CLIIntegration {
             }
         }
 
-        @Test("an environment that does not resolve (sbuild's `environment` is a Stage.PENDING field, tasks/sbuild.py): refused at creation")
+        @Test(
+            "an environment that does not resolve (sbuild's `environment` is a Stage.PENDING field, tasks/sbuild.py): refused at creation"
+        )
         func environment() async throws {
             try await Self.withWorkspace { schema, pool, source, _ in
                 let refused = try KilnBinary.run(
                     [
                         "submit", "sbuild", "--workspace", "debian/dev", "--set", "input.source_artifact=\(source)",
                         "--set", "environment=debian/match:codename=sid", "--set", "build_architecture=amd64",
-                    ], schema: schema)
+                    ],
+                    schema: schema
+                )
                 #expect(refused.status == 1, "\(refused)")
                 #expect(
                     refused.stderr.contains(
-                        #"Error: NoSuchItemError("'debian@debian:environments' does not exist or is hidden")"#),
-                    "\(refused)")
+                        #"Error: NoSuchItemError("'debian@debian:environments' does not exist or is hidden")"#
+                    ),
+                    "\(refused)"
+                )
                 #expect(refused.stderr.contains("configure-failed"), "\(refused)")
                 #expect(try await Self.count(pool) == 0)
             }
         }
 
-        @Test("a work request that could start is created pending; one blocked on a dependency is checked when it unblocks")
+        @Test(
+            "a work request that could start is created pending; one blocked on a dependency is checked when it unblocks"
+        )
         func accepted() async throws {
             try await Self.withWorkspace { schema, pool, source, _ in
                 let lintian = try #require(
                     try KilnBinary.json(
-                        ["submit", "lintian", "--workspace", "debian/dev", "--set", "input.source_artifact=\(source)", "--json"],
-                        schema: schema) as? [String: Any])
+                        [
+                            "submit", "lintian", "--workspace", "debian/dev", "--set",
+                            "input.source_artifact=\(source)", "--json",
+                        ],
+                        schema: schema
+                    ) as? [String: Any]
+                )
                 #expect(lintian["status"] as? String == "pending" && lintian["pending_stage"] as? String == "requested")
                 let first = try #require(lintian["id"] as? Int)
                 // Still blocked: its inputs may be what the dependency makes, so the services resolve them later.
@@ -100,7 +128,10 @@ extension CLIIntegration {
                         [
                             "submit", "lintian", "--workspace", "debian/dev", "--set", "input.source_artifact=999",
                             "--depends-on", String(first), "--json",
-                        ], schema: schema) as? [String: Any])
+                        ],
+                        schema: schema
+                    ) as? [String: Any]
+                )
                 #expect(blocked["status"] as? String == "blocked")
                 #expect(try await Self.count(pool) == 2)
             }
@@ -116,13 +147,18 @@ extension CLIIntegration {
                  {"task": "lintian", "data": {"input": {"source_artifact": 999}}, "after": [0]},
                  {"task": "lintian", "data": {"input": {"source_artifact": 998}}}]
                 """.write(to: file, atomically: true, encoding: .utf8)
-                let refused = try KilnBinary.run(["submit", "--batch", file.path, "--workspace", "debian/dev"], schema: schema)
+                let refused = try KilnBinary.run(
+                    ["submit", "--batch", file.path, "--workspace", "debian/dev"],
+                    schema: schema
+                )
                 #expect(refused.status == 1, "\(refused)")
                 #expect(
                     refused.stderr.contains(
                         "--batch entry 2: cannot submit Worker task 'lintian': Cannot create work request: Task data: "
-                            + #"{'input': {'source_artifact': 998}} Error: NoSuchItemError("'998@artifacts'"#),
-                    "\(refused)")
+                            + #"{'input': {'source_artifact': 998}} Error: NoSuchItemError("'998@artifacts'"#
+                    ),
+                    "\(refused)"
+                )
                 #expect(try await Self.count(pool) == 0)
             }
         }

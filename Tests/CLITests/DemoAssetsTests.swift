@@ -19,16 +19,23 @@ extension CLIIntegration {
         /// The demo's workspace set-up, as `deploy/demo` does it.
         static func loadDemoWorkspace(schema: String) throws {
             try KilnBinary.succeed(["workspace", "create", "demo/base"], schema: schema)
-            try KilnBinary.succeed(["collection", "import", file("archive.yaml"), "--workspace", "demo/base"], schema: schema)
+            try KilnBinary.succeed(
+                ["collection", "import", file("archive.yaml"), "--workspace", "demo/base"],
+                schema: schema
+            )
             try KilnBinary.succeed(["workspace", "create", "demo/run-1", "--inherits", "demo/base"], schema: schema)
             try KilnBinary.succeed(
-                ["collection", "import", file("configuration.yaml"), "--workspace", "demo/run-1"], schema: schema)
+                ["collection", "import", file("configuration.yaml"), "--workspace", "demo/run-1"],
+                schema: schema
+            )
         }
 
         /// Submits with `kiln submit … --json` and returns the new work request's id.
         static func submit(_ arguments: [String], schema: String) throws -> Int {
             let output = try KilnBinary.succeed(
-                ["submit"] + arguments + ["--workspace", "demo/run-1", "--json"], schema: schema)
+                ["submit"] + arguments + ["--workspace", "demo/run-1", "--json"],
+                schema: schema
+            )
             let reply = try JSONDecoder().decode(JSONValue.self, from: Data(output.utf8))
             return try #require(reply.objectValue?["id"]?.intValue, "no id in: \(output)")
         }
@@ -50,10 +57,21 @@ extension CLIIntegration {
             return try await pool.withSynchronousAccess { session in
                 let lookups = LookupResolver(store: PGLookupStore(session))
                 let pending = try PendingTransition.resolvePendingInputs(
-                    registry: registry, taskType: workRequest.taskType, taskName: workRequest.taskName,
-                    taskData: workRequest.taskData, lookups: lookups, context: lookupContext, settings: settings)
+                    registry: registry,
+                    taskType: workRequest.taskType,
+                    taskName: workRequest.taskName,
+                    taskData: workRequest.taskData,
+                    lookups: lookups,
+                    context: lookupContext,
+                    settings: settings
+                )
                 return try PendingTransition.configure(
-                    pending, registry: registry, workRequest: tagContext, lookups: lookups, settings: settings)
+                    pending,
+                    registry: registry,
+                    workRequest: tagContext,
+                    lookups: lookups,
+                    settings: settings
+                )
             }
         }
 
@@ -61,8 +79,14 @@ extension CLIIntegration {
         func filesImport() async throws {
             try await CLITestDatabase.withSchema { _, schema in
                 try Self.loadDemoWorkspace(schema: schema)
-                let base = try KilnBinary.succeed(["collection", "list", "--workspace", "demo/base", "--json"], schema: schema)
-                let run = try KilnBinary.succeed(["collection", "list", "--workspace", "demo/run-1", "--json"], schema: schema)
+                let base = try KilnBinary.succeed(
+                    ["collection", "list", "--workspace", "demo/base", "--json"],
+                    schema: schema
+                )
+                let run = try KilnBinary.succeed(
+                    ["collection", "list", "--workspace", "demo/run-1", "--json"],
+                    schema: schema
+                )
                 let collections = try [base, run].flatMap { output in
                     try #require(try JSONDecoder().decode(JSONValue.self, from: Data(output.utf8)).arrayValue)
                 }
@@ -72,13 +96,16 @@ extension CLIIntegration {
                             let category = object["category"]?.stringValue, let items = object["active_items"]?.intValue
                         else { return nil }
                         return ("\(name)@\(category)", items)
-                    })
+                    }
+                )
                 #expect(
                     counts == [
                         "sid@debian:suite": 7, "debian@debian:environments": 3,
                         "default@debusine:task-configuration": 2, "large@debusine:task-configuration": 1,
                         "arm64@debusine:task-configuration": 1, "gpu@debusine:task-configuration": 1,
-                    ], "\(collections)")
+                    ],
+                    "\(collections)"
+                )
             }
         }
 
@@ -96,7 +123,9 @@ extension CLIIntegration {
                     result.tags.required.set.isSuperset(of: [
                         "worker:cap:sbuild", "worker:build-arch:amd64", "worker:executor:unshare",
                         "worker:task:worker:sbuild:version:1",
-                    ]), "\(result.tags.required.tags)")
+                    ]),
+                    "\(result.tags.required.tags)"
+                )
                 // The libreoffice entry needs subject libreoffice: it must not apply to hello.
                 #expect(!result.tags.required.set.contains("worker:class:large"))
             }
@@ -108,9 +137,13 @@ extension CLIIntegration {
                 try Self.loadDemoWorkspace(schema: schema)
                 let plain = try Self.submit(["noop"], schema: schema)
                 let large = try Self.submit(
-                    ["noop", "--set", "task_configuration=large@debusine:task-configuration"], schema: schema)
+                    ["noop", "--set", "task_configuration=large@debusine:task-configuration"],
+                    schema: schema
+                )
                 let arm64 = try Self.submit(
-                    ["noop", "--set", "task_configuration=arm64@debusine:task-configuration"], schema: schema)
+                    ["noop", "--set", "task_configuration=arm64@debusine:task-configuration"],
+                    schema: schema
+                )
                 let routing: [String] = ["worker:class:large", "worker:build-arch:arm64"]
                 let plainTags = try await Self.configure(plain, pool: pool).tags.required.set
                 #expect(plainTags.isDisjoint(with: routing), "\(plainTags)")

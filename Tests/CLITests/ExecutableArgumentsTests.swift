@@ -12,11 +12,15 @@ struct ExecutableArgumentsTests {
     /// Runs the built executable with `arguments` against unreachable servers.
     static func run(_ executable: String, _ arguments: [String]) throws -> ExecutableRun {
         try ExecutableRun.run(
-            executable, arguments: arguments,
+            executable,
+            arguments: arguments,
             environment: [
                 "KILN_AMQP_URL": "amqp://nobody:nothing@127.0.0.1:1/none",
                 "KILN_POSTGRES_URL": "postgresql://nobody:nothing@127.0.0.1:1/none", "KILN_STARTUP_TIMEOUT": "1s",
-            ], inheritEnvironment: false, timeout: .seconds(120))
+            ],
+            inheritEnvironment: false,
+            timeout: .seconds(120)
+        )
     }
 
     @Test("--help says what it does and lists its variables, exit 0", arguments: executables)
@@ -47,11 +51,14 @@ struct ExecutableArgumentsTests {
     @Test("kiln, the CLI, answers --version and --help without connecting, and refuses an unknown command with 64")
     func cli() throws {
         let version = try Self.run("kiln", ["--version"])
-        #expect(version.status == 0 && version.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == KilnVersion.current, "\(version)")
+        #expect(
+            version.status == 0
+                && version.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == KilnVersion.current,
+            "\(version)"
+        )
         let help = try Self.run("kiln", ["--help"])
         #expect(help.status == 0 && help.stdout.contains("SUBCOMMANDS:"), "\(help)")
         let unknown = try Self.run("kiln", ["frobnicate"])
         #expect(unknown.status == 64 && unknown.stderr.contains("frobnicate"), "\(unknown)")
     }
 }
-

@@ -80,7 +80,11 @@ extension CLIIntegration {
                 // debug binary's start-up and the responder's turn can take longer than the default 10 s.
                 func kiln(_ arguments: [String]) throws -> CLIRun {
                     let timeout = arguments.contains("--timeout") ? [] : ["--timeout", "120s"]
-                    return try KilnBinary.run(["lookup"] + arguments + timeout, schema: "unused", environment: environment)
+                    return try KilnBinary.run(
+                        ["lookup"] + arguments + timeout,
+                        schema: "unused",
+                        environment: environment
+                    )
                 }
 
                 let table = try kiln(["12@artifacts", "--workspace", "debian/dev", "--expect", "artifact"])

@@ -44,7 +44,9 @@ extension CLIIntegration {
                     try await pool.withTransaction { conn in
                         try await WorkRequestRepository.markInputsResolved(
                             try await WorkRequestRepository.require(id: submitted.id, on: conn).workRequest,
-                            resolved: resolved, on: conn)
+                            resolved: resolved,
+                            on: conn
+                        )
                     }
                 )
                 // A duplicate wr.unblocked finds the row past `requested`: nothing happens.
@@ -52,12 +54,15 @@ extension CLIIntegration {
                     try await !pool.withTransaction { conn in
                         try await WorkRequestRepository.markInputsResolved(
                             try await WorkRequestRepository.require(id: submitted.id, on: conn).workRequest,
-                            resolved: resolved, on: conn)
+                            resolved: resolved,
+                            on: conn
+                        )
                     }
                 )
                 let stored = try await pool.withConnection { conn in
                     try WorkRequestRepository.resolvedPendingInputs(
-                        of: try await WorkRequestRepository.require(id: submitted.id, on: conn).workRequest)
+                        of: try await WorkRequestRepository.require(id: submitted.id, on: conn).workRequest
+                    )
                 }
                 #expect(stored == resolved)
                 let result = PendingTransitionResult(
@@ -72,7 +77,9 @@ extension CLIIntegration {
                     try await pool.withTransaction { conn in
                         try await WorkRequestRepository.markPendingConfigured(
                             try await WorkRequestRepository.require(id: submitted.id, on: conn).workRequest,
-                            result: result, on: conn)
+                            result: result,
+                            on: conn
+                        )
                     }
                 )
                 try await pool.withConnection { conn in
@@ -103,32 +110,53 @@ extension CLIIntegration {
             }
         }
 
-        @Test("A failed pending transition completes the work request with error and settles its dependants in the same transaction (Debusine `db/models/tests/test_work_requests.py` `test_dependencies_failure`)")
+        @Test(
+            "A failed pending transition completes the work request with error and settles its dependants in the same transaction (Debusine `db/models/tests/test_work_requests.py` `test_dependencies_failure`)"
+        )
         func failedTransition() async throws {
             try await CLITestDatabase.withSchema { pool, _ in
                 let (workspace, user) = try await RepositoryTests.setUp(pool)
                 let failing = try await RepositoryTests.submit(pool, workspace: workspace.id, user: user.id)
                 let dependant = try await RepositoryTests.submit(
-                    pool, workspace: workspace.id, user: user.id, dependsOn: [failing.id])
+                    pool,
+                    workspace: workspace.id,
+                    user: user.id,
+                    dependsOn: [failing.id]
+                )
                 let transitive = try await RepositoryTests.submit(
-                    pool, workspace: workspace.id, user: user.id, dependsOn: [dependant.id])
+                    pool,
+                    workspace: workspace.id,
+                    user: user.id,
+                    dependsOn: [dependant.id]
+                )
                 let tolerated = try await RepositoryTests.submit(pool, workspace: workspace.id, user: user.id)
                 _ = try await pool.query(
                     "UPDATE work_requests SET workflow_data = workflow_data || '{\"allow_failure\": true}' WHERE id = $1",
-                    tolerated.id)
+                    tolerated.id
+                )
                 let unblocked = try await RepositoryTests.submit(
-                    pool, workspace: workspace.id, user: user.id, dependsOn: [tolerated.id])
+                    pool,
+                    workspace: workspace.id,
+                    user: user.id,
+                    dependsOn: [tolerated.id]
+                )
                 _ = try await pool.query("DELETE FROM outbox")
 
                 let error = WorkRequestPipelineError(code: .configureFailed, cause: .task("no such suite"))
                 let cascade = try await pool.withTransaction { conn in
                     try await WorkRequestOperations.completeWithPipelineError(
-                        failing.id, error: error.workRequestError, on: conn)
+                        failing.id,
+                        error: error.workRequestError,
+                        on: conn
+                    )
                 }
                 #expect(cascade.aborted == [dependant.id, transitive.id])
                 let toleratedCascade = try await pool.withTransaction { conn in
                     try await WorkRequestOperations.completeWithPipelineError(
-                        tolerated.id, error: error.workRequestError, on: conn)
+                        tolerated.id,
+                        error: error.workRequestError,
+                        on: conn
+                    )
                 }
                 #expect(toleratedCascade.unblocked == [unblocked.id])
                 try await pool.withConnection { conn in
@@ -138,55 +166,96 @@ extension CLIIntegration {
                         row.outputData?.errors == [WorkRequestError(message: error.message, code: "configure-failed")]
                     )
                     for id in [dependant.id, transitive.id] {
-                        #expect(try await WorkRequestRepository.require(id: id, on: conn).workRequest.status == .aborted)
+                        #expect(
+                            try await WorkRequestRepository.require(id: id, on: conn).workRequest.status == .aborted
+                        )
                     }
                     let released = try await WorkRequestRepository.require(id: unblocked.id, on: conn)
                     #expect(released.workRequest.status == .pending && released.workRequest.pendingStage == .requested)
                 }
-                let events = try await RepositoryTests.outbox(pool).map { "\($0.key) \($0.body.value(atPath: "work_request_id") ?? .null)" }
+                let events = try await RepositoryTests.outbox(pool).map {
+                    "\($0.key) \($0.body.value(atPath: "work_request_id") ?? .null)"
+                }
                 #expect(
                     events == [
                         "wr.completed \(failing.id)", "wr.aborted \(dependant.id)", "wr.aborted \(transitive.id)",
                         "wr.completed \(tolerated.id)", "wr.unblocked \(unblocked.id)",
-                    ])
+                    ]
+                )
             }
         }
 
-        @Test("A poison work request ends in error: through the core with its cascade, or by its status alone when its row cannot be read")
+        @Test(
+            "A poison work request ends in error: through the core with its cascade, or by its status alone when its row cannot be read"
+        )
         func unprocessableWorkRequestsEnd() async throws {
             try await CLITestDatabase.withSchema { pool, _ in
                 let (workspace, user) = try await RepositoryTests.setUp(pool)
                 let readable = try await RepositoryTests.submit(pool, workspace: workspace.id, user: user.id)
                 let dependant = try await RepositoryTests.submit(
-                    pool, workspace: workspace.id, user: user.id, dependsOn: [readable.id])
+                    pool,
+                    workspace: workspace.id,
+                    user: user.id,
+                    dependsOn: [readable.id]
+                )
                 let unreadable = try await RepositoryTests.submit(pool, workspace: workspace.id, user: user.id)
-                _ = try await pool.query("UPDATE work_requests SET workflow_data = '[]'::jsonb WHERE id = $1", unreadable.id)
+                _ = try await pool.query(
+                    "UPDATE work_requests SET workflow_data = '[]'::jsonb WHERE id = $1",
+                    unreadable.id
+                )
                 _ = try await pool.query("DELETE FROM outbox")
-                let failure = WorkRequestError(message: "the test-service could not apply wr.unblocked", code: "event-handling-failed")
+                let failure = WorkRequestError(
+                    message: "the test-service could not apply wr.unblocked",
+                    code: "event-handling-failed"
+                )
 
-                #expect(try await WorkRequestOperations.endUnprocessable(readable.id, error: failure, pool: pool) == .completed)
-                #expect(try await WorkRequestOperations.endUnprocessable(unreadable.id, error: failure, pool: pool) == .completedUnreadable)
-                #expect(try await WorkRequestOperations.endUnprocessable(readable.id, error: failure, pool: pool) == .alreadyTerminated)
-                #expect(try await WorkRequestOperations.endUnprocessable(unreadable.id, error: failure, pool: pool) == .alreadyTerminated)
-                #expect(try await WorkRequestOperations.endUnprocessable(987_654_321, error: failure, pool: pool) == .notFound)
+                #expect(
+                    try await WorkRequestOperations.endUnprocessable(readable.id, error: failure, pool: pool)
+                        == .completed
+                )
+                #expect(
+                    try await WorkRequestOperations.endUnprocessable(unreadable.id, error: failure, pool: pool)
+                        == .completedUnreadable
+                )
+                #expect(
+                    try await WorkRequestOperations.endUnprocessable(readable.id, error: failure, pool: pool)
+                        == .alreadyTerminated
+                )
+                #expect(
+                    try await WorkRequestOperations.endUnprocessable(unreadable.id, error: failure, pool: pool)
+                        == .alreadyTerminated
+                )
+                #expect(
+                    try await WorkRequestOperations.endUnprocessable(987_654_321, error: failure, pool: pool)
+                        == .notFound
+                )
 
                 try await pool.withConnection { conn in
                     let row = try await WorkRequestRepository.require(id: readable.id, on: conn).workRequest
                     #expect(row.status == .completed && row.result == .error && row.outputData?.errors == [failure])
-                    #expect(try await WorkRequestRepository.require(id: dependant.id, on: conn).workRequest.status == .aborted)
+                    #expect(
+                        try await WorkRequestRepository.require(id: dependant.id, on: conn).workRequest.status
+                            == .aborted
+                    )
                 }
                 let bare = try #require(
                     try await pool.query(
                         "SELECT status, result, output_data -> 'errors' -> 0 ->> 'code', pending_stage FROM work_requests WHERE id = $1",
                         unreadable.id
-                    ).first)
+                    ).first
+                )
                 #expect(try bare.decode(String.self, at: 0) == "completed")
                 #expect(try bare.decode(String.self, at: 1) == "error")
                 #expect(try bare.decode(String.self, at: 2) == "event-handling-failed")
                 #expect(try bare.decode(String?.self, at: 3) == nil)
-                let events = try await RepositoryTests.outbox(pool).map { "\($0.key) \($0.body.value(atPath: "work_request_id") ?? .null)" }
+                let events = try await RepositoryTests.outbox(pool).map {
+                    "\($0.key) \($0.body.value(atPath: "work_request_id") ?? .null)"
+                }
                 #expect(
-                    events == ["wr.completed \(readable.id)", "wr.aborted \(dependant.id)", "wr.completed \(unreadable.id)"])
+                    events == [
+                        "wr.completed \(readable.id)", "wr.aborted \(dependant.id)", "wr.completed \(unreadable.id)",
+                    ]
+                )
             }
         }
     }

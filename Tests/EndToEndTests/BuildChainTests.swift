@@ -12,18 +12,24 @@ import Testing
 @Suite("End to end: a real Debian build chain", .serialized, .timeLimit(.minutes(40)))
 struct BuildChainTests {
     /// Where the environment tarball is kept between runs on this machine.
-    static let cachedTarball = TestServers.repositoryRoot.appending(path: ".kiln/test-cache/bookworm-amd64-buildd.tar.xz")
+    static let cachedTarball = TestServers.repositoryRoot.appending(
+        path: ".kiln/test-cache/bookworm-amd64-buildd.tar.xz"
+    )
     static let mirror = "http://deb.debian.org/debian"
     static let longRun: Duration = .seconds(1800)
 
-    @Test("mmdebstrap → sbuild → lintian, autopkgtest, blhc of kiln-hello; a broken build fails with its log; debdiff of the two; bad environments and corrupt downloads are errors naming the cause")
+    @Test(
+        "mmdebstrap → sbuild → lintian, autopkgtest, blhc of kiln-hello; a broken build fails with its log; debdiff of the two; bad environments and corrupt downloads are errors naming the cause"
+    )
     func chain() async throws {
         try BuildTools.require()
         try await KilnStack.with { stack in
             let cli = stack.cli
             let worker = try await Self.farm(stack, worker: "builder")
             let tags = try await cli.worker(worker.name).providedTags
-            for tag in ["worker:executor:unshare", "worker:cap:sbuild", "worker:cap:autopkgtest", "worker:cap:mmdebstrap"] {
+            for tag in [
+                "worker:executor:unshare", "worker:cap:sbuild", "worker:cap:autopkgtest", "worker:cap:mmdebstrap",
+            ] {
                 #expect(tags.contains(tag), "the builder provides \(tags)")
             }
 
@@ -34,7 +40,8 @@ struct BuildChainTests {
             let source = try await Self.uploadSource(stack, from: Self.demoSource)
             let build = try await cli.submit(
                 "sbuild",
-                data: ["input": ["source_artifact": .int(source)], "environment": "bookworm/match:codename=bookworm"])
+                data: ["input": ["source_artifact": .int(source)], "environment": "bookworm/match:codename=bookworm"]
+            )
             let built = try await cli.waitFor(build, "is built", timeout: Self.longRun) { $0.isFinished }
             #expect(built.result == "success", "\(built)")
             let log = try #require(built.artifacts(KnownCategories.packageBuildLog).first)
@@ -52,16 +59,24 @@ struct BuildChainTests {
             #expect(shownBinary.relations.contains { $0.type == "built-using" && $0.target == source })
             // The -dbgsym package's .debug files by build ID, relating to the binary they describe.
             let symbols = try await cli.json(
-                ArtifactView.self, ["artifact", "show", String(try #require(built.artifacts(KnownCategories.debugSymbols).first))])
+                ArtifactView.self,
+                ["artifact", "show", String(try #require(built.artifacts(KnownCategories.debugSymbols).first))]
+            )
             let buildIDs = try #require(symbols.data["build_ids"]?.arrayValue).compactMap(\.stringValue)
             #expect(!buildIDs.isEmpty && Set(symbols.files.map(\.path)) == Set(buildIDs))
             #expect(buildIDs.allSatisfy { $0.count == 40 })
             #expect(symbols.relations.contains { $0.type == "relates-to" && $0.target == binary })
             // The .changes alone, for a signing task, relating to the upload.
             let signing = try await cli.json(
-                ArtifactView.self, ["artifact", "show", String(try #require(built.artifacts(KnownCategories.signingInput).first))])
+                ArtifactView.self,
+                ["artifact", "show", String(try #require(built.artifacts(KnownCategories.signingInput).first))]
+            )
             #expect(signing.files.map(\.path) == ["kiln-hello_1.0_amd64.changes"])
-            #expect(signing.relations.contains { $0.type == "relates-to" && $0.target == built.artifacts(KnownCategories.upload).first })
+            #expect(
+                signing.relations.contains {
+                    $0.type == "relates-to" && $0.target == built.artifacts(KnownCategories.upload).first
+                }
+            )
             // The worker reported its stages with its heartbeats (every second here); the last one stays.
             #expect(built.progress?.isEmpty == false, "no progress was recorded for the build")
             let printedLog = try await cli.run(["log", String(build)])
@@ -77,15 +92,21 @@ struct BuildChainTests {
                 data: [
                     "input": ["source_artifact": .int(source), "binary_artifacts": [.int(binary)]],
                     "environment": environmentLookup,
-                ])
+                ]
+            )
             let autopkgtest = try await cli.submit(
                 "autopkgtest",
                 data: [
                     "input": ["source_artifact": .int(source), "binary_artifacts": [.int(binary)]],
                     "environment": environmentLookup,
-                ])
+                ]
+            )
             let blhc = try await cli.submit(
-                "blhc", data: ["input": ["artifact": .int(log)], "environment": environmentLookup, "build_architecture": "amd64"])
+                "blhc",
+                data: [
+                    "input": ["artifact": .int(log)], "environment": environmentLookup, "build_architecture": "amd64",
+                ]
+            )
             try await waitUntil("the worker retries the file store", timeout: Self.longRun) {
                 worker.process.logged("file store request failed; retrying")
             }
@@ -110,14 +131,22 @@ struct BuildChainTests {
 
             // A package whose build fails: failure, with its build log and nothing else.
             let brokenTree = stack.folder.appending(path: "broken/kiln-hello")
-            try FileManager.default.createDirectory(at: brokenTree.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: brokenTree.deletingLastPathComponent(),
+                withIntermediateDirectories: true
+            )
             try FileManager.default.copyItem(
-                at: Self.demoSource, to: brokenTree)
+                at: Self.demoSource,
+                to: brokenTree
+            )
             try Data("int main(void) { this does not compile }\n".utf8).write(to: brokenTree.appending(path: "hello.c"))
             let brokenSource = try await Self.uploadSource(stack, from: brokenTree)
             let failing = try await cli.submit(
                 "sbuild",
-                data: ["input": ["source_artifact": .int(brokenSource)], "environment": "bookworm/match:codename=bookworm"])
+                data: [
+                    "input": ["source_artifact": .int(brokenSource)], "environment": "bookworm/match:codename=bookworm",
+                ]
+            )
             let failed = try await cli.waitFor(failing, "is finished", timeout: Self.longRun) { $0.isFinished }
             #expect(failed.result == "failure", "\(failed)")
             #expect(failed.artifacts(KnownCategories.packageBuildLog).count == 1)
@@ -128,9 +157,13 @@ struct BuildChainTests {
             // Build dependencies that cannot be installed: failure, and the build log carries dose3's explanation.
             let uninstallableTree = stack.folder.appending(path: "uninstallable/kiln-hello")
             try FileManager.default.createDirectory(
-                at: uninstallableTree.deletingLastPathComponent(), withIntermediateDirectories: true)
+                at: uninstallableTree.deletingLastPathComponent(),
+                withIntermediateDirectories: true
+            )
             try FileManager.default.copyItem(
-                at: Self.demoSource, to: uninstallableTree)
+                at: Self.demoSource,
+                to: uninstallableTree
+            )
             let control = uninstallableTree.appending(path: "debian/control")
             try Data(
                 try String(contentsOf: control, encoding: .utf8).replacingOccurrences(
@@ -142,19 +175,35 @@ struct BuildChainTests {
                 try await cli.submit(
                     "sbuild",
                     data: [
-                        "input": ["source_artifact": .int(try await Self.uploadSource(stack, from: uninstallableTree, name: "uninstallable"))],
+                        "input": [
+                            "source_artifact": .int(
+                                try await Self.uploadSource(stack, from: uninstallableTree, name: "uninstallable")
+                            )
+                        ],
                         "environment": "bookworm/match:codename=bookworm",
-                    ]), "is finished", timeout: Self.longRun
+                    ]
+                ),
+                "is finished",
+                timeout: Self.longRun
             ) { $0.isFinished }
             #expect(uninstallable.result == "failure", "\(uninstallable)")
             let explained = try await cli.json(
                 ArtifactView.self,
-                ["artifact", "show", String(try #require(uninstallable.artifacts(KnownCategories.packageBuildLog).first))])
-            let report = try #require(explained.data["bd_uninstallable"]?.objectValue?["report"]?.arrayValue?.first?.objectValue)
+                [
+                    "artifact", "show",
+                    String(try #require(uninstallable.artifacts(KnownCategories.packageBuildLog).first)),
+                ]
+            )
+            let report = try #require(
+                explained.data["bd_uninstallable"]?.objectValue?["report"]?.arrayValue?.first?.objectValue
+            )
             #expect(report["status"] == "broken")
             #expect(
-                report["reasons"]?.arrayValue?.first?.objectValue?["missing"]?.objectValue?["pkg"]?.objectValue?["unsat-dependency"]
-                    == "kiln-no-such-package:amd64 (>= 2)")
+                report["reasons"]?.arrayValue?.first?.objectValue?["missing"]?.objectValue?["pkg"]?.objectValue?[
+                    "unsat-dependency"
+                ]
+                    == "kiln-no-such-package:amd64 (>= 2)"
+            )
 
             // debdiff of the good and the broken source packages: a difference is a success, with its report.
             let diffed = try await cli.waitFor(
@@ -163,7 +212,10 @@ struct BuildChainTests {
                     data: [
                         "input": ["source_artifacts": [.int(source), .int(brokenSource)]],
                         "environment": environmentLookup, "build_architecture": "amd64",
-                    ]), "is finished", timeout: Self.longRun
+                    ]
+                ),
+                "is finished",
+                timeout: Self.longRun
             ) { $0.isFinished }
             #expect(diffed.result == "success", "\(diffed)")
             let diffReport = try #require(diffed.artifacts(KnownCategories.debdiff).first)
@@ -173,42 +225,62 @@ struct BuildChainTests {
 
             // An environment that does not unpack: error, naming it.
             let garbage = stack.folder.appending(path: "garbage/system.tar.xz")
-            try FileManager.default.createDirectory(at: garbage.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: garbage.deletingLastPathComponent(),
+                withIntermediateDirectories: true
+            )
             try Data("this is not a tarball".utf8).write(to: garbage)
             let bad = try await cli.json(
                 CreatedArtifact.self,
                 [
-                    "artifact", "create", "debian:system-tarball", "--workspace", "debian/developers", "--upload", garbage.path,
+                    "artifact", "create", "debian:system-tarball", "--workspace", "debian/developers", "--upload",
+                    garbage.path,
                     "--data",
                     #"{"filename": "system.tar.xz", "vendor": "debian", "codename": "trixie", "architecture": "amd64", "mirror": "http://deb.debian.org/debian", "components": ["main"], "variant": null, "pkglist": {}, "with_dev": true, "with_init": false}"#,
-                ])
+                ]
+            )
             try await cli.run([
                 "collection", "add", "bookworm@debian:environments", "--workspace", "debian/developers", "--artifact",
                 String(bad.id), "--data", #"{"backend": "unshare"}"#,
             ])
             let unpackable = try await cli.submit(
-                "lintian", data: ["input": ["source_artifact": .int(source)], "environment": "bookworm/match:codename=trixie"])
+                "lintian",
+                data: ["input": ["source_artifact": .int(source)], "environment": "bookworm/match:codename=trixie"]
+            )
             let refused = try await cli.waitFor(unpackable, "is finished", timeout: Self.longRun) { $0.isFinished }
             #expect(refused.result == "error", "\(refused)")
-            #expect(refused.errorMessages.contains { $0.contains("environment \(bad.id) did not unpack") }, "\(refused)")
+            #expect(
+                refused.errorMessages.contains { $0.contains("environment \(bad.id) did not unpack") },
+                "\(refused)"
+            )
 
             // Content corrupted in the file store: the worker's SHA-256 check refuses the download.
             let corrupt = try await Self.uploadSource(stack, from: Self.demoSource, name: "corrupt")
-            let dsc = try #require(try await cli.json(ArtifactView.self, ["artifact", "show", String(corrupt)]).files.first { $0.path.hasSuffix(".dsc") })
-            let blob = stack.folder.appending(path: "files/\(dsc.sha256.prefix(2))/\(dsc.sha256.dropFirst(2).prefix(2))/\(dsc.sha256)")
+            let dsc = try #require(
+                try await cli.json(ArtifactView.self, ["artifact", "show", String(corrupt)]).files.first {
+                    $0.path.hasSuffix(".dsc")
+                }
+            )
+            let blob = stack.folder.appending(
+                path: "files/\(dsc.sha256.prefix(2))/\(dsc.sha256.dropFirst(2).prefix(2))/\(dsc.sha256)"
+            )
             try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: blob.path)
             var bytes = try Data(contentsOf: blob)
             bytes[0] ^= 0xFF
             try bytes.write(to: blob)
             let corrupted = try await cli.submit(
-                "sbuild", data: ["input": ["source_artifact": .int(corrupt)], "environment": "bookworm/match:codename=bookworm"])
+                "sbuild",
+                data: ["input": ["source_artifact": .int(corrupt)], "environment": "bookworm/match:codename=bookworm"]
+            )
             let erred = try await cli.waitFor(corrupted, "is finished", timeout: Self.longRun) { $0.isFinished }
             #expect(erred.result == "error", "\(erred)")
             #expect(erred.errorMessages.contains { $0.contains("has SHA-256") && $0.contains("discarded") }, "\(erred)")
         }
     }
 
-    @Test("a real tool aborted stops with its whole process group and its folder; a worker that dies after creating an output is superseded and the retry builds; outputs the file store refuses are an error naming why")
+    @Test(
+        "a real tool aborted stops with its whole process group and its folder; a worker that dies after creating an output is superseded and the retry builds; outputs the file store refuses are an error naming why"
+    )
     func abortAndSupersede() async throws {
         try BuildTools.require()
         try await KilnStack.with { stack in
@@ -234,7 +306,9 @@ struct BuildChainTests {
                 try ExecutableRun.runSystem(["pgrep", "-g", String(group)], in: work).status != 0
             }
             try await waitUntil("its work folder is removed", timeout: .seconds(120)) {
-                !(try FileManager.default.contentsOfDirectory(atPath: work.path)).contains { $0.hasPrefix("wr-\(bootstrap)-") }
+                !(try FileManager.default.contentsOfDirectory(atPath: work.path)).contains {
+                    $0.hasPrefix("wr-\(bootstrap)-")
+                }
             }
 
             // An sbuild whose outputs the store cannot stage (a file where its staging folder was: every upload
@@ -243,31 +317,39 @@ struct BuildChainTests {
             // `GetNextWorkRequestView` and `test_get_running_partially_completed_work_request`); the retry builds.
             try await Self.prepareEnvironment(stack)
             let source = try await Self.uploadSource(
-                stack, from: Self.demoSource)
+                stack,
+                from: Self.demoSource
+            )
             let incoming = stack.folder.appending(path: "files/incoming")
             let away = stack.folder.appending(path: "files/incoming.away")
             try FileManager.default.moveItem(at: incoming, to: away)
             try Data().write(to: incoming)
             let build = try await cli.submit(
                 "sbuild",
-                data: ["input": ["source_artifact": .int(source)], "environment": "bookworm/match:codename=bookworm"])
+                data: ["input": ["source_artifact": .int(source)], "environment": "bookworm/match:codename=bookworm"]
+            )
             try await waitUntil("the worker retries an upload the store cannot stage", timeout: Self.longRun) {
                 worker.process.logged("file store request failed; retrying")
             }
             let created = try await stack.database.pool.query(
-                "SELECT count(*), bool_or(complete) FROM artifacts WHERE created_by_work_request_id = $1", build
+                "SELECT count(*), bool_or(complete) FROM artifacts WHERE created_by_work_request_id = $1",
+                build
             ).first!
             #expect(try created.decode(Int.self, at: 0) >= 1 && created.decode(Bool.self, at: 1) == false)
             await worker.process.kill()
             try FileManager.default.removeItem(at: incoming)
             try FileManager.default.moveItem(at: away, to: incoming)
             try await worker.restart()
-            let superseded = try await cli.waitFor(build, "is superseded", timeout: Self.longRun) { $0.supersededBy != nil }
+            let superseded = try await cli.waitFor(build, "is superseded", timeout: Self.longRun) {
+                $0.supersededBy != nil
+            }
             #expect(superseded.status == "aborted")
             #expect(
                 !superseded.artifacts.isEmpty && superseded.artifacts.allSatisfy { !$0.complete },
-                "its output stays incomplete, seen by no lookup: \(superseded.artifacts)")
-            let retry = try await cli.waitFor(try #require(superseded.supersededBy), "is built", timeout: Self.longRun) {
+                "its output stays incomplete, seen by no lookup: \(superseded.artifacts)"
+            )
+            let retry = try await cli.waitFor(try #require(superseded.supersededBy), "is built", timeout: Self.longRun)
+            {
                 $0.isFinished
             }
             #expect(retry.result == "success" && retry.retryCount == 1, "\(retry)")
@@ -279,20 +361,27 @@ struct BuildChainTests {
             let refused = try await cli.waitFor(
                 try await cli.submit(
                     "sbuild",
-                    data: ["input": ["source_artifact": .int(source)], "environment": "bookworm/match:codename=bookworm"]),
-                "is finished", timeout: Self.longRun
+                    data: [
+                        "input": ["source_artifact": .int(source)], "environment": "bookworm/match:codename=bookworm",
+                    ]
+                ),
+                "is finished",
+                timeout: Self.longRun
             ) { $0.isFinished }
             #expect(refused.result == "error", "\(refused)")
             #expect(
                 refused.errorMessages.contains {
                     $0.hasPrefix("uploading the results failed: the file store refused") && $0.contains("(HTTP 413)")
-                }, "\(refused.errorMessages)")
+                },
+                "\(refused.errorMessages)"
+            )
         }
     }
 
     @Test(
         "a worker whose disk is full reports an error naming it",
-        .enabled(if: getuid() == 0, "mounting a 4 MiB file system for the worker's folder needs root"))
+        .enabled(if: getuid() == 0, "mounting a 4 MiB file system for the worker's folder needs root")
+    )
     func fullDisk() async throws {
         try BuildTools.require()
         try await KilnStack.with { stack in
@@ -300,16 +389,21 @@ struct BuildChainTests {
             let work = stack.folder.appending(path: "workers/cramped/work")
             try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
             let mounted = try ExecutableRun.runSystem(
-                ["mount", "-t", "tmpfs", "-o", "size=4m", "kiln-full-disk", work.path], in: stack.folder)
+                ["mount", "-t", "tmpfs", "-o", "size=4m", "kiln-full-disk", work.path],
+                in: stack.folder
+            )
             guard mounted.status == 0 else { throw HarnessError("cannot mount a small tmpfs: \(mounted)") }
             defer { _ = try? ExecutableRun.runSystem(["umount", "--lazy", work.path], in: stack.folder) }
             let worker = try await Self.farm(stack, worker: "cramped")
             try await Self.prepareEnvironment(stack)
             let source = try await Self.uploadSource(
-                stack, from: Self.demoSource)
+                stack,
+                from: Self.demoSource
+            )
             let lintian = try await cli.submit(
                 "lintian",
-                data: ["input": ["source_artifact": .int(source)], "environment": "bookworm/match:codename=bookworm"])
+                data: ["input": ["source_artifact": .int(source)], "environment": "bookworm/match:codename=bookworm"]
+            )
             let failed = try await cli.waitFor(lintian, "is finished", timeout: Self.longRun) { $0.isFinished }
             #expect(failed.result == "error", "\(failed)")
             #expect(failed.errorMessages.contains { $0.contains("No space left on device") }, "\(failed.errorMessages)")
@@ -324,13 +418,17 @@ struct BuildChainTests {
     static func farm(_ stack: KilnStack, worker host: String) async throws -> StackWorker {
         try await stack.cli.run(["workspace", "create", "debian/developers"], as: "admin")
         return try await StackWorker.start(
-            WorkerSpec(host: host, cacheDirectory: stack.folder.appending(path: "cache").path), in: stack)
+            WorkerSpec(host: host, cacheDirectory: stack.folder.appending(path: "cache").path),
+            in: stack
+        )
     }
 
     /// The environment in collection `bookworm@debian:environments` of `debian/developers`.
     static func prepareEnvironment(_ stack: KilnStack) async throws {
         let environment = try await Self.environment(stack)
-        try await stack.cli.run(["collection", "create", "bookworm@debian:environments", "--workspace", "debian/developers"])
+        try await stack.cli.run([
+            "collection", "create", "bookworm@debian:environments", "--workspace", "debian/developers",
+        ])
         try await stack.cli.run([
             "collection", "add", "bookworm@debian:environments", "--workspace", "debian/developers", "--artifact",
             String(environment), "--data", #"{"backend": "unshare"}"#,
@@ -359,23 +457,33 @@ struct BuildChainTests {
     static func environment(_ stack: KilnStack) async throws -> Int {
         let cli = stack.cli
         let dataFile = cachedTarball.appendingPathExtension("json")
-        if FileManager.default.fileExists(atPath: cachedTarball.path), FileManager.default.fileExists(atPath: dataFile.path) {
+        if FileManager.default.fileExists(atPath: cachedTarball.path),
+            FileManager.default.fileExists(atPath: dataFile.path)
+        {
             return try await cli.json(
                 CreatedArtifact.self,
                 [
                     "artifact", "create", "debian:system-tarball", "--workspace", "debian/developers", "--upload",
                     cachedTarball.path, "--data", dataFile.path,
-                ], timeout: .seconds(600)
+                ],
+                timeout: .seconds(600)
             ).id
         }
         let bootstrap = try await cli.submit("mmdebstrap", data: Self.bootstrapData)
         let done = try await cli.waitFor(bootstrap, "has bootstrapped", timeout: longRun) { $0.isFinished }
         guard done.result == "success", let tarball = done.artifacts(KnownCategories.systemTarball).first else {
-            throw HarnessError("mmdebstrap did not succeed: \(done); its log:\n\((try? await cli.run(["log", String(bootstrap)]).stdout) ?? "")")
+            throw HarnessError(
+                "mmdebstrap did not succeed: \(done); its log:\n\((try? await cli.run(["log", String(bootstrap)]).stdout) ?? "")"
+            )
         }
         let shown = try await cli.json(ArtifactView.self, ["artifact", "show", String(tarball)])
-        try FileManager.default.createDirectory(at: cachedTarball.deletingLastPathComponent(), withIntermediateDirectories: true)
-        let staging = cachedTarball.deletingLastPathComponent().appending(path: "download-\(TestServers.uniqueSuffix())")
+        try FileManager.default.createDirectory(
+            at: cachedTarball.deletingLastPathComponent(),
+            withIntermediateDirectories: true
+        )
+        let staging = cachedTarball.deletingLastPathComponent().appending(
+            path: "download-\(TestServers.uniqueSuffix())"
+        )
         try await cli.run(["artifact", "download", String(tarball), staging.path], timeout: .seconds(600))
         try? FileManager.default.removeItem(at: cachedTarball)
         try FileManager.default.moveItem(at: staging.appending(path: "system.tar.xz"), to: cachedTarball)
@@ -433,10 +541,13 @@ enum BuildTools {
         }
         guard missing.isEmpty else {
             throw HarnessError(
-                "the build chain needs \(missing.joined(separator: ", ")): deploy/test installs sbuild, mmdebstrap, autopkgtest, lintian, dpkg-dev and uidmap and sets up /etc/subuid")
+                "the build chain needs \(missing.joined(separator: ", ")): deploy/test installs sbuild, mmdebstrap, autopkgtest, lintian, dpkg-dev and uidmap and sets up /etc/subuid"
+            )
         }
         guard HostCapabilities.unshareUsable else {
-            throw HarnessError("unshare --map-auto --map-root-user does not work for this user: add it to /etc/subuid and /etc/subgid (deploy/test does)")
+            throw HarnessError(
+                "unshare --map-auto --map-root-user does not work for this user: add it to /etc/subuid and /etc/subgid (deploy/test does)"
+            )
         }
     }
 }

@@ -10,14 +10,18 @@ import Testing
 struct FileStoreCLITests {
     func kiln(_ world: FileStoreWorld, _ arguments: [String]) throws -> ExecutableRun {
         try ExecutableRun.run(
-            "kiln", arguments: arguments,
+            "kiln",
+            arguments: arguments,
             environment: [
                 "KILN_POSTGRES_URL": world.database.serviceURL, "KILN_FILE_STORE_URL": world.baseURL.absoluteString,
                 "USER": "alice",
-            ])
+            ]
+        )
     }
 
-    @Test("a .dsc upload derives Debusine's source-package data and takes the files it lists; show and download give them back")
+    @Test(
+        "a .dsc upload derives Debusine's source-package data and takes the files it lists; show and download give them back"
+    )
     func sourcePackage() async throws {
         try await FileStoreWorld.with { world in
             let tarball = try world.file(String(repeating: "source tree ", count: 1000), name: "hello_1.0.tar.xz")
@@ -36,11 +40,16 @@ struct FileStoreCLITests {
 
             let created = try kiln(
                 world,
-                ["artifact", "create", "debian:source-package", "--workspace", "debian/System", "--upload",
-                 folder.appending(path: "hello_1.0.dsc").path, "--json"])
+                [
+                    "artifact", "create", "debian:source-package", "--workspace", "debian/System", "--upload",
+                    folder.appending(path: "hello_1.0.dsc").path, "--json",
+                ]
+            )
             #expect(created.status == 0, "\(created)")
             #expect(created.stderr.contains("uploaded hello_1.0.tar.xz (12000 bytes"))
-            let json = try #require(try JSONDecoder().decode(JSONValue.self, from: Data(created.stdout.utf8)).objectValue)
+            let json = try #require(
+                try JSONDecoder().decode(JSONValue.self, from: Data(created.stdout.utf8)).objectValue
+            )
             let id = try #require(json["id"]?.intValue)
             #expect(json["complete"] == true)
             let data = try #require(json["data"]?.objectValue)
@@ -64,15 +73,21 @@ struct FileStoreCLITests {
             let stray = try world.file("stray", name: "notes.txt")
             let refused = try kiln(
                 world,
-                ["artifact", "create", "debian:source-package", "--workspace", "debian/System", "--upload",
-                 folder.appending(path: "hello_1.0.dsc").path, "--upload", stray.path])
+                [
+                    "artifact", "create", "debian:source-package", "--workspace", "debian/System", "--upload",
+                    folder.appending(path: "hello_1.0.dsc").path, "--upload", stray.path,
+                ]
+            )
             #expect(refused.status == 1)
             #expect(refused.stderr.contains("Files in the package and listed in the .dsc must match: ['notes.txt']"))
             try FileManager.default.removeItem(at: tarball)
             let missing = try kiln(
                 world,
-                ["artifact", "create", "debian:source-package", "--workspace", "debian/System", "--upload",
-                 folder.appending(path: "hello_1.0.dsc").path])
+                [
+                    "artifact", "create", "debian:source-package", "--workspace", "debian/System", "--upload",
+                    folder.appending(path: "hello_1.0.dsc").path,
+                ]
+            )
             #expect(missing.status == 1)
             #expect(missing.stderr.contains("hello_1.0.dsc lists hello_1.0.tar.xz, which is not beside it"))
         }
@@ -85,8 +100,13 @@ struct FileStoreCLITests {
             _ = try await world.client(token: token).uploadArtifact(
                 category: KnownCategories.packageBuildLog,
                 data: ArtifactDataSamples.data(KnownCategories.packageBuildLog, ["source": "hello"]),
-                files: ["hello_1.0_amd64.build": try world.file("dpkg-buildpackage: info: source package hello\nStatus: successful\n")],
-                workRequest: workRequest)
+                files: [
+                    "hello_1.0_amd64.build": try world.file(
+                        "dpkg-buildpackage: info: source package hello\nStatus: successful\n"
+                    )
+                ],
+                workRequest: workRequest
+            )
             let log = try kiln(world, ["log", String(workRequest)])
             #expect(log.status == 0, "\(log)")
             #expect(log.stdout.contains("Status: successful"))
@@ -96,8 +116,13 @@ struct FileStoreCLITests {
             let nothing = try kiln(world, ["log", String(workRequest + 1000)])
             #expect(nothing.status == 1)
             let unreachable = try ExecutableRun.run(
-                "kiln", arguments: ["artifact", "download", "1", "/tmp"],
-                environment: ["KILN_POSTGRES_URL": world.database.serviceURL, "KILN_FILE_STORE_URL": "http://127.0.0.1:9", "USER": "alice"])
+                "kiln",
+                arguments: ["artifact", "download", "1", "/tmp"],
+                environment: [
+                    "KILN_POSTGRES_URL": world.database.serviceURL, "KILN_FILE_STORE_URL": "http://127.0.0.1:9",
+                    "USER": "alice",
+                ]
+            )
             #expect(unreachable.status != 0)
             #expect(unreachable.stderr.contains("cannot reach the file store at http://127.0.0.1:9"))
         }

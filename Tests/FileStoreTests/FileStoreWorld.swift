@@ -38,7 +38,8 @@ struct FileStoreWorld: Sendable {
                 let scope = try conn.query("INSERT INTO scopes (name) VALUES ('debian') RETURNING id").first!
                     .decode(Int.self, at: 0)
                 let workspace = try conn.query(
-                    "INSERT INTO workspaces (scope_id, name) VALUES ($1, 'System') RETURNING id", scope
+                    "INSERT INTO workspaces (scope_id, name) VALUES ($1, 'System') RETURNING id",
+                    scope
                 ).first!.decode(Int.self, at: 0)
                 let user = try conn.query("INSERT INTO users (username) VALUES ('alice') RETURNING id").first!
                     .decode(Int.self, at: 0)
@@ -47,11 +48,17 @@ struct FileStoreWorld: Sendable {
             let token = TokenRepository.generateSecret()
             try await database.pool.withConnection { conn in
                 try await TokenRepository.create(
-                    secret: token, kind: .user, expiresAt: Date().addingTimeInterval(3600), userID: userID, on: conn)
+                    secret: token,
+                    kind: .user,
+                    expiresAt: Date().addingTimeInterval(3600),
+                    userID: userID,
+                    on: conn
+                )
             }
             let port = FreePort.next()
             var env = [
-                "KILN_POSTGRES_URL": database.serviceURL, "KILN_AMQP_URL": vhost.serviceURL, "KILN_OPS_HOST": "127.0.0.1",
+                "KILN_POSTGRES_URL": database.serviceURL, "KILN_AMQP_URL": vhost.serviceURL,
+                "KILN_OPS_HOST": "127.0.0.1",
                 "KILN_OPS_PORT": String(FreePort.next()), "KILN_STARTUP_TIMEOUT": "30s",
                 "KILN_FILE_STORE_ROOT": root.path, "KILN_FILE_STORE_HOST": "127.0.0.1",
                 "KILN_FILE_STORE_PORT": String(port),
@@ -61,9 +68,17 @@ struct FileStoreWorld: Sendable {
             process = started
             try await body(
                 FileStoreWorld(
-                    database: database, broker: vhost, root: root, process: started,
-                    baseURL: URL(string: "http://127.0.0.1:\(port)")!, workspaceID: workspaceID, userID: userID,
-                    userToken: token, serviceEnvironment: env))
+                    database: database,
+                    broker: vhost,
+                    root: root,
+                    process: started,
+                    baseURL: URL(string: "http://127.0.0.1:\(port)")!,
+                    workspaceID: workspaceID,
+                    userID: userID,
+                    userToken: token,
+                    serviceEnvironment: env
+                )
+            )
         } catch {
             await process?.kill()
             await database.drop()
@@ -124,13 +139,16 @@ struct FileStoreWorld: Sendable {
         let token = TokenRepository.generateSecret()
         let workRequest = try await pool.withConnection { conn in
             let worker = try await conn.query(
-                "INSERT INTO workers (name, enabled) VALUES ($1, true) RETURNING id", "w-\(TestServers.uniqueSuffix())"
+                "INSERT INTO workers (name, enabled) VALUES ($1, true) RETURNING id",
+                "w-\(TestServers.uniqueSuffix())"
             ).first!.decode(Int.self, at: 0)
             try await TokenRepository.create(secret: token, kind: .worker, workerID: worker, on: conn)
             let dynamic: JSONValue = [
                 "task_input_fields": [
                     "input_source_artifact": .object(["artifact_id": inputs.first.map(JSONValue.int) ?? .null]),
-                    "input_binary_artifacts": ["artifacts": .array(inputs.dropFirst().map { ["artifact_id": .int($0)] })],
+                    "input_binary_artifacts": [
+                        "artifacts": .array(inputs.dropFirst().map { ["artifact_id": .int($0)] })
+                    ],
                 ]
             ]
             return try await conn.query(
@@ -138,7 +156,10 @@ struct FileStoreWorld: Sendable {
                 INSERT INTO work_requests (workspace_id, task_type, task_name, status, worker_id, assignment_epoch,
                                            dynamic_task_data, dynamic_data_epoch, started_at, configured_task_data)
                 VALUES ($1, 'Worker', 'lintian', 'running', $2, 1, $3, 1, now(), '{}'::jsonb) RETURNING id
-                """, workspaceID, worker, dynamic
+                """,
+                workspaceID,
+                worker,
+                dynamic
             ).first!.decode(Int.self, at: 0)
         }
         return (token, workRequest)

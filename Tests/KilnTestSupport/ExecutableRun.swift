@@ -30,26 +30,46 @@ public struct ExecutableRun: Sendable, CustomStringConvertible {
     ///     environment besides `HOME`.
     ///   - stdin: written to the child's standard input; none (`/dev/null`) when nil.
     public static func run(
-        _ executable: String, arguments: [String], environment: [String: String] = [:],
-        inheritEnvironment: Bool = true, stdin: String? = nil, timeout: Duration = .seconds(300)
+        _ executable: String,
+        arguments: [String],
+        environment: [String: String] = [:],
+        inheritEnvironment: Bool = true,
+        stdin: String? = nil,
+        timeout: Duration = .seconds(300)
     ) throws -> ExecutableRun {
         try run(
-            TestServers.builtExecutable(executable), arguments: arguments, environment: environment,
-            inheritEnvironment: inheritEnvironment, stdin: stdin, timeout: timeout)
+            TestServers.builtExecutable(executable),
+            arguments: arguments,
+            environment: environment,
+            inheritEnvironment: inheritEnvironment,
+            stdin: stdin,
+            timeout: timeout
+        )
     }
 
     /// Runs a program of the system (`dpkg-source`, …) found on `PATH`, in `directory`, the same way.
     public static func runSystem(
-        _ command: [String], in directory: URL, timeout: Duration = .seconds(300)
+        _ command: [String],
+        in directory: URL,
+        timeout: Duration = .seconds(300)
     ) throws -> ExecutableRun {
         try run(
-            URL(fileURLWithPath: "/usr/bin/env"), arguments: command, inheritEnvironment: true, timeout: timeout,
-            directory: directory)
+            URL(fileURLWithPath: "/usr/bin/env"),
+            arguments: command,
+            inheritEnvironment: true,
+            timeout: timeout,
+            directory: directory
+        )
     }
 
     static func run(
-        _ executableURL: URL, arguments: [String], environment: [String: String] = [:], inheritEnvironment: Bool,
-        stdin: String? = nil, timeout: Duration, directory: URL? = nil
+        _ executableURL: URL,
+        arguments: [String],
+        environment: [String: String] = [:],
+        inheritEnvironment: Bool,
+        stdin: String? = nil,
+        timeout: Duration,
+        directory: URL? = nil
     ) throws -> ExecutableRun {
         let executable = executableURL.lastPathComponent
         let folder = FileManager.default.temporaryDirectory.appending(path: "kiln-run-\(TestServers.uniqueSuffix())")
@@ -91,7 +111,9 @@ public struct ExecutableRun: Sendable, CustomStringConvertible {
         }
         process.waitUntilExit()
         return ExecutableRun(
-            status: process.terminationStatus, stdout: (try? String(contentsOf: outURL, encoding: .utf8)) ?? "",
-            stderr: (try? String(contentsOf: errURL, encoding: .utf8)) ?? "")
+            status: process.terminationStatus,
+            stdout: (try? String(contentsOf: outURL, encoding: .utf8)) ?? "",
+            stderr: (try? String(contentsOf: errURL, encoding: .utf8)) ?? ""
+        )
     }
 }

@@ -42,7 +42,8 @@ public struct TestVirtualHost: Sendable {
         let text = String(decoding: data, as: UTF8.self)
         guard process.terminationStatus == 0 else {
             throw HarnessError(
-                "\(TestServers.rabbitmqScript) \(arguments.joined(separator: " ")) exited \(process.terminationStatus): \(text)")
+                "\(TestServers.rabbitmqScript) \(arguments.joined(separator: " ")) exited \(process.terminationStatus): \(text)"
+            )
         }
         return text.trimmingCharacters(in: .whitespacesAndNewlines)
     }

@@ -16,29 +16,40 @@ struct KilnCLI: Sendable {
 
     /// Runs `kiln arguments…` as `user`; throws unless it exits 0.
     @discardableResult
-    func run(_ arguments: [String], as user: String = "alice", timeout: Duration = .seconds(60)) async throws -> Output {
+    func run(_ arguments: [String], as user: String = "alice", timeout: Duration = .seconds(60)) async throws -> Output
+    {
         let output = try await attempt(arguments, as: user, timeout: timeout)
         guard output.status == 0 else {
             throw HarnessError(
-                "kiln \(arguments.joined(separator: " ")) exited \(output.status): \(output.stderr)\(output.stdout)")
+                "kiln \(arguments.joined(separator: " ")) exited \(output.status): \(output.stderr)\(output.stdout)"
+            )
         }
         return output
     }
 
     /// Runs `kiln arguments… --json` and decodes its output as `T`.
     func json<T: Decodable>(
-        _ type: T.Type, _ arguments: [String], as user: String = "alice", timeout: Duration = .seconds(60)
+        _ type: T.Type,
+        _ arguments: [String],
+        as user: String = "alice",
+        timeout: Duration = .seconds(60)
     ) async throws -> T {
         let output = try await run(arguments + ["--json"], as: user, timeout: timeout)
         do {
             return try JSONDecoder().decode(T.self, from: Data(output.stdout.utf8))
         } catch {
-            throw HarnessError("kiln \(arguments.joined(separator: " ")) --json printed unexpected JSON (\(error)): \(output.stdout)")
+            throw HarnessError(
+                "kiln \(arguments.joined(separator: " ")) --json printed unexpected JSON (\(error)): \(output.stdout)"
+            )
         }
     }
 
     /// Runs `kiln arguments…` whatever its exit status.
-    func attempt(_ arguments: [String], as user: String = "alice", timeout: Duration = .seconds(60)) async throws -> Output {
+    func attempt(
+        _ arguments: [String],
+        as user: String = "alice",
+        timeout: Duration = .seconds(60)
+    ) async throws -> Output {
         let environment = [
             "KILN_POSTGRES_URL": postgresURL, "KILN_POSTGRES_SCHEMA": schema, "KILN_AMQP_URL": amqpURL, "USER": user,
             "KILN_FILE_STORE_URL": fileStoreURL,
@@ -49,7 +60,8 @@ struct KilnCLI: Sendable {
                 continuation.resume(
                     with: Result {
                         try ExecutableRun.run("kiln", arguments: arguments, environment: environment, timeout: timeout)
-                    })
+                    }
+                )
             }
         }
     }
@@ -58,8 +70,12 @@ struct KilnCLI: Sendable {
 
     /// `kiln submit TASK --workspace … --data JSON [--priority N] [--depends-on ID…]` → the new id.
     func submit(
-        _ task: String, workspace: String = "debian/developers", data: JSONValue = .object([:]), priority: Int? = nil,
-        dependsOn: [Int] = [], as user: String = "alice"
+        _ task: String,
+        workspace: String = "debian/developers",
+        data: JSONValue = .object([:]),
+        priority: Int? = nil,
+        dependsOn: [Int] = [],
+        as user: String = "alice"
     ) async throws -> Int {
         var arguments = ["submit", task, "--workspace", workspace, "--data", data.compactJSON]
         if let priority { arguments += ["--priority", String(priority)] }
@@ -75,7 +91,10 @@ struct KilnCLI: Sendable {
     /// Waits until work request `id` satisfies `condition` (generous timeout), and returns it.
     @discardableResult
     func waitFor(
-        _ id: Int, _ what: String, timeout: Duration = .seconds(90), _ condition: @escaping (ShownWorkRequest) -> Bool
+        _ id: Int,
+        _ what: String,
+        timeout: Duration = .seconds(90),
+        _ condition: @escaping (ShownWorkRequest) -> Bool
     ) async throws -> ShownWorkRequest {
         try await waitUntil("work request \(id) \(what)", timeout: timeout) { condition(try await show(id)) }
         return try await show(id)

@@ -23,8 +23,11 @@ final class KilnStack: Sendable {
     /// `kiln`, pointed at this stack's schema and vhost.
     var cli: KilnCLI {
         KilnCLI(
-            postgresURL: TestServers.postgresURL, schema: database.name, amqpURL: broker.serviceURL,
-            fileStoreURL: fileStoreURL)
+            postgresURL: TestServers.postgresURL,
+            schema: database.name,
+            amqpURL: broker.serviceURL,
+            fileStoreURL: fileStoreURL
+        )
     }
 
     private init(database: TestSchema, broker: TestVirtualHost, folder: URL, options: StackOptions) {
@@ -66,8 +69,10 @@ final class KilnStack: Sendable {
 
     /// The end of every process's log, for a failure message.
     func logTails() -> String {
-        processes.withLock { $0 }.map { "--- \($0.name) (\($0.isRunning ? "running" : "exited")):\n\($0.log.suffix(2500))" }
-            .joined(separator: "\n")
+        processes.withLock { $0 }.map {
+            "--- \($0.name) (\($0.isRunning ? "running" : "exited")):\n\($0.log.suffix(2500))"
+        }
+        .joined(separator: "\n")
     }
 
     // MARK: Services
@@ -85,11 +90,13 @@ final class KilnStack: Sendable {
     @discardableResult
     func startFileStore(replica: Int, environment: [String: String] = [:]) async throws -> ServiceProcess {
         try await startService(
-            "file-store", replica: replica,
+            "file-store",
+            replica: replica,
             environment: [
                 "KILN_FILE_STORE_ROOT": folder.appending(path: "files").path, "KILN_FILE_STORE_HOST": "127.0.0.1",
                 "KILN_FILE_STORE_PORT": String(fileStorePort),
-            ].merging(environment) { $1 })
+            ].merging(environment) { $1 }
+        )
     }
 
     /// The lines a service logs once it does its job (a scheduler: active or standing by).
@@ -105,7 +112,11 @@ final class KilnStack: Sendable {
 
     /// Starts one replica of `service` and waits until it is ready.
     @discardableResult
-    func startService(_ service: String, replica: Int, environment: [String: String] = [:]) async throws -> ServiceProcess {
+    func startService(
+        _ service: String,
+        replica: Int,
+        environment: [String: String] = [:]
+    ) async throws -> ServiceProcess {
         var env = StackOptions.fastTimers
         env.merge([
             "KILN_AMQP_URL": broker.serviceURL, "KILN_POSTGRES_URL": database.serviceURL,
@@ -114,7 +125,11 @@ final class KilnStack: Sendable {
         env.merge(options.serviceEnvironment) { $1 }
         env.merge(environment) { $1 }
         let process = try ServiceProcess.start(
-            service, name: "\(service)-\(replica)", environment: env, logFolder: folder.appending(path: "logs"))
+            service,
+            name: "\(service)-\(replica)",
+            environment: env,
+            logFolder: folder.appending(path: "logs")
+        )
         processes.withLock { $0.append(process) }
         try await waitUntil("\(service) replica \(replica) is ready") {
             guard process.isRunning else { throw ProcessExited("\(service) exited:\n\(process.log.suffix(3000))") }

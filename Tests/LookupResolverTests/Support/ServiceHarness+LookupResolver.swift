@@ -71,7 +71,9 @@ final class ServiceHarness: Sendable {
 
     /// Polls `condition` until it holds or `timeout` passes (see ``KilnTestSupport/waitUntil(_:timeout:_:)``).
     func waitUntil(
-        _ what: String, timeout: Duration = .seconds(40), _ condition: () async throws -> Bool
+        _ what: String,
+        timeout: Duration = .seconds(40),
+        _ condition: () async throws -> Bool
     ) async throws {
         try await KilnTestSupport.waitUntil(what, timeout: timeout, condition)
     }

@@ -1,8 +1,8 @@
-import KilnTestSupport
 import AMQP
 import Foundation
 import KilnCore
 import KilnRuntime
+import KilnTestSupport
 import Logging
 import Store
 import Synchronization
@@ -26,7 +26,8 @@ struct TagComputerHarness: Sendable {
     /// Runs `body` with a started service; afterwards sends SIGTERM, returns its exit status, and removes the
     /// schema and the vhost.
     static func with(
-        environment: [String: String] = [:], _ body: (TagComputerHarness) async throws -> Void
+        environment: [String: String] = [:],
+        _ body: (TagComputerHarness) async throws -> Void
     ) async throws -> Int32 {
         let database = try await TestSchema.create(prefix: "kiln_tc")
         var service: ServiceProcess?
@@ -39,10 +40,16 @@ struct TagComputerHarness: Sendable {
                 "KILN_OPS_HOST": "127.0.0.1", "KILN_STARTUP_TIMEOUT": "30s", "KILN_LOG_LEVEL": "info",
             ].merging(environment) { $1 }
             let started = try ServiceProcess.start(
-                "tag-computer", environment: serviceEnvironment.merging(["KILN_OPS_PORT": String(FreePort.next())]) { $1 })
+                "tag-computer",
+                environment: serviceEnvironment.merging(["KILN_OPS_PORT": String(FreePort.next())]) { $1 }
+            )
             service = started
             let harness = TagComputerHarness(
-                database: database, broker: vhost, service: started, serviceEnvironment: serviceEnvironment)
+                database: database,
+                broker: vhost,
+                service: started,
+                serviceEnvironment: serviceEnvironment
+            )
             try await harness.waitUntilConsuming()
             try await body(harness)
             let status = try await started.terminate()
@@ -76,7 +83,8 @@ struct TagComputerHarness: Sendable {
     func startReplica() async throws -> ServiceProcess {
         let replica = try ServiceProcess.start(
             "tag-computer",
-            environment: serviceEnvironment.merging(["KILN_OPS_PORT": String(FreePort.next())]) { $1 })
+            environment: serviceEnvironment.merging(["KILN_OPS_PORT": String(FreePort.next())]) { $1 }
+        )
         do {
             try await Self.waitUntilConsuming(replica)
         } catch {
@@ -89,8 +97,10 @@ struct TagComputerHarness: Sendable {
     /// A publisher on the test's vhost.
     func withPublisher<T: Sendable>(_ body: (AMQPPublisher) async throws -> T) async throws -> T {
         let publisher = AMQPPublisher(
-            configuration: try AMQPConnectionConfiguration(url: amqpURL), topology: KilnTopology.all,
-            logger: Self.logger)
+            configuration: try AMQPConnectionConfiguration(url: amqpURL),
+            topology: KilnTopology.all,
+            logger: Self.logger
+        )
         try await publisher.connect()
         do {
             let result = try await body(publisher)
@@ -107,8 +117,12 @@ struct TagComputerHarness: Sendable {
         try await withPublisher { publisher in
             try await publisher.publish(
                 OutgoingMessage(
-                    exchange: "", routingKey: KilnTopology.tagComputer.inbox, body: body,
-                    properties: MessageProperties(messageID: messageID, type: type)))
+                    exchange: "",
+                    routingKey: KilnTopology.tagComputer.inbox,
+                    body: body,
+                    properties: MessageProperties(messageID: messageID, type: type)
+                )
+            )
         }
     }
 
@@ -129,11 +143,14 @@ struct TagComputerHarness: Sendable {
 
     /// Routing keys of the outbox rows, oldest first.
     func outboxKeys() async throws -> [String] {
-        try await pool.query("SELECT routing_key FROM outbox ORDER BY id").rows.map { try $0.decode(String.self, at: 0) }
+        try await pool.query("SELECT routing_key FROM outbox ORDER BY id").rows.map {
+            try $0.decode(String.self, at: 0)
+        }
     }
 
     /// Whether every outbox row was published (the service's relay ran after its commits).
     func outboxPublished() async throws -> Bool {
-        try await pool.query("SELECT count(*) FROM outbox WHERE published_at IS NULL").rows[0].decode(Int.self, at: 0) == 0
+        try await pool.query("SELECT count(*) FROM outbox WHERE published_at IS NULL").rows[0].decode(Int.self, at: 0)
+            == 0
     }
 }

@@ -1,6 +1,6 @@
-import KilnTestSupport
 import AMQP
 import Foundation
+import KilnTestSupport
 import Logging
 import Store
 import Testing
@@ -27,7 +27,8 @@ final class GatewayHarness {
 
     /// Runs `body` with a started gateway; always tears down, and expects the gateway to exit 0 on SIGTERM.
     static func run(
-        environment extra: [String: String] = [:], _ body: (GatewayHarness) async throws -> Void
+        environment extra: [String: String] = [:],
+        _ body: (GatewayHarness) async throws -> Void
     ) async throws {
         let harness = try await start(environment: extra)
         do {

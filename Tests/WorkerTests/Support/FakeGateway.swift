@@ -1,7 +1,7 @@
 import AMQP
 import Foundation
-import KilnTestSupport
 import KilnCore
+import KilnTestSupport
 import Synchronization
 
 /// The gateway side of the protocol, played by the test over AMQP with the service account: a per-test queue
@@ -31,7 +31,8 @@ final class FakeGateway: Sendable {
         let topology = Topology(
             exchanges: [ExchangeDeclaration(name: "kiln.gateway", kind: .topic)],
             queues: [.classic(name: queue, arguments: ["x-expires": .int(120_000)])],
-            bindings: [QueueBinding(queue: queue, exchange: "kiln.gateway", routingKey: "\(prefix).#")])
+            bindings: [QueueBinding(queue: queue, exchange: "kiln.gateway", routingKey: "\(prefix).#")]
+        )
         self.configuration = configuration
         self.topology = topology
         publisher = AMQPPublisher(configuration: configuration, topology: topology)
@@ -56,8 +57,12 @@ final class FakeGateway: Sendable {
     func send(_ body: some Encodable, kind: GatewayMessageKind, to workerQueue: String) async throws {
         try await publisher.publish(
             OutgoingMessage(
-                exchange: "", routingKey: workerQueue, body: try MessageCodec.encode(body),
-                properties: MessageProperties(type: kind.rawValue, appID: "worker-gateway")))
+                exchange: "",
+                routingKey: workerQueue,
+                body: try MessageCodec.encode(body),
+                properties: MessageProperties(type: kind.rawValue, appID: "worker-gateway")
+            )
+        )
     }
 
     func close() async {
