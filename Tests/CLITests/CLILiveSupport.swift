@@ -72,8 +72,14 @@ enum Eventually {
 enum CLITestBroker {
     /// Runs `body` with the URL of a fresh vhost, then deletes the vhost.
     static func withVHost<Result: Sendable>(_ body: (String) async throws -> Result) async throws -> Result {
-        let vhost = try TestVirtualHost.create(prefix: "kiln-cli-test")
-        defer { vhost.delete() }
-        return try await body(vhost.serviceURL)
+        let vhost = try await TestVirtualHost.create(prefix: "kiln-cli-test")
+        do {
+            let result = try await body(vhost.serviceURL)
+            await vhost.delete()
+            return result
+        } catch {
+            await vhost.delete()
+            throw error
+        }
     }
 }

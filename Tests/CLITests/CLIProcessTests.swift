@@ -9,7 +9,7 @@ extension CLIIntegration {
         /// Runs `body` with a fresh schema name (created by `kiln migrate`), dropping it afterwards.
         static func withCLISchema(_ body: (String, PGPool) async throws -> Void) async throws {
             try await CLITestDatabase.withSchema(migrated: false) { pool, schema in
-                let migrated = try KilnBinary.run(["migrate"], schema: schema)
+                let migrated = try await KilnBinary.run(["migrate"], schema: schema)
                 #expect(migrated.status == 0, "\(migrated)")
                 try await body(schema, pool)
             }
@@ -18,13 +18,13 @@ extension CLIIntegration {
         @Test("migrate twice: the second run applies nothing")
         func migrateTwice() async throws {
             try await CLITestDatabase.withSchema(migrated: false) { pool, schema in
-                let first = try KilnBinary.run(["migrate"], schema: schema)
+                let first = try await KilnBinary.run(["migrate"], schema: schema)
                 #expect(first.status == 0, "\(first)")
                 // Derived from the migration list, so adding a migration does not break this test.
                 let all = Migrator.migrations.map(\.version)
                 #expect(first.stdout.contains("applied migrations \(all.map(String.init).joined(separator: ", "))"))
                 #expect(first.stderr.isEmpty, "migrate logs nothing below warning: \(first.stderr)")
-                let second = try KilnBinary.run(["migrate"], schema: schema)
+                let second = try await KilnBinary.run(["migrate"], schema: schema)
                 #expect(second.status == 0, "\(second)")
                 #expect(second.stdout.contains("schema is up to date (version \(all.max() ?? 0))"))
                 let versions = try await pool.query("SELECT version FROM schema_migrations ORDER BY 1").rows.map {
@@ -37,8 +37,8 @@ extension CLIIntegration {
         @Test("workspace, artifact and collection commands, including import from YAML and JSON")
         func workspaceArtifactCollectionFlow() async throws {
             try await Self.withCLISchema { schema, _ in
-                try KilnBinary.succeed(["workspace", "create", "debian/base"], schema: schema)
-                try KilnBinary.succeed(
+                try await KilnBinary.succeed(["workspace", "create", "debian/base"], schema: schema)
+                try await KilnBinary.succeed(
                     [
                         "workspace", "create", "debian/dev", "--private", "--inherits", "debian/base", "--member",
                         "alice",
@@ -47,17 +47,17 @@ extension CLIIntegration {
                     schema: schema
                 )
                 let workspaces = try #require(
-                    try KilnBinary.json(["workspace", "list", "--json"], schema: schema) as? [[String: Any]]
+                    try await KilnBinary.json(["workspace", "list", "--json"], schema: schema) as? [[String: Any]]
                 )
                 let dev = try #require(workspaces.first { $0["name"] as? String == "dev" })
                 #expect(dev["inherits"] as? [String] == ["debian/base"])
                 #expect(dev["members"] as? [String] == ["alice", "bob"])
                 #expect(dev["public"] as? Bool == false)
-                let table = try KilnBinary.succeed(["workspace", "list"], schema: schema)
+                let table = try await KilnBinary.succeed(["workspace", "list"], schema: schema)
                 #expect(table.split(separator: "\n").first?.hasPrefix("ID  WORKSPACE    VISIBILITY") == true)
 
                 let artifact = try #require(
-                    try KilnBinary.json(
+                    try await KilnBinary.json(
                         [
                             "artifact", "create", "--workspace", "debian/dev", "--category", "debian:source-package",
                             "--data", #"{"name": "hello", "version": "2.10-3", "type": "dpkg", "dsc_fields": {}}"#,
@@ -67,13 +67,13 @@ extension CLIIntegration {
                     ) as? [String: Any]
                 )
                 let artifactID = try #require(artifact["id"] as? Int)
-                try KilnBinary.succeed(
+                try await KilnBinary.succeed(
                     ["collection", "create", "sid@debian:suite", "--workspace", "debian/dev"],
                     schema: schema
                 )
                 // Artifact relations, as Debusine's `ArtifactRelation` (db/models/artifacts.py).
                 let binary = try #require(
-                    try KilnBinary.json(
+                    try await KilnBinary.json(
                         [
                             "artifact", "create", "--workspace", "debian/dev", "--category", "debian:binary-package",
                             "--data",
@@ -84,28 +84,28 @@ extension CLIIntegration {
                     ) as? [String: Any]
                 )
                 let binaryID = try #require(binary["id"] as? Int)
-                let related = try KilnBinary.succeed(
+                let related = try await KilnBinary.succeed(
                     ["artifact", "relate", String(binaryID), "built-using", String(artifactID)],
                     schema: schema
                 )
                 #expect(related.contains("related \(binaryID) built-using \(artifactID)"))
-                let again = try KilnBinary.succeed(
+                let again = try await KilnBinary.succeed(
                     ["artifact", "relate", String(binaryID), "built-using", String(artifactID)],
                     schema: schema
                 )
                 #expect(again.contains("already related"))
                 let relations = try #require(
-                    try KilnBinary.json(["artifact", "relations", String(artifactID), "--json"], schema: schema)
+                    try await KilnBinary.json(["artifact", "relations", String(artifactID), "--json"], schema: schema)
                         as? [[String: Any]]
                 )
                 #expect(relations.count == 1 && relations.first?["type"] as? String == "built-using")
-                let badType = try KilnBinary.run(
+                let badType = try await KilnBinary.run(
                     ["artifact", "relate", String(binaryID), "uses", String(artifactID)],
                     schema: schema
                 )
                 #expect(badType.status != 0 && badType.stderr.contains("uses"), "\(badType)")
 
-                let added = try KilnBinary.succeed(
+                let added = try await KilnBinary.succeed(
                     [
                         "collection", "add", "sid@debian:suite", "--workspace", "debian/dev",
                         "--artifact", String(artifactID), "--data", #"{"component": "main", "section": "devel"}"#,
@@ -113,7 +113,7 @@ extension CLIIntegration {
                     schema: schema
                 )
                 #expect(added.contains("'hello_2.10-3'"), "the suite names the item from the artifact: \(added)")
-                let readded = try KilnBinary.succeed(
+                let readded = try await KilnBinary.succeed(
                     [
                         "collection", "add", "sid@debian:suite", "--workspace", "debian/dev",
                         "--artifact", String(artifactID), "--data", #"{"component": "main", "section": "devel"}"#,
@@ -121,7 +121,7 @@ extension CLIIntegration {
                     schema: schema
                 )
                 #expect(readded.contains("nothing added"), "re-adding the same artifact is not a new item: \(readded)")
-                let clash = try KilnBinary.run(
+                let clash = try await KilnBinary.run(
                     [
                         "collection", "add", "sid@debian:suite", "--workspace", "debian/dev",
                         "--artifact", String(artifactID), "--data", #"{"component": "contrib", "section": "devel"}"#,
@@ -129,7 +129,7 @@ extension CLIIntegration {
                     schema: schema
                 )
                 #expect(clash.status == 1 && clash.stderr.contains("db_collectionitem_unique_active_name"), "\(clash)")
-                let replaced = try KilnBinary.succeed(
+                let replaced = try await KilnBinary.succeed(
                     [
                         "collection", "add", "sid@debian:suite", "--workspace", "debian/dev", "--replace",
                         "--artifact", String(artifactID), "--data", #"{"component": "contrib", "section": "devel"}"#,
@@ -138,7 +138,7 @@ extension CLIIntegration {
                 )
                 #expect(replaced.contains("replacing item"))
                 let items = try #require(
-                    try KilnBinary.json(
+                    try await KilnBinary.json(
                         ["collection", "list", "sid@debian:suite", "--workspace", "debian/dev", "--all", "--json"],
                         schema: schema
                     ) as? [[String: Any]]
@@ -150,14 +150,14 @@ extension CLIIntegration {
                     }
                         == ["contrib"]
                 )
-                let badEntry = try KilnBinary.run(
+                let badEntry = try await KilnBinary.run(
                     [
                         "collection", "create", "default@debusine:task-configuration", "--workspace", "debian/dev",
                     ],
                     schema: schema
                 )
                 #expect(badEntry.status == 0, "\(badEntry)")
-                let refusedEntry = try KilnBinary.run(
+                let refusedEntry = try await KilnBinary.run(
                     [
                         "collection", "add", "default@debusine:task-configuration", "--workspace", "debian/dev",
                         "--bare", "debusine:task-configuration", "--data",
@@ -190,12 +190,12 @@ extension CLIIntegration {
                         data: {task_type: Worker, task_name: sbuild, default_values: {build_profiles: [nocheck]},
                                comment: three}
                 """.write(to: yaml, atomically: true, encoding: .utf8)
-                try KilnBinary.succeed(
+                try await KilnBinary.succeed(
                     ["collection", "import", yaml.path, "--workspace", "debian/dev"],
                     schema: schema
                 )
                 let configuration = try #require(
-                    try KilnBinary.json(
+                    try await KilnBinary.json(
                         [
                             "collection", "list", "default@debusine:task-configuration", "--workspace", "debian/dev",
                             "--json",
@@ -213,14 +213,14 @@ extension CLIIntegration {
                 try
                     #"{"collections": [{"name": "wf", "category": "debusine:workflow-internal", "items": [{"name": "a", "bare": "x"}, {"name": "b"}]}]}"#
                     .write(to: json, atomically: true, encoding: .utf8)
-                let refused = try KilnBinary.run(
+                let refused = try await KilnBinary.run(
                     ["collection", "import", json.path, "--workspace", "debian/dev"],
                     schema: schema
                 )
                 #expect(refused.status == 1, "\(refused)")
                 #expect(refused.stderr.contains("collections[0].items[1] needs exactly one of"))
                 let sid = try #require(
-                    try KilnBinary.json(
+                    try await KilnBinary.json(
                         ["collection", "list", "sid@debian:suite", "--workspace", "debian/dev", "--json"],
                         schema: schema
                     )
@@ -235,9 +235,9 @@ extension CLIIntegration {
         )
         func toleratedAbortFromCLI() async throws {
             try await Self.withCLISchema { schema, _ in
-                try KilnBinary.succeed(["workspace", "create", "debian/dev"], schema: schema)
+                try await KilnBinary.succeed(["workspace", "create", "debian/dev"], schema: schema)
                 let tolerated = try #require(
-                    try KilnBinary.json(
+                    try await KilnBinary.json(
                         ["submit", "noop", "--workspace", "debian/dev", "--allow-failure", "--json"],
                         schema: schema
                     )
@@ -245,20 +245,20 @@ extension CLIIntegration {
                 )
                 let toleratedID = try #require(tolerated["id"] as? Int)
                 let shown = try #require(
-                    try KilnBinary.json(["show", String(toleratedID), "--json"], schema: schema) as? [String: Any]
+                    try await KilnBinary.json(["show", String(toleratedID), "--json"], schema: schema) as? [String: Any]
                 )
                 #expect((shown["workflow_data"] as? [String: Any])?["allow_failure"] as? Bool == true)
                 let dependant = try #require(
-                    try KilnBinary.json(
+                    try await KilnBinary.json(
                         ["submit", "noop", "--workspace", "debian/dev", "--depends-on", String(toleratedID), "--json"],
                         schema: schema
                     ) as? [String: Any]
                 )
                 let dependantID = try #require(dependant["id"] as? Int)
                 #expect(dependant["status"] as? String == "blocked")
-                try KilnBinary.succeed(["abort", String(toleratedID)], schema: schema)
+                try await KilnBinary.succeed(["abort", String(toleratedID)], schema: schema)
                 let after = try #require(
-                    try KilnBinary.json(["show", String(dependantID), "--json"], schema: schema) as? [String: Any]
+                    try await KilnBinary.json(["show", String(dependantID), "--json"], schema: schema) as? [String: Any]
                 )
                 #expect(after["status"] as? String == "pending", "\(after)")
 
@@ -269,7 +269,7 @@ extension CLIIntegration {
                 try #"[{"task": "noop", "workflow_data": {"allow_dependency_failures": true}}]"#
                     .write(to: batch, atomically: true, encoding: .utf8)
                 let submitted = try #require(
-                    try KilnBinary.json(
+                    try await KilnBinary.json(
                         ["submit", "--batch", batch.path, "--workspace", "debian/dev", "--json"],
                         schema: schema
                     )
@@ -277,10 +277,10 @@ extension CLIIntegration {
                 )
                 let batchID = try #require(submitted.first?["id"] as? Int)
                 let batchShown = try #require(
-                    try KilnBinary.json(["show", String(batchID), "--json"], schema: schema) as? [String: Any]
+                    try await KilnBinary.json(["show", String(batchID), "--json"], schema: schema) as? [String: Any]
                 )
                 #expect((batchShown["workflow_data"] as? [String: Any])?["allow_dependency_failures"] as? Bool == true)
-                let refused = try KilnBinary.run(
+                let refused = try await KilnBinary.run(
                     ["submit", "noop", "--workspace", "debian/dev", "--workflow-data", "[1]"],
                     schema: schema
                 )
@@ -294,9 +294,9 @@ extension CLIIntegration {
         @Test("submit, list, show, abort and retry")
         func workRequestFlow() async throws {
             try await Self.withCLISchema { schema, pool in
-                try KilnBinary.succeed(["workspace", "create", "debian/dev"], schema: schema)
+                try await KilnBinary.succeed(["workspace", "create", "debian/dev"], schema: schema)
                 let submitted = try #require(
-                    try KilnBinary.json(
+                    try await KilnBinary.json(
                         [
                             "submit", "noop", "--workspace", "debian/dev", "--set", "result=failure", "--priority", "5",
                             "--json",
@@ -307,7 +307,7 @@ extension CLIIntegration {
                 let first = try #require(submitted["id"] as? Int)
                 #expect(submitted["status"] as? String == "pending", "a new work request is pending, as in Debusine")
                 #expect(submitted["pending_stage"] as? String == "requested")
-                let second = try KilnBinary.succeed(
+                let second = try await KilnBinary.succeed(
                     [
                         "submit", "NOOP", "--workspace", "debian/dev", "--depends-on", String(first), "--created-by",
                         "bob",
@@ -316,39 +316,42 @@ extension CLIIntegration {
                 )
                 #expect(second.contains("(blocked): waiting for \(first)"))
 
-                let listed = try #require(try KilnBinary.json(["list", "--json"], schema: schema) as? [[String: Any]])
+                let listed = try #require(
+                    try await KilnBinary.json(["list", "--json"], schema: schema) as? [[String: Any]]
+                )
                 #expect(listed.map { $0["task_name"] as? String } == ["noop", "noop"])
                 #expect(listed.map { $0["created_by"] as? String } == ["bob", "tester"])
                 let pendingOnly = try #require(
-                    try KilnBinary.json(["list", "--status", "pending", "--json"], schema: schema) as? [[String: Any]]
+                    try await KilnBinary.json(["list", "--status", "pending", "--json"], schema: schema)
+                        as? [[String: Any]]
                 )
                 #expect(pendingOnly.map { $0["id"] as? Int } == [first], "being unblocked counts as pending")
-                let table = try KilnBinary.succeed(["list", "--limit", "1"], schema: schema)
+                let table = try await KilnBinary.succeed(["list", "--limit", "1"], schema: schema)
                 #expect(table.split(separator: "\n").count == 2)
                 #expect(table.contains("ID  WORKSPACE   TASK"))
 
                 let shown = try #require(
-                    try KilnBinary.json(["show", String(first), "--json"], schema: schema) as? [String: Any]
+                    try await KilnBinary.json(["show", String(first), "--json"], schema: schema) as? [String: Any]
                 )
                 #expect(shown["priority"] as? Int == 5)
                 #expect((shown["task_data"] as? [String: Any])?["result"] as? String == "failure")
                 #expect(shown["reverse_dependencies"] as? [Int] == [first + 1])
-                let text = try KilnBinary.succeed(["show", String(first)], schema: schema)
+                let text = try await KilnBinary.succeed(["show", String(first)], schema: schema)
                 #expect(text.contains("Status:       pending-requested"))
                 #expect(text.contains("\"result\": \"failure\""))
 
-                let aborted = try KilnBinary.succeed(["abort", String(first)], schema: schema)
+                let aborted = try await KilnBinary.succeed(["abort", String(first)], schema: schema)
                 #expect(aborted.contains("aborted work request \(first); also aborted \(first + 1)"))
-                let again = try KilnBinary.run(["abort", String(first)], schema: schema)
+                let again = try await KilnBinary.run(["abort", String(first)], schema: schema)
                 #expect(
                     again.status == 1
                         && again.stderr == "kiln: Only pending, blocked, or running tasks can be aborted\n",
                     "\(again)"
                 )
 
-                let retried = try KilnBinary.succeed(["retry", String(first)], schema: schema)
+                let retried = try await KilnBinary.succeed(["retry", String(first)], schema: schema)
                 #expect(retried.contains("work request \(first) retried as"))
-                let refused = try KilnBinary.run(["retry", String(first)], schema: schema)
+                let refused = try await KilnBinary.run(["retry", String(first)], schema: schema)
                 #expect(
                     refused.status == 1 && refused.stderr == "kiln: Cannot retry old superseded tasks\n",
                     "\(refused)"
@@ -363,7 +366,7 @@ extension CLIIntegration {
         @Test("submit --batch creates every entry in one transaction, or none when one entry is bad")
         func batchSubmit() async throws {
             try await Self.withCLISchema { schema, pool in
-                try KilnBinary.succeed(["workspace", "create", "debian/dev"], schema: schema)
+                try await KilnBinary.succeed(["workspace", "create", "debian/dev"], schema: schema)
                 let file = FileManager.default.temporaryDirectory.appending(path: "batch-\(schema).yaml")
                 defer { try? FileManager.default.removeItem(at: file) }
                 try """
@@ -374,7 +377,7 @@ extension CLIIntegration {
                   after: [0]
                 """.write(to: file, atomically: true, encoding: .utf8)
                 let created = try #require(
-                    try KilnBinary.json(
+                    try await KilnBinary.json(
                         ["submit", "--batch", file.path, "--workspace", "debian/dev", "--json"],
                         schema: schema
                     )
@@ -385,10 +388,10 @@ extension CLIIntegration {
                 let ids = created.compactMap { $0["id"] as? Int }
                 #expect(ids.count == 2)
                 let shown = try #require(
-                    try KilnBinary.json(["show", String(ids[1]), "--json"], schema: schema) as? [String: Any]
+                    try await KilnBinary.json(["show", String(ids[1]), "--json"], schema: schema) as? [String: Any]
                 )
                 #expect(shown["dependencies"] as? [Int] == [ids[0]])
-                let text = try KilnBinary.succeed(
+                let text = try await KilnBinary.succeed(
                     ["submit", "--batch", file.path, "--workspace", "debian/dev"],
                     schema: schema
                 )
@@ -398,7 +401,7 @@ extension CLIIntegration {
                 try """
                 [{"task": "noop"}, {"task": "noop", "data": {"result": "maybe"}}]
                 """.write(to: file, atomically: true, encoding: .utf8)
-                let refused = try KilnBinary.run(
+                let refused = try await KilnBinary.run(
                     ["submit", "--batch", file.path, "--workspace", "debian/dev"],
                     schema: schema
                 )
@@ -415,7 +418,7 @@ extension CLIIntegration {
         @Test("bad input is refused with one clear line and a non-zero exit, writing nothing")
         func badInput() async throws {
             try await Self.withCLISchema { schema, pool in
-                try KilnBinary.succeed(["workspace", "create", "debian/dev"], schema: schema)
+                try await KilnBinary.succeed(["workspace", "create", "debian/dev"], schema: schema)
                 let cases: [([String], Int32, String)] = [
                     // Debusine `server/views/work_requests.py` `_validate_task_name`: only registered Worker (and,
                     // for a superuser, Server) task names; Signing, Wait and Internal tasks are not API-creatable.
@@ -496,7 +499,7 @@ extension CLIIntegration {
                     (["submit", "--batch", "/no/such.json", "--workspace", "debian/dev"], 1, "no such file"),
                 ]
                 for (arguments, status, message) in cases {
-                    let result = try KilnBinary.run(arguments, schema: schema)
+                    let result = try await KilnBinary.run(arguments, schema: schema)
                     #expect(result.status == status, "kiln \(arguments.joined(separator: " ")): \(result)")
                     #expect(result.stderr.contains(message), "kiln \(arguments.joined(separator: " ")): \(result)")
                     if status == 1 {
@@ -505,16 +508,16 @@ extension CLIIntegration {
                 }
                 let count = try await pool.query("SELECT count(*) FROM work_requests").rows[0].decode(Int.self, at: 0)
                 #expect(count == 0)
-                let unreachable = try KilnBinary.run(
+                let unreachable = try await KilnBinary.run(
                     ["list"],
                     schema: schema,
                     environment: ["KILN_POSTGRES_URL": "postgresql://kiln:kiln@127.0.0.1:1/kiln"]
                 )
                 #expect(unreachable.status == 3 && unreachable.stderr.contains("cannot connect"), "\(unreachable)")
-                let unmigrated = try KilnBinary.run(["list"], schema: schema + "_missing")
+                let unmigrated = try await KilnBinary.run(["list"], schema: schema + "_missing")
                 #expect(unmigrated.status == 3 && unmigrated.stderr.contains("kiln migrate"), "\(unmigrated)")
                 // compose.env's placeholder: a configuration error (78), which kiln-until-available does not retry.
-                let placeholder = try KilnBinary.run(
+                let placeholder = try await KilnBinary.run(
                     ["list"],
                     schema: schema,
                     environment: ["KILN_POSTGRES_URL": "postgresql://kiln:change-me-postgres@127.0.0.1:1/kiln"]
@@ -532,7 +535,7 @@ extension CLIIntegration {
         func workerFlow() async throws {
             try await Self.withCLISchema { schema, pool in
                 let created = try #require(
-                    try KilnBinary.json(
+                    try await KilnBinary.json(
                         ["worker", "create", "signer.example.org", "--type", "signing", "--json"],
                         schema: schema
                     )
@@ -542,9 +545,12 @@ extension CLIIntegration {
                 #expect(created["name"] as? String == "signer-example-org")
                 let digest = try await pool.query("SELECT digest FROM tokens").rows[0].decode(String.self, at: 0)
                 #expect(digest == TokenRepository.digest(of: token))
-                let refused = try KilnBinary.run(["worker", "enable", "signer-example-org"], schema: schema)
+                let refused = try await KilnBinary.run(["worker", "enable", "signer-example-org"], schema: schema)
                 #expect(refused.status == 1 && refused.stderr.contains("--type signing"), "\(refused)")
-                try KilnBinary.succeed(["worker", "enable", "signer-example-org", "--type", "signing"], schema: schema)
+                try await KilnBinary.succeed(
+                    ["worker", "enable", "signer-example-org", "--type", "signing"],
+                    schema: schema
+                )
 
                 let metadata = FileManager.default.temporaryDirectory.appendingPathComponent(
                     "kiln-meta-\(UUID().uuidString).yaml"
@@ -555,12 +561,12 @@ extension CLIIntegration {
                     atomically: true,
                     encoding: .utf8
                 )
-                try KilnBinary.succeed(
+                try await KilnBinary.succeed(
                     ["worker", "edit-metadata", "signer-example-org", "--file", metadata.path],
                     schema: schema
                 )
                 let shown = try #require(
-                    try KilnBinary.json(["worker", "show", "signer-example-org", "--json"], schema: schema)
+                    try await KilnBinary.json(["worker", "show", "signer-example-org", "--json"], schema: schema)
                         as? [String: Any]
                 )
                 #expect(shown["enabled"] as? Bool == true)
@@ -569,16 +575,18 @@ extension CLIIntegration {
                 #expect(staticMetadata["system:cpu_count"] as? Int == 4)
                 #expect((shown["tokens"] as? [[String: Any]])?.first?["digest"] as? String == digest)
                 #expect(
-                    !(try KilnBinary.succeed(["worker", "show", "signer-example-org"], schema: schema)).contains(token)
+                    !(try await KilnBinary.succeed(["worker", "show", "signer-example-org"], schema: schema)).contains(
+                        token
+                    )
                 )
 
-                let badMetadata = try KilnBinary.run(
+                let badMetadata = try await KilnBinary.run(
                     ["worker", "edit-metadata", "signer-example-org", "--file", "/dev/null/x.json"],
                     schema: schema
                 )
                 #expect(badMetadata.status == 1)
                 // Debusine's `worker disable` defaults to the external type too (`test_disable` …).
-                let untyped = try KilnBinary.run(["worker", "disable", "signer-example-org"], schema: schema)
+                let untyped = try await KilnBinary.run(["worker", "disable", "signer-example-org"], schema: schema)
                 #expect(
                     untyped.status == 1
                         && untyped.stderr.contains(
@@ -586,15 +594,15 @@ extension CLIIntegration {
                         ),
                     "\(untyped)"
                 )
-                let disabled = try KilnBinary.succeed(
+                let disabled = try await KilnBinary.succeed(
                     ["worker", "disable", "signer-example-org", "--type", "signing"],
                     schema: schema
                 )
                 #expect(disabled.contains("disabled worker signer-example-org"))
-                let list = try KilnBinary.succeed(["worker", "list"], schema: schema)
+                let list = try await KilnBinary.succeed(["worker", "list"], schema: schema)
                 #expect(list.contains("signer-example-org  signing  no"))
-                #expect(try KilnBinary.succeed(["--help"], schema: schema).contains("kiln submit noop"))
-                #expect(try KilnBinary.succeed(["submit", "--help"], schema: schema).contains("Examples:"))
+                #expect(try await KilnBinary.succeed(["--help"], schema: schema).contains("kiln submit noop"))
+                #expect(try await KilnBinary.succeed(["submit", "--help"], schema: schema).contains("Examples:"))
             }
         }
     }

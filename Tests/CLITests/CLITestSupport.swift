@@ -44,10 +44,10 @@ enum KilnBinary {
         schema: String,
         environment: [String: String] = [:],
         stdin: String? = nil
-    ) throws -> CLIRun {
+    ) async throws -> CLIRun {
         var env = ["KILN_POSTGRES_URL": CLITestDatabase.url, "KILN_POSTGRES_SCHEMA": schema, "USER": "tester"]
         env.merge(environment) { $1 }
-        return try ExecutableRun.run("kiln", arguments: arguments, environment: env, stdin: stdin)
+        return try await ExecutableRun.run("kiln", arguments: arguments, environment: env, stdin: stdin)
     }
 
     /// Runs and requires exit status 0, returning stdout.
@@ -56,8 +56,8 @@ enum KilnBinary {
         _ arguments: [String],
         schema: String,
         sourceLocation: SourceLocation = #_sourceLocation
-    ) throws -> String {
-        let result = try run(arguments, schema: schema)
+    ) async throws -> String {
+        let result = try await run(arguments, schema: schema)
         #expect(
             result.status == 0,
             "kiln \(arguments.joined(separator: " ")) failed: \(result)",
@@ -71,15 +71,13 @@ enum KilnBinary {
         _ arguments: [String],
         schema: String,
         sourceLocation: SourceLocation = #_sourceLocation
-    ) throws -> Any {
-        let text = try succeed(arguments, schema: schema, sourceLocation: sourceLocation)
+    ) async throws -> Any {
+        let text = try await succeed(arguments, schema: schema, sourceLocation: sourceLocation)
         return try JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed])
     }
 }
 
-/// The CLI suites share the real cluster, each test in its own schema. They run one at a time: many of them run
-/// the `kiln` executable through `ExecutableRun.run`, which blocks its thread until the child exits, and on a
-/// 2-core machine two such tests at once held both threads of Swift's cooperative pool, so every other test of
-/// the process (AMQP heartbeats included) stalled past its time limit while a release build ran beside them.
-@Suite("kiln CLI and repositories (real cluster)", .serialized, .timeLimit(.minutes(3)))
+/// The CLI suites share the real cluster, each test in its own schema, so they may run side by side: the `kiln`
+/// runs they wait for are waited for off Swift's cooperative pool (``ExecutableRun``).
+@Suite("kiln CLI and repositories (real cluster)", .timeLimit(.minutes(3)))
 struct CLIIntegration {}

@@ -14,10 +14,10 @@ extension CLIIntegration {
             _ body: (String, PGPool, _ source: Int, _ binary: Int) async throws -> Void
         ) async throws {
             try await CLIProcessTests.withCLISchema { schema, pool in
-                try KilnBinary.succeed(["workspace", "create", "debian/dev"], schema: schema)
-                func create(_ category: String, _ data: String) throws -> Int {
+                try await KilnBinary.succeed(["workspace", "create", "debian/dev"], schema: schema)
+                func create(_ category: String, _ data: String) async throws -> Int {
                     let created =
-                        try KilnBinary.json(
+                        try await KilnBinary.json(
                             [
                                 "artifact", "create", "--workspace", "debian/dev", "--category", category, "--data",
                                 data, "--json",
@@ -26,11 +26,11 @@ extension CLIIntegration {
                         ) as? [String: Any]
                     return try #require(created?["id"] as? Int)
                 }
-                let source = try create(
+                let source = try await create(
                     "debian:source-package",
                     #"{"name": "hello", "version": "2.10-3", "type": "dpkg", "dsc_fields": {}}"#
                 )
-                let binary = try create(
+                let binary = try await create(
                     "debian:binary-package",
                     #"{"srcpkg_name": "hello", "srcpkg_version": "2.10-3", "deb_fields": {}, "deb_control_files": []}"#
                 )
@@ -67,7 +67,7 @@ extension CLIIntegration {
                     ),
                 ]
                 for (arguments, detail) in cases {
-                    let refused = try KilnBinary.run(
+                    let refused = try await KilnBinary.run(
                         ["submit"] + arguments + ["--workspace", "debian/dev"],
                         schema: schema
                     )
@@ -87,7 +87,7 @@ extension CLIIntegration {
         )
         func environment() async throws {
             try await Self.withWorkspace { schema, pool, source, _ in
-                let refused = try KilnBinary.run(
+                let refused = try await KilnBinary.run(
                     [
                         "submit", "sbuild", "--workspace", "debian/dev", "--set", "input.source_artifact=\(source)",
                         "--set", "environment=debian/match:codename=sid", "--set", "build_architecture=amd64",
@@ -112,7 +112,7 @@ extension CLIIntegration {
         func accepted() async throws {
             try await Self.withWorkspace { schema, pool, source, _ in
                 let lintian = try #require(
-                    try KilnBinary.json(
+                    try await KilnBinary.json(
                         [
                             "submit", "lintian", "--workspace", "debian/dev", "--set",
                             "input.source_artifact=\(source)", "--json",
@@ -124,7 +124,7 @@ extension CLIIntegration {
                 let first = try #require(lintian["id"] as? Int)
                 // Still blocked: its inputs may be what the dependency makes, so the services resolve them later.
                 let blocked = try #require(
-                    try KilnBinary.json(
+                    try await KilnBinary.json(
                         [
                             "submit", "lintian", "--workspace", "debian/dev", "--set", "input.source_artifact=999",
                             "--depends-on", String(first), "--json",
@@ -147,7 +147,7 @@ extension CLIIntegration {
                  {"task": "lintian", "data": {"input": {"source_artifact": 999}}, "after": [0]},
                  {"task": "lintian", "data": {"input": {"source_artifact": 998}}}]
                 """.write(to: file, atomically: true, encoding: .utf8)
-                let refused = try KilnBinary.run(
+                let refused = try await KilnBinary.run(
                     ["submit", "--batch", file.path, "--workspace", "debian/dev"],
                     schema: schema
                 )

@@ -17,22 +17,25 @@ extension CLIIntegration {
         static func file(_ name: String) -> String { data.appendingPathComponent(name).path }
 
         /// The demo's workspace set-up, as `deploy/demo` does it.
-        static func loadDemoWorkspace(schema: String) throws {
-            try KilnBinary.succeed(["workspace", "create", "demo/base"], schema: schema)
-            try KilnBinary.succeed(
+        static func loadDemoWorkspace(schema: String) async throws {
+            try await KilnBinary.succeed(["workspace", "create", "demo/base"], schema: schema)
+            try await KilnBinary.succeed(
                 ["collection", "import", file("archive.yaml"), "--workspace", "demo/base"],
                 schema: schema
             )
-            try KilnBinary.succeed(["workspace", "create", "demo/run-1", "--inherits", "demo/base"], schema: schema)
-            try KilnBinary.succeed(
+            try await KilnBinary.succeed(
+                ["workspace", "create", "demo/run-1", "--inherits", "demo/base"],
+                schema: schema
+            )
+            try await KilnBinary.succeed(
                 ["collection", "import", file("configuration.yaml"), "--workspace", "demo/run-1"],
                 schema: schema
             )
         }
 
         /// Submits with `kiln submit … --json` and returns the new work request's id.
-        static func submit(_ arguments: [String], schema: String) throws -> Int {
-            let output = try KilnBinary.succeed(
+        static func submit(_ arguments: [String], schema: String) async throws -> Int {
+            let output = try await KilnBinary.succeed(
                 ["submit"] + arguments + ["--workspace", "demo/run-1", "--json"],
                 schema: schema
             )
@@ -78,12 +81,12 @@ extension CLIIntegration {
         @Test("the archive and configuration files import: the suite, the environments, four configuration collections")
         func filesImport() async throws {
             try await CLITestDatabase.withSchema { _, schema in
-                try Self.loadDemoWorkspace(schema: schema)
-                let base = try KilnBinary.succeed(
+                try await Self.loadDemoWorkspace(schema: schema)
+                let base = try await KilnBinary.succeed(
                     ["collection", "list", "--workspace", "demo/base", "--json"],
                     schema: schema
                 )
-                let run = try KilnBinary.succeed(
+                let run = try await KilnBinary.succeed(
                     ["collection", "list", "--workspace", "demo/run-1", "--json"],
                     schema: schema
                 )
@@ -112,8 +115,8 @@ extension CLIIntegration {
         @Test("the demo's sbuild resolves its lookups, gets the default configuration and requires worker:cap:sbuild")
         func unschedulableSbuildConfigures() async throws {
             try await CLITestDatabase.withSchema { pool, schema in
-                try Self.loadDemoWorkspace(schema: schema)
-                let id = try Self.submit(["sbuild", "--data", Self.file("sbuild-hello.yaml")], schema: schema)
+                try await Self.loadDemoWorkspace(schema: schema)
+                let id = try await Self.submit(["sbuild", "--data", Self.file("sbuild-hello.yaml")], schema: schema)
                 let result = try await Self.configure(id, pool: pool)
                 #expect(result.subjectContext == TaskConfigurationSubjectContext(subject: "hello", context: "sid"))
                 #expect(result.configuredTaskData.objectValue?["build_profiles"] == ["nocheck"])
@@ -134,13 +137,13 @@ extension CLIIntegration {
         @Test("noop with configuration 'large' requires worker:class:large, with 'arm64' worker:build-arch:arm64")
         func configurationRoutesNoops() async throws {
             try await CLITestDatabase.withSchema { pool, schema in
-                try Self.loadDemoWorkspace(schema: schema)
-                let plain = try Self.submit(["noop"], schema: schema)
-                let large = try Self.submit(
+                try await Self.loadDemoWorkspace(schema: schema)
+                let plain = try await Self.submit(["noop"], schema: schema)
+                let large = try await Self.submit(
                     ["noop", "--set", "task_configuration=large@debusine:task-configuration"],
                     schema: schema
                 )
-                let arm64 = try Self.submit(
+                let arm64 = try await Self.submit(
                     ["noop", "--set", "task_configuration=arm64@debusine:task-configuration"],
                     schema: schema
                 )

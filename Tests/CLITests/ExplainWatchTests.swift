@@ -9,15 +9,15 @@ extension CLIIntegration {
         /// A workspace `debian/dev`, made with the CLI.
         static func withWorkspace(_ body: (String, PGPool) async throws -> Void) async throws {
             try await CLITestDatabase.withSchema { pool, schema in
-                try KilnBinary.succeed(["workspace", "create", "debian/dev"], schema: schema)
+                try await KilnBinary.succeed(["workspace", "create", "debian/dev"], schema: schema)
                 try await body(schema, pool)
             }
         }
 
         /// Submits a noop work request and returns its id.
-        static func submit(_ schema: String, _ extra: [String] = []) throws -> Int {
+        static func submit(_ schema: String, _ extra: [String] = []) async throws -> Int {
             let submitted = try #require(
-                try KilnBinary.json(
+                try await KilnBinary.json(
                     ["submit", "noop", "--workspace", "debian/dev", "--set", "result=success", "--json"] + extra,
                     schema: schema
                 ) as? [String: Any]
@@ -59,12 +59,12 @@ extension CLIIntegration {
         )
         func explainPendingWorkRequest() async throws {
             try await Self.withWorkspace { schema, pool in
-                let waiting = try Self.submit(schema)
-                let other = try Self.submit(schema)
-                let blocked = try Self.submit(schema, ["--depends-on", String(other)])
+                let waiting = try await Self.submit(schema)
+                let other = try await Self.submit(schema)
+                let blocked = try await Self.submit(schema, ["--depends-on", String(other)])
 
                 // Before the tag-computer: the work request waits in the pipeline, no worker classes yet.
-                let early = try KilnBinary.succeed(["explain", String(waiting)], schema: schema)
+                let early = try await KilnBinary.succeed(["explain", String(waiting)], schema: schema)
                 #expect(early.contains("waiting for the lookup-resolver"), "\(early)")
 
                 try await Self.addWorker(pool, name: "arm-idle", provided: Self.arm64)
@@ -101,7 +101,7 @@ extension CLIIntegration {
                 )
 
                 let explained = try #require(
-                    try KilnBinary.json(["explain", String(waiting), "--json"], schema: schema) as? [String: Any]
+                    try await KilnBinary.json(["explain", String(waiting), "--json"], schema: schema) as? [String: Any]
                 )
                 #expect(explained["state"] as? String == "waiting-for-worker")
                 let matching = try #require(explained["matching_workers"] as? [String: Int])
@@ -118,7 +118,7 @@ extension CLIIntegration {
                 #expect(try workerClass("acme-arm")["tags_task_lacks"] as? [String] == ["task:scope:acme"])
                 #expect(try workerClass("arm-no-noop")["task_name_rejection"] as? String == "denylisted")
 
-                let text = try KilnBinary.succeed(["explain", String(waiting)], schema: schema)
+                let text = try await KilnBinary.succeed(["explain", String(waiting)], schema: schema)
                 #expect(text.contains("pending: waiting for a worker"), "\(text)")
                 #expect(text.contains("- it lacks required tags: worker:build-arch:arm64"), "\(text)")
                 #expect(text.contains("- it requires tags the task does not provide: task:scope:acme"), "\(text)")
@@ -126,12 +126,12 @@ extension CLIIntegration {
                 #expect(text.contains("Summary: 3 matching workers (1 idle, 1 busy, 1 offline, 0 disabled)"), "\(text)")
 
                 // Not pending: running on a worker, blocked on a dependency.
-                let running = try KilnBinary.succeed(["explain", String(other)], schema: schema)
+                let running = try await KilnBinary.succeed(["explain", String(other)], schema: schema)
                 #expect(running.contains("running on worker arm-busy"), "\(running)")
-                let blockedText = try KilnBinary.succeed(["explain", String(blocked)], schema: schema)
+                let blockedText = try await KilnBinary.succeed(["explain", String(blocked)], schema: schema)
                 #expect(blockedText.contains("blocked on dependencies: \(other) (running)"), "\(blockedText)")
 
-                let missing = try KilnBinary.run(["explain", "999"], schema: schema)
+                let missing = try await KilnBinary.run(["explain", "999"], schema: schema)
                 #expect(missing.status == 1, "\(missing)")
             }
         }
@@ -139,7 +139,7 @@ extension CLIIntegration {
         @Test("watch follows a work request the test moves to running, then completed: one line per change, exit 0")
         func watchUntilCompleted() async throws {
             try await Self.withWorkspace { schema, pool in
-                let id = try Self.submit(schema)
+                let id = try await Self.submit(schema)
                 let worker = try await Self.addWorker(pool, name: "arm-1", provided: Self.arm64)
                 let watch = try BackgroundKiln(
                     ["watch", String(id), "--interval", "100ms", "--timeout", "60s"],
@@ -170,7 +170,7 @@ extension CLIIntegration {
         @Test("watch: a failed work request prints its errors and exits 1; a timeout exits 3; --all prints lines")
         func watchFailureTimeoutAndAll() async throws {
             try await Self.withWorkspace { schema, pool in
-                let failed = try Self.submit(schema)
+                let failed = try await Self.submit(schema)
                 _ = try await pool.query(
                     """
                     UPDATE work_requests SET status = 'completed', result = 'error', pending_stage = NULL,
@@ -180,20 +180,20 @@ extension CLIIntegration {
                     """,
                     failed
                 )
-                let failure = try KilnBinary.run(["watch", String(failed)], schema: schema)
+                let failure = try await KilnBinary.run(["watch", String(failed)], schema: schema)
                 #expect(failure.status == 1, "\(failure)")
                 #expect(failure.stdout.contains("completed  result=error"), "\(failure)")
                 #expect(failure.stdout.contains("  error: worker-error: disk full"), "\(failure)")
 
-                let waiting = try Self.submit(schema)
-                let timedOut = try KilnBinary.run(
+                let waiting = try await Self.submit(schema)
+                let timedOut = try await KilnBinary.run(
                     ["watch", String(waiting), "--interval", "200ms", "--timeout", "1s"],
                     schema: schema
                 )
                 #expect(timedOut.status == 3, "\(timedOut)")
                 #expect(timedOut.stderr.contains("timed out after 1s"), "\(timedOut)")
 
-                let all = try KilnBinary.run(
+                let all = try await KilnBinary.run(
                     ["watch", "--all", "--workspace", "debian/dev", "--interval", "200ms", "--timeout", "1s"],
                     schema: schema
                 )
@@ -203,7 +203,7 @@ extension CLIIntegration {
                 #expect(lines.first?.contains("\(failed)  debian/dev  noop  completed") == true, "\(all)")
                 #expect(lines.last?.contains("\(waiting)  debian/dev  noop  pending-requested") == true, "\(all)")
 
-                let usage = try KilnBinary.run(["watch"], schema: schema)
+                let usage = try await KilnBinary.run(["watch"], schema: schema)
                 #expect(usage.status == 64, "\(usage)")
             }
         }

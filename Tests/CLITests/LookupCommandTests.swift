@@ -78,16 +78,16 @@ extension CLIIntegration {
                 let environment = ["KILN_AMQP_URL": url]
                 // A generous --timeout for the calls that must be answered: on a machine busy with a build, a
                 // debug binary's start-up and the responder's turn can take longer than the default 10 s.
-                func kiln(_ arguments: [String]) throws -> CLIRun {
+                func kiln(_ arguments: [String]) async throws -> CLIRun {
                     let timeout = arguments.contains("--timeout") ? [] : ["--timeout", "120s"]
-                    return try KilnBinary.run(
+                    return try await KilnBinary.run(
                         ["lookup"] + arguments + timeout,
                         schema: "unused",
                         environment: environment
                     )
                 }
 
-                let table = try kiln(["12@artifacts", "--workspace", "debian/dev", "--expect", "artifact"])
+                let table = try await kiln(["12@artifacts", "--workspace", "debian/dev", "--expect", "artifact"])
                 #expect(table.status == 0, "\(table)")
                 let lines = table.stdout.split(separator: "\n")
                 #expect(lines.first?.hasPrefix("TYPE") == true, "\(table)")
@@ -95,7 +95,7 @@ extension CLIIntegration {
                 #expect(lines.last?.contains("debian:source-package") == true)
                 #expect(lines.last?.contains(#""name":"hello""#) == true)
 
-                let json = try kiln(["[12, 3]", "--workspace", "debian/dev", "--json"])
+                let json = try await kiln(["[12, 3]", "--workspace", "debian/dev", "--json"])
                 #expect(json.status == 0, "\(json)")
                 let results = try #require(
                     try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]]
@@ -104,25 +104,25 @@ extension CLIIntegration {
                 #expect((results[0]["artifact"] as? [String: Any])?["id"] as? Int == 12)
                 #expect((results[1]["collection"] as? [String: Any])?["name"] as? String == "sid")
 
-                let notFound = try kiln(["99@artifacts", "--workspace", "debian/dev"])
+                let notFound = try await kiln(["99@artifacts", "--workspace", "debian/dev"])
                 #expect(notFound.status == 1, "\(notFound)")
                 #expect(notFound.stderr == "kiln: '99@artifacts' does not exist or is hidden\n")
 
-                let invalid = try kiln(["bad@@", "--workspace", "debian/dev"])
+                let invalid = try await kiln(["bad@@", "--workspace", "debian/dev"])
                 #expect(invalid.status == 1, "\(invalid)")
                 #expect(invalid.stderr == "kiln: invalid lookup: 'bad@@': unknown category lookup\n")
 
-                let silent = try kiln(["silence", "--workspace", "debian/dev", "--timeout", "1s"])
+                let silent = try await kiln(["silence", "--workspace", "debian/dev", "--timeout", "1s"])
                 #expect(silent.status == 3, "\(silent)")
                 #expect(silent.stderr.contains("the lookup-resolver is not answering"), "\(silent)")
 
                 // `--multiple` sends a single lookup as a one-element list; `--workflow-root` sets the root.
-                let wrapped = try kiln([
+                let wrapped = try await kiln([
                     "12@artifacts", "--workspace", "debian/dev", "--multiple", "--workflow-root", "40",
                 ])
                 #expect(wrapped.status == 0, "\(wrapped)")
 
-                let usage = try kiln(["12@artifacts", "--workspace", "debian/dev", "--expect", "nonsense"])
+                let usage = try await kiln(["12@artifacts", "--workspace", "debian/dev", "--expect", "nonsense"])
                 #expect(usage.status == 64, "\(usage)")
 
                 // What the responder was sent: the request fields as given, a JSON list as a multiple lookup.
@@ -151,7 +151,7 @@ extension CLIIntegration {
         @Test("no lookup-resolver queue on the broker: status 3, saying the service is not running")
         func noResolverQueue() async throws {
             try await CLITestBroker.withVHost { url in
-                let result = try KilnBinary.run(
+                let result = try await KilnBinary.run(
                     ["lookup", "12@artifacts", "--workspace", "debian/dev"],
                     schema: "unused",
                     environment: ["KILN_AMQP_URL": url]

@@ -94,7 +94,7 @@ extension CLIIntegration {
                 let keys = try await RepositoryTests.outbox(pool).map(\.key)
                 #expect(keys == ["wr.unblocked", "wr.inputs-resolved", "wr.pending"])
 
-                let shown = try KilnBinary.succeed(["show", String(submitted.id)], schema: schema)
+                let shown = try await KilnBinary.succeed(["show", String(submitted.id)], schema: schema)
                 #expect(shown.contains("Status:       pending"))
                 #expect(shown.contains("  worker:type:external (system)"))
                 #expect(
@@ -103,7 +103,8 @@ extension CLIIntegration {
                     )
                 )
                 let json = try #require(
-                    try KilnBinary.json(["show", String(submitted.id), "--json"], schema: schema) as? [String: Any]
+                    try await KilnBinary.json(["show", String(submitted.id), "--json"], schema: schema)
+                        as? [String: Any]
                 )
                 let provided = try #require(json["scheduler_tags_provided"] as? [[String: Any]])
                 #expect(provided.first?["provenance"] as? String == "system")

@@ -293,7 +293,7 @@ struct BuildChainTests {
             try await waitUntil("mmdebstrap runs", timeout: Self.longRun) {
                 try await cli.show(bootstrap).progress?.hasPrefix("running mmdebstrap") == true
             }
-            let group = try Self.processGroup(ofCommand: "mmdebstrap")
+            let group = try await Self.processGroup(ofCommand: "mmdebstrap")
             #expect(group != getpgrp(), "the tool runs in its own process group")
             try await cli.run(["abort", String(bootstrap)])
             #expect(try await cli.waitFor(bootstrap, "is aborted") { $0.isFinished }.status == "aborted")
@@ -303,7 +303,7 @@ struct BuildChainTests {
                 }
             }
             try await waitUntil("nothing of mmdebstrap's process group is left", timeout: .seconds(120)) {
-                try ExecutableRun.runSystem(["pgrep", "-g", String(group)], in: work).status != 0
+                try await ExecutableRun.runSystem(["pgrep", "-g", String(group)], in: work).status != 0
             }
             try await waitUntil("its work folder is removed", timeout: .seconds(120)) {
                 !(try FileManager.default.contentsOfDirectory(atPath: work.path)).contains {
@@ -388,26 +388,37 @@ struct BuildChainTests {
             let cli = stack.cli
             let work = stack.folder.appending(path: "workers/cramped/work")
             try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
-            let mounted = try ExecutableRun.runSystem(
+            let mounted = try await ExecutableRun.runSystem(
                 ["mount", "-t", "tmpfs", "-o", "size=4m", "kiln-full-disk", work.path],
                 in: stack.folder
             )
             guard mounted.status == 0 else { throw HarnessError("cannot mount a small tmpfs: \(mounted)") }
-            defer { _ = try? ExecutableRun.runSystem(["umount", "--lazy", work.path], in: stack.folder) }
-            let worker = try await Self.farm(stack, worker: "cramped")
-            try await Self.prepareEnvironment(stack)
-            let source = try await Self.uploadSource(
-                stack,
-                from: Self.demoSource
-            )
-            let lintian = try await cli.submit(
-                "lintian",
-                data: ["input": ["source_artifact": .int(source)], "environment": "bookworm/match:codename=bookworm"]
-            )
-            let failed = try await cli.waitFor(lintian, "is finished", timeout: Self.longRun) { $0.isFinished }
-            #expect(failed.result == "error", "\(failed)")
-            #expect(failed.errorMessages.contains { $0.contains("No space left on device") }, "\(failed.errorMessages)")
-            #expect(worker.process.isRunning, "a full disk fails the run, not the worker")
+            let unmount = { _ = try? await ExecutableRun.runSystem(["umount", "--lazy", work.path], in: stack.folder) }
+            do {
+                let worker = try await Self.farm(stack, worker: "cramped")
+                try await Self.prepareEnvironment(stack)
+                let source = try await Self.uploadSource(
+                    stack,
+                    from: Self.demoSource
+                )
+                let lintian = try await cli.submit(
+                    "lintian",
+                    data: [
+                        "input": ["source_artifact": .int(source)], "environment": "bookworm/match:codename=bookworm",
+                    ]
+                )
+                let failed = try await cli.waitFor(lintian, "is finished", timeout: Self.longRun) { $0.isFinished }
+                #expect(failed.result == "error", "\(failed)")
+                #expect(
+                    failed.errorMessages.contains { $0.contains("No space left on device") },
+                    "\(failed.errorMessages)"
+                )
+                #expect(worker.process.isRunning, "a full disk fails the run, not the worker")
+            } catch {
+                await unmount()
+                throw error
+            }
+            await unmount()
         }
     }
 
@@ -442,8 +453,8 @@ struct BuildChainTests {
     ]
 
     /// The process group of the oldest running process named `command`.
-    static func processGroup(ofCommand command: String) throws -> pid_t {
-        let found = try ExecutableRun.runSystem(["pgrep", "-o", "-x", command], in: URL(fileURLWithPath: "/"))
+    static func processGroup(ofCommand command: String) async throws -> pid_t {
+        let found = try await ExecutableRun.runSystem(["pgrep", "-o", "-x", command], in: URL(fileURLWithPath: "/"))
         guard found.status == 0, let pid = Int32(found.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) else {
             throw HarnessError("no running \(command): \(found)")
         }
@@ -498,7 +509,7 @@ struct BuildChainTests {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let copy = folder.appending(path: "kiln-hello")
         try FileManager.default.copyItem(at: tree, to: copy)
-        let built = try ExecutableRun.runSystem(["dpkg-source", "-b", "kiln-hello"], in: folder)
+        let built = try await ExecutableRun.runSystem(["dpkg-source", "-b", "kiln-hello"], in: folder)
         guard built.status == 0 else { throw HarnessError("dpkg-source -b failed: \(built)") }
         return try await stack.cli.json(
             CreatedArtifact.self,

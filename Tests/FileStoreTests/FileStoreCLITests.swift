@@ -8,8 +8,8 @@ import Testing
 /// `kiln artifact create --upload`, `show`, `download` and `kiln log` against a real file store.
 @Suite("kiln artifact files (real CLI, file store and servers)", .serialized)
 struct FileStoreCLITests {
-    func kiln(_ world: FileStoreWorld, _ arguments: [String]) throws -> ExecutableRun {
-        try ExecutableRun.run(
+    func kiln(_ world: FileStoreWorld, _ arguments: [String]) async throws -> ExecutableRun {
+        try await ExecutableRun.run(
             "kiln",
             arguments: arguments,
             environment: [
@@ -38,7 +38,7 @@ struct FileStoreCLITests {
                 """
             try Data(dsc.utf8).write(to: folder.appending(path: "hello_1.0.dsc"))
 
-            let created = try kiln(
+            let created = try await kiln(
                 world,
                 [
                     "artifact", "create", "debian:source-package", "--workspace", "debian/System", "--upload",
@@ -57,13 +57,13 @@ struct FileStoreCLITests {
             #expect(data["version"] == "1.0")
             #expect(data["dsc_fields"]?.objectValue?["Format"] == "3.0 (native)")
 
-            let shown = try kiln(world, ["artifact", "show", String(id)])
+            let shown = try await kiln(world, ["artifact", "show", String(id)])
             #expect(shown.status == 0, "\(shown)")
             #expect(shown.stdout.contains("hello_1.0.tar.xz  12000 bytes"))
             #expect(shown.stdout.contains("Complete:"))
 
             let target = FileManager.default.temporaryDirectory.appending(path: "kiln-dl-\(TestServers.uniqueSuffix())")
-            let downloaded = try kiln(world, ["artifact", "download", String(id), target.path])
+            let downloaded = try await kiln(world, ["artifact", "download", String(id), target.path])
             #expect(downloaded.status == 0, "\(downloaded)")
             #expect(try Data(contentsOf: target.appending(path: "hello_1.0.tar.xz")) == Data(contentsOf: tarball))
             #expect(try String(contentsOf: target.appending(path: "hello_1.0.dsc"), encoding: .utf8) == dsc)
@@ -71,7 +71,7 @@ struct FileStoreCLITests {
 
             // A file the .dsc does not list is refused, naming it; a missing listed file too.
             let stray = try world.file("stray", name: "notes.txt")
-            let refused = try kiln(
+            let refused = try await kiln(
                 world,
                 [
                     "artifact", "create", "debian:source-package", "--workspace", "debian/System", "--upload",
@@ -81,7 +81,7 @@ struct FileStoreCLITests {
             #expect(refused.status == 1)
             #expect(refused.stderr.contains("Files in the package and listed in the .dsc must match: ['notes.txt']"))
             try FileManager.default.removeItem(at: tarball)
-            let missing = try kiln(
+            let missing = try await kiln(
                 world,
                 [
                     "artifact", "create", "debian:source-package", "--workspace", "debian/System", "--upload",
@@ -107,15 +107,15 @@ struct FileStoreCLITests {
                 ],
                 workRequest: workRequest
             )
-            let log = try kiln(world, ["log", String(workRequest)])
+            let log = try await kiln(world, ["log", String(workRequest)])
             #expect(log.status == 0, "\(log)")
             #expect(log.stdout.contains("Status: successful"))
-            let shown = try kiln(world, ["show", String(workRequest)])
+            let shown = try await kiln(world, ["show", String(workRequest)])
             #expect(shown.stdout.contains("debian:package-build-log"))
 
-            let nothing = try kiln(world, ["log", String(workRequest + 1000)])
+            let nothing = try await kiln(world, ["log", String(workRequest + 1000)])
             #expect(nothing.status == 1)
-            let unreachable = try ExecutableRun.run(
+            let unreachable = try await ExecutableRun.run(
                 "kiln",
                 arguments: ["artifact", "download", "1", "/tmp"],
                 environment: [

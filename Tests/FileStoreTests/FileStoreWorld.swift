@@ -32,7 +32,7 @@ struct FileStoreWorld: Sendable {
         var process: ServiceProcess?
         defer { try? FileManager.default.removeItem(at: root) }
         do {
-            let vhost = try TestVirtualHost.create(prefix: "kiln-files-test")
+            let vhost = try await TestVirtualHost.create(prefix: "kiln-files-test")
             broker = vhost
             let (workspaceID, userID) = try await database.pool.withTransaction { conn in
                 let scope = try conn.query("INSERT INTO scopes (name) VALUES ('debian') RETURNING id").first!
@@ -82,12 +82,12 @@ struct FileStoreWorld: Sendable {
         } catch {
             await process?.kill()
             await database.drop()
-            broker?.delete()
+            await broker?.delete()
             throw error
         }
         try? await process?.stop()
         await database.drop()
-        broker?.delete()
+        await broker?.delete()
     }
 
     /// Starts a file-store process with `environment` and waits until it serves.

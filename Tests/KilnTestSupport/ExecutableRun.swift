@@ -21,9 +21,12 @@ public struct ExecutableRun: Sendable, CustomStringConvertible {
     /// Runs `.build/debug/<executable>` to its end, the one way the test suites run a short-lived Kiln
     /// executable (the `kiln` CLI, a service asked for `--help`).
     ///
-    /// Output goes through temporary files, never pipes, so a large output can never block the child.
-    /// Blocks the calling thread; a run still going after `timeout` is terminated and reported as an error,
-    /// so a hung child fails its test instead of the whole suite.
+    /// Output goes through temporary files, never pipes, so a large output can never block the child. The wait
+    /// for the child happens on a thread of its own, never on Swift's cooperative pool: on a 2-core machine two
+    /// tests waiting for a child on pool threads held the whole pool, and every other test of the process (an
+    /// AMQP handler acking, a heartbeat) stalled past its deadline while a build ran beside the suite. A run
+    /// still going after `timeout` is terminated and reported as an error, so a hung child fails its test
+    /// instead of the whole suite.
     ///
     /// - Parameters:
     ///   - environment: added to this process's environment, or (with `inheritEnvironment` false) the whole
@@ -36,8 +39,8 @@ public struct ExecutableRun: Sendable, CustomStringConvertible {
         inheritEnvironment: Bool = true,
         stdin: String? = nil,
         timeout: Duration = .seconds(300)
-    ) throws -> ExecutableRun {
-        try run(
+    ) async throws -> ExecutableRun {
+        try await run(
             TestServers.builtExecutable(executable),
             arguments: arguments,
             environment: environment,
@@ -52,8 +55,8 @@ public struct ExecutableRun: Sendable, CustomStringConvertible {
         _ command: [String],
         in directory: URL,
         timeout: Duration = .seconds(300)
-    ) throws -> ExecutableRun {
-        try run(
+    ) async throws -> ExecutableRun {
+        try await run(
             URL(fileURLWithPath: "/usr/bin/env"),
             arguments: command,
             inheritEnvironment: true,
@@ -70,6 +73,35 @@ public struct ExecutableRun: Sendable, CustomStringConvertible {
         stdin: String? = nil,
         timeout: Duration,
         directory: URL? = nil
+    ) async throws -> ExecutableRun {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(
+                    with: Result {
+                        try runBlockingThisThread(
+                            executableURL,
+                            arguments: arguments,
+                            environment: environment,
+                            inheritEnvironment: inheritEnvironment,
+                            stdin: stdin,
+                            timeout: timeout,
+                            directory: directory
+                        )
+                    }
+                )
+            }
+        }
+    }
+
+    /// The run itself, which holds the thread it is called on until the child exits.
+    private static func runBlockingThisThread(
+        _ executableURL: URL,
+        arguments: [String],
+        environment: [String: String],
+        inheritEnvironment: Bool,
+        stdin: String?,
+        timeout: Duration,
+        directory: URL?
     ) throws -> ExecutableRun {
         let executable = executableURL.lastPathComponent
         let folder = FileManager.default.temporaryDirectory.appending(path: "kiln-run-\(TestServers.uniqueSuffix())")

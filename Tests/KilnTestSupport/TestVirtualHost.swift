@@ -13,9 +13,9 @@ public struct TestVirtualHost: Sendable {
     }
 
     /// Creates `<prefix>-<random>`.
-    public static func create(prefix: String) throws -> TestVirtualHost {
+    public static func create(prefix: String) async throws -> TestVirtualHost {
         let name = "\(prefix)-\(TestServers.uniqueSuffix())"
-        let output = try runScript(["vhost", name])
+        let output = try await runScript(["vhost", name])
         guard let url = output.split(separator: "\n").last.map(String.init), url.hasPrefix("amqp://") else {
             throw HarnessError("\(TestServers.rabbitmqScript) vhost \(name) printed no URL: \(output)")
         }
@@ -23,28 +23,22 @@ public struct TestVirtualHost: Sendable {
     }
 
     /// Deletes the vhost with everything in it (best effort: clean-up never hides the test's own failure).
-    public func delete() {
-        _ = try? Self.runScript(["delete-vhost", name])
+    public func delete() async {
+        _ = try? await Self.runScript(["delete-vhost", name])
     }
 
-    /// Runs the RabbitMQ helper script and returns what it printed.
-    static func runScript(_ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: TestServers.rabbitmqScript)
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self)
-        guard process.terminationStatus == 0 else {
-            throw HarnessError(
-                "\(TestServers.rabbitmqScript) \(arguments.joined(separator: " ")) exited \(process.terminationStatus): \(text)"
-            )
+    /// Runs the RabbitMQ helper script (through ``ExecutableRun``, off the cooperative pool: `rabbitmqctl` takes
+    /// seconds) and returns what it printed on standard output.
+    static func runScript(_ arguments: [String]) async throws -> String {
+        let run = try await ExecutableRun.run(
+            URL(fileURLWithPath: TestServers.rabbitmqScript),
+            arguments: arguments,
+            inheritEnvironment: true,
+            timeout: .seconds(300)
+        )
+        guard run.status == 0 else {
+            throw HarnessError("\(TestServers.rabbitmqScript) \(arguments.joined(separator: " ")) failed: \(run)")
         }
-        return text.trimmingCharacters(in: .whitespacesAndNewlines)
+        return run.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }

@@ -19,7 +19,7 @@ struct SchedulerWorld: Sendable {
         let database = try await TestSchema.create(prefix: "kiln_sched_test")
         var broker: TestVirtualHost?
         do {
-            let vhost = try TestVirtualHost.create(prefix: "kiln-sched-test")
+            let vhost = try await TestVirtualHost.create(prefix: "kiln-sched-test")
             broker = vhost
             let workspaceID = try await database.pool.withTransaction { conn in
                 let scope = try conn.query("INSERT INTO scopes (name) VALUES ('debian') RETURNING id").first!
@@ -32,11 +32,11 @@ struct SchedulerWorld: Sendable {
             try await body(SchedulerWorld(database: database, broker: vhost, workspaceID: workspaceID))
         } catch {
             await database.drop()
-            broker?.delete()
+            await broker?.delete()
             throw error
         }
         await database.drop()
-        broker?.delete()
+        await broker?.delete()
     }
 
     /// Starts a scheduler process in this world with fast timers.

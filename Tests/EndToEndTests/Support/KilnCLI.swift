@@ -54,16 +54,7 @@ struct KilnCLI: Sendable {
             "KILN_POSTGRES_URL": postgresURL, "KILN_POSTGRES_SCHEMA": schema, "KILN_AMQP_URL": amqpURL, "USER": user,
             "KILN_FILE_STORE_URL": fileStoreURL,
         ]
-        // ExecutableRun blocks its thread while the child runs: keep that off the cooperative pool.
-        return try await withCheckedThrowingContinuation { continuation in
-            Thread.detachNewThread {
-                continuation.resume(
-                    with: Result {
-                        try ExecutableRun.run("kiln", arguments: arguments, environment: environment, timeout: timeout)
-                    }
-                )
-            }
-        }
+        return try await ExecutableRun.run("kiln", arguments: arguments, environment: environment, timeout: timeout)
     }
 
     // MARK: Work requests

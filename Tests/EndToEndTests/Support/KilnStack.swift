@@ -41,7 +41,7 @@ final class KilnStack: Sendable {
     static func with(_ options: StackOptions = StackOptions(), _ body: (KilnStack) async throws -> Void) async throws {
         let database = try await TestSchema.create(prefix: "kiln_e2e", poolSize: 2, migrate: false)
         let broker: TestVirtualHost
-        do { broker = try TestVirtualHost.create(prefix: "kiln-e2e") } catch {
+        do { broker = try await TestVirtualHost.create(prefix: "kiln-e2e") } catch {
             await database.drop()
             throw error
         }
@@ -63,7 +63,7 @@ final class KilnStack: Sendable {
     private func tearDown() async {
         for process in processes.withLock({ $0 }) { await process.kill() }
         await database.drop()
-        broker.delete()
+        await broker.delete()
         try? FileManager.default.removeItem(at: folder)
     }
 

@@ -30,23 +30,24 @@ final class ServiceHarness: Sendable {
         let prefix = "kiln_\(executable.replacingOccurrences(of: "-", with: "_"))"
         let database = try await TestSchema.create(prefix: prefix, poolSize: 3)
         let broker: TestVirtualHost
-        do { broker = try TestVirtualHost.create(prefix: "test-\(executable)") } catch {
+        do { broker = try await TestVirtualHost.create(prefix: "test-\(executable)") } catch {
             await database.drop()
             throw error
         }
         let harness: ServiceHarness
         do { harness = try ServiceHarness(executable: executable, database: database, broker: broker) } catch {
             await database.drop()
-            broker.delete()
+            await broker.delete()
             throw error
         }
-        defer { broker.delete() }
         do {
             let result = try await body(harness)
             await harness.tearDown()
+            await broker.delete()
             return result
         } catch {
             await harness.tearDown()
+            await broker.delete()
             throw error
         }
     }

@@ -33,7 +33,7 @@ struct TagComputerHarness: Sendable {
         var service: ServiceProcess?
         var broker: TestVirtualHost?
         do {
-            let vhost = try TestVirtualHost.create(prefix: "kiln-tc")
+            let vhost = try await TestVirtualHost.create(prefix: "kiln-tc")
             broker = vhost
             let serviceEnvironment = [
                 "KILN_AMQP_URL": vhost.serviceURL, "KILN_POSTGRES_URL": database.serviceURL,
@@ -56,12 +56,12 @@ struct TagComputerHarness: Sendable {
             // The log is kept only when something failed, for the failure message to point at.
             try? FileManager.default.removeItem(at: started.outputURL)
             await database.drop()
-            vhost.delete()
+            await vhost.delete()
             return status
         } catch {
             if let service { await service.kill() }
             await database.drop()
-            broker?.delete()
+            await broker?.delete()
             throw error
         }
     }

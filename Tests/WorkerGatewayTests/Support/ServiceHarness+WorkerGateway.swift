@@ -45,7 +45,7 @@ final class GatewayHarness {
     static func start(environment extra: [String: String]) async throws -> GatewayHarness {
         let database = try await TestSchema.create(prefix: "kiln_gw_test")
         let broker: TestVirtualHost
-        do { broker = try TestVirtualHost.create(prefix: "kiln-gw-test") } catch {
+        do { broker = try await TestVirtualHost.create(prefix: "kiln-gw-test") } catch {
             await database.drop()
             throw error
         }
@@ -59,7 +59,7 @@ final class GatewayHarness {
         let service: ServiceProcess
         do { service = try ServiceProcess.start("worker-gateway", environment: env) } catch {
             await database.drop()
-            broker.delete()
+            await broker.delete()
             throw error
         }
         let harness = GatewayHarness(database: database, broker: broker, service: service)
@@ -86,7 +86,7 @@ final class GatewayHarness {
     func tearDown() async -> Int32? {
         let status = try? await service.terminate()
         await database.drop()
-        broker.delete()
+        await broker.delete()
         return status
     }
 }

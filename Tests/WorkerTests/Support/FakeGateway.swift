@@ -25,7 +25,7 @@ final class FakeGateway: Sendable {
         let id = UUID().uuidString.lowercased().prefix(8)
         prefix = "test-worker-\(id)"
         queue = "test.gateway.\(id)"
-        broker = try TestVirtualHost.create(prefix: "kiln-worker-test")
+        broker = try await TestVirtualHost.create(prefix: "kiln-worker-test")
         var configuration = try AMQPConnectionConfiguration(url: broker.serviceURL)
         configuration.reconnectBackoff = Backoff(initial: .milliseconds(100), maximum: .seconds(1))
         let topology = Topology(
@@ -72,7 +72,7 @@ final class FakeGateway: Sendable {
         }
         try? await publisher.deleteQueue(queue)
         await publisher.close()
-        broker.delete()
+        await broker.delete()
     }
 }
 
