@@ -19,9 +19,13 @@ struct PiupartsTaskTests {
             tags.required.allTags == [
                 "worker:type:external", "worker:task:worker:piuparts:version:1", "worker:executor:unshare",
                 "worker:build-arch:amd64",
-            ])
+            ]
+        )
         #expect(!tags.provided.allTags.contains { $0.hasPrefix("task:source-package:") })
-        #expect(try task.getTaskConfigurationSubjectContext() == TaskConfigurationSubjectContext(subject: "hello", context: "sid"))
+        #expect(
+            try task.getTaskConfigurationSubjectContext()
+                == TaskConfigurationSubjectContext(subject: "hello", context: "sid")
+        )
     }
 
     /// Debusine `tasks/tests/test_piuparts.py` `test_compute_dynamic_data` (`hello_1.0 (amd64)`, `sid:amd64`).

@@ -7,7 +7,13 @@ import Testing
 @Suite("aptmirror, copycollectionitems, create_child_workspace, generatesuiteindexes and packageupload follow Debusine")
 struct ServerTaskTests {
     static let samples: [(String, JSONValue)] = [
-        ("aptmirror", ["collection": "bookworm@debian:suite", "url": "https://deb.debian.org/debian", "suite": "bookworm", "components": ["main"]]),
+        (
+            "aptmirror",
+            [
+                "collection": "bookworm@debian:suite", "url": "https://deb.debian.org/debian", "suite": "bookworm",
+                "components": ["main"],
+            ]
+        ),
         ("copycollectionitems", ["copies": [["source_items": [1], "target_collection": "sid@debian:suite"]]]),
         ("create_child_workspace", ["prefix": "developers", "suffix": "test"]),
         ("generatesuiteindexes", ["suite_collection": "sid@debian:suite", "generate_at": "2026-11-29T10:00:00Z"]),
@@ -24,21 +30,35 @@ struct ServerTaskTests {
         let task = try resolvedDBTask(.server, name, data)
         let tags = try task.computeSchedulerTags(for: Fixtures.developersWorkRequest)
         #expect(tags.required.allTags == ["worker:type:celery", "worker:task:server:\(name):version:1"])
-        #expect(try task.getTaskConfigurationSubjectContext() == TaskConfigurationSubjectContext(subject: nil, context: nil))
-        #expect(try KilnTasks.registry().providedWorkerTags(for: [.server], host: WorkerHostCapabilities())
-            .contains("worker:task:server:\(name):version:1"))
+        #expect(
+            try task.getTaskConfigurationSubjectContext() == TaskConfigurationSubjectContext(subject: nil, context: nil)
+        )
+        #expect(
+            try KilnTasks.registry().providedWorkerTags(for: [.server], host: WorkerHostCapabilities())
+                .contains("worker:task:server:\(name):version:1")
+        )
     }
 
     /// Debusine `server/tasks/tests/test_models.py` `test_flat_repository`, `test_non_flat_repository`.
     @Test("aptmirror: components forbidden for flat repositories, required otherwise")
     func aptMirrorComponents() throws {
-        _ = try APTMirrorTask(taskData: ["collection": "example", "url": "https://deb.example.org/", "suite": "./", "architectures": ["amd64"]])
+        _ = try APTMirrorTask(taskData: [
+            "collection": "example", "url": "https://deb.example.org/", "suite": "./", "architectures": ["amd64"],
+        ])
         expectTaskDataRefusal(
             "1 validation error for APTMirrorData\n  Value error, Flat repositories (where suite ends with \"/\") must not have components [type=value_error, input_value={'collection': 'example',...tps://deb.example.org/'}, input_type=dict]"
-        ) { _ = try APTMirrorTask(taskData: ["collection": "example", "url": "https://deb.example.org/", "suite": "./", "components": ["main"]]) }
+        ) {
+            _ = try APTMirrorTask(taskData: [
+                "collection": "example", "url": "https://deb.example.org/", "suite": "./", "components": ["main"],
+            ])
+        }
         expectTaskDataRefusal(
             "1 validation error for APTMirrorData\n  Value error, Non-flat repositories (where suite does not end with \"/\") must have components [type=value_error, input_value={'collection': 'debian/bo.../deb.debian.org/debian'}, input_type=dict]"
-        ) { _ = try APTMirrorTask(taskData: ["collection": "debian/bookworm", "url": "https://deb.debian.org/debian", "suite": "bookworm"]) }
+        ) {
+            _ = try APTMirrorTask(taskData: [
+                "collection": "debian/bookworm", "url": "https://deb.debian.org/debian", "suite": "bookworm",
+            ])
+        }
     }
 
     /// Debusine `server/tasks/models.py` `PackageUploadTarget` (its `allowed_schemes` is a pydantic 1 attribute that
@@ -52,7 +72,11 @@ struct ServerTaskTests {
             "1 validation error for PackageUploadData\ntarget\n  Input should be a valid URL, relative URL without a base [type=url_parsing, input_value='upload.example.org', input_type=str]"
         ) { _ = try PackageUploadTask(taskData: ["input": ["upload": 6], "target": "upload.example.org"]) }
         let task = try resolvedDBTask(
-            .server, "packageupload", ["input": ["upload": 6], "target": "ftp://upload.example.org/queue/"], stage: .running)
+            .server,
+            "packageupload",
+            ["input": ["upload": 6], "target": "ftp://upload.example.org/queue/"],
+            stage: .running
+        )
         #expect(try task.computeDynamicData().extra == ["input_upload_id": 6])
     }
 
@@ -60,7 +84,10 @@ struct ServerTaskTests {
     /// `min_length=1`.
     @Test("create_child_workspace and copycollectionitems: Debusine's constraints")
     func constraints() throws {
-        #expect(try CreateChildWorkspaceTask(taskData: ["prefix": "developers", "suffix": "test"]).childWorkspaceName == "developers-test")
+        #expect(
+            try CreateChildWorkspaceTask(taskData: ["prefix": "developers", "suffix": "test"]).childWorkspaceName
+                == "developers-test"
+        )
         expectTaskDataRefusal(
             "1 validation error for CreateChildWorkspaceData\nprefix\n  String should match pattern '^[A-Za-z][A-Za-z0-9+._-]*$' [type=string_pattern_mismatch, input_value='1dev', input_type=str]"
         ) { _ = try CreateChildWorkspaceTask(taskData: ["prefix": "1dev", "suffix": "test"]) }
@@ -72,6 +99,10 @@ struct ServerTaskTests {
         ) { _ = try CopyCollectionItemsTask(taskData: ["copies": []]) }
         expectTaskDataRefusal(
             "1 validation error for CopyCollectionItemsData\ncopies.0.mvoe\n  Extra inputs are not permitted [type=extra_forbidden, input_value=True, input_type=bool]"
-        ) { _ = try CopyCollectionItemsTask(taskData: ["copies": [["source_items": [1], "target_collection": 2, "mvoe": true]]]) }
+        ) {
+            _ = try CopyCollectionItemsTask(taskData: [
+                "copies": [["source_items": [1], "target_collection": 2, "mvoe": true]]
+            ])
+        }
     }
 }

@@ -22,9 +22,13 @@ struct SigningPreparationTaskTests {
             tags.required.allTags == [
                 "worker:type:external", "worker:task:worker:extractforsigning:version:1", "worker:executor:unshare",
                 "worker:build-arch:amd64",
-            ])
+            ]
+        )
         #expect(!tags.provided.allTags.contains { $0.hasPrefix("task:source-package:") })
-        #expect(try task.getTaskConfigurationSubjectContext() == TaskConfigurationSubjectContext(subject: "hello", context: nil))
+        #expect(
+            try task.getTaskConfigurationSubjectContext()
+                == TaskConfigurationSubjectContext(subject: "hello", context: nil)
+        )
         let dynamic = try PackageTaskFixtures.task("extractforsigning", data, stage: .running).computeDynamicData()
         #expect(dynamic.parameterSummary == "hello_1.0-1 (amd64)")
         #expect(dynamic.extra["input_template_artifact_id"] == 2)
@@ -42,8 +46,12 @@ struct SigningPreparationTaskTests {
             tags.required.allTags == [
                 "worker:type:external", "worker:task:worker:assemblesignedsource:version:1",
                 "worker:executor:unshare", "worker:build-arch:amd64",
-            ])
-        #expect(try task.getTaskConfigurationSubjectContext() == TaskConfigurationSubjectContext(subject: "hello", context: nil))
+            ]
+        )
+        #expect(
+            try task.getTaskConfigurationSubjectContext()
+                == TaskConfigurationSubjectContext(subject: "hello", context: nil)
+        )
         let dynamic = try PackageTaskFixtures.task("assemblesignedsource", data, stage: .running).computeDynamicData()
         #expect(dynamic.parameterSummary == "hello_1.0-1 (amd64)")
         #expect(dynamic.extra["template_id"] == 2 && dynamic.extra["signed_ids"] == [5])
@@ -55,11 +63,17 @@ struct SigningPreparationTaskTests {
     func autoBackendOnly() throws {
         expectTaskDataRefusal(
             "1 validation error for ExtractForSigningData\nbackend\n  Value error, ExtractForSigning only accepts backend \"auto\", not \"unshare\" [type=value_error, input_value='unshare', input_type=str]"
-        ) { _ = try ExtractForSigningTask.validateData([
+        ) {
+            _ = try ExtractForSigningTask.validateData([
                 "input": ["template_artifact": 2, "binary_artifacts": [2]], "environment": 1, "backend": "unshare",
-            ]) }
+            ])
+        }
         expectTaskDataRefusal(
             "1 validation error for AssembleSignedSourceData\nbackend\n  Value error, AssembleSignedSource only accepts backend \"auto\", not \"qemu\" [type=value_error, input_value='qemu', input_type=str]"
-        ) { _ = try AssembleSignedSourceTask.validateData(["template": 2, "signed": [5], "environment": 1, "backend": "qemu"]) }
+        ) {
+            _ = try AssembleSignedSourceTask.validateData([
+                "template": 2, "signed": [5], "environment": 1, "backend": "qemu",
+            ])
+        }
     }
 }

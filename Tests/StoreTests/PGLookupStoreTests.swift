@@ -301,12 +301,20 @@ extension StoreIntegration {
                 try await connection.execute("UPDATE collections SET name = 'renamed' WHERE id = 1")
                 let (remembered, fresh, forgotten) = try await connection.withSynchronousAccess { session in
                     let shared = PGLookupStore(session, memo: memo)
-                    let remembered = (try shared.collection(id: 1)?.name, try shared.activeItems(inCollection: 1, matching: filter).count)
+                    let remembered = (
+                        try shared.collection(id: 1)?.name,
+                        try shared.activeItems(inCollection: 1, matching: filter).count
+                    )
                     let own = PGLookupStore(session)
-                    let fresh = (try own.collection(id: 1)?.name, try own.activeItems(inCollection: 1, matching: filter).count)
+                    let fresh = (
+                        try own.collection(id: 1)?.name, try own.activeItems(inCollection: 1, matching: filter).count
+                    )
                     shared.forgetReads()
                     let after = PGLookupStore(session, memo: memo)
-                    let forgotten = (try after.collection(id: 1)?.name, try after.activeItems(inCollection: 1, matching: filter).count)
+                    let forgotten = (
+                        try after.collection(id: 1)?.name,
+                        try after.activeItems(inCollection: 1, matching: filter).count
+                    )
                     return (remembered, fresh, forgotten)
                 }
                 #expect(remembered.0 == first.0?.name)

@@ -85,7 +85,8 @@ public enum InputFieldValue: Hashable, Sendable {
                         do { return try ExternalRepository(json: element) } catch {
                             throw .badSavedValue(field: field, reason: "\(error)")
                         }
-                    })
+                    }
+                )
             case .buildArchitecture, .serverFQDN:
                 guard let text = json.stringValue else {
                     throw TaskInputError.badSavedValue(field: field, reason: "expected a string, got \(json.typeName)")

@@ -327,12 +327,20 @@ private struct FieldResolver<Resolver: LookupResolving> {
                 resolved.append(external)
             case .debusine(let suite, let components, _):
                 let result = try lookingUp {
-                    try request.lookups.lookupSingle(suite, expect: .collection, defaultCategory: nil, context: request.context)
+                    try request.lookups.lookupSingle(
+                        suite,
+                        expect: .collection,
+                        defaultCategory: nil,
+                        context: request.context
+                    )
                 }
                 guard let collection = result.collection else { throw .notACollection(label: field.path) }
                 guard collection.category == KnownCategories.suite else {
                     throw .unexpectedCollectionCategory(
-                        label: field.path, category: collection.category, expected: KnownCategories.suite)
+                        label: field.path,
+                        category: collection.category,
+                        expected: KnownCategories.suite
+                    )
                 }
                 if components == nil, collection.data["components"] == nil {
                     throw .componentsNotSet(suite: suite.stringValue ?? suite.compactJSON)
@@ -340,8 +348,11 @@ private struct FieldResolver<Resolver: LookupResolving> {
                 do {
                     _ = try lookingUp {
                         try request.lookups.lookupSingle(
-                            .string("\(collection.id)@collections/index:InRelease"), expect: .artifact,
-                            defaultCategory: nil, context: request.context)
+                            .string("\(collection.id)@collections/index:InRelease"),
+                            expect: .artifact,
+                            defaultCategory: nil,
+                            context: request.context
+                        )
                     }
                 } catch .lookup(.notFound) {
                     // Without an index nothing serves the suite: Debusine leaves it out.

@@ -17,7 +17,10 @@ public protocol LookupResolving {
     ///   - context: who looks up, from which workspace and workflow.
     /// - Throws: `LookupFailure`.
     func lookupSingle(
-        _ lookup: JSONValue, expect: LookupExpectType, defaultCategory: String?, context: LookupContext
+        _ lookup: JSONValue,
+        expect: LookupExpectType,
+        defaultCategory: String?,
+        context: LookupContext
     ) throws -> LookupResult
 
     /// Resolves a multiple lookup (object or array) to zero or more results, in order. Any failing element
@@ -26,7 +29,10 @@ public protocol LookupResolving {
     ///
     /// - Throws: `LookupFailure`.
     func lookupMultiple(
-        _ lookup: JSONValue, expect: LookupExpectType, defaultCategory: String?, context: LookupContext
+        _ lookup: JSONValue,
+        expect: LookupExpectType,
+        defaultCategory: String?,
+        context: LookupContext
     ) throws -> [LookupResult]
 
     /// Resolves an environment lookup the way executor tasks do (Debusine `db/models/work_requests.py`
@@ -41,7 +47,11 @@ public protocol LookupResolving {
     ///   - taskName: the lowercased task name tried as the variant first.
     /// - Throws: `LookupFailure`.
     func lookupEnvironment(
-        _ lookup: JSONValue, architecture: String, backend: String?, format: String?, taskName: String,
+        _ lookup: JSONValue,
+        architecture: String,
+        backend: String?,
+        format: String?,
+        taskName: String,
         context: LookupContext
     ) throws -> LookupResult
 
@@ -111,8 +121,10 @@ public struct LookupResult: Hashable, Sendable, Codable {
 
     /// Only `resultType` is required: what else is set depends on what was found (as in Debusine's `LookupResult`).
     public init(
-        resultType: CollectionChildType, parentCollectionLookup: String? = nil,
-        collectionItem: CollectionItemRecord? = nil, artifact: ArtifactRecord? = nil,
+        resultType: CollectionChildType,
+        parentCollectionLookup: String? = nil,
+        collectionItem: CollectionItemRecord? = nil,
+        artifact: ArtifactRecord? = nil,
         collection: CollectionRecord? = nil
     ) {
         self.resultType = resultType

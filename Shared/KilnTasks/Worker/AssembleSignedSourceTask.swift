@@ -53,8 +53,11 @@ public struct AssembleSignedSourceTask: ExecutorTask {
         var reader = try TaskDataReader(json)
         let executor = try ExecutorSettings.read(from: &reader, environmentRequired: true)
         let data = TaskData(
-            template: try reader.singleLookup("template"), signed: try reader.multipleLookup("signed"),
-            executor: executor, taskConfiguration: try reader.taskConfiguration())
+            template: try reader.singleLookup("template"),
+            signed: try reader.multipleLookup("signed"),
+            executor: executor,
+            taskConfiguration: try reader.taskConfiguration()
+        )
         try reader.finish()
         return data
     }
@@ -79,7 +82,8 @@ public struct AssembleSignedSourceTask: ExecutorTask {
             extra: [
                 "template_id": template.artifactID.map(JSONValue.int) ?? .null,
                 "signed_ids": try ExecutorTaskSupport.artifactIDs(inputs, "signed"),
-            ])
+            ]
+        )
     }
 }
 

@@ -30,11 +30,18 @@ public struct ExtractForSigningTask: ExecutorTask {
     public static let inputFields: [InputField] = [
         ExecutorTaskSupport.buildArchitecture(),
         InputField(
-            "template_artifact", kind: .single, stage: .pending, path: "input.template_artifact",
-            categories: [KnownCategories.binaryPackage]),
+            "template_artifact",
+            kind: .single,
+            stage: .pending,
+            path: "input.template_artifact",
+            categories: [KnownCategories.binaryPackage]
+        ),
         InputField(
-            "binary_artifacts", kind: .multiple, path: "input.binary_artifacts",
-            categories: [KnownCategories.upload, KnownCategories.binaryPackage]),
+            "binary_artifacts",
+            kind: .multiple,
+            path: "input.binary_artifacts",
+            categories: [KnownCategories.upload, KnownCategories.binaryPackage]
+        ),
         ExecutorTaskSupport.environment(stage: .running),
     ]
 
@@ -60,8 +67,11 @@ public struct ExtractForSigningTask: ExecutorTask {
         try input.finish()
         let executor = try ExecutorSettings.read(from: &reader, environmentRequired: true)
         let data = TaskData(
-            templateArtifact: template, binaryArtifacts: binaries, executor: executor,
-            taskConfiguration: try reader.taskConfiguration())
+            templateArtifact: template,
+            binaryArtifacts: binaries,
+            executor: executor,
+            taskConfiguration: try reader.taskConfiguration()
+        )
         try reader.finish()
         return data
     }
@@ -91,7 +101,8 @@ public struct ExtractForSigningTask: ExecutorTask {
             extra: [
                 "input_template_artifact_id": template.artifactID.map(JSONValue.int) ?? .null,
                 "input_binary_artifacts_ids": .array(binaries.map { $0.artifactID.map(JSONValue.int) ?? .null }),
-            ])
+            ]
+        )
     }
 }
 

@@ -35,12 +35,20 @@ public struct PiupartsTask: ExecutorTask {
         ExecutorTaskSupport.buildArchitecture(),
         InputField(
             "base_tgz",
-            kind: .environment(EnvironmentFieldOptions(architectureField: ExecutorTaskSupport.buildArchitectureField, backendPath: nil)),
-            stage: .pending, categories: [KnownCategories.systemTarball]),
+            kind: .environment(
+                EnvironmentFieldOptions(architectureField: ExecutorTaskSupport.buildArchitectureField, backendPath: nil)
+            ),
+            stage: .pending,
+            categories: [KnownCategories.systemTarball]
+        ),
         ExecutorTaskSupport.environment(stage: .running),
         InputField(
-            "input_binary_artifacts", kind: .multiple, stage: .pending, path: "input.binary_artifacts",
-            categories: [KnownCategories.binaryPackage, KnownCategories.upload]),
+            "input_binary_artifacts",
+            kind: .multiple,
+            stage: .pending,
+            path: "input.binary_artifacts",
+            categories: [KnownCategories.binaryPackage, KnownCategories.upload]
+        ),
         ExecutorTaskSupport.extraRepositories,
     ]
 
@@ -64,10 +72,12 @@ public struct PiupartsTask: ExecutorTask {
         let binaries = try input.multipleLookup("binary_artifacts")
         try input.finish()
         let data = TaskData(
-            binaryArtifacts: binaries, baseTgz: try reader.singleLookup("base_tgz"),
+            binaryArtifacts: binaries,
+            baseTgz: try reader.singleLookup("base_tgz"),
             executor: try ExecutorSettings.read(from: &reader, environmentRequired: true),
             extraRepositories: try reader.extraRepositories(),
-            taskConfiguration: try reader.taskConfiguration())
+            taskConfiguration: try reader.taskConfiguration()
+        )
         try reader.finish()
         return data
     }
@@ -103,13 +113,15 @@ public struct PiupartsTask: ExecutorTask {
                 subject ?? ""
             }
         return try executorDynamicData(
-            parameterSummary: "\(summary) (\(architecture))", subject: subject,
+            parameterSummary: "\(summary) (\(architecture))",
+            subject: subject,
             runtimeContext: "\(try getConfigurationContext() ?? "None"):\(architecture)",
             extra: [
                 "extra_repositories": try ExecutorTaskSupport.extraRepositoriesJSON(inputs),
                 "input_binary_artifacts_ids": try ExecutorTaskSupport.artifactIDs(inputs, "input_binary_artifacts"),
                 "base_tgz_id": try inputs.artifact("base_tgz").artifactID.map(JSONValue.int) ?? .null,
-            ])
+            ]
+        )
     }
 }
 

@@ -37,7 +37,10 @@ public final class FaultRecordingLookupStore<Inner: LookupStore>: LookupStore {
         try recording { try inner.collection(name: name, category: category, workspaceID: workspaceID) }
     }
 
-    public func activeItems(inCollection collectionID: Int, matching filter: ItemFilter) throws
+    public func activeItems(
+        inCollection collectionID: Int,
+        matching filter: ItemFilter
+    ) throws
         -> [CollectionItemRecord]
     {
         try recording { try inner.activeItems(inCollection: collectionID, matching: filter) }

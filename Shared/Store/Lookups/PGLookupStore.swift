@@ -82,7 +82,8 @@ public final class PGLookupStore: LookupStore {
         if let known = memo.reads({ $0.collectionsByName[key] }) { return known }
         // The resolver walks the inheritance chain asking this of one workspace after another; asking it
         // of every workspace already read (the chain was fetched whole) answers the rest of the walk too.
-        let workspaceIDs = [workspaceID] + memo.reads { $0.workspacesByID.compactMap { $0.value == nil ? nil : $0.key } }
+        let workspaceIDs =
+            [workspaceID] + memo.reads { $0.workspacesByID.compactMap { $0.value == nil ? nil : $0.key } }
         let candidates = Array(Set(workspaceIDs)).sorted()
         let rows = try session.query(
             """
@@ -96,12 +97,15 @@ public final class PGLookupStore: LookupStore {
         let records = try rows.map { try Self.collection(from: $0) }
         return memo.update { reads in
             for candidate in candidates {
-                reads.collectionsByName[CollectionKey(name: name, category: category, workspaceID: candidate)] = .some(nil)
+                reads.collectionsByName[CollectionKey(name: name, category: category, workspaceID: candidate)] = .some(
+                    nil
+                )
             }
             for record in records {
                 reads.collectionsByID[record.id] = record
                 reads.collectionsByName[
-                    CollectionKey(name: name, category: category, workspaceID: record.workspaceID)] = record
+                    CollectionKey(name: name, category: category, workspaceID: record.workspaceID)
+                ] = record
             }
             return reads.collectionsByName[key] ?? nil
         }

@@ -58,10 +58,16 @@ struct InputFieldResolutionTests {
     func keepingResolved() throws {
         let pending = try resolved(.pending)
         var partial = try ResolvedInputs.restoring(
-            fields: Self.fields, from: ["task_input_fields": .object(pending.savedFieldValues)])
+            fields: Self.fields,
+            from: ["task_input_fields": .object(pending.savedFieldValues)]
+        )
         let request = InputResolutionRequest(
-            taskData: Self.taskData, taskName: "Sbuild", lookups: Fixtures.lookups(), context: Fixtures.context,
-            settings: try InputResolutionSettings())
+            taskData: Self.taskData,
+            taskName: "Sbuild",
+            lookups: Fixtures.lookups(),
+            context: Fixtures.context,
+            settings: try InputResolutionSettings()
+        )
         try partial.resolve(stage: .running, with: request, keepingResolved: true)
         let full = try resolved(.running)
         #expect(partial.savedFieldValues == full.savedFieldValues)
@@ -94,7 +100,9 @@ struct InputFieldResolutionTests {
         #expect(archive?.collectionID == 11)
     }
 
-    @Test("values saved into dynamic data restore on the worker side with no resolver (Debusine `TaskFieldContainer.save_field_values`, `restore_field_values`)")
+    @Test(
+        "values saved into dynamic data restore on the worker side with no resolver (Debusine `TaskFieldContainer.save_field_values`, `restore_field_values`)"
+    )
     func saveRestoreRoundTrip() throws {
         let inputs = try resolved(.running)
         let dynamic = try inputs.saving(into: ["subject": "hello", "task_input_fields": ["other_container_field": 7]])
@@ -112,7 +120,9 @@ struct InputFieldResolutionTests {
         #expect(Set(partial.values.keys) == ["build_architecture"])
     }
 
-    @Test("a saved value of the wrong shape is refused naming the field (Debusine `TaskFieldContainer.restore_field_values`)")
+    @Test(
+        "a saved value of the wrong shape is refused naming the field (Debusine `TaskFieldContainer.restore_field_values`)"
+    )
     func badSavedValue() {
         let error = #expect(throws: TaskInputError.self) {
             try ResolvedInputs.restoring(fields: Self.fields, from: ["task_input_fields": ["suite": [1]]])
@@ -120,7 +130,9 @@ struct InputFieldResolutionTests {
         #expect(error?.description.contains("'suite'") == true)
     }
 
-    @Test("no build_architecture in task data → the server fallback, never a worker's architecture (Debusine `BuildArchitectureInput`)")
+    @Test(
+        "no build_architecture in task data → the server fallback, never a worker's architecture (Debusine `BuildArchitectureInput`)"
+    )
     func buildArchitectureFallback() throws {
         let lookups = Fixtures.lookups()
         let inputs = try resolved(
@@ -139,7 +151,9 @@ struct InputFieldResolutionTests {
         #expect(throws: TaskInputError.self) { try InputResolutionSettings(fallbackArchitecture: " ") }
     }
 
-    @Test("a missing default task-configuration collection resolves to null (Debusine `db/tasks/inputs.py` `TaskConfigurationCollection`)")
+    @Test(
+        "a missing default task-configuration collection resolves to null (Debusine `db/tasks/inputs.py` `TaskConfigurationCollection`)"
+    )
     func defaultConfigurationMissing() throws {
         let inputs = try resolved(.pending)
         #expect(try inputs.collection("task_configuration") == nil)
@@ -305,7 +319,9 @@ struct InputFieldResolutionTests {
         #expect(try list.multiple("many").artifactIDs == [2, 1])
     }
 
-    @Test("optional singles resolve null to null; a missing default-less multiple is an error (Debusine `OptionalSingleInput`, `MultiInput`)")
+    @Test(
+        "optional singles resolve null to null; a missing default-less multiple is an error (Debusine `OptionalSingleInput`, `MultiInput`)"
+    )
     func optionalAndDefaults() throws {
         let fields = [
             InputField("maybe", kind: .optionalSingle, path: "input.maybe"),
@@ -393,14 +409,20 @@ struct InputFieldResolutionTests {
     /// null is a saved null), `test_resolve_empty_list`, `test_resolve_extra_repo_external` (kept as given, the bare
     /// host normalised to `https://example.org/` as pydantic's `AnyUrl` does), `test_missing_components`; a
     /// Debusine-hosted suite without an `InRelease` index is left out (`_suite_has_active_indexes`).
-    @Test("the extra-repositories field: null, external repositories as given, Debusine-hosted suites checked and left out without an index")
+    @Test(
+        "the extra-repositories field: null, external repositories as given, Debusine-hosted suites checked and left out without an index"
+    )
     func extraRepositories() throws {
         let fields = [InputField("extra_repositories", kind: .extraRepositories)]
         let absent = try resolved(.running, data: [:], fields: fields)
         #expect(absent.savedFieldValues["extra_repositories"] == .null)
         let null = try resolved(.running, data: ["extra_repositories": nil], fields: fields)
         #expect(null.savedFieldValues["extra_repositories"] == .null)
-        #expect(try resolved(.running, data: ["extra_repositories": []], fields: fields).savedFieldValues["extra_repositories"] == [])
+        #expect(
+            try resolved(.running, data: ["extra_repositories": []], fields: fields).savedFieldValues[
+                "extra_repositories"
+            ] == []
+        )
         let restored = try ResolvedInputs.restoring(
             fields: fields,
             from: ["task_input_fields": ["extra_repositories": nil]]
@@ -408,19 +430,28 @@ struct InputFieldResolutionTests {
         #expect(restored == absent)
 
         let external = try resolved(
-            .running, data: ["extra_repositories": [["url": "https://example.org", "suite": "sid", "components": ["main"]]]],
-            fields: fields)
+            .running,
+            data: ["extra_repositories": [["url": "https://example.org", "suite": "sid", "components": ["main"]]]],
+            fields: fields
+        )
         let saved: JSONValue = [
-            ["url": "https://example.org/", "suite": "sid", "components": ["main"], "architectures": nil, "signing_key": nil]
+            [
+                "url": "https://example.org/", "suite": "sid", "components": ["main"], "architectures": nil,
+                "signing_key": nil,
+            ]
         ]
         #expect(external.savedFieldValues["extra_repositories"] == saved)
         #expect(
             try ResolvedInputs.restoring(fields: fields, from: ["task_input_fields": ["extra_repositories": saved]])
-                == external)
+                == external
+        )
         #expect(try external.extraRepositories("extra_repositories")?.first?.url == "https://example.org/")
 
         let withoutIndex = try resolved(
-            .running, data: ["extra_repositories": [["suite": "sid@debian:suite", "components": ["main"]]]], fields: fields)
+            .running,
+            data: ["extra_repositories": [["suite": "sid@debian:suite", "components": ["main"]]]],
+            fields: fields
+        )
         #expect(withoutIndex.savedFieldValues["extra_repositories"] == [])
 
         let noComponents = try #require(throws: TaskInputError.self) {
@@ -429,19 +460,28 @@ struct InputFieldResolutionTests {
         #expect(noComponents.description == "'components' not set for sid@debian:suite")
         let missing = try #require(throws: TaskInputError.self) {
             try resolved(
-                .running, data: ["extra_repositories": [["suite": "nope@debian:suite", "components": ["main"]]]],
-                fields: fields)
+                .running,
+                data: ["extra_repositories": [["suite": "nope@debian:suite", "components": ["main"]]]],
+                fields: fields
+            )
         }
         #expect(missing.description == "'nope@debian:suite' does not exist or is hidden")
         let notSuite = try #require(throws: TaskInputError.self) {
             try resolved(
                 .running,
-                data: ["extra_repositories": [["suite": "default@debusine:task-configuration", "components": ["main"]]]],
-                fields: fields)
+                data: [
+                    "extra_repositories": [["suite": "default@debusine:task-configuration", "components": ["main"]]]
+                ],
+                fields: fields
+            )
         }
         #expect(notSuite.description.contains("debusine:task-configuration"))
         let badElement = try #require(throws: TaskInputError.self) {
-            try resolved(.running, data: ["extra_repositories": [["url": "file:/etc/passwd", "suite": "sid"]]], fields: fields)
+            try resolved(
+                .running,
+                data: ["extra_repositories": [["url": "file:/etc/passwd", "suite": "sid"]]],
+                fields: fields
+            )
         }
         #expect(badElement.description.contains("Input should be a valid URL, empty host"))
     }

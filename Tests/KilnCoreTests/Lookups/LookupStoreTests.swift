@@ -40,9 +40,15 @@ struct LookupStoreTests {
         binary.data["srcpkg_name"] = "foo-src"
         binary.data["srcpkg_version"] = "1.0"
         #expect(
-            ItemFilter(builtFrom: [SourcePackageIdentity(artifactID: 9, name: "foo-src", version: "1.0")]).matches(binary))
+            ItemFilter(builtFrom: [SourcePackageIdentity(artifactID: 9, name: "foo-src", version: "1.0")]).matches(
+                binary
+            )
+        )
         #expect(
-            !ItemFilter(builtFrom: [SourcePackageIdentity(artifactID: 9, name: "foo-src", version: "1.1")]).matches(binary))
+            !ItemFilter(builtFrom: [SourcePackageIdentity(artifactID: 9, name: "foo-src", version: "1.1")]).matches(
+                binary
+            )
+        )
         // The relation is the resolver's check: the source's artifact among the binary's built-using targets.
         let source = SourcePackageIdentity(artifactID: 9, name: "foo-src", version: "1.0")
         #expect(source.built(binary, builtUsing: [9]))
@@ -183,25 +189,38 @@ struct LookupStoreTests {
         func binary(_ id: Int, _ name: String, source: (String, String)) throws {
             try store.addArtifact(
                 ArtifactRecord(
-                    id: id, category: KnownCategories.binaryPackage, workspaceID: LookupFixture.Workspace.base,
-                    data: ["srcpkg_name": .string(source.0), "srcpkg_version": .string(source.1)]))
+                    id: id,
+                    category: KnownCategories.binaryPackage,
+                    workspaceID: LookupFixture.Workspace.base,
+                    data: ["srcpkg_name": .string(source.0), "srcpkg_version": .string(source.1)]
+                )
+            )
             try store.addItem(
                 CollectionItemRecord(
-                    id: id, parentCollectionID: suite, name: "\(name)_\(source.1)_amd64", childType: .artifact,
+                    id: id,
+                    parentCollectionID: suite,
+                    name: "\(name)_\(source.1)_amd64",
+                    childType: .artifact,
                     category: KnownCategories.binaryPackage,
                     data: [
                         "srcpkg_name": .string(source.0), "srcpkg_version": .string(source.1), "package": .string(name),
                         "version": .string(source.1), "architecture": "amd64",
                     ],
-                    artifactID: id))
+                    artifactID: id
+                )
+            )
         }
         try binary(900, "bar", source: ("src2", "2.0"))
         try binary(901, "hello-downstream", source: ("hello-downstream", "1.0"))
         try store.addRelation(ArtifactRelation(artifactID: 901, type: .builtUsing, targetID: 102))
         func binaries(of source: String) throws -> [Int] {
             try LookupResolver(store: store).lookupMultiple(
-                ["collection": "bookworm@debian:suite", "lookup__binaries": .string("bookworm@debian:suite/source:\(source)")],
-                expect: .artifact, defaultCategory: nil,
+                [
+                    "collection": "bookworm@debian:suite",
+                    "lookup__binaries": .string("bookworm@debian:suite/source:\(source)"),
+                ],
+                expect: .artifact,
+                defaultCategory: nil,
                 context: LookupContext(workspaceID: LookupFixture.Workspace.developers, user: "alice")
             ).compactMap { $0.artifact?.id }
         }

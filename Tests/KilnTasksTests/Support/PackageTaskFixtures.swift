@@ -13,34 +13,50 @@ enum PackageTaskFixtures {
 
     static let extraArtifacts: [ArtifactRecord] = [
         ArtifactRecord(
-            id: buildLog, category: "debian:package-build-log", workspaceID: TaskFixture.Workspace.developers,
+            id: buildLog,
+            category: "debian:package-build-log",
+            workspaceID: TaskFixture.Workspace.developers,
             data: [
                 "source": "hello", "version": "1.0-1", "architecture": "amd64", "filename": "hello_1.0-1_amd64.build",
                 "bd_uninstallable": ["suite": "sid"],
-            ]),
+            ]
+        ),
         ArtifactRecord(
-            id: libreofficeUpload, category: "debian:upload", workspaceID: TaskFixture.Workspace.developers,
+            id: libreofficeUpload,
+            category: "debian:upload",
+            workspaceID: TaskFixture.Workspace.developers,
             data: [
                 "type": "dpkg",
                 "changes_fields": ["Source": "libreoffice", "Version": "4:24.2.0-1", "Architecture": "all amd64"],
-            ]),
+            ]
+        ),
         ArtifactRecord(
-            id: newHelloBinary, category: "debian:binary-package", workspaceID: TaskFixture.Workspace.developers,
+            id: newHelloBinary,
+            category: "debian:binary-package",
+            workspaceID: TaskFixture.Workspace.developers,
             data: [
                 "srcpkg_name": "hello", "srcpkg_version": "1.0-2",
                 "deb_fields": ["Package": "hello", "Version": "1.0-2", "Architecture": "amd64"],
-            ]),
+            ]
+        ),
         ArtifactRecord(
-            id: newHelloSource, category: "debian:source-package", workspaceID: TaskFixture.Workspace.developers,
+            id: newHelloSource,
+            category: "debian:source-package",
+            workspaceID: TaskFixture.Workspace.developers,
             data: [
                 "name": "hello", "version": "1.0-2", "type": "dpkg",
                 "dsc_fields": ["Package": "hello", "Version": "1.0-2"],
-            ]),
+            ]
+        ),
         ArtifactRecord(
-            id: helloUpload, category: "debian:upload", workspaceID: TaskFixture.Workspace.developers,
+            id: helloUpload,
+            category: "debian:upload",
+            workspaceID: TaskFixture.Workspace.developers,
             data: [
-                "type": "dpkg", "changes_fields": ["Source": "hello", "Version": "1.0-1", "Architecture": "source amd64"],
-            ]),
+                "type": "dpkg",
+                "changes_fields": ["Source": "hello", "Version": "1.0-1", "Architecture": "source amd64"],
+            ]
+        ),
     ]
 
     /// The real resolver over the task fixture and `extraArtifacts`; as `Fixtures.lookups()`, without the
@@ -54,7 +70,12 @@ enum PackageTaskFixtures {
     }
 
     /// The DBTask view of a task, with the given stage resolved against `lookups()`.
-    static func task(_ name: String, _ data: JSONValue, type: TaskType = .worker, stage: Stage = .pending)
+    static func task(
+        _ name: String,
+        _ data: JSONValue,
+        type: TaskType = .worker,
+        stage: Stage = .pending
+    )
         throws -> any DBTask
     {
         try resolvedDBTask(type, name, data, stage: stage, lookups: lookups())

@@ -21,4 +21,3 @@ public protocol LookupStore {
     /// (`lookup__binaries` keeps the binaries built from a source: Debusine `DebianSuiteManager.do_lookup_filter`).
     func builtUsingTargets(ofArtifacts ids: [Int]) throws -> [Int: Set<Int>]
 }
-
