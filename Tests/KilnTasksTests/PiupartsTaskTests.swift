@@ -37,6 +37,27 @@ struct PiupartsTaskTests {
         #expect(dynamic.extra["base_tgz_id"] == 3 && dynamic.extra["input_binary_artifacts_ids"] == [2])
     }
 
+    /// Debusine `tasks/piuparts.py`: `base_tgz = EnvironmentInput(image_category=TARBALL, set_backend=False,
+    /// try_variant=False, …)`, so `WorkRequest.lookup_environment` adds `format=tarball` and the architecture,
+    /// no backend, and tries no `variant=piuparts` first; `environment` is an ordinary `EnvironmentInput`.
+    @Test("base_tgz is looked up as a tarball, without backend or variant; environment as every executor's")
+    func baseTgzLookup() throws {
+        let lookups = PackageTaskFixtures.lookups()
+        let data: JSONValue = [
+            "input": ["binary_artifacts": [2]], "base_tgz": "debian/match:codename=sid",
+            "environment": "debian/match:codename=sid", "backend": "incus-vm",
+        ]
+        let task = try resolvedDBTask(.worker, "piuparts", data, stage: .running, lookups: lookups)
+        #expect(
+            lookups.environmentCalls.map {
+                "\($0.architecture) \($0.backend ?? "-") \($0.format ?? "-") \($0.taskName ?? "-")"
+            }
+                == ["amd64 - tarball -", "amd64 incus-vm image piuparts"]
+        )
+        // sid/amd64 exists both as a tarball (3) and as an image (24): the base is the tarball whatever the backend.
+        #expect(try task.computeDynamicData().extra["base_tgz_id"] == 3)
+    }
+
     /// Debusine `tasks/tests/test_piuparts.py` `test_compute_dynamic_data_multiple_source_packages`: several
     /// sources give the space-separated subject as summary.
     @Test("several sources: the subject lists them, the summary too")

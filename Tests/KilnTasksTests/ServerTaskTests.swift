@@ -1,5 +1,6 @@
 import KilnCore
 import KilnTasks
+import KilnTestSupport
 import Testing
 
 /// The Server tasks Debusine's `server/tasks/` registers besides `servernoop`: validated, configured and
@@ -78,6 +79,60 @@ struct ServerTaskTests {
             stage: .running
         )
         #expect(try task.computeDynamicData().extra == ["input_upload_id": 6])
+    }
+
+    /// Debusine `db/tasks/inputs.py` `CollectionInput` as `aptmirror` (`category=SUITE`) and `generatesuiteindexes`
+    /// (`field="suite_collection"`, no category) declare it; `GenerateSuiteIndexesDynamicData.suite_collection_id`.
+    @Test("collection inputs: resolved at Stage.running, the category as default and as requirement, Debusine's errors")
+    func collectionInputs() throws {
+        func aptMirror(_ collection: JSONValue, stage: Stage = .running) throws -> any DBTask {
+            try resolvedDBTask(
+                .server,
+                "aptmirror",
+                [
+                    "collection": collection, "url": "https://deb.debian.org/debian", "suite": "sid",
+                    "components": ["main"],
+                ],
+                stage: stage
+            )
+        }
+        func indexes(_ suite: JSONValue) throws -> any DBTask {
+            try resolvedDBTask(
+                .server,
+                "generatesuiteindexes",
+                ["suite_collection": suite, "generate_at": "2026-11-29T10:00:00Z"],
+                stage: .running
+            )
+        }
+        // A bare name gets the field's category, as `lookup_single(default_category=…)` gives it.
+        let saved = try aptMirror("sid").computeDynamicData().taskInputFields["collection"]?.objectValue
+        #expect(saved?["collection_id"] == .int(TaskFixture.Collection.sidSuite) && saved?["label"] == "collection")
+        #expect(try aptMirror("sid", stage: .pending).computeDynamicData().taskInputFields["collection"] == nil)
+        let wrongCategory = try #require(throws: TaskInputError.self) { try aptMirror("_@debian:archive") }
+        #expect(
+            "\(wrongCategory)".hasSuffix(
+                "collection: unexpected collection category: 'debian:archive'. Expected: 'debian:suite'"
+            ),
+            "\(wrongCategory)"
+        )
+        let missing = try #require(throws: TaskInputError.self) { try aptMirror("nosuch") }
+        #expect(
+            "\(missing)".contains(
+                "Lookup for field 'collection' in debian/developers with category 'debian:suite' failed: "
+            ),
+            "\(missing)"
+        )
+
+        let dynamic = try indexes("sid@debian:suite").computeDynamicData()
+        #expect(dynamic.extra["suite_collection_id"] == .int(TaskFixture.Collection.sidSuite))
+        #expect(dynamic.taskInputFields["suite"]?.objectValue?["label"] == "suite_collection")
+        // No category: any collection is accepted, and a bare name has no default category to resolve with.
+        #expect(
+            try indexes("_@debian:archive").computeDynamicData().extra["suite_collection_id"]
+                == .int(TaskFixture.Collection.archive)
+        )
+        let bare = try #require(throws: TaskInputError.self) { try indexes("sid") }
+        #expect("\(bare)".contains("Lookup for field 'suite_collection' in debian/developers failed: "), "\(bare)")
     }
 
     /// Debusine `server/tasks/models.py` `CreateChildWorkspaceData` patterns and `CopyCollectionItemsData`

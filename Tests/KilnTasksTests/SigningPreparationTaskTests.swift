@@ -35,6 +35,22 @@ struct SigningPreparationTaskTests {
         #expect(dynamic.extra["input_binary_artifacts_ids"] == [2, .int(PackageTaskFixtures.newHelloBinary)])
     }
 
+    /// Debusine `tasks/extract_for_signing.py`: `binary_artifacts = UploadArtifactsInput(...)`, so an upload stands
+    /// for the binary packages it `extends`, and those are what the dynamic data lists.
+    @Test("extractforsigning: an upload among the binaries is replaced by the binary packages it extends")
+    func extractForSigningExpandsUploads() throws {
+        let data: JSONValue = [
+            "input": [
+                "template_artifact": 2,
+                "binary_artifacts": [.int(PackageTaskFixtures.helloUpload), .int(PackageTaskFixtures.newHelloBinary)],
+            ],
+            "environment": Self.env,
+        ]
+        let dynamic = try PackageTaskFixtures.task("extractforsigning", data, stage: .running).computeDynamicData()
+        #expect(dynamic.extra["input_binary_artifacts_ids"] == [.int(PackageTaskFixtures.newHelloBinary), 2])
+        #expect(dynamic.parameterSummary == "hello_1.0-1 (amd64)")
+    }
+
     /// Debusine `tasks/tests/test_assemble_signed_source.py` `test_compute_scheduler_tags`, `test_get_subject`,
     /// `test_get_configuration_context`, `test_compute_dynamic_data`.
     @Test("assemblesignedsource: executor tags only, the template's package as subject")
@@ -55,6 +71,8 @@ struct SigningPreparationTaskTests {
         let dynamic = try PackageTaskFixtures.task("assemblesignedsource", data, stage: .running).computeDynamicData()
         #expect(dynamic.parameterSummary == "hello_1.0-1 (amd64)")
         #expect(dynamic.extra["template_id"] == 2 && dynamic.extra["signed_ids"] == [5])
+        // `unsigned = UnsignedMultiInput(field="signed")`: the lintian report relates to no signing input.
+        #expect(dynamic.extra["unsigned_ids"] == [])
     }
 
     /// Debusine `tasks/models.py` `ExtractForSigningData.backend_is_auto` and

@@ -56,6 +56,15 @@ public struct InMemoryLookupStore: LookupStore, LookupFixtureSink, Hashable, Sen
         return targets
     }
 
+    /// The `type` targets of these artifacts that have `category`, one per relation, by id.
+    public func relatedArtifacts(of ids: [Int], type: ArtifactRelationType, category: String) -> [ArtifactRecord] {
+        let wanted = Set(ids)
+        return relations.filter { $0.type == type && wanted.contains($0.artifactID) }
+            .compactMap { artifacts[$0.targetID] }
+            .filter { $0.category == category }
+            .sorted { $0.id < $1.id }
+    }
+
     // MARK: LookupFixtureSink
 
     /// Refuses a relation naming a missing artifact, as the database's foreign keys would.

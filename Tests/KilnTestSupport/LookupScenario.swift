@@ -9,7 +9,7 @@ public struct LookupScenario: Sendable, CustomStringConvertible {
         /// `lookupMultiple`.
         case multiple
         /// `lookupEnvironment` with these executor parameters.
-        case environment(architecture: String, backend: String?, format: String?, taskName: String)
+        case environment(architecture: String, backend: String?, format: String?, taskName: String?)
         /// `lookupSingle`, then `reconstructLookup` on its result.
         case reconstructSingle
     }

@@ -9,7 +9,7 @@ public final class RecordingLookupResolver: LookupResolving {
         public let architecture: String
         public let backend: String?
         public let format: String?
-        public let taskName: String
+        public let taskName: String?
     }
 
     /// The resolver every call is forwarded to.
@@ -44,7 +44,7 @@ public final class RecordingLookupResolver: LookupResolving {
         architecture: String,
         backend: String?,
         format: String?,
-        taskName: String,
+        taskName: String?,
         context: LookupContext
     ) throws -> LookupResult {
         environmentCalls.append(
@@ -62,6 +62,14 @@ public final class RecordingLookupResolver: LookupResolving {
 
     public func reconstructLookup(_ result: LookupResult, context: LookupContext) -> String {
         resolver.reconstructLookup(result, context: context)
+    }
+
+    public func relatedArtifacts(
+        of ids: [Int],
+        type: ArtifactRelationType,
+        category: String
+    ) throws -> [ArtifactRecord] {
+        try resolver.relatedArtifacts(of: ids, type: type, category: category)
     }
 
     public func workspace(id: Int) -> WorkspaceRecord? { resolver.workspace(id: id) }

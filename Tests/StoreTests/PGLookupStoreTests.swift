@@ -81,6 +81,43 @@ extension StoreIntegration {
             }
         }
 
+        @Test(
+            "related artifacts: one per relation, by id, only of the category asked, as the in-memory store gives them"
+        )
+        func relatedArtifactsMatchInMemory() async throws {
+            let memory = try LookupFixture.inMemoryStore()
+            let questions: [([Int], ArtifactRelationType, String)] = [
+                ([103, 104, 105, 106], .builtUsing, KnownCategories.sourcePackage),
+                ([106, 103], .builtUsing, KnownCategories.sourcePackage),
+                ([103, 104, 105, 106], .builtUsing, KnownCategories.binaryPackage),
+                ([103, 104], .extends, KnownCategories.sourcePackage),
+                ([], .builtUsing, KnownCategories.sourcePackage),
+            ]
+            try await Self.withPopulatedSchema(Self.lookupFixture) { connection in
+                let answers = try await connection.withSynchronousAccess { session in
+                    try questions.map { ids, type, category in
+                        try PGLookupStore(session).relatedArtifacts(of: ids, type: type, category: category)
+                    }
+                }
+                // Debusine's join lists 101 once for each of the three binaries built using it.
+                #expect(answers[0].map(\.id) == [100, 101, 101, 101])
+                #expect(answers[1].map(\.id) == [100, 101])
+                for (question, answer) in zip(questions, answers) {
+                    #expect(answer == memory.relatedArtifacts(of: question.0, type: question.1, category: question.2))
+                }
+                // An artifact whose files are still uploading is no input, related or not.
+                let withoutIncomplete = try await connection.withSynchronousAccess { session in
+                    _ = try session.query("UPDATE artifacts SET complete = false WHERE id = 100")
+                    return try PGLookupStore(session).relatedArtifacts(
+                        of: [106, 103],
+                        type: .builtUsing,
+                        category: KnownCategories.sourcePackage
+                    )
+                }
+                #expect(withoutIncomplete.map(\.id) == [101])
+            }
+        }
+
         @Test("a dictionary lookup over many artifact items costs a fixed number of statements (no N+1)")
         func roundTripsDoNotGrowWithItems() async throws {
             try await Self.withPopulatedSchema(Self.lookupFixture) { connection in

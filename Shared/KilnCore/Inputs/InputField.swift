@@ -10,6 +10,14 @@ public enum InputFieldKind: Hashable, Sendable {
     case multiple
     /// A list of multiple lookups → `[InputArtifactMultiple]` (`MultiInputList`).
     case multipleList
+    /// A multiple lookup whose `debian:upload` results are replaced by the binary packages each upload `extends`
+    /// → `InputArtifactMultiple`: the other results in lookup order (their categories checked), then the uploads'
+    /// binaries by id (`UploadArtifactsInput`). `debian:upload` is allowed besides the field's categories.
+    case uploadArtifacts
+    /// A multiple lookup of signed artifacts → `InputArtifactMultiple` of what they were signed from: the
+    /// `debusine:signing-input` artifacts they `relates-to` and the binary packages those `relates-to`, by id
+    /// (`UnsignedMultiInput`, which reads the same task-data path as the signed artifacts' own field).
+    case unsignedArtifacts
     /// An environment lookup → `InputArtifactSingle` (`EnvironmentInput`).
     case environment(EnvironmentFieldOptions)
     /// An environment lookup or null → `InputArtifactSingle?` (`OptionalEnvironmentInput`).
@@ -23,6 +31,9 @@ public enum InputFieldKind: Hashable, Sendable {
     /// The task-configuration collection → `InputCollectionSingle?` (Debusine `db/tasks/inputs.py`
     /// `TaskConfigurationCollection`).
     case taskConfigurationCollection
+    /// A collection lookup → `InputCollectionSingle` (Debusine `db/tasks/inputs.py` `CollectionInput`): `category`,
+    /// when given, is the default category of a bare first segment and the one the collection must have.
+    case collection(category: String?)
     /// The server's fully qualified domain name → a string, read from the server settings, never from task
     /// data (Debusine's `DebusineFQDNInput`, which reads the `DEBUSINE_FQDN` setting).
     case serverFQDN
@@ -40,19 +51,33 @@ public enum InputFieldKind: Hashable, Sendable {
     }
 }
 
-/// Where an environment field finds the parameters of its lookup (Debusine `WorkRequest.lookup_environment`): the build
-/// architecture comes from an already-resolved field, the backend from task data.
+/// Where an environment field finds the parameters of its lookup (Debusine `WorkRequest.lookup_environment`, and
+/// `EnvironmentInput`'s `image_category`, `set_backend` and `try_variant`): the build architecture comes from an
+/// already-resolved field, the backend from task data.
 public struct EnvironmentFieldOptions: Hashable, Sendable {
     /// The name of the build-architecture input field; it must resolve at the same stage or earlier.
     public var architectureField: String
-    /// Dotted task-data path of the executor backend; `nil` for tasks without one (no backend or format
-    /// constraint is then added to the lookup).
+    /// Dotted task-data path of the executor backend; `nil` for a field that sets no backend (`set_backend=False`):
+    /// no backend constraint is then added to the lookup, nor a format taken from one.
     public var backendPath: String?
+    /// The `format` the field always asks for (`image_category`), whatever the backend; `nil` takes it from the
+    /// backend's image category.
+    public var format: EnvironmentFormat?
+    /// Whether the task's name is tried as the `variant` first (`try_variant`).
+    public var triesTaskVariant: Bool
 
-    /// Defaults fit executor tasks: `build_architecture` and `backend` at the top of the task data.
-    public init(architectureField: String = "build_architecture", backendPath: String? = "backend") {
+    /// Defaults fit executor tasks: `build_architecture` and `backend` at the top of the task data, the format
+    /// the backend needs, the task's own variant tried first.
+    public init(
+        architectureField: String = "build_architecture",
+        backendPath: String? = "backend",
+        format: EnvironmentFormat? = nil,
+        triesTaskVariant: Bool = true
+    ) {
         self.architectureField = architectureField
         self.backendPath = backendPath
+        self.format = format
+        self.triesTaskVariant = triesTaskVariant
     }
 }
 

@@ -57,7 +57,7 @@ public enum InputFieldValue: Hashable, Sendable {
                         try InputArtifactSingle(json: element)
                     }
                 )
-            case .multiple:
+            case .multiple, .uploadArtifacts, .unsignedArtifacts:
                 self = .multiple(try InputArtifactMultiple(json: json))
             case .multipleList:
                 self = .multipleList(
@@ -76,7 +76,7 @@ public enum InputFieldValue: Hashable, Sendable {
                 }
                 let archive = pair[1].isNull ? nil : try InputCollectionSingle(json: pair[1])
                 self = .suiteArchive(suite: try InputCollectionSingle(json: pair[0]), archive: archive)
-            case .taskConfigurationCollection:
+            case .taskConfigurationCollection, .collection:
                 self = .collection(try InputCollectionSingle(json: json))
             case .extraRepositories:
                 // Debusine's `ExtraRepositoriesSerializer.deserialize`.

@@ -89,6 +89,10 @@ private struct FieldResolver<Resolver: LookupResolving> {
             )
         case .multiple:
             return .multiple(try multiple(try required(), errorKey: field.path))
+        case .uploadArtifacts:
+            return .multiple(try uploadArtifacts(try required()))
+        case .unsignedArtifacts:
+            return .multiple(try unsignedArtifacts(try required()))
         case .multipleList:
             // Stored labels are the bare path; category errors name `path[i][j]` (Debusine's
             // `MultiInputList.resolve`, `MultiInputListTests::test_with_categories`).
@@ -109,6 +113,10 @@ private struct FieldResolver<Resolver: LookupResolving> {
             return .string(try buildArchitecture())
         case .taskConfigurationCollection:
             return .collection(try taskConfiguration())
+        case .collection(let category):
+            return .collection(
+                try collection(try SingleLookup(json: try required(), field: field.path), category: category)
+            )
         case .serverFQDN:
             return .string(request.settings.fqdn)
         case .extraRepositories:
@@ -185,6 +193,53 @@ private struct FieldResolver<Resolver: LookupResolving> {
     /// Resolves a multiple lookup into a value labelled with the field path; `errorKey[i]` names the `i`th
     /// result in a category error.
     func multiple(_ lookup: JSONValue, errorKey: String) throws(TaskInputError) -> InputArtifactMultiple {
+        let (artifacts, normalised) = try lookedUpArtifacts(lookup, errorKey: errorKey) {
+            category,
+            label throws(TaskInputError) in
+            try checkCategory(category, label: label, allowed: field.categories)
+        }
+        return InputArtifactMultiple(label: field.path, lookup: normalised, artifacts: artifacts)
+    }
+
+    /// Debusine's `UploadArtifactsInput.resolve`: each upload found is replaced by the binary packages it `extends`,
+    /// appended (by id) after the other results, whose categories are checked against the field's and
+    /// `debian:upload`; the binaries themselves are not checked.
+    func uploadArtifacts(_ lookup: JSONValue) throws(TaskInputError) -> InputArtifactMultiple {
+        let allowed = field.categories.union([KnownCategories.upload])
+        let (found, normalised) = try lookedUpArtifacts(lookup, errorKey: field.path) {
+            category,
+            label throws(TaskInputError) in
+            if category != KnownCategories.upload { try checkCategory(category, label: label, allowed: allowed) }
+        }
+        let uploadIDs = found.filter { $0.category == KnownCategories.upload }.compactMap(\.artifactID)
+        var artifacts = found.filter { $0.category != KnownCategories.upload }
+        if !uploadIDs.isEmpty {
+            artifacts += try inputArtifacts(try related(uploadIDs, .extends, KnownCategories.binaryPackage))
+        }
+        return InputArtifactMultiple(label: field.path, lookup: normalised, artifacts: artifacts)
+    }
+
+    /// Debusine's `UnsignedMultiInput.resolve`: the signing inputs the looked-up signed artifacts `relates-to`, then
+    /// the binary packages those `relates-to`, all sorted by id; the signed artifacts' categories are not checked.
+    func unsignedArtifacts(_ lookup: JSONValue) throws(TaskInputError) -> InputArtifactMultiple {
+        let (signed, normalised) = try lookedUpArtifacts(lookup, errorKey: field.path) { _, _ throws(TaskInputError) in
+        }
+        let signingInputs = try related(Set(signed.compactMap(\.artifactID)), .relatesTo, KnownCategories.signingInput)
+        let binaries = try related(Set(signingInputs.map(\.id)), .relatesTo, KnownCategories.binaryPackage)
+        // A stable sort, as Python's `list.sort`: a target reached by two relations stays listed twice.
+        let unsigned = (signingInputs + binaries).enumerated()
+            .sorted { ($0.element.id, $0.offset) < ($1.element.id, $1.offset) }.map(\.element)
+        return InputArtifactMultiple(label: field.path, lookup: normalised, artifacts: try inputArtifacts(unsigned))
+    }
+
+    /// Runs a multiple artifact lookup and returns every result as an input artifact, with the lookup in its
+    /// normalised form (Debusine `DBFieldResolver.lookup_multiple_artifacts`), then calls `check` with each one's
+    /// category and label (`errorKey[i]`), as Debusine's fields check categories after the lookup.
+    func lookedUpArtifacts(
+        _ lookup: JSONValue,
+        errorKey: String,
+        check: (_ category: String, _ label: String) throws(TaskInputError) -> Void
+    ) throws(TaskInputError) -> (artifacts: [BaseTaskInputArtifact], normalised: JSONValue) {
         guard lookup.objectValue != nil || lookup.arrayValue != nil else {
             throw .invalidValue(
                 field: errorKey,
@@ -200,15 +255,33 @@ private struct FieldResolver<Resolver: LookupResolving> {
                 context: request.context
             )
         }
-        var artifacts: [BaseTaskInputArtifact] = []
+        var records: [ArtifactRecord] = []
         for (index, result) in results.enumerated() {
-            let elementLabel = "\(errorKey)[\(index)]"
-            guard let record = result.artifact else { throw .notAnArtifact(label: elementLabel) }
-            try checkCategory(record.category, label: elementLabel, allowed: field.categories)
-            do { artifacts.append(try BaseTaskInputArtifact(artifact: record)) } catch { throw .model(error) }
+            guard let record = result.artifact else { throw .notAnArtifact(label: "\(errorKey)[\(index)]") }
+            records.append(record)
         }
+        let artifacts = try inputArtifacts(records)
+        for (index, record) in records.enumerated() { try check(record.category, "\(errorKey)[\(index)]") }
         let normalised = try lookingUp { try LookupMultiple(parsing: lookup).modelDump }
-        return InputArtifactMultiple(label: field.path, lookup: normalised, artifacts: artifacts)
+        return (artifacts, normalised)
+    }
+
+    /// The artifacts of `category` that `ids` have a `type` relation to (`FieldResolver.find_related_artifacts`).
+    func related(
+        _ ids: some Collection<Int>,
+        _ type: ArtifactRelationType,
+        _ category: String
+    ) throws(TaskInputError) -> [ArtifactRecord] {
+        try lookingUp { try request.lookups.relatedArtifacts(of: ids.sorted(), type: type, category: category) }
+    }
+
+    /// The input-artifact form of each record.
+    func inputArtifacts(_ records: [ArtifactRecord]) throws(TaskInputError) -> [BaseTaskInputArtifact] {
+        do {
+            return try records.map { record throws(InputModelError) in try BaseTaskInputArtifact(artifact: record) }
+        } catch {
+            throw .model(error)
+        }
     }
 
     func environment(
@@ -232,8 +305,8 @@ private struct FieldResolver<Resolver: LookupResolving> {
                 lookup.json,
                 architecture: architecture,
                 backend: backend?.rawValue,
-                format: backend?.imageFormat,
-                taskName: request.taskName,
+                format: options.format?.rawValue ?? backend?.imageFormat,
+                taskName: options.triesTaskVariant ? request.taskName : nil,
                 context: request.context
             )
         }
@@ -245,12 +318,12 @@ private struct FieldResolver<Resolver: LookupResolving> {
         _ result: LookupResult,
         lookup: SingleLookup,
         label: String,
-        expectedCategory: String
+        expectedCategory: String?
     )
         throws(TaskInputError) -> InputCollectionSingle
     {
         guard let collection = result.collection else { throw .notACollection(label: label) }
-        guard collection.category == expectedCategory else {
+        if let expectedCategory, collection.category != expectedCategory {
             throw .unexpectedCollectionCategory(label: label, category: collection.category, expected: expectedCategory)
         }
         guard let workspace = request.lookups.workspace(id: collection.workspaceID) else {
@@ -261,6 +334,30 @@ private struct FieldResolver<Resolver: LookupResolving> {
         } catch {
             throw .model(error)
         }
+    }
+
+    /// Debusine's `CollectionInputBase._resolve_collection`: a failed lookup names the field, the workspace and the
+    /// category; a found collection of another category is refused.
+    func collection(_ lookup: SingleLookup, category: String?) throws(TaskInputError) -> InputCollectionSingle {
+        let result: LookupResult
+        do {
+            result = try request.lookups.lookupSingle(
+                lookup.json,
+                expect: .collection,
+                defaultCategory: category,
+                context: request.context
+            )
+        } catch let failure as LookupFailure {
+            throw .fieldLookupFailed(field: field.path, workspace: workspaceDescription, category: category, failure)
+        } catch {
+            throw .fieldLookupFailed(
+                field: field.path,
+                workspace: workspaceDescription,
+                category: category,
+                .invalid("\(error)")
+            )
+        }
+        return try collectionInput(result, lookup: lookup, label: field.path, expectedCategory: category)
     }
 
     /// Debusine's `DBFieldResolver.resolve_suitearchiveinput`: the suite is looked up with no default

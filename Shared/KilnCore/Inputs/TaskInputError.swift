@@ -24,7 +24,7 @@ public indirect enum TaskInputError: Error, Hashable, Sendable, CustomStringConv
     case lookup(LookupFailure)
     /// A lookup named in task data failed, worded as Debusine's DB inputs word it
     /// (`debusine/db/tasks/inputs.py`: `Lookup for field 'F' in scope/workspace failed: …`).
-    case fieldLookupFailed(field: String, workspace: String, LookupFailure)
+    case fieldLookupFailed(field: String, workspace: String, category: String? = nil, LookupFailure)
     /// The lookup found something that is not an artifact.
     case notAnArtifact(label: String)
     /// The lookup found something that is not a collection.
@@ -66,8 +66,9 @@ public indirect enum TaskInputError: Error, Hashable, Sendable, CustomStringConv
         case .duplicateField(let name): "Input field '\(name)' is declared twice"
         case .kindMismatch(let field, let expected): "Input field '\(field)' does not hold \(expected)"
         case .lookup(let failure): failure.message
-        case .fieldLookupFailed(let field, let workspace, let failure):
-            "Lookup for field \(JSONValue.pythonStringRepr(field)) in \(workspace) failed: \(failure.message)"
+        case .fieldLookupFailed(let field, let workspace, let category, let failure):
+            "Lookup for field \(JSONValue.pythonStringRepr(field)) in \(workspace)"
+                + (category.map { " with category '\($0)'" } ?? "") + " failed: \(failure.message)"
         case .notAnArtifact(let label): "\(label): lookup result is not an artifact"
         case .notACollection(let label): "\(label): lookup result is not a collection"
         case .unexpectedCategory(let label, let category, let allowed):

@@ -38,20 +38,21 @@ public protocol LookupResolving {
     /// Resolves an environment lookup the way executor tasks do (Debusine `db/models/work_requests.py`
     /// `WorkRequest.lookup_environment`): default category `debian:environments`; a `COLL/match:…` lookup is augmented
     /// with `architecture`, `format` (when given), `backend` (when given), and, if no `variant` is given, tried first
-    /// with `variant=<taskName>` and then with `variant=` (no variant).
+    /// with `variant=<taskName>` and then with `variant=` (no variant), unless `taskName` is nil.
     ///
     /// - Parameters:
     ///   - architecture: the task's build architecture (task data or the server fallback, never a worker's).
     ///   - backend: the executor backend (`unshare`, `incus-lxc`, …), or nil to leave it out.
     ///   - format: `tarball` or `image` (from the backend's image category), or nil to leave it out.
-    ///   - taskName: the lowercased task name tried as the variant first.
+    ///   - taskName: the lowercased task name tried as the variant first; nil for a field that tries no variant
+    ///     (Debusine's `try_variant=False`, piuparts' `base_tgz`).
     /// - Throws: `LookupFailure`.
     func lookupEnvironment(
         _ lookup: JSONValue,
         architecture: String,
         backend: String?,
         format: String?,
-        taskName: String,
+        taskName: String?,
         context: LookupContext
     ) throws -> LookupResult
 
@@ -59,6 +60,13 @@ public protocol LookupResolving {
     /// an item in a collection → `"<parent collection lookup>/name:<item name>"`; an artifact → `"<id>@artifacts"`; a
     /// collection → `"internal@collections"` for the workflow's internal collection, else `"<id>@collections"`.
     func reconstructLookup(_ result: LookupResult, context: LookupContext) -> String
+
+    /// The artifacts of `category` that these artifacts have a `type` relation to, ordered by id (Debusine
+    /// `tasks/inputs/resolver.py` `FieldResolver.find_related_artifacts`): how an upload finds the binary packages it
+    /// `extends`, and signed artifacts the signing inputs and binaries they `relates-to`.
+    ///
+    /// - Throws: the store's error.
+    func relatedArtifacts(of ids: [Int], type: ArtifactRelationType, category: String) throws -> [ArtifactRecord]
 
     /// The workspace with this id, if it exists (used to fill `scope_name`/`workspace_name` of
     /// `InputCollectionSingle` and to find a suite's `_@debian:archive`).

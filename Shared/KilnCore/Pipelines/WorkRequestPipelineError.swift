@@ -74,7 +74,7 @@ public enum PipelineFailureCause: Hashable, Sendable, CustomStringConvertible {
         case .lookup(let failure): return failure
         case .input(let error):
             switch error.underlying {
-            case .lookup(let failure), .fieldLookupFailed(_, _, let failure): return failure
+            case .lookup(let failure), .fieldLookupFailed(_, _, _, let failure): return failure
             default: return nil
             }
         default: return nil

@@ -4,8 +4,8 @@ import KilnCore
 /// `server/tasks/aptmirror.py` `APTMirror`, data `server/tasks/models.py` `APTMirrorData`).
 ///
 /// Scheduled like every Server task; validated, configured and tagged, then pending (no Celery worker).
-/// Debusine's `collection = CollectionInput(category=SUITE)` has no Kiln input-field kind yet: the suite
-/// is not resolved.
+/// `collection = CollectionInput(category=SUITE)`: the suite is resolved at `Stage.running` and saved in the
+/// dynamic data's `task_input_fields`, as Debusine's `DBTask.compute_dynamic_data` saves it.
 public struct APTMirrorTask: DBTask {
     /// Server: run by Debusine's Celery workers.
     public static let taskType = TaskType.server
@@ -16,7 +16,7 @@ public struct APTMirrorTask: DBTask {
 
     /// The data as submitted.
     public let taskData: JSONValue
-    /// Only `task_configuration`.
+    /// `task_configuration` and `collection`.
     public var inputs: ResolvedInputs
     /// `suite`: a suite name, or a flat repository's path ending in `/`.
     public let suite: String
@@ -49,6 +49,8 @@ public struct APTMirrorTask: DBTask {
         _ = try reader.taskConfiguration()
         try reader.finish()
         self.taskData = taskData
-        inputs = try ResolvedInputs(fields: Self.ownInputFields)
+        inputs = try ResolvedInputs(
+            fields: Self.ownInputFields + [InputField("collection", kind: .collection(category: KnownCategories.suite))]
+        )
     }
 }

@@ -4,8 +4,8 @@ import KilnCore
 /// (Debusine `server/tasks/generate_suite_indexes.py` `GenerateSuiteIndexes`, data `GenerateSuiteIndexesData`).
 ///
 /// Scheduled like every Server task; validated, configured and tagged, then pending (no Celery worker).
-/// Debusine's `suite = CollectionInput(field="suite_collection")` has no Kiln input-field kind yet, so the
-/// suite is not resolved and `suite_collection_id` is not in the dynamic data.
+/// `suite = CollectionInput(field="suite_collection")`: any collection (no category is asked), resolved at
+/// `Stage.running`.
 public struct GenerateSuiteIndexesTask: DBTask {
     /// Server: run by Debusine's Celery workers.
     public static let taskType = TaskType.server
@@ -16,7 +16,7 @@ public struct GenerateSuiteIndexesTask: DBTask {
 
     /// The data as submitted.
     public let taskData: JSONValue
-    /// Only `task_configuration`.
+    /// `task_configuration` and `suite`.
     public var inputs: ResolvedInputs
     /// `generate_at`, read as pydantic reads a `datetime` (RFC 3339 text, a date alone, Unix time).
     public let generateAt: PydanticDateTime
@@ -37,6 +37,18 @@ public struct GenerateSuiteIndexesTask: DBTask {
         _ = try reader.taskConfiguration()
         try reader.finish()
         self.taskData = taskData
-        inputs = try ResolvedInputs(fields: Self.ownInputFields)
+        inputs = try ResolvedInputs(
+            fields: Self.ownInputFields + [
+                InputField("suite", kind: .collection(category: nil), path: "suite_collection")
+            ]
+        )
+    }
+
+    /// The saved fields plus `suite_collection_id` (Debusine's `GenerateSuiteIndexesDynamicData`).
+    public func computeDynamicData() throws -> TaskDynamicData {
+        let suite = try inputs.collection("suite")
+        var dynamic = TaskDynamicData(extra: ["suite_collection_id": suite.map { .int($0.collectionID) } ?? .null])
+        dynamic.saveFields(of: inputs)
+        return dynamic
     }
 }

@@ -25,14 +25,15 @@ public struct AssembleSignedSourceTask: ExecutorTask {
     public static let taskType = TaskType.worker
     /// Version 1, Debusine's `TASK_VERSION`.
     public static let taskVersion = 1
-    /// Debusine's `template` and `environment` at `Stage.pending`, `signed = MultiInput()` at `Stage.running`.
-    /// Debusine's `unsigned = UnsignedMultiInput(field="signed")` follows artifact relations, which Kiln's
-    /// input fields do not resolve yet: it is left out.
+    /// Debusine's `template` and `environment` at `Stage.pending`; at `Stage.running`, `signed = MultiInput()` and
+    /// `unsigned = UnsignedMultiInput(field="signed")`: the signing inputs and binary packages the signed
+    /// artifacts were made from, found through their `relates-to` relations.
     public static let inputFields: [InputField] = [
         ExecutorTaskSupport.buildArchitecture(),
         InputField("template", kind: .single, stage: .pending, categories: [KnownCategories.binaryPackage]),
         ExecutorTaskSupport.environment(),
         InputField("signed", kind: .multiple),
+        InputField("unsigned", kind: .unsignedArtifacts, path: "signed"),
     ]
 
     /// The validated data.
@@ -70,7 +71,7 @@ public struct AssembleSignedSourceTask: ExecutorTask {
     /// None: Debusine's task does not override `get_configuration_context`.
     public func getConfigurationContext() throws -> String? { nil }
 
-    /// `template_id`, `signed_ids` and the summary `<package>_<version> (<architecture>)` (Debusine
+    /// `template_id`, `signed_ids`, `unsigned_ids` and the summary `<package>_<version> (<architecture>)` (Debusine
     /// `test_assemble_signed_source.py` `test_compute_dynamic_data`).
     public func computeDynamicData() throws -> TaskDynamicData {
         let template = try inputs.artifact("template")
@@ -82,6 +83,7 @@ public struct AssembleSignedSourceTask: ExecutorTask {
             extra: [
                 "template_id": template.artifactID.map(JSONValue.int) ?? .null,
                 "signed_ids": try ExecutorTaskSupport.artifactIDs(inputs, "signed"),
+                "unsigned_ids": try ExecutorTaskSupport.artifactIDs(inputs, "unsigned"),
             ]
         )
     }

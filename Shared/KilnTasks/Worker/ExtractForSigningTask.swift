@@ -25,8 +25,9 @@ public struct ExtractForSigningTask: ExecutorTask {
     public static let taskType = TaskType.worker
     /// Version 1, Debusine's `TASK_VERSION`.
     public static let taskVersion = 1
-    /// The template at `Stage.pending` (the subject comes from it); the binaries (binary packages or
-    /// uploads) and the environment at `Stage.running`.
+    /// The template at `Stage.pending` (the subject comes from it); the binaries and the environment at
+    /// `Stage.running`, each upload among the binaries replaced by the binary packages it `extends` (Debusine's
+    /// `UploadArtifactsInput`).
     public static let inputFields: [InputField] = [
         ExecutorTaskSupport.buildArchitecture(),
         InputField(
@@ -38,9 +39,9 @@ public struct ExtractForSigningTask: ExecutorTask {
         ),
         InputField(
             "binary_artifacts",
-            kind: .multiple,
+            kind: .uploadArtifacts,
             path: "input.binary_artifacts",
-            categories: [KnownCategories.upload, KnownCategories.binaryPackage]
+            categories: [KnownCategories.binaryPackage]
         ),
         ExecutorTaskSupport.environment(stage: .running),
     ]

@@ -28,15 +28,21 @@ public struct PiupartsTask: ExecutorTask {
     public static let taskType = TaskType.worker
     /// Version 1, Debusine's `TASK_VERSION`.
     public static let taskVersion = 1
-    /// Debusine's fields: `base_tgz` (a system tarball, `Stage.pending`: the context is its codename; no
-    /// backend constraint, as `set_backend=False`), `environment` (`Stage.running`) and
+    /// Debusine's fields: `base_tgz` (a system tarball, `Stage.pending`: the context is its codename; looked up
+    /// with `format=tarball`, no backend and no variant, as `image_category=TARBALL, set_backend=False,
+    /// try_variant=False`), `environment` (`Stage.running`) and
     /// `input_binary_artifacts` (binary packages or uploads, `Stage.pending`: the subject comes from them).
     public static let inputFields: [InputField] = [
         ExecutorTaskSupport.buildArchitecture(),
         InputField(
             "base_tgz",
             kind: .environment(
-                EnvironmentFieldOptions(architectureField: ExecutorTaskSupport.buildArchitectureField, backendPath: nil)
+                EnvironmentFieldOptions(
+                    architectureField: ExecutorTaskSupport.buildArchitectureField,
+                    backendPath: nil,
+                    format: .tarball,
+                    triesTaskVariant: false
+                )
             ),
             stage: .pending,
             categories: [KnownCategories.systemTarball]

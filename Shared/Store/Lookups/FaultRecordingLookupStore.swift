@@ -50,6 +50,14 @@ public final class FaultRecordingLookupStore<Inner: LookupStore>: LookupStore {
         try recording { try inner.builtUsingTargets(ofArtifacts: ids) }
     }
 
+    public func relatedArtifacts(
+        of ids: [Int],
+        type: ArtifactRelationType,
+        category: String
+    ) throws -> [ArtifactRecord] {
+        try recording { try inner.relatedArtifacts(of: ids, type: type, category: category) }
+    }
+
     private func recording<T>(_ question: () throws -> T) throws -> T {
         do {
             return try question()

@@ -138,6 +138,28 @@ public final class PGLookupStore: LookupStore {
         return targets
     }
 
+    /// One query for the relations and their targets; the targets are remembered as `artifact(id:)` reads.
+    public func relatedArtifacts(
+        of ids: [Int],
+        type: ArtifactRelationType,
+        category: String
+    ) throws -> [ArtifactRecord] {
+        guard !ids.isEmpty else { return [] }
+        let records = try session.query(
+            """
+            SELECT a.id, a.category, a.workspace_id, a.data, a.created_by_work_request_id
+            FROM artifact_relations r JOIN artifacts a ON a.id = r.target_id
+            WHERE r.artifact_id = ANY($1) AND r.type = $2 AND a.category = $3 AND a.complete
+            ORDER BY a.id, r.id
+            """,
+            ids,
+            type.rawValue,
+            category
+        ).rows.map { try Self.artifact(from: $0) }
+        memo.update { reads in for record in records { reads.artifactsByID[record.id] = .some(record) } }
+        return records
+    }
+
     /// The active items the SQL condition alone selects, children remembered. Equal to `activeItems` for
     /// strings, booleans and integers; for other JSON values a superset (see `ItemFilterSQL`). Internal so
     /// tests can check the SQL on its own.

@@ -532,13 +532,17 @@ private struct FailingLookups: LookupResolving {
         architecture: String,
         backend: String?,
         format: String?,
-        taskName: String,
+        taskName: String?,
         context: LookupContext
     ) throws -> LookupResult {
         throw LookupFailure.invalid("expected error")
     }
 
     func reconstructLookup(_ result: LookupResult, context: LookupContext) -> String { "" }
+
+    func relatedArtifacts(of ids: [Int], type: ArtifactRelationType, category: String) throws -> [ArtifactRecord] {
+        throw LookupFailure.invalid("expected error")
+    }
 
     func workspace(id: Int) -> WorkspaceRecord? { nil }
 }

@@ -177,6 +177,16 @@ struct LookupStoreTests {
                 "debian/match:architecture=s390x:variant=lintian", "debian/match:architecture=s390x:variant=",
             ]
         )
+        // `try_variant=None` (piuparts' `base_tgz`): one attempt, augmented, with no variant added.
+        #expect(
+            try LookupResolver<InMemoryLookupStore>.environmentAttempts(
+                lookup,
+                architecture: "i386",
+                backend: nil,
+                format: "tarball",
+                taskName: nil
+            ).map(\.exported) == ["debian/match:codename=bookworm:architecture=i386:format=tarball"]
+        )
     }
 
     /// Debusine `server/collections/tests/test_debian_suite.py` `DebianSuiteManagerTests.test_do_lookup_filter_binaries`:

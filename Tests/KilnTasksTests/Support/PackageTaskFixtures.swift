@@ -3,7 +3,8 @@ import KilnTestSupport
 
 /// The task fixture (`TaskFixture`) plus the artifacts the package tasks read that it lacks: a build log of
 /// hello 1.0-1 on amd64 (30), an upload of libreoffice for all and amd64 (31), hello's binary 1.0-2 (32),
-/// hello's source 1.0-2 (33) and an upload of hello 1.0-1 for source and amd64 (34).
+/// hello's source 1.0-2 (33) and an upload of hello 1.0-1 for source and amd64 (34), which `extends` hello's
+/// binary 1.0-1 (2) and source (1).
 enum PackageTaskFixtures {
     static let buildLog = 30
     static let libreofficeUpload = 31
@@ -65,6 +66,10 @@ enum PackageTaskFixtures {
         var store = TaskFixture.store(defaultConfiguration: withDefaultConfiguration)
         for artifact in extraArtifacts {
             do { try store.addArtifact(artifact) } catch { preconditionFailure("bad package fixture: \(error)") }
+        }
+        for target in [TaskFixture.Artifact.helloBinary, TaskFixture.Artifact.helloSource] {
+            let relation = ArtifactRelation(artifactID: helloUpload, type: .extends, targetID: target)
+            do { try store.addRelation(relation) } catch { preconditionFailure("bad package fixture: \(error)") }
         }
         return RecordingLookupResolver(store: store)
     }

@@ -13,7 +13,7 @@ extension LookupResolver {
         architecture: String,
         backend: String?,
         format: String?,
-        taskName: String,
+        taskName: String?,
         context: LookupContext
     ) throws -> LookupResult {
         let parsed = try LookupSingle(parsing: lookup)
@@ -44,7 +44,8 @@ extension LookupResolver {
 
     /// The lookups an executor task tries, in order (Debusine `WorkRequest.lookup_environment`): a lookup made of
     /// a collection and one `match:` segment gets `architecture`, `format` and `backend` where the user did not give them, and, without a
-    /// `variant`, one attempt with `variant=<taskName>` then one with `variant=` (no variant). Any other
+    /// `variant`, one attempt with `variant=<taskName>` then one with `variant=` (no variant), or, when `taskName`
+    /// is nil, one attempt as augmented. Any other
     /// lookup (an id, an item name) is used as is.
     ///
     /// - Throws: `LookupFailure.invalid` for a `format` other than tarball/image.
@@ -53,7 +54,7 @@ extension LookupResolver {
         architecture: String,
         backend: String?,
         format: String?,
-        taskName: String
+        taskName: String?
     ) throws -> [LookupSingle] {
         // Only `COLLECTION/match:…`, exactly two segments, is extended (`WorkRequest.lookup_environment`:
         // `len(segments) == 2`); a longer lookup is used as written.
@@ -71,7 +72,8 @@ extension LookupResolver {
         setDefault("architecture", architecture)
         setDefault("format", format)
         setDefault("backend", backend)
-        let variants: [String?] = filters.contains { $0.key == "variant" } ? [nil] : [taskName, ""]
+        let variants: [String?] =
+            if let taskName, !filters.contains(where: { $0.key == "variant" }) { [taskName, ""] } else { [nil] }
         return variants.map { variant in
             var attemptFilters = filters
             if let variant { attemptFilters.append(EnvironmentMatchFilter(key: "variant", value: variant)) }

@@ -47,6 +47,16 @@ public struct LookupResolver<Store: LookupStore>: LookupResolving {
         return "\(collection.id)@collections"
     }
 
+    /// Asks the store (`LookupStore.relatedArtifacts`); relations are not subject to workspace visibility, as in
+    /// Debusine.
+    public func relatedArtifacts(
+        of ids: [Int],
+        type: ArtifactRelationType,
+        category: String
+    ) throws -> [ArtifactRecord] {
+        try store.relatedArtifacts(of: ids, type: type, category: category)
+    }
+
     /// The workspace, or `nil` when it does not exist or the store cannot be read (this contract method
     /// cannot throw; callers needing the distinction use `store` directly).
     public func workspace(id: Int) -> WorkspaceRecord? {

@@ -20,4 +20,9 @@ public protocol LookupStore {
     /// The targets of each of these artifacts' `built-using` relations, by artifact; one without any is absent
     /// (`lookup__binaries` keeps the binaries built from a source: Debusine `DebianSuiteManager.do_lookup_filter`).
     func builtUsingTargets(ofArtifacts ids: [Int]) throws -> [Int: Set<Int>]
+    /// The artifacts of `category` that these artifacts have a `type` relation to, ordered by id, one per
+    /// relation reaching them (Debusine `db/tasks/resolver.py` `DBFieldResolver.find_related_artifacts`, whose
+    /// join lists a target once for each matching relation). Incomplete artifacts are left out, as `artifact(id:)`
+    /// leaves them out.
+    func relatedArtifacts(of ids: [Int], type: ArtifactRelationType, category: String) throws -> [ArtifactRecord]
 }
