@@ -28,31 +28,36 @@ extension CLIIntegration {
                     """, [first, second])
                 _ = try await pool.query("DELETE FROM outbox")
 
-                let (firstDone, signalFirstDone) = AsyncStream<Void>.makeStream()
+                let (firstDone, signalFirstDone) = AsyncStream<Int>.makeStream()
                 let (release, signalRelease) = AsyncStream<Void>.makeStream()
                 async let completingFirst: Void = pool.withTransaction { conn in
                     let stored = try await WorkRequestRepository.require(id: first, on: conn)
                     let completed = try stored.workRequest.markedCompleted(result: .success, outputData: nil, at: Date())
                     try await WorkRequestOperations.terminate(stored, as: completed, on: conn)
-                    signalFirstDone.yield()
+                    let backend = try conn.query("SELECT pg_backend_pid()::bigint").rows[0].decode(Int.self, at: 0)
+                    signalFirstDone.yield(backend)
                     for await _ in release { break }  // hold the transaction open while the other one starts
                 }
-                for await _ in firstDone { break }
+                var firstBackend = -1
+                for await backend in firstDone {
+                    firstBackend = backend
+                    break
+                }
                 async let completingSecond: Void = pool.withTransaction { conn in
                     let stored = try await WorkRequestRepository.require(id: second, on: conn)
                     let completed = try stored.workRequest.markedCompleted(result: .success, outputData: nil, at: Date())
                     try await WorkRequestOperations.terminate(stored, as: completed, on: conn)
                 }
-                // Release the first transaction once the second waits for a lock (the dependant's), or once the
-                // second has finished without waiting — what the old code did, reading the first dependency as
+                // Release the first transaction once the second waits for a lock the first holds (the dependant's:
+                // other tests' lock waits, in this database at the same time, do not count), or once the second has
+                // finished without waiting — what the old code did, reading the first dependency as
                 // still running; the assertions below then fail.
                 let monitor = PGConnection(configuration: pool.configuration)
                 _ = await eventually(timeout: .seconds(120)) {
                     let waiting = try await monitor.query(
                         """
-                        SELECT count(*)::bigint FROM pg_stat_activity
-                        WHERE datname = current_database() AND wait_event_type = 'Lock'
-                        """
+                        SELECT count(*)::bigint FROM pg_stat_activity WHERE $1::int = ANY(pg_blocking_pids(pid))
+                        """, firstBackend
                     ).rows[0].decode(Int.self, at: 0)
                     let secondDone = try await monitor.query(
                         "SELECT status FROM work_requests WHERE id = $1", second

@@ -79,6 +79,15 @@ struct ServerTaskTests {
             stage: .running
         )
         #expect(try task.computeDynamicData().extra == ["input_upload_id": 6])
+        // `ArtifactInput` (db/tasks/inputs.py) names the field and the workspace when the lookup fails.
+        let missing = try #require(throws: TaskInputError.self) {
+            try resolvedDBTask(
+                .server, "packageupload", ["input": ["upload": 999], "target": "ftp://upload.example.org/queue/"],
+                stage: .running)
+        }
+        #expect(
+            "\(missing)"
+                == "Lookup for field 'input.upload' in debian/developers failed: '999@artifacts' does not exist or is hidden")
     }
 
     /// Debusine `db/tasks/inputs.py` `CollectionInput` as `aptmirror` (`category=SUITE`) and `generatesuiteindexes`
@@ -117,11 +126,9 @@ struct ServerTaskTests {
         )
         let missing = try #require(throws: TaskInputError.self) { try aptMirror("nosuch") }
         #expect(
-            "\(missing)".contains(
-                "Lookup for field 'collection' in debian/developers with category 'debian:suite' failed: "
-            ),
             "\(missing)"
-        )
+                == "Lookup for field 'collection' in debian/developers with category 'debian:suite' failed: "
+                + "'nosuch@debian:suite' does not exist or is hidden")
 
         let dynamic = try indexes("sid@debian:suite").computeDynamicData()
         #expect(dynamic.extra["suite_collection_id"] == .int(TaskFixture.Collection.sidSuite))
@@ -133,6 +140,25 @@ struct ServerTaskTests {
         )
         let bare = try #require(throws: TaskInputError.self) { try indexes("sid") }
         #expect("\(bare)".contains("Lookup for field 'suite_collection' in debian/developers failed: "), "\(bare)")
+    }
+
+    /// Debusine's `WorkRequestViewSet.post` resolves every input field and computes the dynamic data before it keeps a
+    /// work request: a collection that is not found refuses the work request at creation.
+    @Test("aptmirror: a collection that is not found refuses the work request at creation")
+    func collectionCheckedAtCreation() throws {
+        let error = try #require(throws: WorkRequestPipelineError.self) {
+            try WorkRequestCreationCheck.run(
+                registry: KilnTasks.registry(), taskType: .server, taskName: "aptmirror",
+                taskData: [
+                    "collection": "nosuch", "url": "https://deb.debian.org/debian", "suite": "sid", "components": ["main"],
+                ],
+                workRequest: TaskFixture.developersWorkRequest, lookups: Fixtures.lookups(), context: TaskFixture.context,
+                settings: try InputResolutionSettings())
+        }
+        #expect(
+            "\(error)".contains(
+                "Lookup for field 'collection' in debian/developers with category 'debian:suite' failed: "
+                    + "'nosuch@debian:suite' does not exist or is hidden"), "\(error)")
     }
 
     /// Debusine `server/tasks/models.py` `CreateChildWorkspaceData` patterns and `CopyCollectionItemsData`

@@ -1,5 +1,6 @@
 import KilnCore
 import KilnTasks
+import KilnTestSupport
 import Testing
 
 /// `extractforsigning` and `assemblesignedsource`, the worker tasks around signing, as Debusine's
@@ -73,6 +74,34 @@ struct SigningPreparationTaskTests {
         #expect(dynamic.extra["template_id"] == 2 && dynamic.extra["signed_ids"] == [5])
         // `unsigned = UnsignedMultiInput(field="signed")`: the lintian report relates to no signing input.
         #expect(dynamic.extra["unsigned_ids"] == [])
+    }
+
+    /// Debusine `tasks/assemble_signed_source.py` `unsigned = UnsignedMultiInput(field="signed")` and
+    /// `AssembleSignedSourceDynamicData.unsigned_ids`: what the signed artifacts were made from.
+    @Test("assemblesignedsource: unsigned_ids are the signing inputs and binaries the signed artifacts came from")
+    func assembleSignedSourceUnsigned() throws {
+        let data: JSONValue = ["template": 2, "signed": [.int(PackageTaskFixtures.helloSigningOutput)], "environment": Self.env]
+        let dynamic = try PackageTaskFixtures.task("assemblesignedsource", data, stage: .running).computeDynamicData()
+        #expect(dynamic.extra["signed_ids"] == [.int(PackageTaskFixtures.helloSigningOutput)])
+        #expect(dynamic.extra["unsigned_ids"] == [2, .int(PackageTaskFixtures.helloSigningInput)])
+    }
+
+    /// Debusine's `EnvironmentInput()` without `categories` (extractforsigning, assemblesignedsource, blhc, debdiff,
+    /// makesourcepackageupload, piuparts' `environment`) checks nothing of what its lookup found; sbuild's,
+    /// autopkgtest's and lintian's declare a system tarball or image.
+    @Test("environment: checked against categories only where Debusine's field declares them")
+    func environmentCategories() throws {
+        let report = TaskFixture.Artifact.lintianReport
+        let extract: JSONValue = ["input": ["template_artifact": 2, "binary_artifacts": [2]], "environment": .int(report)]
+        let dynamic = try PackageTaskFixtures.task("extractforsigning", extract, stage: .running).computeDynamicData()
+        #expect(dynamic.extra["environment_id"] == .int(report))
+        let refused = try #require(throws: TaskInputError.self) {
+            try PackageTaskFixtures.task("sbuild", ["input": ["source_artifact": 1], "environment": .int(report)])
+        }
+        #expect(
+            "\(refused)".hasSuffix(
+                "environment: unexpected artifact category: 'debian:lintian'. Valid categories: "
+                    + "['debian:system-image', 'debian:system-tarball']"), "\(refused)")
     }
 
     /// Debusine `tasks/models.py` `ExtractForSigningData.backend_is_auto` and

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// How one run of a built executable ended and what it printed.
 public struct ExecutableRun: Sendable, CustomStringConvertible {
@@ -26,7 +27,7 @@ public struct ExecutableRun: Sendable, CustomStringConvertible {
     /// tests waiting for a child on pool threads held the whole pool, and every other test of the process (an
     /// AMQP handler acking, a heartbeat) stalled past its deadline while a build ran beside the suite. A run
     /// still going after `timeout` is terminated and reported as an error, so a hung child fails its test
-    /// instead of the whole suite.
+    /// instead of the whole suite; one whose test is cancelled (past its time limit) is terminated at once.
     ///
     /// - Parameters:
     ///   - environment: added to this process's environment, or (with `inheritEnvironment` false) the whole
@@ -74,23 +75,37 @@ public struct ExecutableRun: Sendable, CustomStringConvertible {
         timeout: Duration,
         directory: URL? = nil
     ) async throws -> ExecutableRun {
-        try await withCheckedThrowingContinuation { continuation in
-            Thread.detachNewThread {
-                continuation.resume(
-                    with: Result {
-                        try runBlockingThisThread(
-                            executableURL,
-                            arguments: arguments,
-                            environment: environment,
-                            inheritEnvironment: inheritEnvironment,
-                            stdin: stdin,
-                            timeout: timeout,
-                            directory: directory
-                        )
-                    }
-                )
+        let cancellation = CancellationFlag()
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                Thread.detachNewThread {
+                    continuation.resume(
+                        with: Result {
+                            try runBlockingThisThread(
+                                executableURL,
+                                arguments: arguments,
+                                environment: environment,
+                                inheritEnvironment: inheritEnvironment,
+                                stdin: stdin,
+                                timeout: timeout,
+                                directory: directory,
+                                cancellation: cancellation
+                            )
+                        }
+                    )
+                }
             }
+        } onCancel: {
+            cancellation.cancel()
         }
+    }
+
+    /// Set when the waiting task is cancelled, so the child is terminated at once rather than left running beside
+    /// the next tests until its own timeout.
+    final class CancellationFlag: Sendable {
+        private let flag = Atomic<Bool>(false)
+        func cancel() { flag.store(true, ordering: .relaxed) }
+        var isCancelled: Bool { flag.load(ordering: .relaxed) }
     }
 
     /// The run itself, which holds the thread it is called on until the child exits.
@@ -101,7 +116,8 @@ public struct ExecutableRun: Sendable, CustomStringConvertible {
         inheritEnvironment: Bool,
         stdin: String?,
         timeout: Duration,
-        directory: URL?
+        directory: URL?,
+        cancellation: CancellationFlag
     ) throws -> ExecutableRun {
         let executable = executableURL.lastPathComponent
         let folder = FileManager.default.temporaryDirectory.appending(path: "kiln-run-\(TestServers.uniqueSuffix())")
@@ -134,6 +150,11 @@ public struct ExecutableRun: Sendable, CustomStringConvertible {
         try process.run()
         let deadline = ContinuousClock.now + timeout
         while process.isRunning {
+            if cancellation.isCancelled {
+                process.terminate()
+                process.waitUntilExit()
+                throw CancellationError()
+            }
             guard ContinuousClock.now < deadline else {
                 process.terminate()
                 process.waitUntilExit()

@@ -17,6 +17,7 @@ public struct TestVirtualHost: Sendable {
         let name = "\(prefix)-\(TestServers.uniqueSuffix())"
         let output = try await runScript(["vhost", name])
         guard let url = output.split(separator: "\n").last.map(String.init), url.hasPrefix("amqp://") else {
+            _ = try? await runScript(["delete-vhost", name])
             throw HarnessError("\(TestServers.rabbitmqScript) vhost \(name) printed no URL: \(output)")
         }
         return TestVirtualHost(name: name, serviceURL: url)

@@ -2,6 +2,9 @@
 public enum InputFieldKind: Hashable, Sendable {
     /// A single artifact lookup → `InputArtifactSingle` (`SingleInput`).
     case single
+    /// A single artifact lookup → `InputArtifactSingle`, a failed lookup reported with the field and the workspace
+    /// (Debusine `db/tasks/inputs.py` `ArtifactInput`, which server tasks use).
+    case databaseArtifact
     /// A single artifact lookup or null → `InputArtifactSingle?` (`OptionalSingleInput`).
     case optionalSingle
     /// A list of single lookups → `[InputArtifactSingle]` (`SingleInputList`).

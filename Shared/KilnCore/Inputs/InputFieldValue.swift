@@ -49,7 +49,7 @@ public enum InputFieldValue: Hashable, Sendable {
         }
         do {
             switch kind {
-            case .single, .optionalSingle, .environment, .optionalEnvironment:
+            case .single, .databaseArtifact, .optionalSingle, .environment, .optionalEnvironment:
                 self = .artifact(try InputArtifactSingle(json: json))
             case .singleList:
                 self = .artifactList(

@@ -76,6 +76,12 @@ private struct FieldResolver<Resolver: LookupResolving> {
         case .single:
             let lookup = try SingleLookup(json: try required(), field: field.path)
             return .artifact(try artifact(lookup, label: field.path))
+        case .databaseArtifact:
+            let lookup = try SingleLookup(json: try required(), field: field.path)
+            let result = try lookingUpNamingField {
+                try request.lookups.lookupSingle(lookup.json, expect: .artifact, defaultCategory: nil, context: request.context)
+            }
+            return .artifact(try inputArtifact(from: result, lookup: lookup, label: field.path, allowed: field.categories))
         case .optionalSingle:
             guard let value = raw, !value.isNull else { return .artifact(nil) }
             return .artifact(try artifact(try SingleLookup(json: value, field: field.path), label: field.path))
@@ -310,8 +316,9 @@ private struct FieldResolver<Resolver: LookupResolving> {
                 context: request.context
             )
         }
-        let allowed = field.categories.isEmpty ? KnownCategories.environmentArtifacts : field.categories
-        return try inputArtifact(from: result, lookup: lookup, label: field.path, allowed: allowed)
+        // Debusine's `check_category` checks only the categories a field declares: an `EnvironmentInput()` without
+        // any (blhc, debdiff, extractforsigning, …) takes whatever the lookup found.
+        return try inputArtifact(from: result, lookup: lookup, label: field.path, allowed: field.categories)
     }
 
     func collectionInput(
@@ -339,25 +346,24 @@ private struct FieldResolver<Resolver: LookupResolving> {
     /// Debusine's `CollectionInputBase._resolve_collection`: a failed lookup names the field, the workspace and the
     /// category; a found collection of another category is refused.
     func collection(_ lookup: SingleLookup, category: String?) throws(TaskInputError) -> InputCollectionSingle {
-        let result: LookupResult
+        let result = try lookingUpNamingField(category: category) {
+            try request.lookups.lookupSingle(
+                lookup.json, expect: .collection, defaultCategory: category, context: request.context)
+        }
+        return try collectionInput(result, lookup: lookup, label: field.path, expectedCategory: category)
+    }
+
+    /// Runs a lookup whose failure is reported as Debusine's `db/tasks/inputs.py` fields report it: `Lookup for field
+    /// 'F' in scope/workspace [with category 'C'] failed: …`.
+    func lookingUpNamingField<T>(category: String? = nil, _ body: () throws -> T) throws(TaskInputError) -> T {
         do {
-            result = try request.lookups.lookupSingle(
-                lookup.json,
-                expect: .collection,
-                defaultCategory: category,
-                context: request.context
-            )
+            return try body()
         } catch let failure as LookupFailure {
             throw .fieldLookupFailed(field: field.path, workspace: workspaceDescription, category: category, failure)
         } catch {
             throw .fieldLookupFailed(
-                field: field.path,
-                workspace: workspaceDescription,
-                category: category,
-                .invalid("\(error)")
-            )
+                field: field.path, workspace: workspaceDescription, category: category, .invalid("\(error)"))
         }
-        return try collectionInput(result, lookup: lookup, label: field.path, expectedCategory: category)
     }
 
     /// Debusine's `DBFieldResolver.resolve_suitearchiveinput`: the suite is looked up with no default

@@ -44,14 +44,18 @@ enum ExecutorTaskSupport {
 
     /// The environment field, by default at stage pending because the configuration context is its codename;
     /// tasks whose subject, context and tags do not need it resolve it at `Stage.running`, as Debusine's
-    /// `EnvironmentInput()` default (debdiff, piuparts, makesourcepackageupload, extractforsigning).
-    static func environment(optional: Bool = false, stage: Stage = .pending) -> InputField {
+    /// `EnvironmentInput()` default (debdiff, piuparts, makesourcepackageupload, extractforsigning). Only the tasks
+    /// whose Debusine field declares `categories` (sbuild, autopkgtest, lintian: a system tarball or image) check
+    /// what the lookup found.
+    static func environment(
+        optional: Bool = false, stage: Stage = .pending, categories: Set<String> = []
+    ) -> InputField {
         let options = EnvironmentFieldOptions(architectureField: buildArchitectureField, backendPath: "backend")
         return InputField(
             environmentField,
             kind: optional ? .optionalEnvironment(options) : .environment(options),
             stage: stage,
-            categories: KnownCategories.environmentArtifacts
+            categories: categories
         )
     }
 

@@ -39,7 +39,7 @@ public struct PackageUploadTask: DBTask {
         try reader.finish()
         self.taskData = taskData
         inputs = try ResolvedInputs(
-            fields: Self.ownInputFields + [InputField("upload", kind: .single, path: "input.upload")])
+            fields: Self.ownInputFields + [InputField("upload", kind: .databaseArtifact, path: "input.upload")])
     }
 
     /// The saved fields plus `input_upload_id` (Debusine's `PackageUploadDynamicData`).

@@ -64,7 +64,7 @@ public struct AutopkgtestTask: ExecutorTask, HostToolTask, SourcePackageTask {
         ExecutorTaskSupport.sourceArtifact(categories: .sourceOrUpload),
         ExecutorTaskSupport.binaryArtifacts("binary_artifacts", categories: .binaryOrUpload),
         ExecutorTaskSupport.binaryArtifacts("context_artifacts", categories: .binaryOrUpload, default: []),
-        ExecutorTaskSupport.environment(),
+        ExecutorTaskSupport.environment(categories: KnownCategories.environmentArtifacts),
         ExecutorTaskSupport.extraRepositories,
     ]
 

@@ -62,7 +62,7 @@ public struct LintianTask: ExecutorTask, SourcePackageTask {
             categories: .binaryOrUpload,
             default: []
         ),
-        ExecutorTaskSupport.environment(optional: true),
+        ExecutorTaskSupport.environment(optional: true, categories: KnownCategories.environmentArtifacts),
     ]
 
     static let severities = ["error", "warning", "info", "pedantic", "experimental", "overridden", "none"]

@@ -59,7 +59,7 @@ public struct SbuildTask: ExecutorTask, HostToolTask, SourcePackageTask {
         ExecutorTaskSupport.buildArchitecture(),
         ExecutorTaskSupport.sourceArtifact(categories: [KnownCategories.sourcePackage]),
         ExecutorTaskSupport.binaryArtifacts("extra_binary_artifacts", categories: [], default: []),
-        ExecutorTaskSupport.environment(),
+        ExecutorTaskSupport.environment(categories: KnownCategories.environmentArtifacts),
         ExecutorTaskSupport.extraRepositories,
         InputField(fqdnField, kind: .serverFQDN),
     ]

@@ -29,7 +29,7 @@ struct RelatedArtifactInputTests {
     /// The task fixture plus hello-doc, a second upload, two signing inputs and a signing output, related as an
     /// upload and a signing chain are in Debusine: each upload `extends` its binaries (hello's upload also its
     /// source), the signing output `relates-to` the signing inputs it was made from (and, directly, hello's
-    /// binary), and each signing input `relates-to` its binary package.
+    /// binary), and each signing input `relates-to` its binary package (hello-doc's also to hello's binary).
     static func lookups() throws -> RecordingLookupResolver {
         var store = TaskFixture.store()
         let workspace = TaskFixture.Workspace.developers
@@ -80,6 +80,7 @@ struct RelatedArtifactInputTests {
             ArtifactRelation(artifactID: signingOutput, type: .relatesTo, targetID: hello),
             ArtifactRelation(artifactID: signingInput, type: .relatesTo, targetID: hello),
             ArtifactRelation(artifactID: docSigningInput, type: .relatesTo, targetID: docBinary),
+            ArtifactRelation(artifactID: docSigningInput, type: .relatesTo, targetID: hello),
         ] {
             try store.addRelation(relation)
         }
@@ -162,8 +163,10 @@ struct RelatedArtifactInputTests {
     )
     func unsigned() throws {
         let value = try resolve(Self.unsignedField, ["signed": [.int(Self.signingOutput)]]).multiple("unsigned")
-        // hello's binary, which the signing output relates to directly, counts once: through its signing input.
-        #expect(value.artifactIDs == [Self.hello, Self.docBinary, Self.signingInput, Self.docSigningInput])
+        // hello's binary is listed once per signing input relating to it (two), as Debusine's join lists it, and
+        // not for the signing output's own relation to it.
+        #expect(
+            value.artifactIDs == [Self.hello, Self.hello, Self.docBinary, Self.signingInput, Self.docSigningInput])
         #expect(value.label == "signed" && value.lookup == [.int(Self.signingOutput)])
     }
 

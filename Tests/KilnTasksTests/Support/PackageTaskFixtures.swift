@@ -4,13 +4,16 @@ import KilnTestSupport
 /// The task fixture (`TaskFixture`) plus the artifacts the package tasks read that it lacks: a build log of
 /// hello 1.0-1 on amd64 (30), an upload of libreoffice for all and amd64 (31), hello's binary 1.0-2 (32),
 /// hello's source 1.0-2 (33) and an upload of hello 1.0-1 for source and amd64 (34), which `extends` hello's
-/// binary 1.0-1 (2) and source (1).
+/// binary 1.0-1 (2) and source (1); hello's signing input (35), which `relates-to` that binary, and a signing
+/// output made from it (36), which `relates-to` the signing input.
 enum PackageTaskFixtures {
     static let buildLog = 30
     static let libreofficeUpload = 31
     static let newHelloBinary = 32
     static let newHelloSource = 33
     static let helloUpload = 34
+    static let helloSigningInput = 35
+    static let helloSigningOutput = 36
 
     static let extraArtifacts: [ArtifactRecord] = [
         ArtifactRecord(
@@ -58,6 +61,18 @@ enum PackageTaskFixtures {
                 "changes_fields": ["Source": "hello", "Version": "1.0-1", "Architecture": "source amd64"],
             ]
         ),
+        ArtifactRecord(
+            id: helloSigningInput,
+            category: KnownCategories.signingInput,
+            workspaceID: TaskFixture.Workspace.developers,
+            data: ["binary_package_name": "hello"]
+        ),
+        ArtifactRecord(
+            id: helloSigningOutput,
+            category: KnownCategories.signingOutput,
+            workspaceID: TaskFixture.Workspace.developers,
+            data: ["purpose": "uefi", "fingerprint": "", "results": []]
+        ),
     ]
 
     /// The real resolver over the task fixture and `extraArtifacts`; as `Fixtures.lookups()`, without the
@@ -67,8 +82,12 @@ enum PackageTaskFixtures {
         for artifact in extraArtifacts {
             do { try store.addArtifact(artifact) } catch { preconditionFailure("bad package fixture: \(error)") }
         }
-        for target in [TaskFixture.Artifact.helloBinary, TaskFixture.Artifact.helloSource] {
-            let relation = ArtifactRelation(artifactID: helloUpload, type: .extends, targetID: target)
+        for relation in [
+            ArtifactRelation(artifactID: helloUpload, type: .extends, targetID: TaskFixture.Artifact.helloBinary),
+            ArtifactRelation(artifactID: helloUpload, type: .extends, targetID: TaskFixture.Artifact.helloSource),
+            ArtifactRelation(artifactID: helloSigningInput, type: .relatesTo, targetID: TaskFixture.Artifact.helloBinary),
+            ArtifactRelation(artifactID: helloSigningOutput, type: .relatesTo, targetID: helloSigningInput),
+        ] {
             do { try store.addRelation(relation) } catch { preconditionFailure("bad package fixture: \(error)") }
         }
         return RecordingLookupResolver(store: store)

@@ -36,8 +36,14 @@ final class FakeGateway: Sendable {
         self.configuration = configuration
         self.topology = topology
         publisher = AMQPPublisher(configuration: configuration, topology: topology)
-        try await publisher.connect()
-        try await startConsumer()
+        do {
+            try await publisher.connect()
+            try await startConsumer()
+        } catch {
+            // No caller will call close() on a gateway that failed to start: its vhost goes now.
+            await close()
+            throw error
+        }
     }
 
     /// Starts (again) consuming the gateway queue, declaring it if it is gone (a consumer whose queue was
