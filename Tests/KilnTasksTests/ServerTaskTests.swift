@@ -161,6 +161,67 @@ struct ServerTaskTests {
                     + "'nosuch@debian:suite' does not exist or is hidden"), "\(error)")
     }
 
+    /// Debusine `server/tasks/inputs/inputs.py` `CopyCollectionItemsCopiesInput` and
+    /// `CopyCollectionItems.compute_dynamic_data`: each copy's source items saved by reference with the lookup that
+    /// found them, its target collection as a `CollectionInput`, the targets as `parameter_summary`.
+    @Test("copycollectionitems: copies resolved as Debusine saves them, collections and bad lookups refused")
+    func collectionItemCopies() throws {
+        func copies(_ copies: JSONValue) throws -> any DBTask {
+            try resolvedDBTask(.server, "copycollectionitems", ["copies": copies], stage: .running)
+        }
+        let binaries: JSONValue = ["collection": "sid@debian:suite", "category": "debian:binary-package"]
+        let dynamic = try copies([
+            ["source_items": ["2@artifacts", "sid@debian:suite/name:hello_1.0-1"], "target_collection": "sid@debian:suite"],
+            ["source_items": binaries, "target_collection": "_@debian:archive", "move": true, "variables": ["a": 1]],
+        ]).computeDynamicData()
+        #expect(dynamic.parameterSummary == "_@debian:archive, sid@debian:suite")
+        let saved = try #require(dynamic.taskInputFields["copies"]?.arrayValue)
+        #expect(saved.count == 2)
+        let first = try InputCollectionItemCopies(json: saved[0])
+        #expect(first.label == "copies[0]" && !first.move && first.nameTemplate == nil && first.variables == nil)
+        #expect(first.targetCollection.label == "copies[0].target_collection")
+        #expect(first.targetCollection.collectionID == TaskFixture.Collection.sidSuite)
+        #expect(
+            first.sourceItems.map(\.json) == [
+                [
+                    "label": "copies[0].source_items", "result_type": "artifact", "lookup": "2@artifacts",
+                    "parent_collection_lookup": nil, "collection_item_id": nil, "artifact_id": 2, "collection_id": nil,
+                ],
+                [
+                    "label": "copies[0].source_items", "result_type": "artifact",
+                    "lookup": "sid@debian:suite/name:hello_1.0-1", "parent_collection_lookup": "sid@debian:suite",
+                    "collection_item_id": 100, "artifact_id": 1, "collection_id": nil,
+                ],
+            ])
+        let second = try InputCollectionItemCopies(json: saved[1])
+        #expect(second.move && second.variables == ["a": 1])
+        #expect(second.sourceItems.map(\.collectionItemID) == [101])
+        // A dictionary lookup is saved in its normalised form, as pydantic dumps the LookupDict.
+        #expect(second.sourceItems.first?.lookup == (try LookupMultiple(parsing: binaries).modelDump.arrayValue?.first))
+        #expect(second.json == saved[1])
+
+        let collection = try #require(throws: TaskInputError.self) {
+            try copies([["source_items": ["sid@debian:suite"], "target_collection": "sid@debian:suite"]])
+        }
+        #expect(
+            "\(collection)"
+                == "Bad lookup result from field 'copies[0].source_items' in debian/developers: Cannot copy entire collections")
+        let integer = try #require(throws: TaskInputError.self) {
+            try copies([["source_items": [2], "target_collection": "sid@debian:suite"]])
+        }
+        #expect(
+            "\(integer)"
+                == "Lookup for field 'copies[0].source_items' in debian/developers failed: "
+                + "Integer lookups only work in contexts that expect an artifact or a collection")
+        let target = try #require(throws: TaskInputError.self) {
+            try copies([["source_items": ["2@artifacts"], "target_collection": "nosuch@debian:suite"]])
+        }
+        #expect(
+            "\(target)"
+                == "Lookup for field 'copies[0].target_collection' in debian/developers failed: "
+                + "'nosuch@debian:suite' does not exist or is hidden")
+    }
+
     /// Debusine `server/tasks/models.py` `CreateChildWorkspaceData` patterns and `CopyCollectionItemsData`
     /// `min_length=1`.
     @Test("create_child_workspace and copycollectionitems: Debusine's constraints")

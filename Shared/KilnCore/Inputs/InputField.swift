@@ -37,6 +37,10 @@ public enum InputFieldKind: Hashable, Sendable {
     /// A collection lookup → `InputCollectionSingle` (Debusine `db/tasks/inputs.py` `CollectionInput`): `category`,
     /// when given, is the default category of a bare first segment and the one the collection must have.
     case collection(category: String?)
+    /// `copycollectionitems`' list of copies → `[InputCollectionItemCopies]` (Debusine `server/tasks/inputs/inputs.py`
+    /// `CopyCollectionItemsCopiesInput`): each copy's source items looked up as anything but a collection, its
+    /// target collection as a `CollectionInput` named `copies[i].target_collection`.
+    case collectionItemCopies
     /// The server's fully qualified domain name → a string, read from the server settings, never from task
     /// data (Debusine's `DebusineFQDNInput`, which reads the `DEBUSINE_FQDN` setting).
     case serverFQDN

@@ -19,6 +19,8 @@ public enum InputFieldValue: Hashable, Sendable {
     /// The extra-repositories field: every repository as a worker uses it, or `nil` when task data gives none
     /// (Debusine's `ExtraRepositoriesInput`).
     case extraRepositories([ExternalRepository]?)
+    /// `copycollectionitems`' copies.
+    case collectionItemCopies([InputCollectionItemCopies])
 
     /// The persisted JSON form.
     public var json: JSONValue {
@@ -31,6 +33,7 @@ public enum InputFieldValue: Hashable, Sendable {
         case .collection(let value): value?.json ?? .null
         case .string(let text): .string(text)
         case .extraRepositories(let repositories): repositories.map { .array($0.map(\.json)) } ?? .null
+        case .collectionItemCopies(let copies): .array(copies.map(\.json))
         }
     }
 
@@ -85,6 +88,12 @@ public enum InputFieldValue: Hashable, Sendable {
                         do { return try ExternalRepository(json: element) } catch {
                             throw .badSavedValue(field: field, reason: "\(error)")
                         }
+                    }
+                )
+            case .collectionItemCopies:
+                self = .collectionItemCopies(
+                    try Self.elements(of: json, field: field).map { element throws(InputModelError) in
+                        try InputCollectionItemCopies(json: element)
                     }
                 )
             case .buildArchitecture, .serverFQDN:

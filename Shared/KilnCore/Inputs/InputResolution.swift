@@ -119,6 +119,8 @@ private struct FieldResolver<Resolver: LookupResolving> {
             return .string(try buildArchitecture())
         case .taskConfigurationCollection:
             return .collection(try taskConfiguration())
+        case .collectionItemCopies:
+            return .collectionItemCopies(try collectionItemCopies(try required()))
         case .collection(let category):
             return .collection(
                 try collection(try SingleLookup(json: try required(), field: field.path), category: category)
@@ -345,24 +347,69 @@ private struct FieldResolver<Resolver: LookupResolving> {
 
     /// Debusine's `CollectionInputBase._resolve_collection`: a failed lookup names the field, the workspace and the
     /// category; a found collection of another category is refused.
-    func collection(_ lookup: SingleLookup, category: String?) throws(TaskInputError) -> InputCollectionSingle {
-        let result = try lookingUpNamingField(category: category) {
+    func collection(
+        _ lookup: SingleLookup, category: String?, fieldName: String? = nil
+    ) throws(TaskInputError) -> InputCollectionSingle {
+        let name = fieldName ?? field.path
+        let result = try lookingUpNamingField(name, category: category) {
             try request.lookups.lookupSingle(
                 lookup.json, expect: .collection, defaultCategory: category, context: request.context)
         }
-        return try collectionInput(result, lookup: lookup, label: field.path, expectedCategory: category)
+        return try collectionInput(result, lookup: lookup, label: name, expectedCategory: category)
+    }
+
+    /// Debusine's `CopyCollectionItemsCopiesInput.resolve`: for each copy, every source item the lookup finds (any type
+    /// but a collection, saved by reference with the lookup element that found it), then the target collection.
+    func collectionItemCopies(_ value: JSONValue) throws(TaskInputError) -> [InputCollectionItemCopies] {
+        guard let copies = value.arrayValue else {
+            throw .wrongType(field: field.path, found: value, expected: TaskInputError.PythonType.list)
+        }
+        var resolved: [InputCollectionItemCopies] = []
+        for (index, copy) in copies.enumerated() {
+            let label = "\(field.path)[\(index)]"
+            let sourceField = "\(label).source_items"
+            let members = copy.objectValue ?? [:]
+            let sources = try lookingUpNamingField(sourceField) { try LookupMultiple(parsing: members["source_items"] ?? .null) }
+            // The whole lookup first (any failure names the field), then the results, as Debusine does.
+            var found: [(lookup: JSONValue, result: LookupResult)] = []
+            for element in sources.elements {
+                let results = try lookingUpNamingField(sourceField) {
+                    try request.lookups.lookupMultiple(
+                        .array([element.exported]), expect: .any, defaultCategory: nil, context: request.context)
+                }
+                found += results.map { (element.modelDump, $0) }
+            }
+            var sourceItems: [InputLookupResult] = []
+            for (lookup, result) in found {
+                guard result.resultType != .collection else {
+                    throw .cannotCopyCollections(field: sourceField, workspace: workspaceDescription)
+                }
+                sourceItems.append(InputLookupResult(label: sourceField, lookup: lookup, result: result))
+            }
+            let target = try SingleLookup(json: members["target_collection"] ?? .null, field: "\(label).target_collection")
+            resolved.append(
+                InputCollectionItemCopies(
+                    label: label, sourceItems: sourceItems,
+                    targetCollection: try collection(target, category: nil, fieldName: "\(label).target_collection"),
+                    move: members["move"]?.boolValue ?? false, unembargo: members["unembargo"]?.boolValue ?? false,
+                    replace: members["replace"]?.boolValue ?? false, nameTemplate: members["name_template"]?.stringValue,
+                    variables: members["variables"]?.objectValue))
+        }
+        return resolved
     }
 
     /// Runs a lookup whose failure is reported as Debusine's `db/tasks/inputs.py` fields report it: `Lookup for field
-    /// 'F' in scope/workspace [with category 'C'] failed: …`.
-    func lookingUpNamingField<T>(category: String? = nil, _ body: () throws -> T) throws(TaskInputError) -> T {
+    /// 'F' in scope/workspace [with category 'C'] failed: …` (`name` defaults to the field's path).
+    func lookingUpNamingField<T>(
+        _ name: String? = nil, category: String? = nil, _ body: () throws -> T
+    ) throws(TaskInputError) -> T {
+        let name = name ?? field.path
         do {
             return try body()
         } catch let failure as LookupFailure {
-            throw .fieldLookupFailed(field: field.path, workspace: workspaceDescription, category: category, failure)
+            throw .fieldLookupFailed(field: name, workspace: workspaceDescription, category: category, failure)
         } catch {
-            throw .fieldLookupFailed(
-                field: field.path, workspace: workspaceDescription, category: category, .invalid("\(error)"))
+            throw .fieldLookupFailed(field: name, workspace: workspaceDescription, category: category, .invalid("\(error)"))
         }
     }
 

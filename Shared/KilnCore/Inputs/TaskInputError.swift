@@ -45,6 +45,9 @@ public indirect enum TaskInputError: Error, Hashable, Sendable, CustomStringConv
     /// A Debusine-hosted extra repository whose suite has an `InRelease` index: Debusine serves it from its
     /// archive URL, which Kiln does not have yet (deploy/docs/fidelity.md).
     case unservedSuite(suite: String)
+    /// A `copycollectionitems` source lookup found a whole collection (Debusine `server/tasks/inputs/inputs.py`
+    /// `CopyCollectionItemsCopiesInput.resolve`).
+    case cannotCopyCollections(field: String, workspace: String)
     /// The error happened while resolving this field. Debusine records the field with `exc.add_note`
     /// (`debusine/tasks/inputs/resolver.py` `FieldResolver.resolve_inputs`), which `str(exc)` does not show,
     /// so the description is the inner error's alone and the field name stays here for logs and callers.
@@ -54,6 +57,8 @@ public indirect enum TaskInputError: Error, Hashable, Sendable, CustomStringConv
         switch self {
         case .attributeNotFound(let path): "Task input attribute '\(path)' not found"
         case .componentsNotSet(let suite): "'components' not set for \(suite)"
+        case .cannotCopyCollections(let field, let workspace):
+            "Bad lookup result from field '\(field)' in \(workspace): Cannot copy entire collections"
         case .unservedSuite(let suite):
             "\(suite) has an InRelease index, but Kiln does not serve its suites as APT repositories yet"
         case .wrongType(let field, let found, let expected):

@@ -4,7 +4,8 @@ import KilnCore
 /// `server/tasks/copy_collection_items.py` `CopyCollectionItems`, data `CopyCollectionItemsData`).
 ///
 /// Scheduled like every Server task; validated, configured and tagged, then pending (no Celery worker).
-/// Debusine's `CopyCollectionItemsCopiesInput` has no Kiln input-field kind yet: the copies are not resolved.
+/// `copies = CopyCollectionItemsCopiesInput()`: each copy's source items and target collection, resolved at
+/// `Stage.running` and saved in the dynamic data.
 public struct CopyCollectionItemsTask: DBTask {
     /// Server: run by Debusine's Celery workers.
     public static let taskType = TaskType.server
@@ -15,7 +16,7 @@ public struct CopyCollectionItemsTask: DBTask {
 
     /// The data as submitted.
     public let taskData: JSONValue
-    /// Only `task_configuration`.
+    /// `task_configuration` and `copies`.
     public var inputs: ResolvedInputs
     /// How many copies the data asks for.
     public let copyCount: Int
@@ -46,6 +47,18 @@ public struct CopyCollectionItemsTask: DBTask {
         _ = try reader.taskConfiguration()
         try reader.finish()
         self.taskData = taskData
-        inputs = try ResolvedInputs(fields: Self.ownInputFields)
+        inputs = try ResolvedInputs(fields: Self.ownInputFields + [InputField("copies", kind: .collectionItemCopies)])
+    }
+
+    /// The saved fields and, as `parameter_summary`, the target collections as `name@category`, sorted, without
+    /// repeats (Debusine's `CopyCollectionItems.compute_dynamic_data`).
+    public func computeDynamicData() throws -> TaskDynamicData {
+        guard case .collectionItemCopies(let copies) = try inputs.value(of: "copies") else {
+            throw TaskInputError.unresolved("copies")
+        }
+        let targets = Set(copies.map { "\($0.targetCollection.name)@\($0.targetCollection.category)" })
+        var dynamic = TaskDynamicData(parameterSummary: targets.sorted().joined(separator: ", "))
+        dynamic.saveFields(of: inputs)
+        return dynamic
     }
 }
