@@ -172,15 +172,23 @@ struct ServerTaskTests {
         let binaries: JSONValue = ["collection": "sid@debian:suite", "category": "debian:binary-package"]
         let dynamic = try copies([
             ["source_items": ["2@artifacts", "sid@debian:suite/name:hello_1.0-1"], "target_collection": "sid@debian:suite"],
-            ["source_items": binaries, "target_collection": "_@debian:archive", "move": true, "variables": ["a": 1]],
+            ["source_items": binaries, "target_collection": "_@debian:archive", "move": "yes", "variables": ["a": 1]],
         ]).computeDynamicData()
         #expect(dynamic.parameterSummary == "_@debian:archive, sid@debian:suite")
         let saved = try #require(dynamic.taskInputFields["copies"]?.arrayValue)
         #expect(saved.count == 2)
+        // Every key of pydantic's `model_dump()`, the defaults included.
+        let sid = try #require(saved[0].objectValue)
+        #expect(Set(sid.keys) == ["label", "source_items", "target_collection", "move", "unembargo", "replace", "name_template", "variables"])
+        #expect(sid["label"] == "copies[0]" && sid["move"] == false && sid["unembargo"] == false && sid["replace"] == false)
+        #expect(sid["name_template"] == .null && sid["variables"] == .null)
+        #expect(
+            sid["target_collection"] == [
+                "label": "copies[0].target_collection", "lookup": "sid@debian:suite",
+                "collection_id": .int(TaskFixture.Collection.sidSuite), "scope_name": "debian", "workspace_name": "base",
+                "category": "debian:suite", "name": "sid", "data": sid["target_collection"]?.objectValue?["data"] ?? .null,
+            ])
         let first = try InputCollectionItemCopies(json: saved[0])
-        #expect(first.label == "copies[0]" && !first.move && first.nameTemplate == nil && first.variables == nil)
-        #expect(first.targetCollection.label == "copies[0].target_collection")
-        #expect(first.targetCollection.collectionID == TaskFixture.Collection.sidSuite)
         #expect(
             first.sourceItems.map(\.json) == [
                 [
@@ -193,12 +201,20 @@ struct ServerTaskTests {
                     "collection_item_id": 100, "artifact_id": 1, "collection_id": nil,
                 ],
             ])
+        // `"move": "yes"` is pydantic's lax True, saved as true.
+        #expect(saved[1].objectValue?["move"] == true && saved[1].objectValue?["variables"] == ["a": 1])
         let second = try InputCollectionItemCopies(json: saved[1])
-        #expect(second.move && second.variables == ["a": 1])
-        #expect(second.sourceItems.map(\.collectionItemID) == [101])
-        // A dictionary lookup is saved in its normalised form, as pydantic dumps the LookupDict.
-        #expect(second.sourceItems.first?.lookup == (try LookupMultiple(parsing: binaries).modelDump.arrayValue?.first))
-        #expect(second.json == saved[1])
+        // A dictionary lookup is saved in its normalised form, as pydantic dumps the LookupDict; its results keep
+        // the collection lookup as their parent (`_lookup_dict`'s `parent_collection_lookup`).
+        #expect(
+            second.sourceItems.map(\.json) == [
+                [
+                    "label": "copies[1].source_items", "result_type": "artifact",
+                    "lookup": try #require(try LookupMultiple(parsing: binaries).modelDump.arrayValue?.first),
+                    "parent_collection_lookup": "sid@debian:suite", "collection_item_id": 101, "artifact_id": 2,
+                    "collection_id": nil,
+                ]
+            ])
 
         let collection = try #require(throws: TaskInputError.self) {
             try copies([["source_items": ["sid@debian:suite"], "target_collection": "sid@debian:suite"]])

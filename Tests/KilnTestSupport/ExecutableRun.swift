@@ -147,17 +147,16 @@ public struct ExecutableRun: Sendable, CustomStringConvertible {
         } else {
             process.standardInput = FileHandle.nullDevice
         }
+        if cancellation.isCancelled { throw CancellationError() }
         try process.run()
         let deadline = ContinuousClock.now + timeout
         while process.isRunning {
             if cancellation.isCancelled {
-                process.terminate()
-                process.waitUntilExit()
+                stop(process)
                 throw CancellationError()
             }
             guard ContinuousClock.now < deadline else {
-                process.terminate()
-                process.waitUntilExit()
+                stop(process)
                 throw HarnessError("\(executable) \(arguments.joined(separator: " ")) did not finish within \(timeout)")
             }
             Thread.sleep(forTimeInterval: 0.005)
@@ -168,5 +167,15 @@ public struct ExecutableRun: Sendable, CustomStringConvertible {
             stdout: (try? String(contentsOf: outURL, encoding: .utf8)) ?? "",
             stderr: (try? String(contentsOf: errURL, encoding: .utf8)) ?? ""
         )
+    }
+
+    /// SIGTERM, then SIGKILL if the child is still there 10 s later, so a child that ignores SIGTERM cannot hold the
+    /// waiting thread for ever.
+    private static func stop(_ process: Process) {
+        process.terminate()
+        let deadline = ContinuousClock.now + .seconds(10)
+        while process.isRunning && ContinuousClock.now < deadline { Thread.sleep(forTimeInterval: 0.01) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
     }
 }

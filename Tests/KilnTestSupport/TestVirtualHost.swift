@@ -13,11 +13,20 @@ public struct TestVirtualHost: Sendable {
     }
 
     /// Creates `<prefix>-<random>`.
+    ///
+    /// Whatever goes wrong after the script started (it failed, printed no URL, or the test was cancelled), the
+    /// vhost is deleted before the error is thrown.
     public static func create(prefix: String) async throws -> TestVirtualHost {
         let name = "\(prefix)-\(TestServers.uniqueSuffix())"
-        let output = try await runScript(["vhost", name])
+        let output: String
+        do {
+            output = try await runScript(["vhost", name])
+        } catch {
+            await delete(name)
+            throw error
+        }
         guard let url = output.split(separator: "\n").last.map(String.init), url.hasPrefix("amqp://") else {
-            _ = try? await runScript(["delete-vhost", name])
+            await delete(name)
             throw HarnessError("\(TestServers.rabbitmqScript) vhost \(name) printed no URL: \(output)")
         }
         return TestVirtualHost(name: name, serviceURL: url)
@@ -25,7 +34,13 @@ public struct TestVirtualHost: Sendable {
 
     /// Deletes the vhost with everything in it (best effort: clean-up never hides the test's own failure).
     public func delete() async {
-        _ = try? await Self.runScript(["delete-vhost", name])
+        await Self.delete(name)
+    }
+
+    /// Deletes vhost `name` in a task of its own, so the clean-up of a test cancelled past its time limit still
+    /// runs to its end instead of being cancelled with the test.
+    static func delete(_ name: String) async {
+        await Task.detached { _ = try? await runScript(["delete-vhost", name]) }.value
     }
 
     /// Runs the RabbitMQ helper script (through ``ExecutableRun``, off the cooperative pool: `rabbitmqctl` takes

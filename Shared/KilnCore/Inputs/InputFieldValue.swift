@@ -2,17 +2,17 @@
 /// `task_input_fields` (Debusine `tasks/inputs/serializers.py`: objects, arrays, the suite/archive pair as a 2-element
 /// array, scalars unchanged).
 public enum InputFieldValue: Hashable, Sendable {
-    /// Single, optional single, environment and optional environment fields.
+    /// Single, database-artifact, optional single, environment and optional environment fields.
     case artifact(InputArtifactSingle?)
     /// Single-list fields.
     case artifactList([InputArtifactSingle])
-    /// Multiple fields.
+    /// Multiple fields, uploads' binaries and unsigned artifacts.
     case multiple(InputArtifactMultiple)
     /// Multiple-list fields.
     case multipleList([InputArtifactMultiple])
     /// Suite/archive fields.
     case suiteArchive(suite: InputCollectionSingle, archive: InputCollectionSingle?)
-    /// The task-configuration field (`nil` when the default collection does not exist).
+    /// Collection fields, and the task-configuration field (`nil` when its default collection does not exist).
     case collection(InputCollectionSingle?)
     /// The build-architecture and server-FQDN fields.
     case string(String)

@@ -391,8 +391,11 @@ private struct FieldResolver<Resolver: LookupResolving> {
                 InputCollectionItemCopies(
                     label: label, sourceItems: sourceItems,
                     targetCollection: try collection(target, category: nil, fieldName: "\(label).target_collection"),
-                    move: members["move"]?.boolValue ?? false, unembargo: members["unembargo"]?.boolValue ?? false,
-                    replace: members["replace"]?.boolValue ?? false, nameTemplate: members["name_template"]?.stringValue,
+                    // The flags as the model read them: pydantic's lax booleans (`1`, `"yes"`, …), false when absent.
+                    move: members["move"].flatMap(PydanticLaxBool.parse) ?? false,
+                    unembargo: members["unembargo"].flatMap(PydanticLaxBool.parse) ?? false,
+                    replace: members["replace"].flatMap(PydanticLaxBool.parse) ?? false,
+                    nameTemplate: members["name_template"]?.stringValue,
                     variables: members["variables"]?.objectValue))
         }
         return resolved

@@ -1,4 +1,5 @@
-/// The normalised form Debusine stores for a multiple lookup in `InputArtifactMultiple.lookup`: the
+/// The normalised form Debusine stores for a multiple lookup in `InputArtifactMultiple.lookup` (and, element by
+/// element, in `DBInputLookupResult.lookup`): the
 /// validated `LookupMultiple` dumped with `model_dump(mode="json")` (`debusine/tasks/models.py`
 /// `LookupMultiple.normalize`, `LookupDict.normalize_matchers`; `db/tasks/tests/test_resolver.py`
 /// `DBFieldResolverTests::test_lookup_multiple_artifacts`, `tasks/tests/test_models.py`

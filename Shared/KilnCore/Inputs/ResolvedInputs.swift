@@ -92,7 +92,8 @@ public struct ResolvedInputs: Hashable, Sendable {
         return (suite, archive)
     }
 
-    /// A collection (the task-configuration field).
+    /// A collection: a `CollectionInput` field, or the task-configuration field (nil when its default collection
+    /// does not exist).
     public func collection(_ name: String) throws(TaskInputError) -> InputCollectionSingle? {
         guard case .collection(let collection) = try value(of: name) else {
             throw .kindMismatch(field: name, expected: "a collection")

@@ -69,7 +69,8 @@ public enum KnownCategories {
     /// `debusine:promise`: bare data standing for an artifact a work request has not produced yet; a
     /// dictionary lookup's `child_type: artifact-or-promise` admits it beside artifacts.
     public static let promise = "debusine:promise"
-    /// The categories an environment input accepts: tarballs (unshare, incus-lxc) and images (VMs).
+    /// The categories of environments: tarballs (unshare, incus-lxc) and images (VMs), those an
+    /// `debian:environments` collection holds and the environment fields of sbuild, autopkgtest and lintian accept.
     public static let environmentArtifacts: Set<String> = [systemTarball, systemImage]
 
     /// The name of a workflow's internal collection, which `internal@collections` designates.

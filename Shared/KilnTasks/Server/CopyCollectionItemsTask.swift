@@ -5,7 +5,7 @@ import KilnCore
 ///
 /// Scheduled like every Server task; validated, configured and tagged, then pending (no Celery worker).
 /// `copies = CopyCollectionItemsCopiesInput()`: each copy's source items and target collection, resolved at
-/// `Stage.running` and saved in the dynamic data.
+/// `Stage.running` (by the creation check, since Kiln assigns no server task yet).
 public struct CopyCollectionItemsTask: DBTask {
     /// Server: run by Debusine's Celery workers.
     public static let taskType = TaskType.server
@@ -54,10 +54,12 @@ public struct CopyCollectionItemsTask: DBTask {
     /// repeats (Debusine's `CopyCollectionItems.compute_dynamic_data`).
     public func computeDynamicData() throws -> TaskDynamicData {
         guard case .collectionItemCopies(let copies) = try inputs.value(of: "copies") else {
-            throw TaskInputError.unresolved("copies")
+            throw TaskInputError.kindMismatch(field: "copies", expected: "copies")
         }
+        // Python's `sorted` of a set: by code point, each name once.
         let targets = Set(copies.map { "\($0.targetCollection.name)@\($0.targetCollection.category)" })
-        var dynamic = TaskDynamicData(parameterSummary: targets.sorted().joined(separator: ", "))
+        var dynamic = TaskDynamicData(
+            parameterSummary: targets.sorted(by: JSONValue.pythonOrder).joined(separator: ", "))
         dynamic.saveFields(of: inputs)
         return dynamic
     }

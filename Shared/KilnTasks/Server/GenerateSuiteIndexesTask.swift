@@ -47,7 +47,9 @@ public struct GenerateSuiteIndexesTask: DBTask {
     /// The saved fields plus `suite_collection_id` (Debusine's `GenerateSuiteIndexesDynamicData`).
     public func computeDynamicData() throws -> TaskDynamicData {
         // `suite_collection_id: int` is required, as in Debusine's model.
-        guard let suite = try inputs.collection("suite") else { throw TaskInputError.unresolved("suite") }
+        guard let suite = try inputs.collection("suite") else {
+            throw TaskInputError.kindMismatch(field: "suite", expected: "a collection")
+        }
         var dynamic = TaskDynamicData(extra: ["suite_collection_id": .int(suite.collectionID)])
         dynamic.saveFields(of: inputs)
         return dynamic

@@ -6,7 +6,7 @@
 /// created; segments are only interpreted, and refused when the collection reached does not understand them
 /// (`LookupSegment`); `exported` gives the user form back (Debusine's `LookupMultiple.export()`), and
 /// `modelDump` (`Inputs/LookupMultiple+ModelDump.swift`) the normalised form Debusine keeps in
-/// `InputArtifactMultiple.lookup`, which Kiln stores there too.
+/// `InputArtifactMultiple.lookup` and `DBInputLookupResult.lookup`, which Kiln stores there too.
 public enum ParsedLookup: Hashable, Sendable {
     /// A string or integer lookup: exactly one result.
     case single(LookupSingle)
