@@ -41,7 +41,7 @@ public struct InputCollectionItemCopies: Hashable, Sendable {
         self.variables = variables
     }
 
-    /// Reads the closed JSON form; the flags default to false, as in Debusine's model.
+    /// Reads the closed JSON form; the flags default to false when absent, as in Debusine's model.
     public init(json: JSONValue) throws(InputModelError) {
         let reader = try ClosedObjectReader(json, model: "CopyCollectionItemsCopiesInfo", keys: Self.keys)
         label = try reader.string("label")
@@ -54,8 +54,9 @@ public struct InputCollectionItemCopies: Hashable, Sendable {
         self.sourceItems = sourceItems
         targetCollection = try InputCollectionSingle(json: try reader.required("target_collection"))
         func flag(_ key: String) throws(InputModelError) -> Bool {
-            guard let value = reader.present(key) else { return false }
-            guard case .bool(let flag) = value else {
+            // Absent is false; read as pydantic reads a `bool` (lax), so `null` is refused.
+            guard let value = reader.members[key] else { return false }
+            guard let flag = PydanticLaxBool.parse(value) else {
                 throw .wrongType(model: reader.model, key: key, expected: "a boolean", found: value)
             }
             return flag

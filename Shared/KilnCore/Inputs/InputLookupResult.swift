@@ -48,7 +48,13 @@ public struct InputLookupResult: Hashable, Sendable {
                 found: .string(type))
         }
         self.resultType = resultType
-        lookup = try reader.required("lookup")
+        // `LookupSingle | LookupDict`: an id, a string lookup, or a dictionary lookup that parses.
+        let lookup = try reader.required("lookup")
+        guard (try? LookupMultipleElement(parsing: lookup)) != nil else {
+            throw .wrongType(
+                model: reader.model, key: "lookup", expected: "a single lookup or a lookup dictionary", found: lookup)
+        }
+        self.lookup = lookup
         parentCollectionLookup = try reader.optionalString("parent_collection_lookup")
         collectionItemID = try reader.optionalInt("collection_item_id")
         artifactID = try reader.optionalInt("artifact_id")
