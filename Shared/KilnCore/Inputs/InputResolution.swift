@@ -539,18 +539,18 @@ private struct FieldResolver<Resolver: LookupResolving> {
         let isDefault = lookup == .string(InputField.defaultTaskConfigurationLookup)
         let result: LookupResult
         do {
-            result = try request.lookups.lookupSingle(
-                lookup.json,
-                expect: .collection,
-                defaultCategory: KnownCategories.taskConfiguration,
-                context: request.context
-            )
-        } catch let failure as LookupFailure {
-            if isDefault { return nil }
-            throw .fieldLookupFailed(field: field.path, workspace: workspaceDescription, failure)
+            // No category in the message: Debusine's `TaskConfigurationCollection` words its own.
+            result = try lookingUpNamingField {
+                try request.lookups.lookupSingle(
+                    lookup.json,
+                    expect: .collection,
+                    defaultCategory: KnownCategories.taskConfiguration,
+                    context: request.context
+                )
+            }
         } catch {
             if isDefault { return nil }
-            throw .fieldLookupFailed(field: field.path, workspace: workspaceDescription, .invalid("\(error)"))
+            throw error
         }
         return try collectionInput(
             result,
