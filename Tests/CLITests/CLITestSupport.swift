@@ -77,7 +77,10 @@ enum KilnBinary {
     }
 }
 
-/// The CLI suites share the real cluster, each test in its own schema, so they may run side by side: the `kiln`
-/// runs they wait for are waited for off Swift's cooperative pool (``ExecutableRun``).
-@Suite("kiln CLI and repositories (real cluster)", .timeLimit(.minutes(3)))
+/// The CLI suites share the real cluster, each test in its own schema. They run one test at a time: each test
+/// starts several `kiln` processes, and with the suite's dozens of tests at once a 2-core machine was so loaded
+/// that other suites' PostgreSQL connections timed out opening (libpq's 5 s `connect_timeout`) in a fresh-clone
+/// phase 1. (The wait for each `kiln` happens off Swift's cooperative pool, ``ExecutableRun``, so the tests
+/// beside them keep their threads.)
+@Suite("kiln CLI and repositories (real cluster)", .serialized, .timeLimit(.minutes(3)))
 struct CLIIntegration {}
