@@ -144,6 +144,7 @@ extension CLIIntegration {
                     ) as? [[String: Any]]
                 )
                 #expect(items.count == 2)
+                #expect(items.allSatisfy { $0.keys.contains("superseded_at") }, "\(items)")
                 #expect(
                     items.filter { $0["removed_at"] is NSNull }.map {
                         ($0["data"] as? [String: Any])?["component"] as? String

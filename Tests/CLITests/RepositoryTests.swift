@@ -326,12 +326,12 @@ extension CLIIntegration {
                     )
                     #expect(history.map(\.id) == [first.item.id, second.item.id] && history[0].removedAt != nil)
                     #expect(
-                        try await CollectionRepository.removeItem(collectionID: workflowCollection.id, name: "hello", on: conn)
-                            == second.item.id
+                        try await CollectionRepository.removeItem(from: workflowCollection, name: "hello", on: conn)
+                            == [second.item.id]
                     )
                     #expect(try await CollectionRepository.items(collectionID: workflowCollection.id, on: conn).isEmpty)
                     await #expect(throws: RepositoryError.self) {
-                        try await CollectionRepository.removeItem(collectionID: workflowCollection.id, name: "hello", on: conn)
+                        try await CollectionRepository.removeItem(from: workflowCollection, name: "hello", on: conn)
                     }
                     _ = try await CollectionRepository.create(
                         workspaceID: workspace.id, name: "sid", category: "debian:suite", on: conn)

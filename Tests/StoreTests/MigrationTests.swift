@@ -9,7 +9,7 @@ extension StoreIntegration {
             "scopes", "users", "workspaces", "workspace_inheritance", "workspace_members", "groups", "group_members",
             "workers", "work_requests", "work_request_dependencies", "artifacts", "collections", "collection_items",
             "tokens", "tag_audit_events", "leases", "outbox", "inbox", "schema_migrations", "scheduler_leadership",
-            "artifact_relations", "files", "artifact_files",
+            "artifact_relations", "files", "artifact_files", "collection_item_match_constraints",
         ]
 
         /// Tables, columns, indexes, constraints and migration records of `schema`, one sorted line each.

@@ -176,6 +176,11 @@ struct CollectionRemove: AsyncParsableCommand {
         commandName: "remove",
         abstract: "Remove the active item of that name from a collection (it stays as history).",
         discussion: """
+            As Debusine's API removes an item: removing a source package from a debian:suite also removes the \
+            binary packages built from it (same srcpkg_name and srcpkg_version, and related built-using to the \
+            source's artifact). The files of removed packages keep their claim on the archive's pool file names \
+            unless the suite or its archive (_@debian:archive) sets may_reuse_versions.
+
             Example:
               kiln collection remove sid@debian:suite --workspace debian/dev \\
                   --name hello_2.10-3
@@ -198,9 +203,10 @@ struct CollectionRemove: AsyncParsableCommand {
             let removed = try await pool.withTransaction { conn in
                 let workspace = try await WorkspaceRepository.require(path, on: conn)
                 let parent = try await parentName.require(workspaceID: workspace.id, workspace: path, on: conn)
-                return try await CollectionRepository.removeItem(collectionID: parent.id, name: name, on: conn)
+                return try await CollectionRepository.removeItem(from: parent, name: name, on: conn)
             }
-            print("removed item \(removed) '\(name)' from \(parentName)")
+            print("removed item \(removed[0]) '\(name)' from \(parentName)")
+            for id in removed.dropFirst() { print("removed item \(id) with it (built from it)") }
         }
     }
 }
@@ -273,7 +279,7 @@ struct CollectionList: AsyncParsableCommand {
                             [
                                 String(item.id), item.name, item.childType.rawValue, item.category,
                                 (item.artifactID ?? item.collectionID).map(String.init) ?? "-",
-                                item.isActive ? "active" : "removed \(Output.time(item.removedAt))",
+                                Self.state(of: item),
                                 JSONValue.object(item.data).compactJSON,
                             ]
                         }
@@ -289,7 +295,15 @@ struct CollectionList: AsyncParsableCommand {
             "category": .string(item.category), "data": .object(item.data),
             "artifact_id": Output.optional(item.artifactID),
             "collection_id": Output.optional(item.collectionID), "created_at": Output.jsonTime(item.createdAt),
-            "removed_at": Output.jsonTime(item.removedAt),
+            "removed_at": Output.jsonTime(item.removedAt), "superseded_at": Output.jsonTime(item.supersededAt),
         ]
+    }
+
+    /// `active`, `superseded <time>` (a newer version of the package is in the suite; still found by lookups)
+    /// or `removed <time>`.
+    static func state(of item: CollectionItemRecord) -> String {
+        if !item.isActive { return "removed \(Output.time(item.removedAt))" }
+        if let superseded = item.supersededAt { return "superseded \(Output.time(superseded))" }
+        return "active"
     }
 }

@@ -51,8 +51,14 @@ public struct CollectionItemPlan: Hashable, Sendable {
     public var data: [String: JSONValue]
     /// When replacing: the child types of the active items named `name` to remove first (empty otherwise).
     public var replacesChildTypes: [CollectionChildType]
-    /// The package whose other active versions in the collection must not be newer (`debian:suite`).
+    /// The package version a `debian:suite` item adds: older active versions of the package are superseded
+    /// and, when `refusesOlderVersions`, a newer one refuses the item.
     public var versionRule: SuiteVersionRule?
+    /// Whether `versionRule` refuses a version older than one already in the suite (false when the suite's
+    /// data sets `may_rewind_versions`).
+    public var refusesOlderVersions: Bool
+    /// The pool files the item's artifact claims in the suite and its archive (`debian:suite` packages).
+    public var poolFiles: PoolFileRule?
     /// An item with this name, artifact and data already in the collection is returned instead of a new
     /// one (`debian:suite`: re-adding the same artifact is not a new item).
     public var reusesIdenticalItem: Bool
@@ -63,12 +69,16 @@ public struct CollectionItemPlan: Hashable, Sendable {
         data: [String: JSONValue],
         replacesChildTypes: [CollectionChildType] = [],
         versionRule: SuiteVersionRule? = nil,
+        refusesOlderVersions: Bool = true,
+        poolFiles: PoolFileRule? = nil,
         reusesIdenticalItem: Bool = false
     ) {
         self.name = name
         self.data = data
         self.replacesChildTypes = replacesChildTypes
         self.versionRule = versionRule
+        self.refusesOlderVersions = refusesOlderVersions
+        self.poolFiles = poolFiles
         self.reusesIdenticalItem = reusesIdenticalItem
     }
 }

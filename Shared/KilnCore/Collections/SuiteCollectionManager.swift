@@ -2,9 +2,9 @@
 /// packages and repository indexes, each named and described from its artifact plus the variables
 /// `component`, `section` (and `priority` for binaries, `path` for indexes).
 ///
-/// Not carried over: `debian:debug-symbols` items (they need the related binary package through an
-/// artifact relation and its build-IDs), pool-file constraints and `superseded_at` (Kiln stores no files),
-/// and the `may_reuse_versions` removal rule that only concerns those constraints.
+/// A package's files claim their pool file names (`PoolFileRule`), and a newer version supersedes the older
+/// ones. Not carried over: `debian:debug-symbols` items (they need the related binary package's build-IDs,
+/// which Kiln's artifacts do not record).
 public struct SuiteCollectionManager: CollectionManager {
     /// The collection items are added to.
     public let collection: CollectionRecord
@@ -25,6 +25,7 @@ public struct SuiteCollectionManager: CollectionManager {
         var data: [String: JSONValue]
         let itemName: String
         var versionRule: SuiteVersionRule?
+        var poolFiles: PoolFileRule?
         switch category {
         case KnownCategories.sourcePackage:
             let component = try requiredVariable("component", of: variables, adding: category)
@@ -35,6 +36,7 @@ public struct SuiteCollectionManager: CollectionManager {
             itemName = "\(package.comparisonText)_\(version.comparisonText)"
             versionRule = SuiteVersionRule(
                 kind: .source, package: package.comparisonText, architecture: nil, version: version.comparisonText)
+            poolFiles = PoolFileRule(sourcePackage: package.comparisonText, component: component.comparisonText)
         case KnownCategories.binaryPackage:
             let component = try requiredVariable("component", of: variables, adding: category)
             let section = try requiredVariable("section", of: variables, adding: category)
@@ -42,8 +44,9 @@ public struct SuiteCollectionManager: CollectionManager {
             let package = try artifactValue("deb_fields.Package", of: artifact)
             let version = try artifactValue("deb_fields.Version", of: artifact)
             let architecture = try artifactValue("deb_fields.Architecture", of: artifact)
+            let sourcePackage = try artifactValue("srcpkg_name", of: artifact)
             data = [
-                "srcpkg_name": try artifactValue("srcpkg_name", of: artifact),
+                "srcpkg_name": sourcePackage,
                 "srcpkg_version": try artifactValue("srcpkg_version", of: artifact),
                 "package": package, "version": version, "architecture": architecture,
                 "component": component, "section": section, "priority": priority,
@@ -52,6 +55,7 @@ public struct SuiteCollectionManager: CollectionManager {
             versionRule = SuiteVersionRule(
                 kind: .binary, package: package.comparisonText, architecture: architecture.comparisonText,
                 version: version.comparisonText)
+            poolFiles = PoolFileRule(sourcePackage: sourcePackage.comparisonText, component: component.comparisonText)
         default:
             let path = try requiredVariable("path", of: variables, adding: category)
             data = ["path": path]
@@ -62,8 +66,24 @@ public struct SuiteCollectionManager: CollectionManager {
             name: itemName,
             data: data,
             replacesChildTypes: replace ? [.artifact] : [],
-            versionRule: mayRewind ? nil : versionRule,
+            versionRule: versionRule,
+            refusesOlderVersions: !mayRewind,
+            poolFiles: poolFiles,
             reusesIdenticalItem: true
         )
     }
+
+    /// Whether a removed package gives up its pool-file claims, so the same file name may come back with other
+    /// bytes (Debusine's `DebianSuiteManager.may_reuse_versions`): the suite's data, or else its archive's,
+    /// sets a true `may_reuse_versions`.
+    ///
+    /// - Parameter archive: the workspace's `_@debian:archive`, when it exists.
+    public func mayReuseVersions(archive: CollectionRecord?) -> Bool {
+        if collection.data["may_reuse_versions"]?.isPythonTruthy ?? false { return true }
+        return archive?.data["may_reuse_versions"]?.isPythonTruthy ?? false
+    }
+
+    /// The name of the collection whose `pool/` a suite shares with its sibling suites (Debusine's
+    /// `DebianSuiteManager.parent_archive`: the workspace's `debian:archive` named `_`).
+    public static let parentArchiveName = "_"
 }

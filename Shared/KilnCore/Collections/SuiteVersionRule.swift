@@ -1,6 +1,7 @@
-/// A `debian:suite` rule checked against the suite's other active items of the same package (and
-/// architecture): the new version must not be older than any of them, unless the suite's data sets
-/// `may_rewind_versions`.
+/// The package version a `debian:suite` item adds, set against the suite's other active items of the same
+/// package (and architecture): the new version must not be older than any of them, unless the suite's data sets
+/// `may_rewind_versions`, and the older ones are marked superseded (Debusine's `_check_existing_versions` and
+/// `_supersede_older_existing_items`).
 public struct SuiteVersionRule: Hashable, Sendable {
     /// Source or binary package.
     public enum Kind: String, Hashable, Sendable {
@@ -36,5 +37,12 @@ public struct SuiteVersionRule: Hashable, Sendable {
         throw ItemAdditionError(
             "\(collection.name)@\(collection.category): New \(kind.rawValue) version \(label) \(version) "
                 + "< existing version \(newer)")
+    }
+
+    /// Whether an existing item is superseded by this version: it is older, or has no version at all (Debusine
+    /// supersedes an item whose data lacks `version`).
+    public func supersedes(existingVersion: String?) -> Bool {
+        guard let existingVersion else { return true }
+        return DebianVersion(existingVersion) < DebianVersion(version)
     }
 }

@@ -125,13 +125,16 @@ public struct CollectionItemRecord: Hashable, Sendable, Codable {
     public var createdAt: Date
     /// When the item was removed; `nil` while active.
     public var removedAt: Date?
+    /// When a newer version of the same package was added to the `debian:suite` (Debusine's `superseded_at`);
+    /// a superseded item stays active and is still found by lookups.
+    public var supersededAt: Date?
 
     /// Defaults describe an active item holding no data; the epoch creation time suits fixtures that do not
     /// care about time.
     public init(
         id: Int, parentCollectionID: Int, name: String, childType: CollectionChildType, category: String,
         data: [String: JSONValue] = [:], artifactID: Int? = nil, collectionID: Int? = nil,
-        createdAt: Date = Date(timeIntervalSince1970: 0), removedAt: Date? = nil
+        createdAt: Date = Date(timeIntervalSince1970: 0), removedAt: Date? = nil, supersededAt: Date? = nil
     ) {
         self.id = id
         self.parentCollectionID = parentCollectionID
@@ -143,6 +146,7 @@ public struct CollectionItemRecord: Hashable, Sendable, Codable {
         self.collectionID = collectionID
         self.createdAt = createdAt
         self.removedAt = removedAt
+        self.supersededAt = supersededAt
     }
 
     /// Whether the item takes part in lookups.

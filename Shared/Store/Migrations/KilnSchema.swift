@@ -7,6 +7,7 @@ enum KilnSchema {
     static let migrations: [Migration] = [
         initial, pendingStage, dynamicDataEpoch, workerLiveness, completionReport, supersedesIndex, outboxNotify,
         schedulerLeadership, outboxBackoff, selfRegistration, pendingStageData, collectionManagers, artifactFiles, artifactCreationKeys,
+        poolFiles,
     ]
 
     /// Version 1: scopes, workspaces, users, groups, artifacts, collections, work requests, dependencies,

@@ -1,8 +1,8 @@
 import Foundation
 import KilnCore
 
-/// Artifacts: typed JSON bundles in a workspace (Kiln stores no files; `data` carries what lookups and
-/// tasks read).
+/// Artifacts: typed JSON bundles in a workspace; `data` carries what lookups and tasks read. Artifacts with
+/// files are created by `ArtifactFileRepository`, which records each file's path and digest.
 public enum ArtifactRepository {
     /// Creates an artifact.
     ///

@@ -8,7 +8,8 @@ import KilnCore
 public enum CollectionRepository {
     static let collectionColumns = "id, name, category, workspace_id, data"
     static let itemColumns = """
-        id, parent_collection_id, name, child_type, category, data, artifact_id, collection_id, created_at, removed_at
+        id, parent_collection_id, name, child_type, category, data, artifact_id, collection_id, created_at, removed_at,
+        superseded_at
         """
 
     /// Creates a collection.
@@ -78,15 +79,18 @@ public enum CollectionRepository {
     }
 
     /// Adds an item to `collection` as the collection's manager plans it: named and described from the child,
-    /// checked against the suite's newer versions, replacing the clashing active item only when asked.
+    /// checked against the suite's newer versions and its archive's pool, replacing the clashing active item
+    /// only when asked, superseding the suite's older versions of the package (Debusine's
+    /// `DebianSuiteManager.do_add_artifact` order: versions, replacement, superseding, reuse, creation).
     ///
     /// Must run inside a transaction, so that a replacement's removal and the insertion are seen together;
-    /// the partial unique index refuses a concurrent second insertion.
+    /// the partial unique index refuses a concurrent second insertion, and a package's pool-file claims are
+    /// checked and written under a lock on the suite and its archive.
     ///
     /// - Returns: the item (an existing one when the manager reuses an identical item), the ids of the items
     ///   it replaced, and whether it was reused rather than inserted.
-    /// - Throws: `ItemAdditionError` with Debusine's text when the manager refuses the item or an active item
-    ///   already has its name; `PGError.notInTransaction` outside a transaction.
+    /// - Throws: `ItemAdditionError` with Debusine's text when the manager refuses the item, an active item
+    ///   already has its name, or a file clashes in the pool; `PGError.notInTransaction` outside a transaction.
     @discardableResult
     public static func addItem(
         to collection: CollectionRecord,
@@ -99,21 +103,12 @@ public enum CollectionRepository {
             throw PGError.notInTransaction(operation: "CollectionRepository.addItem")
         }
         let plan = try CollectionManagers.manager(for: collection).plan(addition)
+        var samePackage: [(id: Int, version: String?, supersededAt: Date?)] = []
         if let rule = plan.versionRule {
-            let versions = try await conn.query(
-                """
-                SELECT data->>'version' FROM collection_items
-                 WHERE parent_collection_id = $1 AND removed_at IS NULL AND child_type = 'artifact'
-                   AND category = $2 AND data->>'package' = $3
-                   AND ($4::text IS NULL OR data->>'architecture' = $4) AND data ? 'version'
-                 ORDER BY id
-                """,
-                collection.id,
-                addition.child.category,
-                rule.package,
-                rule.architecture
-            ).rows.map { try $0.decode(String.self, at: 0) }
-            try rule.check(existingVersions: versions, in: collection)
+            samePackage = try await packageVersions(rule, category: addition.child.category, in: collection, on: conn)
+            if plan.refusesOlderVersions {
+                try rule.check(existingVersions: samePackage.compactMap { $0.version }, in: collection)
+            }
         }
         let (artifactID, childCollectionID): (Int?, Int?) =
             switch addition.child {
@@ -121,6 +116,7 @@ public enum CollectionRepository {
             case .artifact(let artifact, _): (artifact.id, nil)
             case .collection(let child, _): (nil, child.id)
             }
+        var identical: CollectionItemRecord?
         if plan.reusesIdenticalItem, let artifactID,
             let row = try await conn.query(
                 """
@@ -136,29 +132,48 @@ public enum CollectionRepository {
                 plan.data
             ).first
         {
-            return (try item(from: row), [], true)
+            identical = try item(from: row)
         }
         var replaced: [Int] = []
-        if !plan.replacesChildTypes.isEmpty {
-            replaced = try await conn.query(
+        if identical == nil, !plan.replacesChildTypes.isEmpty {
+            let names = try await conn.query(
                 """
-                UPDATE collection_items SET removed_at = now(), removed_by_id = $4, removed_by_work_request_id = $5
-                WHERE parent_collection_id = $1 AND name = $2 AND removed_at IS NULL AND child_type = ANY($3)
-                RETURNING id
+                SELECT id FROM collection_items
+                 WHERE parent_collection_id = $1 AND name = $2 AND removed_at IS NULL AND child_type = ANY($3)
+                 ORDER BY id
                 """,
                 collection.id,
                 plan.name,
-                plan.replacesChildTypes.map(\.rawValue),
+                plan.replacesChildTypes.map(\.rawValue)
+            ).rows.map { try $0.decode(Int.self, at: 0) }
+            replaced = try await remove(
+                names, from: collection, removedBy: createdBy, removedByWorkRequestID: createdByWorkRequestID, on: conn)
+        }
+        if let rule = plan.versionRule {
+            let older = samePackage.filter { $0.supersededAt == nil && rule.supersedes(existingVersion: $0.version) }
+            try await conn.execute(
+                """
+                UPDATE collection_items
+                   SET superseded_at = now(), superseded_by_id = $2, superseded_by_work_request_id = $3
+                 WHERE id = ANY($1) AND removed_at IS NULL AND superseded_at IS NULL
+                """,
+                older.map { $0.id },
                 createdBy,
                 createdByWorkRequestID
-            ).rows.map { try $0.decode(Int.self, at: 0) }
+            )
         }
+        if let identical { return (identical, [], true) }
         let clash = try await conn.query(
             "SELECT 1 FROM collection_items WHERE parent_collection_id = $1 AND name = $2 AND removed_at IS NULL",
             collection.id,
             plan.name
         ).first
         if clash != nil { throw ItemAdditionError.duplicateName(plan.name, collectionID: collection.id) }
+        var claims: PoolFileClaims?
+        if let rule = plan.poolFiles, let artifactID {
+            claims = try await PoolFileClaims.check(
+                rule, artifactID: artifactID, itemName: plan.name, suite: collection, on: conn)
+        }
         let row = try await conn.query(
             """
             INSERT INTO collection_items (parent_collection_id, name, child_type, category, data, artifact_id,
@@ -178,35 +193,112 @@ public enum CollectionRepository {
         guard let row else {
             throw PGError.unexpectedResult(status: "no row", message: "INSERT INTO collection_items … RETURNING")
         }
-        return (try item(from: row), replaced, false)
+        let added = try item(from: row)
+        try await claims?.record(itemID: added.id, on: conn)
+        return (added, replaced, false)
     }
 
-    /// Removes the active item `name` of a collection (it stays as history with `removed_at`).
+    /// The active items of the package (and architecture) a suite item adds, with their versions (Debusine's
+    /// `DebianSuiteManager._get_existing_items`).
+    private static func packageVersions(
+        _ rule: SuiteVersionRule, category: String, in collection: CollectionRecord, on conn: PGConnection
+    ) async throws -> [(id: Int, version: String?, supersededAt: Date?)] {
+        try await conn.query(
+            """
+            SELECT id, data->>'version', superseded_at FROM collection_items
+             WHERE parent_collection_id = $1 AND removed_at IS NULL AND child_type = 'artifact'
+               AND category = $2 AND data->>'package' = $3
+               AND ($4::text IS NULL OR data->>'architecture' = $4)
+             ORDER BY id
+            """,
+            collection.id,
+            category,
+            rule.package,
+            rule.architecture
+        ).rows.map { row in
+            (try row.decode(Int.self, at: 0), try row.decode(String?.self, at: 1), try row.decode(Date?.self, at: 2))
+        }
+    }
+
+    /// Removes the active item `name` of a collection (it stays as history with `removed_at`), as Debusine's
+    /// API removes one (`CollectionItemViewSet.perform_destroy`, `remove_associated=True`): removing a
+    /// `debian:suite` source package also removes the binary packages built from it — active binaries of that
+    /// `srcpkg_name` and `srcpkg_version` whose artifact was `built-using` the source's artifact.
     ///
-    /// - Returns: the removed item's id.
+    /// - Returns: the removed item's id, then the ids of the associated items removed with it.
     /// - Throws: `RepositoryError.notFound` when no active item has that name.
     @discardableResult
     public static func removeItem(
-        collectionID: Int,
+        from collection: CollectionRecord,
         name: String,
         removedBy: Int? = nil,
         removedByWorkRequestID: Int? = nil,
         on conn: PGConnection
-    ) async throws -> Int {
-        let row = try await conn.query(
-            """
-            UPDATE collection_items SET removed_at = now(), removed_by_id = $3, removed_by_work_request_id = $4
-            WHERE parent_collection_id = $1 AND name = $2 AND removed_at IS NULL RETURNING id
-            """,
-            collectionID,
-            name,
-            removedBy,
-            removedByWorkRequestID
-        ).first
-        guard let id = try row?.decode(Int.self, at: 0) else {
-            throw RepositoryError.notFound(kind: "active item", key: "'\(name)' in collection \(collectionID)")
+    ) async throws -> [Int] {
+        guard
+            let row = try await conn.query(
+                "SELECT \(itemColumns) FROM collection_items WHERE parent_collection_id = $1 AND name = $2 AND removed_at IS NULL",
+                collection.id,
+                name
+            ).first
+        else {
+            throw RepositoryError.notFound(kind: "active item", key: "'\(name)' in collection \(collection.id)")
         }
-        return id
+        let item = try item(from: row)
+        var ids = [item.id]
+        if collection.category == KnownCategories.suite, item.category == KnownCategories.sourcePackage,
+            let artifactID = item.artifactID
+        {
+            ids += try await conn.query(
+                """
+                SELECT DISTINCT i.id FROM collection_items i
+                  JOIN artifact_relations r ON r.artifact_id = i.artifact_id
+                 WHERE i.parent_collection_id = $1 AND i.removed_at IS NULL AND i.child_type = 'artifact'
+                   AND i.category = $2 AND i.data->>'srcpkg_name' = $3 AND i.data->>'srcpkg_version' = $4
+                   AND r.target_id = $5 AND r.type = 'built-using'
+                 ORDER BY i.id
+                """,
+                collection.id,
+                KnownCategories.binaryPackage,
+                item.data["package"]?.comparisonText,
+                item.data["version"]?.comparisonText,
+                artifactID
+            ).rows.map { try $0.decode(Int.self, at: 0) }
+        }
+        let removed = try await remove(
+            ids, from: collection, removedBy: removedBy, removedByWorkRequestID: removedByWorkRequestID, on: conn)
+        guard removed.first == item.id else {
+            throw RepositoryError.notFound(kind: "active item", key: "'\(name)' in collection \(collection.id)")
+        }
+        return removed
+    }
+
+    /// Marks active items removed; a `debian:suite` package removed where versions may be reused gives up its
+    /// pool-file claims in the suite and its archive (Debusine's `DebianSuiteManager.do_remove_item`).
+    ///
+    /// - Returns: the ids removed, in the order given.
+    private static func remove(
+        _ ids: [Int], from collection: CollectionRecord, removedBy: Int?, removedByWorkRequestID: Int?,
+        on conn: PGConnection
+    ) async throws -> [Int] {
+        guard !ids.isEmpty else { return [] }
+        let removed = Set(
+            try await conn.query(
+                """
+                UPDATE collection_items SET removed_at = now(), removed_by_id = $2, removed_by_work_request_id = $3
+                 WHERE id = ANY($1) AND removed_at IS NULL RETURNING id
+                """,
+                ids,
+                removedBy,
+                removedByWorkRequestID
+            ).rows.map { try $0.decode(Int.self, at: 0) })
+        if collection.category == KnownCategories.suite {
+            let archive = try await PoolFileClaims.parentArchive(of: collection, on: conn)
+            if SuiteCollectionManager(collection: collection).mayReuseVersions(archive: archive) {
+                try await PoolFileClaims.release(itemIDs: Array(removed), on: conn)
+            }
+        }
+        return ids.filter(removed.contains)
     }
 
     /// The items of a collection in id order: only the active ones unless `includeRemoved`.
@@ -250,7 +342,8 @@ public enum CollectionRepository {
             artifactID: try row.decode(Int?.self, at: 6),
             collectionID: try row.decode(Int?.self, at: 7),
             createdAt: try row.decode(Date.self, at: 8),
-            removedAt: try row.decode(Date?.self, at: 9)
+            removedAt: try row.decode(Date?.self, at: 9),
+            supersededAt: try row.decode(Date?.self, at: 10)
         )
     }
 }

@@ -31,6 +31,8 @@ struct CollectionManagerTests {
         #expect(plan.data == ["package": "hello", "version": "1.0", "component": "main", "section": "devel"])
         #expect(plan.reusesIdenticalItem && plan.replacesChildTypes.isEmpty)
         #expect(plan.versionRule == SuiteVersionRule(kind: .source, package: "hello", architecture: nil, version: "1.0"))
+        #expect(plan.refusesOlderVersions)
+        #expect(plan.poolFiles == PoolFileRule(sourcePackage: "hello", component: "main"))
     }
 
     @Test("debian:suite names a binary package PACKAGE_VERSION_ARCH (Debusine `test_debian_suite.py` `test_add_artifact_binary_package`)")
@@ -47,6 +49,9 @@ struct CollectionManagerTests {
                 "architecture": "amd64", "component": "main", "section": "libs", "priority": "optional",
             ])
         #expect(plan.replacesChildTypes == [.artifact])
+        #expect(plan.poolFiles == PoolFileRule(sourcePackage: "hello", component: "main"), "a binary's pool is its source's")
+        #expect(
+            plan.versionRule == SuiteVersionRule(kind: .binary, package: "libhello1", architecture: "amd64", version: "1:1.0"))
     }
 
     @Test(
@@ -70,15 +75,55 @@ struct CollectionManagerTests {
             Self.collection("sid", "debian:suite"),
             CollectionItemAddition(child: .artifact(index, variables: ["path": "main/source/Sources.xz"])))
         #expect(plan.name == "index:main/source/Sources.xz" && plan.data == ["path": "main/source/Sources.xz"])
-        #expect(plan.versionRule == nil)
+        #expect(plan.versionRule == nil && plan.poolFiles == nil, "indexes neither supersede nor claim pool files")
     }
 
-    @Test("a suite whose data sets may_rewind_versions skips the version rule (Debusine `test_debian_suite.py` `test_add_artifact_source_package_may_rewind_versions`)")
+    @Test("a suite whose data sets may_rewind_versions accepts older versions but still supersedes (Debusine `test_debian_suite.py` `test_add_artifact_source_package_may_rewind_versions`)")
     func suiteMayRewind() throws {
         let plan = try Self.plan(
             Self.collection("sid", "debian:suite", data: ["may_rewind_versions": true]),
             CollectionItemAddition(child: .artifact(Self.source, variables: ["component": "main", "section": "devel"])))
-        #expect(plan.versionRule == nil)
+        #expect(!plan.refusesOlderVersions && plan.versionRule != nil)
+    }
+
+    @Test("a newer version supersedes older ones and items without a version, not equal or newer ones (Debusine `test_debian_suite.py` `test_add_artifact_source_package_supersedes_older`)")
+    func suiteSupersedes() {
+        let rule = SuiteVersionRule(kind: .source, package: "hello", architecture: nil, version: "1.0-2")
+        #expect(rule.supersedes(existingVersion: "1.0-1"))
+        #expect(rule.supersedes(existingVersion: "1.0~rc1-1"))
+        #expect(rule.supersedes(existingVersion: nil))
+        #expect(!rule.supersedes(existingVersion: "1.0-2"))
+        #expect(!rule.supersedes(existingVersion: "0:1.0-2"), "an epoch of 0 is the same version")
+        #expect(!rule.supersedes(existingVersion: "1:0.1-1"))
+    }
+
+    @Test("pool file names: lib… sources use four characters, others one (Debusine `debian_suite.py` `make_pool_filename`, `test_debian_suite.py` `test_library`)")
+    func poolFileNames() {
+        #expect(PoolFileRule(sourcePackage: "hello", component: "main").key(forPath: "hello_1.0.dsc") == "pool/main/h/hello/hello_1.0.dsc")
+        #expect(
+            PoolFileRule(sourcePackage: "libhello", component: "contrib").key(forPath: "libhello1_1.0_amd64.deb")
+                == "pool/contrib/libh/libhello/libhello1_1.0_amd64.deb")
+        #expect(PoolFileRule.prefix(ofSourcePackage: "lib") == "lib")
+        #expect(PoolFileRule.prefix(ofSourcePackage: "li") == "l")
+        #expect(PoolFileRule.value(sha256: "ab") == "sha256:ab")
+        #expect(
+            PoolFileRule.clash(itemName: "hello_1.0-2", in: Self.collection("Debian", "debian:suite"))
+                == ItemAdditionError("Debian@debian:suite: Artifact hello_1.0-2 already exists in the archive pool"))
+    }
+
+    @Test("versions may be reused where the suite or else its archive sets may_reuse_versions (Debusine `test_debian_suite.py` `test_may_reuse_versions_*`)")
+    func mayReuseVersions() {
+        let plain = SuiteCollectionManager(collection: Self.collection("sid", "debian:suite"))
+        let reusing = SuiteCollectionManager(collection: Self.collection("sid", "debian:suite", data: ["may_reuse_versions": true]))
+        let archive = Self.collection("_", "debian:archive")
+        let reusingArchive = Self.collection("_", "debian:archive", data: ["may_reuse_versions": 1])
+        #expect(reusing.mayReuseVersions(archive: nil))
+        #expect(!plain.mayReuseVersions(archive: nil))
+        #expect(plain.mayReuseVersions(archive: reusingArchive))
+        #expect(!plain.mayReuseVersions(archive: archive))
+        #expect(
+            !SuiteCollectionManager(collection: Self.collection("sid", "debian:suite", data: ["may_reuse_versions": ""]))
+                .mayReuseVersions(archive: archive), "Python truthiness: an empty string is false")
     }
 
     @Test("the suite version rule refuses an older version, in Debusine's words (Debusine `test_debian_suite.py` `test_add_artifact_source_package_older_version`, `test_add_artifact_binary_package_older_version`)")
