@@ -78,14 +78,27 @@ extension CLIIntegration {
                 return binary
             }
 
+            /// A `debian:debug-symbols` artifact with one file per build ID, related to `binary`.
+            func debugSymbols(_ buildIDs: [String], of binary: ArtifactRecord) async throws -> ArtifactRecord {
+                let symbols = try await artifact(
+                    KnownCategories.debugSymbols, data: ["build_ids": .array(buildIDs.map { .string($0) })],
+                    files: Dictionary(uniqueKeysWithValues: buildIDs.map { ($0, "debug-\($0)") }))
+                try await pool.withTransaction { conn in
+                    try await ArtifactRelationRepository.relate(symbols.id, .relatesTo, to: binary.id, on: conn)
+                }
+                return symbols
+            }
+
             @discardableResult
-            func add(_ artifact: ArtifactRecord, to suite: CollectionRecord, replace: Bool = false) async throws
-                -> CollectionItemRecord
-            {
+            func add(
+                _ artifact: ArtifactRecord, to suite: CollectionRecord, replace: Bool = false,
+                variables given: [String: JSONValue]? = nil
+            ) async throws -> CollectionItemRecord {
                 let variables: [String: JSONValue] =
-                    artifact.category == KnownCategories.sourcePackage
-                    ? ["component": "main", "section": "devel"]
-                    : ["component": "main", "section": "devel", "priority": "optional"]
+                    given
+                    ?? (artifact.category == KnownCategories.sourcePackage
+                        ? ["component": "main", "section": "devel"]
+                        : ["component": "main", "section": "devel", "priority": "optional"])
                 return try await pool.withTransaction { conn in
                     try await CollectionRepository.addItem(
                         to: suite, CollectionItemAddition(child: .artifact(artifact, variables: variables), replace: replace),
@@ -259,6 +272,7 @@ extension CLIIntegration {
                 let fixture = try await Fixture.make(pool)
                 let suite = try await fixture.collection("Debian", KnownCategories.suite)
                 let versions = ["1.2", "1.10", "1.11", "1:0.1"]
+                var supersededAt: [Date?] = []
                 for (index, version) in versions.enumerated() {
                     try await fixture.add(
                         try await fixture.binary(source: "hello", sourceVersion: version, "libhello1", version, "amd64"),
@@ -266,6 +280,9 @@ extension CLIIntegration {
                     let items = try await fixture.items(suite)
                     #expect(items.map { $0.supersededAt != nil } == versions[...index].indices.map { $0 < index })
                     #expect(items.allSatisfy { $0.isActive })
+                    // An item keeps the time it was first superseded.
+                    #expect(Array(items.map(\.supersededAt).prefix(max(0, index - 1))) == Array(supersededAt.prefix(max(0, index - 1))))
+                    supersededAt = items.map(\.supersededAt)
                 }
                 let superseded = try await pool.query(
                     "SELECT count(*) FROM collection_items WHERE superseded_by_id = $1", fixture.user.id
@@ -305,6 +322,8 @@ extension CLIIntegration {
                     } else {
                         #expect(try await fixture.claims().filter { $0.item == item.id }.isEmpty)
                         try await fixture.add(rebuilt, to: suite)
+                        #expect(try await fixture.claims().filter { $0.key.hasSuffix("hello_1.0.dsc") }.count == 2,
+                                "the other suite's claim and the rebuilt package's: only the removed item's went")
                     }
                 }
                 // The archive's setting releases the claims of every suite in it, at the archive too.
@@ -333,6 +352,82 @@ extension CLIIntegration {
             }
         }
 
+        @Test("replacing a rebuilt package where versions may not be reused is refused, and the old item stays (`test_add_artifact_source_package_replace` sets may_reuse_versions for this reason)")
+        func replaceRefusedWithoutReuse() async throws {
+            try await CLITestDatabase.withSchema { pool, _ in
+                let fixture = try await Fixture.make(pool)
+                let suite = try await fixture.collection("Debian", KnownCategories.suite)
+                let old = try await fixture.add(try await fixture.source("hello", "1.0", files: ["hello_1.0.dsc": "a"]), to: suite)
+                let rebuilt = try await fixture.source("hello", "1.0", files: ["hello_1.0.dsc": "b"])
+                await #expect(throws: ItemAdditionError("Debian@debian:suite: Artifact hello_1.0 already exists in the archive pool")) {
+                    try await fixture.add(rebuilt, to: suite, replace: true)
+                }
+                let items = try await fixture.items(suite)
+                #expect(items.map(\.id) == [old.id] && items[0].isActive)
+            }
+        }
+
+        @Test("a suite that may rewind accepts an older version, which supersedes nothing newer (`test_add_artifact_source_package_may_rewind_versions`)")
+        func rewindSupersedesNothingNewer() async throws {
+            try await CLITestDatabase.withSchema { pool, _ in
+                let fixture = try await Fixture.make(pool)
+                let suite = try await fixture.collection("Debian", KnownCategories.suite, data: ["may_rewind_versions": true])
+                try await fixture.add(try await fixture.source("hello", "2.0", files: [:]), to: suite)
+                try await fixture.add(try await fixture.source("hello", "1.0", files: [:]), to: suite)
+                #expect(try await fixture.items(suite).map { $0.supersededAt == nil } == [true, true])
+            }
+        }
+
+        /// Two imports changing two suites of one workspace in opposite orders: with a lock per suite, each held
+        /// one and waited for the other's (PostgreSQL then aborts one, `deadlock detected`).
+        @Test("two transactions adding to two suites in opposite orders both commit")
+        func oppositeOrdersDoNotDeadlock() async throws {
+            try await CLITestDatabase.withSchema { pool, _ in
+                let fixture = try await Fixture.make(pool)
+                let first = try await fixture.collection("first", KnownCategories.suite)
+                let second = try await fixture.collection("second", KnownCategories.suite)
+                var made: [ArtifactRecord] = []
+                for name in ["a", "b", "c", "d"] {
+                    made.append(try await fixture.source(name, "1.0", files: ["\(name)_1.0.dsc": name]))
+                }
+                let sources = made
+                let variables: [String: JSONValue] = ["component": "main", "section": "devel"]
+                func add(_ artifact: ArtifactRecord, to suite: CollectionRecord, on conn: PGConnection) async throws {
+                    try await CollectionRepository.addItem(
+                        to: suite, CollectionItemAddition(child: .artifact(artifact, variables: variables)), on: conn)
+                }
+                let (added, signalAdded) = AsyncStream<Int>.makeStream()
+                let (release, signalRelease) = AsyncStream<Void>.makeStream()
+                async let importing: Void = pool.withTransaction { conn in
+                    try await add(sources[0], to: first, on: conn)
+                    signalAdded.yield(try conn.query("SELECT pg_backend_pid()::bigint").rows[0].decode(Int.self, at: 0))
+                    for await _ in release { break }
+                    try await add(sources[1], to: second, on: conn)
+                }
+                var backend = -1
+                for await pid in added {
+                    backend = pid
+                    break
+                }
+                async let reversed: Void = pool.withTransaction { conn in
+                    try await add(sources[2], to: second, on: conn)
+                    try await add(sources[3], to: first, on: conn)
+                }
+                let monitor = PGConnection(configuration: pool.configuration)
+                _ = await eventually(timeout: .seconds(120)) {
+                    try await monitor.query(
+                        "SELECT count(*)::bigint FROM pg_stat_activity WHERE $1::int = ANY(pg_blocking_pids(pid))", backend
+                    ).rows[0].decode(Int.self, at: 0) > 0
+                }
+                await monitor.close()
+                signalRelease.yield()
+                try await importing
+                try await reversed
+                let counts = (try await fixture.items(first).count, try await fixture.items(second).count)
+                #expect(counts == (2, 2))
+            }
+        }
+
         @Test("removing a source removes the binaries built from it, only those (`test_do_remove_item_source_remove_associated_binaries`)")
         func removesAssociatedBinaries() async throws {
             try await CLITestDatabase.withSchema { pool, _ in
@@ -352,6 +447,9 @@ extension CLIIntegration {
                     ("hello", "1.1", "libhello1", "1.1", "amd64", sources[1]),
                     ("other", "1.0", "other", "1.0", "amd64", nil),
                     ("hello", "1.0", "hello-reused", "1.0", "amd64", nil),
+                    // Built from the source but recording another source name or version: not removed with it.
+                    ("elsewhere", "1.0", "elsewhere", "1.0", "amd64", sources[0]),
+                    ("hello", "0.9", "hello-old", "0.9", "amd64", sources[0]),
                 ] as [(String, String, String, String, String, ArtifactRecord?)] {
                     let binary = try await fixture.binary(
                         source: source, sourceVersion: sourceVersion, name, version, architecture, builtUsing: builtUsing)
@@ -365,6 +463,68 @@ extension CLIIntegration {
                 #expect(removed.count == 5 && removed.first == items.first { $0.artifactID == sources[0].id }?.id)
                 let removedArtifacts = Set(items.filter { !$0.isActive }.compactMap(\.artifactID))
                 #expect(removedArtifacts == Set([sources[0].id] + binaries[..<4].map(\.id)))
+            }
+        }
+
+        @Test("debug symbols: one item per build ID, named from the related binary; no pool claims; older versions superseded (`test_do_add_artifact_debug_symbols_multiple_build_ids`, `…_no_constraints`, `test_add_artifact_debug_symbols_supersedes_older`, `test_add_debug_symbols_artifact_requires_related_binary`)")
+        func debugSymbols() async throws {
+            try await CLITestDatabase.withSchema { pool, _ in
+                let fixture = try await Fixture.make(pool)
+                let archive = try await fixture.collection("_", KnownCategories.archive)
+                let suite = try await fixture.collection("Debian", KnownCategories.suite)
+                let (a, b) = (String(repeating: "a", count: 40), String(repeating: "b", count: 40))
+                let binary = try await fixture.binary(source: "hello", sourceVersion: "1.0-1", "hello", "1.0-1", "amd64")
+                let symbols = try await fixture.debugSymbols([a, b], of: binary)
+                let claimsBefore = try await fixture.claims().count
+                for buildID in [a, b] {
+                    try await fixture.add(symbols, to: suite, variables: ["build_id": .string(buildID)])
+                }
+                #expect(try await fixture.items(suite).map(\.name) == ["debugsym:hello_1.0-1_amd64_\(a)", "debugsym:hello_1.0-1_amd64_\(b)"])
+                #expect(try await fixture.claims().count == claimsBefore, "debug symbols claim nothing, in the suite or \(archive.name)")
+                #expect(try await fixture.items(suite).allSatisfy { $0.supersededAt == nil }, "same version: nothing superseded")
+
+                let newer = try await fixture.binary(source: "hello", sourceVersion: "1.0-2", "hello", "1.0-2", "amd64")
+                try await fixture.add(try await fixture.debugSymbols([a], of: newer), to: suite, variables: ["build_id": .string(a)])
+                #expect(try await fixture.items(suite).map { $0.supersededAt != nil } == [true, true, false])
+
+                let unrelated = try await fixture.artifact(
+                    KnownCategories.debugSymbols, data: ["build_ids": [.string(a)]], files: [a: "x"])
+                await #expect(
+                    throws: ItemAdditionError("Adding debian:debug-symbols to debian:suite requires exactly one related binary package")
+                ) {
+                    try await fixture.add(unrelated, to: suite, variables: ["build_id": .string(a)])
+                }
+            }
+        }
+
+        @Test("removing a binary removes its debug symbols; removing a source removes its binaries' debug symbols too (`test_do_remove_item_binary_remove_associated`, `test_do_remove_item_source_remove_associated_debug_symbols`)")
+        func removesAssociatedDebugSymbols() async throws {
+            try await CLITestDatabase.withSchema { pool, _ in
+                let fixture = try await Fixture.make(pool)
+                let suite = try await fixture.collection("Debian", KnownCategories.suite)
+                let source = try await fixture.source("hello", "1.0", files: ["hello_1.0.dsc": "dsc"])
+                try await fixture.add(source, to: suite)
+                let built = try await fixture.binary(source: "hello", sourceVersion: "1.0", "hello", "1.0", "amd64", builtUsing: source)
+                let other = try await fixture.binary(source: "hello", sourceVersion: "1.0", "hello", "1.0", "s390x", builtUsing: source)
+                let (a, b) = (String(repeating: "a", count: 40), String(repeating: "b", count: 40))
+                for (binary, buildID) in [(built, a), (other, b)] {
+                    try await fixture.add(binary, to: suite)
+                    try await fixture.add(
+                        try await fixture.debugSymbols([buildID], of: binary), to: suite, variables: ["build_id": .string(buildID)])
+                }
+                let removedWithBinary = try await pool.withTransaction { conn in
+                    try await CollectionRepository.removeItem(from: suite, name: "hello_1.0_amd64", on: conn)
+                }
+                var items = try await fixture.items(suite)
+                #expect(removedWithBinary.map { id in items.first { $0.id == id }?.name } == ["hello_1.0_amd64", "debugsym:hello_1.0_amd64_\(a)"])
+                let removedWithSource = try await pool.withTransaction { conn in
+                    try await CollectionRepository.removeItem(from: suite, name: "hello_1.0", on: conn)
+                }
+                items = try await fixture.items(suite)
+                #expect(
+                    removedWithSource.map { id in items.first { $0.id == id }?.name }
+                        == ["hello_1.0", "hello_1.0_s390x", "debugsym:hello_1.0_s390x_\(b)"])
+                #expect(items.allSatisfy { !$0.isActive })
             }
         }
     }

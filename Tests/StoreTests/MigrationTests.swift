@@ -132,6 +132,66 @@ extension StoreIntegration {
             }
         }
 
+        @Test("migration 15 gives the packages already in suites their pool-file claims, in the suite and its archive")
+        func poolFileBackfill() async throws {
+            try await TestDatabase.withSchema(migrated: false) { pool, _ in
+                try await Migrator.migrate(
+                    pool, migrations: Migrator.migrations.filter { $0.version < 15 }, logger: TestDatabase.logger)
+                try await pool.query("INSERT INTO scopes (name) VALUES ('debian')")
+                try await pool.query("INSERT INTO workspaces (scope_id, name) SELECT id, 'dev' FROM scopes")
+                let workspace = try await pool.query("SELECT id FROM workspaces").rows[0].decode(Int.self, at: 0)
+                func insert(_ sql: String, _ parameters: any PGEncodable...) async throws -> Int {
+                    try await pool.withConnection { conn in
+                        try await conn.query(sql, parameters: parameters).rows[0].decode(Int.self, at: 0)
+                    }
+                }
+                let suite = try await insert(
+                    "INSERT INTO collections (name, category, workspace_id) VALUES ('sid', 'debian:suite', $1) RETURNING id",
+                    workspace)
+                let archive = try await insert(
+                    "INSERT INTO collections (name, category, workspace_id) VALUES ('_', 'debian:archive', $1) RETURNING id",
+                    workspace)
+                // (category, item data, file, removed): a source, a lib… binary, a removed source, an index.
+                let items: [(String, String, String, Bool)] = [
+                    ("debian:source-package", #"{"package": "hello", "version": "1", "component": "main"}"#, "hello_1.dsc", false),
+                    ("debian:binary-package", #"{"srcpkg_name": "libfoo", "package": "libfoo1", "component": "contrib"}"#, "libfoo1_1_all.deb", false),
+                    ("debian:source-package", #"{"package": "gone", "version": "1", "component": "main"}"#, "gone_1.dsc", true),
+                    ("debian:repository-index", #"{"path": "main/source/Sources.xz"}"#, "Sources.xz", false),
+                ]
+                var itemIDs: [Int] = []
+                for (index, (category, data, path, removed)) in items.enumerated() {
+                    let artifact = try await insert(
+                        "INSERT INTO artifacts (category, workspace_id) VALUES ($1, $2) RETURNING id", category, workspace)
+                    let digest = String(repeating: String(index), count: 64)
+                    try await pool.query(
+                        "INSERT INTO artifact_files (artifact_id, path, sha256, size) VALUES ($1, $2, $3, 1)",
+                        artifact, path, digest)
+                    itemIDs.append(
+                        try await insert(
+                            """
+                            INSERT INTO collection_items (parent_collection_id, name, child_type, category, data, artifact_id,
+                                                          removed_at)
+                            VALUES ($1, $2, 'artifact', $3, $4::jsonb, $5, CASE WHEN $6 THEN now() END) RETURNING id
+                            """,
+                            suite, "item\(index)", category, data, artifact, removed))
+                }
+                try await Migrator.migrate(pool, logger: TestDatabase.logger)
+                let claims = try await pool.query(
+                    "SELECT collection_id, collection_item_id, key, value FROM collection_item_match_constraints ORDER BY id"
+                ).rows.map {
+                    "\(try $0.decode(Int.self, at: 0) == suite ? "suite" : $0.decode(Int.self, at: 0) == archive ? "archive" : "?") "
+                        + "\(try $0.decode(Int.self, at: 1)) \(try $0.decode(String.self, at: 2)) \(try $0.decode(String.self, at: 3))"
+                }
+                let source = "pool/main/h/hello/hello_1.dsc sha256:\(String(repeating: "0", count: 64))"
+                let binary = "pool/contrib/libf/libfoo/libfoo1_1_all.deb sha256:\(String(repeating: "1", count: 64))"
+                #expect(
+                    claims == [
+                        "suite \(itemIDs[0]) \(source)", "archive \(itemIDs[0]) \(source)",
+                        "suite \(itemIDs[1]) \(binary)", "archive \(itemIDs[1]) \(binary)",
+                    ])
+            }
+        }
+
         @Test("an edited, already applied migration is refused")
         func editedMigrationRefused() async throws {
             try await TestDatabase.withSchema(migrated: false) { pool, _ in

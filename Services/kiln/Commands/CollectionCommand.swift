@@ -97,10 +97,12 @@ struct CollectionAdd: AsyncParsableCommand {
             Exactly one of --artifact, --collection or --bare says what the item holds. The collection's \
             category decides the rest, as Debusine's collection managers do:
 
-              debian:suite                 source/binary packages and repository indexes; the name and data \
-            come from the artifact, --data gives the variables: component and section (and priority for \
-            binaries, path for indexes). Re-adding the same artifact adds nothing; an older version than an \
-            active one is refused unless the suite's data sets may_rewind_versions.
+              debian:suite                 source/binary packages, debug symbols and repository indexes; the \
+            name and data come from the artifact, --data gives the variables: component and section (and \
+            priority for binaries, build_id for debug symbols, whose artifact must be related relates-to one \
+            binary package; path for indexes). Re-adding the same artifact adds nothing; an older version than \
+            an active one is refused unless the suite's data sets may_rewind_versions, and a newer one \
+            supersedes the older. A file name in the archive's pool may come back only with the same bytes.
               debian:environments          system tarballs and images, named tarball:CODENAME:ARCH; --data may \
             set codename, variant and backend.
               debian:archive               repository indexes; --data gives path (not under dists/).
@@ -178,7 +180,7 @@ struct CollectionRemove: AsyncParsableCommand {
         discussion: """
             As Debusine's API removes an item: removing a source package from a debian:suite also removes the \
             binary packages built from it (same srcpkg_name and srcpkg_version, and related built-using to the \
-            source's artifact). The files of removed packages keep their claim on the archive's pool file names \
+            source's artifact) and their debug symbols; removing a binary removes its debug symbols. The files of removed packages keep their claim on the archive's pool file names \
             unless the suite or its archive (_@debian:archive) sets may_reuse_versions.
 
             Example:
@@ -206,7 +208,7 @@ struct CollectionRemove: AsyncParsableCommand {
                 return try await CollectionRepository.removeItem(from: parent, name: name, on: conn)
             }
             print("removed item \(removed[0]) '\(name)' from \(parentName)")
-            for id in removed.dropFirst() { print("removed item \(id) with it (built from it)") }
+            for id in removed.dropFirst() { print("removed item \(id) with it (built from it, or its debug symbols)") }
         }
     }
 }

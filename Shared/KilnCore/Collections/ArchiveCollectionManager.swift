@@ -11,7 +11,9 @@ public struct ArchiveCollectionManager: CollectionManager {
     public var validArtifactCategories: Set<String>? { [KnownCategories.repositoryIndex] }
 
     /// This category's naming and data rules for an artifact.
-    public func planArtifact(_ artifact: ArtifactRecord, variables: [String: JSONValue]?, name: String?, replace: Bool)
+    public func planArtifact(
+        _ artifact: ArtifactRecord, variables: [String: JSONValue]?, name: String?, replace: Bool, related: [ArtifactRecord]
+    )
         throws(ItemAdditionError) -> CollectionItemPlan
     {
         let path = try requiredVariable("path", of: variables, adding: artifact.category)

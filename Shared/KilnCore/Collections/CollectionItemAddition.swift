@@ -34,12 +34,33 @@ public struct CollectionItemAddition: Hashable, Sendable {
     public var name: String?
     /// Remove the active item the new one would clash with first, instead of failing.
     public var replace: Bool
+    /// The targets of the relation the manager asked for (`CollectionManager.relatedArtifactsNeeded`), filled
+    /// in by the store before it asks for the plan.
+    public var relatedArtifacts: [ArtifactRecord]
 
     /// A request; `replace` defaults to false, as in Debusine's `add_*` methods.
-    public init(child: CollectionItemChild, name: String? = nil, replace: Bool = false) {
+    public init(
+        child: CollectionItemChild, name: String? = nil, replace: Bool = false, relatedArtifacts: [ArtifactRecord] = []
+    ) {
         self.child = child
         self.name = name
         self.replace = replace
+        self.relatedArtifacts = relatedArtifacts
+    }
+}
+
+/// Artifacts a manager must see to plan an item: the targets of the child artifact's relations of `type`
+/// that are of `category` (a `debian:debug-symbols` artifact's binary package, which it `relates-to`).
+public struct ArtifactRelationNeed: Hashable, Sendable {
+    /// The relation followed from the child artifact.
+    public var type: ArtifactRelationType
+    /// The category of the targets wanted.
+    public var category: String
+
+    /// A need.
+    public init(type: ArtifactRelationType, category: String) {
+        self.type = type
+        self.category = category
     }
 }
 

@@ -17,8 +17,14 @@ public protocol CollectionManager: Sendable {
     /// The plan for bare data whose category is accepted.
     func planBare(category: String, data: [String: JSONValue]?, name: String?, replace: Bool)
         throws(ItemAdditionError) -> CollectionItemPlan
-    /// The plan for an artifact whose category is accepted.
-    func planArtifact(_ artifact: ArtifactRecord, variables: [String: JSONValue]?, name: String?, replace: Bool)
+    /// The relation whose targets the manager needs to plan `artifact` (the store loads them into
+    /// `CollectionItemAddition.relatedArtifacts`), or `nil`.
+    func relatedArtifactsNeeded(for artifact: ArtifactRecord) -> ArtifactRelationNeed?
+    /// The plan for an artifact whose category is accepted; `related` holds the targets of the relation
+    /// `relatedArtifactsNeeded` named.
+    func planArtifact(
+        _ artifact: ArtifactRecord, variables: [String: JSONValue]?, name: String?, replace: Bool, related: [ArtifactRecord]
+    )
         throws(ItemAdditionError) -> CollectionItemPlan
     /// The plan for a collection whose category is accepted.
     func planCollection(
@@ -33,6 +39,8 @@ extension CollectionManager {
     public var validArtifactCategories: Set<String>? { [] }
     /// None by default: no Debusine manager accepts collections.
     public var validCollectionCategories: Set<String>? { [] }
+    /// No relation by default: most managers plan from the artifact alone.
+    public func relatedArtifactsNeeded(for artifact: ArtifactRecord) -> ArtifactRelationNeed? { nil }
 
     /// Debusine's default refusal, `Cannot add bare data into "<category>"`.
     public func planBare(category: String, data: [String: JSONValue]?, name: String?, replace: Bool)
@@ -42,7 +50,9 @@ extension CollectionManager {
     }
 
     /// Debusine's default refusal, `Cannot add artifacts into "<category>"`.
-    public func planArtifact(_ artifact: ArtifactRecord, variables: [String: JSONValue]?, name: String?, replace: Bool)
+    public func planArtifact(
+        _ artifact: ArtifactRecord, variables: [String: JSONValue]?, name: String?, replace: Bool, related: [ArtifactRecord]
+    )
         throws(ItemAdditionError) -> CollectionItemPlan
     {
         throw ItemAdditionError("Cannot add artifacts into \"\(collection.category)\"")
@@ -68,7 +78,9 @@ extension CollectionManager {
             if let valid = validArtifactCategories, !valid.contains(artifact.category) {
                 throw ItemAdditionError("Artifact category \"\(artifact.category)\" not supported by the collection")
             }
-            return try planArtifact(artifact, variables: variables, name: addition.name, replace: addition.replace)
+            return try planArtifact(
+                artifact, variables: variables, name: addition.name, replace: addition.replace,
+                related: addition.relatedArtifacts)
         case .collection(let child, let variables):
             guard KnownCategories.collections.contains(child.category),
                 validCollectionCategories.map({ $0.contains(child.category) }) ?? true

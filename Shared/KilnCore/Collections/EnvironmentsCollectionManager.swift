@@ -15,7 +15,9 @@ public struct EnvironmentsCollectionManager: CollectionManager {
     public var validArtifactCategories: Set<String>? { KnownCategories.environmentArtifacts }
 
     /// This category's naming and data rules for an artifact.
-    public func planArtifact(_ artifact: ArtifactRecord, variables: [String: JSONValue]?, name: String?, replace: Bool)
+    public func planArtifact(
+        _ artifact: ArtifactRecord, variables: [String: JSONValue]?, name: String?, replace: Bool, related: [ArtifactRecord]
+    )
         throws(ItemAdditionError) -> CollectionItemPlan
     {
         let codename: JSONValue

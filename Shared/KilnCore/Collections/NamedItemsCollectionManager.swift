@@ -28,7 +28,9 @@ public struct NamedItemsCollectionManager: CollectionManager {
     }
 
     /// This category's naming and data rules for an artifact.
-    public func planArtifact(_ artifact: ArtifactRecord, variables: [String: JSONValue]?, name: String?, replace: Bool)
+    public func planArtifact(
+        _ artifact: ArtifactRecord, variables: [String: JSONValue]?, name: String?, replace: Bool, related: [ArtifactRecord]
+    )
         throws(ItemAdditionError) -> CollectionItemPlan
     {
         let itemName = try requireName(name)

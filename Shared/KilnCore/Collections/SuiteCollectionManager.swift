@@ -1,10 +1,10 @@
 /// `debian:suite` (Debusine's `DebianSuiteManager`, `server/collections/debian_suite.py`): source and binary
-/// packages and repository indexes, each named and described from its artifact plus the variables
-/// `component`, `section` (and `priority` for binaries, `path` for indexes).
+/// packages, their debug symbols and repository indexes, each named and described from its artifact plus the
+/// variables `component`, `section` (and `priority` for binaries, `build_id` for debug symbols, `path` for
+/// indexes).
 ///
 /// A package's files claim their pool file names (`PoolFileRule`), and a newer version supersedes the older
-/// ones. Not carried over: `debian:debug-symbols` items (they need the related binary package's build-IDs,
-/// which Kiln's artifacts do not record).
+/// ones. Debug symbols are described by the binary package their artifact `relates-to`.
 public struct SuiteCollectionManager: CollectionManager {
     /// The collection items are added to.
     public let collection: CollectionRecord
@@ -14,11 +14,22 @@ public struct SuiteCollectionManager: CollectionManager {
 
     /// The artifact categories Debusine's manager accepts (`VALID_ARTIFACT_CATEGORIES`).
     public var validArtifactCategories: Set<String>? {
-        [KnownCategories.sourcePackage, KnownCategories.binaryPackage, KnownCategories.repositoryIndex]
+        [
+            KnownCategories.sourcePackage, KnownCategories.binaryPackage, KnownCategories.repositoryIndex,
+            KnownCategories.debugSymbols,
+        ]
+    }
+
+    /// Debug symbols need the binary package their artifact `relates-to`.
+    public func relatedArtifactsNeeded(for artifact: ArtifactRecord) -> ArtifactRelationNeed? {
+        guard artifact.category == KnownCategories.debugSymbols else { return nil }
+        return ArtifactRelationNeed(type: .relatesTo, category: KnownCategories.binaryPackage)
     }
 
     /// This category's naming and data rules for an artifact.
-    public func planArtifact(_ artifact: ArtifactRecord, variables: [String: JSONValue]?, name: String?, replace: Bool)
+    public func planArtifact(
+        _ artifact: ArtifactRecord, variables: [String: JSONValue]?, name: String?, replace: Bool, related: [ArtifactRecord]
+    )
         throws(ItemAdditionError) -> CollectionItemPlan
     {
         let category = artifact.category
@@ -56,6 +67,34 @@ public struct SuiteCollectionManager: CollectionManager {
                 kind: .binary, package: package.comparisonText, architecture: architecture.comparisonText,
                 version: version.comparisonText)
             poolFiles = PoolFileRule(sourcePackage: sourcePackage.comparisonText, component: component.comparisonText)
+        case KnownCategories.debugSymbols:
+            let buildID = try requiredVariable("build_id", of: variables, adding: category)
+            guard case .array(let buildIDs) = try artifactValue("build_ids", of: artifact), buildIDs.contains(buildID)
+            else {
+                throw ItemAdditionError(
+                    "Id: \(artifact.id) Category: \(artifact.category) Workspace: \(artifact.workspaceID): "
+                        + "build-ID \(buildID.comparisonText) is not in artifact data")
+            }
+            guard related.count == 1, let binary = related.first else {
+                throw ItemAdditionError(
+                    "Adding \(category) to \(collection.category) requires exactly one related binary package")
+            }
+            let package = try artifactValue("deb_fields.Package", of: binary)
+            let version = try artifactValue("deb_fields.Version", of: binary)
+            let architecture = try artifactValue("deb_fields.Architecture", of: binary)
+            data = [
+                "build_id": buildID,
+                "srcpkg_name": try artifactValue("srcpkg_name", of: binary),
+                "srcpkg_version": try artifactValue("srcpkg_version", of: binary),
+                "package": package, "version": version, "architecture": architecture,
+            ]
+            itemName =
+                "debugsym:\(package.comparisonText)_\(version.comparisonText)_\(architecture.comparisonText)_"
+                + buildID.comparisonText
+            // Debusine supersedes older debug symbols of the package but never refuses an older version of them.
+            versionRule = SuiteVersionRule(
+                kind: .debugSymbols, package: package.comparisonText, architecture: architecture.comparisonText,
+                version: version.comparisonText)
         default:
             let path = try requiredVariable("path", of: variables, adding: category)
             data = ["path": path]
@@ -67,7 +106,7 @@ public struct SuiteCollectionManager: CollectionManager {
             data: data,
             replacesChildTypes: replace ? [.artifact] : [],
             versionRule: versionRule,
-            refusesOlderVersions: !mayRewind,
+            refusesOlderVersions: !mayRewind && category != KnownCategories.debugSymbols,
             poolFiles: poolFiles,
             reusesIdenticalItem: true
         )

@@ -9,6 +9,9 @@ public struct SuiteVersionRule: Hashable, Sendable {
         case source
         /// A `debian:binary-package` item: compared with the same package's binaries of the same architecture.
         case binary
+        /// A `debian:debug-symbols` item: compared with the debug symbols of the same binary package and
+        /// architecture, only to supersede them (Debusine never refuses an older version of them).
+        case debugSymbols = "debug-symbols"
     }
 
     /// Which kind of package: it selects the items compared and words the message.

@@ -34,6 +34,24 @@ public enum ArtifactRelationRepository {
         return (relation, inserted == 1)
     }
 
+    /// The artifacts of `category` that `artifactID` has a `type` relation to, in id order, complete or not (as
+    /// Debusine's `Artifact.objects.filter(targeted_by__artifact=…, targeted_by__type=…)`).
+    public static func targets(
+        of artifactID: Int, type: ArtifactRelationType, category: String, on conn: PGConnection
+    ) async throws -> [ArtifactRecord] {
+        try await conn.query(
+            """
+            SELECT a.id, a.category, a.workspace_id, a.data, a.created_by_work_request_id
+              FROM artifact_relations r JOIN artifacts a ON a.id = r.target_id
+             WHERE r.artifact_id = $1 AND r.type = $2 AND a.category = $3
+             ORDER BY a.id
+            """,
+            artifactID,
+            type.rawValue,
+            category
+        ).rows.map(ArtifactRepository.artifact(from:))
+    }
+
     /// Every relation from or to `artifactID`, outgoing first, each in id order.
     public static func relations(of artifactID: Int, on conn: PGConnection) async throws -> [ArtifactRelation] {
         try await conn.query(

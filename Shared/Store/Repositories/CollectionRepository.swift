@@ -81,11 +81,13 @@ public enum CollectionRepository {
     /// Adds an item to `collection` as the collection's manager plans it: named and described from the child,
     /// checked against the suite's newer versions and its archive's pool, replacing the clashing active item
     /// only when asked, superseding the suite's older versions of the package (Debusine's
-    /// `DebianSuiteManager.do_add_artifact` order: versions, replacement, superseding, reuse, creation).
+    /// `DebianSuiteManager.do_add_artifact` order: versions, replacement, superseding, reuse of an identical
+    /// item, creation, pool claims — except that an identical active item is never replaced).
     ///
     /// Must run inside a transaction, so that a replacement's removal and the insertion are seen together;
-    /// the partial unique index refuses a concurrent second insertion, and a package's pool-file claims are
-    /// checked and written under a lock on the suite and its archive.
+    /// the partial unique index refuses a concurrent second insertion, and an addition to a suite runs under
+    /// `PoolFileClaims.lockSuites(ofWorkspace:)`, so its version rule, superseding and pool check see every
+    /// earlier change.
     ///
     /// - Returns: the item (an existing one when the manager reuses an identical item), the ids of the items
     ///   it replaced, and whether it was reused rather than inserted.
@@ -102,7 +104,16 @@ public enum CollectionRepository {
         guard await conn.isInTransaction else {
             throw PGError.notInTransaction(operation: "CollectionRepository.addItem")
         }
-        let plan = try CollectionManagers.manager(for: collection).plan(addition)
+        let manager = try CollectionManagers.manager(for: collection)
+        if collection.category == KnownCategories.suite {
+            try await PoolFileClaims.lockSuites(ofWorkspace: collection.workspaceID, on: conn)
+        }
+        var addition = addition
+        if case .artifact(let artifact, _) = addition.child, let need = manager.relatedArtifactsNeeded(for: artifact) {
+            addition.relatedArtifacts = try await ArtifactRelationRepository.targets(
+                of: artifact.id, type: need.type, category: need.category, on: conn)
+        }
+        let plan = try manager.plan(addition)
         var samePackage: [(id: Int, version: String?, supersededAt: Date?)] = []
         if let rule = plan.versionRule {
             samePackage = try await packageVersions(rule, category: addition.child.category, in: collection, on: conn)
@@ -135,7 +146,9 @@ public enum CollectionRepository {
             identical = try item(from: row)
         }
         var replaced: [Int] = []
-        if identical == nil, !plan.replacesChildTypes.isEmpty {
+        // An identical active item is returned as it is, even when replacing (Debusine would remove it and return
+        // the removed item, leaving the name empty: deploy/docs/fidelity.md, "Collections").
+        if identical?.isActive != true, !plan.replacesChildTypes.isEmpty {
             let names = try await conn.query(
                 """
                 SELECT id FROM collection_items
@@ -222,11 +235,14 @@ public enum CollectionRepository {
 
     /// Removes the active item `name` of a collection (it stays as history with `removed_at`), as Debusine's
     /// API removes one (`CollectionItemViewSet.perform_destroy`, `remove_associated=True`): removing a
-    /// `debian:suite` source package also removes the binary packages built from it — active binaries of that
-    /// `srcpkg_name` and `srcpkg_version` whose artifact was `built-using` the source's artifact.
+    /// `debian:suite` source package also removes the binary packages built from it and their debug symbols,
+    /// removing a binary package its debug symbols (`associatedItems`).
+    ///
+    /// Must run inside a transaction: the item and its associated items are removed together or not at all.
     ///
     /// - Returns: the removed item's id, then the ids of the associated items removed with it.
-    /// - Throws: `RepositoryError.notFound` when no active item has that name.
+    /// - Throws: `RepositoryError.notFound` when no active item has that name; `PGError.notInTransaction`
+    ///   outside a transaction.
     @discardableResult
     public static func removeItem(
         from collection: CollectionRecord,
@@ -235,6 +251,12 @@ public enum CollectionRepository {
         removedByWorkRequestID: Int? = nil,
         on conn: PGConnection
     ) async throws -> [Int] {
+        guard await conn.isInTransaction else {
+            throw PGError.notInTransaction(operation: "CollectionRepository.removeItem")
+        }
+        if collection.category == KnownCategories.suite {
+            try await PoolFileClaims.lockSuites(ofWorkspace: collection.workspaceID, on: conn)
+        }
         guard
             let row = try await conn.query(
                 "SELECT \(itemColumns) FROM collection_items WHERE parent_collection_id = $1 AND name = $2 AND removed_at IS NULL",
@@ -245,32 +267,64 @@ public enum CollectionRepository {
             throw RepositoryError.notFound(kind: "active item", key: "'\(name)' in collection \(collection.id)")
         }
         let item = try item(from: row)
-        var ids = [item.id]
-        if collection.category == KnownCategories.suite, item.category == KnownCategories.sourcePackage,
-            let artifactID = item.artifactID
-        {
-            ids += try await conn.query(
-                """
-                SELECT DISTINCT i.id FROM collection_items i
-                  JOIN artifact_relations r ON r.artifact_id = i.artifact_id
-                 WHERE i.parent_collection_id = $1 AND i.removed_at IS NULL AND i.child_type = 'artifact'
-                   AND i.category = $2 AND i.data->>'srcpkg_name' = $3 AND i.data->>'srcpkg_version' = $4
-                   AND r.target_id = $5 AND r.type = 'built-using'
-                 ORDER BY i.id
-                """,
-                collection.id,
-                KnownCategories.binaryPackage,
-                item.data["package"]?.comparisonText,
-                item.data["version"]?.comparisonText,
-                artifactID
-            ).rows.map { try $0.decode(Int.self, at: 0) }
-        }
+        let ids = [item.id] + (try await associatedItems(of: item, in: collection, on: conn))
         let removed = try await remove(
             ids, from: collection, removedBy: removedBy, removedByWorkRequestID: removedByWorkRequestID, on: conn)
         guard removed.first == item.id else {
             throw RepositoryError.notFound(kind: "active item", key: "'\(name)' in collection \(collection.id)")
         }
         return removed
+    }
+
+    /// The active items of a `debian:suite` that go with `item` (Debusine's `DebianSuiteManager.do_remove_item`
+    /// with `remove_associated`), in id order: for a binary package, its debug symbols (same package, version and
+    /// architecture, their artifact `relates-to` the binary's); for a source package, the binaries built from it
+    /// (same `srcpkg_name` and `srcpkg_version`, their artifact `built-using` the source's) and the debug symbols
+    /// of any binary built from it (same source name and version, their artifact `relates-to` an artifact that
+    /// is `built-using` the source's).
+    private static func associatedItems(
+        of item: CollectionItemRecord, in collection: CollectionRecord, on conn: PGConnection
+    ) async throws -> [Int] {
+        guard collection.category == KnownCategories.suite, let artifactID = item.artifactID else { return [] }
+        let text = { (key: String) in item.data[key]?.comparisonText }
+        switch item.category {
+        case KnownCategories.binaryPackage:
+            return try await conn.query(
+                """
+                SELECT i.id FROM collection_items i
+                 WHERE i.parent_collection_id = $1 AND i.removed_at IS NULL AND i.child_type = 'artifact'
+                   AND i.category = $2 AND i.data->>'package' = $3 AND i.data->>'version' = $4
+                   AND i.data->>'architecture' = $5
+                   AND EXISTS (SELECT 1 FROM artifact_relations r
+                                WHERE r.artifact_id = i.artifact_id AND r.type = 'relates-to' AND r.target_id = $6)
+                 ORDER BY i.id
+                """,
+                collection.id, KnownCategories.debugSymbols, text("package"), text("version"), text("architecture"),
+                artifactID
+            ).rows.map { try $0.decode(Int.self, at: 0) }
+        case KnownCategories.sourcePackage:
+            return try await conn.query(
+                """
+                SELECT i.id FROM collection_items i
+                 WHERE i.parent_collection_id = $1 AND i.removed_at IS NULL AND i.child_type = 'artifact'
+                   AND i.data->>'srcpkg_name' = $2 AND i.data->>'srcpkg_version' = $3
+                   AND ((i.category = $4
+                         AND EXISTS (SELECT 1 FROM artifact_relations r
+                                      WHERE r.artifact_id = i.artifact_id AND r.type = 'built-using'
+                                        AND r.target_id = $6))
+                        OR (i.category = $5
+                            AND EXISTS (SELECT 1 FROM artifact_relations r
+                                          JOIN artifact_relations built ON built.artifact_id = r.target_id
+                                         WHERE r.artifact_id = i.artifact_id AND r.type = 'relates-to'
+                                           AND built.type = 'built-using' AND built.target_id = $6)))
+                 ORDER BY i.id
+                """,
+                collection.id, text("package"), text("version"), KnownCategories.binaryPackage,
+                KnownCategories.debugSymbols, artifactID
+            ).rows.map { try $0.decode(Int.self, at: 0) }
+        default:
+            return []
+        }
     }
 
     /// Marks active items removed; a `debian:suite` package removed where versions may be reused gives up its

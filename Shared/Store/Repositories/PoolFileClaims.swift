@@ -4,10 +4,8 @@ import KilnCore
 /// The pool files a `debian:suite` package claims, in the suite and in its archive (`PoolFileRule`), held in
 /// `collection_item_match_constraints` as Debusine's `CollectionItemMatchConstraint` rows.
 ///
-/// Debusine enforces "one value per key" with an exclusion constraint; Kiln checks before it writes, under a
-/// row lock on the suite and the archive (taken in id order, so two additions never deadlock), which
-/// serialises every addition that could clash while leaving other writers of those collections alone
-/// (`FOR NO KEY UPDATE` does not block inserting items that reference them).
+/// Debusine enforces "one value per key" with an exclusion constraint; Kiln checks before it writes, under
+/// `lockSuites(ofWorkspace:)`, which every change to a workspace's suites takes first (see there).
 struct PoolFileClaims {
     /// The collections that hold the claims: the suite, then its archive when it has one.
     let collectionIDs: [Int]
@@ -23,7 +21,20 @@ struct PoolFileClaims {
             category: KnownCategories.archive, on: conn)
     }
 
-    /// Locks the suite and its archive, then checks the artifact's files against the claims already made there.
+    /// Serialises the changes to a workspace's `debian:suite` collections: taken first thing, before any row is
+    /// read or written, by every addition to or removal from a suite, and held to the end of the transaction.
+    ///
+    /// One lock per workspace, because the archive's pool spans all its suites, and because a transaction that
+    /// changes several items (`kiln collection import`) must not take its locks in an order another transaction
+    /// reverses. Under it, the version rule, superseding and the pool check each see every earlier change. It
+    /// is a row lock on the workspace, `FOR NO KEY UPDATE`, which does not block inserting rows that reference
+    /// the workspace (artifacts, collections).
+    static func lockSuites(ofWorkspace workspaceID: Int, on conn: PGConnection) async throws {
+        try await conn.execute("SELECT id FROM workspaces WHERE id = $1 FOR NO KEY UPDATE", workspaceID)
+    }
+
+    /// Checks the artifact's files against the claims already made in the suite and its archive; the caller
+    /// holds `lockSuites(ofWorkspace:)`.
     ///
     /// - Returns: the claims to record once the item exists.
     /// - Throws: `ItemAdditionError` (Debusine's `Artifact <name> already exists in the archive pool`) when a
@@ -33,8 +44,6 @@ struct PoolFileClaims {
     ) async throws -> PoolFileClaims {
         let archive = try await parentArchive(of: suite, on: conn)
         let collectionIDs = [suite.id] + (archive.map { [$0.id] } ?? [])
-        try await conn.execute(
-            "SELECT id FROM collections WHERE id = ANY($1) ORDER BY id FOR NO KEY UPDATE", collectionIDs)
         let files = try await conn.query(
             "SELECT path, sha256 FROM artifact_files WHERE artifact_id = $1 ORDER BY path", artifactID
         ).rows.map { (try $0.decode(String.self, at: 0), try $0.decode(String.self, at: 1)) }

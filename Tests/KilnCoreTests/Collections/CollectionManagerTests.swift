@@ -86,6 +86,67 @@ struct CollectionManagerTests {
         #expect(!plan.refusesOlderVersions && plan.versionRule != nil)
     }
 
+    static let debugSymbols = ArtifactRecord(
+        id: 9, category: "debian:debug-symbols", workspaceID: 1, data: ["build_ids": [.string(buildA), .string(buildB)]])
+    static let buildA = String(repeating: "a", count: 40)
+    static let buildB = String(repeating: "b", count: 40)
+
+    @Test("debian:suite names debug symbols from the binary their artifact relates to, one item per build ID (Debusine `test_debian_suite.py` `test_do_add_artifact_debug_symbols_single_build_id`, `…_multiple_build_ids`, `…_no_constraints`)")
+    func suiteDebugSymbols() throws {
+        let manager = SuiteCollectionManager(collection: Self.collection("Debian", "debian:suite"))
+        #expect(
+            manager.relatedArtifactsNeeded(for: Self.debugSymbols)
+                == ArtifactRelationNeed(type: .relatesTo, category: "debian:binary-package"))
+        #expect(manager.relatedArtifactsNeeded(for: Self.binary) == nil)
+        for buildID in [Self.buildA, Self.buildB] {
+            let plan = try manager.plan(
+                CollectionItemAddition(
+                    child: .artifact(Self.debugSymbols, variables: ["build_id": .string(buildID)]),
+                    relatedArtifacts: [Self.binary]))
+            #expect(plan.name == "debugsym:libhello1_1:1.0_amd64_\(buildID)")
+            #expect(
+                plan.data == [
+                    "build_id": .string(buildID), "srcpkg_name": "hello", "srcpkg_version": "1.0", "package": "libhello1",
+                    "version": "1:1.0", "architecture": "amd64",
+                ])
+            #expect(plan.poolFiles == nil, "debug symbols claim no pool files")
+            #expect(!plan.refusesOlderVersions, "Debusine checks no version order for debug symbols")
+            #expect(
+                plan.versionRule
+                    == SuiteVersionRule(kind: .debugSymbols, package: "libhello1", architecture: "amd64", version: "1:1.0"))
+        }
+    }
+
+    @Test("debian:suite refuses debug symbols without a build ID, with one not in the artifact, or without exactly one related binary (Debusine `test_debian_suite.py` `test_add_debug_symbols_artifact_requires_*`)")
+    func suiteDebugSymbolsRefused() {
+        let manager = SuiteCollectionManager(collection: Self.collection("Debian", "debian:suite"))
+        #expect(throws: ItemAdditionError("Adding debian:debug-symbols to debian:suite requires \"build_id\"")) {
+            try manager.plan(
+                CollectionItemAddition(child: .artifact(Self.debugSymbols, variables: [:]), relatedArtifacts: [Self.binary]))
+        }
+        let unknown = String(repeating: "c", count: 40)
+        #expect(
+            throws: ItemAdditionError(
+                "Id: 9 Category: debian:debug-symbols Workspace: 1: build-ID \(unknown) is not in artifact data")
+        ) {
+            try manager.plan(
+                CollectionItemAddition(
+                    child: .artifact(Self.debugSymbols, variables: ["build_id": .string(unknown)]),
+                    relatedArtifacts: [Self.binary]))
+        }
+        for related in [[], [Self.binary, Self.binary]] {
+            #expect(
+                throws: ItemAdditionError(
+                    "Adding debian:debug-symbols to debian:suite requires exactly one related binary package")
+            ) {
+                try manager.plan(
+                    CollectionItemAddition(
+                        child: .artifact(Self.debugSymbols, variables: ["build_id": .string(Self.buildA)]),
+                        relatedArtifacts: related))
+            }
+        }
+    }
+
     @Test("a newer version supersedes older ones and items without a version, not equal or newer ones (Debusine `test_debian_suite.py` `test_add_artifact_source_package_supersedes_older`)")
     func suiteSupersedes() {
         let rule = SuiteVersionRule(kind: .source, package: "hello", architecture: nil, version: "1.0-2")
