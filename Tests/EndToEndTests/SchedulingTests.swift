@@ -67,10 +67,12 @@ struct SchedulingTests {
         }
     }
 
-    @Test("a failed dependency aborts its dependant; with allow_failure the dependant runs (Debusine `db/models/tests/test_work_requests.py` `test_dependencies_failure`, `test_dependencies_failure_allow_failure`)")
+    @Test("a failed dependency aborts its dependant; with allow_failure the dependant runs; each completed run is recorded in the task history (Debusine `db/models/tests/test_work_requests.py` `test_dependencies_failure`, `test_dependencies_failure_allow_failure`, `test_record_in_task_history`)")
     func scenario29Dependencies() async throws {
         try await KilnStack.with { stack in
             _ = try await DebianWorld.create(in: stack)
+            try await stack.cli.run(
+                ["collection", "create", "_@debusine:task-history", "--workspace", "debian/developers"], as: "admin")
             let failing = try await stack.cli.submit("noop", data: ["result": "failure"])
             let dependant = try await stack.cli.submit("noop", data: ["result": "success"], dependsOn: [failing])
             let tolerated = try await stack.cli.submit("noop", data: ["result": "failure"])
@@ -90,6 +92,16 @@ struct SchedulingTests {
             let ran = try await stack.cli.waitFor(tolerant, "is completed") { $0.isFinished }
             #expect(ran.status == "completed" && ran.result == "success")
             #expect(try await stack.cli.show(tolerated).result == "failure")
+            // The worker-gateway recorded each completed run as it completed it; the aborted one left nothing.
+            let runs = try await stack.cli.json(
+                [[String: JSONValue]].self,
+                ["collection", "list", "_@debusine:task-history", "--workspace", "debian/developers"])
+            #expect(
+                Set(runs.compactMap { $0["name"]?.stringValue })
+                    == Set([failing, tolerated, tolerant].map { "Worker:noop:::\($0)" }), "\(runs)")
+            #expect(
+                runs.allSatisfy { ($0["data"]?.objectValue?["runtime_statistics"]?.objectValue?["duration"]) != nil },
+                "\(runs)")
         }
     }
 

@@ -80,6 +80,8 @@ public struct CollectionItemPlan: Hashable, Sendable {
     public var refusesOlderVersions: Bool
     /// The pool files the item's artifact claims in the suite and its archive (`debian:suite` packages).
     public var poolFiles: PoolFileRule?
+    /// The older runs removed once the item is added (`debusine:task-history`).
+    public var pruning: TaskHistoryPruning?
     /// An item with this name, artifact and data already in the collection is returned instead of a new
     /// one (`debian:suite`: re-adding the same artifact is not a new item).
     public var reusesIdenticalItem: Bool
@@ -92,6 +94,7 @@ public struct CollectionItemPlan: Hashable, Sendable {
         versionRule: SuiteVersionRule? = nil,
         refusesOlderVersions: Bool = true,
         poolFiles: PoolFileRule? = nil,
+        pruning: TaskHistoryPruning? = nil,
         reusesIdenticalItem: Bool = false
     ) {
         self.name = name
@@ -100,6 +103,7 @@ public struct CollectionItemPlan: Hashable, Sendable {
         self.versionRule = versionRule
         self.refusesOlderVersions = refusesOlderVersions
         self.poolFiles = poolFiles
+        self.pruning = pruning
         self.reusesIdenticalItem = reusesIdenticalItem
     }
 }

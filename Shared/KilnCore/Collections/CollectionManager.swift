@@ -135,6 +135,7 @@ public enum CollectionManagers {
         case KnownCategories.environments: return EnvironmentsCollectionManager(collection: collection)
         case KnownCategories.archive: return ArchiveCollectionManager(collection: collection)
         case KnownCategories.taskConfiguration: return TaskConfigurationCollectionManager(collection: collection)
+        case KnownCategories.taskHistory: return TaskHistoryCollectionManager(collection: collection)
         case KnownCategories.workflowInternal, KnownCategories.test:
             return NamedItemsCollectionManager(collection: collection)
         default:

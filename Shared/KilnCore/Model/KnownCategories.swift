@@ -23,6 +23,10 @@ public enum KnownCategories {
     public static let repositoryIndex = "debian:repository-index"
     /// `debusine:workflow-internal`: a workflow's runtime data, named by the workflow.
     public static let workflowInternal = "debusine:workflow-internal"
+    /// `debusine:task-history`: the singleton collection recording finished task runs.
+    public static let taskHistory = "debusine:task-history"
+    /// `debusine:historical-task-run`: the bare data of one finished task run in a task history.
+    public static let historicalTaskRun = "debusine:historical-task-run"
     /// `debusine:test`: the category Debusine's own tests use for artifacts and collections.
     public static let test = "debusine:test"
     /// Collections of which a workspace holds one, named `_` (Debusine's `SINGLETON_COLLECTION_CATEGORIES`).

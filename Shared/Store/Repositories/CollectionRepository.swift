@@ -208,7 +208,58 @@ public enum CollectionRepository {
         }
         let added = try item(from: row)
         try await claims?.record(itemID: added.id, on: conn)
+        if let pruning = plan.pruning {
+            try await prune(
+                pruning, in: collection, keeping: added.id, removedBy: createdBy,
+                removedByWorkRequestID: createdByWorkRequestID, on: conn)
+        }
         return (added, replaced, false)
+    }
+
+    /// Removes the older runs a `debusine:task-history` no longer keeps once `newest` is added
+    /// (`TaskHistoryPruning`; Debusine ranks by `created_at`, Kiln by `created_at` then id, since the runs one
+    /// transaction adds share a time).
+    private static func prune(
+        _ pruning: TaskHistoryPruning, in collection: CollectionRecord, keeping newest: Int, removedBy: Int?,
+        removedByWorkRequestID: Int?, on conn: PGConnection
+    ) async throws {
+        try await conn.execute(
+            """
+            WITH runs AS (
+                SELECT id, data->>'result' AS result,
+                       rank() OVER (PARTITION BY data->>'subject', data->>'context'
+                                    ORDER BY created_at DESC, id DESC) AS recency
+                  FROM collection_items
+                 WHERE parent_collection_id = $1 AND removed_at IS NULL AND child_type = 'bare' AND category = $2
+                   AND data->'task_type' = $3 AND data->'task_name' = $4
+            ), latest_success AS (
+                SELECT id, rank() OVER (PARTITION BY data->>'subject', data->>'context'
+                                        ORDER BY created_at DESC, id DESC) AS recency
+                  FROM collection_items
+                 WHERE id IN (SELECT id FROM runs WHERE result = 'success')
+            ), latest_failure AS (
+                SELECT id, rank() OVER (PARTITION BY data->>'subject', data->>'context'
+                                        ORDER BY created_at DESC, id DESC) AS recency
+                  FROM collection_items
+                 WHERE id IN (SELECT id FROM runs WHERE result = ANY($5))
+            )
+            UPDATE collection_items
+               SET removed_at = now(), removed_by_id = $7, removed_by_work_request_id = $8
+             WHERE id IN (SELECT id FROM runs WHERE recency > $6)
+               AND id <> $9
+               AND id NOT IN (SELECT id FROM latest_success WHERE recency = 1)
+               AND id NOT IN (SELECT id FROM latest_failure WHERE recency = 1)
+            """,
+            collection.id,
+            pruning.category,
+            pruning.taskType,
+            pruning.taskName,
+            TaskHistoryPruning.failureResults.map(\.rawValue),
+            pruning.keepsMostRecent,
+            removedBy,
+            removedByWorkRequestID,
+            newest
+        )
     }
 
     /// The active items of the package (and architecture) a suite item adds, with their versions (Debusine's

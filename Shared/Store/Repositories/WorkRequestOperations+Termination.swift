@@ -5,7 +5,8 @@ extension WorkRequestOperations {
     /// The one way a work request terminates (COMPLETED or ABORTED): its compare-and-set and what the
     /// termination does to its reverse dependencies (Debusine `WorkRequest.unblock_reverse_dependencies`: the tolerant
     /// ones are unblocked, the others aborted, transitively), written in the caller's transaction, with their events
-    /// (`wr.completed` / `wr.aborted`, `wr.unblocked`) in the outbox.
+    /// (`wr.completed` / `wr.aborted`, `wr.unblocked`) in the outbox. A completed run is recorded in the task
+    /// history its workspace sees (`TaskHistoryRecorder`).
     ///
     /// **Owner of the dependency cascade**: the transaction that terminates a work request — the
     /// worker-gateway for a worker's result or its reconnection rules, the scheduler for a lease expiry or
@@ -48,6 +49,7 @@ extension WorkRequestOperations {
         try await WorkRequestRepository.apply(
             [WorkRequestEdit(before: before.workRequest, after: terminated)] + cascade.edits,
             workersToStop: workersToStop, on: conn)
+        try await TaskHistoryRecorder.record(terminated, on: conn)
         return cascade
     }
 }

@@ -1,7 +1,7 @@
 extension LookupResolver {
     /// Answers one later segment inside `collection`, with the handlers its category has (Debusine's collection
     /// managers' `do_lookup`). Every category understands `name:`; `debian:suite` and `debian:environments` add their
-    /// own queries.
+    /// own queries, `debusine:task-history` its `last-entry:`, `last-success:` and `last-failure:`.
     ///
     /// - Returns: the item, or `nil` when nothing active matches.
     /// - Throws: `LookupFailure.invalid` (`Unexpected lookup format: "<segment>"`) for a query the category
@@ -22,6 +22,11 @@ extension LookupResolver {
             return Self.mostRecentlyAdded(
                 try store.activeItems(inCollection: collection.id, matching: Self.environmentFilter(filters))
             )
+        case (_, KnownCategories.taskHistory):
+            guard case .taskRun(let query) = segment.query else {
+                throw LookupFailure.invalid(TaskRunQuery.unexpected(segment.normalizedText))
+            }
+            return try lastRun(query, in: collection)
         case (_, KnownCategories.suite):
             guard let suiteFilter = try Self.suiteFilter(segment.query) else { throw unexpected }
             let items = try store.activeItems(inCollection: collection.id, matching: suiteFilter)
@@ -30,6 +35,40 @@ extension LookupResolver {
         default:
             throw unexpected
         }
+    }
+
+    /// The most recently added run matching `query` (Debusine's `TaskHistoryManager.do_lookup`: active bare items of
+    /// that task type and name whose subject and context, a missing one read as empty, equal the query's, and
+    /// whose result fits the kind, `order_by("created_at").last()`).
+    private func lastRun(_ query: TaskRunQuery, in collection: CollectionRecord) throws -> CollectionItemRecord? {
+        func equal(_ key: String, _ value: String) -> ItemDataCondition {
+            ItemDataCondition(key: key, test: .matcher(ItemMatcher(exactText: value)))
+        }
+        let runs = try store.activeItems(
+            inCollection: collection.id,
+            matching: ItemFilter(
+                childTypes: .only(.bare), data: [equal("task_type", query.taskType), equal("task_name", query.taskName)])
+        )
+        func text(_ value: JSONValue?) -> String? {
+            switch value {
+            case nil, .null?: ""
+            case .string(let text)?: text
+            default: nil
+            }
+        }
+        return Self.mostRecentlyAdded(
+            runs.filter { run in
+                guard text(run.data["subject"]) == query.subject, text(run.data["context"]) == query.context else {
+                    return false
+                }
+                let result = run.data["result"]?.stringValue
+                switch query.kind {
+                case .lastEntry: return true
+                case .lastSuccess: return result == WorkRequestResult.success.rawValue
+                case .lastFailure:
+                    return TaskHistoryPruning.failureResults.contains { $0.rawValue == result }
+                }
+            })
     }
 
     /// The package with the highest Debian version (`data.version`, dpkg order) among `items`, as Debusine's
@@ -82,7 +121,7 @@ extension LookupResolver {
                 category: KnownCategories.repositoryIndex,
                 data: [equal("path", path)]
             )
-        case .name, .match, .unrecognized:
+        case .name, .match, .taskRun, .unrecognized:
             return nil
         }
     }

@@ -48,6 +48,8 @@ public enum SegmentQuery: Hashable, Sendable {
     case index(path: String)
     /// `match:k=v[:k=v…]` (debian:environments): the most recently added matching environment.
     case match([EnvironmentMatchFilter])
+    /// `last-entry:`, `last-success:` or `last-failure:TYPE:NAME:SUBJECT:CONTEXT` (debusine:task-history).
+    case taskRun(TaskRunQuery)
     /// Text no collection understands (an unknown prefix, a value that does not fit its prefix, an empty
     /// name): every collection answers it with `Unexpected lookup format: "<text>"` when it is reached.
     case unrecognized(String)
@@ -96,6 +98,12 @@ public enum SegmentQuery: Hashable, Sendable {
                 return
             }
             self = .match(filters)
+        case "last-entry", "last-success", "last-failure":
+            guard let query = TaskRunQuery(parsing: text) else {
+                self = .unrecognized(text)
+                return
+            }
+            self = .taskRun(query)
         default:
             self = .unrecognized(text)
         }
@@ -130,6 +138,7 @@ public enum SegmentQuery: Hashable, Sendable {
             "binary-version:\(name)_\(version)_\(architecture)"
         case .index(let path): "index:\(path)"
         case .match(let filters): "match:" + filters.map(\.text).joined(separator: ":")
+        case .taskRun(let query): query.text
         case .unrecognized(let text): text
         }
     }
