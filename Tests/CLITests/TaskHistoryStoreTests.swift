@@ -143,5 +143,45 @@ extension CLIIntegration {
                 #expect(found.collectionItem?.id == record.id)
             }
         }
+
+        @Test("same_work_request and same_workflow read the work requests from PostgreSQL (`test_lookup_filter_same_workflow_single`)")
+        func sameWorkflowFilter() async throws {
+            try await CLITestDatabase.withSchema { pool, _ in
+                let (workspace, user) = try await RepositoryTests.setUp(pool)
+                let history = try await Self.history(pool, workspace: workspace.id)
+                var ids: [Int] = []
+                for _ in 0..<4 {
+                    ids.append(try await RepositoryTests.submit(pool, workspace: workspace.id, user: user.id).id)
+                }
+                // ids[0] and ids[1] are children of ids[3] (standing for a workflow); ids[2] is in none.
+                try await pool.query("UPDATE work_requests SET parent_id = $1 WHERE id = ANY($2)", ids[3], [ids[0], ids[1]])
+                for id in ids[..<3] { try await Self.add(pool, to: history, id, context: "sid", result: "success") }
+                let upload = try await pool.withTransaction { conn in
+                    try await ArtifactRepository.create(
+                        workspaceID: workspace.id, category: "debian:upload", data: [:], createdByWorkRequestID: ids[0],
+                        on: conn)
+                }
+                func found(_ filter: String) async throws -> [Int] {
+                    try await pool.withConnection { conn in
+                        try await conn.withSynchronousAccess { session in
+                            try LookupResolver(store: PGLookupStore(session)).resolve(
+                                LookupMultiple(parsing: [
+                                    .object([
+                                        "collection": "_@debusine:task-history", "child_type": "bare",
+                                        .init(stringLiteral: "lookup__\(filter)"):
+                                            .string("\(upload.id)@artifacts"),
+                                    ])
+                                ]),
+                                expect: .any, defaultCategory: nil,
+                                context: LookupContext(workspaceID: workspace.id, user: user.username)
+                            ).compactMap { $0.collectionItem?.data["work_request_id"]?.intValue }
+                        }
+                    }
+                }
+                let sameWorkRequest = try await found("same_work_request")
+                #expect(sameWorkRequest == [ids[0]], "\(ids)")
+                #expect(try await found("same_workflow") == [ids[0], ids[1]])
+            }
+        }
     }
 }

@@ -14,6 +14,8 @@ public struct InMemoryLookupStore: LookupStore, LookupFixtureSink, Hashable, Sen
     public private(set) var items: [Int: CollectionItemRecord] = [:]
     /// Artifact relations.
     public private(set) var relations: Set<ArtifactRelation> = []
+    /// The parent (workflow) of each work request that has one, for `same_workflow`.
+    public var workRequestParents: [Int: Int] = [:]
 
     /// An empty store; fill it through the `LookupFixtureSink` methods, which check references.
     public init() {}
@@ -47,6 +49,12 @@ public struct InMemoryLookupStore: LookupStore, LookupFixtureSink, Hashable, Sen
     }
 
     /// The `built-using` targets of each artifact that has any.
+    /// The children of the parents of these work requests, from `workRequestParents`.
+    public func workRequests(sharingParentWith ids: Set<Int>) -> Set<Int> {
+        let parents = Set(ids.compactMap { workRequestParents[$0] })
+        return Set(workRequestParents.filter { parents.contains($0.value) }.keys)
+    }
+
     public func builtUsingTargets(ofArtifacts ids: [Int]) -> [Int: Set<Int>] {
         let wanted = Set(ids)
         var targets: [Int: Set<Int>] = [:]

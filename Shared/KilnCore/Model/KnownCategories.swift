@@ -25,6 +25,8 @@ public enum KnownCategories {
     public static let workflowInternal = "debusine:workflow-internal"
     /// `debusine:task-history`: the singleton collection recording finished task runs.
     public static let taskHistory = "debusine:task-history"
+    /// `debian:package-build-logs`: the singleton collection of build logs (filled by Debusine's workflows).
+    public static let packageBuildLogs = "debian:package-build-logs"
     /// `debusine:historical-task-run`: the bare data of one finished task run in a task history.
     public static let historicalTaskRun = "debusine:historical-task-run"
     /// `debusine:test`: the category Debusine's own tests use for artifacts and collections.

@@ -46,6 +46,10 @@ public final class FaultRecordingLookupStore<Inner: LookupStore>: LookupStore {
         try recording { try inner.activeItems(inCollection: collectionID, matching: filter) }
     }
 
+    public func workRequests(sharingParentWith ids: Set<Int>) throws -> Set<Int> {
+        try recording { try inner.workRequests(sharingParentWith: ids) }
+    }
+
     public func builtUsingTargets(ofArtifacts ids: [Int]) throws -> [Int: Set<Int>] {
         try recording { try inner.builtUsingTargets(ofArtifacts: ids) }
     }

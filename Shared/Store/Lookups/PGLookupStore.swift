@@ -138,6 +138,19 @@ public final class PGLookupStore: LookupStore {
         return targets
     }
 
+    /// One query: the children of the parents of these work requests.
+    public func workRequests(sharingParentWith ids: Set<Int>) throws -> Set<Int> {
+        guard !ids.isEmpty else { return [] }
+        return Set(
+            try session.query(
+                """
+                SELECT sibling.id FROM work_requests w JOIN work_requests sibling ON sibling.parent_id = w.parent_id
+                 WHERE w.id = ANY($1)
+                """,
+                Array(ids)
+            ).rows.map { try $0.decode(Int.self, at: 0) })
+    }
+
     /// One query for the relations and their targets; the targets are remembered as `artifact(id:)` reads.
     public func relatedArtifacts(
         of ids: [Int],

@@ -171,4 +171,38 @@ struct TaskHistoryTests {
             try Self.find("_@debusine:task-history/foo:bar", in: plain)
         }
     }
+
+    @Test("same_work_request keeps the runs of the work requests that created the artifacts found; same_workflow those of their workflows (`test_lookup_filter_same_work_request_single`, `…_multiple`, `test_lookup_filter_same_workflow_single`, `test_lookup_filter_unexpected_format`)")
+    func sameWorkRequestFilters() throws {
+        var store = try Self.store((1...4).map { Self.run(workRequest: $0, context: "sid") })
+        // Work requests 1 and 2 are children of workflow 10, 3 of workflow 11; 4 is in no workflow.
+        store.workRequestParents = [1: 10, 2: 10, 3: 11]
+        try store.addArtifact(ArtifactRecord(id: 50, category: "debian:upload", workspaceID: 1, createdByWorkRequestID: 1))
+        try store.addArtifact(ArtifactRecord(id: 51, category: "debian:upload", workspaceID: 1, createdByWorkRequestID: 3))
+        try store.addArtifact(ArtifactRecord(id: 52, category: "debian:upload", workspaceID: 1))
+        func found(_ filter: String, _ value: JSONValue) throws -> [Int] {
+            try LookupResolver(store: store).resolve(
+                LookupMultiple(parsing: [
+                    .object(["collection": "_@debusine:task-history", "child_type": "bare", "lookup__\(filter)": value])
+                ]),
+                expect: .bare, defaultCategory: nil, context: LookupContext(workspaceID: 1)
+            ).compactMap { $0.collectionItem?.data["work_request_id"]?.intValue }
+        }
+        #expect(try found("same_work_request", "50@artifacts") == [1])
+        #expect(try found("same_work_request", "51@artifacts") == [3])
+        // The sub-lookup expects any type, where Debusine refuses a bare integer.
+        #expect(throws: LookupFailure.invalid("Integer lookups only work in contexts that expect an artifact or a collection")) {
+            try found("same_work_request", 51)
+        }
+        #expect(try found("same_work_request", ["50@artifacts", "51@artifacts"]) == [1, 3])
+        #expect(try found("same_work_request", "52@artifacts") == [], "an artifact no work request created")
+        #expect(try found("same_workflow", "50@artifacts") == [1, 2])
+        #expect(try found("same_workflow", ["50@artifacts", "51@artifacts", "52@artifacts"]) == [1, 2, 3])
+        #expect(
+            throws: LookupFailure.invalid(
+                "Unexpected lookup filter format: \"invalid\" (expected \"same_work_request\" or \"same_workflow\")")
+        ) {
+            try found("invalid", "foo")
+        }
+    }
 }

@@ -43,18 +43,36 @@ extension LookupResolver {
                 ItemDataCondition(key: $0.key, test: $0.value.isNullTest ? .absentOrNull : .matcher($0.value))
             }
         )
+        var workRequestIDs: Set<Int>?
         for (key, subLookup) in lookup.lookupFilters.sorted(by: { JSONValue.pythonOrder($0.key, $1.key) }) {
-            guard key == "binaries", collection.category == KnownCategories.suite else {
-                // Every Debusine manager's `do_lookup_filter` text (`server/collections/tests/test_base.py`
+            switch (key, collection.category) {
+            case ("binaries", KnownCategories.suite):
+                let sources = try sourcePackages(subLookup, context: context)
+                filter.builtFrom = (filter.builtFrom ?? []) + sources
+            case ("same_work_request", KnownCategories.taskHistory),
+                ("same_work_request", KnownCategories.packageBuildLogs):
+                let ids = try producingWorkRequests(subLookup, context: context)
+                workRequestIDs = workRequestIDs.map { $0.intersection(ids) } ?? ids
+            case ("same_workflow", KnownCategories.taskHistory):
+                let ids = try store.workRequests(sharingParentWith: producingWorkRequests(subLookup, context: context))
+                workRequestIDs = workRequestIDs.map { $0.intersection(ids) } ?? ids
+            case (_, KnownCategories.taskHistory):
+                // `server/collections/tests/test_task_history.py` `test_lookup_filter_unexpected_format`.
+                throw LookupFailure.invalid(
+                    "Unexpected lookup filter format: \"\(key)\" (expected \"same_work_request\" or \"same_workflow\")")
+            default:
+                // Every other Debusine manager's `do_lookup_filter` text (`server/collections/tests/test_base.py`
                 // `CollectionManagerInterfaceTests.test_lookup_filter_unexpected_format_raise_lookup_error`,
                 // `test_debian_suite.py` `DebianSuiteManagerTests.test_do_lookup_filter_unexpected_format`).
                 throw LookupFailure.invalid("Unexpected lookup filter format: \"\(key)\"")
             }
-            let sources = try sourcePackages(subLookup, context: context)
-            filter.builtFrom = (filter.builtFrom ?? []) + sources
         }
 
         var items = try store.activeItems(inCollection: collection.id, matching: filter)
+        if let workRequestIDs {
+            // Debusine casts `data.work_request_id` to an integer; only an integer there can match.
+            items = items.filter { item in item.data["work_request_id"]?.intValue.map(workRequestIDs.contains) ?? false }
+        }
         if let sources = filter.builtFrom, !items.isEmpty {
             let targets = try store.builtUsingTargets(ofArtifacts: items.compactMap(\.artifactID))
             items = items.filter { item in
@@ -75,6 +93,21 @@ extension LookupResolver {
             )
         }
         return results
+    }
+
+    /// The work requests that created the artifacts a `lookup__same_work_request` or `lookup__same_workflow` value
+    /// finds (Debusine's `TaskHistoryManager.do_lookup_filter` and `DebianPackageBuildLogsManager.do_lookup_filter`:
+    /// a multiple lookup of any type, a single one read as a list of one; results that are no artifact, or an
+    /// artifact no work request created, add nothing).
+    ///
+    /// - Throws: `LookupFailure` from the sub-lookup.
+    private func producingWorkRequests(_ lookup: ParsedLookup, context: LookupContext) throws -> Set<Int> {
+        let results: [LookupResult] =
+            switch lookup {
+            case .single(let single): [try resolve(single, expect: .any, defaultCategory: nil, context: context)]
+            case .multiple(let multiple): try resolve(multiple, expect: .any, defaultCategory: nil, context: context)
+            }
+        return Set(results.compactMap { $0.artifact?.createdByWorkRequestID })
     }
 
     /// The source packages a `lookup__binaries` value designates, as `DebianSuiteManager.do_lookup_filter`

@@ -25,4 +25,8 @@ public protocol LookupStore {
     /// join lists a target once for each matching relation). Incomplete artifacts are left out, as `artifact(id:)`
     /// leaves them out.
     func relatedArtifacts(of ids: [Int], type: ArtifactRelationType, category: String) throws -> [ArtifactRecord]
+    /// The work requests whose parent (a workflow) is the parent of one of these (Debusine's
+    /// `WorkRequest.objects.filter(parent__children__in=ids)`, for the `same_workflow` lookup filter); none for
+    /// work requests outside workflows.
+    func workRequests(sharingParentWith ids: Set<Int>) throws -> Set<Int>
 }
