@@ -90,23 +90,33 @@ extension CLIIntegration {
                     ["collection", "list", "--workspace", "demo/run-1", "--json"],
                     schema: schema
                 )
-                let collections = try [base, run].flatMap { output in
-                    try #require(try JSONDecoder().decode(JSONValue.self, from: Data(output.utf8)).arrayValue)
+                let collections = try [("demo/base", base), ("demo/run-1", run)].flatMap { workspace, output in
+                    try #require(try JSONDecoder().decode(JSONValue.self, from: Data(output.utf8)).arrayValue).map {
+                        (workspace, $0)
+                    }
                 }
                 let counts = Dictionary(
-                    uniqueKeysWithValues: collections.compactMap { collection -> (String, Int)? in
+                    uniqueKeysWithValues: collections.compactMap { workspace, collection -> (String, Int)? in
                         guard let object = collection.objectValue, let name = object["name"]?.stringValue,
                             let category = object["category"]?.stringValue, let items = object["active_items"]?.intValue
                         else { return nil }
-                        return ("\(name)@\(category)", items)
+                        return (name == "_" ? "\(workspace) _@\(category)" : "\(name)@\(category)", items)
                     }
                 )
+                // Each workspace also holds its empty singletons, made by `kiln workspace create`.
+                let singletons = ["debian:archive", "debian:package-build-logs", "debusine:task-history"]
+                let expected = Dictionary(
+                    uniqueKeysWithValues: ["demo/base", "demo/run-1"].flatMap { workspace in
+                        singletons.map { ("\(workspace) _@\($0)", 0) }
+                    })
                 #expect(
-                    counts == [
-                        "sid@debian:suite": 7, "debian@debian:environments": 3,
-                        "default@debusine:task-configuration": 2, "large@debusine:task-configuration": 1,
-                        "arm64@debusine:task-configuration": 1, "gpu@debusine:task-configuration": 1,
-                    ],
+                    counts
+                        == expected.merging(
+                            [
+                                "sid@debian:suite": 7, "debian@debian:environments": 3,
+                                "default@debusine:task-configuration": 2, "large@debusine:task-configuration": 1,
+                                "arm64@debusine:task-configuration": 1, "gpu@debusine:task-configuration": 1,
+                            ], uniquingKeysWith: { $1 }),
                     "\(collections)"
                 )
             }

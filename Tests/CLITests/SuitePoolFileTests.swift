@@ -414,12 +414,13 @@ extension CLIIntegration {
                     try await add(sources[3], to: first, on: conn)
                 }
                 let monitor = PGConnection(configuration: pool.configuration)
-                _ = await eventually(timeout: .seconds(120)) {
+                let serialised = await eventually(timeout: .seconds(120)) {
                     try await monitor.query(
                         "SELECT count(*)::bigint FROM pg_stat_activity WHERE $1::int = ANY(pg_blocking_pids(pid))", backend
                     ).rows[0].decode(Int.self, at: 0) > 0
                 }
                 await monitor.close()
+                #expect(serialised, "the reversed import waits for the first at its first addition")
                 signalRelease.yield()
                 try await importing
                 try await reversed

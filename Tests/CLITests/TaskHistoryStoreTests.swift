@@ -126,9 +126,14 @@ extension CLIIntegration {
                 #expect(items.map(\.name) == ["Worker:noop:hello:sid%3Aamd64:\(running.workRequest.id)"], "only the completion")
                 let record = try #require(items.first)
                 #expect(record.category == KnownCategories.historicalTaskRun && record.childType == .bare)
-                #expect(record.data["result"] == "failure" && record.data["runtime_statistics"] == ["duration": 3])
                 let startedAt = try #require(running.workRequest.startedAt)
-                #expect(record.data["timestamp"] == .int(Int(startedAt.timeIntervalSince1970.rounded(.down))))
+                #expect(
+                    record.data == [
+                        "task_type": "Worker", "task_name": "noop", "subject": "hello", "context": "sid:amd64",
+                        "timestamp": .int(Int(startedAt.timeIntervalSince1970.rounded(.down))),
+                        "work_request_id": .int(running.workRequest.id), "result": "failure",
+                        "runtime_statistics": ["duration": 3],
+                    ])
                 let creator = try await pool.query("SELECT created_by_id FROM collection_items WHERE id = $1", record.id)
                     .rows[0].decode(Int?.self, at: 0)
                 #expect(creator == user.id, "added as the work request's creator")
@@ -181,6 +186,86 @@ extension CLIIntegration {
                 let sameWorkRequest = try await found("same_work_request")
                 #expect(sameWorkRequest == [ids[0]], "\(ids)")
                 #expect(try await found("same_workflow") == [ids[0], ids[1]])
+            }
+        }
+
+        @Test("a run the history refuses, or whose creator is gone, never holds back the completion")
+        func recordingNeverBlocksCompletion() async throws {
+            try await CLITestDatabase.withSchema { pool, _ in
+                let (workspace, user) = try await RepositoryTests.setUp(pool)
+                let history = try await Self.history(pool, workspace: workspace.id)
+                // An item of the run's name added by hand: the run is not recorded, the work request completes.
+                let clashing = try await Self.runningNoop(pool, workspace: workspace.id, user: user.id)
+                try await Self.add(
+                    pool, to: history, clashing.workRequest.id, subject: "hello", context: "sid:amd64", taskName: "noop",
+                    result: "success")
+                // A creator deleted since the work request was made (its column is set to NULL).
+                let orphan = try await Self.runningNoop(pool, workspace: workspace.id, user: user.id)
+                try await pool.query("UPDATE work_requests SET created_by_id = NULL WHERE id = $1", orphan.workRequest.id)
+                let reread = try await pool.withConnection { conn in
+                    try await WorkRequestRepository.require(id: orphan.workRequest.id, on: conn)
+                }
+                for stored in [clashing, reread] {
+                    try await pool.withTransaction { conn in
+                        let completed = try stored.workRequest.markedCompleted(
+                            result: .success, outputData: OutputData(runtimeStatistics: ["duration": 1]), at: Date())
+                        try await WorkRequestOperations.terminate(stored, as: completed, on: conn)
+                    }
+                }
+                let statuses = try await pool.query(
+                    "SELECT status FROM work_requests WHERE id = ANY($1) ORDER BY id",
+                    [clashing.workRequest.id, orphan.workRequest.id]
+                ).rows.map { try $0.decode(String.self, at: 0) }
+                #expect(statuses == ["completed", "completed"])
+                let recorded = try await pool.query(
+                    """
+                    SELECT data->>'work_request_id', created_by_id FROM collection_items
+                     WHERE parent_collection_id = $1 AND removed_at IS NULL ORDER BY id
+                    """, history.id
+                ).rows.map { (try $0.decode(String.self, at: 0), try $0.decode(Int?.self, at: 1)) }
+                #expect(recorded.map(\.0) == [String(clashing.workRequest.id), String(orphan.workRequest.id)])
+                #expect(recorded.last?.1 == nil, "recorded without a creator")
+            }
+        }
+
+        @Test("replacing a run removes the old one, and later pruning leaves removed runs alone (`test_add_bare_data_replace`)")
+        func replaceAndPrune() async throws {
+            try await CLITestDatabase.withSchema { pool, _ in
+                let (workspace, _) = try await RepositoryTests.setUp(pool)
+                let history = try await Self.history(pool, workspace: workspace.id)
+                let data: [String: JSONValue] = [
+                    "task_type": "Worker", "task_name": "sbuild", "subject": "base-files", "context": "sid/amd64",
+                    "timestamp": 1, "work_request_id": 1, "result": "success", "runtime_statistics": ["duration": 1],
+                ]
+                func add() async throws -> (item: CollectionItemRecord, replacedItemIDs: [Int], reused: Bool) {
+                    try await pool.withTransaction { conn in
+                        try await CollectionRepository.addItem(
+                            to: history,
+                            CollectionItemAddition(
+                                child: .bare(category: KnownCategories.historicalTaskRun, data: data), replace: true),
+                            on: conn)
+                    }
+                }
+                let old = try await add().item
+                let new = try await add()
+                #expect(new.replacedItemIDs == [old.id] && new.item.name == "Worker:sbuild:base-files:sid/amd64:1")
+                let removedAt = { (id: Int) async throws -> Date? in
+                    try await pool.query("SELECT removed_at FROM collection_items WHERE id = $1", id).rows[0]
+                        .decode(Date?.self, at: 0)
+                }
+                let firstRemoval = try #require(try await removedAt(old.id))
+                try await pool.query("UPDATE collections SET data = '{\"old_items_to_keep\": 0}' WHERE id = $1", history.id)
+                let latest = CollectionRecord(
+                    id: history.id, name: history.name, category: history.category, workspaceID: history.workspaceID,
+                    data: ["old_items_to_keep": 0])
+                _ = try await pool.withTransaction { conn in
+                    try await CollectionRepository.addItem(
+                        to: latest,
+                        CollectionItemAddition(
+                            child: .bare(category: KnownCategories.historicalTaskRun, data: data), replace: true),
+                        on: conn)
+                }
+                #expect(try await removedAt(old.id) == firstRemoval, "an already removed run keeps its removal")
             }
         }
     }

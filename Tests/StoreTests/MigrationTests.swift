@@ -157,6 +157,8 @@ extension StoreIntegration {
                     ("debian:binary-package", #"{"srcpkg_name": "libfoo", "package": "libfoo1", "component": "contrib"}"#, "libfoo1_1_all.deb", false),
                     ("debian:source-package", #"{"package": "gone", "version": "1", "component": "main"}"#, "gone_1.dsc", true),
                     ("debian:repository-index", #"{"path": "main/source/Sources.xz"}"#, "Sources.xz", false),
+                    // A null component claims nothing (and does not break the migration).
+                    ("debian:source-package", #"{"package": "odd", "version": "1", "component": null}"#, "odd_1.dsc", false),
                 ]
                 var itemIDs: [Int] = []
                 for (index, (category, data, path, removed)) in items.enumerated() {

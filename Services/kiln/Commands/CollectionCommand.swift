@@ -108,6 +108,8 @@ struct CollectionAdd: AsyncParsableCommand {
               debian:archive               repository indexes; --data gives path (not under dists/).
               debusine:task-configuration  --bare debusine:task-configuration with the entry as --data; the \
             entry is validated and named from its content (no --name).
+              debusine:task-history        --bare debusine:historical-task-run runs, named from their data; \
+            Kiln records every completed run there itself.
               debusine:workflow-internal   anything, under the --name you give.
 
             An item whose name is already active is refused unless --replace is given.

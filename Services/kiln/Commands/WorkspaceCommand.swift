@@ -18,6 +18,10 @@ struct WorkspaceCreate: AsyncParsableCommand {
             Lookups search the workspace first, then each --inherits workspace in the order given (and what \
             those inherit). A --private workspace is visible only to its members.
 
+            As Debusine's `workspace define`, the workspace gets its singleton collections: _@debian:archive \
+            (whose pool its suites share), _@debian:package-build-logs and _@debusine:task-history (where every \
+            completed run is recorded); --no-singleton-collections leaves them out.
+
             Examples:
               kiln workspace create debian/base
               kiln workspace create debian/dev --inherits debian/base \\
@@ -43,6 +47,11 @@ struct WorkspaceCreate: AsyncParsableCommand {
     )
     var members: [String] = []
 
+    @Flag(
+        name: .customLong("singleton-collections"), inversion: .prefixedNo,
+        help: "Create _@debian:archive, _@debian:package-build-logs and _@debusine:task-history with it.")
+    var singletonCollections = true
+
     @Flag(help: "Print the workspace as JSON.")
     var json = false
 
@@ -52,13 +61,20 @@ struct WorkspaceCreate: AsyncParsableCommand {
             let parents = try inherits.map { text throws(RepositoryError) in try WorkspacePath(parsing: text) }
             let memberList = try members.map(Self.member)
             let record = try await pool.withTransaction { conn in
-                try await WorkspaceRepository.create(
+                let record = try await WorkspaceRepository.create(
                     path,
                     isPublic: !self.private,
                     inheritsFrom: parents,
                     members: memberList,
                     on: conn
                 )
+                if singletonCollections {
+                    for category in KnownCategories.singletonCollections.sorted() {
+                        _ = try await CollectionRepository.create(
+                            workspaceID: record.id, name: CollectionNaming.singletonName, category: category, on: conn)
+                    }
+                }
+                return record
             }
             if json {
                 Output.json(try await WorkspaceList.json(record, pool: pool))

@@ -1,6 +1,9 @@
 /// The rules a new collection's name and category follow (Debusine's `validate_collection_name` and the
 /// check constraint `db_collection_name_not_reserved` in `db/models/collections.py`).
 public enum CollectionNaming {
+    /// The name of a singleton collection (`_@debian:archive`, …): a workspace holds at most one per category.
+    public static let singletonName = "_"
+
     /// Why `name@category` cannot be created, in Debusine's words, or `nil` when it can.
     ///
     /// A name starts with a letter and holds letters, digits and `+._-`; the singleton categories

@@ -122,7 +122,4 @@ public struct SuiteCollectionManager: CollectionManager {
         return archive?.data["may_reuse_versions"]?.isPythonTruthy ?? false
     }
 
-    /// The name of the collection whose `pool/` a suite shares with its sibling suites (Debusine's
-    /// `DebianSuiteManager.parent_archive`: the workspace's `debian:archive` named `_`).
-    public static let parentArchiveName = "_"
 }

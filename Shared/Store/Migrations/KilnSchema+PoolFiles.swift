@@ -62,7 +62,7 @@ extension KilnSchema {
                        AND target.name = '_')
              WHERE i.removed_at IS NULL AND i.child_type = 'artifact'
                AND i.category IN ('debian:source-package', 'debian:binary-package')
-               AND source.name IS NOT NULL AND i.data ? 'component'
+               AND source.name IS NOT NULL AND (i.data ->> 'component') IS NOT NULL
              ORDER BY i.id, target.id <> suite.id, f.path
             """,
         ]

@@ -219,6 +219,9 @@ public enum CollectionRepository {
     /// Removes the older runs a `debusine:task-history` no longer keeps once `newest` is added
     /// (`TaskHistoryPruning`; Debusine ranks by `created_at`, Kiln by `created_at` then id, since the runs one
     /// transaction adds share a time).
+    ///
+    /// Two completions of one task prune the same runs at once: each skips the rows the other is removing
+    /// (`SKIP LOCKED`), so neither waits for the other nor removes a run twice.
     private static func prune(
         _ pruning: TaskHistoryPruning, in collection: CollectionRecord, keeping newest: Int, removedBy: Int?,
         removedByWorkRequestID: Int?, on conn: PGConnection
@@ -243,12 +246,18 @@ public enum CollectionRepository {
                   FROM collection_items
                  WHERE id IN (SELECT id FROM runs WHERE result = ANY($5))
             )
+            , pruned AS (
+                SELECT id FROM collection_items
+                 WHERE id IN (SELECT id FROM runs WHERE recency > $6)
+                   AND id <> $9
+                   AND id NOT IN (SELECT id FROM latest_success WHERE recency = 1)
+                   AND id NOT IN (SELECT id FROM latest_failure WHERE recency = 1)
+                   AND removed_at IS NULL
+                   FOR UPDATE SKIP LOCKED
+            )
             UPDATE collection_items
                SET removed_at = now(), removed_by_id = $7, removed_by_work_request_id = $8
-             WHERE id IN (SELECT id FROM runs WHERE recency > $6)
-               AND id <> $9
-               AND id NOT IN (SELECT id FROM latest_success WHERE recency = 1)
-               AND id NOT IN (SELECT id FROM latest_failure WHERE recency = 1)
+             WHERE id IN (SELECT id FROM pruned) AND removed_at IS NULL
             """,
             collection.id,
             pruning.category,

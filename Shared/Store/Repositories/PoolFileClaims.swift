@@ -14,10 +14,11 @@ struct PoolFileClaims {
     /// Each key's `sha256:<digest>`.
     let values: [String]
 
-    /// The workspace's `_@debian:archive`, whose pool all its suites share, if it exists.
+    /// The workspace's `_@debian:archive`, whose pool all its suites share, if it exists (Debusine's
+    /// `DebianSuiteManager.parent_archive`: the workspace's own, not one it inherits).
     static func parentArchive(of suite: CollectionRecord, on conn: PGConnection) async throws -> CollectionRecord? {
         try await CollectionRepository.find(
-            workspaceID: suite.workspaceID, name: SuiteCollectionManager.parentArchiveName,
+            workspaceID: suite.workspaceID, name: CollectionNaming.singletonName,
             category: KnownCategories.archive, on: conn)
     }
 

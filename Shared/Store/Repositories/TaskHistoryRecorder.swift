@@ -6,7 +6,7 @@ import KilnCore
 enum TaskHistoryRecorder {
     /// The singleton every workspace may have, found like the lookup `_@debusine:task-history` from the work
     /// request's workspace (its own, else the first its inheritance reaches).
-    static let lookup: JSONValue = .string("_@\(KnownCategories.taskHistory)")
+    static let lookup: JSONValue = .string("\(CollectionNaming.singletonName)@\(KnownCategories.taskHistory)")
 
     /// Adds the run to the task history, when the work request records one and its workspace sees a task
     /// history; the history's manager prunes older runs.
@@ -39,12 +39,15 @@ enum TaskHistoryRecorder {
         }
         guard let history else { return nil }
         do {
+            // As Debusine's `user=self.created_by, workflow=self.parent`.
             return try await CollectionRepository.addItem(
                 to: history,
                 CollectionItemAddition(child: .bare(category: KnownCategories.historicalTaskRun, data: data)),
-                createdBy: workRequest.createdBy, on: conn
+                createdBy: workRequest.storedCreatorID, createdByWorkRequestID: workRequest.parentID, on: conn
             ).item.id
         } catch is ItemAdditionError {
+            // Raised by the manager or by the name check before any statement could fail, so the transaction is
+            // still usable.
             return nil
         }
     }

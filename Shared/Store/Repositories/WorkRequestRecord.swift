@@ -17,6 +17,12 @@ public struct StoredWorkRequest: Hashable, Sendable {
     public var displayStatus: String { workRequest.displayStatus }
 }
 
+extension WorkRequest {
+    /// The creator as `created_by_id` columns hold it: `nil` for a creator deleted since, which a work request read
+    /// back holds as user 0 (no row has it).
+    var storedCreatorID: Int? { createdBy == 0 ? nil : createdBy }
+}
+
 /// A work request to create, before validation.
 public struct WorkRequestSubmission: Hashable, Sendable {
     public var workspaceID: Int

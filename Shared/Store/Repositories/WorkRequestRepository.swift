@@ -285,7 +285,7 @@ public enum WorkRequestRepository {
             workRequest.id,
             workRequest.workspaceID,
             workRequest.createdAt,
-            workRequest.createdBy == 0 ? nil : workRequest.createdBy,
+            workRequest.storedCreatorID,
             workRequest.taskType.rawValue,
             workRequest.taskName,
             workRequest.taskData,

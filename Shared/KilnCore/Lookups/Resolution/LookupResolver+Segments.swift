@@ -49,11 +49,11 @@ extension LookupResolver {
             matching: ItemFilter(
                 childTypes: .only(.bare), data: [equal("task_type", query.taskType), equal("task_name", query.taskName)])
         )
-        func text(_ value: JSONValue?) -> String? {
+        // Debusine's `Coalesce(KT("data__subject"), "")`: a missing or null value is empty, another its text.
+        func text(_ value: JSONValue?) -> String {
             switch value {
             case nil, .null?: ""
-            case .string(let text)?: text
-            default: nil
+            case let value?: value.comparisonText
             }
         }
         return Self.mostRecentlyAdded(

@@ -52,7 +52,8 @@ public struct TaskRunQuery: Hashable, Sendable {
         "Unexpected lookup format: \"\(segment)\" (expected \"last-entry\", \"last-success\", or \"last-failure\")"
     }
 
-    /// Debusine's pattern (constant and valid, so compiling it cannot fail).
+    /// Debusine's pattern, with Python's `.` (anything but a newline; ICU's `.` also stops at other line
+    /// separators). Constant and valid, so compiling it cannot fail.
     private static let pattern = try! NSRegularExpression(
-        pattern: "^(last-entry|last-success|last-failure):(.+?):(.+?):(.*?):(.*)$")
+        pattern: #"^(last-entry|last-success|last-failure):([^\n]+?):([^\n]+?):([^\n]*?):([^\n]*)$"#)
 }
