@@ -56,6 +56,43 @@ extension CLIIntegration {
                 let table = try await KilnBinary.succeed(["workspace", "list"], schema: schema)
                 #expect(table.split(separator: "\n").first?.hasPrefix("ID  WORKSPACE    VISIBILITY") == true)
 
+                // Singleton collections, as Debusine's `workspace define` makes them; `update` sets their data.
+                func collections(_ workspace: String) async throws -> [String] {
+                    try #require(
+                        try await KilnBinary.json(["collection", "list", "--workspace", workspace, "--json"], schema: schema)
+                            as? [[String: Any]]
+                    ).compactMap { collection in
+                        (collection["name"] as? String).flatMap { name in
+                            (collection["category"] as? String).map { "\(name)@\($0)" }
+                        }
+                    }.sorted()
+                }
+                #expect(
+                    try await collections("debian/dev")
+                        == ["_@debian:archive", "_@debian:package-build-logs", "_@debusine:task-history"])
+                try await KilnBinary.succeed(
+                    ["workspace", "create", "debian/bare", "--no-singleton-collections"], schema: schema)
+                #expect(try await collections("debian/bare") == [])
+                let duplicate = try await KilnBinary.run(
+                    ["collection", "create", "_@debusine:task-history", "--workspace", "debian/dev"], schema: schema)
+                #expect(duplicate.status == 1, "\(duplicate)")
+                let updated = try await KilnBinary.succeed(
+                    [
+                        "collection", "update", "_@debusine:task-history", "--workspace", "debian/dev", "--data",
+                        #"{"old_items_to_keep": 10}"#,
+                    ],
+                    schema: schema)
+                #expect(updated.contains("updated the data of collection _@debusine:task-history"), "\(updated)")
+                let history = try #require(
+                    try await KilnBinary.json(["collection", "list", "--workspace", "debian/dev", "--json"], schema: schema)
+                        as? [[String: Any]]
+                ).first { $0["category"] as? String == "debusine:task-history" }
+                #expect((history?["data"] as? [String: Any])?["old_items_to_keep"] as? Int == 10)
+                let missing = try await KilnBinary.run(
+                    ["collection", "update", "nope@debian:suite", "--workspace", "debian/dev", "--data", "{}"],
+                    schema: schema)
+                #expect(missing.status == 1 && missing.stderr.contains("nope@debian:suite"), "\(missing)")
+
                 let artifact = try #require(
                     try await KilnBinary.json(
                         [

@@ -48,12 +48,13 @@ public struct InMemoryLookupStore: LookupStore, LookupFixtureSink, Hashable, Sen
             .sorted { $0.id < $1.id }
     }
 
-    /// The `built-using` targets of each artifact that has any.
     /// The children of the parents of these work requests, from `workRequestParents`.
     public func workRequests(sharingParentWith ids: Set<Int>) -> Set<Int> {
         let parents = Set(ids.compactMap { workRequestParents[$0] })
         return Set(workRequestParents.filter { parents.contains($0.value) }.keys)
     }
+
+    /// The `built-using` targets of each artifact that has any.
 
     public func builtUsingTargets(ofArtifacts ids: [Int]) -> [Int: Set<Int>] {
         let wanted = Set(ids)

@@ -12,7 +12,7 @@ struct CollectionCommand: AsyncParsableCommand {
             categories name the item themselves and derive its data from the artifact (see `add --help`).
             """,
         subcommands: [
-            CollectionCreate.self, CollectionAdd.self, CollectionRemove.self, CollectionList.self,
+            CollectionCreate.self, CollectionUpdate.self, CollectionAdd.self, CollectionRemove.self, CollectionList.self,
             CollectionImport.self,
         ]
     )
@@ -85,6 +85,48 @@ struct CollectionCreate: AsyncParsableCommand {
                 )
             }
             print("created collection \(name) (id \(record.id)) in \(path)")
+        }
+    }
+}
+
+struct CollectionUpdate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "update",
+        abstract: "Replace the data of a collection NAME@CATEGORY (its settings).",
+        discussion: """
+            The data replaces what the collection held, whole. It is how the singleton collections that \
+            `kiln workspace create` makes get their settings: old_items_to_keep for a task history, \
+            may_reuse_versions for an archive.
+
+            Examples:
+              kiln collection update _@debusine:task-history --workspace debian/dev \
+                  --data '{"old_items_to_keep": 10}'
+              kiln collection update _@debian:archive --workspace debian/dev \
+                  --data '{"may_reuse_versions": true}'
+            """
+    )
+
+    @Argument(help: "The collection as NAME@CATEGORY.")
+    var collection: String
+
+    @Option(help: "The workspace (SCOPE/NAME).")
+    var workspace: String
+
+    @Option(help: "The new collection data: inline JSON object or a JSON/YAML file.")
+    var data: String
+
+    func run() async throws {
+        try await CLIRunner.run { pool in
+            let path = try WorkspacePath(parsing: workspace)
+            let name = try CollectionName(parsing: collection)
+            let payload = try DataInput.object(data, what: "--data")
+            let record = try await pool.withTransaction { conn in
+                let workspace = try await WorkspaceRepository.require(path, on: conn)
+                let record = try await name.require(workspaceID: workspace.id, workspace: path, on: conn)
+                try await CollectionRepository.replaceData(of: record.id, with: payload, on: conn)
+                return record
+            }
+            print("updated the data of collection \(name) (id \(record.id)) in \(path)")
         }
     }
 }

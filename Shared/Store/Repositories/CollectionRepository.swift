@@ -78,6 +78,16 @@ public enum CollectionRepository {
         ).rows.map { row in (try collection(from: row), try row.decode(Int.self, at: 5)) }
     }
 
+    /// Replaces a collection's data (its settings: `may_rewind_versions`, `old_items_to_keep`, …); the items are
+    /// untouched.
+    ///
+    /// - Throws: `RepositoryError.notFound` when the collection does not exist.
+    public static func replaceData(of id: Int, with data: [String: JSONValue], on conn: PGConnection) async throws {
+        guard try await conn.execute("UPDATE collections SET data = $2 WHERE id = $1", id, data) == 1 else {
+            throw RepositoryError.notFound(kind: "collection", key: String(id))
+        }
+    }
+
     /// Adds an item to `collection` as the collection's manager plans it: named and described from the child,
     /// checked against the suite's newer versions and its archive's pool, replacing the clashing active item
     /// only when asked, superseding the suite's older versions of the package (Debusine's
@@ -221,7 +231,8 @@ public enum CollectionRepository {
     /// transaction adds share a time).
     ///
     /// Two completions of one task prune the same runs at once: each skips the rows the other is removing
-    /// (`SKIP LOCKED`), so neither waits for the other nor removes a run twice.
+    /// (`SKIP LOCKED`), so neither waits for the other (no lock-order deadlock) nor stamps a removed run again; a
+    /// run skipped because the other completion then rolled back stays until that task's next completion.
     private static func prune(
         _ pruning: TaskHistoryPruning, in collection: CollectionRecord, keeping newest: Int, removedBy: Int?,
         removedByWorkRequestID: Int?, on conn: PGConnection

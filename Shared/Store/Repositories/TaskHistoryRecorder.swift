@@ -19,12 +19,6 @@ enum TaskHistoryRecorder {
     @discardableResult
     static func record(_ workRequest: WorkRequest, on conn: PGConnection) async throws -> Int? {
         guard let data = HistoricalTaskRun.data(for: workRequest) else { return nil }
-        // Most deployments have no task history: one indexed read (the (name, category, workspace) key) says so.
-        guard
-            try await conn.query(
-                "SELECT 1 FROM collections WHERE name = '_' AND category = $1 LIMIT 1", KnownCategories.taskHistory
-            ).first != nil
-        else { return nil }
         let context = try await WorkRequestRepository.lookupContext(of: workRequest, on: conn)
         let history: CollectionRecord? = try await conn.withSynchronousAccess { session in
             let store = FaultRecordingLookupStore(PGLookupStore(session))

@@ -83,6 +83,9 @@ struct TaskHistoryTests {
         #expect(TaskRunQuery(parsing: "last-entry:Worker") == nil)
         #expect(TaskRunQuery(parsing: "last-run:Worker:sbuild::") == nil)
         #expect(LookupSegment(parsing: "last-failure:Worker:sbuild::").query.text == "last-failure:Worker:sbuild::")
+        // Python's `.` stops only at a newline; ICU's would stop at a carriage return too.
+        #expect(TaskRunQuery(parsing: "last-entry:Worker:sbuild:a\rb:c")?.quotedSubject == "a\rb")
+        #expect(TaskRunQuery(parsing: "last-entry:Worker:sbuild:a\nb:c") == nil)
     }
 
     @Test("a completed run with statistics is recorded; nothing for other endings (`test_work_requests.py` `test_record_in_task_history*`)")
@@ -203,6 +206,45 @@ struct TaskHistoryTests {
                 "Unexpected lookup filter format: \"invalid\" (expected \"same_work_request\" or \"same_workflow\")")
         ) {
             try found("invalid", "foo")
+        }
+        // Filters combine: the runs of work request 1 that are also in work request 3's workflow — none.
+        let both = try LookupResolver(store: store).resolve(
+            LookupMultiple(parsing: [
+                .object([
+                    "collection": "_@debusine:task-history", "child_type": "bare",
+                    "lookup__same_work_request": "50@artifacts", "lookup__same_workflow": "51@artifacts",
+                ])
+            ]),
+            expect: .bare, defaultCategory: nil, context: LookupContext(workspaceID: 1))
+        #expect(both.isEmpty)
+    }
+
+    @Test("build logs take same_work_request only, with the plain refusal for anything else (`test_debian_package_build_logs.py` `test_do_lookup_filter_same_work_request_single`, `test_do_lookup_filter_unexpected_format`)")
+    func buildLogFilters() throws {
+        var store = InMemoryLookupStore()
+        try store.addWorkspace(WorkspaceRecord(id: 1, scope: "debian", name: "dev"))
+        try store.addCollection(CollectionRecord(id: 40, name: "_", category: "debian:package-build-logs", workspaceID: 1))
+        try store.addArtifact(ArtifactRecord(id: 60, category: "debian:upload", workspaceID: 1, createdByWorkRequestID: 7))
+        for (index, workRequest) in [7, 8].enumerated() {
+            try store.addItem(
+                CollectionItemRecord(
+                    id: 200 + index, parentCollectionID: 40, name: "log-\(workRequest)", childType: .bare,
+                    category: "debian:package-build-log", data: ["work_request_id": .int(workRequest)]))
+        }
+        func found(_ filter: String) throws -> [Int] {
+            try LookupResolver(store: store).resolve(
+                LookupMultiple(parsing: [
+                    .object([
+                        "collection": "_@debian:package-build-logs", "child_type": "bare",
+                        "lookup__\(filter)": "60@artifacts",
+                    ])
+                ]),
+                expect: .bare, defaultCategory: nil, context: LookupContext(workspaceID: 1)
+            ).compactMap { $0.collectionItem?.id }
+        }
+        #expect(try found("same_work_request") == [200])
+        #expect(throws: LookupFailure.invalid("Unexpected lookup filter format: \"same_workflow\"")) {
+            try found("same_workflow")
         }
     }
 }
