@@ -27,8 +27,8 @@ public enum HistoricalTaskRun {
         return [
             "task_type": .string(workRequest.taskType.rawValue),
             "task_name": .string(workRequest.taskName),
-            "subject": text("subject"),
-            "context": text("runtime_context"),
+            "subject": text(TaskDynamicData.Key.subject),
+            "context": text(TaskDynamicData.Key.runtimeContext),
             "timestamp": .int(Int(startedAt.timeIntervalSince1970.rounded(.down))),
             "work_request_id": .int(workRequest.id),
             "result": .string(workRequest.result.rawValue),

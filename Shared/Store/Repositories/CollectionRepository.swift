@@ -240,30 +240,23 @@ public enum CollectionRepository {
         try await conn.execute(
             """
             WITH runs AS (
-                SELECT id, data->>'result' AS result,
+                SELECT id,
                        rank() OVER (PARTITION BY data->>'subject', data->>'context'
-                                    ORDER BY created_at DESC, id DESC) AS recency
+                                    ORDER BY created_at DESC, id DESC) AS recency,
+                       outcome,
+                       rank() OVER (PARTITION BY data->>'subject', data->>'context', outcome
+                                    ORDER BY created_at DESC, id DESC) AS outcome_recency
                   FROM collection_items
+                 CROSS JOIN LATERAL (
+                       SELECT CASE WHEN data->>'result' = 'success' THEN 'success'
+                                   WHEN data->>'result' = ANY($5) THEN 'failure' END AS outcome) o
                  WHERE parent_collection_id = $1 AND removed_at IS NULL AND child_type = 'bare' AND category = $2
                    AND data->'task_type' = $3 AND data->'task_name' = $4
-            ), latest_success AS (
-                SELECT id, rank() OVER (PARTITION BY data->>'subject', data->>'context'
-                                        ORDER BY created_at DESC, id DESC) AS recency
-                  FROM collection_items
-                 WHERE id IN (SELECT id FROM runs WHERE result = 'success')
-            ), latest_failure AS (
-                SELECT id, rank() OVER (PARTITION BY data->>'subject', data->>'context'
-                                        ORDER BY created_at DESC, id DESC) AS recency
-                  FROM collection_items
-                 WHERE id IN (SELECT id FROM runs WHERE result = ANY($5))
-            )
-            , pruned AS (
+            ), pruned AS (
                 SELECT id FROM collection_items
-                 WHERE id IN (SELECT id FROM runs WHERE recency > $6)
-                   AND id <> $9
-                   AND id NOT IN (SELECT id FROM latest_success WHERE recency = 1)
-                   AND id NOT IN (SELECT id FROM latest_failure WHERE recency = 1)
-                   AND removed_at IS NULL
+                 WHERE id IN (SELECT id FROM runs
+                               WHERE recency > $6 AND NOT (outcome IS NOT NULL AND outcome_recency = 1))
+                   AND id <> $9 AND removed_at IS NULL
                    FOR UPDATE SKIP LOCKED
             )
             UPDATE collection_items
