@@ -28,9 +28,10 @@ public struct Kiln: AsyncParsableCommand {
               kiln list
               kiln show 1
 
-            Every read command takes --json. Errors print one line on stderr and exit with status 1 (refused: \
-            unknown name, invalid data, a transition the state machine forbids) or 3 (configuration or database \
-            unavailable); usage errors exit with 64.
+            Every read command takes --json. Errors print one line on stderr (Kiln's advice, if any, on a \
+            second) and exit with status 1 (refused: unknown name, invalid data, a transition the state machine \
+            forbids), 69 (database, broker or file store unavailable) or 78 (a setting no retry can fix); usage \
+            errors exit with 64; `kiln worker` uses debusine-admin's 3 (no such worker) and 4 (wrong type).
             """,
         version: KilnVersion.current,
         subcommands: [

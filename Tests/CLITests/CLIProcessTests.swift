@@ -1,4 +1,5 @@
 import Foundation
+import KilnCore
 import Store
 import Testing
 
@@ -507,10 +508,6 @@ extension CLIIntegration {
                     (["show", "42"], 1, "work request 42 does not exist"),
                     (["list", "--status", "done"], 1, "unknown status 'done'"),
                     (
-                        ["worker", "enable", "ghost"], 1,
-                        "Worker not found (no worker is named \"ghost\"; `kiln worker list` lists them)"
-                    ),
-                    (
                         [
                             "artifact", "create", "--workspace", "debian/dev", "--category", "c", "--data",
                             "/no/such.json",
@@ -551,9 +548,9 @@ extension CLIIntegration {
                     schema: schema,
                     environment: ["KILN_POSTGRES_URL": "postgresql://kiln:kiln@127.0.0.1:1/kiln"]
                 )
-                #expect(unreachable.status == 3 && unreachable.stderr.contains("cannot connect"), "\(unreachable)")
+                #expect(unreachable.status == 69 && unreachable.stderr.contains("cannot connect"), "\(unreachable)")
                 let unmigrated = try await KilnBinary.run(["list"], schema: schema + "_missing")
-                #expect(unmigrated.status == 3 && unmigrated.stderr.contains("kiln migrate"), "\(unmigrated)")
+                #expect(unmigrated.status == 69 && unmigrated.stderr.contains("kiln migrate"), "\(unmigrated)")
                 // compose.env's placeholder: a configuration error (78), which kiln-until-available does not retry.
                 let placeholder = try await KilnBinary.run(
                     ["list"],
@@ -583,10 +580,17 @@ extension CLIIntegration {
                 #expect(created["name"] as? String == "signer-example-org")
                 let digest = try await pool.query("SELECT digest FROM tokens").rows[0].decode(String.self, at: 0)
                 #expect(digest == TokenRepository.digest(of: token))
+                // Debusine `test_enable_wrong_type`: its text on the first line, exit status 4; Kiln's advice apart.
                 let refused = try await KilnBinary.run(["worker", "enable", "signer-example-org"], schema: schema)
-                #expect(refused.status == 1 && refused.stderr.contains("--type signing"), "\(refused)")
+                #expect(
+                    refused.status == 4
+                        && refused.stderr.hasPrefix(
+                            "kiln: Worker \"signer-example-org\" is of type \"signing\", not \"external\"\n  ")
+                        && refused.stderr.contains("--worker-type signing"),
+                    "\(refused)"
+                )
                 try await KilnBinary.succeed(
-                    ["worker", "enable", "signer-example-org", "--type", "signing"],
+                    ["worker", "enable", "signer-example-org", "--worker-type", "signing"],
                     schema: schema
                 )
 
@@ -622,11 +626,15 @@ extension CLIIntegration {
                     ["worker", "edit-metadata", "signer-example-org", "--file", "/dev/null/x.json"],
                     schema: schema
                 )
-                #expect(badMetadata.status == 1)
+                #expect(
+                    badMetadata.status == 3
+                        && badMetadata.stderr == "kiln: [Errno 20] Not a directory: '/dev/null/x.json'\n",
+                    "\(badMetadata)"
+                )
                 // Debusine's `worker disable` defaults to the external type too (`test_disable` …).
                 let untyped = try await KilnBinary.run(["worker", "disable", "signer-example-org"], schema: schema)
                 #expect(
-                    untyped.status == 1
+                    untyped.status == 4
                         && untyped.stderr.contains(
                             "Worker \"signer-example-org\" is of type \"signing\", not \"external\""
                         ),
@@ -637,10 +645,85 @@ extension CLIIntegration {
                     schema: schema
                 )
                 #expect(disabled.contains("disabled worker signer-example-org"))
+                // Debusine `test_list_not_connected`: name, type, registered, connected, token hash, enabled.
                 let list = try await KilnBinary.succeed(["worker", "list"], schema: schema)
-                #expect(list.contains("signer-example-org  signing  no"))
+                let rows = list.split(separator: "\n").map { $0.split(separator: " ", omittingEmptySubsequences: true) }
+                #expect(rows.first?.prefix(3) == ["Name", "Type", "Registered"], "\(list)")
+                let row = try #require(rows.last.map { $0.map(String.init) })
+                let registered = try await pool.query("SELECT registered_at FROM workers").rows[0].decode(Date.self, at: 0)
+                #expect(
+                    row.prefix(6) == [
+                        "signer-example-org", "signing", ISO8601Timestamp.pythonISOFormat(registered), "-", "-", "False",
+                    ],
+                    "\(list)"
+                )
                 #expect(try await KilnBinary.succeed(["--help"], schema: schema).contains("kiln submit noop"))
                 #expect(try await KilnBinary.succeed(["submit", "--help"], schema: schema).contains("Examples:"))
+            }
+        }
+
+        // Debusine `server/management/commands/tests/test_worker.py`: `test_enable_not_found`,
+        // `test_edit_metadata_worker_does_not_exist`, `test_edit_metadata_file_empty`,
+        // `test_edit_metadata_not_dictionary`, `test_edit_metadata_file_is_invalid`,
+        // `test_edit_metadata_cannot_open_file_is_directory`; `Command.get_worker` finds a worker by token too.
+        @Test("worker refusals: Debusine's text, then Kiln's advice on a line of its own, and Debusine's exit status 3")
+        func workerRefusals() async throws {
+            try await Self.withCLISchema { schema, pool in
+                let notFound = try await KilnBinary.run(["worker", "enable", "ghost"], schema: schema)
+                #expect(notFound.status == 3, "\(notFound)")
+                let lines = notFound.stderr.split(separator: "\n")
+                #expect(lines.count == 2 && lines[0] == "kiln: Worker not found", "\(notFound)")
+                #expect(lines.last?.contains("no worker is named \"ghost\"") == true, "\(notFound)")
+                // The worker is looked up before the file, which is never opened.
+                let unregistered = try await KilnBinary.run(
+                    ["worker", "edit_metadata", "--set", "/no/such.yaml", "ghost.lan"], schema: schema)
+                #expect(
+                    unregistered.status == 3
+                        && unregistered.stderr == "kiln: worker \"ghost.lan\" is not registered\n"
+                            + "  Use the command `kiln worker list` to list the existing workers\n",
+                    "\(unregistered)"
+                )
+
+                let secret = TokenRepository.generateSecret()
+                try await pool.withTransaction { conn in
+                    let created = try await WorkerRepository.create(fqdn: "builder.lan", on: conn).worker
+                    try await TokenRepository.create(
+                        secret: secret, kind: .worker, enabled: false, workerID: created.id, on: conn)
+                }
+                #expect(try await KilnBinary.succeed(["worker", "enable", secret], schema: schema) == "enabled worker builder-lan\n")
+
+                let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kiln-meta-\(UUID().uuidString)")
+                try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+                defer { try? FileManager.default.removeItem(at: folder) }
+                let cases: [(name: String, contents: String?, message: String)] = [
+                    ("empty.yaml", "", "file is empty"),
+                    ("comment.txt", "# nothing\n", "file is empty"),
+                    ("braces.json", "{}", "file is empty"),
+                    ("string.yml", "bullseye", "Data must be a dict or empty"),
+                    ("list.json", "[1, 2]", "Data must be a dict or empty"),
+                    ("invalid.yml", "a\nb:", "Invalid YAML: "),
+                    ("missing.yaml", nil, "[Errno 2] No such file or directory: '\(folder.path)/missing.yaml'"),
+                ]
+                for (name, contents, message) in cases {
+                    let path = folder.appendingPathComponent(name).path
+                    if let contents { try contents.write(toFile: path, atomically: true, encoding: .utf8) }
+                    let result = try await KilnBinary.run(["worker", "edit-metadata", "builder-lan", "--file", path], schema: schema)
+                    #expect(result.status == 3 && result.stderr.hasPrefix("kiln: " + message), "\(name): \(result)")
+                }
+                let directory = try await KilnBinary.run(
+                    ["worker", "edit-metadata", "builder-lan", "--file", folder.path], schema: schema)
+                #expect(directory.stderr == "kiln: [Errno 21] Is a directory: '\(folder.path)'\n", "\(directory)")
+                // Any file is YAML, whatever its name, as Debusine reads it.
+                let plain = folder.appendingPathComponent("metadata.txt")
+                try "sbuild:\n  distributions: [stretch, buster]\n".write(to: plain, atomically: true, encoding: .utf8)
+                #expect(
+                    try await KilnBinary.succeed(["worker", "edit_metadata", "--set", plain.path, "builder-lan"], schema: schema)
+                        == "kiln: metadata set for builder-lan\n"
+                )
+                let stored = try await pool.query("SELECT static_metadata FROM workers").rows[0].decode(JSONValue.self, at: 0)
+                #expect(stored == ["sbuild": ["distributions": ["stretch", "buster"]]])
+                #expect(try await pool.query("SELECT count(*) FROM outbox WHERE routing_key = 'worker.metadata'")
+                    .rows[0].decode(Int.self, at: 0) >= 2)
             }
         }
     }

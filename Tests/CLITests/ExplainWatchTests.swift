@@ -167,7 +167,7 @@ extension CLIIntegration {
             }
         }
 
-        @Test("watch: a failed work request prints its errors and exits 1; a timeout exits 3; --all prints lines")
+        @Test("watch: a failed work request prints its errors and exits 1; a timeout exits 69; --all prints lines")
         func watchFailureTimeoutAndAll() async throws {
             try await Self.withWorkspace { schema, pool in
                 let failed = try await Self.submit(schema)
@@ -190,7 +190,7 @@ extension CLIIntegration {
                     ["watch", String(waiting), "--interval", "200ms", "--timeout", "1s"],
                     schema: schema
                 )
-                #expect(timedOut.status == 3, "\(timedOut)")
+                #expect(timedOut.status == 69, "\(timedOut)")
                 #expect(timedOut.stderr.contains("timed out after 1s"), "\(timedOut)")
 
                 let all = try await KilnBinary.run(

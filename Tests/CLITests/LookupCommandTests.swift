@@ -113,7 +113,7 @@ extension CLIIntegration {
                 #expect(invalid.stderr == "kiln: invalid lookup: 'bad@@': unknown category lookup\n")
 
                 let silent = try await kiln(["silence", "--workspace", "debian/dev", "--timeout", "1s"])
-                #expect(silent.status == 3, "\(silent)")
+                #expect(silent.status == 69, "\(silent)")
                 #expect(silent.stderr.contains("the lookup-resolver is not answering"), "\(silent)")
 
                 // `--multiple` sends a single lookup as a one-element list; `--workflow-root` sets the root.
@@ -148,7 +148,7 @@ extension CLIIntegration {
             }
         }
 
-        @Test("no lookup-resolver queue on the broker: status 3, saying the service is not running")
+        @Test("no lookup-resolver queue on the broker: status 69, saying the service is not running")
         func noResolverQueue() async throws {
             try await CLITestBroker.withVHost { url in
                 let result = try await KilnBinary.run(
@@ -156,7 +156,7 @@ extension CLIIntegration {
                     schema: "unused",
                     environment: ["KILN_AMQP_URL": url]
                 )
-                #expect(result.status == 3, "\(result)")
+                #expect(result.status == 69, "\(result)")
                 #expect(result.stderr.contains("the lookup-resolver is not running"), "\(result)")
             }
         }

@@ -405,13 +405,13 @@ extension CLIIntegration {
                 }.worker
                 await #expect(throws: RepositoryError.self) {
                     try await pool.withTransaction { conn in
-                        _ = try await WorkerRepository.enable(name: signer.name, on: conn)
+                        _ = try await WorkerRepository.enable(nameOrToken: signer.name, on: conn)
                     }
                 }
                 #expect(
                     try await pool.withTransaction { conn in
-                        try await WorkerRepository.enable(name: signer.name, confirmedType: .signing, on: conn)
-                    }
+                        try await WorkerRepository.enable(nameOrToken: signer.name, confirmedType: .signing, on: conn)
+                    } == (signer.name, true)
                 )
                 let worker = try await pool.withTransaction { conn in
                     let created = try await WorkerRepository.create(fqdn: "w.example.org", on: conn).worker
@@ -422,7 +422,7 @@ extension CLIIntegration {
                         workerID: created.id,
                         on: conn
                     )
-                    _ = try await WorkerRepository.enable(name: created.name, on: conn)
+                    _ = try await WorkerRepository.enable(nameOrToken: created.name, on: conn)
                     return created
                 }
                 let submitted = try await Self.submit(pool, workspace: workspace.id, user: user.id)
@@ -435,13 +435,13 @@ extension CLIIntegration {
                     worker.id
                 )
                 let deAssigned = try await pool.withTransaction { conn in
-                    try await WorkerRepository.disable(name: worker.name, on: conn)
+                    try await WorkerRepository.disable(nameOrToken: worker.name, on: conn)
                 }
-                #expect(deAssigned == [submitted.id])
+                #expect(deAssigned.name == worker.name && deAssigned.deAssigned == [submitted.id])
                 let again = try await pool.withTransaction { conn in
-                    try await WorkerRepository.disable(name: worker.name, on: conn)
+                    try await WorkerRepository.disable(nameOrToken: worker.name, on: conn)
                 }
-                #expect(again == nil)
+                #expect(again.deAssigned == nil)
                 try await pool.withConnection { conn in
                     let request = try await WorkRequestRepository.require(id: submitted.id, on: conn).workRequest
                     #expect(request.status == .pending && request.workerID == nil && request.startedAt == nil)
@@ -452,6 +452,46 @@ extension CLIIntegration {
                 }
                 let keys = try await Self.outbox(pool).map(\.key)
                 #expect(keys == ["worker.metadata", "worker.metadata", "wr.unblocked", "wr.pending", "worker.gone", "worker.disabled"])
+            }
+        }
+
+        // Debusine `server/management/commands/worker.py` `Command.get_worker`; tests `test_enable_not_found`,
+        // `test_enable_wrong_type` (`server/management/commands/tests/test_worker.py`).
+        @Test("Enable and disable find a worker by name or by its worker token; unknown and mistyped ones are refused")
+        func workerByNameOrToken() async throws {
+            try await CLITestDatabase.withSchema { pool, _ in
+                let secret = TokenRepository.generateSecret()
+                let activation = try await pool.withTransaction { conn in
+                    let created = try await WorkerRepository.create(fqdn: "w.example.org", on: conn)
+                    try await TokenRepository.create(
+                        secret: secret, kind: .worker, enabled: false, workerID: created.worker.id, on: conn)
+                    return created.activationToken
+                }
+                let enabled = try await pool.withTransaction { conn in
+                    try await WorkerRepository.enable(nameOrToken: secret, on: conn)
+                }
+                #expect(enabled == ("w-example-org", true))
+                // An activation token is not the worker's token.
+                await #expect(throws: RepositoryError.workerNotFound(name: activation)) {
+                    try await pool.withTransaction { conn in
+                        try await WorkerRepository.disable(nameOrToken: activation, on: conn)
+                    }
+                }
+                await #expect(throws: RepositoryError.workerNotFound(name: "ghost")) {
+                    try await pool.withTransaction { conn in try await WorkerRepository.enable(nameOrToken: "ghost", on: conn) }
+                }
+                let mismatch = RepositoryError.workerTypeMismatch(
+                    name: "w-example-org", actual: "external", requested: "signing")
+                await #expect(throws: mismatch) {
+                    try await pool.withTransaction { conn in
+                        try await WorkerRepository.disable(nameOrToken: secret, confirmedType: .signing, on: conn)
+                    }
+                }
+                #expect(mismatch.description == #"Worker "w-example-org" is of type "external", not "signing""#)
+                let disabled = try await pool.withTransaction { conn in
+                    try await WorkerRepository.disable(nameOrToken: secret, on: conn)
+                }
+                #expect(disabled.name == "w-example-org" && disabled.deAssigned == [])
             }
         }
 

@@ -17,8 +17,8 @@ extension StoreIntegration {
                     }
                     _ = try await WorkerRepository.create(fqdn: "admin-made.lan", on: conn)
                     // Enabled once, disabled since: never purged.
-                    try await WorkerRepository.enable(name: "enabled-once-lan", on: conn)
-                    _ = try await WorkerRepository.disable(name: "enabled-once-lan", on: conn)
+                    try await WorkerRepository.enable(nameOrToken: "enabled-once-lan", on: conn)
+                    _ = try await WorkerRepository.disable(nameOrToken: "enabled-once-lan", on: conn)
                     try conn.execute("UPDATE workers SET registered_at = now() - interval '3 days' WHERE name <> 'recent-lan'")
                 }
                 let dry = try await pool.withTransaction { conn in

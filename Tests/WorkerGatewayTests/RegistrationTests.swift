@@ -53,7 +53,7 @@ struct RegistrationTests {
             #expect(try await worker.next(.refused, as: GatewayRefusal.self).reasonCode == "TOKEN_DISABLED")
 
             // `kiln worker enable worker-lan-2` (the repository operation the CLI runs), then hello.
-            try await gateway.pool.withTransaction { conn in _ = try await WorkerRepository.enable(name: "worker-lan-2", on: conn) }
+            try await gateway.pool.withTransaction { conn in _ = try await WorkerRepository.enable(nameOrToken: "worker-lan-2", on: conn) }
             try await worker.send(
                 .hello, WorkerHello(token: token, fqdn: "worker.lan", workerType: .external, queue: queue, metadata: metadata))
             let welcome = try await worker.next(.welcome, as: GatewayWelcome.self)
@@ -91,7 +91,7 @@ struct RegistrationTests {
             // Enabling without the explicit type is refused by the repository the CLI uses.
             await #expect(throws: RepositoryError.self) {
                 try await gateway.pool.withTransaction { conn in
-                    _ = try await WorkerRepository.enable(name: "signer-example-org", on: conn)
+                    _ = try await WorkerRepository.enable(nameOrToken: "signer-example-org", on: conn)
                 }
             }
         }

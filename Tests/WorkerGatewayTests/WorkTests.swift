@@ -217,7 +217,7 @@ struct WorkTests {
             let token = TokenRepository.generateSecret()
             let welcome = try await gateway.enabledWorker(worker, token: token, fqdn: "disabled.lan")
             // `kiln worker disable`: the connected worker is told at once, in Debusine's words.
-            _ = try await gateway.pool.withTransaction { conn in try await WorkerRepository.disable(name: welcome.workerName, on: conn) }
+            _ = try await gateway.pool.withTransaction { conn in try await WorkerRepository.disable(nameOrToken: welcome.workerName, on: conn) }
             let told = try await worker.next(.refused, as: GatewayRefusal.self)
             #expect(told.reasonCode == "TOKEN_DISABLED")
             #expect(told.reason == "Token has been disabled (token hash: \"\(TokenRepository.digest(of: token))\")")

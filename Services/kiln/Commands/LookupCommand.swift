@@ -15,7 +15,7 @@ struct LookupCommand: AsyncParsableCommand {
             (KILN_AMQP_URL, queue lookup-resolver.rpc), so the answer is the one tasks get.
 
             A lookup that finds nothing, or an invalid one, exits with status 1; a lookup-resolver that does \
-            not answer within --timeout (or a broker that cannot be reached) exits with status 3.
+            not answer within --timeout (or a broker that cannot be reached) exits with status 69.
 
             Examples:
               kiln lookup 12@artifacts --workspace debian/dev
@@ -148,7 +148,7 @@ struct LookupCommand: AsyncParsableCommand {
     }
 
     /// Sends `request` to the lookup-resolver and decodes its reply; every way of getting no usable answer
-    /// ends the command with status 3 and says which part is missing (broker, service, or a sane reply).
+    /// ends the command with status 69 (`CLIExit.unavailable`) and says which part is missing (broker, service, or a sane reply).
     static func call(_ request: LookupRequest, timeout: DurationOption) async throws -> LookupReply {
         let configuration: AMQPConnectionConfiguration
         do {

@@ -10,7 +10,7 @@ struct WatchCommand: AsyncParsableCommand {
         discussion: """
             With an ID, prints one line each time the work request changes (status, pending stage, worker, \
             result, timestamps) and exits when it terminates: 0 when it completed with result success, 1 when \
-            it completed otherwise or was aborted (its errors are printed), 3 when --timeout passes first.
+            it completed otherwise or was aborted (its errors are printed), 69 when --timeout passes first.
 
             With --all, shows the most recent work requests: a table redrawn in place when stdout is a \
             terminal, otherwise one line per change. It runs until interrupted or until --timeout (exit 0).
@@ -39,7 +39,7 @@ struct WatchCommand: AsyncParsableCommand {
     @Option(help: "How often to read the database.")
     var interval = DurationOption(argument: "1s")!
 
-    @Option(help: "Give up after this long (exit 3 for one work request, 0 with --all); default: never.")
+    @Option(help: "Give up after this long (exit 69 for one work request, 0 with --all); default: never.")
     var timeout: DurationOption?
 
     func validate() throws {

@@ -24,8 +24,12 @@ func parseWorkerType(_ text: String) throws -> WorkerType {
 struct WorkerList: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "list",
-        abstract: "List workers: type, enabled, connected, load, provided tags.",
+        abstract: "List workers: name, type, registered, connected, token hash, enabled, load, provided tags.",
         discussion: """
+            The first six columns are debusine-admin worker list's, in its order (oldest registration first; \
+            times as Python's isoformat, - for never; the digest of the worker's newest worker token, - before \
+            it has one); then Kiln's load (running/concurrency) and provided tags.
+
             Example:
               kiln worker list
               kiln worker list --json
@@ -37,18 +41,20 @@ struct WorkerList: AsyncParsableCommand {
 
     func run() async throws {
         try await CLIRunner.run { pool in
-            let workers = try await pool.withConnection { conn in try await WorkerRepository.list(on: conn) }
+            let (workers, digests) = try await pool.withConnection { conn in
+                (try await WorkerRepository.list(on: conn), try await TokenRepository.newestWorkerTokenDigests(on: conn))
+            }
             if json {
                 Output.json(.array(workers.map(WorkerShow.json)))
                 return
             }
             Output.table(
-                ["NAME", "TYPE", "ENABLED", "CONNECTED", "LOAD", "PROVIDED TAGS"],
+                ["Name", "Type", "Registered", "Connected", "Token hash (do not copy)", "Enabled", "Load", "Provided tags"],
                 workers.map { worker in
                     [
-                        worker.name, worker.workerType.rawValue, worker.enabled ? "yes" : "no",
-                        worker.connectedAt == nil ? "no" : "since \(Output.time(worker.connectedAt))",
-                        "\(worker.activeWorkRequests)/\(worker.concurrency)",
+                        worker.name, worker.workerType.rawValue, ISO8601Timestamp.pythonISOFormat(worker.registeredAt),
+                        worker.connectedAt.map(ISO8601Timestamp.pythonISOFormat) ?? "-", digests[worker.id] ?? "-",
+                        worker.enabled ? "True" : "False", "\(worker.activeWorkRequests)/\(worker.concurrency)",
                         worker.providedTags.joined(separator: ",").orDash,
                     ]
                 }
@@ -153,7 +159,7 @@ struct WorkerCreate: AsyncParsableCommand {
     @Argument(help: "The worker's fully qualified domain name.")
     var fqdn: String
 
-    @Option(name: .customLong("type"), help: "external (default) or signing.")
+    @Option(name: [.customLong("worker-type"), .customLong("type")], help: "external (default) or signing.")
     var workerType = "external"
 
     @Flag(help: "Print the result as JSON.")
@@ -186,25 +192,32 @@ struct WorkerEnable: AsyncParsableCommand {
         commandName: "enable",
         abstract: "Enable a worker so it may connect and receive work.",
         discussion: """
-            Signing workers hold private keys: enabling one needs an explicit --type signing.
+            The worker is named by its name or by its worker token (the secret in its configuration), as \
+            debusine-admin worker enable takes either. Signing workers hold private keys: enabling one needs \
+            an explicit --worker-type signing.
+
+            Exit status 3 when no worker has that name or token, 4 when it is of another type than named \
+            (debusine-admin's codes).
 
             Examples:
               kiln worker enable builder-1-example-org
-              kiln worker enable signer-example-org --type signing
+              kiln worker enable signer-example-org --worker-type signing
             """
     )
 
-    @Argument(help: "The worker name.")
-    var name: String
+    @Argument(help: "The worker's name, or its worker token.")
+    var worker: String
 
-    @Option(name: .customLong("type"), help: "Confirm the worker type (required, as signing, for signing workers).")
+    @Option(
+        name: [.customLong("worker-type"), .customLong("type")],
+        help: "The worker's type, external unless given: signing for a signing worker.")
     var workerType: String?
 
     func run() async throws {
         try await CLIRunner.run { pool in
             let type = try workerType.map(parseWorkerType)
-            let changed = try await pool.withTransaction { conn in
-                try await WorkerRepository.enable(name: name, confirmedType: type, on: conn)
+            let (name, changed) = try await pool.withTransaction { conn in
+                try await WorkerRepository.enable(nameOrToken: worker, confirmedType: type, on: conn)
             }
             print(changed ? "enabled worker \(name)" : "worker \(name) was already enabled")
         }
@@ -216,25 +229,29 @@ struct WorkerDisable: AsyncParsableCommand {
         commandName: "disable",
         abstract: "Disable a worker: its tokens stop working and its pending/running work goes back to the queue.",
         discussion: """
-            A connected worker is told at once. As with enable, a signing worker needs --type signing.
+            A connected worker is told at once. As with enable, the worker is named by its name or its worker \
+            token, a signing worker needs --worker-type signing, and the exit status is 3 for an unknown \
+            worker, 4 for a type mismatch.
 
             Example:
               kiln worker disable builder-1-example-org
-              kiln worker disable signer-example-org --type signing
+              kiln worker disable signer-example-org --worker-type signing
             """
     )
 
-    @Argument(help: "The worker name.")
-    var name: String
+    @Argument(help: "The worker's name, or its worker token.")
+    var worker: String
 
-    @Option(name: .customLong("type"), help: "Confirm the worker type (required, as signing, for signing workers).")
+    @Option(
+        name: [.customLong("worker-type"), .customLong("type")],
+        help: "The worker's type, external unless given: signing for a signing worker.")
     var workerType: String?
 
     func run() async throws {
         try await CLIRunner.run { pool in
             let type = try workerType.map(parseWorkerType)
-            let deAssigned = try await pool.withCASRetry { conn in
-                try await WorkerRepository.disable(name: name, confirmedType: type, on: conn)
+            let (name, deAssigned) = try await pool.withCASRetry { conn in
+                try await WorkerRepository.disable(nameOrToken: worker, confirmedType: type, on: conn)
             }
             guard let deAssigned else {
                 print("worker \(name) was already disabled")
@@ -302,33 +319,44 @@ struct WorkerPurge: AsyncParsableCommand {
 struct WorkerEditMetadata: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "edit-metadata",
-        abstract: "Replace a worker's static metadata from a JSON or YAML file.",
+        abstract: "Replace a worker's static metadata from a YAML (or JSON) file.",
         discussion: """
             Known keys: tasks_allowlist, tasks_denylist, provided_tags, required_tags (lists of strings); any \
             other key overrides the worker's dynamic value of the same name. The tag-computer recomputes the \
             worker's tags afterwards.
 
+            As debusine-admin worker edit_metadata --set (which this also answers to), the file is read as \
+            YAML (JSON is YAML too) and must hold a non-empty mapping; an unknown worker or a file it cannot \
+            use exits with status 3 and Debusine's message (`file is empty`, `Data must be a dict or empty`, \
+            `Invalid YAML: …`, `[Errno 2] No such file or directory: 'PATH'`).
+
             Example (metadata.yaml holds `provided_tags: [worker:build-profile:nocheck]`):
               kiln worker edit-metadata builder-1-example-org --file metadata.yaml
-            """
+            """,
+        aliases: ["edit_metadata"]
     )
 
     @Argument(help: "The worker name.")
     var name: String
 
-    @Option(help: "The metadata file (JSON, or YAML for .yaml/.yml).")
+    @Option(name: [.customLong("file"), .customLong("set")], help: "The metadata file (YAML or JSON).")
     var file: String
 
     func run() async throws {
         try await CLIRunner.run { pool in
-            let value = try DataInput.file(file, what: "--file")
-            guard let metadata = value.objectValue else {
-                throw CLIError("--file must hold an object, not \(value.typeName)")
+            // Debusine looks the worker up before it reads the file (test `test_edit_metadata_worker_does_not_exist`).
+            guard try await pool.withConnection({ conn in try await WorkerRepository.find(name: name, on: conn) }) != nil
+            else { throw RepositoryError.workerNotRegistered(name: name) }
+            let metadata: [String: JSONValue]
+            do {
+                metadata = try WorkerMetadataFile.read(file)
+            } catch let error as WorkerMetadataFile.Refusal {
+                CLIRunner.fail(error, status: CLIExit.workerNotFound)
             }
             try await pool.withTransaction { conn in
                 try await WorkerRepository.setStaticMetadata(name: name, metadata: metadata, on: conn)
             }
-            print("updated static metadata of worker \(name) (\(metadata.count) key(s))")
+            print("kiln: metadata set for \(name)")
         }
     }
 }

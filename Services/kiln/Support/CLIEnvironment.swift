@@ -42,17 +42,32 @@ struct CLIError: Error, CustomStringConvertible {
 }
 
 /// Exit statuses: documented so scripts can tell "you asked for something impossible" from "the database is
-/// not there".
+/// not there". Beyond 1, they follow sysexits (64, 69, 78), except the worker commands' 3 and 4, which are
+/// `debusine-admin worker`'s (`server/management/commands/worker.py`).
 enum CLIExit {
     /// The request was refused: unknown name or id, invalid input, a state-machine refusal.
     static let refused: Int32 = 1
+    /// `kiln worker`: no worker has that name (or token), or `edit-metadata` cannot use its file; Debusine's
+    /// `CommandError(…, returncode=3)`.
+    static let workerNotFound: Int32 = 3
+    /// `kiln worker enable`/`disable`: the worker is not of the type named; Debusine's `returncode=4`.
+    static let workerTypeMismatch: Int32 = 4
     /// Configuration or database trouble: bad `KILN_POSTGRES_URL`, server unreachable, schema missing; for
     /// `kiln lookup`, the broker or the lookup-resolver not answering; for the file commands, the file store
-    /// not answering; for `kiln watch`, the timeout.
-    static let unavailable: Int32 = 3
+    /// not answering; for `kiln watch`, the timeout. EX_UNAVAILABLE: `kiln-until-available` retries it.
+    static let unavailable: Int32 = 69
     /// A setting no retry can fix (EX_CONFIG, as the services): e.g. compose.env's change-me placeholder
-    /// password. Not 3, which `kiln-until-available` retries.
+    /// password. Not 69, which `kiln-until-available` retries.
     static let configuration: Int32 = 78
+
+    /// The status of a refusal the repositories name: Debusine's worker codes, else `refused`.
+    static func status(of error: RepositoryError) -> Int32 {
+        switch error {
+        case .workerNotFound, .workerNotRegistered: workerNotFound
+        case .workerTypeMismatch: workerTypeMismatch
+        default: refused
+        }
+    }
 }
 
 /// Opens the database for one command and turns every failure into one clear line and an exit status.
@@ -106,6 +121,7 @@ enum CLIRunner {
                 }
             }
             if error is ConfigurationError { fail(error, status: CLIExit.configuration) }
+            if let repositoryError = error as? RepositoryError { fail(error, status: CLIExit.status(of: repositoryError)) }
             if let fileStoreError = error as? FileStoreClientError, fileStoreError.isRetryable {
                 // Not there, or failing (5xx) after the retries: unavailable, as a database that is not there.
                 fail(error, status: CLIExit.unavailable)
@@ -119,7 +135,7 @@ enum CLIRunner {
         let text = String(describing: error)
         let oneLine = text.split(whereSeparator: \.isNewline).joined(separator: " ")
         var printed = "kiln: \(oneLine)\n"
-        if let context = (error as? CLIError)?.context {
+        if let context = (error as? CLIError)?.context ?? (error as? RepositoryError)?.hint {
             printed += "  " + context.split(whereSeparator: \.isNewline).joined(separator: " ") + "\n"
         }
         FileHandle.standardError.write(Data(printed.utf8))

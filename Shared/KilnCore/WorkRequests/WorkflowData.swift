@@ -186,4 +186,21 @@ public enum ISO8601Timestamp {
     public static func format(_ date: Date) -> String {
         date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
     }
+
+    /// `date` as Python's `datetime.isoformat()` writes an aware UTC time (`2026-12-06T05:41:38.123456+00:00`,
+    /// no fraction when the microseconds are zero): how Debusine's admin commands print times
+    /// (`server/management/management_utils.py` `Column.to_rich`), so `kiln worker list` prints them alike.
+    public static func pythonISOFormat(_ date: Date) -> String {
+        let microseconds = Int64((date.timeIntervalSince1970 * 1_000_000).rounded())
+        let (seconds, fraction) = microseconds.quotientAndRemainder(dividingBy: 1_000_000)
+        let whole = fraction < 0 ? seconds - 1 : seconds
+        let micro = fraction < 0 ? fraction + 1_000_000 : fraction
+        var text = Date(timeIntervalSince1970: TimeInterval(whole)).formatted(Date.ISO8601FormatStyle())
+        if text.hasSuffix("Z") { text.removeLast() }
+        if micro != 0 {
+            let digits = String(micro)
+            text += "." + String(repeating: "0", count: 6 - digits.count) + digits
+        }
+        return text + "+00:00"
+    }
 }

@@ -116,6 +116,20 @@ public enum TokenRepository {
         try await find(digest: digest(of: secret), on: conn)
     }
 
+    /// The digest of each worker's newest `worker` token, by worker id: the hash `kiln worker list` shows,
+    /// as Debusine's `worker list` shows its one worker token's (`management_utils.Workers`). A worker not
+    /// activated yet has none.
+    public static func newestWorkerTokenDigests(on conn: PGConnection) async throws -> [Int: String] {
+        let rows = try await conn.query(
+            "SELECT DISTINCT ON (worker_id) worker_id, digest FROM tokens WHERE kind = $1 AND worker_id IS NOT NULL "
+                + "ORDER BY worker_id, id DESC",
+            TokenKind.worker.rawValue
+        ).rows
+        var digests: [Int: String] = [:]
+        for row in rows { digests[try row.decode(Int.self, at: 0)] = try row.decode(String.self, at: 1) }
+        return digests
+    }
+
     /// The tokens of a worker, oldest first.
     public static func tokens(ofWorker workerID: Int, on conn: PGConnection) async throws -> [TokenRecord] {
         try await conn.query("SELECT \(columns) FROM tokens WHERE worker_id = $1 ORDER BY id", workerID).rows

@@ -123,15 +123,28 @@ public enum WorkerRepository {
         return worker
     }
 
+    /// The worker an admin names for enabling or disabling, as Debusine's `Command.get_worker` finds it: by
+    /// name, else by the secret of its worker token (`Worker.objects.get_worker_by_token_key_or_none`, which
+    /// hashes the key; Kiln's digests are the same SHA-256), so a worker can be found from its configuration
+    /// file alone. Activation and other tokens do not name a worker here.
+    public static func require(nameOrToken: String, on conn: PGConnection) async throws -> WorkerRecord {
+        if let worker = try await find(name: nameOrToken, on: conn) { return worker }
+        let byToken = try await conn.query(
+            "SELECT \(columns) FROM workers w JOIN tokens t ON t.worker_id = w.id WHERE t.digest = $1 AND t.kind = $2",
+            TokenRepository.digest(of: nameOrToken), TokenKind.worker.rawValue
+        ).first.map(worker(from:))
+        guard let byToken else { throw RepositoryError.workerNotFound(name: nameOrToken) }
+        return byToken
+    }
+
     /// Debusine's `worker enable`/`disable` take `--worker-type external` unless told otherwise, so a signing
-    /// worker needs the explicit type; the refusal is Debusine's `Worker "NAME" is of type "signing", not
-    /// "external"`.
+    /// worker needs the explicit type, and naming the wrong type for any worker is refused
+    /// (`RepositoryError.workerTypeMismatch`, Debusine's `Worker "NAME" is of type "signing", not "external"`).
     static func checkType(of worker: WorkerRecord, confirmedType: WorkerType?) throws {
         let requested = confirmedType ?? .external
         guard requested == worker.workerType else {
-            throw RepositoryError.invalid(
-                "Worker \"\(worker.name)\" is of type \"\(worker.workerType.rawValue)\", not \"\(requested.rawValue)\""
-                    + (worker.workerType == .signing ? "\nA signing worker needs an explicit --type signing" : ""))
+            throw RepositoryError.workerTypeMismatch(
+                name: worker.name, actual: worker.workerType.rawValue, requested: requested.rawValue)
         }
     }
 
@@ -148,34 +161,37 @@ public enum WorkerRepository {
         ).first.map(worker(from:))
     }
 
-    /// Every worker by name.
+    /// Every worker, in the order they registered (Debusine's `worker list`, `management_utils.Workers`,
+    /// orders by `registered_at`; the id breaks ties).
     public static func list(on conn: PGConnection) async throws -> [WorkerRecord] {
-        try await conn.query("SELECT \(columns) FROM workers w ORDER BY w.name").rows.map(worker(from:))
+        try await conn.query("SELECT \(columns) FROM workers w ORDER BY w.registered_at, w.id").rows.map(worker(from:))
     }
 
     /// Enables a worker and its worker tokens (compare-and-set on `enabled = false`) and enqueues
     /// `worker.metadata`, so the tag-computer recomputes its tags and announces it ready.
     ///
-    /// - Parameter confirmedType: signing workers hold private keys, so enabling one needs the admin to say
-    ///   `signing` explicitly (Debusine `server/management/commands/worker.py` `Command.get_worker` checks the
-    ///   type); any other type may be passed or omitted.
-    /// - Returns: `false` when it was already enabled (nothing written).
+    /// - Parameters:
+    ///   - nameOrToken: the worker's name or its worker token's secret (`require(nameOrToken:)`).
+    ///   - confirmedType: the type the admin names, external when `nil` (Debusine
+    ///     `server/management/commands/worker.py` `Command.get_worker` checks it): signing workers hold
+    ///     private keys, so enabling one needs the admin to say `signing` explicitly.
+    /// - Returns: the worker's name, and `false` when it was already enabled (nothing written).
     @discardableResult
     public static func enable(
-        name: String,
+        nameOrToken: String,
         confirmedType: WorkerType? = nil,
         on conn: PGConnection
-    ) async throws -> Bool {
-        let worker = try await require(name: name, on: conn)
+    ) async throws -> (name: String, changed: Bool) {
+        let worker = try await require(nameOrToken: nameOrToken, on: conn)
         try checkType(of: worker, confirmedType: confirmedType)
         let changed = try await conn.execute(
             "UPDATE workers SET enabled = true, first_enabled_at = coalesce(first_enabled_at, now()) WHERE id = $1 AND enabled = false",
             worker.id
         )
         try await TokenRepository.setWorkerTokensEnabled(true, workerID: worker.id, on: conn)
-        guard changed == 1 else { return false }
+        guard changed == 1 else { return (worker.name, false) }
         try await EventOutbox.enqueue(.workerMetadata(WorkerID(worker.id)), on: conn)
-        return true
+        return (worker.name, true)
     }
 
     /// Disables a worker and its tokens (compare-and-set on `enabled = true`), de-assigns its PENDING and
@@ -185,18 +201,24 @@ public enum WorkerRepository {
     ///
     /// Must run inside a transaction.
     ///
-    /// - Returns: the ids of the de-assigned work requests, or `nil` when the worker was already disabled.
+    /// - Parameter nameOrToken: the worker's name or its worker token's secret (`require(nameOrToken:)`).
+    /// - Returns: the worker's name, and the ids of the de-assigned work requests, or `nil` when the worker
+    ///   was already disabled.
     @discardableResult
-    public static func disable(name: String, confirmedType: WorkerType? = nil, on conn: PGConnection) async throws -> [Int]? {
+    public static func disable(
+        nameOrToken: String,
+        confirmedType: WorkerType? = nil,
+        on conn: PGConnection
+    ) async throws -> (name: String, deAssigned: [Int]?) {
         guard await conn.isInTransaction else { throw PGError.notInTransaction(operation: "WorkerRepository.disable") }
-        let worker = try await require(name: name, on: conn)
+        let worker = try await require(nameOrToken: nameOrToken, on: conn)
         try checkType(of: worker, confirmedType: confirmedType)
         let changed = try await conn.execute(
             "UPDATE workers SET enabled = false WHERE id = $1 AND enabled = true",
             worker.id
         )
         try await TokenRepository.setWorkerTokensEnabled(false, workerID: worker.id, on: conn)
-        guard changed == 1 else { return nil }
+        guard changed == 1 else { return (worker.name, nil) }
         var deAssigned: [Int] = []
         for record in try await WorkRequestRepository.assigned(toWorker: worker.id, on: conn) {
             let after = try record.workRequest.deAssigned()
@@ -205,7 +227,7 @@ public enum WorkerRepository {
         }
         try await EventOutbox.enqueueAll(
             [.workerGone(WorkerID(worker.id)), .workerDisabled(WorkerID(worker.id))], on: conn)
-        return deAssigned
+        return (worker.name, deAssigned)
     }
 
     /// Replaces a worker's static metadata and enqueues `worker.metadata` (the tag-computer recomputes).

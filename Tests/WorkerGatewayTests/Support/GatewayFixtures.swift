@@ -99,7 +99,7 @@ extension GatewayHarness {
                 "SELECT w.name FROM workers w JOIN tokens t ON t.worker_id = w.id WHERE t.digest = $1",
                 TokenRepository.digest(of: token))
         ).decode(String.self, at: 0)
-        try await pool.withTransaction { conn in _ = try await WorkerRepository.enable(name: name, on: conn) }
+        try await pool.withTransaction { conn in _ = try await WorkerRepository.enable(nameOrToken: name, on: conn) }
         try await worker.send(.hello, WorkerHello(token: token, fqdn: fqdn, workerType: .external, queue: queue, metadata: metadata))
         return try await worker.next(.welcome, as: GatewayWelcome.self)
     }
