@@ -12,6 +12,8 @@ public struct LookupScenario: Sendable, CustomStringConvertible {
         case environment(architecture: String, backend: String?, format: String?, taskName: String?)
         /// `lookupSingle`, then `reconstructLookup` on its result.
         case reconstructSingle
+        /// `lookupMultiple`, then `reconstructLookup` on each result.
+        case reconstructMultiple
     }
 
     /// The number of the Debusine lookup test this row implements (31–41, listed in `LookupScenarios`), or `nil` for
@@ -100,7 +102,15 @@ public struct LookupScenario: Sendable, CustomStringConvertible {
                     defaultCategory: defaultCategory,
                     context: context
                 )
-                return .reconstructed(resolver.reconstructLookup(result, context: context))
+                return .reconstructed([resolver.reconstructLookup(result, context: context)])
+            case .reconstructMultiple:
+                let results = try resolver.lookupMultiple(
+                    lookup,
+                    expect: expect,
+                    defaultCategory: defaultCategory,
+                    context: context
+                )
+                return .reconstructed(results.map { resolver.reconstructLookup($0, context: context) })
             }
         } catch let failure as LookupFailure {
             return .failure(failure)
@@ -114,8 +124,8 @@ public struct LookupScenario: Sendable, CustomStringConvertible {
 public enum LookupScenarioOutcome: Hashable, Sendable {
     /// Results, in order.
     case results([LookupResultSummary])
-    /// The lookup `reconstructLookup` gave.
-    case reconstructed(String)
+    /// The lookups `reconstructLookup` gave, one per result.
+    case reconstructed([JSONValue])
     /// A lookup failure, with its class and exact message.
     case failure(LookupFailure)
     /// Any other error (a store failure): never expected.

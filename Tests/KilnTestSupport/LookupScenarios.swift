@@ -366,6 +366,9 @@ public enum LookupScenarios {
             context: inWorkflow,
             expected: .result(.collection(C.workflowInternal))
         ),
+        // Debusine 0.16 `LookupResult.reconstruct` gives a single lookup's result back as that lookup
+        // (`ReconstructLookupTests.test_with_lookup_single`); the spec's `internal@collections` and
+        // `…/name:…` forms are those of items a dictionary lookup found (`test_collection_item`).
         LookupScenario(
             spec: 41,
             group: "spec",
@@ -373,60 +376,77 @@ public enum LookupScenarios {
             .reconstructSingle,
             lookup: "internal@collections",
             context: inWorkflow,
-            expected: .reconstructed("internal@collections")
+            expected: .reconstructed(["internal@collections"])
         ),
         LookupScenario(
             spec: 41,
             group: "spec",
-            "reconstructing the internal collection found by id",
+            "reconstructing the internal collection found by id gives the id back",
             .reconstructSingle,
             lookup: "15@collections",
             context: inWorkflow,
-            expected: .reconstructed("internal@collections")
+            expected: .reconstructed(["15@collections"])
         ),
         LookupScenario(
             spec: 41,
             group: "spec",
-            "reconstructing it from another workflow",
-            .reconstructSingle,
-            lookup: "workflow-500@debusine:workflow-internal",
-            context: LookupContext(workspaceID: W.developers, workflowRootID: 600),
-            expected: .reconstructed("15@collections")
-        ),
-        LookupScenario(
-            spec: 41,
-            group: "spec",
-            "reconstructing an item of the internal collection",
+            "reconstructing an item of the internal collection found by a single lookup",
             .reconstructSingle,
             lookup: "internal@collections/build-amd64",
             context: inWorkflow,
-            expected: .reconstructed("internal@collections/name:build-amd64")
+            expected: .reconstructed(["internal@collections/build-amd64"])
         ),
         LookupScenario(
             spec: 41,
             group: "spec",
-            "reconstructing a suite item",
+            "reconstructing a suite item found by a single lookup",
             .reconstructSingle,
             lookup: "bookworm@debian:suite/source:src1",
-            expected: .reconstructed("bookworm@debian:suite/name:src1_1.0")
+            expected: .reconstructed(["bookworm@debian:suite/source:src1"])
         ),
         LookupScenario(
             spec: 41,
             group: "spec",
-            "reconstructing an artifact",
+            "reconstructing an artifact found by id gives the integer back",
             .reconstructSingle,
             lookup: 42,
             expect: .artifact,
-            expected: .reconstructed("42@artifacts")
+            expected: .reconstructed([42])
         ),
         LookupScenario(
             spec: 41,
             group: "spec",
-            "reconstructing a collection",
+            "reconstructing a collection found with the default category",
             .reconstructSingle,
             lookup: "bookworm",
             defaultCategory: suiteCategory,
-            expected: .reconstructed("10@collections")
+            expected: .reconstructed(["bookworm"])
+        ),
+        LookupScenario(
+            spec: 41,
+            group: "spec",
+            "reconstructing the items a dictionary lookup found in the internal collection",
+            .reconstructMultiple,
+            lookup: [["collection": "internal@collections", "name": "build-amd64"]],
+            context: inWorkflow,
+            expected: .reconstructed(["internal@collections/name:build-amd64"])
+        ),
+        LookupScenario(
+            spec: 41,
+            group: "spec",
+            "reconstructing a list: single lookups as written, dictionary items by collection and name",
+            .reconstructMultiple,
+            lookup: [42, ["collection": "bookworm@debian:suite", "child_type": "artifact", "name__startswith": "src1_1"]],
+            expect: .artifact,
+            expected: .reconstructed([42, "bookworm@debian:suite/name:src1_1.0"])
+        ),
+        LookupScenario(
+            spec: 41,
+            group: "spec",
+            "reconstructing a dictionary's item keeps the collection lookup's options",
+            .reconstructMultiple,
+            lookup: ["collection": "//workspace=developers/bookworm@debian:suite", "name": "src1_1.0"],
+            expected: .reconstructed(["//workspace=developers/bookworm@debian:suite/name:src1_1.0"])
         ),
     ]
 

@@ -60,7 +60,7 @@ public final class RecordingLookupResolver: LookupResolving {
         )
     }
 
-    public func reconstructLookup(_ result: LookupResult, context: LookupContext) -> String {
+    public func reconstructLookup(_ result: LookupResult, context: LookupContext) -> JSONValue {
         resolver.reconstructLookup(result, context: context)
     }
 

@@ -56,10 +56,12 @@ public protocol LookupResolving {
         context: LookupContext
     ) throws -> LookupResult
 
-    /// The lookup string that finds `result` again later (Debusine `db/models/lookups.py` `LookupResult.reconstruct`):
-    /// an item in a collection → `"<parent collection lookup>/name:<item name>"`; an artifact → `"<id>@artifacts"`; a
-    /// collection → `"internal@collections"` for the workflow's internal collection, else `"<id>@collections"`.
-    func reconstructLookup(_ result: LookupResult, context: LookupContext) -> String
+    /// A single lookup that finds `result` again later (Debusine 0.16 `db/models/lookups.py`
+    /// `LookupResult.reconstruct`): a result of a single lookup → that lookup as written (text or integer); an item a
+    /// dictionary lookup found → `"<parent collection lookup>/name:<item name>"`, which also finds the item that
+    /// replaces it (a promise's real artifact); a bare artifact or collection result → `"<id>@artifacts"`,
+    /// `"internal@collections"` for the workflow's internal collection, else `"<id>@collections"`.
+    func reconstructLookup(_ result: LookupResult, context: LookupContext) -> JSONValue
 
     /// The artifacts of `category` that these artifacts have a `type` relation to, ordered by id (Debusine
     /// `tasks/inputs/resolver.py` `FieldResolver.find_related_artifacts`): how an upload finds the binary packages it
@@ -126,6 +128,10 @@ public struct LookupResult: Hashable, Sendable, Codable {
     public var artifact: ArtifactRecord?
     /// The collection, for collection results.
     public var collection: CollectionRecord?
+    /// The single lookup this result answers, as written (text or integer), when it came from one; `nil` for the
+    /// items a dictionary lookup found. Debusine's `LookupResult.lookup` keeps the lookup too, and
+    /// `reconstructLookup` gives a single lookup back as it is.
+    public var singleLookup: JSONValue?
 
     /// Only `resultType` is required: what else is set depends on what was found (as in Debusine's `LookupResult`).
     public init(
@@ -133,13 +139,15 @@ public struct LookupResult: Hashable, Sendable, Codable {
         parentCollectionLookup: String? = nil,
         collectionItem: CollectionItemRecord? = nil,
         artifact: ArtifactRecord? = nil,
-        collection: CollectionRecord? = nil
+        collection: CollectionRecord? = nil,
+        singleLookup: JSONValue? = nil
     ) {
         self.resultType = resultType
         self.parentCollectionLookup = parentCollectionLookup
         self.collectionItem = collectionItem
         self.artifact = artifact
         self.collection = collection
+        self.singleLookup = singleLookup
     }
 
     enum CodingKeys: String, CodingKey {
@@ -147,6 +155,7 @@ public struct LookupResult: Hashable, Sendable, Codable {
         case parentCollectionLookup = "parent_collection_lookup"
         case collectionItem = "collection_item"
         case artifact, collection
+        case singleLookup = "single_lookup"
     }
 }
 

@@ -538,7 +538,7 @@ private struct FailingLookups: LookupResolving {
         throw LookupFailure.invalid("expected error")
     }
 
-    func reconstructLookup(_ result: LookupResult, context: LookupContext) -> String { "" }
+    func reconstructLookup(_ result: LookupResult, context: LookupContext) -> JSONValue { "" }
 
     func relatedArtifacts(of ids: [Int], type: ArtifactRelationType, category: String) throws -> [ArtifactRecord] {
         throw LookupFailure.invalid("expected error")

@@ -57,6 +57,30 @@ struct LookupScenarioTests {
         }
     }
 
+    // Debusine 0.16 `server/collections/tests/test_lookup.py` `ReconstructLookupTests` (`test_artifact`,
+    // `test_collection`, `test_collection_item`): results that came from no single lookup, built by hand as
+    // Debusine's `make_result` builds them.
+    @Test("reconstructing results built without a single lookup: item, artifact, collection, internal collection")
+    func reconstructHandBuiltResults() throws {
+        let store = try LookupFixture.inMemoryStore()
+        let artifact = try #require(store.artifact(id: 42))
+        let internalCollection = try #require(store.collection(id: LookupFixture.Collection.workflowInternal))
+        let inWorkflow = LookupContext(
+            workspaceID: LookupFixture.Workspace.developers, workflowRootID: LookupFixture.workflowRootID)
+        let elsewhere = LookupContext(workspaceID: LookupFixture.Workspace.developers, workflowRootID: 600)
+        #expect(resolver.reconstructLookup(LookupResult(resultType: .artifact, artifact: artifact), context: inWorkflow) == "42@artifacts")
+        let collection = LookupResult(resultType: .collection, collection: internalCollection)
+        #expect(resolver.reconstructLookup(collection, context: inWorkflow) == "internal@collections")
+        #expect(resolver.reconstructLookup(collection, context: elsewhere) == "15@collections")
+        #expect(resolver.reconstructLookup(collection, context: LookupScenario.developers) == "15@collections")
+        let item = try resolver.lookupSingle(
+            "bookworm@debian:suite/source:src1", expect: .artifact, defaultCategory: nil, context: LookupScenario.developers)
+        var fromDictionary = item
+        fromDictionary.singleLookup = nil
+        #expect(resolver.reconstructLookup(fromDictionary, context: inWorkflow) == "bookworm@debian:suite/name:src1_1.0")
+        #expect(resolver.reconstructLookup(item, context: inWorkflow) == "bookworm@debian:suite/source:src1")
+    }
+
     @Test("the resolver's workspace(id:) reads the store")
     func workspaceByID() {
         #expect(resolver.workspace(id: LookupFixture.Workspace.developers)?.name == "developers")

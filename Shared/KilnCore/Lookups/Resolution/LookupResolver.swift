@@ -29,22 +29,24 @@ public struct LookupResolver<Store: LookupStore>: LookupResolving {
         try resolve(LookupMultiple(parsing: lookup), expect: expect, defaultCategory: defaultCategory, context: context)
     }
 
-    /// A lookup string that finds the same thing again later (Debusine `db/models/lookups.py`
-    /// `LookupResult.reconstruct`): items keep their collection path, so a promise later replaced by the real artifact
-    /// is still found.
-    public func reconstructLookup(_ result: LookupResult, context: LookupContext) -> String {
+    /// A single lookup that finds the same thing again later (Debusine 0.16 `db/models/lookups.py`
+    /// `LookupResult.reconstruct`, tests `ReconstructLookupTests`): a single lookup's result gives that lookup back;
+    /// a dictionary's items keep their collection path, so a promise later replaced by the real artifact is still
+    /// found.
+    public func reconstructLookup(_ result: LookupResult, context: LookupContext) -> JSONValue {
+        if let single = result.singleLookup { return single }
         if let parent = result.parentCollectionLookup, let item = result.collectionItem {
-            return "\(parent)/name:\(item.name)"
+            return .string("\(parent)/name:\(item.name)")
         }
-        if let artifact = result.artifact { return "\(artifact.id)@artifacts" }
+        if let artifact = result.artifact { return .string("\(artifact.id)@artifacts") }
         guard let collection = result.collection else {
             // A result always carries what it found; a hand-built empty one can only be described by type.
-            return "<\(result.resultType.rawValue) result without a record>"
+            return .string("<\(result.resultType.rawValue) result without a record>")
         }
         if let rootID = context.workflowRootID, Self.isInternalCollection(collection, ofRoot: rootID) {
             return "internal@collections"
         }
-        return "\(collection.id)@collections"
+        return .string("\(collection.id)@collections")
     }
 
     /// Asks the store (`LookupStore.relatedArtifacts`); relations are not subject to workspace visibility, as in
@@ -108,6 +110,7 @@ public struct LookupResolver<Store: LookupStore>: LookupResolving {
                 "\(lookup.quoted) is of type '\(result.resultType.rawValue)' instead of expected '\(expect.debusineName)'"
             )
         }
+        result.singleLookup = lookup.exported
         return result
     }
 
