@@ -152,6 +152,15 @@ struct CollectionAdd: AsyncParsableCommand {
             entry is validated and named from its content (no --name).
               debusine:task-history        --bare debusine:historical-task-run runs, named from their data; \
             Kiln records every completed run there itself.
+              debian:qa-results            --bare debian:qa-result, or a lintian, autopkgtest, piuparts or blhc \
+            artifact; --data gives package, version, architecture, timestamp and work_request_id, and the item \
+            (named TASK_PACKAGE_VERSION_ARCH_ID) takes its task and result from that work request. Only the \
+            old_items_to_keep (default 5) newest per task, package and architecture stay; \
+            latest:TASK_PACKAGE_ARCH finds the newest.
+              debian:package-build-logs    --bare debian:package-build-log, or a debian:package-build-log artifact; \
+            --data gives work_request_id, vendor, codename, architecture (and srcpkg_name, srcpkg_version, else \
+            the log's source and version); named VENDOR_CODENAME_ARCH_SOURCE_VERSION_ID, an artifact's item \
+            records the worker that ran the work request.
               debusine:workflow-internal   anything, under the --name you give.
 
             An item whose name is already active is refused unless --replace is given.
@@ -162,6 +171,9 @@ struct CollectionAdd: AsyncParsableCommand {
               kiln collection add default@debusine:task-configuration \\
                   --workspace debian/dev --bare debusine:task-configuration \\
                   --data config.yaml
+              kiln collection add sid@debian:qa-results --workspace debian/dev --artifact 12 \
+                  --data '{"package": "hello", "version": "1.0-1", "architecture": "amd64", \
+                  "timestamp": 1800000000, "work_request_id": 41}'
             """
     )
 

@@ -37,16 +37,51 @@ public struct CollectionItemAddition: Hashable, Sendable {
     /// The targets of the relation the manager asked for (`CollectionManager.relatedArtifactsNeeded`), filled
     /// in by the store before it asks for the plan.
     public var relatedArtifacts: [ArtifactRecord]
+    /// The work request the manager asked for (`CollectionManager.workRequestNeeded`), filled in by the store.
+    public var workRequest: CollectionItemWorkRequest?
 
     /// A request; `replace` defaults to false, as in Debusine's `add_*` methods.
     public init(
-        child: CollectionItemChild, name: String? = nil, replace: Bool = false, relatedArtifacts: [ArtifactRecord] = []
+        child: CollectionItemChild, name: String? = nil, replace: Bool = false, relatedArtifacts: [ArtifactRecord] = [],
+        workRequest: CollectionItemWorkRequest? = nil
     ) {
         self.child = child
         self.name = name
         self.replace = replace
         self.relatedArtifacts = relatedArtifacts
+        self.workRequest = workRequest
     }
+}
+
+/// What a manager reads of the work request an item records (`debian:qa-results` takes its task name and
+/// result, `debian:package-build-logs` the name of the worker that ran it).
+public struct CollectionItemWorkRequest: Hashable, Sendable {
+    /// Its id.
+    public var id: Int
+    /// Its task's name (`lintian`, …).
+    public var taskName: String
+    /// Its result so far (`""` while it has none).
+    public var result: WorkRequestResult
+    /// The worker it ran on, if any.
+    public var workerName: String?
+
+    /// A work request's facts.
+    public init(id: Int, taskName: String, result: WorkRequestResult, workerName: String?) {
+        self.id = id
+        self.taskName = taskName
+        self.result = result
+        self.workerName = workerName
+    }
+}
+
+/// The older items a manager removes once an item is added.
+public enum CollectionItemPruning: Hashable, Sendable {
+    /// `debusine:task-history`'s rule for the runs of the added run's task.
+    case taskHistory(TaskHistoryPruning)
+    /// `debian:qa-results`' rule (Debusine's `DebianQAResultsManager._expire`): across the whole collection,
+    /// for each task name, package and architecture, the active items ranked by `timestamp`, newest first, with
+    /// ties ranked equal, beyond the first `keepsMostRecent` ranks are removed (never the added item).
+    case qaResults(keepsMostRecent: Int)
 }
 
 /// Artifacts a manager must see to plan an item: the targets of the child artifact's relations of `type`
@@ -80,8 +115,8 @@ public struct CollectionItemPlan: Hashable, Sendable {
     public var refusesOlderVersions: Bool
     /// The pool files the item's artifact claims in the suite and its archive (`debian:suite` packages).
     public var poolFiles: PoolFileRule?
-    /// The older runs removed once the item is added (`debusine:task-history`).
-    public var pruning: TaskHistoryPruning?
+    /// The older items removed once the item is added (`debusine:task-history`, `debian:qa-results`).
+    public var pruning: CollectionItemPruning?
     /// An item with this name, artifact and data already in the collection is returned instead of a new
     /// one (`debian:suite`: re-adding the same artifact is not a new item).
     public var reusesIdenticalItem: Bool
@@ -94,7 +129,7 @@ public struct CollectionItemPlan: Hashable, Sendable {
         versionRule: SuiteVersionRule? = nil,
         refusesOlderVersions: Bool = true,
         poolFiles: PoolFileRule? = nil,
-        pruning: TaskHistoryPruning? = nil,
+        pruning: CollectionItemPruning? = nil,
         reusesIdenticalItem: Bool = false
     ) {
         self.name = name

@@ -14,16 +14,23 @@ public protocol CollectionManager: Sendable {
     /// Collection categories accepted; `nil` accepts any known one.
     var validCollectionCategories: Set<String>? { get }
 
-    /// The plan for bare data whose category is accepted.
-    func planBare(category: String, data: [String: JSONValue]?, name: String?, replace: Bool)
+    /// The plan for bare data whose category is accepted (`workRequest`: the one `workRequestNeeded` named).
+    func planBare(
+        category: String, data: [String: JSONValue]?, name: String?, replace: Bool,
+        workRequest: CollectionItemWorkRequest?
+    )
         throws(ItemAdditionError) -> CollectionItemPlan
     /// The relation whose targets the manager needs to plan `artifact` (the store loads them into
     /// `CollectionItemAddition.relatedArtifacts`), or `nil`.
     func relatedArtifactsNeeded(for artifact: ArtifactRecord) -> ArtifactRelationNeed?
+    /// The id of the work request the manager must see to plan `addition` (the store loads it into
+    /// `CollectionItemAddition.workRequest`), or `nil`; refuses first what Debusine refuses before it loads one.
+    func workRequestNeeded(for addition: CollectionItemAddition) throws(ItemAdditionError) -> Int?
     /// The plan for an artifact whose category is accepted; `related` holds the targets of the relation
-    /// `relatedArtifactsNeeded` named.
+    /// `relatedArtifactsNeeded` named, `workRequest` the work request `workRequestNeeded` named.
     func planArtifact(
-        _ artifact: ArtifactRecord, variables: [String: JSONValue]?, name: String?, replace: Bool, related: [ArtifactRecord]
+        _ artifact: ArtifactRecord, variables: [String: JSONValue]?, name: String?, replace: Bool, related: [ArtifactRecord],
+        workRequest: CollectionItemWorkRequest?
     )
         throws(ItemAdditionError) -> CollectionItemPlan
     /// The plan for a collection whose category is accepted.
@@ -41,9 +48,14 @@ extension CollectionManager {
     public var validCollectionCategories: Set<String>? { [] }
     /// No relation by default: most managers plan from the artifact alone.
     public func relatedArtifactsNeeded(for artifact: ArtifactRecord) -> ArtifactRelationNeed? { nil }
+    /// No work request by default.
+    public func workRequestNeeded(for addition: CollectionItemAddition) throws(ItemAdditionError) -> Int? { nil }
 
     /// Debusine's default refusal, `Cannot add bare data into "<category>"`.
-    public func planBare(category: String, data: [String: JSONValue]?, name: String?, replace: Bool)
+    public func planBare(
+        category: String, data: [String: JSONValue]?, name: String?, replace: Bool,
+        workRequest: CollectionItemWorkRequest?
+    )
         throws(ItemAdditionError) -> CollectionItemPlan
     {
         throw ItemAdditionError("Cannot add bare data into \"\(collection.category)\"")
@@ -51,7 +63,8 @@ extension CollectionManager {
 
     /// Debusine's default refusal, `Cannot add artifacts into "<category>"`.
     public func planArtifact(
-        _ artifact: ArtifactRecord, variables: [String: JSONValue]?, name: String?, replace: Bool, related: [ArtifactRecord]
+        _ artifact: ArtifactRecord, variables: [String: JSONValue]?, name: String?, replace: Bool, related: [ArtifactRecord],
+        workRequest: CollectionItemWorkRequest?
     )
         throws(ItemAdditionError) -> CollectionItemPlan
     {
@@ -73,14 +86,16 @@ extension CollectionManager {
             if let valid = validBareCategories, !valid.contains(category) {
                 throw ItemAdditionError("Bare data category \"\(category)\" not supported by the collection")
             }
-            return try planBare(category: category, data: data, name: addition.name, replace: addition.replace)
+            return try planBare(
+                category: category, data: data, name: addition.name, replace: addition.replace,
+                workRequest: addition.workRequest)
         case .artifact(let artifact, let variables):
             if let valid = validArtifactCategories, !valid.contains(artifact.category) {
                 throw ItemAdditionError("Artifact category \"\(artifact.category)\" not supported by the collection")
             }
             return try planArtifact(
                 artifact, variables: variables, name: addition.name, replace: addition.replace,
-                related: addition.relatedArtifacts)
+                related: addition.relatedArtifacts, workRequest: addition.workRequest)
         case .collection(let child, let variables):
             guard KnownCategories.collections.contains(child.category),
                 validCollectionCategories.map({ $0.contains(child.category) }) ?? true
@@ -114,6 +129,38 @@ extension CollectionManager {
         return value
     }
 
+    /// `dictionary[key]`, or Kiln's refusal where Debusine's manager fails with a `KeyError`: `Adding to
+    /// <category>: the data has no '<key>'` (`whose` is `data` or `variables`).
+    func requiredKey(_ key: String, of dictionary: [String: JSONValue], whose: String) throws(ItemAdditionError)
+        -> JSONValue
+    {
+        guard let value = dictionary[key] else {
+            let verb = whose == "variables" ? "have" : "has"
+            throw ItemAdditionError("Adding to \(collection.category): the \(whose) \(verb) no '\(key)'")
+        }
+        return value
+    }
+
+    /// A text a manager joins into an item name (Python's `"_".join` takes only strings; Debusine then fails
+    /// with a `TypeError`), or Kiln's refusal naming the key and the value.
+    func nameText(_ value: JSONValue, key: String) throws(ItemAdditionError) -> String {
+        guard let text = value.stringValue else {
+            throw ItemAdditionError(
+                "Adding to \(collection.category): '\(key)' must be a string, not \(value.pythonRepr)")
+        }
+        return text
+    }
+
+    /// The id of the work request a `work_request_id` names (read as Django reads an id, an integer or the text
+    /// of one), or Kiln's refusal where Debusine fails with a `ValueError`.
+    func workRequestID(_ value: JSONValue) throws(ItemAdditionError) -> Int {
+        guard case .success(let id) = PydanticLaxInt.parse(value) else {
+            throw ItemAdditionError(
+                "Adding to \(collection.category): 'work_request_id' must be an integer, not \(value.pythonRepr)")
+        }
+        return id
+    }
+
     /// A value the artifact's data must hold, or an error naming the artifact and the missing key (Debusine's
     /// artifact data models guarantee these keys; Kiln's artifacts are not validated at creation).
     func artifactValue(_ path: String, of artifact: ArtifactRecord) throws(ItemAdditionError) -> JSONValue {
@@ -128,7 +175,7 @@ extension CollectionManager {
 public enum CollectionManagers {
     /// The manager for `collection`.
     ///
-    /// - Throws: `ItemAdditionError` for a category Kiln has no manager for.
+    /// - Throws: `ItemAdditionError` for a category outside `KnownCategories.collections`.
     public static func manager(for collection: CollectionRecord) throws(ItemAdditionError) -> any CollectionManager {
         switch collection.category {
         case KnownCategories.suite: return SuiteCollectionManager(collection: collection)
@@ -136,12 +183,14 @@ public enum CollectionManagers {
         case KnownCategories.archive: return ArchiveCollectionManager(collection: collection)
         case KnownCategories.taskConfiguration: return TaskConfigurationCollectionManager(collection: collection)
         case KnownCategories.taskHistory: return TaskHistoryCollectionManager(collection: collection)
+        case KnownCategories.packageBuildLogs: return PackageBuildLogsCollectionManager(collection: collection)
+        case KnownCategories.qaResults: return QAResultsCollectionManager(collection: collection)
         case KnownCategories.workflowInternal, KnownCategories.test:
             return NamedItemsCollectionManager(collection: collection)
         default:
-            throw ItemAdditionError(
-                "Kiln cannot add items to \(collection.category) collections yet: Debusine fills them from "
-                    + "finished work requests (deploy/docs/fidelity.md, \"Collections\")")
+            // Every category of `KnownCategories.collections` has a manager; a collection of another category
+            // cannot be created.
+            throw ItemAdditionError("Kiln has no collection manager for \(collection.category)")
         }
     }
 }

@@ -16,7 +16,10 @@ public struct NamedItemsCollectionManager: CollectionManager {
     public var validArtifactCategories: Set<String>? { nil }
 
     /// This category's naming and data rules for bare data.
-    public func planBare(category: String, data: [String: JSONValue]?, name: String?, replace: Bool)
+    public func planBare(
+        category: String, data: [String: JSONValue]?, name: String?, replace: Bool,
+        workRequest: CollectionItemWorkRequest?
+    )
         throws(ItemAdditionError) -> CollectionItemPlan
     {
         let itemName = try requireName(name)
@@ -29,7 +32,8 @@ public struct NamedItemsCollectionManager: CollectionManager {
 
     /// This category's naming and data rules for an artifact.
     public func planArtifact(
-        _ artifact: ArtifactRecord, variables: [String: JSONValue]?, name: String?, replace: Bool, related: [ArtifactRecord]
+        _ artifact: ArtifactRecord, variables: [String: JSONValue]?, name: String?, replace: Bool, related: [ArtifactRecord],
+        workRequest: CollectionItemWorkRequest?
     )
         throws(ItemAdditionError) -> CollectionItemPlan
     {

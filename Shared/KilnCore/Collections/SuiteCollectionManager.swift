@@ -28,7 +28,8 @@ public struct SuiteCollectionManager: CollectionManager {
 
     /// This category's naming and data rules for an artifact.
     public func planArtifact(
-        _ artifact: ArtifactRecord, variables: [String: JSONValue]?, name: String?, replace: Bool, related: [ArtifactRecord]
+        _ artifact: ArtifactRecord, variables: [String: JSONValue]?, name: String?, replace: Bool, related: [ArtifactRecord],
+        workRequest: CollectionItemWorkRequest?
     )
         throws(ItemAdditionError) -> CollectionItemPlan
     {

@@ -13,7 +13,10 @@ public struct TaskConfigurationCollectionManager: CollectionManager {
     public var validBareCategories: Set<String>? { [KnownCategories.taskConfiguration] }
 
     /// This category's naming and data rules for bare data.
-    public func planBare(category: String, data: [String: JSONValue]?, name: String?, replace: Bool)
+    public func planBare(
+        category: String, data: [String: JSONValue]?, name: String?, replace: Bool,
+        workRequest: CollectionItemWorkRequest?
+    )
         throws(ItemAdditionError) -> CollectionItemPlan
     {
         guard let data else { throw ItemAdditionError("Adding to \(collection.category) requires data") }

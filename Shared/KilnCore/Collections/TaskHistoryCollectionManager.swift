@@ -14,20 +14,17 @@ public struct TaskHistoryCollectionManager: CollectionManager {
 
     /// The item is named from its data (Debusine's `do_add_bare_data`), and the older runs of the same task are
     /// pruned after it is added.
-    public func planBare(category: String, data: [String: JSONValue]?, name: String?, replace: Bool)
+    public func planBare(
+        category: String, data: [String: JSONValue]?, name: String?, replace: Bool,
+        workRequest: CollectionItemWorkRequest?
+    )
         throws(ItemAdditionError) -> CollectionItemPlan
     {
         guard let data else { throw ItemAdditionError("Adding to \(collection.category) requires data") }
         try refuseName(name)
-        func value(_ key: String) throws(ItemAdditionError) -> JSONValue {
-            guard let value = data[key] else {
-                throw ItemAdditionError("Adding to \(collection.category): the data has no '\(key)'")
-            }
-            return value
-        }
-        let workRequestID = try value("work_request_id")
-        let taskType = try value("task_type")
-        let taskName = try value("task_name")
+        let workRequestID = try requiredKey("work_request_id", of: data, whose: "data")
+        let taskType = try requiredKey("task_type", of: data, whose: "data")
+        let taskName = try requiredKey("task_name", of: data, whose: "data")
         let itemName = [
             taskType.comparisonText, taskName.comparisonText,
             PythonURLQuote.quote(Self.textOrEmpty(data["subject"])),
@@ -37,9 +34,10 @@ public struct TaskHistoryCollectionManager: CollectionManager {
             name: itemName,
             data: data,
             replacesChildTypes: replace ? [.bare] : [],
-            pruning: TaskHistoryPruning(
-                category: category, taskType: taskType, taskName: taskName,
-                keepsMostRecent: collection.data["old_items_to_keep"]?.intValue ?? 5)
+            pruning: .taskHistory(
+                TaskHistoryPruning(
+                    category: category, taskType: taskType, taskName: taskName,
+                    keepsMostRecent: collection.data["old_items_to_keep"]?.intValue ?? 5))
         )
     }
 

@@ -27,6 +27,10 @@ public enum KnownCategories {
     public static let taskHistory = "debusine:task-history"
     /// `debian:package-build-logs`: the singleton collection of build logs (filled by Debusine's workflows).
     public static let packageBuildLogs = "debian:package-build-logs"
+    /// `debian:qa-results`: the results of QA tasks (lintian, autopkgtest, piuparts, blhc) per package.
+    public static let qaResults = "debian:qa-results"
+    /// `debian:qa-result`: the bare data of one QA result (Debusine's `BareDataCategory.QA_RESULT`).
+    public static let qaResult = "debian:qa-result"
     /// `debusine:historical-task-run`: the bare data of one finished task run in a task history.
     public static let historicalTaskRun = "debusine:historical-task-run"
     /// `debusine:test`: the category Debusine's own tests use for artifacts and collections.

@@ -123,6 +123,9 @@ public enum CollectionRepository {
             addition.relatedArtifacts = try await ArtifactRelationRepository.targets(
                 of: artifact.id, type: need.type, category: need.category, on: conn)
         }
+        if let workRequestID = try manager.workRequestNeeded(for: addition) {
+            addition.workRequest = try await workRequest(id: workRequestID, on: conn)
+        }
         let plan = try manager.plan(addition)
         var samePackage: [(id: Int, version: String?, supersededAt: Date?)] = []
         if let rule = plan.versionRule {
@@ -218,12 +221,70 @@ public enum CollectionRepository {
         }
         let added = try item(from: row)
         try await claims?.record(itemID: added.id, on: conn)
-        if let pruning = plan.pruning {
+        switch plan.pruning {
+        case .taskHistory(let pruning)?:
             try await prune(
                 pruning, in: collection, keeping: added.id, removedBy: createdBy,
                 removedByWorkRequestID: createdByWorkRequestID, on: conn)
+        case .qaResults(let keepsMostRecent)?:
+            try await expireQAResults(
+                in: collection, keepingMostRecent: keepsMostRecent, keeping: added.id, removedBy: createdBy,
+                removedByWorkRequestID: createdByWorkRequestID, on: conn)
+        case nil:
+            break
         }
         return (added, replaced, false)
+    }
+
+    /// What a manager reads of the work request an item names (`CollectionManager.workRequestNeeded`).
+    ///
+    /// - Throws: Django's `DoesNotExist` text, which is what Debusine's managers fail with, when there is none.
+    private static func workRequest(id: Int, on conn: PGConnection) async throws -> CollectionItemWorkRequest {
+        guard
+            let row = try await conn.query(
+                """
+                SELECT w.task_name, w.result, k.name FROM work_requests w LEFT JOIN workers k ON k.id = w.worker_id
+                 WHERE w.id = $1
+                """,
+                id
+            ).first
+        else { throw ItemAdditionError("WorkRequest matching query does not exist.") }
+        let resultText = try row.decode(String.self, at: 1)
+        return CollectionItemWorkRequest(
+            id: id, taskName: try row.decode(String.self, at: 0), result: WorkRequestResult(rawValue: resultText) ?? .none,
+            workerName: try row.decode(String?.self, at: 2))
+    }
+
+    /// Removes the QA results a `debian:qa-results` collection no longer keeps once `newest` is added
+    /// (`CollectionItemPruning.qaResults`, Debusine's `DebianQAResultsManager._expire`, which ranks with
+    /// `Rank()` over `-data__timestamp`, so results of the same time share a rank). As task-history pruning, it
+    /// skips rows another addition is removing (`SKIP LOCKED`).
+    private static func expireQAResults(
+        in collection: CollectionRecord, keepingMostRecent keep: Int, keeping newest: Int, removedBy: Int?,
+        removedByWorkRequestID: Int?, on conn: PGConnection
+    ) async throws {
+        try await conn.execute(
+            """
+            WITH ranked AS (
+                SELECT id, rank() OVER (PARTITION BY data->>'task_name', data->>'package', data->>'architecture'
+                                        ORDER BY data->'timestamp' DESC) AS recency
+                  FROM collection_items
+                 WHERE parent_collection_id = $1 AND removed_at IS NULL
+            ), expired AS (
+                SELECT id FROM collection_items
+                 WHERE id IN (SELECT id FROM ranked WHERE recency > $2) AND id <> $3 AND removed_at IS NULL
+                   FOR UPDATE SKIP LOCKED
+            )
+            UPDATE collection_items
+               SET removed_at = now(), removed_by_id = $4, removed_by_work_request_id = $5
+             WHERE id IN (SELECT id FROM expired) AND removed_at IS NULL
+            """,
+            collection.id,
+            keep,
+            newest,
+            removedBy,
+            removedByWorkRequestID
+        )
     }
 
     /// Removes the older runs a `debusine:task-history` no longer keeps once `newest` is added

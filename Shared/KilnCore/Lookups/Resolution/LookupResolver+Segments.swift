@@ -1,7 +1,8 @@
 extension LookupResolver {
     /// Answers one later segment inside `collection`, with the handlers its category has (Debusine's collection
     /// managers' `do_lookup`). Every category understands `name:`; `debian:suite` and `debian:environments` add their
-    /// own queries, `debusine:task-history` its `last-entry:`, `last-success:` and `last-failure:`.
+    /// own queries, `debusine:task-history` its `last-entry:`, `last-success:` and `last-failure:`, `debian:qa-results`
+    /// its `latest:`.
     ///
     /// - Returns: the item, or `nil` when nothing active matches.
     /// - Throws: `LookupFailure.invalid` (`Unexpected lookup format: "<segment>"`) for a query the category
@@ -27,6 +28,9 @@ extension LookupResolver {
                 throw LookupFailure.invalid(TaskRunQuery.unexpected(segment.normalizedText))
             }
             return try lastRun(query, in: collection)
+        case (_, KnownCategories.qaResults):
+            guard case .latest(let taskName, let package, let architecture) = segment.query else { throw unexpected }
+            return try latestResult(taskName: taskName, package: package, architecture: architecture, in: collection)
         case (_, KnownCategories.suite):
             guard let suiteFilter = try Self.suiteFilter(segment.query) else { throw unexpected }
             let items = try store.activeItems(inCollection: collection.id, matching: suiteFilter)
@@ -69,6 +73,26 @@ extension LookupResolver {
                     return TaskHistoryPruning.failureResults.contains { $0.rawValue == result }
                 }
             })
+    }
+
+    /// The latest QA result of a task on a package and architecture (Debusine's `DebianQAResultsManager.do_lookup`:
+    /// the active items whose `task_name`, `package` and `architecture` are those texts, `latest("data__timestamp",
+    /// "created_at")`; Kiln breaks a remaining tie by the highest id).
+    private func latestResult(taskName: String, package: String, architecture: String, in collection: CollectionRecord)
+        throws -> CollectionItemRecord?
+    {
+        func equal(_ key: String, _ value: String) -> ItemDataCondition {
+            ItemDataCondition(key: key, test: .matcher(ItemMatcher(exactText: value)))
+        }
+        let results = try store.activeItems(
+            inCollection: collection.id,
+            matching: ItemFilter(
+                data: [equal("task_name", taskName), equal("package", package), equal("architecture", architecture)])
+        )
+        return results.max { lhs, rhs in
+            let (left, right) = (lhs.data["timestamp"]?.intValue ?? .min, rhs.data["timestamp"]?.intValue ?? .min)
+            return left != right ? left < right : (lhs.createdAt, lhs.id) < (rhs.createdAt, rhs.id)
+        }
     }
 
     /// The package with the highest Debian version (`data.version`, dpkg order) among `items`, as Debusine's
@@ -121,7 +145,7 @@ extension LookupResolver {
                 category: KnownCategories.repositoryIndex,
                 data: [equal("path", path)]
             )
-        case .name, .match, .taskRun, .unrecognized:
+        case .name, .match, .taskRun, .latest, .unrecognized:
             return nil
         }
     }

@@ -50,6 +50,9 @@ public enum SegmentQuery: Hashable, Sendable {
     case match([EnvironmentMatchFilter])
     /// `last-entry:`, `last-success:` or `last-failure:TYPE:NAME:SUBJECT:CONTEXT` (debusine:task-history).
     case taskRun(TaskRunQuery)
+    /// `latest:TASK_PACKAGE_ARCHITECTURE` (debian:qa-results): the most recent result of that task on that
+    /// package and architecture. Debusine's `^latest:([^_]+)_([^_]+)_([^_]+)$`: three parts, none holding `_`.
+    case latest(taskName: String, package: String, architecture: String)
     /// Text no collection understands (an unknown prefix, a value that does not fit its prefix, an empty
     /// name): every collection answers it with `Unexpected lookup format: "<text>"` when it is reached.
     case unrecognized(String)
@@ -98,6 +101,13 @@ public enum SegmentQuery: Hashable, Sendable {
                 return
             }
             self = .match(filters)
+        case "latest":
+            let parts = value.split(separator: "_", omittingEmptySubsequences: false)
+            guard parts.count == 3, parts.allSatisfy({ !$0.isEmpty && !$0.contains("\n") }) else {
+                self = .unrecognized(text)
+                return
+            }
+            self = .latest(taskName: String(parts[0]), package: String(parts[1]), architecture: String(parts[2]))
         case "last-entry", "last-success", "last-failure":
             guard let query = TaskRunQuery(parsing: text) else {
                 self = .unrecognized(text)
@@ -139,6 +149,7 @@ public enum SegmentQuery: Hashable, Sendable {
         case .index(let path): "index:\(path)"
         case .match(let filters): "match:" + filters.map(\.text).joined(separator: ":")
         case .taskRun(let query): query.text
+        case .latest(let taskName, let package, let architecture): "latest:\(taskName)_\(package)_\(architecture)"
         case .unrecognized(let text): text
         }
     }
