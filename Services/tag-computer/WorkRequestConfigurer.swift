@@ -59,7 +59,11 @@ struct WorkRequestConfigurer: Sendable {
         case .failed(let error):
             // Debusine's `record_configuration_error` completes the PENDING work request: stored as one
             // compare-and-set from inputs-resolved, with the cascade to its dependants in the same transaction.
-            let completed = try stored.workRequest.markedCompleted(
+            // `apply_task_configuration` had copied the task data to `configured_task_data` before it failed
+            // (`db/tasks/tests/test_base.py` `test_apply_configuration_fails`), so the record keeps that copy.
+            var failed = stored.workRequest
+            failed.configuredTaskData = failed.configuredTaskData ?? failed.taskData
+            let completed = try failed.markedCompleted(
                 result: .error, outputData: OutputData(errors: [error.workRequestError]), at: now)
             let cascade = try await WorkRequestOperations.terminate(stored, as: completed, at: now, on: conn)
             context.logger.logDependantsSettled(by: cascade, cause: id)

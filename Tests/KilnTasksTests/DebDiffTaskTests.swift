@@ -32,6 +32,20 @@ struct DebDiffTaskTests {
         #expect(dynamic.extra["input_binary_artifacts_ids"] == .null)
     }
 
+    /// Debusine `tasks/debdiff.py` `_validate_binary_original_new_count`: a `TaskConfigError` with the bare sentence.
+    @Test("binaries: an empty side is refused with Debusine's bare sentence")
+    func emptyBinarySide() throws {
+        let data: JSONValue = [
+            "input": ["binary_artifacts": [[], [.int(PackageTaskFixtures.newHelloBinary)]]], "environment": Self.env,
+            "build_architecture": "amd64",
+        ]
+        let task = try PackageTaskFixtures.task("debdiff", data, stage: .running)
+        #expect(throws: TaskConfigError(
+            "input.binary_artifacts[0] and input.binary_artifacts[1] cannot have zero artifacts (got 0 and 1)")) {
+            _ = try task.computeDynamicData()
+        }
+    }
+
     /// Debusine `tasks/tests/test_debdiff.py` `test_compute_scheduler_tags_no_source`: comparing binaries
     /// provides no `task:source-package:` tag; the subject is `binary:<name>`.
     @Test("binaries: no source-package tag, binary:<name> subject, build architecture in the summary")
@@ -57,7 +71,10 @@ struct DebDiffTaskTests {
             "build_architecture": "amd64",
         ]
         let task = try PackageTaskFixtures.task("debdiff", data)
-        #expect(throws: TaskDataError.self) { try task.getTaskConfigurationSubjectContext() }
+        #expect(
+            throws: TaskConfigError(
+                "All binary artifacts must have the same category. Found \"debian:binary-package\" and \"debian:upload\"")
+        ) { try task.getTaskConfigurationSubjectContext() }
     }
 
     /// Debusine `tasks/models.py` `DebDiffInput.check_one_of_source_or_binary` and `min_length=2,

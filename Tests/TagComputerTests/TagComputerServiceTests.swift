@@ -139,7 +139,9 @@ struct TagComputerServiceTests {
             #expect(errors.count == 1)
             #expect(errors.first?.code == "configure-failed")
             #expect(errors.first?.message.hasPrefix("Failed to configure:") == true)
-            #expect(request.schedulerTagsProvided.isEmpty && request.configuredTaskData == nil)
+            // Debusine `db/tasks/tests/test_base.py` `test_apply_configuration_fails`: the configured data is the
+            // copy of the task data made before configuring; no tags.
+            #expect(request.schedulerTagsProvided.isEmpty && request.configuredTaskData == data)
             #expect(try await TagComputerWorld.audit(harness.pool, .workRequest(id)).isEmpty)
             let completed = await eventually { try await harness.outboxKeys().contains("wr.completed") }
             #expect(completed)

@@ -532,7 +532,7 @@ private struct FieldResolver<Resolver: LookupResolving> {
     /// `null` means no configuration (`test_lookup_none`); the default applies only when the key is absent
     /// (`test_model_default`, `test_model_explicit_none`); any failure of the DEFAULT lookup means none
     /// (`test_failed_default`); a custom lookup's failure is wrapped with the field and workspace
-    /// (`test_failed_custom`).
+    /// (`test_failed_custom`); a collection of another category is taken as found.
     func taskConfiguration() throws(TaskInputError) -> InputCollectionSingle? {
         guard let value = raw, !value.isNull else { return nil }
         let lookup = try SingleLookup(json: value, field: field.path)
@@ -552,12 +552,9 @@ private struct FieldResolver<Resolver: LookupResolving> {
             if isDefault { return nil }
             throw error
         }
-        return try collectionInput(
-            result,
-            lookup: lookup,
-            label: field.path,
-            expectedCategory: KnownCategories.taskConfiguration
-        )
+        // No category check: Debusine's `DBInputCollectionSingle.from_collection` takes any collection found
+        // (`5@collections` naming a suite configures nothing, and `task_configuration` records 5).
+        return try collectionInput(result, lookup: lookup, label: field.path, expectedCategory: nil)
     }
 
     /// The work request's workspace as Debusine's `Workspace.__str__` writes it (`scope/name`), or its id

@@ -94,7 +94,7 @@ public struct DebDiffTask: ExecutorTask {
     /// The summary of the sources if given, else of the binaries, checking the binaries as Debusine does:
     /// both sides non-empty, one category throughout, several artifacts per side only for binary packages.
     ///
-    /// - Throws: `TaskDataError.invalidValue` with Debusine's message when the binaries break a rule.
+    /// - Throws: `TaskConfigError` with Debusine's bare message when the binaries break a rule.
     func summary() throws -> Summary {
         let sources = try inputs.artifactList("source_artifacts").map(PackageArtifactFacts.init)
         if sources.count == 2 {
@@ -133,8 +133,10 @@ public struct DebDiffTask: ExecutorTask {
             newVersion: sides[1][0].binaryPackageVersion, isSource: false)
     }
 
-    private func refusal(_ reason: String) -> TaskDataError {
-        .invalidValue(field: "input.binary_artifacts", value: data.binaryArtifacts.map(JSONValue.array) ?? .null, reason: reason)
+    /// Debusine's `_validate_binary_original_new_count` and `_summarize_binary_artifacts` raise a `TaskConfigError`
+    /// with the bare sentence, which `Failed to configure:` and a refused submission show as it is.
+    private func refusal(_ reason: String) -> TaskConfigError {
+        TaskConfigError(reason)
     }
 
     /// `source:<name>` or `binary:<name>`, else none (Debusine `test_debdiff.py` `test_get_subject_*`).

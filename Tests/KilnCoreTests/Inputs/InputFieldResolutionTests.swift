@@ -194,6 +194,17 @@ struct InputFieldResolutionTests {
         )
     }
 
+    /// Debusine `db/tasks/inputs.py` `TaskConfigurationCollection.resolve` → `DBInputCollectionSingle.from_collection`
+    /// checks no category: a collection of another category is the configuration collection (nothing in it
+    /// configures anything).
+    @Test("a task_configuration naming a collection of another category is taken as it is")
+    func configurationOfAnotherCategory() throws {
+        let data = try Self.taskData.setting("sid@debian:suite", atPath: "task_configuration")
+        let inputs = try resolved(.pending, data: data)
+        let collection = try #require(try inputs.collection("task_configuration"))
+        #expect(collection.collectionID == 10)
+    }
+
     /// Debusine `db/tasks/tests/test_inputs.py` `TaskConfigurationCollectionTests::test_lookup_none` and
     /// `test_model_explicit_none`: an explicit null is no configuration, even where the default exists (Kiln
     /// used to look the default up).
