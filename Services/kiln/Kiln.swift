@@ -37,7 +37,7 @@ public struct Kiln: AsyncParsableCommand {
         subcommands: [
             MigrateCommand.self, WorkspaceCommand.self, ArtifactCommand.self, CollectionCommand.self,
             SubmitCommand.self, ListCommand.self, ShowCommand.self, LogCommand.self, ExplainCommand.self, WatchCommand.self,
-            AbortCommand.self, RetryCommand.self, WorkerCommand.self, LookupCommand.self,
+            AbortCommand.self, RetryCommand.self, ManageCommand.self, WorkerCommand.self, LookupCommand.self,
         ]
     )
 }

@@ -359,7 +359,11 @@ extension CLIIntegration {
                     try await KilnBinary.json(["list", "--json"], schema: schema) as? [[String: Any]]
                 )
                 #expect(listed.map { $0["task_name"] as? String } == ["noop", "noop"])
-                #expect(listed.map { $0["created_by"] as? String } == ["bob", "tester"])
+                #expect(listed.map { $0["created_by_name"] as? String } == ["bob", "tester"])
+                let creators = try await pool.query("SELECT id FROM users WHERE username = ANY($1) ORDER BY username = 'tester'", ["bob", "tester"])
+                    .rows.map { try $0.decode(Int.self, at: 0) }
+                #expect(listed.map { $0["created_by"] as? Int } == creators)
+                #expect(listed.allSatisfy { $0["scope"] as? String == "debian" && $0["workspace"] as? String == "dev" })
                 let pendingOnly = try #require(
                     try await KilnBinary.json(["list", "--status", "pending", "--json"], schema: schema)
                         as? [[String: Any]]
@@ -375,6 +379,23 @@ extension CLIIntegration {
                 #expect(shown["priority"] as? Int == 5)
                 #expect((shown["task_data"] as? [String: Any])?["result"] as? String == "failure")
                 #expect(shown["reverse_dependencies"] as? [Int] == [first + 1])
+                // Debusine's `WorkRequestSerializer.Meta.fields` (server/serializers.py), but `url`, with its types:
+                // ids for related rows, the tags as strings, the workspace apart from its scope, REST times.
+                let serializerFields: Set = [
+                    "id", "parent", "workflow_root", "task_name", "created_at", "created_by", "completed_by",
+                    "aborted_by", "started_at", "completed_at", "duration", "worker", "task_type", "task_data",
+                    "dynamic_task_data", "priority_base", "priority_adjustment", "workflow_data", "event_reactions",
+                    "status", "result", "artifacts", "scope", "workspace", "scheduler_tags_provided",
+                    "scheduler_tags_required",
+                ]
+                #expect(serializerFields.isSubset(of: Set(shown.keys)), "\(serializerFields.subtracting(shown.keys))")
+                let creator = try await pool.query("SELECT id FROM users WHERE username = 'tester'").rows[0].decode(Int.self, at: 0)
+                #expect(shown["created_by"] as? Int == creator && shown["created_by_name"] as? String == "tester")
+                #expect(shown["scope"] as? String == "debian" && shown["workspace"] as? String == "dev")
+                #expect(shown["artifacts"] as? [Int] == [] && shown["status"] as? String == "pending")
+                #expect(shown["scheduler_tags_required"] is [String] && shown["priority_base"] as? Int == 5)
+                let created = try #require(shown["created_at"] as? String)
+                #expect(created.hasSuffix("Z") && created.count >= 20 && created.dropLast().allSatisfy { $0 != "+" }, "\(created)")
                 let text = try await KilnBinary.succeed(["show", String(first)], schema: schema)
                 #expect(text.contains("Status:       pending-requested"))
                 #expect(text.contains("\"result\": \"failure\""))
@@ -384,7 +405,8 @@ extension CLIIntegration {
                 let again = try await KilnBinary.run(["abort", String(first)], schema: schema)
                 #expect(
                     again.status == 1
-                        && again.stderr == "kiln: Only pending, blocked, or running tasks can be aborted\n",
+                        && again.stderr
+                            == "kiln: Cannot abort work request: Only pending, blocked, or running tasks can be aborted\n",
                     "\(again)"
                 )
 
@@ -392,7 +414,8 @@ extension CLIIntegration {
                 #expect(retried.contains("work request \(first) retried as"))
                 let refused = try await KilnBinary.run(["retry", String(first)], schema: schema)
                 #expect(
-                    refused.status == 1 && refused.stderr == "kiln: Cannot retry old superseded tasks\n",
+                    refused.status == 1
+                        && refused.stderr == "kiln: Cannot retry work request: Cannot retry old superseded tasks\n",
                     "\(refused)"
                 )
                 let keys = try await pool.query("SELECT routing_key FROM outbox ORDER BY id").rows.map {
@@ -478,6 +501,9 @@ extension CLIIntegration {
                         ["submit", "synchronization_point", "--workspace", "debian/dev", "--type", "internal"], 1,
                         "servernoop"
                     ),
+                    // Without --type, the name decides (Worker, then Server); a signing task is no submittable type.
+                    (["submit", "debsign", "--workspace", "debian/dev"], 1, "cannot submit task 'debsign': Cannot create"),
+                    (["submit", "servernoop", "--workspace", "debian/dev", "--type", "worker"], 1, "cannot submit Worker task"),
                     (
                         ["submit", "noop", "--workspace", "debian/dev", "--data", "{bad"], 1,
                         "--data is not valid JSON"
@@ -505,7 +531,6 @@ extension CLIIntegration {
                         ["submit", "noop", "--workspace", "debian/dev", "--set", "colour=red"], 1,
                         "Cannot create work request: Task data: {'colour': 'red'} Error: "
                     ),
-                    (["show", "42"], 1, "work request 42 does not exist"),
                     (["list", "--status", "done"], 1, "unknown status 'done'"),
                     (
                         [
@@ -566,7 +591,7 @@ extension CLIIntegration {
             }
         }
 
-        @Test("worker create, show, enable (signing needs --type signing), edit-metadata and disable")
+        @Test("worker create, show, enable (signing needs --worker-type signing), edit-metadata, disable and list (Debusine `test_worker.py`)")
         func workerFlow() async throws {
             try await Self.withCLISchema { schema, pool in
                 let created = try #require(
@@ -659,6 +684,70 @@ extension CLIIntegration {
                 )
                 #expect(try await KilnBinary.succeed(["--help"], schema: schema).contains("kiln submit noop"))
                 #expect(try await KilnBinary.succeed(["submit", "--help"], schema: schema).contains("Examples:"))
+            }
+        }
+
+        // Debusine `server/views/tests/test_work_requests.py` `test_get_work_request_not_found`,
+        // `WorkRequestAbortViewTests.test_post_work_request_not_found`, `WorkRequestRetryViewTests.…`.
+        @Test("show, abort and retry of a work request that does not exist: Django's 404 text, Kiln's on a second line")
+        func workRequestNotFound() async throws {
+            try await Self.withCLISchema { schema, _ in
+                for command in ["show", "abort", "retry"] {
+                    let result = try await KilnBinary.run([command, "42"], schema: schema)
+                    #expect(
+                        result.status == 1
+                            && result.stderr == "kiln: No WorkRequest matches the given query.\n  work request 42 does not exist\n",
+                        "kiln \(command) 42: \(result)")
+                }
+            }
+        }
+
+        // Debusine `client/commands/work_requests.py` `Manage` (`debusine work-request manage`, test
+        // `test_manage_no_changes`) and `server/views/work_requests.py` `WorkRequestView.patch`.
+        @Test("manage sets the priority adjustment; without a change it says so; a waiting request is ranked again")
+        func managePriority() async throws {
+            try await Self.withCLISchema { schema, pool in
+                try await KilnBinary.succeed(["workspace", "create", "debian/dev"], schema: schema)
+                let submitted = try #require(
+                    try await KilnBinary.json(["submit", "noop", "--workspace", "debian/dev", "--priority", "2", "--json"], schema: schema)
+                        as? [String: Any])
+                let id = try #require(submitted["id"] as? Int)
+                let nothing = try await KilnBinary.run(["manage", String(id)], schema: schema)
+                #expect(nothing.status == 1 && nothing.stderr.hasPrefix("kiln: no changes specified\n"), "\(nothing)")
+                let changed = try await KilnBinary.succeed(["manage", String(id), "--set-priority-adjustment", "-3"], schema: schema)
+                #expect(changed == "work request \(id): priority adjustment 0 → -3 (priority -1)\n")
+                let shown = try #require(try await KilnBinary.json(["show", String(id), "--json"], schema: schema) as? [String: Any])
+                #expect(shown["priority_adjustment"] as? Int == -3 && shown["priority_base"] as? Int == 2)
+                // Waiting for a worker: the scheduler hears of the new priority.
+                try await pool.query("UPDATE work_requests SET status = 'pending', pending_stage = NULL WHERE id = $1", id)
+                try await pool.query("DELETE FROM outbox")
+                try await KilnBinary.succeed(["manage", String(id), "--set-priority-adjustment", "4"], schema: schema)
+                let keys = try await pool.query("SELECT routing_key FROM outbox").rows.map { try $0.decode(String.self, at: 0) }
+                #expect(keys == ["wr.pending"])
+                let missing = try await KilnBinary.run(["manage", "999", "--set-priority-adjustment", "1"], schema: schema)
+                #expect(missing.status == 1 && missing.stderr.hasPrefix("kiln: No WorkRequest matches the given query.\n"))
+            }
+        }
+
+        // Debusine `server/views/tests/test_work_requests.py` `test_post_non_worker_task_superuser`: a Server task is
+        // created by its name alone, its type found from the name.
+        @Test("submit finds a task's type from its name: servernoop is a Server task without --type")
+        func serverTaskByName() async throws {
+            try await Self.withCLISchema { schema, pool in
+                try await KilnBinary.succeed(["workspace", "create", "debian/dev"], schema: schema)
+                let submitted = try #require(
+                    try await KilnBinary.json(["submit", "servernoop", "--workspace", "debian/dev", "--json"], schema: schema)
+                        as? [String: Any])
+                let id = try #require(submitted["id"] as? Int)
+                let row = try await pool.query("SELECT task_type, task_name FROM work_requests WHERE id = $1", id).rows[0]
+                #expect(try row.decode(String.self, at: 0) == "Server" && row.decode(String.self, at: 1) == "servernoop")
+                let batch = FileManager.default.temporaryDirectory.appendingPathComponent("kiln-batch-\(UUID().uuidString).json")
+                defer { try? FileManager.default.removeItem(at: batch) }
+                try #"[{"task": "servernoop"}, {"task": "noop"}]"#.write(to: batch, atomically: true, encoding: .utf8)
+                try await KilnBinary.succeed(["submit", "--batch", batch.path, "--workspace", "debian/dev"], schema: schema)
+                let types = try await pool.query("SELECT task_type FROM work_requests WHERE id > $1 ORDER BY id", id).rows
+                    .map { try $0.decode(String.self, at: 0) }
+                #expect(types == ["Server", "Worker"])
             }
         }
 

@@ -106,7 +106,11 @@ extension CLIIntegration {
                     try await KilnBinary.json(["show", String(submitted.id), "--json"], schema: schema)
                         as? [String: Any]
                 )
-                let provided = try #require(json["scheduler_tags_provided"] as? [[String: Any]])
+                // Debusine's serializer fields hold the tags as strings; Kiln's provenance sits beside them.
+                let providedTags = try #require(json["scheduler_tags_provided"] as? [String], "\(json)")
+                #expect(!providedTags.isEmpty && providedTags == providedTags.sorted())
+                #expect((json["scheduler_tags_required"] as? [String])?.contains("worker:type:external") == true, "\(json)")
+                let provided = try #require(json["scheduler_tags_provided_provenance"] as? [[String: Any]])
                 #expect(provided.first?["provenance"] as? String == "system")
             }
         }

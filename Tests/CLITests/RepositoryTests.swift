@@ -217,8 +217,12 @@ extension CLIIntegration {
                     first.id
                 )
                 let plan = try await pool.withTransaction { conn in
-                    try await WorkRequestOperations.retry(first.id, on: conn)
+                    try await WorkRequestOperations.retry(first.id, registry: Self.registry, settings: Self.settings, on: conn)
                 }
+                // Debusine `test_retry_supersede_manual_resets_retry_count`: only what was set is stored.
+                let storedFlow = try await pool.query("SELECT workflow_data FROM work_requests WHERE id = $1", plan.newWorkRequest.id)
+                    .rows[0].decode(JSONValue.self, at: 0)
+                #expect(storedFlow == ["retry_count": 0])
                 try await pool.withConnection { conn in
                     let replacement = try await WorkRequestRepository.require(id: plan.newWorkRequest.id, on: conn)
                     #expect(replacement.workRequest.supersedesID == first.id)
@@ -238,7 +242,35 @@ extension CLIIntegration {
                 )
                 await #expect(throws: RetryRefusal.superseded(workRequestID: first.id)) {
                     try await pool.withTransaction { conn in
-                        _ = try await WorkRequestOperations.retry(first.id, on: conn)
+                        _ = try await WorkRequestOperations.retry(
+                            first.id, registry: Self.registry, settings: Self.settings, on: conn)
+                    }
+                }
+            }
+        }
+
+        static let registry = try! KilnTasks.registry()
+        static let settings = try! InputResolutionSettings()
+
+        // Debusine `db/models/tests/test_work_requests.py` `test_verify_retry_if_lookups_fail`,
+        // `test_verify_retry_invalid_task_data`.
+        @Test("A Worker task whose inputs no longer resolve, or whose data no longer builds, is not retried")
+        func retryNeedsSatisfiableInputs() async throws {
+            try await CLITestDatabase.withSchema { pool, _ in
+                let (workspace, user) = try await Self.setUp(pool)
+                for data in [#"{"input": {"source_artifact": 999}}"#, #"{"input": {}}"#] {
+                    let failed = try await Self.submit(pool, workspace: workspace.id, user: user.id)
+                    try await pool.query(
+                        """
+                        UPDATE work_requests SET task_name = 'lintian', task_data = $2::jsonb, status = 'completed',
+                               result = 'failure', pending_stage = NULL, completed_at = now() WHERE id = $1
+                        """,
+                        failed.id, data)
+                    await #expect(throws: RetryRefusal.dependenciesUnsatisfiable(workRequestID: failed.id), "\(data)") {
+                        try await pool.withTransaction { conn in
+                            _ = try await WorkRequestOperations.retry(
+                                failed.id, registry: Self.registry, settings: Self.settings, on: conn)
+                        }
                     }
                 }
             }

@@ -16,6 +16,11 @@ struct BurstTests {
         let status: String
         let result: String
         let worker: String?
+
+        enum CodingKeys: String, CodingKey {
+            case id, status, result
+            case worker = "worker_name"
+        }
     }
 
     @Test("two replicas of each service and three workers run 150 noop work requests: none lost, none run twice")

@@ -78,15 +78,18 @@ struct ListCommand: AsyncParsableCommand {
         }
     }
 
+    /// A row: the fields Debusine's serializer gives under its names and types (ids for the worker and the
+    /// creator, `scope` and `workspace` apart), and Kiln's names and stage beside them, as `kiln show --json`.
     static func json(_ summary: WorkRequestSummary) -> JSONValue {
         [
-            "id": .int(summary.id), "workspace": .string(summary.workspace),
-            "task_type": .string(summary.taskType.rawValue),
+            "id": .int(summary.id), "scope": .string(summary.scope), "workspace": .string(summary.workspaceName),
+            "workspace_path": .string(summary.workspace), "task_type": .string(summary.taskType.rawValue),
             "task_name": .string(summary.taskName), "status": .string(summary.coreStatus.rawValue),
             "pending_stage": Output.optional(summary.pendingStage?.rawValue),
-            "result": .string(summary.result.rawValue),
-            "worker": Output.optional(summary.worker), "priority": .int(summary.priority),
-            "created_at": Output.jsonTime(summary.createdAt), "created_by": Output.optional(summary.createdBy),
+            "result": .string(summary.result.rawValue), "worker": Output.optional(summary.workerID),
+            "worker_name": Output.optional(summary.worker), "priority": .int(summary.priority),
+            "created_at": Output.jsonTime(summary.createdAt), "created_by": Output.optional(summary.createdByID),
+            "created_by_name": Output.optional(summary.createdBy),
         ]
     }
 }

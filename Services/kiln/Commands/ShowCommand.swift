@@ -28,7 +28,10 @@ struct ShowCommand: AsyncParsableCommand {
 
     struct Details: Sendable {
         var stored: StoredWorkRequest
+        /// `SCOPE/NAME`.
         var workspace: String
+        var scope: String
+        var workspaceName: String
         var worker: String?
         var createdBy: String?
         var abortedBy: String?
@@ -43,13 +46,14 @@ struct ShowCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await CLIRunner.run { pool in
-            let details = try await pool.withConnection { conn in
+            let details = try await WorkRequestRefusals.answering(id, as: .show) { try await pool.withConnection { conn in
                 let stored = try await WorkRequestRepository.require(id: id, on: conn)
                 let request = stored.workRequest
                 let workspace = try await WorkspaceRepository.find(id: request.workspaceID, on: conn)
                 return Details(
                     stored: stored,
                     workspace: workspace.map { "\($0.scope)/\($0.name)" } ?? String(request.workspaceID),
+                    scope: workspace?.scope ?? "", workspaceName: workspace?.name ?? String(request.workspaceID),
                     worker: try await request.workerID.asyncMap {
                         try await WorkerRepository.find(id: $0, on: conn)?.name
                     }
@@ -68,7 +72,7 @@ struct ShowCommand: AsyncParsableCommand {
                     },
                     progress: try await WorkerRepository.progress(ofWorkRequests: [id], on: conn)[id]
                 )
-            }
+            } }
             if json {
                 Output.json(Self.json(details))
             } else {
@@ -98,43 +102,41 @@ struct ShowCommand: AsyncParsableCommand {
         }
     }
 
+    /// Debusine's serializer fields (`WorkRequestSerialization`), then Kiln's own under names Debusine does not
+    /// use: names beside the ids, the pipeline's stage and data, the assignment, the graph, tags with provenance.
     static func json(_ details: Details) -> JSONValue {
         let request = details.stored.workRequest
         let outputData: JSONValue? = try? request.outputData.map { try JSONValue.from($0) }
-        return [
-            "id": .int(request.id), "workspace": .string(details.workspace),
-            "task_type": .string(request.taskType.rawValue),
-            "task_name": .string(request.taskName), "status": .string(request.status.rawValue),
-            "pending_stage": Output.optional(request.pendingStage?.rawValue),
-            "result": .string(request.result.rawValue), "priority_base": .int(request.priorityBase),
-            "priority_adjustment": .int(request.priorityAdjustment), "priority": .int(request.effectivePriority),
-            "worker": Output.optional(details.worker), "worker_id": Output.optional(request.workerID),
-            "assignment_epoch": .int(request.assignmentEpoch), "created_at": Output.jsonTime(request.createdAt),
-            "created_by": Output.optional(details.createdBy), "pending_at": Output.jsonTime(request.pendingAt),
-            "started_at": Output.jsonTime(request.startedAt), "completed_at": Output.jsonTime(request.completedAt),
-            "aborted_by": Output.optional(details.abortedBy),
+        var fields = WorkRequestSerialization.fields(
+            of: request,
+            in: WorkRequestSerialization.Context(
+                scope: details.scope, workspace: details.workspaceName, eventReactions: details.stored.eventReactions,
+                artifacts: details.artifacts.map(\.id)))
+        let kilnFields: [String: JSONValue] = [
+            "workspace_path": .string(details.workspace), "pending_stage": Output.optional(request.pendingStage?.rawValue),
+            "priority": .int(request.effectivePriority), "worker_name": Output.optional(details.worker),
+            "assignment_epoch": .int(request.assignmentEpoch), "created_by_name": Output.optional(details.createdBy),
+            "pending_at": Output.jsonTime(request.pendingAt), "aborted_by_name": Output.optional(details.abortedBy),
             "dependencies": .array(request.dependencyIDs.sorted().map(JSONValue.int)),
             "reverse_dependencies": .array(details.reverseDependencies.map(JSONValue.int)),
             "supersedes": Output.optional(request.supersedesID), "superseded_by": Output.optional(details.supersededBy),
             "retry_count": .int(request.workflowData.retryCount),
-            "workflow_data": (try? JSONValue.from(request.workflowData)) ?? .null,
-            "scheduler_tags_provided": .array(
-                tagLines(request.schedulerTagsProvided, set: .provided, audit: details.audit)
-            ),
-            "scheduler_tags_required": .array(
-                tagLines(request.schedulerTagsRequired, set: .required, audit: details.audit)
-            ),
+            "scheduler_tags_provided_provenance": .array(
+                tagLines(request.schedulerTagsProvided, set: .provided, audit: details.audit)),
+            "scheduler_tags_required_provenance": .array(
+                tagLines(request.schedulerTagsRequired, set: .required, audit: details.audit)),
             "dropped_tags": .array(dropped(details.audit)),
-            "task_data": request.taskData, "configured_task_data": request.configuredTaskData ?? .null,
+            "submitted_task_data": request.taskData, "configured_task_data": request.configuredTaskData ?? .null,
             "pending_stage_data": request.pendingStageData ?? .null,
-            "dynamic_task_data": request.dynamicTaskData ?? .null, "dynamic_data_epoch": Output.optional(request.dynamicDataEpoch),
-            "output_data": outputData ?? .null,
+            "dynamic_data_epoch": Output.optional(request.dynamicDataEpoch), "output_data": outputData ?? .null,
             "progress": Output.optional(details.progress),
-            "artifacts": .array(
+            "artifact_details": .array(
                 details.artifacts.map {
                     ["id": .int($0.id), "category": .string($0.category), "complete": .bool($0.complete)]
                 }),
         ]
+        fields.merge(kilnFields) { debusine, _ in debusine }
+        return .object(fields)
     }
 
     static func printText(_ details: Details) {

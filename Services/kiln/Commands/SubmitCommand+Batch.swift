@@ -17,16 +17,19 @@ struct BatchSubmission {
         let started = ContinuousClock.now
         // Inside CLIRunner.run, so every refusal prints as one `kiln: …` line with exit 1, as elsewhere.
         let (outcomes, displayed) = try await CLIRunner.run { pool in
-            let file = try BatchFile(DataInput.file(path, what: "--batch"), source: path == "-" ? "(stdin)" : path)
+            var file = try BatchFile(DataInput.file(path, what: "--batch"), source: path == "-" ? "(stdin)" : path)
             let registry = try KilnTasks.registry()
             let workspacePath = try WorkspacePath(parsing: workspace)
             // Validate everything before touching the database: a bad entry never reaches a transaction.
-            for (position, entry) in file.entries.enumerated() {
+            for position in file.entries.indices {
                 do {
-                    try SubmittableTasks.check(type: entry.taskType, name: entry.taskName, registry: registry)
+                    file.entries[position].taskType = try SubmittableTasks.resolve(
+                        name: file.entries[position].taskName, requested: file.entries[position].requestedType,
+                        registry: registry)
                 } catch {
                     throw CLIError("--batch entry \(position): \(error)")
                 }
+                let entry = file.entries[position]
                 do {
                     _ = try submission(entry, workspaceID: 0, createdBy: 0).validated(by: registry)
                 } catch {

@@ -49,8 +49,11 @@ struct SubmitCommand: AsyncParsableCommand {
 
     @Option(
         name: .customLong("type"),
-        help: "The task type: worker or server (as Debusine's API; signing, internal and wait tasks are refused).")
-    var taskType = "worker"
+        help: """
+            The task type: worker or server (signing, internal and wait tasks are refused). Default: the type \
+            that registers the name, worker first, as Debusine's API decides it.
+            """)
+    var taskType: String?
 
     @Option(help: "Task data: inline JSON object or a JSON/YAML file (default {}).")
     var data: String?
@@ -89,7 +92,7 @@ struct SubmitCommand: AsyncParsableCommand {
         if batch != nil {
             var conflicting: [String] = []
             if let taskName { conflicting.append("the task name '\(taskName)'") }
-            if taskType != "worker" { conflicting.append("--type") }
+            if taskType != nil { conflicting.append("--type") }
             if data != nil { conflicting.append("--data") }
             if !assignments.isEmpty { conflicting.append("--set") }
             if priority != 0 { conflicting.append("--priority") }
@@ -113,18 +116,21 @@ struct SubmitCommand: AsyncParsableCommand {
         }
         let taskName = self.taskName ?? ""
         try await CLIRunner.run { pool in
-            guard let type = TaskType(caseInsensitive: taskType) else {
-                throw CLIError(
-                    "unknown task type '\(taskType)': expected one of "
-                        + TaskType.allCases.map { $0.rawValue.lowercased() }.joined(separator: ", ")
-                )
+            let requested = try taskType.map { text throws(CLIError) in
+                guard let type = TaskType(caseInsensitive: text) else {
+                    throw CLIError(
+                        "unknown task type '\(text)': expected one of "
+                            + TaskType.allCases.map { $0.rawValue.lowercased() }.joined(separator: ", ")
+                    )
+                }
+                return type
             }
             let path = try WorkspacePath(parsing: workspace)
             let base = try data.map { try DataInput.document($0, what: "--data") } ?? [:]
             let taskData = try DataInput.applying(assignments, to: base)
             let registry = try KilnTasks.registry()
             // Only what Debusine's API lets a (super)user create: Worker and Server tasks.
-            try SubmittableTasks.check(type: type, name: taskName, registry: registry)
+            let type = try SubmittableTasks.resolve(name: taskName, requested: requested, registry: registry)
             var flow = try workflowData.map {
                 try WorkflowDataInput.parse(try DataInput.document($0, what: "--workflow-data"), what: "--workflow-data")
             } ?? WorkflowData()
@@ -168,11 +174,15 @@ struct SubmitCommand: AsyncParsableCommand {
                 return (outcome, stored)
             }
             if json {
-                Output.json([
-                    "id": .int(outcome.id), "status": .string(stored.workRequest.status.rawValue),
-                    "pending_stage": Output.optional(stored.workRequest.pendingStage?.rawValue),
-                    "aborted": .array(outcome.aborted.map(JSONValue.int)),
-                ])
+                // The work request as Debusine's API answers a creation (its serializer), with Kiln's stage and the
+                // work requests aborted with it.
+                var fields = WorkRequestSerialization.fields(
+                    of: stored.workRequest,
+                    in: WorkRequestSerialization.Context(
+                        scope: path.scope, workspace: path.name, eventReactions: stored.eventReactions))
+                fields["pending_stage"] = Output.optional(stored.workRequest.pendingStage?.rawValue)
+                fields["aborted"] = .array(outcome.aborted.map(JSONValue.int))
+                Output.json(.object(fields))
                 return
             }
             var line = "submitted work request \(outcome.id) (\(stored.displayStatus))"

@@ -21,6 +21,21 @@ func parseWorkerType(_ text: String) throws -> WorkerType {
     return type
 }
 
+/// The worker `enable` and `disable` act on, named as `debusine-admin worker` names it: by name or worker token,
+/// with the type the admin expects it to be.
+struct WorkerSelection: ParsableArguments {
+    @Argument(help: "The worker's name, or its worker token.")
+    var worker: String
+
+    @Option(
+        name: [.customLong("worker-type"), .customLong("type")],
+        help: "The worker's type, external unless given: signing for a signing worker.")
+    var workerType: String?
+
+    /// The type given, if any (`WorkerRepository.checkType` takes external for none).
+    func confirmedType() throws -> WorkerType? { try workerType.map(parseWorkerType) }
+}
+
 struct WorkerList: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "list",
@@ -205,19 +220,13 @@ struct WorkerEnable: AsyncParsableCommand {
             """
     )
 
-    @Argument(help: "The worker's name, or its worker token.")
-    var worker: String
-
-    @Option(
-        name: [.customLong("worker-type"), .customLong("type")],
-        help: "The worker's type, external unless given: signing for a signing worker.")
-    var workerType: String?
+    @OptionGroup var selection: WorkerSelection
 
     func run() async throws {
         try await CLIRunner.run { pool in
-            let type = try workerType.map(parseWorkerType)
+            let type = try selection.confirmedType()
             let (name, changed) = try await pool.withTransaction { conn in
-                try await WorkerRepository.enable(nameOrToken: worker, confirmedType: type, on: conn)
+                try await WorkerRepository.enable(nameOrToken: selection.worker, confirmedType: type, on: conn)
             }
             print(changed ? "enabled worker \(name)" : "worker \(name) was already enabled")
         }
@@ -239,19 +248,13 @@ struct WorkerDisable: AsyncParsableCommand {
             """
     )
 
-    @Argument(help: "The worker's name, or its worker token.")
-    var worker: String
-
-    @Option(
-        name: [.customLong("worker-type"), .customLong("type")],
-        help: "The worker's type, external unless given: signing for a signing worker.")
-    var workerType: String?
+    @OptionGroup var selection: WorkerSelection
 
     func run() async throws {
         try await CLIRunner.run { pool in
-            let type = try workerType.map(parseWorkerType)
+            let type = try selection.confirmedType()
             let (name, deAssigned) = try await pool.withCASRetry { conn in
-                try await WorkerRepository.disable(nameOrToken: worker, confirmedType: type, on: conn)
+                try await WorkerRepository.disable(nameOrToken: selection.worker, confirmedType: type, on: conn)
             }
             guard let deAssigned else {
                 print("worker \(name) was already disabled")

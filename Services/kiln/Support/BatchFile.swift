@@ -5,14 +5,17 @@ import KilnCore
 ///     {"task": "sbuild", "type": "worker", "data": {…}, "priority": 0, "depends_on": [12], "after": [0],
 ///      "workflow_data": {"allow_failure": true}}
 ///
-/// `task` is required; `type` defaults to `worker`, `data` to `{}`, `priority` to 0; `depends_on` names
+/// `task` is required; `type` defaults to the type that registers the task name (worker, then server), `data` to `{}`, `priority` to 0; `depends_on` names
 /// existing work requests by id, `after` earlier entries of the same file by position (0 is the first);
 /// `workflow_data` is Debusine's (`allow_failure`, `allow_dependency_failures`, …).
 /// Every error names the entry and the key, so a 10,000-line file is fixed in one go.
 struct BatchFile {
     /// One entry as written.
     struct Entry {
-        var taskType: TaskType
+        /// The `type` given, if any: without one the task name decides (`SubmittableTasks.resolve`).
+        var requestedType: TaskType?
+        /// The type the entry is submitted as, once resolved.
+        var taskType: TaskType = .worker
         var taskName: String
         var taskData: JSONValue
         var priority: Int
@@ -45,7 +48,7 @@ struct BatchFile {
         guard let name = object["task"]?.stringValue, !name.isEmpty else {
             throw fail("'task' (the task name, e.g. noop or sbuild) is required and must be a string")
         }
-        var type = TaskType.worker
+        var type: TaskType?
         if let raw = object["type"] {
             guard let text = raw.stringValue, let parsed = TaskType(caseInsensitive: text) else {
                 throw fail(
@@ -84,7 +87,7 @@ struct BatchFile {
             try WorkflowDataInput.parse($0, what: "--batch \(source): entry \(position): 'workflow_data'")
         } ?? WorkflowData()
         return Entry(
-            taskType: type, taskName: name, taskData: data, priority: priority, dependsOn: dependsOn, after: after,
+            requestedType: type, taskName: name, taskData: data, priority: priority, dependsOn: dependsOn, after: after,
             workflowData: workflowData)
     }
 }

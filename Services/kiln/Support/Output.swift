@@ -55,9 +55,9 @@ enum Output {
         return date.formatted(Date.ISO8601FormatStyle().year().month().day().time(includingFractionalSeconds: false))
     }
 
-    /// A timestamp for JSON output.
+    /// A timestamp for JSON output, as Debusine's API writes one (`2026-12-06T05:41:38.123456Z`).
     static func jsonTime(_ date: Date?) -> JSONValue {
-        date.map { .string(ISO8601Timestamp.format($0)) } ?? .null
+        date.map { .string(ISO8601Timestamp.restFramework($0)) } ?? .null
     }
 
     /// JSON `null` for `nil`.

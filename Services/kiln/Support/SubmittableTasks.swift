@@ -11,15 +11,21 @@ enum SubmittableTasks {
     /// The task types, in the order Debusine tries them (and lists their names).
     static let types: [TaskType] = [.worker, .server]
 
-    /// Refuses a task the API would not create — a type outside `types` or a name not registered for it —
-    /// with Debusine's error title and detail, listing every name that may be submitted.
+    /// The type a task name is created as: without `requested`, the first of `types` that registers the name,
+    /// as Debusine's API decides it from the name alone (test `test_post_non_worker_task_superuser` creates
+    /// `servernoop`); with it, that type, which must be one of `types` and register the name. Anything else is
+    /// refused with Debusine's error title and detail, listing every name that may be submitted.
     ///
     /// - Throws: `CLIError` with Debusine's message.
-    static func check(type: TaskType, name: String, registry: TaskRegistry) throws(CLIError) {
-        guard !types.contains(type) || registry.registration(type: type, name: name) == nil else { return }
+    static func resolve(name: String, requested: TaskType?, registry: TaskRegistry) throws(CLIError) -> TaskType {
+        let candidates = requested.map { [$0] } ?? types
+        if let type = candidates.first(where: { types.contains($0) && registry.registration(type: $0, name: name) != nil }) {
+            return type
+        }
         let names = types.flatMap { allowed in registry.keys.filter { $0.type == allowed }.map(\.name).sorted() }
+        let what = requested.map { "\($0.rawValue) task" } ?? "task"
         throw CLIError(
-            "cannot submit \(type.rawValue) task '\(name)': Cannot create work request: task name is not registered: "
+            "cannot submit \(what) '\(name)': Cannot create work request: task name is not registered: "
                 + "Task name: \"\(name)\". Registered task names: \(names.joined(separator: ", "))")
     }
 

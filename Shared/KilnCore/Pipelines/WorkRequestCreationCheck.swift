@@ -51,6 +51,32 @@ public enum WorkRequestCreationCheck {
     }
 }
 
+extension WorkRequestCreationCheck {
+    /// Debusine's `WorkRequest.can_satisfy_dynamic_data`, which `_verify_retry` asks before a retry of a Worker or
+    /// Signing task (`Task dependencies cannot be satisfied` otherwise; tests `test_verify_retry_if_lookups_fail`,
+    /// `test_verify_retry_invalid_task_data`): whether the task built from the data it last ran with (the
+    /// configured data, else the data as submitted) still builds, resolves its inputs for running and computes
+    /// its dynamic data.
+    public static func canSatisfyDynamicData<Resolver: LookupResolving>(
+        registry: TaskRegistry,
+        taskType: TaskType,
+        taskName: String,
+        taskData: JSONValue,
+        lookups: Resolver,
+        context: LookupContext,
+        settings: InputResolutionSettings
+    ) -> Bool {
+        do {
+            var task = try registry.makeDBTask(type: taskType, name: taskName, taskData: taskData)
+            try task.resolveInputs(stage: .running, lookups: lookups, context: context, settings: settings)
+            _ = try task.computeDynamicData()
+            return true
+        } catch {
+            return false
+        }
+    }
+}
+
 extension WorkRequestPipelineError {
     /// The failure as Debusine's API prints it after `Error: ` (`WorkRequestViewSet.post`: `{exception!r}`, where a
     /// `TaskConfigError` raised from another exception is replaced by that cause).

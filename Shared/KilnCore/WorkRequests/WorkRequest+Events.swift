@@ -20,6 +20,10 @@ extension WorkRequest {
         if let before, isWaitingForWorker, !before.isWaitingForWorker {
             events.append(.pending(id))
         }
+        // Still waiting, at another priority (`kiln manage --set-priority-adjustment`): the scheduler re-reads it.
+        if let before, isWaitingForWorker, before.isWaitingForWorker, effectivePriority != before.effectivePriority {
+            events.append(.pending(id))
+        }
         // A new assignment, and its dynamic data becoming ready.
         if let worker = workerID, status == .pending, assignmentEpoch != before?.assignmentEpoch {
             events.append(.assigned(Assignment(workRequest: id, worker: WorkerID(worker), epoch: Epoch(assignmentEpoch))))

@@ -3,17 +3,28 @@ import Foundation
 /// The workflow-related settings of a work request (Debusine `server/workflows/models.py` `WorkRequestWorkflowData`),
 /// stored as JSON with Debusine's snake_case keys.
 ///
-/// The flags that change scheduling (`allow_failure`, `allow_dependency_failures`, `retry_count`) are plain
-/// values with Debusine's defaults, so callers never have to unwrap them; purely descriptive fields stay
-/// optional and are written only when set, so a stored document round-trips without gaining keys.
+/// The flags that change scheduling (`allow_failure`, `allow_dependency_failures`, `retry_count`, `visible`) read as
+/// plain values with Debusine's defaults, so callers never have to unwrap them, but, as Debusine stores the model
+/// (`WorkRequest.workflow_data`'s setter dumps with `exclude_unset=True`), only the fields that were given or
+/// assigned are written: a work request created without workflow data stores `{}`, and a manual retry
+/// `{"retry_count": 0}` (test `test_retry_supersede_manual_resets_retry_count`).
 public struct WorkflowData: Hashable, Sendable, Codable {
     /// When this work request fails, its dependants still run and the workflow does not fail because of it.
-    public var allowFailure: Bool
+    public var allowFailure: Bool {
+        get { givenAllowFailure ?? false }
+        set { givenAllowFailure = newValue }
+    }
     /// Debusine 0.16: This work request runs even if one of its dependencies failed or was aborted.
-    public var allowDependencyFailures: Bool
+    public var allowDependencyFailures: Bool {
+        get { givenAllowDependencyFailures ?? false }
+        set { givenAllowDependencyFailures = newValue }
+    }
     /// How many times this work request (and the ones it supersedes) was retried (Debusine
     /// `WorkRequest._retry_supersede`).
-    public var retryCount: Int
+    public var retryCount: Int {
+        get { givenRetryCount ?? 0 }
+        set { givenRetryCount = newValue }
+    }
     /// Whether a Wait task needs a person (`true`) or only time (`false`); required for Wait tasks.
     public var needsInput: Bool?
     /// The name shown in the UI.
@@ -27,31 +38,40 @@ public struct WorkflowData: Hashable, Sendable, Codable {
     /// The log of manual unblock reviews (only for `manual` unblock strategy).
     public var manualUnblock: ManualUnblockData?
     /// Whether the UI shows the work request (invisible helper steps are still scheduled).
-    public var visible: Bool
+    public var visible: Bool {
+        get { givenVisible ?? true }
+        set { givenVisible = newValue }
+    }
     /// Whether the UI shows a workflow expanded.
     public var expanded: Bool?
 
-    /// Defaults are Debusine's, so an empty `workflow_data` document decodes to the same value.
+    // The flags as given or assigned (`nil`: unset, written nowhere, read as Debusine's default).
+    private var givenAllowFailure: Bool?
+    private var givenAllowDependencyFailures: Bool?
+    private var givenRetryCount: Int?
+    private var givenVisible: Bool?
+
+    /// Every field is unset unless given (pydantic's `model_fields_set`); unset flags read as Debusine's defaults.
     public init(
-        allowFailure: Bool = false, allowDependencyFailures: Bool = false, retryCount: Int = 0,
+        allowFailure: Bool? = nil, allowDependencyFailures: Bool? = nil, retryCount: Int? = nil,
         needsInput: Bool? = nil, displayName: String? = nil, step: String? = nil, group: String? = nil,
-        workflowTemplateName: String? = nil, manualUnblock: ManualUnblockData? = nil, visible: Bool = true,
+        workflowTemplateName: String? = nil, manualUnblock: ManualUnblockData? = nil, visible: Bool? = nil,
         expanded: Bool? = nil
     ) {
-        self.allowFailure = allowFailure
-        self.allowDependencyFailures = allowDependencyFailures
-        self.retryCount = retryCount
+        givenAllowFailure = allowFailure
+        givenAllowDependencyFailures = allowDependencyFailures
+        givenRetryCount = retryCount
         self.needsInput = needsInput
         self.displayName = displayName
         self.step = step
         self.group = group
         self.workflowTemplateName = workflowTemplateName
         self.manualUnblock = manualUnblock
-        self.visible = visible
+        givenVisible = visible
         self.expanded = expanded
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case allowFailure = "allow_failure"
         case allowDependencyFailures = "allow_dependency_failures"
         case retryCount = "retry_count"
@@ -65,13 +85,16 @@ public struct WorkflowData: Hashable, Sendable, Codable {
         case expanded
     }
 
-    /// Applies Debusine's defaults to absent flags and refuses a negative `retry_count`.
+    /// The keys Debusine's model knows (`extra="forbid"` refuses any other).
+    public static let keys: Set<String> = Set(CodingKeys.allCases.map(\.rawValue))
+
+    /// Reads the fields present (absent ones stay unset) and refuses a negative `retry_count`.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        allowFailure = try container.decodeIfPresent(Bool.self, forKey: .allowFailure) ?? false
-        allowDependencyFailures = try container.decodeIfPresent(Bool.self, forKey: .allowDependencyFailures) ?? false
-        retryCount = try container.decodeIfPresent(Int.self, forKey: .retryCount) ?? 0
-        guard retryCount >= 0 else {
+        givenAllowFailure = try container.decodeIfPresent(Bool.self, forKey: .allowFailure)
+        givenAllowDependencyFailures = try container.decodeIfPresent(Bool.self, forKey: .allowDependencyFailures)
+        givenRetryCount = try container.decodeIfPresent(Int.self, forKey: .retryCount)
+        if let retryCount = givenRetryCount, retryCount < 0 {
             throw DecodingError.dataCorruptedError(
                 forKey: .retryCount, in: container, debugDescription: "retry_count \(retryCount) is negative")
         }
@@ -81,23 +104,23 @@ public struct WorkflowData: Hashable, Sendable, Codable {
         group = try container.decodeIfPresent(String.self, forKey: .group)
         workflowTemplateName = try container.decodeIfPresent(String.self, forKey: .workflowTemplateName)
         manualUnblock = try container.decodeIfPresent(ManualUnblockData.self, forKey: .manualUnblock)
-        visible = try container.decodeIfPresent(Bool.self, forKey: .visible) ?? true
+        givenVisible = try container.decodeIfPresent(Bool.self, forKey: .visible)
         expanded = try container.decodeIfPresent(Bool.self, forKey: .expanded)
     }
 
-    /// Always writes the scheduling flags; descriptive fields only when set, so documents round-trip.
+    /// Writes the fields that are set, as Debusine's `model_dump(exclude_unset=True)`, so documents round-trip.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(allowFailure, forKey: .allowFailure)
-        try container.encode(allowDependencyFailures, forKey: .allowDependencyFailures)
-        try container.encode(retryCount, forKey: .retryCount)
+        try container.encodeIfPresent(givenAllowFailure, forKey: .allowFailure)
+        try container.encodeIfPresent(givenAllowDependencyFailures, forKey: .allowDependencyFailures)
+        try container.encodeIfPresent(givenRetryCount, forKey: .retryCount)
         try container.encodeIfPresent(needsInput, forKey: .needsInput)
         try container.encodeIfPresent(displayName, forKey: .displayName)
         try container.encodeIfPresent(step, forKey: .step)
         try container.encodeIfPresent(group, forKey: .group)
         try container.encodeIfPresent(workflowTemplateName, forKey: .workflowTemplateName)
         try container.encodeIfPresent(manualUnblock, forKey: .manualUnblock)
-        try container.encode(visible, forKey: .visible)
+        try container.encodeIfPresent(givenVisible, forKey: .visible)
         try container.encodeIfPresent(expanded, forKey: .expanded)
     }
 }
@@ -185,6 +208,12 @@ public enum ISO8601Timestamp {
     /// Formats a timestamp in UTC with millisecond precision.
     public static func format(_ date: Date) -> String {
         date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+    }
+
+    /// `date` as Django REST framework's `DateTimeField` writes it (`2026-12-06T05:41:38.123456Z`): Python's
+    /// `isoformat()` with `Z` for `+00:00`, the times of Debusine's API.
+    public static func restFramework(_ date: Date) -> String {
+        String(pythonISOFormat(date).dropLast(6)) + "Z"
     }
 
     /// `date` as Python's `datetime.isoformat()` writes an aware UTC time (`2026-12-06T05:41:38.123456+00:00`,

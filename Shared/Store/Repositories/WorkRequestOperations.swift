@@ -57,24 +57,58 @@ public enum WorkRequestOperations {
         return outcome
     }
 
+    /// Sets a work request's priority adjustment, whatever its status (Debusine's `WorkRequestView.patch` with
+    /// `WorkRequestUpdateSerializer`, which only takes `priority_adjustment`); one still waiting for a worker is
+    /// announced again (`wr.pending`), so the scheduler ranks it by its new priority.
+    ///
+    /// - Returns: the work request before and after.
+    /// - Throws: `RepositoryError.notFound`; `RepositoryError.concurrentUpdate` when it changed meanwhile.
+    public static func setPriorityAdjustment(
+        of id: Int, to adjustment: Int, on conn: PGConnection
+    ) async throws -> (before: WorkRequest, after: WorkRequest) {
+        let before = try await WorkRequestRepository.require(id: id, on: conn).workRequest
+        var after = before
+        after.priorityAdjustment = adjustment
+        try await WorkRequestRepository.apply([WorkRequestEdit(before: before, after: after)], on: conn)
+        return (before, after)
+    }
+
     /// A manual retry (Debusine `WorkRequest.retry`, reason MANUAL: `retry_count` back to 0): a new work request
     /// supersedes the unsuccessful one, takes over its dependencies and dependants, and is pending-requested when it
     /// can be unblocked.
     ///
-    /// Kiln cannot ask the lookup-resolver from here whether the old inputs still resolve, so it assumes
-    /// they do (`inputsResolve: true`); if they no longer do, the replacement fails its pending stage with
-    /// `configure-failed`, which reports the same problem one step later. Promise re-pointing (Debusine `WorkRequest._retry_supersede`) only
-    /// concerns workflow children, which the CLI does not create.
+    /// As Debusine's `_verify_retry`, a Worker or Signing task is retried only if the data it last ran with still
+    /// resolves its inputs and computes its dynamic data (`WorkRequestCreationCheck.canSatisfyDynamicData`, read
+    /// with its creator's lookups on `conn`): otherwise `Task dependencies cannot be satisfied`. Promise
+    /// re-pointing (Debusine `WorkRequest._retry_supersede`) only concerns workflow children, which the CLI does not
+    /// create.
     ///
-    /// - Throws: `RepositoryError.notFound`; `RetryRefusal` with Debusine's wording when not retryable.
+    /// - Throws: `RepositoryError.notFound`; `RetryRefusal` with Debusine's wording when not retryable; database
+    ///   errors met while looking up.
     public static func retry(
         _ id: Int,
+        registry: TaskRegistry,
+        settings: InputResolutionSettings,
         at now: Date = Date(),
         on conn: PGConnection
     ) async throws -> SupersedingRetryPlan {
-        _ = try await WorkRequestRepository.require(id: id, on: conn)
+        let old = try await WorkRequestRepository.require(id: id, on: conn).workRequest
         let graph = try await loadGraph(around: [id], on: conn)
+        // The cheap refusals first, in Debusine's order; the lookups only for what could otherwise be retried.
         try graph.checkRetryable(id)
+        if old.taskType == .worker || old.taskType == .signing {
+            let context = try await WorkRequestRepository.lookupContext(of: old, on: conn)
+            let satisfiable = try await conn.withSynchronousAccess { session in
+                let store = FaultRecordingLookupStore(PGLookupStore(session))
+                let answer = WorkRequestCreationCheck.canSatisfyDynamicData(
+                    registry: registry, taskType: old.taskType, taskName: old.taskName,
+                    taskData: old.configuredTaskData ?? old.taskData, lookups: LookupResolver(store: store),
+                    context: context, settings: settings)
+                if let fault = store.fault { throw fault }
+                return answer
+            }
+            try graph.checkRetryable(id, inputsResolve: satisfiable)
+        }
         let newID = try await WorkRequestRepository.allocateID(on: conn)
         let plan = try graph.supersedingRetry(of: id, reason: .manual, newID: newID, at: now)
         try await WorkRequestRepository.apply([WorkRequestEdit(before: nil, after: plan.newWorkRequest)] + plan.edits, on: conn)

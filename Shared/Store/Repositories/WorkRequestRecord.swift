@@ -135,6 +135,12 @@ public struct WorkRequestSummary: Hashable, Sendable, Codable {
     public var priority: Int
     public var createdAt: Date
     public var createdBy: String?
+    /// The workspace's scope and its name within it (`workspace` is `SCOPE/NAME`).
+    public var scope: String = ""
+    public var workspaceName: String = ""
+    /// The ids behind `worker` and `createdBy` (Debusine's API shows ids).
+    public var workerID: Int? = nil
+    public var createdByID: Int? = nil
 
     /// `status`, or the pending stage while one is set.
     public var displayStatus: String { PendingStage.displayStatus(status.rawValue, at: pendingStage) }

@@ -58,7 +58,8 @@ public enum WorkRequestRepository {
         return try await conn.query(
             """
             SELECT w.id, s.name || '/' || ws.name, w.task_type, w.task_name, w.status, w.pending_stage, w.result,
-                   k.name, w.priority_base + w.priority_adjustment, w.created_at, u.username
+                   k.name, w.priority_base + w.priority_adjustment, w.created_at, u.username, s.name, ws.name,
+                   w.worker_id, w.created_by_id
             FROM work_requests w
                  JOIN workspaces ws ON ws.id = w.workspace_id JOIN scopes s ON s.id = ws.scope_id
                  LEFT JOIN workers k ON k.id = w.worker_id LEFT JOIN users u ON u.id = w.created_by_id
@@ -86,7 +87,11 @@ public enum WorkRequestRepository {
                 worker: try row.decode(String?.self, at: 7),
                 priority: try row.decode(Int.self, at: 8),
                 createdAt: try row.decode(Date.self, at: 9),
-                createdBy: try row.decode(String?.self, at: 10)
+                createdBy: try row.decode(String?.self, at: 10),
+                scope: try row.decode(String.self, at: 11),
+                workspaceName: try row.decode(String.self, at: 12),
+                workerID: try row.decode(Int?.self, at: 13),
+                createdByID: try row.decode(Int?.self, at: 14)
             )
         }
     }

@@ -146,12 +146,14 @@ struct ShownWorkRequest: Decodable, Sendable {
     func artifacts(_ category: String) -> [Int] { artifacts.filter { $0.category == category }.map(\.id) }
 
     enum CodingKeys: String, CodingKey {
-        case id, status, result, worker, artifacts, progress
+        case id, status, result, progress
+        case worker = "worker_name"
+        case artifacts = "artifact_details"
         case assignmentEpoch = "assignment_epoch"
         case retryCount = "retry_count"
         case supersededBy = "superseded_by"
-        case schedulerTagsRequired = "scheduler_tags_required"
-        case schedulerTagsProvided = "scheduler_tags_provided"
+        case schedulerTagsRequired = "scheduler_tags_required_provenance"
+        case schedulerTagsProvided = "scheduler_tags_provided_provenance"
         case outputData = "output_data"
     }
 

@@ -91,6 +91,15 @@ struct WorkRequestPipelineTests {
         let assigned = try configured.assigned(toWorker: 3)
         let assignment = Assignment(workRequest: 12, worker: 3, epoch: 1)
         #expect(assigned.events(since: configured) == [.assigned(assignment)])
+        // A new priority while waiting for a worker is announced again; while assigned or being unblocked, not.
+        var reprioritised = configured
+        reprioritised.priorityAdjustment = 5
+        #expect(reprioritised.events(since: configured) == [.pending(12)])
+        var assignedAgain = assigned
+        assignedAgain.priorityAdjustment = 5
+        var requestedAgain = requested
+        requestedAgain.priorityAdjustment = 5
+        #expect(assignedAgain.events(since: assigned).isEmpty && requestedAgain.events(since: requested).isEmpty)
         let ready = try assigned.recordingDynamicData([:], forEpoch: 1)
         #expect(ready.events(since: assigned) == [.dispatch(assignment)])
         let running = try ready.markedRunning(at: Self.now, workerLoad: WorkerRunningLoad(concurrency: 1, runningCount: 0))

@@ -185,7 +185,7 @@ struct WorkRequestTransitionTests {
 
 @Suite("Workflow and output data JSON")
 struct WorkRequestDataTests {
-    @Test("workflow_data uses Debusine's snake_case keys and defaults missing flags")
+    @Test("workflow_data uses Debusine's snake_case keys, writes only what was set and reads missing flags as defaults")
     func workflowDataKeys() throws {
         let review = ManualUnblockReview(userID: 3, timestamp: Fixture.epoch, notes: "ok", action: .accept)
         let data = WorkflowData(
@@ -197,8 +197,13 @@ struct WorkRequestDataTests {
         #expect(json.value(atPath: "retry_count") == 2)
         #expect(json.value(atPath: "needs_input") == false)
         #expect(json.value(atPath: "display_name") == "Build")
-        #expect(json.value(atPath: "visible") == true)
+        // `visible` was not given: not written (Debusine's `model_dump(exclude_unset=True)`), read as true.
+        #expect(json.value(atPath: "visible") == nil && data.visible)
         #expect(json.value(atPath: "expanded") == true)
+        #expect(try JSONValue.from(WorkflowData()) == [:])
+        var retried = WorkflowData()
+        retried.retryCount = 0
+        #expect(try JSONValue.from(retried) == ["retry_count": 0])
         let entry = try #require(json.value(atPath: "manual_unblock.log")?.arrayValue?.first)
         #expect(entry.value(atPath: "user_id") == 3 && entry.value(atPath: "action") == "accept")
         #expect(entry.value(atPath: "timestamp")?.stringValue?.hasPrefix("2027-01-15T08:00:00") == true)
