@@ -62,7 +62,7 @@ struct WorkRequestConfigurer: Sendable {
             // `apply_task_configuration` had copied the task data to `configured_task_data` before it failed
             // (`db/tasks/tests/test_base.py` `test_apply_configuration_fails`), so the record keeps that copy.
             var failed = stored.workRequest
-            failed.configuredTaskData = failed.configuredTaskData ?? failed.taskData
+            failed.configuredTaskData = failed.taskData
             let completed = try failed.markedCompleted(
                 result: .error, outputData: OutputData(errors: [error.workRequestError]), at: now)
             let cascade = try await WorkRequestOperations.terminate(stored, as: completed, at: now, on: conn)

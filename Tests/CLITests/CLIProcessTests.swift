@@ -394,8 +394,9 @@ extension CLIIntegration {
                 #expect(shown["scope"] as? String == "debian" && shown["workspace"] as? String == "dev")
                 #expect(shown["artifacts"] as? [Int] == [] && shown["status"] as? String == "pending")
                 #expect(shown["scheduler_tags_required"] is [String] && shown["priority_base"] as? Int == 5)
-                let created = try #require(shown["created_at"] as? String)
-                #expect(created.hasSuffix("Z") && created.count >= 20 && created.dropLast().allSatisfy { $0 != "+" }, "\(created)")
+                let createdAt = try await pool.query("SELECT created_at FROM work_requests WHERE id = $1", first).rows[0]
+                    .decode(Date.self, at: 0)
+                #expect(shown["created_at"] as? String == ISO8601Timestamp.restFramework(createdAt))
                 let text = try await KilnBinary.succeed(["show", String(first)], schema: schema)
                 #expect(text.contains("Status:       pending-requested"))
                 #expect(text.contains("\"result\": \"failure\""))
@@ -504,6 +505,11 @@ extension CLIIntegration {
                     // Without --type, the name decides (Worker, then Server); a signing task is no submittable type.
                     (["submit", "debsign", "--workspace", "debian/dev"], 1, "cannot submit task 'debsign': Cannot create"),
                     (["submit", "servernoop", "--workspace", "debian/dev", "--type", "worker"], 1, "cannot submit Worker task"),
+                    // Debusine's `WorkRequestWorkflowData` has `extra="forbid"`: a misspelt flag is refused.
+                    (
+                        ["submit", "noop", "--workspace", "debian/dev", "--workflow-data", #"{"allow_failur": true}"#], 1,
+                        "--workflow-data is not valid workflow data: 'allow_failur': Extra inputs are not permitted"
+                    ),
                     (
                         ["submit", "noop", "--workspace", "debian/dev", "--data", "{bad"], 1,
                         "--data is not valid JSON"

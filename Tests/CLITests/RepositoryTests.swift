@@ -273,6 +273,23 @@ extension CLIIntegration {
                         }
                     }
                 }
+                // The same task whose source package still exists is retried.
+                let source = try await pool.withTransaction { conn in
+                    try await ArtifactRepository.create(
+                        workspaceID: workspace.id, category: KnownCategories.sourcePackage,
+                        data: ["name": "hello", "version": "1.0", "type": "dpkg", "dsc_fields": [:]], on: conn)
+                }
+                let failed = try await Self.submit(pool, workspace: workspace.id, user: user.id)
+                try await pool.query(
+                    """
+                    UPDATE work_requests SET task_name = 'lintian', task_data = $2::jsonb, status = 'completed',
+                           result = 'failure', pending_stage = NULL, completed_at = now() WHERE id = $1
+                    """,
+                    failed.id, #"{"input": {"source_artifact": \#(source.id)}}"#)
+                let plan = try await pool.withTransaction { conn in
+                    try await WorkRequestOperations.retry(failed.id, registry: Self.registry, settings: Self.settings, on: conn)
+                }
+                #expect(plan.newWorkRequest.taskName == "lintian")
             }
         }
 
@@ -504,12 +521,12 @@ extension CLIIntegration {
                 }
                 #expect(enabled == ("w-example-org", true))
                 // An activation token is not the worker's token.
-                await #expect(throws: RepositoryError.workerNotFound(name: activation)) {
+                await #expect(throws: RepositoryError.workerNotFound(name: activation, byToken: true)) {
                     try await pool.withTransaction { conn in
                         try await WorkerRepository.disable(nameOrToken: activation, on: conn)
                     }
                 }
-                await #expect(throws: RepositoryError.workerNotFound(name: "ghost")) {
+                await #expect(throws: RepositoryError.workerNotFound(name: "ghost", byToken: true)) {
                     try await pool.withTransaction { conn in try await WorkerRepository.enable(nameOrToken: "ghost", on: conn) }
                 }
                 let mismatch = RepositoryError.workerTypeMismatch(

@@ -171,8 +171,8 @@ struct CollectionAdd: AsyncParsableCommand {
               kiln collection add default@debusine:task-configuration \\
                   --workspace debian/dev --bare debusine:task-configuration \\
                   --data config.yaml
-              kiln collection add sid@debian:qa-results --workspace debian/dev --artifact 12 \
-                  --data '{"package": "hello", "version": "1.0-1", "architecture": "amd64", \
+              kiln collection add sid@debian:qa-results --workspace debian/dev --artifact 12 \\
+                  --data '{"package": "hello", "version": "1.0-1", "architecture": "amd64", \\
                   "timestamp": 1800000000, "work_request_id": 41}'
             """
     )

@@ -49,7 +49,13 @@ struct ListCommand: AsyncParsableCommand {
             let path = try workspace.map { text throws(RepositoryError) in try WorkspacePath(parsing: text) }
             let summaries = try await pool.withConnection { conn in
                 let workspaceID = try await path.asyncMap { try await WorkspaceRepository.require($0, on: conn).id }
-                let workerID = try await worker.asyncMap { try await WorkerRepository.require(name: $0, on: conn).id }
+                // A filter naming no worker is an ordinary refusal (exit 1); Debusine's worker codes are `kiln worker`'s.
+                let workerID = try await worker.asyncMap { name in
+                    guard let found = try await WorkerRepository.find(name: name, on: conn) else {
+                        throw RepositoryError.notFound(kind: "worker", key: name)
+                    }
+                    return found.id
+                }
                 return try await WorkRequestRepository.list(
                     WorkRequestFilter(
                         statuses: statuses,

@@ -22,7 +22,7 @@ struct SubmitCommand: AsyncParsableCommand {
 
             With --batch FILE (JSON or YAML, '-' for stdin) many work requests are validated, then created in \
             ONE transaction: all or none. FILE is a list of objects with the keys task (required), type \
-            (default worker), data (default {}), priority (default 0), depends_on (ids of existing work \
+            (default: the type the task name has, worker first), data (default {}), priority (default 0), depends_on (ids of existing work \
             requests) and after (positions of EARLIER entries of the same file, 0 is the first), e.g.
               [{"task": "noop", "data": {"result": "success"}},
                {"task": "noop", "after": [0]}]

@@ -354,7 +354,7 @@ struct WorkerEditMetadata: AsyncParsableCommand {
             do {
                 metadata = try WorkerMetadataFile.read(file)
             } catch let error as WorkerMetadataFile.Refusal {
-                CLIRunner.fail(error, status: CLIExit.workerNotFound)
+                CLIRunner.fail(error, status: CLIExit.workerRefused)
             }
             try await pool.withTransaction { conn in
                 try await WorkerRepository.setStaticMetadata(name: name, metadata: metadata, on: conn)

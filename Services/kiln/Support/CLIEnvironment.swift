@@ -47,9 +47,9 @@ struct CLIError: Error, CustomStringConvertible {
 enum CLIExit {
     /// The request was refused: unknown name or id, invalid input, a state-machine refusal.
     static let refused: Int32 = 1
-    /// `kiln worker`: no worker has that name (or token), or `edit-metadata` cannot use its file; Debusine's
-    /// `CommandError(…, returncode=3)`.
-    static let workerNotFound: Int32 = 3
+    /// `kiln worker`'s refusals of debusine-admin's `returncode=3`: no worker has that name (or token), or
+    /// `edit-metadata` cannot use its file.
+    static let workerRefused: Int32 = 3
     /// `kiln worker enable`/`disable`: the worker is not of the type named; Debusine's `returncode=4`.
     static let workerTypeMismatch: Int32 = 4
     /// Configuration or database trouble: bad `KILN_POSTGRES_URL`, server unreachable, schema missing; for
@@ -63,7 +63,7 @@ enum CLIExit {
     /// The status of a refusal the repositories name: Debusine's worker codes, else `refused`.
     static func status(of error: RepositoryError) -> Int32 {
         switch error {
-        case .workerNotFound, .workerNotRegistered: workerNotFound
+        case .workerNotFound, .workerNotRegistered: workerRefused
         case .workerTypeMismatch: workerTypeMismatch
         default: refused
         }

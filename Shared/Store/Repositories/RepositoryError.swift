@@ -11,10 +11,11 @@ public enum RepositoryError: Error, Hashable, Sendable, CustomStringConvertible 
     case invalid(String)
     /// A compare-and-set lost a race: the row changed between reading and writing. Retrying reads again.
     case concurrentUpdate(kind: String, key: String)
-    /// No worker has that name (or token), for enabling, disabling or showing one: Debusine's `Worker not
-    /// found` (`server/management/commands/worker.py` `Command.get_worker`, test `test_enable_not_found`);
-    /// `hint` names the value and how to list the workers, kept apart so Debusine's text stays comparable.
-    case workerNotFound(name: String)
+    /// No worker has that name (or, when `byToken`, whose worker token is that secret), for enabling, disabling
+    /// or showing one: Debusine's `Worker not found` (`server/management/commands/worker.py` `Command.get_worker`,
+    /// test `test_enable_not_found`); `hint` names the value and how to list the workers, kept apart so
+    /// Debusine's text stays comparable.
+    case workerNotFound(name: String, byToken: Bool)
     /// No worker has that name, for editing its metadata: Debusine's `edit_metadata` text (test
     /// `test_edit_metadata_worker_does_not_exist`), its second line in `hint`, with `kiln worker list` as the
     /// command that lists workers.
@@ -42,8 +43,9 @@ public enum RepositoryError: Error, Hashable, Sendable, CustomStringConvertible 
     /// what was not found and how to find the right value; `nil` where the description says it all.
     public var hint: String? {
         switch self {
-        case .workerNotFound(let name):
-            "no worker is named \"\(name)\" and no worker token is that secret; `kiln worker list` lists them"
+        case .workerNotFound(let name, let byToken):
+            "no worker is named \"\(name)\"\(byToken ? " and no worker token is that secret" : ""); "
+                + "`kiln worker list` lists them"
         case .workerNotRegistered: "Use the command `kiln worker list` to list the existing workers"
         case .workerTypeMismatch(_, let actual, _):
             actual == "signing"

@@ -121,7 +121,7 @@ public struct WorkRequestFilter: Hashable, Sendable {
     }
 }
 
-/// One line of a work-request listing, with names instead of ids.
+/// One line of a work-request listing: names for people, and the ids behind them for Debusine's serializer fields.
 public struct WorkRequestSummary: Hashable, Sendable, Codable {
     public var id: Int
     public var workspace: String

@@ -118,7 +118,7 @@ public enum WorkerRepository {
     /// The worker named `name`, or `RepositoryError.workerNotFound` naming it.
     public static func require(name: String, on conn: PGConnection) async throws -> WorkerRecord {
         guard let worker = try await find(name: name, on: conn) else {
-            throw RepositoryError.workerNotFound(name: name)
+            throw RepositoryError.workerNotFound(name: name, byToken: false)
         }
         return worker
     }
@@ -133,7 +133,7 @@ public enum WorkerRepository {
             "SELECT \(columns) FROM workers w JOIN tokens t ON t.worker_id = w.id WHERE t.digest = $1 AND t.kind = $2",
             TokenRepository.digest(of: nameOrToken), TokenKind.worker.rawValue
         ).first.map(worker(from:))
-        guard let byToken else { throw RepositoryError.workerNotFound(name: nameOrToken) }
+        guard let byToken else { throw RepositoryError.workerNotFound(name: nameOrToken, byToken: true) }
         return byToken
     }
 

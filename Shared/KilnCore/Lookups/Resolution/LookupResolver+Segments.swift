@@ -45,13 +45,10 @@ extension LookupResolver {
     /// that task type and name whose subject and context, a missing one read as empty, equal the query's, and
     /// whose result fits the kind, `order_by("created_at").last()`).
     private func lastRun(_ query: TaskRunQuery, in collection: CollectionRecord) throws -> CollectionItemRecord? {
-        func equal(_ key: String, _ value: String) -> ItemDataCondition {
-            ItemDataCondition(key: key, test: .matcher(ItemMatcher(exactText: value)))
-        }
         let runs = try store.activeItems(
             inCollection: collection.id,
             matching: ItemFilter(
-                childTypes: .only(.bare), data: [equal("task_type", query.taskType), equal("task_name", query.taskName)])
+                childTypes: .only(.bare), data: [Self.equal("task_type", query.taskType), Self.equal("task_name", query.taskName)])
         )
         // Debusine's `Coalesce(KT("data__subject"), "")`: a missing or null value is empty, another its text.
         func text(_ value: JSONValue?) -> String {
@@ -81,13 +78,10 @@ extension LookupResolver {
     private func latestResult(taskName: String, package: String, architecture: String, in collection: CollectionRecord)
         throws -> CollectionItemRecord?
     {
-        func equal(_ key: String, _ value: String) -> ItemDataCondition {
-            ItemDataCondition(key: key, test: .matcher(ItemMatcher(exactText: value)))
-        }
         let results = try store.activeItems(
             inCollection: collection.id,
             matching: ItemFilter(
-                data: [equal("task_name", taskName), equal("package", package), equal("architecture", architecture)])
+                data: [Self.equal("task_name", taskName), Self.equal("package", package), Self.equal("architecture", architecture)])
         )
         return results.max { lhs, rhs in
             let (left, right) = (lhs.data["timestamp"]?.intValue ?? .min, rhs.data["timestamp"]?.intValue ?? .min)
@@ -113,9 +107,6 @@ extension LookupResolver {
     /// The `debian:suite` queries (Debusine `server/collections/debian_suite.py` `DebianSuiteManager.do_lookup`,
     /// on the per-item data its manager derives); `nil` for a query a suite does not understand.
     private static func suiteFilter(_ query: SegmentQuery) throws -> ItemFilter? {
-        func equal(_ key: String, _ value: String) -> ItemDataCondition {
-            ItemDataCondition(key: key, test: .matcher(ItemMatcher(exactText: value)))
-        }
         let source = KnownCategories.sourcePackage
         let binary = KnownCategories.binaryPackage
         switch query {
@@ -181,5 +172,11 @@ extension LookupResolver {
             }
         }
         return filter
+    }
+
+    /// `data.KEY` equal to `value` as text: how Debusine's managers compare an item's data with a query's parts
+    /// (`data__KEY=value`).
+    private static func equal(_ key: String, _ value: String) -> ItemDataCondition {
+        ItemDataCondition(key: key, test: .matcher(ItemMatcher(exactText: value)))
     }
 }
