@@ -129,11 +129,8 @@ public enum WorkerRepository {
     /// file alone. Activation and other tokens do not name a worker here.
     public static func require(nameOrToken: String, on conn: PGConnection) async throws -> WorkerRecord {
         if let worker = try await find(name: nameOrToken, on: conn) { return worker }
-        let byToken = try await conn.query(
-            "SELECT \(columns) FROM workers w JOIN tokens t ON t.worker_id = w.id WHERE t.digest = $1 AND t.kind = $2",
-            TokenRepository.digest(of: nameOrToken), TokenKind.worker.rawValue
-        ).first.map(worker(from:))
-        guard let byToken else { throw RepositoryError.workerNotFound(name: nameOrToken, byToken: true) }
+        guard let byToken = try await find(tokenDigest: TokenRepository.digest(of: nameOrToken), kind: .worker, on: conn)
+        else { throw RepositoryError.workerNotFound(name: nameOrToken, byToken: true) }
         return byToken
     }
 
@@ -153,11 +150,16 @@ public enum WorkerRepository {
         try await conn.query("SELECT \(columns) FROM workers w WHERE w.id = $1", id).first.map(worker(from:))
     }
 
-    /// The worker holding the token with this digest (any kind bound to a worker), if any.
-    public static func find(tokenDigest digest: String, on conn: PGConnection) async throws -> WorkerRecord? {
+    /// The worker holding the token with this digest (of `kind`, or any kind bound to a worker), if any.
+    public static func find(
+        tokenDigest digest: String, kind: TokenKind? = nil, on conn: PGConnection
+    ) async throws -> WorkerRecord? {
         try await conn.query(
-            "SELECT \(columns) FROM workers w JOIN tokens t ON t.worker_id = w.id WHERE t.digest = $1",
-            digest
+            """
+            SELECT \(columns) FROM workers w JOIN tokens t ON t.worker_id = w.id
+             WHERE t.digest = $1 AND ($2::text IS NULL OR t.kind = $2::text)
+            """,
+            digest, kind?.rawValue
         ).first.map(worker(from:))
     }
 
