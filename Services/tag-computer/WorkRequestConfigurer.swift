@@ -113,6 +113,9 @@ struct WorkRequestConfigurer: Sendable {
             do {
                 let result = try PendingTransition.configure(
                     pending, registry: registry, workRequest: tagContext, lookups: lookups, settings: settings)
+                // The pipeline tolerates a configured task that fails to build (the assignment fails it), so a
+                // database error met while building it is only seen here.
+                if let fault = store.fault { throw fault }
                 var items: [TaskConfigurationItem] = []
                 if let collectionID = result.configurationCollectionID {
                     items = try TaskConfigurationEntries.load(

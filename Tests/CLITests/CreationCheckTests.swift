@@ -137,6 +137,29 @@ extension CLIIntegration {
             }
         }
 
+        /// Debusine's view tags and checks the task as submitted; `mark_pending` only configures its data, so an
+        /// override the task's model refuses is found when a worker asks (`server/scheduler.py`
+        /// `_assign_work_request_to_worker`, test `test_with_failing_configure_call`), not at creation.
+        @Test("configuration that makes the data invalid does not stop the creation")
+        func configuredDataNotCheckedAtCreation() async throws {
+            try await Self.withWorkspace { schema, pool, _, _ in
+                try await KilnBinary.succeed(
+                    ["collection", "create", "default@debusine:task-configuration", "--workspace", "debian/dev"],
+                    schema: schema)
+                try await KilnBinary.succeed(
+                    [
+                        "collection", "add", "default@debusine:task-configuration", "--workspace", "debian/dev",
+                        "--bare", "debusine:task-configuration", "--data",
+                        #"{"task_type": "Worker", "task_name": "noop", "override_values": {"result": "nonsense"}}"#,
+                    ],
+                    schema: schema)
+                let created = try await KilnBinary.run(
+                    ["submit", "noop", "--workspace", "debian/dev", "--json"], schema: schema)
+                #expect(created.status == 0, "\(created)")
+                #expect(try await Self.count(pool) == 1)
+            }
+        }
+
         @Test("a batch entry that could not start refuses the whole file, naming the entry")
         func batch() async throws {
             try await Self.withWorkspace { schema, pool, source, _ in

@@ -237,7 +237,7 @@ struct PipelineEndToEndTests {
         #expect(error.workRequestError == WorkRequestError(message: error.message, code: "configure-failed"))
     }
 
-    @Test("empty or invalid configured sbuild data → configure-failed (Debusine `server/tests/test_scheduler.py` `test_with_failing_configure_call`)")
+    @Test("empty sbuild data → configure-failed when pending; data configuration makes invalid → configure-failed at assignment (Debusine `server/tests/test_scheduler.py` `test_with_failing_configure_call`)")
     func scenario13() throws {
         let driver = try PipelineDriver()
         let empty = try #require(throws: WorkRequestPipelineError.self) { try driver.pending("sbuild", [:]) }
@@ -249,9 +249,16 @@ struct PipelineEndToEndTests {
                 "\nenvironment\n  Field required [type=missing, input_value={}, input_type=dict]"
                     + "\ninput\n  Field required [type=missing, input_value={}, input_type=dict]"))
 
-        // Valid as submitted, invalid once configured: the configured data is validated again.
+        // Valid as submitted, invalid once configured: as in Debusine, the work request becomes pending, tagged as
+        // submitted (`DBTask.apply_task_configuration`), and fails when the task is built for a worker.
         let data = try Self.sbuildData.setting("broken@debusine:task-configuration", atPath: "task_configuration")
-        let broken = try #require(throws: WorkRequestPipelineError.self) { try driver.pending("sbuild", data) }
+        let pending = try driver.pending("sbuild", data)
+        #expect(pending.configuredTaskData.value(atPath: "build_components") == ["binary"])
+        #expect(pending.tags.required.tags.contains("worker:build-arch:amd64"))
+        #expect(pending.tags.provided.tags.contains("task:source-package:hello"))
+        let broken = try #require(throws: WorkRequestPipelineError.self) {
+            try driver.assign("sbuild", configured: pending.configuredTaskData)
+        }
         #expect(broken.code == .configureFailed)
         // What Debusine's `SbuildData` says of the configured data (its `test_base.py` expects the same form:
         // `Failed to configure: 1 validation error for NoopData…`).

@@ -134,6 +134,38 @@ struct LookupResolverServiceTests {
         }
     }
 
+    /// Debusine `server/tests/test_scheduler.py` `test_with_failing_configure_call`: configured data that does not
+    /// validate (there `{}`) is found when the task is built for the worker, and completes the work request
+    /// `configure-failed` (`_assign_work_request_to_worker`), not `dynamic-data-failed`.
+    @Test("configured data that does not validate at assignment → error/configure-failed, no dispatch")
+    func configuredDataFailsAtAssignment() async throws {
+        try await withService { harness, fixture, _ in
+            let id = try await fixture.submit("sbuild", ResolverFixture.sbuildData)
+            try await harness.waitUntil("pending stage inputs-resolved") {
+                try await fixture.load(id).workRequest.pendingStage == .inputsResolved
+            }
+            let worker = try await fixture.worker()
+            let epoch = try await fixture.assign(id, to: worker, announce: false)
+            try await fixture.pool.withTransaction { conn in
+                try conn.execute("UPDATE work_requests SET configured_task_data = '{}' WHERE id = $1", id)
+                try await EventOutbox.enqueue(
+                    .assigned(Assignment(workRequest: WorkRequestID(id), worker: WorkerID(worker), epoch: Epoch(epoch))),
+                    on: conn)
+            }
+            try await harness.waitUntil("the work request to complete") {
+                try await fixture.load(id).workRequest.status == .completed
+            }
+            let completed = try await fixture.load(id).workRequest
+            #expect(completed.result == .error)
+            let errors = try #require(completed.outputData?.errors)
+            #expect(errors.map(\.code) == ["configure-failed"])
+            #expect(
+                errors.first?.message.hasPrefix("Failed to configure: 2 validation errors for SbuildData\nenvironment\n")
+                    == true, "\(errors)")
+            #expect(try await fixture.outbox(.workRequestDispatch).isEmpty)
+        }
+    }
+
     @Test("a duplicate wr.unblocked (same or new message id) has no second effect")
     func duplicateUnblockedHasNoEffect() async throws {
         try await withService { harness, fixture, replica in

@@ -126,7 +126,11 @@ struct TagComputerServiceTests {
         #expect(status == 0)
     }
 
-    @Test("invalid configured data completes the work request with error, configure-failed (Debusine `server/tests/test_scheduler.py` `test_with_failing_configure_call`)")
+    /// Debusine `db/tasks/base.py` `DBTask.apply_task_configuration` configures the data without building a task from
+    /// it and tags the task as submitted; the invalid data fails only when a worker asks (`server/scheduler.py`
+    /// `_assign_work_request_to_worker`, test `test_with_failing_configure_call`; the lookup-resolver's
+    /// `configuredDataFailsAtAssignment`).
+    @Test("configured data the task's model refuses: pending, tagged as submitted, the data kept for the assignment to refuse")
     func scenario13() async throws {
         let status = try await TagComputerHarness.with { harness in
             let alice = try await TagComputerWorld.populate(harness.pool)
@@ -134,13 +138,35 @@ struct TagComputerServiceTests {
                 "broken@debusine:task-configuration", atPath: "task_configuration")
             let id = try await TagComputerWorld.atInputsResolved(harness.pool, creator: alice, taskData: data)
             let request = try await Self.settled(harness, id).workRequest
+            #expect(request.status == .pending && request.pendingStage == nil)
+            #expect(request.configuredTaskData?.value(atPath: "build_components") == ["binary"])
+            #expect(request.schedulerTagsRequired.contains("worker:build-arch:amd64"), "\(request.schedulerTagsRequired)")
+            #expect(request.schedulerTagsProvided.contains("task:source-package:hello"), "\(request.schedulerTagsProvided)")
+            let pending = await eventually { try await harness.outboxKeys().contains("wr.pending") }
+            #expect(pending)
+        }
+        #expect(status == 0)
+    }
+
+    @Test("a corrupt configuration entry completes the work request with error, configure-failed (Debusine `db/tasks/tests/test_base.py` `test_apply_configuration_fails`)")
+    func corruptEntry() async throws {
+        let status = try await TagComputerHarness.with { harness in
+            let alice = try await TagComputerWorld.populate(harness.pool)
+            let data: JSONValue = [
+                "input": ["source_artifact": 1], "environment": "debian/match:codename=sid",
+                "task_configuration": "broken@debusine:task-configuration",
+            ]
+            let id = try await TagComputerWorld.atInputsResolved(
+                harness.pool, creator: alice, taskName: "lintian", taskData: data)
+            let request = try await Self.settled(harness, id).workRequest
             #expect(request.status == .completed && request.result == .error)
             let errors = try #require(request.outputData?.errors)
             #expect(errors.count == 1)
             #expect(errors.first?.code == "configure-failed")
-            #expect(errors.first?.message.hasPrefix("Failed to configure:") == true)
-            // Debusine `db/tasks/tests/test_base.py` `test_apply_configuration_fails`: the configured data is the
-            // copy of the task data made before configuring; no tags.
+            #expect(
+                errors.first?.message.hasPrefix("Failed to configure: debusine:task-configuration item ") == true,
+                "\(errors)")
+            // The configured data is the copy of the task data made before configuring; no tags.
             #expect(request.schedulerTagsProvided.isEmpty && request.configuredTaskData == data)
             #expect(try await TagComputerWorld.audit(harness.pool, .workRequest(id)).isEmpty)
             let completed = await eventually { try await harness.outboxKeys().contains("wr.completed") }

@@ -9,7 +9,9 @@
 ///    the configuration entries, run `TaskConfigurator`, rebuild the task from the CONFIGURED data
 ///    (resolving the pending fields again only when configuration changed a key they read), and compute
 ///    the FINAL tag sets: workspace-provenance configuration tags plus the task's own candidates, through
-///    the provenance restrictions (a configuration cannot forge `task:scope:…`; the drop is audited).
+///    the provenance restrictions (a configuration cannot forge `task:scope:…`; the drop is audited). When
+///    the configured data does not build its task, the task as submitted is tagged instead and the failure is
+///    left to the assignment, as in Debusine (`configuredTask`).
 ///
 /// `run` does both. Every failure is a `WorkRequestPipelineError` with code `configure-failed` and a
 /// message starting "Failed to configure: " (Debusine `WorkRequest.record_configuration_error`). Callers skip Internal
@@ -130,39 +132,23 @@ public enum PendingTransition {
             )
 
             // Configuration that left the data as it was leaves the task as it was resolved.
-            var configuredTask = task
-            if configured.taskData != pending.taskData {
-                configuredTask = try registry.makeDBTask(
-                    type: pending.taskType,
-                    name: pending.taskName,
-                    taskData: configured.taskData
-                )
-                if PendingFieldDependencies.configurationChangesPendingInputs(
-                    fields: configuredTask.inputs.fields,
-                    submitted: pending.taskData,
-                    configured: configured.taskData
-                ) {
-                    try configuredTask.resolveInputs(
-                        stage: .pending,
-                        lookups: lookups,
-                        context: pending.lookupContext,
-                        settings: settings
-                    )
-                } else {
-                    configuredTask.inputs = task.inputs
-                }
+            var tagged = (task: task, candidates: earlyCandidates)
+            if configured.taskData != pending.taskData,
+                let configuredTask = try? configuredTask(
+                    pending, configuredData: configured.taskData, submitted: task, registry: registry,
+                    workRequest: workRequest, lookups: lookups, settings: settings)
+            {
+                tagged = configuredTask
             }
-
-            let finalCandidates = try configuredTask.computeSchedulerTags(for: workRequest)
             let tags = TaskTagComputation.finalSets(
-                provided: finalCandidates.provided,
-                required: finalCandidates.required,
+                provided: tagged.candidates.provided,
+                required: tagged.candidates.required,
                 configurationProvides: configured.provideTags,
                 configurationRequires: configured.requireTags
             )
             return PendingTransitionResult(
                 configuredTaskData: configured.taskData,
-                pendingStageValues: TaskDynamicData(taskInputFields: configuredTask.inputs.savedFieldValues).json,
+                pendingStageValues: TaskDynamicData(taskInputFields: tagged.task.inputs.savedFieldValues).json,
                 tags: tags,
                 appliedConfigurationEntries: configured.appliedEntries,
                 subjectContext: subjectContext,
@@ -200,6 +186,37 @@ public enum PendingTransition {
             lookups: lookups,
             settings: settings
         )
+    }
+
+    /// The task the configured data builds, its pending fields resolved (again only when configuration changed a
+    /// key they read), and its tag candidates: what Kiln tags a configured work request by, so that the tags
+    /// describe what the worker will run (deploy/docs/fidelity.md, "Task configuration").
+    ///
+    /// Debusine builds no task from the configured data before a worker asks for it (`DBTask.apply_task_configuration`
+    /// tags the task as submitted; `server/scheduler.py` `_assign_work_request_to_worker` builds the configured one and
+    /// fails the work request `configure-failed` when it does not validate, test `test_with_failing_configure_call`).
+    /// So when this throws, the caller tags the task as submitted and lets the assignment fail as Debusine's does
+    /// (`WorkRequestAssignment`): the work request is accepted and becomes pending, as in Debusine.
+    static func configuredTask<Resolver: LookupResolving>(
+        _ pending: ResolvedPendingInputs,
+        configuredData: JSONValue,
+        submitted: any DBTask,
+        registry: TaskRegistry,
+        workRequest: WorkRequestTagContext,
+        lookups: Resolver,
+        settings: InputResolutionSettings
+    ) throws -> (task: any DBTask, candidates: SchedulerTagCandidates) {
+        var task = try registry.makeDBTask(type: pending.taskType, name: pending.taskName, taskData: configuredData)
+        if PendingFieldDependencies.configurationChangesPendingInputs(
+            fields: task.inputs.fields,
+            submitted: pending.taskData,
+            configured: configuredData
+        ) {
+            try task.resolveInputs(stage: .pending, lookups: lookups, context: pending.lookupContext, settings: settings)
+        } else {
+            task.inputs = submitted.inputs
+        }
+        return (task, try task.computeSchedulerTags(for: workRequest))
     }
 
     /// The DBTask view of the submitted data with the pending values restored (no lookups); every pending

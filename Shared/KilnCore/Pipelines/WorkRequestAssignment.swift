@@ -10,10 +10,16 @@ public enum WorkRequestAssignment {
     /// pending fails here rather than reaching a worker (Debusine test `server/tests/test_scheduler.py`
     /// `test_with_failing_compute_dynamic_data`).
     ///
+    /// Configured data that no longer builds the task (an override the task's model refuses) is found here, as
+    /// Debusine's scheduler finds it (`_assign_work_request_to_worker` calls `get_task()` first; test
+    /// `server/tests/test_scheduler.py` `test_with_failing_configure_call`): the pending transition tags the task as
+    /// submitted and never builds the configured one.
+    ///
     /// - Returns: the dynamic task data; its `json` is the shape Debusine stores (the task's dynamic-data
     ///   members, unset ones left out, plus `task_input_fields`).
-    /// - Throws: `WorkRequestPipelineError` with code `dynamic-data-failed` and the message
-    ///   "Failed to compute dynamic data: <error>".
+    /// - Throws: `WorkRequestPipelineError` with code `configure-failed` ("Failed to configure: <error>") when
+    ///   the configured data does not build the task, else `dynamic-data-failed` ("Failed to compute dynamic data:
+    ///   <error>").
     public static func computeDynamicData<Resolver: LookupResolving>(
         registry: TaskRegistry,
         taskType: TaskType,
@@ -23,8 +29,10 @@ public enum WorkRequestAssignment {
         context: LookupContext,
         settings: InputResolutionSettings
     ) throws(WorkRequestPipelineError) -> TaskDynamicData {
-        try WorkRequestPipelineError.computingDynamicData {
-            var task = try registry.makeDBTask(type: taskType, name: taskName, taskData: configuredTaskData)
+        var task = try WorkRequestPipelineError.configuring {
+            try registry.makeDBTask(type: taskType, name: taskName, taskData: configuredTaskData)
+        }
+        return try WorkRequestPipelineError.computingDynamicData {
             try task.resolveInputs(stage: .running, lookups: lookups, context: context, settings: settings)
             var dynamic = try task.computeDynamicData()
             // DBTask.computeDynamicData already saves its fields; saving again makes the rule hold for any

@@ -45,6 +45,9 @@ extension WorkRequestOperations {
                     return (position, error)
                 }
             }
+            // A database error met while trying the configured task (which the pending transition tolerates, the
+            // failure being left to the assignment) must not pass for a successful check.
+            if let fault = store.fault { throw fault }
             return nil
         }
     }

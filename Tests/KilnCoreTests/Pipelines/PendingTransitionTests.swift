@@ -105,6 +105,22 @@ struct PendingTransitionTests {
         )
     }
 
+    static func assign(_ configured: JSONValue, lookups: RecordingLookupResolver) throws(WorkRequestPipelineError)
+        -> TaskDynamicData
+    {
+        let registry: TaskRegistry
+        let settings: InputResolutionSettings
+        do {
+            registry = try Self.registry()
+            settings = try InputResolutionSettings()
+        } catch {
+            fatalError("fixture: \(error)")
+        }
+        return try WorkRequestAssignment.computeDynamicData(
+            registry: registry, taskType: .worker, taskName: "stamp", configuredTaskData: configured,
+            lookups: lookups, context: TaskFixture.context, settings: settings)
+    }
+
     @Test("step 1 saves only Stage.pending values; its JSON form uses snake_case keys and round-trips")
     func intermediateValue() throws {
         let pending = try Self.step1(lookups: try Self.lookups())
@@ -201,12 +217,47 @@ struct PendingTransitionTests {
         #expect(result.tags.provided.tags.contains("task:source-package:libreoffice"), "final tags see the new input")
         #expect(result.subjectContext.subject == "hello", "configuration was matched on the submitted subject")
 
+    }
+
+    /// Debusine builds no task from the configured data until a worker asks for it (`DBTask.apply_task_configuration`
+    /// tags the task as submitted); then a configured lookup that finds nothing fails the dynamic data
+    /// (`server/scheduler.py` `_assign_work_request_to_worker`).
+    @Test("a configured lookup that finds nothing: pending, tagged as submitted; dynamic-data-failed at assignment")
+    func configuredLookupFindsNothing() throws {
+        let entries: [[String: JSONValue]] = [
+            ["task_type": "Worker", "task_name": "stamp", "override_values": ["input": ["source_artifact": 7]]]
+        ]
         let gone = try Self.lookups(entries: entries, removedArtifacts: [7])
+        let result = try Self.step2(try Self.step1(lookups: gone), lookups: gone)
+        #expect(result.configuredTaskData.value(atPath: "input.source_artifact") == 7)
+        #expect(result.tags.provided.tags.contains("task:source-package:hello"), "\(result.tags.provided.tags)")
+        #expect(result.pendingStageValues.value(atPath: "task_input_fields.input_source_artifact.artifact_id") == 1)
         let error = try #require(throws: WorkRequestPipelineError.self) {
-            try Self.step2(try Self.step1(lookups: gone), lookups: gone)
+            try Self.assign(result.configuredTaskData, lookups: gone)
+        }
+        #expect(error.code == .dynamicDataFailed)
+        #expect(error.message == "Failed to compute dynamic data: '7@artifacts' does not exist or is hidden")
+    }
+
+    /// Debusine `server/scheduler.py` `_assign_work_request_to_worker` (test `server/tests/test_scheduler.py`
+    /// `test_with_failing_configure_call`): configured data the task's model refuses is found when the task is built for
+    /// a worker, and the work request is then `configure-failed`; until then it is pending, tagged as submitted.
+    @Test("configured data the task's model refuses: pending, tagged as submitted; configure-failed at assignment")
+    func configuredDataThatNoLongerBuilds() throws {
+        let entries: [[String: JSONValue]] = [
+            ["task_type": "Worker", "task_name": "stamp", "override_values": ["label": 5]]
+        ]
+        let lookups = try Self.lookups(entries: entries)
+        let result = try Self.step2(try Self.step1(lookups: lookups), lookups: lookups)
+        #expect(result.configuredTaskData.value(atPath: "label") == 5)
+        #expect(result.tags.required.tags.contains(TagOntology.capability("stamp")))
+        #expect(result.tags.provided.tags.contains("task:source-package:hello"))
+        let error = try #require(throws: WorkRequestPipelineError.self) {
+            try Self.assign(result.configuredTaskData, lookups: lookups)
         }
         #expect(error.code == .configureFailed)
-        #expect(error.lookupFailure == .notFound("'7@artifacts' does not exist or is hidden"))
+        #expect(error.message.hasPrefix("Failed to configure: "), "\(error.message)")
+        #expect(error.message.contains("label"), "\(error.message)")
     }
 
     @Test("lookup failures keep their class: an artifact where a collection is expected is invalid")
@@ -394,6 +445,16 @@ struct WorkRequestCreationCheckTests {
     func submittedData() throws {
         let entries: [[String: JSONValue]] = [
             ["task_type": "Worker", "task_name": "stamp", "override_values": ["input": ["source_artifact": 1, "extra": [999]]]]
+        ]
+        try Self.check(PendingTransitionTests.data, entries: entries)
+    }
+
+    /// Debusine's view never builds the configured task (`mark_pending` only configures the data), so an override the
+    /// task's model refuses is accepted at creation and fails when a worker asks (`_assign_work_request_to_worker`).
+    @Test("configured data the task's model refuses does not stop the creation")
+    func configuredDataNotBuiltAtCreation() throws {
+        let entries: [[String: JSONValue]] = [
+            ["task_type": "Worker", "task_name": "stamp", "override_values": ["label": 5]]
         ]
         try Self.check(PendingTransitionTests.data, entries: entries)
     }

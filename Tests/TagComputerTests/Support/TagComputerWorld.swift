@@ -38,18 +38,19 @@ enum TagComputerWorld {
         }
     }
 
-    /// Submits an sbuild work request, resolves its pending inputs in-process (step 1) and stores them with
+    /// Submits a work request (sbuild unless `taskName` says otherwise), resolves its pending inputs in-process (step 1) and stores them with
     /// `markInputsResolved`, which enqueues `wr.inputs-resolved`; `withEvent: false` deletes that event, as
     /// if it were lost (for the sweep).
     static func atInputsResolved(
-        _ pool: PGPool, creator: Int, taskData: JSONValue = helloSbuild, withEvent: Bool = true
+        _ pool: PGPool, creator: Int, taskName: String = "sbuild", taskData: JSONValue = helloSbuild,
+        withEvent: Bool = true
     ) async throws -> Int {
         let registry = try KilnTasks.registry()
         let validated = try WorkRequestSubmission(
-            workspaceID: TaskFixture.Workspace.developers, createdBy: creator, taskName: "sbuild", taskData: taskData
+            workspaceID: TaskFixture.Workspace.developers, createdBy: creator, taskName: taskName, taskData: taskData
         ).validated(by: registry)
         let resolved = try PendingTransition.resolvePendingInputs(
-            registry: registry, taskType: .worker, taskName: "sbuild", taskData: taskData,
+            registry: registry, taskType: .worker, taskName: taskName, taskData: taskData,
             lookups: TaskFixture.lookups(), context: TaskFixture.context, settings: try InputResolutionSettings())
         return try await pool.withTransaction { conn in
             let submitted = try await WorkRequestOperations.submit(validated, on: conn)
