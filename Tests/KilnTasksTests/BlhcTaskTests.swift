@@ -32,6 +32,8 @@ struct BlhcTaskTests {
         let dynamic = try PackageTaskFixtures.task("blhc", Self.data, stage: .running).computeDynamicData()
         #expect(dynamic.subject == "hello" && dynamic.parameterSummary == "hello_1.0-1 (amd64)")
         #expect(dynamic.configurationContext == nil && dynamic.runtimeContext == nil)
+        // `Blhc.compute_dynamic_data` sets neither context, and Debusine stores with `exclude_unset`: no keys at all.
+        #expect(Set((dynamic.json.objectValue ?? [:]).keys).isDisjoint(with: ["configuration_context", "runtime_context"]))
         #expect(dynamic.extra["input_artifact_id"] == .int(PackageTaskFixtures.buildLog))
         #expect(dynamic.extra["environment_id"] == 3)
         #expect(dynamic.extra["input_artifact_data"]?.value(atPath: "bd_uninstallable") == .null)

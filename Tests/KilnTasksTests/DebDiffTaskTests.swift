@@ -28,6 +28,8 @@ struct DebDiffTaskTests {
                 == TaskConfigurationSubjectContext(subject: "source:hello", context: nil))
         let dynamic = try PackageTaskFixtures.task("debdiff", data, stage: .running).computeDynamicData()
         #expect(dynamic.parameterSummary == "hello: 1.0-1 → 1.0-2 (source)")
+        // `DebDiff.compute_dynamic_data` sets no context; stored with `exclude_unset`, the keys are absent.
+        #expect(Set((dynamic.json.objectValue ?? [:]).keys).isDisjoint(with: ["configuration_context", "runtime_context"]))
         #expect(dynamic.extra["input_source_artifacts_ids"] == [1, .int(PackageTaskFixtures.newHelloSource)])
         #expect(dynamic.extra["input_binary_artifacts_ids"] == .null)
     }

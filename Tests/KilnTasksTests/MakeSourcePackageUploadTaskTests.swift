@@ -30,6 +30,10 @@ struct MakeSourcePackageUploadTaskTests {
             .computeDynamicData()
         #expect(dynamic.subject == "hello" && dynamic.parameterSummary == "hello_1.0-1")
         #expect(dynamic.extra == ["environment_id": 3, "input_source_artifact_id": 1])
+        // Every key Debusine stores (`exclude_unset`): no configuration or runtime context.
+        #expect(
+            Set((dynamic.json.objectValue ?? [:]).keys)
+                == ["environment_id", "input_source_artifact_id", "subject", "parameter_summary", "task_input_fields"])
     }
 
     /// Debusine `tasks/tests/test_makesourcepackageupload.py` `test_configure_fails_with_missing_required_data`

@@ -33,6 +33,8 @@ struct SigningPreparationTaskTests {
         let dynamic = try PackageTaskFixtures.task("extractforsigning", data, stage: .running).computeDynamicData()
         #expect(dynamic.parameterSummary == "hello_1.0-1 (amd64)")
         #expect(dynamic.extra["input_template_artifact_id"] == 2)
+        // No context is set (`ExtractForSigning.compute_dynamic_data`); stored with `exclude_unset`, no keys.
+        #expect(Set((dynamic.json.objectValue ?? [:]).keys).isDisjoint(with: ["configuration_context", "runtime_context"]))
         #expect(dynamic.extra["input_binary_artifacts_ids"] == [2, .int(PackageTaskFixtures.newHelloBinary)])
     }
 
@@ -72,6 +74,7 @@ struct SigningPreparationTaskTests {
         let dynamic = try PackageTaskFixtures.task("assemblesignedsource", data, stage: .running).computeDynamicData()
         #expect(dynamic.parameterSummary == "hello_1.0-1 (amd64)")
         #expect(dynamic.extra["template_id"] == 2 && dynamic.extra["signed_ids"] == [5])
+        #expect(Set((dynamic.json.objectValue ?? [:]).keys).isDisjoint(with: ["configuration_context", "runtime_context"]))
         // `unsigned = UnsignedMultiInput(field="signed")`: the lintian report relates to no signing input.
         #expect(dynamic.extra["unsigned_ids"] == [])
     }

@@ -26,14 +26,16 @@ extension ExecutorTask {
     /// The environment's codename, so configuration entries can differ per suite.
     public func getConfigurationContext() throws -> String? { try ExecutorTaskSupport.codename(inputs) }
 
-    /// Dynamic data as Debusine's executor tasks build it: summary, subject and configuration context passed
-    /// explicitly (a nil one is written as `null`), the runtime context only by the tasks whose Debusine
-    /// counterpart sets it (left out by default), the configuration context being the environment codename, and
-    /// `environment_id` beside `extra`, `null` when there is no environment (`BaseDynamicTaskDataWithExecutor`).
+    /// Dynamic data as Debusine's executor tasks build it: summary and subject passed explicitly (a nil one is
+    /// written as `null`), the runtime and configuration contexts only by the tasks whose Debusine counterpart sets
+    /// them (left out by default: Debusine stores the dynamic data with `exclude_unset`, so blhc's or debdiff's has
+    /// no `configuration_context` key at all), and `environment_id` beside `extra`, `null` when there is no
+    /// environment (`BaseDynamicTaskDataWithExecutor`).
     func executorDynamicData(
         parameterSummary: String?,
         subject: String?,
         runtimeContext: String?? = nil,
+        configurationContext: String?? = nil,
         extra: [String: JSONValue]
     ) throws -> TaskDynamicData {
         var extra = extra
@@ -42,7 +44,7 @@ extension ExecutorTask {
             parameterSummary: parameterSummary,
             subject: subject,
             runtimeContext: runtimeContext,
-            configurationContext: try getConfigurationContext(),
+            configurationContext: configurationContext,
             extra: extra
         )
     }

@@ -155,6 +155,7 @@ public struct AutopkgtestTask: ExecutorTask, HostToolTask, SourcePackageTask {
             parameterSummary: "\(source.summary) (\(architecture))",
             subject: source.name,
             runtimeContext: "\(architecture):\(data.executor.backend.effective.rawValue)",
+            configurationContext: .some(try getConfigurationContext()),
             extra: [
                 "extra_repositories": try ExecutorTaskSupport.extraRepositoriesJSON(inputs),
                 "input_source_artifact_id": ExecutorTaskSupport.artifactID(

@@ -141,6 +141,7 @@ public struct LintianTask: ExecutorTask, SourcePackageTask {
             parameterSummary: "\(subject.pythonFormatted)_\(version.pythonFormatted)",
             subject: subject,
             runtimeContext: runtimeContext,
+            configurationContext: .some(try getConfigurationContext()),
             extra: [
                 "input_source_artifact_id": ExecutorTaskSupport.artifactID(try source),
                 "input_binary_artifacts_ids": try ExecutorTaskSupport.artifactIDs(inputs, "input_binary_artifacts"),

@@ -122,6 +122,7 @@ public struct PiupartsTask: ExecutorTask {
             parameterSummary: "\(summary) (\(architecture))",
             subject: subject,
             runtimeContext: "\(try getConfigurationContext() ?? "None"):\(architecture)",
+            configurationContext: .some(try getConfigurationContext()),
             extra: [
                 "extra_repositories": try ExecutorTaskSupport.extraRepositoriesJSON(inputs),
                 "input_binary_artifacts_ids": try ExecutorTaskSupport.artifactIDs(inputs, "input_binary_artifacts"),

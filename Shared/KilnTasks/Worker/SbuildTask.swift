@@ -165,6 +165,7 @@ public struct SbuildTask: ExecutorTask, HostToolTask, SourcePackageTask {
             parameterSummary: "\(source.summary) (\(host))",
             subject: source.name,
             runtimeContext: .some(nonStandard ? nil : "\(components):\(architecture):\(host)"),  // set, null when non-standard
+            configurationContext: .some(try getConfigurationContext()),
             extra: [
                 "extra_repositories": try ExecutorTaskSupport.extraRepositoriesJSON(inputs),
                 "input_source_artifact_id": ExecutorTaskSupport.artifactID(
