@@ -41,6 +41,11 @@ public struct InMemoryLookupStore: LookupStore, LookupFixtureSink, Hashable, Sen
         collections.values.first { $0.name == name && $0.category == category && $0.workspaceID == workspaceID }
     }
 
+    /// The collections of `category` in a workspace, by id.
+    public func collections(category: String, workspaceID: Int) -> [CollectionRecord] {
+        collections.values.filter { $0.category == category && $0.workspaceID == workspaceID }.sorted { $0.id < $1.id }
+    }
+
     /// Active items of the collection passing `filter`, sorted by id so results are deterministic.
     public func activeItems(inCollection collectionID: Int, matching filter: ItemFilter) -> [CollectionItemRecord] {
         items.values

@@ -45,6 +45,8 @@ public enum LookupFixture {
         public static let otherScopeBookwormSuite = 21
         public static let sidSuite = 22
         public static let nested = 23
+        /// `_@debian:archive` of base, whose suites bookworm and sid are exported and bullseye is not.
+        public static let archive = 24
     }
 
     /// The workflow root whose internal collection is `workflow-500`.
@@ -123,6 +125,7 @@ public enum LookupFixture {
         binary(106, "foo", "0.9", "amd64", source: ("src1", "0.9"), in: Workspace.base),
         ArtifactRecord(id: 107, category: KnownCategories.repositoryIndex, workspaceID: Workspace.base),
         ArtifactRecord(id: 108, category: KnownCategories.repositoryIndex, workspaceID: Workspace.base),
+        source(109, "src2", "3.0", in: Workspace.base),
         source(120, "hello", "1.0", in: Workspace.developers),
         binary(121, "libc6-dev", "2.37-15", "amd64", source: ("glibc", "2.37-15"), in: Workspace.developers),
         binary(122, "libc6-dev", "2.37-14", "amd64", source: ("glibc", "2.37-14"), in: Workspace.developers),
@@ -209,7 +212,8 @@ public enum LookupFixture {
             id: Collection.bullseyeSuite,
             name: "bullseye",
             category: KnownCategories.suite,
-            workspaceID: Workspace.base
+            workspaceID: Workspace.base,
+            data: ["exported": false]
         ),
         CollectionRecord(
             id: Collection.otherScopeBookwormSuite,
@@ -228,6 +232,12 @@ public enum LookupFixture {
             name: "nested",
             category: "debusine:test",
             workspaceID: Workspace.developers
+        ),
+        CollectionRecord(
+            id: Collection.archive,
+            name: "_",
+            category: KnownCategories.archive,
+            workspaceID: Workspace.base
         ),
     ]
 
@@ -401,6 +411,19 @@ public enum LookupFixture {
         // sid@debian:suite: hello 1.0 added after hello 2.0 (a downgrade).
         suiteSource(260, Collection.sidSuite, artifact: 160, "hello", "2.0"),
         suiteSource(261, Collection.sidSuite, artifact: 161, "hello", "1.0"),
+        // bullseye@debian:suite (not exported): a src2 newer than bookworm's, which the archive must not find.
+        suiteSource(280, Collection.bullseyeSuite, artifact: 109, "src2", "3.0"),
+        // _@debian:archive: its own index.
+        CollectionItemRecord(
+            id: 281,
+            parentCollectionID: Collection.archive,
+            name: "index:Release",
+            childType: .artifact,
+            category: KnownCategories.repositoryIndex,
+            data: ["path": "Release"],
+            artifactID: 107,
+            createdAt: seconds(281)
+        ),
         // nested@debusine:test holds a collection.
         CollectionItemRecord(
             id: 270,

@@ -13,13 +13,15 @@ public enum LookupScenarios {
     typealias R = LookupResultSummary
 
     static let bookworm = "bookworm@debian:suite"
+    static let archiveName = "_@debian:archive"
     static let environments = "debian@debian:environments"
     static let suiteCategory = KnownCategories.suite
     static let inWorkflow = LookupContext(workspaceID: W.developers, workflowRootID: LookupFixture.workflowRootID)
 
     /// Every scenario.
     public static let all: [LookupScenario] =
-        specScenarios + inheritance + suite + environmentSegments + environmentLookups + otherCategories + types
+        specScenarios + inheritance + suite + archive + environmentSegments + environmentLookups + otherCategories
+        + types
 
     /// The rows implementing lookup scenario `number`.
     public static func spec(_ number: Int) -> [LookupScenario] { all.filter { $0.specScenario == number } }
@@ -264,6 +266,15 @@ public enum LookupScenarios {
             .multiple,
             lookup: ["collection": "names@debusine:test", "name__contains": "oo"],
             expected: .results([names(250), names(251)])
+        ),
+        LookupScenario(
+            spec: 38,
+            group: "spec",
+            // Django's `name__contains=""` is `LIKE '%%'`: every name.
+            "name__contains with the empty string matches every item",
+            .multiple,
+            lookup: ["collection": "names@debusine:test", "name__contains": ""],
+            expected: .results([names(250), names(251), names(252)])
         ),
         LookupScenario(
             spec: 38,
@@ -590,6 +601,61 @@ public enum LookupScenarios {
     ]
 
     // MARK: debian:suite
+
+    /// `debian:archive` (Debusine `server/collections/debian_archive.py` `DebianArchiveManager.do_lookup`, tests
+    /// `server/collections/tests/test_debian_archive.py` `test_lookup_source`, `test_lookup_binary`,
+    /// `test_lookup_repository_index`): package queries search the exported suites of the archive's workspace, the
+    /// highest version winning across them; `index:` the archive's own items.
+    static let archive: [LookupScenario] = [
+        LookupScenario(
+            group: "archive",
+            "source: searches the workspace's exported suites (from a workspace inheriting the archive)",
+            lookup: "_@debian:archive/source:hello",
+            expected: .result(.artifactItem(260, artifact: 160, in: archiveName))
+        ),
+        LookupScenario(
+            group: "archive",
+            "source: a suite with \"exported\": false is left out, even with a higher version",
+            lookup: "_@debian:archive/source:src2",
+            expected: .result(.artifactItem(211, artifact: 102, in: archiveName))
+        ),
+        LookupScenario(
+            group: "archive",
+            "source-version:",
+            lookup: "_@debian:archive/source-version:src1_0.9",
+            expected: .result(.artifactItem(209, artifact: 100, in: archiveName))
+        ),
+        LookupScenario(
+            group: "archive",
+            "binary: Architecture all serves s390x",
+            lookup: "_@debian:archive/binary:foo-data_s390x",
+            expected: .result(.artifactItem(213, artifact: 104, in: archiveName))
+        ),
+        LookupScenario(
+            group: "archive",
+            "binary-version:",
+            lookup: "_@debian:archive/binary-version:foo_1.0_i386",
+            expected: .result(.artifactItem(214, artifact: 105, in: archiveName))
+        ),
+        LookupScenario(
+            group: "archive",
+            "source: suites of other workspaces are not the archive's",
+            lookup: "_@debian:archive/source:nothing-here",
+            expected: .notFound("'_@debian:archive' has no item 'source:nothing-here'")
+        ),
+        LookupScenario(
+            group: "archive",
+            "index: the archive's own index, not a suite's",
+            lookup: "_@debian:archive/index:Release",
+            expected: .result(.artifactItem(281, artifact: 107, in: "_@debian:archive"))
+        ),
+        LookupScenario(
+            group: "archive",
+            "a query the archive does not know",
+            lookup: "_@debian:archive/match:codename=bookworm",
+            expected: .invalid("Unexpected lookup format: \"match:codename=bookworm\"")
+        ),
+    ]
 
     static let suite: [LookupScenario] = [
         LookupScenario(
@@ -998,6 +1064,40 @@ public enum LookupScenarios {
     // MARK: Types
 
     static let types: [LookupScenario] = [
+        // Debusine `server/collections/lookup.py` `_normalize_lookup_segments` writes the default category in before
+        // `_lookup_single_first` reads the segment.
+        LookupScenario(
+            group: "types",
+            "a bare id with the default category artifacts is that artifact",
+            lookup: "42",
+            expect: .artifact,
+            defaultCategory: "artifacts",
+            expected: .result(.artifact(42))
+        ),
+        LookupScenario(
+            group: "types",
+            "a bare id with the default category collections is that collection",
+            lookup: "10",
+            expect: .collection,
+            defaultCategory: "collections",
+            expected: .result(.collection(C.bookwormSuite))
+        ),
+        LookupScenario(
+            group: "types",
+            "internal with the default category collections is the workflow's internal collection",
+            lookup: "internal",
+            expect: .collection,
+            defaultCategory: "collections",
+            context: inWorkflow,
+            expected: .result(.collection(C.workflowInternal))
+        ),
+        // Django answers an out-of-range id with no row.
+        LookupScenario(
+            group: "types",
+            "an id too large for any row does not exist",
+            lookup: "99999999999999999999@artifacts",
+            expected: .notFound("'99999999999999999999@artifacts' does not exist or is hidden")
+        ),
         LookupScenario(
             group: "types",
             "a collection where an artifact is expected",

@@ -37,6 +37,10 @@ public final class FaultRecordingLookupStore<Inner: LookupStore>: LookupStore {
         try recording { try inner.collection(name: name, category: category, workspaceID: workspaceID) }
     }
 
+    public func collections(category: String, workspaceID: Int) throws -> [CollectionRecord] {
+        try recording { try inner.collections(category: category, workspaceID: workspaceID) }
+    }
+
     public func activeItems(
         inCollection collectionID: Int,
         matching filter: ItemFilter

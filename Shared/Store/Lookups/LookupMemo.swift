@@ -14,6 +14,7 @@ public final class LookupMemo: Sendable {
         var artifactsByID: [Int: ArtifactRecord?] = [:]
         var collectionsByID: [Int: CollectionRecord?] = [:]
         var collectionsByName: [CollectionKey: CollectionRecord?] = [:]
+        var collectionsByCategory: [WorkspaceCategory: [CollectionRecord]] = [:]
         var itemsByQuery: [ItemQuery: [CollectionItemRecord]] = [:]
     }
 
@@ -35,6 +36,12 @@ public final class LookupMemo: Sendable {
     func update<Value>(_ body: (inout Reads) -> Value) -> Value {
         state.withLock { body(&$0) }
     }
+}
+
+/// The collections of one category in one workspace: what `collections(category:workspaceID:)` asks about.
+struct WorkspaceCategory: Hashable {
+    var category: String
+    var workspaceID: Int
 }
 
 /// The active items of one collection that one filter selects: what `activeItems(inCollection:matching:)`

@@ -111,6 +111,21 @@ public final class PGLookupStore: LookupStore {
         }
     }
 
+    public func collections(category: String, workspaceID: Int) throws -> [CollectionRecord] {
+        let key = WorkspaceCategory(category: category, workspaceID: workspaceID)
+        if let known = memo.reads({ $0.collectionsByCategory[key] }) { return known }
+        let records = try session.query(
+            "SELECT id, name, category, workspace_id, data FROM collections WHERE category = $1 AND workspace_id = $2 ORDER BY id",
+            category,
+            workspaceID
+        ).rows.map { try Self.collection(from: $0) }
+        memo.update { reads in
+            reads.collectionsByCategory[key] = records
+            for record in records { reads.collectionsByID[record.id] = record }
+        }
+        return records
+    }
+
     public func activeItems(
         inCollection collectionID: Int,
         matching filter: ItemFilter

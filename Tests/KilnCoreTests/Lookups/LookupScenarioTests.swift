@@ -39,6 +39,8 @@ struct LookupScenarioTests {
         check(LookupScenarios.group("inheritance"))
     }
     @Test("debian:suite segment handlers and lookup__binaries") func suite() { check(LookupScenarios.group("suite")) }
+    @Test("debian:archive segment handlers over the exported suites (Debusine `DebianArchiveManager.do_lookup`)")
+    func archive() { check(LookupScenarios.group("archive")) }
     @Test("debian:environments match: segments") func environments() { check(LookupScenarios.group("environments")) }
     @Test("lookupEnvironment augmentation and variant fallback") func lookupEnvironment() {
         check(LookupScenarios.group("lookupEnvironment"))
@@ -50,7 +52,7 @@ struct LookupScenarioTests {
 
     @Test("every row of the table belongs to a test above")
     func everyRowIsChecked() {
-        let groups: Set = ["spec", "inheritance", "suite", "environments", "lookupEnvironment", "name-only", "types"]
+        let groups: Set = ["spec", "inheritance", "suite", "archive", "environments", "lookupEnvironment", "name-only", "types"]
         for scenario in LookupScenarios.all {
             #expect(groups.contains(scenario.group), "\(scenario)")
             if scenario.group == "spec" { #expect((31...41).contains(scenario.specScenario ?? 0), "\(scenario)") }

@@ -56,6 +56,29 @@ struct LookupStoreTests {
         #expect(!ItemFilter(builtFrom: []).matches(binary))
     }
 
+    /// Debusine filters names and data in SQL (`=`, `LIKE`): code point by code point, where Swift's `String`
+    /// compares by canonical equivalence (and, with Foundation, finds no empty string).
+    @Test("matchers compare as PostgreSQL does: code points, not canonical equivalence; the empty string is everywhere")
+    func matchersCompareCodePoints() throws {
+        let decomposed = "cafe\u{301}"  // "café" with a combining accent
+        let composed = "caf\u{e9}"
+        #expect(decomposed == composed, "Swift's String equality, which the matchers must not use")
+        #expect(!ItemMatcher(exactText: composed).matches(decomposed))
+        #expect(ItemMatcher(exactText: decomposed).matches(decomposed))
+        #expect(!(try ItemMatcher(kind: .startswith, value: "cafe", key: "k")).matches(composed))
+        #expect(try ItemMatcher(kind: .startswith, value: "cafe", key: "k").matches(decomposed))
+        #expect(!(try ItemMatcher(kind: .endswith, value: "\u{e9}", key: "k")).matches(decomposed))
+        #expect(try ItemMatcher(kind: .contains, value: "e\u{301}", key: "k").matches(decomposed))
+        #expect(!(try ItemMatcher(kind: .in, value: [.string(composed)], key: "k")).matches(decomposed))
+        for kind in [ItemMatchKind.contains, .startswith, .endswith] {
+            #expect(try ItemMatcher(kind: kind, value: "", key: "k").matches("anything"), "\(kind)")
+            #expect(try ItemMatcher(kind: kind, value: "", key: "k").matches(""), "\(kind)")
+        }
+        #expect(!(try ItemMatcher(kind: .contains, value: "", key: "k")).matches(nil), "an absent field matches nothing")
+        #expect(!(try ItemMatcher(kind: .contains, value: "abcd", key: "k")).matches("abc"))
+        #expect(try ItemMatcher(kind: .contains, value: "bc", key: "k").matches("abcd"))
+    }
+
     @Test("artifact-or-promise admits artifacts and promises only")
     func artifactOrPromise() {
         var promise = Self.item

@@ -44,10 +44,16 @@ extension LookupResolver {
             return try collectionResult(
                 name: name, category: category, from: startID, context, normalizedFirst: normalizedFirst)
         case .bareName(let name):
-            // `resolve` has already refused a bare name without a default category.
+            // `resolve` has already refused a bare name without a default category. Debusine writes the category
+            // in (`_normalize_lookup_segments`) before reading the segment, so `12` with the default category
+            // `artifacts` is artifact 12 and `internal` with `collections` the internal collection.
             guard let defaultCategory else { throw notFound }
-            return try collectionResult(
-                name: name, category: defaultCategory, from: startID, context, normalizedFirst: normalizedFirst)
+            var qualified = lookup
+            qualified.first = FirstSegment(parsing: "\(name)@\(defaultCategory)")
+            return try resolveFirst(
+                qualified, normalizedFirst: normalizedFirst, defaultCategory: nil, startID: startID, context: context)
+        case .idOutOfRange:
+            throw notFound
         }
     }
 

@@ -1,8 +1,8 @@
 extension LookupResolver {
     /// Answers one later segment inside `collection`, with the handlers its category has (Debusine's collection
     /// managers' `do_lookup`). Every category understands `name:`; `debian:suite` and `debian:environments` add their
-    /// own queries, `debusine:task-history` its `last-entry:`, `last-success:` and `last-failure:`, `debian:qa-results`
-    /// its `latest:`.
+    /// own queries, `debian:archive` the suite's (asked of its workspace's suites), `debusine:task-history` its
+    /// `last-entry:`, `last-success:` and `last-failure:`, `debian:qa-results` its `latest:`.
     ///
     /// - Returns: the item, or `nil` when nothing active matches.
     /// - Throws: `LookupFailure.invalid` (`Unexpected lookup format: "<segment>"`) for a query the category
@@ -36,9 +36,27 @@ extension LookupResolver {
             let items = try store.activeItems(inCollection: collection.id, matching: suiteFilter)
             if case .index = segment.query { return Self.mostRecentlyAdded(items) }
             return Self.highestVersion(items)
+        case (_, KnownCategories.archive):
+            guard let suiteFilter = try Self.suiteFilter(segment.query) else { throw unexpected }
+            // `index:PATH` names the archive's own indexes (Debusine's `index:dists/SUITE/PATH` form cannot be
+            // written in a string lookup, whose segments are split on `/`).
+            if case .index = segment.query {
+                return Self.mostRecentlyAdded(try store.activeItems(inCollection: collection.id, matching: suiteFilter))
+            }
+            return Self.highestVersion(try exportedSuites(of: collection).flatMap { suite in
+                try store.activeItems(inCollection: suite.id, matching: suiteFilter)
+            })
         default:
             throw unexpected
         }
+    }
+
+    /// The suites a `debian:archive` publishes: the `debian:suite` collections of its own workspace whose data does
+    /// not say `"exported": false` (Debusine `db/models/collections.py` `CollectionQuerySet.exported_suites`, which
+    /// `DebianArchiveManager.do_lookup` searches for packages, whichever suites the archive's items name).
+    private func exportedSuites(of archive: CollectionRecord) throws -> [CollectionRecord] {
+        try store.collections(category: KnownCategories.suite, workspaceID: archive.workspaceID)
+            .filter { $0.data["exported"] != .bool(false) }
     }
 
     /// The most recently added run matching `query` (Debusine's `TaskHistoryManager.do_lookup`: active bare items of
@@ -59,7 +77,10 @@ extension LookupResolver {
         }
         return Self.mostRecentlyAdded(
             runs.filter { run in
-                guard text(run.data["subject"]) == query.subject, text(run.data["context"]) == query.context else {
+                // Compared in SQL by Debusine: byte for byte, not by Swift's canonical equivalence.
+                guard ByteText(text(run.data["subject"])) == ByteText(query.subject),
+                    ByteText(text(run.data["context"])) == ByteText(query.context)
+                else {
                     return false
                 }
                 let result = run.data["result"]?.stringValue

@@ -40,9 +40,9 @@ public struct ItemFilter: Hashable, Sendable {
             data.allSatisfy({ $0.matches(item.data) })
         else { return false }
         guard let builtFrom else { return true }
-        let sourceName = ItemMatcher.comparisonText(of: item.data["srcpkg_name"])
-        let sourceVersion = ItemMatcher.comparisonText(of: item.data["srcpkg_version"])
-        return builtFrom.contains { $0.name == sourceName && $0.version == sourceVersion }
+        let sourceName = ItemMatcher.comparisonText(of: item.data["srcpkg_name"]).map(ByteText.init)
+        let sourceVersion = ItemMatcher.comparisonText(of: item.data["srcpkg_version"]).map(ByteText.init)
+        return builtFrom.contains { ByteText($0.name) == sourceName && ByteText($0.version) == sourceVersion }
     }
 }
 
@@ -132,7 +132,7 @@ public struct SourcePackageIdentity: Hashable, Sendable {
     /// source name).
     public func built(_ item: CollectionItemRecord, builtUsing targets: Set<Int>) -> Bool {
         item.childType == .artifact && item.category == KnownCategories.binaryPackage && targets.contains(artifactID)
-            && ItemMatcher.comparisonText(of: item.data["srcpkg_name"]) == name
-            && ItemMatcher.comparisonText(of: item.data["srcpkg_version"]) == version
+            && ItemMatcher.comparisonText(of: item.data["srcpkg_name"]).map(ByteText.init) == ByteText(name)
+            && ItemMatcher.comparisonText(of: item.data["srcpkg_version"]).map(ByteText.init) == ByteText(version)
     }
 }

@@ -15,6 +15,9 @@ public protocol LookupStore {
     func collection(id: Int) throws -> CollectionRecord?
     /// The collection with this name and category held by this very workspace (no inheritance), or `nil`.
     func collection(name: String, category: String, workspaceID: Int) throws -> CollectionRecord?
+    /// The collections of this category held by this very workspace (no inheritance), ordered by id: a
+    /// `debian:archive` looks packages up in its workspace's suites (Debusine `DebianArchiveManager.do_lookup`).
+    func collections(category: String, workspaceID: Int) throws -> [CollectionRecord]
     /// The active items (`removedAt == nil`) of a collection that pass `filter`, ordered by item id.
     func activeItems(inCollection collectionID: Int, matching filter: ItemFilter) throws -> [CollectionItemRecord]
     /// The targets of each of these artifacts' `built-using` relations, by artifact; one without any is absent

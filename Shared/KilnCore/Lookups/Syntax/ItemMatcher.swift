@@ -55,15 +55,20 @@ public struct ItemMatcher: Hashable, Sendable {
 
     /// Whether `text` (the item's name, or the text of a data field; `nil` when the field is absent or
     /// JSON null, which like SQL NULL matches nothing but an exact `null`) passes the comparison.
+    ///
+    /// Texts are compared as PostgreSQL compares them for Debusine's `name__…`/`data__…` filters (`=`, `LIKE`):
+    /// code point by code point (`ByteText`), not by Swift's canonical equivalence, so `é` written as `e` plus a
+    /// combining accent is not `é`, and `contains ""` matches every text.
     public func matches(_ text: String?) -> Bool {
         if isNullTest { return text == nil }
         guard let text else { return false }
+        let haystack = ByteText(text)
         switch kind {
-        case .exact: return text == value.comparisonText
-        case .contains: return text.contains(value.comparisonText)
-        case .startswith: return text.hasPrefix(value.comparisonText)
-        case .endswith: return text.hasSuffix(value.comparisonText)
-        case .in: return (value.arrayValue ?? []).contains { $0.comparisonText == text }
+        case .exact: return haystack == ByteText(value.comparisonText)
+        case .contains: return haystack.contains(ByteText(value.comparisonText))
+        case .startswith: return haystack.hasPrefix(ByteText(value.comparisonText))
+        case .endswith: return haystack.hasSuffix(ByteText(value.comparisonText))
+        case .in: return (value.arrayValue ?? []).contains { ByteText($0.comparisonText) == haystack }
         }
     }
 

@@ -20,7 +20,7 @@ public struct StringLookup: Hashable, Sendable {
     /// first segment (`/x`, `//workspace=w/`) is a name without a category, found wanting at resolution.
     ///
     /// - Throws: `LookupFailure.invalid` for an empty lookup, an option without `=` (`Invalid syntax in
-    ///   lookup options part of '<lookup>'`) or an id out of range. Segments are never refused here
+    ///   lookup options part of '<lookup>'`). Segments are never refused here
     ///   (`LookupSegment`).
     public init(parsing text: String) throws(LookupFailure) {
         guard !text.isEmpty else { throw .invalid("Empty lookup") }
@@ -32,7 +32,7 @@ public struct StringLookup: Hashable, Sendable {
         }
         let parts = rest.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
         firstText = parts[0]
-        first = try FirstSegment(parsing: parts[0])
+        first = FirstSegment(parsing: parts[0])
         segments = parts.dropFirst().map(LookupSegment.init(parsing:))
     }
 
@@ -143,12 +143,14 @@ public enum FirstSegment: Hashable, Sendable {
     case collection(name: String, category: String)
     /// `NAME` alone: needs a default category from the context.
     case bareName(String)
+    /// `NNN@artifacts` or `NNN@collections` with an id too large for any row: nothing has it (Debusine's
+    /// `int(…)` takes it, and Django answers an out-of-range id with no row: `does not exist or is hidden`).
+    case idOutOfRange
 
     /// Interprets a first segment; an empty one is a bare empty name (Debusine's `'' does not specify a
     /// category …`, or with a default category `'@CATEGORY' does not exist or is hidden`).
     ///
-    /// - Throws: `LookupFailure.invalid` for an id too large to be one.
-    init(parsing text: String) throws(LookupFailure) {
+    init(parsing text: String) {
         guard let at = text.lastIndex(of: "@") else {
             self = .bareName(text)
             return
@@ -158,7 +160,10 @@ public enum FirstSegment: Hashable, Sendable {
         let isNumeric = !name.isEmpty && name.allSatisfy { $0.isASCII && $0.isNumber }
         switch category {
         case "artifacts" where isNumeric, "collections" where isNumeric:
-            guard let id = Int(name) else { throw .invalid("Id '\(name)' in lookup '\(text)' is out of range") }
+            guard let id = Int(name) else {
+                self = .idOutOfRange
+                return
+            }
             self = category == "artifacts" ? .artifactID(id) : .collectionID(id)
         case "collections" where name == "internal":
             self = .internalCollection
