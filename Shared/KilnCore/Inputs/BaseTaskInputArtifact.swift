@@ -52,7 +52,9 @@ public struct BaseTaskInputArtifact: Hashable, Sendable {
     }
 
     /// The JSON form: every key present, an absent member written as `null` (Debusine's `model_dump()`,
-    /// pinned by `test_serialize_data_none` and `test_serialize_category_data_none`).
+    /// pinned by `test_serialize_data_none` and `test_serialize_category_data_none`), and the data as its
+    /// category's model dumps it, defaults included (`serialize_data`: `data.model_dump()`). `data` itself stays as
+    /// stored, which is what the server's `compute_dynamic_data` sees (blhc dumps it with `exclude_unset`).
     public var json: JSONValue { .object(members) }
 
     /// The three members, nulls included, for the models that embed an artifact.
@@ -60,8 +62,15 @@ public struct BaseTaskInputArtifact: Hashable, Sendable {
         [
             "artifact_id": artifactID.map(JSONValue.int) ?? .null,
             "category": category.map(JSONValue.string) ?? .null,
-            "data": data.map(JSONValue.object) ?? .null,
+            "data": dumpedData,
         ]
+    }
+
+    /// `data` as its category's model dumps it (data always comes with a category: `check`).
+    private var dumpedData: JSONValue {
+        guard let data else { return .null }
+        guard let category else { return .object(data) }
+        return .object(ArtifactDataModels.dumped(category: category, data: data))
     }
 }
 

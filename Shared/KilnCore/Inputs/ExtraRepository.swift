@@ -193,15 +193,8 @@ public struct ExternalRepository: Hashable, Sendable {
             throw .invalidValue(
                 field: reader.fieldName("url"), value: .string(text), reason: "Input should be a valid URL, \(problem)")
         }
-        guard let separator = text.range(of: "://") else { return text }
-        let rest = text[separator.upperBound...]
-        let authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
-        let scheme = text[..<separator.lowerBound].lowercased()
-        return authority.count == rest.count && specialSchemes.contains(scheme) ? text + "/" : text
+        return PydanticURL.normalized(text)
     }
-
-    /// The URL schemes whose empty path reads as `/` (the WHATWG URL standard, which pydantic-core follows).
-    private static let specialSchemes: Set<String> = ["http", "https", "ws", "wss", "ftp", "file"]
 
     /// A word character of the `^(\w|-)+$` patterns Debusine declares with `pydantic.Field(pattern=…)`.
     private static func isWord(_ scalar: Unicode.Scalar) -> Bool {

@@ -41,6 +41,14 @@ public enum ArtifactDataModels {
         }
     }
 
+    /// An artifact's data as its category's model dumps it (`PydanticModel.dumped`: every field, defaults
+    /// included), which is how Debusine saves an input artifact's data in `task_input_fields`
+    /// (`tasks/models.py` `BaseTaskInputArtifact.serialize_data`: `data.model_dump()`); data of a category without a
+    /// model is returned as it is.
+    public static func dumped(category: String, data: [String: JSONValue]) -> [String: JSONValue] {
+        byCategory[category]?.dumped(data) ?? data
+    }
+
     // MARK: Models
 
     /// `EmptyArtifactData`: `debusine:work-request-debug-logs` and `debusine:test` carry no data.

@@ -23,7 +23,7 @@ enum DoseDistCheckModel {
                     .required("pkg", .model(PydanticModel(
                         "DoseDistCheckReasonMissingPkg",
                         basePackageFields + [.optional("unsat-dependency", .nullable(.string))]))),
-                    .optional("depchains", .list(.model(depchain))),
+                    .optional("depchains", .list(.model(depchain)), default: []),
                 ])))
         ])
 
@@ -38,8 +38,8 @@ enum DoseDistCheckModel {
                 [
                     .required("pkg1", .model(conflictPackage)),
                     .required("pkg2", .model(conflictPackage)),
-                    .optional("depchain1", .list(.model(depchain))),
-                    .optional("depchain2", .list(.model(depchain))),
+                    .optional("depchain1", .list(.model(depchain)), default: []),
+                    .optional("depchain2", .list(.model(depchain)), default: []),
                 ])))
         ])
 

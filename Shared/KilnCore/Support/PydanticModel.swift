@@ -15,6 +15,8 @@ public struct PydanticModel: Sendable {
         public var type: PydanticType
         /// Whether the field may be left out (it has a default).
         public var hasDefault: Bool
+        /// The value a left-out field takes (`None` unless declared otherwise), which `model_dump()` writes.
+        public var defaultValue: JSONValue
         /// `field_validator`s in declaration order: each answers the `ValueError` text it raises, or `nil`.
         public var validators: [@Sendable (JSONValue) -> String?]
 
@@ -24,16 +26,17 @@ public struct PydanticModel: Sendable {
             _ type: PydanticType,
             validators: [@Sendable (JSONValue) -> String?] = []
         ) -> Field {
-            Field(key: key, type: type, hasDefault: false, validators: validators)
+            Field(key: key, type: type, hasDefault: false, defaultValue: .null, validators: validators)
         }
 
-        /// A field with a default (`= None`, `= []`).
+        /// A field with a default (`= None` unless `default` says otherwise, such as `= []`).
         public static func optional(
             _ key: String,
             _ type: PydanticType,
+            default defaultValue: JSONValue = .null,
             validators: [@Sendable (JSONValue) -> String?] = []
         ) -> Field {
-            Field(key: key, type: type, hasDefault: true, validators: validators)
+            Field(key: key, type: type, hasDefault: true, defaultValue: defaultValue, validators: validators)
         }
     }
 
@@ -86,6 +89,27 @@ public struct PydanticModel: Sendable {
     /// - Throws: `TaskDataError.model` with every failure.
     public func validateTaskData(_ value: JSONValue) throws(TaskDataError) {
         do { try validate(value) } catch { throw .model(error) }
+    }
+
+    /// What pydantic's `model_dump()` writes for data this model accepted: every field, a left-out one with its
+    /// default, each value as its type dumps it (`PydanticType.dumped`), so a `debian:system-tarball` without a
+    /// `variant` is dumped with `"variant": null` (Debusine `tasks/models.py` `BaseTaskInputArtifact.serialize_data`,
+    /// which saves an input artifact's data so in `task_input_fields`).
+    ///
+    /// Keys are written as the data holds them: where a model reads aliases (dose3's hyphenated keys), pydantic
+    /// would write the field names (`output_version`), which the same model then refuses when it reads them back
+    /// (deploy/docs/fidelity.md, "Input fields and dynamic data"). Keys the model does not know (data that reached
+    /// the database without being checked) are kept as they are.
+    public func dumped(_ members: [String: JSONValue]) -> [String: JSONValue] {
+        var dumped = members
+        for field in fields {
+            if let given = members[field.key] {
+                dumped[field.key] = field.type.dumped(given)
+            } else if field.hasDefault {
+                dumped[field.key] = field.defaultValue
+            }
+        }
+        return dumped
     }
 
     /// Whether `members` certainly validate, known without building any failure (`PydanticType.quicklyAccepts`):

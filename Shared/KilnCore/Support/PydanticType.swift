@@ -227,6 +227,33 @@ public indirect enum PydanticType: Sendable {
     }
 
     /// pydantic's location: the path's parts joined by dots (`summary.tags_found.0`).
+    /// The value as pydantic dumps it once validated: lax integers and booleans as JSON numbers and booleans,
+    /// URLs normalised (`PydanticURL.normalized`), nested models with their defaults (`PydanticModel.dumped`), a
+    /// union's value as its first member that accepts it dumps it; anything else as given.
+    func dumped(_ value: JSONValue) -> JSONValue {
+        switch self {
+        case .integer, .boundedInteger:
+            if case .success(let number) = PydanticLaxInt.parse(value) { return .int(number) }
+            return value
+        case .boolean:
+            return PydanticLaxBool.parse(value).map(JSONValue.bool) ?? value
+        case .url, .hostedURL:
+            return value.stringValue.map { .string(PydanticURL.normalized($0)) } ?? value
+        case .model(let model):
+            return value.objectValue.map { .object(model.dumped($0)) } ?? value
+        case .nullable(let inner):
+            return value.isNull ? value : inner.dumped(value)
+        case .list(let element), .boundedList(let element, _, _):
+            return value.arrayValue.map { .array($0.map(element.dumped)) } ?? value
+        case .dictionary(_, let element):
+            return value.objectValue.map { .object($0.mapValues(element.dumped)) } ?? value
+        case .union(let members):
+            return members.first { $0.failures(of: value, at: []).isEmpty }?.dumped(value) ?? value
+        default:
+            return value
+        }
+    }
+
     static func render(_ location: [String]) -> String { location.joined(separator: ".") }
 
     /// pydantic's list of expected values: `'a'`, `'a' or 'b'`, `'a', 'b' or 'c'`.

@@ -46,6 +46,21 @@ public enum PydanticURL {
         return nil
     }
 
+    /// The URL as pydantic writes an accepted one back: a special scheme's URL that is a bare host gets the `/` path
+    /// WHATWG parsing gives it (`http://deb.debian.org` → `http://deb.debian.org/`); otherwise as written (pydantic's
+    /// other normalisations, such as lowercasing the host, are not reproduced: deploy/docs/fidelity.md).
+    public static func normalized(_ text: String) -> String {
+        guard let separator = text.range(of: "://") else { return text }
+        let rest = text[separator.upperBound...]
+        let authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        let scheme = text[..<separator.lowerBound].lowercased()
+        return authority.count == rest.count && schemesWithRootPath.contains(scheme) ? text + "/" : text
+    }
+
+    /// The schemes whose empty path reads as `/` in the WHATWG URL standard, which pydantic-core follows: the
+    /// special schemes and `file`.
+    private static let schemesWithRootPath = specialSchemes.union(["file"])
+
     /// The path of a `file:` URL as WHATWG parsing leaves it — backslashes read as slashes, the host, query and
     /// fragment left out, `.` and `..` segments (also written `%2e`) resolved — or nil for another scheme. What a
     /// check on pydantic's `url.path` sees (Debusine's `SystemBootstrapRepositoryKeyring.validate_url`).
