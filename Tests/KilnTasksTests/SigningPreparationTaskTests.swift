@@ -38,6 +38,22 @@ struct SigningPreparationTaskTests {
         #expect(dynamic.extra["input_binary_artifacts_ids"] == [2, .int(PackageTaskFixtures.newHelloBinary)])
     }
 
+    /// Debusine `artifacts/models.py` `get_binary_package_name` reads `deb_fields.get("Package")`, which the summary's
+    /// f-string writes as `None` when the template names no package.
+    @Test("a template without a Package field: the summary says None, the subject is null")
+    func templateWithoutPackage() throws {
+        let unnamed = JSONValue.int(PackageTaskFixtures.unnamedBinary)
+        let extract: JSONValue = [
+            "input": ["template_artifact": unnamed, "binary_artifacts": [unnamed]], "environment": Self.env,
+        ]
+        let extracted = try PackageTaskFixtures.task("extractforsigning", extract, stage: .running).computeDynamicData()
+        #expect(extracted.parameterSummary == "None_1.0-1 (amd64)")
+        #expect(extracted.json.value(atPath: "subject") == .null)
+        let assemble: JSONValue = ["template": unnamed, "signed": [5], "environment": Self.env]
+        let assembled = try PackageTaskFixtures.task("assemblesignedsource", assemble, stage: .running).computeDynamicData()
+        #expect(assembled.parameterSummary == "None_1.0-1 (amd64)")
+    }
+
     /// Debusine `tasks/extract_for_signing.py`: `binary_artifacts = UploadArtifactsInput(...)`, so an upload stands
     /// for the binary packages it `extends`, and those are what the dynamic data lists.
     @Test("extractforsigning: an upload among the binaries is replaced by the binary packages it extends")

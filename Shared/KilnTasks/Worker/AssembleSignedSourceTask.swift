@@ -77,7 +77,7 @@ public struct AssembleSignedSourceTask: ExecutorTask {
         let template = try inputs.artifact("template")
         let facts = PackageArtifactFacts(template)
         return try executorDynamicData(
-            parameterSummary: "\(facts.binaryPackageName ?? "")_\(facts.binaryPackageVersion ?? "") "
+            parameterSummary: "\(facts.binaryPackageName.pythonFormatted)_\(facts.binaryPackageVersion ?? "") "
                 + "(\(facts.architectures.sorted().joined(separator: ", ")))",
             subject: try getSubject(),
             extra: [

@@ -96,7 +96,7 @@ public struct ExtractForSigningTask: ExecutorTask {
             $0.formUnion($1.architectures)
         }
         return try executorDynamicData(
-            parameterSummary: "\(facts.binaryPackageName ?? "")_\(facts.binaryPackageVersion ?? "") "
+            parameterSummary: "\(facts.binaryPackageName.pythonFormatted)_\(facts.binaryPackageVersion ?? "") "
                 + "(\(architectures.sorted().joined(separator: ", ")))",
             subject: try getSubject(),
             extra: [

@@ -14,8 +14,19 @@ enum PackageTaskFixtures {
     static let helloUpload = 34
     static let helloSigningInput = 35
     static let helloSigningOutput = 36
+    /// A binary package whose `deb_fields` name no `Package` (`DebianBinaryPackage` does not require it).
+    static let unnamedBinary = 37
 
     static let extraArtifacts: [ArtifactRecord] = [
+        ArtifactRecord(
+            id: unnamedBinary,
+            category: "debian:binary-package",
+            workspaceID: TaskFixture.Workspace.developers,
+            data: [
+                "srcpkg_name": "hello", "srcpkg_version": "1.0-1",
+                "deb_fields": ["Version": "1.0-1", "Architecture": "amd64"], "deb_control_files": [],
+            ]
+        ),
         ArtifactRecord(
             id: buildLog,
             category: "debian:package-build-log",
