@@ -37,6 +37,12 @@ struct JSONValueTests {
         #expect(JSONValue.int(123).comparisonText == "123")
         #expect(JSONValue.string("123").comparisonText == "123")
         #expect(JSONValue.bool(true).comparisonText == "true")
+        // PostgreSQL's jsonb text (`->>` of an array or object): spaced, keys shorter first then in byte order.
+        #expect(JSONValue.array(["amd64", "i386"]).comparisonText == #"["amd64", "i386"]"#)
+        #expect(
+            JSONValue.object(["bb": [1, nil], "a": true, "ab": ["k": "v\n\"é\u{1}"]]).comparisonText
+                == #"{"a": true, "ab": {"k": "v\n\"é\u0001"}, "bb": [1, null]}"#)
+        #expect(JSONValue.array([]).comparisonText == "[]" && JSONValue.object([:]).comparisonText == "{}")
     }
 
     @Test("strings with escapes, surrogate pairs and non-ASCII text read and write exactly")

@@ -384,7 +384,7 @@ public enum LookupFixture {
             name: "foo",
             childType: .artifact,
             category: "debusine:test",
-            data: ["some_id": 7],
+            data: ["some_id": 7, "tags": ["a", "b"]],
             artifactID: 150,
             createdAt: seconds(250)
         ),

@@ -279,6 +279,23 @@ public enum LookupScenarios {
         LookupScenario(
             spec: 38,
             group: "spec",
+            // Django's `KT("data__tags")` is PostgreSQL's `->>`: a list is compared as jsonb writes it.
+            "data__KEY compares a list as PostgreSQL's jsonb text",
+            .multiple,
+            lookup: ["collection": "names@debusine:test", "data__tags": #"["a", "b"]"#],
+            expected: .results([names(250)])
+        ),
+        LookupScenario(
+            spec: 38,
+            group: "spec",
+            "data__KEY does not match a list by its compact JSON",
+            .multiple,
+            lookup: ["collection": "names@debusine:test", "data__tags": #"["a","b"]"#, "error_on_empty": false],
+            expected: .results([])
+        ),
+        LookupScenario(
+            spec: 38,
+            group: "spec",
             "data__KEY matches an integer",
             .multiple,
             lookup: ["collection": "names@debusine:test", "data__some_id": 123],

@@ -63,8 +63,9 @@ public enum JSONValue: Hashable, Sendable {
         return false
     }
 
-    /// The value as text the way Debusine compares `data__KEY` lookups: strings unquoted, everything else
-    /// as its compact JSON form (so the integer `123` matches the filter value `"123"` and `123`).
+    /// The value as text the way Debusine compares `data__KEY` lookups (PostgreSQL's `->>`): strings unquoted,
+    /// scalars as their JSON text (so the integer `123` matches the filter value `"123"` and `123`), arrays and
+    /// objects as PostgreSQL writes them (`postgresJSONText`).
     public var comparisonText: String {
         switch self {
         case .string(let value): value
@@ -72,7 +73,7 @@ public enum JSONValue: Hashable, Sendable {
         case .bool(let value): value ? "true" : "false"
         case .int(let value): String(value)
         case .double(let value): JSONText.render(value)
-        case .array, .object: compactJSON
+        case .array, .object: postgresJSONText
         }
     }
 

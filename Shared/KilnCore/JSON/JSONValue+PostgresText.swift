@@ -1,0 +1,65 @@
+extension JSONValue {
+    /// The text PostgreSQL gives a `jsonb` value (`data ->> 'KEY'` of an array or object, `jsonb_out`): `", "` between
+    /// elements, `": "` after keys, keys in jsonb's order (shorter first, then byte order), strings escaped as
+    /// `escape_json` escapes them. Debusine filters `data__KEY` on that text, so a lookup's
+    /// `data__architectures: "[\"amd64\", \"i386\"]"` matches an item whose data holds that list.
+    ///
+    /// Numbers are written as Kiln holds them: jsonb keeps a number's digits as written (`1.50`), which a parsed
+    /// `JSONValue` no longer knows.
+    public var postgresJSONText: String {
+        var text = ""
+        Self.writePostgres(self, into: &text)
+        return text
+    }
+
+    private static func writePostgres(_ value: JSONValue, into text: inout String) {
+        switch value {
+        case .null: text += "null"
+        case .bool(let flag): text += flag ? "true" : "false"
+        case .int(let number): text += String(number)
+        case .double(let number): text += JSONText.render(number)
+        case .string(let string): writePostgresString(string, into: &text)
+        case .array(let elements):
+            text += "["
+            for (index, element) in elements.enumerated() {
+                if index > 0 { text += ", " }
+                writePostgres(element, into: &text)
+            }
+            text += "]"
+        case .object(let members):
+            text += "{"
+            let keys = members.keys.sorted { lhs, rhs in
+                let (left, right) = (Array(lhs.utf8), Array(rhs.utf8))
+                return left.count != right.count ? left.count < right.count : left.lexicographicallyPrecedes(right)
+            }
+            for (index, key) in keys.enumerated() {
+                if index > 0 { text += ", " }
+                writePostgresString(key, into: &text)
+                text += ": "
+                writePostgres(members[key]!, into: &text)
+            }
+            text += "}"
+        }
+    }
+
+    /// PostgreSQL's `escape_json`: quotes, backslashes and the control characters escaped, everything else as is.
+    private static func writePostgresString(_ string: String, into text: inout String) {
+        text += "\""
+        for scalar in string.unicodeScalars {
+            switch scalar {
+            case "\"": text += "\\\""
+            case "\\": text += "\\\\"
+            case "\u{8}": text += "\\b"
+            case "\u{C}": text += "\\f"
+            case "\n": text += "\\n"
+            case "\r": text += "\\r"
+            case "\t": text += "\\t"
+            case _ where scalar.value < 0x20:
+                let hex = String(scalar.value, radix: 16)
+                text += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: text.unicodeScalars.append(scalar)
+            }
+        }
+        text += "\""
+    }
+}
