@@ -269,6 +269,15 @@ struct LookupResolverServiceTests {
             let wrongType = try await call(try request("1@artifacts", expect: .collection))
             #expect(wrongType.errorKind == "invalid")
 
+            // Debusine's `LookupSingleSerializer.workflow_root` (a primary-key field) refuses a work request that does
+            // not exist before anything is looked up.
+            let noRoot = try await call(
+                try MessageCodec.encode(
+                    LookupRequest(
+                        lookup: "1@artifacts", expectType: .artifact, workspace: "debian/developers", user: "alice",
+                        workflowRootID: 999_999)))
+            #expect(noRoot.failure == .invalid(#"Invalid pk "999999" - object does not exist."#))
+
             let garbage = try await call(Array("{\"schema_version\": 1}".utf8))
             #expect(garbage.errorKind == "invalid")
             #expect(garbage.errorMessage?.contains("missing field") == true, "\(garbage)")

@@ -40,6 +40,13 @@ struct LookupRPCResponder: Sendable {
                 else {
                     return LookupReply(failure: .notFound("workspace '\(path)' does not exist or is hidden"))
                 }
+                // Debusine's `LookupSingleSerializer.workflow_root` is a primary-key field: a work request that does
+                // not exist is refused with Django REST framework's text before anything is looked up.
+                if let rootID = request.workflowRootID,
+                    try session.query("SELECT 1 FROM work_requests WHERE id = $1", rootID).rows.isEmpty
+                {
+                    return LookupReply(failure: .invalid("Invalid pk \"\(rootID)\" - object does not exist."))
+                }
                 let context = LookupContext(
                     workspaceID: workspace.id, user: request.user, workflowRootID: request.workflowRootID)
                 let resolver = LookupResolver(store: store)
