@@ -23,9 +23,19 @@ struct CollectionName: CustomStringConvertible {
     var name: String
     var category: String
 
+    /// `NAME@CATEGORY`, or a category alone for its `_` collection (Debusine's client, `SingleCollectionCommand`:
+    /// `debian:archive` is `_@debian:archive`).
     init(parsing text: String) throws {
-        guard let at = text.lastIndex(of: "@"), at != text.startIndex, text.index(after: at) != text.endIndex else {
-            throw CLIError("collection '\(text)' must be written NAME@CATEGORY, e.g. sid@debian:suite")
+        guard let at = text.lastIndex(of: "@") else {
+            guard !text.isEmpty else {
+                throw CLIError("collection '' must be written NAME@CATEGORY (e.g. sid@debian:suite) or CATEGORY")
+            }
+            name = "_"
+            category = text
+            return
+        }
+        guard at != text.startIndex, text.index(after: at) != text.endIndex else {
+            throw CLIError("collection '\(text)' must be written NAME@CATEGORY (e.g. sid@debian:suite) or CATEGORY")
         }
         name = String(text[..<at])
         category = String(text[text.index(after: at)...])
@@ -42,7 +52,8 @@ struct CollectionName: CustomStringConvertible {
                 on: conn
             )
         else {
-            throw RepositoryError.notFound(kind: "collection", key: "\(self) in workspace \(workspace)")
+            // Debusine's `CollectionItemViewSet.initial` (`server/views/collections.py`), title and detail.
+            throw CLIError("Collection not found: Collection '\(self)' does not exist in workspace \(workspace)")
         }
         return record
     }
@@ -74,15 +85,23 @@ struct CollectionCreate: AsyncParsableCommand {
             let path = try WorkspacePath(parsing: workspace)
             let name = try CollectionName(parsing: collection)
             let payload = try data.map { try DataInput.object($0, what: "--data") } ?? [:]
+            if let refused = CollectionNaming.creationRefusal(name: name.name, category: name.category) {
+                throw CLIError(refused.refusal, context: refused.explanation)
+            }
             let record = try await pool.withTransaction { conn in
                 let workspace = try await WorkspaceRepository.require(path, on: conn)
-                return try await CollectionRepository.create(
-                    workspaceID: workspace.id,
-                    name: name.name,
-                    category: name.category,
-                    data: payload,
-                    on: conn
-                )
+                do {
+                    return try await CollectionRepository.create(
+                        workspaceID: workspace.id,
+                        name: name.name,
+                        category: name.category,
+                        data: payload,
+                        on: conn
+                    )
+                } catch RepositoryError.alreadyExists {
+                    throw CLIError(
+                        CollectionNaming.duplicateRefusal, context: "\(name) already exists in workspace \(path)")
+                }
             }
             print("created collection \(name) (id \(record.id)) in \(path)")
         }

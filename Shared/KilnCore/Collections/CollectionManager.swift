@@ -106,9 +106,10 @@ extension CollectionManager {
         }
     }
 
-    /// `"Adding to <category> requires an item name"`, or the name.
+    /// `"Adding to <category> requires an item name"`, or the name; an empty name is a name (Debusine's
+    /// `WorkflowInternalManager` refuses only `name is None`).
     func requireName(_ name: String?) throws(ItemAdditionError) -> String {
-        guard let name, !name.isEmpty else {
+        guard let name else {
             throw ItemAdditionError("Adding to \(collection.category) requires an item name")
         }
         return name
@@ -117,6 +118,17 @@ extension CollectionManager {
     /// `"Cannot use an explicit item name when adding to <category>"` when a name was given.
     func refuseName(_ name: String?) throws(ItemAdditionError) {
         if name != nil { throw ItemAdditionError("Cannot use an explicit item name when adding to \(collection.category)") }
+    }
+
+    /// The collection's `old_items_to_keep` (default 5), read as Django reads the number it compares a rank with:
+    /// an integer, or a text, float or boolean standing for one (`"2"`, `2.0`, `true`), as Debusine's
+    /// `TaskHistoryManager` and `DebianQAResultsManager` filter `rank__lte=data.get("old_items_to_keep", 5)`. A value
+    /// that stands for no integer keeps the default (Debusine fails the addition with a `ValueError`).
+    var oldItemsToKeep: Int {
+        guard let value = collection.data["old_items_to_keep"],
+            case .success(let number) = PydanticLaxInt.parse(value)
+        else { return 5 }
+        return number
     }
 
     /// The value of a required variable, or Debusine's `Adding <artifact category> to <category> requires "<key>"`.

@@ -25,6 +25,24 @@ public enum CollectionNaming {
         return nil
     }
 
+    /// What Debusine's collection API answers when asked to create `name@category` that cannot be created
+    /// (`server/views/collections.py` `CollectionViewSet.perform_create`, its serializer's `Cannot deserialize
+    /// collection`; tests `test_post_invalid_name`, `test_post_unexpected_error`), with Kiln's explanation where
+    /// Debusine gives none (a name the database's check constraints refuse: `Cannot create collection` alone).
+    public static func creationRefusal(name: String, category: String) -> (refusal: String, explanation: String?)? {
+        guard KnownCategories.collections.contains(category) else {
+            // Django REST framework's `ChoiceField`.
+            return ("Cannot deserialize collection: \"\(category)\" is not a valid choice.", nil)
+        }
+        guard name == "_" || isValidName(name) else {
+            return ("Cannot deserialize collection: \(JSONValue.pythonStringRepr(name)) is not a valid collection name", nil)
+        }
+        return problem(name: name, category: category).map { ("Cannot create collection", $0) }
+    }
+
+    /// Debusine's answer to a second collection of the same name and category in a workspace.
+    public static let duplicateRefusal = "Cannot create collection: A collection with the same name already exists"
+
     /// `^[A-Za-z][A-Za-z0-9+._-]*$`.
     static func isValidName(_ name: String) -> Bool {
         guard let first = name.unicodeScalars.first, first.isASCIILetter else { return false }

@@ -23,12 +23,39 @@ public struct NamedItemsCollectionManager: CollectionManager {
         throws(ItemAdditionError) -> CollectionItemPlan
     {
         let itemName = try requireName(name)
-        if category != "debusine:promise", (data ?? [:]).keys.contains(where: { $0.hasPrefix("promise_") }) {
+        if category != KnownCategories.promise, (data ?? [:]).keys.contains(where: { $0.hasPrefix("promise_") }) {
             throw ItemAdditionError(
                 "Fields starting with \"promise_\" are not allowed for category \"\(category)\"")
         }
+        if category == KnownCategories.promise {
+            // Debusine `db/models/collections.py` `CollectionItemManager.create_from_bare_data` checks every promise
+            // with `DebusinePromise(**data)` as it creates the item.
+            do {
+                try Self.promiseModel.validate(JSONValue.object(data ?? [:]))
+            } catch {
+                throw ItemAdditionError("\(error)")
+            }
+        }
         return CollectionItemPlan(name: itemName, data: data ?? [:], replacesChildTypes: replace ? [.bare] : [])
     }
+
+    /// Debusine `artifacts/models.py` `DebusinePromise`: the work request and workflow that will make the artifact
+    /// and its category; other keys allowed, except more `promise_` ones.
+    static let promiseModel = PydanticModel(
+        "DebusinePromise",
+        [
+            .required("promise_work_request_id", .integer),
+            .required("promise_workflow_id", .integer),
+            .required("promise_category", .string),
+        ],
+        allowsExtra: true,
+        modelValidatorName: "check_no_extra_names_starting_promise",
+        modelValidator: { members in
+            let declared: Set = ["promise_work_request_id", "promise_workflow_id", "promise_category"]
+            return members.keys.filter { $0.hasPrefix("promise_") && !declared.contains($0) }
+                .sorted(by: JSONValue.pythonOrder).first
+                .map { "Field name '\($0)' starting with 'promise_' is not allowed." }
+        })
 
     /// This category's naming and data rules for an artifact.
     public func planArtifact(

@@ -100,6 +100,6 @@ public struct QAResultsCollectionManager: CollectionManager {
         ].joined(separator: "_")
         return CollectionItemPlan(
             name: name, data: result, replacesChildTypes: replacing,
-            pruning: .qaResults(keepsMostRecent: collection.data["old_items_to_keep"]?.intValue ?? 5))
+            pruning: .qaResults(keepsMostRecent: oldItemsToKeep))
     }
 }

@@ -37,7 +37,7 @@ public struct TaskHistoryCollectionManager: CollectionManager {
             pruning: .taskHistory(
                 TaskHistoryPruning(
                     category: category, taskType: taskType, taskName: taskName,
-                    keepsMostRecent: collection.data["old_items_to_keep"]?.intValue ?? 5))
+                    keepsMostRecent: oldItemsToKeep))
         )
     }
 

@@ -49,6 +49,9 @@ public struct PydanticModel: Sendable {
     /// The `model_validator`'s function name: pydantic tags a union member that has one
     /// `function-after[name(), Model]`.
     public let modelValidatorName: String?
+    /// Whether keys the model does not declare are kept (`extra="allow"`) rather than refused (`extra="forbid"`,
+    /// the default of Debusine's models).
+    public let allowsExtra: Bool
     /// Every field's key, kept so a validation does not rebuild the set.
     private let knownKeys: Set<String>
 
@@ -56,11 +59,13 @@ public struct PydanticModel: Sendable {
     public init(
         _ name: String,
         _ fields: [Field],
+        allowsExtra: Bool = false,
         modelValidatorName: String? = nil,
         modelValidator: (@Sendable ([String: JSONValue]) -> String?)? = nil
     ) {
         self.name = name
         self.fields = fields
+        self.allowsExtra = allowsExtra
         self.modelValidatorName = modelValidatorName
         self.modelValidator = modelValidator
         self.knownKeys = Set(fields.map(\.key))
@@ -71,9 +76,15 @@ public struct PydanticModel: Sendable {
         PydanticModel(
             name,
             self.fields + fields,
+            allowsExtra: allowsExtra,
             modelValidatorName: modelValidatorName,
             modelValidator: modelValidator
         )
+    }
+
+    /// The keys of `members` the model does not declare, in the order pydantic reports them.
+    func extraKeys(of members: [String: JSONValue]) -> [String] {
+        members.keys.filter { !knownKeys.contains($0) }.sorted(by: JSONValue.pythonOrder)
     }
 
     /// Validates `value` as this model.
@@ -115,7 +126,7 @@ public struct PydanticModel: Sendable {
     /// Whether `members` certainly validate, known without building any failure (`PydanticType.quicklyAccepts`):
     /// no unknown key, every required field given, every given field quickly accepted, no validator to run.
     func quicklyAccepts(_ members: [String: JSONValue]) -> Bool {
-        guard modelValidator == nil, members.keys.allSatisfy(knownKeys.contains) else { return false }
+        guard modelValidator == nil, allowsExtra || members.keys.allSatisfy(knownKeys.contains) else { return false }
         return fields.allSatisfy { field in
             guard let given = members[field.key] else { return field.hasDefault }
             return field.validators.isEmpty && field.type.quicklyAccepts(given)
@@ -159,7 +170,7 @@ public struct PydanticModel: Sendable {
                 failures.append(.valueError(PydanticType.render(fieldLocation), problem, input: given))
             }
         }
-        for key in members.keys.filter({ !knownKeys.contains($0) }).sorted(by: JSONValue.pythonOrder) {
+        for key in allowsExtra ? [] : extraKeys(of: members) {
             failures.append(
                 PydanticValidationError.Failure(
                     location: PydanticType.render(location + [key]),

@@ -189,9 +189,10 @@ public struct TaskConfigurationEntry: Hashable, Sendable {
     /// `path_position_length`: the `path:position` name fits Debusine's 255 characters.
     private static func pathPositionLength(_ object: [String: JSONValue]) -> String? {
         let candidateName = "\(object["path"]?.stringValue ?? "None"):\(position(object).map(String.init) ?? "None")"
-        guard candidateName.count > 255 else { return nil }
+        // Python's `len` counts code points, not Swift's grapheme clusters.
+        let length = candidateName.unicodeScalars.count
+        guard length > 255 else { return nil }
         // Debusine's message lacks the f prefix on its first part, so it prints the placeholder as is.
-        return "path:position string {candidate_name!r} is \(candidateName.count) characters and must be no longer "
-            + "than 255"
+        return "path:position string {candidate_name!r} is \(length) characters and must be no longer than 255"
     }
 }

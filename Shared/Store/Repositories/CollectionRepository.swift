@@ -63,7 +63,9 @@ public enum CollectionRepository {
             .map(collection(from:))
     }
 
-    /// The collections of a workspace by category then name, with their active item counts.
+    /// The collections of a workspace by category then name, with their active item counts; a workflow's internal
+    /// collections are left out, as Debusine's collection list leaves them out (`server/views/collections.py`
+    /// `CollectionViewSet.get_queryset`, the `list` action).
     public static func list(
         workspaceID: Int,
         on conn: PGConnection
@@ -72,9 +74,10 @@ public enum CollectionRepository {
             """
             SELECT c.id, c.name, c.category, c.workspace_id, c.data,
                    (SELECT count(*) FROM collection_items i WHERE i.parent_collection_id = c.id AND i.removed_at IS NULL)
-            FROM collections c WHERE c.workspace_id = $1 ORDER BY c.category, c.name
+            FROM collections c WHERE c.workspace_id = $1 AND c.category <> $2 ORDER BY c.category, c.name
             """,
-            workspaceID
+            workspaceID,
+            KnownCategories.workflowInternal
         ).rows.map { row in (try collection(from: row), try row.decode(Int.self, at: 5)) }
     }
 
@@ -480,7 +483,8 @@ public enum CollectionRepository {
         return ids.filter(removed.contains)
     }
 
-    /// The items of a collection in id order: only the active ones unless `includeRemoved`.
+    /// The items of a collection by name (Debusine's `CollectionItemViewSet.get_queryset`: `order_by("name")`), then
+    /// id: only the active ones unless `includeRemoved`.
     public static func items(
         collectionID: Int,
         includeRemoved: Bool = false,
@@ -489,7 +493,7 @@ public enum CollectionRepository {
         try await conn.query(
             """
             SELECT \(itemColumns) FROM collection_items
-            WHERE parent_collection_id = $1 AND ($2 OR removed_at IS NULL) ORDER BY id
+            WHERE parent_collection_id = $1 AND ($2 OR removed_at IS NULL) ORDER BY name, id
             """,
             collectionID,
             includeRemoved

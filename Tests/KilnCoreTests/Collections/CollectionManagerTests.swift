@@ -301,6 +301,36 @@ struct CollectionManagerTests {
             internalCollection,
             CollectionItemAddition(child: .artifact(Self.source, variables: ["a": 1]), name: "n", replace: true))
         #expect(plan.name == "n" && plan.data == ["a": 1] && plan.replacesChildTypes == [.artifact, .bare])
+        // Only a missing name is refused (`name is None`); an empty one names the item.
+        let empty = try Self.plan(
+            internalCollection, CollectionItemAddition(child: .bare(category: "debusine:test", data: [:]), name: ""))
+        #expect(empty.name == "")
+    }
+
+    /// Debusine `db/models/collections.py` `CollectionItemManager.create_from_bare_data` validates every promise with
+    /// `artifacts/models.py` `DebusinePromise` (tests `db/models/tests/test_collections.py`
+    /// `test_create_from_bare_data_debusine_promise`, `test_create_from_bare_data_debusine_promise_invalid_data`).
+    @Test("a debusine:promise must name its work request, workflow and category; other promise_ keys are refused")
+    func promiseData() throws {
+        let internalCollection = Self.collection("wf", "debusine:workflow-internal")
+        func add(_ data: [String: JSONValue]) throws -> CollectionItemPlan {
+            try Self.plan(
+                internalCollection, CollectionItemAddition(child: .bare(category: "debusine:promise", data: data), name: "p"))
+        }
+        let missing = try #require(throws: ItemAdditionError.self) { try add([:]) }
+        #expect(
+            missing.description
+                == "3 validation errors for DebusinePromise\npromise_work_request_id\n  Field required [type=missing, input_value={}, input_type=dict]"
+                + "\npromise_workflow_id\n  Field required [type=missing, input_value={}, input_type=dict]"
+                + "\npromise_category\n  Field required [type=missing, input_value={}, input_type=dict]")
+        let valid: [String: JSONValue] = [
+            "promise_work_request_id": 2, "promise_workflow_id": 1, "promise_category": "debian:upload", "other": "x",
+        ]
+        #expect(try add(valid).data == valid, "other keys are allowed (extra=\"allow\")")
+        var extraPromise = valid
+        extraPromise["promise_x"] = 1
+        let refused = try #require(throws: ItemAdditionError.self) { try add(extraPromise) }
+        #expect(refused.description.hasPrefix("1 validation error for DebusinePromise\n  Value error, Field name 'promise_x' starting with 'promise_' is not allowed."), "\(refused)")
     }
 
     @Test("collection names and categories follow Debusine's rules (Debusine `db/models/collections.py` `validate_collection_name`, constraint `db_collection_name_not_reserved`)")

@@ -50,6 +50,16 @@ struct TaskHistoryTests {
             return
         }
         #expect(pruning.keepsMostRecent == 3)
+        // Django compares the rank with the number the value stands for (`rank__lte="2"`).
+        for (given, kept) in [("2", 2), (JSONValue.double(2.0), 2), (true, 1), ("many", 5)] as [(JSONValue, Int)] {
+            let collection = CollectionRecord(
+                id: 31, name: "_", category: "debusine:task-history", workspaceID: 1, data: ["old_items_to_keep": given])
+            guard case .taskHistory(let pruning)? = try Self.plan(Self.run(workRequest: 1), in: collection).pruning else {
+                Issue.record("a task-history plan prunes the task's older runs")
+                return
+            }
+            #expect(pruning.keepsMostRecent == kept, "\(given)")
+        }
     }
 
     @Test("refused: no data, an explicit name, another bare category, artifacts (`test_add_bare_data_no_data`, `…_refuses_name`)")

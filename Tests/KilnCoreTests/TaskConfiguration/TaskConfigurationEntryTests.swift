@@ -130,6 +130,10 @@ struct TaskConfigurationEntryTests {
             .first?.message
             == "Value error, path:position string {candidate_name!r} is 256 characters and must be no longer than 255")
         #expect(problem(["task_type": "Worker", "task_name": "noop", "path": .string(long), "position": 0]) == nil)
+        // Python's `len` counts code points: 130 × `e` + combining accent is 260 of them, 130 characters to Swift.
+        let decomposed = "a" + String(repeating: "e\u{301}", count: 130) + ".yaml"
+        #expect(problem(["task_type": "Worker", "task_name": "noop", "path": .string(decomposed)])?.failures.first?
+            .message == "Value error, path:position string {candidate_name!r} is 271 characters and must be no longer than 255")
         #expect(problem(["task_type": "Worker", "task_name": "noop", "path": "..foo.yaml"]) == nil)
         #expect(problem(["task_type": "Worker", "task_name": "noop", "tags_required": "a or"])?.failures.first?.message
             .hasPrefix("Value error, invalid tag expression: ") == true)
