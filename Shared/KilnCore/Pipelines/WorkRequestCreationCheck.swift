@@ -82,14 +82,17 @@ extension WorkRequestPipelineError {
     /// `TaskConfigError` raised from another exception is replaced by that cause).
     ///
     /// A lookup failure is the lookup's own exception, `NoSuchItemError(…)` (not found, a `KeyError`) or
-    /// `LookupError(…)` (invalid), with Debusine's message. Any other failure is written `TaskConfigError(…)` around
-    /// Kiln's message: the Python class Debusine would name there depends on which of its functions raised, which
-    /// Kiln does not track (deploy/docs/fidelity.md, "Messages").
+    /// `LookupError(…)` (invalid), with Debusine's message. A configuration entry that does not validate is its
+    /// pydantic `ValidationError`, whose repr is its text (the view prints a `TaskConfigError`'s original validation
+    /// error instead of it). Any other failure is written `TaskConfigError(…)` around Kiln's message: the Python
+    /// class Debusine would name there depends on which of its functions raised, which Kiln does not track
+    /// (deploy/docs/fidelity.md, "Messages").
     public var pythonExceptionRepr: String {
+        if case .configuration(let error) = cause, let validation = error.originalError { return validation.description }
         switch lookupFailure {
-        case .notFound(let message): "NoSuchItemError(\(JSONValue.pythonStringRepr(message)))"
-        case .invalid(let message): "LookupError(\(JSONValue.pythonStringRepr(message)))"
-        case nil: "TaskConfigError(\(JSONValue.pythonStringRepr(cause.description)))"
+        case .notFound(let message): return "NoSuchItemError(\(JSONValue.pythonStringRepr(message)))"
+        case .invalid(let message): return "LookupError(\(JSONValue.pythonStringRepr(message)))"
+        case nil: return "TaskConfigError(\(JSONValue.pythonStringRepr(cause.description)))"
         }
     }
 }

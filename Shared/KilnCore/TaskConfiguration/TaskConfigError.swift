@@ -1,19 +1,21 @@
 /// Task configuration could not be applied (Debusine's `TaskConfigError`): the work request then completes
 /// with `error`/`configure-failed`. `message` carries Debusine's exact wording, so operators reading both
-/// systems see the same text; `reason` is the original exception's text (e.g. the entry's pydantic
-/// validation error), rendered after it as Debusine's `TaskConfigError.__str__` does.
+/// systems see the same text; `originalError` is the entry's pydantic validation error when that is what failed,
+/// rendered after the message as Debusine's `TaskConfigError.__str__` renders its original exception.
 public struct TaskConfigError: Error, Hashable, Sendable, CustomStringConvertible {
     /// The message, worded as Debusine words it.
     public let message: String
-    /// Extra detail, when there is any.
-    public let reason: String?
+    /// The validation error behind it (Debusine's `original_exception`), when there is one.
+    public let originalError: PydanticValidationError?
 
-    /// Keeps the message in Debusine's exact wording, with any detail apart.
-    public init(_ message: String, reason: String? = nil) {
+    /// Keeps the message in Debusine's exact wording, with the original validation error apart.
+    public init(_ message: String, originalError: PydanticValidationError? = nil) {
         self.message = message
-        self.reason = reason
+        self.originalError = originalError
     }
 
-    /// `message (Original exception: reason)`, or the message alone.
-    public var description: String { reason.map { "\(message) (Original exception: \($0))" } ?? message }
+    /// `message (Original exception: error)`, or the message alone.
+    public var description: String {
+        originalError.map { "\(message) (Original exception: \($0))" } ?? message
+    }
 }

@@ -137,7 +137,7 @@ public enum TaskConfigurator {
             return try TaskConfigurationEntry(data: item.data)
         } catch {
             let subject = naming ? "debusine:task-configuration item \(item.id)" : "debusine:task-configuration item"
-            throw TaskConfigError("\(subject) does not validate", reason: error.description)
+            throw TaskConfigError("\(subject) does not validate", originalError: error)
         }
     }
 

@@ -43,28 +43,25 @@ public enum WorkRequestQueueOrder {
     }
 }
 
-/// A worker's task-name allowlist and denylist (Debusine `server/scheduler.py` `get_candidate_work_requests`): with a
-/// non-empty allowlist only the names it lists run there (the allowlist wins, the denylist is then ignored); otherwise
-/// every name but those of the denylist runs. Names compare case-insensitively, as task names do.
-///
-/// An empty allowlist counts as "not set", as in Debusine, whose check is a truthiness test.
+/// A worker's task-name allowlist and denylist (Debusine `server/scheduler.py` `get_candidate_work_requests`): with an
+/// allowlist, only the names it lists run there (the allowlist wins, the denylist is then ignored) — an empty one lets
+/// nothing run, since Debusine tests `tasks_allowlist is not None`; without one, every name but those of the denylist
+/// runs. Names compare exactly, as Django's `task_name__in` compares them.
 public struct WorkerTaskNameFilter: Hashable, Sendable {
-    /// Lower-cased allowlist; `nil` when unset or empty.
+    /// The allowlist; `nil` when unset.
     public let allowlist: Set<String>?
-    /// Lower-cased denylist.
+    /// The denylist.
     public let denylist: Set<String>
 
-    /// Lowercases both lists (task names match case-insensitively) and treats an empty allowlist as unset.
+    /// The two lists as the worker's metadata gives them (`nil`: the key is absent or null).
     public init(allowlist: [String]? = nil, denylist: [String]? = nil) {
-        let allowed = Set((allowlist ?? []).map { $0.lowercased() })
-        self.allowlist = allowed.isEmpty ? nil : allowed
-        self.denylist = Set((denylist ?? []).map { $0.lowercased() })
+        self.allowlist = allowlist.map(Set.init)
+        self.denylist = Set(denylist ?? [])
     }
 
     /// Whether a work request with this task name may run on the worker.
     public func permits(taskName: String) -> Bool {
-        let name = taskName.lowercased()
-        if let allowlist { return allowlist.contains(name) }
-        return !denylist.contains(name)
+        if let allowlist { return allowlist.contains(taskName) }
+        return !denylist.contains(taskName)
     }
 }

@@ -80,9 +80,9 @@ struct SchedulingSmallWorld {
 enum NaiveReferenceScheduler {
     static func mayRun(_ request: PendingWorkRequest, on worker: SchedulableWorker) -> Bool {
         guard TagMatching.taskCanRun(request.schedulingTags, on: worker.schedulingTags) else { return false }
-        // Debusine's `get_candidate_work_requests`, restated: a (non-empty) allowlist decides alone; otherwise the
-        // denylist excludes.
-        if let allowlist = worker.taskNameFilter.allowlist, !allowlist.isEmpty {
+        // Debusine's `get_candidate_work_requests`, restated: an allowlist (`is not None`, even empty) decides alone;
+        // otherwise the denylist excludes.
+        if let allowlist = worker.taskNameFilter.allowlist {
             return allowlist.contains(request.taskName)
         }
         return !worker.taskNameFilter.denylist.contains(request.taskName)

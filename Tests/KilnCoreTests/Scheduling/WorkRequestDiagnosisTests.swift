@@ -80,7 +80,7 @@ struct WorkRequestDiagnosisTests {
                 id: 1,
                 name: "deny",
                 providedTags: Self.arm64,
-                taskNameFilter: WorkerTaskNameFilter(denylist: ["SBUILD"])
+                taskNameFilter: WorkerTaskNameFilter(denylist: ["sbuild"])
             ),
             DiagnosedWorker(
                 id: 2,
@@ -103,6 +103,17 @@ struct WorkRequestDiagnosisTests {
         #expect(byName["allow"]?.reasons == ["its tasks_allowlist (lintian) does not include the task"])
         #expect(byName["both"]?.canRun == true)
         #expect(diagnosis.matchingClasses.map(\.workerNames) == [["both"]])
+    }
+
+    /// Debusine `server/scheduler.py` `get_candidate_work_requests`: `if tasks_allowlist is not None` (an empty list
+    /// lets nothing run) and `task_name__in` (exact names).
+    @Test("an empty allowlist lets nothing run; names compare exactly")
+    func emptyAllowlistAndExactNames() {
+        #expect(!WorkerTaskNameFilter(allowlist: []).permits(taskName: "sbuild"))
+        #expect(WorkerTaskNameFilter(allowlist: nil).permits(taskName: "sbuild"))
+        #expect(!WorkerTaskNameFilter(allowlist: ["Sbuild"]).permits(taskName: "sbuild"))
+        #expect(WorkerTaskNameFilter(denylist: ["SBUILD"]).permits(taskName: "sbuild"))
+        #expect(!WorkerTaskNameFilter(allowlist: [], denylist: []).permits(taskName: "noop"))
     }
 
     @Test("the closest class misses the fewest things; the larger class wins a tie")

@@ -173,7 +173,10 @@ struct TaskConfigurationScenarioTests {
         let corrupt: [(Int, JSONValue)] = [(5, Self.noop(["invalid_field": "value"]))]
         let error = Self.configError { () throws(TaskConfigError) in try Self.configure(Self.query(), corrupt) }
         #expect(error?.message == "debusine:task-configuration item 5 does not validate")
-        #expect(error?.reason?.contains("invalid_field\n  Extra inputs are not permitted") == true)
+        #expect(error?.originalError?.description.contains("invalid_field\n  Extra inputs are not permitted") == true)
+        // Debusine's view prints the original validation error itself (`WorkRequestViewSet.post`).
+        let pipeline = WorkRequestPipelineError(code: .configureFailed, cause: .configuration(try #require(error)))
+        #expect(pipeline.pythonExceptionRepr.hasPrefix("1 validation error for DebusineTaskConfiguration\ninvalid_field\n"))
         #expect(error?.description.hasPrefix(
             "debusine:task-configuration item 5 does not validate (Original exception: 1 validation error") == true)
 
