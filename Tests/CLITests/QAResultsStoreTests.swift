@@ -38,7 +38,7 @@ extension CLIIntegration {
 
         static func active(_ pool: PGPool, _ collection: CollectionRecord) async throws -> [Int] {
             try await pool.withConnection { conn in
-                try await CollectionRepository.items(collectionID: collection.id, on: conn).map(\.id)
+                try await CollectionRepository.items(collectionID: collection.id, on: conn).map(\.id).sorted()
             }
         }
 

@@ -124,7 +124,9 @@ extension CLIIntegration {
 
             func items(_ suite: CollectionRecord) async throws -> [CollectionItemRecord] {
                 try await pool.withConnection { conn in
+                    // In the order they were added (the repository lists them by name).
                     try await CollectionRepository.items(collectionID: suite.id, includeRemoved: true, on: conn)
+                        .sorted { $0.id < $1.id }
                 }
             }
 

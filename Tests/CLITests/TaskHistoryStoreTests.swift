@@ -41,7 +41,7 @@ extension CLIIntegration {
 
         static func active(_ pool: PGPool, _ history: CollectionRecord) async throws -> [Int] {
             try await pool.withConnection { conn in
-                try await CollectionRepository.items(collectionID: history.id, on: conn).map(\.id)
+                try await CollectionRepository.items(collectionID: history.id, on: conn).map(\.id).sorted()
             }
         }
 

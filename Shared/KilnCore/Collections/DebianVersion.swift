@@ -14,6 +14,18 @@ public struct DebianVersion: Comparable, Sendable, CustomStringConvertible {
     /// The version as written.
     public let description: String
 
+    /// Whether `text` is a Debian version as python-debian's `Version` accepts it (`BaseVersion.re_valid_version`:
+    /// an optional `EPOCH:`, an upstream part of letters, digits and `.+:~-`, an optional `-REVISION` of letters,
+    /// digits and `+.~`). Since the upstream part takes digits, `:` and `-` too, that is: not empty, and only those
+    /// characters.
+    public static func isValid(_ text: String) -> Bool {
+        !text.isEmpty
+            && text.unicodeScalars.allSatisfy { scalar in
+                ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || ("0"..."9").contains(scalar)
+                    || ".+:~-".unicodeScalars.contains(scalar)
+            }
+    }
+
     /// Splits `text` at the first `:` (epoch) and the last `-` (revision). A non-numeric epoch is kept as
     /// part of the upstream version rather than refused: the suite rules only compare versions.
     public init(_ text: String) {

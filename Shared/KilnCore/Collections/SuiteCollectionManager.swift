@@ -101,6 +101,11 @@ public struct SuiteCollectionManager: CollectionManager {
             data = ["path": path]
             itemName = "index:\(path.comparisonText)"
         }
+        // Debusine reads every package version with python-debian's `Version`, which refuses one that is not a
+        // Debian version (an unhandled `ValueError` there); Kiln refuses it with that error's text.
+        if let versionRule, !DebianVersion.isValid(versionRule.version) {
+            throw ItemAdditionError("Invalid version string \(JSONValue.pythonStringRepr(versionRule.version))")
+        }
         let mayRewind = collection.data["may_rewind_versions"]?.isPythonTruthy ?? false
         return CollectionItemPlan(
             name: itemName,

@@ -333,6 +333,21 @@ struct CollectionManagerTests {
         #expect(refused.description.hasPrefix("1 validation error for DebusinePromise\n  Value error, Field name 'promise_x' starting with 'promise_' is not allowed."), "\(refused)")
     }
 
+    /// Debusine `server/collections/debian_suite.py` `DebianSuiteManager.do_add_artifact` reads the version with
+    /// python-debian's `Version`, which refuses a text that is no Debian version.
+    @Test("debian:suite refuses a package whose version is no Debian version")
+    func invalidVersion() throws {
+        var source = Self.source
+        source.data["version"] = "1.0_1"
+        let suite = Self.collection("sid", "debian:suite")
+        #expect(throws: ItemAdditionError("Invalid version string '1.0_1'")) {
+            try Self.plan(
+                suite,
+                CollectionItemAddition(
+                    child: .artifact(source, variables: ["component": "main", "section": "devel"])))
+        }
+    }
+
     @Test("collection names and categories follow Debusine's rules (Debusine `db/models/collections.py` `validate_collection_name`, constraint `db_collection_name_not_reserved`)")
     func naming() {
         #expect(CollectionNaming.problem(name: "sid", category: "debian:suite") == nil)

@@ -16,6 +16,17 @@ struct DebianVersionTests {
         #expect(!(DebianVersion(higher) < DebianVersion(lower)))
     }
 
+    /// python-debian's `BaseVersion.re_valid_version`, which Debusine's `DebianSuiteManager` reads every version with.
+    @Test(
+        "valid Debian versions as python-debian reads them",
+        arguments: [
+            ("1.0", true), ("1:2.10-3", true), ("1.0~rc1+dfsg-1~bpo12+1", true), ("2:", true), ("a", true),
+            ("1.0_1", false), ("", false), ("1.0 1", false), ("1.0-1/2", false), ("é", false),
+        ])
+    func validity(version: String, valid: Bool) {
+        #expect(DebianVersion.isValid(version) == valid)
+    }
+
     @Test("equal versions compare equal however they are spelled", arguments: [("1.0", "0:1.0"), ("1.01", "1.1"), ("1.0-0", "1.0-0")])
     func equality(first: String, second: String) {
         #expect(DebianVersion(first) == DebianVersion(second))
