@@ -671,11 +671,13 @@ extension CLIIntegration {
                         ),
                     "\(untyped)"
                 )
-                let disabled = try await KilnBinary.succeed(
+                // Debusine's `handle_disable` prints nothing on stdout; Kiln's note goes to stderr.
+                let disabled = try await KilnBinary.run(
                     ["worker", "disable", "signer-example-org", "--type", "signing"],
                     schema: schema
                 )
-                #expect(disabled.contains("disabled worker signer-example-org"))
+                #expect(disabled.status == 0 && disabled.stdout.isEmpty, "\(disabled)")
+                #expect(disabled.stderr.contains("disabled worker signer-example-org"), "\(disabled)")
                 // Debusine `test_list_not_connected`: name, type, registered, connected, token hash, enabled.
                 let list = try await KilnBinary.succeed(["worker", "list"], schema: schema)
                 let rows = list.split(separator: "\n").map { $0.split(separator: " ", omittingEmptySubsequences: true) }
@@ -785,7 +787,17 @@ extension CLIIntegration {
                     try await TokenRepository.create(
                         secret: secret, kind: .worker, enabled: false, workerID: created.id, on: conn)
                 }
-                #expect(try await KilnBinary.succeed(["worker", "enable", secret], schema: schema) == "enabled worker builder-lan\n")
+                let enabled = try await KilnBinary.run(["worker", "enable", secret], schema: schema)
+                #expect(enabled.status == 0 && enabled.stdout.isEmpty && enabled.stderr == "enabled worker builder-lan\n")
+                // `debusine-admin worker create` prints the activation token alone (`test_create`).
+                let created = try await KilnBinary.run(["worker", "create", "plain.lan"], schema: schema)
+                #expect(created.status == 0, "\(created)")
+                #expect(created.stdout.count == 65 && created.stdout.hasSuffix("\n"), "\(created)")
+                #expect(created.stderr.contains("created external worker plain-lan"), "\(created)")
+                let createdDigest = try await pool.query(
+                    "SELECT t.digest FROM tokens t JOIN workers w ON w.id = t.worker_id WHERE w.name = 'plain-lan'"
+                ).rows[0].decode(String.self, at: 0)
+                #expect(createdDigest == TokenRepository.digest(of: String(created.stdout.dropLast())))
 
                 let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kiln-meta-\(UUID().uuidString)")
                 try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -815,7 +827,7 @@ extension CLIIntegration {
                     try await KilnBinary.succeed(["worker", "edit_metadata", "--set", plain.path, "builder-lan"], schema: schema)
                         == "kiln: metadata set for builder-lan\n"
                 )
-                let stored = try await pool.query("SELECT static_metadata FROM workers").rows[0].decode(JSONValue.self, at: 0)
+                let stored = try await pool.query("SELECT static_metadata FROM workers WHERE name = 'builder-lan'").rows[0].decode(JSONValue.self, at: 0)
                 #expect(stored == ["sbuild": ["distributions": ["stretch", "buster"]]])
                 #expect(try await pool.query("SELECT count(*) FROM outbox WHERE routing_key = 'worker.metadata'")
                     .rows[0].decode(Int.self, at: 0) >= 2)

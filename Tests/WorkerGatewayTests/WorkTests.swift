@@ -186,6 +186,47 @@ struct WorkTests {
         }
     }
 
+    /// A worker whose broker connection dropped says hello again while its task still runs; Debusine's worker, busy,
+    /// does not ask for work on reconnecting (`worker/_worker.py`), so the run goes on. Kiln's hello lists the runs.
+    @Test("a reconnecting worker that says its run is still going keeps it: same epoch, no retry spent, no assignment resent")
+    func reconnectKeepsRunningWork() async throws {
+        try await GatewayHarness.run { gateway in
+            let worker = try await TestWorker(url: gateway.workerAMQPURL)
+            defer { Task { await worker.stop() } }
+            let token = TokenRepository.generateSecret()
+            let welcome = try await gateway.enabledWorker(worker, token: token, fqdn: "blip.lan")
+            let kept = try await gateway.assignedWorkRequest(workerID: welcome.workerID, epoch: 4, status: "running")
+            let handBack = try await gateway.assignedWorkRequest(workerID: welcome.workerID, epoch: 2, status: "running")
+
+            let queue = try await worker.queue()
+            try await worker.send(
+                .hello,
+                WorkerHello(
+                    token: token, fqdn: "blip.lan", workerType: .external, queue: queue, metadata: [:],
+                    running: [RunningAssignment(workRequestID: kept, epoch: 4), RunningAssignment(workRequestID: 999, epoch: 1)]))
+            _ = try await worker.next(.welcome, as: GatewayWelcome.self)
+            // The run it no longer holds is told to stop; the other one is handed back as before.
+            let stop = try await worker.next(.abort, as: AbortCommand.self)
+            #expect(stop.workRequestID == 999)
+            let assignment = try await worker.next(.assignment, as: WorkAssignment.self)
+            #expect(assignment.workRequestID == handBack)
+            let row = try #require(
+                try await gateway.row(
+                    "SELECT status, assignment_epoch, COALESCE((workflow_data ->> 'retry_count')::int, 0) FROM work_requests WHERE id = $1",
+                    kept))
+            #expect(try row.decode(String.self, at: 0) == "running")
+            #expect(try row.decode(Int.self, at: 1) == 4)
+            #expect(try row.decode(Int.self, at: 2) == 0)
+
+            // Its result under the same epoch completes it.
+            try await worker.send(.result, WorkerResult(token: token, workRequestID: kept, epoch: 4, result: "success"))
+            #expect(await eventually {
+                try await gateway.row("SELECT status FROM work_requests WHERE id = $1", kept)?.decode(String.self, at: 0)
+                    == "completed"
+            })
+        }
+    }
+
     @Test("a worker silent past KILN_WORKER_SILENCE is disconnected with worker.gone; a heartbeat brings it back")
     func disableAndSilence() async throws {
         try await GatewayHarness.run(environment: ["KILN_WORKER_SILENCE": "2s"]) { gateway in

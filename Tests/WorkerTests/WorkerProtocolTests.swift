@@ -113,6 +113,27 @@ struct WorkerProtocolTests {
         }
     }
 
+    /// Debusine `worker/_worker.py` `_register`: a refused registration is logged and the worker exits (`_fail`).
+    @Test("an activation token the gateway refuses stops the worker with status 3; no hello follows")
+    func invalidActivationTokenExits() throws {
+        var machine = Self.machine(activationToken: "made-up")
+        _ = machine.queueDeclared("q1", at: Self.t0)
+        _ = machine.nextStep(at: Self.t0)
+        let (type, body) = try Self.message(
+            .refused,
+            GatewayRefusal(
+                reason: "Invalid worker activation token", reasonCode: "INVALID_ACTIVATION_TOKEN", session: "s-1",
+                advice: "the activation token is unknown, used or expired: create a new one with `kiln worker create`"))
+        let effects = machine.received(type: type, body: body, messageID: "m", at: Self.t0)
+        #expect(effects.contains(.exit(WorkerProtocol.registrationRefusedStatus)))
+        #expect(WorkerProtocol.registrationRefusedStatus == 3)
+        #expect(effects.contains { if case .log(.critical, let text, _) = $0 { text.contains("kiln worker create") } else { false } })
+        guard case .nothing = machine.nextStep(at: Self.t0 + .seconds(3600)) else {
+            Issue.record("no hello after a refused activation")
+            return
+        }
+    }
+
     @Test("assignments start once; a redelivery, a finished one and a late duplicate are ignored; a newer epoch replaces the run")
     func assignments() throws {
         var machine = try Self.welcomed()

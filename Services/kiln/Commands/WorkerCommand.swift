@@ -194,8 +194,10 @@ struct WorkerCreate: AsyncParsableCommand {
                     "activation_expires_at": Output.jsonTime(created.activationExpiresAt),
                 ])
             } else {
-                print("created \(created.worker.workerType.rawValue) worker \(created.worker.name)")
-                print("activation token (valid until \(Output.time(created.activationExpiresAt)), shown only once):")
+                // Debusine's `handle_create` prints the token alone on stdout; Kiln's words go to stderr.
+                Output.note("created \(created.worker.workerType.rawValue) worker \(created.worker.name)")
+                Output.note(
+                    "activation token (valid until \(Output.time(created.activationExpiresAt)), shown only once):")
                 print(created.activationToken)
             }
         }
@@ -228,7 +230,8 @@ struct WorkerEnable: AsyncParsableCommand {
             let (name, changed) = try await pool.withTransaction { conn in
                 try await WorkerRepository.enable(nameOrToken: selection.worker, confirmedType: type, on: conn)
             }
-            print(changed ? "enabled worker \(name)" : "worker \(name) was already enabled")
+            // `handle_enable` prints nothing on stdout.
+            Output.note(changed ? "enabled worker \(name)" : "worker \(name) was already enabled")
         }
     }
 }
@@ -256,14 +259,15 @@ struct WorkerDisable: AsyncParsableCommand {
             let (name, deAssigned) = try await pool.withCASRetry { conn in
                 try await WorkerRepository.disable(nameOrToken: selection.worker, confirmedType: type, on: conn)
             }
+            // `handle_disable` prints nothing on stdout.
             guard let deAssigned else {
-                print("worker \(name) was already disabled")
+                Output.note("worker \(name) was already disabled")
                 return
             }
             let work =
                 deAssigned.isEmpty
                 ? "" : "; de-assigned work requests " + deAssigned.map(String.init).joined(separator: ", ")
-            print("disabled worker \(name)\(work)")
+            Output.note("disabled worker \(name)\(work)")
         }
     }
 }

@@ -3,6 +3,12 @@ import KilnCore
 
 /// Prints what commands produce: aligned tables for people, JSON for scripts (`--json`).
 enum Output {
+    /// Prints a line for the person at the terminal on stderr, keeping stdout to what Debusine's command prints
+    /// there (`debusine-admin worker create` prints the token alone, so `T=$(kiln worker create …)` holds it).
+    static func note(_ line: String) {
+        FileHandle.standardError.write(Data((line + "\n").utf8))
+    }
+
     /// Prints rows under a header, each column as wide as its widest cell, two spaces apart.
     static func table(_ header: [String], _ rows: [[String]]) {
         var widths = header.map(\.count)

@@ -8,6 +8,9 @@ import Store
 /// 0.16 `server/views/workers.py` `GetNextWorkRequestView.select_work_request` (`WorkerNextRequestDecision`), applied
 /// to every assignment at once because Kiln pushes work instead of waiting to be asked:
 ///
+/// - a RUNNING work request whose run the hello says is still going (`WorkerHello.running`: the worker's broker
+///   connection dropped, its process did not) is kept, its lease renewed — Debusine's worker, busy with a task, does
+///   not ask for work when it reconnects, so its running task is not handed back either;
 /// - a RUNNING work request that produced nothing is handed back: same work request, `retry_count + 1`,
 ///   a new epoch (fencing the previous run), its lease moved to that epoch, and the assignment re-sent after
 ///   the welcome; at `retry_count ≥ 3` it is ABORTED with `work-request-retry-limit-exceeded` instead;
@@ -50,11 +53,16 @@ struct ReconnectRecovery: Sendable {
     let lease: Duration
     let logger: Logger
 
-    func recover(worker: GatewayWorker, at now: Date = Date(), on conn: PGConnection) async throws -> Summary {
+    /// - Parameter stillRunning: the work requests whose current run the worker's hello says is still going (a
+    ///   reconnection, not a restart): they stay as they are.
+    func recover(
+        worker: GatewayWorker, stillRunning: Set<Int> = [], at now: Date = Date(), on conn: PGConnection
+    ) async throws -> Summary {
         var summary = Summary()
         summary.completionInProgress = try await WorkerRepository.lockAssignedCheckingCompletionReports(
             workerID: worker.id, window: lease, on: conn)
         let assigned = try await WorkRequestRepository.assigned(toWorker: worker.id, on: conn)
+            .filter { !($0.workRequest.status == .running && stillRunning.contains($0.workRequest.id)) }
         guard !assigned.isEmpty else { return summary }
         var storedByID: [Int: StoredWorkRequest] = [:]
         for stored in assigned { storedByID[stored.workRequest.id] = stored }

@@ -91,8 +91,12 @@ struct WorkerMessageHandler: Sendable {
             heartbeatSeconds: GatewaySettings.wholeSeconds(settings.heartbeat),
             leaseSeconds: GatewaySettings.wholeSeconds(settings.lease), session: hello.session)
         var replies = [OutboundReply(kind: .welcome, body: welcome, queue: hello.queue, workerID: worker.id)]
+        // Runs the worker says are still going (it reconnected; its process did not restart) keep their assignment
+        // and renew their lease, as heartbeats do; the recovery hands back the others.
+        let leases = try await renewLeases(hello.running ?? [], of: worker, queue: hello.queue, progress: nil, on: conn)
+        replies += leases.replies
         let recovery = try await ReconnectRecovery(lease: settings.lease, logger: logger)
-            .recover(worker: worker, on: conn)
+            .recover(worker: worker, stillRunning: leases.current, on: conn)
         for assignment in recovery.resend {
             replies.append(
                 OutboundReply(
@@ -148,18 +152,40 @@ struct WorkerMessageHandler: Sendable {
         case .failure(let refused): return refused.outcome
         }
         let reconnected = try await WorkerRepository.recordSeen(workerID: worker.id, on: conn)
-        var replies: [OutboundReply] = []
+        let leases = try await renewLeases(
+            heartbeat.running, of: worker, queue: worker.queueName, progress: heartbeat.progress, on: conn)
+        var metadata: Logger.Metadata = ["worker": "\(worker.name)", "leases": "\(heartbeat.running.count)"]
+        if !leases.stale.isEmpty { metadata["stale_assignments"] = "\(leases.stale.joined(separator: ","))" }
+        if reconnected { metadata["reconnected"] = "true" }
+        return WorkerMessageOutcome(
+            outcome: leases.stale.isEmpty ? "renewed" : "renewed_with_stale", replies: leases.replies, metadata: metadata)
+    }
+
+    /// Renews the lease of each run a worker reports (heartbeat or hello) that is still its current assignment,
+    /// recording its progress; a run that is not current any more is told to stop (`gateway.abort` on `queue`).
+    ///
+    /// - Returns: the work requests whose run is current, the stale runs (`id@epoch`) and the abort replies.
+    private func renewLeases(
+        _ runs: [RunningAssignment], of worker: GatewayWorker, queue: String?, progress: [String: String]?,
+        on conn: PGConnection
+    ) async throws -> (current: Set<Int>, stale: [String], replies: [OutboundReply]) {
+        var current: Set<Int> = []
         var stale: [String] = []
-        for running in heartbeat.running {
-            let current = try await WorkerRepository.renewLease(
+        var replies: [OutboundReply] = []
+        for running in runs {
+            if try await WorkerRepository.renewLease(
                 workRequestID: running.workRequestID, workerID: worker.id, epoch: running.epoch, lease: settings.lease,
                 on: conn)
-            if current, let progress = heartbeat.progress?[String(running.workRequestID)] {
-                try await WorkerRepository.recordProgress(
-                    workRequestID: running.workRequestID, workerID: worker.id, epoch: running.epoch, progress: progress,
-                    on: conn)
+            {
+                current.insert(running.workRequestID)
+                if let progress = progress?[String(running.workRequestID)] {
+                    try await WorkerRepository.recordProgress(
+                        workRequestID: running.workRequestID, workerID: worker.id, epoch: running.epoch,
+                        progress: progress, on: conn)
+                }
+                continue
             }
-            guard !current, let queue = worker.queueName else { continue }
+            guard let queue else { continue }
             stale.append("\(running.workRequestID)@\(running.epoch)")
             replies.append(
                 OutboundReply(
@@ -169,10 +195,7 @@ struct WorkerMessageHandler: Sendable {
                         reason: "this assignment is no longer current (reassigned, aborted or finished)"),
                     queue: queue, workerID: worker.id, workRequestID: running.workRequestID))
         }
-        var metadata: Logger.Metadata = ["worker": "\(worker.name)", "leases": "\(heartbeat.running.count)"]
-        if !stale.isEmpty { metadata["stale_assignments"] = "\(stale.joined(separator: ","))" }
-        if reconnected { metadata["reconnected"] = "true" }
-        return WorkerMessageOutcome(outcome: stale.isEmpty ? "renewed" : "renewed_with_stale", replies: replies, metadata: metadata)
+        return (current, stale, replies)
     }
 
     private func handleMetadata(_ update: WorkerMetadataUpdate, logger: Logger, on conn: PGConnection) async throws

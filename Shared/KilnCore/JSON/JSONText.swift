@@ -44,7 +44,9 @@ enum JSONText {
         number.isFinite ? "\(number)" : "null"
     }
 
-    private static func writeString(_ text: String, into out: inout String) {
+    /// A JSON string with the escapes both JSON writers use (PostgreSQL's `escape_json` too): quotes, backslashes
+    /// and control characters, everything else as is.
+    static func writeString(_ text: String, into out: inout String) {
         out += "\""
         for scalar in text.unicodeScalars {
             switch scalar {

@@ -18,7 +18,7 @@ extension JSONValue {
         case .bool(let flag): text += flag ? "true" : "false"
         case .int(let number): text += String(number)
         case .double(let number): text += JSONText.render(number)
-        case .string(let string): writePostgresString(string, into: &text)
+        case .string(let string): JSONText.writeString(string, into: &text)
         case .array(let elements):
             text += "["
             for (index, element) in elements.enumerated() {
@@ -34,32 +34,11 @@ extension JSONValue {
             }
             for (index, key) in keys.enumerated() {
                 if index > 0 { text += ", " }
-                writePostgresString(key, into: &text)
+                JSONText.writeString(key, into: &text)
                 text += ": "
                 writePostgres(members[key]!, into: &text)
             }
             text += "}"
         }
-    }
-
-    /// PostgreSQL's `escape_json`: quotes, backslashes and the control characters escaped, everything else as is.
-    private static func writePostgresString(_ string: String, into text: inout String) {
-        text += "\""
-        for scalar in string.unicodeScalars {
-            switch scalar {
-            case "\"": text += "\\\""
-            case "\\": text += "\\\\"
-            case "\u{8}": text += "\\b"
-            case "\u{C}": text += "\\f"
-            case "\n": text += "\\n"
-            case "\r": text += "\\r"
-            case "\t": text += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                text += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: text.unicodeScalars.append(scalar)
-            }
-        }
-        text += "\""
     }
 }

@@ -36,13 +36,19 @@ public struct WorkerHello: VersionedMessage, Hashable {
     /// its welcome or refusal, so the worker can tell an answer to its own hello from one caused by another
     /// client's hello naming this worker's queue (which it then ignores). Absent from older workers.
     public var session: String?
+    /// The assignments this process is still running, as its heartbeats list them: a worker that reconnects (its
+    /// broker connection dropped) keeps them, where a restarted process (none listed) has its running work handed
+    /// back. Debusine's worker keeps a running task across a reconnection the same way (it asks for work only
+    /// when idle, `worker/_worker.py`). Absent from older workers: nothing is kept.
+    public var running: [RunningAssignment]?
 
     /// Stamps the current `MessageCodec.schemaVersion`, so producers cannot forget it.
     public init(
         token: String, activationToken: String? = nil, fqdn: String, workerType: WorkerType, queue: String,
-        metadata: [String: JSONValue], session: String? = nil
+        metadata: [String: JSONValue], session: String? = nil, running: [RunningAssignment]? = nil
     ) {
         self.session = session
+        self.running = running
         self.schemaVersion = MessageCodec.schemaVersion
         self.token = token
         self.activationToken = activationToken
@@ -78,7 +84,7 @@ public struct WorkerHello: VersionedMessage, Hashable {
         case activationToken = "activation_token"
         case fqdn
         case workerType = "worker_type"
-        case queue, metadata, session
+        case queue, metadata, session, running
     }
 }
 

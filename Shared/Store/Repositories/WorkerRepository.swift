@@ -43,18 +43,30 @@ public enum WorkerRepository {
         (SELECT count(*) FROM work_requests r WHERE r.worker_id = w.id AND r.status IN ('pending', 'running')) AS active
         """
 
-    /// The worker name for an FQDN (Debusine `db/models/workers.py` `WorkerManager._generate_unique_name`): dots become
-    /// hyphens, then a slug (lower case, only letters, digits and hyphens).
+    /// The worker name for an FQDN (Debusine `db/models/workers.py` `WorkerManager._generate_unique_name`:
+    /// `slugify(fqdn.replace(".", "-"))`, Django's `slugify`): dots become hyphens; accents are dropped (NFKD, then
+    /// ASCII only); the text is lower-cased; what is neither a letter, a digit, `_`, a hyphen nor a space goes; runs of
+    /// hyphens and spaces become one hyphen; hyphens and underscores are trimmed from both ends.
     public static func slug(forFQDN fqdn: String) -> String {
+        let ascii = String(
+            String.UnicodeScalarView(
+                fqdn.replacingOccurrences(of: ".", with: "-").decomposedStringWithCompatibilityMapping.unicodeScalars
+                    .filter(\.isASCII)))
+            .lowercased()
         var slug = ""
-        for character in fqdn.lowercased() {
-            if character.isASCII && (character.isLetter || character.isNumber) {
-                slug.append(character)
-            } else if character == "." || character == "-" || character == "_" || character == " " {
-                if !slug.hasSuffix("-") { slug.append("-") }
+        var inSeparatorRun = false
+        for scalar in ascii.unicodeScalars {
+            let isWord = ("a"..."z").contains(scalar) || ("0"..."9").contains(scalar) || scalar == "_"
+            let isSeparator = scalar == "-" || scalar.properties.isWhitespace
+            if isSeparator {
+                if !inSeparatorRun { slug.append("-") }
+                inSeparatorRun = true
+            } else if isWord {
+                slug.unicodeScalars.append(scalar)
+                inSeparatorRun = false
             }
         }
-        return slug.trimmingCharacters(in: CharacterSet(charactersIn: "-"))
+        return slug.trimmingCharacters(in: CharacterSet(charactersIn: "-_"))
     }
 
     /// Creates a disabled-until-activated worker named from `fqdn` (`-2`, `-3`, … appended on a clash) with

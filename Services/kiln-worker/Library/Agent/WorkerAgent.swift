@@ -121,6 +121,8 @@ public actor WorkerAgent {
             case .count(let label, let dimensions):
                 Counter(label: label, dimensions: dimensions.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
                     .increment()
+            case .exit(let status):
+                exit(status)
             }
         }
         controlLoopWake.signal()

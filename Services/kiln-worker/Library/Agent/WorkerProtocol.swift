@@ -37,7 +37,13 @@ public struct WorkerProtocol: Sendable {
         case log(Logger.Level, String, [String: String])
         /// A counter to increment (metric label, dimensions).
         case count(String, [String: String])
+        /// Stop the process with this status: the gateway refused something no retry can mend.
+        case exit(Int32)
     }
+
+    /// The exit status of a worker whose registration was refused (Debusine `worker/_worker.py` `_fail`, after
+    /// `Could not register`).
+    public static let registrationRefusedStatus: Int32 = 3
 
     /// A message to send now.
     public enum Step: Sendable, Equatable {
@@ -239,19 +245,23 @@ public struct WorkerProtocol: Sendable {
             return .hello(
                 WorkerHello(
                     token: identity.token, activationToken: identity.activationToken, fqdn: identity.fqdn,
-                    workerType: identity.workerType, queue: queue, metadata: identity.metadata, session: identity.session))
+                    workerType: identity.workerType, queue: queue, metadata: identity.metadata, session: identity.session,
+                    running: runningAssignments))
         }
         if case .welcomed(_, _, let heartbeat) = phase, let due = nextHeartbeatAt, now >= due {
             nextHeartbeatAt = now + heartbeat
-            let assignments = running.map { RunningAssignment(workRequestID: $0.key, epoch: $0.value) }
-                .sorted { $0.workRequestID < $1.workRequestID }
-            return .heartbeat(WorkerHeartbeat(token: identity.token, running: assignments))
+            return .heartbeat(WorkerHeartbeat(token: identity.token, running: runningAssignments))
         }
         var due = now + .seconds(1)
         if !unsentResults.isEmpty, let attempt = nextResultAttemptAt { due = min(due, attempt) }
         if currentQueue != nil, let hello = nextHelloAt { due = min(due, hello) }
         if case .welcomed = phase, let heartbeat = nextHeartbeatAt { due = min(due, heartbeat) }
         return .nothing(max(.zero, due - now))
+    }
+
+    /// The runs in progress, by work request: what heartbeats renew and a hello asks the gateway to keep.
+    private var runningAssignments: [RunningAssignment] {
+        running.map { RunningAssignment(workRequestID: $0.key, epoch: $0.value) }.sorted { $0.workRequestID < $1.workRequestID }
     }
 
     // MARK: Transitions
@@ -298,8 +308,25 @@ public struct WorkerProtocol: Sendable {
         guard let queue = currentQueue else { return [] }
         phase = .refused(queue: queue, reasonCode: refusal.reasonCode)
         nextHeartbeatAt = nil
-        let delay = helloBackoff.next()
-        nextHelloAt = now + delay
+        if refusal.reasonCode == "INVALID_ACTIVATION_TOKEN" {
+            // Debusine's worker exits when its registration is refused (`_register`, `_fail`): no retry makes an
+            // unknown, used or expired activation token valid. Only a hello before the first welcome carries one,
+            // so no work is running.
+            nextHelloAt = nil
+            return [
+                .ready(false), .count("kiln_worker_refusals_total", ["reason_code": refusal.reasonCode]),
+                .log(
+                    .critical,
+                    "refused by the gateway: \(refusal.advice ?? refusal.reason); exiting",
+                    ["reason_code": refusal.reasonCode, "reason": refusal.reason]),
+                .exit(Self.registrationRefusedStatus),
+            ]
+        }
+        // The hello just answered scheduled its own retry (`nextStep`); a refusal keeps that schedule rather than
+        // advancing the backoff a second time.
+        let due = nextHelloAt ?? now + helloBackoff.next()
+        nextHelloAt = due
+        let delay = max(.zero, due - now)
         // The gateway's advice names the worker as `kiln worker` knows it; without one, say what can be said.
         let advice =
             refusal.advice

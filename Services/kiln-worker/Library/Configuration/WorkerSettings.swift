@@ -39,7 +39,7 @@ public enum WorkerSettings {
         help: "routing-key prefix of messages to the gateway (<prefix>.hello, <prefix>.heartbeat, …)")
     /// The longest pause between two hellos while the gateway has not welcomed the worker.
     public static let helloRetryMaximum = Setting(
-        "KILN_WORKER_HELLO_RETRY_MAX", default: "60s",
+        "KILN_WORKER_HELLO_RETRY_MAX", default: "6s",
         help: "longest wait before sending hello again while not welcomed (refused, disabled or no answer)")
     /// The file store the worker downloads inputs from and uploads outputs to (with its own token).
     public static let fileStoreURL = Setting(
