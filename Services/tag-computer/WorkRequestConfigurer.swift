@@ -48,6 +48,11 @@ struct WorkRequestConfigurer: Sendable {
                 Counter(label: "kiln_tag_computer_tags_dropped_total", dimensions: [("subject", "wr")])
                     .increment(by: dropped)
             }
+            if let failure = result.configuredTaskFailure {
+                context.logger.notice(
+                    "the configured task data does not build its task: tagged as submitted; the assignment will fail it",
+                    metadata: ["error": "\(failure)"])
+            }
             context.logger.info(
                 "work request configured and pending",
                 metadata: [

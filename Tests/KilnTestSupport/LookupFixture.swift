@@ -126,6 +126,7 @@ public enum LookupFixture {
         ArtifactRecord(id: 107, category: KnownCategories.repositoryIndex, workspaceID: Workspace.base),
         ArtifactRecord(id: 108, category: KnownCategories.repositoryIndex, workspaceID: Workspace.base),
         source(109, "src2", "3.0", in: Workspace.base),
+        source(110, "hello", "3.0", in: Workspace.otherScope),
         source(120, "hello", "1.0", in: Workspace.developers),
         binary(121, "libc6-dev", "2.37-15", "amd64", source: ("glibc", "2.37-15"), in: Workspace.developers),
         binary(122, "libc6-dev", "2.37-14", "amd64", source: ("glibc", "2.37-14"), in: Workspace.developers),
@@ -413,6 +414,8 @@ public enum LookupFixture {
         suiteSource(261, Collection.sidSuite, artifact: 161, "hello", "1.0"),
         // bullseye@debian:suite (not exported): a src2 newer than bookworm's, which the archive must not find.
         suiteSource(280, Collection.bullseyeSuite, artifact: 109, "src2", "3.0"),
+        // bookworm@debian:suite of freexian/developers: a hello newer than base's, which base's archive must not find.
+        suiteSource(282, Collection.otherScopeBookwormSuite, artifact: 110, "hello", "3.0"),
         // _@debian:archive: its own index.
         CollectionItemRecord(
             id: 281,

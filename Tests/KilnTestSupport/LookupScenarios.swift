@@ -626,7 +626,7 @@ public enum LookupScenarios {
     static let archive: [LookupScenario] = [
         LookupScenario(
             group: "archive",
-            "source: searches the workspace's exported suites (from a workspace inheriting the archive)",
+            "source: searches the archive's workspace's exported suites only (another scope's suite has a newer hello)",
             lookup: "_@debian:archive/source:hello",
             expected: .result(.artifactItem(260, artifact: 160, in: archiveName))
         ),

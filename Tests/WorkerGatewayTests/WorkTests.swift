@@ -224,6 +224,8 @@ struct WorkTests {
                 try await gateway.row("SELECT status FROM work_requests WHERE id = $1", kept)?.decode(String.self, at: 0)
                     == "completed"
             })
+            // Everything the hello caused was sent with its welcome, long before: no second assignment came.
+            #expect(await worker.received.count(type: GatewayMessageKind.assignment.rawValue) == 0)
         }
     }
 

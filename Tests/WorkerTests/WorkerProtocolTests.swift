@@ -113,6 +113,32 @@ struct WorkerProtocolTests {
         }
     }
 
+    /// A reconnection (a new queue) says hello with the runs in progress and the finished runs whose result is not
+    /// sent yet, so the gateway keeps those assignments (deploy/docs/worker.md, "Reconnect").
+    @Test("after a reconnection the hello lists the running assignment and the one whose result is unsent")
+    func helloListsHeldAssignments() throws {
+        var machine = try Self.welcomed()
+        let (type, body) = try Self.message(.assignment, Self.assignment(20, epoch: 4))
+        _ = machine.received(type: type, body: body, messageID: "a", at: Self.t0)
+        let (other, otherBody) = try Self.message(.assignment, Self.assignment(21, epoch: 2))
+        _ = machine.received(type: other, body: otherBody, messageID: "b", at: Self.t0)
+        _ = machine.runFinished(
+            RunningAssignment(workRequestID: 21, epoch: 2),
+            result: WorkerResult(token: "t0k3n", workRequestID: 21, epoch: 2, result: "success"), at: Self.t0)
+        _ = machine.queueDeclared("q2", at: Self.t0)
+        var hello: WorkerHello?
+        for _ in 0..<4 {
+            if case .hello(let sent) = machine.nextStep(at: Self.t0 + .seconds(1)) {
+                hello = sent
+                break
+            }
+        }
+        #expect(
+            hello?.running
+                == [RunningAssignment(workRequestID: 20, epoch: 4), RunningAssignment(workRequestID: 21, epoch: 2)],
+            "\(String(describing: hello))")
+    }
+
     /// Debusine `worker/_worker.py` `_register`: a refused registration is logged and the worker exits (`_fail`).
     @Test("an activation token the gateway refuses stops the worker with status 3; no hello follows")
     func invalidActivationTokenExits() throws {

@@ -39,6 +39,8 @@ struct ReconnectRecovery: Sendable {
         var abortedAtLimit: [Int] = []
         var superseded: [Int] = []
         var reannounced: [Int] = []
+        /// Runs the hello reported that are not the worker's current assignments (to be told to stop).
+        var staleRuns: [RunningAssignment] = []
         /// The completion-in-progress check of `select_work_request` held: a result of this worker is being applied, so
         /// nothing was handed back.
         var completionInProgress = false
@@ -53,16 +55,27 @@ struct ReconnectRecovery: Sendable {
     let lease: Duration
     let logger: Logger
 
-    /// - Parameter stillRunning: the work requests whose current run the worker's hello says is still going (a
-    ///   reconnection, not a restart): they stay as they are.
+    /// - Parameter reportedRunning: the runs the worker's hello says are still going (a reconnection, not a
+    ///   restart). Those that are the current assignment of a work request still assigned to it stay as they are,
+    ///   their lease renewed — after the work requests are locked, in the order every other path takes them; the
+    ///   others come back in `Summary.staleRuns`, to be told to stop.
     func recover(
-        worker: GatewayWorker, stillRunning: Set<Int> = [], at now: Date = Date(), on conn: PGConnection
+        worker: GatewayWorker, reportedRunning: [RunningAssignment] = [], at now: Date = Date(), on conn: PGConnection
     ) async throws -> Summary {
         var summary = Summary()
         summary.completionInProgress = try await WorkerRepository.lockAssignedCheckingCompletionReports(
             workerID: worker.id, window: lease, on: conn)
-        let assigned = try await WorkRequestRepository.assigned(toWorker: worker.id, on: conn)
-            .filter { !($0.workRequest.status == .running && stillRunning.contains($0.workRequest.id)) }
+        var assigned = try await WorkRequestRepository.assigned(toWorker: worker.id, on: conn)
+        let kept = Set(
+            reportedRunning.filter { run in
+                assigned.contains { $0.workRequest.id == run.workRequestID && $0.workRequest.assignmentEpoch == run.epoch }
+            })
+        for run in kept {
+            _ = try await WorkerRepository.renewLease(
+                workRequestID: run.workRequestID, workerID: worker.id, epoch: run.epoch, lease: lease, on: conn)
+        }
+        summary.staleRuns = reportedRunning.filter { !kept.contains($0) }
+        assigned.removeAll { stored in kept.contains { $0.workRequestID == stored.workRequest.id } }
         guard !assigned.isEmpty else { return summary }
         var storedByID: [Int: StoredWorkRequest] = [:]
         for stored in assigned { storedByID[stored.workRequest.id] = stored }

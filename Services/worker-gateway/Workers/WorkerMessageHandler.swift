@@ -91,12 +91,11 @@ struct WorkerMessageHandler: Sendable {
             heartbeatSeconds: GatewaySettings.wholeSeconds(settings.heartbeat),
             leaseSeconds: GatewaySettings.wholeSeconds(settings.lease), session: hello.session)
         var replies = [OutboundReply(kind: .welcome, body: welcome, queue: hello.queue, workerID: worker.id)]
-        // Runs the worker says are still going (it reconnected; its process did not restart) keep their assignment
-        // and renew their lease, as heartbeats do; the recovery hands back the others.
-        let leases = try await renewLeases(hello.running ?? [], of: worker, queue: hello.queue, progress: nil, on: conn)
-        replies += leases.replies
+        // Runs the worker says are still going (it reconnected; its process did not restart) keep their assignment,
+        // their lease renewed under the recovery's lock; the ones no longer current are told to stop.
         let recovery = try await ReconnectRecovery(lease: settings.lease, logger: logger)
-            .recover(worker: worker, stillRunning: leases.current, on: conn)
+            .recover(worker: worker, reportedRunning: hello.running ?? [], on: conn)
+        replies += recovery.staleRuns.map { staleRunAbort($0, queue: hello.queue, worker: worker) }
         for assignment in recovery.resend {
             replies.append(
                 OutboundReply(
@@ -187,15 +186,19 @@ struct WorkerMessageHandler: Sendable {
             }
             guard let queue else { continue }
             stale.append("\(running.workRequestID)@\(running.epoch)")
-            replies.append(
-                OutboundReply(
-                    kind: .abort,
-                    body: AbortCommand(
-                        workRequestID: running.workRequestID, epoch: running.epoch,
-                        reason: "this assignment is no longer current (reassigned, aborted or finished)"),
-                    queue: queue, workerID: worker.id, workRequestID: running.workRequestID))
+            replies.append(staleRunAbort(running, queue: queue, worker: worker))
         }
         return (current, stale, replies)
+    }
+
+    /// The `gateway.abort` telling a worker to stop a run that is no longer its current assignment.
+    private func staleRunAbort(_ run: RunningAssignment, queue: String, worker: GatewayWorker) -> OutboundReply {
+        OutboundReply(
+            kind: .abort,
+            body: AbortCommand(
+                workRequestID: run.workRequestID, epoch: run.epoch,
+                reason: "this assignment is no longer current (reassigned, aborted or finished)"),
+            queue: queue, workerID: worker.id, workRequestID: run.workRequestID)
     }
 
     private func handleMetadata(_ update: WorkerMetadataUpdate, logger: Logger, on conn: PGConnection) async throws

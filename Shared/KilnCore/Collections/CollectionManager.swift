@@ -1,3 +1,5 @@
+import Foundation
+
 /// The rules of one collection category for adding items (Debusine's `CollectionManagerInterface` in
 /// `server/collections/base.py`): which categories of bare data, artifacts and collections it accepts, and
 /// how it names an item and derives its data.
@@ -120,15 +122,28 @@ extension CollectionManager {
         if name != nil { throw ItemAdditionError("Cannot use an explicit item name when adding to \(collection.category)") }
     }
 
-    /// The collection's `old_items_to_keep` (default 5), read as Django reads the number it compares a rank with:
-    /// an integer, or a text, float or boolean standing for one (`"2"`, `2.0`, `true`), as Debusine's
-    /// `TaskHistoryManager` and `DebianQAResultsManager` filter `rank__lte=data.get("old_items_to_keep", 5)`. A value
-    /// that stands for no integer keeps the default (Debusine fails the addition with a `ValueError`).
+    /// The collection's `old_items_to_keep` (default 5), read as Django reads the number it compares a rank with
+    /// (`IntegerField.get_prep_value`: Python's `int(value)`), as Debusine's `TaskHistoryManager` and
+    /// `DebianQAResultsManager` filter `rank__lte=data.get("old_items_to_keep", 5)`: an integer; a boolean (1 or 0);
+    /// a float, truncated (`2.5` is 2); a text of digits, with an optional sign, surrounding spaces and single
+    /// underscores between digits (`" 2 "`, `"1_0"`). A value `int()` refuses keeps the default (Debusine fails the
+    /// addition with a `ValueError`).
     var oldItemsToKeep: Int {
-        guard let value = collection.data["old_items_to_keep"],
-            case .success(let number) = PydanticLaxInt.parse(value)
-        else { return 5 }
-        return number
+        switch collection.data["old_items_to_keep"] {
+        case .int(let number)?: return number
+        case .bool(let flag)?: return flag ? 1 : 0
+        case .double(let number)? where number.isFinite: return Int(exactly: number.rounded(.towardZero)) ?? 5
+        case .string(let text)?:
+            var digits = Substring(text.trimmingCharacters(in: .whitespacesAndNewlines))
+            let negative = digits.first == "-"
+            if digits.first == "-" || digits.first == "+" { digits = digits.dropFirst() }
+            guard let first = digits.first, let last = digits.last, first.isASCIIDigit, last.isASCIIDigit,
+                digits.allSatisfy({ $0.isASCIIDigit || $0 == "_" }), !digits.contains("__"),
+                let number = Int(digits.filter { $0 != "_" })
+            else { return 5 }
+            return negative ? -number : number
+        default: return 5
+        }
     }
 
     /// The value of a required variable, or Debusine's `Adding <artifact category> to <category> requires "<key>"`.
@@ -205,4 +220,9 @@ public enum CollectionManagers {
             throw ItemAdditionError("Kiln has no collection manager for \(collection.category)")
         }
     }
+}
+
+extension Character {
+    /// `0` to `9`.
+    fileprivate var isASCIIDigit: Bool { ("0"..."9").contains(self) }
 }

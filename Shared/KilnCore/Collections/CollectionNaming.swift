@@ -4,25 +4,42 @@ public enum CollectionNaming {
     /// The name of a singleton collection (`_@debian:archive`, …): a workspace holds at most one per category.
     public static let singletonName = "_"
 
-    /// Why `name@category` cannot be created, in Debusine's words, or `nil` when it can.
+    /// Why a name and category cannot make a collection.
+    public enum Problem: Hashable, Sendable {
+        /// The category is not one Debusine knows.
+        case unknownCategory
+        /// The name is not `_` and not a letter followed by letters, digits and `+._-`.
+        case invalidName
+        /// A singleton category (`debian:archive`, …) named otherwise than `_`.
+        case singletonNotUnderscore
+        /// Another category named `_` (Debusine's check constraint `db_collection_name_not_reserved`).
+        case reservedName
+    }
+
+    /// Why `name@category` cannot be created, or `nil` when it can.
     ///
     /// A name starts with a letter and holds letters, digits and `+._-`; the singleton categories
     /// (`debian:archive`, …) are always named `_`, and no other category may use a name starting with `_`.
-    public static func problem(name: String, category: String) -> String? {
-        guard KnownCategories.collections.contains(category) else {
-            return "\(JSONValue.pythonStringRepr(category)) is not a valid CollectionCategory"
-        }
-        guard name == "_" || isValidName(name) else {
-            return "\(JSONValue.pythonStringRepr(name)) is not a valid collection name"
-        }
+    public static func check(name: String, category: String) -> Problem? {
+        guard KnownCategories.collections.contains(category) else { return .unknownCategory }
+        guard name == "_" || isValidName(name) else { return .invalidName }
         let singleton = KnownCategories.singletonCollections.contains(category)
-        if singleton, name != "_" {
-            return "\(JSONValue.pythonStringRepr(category)) singleton collections must be named '_'"
-        }
-        if !singleton, name.hasPrefix("_") {
-            return "new row for relation \"db_collection\" violates check constraint \"db_collection_name_not_reserved\""
-        }
+        if singleton, name != "_" { return .singletonNotUnderscore }
+        if !singleton, name.hasPrefix("_") { return .reservedName }
         return nil
+    }
+
+    /// Why `name@category` cannot be created, in the words of Debusine's model and database, or `nil` when it can.
+    public static func problem(name: String, category: String) -> String? {
+        check(name: name, category: category).map { problem in
+            switch problem {
+            case .unknownCategory: "\(JSONValue.pythonStringRepr(category)) is not a valid CollectionCategory"
+            case .invalidName: "\(JSONValue.pythonStringRepr(name)) is not a valid collection name"
+            case .singletonNotUnderscore: "\(JSONValue.pythonStringRepr(category)) singleton collections must be named '_'"
+            case .reservedName:
+                "new row for relation \"db_collection\" violates check constraint \"db_collection_name_not_reserved\""
+            }
+        }
     }
 
     /// What Debusine's collection API answers when asked to create `name@category` that cannot be created
@@ -30,14 +47,17 @@ public enum CollectionNaming {
     /// collection`; tests `test_post_invalid_name`, `test_post_unexpected_error`), with Kiln's explanation where
     /// Debusine gives none (a name the database's check constraints refuse: `Cannot create collection` alone).
     public static func creationRefusal(name: String, category: String) -> (refusal: String, explanation: String?)? {
-        guard KnownCategories.collections.contains(category) else {
-            // Django REST framework's `ChoiceField`.
-            return ("Cannot deserialize collection: \"\(category)\" is not a valid choice.", nil)
+        check(name: name, category: category).map { found in
+            switch found {
+            case .unknownCategory:
+                // Django REST framework's `ChoiceField`.
+                ("Cannot deserialize collection: \"\(category)\" is not a valid choice.", nil)
+            case .invalidName:
+                ("Cannot deserialize collection: \(JSONValue.pythonStringRepr(name)) is not a valid collection name", nil)
+            case .singletonNotUnderscore, .reservedName:
+                ("Cannot create collection", Self.problem(name: name, category: category))
+            }
         }
-        guard name == "_" || isValidName(name) else {
-            return ("Cannot deserialize collection: \(JSONValue.pythonStringRepr(name)) is not a valid collection name", nil)
-        }
-        return problem(name: name, category: category).map { ("Cannot create collection", $0) }
     }
 
     /// Debusine's answer to a second collection of the same name and category in a workspace.

@@ -14,16 +14,23 @@ public struct DebianVersion: Comparable, Sendable, CustomStringConvertible {
     /// The version as written.
     public let description: String
 
-    /// Whether `text` is a Debian version as python-debian's `Version` accepts it (`BaseVersion.re_valid_version`:
-    /// an optional `EPOCH:`, an upstream part of letters, digits and `.+:~-`, an optional `-REVISION` of letters,
-    /// digits and `+.~`). Since the upstream part takes digits, `:` and `-` too, that is: not empty, and only those
-    /// characters.
+    /// Whether `text` is a Debian version as python-debian's `Version` accepts it (`BaseVersion._set_full_version`:
+    /// `re_valid_version`, an optional numeric `EPOCH:`, an upstream part of letters, digits and `.+:~-`, an optional
+    /// `-REVISION` of letters, digits and `+.~`; then no `:` in the upstream part unless there is an epoch). Since the
+    /// upstream part takes `-` too, that is: only those characters, at least one after the epoch, and a `:` only after
+    /// a leading `DIGITS:`. Python's `$` also matches before one final newline, which is allowed here too.
     public static func isValid(_ text: String) -> Bool {
-        !text.isEmpty
-            && text.unicodeScalars.allSatisfy { scalar in
-                ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || ("0"..."9").contains(scalar)
-                    || ".+:~-".unicodeScalars.contains(scalar)
-            }
+        var scalars = Substring(text).unicodeScalars
+        if scalars.last == "\n" { scalars = scalars.dropLast() }
+        func isVersionCharacter(_ scalar: Unicode.Scalar) -> Bool {
+            ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || ("0"..."9").contains(scalar)
+                || ".+:~-".unicodeScalars.contains(scalar)
+        }
+        guard !scalars.isEmpty, scalars.allSatisfy(isVersionCharacter) else { return false }
+        guard let colon = scalars.firstIndex(of: ":") else { return true }
+        // A `:` needs an epoch before it: digits only, then at least one character after it.
+        let epoch = scalars[..<colon]
+        return !epoch.isEmpty && epoch.allSatisfy { ("0"..."9").contains($0) } && scalars.index(after: colon) != scalars.endIndex
     }
 
     /// Splits `text` at the first `:` (epoch) and the last `-` (revision). A non-numeric epoch is kept as

@@ -43,19 +43,22 @@ public struct NamedItemsCollectionManager: CollectionManager {
     /// and its category; other keys allowed, except more `promise_` ones.
     static let promiseModel = PydanticModel(
         "DebusinePromise",
-        [
-            .required("promise_work_request_id", .integer),
-            .required("promise_workflow_id", .integer),
-            .required("promise_category", .string),
-        ],
+        promiseFields,
         allowsExtra: true,
         modelValidatorName: "check_no_extra_names_starting_promise",
         modelValidator: { members in
-            let declared: Set = ["promise_work_request_id", "promise_workflow_id", "promise_category"]
+            let declared = Set(promiseFields.map(\.key))
             return members.keys.filter { $0.hasPrefix("promise_") && !declared.contains($0) }
                 .sorted(by: JSONValue.pythonOrder).first
                 .map { "Field name '\($0)' starting with 'promise_' is not allowed." }
         })
+
+    /// `DebusinePromise`'s fields; other keys are its `model_extra`.
+    private static let promiseFields: [PydanticModel.Field] = [
+        .required("promise_work_request_id", .integer),
+        .required("promise_workflow_id", .integer),
+        .required("promise_category", .string),
+    ]
 
     /// This category's naming and data rules for an artifact.
     public func planArtifact(

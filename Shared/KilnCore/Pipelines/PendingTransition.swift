@@ -133,12 +133,17 @@ public enum PendingTransition {
 
             // Configuration that left the data as it was leaves the task as it was resolved.
             var tagged = (task: task, candidates: earlyCandidates)
-            if configured.taskData != pending.taskData,
-                let configuredTask = try? configuredTask(
-                    pending, configuredData: configured.taskData, submitted: task, registry: registry,
-                    workRequest: workRequest, lookups: lookups, settings: settings)
-            {
-                tagged = configuredTask
+            var configuredTaskFailure: String?
+            if configured.taskData != pending.taskData {
+                do {
+                    tagged = try configuredTask(
+                        pending, configuredData: configured.taskData, submitted: task, registry: registry,
+                        workRequest: workRequest, lookups: lookups, settings: settings)
+                } catch {
+                    // Kept for the log. A database fault met here is the caller's to rethrow: it checks its
+                    // `FaultRecordingLookupStore` after a successful return too (the tag-computer, the creation check).
+                    configuredTaskFailure = PipelineFailureCause(error).description
+                }
             }
             let tags = TaskTagComputation.finalSets(
                 provided: tagged.candidates.provided,
@@ -152,7 +157,8 @@ public enum PendingTransition {
                 tags: tags,
                 appliedConfigurationEntries: configured.appliedEntries,
                 subjectContext: subjectContext,
-                configurationCollectionID: collection.collectionID
+                configurationCollectionID: collection.collectionID,
+                configuredTaskFailure: configuredTaskFailure
             )
         }
     }

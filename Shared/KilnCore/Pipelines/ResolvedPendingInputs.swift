@@ -56,7 +56,8 @@ public struct PendingTransitionResult: Hashable, Sendable, Codable {
     /// `configured_task_data`: the task data after configuration, with `task_configuration` set to the
     /// collection id when a collection applied; the submitted data unchanged when there was none.
     public var configuredTaskData: JSONValue
-    /// The `Stage.pending` fields' values, resolved from the configured data, in dynamic-data form
+    /// The `Stage.pending` fields' values, resolved from the configured data (from the submitted data when the
+    /// configured data does not build its task), in dynamic-data form
     /// (`{"task_input_fields": {…}}`): stored as the work request's pending-stage data (the assignment's
     /// dynamic data is computed afresh, `WorkRequestAssignment`).
     public var pendingStageValues: JSONValue
@@ -68,6 +69,9 @@ public struct PendingTransitionResult: Hashable, Sendable, Codable {
     public var subjectContext: TaskConfigurationSubjectContext
     /// The configuration collection that applied, if any.
     public var configurationCollectionID: Int?
+    /// Why the configured data did not build its task, when it did not: the task as submitted was tagged instead,
+    /// and the assignment will fail the work request (`PendingTransition.configuredTask`). For the log.
+    public var configuredTaskFailure: String?
 
     /// Memberwise: everything the tag-computer writes in the work request's PENDING transition.
     public init(
@@ -76,7 +80,8 @@ public struct PendingTransitionResult: Hashable, Sendable, Codable {
         tags: TaskTagSets,
         appliedConfigurationEntries: [String],
         subjectContext: TaskConfigurationSubjectContext,
-        configurationCollectionID: Int?
+        configurationCollectionID: Int?,
+        configuredTaskFailure: String? = nil
     ) {
         self.configuredTaskData = configuredTaskData
         self.pendingStageValues = pendingStageValues
@@ -84,6 +89,7 @@ public struct PendingTransitionResult: Hashable, Sendable, Codable {
         self.appliedConfigurationEntries = appliedConfigurationEntries
         self.subjectContext = subjectContext
         self.configurationCollectionID = configurationCollectionID
+        self.configuredTaskFailure = configuredTaskFailure
     }
 
     enum CodingKeys: String, CodingKey {
@@ -93,5 +99,6 @@ public struct PendingTransitionResult: Hashable, Sendable, Codable {
         case appliedConfigurationEntries = "applied_configuration_entries"
         case subjectContext = "subject_context"
         case configurationCollectionID = "configuration_collection_id"
+        case configuredTaskFailure = "configured_task_failure"
     }
 }

@@ -10,10 +10,10 @@ public enum WorkRequestAssignment {
     /// pending fails here rather than reaching a worker (Debusine test `server/tests/test_scheduler.py`
     /// `test_with_failing_compute_dynamic_data`).
     ///
-    /// Configured data that no longer builds the task (an override the task's model refuses) is found here, as
-    /// Debusine's scheduler finds it (`_assign_work_request_to_worker` calls `get_task()` first; test
-    /// `server/tests/test_scheduler.py` `test_with_failing_configure_call`): the pending transition tags the task as
-    /// submitted and never builds the configured one.
+    /// Configured data that no longer builds the task (an override the task's model refuses) fails here, as
+    /// Debusine's scheduler fails it (`_assign_work_request_to_worker` calls `get_task()` first; test
+    /// `server/tests/test_scheduler.py` `test_with_failing_configure_call`): the pending transition, finding it cannot
+    /// build the configured task, tagged the task as submitted and let the work request become pending.
     ///
     /// - Returns: the dynamic task data; its `json` is the shape Debusine stores (the task's dynamic-data
     ///   members, unset ones left out, plus `task_input_fields`).

@@ -107,10 +107,9 @@ public struct PydanticModel: Sendable {
     /// `variant` is dumped with `"variant": null` (Debusine `tasks/models.py` `BaseTaskInputArtifact.serialize_data`,
     /// which saves an input artifact's data so in `task_input_fields`).
     ///
-    /// Keys are written as the data holds them: where a model reads aliases (dose3's hyphenated keys), pydantic
-    /// would write the field names (`output_version`), which the same model then refuses when it reads them back
-    /// (deploy/docs/fidelity.md, "Input fields and dynamic data"). Keys the model does not know (data that reached
-    /// the database without being checked) are kept as they are.
+    /// Keys are written as the data holds them, which for dose3's hyphenated keys is what Debusine writes too: its
+    /// `BaseArtifactDataModel.model_dump` dumps by alias. Keys the model does not know (data that reached the
+    /// database without being checked) are kept as they are.
     public func dumped(_ members: [String: JSONValue]) -> [String: JSONValue] {
         var dumped = members
         for field in fields {

@@ -226,7 +226,6 @@ public indirect enum PydanticType: Sendable {
         return false
     }
 
-    /// pydantic's location: the path's parts joined by dots (`summary.tags_found.0`).
     /// The value as pydantic dumps it once validated: lax integers and booleans as JSON numbers and booleans,
     /// URLs normalised (`PydanticURL.normalized`), nested models with their defaults (`PydanticModel.dumped`), a
     /// union's value as its first member that accepts it dumps it; anything else as given.
@@ -254,6 +253,7 @@ public indirect enum PydanticType: Sendable {
         }
     }
 
+    /// pydantic's location: the path's parts joined by dots (`summary.tags_found.0`).
     static func render(_ location: [String]) -> String { location.joined(separator: ".") }
 
     /// pydantic's list of expected values: `'a'`, `'a' or 'b'`, `'a', 'b' or 'c'`.

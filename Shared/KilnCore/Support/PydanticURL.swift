@@ -46,15 +46,18 @@ public enum PydanticURL {
         return nil
     }
 
-    /// The URL as pydantic writes an accepted one back: a special scheme's URL that is a bare host gets the `/` path
-    /// WHATWG parsing gives it (`http://deb.debian.org` → `http://deb.debian.org/`); otherwise as written (pydantic's
-    /// other normalisations, such as lowercasing the host, are not reproduced: deploy/docs/fidelity.md).
+    /// The URL as pydantic writes an accepted one back: a special scheme's URL with no path gets the `/` path WHATWG
+    /// parsing gives it (`http://deb.debian.org` → `http://deb.debian.org/`, `http://h?x` → `http://h/?x`); otherwise
+    /// as written (pydantic's other normalisations, such as lowercasing the host, are not reproduced:
+    /// deploy/docs/fidelity.md).
     public static func normalized(_ text: String) -> String {
-        guard let separator = text.range(of: "://") else { return text }
+        guard let separator = text.range(of: "://"),
+            schemesWithRootPath.contains(text[..<separator.lowerBound].lowercased())
+        else { return text }
         let rest = text[separator.upperBound...]
-        let authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
-        let scheme = text[..<separator.lowerBound].lowercased()
-        return authority.count == rest.count && schemesWithRootPath.contains(scheme) ? text + "/" : text
+        let authorityEnd = rest.firstIndex { $0 == "/" || $0 == "?" || $0 == "#" } ?? rest.endIndex
+        guard authorityEnd == rest.endIndex || rest[authorityEnd] != "/" else { return text }
+        return String(text[..<authorityEnd]) + "/" + String(text[authorityEnd...])
     }
 
     /// The schemes whose empty path reads as `/` in the WHATWG URL standard, which pydantic-core follows: the

@@ -20,8 +20,10 @@ struct DebianVersionTests {
     @Test(
         "valid Debian versions as python-debian reads them",
         arguments: [
-            ("1.0", true), ("1:2.10-3", true), ("1.0~rc1+dfsg-1~bpo12+1", true), ("2:", true), ("a", true),
-            ("1.0_1", false), ("", false), ("1.0 1", false), ("1.0-1/2", false), ("é", false),
+            ("1.0", true), ("1:2.10-3", true), ("1.0~rc1+dfsg-1~bpo12+1", true), ("a", true), ("12:3:4", true),
+            ("1.0\n", true), ("1.0_1", false), ("", false), ("1.0 1", false), ("1.0-1/2", false), ("é", false),
+            // No `:` without an epoch, and something after it (python-debian 0.1.49 refuses each of these).
+            ("2:", false), ("1:", false), (":1", false), ("a:1", false), ("1.0:2", false),
         ])
     func validity(version: String, valid: Bool) {
         #expect(DebianVersion.isValid(version) == valid)

@@ -51,7 +51,10 @@ struct TaskHistoryTests {
         }
         #expect(pruning.keepsMostRecent == 3)
         // Django compares the rank with the number the value stands for (`rank__lte="2"`).
-        for (given, kept) in [("2", 2), (JSONValue.double(2.0), 2), (true, 1), ("many", 5)] as [(JSONValue, Int)] {
+        let cases: [(JSONValue, Int)] = [
+            ("2", 2), (.double(2.0), 2), (.double(2.5), 2), (true, 1), (" 3 ", 3), ("1_0", 10), ("2.0", 5), ("many", 5),
+        ]
+        for (given, kept) in cases {
             let collection = CollectionRecord(
                 id: 31, name: "_", category: "debusine:task-history", workspaceID: 1, data: ["old_items_to_keep": given])
             guard case .taskHistory(let pruning)? = try Self.plan(Self.run(workRequest: 1), in: collection).pruning else {

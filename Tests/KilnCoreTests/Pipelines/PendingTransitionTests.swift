@@ -250,6 +250,7 @@ struct PendingTransitionTests {
         let lookups = try Self.lookups(entries: entries)
         let result = try Self.step2(try Self.step1(lookups: lookups), lookups: lookups)
         #expect(result.configuredTaskData.value(atPath: "label") == 5)
+        #expect(result.configuredTaskFailure?.contains("label") == true, "\(String(describing: result.configuredTaskFailure))")
         #expect(result.tags.required.tags.contains(TagOntology.capability("stamp")))
         #expect(result.tags.provided.tags.contains("task:source-package:hello"))
         let error = try #require(throws: WorkRequestPipelineError.self) {

@@ -28,4 +28,16 @@ struct PydanticURLFilePathTests {
         #expect(PydanticURL.filePath("https://example.org/usr/share/keyrings/x") == nil)
         #expect(PydanticURL.filePath("/usr/share/keyrings/x") == nil)
     }
+
+    /// pydantic-core (WHATWG) gives a special scheme's URL without a path the path `/`, before any query or fragment.
+    @Test(
+        "URLs as pydantic writes them back: a missing path becomes /",
+        arguments: [
+            ("http://deb.debian.org", "http://deb.debian.org/"), ("http://h?x=1", "http://h/?x=1"),
+            ("https://h#f", "https://h/#f"), ("http://h/debian", "http://h/debian"), ("file://host", "file://host/"),
+            ("mailto:a@b", "mailto:a@b"), ("git://h", "git://h"),
+        ])
+    func normalized(url: String, written: String) {
+        #expect(PydanticURL.normalized(url) == written)
+    }
 }

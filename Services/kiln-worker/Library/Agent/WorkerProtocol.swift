@@ -246,7 +246,7 @@ public struct WorkerProtocol: Sendable {
                 WorkerHello(
                     token: identity.token, activationToken: identity.activationToken, fqdn: identity.fqdn,
                     workerType: identity.workerType, queue: queue, metadata: identity.metadata, session: identity.session,
-                    running: runningAssignments))
+                    running: heldAssignments))
         }
         if case .welcomed(_, _, let heartbeat) = phase, let due = nextHeartbeatAt, now >= due {
             nextHeartbeatAt = now + heartbeat
@@ -259,9 +259,18 @@ public struct WorkerProtocol: Sendable {
         return .nothing(max(.zero, due - now))
     }
 
-    /// The runs in progress, by work request: what heartbeats renew and a hello asks the gateway to keep.
+    /// The runs in progress, by work request: what heartbeats renew.
     private var runningAssignments: [RunningAssignment] {
         running.map { RunningAssignment(workRequestID: $0.key, epoch: $0.value) }.sorted { $0.workRequestID < $1.workRequestID }
+    }
+
+    /// What a hello asks the gateway to keep: the runs in progress and the finished ones whose result is not sent
+    /// yet (a result sent after the hello must still find its assignment current).
+    private var heldAssignments: [RunningAssignment] {
+        let finished = unsentResults.map { RunningAssignment(workRequestID: $0.workRequestID, epoch: $0.epoch) }
+        return Array(Set(runningAssignments + finished)).sorted {
+            ($0.workRequestID, $0.epoch) < ($1.workRequestID, $1.epoch)
+        }
     }
 
     // MARK: Transitions
