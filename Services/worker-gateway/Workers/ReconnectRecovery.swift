@@ -70,8 +70,9 @@ struct ReconnectRecovery: Sendable {
             reportedRunning.filter { run in
                 assigned.contains { $0.workRequest.id == run.workRequestID && $0.workRequest.assignmentEpoch == run.epoch }
             })
+        // The locked rows just showed these runs current: the lease is written without asking again.
         for run in kept {
-            _ = try await WorkerRepository.renewLease(
+            try await WorkerRepository.upsertLease(
                 workRequestID: run.workRequestID, workerID: worker.id, epoch: run.epoch, lease: lease, on: conn)
         }
         summary.staleRuns = reportedRunning.filter { !kept.contains($0) }

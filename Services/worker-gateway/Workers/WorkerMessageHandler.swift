@@ -151,44 +151,25 @@ struct WorkerMessageHandler: Sendable {
         case .failure(let refused): return refused.outcome
         }
         let reconnected = try await WorkerRepository.recordSeen(workerID: worker.id, on: conn)
-        let leases = try await renewLeases(
-            heartbeat.running, of: worker, queue: worker.queueName, progress: heartbeat.progress, on: conn)
-        var metadata: Logger.Metadata = ["worker": "\(worker.name)", "leases": "\(heartbeat.running.count)"]
-        if !leases.stale.isEmpty { metadata["stale_assignments"] = "\(leases.stale.joined(separator: ","))" }
-        if reconnected { metadata["reconnected"] = "true" }
-        return WorkerMessageOutcome(
-            outcome: leases.stale.isEmpty ? "renewed" : "renewed_with_stale", replies: leases.replies, metadata: metadata)
-    }
-
-    /// Renews the lease of each run a worker reports (heartbeat or hello) that is still its current assignment,
-    /// recording its progress; a run that is not current any more is told to stop (`gateway.abort` on `queue`).
-    ///
-    /// - Returns: the work requests whose run is current, the stale runs (`id@epoch`) and the abort replies.
-    private func renewLeases(
-        _ runs: [RunningAssignment], of worker: GatewayWorker, queue: String?, progress: [String: String]?,
-        on conn: PGConnection
-    ) async throws -> (current: Set<Int>, stale: [String], replies: [OutboundReply]) {
-        var current: Set<Int> = []
-        var stale: [String] = []
         var replies: [OutboundReply] = []
-        for running in runs {
-            if try await WorkerRepository.renewLease(
+        var stale: [String] = []
+        for running in heartbeat.running {
+            let current = try await WorkerRepository.renewLease(
                 workRequestID: running.workRequestID, workerID: worker.id, epoch: running.epoch, lease: settings.lease,
                 on: conn)
-            {
-                current.insert(running.workRequestID)
-                if let progress = progress?[String(running.workRequestID)] {
-                    try await WorkerRepository.recordProgress(
-                        workRequestID: running.workRequestID, workerID: worker.id, epoch: running.epoch,
-                        progress: progress, on: conn)
-                }
-                continue
+            if current, let progress = heartbeat.progress?[String(running.workRequestID)] {
+                try await WorkerRepository.recordProgress(
+                    workRequestID: running.workRequestID, workerID: worker.id, epoch: running.epoch, progress: progress,
+                    on: conn)
             }
-            guard let queue else { continue }
+            guard !current, let queue = worker.queueName else { continue }
             stale.append("\(running.workRequestID)@\(running.epoch)")
             replies.append(staleRunAbort(running, queue: queue, worker: worker))
         }
-        return (current, stale, replies)
+        var metadata: Logger.Metadata = ["worker": "\(worker.name)", "leases": "\(heartbeat.running.count)"]
+        if !stale.isEmpty { metadata["stale_assignments"] = "\(stale.joined(separator: ","))" }
+        if reconnected { metadata["reconnected"] = "true" }
+        return WorkerMessageOutcome(outcome: stale.isEmpty ? "renewed" : "renewed_with_stale", replies: replies, metadata: metadata)
     }
 
     /// The `gateway.abort` telling a worker to stop a run that is no longer its current assignment.
