@@ -77,6 +77,13 @@ struct BuildChainTests {
                     $0.type == "relates-to" && $0.target == built.artifacts(KnownCategories.upload).first
                 }
             )
+            // Its runtime statistics as Debusine's worker gathers them (`CollectStatistics`): sbuild's own run is
+            // the `run` phase, and a build in an environment samples the host's RAM.
+            let statistics = try #require(built.outputData?.value(atPath: "runtime_statistics")?.objectValue)
+            #expect((statistics["duration_run"]?.intValue ?? 0) > 0, "\(statistics)")
+            #expect((statistics["duration"]?.intValue ?? 0) >= (statistics["duration_run"]?.intValue ?? .max))
+            #expect((statistics["memory"]?.intValue ?? 0) > 0, "\(statistics)")
+            #expect(statistics["cpu_count"] != nil && statistics["cpu_time"] != nil, "\(statistics)")
             // The worker reported its stages with its heartbeats (every second here); the last one stays.
             #expect(built.progress?.isEmpty == false, "no progress was recorded for the build")
             let printedLog = try await cli.run(["log", String(build)])
@@ -113,6 +120,8 @@ struct BuildChainTests {
             try await stack.startFileStore(replica: 1)
             let linted = try await cli.waitFor(lintian, "is finished", timeout: Self.longRun) { $0.isFinished }
             #expect(linted.result == "success", "\(linted)")
+            // lintian ran in the unpacked environment: the disk it used is sampled as it finishes.
+            #expect(linted.outputData?.value(atPath: "runtime_statistics.disk_space")?.intValue ?? 0 > 0, "\(linted)")
             let reports = linted.artifacts(KnownCategories.lintian)
             #expect(reports.count == 2, "one debian:lintian for source, one for amd64")
             for report in reports {

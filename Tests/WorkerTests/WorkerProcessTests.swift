@@ -90,7 +90,12 @@ struct WorkerProcessTests {
             #expect(first.result == "success")
             #expect(first.epoch == 7)
             #expect(first.token == hello.token)
-            #expect(first.outputData?["runtime_statistics"]?.objectValue?["duration"]?.intValue ?? 0 >= 1)
+            // Debusine's worker (`worker/task_runner.py` `CollectStatistics`) reports the duration, each phase and the
+            // host's CPU time; noop runs in no environment, so no RAM or disk figures.
+            let statistics = try #require(first.outputData?["runtime_statistics"]?.objectValue)
+            #expect(
+                Set(statistics.keys) == ["duration", "duration_setup", "duration_run", "duration_teardown", "cpu_time"])
+            #expect(statistics.values.allSatisfy { ($0.intValue ?? -1) >= 0 })
             #expect(await worker.waitForLine(containing: "duplicate assignment ignored") != nil)
 
             // noop result=failure → failure.
@@ -110,6 +115,8 @@ struct WorkerProcessTests {
             #expect(error.result == "error")
             let message = error.outputData?["errors"]?.arrayValue?.first?.objectValue?["message"]?.stringValue ?? ""
             #expect(message.contains("sbuild"), "\(message)")
+            // A run that never started has no statistics (Debusine's `TaskRunnerError` reports only its errors).
+            #expect(error.outputData?["runtime_statistics"] == nil)
 
             // Abort of a noop that already finished is ignored (noop cannot be made long: Debusine's noop has no
             // sleep field, so aborting a running task is not observable here).

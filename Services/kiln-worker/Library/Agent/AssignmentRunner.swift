@@ -37,23 +37,25 @@ public struct AssignmentRunner: Sendable {
     }
 
     /// Runs the assignment; nil when the task was cancelled (an aborted task reports nothing).
+    ///
+    /// A task that ran reports its `runtime_statistics` (``RunStatistics``) whatever its result; a run that
+    /// could not start or threw reports only its `errors`, as Debusine's worker (`Worker._request_and_execute_
+    /// work_request` sends `runtime_statistics` only with a result the task itself returned).
     public func run(_ assignment: WorkAssignment, logger: Logger) async -> WorkerResult? {
-        let clock = ContinuousClock()
-        let started = clock.now
         let outcome = await execute(assignment, logger: logger)
-        guard !Task.isCancelled, let (result, errors) = outcome else { return nil }
-        let elapsed = clock.now - started
-        var output: [String: JSONValue] = [
-            // Debusine's RuntimeStatistics.duration: whole seconds, rounded up so a run is never 0 s long.
-            "runtime_statistics": .object(["duration": .int(Int(elapsed.components.seconds) + 1)])
-        ]
-        if !errors.isEmpty { output["errors"] = .array(errors) }
+        guard !Task.isCancelled, let outcome else { return nil }
+        var output: [String: JSONValue] = [:]
+        if let statistics = outcome.statistics { output["runtime_statistics"] = statistics }
+        if !outcome.errors.isEmpty { output["errors"] = .array(outcome.errors) }
         return WorkerResult(
-            token: token, workRequestID: assignment.workRequestID, epoch: assignment.epoch, result: result,
+            token: token, workRequestID: assignment.workRequestID, epoch: assignment.epoch, result: outcome.result,
             outputData: output)
     }
 
-    private func execute(_ assignment: WorkAssignment, logger: Logger) async -> (String, [JSONValue])? {
+    /// A run's result, its `errors` and its `runtime_statistics` (nil when it did not get to run).
+    private typealias Outcome = (result: String, errors: [JSONValue], statistics: JSONValue?)
+
+    private func execute(_ assignment: WorkAssignment, logger: Logger) async -> Outcome? {
         guard assignment.taskType.dispatchWorkerType == workerType else {
             return failure(
                 .wrongWorkerType,
@@ -69,19 +71,26 @@ public struct AssignmentRunner: Sendable {
             return failure(.rebuildFailed, error.description)
         }
         let context = LoggingExecutionContext(workRequestID: assignment.workRequestID, logger: logger)
+        let statistics = RunStatistics(samplesHost: TaskRunContext.environmentID(task) != nil)
+        let sampler = Task { await statistics.sampleUntilCancelled() }
+        defer { sampler.cancel() }
         do {
             let outcome: TaskOutcome
             if let runner = WorkerTaskRunners.runner(for: assignment.taskName), let execution {
                 outcome = try await TaskExecutionPipeline(environment: execution, logger: logger).run(
-                    task, runner: runner, workRequestID: assignment.workRequestID, epoch: assignment.epoch)
+                    task, runner: runner, workRequestID: assignment.workRequestID, epoch: assignment.epoch,
+                    statistics: statistics)
             } else {
+                // A task with nothing to fetch or upload (noop): all its time is its `run` phase.
+                statistics.enter(.run)
                 outcome = try await task.execute(in: context)
+                statistics.enter(nil)
             }
             var errors: [JSONValue] = []
             if outcome.result == .error, let message = outcome.message {
                 errors.append(Self.error(.executionFailed, message))
             }
-            return (outcome.result.rawValue, errors)
+            return (outcome.result.rawValue, errors, statistics.report())
         } catch is CancellationError {
             return nil
         } catch let error as TaskExecutionError {
@@ -93,8 +102,8 @@ public struct AssignmentRunner: Sendable {
         }
     }
 
-    private func failure(_ code: ErrorCode, _ message: String) -> (String, [JSONValue]) {
-        ("error", [Self.error(code, message)])
+    private func failure(_ code: ErrorCode, _ message: String) -> Outcome {
+        ("error", [Self.error(code, message)], nil)
     }
 
     static func error(_ code: ErrorCode, _ message: String) -> JSONValue {

@@ -36,11 +36,13 @@ public struct TaskExecutionPipeline: Sendable {
     let environment: TaskExecutionEnvironment
     let logger: Logger
 
-    /// Runs `task` with `runner` for work request `workRequestID` (assignment `epoch`).
+    /// Runs `task` with `runner` for work request `workRequestID` (assignment `epoch`); the phases of the run
+    /// are counted in `statistics` (uploading the outputs is `teardown`, the task log's upload in no phase).
     ///
     /// - Throws: `CancellationError` when aborted (the folder is removed, nothing is reported).
     public func run(
-        _ task: any ExternalTask, runner: any WorkerTaskRunner, workRequestID: Int, epoch: Int
+        _ task: any ExternalTask, runner: any WorkerTaskRunner, workRequestID: Int, epoch: Int,
+        statistics: RunStatistics = RunStatistics(samplesHost: false)
     ) async throws -> TaskOutcome {
         let directory = environment.workDirectory.appendingPathComponent("wr-\(workRequestID)-\(epoch)", isDirectory: true)
         try? FileManager.default.removeItem(at: directory)
@@ -52,7 +54,8 @@ public struct TaskExecutionPipeline: Sendable {
         do {
             context = try TaskRunContext(
                 workRequestID: workRequestID, directory: directory, fileStore: environment.fileStore,
-                environments: environment.environments, progress: environment.progress, logger: logger)
+                environments: environment.environments, progress: environment.progress, statistics: statistics,
+                logger: logger)
         } catch {
             return TaskOutcome(.error, message: "cannot prepare the work folder \(directory.path): \(error)")
         }
@@ -71,6 +74,7 @@ public struct TaskExecutionPipeline: Sendable {
             context.note("error: \(error)")
             outcome = TaskOutcome(.error, message: "\(error)")
         }
+        statistics.enter(nil)
         outcome = FreeSpace.blameFullDisk(for: outcome, in: directory)
         context.note("result: \(outcome.result.rawValue)" + (outcome.message.map { " (\($0))" } ?? ""))
         await uploadDebugLogs(context: context, workRequestID: workRequestID)

@@ -90,15 +90,19 @@ public final class TaskRunContext: Sendable {
     public let logger: Logger
     /// Where the run says what it is doing (sent with heartbeats).
     private let board: ProgressBoard
+    /// The run's `runtime_statistics`: its phases and what the host used.
+    public let statistics: RunStatistics
     /// The inputs downloaded so far (Debusine's `_source_artifacts_ids`): outputs relate to them.
     private let fetched = Mutex<[Int]>([])
 
     /// Creates the folders.
     public init(
         workRequestID: Int, directory: URL, fileStore: FileStoreClient, environments: EnvironmentCache,
-        progress: ProgressBoard = ProgressBoard(), logger: Logger
+        progress: ProgressBoard = ProgressBoard(), statistics: RunStatistics = RunStatistics(samplesHost: false),
+        logger: Logger
     ) throws {
         self.board = progress
+        self.statistics = statistics
         self.workRequestID = workRequestID
         self.directory = directory
         self.fileStore = fileStore
@@ -138,6 +142,19 @@ public final class TaskRunContext: Sendable {
         logger.info("running", metadata: ["command": "\(command)"])
         progress("running " + Self.summary(of: command.arguments))
         return try await CommandRunner.run(command, log: log)
+    }
+
+    /// Runs the task's own tool (`sbuild`, `lintian`…): its time is the run's `run` phase, what comes before
+    /// it `setup` and what comes after it `teardown` (Debusine's `BaseExternalTask.run` between
+    /// `prepare_to_run` and the output checks). The host is also sampled as the tool finishes, so a run shorter
+    /// than the sampling interval still reports what it used (Debusine's would report nothing).
+    public func runMain(_ command: Command) async throws -> CommandTermination {
+        statistics.enter(.run)
+        defer {
+            statistics.sampleHost()
+            statistics.enter(.teardown)
+        }
+        return try await run(command)
     }
 
     /// Says what the run is doing now (the heartbeats carry it to `kiln watch`).

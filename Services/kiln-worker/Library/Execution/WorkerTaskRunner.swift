@@ -43,14 +43,14 @@ extension TaskRunContext {
     }
 
     /// The environment input's artifact id, if the task has one.
-    func environmentID(_ task: any ExternalTask) -> Int? {
+    static func environmentID(_ task: any ExternalTask) -> Int? {
         guard task.inputs.field(named: "environment") != nil else { return nil }
         return (try? task.inputs.optionalArtifact("environment"))??.artifactID
     }
 
     /// The environment tarball of `task` from the cache, with its data.
     func environmentTarball(_ task: any ExternalTask) async throws -> (id: Int, url: URL, data: [String: JSONValue]) {
-        guard let id = environmentID(task) else { throw EnvironmentError.required(task: task.taskName) }
+        guard let id = Self.environmentID(task) else { throw EnvironmentError.required(task: task.taskName) }
         let (url, data) = try await environments.tarball(id, client: fileStore)
         note("environment \(id): \(url.lastPathComponent) (cached by SHA-256)")
         return (id, url, data)
@@ -65,6 +65,8 @@ extension TaskRunContext {
         let instance = try await UnshareInstance.start(
             tarball: tarball, environmentID: id, in: directory.appendingPathComponent("instance"),
             binds: [downloads, outputs], context: self)
+        statistics.setInstanceRoot(instance.root)
+        defer { statistics.setInstanceRoot(nil) }
         do {
             let result = try await body(instance)
             await instance.stop(context: self)

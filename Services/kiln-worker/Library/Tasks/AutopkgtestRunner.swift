@@ -50,7 +50,7 @@ struct AutopkgtestRunner: WorkerTaskRunner {
         arguments += debs.map(\.path) + [dsc.path]
         let architecture = context.buildArchitecture(task) ?? environment["architecture"]?.stringValue ?? "amd64"
         arguments += ["--", "unshare", "--arch", architecture, "--release", codename, "--tarball", tarball.path]
-        let termination = try await context.run(Command(arguments, in: context.outputs, timeout: .seconds(6 * 3600)))
+        let termination = try await context.runMain(Command(arguments, in: context.outputs, timeout: .seconds(6 * 3600)))
         let summaryText = (try? String(contentsOf: outputFolder.appendingPathComponent("summary"), encoding: .utf8)) ?? ""
         let summary = AutopkgtestSummary(summaryText)
         let status: Int32? = if case .exited(let code) = termination { code } else { nil }

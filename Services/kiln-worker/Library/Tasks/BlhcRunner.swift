@@ -20,7 +20,7 @@ struct BlhcRunner: WorkerTaskRunner {
         let report = context.outputs.appendingPathComponent("blhc.txt")
         let termination = try await context.withInstance(task) { instance in
             try await context.install(["blhc"], in: instance)
-            return try await context.run(
+            return try await context.runMain(
                 instance.command(["blhc", "--debian"] + blhc.data.extraFlags + [buildLog.path], in: context.downloads, standardOutput: report))
         }
         let success: Bool = if case .exited(let status) = termination { status == 0 || status == 1 } else { false }

@@ -42,7 +42,7 @@ struct DebDiffRunner: WorkerTaskRunner {
         let report = context.outputs.appendingPathComponent("debdiff.txt")
         let termination = try await context.withInstance(task) { instance in
             try await context.install(["devscripts", "diffstat", "patchutils", "wdiff"], in: instance)
-            return try await context.run(instance.command(arguments, in: context.downloads, standardOutput: report))
+            return try await context.runMain(instance.command(arguments, in: context.downloads, standardOutput: report))
         }
         let success: Bool = if case .exited(let status) = termination { status == 0 || status == 1 } else { false }
         var data: [String: JSONValue] = [

@@ -60,16 +60,16 @@ struct LintianRunner: WorkerTaskRunner {
         let versionFile = context.outputs.appendingPathComponent("lintian-version.txt")
 
         let termination: CommandTermination
-        if context.environmentID(task) != nil {
+        if TaskRunContext.environmentID(task) != nil {
             termination = try await context.withInstance(task) { instance in
                 try await context.install(["lintian"], in: instance)
                 _ = try await context.run(
                     instance.command(["lintian", "--print-version"], in: context.outputs, standardOutput: versionFile))
-                return try await context.run(instance.command(arguments, in: context.downloads, standardOutput: report))
+                return try await context.runMain(instance.command(arguments, in: context.downloads, standardOutput: report))
             }
         } else {
             _ = try await context.run(Command(["lintian", "--print-version"], in: context.outputs, standardOutput: versionFile))
-            termination = try await context.run(Command(arguments, in: context.downloads, standardOutput: report))
+            termination = try await context.runMain(Command(arguments, in: context.downloads, standardOutput: report))
         }
         guard case .exited(let status) = termination, status == 0 || status == 2 else {
             return TaskRunReport(.error, message: "lintian \(termination) (see the task log)")

@@ -40,7 +40,7 @@ struct MmdebstrapRunner: WorkerTaskRunner {
         if let variant = data.variant { arguments.append("--variant=\(variant)") }
         if !data.extraPackages.isEmpty { arguments.append("--include=" + data.extraPackages.joined(separator: ",")) }
         arguments += [repository.suite, tarball.path, repository.mirror]
-        let termination = try await context.run(Command(arguments, in: context.outputs, timeout: .seconds(3 * 3600)))
+        let termination = try await context.runMain(Command(arguments, in: context.outputs, timeout: .seconds(3 * 3600)))
         guard case .exited(0) = termination else {
             return TaskRunReport(.failure, message: "mmdebstrap \(termination) (see the task log)")
         }

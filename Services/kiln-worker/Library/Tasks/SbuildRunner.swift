@@ -54,7 +54,7 @@ struct SbuildRunner: WorkerTaskRunner {
         var environmentVariables = Command.toolEnvironment()
         let options = ["nocheck", "nodoc"].filter(data.buildProfiles.contains)
         if !options.isEmpty { environmentVariables["DEB_BUILD_OPTIONS"] = options.joined(separator: " ") }
-        let termination = try await context.run(
+        let termination = try await context.runMain(
             Command(arguments, in: context.outputs, environment: environmentVariables, timeout: .seconds(6 * 3600)))
 
         // Debusine's consistency check comes before any upload; a folder that fails it uploads nothing.
