@@ -33,7 +33,7 @@ struct JSONValueTests {
     }
 
     @Test("comparison text matches Debusine's data__KEY text comparison")
-    func comparisonText() {
+    func comparisonText() throws {
         #expect(JSONValue.int(123).comparisonText == "123")
         #expect(JSONValue.string("123").comparisonText == "123")
         #expect(JSONValue.bool(true).comparisonText == "true")
@@ -43,6 +43,23 @@ struct JSONValueTests {
             JSONValue.object(["bb": [1, nil], "a": true, "ab": ["k": "v\n\"é\u{1}"]]).comparisonText
                 == #"{"a": true, "ab": {"k": "v\n\"é\u0001"}, "bb": [1, null]}"#)
         #expect(JSONValue.array([]).comparisonText == "[]" && JSONValue.object([:]).comparisonText == "{}")
+        // The stored side: doubles as PostgreSQL's numeric prints what Kiln stored (checked against the server in
+        // StoreTests' PostgresJSONTextTests): no exponent, the written digits after the point, no negative zero.
+        #expect(JSONValue.double(1e-7).postgresText == "0.0000001")
+        #expect(JSONValue.double(1.5e16).postgresText == "15000000000000000")
+        #expect(JSONValue.double(-0.0).postgresText == "0.0")
+        #expect(JSONValue.double(-2.5e-5).postgresText == "-0.000025")
+        #expect(JSONValue.double(100).postgresText == "100.0")
+        #expect(JSONValue.array([0.5, 1e20]).postgresText == "[0.5, 100000000000000000000]")
+        #expect(ItemMatcher.storedText(of: .null) == nil && ItemMatcher.storedText(of: 1e-7) == "0.0000001")
+        // The filter's side and item names: Python's str() of a float, as Django and f-strings write it.
+        #expect(JSONValue.double(1e-7).comparisonText == "1e-07")
+        #expect(JSONValue.double(1e15).comparisonText == "1000000000000000.0")
+        #expect(JSONValue.double(1.5e16).comparisonText == "1.5e+16")
+        // So a filter `data__x: 1e-07` does not match a stored number 1e-07 (PostgreSQL prints 0.0000001), as in
+        // Debusine, and does match a stored string "1e-07".
+        let filter = try ItemMatcher(kind: .exact, value: 1e-7, key: "data__x")
+        #expect(!filter.matches(ItemMatcher.storedText(of: 1e-7)) && filter.matches(ItemMatcher.storedText(of: "1e-07")))
     }
 
     @Test("strings with escapes, surrogate pairs and non-ASCII text read and write exactly")

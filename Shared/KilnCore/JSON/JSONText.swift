@@ -44,6 +44,38 @@ enum JSONText {
         number.isFinite ? "\(number)" : "null"
     }
 
+    /// The text PostgreSQL prints for a number Kiln wrote as ``render(_:)``: jsonb holds it as `numeric`, printed
+    /// without an exponent and with as many digits after the point as were written (`1e-07` → `0.0000001`,
+    /// `1.5e+16` → `15000000000000000`, `100.0` → `100.0`), and with no negative zero (`-0.0` → `0.0`).
+    static func postgresNumber(_ number: Double) -> String {
+        let written = render(number)
+        guard number.isFinite else { return written }
+        var text = Substring(written)
+        let negative = text.first == "-"
+        if negative { text = text.dropFirst() }
+        var exponent = 0
+        if let marker = text.firstIndex(where: { $0 == "e" || $0 == "E" }) {
+            exponent = Int(text[text.index(after: marker)...].drop { $0 == "+" }) ?? 0
+            text = text[..<marker]
+        }
+        let parts = text.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+        let fraction = parts.count > 1 ? parts[1] : ""
+        var digits = String(parts[0] + fraction)
+        // The value is `digits` × 10^-(digitsAfterPoint), with digitsAfterPoint never below 0 (numeric's scale).
+        let digitsAfterPoint = fraction.count - exponent
+        if digitsAfterPoint <= 0 {
+            digits += String(repeating: "0", count: -digitsAfterPoint)
+        } else if digits.count <= digitsAfterPoint {
+            digits = String(repeating: "0", count: digitsAfterPoint - digits.count + 1) + digits
+        }
+        let pointIndex = digits.count - max(digitsAfterPoint, 0)
+        var integerPart = Substring(digits.prefix(pointIndex)).drop { $0 == "0" }
+        if integerPart.isEmpty { integerPart = "0" }
+        let fractionPart = digits.suffix(max(digitsAfterPoint, 0))
+        let isZero = !digits.contains { $0 != "0" }
+        return (negative && !isZero ? "-" : "") + integerPart + (fractionPart.isEmpty ? "" : "." + fractionPart)
+    }
+
     /// A JSON string with the escapes both JSON writers use (PostgreSQL's `escape_json` too): quotes, backslashes
     /// and control characters, everything else as is.
     static func writeString(_ text: String, into out: inout String) {

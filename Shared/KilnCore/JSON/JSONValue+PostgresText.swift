@@ -4,8 +4,9 @@ extension JSONValue {
     /// `escape_json` escapes them. Debusine filters `data__KEY` on that text, so a lookup's
     /// `data__architectures: "[\"amd64\", \"i386\"]"` matches an item whose data holds that list.
     ///
-    /// Numbers are written as Kiln holds them: jsonb keeps a number's digits as written (`1.50`), which a parsed
-    /// `JSONValue` no longer knows.
+    /// Numbers are written as PostgreSQL prints what Kiln stores (`JSONText.postgresNumber`: `1e-07` is stored,
+    /// `0.0000001` printed). jsonb keeps a number's digits as written (`1.50`), which a parsed `JSONValue` no
+    /// longer knows: data Kiln stored was written by Kiln, so that does not arise for it.
     public var postgresJSONText: String {
         var text = ""
         Self.writePostgres(self, into: &text)
@@ -17,7 +18,7 @@ extension JSONValue {
         case .null: text += "null"
         case .bool(let flag): text += flag ? "true" : "false"
         case .int(let number): text += String(number)
-        case .double(let number): text += JSONText.render(number)
+        case .double(let number): text += JSONText.postgresNumber(number)
         case .string(let string): JSONText.writeString(string, into: &text)
         case .array(let elements):
             text += "["

@@ -63,16 +63,29 @@ public enum JSONValue: Hashable, Sendable {
         return false
     }
 
-    /// The value as text the way Debusine compares `data__KEY` lookups (PostgreSQL's `->>`): strings unquoted,
-    /// scalars as their JSON text (so the integer `123` matches the filter value `"123"` and `123`), arrays and
-    /// objects as PostgreSQL writes them (`postgresJSONText`).
+    /// The value as the text a lookup's filter value or an item name becomes in Debusine (Python's `str()` of a
+    /// scalar, as Django turns a `data__KEY` filter value into text): strings unquoted, integers as digits, a
+    /// double as Python writes it (`1e-07`, `1000000000000000.0`), booleans `true`/`false` (Python's `True` is a
+    /// documented difference), arrays and objects as PostgreSQL writes them (`postgresJSONText`). The stored
+    /// side of the comparison is ``postgresText``.
     public var comparisonText: String {
+        switch self {
+        case .double(let value): JSONValue.pythonFloatRepr(value)
+        default: postgresText
+        }
+    }
+
+    /// The text PostgreSQL's `->>` gives for this value once stored by Kiln, which Debusine's `data__KEY`
+    /// lookups compare the filter's text with: strings unquoted, integers and booleans as their JSON text, a
+    /// double as `numeric` prints it (`0.0000001`: `JSONText.postgresNumber`), arrays and objects as jsonb writes
+    /// them (`postgresJSONText`), `null` for a null inside (a top-level null has no text: SQL `NULL`).
+    public var postgresText: String {
         switch self {
         case .string(let value): value
         case .null: "null"
         case .bool(let value): value ? "true" : "false"
         case .int(let value): String(value)
-        case .double(let value): JSONText.render(value)
+        case .double(let value): JSONText.postgresNumber(value)
         case .array, .object: postgresJSONText
         }
     }

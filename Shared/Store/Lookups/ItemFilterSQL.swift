@@ -6,12 +6,11 @@ import KilnCore
 /// its content and anything else by its JSON text, and an absent or JSON-null field matches nothing
 /// (`data ->> key` is SQL NULL for both, and NULL passes no comparison).
 ///
-/// PostgreSQL's JSON text and the core's agree for strings, booleans and integers of up to 18 digits, so
-/// those are decided in SQL. For other numbers (`1e2` is `100` in jsonb but `100.0` in the core) the texts
-/// differ, and objects and arrays (which the core writes as jsonb does, `JSONValue.postgresJSONText`) may hold
-/// such numbers, so the condition lets those rows through as *undecided* and the store applies
-/// `ItemFilter.matches` to every row it returns: SQL narrows, the core has the last word, and the result is the
-/// in-memory store's.
+/// Strings, booleans and integers of up to 18 digits are decided in SQL. Other numbers, and objects and arrays
+/// that may hold them, are let through as *undecided*: the store applies `ItemFilter.matches` to every row it
+/// returns, whose stored side (`JSONValue.postgresText`) is the text PostgreSQL prints for what Kiln wrote
+/// (`1e-07` stored, `0.0000001` printed: checked against the server by `PostgresJSONTextTests`), so SQL narrows,
+/// the core has the last word, and the result is the in-memory store's.
 struct ItemFilterSQL {
     /// The condition, ANDed parts; `TRUE` when the filter has none.
     private(set) var condition: String

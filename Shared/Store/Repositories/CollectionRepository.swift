@@ -414,7 +414,7 @@ public enum CollectionRepository {
         of item: CollectionItemRecord, in collection: CollectionRecord, on conn: PGConnection
     ) async throws -> [Int] {
         guard collection.category == KnownCategories.suite, let artifactID = item.artifactID else { return [] }
-        let text = { (key: String) in item.data[key]?.comparisonText }
+        let text = { (key: String) in ItemMatcher.storedText(of: item.data[key]) }
         switch item.category {
         case KnownCategories.binaryPackage:
             return try await conn.query(

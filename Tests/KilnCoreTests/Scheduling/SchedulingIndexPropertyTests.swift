@@ -1,20 +1,8 @@
 import Foundation
 import KilnCore
+import KilnTestSupport
 import PropertyBased
 import Testing
-
-/// A small deterministic generator, so one generated seed describes a whole world.
-struct SchedulingTestRandom: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: Int) { state = UInt64(truncatingIfNeeded: seed) }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// A random small world: ≤ 30 pending work requests, ≤ 8 workers, 8 tags, 3 task names, colliding priorities
 /// and timestamps so every tie-break is exercised.
@@ -26,7 +14,7 @@ struct SchedulingSmallWorld {
     static let taskNames = ["sbuild", "noop", "lintian"]
 
     init(seed: Int) {
-        var rng = SchedulingTestRandom(seed: seed)
+        var rng = SeededRandom(seed: seed)
         func tags(_ range: ClosedRange<Int>) -> Set<String> {
             Set((0..<Int.random(in: range, using: &rng)).map { _ in Self.vocabulary.randomElement(using: &rng)! })
         }
@@ -179,7 +167,7 @@ struct SchedulingIndexPropertyTests {
             for proposal in index.nextAssignments(limit: 1_000) {
                 #expect(throws: Never.self) { try index.rollback(proposal, because: .abandoned) }
             }
-            var rng = SchedulingTestRandom(seed: seed &+ 1)
+            var rng = SeededRandom(seed: seed &+ 1)
             for _ in 0..<Int.random(in: 0...12, using: &rng) where !world.requests.isEmpty {
                 let position = Int.random(in: 0..<world.requests.count, using: &rng)
                 switch Int.random(in: 0...2, using: &rng) {
@@ -220,7 +208,7 @@ struct SchedulingIndexPropertyTests {
         await propertyCheck(count: 200, input: Self.seeds) { seed in
             var world = SchedulingSmallWorld(seed: seed)
             guard var index = try? world.index() else { return }
-            var rng = SchedulingTestRandom(seed: seed &+ 2)
+            var rng = SeededRandom(seed: seed &+ 2)
             let first = index.nextAssignments(limit: Int.random(in: 1...10, using: &rng))
             for proposal in first {
                 if Bool.random(using: &rng) {

@@ -1,5 +1,6 @@
 import Foundation
 import KilnCore
+import KilnTestSupport
 import PropertyBased
 import Testing
 
@@ -18,7 +19,7 @@ struct SchedulingWideWorld {
     static let edgeSeconds: [Double] = [-5, -0.0, 0.0, 5, 1e12]
 
     init(seed: Int) {
-        var rng = SchedulingTestRandom(seed: seed)
+        var rng = SeededRandom(seed: seed)
         func tags(_ range: ClosedRange<Int>) -> Set<String> {
             Set((0..<Int.random(in: range, using: &rng)).map { _ in Self.vocabulary.randomElement(using: &rng)! })
         }
@@ -94,7 +95,7 @@ struct SchedulingIndexWideWorldPropertyTests {
                 #expect(throws: Never.self) { try index.rollback(proposal, because: .abandoned) }
             }
             // Removals and updates leave stale entries in class queues; updates also improve heads.
-            var rng = SchedulingTestRandom(seed: seed &+ 3)
+            var rng = SeededRandom(seed: seed &+ 3)
             for _ in 0..<Int.random(in: 20...60, using: &rng) where !world.requests.isEmpty {
                 let position = Int.random(in: 0..<world.requests.count, using: &rng)
                 if Bool.random(using: &rng) {

@@ -128,8 +128,8 @@ extension LookupResolver {
             }
         return results.compactMap { result in
             guard let artifact = result.artifact, artifact.category == KnownCategories.sourcePackage,
-                let name = ItemMatcher.comparisonText(of: artifact.data["name"]),
-                let version = ItemMatcher.comparisonText(of: artifact.data["version"])
+                let name = ItemMatcher.storedText(of: artifact.data["name"]),
+                let version = ItemMatcher.storedText(of: artifact.data["version"])
             else { return nil }
             return SourcePackageIdentity(artifactID: artifact.id, name: name, version: version)
         }

@@ -72,7 +72,7 @@ extension LookupResolver {
         func text(_ value: JSONValue?) -> String {
             switch value {
             case nil, .null?: ""
-            case let value?: value.comparisonText
+            case let value?: value.postgresText
             }
         }
         return Self.mostRecentlyAdded(

@@ -40,8 +40,8 @@ public struct ItemFilter: Hashable, Sendable {
             data.allSatisfy({ $0.matches(item.data) })
         else { return false }
         guard let builtFrom else { return true }
-        let sourceName = ItemMatcher.comparisonText(of: item.data["srcpkg_name"]).map(ByteText.init)
-        let sourceVersion = ItemMatcher.comparisonText(of: item.data["srcpkg_version"]).map(ByteText.init)
+        let sourceName = ItemMatcher.storedText(of: item.data["srcpkg_name"]).map(ByteText.init)
+        let sourceVersion = ItemMatcher.storedText(of: item.data["srcpkg_version"]).map(ByteText.init)
         return builtFrom.contains { ByteText($0.name) == sourceName && ByteText($0.version) == sourceVersion }
     }
 }
@@ -92,7 +92,7 @@ public struct ItemDataCondition: Hashable, Sendable {
 
     /// Whether `data` satisfies the condition.
     public func matches(_ data: [String: JSONValue]) -> Bool {
-        let text = ItemMatcher.comparisonText(of: data[key])
+        let text = ItemMatcher.storedText(of: data[key])
         switch test {
         case .matcher(let matcher): return matcher.matches(text)
         case .absentOrNull: return text == nil
@@ -132,7 +132,7 @@ public struct SourcePackageIdentity: Hashable, Sendable {
     /// source name).
     public func built(_ item: CollectionItemRecord, builtUsing targets: Set<Int>) -> Bool {
         item.childType == .artifact && item.category == KnownCategories.binaryPackage && targets.contains(artifactID)
-            && ItemMatcher.comparisonText(of: item.data["srcpkg_name"]).map(ByteText.init) == ByteText(name)
-            && ItemMatcher.comparisonText(of: item.data["srcpkg_version"]).map(ByteText.init) == ByteText(version)
+            && ItemMatcher.storedText(of: item.data["srcpkg_name"]).map(ByteText.init) == ByteText(name)
+            && ItemMatcher.storedText(of: item.data["srcpkg_version"]).map(ByteText.init) == ByteText(version)
     }
 }

@@ -76,10 +76,11 @@ public struct ItemMatcher: Hashable, Sendable {
     /// absent or JSON-null field and nothing else (`ItemDataTest.absentOrNull` for stores).
     public var isNullTest: Bool { kind == .exact && value.isNull }
 
-    /// The text of a data field as the comparison sees it; `nil` for an absent field or JSON null.
-    public static func comparisonText(of field: JSONValue?) -> String? {
+    /// The text of a stored data field as the comparison sees it (PostgreSQL's `->>`, `JSONValue.postgresText`);
+    /// `nil` for an absent field or JSON null.
+    public static func storedText(of field: JSONValue?) -> String? {
         guard let field, !field.isNull else { return nil }
-        return field.comparisonText
+        return field.postgresText
     }
 
     private static func isScalar(_ value: JSONValue) -> Bool {

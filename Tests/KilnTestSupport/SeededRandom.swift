@@ -1,0 +1,18 @@
+/// SplitMix64: a small deterministic generator, so one seed describes a whole generated case and a failing
+/// case can be reproduced from the seed a test prints.
+public struct SeededRandom: RandomNumberGenerator {
+    /// The generator's state.
+    public var state: UInt64
+
+    /// Starts from `seed`.
+    public init(seed: Int) { state = UInt64(truncatingIfNeeded: seed) }
+
+    /// The next 64 random bits.
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
