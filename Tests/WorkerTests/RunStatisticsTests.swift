@@ -1,5 +1,6 @@
 import Foundation
 import KilnCore
+import Synchronization
 import Testing
 
 @testable import KilnWorker
@@ -28,13 +29,29 @@ struct RunStatisticsTests {
         #expect(report.values.allSatisfy { ($0.intValue ?? -1) >= 0 })
     }
 
-    @Test("time counts towards the phase entered last; leaving every phase stops it")
+    @Test("time counts towards the phase entered last; leaving every phase stops it; CPU time is the host's difference")
     func phases() throws {
-        let statistics = RunStatistics(samplesHost: false)
-        statistics.enter(nil)
+        let clock = Mutex(ContinuousClock.now)
+        let cpu = Mutex(100.0)
+        func advance(_ seconds: Double) { clock.withLock { $0 = $0.advanced(by: .milliseconds(Int(seconds * 1000))) } }
+        let statistics = RunStatistics(
+            samplesHost: false, now: { clock.withLock { $0 } }, cpuSeconds: { cpu.withLock { $0 } })
+        advance(3.2)  // setup: fetching
+        statistics.enter(.run)
+        advance(10.5)  // run: the tool (10.5 rounds to 10, half to even)
+        cpu.withLock { $0 += 7.6 }
+        statistics.enter(.teardown)
+        advance(1.6)  // teardown: uploads
+        statistics.enter(.run)  // a second tool run adds to run
+        advance(2.0)
+        statistics.enter(nil)  // the task log's upload counts in no phase, only in the whole duration
+        advance(4.0)
         let report = try #require(statistics.report().objectValue)
-        #expect(report["duration_run"] == .int(0))
-        #expect(report["duration_teardown"] == .int(0))
+        #expect(report["duration_setup"] == .int(3))
+        #expect(report["duration_run"] == .int(12))
+        #expect(report["duration_teardown"] == .int(2))
+        #expect(report["duration"] == .int(21))  // 21.3
+        #expect(report["cpu_time"] == .int(8))
     }
 
     @Test("RAM and disk use keep their highest value; sizes and the CPU count keep the first (add_to)")
@@ -58,7 +75,7 @@ struct RunStatisticsTests {
         var report = try #require(statistics.report().objectValue)
         #expect((report["memory"]?.intValue ?? 0) > 0)
         #expect((report["available_memory"]?.intValue ?? 0) >= (report["memory"]?.intValue ?? .max))
-        #expect(report["cpu_count"] == .int(ProcessInfo.processInfo.activeProcessorCount))
+        #expect(report["cpu_count"] == .int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
         #expect(report["disk_space"] == nil)
         statistics.setInstanceRoot(FileManager.default.temporaryDirectory)
         statistics.sampleHost()

@@ -7,7 +7,7 @@ import Logging
 /// and turns the outcome into a `worker.result` body carrying the assignment's epoch.
 ///
 /// Every failure becomes an `error` result with `errors: [{message, code}]` (as Debusine's `worker/_worker.py`
-/// `Worker._request_and_execute_work_request` reports a runner failure); a cancelled run (abort, or a forced shutdown)
+/// `Worker._request_and_execute_work_request` reports a runner failure, with its codes and messages); a cancelled run (abort, or a forced shutdown)
 /// produces no result at all.
 public struct AssignmentRunner: Sendable {
     public let registry: TaskRegistry
@@ -24,23 +24,35 @@ public struct AssignmentRunner: Sendable {
         self.execution = execution
     }
 
-    /// Error codes the worker puts in `output_data.errors[].code`.
+    /// Error codes the worker puts in `output_data.errors[].code`: Debusine's worker's (`worker/task_runner.py`
+    /// `TaskRunnerError`), with its messages, and two of Kiln's.
     public enum ErrorCode: String, Sendable {
-        /// The assignment is for a task type this worker does not run.
-        case wrongWorkerType = "worker-type-mismatch"
-        /// The task could not be rebuilt from the assignment (unknown task, bad data, missing field value).
-        case rebuildFailed = "task-rebuild-failed"
-        /// The task has no worker-side execution on this worker (no runner, or no file store configured).
+        /// The assignment is for a task type this worker does not run (`Task: sbuild is of type Worker, not
+        /// Signing`).
+        case wrongTaskType = "wrong-task-type"
+        /// The task is not registered on this worker (`Task: nope Error setup: 'nope' is not a registered Worker
+        /// task_name`).
+        case setupFailed = "setup-failed"
+        /// The task could not be rebuilt from its data and dynamic data (`Task: sbuild Error configure: 1
+        /// validation error for SbuildData …`).
+        case configureFailed = "configure-failed"
+        /// The task threw while executing (`Task: noop Error execute: …`).
+        case executeFailed = "execute-failed"
+        /// Kiln's: the task has no worker-side execution on this worker (no runner, or no file store configured).
         case executionUnavailable = "execution-unavailable"
-        /// The task threw while executing.
+        /// Kiln's: the run ended in `error` for a reason it states (a tool not installed, a download that does not
+        /// match, …); Debusine's worker sends no error for a result its task returned.
         case executionFailed = "execution-failed"
+        /// Kiln's: the assignment's body could not be decoded at all.
+        case undecodableAssignment = "undecodable-assignment"
     }
 
     /// Runs the assignment; nil when the task was cancelled (an aborted task reports nothing).
     ///
     /// A task that ran reports its `runtime_statistics` (``RunStatistics``) whatever its result; a run that
-    /// could not start or threw reports only its `errors`, as Debusine's worker (`Worker._request_and_execute_
-    /// work_request` sends `runtime_statistics` only with a result the task itself returned).
+    /// could not start or threw reports only its `errors`, as Debusine's worker
+    /// (`Worker._request_and_execute_work_request` sends `runtime_statistics` only with a result the task
+    /// itself returned).
     public func run(_ assignment: WorkAssignment, logger: Logger) async -> WorkerResult? {
         let outcome = await execute(assignment, logger: logger)
         guard !Task.isCancelled, let outcome else { return nil }
@@ -56,19 +68,31 @@ public struct AssignmentRunner: Sendable {
     private typealias Outcome = (result: String, errors: [JSONValue], statistics: JSONValue?)
 
     private func execute(_ assignment: WorkAssignment, logger: Logger) async -> Outcome? {
+        let name = assignment.taskName
         guard assignment.taskType.dispatchWorkerType == workerType else {
-            return failure(
-                .wrongWorkerType,
-                "this worker is of type \(workerType.rawValue) and does not run \(assignment.taskType.rawValue) "
-                    + "tasks (task \(assignment.taskName))")
+            let expected = TaskType.allCases.first { $0.dispatchWorkerType == workerType }?.rawValue ?? workerType.rawValue
+            return failure(.wrongTaskType, "Task: \(name) is of type \(assignment.taskType.rawValue), not \(expected)")
         }
         let task: any ExternalTask
         do {
             task = try WorkerTaskRebuild.rebuild(
-                registry: registry, taskType: assignment.taskType, taskName: assignment.taskName,
+                registry: registry, taskType: assignment.taskType, taskName: name,
                 configuredTaskData: assignment.taskData, dynamicTaskData: assignment.dynamicTaskData)
         } catch {
-            return failure(.rebuildFailed, error.description)
+            switch error {
+            case .unknownTask(.unknownTask(let key)):
+                // `BaseExternalTask.class_from_name`'s ValueError.
+                let unknown = "\(JSONValue.pythonStringRepr(key.name)) is not a registered \(key.type.rawValue) task_name"
+                return failure(.setupFailed, "Task: \(name) Error setup: \(unknown)")
+            case .unknownTask(let registryError):
+                return failure(.setupFailed, "Task: \(name) Error setup: \(registryError)")
+            case .invalidTaskData(_, let dataError):
+                return failure(.configureFailed, "Task: \(name) Error configure: \(dataError)")
+            case .badFieldValue(_, let inputError):
+                return failure(.configureFailed, "Task: \(name) Error configure: \(inputError)")
+            case .missingFieldValue, .other:
+                return failure(.configureFailed, "Task: \(name) Error configure: \(error)")
+            }
         }
         let context = LoggingExecutionContext(workRequestID: assignment.workRequestID, logger: logger)
         let statistics = RunStatistics(samplesHost: TaskRunContext.environmentID(task) != nil)
@@ -98,7 +122,7 @@ public struct AssignmentRunner: Sendable {
             // the gateway sent a task the tags should have kept away.
             return failure(.executionUnavailable, error.description)
         } catch {
-            return failure(.executionFailed, "task \(assignment.taskName) failed: \(error)")
+            return failure(.executeFailed, "Task: \(name) Error execute: \(error)")
         }
     }
 

@@ -406,7 +406,7 @@ public struct WorkerProtocol: Sendable {
             WorkerResult(
                 token: identity.token, workRequestID: id, epoch: epoch, result: "error",
                 outputData: [
-                    "errors": .array([AssignmentRunner.error(.rebuildFailed, "undecodable assignment: \(error)")])
+                    "errors": .array([AssignmentRunner.error(.undecodableAssignment, "undecodable assignment: \(error)")])
                 ]))
         nextResultAttemptAt = now
         return []

@@ -65,7 +65,8 @@ public final class RunStatistics: Sendable {
         var instanceRoot: URL?
     }
 
-    private let clock = ContinuousClock()
+    private let now: @Sendable () -> ContinuousClock.Instant
+    private let cpuSeconds: @Sendable () -> Double?
     private let started: ContinuousClock.Instant
     private let startCPUSeconds: Double?
     private let state: Mutex<State>
@@ -74,16 +75,27 @@ public final class RunStatistics: Sendable {
     public let samplesHost: Bool
 
     /// Starts counting now, in the `setup` phase.
-    public init(samplesHost: Bool) {
+    public convenience init(samplesHost: Bool) {
+        self.init(samplesHost: samplesHost, now: { ContinuousClock.now }, cpuSeconds: { HostUsage.cpuSeconds() })
+    }
+
+    /// Starts counting at `now()`, reading the time and the host's CPU seconds from the given functions (tests
+    /// pass fixed ones).
+    init(
+        samplesHost: Bool, now: @escaping @Sendable () -> ContinuousClock.Instant,
+        cpuSeconds: @escaping @Sendable () -> Double?
+    ) {
         self.samplesHost = samplesHost
-        started = clock.now
-        startCPUSeconds = HostUsage.cpuSeconds()
+        self.now = now
+        self.cpuSeconds = cpuSeconds
+        started = now()
+        startCPUSeconds = cpuSeconds()
         state = Mutex(State(phase: .setup, phaseStarted: started))
     }
 
     /// From now on time counts towards `phase`; nil stops counting (the task log's upload is in no phase).
     public func enter(_ phase: RunPhase?) {
-        let now = clock.now
+        let now = now()
         state.withLock {
             if let current = $0.phase { $0.durations[current, default: .zero] += now - $0.phaseStarted }
             $0.phase = phase
@@ -124,7 +136,7 @@ public final class RunStatistics: Sendable {
 
     /// The `runtime_statistics` object, as of now (the current phase counted up to now).
     public func report() -> JSONValue {
-        let now = clock.now
+        let now = now()
         let (durations, sample) = state.withLock { state in
             var durations = state.durations
             if let current = state.phase { durations[current, default: .zero] += now - state.phaseStarted }
@@ -134,7 +146,7 @@ public final class RunStatistics: Sendable {
         for phase in RunPhase.allCases {
             object[phase.key] = .int(Self.pythonRound(durations[phase] ?? .zero))
         }
-        if let start = startCPUSeconds, let end = HostUsage.cpuSeconds() {
+        if let start = startCPUSeconds, let end = cpuSeconds() {
             object["cpu_time"] = .int(Int((max(0, end - start)).rounded(.toNearestOrEven)))
         }
         let sampled: [(String, Int?)] = [

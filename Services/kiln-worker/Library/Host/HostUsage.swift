@@ -39,9 +39,16 @@ enum HostUsage {
         return ((Int(stats.f_blocks) - Int(stats.f_bfree)) * blockSize, Int(stats.f_blocks) * blockSize)
     }
 
+    /// The CPUs online, as psutil's `cpu_count()` counts them (all of the host's, whatever a cgroup quota or
+    /// the process's affinity allows it).
+    static func onlineCPUs() -> Int? {
+        let count = sysconf(Int32(_SC_NPROCESSORS_ONLN))
+        return count > 0 ? count : nil
+    }
+
     /// One sample of the host; disk figures only while an environment is unpacked at `instanceRoot`.
     static func sample(instanceRoot: URL?) -> HostSample {
-        var sample = HostSample(cpuCount: ProcessInfo.processInfo.activeProcessorCount)
+        var sample = HostSample(cpuCount: onlineCPUs())
         if let memory = memory() {
             sample.memory = memory.used
             sample.availableMemory = memory.total
