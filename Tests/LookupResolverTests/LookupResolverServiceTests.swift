@@ -123,6 +123,8 @@ struct LookupResolverServiceTests {
             }
             let completed = try await fixture.load(id).workRequest
             #expect(completed.result == .error)
+            // The failed assignment is undone (`_assign_work_request_to_worker` is atomic): no worker is shown.
+            #expect(completed.workerID == nil)
             #expect(
                 completed.outputData?.errors == [
                     WorkRequestError(
@@ -131,6 +133,8 @@ struct LookupResolverServiceTests {
                 ])
             #expect(try await fixture.outbox(.workRequestCompleted) == [["schema_version": 1, "work_request_id": .int(id)]])
             #expect(try await fixture.outbox(.workRequestDispatch).isEmpty)
+            // The row no longer names the worker, so the scheduler is told to re-read it: its slot is free.
+            #expect(try await fixture.outbox(.workerReady) == [["schema_version": 1, "worker_id": .int(worker)]])
         }
     }
 
@@ -157,6 +161,7 @@ struct LookupResolverServiceTests {
             }
             let completed = try await fixture.load(id).workRequest
             #expect(completed.result == .error)
+            #expect(completed.workerID == nil)
             let errors = try #require(completed.outputData?.errors)
             #expect(errors.map(\.code) == ["configure-failed"])
             #expect(

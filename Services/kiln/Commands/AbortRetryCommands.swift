@@ -39,16 +39,13 @@ struct AbortCommand: AsyncParsableCommand {
             }
             let cascaded = outcome.aborted.filter { $0 != id }
             if json {
-                Output.json([
-                    "aborted": .array(outcome.aborted.map(JSONValue.int)),
-                    "workers_to_stop": .object(
-                        Dictionary(
-                            uniqueKeysWithValues: outcome.workersToStop.map {
-                                (String($0.key), JSONValue.int($0.value))
-                            }
-                        )
-                    ),
-                ])
+                // Debusine's answer (the aborted work request's serializer), then what else Kiln aborted and which
+                // workers it tells to stop.
+                var fields = try await pool.withConnection { try await WorkRequestAnswer.fields(of: id, on: $0) }
+                fields["aborted"] = .array(outcome.aborted.map(JSONValue.int))
+                fields["workers_to_stop"] = .object(
+                    Dictionary(uniqueKeysWithValues: outcome.workersToStop.map { (String($0.key), JSONValue.int($0.value)) }))
+                Output.json(.object(fields))
                 return
             }
             var line = "aborted work request \(id)"
@@ -91,11 +88,12 @@ struct RetryCommand: AsyncParsableCommand {
                 }
             }
             if json {
-                Output.json([
-                    "retried": .int(id), "id": .int(plan.newWorkRequest.id),
-                    "status": .string(stored.workRequest.status.rawValue),
-                    "pending_stage": Output.optional(stored.workRequest.pendingStage?.rawValue),
-                ])
+                // Debusine's answer: the new work request's serializer; `retried` names the one it supersedes.
+                var fields = try await pool.withConnection {
+                    try await WorkRequestAnswer.fields(of: plan.newWorkRequest.id, on: $0)
+                }
+                fields["retried"] = .int(id)
+                Output.json(.object(fields))
             } else {
                 print("work request \(id) retried as \(plan.newWorkRequest.id) (\(stored.displayStatus))")
             }

@@ -176,11 +176,7 @@ struct SubmitCommand: AsyncParsableCommand {
             if json {
                 // The work request as Debusine's API answers a creation (its serializer), with Kiln's stage and the
                 // work requests aborted with it.
-                var fields = WorkRequestSerialization.fields(
-                    of: stored.workRequest,
-                    in: WorkRequestSerialization.Context(
-                        scope: path.scope, workspace: path.name, eventReactions: stored.eventReactions))
-                fields["pending_stage"] = Output.optional(stored.workRequest.pendingStage?.rawValue)
+                var fields = WorkRequestAnswer.fields(of: stored, scope: path.scope, workspace: path.name)
                 fields["aborted"] = .array(outcome.aborted.map(JSONValue.int))
                 Output.json(.object(fields))
                 return

@@ -7,6 +7,7 @@ extension WorkRequestOperations {
     /// `_assign_work_request_to_worker_or_error`), cascading to its reverse dependencies
     /// (`WorkRequest.unblock_reverse_dependencies`) in the caller's transaction.
     ///
+    /// A work request that fails at its assignment completes with no worker, as the assignment is undone.
     /// A work request still being unblocked is PENDING in the core (with its pipeline stage), so it completes
     /// like any PENDING one; a BLOCKED one (only a poison event reaches this for it) is marked pending first,
     /// since the core's state machine only completes PENDING or RUNNING work requests. The write is a
@@ -26,8 +27,18 @@ extension WorkRequestOperations {
         let stored = try await WorkRequestRepository.require(id: id, on: conn)
         let current = stored.workRequest
         let unblocking = current.status == .blocked ? try current.markedPending(at: now) : current
-        let completed = try unblocking.markedCompleted(
+        // A failure at assignment (configure or dynamic data) leaves no worker: Debusine's
+        // `_assign_work_request_to_worker` is atomic, so its failure rolls the assignment back before
+        // `_assign_work_request_to_worker_or_error` completes the work request.
+        let unassigned = unblocking.status == .pending && unblocking.workerID != nil ? try unblocking.deAssigned() : unblocking
+        let completed = try unassigned.markedCompleted(
             result: .error, outputData: OutputData(errors: [error]), at: now)
-        return try await terminate(stored, as: completed, at: now, on: conn)
+        let outcome = try await terminate(stored, as: completed, at: now, on: conn)
+        if let worker = unblocking.workerID, unassigned.workerID == nil {
+            // `wr.completed` can no longer name the worker (the row no longer does): the scheduler re-reads it
+            // from `worker.ready`, so the slot this assignment held is free at once.
+            try await EventOutbox.enqueue(.workerReady(WorkerID(worker)), on: conn)
+        }
+        return outcome
     }
 }
