@@ -411,8 +411,15 @@ extension CLIIntegration {
                     "\(again)"
                 )
 
-                let retried = try await KilnBinary.succeed(["retry", String(first)], schema: schema)
-                #expect(retried.contains("work request \(first) retried as"))
+                // `--json` answers as Debusine's retry view: the new work request's serializer.
+                let retried = try #require(
+                    try await KilnBinary.json(["retry", String(first), "--json"], schema: schema) as? [String: Any])
+                let replacement = try #require(retried["id"] as? Int)
+                #expect(retried["retried"] as? Int == first && replacement > first + 1)
+                #expect(retried["task_name"] as? String == "noop" && retried["status"] as? String == "pending")
+                #expect(retried["pending_stage"] as? String == "requested")
+                #expect((retried["workflow_data"] as? [String: Any])?["retry_count"] as? Int == 0)
+                #expect(serializerFields.isSubset(of: Set(retried.keys)), "\(serializerFields.subtracting(retried.keys))")
                 let refused = try await KilnBinary.run(["retry", String(first)], schema: schema)
                 #expect(
                     refused.status == 1
@@ -423,6 +430,16 @@ extension CLIIntegration {
                     try $0.decode(String.self, at: 0)
                 }
                 #expect(keys == ["wr.unblocked", "wr.aborted", "wr.aborted", "wr.unblocked"])
+
+                // `--json` answers as Debusine's abort view: the aborted work request's serializer, then Kiln's fields.
+                let abortedJSON = try #require(
+                    try await KilnBinary.json(["abort", String(replacement), "--json"], schema: schema) as? [String: Any])
+                #expect(abortedJSON["id"] as? Int == replacement && abortedJSON["status"] as? String == "aborted")
+                #expect(abortedJSON["aborted"] as? [Int] == [replacement])
+                #expect((abortedJSON["workers_to_stop"] as? [String: Any])?.isEmpty == true)
+                #expect(serializerFields.isSubset(of: Set(abortedJSON.keys)))
+                let retriedText = try await KilnBinary.succeed(["retry", String(replacement)], schema: schema)
+                #expect(retriedText.contains("work request \(replacement) retried as"))
             }
         }
 
@@ -536,6 +553,12 @@ extension CLIIntegration {
                     (
                         ["submit", "noop", "--workspace", "debian/dev", "--set", "colour=red"], 1,
                         "Cannot create work request: Task data: {'colour': 'red'} Error: "
+                    ),
+                    // Debusine's `DBTask.__init__` calls `NoopData(**task_data)`: a list is Python's TypeError.
+                    (
+                        ["submit", "noop", "--workspace", "debian/dev", "--data", "[1]"], 1,
+                        "Cannot create work request: Task data: [1] Error: TypeError('debusine.tasks.models.NoopData() "
+                            + "argument after ** must be a mapping, not list')"
                     ),
                     (["list", "--status", "done"], 1, "unknown status 'done'"),
                     (

@@ -34,6 +34,25 @@ struct MergeUploadsTaskTests {
         #expect(dynamic.subject == nil && dynamic.parameterSummary == nil)
     }
 
+    /// Debusine `tasks/tests/test_models.py` `MergeUploadsDynamicDataTests.test_input_uploads_ids_reject_duplicates`:
+    /// the dynamic data requires each upload once, so a lookup naming one twice fails with pydantic's text (checked
+    /// against `MergeUploadsDynamicData(input_uploads_ids=[5, 5])` under pydantic 2.13).
+    @Test("the same upload twice: MergeUploadsDynamicData refuses it")
+    func duplicateUploads() throws {
+        let upload = JSONValue.int(PackageTaskFixtures.helloUpload)
+        let task = try PackageTaskFixtures.task("mergeuploads", ["input": ["uploads": [upload, upload]]], stage: .running)
+        #expect {
+            _ = try task.computeDynamicData()
+        } throws: { error in
+            let ids = "[\(PackageTaskFixtures.helloUpload), \(PackageTaskFixtures.helloUpload)]"
+            return "\(error)"
+                == "1 validation error for MergeUploadsDynamicData\ninput_uploads_ids\n  Value error, \(ids) contains "
+                + "duplicate items [type=value_error, input_value=\(ids), input_type=list]"
+        }
+        #expect(
+            PipelineFailureCause(PydanticValidationError(model: "M", failures: [])) == .validation(.init(model: "M", failures: [])))
+    }
+
     /// Debusine `tasks/models.py` `MergeUploadsData`: `backend` and `environment` are still accepted, but it
     /// is no `BaseTaskDataWithExecutor`, so `build_architecture` is refused.
     @Test("data: backend and environment accepted, build_architecture refused")

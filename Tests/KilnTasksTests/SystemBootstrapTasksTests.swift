@@ -164,5 +164,8 @@ struct SystemBootstrapTasksTests {
         #expect(data.bootstrap.gpgvCommand == "gpgv-sq")
         // No components: every component of the suite (Debusine `_list_components_for_suite`), not an empty list.
         #expect(try MmdebstrapTask.validateData(.object(Self.minimalBootstrap)).bootstrap.repositories[0].components == nil)
+        // `require_unique` compares as Python does, by code point: a precomposed and a decomposed `café` are two
+        // components (Swift's `==` would call them one).
+        _ = try MmdebstrapTask.validateData(Self.repository(["components": ["caf\u{E9}", "cafe\u{301}"]]))
     }
 }

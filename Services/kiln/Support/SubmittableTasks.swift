@@ -33,7 +33,10 @@ enum SubmittableTasks {
     /// `test_post_work_request_invalid_task_data`: title `Cannot create work request`, detail
     /// `Task data: {…} Error: …`), after Kiln's prefix naming the task.
     static func invalidData(type: TaskType, name: String, taskData: JSONValue, error: any Error) -> CLIError {
-        CLIError(refusal(type: type, name: name, taskData: taskData, error: "\(error)"))
+        CLIError(
+            refusal(
+                type: type, name: name, taskData: taskData,
+                error: (error as? TaskDataError)?.pythonExceptionRepr ?? "\(error)"))
     }
 
     /// A work request that could not start as submitted — its configuration, inputs or dynamic data fail

@@ -33,7 +33,8 @@ struct LookupRPCResponder: Sendable {
                 failure: .invalid("workspace '\(request.workspace)' must be written scope/name"))
         }
         return try await pool.withSynchronousAccess { session in
-            let store = FaultRecordingLookupStore(PGLookupStore(session))
+            let database = PGLookupStore(session)
+            let store = FaultRecordingLookupStore(database)
             do {
                 guard let workspace = try store.workspace(scope: path.scope, name: path.name),
                     workspace.isVisible(to: request.user)
@@ -42,9 +43,7 @@ struct LookupRPCResponder: Sendable {
                 }
                 // Debusine's `LookupSingleSerializer.workflow_root` is a primary-key field: a work request that does
                 // not exist is refused with Django REST framework's text before anything is looked up.
-                if let rootID = request.workflowRootID,
-                    try session.query("SELECT 1 FROM work_requests WHERE id = $1", rootID).rows.isEmpty
-                {
+                if let rootID = request.workflowRootID, try !database.workRequestExists(rootID) {
                     return LookupReply(failure: .invalid("Invalid pk \"\(rootID)\" - object does not exist."))
                 }
                 let context = LookupContext(

@@ -84,11 +84,13 @@ extension WorkRequestPipelineError {
     /// A lookup failure is the lookup's own exception, `NoSuchItemError(…)` (not found, a `KeyError`) or
     /// `LookupError(…)` (invalid), with Debusine's message. A configuration entry that does not validate is its
     /// pydantic `ValidationError`, whose repr is its text (the view prints a `TaskConfigError`'s original validation
-    /// error instead of it). Any other failure is written `TaskConfigError(…)` around Kiln's message: the Python
+    /// error instead of it), as is a dynamic-data model's refusal. Any other failure is written `TaskConfigError(…)` around Kiln's message: the Python
     /// class Debusine would name there depends on which of its functions raised, which Kiln does not track
     /// (deploy/docs/fidelity.md, "Messages").
     public var pythonExceptionRepr: String {
         if case .configuration(let error) = cause, let validation = error.originalError { return validation.description }
+        if case .validation(let validation) = cause { return validation.description }
+        if case .invalidTaskData(let error) = cause, case .notAMapping = error { return error.pythonExceptionRepr }
         switch lookupFailure {
         case .notFound(let message): return "NoSuchItemError(\(JSONValue.pythonStringRepr(message)))"
         case .invalid(let message): return "LookupError(\(JSONValue.pythonStringRepr(message)))"

@@ -53,6 +53,8 @@ public enum PipelineFailureCause: Hashable, Sendable, CustomStringConvertible {
     case configuration(TaskConfigError)
     /// Loading the configuration collection's entries failed.
     case lookup(LookupFailure)
+    /// A model a task validates its computed values with refused them (Debusine's `MergeUploadsDynamicData`).
+    case validation(PydanticValidationError)
     /// A task hook (subject, context, tags, dynamic data) threw something else; its description is kept.
     case task(String)
 
@@ -64,6 +66,7 @@ public enum PipelineFailureCause: Hashable, Sendable, CustomStringConvertible {
         case let error as TaskInputError: self = .input(error)
         case let error as TaskConfigError: self = .configuration(error)
         case let error as LookupFailure: self = .lookup(error)
+        case let error as PydanticValidationError: self = .validation(error)
         default: self = .task(String(describing: error))
         }
     }
@@ -88,6 +91,7 @@ public enum PipelineFailureCause: Hashable, Sendable, CustomStringConvertible {
         case .input(let error): error.description
         case .configuration(let error): error.description
         case .lookup(let failure): failure.message
+        case .validation(let error): error.description
         case .task(let text): text
         }
     }

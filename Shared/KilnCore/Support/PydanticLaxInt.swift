@@ -58,7 +58,8 @@ public enum PydanticLaxInt {
         var body = Substring(text.trimmingCharacters(in: .whitespacesAndNewlines))
         if let dot = body.firstIndex(of: ".") {
             let fraction = body[body.index(after: dot)...]
-            guard fraction.allSatisfy({ $0 == "0" }) else { return nil }
+            // pydantic wants at least one zero after the point: `"60."` is refused.
+            guard !fraction.isEmpty, fraction.allSatisfy({ $0 == "0" }) else { return nil }
             body = body[..<dot]
         }
         var sign = ""

@@ -54,11 +54,20 @@ public struct PydanticValidationError: Error, Hashable, Sendable, CustomStringCo
         return lines.joined(separator: "\n")
     }
 
-    /// pydantic shortens an input's repr longer than 50 characters to its first 25 and last 24, joined by `...`.
+    /// pydantic-core shortens an input's repr longer than 50 bytes of UTF-8 to its first 25 bytes and its last 24,
+    /// joined by `...`, each cut back to whole characters (`'éééééééééééé...ééééééééééé'`: 12 and 11 of them).
     static func truncatedRepr(_ value: JSONValue) -> String {
         let repr = value.pythonRepr
-        guard repr.count > 50 else { return repr }
-        return String(repr.prefix(25)) + "..." + String(repr.suffix(24))
+        let bytes = Array(repr.utf8)
+        guard bytes.count > 50 else { return repr }
+        // A UTF-8 continuation byte is 0b10xxxxxx: a cut there would split a character.
+        let isContinuation = { (index: Int) in index < bytes.count && bytes[index] & 0xC0 == 0x80 }
+        var prefixEnd = 25
+        while prefixEnd > 0 && isContinuation(prefixEnd) { prefixEnd -= 1 }
+        var suffixStart = bytes.count - 24
+        while isContinuation(suffixStart) { suffixStart += 1 }
+        return String(decoding: bytes[..<prefixEnd], as: UTF8.self) + "..."
+            + String(decoding: bytes[suffixStart...], as: UTF8.self)
     }
 
     /// The Python type JSON decoding gives the value.

@@ -14,6 +14,28 @@ public enum TaskDataError: Error, Hashable, Sendable, CustomStringConvertible {
     /// The task's pydantic model refuses the data (`ExternalTask.dataModel`, `DBTask.dataModel`): every failure, as
     /// Debusine's `ValidationError` lists them.
     case model(PydanticValidationError)
+    /// The data is not a JSON object, so Debusine's `DBTask` cannot even call its model: Python's `TypeError` for
+    /// `NoopData(**[1])`, the model named with its module (`debusine.tasks.models.NoopData`).
+    case notAMapping(model: String, found: JSONValue)
+
+    /// The error as Debusine's API prints it after `Error: ` (`{exception!r}`): Python's `TypeError(…)` for data
+    /// that is not an object, the text itself for a pydantic `ValidationError` (whose repr is its text) and for
+    /// Kiln's other checks.
+    public var pythonExceptionRepr: String {
+        if case .notAMapping = self { return "TypeError(\(JSONValue.pythonStringRepr(description)))" }
+        return description
+    }
+
+    /// The Python module Debusine 0.16 defines the data models of `type`'s tasks in.
+    public static func modelModule(of type: TaskType) -> String {
+        switch type {
+        case .server: "debusine.server.tasks.models"
+        case .signing: "debusine.signing.tasks.models"
+        case .workflow: "debusine.server.workflows.models"
+        case .wait: "debusine.server.tasks.wait.models"
+        case .worker, .internal: "debusine.tasks.models"
+        }
+    }
 
     public var description: String {
         switch self {
@@ -27,6 +49,8 @@ public enum TaskDataError: Error, Hashable, Sendable, CustomStringConvertible {
         case .unknownField(let field):
             "task data field '\(field)' is not a field of this task (extra fields are not permitted)"
         case .model(let error): error.description
+        case .notAMapping(let model, let found):
+            "\(model)() argument after ** must be a mapping, not \(PydanticValidationError.pythonTypeName(found))"
         }
     }
 }

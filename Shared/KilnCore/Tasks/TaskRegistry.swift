@@ -135,6 +135,9 @@ public struct TaskRegistry: Sendable {
         guard let registration = registration(type: type, name: name) else {
             throw TaskRegistryError.unknownTask(Key(type: type, name: name))
         }
+        if taskData.objectValue == nil, let model = registration.dataModel {
+            throw TaskDataError.notAMapping(model: "\(TaskDataError.modelModule(of: type)).\(model.name)", found: taskData)
+        }
         return try registration.makeDBTask(taskData)
     }
 

@@ -30,7 +30,9 @@ public enum TaskDataModels {
     /// (enumeration members as `<SystemBootstrapRepositoryType.DEB: 'deb'>`).
     static func uniqueItems(enumClass: String?) -> @Sendable (JSONValue) -> String? {
         { list in
-            guard let items = list.arrayValue, Set(items).count != items.count else { return nil }
+            // Python's set compares strings by code point; Swift's by canonical equivalence, so compare the JSON text.
+            guard let items = list.arrayValue, Set(items.map { Array($0.compactJSON.utf8) }).count != items.count
+            else { return nil }
             guard let enumClass else { return "\(list.pythonRepr) contains duplicate items" }
             let members = items.map { item in
                 let value = item.stringValue ?? ""

@@ -79,12 +79,22 @@ public struct MergeUploadsTask: ExternalTask {
 
     /// `input_uploads_ids`, the subject and the summary `<subject> (<architectures>)` when there is a
     /// subject (Debusine `test_mergeuploads.py` `test_compute_dynamic_data`).
+    ///
+    /// - Throws: `PydanticValidationError` when the lookup finds an upload twice (`[5, 5]`): Debusine's
+    ///   `MergeUploadsDynamicData.input_uploads_ids` requires unique items (`test_models.py`
+    ///   `test_input_uploads_ids_reject_duplicates`), so such a work request is refused at creation.
     public func computeDynamicData() throws -> TaskDynamicData {
         let subject = try getSubject()
         let architectures = try uploads.reduce(into: Set<String>()) { $0.formUnion($1.architectures) }
         let ids = try inputs.multiple("uploads").artifactIDs
+        let idList = JSONValue.array(ids.map(JSONValue.int))
+        if let duplicates = TaskDataModels.uniqueItems(enumClass: nil)(idList) {
+            throw PydanticValidationError(
+                model: "MergeUploadsDynamicData",
+                failures: [.valueError("input_uploads_ids", duplicates, input: idList)])
+        }
         return TaskDynamicData(
             parameterSummary: subject.map { "\($0) (\(architectures.sorted().joined(separator: ", ")))" },
-            subject: subject, extra: ["input_uploads_ids": .array(ids.map(JSONValue.int))])
+            subject: subject, extra: ["input_uploads_ids": idList])
     }
 }

@@ -153,6 +153,12 @@ public final class PGLookupStore: LookupStore {
         return targets
     }
 
+    /// Whether work request `id` exists: a lookup's `workflow_root` is a primary key, which Debusine's
+    /// `LookupSingleSerializer` refuses before anything is looked up when no row has it.
+    public func workRequestExists(_ id: Int) throws -> Bool {
+        try !session.query("SELECT 1 FROM work_requests WHERE id = $1", id).rows.isEmpty
+    }
+
     /// One query: the children of the parents of these work requests.
     public func workRequests(sharingParentWith ids: Set<Int>) throws -> Set<Int> {
         guard !ids.isEmpty else { return [] }

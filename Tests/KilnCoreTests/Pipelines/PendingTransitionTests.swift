@@ -471,5 +471,21 @@ struct WorkRequestCreationCheckTests {
         #expect(
             WorkRequestPipelineError(code: .configureFailed, cause: .task(#"a "b" 'c'"#)).pythonExceptionRepr
                 == #"TaskConfigError('a "b" \'c\'')"#)
+        // A dynamic-data model's ValidationError is printed as itself: its repr is its text.
+        let validation = PydanticValidationError(
+            model: "MergeUploadsDynamicData", failures: [.valueError("input_uploads_ids", "[5, 5] contains duplicate items", input: [5, 5])])
+        #expect(
+            WorkRequestPipelineError(code: .dynamicDataFailed, cause: PipelineFailureCause(validation)).pythonExceptionRepr
+                == validation.description)
+        // Data that is not an object: `NoopData(**[1])`'s TypeError, the model named with Debusine's module.
+        let notAMapping = TaskDataError.notAMapping(model: "debusine.tasks.models.NoopData", found: "x")
+        #expect(
+            WorkRequestPipelineError(code: .configureFailed, cause: PipelineFailureCause(notAMapping)).pythonExceptionRepr
+                == "TypeError('debusine.tasks.models.NoopData() argument after ** must be a mapping, not str')")
+        #expect(
+            TaskType.allCases.map(TaskDataError.modelModule(of:)) == [
+                "debusine.tasks.models", "debusine.server.tasks.models", "debusine.tasks.models",
+                "debusine.server.workflows.models", "debusine.signing.tasks.models", "debusine.server.tasks.wait.models",
+            ])
     }
 }
