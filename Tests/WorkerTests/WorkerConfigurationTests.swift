@@ -21,4 +21,18 @@ struct WorkerConfigurationTests {
             }
         }
     }
+
+    @Test("KILN_WORKER_METADATA_INTERVAL defaults to an hour (Debusine's), from 1 s to 1 day, and names a bad value")
+    func metadataInterval() throws {
+        #expect(try WorkerConfiguration(environment: EnvironmentReader(variables: [:])).metadataInterval == .seconds(3600))
+        let set = ["KILN_WORKER_METADATA_INTERVAL": "10m"]
+        #expect(try WorkerConfiguration(environment: EnvironmentReader(variables: set)).metadataInterval == .seconds(600))
+        for bad in ["hourly", "0s", "2d"] {
+            #expect {
+                _ = try WorkerConfiguration(environment: EnvironmentReader(variables: ["KILN_WORKER_METADATA_INTERVAL": bad]))
+            } throws: { error in
+                "\(error)".contains("KILN_WORKER_METADATA_INTERVAL='\(bad)' is invalid")
+            }
+        }
+    }
 }

@@ -35,6 +35,32 @@ struct WorkerProtocolTests {
         return machine
     }
 
+    /// Debusine's server asks its workers for their metadata every hour (`server/consumers.py`
+    /// `_dynamic_metadata_refresher`); Kiln's worker probes itself and sends what changed.
+    @Test("a probe that changed the metadata: one worker.metadata-update once welcomed, else the next hello carries it")
+    func metadataRefresh() throws {
+        let changed: [String: JSONValue] = ["provided_tags": ["worker:cap:sbuild"]]
+        var machine = try Self.welcomed()
+        #expect(machine.metadataProbed(["provided_tags": []]).isEmpty, "unchanged: nothing to send")
+        #expect(!machine.metadataProbed(changed).isEmpty)
+        #expect(machine.nextStep(at: Self.t0) == .metadata(WorkerMetadataUpdate(token: "t0k3n", metadata: changed)))
+        if case .metadata = machine.nextStep(at: Self.t0) { Issue.record("the update is sent once") }
+        #expect(machine.metadataProbed(changed).isEmpty, "already sent")
+
+        var connecting = Self.machine()
+        _ = connecting.queueDeclared("q1", at: Self.t0)
+        _ = connecting.metadataProbed(changed)
+        guard case .hello(let hello) = connecting.nextStep(at: Self.t0) else {
+            Issue.record("expected a hello")
+            return
+        }
+        #expect(hello.metadata == changed)
+        let (type, body) = try Self.message(
+            .welcome, GatewayWelcome(workerID: 3, workerName: "w1", heartbeatSeconds: 5, leaseSeconds: 20, session: "s-1"))
+        _ = connecting.received(type: type, body: body, messageID: "m", at: Self.t0)
+        if case .metadata = connecting.nextStep(at: Self.t0) { Issue.record("the hello already carried it") }
+    }
+
     @Test("hello until welcomed: sent at once for the declared queue, retried with backoff, then heartbeats")
     func handshake() throws {
         var machine = Self.machine(activationToken: "act")

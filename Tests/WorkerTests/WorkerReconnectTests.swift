@@ -5,6 +5,7 @@ import KilnTasks
 import KilnWorker
 import Logging
 import ServiceKit
+import Synchronization
 import Testing
 
 /// The reconnect path, in process (the binary's connection cannot be cut from outside without broker admin
@@ -40,6 +41,37 @@ struct WorkerReconnectTests {
         #expect(await gateway.received.wait(for: .heartbeat, count: beatsBefore + 1).count > beatsBefore)
         #expect(await agent.phase == .welcomed(queue: secondHello.queue, workerName: "w", heartbeat: .seconds(1)))
 
+        await worker.stop()
+        await gateway.close()
+    }
+
+    /// Debusine's server asks for the worker's metadata every hour (`server/consumers.py`
+    /// `_dynamic_metadata_refresher`); Kiln's worker probes its host on its own schedule and sends what changed.
+    @Test("over AMQP: a host probe that finds other metadata sends one worker.metadata-update to the gateway")
+    func metadataRefreshReachesTheGateway() async throws {
+        let gateway = try await FakeGateway()
+        let changed: [String: JSONValue] = ["provided_tags": ["worker:cap:sbuild"], "system:cpu_count": 4]
+        // The host "changes" once the worker is welcomed (before, the probe finds what it started with), so the
+        // change cannot ride on a retried hello however slow the machine.
+        let hostChanged = Mutex(false)
+        let worker = try await InProcessWorker(
+            gateway: gateway, registry: try KilnTasks.registry(),
+            metadataRefresh: (
+                .milliseconds(200), { hostChanged.withLock { $0 } ? changed : ["provided_tags": .array([])] }
+            ))
+        let hello = try MessageCodec.decode(
+            WorkerHello.self, from: try #require(await gateway.received.wait(for: .hello).first).body)
+        try await gateway.send(
+            GatewayWelcome(workerID: 1, workerName: "w", heartbeatSeconds: 1, leaseSeconds: 5, session: hello.session),
+            kind: .welcome, to: hello.queue)
+        _ = await gateway.received.wait(for: .heartbeat)
+        hostChanged.withLock { $0 = true }
+        let update = try MessageCodec.decode(
+            WorkerMetadataUpdate.self, from: try #require(await gateway.received.wait(for: .metadata).first).body)
+        #expect(update.token == hello.token && update.metadata == changed)
+        // The same metadata probed again is not sent again.
+        _ = await gateway.received.wait(for: .heartbeat, count: 3)
+        #expect(await gateway.received.all(.metadata).count == 1)
         await worker.stop()
         await gateway.close()
     }

@@ -17,7 +17,11 @@ final class InProcessWorker: Sendable {
     private let group: ServiceGroup
     private let running: Task<Void, any Error>
 
-    init(gateway: FakeGateway, registry: TaskRegistry) async throws {
+    /// `metadataRefresh`: the host probe the agent service runs, as `kiln-worker`'s main passes it.
+    init(
+        gateway: FakeGateway, registry: TaskRegistry,
+        metadataRefresh: (interval: Duration, probe: @Sendable () -> [String: JSONValue]?)? = nil
+    ) async throws {
         tokenFolder = NSTemporaryDirectory() + "kiln-worker-\(gateway.prefix)"
         let configuration = try WorkerConfiguration(
             environment: EnvironmentReader(variables: [
@@ -41,7 +45,7 @@ final class InProcessWorker: Sendable {
         let group = ServiceGroup(
             services: [
                 PublisherHeartbeatService(publisher: publisher), WorkerQueueConsumerService(consumer: consumer),
-                WorkerAgentService(agent: agent, logger: logger),
+                WorkerAgentService(agent: agent, logger: logger, metadataRefresh: metadataRefresh),
             ],
             gracefulShutdownSignals: [], cancellationSignals: [], logger: logger)
         self.group = group

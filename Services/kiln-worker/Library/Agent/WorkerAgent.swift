@@ -84,6 +84,11 @@ public actor WorkerAgent {
                 at: clock.now))
     }
 
+    /// The host was probed again: see ``WorkerProtocol/metadataProbed(_:)``.
+    public func metadataProbed(_ metadata: [String: JSONValue]) {
+        apply(machine.metadataProbed(metadata))
+    }
+
     /// First SIGTERM: take no new assignment; running ones finish and report.
     public func beginDrain() {
         apply(machine.beginDrain())
@@ -189,8 +194,23 @@ public actor WorkerAgent {
             case .heartbeat(var heartbeat):
                 heartbeat.progress = progress?.snapshot(for: heartbeat.running.map(\.workRequestID))
                 await send(heartbeat)
+            case .metadata(let update): await send(update)
             case .nothing(let wait): await controlLoopWake.wait(timeout: wait)
             }
+        }
+    }
+
+    /// Probes the host every `interval` with `probe` (nil: the probe failed, nothing changes) and hands what it
+    /// finds to ``metadataProbed(_:)``, until cancelled.
+    public nonisolated func refreshMetadata(
+        every interval: Duration, probe: @escaping @Sendable () -> [String: JSONValue]?
+    ) async {
+        while (try? await Task.sleep(for: interval)) != nil {
+            guard let metadata = probe() else {
+                await log(.warning, "host probe failed; keeping the metadata sent before", [:])
+                continue
+            }
+            await metadataProbed(metadata)
         }
     }
 
@@ -217,6 +237,16 @@ public actor WorkerAgent {
             await log(.info, "hello sent", ["amqp.queue": "\(hello.queue)"])
         } catch {
             await log(.warning, "hello not sent; will retry", ["error": "\(error)"])
+        }
+    }
+
+    private nonisolated func send(_ update: WorkerMetadataUpdate) async {
+        do {
+            try await publish(update, kind: .metadata)
+            await log(.info, "metadata sent", [:])
+        } catch {
+            // The hello after the reconnect carries the new metadata.
+            await log(.warning, "metadata not sent; the next hello carries it", ["error": "\(error)"])
         }
     }
 

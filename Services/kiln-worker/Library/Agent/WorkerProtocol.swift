@@ -50,6 +50,8 @@ public struct WorkerProtocol: Sendable {
         case results([WorkerResult])
         case hello(WorkerHello)
         case heartbeat(WorkerHeartbeat)
+        /// The host's metadata changed since the gateway last had it (`worker.metadata-update`).
+        case metadata(WorkerMetadataUpdate)
         /// Nothing is due for this long (at most a second).
         case nothing(Duration)
     }
@@ -92,6 +94,8 @@ public struct WorkerProtocol: Sendable {
     private var nextResultAttemptAt: ContinuousClock.Instant?
     /// Recently finished (work request, epoch) pairs, so a redelivered assignment is not run twice.
     private var finished: [RunningAssignment] = []
+    /// Metadata probed since the last hello that the gateway has not been sent yet.
+    private var metadataChanged = false
 
     /// A worker not connected yet; a refused hello is retried after a backoff up to `helloRetryMaximum`.
     public init(identity: Identity, helloRetryMaximum: Duration) {
@@ -228,6 +232,16 @@ public struct WorkerProtocol: Sendable {
         return effects
     }
 
+    /// The host was probed again (Debusine's worker recomputes its metadata whenever its server asks, every
+    /// hour): metadata that changed replaces what hellos carry and, once welcomed, goes to the gateway as
+    /// `worker.metadata-update`, whose `worker.metadata` makes the tag-computer recompute the worker's tags.
+    public mutating func metadataProbed(_ metadata: [String: JSONValue]) -> [Effect] {
+        guard metadata != identity.metadata else { return [] }
+        identity.metadata = metadata
+        metadataChanged = true
+        return [.log(.notice, "host metadata changed; sending it to the gateway", [:])]
+    }
+
     // MARK: Output
 
     /// What to send now, if anything (results first, then hello, then heartbeat), with the next sends
@@ -242,11 +256,16 @@ public struct WorkerProtocol: Sendable {
             // Retried until an answer comes, as a lost hello (gateway down, message dropped) must not leave the
             // worker waiting for ever; welcome or refusal replaces this schedule.
             nextHelloAt = now + helloBackoff.next()
+            metadataChanged = false  // the hello carries the metadata
             return .hello(
                 WorkerHello(
                     token: identity.token, activationToken: identity.activationToken, fqdn: identity.fqdn,
                     workerType: identity.workerType, queue: queue, metadata: identity.metadata, session: identity.session,
                     running: heldAssignments))
+        }
+        if case .welcomed = phase, metadataChanged {
+            metadataChanged = false
+            return .metadata(WorkerMetadataUpdate(token: identity.token, metadata: identity.metadata))
         }
         if case .welcomed(_, _, let heartbeat) = phase, let due = nextHeartbeatAt, now >= due {
             nextHeartbeatAt = now + heartbeat

@@ -14,6 +14,8 @@ public struct WorkerConfiguration: Sendable, Hashable {
     public var architectures: [String]?
     public var gatewayRoutingPrefix: String
     public var helloRetryMaximum: Duration
+    /// `KILN_WORKER_METADATA_INTERVAL`: how often the host is probed again.
+    public var metadataInterval: Duration
     public var opsHost: String
     /// nil when the ops endpoints are off.
     public var opsPort: Int?
@@ -68,6 +70,7 @@ public struct WorkerConfiguration: Sendable, Hashable {
         }
         helloRetryMaximum = try environment.duration(
             WorkerSettings.helloRetryMaximum, in: .milliseconds(100) ... .seconds(3600))
+        metadataInterval = try environment.duration(WorkerSettings.metadataInterval, in: .seconds(1) ... .seconds(86_400))
         opsHost = try environment.string(WorkerSettings.opsHost)
         let port = try environment.int(WorkerSettings.opsPort, in: 0...65535)
         opsPort = port == 0 ? nil : port

@@ -41,6 +41,10 @@ public enum WorkerSettings {
     public static let helloRetryMaximum = Setting(
         "KILN_WORKER_HELLO_RETRY_MAX", default: "6s",
         help: "longest wait before sending hello again while not welcomed (refused, disabled or no answer)")
+    /// How often the host is probed again, so what it can run stays true while it runs.
+    public static let metadataInterval = Setting(
+        "KILN_WORKER_METADATA_INTERVAL", default: "1h",
+        help: "how often the worker probes its host again and sends its metadata when it changed (Debusine's server asks every hour)")
     /// The file store the worker downloads inputs from and uploads outputs to (with its own token).
     public static let fileStoreURL = Setting(
         "KILN_FILE_STORE_URL", default: "",
@@ -70,7 +74,7 @@ public enum WorkerSettings {
     public static let all: [Setting] =
         [
             amqpURL, tokenFile, activationToken, fqdn, workerType, extraTags, architectures, gatewayRoutingPrefix,
-            helloRetryMaximum, fileStoreURL, workDirectory, cacheDirectory, cacheMaxSize, fileStorePatience, opsHost,
+            helloRetryMaximum, metadataInterval, fileStoreURL, workDirectory, cacheDirectory, cacheMaxSize, fileStorePatience, opsHost,
             opsPort,
         ] + LoggingBootstrap.settings
 }

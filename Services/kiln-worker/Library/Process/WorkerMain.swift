@@ -132,7 +132,20 @@ public enum WorkerMain {
         }
         services += [
             PublisherHeartbeatService(publisher: publisher), WorkerQueueConsumerService(consumer: consumer),
-            WorkerAgentService(agent: agent, logger: logger),
+            WorkerAgentService(
+                agent: agent, logger: logger,
+                metadataRefresh: (
+                    configuration.metadataInterval,
+                    { [configuration] in
+                        // Probed as at start; a host whose probe now fails keeps its last metadata.
+                        guard let host = try? HostProbe.probe(architectureOverride: configuration.architectures) else {
+                            return nil
+                        }
+                        return WorkerMetadata.dynamicMetadata(
+                            workerType: configuration.workerType, host: host, registry: advertised,
+                            extraTags: configuration.extraTags)
+                    }
+                )),
         ]
         // No grace period: a drain waits for the running builds; the second signal is the way to cut it short.
         await ServiceMain.run(services: services, logger: logger, gracePeriod: nil) {

@@ -1,5 +1,6 @@
 import AMQP
 import Foundation
+import KilnCore
 import Logging
 import ServiceLifecycle
 import UnixSignals
@@ -15,11 +16,17 @@ import UnixSignals
 public struct WorkerAgentService: Service {
     let agent: WorkerAgent
     let logger: Logger
+    /// How often, and how, the host is probed again (nil: never).
+    let metadataRefresh: (interval: Duration, probe: @Sendable () -> [String: JSONValue]?)?
 
-    /// The service of `agent`.
-    public init(agent: WorkerAgent, logger: Logger) {
+    /// The service of `agent`; `metadataRefresh` probes the host again every `interval`.
+    public init(
+        agent: WorkerAgent, logger: Logger,
+        metadataRefresh: (interval: Duration, probe: @Sendable () -> [String: JSONValue]?)? = nil
+    ) {
         self.agent = agent
         self.logger = logger
+        self.metadataRefresh = metadataRefresh
     }
 
     public func run() async {
@@ -28,6 +35,9 @@ public struct WorkerAgentService: Service {
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await agent.runControlLoop() }
             group.addTask { await agent.runAssignments() }
+            if let refresh = metadataRefresh {
+                group.addTask { await agent.refreshMetadata(every: refresh.interval, probe: refresh.probe) }
+            }
             // Until the group shuts down gracefully; a cancellation (the group failing) skips the drain.
             if (try? await gracefulShutdown()) != nil {
                 await agent.beginDrain()
