@@ -37,7 +37,7 @@ extension CLIIntegration {
 
         @Test("workspace, artifact and collection commands, including import from YAML and JSON")
         func workspaceArtifactCollectionFlow() async throws {
-            try await Self.withCLISchema { schema, _ in
+            try await Self.withCLISchema { schema, pool in
                 try await KilnBinary.succeed(["workspace", "create", "debian/base"], schema: schema)
                 try await KilnBinary.succeed(
                     [
@@ -72,7 +72,8 @@ extension CLIIntegration {
                     try await collections("debian/dev")
                         == ["_@debian:archive", "_@debian:package-build-logs", "_@debusine:task-history"])
                 try await KilnBinary.succeed(
-                    ["workspace", "create", "debian/bare", "--no-singleton-collections"], schema: schema)
+                    ["workspace", "create", "debian/bare", "--no-singleton-collections", "--default-expiration-delay", "0"],
+                    schema: schema)
                 #expect(try await collections("debian/bare") == [])
                 let duplicate = try await KilnBinary.run(
                     ["collection", "create", "_@debusine:task-history", "--workspace", "debian/dev"], schema: schema)
@@ -105,6 +106,21 @@ extension CLIIntegration {
                     ) as? [String: Any]
                 )
                 let artifactID = try #require(artifact["id"] as? Int)
+                // As Debusine's `workspace define` (30 days unless --default-expiration-delay says otherwise, 0 for
+                // ever) and `Artifact.effective_expiration_delay`: the artifact expires with its workspace's delay.
+                let keptFor = { (id: Int) in
+                    try await pool.query(
+                        "SELECT extract(epoch FROM expire_at - created_at)::bigint FROM artifacts WHERE id = $1", id
+                    ).rows[0].decode(Int?.self, at: 0)
+                }
+                #expect(try await keptFor(artifactID) == 30 * 86_400)
+                let forever = try #require(
+                    try await KilnBinary.json(
+                        [
+                            "artifact", "create", "debusine:test", "--workspace", "debian/bare", "--data", "{}", "--json",
+                        ],
+                        schema: schema) as? [String: Any])
+                #expect(try await keptFor(try #require(forever["id"] as? Int)) == nil)
                 try await KilnBinary.succeed(
                     ["collection", "create", "sid@debian:suite", "--workspace", "debian/dev"],
                     schema: schema
@@ -492,6 +508,15 @@ extension CLIIntegration {
                     at: 0
                 )
                 #expect(count == 4)
+                // A data file of any name is read as YAML when it is not JSON, as Debusine's client reads `--data`.
+                let plain = FileManager.default.temporaryDirectory.appending(path: "data-\(schema).txt")
+                defer { try? FileManager.default.removeItem(at: plain) }
+                try "result: failure\n".write(to: plain, atomically: true, encoding: .utf8)
+                let fromYAML = try #require(
+                    try await KilnBinary.json(
+                        ["submit", "noop", "--workspace", "debian/dev", "--data", plain.path, "--json"], schema: schema)
+                        as? [String: Any])
+                #expect((fromYAML["task_data"] as? [String: Any])?["result"] as? String == "failure")
             }
         }
 
@@ -561,6 +586,10 @@ extension CLIIntegration {
                             + "argument after ** must be a mapping, not list')"
                     ),
                     (["list", "--status", "done"], 1, "unknown status 'done'"),
+                    (
+                        ["workspace", "create", "debian/x", "--default-expiration-delay=-1"], 1,
+                        "--default-expiration-delay -1 must be a number of days from 0 to 36500"
+                    ),
                     (
                         [
                             "artifact", "create", "--workspace", "debian/dev", "--category", "c", "--data",

@@ -28,7 +28,7 @@ struct ArtifactCreate: AsyncParsableCommand {
 
             Examples:
               kiln artifact create debian:source-package --workspace debian/dev --upload hello_2.10-3.dsc
-              kiln artifact create debusine:test --workspace debian/dev --upload notes.txt --data '{"a": 1}'
+              kiln artifact create debusine:test --workspace debian/dev --upload notes.txt
               kiln artifact create --workspace debian/dev --category debian:source-package \\
                   --data '{"name": "hello", "version": "2.10-3", "type": "dpkg", "dsc_fields": {}}'
             """

@@ -20,7 +20,8 @@ struct WorkspaceCreate: AsyncParsableCommand {
 
             As Debusine's `workspace define`, the workspace gets its singleton collections: _@debian:archive \
             (whose pool its suites share), _@debian:package-build-logs and _@debusine:task-history (where every \
-            completed run is recorded); --no-singleton-collections leaves them out.
+            completed run is recorded); --no-singleton-collections leaves them out. Its artifacts expire 30 days \
+            after they are created unless they say otherwise (--default-expiration-delay, in days; 0: never).
 
             Examples:
               kiln workspace create debian/base
@@ -52,11 +53,19 @@ struct WorkspaceCreate: AsyncParsableCommand {
         help: "Create _@debian:archive, _@debian:package-build-logs and _@debusine:task-history with it.")
     var singletonCollections = true
 
+    @Option(
+        name: .customLong("default-expiration-delay"),
+        help: "Days its artifacts are kept unless they say otherwise (0: for ever; Debusine's `workspace define` default).")
+    var defaultExpirationDelay = 30
+
     @Flag(help: "Print the workspace as JSON.")
     var json = false
 
     func run() async throws {
         try await CLIRunner.run { pool in
+            guard (0...36_500).contains(defaultExpirationDelay) else {
+                throw CLIError("--default-expiration-delay \(defaultExpirationDelay) must be a number of days from 0 to 36500")
+            }
             let path = try WorkspacePath(parsing: self.path)
             let parents = try inherits.map { text throws(RepositoryError) in try WorkspacePath(parsing: text) }
             let memberList = try members.map(Self.member)
@@ -66,6 +75,7 @@ struct WorkspaceCreate: AsyncParsableCommand {
                     isPublic: !self.private,
                     inheritsFrom: parents,
                     members: memberList,
+                    defaultExpirationDays: defaultExpirationDelay,
                     on: conn
                 )
                 if singletonCollections {

@@ -18,7 +18,8 @@ enum DataInput {
         return try file(argument, what: what)
     }
 
-    /// The document in file `path` (`-` = stdin): YAML for `.yaml`/`.yml`, JSON otherwise.
+    /// The document in file `path` (`-` = stdin): YAML for `.yaml`/`.yml`; otherwise JSON, and YAML when it is not
+    /// JSON (Debusine's client reads any `--data` file and stdin as YAML, of which JSON is a part).
     static func file(_ path: String, what: String) throws -> JSONValue {
         let data: Data
         if path == "-" {
@@ -48,7 +49,10 @@ enum DataInput {
         do {
             return try JSONValue.parse(data)
         } catch {
-            throw CLIError("\(what): '\(path)' is not valid JSON: \(error)")
+            guard let text = String(data: data, encoding: .utf8), let yaml = try? YAMLDocument.parse(text) else {
+                throw CLIError("\(what): '\(path)' is neither valid JSON nor valid YAML (JSON: \(error))")
+            }
+            return yaml
         }
     }
 

@@ -59,7 +59,7 @@ public enum ArtifactFileRepository {
             INSERT INTO artifacts (workspace_id, category, data, created_by_id, created_by_work_request_id, expire_at, complete,
                                    creation_key)
             SELECT w.id, $2, $3, $4, $5,
-                   COALESCE($6, CASE WHEN w.default_expiration_delay > interval '0' THEN now() + w.default_expiration_delay END),
+                   COALESCE($6, \(ArtifactRepository.defaultExpireAtSQL)),
                    false, $7
               FROM workspaces w WHERE w.id = $1
             RETURNING id

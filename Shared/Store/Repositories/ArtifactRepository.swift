@@ -4,6 +4,12 @@ import KilnCore
 /// Artifacts: typed JSON bundles in a workspace; `data` carries what lookups and tasks read. Artifacts with
 /// files are created by `ArtifactFileRepository`, which records each file's path and digest.
 public enum ArtifactRepository {
+    /// The `expire_at` of a new artifact given none, as SQL over its workspace's row `w`: now plus the workspace's
+    /// `default_expiration_delay` (Debusine's `Artifact.effective_expiration_delay`; a zero or missing delay means
+    /// never). Every path that creates an artifact uses it.
+    static let defaultExpireAtSQL =
+        "CASE WHEN w.default_expiration_delay > interval '0' THEN now() + w.default_expiration_delay END"
+
     /// Creates an artifact.
     ///
     /// - Parameters:
@@ -23,8 +29,9 @@ public enum ArtifactRepository {
         }
         let row = try await conn.query(
             """
-            INSERT INTO artifacts (workspace_id, category, data, created_by_id, created_by_work_request_id)
-            VALUES ($1, $2, $3, $4, $5) RETURNING id
+            INSERT INTO artifacts (workspace_id, category, data, created_by_id, created_by_work_request_id, expire_at)
+            SELECT w.id, $2, $3, $4, $5, \(defaultExpireAtSQL) FROM workspaces w WHERE w.id = $1
+            RETURNING id
             """,
             workspaceID,
             category,
@@ -33,7 +40,7 @@ public enum ArtifactRepository {
             createdByWorkRequestID
         ).first
         guard let id = try row?.decode(Int.self, at: 0) else {
-            throw PGError.unexpectedResult(status: "no row", message: "INSERT INTO artifacts … RETURNING id")
+            throw RepositoryError.notFound(kind: "workspace", key: String(workspaceID))
         }
         return ArtifactRecord(
             id: id,

@@ -133,7 +133,8 @@ public enum WorkspaceRepository {
     // MARK: workspaces
 
     /// Creates workspace `path` (and its scope when missing), its inheritance chain in the given order and
-    /// its members (users created when missing).
+    /// its members (users created when missing). Its artifacts expire `defaultExpirationDays` after they are
+    /// created unless they say otherwise (`default_expiration_delay`; nil or 0: never).
     ///
     /// - Throws: `RepositoryError.alreadyExists` when the workspace exists; `.notFound` for a parent that
     ///   does not exist; `.invalid` for a workspace inheriting from itself or twice from one parent.
@@ -142,6 +143,7 @@ public enum WorkspaceRepository {
         isPublic: Bool = true,
         inheritsFrom parents: [WorkspacePath] = [],
         members: [(username: String, role: WorkspaceRole)] = [],
+        defaultExpirationDays: Int? = nil,
         on conn: PGConnection
     ) async throws -> WorkspaceRecord {
         guard !path.name.contains("/") else {
@@ -150,12 +152,14 @@ public enum WorkspaceRepository {
         let scopeID = try await findOrCreateScope(path.scope, on: conn)
         let inserted = try await conn.query(
             """
-            INSERT INTO workspaces (scope_id, name, is_public) VALUES ($1, $2, $3)
+            INSERT INTO workspaces (scope_id, name, is_public, default_expiration_delay)
+            VALUES ($1, $2, $3, make_interval(days => $4::int))
             ON CONFLICT ON CONSTRAINT workspaces_scope_name_key DO NOTHING RETURNING id
             """,
             scopeID,
             path.name,
-            isPublic
+            isPublic,
+            defaultExpirationDays
         ).first
         guard let id = try inserted?.decode(Int.self, at: 0) else {
             throw RepositoryError.alreadyExists(kind: "workspace", key: path.description)
