@@ -587,7 +587,7 @@ extension CLIIntegration {
                     ),
                     (["list", "--status", "done"], 1, "unknown status 'done'"),
                     (
-                        ["workspace", "create", "debian/x", "--default-expiration-delay=-1"], 1,
+                        ["workspace", "create", "debian/x", "--default-expiration-delay=-1"], 64,
                         "--default-expiration-delay -1 must be a number of days from 0 to 36500"
                     ),
                     (

@@ -30,6 +30,7 @@ struct WorkerProtocolTests {
     static func welcomed() throws -> WorkerProtocol {
         var machine = Self.machine()
         _ = machine.queueDeclared("q1", at: t0)
+        _ = machine.nextStep(at: t0)  // the hello, carrying the metadata
         let (type, body) = try message(.welcome, GatewayWelcome(workerID: 3, workerName: "w1", heartbeatSeconds: 5, leaseSeconds: 20, session: "s-1"))
         _ = machine.received(type: type, body: body, messageID: "m", at: t0)
         return machine
@@ -45,6 +46,7 @@ struct WorkerProtocolTests {
         #expect(!machine.metadataProbed(changed).isEmpty)
         #expect(machine.nextStep(at: Self.t0) == .metadata(WorkerMetadataUpdate(token: "t0k3n", metadata: changed)))
         if case .metadata = machine.nextStep(at: Self.t0) { Issue.record("the update is sent once") }
+        _ = machine.metadataSent(changed)  // the broker confirmed it
         #expect(machine.metadataProbed(changed).isEmpty, "already sent")
 
         var connecting = Self.machine()
@@ -59,6 +61,42 @@ struct WorkerProtocolTests {
             .welcome, GatewayWelcome(workerID: 3, workerName: "w1", heartbeatSeconds: 5, leaseSeconds: 20, session: "s-1"))
         _ = connecting.received(type: type, body: body, messageID: "m", at: Self.t0)
         if case .metadata = connecting.nextStep(at: Self.t0) { Issue.record("the hello already carried it") }
+    }
+
+    @Test("metadata probed after the hello went out but before the welcome is sent once welcomed")
+    func metadataProbedWhileGreeting() throws {
+        let changed: [String: JSONValue] = ["provided_tags": ["worker:cap:lintian"]]
+        var machine = Self.machine()
+        _ = machine.queueDeclared("q1", at: Self.t0)
+        guard case .hello = machine.nextStep(at: Self.t0) else {
+            Issue.record("expected a hello")
+            return
+        }
+        _ = machine.metadataProbed(changed)
+        let (type, body) = try Self.message(
+            .welcome, GatewayWelcome(workerID: 3, workerName: "w1", heartbeatSeconds: 5, leaseSeconds: 20, session: "s-1"))
+        _ = machine.received(type: type, body: body, messageID: "m", at: Self.t0)
+        #expect(machine.nextStep(at: Self.t0) == .metadata(WorkerMetadataUpdate(token: "t0k3n", metadata: changed)))
+    }
+
+    @Test("an update the broker did not confirm is sent again after the next probe; a confirmed one is not")
+    func metadataUpdateNotConfirmed() throws {
+        let changed: [String: JSONValue] = ["provided_tags": ["worker:cap:sbuild"]]
+        var machine = try Self.welcomed()
+        _ = machine.metadataProbed(changed)
+        guard case .metadata = machine.nextStep(at: Self.t0) else {
+            Issue.record("expected an update")
+            return
+        }
+        // Not confirmed (unroutable, nacked): the same metadata probed again is due again.
+        #expect(!machine.metadataProbed(changed).isEmpty)
+        guard case .metadata(let again) = machine.nextStep(at: Self.t0) else {
+            Issue.record("expected the update again")
+            return
+        }
+        _ = machine.metadataSent(again.metadata)
+        #expect(machine.metadataProbed(changed).isEmpty)
+        if case .metadata = machine.nextStep(at: Self.t0) { Issue.record("confirmed: nothing to send") }
     }
 
     @Test("hello until welcomed: sent at once for the declared queue, retried with backoff, then heartbeats")

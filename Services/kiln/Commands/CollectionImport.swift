@@ -33,7 +33,7 @@ struct CollectionImport: AsyncParsableCommand {
             """
     )
 
-    @Argument(help: "The JSON or YAML file (.yaml/.yml are read as YAML; - reads JSON from stdin).")
+    @Argument(help: "The JSON or YAML file (.yaml/.yml are read as YAML, others as JSON or else YAML; - reads stdin).")
     var file: String
 
     @Option(help: "The workspace (SCOPE/NAME).")

@@ -55,17 +55,20 @@ struct WorkspaceCreate: AsyncParsableCommand {
 
     @Option(
         name: .customLong("default-expiration-delay"),
-        help: "Days its artifacts are kept unless they say otherwise (0: for ever; Debusine's `workspace define` default).")
+        help: "Days its artifacts are kept unless they say otherwise, from 0 (for ever) to 36500 (as Debusine's `workspace define`, 30 by default).")
     var defaultExpirationDelay = 30
+
+    func validate() throws {
+        guard (0...36_500).contains(defaultExpirationDelay) else {
+            throw ValidationError("--default-expiration-delay \(defaultExpirationDelay) must be a number of days from 0 to 36500")
+        }
+    }
 
     @Flag(help: "Print the workspace as JSON.")
     var json = false
 
     func run() async throws {
         try await CLIRunner.run { pool in
-            guard (0...36_500).contains(defaultExpirationDelay) else {
-                throw CLIError("--default-expiration-delay \(defaultExpirationDelay) must be a number of days from 0 to 36500")
-            }
             let path = try WorkspacePath(parsing: self.path)
             let parents = try inherits.map { text throws(RepositoryError) in try WorkspacePath(parsing: text) }
             let memberList = try members.map(Self.member)

@@ -48,11 +48,16 @@ enum DataInput {
         }
         do {
             return try JSONValue.parse(data)
-        } catch {
-            guard let text = String(data: data, encoding: .utf8), let yaml = try? YAMLDocument.parse(text) else {
-                throw CLIError("\(what): '\(path)' is neither valid JSON nor valid YAML (JSON: \(error))")
+        } catch let jsonError {
+            guard let text = String(data: data, encoding: .utf8) else {
+                throw CLIError("\(what): '\(path)' is not UTF-8 text")
             }
-            return yaml
+            guard !text.allSatisfy(\.isWhitespace) else { throw CLIError("\(what): '\(path)' is empty") }
+            do {
+                return try YAMLDocument.parse(text)
+            } catch {
+                throw CLIError("\(what): '\(path)' is neither valid JSON (\(jsonError)) nor valid YAML (\(error))")
+            }
         }
     }
 

@@ -47,6 +47,9 @@ extension WorkRequestOperations {
                 break
             }
         }
+        // The bare completion keeps `worker_id` (unlike `completeWithPipelineError`'s undone assignment): the
+        // scheduler reads that column on `wr.completed` to free the worker's slot, and nothing else of this row
+        // can be trusted to say more.
         let ended = try await pool.withTransaction { conn -> Bool in
             let changed = try conn.execute(
                 """

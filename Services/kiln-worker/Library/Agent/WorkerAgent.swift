@@ -185,7 +185,8 @@ public actor WorkerAgent {
         }
     }
 
-    /// Sends whatever the machine says is due (results first, then hello, then heartbeat) until cancelled.
+    /// Sends whatever the machine says is due (results first, then hello, then a metadata update, then heartbeat)
+    /// until cancelled.
     public nonisolated func runControlLoop() async {
         while !Task.isCancelled {
             switch await nextStep() {
@@ -202,11 +203,16 @@ public actor WorkerAgent {
 
     /// Probes the host every `interval` with `probe` (nil: the probe failed, nothing changes) and hands what it
     /// finds to ``metadataProbed(_:)``, until cancelled.
+    ///
+    /// The probe runs external commands and waits for them: it runs on a thread of its own, so heartbeats and the
+    /// consumer go on meanwhile, and a cancellation (shutdown) stops waiting for it.
     public nonisolated func refreshMetadata(
         every interval: Duration, probe: @escaping @Sendable () -> [String: JSONValue]?
     ) async {
         while (try? await Task.sleep(for: interval)) != nil {
-            guard let metadata = probe() else {
+            let probed = await OffPool.run(probe)
+            guard !Task.isCancelled else { return }
+            guard let metadata = probed ?? nil else {
                 await log(.warning, "host probe failed; keeping the metadata sent before", [:])
                 continue
             }
@@ -243,11 +249,15 @@ public actor WorkerAgent {
     private nonisolated func send(_ update: WorkerMetadataUpdate) async {
         do {
             try await publish(update, kind: .metadata)
+            await metadataSent(update.metadata)
             await log(.info, "metadata sent", [:])
         } catch {
-            // The hello after the reconnect carries the new metadata.
-            await log(.warning, "metadata not sent; the next hello carries it", ["error": "\(error)"])
+            await log(.warning, "metadata not sent; the next probe sends it again", ["error": "\(error)"])
         }
+    }
+
+    private func metadataSent(_ metadata: [String: JSONValue]) {
+        apply(machine.metadataSent(metadata))
     }
 
     private nonisolated func send(_ heartbeat: WorkerHeartbeat) async {

@@ -94,7 +94,10 @@ public struct WorkerProtocol: Sendable {
     private var nextResultAttemptAt: ContinuousClock.Instant?
     /// Recently finished (work request, epoch) pairs, so a redelivered assignment is not run twice.
     private var finished: [RunningAssignment] = []
-    /// Metadata probed since the last hello that the gateway has not been sent yet.
+    /// Metadata the gateway is known to have: sent with a hello (repeated until answered) or in a
+    /// `worker.metadata-update` the broker confirmed.
+    private var sentMetadata: [String: JSONValue]?
+    /// A `worker.metadata-update` is due (set by a probe whose metadata the gateway does not have).
     private var metadataChanged = false
 
     /// A worker not connected yet; a refused hello is retried after a backoff up to `helloRetryMaximum`.
@@ -235,16 +238,25 @@ public struct WorkerProtocol: Sendable {
     /// The host was probed again (Debusine's worker recomputes its metadata whenever its server asks, every
     /// hour): metadata that changed replaces what hellos carry and, once welcomed, goes to the gateway as
     /// `worker.metadata-update`, whose `worker.metadata` makes the tag-computer recompute the worker's tags.
+    ///
+    /// Compared with what the gateway is known to have, so an update the broker did not take is sent again after
+    /// the next probe.
     public mutating func metadataProbed(_ metadata: [String: JSONValue]) -> [Effect] {
-        guard metadata != identity.metadata else { return [] }
         identity.metadata = metadata
+        guard metadata != sentMetadata else { return [] }
         metadataChanged = true
         return [.log(.notice, "host metadata changed; sending it to the gateway", [:])]
     }
 
+    /// The broker confirmed a `worker.metadata-update`: the gateway has `metadata`.
+    public mutating func metadataSent(_ metadata: [String: JSONValue]) -> [Effect] {
+        sentMetadata = metadata
+        return []
+    }
+
     // MARK: Output
 
-    /// What to send now, if anything (results first, then hello, then heartbeat), with the next sends
+    /// What to send now, if anything (results first, then hello, then a metadata update, then heartbeat), with the next sends
     /// scheduled; otherwise how long nothing is due.
     public mutating func nextStep(at now: ContinuousClock.Instant) -> Step {
         if !unsentResults.isEmpty, let due = nextResultAttemptAt, now >= due {
@@ -257,6 +269,7 @@ public struct WorkerProtocol: Sendable {
             // worker waiting for ever; welcome or refusal replaces this schedule.
             nextHelloAt = now + helloBackoff.next()
             metadataChanged = false  // the hello carries the metadata
+            sentMetadata = identity.metadata
             return .hello(
                 WorkerHello(
                     token: identity.token, activationToken: identity.activationToken, fqdn: identity.fqdn,

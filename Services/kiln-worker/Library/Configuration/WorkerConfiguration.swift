@@ -70,7 +70,7 @@ public struct WorkerConfiguration: Sendable, Hashable {
         }
         helloRetryMaximum = try environment.duration(
             WorkerSettings.helloRetryMaximum, in: .milliseconds(100) ... .seconds(3600))
-        metadataInterval = try environment.duration(WorkerSettings.metadataInterval, in: .seconds(1) ... .seconds(86_400))
+        metadataInterval = try environment.duration(WorkerSettings.metadataInterval, in: .seconds(1) ... .seconds(24 * 3600))
         opsHost = try environment.string(WorkerSettings.opsHost)
         let port = try environment.int(WorkerSettings.opsPort, in: 0...65535)
         opsPort = port == 0 ? nil : port

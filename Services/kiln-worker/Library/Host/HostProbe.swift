@@ -11,12 +11,16 @@ public enum HostProbe {
         "sbuild", "autopkgtest", "mmdebstrap", "lintian", "debsign", "sbsign", "unshare", "arch-test", "dpkg",
     ]
 
-    /// Probes the host. `architectureOverride` replaces detection (KILN_WORKER_ARCHITECTURES).
+    /// Probes the host. `architectureOverride` replaces detection (KILN_WORKER_ARCHITECTURES). `knownExecutors`
+    /// (a later probe of a running worker) skips the executors' active check, which builds and enters a root
+    /// in a temporary folder: an executor found working at start stays while its command is installed, so a
+    /// passing hitch (a full temporary folder during a build) does not untag the worker for an interval.
     ///
     /// - Throws: `HostProbeError` when the native architecture cannot be found (no dpkg and no override).
-    public static func probe(architectureOverride: [String]?, environment: [String: String] = ProcessInfo.processInfo.environment)
-        throws(HostProbeError) -> HostFacts
-    {
+    public static func probe(
+        architectureOverride: [String]?, knownExecutors: Set<ExecutorBackend>? = nil,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws(HostProbeError) -> HostFacts {
         let path = environment["PATH"] ?? "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
         var installed: [String: String] = [:]
         for command in commandsOfInterest {
@@ -26,8 +30,12 @@ public enum HostProbe {
         // unshare: the command exists AND this user may enter a user namespace mapping its subordinate ids
         // (`--map-auto`: /etc/subuid, newuidmap) AND run a command chrooted in an unpacked root there — what
         // the executor does (sysctls, containers and seccomp policies often forbid one step or another).
-        if let unshare = installed["unshare"], canRunInUnpackedRoot(unshare: unshare) {
-            executors.insert(.unshare)
+        if let unshare = installed["unshare"] {
+            if let knownExecutors {
+                if knownExecutors.contains(.unshare) { executors.insert(.unshare) }
+            } else if canRunInUnpackedRoot(unshare: unshare) {
+                executors.insert(.unshare)
+            }
         }
         let native: String
         if let dpkg = installed["dpkg"], let output = run(dpkg, ["--print-architecture"]), output.status == 0,

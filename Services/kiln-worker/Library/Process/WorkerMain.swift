@@ -136,13 +136,17 @@ public enum WorkerMain {
                 agent: agent, logger: logger,
                 metadataRefresh: (
                     configuration.metadataInterval,
-                    { [configuration] in
-                        // Probed as at start; a host whose probe now fails keeps its last metadata.
-                        guard let host = try? HostProbe.probe(architectureOverride: configuration.architectures) else {
+                    { [configuration, executors = host.capabilities.availableExecutors] in
+                        // Probed as at start, keeping the executors found working then (HostProbe.probe); a probe
+                        // that fails keeps the metadata sent before.
+                        guard
+                            let probed = try? HostProbe.probe(
+                                architectureOverride: configuration.architectures, knownExecutors: executors)
+                        else {
                             return nil
                         }
                         return WorkerMetadata.dynamicMetadata(
-                            workerType: configuration.workerType, host: host, registry: advertised,
+                            workerType: configuration.workerType, host: probed, registry: advertised,
                             extraTags: configuration.extraTags)
                     }
                 )),

@@ -5,8 +5,8 @@ import Logging
 import ServiceLifecycle
 import UnixSignals
 
-/// The agent in the process's service group: its control loop (everything the worker sends) and its
-/// assignments, structured under one task.
+/// The agent in the process's service group: its control loop (everything the worker sends), its
+/// assignments and the periodic probe of its host (`metadataRefresh`), structured under one task.
 ///
 /// Graceful shutdown (the first SIGTERM or SIGINT) drains: no new assignment starts, the running ones finish
 /// and their results are confirmed by the broker, then it returns and the group stops the consumer and the
