@@ -1,5 +1,3 @@
-import Foundation
-
 /// The rules of one collection category for adding items (Debusine's `CollectionManagerInterface` in
 /// `server/collections/base.py`): which categories of bare data, artifacts and collections it accepts, and
 /// how it names an item and derives its data.
@@ -133,15 +131,7 @@ extension CollectionManager {
         case .int(let number)?: return number
         case .bool(let flag)?: return flag ? 1 : 0
         case .double(let number)? where number.isFinite: return Int(exactly: number.rounded(.towardZero)) ?? 5
-        case .string(let text)?:
-            var digits = Substring(text.trimmingCharacters(in: .whitespacesAndNewlines))
-            let negative = digits.first == "-"
-            if digits.first == "-" || digits.first == "+" { digits = digits.dropFirst() }
-            guard let first = digits.first, let last = digits.last, first.isASCIIDigit, last.isASCIIDigit,
-                digits.allSatisfy({ $0.isASCIIDigit || $0 == "_" }), !digits.contains("__"),
-                let number = Int(digits.filter { $0 != "_" })
-            else { return 5 }
-            return negative ? -number : number
+        case .string(let text)?: return PythonInt.parse(text) ?? 5
         default: return 5
         }
     }
@@ -220,9 +210,4 @@ public enum CollectionManagers {
             throw ItemAdditionError("Kiln has no collection manager for \(collection.category)")
         }
     }
-}
-
-extension Character {
-    /// `0` to `9`.
-    fileprivate var isASCIIDigit: Bool { ("0"..."9").contains(self) }
 }

@@ -62,18 +62,7 @@ public enum PydanticLaxInt {
             guard !fraction.isEmpty, fraction.allSatisfy({ $0 == "0" }) else { return nil }
             body = body[..<dot]
         }
-        var sign = ""
-        if let first = body.first, first == "-" || first == "+" {
-            sign = first == "-" ? "-" : ""
-            body = body.dropFirst()
-        }
-        guard let first = body.first, first.isASCIIDigit, let last = body.last, last.isASCIIDigit,
-            !body.contains("__"), body.allSatisfy({ $0.isASCIIDigit || $0 == "_" })
-        else { return nil }
-        return Int(sign + body.filter { $0 != "_" })
+        // No second trim: `"60 .0"` is refused.
+        return PythonInt.signedDigits(body)
     }
-}
-
-extension Character {
-    fileprivate var isASCIIDigit: Bool { ("0"..."9").contains(self) }
 }
