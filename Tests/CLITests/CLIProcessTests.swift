@@ -121,6 +121,18 @@ extension CLIIntegration {
                         ],
                         schema: schema) as? [String: Any])
                 #expect(try await keptFor(try #require(forever["id"] as? Int)) == nil)
+                // Stored as the model dumps it, as Debusine's client sends it (`client/debusine.py`
+                // `serialize_local_artifact`): the optional `architecture` and `bd_uninstallable` appear as null.
+                let log = try #require(
+                    try await KilnBinary.json(
+                        [
+                            "artifact", "create", "debian:package-build-log", "--workspace", "debian/dev", "--data",
+                            #"{"source": "hello", "version": "1", "filename": "hello_1_amd64.build"}"#, "--json",
+                        ],
+                        schema: schema) as? [String: Any])
+                let logData = try #require(log["data"] as? [String: Any])
+                #expect(logData.keys.sorted() == ["architecture", "bd_uninstallable", "filename", "source", "version"])
+                #expect(logData["architecture"] is NSNull && logData["bd_uninstallable"] is NSNull)
                 try await KilnBinary.succeed(
                     ["collection", "create", "sid@debian:suite", "--workspace", "debian/dev"],
                     schema: schema

@@ -75,13 +75,15 @@ struct ArtifactCreate: AsyncParsableCommand {
                 return
             }
             try ArtifactDataModels.validate(category: category, data: .object(given))
+            // Stored as the category's model dumps it, defaults included, as Debusine's client sends it
+            // (`client/debusine.py` `serialize_local_artifact`: `artifact.data.model_dump()`).
             let artifact = try await pool.withTransaction { conn in
                 let workspace = try await WorkspaceRepository.require(path, on: conn)
                 let user = try await createdBy.asyncMap { try await WorkspaceRepository.findOrCreateUser($0, on: conn) }
                 return try await ArtifactRepository.create(
                     workspaceID: workspace.id,
                     category: category,
-                    data: given,
+                    data: ArtifactDataModels.dumped(category: category, data: given),
                     createdBy: user?.id,
                     on: conn
                 )
@@ -102,7 +104,8 @@ struct ArtifactCreate: AsyncParsableCommand {
         let total = plan.files.count
         var done = 0
         let artifact = try await client.uploadArtifact(
-            category: category, workspace: workspace.description, data: plan.derived.merging(given) { $1 },
+            category: category, workspace: workspace.description,
+            data: ArtifactDataModels.dumped(category: category, data: plan.derived.merging(given) { $1 }),
             files: plan.files
         ) { path, bytes in
             done += 1

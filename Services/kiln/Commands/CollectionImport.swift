@@ -149,7 +149,8 @@ struct CollectionImport: AsyncParsableCommand {
                     throw CLIError("\(itemLocation).artifact: \(error)")
                 }
                 let artifact = try await ArtifactRepository.create(
-                    workspaceID: workspace.id, category: category, data: data, on: conn)
+                    workspaceID: workspace.id, category: category,
+                    data: ArtifactDataModels.dumped(category: category, data: data), on: conn)
                 input = .artifact(id: artifact.id)
             case "artifact_id":
                 guard let id = item["artifact_id"]?.intValue else {
