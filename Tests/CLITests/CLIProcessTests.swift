@@ -459,10 +459,17 @@ extension CLIIntegration {
                 }
                 #expect(keys == ["wr.unblocked", "wr.aborted", "wr.aborted", "wr.unblocked"])
 
-                // `--json` answers as Debusine's abort view: the aborted work request's serializer, then Kiln's fields.
+                // `--json` answers as Debusine's abort view: the aborted work request's plain serializer (`task_data`
+                // as submitted, not the configured data `kiln show --json` gives), then Kiln's fields.
+                _ = try await pool.query(
+                    "UPDATE work_requests SET configured_task_data = '{\"result\": \"success\"}' WHERE id = $1", replacement)
                 let abortedJSON = try #require(
                     try await KilnBinary.json(["abort", String(replacement), "--json"], schema: schema) as? [String: Any])
                 #expect(abortedJSON["id"] as? Int == replacement && abortedJSON["status"] as? String == "aborted")
+                #expect((abortedJSON["task_data"] as? [String: Any])?["result"] as? String == "failure")
+                let shownJSON = try #require(
+                    try await KilnBinary.json(["show", String(replacement), "--json"], schema: schema) as? [String: Any])
+                #expect((shownJSON["task_data"] as? [String: Any])?["result"] as? String == "success")
                 #expect(abortedJSON["aborted"] as? [Int] == [replacement])
                 #expect((abortedJSON["workers_to_stop"] as? [String: Any])?.isEmpty == true)
                 #expect(serializerFields.isSubset(of: Set(abortedJSON.keys)))

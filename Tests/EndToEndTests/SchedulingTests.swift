@@ -104,6 +104,31 @@ struct SchedulingTests {
         }
     }
 
+    @Test("submit --wait answers once the services have configured and tagged the work request, as Debusine's API answers a creation after `mark_pending` (`server/views/work_requests.py` `WorkRequestViewSet.post`); without a tag-computer it times out naming the stage")
+    func submitWaitsPastPendingStages() async throws {
+        var options = StackOptions()
+        options.tagComputers = 0
+        try await KilnStack.with(options) { stack in
+            _ = try await DebianWorld.create(in: stack)
+            let stuck = try await stack.cli.attempt(
+                ["submit", "noop", "--workspace", "debian/developers", "--wait", "--timeout", "2s", "--json"])
+            #expect(stuck.status == 69, "\(stuck)")
+            #expect(stuck.stderr.contains("is still inputs-resolved"), "\(stuck)")
+            #expect(stuck.stderr.contains("kiln explain"), "\(stuck)")
+
+            _ = try await stack.startService("tag-computer", replica: 0)
+            let answered = try await stack.cli.run(
+                ["submit", "noop", "--workspace", "debian/developers", "--set", "result=failure", "--wait", "--json"])
+            let answer = try #require(
+                try JSONSerialization.jsonObject(with: Data(answered.stdout.utf8)) as? [String: Any])
+            let id = try #require(answer["id"] as? Int)
+            #expect(answer["status"] as? String == "pending" && answer["pending_stage"] is NSNull, "\(answer)")
+            let shown = try await stack.cli.show(id)
+            #expect(answer["scheduler_tags_required"] as? [String] == shown.required.sorted())
+            #expect((answer["scheduler_tags_required"] as? [String])?.contains("worker:task:worker:noop:version:1") == true)
+        }
+    }
+
     @Test(
         "an sbuild without build_architecture requires worker:build-arch:<KILN_FALLBACK_ARCHITECTURE>, whatever the workers are (Debusine `tasks/inputs/inputs.py` `BuildArchitectureInput`)",
         .enabled(if: HostCapabilities.unshareUsable, "unshare --user does not work here"))

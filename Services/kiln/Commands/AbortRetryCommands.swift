@@ -41,7 +41,7 @@ struct AbortCommand: AsyncParsableCommand {
             if json {
                 // Debusine's answer (the aborted work request's serializer), then what else Kiln aborted and which
                 // workers it tells to stop.
-                var fields = try await pool.withConnection { try await WorkRequestAnswer.fields(of: id, on: $0) }
+                var fields = try await pool.withConnection { try await WorkRequestAnswer.fields(of: id, taskData: .submitted, on: $0) }
                 fields["aborted"] = .array(outcome.aborted.map(JSONValue.int))
                 fields["workers_to_stop"] = .object(
                     Dictionary(uniqueKeysWithValues: outcome.workersToStop.map { (String($0.key), JSONValue.int($0.value)) }))
@@ -90,7 +90,7 @@ struct RetryCommand: AsyncParsableCommand {
             if json {
                 // Debusine's answer: the new work request's serializer; `retried` names the one it supersedes.
                 var fields = try await pool.withConnection {
-                    try await WorkRequestAnswer.fields(of: plan.newWorkRequest.id, on: $0)
+                    try await WorkRequestAnswer.fields(of: plan.newWorkRequest.id, taskData: .submitted, on: $0)
                 }
                 fields["retried"] = .int(id)
                 Output.json(.object(fields))

@@ -88,7 +88,18 @@ struct SubmitCommand: AsyncParsableCommand {
     @Flag(help: "Print the result as JSON.")
     var json = false
 
+    @Flag(
+        help: """
+            Wait until the services have taken the work request through its pending stages (configured, inputs \
+            resolved, tags computed: the answer Debusine's API gives) before printing it.
+            """)
+    var wait = false
+
+    @Option(help: "With --wait: give up after this long (exit 69).")
+    var timeout = DurationOption(argument: "5m")!
+
     func validate() throws {
+        if batch != nil, wait { throw ValidationError("--wait applies to one submission, not --batch") }
         if batch != nil {
             var conflicting: [String] = []
             if let taskName { conflicting.append("the task name '\(taskName)'") }
@@ -151,7 +162,7 @@ struct SubmitCommand: AsyncParsableCommand {
             }
             let settings = try RuntimeSettings.inputResolution(EnvironmentReader())
             let user = ActingUser.name(createdBy)
-            let (outcome, stored) = try await pool.withCASRetry { conn in
+            var (outcome, stored) = try await pool.withCASRetry { conn in
                 let workspace = try await WorkspaceRepository.require(path, on: conn)
                 let creator = try await WorkspaceRepository.findOrCreateUser(user, on: conn)
                 var submission = probe
@@ -173,6 +184,9 @@ struct SubmitCommand: AsyncParsableCommand {
                 }
                 return (outcome, stored)
             }
+            if wait, stored.workRequest.pendingStage != nil {
+                stored = try await Self.waitPastPendingStages(id: outcome.id, pool: pool, timeout: timeout)
+            }
             if json {
                 // The work request as Debusine's API answers a creation (its serializer), with Kiln's stage and the
                 // work requests aborted with it.
@@ -190,6 +204,24 @@ struct SubmitCommand: AsyncParsableCommand {
                 line += ": a dependency already failed"
             }
             print(line)
+        }
+    }
+
+    /// Polls work request `id` until the services have taken it past its pending stages (Kiln's part of Debusine's
+    /// `mark_pending`): it is then pending with its configured data and tags, blocked, or terminated. When `timeout`
+    /// passes first, fails with `CLIExit.unavailable`, naming the stage it is still at.
+    static func waitPastPendingStages(id: Int, pool: PGPool, timeout: DurationOption) async throws -> StoredWorkRequest {
+        let deadline = ContinuousClock.now + timeout.duration
+        while true {
+            let stored = try await pool.withConnection { try await WorkRequestRepository.require(id: id, on: $0) }
+            guard stored.workRequest.pendingStage != nil else { return stored }
+            guard try await WatchCommand.pause(DurationOption(argument: "200ms")!, before: deadline) else {
+                CLIRunner.fail(
+                    CLIError(
+                        "timed out after \(timeout): work request \(id) is still \(stored.displayStatus)",
+                        context: "the lookup-resolver and tag-computer take it further; kiln explain \(id) says why not"),
+                    status: CLIExit.unavailable)
+            }
         }
     }
 }

@@ -28,9 +28,21 @@ public enum WorkRequestSerialization {
         }
     }
 
-    /// The serializer's fields: `task_data` is the configured data once there is some (the data as submitted
-    /// before), `status` Debusine's (`pending` while Kiln's pipeline is still at a pending stage).
-    public static func fields(of workRequest: WorkRequest, in context: Context) -> [String: JSONValue] {
+    /// Which data `task_data` shows: Debusine answers a creation, a show and a worker's get-next with
+    /// `WorkRequestSerializerWithConfiguredTaskData`, but an abort and a retry with the plain `WorkRequestSerializer`
+    /// (`server/views/work_requests.py` `WorkRequestAbortView.post`, `WorkRequestRetryView.post`).
+    public enum TaskDataShown: Sendable {
+        /// The configured data once there is some, the data as submitted before.
+        case configured
+        /// The data as submitted.
+        case submitted
+    }
+
+    /// The serializer's fields: `task_data` as `shown` says, `status` Debusine's (`pending` while Kiln's pipeline
+    /// is still at a pending stage).
+    public static func fields(of workRequest: WorkRequest, in context: Context, taskData shown: TaskDataShown = .configured)
+        -> [String: JSONValue]
+    {
         func time(_ date: Date?) -> JSONValue { date.map { .string(ISO8601Timestamp.restFramework($0)) } ?? .null }
         func id(_ value: Int?) -> JSONValue { value.map(JSONValue.int) ?? .null }
         let duration: JSONValue =
@@ -45,7 +57,7 @@ public enum WorkRequestSerialization {
             "created_by": .int(workRequest.createdBy), "completed_by": .null, "aborted_by": id(workRequest.abortedBy),
             "started_at": time(workRequest.startedAt), "completed_at": time(workRequest.completedAt),
             "duration": duration, "worker": id(workRequest.workerID), "task_type": .string(workRequest.taskType.rawValue),
-            "task_data": workRequest.configuredTaskData ?? workRequest.taskData,
+            "task_data": shown == .configured ? workRequest.configuredTaskData ?? workRequest.taskData : workRequest.taskData,
             "dynamic_task_data": workRequest.dynamicTaskData ?? .null, "priority_base": .int(workRequest.priorityBase),
             "priority_adjustment": .int(workRequest.priorityAdjustment),
             "workflow_data": (try? JSONValue.from(workRequest.workflowData)) ?? [:],
