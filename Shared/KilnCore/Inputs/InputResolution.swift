@@ -89,7 +89,7 @@ private struct FieldResolver<Resolver: LookupResolving> {
             // Every element is labelled with the bare field path, as Debusine's `SingleInputList.resolve`
             // does (`test_inputs.py` `SingleInputListTests::test_multiple_results`).
             return .artifactList(
-                try list(of: try required()) { element, path throws(TaskInputError) in
+                try list(of: raw) { element, path throws(TaskInputError) in
                     try artifact(try SingleLookup(json: element, field: path, isElement: true), label: field.path)
                 }
             )
@@ -103,7 +103,7 @@ private struct FieldResolver<Resolver: LookupResolving> {
             // Stored labels are the bare path; category errors name `path[i][j]` (Debusine's
             // `MultiInputList.resolve`, `MultiInputListTests::test_with_categories`).
             return .multipleList(
-                try list(of: try required()) { element, path throws(TaskInputError) in
+                try list(of: raw) { element, path throws(TaskInputError) in
                     try multiple(element, errorKey: path)
                 }
             )
@@ -145,12 +145,16 @@ private struct FieldResolver<Resolver: LookupResolving> {
         }
     }
 
+    /// The elements of a list field, each through `element`; none when the field is absent or null, as Debusine's
+    /// `FieldResolver.get_field_collection` (`tasks/inputs/resolver.py`) answers for `SingleInputList` and
+    /// `MultiInputList` (a debdiff's unused `source_artifacts: null`).
     func list<T>(
-        of value: JSONValue,
+        of value: JSONValue?,
         _ element: (JSONValue, String) throws(TaskInputError) -> T
     )
         throws(TaskInputError) -> [T]
     {
+        guard let value, !value.isNull else { return [] }
         guard let elements = value.arrayValue else {
             throw .wrongType(field: field.path, found: value, expected: TaskInputError.PythonType.list)
         }

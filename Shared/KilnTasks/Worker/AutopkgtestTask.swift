@@ -57,15 +57,19 @@ public struct AutopkgtestTask: ExecutorTask, HostToolTask, SourcePackageTask {
     /// Version 1: forms the `worker:task:worker:autopkgtest:version:1` tag (Debusine `tasks/autopkgtest.py`
     /// `Autopkgtest.TASK_VERSION`).
     public static let taskVersion = 1
-    /// Build architecture, source (`Stage.pending`: it gives the subject), binaries, context, environment and
-    /// extra repositories, as Debusine's `Autopkgtest` declares them.
+    /// Build architecture, extra repositories, source (`Stage.pending`: it gives the subject), binaries, context
+    /// and environment, as Debusine's `Autopkgtest` has them.
+    /// Fields in the order Debusine resolves them (`tasks/inputs/inputs.py` `TaskFieldContainer.__init_subclass__`
+    /// merges the parents' fields first, in reversed MRO): `build_architecture` (`BaseTaskWithExecutor`), then
+    /// `extra_repositories` (`ExtraRepositoryMixin`), then the task's own; so a failing extra repository is
+    /// reported before a failing artifact or environment.
     public static let inputFields: [InputField] = [
         ExecutorTaskSupport.buildArchitecture(),
+        ExecutorTaskSupport.extraRepositories,
         ExecutorTaskSupport.sourceArtifact(categories: .sourceOrUpload),
         ExecutorTaskSupport.binaryArtifacts("binary_artifacts", categories: .binaryOrUpload),
         ExecutorTaskSupport.binaryArtifacts("context_artifacts", categories: .binaryOrUpload, default: []),
         ExecutorTaskSupport.environment(categories: KnownCategories.environmentArtifacts),
-        ExecutorTaskSupport.extraRepositories,
     ]
 
     /// `timeout`'s keys, in the order of Debusine's `AutopkgtestTimeout` fields (the order of its `--timeout-*` options).

@@ -53,14 +53,18 @@ public struct SbuildTask: ExecutorTask, HostToolTask, SourcePackageTask {
     /// Version 1: forms the `worker:task:worker:sbuild:version:1` tag (Debusine `tasks/sbuild.py`
     /// `Sbuild.TASK_VERSION`).
     public static let taskVersion = 1
-    /// Build architecture, source (`Stage.pending`: it gives the subject), extra binaries of any category,
-    /// environment and the server FQDN, as Debusine's `Sbuild` declares them (`debusine/tasks/sbuild.py`).
+    /// Build architecture, extra repositories, source (`Stage.pending`: it gives the subject), extra binaries of
+    /// any category, environment and the server FQDN, as Debusine's `Sbuild` has them (`debusine/tasks/sbuild.py`).
+    /// Fields in the order Debusine resolves them (`tasks/inputs/inputs.py` `TaskFieldContainer.__init_subclass__`
+    /// merges the parents' fields first, in reversed MRO): `build_architecture` (`BaseTaskWithExecutor`), then
+    /// `extra_repositories` (`ExtraRepositoryMixin`), then the task's own; so a failing extra repository is
+    /// reported before a failing artifact or environment.
     public static let inputFields: [InputField] = [
         ExecutorTaskSupport.buildArchitecture(),
+        ExecutorTaskSupport.extraRepositories,
         ExecutorTaskSupport.sourceArtifact(categories: [KnownCategories.sourcePackage]),
         ExecutorTaskSupport.binaryArtifacts("extra_binary_artifacts", categories: [], default: []),
         ExecutorTaskSupport.environment(categories: KnownCategories.environmentArtifacts),
-        ExecutorTaskSupport.extraRepositories,
         InputField(fqdnField, kind: .serverFQDN),
     ]
 

@@ -348,6 +348,20 @@ struct InputFieldResolutionTests {
         #expect(error.underlying == .attributeNotFound("input.many"))
     }
 
+    @Test(
+        "a list field that is null or absent resolves to no artifacts (Debusine `FieldResolver.get_field_collection`: a debdiff's unused side)"
+    )
+    func nullListsAreEmpty() throws {
+        let fields = [
+            InputField("sources", kind: .singleList, path: "input.source_artifacts"),
+            InputField("binaries", kind: .multipleList, path: "input.binary_artifacts"),
+        ]
+        let null = try resolved(.running, data: ["input": ["source_artifacts": nil, "binary_artifacts": nil]], fields: fields)
+        #expect(try null.artifactList("sources").isEmpty && null.multipleList("binaries").isEmpty)
+        let absent = try resolved(.running, data: ["input": [:]], fields: fields)
+        #expect(try absent.artifactList("sources").isEmpty && absent.multipleList("binaries").isEmpty)
+    }
+
     /// Debusine `db/tasks/tests/test_resolver.py` `SuiteArchiveInputTests::test_wrong_suite_category`; the suite
     /// lookup has no default category (`DBFieldResolver.resolve_suitearchiveinput`), so a bare name does not
     /// resolve (Kiln used to default it to `debian:suite`).

@@ -209,6 +209,17 @@ struct LookupSyntaxTests {
             ["collection": "c@x", "name": "a", "name__startswith": "b"],
             "Conflicting matchers: ['name', 'name__startswith']"
         )
+        // `normalize_matchers` is a `mode="before"` validator: its errors come before pydantic's own (a missing
+        // `collection`, a bad `child_type`, an extra key), and it takes the targets in its sorted order (`data`,
+        // `lookup`, `name`).
+        expectInvalid(["name": "a", "name__contains": "b"], "Conflicting matchers: ['name', 'name__contains']")
+        expectInvalid(
+            ["collection": "c@x", "child_type": "nope", "name__exact": "x"], "Unrecognized matcher: name__exact")
+        expectInvalid(["collection": "c@x", "color": 1, "data__k__like": "a"], "'like' is not a valid CollectionItemMatcherKind")
+        expectInvalid(["collection": "c@x", "name__exact": "x", "data__k__like": "a"], "'like' is not a valid CollectionItemMatcherKind")
+        expectInvalid(
+            ["collection": "c@x", "name__exact": "x", "lookup__a": 1.5],
+            "A lookup must be a string, an integer, an object or a list, not number")
         expectInvalid(
             ["collection": "c@x", "data__k": "a", "data__k__contains": "b"],
             "Conflicting matchers: ['data__k', 'data__k__contains']"

@@ -42,17 +42,33 @@ public struct LookupDictionary: Hashable, Sendable {
     /// - Throws: `LookupFailure.invalid` for a missing `collection`, an unknown key, a malformed matcher
     ///   key, two matchers on the same target (`Conflicting matchers: [...]`) or a value of the wrong type.
     public init(parsing object: [String: JSONValue]) throws(LookupFailure) {
+        childType = .artifact
+        errorOnEmpty = false
+        // The user-form matchers first, as Debusine's `normalize_matchers` is a `mode="before"` validator: its
+        // errors (`Conflicting matchers`, `Unrecognized matcher`, a bad matcher kind or filter) win over a missing
+        // `collection` or a bad field. Grouped by target in Debusine's order (`sorted(data, key=matcher_prefix)`:
+        // `data`, then `lookup`, then `name`), which sorting the target names gives.
+        var matcherKeysByTarget: [String: [String]] = [:]
+        for key in object.keys {
+            if let target = Self.matcherTarget(of: key) { matcherKeysByTarget[target, default: []].append(key) }
+        }
+        var userForm = UserFormMatchers()
+        for (_, keys) in matcherKeysByTarget.sorted(by: { $0.key < $1.key }) {
+            guard keys.count == 1, let key = keys.first, let value = object[key] else {
+                let names = JSONValue.array(keys.sorted(by: JSONValue.pythonOrder).map(JSONValue.string))
+                throw .invalid("Conflicting matchers: \(names.pythonRepr)")
+            }
+            try userForm.add(key: key, value: value)
+        }
         guard let collectionValue = object["collection"] else {
             throw .invalid("Dictionary lookup \(JSONValue.object(object).compactJSON) has no 'collection'")
         }
         collection = try LookupSingle(parsing: collectionValue)
-        childType = .artifact
-        errorOnEmpty = false
-        dataMatchers = [:]
-        lookupFilters = [:]
-        var matcherKeysByTarget: [String: [String]] = [:]
+        nameMatcher = userForm.name
+        dataMatchers = userForm.data
+        lookupFilters = userForm.filters
         // Sorted, so that of two bad keys the same one is reported every time.
-        for (key, value) in object.sorted(by: { $0.key < $1.key }) {
+        for (key, value) in object.sorted(by: { $0.key < $1.key }) where !Self.isMatcherKey(key) {
             switch key {
             case "collection":
                 continue
@@ -76,29 +92,25 @@ public struct LookupDictionary: Hashable, Sendable {
                     throw .invalid("'error_on_empty' must be a boolean, not \(value.typeName)")
                 }
                 errorOnEmpty = flag
+            // The normalised form: a user-form matcher on the same target, set above, wins (Debusine's
+            // `normalize_matchers` starts from the normalised entries and overwrites them).
             case "name_matcher":
-                if !value.isNull { nameMatcher = try Self.normalisedMatcher(value, key: key) }
+                let matcher = value.isNull ? nil : try Self.normalisedMatcher(value, key: key)
+                if matcherKeysByTarget["name"] != nil { continue }
+                nameMatcher = matcher
             case "data_matchers":
                 for (dataKey, matcher) in try Self.normalisedPairs(value, key: key) {
-                    dataMatchers[dataKey] = try Self.normalisedMatcher(matcher, key: "data_matchers.\(dataKey)")
+                    let parsed = try Self.normalisedMatcher(matcher, key: "data_matchers.\(dataKey)")
+                    if matcherKeysByTarget["data__" + dataKey] == nil { dataMatchers[dataKey] = parsed }
                 }
             case "lookup_filters":
                 for (filterKey, filter) in try Self.normalisedPairs(value, key: key) {
-                    lookupFilters[filterKey] = try ParsedLookup(parsing: filter)
+                    let parsed = try ParsedLookup(parsing: filter)
+                    if matcherKeysByTarget["lookup__" + filterKey] == nil { lookupFilters[filterKey] = parsed }
                 }
             default:
-                guard let target = Self.matcherTarget(of: key) else {
-                    throw .invalid("Unknown key '\(key)' in dictionary lookup")
-                }
-                matcherKeysByTarget[target, default: []].append(key)
+                throw .invalid("Unknown key '\(key)' in dictionary lookup")
             }
-        }
-        for (_, keys) in matcherKeysByTarget.sorted(by: { $0.key < $1.key }) {
-            guard keys.count == 1, let key = keys.first, let value = object[key] else {
-                let names = JSONValue.array(keys.sorted(by: JSONValue.pythonOrder).map(JSONValue.string))
-                throw .invalid("Conflicting matchers: \(names.pythonRepr)")
-            }
-            try addMatcher(key: key, value: value)
         }
     }
 
@@ -117,29 +129,37 @@ public struct LookupDictionary: Hashable, Sendable {
         }
     }
 
-    private mutating func addMatcher(key: String, value: JSONValue) throws(LookupFailure) {
-        let words = key.components(separatedBy: "__")
-        let unrecognized = LookupFailure.invalid("Unrecognized matcher: \(key)")
-        switch words[0] {
-        case "name":
-            // Any scalar, as for data: Debusine's `CollectionItemMatcher.value` is `Any` and Django compares
-            // `name = 123` as the text '123'.
-            let kind = try Self.kind(words.dropFirst(), orThrow: unrecognized)
-            nameMatcher = try ItemMatcher(kind: kind, value: value, key: key)
-        case "data":
-            let dataKey = words[1]
-            guard !dataKey.isEmpty else { throw unrecognized }
-            let kind = try Self.kind(words.dropFirst(2), orThrow: unrecognized)
-            dataMatchers[dataKey] = try ItemMatcher(kind: kind, value: value, key: key)
-        default:
-            let lookupKey = words[1]
-            guard !lookupKey.isEmpty else { throw unrecognized }
-            // `normalize_matchers` keeps only an `int` or a `str` as a single lookup: any number with a fraction
-            // part, even `3.0`, goes to `LookupMultiple`, which refuses it.
-            if case .double = value {
-                throw .invalid("A lookup must be a string, an integer, an object or a list, not number")
+    /// The matchers and filters given in the user form (`name…`, `data__…`, `lookup__…` keys), read before the
+    /// lookup's other fields.
+    private struct UserFormMatchers {
+        var name: ItemMatcher?
+        var data: [String: ItemMatcher] = [:]
+        var filters: [String: ParsedLookup] = [:]
+
+        mutating func add(key: String, value: JSONValue) throws(LookupFailure) {
+            let words = key.components(separatedBy: "__")
+            let unrecognized = LookupFailure.invalid("Unrecognized matcher: \(key)")
+            switch words[0] {
+            case "name":
+                // Any scalar, as for data: Debusine's `CollectionItemMatcher.value` is `Any` and Django compares
+                // `name = 123` as the text '123'.
+                let kind = try LookupDictionary.kind(words.dropFirst(), orThrow: unrecognized)
+                name = try ItemMatcher(kind: kind, value: value, key: key)
+            case "data":
+                let dataKey = words[1]
+                guard !dataKey.isEmpty else { throw unrecognized }
+                let kind = try LookupDictionary.kind(words.dropFirst(2), orThrow: unrecognized)
+                data[dataKey] = try ItemMatcher(kind: kind, value: value, key: key)
+            default:
+                let lookupKey = words[1]
+                guard !lookupKey.isEmpty else { throw unrecognized }
+                // `normalize_matchers` keeps only an `int` or a `str` as a single lookup: any number with a
+                // fraction part, even `3.0`, goes to `LookupMultiple`, which refuses it.
+                if case .double = value {
+                    throw .invalid("A lookup must be a string, an integer, an object or a list, not number")
+                }
+                filters[lookupKey] = try ParsedLookup(parsing: value)
             }
-            lookupFilters[lookupKey] = try ParsedLookup(parsing: value)
         }
     }
 
