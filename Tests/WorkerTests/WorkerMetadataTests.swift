@@ -57,14 +57,17 @@ struct WorkerMetadataTests {
         #expect(tags.filter { $0.hasPrefix("worker:executor:") }.isEmpty)
     }
 
-    @Test("a signing worker reports signing task tags, debsign capability only with debsign installed")
+    @Test(
+        "a signing worker reports signing and worker task tags, debsign capability only with debsign installed (Debusine `tasks/_task.py` `get_provided_external_worker_tags` walks every registry in the process)"
+    )
     func signingWorker() throws {
         let registry = try KilnTasks.registry()
         let without = WorkerMetadata.providedTags(workerType: .signing, host: Self.host(commands: []), registry: registry)
         #expect(without.contains("worker:type:signing"))
         #expect(without.contains("worker:task:signing:debsign:version:1"))
         #expect(!without.contains("worker:cap:debsign"))
-        #expect(!without.contains { $0.hasPrefix("worker:task:worker:") })
+        #expect(without.contains("worker:task:worker:noop:version:1"))
+        #expect(!without.contains("worker:type:external"))
         let with = WorkerMetadata.providedTags(workerType: .signing, host: Self.host(commands: ["debsign"]), registry: registry)
         #expect(with.contains("worker:cap:debsign"))
     }

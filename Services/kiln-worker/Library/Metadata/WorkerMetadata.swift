@@ -9,12 +9,15 @@ public enum WorkerMetadata {
     /// The version reported as `system:worker_version`: Kiln's, the one `kiln-worker --version` prints.
     public static let workerVersion = KilnVersion.current
 
-    /// The task types a worker of `type` runs: its task classes contribute the `worker:task:…` and capability
-    /// tags (external → Worker tasks, signing → Signing tasks).
+    /// The task types whose classes contribute a worker's `worker:task:…` and capability tags: those registered
+    /// in its process, as Debusine's `get_provided_external_worker_tags` (`tasks/_task.py`) walks every registry
+    /// of external tasks there. An external worker has the Worker tasks; a signing worker has the Worker tasks
+    /// too (its process imports `debusine.tasks`) and the Signing tasks (`signing/apps.py` imports them). Its
+    /// `worker:type:signing` tag keeps Worker tasks off it all the same.
     public static func taskTypes(of type: WorkerType) -> Set<TaskType> {
         switch type {
         case .external: [.worker]
-        case .signing: [.signing]
+        case .signing: [.worker, .signing]
         case .celery: [.server]
         case .scheduler: []
         }
