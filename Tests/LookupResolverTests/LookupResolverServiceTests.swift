@@ -240,7 +240,7 @@ struct LookupResolverServiceTests {
 
     @Test("lookup RPC: found, not-found and invalid requests all get a reply with the correlation id")
     func lookupRPC() async throws {
-        try await withService { harness, _, _ in
+        try await withService { harness, fixture, _ in
             let client = AMQPRequestReplyClient(configuration: harness.amqp)
             func call(_ body: [UInt8]) async throws -> LookupReply {
                 let reply = try await client.call(
@@ -265,8 +265,20 @@ struct LookupResolverServiceTests {
             #expect(missing.failure == .notFound("'999@artifacts' does not exist or is hidden"))
             #expect(missing.results.isEmpty)
 
+            // Debusine `server/views/tests/test_lookups.py` `test_workspace_not_found`, `test_workspace_not_visible`.
             let noWorkspace = try await call(try request("1@artifacts", expect: .artifact, workspace: "debian/nowhere"))
-            #expect(noWorkspace.errorKind == "not-found")
+            #expect(noWorkspace.errorKind == "refused")
+            #expect(noWorkspace.errorMessage == "Object with name=nowhere does not exist.")
+            // A private workspace alice is no member of (the fixture's ids are explicit, so this one is too).
+            let privateID = try await harness.pool.query(
+                """
+                INSERT INTO workspaces (id, scope_id, name, is_public) OVERRIDING SYSTEM VALUE
+                SELECT 50, scope_id, 'hidden', false FROM workspaces WHERE id = $1 RETURNING id
+                """, TaskFixture.Workspace.developers
+            ).rows[0].decode(Int.self, at: 0)
+            let hidden = try await call(try request("1@artifacts", expect: .artifact, workspace: "debian/hidden"))
+            #expect(hidden.errorKind == "refused")
+            #expect(hidden.errorMessage == "alice cannot display workspace debian/hidden")
 
             let badWorkspace = try await call(try request("1@artifacts", expect: .artifact, workspace: "developers"))
             #expect(badWorkspace.failure == .invalid("workspace 'developers' must be written scope/name"))
@@ -281,7 +293,18 @@ struct LookupResolverServiceTests {
                     LookupRequest(
                         lookup: "1@artifacts", expectType: .artifact, workspace: "debian/developers", user: "alice",
                         workflowRootID: 999_999)))
-            #expect(noRoot.failure == .invalid(#"Invalid pk "999999" - object does not exist."#))
+            #expect(noRoot.errorKind == "refused")
+            #expect(noRoot.errorMessage == #"Invalid pk "999999" - object does not exist."#)
+            // `test_workflow_root_not_visible`: a root in a workspace the user may not see.
+            let hiddenRoot = try await fixture.submit("noop", [:])
+            _ = try await harness.pool.query("UPDATE work_requests SET workspace_id = $1 WHERE id = $2", privateID, hiddenRoot)
+            let rootHidden = try await call(
+                try MessageCodec.encode(
+                    LookupRequest(
+                        lookup: "1@artifacts", expectType: .artifact, workspace: "debian/developers", user: "alice",
+                        workflowRootID: hiddenRoot)))
+            #expect(rootHidden.errorKind == "refused")
+            #expect(rootHidden.errorMessage == "alice cannot display work request \(hiddenRoot)")
 
             let garbage = try await call(Array("{\"schema_version\": 1}".utf8))
             #expect(garbage.errorKind == "invalid")

@@ -14,7 +14,8 @@ struct LookupCommand: AsyncParsableCommand {
             anything else is a string lookup. The request goes to the lookup-resolver over RabbitMQ \
             (KILN_AMQP_URL, queue lookup-resolver.rpc), so the answer is the one tasks get.
 
-            A lookup that finds nothing, or an invalid one, exits with status 1; a lookup-resolver that does \
+            A lookup that finds nothing, or an invalid one, exits with status 1, as does a workspace or \
+            --workflow-root that does not exist or that the user may not see; a lookup-resolver that does \
             not answer within --timeout (or a broker that cannot be reached) exits with status 69.
 
             Examples:
@@ -104,6 +105,9 @@ struct LookupCommand: AsyncParsableCommand {
             case .notFound(let message): CLIRunner.fail(CLIError(message), status: CLIExit.refused)
             case .invalid(let message): CLIRunner.fail(CLIError("invalid lookup: \(message)"), status: CLIExit.refused)
             }
+        }
+        if reply.errorKind == "refused" {
+            CLIRunner.fail(CLIError(reply.errorMessage ?? "the lookup request was refused"), status: CLIExit.refused)
         }
         if let kind = reply.errorKind {
             CLIRunner.fail(

@@ -36,15 +36,27 @@ struct LookupRPCResponder: Sendable {
             let database = PGLookupStore(session)
             let store = FaultRecordingLookupStore(database)
             do {
-                guard let workspace = try store.workspace(scope: path.scope, name: path.name),
-                    workspace.isVisible(to: request.user)
-                else {
-                    return LookupReply(failure: .notFound("workspace '\(path)' does not exist or is hidden"))
+                // Debusine's lookup views (`server/views/lookups.py`) check the request as their serializer reads it
+                // (the workspace by name, `WorkspaceInCurrentScopeField`, and `workflow_root`, a primary-key field,
+                // must exist), then that the user may see each (`enforce(…can_display)`), with Django REST
+                // framework's texts and Debusine's; tests `server/views/tests/test_lookups.py`
+                // `test_workspace_not_found`, `test_workspace_not_visible`, `test_workflow_root_not_found`,
+                // `test_workflow_root_not_visible`.
+                guard let workspace = try store.workspace(scope: path.scope, name: path.name) else {
+                    return .refused("Object with name=\(path.name) does not exist.")
                 }
-                // Debusine's `LookupSingleSerializer.workflow_root` is a primary-key field: a work request that does
-                // not exist is refused with Django REST framework's text before anything is looked up.
-                if let rootID = request.workflowRootID, try !database.workRequestExists(rootID) {
-                    return LookupReply(failure: .invalid("Invalid pk \"\(rootID)\" - object does not exist."))
+                let rootWorkspaceID = try request.workflowRootID.map { try database.workRequestWorkspaceID($0) }
+                if let rootID = request.workflowRootID, rootWorkspaceID == .some(nil) {
+                    return .refused("Invalid pk \"\(rootID)\" - object does not exist.")
+                }
+                let user = request.user ?? "AnonymousUser"
+                guard workspace.isVisible(to: request.user) else {
+                    return .refused("\(user) cannot display workspace \(path)")
+                }
+                if let rootID = request.workflowRootID, let rootWorkspaceID = rootWorkspaceID ?? nil,
+                    try store.workspace(id: rootWorkspaceID)?.isVisible(to: request.user) != true
+                {
+                    return .refused("\(user) cannot display work request \(rootID)")
                 }
                 let context = LookupContext(
                     workspaceID: workspace.id, user: request.user, workflowRootID: request.workflowRootID)
@@ -70,6 +82,16 @@ struct LookupRPCResponder: Sendable {
 }
 
 extension LookupReply {
+    /// The reply when the request itself is refused before anything is looked up (a workspace or workflow root
+    /// that does not exist, or that the user may not see): Debusine's API answers these with a 400 or a 403, not
+    /// with a lookup error, so they get a kind of their own (`refused`), printed as they are.
+    static func refused(_ message: String) -> LookupReply {
+        var reply = LookupReply(results: [])
+        reply.errorKind = "refused"
+        reply.errorMessage = message
+        return reply
+    }
+
     /// The reply when the database could not be reached: neither "not found" nor "invalid", so it gets a
     /// kind of its own (`unavailable`) that a client reports as "try again".
     static func unavailable(_ reason: String) -> LookupReply {

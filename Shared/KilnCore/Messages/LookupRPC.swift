@@ -47,13 +47,15 @@ public struct LookupRequest: VersionedMessage, Hashable {
     }
 }
 
-/// The answer to a `LookupRequest`: results, or the failure with its class (`not-found` or `invalid`).
+/// The answer to a `LookupRequest`: results, or the failure with its class (`not-found` or `invalid` for the
+/// lookup itself, `refused` for a request refused before any lookup, `unavailable` when the database is not
+/// there).
 public struct LookupReply: VersionedMessage, Hashable {
     /// The schema version the producer wrote; `MessageCodec.decode` refuses any other.
     public var schemaVersion: Int
     /// The resolved items; empty on failure.
     public var results: [LookupResult]
-    /// `not-found` or `invalid` when the lookup failed.
+    /// `not-found`, `invalid`, `refused` or `unavailable` when the lookup failed.
     public var errorKind: String?
     /// The failure's message, naming the lookup segment that failed.
     public var errorMessage: String?

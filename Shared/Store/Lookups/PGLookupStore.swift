@@ -153,10 +153,11 @@ public final class PGLookupStore: LookupStore {
         return targets
     }
 
-    /// Whether work request `id` exists: a lookup's `workflow_root` is a primary key, which Debusine's
-    /// `LookupSingleSerializer` refuses before anything is looked up when no row has it.
-    public func workRequestExists(_ id: Int) throws -> Bool {
-        try !session.query("SELECT 1 FROM work_requests WHERE id = $1", id).rows.isEmpty
+    /// The workspace of work request `id`, nil when there is no such work request: a lookup's `workflow_root` is
+    /// a primary key, which Debusine's `LookupSingleSerializer` refuses before anything is looked up when no row
+    /// has it, and the view then checks that the user may see it (its workspace).
+    public func workRequestWorkspaceID(_ id: Int) throws -> Int? {
+        try session.query("SELECT workspace_id FROM work_requests WHERE id = $1", id).first?.decode(Int.self, at: 0)
     }
 
     /// One query: the children of the parents of these work requests.
