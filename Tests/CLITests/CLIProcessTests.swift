@@ -598,6 +598,16 @@ extension CLIIntegration {
                         ["submit", "noop", "--workspace", "debian/dev", "--set", "colour=red"], 1,
                         "Cannot create work request: Task data: {'colour': 'red'} Error: "
                     ),
+                    // The data as the Python dict Debusine prints (`f"Task data: {w.task_data}"`): keys in the order
+                    // written, nested ones too, keys `--set` adds after them.
+                    (
+                        [
+                            "submit", "noop", "--workspace", "debian/dev", "--data",
+                            #"{"result": "success", "colour": {"z": 1, "a": 2}}"#, "--set", "b=1",
+                        ], 1,
+                        "Cannot create work request: Task data: {'result': 'success', 'colour': {'z': 1, 'a': 2}, 'b': 1} "
+                            + "Error: "
+                    ),
                     // Debusine's `DBTask.__init__` calls `NoopData(**task_data)`: a list is Python's TypeError.
                     (
                         ["submit", "noop", "--workspace", "debian/dev", "--data", "[1]"], 1,

@@ -137,8 +137,11 @@ struct SubmitCommand: AsyncParsableCommand {
                 return type
             }
             let path = try WorkspacePath(parsing: workspace)
-            let base = try data.map { try DataInput.document($0, what: "--data") } ?? [:]
+            let (base, writtenOrder) = try data.map { try DataInput.orderedDocument($0, what: "--data") } ?? ([:], nil)
             let taskData = try DataInput.applying(assignments, to: base)
+            // Refusals print the task data as Debusine's API does, a Python dict in the order it was written.
+            let keyOrder = DataInput.keyOrder(
+                data == nil ? .object(keys: [], members: [:]) : writtenOrder, afterApplying: assignments)
             let registry = try KilnTasks.registry()
             // Only what Debusine's API lets a (super)user create: Worker and Server tasks.
             let type = try SubmittableTasks.resolve(name: taskName, requested: requested, registry: registry)
@@ -158,7 +161,8 @@ struct SubmitCommand: AsyncParsableCommand {
             do {
                 _ = try probe.validated(by: registry)
             } catch {
-                throw SubmittableTasks.invalidData(type: type, name: taskName, taskData: taskData, error: error)
+                throw SubmittableTasks.invalidData(
+                    type: type, name: taskName, taskData: taskData, keyOrder: keyOrder, error: error)
             }
             let settings = try RuntimeSettings.inputResolution(EnvironmentReader())
             let user = ActingUser.name(createdBy)
@@ -180,7 +184,8 @@ struct SubmitCommand: AsyncParsableCommand {
                         of: [submission], representative: stored.workRequest, registry: registry, settings: settings,
                         on: conn)
                 {
-                    throw SubmittableTasks.cannotStart(type: type, name: taskName, taskData: taskData, failure: failure)
+                    throw SubmittableTasks.cannotStart(
+                        type: type, name: taskName, taskData: taskData, keyOrder: keyOrder, failure: failure)
                 }
                 return (outcome, stored)
             }

@@ -7,32 +7,44 @@ import Yams
 enum DataInput {
     /// `argument` as a document: inline JSON when it starts with `{` or `[`, `-` for stdin, else a file.
     static func document(_ argument: String, what: String) throws -> JSONValue {
+        try orderedDocument(argument, what: what).value
+    }
+
+    /// `document`, with the order its objects' keys were written in (nil when it cannot be read back), for
+    /// messages that print the document as Python prints the dictionary Debusine's client would send.
+    static func orderedDocument(_ argument: String, what: String) throws -> (value: JSONValue, keyOrder: JSONKeyOrder?) {
         let trimmed = argument.trimmingCharacters(in: .whitespacesAndNewlines)
         if trimmed.hasPrefix("{") || trimmed.hasPrefix("[") {
             do {
-                return try JSONValue.parse(trimmed)
+                return (try JSONValue.parse(trimmed), YAMLDocument.keyOrder(of: trimmed))
             } catch {
                 throw CLIError("\(what) is not valid JSON: \(error)")
             }
         }
-        return try file(argument, what: what)
+        let data = try contents(of: argument, what: what)
+        return (try parse(data, from: argument, what: what), String(data: data, encoding: .utf8).flatMap(YAMLDocument.keyOrder(of:)))
     }
 
     /// The document in file `path` (`-` = stdin): YAML for `.yaml`/`.yml`; otherwise JSON, and YAML when it is not
     /// JSON (Debusine's client reads any `--data` file and stdin as YAML, of which JSON is a part).
     static func file(_ path: String, what: String) throws -> JSONValue {
-        let data: Data
-        if path == "-" {
-            data = FileHandle.standardInput.readDataToEndOfFile()
-        } else {
-            guard FileManager.default.fileExists(atPath: path) else {
-                throw CLIError("\(what): no such file '\(path)' (give a file path or inline JSON starting with '{')")
-            }
-            guard let contents = FileManager.default.contents(atPath: path) else {
-                throw CLIError("\(what): cannot read '\(path)'")
-            }
-            data = contents
+        try parse(try contents(of: path, what: what), from: path, what: what)
+    }
+
+    /// The bytes of file `path` (`-` = stdin).
+    private static func contents(of path: String, what: String) throws -> Data {
+        if path == "-" { return FileHandle.standardInput.readDataToEndOfFile() }
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw CLIError("\(what): no such file '\(path)' (give a file path or inline JSON starting with '{')")
         }
+        guard let contents = FileManager.default.contents(atPath: path) else {
+            throw CLIError("\(what): cannot read '\(path)'")
+        }
+        return contents
+    }
+
+    /// The document `data` read from `path`, as `file` reads it.
+    private static func parse(_ data: Data, from path: String, what: String) throws -> JSONValue {
         let isYAML = path.hasSuffix(".yaml") || path.hasSuffix(".yml")
         if isYAML {
             guard let text = String(data: data, encoding: .utf8) else {
@@ -70,6 +82,14 @@ enum DataInput {
         return object
     }
 
+    /// `order` after `applying(assignments, …)`: keys the assignments add come after those written.
+    static func keyOrder(_ order: JSONKeyOrder?, afterApplying assignments: [String]) -> JSONKeyOrder? {
+        assignments.reduce(order) { order, assignment in
+            guard let order, let equals = assignment.firstIndex(of: "=") else { return order }
+            return order.setting(path: JSONValue.pathKeys(String(assignment[..<equals])))
+        }
+    }
+
     /// Applies `key.path=value` assignments; the value is parsed as JSON when it is valid JSON (`3`,
     /// `true`, `["a"]`, `"quoted"`), else taken as a string.
     static func applying(_ assignments: [String], to value: JSONValue) throws -> JSONValue {
@@ -96,6 +116,31 @@ enum YAMLDocument {
     static func parse(_ text: String) throws -> JSONValue {
         guard let node = try Yams.compose(yaml: text) else { return .null }
         return try convert(node)
+    }
+
+    /// The order in which `text` (YAML, or JSON, which YAML reads too) writes its mappings' keys; nil when it does
+    /// not read.
+    static func keyOrder(of text: String) -> JSONKeyOrder? {
+        guard let node = try? Yams.compose(yaml: text) else { return nil }
+        return keyOrder(of: node)
+    }
+
+    private static func keyOrder(of node: Node) -> JSONKeyOrder {
+        switch node {
+        case .sequence(let sequence):
+            return .array(sequence.map(keyOrder(of:)))
+        case .mapping(let mapping):
+            var keys: [String] = []
+            var members: [String: JSONKeyOrder] = [:]
+            for (key, value) in mapping {
+                guard case .scalar(let keyScalar) = key else { continue }
+                keys.append(keyScalar.string)
+                members[keyScalar.string] = keyOrder(of: value)
+            }
+            return .object(keys: keys, members: members)
+        case .scalar, .alias:
+            return .scalar
+        }
     }
 
     static func convert(_ node: Node) throws -> JSONValue {

@@ -31,11 +31,14 @@ enum SubmittableTasks {
 
     /// Task data the task's model refuses, worded as Debusine's API refuses it (`WorkRequestView.post`, test
     /// `test_post_work_request_invalid_task_data`: title `Cannot create work request`, detail
-    /// `Task data: {…} Error: …`), after Kiln's prefix naming the task.
-    static func invalidData(type: TaskType, name: String, taskData: JSONValue, error: any Error) -> CLIError {
+    /// `Task data: {…} Error: …`), after Kiln's prefix naming the task. The task data reads as the Python dict
+    /// Debusine prints, its keys in `keyOrder` (as written) when known.
+    static func invalidData(
+        type: TaskType, name: String, taskData: JSONValue, keyOrder: JSONKeyOrder? = nil, error: any Error
+    ) -> CLIError {
         CLIError(
             refusal(
-                type: type, name: name, taskData: taskData,
+                type: type, name: name, taskData: taskData.pythonRepr(keyOrder: keyOrder),
                 error: (error as? TaskDataError)?.pythonExceptionRepr ?? "\(error)"))
     }
 
@@ -44,15 +47,17 @@ enum SubmittableTasks {
     /// repr (`NoSuchItemError("'12@artifacts' does not exist or is hidden")`). Kiln's own message, which names the
     /// field and the stage, follows on a second line so Debusine's text stays intact.
     static func cannotStart(
-        type: TaskType, name: String, taskData: JSONValue, failure: WorkRequestPipelineError
+        type: TaskType, name: String, taskData: JSONValue, keyOrder: JSONKeyOrder? = nil,
+        failure: WorkRequestPipelineError
     ) -> CLIError {
         CLIError(
-            refusal(type: type, name: name, taskData: taskData, error: failure.pythonExceptionRepr),
+            refusal(
+                type: type, name: name, taskData: taskData.pythonRepr(keyOrder: keyOrder),
+                error: failure.pythonExceptionRepr),
             context: "(it would fail with \(failure.code.rawValue): \(failure.message))")
     }
 
-    private static func refusal(type: TaskType, name: String, taskData: JSONValue, error: String) -> String {
-        "cannot submit \(type.rawValue) task '\(name)': Cannot create work request: "
-            + "Task data: \(taskData.pythonRepr) Error: \(error)"
+    private static func refusal(type: TaskType, name: String, taskData: String, error: String) -> String {
+        "cannot submit \(type.rawValue) task '\(name)': Cannot create work request: Task data: \(taskData) Error: \(error)"
     }
 }
