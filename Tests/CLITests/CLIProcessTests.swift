@@ -536,6 +536,15 @@ extension CLIIntegration {
                         ["submit", "noop", "--workspace", "debian/dev", "--data", plain.path, "--json"], schema: schema)
                         as? [String: Any])
                 #expect((fromYAML["task_data"] as? [String: Any])?["result"] as? String == "failure")
+                // Debusine's client (`client/commands/base.py` `read_input_data`): empty stdin is `{}`, an empty
+                // file is refused.
+                let fromStdin = try await KilnBinary.run(
+                    ["submit", "noop", "--workspace", "debian/dev", "--data", "-", "--json"], schema: schema, stdin: " \n")
+                #expect(fromStdin.status == 0, "\(fromStdin)")
+                try "\n".write(to: plain, atomically: true, encoding: .utf8)
+                let empty = try await KilnBinary.run(
+                    ["submit", "noop", "--workspace", "debian/dev", "--data", plain.path], schema: schema)
+                #expect(empty.status == 1 && empty.stderr.contains("data must be a dictionary. It is empty"), "\(empty)")
             }
         }
 

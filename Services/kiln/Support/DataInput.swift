@@ -45,6 +45,12 @@ enum DataInput {
 
     /// The document `data` read from `path`, as `file` reads it.
     private static func parse(_ data: Data, from path: String, what: String) throws -> JSONValue {
+        // Debusine's client (`client/commands/base.py` `read_input_data`): empty stdin is `{}`, an empty file
+        // "data must be a dictionary. It is empty".
+        if data.allSatisfy({ [0x20, 0x09, 0x0A, 0x0D].contains($0) }) {
+            guard path != "-" else { return [:] }
+            throw CLIError("\(what) '\(path)': data must be a dictionary. It is empty")
+        }
         let isYAML = path.hasSuffix(".yaml") || path.hasSuffix(".yml")
         if isYAML {
             guard let text = String(data: data, encoding: .utf8) else {
@@ -64,7 +70,6 @@ enum DataInput {
             guard let text = String(data: data, encoding: .utf8) else {
                 throw CLIError("\(what): '\(path)' is not UTF-8 text")
             }
-            guard !text.allSatisfy(\.isWhitespace) else { throw CLIError("\(what): '\(path)' is empty") }
             do {
                 return try YAMLDocument.parse(text)
             } catch {
