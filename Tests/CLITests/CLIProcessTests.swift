@@ -612,10 +612,11 @@ extension CLIIntegration {
                     (
                         [
                             "submit", "noop", "--workspace", "debian/dev", "--data",
-                            #"{"result": "success", "colour": {"z": 1, "a": 2}}"#, "--set", "b=1",
+                            #"{"result": "success", "colour": {"z": 1, "a": 2}}"#, "--set", "b=1", "--set",
+                            #"c={"y": 1, "x": 2}"#,
                         ], 1,
-                        "Cannot create work request: Task data: {'result': 'success', 'colour': {'z': 1, 'a': 2}, 'b': 1} "
-                            + "Error: "
+                        "Cannot create work request: Task data: {'result': 'success', 'colour': {'z': 1, 'a': 2}, 'b': 1, "
+                            + "'c': {'y': 1, 'x': 2}} Error: "
                     ),
                     // Debusine's `DBTask.__init__` calls `NoopData(**task_data)`: a list is Python's TypeError.
                     (
@@ -648,6 +649,7 @@ extension CLIIntegration {
                             + "valid string [type=string_type, input_value=1, input_type=int] type   Field required"
                     ),
                     (["submit", "--workspace", "debian/dev"], 64, "give a task name"),
+                    (["submit", "noop", "--workspace", "debian/dev", "--timeout", "1m"], 64, "--timeout applies only with --wait"),
                     (
                         ["submit", "noop", "--batch", "/no/such.json", "--workspace", "debian/dev"], 64,
                         "drop the task name 'noop'"

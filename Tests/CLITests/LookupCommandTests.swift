@@ -24,7 +24,8 @@ extension CLIIntegration {
         )
 
         /// The canned answers: `12@artifacts` (and a list holding 12) are found, `99@artifacts` is not,
-        /// `bad@@` is invalid, and `silence` gets no answer at all.
+        /// `bad@@` is invalid, `private` is refused, `down` finds the database unavailable, and `silence` gets no
+        /// answer at all.
         static func answer(_ request: LookupRequest) -> LookupReply? {
             switch request.lookup {
             case .string("12@artifacts"):
@@ -39,6 +40,10 @@ extension CLIIntegration {
                 return LookupReply(failure: .notFound("'99@artifacts' does not exist or is hidden"))
             case .string("bad@@"):
                 return LookupReply(failure: .invalid("'bad@@': unknown category lookup"))
+            case .string("private"):
+                return .refused("tester cannot display workspace debian/secret")
+            case .string("down"):
+                return .unavailable("connection refused")
             default:
                 return nil
             }
@@ -112,6 +117,14 @@ extension CLIIntegration {
                 #expect(invalid.status == 1, "\(invalid)")
                 #expect(invalid.stderr == "kiln: invalid lookup: 'bad@@': unknown category lookup\n")
 
+                // A refused request is printed as it is (Debusine's API text); an unavailable database is 69.
+                let refused = try await kiln(["private", "--workspace", "debian/dev"])
+                #expect(refused.status == 1, "\(refused)")
+                #expect(refused.stderr == "kiln: tester cannot display workspace debian/secret\n")
+                let down = try await kiln(["down", "--workspace", "debian/dev"])
+                #expect(down.status == 69, "\(down)")
+                #expect(down.stderr.hasPrefix("kiln: lookup service unavailable: connection refused\n"), "\(down)")
+
                 let silent = try await kiln(["silence", "--workspace", "debian/dev", "--timeout", "1s"])
                 #expect(silent.status == 69, "\(silent)")
                 #expect(silent.stderr.contains("the lookup-resolver is not answering"), "\(silent)")
@@ -127,9 +140,9 @@ extension CLIIntegration {
 
                 // What the responder was sent: the request fields as given, a JSON list as a multiple lookup.
                 // The unanswered one may reach the responder after its caller gave up (a busy machine).
-                #expect(await eventually { await received.requests.count == 6 })
+                #expect(await eventually { await received.requests.count == 8 })
                 let requests = await received.requests
-                #expect(requests.count == 6)
+                #expect(requests.count == 8)
                 let first = try #require(requests.first)
                 #expect(first.workspace == "debian/dev")
                 #expect(first.expectType == .artifact)

@@ -106,8 +106,15 @@ struct LookupCommand: AsyncParsableCommand {
             case .invalid(let message): CLIRunner.fail(CLIError("invalid lookup: \(message)"), status: CLIExit.refused)
             }
         }
-        if reply.errorKind == "refused" {
+        switch reply.errorKind {
+        case "refused":
             CLIRunner.fail(CLIError(reply.errorMessage ?? "the lookup request was refused"), status: CLIExit.refused)
+        case "unavailable":
+            CLIRunner.fail(
+                CLIError(reply.errorMessage ?? "lookup service unavailable", context: "try again"),
+                status: CLIExit.unavailable)
+        default:
+            break
         }
         if let kind = reply.errorKind {
             CLIRunner.fail(

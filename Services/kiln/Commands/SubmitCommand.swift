@@ -95,11 +95,12 @@ struct SubmitCommand: AsyncParsableCommand {
             """)
     var wait = false
 
-    @Option(help: "With --wait: give up after this long (exit 69).")
-    var timeout = DurationOption(argument: "5m")!
+    @Option(help: "With --wait: give up after this long (exit 69; default 5m).")
+    var timeout: DurationOption?
 
     func validate() throws {
         if batch != nil, wait { throw ValidationError("--wait applies to one submission, not --batch") }
+        if !wait, timeout != nil { throw ValidationError("--timeout applies only with --wait") }
         if batch != nil {
             var conflicting: [String] = []
             if let taskName { conflicting.append("the task name '\(taskName)'") }
@@ -190,7 +191,8 @@ struct SubmitCommand: AsyncParsableCommand {
                 return (outcome, stored)
             }
             if wait, stored.workRequest.pendingStage != nil {
-                stored = try await Self.waitPastPendingStages(id: outcome.id, pool: pool, timeout: timeout)
+                stored = try await Self.waitPastPendingStages(
+                    id: outcome.id, pool: pool, timeout: timeout ?? DurationOption(argument: "5m")!)
             }
             if json {
                 // The work request as Debusine's API answers a creation (its serializer), with Kiln's stage and the

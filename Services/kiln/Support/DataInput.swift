@@ -22,13 +22,26 @@ enum DataInput {
             }
         }
         let data = try contents(of: argument, what: what)
+        // Debusine's client (`client/commands/base.py` `read_input_data`): empty stdin is `{}`, an empty file
+        // "data must be a dictionary. It is empty".
+        if isBlank(data) {
+            guard argument != "-" else { return ([:], .object(keys: [], members: [:])) }
+            throw CLIError("\(what) '\(argument)': data must be a dictionary. It is empty")
+        }
         return (try parse(data, from: argument, what: what), String(data: data, encoding: .utf8).flatMap(YAMLDocument.keyOrder(of:)))
     }
 
     /// The document in file `path` (`-` = stdin): YAML for `.yaml`/`.yml`; otherwise JSON, and YAML when it is not
     /// JSON (Debusine's client reads any `--data` file and stdin as YAML, of which JSON is a part).
     static func file(_ path: String, what: String) throws -> JSONValue {
-        try parse(try contents(of: path, what: what), from: path, what: what)
+        let data = try contents(of: path, what: what)
+        guard !isBlank(data) else { throw CLIError("\(what): '\(path)' is empty") }
+        return try parse(data, from: path, what: what)
+    }
+
+    /// Whether `data` holds nothing but whitespace.
+    private static func isBlank(_ data: Data) -> Bool {
+        data.allSatisfy { [0x20, 0x09, 0x0A, 0x0D].contains($0) }
     }
 
     /// The bytes of file `path` (`-` = stdin).
@@ -45,12 +58,6 @@ enum DataInput {
 
     /// The document `data` read from `path`, as `file` reads it.
     private static func parse(_ data: Data, from path: String, what: String) throws -> JSONValue {
-        // Debusine's client (`client/commands/base.py` `read_input_data`): empty stdin is `{}`, an empty file
-        // "data must be a dictionary. It is empty".
-        if data.allSatisfy({ [0x20, 0x09, 0x0A, 0x0D].contains($0) }) {
-            guard path != "-" else { return [:] }
-            throw CLIError("\(what) '\(path)': data must be a dictionary. It is empty")
-        }
         let isYAML = path.hasSuffix(".yaml") || path.hasSuffix(".yml")
         if isYAML {
             guard let text = String(data: data, encoding: .utf8) else {
@@ -87,11 +94,14 @@ enum DataInput {
         return object
     }
 
-    /// `order` after `applying(assignments, …)`: keys the assignments add come after those written.
+    /// `order` after `applying(assignments, …)`: keys the assignments add come after those written, and an
+    /// object given as a value keeps its own order.
     static func keyOrder(_ order: JSONKeyOrder?, afterApplying assignments: [String]) -> JSONKeyOrder? {
         assignments.reduce(order) { order, assignment in
             guard let order, let equals = assignment.firstIndex(of: "=") else { return order }
-            return order.setting(path: JSONValue.pathKeys(String(assignment[..<equals])))
+            let value = String(assignment[assignment.index(after: equals)...])
+            let valueOrder = (try? JSONValue.parse(value)) == nil ? nil : YAMLDocument.keyOrder(of: value)
+            return order.setting(path: JSONValue.pathKeys(String(assignment[..<equals])), to: valueOrder ?? .scalar)
         }
     }
 

@@ -9,8 +9,9 @@ import Store
 struct LookupRPCResponder: Sendable {
     let pool: PGPool
 
-    /// The reply for a request body: results, `not-found`, or `invalid` with the reason for anything that
-    /// is not a well-formed request (never an error, so the client always hears back).
+    /// The reply for a request body: results, `not-found`, `refused` (a workspace or workflow root that does not
+    /// exist or is hidden), or `invalid` with the reason for anything that is not a well-formed request (never an
+    /// error, so the client always hears back).
     ///
     /// - Throws: only database errors (the caller answers those as `unavailable`).
     func reply(toBody body: [UInt8]) async throws -> LookupReply {
@@ -78,26 +79,5 @@ struct LookupRPCResponder: Sendable {
                 return LookupReply(failure: failure)
             }
         }
-    }
-}
-
-extension LookupReply {
-    /// The reply when the request itself is refused before anything is looked up (a workspace or workflow root
-    /// that does not exist, or that the user may not see): Debusine's API answers these with a 400 or a 403, not
-    /// with a lookup error, so they get a kind of their own (`refused`), printed as they are.
-    static func refused(_ message: String) -> LookupReply {
-        var reply = LookupReply(results: [])
-        reply.errorKind = "refused"
-        reply.errorMessage = message
-        return reply
-    }
-
-    /// The reply when the database could not be reached: neither "not found" nor "invalid", so it gets a
-    /// kind of its own (`unavailable`) that a client reports as "try again".
-    static func unavailable(_ reason: String) -> LookupReply {
-        var reply = LookupReply(results: [])
-        reply.errorKind = "unavailable"
-        reply.errorMessage = "lookup service unavailable: \(reason)"
-        return reply
     }
 }

@@ -13,15 +13,15 @@ public indirect enum JSONKeyOrder: Hashable, Sendable {
     /// A scalar: nothing to order.
     case scalar
 
-    /// The order after `path` (dotted keys) was set: keys the order does not hold yet are appended, as a Python
-    /// assignment `data["input"]["x"] = …` appends them; a scalar on the way becomes an object, as it does when
-    /// the value is set.
-    public func setting(path: [String]) -> JSONKeyOrder {
-        guard let first = path.first else { return .scalar }
+    /// The order after a value whose own order is `value` was set at `path` (dotted keys): keys the order does
+    /// not hold yet are appended, as a Python assignment `data["input"]["x"] = …` appends them; a scalar on the
+    /// way becomes an object, as it does when the value is set.
+    public func setting(path: [String], to value: JSONKeyOrder = .scalar) -> JSONKeyOrder {
+        guard let first = path.first else { return value }
         var (keys, members): ([String], [String: JSONKeyOrder]) =
             if case .object(let keys, let members) = self { (keys, members) } else { ([], [:]) }
         if !keys.contains(first) { keys.append(first) }
-        members[first] = (members[first] ?? .scalar).setting(path: Array(path.dropFirst()))
+        members[first] = (members[first] ?? .scalar).setting(path: Array(path.dropFirst()), to: value)
         return .object(keys: keys, members: members)
     }
 }

@@ -92,3 +92,24 @@ public struct LookupReply: VersionedMessage, Hashable {
         case errorMessage = "error_message"
     }
 }
+
+extension LookupReply {
+    /// The reply when the request itself is refused before anything is looked up (a workspace or workflow root
+    /// that does not exist, or that the user may not see): Debusine's API answers these with a 400 or a 403, not
+    /// with a lookup error, so they get a kind of their own (`refused`), printed as they are.
+    public static func refused(_ message: String) -> LookupReply {
+        var reply = LookupReply(results: [])
+        reply.errorKind = "refused"
+        reply.errorMessage = message
+        return reply
+    }
+
+    /// The reply when the database could not be reached: neither "not found" nor "invalid", so it gets a
+    /// kind of its own (`unavailable`) that a client reports as "try again".
+    public static func unavailable(_ reason: String) -> LookupReply {
+        var reply = LookupReply(results: [])
+        reply.errorKind = "unavailable"
+        reply.errorMessage = "lookup service unavailable: \(reason)"
+        return reply
+    }
+}

@@ -38,6 +38,14 @@ public enum WorkRequestSerialization {
         case submitted
     }
 
+    /// The configured data when it is truthy, else the data as submitted: Debusine's
+    /// `WorkRequestSerializerWithConfiguredTaskData.to_representation` tests `if instance.configured_task_data:`,
+    /// so an empty `{}` shows the submitted data.
+    static func configuredOrSubmitted(_ workRequest: WorkRequest) -> JSONValue {
+        if let configured = workRequest.configuredTaskData, configured.isPythonTruthy { return configured }
+        return workRequest.taskData
+    }
+
     /// The serializer's fields: `task_data` as `shown` says, `status` Debusine's (`pending` while Kiln's pipeline
     /// is still at a pending stage).
     public static func fields(of workRequest: WorkRequest, in context: Context, taskData shown: TaskDataShown = .configured)
@@ -57,7 +65,7 @@ public enum WorkRequestSerialization {
             "created_by": .int(workRequest.createdBy), "completed_by": .null, "aborted_by": id(workRequest.abortedBy),
             "started_at": time(workRequest.startedAt), "completed_at": time(workRequest.completedAt),
             "duration": duration, "worker": id(workRequest.workerID), "task_type": .string(workRequest.taskType.rawValue),
-            "task_data": shown == .configured ? workRequest.configuredTaskData ?? workRequest.taskData : workRequest.taskData,
+            "task_data": shown == .configured ? configuredOrSubmitted(workRequest) : workRequest.taskData,
             "dynamic_task_data": workRequest.dynamicTaskData ?? .null, "priority_base": .int(workRequest.priorityBase),
             "priority_adjustment": .int(workRequest.priorityAdjustment),
             "workflow_data": (try? JSONValue.from(workRequest.workflowData)) ?? [:],

@@ -11,7 +11,11 @@ extension TaskDataReader {
 }
 
 extension ExecutorTaskSupport {
-    /// `extra_repositories`, the input field sbuild, autopkgtest and piuparts declare as Debusine's do.
+    /// `extra_repositories`, the input field sbuild, autopkgtest and piuparts declare as Debusine's do. It comes
+    /// right after `build_architecture` in their fields, the order Debusine resolves them
+    /// (`tasks/inputs/inputs.py` `TaskFieldContainer.__init_subclass__` merges the parents' fields first, in
+    /// reversed MRO: `BaseTaskWithExecutor`'s, then `ExtraRepositoryMixin`'s, then the task's own), so a failing
+    /// extra repository is reported before a failing artifact or environment.
     static let extraRepositories = InputField("extra_repositories", kind: .extraRepositories)
 
     /// The dynamic data's `extra_repositories` (Debusine `BaseDynamicTaskDataWithExtraRepositories`): the resolved

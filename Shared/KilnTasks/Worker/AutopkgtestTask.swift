@@ -58,11 +58,8 @@ public struct AutopkgtestTask: ExecutorTask, HostToolTask, SourcePackageTask {
     /// `Autopkgtest.TASK_VERSION`).
     public static let taskVersion = 1
     /// Build architecture, extra repositories, source (`Stage.pending`: it gives the subject), binaries, context
-    /// and environment, as Debusine's `Autopkgtest` has them.
-    /// Fields in the order Debusine resolves them (`tasks/inputs/inputs.py` `TaskFieldContainer.__init_subclass__`
-    /// merges the parents' fields first, in reversed MRO): `build_architecture` (`BaseTaskWithExecutor`), then
-    /// `extra_repositories` (`ExtraRepositoryMixin`), then the task's own; so a failing extra repository is
-    /// reported before a failing artifact or environment.
+    /// and environment, as Debusine's `Autopkgtest` has them, in its resolution order
+    /// (`ExecutorTaskSupport.extraRepositories`).
     public static let inputFields: [InputField] = [
         ExecutorTaskSupport.buildArchitecture(),
         ExecutorTaskSupport.extraRepositories,

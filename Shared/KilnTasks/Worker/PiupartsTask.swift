@@ -32,10 +32,7 @@ public struct PiupartsTask: ExecutorTask {
     /// with `format=tarball`, no backend and no variant, as `image_category=TARBALL, set_backend=False,
     /// try_variant=False`), `environment` (`Stage.running`) and
     /// `input_binary_artifacts` (binary packages or uploads, `Stage.pending`: the subject comes from them).
-    /// Fields in the order Debusine resolves them (`tasks/inputs/inputs.py` `TaskFieldContainer.__init_subclass__`
-    /// merges the parents' fields first, in reversed MRO): `build_architecture` (`BaseTaskWithExecutor`), then
-    /// `extra_repositories` (`ExtraRepositoryMixin`), then the task's own; so a failing extra repository is
-    /// reported before a failing artifact or environment.
+    /// `extra_repositories` comes second, in Debusine's resolution order (`ExecutorTaskSupport.extraRepositories`).
     public static let inputFields: [InputField] = [
         ExecutorTaskSupport.buildArchitecture(),
         ExecutorTaskSupport.extraRepositories,

@@ -54,11 +54,8 @@ public struct SbuildTask: ExecutorTask, HostToolTask, SourcePackageTask {
     /// `Sbuild.TASK_VERSION`).
     public static let taskVersion = 1
     /// Build architecture, extra repositories, source (`Stage.pending`: it gives the subject), extra binaries of
-    /// any category, environment and the server FQDN, as Debusine's `Sbuild` has them (`debusine/tasks/sbuild.py`).
-    /// Fields in the order Debusine resolves them (`tasks/inputs/inputs.py` `TaskFieldContainer.__init_subclass__`
-    /// merges the parents' fields first, in reversed MRO): `build_architecture` (`BaseTaskWithExecutor`), then
-    /// `extra_repositories` (`ExtraRepositoryMixin`), then the task's own; so a failing extra repository is
-    /// reported before a failing artifact or environment.
+    /// any category, environment and the server FQDN, as Debusine's `Sbuild` has them (`debusine/tasks/sbuild.py`),
+    /// in its resolution order (`ExecutorTaskSupport.extraRepositories`).
     public static let inputFields: [InputField] = [
         ExecutorTaskSupport.buildArchitecture(),
         ExecutorTaskSupport.extraRepositories,

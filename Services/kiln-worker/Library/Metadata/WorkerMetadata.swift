@@ -25,8 +25,8 @@ public enum WorkerMetadata {
 
     /// `provided_tags`: `worker:type:<own type>` (the server replaces it with the one it knows),
     /// `worker:build-arch:<arch>` for each architecture, `worker:executor:<backend>` for each available
-    /// backend, the union of `getProvidedWorkerTags(host:)` of every registered task class of the worker's
-    /// type, and the operator's extra tags (restricted ones are filtered by the server: Debusine `worker/tags.py`
+    /// backend, the union of `getProvidedWorkerTags(host:)` of every registered task class of the types
+    /// `taskTypes(of:)` names, and the operator's extra tags (restricted ones are filtered by the server: Debusine `worker/tags.py`
     /// `restrictions_when_provided`).
     public static func providedTags(
         workerType: WorkerType, host: HostFacts, registry: TaskRegistry, extraTags: [String] = []

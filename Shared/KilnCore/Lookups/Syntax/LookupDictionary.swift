@@ -92,21 +92,21 @@ public struct LookupDictionary: Hashable, Sendable {
                     throw .invalid("'error_on_empty' must be a boolean, not \(value.typeName)")
                 }
                 errorOnEmpty = flag
-            // The normalised form: a user-form matcher on the same target, set above, wins (Debusine's
-            // `normalize_matchers` starts from the normalised entries and overwrites them).
+            // The normalised form: a user-form matcher on the same target, set above, replaces the entry unread
+            // (Debusine's `normalize_matchers` starts from the normalised pairs, `dict(data.get(…))`, and
+            // overwrites them before pydantic validates what is left).
             case "name_matcher":
-                let matcher = value.isNull ? nil : try Self.normalisedMatcher(value, key: key)
-                if matcherKeysByTarget["name"] != nil { continue }
-                nameMatcher = matcher
+                if value.isNull || matcherKeysByTarget["name"] != nil { continue }
+                nameMatcher = try Self.normalisedMatcher(value, key: key)
             case "data_matchers":
-                for (dataKey, matcher) in try Self.normalisedPairs(value, key: key) {
-                    let parsed = try Self.normalisedMatcher(matcher, key: "data_matchers.\(dataKey)")
-                    if matcherKeysByTarget["data__" + dataKey] == nil { dataMatchers[dataKey] = parsed }
+                for (dataKey, matcher) in try Self.normalisedPairs(value, key: key)
+                where matcherKeysByTarget["data__" + dataKey] == nil {
+                    dataMatchers[dataKey] = try Self.normalisedMatcher(matcher, key: "data_matchers.\(dataKey)")
                 }
             case "lookup_filters":
-                for (filterKey, filter) in try Self.normalisedPairs(value, key: key) {
-                    let parsed = try ParsedLookup(parsing: filter)
-                    if matcherKeysByTarget["lookup__" + filterKey] == nil { lookupFilters[filterKey] = parsed }
+                for (filterKey, filter) in try Self.normalisedPairs(value, key: key)
+                where matcherKeysByTarget["lookup__" + filterKey] == nil {
+                    lookupFilters[filterKey] = try ParsedLookup(parsing: filter)
                 }
             default:
                 throw .invalid("Unknown key '\(key)' in dictionary lookup")
