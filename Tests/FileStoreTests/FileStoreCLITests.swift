@@ -90,6 +90,19 @@ struct FileStoreCLITests {
             )
             #expect(missing.status == 1)
             #expect(missing.stderr.contains("hello_1.0.dsc lists hello_1.0.tar.xz, which is not beside it"))
+
+            // The client's file rules per category (`PackageBuildLog`: one `.build` file), before anything is sent.
+            let log = try await kiln(
+                world,
+                [
+                    "artifact", "create", "debian:package-build-log", "--workspace", "debian/System", "--upload",
+                    stray.path, "--data", #"{"source": "hello", "version": "1.0", "filename": "notes.txt"}"#,
+                ]
+            )
+            #expect(log.status == 1, "\(log)")
+            #expect(
+                log.stderr == #"kiln: Cannot create artifact: Valid file suffixes: ['.build']. Invalid filename: "notes.txt""#
+                    + "\n", "\(log)")
         }
     }
 

@@ -100,12 +100,21 @@ struct ArtifactCreate: AsyncParsableCommand {
         async throws
     {
         let plan = try UploadPlan.make(category: category, uploads: uploads)
+        let data = ArtifactDataModels.dumped(category: category, data: plan.derived.merging(given) { $1 })
+        if let violation = ArtifactFileRules.violation(category: category, names: plan.names, data: data) {
+            throw CLIError("Cannot create artifact: \(violation)")
+        }
+        if category == KnownCategories.lintian, let analysis = plan.files["analysis.json"] {
+            // `LintianArtifact._validate_file_analysis_is_json`.
+            do { _ = try JSONValue.parse(try Data(contentsOf: analysis)) } catch {
+                throw CLIError("Cannot create artifact: analysis.json is not valid JSON: \(error)")
+            }
+        }
         let client = try await FileStoreAccess.client(pool: pool, username: ActingUser.name(createdBy))
         let total = plan.files.count
         var done = 0
         let artifact = try await client.uploadArtifact(
-            category: category, workspace: workspace.description,
-            data: ArtifactDataModels.dumped(category: category, data: plan.derived.merging(given) { $1 }),
+            category: category, workspace: workspace.description, data: data,
             files: plan.files
         ) { path, bytes in
             done += 1

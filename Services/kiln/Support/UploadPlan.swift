@@ -7,11 +7,15 @@ import KilnCore
 struct UploadPlan {
     /// Path in the artifact → file on disk.
     var files: [String: URL]
+    /// The paths in the artifact in the order given (then those a `.dsc` or `.changes` lists), as Debusine's
+    /// client keeps them: its file rules name the first that breaks one.
+    var names: [String]
     /// Derived data (empty when nothing is derived); `--data` keys override it.
     var derived: [String: JSONValue]
 
     static func make(category: String, uploads: [String]) throws -> UploadPlan {
         var files: [String: URL] = [:]
+        var names: [String] = []
         for upload in uploads {
             let url = URL(fileURLWithPath: upload)
             var isDirectory: ObjCBool = false
@@ -23,6 +27,7 @@ struct UploadPlan {
                 throw CLIError("--upload \(upload): another file named \(name) is uploaded too (\(other.path))")
             }
             files[name] = url
+            names.append(name)
         }
         var derived: [String: JSONValue] = [:]
         let control: (suffix: String, category: String)? =
@@ -52,6 +57,7 @@ struct UploadPlan {
                     throw CLIError("\(name) lists \(file), which is not beside it (\(beside.path))")
                 }
                 files[file] = beside
+                names.append(file)
             }
             let extra = files.keys.filter { $0 != name && !listed.contains($0) }.sorted()
             if !extra.isEmpty {
@@ -59,6 +65,6 @@ struct UploadPlan {
                     "Files in the package and listed in the \(control.suffix) must match: \(JSONValue.array(extra.map(JSONValue.string)).pythonRepr) not listed in \(name)")
             }
         }
-        return UploadPlan(files: files, derived: derived)
+        return UploadPlan(files: files, names: names, derived: derived)
     }
 }
