@@ -106,6 +106,53 @@ struct FileStoreCLITests {
         }
     }
 
+    @Test(
+        "a .deb upload derives Debusine's binary-package data with dpkg-deb (`BinaryPackage.create`); a file that is no package is named"
+    )
+    func binaryPackage() async throws {
+        try await FileStoreWorld.with { world in
+            // A real package, built as any Debian package is: a tree with DEBIAN/control, then `dpkg-deb --build`.
+            let tree = FileManager.default.temporaryDirectory.appending(path: "kiln-deb-\(TestServers.uniqueSuffix())")
+            defer { try? FileManager.default.removeItem(at: tree) }
+            try FileManager.default.createDirectory(at: tree.appending(path: "pkg/DEBIAN"), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(at: tree.appending(path: "pkg/usr/share/doc/hello"), withIntermediateDirectories: true)
+            try Data("hello\n".utf8).write(to: tree.appending(path: "pkg/usr/share/doc/hello/README"))
+            try Data(
+                """
+                Package: hello
+                Version: 1.0-1+b1
+                Architecture: amd64
+                Maintainer: Example Maintainer <example@example.org>
+                Source: hello (1.0-1)
+                Description: Example description
+
+                """.utf8
+            ).write(to: tree.appending(path: "pkg/DEBIAN/control"))
+            let deb = tree.appending(path: "hello_1.0-1+b1_amd64.deb")
+            let built = try await ExecutableRun.runSystem(
+                ["dpkg-deb", "--root-owner-group", "--build", "pkg", deb.lastPathComponent], in: tree)
+            try #require(built.status == 0, "\(built)")
+
+            let created = try await kiln(
+                world,
+                ["artifact", "create", "debian:binary-package", "--workspace", "debian/System", "--upload", deb.path, "--json"]
+            )
+            #expect(created.status == 0, "\(created)")
+            let json = try #require(try JSONDecoder().decode(JSONValue.self, from: Data(created.stdout.utf8)).objectValue)
+            let data = try #require(json["data"]?.objectValue)
+            #expect(data["srcpkg_name"] == "hello" && data["srcpkg_version"] == "1.0-1", "\(data)")
+            #expect(data["deb_control_files"] == ["control"])
+            #expect(data["deb_fields"]?.objectValue?["Version"] == "1.0-1+b1")
+            #expect(json["complete"] == true)
+
+            let notADeb = try world.file("not a package", name: "broken_1_amd64.deb")
+            let refused = try await kiln(
+                world, ["artifact", "create", "debian:binary-package", "--workspace", "debian/System", "--upload", notADeb.path])
+            #expect(refused.status == 1, "\(refused)")
+            #expect(refused.stderr.hasPrefix("kiln: cannot read broken_1_amd64.deb as a Debian package: "), "\(refused)")
+        }
+    }
+
     @Test("kiln log prints a work request's build log; a file store that is not there is named")
     func logAndUnreachable() async throws {
         try await FileStoreWorld.with { world in

@@ -3,7 +3,8 @@ import KilnCore
 
 /// What `kiln artifact create --upload` sends: each file under its own name, and for a `.dsc` (category
 /// `debian:source-package`) or a `.changes` (`debian:upload`) the data derived from it and the files it lists,
-/// taken from beside it, as Debusine's client does (`prepare_dsc_for_upload`, `Upload.create`).
+/// taken from beside it, as Debusine's client does (`prepare_dsc_for_upload`, `Upload.create`); for a `.deb`
+/// (`debian:binary-package`) the data read from it (`BinaryPackage.create`).
 struct UploadPlan {
     /// Path in the artifact → file on disk.
     var files: [String: URL]
@@ -65,6 +66,47 @@ struct UploadPlan {
                     "Files in the package and listed in the \(control.suffix) must match: \(JSONValue.array(extra.map(JSONValue.string)).pythonRepr) not listed in \(name)")
             }
         }
+        if category == KnownCategories.binaryPackage, let data = try binaryPackageData(names: names, files: files) {
+            derived = data
+        }
         return UploadPlan(files: files, names: names, derived: derived)
+    }
+}
+
+extension UploadPlan {
+    /// The data of a `debian:binary-package` uploaded as one `.deb` or `.udeb`, read with `dpkg-deb` as Debusine's
+    /// client reads it (`BinaryPackage.create`); nil for any other upload (the file rules then name what is wrong).
+    static func binaryPackageData(names: [String], files: [String: URL]) throws -> [String: JSONValue]? {
+        guard names.count == 1, let name = names.first, name.hasSuffix(".deb") || name.hasSuffix(".udeb"),
+            let deb = files[name]
+        else { return nil }
+        let control = try output(of: ["dpkg-deb", "--field", deb.path], reading: name)
+        let members = try output(of: ["sh", "-c", "dpkg-deb --ctrl-tarfile \"$1\" | tar -t", "sh", deb.path], reading: name)
+        return try PackageArtifactData.binaryPackage(
+            debName: name, controlText: control, controlMembers: members.split(separator: "\n").map(String.init))
+    }
+
+    /// What `arguments` print, run from `PATH`; refused naming `file` when they fail.
+    private static func output(of arguments: [String], reading file: String) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = arguments
+        let stdout = Pipe()
+        let stderr = Pipe()
+        process.standardOutput = stdout
+        process.standardError = stderr
+        process.standardInput = FileHandle.nullDevice
+        do { try process.run() } catch {
+            throw CLIError("cannot read \(file): \(arguments[0]) does not run (\(error.localizedDescription))")
+        }
+        // Read before waiting, so a large output cannot fill the pipe and block the child.
+        let printed = stdout.fileHandleForReading.readDataToEndOfFile()
+        let complaint = stderr.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0, let text = String(data: printed, encoding: .utf8) else {
+            let reason = String(decoding: complaint, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            throw CLIError("cannot read \(file) as a Debian package: \(reason.isEmpty ? "dpkg-deb failed" : reason)")
+        }
+        return text
     }
 }

@@ -1,5 +1,5 @@
 /// The data and files of the artifacts `kiln artifact create` derives from Debian files, as Debusine's client
-/// does (`debusine/artifacts/local_artifact.py` `SourcePackage.create`, `Upload.create`;
+/// does (`debusine/artifacts/local_artifact.py` `SourcePackage.create`, `Upload.create`, `BinaryPackage.create`;
 /// `debusine/client/client_utils.py` `prepare_dsc_for_upload`).
 public enum PackageArtifactData {
     /// python-debian's multivalued fields of a `.dsc`.
@@ -46,6 +46,45 @@ public enum PackageArtifactData {
         }
         let files = try listedFiles(paragraph, in: changesName, fields: ["Checksums-Sha256", "Files"])
         return (["type": "dpkg", "changes_fields": paragraph.json(multivalued: changesMultivalued)], files)
+    }
+
+    /// A `debian:binary-package` from a `.deb` (Debusine's `BinaryPackage.create`): `deb_fields`, its control
+    /// paragraph (what `dpkg-deb --field` prints); `deb_control_files`, the members of its control archive under
+    /// `./` (what `dpkg-deb --ctrl-tarfile | tar -t` lists, as Python's `tarfile` names them), their leading dots
+    /// and slashes stripped, sorted; and
+    /// the source's name and version: `Source: name (version)` when the binary's version differs, else `Source`
+    /// (or `Package`) and `Version`.
+    ///
+    /// - Throws: ``PackageArtifactError``: an unreadable paragraph, or one without `Package` or `Version`.
+    public static func binaryPackage(debName: String, controlText: String, controlMembers: [String])
+        throws(PackageArtifactError) -> [String: JSONValue]
+    {
+        let paragraph: Deb822Paragraph
+        do { paragraph = try Deb822.parse(controlText) } catch { throw .unreadable(name: debName, reason: "\(error)") }
+        guard let package = paragraph["Package"] else { throw .missingField(name: debName, field: "Package") }
+        var name = paragraph["Source"] ?? package
+        var version: String
+        // `^(.*) \((.*)\)$` (greedy, so the last ` (`): the binary was built from another version of the source.
+        let characters = Array(name)
+        if characters.last == ")",
+            let open = characters.indices.dropLast().last(where: { characters[$0] == " " && characters[$0 + 1] == "(" })
+        {
+            version = String(characters[(open + 2)..<(characters.count - 1)])
+            name = String(characters[..<open])
+        } else {
+            guard let own = paragraph["Version"] else { throw .missingField(name: debName, field: "Version") }
+            version = own
+        }
+        var fields: [String: JSONValue] = [:]
+        for (field, value) in paragraph.fields { fields[field] = .string(value) }
+        // Python's `tarfile` names a directory without its trailing slash, so the archive's `./` is `.` and left out.
+        let files = controlMembers.map { String($0.reversed().drop { $0 == "/" }.reversed()) }.filter { $0.hasPrefix("./") }
+            .map { String($0.drop { $0 == "." || $0 == "/" }) }
+            .sorted(by: JSONValue.pythonOrder)
+        return [
+            "srcpkg_name": .string(name), "srcpkg_version": .string(version), "deb_fields": .object(fields),
+            "deb_control_files": .array(files.map(JSONValue.string)),
+        ]
     }
 
     /// The file names the `fields` list (last column), each a plain name: Debusine's `_check_deb822_security`

@@ -110,4 +110,35 @@ struct Deb822Tests {
             try PackageArtifactData.upload(changesName: "k.changes", changesText: "Source: x\nFiles:\n a 1 b c d\n")
         }
     }
+
+    /// Debusine `artifacts/tests/test_local_artifact.py` `BinaryPackageTests::test_create`: a binNMU's
+    /// `Source: hello (1.0-1)` gives the source's version; the control members under `./`, sorted.
+    @Test("a .deb's control paragraph and members become debian:binary-package data")
+    func binaryPackage() throws {
+        let control = """
+            Package: hello
+            Version: 1.0-1+b1
+            Architecture: amd64
+            Maintainer: Example Maintainer <example@example.org>
+            Description: Example description
+            Source: hello (1.0-1)
+
+            """
+        let data = try PackageArtifactData.binaryPackage(
+            debName: "hello_1.0-1+b1_amd64.deb", controlText: control, controlMembers: ["./", "./md5sums", "./control", "x"])
+        #expect(data["srcpkg_name"] == "hello" && data["srcpkg_version"] == "1.0-1")
+        #expect(data["deb_control_files"] == ["control", "md5sums"])
+        #expect(data["deb_fields"]?.objectValue?["Source"] == "hello (1.0-1)")
+        #expect(data["deb_fields"]?.objectValue?.count == 6)
+        #expect(try ArtifactDataModels.validate(category: "debian:binary-package", data: .object(data)) == ())
+
+        // Without a version in Source, the binary's own; without Source, the package's name.
+        let plain = try PackageArtifactData.binaryPackage(
+            debName: "libhello_2_all.deb", controlText: "Package: libhello\nVersion: 2\nArchitecture: all\n",
+            controlMembers: ["./control"])
+        #expect(plain["srcpkg_name"] == "libhello" && plain["srcpkg_version"] == "2")
+        #expect(throws: PackageArtifactError.missingField(name: "x.deb", field: "Version")) {
+            try PackageArtifactData.binaryPackage(debName: "x.deb", controlText: "Package: x\n", controlMembers: [])
+        }
+    }
 }

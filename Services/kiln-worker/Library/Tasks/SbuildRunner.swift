@@ -126,7 +126,7 @@ struct SbuildRunner: WorkerTaskRunner {
         }
         var binaries: [(deb: URL, index: Int)] = []
         for deb in debs {
-            let data = try await SbuildLog.binaryPackageData(deb, sourceName: sourceName, sourceVersion: sourceVersion, context: context)
+            let data = try await SbuildLog.binaryPackageData(deb, context: context)
             outputs.append(
                 OutputArtifact(
                     category: KnownCategories.binaryPackage, data: data, files: [deb.lastPathComponent: deb],
@@ -198,12 +198,9 @@ enum SbuildLog {
         log.split(separator: "\n").last { $0.hasPrefix("Status: ") }.map { String($0.dropFirst(8)).trimmingCharacters(in: .whitespaces) }
     }
 
-    /// Debusine's `debian:binary-package` data for `deb` (`BinaryPackage.create`): the control paragraph as
-    /// `deb_fields`, the control members as `deb_control_files`, and the source name and version (from
-    /// `Source: name (version)` when the binary's differ).
-    static func binaryPackageData(
-        _ deb: URL, sourceName: String, sourceVersion: String, context: TaskRunContext
-    ) async throws -> [String: JSONValue] {
+    /// Debusine's `debian:binary-package` data for `deb` (`BinaryPackage.create`), read with `dpkg-deb`
+    /// (`PackageArtifactData.binaryPackage`).
+    static func binaryPackageData(_ deb: URL, context: TaskRunContext) async throws -> [String: JSONValue] {
         let control = context.directory.appendingPathComponent("control-\(deb.lastPathComponent).txt")
         let members = context.directory.appendingPathComponent("members-\(deb.lastPathComponent).txt")
         guard case .exited(0) = try await context.run(Command(["dpkg-deb", "--field", deb.path], in: context.outputs, standardOutput: control)),
@@ -212,20 +209,8 @@ enum SbuildLog {
         else {
             throw CommandError.cannotStart("dpkg-deb", reason: "could not read \(deb.lastPathComponent)")
         }
-        let paragraph = try Deb822.parse(try String(contentsOf: control, encoding: .utf8))
-        var fields: [String: JSONValue] = [:]
-        for (name, value) in paragraph.fields { fields[name] = .string(value) }
-        let files = (try String(contentsOf: members, encoding: .utf8)).split(separator: "\n")
-            .map { $0.hasPrefix("./") ? String($0.dropFirst(2)) : String($0) }.filter { !$0.isEmpty && $0 != "." }.sorted()
-        var name = paragraph["Source"] ?? paragraph["Package"] ?? sourceName
-        var version = paragraph["Version"] ?? sourceVersion
-        if let source = paragraph["Source"], let open = source.firstIndex(of: "("), source.hasSuffix(")") {
-            name = source[..<open].trimmingCharacters(in: .whitespaces)
-            version = String(source[source.index(after: open)..<source.index(before: source.endIndex)])
-        }
-        return [
-            "srcpkg_name": .string(name), "srcpkg_version": .string(version), "deb_fields": .object(fields),
-            "deb_control_files": .array(files.map(JSONValue.string)),
-        ]
+        return try PackageArtifactData.binaryPackage(
+            debName: deb.lastPathComponent, controlText: try String(contentsOf: control, encoding: .utf8),
+            controlMembers: try String(contentsOf: members, encoding: .utf8).split(separator: "\n").map(String.init))
     }
 }
