@@ -91,7 +91,16 @@ struct FileStoreCLITests {
             #expect(missing.status == 1)
             #expect(missing.stderr.contains("hello_1.0.dsc lists hello_1.0.tar.xz, which is not beside it"))
 
-            // The client's file rules per category (`PackageBuildLog`: one `.build` file), before anything is sent.
+            // The data is checked first (Debusine's client builds the data model before the files)…
+            let badData = try await kiln(
+                world,
+                [
+                    "artifact", "create", "debian:package-build-log", "--workspace", "debian/System", "--upload",
+                    stray.path, "--data", "{}",
+                ])
+            #expect(badData.status == 1 && badData.stderr.contains("invalid artifact data: 3 validation errors"), "\(badData)")
+            // … then the client's file rules per category (`PackageBuildLog`: one `.build` file), before anything
+            // is sent.
             let log = try await kiln(
                 world,
                 [
@@ -150,6 +159,15 @@ struct FileStoreCLITests {
                 world, ["artifact", "create", "debian:binary-package", "--workspace", "debian/System", "--upload", notADeb.path])
             #expect(refused.status == 1, "\(refused)")
             #expect(refused.stderr.hasPrefix("kiln: cannot read broken_1_amd64.deb as a Debian package: "), "\(refused)")
+            // With every key in --data the package is not read, as `debusine artifact create` never reads it.
+            let given = try await kiln(
+                world,
+                [
+                    "artifact", "create", "debian:binary-package", "--workspace", "debian/System", "--upload", notADeb.path,
+                    "--data",
+                    #"{"srcpkg_name": "b", "srcpkg_version": "1", "deb_fields": {}, "deb_control_files": []}"#, "--json",
+                ])
+            #expect(given.status == 0, "\(given)")
         }
     }
 

@@ -24,10 +24,13 @@ struct ArtifactCreate: AsyncParsableCommand {
             With --upload the files go to the file store (KILN_FILE_STORE_URL), checked by SHA-256, and the \
             artifact becomes visible to lookups once the last one is stored. For debian:source-package, upload \
             the .dsc: its name, version and dsc_fields are read from it and the files it lists are taken from \
-            beside it. For debian:upload, upload the .changes likewise.
+            beside it. For debian:upload, upload the .changes likewise. For debian:binary-package, upload the \
+            .deb: its data is read with dpkg-deb. The files must fit the category as Debusine's client checks \
+            them (one .build file for debian:package-build-log, one .tar.xz for debian:system-tarball, …).
 
             Examples:
               kiln artifact create debian:source-package --workspace debian/dev --upload hello_2.10-3.dsc
+              kiln artifact create debian:binary-package --workspace debian/dev --upload hello_2.10-3_amd64.deb
               kiln artifact create debusine:test --workspace debian/dev --upload notes.txt
               kiln artifact create --workspace debian/dev --category debian:source-package \\
                   --data '{"name": "hello", "version": "2.10-3", "type": "dpkg", "dsc_fields": {}}'
@@ -99,8 +102,12 @@ struct ArtifactCreate: AsyncParsableCommand {
     private func createWithFiles(pool: PGPool, category: String, workspace: WorkspacePath, given: [String: JSONValue])
         async throws
     {
-        let plan = try UploadPlan.make(category: category, uploads: uploads)
-        let data = ArtifactDataModels.dumped(category: category, data: plan.derived.merging(given) { $1 })
+        let plan = try UploadPlan.make(category: category, uploads: uploads, given: given)
+        let merged = plan.derived.merging(given) { $1 }
+        // As Debusine's client: the data is checked before the files (`LocalArtifact._create` builds the data
+        // model first).
+        try ArtifactDataModels.validate(category: category, data: .object(merged))
+        let data = ArtifactDataModels.dumped(category: category, data: merged)
         if let violation = ArtifactFileRules.violation(category: category, names: plan.names, data: data) {
             throw CLIError("Cannot create artifact: \(violation)")
         }

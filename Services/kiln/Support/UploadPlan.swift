@@ -14,7 +14,7 @@ struct UploadPlan {
     /// Derived data (empty when nothing is derived); `--data` keys override it.
     var derived: [String: JSONValue]
 
-    static func make(category: String, uploads: [String]) throws -> UploadPlan {
+    static func make(category: String, uploads: [String], given: [String: JSONValue] = [:]) throws -> UploadPlan {
         var files: [String: URL] = [:]
         var names: [String] = []
         for upload in uploads {
@@ -66,7 +66,9 @@ struct UploadPlan {
                     "Files in the package and listed in the \(control.suffix) must match: \(JSONValue.array(extra.map(JSONValue.string)).pythonRepr) not listed in \(name)")
             }
         }
-        if category == KnownCategories.binaryPackage, let data = try binaryPackageData(names: names, files: files) {
+        if category == KnownCategories.binaryPackage,
+            let data = try binaryPackageData(names: names, files: files, given: given)
+        {
             derived = data
         }
         return UploadPlan(files: files, names: names, derived: derived)
@@ -74,39 +76,56 @@ struct UploadPlan {
 }
 
 extension UploadPlan {
+    /// The keys of `debian:binary-package` data a `.deb` gives.
+    static let binaryPackageKeys = ["srcpkg_name", "srcpkg_version", "deb_fields", "deb_control_files"]
+
     /// The data of a `debian:binary-package` uploaded as one `.deb` or `.udeb`, read with `dpkg-deb` as Debusine's
-    /// client reads it (`BinaryPackage.create`); nil for any other upload (the file rules then name what is wrong).
-    static func binaryPackageData(names: [String], files: [String: URL]) throws -> [String: JSONValue]? {
+    /// client reads it for `import-debian` (`BinaryPackage.create`); nil for any other upload (the file rules then
+    /// name what is wrong) and when `given` (`--data`) has every key already, as `debusine artifact create` never
+    /// reads the package.
+    static func binaryPackageData(names: [String], files: [String: URL], given: [String: JSONValue]) throws
+        -> [String: JSONValue]?
+    {
         guard names.count == 1, let name = names.first, name.hasSuffix(".deb") || name.hasSuffix(".udeb"),
-            let deb = files[name]
+            let deb = files[name], !binaryPackageKeys.allSatisfy({ given[$0] != nil })
         else { return nil }
-        let control = try output(of: ["dpkg-deb", "--field", deb.path], reading: name)
-        let members = try output(of: ["sh", "-c", "dpkg-deb --ctrl-tarfile \"$1\" | tar -t", "sh", deb.path], reading: name)
+        let scratch = FileManager.default.temporaryDirectory.appending(path: "kiln-deb-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let control = try run(["dpkg-deb", "--field", deb.path], into: scratch.appending(path: "control"), reading: name)
+        let tarball = scratch.appending(path: "control.tar")
+        _ = try run(["dpkg-deb", "--ctrl-tarfile", deb.path], into: tarball, reading: name)
+        let members = try run(["tar", "-tf", tarball.path], into: scratch.appending(path: "members"), reading: name)
+        guard let controlText = String(data: control, encoding: .utf8),
+            let memberText = String(data: members, encoding: .utf8)
+        else { throw CLIError("cannot read \(name) as a Debian package: its control data is not UTF-8 text") }
         return try PackageArtifactData.binaryPackage(
-            debName: name, controlText: control, controlMembers: members.split(separator: "\n").map(String.init))
+            debName: name, controlText: controlText, controlMembers: memberText.split(separator: "\n").map(String.init))
     }
 
-    /// What `arguments` print, run from `PATH`; refused naming `file` when they fail.
-    private static func output(of arguments: [String], reading file: String) throws -> String {
+    /// What `arguments` (run from `PATH`) write to stdout, kept in file `output`; refused naming `file` and the
+    /// command's complaint when they fail. Both streams go to files, so neither can fill a pipe and block it.
+    private static func run(_ arguments: [String], into output: URL, reading file: String) throws -> Data {
+        let complaintFile = output.appendingPathExtension("stderr")
+        guard FileManager.default.createFile(atPath: output.path, contents: nil),
+            FileManager.default.createFile(atPath: complaintFile.path, contents: nil)
+        else { throw CLIError("cannot read \(file): cannot write to \(output.deletingLastPathComponent().path)") }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = arguments
-        let stdout = Pipe()
-        let stderr = Pipe()
-        process.standardOutput = stdout
-        process.standardError = stderr
+        process.standardOutput = try FileHandle(forWritingTo: output)
+        process.standardError = try FileHandle(forWritingTo: complaintFile)
         process.standardInput = FileHandle.nullDevice
         do { try process.run() } catch {
             throw CLIError("cannot read \(file): \(arguments[0]) does not run (\(error.localizedDescription))")
         }
-        // Read before waiting, so a large output cannot fill the pipe and block the child.
-        let printed = stdout.fileHandleForReading.readDataToEndOfFile()
-        let complaint = stderr.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        guard process.terminationStatus == 0, let text = String(data: printed, encoding: .utf8) else {
-            let reason = String(decoding: complaint, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-            throw CLIError("cannot read \(file) as a Debian package: \(reason.isEmpty ? "dpkg-deb failed" : reason)")
+        guard process.terminationStatus == 0 else {
+            let complaint = (try? String(contentsOf: complaintFile, encoding: .utf8)) ?? ""
+            let reason = complaint.trimmingCharacters(in: .whitespacesAndNewlines)
+            throw CLIError(
+                "cannot read \(file) as a Debian package: \(reason.isEmpty ? "\(arguments[0]) exited \(process.terminationStatus)" : reason)")
         }
-        return text
+        return try Data(contentsOf: output)
     }
 }

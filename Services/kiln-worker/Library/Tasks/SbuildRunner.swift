@@ -202,10 +202,14 @@ enum SbuildLog {
     /// (`PackageArtifactData.binaryPackage`).
     static func binaryPackageData(_ deb: URL, context: TaskRunContext) async throws -> [String: JSONValue] {
         let control = context.directory.appendingPathComponent("control-\(deb.lastPathComponent).txt")
+        let tarball = context.directory.appendingPathComponent("control-\(deb.lastPathComponent).tar")
         let members = context.directory.appendingPathComponent("members-\(deb.lastPathComponent).txt")
+        // Each step on its own, so a failing `dpkg-deb` is not hidden behind a pipe's last status.
         guard case .exited(0) = try await context.run(Command(["dpkg-deb", "--field", deb.path], in: context.outputs, standardOutput: control)),
             case .exited(0) = try await context.run(
-                Command(["sh", "-c", "dpkg-deb --ctrl-tarfile \"$1\" | tar -t", "sh", deb.path], in: context.outputs, standardOutput: members))
+                Command(["dpkg-deb", "--ctrl-tarfile", deb.path], in: context.outputs, standardOutput: tarball)),
+            case .exited(0) = try await context.run(
+                Command(["tar", "-tf", tarball.path], in: context.outputs, standardOutput: members))
         else {
             throw CommandError.cannotStart("dpkg-deb", reason: "could not read \(deb.lastPathComponent)")
         }
