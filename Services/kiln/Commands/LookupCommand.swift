@@ -107,16 +107,15 @@ struct LookupCommand: AsyncParsableCommand {
             }
         }
         switch reply.errorKind {
+        case nil:
+            break
         case "refused":
             CLIRunner.fail(CLIError(reply.errorMessage ?? "the lookup request was refused"), status: CLIExit.refused)
         case "unavailable":
             CLIRunner.fail(
                 CLIError(reply.errorMessage ?? "lookup service unavailable", context: "try again"),
                 status: CLIExit.unavailable)
-        default:
-            break
-        }
-        if let kind = reply.errorKind {
+        case let kind?:
             CLIRunner.fail(
                 CLIError(
                     "the lookup-resolver answered with an unknown error kind '\(kind)': \(reply.errorMessage ?? "")"

@@ -92,20 +92,22 @@ extension UploadPlan {
         let scratch = FileManager.default.temporaryDirectory.appending(path: "kiln-deb-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: scratch) }
-        let control = try run(["dpkg-deb", "--field", deb.path], into: scratch.appending(path: "control"), reading: name)
-        let tarball = scratch.appending(path: "control.tar")
-        _ = try run(["dpkg-deb", "--ctrl-tarfile", deb.path], into: tarball, reading: name)
-        let members = try run(["tar", "-tf", tarball.path], into: scratch.appending(path: "members"), reading: name)
-        guard let controlText = String(data: control, encoding: .utf8),
-            let memberText = String(data: members, encoding: .utf8)
+        let control = scratch.appending(path: "control")
+        let members = scratch.appending(path: "members")
+        let steps = PackageArtifactData.debReadingCommands(
+            deb: deb.path, control: control.path, tarball: scratch.appending(path: "control.tar").path,
+            members: members.path)
+        for step in steps { try run(step.arguments, into: URL(fileURLWithPath: step.output), reading: name) }
+        guard let controlText = try? String(contentsOf: control, encoding: .utf8),
+            let memberText = try? String(contentsOf: members, encoding: .utf8)
         else { throw CLIError("cannot read \(name) as a Debian package: its control data is not UTF-8 text") }
         return try PackageArtifactData.binaryPackage(
             debName: name, controlText: controlText, controlMembers: memberText.split(separator: "\n").map(String.init))
     }
 
-    /// What `arguments` (run from `PATH`) write to stdout, kept in file `output`; refused naming `file` and the
-    /// command's complaint when they fail. Both streams go to files, so neither can fill a pipe and block it.
-    private static func run(_ arguments: [String], into output: URL, reading file: String) throws -> Data {
+    /// Runs `arguments` (from `PATH`) with stdout into file `output`; refused naming `file` and the command's
+    /// complaint when they fail. Both streams go to files, so neither can fill a pipe and block it.
+    private static func run(_ arguments: [String], into output: URL, reading file: String) throws {
         let complaintFile = output.appendingPathExtension("stderr")
         guard FileManager.default.createFile(atPath: output.path, contents: nil),
             FileManager.default.createFile(atPath: complaintFile.path, contents: nil)
@@ -126,6 +128,5 @@ extension UploadPlan {
             throw CLIError(
                 "cannot read \(file) as a Debian package: \(reason.isEmpty ? "\(arguments[0]) exited \(process.terminationStatus)" : reason)")
         }
-        return try Data(contentsOf: output)
     }
 }

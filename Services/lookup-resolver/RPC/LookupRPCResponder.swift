@@ -46,15 +46,18 @@ struct LookupRPCResponder: Sendable {
                 guard let workspace = try store.workspace(scope: path.scope, name: path.name) else {
                     return .refused("Object with name=\(path.name) does not exist.")
                 }
-                let rootWorkspaceID = try request.workflowRootID.map { try database.workRequestWorkspaceID($0) }
-                if let rootID = request.workflowRootID, rootWorkspaceID == .some(nil) {
-                    return .refused("Invalid pk \"\(rootID)\" - object does not exist.")
+                var rootWorkspaceID: Int?
+                if let rootID = request.workflowRootID {
+                    guard let found = try database.workRequestWorkspaceID(rootID) else {
+                        return .refused("Invalid pk \"\(rootID)\" - object does not exist.")
+                    }
+                    rootWorkspaceID = found
                 }
                 let user = request.user ?? "AnonymousUser"
                 guard workspace.isVisible(to: request.user) else {
                     return .refused("\(user) cannot display workspace \(path)")
                 }
-                if let rootID = request.workflowRootID, let rootWorkspaceID = rootWorkspaceID ?? nil,
+                if let rootID = request.workflowRootID, let rootWorkspaceID,
                     try store.workspace(id: rootWorkspaceID)?.isVisible(to: request.user) != true
                 {
                     return .refused("\(user) cannot display work request \(rootID)")

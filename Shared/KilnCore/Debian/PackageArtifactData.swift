@@ -51,9 +51,8 @@ public enum PackageArtifactData {
     /// A `debian:binary-package` from a `.deb` (Debusine's `BinaryPackage.create`): `deb_fields`, its control
     /// paragraph (what `dpkg-deb --field` prints); `deb_control_files`, the members of its control archive under
     /// `./` (what `dpkg-deb --ctrl-tarfile | tar -t` lists, as Python's `tarfile` names them), their leading dots
-    /// and slashes stripped, sorted; and
-    /// the source's name and version: `Source: name (version)` when the binary's version differs, else `Source`
-    /// (or `Package`) and `Version`.
+    /// and slashes stripped, sorted; and the source's name and version: `Source: name (version)` when the binary's
+    /// version differs, else `Source` (or `Package`) and `Version`.
     ///
     /// - Throws: ``PackageArtifactError``: an unreadable paragraph, or one without `Package` or `Version`.
     public static func binaryPackage(debName: String, controlText: String, controlMembers: [String])
@@ -84,6 +83,19 @@ public enum PackageArtifactData {
         return [
             "srcpkg_name": .string(name), "srcpkg_version": .string(version), "deb_fields": .object(fields),
             "deb_control_files": .array(files.map(JSONValue.string)),
+        ]
+    }
+
+    /// The commands whose output `binaryPackage` reads, in order, each with the file its stdout goes to:
+    /// `dpkg-deb --field` into `control`, `dpkg-deb --ctrl-tarfile` into `tarball`, then `tar -tf` of it into
+    /// `members`. Run one at a time and each checked: a pipe would hide a failing `dpkg-deb` behind `tar`'s status.
+    public static func debReadingCommands(deb: String, control: String, tarball: String, members: String)
+        -> [(arguments: [String], output: String)]
+    {
+        [
+            (["dpkg-deb", "--field", deb], control),
+            (["dpkg-deb", "--ctrl-tarfile", deb], tarball),
+            (["tar", "-tf", tarball], members),
         ]
     }
 

@@ -204,14 +204,13 @@ enum SbuildLog {
         let control = context.directory.appendingPathComponent("control-\(deb.lastPathComponent).txt")
         let tarball = context.directory.appendingPathComponent("control-\(deb.lastPathComponent).tar")
         let members = context.directory.appendingPathComponent("members-\(deb.lastPathComponent).txt")
-        // Each step on its own, so a failing `dpkg-deb` is not hidden behind a pipe's last status.
-        guard case .exited(0) = try await context.run(Command(["dpkg-deb", "--field", deb.path], in: context.outputs, standardOutput: control)),
-            case .exited(0) = try await context.run(
-                Command(["dpkg-deb", "--ctrl-tarfile", deb.path], in: context.outputs, standardOutput: tarball)),
-            case .exited(0) = try await context.run(
-                Command(["tar", "-tf", tarball.path], in: context.outputs, standardOutput: members))
-        else {
-            throw CommandError.cannotStart("dpkg-deb", reason: "could not read \(deb.lastPathComponent)")
+        let steps = PackageArtifactData.debReadingCommands(
+            deb: deb.path, control: control.path, tarball: tarball.path, members: members.path)
+        for step in steps {
+            let command = Command(step.arguments, in: context.outputs, standardOutput: URL(fileURLWithPath: step.output))
+            guard case .exited(0) = try await context.run(command) else {
+                throw CommandError.cannotStart(step.arguments[0], reason: "could not read \(deb.lastPathComponent)")
+            }
         }
         return try PackageArtifactData.binaryPackage(
             debName: deb.lastPathComponent, controlText: try String(contentsOf: control, encoding: .utf8),
